@@ -1,0 +1,229 @@
+/*
+ * api.c - the dispatcher: route, authenticate, check CSRF, call the
+ * handler.  Authentication is a session cookie (with X-CSRF-Token on every
+ * change) or an API bearer token.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sodium.h>
+
+#include "api/api.h"
+
+#define SESSION_COOKIE "himoya_session"
+#define TOUCH_EVERY 60 /* seconds between writes of a session's last use */
+
+static int cookie_value(struct req *r, char *out, size_t outlen)
+{
+	const char *h = req_header(r, "Cookie");
+	size_t n = strlen(SESSION_COOKIE);
+
+	while (h && *h) {
+		while (*h == ' ' || *h == ';')
+			h++;
+		if (!strncmp(h, SESSION_COOKIE, n) && h[n] == '=') {
+			const char *v = h + n + 1;
+			size_t len = strcspn(v, ";");
+			if (len == 0 || len >= outlen)
+				return -1;
+			memcpy(out, v, len);
+			out[len] = '\0';
+			return 0;
+		}
+		h = strchr(h, ';');
+	}
+	return -1;
+}
+
+/* Fill r->who from the bearer token or the session cookie. */
+static void authenticate(struct req *r)
+{
+	struct app *app = r->app;
+	const char *auth = req_header(r, "Authorization");
+	char tok[128];
+
+	r->who.kind = AUTH_NONE;
+	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
+		unsigned char h[HASH_BYTES];
+		token_hash(&app->kr, auth + 7, h);
+		if (store_token_get(app->st, h, &r->who.user) == STORE_OK)
+			r->who.kind = AUTH_TOKEN;
+		return;
+	}
+	if (cookie_value(r, tok, sizeof tok) == 0) {
+		int64_t now = store_unix_now();
+		token_hash(&app->kr, tok, r->who.session_id);
+		sodium_memzero(tok, sizeof tok);
+		if (store_session_get(app->st, r->who.session_id, now, app->cfg.session_idle_secs,
+				      &r->who.session, &r->who.user) != STORE_OK)
+			return;
+		r->who.kind = AUTH_COOKIE;
+		if (now - r->who.session.seen >= TOUCH_EVERY) {
+			store_tx *tx = store_begin(app->st);
+			if (tx) {
+				store_session_touch(tx, r->who.session_id, now);
+				store_commit(tx);
+			}
+		}
+	}
+}
+
+static int csrf_ok(struct req *r)
+{
+	const char *sent = req_header(r, "X-CSRF-Token");
+	size_t n = strlen(r->who.session.csrf);
+	return sent && strlen(sent) == n && n > 0 &&
+	       sodium_memcmp(sent, r->who.session.csrf, n) == 0;
+}
+
+int api_dispatch(struct req *r)
+{
+	const struct route *rt;
+	int is_api = !strncmp(r->path, "/api/", 5);
+
+	if (r->route) /* resumed after a suspension */
+		return r->route->fn(r);
+	switch (router_match(api_routes, api_routes_count, r, &rt)) {
+	case ROUTE_NO_PATH:
+		if (!is_api && r->method == M_GET)
+			return api_static(r);
+		return reply_problem(r, 404, "not-found", "no such resource");
+	case ROUTE_NO_METHOD:
+		return reply_problemf(r, 405, "method-not-allowed",
+				      "%s is not allowed here", r->method_name);
+	case ROUTE_FOUND:
+		break;
+	}
+	r->route = rt;
+	if (!(rt->flags & ROUTE_PUBLIC)) {
+		authenticate(r);
+		if (r->who.kind == AUTH_NONE)
+			return reply_problem(r, 401, "unauthenticated", "sign in first");
+		if (r->who.kind == AUTH_COOKIE && r->method != M_GET && !(rt->flags & ROUTE_NO_CSRF) &&
+		    !csrf_ok(r))
+			return reply_problem(r, 403, "csrf",
+					     "the X-CSRF-Token header is missing or wrong");
+		if (r->who.kind == AUTH_COOKIE && r->who.session.totp_pending &&
+		    !(rt->flags & ROUTE_PENDING))
+			return reply_problem(r, 403, "totp-enrolment-required",
+					     "set up a second factor before going on");
+	}
+	return rt->fn(r);
+}
+
+int api_role_in(const struct req *r, const char *const *roles)
+{
+	for (; *roles; roles++)
+		if (!strcmp(r->who.user.role, *roles))
+			return 1;
+	return 0;
+}
+
+void jw_value(jsonw *w, json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		jw_object(w);
+		json_object_foreach(v, key, item) {
+			jw_key(w, key);
+			jw_value(w, item);
+		}
+		jw_end(w);
+		break;
+	case JSON_ARRAY:
+		jw_array(w);
+		json_array_foreach(v, i, item)
+			jw_value(w, item);
+		jw_end(w);
+		break;
+	case JSON_STRING:
+		jw_strn(w, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		jw_int(w, json_integer_value(v));
+		break;
+	case JSON_REAL: {
+		char num[64];
+		snprintf(num, sizeof num, "%.17g", json_real_value(v));
+		jw_raw(w, num, strlen(num));
+		break;
+	}
+	case JSON_TRUE:
+		jw_bool(w, 1);
+		break;
+	case JSON_FALSE:
+		jw_bool(w, 0);
+		break;
+	case JSON_NULL:
+		jw_null(w);
+		break;
+	}
+}
+
+static struct audit_entry audit_entry_of(struct req *r, const char *action, const char *record,
+					 const char *fields)
+{
+	struct audit_entry e = {0};
+	if (r->who.kind != AUTH_NONE) {
+		e.user_id = r->who.user.id;
+		e.org_id = r->who.user.org.id;
+	}
+	e.action = action;
+	e.record = record;
+	e.fields = fields && *fields ? fields : NULL;
+	e.addr = r->addr;
+	return e;
+}
+
+void api_audit_read(struct req *r, const char *record, const char *fields)
+{
+	struct audit_entry e = audit_entry_of(r, "read", record, fields);
+	store_audit_enqueue(r->app->st, &e);
+}
+
+int api_audit_write(struct req *r, store_tx *tx, const char *action, const char *record,
+		    const char *fields)
+{
+	struct audit_entry e = audit_entry_of(r, action, record, fields);
+	return store_audit_append(tx, &e);
+}
+
+int api_if_match(struct req *r, int64_t *version)
+{
+	const char *h = req_header(r, "If-Match");
+	char *end;
+	long long v;
+
+	if (!h)
+		return reply_problem(r, 428, "precondition-required",
+				     "send If-Match with the version you read");
+	if (*h == 'W' && h[1] == '/')
+		h += 2;
+	if (*h == '"')
+		h++;
+	v = strtoll(h, &end, 10);
+	if (end == h || v < 1 || (*end && !(*end == '"' && end[1] == '\0')))
+		return reply_problem(r, 412, "version-conflict", "If-Match is not a version of this record");
+	*version = v;
+	return 0;
+}
+
+int api_store_error(struct req *r, int rc)
+{
+	switch (rc) {
+	case STORE_NOT_FOUND:
+		return reply_problem(r, 404, "not-found", "no such record");
+	case STORE_CONFLICT:
+		return reply_problem(r, 409, "conflict", "a record with this key exists");
+	case STORE_STALE:
+		return reply_problem(r, 412, "version-conflict",
+				     "the record changed since you read it; read it again");
+	default:
+		return reply_problem(r, 500, "internal", "the store failed; nothing was changed");
+	}
+}

@@ -1,0 +1,37 @@
+/*
+ * app.h - the running application that every handler sees: configuration,
+ * the store, the keys, the login lockout.  One per `himoya serve`.
+ */
+#ifndef HIMOYA_APP_H
+#define HIMOYA_APP_H
+
+#include "crypto/crypto.h"
+#include "domain/lockout.h"
+#include "http/server.h"
+#include "store/store.h"
+
+struct app_config {
+	struct http_config http;
+	unsigned session_idle_secs;
+	unsigned lockout_failures;
+	unsigned lockout_secs;
+	unsigned pw_threads;       /* Argon2id workers */
+	unsigned pw_queue;         /* logins waiting for a worker before 503 */
+};
+
+struct app {
+	struct app_config cfg;
+	store *st;
+	keyring kr;
+	struct lockout *lockout;
+	int secure_cookies;        /* served over TLS */
+};
+
+/* Defaults, then DATA/himoya.conf (key = value lines) over them. */
+void app_config_defaults(struct app_config *c);
+int app_config_load(struct app_config *c, const char *path, char *err, size_t errlen);
+
+/* The dispatcher handed to the HTTP server. */
+int api_dispatch(struct req *r);
+
+#endif

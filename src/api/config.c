@@ -1,0 +1,131 @@
+/*
+ * config.c - server settings: defaults, then DATA/himoya.conf.
+ *
+ * The file holds `key = value` lines; `#` starts a comment.  Unknown keys
+ * and bad values are errors, so that a typo never silently weakens a
+ * setting.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/app.h"
+
+void app_config_defaults(struct app_config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->http.listen, sizeof c->http.listen, "127.0.0.1:8080");
+	c->http.threads = 4;
+	c->http.max_connections = 512;
+	c->http.max_per_ip = 128;
+	c->http.timeout_secs = 30;
+	c->http.body_max = 1u << 20;
+	c->session_idle_secs = 30 * 60;
+	c->lockout_failures = 10;
+	c->lockout_secs = 15 * 60;
+	c->pw_threads = 1;
+	c->pw_queue = 64;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_uint(const char *v, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long n;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (!*v || *end || errno || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+int app_config_load(struct app_config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[1200];
+	int lineno = 0;
+
+	if (!f)
+		return errno == ENOENT ? 0 : -1;
+	while (fgets(line, sizeof line, f)) {
+		char *s = trim(line), *eq, *key, *val;
+		unsigned long n = 0;
+		int bad = 0;
+
+		lineno++;
+		if (!*s || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			fclose(f);
+			return -1;
+		}
+		*eq = '\0';
+		key = trim(s);
+		val = trim(eq + 1);
+		if (!strcmp(key, "listen")) {
+			bad = snprintf(c->http.listen, sizeof c->http.listen, "%s", val) >=
+			      (int)sizeof c->http.listen;
+		} else if (!strcmp(key, "threads")) {
+			bad = parse_uint(val, 1, 64, &n);
+			c->http.threads = (unsigned)n;
+		} else if (!strcmp(key, "max_connections")) {
+			bad = parse_uint(val, 1, 100000, &n);
+			c->http.max_connections = (unsigned)n;
+		} else if (!strcmp(key, "max_connections_per_address")) {
+			bad = parse_uint(val, 1, 100000, &n);
+			c->http.max_per_ip = (unsigned)n;
+		} else if (!strcmp(key, "timeout_seconds")) {
+			bad = parse_uint(val, 1, 3600, &n);
+			c->http.timeout_secs = (unsigned)n;
+		} else if (!strcmp(key, "body_max_bytes")) {
+			bad = parse_uint(val, 1024, 64ul << 20, &n);
+			c->http.body_max = n;
+		} else if (!strcmp(key, "session_idle_minutes")) {
+			bad = parse_uint(val, 1, 24 * 60, &n);
+			c->session_idle_secs = (unsigned)n * 60;
+		} else if (!strcmp(key, "lockout_failures")) {
+			bad = parse_uint(val, 1, 1000, &n);
+			c->lockout_failures = (unsigned)n;
+		} else if (!strcmp(key, "lockout_minutes")) {
+			bad = parse_uint(val, 1, 24 * 60, &n);
+			c->lockout_secs = (unsigned)n * 60;
+		} else if (!strcmp(key, "password_workers")) {
+			bad = parse_uint(val, 1, 16, &n);
+			c->pw_threads = (unsigned)n;
+		} else if (!strcmp(key, "password_queue")) {
+			bad = parse_uint(val, 1, 10000, &n);
+			c->pw_queue = (unsigned)n;
+		} else if (!strcmp(key, "tls_cert")) {
+			bad = snprintf(c->http.tls_cert, sizeof c->http.tls_cert, "%s", val) >=
+			      (int)sizeof c->http.tls_cert;
+		} else if (!strcmp(key, "tls_key")) {
+			bad = snprintf(c->http.tls_key, sizeof c->http.tls_key, "%s", val) >=
+			      (int)sizeof c->http.tls_key;
+		} else {
+			snprintf(err, errlen, "%s:%d: unknown setting '%s'", path, lineno, key);
+			fclose(f);
+			return -1;
+		}
+		if (bad) {
+			snprintf(err, errlen, "%s:%d: bad value for %s", path, lineno, key);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}

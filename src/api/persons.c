@@ -1,0 +1,419 @@
+/*
+ * persons.c - /api/v1/persons: create, read, patch (If-Match), and find
+ * by name across scripts.
+ *
+ * Fields are validated against schema/person.c.  Coded fields are stored
+ * in clear; pii and sensitive ones are serialised and sealed with the
+ * person's id as associated data.  Name words and phone numbers become
+ * keyed blind indexes.  Every read of a person's PII is audited with the
+ * fields it returned.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "api/api.h"
+#include "domain/namekey.h"
+#include "domain/record.h"
+
+#define MAX_KEYS 256
+#define SEARCH_MAX 50
+
+static const char *const can_read[] = {"caseworker", "supervisor", "hotline", "focal_point", NULL};
+static const char *const can_create[] = {"caseworker", "supervisor", "hotline", NULL};
+static const char *const can_edit[] = {"caseworker", "supervisor", NULL};
+
+/* Blind-index keys of every indexed field of the record. */
+static size_t person_keys(const keyring *kr, json_t *rec, struct blind_key *keys, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < person_schema.n; i++) {
+		const struct field *f = &person_schema.fields[i];
+		json_t *v = json_object_get(rec, f->name), *item, *one;
+		size_t k, count;
+
+		if (!v || f->index == NX_NONE)
+			continue;
+		one = json_is_array(v) ? NULL : v;
+		count = json_is_array(v) ? json_array_size(v) : 1;
+		for (k = 0; k < count; k++) {
+			item = one ? one : json_array_get(v, k);
+			if (!json_is_string(item))
+				continue;
+			if (f->index == NX_NAME) {
+				char w[NAMEKEY_WORDS][NAMEKEY_MAX];
+				size_t nw = namekey_words(json_string_value(item), w, NAMEKEY_WORDS), j;
+				for (j = 0; j < nw && n < max; j++, n++) {
+					keys[n].kind = "name";
+					blind_index(kr, "name", w[j], strlen(w[j]), keys[n].mac);
+				}
+				sodium_memzero(w, sizeof w);
+			} else if (f->index == NX_PHONE && n < max) {
+				char p[24];
+				size_t len = phone_key(json_string_value(item), p);
+				if (len) {
+					keys[n].kind = "phone";
+					blind_index(kr, "phone", p, len, keys[n].mac);
+					n++;
+				}
+			}
+		}
+	}
+	return n;
+}
+
+static int visible(struct req *r, const struct person_row *p)
+{
+	return api_role_in(r, can_read) && !strcmp(p->org_id, r->who.user.org.id);
+}
+
+/* Write one person: id, version, the coded and the opened fields. */
+static void write_person(jsonw *w, const struct person_row *p, json_t *coded, json_t *secret)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	jw_object(w);
+	jw_kstr(w, "id", p->id);
+	jw_kint(w, "version", p->version);
+	for (i = 0; i < person_schema.n; i++) {
+		key = person_schema.fields[i].name;
+		v = json_object_get(person_schema.fields[i].cls == FC_CODED ? coded : secret, key);
+		if (v) {
+			jw_key(w, key);
+			jw_value(w, v);
+		}
+	}
+	jw_kstr(w, "created_at", p->created_at);
+	jw_kstr(w, "updated_at", p->updated_at);
+	jw_end(w);
+}
+
+static json_t *open_secret(struct req *r, const struct person_row *p)
+{
+	size_t n;
+	unsigned char *pt;
+	json_t *j;
+
+	if (p->sealed_len < SEAL_OVERHEAD)
+		return NULL;
+	n = p->sealed_len - SEAL_OVERHEAD;
+	pt = arena_alloc(&r->mem, n + 1);
+	if (!pt || seal_decrypt(&r->app->kr, p->sealed, p->sealed_len, p->id, pt) != 0)
+		return NULL;
+	j = json_loadb((const char *)pt, n, 0, NULL);
+	sodium_memzero(pt, n);
+	return j;
+}
+
+/* Seal the secret part of rec into row (arena memory). */
+static int seal_row(struct req *r, json_t *rec, struct person_row *row, char **coded_out)
+{
+	json_t *coded, *secret;
+	char *s;
+	size_t n;
+	unsigned char *ct;
+
+	record_split(&person_schema, rec, &coded, &secret);
+	*coded_out = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
+	s = json_dumps(secret, JSON_COMPACT);
+	json_decref(coded);
+	json_decref(secret);
+	if (!*coded_out || !s) {
+		free(*coded_out);
+		free(s);
+		return -1;
+	}
+	n = strlen(s);
+	ct = arena_alloc(&r->mem, n + SEAL_OVERHEAD);
+	if (!ct) {
+		sodium_memzero(s, n);
+		free(s);
+		free(*coded_out);
+		return -1;
+	}
+	seal_encrypt(&r->app->kr, (const unsigned char *)s, n, row->id, ct);
+	sodium_memzero(s, n);
+	free(s);
+	row->coded = *coded_out;
+	row->sealed = ct;
+	row->sealed_len = n + SEAL_OVERHEAD;
+	return 0;
+}
+
+static int bad_record(struct req *r, const struct record_error *e)
+{
+	return reply_problem(r, 422, e->type, e->detail);
+}
+
+static int has_name(json_t *rec)
+{
+	return json_object_get(rec, "given_name") || json_object_get(rec, "family_name") ||
+	       json_array_size(json_object_get(rec, "aliases")) > 0;
+}
+
+/* Reply with the record just written, with its ETag. */
+static int reply_person(struct req *r, int status, const struct person_row *row, json_t *rec)
+{
+	json_t *coded, *secret;
+	char *etag = arena_alloc(&r->mem, 32);
+	jsonw w;
+
+	record_split(&person_schema, rec, &coded, &secret);
+	reply_json_begin(r, status, &w);
+	write_person(&w, row, coded, secret);
+	jw_finish(&w);
+	json_decref(coded);
+	json_decref(secret);
+	if (etag) {
+		snprintf(etag, 32, "\"%lld\"", (long long)row->version);
+		reply_header(r, "ETag", etag);
+	}
+	return status;
+}
+
+int api_persons_create(struct req *r)
+{
+	struct blind_key *keys;
+	struct record_error e;
+	struct person_row row;
+	char *coded = NULL, record[64], fields[512];
+	json_t *body;
+	store_tx *tx;
+	size_t nkeys;
+	int rc;
+
+	if (!api_role_in(r, can_create))
+		return reply_problem(r, 403, "forbidden", "your role cannot register persons");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&person_schema, body, RECORD_CREATE, &e))
+		return bad_record(r, &e);
+	if (!has_name(body))
+		return reply_problem(r, 422, "missing-field",
+				     "given_name, family_name or aliases: give at least one name");
+	memset(&row, 0, sizeof row);
+	store_new_id(row.id);
+	snprintf(row.org_id, sizeof row.org_id, "%s", r->who.user.org.id);
+	row.version = 1;
+	store_now(row.created_at);
+	memcpy(row.updated_at, row.created_at, TS_LEN);
+	if (seal_row(r, body, &row, &coded))
+		return reply_problem(r, 500, "internal", "out of memory");
+	keys = arena_alloc(&r->mem, MAX_KEYS * sizeof *keys);
+	if (!keys) {
+		free(coded);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	nkeys = person_keys(&r->app->kr, body, keys, MAX_KEYS);
+	snprintf(record, sizeof record, "persons/%s", row.id);
+	record_pii_fields(&person_schema, body, fields, sizeof fields);
+
+	tx = store_begin(r->app->st);
+	if (!tx) {
+		free(coded);
+		return reply_problem(r, 503, "busy", "try again");
+	}
+	rc = store_person_insert(tx, &row);
+	if (rc == STORE_OK)
+		rc = store_person_keys_set(tx, row.id, keys, nkeys);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, fields);
+	free(coded);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	{
+		char *loc = arena_alloc(&r->mem, 80);
+		if (loc) {
+			snprintf(loc, 80, "/api/v1/persons/%s", row.id);
+			reply_header(r, "Location", loc);
+		}
+	}
+	return reply_person(r, 201, &row, body);
+}
+
+int api_person_get(struct req *r)
+{
+	struct person_row p;
+	json_t *coded, *secret;
+	char record[64], fields[512], *etag;
+	jsonw w;
+	int rc;
+
+	rc = store_person_get(r->app->st, r->params[0], &p, &r->mem);
+	if (rc != STORE_OK || !visible(r, &p))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	coded = json_loads(p.coded, 0, NULL);
+	secret = open_secret(r, &p);
+	if (!coded || !secret) {
+		json_decref(coded);
+		json_decref(secret);
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	}
+	record_pii_fields(&person_schema, secret, fields, sizeof fields);
+	snprintf(record, sizeof record, "persons/%s", p.id);
+	api_audit_read(r, record, fields);
+	reply_json_begin(r, 200, &w);
+	write_person(&w, &p, coded, secret);
+	jw_finish(&w);
+	json_decref(coded);
+	json_decref(secret);
+	etag = arena_alloc(&r->mem, 32);
+	if (etag) {
+		snprintf(etag, 32, "\"%lld\"", (long long)p.version);
+		reply_header(r, "ETag", etag);
+	}
+	return 200;
+}
+
+int api_person_patch(struct req *r)
+{
+	struct person_row p;
+	struct record_error e;
+	struct blind_key *keys;
+	json_t *body, *rec, *coded, *secret;
+	char *coded_s = NULL, record[64], fields[512];
+	int64_t want;
+	store_tx *tx;
+	size_t nkeys;
+	int rc;
+
+	rc = store_person_get(r->app->st, r->params[0], &p, &r->mem);
+	if (rc != STORE_OK || !visible(r, &p))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (!api_role_in(r, can_edit))
+		return reply_problem(r, 403, "forbidden", "your role cannot change persons");
+	if (api_if_match(r, &want))
+		return r->status;
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&person_schema, body, RECORD_PATCH, &e))
+		return bad_record(r, &e);
+	if (want != p.version)
+		return api_store_error(r, STORE_STALE);
+	coded = json_loads(p.coded, 0, NULL);
+	secret = open_secret(r, &p);
+	if (!coded || !secret) {
+		json_decref(coded);
+		json_decref(secret);
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	}
+	rec = coded;
+	json_object_update(rec, secret);
+	json_decref(secret);
+	record_patch(rec, body);
+	if (!has_name(rec)) {
+		json_decref(rec);
+		return reply_problem(r, 422, "missing-field", "a person keeps at least one name");
+	}
+	p.version = want + 1;
+	store_now(p.updated_at);
+	keys = arena_alloc(&r->mem, MAX_KEYS * sizeof *keys);
+	if (!keys || seal_row(r, rec, &p, &coded_s)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	nkeys = person_keys(&r->app->kr, rec, keys, MAX_KEYS);
+	snprintf(record, sizeof record, "persons/%s", p.id);
+	{
+		const char *key;
+		json_t *v;
+		size_t used = 0;
+		fields[0] = '\0';
+		json_object_foreach(body, key, v) {
+			int n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", key);
+			if (n < 0 || (size_t)n >= sizeof fields - used)
+				break;
+			used += (size_t)n;
+		}
+	}
+	tx = store_begin(r->app->st);
+	if (!tx) {
+		free(coded_s);
+		json_decref(rec);
+		return reply_problem(r, 503, "busy", "try again");
+	}
+	rc = store_person_update(tx, &p);
+	if (rc == STORE_OK)
+		rc = store_person_keys_set(tx, p.id, keys, nkeys);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "update", record, fields);
+	free(coded_s);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		json_decref(rec);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK) {
+		json_decref(rec);
+		return api_store_error(r, STORE_ERROR);
+	}
+	rc = reply_person(r, 200, &p, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int api_persons_search(struct req *r)
+{
+	const char *q = req_query(r, "q");
+	struct blind_key keys[NAMEKEY_WORDS];
+	char words[NAMEKEY_WORDS][NAMEKEY_MAX];
+	char (*ids)[ID_LEN];
+	int hits[SEARCH_MAX];
+	size_t nw, i, found = 0;
+	jsonw w;
+
+	if (!api_role_in(r, can_read))
+		return reply_problem(r, 403, "forbidden", "your role cannot search persons");
+	if (!q || !*q)
+		return reply_problem(r, 422, "invalid-value", "q: give a name to search for");
+	if (strlen(q) > 300)
+		return reply_problem(r, 422, "invalid-value", "q: is too long");
+	nw = namekey_words(q, words, NAMEKEY_WORDS);
+	for (i = 0; i < nw; i++) {
+		keys[i].kind = "name";
+		blind_index(&r->app->kr, "name", words[i], strlen(words[i]), keys[i].mac);
+	}
+	sodium_memzero(words, sizeof words);
+	ids = arena_alloc(&r->mem, SEARCH_MAX * sizeof *ids);
+	if (!ids)
+		return reply_problem(r, 500, "internal", "out of memory");
+	if (nw && store_person_find(r->app->st, r->who.user.org.id, keys, nw, ids, hits, SEARCH_MAX,
+				    &found) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < found; i++) {
+		struct person_row p;
+		json_t *coded, *secret;
+		char record[64], fields[512];
+		if (store_person_get(r->app->st, ids[i], &p, &r->mem) != STORE_OK)
+			continue;
+		coded = json_loads(p.coded, 0, NULL);
+		secret = open_secret(r, &p);
+		if (coded && secret) {
+			record_pii_fields(&person_schema, secret, fields, sizeof fields);
+			snprintf(record, sizeof record, "persons/%s", p.id);
+			api_audit_read(r, record, fields);
+			write_person(&w, &p, coded, secret);
+		}
+		json_decref(coded);
+		json_decref(secret);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}

@@ -1,0 +1,31 @@
+/*
+ * routes.c - the one routing table.  Read it top to bottom to find where
+ * any request goes.  Paths outside /api/ that match nothing here are the
+ * browser UI's files (api/static.c).
+ */
+#include "api/api.h"
+
+#define V1 "/api/v1"
+
+const struct route api_routes[] = {
+	{M_GET, "/health", api_health, ROUTE_PUBLIC},
+	{M_GET, V1 "/health", api_health, ROUTE_PUBLIC},
+
+	{M_POST, V1 "/session", api_session_create, ROUTE_PUBLIC | ROUTE_NO_CSRF},
+	{M_DELETE, V1 "/session", api_session_delete, ROUTE_PENDING},
+	{M_GET, V1 "/me", api_me, ROUTE_PENDING},
+	{M_POST, V1 "/me/totp", api_me_totp_begin, ROUTE_PENDING},
+	{M_POST, V1 "/me/totp/confirm", api_me_totp_confirm, ROUTE_PENDING},
+
+	{M_POST, V1 "/persons", api_persons_create, 0},
+	{M_GET, V1 "/persons", api_persons_search, 0},
+	{M_GET, V1 "/persons/{}", api_person_get, 0},
+	{M_PATCH, V1 "/persons/{}", api_person_patch, 0},
+
+	{M_GET, V1 "/roles", api_roles_list, 0},
+	{M_PUT, V1 "/roles/{}", api_role_set, 0},
+	{M_GET, V1 "/audit", api_audit_list, 0},
+	{M_GET, V1 "/schema", api_schema, 0},
+};
+
+const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -1,0 +1,361 @@
+/*
+ * session.c - signing in and out, the current user, and enrolment of the
+ * second factor (TOTP).
+ *
+ * Password checks run on the password worker (crypto/password.c): the
+ * handler suspends the connection, the worker resumes it, and the handler
+ * is called again to finish.  Request threads never run Argon2id, so a
+ * storm of logins cannot stall other requests.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "api/api.h"
+
+enum { LOGIN_START, LOGIN_WAITING, LOGIN_CHECKED, LOGIN_BUSY };
+
+struct login {
+	pw_job job;
+	struct req *r;
+	struct user user;
+	int found;
+	char password[1025];
+	char totp[16];
+	char login[129];
+};
+
+static const char *const login_fields[] = {"login", "password", "totp", NULL};
+
+static void login_done(pw_job *job, void *arg)
+{
+	struct login *l = arg;
+	(void)job;
+	l->r->phase = LOGIN_CHECKED;
+	http_resume(l->r);
+}
+
+static int only_fields(struct req *r, json_t *o, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		const char *const *a;
+		for (a = allowed; *a; a++)
+			if (!strcmp(*a, key))
+				break;
+		if (!*a)
+			return reply_problemf(r, 422, "unknown-field", "%s: is not a field here", key);
+	}
+	return 0;
+}
+
+/* Copy a string member into out; 0, or a problem status. */
+static int take_string(struct req *r, json_t *o, const char *name, char *out, size_t outlen,
+		       int required)
+{
+	json_t *v = json_object_get(o, name);
+	size_t n;
+	if (!v) {
+		if (!required)
+			return 0;
+		return reply_problemf(r, 422, "missing-field", "%s: is required", name);
+	}
+	if (!json_is_string(v))
+		return reply_problemf(r, 422, "invalid-value", "%s: must be a string", name);
+	n = json_string_length(v);
+	if (n == 0 || n >= outlen)
+		return reply_problemf(r, 422, "invalid-value", "%s: has a wrong length", name);
+	memcpy(out, json_string_value(v), n);
+	out[n] = '\0';
+	sodium_memzero((char *)json_string_value(v), n);
+	return 0;
+}
+
+static void write_user(jsonw *w, const struct user *u)
+{
+	jw_key(w, "user");
+	jw_object(w);
+	jw_kstr(w, "id", u->id);
+	jw_kstr(w, "login", u->login);
+	jw_kstr(w, "role", u->role);
+	jw_kbool(w, "totp_enabled", u->totp_enabled);
+	jw_key(w, "org");
+	jw_object(w);
+	jw_kstr(w, "id", u->org.id);
+	jw_kstr(w, "code", u->org.code);
+	jw_kstr(w, "name", u->org.name);
+	jw_kstr(w, "type", u->org.type);
+	jw_end(w);
+	jw_end(w);
+}
+
+static int login_start(struct req *r)
+{
+	struct app *app = r->app;
+	struct login *l;
+	json_t *body = req_json_object(r);
+	int64_t left;
+
+	if (!body)
+		return r->status;
+	l = arena_alloc(&r->mem, sizeof *l);
+	if (!l)
+		return reply_problem(r, 500, "internal", "out of memory");
+	if (only_fields(r, body, login_fields) ||
+	    take_string(r, body, "login", l->login, sizeof l->login, 1) ||
+	    take_string(r, body, "password", l->password, sizeof l->password, 1) ||
+	    take_string(r, body, "totp", l->totp, sizeof l->totp, 0)) {
+		sodium_memzero(l->password, sizeof l->password);
+		return r->status;
+	}
+	sodium_memzero(r->body.data, r->body.len);
+	left = lockout_remaining(app->lockout, l->login, store_unix_now());
+	if (left > 0) {
+		char *ra = arena_alloc(&r->mem, 24);
+		sodium_memzero(l->password, sizeof l->password);
+		if (ra) {
+			snprintf(ra, 24, "%lld", (long long)left);
+			reply_header(r, "Retry-After", ra);
+		}
+		return reply_problem(r, 429, "locked",
+				     "too many failed sign-ins for this login; try again later");
+	}
+	l->r = r;
+	l->found = store_user_by_login(app->st, l->login, &l->user) == STORE_OK;
+	l->job.stored = l->found ? l->user.pwhash : password_dummy_hash();
+	l->job.password = l->password;
+	l->job.done = login_done;
+	l->job.arg = l;
+	r->async = l;
+	r->phase = LOGIN_WAITING;
+	http_suspend(r);
+	if (pw_pool_submit(&l->job) != 0) {
+		r->phase = LOGIN_BUSY;
+		http_resume(r);
+	}
+	return HTTP_SUSPENDED;
+}
+
+static int login_fail(struct req *r, struct login *l, const char *type, const char *detail)
+{
+	struct audit_entry e = {l->found ? l->user.id : NULL, l->found ? l->user.org.id : NULL,
+				"login-failed", NULL, NULL, r->addr};
+	lockout_fail(r->app->lockout, l->login, store_unix_now());
+	store_audit_enqueue(r->app->st, &e);
+	return reply_problem(r, 401, type, detail);
+}
+
+static int login_finish(struct req *r)
+{
+	struct app *app = r->app;
+	struct login *l = r->async;
+	char token[44], csrf[44];
+	unsigned char sid[HASH_BYTES];
+	char *cookie;
+	int pending = 0, rc;
+	store_tx *tx;
+	jsonw w;
+
+	sodium_memzero(l->password, sizeof l->password);
+	if (!l->found || !l->job.ok || l->user.disabled)
+		return login_fail(r, l, "invalid-credentials", "wrong login or password");
+	if (l->user.totp_enabled) {
+		unsigned char secret[TOTP_SECRET_BYTES];
+		uint64_t step = 0;
+		int ok;
+		if (!l->totp[0])
+			return reply_problem(r, 401, "totp-required",
+					     "enter the code of your authenticator app");
+		if (l->user.totp_sealed_len != sizeof secret + SEAL_OVERHEAD ||
+		    seal_decrypt(&app->kr, l->user.totp_sealed, l->user.totp_sealed_len, l->user.id,
+				 secret) != 0)
+			return reply_problem(r, 500, "internal", "the second factor cannot be read");
+		ok = totp_verify_once(secret, sizeof secret, l->totp, (uint64_t)store_unix_now(),
+				      (uint64_t)l->user.totp_step, &step);
+		sodium_memzero(secret, sizeof secret);
+		if (!ok)
+			return login_fail(r, l, "totp-invalid", "the code is wrong or was used already");
+		l->user.totp_step = (int64_t)step;
+	} else if (store_role_requires_totp(app->st, l->user.role)) {
+		pending = 1;
+	}
+	lockout_clear(app->lockout, l->login);
+
+	random_token(token);
+	random_token(csrf);
+	token_hash(&app->kr, token, sid);
+	tx = store_begin(app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = store_session_add(tx, sid, l->user.id, csrf, pending, store_unix_now());
+	if (rc == STORE_OK && l->user.totp_enabled)
+		rc = store_user_set_totp_step(tx, l->user.id, l->user.totp_step);
+	if (rc == STORE_OK) {
+		r->who.kind = AUTH_COOKIE;
+		r->who.user = l->user;
+		rc = api_audit_write(r, tx, "login", NULL, NULL);
+	}
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+
+	cookie = arena_alloc(&r->mem, 160);
+	if (cookie) {
+		snprintf(cookie, 160, "himoya_session=%s; Path=/; HttpOnly; SameSite=Strict%s", token,
+			 app->secure_cookies ? "; Secure" : "");
+		reply_header(r, "Set-Cookie", cookie);
+	}
+	sodium_memzero(token, sizeof token);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	write_user(&w, &l->user);
+	jw_kstr(&w, "csrf_token", csrf);
+	jw_kbool(&w, "totp_enrolment_required", pending);
+	jw_finish(&w);
+	return 200;
+}
+
+int api_session_create(struct req *r)
+{
+	switch (r->phase) {
+	case LOGIN_START:
+		return login_start(r);
+	case LOGIN_CHECKED:
+		return login_finish(r);
+	case LOGIN_BUSY:
+		reply_header(r, "Retry-After", "1");
+		return reply_problem(r, 503, "busy", "too many sign-ins at once; try again in a moment");
+	default:
+		return reply_problem(r, 500, "internal", "unexpected sign-in state");
+	}
+}
+
+int api_session_delete(struct req *r)
+{
+	store_tx *tx;
+	int rc = STORE_OK;
+
+	if (r->who.kind == AUTH_COOKIE) {
+		tx = store_begin(r->app->st);
+		if (!tx)
+			return reply_problem(r, 503, "busy", "try again");
+		rc = store_session_delete(tx, r->who.session_id);
+		if (rc == STORE_OK)
+			rc = api_audit_write(r, tx, "logout", NULL, NULL);
+		if (rc != STORE_OK) {
+			store_rollback(tx);
+			return api_store_error(r, rc);
+		}
+		if (store_commit(tx) != STORE_OK)
+			return api_store_error(r, STORE_ERROR);
+		reply_header(r, "Set-Cookie",
+			     "himoya_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	}
+	r->status = 204;
+	return 204;
+}
+
+int api_me(struct req *r)
+{
+	jsonw w;
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	write_user(&w, &r->who.user);
+	if (r->who.kind == AUTH_COOKIE) {
+		jw_kstr(&w, "csrf_token", r->who.session.csrf);
+		jw_kbool(&w, "totp_enrolment_required", r->who.session.totp_pending);
+	}
+	jw_finish(&w);
+	return 200;
+}
+
+int api_me_totp_begin(struct req *r)
+{
+	struct app *app = r->app;
+	unsigned char secret[TOTP_SECRET_BYTES];
+	unsigned char sealed[TOTP_SECRET_BYTES + SEAL_OVERHEAD];
+	char b32[TOTP_B32_LEN], uri[256];
+	store_tx *tx;
+	int rc;
+	jsonw w;
+
+	if (r->who.user.totp_enabled)
+		return reply_problem(r, 409, "totp-enabled", "a second factor is already set up");
+	totp_secret_new(secret);
+	base32_encode(secret, sizeof secret, b32, sizeof b32);
+	seal_encrypt(&app->kr, secret, sizeof secret, r->who.user.id, sealed);
+	sodium_memzero(secret, sizeof secret);
+	tx = store_begin(app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = store_user_set_totp(tx, r->who.user.id, sealed, sizeof sealed, 0);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "totp-begin", NULL, NULL);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	snprintf(uri, sizeof uri, "otpauth://totp/Himoya:%s?secret=%s&issuer=Himoya&digits=6&period=30",
+		 r->who.user.login, b32);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_kstr(&w, "secret", b32);
+	jw_kstr(&w, "otpauth_uri", uri);
+	jw_finish(&w);
+	sodium_memzero(b32, sizeof b32);
+	sodium_memzero(uri, sizeof uri);
+	return 200;
+}
+
+static const char *const confirm_fields[] = {"code", NULL};
+
+int api_me_totp_confirm(struct req *r)
+{
+	struct app *app = r->app;
+	struct user *u = &r->who.user;
+	unsigned char secret[TOTP_SECRET_BYTES];
+	char code[16];
+	uint64_t step = 0;
+	json_t *body = req_json_object(r);
+	store_tx *tx;
+	int ok, rc;
+
+	if (!body)
+		return r->status;
+	if (only_fields(r, body, confirm_fields) || take_string(r, body, "code", code, sizeof code, 1))
+		return r->status;
+	if (u->totp_enabled)
+		return reply_problem(r, 409, "totp-enabled", "a second factor is already set up");
+	if (u->totp_sealed_len != sizeof secret + SEAL_OVERHEAD ||
+	    seal_decrypt(&app->kr, u->totp_sealed, u->totp_sealed_len, u->id, secret) != 0)
+		return reply_problem(r, 409, "totp-not-started", "start the set-up first");
+	ok = totp_verify_once(secret, sizeof secret, code, (uint64_t)store_unix_now(), 0, &step);
+	sodium_memzero(secret, sizeof secret);
+	if (!ok)
+		return reply_problem(r, 422, "totp-invalid", "the code is wrong");
+	tx = store_begin(app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = store_user_set_totp(tx, u->id, u->totp_sealed, u->totp_sealed_len, 1);
+	if (rc == STORE_OK)
+		rc = store_user_set_totp_step(tx, u->id, (int64_t)step);
+	if (rc == STORE_OK && r->who.kind == AUTH_COOKIE)
+		rc = store_session_clear_pending(tx, r->who.session_id);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "totp-enabled", NULL, NULL);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	u->totp_enabled = 1;
+	r->who.session.totp_pending = 0;
+	return api_me(r);
+}

@@ -1,0 +1,344 @@
+/*
+ * accounts.c - `himoya init`, `org add`, `user add`, `token create` and
+ * `role set`: setting up a data folder and the people who use it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "cli/cli.h"
+#include "fields.h"
+#include "util/utf8.h"
+
+#define PASSWORD_MIN 10
+
+/* Append a system audit entry (the command line has no signed-in user). */
+static int audit_cli(store_tx *tx, const char *action, const char *record, const char *fields)
+{
+	struct audit_entry e = {NULL, NULL, action, record, fields, "cli"};
+	return store_audit_append(tx, &e);
+}
+
+static int org_fields_ok(const char *code, const char *name, const char *type)
+{
+	if (!code || !name || !type) {
+		fprintf(stderr, "himoya: --code, --name and --type are required\n");
+		return 0;
+	}
+	if (!cli_login_ok(code)) {
+		fprintf(stderr, "himoya: organisation code '%s': use 2-64 letters, digits, . _ -\n", code);
+		return 0;
+	}
+	if (!*name || strlen(name) > 200 || !utf8_valid(name, strlen(name))) {
+		fprintf(stderr, "himoya: organisation name must be 1-200 characters of UTF-8\n");
+		return 0;
+	}
+	if (!codelist_has(&cl_org_type, type)) {
+		size_t i;
+		fprintf(stderr, "himoya: unknown organisation type '%s'; one of:", type);
+		for (i = 0; i < cl_org_type.n; i++)
+			fprintf(stderr, " %s", cl_org_type.codes[i]);
+		fprintf(stderr, "\n");
+		return 0;
+	}
+	return 1;
+}
+
+static int add_org(store *st, const char *code, const char *name, const char *type)
+{
+	char id[ID_LEN], record[64];
+	store_tx *tx = store_begin(st);
+	int rc;
+
+	if (!tx) {
+		fprintf(stderr, "himoya: the database is busy\n");
+		return -1;
+	}
+	rc = store_org_add(tx, code, name, type, id);
+	snprintf(record, sizeof record, "orgs/%s", id);
+	if (rc == STORE_OK)
+		rc = audit_cli(tx, "create", record, "code,name,type");
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		fprintf(stderr, "himoya: %s\n", rc == STORE_CONFLICT
+				? "an organisation with this code exists" : "cannot add the organisation");
+		return -1;
+	}
+	return store_commit(tx) == STORE_OK ? 0 : -1;
+}
+
+int cmd_init(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--org-code", "--org-name", "--org-type", NULL};
+	const char *dir, *code, *name, *type;
+	struct datadir d;
+	char err[512];
+	struct stat sb;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	dir = cli_opt(o, "--data");
+	code = cli_opt(o, "--org-code");
+	name = cli_opt(o, "--org-name");
+	type = cli_opt(o, "--org-type");
+	if (!dir) {
+		fprintf(stderr, "himoya: --data DIR is required\n");
+		return 2;
+	}
+	if (!code)
+		code = "iom";
+	if (!name)
+		name = "IOM Tajikistan";
+	if (!type)
+		type = "IGO";
+	if (!org_fields_ok(code, name, type))
+		return 2;
+	if (stat(dir, &sb) == 0) {
+		fprintf(stderr, "himoya: %s already exists; init never touches an existing folder\n", dir);
+		return 1;
+	}
+	if (mkdir(dir, 0700) != 0) {
+		fprintf(stderr, "himoya: cannot create %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	memset(&d, 0, sizeof d);
+	datadir_paths(&d, dir);
+	if (key_file_create(d.key) != 0) {
+		fprintf(stderr, "himoya: cannot write %s: %s\n", d.key, strerror(errno));
+		goto undo;
+	}
+	if (key_file_load(d.key, &d.kr, err, sizeof err) != 0 ||
+	    store_open(d.db, &d.kr, 1, 1, &d.st, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "himoya: %s\n", err);
+		goto undo;
+	}
+	chmod(d.db, 0600);
+	if (add_org(d.st, code, name, type) != 0) {
+		datadir_close(&d);
+		goto undo;
+	}
+	datadir_close(&d);
+	printf("Created %s\n  database   %s\n  key        %s (keep a copy apart from backups)\n"
+	       "  organisation %s (%s, %s)\n"
+	       "Next: himoya user add --data %s --org %s --login NAME --role admin\n",
+	       dir, d.db, d.key, code, name, type, dir, code);
+	return 0;
+undo:
+	keyring_wipe(&d.kr);
+	unlink(d.db);
+	{
+		char p[4300];
+		snprintf(p, sizeof p, "%s-wal", d.db);
+		unlink(p);
+		snprintf(p, sizeof p, "%s-shm", d.db);
+		unlink(p);
+	}
+	unlink(d.key);
+	rmdir(dir);
+	return 1;
+}
+
+int cmd_org_add(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--code", "--name", "--type", NULL};
+	struct datadir d;
+	int rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	if (!org_fields_ok(cli_opt(o, "--code"), cli_opt(o, "--name"), cli_opt(o, "--type")))
+		return 2;
+	if (datadir_open(&d, cli_opt(o, "--data"), 1))
+		return 1;
+	rc = add_org(d.st, cli_opt(o, "--code"), cli_opt(o, "--name"), cli_opt(o, "--type"));
+	datadir_close(&d);
+	if (rc == 0)
+		printf("Added organisation %s\n", cli_opt(o, "--code"));
+	return rc ? 1 : 0;
+}
+
+int cmd_user_add(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--org", "--login", "--role", NULL};
+	static const char *const flags[] = {"--password-stdin", NULL};
+	const char *org_code, *login, *role;
+	char password[1025], hash[PASSWORD_HASH_MAX], id[ID_LEN], record[64];
+	int generated = 0, rc;
+	struct datadir d;
+	struct org org;
+	store_tx *tx;
+
+	if (cli_opts_check(o, allowed, flags))
+		return 2;
+	org_code = cli_opt(o, "--org");
+	login = cli_opt(o, "--login");
+	role = cli_opt(o, "--role");
+	if (!org_code || !login || !role) {
+		fprintf(stderr, "himoya: --org, --login and --role are required\n");
+		return 2;
+	}
+	if (!codelist_has(&cl_role, role)) {
+		size_t i;
+		fprintf(stderr, "himoya: unknown role '%s'; one of:", role);
+		for (i = 0; i < cl_role.n; i++)
+			fprintf(stderr, " %s", cl_role.codes[i]);
+		fprintf(stderr, "\n");
+		return 2;
+	}
+	if (!cli_login_ok(login)) {
+		fprintf(stderr, "himoya: login '%s': use 2-64 letters, digits, . _ - @\n", login);
+		return 2;
+	}
+	if (cli_flag(o, "--password-stdin")) {
+		if (cli_read_password(password, sizeof password) != 0) {
+			fprintf(stderr, "himoya: no password on standard input (or longer than 1024 bytes)\n");
+			return 2;
+		}
+		if (!utf8_valid(password, strlen(password)) ||
+		    utf8_count(password, strlen(password)) < PASSWORD_MIN) {
+			sodium_memzero(password, sizeof password);
+			fprintf(stderr, "himoya: the password must have at least %d characters\n",
+				PASSWORD_MIN);
+			return 2;
+		}
+	} else {
+		cli_new_password(password);
+		generated = 1;
+	}
+	if (datadir_open(&d, cli_opt(o, "--data"), 1)) {
+		sodium_memzero(password, sizeof password);
+		return 1;
+	}
+	if (store_org_by_code(d.st, org_code, &org) != STORE_OK) {
+		fprintf(stderr, "himoya: no organisation with code '%s'\n", org_code);
+		datadir_close(&d);
+		sodium_memzero(password, sizeof password);
+		return 1;
+	}
+	rc = password_hash(password, hash);
+	if (!generated)
+		sodium_memzero(password, sizeof password);
+	if (rc != 0) {
+		fprintf(stderr, "himoya: out of memory while hashing\n");
+		datadir_close(&d);
+		return 1;
+	}
+	tx = store_begin(d.st);
+	rc = tx ? store_user_add(tx, org.id, login, role, hash, id) : STORE_ERROR;
+	snprintf(record, sizeof record, "users/%s", id);
+	if (rc == STORE_OK)
+		rc = audit_cli(tx, "create", record, "login,role,org");
+	if (rc != STORE_OK) {
+		if (tx)
+			store_rollback(tx);
+		fprintf(stderr, "himoya: %s\n", rc == STORE_CONFLICT ? "this login is taken"
+								 : "cannot add the user");
+		datadir_close(&d);
+		sodium_memzero(password, sizeof password);
+		return 1;
+	}
+	rc = store_commit(tx);
+	datadir_close(&d);
+	if (rc != STORE_OK) {
+		sodium_memzero(password, sizeof password);
+		return 1;
+	}
+	printf("Added %s (%s) to %s\n", login, role, org_code);
+	if (generated)
+		printf("Password (shown once): %s\n", password);
+	sodium_memzero(password, sizeof password);
+	return 0;
+}
+
+int cmd_token_create(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--login", "--label", NULL};
+	const char *login, *label;
+	unsigned char h[HASH_BYTES];
+	char token[44];
+	struct datadir d;
+	struct user u;
+	store_tx *tx;
+	int rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	login = cli_opt(o, "--login");
+	label = cli_opt(o, "--label");
+	if (!login) {
+		fprintf(stderr, "himoya: --login is required\n");
+		return 2;
+	}
+	if (datadir_open(&d, cli_opt(o, "--data"), 1))
+		return 1;
+	if (store_user_by_login(d.st, login, &u) != STORE_OK) {
+		fprintf(stderr, "himoya: no user '%s'\n", login);
+		datadir_close(&d);
+		return 1;
+	}
+	random_token(token);
+	token_hash(&d.kr, token, h);
+	tx = store_begin(d.st);
+	rc = tx ? store_token_add(tx, h, u.id, label ? label : "cli") : STORE_ERROR;
+	if (rc == STORE_OK) {
+		char record[64];
+		snprintf(record, sizeof record, "users/%s", u.id);
+		rc = audit_cli(tx, "token-create", record, NULL);
+	}
+	if (rc == STORE_OK)
+		rc = store_commit(tx);
+	else if (tx)
+		store_rollback(tx);
+	datadir_close(&d);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "himoya: cannot create the token\n");
+		return 1;
+	}
+	printf("%s\n", token);
+	sodium_memzero(token, sizeof token);
+	return 0;
+}
+
+int cmd_role_set(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--role", "--require-totp", NULL};
+	const char *role = cli_opt(o, "--role"), *v = cli_opt(o, "--require-totp");
+	struct datadir d;
+	store_tx *tx;
+	int rc, on;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	if (!role || !codelist_has(&cl_role, role)) {
+		fprintf(stderr, "himoya: --role must name a role\n");
+		return 2;
+	}
+	if (!v || (strcmp(v, "yes") && strcmp(v, "no"))) {
+		fprintf(stderr, "himoya: --require-totp takes yes or no\n");
+		return 2;
+	}
+	on = !strcmp(v, "yes");
+	if (datadir_open(&d, cli_opt(o, "--data"), 1))
+		return 1;
+	tx = store_begin(d.st);
+	rc = tx ? store_role_set_totp(tx, role, on) : STORE_ERROR;
+	if (rc == STORE_OK) {
+		char record[64];
+		snprintf(record, sizeof record, "roles/%s", role);
+		rc = audit_cli(tx, "update", record, "require_totp");
+	}
+	if (rc == STORE_OK)
+		rc = store_commit(tx);
+	else if (tx)
+		store_rollback(tx);
+	datadir_close(&d);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "himoya: cannot change the role\n");
+		return 1;
+	}
+	printf("Role %s: second factor %s\n", role, on ? "required" : "optional");
+	return 0;
+}

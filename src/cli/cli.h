@@ -1,0 +1,54 @@
+/*
+ * cli.h - the subcommands of `himoya` and the helpers they share.
+ */
+#ifndef HIMOYA_CLI_H
+#define HIMOYA_CLI_H
+
+#include "crypto/crypto.h"
+#include "store/store.h"
+
+/* Options: "--name value" pairs after the subcommand words.  cli_opts
+ * checks that every option given is one of `allowed` (NULL-terminated)
+ * and has a value; flags (no value) are listed in `flags`. */
+struct cli_opts {
+	int argc;
+	char **argv;
+};
+
+int cli_opts_check(struct cli_opts *o, const char *const *allowed, const char *const *flags);
+const char *cli_opt(struct cli_opts *o, const char *name);
+int cli_flag(struct cli_opts *o, const char *name);
+
+/* An open data folder: its key and store. */
+struct datadir {
+	char dir[4096];
+	char db[4200];
+	char key[4200];
+	char conf[4200];
+	keyring kr;
+	store *st;
+};
+
+/* Open an existing data folder (key + store); prints why not. */
+int datadir_open(struct datadir *d, const char *dir, unsigned readers);
+void datadir_close(struct datadir *d);
+void datadir_paths(struct datadir *d, const char *dir);
+
+/* Read one line of password from stdin (no echo handling: it is piped). */
+int cli_read_password(char *out, size_t outlen);
+/* A random readable password of 20 characters. */
+void cli_new_password(char out[24]);
+int cli_login_ok(const char *login);
+
+int cmd_init(struct cli_opts *o);
+int cmd_org_add(struct cli_opts *o);
+int cmd_user_add(struct cli_opts *o);
+int cmd_token_create(struct cli_opts *o);
+int cmd_role_set(struct cli_opts *o);
+int cmd_serve(struct cli_opts *o);
+int cmd_audit_verify(struct cli_opts *o);
+int cmd_backup(struct cli_opts *o);
+int cmd_restore(struct cli_opts *o);
+int cmd_demo(struct cli_opts *o);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * common.c - option parsing, opening a data folder, reading passwords.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sodium.h>
+
+#include "cli/cli.h"
+
+static int listed(const char *name, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (!strcmp(name, *list))
+			return 1;
+	return 0;
+}
+
+int cli_opts_check(struct cli_opts *o, const char *const *allowed, const char *const *flags)
+{
+	int i;
+	for (i = 0; i < o->argc; i++) {
+		const char *a = o->argv[i];
+		if (listed(a, flags))
+			continue;
+		if (!listed(a, allowed)) {
+			fprintf(stderr, "himoya: unknown option '%s'\n", a);
+			return -1;
+		}
+		if (i + 1 >= o->argc || !strncmp(o->argv[i + 1], "--", 2)) {
+			fprintf(stderr, "himoya: option %s needs a value\n", a);
+			return -1;
+		}
+		i++;
+	}
+	return 0;
+}
+
+const char *cli_opt(struct cli_opts *o, const char *name)
+{
+	int i;
+	for (i = 0; i + 1 < o->argc; i++)
+		if (!strcmp(o->argv[i], name))
+			return o->argv[i + 1];
+	return NULL;
+}
+
+int cli_flag(struct cli_opts *o, const char *name)
+{
+	int i;
+	for (i = 0; i < o->argc; i++)
+		if (!strcmp(o->argv[i], name))
+			return 1;
+	return 0;
+}
+
+void datadir_paths(struct datadir *d, const char *dir)
+{
+	snprintf(d->dir, sizeof d->dir, "%s", dir);
+	snprintf(d->db, sizeof d->db, "%s/himoya.db", dir);
+	snprintf(d->key, sizeof d->key, "%s/himoya.key", dir);
+	snprintf(d->conf, sizeof d->conf, "%s/himoya.conf", dir);
+}
+
+int datadir_open(struct datadir *d, const char *dir, unsigned readers)
+{
+	char err[512];
+	struct stat sb;
+
+	memset(d, 0, sizeof *d);
+	if (!dir) {
+		fprintf(stderr, "himoya: --data DIR is required\n");
+		return -1;
+	}
+	datadir_paths(d, dir);
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "himoya: %s: no such data folder (create one with himoya init)\n", dir);
+		return -1;
+	}
+	if (stat(d->db, &sb) != 0) {
+		fprintf(stderr, "himoya: %s: not a himoya data folder (no himoya.db)\n", dir);
+		return -1;
+	}
+	if (key_file_load(d->key, &d->kr, err, sizeof err) != 0) {
+		fprintf(stderr, "himoya: %s\n", err);
+		return -1;
+	}
+	if (store_open(d->db, &d->kr, readers, 0, &d->st, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "himoya: %s\n", err);
+		keyring_wipe(&d->kr);
+		return -1;
+	}
+	return 0;
+}
+
+void datadir_close(struct datadir *d)
+{
+	store_close(d->st);
+	d->st = NULL;
+	keyring_wipe(&d->kr);
+}
+
+int cli_read_password(char *out, size_t outlen)
+{
+	size_t n;
+	if (!fgets(out, (int)outlen, stdin))
+		return -1;
+	n = strlen(out);
+	if (n && out[n - 1] == '\n')
+		out[--n] = '\0';
+	else if (n == outlen - 1)
+		return -1; /* too long */
+	if (n && out[n - 1] == '\r')
+		out[--n] = '\0';
+	return 0;
+}
+
+void cli_new_password(char out[24])
+{
+	/* No look-alike characters: read aloud over a phone, typed on one. */
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
+	size_t i;
+	for (i = 0; i < 20; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	out[20] = '\0';
+}
+
+int cli_login_ok(const char *login)
+{
+	size_t n = strlen(login), i;
+	if (n < 2 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = login[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-' || c == '@'))
+			return 0;
+	}
+	return 1;
+}

@@ -1,0 +1,79 @@
+/*
+ * serve.c - `himoya serve`: open the data folder, start the password
+ * workers and the HTTP server, and on SIGTERM stop taking requests, let
+ * the ones in flight finish, flush the audit queue and close the store.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "api/app.h"
+#include "cli/cli.h"
+
+int cmd_serve(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--listen", NULL};
+	struct app app;
+	struct datadir d;
+	char err[512], lockpath[4300];
+	const char *listen;
+	int lockfd, rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	memset(&app, 0, sizeof app);
+	app_config_defaults(&app.cfg);
+	if (!cli_opt(o, "--data")) {
+		fprintf(stderr, "himoya: --data DIR is required\n");
+		return 2;
+	}
+	datadir_paths(&d, cli_opt(o, "--data"));
+	err[0] = '\0';
+	if (app_config_load(&app.cfg, d.conf, err, sizeof err) != 0) {
+		fprintf(stderr, "himoya: %s\n", err[0] ? err : strerror(errno));
+		return 2;
+	}
+	listen = cli_opt(o, "--listen");
+	if (listen)
+		snprintf(app.cfg.http.listen, sizeof app.cfg.http.listen, "%s", listen);
+	if (http_parse_listen(app.cfg.http.listen, err, sizeof err) != 0) {
+		fprintf(stderr, "himoya: %s\n", err);
+		return 2;
+	}
+	if (datadir_open(&d, cli_opt(o, "--data"), app.cfg.http.threads + 2))
+		return 1;
+
+	/* One server per data folder: the lock goes when the process does. */
+	snprintf(lockpath, sizeof lockpath, "%s/himoya.lock", d.dir);
+	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "himoya: %s is already served by another himoya\n", d.dir);
+		if (lockfd >= 0)
+			close(lockfd);
+		datadir_close(&d);
+		return 1;
+	}
+	app.st = d.st;
+	app.kr = d.kr;
+	app.secure_cookies = app.cfg.http.tls_cert[0] != '\0';
+	app.lockout = lockout_new(app.cfg.lockout_failures, app.cfg.lockout_secs);
+	if (!app.lockout || pw_pool_start(app.cfg.pw_threads, app.cfg.pw_queue) != 0) {
+		fprintf(stderr, "himoya: cannot start the password workers\n");
+		lockout_free(app.lockout);
+		datadir_close(&d);
+		close(lockfd);
+		return 1;
+	}
+	rc = http_serve(&app.cfg.http, api_dispatch, &app, err, sizeof err);
+	if (rc != 0)
+		fprintf(stderr, "himoya: %s\n", err);
+	pw_pool_stop();
+	lockout_free(app.lockout);
+	keyring_wipe(&app.kr);
+	datadir_close(&d);
+	close(lockfd);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,212 @@
+/*
+ * record.c - validation and splitting of records after their field
+ * declarations.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/record.h"
+#include "util/utf8.h"
+
+static int fail(struct record_error *e, const char *type, const char *field, const char *detail)
+{
+	e->type = type;
+	snprintf(e->field, sizeof e->field, "%s", field);
+	snprintf(e->detail, sizeof e->detail, "%s: %s", field, detail);
+	return -1;
+}
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int date_valid_past(const char *s)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	char today[11];
+	time_t t = time(NULL);
+	struct tm tm;
+	int y, m, d, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || m < 1 || m > 12 || d < 1)
+		return 0;
+	if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
+		return 0;
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	return strcmp(s, today) <= 0;
+}
+
+/* Text: a string of 1..maxlen characters without control characters. */
+static int text_ok(const char *s, size_t maxlen, const char **why)
+{
+	size_t n = strlen(s), i;
+	if (n == 0) {
+		*why = "must not be empty";
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f) {
+			*why = "must not contain control characters";
+			return 0;
+		}
+	}
+	if (utf8_count(s, n) > maxlen) {
+		*why = "is too long";
+		return 0;
+	}
+	return 1;
+}
+
+static int phone_ok(const char *s)
+{
+	size_t digits = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (!strchr(" +()-.", *s))
+			return 0;
+	}
+	return digits >= 7 && digits <= 15;
+}
+
+static int value_ok(const struct field *f, json_t *v, struct record_error *e)
+{
+	const char *why = NULL;
+	size_t i;
+	json_t *item;
+
+	switch (f->type) {
+	case FT_TEXT:
+		if (!json_is_string(v))
+			return fail(e, "invalid-value", f->name, "must be a string");
+		if (!text_ok(json_string_value(v), f->maxlen, &why))
+			return fail(e, "invalid-value", f->name, why);
+		return 0;
+	case FT_DATE:
+		if (!json_is_string(v) || !date_valid_past(json_string_value(v)))
+			return fail(e, "invalid-value", f->name,
+				    "must be a past date written YYYY-MM-DD");
+		return 0;
+	case FT_CODE:
+		if (!json_is_string(v) || !codelist_has(f->codes, json_string_value(v)))
+			return fail(e, "invalid-value", f->name, "is not a value of its code list");
+		return 0;
+	case FT_COUNTRY: {
+		const char *s = json_is_string(v) ? json_string_value(v) : "";
+		if (strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+			return fail(e, "invalid-value", f->name,
+				    "must be an ISO 3166 alpha-2 country code such as TJ");
+		return 0;
+	}
+	case FT_INT:
+		if (!json_is_integer(v) || json_integer_value(v) < f->min ||
+		    json_integer_value(v) > f->max)
+			return fail(e, "invalid-value", f->name, "is not an integer in range");
+		return 0;
+	case FT_TEXT_LIST:
+	case FT_CODE_LIST:
+	case FT_PHONE_LIST:
+		if (!json_is_array(v))
+			return fail(e, "invalid-value", f->name, "must be a list");
+		if (json_array_size(v) > f->maxitems)
+			return fail(e, "invalid-value", f->name, "has too many items");
+		json_array_foreach(v, i, item) {
+			if (!json_is_string(item))
+				return fail(e, "invalid-value", f->name, "items must be strings");
+			if (f->type == FT_CODE_LIST && !codelist_has(f->codes, json_string_value(item)))
+				return fail(e, "invalid-value", f->name,
+					    "has a value outside its code list");
+			if (f->type == FT_PHONE_LIST && !phone_ok(json_string_value(item)))
+				return fail(e, "invalid-value", f->name,
+					    "items must be phone numbers of 7 to 15 digits");
+			if (f->type == FT_TEXT_LIST &&
+			    !text_ok(json_string_value(item), f->maxlen, &why))
+				return fail(e, "invalid-value", f->name, why);
+		}
+		return 0;
+	}
+	return fail(e, "invalid-value", f->name, "has an unknown type");
+}
+
+int record_validate(const struct resource_schema *rs, json_t *obj, enum record_mode mode,
+		    struct record_error *e)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(obj, key, v) {
+		const struct field *f = schema_field(rs, key);
+		if (!f)
+			return fail(e, "unknown-field", key, "is not a field of this record");
+		if (json_is_null(v)) {
+			if (mode == RECORD_PATCH && !f->required)
+				continue;
+			return fail(e, "invalid-value", key, "must not be null");
+		}
+		if (value_ok(f, v, e))
+			return -1;
+	}
+	if (mode == RECORD_CREATE)
+		for (i = 0; i < rs->n; i++)
+			if (rs->fields[i].required && !json_object_get(obj, rs->fields[i].name))
+				return fail(e, "missing-field", rs->fields[i].name, "is required");
+	return 0;
+}
+
+void record_split(const struct resource_schema *rs, json_t *obj, json_t **coded, json_t **secret)
+{
+	const char *key;
+	json_t *v;
+
+	*coded = json_object();
+	*secret = json_object();
+	json_object_foreach(obj, key, v) {
+		const struct field *f = schema_field(rs, key);
+		if (!f || json_is_null(v))
+			continue;
+		json_object_set(f->cls == FC_CODED ? *coded : *secret, key, v);
+	}
+}
+
+void record_patch(json_t *base, json_t *patch)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(patch, key, v) {
+		if (json_is_null(v))
+			json_object_del(base, key);
+		else
+			json_object_set(base, key, v);
+	}
+}
+
+void record_pii_fields(const struct resource_schema *rs, json_t *obj, char *out, size_t outlen)
+{
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < rs->n; i++) {
+		const struct field *f = &rs->fields[i];
+		int n;
+		if (f->cls != FC_PII || !json_object_get(obj, f->name))
+			continue;
+		n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", f->name);
+		if (n < 0 || (size_t)n >= outlen - used)
+			break;
+		used += (size_t)n;
+	}
+}

@@ -1,0 +1,42 @@
+/*
+ * record.h - checking a JSON record against its declared fields
+ * (schema/fields.h) and splitting it by sensitivity class.  Pure: no
+ * HTTP, no SQL.
+ */
+#ifndef HIMOYA_RECORD_H
+#define HIMOYA_RECORD_H
+
+#include <jansson.h>
+
+#include "fields.h"
+
+struct record_error {
+	const char *type;   /* "unknown-field", "invalid-value", "missing-field" */
+	char field[64];
+	char detail[256];
+};
+
+enum record_mode { RECORD_CREATE, RECORD_PATCH };
+
+/* 0 when every member of obj is a declared field with a valid value
+ * (in RECORD_PATCH, null is also allowed and means "remove"), and every
+ * required field is present on create; else -1 and e is filled. */
+int record_validate(const struct resource_schema *rs, json_t *obj, enum record_mode mode,
+		    struct record_error *e);
+
+/* New objects with the members of obj whose field is coded (clear) and
+ * pii or sensitive (to be sealed).  The caller owns both references. */
+void record_split(const struct resource_schema *rs, json_t *obj, json_t **coded,
+		  json_t **secret);
+
+/* Apply a validated patch onto base (null members remove). */
+void record_patch(json_t *base, json_t *patch);
+
+/* Names of the pii fields present in obj, comma-separated, into out. */
+void record_pii_fields(const struct resource_schema *rs, json_t *obj, char *out, size_t outlen);
+
+/* 1 when s is a real calendar date YYYY-MM-DD between 1900-01-01 and
+ * today (UTC) inclusive. */
+int date_valid_past(const char *s);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * request.h - one HTTP request as the handlers see it.
+ *
+ * The request owns an arena (freed when the connection's request
+ * completes), the capped request body, the matched route parameters, the
+ * authenticated principal, and the response being built.  Handlers set
+ * the response with reply_json()/reply_problem() and return; the server
+ * turns it into an MHD response in one place.
+ */
+#ifndef HIMOYA_REQUEST_H
+#define HIMOYA_REQUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/jsonw.h"
+
+struct MHD_Connection;
+struct app;
+struct route;
+
+#define HTTP_SUSPENDED 0 /* a handler's return: call me again after resume */
+
+enum http_method { M_GET = 1, M_POST = 2, M_PATCH = 4, M_PUT = 8, M_DELETE = 16, M_OTHER = 32 };
+
+enum auth_kind { AUTH_NONE, AUTH_COOKIE, AUTH_TOKEN };
+
+struct principal {
+	enum auth_kind kind;
+	struct user user;            /* valid unless kind == AUTH_NONE */
+	unsigned char session_id[HASH_BYTES];
+	struct session session;
+};
+
+#define MAX_PARAMS 4
+#define MAX_HEADERS 8
+
+struct req {
+	arena mem;
+	struct app *app;
+	struct MHD_Connection *conn;
+	enum http_method method;
+	const char *method_name;
+	const char *path;             /* without the query string */
+	char addr[64];                /* client address, for the audit log */
+
+	buf body;                     /* capped at the configured body_max */
+	json_t *body_json;            /* parsed body, released with the request */
+	int body_too_large;
+	int answered;                 /* a response was queued early */
+
+	const char *params[MAX_PARAMS];
+	int nparams;
+	struct principal who;
+
+	/* response */
+	int status;
+	buf out;
+	const char *content_type;
+	const char *hdr_name[MAX_HEADERS];
+	const char *hdr_value[MAX_HEADERS];
+	int nhdr;
+	const unsigned char *static_data; /* a compiled-in file instead of out */
+	size_t static_len;
+
+	/* A handler may suspend the connection (to wait for the password
+	 * worker) by returning HTTP_SUSPENDED; it is then called again. */
+	const struct route *route;
+	int phase;
+	void *async;
+};
+
+/* Query-string argument, or NULL. */
+const char *req_query(struct req *r, const char *name);
+/* Request header, or NULL. */
+const char *req_header(struct req *r, const char *name);
+
+/* Add a response header (name and value must outlive the request: use
+ * constants or arena strings). */
+void reply_header(struct req *r, const char *name, const char *value);
+/* Start a JSON response: returns the writer positioned at top level. */
+void reply_json_begin(struct req *r, int status, jsonw *w);
+/* An RFC 9457 problem: type is a short slug, detail a sentence for people.
+ * Returns status so that handlers can `return reply_problem(...)`. */
+int reply_problem(struct req *r, int status, const char *type, const char *detail);
+int reply_problemf(struct req *r, int status, const char *type, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Parse the body as one JSON object: rejects non-JSON content types (415),
+ * invalid UTF-8, duplicate keys, NUL characters and trailing data (400).
+ * On failure the problem is already set and NULL is returned.  The caller
+ * json_decref()s the result (api helpers do it through the arena). */
+json_t *req_json_object(struct req *r);
+
+#endif

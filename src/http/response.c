@@ -1,0 +1,83 @@
+/*
+ * response.c - building responses: headers, JSON, problems (RFC 9457),
+ * and the request accessors.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <microhttpd.h>
+
+#include "http/request.h"
+
+const char *req_query(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void reply_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nhdr == MAX_HEADERS)
+		return;
+	r->hdr_name[r->nhdr] = name;
+	r->hdr_value[r->nhdr] = value;
+	r->nhdr++;
+}
+
+void reply_json_begin(struct req *r, int status, jsonw *w)
+{
+	buf_reset(&r->out);
+	r->status = status;
+	r->content_type = "application/json";
+	r->static_data = NULL;
+	jw_init(w, &r->out);
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 412: return "Precondition Failed";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 428: return "Precondition Required";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+int reply_problem(struct req *r, int status, const char *type, const char *detail)
+{
+	jsonw w;
+	reply_json_begin(r, status, &w);
+	r->content_type = "application/problem+json";
+	jw_object(&w);
+	jw_kstr(&w, "type", type);
+	jw_kstr(&w, "title", status_title(status));
+	jw_kint(&w, "status", status);
+	if (detail)
+		jw_kstr(&w, "detail", detail);
+	jw_finish(&w);
+	return status;
+}
+
+int reply_problemf(struct req *r, int status, const char *type, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	return reply_problem(r, status, type, detail);
+}

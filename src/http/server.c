@@ -1,0 +1,365 @@
+/*
+ * server.c - libmicrohttpd glue: request lifecycle, body collection with
+ * a cap, the security headers, and a clean stop on SIGTERM/SIGINT.
+ *
+ * MHD calls the access handler several times per request: once when the
+ * headers are in (we only set up the request: answering here would make
+ * MHD close the connection after one response), once per chunk of body,
+ * and once more with no data, when the handler is dispatched.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <microhttpd.h>
+
+#include "http/server.h"
+
+#define REQ_ARENA_CAP (64u << 20) /* hard cap on one request's scratch memory */
+
+static const char CSP[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+	"base-uri 'none'; form-action 'self'";
+
+struct server_ctx {
+	const struct http_config *cfg;
+	http_dispatch_fn dispatch;
+	struct app *app;
+	int tls;
+};
+
+static enum http_method method_of(const char *m)
+{
+	if (!strcmp(m, "GET") || !strcmp(m, "HEAD"))
+		return M_GET;
+	if (!strcmp(m, "POST"))
+		return M_POST;
+	if (!strcmp(m, "PATCH"))
+		return M_PATCH;
+	if (!strcmp(m, "PUT"))
+		return M_PUT;
+	if (!strcmp(m, "DELETE"))
+		return M_DELETE;
+	return M_OTHER;
+}
+
+static void client_addr(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, n, "unknown");
+	if (!sa)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+static void add_security_headers(struct MHD_Response *resp, const struct req *r, int tls)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy",
+				"camera=(), microphone=(), geolocation=(), interest-cohort=()");
+	if (tls)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (!r->static_data)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+}
+
+static enum MHD_Result send_reply(struct server_ctx *sc, struct req *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	int i;
+
+	if (r->static_data) {
+		resp = MHD_create_response_from_buffer(r->static_len, (void *)r->static_data,
+						       MHD_RESPMEM_PERSISTENT);
+	} else {
+		size_t len;
+		char *body = buf_detach(&r->out, &len);
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (!resp)
+			free(body);
+	}
+	if (!resp)
+		return MHD_NO;
+	if (r->content_type)
+		MHD_add_response_header(resp, "Content-Type", r->content_type);
+	for (i = 0; i < r->nhdr; i++)
+		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+	add_security_headers(resp, r, sc->tls);
+	ret = MHD_queue_response(r->conn, (unsigned)(r->status ? r->status : 500), resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload, size_t *upload_size, void **con_cls)
+{
+	struct server_ctx *sc = cls;
+	struct req *r = *con_cls;
+	int rc;
+
+	(void)version;
+	if (!r) {
+		const char *cl;
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return MHD_NO;
+		arena_init(&r->mem, REQ_ARENA_CAP);
+		buf_init(&r->body, sc->cfg->body_max);
+		buf_init(&r->out, 64u << 20);
+		r->app = sc->app;
+		r->conn = c;
+		r->method = method_of(method);
+		r->method_name = method;
+		r->path = url;
+		client_addr(c, r->addr, sizeof r->addr);
+		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl) {
+			char *end;
+			unsigned long long v = strtoull(cl, &end, 10);
+			if (*end || v > sc->cfg->body_max)
+				r->body_too_large = 1;
+		}
+		*con_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->body_too_large) {
+			buf_add(&r->body, upload, *upload_size);
+			if (!buf_ok(&r->body))
+				r->body_too_large = 1;
+		}
+		*upload_size = 0;
+		if (r->body_too_large && !r->answered) {
+			/* Answer now and let MHD close the connection rather
+			 * than read megabytes we will throw away. */
+			buf_free(&r->body);
+			reply_problemf(r, 413, "body-too-large",
+				       "the request body is larger than %zu bytes", sc->cfg->body_max);
+			r->answered = 1;
+			return send_reply(sc, r);
+		}
+		return MHD_YES;
+	}
+	if (r->answered)
+		return MHD_YES;
+	if (r->body_too_large) {
+		r->answered = 1;
+		reply_problemf(r, 413, "body-too-large", "the request body is larger than %zu bytes",
+			       sc->cfg->body_max);
+		return send_reply(sc, r);
+	}
+	rc = sc->dispatch(r);
+	if (rc == HTTP_SUSPENDED)
+		return MHD_YES;
+	r->answered = 1;
+	return send_reply(sc, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct req *r = *con_cls;
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (!r)
+		return;
+	if (r->body_json)
+		json_decref(r->body_json);
+	buf_free(&r->body);
+	buf_free(&r->out);
+	arena_free(&r->mem);
+	free(r);
+	*con_cls = NULL;
+}
+
+void http_suspend(struct req *r)
+{
+	MHD_suspend_connection(r->conn);
+}
+
+void http_resume(struct req *r)
+{
+	MHD_resume_connection(r->conn);
+}
+
+/* Parse host:port into a sockaddr; 0 on success. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, int *v6,
+			char *err, size_t errlen)
+{
+	char host[128];
+	const char *colon, *port;
+	char *end;
+	unsigned long p;
+
+	memset(ss, 0, sizeof *ss);
+	*v6 = 0;
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+			goto bad;
+		memcpy(host, s + 1, (size_t)(close - s - 1));
+		host[close - s - 1] = '\0';
+		port = close + 2;
+		*v6 = 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (size_t)(colon - s) >= sizeof host || colon == s)
+			goto bad;
+		memcpy(host, s, (size_t)(colon - s));
+		host[colon - s] = '\0';
+		port = colon + 1;
+	}
+	errno = 0;
+	p = strtoul(port, &end, 10);
+	if (!*port || *end || errno || p == 0 || p > 65535)
+		goto bad;
+	if (*v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)p);
+		if (inet_pton(AF_INET6, host, &a->sin6_addr) != 1)
+			goto bad;
+		*len = sizeof *a;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)p);
+		if (inet_pton(AF_INET, host, &a->sin_addr) != 1)
+			goto bad;
+		*len = sizeof *a;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "bad listen address '%s': expected IPv4:PORT or [IPv6]:PORT", s);
+	return -1;
+}
+
+int http_parse_listen(const char *s, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int v6;
+	return parse_listen(s, &ss, &len, &v6, err, errlen);
+}
+
+static char *read_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	buf b;
+	char chunk[4096];
+	size_t n;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, 1u << 20);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	if (!buf_ok(&b)) {
+		buf_free(&b);
+		snprintf(err, errlen, "%s: too large", path);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct app *app,
+	       char *err, size_t errlen)
+{
+	struct server_ctx sc = {cfg, dispatch, app, 0};
+	struct sockaddr_storage ss;
+	socklen_t slen;
+	struct MHD_Daemon *d;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
+	char *cert = NULL, *key = NULL;
+	sigset_t set;
+	int v6, sig;
+
+	if (parse_listen(cfg->listen, &ss, &slen, &v6, err, errlen))
+		return -1;
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	if (cfg->tls_cert[0] || cfg->tls_key[0]) {
+		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+			snprintf(err, errlen, "this libmicrohttpd has no TLS support");
+			return -1;
+		}
+		cert = read_file(cfg->tls_cert, err, errlen);
+		key = cert ? read_file(cfg->tls_key, err, errlen) : NULL;
+		if (!cert || !key) {
+			free(cert);
+			return -1;
+		}
+		flags |= MHD_USE_TLS;
+		sc.tls = 1;
+	}
+
+	/* Signals are taken with sigwait below; block them before MHD's
+	 * threads start so that they inherit the mask. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (sc.tls)
+		d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &sc,
+				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				     MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+				     MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+				     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+				     MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_secs,
+				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sc,
+				     MHD_OPTION_HTTPS_MEM_CERT, cert,
+				     MHD_OPTION_HTTPS_MEM_KEY, key,
+				     MHD_OPTION_END);
+	else
+		d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &sc,
+				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+				     MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+				     MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+				     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_ip,
+				     MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_secs,
+				     MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sc,
+				     MHD_OPTION_END);
+	if (!d) {
+		snprintf(err, errlen, "cannot listen on %s (address in use or not permitted?)",
+			 cfg->listen);
+		free(cert);
+		free(key);
+		return -1;
+	}
+	fprintf(stderr, "himoya: serving on %s://%s\n", sc.tls ? "https" : "http", cfg->listen);
+	do
+		sigwait(&set, &sig);
+	while (sig != SIGTERM && sig != SIGINT);
+	fprintf(stderr, "himoya: stopping\n");
+	MHD_stop_daemon(d);
+	free(cert);
+	free(key);
+	return 0;
+}

@@ -1,0 +1,44 @@
+/*
+ * server.h - the HTTP server on libmicrohttpd.
+ *
+ * Connections are kept alive (a handler is only ever called once the
+ * whole request is in, never on MHD's first call), bounded in number
+ * overall and per client address, timed out when idle, and request bodies
+ * are capped (413 past the cap).  Every response gets the security
+ * headers.  http_serve() returns after SIGTERM or SIGINT.
+ */
+#ifndef HIMOYA_SERVER_H
+#define HIMOYA_SERVER_H
+
+#include <stddef.h>
+
+#include "http/request.h"
+
+struct http_config {
+	char listen[128];        /* "127.0.0.1:8080", "[::1]:8080", "0.0.0.0:8080" */
+	unsigned threads;
+	unsigned max_connections;
+	unsigned max_per_ip;
+	unsigned timeout_secs;
+	size_t body_max;
+	char tls_cert[1024];     /* PEM files; both set means HTTPS */
+	char tls_key[1024];
+};
+
+/* Called once the request is complete; returns HTTP_SUSPENDED after
+ * suspending the connection, anything else when the response is set. */
+typedef int (*http_dispatch_fn)(struct req *r);
+
+/* Parse "host:port" into cfg-independent form; 0 when valid. */
+int http_parse_listen(const char *s, char *err, size_t errlen);
+
+/* Serve until a signal; 0 on a clean stop, -1 when it cannot start. */
+int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct app *app,
+	       char *err, size_t errlen);
+
+/* Resume a connection suspended by a handler (any thread). */
+void http_resume(struct req *r);
+/* Suspend the current connection (from a handler). */
+void http_suspend(struct req *r);
+
+#endif

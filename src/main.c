@@ -1,0 +1,66 @@
+/*
+ * main.c - `himoya SUBCOMMAND ...`: a static table from command words to
+ * handlers (after cgit's cmd.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct command {
+	const char *word1, *word2; /* word2 NULL for one-word commands */
+	int (*fn)(struct cli_opts *o);
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{"init", NULL, cmd_init,
+	 "init --data DIR [--org-code C --org-name N --org-type T]"},
+	{"org", "add", cmd_org_add, "org add --data DIR --code C --name N --type T"},
+	{"user", "add", cmd_user_add,
+	 "user add --data DIR --org C --login L --role R [--password-stdin]"},
+	{"token", "create", cmd_token_create, "token create --data DIR --login L [--label TEXT]"},
+	{"role", "set", cmd_role_set, "role set --data DIR --role R --require-totp yes|no"},
+	{"serve", NULL, cmd_serve, "serve --data DIR [--listen 127.0.0.1:8080]"},
+	{"demo", NULL, cmd_demo, "demo --data DIR [--persons N] [--seed S]"},
+	{"audit", "verify", cmd_audit_verify, "audit verify --data DIR"},
+	{"backup", NULL, cmd_backup, "backup --data DIR --to FILE"},
+	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR"},
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+	fprintf(f, "usage:\n");
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  himoya %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (crypto_init() != 0) {
+		fprintf(stderr, "himoya: cannot initialise libsodium\n");
+		return 1;
+	}
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct command *c = &commands[i];
+		struct cli_opts o;
+		if (strcmp(argv[1], c->word1))
+			continue;
+		if (c->word2 && (argc < 3 || strcmp(argv[2], c->word2)))
+			continue;
+		o.argc = argc - (c->word2 ? 3 : 2);
+		o.argv = argv + (c->word2 ? 3 : 2);
+		return c->fn(&o);
+	}
+	fprintf(stderr, "himoya: unknown command '%s%s%s'\n", argv[1], argc > 2 ? " " : "",
+		argc > 2 ? argv[2] : "");
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,338 @@
+/*
+ * accounts.c - SQL for organisations, users, role policies, sessions and
+ * API tokens.  Session and token ids arrive already hashed.
+ */
+#include <string.h>
+
+#include "store/store_internal.h"
+
+static const char SQL_ORG_ADD[] =
+	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
+static const char SQL_ORG_BY_CODE[] =
+	"SELECT id, code, name, type FROM orgs WHERE code = ?1";
+static const char SQL_USER_ADD[] =
+	"INSERT INTO users(id, org_id, login, role, pwhash, created_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+#define USER_COLS \
+	"u.id, u.login, u.role, u.pwhash, u.totp_enabled, u.totp, u.disabled," \
+	" o.id, o.code, o.name, o.type, u.totp_step"
+static const char SQL_USER_BY_LOGIN[] =
+	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.login = ?1";
+static const char SQL_USER_BY_ID[] =
+	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?1";
+static const char SQL_USER_SET_TOTP[] =
+	"UPDATE users SET totp = ?2, totp_enabled = ?3 WHERE id = ?1";
+static const char SQL_USER_SET_STEP[] = "UPDATE users SET totp_step = ?2 WHERE id = ?1";
+static const char SQL_USER_SET_PW[] = "UPDATE users SET pwhash = ?2 WHERE id = ?1";
+static const char SQL_ROLE_GET[] = "SELECT require_totp FROM role_policy WHERE role = ?1";
+static const char SQL_ROLE_SET[] =
+	"INSERT INTO role_policy(role, require_totp) VALUES(?1, ?2)"
+	" ON CONFLICT(role) DO UPDATE SET require_totp = excluded.require_totp";
+static const char SQL_SESSION_ADD[] =
+	"INSERT INTO sessions(id, user_id, csrf, totp_pending, created_at, seen_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?5)";
+static const char SQL_SESSION_GET[] =
+	"SELECT s.csrf, s.totp_pending, s.created_at, s.seen_at, " USER_COLS
+	" FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id"
+	" WHERE s.id = ?1";
+static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
+static const char SQL_SESSION_CLEAR[] = "UPDATE sessions SET totp_pending = 0 WHERE id = ?1";
+static const char SQL_SESSION_DEL[] = "DELETE FROM sessions WHERE id = ?1";
+static const char SQL_SESSION_SWEEP[] = "DELETE FROM sessions WHERE seen_at < ?1";
+static const char SQL_TOKEN_ADD[] =
+	"INSERT INTO tokens(id, user_id, label, created_at) VALUES(?1, ?2, ?3, ?4)";
+static const char SQL_TOKEN_GET[] =
+	"SELECT " USER_COLS " FROM tokens t JOIN users u ON u.id = t.user_id"
+	" JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1 AND t.revoked = 0";
+
+/* Run a prepared write to completion; map the outcome to a store code. */
+static int run_write(db_stmt *s)
+{
+	int rc;
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_DONE)
+		return STORE_OK;
+	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+}
+
+int store_org_add(store_tx *tx, const char *code, const char *name, const char *type,
+		  char id_out[ID_LEN])
+{
+	db_stmt *s = db_prepare(tx->d, SQL_ORG_ADD);
+	char now[TS_LEN];
+
+	if (!s)
+		return STORE_ERROR;
+	store_new_id(id_out);
+	store_now(now);
+	db_bind_str(s, 1, id_out);
+	db_bind_str(s, 2, code);
+	db_bind_str(s, 3, name);
+	db_bind_str(s, 4, type);
+	db_bind_str(s, 5, now);
+	return run_write(s);
+}
+
+int store_org_by_code(store *st, const char *code, struct org *o)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_ORG_BY_CODE);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, code);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			store_col_copy(s, 0, o->id, sizeof o->id);
+			store_col_copy(s, 1, o->code, sizeof o->code);
+			store_col_copy(s, 2, o->name, sizeof o->name);
+			store_col_copy(s, 3, o->type, sizeof o->type);
+			rc = STORE_OK;
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_user_add(store_tx *tx, const char *org_id, const char *login, const char *role,
+		   const char *pwhash, char id_out[ID_LEN])
+{
+	db_stmt *s = db_prepare(tx->d, SQL_USER_ADD);
+	char now[TS_LEN];
+
+	if (!s)
+		return STORE_ERROR;
+	store_new_id(id_out);
+	store_now(now);
+	db_bind_str(s, 1, id_out);
+	db_bind_str(s, 2, org_id);
+	db_bind_str(s, 3, login);
+	db_bind_str(s, 4, role);
+	db_bind_str(s, 5, pwhash);
+	db_bind_str(s, 6, now);
+	return run_write(s);
+}
+
+/* Read USER_COLS starting at column `at`. */
+static void read_user(db_stmt *s, int at, struct user *u)
+{
+	size_t n;
+	memset(u, 0, sizeof *u);
+	store_col_copy(s, at + 0, u->id, sizeof u->id);
+	store_col_copy(s, at + 1, u->login, sizeof u->login);
+	store_col_copy(s, at + 2, u->role, sizeof u->role);
+	store_col_copy(s, at + 3, u->pwhash, sizeof u->pwhash);
+	u->totp_enabled = (int)db_col_int(s, at + 4);
+	n = db_col_bytes(s, at + 5);
+	if (n && n <= sizeof u->totp_sealed) {
+		memcpy(u->totp_sealed, db_col_blob(s, at + 5), n);
+		u->totp_sealed_len = n;
+	}
+	u->disabled = (int)db_col_int(s, at + 6);
+	store_col_copy(s, at + 7, u->org.id, sizeof u->org.id);
+	store_col_copy(s, at + 8, u->org.code, sizeof u->org.code);
+	store_col_copy(s, at + 9, u->org.name, sizeof u->org.name);
+	store_col_copy(s, at + 10, u->org.type, sizeof u->org.type);
+	u->totp_step = db_col_int(s, at + 11);
+}
+
+static int user_query(store *st, const char *sql, const void *key, size_t keylen, int blob,
+		      struct user *u)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, sql);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		if (blob)
+			db_bind_blob(s, 1, key, keylen);
+		else
+			db_bind_text(s, 1, key, keylen);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			read_user(s, 0, u);
+			rc = STORE_OK;
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_user_by_login(store *st, const char *login, struct user *u)
+{
+	return user_query(st, SQL_USER_BY_LOGIN, login, strlen(login), 0, u);
+}
+
+int store_user_by_id(store *st, const char *id, struct user *u)
+{
+	return user_query(st, SQL_USER_BY_ID, id, strlen(id), 0, u);
+}
+
+int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *sealed,
+			size_t len, int enabled)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_USER_SET_TOTP);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, user_id);
+	if (sealed)
+		db_bind_blob(s, 2, sealed, len);
+	else
+		db_bind_null(s, 2);
+	db_bind_int(s, 3, enabled);
+	return run_write(s);
+}
+
+int store_user_set_totp_step(store_tx *tx, const char *user_id, int64_t step)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_USER_SET_STEP);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, user_id);
+	db_bind_int(s, 2, step);
+	return run_write(s);
+}
+
+int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_USER_SET_PW);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, user_id);
+	db_bind_str(s, 2, pwhash);
+	return run_write(s);
+}
+
+int store_role_requires_totp(store *st, const char *role)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_ROLE_GET);
+	int req = 0;
+	if (s) {
+		db_bind_str(s, 1, role);
+		if (db_step(s) == DB_ROW)
+			req = (int)db_col_int(s, 0);
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return req;
+}
+
+int store_role_set_totp(store_tx *tx, const char *role, int required)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_ROLE_SET);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, role);
+	db_bind_int(s, 2, required ? 1 : 0);
+	return run_write(s);
+}
+
+int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
+		      const char *csrf, int totp_pending, int64_t now)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SESSION_ADD);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_blob(s, 1, id, HASH_BYTES);
+	db_bind_str(s, 2, user_id);
+	db_bind_str(s, 3, csrf);
+	db_bind_int(s, 4, totp_pending);
+	db_bind_int(s, 5, now);
+	return run_write(s);
+}
+
+int store_session_get(store *st, const unsigned char id[HASH_BYTES], int64_t now,
+		      int64_t idle_secs, struct session *ses, struct user *u)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_SESSION_GET);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		db_bind_blob(s, 1, id, HASH_BYTES);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			store_col_copy(s, 0, ses->csrf, sizeof ses->csrf);
+			ses->totp_pending = (int)db_col_int(s, 1);
+			ses->created = db_col_int(s, 2);
+			ses->seen = db_col_int(s, 3);
+			read_user(s, 4, u);
+			rc = now - ses->seen > idle_secs || u->disabled ? STORE_NOT_FOUND : STORE_OK;
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_session_touch(store_tx *tx, const unsigned char id[HASH_BYTES], int64_t now)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SESSION_TOUCH);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_blob(s, 1, id, HASH_BYTES);
+	db_bind_int(s, 2, now);
+	return run_write(s);
+}
+
+int store_session_clear_pending(store_tx *tx, const unsigned char id[HASH_BYTES])
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SESSION_CLEAR);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_blob(s, 1, id, HASH_BYTES);
+	return run_write(s);
+}
+
+int store_session_delete(store_tx *tx, const unsigned char id[HASH_BYTES])
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SESSION_DEL);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_blob(s, 1, id, HASH_BYTES);
+	return run_write(s);
+}
+
+int store_session_sweep(store_tx *tx, int64_t now, int64_t idle_secs)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SESSION_SWEEP);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_int(s, 1, now - idle_secs);
+	return run_write(s);
+}
+
+int store_token_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
+		    const char *label)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_TOKEN_ADD);
+	char now[TS_LEN];
+	if (!s)
+		return STORE_ERROR;
+	store_now(now);
+	db_bind_blob(s, 1, id, HASH_BYTES);
+	db_bind_str(s, 2, user_id);
+	db_bind_str(s, 3, label);
+	db_bind_str(s, 4, now);
+	return run_write(s);
+}
+
+int store_token_get(store *st, const unsigned char id[HASH_BYTES], struct user *u)
+{
+	int rc = user_query(st, SQL_TOKEN_GET, id, HASH_BYTES, 1, u);
+	if (rc == STORE_OK && u->disabled)
+		rc = STORE_NOT_FOUND;
+	return rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * db.h - the driver interface under the store (after Redis's ae.h with one
+ * file per backend).  sqlite.c implements it now; a libpq driver can
+ * follow with no change above this line.
+ *
+ * SQL handed to the driver stays in the common subset of SQLite and
+ * PostgreSQL and numbers its parameters ?1, ?2, ... (a PostgreSQL driver
+ * rewrites them to $1, $2).  Statements are cached per connection, keyed
+ * by the address of the SQL text, so callers pass string constants.
+ *
+ * A connection is used by one thread at a time; the store hands them out.
+ */
+#ifndef HIMOYA_DB_H
+#define HIMOYA_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum db_status {
+	DB_OK = 0,
+	DB_ROW,        /* db_step: a row is ready */
+	DB_DONE,       /* db_step: no more rows */
+	DB_CONSTRAINT, /* a uniqueness or check constraint failed */
+	DB_BUSY,       /* the database is locked past the busy timeout */
+	DB_ERROR,
+};
+
+enum db_mode { DB_READ, DB_WRITE };
+
+/* Open (creating when mode is DB_WRITE) the database at path. */
+int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t errlen);
+void db_close(db *d);
+const char *db_errmsg(db *d);
+
+/* Run one or more statements without parameters (migrations, pragmas). */
+int db_exec(db *d, const char *sql);
+
+/* The cached prepared statement for this SQL constant, reset and with its
+ * bindings cleared; NULL on a syntax error (see db_errmsg). */
+db_stmt *db_prepare(db *d, const char *sql);
+void db_bind_text(db_stmt *s, int i, const char *v, size_t n);
+void db_bind_str(db_stmt *s, int i, const char *v); /* NULL binds null */
+void db_bind_blob(db_stmt *s, int i, const void *v, size_t n);
+void db_bind_int(db_stmt *s, int i, int64_t v);
+void db_bind_null(db_stmt *s, int i);
+int db_step(db_stmt *s);
+/* Columns of the current row, numbered from 0; valid until the next step
+ * or reset. */
+const char *db_col_text(db_stmt *s, int i); /* never NULL: "" for null */
+const void *db_col_blob(db_stmt *s, int i);
+size_t db_col_bytes(db_stmt *s, int i);
+int64_t db_col_int(db_stmt *s, int i);
+int db_col_null(db_stmt *s, int i);
+void db_reset(db_stmt *s);
+/* Rows changed by the last write statement. */
+int64_t db_changes(db *d);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK */
+int db_begin(db *d);
+int db_commit(db *d);
+void db_rollback(db *d);
+
+/* A consistent copy of the open database into a new file at path. */
+int db_backup_to(db *d, const char *path, char *err, size_t errlen);
+
+#endif

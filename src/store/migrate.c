@@ -1,0 +1,106 @@
+/*
+ * migrate.c - versioned schema migrations, run in order at every start.
+ *
+ * Migration N is applied when meta.schema_version < N, inside one
+ * transaction with the version bump.  Never edit a released migration:
+ * add the next one.  Tables are STRICT; the SQL stays in the subset that
+ * PostgreSQL also speaks (STRICT is dropped by a PostgreSQL driver).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/store_internal.h"
+
+static const char *const migrations[] = {
+	/* 1: accounts, persons, audit */
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+	"CREATE TABLE orgs("
+	"  id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+	"  type TEXT NOT NULL, created_at TEXT NOT NULL) STRICT;"
+	"CREATE TABLE users("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  login TEXT NOT NULL UNIQUE, role TEXT NOT NULL, pwhash TEXT NOT NULL,"
+	"  totp BLOB, totp_enabled INTEGER NOT NULL DEFAULT 0, totp_step INTEGER NOT NULL DEFAULT 0,"
+	"  disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL) STRICT;"
+	"CREATE TABLE role_policy(role TEXT PRIMARY KEY, require_totp INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE sessions("
+	"  id BLOB PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),"
+	"  csrf TEXT NOT NULL, totp_pending INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL, seen_at INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE tokens("
+	"  id BLOB PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id),"
+	"  label TEXT, created_at TEXT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0) STRICT;"
+	"CREATE TABLE persons("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  version INTEGER NOT NULL, coded TEXT NOT NULL, sealed BLOB NOT NULL,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
+	"CREATE TABLE person_keys("
+	"  person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL, key BLOB NOT NULL,"
+	"  PRIMARY KEY(person_id, kind, key)) STRICT;"
+	"CREATE INDEX person_keys_key ON person_keys(key, person_id);"
+	"CREATE TABLE audit("
+	"  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user_id TEXT, org_id TEXT,"
+	"  action TEXT NOT NULL, record TEXT, fields TEXT, addr TEXT,"
+	"  prev BLOB NOT NULL, mac BLOB NOT NULL) STRICT;"
+	"CREATE INDEX audit_record ON audit(record, seq);",
+};
+
+static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";
+static const char SQL_HAS_META[] =
+	"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'";
+static const char SQL_SET_VERSION[] =
+	"INSERT INTO meta(key, value) VALUES('schema_version', ?1)"
+	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+static long schema_version(db *d)
+{
+	db_stmt *s = db_prepare(d, SQL_HAS_META);
+	long v = 0;
+	if (!s || db_step(s) != DB_ROW || db_col_int(s, 0) == 0) {
+		if (s)
+			db_reset(s);
+		return 0;
+	}
+	db_reset(s);
+	s = db_prepare(d, SQL_VERSION);
+	if (s && db_step(s) == DB_ROW)
+		v = strtol(db_col_text(s, 0), NULL, 10);
+	if (s)
+		db_reset(s);
+	return v;
+}
+
+int store_migrate(db *d, char *err, size_t errlen)
+{
+	long have = schema_version(d);
+	long want = (long)(sizeof migrations / sizeof migrations[0]);
+	long v;
+
+	if (have > want) {
+		snprintf(err, errlen, "database schema %ld is newer than this program (%ld)", have, want);
+		return STORE_ERROR;
+	}
+	for (v = have; v < want; v++) {
+		char num[24];
+		db_stmt *s;
+		if (db_begin(d) != DB_OK || db_exec(d, migrations[v]) != DB_OK) {
+			snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
+			db_rollback(d);
+			return STORE_ERROR;
+		}
+		snprintf(num, sizeof num, "%ld", v + 1);
+		s = db_prepare(d, SQL_SET_VERSION);
+		if (!s) {
+			db_rollback(d);
+			return STORE_ERROR;
+		}
+		db_bind_str(s, 1, num);
+		if (db_step(s) != DB_DONE || db_commit(d) != DB_OK) {
+			snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
+			db_rollback(d);
+			return STORE_ERROR;
+		}
+	}
+	return STORE_OK;
+}

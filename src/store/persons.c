@@ -1,0 +1,179 @@
+/*
+ * persons.c - SQL for persons and their blind-index keys.  Everything
+ * personal is already sealed when it gets here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+static const char SQL_INSERT[] =
+	"INSERT INTO persons(id, org_id, version, coded, sealed, created_at, updated_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_GET[] =
+	"SELECT org_id, version, coded, sealed, created_at, updated_at FROM persons WHERE id = ?1";
+static const char SQL_UPDATE[] =
+	"UPDATE persons SET version = ?2, coded = ?3, sealed = ?4, updated_at = ?5"
+	" WHERE id = ?1 AND version = ?6";
+static const char SQL_EXISTS[] = "SELECT 1 FROM persons WHERE id = ?1";
+static const char SQL_KEYS_DEL[] = "DELETE FROM person_keys WHERE person_id = ?1";
+static const char SQL_KEYS_ADD[] =
+	"INSERT INTO person_keys(person_id, kind, key) VALUES(?1, ?2, ?3)"
+	" ON CONFLICT DO NOTHING";
+
+int store_person_insert(store_tx *tx, const struct person_row *p)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_INSERT);
+	int rc;
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, p->id);
+	db_bind_str(s, 2, p->org_id);
+	db_bind_int(s, 3, p->version);
+	db_bind_str(s, 4, p->coded);
+	db_bind_blob(s, 5, p->sealed, p->sealed_len);
+	db_bind_str(s, 6, p->created_at);
+	db_bind_str(s, 7, p->updated_at);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_DONE)
+		return STORE_OK;
+	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+}
+
+int store_person_get(store *st, const char *id, struct person_row *p, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_GET);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, id);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			size_t n = db_col_bytes(s, 3);
+			unsigned char *sealed = arena_alloc(a, n ? n : 1);
+			char *coded = arena_strndup(a, db_col_text(s, 2), db_col_bytes(s, 2));
+			if (!sealed || !coded) {
+				rc = STORE_ERROR;
+			} else {
+				memcpy(sealed, db_col_blob(s, 3), n);
+				snprintf(p->id, sizeof p->id, "%s", id);
+				store_col_copy(s, 0, p->org_id, sizeof p->org_id);
+				p->version = db_col_int(s, 1);
+				p->coded = coded;
+				p->sealed = sealed;
+				p->sealed_len = n;
+				store_col_copy(s, 4, p->created_at, sizeof p->created_at);
+				store_col_copy(s, 5, p->updated_at, sizeof p->updated_at);
+				rc = STORE_OK;
+			}
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_person_update(store_tx *tx, const struct person_row *p)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_UPDATE);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, p->id);
+	db_bind_int(s, 2, p->version);
+	db_bind_str(s, 3, p->coded);
+	db_bind_blob(s, 4, p->sealed, p->sealed_len);
+	db_bind_str(s, 5, p->updated_at);
+	db_bind_int(s, 6, p->version - 1);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return STORE_ERROR;
+	if (db_changes(tx->d) == 1)
+		return STORE_OK;
+	/* Nothing changed: tell a stale version from an absent record. */
+	s = db_prepare(tx->d, SQL_EXISTS);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, p->id);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_ROW ? STORE_STALE : STORE_NOT_FOUND;
+}
+
+int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,
+			  size_t n)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
+	size_t i;
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, person_id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return STORE_ERROR;
+	for (i = 0; i < n; i++) {
+		s = db_prepare(tx->d, SQL_KEYS_ADD);
+		if (!s)
+			return STORE_ERROR;
+		db_bind_str(s, 1, person_id);
+		db_bind_str(s, 2, keys[i].kind);
+		db_bind_blob(s, 3, keys[i].mac, BLIND_BYTES);
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != DB_DONE)
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* Up to 16 keys are matched in one statement. */
+static const char SQL_FIND[] =
+	"SELECT k.person_id, count(*) AS hits FROM person_keys k"
+	" JOIN persons p ON p.id = k.person_id"
+	" WHERE p.org_id = ?1 AND k.key IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	"  ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+	" GROUP BY k.person_id ORDER BY hits DESC, p.updated_at DESC LIMIT ?18";
+
+int store_person_find(store *st, const char *org_id, const struct blind_key *keys, size_t n,
+		      char (*ids)[ID_LEN], int *hits, size_t max, size_t *found)
+{
+	db *d;
+	db_stmt *s;
+	size_t i;
+	int rc;
+
+	*found = 0;
+	if (n == 0)
+		return STORE_OK;
+	if (n > 16)
+		n = 16;
+	d = store_reader_get(st);
+	s = db_prepare(d, SQL_FIND);
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	db_bind_str(s, 1, org_id);
+	for (i = 0; i < 16; i++) {
+		const struct blind_key *k = &keys[i < n ? i : 0];
+		db_bind_blob(s, (int)i + 2, k->mac, BLIND_BYTES);
+	}
+	db_bind_int(s, 18, (int64_t)max);
+	while ((rc = db_step(s)) == DB_ROW && *found < max) {
+		store_col_copy(s, 0, ids[*found], ID_LEN);
+		hits[*found] = (int)db_col_int(s, 1);
+		(*found)++;
+	}
+	db_reset(s);
+	store_reader_put(st, d);
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}

@@ -1,0 +1,254 @@
+/*
+ * sqlite.c - the SQLite driver behind db.h.
+ *
+ * Every connection runs in WAL mode with synchronous=FULL, so that a
+ * commit that returned is on disk, and foreign keys on.  Readers are
+ * opened read-only.  Prepared statements are cached per connection in a
+ * small open-addressing table keyed by the SQL constant's address.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+#include "store/db.h"
+
+#define STMT_SLOTS 256 /* power of two; more distinct statements than we have */
+
+struct db_stmt {
+	const char *sql;
+	sqlite3_stmt *st;
+	db *owner;
+};
+
+struct db {
+	sqlite3 *h;
+	struct db_stmt slots[STMT_SLOTS];
+};
+
+static int db_status_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK: return DB_OK;
+	case SQLITE_ROW: return DB_ROW;
+	case SQLITE_DONE: return DB_DONE;
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	case SQLITE_BUSY: case SQLITE_LOCKED: return DB_BUSY;
+	default: return DB_ERROR;
+	}
+}
+
+int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t errlen)
+{
+	int flags = SQLITE_OPEN_NOMUTEX;
+	db *d;
+	int rc;
+
+	*out = NULL;
+	flags |= mode == DB_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+				  : SQLITE_OPEN_READONLY;
+	d = calloc(1, sizeof *d);
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return DB_ERROR;
+	}
+	rc = sqlite3_open_v2(path, &d->h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, d->h ? sqlite3_errmsg(d->h) : "cannot open");
+		sqlite3_close(d->h);
+		free(d);
+		return DB_ERROR;
+	}
+	sqlite3_busy_timeout(d->h, 10000);
+	sqlite3_extended_result_codes(d->h, 1);
+	if (mode == DB_WRITE)
+		rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				  " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
+				  NULL, NULL, NULL);
+	else
+		rc = sqlite3_exec(d->h, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;",
+				  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(d->h));
+		sqlite3_close(d->h);
+		free(d);
+		return DB_ERROR;
+	}
+	*out = d;
+	return DB_OK;
+}
+
+void db_close(db *d)
+{
+	size_t i;
+	if (!d)
+		return;
+	for (i = 0; i < STMT_SLOTS; i++)
+		sqlite3_finalize(d->slots[i].st);
+	sqlite3_close(d->h);
+	free(d);
+}
+
+const char *db_errmsg(db *d)
+{
+	return sqlite3_errmsg(d->h);
+}
+
+int db_exec(db *d, const char *sql)
+{
+	return db_status_of(sqlite3_exec(d->h, sql, NULL, NULL, NULL));
+}
+
+db_stmt *db_prepare(db *d, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	size_t i, n;
+
+	h ^= h >> 17;
+	h *= 0x9e3779b97f4a7c15u;
+	i = (size_t)(h >> 40) & (STMT_SLOTS - 1);
+	for (n = 0; n < STMT_SLOTS; n++, i = (i + 1) & (STMT_SLOTS - 1)) {
+		struct db_stmt *s = &d->slots[i];
+		if (s->sql == sql) {
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			return s;
+		}
+		if (!s->sql) {
+			if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+					       &s->st, NULL) != SQLITE_OK) {
+				fprintf(stderr, "himoya: SQL error: %s\n", sqlite3_errmsg(d->h));
+				return NULL;
+			}
+			s->sql = sql;
+			s->owner = d;
+			return s;
+		}
+	}
+	fprintf(stderr, "himoya: statement cache full\n");
+	return NULL;
+}
+
+void db_bind_text(db_stmt *s, int i, const char *v, size_t n)
+{
+	sqlite3_bind_text(s->st, i, v, (int)n, SQLITE_TRANSIENT);
+}
+
+void db_bind_str(db_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s->st, i);
+}
+
+void db_bind_blob(db_stmt *s, int i, const void *v, size_t n)
+{
+	sqlite3_bind_blob(s->st, i, v, (int)n, SQLITE_TRANSIENT);
+}
+
+void db_bind_int(db_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(s->st, i, v);
+}
+
+void db_bind_null(db_stmt *s, int i)
+{
+	sqlite3_bind_null(s->st, i);
+}
+
+int db_step(db_stmt *s)
+{
+	int rc = db_status_of(sqlite3_step(s->st));
+	if (rc == DB_ERROR)
+		fprintf(stderr, "himoya: SQL error: %s\n", sqlite3_errmsg(s->owner->h));
+	return rc;
+}
+
+const char *db_col_text(db_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s->st, i);
+	return t ? (const char *)t : "";
+}
+
+const void *db_col_blob(db_stmt *s, int i)
+{
+	return sqlite3_column_blob(s->st, i);
+}
+
+size_t db_col_bytes(db_stmt *s, int i)
+{
+	return (size_t)sqlite3_column_bytes(s->st, i);
+}
+
+int64_t db_col_int(db_stmt *s, int i)
+{
+	return sqlite3_column_int64(s->st, i);
+}
+
+int db_col_null(db_stmt *s, int i)
+{
+	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
+}
+
+void db_reset(db_stmt *s)
+{
+	sqlite3_reset(s->st);
+}
+
+int64_t db_changes(db *d)
+{
+	return sqlite3_changes64(d->h);
+}
+
+int db_begin(db *d)
+{
+	return db_exec(d, "BEGIN IMMEDIATE");
+}
+
+int db_commit(db *d)
+{
+	return db_exec(d, "COMMIT");
+}
+
+void db_rollback(db *d)
+{
+	if (!sqlite3_get_autocommit(d->h))
+		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_backup_to(db *d, const char *path, char *err, size_t errlen)
+{
+	sqlite3 *dst;
+	sqlite3_backup *bk;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return DB_ERROR;
+	}
+	bk = sqlite3_backup_init(dst, "main", d->h, "main");
+	if (!bk) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return DB_ERROR;
+	}
+	do {
+		rc = sqlite3_backup_step(bk, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(bk);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "backup: %s", sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return DB_ERROR;
+	}
+	/* The copy is a plain rollback-journal file: one file, nothing beside it. */
+	rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE;", NULL, NULL, NULL);
+	sqlite3_close(dst);
+	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
+}

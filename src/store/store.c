@@ -1,0 +1,206 @@
+/*
+ * store.c - opening the store, the reader pool and write transactions.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+
+#include "store/store_internal.h"
+
+void store_col_copy(db_stmt *s, int i, char *out, size_t outlen)
+{
+	const char *t = db_col_text(s, i);
+	size_t n = db_col_bytes(s, i);
+	if (n >= outlen)
+		n = outlen - 1;
+	memcpy(out, t, n);
+	out[n] = '\0';
+}
+
+void store_now(char out[TS_LEN])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, TS_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int64_t store_unix_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+void store_new_id(char out[ID_LEN])
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	unsigned char r[16];
+	unsigned acc = 0, bits = 0;
+	size_t i, o = 0;
+
+	randombytes_buf(r, sizeof r);
+	for (i = 0; i < sizeof r; i++) {
+		acc = (acc << 8) | r[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = alphabet[(acc >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits)
+		out[o++] = alphabet[(acc << (5 - bits)) & 31];
+	out[o] = '\0';
+}
+
+int store_open(const char *path, const keyring *kr, unsigned readers, int create,
+	       store **out, char *err, size_t errlen)
+{
+	store *st;
+	FILE *f;
+	unsigned i;
+
+	*out = NULL;
+	if (!create) {
+		f = fopen(path, "rb");
+		if (!f) {
+			snprintf(err, errlen, "%s: no database here (is this a himoya data folder?)", path);
+			return STORE_ERROR;
+		}
+		fclose(f);
+	}
+	st = calloc(1, sizeof *st);
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_ERROR;
+	}
+	st->kr = kr;
+	snprintf(st->path, sizeof st->path, "%s", path);
+	pthread_mutex_init(&st->wlock, NULL);
+	pthread_mutex_init(&st->rlock, NULL);
+	pthread_cond_init(&st->rfree, NULL);
+	pthread_mutex_init(&st->qlock, NULL);
+	pthread_cond_init(&st->qcond, NULL);
+	st->qtail = &st->qhead;
+
+	if (db_open(path, DB_WRITE, &st->writer, err, errlen) != DB_OK)
+		goto fail;
+	if (store_migrate(st->writer, err, errlen) != STORE_OK)
+		goto fail;
+	if (store_audit_load_head(st) != STORE_OK) {
+		snprintf(err, errlen, "cannot read the audit chain head");
+		goto fail;
+	}
+	if (readers == 0)
+		readers = 1;
+	st->readers = calloc(readers, sizeof *st->readers);
+	if (!st->readers)
+		goto fail;
+	for (i = 0; i < readers; i++) {
+		if (db_open(path, DB_READ, &st->readers[i], err, errlen) != DB_OK)
+			goto fail;
+		st->nreaders++;
+	}
+	st->navail = st->nreaders;
+	if (pthread_create(&st->qthread, NULL, store_audit_flusher, st) == 0)
+		st->qthread_started = 1;
+	*out = st;
+	return STORE_OK;
+fail:
+	store_close(st);
+	return STORE_ERROR;
+}
+
+void store_close(store *st)
+{
+	unsigned i;
+
+	if (!st)
+		return;
+	if (st->qthread_started) {
+		pthread_mutex_lock(&st->qlock);
+		st->qstop = 1;
+		pthread_cond_signal(&st->qcond);
+		pthread_mutex_unlock(&st->qlock);
+		pthread_join(st->qthread, NULL);
+	}
+	if (st->writer)
+		store_audit_flush(st);
+	for (i = 0; i < st->nreaders; i++)
+		db_close(st->readers[i]);
+	free(st->readers);
+	db_close(st->writer);
+	pthread_mutex_destroy(&st->wlock);
+	pthread_mutex_destroy(&st->rlock);
+	pthread_cond_destroy(&st->rfree);
+	pthread_mutex_destroy(&st->qlock);
+	pthread_cond_destroy(&st->qcond);
+	free(st);
+}
+
+db *store_reader_get(store *st)
+{
+	db *d;
+	pthread_mutex_lock(&st->rlock);
+	while (st->navail == 0)
+		pthread_cond_wait(&st->rfree, &st->rlock);
+	d = st->readers[--st->navail];
+	pthread_mutex_unlock(&st->rlock);
+	return d;
+}
+
+void store_reader_put(store *st, db *d)
+{
+	pthread_mutex_lock(&st->rlock);
+	st->readers[st->navail++] = d;
+	pthread_cond_signal(&st->rfree);
+	pthread_mutex_unlock(&st->rlock);
+}
+
+store_tx *store_begin(store *st)
+{
+	store_tx *tx = malloc(sizeof *tx);
+	if (!tx)
+		return NULL;
+	pthread_mutex_lock(&st->wlock);
+	tx->st = st;
+	tx->d = st->writer;
+	/* Another process (the command line beside a running server) may
+	 * have appended to the audit chain: read its head under the lock. */
+	if (db_begin(tx->d) != DB_OK || store_audit_load_head(st) != STORE_OK) {
+		db_rollback(tx->d);
+		pthread_mutex_unlock(&st->wlock);
+		free(tx);
+		return NULL;
+	}
+	return tx;
+}
+
+int store_commit(store_tx *tx)
+{
+	store *st = tx->st;
+	int rc = db_commit(tx->d);
+	if (rc != DB_OK)
+		db_rollback(tx->d);
+	pthread_mutex_unlock(&st->wlock);
+	free(tx);
+	return rc == DB_OK ? STORE_OK : STORE_ERROR;
+}
+
+void store_rollback(store_tx *tx)
+{
+	store *st = tx->st;
+	db_rollback(tx->d);
+	pthread_mutex_unlock(&st->wlock);
+	free(tx);
+}
+
+int store_backup(store *st, const char *path, char *err, size_t errlen)
+{
+	int rc;
+	store_audit_flush(st);
+	pthread_mutex_lock(&st->wlock);
+	rc = db_backup_to(st->writer, path, err, errlen);
+	pthread_mutex_unlock(&st->wlock);
+	return rc == DB_OK ? STORE_OK : STORE_ERROR;
+}

@@ -1,0 +1,96 @@
+// Static checks of web/ that need no server or browser: the catalogue is
+// complete in the three languages, every key the markup and the code ask
+// for exists, and nothing would be refused by the strict CSP or reach out
+// of the origin.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { catalogue, LANGS, t, setLang, getLang } from '../../web/i18n.js';
+
+const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
+const read = (name) => readFileSync(join(WEB, name), 'utf8');
+const files = readdirSync(WEB);
+
+test('every key has a text in tg, ru and en; tg and ru are Cyrillic', () => {
+  assert.deepEqual(LANGS, ['tg', 'ru', 'en']);
+  for (const [key, entry] of Object.entries(catalogue)) {
+    for (const lang of LANGS) {
+      assert.equal(typeof entry[lang], 'string', `${key} has no ${lang}`);
+      assert.notEqual(entry[lang].trim(), '', `${key} is empty in ${lang}`);
+    }
+    assert.deepEqual(Object.keys(entry).sort(), [...LANGS].sort(), `${key} has extra languages`);
+    for (const lang of ['tg', 'ru']) {
+      assert.match(entry[lang], /[\u0400-\u04FF]/, `${key}.${lang} is not Cyrillic`);
+    }
+    // Letters that are Russian-only have no place in Tajik text.
+    assert.doesNotMatch(entry.tg, /[щыьцЩЫЬЦ]/, `${key}.tg uses a Russian-only letter`);
+  }
+});
+
+test('t() and setLang(): default Tajik, unknown keys and languages', () => {
+  assert.equal(getLang(), 'tg');
+  assert.equal(t('app.name'), 'Ҳимоя');
+  assert.equal(t('no.such.key'), 'no.such.key');
+  assert.equal(setLang('xx'), 'tg');
+  assert.equal(setLang('ru'), 'ru');
+  assert.equal(t('app.name'), 'Химоя');
+  assert.equal(setLang('en'), 'en');
+  assert.equal(t('app.name'), 'Himoya');
+  setLang('tg');
+});
+
+test('every key asked for in index.html and the scripts exists', () => {
+  const html = read('index.html');
+  const asked = new Set();
+  for (const m of html.matchAll(/data-i18n(?:-[a-z-]+)?="([^"]+)"/g)) asked.add(m[1]);
+  for (const name of files.filter((f) => f.endsWith('.js'))) {
+    const js = read(name);
+    for (const m of js.matchAll(/\b(?:t|setText|showError|showLogin)\([^'`)]*'([a-z_]+\.[a-z_.]+)'/g)) asked.add(m[1]);
+    for (const m of js.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) {
+      if (/^(login|error|frame|nav|role|app|lang)\./.test(m[1])) asked.add(m[1]);
+    }
+  }
+  for (const role of ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer']) {
+    asked.add(`role.${role}`);
+  }
+  for (const section of ['home', 'cases', 'persons', 'hotline', 'referrals', 'directory', 'reports', 'trainings', 'admin']) {
+    asked.add(`nav.${section}`);
+  }
+  assert.ok(asked.size > 30, 'the key scan found too little: has the markup changed?');
+  const missing = [...asked].filter((k) => !(k in catalogue));
+  assert.deepEqual(missing, []);
+});
+
+test('markup and code keep to the CSP and stay on the origin', () => {
+  const html = read('index.html');
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, 'inline <script>');
+  assert.doesNotMatch(html, /\sstyle\s*=/i, 'style="" attribute');
+  assert.doesNotMatch(html, /<style[\s>]/i, '<style> element');
+  assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'inline event handler');
+  assert.doesNotMatch(html, /\bjavascript:/i, 'javascript: URL');
+  for (const name of files) {
+    const text = read(name);
+    assert.doesNotMatch(text.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, ''),
+      /\b(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i, `${name} refers to another origin`);
+    if (name.endsWith('.js')) {
+      assert.doesNotMatch(text, /\beval\s*\(|new\s+Function\s*\(|\.innerHTML\s*=|insertAdjacentHTML|document\.write/,
+        `${name} builds code or markup from strings`);
+      assert.doesNotMatch(text, /\.style\.[a-zA-Z]+\s*=|setAttribute\(\s*'style'/, `${name} sets inline styles`);
+    }
+    if (name.endsWith('.css')) assert.doesNotMatch(text, /@import|url\(\s*['"]?(?:https?:)?\/\//i, `${name} loads from elsewhere`);
+  }
+});
+
+test('the required ids are in the markup', () => {
+  const html = read('index.html');
+  for (const id of ['login', 'password', 'totp', 'login-submit', 'lang', 'logout', 'user-name',
+    'app-frame', 'login-view', 'login-error', 'nav-toggle', 'nav', 'main']) {
+    assert.match(html, new RegExp(`\\sid="${id}"`), `#${id} missing`);
+  }
+  for (const lang of LANGS) assert.match(html, new RegExp(`<option value="${lang}"`), `language ${lang} missing`);
+  for (const id of ['login', 'password', 'totp', 'lang']) {
+    assert.match(html, new RegExp(`<label for="${id}"`), `#${id} has no label`);
+  }
+});

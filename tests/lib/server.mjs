@@ -1,0 +1,93 @@
+// Start a real himoya server on loopback for a test file: a fresh data
+// folder made with the command line, users added, then `himoya serve`.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const BIN = process.env.HIMOYA_BIN || join(process.cwd(), 'build', 'himoya');
+
+export function himoya(args, input) {
+  const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+// users: [{org, login, role, password}] ; orgs: [{code, name, type}]
+export async function startServer({ users = [], orgs = [], env = {} } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'himoya-test-'));
+  const data = join(dir, 'data');
+  let r = himoya(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM Tajikistan', '--org-type', 'IGO']);
+  if (r.code !== 0) throw new Error('init failed: ' + r.err);
+  for (const o of orgs) {
+    r = himoya(['org', 'add', '--data', data, '--code', o.code, '--name', o.name, '--type', o.type]);
+    if (r.code !== 0) throw new Error('org add failed: ' + r.err);
+  }
+  for (const u of users) {
+    r = himoya(['user', 'add', '--data', data, '--org', u.org || 'iom', '--login', u.login, '--role', u.role,
+      '--password-stdin'], u.password + '\n');
+    if (r.code !== 0) throw new Error('user add failed: ' + r.err);
+  }
+  const port = await freePort();
+  const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { const res = await fetch(url + '/api/v1/health'); if (res.ok) break; } catch { /* not yet */ }
+    if (i > 100 || proc.exitCode !== null) throw new Error('server did not start: ' + log);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  return {
+    url, data, dir, proc,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null) {
+        const done = new Promise((ok) => proc.once('exit', ok));
+        proc.kill('SIGTERM');
+        await done;
+      }
+    },
+    cleanup() { rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+// A tiny cookie-keeping client for the session API.
+export class Client {
+  constructor(url) { this.url = url; this.cookie = null; this.csrf = null; this.token = null; }
+  async req(method, path, body, headers = {}) {
+    const h = { ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.token) h.authorization = 'Bearer ' + this.token;
+    if (this.csrf && method !== 'GET' && !('x-csrf-token' in h)) h['x-csrf-token'] = this.csrf;
+    let payload;
+    if (body !== undefined) {
+      payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+      if (!('content-type' in h)) h['content-type'] = 'application/json';
+    }
+    const res = await fetch(this.url + path, { method, headers: h, body: payload });
+    const sc = res.headers.get('set-cookie');
+    if (sc) { const m = /^(himoya_session=[^;]*)/.exec(sc); if (m) this.cookie = m[1]; }
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    return { status: res.status, headers: res.headers, json, text };
+  }
+  async login(login, password, totp) {
+    const body = { login, password };
+    if (totp) body.totp = totp;
+    const r = await this.req('POST', '/api/v1/session', body);
+    if (r.status === 200) this.csrf = r.json.csrf_token;
+    return r;
+  }
+}

@@ -1,0 +1,272 @@
+/*
+ * embed.c - compiles the browser UI (web/) into a C source file.
+ *
+ *     embed OUT.c FILE...
+ *
+ * Every FILE is a path under web/; the path it is served at is the part
+ * after the last "web/" component, with a leading "/".  The output defines
+ * web_assets[] and web_assets_count as declared in src/http/assets.h:
+ * sorted by path (strcmp order, so the server may bsearch), each with its
+ * Content-Type from the extension and a strong ETag, the quoted FNV-1a
+ * 64-bit hash of the content.  The data arrays carry one extra NUL byte
+ * that is not counted in len, so textual assets may be used as C strings.
+ *
+ * The output is written to OUT.c.tmp and renamed over OUT.c only when
+ * complete, so an interrupted build never leaves half a file behind.
+ * Any I/O error, unknown extension, odd path or duplicate exits non-zero.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ASSET_BYTES (16u * 1024u * 1024u) /* hard cap per file */
+#define BYTES_PER_LINE 12
+
+struct asset {
+	const char *src;     /* path as given on the command line */
+	const char *path;    /* served path, points into src after "web" */
+	const char *type;
+	unsigned char *data; /* malloc'd, len + 1 bytes, NUL-terminated */
+	size_t len;
+	uint64_t hash;
+};
+
+struct type_map {
+	const char *ext;
+	const char *type;
+};
+
+static const struct type_map types[] = {
+	{ "html", "text/html; charset=utf-8" },
+	{ "js", "text/javascript; charset=utf-8" },
+	{ "mjs", "text/javascript; charset=utf-8" },
+	{ "css", "text/css; charset=utf-8" },
+	{ "svg", "image/svg+xml" },
+	{ "json", "application/json" },
+	{ "png", "image/png" },
+	{ "ico", "image/x-icon" },
+	{ "woff2", "font/woff2" },
+	{ "txt", "text/plain; charset=utf-8" },
+};
+
+static _Noreturn void die(const char *what, const char *name)
+{
+	if (name != NULL)
+		fprintf(stderr, "embed: %s: %s\n", name, what);
+	else
+		fprintf(stderr, "embed: %s\n", what);
+	exit(1);
+}
+
+static uint64_t fnv1a64(const unsigned char *p, size_t n)
+{
+	uint64_t h = UINT64_C(14695981039346656037);
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= UINT64_C(1099511628211);
+	}
+	return h;
+}
+
+/* The served path: after the last "web/" that starts a path component. */
+static const char *served_path(const char *src)
+{
+	const char *found = NULL;
+
+	for (const char *p = strstr(src, "web/"); p != NULL; p = strstr(p + 1, "web/")) {
+		if (p == src || p[-1] == '/')
+			found = p;
+	}
+	if (found == NULL)
+		return NULL;
+	return found + 3; /* keep the '/' that follows "web" */
+}
+
+/* Served paths go into C string literals and URLs: keep them plain. */
+static int path_is_plain(const char *path)
+{
+	if (path[0] != '/' || path[1] == '\0')
+		return 0;
+	for (const char *p = path; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			 (c >= '0' && c <= '9') || c == '/' || c == '.' ||
+			 c == '-' || c == '_';
+		if (!ok)
+			return 0;
+		if (c == '/' && (p[1] == '/' || p[1] == '\0'))
+			return 0;
+		if (c == '.' && p[-1] == '/')
+			return 0; /* no hidden files, no "..", no "./" */
+	}
+	return 1;
+}
+
+static const char *type_for(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(path, '.');
+
+	if (dot == NULL || (slash != NULL && dot < slash))
+		return NULL;
+	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+		if (strcmp(dot + 1, types[i].ext) == 0)
+			return types[i].type;
+	}
+	return NULL;
+}
+
+static void read_asset(struct asset *a)
+{
+	FILE *f = fopen(a->src, "rb");
+	size_t cap = 4096, len = 0;
+	unsigned char *buf;
+
+	if (f == NULL)
+		die(strerror(errno), a->src);
+	buf = malloc(cap);
+	if (buf == NULL)
+		die("out of memory", a->src);
+	for (;;) {
+		size_t n;
+
+		if (len + 1 >= cap) {
+			unsigned char *grown;
+
+			if (cap > MAX_ASSET_BYTES)
+				die("file too large", a->src);
+			cap *= 2;
+			grown = realloc(buf, cap);
+			if (grown == NULL)
+				die("out of memory", a->src);
+			buf = grown;
+		}
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f))
+		die("read error", a->src);
+	if (fclose(f) != 0)
+		die(strerror(errno), a->src);
+	if (len > MAX_ASSET_BYTES)
+		die("file too large", a->src);
+	buf[len] = '\0';
+	a->data = buf;
+	a->len = len;
+	a->hash = fnv1a64(buf, len);
+}
+
+static int compare_assets(const void *x, const void *y)
+{
+	const struct asset *a = x, *b = y;
+
+	return strcmp(a->path, b->path);
+}
+
+static void write_bytes(FILE *out, const unsigned char *p, size_t n)
+{
+	/* n + 1: the trailing NUL is part of the array, not of len. */
+	for (size_t i = 0; i <= n; i++) {
+		fprintf(out, "%s0x%02x,", i % BYTES_PER_LINE == 0 ? "\t" : " ", i < n ? p[i] : 0u);
+		if (i % BYTES_PER_LINE == BYTES_PER_LINE - 1 || i == n)
+			fputc('\n', out);
+	}
+}
+
+static void write_output(FILE *out, const struct asset *as, size_t count)
+{
+	fprintf(out, "/* Generated by tools/embed.c from web/: do not edit. */\n");
+	fprintf(out, "#include \"http/assets.h\"\n\n");
+	for (size_t i = 0; i < count; i++) {
+		fprintf(out, "/* %s (%zu bytes) */\n", as[i].path, as[i].len);
+		fprintf(out, "static const unsigned char asset_%zu[%zu] = {\n", i, as[i].len + 1);
+		write_bytes(out, as[i].data, as[i].len);
+		fprintf(out, "};\n\n");
+	}
+	fprintf(out, "const struct web_asset web_assets[] = {\n");
+	for (size_t i = 0; i < count; i++) {
+		fprintf(out, "\t{ \"%s\", \"%s\", asset_%zu, %zu, \"\\\"%016" PRIx64 "\\\"\" },\n",
+			as[i].path, as[i].type, i, as[i].len, as[i].hash);
+	}
+	fprintf(out, "};\n\n");
+	fprintf(out, "const size_t web_assets_count = sizeof web_assets / sizeof web_assets[0];\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *out_name;
+	char *tmp_name;
+	size_t tmp_len, count;
+	struct asset *as;
+	FILE *out;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: embed OUT.c FILE...\n");
+		return 2;
+	}
+	out_name = argv[1];
+	count = (size_t)(argc - 2);
+	as = calloc(count, sizeof *as);
+	if (as == NULL)
+		die("out of memory", NULL);
+
+	for (size_t i = 0; i < count; i++) {
+		as[i].src = argv[i + 2];
+		as[i].path = served_path(as[i].src);
+		if (as[i].path == NULL)
+			die("not a path under web/", as[i].src);
+		if (!path_is_plain(as[i].path))
+			die("served path must be plain [A-Za-z0-9._/-], no hidden or empty parts", as[i].src);
+		as[i].type = type_for(as[i].path);
+		if (as[i].type == NULL)
+			die("unknown file extension (add it to types[] in tools/embed.c)", as[i].src);
+		read_asset(&as[i]);
+	}
+	qsort(as, count, sizeof *as, compare_assets);
+	for (size_t i = 1; i < count; i++) {
+		if (strcmp(as[i - 1].path, as[i].path) == 0)
+			die("served path given twice", as[i].src);
+	}
+
+	tmp_len = strlen(out_name) + sizeof ".tmp";
+	tmp_name = malloc(tmp_len);
+	if (tmp_name == NULL)
+		die("out of memory", NULL);
+	snprintf(tmp_name, tmp_len, "%s.tmp", out_name);
+
+	out = fopen(tmp_name, "wb");
+	if (out == NULL)
+		die(strerror(errno), tmp_name);
+	write_output(out, as, count);
+	if (ferror(out) || fflush(out) != 0) {
+		int e = errno;
+
+		fclose(out);
+		remove(tmp_name);
+		die(e != 0 ? strerror(e) : "write error", tmp_name);
+	}
+	if (fclose(out) != 0) {
+		int e = errno;
+
+		remove(tmp_name);
+		die(strerror(e), tmp_name);
+	}
+	if (rename(tmp_name, out_name) != 0) {
+		int e = errno;
+
+		remove(tmp_name);
+		die(strerror(e), out_name);
+	}
+
+	for (size_t i = 0; i < count; i++)
+		free(as[i].data);
+	free(as);
+	free(tmp_name);
+	return 0;
+}

@@ -1,0 +1,347 @@
+// app.js - the UI shell: who is signed in, the login form (with its TOTP
+// step), the frame with header and menu, hash routing, the language switch.
+//
+// Markup lives in index.html; this file only shows, hides and fills it.
+// Every visible text goes through i18n.js: dynamic texts are set with a
+// data-i18n key, so a change of language re-translates the whole page with
+// one applyI18n(document).
+
+import { t, getLang, setLang, applyI18n } from './i18n.js';
+import { api, setCsrfToken, problemType } from './api.js';
+
+// The menu: route id, catalogue key, and the roles that use the section.
+// Hiding a section is a convenience only: the server decides what a role
+// may read or change.
+const ALL_ROLES = ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer'];
+const SECTIONS = [
+  { id: 'cases', roles: ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'] },
+  { id: 'persons', roles: ['admin', 'supervisor', 'caseworker', 'hotline'] },
+  { id: 'hotline', roles: ['admin', 'supervisor', 'hotline'] },
+  { id: 'referrals', roles: ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'] },
+  { id: 'directory', roles: ALL_ROLES },
+  { id: 'reports', roles: ['admin', 'supervisor', 'analyst'] },
+  { id: 'trainings', roles: ['admin', 'supervisor', 'trainer'] },
+  { id: 'admin', roles: ['admin'] },
+];
+
+const $ = (id) => document.getElementById(id);
+const el = {
+  boot: $('boot'),
+  skip: document.querySelector('.skip-link'),
+  langBox: $('lang-box'),
+  lang: $('lang'),
+  loginView: $('login-view'),
+  langSlotLogin: $('lang-slot-login'),
+  form: $('login-form'),
+  stepPassword: $('step-password'),
+  stepTotp: $('step-totp'),
+  login: $('login'),
+  password: $('password'),
+  totp: $('totp'),
+  error: $('login-error'),
+  submit: $('login-submit'),
+  back: $('login-back'),
+  frame: $('app-frame'),
+  langSlotFrame: $('lang-slot-frame'),
+  navToggle: $('nav-toggle'),
+  nav: $('nav'),
+  navList: $('nav-list'),
+  userName: $('user-name'),
+  userRole: $('user-role'),
+  userOrg: $('user-org'),
+  logout: $('logout'),
+  main: $('main'),
+  pageTitle: $('page-title'),
+  pageText: $('page-text'),
+};
+
+let user = null;      // the signed-in user, as GET /api/v1/me gives it
+let totpStep = false; // the login form asks for the second factor
+let busy = false;     // a login request is on its way
+
+// ---- language -------------------------------------------------------------
+
+function refreshTexts() {
+  document.documentElement.lang = getLang();
+  el.lang.value = getLang();
+  applyI18n(document);
+  document.title = pageTitle();
+}
+
+function pageTitle() {
+  if (user === null) return `${t('login.title')} — ${t('app.name')}`;
+  const key = el.pageTitle.dataset.i18n;
+  return key && key !== 'frame.welcome' ? `${t(key)} — ${t('app.name')}` : t('app.name');
+}
+
+function onLangChange() {
+  setLang(el.lang.value);
+  refreshTexts();
+}
+
+// ---- login view -------------------------------------------------------------
+
+function setText(node, key) {
+  if (key) {
+    node.dataset.i18n = key;
+    node.textContent = t(key);
+  } else {
+    delete node.dataset.i18n;
+    node.textContent = '';
+  }
+}
+
+function showError(key) {
+  setText(el.error, key);
+}
+
+function markInvalid(...inputs) {
+  for (const input of [el.login, el.password, el.totp]) {
+    if (inputs.includes(input)) input.setAttribute('aria-invalid', 'true');
+    else input.removeAttribute('aria-invalid');
+  }
+}
+
+function setTotpStep(on) {
+  totpStep = on;
+  el.stepPassword.hidden = on;
+  el.stepTotp.hidden = !on;
+  el.back.hidden = !on;
+  el.totp.value = '';
+  setText(el.submit, on ? 'login.verify' : 'login.submit');
+  if (on) el.totp.focus();
+}
+
+function resetLoginForm() {
+  el.form.reset();
+  setTotpStep(false);
+  markInvalid();
+  showError(null);
+}
+
+function showLogin(errorKey) {
+  user = null;
+  setCsrfToken(null);
+  closeNav();
+  el.boot.hidden = true;
+  el.frame.hidden = true;
+  el.loginView.hidden = false;
+  el.langSlotLogin.append(el.langBox);
+  el.skip.href = '#main-login';
+  resetLoginForm();
+  if (errorKey) showError(errorKey);
+  refreshTexts();
+  el.login.focus();
+}
+
+async function onLoginSubmit(event) {
+  event.preventDefault();
+  if (busy) return;
+  showError(null);
+  const login = el.login.value.trim();
+  const password = el.password.value;
+  const body = { login, password };
+  if (!totpStep && (login === '' || password === '')) {
+    markInvalid(...(login === '' ? [el.login] : []), ...(password === '' ? [el.password] : []));
+    showError('error.required');
+    (login === '' ? el.login : el.password).focus();
+    return;
+  }
+  if (totpStep) {
+    const code = el.totp.value.replace(/\s+/g, '');
+    if (!/^[0-9]{6}$/.test(code)) {
+      markInvalid(el.totp);
+      showError('error.totp_format');
+      el.totp.focus();
+      return;
+    }
+    body.totp = code;
+  }
+  markInvalid();
+
+  busy = true;
+  el.form.setAttribute('aria-busy', 'true');
+  el.submit.setAttribute('aria-disabled', 'true');
+  let res;
+  try {
+    res = await api('POST', '/session', body);
+  } catch {
+    res = null;
+  } finally {
+    busy = false;
+    el.form.removeAttribute('aria-busy');
+    el.submit.removeAttribute('aria-disabled');
+  }
+  handleLoginAnswer(res);
+}
+
+function handleLoginAnswer(res) {
+  if (res === null) {
+    showError('error.network');
+    return;
+  }
+  if (res.status === 200 && res.body && res.body.user) {
+    setCsrfToken(res.body.csrf_token);
+    el.form.reset();
+    showFrame(res.body.user);
+    return;
+  }
+  if (res.status === 429) {
+    showError('error.rate');
+    return;
+  }
+  if (res.status !== 401) {
+    showError('error.server');
+    return;
+  }
+  switch (problemType(res.body)) {
+  case 'totp-required':
+    setTotpStep(true);
+    break;
+  case 'totp-invalid':
+    if (!totpStep) setTotpStep(true);
+    el.totp.value = '';
+    markInvalid(el.totp);
+    showError('error.totp');
+    el.totp.focus();
+    break;
+  default: // invalid-credentials, or anything else that refuses the pair
+    if (totpStep) setTotpStep(false);
+    el.password.value = '';
+    markInvalid(el.login, el.password);
+    showError('error.credentials');
+    el.password.focus();
+  }
+}
+
+function onLoginBack() {
+  setTotpStep(false);
+  markInvalid();
+  showError(null);
+  el.password.focus();
+}
+
+// ---- frame --------------------------------------------------------------------
+
+function sectionsFor(role) {
+  return SECTIONS.filter((s) => s.roles.includes(role));
+}
+
+function buildNav() {
+  el.navList.replaceChildren();
+  const items = [{ id: '', key: 'nav.home' }, ...sectionsFor(user.role).map((s) => ({ id: s.id, key: `nav.${s.id}` }))];
+  for (const item of items) {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = `#/${item.id}`;
+    a.id = `nav-${item.id || 'home'}`;
+    a.dataset.i18n = item.key;
+    a.textContent = t(item.key);
+    li.append(a);
+    el.navList.append(li);
+  }
+}
+
+function showFrame(who) {
+  user = who;
+  el.userName.textContent = user.login || '';
+  const roleKey = `role.${user.role}`;
+  if (t(roleKey) !== roleKey) setText(el.userRole, roleKey);
+  else {
+    delete el.userRole.dataset.i18n;
+    el.userRole.textContent = user.role || '';
+  }
+  el.userOrg.textContent = (user.org && user.org.name) || '';
+  buildNav();
+  el.boot.hidden = true;
+  el.loginView.hidden = true;
+  el.frame.hidden = false;
+  el.langSlotFrame.append(el.langBox);
+  el.skip.href = '#main';
+  route(false);
+}
+
+// #/ is home, #/cases (or #/cases/anything) a section.
+function route(moveFocus) {
+  if (user === null) return;
+  const id = location.hash.replace(/^#\/?/, '').split('/')[0];
+  const allowed = sectionsFor(user.role).some((s) => s.id === id);
+  if (id === '') {
+    setText(el.pageTitle, 'frame.welcome');
+    setText(el.pageText, 'frame.welcome_lead');
+  } else if (allowed) {
+    setText(el.pageTitle, `nav.${id}`);
+    setText(el.pageText, 'frame.preparing');
+  } else {
+    setText(el.pageTitle, 'frame.not_found');
+    setText(el.pageText, null);
+  }
+  const current = id === '' || allowed ? `#/${id}` : null;
+  for (const a of el.navList.querySelectorAll('a')) {
+    if (a.getAttribute('href') === current) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.title = pageTitle();
+  closeNav();
+  if (moveFocus) el.main.focus();
+}
+
+function closeNav() {
+  el.frame.classList.remove('nav-open');
+  el.navToggle.setAttribute('aria-expanded', 'false');
+}
+
+function onNavToggle() {
+  const open = !el.frame.classList.contains('nav-open');
+  el.frame.classList.toggle('nav-open', open);
+  el.navToggle.setAttribute('aria-expanded', String(open));
+  if (open) el.navList.querySelector('a')?.focus();
+}
+
+function onKeydown(event) {
+  if (event.key === 'Escape' && el.frame.classList.contains('nav-open')) {
+    closeNav();
+    el.navToggle.focus();
+  }
+}
+
+async function onLogout() {
+  try {
+    await api('DELETE', '/session');
+  } catch {
+    // Offline: the server's session ends on its own with the idle timeout.
+  }
+  history.replaceState(null, '', location.pathname + location.search);
+  showLogin();
+}
+
+// ---- start ----------------------------------------------------------------------
+
+async function start() {
+  refreshTexts();
+  el.lang.addEventListener('change', onLangChange);
+  el.form.addEventListener('submit', onLoginSubmit);
+  el.back.addEventListener('click', onLoginBack);
+  el.navToggle.addEventListener('click', onNavToggle);
+  el.logout.addEventListener('click', onLogout);
+  window.addEventListener('hashchange', () => route(true));
+  document.addEventListener('keydown', onKeydown);
+
+  let res;
+  try {
+    res = await api('GET', '/me');
+  } catch {
+    showLogin('error.network');
+    return;
+  }
+  if (res.status === 200 && res.body && res.body.user) {
+    setCsrfToken(res.body.csrf_token);
+    showFrame(res.body.user);
+  } else if (res.status === 401) {
+    showLogin();
+  } else {
+    showLogin('error.server');
+  }
+}
+
+start();
