@@ -96,4 +96,10 @@ int reply_problemf(struct req *r, int status, const char *type, const char *fmt,
  * json_decref()s the result (api helpers do it through the arena). */
 json_t *req_json_object(struct req *r);
 
+/* The network-free part of req_json_object (and what fuzz/fuzz_body.c
+ * drives): parse data[0..len) as one JSON object under the same rules.
+ * Returns a new reference the caller json_decref()s, or NULL with a
+ * sentence for people in why[0..whylen) (always NUL-terminated). */
+json_t *body_parse_object(const char *data, size_t len, char *why, size_t whylen);
+
 #endif

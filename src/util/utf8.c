@@ -7,10 +7,11 @@
 size_t utf8_char_len(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	unsigned char c = s[0];
+	unsigned char c;
 
 	if (n == 0)
-		return 0;
+		return 0; /* before reading s[0]: an empty span may end a buffer */
+	c = s[0];
 	if (c < 0x80)
 		return 1;
 	if (c >= 0xc2 && c <= 0xdf)

@@ -1,0 +1,31 @@
+# The two commands of the README.
+#   make run    install what is missing, build, create demo-data/, serve on :8080
+#   make check  install what is missing, build, run every test
+.PHONY: all deps build run check bench clean
+
+all: build
+
+deps:
+	@sh tools/deps.sh
+
+build: deps
+	@test -f build/build.ninja || meson setup build
+	@meson compile -C build
+
+run: build
+	@test -d demo-data || ./build/himoya demo --data demo-data --persons 200 --seed 1
+	@echo
+	@echo "Himoya is serving on http://127.0.0.1:8080"
+	@echo "Sign in as 'caseworker' (or admin, supervisor, hotline, analyst, trainer,"
+	@echo "ngo.worker, police.focal) with the password: himoya-demo-2026"
+	@echo "Stop with Ctrl-C."
+	@./build/himoya serve --data demo-data --listen 127.0.0.1:8080
+
+check: deps
+	@sh tools/check.sh
+
+bench: deps
+	@bash bench/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz build-release build*.setup.log build-fuzz.results

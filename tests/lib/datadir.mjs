@@ -1,0 +1,105 @@
+// Helpers for tests that work on data folders directly: serving an
+// existing folder, running the binary with a timeout, reading raw bytes,
+// polling, and the sqlite3 command-line tool.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { BIN } from './server.mjs';
+
+export { BIN };
+
+// Run himoya with a hard timeout so that a hang fails the test instead of
+// stalling the suite.  signal is set when the process had to be killed.
+export function run(args, { input = '', timeout = 15000 } = {}) {
+  const r = spawnSync(BIN, args, { input, encoding: 'utf8', timeout, killSignal: 'SIGKILL' });
+  return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
+}
+
+export function tempDir(prefix = 'himoya-t-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+// Serve an existing data folder on a free loopback port.
+export async function serveDir(data) {
+  const port = await freePort();
+  const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { const res = await fetch(url + '/api/v1/health'); if (res.ok) break; } catch { /* not yet */ }
+    if (i > 100 || proc.exitCode !== null) {
+      proc.kill('SIGKILL');
+      throw new Error('server did not start: ' + log);
+    }
+    await sleep(50);
+  }
+  return {
+    url, data, proc,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) {
+        const done = new Promise((ok) => proc.once('exit', ok));
+        proc.kill('SIGTERM');
+        await done;
+      }
+      return { code: proc.exitCode, signal: proc.signalCode };
+    },
+  };
+}
+
+// Poll fn until it returns a truthy value or the time runs out.
+export async function poll(fn, { timeout = 2000, every = 10 } = {}) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) return v;
+    await sleep(every);
+  }
+}
+
+// The raw bytes of the database files of a folder (db, and -wal if any).
+export function rawFiles(data) {
+  const out = {};
+  for (const name of ['himoya.db', 'himoya.db-wal']) {
+    const p = join(data, name);
+    if (existsSync(p)) out[name] = readFileSync(p);
+  }
+  return out;
+}
+
+export function sqlite(db, sql) {
+  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8', timeout: 10000 });
+  if (r.status !== 0) throw new Error('sqlite3 failed: ' + r.stderr);
+  return r.stdout;
+}
+
+// Authenticated JSON requests with a bearer token.
+export async function bearer(url, token, method, path, body, headers = {}) {
+  const h = { authorization: 'Bearer ' + token, ...headers };
+  let payload;
+  if (body !== undefined) {
+    payload = typeof body === 'string' ? body : JSON.stringify(body);
+    h['content-type'] = 'application/json';
+  }
+  const res = await fetch(url + path, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: res.status, headers: res.headers, json, text };
+}
