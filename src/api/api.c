@@ -198,16 +198,23 @@ int api_if_match(struct req *r, int64_t *version)
 	const char *h = req_header(r, "If-Match");
 	char *end;
 	long long v;
+	int quoted = 0;
 
 	if (!h)
 		return reply_problem(r, 428, "precondition-required",
 				     "send If-Match with the version you read");
 	if (*h == 'W' && h[1] == '/')
 		h += 2;
-	if (*h == '"')
+	if (*h == '"') {
 		h++;
+		quoted = 1;
+	}
+	/* Digits only (strtoll would take a sign or spaces), and a closing
+	 * quote exactly when there was an opening one. */
+	if (*h < '0' || *h > '9')
+		return reply_problem(r, 412, "version-conflict", "If-Match is not a version of this record");
 	v = strtoll(h, &end, 10);
-	if (end == h || v < 1 || (*end && !(*end == '"' && end[1] == '\0')))
+	if (v < 1 || strcmp(end, quoted ? "\"" : ""))
 		return reply_problem(r, 412, "version-conflict", "If-Match is not a version of this record");
 	*version = v;
 	return 0;

@@ -110,7 +110,7 @@ static int login_start(struct req *r)
 		return r->status;
 	}
 	sodium_memzero(r->body.data, r->body.len);
-	left = lockout_remaining(app->lockout, l->login, store_unix_now());
+	left = lockout_attempt(app->lockout, l->login, store_unix_now());
 	if (left > 0) {
 		char *ra = arena_alloc(&r->mem, 24);
 		sodium_memzero(l->password, sizeof l->password);
@@ -141,7 +141,6 @@ static int login_fail(struct req *r, struct login *l, const char *type, const ch
 {
 	struct audit_entry e = {l->found ? l->user.id : NULL, l->found ? l->user.org.id : NULL,
 				"login-failed", NULL, NULL, r->addr};
-	lockout_fail(r->app->lockout, l->login, store_unix_now());
 	store_audit_enqueue(r->app->st, &e);
 	return reply_problem(r, 401, type, detail);
 }

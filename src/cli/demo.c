@@ -34,6 +34,17 @@ static const struct demo_user demo_users[] = {
 
 #define DEMO_PASSWORD "himoya-demo-2026"
 
+/* Audit what the demo adds, as `org add` and `user add` do: accounts
+ * never appear without a trace in the log. */
+static int demo_audit(store_tx *tx, const char *kind, const char *id, const char *fields)
+{
+	char record[64];
+	struct audit_entry e = {NULL, NULL, "create", record, fields, "cli"};
+
+	snprintf(record, sizeof record, "%s/%s", kind, id);
+	return store_audit_append(tx, &e);
+}
+
 int cmd_demo(struct cli_opts *o)
 {
 	static const char *const allowed[] = {"--data", "--persons", "--seed", NULL};
@@ -70,13 +81,15 @@ int cmd_demo(struct cli_opts *o)
 			continue;
 		tx = store_begin(d.st);
 		if (!tx || store_org_add(tx, demo_orgs[i].code, demo_orgs[i].name, demo_orgs[i].type,
-					 id) != STORE_OK) {
+					 id) != STORE_OK ||
+		    demo_audit(tx, "orgs", id, "code,name,type") != STORE_OK) {
 			if (tx)
 				store_rollback(tx);
 			failed = 1;
 			continue;
 		}
-		store_commit(tx);
+		if (store_commit(tx) != STORE_OK)
+			failed = 1;
 	}
 	for (i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
 		struct user u;
@@ -91,13 +104,15 @@ int cmd_demo(struct cli_opts *o)
 		}
 		tx = store_begin(d.st);
 		if (!tx || store_user_add(tx, org.id, demo_users[i].login, demo_users[i].role, hash,
-					  id) != STORE_OK) {
+					  id) != STORE_OK ||
+		    demo_audit(tx, "users", id, "login,role,org") != STORE_OK) {
 			if (tx)
 				store_rollback(tx);
 			failed = 1;
 			continue;
 		}
-		store_commit(tx);
+		if (store_commit(tx) != STORE_OK)
+			failed = 1;
 	}
 	datadir_close(&d);
 	if (failed) {

@@ -24,11 +24,14 @@ struct lockout {
 	struct slot slots[SLOTS];
 };
 
+/* Logins are told apart by their first LOGIN_MAX - 1 bytes, the part a
+ * slot keeps: a longer login must find its own truncated slot again. */
 static uint32_t hash_login(const char *s)
 {
 	uint32_t h = 2166136261u;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t i;
+	for (i = 0; i < LOGIN_MAX - 1 && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c + 32);
 		h = (h ^ c) * 16777619u;
@@ -38,13 +41,16 @@ static uint32_t hash_login(const char *s)
 
 static int same_login(const char *a, const char *b)
 {
-	for (; *a && *b; a++, b++) {
-		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
-		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+	size_t i;
+	for (i = 0; i < LOGIN_MAX - 1; i++) {
+		char x = a[i] >= 'A' && a[i] <= 'Z' ? (char)(a[i] + 32) : a[i];
+		char y = b[i] >= 'A' && b[i] <= 'Z' ? (char)(b[i] + 32) : b[i];
 		if (x != y)
 			return 0;
+		if (!x)
+			return 1;
 	}
-	return *a == *b;
+	return 1;
 }
 
 /* Find the login's slot; with `create`, take a free or the stalest slot
@@ -94,36 +100,27 @@ void lockout_free(struct lockout *l)
 	free(l);
 }
 
-int64_t lockout_remaining(struct lockout *l, const char *login, int64_t now)
+int64_t lockout_attempt(struct lockout *l, const char *login, int64_t now)
 {
 	struct slot *s;
 	int64_t left = 0;
 
 	pthread_mutex_lock(&l->lock);
-	s = find(l, login, 0);
-	if (s && s->locked_until > now)
-		left = s->locked_until - now;
-	else if (s && s->locked_until && s->locked_until <= now) {
-		s->locked_until = 0; /* the lock ran out: start counting afresh */
-		s->failures = 0;
-	}
-	pthread_mutex_unlock(&l->lock);
-	return left;
-}
-
-void lockout_fail(struct lockout *l, const char *login, int64_t now)
-{
-	struct slot *s;
-
-	pthread_mutex_lock(&l->lock);
 	s = find(l, login, 1);
-	if (s) {
+	if (s && s->locked_until > now) {
+		left = s->locked_until - now;
+	} else if (s) {
+		if (s->locked_until) { /* the lock ran out: start counting afresh */
+			s->locked_until = 0;
+			s->failures = 0;
+		}
 		s->failures++;
 		s->last_fail = now;
 		if (s->failures >= l->max_failures)
 			s->locked_until = now + l->lock_secs;
 	}
 	pthread_mutex_unlock(&l->lock);
+	return left;
 }
 
 void lockout_clear(struct lockout *l, const char *login)

@@ -2,7 +2,9 @@
  * lockout.h - counting failed logins per login name.
  *
  * After `max_failures` failures in a row a login is locked for
- * `lock_secs`; a success clears its count.  Only that login is affected:
+ * `lock_secs`; a success clears its count.  An attempt counts as a failure
+ * from the moment it starts, so that guesses sent in parallel cannot all
+ * be checked before the first of them fails.  Only that login is affected:
  * other users go on logging in.  The table is bounded: when it is full
  * the entry with the oldest failure is forgotten.  Thread-safe.
  */
@@ -15,9 +17,10 @@ struct lockout;
 
 struct lockout *lockout_new(unsigned max_failures, unsigned lock_secs);
 void lockout_free(struct lockout *l);
-/* Seconds the login stays locked (0 when it may try). */
-int64_t lockout_remaining(struct lockout *l, const char *login, int64_t now);
-void lockout_fail(struct lockout *l, const char *login, int64_t now);
+/* Start an attempt: the seconds the login stays locked, or 0 when it may
+ * try, the attempt then counted as a failure until lockout_clear(). */
+int64_t lockout_attempt(struct lockout *l, const char *login, int64_t now);
+/* The attempt succeeded: forget the login's failures. */
 void lockout_clear(struct lockout *l, const char *login);
 
 #endif

@@ -57,7 +57,9 @@ static int text_ok(const char *s, size_t maxlen, const char **why)
 	}
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f) {
+		/* C0, DEL, and C1 (U+0080..U+009F, encoded C2 80..C2 9F) */
+		if (c < 0x20 || c == 0x7f ||
+		    (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] <= 0x9f)) {
 			*why = "must not contain control characters";
 			return 0;
 		}
@@ -69,9 +71,11 @@ static int text_ok(const char *s, size_t maxlen, const char **why)
 	return 1;
 }
 
-static int phone_ok(const char *s)
+static int phone_ok(const char *s, size_t maxlen)
 {
 	size_t digits = 0;
+	if (strlen(s) > maxlen)
+		return 0;
 	for (; *s; s++) {
 		if (*s >= '0' && *s <= '9')
 			digits++;
@@ -128,7 +132,8 @@ static int value_ok(const struct field *f, json_t *v, struct record_error *e)
 			if (f->type == FT_CODE_LIST && !codelist_has(f->codes, json_string_value(item)))
 				return fail(e, "invalid-value", f->name,
 					    "has a value outside its code list");
-			if (f->type == FT_PHONE_LIST && !phone_ok(json_string_value(item)))
+			if (f->type == FT_PHONE_LIST &&
+			    !phone_ok(json_string_value(item), f->maxlen))
 				return fail(e, "invalid-value", f->name,
 					    "items must be phone numbers of 7 to 15 digits");
 			if (f->type == FT_TEXT_LIST &&
@@ -205,8 +210,10 @@ void record_pii_fields(const struct resource_schema *rs, json_t *obj, char *out,
 		if (f->cls != FC_PII || !json_object_get(obj, f->name))
 			continue;
 		n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", f->name);
-		if (n < 0 || (size_t)n >= outlen - used)
+		if (n < 0 || (size_t)n >= outlen - used) {
+			out[used] = '\0'; /* drop the cut name: whole names only */
 			break;
+		}
 		used += (size_t)n;
 	}
 }

@@ -51,6 +51,7 @@ struct req {
 	buf body;                     /* capped at the configured body_max */
 	json_t *body_json;            /* parsed body, released with the request */
 	int body_too_large;
+	size_t dropped;               /* bytes of an oversized body thrown away */
 	int answered;                 /* a response was queued early */
 
 	const char *params[MAX_PARAMS];

@@ -20,6 +20,11 @@
 #include "http/server.h"
 
 #define REQ_ARENA_CAP (64u << 20) /* hard cap on one request's scratch memory */
+/* An oversized body is read and thrown away up to this much before the 413
+ * goes out: answering while the client still sends makes the kernel reset
+ * the connection, and the client never sees the answer.  Beyond it we
+ * answer at once and let MHD close the connection. */
+#define DRAIN_MAX (16u << 20)
 
 static const char CSP[] =
 	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -109,6 +114,15 @@ static enum MHD_Result send_reply(struct server_ctx *sc, struct req *r)
 	return ret;
 }
 
+static enum MHD_Result too_large(struct server_ctx *sc, struct req *r)
+{
+	buf_free(&r->body);
+	reply_problemf(r, 413, "body-too-large", "the request body is larger than %zu bytes",
+		       sc->cfg->body_max);
+	r->answered = 1;
+	return send_reply(sc, r);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
@@ -138,6 +152,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			unsigned long long v = strtoull(cl, &end, 10);
 			if (*end || v > sc->cfg->body_max)
 				r->body_too_large = 1;
+			if (*end || v > sc->cfg->body_max + (unsigned long long)DRAIN_MAX) {
+				*con_cls = r;
+				return too_large(sc, r);
+			}
 		}
 		*con_cls = r;
 		return MHD_YES;
@@ -145,29 +163,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_size) {
 		if (!r->body_too_large) {
 			buf_add(&r->body, upload, *upload_size);
-			if (!buf_ok(&r->body))
+			if (!buf_ok(&r->body)) {
 				r->body_too_large = 1;
+				buf_free(&r->body);
+			}
+		} else {
+			r->dropped += *upload_size;
 		}
 		*upload_size = 0;
-		if (r->body_too_large && !r->answered) {
-			/* Answer now and let MHD close the connection rather
-			 * than read megabytes we will throw away. */
-			buf_free(&r->body);
-			reply_problemf(r, 413, "body-too-large",
-				       "the request body is larger than %zu bytes", sc->cfg->body_max);
-			r->answered = 1;
-			return send_reply(sc, r);
-		}
+		if (r->body_too_large && r->dropped > DRAIN_MAX && !r->answered)
+			return too_large(sc, r);
 		return MHD_YES;
 	}
 	if (r->answered)
 		return MHD_YES;
-	if (r->body_too_large) {
-		r->answered = 1;
-		reply_problemf(r, 413, "body-too-large", "the request body is larger than %zu bytes",
-			       sc->cfg->body_max);
-		return send_reply(sc, r);
-	}
+	if (r->body_too_large)
+		return too_large(sc, r);
 	rc = sc->dispatch(r);
 	if (rc == HTTP_SUSPENDED)
 		return MHD_YES;

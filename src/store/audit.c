@@ -37,6 +37,7 @@ static const char SQL_HEAD_GET[] = "SELECT value FROM meta WHERE key = 'audit_he
 static const char SQL_HEAD_SET[] =
 	"INSERT INTO meta(key, value) VALUES('audit_head', ?1)"
 	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+static const char SQL_LAST[] = "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1";
 static const char SQL_ALL[] =
 	"SELECT seq, at, user_id, org_id, action, record, fields, addr, prev, mac"
 	" FROM audit ORDER BY seq";
@@ -81,22 +82,53 @@ static void audit_mac(const keyring *kr, const unsigned char prev[HASH_BYTES], i
 	crypto_generichash_final(&h, out, HASH_BYTES);
 }
 
-static void head_format(int64_t seq, const unsigned char mac[HASH_BYTES], char out[96])
+/* The head is "SEQ:MAC:TAG" where TAG is a keyed hash of SEQ and MAC under
+ * its own domain: whoever deletes the newest entries cannot point the head
+ * at the new last entry without the key. */
+static void head_tag(const keyring *kr, int64_t seq, const unsigned char mac[HASH_BYTES],
+		     unsigned char out[HASH_BYTES])
 {
-	char hex[HASH_BYTES * 2 + 1];
-	sodium_bin2hex(hex, sizeof hex, mac, HASH_BYTES);
-	snprintf(out, 96, "%" PRId64 ":%s", seq, hex);
+	crypto_generichash_state h;
+	char num[24];
+	snprintf(num, sizeof num, "%" PRId64, seq);
+	crypto_generichash_init(&h, kr->audit, KEY_BYTES, HASH_BYTES);
+	crypto_generichash_update(&h, (const unsigned char *)"himoya-audit-head", 17);
+	crypto_generichash_update(&h, (const unsigned char *)num, strlen(num) + 1);
+	crypto_generichash_update(&h, mac, HASH_BYTES);
+	crypto_generichash_final(&h, out, HASH_BYTES);
 }
 
-static int head_parse(const char *v, int64_t *seq, unsigned char mac[HASH_BYTES])
+static void head_format(const keyring *kr, int64_t seq, const unsigned char mac[HASH_BYTES],
+			char out[160])
 {
+	char hex[HASH_BYTES * 2 + 1], thex[HASH_BYTES * 2 + 1];
+	unsigned char tag[HASH_BYTES];
+	head_tag(kr, seq, mac, tag);
+	sodium_bin2hex(hex, sizeof hex, mac, HASH_BYTES);
+	sodium_bin2hex(thex, sizeof thex, tag, HASH_BYTES);
+	snprintf(out, 160, "%" PRId64 ":%s:%s", seq, hex, thex);
+}
+
+/* Parse and authenticate the head; -1 when malformed or forged. */
+static int head_parse(const keyring *kr, const char *v, int64_t *seq, unsigned char mac[HASH_BYTES])
+{
+	unsigned char tag[HASH_BYTES], want[HASH_BYTES];
+	const char *colon;
 	char *end;
 	size_t n;
 	long long s = strtoll(v, &end, 10);
+
 	if (end == v || *end != ':' || s < 0)
 		return -1;
-	if (sodium_hex2bin(mac, HASH_BYTES, end + 1, strlen(end + 1), NULL, &n, NULL) != 0 ||
+	colon = strchr(end + 1, ':');
+	if (!colon || sodium_hex2bin(mac, HASH_BYTES, end + 1, (size_t)(colon - end - 1), NULL, &n,
+				     NULL) != 0 || n != HASH_BYTES)
+		return -1;
+	if (sodium_hex2bin(tag, HASH_BYTES, colon + 1, strlen(colon + 1), NULL, &n, NULL) != 0 ||
 	    n != HASH_BYTES)
+		return -1;
+	head_tag(kr, s, mac, want);
+	if (sodium_memcmp(tag, want, HASH_BYTES) != 0)
 		return -1;
 	*seq = s;
 	return 0;
@@ -113,8 +145,23 @@ int store_audit_load_head(store *st)
 	st->audit_seq = 0;
 	memset(st->audit_mac, 0, HASH_BYTES);
 	rc = db_step(s);
-	if (rc == DB_ROW && head_parse(db_col_text(s, 0), &st->audit_seq, st->audit_mac) != 0)
-		rc = DB_ERROR;
+	if (rc == DB_ROW && head_parse(st->kr, db_col_text(s, 0), &st->audit_seq, st->audit_mac) == 0) {
+		db_reset(s);
+		return STORE_OK;
+	}
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return STORE_ERROR;
+	/* No head, or an altered one: go on from the newest entry, so that
+	 * the log keeps growing; `audit verify` reports the damage. */
+	s = db_prepare(st->writer, SQL_LAST);
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	if (rc == DB_ROW && db_col_bytes(s, 1) == HASH_BYTES) {
+		st->audit_seq = db_col_int(s, 0);
+		memcpy(st->audit_mac, db_col_blob(s, 1), HASH_BYTES);
+	}
 	db_reset(s);
 	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -123,7 +170,7 @@ int store_audit_load_head(store *st)
 static int audit_insert(store *st, db *d, const char *at, const struct audit_entry *e)
 {
 	unsigned char mac[HASH_BYTES];
-	char head[96];
+	char head[160];
 	int64_t seq = st->audit_seq + 1;
 	db_stmt *s;
 	int rc;
@@ -146,7 +193,7 @@ static int audit_insert(store *st, db *d, const char *at, const struct audit_ent
 	db_reset(s);
 	if (rc != DB_DONE)
 		return STORE_ERROR;
-	head_format(seq, mac, head);
+	head_format(st->kr, seq, mac, head);
 	s = db_prepare(d, SQL_HEAD_SET);
 	if (!s)
 		return STORE_ERROR;
@@ -289,7 +336,13 @@ int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries)
 		return -1;
 	}
 	rc = db_step(s);
-	have_head = rc == DB_ROW && head_parse(db_col_text(s, 0), &head_seq, head_mac) == 0;
+	have_head = rc == DB_ROW && head_parse(st->kr, db_col_text(s, 0), &head_seq, head_mac) == 0;
+	if (rc == DB_ROW && !have_head) {
+		db_reset(s);
+		store_reader_put(st, d);
+		snprintf(msg, msglen, "the audit head was altered");
+		return -1;
+	}
 	db_reset(s);
 
 	s = db_prepare(d, SQL_ALL);

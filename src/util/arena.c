@@ -2,6 +2,7 @@
  * arena.c - block allocator behind arena.h.  Small requests are carved
  * from 8 KiB blocks; a request larger than a block gets a block of its own.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdalign.h>
@@ -35,6 +36,9 @@ void *arena_alloc(arena *a, size_t n)
 	struct arena_block *b = a->head;
 	void *p;
 
+	/* Before align_up and the block header are added, which could wrap. */
+	if (n > a->cap || n > SIZE_MAX / 2)
+		return NULL;
 	n = align_up(n ? n : 1);
 	if (!b || b->size - b->used < n) {
 		size_t size = n > ARENA_BLOCK / 2 ? n : ARENA_BLOCK;

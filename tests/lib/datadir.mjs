@@ -17,6 +17,20 @@ export function run(args, { input = '', timeout = 15000 } = {}) {
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
 }
 
+// The same without blocking the event loop (so that requests of the test
+// can run meanwhile).
+export function runAsync(args, { input = '', timeout = 15000 } = {}) {
+  return new Promise((resolve) => {
+    const p = spawn(BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', err = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { err += d; });
+    const t = setTimeout(() => p.kill('SIGKILL'), timeout);
+    p.on('close', (code, signal) => { clearTimeout(t); resolve({ code, signal, out, err }); });
+    p.stdin.end(input);
+  });
+}
+
 export function tempDir(prefix = 'himoya-t-') {
   return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -1,0 +1,202 @@
+/*
+ * screening.c - tallying the answers to a weighted indicator set by
+ * dimension and strength, applying the ILO/EC combination rule to each
+ * dimension, and the adult or child rule to the dimensions, to give a
+ * suggested classification.  Only a suggestion: see screening.h.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/screening.h"
+
+/* ---- names -------------------------------------------------------------- */
+
+static const char *const answer_names[] = {
+	[ANS_YES] = "yes", [ANS_NO] = "no", [ANS_UNKNOWN] = "unknown",
+	[ANS_DECLINED] = "declined",
+};
+
+int screening_answer_parse(const char *s, enum answer *out)
+{
+	size_t i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < sizeof answer_names / sizeof answer_names[0]; i++) {
+		if (strcmp(s, answer_names[i]) == 0) {
+			*out = (enum answer)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int answer_valid(enum answer a)
+{
+	return a == ANS_YES || a == ANS_NO || a == ANS_UNKNOWN || a == ANS_DECLINED;
+}
+
+const char *screening_answer_name(enum answer a)
+{
+	return answer_valid(a) ? answer_names[a] : "?";
+}
+
+const char *screening_suggestion_name(enum suggestion s)
+{
+	switch (s) {
+	case SUGGESTION_NONE: return "none";
+	case SUGGESTION_EXPLOITATION: return "exploitation";
+	case SUGGESTION_TRAFFICKING: return "trafficking";
+	}
+	return "?";
+}
+
+/* ---- the rule ----------------------------------------------------------- */
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* The published rule for one dimension, on its "yes" answers. */
+static int dimension_positive(const struct screening_dimension *d)
+{
+	if (d->strong >= 2)
+		return 1;
+	if (d->strong >= 1 && d->medium + d->weak >= 1)
+		return 1;
+	if (d->medium >= 3)
+		return 1;
+	if (d->medium >= 2 && d->weak >= 1)
+		return 1;
+	return 0;
+}
+
+static enum suggestion suggest(const struct screening_result *r)
+{
+	int recruitment = r->dim[0].positive || r->dim[1].positive || r->dim[2].positive;
+	int exploitation = r->dim[3].positive;
+	int means = r->dim[4].positive || r->dim[5].positive;
+
+	if (!exploitation)
+		return SUGGESTION_NONE;
+	if (recruitment && (means || r->child))
+		return SUGGESTION_TRAFFICKING;
+	return SUGGESTION_EXPLOITATION;
+}
+
+/* Counts one answer to item into its dimension and the totals. */
+static void tally(struct screening_result *r, const struct indicator *item, enum answer a)
+{
+	struct screening_dimension *d = &r->dim[item->dimension - 1];
+
+	d->answered++;
+	r->answered++;
+	switch (a) {
+	case ANS_YES:
+		r->yes++;
+		d->yes++;
+		if (item->strength == STRENGTH_STRONG)
+			d->strong++;
+		else if (item->strength == STRENGTH_MEDIUM)
+			d->medium++;
+		else
+			d->weak++;
+		break;
+	case ANS_NO: r->no++; break;
+	case ANS_UNKNOWN: r->unknown++; break;
+	case ANS_DECLINED: r->declined++; break;
+	}
+}
+
+int screening_evaluate(const struct indicator_set *set, const char *const *codes,
+		       const enum answer *answers, size_t n, int child,
+		       struct screening_result *out, char *err, size_t errlen)
+{
+	size_t i, j;
+
+	assert(out);
+	memset(out, 0, sizeof *out);
+	if (!set || !indicator_set_weighted(set)) {
+		set_err(err, errlen, "indicator set %s has no combination rule",
+			set ? set->id : "(none)");
+		return -1;
+	}
+	if (n > 0 && (!codes || !answers)) {
+		set_err(err, errlen, "answers missing");
+		return -1;
+	}
+
+	for (i = 0; i < n; i++) {
+		const struct indicator *item;
+
+		if (!codes[i]) {
+			set_err(err, errlen, "indicator code missing");
+			return -1;
+		}
+		item = indicator_find(set, codes[i]);
+		if (!item) {
+			set_err(err, errlen, "unknown indicator \"%s\" in set %s", codes[i],
+				set->id);
+			return -1;
+		}
+		/* All earlier codes are in the set and distinct, so i stays
+		 * below set->n + 1 and this loop is bounded by the set's size. */
+		for (j = 0; j < i; j++) {
+			if (strcmp(codes[j], codes[i]) == 0) {
+				set_err(err, errlen, "indicator \"%s\" answered twice", codes[i]);
+				return -1;
+			}
+		}
+		if (!answer_valid(answers[i])) {
+			set_err(err, errlen, "invalid answer to indicator \"%s\"", codes[i]);
+			return -1;
+		}
+		tally(out, item, answers[i]);
+	}
+
+	for (i = 0; i < set->n; i++)
+		out->dim[set->items[i].dimension - 1].items++;
+	for (i = 0; i < INDICATOR_DIMENSIONS; i++)
+		out->dim[i].positive = dimension_positive(&out->dim[i]);
+	out->unanswered = set->n - out->answered;
+	out->child = child ? 1 : 0;
+	out->suggestion = suggest(out);
+	return 0;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+json_t *screening_result_json(const struct screening_result *r)
+{
+	json_t *obj, *dims;
+	size_t i;
+
+	obj = json_object();
+	if (!obj)
+		return NULL;
+	dims = json_object();
+	/* json_object_set_new takes the reference even when it fails. */
+	if (json_object_set_new(obj, "dimensions", dims) != 0)
+		goto fail;
+	for (i = 0; i < INDICATOR_DIMENSIONS; i++)
+		if (json_object_set_new(dims, indicator_dimensions[i].code,
+					json_boolean(r->dim[i].positive)) != 0)
+			goto fail;
+	if (json_object_set_new(obj, "suggestion",
+				json_string(screening_suggestion_name(r->suggestion))) != 0)
+		goto fail;
+	return obj;
+fail:
+	json_decref(obj);
+	return NULL;
+}

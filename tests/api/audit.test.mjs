@@ -1,0 +1,239 @@
+// The audit log: writes and PII reads are recorded, `himoya audit verify`
+// accepts an intact chain and names the first entry that was altered,
+// removed or cut off.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, Client } from '../lib/server.mjs';
+import { run, poll, sqlite } from '../lib/datadir.mjs';
+
+const PW = 'audit test password';
+const users = [
+  { login: 'cw', role: 'caseworker', password: PW },
+  { login: 'sup', role: 'supervisor', password: PW },
+  { login: 'an', role: 'analyst', password: PW },
+];
+const servers = [];
+after(async () => {
+  for (const s of servers) {
+    await s.stop();
+    s.cleanup();
+  }
+});
+
+async function start() {
+  const s = await startServer({ users });
+  servers.push(s);
+  const as = {};
+  for (const u of users) {
+    as[u.login] = new Client(s.url);
+    const r = await as[u.login].login(u.login, PW);
+    assert.equal(r.status, 200, r.text);
+  }
+  return { s, as };
+}
+
+const verify = (data) => run(['audit', 'verify', '--data', data]);
+const db = (s) => join(s.data, 'himoya.db');
+const count = (s) => Number(sqlite(db(s), 'SELECT count(*) FROM audit').trim());
+
+// A stopped data folder with writes and reads in its audit log.
+async function folderWithActivity() {
+  const { s, as } = await start();
+  const c = await as.cw.req('POST', '/api/v1/persons',
+    { given_name: 'Дилноза', family_name: 'Раҳимова', phones: ['+992 92 777 00 11'] });
+  assert.equal(c.status, 201, c.text);
+  const path = '/api/v1/persons/' + c.json.id;
+  assert.equal((await as.cw.req('GET', path)).status, 200);
+  assert.equal((await as.cw.req('PATCH', path, { birth_date: '2001-01-01' }, { 'if-match': '"1"' })).status, 200);
+  assert.equal((await as.cw.req('GET', path)).status, 200);
+  await s.stop();
+  assert.equal(s.proc.exitCode, 0, s.log());
+  const v = verify(s.data);
+  assert.equal(v.code, 0, v.out + v.err);
+  return s;
+}
+
+test('writes and reads are audited and the chain verifies', async () => {
+  const { s, as } = await start();
+  const body = { given_name: 'Фарзона', family_name: 'Ҷумъаева', birth_date: '1995-05-05',
+    gender: 'Feminine', phones: ['+992 93 123 45 67'] };
+  const c = await as.cw.req('POST', '/api/v1/persons', body);
+  assert.equal(c.status, 201, c.text);
+  const id = c.json.id;
+  const record = 'persons/' + id;
+  for (let i = 0; i < 2; i++)
+    assert.equal((await as.cw.req('GET', '/api/v1/persons/' + id)).status, 200);
+
+  // Read entries are committed by a background flusher: poll for them.
+  const audit = async () => {
+    const r = await as.sup.req('GET', '/api/v1/audit?record=' + encodeURIComponent(record));
+    assert.equal(r.status, 200, r.text);
+    return r.json.items;
+  };
+  const items = await poll(async () => {
+    const it = await audit();
+    return it.filter((e) => e.action === 'read').length >= 2 ? it : null;
+  });
+  assert.ok(items, 'two read entries appear within 2 s');
+  const reads = items.filter((e) => e.action === 'read');
+  assert.equal(reads.length, 2);
+  for (const e of reads) {
+    assert.equal(e.record, record);
+    assert.equal(e.user, 'cw');
+    assert.equal(e.org, 'iom');
+    assert.equal(e.addr, '127.0.0.1');
+    // The PII fields that were returned; not the coded gender.
+    assert.deepEqual(e.fields.split(',').sort(), ['birth_date', 'family_name', 'given_name', 'phones']);
+    assert.match(e.at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  }
+  const creates = items.filter((e) => e.action === 'create');
+  assert.equal(creates.length, 1);
+  assert.equal(creates[0].user, 'cw');
+  assert.ok(creates[0].seq < reads[0].seq && creates[0].seq < reads[1].seq);
+  // Newest first.
+  assert.deepEqual(items.map((e) => e.seq), items.map((e) => e.seq).sort((a, b) => b - a));
+  // Nothing personal in the log itself.
+  for (const e of items)
+    for (const v of Object.values(e))
+      assert.equal(String(v).includes('Фарзона') || String(v).includes('123 45 67'), false);
+
+  // The same in the database (sqlite3 reads it while the server runs).
+  const rows = sqlite(db(s), `SELECT action || '|' || fields FROM audit WHERE record = '${record}' ORDER BY seq`)
+    .trim().split('\n');
+  assert.deepEqual(rows.map((x) => x.split('|')[0]), ['create', 'read', 'read']);
+  assert.match(rows[1], /given_name/);
+  assert.match(rows[1], /phones/);
+
+  // A refused read is not a read; the analyst does not see the person.
+  const before = count(s);
+  assert.equal((await as.an.req('GET', '/api/v1/persons/' + id)).status, 404);
+  assert.equal((await as.an.req('GET', '/api/v1/audit?record=' + record)).status, 403);
+  assert.equal((await as.cw.req('GET', '/api/v1/audit?record=' + record)).status, 403);
+  await new Promise((ok) => setTimeout(ok, 100));
+  assert.equal(count(s), before);
+
+  // A search result is a read too.
+  const q = await as.cw.req('GET', '/api/v1/persons?q=Jumaeva');
+  assert.ok(q.json.items.some((p) => p.id === id));
+  assert.ok(await poll(async () => (await audit()).filter((e) => e.action === 'read').length === 3));
+
+  // PATCH is audited with the fields it changed.
+  const p = await as.cw.req('PATCH', '/api/v1/persons/' + id, { family_name: 'Ҷумъаева-Саидова', gender: null },
+    { 'if-match': '"1"' });
+  assert.equal(p.status, 200, p.text);
+  const upd = (await audit()).filter((e) => e.action === 'update');
+  assert.equal(upd.length, 1);
+  assert.deepEqual(upd[0].fields.split(',').sort(), ['family_name', 'gender']);
+
+  // verify works while the server runs, and after it stops.
+  let v = verify(s.data);
+  assert.equal(v.code, 0, v.out + v.err);
+  assert.match(v.out, /audit chain intact: \d+ entries/);
+  // A read just before SIGTERM is flushed, not lost.
+  const n0 = count(s);
+  assert.equal((await as.cw.req('GET', '/api/v1/persons/' + id)).status, 200);
+  await s.stop();
+  assert.equal(s.proc.exitCode, 0, s.log());
+  assert.equal(count(s), n0 + 1);
+  v = verify(s.data);
+  assert.equal(v.code, 0, v.out + v.err);
+  assert.equal(v.out.trim(), `audit chain intact: ${n0 + 1} entries`);
+});
+
+test('tampering: a changed entry is named', async () => {
+  const s = await folderWithActivity();
+  assert.ok(count(s) >= 6);
+  sqlite(db(s), "UPDATE audit SET fields = 'x' WHERE seq = 3");
+  const v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out + v.err, /audit chain BROKEN: audit entry 3 was altered/);
+});
+
+test('tampering: a deleted middle entry is named missing', async () => {
+  const s = await folderWithActivity();
+  const n = count(s);
+  const mid = Math.floor(n / 2);
+  sqlite(db(s), `DELETE FROM audit WHERE seq = ${mid}`);
+  const v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out + v.err, new RegExp(`audit entry ${mid} is missing`));
+});
+
+test('tampering: a deleted last entry is detected', async () => {
+  const s = await folderWithActivity();
+  const n = count(s);
+  sqlite(db(s), `DELETE FROM audit WHERE seq = ${n}`);
+  const v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out + v.err, new RegExp(`audit entry ${n} is missing`));
+});
+
+test('tampering: deleting the last entry and re-pointing the head is detected', async () => {
+  const s = await folderWithActivity();
+  const n = count(s);
+  // The head names the newest entry and carries a keyed tag; an attacker
+  // without the key can copy the previous entry's MAC but not forge the tag.
+  sqlite(db(s), `DELETE FROM audit WHERE seq = ${n}; UPDATE meta SET value =
+    (SELECT seq || ':' || lower(hex(mac)) FROM audit WHERE seq = ${n - 1}) || ':' ||
+    substr(value, length(value) - 63) WHERE key = 'audit_head'`);
+  const v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out + v.err, /the audit head was altered/);
+});
+
+test('tampering: a changed address in the first entry names entry 1', async () => {
+  const s = await folderWithActivity();
+  sqlite(db(s), "UPDATE audit SET addr = '10.0.0.66' WHERE seq = 1");
+  const v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out + v.err, /audit chain BROKEN: audit entry 1 was altered/);
+});
+
+test('tampering: swapped or appended entries are detected', async () => {
+  const s = await folderWithActivity();
+  const n = count(s);
+  // Swap the fields of two entries, keeping their MACs: detected at the first.
+  const get = (seq) => sqlite(db(s), `SELECT action || '|' || coalesce(fields, '') FROM audit WHERE seq = ${seq}`).trim().split('|');
+  const [a2, f2] = get(2);
+  const [an, fn] = get(n);
+  assert.notDeepEqual([a2, f2], [an, fn]);
+  const set = (seq, a, f) => sqlite(db(s), `UPDATE audit SET action = '${a}', fields = ${f ? `'${f}'` : 'NULL'} WHERE seq = ${seq}`);
+  set(2, an, fn);
+  set(n, a2, f2);
+  let v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out, /audit entry 2 was altered/);
+  set(2, a2, f2);
+  set(n, an, fn);
+  v = verify(s.data);
+  assert.equal(v.code, 0, 'swapped back: ' + v.out);
+
+  // An appended entry copied from another one: its MAC cannot match.
+  sqlite(db(s), `INSERT INTO audit(seq, at, user_id, org_id, action, record, fields, addr, prev, mac)
+    SELECT ${n + 1}, at, user_id, org_id, action, record, fields, addr, mac, mac FROM audit WHERE seq = ${n}`);
+  v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out, new RegExp(`audit entry ${n + 1} was altered`));
+});
+
+test('the command line and the server append to one chain', async () => {
+  const { s, as } = await start();
+  for (let i = 0; i < 3; i++) {
+    const c = await as.cw.req('POST', '/api/v1/persons', { given_name: 'Бахтиёр' + i });
+    assert.equal(c.status, 201);
+    assert.equal((await as.cw.req('GET', '/api/v1/persons/' + c.json.id)).status, 200);
+    const r = run(['user', 'add', '--data', s.data, '--org', 'iom', '--login', 'late' + i, '--role', 'hotline',
+      '--password-stdin'], { input: 'late user password\n' });
+    assert.equal(r.code, 0, r.err);
+    assert.equal(run(['token', 'create', '--data', s.data, '--login', 'late' + i]).code, 0);
+  }
+  await s.stop();
+  const v = verify(s.data);
+  assert.equal(v.code, 0, v.out + v.err);
+  const actions = sqlite(db(s), "SELECT action FROM audit WHERE addr IS NOT NULL ORDER BY seq").trim().split('\n');
+  assert.equal(actions.filter((a) => a === 'token-create').length, 3);
+  assert.equal(actions.filter((a) => a === 'read').length, 3);
+  const seqs = sqlite(db(s), 'SELECT seq FROM audit ORDER BY seq').trim().split('\n').map(Number);
+  assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
+});

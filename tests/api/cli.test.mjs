@@ -1,0 +1,426 @@
+// The command line: init, org add, user add, token create, serve --listen,
+// backup/restore and demo, each against fresh data folders.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '../lib/server.mjs';
+import { run, runAsync, tempDir, serveDir, bearer, sqlite } from '../lib/datadir.mjs';
+
+const root = tempDir('himoya-cli-');
+const servers = [];
+after(async () => {
+  for (const s of servers) await s.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+let n = 0;
+const fresh = () => join(root, 'd' + (++n));
+
+function init(dir, extra = []) {
+  const r = run(['init', '--data', dir, ...extra]);
+  assert.equal(r.code, 0, r.err);
+  return r;
+}
+
+function addUser(dir, login, role, password, org = 'iom') {
+  const r = run(['user', 'add', '--data', dir, '--org', org, '--login', login, '--role', role,
+    '--password-stdin'], { input: password + '\n' });
+  assert.equal(r.code, 0, r.err);
+}
+
+function token(dir, login) {
+  const r = run(['token', 'create', '--data', dir, '--login', login]);
+  assert.equal(r.code, 0, r.err);
+  const t = r.out.trim();
+  assert.match(t, /^\S{20,}$/);
+  return t;
+}
+
+async function serve(dir) {
+  const s = await serveDir(dir);
+  servers.push(s);
+  return s;
+}
+
+const mode = (p) => statSync(p).mode & 0o777;
+
+test('init creates the folder 0700 with himoya.db and himoya.key 0600', () => {
+  const dir = fresh();
+  const r = init(dir);
+  assert.match(r.out, /Created/);
+  assert.equal(mode(dir), 0o700);
+  assert.equal(mode(join(dir, 'himoya.db')), 0o600);
+  assert.equal(mode(join(dir, 'himoya.key')), 0o600);
+  assert.ok(statSync(join(dir, 'himoya.key')).size > 0);
+  const v = run(['audit', 'verify', '--data', dir]);
+  assert.equal(v.code, 0, v.out + v.err);
+});
+
+test('init refuses an existing folder and changes nothing', () => {
+  const dir = fresh();
+  init(dir);
+  const before = readdirSync(dir).sort();
+  const db = readFileSync(join(dir, 'himoya.db'));
+  const key = readFileSync(join(dir, 'himoya.key'));
+  const r = run(['init', '--data', dir]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /already exists/);
+  assert.deepEqual(readdirSync(dir).sort(), before);
+  assert.ok(readFileSync(join(dir, 'himoya.db')).equals(db));
+  assert.ok(readFileSync(join(dir, 'himoya.key')).equals(key));
+
+  const empty = fresh();
+  mkdirSync(empty, { mode: 0o755 });
+  const r2 = run(['init', '--data', empty]);
+  assert.equal(r2.code, 1);
+  assert.match(r2.err, /already exists/);
+  assert.deepEqual(readdirSync(empty), []);
+  assert.equal(mode(empty), 0o755);
+});
+
+test('init with a bad organisation type creates nothing', () => {
+  const dir = fresh();
+  const r = run(['init', '--data', dir, '--org-type', 'Charity']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown organisation type 'Charity'/);
+  assert.equal(existsSync(dir), false);
+});
+
+test('commands on a missing folder or a folder without himoya.db fail clearly', () => {
+  const missing = join(root, 'no-such-folder');
+  const empty = fresh();
+  mkdirSync(empty);
+  const cmds = (d) => [
+    ['user', 'add', '--data', d, '--org', 'iom', '--login', 'someone', '--role', 'caseworker'],
+    ['org', 'add', '--data', d, '--code', 'ngo1', '--name', 'NGO One', '--type', 'NGO'],
+    ['token', 'create', '--data', d, '--login', 'someone'],
+    ['role', 'set', '--data', d, '--role', 'admin', '--require-totp', 'yes'],
+    ['audit', 'verify', '--data', d],
+    ['backup', '--data', d, '--to', join(root, 'never-' + (++n) + '.bak')],
+    ['serve', '--data', d, '--listen', '127.0.0.1:1'],
+  ];
+  for (const args of cmds(missing)) {
+    const r = run(args, { timeout: 5000 });
+    assert.equal(r.signal, null, args.join(' ') + ' hung');
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.err, /no-such-folder: no such data folder/, args.join(' '));
+  }
+  assert.equal(existsSync(missing), false);
+  for (const args of cmds(empty)) {
+    const r = run(args, { timeout: 5000 });
+    assert.equal(r.signal, null, args.join(' ') + ' hung');
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.err, /not a himoya data folder \(no himoya\.db\)/, args.join(' '));
+  }
+  assert.deepEqual(readdirSync(empty), []);
+});
+
+test('user add: unknown role lists the roles; unknown org; duplicate login', () => {
+  const dir = fresh();
+  init(dir);
+  let r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'x.user', '--role', 'boss']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown role 'boss'/);
+  for (const role of ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer'])
+    assert.ok(r.err.includes(' ' + role), 'role list names ' + role + ': ' + r.err);
+
+  r = run(['user', 'add', '--data', dir, '--org', 'unicef', '--login', 'x.user', '--role', 'admin',
+    '--password-stdin'], { input: 'a long enough password\n' });
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no organisation with code 'unicef'/);
+
+  addUser(dir, 'x.user', 'admin', 'a long enough password');
+  r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'x.user', '--role', 'caseworker',
+    '--password-stdin'], { input: 'another long password\n' });
+  assert.equal(r.code, 1);
+  assert.match(r.err, /login is taken/);
+});
+
+test('user add refuses a short password from stdin and adds nobody', async () => {
+  const dir = fresh();
+  init(dir);
+  let r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'shorty', '--role', 'caseworker',
+    '--password-stdin'], { input: 'short123\n' });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /at least 10 characters/);
+  // Nine Cyrillic letters are 18 bytes but still too short: characters count.
+  r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'shorty', '--role', 'caseworker',
+    '--password-stdin'], { input: 'ҷҷҷҷҷҷҷҷҷ\n' });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /at least 10 characters/);
+  r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'shorty', '--role', 'caseworker',
+    '--password-stdin'], { input: '' });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /no password/);
+  // The login is still free.
+  addUser(dir, 'shorty', 'caseworker', 'ҷҷҷҷҷҷҷҷҷҷ');
+  const s = await serve(dir);
+  const c = new Client(s.url);
+  assert.equal((await c.login('shorty', 'ҷҷҷҷҷҷҷҷҷҷ')).status, 200);
+  await s.stop();
+});
+
+test('user add without --password-stdin prints a generated password once, and it works', async () => {
+  const dir = fresh();
+  init(dir);
+  const r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'gen.user', '--role', 'supervisor']);
+  assert.equal(r.code, 0, r.err);
+  const m = /Password \(shown once\): (\S+)/.exec(r.out);
+  assert.ok(m, r.out);
+  const pw = m[1];
+  assert.ok(pw.length >= 16, pw);
+  assert.equal(r.out.split(pw).length - 1, 1, 'printed exactly once');
+  assert.equal(r.err.includes(pw), false);
+  // Stored hashed only.
+  assert.equal(readFileSync(join(dir, 'himoya.db')).includes(Buffer.from(pw)), false);
+
+  const s = await serve(dir);
+  const c = new Client(s.url);
+  const ok = await c.login('gen.user', pw);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.user.login, 'gen.user');
+  assert.equal(ok.json.user.role, 'supervisor');
+  assert.equal((await new Client(s.url).login('gen.user', pw + 'x')).status, 401);
+  await s.stop();
+});
+
+test('unknown options and commands exit 2', () => {
+  const dir = fresh();
+  init(dir);
+  const cases = [
+    ['init', '--data', fresh(), '--colour', 'blue'],
+    ['user', 'add', '--data', dir, '--org', 'iom', '--login', 'u1', '--role', 'admin', '--bogus', 'x'],
+    ['org', 'add', '--data', dir, '--code', 'c1', '--name', 'N', '--type', 'NGO', '--extra', 'y'],
+    ['token', 'create', '--data', dir, '--login', 'u1', '--forever'],
+    ['serve', '--data', dir, '--port', '8080'],
+    ['audit', 'verify', '--data', dir, '--fix'],
+    ['backup', '--data', dir, '--to', join(root, 'x.bak'), '--zip'],
+    ['restore', '--from', join(root, 'x.bak'), '--data', fresh(), '--force'],
+    ['demo', '--data', fresh(), '--size', '3'],
+  ];
+  for (const args of cases) {
+    const r = run(args, { timeout: 5000 });
+    assert.equal(r.code, 2, args.join(' ') + ': ' + r.err);
+    assert.match(r.err, /unknown option '--[a-z]+'/, args.join(' '));
+  }
+  let r = run(['frobnicate']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command 'frobnicate'/);
+  r = run(['user', 'delete', '--data', dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown command 'user delete'/);
+  r = run([]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /usage:/);
+  // An option without its value.
+  r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', '--role', 'admin']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /option --login needs a value/);
+  assert.equal(existsSync(join(root, 'x.bak')), false);
+});
+
+test('serve refuses bad --listen addresses quickly', () => {
+  const dir = fresh();
+  init(dir);
+  for (const addr of ['nonsense', '127.0.0.1:99999', '127.0.0.1:', '[::1]', '127.0.0.1:0', ':8080',
+    '999.1.1.1:80', '[::1:80', 'localhost:8080']) {
+    const t0 = Date.now();
+    const r = run(['serve', '--data', dir, '--listen', addr], { timeout: 5000 });
+    assert.equal(r.signal, null, `--listen ${addr} hung`);
+    assert.notEqual(r.code, 0, addr);
+    assert.ok(r.err.includes(`bad listen address '${addr}'`), addr + ': ' + r.err);
+    assert.ok(Date.now() - t0 < 4000);
+  }
+});
+
+test('org add: unknown type lists the types; duplicate code refused; users join it', () => {
+  const dir = fresh();
+  init(dir);
+  let r = run(['org', 'add', '--data', dir, '--code', 'ngo-x', '--name', 'NGO X', '--type', 'Charity']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown organisation type 'Charity'/);
+  for (const t of ['NGO', 'LawEnforcement', 'CentralGovernmentOrganisation', 'IGO'])
+    assert.ok(r.err.includes(' ' + t), t);
+  r = run(['user', 'add', '--data', dir, '--org', 'ngo-x', '--login', 'ngo.user', '--role', 'caseworker']);
+  assert.equal(r.code, 1, 'the org was not added');
+  assert.match(r.err, /no organisation with code 'ngo-x'/);
+
+  r = run(['org', 'add', '--data', dir, '--code', 'ngo-x', '--name', 'NGO Ҳимоя', '--type', 'NGO']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Added organisation ngo-x/);
+  r = run(['org', 'add', '--data', dir, '--code', 'ngo-x', '--name', 'Other', '--type', 'NGO']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /organisation with this code exists/);
+  r = run(['org', 'add', '--data', dir, '--code', 'x', '--name', 'Too short a code', '--type', 'NGO']);
+  assert.equal(r.code, 2);
+  r = run(['org', 'add', '--data', dir, '--code', 'ngo-y', '--type', 'NGO']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--code, --name and --type are required/);
+  addUser(dir, 'ngo.user', 'caseworker', 'ngo user password');
+});
+
+test('token create prints a token that authenticates as that user', async () => {
+  const dir = fresh();
+  init(dir);
+  addUser(dir, 'api.client', 'caseworker', 'client password 1');
+  let r = run(['token', 'create', '--data', dir, '--login', 'nobody']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no user 'nobody'/);
+  r = run(['token', 'create', '--data', dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--login is required/);
+
+  const t1 = token(dir, 'api.client');
+  const t2 = token(dir, 'api.client');
+  assert.notEqual(t1, t2);
+  // The token itself is not stored.
+  assert.equal(readFileSync(join(dir, 'himoya.db')).includes(Buffer.from(t1)), false);
+  const s = await serve(dir);
+  for (const t of [t1, t2]) {
+    const me = await bearer(s.url, t, 'GET', '/api/v1/me');
+    assert.equal(me.status, 200, me.text);
+    assert.equal(me.json.user.login, 'api.client');
+    assert.equal(me.json.user.role, 'caseworker');
+    assert.equal(me.json.user.org.code, 'iom');
+  }
+  // No CSRF token needed with a bearer token.
+  const p = await bearer(s.url, t1, 'POST', '/api/v1/persons', { given_name: 'Токен' });
+  assert.equal(p.status, 201, p.text);
+  assert.equal((await bearer(s.url, t1.slice(0, -1) + (t1.endsWith('A') ? 'B' : 'A'), 'GET', '/api/v1/me')).status, 401);
+  assert.equal((await bearer(s.url, '', 'GET', '/api/v1/me')).status, 401);
+  assert.equal((await fetch(s.url + '/api/v1/me')).status, 401);
+  await s.stop();
+});
+
+test('backup while serving, restore into a new folder, read the person back', async () => {
+  const dir = fresh();
+  init(dir);
+  addUser(dir, 'cw', 'caseworker', 'caseworker password');
+  const tok = token(dir, 'cw');
+  const s = await serve(dir);
+  const person = {
+    given_name: 'Зарина', family_name: 'Ҳақназарова', patronymic: 'Ғуломовна',
+    aliases: ['Zarina H.'], birth_date: '1998-03-14', gender: 'Feminine', citizenship: 'TJ',
+    phones: ['+992 93 111 22 33'],
+  };
+  const c = await bearer(s.url, tok, 'POST', '/api/v1/persons', person);
+  assert.equal(c.status, 201, c.text);
+  const id = c.json.id;
+  const orig = await bearer(s.url, tok, 'GET', '/api/v1/persons/' + id);
+  assert.equal(orig.status, 200);
+
+  // Files beside the database while serving are private too.
+  for (const f of readdirSync(dir)) assert.equal(mode(join(dir, f)), 0o600, f);
+
+  // Back up while other writes go on: the copy must still be consistent.
+  const bak = join(root, 'live.bak');
+  const busy = Array.from({ length: 20 }, (_, i) =>
+    bearer(s.url, tok, 'POST', '/api/v1/persons', { given_name: 'Параллел' + i }));
+  const b = await runAsync(['backup', '--data', dir, '--to', bak]);
+  for (const x of await Promise.all(busy)) assert.equal(x.status, 201, x.text);
+  assert.equal(b.code, 0, b.err);
+  assert.match(b.out, /Backup written/);
+  assert.equal(mode(bak), 0o600);
+  // The server still works after the backup.
+  assert.equal((await bearer(s.url, tok, 'GET', '/api/v1/persons/' + id)).status, 200);
+  // A second backup onto the same file is refused.
+  const b2 = run(['backup', '--data', dir, '--to', bak]);
+  assert.equal(b2.code, 1);
+  assert.match(b2.err, /exists/);
+  await s.stop();
+
+  const nd = fresh();
+  mkdirSync(nd, { mode: 0o700 });
+  copyFileSync(join(dir, 'himoya.key'), join(nd, 'himoya.key'));
+  const r = run(['restore', '--from', bak, '--data', nd]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Restored .* audit entries verified/);
+  const s2 = await serve(nd);
+  const back = await bearer(s2.url, tok, 'GET', '/api/v1/persons/' + id);
+  assert.equal(back.status, 200, back.text);
+  assert.deepEqual(back.json, orig.json);
+  for (const [k, v] of Object.entries(person)) assert.deepEqual(back.json[k], v, k);
+  assert.equal(back.headers.get('etag'), '"1"');
+  await s2.stop();
+  const v = run(['audit', 'verify', '--data', nd]);
+  assert.equal(v.code, 0, v.out);
+});
+
+test('restore refuses: no key, an existing db, a different key, a missing file', () => {
+  const dir = fresh();
+  init(dir);
+  const bak = join(root, 'r.bak');
+  assert.equal(run(['backup', '--data', dir, '--to', bak]).code, 0);
+
+  const nokey = fresh();
+  mkdirSync(nokey);
+  let r = run(['restore', '--from', bak, '--data', nokey]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /has no himoya\.key/);
+  assert.deepEqual(readdirSync(nokey), []);
+
+  const missing = join(root, 'restore-missing');
+  r = run(['restore', '--from', bak, '--data', missing]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /has no himoya\.key/);
+  assert.equal(existsSync(missing), false);
+
+  // A folder that already has a database: untouched.
+  const other = fresh();
+  init(other);
+  const before = readFileSync(join(other, 'himoya.db'));
+  r = run(['restore', '--from', bak, '--data', other]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /already holds a database/);
+  assert.ok(readFileSync(join(other, 'himoya.db')).equals(before));
+
+  // The key of another installation.
+  const wrong = fresh();
+  mkdirSync(wrong, { mode: 0o700 });
+  copyFileSync(join(other, 'himoya.key'), join(wrong, 'himoya.key'));
+  r = run(['restore', '--from', bak, '--data', wrong]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /does not match this key/);
+  assert.deepEqual(readdirSync(wrong), ['himoya.key']);
+
+  r = run(['restore', '--from', join(root, 'nothing.bak'), '--data', wrong]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no such backup file/);
+  r = run(['restore', '--data', wrong]);
+  assert.equal(r.code, 2);
+});
+
+test('demo creates a folder whose users can sign in with the printed password', async () => {
+  const dir = fresh();
+  const r = run(['demo', '--data', dir], { timeout: 30000 });
+  assert.equal(r.code, 0, r.err);
+  const m = /password for all: (\S+?)\)/.exec(r.out);
+  assert.ok(m, r.out);
+  const pw = m[1];
+  assert.equal(mode(dir), 0o700);
+  assert.equal(mode(join(dir, 'himoya.key')), 0o600);
+  const users = [...r.out.matchAll(/^\s+(\S+)\s+(admin|supervisor|caseworker|hotline|focal_point|analyst|trainer)\s+(\S+)$/gm)]
+    .map((x) => ({ login: x[1], role: x[2], org: x[3] }));
+  const roles = new Set(users.map((u) => u.role));
+  for (const role of ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer'])
+    assert.ok(roles.has(role), 'a demo user with role ' + role);
+  const s = await serve(dir);
+  for (const u of users) {
+    const c = new Client(s.url);
+    const res = await c.login(u.login, pw);
+    assert.equal(res.status, 200, u.login + ': ' + res.text);
+    assert.equal(res.json.user.role, u.role);
+    assert.equal(res.json.user.org.code, u.org);
+  }
+  assert.equal((await new Client(s.url).login(users[0].login, pw + '!')).status, 401);
+  await s.stop();
+  const v = run(['audit', 'verify', '--data', dir]);
+  assert.equal(v.code, 0, v.out);
+  // The accounts it made are in the audit log, like those of `user add`.
+  const created = sqlite(join(dir, 'himoya.db'),
+    "SELECT substr(record, 1, instr(record, '/') - 1) FROM audit WHERE action = 'create' AND addr = 'cli'")
+    .trim().split('\n');
+  assert.equal(created.filter((k) => k === 'users').length, users.length);
+  assert.equal(created.filter((k) => k === 'orgs').length, new Set(users.map((u) => u.org)).size);
+});
