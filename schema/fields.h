@@ -21,6 +21,10 @@ enum field_type {
 	FT_COUNTRY,    /* ISO 3166 alpha-2 */
 	FT_INT,        /* an integer in [min, max] */
 	FT_PHONE_LIST, /* phone numbers: digits, spaces, + ( ) - */
+	FT_BOOL,       /* true or false */
+	FT_ID,         /* the opaque id of another record */
+	FT_OBJECT_LIST,/* a list of objects, each checked against `sub` */
+	FT_COUNTRY_LIST, /* ISO 3166 alpha-2 codes */
 };
 
 enum field_class {
@@ -45,6 +49,8 @@ struct code_label {
  * schema/labels.json (the declarations of every cl_<name> are in the
  * generated codelists.h).  labels[i] labels codes[i]; n > 0.
  */
+struct resource_schema;
+
 struct codelist {
 	const char *name;
 	const char *const *codes;
@@ -63,6 +69,9 @@ struct field {
 	long min, max;                /* for FT_INT */
 	enum name_index index;
 	const char *label_tg, *label_ru, *label_en;
+	int future_ok;                /* FT_DATE: a due date or expiry may lie ahead */
+	const struct resource_schema *sub; /* FT_OBJECT_LIST: the items' fields */
+	int readonly;                 /* set by the server, refused in requests */
 };
 
 struct resource_schema {
@@ -71,7 +80,8 @@ struct resource_schema {
 	size_t n;
 };
 
-extern const struct resource_schema person_schema;
+extern const struct resource_schema person_schema, case_schema, note_schema, decision_schema,
+	service_schema, plan_schema, followup_schema, consent_schema;
 extern const struct codelist cl_gender, cl_org_type, cl_role;
 extern const struct codelist *const all_codelists[];
 extern const size_t all_codelists_count;

@@ -248,16 +248,31 @@ def write_atomic(path, text):
     os.replace(tmp, path)
 
 
+def merge_own(codes, own):
+    """Add Himoya's own lists (codes-himoya.json) to the standard's."""
+    for name, value in own.items():
+        if name.startswith("_"):
+            continue
+        if name in codes:
+            raise GenError("codes-himoya.json: %s is also in codes.json" % name)
+        if not is_str_list(value):
+            raise GenError("codes-himoya.json: %s: not a list of codes" % name)
+        codes[name] = value
+    return codes
+
+
 def main(argv):
-    if len(argv) not in (3, 5):
-        sys.stderr.write("usage: gen_codes.py OUT.c OUT.h [CODES.json LABELS.json]\n")
+    if len(argv) not in (3, 6):
+        sys.stderr.write("usage: gen_codes.py OUT.c OUT.h [CODES.json OWN.json LABELS.json]\n")
         return 2
     out_c, out_h = argv[1], argv[2]
     schema = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "schema")
-    codes_path = argv[3] if len(argv) == 5 else os.path.join(schema, "codes.json")
-    labels_path = argv[4] if len(argv) == 5 else os.path.join(schema, "labels.json")
+    codes_path = argv[3] if len(argv) == 6 else os.path.join(schema, "codes.json")
+    own_path = argv[4] if len(argv) == 6 else os.path.join(schema, "codes-himoya.json")
+    labels_path = argv[5] if len(argv) == 6 else os.path.join(schema, "labels.json")
     try:
-        lists = build(load_json(codes_path), load_json(labels_path))
+        codes = merge_own(load_json(codes_path), load_json(own_path))
+        lists = build(codes, load_json(labels_path))
         header = os.path.basename(out_h)
         write_atomic(out_c, render_c(lists, os.path.basename(out_c), header))
         write_atomic(out_h, render_h(lists, header))

@@ -120,51 +120,6 @@ int api_role_in(const struct req *r, const char *const *roles)
 	return 0;
 }
 
-void jw_value(jsonw *w, json_t *v)
-{
-	const char *key;
-	json_t *item;
-	size_t i;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		jw_object(w);
-		json_object_foreach(v, key, item) {
-			jw_key(w, key);
-			jw_value(w, item);
-		}
-		jw_end(w);
-		break;
-	case JSON_ARRAY:
-		jw_array(w);
-		json_array_foreach(v, i, item)
-			jw_value(w, item);
-		jw_end(w);
-		break;
-	case JSON_STRING:
-		jw_strn(w, json_string_value(v), json_string_length(v));
-		break;
-	case JSON_INTEGER:
-		jw_int(w, json_integer_value(v));
-		break;
-	case JSON_REAL: {
-		char num[64];
-		snprintf(num, sizeof num, "%.17g", json_real_value(v));
-		jw_raw(w, num, strlen(num));
-		break;
-	}
-	case JSON_TRUE:
-		jw_bool(w, 1);
-		break;
-	case JSON_FALSE:
-		jw_bool(w, 0);
-		break;
-	case JSON_NULL:
-		jw_null(w);
-		break;
-	}
-}
-
 static struct audit_entry audit_entry_of(struct req *r, const char *action, const char *record,
 					 const char *fields)
 {

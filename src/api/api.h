@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "api/app.h"
+#include "api/records.h"
 #include "http/request.h"
 #include "http/router.h"
 
@@ -18,8 +19,6 @@ extern const size_t api_routes_count;
 /* 1 when the caller's role is one of the NULL-terminated list. */
 int api_role_in(const struct req *r, const char *const *roles);
 
-/* Write a jansson value through the escaping writer. */
-void jw_value(jsonw *w, json_t *v);
 
 /* Audit helpers: the principal and address come from the request. */
 void api_audit_read(struct req *r, const char *record, const char *fields);
@@ -46,6 +45,47 @@ int api_persons_search(struct req *r);
 int api_person_get(struct req *r);
 int api_person_patch(struct req *r);
 int api_schema(struct req *r);
+
+/* Cases (cases.c), shared with the records of a case (items.c). */
+int api_case_visible(struct req *r, const struct case_row *c);
+int api_case_editor(struct req *r);
+/* Load a case visible to the caller; 0, or the 404 already set. */
+int api_case_load(struct req *r, const char *id, struct case_row *c);
+/* The whole case record (columns and opened fields); caller decrefs. */
+json_t *api_case_open_record(struct req *r, const struct case_row *c);
+int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const char *type,
+		   json_t *extra);
+int api_person_has_consent(struct req *r, const char *person_id, const char *purpose,
+			   const char *org_code, const char *org_type);
+void api_set_etag(struct req *r, int64_t version);
+
+int api_cases_create(struct req *r);
+int api_cases_list(struct req *r);
+int api_case_get(struct req *r);
+int api_case_patch(struct req *r);
+int api_case_close(struct req *r);
+int api_case_reopen(struct req *r);
+int api_case_timeline(struct req *r);
+int api_notes_create(struct req *r);
+int api_notes_list(struct req *r);
+int api_note_patch(struct req *r);
+int api_services_create(struct req *r);
+int api_services_list(struct req *r);
+int api_service_patch(struct req *r);
+int api_plans_create(struct req *r);
+int api_plans_list(struct req *r);
+int api_plan_patch(struct req *r);
+int api_followups_create(struct req *r);
+int api_followups_list(struct req *r);
+int api_followup_patch(struct req *r);
+int api_followups_due(struct req *r);
+int api_screenings_create(struct req *r);
+int api_screenings_list(struct req *r);
+int api_decisions_create(struct req *r);
+int api_decisions_list(struct req *r);
+int api_consents_create(struct req *r);
+int api_consents_list(struct req *r);
+int api_consent_withdraw(struct req *r);
 int api_roles_list(struct req *r);
 int api_role_set(struct req *r);
 int api_audit_list(struct req *r);

@@ -11,15 +11,41 @@
 
 static int fail(struct record_error *e, const char *type, const char *field, const char *detail)
 {
+	size_t n, len = strlen(detail);
 	e->type = type;
 	snprintf(e->field, sizeof e->field, "%s", field);
-	snprintf(e->detail, sizeof e->detail, "%s: %s", field, detail);
+	snprintf(e->detail, sizeof e->detail, "%s: ", field);
+	/* Append by hand, cut to fit: gcc -O3 refuses a snprintf that may
+	 * truncate a nested item's detail (-Werror=format-truncation). */
+	n = strlen(e->detail);
+	if (len > sizeof e->detail - 1 - n)
+		len = sizeof e->detail - 1 - n;
+	memcpy(e->detail + n, detail, len);
+	e->detail[n + len] = '\0';
 	return -1;
 }
 
 static int is_leap(int y)
 {
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int date_valid(const char *s)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= mdays[m - 1] + (m == 2 && is_leap(y));
 }
 
 int date_valid_past(const char *s)
@@ -85,6 +111,22 @@ static int phone_ok(const char *s, size_t maxlen)
 	return digits >= 7 && digits <= 15;
 }
 
+static int country_ok(json_t *v)
+{
+	const char *s = json_is_string(v) ? json_string_value(v) : "";
+	return strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+/* Ids are 26 characters of lower-case base32 (store_new_id). */
+static int id_ok(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '2' && s[i] <= '7')))
+			return 0;
+	return i == 26;
+}
+
 static int value_ok(const struct field *f, json_t *v, struct record_error *e)
 {
 	const char *why = NULL;
@@ -99,21 +141,59 @@ static int value_ok(const struct field *f, json_t *v, struct record_error *e)
 			return fail(e, "invalid-value", f->name, why);
 		return 0;
 	case FT_DATE:
+		if (f->future_ok) {
+			if (!json_is_string(v) || !date_valid(json_string_value(v)))
+				return fail(e, "invalid-value", f->name,
+					    "must be a date written YYYY-MM-DD");
+			return 0;
+		}
 		if (!json_is_string(v) || !date_valid_past(json_string_value(v)))
 			return fail(e, "invalid-value", f->name,
 				    "must be a past date written YYYY-MM-DD");
+		return 0;
+	case FT_BOOL:
+		if (!json_is_boolean(v))
+			return fail(e, "invalid-value", f->name, "must be true or false");
+		return 0;
+	case FT_ID:
+		if (!json_is_string(v) || !id_ok(json_string_value(v)))
+			return fail(e, "invalid-value", f->name, "must be the id of a record");
+		return 0;
+	case FT_OBJECT_LIST:
+		if (!json_is_array(v))
+			return fail(e, "invalid-value", f->name, "must be a list");
+		if (json_array_size(v) > f->maxitems)
+			return fail(e, "invalid-value", f->name, "has too many items");
+		json_array_foreach(v, i, item) {
+			struct record_error sub;
+			if (!json_is_object(item))
+				return fail(e, "invalid-value", f->name, "items must be objects");
+			if (record_validate(f->sub, item, RECORD_CREATE, &sub)) {
+				char inner[sizeof sub.detail + 32];
+				snprintf(inner, sizeof inner, "item %zu: %s", i + 1, sub.detail);
+				return fail(e, sub.type, f->name, inner);
+			}
+		}
+		return 0;
+	case FT_COUNTRY_LIST:
+		if (!json_is_array(v))
+			return fail(e, "invalid-value", f->name, "must be a list");
+		if (json_array_size(v) > f->maxitems)
+			return fail(e, "invalid-value", f->name, "has too many items");
+		json_array_foreach(v, i, item)
+			if (!country_ok(item))
+				return fail(e, "invalid-value", f->name,
+					    "items must be ISO 3166 alpha-2 codes such as RU");
 		return 0;
 	case FT_CODE:
 		if (!json_is_string(v) || !codelist_has(f->codes, json_string_value(v)))
 			return fail(e, "invalid-value", f->name, "is not a value of its code list");
 		return 0;
-	case FT_COUNTRY: {
-		const char *s = json_is_string(v) ? json_string_value(v) : "";
-		if (strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+	case FT_COUNTRY:
+		if (!country_ok(v))
 			return fail(e, "invalid-value", f->name,
 				    "must be an ISO 3166 alpha-2 country code such as TJ");
 		return 0;
-	}
 	case FT_INT:
 		if (!json_is_integer(v) || json_integer_value(v) < f->min ||
 		    json_integer_value(v) > f->max)
@@ -156,6 +236,8 @@ int record_validate(const struct resource_schema *rs, json_t *obj, enum record_m
 		const struct field *f = schema_field(rs, key);
 		if (!f)
 			return fail(e, "unknown-field", key, "is not a field of this record");
+		if (f->readonly)
+			return fail(e, "read-only-field", key, "is set by the server");
 		if (json_is_null(v)) {
 			if (mode == RECORD_PATCH && !f->required)
 				continue;

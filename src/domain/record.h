@@ -35,6 +35,9 @@ void record_patch(json_t *base, json_t *patch);
 /* Names of the pii fields present in obj, comma-separated, into out. */
 void record_pii_fields(const struct resource_schema *rs, json_t *obj, char *out, size_t outlen);
 
+/* 1 when s is a real calendar date YYYY-MM-DD in 1900..2199. */
+int date_valid(const char *s);
+
 /* 1 when s is a real calendar date YYYY-MM-DD between 1900-01-01 and
  * today (UTC) inclusive. */
 int date_valid_past(const char *s);

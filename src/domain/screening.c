@@ -129,11 +129,11 @@ int screening_evaluate(const struct indicator_set *set, const char *const *codes
 	if (!set || !indicator_set_weighted(set)) {
 		set_err(err, errlen, "indicator set %s has no combination rule",
 			set ? set->id : "(none)");
-		return -1;
+		goto fail;
 	}
 	if (n > 0 && (!codes || !answers)) {
 		set_err(err, errlen, "answers missing");
-		return -1;
+		goto fail;
 	}
 
 	for (i = 0; i < n; i++) {
@@ -141,25 +141,25 @@ int screening_evaluate(const struct indicator_set *set, const char *const *codes
 
 		if (!codes[i]) {
 			set_err(err, errlen, "indicator code missing");
-			return -1;
+			goto fail;
 		}
 		item = indicator_find(set, codes[i]);
 		if (!item) {
 			set_err(err, errlen, "unknown indicator \"%s\" in set %s", codes[i],
 				set->id);
-			return -1;
+			goto fail;
 		}
 		/* All earlier codes are in the set and distinct, so i stays
 		 * below set->n + 1 and this loop is bounded by the set's size. */
 		for (j = 0; j < i; j++) {
 			if (strcmp(codes[j], codes[i]) == 0) {
 				set_err(err, errlen, "indicator \"%s\" answered twice", codes[i]);
-				return -1;
+				goto fail;
 			}
 		}
 		if (!answer_valid(answers[i])) {
 			set_err(err, errlen, "invalid answer to indicator \"%s\"", codes[i]);
-			return -1;
+			goto fail;
 		}
 		tally(out, item, answers[i]);
 	}
@@ -172,6 +172,11 @@ int screening_evaluate(const struct indicator_set *set, const char *const *codes
 	out->child = child ? 1 : 0;
 	out->suggestion = suggest(out);
 	return 0;
+
+fail:
+	/* no partial tallies: a rejected screening has no result */
+	memset(out, 0, sizeof *out);
+	return -1;
 }
 
 /* ---- JSON --------------------------------------------------------------- */

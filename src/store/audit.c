@@ -144,16 +144,20 @@ int store_audit_load_head(store *st)
 		return STORE_ERROR;
 	st->audit_seq = 0;
 	memset(st->audit_mac, 0, HASH_BYTES);
+	st->audit_head_ok = 0;
 	rc = db_step(s);
 	if (rc == DB_ROW && head_parse(st->kr, db_col_text(s, 0), &st->audit_seq, st->audit_mac) == 0) {
 		db_reset(s);
+		st->audit_head_ok = 1;
 		return STORE_OK;
 	}
 	db_reset(s);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return STORE_ERROR;
 	/* No head, or an altered one: go on from the newest entry, so that
-	 * the log keeps growing; `audit verify` reports the damage. */
+	 * the log keeps growing; `audit verify` reports the damage.  The head
+	 * is not rewritten then (audit_insert): a fresh good head over a
+	 * chain cut short would hide the cut.  An empty log is a new one. */
 	s = db_prepare(st->writer, SQL_LAST);
 	if (!s)
 		return STORE_ERROR;
@@ -162,6 +166,7 @@ int store_audit_load_head(store *st)
 		st->audit_seq = db_col_int(s, 0);
 		memcpy(st->audit_mac, db_col_blob(s, 1), HASH_BYTES);
 	}
+	st->audit_head_ok = rc == DB_DONE;
 	db_reset(s);
 	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -193,15 +198,17 @@ static int audit_insert(store *st, db *d, const char *at, const struct audit_ent
 	db_reset(s);
 	if (rc != DB_DONE)
 		return STORE_ERROR;
-	head_format(st->kr, seq, mac, head);
-	s = db_prepare(d, SQL_HEAD_SET);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, head);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return STORE_ERROR;
+	if (st->audit_head_ok) {
+		head_format(st->kr, seq, mac, head);
+		s = db_prepare(d, SQL_HEAD_SET);
+		if (!s)
+			return STORE_ERROR;
+		db_bind_str(s, 1, head);
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != DB_DONE)
+			return STORE_ERROR;
+	}
 	st->audit_seq = seq;
 	memcpy(st->audit_mac, mac, HASH_BYTES);
 	return STORE_OK;

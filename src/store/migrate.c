@@ -44,6 +44,35 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL, record TEXT, fields TEXT, addr TEXT,"
 	"  prev BLOB NOT NULL, mac BLOB NOT NULL) STRICT;"
 	"CREATE INDEX audit_record ON audit(record, seq);",
+
+	/* 2: the case register.  A case's filterable codes are columns; the
+	 * rest of it is coded JSON and a sealed blob, like a person.  Every
+	 * record that hangs off a case or a person (screening, decision,
+	 * service, plan, follow-up, note, event, consent) is an item of a
+	 * kind, with the columns that work lists filter on. */
+	"CREATE TABLE cases("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  person_id TEXT NOT NULL REFERENCES persons(id), version INTEGER NOT NULL,"
+	"  status TEXT NOT NULL, stage TEXT NOT NULL, trafficking_status TEXT,"
+	"  assigned_to TEXT REFERENCES users(id), previous_case_id TEXT REFERENCES cases(id),"
+	"  opened_on TEXT NOT NULL, closed_on TEXT,"
+	"  coded TEXT NOT NULL, sealed BLOB NOT NULL,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX cases_org ON cases(org_id, updated_at, id);"
+	"CREATE INDEX cases_org_status ON cases(org_id, status, updated_at, id);"
+	"CREATE INDEX cases_org_stage ON cases(org_id, stage, updated_at, id);"
+	"CREATE INDEX cases_org_assigned ON cases(org_id, assigned_to, updated_at, id);"
+	"CREATE INDEX cases_person ON cases(person_id);"
+	"CREATE TABLE items("
+	"  id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+	"  case_id TEXT REFERENCES cases(id), person_id TEXT REFERENCES persons(id),"
+	"  org_id TEXT NOT NULL REFERENCES orgs(id), version INTEGER NOT NULL,"
+	"  status TEXT, due TEXT, assigned_to TEXT, at TEXT NOT NULL,"
+	"  coded TEXT NOT NULL, sealed BLOB, created_by TEXT,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX items_case ON items(case_id, at, id);"
+	"CREATE INDEX items_person ON items(person_id, kind);"
+	"CREATE INDEX items_due ON items(kind, assigned_to, due);",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

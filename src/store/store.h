@@ -150,6 +150,86 @@ int store_person_keys_set(store_tx *tx, const char *person_id, const struct blin
 int store_person_find(store *st, const char *org_id, const struct blind_key *keys, size_t n,
 		      char (*ids)[ID_LEN], int *hits, size_t max, size_t *found);
 
+/* ---- cases ------------------------------------------------------------ */
+
+struct case_row {
+	char id[ID_LEN];
+	char org_id[ID_LEN];
+	char person_id[ID_LEN];
+	int64_t version;
+	char status[24];
+	char stage[32];
+	char trafficking_status[40];  /* "" when none decided */
+	char assigned_to[ID_LEN];     /* "" when nobody */
+	char previous_case_id[ID_LEN];
+	char opened_on[11];
+	char closed_on[11];
+	const char *coded;            /* JSON object of the coded fields */
+	const unsigned char *sealed;  /* sealed JSON of the sensitive fields */
+	size_t sealed_len;
+	char created_at[TS_LEN];
+	char updated_at[TS_LEN];
+};
+
+/* Filters of a case list; NULL or "" means any.  Pages run newest change
+ * first; after_at/after_id are the last row of the previous page. */
+struct case_filter {
+	const char *org_id;
+	const char *status;
+	const char *stage;
+	const char *assigned_to;
+	const char *person_id;
+	const char *after_at;
+	const char *after_id;
+	size_t limit;
+};
+
+int store_case_insert(store_tx *tx, const struct case_row *c);
+int store_case_get(store *st, const char *id, struct case_row *c, arena *a);
+/* Update when the stored version equals c->version - 1. */
+int store_case_update(store_tx *tx, const struct case_row *c);
+/* Rows into an arena array; *n rows. */
+int store_case_list(store *st, const struct case_filter *f, struct case_row **rows, size_t *n,
+		    arena *a);
+/* Cases of the persons in ids (at most 64), of one organisation. */
+int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], size_t nids,
+			    struct case_row **rows, size_t *n, arena *a);
+
+/* ---- items: records of a case or a person ----------------------------- */
+
+struct item_row {
+	char id[ID_LEN];
+	char kind[24];               /* "note", "service", "consent", ... */
+	char case_id[ID_LEN];        /* "" for person-level items */
+	char person_id[ID_LEN];
+	char org_id[ID_LEN];
+	int64_t version;
+	char status[32];
+	char due[11];
+	char assigned_to[ID_LEN];
+	char at[TS_LEN];             /* when it happened: the timeline's order */
+	const char *coded;
+	const unsigned char *sealed; /* may be NULL */
+	size_t sealed_len;
+	char created_by[ID_LEN];
+	char created_at[TS_LEN];
+	char updated_at[TS_LEN];
+};
+
+int store_item_insert(store_tx *tx, const struct item_row *it);
+int store_item_get(store *st, const char *id, struct item_row *it, arena *a);
+int store_item_update(store_tx *tx, const struct item_row *it);
+/* Items of a case (kind NULL: all kinds), oldest first. */
+int store_items_of_case(store *st, const char *case_id, const char *kind,
+			struct item_row **rows, size_t *n, arena *a);
+/* Items of a person of one kind (consents). */
+int store_items_of_person(store *st, const char *person_id, const char *kind,
+			  struct item_row **rows, size_t *n, arena *a);
+/* Open items of a kind due before `before` (YYYY-MM-DD), of one org, for
+ * one assignee (NULL: all), oldest due first. */
+int store_items_due(store *st, const char *kind, const char *org_id, const char *assigned_to,
+		    const char *before, struct item_row **rows, size_t *n, arena *a);
+
 /* ---- audit ------------------------------------------------------------ */
 
 struct audit_entry {

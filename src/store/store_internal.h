@@ -20,6 +20,7 @@ struct store {
 	db *writer;
 	int64_t audit_seq;         /* chain head, guarded by wlock */
 	unsigned char audit_mac[HASH_BYTES];
+	int audit_head_ok;         /* the stored head authenticated (or log empty) */
 
 	pthread_mutex_t rlock;     /* the reader pool */
 	pthread_cond_t rfree;

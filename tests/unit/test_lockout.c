@@ -1,9 +1,9 @@
 /*
  * test_lockout.c - unit tests of src/domain/lockout.c: every attempt
- * counts as a failure until cleared; locking after N in a row, only for that login and whatever its case, the
- * seconds left, expiry with a fake clock, clearing on success, long
- * logins, a flood of distinct logins against the bounded table, and
- * several threads at once.
+ * counts as a failure until cleared; locking after N in a row, only for
+ * that login and whatever its case; the seconds left, expiry with a fake
+ * clock, clearing on success, long logins, a flood of distinct logins
+ * against the bounded table, and several threads at once.
  */
 #include <stdarg.h>
 #include <stddef.h>

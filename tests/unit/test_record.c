@@ -357,7 +357,8 @@ static void test_validate_phones(void **state)
 	/* A number of at most 15 digits padded past the declared 32 characters */
 	j = json_object();
 	list = json_array();
-	json_array_append_new(list, json_string("+992 - - - - - - - - - - - - - - - - - 931234567"));
+	json_array_append_new(list,
+			      json_string("+992 - - - - - - - - - - - - - - - - - 931234567"));
 	json_object_set_new(j, "phones", list);
 	assert_int_equal(validate_new(j, RECORD_CREATE, &e), -1);
 	assert_string_equal(e.field, "phones");

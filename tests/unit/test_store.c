@@ -89,7 +89,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
+	char other[160];
 
+	snprintf(other, sizeof other, "%s/other.key", f->dir);
+	unlink(other);
 	store_close(f->st);
 	keyring_wipe(&f->kr);
 	remove_db(f->db);
@@ -243,15 +246,20 @@ static void test_open_missing(void **state)
 static void test_open_newer_schema(void **state)
 {
 	struct fixture *f = *state;
-	char err[256] = "";
+	char err[256] = "", sql[128];
+	int64_t version;
 	store *st;
 
 	store_close(f->st);
 	f->st = NULL;
+	version = sql_int(f->db, "SELECT CAST(value AS INTEGER) FROM meta"
+				 " WHERE key = 'schema_version'");
 	sql_exec(f->db, "UPDATE meta SET value = '9999' WHERE key = 'schema_version'");
 	assert_int_equal(store_open(f->db, &f->kr, 1, 0, &st, err, sizeof err), STORE_ERROR);
 	assert_non_null(strstr(err, "newer"));
-	sql_exec(f->db, "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+	snprintf(sql, sizeof sql, "UPDATE meta SET value = '%lld' WHERE key = 'schema_version'",
+		 (long long)version);
+	sql_exec(f->db, sql);
 	assert_int_equal(open_store(f, 0), STORE_OK);
 }
 
@@ -443,6 +451,7 @@ static void test_sessions(void **state)
 static void test_session_sweep(void **state)
 {
 	struct fixture *f = *state;
+	static const char nobody_sid[HASH_BYTES + 1] = "0123456789abcdef0123456789abcdef";
 	unsigned char a[HASH_BYTES], b[HASH_BYTES];
 	struct session s;
 	struct user u;
@@ -458,8 +467,8 @@ static void test_session_sweep(void **state)
 	/* The same id twice is a conflict */
 	assert_int_equal(store_session_add(tx, a, f->user, "c3", 0, NOW), STORE_CONFLICT);
 	/* A session of an unknown user is refused */
-	assert_int_equal(store_session_add(tx, (const unsigned char *)"0123456789abcdef0123456789abcdef",
-					   "no-such-user", "c", 0, NOW), STORE_CONFLICT);
+	assert_int_equal(store_session_add(tx, (const unsigned char *)nobody_sid, "no-such-user",
+					   "c", 0, NOW), STORE_CONFLICT);
 	assert_int_equal(store_session_sweep(tx, NOW + 6000, 1800), STORE_OK);
 	assert_int_equal(store_commit(tx), STORE_OK);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sessions"), 1);
@@ -809,6 +818,50 @@ static void test_audit_tamper_rewrite_chain(void **state)
 	expect_tampered(f, "entry 1 ");
 }
 
+static void test_audit_tamper_head(void **state)
+{
+	struct fixture *f = *state;
+
+	add_accounts(f);
+	audit_add(f, "a", NULL);
+	audit_add(f, "b", NULL);
+	assert_int_equal(verify_ok(f), 2);
+	/* A head pointing at entry 1 without the key's tag */
+	sql_exec(f->db, "UPDATE meta SET value = '1:' || hex((SELECT mac FROM audit"
+			" WHERE seq = 1)) || ':' || hex(zeroblob(32)) WHERE key = 'audit_head'");
+	expect_tampered(f, "head");
+	/* No head at all beside existing entries */
+	sql_exec(f->db, "DELETE FROM meta WHERE key = 'audit_head'");
+	expect_tampered(f, "head");
+	/* The log keeps growing after the damage, and verify still reports
+	 * it: the store must not write a good head over a chain it could not
+	 * authenticate. */
+	audit_add(f, "c", NULL);
+	assert_int_equal(sql_int(f->db, "SELECT max(seq) FROM audit"), 3);
+	expect_tampered(f, "head");
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	audit_add(f, "d", NULL);
+	expect_tampered(f, "head");
+}
+
+static void test_audit_tamper_truncate_and_head(void **state)
+{
+	struct fixture *f = *state;
+
+	add_accounts(f);
+	audit_add(f, "a", NULL);
+	audit_add(f, "read-of-victim", NULL);
+	audit_add(f, "c", NULL);
+	/* Cut the newest entries and the head that would betray it; the
+	 * server's next entry must not make the shortened log look intact. */
+	sql_exec(f->db, "DELETE FROM audit WHERE seq >= 2;"
+			" DELETE FROM meta WHERE key = 'audit_head'");
+	audit_add(f, "next", NULL);
+	expect_tampered(f, "head");
+}
+
 static void test_audit_enqueue_flush(void **state)
 {
 	struct fixture *f = *state;
@@ -944,6 +997,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_tamper_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_tamper_truncate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_tamper_rewrite_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_tamper_truncate_and_head, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_audit_enqueue_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_many_queued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),

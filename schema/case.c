@@ -1,0 +1,224 @@
+/*
+ * case.c - the fields of a case (HTCDS 2.0 case and trafficking details)
+ * and of the records that hang off a case or a person: notes, status
+ * decisions, services, support plans, follow-ups and consents.
+ */
+#include "fields.h"
+#include "codelists.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define SCHEMA(var, name, arr) const struct resource_schema var = {name, arr, COUNT(arr)}
+
+/* ---- case ---------------------------------------------------------- */
+
+static const struct field event_fields[] = {
+	{ .name = "type", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_trafficking_event_type,
+	  .required = 1,
+	  .label_tg = "Навъ", .label_ru = "Тип", .label_en = "Type" },
+	{ .name = "country", .type = FT_COUNTRY, .cls = FC_CODED,
+	  .label_tg = "Кишвар", .label_ru = "Страна", .label_en = "Country" },
+	{ .name = "place", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 200,
+	  .label_tg = "Ҷой", .label_ru = "Место", .label_en = "Place" },
+	{ .name = "date", .type = FT_DATE, .cls = FC_CODED,
+	  .label_tg = "Сана", .label_ru = "Дата", .label_en = "Date" },
+};
+static SCHEMA(trafficking_event_schema, "trafficking_event", event_fields);
+
+static const struct field case_fields[] = {
+	{ .name = "person_id", .type = FT_ID, .cls = FC_CODED, .required = 1,
+	  .label_tg = "Шахс", .label_ru = "Лицо", .label_en = "Person" },
+	{ .name = "status", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_case_status,
+	  .label_tg = "Ҳолати парванда", .label_ru = "Статус дела", .label_en = "Case status" },
+	{ .name = "stage", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_nrm_stage,
+	  .label_tg = "Марҳилаи ММР", .label_ru = "Этап НМП", .label_en = "NRM stage" },
+	{ .name = "trafficking_status", .type = FT_CODE, .cls = FC_CODED,
+	  .codes = &cl_trafficking_status, .readonly = 1,
+	  .label_tg = "Мақоми ҷабрдида", .label_ru = "Статус пострадавшего",
+	  .label_en = "Trafficking status" },
+	{ .name = "assigned_to", .type = FT_ID, .cls = FC_CODED,
+	  .label_tg = "Корманди масъул", .label_ru = "Ответственный сотрудник",
+	  .label_en = "Assigned to" },
+	{ .name = "opened_on", .type = FT_DATE, .cls = FC_CODED,
+	  .label_tg = "Санаи кушодан", .label_ru = "Дата открытия", .label_en = "Opened on" },
+	{ .name = "closed_on", .type = FT_DATE, .cls = FC_CODED, .readonly = 1,
+	  .label_tg = "Санаи бастан", .label_ru = "Дата закрытия", .label_en = "Closed on" },
+	{ .name = "closure_reason", .type = FT_CODE, .cls = FC_CODED,
+	  .codes = &cl_case_closure_reason, .readonly = 1,
+	  .label_tg = "Сабаби бастан", .label_ru = "Причина закрытия",
+	  .label_en = "Closure reason" },
+	{ .name = "previous_case_id", .type = FT_ID, .cls = FC_CODED,
+	  .label_tg = "Парвандаи қаблӣ (хариду фурӯши такрорӣ)",
+	  .label_ru = "Предыдущее дело (повторная торговля)",
+	  .label_en = "Earlier case (re-trafficked)" },
+	{ .name = "exploitation_types", .type = FT_CODE_LIST, .cls = FC_CODED,
+	  .codes = &cl_type_of_exploitation, .maxitems = 11,
+	  .label_tg = "Шаклҳои истисмор", .label_ru = "Виды эксплуатации",
+	  .label_en = "Types of exploitation" },
+	{ .name = "sex_exploitation_types", .type = FT_CODE_LIST, .cls = FC_CODED,
+	  .codes = &cl_type_of_sex_exploitation, .maxitems = 4,
+	  .label_tg = "Шаклҳои истисмори ҷинсӣ", .label_ru = "Формы сексуальной эксплуатации",
+	  .label_en = "Forms of sexual exploitation" },
+	{ .name = "labour_sector", .type = FT_CODE, .cls = FC_CODED,
+	  .codes = &cl_forced_labour_industry_isic4,
+	  .label_tg = "Соҳаи кор (ISIC)", .label_ru = "Отрасль труда (ISIC)",
+	  .label_en = "Labour sector (ISIC)" },
+	{ .name = "means_of_control", .type = FT_CODE_LIST, .cls = FC_CODED,
+	  .codes = &cl_methods_of_control, .maxitems = 40,
+	  .label_tg = "Воситаҳои назорат", .label_ru = "Средства контроля",
+	  .label_en = "Means of control" },
+	{ .name = "recruitment_method", .type = FT_CODE, .cls = FC_CODED,
+	  .codes = &cl_method_of_recruitment,
+	  .label_tg = "Усули ҷалб", .label_ru = "Способ вербовки",
+	  .label_en = "Recruitment method" },
+	{ .name = "recruitment_apps", .type = FT_CODE_LIST, .cls = FC_CODED,
+	  .codes = &cl_recruitment_apps, .maxitems = 15,
+	  .label_tg = "Барномаҳои ҷалб", .label_ru = "Приложения вербовки",
+	  .label_en = "Recruitment apps" },
+	{ .name = "recruiter_relation", .type = FT_CODE, .cls = FC_CODED,
+	  .codes = &cl_relationship_to_trafficker,
+	  .label_tg = "Муносибат бо ҷалбкунанда", .label_ru = "Отношение к вербовщику",
+	  .label_en = "Relation to the recruiter" },
+	{ .name = "recruitment_place", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 200,
+	  .label_tg = "Ҷойи ҷалб", .label_ru = "Место вербовки", .label_en = "Place of recruitment" },
+	{ .name = "countries_of_exploitation", .type = FT_COUNTRY_LIST, .cls = FC_CODED,
+	  .maxitems = 10,
+	  .label_tg = "Кишварҳои истисмор", .label_ru = "Страны эксплуатации",
+	  .label_en = "Countries of exploitation" },
+	{ .name = "exploitation_start", .type = FT_DATE, .cls = FC_CODED,
+	  .label_tg = "Оғози истисмор", .label_ru = "Начало эксплуатации",
+	  .label_en = "Exploitation began" },
+	{ .name = "exploitation_end", .type = FT_DATE, .cls = FC_CODED,
+	  .label_tg = "Анҷоми истисмор", .label_ru = "Конец эксплуатации",
+	  .label_en = "Exploitation ended" },
+	{ .name = "perpetrator_roles", .type = FT_CODE_LIST, .cls = FC_CODED,
+	  .codes = &cl_perpetrator_role, .maxitems = 20,
+	  .label_tg = "Нақши ҷинояткорон", .label_ru = "Роли преступников",
+	  .label_en = "Perpetrator roles" },
+	{ .name = "trafficking_events", .type = FT_OBJECT_LIST, .cls = FC_SENSITIVE,
+	  .maxitems = 30, .sub = &trafficking_event_schema,
+	  .label_tg = "Рӯйдодҳои хариду фурӯш", .label_ru = "События торговли людьми",
+	  .label_en = "Trafficking events" },
+	{ .name = "summary", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 20000,
+	  .label_tg = "Хулосаи парванда", .label_ru = "Краткое описание дела",
+	  .label_en = "Case summary" },
+};
+SCHEMA(case_schema, "case", case_fields);
+
+/* ---- records of a case -------------------------------------------- */
+
+static const struct field note_fields[] = {
+	{ .name = "type", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_note_type, .required = 1,
+	  .label_tg = "Навъ", .label_ru = "Тип", .label_en = "Type" },
+	{ .name = "date", .type = FT_DATE, .cls = FC_CODED,
+	  .label_tg = "Сана", .label_ru = "Дата", .label_en = "Date" },
+	{ .name = "text", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 20000, .required = 1,
+	  .label_tg = "Матн", .label_ru = "Текст", .label_en = "Text" },
+};
+SCHEMA(note_schema, "note", note_fields);
+
+static const struct field decision_fields[] = {
+	{ .name = "status", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_trafficking_status,
+	  .required = 1,
+	  .label_tg = "Мақом", .label_ru = "Статус", .label_en = "Status" },
+	{ .name = "decided_by", .type = FT_CODE, .cls = FC_CODED,
+	  .codes = &cl_trafficking_status_decider, .required = 1,
+	  .label_tg = "Мақоми қабулкунанда", .label_ru = "Орган, принявший решение",
+	  .label_en = "Decided by" },
+	{ .name = "date", .type = FT_DATE, .cls = FC_CODED, .required = 1,
+	  .label_tg = "Санаи қарор", .label_ru = "Дата решения", .label_en = "Date of decision" },
+	{ .name = "reference", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 200,
+	  .label_tg = "Рақами қарор", .label_ru = "Номер решения", .label_en = "Reference" },
+};
+SCHEMA(decision_schema, "status_decision", decision_fields);
+
+static const struct field service_fields[] = {
+	{ .name = "type", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_assistance_service_types,
+	  .required = 1,
+	  .label_tg = "Навъи хизмат", .label_ru = "Вид услуги", .label_en = "Service type" },
+	{ .name = "status", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_service_status,
+	  .required = 1,
+	  .label_tg = "Ҳолат", .label_ru = "Статус", .label_en = "Status" },
+	{ .name = "provider_org", .type = FT_TEXT, .cls = FC_CODED, .maxlen = 64,
+	  .label_tg = "Хизматрасон", .label_ru = "Поставщик услуги", .label_en = "Provider" },
+	{ .name = "start", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .label_tg = "Оғоз", .label_ru = "Начало", .label_en = "Start" },
+	{ .name = "end", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .label_tg = "Анҷом", .label_ru = "Окончание", .label_en = "End" },
+	{ .name = "cost", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 100000000,
+	  .label_tg = "Арзиш", .label_ru = "Стоимость", .label_en = "Cost" },
+	{ .name = "currency", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_currency,
+	  .label_tg = "Асъор", .label_ru = "Валюта", .label_en = "Currency" },
+	{ .name = "notes", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 5000,
+	  .label_tg = "Эзоҳ", .label_ru = "Примечания", .label_en = "Notes" },
+};
+SCHEMA(service_schema, "service", service_fields);
+
+static const struct field goal_fields[] = {
+	{ .name = "goal", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 500, .required = 1,
+	  .label_tg = "Мақсад", .label_ru = "Цель", .label_en = "Goal" },
+	{ .name = "due", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .label_tg = "Мӯҳлат", .label_ru = "Срок", .label_en = "Due" },
+	{ .name = "status", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_goal_status,
+	  .label_tg = "Ҳолат", .label_ru = "Статус", .label_en = "Status" },
+};
+static SCHEMA(goal_schema, "goal", goal_fields);
+
+static const struct field plan_fields[] = {
+	{ .name = "type", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_support_plan_type,
+	  .required = 1,
+	  .label_tg = "Навъи нақша", .label_ru = "Тип плана", .label_en = "Plan type" },
+	{ .name = "goals", .type = FT_OBJECT_LIST, .cls = FC_SENSITIVE, .maxitems = 30,
+	  .sub = &goal_schema,
+	  .label_tg = "Мақсадҳо", .label_ru = "Цели", .label_en = "Goals" },
+	{ .name = "start", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .label_tg = "Оғоз", .label_ru = "Начало", .label_en = "Start" },
+	{ .name = "review_on", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .label_tg = "Санаи баррасӣ", .label_ru = "Дата пересмотра", .label_en = "Review on" },
+	{ .name = "notes", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 5000,
+	  .label_tg = "Эзоҳ", .label_ru = "Примечания", .label_en = "Notes" },
+};
+SCHEMA(plan_schema, "plan", plan_fields);
+
+static const struct field followup_fields[] = {
+	{ .name = "due", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1, .required = 1,
+	  .label_tg = "Мӯҳлат", .label_ru = "Срок", .label_en = "Due" },
+	{ .name = "assigned_to", .type = FT_ID, .cls = FC_CODED,
+	  .label_tg = "Масъул", .label_ru = "Ответственный", .label_en = "Assigned to" },
+	{ .name = "status", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_followup_status,
+	  .label_tg = "Ҳолат", .label_ru = "Статус", .label_en = "Status" },
+	{ .name = "plan_id", .type = FT_ID, .cls = FC_CODED,
+	  .label_tg = "Нақша", .label_ru = "План", .label_en = "Plan" },
+	{ .name = "reintegration", .type = FT_BOOL, .cls = FC_CODED,
+	  .label_tg = "Мониторинги ҳамгироӣ", .label_ru = "Мониторинг реинтеграции",
+	  .label_en = "Reintegration monitoring" },
+	{ .name = "done_on", .type = FT_DATE, .cls = FC_CODED,
+	  .label_tg = "Санаи иҷро", .label_ru = "Дата выполнения", .label_en = "Done on" },
+	{ .name = "outcome", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 5000,
+	  .label_tg = "Натиҷа", .label_ru = "Результат", .label_en = "Outcome" },
+};
+SCHEMA(followup_schema, "followup", followup_fields);
+
+/* ---- consent, per person ------------------------------------------ */
+
+static const struct field consent_fields[] = {
+	{ .name = "purpose", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_consent_purpose,
+	  .required = 1,
+	  .label_tg = "Мақсад", .label_ru = "Цель", .label_en = "Purpose" },
+	{ .name = "recipient_org", .type = FT_TEXT, .cls = FC_CODED, .maxlen = 64,
+	  .label_tg = "Ташкилоти гиранда", .label_ru = "Организация-получатель",
+	  .label_en = "Recipient organisation" },
+	{ .name = "recipient_type", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_org_type,
+	  .label_tg = "Навъи гиранда", .label_ru = "Тип получателя", .label_en = "Recipient type" },
+	{ .name = "method", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_consent_method,
+	  .required = 1,
+	  .label_tg = "Тарзи розигӣ", .label_ru = "Способ согласия", .label_en = "Method" },
+	{ .name = "given_on", .type = FT_DATE, .cls = FC_CODED,
+	  .label_tg = "Санаи розигӣ", .label_ru = "Дата согласия", .label_en = "Given on" },
+	{ .name = "expires", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .label_tg = "То", .label_ru = "Действует до", .label_en = "Expires" },
+	{ .name = "withdrawn_on", .type = FT_DATE, .cls = FC_CODED, .readonly = 1,
+	  .label_tg = "Санаи бозхонд", .label_ru = "Дата отзыва", .label_en = "Withdrawn on" },
+	{ .name = "notes", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 2000,
+	  .label_tg = "Эзоҳ", .label_ru = "Примечания", .label_en = "Notes" },
+};
+SCHEMA(consent_schema, "consent", consent_fields);

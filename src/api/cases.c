@@ -1,0 +1,647 @@
+/*
+ * cases.c - /api/v1/cases: open, list with filters and paging, read,
+ * update with If-Match, assign, close with a reason, reopen, and the
+ * case's timeline.
+ *
+ * A case belongs to the organisation that opened it and is visible to
+ * the roles of case_readers in that organisation.  Opening a case needs
+ * the person's current consent to assistance.  Every change leaves an
+ * event on the timeline and an audit entry.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/casework.h"
+#include "domain/consent.h"
+#include "domain/namekey.h"
+#include "domain/record.h"
+#include "codelists.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
+static const char *const case_readers[] = {"caseworker", "supervisor", "hotline", "focal_point",
+					   NULL};
+static const char *const case_openers[] = {"caseworker", "supervisor", "hotline", NULL};
+static const char *const case_editors[] = {"caseworker", "supervisor", NULL};
+
+int api_case_visible(struct req *r, const struct case_row *c)
+{
+	return api_role_in(r, case_readers) && !strcmp(c->org_id, r->who.user.org.id);
+}
+
+int api_case_editor(struct req *r)
+{
+	return api_role_in(r, case_editors);
+}
+
+int api_case_load(struct req *r, const char *id, struct case_row *c)
+{
+	int rc = store_case_get(r->app->st, id, c, &r->mem);
+	if (rc != STORE_OK || !api_case_visible(r, c))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return 0;
+}
+
+void api_set_etag(struct req *r, int64_t version)
+{
+	char *etag = arena_alloc(&r->mem, 32);
+	if (etag) {
+		snprintf(etag, 32, "\"%lld\"", (long long)version);
+		reply_header(r, "ETag", etag);
+	}
+}
+
+/* The case's own columns back into its JSON, so that one record holds
+ * every field when it is written out or sealed again. */
+static void case_columns_to_json(const struct case_row *c, json_t *rec)
+{
+	json_object_set_new(rec, "person_id", json_string(c->person_id));
+	json_object_set_new(rec, "status", json_string(c->status));
+	json_object_set_new(rec, "stage", json_string(c->stage));
+	json_object_set_new(rec, "opened_on", json_string(c->opened_on));
+	if (c->trafficking_status[0])
+		json_object_set_new(rec, "trafficking_status", json_string(c->trafficking_status));
+	else
+		json_object_del(rec, "trafficking_status");
+	if (c->assigned_to[0])
+		json_object_set_new(rec, "assigned_to", json_string(c->assigned_to));
+	else
+		json_object_del(rec, "assigned_to");
+	if (c->previous_case_id[0])
+		json_object_set_new(rec, "previous_case_id", json_string(c->previous_case_id));
+	else
+		json_object_del(rec, "previous_case_id");
+	if (c->closed_on[0])
+		json_object_set_new(rec, "closed_on", json_string(c->closed_on));
+	else
+		json_object_del(rec, "closed_on");
+}
+
+/* And the other way: the filterable columns from the record. */
+static void case_json_to_columns(json_t *rec, struct case_row *c)
+{
+	const char *v;
+#define COPY(field, dst) \
+	v = json_string_value(json_object_get(rec, field)); \
+	snprintf(dst, sizeof dst, "%s", v ? v : "")
+	COPY("person_id", c->person_id);
+	COPY("status", c->status);
+	COPY("stage", c->stage);
+	COPY("trafficking_status", c->trafficking_status);
+	COPY("assigned_to", c->assigned_to);
+	COPY("previous_case_id", c->previous_case_id);
+	COPY("opened_on", c->opened_on);
+	COPY("closed_on", c->closed_on);
+#undef COPY
+}
+
+json_t *api_case_open_record(struct req *r, const struct case_row *c)
+{
+	json_t *rec = record_open(&r->app->kr, &r->mem, c->coded, c->sealed, c->sealed_len, c->id);
+	if (rec)
+		case_columns_to_json(c, rec);
+	return rec;
+}
+
+/* Seal rec into c (columns, coded, sealed). */
+static int case_seal(struct req *r, json_t *rec, struct case_row *c)
+{
+	case_json_to_columns(rec, c);
+	return record_seal(&r->app->kr, &r->mem, &case_schema, rec, c->id, &c->coded, &c->sealed,
+			   &c->sealed_len);
+}
+
+/* The person's names, for showing a case (their reading is audited). */
+static void write_person_names(struct req *r, jsonw *w, const char *person_id)
+{
+	struct person_row p;
+	json_t *rec;
+	char record[64];
+
+	if (store_person_get(r->app->st, person_id, &p, &r->mem) != STORE_OK)
+		return;
+	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	if (!rec)
+		return;
+	jw_key(w, "person");
+	jw_object(w);
+	jw_kstr(w, "id", p.id);
+	if (json_object_get(rec, "given_name"))
+		jw_kstr(w, "given_name", json_string_value(json_object_get(rec, "given_name")));
+	if (json_object_get(rec, "family_name"))
+		jw_kstr(w, "family_name", json_string_value(json_object_get(rec, "family_name")));
+	if (json_object_get(rec, "birth_date"))
+		jw_kstr(w, "birth_date", json_string_value(json_object_get(rec, "birth_date")));
+	jw_end(w);
+	snprintf(record, sizeof record, "persons/%s", p.id);
+	api_audit_read(r, record, "given_name,family_name,birth_date");
+	json_decref(rec);
+}
+
+static void write_case(struct req *r, jsonw *w, const struct case_row *c, json_t *rec,
+		       int with_person)
+{
+	jw_object(w);
+	jw_kstr(w, "id", c->id);
+	jw_kint(w, "version", c->version);
+	record_write_fields(w, &case_schema, rec);
+	if (with_person)
+		write_person_names(r, w, c->person_id);
+	jw_kstr(w, "created_at", c->created_at);
+	jw_kstr(w, "updated_at", c->updated_at);
+	jw_end(w);
+}
+
+static int reply_case(struct req *r, int status, const struct case_row *c, json_t *rec)
+{
+	jsonw w;
+	reply_json_begin(r, status, &w);
+	write_case(r, &w, c, rec, 1);
+	jw_finish(&w);
+	api_set_etag(r, c->version);
+	return status;
+}
+
+/* Append a timeline event (an item of kind "event") in tx. */
+int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const char *type,
+		   json_t *extra)
+{
+	struct item_row it;
+	json_t *coded = extra ? json_deep_copy(extra) : json_object();
+	char *s;
+	int rc;
+
+	memset(&it, 0, sizeof it);
+	store_new_id(it.id);
+	snprintf(it.kind, sizeof it.kind, "event");
+	snprintf(it.case_id, sizeof it.case_id, "%s", c->id);
+	snprintf(it.person_id, sizeof it.person_id, "%s", c->person_id);
+	snprintf(it.org_id, sizeof it.org_id, "%s", r->who.user.org.id);
+	it.version = 1;
+	store_now(it.at);
+	memcpy(it.created_at, it.at, TS_LEN);
+	memcpy(it.updated_at, it.at, TS_LEN);
+	snprintf(it.created_by, sizeof it.created_by, "%s", r->who.user.id);
+	json_object_set_new(coded, "type", json_string(type));
+	s = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(coded);
+	if (!s)
+		return STORE_ERROR;
+	it.coded = s;
+	rc = store_item_insert(tx, &it);
+	free(s);
+	return rc;
+}
+
+/* A user id that may be given a case of this organisation. */
+static int assignee_ok(struct req *r, const char *user_id)
+{
+	struct user u;
+	return store_user_by_id(r->app->st, user_id, &u) == STORE_OK &&
+	       !strcmp(u.org.id, r->who.user.org.id) && !u.disabled &&
+	       (!strcmp(u.role, "caseworker") || !strcmp(u.role, "supervisor") ||
+		!strcmp(u.role, "hotline") || !strcmp(u.role, "focal_point"));
+}
+
+int api_person_has_consent(struct req *r, const char *person_id, const char *purpose,
+			   const char *org_code, const char *org_type)
+{
+	struct item_row *rows;
+	size_t n = 0, i;
+	char today[11];
+	int ok = 0;
+
+	consent_today(today);
+	if (store_items_of_person(r->app->st, person_id, "consent", &rows, &n, &r->mem) != STORE_OK)
+		return 0;
+	for (i = 0; i < n && !ok; i++) {
+		json_t *c = json_loads(rows[i].coded, 0, NULL);
+		if (c && consent_covers(c, purpose, org_code, org_type, today))
+			ok = 1;
+		json_decref(c);
+	}
+	return ok;
+}
+
+int api_cases_create(struct req *r)
+{
+	struct case_row c, prev;
+	struct person_row p;
+	struct record_error e;
+	char record[64], fields[512];
+	json_t *body, *rec;
+	store_tx *tx;
+	int rc;
+
+	if (!api_role_in(r, case_openers))
+		return reply_problem(r, 403, "forbidden", "your role cannot open cases");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&case_schema, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	memset(&c, 0, sizeof c);
+	rec = json_deep_copy(body);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "out of memory");
+	case_json_to_columns(rec, &c);
+	json_decref(rec);
+	if (store_person_get(r->app->st, c.person_id, &p, &r->mem) != STORE_OK ||
+	    strcmp(p.org_id, r->who.user.org.id))
+		return reply_problem(r, 422, "invalid-value", "person_id: no such person");
+	if (c.status[0] && strcmp(c.status, "Active") && strcmp(c.status, "FollowUp"))
+		return reply_problem(r, 422, "invalid-value",
+				     "status: a new case is Active or FollowUp");
+	if (c.assigned_to[0] && !assignee_ok(r, c.assigned_to))
+		return reply_problem(r, 422, "invalid-value", "assigned_to: no such colleague");
+	if (c.previous_case_id[0] &&
+	    (store_case_get(r->app->st, c.previous_case_id, &prev, &r->mem) != STORE_OK ||
+	     strcmp(prev.org_id, r->who.user.org.id) || strcmp(prev.person_id, c.person_id)))
+		return reply_problem(r, 422, "invalid-value",
+				     "previous_case_id: no earlier case of this person");
+	if (!api_person_has_consent(r, c.person_id, "assistance", NULL, NULL))
+		return reply_problem(r, 409, "consent-required",
+				     "record the person's consent to assistance before opening a case");
+
+	rec = json_deep_copy(body);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "out of memory");
+	if (!json_object_get(rec, "status"))
+		json_object_set_new(rec, "status", json_string("Active"));
+	if (!json_object_get(rec, "stage"))
+		json_object_set_new(rec, "stage", json_string("contact"));
+	if (!json_object_get(rec, "opened_on")) {
+		char today[11];
+		consent_today(today);
+		json_object_set_new(rec, "opened_on", json_string(today));
+	}
+	if (!json_object_get(rec, "assigned_to") && !strcmp(r->who.user.role, "caseworker"))
+		json_object_set_new(rec, "assigned_to", json_string(r->who.user.id));
+	store_new_id(c.id);
+	snprintf(c.org_id, sizeof c.org_id, "%s", r->who.user.org.id);
+	c.version = 1;
+	store_now(c.created_at);
+	memcpy(c.updated_at, c.created_at, TS_LEN);
+	if (case_seal(r, rec, &c)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	snprintf(record, sizeof record, "cases/%s", c.id);
+	record_secret_fields(&case_schema, rec, fields, sizeof fields);
+
+	tx = store_begin(r->app->st);
+	if (!tx) {
+		json_decref(rec);
+		return reply_problem(r, 503, "busy", "try again");
+	}
+	rc = store_case_insert(tx, &c);
+	if (rc == STORE_OK)
+		rc = api_case_event(r, tx, &c, "opened", NULL);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, fields);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		json_decref(rec);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK) {
+		json_decref(rec);
+		return api_store_error(r, STORE_ERROR);
+	}
+	{
+		char *loc = arena_alloc(&r->mem, 80);
+		if (loc) {
+			snprintf(loc, 80, "/api/v1/cases/%s", c.id);
+			reply_header(r, "Location", loc);
+		}
+	}
+	rc = reply_case(r, 201, &c, rec);
+	json_decref(rec);
+	return rc;
+}
+
+int api_case_get(struct req *r)
+{
+	struct case_row c;
+	char record[64], fields[512];
+	json_t *rec;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	rec = api_case_open_record(r, &c);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	snprintf(record, sizeof record, "cases/%s", c.id);
+	record_secret_fields(&case_schema, rec, fields, sizeof fields);
+	api_audit_read(r, record, fields);
+	reply_case(r, 200, &c, rec);
+	json_decref(rec);
+	return 200;
+}
+
+/* Write the changed case with its events; consumes nothing. */
+static int case_save(struct req *r, struct case_row *c, json_t *rec, const char *action,
+		     const char *fields, const char *const *events, json_t *const *extras)
+{
+	char record[64];
+	store_tx *tx;
+	int rc, i;
+
+	c->version++;
+	store_now(c->updated_at);
+	if (case_seal(r, rec, c))
+		return reply_problem(r, 500, "internal", "out of memory");
+	snprintf(record, sizeof record, "cases/%s", c->id);
+	tx = store_begin(r->app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = store_case_update(tx, c);
+	for (i = 0; rc == STORE_OK && events && events[i]; i++)
+		rc = api_case_event(r, tx, c, events[i], extras ? extras[i] : NULL);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, action, record, fields);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	return reply_case(r, 200, c, rec);
+}
+
+int api_case_patch(struct req *r)
+{
+	struct case_row c, prev;
+	struct record_error e;
+	const char *events[4] = {0};
+	json_t *extras[4] = {0};
+	char fields[512], old_status[24], old_stage[32], old_assigned[ID_LEN];
+	json_t *body, *rec, *v;
+	const char *key;
+	size_t used = 0;
+	int64_t want;
+	int nev = 0, rc;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!api_case_editor(r))
+		return reply_problem(r, 403, "forbidden", "your role cannot change cases");
+	if (api_if_match(r, &want))
+		return r->status;
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&case_schema, body, RECORD_PATCH, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	if (json_object_get(body, "person_id"))
+		return reply_problem(r, 422, "invalid-value", "person_id: a case keeps its person");
+	if (want != c.version)
+		return api_store_error(r, STORE_STALE);
+	if (json_is_null(json_object_get(body, "stage")) ||
+	    json_is_null(json_object_get(body, "status")) ||
+	    json_is_null(json_object_get(body, "opened_on")))
+		return reply_problem(r, 422, "invalid-value", "status, stage and opened_on cannot be removed");
+	rec = api_case_open_record(r, &c);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	snprintf(old_status, sizeof old_status, "%s", c.status);
+	snprintf(old_stage, sizeof old_stage, "%s", c.stage);
+	snprintf(old_assigned, sizeof old_assigned, "%s", c.assigned_to);
+	record_patch(rec, body);
+	case_json_to_columns(rec, &c);
+	if (strcmp(old_status, c.status) && !casework_may_set_status(old_status, c.status)) {
+		json_decref(rec);
+		return reply_problem(r, 422, "invalid-transition",
+				     "status: close and reopen a case with /close and /reopen");
+	}
+	if (c.assigned_to[0] && strcmp(old_assigned, c.assigned_to) && !assignee_ok(r, c.assigned_to)) {
+		json_decref(rec);
+		return reply_problem(r, 422, "invalid-value", "assigned_to: no such colleague");
+	}
+	if (c.previous_case_id[0] &&
+	    (!strcmp(c.previous_case_id, c.id) ||
+	     store_case_get(r->app->st, c.previous_case_id, &prev, &r->mem) != STORE_OK ||
+	     strcmp(prev.org_id, c.org_id) || strcmp(prev.person_id, c.person_id))) {
+		json_decref(rec);
+		return reply_problem(r, 422, "invalid-value",
+				     "previous_case_id: no earlier case of this person");
+	}
+	if (strcmp(old_assigned, c.assigned_to)) {
+		events[nev] = "assigned";
+		extras[nev++] = json_pack("{s:s}", "to", c.assigned_to);
+	}
+	if (strcmp(old_stage, c.stage)) {
+		events[nev] = "stage_changed";
+		extras[nev++] = json_pack("{s:s,s:s}", "from", old_stage, "to", c.stage);
+	}
+	fields[0] = '\0';
+	json_object_foreach(body, key, v) {
+		int n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", key);
+		if (n < 0 || (size_t)n >= sizeof fields - used)
+			break;
+		used += (size_t)n;
+	}
+	c.version = want;
+	rc = case_save(r, &c, rec, "update", fields, events, extras);
+	while (nev--)
+		json_decref(extras[nev]);
+	json_decref(rec);
+	return rc;
+}
+
+static const char *const close_fields[] = {"reason", "status", NULL};
+
+int api_case_close(struct req *r)
+{
+	struct case_row c;
+	const char *reason, *to = "Closed", *key, *events[2] = {"closure", NULL};
+	json_t *body, *rec, *v, *extra[1];
+	char today[11];
+	int rc;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!api_case_editor(r))
+		return reply_problem(r, 403, "forbidden", "your role cannot close cases");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	json_object_foreach(body, key, v) {
+		const char *const *k;
+		for (k = close_fields; *k && strcmp(*k, key); k++)
+			;
+		if (!*k)
+			return reply_problemf(r, 422, "unknown-field", "%s: is not a field here", key);
+	}
+	reason = json_string_value(json_object_get(body, "reason"));
+	if (!reason || !codelist_has(&cl_case_closure_reason, reason))
+		return reply_problem(r, 422, "invalid-value",
+				     "reason: give a closure reason from its code list");
+	if (json_object_get(body, "status")) {
+		to = json_string_value(json_object_get(body, "status"));
+		if (!to || (strcmp(to, "Closed") && strcmp(to, "ClosedReferred")))
+			return reply_problem(r, 422, "invalid-value",
+					     "status: Closed or ClosedReferred");
+	}
+	if (!casework_may_close(c.status, to))
+		return reply_problem(r, 409, "invalid-transition", "the case is already closed");
+	rec = api_case_open_record(r, &c);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	consent_today(today);
+	json_object_set_new(rec, "status", json_string(to));
+	json_object_set_new(rec, "closure_reason", json_string(reason));
+	json_object_set_new(rec, "closed_on", json_string(today));
+	json_object_set_new(rec, "stage",
+			    json_string(casework_stage_after(c.stage, EV_CLOSURE)));
+	extra[0] = json_pack("{s:s}", "reason", reason);
+	rc = case_save(r, &c, rec, "close", "status,closure_reason,closed_on", events, extra);
+	json_decref(extra[0]);
+	json_decref(rec);
+	return rc;
+}
+
+int api_case_reopen(struct req *r)
+{
+	struct case_row c;
+	const char *events[2] = {"reopened", NULL};
+	json_t *rec;
+	int rc;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!api_case_editor(r))
+		return reply_problem(r, 403, "forbidden", "your role cannot reopen cases");
+	if (r->body.len && !req_json_object(r))
+		return r->status;
+	if (r->body_json && json_object_size(r->body_json))
+		return reply_problem(r, 422, "unknown-field", "reopen takes no fields");
+	if (!casework_may_reopen(c.status))
+		return reply_problem(r, 409, "invalid-transition", "the case is open");
+	rec = api_case_open_record(r, &c);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	json_object_set_new(rec, "status", json_string("Active"));
+	json_object_del(rec, "closure_reason");
+	json_object_del(rec, "closed_on");
+	if (!strcmp(c.stage, "closure"))
+		json_object_set_new(rec, "stage", json_string("assistance"));
+	rc = case_save(r, &c, rec, "reopen", "status", events, NULL);
+	json_decref(rec);
+	return rc;
+}
+
+/* ---- the list -------------------------------------------------------- */
+
+static int filter_ok(const char *v, const struct codelist *cl)
+{
+	return !v || !*v || codelist_has(cl, v);
+}
+
+static void write_list_item(struct req *r, jsonw *w, const struct case_row *c)
+{
+	json_t *rec = json_loads(c->coded, 0, NULL);
+	if (!rec)
+		return;
+	case_columns_to_json(c, rec);
+	write_case(r, w, c, rec, 1);
+	json_decref(rec);
+}
+
+int api_cases_list(struct req *r)
+{
+	const char *status = req_query(r, "status"), *stage = req_query(r, "stage");
+	const char *assigned = req_query(r, "assigned"), *q = req_query(r, "q");
+	const char *cursor = req_query(r, "cursor"), *limit_s = req_query(r, "limit");
+	const char *person = req_query(r, "person_id");
+	struct case_filter f;
+	struct case_row *rows;
+	char after_at[TS_LEN] = "", after_id[ID_LEN] = "";
+	size_t n = 0, i, limit = PAGE_DEFAULT;
+	jsonw w;
+
+	if (!api_role_in(r, case_readers))
+		return reply_problem(r, 403, "forbidden", "your role cannot list cases");
+	if (!filter_ok(status, &cl_case_status))
+		return reply_problem(r, 422, "invalid-value", "status: not a case status");
+	if (!filter_ok(stage, &cl_nrm_stage))
+		return reply_problem(r, 422, "invalid-value", "stage: not an NRM stage");
+	if (limit_s) {
+		char *end;
+		unsigned long v = strtoul(limit_s, &end, 10);
+		if (*end || v < 1 || v > PAGE_MAX)
+			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %d", PAGE_MAX);
+		limit = v;
+	}
+	if (assigned && !strcmp(assigned, "me"))
+		assigned = r->who.user.id;
+	if (cursor && *cursor) {
+		const char *dot = strchr(cursor, '.');
+		if (!dot || (size_t)(dot - cursor) >= sizeof after_at || strlen(dot + 1) >= sizeof after_id)
+			return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
+		memcpy(after_at, cursor, (size_t)(dot - cursor));
+		after_at[dot - cursor] = '\0';
+		snprintf(after_id, sizeof after_id, "%s", dot + 1);
+	}
+	if (q && *q) {
+		/* By name: persons first (through the blind index), then their cases. */
+		struct blind_key keys[NAMEKEY_WORDS];
+		char words[NAMEKEY_WORDS][NAMEKEY_MAX], (*ids)[ID_LEN];
+		int hits[64];
+		size_t nw, found = 0;
+
+		if (strlen(q) > 300)
+			return reply_problem(r, 422, "invalid-value", "q: is too long");
+		nw = namekey_words(q, words, NAMEKEY_WORDS);
+		for (i = 0; i < nw; i++) {
+			keys[i].kind = "name";
+			blind_index(&r->app->kr, "name", words[i], strlen(words[i]), keys[i].mac);
+		}
+		ids = arena_alloc(&r->mem, 64 * sizeof *ids);
+		if (!ids)
+			return reply_problem(r, 500, "internal", "out of memory");
+		if (nw && store_person_find(r->app->st, r->who.user.org.id, keys, nw, ids, hits, 64,
+					    &found) != STORE_OK)
+			return api_store_error(r, STORE_ERROR);
+		if (store_case_list_persons(r->app->st, r->who.user.org.id, ids, found, &rows, &n,
+					    &r->mem) != STORE_OK)
+			return api_store_error(r, STORE_ERROR);
+	} else {
+		memset(&f, 0, sizeof f);
+		f.org_id = r->who.user.org.id;
+		f.status = status;
+		f.stage = stage;
+		f.assigned_to = assigned;
+		f.person_id = person;
+		f.after_at = after_at;
+		f.after_id = after_id;
+		f.limit = limit + 1; /* one more tells whether a next page exists */
+		if (store_case_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
+			return api_store_error(r, STORE_ERROR);
+	}
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n && i < limit; i++) {
+		if (q && *q && ((status && *status && strcmp(rows[i].status, status)) ||
+				(stage && *stage && strcmp(rows[i].stage, stage)) ||
+				(assigned && *assigned && strcmp(rows[i].assigned_to, assigned))))
+			continue;
+		write_list_item(r, &w, &rows[i]);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	if (!(q && *q) && n > limit) {
+		char next[TS_LEN + ID_LEN + 2];
+		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].updated_at, rows[limit - 1].id);
+		jw_str(&w, next);
+	} else {
+		jw_null(&w);
+	}
+	jw_finish(&w);
+	return 200;
+}

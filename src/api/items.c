@@ -1,0 +1,918 @@
+/*
+ * items.c - the records of a case: notes, services, support plans and
+ * follow-ups (one table-driven handler set), screenings, status
+ * decisions, the person's consents, the overdue follow-ups of a worker,
+ * and the case's timeline that shows them all in order.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/casework.h"
+#include "domain/consent.h"
+#include "domain/record.h"
+#include "domain/screening.h"
+
+/* How each kind of record of a case behaves. */
+struct item_kind {
+	const char *kind;          /* items.kind */
+	const char *plural;        /* the path segment */
+	const struct resource_schema *rs;
+	const char *status_field;  /* copied to items.status */
+	const char *due_field;     /* copied to items.due */
+	const char *assigned_field;/* copied to items.assigned_to */
+	const char *at_field;      /* the date that places it on the timeline */
+	const char *default_status;
+	int moves_stage;           /* 1: EV_SERVICE, 2: EV_RETURN */
+};
+
+static const struct item_kind kinds[] = {
+	{"note", "notes", &note_schema, NULL, NULL, NULL, "date", NULL, 0},
+	{"service", "services", &service_schema, "status", NULL, NULL, "start", NULL, 1},
+	{"plan", "plans", &plan_schema, NULL, "review_on", NULL, "start", NULL, 0},
+	{"followup", "followups", &followup_schema, "status", "due", "assigned_to", NULL, "due", 2},
+};
+
+static const char *const item_writers[] = {"caseworker", "supervisor", NULL};
+
+static const struct item_kind *kind_of(const char *kind)
+{
+	size_t i;
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (!strcmp(kinds[i].kind, kind))
+			return &kinds[i];
+	return NULL;
+}
+
+static const char *str_of(json_t *rec, const char *field)
+{
+	return field ? json_string_value(json_object_get(rec, field)) : NULL;
+}
+
+/* Columns of an item from its record. */
+static void item_columns(const struct item_kind *k, json_t *rec, struct item_row *it)
+{
+	const char *v;
+	v = str_of(rec, k->status_field);
+	snprintf(it->status, sizeof it->status, "%s", v ? v : "");
+	v = str_of(rec, k->due_field);
+	snprintf(it->due, sizeof it->due, "%s", v ? v : "");
+	v = str_of(rec, k->assigned_field);
+	snprintf(it->assigned_to, sizeof it->assigned_to, "%s", v ? v : "");
+}
+
+static void write_item(jsonw *w, const struct item_row *it, const struct resource_schema *rs,
+		       json_t *rec)
+{
+	jw_object(w);
+	jw_kstr(w, "id", it->id);
+	jw_kint(w, "version", it->version);
+	jw_kstr(w, "kind", it->kind);
+	if (it->case_id[0])
+		jw_kstr(w, "case_id", it->case_id);
+	if (it->person_id[0])
+		jw_kstr(w, "person_id", it->person_id);
+	if (rs)
+		record_write_fields(w, rs, rec);
+	jw_kstr(w, "at", it->at);
+	jw_kstr(w, "created_by", it->created_by);
+	jw_kstr(w, "created_at", it->created_at);
+	jw_kstr(w, "updated_at", it->updated_at);
+	jw_end(w);
+}
+
+/* Fill the fixed parts of a new item of case c. */
+static void item_init(struct req *r, struct item_row *it, const char *kind, const char *case_id,
+		      const char *person_id)
+{
+	memset(it, 0, sizeof *it);
+	store_new_id(it->id);
+	snprintf(it->kind, sizeof it->kind, "%s", kind);
+	snprintf(it->case_id, sizeof it->case_id, "%s", case_id ? case_id : "");
+	snprintf(it->person_id, sizeof it->person_id, "%s", person_id);
+	snprintf(it->org_id, sizeof it->org_id, "%s", r->who.user.org.id);
+	it->version = 1;
+	store_now(it->created_at);
+	memcpy(it->updated_at, it->created_at, TS_LEN);
+	memcpy(it->at, it->created_at, TS_LEN);
+	snprintf(it->created_by, sizeof it->created_by, "%s", r->who.user.id);
+}
+
+/* Place the item on the timeline at its own date when it has one. */
+static void item_at(struct item_row *it, const char *date)
+{
+	if (date && date_valid(date))
+		snprintf(it->at, sizeof it->at, "%sT00:00:00Z", date);
+}
+
+/* Insert it, move the case (new stage, trafficking status) when asked,
+ * audit, commit, reply 201 with the item. */
+static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
+		       const struct resource_schema *rs, json_t *rec, const char *fields,
+		       int case_changed)
+{
+	char record[64];
+	store_tx *tx;
+	jsonw w;
+	int rc;
+
+	snprintf(record, sizeof record, "%ss/%s", it->kind, it->id);
+	tx = store_begin(r->app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = store_item_insert(tx, it);
+	if (rc == STORE_OK && c && case_changed) {
+		char crec[64];
+		rc = store_case_update(tx, c);
+		snprintf(crec, sizeof crec, "cases/%s", c->id);
+		if (rc == STORE_OK)
+			rc = api_audit_write(r, tx, "update", crec, "stage,trafficking_status");
+	}
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, fields);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 201, &w);
+	write_item(&w, it, rs, rec);
+	jw_finish(&w);
+	api_set_etag(r, it->version);
+	return 201;
+}
+
+/* Move the case's stage for an event; 1 when it changed (then c is ready
+ * to be saved with a new version). */
+static int case_advance(struct req *r, struct case_row *c, enum case_event ev)
+{
+	const char *next = casework_stage_after(c->stage, ev);
+	json_t *rec;
+
+	if (!strcmp(next, c->stage))
+		return 0;
+	rec = api_case_open_record(r, c);
+	if (!rec)
+		return 0;
+	json_object_set_new(rec, "stage", json_string(next));
+	snprintf(c->stage, sizeof c->stage, "%s", next);
+	c->version++;
+	store_now(c->updated_at);
+	if (record_seal(&r->app->kr, &r->mem, &case_schema, rec, c->id, &c->coded, &c->sealed,
+			&c->sealed_len)) {
+		json_decref(rec);
+		return 0;
+	}
+	json_decref(rec);
+	return 1;
+}
+
+/* ---- notes, services, plans, follow-ups ------------------------------ */
+
+static int items_create(struct req *r, const char *kind)
+{
+	const struct item_kind *k = kind_of(kind);
+	struct case_row c;
+	struct item_row it;
+	struct record_error e;
+	char fields[512];
+	json_t *body, *rec;
+	int rc, moved = 0;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!api_role_in(r, item_writers))
+		return reply_problem(r, 403, "forbidden", "your role cannot add to this case");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(k->rs, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	rec = json_deep_copy(body);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "out of memory");
+	if (k->default_status && !json_object_get(rec, k->status_field))
+		json_object_set_new(rec, k->status_field, json_string(k->default_status));
+	item_init(r, &it, k->kind, c.id, c.person_id);
+	item_columns(k, rec, &it);
+	item_at(&it, str_of(rec, k->at_field));
+	if (record_seal(&r->app->kr, &r->mem, k->rs, rec, it.id, &it.coded, &it.sealed,
+			&it.sealed_len)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	if (k->moves_stage == 1)
+		moved = case_advance(r, &c, EV_SERVICE);
+	else if (k->moves_stage == 2 && json_is_true(json_object_get(rec, "reintegration")))
+		moved = case_advance(r, &c, EV_RETURN);
+	record_secret_fields(k->rs, rec, fields, sizeof fields);
+	rc = item_commit(r, &c, &it, k->rs, rec, fields, moved);
+	json_decref(rec);
+	return rc;
+}
+
+/* Open an item's record, or NULL. */
+static json_t *item_open(struct req *r, const struct item_row *it)
+{
+	return record_open(&r->app->kr, &r->mem, it->coded, it->sealed, it->sealed_len, it->id);
+}
+
+static int items_list(struct req *r, const char *kind)
+{
+	const struct item_kind *k = kind_of(kind);
+	struct case_row c;
+	struct item_row *rows;
+	char record[64];
+	size_t n = 0, i;
+	jsonw w;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (store_items_of_case(r->app->st, c.id, k->kind, &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		json_t *rec = item_open(r, &rows[i]);
+		if (!rec)
+			continue;
+		write_item(&w, &rows[i], k->rs, rec);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	snprintf(record, sizeof record, "cases/%s", c.id);
+	if (n)
+		api_audit_read(r, record, k->plural);
+	return 200;
+}
+
+/* Load an item by id with its case, both visible to the caller. */
+static int item_load(struct req *r, const char *kind, struct item_row *it, struct case_row *c)
+{
+	int rc = store_item_get(r->app->st, r->params[0], it, &r->mem);
+	if (rc != STORE_OK || strcmp(it->kind, kind) || !it->case_id[0])
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return api_case_load(r, it->case_id, c);
+}
+
+static int item_patch(struct req *r, const char *kind)
+{
+	const struct item_kind *k = kind_of(kind);
+	struct item_row it;
+	struct case_row c;
+	struct record_error e;
+	char record[64], fields[512];
+	json_t *body, *rec, *v;
+	const char *key;
+	size_t used = 0;
+	int64_t want;
+	store_tx *tx;
+	jsonw w;
+	int rc;
+
+	if (item_load(r, kind, &it, &c))
+		return r->status;
+	if (!api_role_in(r, item_writers))
+		return reply_problem(r, 403, "forbidden", "your role cannot change this case");
+	if (api_if_match(r, &want))
+		return r->status;
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(k->rs, body, RECORD_PATCH, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	if (want != it.version)
+		return api_store_error(r, STORE_STALE);
+	rec = item_open(r, &it);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	record_patch(rec, body);
+	if (record_validate(k->rs, rec, RECORD_CREATE, &e)) {
+		json_decref(rec);
+		return reply_problem(r, 422, e.type, e.detail);
+	}
+	item_columns(k, rec, &it);
+	it.version = want + 1;
+	store_now(it.updated_at);
+	if (record_seal(&r->app->kr, &r->mem, k->rs, rec, it.id, &it.coded, &it.sealed,
+			&it.sealed_len)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	fields[0] = '\0';
+	json_object_foreach(body, key, v) {
+		int n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", key);
+		if (n < 0 || (size_t)n >= sizeof fields - used)
+			break;
+		used += (size_t)n;
+	}
+	snprintf(record, sizeof record, "%ss/%s", it.kind, it.id);
+	tx = store_begin(r->app->st);
+	if (!tx) {
+		json_decref(rec);
+		return reply_problem(r, 503, "busy", "try again");
+	}
+	rc = store_item_update(tx, &it);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "update", record, fields);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		json_decref(rec);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK) {
+		json_decref(rec);
+		return api_store_error(r, STORE_ERROR);
+	}
+	reply_json_begin(r, 200, &w);
+	write_item(&w, &it, k->rs, rec);
+	jw_finish(&w);
+	api_set_etag(r, it.version);
+	json_decref(rec);
+	return 200;
+}
+
+int api_notes_create(struct req *r) { return items_create(r, "note"); }
+int api_notes_list(struct req *r) { return items_list(r, "note"); }
+int api_note_patch(struct req *r) { return item_patch(r, "note"); }
+int api_services_create(struct req *r) { return items_create(r, "service"); }
+int api_services_list(struct req *r) { return items_list(r, "service"); }
+int api_service_patch(struct req *r) { return item_patch(r, "service"); }
+int api_plans_create(struct req *r) { return items_create(r, "plan"); }
+int api_plans_list(struct req *r) { return items_list(r, "plan"); }
+int api_plan_patch(struct req *r) { return item_patch(r, "plan"); }
+int api_followups_create(struct req *r) { return items_create(r, "followup"); }
+int api_followups_list(struct req *r) { return items_list(r, "followup"); }
+int api_followup_patch(struct req *r) { return item_patch(r, "followup"); }
+
+/* GET /followups?overdue=1&assigned=me|all: open follow-ups of the
+ * caller's organisation due before today (overdue) or before a date. */
+int api_followups_due(struct req *r)
+{
+	const char *assigned = req_query(r, "assigned"), *before = req_query(r, "before");
+	struct item_row *rows;
+	char today[11];
+	size_t n = 0, i;
+	jsonw w;
+
+	if (!api_role_in(r, item_writers))
+		return reply_problem(r, 403, "forbidden", "your role has no follow-ups");
+	consent_today(today);
+	if (before && !date_valid(before))
+		return reply_problem(r, 422, "invalid-value", "before: a date YYYY-MM-DD");
+	if (!assigned || !strcmp(assigned, "me"))
+		assigned = r->who.user.id;
+	else if (!strcmp(assigned, "all"))
+		assigned = NULL;
+	if (store_items_due(r->app->st, "followup", r->who.user.org.id, assigned,
+			    before ? before : today, &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		json_t *rec = json_loads(rows[i].coded, 0, NULL); /* no sealed outcome in a list */
+		if (!rec)
+			continue;
+		write_item(&w, &rows[i], &followup_schema, rec);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}
+
+/* ---- screenings ------------------------------------------------------ */
+
+static const char *const screening_fields[] = {"instrument", "answers", "child", NULL};
+
+static int only(struct req *r, json_t *o, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(o, key, v) {
+		const char *const *a;
+		for (a = allowed; *a && strcmp(*a, key); a++)
+			;
+		if (!*a)
+			return reply_problemf(r, 422, "unknown-field", "%s: is not a field here", key);
+	}
+	return 0;
+}
+
+static void write_screening(jsonw *w, const struct item_row *it, json_t *rec)
+{
+	const char *key;
+	json_t *v;
+	jw_object(w);
+	jw_kstr(w, "id", it->id);
+	jw_kint(w, "version", it->version);
+	jw_kstr(w, "kind", "screening");
+	jw_kstr(w, "case_id", it->case_id);
+	json_object_foreach(rec, key, v) {
+		jw_key(w, key);
+		jw_value(w, v);
+	}
+	jw_kstr(w, "at", it->at);
+	jw_kstr(w, "created_by", it->created_by);
+	jw_kstr(w, "created_at", it->created_at);
+	jw_end(w);
+}
+
+int api_screenings_create(struct req *r)
+{
+	const struct indicator_set *set;
+	struct screening_result res;
+	struct case_row c;
+	struct item_row it;
+	const char *instrument, *key, **codes;
+	enum answer *answers;
+	json_t *body, *ans, *v, *coded, *secret, *rec, *result;
+	char err[200], record[64];
+	size_t n, i = 0;
+	int child = 0, moved, rc;
+	store_tx *tx;
+	jsonw w;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!api_role_in(r, item_writers))
+		return reply_problem(r, 403, "forbidden", "your role cannot screen");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (only(r, body, screening_fields))
+		return r->status;
+	instrument = json_string_value(json_object_get(body, "instrument"));
+	set = instrument ? indicator_set_find(instrument) : NULL;
+	if (!set || !indicator_set_weighted(set))
+		return reply_problem(r, 422, "invalid-value",
+				     "instrument: use delphi-adult-labour");
+	if (json_object_get(body, "child")) {
+		if (!json_is_boolean(json_object_get(body, "child")))
+			return reply_problem(r, 422, "invalid-value", "child: true or false");
+		child = json_is_true(json_object_get(body, "child"));
+	}
+	ans = json_object_get(body, "answers");
+	if (!json_is_object(ans))
+		return reply_problem(r, 422, "invalid-value", "answers: an object of code: answer");
+	n = json_object_size(ans);
+	codes = arena_alloc(&r->mem, (n + 1) * sizeof *codes);
+	answers = arena_alloc(&r->mem, (n + 1) * sizeof *answers);
+	if (!codes || !answers)
+		return reply_problem(r, 500, "internal", "out of memory");
+	json_object_foreach(ans, key, v) {
+		if (screening_answer_parse(json_string_value(v), &answers[i]) != 0)
+			return reply_problemf(r, 422, "invalid-value",
+					      "answers.%.60s: yes, no, unknown or declined", key);
+		codes[i++] = key;
+	}
+	if (screening_evaluate(set, codes, answers, n, child, &res, err, sizeof err) != 0)
+		return reply_problemf(r, 422, "invalid-value", "answers: %s", err);
+
+	/* The suggestion and per-dimension results are codes; the answers
+	 * themselves are sensitive and sealed. */
+	result = screening_result_json(&res);
+	coded = json_pack("{s:s,s:b}", "instrument", set->id, "child", child);
+	json_object_update(coded, result);
+	json_decref(result);
+	secret = json_pack("{s:O}", "answers", ans);
+	item_init(r, &it, "screening", c.id, c.person_id);
+	{
+		char *cs = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
+		char *ss = json_dumps(secret, JSON_COMPACT);
+		size_t sl = ss ? strlen(ss) : 0;
+		unsigned char *ct = arena_alloc(&r->mem, sl + SEAL_OVERHEAD);
+		if (!cs || !ss || !ct) {
+			free(cs);
+			free(ss);
+			json_decref(coded);
+			json_decref(secret);
+			return reply_problem(r, 500, "internal", "out of memory");
+		}
+		it.coded = arena_strdup(&r->mem, cs);
+		seal_encrypt(&r->app->kr, (const unsigned char *)ss, sl, it.id, ct);
+		it.sealed = ct;
+		it.sealed_len = sl + SEAL_OVERHEAD;
+		free(cs);
+		free(ss);
+	}
+	snprintf(it.status, sizeof it.status, "%s", screening_suggestion_name(res.suggestion));
+	moved = case_advance(r, &c, EV_SCREENING);
+	snprintf(record, sizeof record, "screenings/%s", it.id);
+	tx = store_begin(r->app->st);
+	rc = tx ? store_item_insert(tx, &it) : STORE_ERROR;
+	if (rc == STORE_OK && moved)
+		rc = store_case_update(tx, &c);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, "answers");
+	if (rc != STORE_OK) {
+		if (tx)
+			store_rollback(tx);
+		json_decref(coded);
+		json_decref(secret);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK) {
+		json_decref(coded);
+		json_decref(secret);
+		return api_store_error(r, STORE_ERROR);
+	}
+	rec = coded;
+	json_object_update(rec, secret);
+	json_decref(secret);
+	reply_json_begin(r, 201, &w);
+	write_screening(&w, &it, rec);
+	jw_finish(&w);
+	json_decref(rec);
+	return 201;
+}
+
+int api_screenings_list(struct req *r)
+{
+	struct case_row c;
+	struct item_row *rows;
+	char record[64];
+	size_t n = 0, i;
+	jsonw w;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (store_items_of_case(r->app->st, c.id, "screening", &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		json_t *rec = item_open(r, &rows[i]);
+		if (!rec)
+			continue;
+		write_screening(&w, &rows[i], rec);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	snprintf(record, sizeof record, "cases/%s", c.id);
+	if (n)
+		api_audit_read(r, record, "screenings");
+	return 200;
+}
+
+/* ---- status decisions ------------------------------------------------ */
+
+int api_decisions_create(struct req *r)
+{
+	struct case_row c;
+	struct item_row it;
+	struct record_error e;
+	json_t *body, *rec, *crec;
+	const char *status;
+	int rc;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!casework_may_decide(r->who.user.role, r->who.user.org.type))
+		return reply_problem(r, 403, "forbidden",
+				     "only an NRM focal point of an authority, or a supervisor "
+				     "recording an authority's decision, records this");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&decision_schema, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	rec = json_deep_copy(body);
+	item_init(r, &it, "status_decision", c.id, c.person_id);
+	status = json_string_value(json_object_get(rec, "status"));
+	snprintf(it.status, sizeof it.status, "%s", status);
+	item_at(&it, str_of(rec, "date"));
+	if (record_seal(&r->app->kr, &r->mem, &decision_schema, rec, it.id, &it.coded, &it.sealed,
+			&it.sealed_len)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	/* The case carries the newest decision; history stays in the items. */
+	crec = api_case_open_record(r, &c);
+	if (!crec) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	}
+	json_object_set_new(crec, "trafficking_status", json_string(status));
+	json_object_set_new(crec, "stage", json_string(casework_stage_after(c.stage, EV_DECISION)));
+	snprintf(c.trafficking_status, sizeof c.trafficking_status, "%s", status);
+	snprintf(c.stage, sizeof c.stage, "%s", json_string_value(json_object_get(crec, "stage")));
+	c.version++;
+	store_now(c.updated_at);
+	rc = record_seal(&r->app->kr, &r->mem, &case_schema, crec, c.id, &c.coded, &c.sealed,
+			 &c.sealed_len);
+	json_decref(crec);
+	if (rc) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", 1);
+	json_decref(rec);
+	return rc;
+}
+
+int api_decisions_list(struct req *r)
+{
+	struct case_row c;
+	struct item_row *rows;
+	size_t n = 0, i;
+	jsonw w;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (store_items_of_case(r->app->st, c.id, "status_decision", &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		json_t *rec = item_open(r, &rows[i]);
+		if (!rec)
+			continue;
+		write_item(&w, &rows[i], &decision_schema, rec);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}
+
+/* ---- consents -------------------------------------------------------- */
+
+static const char *const consent_writers[] = {"caseworker", "supervisor", "hotline", NULL};
+static const char *const person_readers[] = {"caseworker", "supervisor", "hotline",
+					     "focal_point", NULL};
+
+static int person_load(struct req *r, const char *id, struct person_row *p)
+{
+	int rc = store_person_get(r->app->st, id, p, &r->mem);
+	if (rc != STORE_OK || !api_role_in(r, person_readers) || strcmp(p->org_id, r->who.user.org.id))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return 0;
+}
+
+static void write_consent(jsonw *w, const struct item_row *it, json_t *rec, const char *today)
+{
+	jw_object(w);
+	jw_kstr(w, "id", it->id);
+	jw_kint(w, "version", it->version);
+	jw_kstr(w, "person_id", it->person_id);
+	record_write_fields(w, &consent_schema, rec);
+	jw_kstr(w, "state", consent_state(rec, today));
+	jw_kstr(w, "created_by", it->created_by);
+	jw_kstr(w, "created_at", it->created_at);
+	jw_kstr(w, "updated_at", it->updated_at);
+	jw_end(w);
+}
+
+int api_consents_create(struct req *r)
+{
+	struct person_row p;
+	struct item_row it;
+	struct record_error e;
+	struct org o;
+	char today[11], record[64];
+	json_t *body, *rec;
+	const char *to_org;
+	store_tx *tx;
+	jsonw w;
+	int rc;
+
+	if (person_load(r, r->params[0], &p))
+		return r->status;
+	if (!api_role_in(r, consent_writers))
+		return reply_problem(r, 403, "forbidden", "your role cannot record consent");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&consent_schema, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	to_org = json_string_value(json_object_get(body, "recipient_org"));
+	if (to_org && store_org_by_code(r->app->st, to_org, &o) != STORE_OK)
+		return reply_problem(r, 422, "invalid-value", "recipient_org: no such organisation");
+	consent_today(today);
+	rec = json_deep_copy(body);
+	if (!json_object_get(rec, "given_on"))
+		json_object_set_new(rec, "given_on", json_string(today));
+	if (json_object_get(rec, "expires") &&
+	    strcmp(json_string_value(json_object_get(rec, "expires")),
+		   json_string_value(json_object_get(rec, "given_on"))) < 0) {
+		json_decref(rec);
+		return reply_problem(r, 422, "invalid-value", "expires: before the consent was given");
+	}
+	item_init(r, &it, "consent", NULL, p.id);
+	snprintf(it.status, sizeof it.status, "%s",
+		 json_string_value(json_object_get(rec, "purpose")));
+	if (record_seal(&r->app->kr, &r->mem, &consent_schema, rec, it.id, &it.coded, &it.sealed,
+			&it.sealed_len)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	snprintf(record, sizeof record, "consents/%s", it.id);
+	tx = store_begin(r->app->st);
+	rc = tx ? store_item_insert(tx, &it) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, "purpose,recipient_org,method");
+	if (rc != STORE_OK) {
+		if (tx)
+			store_rollback(tx);
+		json_decref(rec);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK) {
+		json_decref(rec);
+		return api_store_error(r, STORE_ERROR);
+	}
+	reply_json_begin(r, 201, &w);
+	write_consent(&w, &it, rec, today);
+	jw_finish(&w);
+	json_decref(rec);
+	return 201;
+}
+
+int api_consents_list(struct req *r)
+{
+	struct person_row p;
+	struct item_row *rows;
+	char today[11];
+	size_t n = 0, i;
+	jsonw w;
+
+	if (person_load(r, r->params[0], &p))
+		return r->status;
+	if (store_items_of_person(r->app->st, p.id, "consent", &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	consent_today(today);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		json_t *rec = item_open(r, &rows[i]);
+		if (!rec)
+			continue;
+		write_consent(&w, &rows[i], rec, today);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}
+
+int api_consent_withdraw(struct req *r)
+{
+	struct item_row it;
+	struct person_row p;
+	char today[11], record[64];
+	json_t *rec;
+	store_tx *tx;
+	jsonw w;
+	int rc;
+
+	rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
+	if (rc != STORE_OK || strcmp(it.kind, "consent"))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (person_load(r, it.person_id, &p))
+		return r->status;
+	if (!api_role_in(r, consent_writers))
+		return reply_problem(r, 403, "forbidden", "your role cannot record consent");
+	if (r->body.len && !req_json_object(r))
+		return r->status;
+	if (r->body_json && json_object_size(r->body_json))
+		return reply_problem(r, 422, "unknown-field", "withdraw takes no fields");
+	rec = item_open(r, &it);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	if (json_object_get(rec, "withdrawn_on")) {
+		json_decref(rec);
+		return reply_problem(r, 409, "already-withdrawn", "this consent was withdrawn");
+	}
+	consent_today(today);
+	json_object_set_new(rec, "withdrawn_on", json_string(today));
+	it.version++;
+	store_now(it.updated_at);
+	if (record_seal(&r->app->kr, &r->mem, &consent_schema, rec, it.id, &it.coded, &it.sealed,
+			&it.sealed_len)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	snprintf(record, sizeof record, "consents/%s", it.id);
+	tx = store_begin(r->app->st);
+	rc = tx ? store_item_update(tx, &it) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "withdraw", record, "withdrawn_on");
+	if (rc != STORE_OK) {
+		if (tx)
+			store_rollback(tx);
+		json_decref(rec);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK) {
+		json_decref(rec);
+		return api_store_error(r, STORE_ERROR);
+	}
+	reply_json_begin(r, 200, &w);
+	write_consent(&w, &it, rec, today);
+	jw_finish(&w);
+	json_decref(rec);
+	return 200;
+}
+
+/* ---- the timeline ---------------------------------------------------- */
+
+static const struct resource_schema *schema_of_kind(const char *kind)
+{
+	const struct item_kind *k = kind_of(kind);
+	if (k)
+		return k->rs;
+	if (!strcmp(kind, "status_decision"))
+		return &decision_schema;
+	return NULL;
+}
+
+/* The timeline type of an item: its kind, or for notes and events the
+ * type they carry. */
+static const char *timeline_type(const struct item_row *it, json_t *rec)
+{
+	if (!strcmp(it->kind, "note") || !strcmp(it->kind, "event"))
+		return json_string_value(json_object_get(rec, "type"));
+	if (!strcmp(it->kind, "followup"))
+		return "follow_up";
+	return it->kind;
+}
+
+int api_case_timeline(struct req *r)
+{
+	struct case_row c;
+	struct item_row *rows;
+	char record[64];
+	size_t n = 0, i;
+	jsonw w;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (store_items_of_case(r->app->st, c.id, NULL, &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		const struct resource_schema *rs = schema_of_kind(rows[i].kind);
+		json_t *rec = item_open(r, &rows[i]), *v;
+		const char *key;
+		const char *type;
+		if (!rec)
+			continue;
+		type = timeline_type(&rows[i], rec);
+		jw_object(&w);
+		jw_kstr(&w, "id", rows[i].id);
+		jw_kstr(&w, "kind", rows[i].kind);
+		jw_kstr(&w, "type", type ? type : rows[i].kind);
+		jw_kstr(&w, "at", rows[i].at);
+		jw_kstr(&w, "created_by", rows[i].created_by);
+		jw_key(&w, "data");
+		jw_object(&w);
+		if (rs) {
+			record_write_fields(&w, rs, rec);
+		} else {
+			json_object_foreach(rec, key, v) {
+				if (!strcmp(key, "answers"))
+					continue; /* answers are read on the screening itself */
+				jw_key(&w, key);
+				jw_value(&w, v);
+			}
+		}
+		jw_end(&w);
+		jw_end(&w);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	snprintf(record, sizeof record, "cases/%s", c.id);
+	api_audit_read(r, record, "timeline");
+	return 200;
+}

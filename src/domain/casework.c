@@ -1,0 +1,66 @@
+/*
+ * casework.c - rules of case work; see casework.h.
+ */
+#include <string.h>
+
+#include "domain/casework.h"
+
+static const char *const stages[] = {
+	"contact", "screening", "identification", "referral", "assistance",
+	"return_reintegration", "closure",
+};
+
+int casework_stage_rank(const char *stage)
+{
+	size_t i;
+	for (i = 0; i < sizeof stages / sizeof stages[0]; i++)
+		if (!strcmp(stages[i], stage))
+			return (int)i;
+	return -1;
+}
+
+const char *casework_stage_after(const char *current, enum case_event event)
+{
+	static const char *const implied[] = {
+		[EV_SCREENING] = "screening",
+		[EV_DECISION] = "identification",
+		[EV_REFERRAL] = "referral",
+		[EV_SERVICE] = "assistance",
+		[EV_RETURN] = "return_reintegration",
+		[EV_CLOSURE] = "closure",
+	};
+	const char *next = implied[event];
+	return casework_stage_rank(next) > casework_stage_rank(current) ? next : current;
+}
+
+int casework_may_decide(const char *role, const char *org_type)
+{
+	if (!strcmp(role, "supervisor"))
+		return 1;
+	if (!strcmp(role, "focal_point"))
+		return !strcmp(org_type, "LawEnforcement") ||
+		       !strcmp(org_type, "CentralGovernmentOrganisation") ||
+		       !strcmp(org_type, "LocalGovernmentOrganisation") ||
+		       !strcmp(org_type, "ImmigrationService");
+	return 0;
+}
+
+static int is_open(const char *status)
+{
+	return !strcmp(status, "Active") || !strcmp(status, "FollowUp");
+}
+
+int casework_may_close(const char *from, const char *to)
+{
+	return is_open(from) && (!strcmp(to, "Closed") || !strcmp(to, "ClosedReferred"));
+}
+
+int casework_may_reopen(const char *from)
+{
+	return !strcmp(from, "Closed") || !strcmp(from, "ClosedReferred");
+}
+
+int casework_may_set_status(const char *from, const char *to)
+{
+	return is_open(from) && is_open(to);
+}

@@ -1,0 +1,42 @@
+/*
+ * casework.h - the rules of case work that are not fields: who may record
+ * an official identification decision, how the NRM stage moves forward as
+ * things happen, and which status changes a case allows.  Pure: no HTTP,
+ * no SQL.
+ */
+#ifndef HIMOYA_CASEWORK_H
+#define HIMOYA_CASEWORK_H
+
+/* 1 when a user of this role, in an organisation of this HTCDS type, may
+ * record an official trafficking-status decision: an NRM focal point of a
+ * law-enforcement, prosecution or other government body, or a supervisor
+ * recording the decision an authority made. */
+int casework_may_decide(const char *role, const char *org_type);
+
+/* What moves the NRM stage: the stage an event implies. */
+enum case_event {
+	EV_SCREENING,   /* a screening was recorded */
+	EV_DECISION,    /* an identification decision was recorded */
+	EV_REFERRAL,    /* a referral was sent */
+	EV_SERVICE,     /* a service was planned or delivered */
+	EV_RETURN,      /* a return or reintegration step, or follow-up */
+	EV_CLOSURE,     /* the case was closed */
+};
+
+/* The stage after `event` happens at stage `current`: the stage the event
+ * implies when it lies ahead of current, else current (stages never move
+ * back by themselves; a person may set them by hand). */
+const char *casework_stage_after(const char *current, enum case_event event);
+
+/* Index of a stage in the NRM order (contact = 0 ... closure = 6), or -1. */
+int casework_stage_rank(const char *stage);
+
+/* 1 when a case of status `from` may be closed with `to` (Closed or
+ * ClosedReferred). */
+int casework_may_close(const char *from, const char *to);
+/* 1 when a case of status `from` may be reopened. */
+int casework_may_reopen(const char *from);
+/* 1 when a status may be set by a plain update (Active <-> FollowUp). */
+int casework_may_set_status(const char *from, const char *to);
+
+#endif

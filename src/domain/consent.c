@@ -1,0 +1,53 @@
+/*
+ * consent.c - consent coverage; see consent.h.  Dates compare as strings
+ * because they are all YYYY-MM-DD.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "domain/consent.h"
+
+static const char *str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+void consent_today(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+const char *consent_state(json_t *consent, const char *today)
+{
+	const char *withdrawn = str(consent, "withdrawn_on");
+	const char *expires = str(consent, "expires");
+	const char *given = str(consent, "given_on");
+
+	if (withdrawn)
+		return "withdrawn";
+	if (expires && strcmp(expires, today) < 0)
+		return "expired";
+	if (given && strcmp(given, today) > 0)
+		return "future";
+	return "active";
+}
+
+int consent_covers(json_t *consent, const char *purpose, const char *org_code,
+		   const char *org_type, const char *today)
+{
+	const char *p = str(consent, "purpose");
+	const char *to_org = str(consent, "recipient_org");
+	const char *to_type = str(consent, "recipient_type");
+
+	if (!p || strcmp(p, purpose) || strcmp(consent_state(consent, today), "active"))
+		return 0;
+	if (to_org && (!org_code || strcmp(to_org, org_code)))
+		return 0;
+	if (to_type && (!org_type || strcmp(to_type, org_type)))
+		return 0;
+	return 1;
+}

@@ -1,0 +1,28 @@
+/*
+ * consent.h - whether a person's consent covers a use of their data.
+ *
+ * A consent is given for one purpose (assistance, referral,
+ * law_enforcement, statistics, research), optionally to one named
+ * organisation (recipient_org, an organisation code) or to a kind of
+ * organisation (recipient_type, an HTCDS org_Type); without either it
+ * covers any recipient.  It lasts from given_on until it expires or is
+ * withdrawn.  Pure: works on the consent's JSON fields.
+ */
+#ifndef HIMOYA_CONSENT_H
+#define HIMOYA_CONSENT_H
+
+#include <jansson.h>
+
+/* "active", "expired", "withdrawn" or "future" on `today` (YYYY-MM-DD). */
+const char *consent_state(json_t *consent, const char *today);
+
+/* 1 when the consent is active on today, is for purpose, and covers the
+ * recipient (org_code and org_type may be NULL when no recipient is
+ * concerned, as for assistance by the organisation that holds it). */
+int consent_covers(json_t *consent, const char *purpose, const char *org_code,
+		   const char *org_type, const char *today);
+
+/* Today in UTC as YYYY-MM-DD. */
+void consent_today(char out[11]);
+
+#endif
