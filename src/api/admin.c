@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "fields.h"
+#include "indicators.h"
 
 int api_health(struct req *r)
 {
@@ -26,15 +27,15 @@ static const char *class_name(enum field_class c)
 static const char *type_name(enum field_type t)
 {
 	static const char *const names[] = {"text", "text_list", "date", "code", "code_list",
-					    "country", "integer", "phone_list"};
-	return names[t];
+					    "country", "integer", "phone_list", "boolean", "id",
+					    "object_list", "country_list"};
+	return (size_t)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
-static void write_schema(jsonw *w, const struct resource_schema *rs)
+static void write_fields(jsonw *w, const struct resource_schema *rs)
 {
-	size_t i, k;
+	size_t i;
 
-	jw_key(w, rs->name);
 	jw_array(w);
 	for (i = 0; i < rs->n; i++) {
 		const struct field *f = &rs->fields[i];
@@ -43,16 +44,23 @@ static void write_schema(jsonw *w, const struct resource_schema *rs)
 		jw_kstr(w, "type", type_name(f->type));
 		jw_kstr(w, "class", class_name(f->cls));
 		jw_kbool(w, "required", f->required);
+		if (f->readonly)
+			jw_kbool(w, "read_only", 1);
+		if (f->future_ok)
+			jw_kbool(w, "future_allowed", 1);
 		if (f->maxlen)
 			jw_kint(w, "max_length", (int64_t)f->maxlen);
 		if (f->maxitems)
 			jw_kint(w, "max_items", (int64_t)f->maxitems);
-		if (f->codes) {
-			jw_key(w, "codes");
-			jw_array(w);
-			for (k = 0; k < f->codes->n; k++)
-				jw_str(w, f->codes->codes[k]);
-			jw_end(w);
+		if (f->type == FT_INT) {
+			jw_kint(w, "minimum", f->min);
+			jw_kint(w, "maximum", f->max);
+		}
+		if (f->codes)
+			jw_kstr(w, "codes", f->codes->name);
+		if (f->sub) {
+			jw_key(w, "fields");
+			write_fields(w, f->sub);
 		}
 		jw_key(w, "label");
 		jw_object(w);
@@ -65,12 +73,96 @@ static void write_schema(jsonw *w, const struct resource_schema *rs)
 	jw_end(w);
 }
 
+static void write_labels(jsonw *w, const char *tg, const char *ru, const char *en)
+{
+	jw_kstr(w, "tg", tg);
+	jw_kstr(w, "ru", ru);
+	jw_kstr(w, "en", en);
+}
+
+/* The screening questionnaires: every item with its dimension ("D1",
+ * weighted sets only), strength and labels, and the dimensions' names. */
+static void write_indicator_sets(jsonw *w)
+{
+	size_t i, k;
+
+	jw_object(w);
+	for (i = 0; i < all_indicator_sets_count; i++) {
+		const struct indicator_set *set = all_indicator_sets[i];
+		int weighted = indicator_set_weighted(set);
+		jw_key(w, set->id);
+		jw_object(w);
+		if (weighted) {
+			jw_key(w, "dimensions");
+			jw_array(w);
+			for (k = 0; k < INDICATOR_DIMENSIONS; k++) {
+				const struct indicator_dimension *d = &indicator_dimensions[k];
+				jw_object(w);
+				jw_kstr(w, "code", d->code);
+				write_labels(w, d->label_tg, d->label_ru, d->label_en);
+				jw_end(w);
+			}
+			jw_end(w);
+		}
+		jw_key(w, "items");
+		jw_array(w);
+		for (k = 0; k < set->n; k++) {
+			const struct indicator *it = &set->items[k];
+			jw_object(w);
+			jw_kstr(w, "code", it->code);
+			if (weighted)
+				jw_kstr(w, "dimension", indicator_dimensions[it->dimension - 1].code);
+			jw_kstr(w, "strength", indicator_strength_name(it->strength));
+			write_labels(w, it->label_tg, it->label_ru, it->label_en);
+			jw_end(w);
+		}
+		jw_end(w);
+		jw_end(w);
+	}
+	jw_end(w);
+}
+
+static const struct resource_schema *const resources[] = {
+	&person_schema, &case_schema, &note_schema, &decision_schema, &service_schema,
+	&plan_schema, &followup_schema, &consent_schema,
+};
+
+/* GET /schema: every declared record with its fields, every code list
+ * with its labels, and the screening indicator sets, so that forms are
+ * built from the declarations. */
 int api_schema(struct req *r)
 {
+	size_t i, k;
 	jsonw w;
+
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
-	write_schema(&w, &person_schema);
+	jw_key(&w, "resources");
+	jw_object(&w);
+	for (i = 0; i < sizeof resources / sizeof resources[0]; i++) {
+		jw_key(&w, resources[i]->name);
+		write_fields(&w, resources[i]);
+	}
+	jw_end(&w);
+	jw_key(&w, "codes");
+	jw_object(&w);
+	for (i = 0; i < all_codelists_count; i++) {
+		const struct codelist *cl = all_codelists[i];
+		jw_key(&w, cl->name);
+		jw_array(&w);
+		for (k = 0; k < cl->n; k++) {
+			jw_object(&w);
+			jw_kstr(&w, "code", cl->codes[k]);
+			jw_kstr(&w, "tg", cl->labels[k].tg);
+			jw_kstr(&w, "ru", cl->labels[k].ru);
+			jw_kstr(&w, "en", cl->labels[k].en);
+			jw_end(&w);
+		}
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "indicators");
+	write_indicator_sets(&w);
 	jw_finish(&w);
 	return 200;
 }

@@ -588,18 +588,14 @@ int api_cases_list(struct req *r)
 	}
 	if (q && *q) {
 		/* By name: persons first (through the blind index), then their cases. */
-		struct blind_key keys[NAMEKEY_WORDS];
-		char words[NAMEKEY_WORDS][NAMEKEY_MAX], (*ids)[ID_LEN];
+		struct blind_key keys[16];
+		char (*ids)[ID_LEN];
 		int hits[64];
 		size_t nw, found = 0;
 
 		if (strlen(q) > 300)
 			return reply_problem(r, 422, "invalid-value", "q: is too long");
-		nw = namekey_words(q, words, NAMEKEY_WORDS);
-		for (i = 0; i < nw; i++) {
-			keys[i].kind = "name";
-			blind_index(&r->app->kr, "name", words[i], strlen(words[i]), keys[i].mac);
-		}
+		nw = person_query_keys(&r->app->kr, q, keys, 16);
 		ids = arena_alloc(&r->mem, 64 * sizeof *ids);
 		if (!ids)
 			return reply_problem(r, 500, "internal", "out of memory");

@@ -195,6 +195,9 @@ static int items_create(struct req *r, const char *kind)
 		return reply_problem(r, 500, "internal", "out of memory");
 	if (k->default_status && !json_object_get(rec, k->status_field))
 		json_object_set_new(rec, k->status_field, json_string(k->default_status));
+	if (k->assigned_field && !json_object_get(rec, k->assigned_field))
+		json_object_set_new(rec, k->assigned_field,
+				    json_string(c.assigned_to[0] ? c.assigned_to : r->who.user.id));
 	item_init(r, &it, k->kind, c.id, c.person_id);
 	item_columns(k, rec, &it);
 	item_at(&it, str_of(rec, k->at_field));

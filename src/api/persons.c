@@ -17,7 +17,8 @@
 #include "domain/namekey.h"
 #include "domain/record.h"
 
-#define MAX_KEYS 256
+#define MAX_KEYS 512
+#define NAME_PREFIX_MIN 3 /* shortest beginning of a name that is indexed */
 #define SEARCH_MAX 50
 
 static const char *const can_read[] = {"caseworker", "supervisor", "hotline", "focal_point", NULL};
@@ -25,7 +26,7 @@ static const char *const can_create[] = {"caseworker", "supervisor", "hotline", 
 static const char *const can_edit[] = {"caseworker", "supervisor", NULL};
 
 /* Blind-index keys of every indexed field of the record. */
-static size_t person_keys(const keyring *kr, json_t *rec, struct blind_key *keys, size_t max)
+size_t person_blind_keys(const keyring *kr, json_t *rec, struct blind_key *keys, size_t max)
 {
 	size_t i, n = 0;
 
@@ -45,9 +46,16 @@ static size_t person_keys(const keyring *kr, json_t *rec, struct blind_key *keys
 			if (f->index == NX_NAME) {
 				char w[NAMEKEY_WORDS][NAMEKEY_MAX];
 				size_t nw = namekey_words(json_string_value(item), w, NAMEKEY_WORDS), j;
-				for (j = 0; j < nw && n < max; j++, n++) {
+				for (j = 0; j < nw && n < max; j++) {
+					size_t len = strlen(w[j]), p;
 					keys[n].kind = "name";
-					blind_index(kr, "name", w[j], strlen(w[j]), keys[n].mac);
+					blind_index(kr, "name", w[j], len, keys[n++].mac);
+					/* Beginnings of the word, so that a part of a
+					 * name finds it ("Rakh" finds Rakhimov). */
+					for (p = NAME_PREFIX_MIN; p < len && n < max; p++) {
+						keys[n].kind = "prefix";
+						blind_index(kr, "prefix", w[j], p, keys[n++].mac);
+					}
 				}
 				sodium_memzero(w, sizeof w);
 			} else if (f->index == NX_PHONE && n < max) {
@@ -209,7 +217,7 @@ int api_persons_create(struct req *r)
 		free(coded);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	nkeys = person_keys(&r->app->kr, body, keys, MAX_KEYS);
+	nkeys = person_blind_keys(&r->app->kr, body, keys, MAX_KEYS);
 	snprintf(record, sizeof record, "persons/%s", row.id);
 	record_pii_fields(&person_schema, body, fields, sizeof fields);
 
@@ -322,7 +330,7 @@ int api_person_patch(struct req *r)
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	nkeys = person_keys(&r->app->kr, rec, keys, MAX_KEYS);
+	nkeys = person_blind_keys(&r->app->kr, rec, keys, MAX_KEYS);
 	snprintf(record, sizeof record, "persons/%s", p.id);
 	{
 		const char *key;
@@ -362,14 +370,56 @@ int api_person_patch(struct req *r)
 	return rc;
 }
 
+size_t person_query_keys(const keyring *kr, const char *q, struct blind_key *keys, size_t max)
+{
+	char words[NAMEKEY_WORDS][NAMEKEY_MAX];
+	size_t nw = namekey_words(q, words, NAMEKEY_WORDS), i, n = 0;
+
+	for (i = 0; i < nw && n + 2 <= max; i++) {
+		size_t len = strlen(words[i]);
+		keys[n].kind = "name";
+		blind_index(kr, "name", words[i], len, keys[n++].mac);
+		if (len >= NAME_PREFIX_MIN) {
+			keys[n].kind = "prefix";
+			blind_index(kr, "prefix", words[i], len, keys[n++].mac);
+		}
+	}
+	sodium_memzero(words, sizeof words);
+	return n;
+}
+
+/* A person's date of birth agrees with the one searched for: equal, or
+ * the same year or month when only "YYYY" or "YYYY-MM" was given. */
+static int birth_matches(json_t *secret, const char *want)
+{
+	const char *have = json_string_value(json_object_get(secret, "birth_date"));
+	return have && !strncmp(have, want, strlen(want));
+}
+
+static int birth_query_ok(const char *b)
+{
+	size_t n = strlen(b), i;
+	if (n != 4 && n != 7 && n != 10)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(i == 4 || i == 7 ? b[i] == '-' : b[i] >= '0' && b[i] <= '9'))
+			return 0;
+	return 1;
+}
+
+/* GET /persons?q=NAME[&birth_date=YYYY[-MM[-DD]]]: persons whose names
+ * meet the query in any script, best match first; with a date of birth,
+ * those born then first, then those whose date is not known, and none
+ * born at another date. */
 int api_persons_search(struct req *r)
 {
-	const char *q = req_query(r, "q");
-	struct blind_key keys[NAMEKEY_WORDS];
-	char words[NAMEKEY_WORDS][NAMEKEY_MAX];
+	const char *q = req_query(r, "q"), *born = req_query(r, "birth_date");
+	struct blind_key keys[16];
 	char (*ids)[ID_LEN];
 	int hits[SEARCH_MAX];
-	size_t nw, i, found = 0;
+	size_t nk, i, pass, found = 0;
+	struct person_row *rows;
+	json_t **secrets;
 	jsonw w;
 
 	if (!api_role_in(r, can_read))
@@ -378,39 +428,48 @@ int api_persons_search(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "q: give a name to search for");
 	if (strlen(q) > 300)
 		return reply_problem(r, 422, "invalid-value", "q: is too long");
-	nw = namekey_words(q, words, NAMEKEY_WORDS);
-	for (i = 0; i < nw; i++) {
-		keys[i].kind = "name";
-		blind_index(&r->app->kr, "name", words[i], strlen(words[i]), keys[i].mac);
-	}
-	sodium_memzero(words, sizeof words);
+	if (born && !birth_query_ok(born))
+		return reply_problem(r, 422, "invalid-value", "birth_date: YYYY, YYYY-MM or YYYY-MM-DD");
+	nk = person_query_keys(&r->app->kr, q, keys, 16);
 	ids = arena_alloc(&r->mem, SEARCH_MAX * sizeof *ids);
-	if (!ids)
+	rows = arena_alloc(&r->mem, SEARCH_MAX * sizeof *rows);
+	secrets = arena_alloc(&r->mem, SEARCH_MAX * sizeof *secrets);
+	if (!ids || !rows || !secrets)
 		return reply_problem(r, 500, "internal", "out of memory");
-	if (nw && store_person_find(r->app->st, r->who.user.org.id, keys, nw, ids, hits, SEARCH_MAX,
+	if (nk && store_person_find(r->app->st, r->who.user.org.id, keys, nk, ids, hits, SEARCH_MAX,
 				    &found) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
+	for (i = 0; i < found; i++)
+		secrets[i] = store_person_get(r->app->st, ids[i], &rows[i], &r->mem) == STORE_OK
+				     ? open_secret(r, &rows[i]) : NULL;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");
 	jw_array(&w);
-	for (i = 0; i < found; i++) {
-		struct person_row p;
-		json_t *coded, *secret;
-		char record[64], fields[512];
-		if (store_person_get(r->app->st, ids[i], &p, &r->mem) != STORE_OK)
-			continue;
-		coded = json_loads(p.coded, 0, NULL);
-		secret = open_secret(r, &p);
-		if (coded && secret) {
-			record_pii_fields(&person_schema, secret, fields, sizeof fields);
-			snprintf(record, sizeof record, "persons/%s", p.id);
+	/* Without a date one pass in rank order; with one, matches first. */
+	for (pass = born ? 0 : 1; pass < 2; pass++) {
+		for (i = 0; i < found; i++) {
+			json_t *coded;
+			char record[64], fields[512];
+			if (!secrets[i])
+				continue;
+			if (born) {
+				int has = json_object_get(secrets[i], "birth_date") != NULL;
+				if (pass == 0 ? !birth_matches(secrets[i], born) : has)
+					continue;
+			}
+			coded = json_loads(rows[i].coded, 0, NULL);
+			if (!coded)
+				continue;
+			record_pii_fields(&person_schema, secrets[i], fields, sizeof fields);
+			snprintf(record, sizeof record, "persons/%s", rows[i].id);
 			api_audit_read(r, record, fields);
-			write_person(&w, &p, coded, secret);
+			write_person(&w, &rows[i], coded, secrets[i]);
+			json_decref(coded);
 		}
-		json_decref(coded);
-		json_decref(secret);
 	}
+	for (i = 0; i < found; i++)
+		json_decref(secrets[i]);
 	jw_end(&w);
 	jw_key(&w, "next");
 	jw_null(&w);

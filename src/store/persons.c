@@ -18,8 +18,21 @@ static const char SQL_UPDATE[] =
 static const char SQL_EXISTS[] = "SELECT 1 FROM persons WHERE id = ?1";
 static const char SQL_KEYS_DEL[] = "DELETE FROM person_keys WHERE person_id = ?1";
 static const char SQL_KEYS_ADD[] =
-	"INSERT INTO person_keys(person_id, kind, key) VALUES(?1, ?2, ?3)"
-	" ON CONFLICT DO NOTHING";
+	"INSERT INTO person_keys(key, person_id, weight) VALUES(?3, ?1, ?2)"
+	" ON CONFLICT DO UPDATE SET weight = max(weight, excluded.weight)";
+
+/* How much a match of each kind of key counts in a search's ranking: a
+ * whole name word most, a phone or document next, a name's beginning
+ * least.  The kind itself is in the key: each kind is its own HMAC
+ * domain. */
+static int key_weight(const char *kind)
+{
+	if (!strcmp(kind, "name"))
+		return 4;
+	if (!strcmp(kind, "phone") || !strcmp(kind, "doc"))
+		return 3;
+	return 1;
+}
 
 int store_person_insert(store_tx *tx, const struct person_row *p)
 {
@@ -125,7 +138,7 @@ int store_person_keys_set(store_tx *tx, const char *person_id, const struct blin
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, person_id);
-		db_bind_str(s, 2, keys[i].kind);
+		db_bind_int(s, 2, key_weight(keys[i].kind));
 		db_bind_blob(s, 3, keys[i].mac, BLIND_BYTES);
 		rc = db_step(s);
 		db_reset(s);
@@ -137,7 +150,7 @@ int store_person_keys_set(store_tx *tx, const char *person_id, const struct blin
 
 /* Up to 16 keys are matched in one statement. */
 static const char SQL_FIND[] =
-	"SELECT k.person_id, count(*) AS hits FROM person_keys k"
+	"SELECT k.person_id, sum(k.weight) AS hits FROM person_keys k"
 	" JOIN persons p ON p.id = k.person_id"
 	" WHERE p.org_id = ?1 AND k.key IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
 	"  ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"

@@ -201,6 +201,35 @@ test('search finds Ҷумъаев in every common spelling, and nothing for anot
   assert.equal((await as.cw.req('GET', '/api/v1/persons')).status, 422);
 });
 
+test('search: partial names, ranking by the words that meet, narrowing by date of birth', async () => {
+  const a = await create('cw', { given_name: 'Фаррух', family_name: 'Раҳимов', birth_date: '1990-03-04' });
+  const b = await create('cw', { given_name: 'Farrukh', family_name: 'Rakhimov', birth_date: '1985-07-01' });
+  const c = await create('cw', { given_name: 'Далер', family_name: 'Рахимов' });
+  const d = await create('cw', { given_name: 'Шаҳло', family_name: 'Назарова' });
+  for (const x of [a, b, c, d]) assert.equal(x.status, 201, x.text);
+  const ids = async (q) => (await as.cw.req('GET', '/api/v1/persons?q=' + encodeURIComponent(q))).json.items.map((p) => p.id);
+
+  // A beginning of the name, typed in either script, finds all three Rahimovs.
+  for (const q of ['Rakh', 'Раҳ', 'Рахи', 'rahim']) {
+    const got = await ids(q);
+    for (const x of [a, b, c]) assert.ok(got.includes(x.json.id), q + ' finds ' + x.json.family_name);
+    assert.ok(!got.includes(d.json.id), q + ' does not find Назарова');
+  }
+  // Given and family name together rank the two Farrukh Rahimovs above Daler.
+  const both = await ids('Farrukh Rahimov');
+  assert.deepEqual(both.slice(0, 2).sort(), [a.json.id, b.json.id].sort());
+  assert.ok(both.indexOf(c.json.id) > 1, 'Daler Rahimov ranks below both Farrukhs');
+  // With a date of birth: the person born then first, a person without a
+  // known date after, a person born at another date not at all.
+  const r = await as.cw.req('GET', '/api/v1/persons?q=Rahimov&birth_date=1990');
+  assert.equal(r.status, 200, r.text);
+  const got = r.json.items.map((p) => p.id);
+  assert.equal(got[0], a.json.id);
+  assert.ok(got.includes(c.json.id));
+  assert.ok(!got.includes(b.json.id));
+  assert.equal((await as.cw.req('GET', '/api/v1/persons?q=Rahimov&birth_date=1990-3')).status, 422);
+});
+
 test('roles: analyst, trainer and admin neither see nor register persons', async () => {
   const c = await create('cw', { given_name: 'Мунира', family_name: 'Қосимова' });
   const path = '/api/v1/persons/' + c.json.id;

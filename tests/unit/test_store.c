@@ -623,16 +623,17 @@ static void test_person_find(void **state)
 	assert_int_equal(store_person_keys_set(tx, other, k, 5), STORE_OK);
 	assert_int_equal(store_commit(tx), STORE_OK);
 
-	/* rustam + qodirov + phone: a first (3 hits); then c and b with one
-	 * each, the more recently updated first */
+	/* rustam + qodirov + phone: a first (two name words weigh 4 each, a
+	 * phone 3); then c and b with one name word each, the more recently
+	 * updated first */
 	assert_int_equal(store_person_find(f->st, f->org, k, 3, ids, hits, 8, &found), STORE_OK);
 	assert_int_equal(found, 3);
 	assert_string_equal(ids[0], a);
-	assert_int_equal(hits[0], 3);
+	assert_int_equal(hits[0], 11);
 	assert_string_equal(ids[1], c);
-	assert_int_equal(hits[1], 1);
+	assert_int_equal(hits[1], 4);
 	assert_string_equal(ids[2], b);
-	assert_int_equal(hits[2], 1);
+	assert_int_equal(hits[2], 4);
 
 	/* rustam + ahmad: c has both */
 	q[0] = k[0];
@@ -640,7 +641,7 @@ static void test_person_find(void **state)
 	assert_int_equal(store_person_find(f->st, f->org, q, 2, ids, hits, 8, &found), STORE_OK);
 	assert_int_equal(found, 3);
 	assert_string_equal(ids[0], c);
-	assert_int_equal(hits[0], 2);
+	assert_int_equal(hits[0], 8);
 
 	/* max limits the answer */
 	assert_int_equal(store_person_find(f->st, f->org, k, 3, ids, hits, 1, &found), STORE_OK);
@@ -651,7 +652,7 @@ static void test_person_find(void **state)
 	assert_int_equal(store_person_find(f->st, f->org2, k, 3, ids, hits, 8, &found), STORE_OK);
 	assert_int_equal(found, 1);
 	assert_string_equal(ids[0], other);
-	assert_int_equal(hits[0], 3);
+	assert_int_equal(hits[0], 11);
 	assert_int_equal(store_person_find(f->st, "no-org", k, 3, ids, hits, 8, &found), STORE_OK);
 	assert_int_equal(found, 0);
 
@@ -684,8 +685,8 @@ static void test_person_find(void **state)
 	assert_int_equal(store_person_find(f->st, f->org, &k[4], 1, ids, hits, 8, &found),
 			 STORE_OK);
 	assert_int_equal(found, 2);
-	assert_int_equal(hits[0], 1);
-	assert_int_equal(hits[1], 1);
+	assert_int_equal(hits[0], 4);
+	assert_int_equal(hits[1], 4);
 	assert_int_equal(store_person_find(f->st, f->org, k, 3, ids, hits, 8, &found), STORE_OK);
 	assert_int_equal(found, 2); /* c and b only */
 	for (i = 0; i < (int)found; i++)
