@@ -3,12 +3,13 @@
  *
  * The input is parsed the way http/body.c parses a request body
  * (body_parse_object: one JSON object, no duplicate keys, no NUL), checked
- * against the person fields in both modes, split by sensitivity class,
- * patched onto a copy of a valid person and written out through the
- * escaping writer, whose output must parse back to the same value.  The
- * same bytes also go through the UTF-8 validator (against an independent
- * decoder written here) and the name and phone keys.  Every check that
- * fails abort()s, which libFuzzer reports as a crash.
+ * against the fields of every resource (schema/) in both modes, split by
+ * sensitivity class, patched onto an empty record (and, for persons, onto
+ * a copy of a valid person) and written out through the escaping writer,
+ * whose output must parse back to the same value.  The same bytes also go
+ * through the UTF-8 validator (against an independent decoder written
+ * here) and the name and phone keys.  Every check that fails abort()s,
+ * which libFuzzer reports as a crash.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -280,26 +281,27 @@ static void check_roundtrip(json_t *v)
 /* A valid stored person, to patch onto. */
 static json_t *base_person(void)
 {
-	struct record_error e;
 	static const char person[] =
 		"{\"given_name\":\"Фаррух\",\"family_name\":\"Ҷумъаев\",\"patronymic\":\"Азизович\","
 		"\"aliases\":[\"Jumaev\"],\"birth_date\":\"1990-05-01\",\"gender\":\"Masculine\","
 		"\"citizenship\":\"TJ\",\"phones\":[\"+992 93 123 45 67\"]}";
+	struct record_error e;
 	json_t *j = json_loads(person, 0, NULL);
+
 	CHECK(j && record_validate(&person_schema, j, RECORD_CREATE, &e) == 0);
 	return j;
 }
 
-static void check_split(json_t *obj)
+static void check_split(const struct resource_schema *rs, json_t *obj)
 {
 	json_t *coded, *secret, *v;
 	const char *key;
 	size_t known = 0;
 
-	record_split(&person_schema, obj, &coded, &secret);
+	record_split(rs, obj, &coded, &secret);
 	CHECK(coded && secret);
 	json_object_foreach(obj, key, v) {
-		const struct field *f = schema_field(&person_schema, key);
+		const struct field *f = schema_field(rs, key);
 		if (!f || json_is_null(v)) {
 			CHECK(!json_object_get(coded, key) && !json_object_get(secret, key));
 			continue;
@@ -315,13 +317,72 @@ static void check_split(json_t *obj)
 	json_decref(secret);
 }
 
-static void fuzz_body(const char *s, size_t n)
+/* Patch onto base (consumed): null members go, the others are taken as
+ * they are, and a valid record with a valid patch stays valid. */
+static void check_patch(const struct resource_schema *rs, json_t *base, json_t *patch)
 {
 	struct record_error e;
-	char why[512], pii[512];
-	json_t *body, *rec, *v;
 	const char *key;
+	json_t *v;
+
+	record_patch(base, patch);
+	json_object_foreach(patch, key, v) {
+		if (json_is_null(v))
+			CHECK(!json_object_get(base, key));
+		else
+			CHECK(json_object_get(base, key) == v);
+	}
+	memset(&e, 0, sizeof e);
+	if (record_validate(rs, base, RECORD_PATCH, &e) != 0)
+		fprintf(stderr, "fuzz_body: patched %s invalid: %s\n", rs->name, e.detail);
+	CHECK(record_validate(rs, base, RECORD_PATCH, &e) == 0);
+	check_split(rs, base);
+	check_roundtrip(base);
+	json_decref(base);
+}
+
+/* The body against one resource's fields, as the API would take it. */
+static void check_record(const struct resource_schema *rs, json_t *body)
+{
+	struct record_error e;
+	char pii[512];
 	int created, patched;
+
+	/* e.field may be "": {"": 1} names an unknown field with no name. */
+	memset(&e, 0, sizeof e);
+	created = record_validate(rs, body, RECORD_CREATE, &e);
+	CHECK(created == 0 || created == -1);
+	if (created)
+		CHECK(e.type && strlen(e.field) < sizeof e.field && e.detail[0]);
+	memset(&e, 0, sizeof e);
+	patched = record_validate(rs, body, RECORD_PATCH, &e);
+	CHECK(patched == 0 || patched == -1);
+	if (patched)
+		CHECK(e.type && strlen(e.field) < sizeof e.field && e.detail[0]);
+	/* Create is the stricter mode. */
+	if (created == 0)
+		CHECK(patched == 0);
+
+	check_split(rs, body);
+	record_pii_fields(rs, body, pii, sizeof pii);
+	CHECK(strlen(pii) < sizeof pii);
+
+	if (patched == 0) {
+		check_patch(rs, json_object(), body);
+		if (rs == &person_schema)
+			check_patch(rs, base_person(), body);
+	}
+}
+
+static void fuzz_body(const char *s, size_t n)
+{
+	static const struct resource_schema *const schemas[] = {
+		&person_schema, &case_schema, &note_schema, &decision_schema,
+		&service_schema, &plan_schema, &followup_schema, &consent_schema,
+	};
+	char why[512];
+	json_t *body;
+	size_t i;
 
 	why[0] = '\0';
 	body = body_parse_object(s, n, why, sizeof why);
@@ -332,44 +393,8 @@ static void fuzz_body(const char *s, size_t n)
 	CHECK(json_is_object(body));
 	check_strings(body);
 	check_roundtrip(body);
-
-	/* e.field may be "": {"": 1} names an unknown field with no name. */
-	memset(&e, 0, sizeof e);
-	created = record_validate(&person_schema, body, RECORD_CREATE, &e);
-	CHECK(created == 0 || created == -1);
-	if (created)
-		CHECK(e.type && strlen(e.field) < sizeof e.field && e.detail[0]);
-	memset(&e, 0, sizeof e);
-	patched = record_validate(&person_schema, body, RECORD_PATCH, &e);
-	CHECK(patched == 0 || patched == -1);
-	if (patched)
-		CHECK(e.type && strlen(e.field) < sizeof e.field && e.detail[0]);
-	/* Create is the stricter mode. */
-	if (created == 0)
-		CHECK(patched == 0);
-
-	check_split(body);
-	record_pii_fields(&person_schema, body, pii, sizeof pii);
-	CHECK(strlen(pii) < sizeof pii);
-
-	if (patched == 0) {
-		rec = base_person();
-		record_patch(rec, body);
-		json_object_foreach(body, key, v) {
-			if (json_is_null(v))
-				CHECK(!json_object_get(rec, key));
-			else
-				CHECK(json_object_get(rec, key) == v);
-		}
-		/* A valid record with a valid patch is a valid record. */
-		memset(&e, 0, sizeof e);
-		if (record_validate(&person_schema, rec, RECORD_PATCH, &e) != 0)
-			fprintf(stderr, "fuzz_body: patched record invalid: %s\n", e.detail);
-		CHECK(record_validate(&person_schema, rec, RECORD_PATCH, &e) == 0);
-		check_split(rec);
-		check_roundtrip(rec);
-		json_decref(rec);
-	}
+	for (i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
+		check_record(schemas[i], body);
 	json_decref(body);
 }
 

@@ -23,9 +23,9 @@ export function problemType(body) {
 
 // fetch() with the house rules. Resolves to {status, body} where body is
 // the parsed JSON (or problem+json) answer, or null. Rejects only when the
-// server cannot be reached.
-export async function api(method, path, body) {
-  const headers = { Accept: 'application/json, application/problem+json' };
+// server cannot be reached. extra: more headers, such as If-Match.
+export async function api(method, path, body, extra = {}) {
+  const headers = { Accept: 'application/json, application/problem+json', ...extra };
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (method !== 'GET' && method !== 'HEAD') {
     headers['Content-Type'] = 'application/json';

@@ -8,6 +8,13 @@
 
 import { t, getLang, setLang, applyI18n } from './i18n.js';
 import { api, setCsrfToken, problemType } from './api.js';
+import { refreshLive, live } from './dom.js';
+import { forgetSchema } from './forms.js';
+import { caseListView } from './cases.js';
+import { casePageView } from './casepage.js';
+import { registerView } from './register.js';
+import { screeningView } from './screening.js';
+import { followupsView } from './followups.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -17,12 +24,27 @@ const SECTIONS = [
   { id: 'cases', roles: ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'] },
   { id: 'persons', roles: ['admin', 'supervisor', 'caseworker', 'hotline'] },
   { id: 'hotline', roles: ['admin', 'supervisor', 'hotline'] },
+  { id: 'followups', roles: ['supervisor', 'caseworker'] },
   { id: 'referrals', roles: ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'] },
   { id: 'directory', roles: ALL_ROLES },
   { id: 'reports', roles: ['admin', 'supervisor', 'analyst'] },
   { id: 'trainings', roles: ['admin', 'supervisor', 'trainer'] },
   { id: 'admin', roles: ['admin'] },
 ];
+
+// Pages that work, by the first part of the hash; `nav` is the menu
+// entry they belong to.  Sections without a view are "being prepared".
+const CASE_OPENERS = ['supervisor', 'caseworker', 'hotline'];
+const VIEWS = {
+  cases: (ctx) => {
+    if (ctx.params.length === 1) return caseListView(ctx);
+    if (ctx.params.length === 2) return casePageView(ctx, ctx.params[1]);
+    if (ctx.params.length === 3 && ctx.params[2] === 'screening') return screeningView(ctx, ctx.params[1]);
+    return null;
+  },
+  register: { nav: 'cases', roles: CASE_OPENERS, view: (ctx) => (ctx.params.length === 1 ? registerView(ctx) : null) },
+  followups: (ctx) => (ctx.params.length === 1 ? followupsView(ctx) : null),
+};
 
 const $ = (id) => document.getElementById(id);
 const el = {
@@ -53,11 +75,13 @@ const el = {
   main: $('main'),
   pageTitle: $('page-title'),
   pageText: $('page-text'),
+  view: $('view'),
 };
 
 let user = null;      // the signed-in user, as GET /api/v1/me gives it
 let totpStep = false; // the login form asks for the second factor
 let busy = false;     // a login request is on its way
+let routeSeq = 0;     // which routing is current: a slow answer for an earlier page is dropped
 
 // ---- language -------------------------------------------------------------
 
@@ -65,13 +89,14 @@ function refreshTexts() {
   document.documentElement.lang = getLang();
   el.lang.value = getLang();
   applyI18n(document);
+  refreshLive(document);
   document.title = pageTitle();
 }
 
 function pageTitle() {
   if (user === null) return `${t('login.title')} — ${t('app.name')}`;
-  const key = el.pageTitle.dataset.i18n;
-  return key && key !== 'frame.welcome' ? `${t(key)} — ${t('app.name')}` : t('app.name');
+  const text = el.pageTitle.textContent.trim();
+  return text && el.pageTitle.dataset.i18n !== 'frame.welcome' ? `${text} — ${t('app.name')}` : t('app.name');
 }
 
 function onLangChange() {
@@ -121,6 +146,9 @@ function resetLoginForm() {
 
 function showLogin(errorKey) {
   user = null;
+  routeSeq += 1;
+  el.view.replaceChildren();
+  forgetSchema();
   setCsrfToken(null);
   closeNav();
   el.boot.hidden = true;
@@ -261,22 +289,66 @@ function showFrame(who) {
   route(false);
 }
 
+// What a view gets: the hash's parts, where to draw, and ways to set the
+// title, move to another page, and end a session the server has ended.
+function viewContext(params, seq) {
+  return {
+    user,
+    params,
+    root: el.view,
+    alive: () => seq === routeSeq && user !== null,
+    title(text) {
+      delete el.pageTitle.dataset.i18n;
+      live(el.pageTitle, text);
+      document.title = pageTitle();
+    },
+    go(hash) {
+      if (location.hash === hash) route(true);
+      else location.hash = hash;
+    },
+    signedOut() {
+      showLogin('error.session');
+    },
+  };
+}
+
+function viewOf(id) {
+  const v = VIEWS[id];
+  if (!v) return null;
+  return typeof v === 'function' ? { view: v } : v;
+}
+
 // #/ is home, #/cases (or #/cases/anything) a section.
 function route(moveFocus) {
   if (user === null) return;
-  const id = location.hash.replace(/^#\/?/, '').split('/')[0];
-  const allowed = sectionsFor(user.role).some((s) => s.id === id);
+  routeSeq += 1;
+  const params = location.hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const id = params[0] || '';
+  const v = viewOf(id);
+  const navId = (v && v.nav) || id;
+  const allowed = v && v.roles ? v.roles.includes(user.role) : sectionsFor(user.role).some((s) => s.id === id);
+  el.view.replaceChildren();
+  let shown = false;
   if (id === '') {
     setText(el.pageTitle, 'frame.welcome');
     setText(el.pageText, 'frame.welcome_lead');
+    shown = true;
+  } else if (allowed && v) {
+    setText(el.pageText, null);
+    el.pageText.hidden = true;
+    setText(el.pageTitle, `nav.${navId}`);
+    shown = v.view(viewContext(params, routeSeq)) !== null;
+    if (!shown) setText(el.pageTitle, 'frame.not_found');
   } else if (allowed) {
     setText(el.pageTitle, `nav.${id}`);
     setText(el.pageText, 'frame.preparing');
+    shown = true;
   } else {
     setText(el.pageTitle, 'frame.not_found');
     setText(el.pageText, null);
   }
-  const current = id === '' || allowed ? `#/${id}` : null;
+  el.pageText.hidden = el.pageText.textContent === '';
+  const current = shown ? `#/${navId}` : null;
   for (const a of el.navList.querySelectorAll('a')) {
     if (a.getAttribute('href') === current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');

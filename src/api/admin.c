@@ -239,22 +239,38 @@ int api_role_set(struct req *r)
 
 static const char *const auditors[] = {"admin", "supervisor", NULL};
 
-/* GET /audit?record=persons/ID: who did what to one record of the
- * caller's organisation. */
+/* 1 when record ("persons/ID" or "cases/ID") is of the caller's
+ * organisation, 0 when absent or another's, -1 when not such a name. */
+static int audit_record_ours(struct req *r, const char *record)
+{
+	struct person_row p;
+	struct case_row c;
+
+	if (!strncmp(record, "persons/", 8))
+		return store_person_get(r->app->st, record + 8, &p, &r->mem) == STORE_OK &&
+		       !strcmp(p.org_id, r->who.user.org.id);
+	if (!strncmp(record, "cases/", 6))
+		return store_case_get(r->app->st, record + 6, &c, &r->mem) == STORE_OK &&
+		       !strcmp(c.org_id, r->who.user.org.id);
+	return -1;
+}
+
+/* GET /audit?record=persons/ID or cases/ID: who did what to one record of
+ * the caller's organisation. */
 int api_audit_list(struct req *r)
 {
 	const char *record = req_query(r, "record");
 	struct audit_row *rows;
-	struct person_row p;
 	size_t n = 0, i;
+	int ours;
 	jsonw w;
 
 	if (!api_role_in(r, auditors))
 		return reply_problem(r, 403, "forbidden", "your role cannot read the audit log");
-	if (!record || strncmp(record, "persons/", 8) || strlen(record) > 80)
-		return reply_problem(r, 422, "invalid-value", "record: give persons/ID");
-	if (store_person_get(r->app->st, record + 8, &p, &r->mem) != STORE_OK ||
-	    strcmp(p.org_id, r->who.user.org.id))
+	ours = record && strlen(record) <= 80 ? audit_record_ours(r, record) : -1;
+	if (ours < 0)
+		return reply_problem(r, 422, "invalid-value", "record: give persons/ID or cases/ID");
+	if (!ours)
 		return reply_problem(r, 404, "not-found", "no such record");
 	rows = arena_alloc(&r->mem, 200 * sizeof *rows);
 	if (!rows || store_audit_for_record(r->app->st, record, rows, 200, &n) != STORE_OK)

@@ -262,7 +262,10 @@ int api_cases_create(struct req *r)
 	     strcmp(prev.org_id, r->who.user.org.id) || strcmp(prev.person_id, c.person_id)))
 		return reply_problem(r, 422, "invalid-value",
 				     "previous_case_id: no earlier case of this person");
-	if (!api_person_has_consent(r, c.person_id, "assistance", NULL, NULL))
+	/* Assistance by this organisation: a consent naming no recipient, or
+	 * naming this one, covers it. */
+	if (!api_person_has_consent(r, c.person_id, "assistance", r->who.user.org.code,
+				   r->who.user.org.type))
 		return reply_problem(r, 409, "consent-required",
 				     "record the person's consent to assistance before opening a case");
 

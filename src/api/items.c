@@ -723,8 +723,11 @@ int api_consents_create(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "expires: before the consent was given");
 	}
 	item_init(r, &it, "consent", NULL, p.id);
-	snprintf(it.status, sizeof it.status, "%s",
-		 json_string_value(json_object_get(rec, "purpose")));
+	/* Columns that queries can test without opening the consent: whether
+	 * it stands, and until when. */
+	snprintf(it.status, sizeof it.status, "active");
+	if (json_object_get(rec, "expires"))
+		snprintf(it.due, sizeof it.due, "%s", json_string_value(json_object_get(rec, "expires")));
 	if (record_seal(&r->app->kr, &r->mem, &consent_schema, rec, it.id, &it.coded, &it.sealed,
 			&it.sealed_len)) {
 		json_decref(rec);
@@ -813,6 +816,7 @@ int api_consent_withdraw(struct req *r)
 	}
 	consent_today(today);
 	json_object_set_new(rec, "withdrawn_on", json_string(today));
+	snprintf(it.status, sizeof it.status, "withdrawn");
 	it.version++;
 	store_now(it.updated_at);
 	if (record_seal(&r->app->kr, &r->mem, &consent_schema, rec, it.id, &it.coded, &it.sealed,

@@ -1,59 +1,334 @@
 /*
- * demo.c - `himoya demo`: a data folder to try Himoya with.  It creates
- * the folder when it does not exist, then organisations of the referral
- * network (fictional) and one user of every role, each with the password
- * printed at the end.
+ * demo.c - `himoya demo --data DIR [--persons N] [--seed S]`: a data
+ * folder to try Himoya with.  It creates the folder (as `init` does) and
+ * marks it as a demo folder, then adds the organisations of a fictional
+ * referral network, users of every role with one published password, and
+ * N synthetic persons (default 200) with their consents, cases,
+ * screenings, identification decisions, services, support plans,
+ * follow-ups, notes and timeline events.
+ *
+ * The records are built as the API builds them (api/records.h seals them
+ * by field class, person_blind_keys indexes the names and phones) and in
+ * the same JSON shapes and columns as api/cases.c and api/items.c, so the
+ * server reads them back like its own.  One seed gives the same content
+ * on a given day (dates count back from today; ids and nonces are
+ * random).  The content comes from demo_records.c and demo_names.c.
+ *
+ * It is fast: the rows go in batches, each batch one transaction, while a
+ * second thread builds the next batch.  The organisations and users are
+ * audited one by one, as `org add` and `user add` do; the bulk load is
+ * audited by one summary entry (action "demo-load", fields "persons=N")
+ * written in the transaction of the first batch.
+ *
+ * A folder that demo did not create is refused: the demo password is
+ * public and must never reach a real installation.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "cli/demo_records.h"
 #include "fields.h"
 
-struct demo_org { const char *code, *name, *type; };
-struct demo_user { const char *login, *org, *role; };
+#define DEMO_PASSWORD "himoya-demo-2026"
+#define DEMO_META_KEY "demo"
+#define DEMO_PERSONS_DEFAULT 200
+#define DEMO_PERSONS_MAX 10000000UL
+#define DEMO_BATCH 2000
 
+struct demo_org {
+	const char *code, *name, *type;
+	unsigned share;      /* relative share of the persons it registers (0: none) */
+	const char *region;  /* where it works, NULL: everywhere */
+	int shelter;         /* takes mostly survivors of sexual exploitation */
+};
+
+struct demo_user {
+	const char *login, *org, *role;
+};
+
+/* The first is the organisation `init` makes. */
 static const struct demo_org demo_orgs[] = {
-	{"iom", "IOM Tajikistan", "IGO"},
-	{"ngo-ozod", "NGO Ozod (fictional)", "NGO"},
-	{"police-du", "Police, Dushanbe, anti-trafficking unit (fictional)", "LawEnforcement"},
+	{"iom", "IOM Tajikistan", "IGO", 50, NULL, 0},
+	{"ngo-ozod", "NGO Ozod, Dushanbe (fictional)", "NGO", 14, NULL, 0},
+	{"ngo-nur", "NGO Nur, Khujand (fictional)", "NGO", 14, "TJ-SU", 0},
+	{"ngo-umed", "NGO Umed, Bokhtar (fictional)", "NGO", 13, "TJ-KT", 0},
+	{"shelter-panoh", "Panoh shelter for survivors of trafficking, Dushanbe (fictional)", "NGO",
+	 9, NULL, 1},
+	{"police-du", "Police, Dushanbe, anti-trafficking unit (fictional)", "LawEnforcement", 0,
+	 NULL, 0},
+	{"prosecutor", "Prosecutor General's Office, trafficking cases (fictional)",
+	 "CentralGovernmentOrganisation", 0, NULL, 0},
+	{"border-police", "Border police, Dushanbe airport post (fictional)", "LawEnforcement", 0,
+	 NULL, 0},
 };
 
 static const struct demo_user demo_users[] = {
 	{"admin", "iom", "admin"},
 	{"supervisor", "iom", "supervisor"},
 	{"caseworker", "iom", "caseworker"},
+	{"caseworker2", "iom", "caseworker"},
+	{"caseworker3", "iom", "caseworker"},
 	{"hotline", "iom", "hotline"},
 	{"analyst", "iom", "analyst"},
 	{"trainer", "iom", "trainer"},
 	{"ngo.worker", "ngo-ozod", "caseworker"},
+	{"ngo.supervisor", "ngo-ozod", "supervisor"},
+	{"khujand.worker", "ngo-nur", "caseworker"},
+	{"khujand.supervisor", "ngo-nur", "supervisor"},
+	{"bokhtar.worker", "ngo-umed", "caseworker"},
+	{"bokhtar.supervisor", "ngo-umed", "supervisor"},
+	{"shelter.worker", "shelter-panoh", "caseworker"},
+	{"shelter.supervisor", "shelter-panoh", "supervisor"},
 	{"police.focal", "police-du", "focal_point"},
+	{"prosecutor.focal", "prosecutor", "focal_point"},
+	{"border.focal", "border-police", "focal_point"},
 };
 
-#define DEMO_PASSWORD "himoya-demo-2026"
+#define NORGS (sizeof demo_orgs / sizeof demo_orgs[0])
+#define NUSERS (sizeof demo_users / sizeof demo_users[0])
 
 /* Audit what the demo adds, as `org add` and `user add` do: accounts
  * never appear without a trace in the log. */
-static int demo_audit(store_tx *tx, const char *kind, const char *id, const char *fields)
+static int demo_audit(store_tx *tx, const char *action, const char *record, const char *fields)
 {
-	char record[64];
-	struct audit_entry e = {NULL, NULL, "create", record, fields, "cli"};
-
-	snprintf(record, sizeof record, "%s/%s", kind, id);
+	struct audit_entry e = {NULL, NULL, action, record, fields, "cli"};
 	return store_audit_append(tx, &e);
+}
+
+static int add_org(store *st, const struct demo_org *o)
+{
+	char id[ID_LEN], record[64];
+	store_tx *tx;
+	struct org have;
+
+	if (store_org_by_code(st, o->code, &have) == STORE_OK)
+		return 0;
+	tx = store_begin(st);
+	if (!tx)
+		return -1;
+	if (store_org_add(tx, o->code, o->name, o->type, id) != STORE_OK)
+		goto fail;
+	snprintf(record, sizeof record, "orgs/%s", id);
+	if (demo_audit(tx, "create", record, "code,name,type") != STORE_OK)
+		goto fail;
+	return store_commit(tx) == STORE_OK ? 0 : -1;
+fail:
+	store_rollback(tx);
+	return -1;
+}
+
+static int add_user(store *st, const struct demo_user *du, const char *hash)
+{
+	char id[ID_LEN], record[64];
+	struct user u;
+	struct org org;
+	store_tx *tx;
+
+	if (store_user_by_login(st, du->login, &u) == STORE_OK)
+		return 0;
+	if (store_org_by_code(st, du->org, &org) != STORE_OK)
+		return -1;
+	tx = store_begin(st);
+	if (!tx)
+		return -1;
+	if (store_user_add(tx, org.id, du->login, du->role, hash, id) != STORE_OK)
+		goto fail;
+	snprintf(record, sizeof record, "users/%s", id);
+	if (demo_audit(tx, "create", record, "login,role,org") != STORE_OK)
+		goto fail;
+	return store_commit(tx) == STORE_OK ? 0 : -1;
+fail:
+	store_rollback(tx);
+	return -1;
+}
+
+static int mark_demo(store *st, unsigned long long seed)
+{
+	char v[64];
+	store_tx *tx = store_begin(st);
+	if (!tx)
+		return -1;
+	snprintf(v, sizeof v, "created by himoya demo, seed %llu", seed);
+	if (store_meta_set(tx, DEMO_META_KEY, v) != STORE_OK) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx) == STORE_OK ? 0 : -1;
+}
+
+/* The organisations that register persons, with their workers. */
+static int load_network(store *st, struct demo_network *net)
+{
+	size_t i, k;
+
+	memset(net, 0, sizeof *net);
+	for (i = 0; i < NORGS; i++) {
+		struct demo_org_ref *ref;
+		struct org o;
+		if (!demo_orgs[i].share)
+			continue;
+		if (store_org_by_code(st, demo_orgs[i].code, &o) != STORE_OK ||
+		    net->norgs >= DEMO_ORGS_MAX)
+			return -1;
+		ref = &net->orgs[net->norgs++];
+		snprintf(ref->id, sizeof ref->id, "%s", o.id);
+		ref->code = demo_orgs[i].code;
+		ref->share = demo_orgs[i].share;
+		ref->region = demo_orgs[i].region;
+		ref->shelter = demo_orgs[i].shelter;
+		for (k = 0; k < NUSERS; k++) {
+			struct user u;
+			if (strcmp(demo_users[k].org, ref->code))
+				continue;
+			if (store_user_by_login(st, demo_users[k].login, &u) != STORE_OK)
+				return -1;
+			if (!strcmp(u.role, "caseworker") && ref->nworkers < DEMO_WORKERS_MAX)
+				snprintf(ref->workers[ref->nworkers++], ID_LEN, "%s", u.id);
+			else if (!strcmp(u.role, "supervisor"))
+				snprintf(ref->supervisor, ID_LEN, "%s", u.id);
+		}
+		if (!ref->nworkers || !ref->supervisor[0])
+			return -1;
+	}
+	return net->norgs ? 0 : -1;
+}
+
+/* ---- the bulk load --------------------------------------------------------- */
+
+struct builder {
+	const struct demo_gen *g;
+	struct demo_batch *b;
+	size_t first, count;
+	int rc;
+};
+
+static void *build_thread(void *arg)
+{
+	struct builder *w = arg;
+	w->rc = demo_batch_build(w->g, w->b, w->first, w->count);
+	return NULL;
+}
+
+static int insert_batch(store *st, const struct demo_batch *b, const char *summary)
+{
+	store_tx *tx = store_begin(st);
+	size_t i;
+	int rc = STORE_OK;
+
+	if (!tx)
+		return -1;
+	if (summary)
+		rc = demo_audit(tx, "demo-load", NULL, summary);
+	for (i = 0; rc == STORE_OK && i < b->np; i++) {
+		rc = store_person_insert(tx, &b->persons[i]);
+		if (rc == STORE_OK)
+			rc = store_person_keys_set(tx, b->persons[i].id, b->keys + b->key_first[i],
+						   b->key_count[i]);
+	}
+	for (i = 0; rc == STORE_OK && i < b->nc; i++)
+		rc = store_case_insert(tx, &b->cases[i]);
+	for (i = 0; rc == STORE_OK && i < b->ni; i++)
+		rc = store_item_insert(tx, &b->items[i]);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return -1;
+	}
+	return store_commit(tx) == STORE_OK ? 0 : -1;
+}
+
+/* Build and insert n persons in batches; a thread builds batch k + 1
+ * while batch k goes into the store. */
+static int load_persons(store *st, const struct demo_gen *g, size_t n, struct demo_totals *tot)
+{
+	struct demo_batch b[2];
+	struct builder w;
+	pthread_t th;
+	char summary[64];
+	size_t k, nb = (n + DEMO_BATCH - 1) / DEMO_BATCH;
+	int rc = 0;
+
+	demo_batch_init(&b[0]);
+	demo_batch_init(&b[1]);
+	snprintf(summary, sizeof summary, "persons=%zu", n);
+	if (nb && demo_batch_build(g, &b[0], 0, n < DEMO_BATCH ? n : DEMO_BATCH) != 0)
+		rc = -1;
+	for (k = 0; rc == 0 && k < nb; k++) {
+		struct demo_batch *cur = &b[k & 1], *next = &b[(k + 1) & 1];
+		int threaded = 0;
+		if (k + 1 < nb) {
+			w.g = g;
+			w.b = next;
+			w.first = (k + 1) * DEMO_BATCH;
+			w.count = n - w.first < DEMO_BATCH ? n - w.first : DEMO_BATCH;
+			w.rc = 0;
+			threaded = pthread_create(&th, NULL, build_thread, &w) == 0;
+			if (!threaded)
+				build_thread(&w);
+		}
+		if (insert_batch(st, cur, k == 0 ? summary : NULL) != 0) {
+			fprintf(stderr, "himoya: cannot store demo batch %zu\n", k + 1);
+			rc = -1;
+		}
+		demo_totals_add(tot, cur);
+		if (threaded)
+			pthread_join(th, NULL);
+		if (k + 1 < nb && w.rc != 0)
+			rc = -1;
+		demo_batch_reset(cur);
+	}
+	demo_batch_free(&b[0]);
+	demo_batch_free(&b[1]);
+	return rc;
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+static int parse_count(const char *s, const char *name, unsigned long long max,
+		       unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v > max) {
+		fprintf(stderr, "himoya: %s takes a whole number from 0 to %llu\n", name, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 int cmd_demo(struct cli_opts *o)
 {
 	static const char *const allowed[] = {"--data", "--persons", "--seed", NULL};
 	const char *dir = cli_opt(o, "--data");
-	char hash[PASSWORD_HASH_MAX];
+	unsigned long long persons = DEMO_PERSONS_DEFAULT, seed = 1;
+	char hash[PASSWORD_HASH_MAX], marker[128];
+	struct demo_network net;
+	struct demo_gen g;
+	struct demo_totals tot;
+	struct timespec t0;
 	struct datadir d;
 	struct stat sb;
 	size_t i;
-	int failed = 0;
+	int created = 0, failed = 0;
 
 	if (cli_opts_check(o, allowed, NULL))
 		return 2;
@@ -61,66 +336,60 @@ int cmd_demo(struct cli_opts *o)
 		fprintf(stderr, "himoya: --data DIR is required\n");
 		return 2;
 	}
+	if (parse_count(cli_opt(o, "--persons"), "--persons", DEMO_PERSONS_MAX, &persons) ||
+	    parse_count(cli_opt(o, "--seed"), "--seed", ~0ULL, &seed))
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (stat(dir, &sb) != 0) {
 		char *argv[] = {"--data", (char *)dir, NULL};
 		struct cli_opts io = {2, argv};
 		if (cmd_init(&io) != 0)
 			return 1;
+		created = 1;
 	}
 	if (datadir_open(&d, dir, 1))
 		return 1;
+	if (created ? mark_demo(d.st, seed) != 0
+		    : store_meta_get(d.st, DEMO_META_KEY, marker, sizeof marker) != STORE_OK) {
+		fprintf(stderr, created ? "himoya: cannot mark %s as a demo folder\n"
+					: "himoya: %s was not created by `himoya demo`: refusing to add "
+					  "demo users with a published password to it (give a new "
+					  "folder)\n", dir);
+		datadir_close(&d);
+		return 1;
+	}
+	/* Argon2id is slow on purpose: one hash serves every demo user. */
 	if (password_hash(DEMO_PASSWORD, hash) != 0) {
 		datadir_close(&d);
 		return 1;
 	}
-	for (i = 0; i < sizeof demo_orgs / sizeof demo_orgs[0]; i++) {
-		struct org org;
-		char id[ID_LEN];
-		store_tx *tx;
-		if (store_org_by_code(d.st, demo_orgs[i].code, &org) == STORE_OK)
-			continue;
-		tx = store_begin(d.st);
-		if (!tx || store_org_add(tx, demo_orgs[i].code, demo_orgs[i].name, demo_orgs[i].type,
-					 id) != STORE_OK ||
-		    demo_audit(tx, "orgs", id, "code,name,type") != STORE_OK) {
-			if (tx)
-				store_rollback(tx);
+	for (i = 0; i < NORGS; i++)
+		if (add_org(d.st, &demo_orgs[i]) != 0)
 			failed = 1;
-			continue;
+	for (i = 0; i < NUSERS; i++)
+		if (add_user(d.st, &demo_users[i], hash) != 0)
+			failed = 1;
+	sodium_memzero(hash, sizeof hash);
+	memset(&tot, 0, sizeof tot);
+	if (!failed && persons) {
+		if (load_network(d.st, &net) != 0) {
+			failed = 1;
+		} else {
+			demo_gen_init(&g, &d.kr, &net, seed);
+			if (load_persons(d.st, &g, (size_t)persons, &tot) != 0)
+				failed = 1;
 		}
-		if (store_commit(tx) != STORE_OK)
-			failed = 1;
-	}
-	for (i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++) {
-		struct user u;
-		struct org org;
-		char id[ID_LEN];
-		store_tx *tx;
-		if (store_user_by_login(d.st, demo_users[i].login, &u) == STORE_OK)
-			continue;
-		if (store_org_by_code(d.st, demo_users[i].org, &org) != STORE_OK) {
-			failed = 1;
-			continue;
-		}
-		tx = store_begin(d.st);
-		if (!tx || store_user_add(tx, org.id, demo_users[i].login, demo_users[i].role, hash,
-					  id) != STORE_OK ||
-		    demo_audit(tx, "users", id, "login,role,org") != STORE_OK) {
-			if (tx)
-				store_rollback(tx);
-			failed = 1;
-			continue;
-		}
-		if (store_commit(tx) != STORE_OK)
-			failed = 1;
 	}
 	datadir_close(&d);
 	if (failed) {
 		fprintf(stderr, "himoya: some demo records could not be added\n");
 		return 1;
 	}
-	printf("Demo data folder: %s\nDemo users (password for all: %s):\n", dir, DEMO_PASSWORD);
-	for (i = 0; i < sizeof demo_users / sizeof demo_users[0]; i++)
-		printf("  %-14s %-12s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].org);
+	printf("Demo data folder: %s (seed %llu): %zu persons, %zu cases, %zu records of cases "
+	       "and consents, in %.1f s\n", dir, seed, tot.persons, tot.cases, tot.items,
+	       seconds_since(&t0));
+	printf("Demo users (password for all: %s):\n", DEMO_PASSWORD);
+	for (i = 0; i < NUSERS; i++)
+		printf("  %-18s %-12s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].org);
 	return 0;
 }

@@ -73,7 +73,12 @@ int date_valid_past(const char *s)
 	return strcmp(s, today) <= 0;
 }
 
-/* Text: a string of 1..maxlen characters without control characters. */
+/* Free text (a note, a summary: fields of TEXT_FREE_MIN characters or
+ * more) may run over several lines; a name or a code never does. */
+#define TEXT_FREE_MIN 1000
+
+/* Text: a string of 1..maxlen characters without control characters
+ * (but line breaks and tabs in free text). */
 static int text_ok(const char *s, size_t maxlen, const char **why)
 {
 	size_t n = strlen(s), i;
@@ -83,6 +88,8 @@ static int text_ok(const char *s, size_t maxlen, const char **why)
 	}
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (maxlen >= TEXT_FREE_MIN && (c == '\n' || c == '\r' || c == '\t'))
+			continue;
 		/* C0, DEL, and C1 (U+0080..U+009F, encoded C2 80..C2 9F) */
 		if (c < 0x20 || c == 0x7f ||
 		    (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] <= 0x9f)) {

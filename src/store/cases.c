@@ -48,6 +48,18 @@ static void list_sql_build(void)
 	}
 }
 
+/* The sealed part; a case without a sensitive field has none, and the
+ * column is NOT NULL, so that is an empty blob (a NULL pointer would bind
+ * NULL). */
+static void bind_sealed(db_stmt *s, int i, const struct case_row *c)
+{
+	static const unsigned char none[1];
+	if (c->sealed && c->sealed_len)
+		db_bind_blob(s, i, c->sealed, c->sealed_len);
+	else
+		db_bind_blob(s, i, none, 0);
+}
+
 static void bind_case(db_stmt *s, const struct case_row *c)
 {
 	db_bind_str(s, 1, c->id);
@@ -62,7 +74,7 @@ static void bind_case(db_stmt *s, const struct case_row *c)
 	db_bind_str(s, 10, c->opened_on);
 	db_bind_str(s, 11, c->closed_on[0] ? c->closed_on : NULL);
 	db_bind_str(s, 12, c->coded);
-	db_bind_blob(s, 13, c->sealed, c->sealed_len);
+	bind_sealed(s, 13, c);
 	db_bind_str(s, 14, c->created_at);
 	db_bind_str(s, 15, c->updated_at);
 }
@@ -76,7 +88,8 @@ static int read_case(db_stmt *s, struct case_row *c, arena *a)
 
 	if (!coded || !sealed)
 		return STORE_ERROR;
-	memcpy(sealed, db_col_blob(s, 12), n);
+	if (n)
+		memcpy(sealed, db_col_blob(s, 12), n);
 	store_col_copy(s, 0, c->id, sizeof c->id);
 	store_col_copy(s, 1, c->org_id, sizeof c->org_id);
 	store_col_copy(s, 2, c->person_id, sizeof c->person_id);
@@ -146,7 +159,7 @@ int store_case_update(store_tx *tx, const struct case_row *c)
 	db_bind_str(s, 8, c->opened_on);
 	db_bind_str(s, 9, c->closed_on[0] ? c->closed_on : NULL);
 	db_bind_str(s, 10, c->coded);
-	db_bind_blob(s, 11, c->sealed, c->sealed_len);
+	bind_sealed(s, 11, c);
 	db_bind_str(s, 12, c->updated_at);
 	db_bind_int(s, 13, c->version - 1);
 	rc = db_step(s);

@@ -23,12 +23,16 @@ static const char SQL_UPDATE[] =
 	"UPDATE items SET version = ?2, status = ?3, due = ?4, assigned_to = ?5, coded = ?6,"
 	" sealed = ?7, updated_at = ?8 WHERE id = ?1 AND version = ?9";
 static const char SQL_EXISTS[] = "SELECT 1 FROM items WHERE id = ?1";
+/* In time order; `at` has whole seconds, so things that happened within
+ * one second keep the order they were written in (rowid), not the order of
+ * their random ids. */
 static const char SQL_OF_CASE[] =
-	"SELECT " ITEM_COLS " FROM items WHERE case_id = ?1 ORDER BY at, id LIMIT 2000";
+	"SELECT " ITEM_COLS " FROM items WHERE case_id = ?1 ORDER BY at, rowid LIMIT 2000";
 static const char SQL_OF_CASE_KIND[] =
-	"SELECT " ITEM_COLS " FROM items WHERE case_id = ?1 AND kind = ?2 ORDER BY at, id LIMIT 2000";
+	"SELECT " ITEM_COLS " FROM items WHERE case_id = ?1 AND kind = ?2 ORDER BY at, rowid"
+	" LIMIT 2000";
 static const char SQL_OF_PERSON[] =
-	"SELECT " ITEM_COLS " FROM items WHERE person_id = ?1 AND kind = ?2 ORDER BY at, id"
+	"SELECT " ITEM_COLS " FROM items WHERE person_id = ?1 AND kind = ?2 ORDER BY at, rowid"
 	" LIMIT 2000";
 static const char SQL_DUE_ALL[] =
 	"SELECT " ITEM_COLS " FROM items WHERE kind = ?1 AND org_id = ?2 AND due < ?3"

@@ -53,6 +53,49 @@ void store_new_id(char out[ID_LEN])
 	out[o] = '\0';
 }
 
+static const char SQL_META_GET[] = "SELECT value FROM meta WHERE key = ?1";
+static const char SQL_META_SET[] =
+	"INSERT INTO meta(key, value) VALUES(?1, ?2)"
+	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+int store_meta_get(store *st, const char *key, char *out, size_t outlen)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_META_GET);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, key);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			store_col_copy(s, 0, out, outlen);
+			rc = STORE_OK;
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_meta_set(store_tx *tx, const char *key, const char *value)
+{
+	db_stmt *s;
+	int rc;
+
+	if (!strcmp(key, "schema_version") || !strcmp(key, "audit_head"))
+		return STORE_ERROR;
+	s = db_prepare(tx->d, SQL_META_SET);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, key);
+	db_bind_str(s, 2, value);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
 int store_open(const char *path, const keyring *kr, unsigned readers, int create,
 	       store **out, char *err, size_t errlen)
 {

@@ -57,6 +57,13 @@ int64_t store_unix_now(void);
 /* A new random opaque id. */
 void store_new_id(char out[ID_LEN]);
 
+/* Installation facts kept beside the schema (table meta), e.g. "demo"
+ * for a folder made by `himoya demo`.  The store's own keys
+ * (schema_version, audit_head) are refused by store_meta_set.  Get
+ * copies the value (truncated) into out: STORE_OK or STORE_NOT_FOUND. */
+int store_meta_get(store *st, const char *key, char *out, size_t outlen);
+int store_meta_set(store_tx *tx, const char *key, const char *value);
+
 /* ---- organisations and users ------------------------------------------ */
 
 struct org {

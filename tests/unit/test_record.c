@@ -272,6 +272,21 @@ static void test_validate_control_chars(void **state)
 	ok_create("{\"given_name\": \"\\u00a0Ali \\u00e9\"}");
 }
 
+/* Free text (a case note) may span lines; other controls stay out. */
+static void test_validate_free_text_lines(void **state)
+{
+	struct record_error e;
+	json_t *j;
+	(void)state;
+	j = obj("{\"type\": \"note\", \"text\": \"Called her.\\r\\nShe is safe.\\n\\tNext: Monday\"}");
+	assert_int_equal(record_validate(&note_schema, j, RECORD_CREATE, &e), 0);
+	json_decref(j);
+	j = obj("{\"type\": \"note\", \"text\": \"bell\\u0007\"}");
+	assert_int_equal(record_validate(&note_schema, j, RECORD_CREATE, &e), -1);
+	assert_string_equal(e.field, "text");
+	json_decref(j);
+}
+
 static void test_validate_dates(void **state)
 {
 	char today[11], tomorrow[11], next_year[11], yesterday[11];
@@ -621,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_validate_alias_length),
 		cmocka_unit_test(test_validate_list_sizes),
 		cmocka_unit_test(test_validate_control_chars),
+		cmocka_unit_test(test_validate_free_text_lines),
 		cmocka_unit_test(test_validate_dates),
 		cmocka_unit_test(test_date_valid_past),
 		cmocka_unit_test(test_validate_phones),

@@ -1,0 +1,488 @@
+// casepage.js - one case (#/cases/ID): a header with the person's name,
+// status, NRM stage and trafficking status, the actions that move the
+// case (screening, close with a reason, reopen), and tabs for the
+// timeline, the case details (edited with If-Match), screenings,
+// services, support plans, follow-ups, notes and status decisions.
+
+import { t } from './i18n.js';
+import { h, label, today, showDate, setMessage } from './dom.js';
+import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema } from './forms.js';
+import { request, prepare, failed, personName, badge, messageBox, heading } from './page.js';
+
+const EDITORS = ['caseworker', 'supervisor'];
+const DECIDERS = ['supervisor', 'focal_point'];
+const TABS = ['timeline', 'details', 'screenings', 'services', 'plans', 'followups', 'notes', 'decisions'];
+const OPEN = ['Active', 'FollowUp'];
+
+let lastTab = { id: null, tab: 'timeline' };
+
+export async function casePageView(ctx, id) {
+  ctx.title('case.title');
+  if (!(await prepare(ctx))) return;
+  const path = `/cases/${encodeURIComponent(id)}`;
+  const editor = EDITORS.includes(ctx.user.role);
+  let c = null;
+
+  const res = await request(ctx, 'GET', path);
+  if (!ctx.alive()) return;
+  if (!res || res.status !== 200) {
+    failed(ctx, res);
+    return;
+  }
+  c = res.body;
+  if (lastTab.id !== id) lastTab = { id, tab: 'timeline' };
+
+  const head = h('section', { class: 'case-head panel', id: 'case-head', label: 'case.summary' });
+  const headMsg = messageBox();
+  const tablist = h('div', { class: 'tabs', attrs: { role: 'tablist' }, label: 'case.sections' });
+  const panels = {};
+  const buttons = {};
+  for (const name of TABS) {
+    const b = h('button', {
+      type: 'button', class: 'tab', id: `tab-${name}`, text: `case.tab_${name}`,
+      attrs: { role: 'tab', 'aria-controls': `panel-${name}`, 'aria-selected': 'false' },
+      on: { click: () => select(name, true) },
+    });
+    b.addEventListener('keydown', (e) => {
+      const i = TABS.indexOf(name);
+      const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : null;
+      if (next) {
+        e.preventDefault();
+        select(next, true);
+        buttons[next].focus();
+      }
+    });
+    buttons[name] = b;
+    tablist.append(b);
+    panels[name] = h('section', { class: 'tab-panel', id: `panel-${name}`, hidden: true, attrs: { role: 'tabpanel', 'aria-labelledby': `tab-${name}`, tabindex: '-1' } });
+  }
+  ctx.root.append(head, headMsg, tablist, ...Object.values(panels));
+
+  // ---- the header and its actions -----------------------------------------------
+
+  async function reloadCase() {
+    const r = await request(ctx, 'GET', path);
+    if (!ctx.alive()) return false;
+    if (r && r.status === 200) {
+      c = r.body;
+      drawHead();
+      return true;
+    }
+    return false;
+  }
+
+  function drawHead() {
+    ctx.title(() => personName(c.person));
+    const open = OPEN.includes(c.status);
+    const facts = h('dl', { class: 'facts' },
+      fact('case.status', badge('case_status', c.status), 'head-status'),
+      fact('case.stage', badge('nrm_stage', c.stage), 'head-stage'),
+      fact('case.trafficking_status', c.trafficking_status ? badge('trafficking_status', c.trafficking_status) : h('span', { class: 'muted', text: 'case.not_decided' }), 'head-trafficking'),
+      fact('case.opened', h('span', { data: showDate(c.opened_on) }), 'head-opened'),
+      c.closed_on ? fact('case.closed', h('span', { text: () => `${showDate(c.closed_on)} · ${codeText('case_closure_reason', c.closure_reason)()}` }), 'head-closed') : null);
+    const actions = h('div', { class: 'actions' });
+    if (editor && open) {
+      actions.append(
+        h('a', { class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/screening`, id: 'start-screening', text: 'case.screen' }),
+        h('button', { type: 'button', class: 'button secondary', id: 'close-case', text: 'case.close', on: { click: () => closePanel(actions) } }));
+    } else if (editor) {
+      actions.append(h('button', { type: 'button', class: 'button secondary', id: 'reopen-case', text: 'case.reopen', on: { click: (e) => reopen(e.currentTarget) } }));
+    }
+    head.replaceChildren(facts, actions);
+  }
+
+  function fact(key, value, id) {
+    return h('div', { class: 'fact', id }, h('dt', { text: key }), h('dd', {}, value));
+  }
+
+  function closePanel(actions) {
+    if (head.querySelector('#close-form')) return;
+    const reason = h('select', { id: 'close-reason', attrs: { 'aria-required': 'true' } });
+    reason.append(h('option', { value: '', text: 'form.choose' }));
+    for (const code of codeList('case_closure_reason')) reason.append(h('option', { value: code.code, text: code }));
+    const msg = messageBox();
+    const confirm = h('button', { type: 'submit', class: 'button primary', id: 'close-confirm', text: 'case.close_confirm' });
+    const cancel = h('button', { type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => form.remove() } });
+    const form = h('form', { class: 'close-form', id: 'close-form', attrs: { novalidate: true } },
+      heading(3, 'case.close_title'),
+      h('p', { class: 'hint', text: 'case.close_hint' }),
+      h('div', { class: 'field' }, h('label', { for: 'close-reason', text: 'case.close_reason' }), reason),
+      msg, h('div', { class: 'actions' }, confirm, cancel));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!reason.value) {
+        setMessage(msg, 'case.close_reason_needed');
+        reason.setAttribute('aria-invalid', 'true');
+        reason.focus();
+        return;
+      }
+      const body = { reason: reason.value };
+      if (reason.value === 'referred_elsewhere') body.status = 'ClosedReferred';
+      confirm.setAttribute('aria-disabled', 'true');
+      const r = await request(ctx, 'POST', `${path}/close`, body);
+      confirm.removeAttribute('aria-disabled');
+      if (!ctx.alive()) return;
+      if (!r || r.status !== 200) {
+        setMessage(msg, statusKey(r));
+        return;
+      }
+      c = r.body;
+      drawHead();
+      setMessage(headMsg, 'case.closed_done', 'success');
+      refreshTab();
+    });
+    actions.after(form);
+    reason.focus();
+  }
+
+  async function reopen(button) {
+    button.setAttribute('aria-disabled', 'true');
+    const r = await request(ctx, 'POST', `${path}/reopen`);
+    if (!ctx.alive()) return;
+    button.removeAttribute('aria-disabled');
+    if (!r || r.status !== 200) {
+      setMessage(headMsg, statusKey(r), 'error');
+      return;
+    }
+    c = r.body;
+    drawHead();
+    setMessage(headMsg, 'case.reopened_done', 'success');
+    refreshTab();
+  }
+
+  // ---- tabs ------------------------------------------------------------------------
+
+  function select(name, focusPanel) {
+    lastTab.tab = name;
+    for (const tname of TABS) {
+      const on = tname === name;
+      buttons[tname].setAttribute('aria-selected', String(on));
+      buttons[tname].tabIndex = on ? 0 : -1;
+      panels[tname].hidden = !on;
+    }
+    draw[name](panels[name]);
+    if (focusPanel) buttons[name].scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+
+  function refreshTab() {
+    draw[lastTab.tab](panels[lastTab.tab]);
+  }
+
+  // A tab of records of the case: a list (newest first) and, for those
+  // who may write, a form that opens with a button.
+  function itemsTab(panel, spec) {
+    panel.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
+    const list = h('ul', { class: 'cards', id: `${spec.id}-list` });
+    const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
+    const formSlot = h('div');
+    (async () => {
+      const r = await request(ctx, 'GET', `${path}/${spec.path}`);
+      if (!ctx.alive()) return;
+      panel.replaceChildren(heading(2, spec.title), spec.top || '', msg, formSlot, list);
+      if (!r || r.status !== 200) {
+        setMessage(msg, statusKey(r), 'error');
+        return;
+      }
+      const items = (r.body.items || []).slice();
+      if (spec.sort) items.sort(spec.sort);
+      else items.reverse();
+      if (!items.length) setMessage(msg, spec.empty, 'info');
+      for (const it of items) list.append(h('li', { class: 'card', attrs: { 'data-id': it.id } }, spec.card(it)));
+      if (spec.form && spec.mayWrite) formSlot.append(addButton(spec));
+      else if (spec.readOnlyNote) formSlot.append(h('p', { class: 'hint', text: spec.readOnlyNote }));
+    })();
+  }
+
+  function addButton(spec) {
+    const slot = h('div', { class: 'add-slot' });
+    const open = h('button', {
+      type: 'button', class: 'button secondary', id: `${spec.id}-add`, text: spec.addKey,
+      on: {
+        click: () => {
+          open.hidden = true;
+          const fields = buildForm(spec.form.resource, { ...spec.form.opts, prefix: spec.id });
+          const shell = formShell({
+            id: `${spec.id}-form`, title: spec.addKey, fields, submitKey: 'common.save',
+            onSubmit: async () => {
+              const { value, missing } = fields.read();
+              if (missing.length) return;
+              const r = await request(ctx, 'POST', `${path}/${spec.path}`, value);
+              if (!ctx.alive()) return;
+              if (!r || r.status !== 201) {
+                if (r && r.status === 403 && spec.forbidden) setMessage(fields.errorBox, spec.forbidden);
+                else fields.showProblem(r);
+                return;
+              }
+              setMessage(headMsg, spec.saved, 'success');
+              await reloadCase();
+              refreshTab();
+            },
+          });
+          shell.form.querySelector('.actions').append(h('button', {
+            type: 'button', class: 'button secondary', text: 'common.cancel',
+            on: { click: () => { shell.form.remove(); open.hidden = false; open.focus(); } },
+          }));
+          slot.append(shell.form);
+          fields.focus();
+        },
+      },
+    });
+    slot.append(open);
+    return slot;
+  }
+
+  const line = (...parts) => h('p', { class: 'card-line' }, parts.filter(Boolean).map((p, i) => [i ? h('span', { class: 'sep', data: ' · ' }) : null, p]));
+  const dateText = (key, v) => (v ? h('span', { text: () => `${t(key)} ${showDate(v)}` }) : null);
+  const prose = (v) => (v ? h('p', { class: 'prose', data: v }) : null);
+
+  const draw = {
+    timeline(panel) {
+      panel.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
+      (async () => {
+        const r = await request(ctx, 'GET', `${path}/timeline`);
+        if (!ctx.alive()) return;
+        const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
+        const list = h('ol', { class: 'timeline', id: 'timeline-list' });
+        panel.replaceChildren(heading(2, 'case.tab_timeline'), msg, list);
+        if (!r || r.status !== 200) {
+          setMessage(msg, statusKey(r), 'error');
+          return;
+        }
+        const items = (r.body.items || []).slice().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+        if (!items.length) setMessage(msg, 'case.timeline_empty', 'info');
+        for (const ev of items) list.append(timelineItem(ev));
+      })();
+    },
+    details(panel) {
+      panel.replaceChildren(heading(2, 'case.tab_details'), recordView('case', c));
+      if (!editor) return;
+      const msg = messageBox();
+      const edit = h('button', {
+        type: 'button', class: 'button secondary', id: 'edit-case', text: 'case.edit',
+        on: { click: () => editForm(panel) },
+      });
+      panel.append(msg, h('div', { class: 'actions' }, edit));
+    },
+    screenings(panel) {
+      itemsTab(panel, {
+        id: 'screenings', path: 'screenings', title: 'case.tab_screenings', empty: 'case.screenings_empty',
+        top: editor && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
+          class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/screening`, text: 'case.screen',
+        })) : null,
+        card: (s) => [
+          h('p', { class: 'card-title' }, h('span', { text: () => `${t('scr.suggestion')}: ` }), h('strong', { text: `scr.sugg_${s.suggestion}` })),
+          line(dateText('case.on', s.created_at), s.child ? h('span', { text: 'scr.child_short' }) : null),
+          h('p', { class: 'card-line muted', text: () => positiveDims(s.dimensions) }),
+        ],
+      });
+    },
+    services(panel) {
+      itemsTab(panel, {
+        id: 'service', path: 'services', title: 'case.tab_services', empty: 'case.services_empty',
+        addKey: 'case.add_service', saved: 'case.saved_service', mayWrite: editor,
+        form: { resource: 'service', opts: { values: { status: 'planned', start: today() }, primary: ['type', 'status', 'provider_org', 'start', 'end', 'notes'] } },
+        card: (s) => [
+          h('p', { class: 'card-title' }, h('strong', { text: codeText('assistance_service_types', s.type) }), ' ', badge('service_status', s.status, 'info')),
+          line(dateText('case.from', s.start), dateText('case.until', s.end), s.provider_org ? h('span', { data: s.provider_org }) : null,
+            s.cost !== undefined ? h('span', { text: () => `${s.cost} ${s.currency ? codeText('currency', s.currency)() : ''}`.trim() }) : null),
+          prose(s.notes),
+        ],
+      });
+    },
+    plans(panel) {
+      itemsTab(panel, {
+        id: 'plan', path: 'plans', title: 'case.tab_plans', empty: 'case.plans_empty',
+        addKey: 'case.add_plan', saved: 'case.saved_plan', mayWrite: editor,
+        form: { resource: 'plan', opts: { values: { start: today() } } },
+        card: (p) => [
+          h('p', { class: 'card-title' }, h('strong', { text: codeText('support_plan_type', p.type) })),
+          line(dateText('case.from', p.start), dateText('case.review_on', p.review_on)),
+          p.goals && p.goals.length ? h('ul', { class: 'goals' }, p.goals.map((g) => h('li', {},
+            h('span', { data: g.goal }), g.due ? h('span', { class: 'muted', text: () => ` · ${t('case.due')} ${showDate(g.due)}` }) : null,
+            ' ', badge('goal_status', g.status || 'open', g.status === 'achieved' ? 'ok' : 'neutral')))) : null,
+          prose(p.notes),
+        ],
+      });
+    },
+    followups(panel) {
+      itemsTab(panel, {
+        id: 'followup', path: 'followups', title: 'case.tab_followups', empty: 'case.followups_empty',
+        addKey: 'case.add_followup', saved: 'case.saved_followup', mayWrite: editor,
+        sort: (a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : 0),
+        form: { resource: 'followup', opts: { include: ['due', 'reintegration', 'outcome'] } },
+        card: (f) => followupCard(f),
+      });
+    },
+    notes(panel) {
+      itemsTab(panel, {
+        id: 'note', path: 'notes', title: 'case.tab_notes', empty: 'case.notes_empty',
+        addKey: 'case.add_note', saved: 'case.saved_note', mayWrite: editor,
+        form: { resource: 'note', opts: { values: { type: 'note', date: today() } } },
+        card: (n) => [
+          h('p', { class: 'card-title' }, h('strong', { text: codeText('note_type', n.type) }), ' ', dateText('case.on', n.date || n.created_at)),
+          prose(n.text),
+        ],
+      });
+    },
+    decisions(panel) {
+      itemsTab(panel, {
+        id: 'decision', path: 'status-decisions', title: 'case.tab_decisions', empty: 'case.decisions_empty',
+        addKey: 'case.add_decision', saved: 'case.saved_decision', mayWrite: DECIDERS.includes(ctx.user.role),
+        readOnlyNote: 'case.decision_who', forbidden: 'error.decision_forbidden',
+        sort: (a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0),
+        form: { resource: 'status_decision', opts: { values: { date: today() } } },
+        card: (d) => [
+          h('p', { class: 'card-title' }, badge('trafficking_status', d.status)),
+          line(h('span', { text: codeText('trafficking_status_decider', d.decided_by) }), dateText('case.on', d.date),
+            d.reference ? h('span', { text: () => `${t('case.reference')} ${d.reference}` }) : null),
+        ],
+      });
+    },
+  };
+
+  function positiveDims(dims) {
+    const ind = schema()?.indicators?.['delphi-adult-labour'] || {};
+    const on = Object.entries(dims || {}).filter(([, v]) => v).map(([k]) => {
+      const d = (ind.dimensions || []).find((x) => x.code === k);
+      return d ? label(d) : k;
+    });
+    return on.length ? `${t('scr.dims_found')}: ${on.join('; ')}` : t('scr.dims_none');
+  }
+
+  function followupCard(f) {
+    const overdue = f.status === 'due' && f.due < today();
+    const parts = [
+      h('p', { class: 'card-title' },
+        h('strong', { text: () => `${t('case.due')} ${showDate(f.due)}` }), ' ',
+        badge('followup_status', f.status || 'due'),
+        overdue ? h('span', { class: 'badge warn', text: 'fu.overdue' }) : null,
+        f.reintegration ? h('span', { class: 'badge neutral', text: 'fu.reintegration' }) : null),
+      f.done_on ? line(dateText('fu.done_on', f.done_on)) : null,
+      prose(f.outcome),
+    ];
+    if (editor && f.status === 'due') {
+      const slot = h('div', { class: 'actions' });
+      const done = h('button', {
+        type: 'button', class: 'button secondary small', text: 'fu.mark_done', attrs: { 'data-action': 'done' },
+        on: { click: () => doneForm(f, slot) },
+      });
+      slot.append(done);
+      parts.push(slot);
+    }
+    return parts;
+  }
+
+  function doneForm(f, slot) {
+    const id = `done-${f.id}`;
+    const outcome = h('textarea', { id: `${id}-outcome`, rows: 3, value: f.outcome || '', attrs: { maxlength: 5000 } });
+    const msg = messageBox();
+    const save = h('button', { type: 'submit', class: 'button primary', text: 'fu.save_done', attrs: { 'data-action': 'save-done' } });
+    const form = h('form', { class: 'done-form', attrs: { novalidate: true } },
+      h('div', { class: 'field' }, h('label', { for: `${id}-outcome`, text: 'fu.outcome' }), outcome),
+      msg, h('div', { class: 'actions' }, save, h('button', {
+        type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => refreshTab() },
+      })));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const body = { status: 'done', done_on: today() };
+      if (outcome.value.trim()) body.outcome = outcome.value.replace(/\s+$/, '');
+      save.setAttribute('aria-disabled', 'true');
+      const r = await request(ctx, 'PATCH', `/followups/${encodeURIComponent(f.id)}`, body, { 'If-Match': `"${f.version}"` });
+      save.removeAttribute('aria-disabled');
+      if (!ctx.alive()) return;
+      if (!r || r.status !== 200) {
+        setMessage(msg, r && r.status === 412 ? 'error.stale_item' : statusKey(r));
+        return;
+      }
+      setMessage(headMsg, 'fu.done_saved', 'success');
+      refreshTab();
+    });
+    slot.replaceChildren(form);
+    outcome.focus();
+  }
+
+  function editForm(panel) {
+    const version = c.version;
+    const original = { ...c };
+    const open = OPEN.includes(c.status);
+    const fields = buildForm('case', {
+      exclude: ['person_id', 'assigned_to', 'previous_case_id', 'opened_on', ...(open ? [] : ['status'])],
+      include: undefined, values: c, prefix: 'edit', only: { status: OPEN },
+    });
+    const shell = formShell({
+      id: 'edit-form', title: 'case.edit', fields, submitKey: 'common.save',
+      onSubmit: async () => {
+        const { patch, missing } = fields.changes(original);
+        if (missing.length) return;
+        if (!Object.keys(patch).length) {
+          setMessage(fields.errorBox, 'case.no_changes', 'info');
+          return;
+        }
+        const r = await request(ctx, 'PATCH', path, patch, { 'If-Match': `"${version}"` });
+        if (!ctx.alive()) return;
+        if (r && r.status === 200) {
+          c = r.body;
+          drawHead();
+          setMessage(headMsg, 'case.saved_details', 'success');
+          draw.details(panel);
+          return;
+        }
+        if (r && (r.status === 412 || r.status === 428)) {
+          setMessage(fields.errorBox, 'error.stale', 'error', h('button', {
+            type: 'button', class: 'button secondary small', id: 'reload-case', text: 'common.reload',
+            on: { click: () => ctx.go(location.hash) },
+          }));
+          fields.errorBox.id = 'edit-conflict';
+          return;
+        }
+        fields.showProblem(r);
+      },
+    });
+    shell.form.querySelector('.actions').append(h('button', {
+      type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => draw.details(panel) },
+    }));
+    panel.replaceChildren(shell.form);
+    fields.focus();
+  }
+
+  function timelineItem(ev) {
+    const d = ev.data || {};
+    let detail = null;
+    switch (ev.type) {
+    case 'stage_changed':
+      detail = () => `${codeText('nrm_stage', d.from)()} → ${codeText('nrm_stage', d.to)()}`;
+      break;
+    case 'assigned':
+      detail = () => (d.to === ctx.user.id ? t('case.assigned_me') : t('case.assigned_other'));
+      break;
+    case 'closure':
+      detail = codeText('case_closure_reason', d.reason);
+      break;
+    case 'screening':
+      detail = () => `${t('scr.suggestion')}: ${t(`scr.sugg_${d.suggestion}`)}`;
+      break;
+    case 'service':
+      detail = () => `${codeText('assistance_service_types', d.type)()} · ${codeText('service_status', d.status)()}`;
+      break;
+    case 'plan':
+      detail = codeText('support_plan_type', d.type);
+      break;
+    case 'follow_up':
+      detail = () => `${t('case.due')} ${showDate(d.due)} · ${codeText('followup_status', d.status || 'due')()}`;
+      break;
+    case 'status_decision':
+      detail = () => `${codeText('trafficking_status', d.status)()} · ${codeText('trafficking_status_decider', d.decided_by)()}`;
+      break;
+    default:
+      if (typeof d.text === 'string') detail = () => (d.text.length > 240 ? `${d.text.slice(0, 240)}…` : d.text);
+    }
+    return h('li', { class: `tl-item tl-${ev.kind}`, attrs: { 'data-type': ev.type } },
+      h('span', { class: 'tl-date', data: showDate(ev.at) }),
+      h('div', { class: 'tl-body' },
+        h('strong', { class: 'tl-type', text: codeText('timeline_event_type', ev.type) }),
+        detail ? h('p', { class: 'tl-detail', text: detail }) : null));
+  }
+
+  drawHead();
+  select(TABS.includes(lastTab.tab) ? lastTab.tab : 'timeline', false);
+}

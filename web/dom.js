@@ -1,0 +1,128 @@
+// dom.js - building the page from nodes, never from markup strings.
+//
+// h() makes an element; texts go in through textContent only, so data
+// from the server can never become markup.  A text that depends on the
+// language is "live": the node remembers the function that makes it, and
+// refreshLive() runs them all again after a change of language, without
+// rebuilding the page (what was typed into a form stays).
+
+import { t, getLang } from './i18n.js';
+
+const liveTexts = new WeakMap(); // node -> () => string
+const liveAttrs = new WeakMap(); // node -> {attr: () => string}
+
+// A text maker: a catalogue key ('case.title'), a label object from the
+// server ({tg, ru, en}), or a function returning a string.
+function maker(text) {
+  if (typeof text === 'function') return text;
+  if (text && typeof text === 'object') return () => label(text);
+  return () => t(text);
+}
+
+// The label of {tg, ru, en} in the current language.
+export function label(obj) {
+  if (!obj) return '';
+  return obj[getLang()] || obj.en || obj.tg || '';
+}
+
+// Give node a text that follows the language.
+export function live(node, text) {
+  const fn = maker(text);
+  liveTexts.set(node, fn);
+  node.setAttribute('data-live', '');
+  node.textContent = fn();
+  return node;
+}
+
+export function liveAttr(node, attr, text) {
+  const fn = maker(text);
+  const attrs = liveAttrs.get(node) || {};
+  attrs[attr] = fn;
+  liveAttrs.set(node, attrs);
+  node.setAttribute('data-live', '');
+  node.setAttribute(attr, fn());
+  return node;
+}
+
+export function refreshLive(root = document) {
+  for (const node of root.querySelectorAll('[data-live]')) {
+    const fn = liveTexts.get(node);
+    if (fn) node.textContent = fn();
+    const attrs = liveAttrs.get(node);
+    if (attrs) for (const [attr, f] of Object.entries(attrs)) node.setAttribute(attr, f());
+  }
+}
+
+// h('button', {class: 'button', type: 'button', text: 'common.save', on: {click}}, ...children)
+//   text:  a live text (key, label object or function); data: plain text
+//   attrs: other attributes; any other key is set as a property.
+export function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    switch (key) {
+    case 'class': node.className = value; break;
+    case 'text': live(node, value); break;
+    case 'data': node.textContent = String(value); break;
+    case 'on': for (const [ev, fn] of Object.entries(value)) node.addEventListener(ev, fn); break;
+    case 'attrs': for (const [a, v] of Object.entries(value)) if (v !== undefined && v !== null && v !== false) node.setAttribute(a, v === true ? '' : String(v)); break;
+    case 'label': liveAttr(node, 'aria-label', value); break;
+    case 'for': node.htmlFor = value; break;
+    default: node[key] = value;
+    }
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+let uid = 0;
+export function newId(prefix = 'f') {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+// Today as YYYY-MM-DD in the browser's time zone.
+export function today() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+// A date (YYYY-MM-DD or an RFC 3339 time) as DD.MM.YYYY, the way dates
+// are written in Tajikistan whatever the language.
+export function showDate(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value || '');
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : '';
+}
+
+// A message box: role=alert, a live text, optional extra nodes; empty
+// and unseen when text is null.
+export function setMessage(box, text, kind = 'error', ...extra) {
+  box.replaceChildren();
+  box.className = `message ${kind}`;
+  if (text === null) {
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
+  box.append(live(h('span'), text), ...extra);
+}
+
+// Run fn once at a time for a button: a second press while the first is
+// on its way does nothing.
+export async function busy(button, fn) {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  try {
+    await fn();
+  } finally {
+    button.removeAttribute('aria-disabled');
+  }
+}

@@ -1,0 +1,453 @@
+// forms.js - forms built from the server's field declarations.
+//
+// GET /api/v1/schema is read once and kept in memory: the fields of each
+// record (name, type, code list, required, labels in three languages),
+// the code lists with their labels, and the screening indicator sets.
+// buildForm() turns a record's fields into inputs, one kind per type,
+// reads them back into the JSON the API takes, and places the server's
+// problem+json answer next to the form and the field it names.
+
+import { t } from './i18n.js';
+import { api } from './api.js';
+import { h, live, liveAttr, label, today, setMessage } from './dom.js';
+
+let schemaPromise = null;
+let schemaData = null;
+
+export function loadSchema() {
+  if (!schemaPromise) {
+    schemaPromise = api('GET', '/schema').then((res) => {
+      if (res.status !== 200 || !res.body || !res.body.resources) {
+        schemaPromise = null;
+        const err = new Error('schema');
+        err.status = res.status;
+        throw err;
+      }
+      schemaData = res.body;
+      return schemaData;
+    }, (e) => {
+      schemaPromise = null;
+      throw e;
+    });
+  }
+  return schemaPromise;
+}
+
+export function schema() {
+  return schemaData;
+}
+
+// Forget the schema (after signing out: the next user loads it again).
+export function forgetSchema() {
+  schemaPromise = null;
+  schemaData = null;
+}
+
+export function codeList(list) {
+  return (schemaData && schemaData.codes[list]) || [];
+}
+
+// A live text maker for a code of a list: the code itself when unknown.
+export function codeText(list, code) {
+  return () => {
+    const entry = codeList(list).find((c) => c.code === code);
+    return entry ? label(entry) : (code ?? '');
+  };
+}
+
+export function fieldsOf(resource) {
+  return (schemaData && schemaData.resources[resource]) || [];
+}
+
+export function fieldOf(resource, name) {
+  return fieldsOf(resource).find((f) => f.name === name);
+}
+
+// The code list behind a field; countries have one of their own.
+function listOf(field) {
+  if (field.codes) return field.codes;
+  if (field.type === 'country' || field.type === 'country_list') return 'countries';
+  return null;
+}
+
+// A node showing one value of a field, in the current language.
+export function valueText(field, value) {
+  if (value === undefined || value === null || value === '') return '';
+  const list = listOf(field);
+  if (Array.isArray(value)) {
+    if (list) return () => value.map((v) => codeText(list, v)()).join(', ');
+    if (field.type === 'object_list') return String(value.length);
+    return value.join(', ');
+  }
+  if (list) return codeText(list, value);
+  if (field.type === 'date') return showDateText(value);
+  if (field.type === 'boolean') return value ? 'common.yes' : 'common.no';
+  return String(value);
+}
+
+function showDateText(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value || '');
+  return m ? `${m[3]}.${m[2]}.${m[1]}` : value;
+}
+
+// A definition list of the filled fields of a record.
+export function recordView(resource, record, names) {
+  const dl = h('dl', { class: 'record' });
+  for (const f of fieldsOf(resource)) {
+    if (names && !names.includes(f.name)) continue;
+    const v = record[f.name];
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    if (f.type === 'id') continue;
+    let dd;
+    if (f.type === 'object_list') {
+      dd = h('dd', {}, h('ul', { class: 'plain' }, v.map((item) => h('li', {},
+        f.fields.filter((s) => item[s.name] !== undefined).map((s, i) => [i ? ' · ' : '', h('span', { text: textOrData(valueText(s, item[s.name])) })])))));
+    } else {
+      dd = h('dd', { class: f.type === 'text' && f.max_length >= 1000 ? 'prose' : '', text: textOrData(valueText(f, v)) });
+    }
+    dl.append(h('div', { class: 'record-row' }, h('dt', { text: f.label }), dd));
+  }
+  return dl;
+}
+
+// valueText gives a key, a maker or a plain string; plain strings are
+// data and must not be looked up in the catalogue.
+function textOrData(v) {
+  if (typeof v === 'function') return v;
+  if (v === 'common.yes' || v === 'common.no') return v;
+  return () => v;
+}
+
+// ---- problems ----------------------------------------------------------------
+
+// The catalogue key for a 422 detail's reason ("given_name: is too long").
+function reasonKey(detail) {
+  const rules = [
+    [/is required|must not be empty/, 'form.err_required'],
+    [/past date/, 'form.err_past_date'],
+    [/date written/, 'form.err_date'],
+    [/phone numbers/, 'form.err_phone'],
+    [/too long|too many/, 'form.err_too_long'],
+    [/integer in range/, 'form.err_range'],
+    [/code list|country code|alpha-2/, 'form.err_choice'],
+    [/control characters/, 'form.err_characters'],
+  ];
+  for (const [re, key] of rules) if (re.test(detail)) return key;
+  return 'form.err_invalid';
+}
+
+// The catalogue key for an answer that is not a success.
+export function statusKey(res) {
+  if (!res) return 'error.network';
+  switch (res.status) {
+  case 401: return 'error.session';
+  case 403: return 'error.forbidden';
+  case 404: return 'error.not_found';
+  case 409: return res.body && res.body.type === 'consent-required' ? 'error.consent_required' : 'error.conflict_state';
+  case 412: return 'error.stale';
+  case 413: return 'error.too_large';
+  case 422: return 'form.err_invalid';
+  case 429: return 'error.rate';
+  default: return 'error.server';
+  }
+}
+
+// ---- the builder ---------------------------------------------------------------
+
+// buildForm(resource, {include, exclude, primary, values, only, prefix})
+//   include: the fields to show, in schema order (default: every field
+//            that a person types: not read-only, not an id)
+//   primary: the fields shown at once; the others fold under "More details"
+//   values:  the record to start from
+//   only:    {field: [codes]} narrows a field's choices
+//   prefix:  the inputs' ids are PREFIX-FIELD
+// Returns {node, read(), changes(original), showProblem(res), clear(), focus()}.
+export function buildForm(resource, opts = {}) {
+  const prefix = opts.prefix || resource;
+  const values = opts.values || {};
+  const fields = fieldsOf(resource).filter((f) => {
+    if (opts.include && !opts.include.includes(f.name)) return false;
+    if (opts.exclude && opts.exclude.includes(f.name)) return false;
+    if (!opts.include && (f.read_only || f.type === 'id')) return false;
+    return true;
+  });
+  const controls = fields.map((f) => control(f, `${prefix}-${f.name}`, values[f.name], opts.only?.[f.name]));
+  const errorBox = h('div', { class: 'message error', attrs: { role: 'alert' }, hidden: true });
+  const node = h('div', { class: 'form-fields' });
+  if (fields.some((f) => f.required)) node.append(h('p', { class: 'hint required-note', text: 'form.required_note' }));
+  const folded = opts.primary ? controls.filter((c) => !opts.primary.includes(c.field.name)) : [];
+  for (const c of controls) if (!folded.includes(c)) node.append(c.node);
+  if (folded.length) {
+    node.append(h('details', { class: 'more' }, h('summary', { text: 'form.more' }), folded.map((c) => c.node)));
+  }
+  node.append(errorBox);
+
+  function clear() {
+    setMessage(errorBox, null);
+    for (const c of controls) c.invalid(null);
+  }
+
+  return {
+    node,
+    errorBox,
+    controls,
+    // {value, missing}: value has the filled fields only.
+    read() {
+      clear();
+      const value = {};
+      const missing = [];
+      for (const c of controls) {
+        const v = c.get();
+        if (v === undefined) {
+          if (c.field.required) missing.push(c);
+        } else {
+          value[c.field.name] = v;
+        }
+      }
+      if (missing.length) {
+        for (const c of missing) c.invalid('form.err_required');
+        setMessage(errorBox, () => `${t('form.check')} ${missing.map((c) => label(c.field.label)).join(', ')}`);
+        missing[0].focus();
+      }
+      return { value, missing };
+    },
+    // The fields that differ from original, emptied ones as null (a PATCH).
+    changes(original) {
+      const { value, missing } = this.read();
+      const patch = {};
+      for (const c of controls) {
+        const name = c.field.name;
+        const now = value[name];
+        const was = original[name];
+        if (JSON.stringify(now) === JSON.stringify(was)) continue;
+        if (now === undefined && (was === undefined || was === null)) continue;
+        patch[name] = now === undefined ? null : now;
+      }
+      return { patch, missing };
+    },
+    clear,
+    focus() {
+      controls[0]?.focus();
+    },
+    // Show a refused answer; 422 points at its field.
+    showProblem(res) {
+      clear();
+      if (res && res.status === 422 && res.body && typeof res.body.detail === 'string') {
+        const m = /^([a-z_]+):\s*(.*)$/.exec(res.body.detail);
+        const c = m && controls.find((x) => x.field.name === m[1]);
+        const reason = reasonKey(res.body.detail);
+        if (c) {
+          c.invalid(reason);
+          setMessage(errorBox, () => `${label(c.field.label)}: ${t(reason)}`);
+          c.focus();
+          return;
+        }
+        setMessage(errorBox, reason);
+        return;
+      }
+      setMessage(errorBox, statusKey(res));
+    },
+  };
+}
+
+// One field: {field, node, get(), focus(), invalid(key|null)}.
+function control(field, id, initial, only) {
+  const errId = `${id}-error`;
+  const err = h('p', { class: 'field-error', id: errId, hidden: true });
+  const mark = field.required ? h('span', { class: 'req', attrs: { 'aria-hidden': 'true' }, data: ' *' }) : null;
+  let input; // the element focus() goes to
+  let get;
+  let node;
+  const describe = (el) => {
+    el.setAttribute('aria-describedby', errId);
+    if (field.required) el.setAttribute('aria-required', 'true');
+    return el;
+  };
+
+  switch (field.type) {
+  case 'code':
+  case 'country': {
+    input = describe(h('select', { id, name: field.name }));
+    input.append(h('option', { value: '', text: 'form.choose' }));
+    for (const c of codeList(listOf(field))) {
+      if (only && !only.includes(c.code)) continue;
+      input.append(h('option', { value: c.code, text: c }));
+    }
+    if (initial !== undefined && initial !== null) {
+      if (![...input.options].some((o) => o.value === initial)) input.append(h('option', { value: initial, data: initial }));
+      input.value = initial;
+    }
+    get = () => input.value || undefined;
+    node = h('div', { class: 'field' }, h('label', { for: id }, live(h('span'), field.label), mark), input, err);
+    break;
+  }
+  case 'code_list':
+  case 'country_list': {
+    const boxes = [];
+    const chosen = new Set(Array.isArray(initial) ? initial : []);
+    const grid = h('div', { class: 'check-grid' });
+    for (const c of codeList(listOf(field))) {
+      const cid = `${id}-${c.code}`;
+      const box = h('input', { type: 'checkbox', id: cid, value: c.code, checked: chosen.has(c.code) });
+      boxes.push(box);
+      grid.append(h('div', { class: 'check' }, box, h('label', { for: cid, text: c })));
+    }
+    input = boxes[0];
+    get = () => {
+      const v = boxes.filter((b) => b.checked).map((b) => b.value);
+      return v.length ? v : undefined;
+    };
+    node = describe(h('fieldset', { class: 'field group', id }, h('legend', {}, live(h('span'), field.label), mark), grid, err));
+    break;
+  }
+  case 'boolean': {
+    input = describe(h('input', { type: 'checkbox', id, name: field.name, checked: initial === true }));
+    get = () => (input.checked ? true : initial === true ? false : undefined);
+    node = h('div', { class: 'field check single' }, input, h('label', { for: id }, live(h('span'), field.label), mark), err);
+    break;
+  }
+  case 'text_list':
+  case 'phone_list': {
+    const list = h('div', { class: 'repeat-list' });
+    const rows = [];
+    const add = (value) => {
+      const n = rows.length;
+      const box = h('input', {
+        id: `${id}-${n}`, type: field.type === 'phone_list' ? 'tel' : 'text', value: value ?? '',
+        attrs: { inputmode: field.type === 'phone_list' ? 'tel' : undefined, maxlength: field.max_length, autocomplete: 'off' },
+      });
+      liveAttr(box, 'aria-label', () => `${label(field.label)} ${n + 1}`);
+      const remove = h('button', {
+        type: 'button', class: 'button link', text: 'form.remove',
+        on: { click: () => { row.remove(); rows.splice(rows.indexOf(box), 1); } },
+      });
+      const row = h('div', { class: 'repeat-row' }, box, remove);
+      rows.push(box);
+      list.append(row);
+      return box;
+    };
+    for (const v of Array.isArray(initial) && initial.length ? initial : ['']) add(v);
+    input = rows[0];
+    const more = h('button', { type: 'button', class: 'button secondary small', text: 'form.add_another', on: { click: () => add('').focus() } });
+    get = () => {
+      const v = rows.map((r) => r.value.trim()).filter((s) => s !== '');
+      return v.length ? v : undefined;
+    };
+    node = describe(h('fieldset', { class: 'field group', id: `${id}-group` }, h('legend', {}, live(h('span'), field.label), mark), list, more, err));
+    break;
+  }
+  case 'object_list': {
+    const list = h('div', { class: 'repeat-list' });
+    const items = [];
+    let count = 0;
+    const add = (value) => {
+      const n = count++;
+      const subs = field.fields.map((s) => control(s, `${id}-${n}-${s.name}`, value?.[s.name]));
+      const box = h('fieldset', { class: 'sub-form' },
+        h('legend', { text: () => `${label(field.label)} ${items.length + 1}` }),
+        subs.map((s) => s.node),
+        h('button', {
+          type: 'button', class: 'button link', text: 'form.remove',
+          on: { click: () => { box.remove(); items.splice(items.findIndex((x) => x.box === box), 1); } },
+        }));
+      items.push({ box, subs });
+      list.append(box);
+      return subs;
+    };
+    if (Array.isArray(initial)) for (const v of initial) add(v);
+    const more = h('button', {
+      type: 'button', class: 'button secondary small', id: `${id}-add`,
+      text: () => `${t('form.add')}: ${label(field.label)}`,
+      on: { click: () => add()[0]?.focus() },
+    });
+    input = more;
+    get = () => {
+      const v = [];
+      for (const it of items) {
+        const obj = {};
+        for (const s of it.subs) {
+          const sv = s.get();
+          if (sv !== undefined) obj[s.field.name] = sv;
+        }
+        if (Object.keys(obj).length) v.push(obj);
+      }
+      return v.length ? v : undefined;
+    };
+    node = describe(h('fieldset', { class: 'field group objects', id: `${id}-group` }, h('legend', {}, live(h('span'), field.label), mark), list, more, err));
+    break;
+  }
+  default: { // text, date, integer, and anything new shown as text
+    const long = field.type === 'text' && field.max_length >= 1000;
+    if (long) {
+      input = h('textarea', { id, name: field.name, rows: 4, value: initial ?? '', attrs: { maxlength: field.max_length } });
+    } else {
+      const attrs = { maxlength: field.max_length, autocomplete: 'off' };
+      let type = 'text';
+      if (field.type === 'date') {
+        type = 'date';
+        attrs.max = field.future_allowed ? undefined : today();
+        attrs.min = '1900-01-01';
+      } else if (field.type === 'integer') {
+        type = 'number';
+        attrs.inputmode = 'numeric';
+        attrs.min = field.minimum;
+        attrs.max = field.maximum;
+        attrs.step = 1;
+      }
+      input = h('input', { id, name: field.name, type, value: initial ?? '', attrs });
+    }
+    describe(input);
+    get = () => {
+      const v = input.value.trim();
+      if (v === '') return undefined;
+      if (field.type === 'integer') {
+        const n = Number(v);
+        return Number.isInteger(n) ? n : v;
+      }
+      return long ? input.value.replace(/\s+$/, '') : v;
+    };
+    node = h('div', { class: `field${long ? ' wide' : ''}` }, h('label', { for: id }, live(h('span'), field.label), mark), input, err);
+  }
+  }
+  if (field.required && input && input.tagName !== 'BUTTON') input.required = true;
+
+  return {
+    field,
+    node,
+    get,
+    focus() {
+      input?.focus();
+    },
+    invalid(key) {
+      const target = input && input.tagName !== 'BUTTON' ? input : null;
+      if (key === null) {
+        err.hidden = true;
+        err.replaceChildren();
+        target?.removeAttribute('aria-invalid');
+        node.classList.remove('invalid');
+        return;
+      }
+      live(err, key);
+      err.hidden = false;
+      target?.setAttribute('aria-invalid', 'true');
+      node.classList.add('invalid');
+    },
+  };
+}
+
+// A form with its submit button: the fields, then the actions.
+export function formShell({ id, title, fields, submitKey, onSubmit, extra }) {
+  const submit = h('button', { type: 'submit', class: 'button primary', text: submitKey, id: id ? `${id}-submit` : undefined });
+  const form = h('form', { class: 'panel form', id, attrs: { novalidate: true } },
+    title ? h('h2', { text: title }) : null,
+    extra || null,
+    fields.node,
+    h('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (submit.getAttribute('aria-disabled') === 'true') return;
+    submit.setAttribute('aria-disabled', 'true');
+    Promise.resolve(onSubmit()).finally(() => submit.removeAttribute('aria-disabled'));
+  });
+  return { form, submit };
+}
