@@ -141,9 +141,8 @@ wait_http "$base_url/hello"
 # ---- wrk scripts ---------------------------------------------------------
 
 cat >"$scratch/row.lua" <<'LUA'
-local counter = 0
 function init(args)
-  math.randomseed(os.time() + counter)
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 end
 function request()
   return wrk.format("GET", "/row?id=" .. math.random(1, 1000000))

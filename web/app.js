@@ -107,6 +107,7 @@ function onLangChange() {
 // ---- login view -------------------------------------------------------------
 
 function setText(node, key) {
+  node.removeAttribute('data-live'); // a view's live title no longer applies
   if (key) {
     node.dataset.i18n = key;
     node.textContent = t(key);

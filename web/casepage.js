@@ -407,7 +407,8 @@ export async function casePageView(ctx, id) {
     const open = OPEN.includes(c.status);
     const fields = buildForm('case', {
       exclude: ['person_id', 'assigned_to', 'previous_case_id', 'opened_on', ...(open ? [] : ['status'])],
-      include: undefined, values: c, prefix: 'edit', only: { status: OPEN },
+      primary: ['status', 'stage', 'exploitation_types', 'labour_sector', 'recruitment_method', 'summary'],
+      values: c, prefix: 'edit', only: { status: OPEN },
     });
     const shell = formShell({
       id: 'edit-form', title: 'case.edit', fields, submitKey: 'common.save',

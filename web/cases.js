@@ -89,19 +89,29 @@ export async function caseListView(ctx) {
     pageButtons(res.body.next);
   }
 
+  // Another page: its first row at the top of the screen, focus on the list.
+  async function turn(move) {
+    move();
+    await load();
+    if (!ctx.alive()) return;
+    list.tabIndex = -1;
+    list.focus({ preventScroll: true });
+    filters.scrollIntoView({ block: 'start' });
+  }
+
   function pageButtons(next) {
     const page = state.cursors.length;
     if (page > 1) {
       pager.append(h('button', {
         type: 'button', class: 'button secondary', id: 'page-prev', text: 'list.prev',
-        on: { click: () => { state.cursors.pop(); load(); } },
+        on: { click: () => turn(() => state.cursors.pop()) },
       }));
     }
     if (page > 1 || next) pager.append(h('span', { class: 'page-no', text: () => `${t('list.page')} ${page}` }));
     if (next) {
       pager.append(h('button', {
         type: 'button', class: 'button secondary', id: 'page-next', text: 'list.next',
-        on: { click: () => { state.cursors.push(next); load(); } },
+        on: { click: () => turn(() => state.cursors.push(next)) },
       }));
     }
   }

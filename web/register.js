@@ -10,7 +10,7 @@
 // person is created, before the case (POST /persons, POST
 // /persons/{id}/consents, POST /cases).  Then the new case opens.
 
-import { t, catalogue, LANGS } from './i18n.js';
+import { t, catalogue, LANGS, getLang } from './i18n.js';
 import { h, live, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeText, statusKey } from './forms.js';
 import { request, prepare, personName, heading } from './page.js';
@@ -128,8 +128,9 @@ export async function registerView(ctx) {
   const consentForm = buildForm('consent', {
     include: ['method', 'given_on', 'expires', 'notes'], values: { given_on: today() }, prefix: 'consent',
   });
+  // In the three languages at once, the page's own first.
   const explain = h('div', { class: 'explain', id: 'consent-explain' },
-    LANGS.map((lang) => h('div', { class: 'explain-lang', attrs: { lang } },
+    [getLang(), ...LANGS.filter((l) => l !== getLang())].map((lang) => h('div', { class: 'explain-lang', attrs: { lang } },
       h('h3', { data: LANG_NAMES[lang] }),
       catalogue['reg.consent_explain'][lang].split('\n').map((para) => h('p', { data: para })))));
   const agree = h('input', { type: 'checkbox', id: 'consent-agree', attrs: { 'aria-describedby': 'consent-explain' } });

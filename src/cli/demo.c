@@ -40,7 +40,8 @@
 #define DEMO_META_KEY "demo"
 #define DEMO_PERSONS_DEFAULT 200
 #define DEMO_PERSONS_MAX 10000000UL
-#define DEMO_BATCH 2000
+#define DEMO_BATCH 2000       /* persons built at a time */
+#define DEMO_TX_BATCHES 5     /* batches per transaction: 10000 persons */
 
 struct demo_org {
 	const char *code, *name, *type;
@@ -209,23 +210,23 @@ struct builder {
 	int rc;
 };
 
+static double DBG_ins, DBG_build;
 static void *build_thread(void *arg)
 {
 	struct builder *w = arg;
+	struct timespec a, z; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 	w->rc = demo_batch_build(w->g, w->b, w->first, w->count);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &z); DBG_build += (double)(z.tv_sec - a.tv_sec) + (double)(z.tv_nsec - a.tv_nsec) / 1e9;
 	return NULL;
 }
 
-static int insert_batch(store *st, const struct demo_batch *b, const char *summary)
+/* The rows of a batch into an open transaction: persons with their keys,
+ * then cases (an earlier case before the one naming it), then items. */
+static int insert_batch(store_tx *tx, const struct demo_batch *b)
 {
-	store_tx *tx = store_begin(st);
 	size_t i;
 	int rc = STORE_OK;
 
-	if (!tx)
-		return -1;
-	if (summary)
-		rc = demo_audit(tx, "demo-load", NULL, summary);
 	for (i = 0; rc == STORE_OK && i < b->np; i++) {
 		rc = store_person_insert(tx, &b->persons[i]);
 		if (rc == STORE_OK)
@@ -236,20 +237,19 @@ static int insert_batch(store *st, const struct demo_batch *b, const char *summa
 		rc = store_case_insert(tx, &b->cases[i]);
 	for (i = 0; rc == STORE_OK && i < b->ni; i++)
 		rc = store_item_insert(tx, &b->items[i]);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return -1;
-	}
-	return store_commit(tx) == STORE_OK ? 0 : -1;
+	return rc;
 }
 
-/* Build and insert n persons in batches; a thread builds batch k + 1
- * while batch k goes into the store. */
+/* Build and insert n persons: a thread builds batch k + 1 while batch k
+ * goes into the store; a transaction holds DEMO_TX_BATCHES batches.  The
+ * summary audit entry goes into the first transaction, so no demo row is
+ * ever stored without it. */
 static int load_persons(store *st, const struct demo_gen *g, size_t n, struct demo_totals *tot)
 {
 	struct demo_batch b[2];
 	struct builder w;
 	pthread_t th;
+	store_tx *tx = NULL;
 	char summary[64];
 	size_t k, nb = (n + DEMO_BATCH - 1) / DEMO_BATCH;
 	int rc = 0;
@@ -272,19 +272,35 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 			if (!threaded)
 				build_thread(&w);
 		}
-		if (insert_batch(st, cur, k == 0 ? summary : NULL) != 0) {
-			fprintf(stderr, "himoya: cannot store demo batch %zu\n", k + 1);
-			rc = -1;
+		{ struct timespec a, z; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+		if (!tx) {
+			tx = store_begin(st);
+			if (!tx || (k == 0 && demo_audit(tx, "demo-load", NULL, summary) != STORE_OK))
+				rc = -1;
 		}
-		demo_totals_add(tot, cur);
+		if (rc == 0 && insert_batch(tx, cur) != STORE_OK)
+			rc = -1;
+		if (rc == 0 && ((k + 1) % DEMO_TX_BATCHES == 0 || k + 1 == nb)) {
+			if (store_commit(tx) != STORE_OK)
+				rc = -1;
+			tx = NULL;
+		}
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &z); DBG_ins += (double)(z.tv_sec - a.tv_sec) + (double)(z.tv_nsec - a.tv_nsec) / 1e9; }
+		if (rc == 0)
+			demo_totals_add(tot, cur);
 		if (threaded)
 			pthread_join(th, NULL);
 		if (k + 1 < nb && w.rc != 0)
 			rc = -1;
 		demo_batch_reset(cur);
 	}
+	if (tx)
+		store_rollback(tx);
+	if (rc)
+		fprintf(stderr, "himoya: the demo persons could not all be stored\n");
 	demo_batch_free(&b[0]);
 	demo_batch_free(&b[1]);
+	fprintf(stderr, "DBG build %.2f insert %.2f\n", DBG_build, DBG_ins);
 	return rc;
 }
 
@@ -376,7 +392,10 @@ int cmd_demo(struct cli_opts *o)
 			failed = 1;
 		} else {
 			demo_gen_init(&g, &d.kr, &net, seed);
-			if (load_persons(d.st, &g, (size_t)persons, &tot) != 0)
+			if (store_bulk_begin(d.st) != STORE_OK ||
+			    load_persons(d.st, &g, (size_t)persons, &tot) != 0)
+				failed = 1;
+			if (store_bulk_end(d.st) != STORE_OK)
 				failed = 1;
 		}
 	}

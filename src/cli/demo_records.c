@@ -439,8 +439,8 @@ static const char *const note_texts[] = {
 	"Client called the hotline asking about the court date.",
 };
 static const char *const assessment_texts[] = {
-	"Первичная оценка потребностей: медицинская помощь, восстановление документов, "
-	"трудоустройство.",
+	("Первичная оценка потребностей: медицинская помощь, восстановление документов, "
+	 "трудоустройство."), /* parenthesised: one string (clang -Wstring-concatenation) */
 	"Арзёбии ниёзҳо: ёрии тиббӣ, барқарор кардани ҳуҷҷатҳо, кор.",
 	"Needs assessment: psychological support, legal aid for unpaid wages, vocational training.",
 };

@@ -24,10 +24,12 @@
 #define AUDIT_QUEUE_MAX 100000  /* queued reads before readers wait */
 #define AUDIT_FLUSH_MS 20
 
+/* A queued read: one allocation holding the entry and its strings. */
 struct audit_queued {
 	struct audit_queued *next;
 	char at[TS_LEN];
-	char *user_id, *org_id, *action, *record, *fields, *addr;
+	struct audit_entry e;
+	char text[];
 };
 
 static const char SQL_INSERT[] =
@@ -171,11 +173,30 @@ int store_audit_load_head(store *st)
 	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-/* Insert one entry and move the head; the writer lock is held. */
+/* Store the chain head (the newest entry) in meta; the writer lock is held. */
+static int audit_write_head(store *st, db *d)
+{
+	char head[160];
+	db_stmt *s;
+	int rc;
+
+	if (!st->audit_head_ok)
+		return STORE_OK; /* a damaged head stays damaged for `audit verify` */
+	head_format(st->kr, st->audit_seq, st->audit_mac, head);
+	s = db_prepare(d, SQL_HEAD_SET);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, head);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* Insert one entry and move the chain in memory; the writer lock is held.
+ * The caller writes the head once it has inserted its entries. */
 static int audit_insert(store *st, db *d, const char *at, const struct audit_entry *e)
 {
 	unsigned char mac[HASH_BYTES];
-	char head[160];
 	int64_t seq = st->audit_seq + 1;
 	db_stmt *s;
 	int rc;
@@ -198,17 +219,6 @@ static int audit_insert(store *st, db *d, const char *at, const struct audit_ent
 	db_reset(s);
 	if (rc != DB_DONE)
 		return STORE_ERROR;
-	if (st->audit_head_ok) {
-		head_format(st->kr, seq, mac, head);
-		s = db_prepare(d, SQL_HEAD_SET);
-		if (!s)
-			return STORE_ERROR;
-		db_bind_str(s, 1, head);
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != DB_DONE)
-			return STORE_ERROR;
-	}
 	st->audit_seq = seq;
 	memcpy(st->audit_mac, mac, HASH_BYTES);
 	return STORE_OK;
@@ -217,39 +227,49 @@ static int audit_insert(store *st, db *d, const char *at, const struct audit_ent
 int store_audit_append(store_tx *tx, const struct audit_entry *e)
 {
 	char at[TS_LEN];
+	int rc;
 	store_now(at);
-	return audit_insert(tx->st, tx->d, at, e);
+	rc = audit_insert(tx->st, tx->d, at, e);
+	return rc == STORE_OK ? audit_write_head(tx->st, tx->d) : rc;
 }
 
-static char *dup_or_null(const char *s)
+/* Copy s (may be NULL) to *at, moving *at past it; the new copy or NULL. */
+static const char *pack(char **at, const char *s)
 {
-	return s ? strdup(s) : NULL;
+	char *p;
+	size_t n;
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	p = *at;
+	memcpy(p, s, n);
+	*at += n;
+	return p;
 }
 
-static void queued_free(struct audit_queued *q)
+static size_t len0(const char *s)
 {
-	free(q->user_id);
-	free(q->org_id);
-	free(q->action);
-	free(q->record);
-	free(q->fields);
-	free(q->addr);
-	free(q);
+	return s ? strlen(s) + 1 : 0;
 }
 
 void store_audit_enqueue(store *st, const struct audit_entry *e)
 {
-	struct audit_queued *q = calloc(1, sizeof *q);
+	size_t n = len0(e->user_id) + len0(e->org_id) + len0(e->action) + len0(e->record) +
+		   len0(e->fields) + len0(e->addr);
+	struct audit_queued *q = malloc(sizeof *q + n);
+	char *at;
 
 	if (!q)
 		return;
+	q->next = NULL;
 	store_now(q->at);
-	q->user_id = dup_or_null(e->user_id);
-	q->org_id = dup_or_null(e->org_id);
-	q->action = dup_or_null(e->action);
-	q->record = dup_or_null(e->record);
-	q->fields = dup_or_null(e->fields);
-	q->addr = dup_or_null(e->addr);
+	at = q->text;
+	q->e.user_id = pack(&at, e->user_id);
+	q->e.org_id = pack(&at, e->org_id);
+	q->e.action = pack(&at, e->action);
+	q->e.record = pack(&at, e->record);
+	q->e.fields = pack(&at, e->fields);
+	q->e.addr = pack(&at, e->addr);
 	pthread_mutex_lock(&st->qlock);
 	*st->qtail = q;
 	st->qtail = &q->next;
@@ -283,13 +303,13 @@ void store_audit_flush(store *st)
 		return;
 	tx = store_begin(st);
 	for (q = list; q && tx; q = q->next) {
-		struct audit_entry e = {q->user_id, q->org_id, q->action, q->record, q->fields,
-					q->addr};
-		if (audit_insert(st, tx->d, q->at, &e) != STORE_OK) {
+		if (audit_insert(st, tx->d, q->at, &q->e) != STORE_OK) {
 			ok = 0;
 			break;
 		}
 	}
+	if (tx && ok && audit_write_head(st, tx->d) != STORE_OK)
+		ok = 0;
 	if (!tx || !ok || store_commit(tx) != STORE_OK) {
 		if (tx && !ok)
 			store_rollback(tx);
@@ -297,7 +317,7 @@ void store_audit_flush(store *st)
 	}
 	while (list) {
 		q = list->next;
-		queued_free(list);
+		free(list);
 		list = q;
 	}
 }

@@ -63,6 +63,17 @@ int db_begin(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);
 
+/* Tune the connection for a bulk load (on: a large page cache, foreign
+ * keys not checked) or back to normal (off); outside a transaction.
+ * Durability is unchanged. */
+int db_bulk(db *d, int on);
+/* Drop the secondary indexes of a table (not those of its primary key or
+ * UNIQUE constraints), appending their definitions to *saved as
+ * statements ("CREATE INDEX ...;\n"), so that db_exec(d, *saved) makes
+ * them again.  *saved is malloc'd (NULL or a string before the call);
+ * the caller frees it. */
+int db_indexes_drop(db *d, const char *table, char **saved);
+
 /* A consistent copy of the open database into a new file at path. */
 int db_backup_to(db *d, const char *path, char *err, size_t errlen);
 

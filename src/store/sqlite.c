@@ -218,6 +218,56 @@ void db_rollback(db *d)
 		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int db_bulk(db *d, int on)
+{
+	/* Foreign keys are checked by the loader that builds consistent rows;
+	 * the pragma only takes effect outside a transaction. */
+	if (on)
+		return db_exec(d, "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;");
+	return db_exec(d, "PRAGMA cache_size=-2000; PRAGMA foreign_keys=ON;");
+}
+
+static const char SQL_INDEXES[] =
+	"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1"
+	" AND sql IS NOT NULL ORDER BY name";
+
+int db_indexes_drop(db *d, const char *table, char **saved)
+{
+	db_stmt *s = db_prepare(d, SQL_INDEXES);
+	char names[32][128];
+	size_t n = 0, i, have = *saved ? strlen(*saved) : 0;
+	int rc;
+
+	if (!s)
+		return DB_ERROR;
+	db_bind_str(s, 1, table);
+	while ((rc = db_step(s)) == DB_ROW && n < 32) {
+		const char *sql = db_col_text(s, 1);
+		size_t len = strlen(sql);
+		char *grown = realloc(*saved, have + len + 3);
+		if (!grown) {
+			db_reset(s);
+			return DB_ERROR;
+		}
+		memcpy(grown + have, sql, len);
+		memcpy(grown + have + len, ";\n", 3);
+		have += len + 2;
+		*saved = grown;
+		snprintf(names[n++], sizeof names[0], "%s", db_col_text(s, 0));
+	}
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return DB_ERROR;
+	for (i = 0; i < n; i++) {
+		char drop[sizeof names + 16];
+		/* A name from the catalog, quoted: identifiers cannot be bound. */
+		snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", names[i]);
+		if (strchr(names[i], '"') || db_exec(d, drop) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
 int db_backup_to(db *d, const char *path, char *err, size_t errlen)
 {
 	sqlite3 *dst;

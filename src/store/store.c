@@ -53,6 +53,44 @@ void store_new_id(char out[ID_LEN])
 	out[o] = '\0';
 }
 
+/* The definitions of the indexes a bulk load dropped, while it runs. */
+static const char SQL_BULK_GET[] = "SELECT value FROM meta WHERE key = 'bulk_indexes'";
+static const char SQL_BULK_SET[] =
+	"INSERT INTO meta(key, value) VALUES('bulk_indexes', ?1)"
+	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+static const char SQL_BULK_DEL[] = "DELETE FROM meta WHERE key = 'bulk_indexes'";
+
+/* Remake the indexes of an unfinished bulk load, if any (writer held). */
+static int bulk_indexes_restore(db *d)
+{
+	db_stmt *s = db_prepare(d, SQL_BULK_GET);
+	char *sql = NULL;
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		sql = strdup(db_col_text(s, 0));
+	db_reset(s);
+	if (rc == DB_DONE)
+		return STORE_OK;
+	if (rc != DB_ROW || !sql)
+		return STORE_ERROR;
+	rc = db_begin(d) == DB_OK && db_exec(d, sql) == DB_OK ? DB_OK : DB_ERROR;
+	free(sql);
+	if (rc == DB_OK) {
+		s = db_prepare(d, SQL_BULK_DEL);
+		rc = s && db_step(s) == DB_DONE ? DB_OK : DB_ERROR;
+		if (s)
+			db_reset(s);
+	}
+	if (rc == DB_OK && db_commit(d) == DB_OK)
+		return STORE_OK;
+	db_rollback(d);
+	return STORE_ERROR;
+}
+
 static const char SQL_META_GET[] = "SELECT value FROM meta WHERE key = ?1";
 static const char SQL_META_SET[] =
 	"INSERT INTO meta(key, value) VALUES(?1, ?2)"
@@ -84,7 +122,8 @@ int store_meta_set(store_tx *tx, const char *key, const char *value)
 	db_stmt *s;
 	int rc;
 
-	if (!strcmp(key, "schema_version") || !strcmp(key, "audit_head"))
+	if (!strcmp(key, "schema_version") || !strcmp(key, "audit_head") ||
+	    !strcmp(key, "bulk_indexes"))
 		return STORE_ERROR;
 	s = db_prepare(tx->d, SQL_META_SET);
 	if (!s)
@@ -130,6 +169,10 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 		goto fail;
 	if (store_migrate(st->writer, err, errlen) != STORE_OK)
 		goto fail;
+	if (bulk_indexes_restore(st->writer) != STORE_OK) {
+		snprintf(err, errlen, "cannot remake the indexes of an unfinished bulk load");
+		goto fail;
+	}
 	if (store_audit_load_head(st) != STORE_OK) {
 		snprintf(err, errlen, "cannot read the audit chain head");
 		goto fail;
@@ -236,6 +279,55 @@ void store_rollback(store_tx *tx)
 	db_rollback(tx->d);
 	pthread_mutex_unlock(&st->wlock);
 	free(tx);
+}
+
+int store_bulk_begin(store *st)
+{
+	static const char *const tables[] = {"cases", "items"};
+	char *saved = NULL;
+	db_stmt *s;
+	size_t i;
+	int rc = DB_ERROR;
+
+	pthread_mutex_lock(&st->wlock);
+	if (bulk_indexes_restore(st->writer) != STORE_OK || db_begin(st->writer) != DB_OK)
+		goto out;
+	for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		if (db_indexes_drop(st->writer, tables[i], &saved) != DB_OK)
+			goto undo;
+	if (saved) {
+		s = db_prepare(st->writer, SQL_BULK_SET);
+		if (!s)
+			goto undo;
+		db_bind_str(s, 1, saved);
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != DB_DONE)
+			goto undo;
+	}
+	rc = db_commit(st->writer);
+	if (rc == DB_OK)
+		rc = db_bulk(st->writer, 1);
+	goto out;
+undo:
+	db_rollback(st->writer);
+	rc = DB_ERROR;
+out:
+	free(saved);
+	pthread_mutex_unlock(&st->wlock);
+	return rc == DB_OK ? STORE_OK : STORE_ERROR;
+}
+
+int store_bulk_end(store *st)
+{
+	int rc;
+
+	pthread_mutex_lock(&st->wlock);
+	rc = bulk_indexes_restore(st->writer);
+	if (db_bulk(st->writer, 0) != DB_OK)
+		rc = STORE_ERROR;
+	pthread_mutex_unlock(&st->wlock);
+	return rc;
 }
 
 int store_backup(store *st, const char *path, char *err, size_t errlen)
