@@ -106,11 +106,26 @@ static void item_at(struct item_row *it, const char *date)
 		snprintf(it->at, sizeof it->at, "%sT00:00:00Z", date);
 }
 
+/* A timeline event for a stage that moved from `from` to the case's stage. */
+static int stage_event(struct req *r, store_tx *tx, const struct case_row *c, const char *from)
+{
+	json_t *extra;
+	int rc;
+
+	if (!from || !strcmp(from, c->stage))
+		return STORE_OK;
+	extra = json_pack("{s:s,s:s}", "from", from, "to", c->stage);
+	rc = api_case_event(r, tx, c, "stage_changed", extra);
+	json_decref(extra);
+	return rc;
+}
+
 /* Insert it, move the case (new stage, trafficking status) when asked,
- * audit, commit, reply 201 with the item. */
+ * audit, commit, reply 201 with the item.  stage_from is the case's stage
+ * before this item moved it. */
 static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 		       const struct resource_schema *rs, json_t *rec, const char *fields,
-		       int case_changed)
+		       int case_changed, const char *stage_from)
 {
 	char record[64];
 	store_tx *tx;
@@ -126,6 +141,8 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 		char crec[64];
 		rc = store_case_update(tx, c);
 		snprintf(crec, sizeof crec, "cases/%s", c->id);
+		if (rc == STORE_OK)
+			rc = stage_event(r, tx, c, stage_from);
 		if (rc == STORE_OK)
 			rc = api_audit_write(r, tx, "update", crec, "stage,trafficking_status");
 	}
@@ -174,6 +191,7 @@ static int case_advance(struct req *r, struct case_row *c, enum case_event ev)
 static int items_create(struct req *r, const char *kind)
 {
 	const struct item_kind *k = kind_of(kind);
+	char stage_from[32];
 	struct case_row c;
 	struct item_row it;
 	struct record_error e;
@@ -206,12 +224,13 @@ static int items_create(struct req *r, const char *kind)
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
+	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
 	if (k->moves_stage == 1)
 		moved = case_advance(r, &c, EV_SERVICE);
 	else if (k->moves_stage == 2 && json_is_true(json_object_get(rec, "reintegration")))
 		moved = case_advance(r, &c, EV_RETURN);
 	record_secret_fields(k->rs, rec, fields, sizeof fields);
-	rc = item_commit(r, &c, &it, k->rs, rec, fields, moved);
+	rc = item_commit(r, &c, &it, k->rs, rec, fields, moved, stage_from);
 	json_decref(rec);
 	return rc;
 }
@@ -439,6 +458,7 @@ int api_screenings_create(struct req *r)
 	struct case_row c;
 	struct item_row it;
 	const char *instrument, *key, **codes;
+	char stage_from[32];
 	enum answer *answers;
 	json_t *body, *ans, *v, *coded, *secret, *rec, *result;
 	char err[200], record[64];
@@ -511,12 +531,15 @@ int api_screenings_create(struct req *r)
 		free(ss);
 	}
 	snprintf(it.status, sizeof it.status, "%s", screening_suggestion_name(res.suggestion));
+	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
 	moved = case_advance(r, &c, EV_SCREENING);
 	snprintf(record, sizeof record, "screenings/%s", it.id);
 	tx = store_begin(r->app->st);
 	rc = tx ? store_item_insert(tx, &it) : STORE_ERROR;
 	if (rc == STORE_OK && moved)
 		rc = store_case_update(tx, &c);
+	if (rc == STORE_OK && moved)
+		rc = stage_event(r, tx, &c, stage_from);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, "answers");
 	if (rc != STORE_OK) {
@@ -578,6 +601,7 @@ int api_screenings_list(struct req *r)
 
 int api_decisions_create(struct req *r)
 {
+	char stage_from[32];
 	struct case_row c;
 	struct item_row it;
 	struct record_error e;
@@ -607,6 +631,7 @@ int api_decisions_create(struct req *r)
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
 	/* The case carries the newest decision; history stays in the items. */
+	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
 	crec = api_case_open_record(r, &c);
 	if (!crec) {
 		json_decref(rec);
@@ -625,7 +650,7 @@ int api_decisions_create(struct req *r)
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", 1);
+	rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", 1, stage_from);
 	json_decref(rec);
 	return rc;
 }
