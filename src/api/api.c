@@ -36,29 +36,89 @@ static int cookie_value(struct req *r, char *out, size_t outlen)
 	return -1;
 }
 
+/*
+ * A small cache of recent authentications per request thread, so that a
+ * busy integration or user does not cost a database query per request.
+ * An entry lives AUTH_CACHE_SECS at most, and every sign-out or change of
+ * a user's second factor empties all caches at once (the generation).
+ * A change made by the command line in another process (a new role, a
+ * disabled user) takes effect within AUTH_CACHE_SECS.
+ */
+#define AUTH_CACHE_SLOTS 64
+#define AUTH_CACHE_SECS 5
+
+struct auth_cached {
+	unsigned char id[HASH_BYTES];
+	int64_t until;
+	unsigned long generation;
+	struct principal who;
+};
+
+static _Atomic unsigned long auth_generation = 1;
+static _Thread_local struct auth_cached auth_cache[AUTH_CACHE_SLOTS];
+
+void api_auth_changed(void)
+{
+	auth_generation++;
+}
+
+static struct auth_cached *auth_slot(const unsigned char id[HASH_BYTES])
+{
+	return &auth_cache[id[0] % AUTH_CACHE_SLOTS];
+}
+
+static int auth_cache_get(const unsigned char id[HASH_BYTES], int64_t now, struct principal *who)
+{
+	struct auth_cached *c = auth_slot(id);
+	if (c->until < now || c->generation != auth_generation ||
+	    sodium_memcmp(c->id, id, HASH_BYTES) != 0)
+		return 0;
+	*who = c->who;
+	return 1;
+}
+
+static void auth_cache_put(const unsigned char id[HASH_BYTES], int64_t now,
+			   const struct principal *who)
+{
+	struct auth_cached *c = auth_slot(id);
+	memcpy(c->id, id, HASH_BYTES);
+	c->until = now + AUTH_CACHE_SECS;
+	c->generation = auth_generation;
+	c->who = *who;
+}
+
 /* Fill r->who from the bearer token or the session cookie. */
 static void authenticate(struct req *r)
 {
 	struct app *app = r->app;
 	const char *auth = req_header(r, "Authorization");
+	int64_t now = store_unix_now();
 	char tok[128];
 
 	r->who.kind = AUTH_NONE;
 	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
 		unsigned char h[HASH_BYTES];
 		token_hash(&app->kr, auth + 7, h);
-		if (store_token_get(app->st, h, &r->who.user) == STORE_OK)
+		if (auth_cache_get(h, now, &r->who) && r->who.kind == AUTH_TOKEN)
+			return;
+		r->who.kind = AUTH_NONE;
+		if (store_token_get(app->st, h, &r->who.user) == STORE_OK) {
 			r->who.kind = AUTH_TOKEN;
+			auth_cache_put(h, now, &r->who);
+		}
 		return;
 	}
 	if (cookie_value(r, tok, sizeof tok) == 0) {
-		int64_t now = store_unix_now();
 		token_hash(&app->kr, tok, r->who.session_id);
 		sodium_memzero(tok, sizeof tok);
+		if (auth_cache_get(r->who.session_id, now, &r->who) && r->who.kind == AUTH_COOKIE)
+			return;
+		r->who.kind = AUTH_NONE;
 		if (store_session_get(app->st, r->who.session_id, now, app->cfg.session_idle_secs,
 				      &r->who.session, &r->who.user) != STORE_OK)
 			return;
 		r->who.kind = AUTH_COOKIE;
+		auth_cache_put(r->who.session_id, now, &r->who);
 		if (now - r->who.session.seen >= TOUCH_EVERY) {
 			store_tx *tx = store_begin(app->st);
 			if (tx) {

@@ -16,6 +16,9 @@
 extern const struct route api_routes[];
 extern const size_t api_routes_count;
 
+/* A session ended or a user's sign-in changed: forget cached sign-ins. */
+void api_auth_changed(void);
+
 /* 1 when the caller's role is one of the NULL-terminated list. */
 int api_role_in(const struct req *r, const char *const *roles);
 

@@ -251,6 +251,7 @@ int api_session_delete(struct req *r)
 		}
 		if (store_commit(tx) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
+		api_auth_changed();
 		reply_header(r, "Set-Cookie",
 			     "himoya_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	}
@@ -300,6 +301,7 @@ int api_me_totp_begin(struct req *r)
 	}
 	if (store_commit(tx) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
+	api_auth_changed();
 	snprintf(uri, sizeof uri, "otpauth://totp/Himoya:%s?secret=%s&issuer=Himoya&digits=6&period=30",
 		 r->who.user.login, b32);
 	reply_json_begin(r, 200, &w);
@@ -356,5 +358,6 @@ int api_me_totp_confirm(struct req *r)
 		return api_store_error(r, STORE_ERROR);
 	u->totp_enabled = 1;
 	r->who.session.totp_pending = 0;
+	api_auth_changed();
 	return api_me(r);
 }
