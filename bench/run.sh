@@ -81,6 +81,7 @@ meson compile -C "$release" himoya >/dev/null
 data=$scratch/data
 login=bench.caseworker
 "$himoya" init --data "$data" --org-code bench --org-name "Bench org" --org-type NGO >/dev/null
+[ -n "${HIMOYA_THREADS:-}" ] && echo "threads = $HIMOYA_THREADS" >"$data/himoya.conf"
 echo "a bench password of some length" |
 	"$himoya" user add --data "$data" --org bench --login "$login" --role caseworker \
 		--password-stdin >/dev/null

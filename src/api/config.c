@@ -9,14 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/app.h"
 
 void app_config_defaults(struct app_config *c)
 {
+	long n;
+
 	memset(c, 0, sizeof *c);
 	snprintf(c->http.listen, sizeof c->http.listen, "127.0.0.1:8080");
-	c->http.threads = 4;
+	/* One request thread per core: the work is CPU-bound and the few
+	 * waits (the writer lock, password checks) are short or off-thread. */
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	c->http.threads = n < 2 ? 2 : n > 16 ? 16 : (unsigned)n;
 	c->http.max_connections = 512;
 	c->http.max_per_ip = 128;
 	c->http.timeout_secs = 30;

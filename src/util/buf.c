@@ -48,7 +48,7 @@ static int buf_grow(buf *b, size_t n)
 	want = b->len + n + 1;
 	if (want <= b->alloc)
 		return 0;
-	alloc = b->alloc ? b->alloc : 64;
+	alloc = b->alloc ? b->alloc : 1024; /* most answers fit the first allocation */
 	while (alloc < want)
 		alloc *= 2;
 	if (alloc > b->cap + 1)
