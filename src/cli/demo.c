@@ -210,13 +210,10 @@ struct builder {
 	int rc;
 };
 
-static double DBG_ins, DBG_build;
 static void *build_thread(void *arg)
 {
 	struct builder *w = arg;
-	struct timespec a, z; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 	w->rc = demo_batch_build(w->g, w->b, w->first, w->count);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &z); DBG_build += (double)(z.tv_sec - a.tv_sec) + (double)(z.tv_nsec - a.tv_nsec) / 1e9;
 	return NULL;
 }
 
@@ -272,7 +269,6 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 			if (!threaded)
 				build_thread(&w);
 		}
-		{ struct timespec a, z; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 		if (!tx) {
 			tx = store_begin(st);
 			if (!tx || (k == 0 && demo_audit(tx, "demo-load", NULL, summary) != STORE_OK))
@@ -285,7 +281,6 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 				rc = -1;
 			tx = NULL;
 		}
-		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &z); DBG_ins += (double)(z.tv_sec - a.tv_sec) + (double)(z.tv_nsec - a.tv_nsec) / 1e9; }
 		if (rc == 0)
 			demo_totals_add(tot, cur);
 		if (threaded)
@@ -300,7 +295,6 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 		fprintf(stderr, "himoya: the demo persons could not all be stored\n");
 	demo_batch_free(&b[0]);
 	demo_batch_free(&b[1]);
-	fprintf(stderr, "DBG build %.2f insert %.2f\n", DBG_build, DBG_ins);
 	return rc;
 }
 
@@ -316,7 +310,7 @@ static int parse_count(const char *s, const char *name, unsigned long long max,
 		return 0;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > max) {
+	if (*s < '0' || *s > '9' || errno || *end || v > max) {
 		fprintf(stderr, "himoya: %s takes a whole number from 0 to %llu\n", name, max);
 		return -1;
 	}

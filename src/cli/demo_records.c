@@ -151,22 +151,21 @@ void demo_totals_add(struct demo_totals *t, const struct demo_batch *b)
 	t->items += b->ni;
 }
 
-/* Room for one more element of size `size` in *arr (count n, capacity
- * *cap); 0, or -1 when out of memory. */
-static int grow(void **arr, size_t n, size_t *cap, size_t size)
+/* arr with room for element n (of size `size`, capacity *cap): arr
+ * itself, or a larger copy of it; NULL when out of memory (arr is then
+ * still valid). */
+static void *grow(void *arr, size_t n, size_t *cap, size_t size)
 {
 	void *p;
 	size_t want;
 
 	if (n < *cap)
-		return 0;
+		return arr;
 	want = *cap ? *cap * 2 : 1024;
-	p = realloc(*arr, want * size);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = want;
-	return 0;
+	p = realloc(arr, want * size);
+	if (p)
+		*cap = want;
+	return p;
 }
 
 /* ---- one person's context --------------------------------------------------- */
@@ -200,7 +199,6 @@ struct case_ctx {
 	int64_t version;
 	char created[TS_LEN];      /* of the "opened" event */
 	char updated[TS_LEN];      /* of the newest change */
-	int progress;              /* rank of the furthest stage reached before closure */
 	const char *suggestion;    /* of the last screening */
 	const char *reason;        /* closure reason or NULL */
 	int64_t plan_start;
@@ -212,11 +210,12 @@ static const char *pick(struct demo_rng *r, const char *const *v, const unsigned
 	return v[demo_rng_weighted(r, w, n)];
 }
 
-/* lo + a uniform number of days in [0, hi - lo]; lo when hi < lo. */
+/* A day drawn uniformly from [lo, hi]; hi when hi <= lo (hi is the
+ * limit that must hold: today, or the day a case closed). */
 static int64_t between(struct demo_rng *r, int64_t lo, int64_t hi)
 {
 	if (hi <= lo)
-		return lo;
+		return hi;
 	return lo + (int64_t)demo_rng_below(r, (unsigned)(hi - lo + 1));
 }
 
@@ -298,10 +297,12 @@ static struct item_row *item_push(struct person_ctx *p, const char *kind, const 
 	struct demo_batch *b = p->b;
 	struct item_row *it;
 
-	if (grow((void **)&b->items, b->ni, &b->cap_i, sizeof *b->items)) {
+	it = grow(b->items, b->ni, &b->cap_i, sizeof *b->items);
+	if (!it) {
 		p->failed = 1;
 		return NULL;
 	}
+	b->items = it;
 	it = &b->items[b->ni++];
 	memset(it, 0, sizeof *it);
 	store_new_id(it->id);
@@ -482,6 +483,20 @@ static const char *const service_notes[] = {
 
 /* ---- screenings and decisions -------------------------------------------------- */
 
+/* Append s to out (length *len, capacity cap); past the capacity *len
+ * stops at cap - 1 and the caller sees the overflow. */
+static void put_text(char *out, size_t cap, size_t *len, const char *s)
+{
+	size_t n = strlen(s);
+	if (*len + n >= cap) {
+		*len = cap - 1;
+		return;
+	}
+	memcpy(out + *len, s, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
 /* How often each dimension D1..D6 is answered "yes", by what the case is. */
 static const double yes_rate[3][INDICATOR_DIMENSIONS] = {
 	{0.45, 0.12, 0.30, 0.55, 0.40, 0.30}, /* trafficking */
@@ -497,8 +512,8 @@ static void screening(struct person_ctx *p, struct case_ctx *c, int64_t day, int
 	enum answer answers[SCREENING_ITEMS_MAX];
 	struct screening_result res;
 	struct item_row *it;
-	json_t *coded, *result, *ans, *secret;
-	char *ss;
+	json_t *coded, *result;
+	char ss[SCREENING_ITEMS_MAX * 32];
 	unsigned char *ct;
 	size_t i, n = 0, sl;
 
@@ -529,24 +544,29 @@ static void screening(struct person_ctx *p, struct case_ctx *c, int64_t day, int
 	coded = json_pack("{s:s,s:b}", "instrument", set->id, "child", child);
 	json_object_update(coded, result);
 	json_decref(result);
-	ans = json_object();
-	for (i = 0; i < n; i++)
-		set_str(ans, codes[i], screening_answer_name(answers[i]));
-	secret = json_pack("{s:o}", "answers", ans);
 	it->coded = arena_dump(p, coded);
 	json_decref(coded);
-	ss = json_dumps(secret, JSON_COMPACT);
-	json_decref(secret);
-	sl = ss ? strlen(ss) : 0;
-	ct = ss ? arena_alloc(&p->b->mem, sl + SEAL_OVERHEAD) : NULL;
-	if (!ct) {
+	/* The sealed part is {"answers":{CODE:ANSWER,...}} as jansson's
+	 * compact dump writes it (codes and answers need no escaping), built
+	 * by hand: a screening has some fifty answers. */
+	sl = 0;
+	put_text(ss, sizeof ss, &sl, "{\"answers\":{");
+	for (i = 0; i < n; i++) {
+		put_text(ss, sizeof ss, &sl, i ? ",\"" : "\"");
+		put_text(ss, sizeof ss, &sl, codes[i]);
+		put_text(ss, sizeof ss, &sl, "\":\"");
+		put_text(ss, sizeof ss, &sl, screening_answer_name(answers[i]));
+		put_text(ss, sizeof ss, &sl, "\"");
+	}
+	put_text(ss, sizeof ss, &sl, "}}");
+	ct = arena_alloc(&p->b->mem, sl + SEAL_OVERHEAD);
+	if (!ct || sl + 1 >= sizeof ss) {
 		p->failed = 1;
 	} else {
 		seal_encrypt(p->g->kr, (const unsigned char *)ss, sl, it->id, ct);
 		it->sealed = ct;
 		it->sealed_len = sl + SEAL_OVERHEAD;
 	}
-	free(ss);
 	c->suggestion = screening_suggestion_name(res.suggestion);
 	snprintf(it->status, sizeof it->status, "%s", c->suggestion);
 	c->stage = casework_stage_after(c->stage, EV_SCREENING);
@@ -771,18 +791,20 @@ static void service(struct person_ctx *p, struct case_ctx *c, const struct servi
 static void services(struct person_ctx *p, struct case_ctx *c, int64_t from)
 {
 	size_t i, n = 0;
-	int64_t last = c->closed ? c->end : p->g->today + 30;
+	int64_t start, last = c->closed ? c->end : p->g->today + 30;
 
 	for (i = 0; i < COUNT(service_kinds) && n < 4; i++) {
 		const struct service_kind *k = &service_kinds[i];
 		if (!demo_rng_pct(&p->r, k->pct[p->prof]))
 			continue;
-		service(p, c, k, between(&p->r, from, min64(from + 120, last)));
-		if (!strcmp(k->type, "shelter") && demo_rng_pct(&p->r, 60))
-			note(p, c, "shelter_stay", PICK_TEXT(&p->r, shelter_texts), min64(from + 1, c->end));
-		if (!strcmp(k->type, "legal") && demo_rng_pct(&p->r, 50))
+		start = between(&p->r, from, min64(from + 120, last));
+		service(p, c, k, start);
+		/* what the service brought about, once it has begun */
+		if (start < c->end && !strcmp(k->type, "shelter") && demo_rng_pct(&p->r, 60))
+			note(p, c, "shelter_stay", PICK_TEXT(&p->r, shelter_texts), start + 1);
+		if (start < c->end && !strcmp(k->type, "legal") && demo_rng_pct(&p->r, 50))
 			note(p, c, "legal_step", PICK_TEXT(&p->r, legal_texts),
-			     between(&p->r, from, min64(from + 60, c->end)));
+			     between(&p->r, start + 1, min64(start + 60, c->end)));
 		n++;
 	}
 	if (!n)
@@ -1071,7 +1093,6 @@ static void build_case(struct person_ctx *p, int status, int progress, const cha
 	c.closed = status >= ST_CLOSED;
 	c.end = c.closed ? closed : p->g->today;
 	c.version = 1;
-	c.progress = progress;
 	c.reason = reason;
 
 	rec = json_object();
@@ -1131,11 +1152,13 @@ static void build_case(struct person_ctx *p, int status, int progress, const cha
 
 	/* The case row, its columns written back into the record as
 	 * api/cases.c keeps them. */
-	if (grow((void **)&b->cases, b->nc, &b->cap_c, sizeof *b->cases)) {
+	row = grow(b->cases, b->nc, &b->cap_c, sizeof *b->cases);
+	if (!row) {
 		p->failed = 1;
 		json_decref(rec);
 		return;
 	}
+	b->cases = row;
 	row = &b->cases[b->nc++];
 	memset(row, 0, sizeof *row);
 	memcpy(row->id, c.id, ID_LEN);
@@ -1379,8 +1402,12 @@ static json_t *person_record(struct person_ctx *p)
  * memory. */
 static int person_room(struct demo_batch *b)
 {
-	if (grow((void **)&b->persons, b->np, &b->cap_p, sizeof *b->persons))
+	struct person_row *persons = grow(b->persons, b->np, &b->cap_p, sizeof *b->persons);
+	struct blind_key *keys;
+
+	if (!persons)
 		return -1;
+	b->persons = persons;
 	if (b->cap_kf < b->cap_p) {
 		size_t *f = realloc(b->key_first, b->cap_p * sizeof *f), *c;
 		if (!f)
@@ -1392,9 +1419,12 @@ static int person_room(struct demo_batch *b)
 		b->key_count = c;
 		b->cap_kf = b->cap_p;
 	}
-	while (b->nk + PERSON_KEYS_MAX > b->cap_k)
-		if (grow((void **)&b->keys, b->cap_k, &b->cap_k, sizeof *b->keys))
+	while (b->nk + PERSON_KEYS_MAX > b->cap_k) {
+		keys = grow(b->keys, b->cap_k, &b->cap_k, sizeof *b->keys);
+		if (!keys)
 			return -1;
+		b->keys = keys;
+	}
 	return 0;
 }
 

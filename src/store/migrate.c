@@ -74,6 +74,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX items_case ON items(case_id, at, id);"
 	"CREATE INDEX items_person ON items(person_id, kind);"
 	"CREATE INDEX items_due ON items(kind, assigned_to, due);",
+
+	/* 3: the name search joins every person whose key matched to check
+	 * the organisation and rank by recency.  Through the primary key that
+	 * is two seeks per candidate (index, then table row); this covering
+	 * index answers it from one small index (persons/api: bench/cases.sh,
+	 * 100k persons, search requests/s 85 -> 150 on 2 cores). */
+	"CREATE INDEX persons_id_org ON persons(id, org_id, updated_at);",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -283,7 +283,7 @@ void store_rollback(store_tx *tx)
 
 int store_bulk_begin(store *st)
 {
-	static const char *const tables[] = {"cases", "items"};
+	static const char *const tables[] = {"persons", "cases", "items"};
 	char *saved = NULL;
 	db_stmt *s;
 	size_t i;

@@ -49,11 +49,12 @@ int store_commit(store_tx *tx);   /* releases the writer in every case */
 void store_rollback(store_tx *tx);
 
 /* Bulk loading (`himoya demo`, imports) of persons, cases and their
- * items.  store_bulk_begin drops the secondary indexes of cases and items
- * (a load never reads them; remade at the end in one sorted pass each,
- * instead of one random insertion per row), gives the writer a large page
- * cache and stops checking foreign keys on it: the loader must insert
- * consistent rows (persons before their cases, cases before their items).
+ * items.  store_bulk_begin drops the secondary indexes of persons, cases
+ * and items (a load never reads them; they are remade at the end in one
+ * sorted pass each, instead of one random insertion per row), gives the
+ * writer a large page cache and stops checking foreign keys on it: the
+ * loader must insert consistent rows (persons before their cases, cases
+ * before their items).
  * store_bulk_end makes the indexes again and restores the settings.
  * Every transaction between them is as durable as ever; the dropped
  * definitions are kept in meta, so that store_open remakes them after a
@@ -72,10 +73,10 @@ int64_t store_unix_now(void);
 void store_new_id(char out[ID_LEN]);
 
 /* Installation facts kept beside the schema (table meta), e.g. "demo"
- * for a folder made by `himoya demo`.  The store's own keys
- * (schema_version, audit_head, bulk_indexes) are refused by
- * store_meta_set.  Get
- * copies the value (truncated) into out: STORE_OK or STORE_NOT_FOUND. */
+ * for a folder made by `himoya demo`.  store_meta_get copies the value
+ * (truncated) into out: STORE_OK or STORE_NOT_FOUND.  store_meta_set
+ * refuses the store's own keys (schema_version, audit_head,
+ * bulk_indexes). */
 int store_meta_get(store *st, const char *key, char *out, size_t outlen);
 int store_meta_set(store_tx *tx, const char *key, const char *value);
 

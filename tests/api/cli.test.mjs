@@ -424,3 +424,49 @@ test('demo creates a folder whose users can sign in with the printed password', 
   assert.equal(created.filter((k) => k === 'users').length, users.length);
   assert.equal(created.filter((k) => k === 'orgs').length, new Set(users.map((u) => u.org)).size);
 });
+
+test('demo fills the folder with persons and cases the server reads back, and refuses a real folder', async () => {
+  const dir = fresh();
+  const r = run(['demo', '--data', dir, '--persons', '60', '--seed', '3'], { timeout: 30000 });
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /60 persons, \d+ cases/);
+  const db = join(dir, 'himoya.db');
+  // One summary entry for the bulk load, not one per row.
+  assert.equal(sqlite(db, "SELECT fields FROM audit WHERE action = 'demo-load'").trim(), 'persons=60');
+  assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit WHERE action NOT IN ('create', 'demo-load')")), 0);
+  assert.equal(Number(sqlite(db, 'SELECT count(*) FROM persons')), 60);
+  // The indexes dropped for the load are back.
+  assert.match(sqlite(db, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index'"), /items_case/);
+  const t = token(dir, 'caseworker');
+  const s = await serve(dir);
+  const list = await bearer(s.url, t, 'GET', '/api/v1/cases?status=Active&limit=5');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(list.json.items.length > 0, 'Active cases of the caseworker\'s organisation');
+  const c = list.json.items[0];
+  assert.equal(c.status, 'Active');
+  assert.ok(c.person.given_name, 'the person\'s names open');
+  const one = await bearer(s.url, t, 'GET', '/api/v1/cases/' + c.id);
+  assert.equal(one.status, 200, one.text);
+  const tl = await bearer(s.url, t, 'GET', '/api/v1/cases/' + c.id + '/timeline');
+  assert.equal(tl.status, 200, tl.text);
+  assert.equal(tl.json.items[0].type, 'opened');
+  const p = await bearer(s.url, t, 'GET', '/api/v1/persons/' + c.person_id);
+  assert.equal(p.status, 200, p.text);
+  const found = await bearer(s.url, t, 'GET', '/api/v1/persons?q=' + encodeURIComponent(p.json.family_name));
+  assert.equal(found.status, 200, found.text);
+  assert.ok(found.json.items.some((x) => x.id === p.json.id), 'found by its family name');
+  await s.stop();
+  assert.equal(run(['audit', 'verify', '--data', dir]).code, 0);
+
+  // A folder demo did not make never gets the published password.
+  const real = fresh();
+  init(real);
+  const r2 = run(['demo', '--data', real], { timeout: 30000 });
+  assert.equal(r2.code, 1);
+  assert.match(r2.err, /not created by `himoya demo`/);
+  assert.equal(sqlite(join(real, 'himoya.db'), 'SELECT count(*) FROM users').trim(), '0');
+  for (const bad of [['--persons', '-1'], ['--persons', 'x'], ['--seed', '1.5']]) {
+    const r3 = run(['demo', '--data', fresh(), ...bad]);
+    assert.equal(r3.code, 2, bad.join(' ') + ': ' + r3.err);
+  }
+});
