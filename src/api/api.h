@@ -43,11 +43,13 @@ int api_session_delete(struct req *r);
 int api_me(struct req *r);
 int api_me_totp_begin(struct req *r);
 int api_me_totp_confirm(struct req *r);
-/* The blind-index keys of a person record (names, phones) into keys[];
- * returns how many. */
-size_t person_blind_keys(const keyring *kr, json_t *rec, struct blind_key *keys, size_t max);
+/* The blind-index keys of a person record of org_id (names, phones) into
+ * keys[]; returns how many.  Keys are made per organisation. */
+size_t person_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
+			 struct blind_key *keys, size_t max);
 /* The keys a name query looks up: each word whole and as a beginning. */
-size_t person_query_keys(const keyring *kr, const char *q, struct blind_key *keys, size_t max);
+size_t person_query_keys(const keyring *kr, const char *org_id, const char *q,
+			 struct blind_key *keys, size_t max);
 int api_persons_create(struct req *r);
 int api_persons_search(struct req *r);
 int api_person_get(struct req *r);

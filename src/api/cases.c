@@ -598,7 +598,7 @@ int api_cases_list(struct req *r)
 
 		if (strlen(q) > 300)
 			return reply_problem(r, 422, "invalid-value", "q: is too long");
-		nw = person_query_keys(&r->app->kr, q, keys, 16);
+		nw = person_query_keys(&r->app->kr, r->who.user.org.id, q, keys, 16);
 		ids = arena_alloc(&r->mem, 64 * sizeof *ids);
 		if (!ids)
 			return reply_problem(r, 500, "internal", "out of memory");

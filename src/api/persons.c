@@ -20,13 +20,26 @@
 #define MAX_KEYS 512
 #define NAME_PREFIX_MIN 3 /* shortest beginning of a name that is indexed */
 #define SEARCH_MAX 50
+#define SEARCH_DEFAULT 20
 
 static const char *const can_read[] = {"caseworker", "supervisor", "hotline", "focal_point", NULL};
 static const char *const can_create[] = {"caseworker", "supervisor", "hotline", NULL};
 static const char *const can_edit[] = {"caseworker", "supervisor", NULL};
 
+/* The blind index of one search key of `kind` in an organisation: the
+ * organisation is part of the HMAC domain, so that equal names in two
+ * organisations give unrelated keys and a search cannot leave its own. */
+static void org_blind_index(const keyring *kr, const char *kind, const char *org_id,
+			    const char *key, size_t len, unsigned char out[BLIND_BYTES])
+{
+	char domain[64];
+	snprintf(domain, sizeof domain, "%s/%s", kind, org_id);
+	blind_index(kr, domain, key, len, out);
+}
+
 /* Blind-index keys of every indexed field of the record. */
-size_t person_blind_keys(const keyring *kr, json_t *rec, struct blind_key *keys, size_t max)
+size_t person_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
+			 struct blind_key *keys, size_t max)
 {
 	size_t i, n = 0;
 
@@ -49,12 +62,13 @@ size_t person_blind_keys(const keyring *kr, json_t *rec, struct blind_key *keys,
 				for (j = 0; j < nw && n < max; j++) {
 					size_t len = strlen(w[j]), p;
 					keys[n].kind = "name";
-					blind_index(kr, "name", w[j], len, keys[n++].mac);
+					org_blind_index(kr, "name", org_id, w[j], len, keys[n++].mac);
 					/* Beginnings of the word, so that a part of a
 					 * name finds it ("Rakh" finds Rakhimov). */
 					for (p = NAME_PREFIX_MIN; p < len && n < max; p++) {
 						keys[n].kind = "prefix";
-						blind_index(kr, "prefix", w[j], p, keys[n++].mac);
+						org_blind_index(kr, "prefix", org_id, w[j], p,
+								keys[n++].mac);
 					}
 				}
 				sodium_memzero(w, sizeof w);
@@ -63,7 +77,7 @@ size_t person_blind_keys(const keyring *kr, json_t *rec, struct blind_key *keys,
 				size_t len = phone_key(json_string_value(item), p);
 				if (len) {
 					keys[n].kind = "phone";
-					blind_index(kr, "phone", p, len, keys[n].mac);
+					org_blind_index(kr, "phone", org_id, p, len, keys[n].mac);
 					n++;
 				}
 			}
@@ -217,7 +231,7 @@ int api_persons_create(struct req *r)
 		free(coded);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	nkeys = person_blind_keys(&r->app->kr, body, keys, MAX_KEYS);
+	nkeys = person_blind_keys(&r->app->kr, row.org_id, body, keys, MAX_KEYS);
 	snprintf(record, sizeof record, "persons/%s", row.id);
 	record_pii_fields(&person_schema, body, fields, sizeof fields);
 
@@ -330,7 +344,7 @@ int api_person_patch(struct req *r)
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	nkeys = person_blind_keys(&r->app->kr, rec, keys, MAX_KEYS);
+	nkeys = person_blind_keys(&r->app->kr, p.org_id, rec, keys, MAX_KEYS);
 	snprintf(record, sizeof record, "persons/%s", p.id);
 	{
 		const char *key;
@@ -370,7 +384,8 @@ int api_person_patch(struct req *r)
 	return rc;
 }
 
-size_t person_query_keys(const keyring *kr, const char *q, struct blind_key *keys, size_t max)
+size_t person_query_keys(const keyring *kr, const char *org_id, const char *q,
+			 struct blind_key *keys, size_t max)
 {
 	char words[NAMEKEY_WORDS][NAMEKEY_MAX];
 	size_t nw = namekey_words(q, words, NAMEKEY_WORDS), i, n = 0;
@@ -378,10 +393,10 @@ size_t person_query_keys(const keyring *kr, const char *q, struct blind_key *key
 	for (i = 0; i < nw && n + 2 <= max; i++) {
 		size_t len = strlen(words[i]);
 		keys[n].kind = "name";
-		blind_index(kr, "name", words[i], len, keys[n++].mac);
+		org_blind_index(kr, "name", org_id, words[i], len, keys[n++].mac);
 		if (len >= NAME_PREFIX_MIN) {
 			keys[n].kind = "prefix";
-			blind_index(kr, "prefix", words[i], len, keys[n++].mac);
+			org_blind_index(kr, "prefix", org_id, words[i], len, keys[n++].mac);
 		}
 	}
 	sodium_memzero(words, sizeof words);
@@ -414,10 +429,12 @@ static int birth_query_ok(const char *b)
 int api_persons_search(struct req *r)
 {
 	const char *q = req_query(r, "q"), *born = req_query(r, "birth_date");
+	const char *limit_s = req_query(r, "limit");
+	size_t limit = SEARCH_DEFAULT;
 	struct blind_key keys[16];
 	char (*ids)[ID_LEN];
 	int hits[SEARCH_MAX];
-	size_t nk, i, pass, found = 0;
+	size_t nk, i, pass, found = 0, shown = 0;
 	struct person_row *rows;
 	json_t **secrets;
 	jsonw w;
@@ -430,14 +447,22 @@ int api_persons_search(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "q: is too long");
 	if (born && !birth_query_ok(born))
 		return reply_problem(r, 422, "invalid-value", "birth_date: YYYY, YYYY-MM or YYYY-MM-DD");
-	nk = person_query_keys(&r->app->kr, q, keys, 16);
+	if (limit_s) {
+		char *end;
+		unsigned long v = strtoul(limit_s, &end, 10);
+		if (*end || v < 1 || v > SEARCH_MAX)
+			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %d", SEARCH_MAX);
+		limit = v;
+	}
+	nk = person_query_keys(&r->app->kr, r->who.user.org.id, q, keys, 16);
 	ids = arena_alloc(&r->mem, SEARCH_MAX * sizeof *ids);
 	rows = arena_alloc(&r->mem, SEARCH_MAX * sizeof *rows);
 	secrets = arena_alloc(&r->mem, SEARCH_MAX * sizeof *secrets);
 	if (!ids || !rows || !secrets)
 		return reply_problem(r, 500, "internal", "out of memory");
-	if (nk && store_person_find(r->app->st, r->who.user.org.id, keys, nk, ids, hits, SEARCH_MAX,
-				    &found) != STORE_OK)
+	/* With a date of birth, take more candidates: some will not agree. */
+	if (nk && store_person_find(r->app->st, r->who.user.org.id, keys, nk, ids, hits,
+				    born ? SEARCH_MAX : limit, &found) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	for (i = 0; i < found; i++)
 		secrets[i] = store_person_get(r->app->st, ids[i], &rows[i], &r->mem) == STORE_OK
@@ -448,7 +473,7 @@ int api_persons_search(struct req *r)
 	jw_array(&w);
 	/* Without a date one pass in rank order; with one, matches first. */
 	for (pass = born ? 0 : 1; pass < 2; pass++) {
-		for (i = 0; i < found; i++) {
+		for (i = 0; i < found && shown < limit; i++) {
 			json_t *coded;
 			char record[64], fields[512];
 			if (!secrets[i])
@@ -465,6 +490,7 @@ int api_persons_search(struct req *r)
 			snprintf(record, sizeof record, "persons/%s", rows[i].id);
 			api_audit_read(r, record, fields);
 			write_person(&w, &rows[i], coded, secrets[i]);
+			shown++;
 			json_decref(coded);
 		}
 	}

@@ -1503,7 +1503,8 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 	ts_str(p.registered, office_secs(&p, p.registered), row->created_at);
 	memcpy(row->updated_at, row->created_at, TS_LEN);
 	b->key_first[b->np] = b->nk;
-	b->key_count[b->np] = person_blind_keys(g->kr, rec, b->keys + b->nk, PERSON_KEYS_MAX);
+	b->key_count[b->np] = person_blind_keys(g->kr, row->org_id, rec, b->keys + b->nk,
+						     PERSON_KEYS_MAX);
 	b->nk += b->key_count[b->np];
 	if (record_seal(g->kr, &b->mem, &person_schema, rec, p.id, &row->coded, &row->sealed,
 			&row->sealed_len) || !row->sealed)
