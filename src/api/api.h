@@ -10,6 +10,7 @@
 
 #include "api/app.h"
 #include "api/records.h"
+#include "domain/policy.h"
 #include "http/request.h"
 #include "http/router.h"
 
@@ -57,10 +58,23 @@ int api_person_patch(struct req *r);
 int api_schema(struct req *r);
 
 /* Cases (cases.c), shared with the records of a case (items.c). */
-int api_case_visible(struct req *r, const struct case_row *c);
-int api_case_editor(struct req *r);
-/* Load a case visible to the caller; 0, or the 404 already set. */
+
+/* How the caller reaches the case in hand (domain/policy.h). */
+struct case_view {
+	policy_relation rel;
+	int limited;               /* sees only the fields the referral shares */
+	json_t *share;             /* those field names, when reached by referral */
+	struct referral_row ref;   /* the referral, when reached by one */
+};
+
+/* Load a case the caller may read (by the policy's case.read); 0, or the
+ * 404 already set.  The caller's view is kept for api_case_may(). */
 int api_case_load(struct req *r, const char *id, struct case_row *c);
+const struct case_view *api_case_view(struct req *r);
+/* 1 when the policy allows act on the loaded case. */
+int api_case_may(struct req *r, enum policy_action act);
+/* 1 when the view may show field (always, unless limited to a share). */
+int api_view_shares(const struct case_view *v, const char *field);
 /* The whole case record (columns and opened fields); caller decrefs. */
 json_t *api_case_open_record(struct req *r, const struct case_row *c);
 int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const char *type,
@@ -96,6 +110,21 @@ int api_decisions_list(struct req *r);
 int api_consents_create(struct req *r);
 int api_consents_list(struct req *r);
 int api_consent_withdraw(struct req *r);
+
+/* Referrals (referrals.c). */
+int api_referrals_create(struct req *r);
+int api_referrals_list(struct req *r);
+int api_referral_get(struct req *r);
+int api_referral_accept(struct req *r);
+int api_referral_decline(struct req *r);
+int api_referral_complete(struct req *r);
+int api_referral_withdraw(struct req *r);
+int api_case_transfer(struct req *r);
+int api_case_access_log(struct req *r);
+int api_referrals_stats(struct req *r);
+int api_referrals_decisions_due(struct req *r);
+/* Make a person's blind index again for the organisation now holding it. */
+int api_person_rekey(struct req *r, const char *person_id);
 int api_roles_list(struct req *r);
 int api_role_set(struct req *r);
 int api_audit_list(struct req *r);

@@ -16,6 +16,7 @@
 #include "domain/casework.h"
 #include "domain/consent.h"
 #include "domain/namekey.h"
+#include "domain/policy.h"
 #include "domain/record.h"
 #include "codelists.h"
 
@@ -25,23 +26,74 @@
 static const char *const case_readers[] = {"caseworker", "supervisor", "hotline", "focal_point",
 					   NULL};
 static const char *const case_openers[] = {"caseworker", "supervisor", "hotline", NULL};
-static const char *const case_editors[] = {"caseworker", "supervisor", NULL};
 
-int api_case_visible(struct req *r, const struct case_row *c)
+/* What holds between the caller and a case, as the policy's relation. */
+static policy_relation case_relation(struct req *r, const struct case_row *c)
 {
-	return api_role_in(r, case_readers) && !strcmp(c->org_id, r->who.user.org.id);
-}
-
-int api_case_editor(struct req *r)
-{
-	return api_role_in(r, case_editors);
+	policy_relation rel = 0;
+	if (!strcmp(c->org_id, r->who.user.org.id))
+		rel |= PC_OWN_ORG;
+	if (c->assigned_to[0] && !strcmp(c->assigned_to, r->who.user.id))
+		rel |= PC_ASSIGNED;
+	if (!strcmp(c->status, "Active") || !strcmp(c->status, "FollowUp"))
+		rel |= PC_CASE_OPEN;
+	if (policy_org_is_authority(r->who.user.org.type))
+		rel |= PC_AUTHORITY;
+	return rel;
 }
 
 int api_case_load(struct req *r, const char *id, struct case_row *c)
 {
-	int rc = store_case_get(r->app->st, id, c, &r->mem);
-	if (rc != STORE_OK || !api_case_visible(r, c))
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	struct case_view *v;
+	char today[11];
+	int rc = store_case_get(r->app->st, id, c, &r->mem), allowed;
+
+	if (rc != STORE_OK)
+		return api_store_error(r, rc);
+	v = arena_alloc(&r->mem, sizeof *v);
+	if (!v)
+		return reply_problem(r, 500, "internal", "out of memory");
+	v->rel = case_relation(r, c);
+	if (!(v->rel & PC_OWN_ORG)) {
+		consent_today(today);
+		if (store_referral_access(r->app->st, c->id, NULL, r->who.user.org.id, today, &v->ref,
+					  &r->mem) == STORE_OK) {
+			v->rel |= PC_REFERRAL_ACCEPTED;
+			v->share = json_loads(v->ref.share, 0, NULL);
+		}
+	}
+	allowed = policy_allows(ACT_CASE_READ, r->who.user.role, v->rel);
+	if (allowed < 0) {
+		json_decref(v->share);
+		return api_store_error(r, STORE_NOT_FOUND);
+	}
+	v->limited = (allowed & PC_CONSENTED_FIELDS) != 0;
+	if (v->share && req_own_json(r, v->share) != 0)
+		v->share = NULL;
+	r->view = v;
+	return 0;
+}
+
+const struct case_view *api_case_view(struct req *r)
+{
+	return r->view;
+}
+
+int api_case_may(struct req *r, enum policy_action act)
+{
+	const struct case_view *v = r->view;
+	return v && policy_allows(act, r->who.user.role, v->rel) >= 0;
+}
+
+int api_view_shares(const struct case_view *v, const char *field)
+{
+	size_t i;
+	json_t *f;
+	if (!v || !v->limited)
+		return 1;
+	json_array_foreach(v->share, i, f)
+		if (json_is_string(f) && !strcmp(json_string_value(f), field))
+			return 1;
 	return 0;
 }
 
@@ -141,12 +193,75 @@ static void write_person_names(struct req *r, jsonw *w, const char *person_id)
 	json_decref(rec);
 }
 
+static void write_shared_fields(jsonw *w, const struct resource_schema *rs, json_t *rec,
+				const struct case_view *v);
+
+/* The person's fields that a referral shares, with their reading audited. */
+static void write_shared_person(struct req *r, jsonw *w, const char *person_id,
+				const struct case_view *v)
+{
+	struct person_row p;
+	json_t *rec;
+	char record[64], fields[512];
+	size_t i, used = 0;
+
+	if (store_person_get(r->app->st, person_id, &p, &r->mem) != STORE_OK)
+		return;
+	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	if (!rec)
+		return;
+	jw_key(w, "person");
+	jw_object(w);
+	jw_kstr(w, "id", p.id);
+	write_shared_fields(w, &person_schema, rec, v);
+	jw_end(w);
+	fields[0] = '\0';
+	for (i = 0; i < person_schema.n; i++) {
+		const char *name = person_schema.fields[i].name;
+		int n;
+		if (!json_object_get(rec, name) || !api_view_shares(v, name))
+			continue;
+		n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", name);
+		if (n < 0 || (size_t)n >= sizeof fields - used)
+			break;
+		used += (size_t)n;
+	}
+	snprintf(record, sizeof record, "persons/%s", p.id);
+	if (used)
+		api_audit_read(r, record, fields);
+	json_decref(rec);
+}
+
+/* Only the fields a referral shares, for a reader limited to them. */
+static void write_shared_fields(jsonw *w, const struct resource_schema *rs, json_t *rec,
+				const struct case_view *v)
+{
+	size_t i;
+	for (i = 0; i < rs->n; i++) {
+		json_t *val = json_object_get(rec, rs->fields[i].name);
+		if (val && api_view_shares(v, rs->fields[i].name)) {
+			jw_key(w, rs->fields[i].name);
+			jw_value(w, val);
+		}
+	}
+}
+
 static void write_case(struct req *r, jsonw *w, const struct case_row *c, json_t *rec,
-		       int with_person)
+		       int with_person, const struct case_view *v)
 {
 	jw_object(w);
 	jw_kstr(w, "id", c->id);
 	jw_kint(w, "version", c->version);
+	if (v && v->limited) {
+		/* Reached through a referral: the shared fields and nothing
+		 * else of the case; the person's shared fields beside them. */
+		jw_kbool(w, "shared_view", 1);
+		jw_kstr(w, "referral_id", v->ref.id);
+		write_shared_fields(w, &case_schema, rec, v);
+		write_shared_person(r, w, c->person_id, v);
+		jw_end(w);
+		return;
+	}
 	record_write_fields(w, &case_schema, rec);
 	if (with_person)
 		write_person_names(r, w, c->person_id);
@@ -159,7 +274,7 @@ static int reply_case(struct req *r, int status, const struct case_row *c, json_
 {
 	jsonw w;
 	reply_json_begin(r, status, &w);
-	write_case(r, &w, c, rec, 1);
+	write_case(r, &w, c, rec, 1, api_case_view(r));
 	jw_finish(&w);
 	api_set_etag(r, c->version);
 	return status;
@@ -390,8 +505,8 @@ int api_case_patch(struct req *r)
 
 	if (api_case_load(r, r->params[0], &c))
 		return r->status;
-	if (!api_case_editor(r))
-		return reply_problem(r, 403, "forbidden", "your role cannot change cases");
+	if (!api_case_may(r, ACT_CASE_UPDATE))
+		return reply_problem(r, 403, "forbidden", "you cannot change this case");
 	if (api_if_match(r, &want))
 		return r->status;
 	body = req_json_object(r);
@@ -467,8 +582,8 @@ int api_case_close(struct req *r)
 
 	if (api_case_load(r, r->params[0], &c))
 		return r->status;
-	if (!api_case_editor(r))
-		return reply_problem(r, 403, "forbidden", "your role cannot close cases");
+	if (!api_case_may(r, ACT_CASE_CLOSE))
+		return reply_problem(r, 403, "forbidden", "you cannot close this case");
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
@@ -516,8 +631,8 @@ int api_case_reopen(struct req *r)
 
 	if (api_case_load(r, r->params[0], &c))
 		return r->status;
-	if (!api_case_editor(r))
-		return reply_problem(r, 403, "forbidden", "your role cannot reopen cases");
+	if (!api_case_may(r, ACT_CASE_CLOSE))
+		return reply_problem(r, 403, "forbidden", "you cannot reopen this case");
 	if (r->body.len && !req_json_object(r))
 		return r->status;
 	if (r->body_json && json_object_size(r->body_json))
@@ -547,11 +662,42 @@ static int filter_ok(const char *v, const struct codelist *cl)
 static void write_list_item(struct req *r, jsonw *w, const struct case_row *c)
 {
 	json_t *rec = json_loads(c->coded, 0, NULL);
+	struct case_view v;
+	char today[11];
+
 	if (!rec)
 		return;
 	case_columns_to_json(c, rec);
-	write_case(r, w, c, rec, 1);
+	if (strcmp(c->org_id, r->who.user.org.id)) {
+		/* A case referred to the caller's organisation: its share. */
+		memset(&v, 0, sizeof v);
+		consent_today(today);
+		if (store_referral_access(r->app->st, c->id, NULL, r->who.user.org.id, today, &v.ref,
+					  &r->mem) != STORE_OK) {
+			json_decref(rec);
+			return;
+		}
+		v.rel = PC_REFERRAL_ACCEPTED;
+		v.limited = 1;
+		v.share = json_loads(v.ref.share, 0, NULL);
+		write_case(r, w, c, rec, 1, &v);
+		json_decref(v.share);
+		json_decref(rec);
+		return;
+	}
+	write_case(r, w, c, rec, 1, NULL);
 	json_decref(rec);
+}
+
+/* Whether the role reaches cases through referrals (policy case.read). */
+static int reads_referred(struct req *r)
+{
+	unsigned scopes[POLICY_RULES_MAX];
+	size_t n = policy_scopes(ACT_CASE_READ, r->who.user.role, scopes), i;
+	for (i = 0; i < n; i++)
+		if (scopes[i] & PC_REFERRAL_ACCEPTED)
+			return 1;
+	return 0;
 }
 
 int api_cases_list(struct req *r)
@@ -562,7 +708,7 @@ int api_cases_list(struct req *r)
 	const char *person = req_query(r, "person_id");
 	struct case_filter f;
 	struct case_row *rows;
-	char after_at[TS_LEN] = "", after_id[ID_LEN] = "";
+	char after_at[TS_LEN] = "", after_id[ID_LEN] = "", today[11];
 	size_t n = 0, i, limit = PAGE_DEFAULT;
 	jsonw w;
 
@@ -618,6 +764,11 @@ int api_cases_list(struct req *r)
 		f.after_at = after_at;
 		f.after_id = after_id;
 		f.limit = limit + 1; /* one more tells whether a next page exists */
+		consent_today(today);
+		if (reads_referred(r)) {
+			f.referred_to = r->who.user.org.id;
+			f.today = today;
+		}
 		if (store_case_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
 	}

@@ -201,8 +201,8 @@ static int items_create(struct req *r, const char *kind)
 
 	if (api_case_load(r, r->params[0], &c))
 		return r->status;
-	if (!api_role_in(r, item_writers))
-		return reply_problem(r, 403, "forbidden", "your role cannot add to this case");
+	if (!api_case_may(r, ACT_CASE_RECORD))
+		return reply_problem(r, 403, "forbidden", "you cannot add to this case");
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
@@ -235,6 +235,16 @@ static int items_create(struct req *r, const char *kind)
 	return rc;
 }
 
+/* A record of the case the caller does not see: one made by another
+ * organisation, when the caller reaches the case through a referral (the
+ * owner sees the recipients' records on its timeline; a recipient sees
+ * only its own). */
+static int hidden(struct req *r, const struct item_row *it)
+{
+	const struct case_view *v = api_case_view(r);
+	return v && !(v->rel & PC_OWN_ORG) && strcmp(it->org_id, r->who.user.org.id);
+}
+
 /* Open an item's record, or NULL. */
 static json_t *item_open(struct req *r, const struct item_row *it)
 {
@@ -259,7 +269,7 @@ static int items_list(struct req *r, const char *kind)
 	jw_key(&w, "items");
 	jw_array(&w);
 	for (i = 0; i < n; i++) {
-		json_t *rec = item_open(r, &rows[i]);
+		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
 		write_item(&w, &rows[i], k->rs, rec);
@@ -301,8 +311,9 @@ static int item_patch(struct req *r, const char *kind)
 
 	if (item_load(r, kind, &it, &c))
 		return r->status;
-	if (!api_role_in(r, item_writers))
-		return reply_problem(r, 403, "forbidden", "your role cannot change this case");
+	if (!api_case_may(r, ACT_CASE_RECORD) ||
+	    (!(api_case_view(r)->rel & PC_OWN_ORG) && strcmp(it.org_id, r->who.user.org.id)))
+		return reply_problem(r, 403, "forbidden", "you cannot change this record");
 	if (api_if_match(r, &want))
 		return r->status;
 	body = req_json_object(r);
@@ -469,8 +480,8 @@ int api_screenings_create(struct req *r)
 
 	if (api_case_load(r, r->params[0], &c))
 		return r->status;
-	if (!api_role_in(r, item_writers))
-		return reply_problem(r, 403, "forbidden", "your role cannot screen");
+	if (!api_case_may(r, ACT_CASE_SCREEN))
+		return reply_problem(r, 403, "forbidden", "you cannot screen in this case");
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
@@ -581,7 +592,7 @@ int api_screenings_list(struct req *r)
 	jw_key(&w, "items");
 	jw_array(&w);
 	for (i = 0; i < n; i++) {
-		json_t *rec = item_open(r, &rows[i]);
+		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
 		write_screening(&w, &rows[i], rec);
@@ -611,7 +622,7 @@ int api_decisions_create(struct req *r)
 
 	if (api_case_load(r, r->params[0], &c))
 		return r->status;
-	if (!casework_may_decide(r->who.user.role, r->who.user.org.type))
+	if (!api_case_may(r, ACT_CASE_DECIDE))
 		return reply_problem(r, 403, "forbidden",
 				     "only an NRM focal point of an authority, or a supervisor "
 				     "recording an authority's decision, records this");
@@ -671,7 +682,7 @@ int api_decisions_list(struct req *r)
 	jw_key(&w, "items");
 	jw_array(&w);
 	for (i = 0; i < n; i++) {
-		json_t *rec = item_open(r, &rows[i]);
+		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
 		write_item(&w, &rows[i], &decision_schema, rec);
@@ -912,7 +923,7 @@ int api_case_timeline(struct req *r)
 	jw_array(&w);
 	for (i = 0; i < n; i++) {
 		const struct resource_schema *rs = schema_of_kind(rows[i].kind);
-		json_t *rec = item_open(r, &rows[i]), *v;
+		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]), *v;
 		const char *key;
 		const char *type;
 		if (!rec)

@@ -16,6 +16,8 @@
 #include "api/api.h"
 #include "domain/namekey.h"
 #include "domain/record.h"
+#include "domain/consent.h"
+#include "domain/policy.h"
 
 #define MAX_KEYS 512
 #define NAME_PREFIX_MIN 3 /* shortest beginning of a name that is indexed */
@@ -262,6 +264,83 @@ int api_persons_create(struct req *r)
 	return reply_person(r, 201, &row, body);
 }
 
+int api_person_rekey(struct req *r, const char *person_id)
+{
+	struct blind_key *keys = arena_alloc(&r->mem, MAX_KEYS * sizeof *keys);
+	struct person_row p;
+	json_t *rec;
+	store_tx *tx;
+	size_t n;
+	int rc;
+
+	if (!keys || store_person_get(r->app->st, person_id, &p, &r->mem) != STORE_OK)
+		return STORE_ERROR;
+	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	if (!rec)
+		return STORE_ERROR;
+	n = person_blind_keys(&r->app->kr, p.org_id, rec, keys, MAX_KEYS);
+	json_decref(rec);
+	tx = store_begin(r->app->st);
+	if (!tx)
+		return STORE_ERROR;
+	rc = store_person_keys_set(tx, p.id, keys, n);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx);
+}
+
+/* A person of another organisation, reached through an accepted referral
+ * of one of their cases while the consent stands: the shared fields. */
+static int person_get_shared(struct req *r, const struct person_row *p)
+{
+	struct referral_row f;
+	json_t *rec, *share, *v;
+	char today[11], record[64], fields[512];
+	size_t i, used = 0;
+	jsonw w;
+
+	consent_today(today);
+	if (store_referral_access(r->app->st, NULL, p->id, r->who.user.org.id, today, &f,
+				  &r->mem) != STORE_OK ||
+	    policy_allows(ACT_PERSON_READ, r->who.user.role, PC_REFERRAL_ACCEPTED) < 0)
+		return api_store_error(r, STORE_NOT_FOUND);
+	rec = record_open(&r->app->kr, &r->mem, p->coded, p->sealed, p->sealed_len, p->id);
+	share = json_loads(f.share, 0, NULL);
+	if (!rec || !share) {
+		json_decref(rec);
+		json_decref(share);
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	}
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_kstr(&w, "id", p->id);
+	jw_kbool(&w, "shared_view", 1);
+	jw_kstr(&w, "referral_id", f.id);
+	fields[0] = '\0';
+	json_array_foreach(share, i, v) {
+		const char *name = json_string_value(v);
+		json_t *val = name && schema_field(&person_schema, name) ? json_object_get(rec, name)
+									 : NULL;
+		int k;
+		if (!val)
+			continue;
+		jw_key(&w, name);
+		jw_value(&w, val);
+		k = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", name);
+		if (k > 0 && (size_t)k < sizeof fields - used)
+			used += (size_t)k;
+	}
+	jw_finish(&w);
+	snprintf(record, sizeof record, "persons/%s", p->id);
+	if (used)
+		api_audit_read(r, record, fields);
+	json_decref(rec);
+	json_decref(share);
+	return 200;
+}
+
 int api_person_get(struct req *r)
 {
 	struct person_row p;
@@ -271,6 +350,8 @@ int api_person_get(struct req *r)
 	int rc;
 
 	rc = store_person_get(r->app->st, r->params[0], &p, &r->mem);
+	if (rc == STORE_OK && strcmp(p.org_id, r->who.user.org.id))
+		return person_get_shared(r, &p);
 	if (rc != STORE_OK || !visible(r, &p))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
 	coded = json_loads(p.coded, 0, NULL);

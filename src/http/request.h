@@ -50,6 +50,8 @@ struct req {
 
 	buf body;                     /* capped at the configured body_max */
 	json_t *body_json;            /* parsed body, released with the request */
+	json_t *owned[4];             /* more JSON released with the request */
+	int nowned;
 	int body_too_large;
 	size_t dropped;               /* bytes of an oversized body thrown away */
 	int answered;                 /* a response was queued early */
@@ -73,7 +75,15 @@ struct req {
 	const struct route *route;
 	int phase;
 	void *async;
+
+	/* The api layer's view of the record in hand (how the caller reaches
+	 * it), in the arena. */
+	void *view;
 };
+
+/* Release j (a reference the caller hands over) when the request ends;
+ * 0, or -1 (and j released now) when the request holds too many. */
+int req_own_json(struct req *r, json_t *j);
 
 /* Query-string argument, or NULL. */
 const char *req_query(struct req *r, const char *name);

@@ -9,6 +9,16 @@
 
 #include "http/request.h"
 
+int req_own_json(struct req *r, json_t *j)
+{
+	if (r->nowned == (int)(sizeof r->owned / sizeof r->owned[0])) {
+		json_decref(j);
+		return -1;
+	}
+	r->owned[r->nowned++] = j;
+	return 0;
+}
+
 const char *req_query(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);

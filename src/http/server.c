@@ -197,6 +197,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	if (r->body_json)
 		json_decref(r->body_json);
+	while (r->nowned > 0)
+		json_decref(r->owned[--r->nowned]);
 	buf_free(&r->body);
 	buf_free(&r->out);
 	arena_free(&r->mem);

@@ -26,7 +26,10 @@ static const char SQL_UPDATE[] =
 	" sealed = ?11, updated_at = ?12 WHERE id = ?1 AND version = ?13";
 static const char SQL_EXISTS[] = "SELECT 1 FROM cases WHERE id = ?1";
 
-enum { F_STATUS = 1, F_STAGE = 2, F_ASSIGNED = 4, F_PERSON = 8, F_AFTER = 16, F_COMBOS = 32 };
+enum {
+	F_STATUS = 1, F_STAGE = 2, F_ASSIGNED = 4, F_PERSON = 8, F_AFTER = 16, F_REFERRED = 32,
+	F_COMBOS = 64
+};
 
 static char *list_sql[F_COMBOS];
 static pthread_once_t list_once = PTHREAD_ONCE_INIT;
@@ -35,10 +38,19 @@ static void list_sql_build(void)
 {
 	unsigned m;
 	for (m = 0; m < F_COMBOS; m++) {
-		char q[1024];
+		char q[2048];
+		/* The scope: the organisation's cases, and those referred to
+		 * it under a live referral (as REFERRAL_LIVE in referrals.c). */
 		snprintf(q, sizeof q,
-			 "SELECT " CASE_COLS " FROM cases WHERE org_id = ?1%s%s%s%s%s"
+			 "SELECT " CASE_COLS " FROM cases WHERE %s%s%s%s%s%s"
 			 " ORDER BY updated_at DESC, id DESC LIMIT ?8",
+			 m & F_REFERRED
+				 ? "(org_id = ?1 OR id IN (SELECT f.case_id FROM referrals f"
+				   " WHERE f.to_org = ?10 AND f.status = 'accepted'"
+				   " AND f.kind = 'referral' AND EXISTS (SELECT 1 FROM items c"
+				   " WHERE c.id = f.consent_id AND c.status = 'active'"
+				   " AND (c.due IS NULL OR c.due >= ?9))))"
+				 : "org_id = ?1",
 			 m & F_STATUS ? " AND status = ?2" : "",
 			 m & F_STAGE ? " AND stage = ?3" : "",
 			 m & F_ASSIGNED ? " AND assigned_to = ?4" : "",
@@ -214,6 +226,7 @@ int store_case_list(store *st, const struct case_filter *f, struct case_row **ro
 	m |= set(f->assigned_to) ? F_ASSIGNED : 0;
 	m |= set(f->person_id) ? F_PERSON : 0;
 	m |= set(f->after_at) && set(f->after_id) ? F_AFTER : 0;
+	m |= set(f->referred_to) && set(f->today) ? F_REFERRED : 0;
 	if (!list_sql[m])
 		return STORE_ERROR;
 	d = store_reader_get(st);
@@ -236,6 +249,10 @@ int store_case_list(store *st, const struct case_filter *f, struct case_row **ro
 		db_bind_str(s, 7, f->after_id);
 	}
 	db_bind_int(s, 8, (int64_t)f->limit);
+	if (m & F_REFERRED) {
+		db_bind_str(s, 9, f->today);
+		db_bind_str(s, 10, f->referred_to);
+	}
 	rc = collect_cases(s, f->limit, rows, n, a);
 	db_reset(s);
 	store_reader_put(st, d);

@@ -81,6 +81,48 @@ static const char *const migrations[] = {
 	 * index answers it from one small index (persons/api: bench/cases.sh,
 	 * 100k persons, search requests/s 85 -> 150 on 2 cores). */
 	"CREATE INDEX persons_id_org ON persons(id, org_id, updated_at);",
+
+	/* 4: referrals between organisations of the NRM.  A referral shares
+	 * a named set of fields of one case while the consent it rests on
+	 * stands; a transfer (kind "transfer") moves the case on acceptance. */
+	"CREATE TABLE referrals("
+	"  id TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+	"  case_id TEXT NOT NULL REFERENCES cases(id),"
+	"  person_id TEXT NOT NULL REFERENCES persons(id),"
+	"  from_org TEXT NOT NULL REFERENCES orgs(id), to_org TEXT NOT NULL REFERENCES orgs(id),"
+	"  consent_id TEXT REFERENCES items(id),"
+	"  status TEXT NOT NULL, urgency TEXT NOT NULL, due TEXT, version INTEGER NOT NULL,"
+	"  share TEXT NOT NULL, coded TEXT NOT NULL, sealed BLOB,"
+	"  created_by TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	"  responded_at TEXT) STRICT;"
+	"CREATE INDEX referrals_to ON referrals(to_org, status, case_id);"
+	"CREATE INDEX referrals_from ON referrals(from_org, status);"
+	"CREATE INDEX referrals_case ON referrals(case_id);",
+
+	/* 5: the service directory (HSDS 3.x services and locations).  The
+	 * columns are what its list filters on; regions and languages are
+	 * codes between spaces; a location's address is sealed.  Search keys
+	 * of public names are kept in clear (store/directory.c). */
+	"CREATE TABLE dir_services("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  version INTEGER NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
+	"  name TEXT NOT NULL, regions TEXT NOT NULL, languages TEXT NOT NULL,"
+	"  coded TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX dir_services_name ON dir_services(name, id);"
+	"CREATE INDEX dir_services_org ON dir_services(org_id);"
+	"CREATE TABLE dir_service_keys("
+	"  key TEXT NOT NULL,"
+	"  service_id TEXT NOT NULL REFERENCES dir_services(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY(key, service_id)) STRICT, WITHOUT ROWID;"
+	"CREATE INDEX dir_service_keys_service ON dir_service_keys(service_id);"
+	"CREATE TABLE dir_locations("
+	"  id TEXT PRIMARY KEY,"
+	"  service_id TEXT NOT NULL REFERENCES dir_services(id) ON DELETE CASCADE,"
+	"  org_id TEXT NOT NULL REFERENCES orgs(id), version INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL, region TEXT, coded TEXT NOT NULL, sealed BLOB,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX dir_locations_service ON dir_locations(service_id);"
+	"CREATE INDEX dir_locations_region ON dir_locations(region, service_id);",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -35,6 +35,7 @@ enum {
 
 typedef struct store store;
 typedef struct store_tx store_tx;
+struct audit_row;
 
 /* Open the database at path (creating it when `create`), run migrations,
  * start `readers` reader connections.  `kr` must outlive the store. */
@@ -205,6 +206,11 @@ struct case_filter {
 	const char *after_at;
 	const char *after_id;
 	size_t limit;
+	/* Scope: cases of org_id, and (when referred_to is set) cases
+	 * referred to that organisation whose referral was accepted and
+	 * whose consent stands on `today`. */
+	const char *referred_to;
+	const char *today;
 };
 
 int store_case_insert(store_tx *tx, const struct case_row *c);
@@ -252,6 +258,134 @@ int store_items_of_person(store *st, const char *person_id, const char *kind,
  * one assignee (NULL: all), oldest due first. */
 int store_items_due(store *st, const char *kind, const char *org_id, const char *assigned_to,
 		    const char *before, struct item_row **rows, size_t *n, arena *a);
+
+/* ---- referrals between organisations --------------------------------- */
+
+struct referral_row {
+	char id[ID_LEN];
+	char kind[12];               /* "referral" or "transfer" */
+	char case_id[ID_LEN];
+	char person_id[ID_LEN];
+	char from_org[ID_LEN];
+	char to_org[ID_LEN];
+	char consent_id[ID_LEN];     /* the consent it rests on ("" for none) */
+	char status[16];             /* sent, accepted, declined, completed, withdrawn */
+	char urgency[16];
+	char due[11];
+	int64_t version;
+	const char *share;           /* JSON list of the field names shared */
+	const char *coded;           /* JSON of the other coded fields */
+	const unsigned char *sealed; /* reason, feedback, decline reason */
+	size_t sealed_len;
+	char created_by[ID_LEN];
+	char created_at[TS_LEN];
+	char updated_at[TS_LEN];
+	char responded_at[TS_LEN];
+	struct org from, to;         /* filled by reads */
+};
+
+int store_referral_insert(store_tx *tx, const struct referral_row *f);
+int store_referral_get(store *st, const char *id, struct referral_row *f, arena *a);
+/* Update when the stored version equals f->version - 1. */
+int store_referral_update(store_tx *tx, const struct referral_row *f);
+/* Referrals received by (in = 1) or sent by (in = 0) org_id, newest
+ * first; status NULL for any; overdue_before: only those still open and
+ * due before that date. */
+int store_referrals_list(store *st, const char *org_id, int in, const char *status,
+			 const char *overdue_before, struct referral_row **rows, size_t *n,
+			 arena *a);
+/* The accepted referral of a case (or, with case_id NULL, of any case of
+ * person_id) to org_id whose consent stands on `today`: STORE_OK and *f,
+ * or STORE_NOT_FOUND.  This is the whole of another organisation's
+ * access to a case. */
+int store_referral_access(store *st, const char *case_id, const char *person_id,
+			  const char *org_id, const char *today, struct referral_row *f, arena *a);
+/* Move a case, and its person, to another organisation (a transfer). */
+int store_case_move(store_tx *tx, const char *case_id, const char *person_id, const char *org_id,
+		    const char *now);
+
+/* Audit entries about a case, its person and its records that were made
+ * by users of other organisations than owner_org, newest first. */
+int store_audit_outside(store *st, const char *case_id, const char *person_id,
+			const char *owner_org, struct audit_row *rows, size_t max, size_t *found);
+
+/* ---- service directory (directory.c) ---------------------------------- */
+
+/* Directory ids may come from another HSDS system (UUIDs): up to 63 of
+ * the characters a route parameter takes. */
+#define DIR_ID_LEN 64
+#define DIR_QUERY_KEYS 8 /* most search keys of one directory query */
+
+/* A service.  regions and languages are the codes it serves between
+ * spaces (" TJ-DU TJ-SU "), made by the caller; org is filled by reads
+ * (the organisation joined). */
+struct dir_service_row {
+	char id[DIR_ID_LEN];
+	char org_id[ID_LEN];
+	struct org org;
+	int64_t version;
+	char type[32];
+	char status[24];
+	const char *name;
+	const char *regions;
+	const char *languages;
+	const char *coded;           /* JSON object of the declared fields */
+	char created_at[TS_LEN];
+	char updated_at[TS_LEN];
+};
+
+struct dir_location_row {
+	char id[DIR_ID_LEN];
+	char service_id[DIR_ID_LEN];
+	char org_id[ID_LEN];         /* the service's organisation */
+	int64_t version;
+	char kind[16];               /* hsds_location_type as stored */
+	char region[8];              /* "" when none */
+	const char *coded;
+	const unsigned char *sealed; /* the sealed address; NULL when none */
+	size_t sealed_len;
+	char created_at[TS_LEN];
+	char updated_at[TS_LEN];
+};
+
+/* Filters of the directory list; NULL or "" means any.  Every one of the
+ * nkeys search keys must match a service (its name's or organisation's
+ * words or their beginnings).  Rows come by name, then id. */
+struct dir_filter {
+	const char *type, *status, *org_id, *region, *language;
+	const char *keys[DIR_QUERY_KEYS];
+	size_t nkeys;
+	size_t limit, offset;
+};
+
+int store_dir_service_insert(store_tx *tx, const struct dir_service_row *s);
+/* Update when the stored version equals s->version - 1; the service's
+ * locations follow its organisation. */
+int store_dir_service_update(store_tx *tx, const struct dir_service_row *s);
+int store_dir_service_get(store *st, const char *id, struct dir_service_row *s, arena *a);
+int store_dir_service_get_tx(store_tx *tx, const char *id, struct dir_service_row *s, arena *a);
+/* Replace the search keys (NUL-terminated strings) of a service. */
+int store_dir_service_keys_set(store_tx *tx, const char *service_id, const char *const *keys,
+			       size_t n);
+/* One page of services into an arena array, and how many match in all. */
+int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_service_row **rows,
+			   size_t *n, int64_t *total, arena *a);
+int store_dir_location_insert(store_tx *tx, const struct dir_location_row *l);
+int store_dir_location_update(store_tx *tx, const struct dir_location_row *l);
+int store_dir_location_get_tx(store_tx *tx, const char *id, struct dir_location_row *l,
+			      arena *a);
+/* The locations of a service (at most 200), oldest first. */
+int store_dir_locations_of(store *st, const char *service_id, struct dir_location_row **rows,
+			   size_t *n, arena *a);
+/* Every location (at most max), by service. */
+int store_dir_locations_all(store *st, size_t max, struct dir_location_row **rows, size_t *n,
+			    arena *a);
+/* Every organisation (at most max), by code. */
+int store_dir_orgs(store *st, size_t max, struct org **rows, size_t *n, arena *a);
+/* The organisation of this code, made (with name and type) when there is
+ * none; *created tells which.  Inside tx, so an import sees its own. */
+int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const char *type,
+			 struct org *o, int *created);
 
 /* ---- audit ------------------------------------------------------------ */
 

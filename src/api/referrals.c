@@ -1,0 +1,669 @@
+/*
+ * referrals.c - the NRM's referrals between organisations: send one from
+ * a case (only under the person's current consent), the recipient's inbox
+ * and its answers (accept, decline, complete), the sender's withdrawal, a
+ * transfer of ownership in two steps, who outside the organisation saw a
+ * case, and the referral figures.
+ *
+ * A referral shares a named set of the case's and the person's fields.
+ * Once accepted, the recipient reads exactly those (api/cases.c), and
+ * only while the consent stands: its access is a query on the referral
+ * and the consent (store/referrals.c), so a withdrawal cuts it at once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "domain/casework.h"
+#include "domain/consent.h"
+#include "domain/record.h"
+#include "codelists.h"
+
+static const char *const urgencies[] = {"low", "normal", "high", "emergency", NULL};
+static const char *const ref_fields[] = {"case_id", "to_org", "service_type", "service_id",
+					 "reason", "urgency", "due", "share", NULL};
+
+/* A field name a referral may share: a declared case or person field. */
+static int shareable(const char *name)
+{
+	return schema_field(&case_schema, name) || schema_field(&person_schema, name);
+}
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(*list, s))
+			return 1;
+	return 0;
+}
+
+/* The consent of the person that covers sending to org: purpose referral,
+ * or law_enforcement for an authority.  Its id into out; 0 when found. */
+static int covering_consent(struct req *r, const char *person_id, const struct org *to,
+			    char out[ID_LEN])
+{
+	struct item_row *rows;
+	char today[11];
+	size_t n = 0, i;
+	int found = -1;
+
+	consent_today(today);
+	if (store_items_of_person(r->app->st, person_id, "consent", &rows, &n, &r->mem) != STORE_OK)
+		return -1;
+	for (i = 0; i < n && found < 0; i++) {
+		json_t *c = json_loads(rows[i].coded, 0, NULL);
+		if (c && (consent_covers(c, "referral", to->code, to->type, today) ||
+			  (policy_org_is_authority(to->type) &&
+			   consent_covers(c, "law_enforcement", to->code, to->type, today)))) {
+			snprintf(out, ID_LEN, "%s", rows[i].id);
+			found = 0;
+		}
+		json_decref(c);
+	}
+	return found;
+}
+
+static void write_referral(struct req *r, jsonw *w, const struct referral_row *f)
+{
+	json_t *rec = record_open(&r->app->kr, &r->mem, f->coded, f->sealed, f->sealed_len, f->id);
+	json_t *share = json_loads(f->share, 0, NULL);
+	const char *key;
+	json_t *v;
+
+	jw_object(w);
+	jw_kstr(w, "id", f->id);
+	jw_kint(w, "version", f->version);
+	jw_kstr(w, "kind", f->kind);
+	jw_kstr(w, "case_id", f->case_id);
+	jw_kstr(w, "status", f->status);
+	jw_kstr(w, "urgency", f->urgency);
+	if (f->due[0])
+		jw_kstr(w, "due", f->due);
+	jw_key(w, "from_org");
+	jw_object(w);
+	jw_kstr(w, "code", f->from.code);
+	jw_kstr(w, "name", f->from.name);
+	jw_kstr(w, "type", f->from.type);
+	jw_end(w);
+	jw_key(w, "to_org");
+	jw_object(w);
+	jw_kstr(w, "code", f->to.code);
+	jw_kstr(w, "name", f->to.name);
+	jw_kstr(w, "type", f->to.type);
+	jw_end(w);
+	jw_key(w, "share");
+	if (share)
+		jw_value(w, share);
+	else
+		jw_null(w);
+	if (rec)
+		json_object_foreach(rec, key, v) {
+			jw_key(w, key);
+			jw_value(w, v);
+		}
+	jw_kstr(w, "created_at", f->created_at);
+	jw_kstr(w, "updated_at", f->updated_at);
+	if (f->responded_at[0])
+		jw_kstr(w, "responded_at", f->responded_at);
+	jw_end(w);
+	json_decref(rec);
+	json_decref(share);
+}
+
+/* Seal a referral's JSON (coded: service type; sealed: texts). */
+static int referral_seal(struct req *r, struct referral_row *f, json_t *coded, json_t *secret)
+{
+	char *c = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS), *s;
+	size_t n;
+	unsigned char *ct;
+
+	if (!c)
+		return -1;
+	f->coded = arena_strdup(&r->mem, c);
+	free(c);
+	f->sealed = NULL;
+	f->sealed_len = 0;
+	if (!f->coded)
+		return -1;
+	if (json_object_size(secret) == 0)
+		return 0;
+	s = json_dumps(secret, JSON_COMPACT);
+	if (!s)
+		return -1;
+	n = strlen(s);
+	ct = arena_alloc(&r->mem, n + SEAL_OVERHEAD);
+	if (ct) {
+		seal_encrypt(&r->app->kr, (const unsigned char *)s, n, f->id, ct);
+		f->sealed = ct;
+		f->sealed_len = n + SEAL_OVERHEAD;
+	}
+	free(s);
+	return ct ? 0 : -1;
+}
+
+/* Write f (new or changed) with the case change and events, audited. */
+static int referral_save(struct req *r, struct referral_row *f, int is_new, struct case_row *c,
+			 int case_changed, const char *event, const char *action)
+{
+	char record[64];
+	store_tx *tx;
+	jsonw w;
+	int rc;
+
+	snprintf(record, sizeof record, "referrals/%s", f->id);
+	tx = store_begin(r->app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = is_new ? store_referral_insert(tx, f) : store_referral_update(tx, f);
+	if (rc == STORE_OK && c && case_changed)
+		rc = store_case_update(tx, c);
+	if (rc == STORE_OK && c && event) {
+		json_t *extra = json_pack("{s:s,s:s,s:s}", "referral_id", f->id, "status", f->status,
+					  "to", f->to.code);
+		rc = api_case_event(r, tx, c, event, extra);
+		json_decref(extra);
+	}
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, action, record, NULL);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, is_new ? 201 : 200, &w);
+	write_referral(r, &w, f);
+	jw_finish(&w);
+	api_set_etag(r, f->version);
+	return is_new ? 201 : 200;
+}
+
+/* Move the case to the referral stage (never back). */
+static int case_to_stage(struct req *r, struct case_row *c, enum case_event ev)
+{
+	const char *next = casework_stage_after(c->stage, ev);
+	json_t *rec;
+	int rc;
+
+	if (!strcmp(next, c->stage))
+		return 0;
+	rec = api_case_open_record(r, c);
+	if (!rec)
+		return 0;
+	json_object_set_new(rec, "stage", json_string(next));
+	snprintf(c->stage, sizeof c->stage, "%s", next);
+	c->version++;
+	store_now(c->updated_at);
+	rc = record_seal(&r->app->kr, &r->mem, &case_schema, rec, c->id, &c->coded, &c->sealed,
+			 &c->sealed_len);
+	json_decref(rec);
+	return rc == 0;
+}
+
+static int create(struct req *r, const char *kind)
+{
+	struct referral_row f;
+	struct case_row c;
+	struct org to;
+	json_t *body, *v, *share, *coded, *secret;
+	const char *key, *case_id, *to_code, *urgency = "normal";
+	char today[11];
+	size_t i;
+	int moved, rc;
+
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	json_object_foreach(body, key, v)
+		if (!in_list(key, ref_fields))
+			return reply_problemf(r, 422, "unknown-field", "%s: is not a field here", key);
+	case_id = !strcmp(kind, "transfer") ? r->params[0]
+					    : json_string_value(json_object_get(body, "case_id"));
+	if (!case_id)
+		return reply_problem(r, 422, "missing-field", "case_id: is required");
+	if (api_case_load(r, case_id, &c))
+		return r->status;
+	if (!api_case_may(r, ACT_CASE_REFER))
+		return reply_problem(r, 403, "forbidden", "you cannot refer this case");
+	to_code = json_string_value(json_object_get(body, "to_org"));
+	if (!to_code || store_org_by_code(r->app->st, to_code, &to) != STORE_OK)
+		return reply_problem(r, 422, "invalid-value", "to_org: no such organisation");
+	if (!strcmp(to.id, r->who.user.org.id))
+		return reply_problem(r, 422, "invalid-value", "to_org: refer to another organisation");
+	if ((v = json_object_get(body, "urgency"))) {
+		urgency = json_string_value(v);
+		if (!urgency || !in_list(urgency, urgencies))
+			return reply_problem(r, 422, "invalid-value",
+					     "urgency: low, normal, high or emergency");
+	}
+	consent_today(today);
+	if ((v = json_object_get(body, "due")) &&
+	    (!json_is_string(v) || !date_valid(json_string_value(v))))
+		return reply_problem(r, 422, "invalid-value", "due: a date YYYY-MM-DD");
+	if ((v = json_object_get(body, "service_type")) &&
+	    (!json_is_string(v) || !codelist_has(&cl_assistance_service_types, json_string_value(v))))
+		return reply_problem(r, 422, "invalid-value", "service_type: not a service type");
+	if ((v = json_object_get(body, "service_id")) && !json_is_string(v))
+		return reply_problem(r, 422, "invalid-value", "service_id: a directory service id");
+	if ((v = json_object_get(body, "reason")) &&
+	    (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 5000))
+		return reply_problem(r, 422, "invalid-value", "reason: a text of up to 5000 bytes");
+	share = json_object_get(body, "share");
+	if (!strcmp(kind, "transfer")) {
+		size_t k;
+		share = json_array();
+		for (k = 0; k < case_schema.n; k++)
+			json_array_append_new(share, json_string(case_schema.fields[k].name));
+		for (k = 0; k < person_schema.n; k++)
+			json_array_append_new(share, json_string(person_schema.fields[k].name));
+		req_own_json(r, share);
+	} else {
+		if (!json_is_array(share) || json_array_size(share) == 0 || json_array_size(share) > 64)
+			return reply_problem(r, 422, "invalid-value",
+					     "share: a list of the case and person fields to share");
+		json_array_foreach(share, i, v)
+			if (!json_is_string(v) || !shareable(json_string_value(v)))
+				return reply_problemf(r, 422, "invalid-value",
+						      "share: %.60s is not a field of a case or person",
+						      json_is_string(v) ? json_string_value(v) : "?");
+	}
+
+	if (!strcmp(kind, "transfer")) {
+		/* A person moves with the case: not while another case of
+		 * theirs stays behind with this organisation. */
+		struct case_filter cf = {0};
+		struct case_row *others;
+		size_t no = 0;
+		cf.org_id = r->who.user.org.id;
+		cf.person_id = c.person_id;
+		cf.limit = 2;
+		if (store_case_list(r->app->st, &cf, &others, &no, &r->mem) != STORE_OK)
+			return api_store_error(r, STORE_ERROR);
+		if (no > 1)
+			return reply_problem(r, 409, "person-has-other-cases",
+					     "the person has another case here; transfer that first or close it");
+	}
+	memset(&f, 0, sizeof f);
+	if (covering_consent(r, c.person_id, &to, f.consent_id) != 0)
+		return reply_problem(r, 409, "consent-required",
+				     "no current consent of the person covers a referral to this organisation");
+	store_new_id(f.id);
+	snprintf(f.kind, sizeof f.kind, "%s", kind);
+	snprintf(f.case_id, sizeof f.case_id, "%s", c.id);
+	snprintf(f.person_id, sizeof f.person_id, "%s", c.person_id);
+	snprintf(f.from_org, sizeof f.from_org, "%s", r->who.user.org.id);
+	snprintf(f.to_org, sizeof f.to_org, "%s", to.id);
+	snprintf(f.status, sizeof f.status, "sent");
+	snprintf(f.urgency, sizeof f.urgency, "%s", urgency);
+	if ((v = json_object_get(body, "due")))
+		snprintf(f.due, sizeof f.due, "%s", json_string_value(v));
+	f.version = 1;
+	f.share = json_dumps(share, JSON_COMPACT);
+	if (!f.share)
+		return reply_problem(r, 500, "internal", "out of memory");
+	{
+		char *sh = arena_strdup(&r->mem, f.share);
+		free((char *)f.share);
+		f.share = sh;
+	}
+	snprintf(f.created_by, sizeof f.created_by, "%s", r->who.user.id);
+	store_now(f.created_at);
+	memcpy(f.updated_at, f.created_at, TS_LEN);
+	f.from = r->who.user.org;
+	f.to = to;
+	coded = json_object();
+	secret = json_object();
+	if ((v = json_object_get(body, "service_type")))
+		json_object_set(coded, "service_type", v);
+	if ((v = json_object_get(body, "service_id")))
+		json_object_set(coded, "service_id", v);
+	if ((v = json_object_get(body, "reason")))
+		json_object_set(secret, "reason", v);
+	rc = referral_seal(r, &f, coded, secret);
+	json_decref(coded);
+	json_decref(secret);
+	if (rc)
+		return reply_problem(r, 500, "internal", "out of memory");
+	moved = case_to_stage(r, &c, EV_REFERRAL);
+	return referral_save(r, &f, 1, &c, moved, "referral", "create");
+}
+
+int api_referrals_create(struct req *r)
+{
+	return create(r, "referral");
+}
+
+int api_case_transfer(struct req *r)
+{
+	return create(r, "transfer");
+}
+
+/* Load a referral the caller's organisation sent or received. */
+static int load(struct req *r, struct referral_row *f)
+{
+	int rc = store_referral_get(r->app->st, r->params[0], f, &r->mem);
+	if (rc != STORE_OK ||
+	    (strcmp(f->from_org, r->who.user.org.id) && strcmp(f->to_org, r->who.user.org.id)))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return 0;
+}
+
+int api_referral_get(struct req *r)
+{
+	struct referral_row f;
+	jsonw w;
+
+	if (load(r, &f))
+		return r->status;
+	reply_json_begin(r, 200, &w);
+	write_referral(r, &w, &f);
+	jw_finish(&w);
+	api_set_etag(r, f.version);
+	return 200;
+}
+
+int api_referrals_list(struct req *r)
+{
+	const char *box = req_query(r, "box"), *status = req_query(r, "status");
+	const char *overdue = req_query(r, "overdue");
+	struct referral_row *rows;
+	char today[11];
+	size_t n = 0, i;
+	jsonw w;
+
+	if (!box)
+		box = "in";
+	if (strcmp(box, "in") && strcmp(box, "out"))
+		return reply_problem(r, 422, "invalid-value", "box: in or out");
+	if (status && !codelist_has(&cl_referral_status, status))
+		return reply_problem(r, 422, "invalid-value", "status: not a referral status");
+	if (api_role_in(r, (const char *const[]){"analyst", "trainer", "admin", NULL}))
+		return reply_problem(r, 403, "forbidden", "your role has no referrals");
+	consent_today(today);
+	if (store_referrals_list(r->app->st, r->who.user.org.id, !strcmp(box, "in"), status,
+				 overdue && !strcmp(overdue, "1") ? today : NULL, &rows, &n,
+				 &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++)
+		write_referral(r, &w, &rows[i]);
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}
+
+/* The answers: who may give them, from which status, to which. */
+struct answer {
+	const char *name;
+	int by_recipient;          /* else by the sender */
+	const char *from1, *from2; /* statuses it may follow */
+	const char *to;
+	const char *text_field;    /* an optional or required text */
+	int text_required;
+	enum case_event event;
+};
+
+static const struct answer answers[] = {
+	{"accept", 1, "sent", NULL, "accepted", NULL, 0, EV_REFERRAL},
+	{"decline", 1, "sent", NULL, "declined", "reason", 1, EV_REFERRAL},
+	{"complete", 1, "accepted", NULL, "completed", "feedback", 0, EV_SERVICE},
+	{"withdraw", 0, "sent", "accepted", "withdrawn", "reason", 0, EV_REFERRAL},
+};
+
+static int answer(struct req *r, const struct answer *a)
+{
+	struct referral_row f;
+	struct case_row c;
+	json_t *body = NULL, *v, *rec, *coded, *secret;
+	const char *key;
+	int moved = 0, rc;
+
+	if (load(r, &f))
+		return r->status;
+	if (a->by_recipient ? strcmp(f.to_org, r->who.user.org.id) : strcmp(f.from_org, r->who.user.org.id))
+		return reply_problem(r, 403, "forbidden",
+				     a->by_recipient ? "only the receiving organisation answers"
+						     : "only the sending organisation withdraws");
+	if (a->by_recipient && policy_allows(ACT_REFERRAL_RESPOND, r->who.user.role, 0) < 0)
+		return reply_problem(r, 403, "forbidden", "your role cannot answer referrals");
+	if (!a->by_recipient &&
+	    !api_role_in(r, (const char *const[]){"caseworker", "supervisor", NULL}))
+		return reply_problem(r, 403, "forbidden", "your role cannot withdraw referrals");
+	if (r->body.len) {
+		body = req_json_object(r);
+		if (!body)
+			return r->status;
+		json_object_foreach(body, key, v)
+			if (!a->text_field || strcmp(key, a->text_field))
+				return reply_problemf(r, 422, "unknown-field", "%s: is not a field here", key);
+	}
+	v = body && a->text_field ? json_object_get(body, a->text_field) : NULL;
+	if (v && (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 5000))
+		return reply_problemf(r, 422, "invalid-value", "%s: a text of up to 5000 bytes",
+				      a->text_field);
+	if (a->text_required && !v)
+		return reply_problemf(r, 422, "missing-field", "%s: is required", a->text_field);
+	if (strcmp(f.status, a->from1) && (!a->from2 || strcmp(f.status, a->from2)))
+		return reply_problemf(r, 409, "invalid-transition", "the referral is %s", f.status);
+
+	rec = record_open(&r->app->kr, &r->mem, f.coded, f.sealed, f.sealed_len, f.id);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the referral cannot be opened");
+	coded = json_object();
+	secret = json_object();
+	json_object_foreach(rec, key, v)
+		json_object_set(!strcmp(key, "service_type") || !strcmp(key, "service_id") ? coded
+											   : secret,
+				key, v);
+	json_decref(rec);
+	if (a->text_field && body && json_object_get(body, a->text_field))
+		json_object_set(secret, !strcmp(a->name, "withdraw") ? "withdraw_reason"
+				: !strcmp(a->name, "decline") ? "decline_reason" : a->text_field,
+				json_object_get(body, a->text_field));
+	snprintf(f.status, sizeof f.status, "%s", a->to);
+	f.version++;
+	store_now(f.updated_at);
+	if (a->by_recipient && !f.responded_at[0])
+		memcpy(f.responded_at, f.updated_at, TS_LEN);
+	rc = referral_seal(r, &f, coded, secret);
+	json_decref(coded);
+	json_decref(secret);
+	if (rc)
+		return reply_problem(r, 500, "internal", "out of memory");
+
+	if (store_case_get(r->app->st, f.case_id, &c, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_NOT_FOUND);
+	if (!strcmp(f.kind, "transfer") && !strcmp(a->name, "accept")) {
+		/* The second step of a transfer: the case and its person move. */
+		store_tx *tx = store_begin(r->app->st);
+		char record[64];
+		jsonw w;
+		snprintf(f.status, sizeof f.status, "completed");
+		snprintf(record, sizeof record, "cases/%s", c.id);
+		rc = tx ? store_referral_update(tx, &f) : STORE_ERROR;
+		if (rc == STORE_OK)
+			rc = store_case_move(tx, c.id, c.person_id, f.to_org, f.updated_at);
+		if (rc == STORE_OK)
+			rc = api_audit_write(r, tx, "transfer", record, "org_id");
+		if (rc != STORE_OK) {
+			if (tx)
+				store_rollback(tx);
+			return api_store_error(r, rc);
+		}
+		if (store_commit(tx) != STORE_OK)
+			return api_store_error(r, STORE_ERROR);
+		api_person_rekey(r, c.person_id);
+		reply_json_begin(r, 200, &w);
+		write_referral(r, &w, &f);
+		jw_finish(&w);
+		return 200;
+	}
+	if (strcmp(c.org_id, f.from_org) == 0)
+		moved = case_to_stage(r, &c, a->event);
+	return referral_save(r, &f, 0, &c, moved, "referral", a->name);
+}
+
+int api_referral_accept(struct req *r) { return answer(r, &answers[0]); }
+int api_referral_decline(struct req *r) { return answer(r, &answers[1]); }
+int api_referral_complete(struct req *r) { return answer(r, &answers[2]); }
+int api_referral_withdraw(struct req *r) { return answer(r, &answers[3]); }
+
+/* GET /cases/{id}/access-log: every read or change of the case, its
+ * person and its records made by users of other organisations. */
+int api_case_access_log(struct req *r)
+{
+	struct audit_row *rows;
+	struct case_row c;
+	size_t n = 0, i;
+	jsonw w;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!api_case_may(r, ACT_CASE_ACCESS_LOG))
+		return reply_problem(r, 403, "forbidden", "only the owning organisation sees this");
+	rows = arena_alloc(&r->mem, 500 * sizeof *rows);
+	if (!rows || store_audit_outside(r->app->st, c.id, c.person_id, c.org_id, rows, 500, &n) !=
+			     STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		jw_object(&w);
+		jw_kstr(&w, "at", rows[i].at);
+		jw_kstr(&w, "user", rows[i].login);
+		jw_kstr(&w, "org", rows[i].org_code);
+		jw_kstr(&w, "action", rows[i].action);
+		jw_kstr(&w, "record", rows[i].record);
+		jw_kstr(&w, "fields", rows[i].fields);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double days_between(const char *a, const char *b)
+{
+	struct tm ta = {0}, tb = {0};
+	if (!strptime(a, "%Y-%m-%dT%H:%M:%SZ", &ta) || !strptime(b, "%Y-%m-%dT%H:%M:%SZ", &tb))
+		return -1;
+	return difftime(timegm(&tb), timegm(&ta)) / 86400.0;
+}
+
+/* GET /referrals/stats?box=out|in: counts by status, accepted and
+ * completed, and the median days from sending to the first answer. */
+int api_referrals_stats(struct req *r)
+{
+	const char *box = req_query(r, "box");
+	struct referral_row *rows;
+	size_t n = 0, i, answered = 0, accepted = 0, completed = 0;
+	double *days;
+	const char *statuses[] = {"sent", "accepted", "declined", "completed", "withdrawn"};
+	size_t counts[5] = {0}, k;
+	jsonw w;
+
+	if (!box)
+		box = "out";
+	if (strcmp(box, "in") && strcmp(box, "out"))
+		return reply_problem(r, 422, "invalid-value", "box: in or out");
+	if (!api_role_in(r, (const char *const[]){"caseworker", "supervisor", "focal_point", NULL}))
+		return reply_problem(r, 403, "forbidden", "your role has no referral figures");
+	if (store_referrals_list(r->app->st, r->who.user.org.id, !strcmp(box, "in"), NULL, NULL,
+				 &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	days = arena_alloc(&r->mem, (n + 1) * sizeof *days);
+	if (!days)
+		return reply_problem(r, 500, "internal", "out of memory");
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 5; k++)
+			if (!strcmp(rows[i].status, statuses[k]))
+				counts[k]++;
+		if (!strcmp(rows[i].status, "accepted") || !strcmp(rows[i].status, "completed"))
+			accepted++;
+		if (!strcmp(rows[i].status, "completed"))
+			completed++;
+		if (rows[i].responded_at[0]) {
+			double d = days_between(rows[i].created_at, rows[i].responded_at);
+			if (d >= 0)
+				days[answered++] = d;
+		}
+	}
+	qsort(days, answered, sizeof *days, cmp_double);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_kstr(&w, "box", box);
+	jw_kint(&w, "total", (int64_t)n);
+	jw_key(&w, "by_status");
+	jw_object(&w);
+	for (k = 0; k < 5; k++)
+		jw_kint(&w, statuses[k], (int64_t)counts[k]);
+	jw_end(&w);
+	jw_kint(&w, "accepted", (int64_t)accepted);
+	jw_kint(&w, "completed", (int64_t)completed);
+	jw_key(&w, "median_days_to_response");
+	if (answered) {
+		char num[32];
+		double med = answered % 2 ? days[answered / 2]
+					  : (days[answered / 2 - 1] + days[answered / 2]) / 2;
+		snprintf(num, sizeof num, "%.2f", med);
+		jw_raw(&w, num, strlen(num));
+	} else {
+		jw_null(&w);
+	}
+	jw_finish(&w);
+	return 200;
+}
+
+/* GET /referrals/decisions-due: cases referred to the caller's (authority)
+ * organisation and accepted, on which it recorded no decision yet. */
+int api_referrals_decisions_due(struct req *r)
+{
+	struct referral_row *rows;
+	size_t n = 0, i;
+	jsonw w;
+
+	if (!api_role_in(r, (const char *const[]){"focal_point", "supervisor", NULL}))
+		return reply_problem(r, 403, "forbidden", "your role records no decisions");
+	if (store_referrals_list(r->app->st, r->who.user.org.id, 1, "accepted", NULL, &rows, &n,
+				 &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		struct item_row *items;
+		size_t k, m = 0;
+		int decided = 0;
+		if (store_items_of_case(r->app->st, rows[i].case_id, "status_decision", &items, &m,
+					&r->mem) != STORE_OK)
+			continue;
+		for (k = 0; k < m; k++)
+			if (!strcmp(items[k].org_id, r->who.user.org.id))
+				decided = 1;
+		if (!decided)
+			write_referral(r, &w, &rows[i]);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}

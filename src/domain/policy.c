@@ -1,0 +1,103 @@
+/*
+ * policy.c - the table of actions and rules; see policy.h.  The README's
+ * table of actions and rules is written from this table.
+ */
+#include <string.h>
+
+#include "domain/policy.h"
+
+static const char *const workers[] = {"caseworker", "supervisor", NULL};
+static const char *const readers[] = {"caseworker", "supervisor", "hotline", "focal_point", NULL};
+static const char *const recipients[] = {"caseworker", "supervisor", "focal_point", NULL};
+static const char *const supervisors[] = {"supervisor", NULL};
+static const char *const focal_points[] = {"focal_point", NULL};
+static const char *const supervisors_admins[] = {"supervisor", "admin", NULL};
+static const char *const person_editors[] = {"caseworker", "supervisor", NULL};
+
+const struct policy_entry policy_table[ACT_COUNT] = {
+	{ACT_CASE_READ, "case.read", {
+		{readers, PC_OWN_ORG},
+		{recipients, PC_REFERRAL_ACCEPTED | PC_CONSENTED_FIELDS},
+	}, 2},
+	{ACT_CASE_UPDATE, "case.update", {
+		{workers, PC_OWN_ORG},
+	}, 1},
+	{ACT_CASE_CLOSE, "case.close", {
+		{workers, PC_OWN_ORG},
+	}, 1},
+	{ACT_CASE_RECORD, "case.record", {
+		{workers, PC_OWN_ORG},
+		{recipients, PC_REFERRAL_ACCEPTED | PC_CASE_OPEN},
+	}, 2},
+	{ACT_CASE_SCREEN, "case.screen", {
+		{workers, PC_OWN_ORG | PC_CASE_OPEN},
+	}, 1},
+	{ACT_CASE_DECIDE, "case.decide", {
+		{supervisors, PC_OWN_ORG},
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+		{focal_points, PC_REFERRAL_ACCEPTED | PC_AUTHORITY},
+	}, 3},
+	{ACT_CASE_REFER, "case.refer", {
+		{workers, PC_OWN_ORG | PC_CASE_OPEN},
+	}, 1},
+	{ACT_CASE_ACCESS_LOG, "case.access_log", {
+		{workers, PC_OWN_ORG},
+		{supervisors_admins, PC_OWN_ORG},
+	}, 2},
+	{ACT_PERSON_READ, "person.read", {
+		{readers, PC_OWN_ORG},
+		{recipients, PC_REFERRAL_ACCEPTED | PC_CONSENTED_FIELDS},
+	}, 2},
+	{ACT_PERSON_UPDATE, "person.update", {
+		{person_editors, PC_OWN_ORG},
+	}, 1},
+	{ACT_REFERRAL_RESPOND, "referral.respond", {
+		{recipients, 0},
+	}, 1},
+};
+
+static int role_in(const char *role, const char *const *roles)
+{
+	for (; *roles; roles++)
+		if (!strcmp(*roles, role))
+			return 1;
+	return 0;
+}
+
+int policy_allows(enum policy_action action, const char *role, policy_relation rel)
+{
+	const struct policy_entry *e;
+	size_t i;
+
+	if ((unsigned)action >= ACT_COUNT)
+		return -1;
+	e = &policy_table[action];
+	for (i = 0; i < e->n; i++) {
+		unsigned need = e->rules[i].conds & ~(unsigned)PC_CONSENTED_FIELDS;
+		if (role_in(role, e->rules[i].roles) && (rel & need) == need)
+			return (int)e->rules[i].conds;
+	}
+	return -1;
+}
+
+size_t policy_scopes(enum policy_action action, const char *role, unsigned out[POLICY_RULES_MAX])
+{
+	const struct policy_entry *e;
+	size_t i, n = 0;
+
+	if ((unsigned)action >= ACT_COUNT)
+		return 0;
+	e = &policy_table[action];
+	for (i = 0; i < e->n && n < POLICY_RULES_MAX; i++)
+		if (role_in(role, e->rules[i].roles))
+			out[n++] = e->rules[i].conds;
+	return n;
+}
+
+int policy_org_is_authority(const char *org_type)
+{
+	return !strcmp(org_type, "LawEnforcement") ||
+	       !strcmp(org_type, "CentralGovernmentOrganisation") ||
+	       !strcmp(org_type, "LocalGovernmentOrganisation") ||
+	       !strcmp(org_type, "ImmigrationService");
+}

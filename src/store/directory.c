@@ -1,0 +1,540 @@
+/*
+ * directory.c - SQL for the service directory (HSDS 3.x services and
+ * locations), its search keys, and the organisations it names.
+ *
+ * A service keeps what its list filters on as columns: organisation,
+ * type, status, and the regions and languages it serves as codes between
+ * spaces (" TJ-DU TJ-SU "), so that one LIKE '% TJ-DU %' matches a code
+ * in both SQLite and PostgreSQL without a join table.  Its declared
+ * fields are coded JSON (a service is public among the partners); a
+ * location keeps its address sealed, like a person's PII.
+ *
+ * The search keys of a service (dir_service_keys) are the cross-script
+ * name keys (domain/namekey.h) of the words of its name and of its
+ * organisation's name, and their beginnings, stored in clear: the names
+ * of services and organisations are public, so a keyed blind index (as
+ * persons have) would protect nothing and would tie the keys to one
+ * installation's key.  The directory is small (hundreds of services), so
+ * its list is one statement with optional filters rather than one
+ * statement per combination of filters as cases.c does.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+#define SVC_COLS \
+	"s.id, s.org_id, o.code, o.name, o.type, s.version, s.type, s.status, s.name, s.regions," \
+	" s.languages, s.coded, s.created_at, s.updated_at"
+#define SVC_FROM " FROM dir_services s JOIN orgs o ON o.id = s.org_id"
+
+/* Each filter is skipped when its parameter is null.  ?7 is the number of
+ * search keys that must all match (0: no search). */
+#define SVC_WHERE \
+	" WHERE (?1 IS NULL OR s.type = ?1) AND (?2 IS NULL OR s.status = ?2)" \
+	" AND (?3 IS NULL OR s.org_id = ?3)" \
+	" AND (?4 IS NULL OR s.regions LIKE ?4 OR EXISTS (SELECT 1 FROM dir_locations l" \
+	"  WHERE l.service_id = s.id AND l.region = ?5))" \
+	" AND (?6 IS NULL OR s.languages LIKE ?6)" \
+	" AND (?7 = 0 OR s.id IN (SELECT k.service_id FROM dir_service_keys k" \
+	"  WHERE k.key IN (?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" \
+	"  GROUP BY k.service_id HAVING count(DISTINCT k.key) >= ?7))"
+
+static const char SQL_SVC_LIST[] =
+	"SELECT " SVC_COLS SVC_FROM SVC_WHERE " ORDER BY s.name, s.id LIMIT ?16 OFFSET ?17";
+static const char SQL_SVC_COUNT[] = "SELECT count(*)" SVC_FROM SVC_WHERE;
+static const char SQL_SVC_GET[] = "SELECT " SVC_COLS SVC_FROM " WHERE s.id = ?1";
+static const char SQL_SVC_INSERT[] =
+	"INSERT INTO dir_services(id, org_id, version, type, status, name, regions, languages,"
+	" coded, created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+static const char SQL_SVC_UPDATE[] =
+	"UPDATE dir_services SET org_id = ?2, version = ?3, type = ?4, status = ?5, name = ?6,"
+	" regions = ?7, languages = ?8, coded = ?9, updated_at = ?10"
+	" WHERE id = ?1 AND version = ?11";
+static const char SQL_SVC_EXISTS[] = "SELECT 1 FROM dir_services WHERE id = ?1";
+static const char SQL_KEYS_DEL[] = "DELETE FROM dir_service_keys WHERE service_id = ?1";
+static const char SQL_KEYS_ADD[] =
+	"INSERT INTO dir_service_keys(key, service_id) VALUES(?2, ?1) ON CONFLICT DO NOTHING";
+
+#define LOC_COLS \
+	"id, service_id, org_id, version, kind, coalesce(region, ''), coded, sealed, created_at," \
+	" updated_at"
+
+static const char SQL_LOC_INSERT[] =
+	"INSERT INTO dir_locations(id, service_id, org_id, version, kind, region, coded, sealed,"
+	" created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char SQL_LOC_UPDATE[] =
+	"UPDATE dir_locations SET service_id = ?2, org_id = ?3, version = ?4, kind = ?5,"
+	" region = ?6, coded = ?7, sealed = ?8, updated_at = ?9 WHERE id = ?1 AND version = ?10";
+static const char SQL_LOC_GET[] = "SELECT " LOC_COLS " FROM dir_locations WHERE id = ?1";
+static const char SQL_LOC_OF[] =
+	"SELECT " LOC_COLS " FROM dir_locations WHERE service_id = ?1 ORDER BY created_at, id"
+	" LIMIT 200";
+static const char SQL_LOC_ALL[] =
+	"SELECT " LOC_COLS " FROM dir_locations ORDER BY service_id, created_at, id LIMIT ?1";
+static const char SQL_LOC_EXISTS[] = "SELECT 1 FROM dir_locations WHERE id = ?1";
+/* The locations of one service keep its organisation. */
+static const char SQL_LOC_REOWN[] =
+	"UPDATE dir_locations SET org_id = ?2 WHERE service_id = ?1 AND org_id <> ?2";
+
+static const char SQL_ORGS[] = "SELECT id, code, name, type FROM orgs ORDER BY code LIMIT ?1";
+static const char SQL_ORG_GET[] = "SELECT id, code, name, type FROM orgs WHERE code = ?1";
+static const char SQL_ORG_ADD[] =
+	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
+
+static const char *or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+static int done(db_stmt *s)
+{
+	int rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_DONE)
+		return STORE_OK;
+	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+}
+
+/* After an update that changed no row: stale version, or no such row. */
+static int stale_or_absent(db *d, const char *exists_sql, const char *id)
+{
+	db_stmt *s = db_prepare(d, exists_sql);
+	int rc;
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_ROW ? STORE_STALE : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+/* ---- services ------------------------------------------------------------ */
+
+static int read_service(db_stmt *s, struct dir_service_row *r, arena *a)
+{
+	char *name = arena_strndup(a, db_col_text(s, 8), db_col_bytes(s, 8));
+	char *regions = arena_strndup(a, db_col_text(s, 9), db_col_bytes(s, 9));
+	char *languages = arena_strndup(a, db_col_text(s, 10), db_col_bytes(s, 10));
+	char *coded = arena_strndup(a, db_col_text(s, 11), db_col_bytes(s, 11));
+
+	if (!name || !regions || !languages || !coded)
+		return STORE_ERROR;
+	store_col_copy(s, 0, r->id, sizeof r->id);
+	store_col_copy(s, 1, r->org_id, sizeof r->org_id);
+	store_col_copy(s, 1, r->org.id, sizeof r->org.id);
+	store_col_copy(s, 2, r->org.code, sizeof r->org.code);
+	store_col_copy(s, 3, r->org.name, sizeof r->org.name);
+	store_col_copy(s, 4, r->org.type, sizeof r->org.type);
+	r->version = db_col_int(s, 5);
+	store_col_copy(s, 6, r->type, sizeof r->type);
+	store_col_copy(s, 7, r->status, sizeof r->status);
+	r->name = name;
+	r->regions = regions;
+	r->languages = languages;
+	r->coded = coded;
+	store_col_copy(s, 12, r->created_at, sizeof r->created_at);
+	store_col_copy(s, 13, r->updated_at, sizeof r->updated_at);
+	return STORE_OK;
+}
+
+static int service_get(db *d, const char *id, struct dir_service_row *r, arena *a)
+{
+	db_stmt *s = db_prepare(d, SQL_SVC_GET);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = read_service(s, r, a);
+	else
+		rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	db_reset(s);
+	return rc;
+}
+
+int store_dir_service_get(store *st, const char *id, struct dir_service_row *r, arena *a)
+{
+	db *d = store_reader_get(st);
+	int rc = service_get(d, id, r, a);
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_dir_service_get_tx(store_tx *tx, const char *id, struct dir_service_row *r, arena *a)
+{
+	return service_get(tx->d, id, r, a);
+}
+
+int store_dir_service_insert(store_tx *tx, const struct dir_service_row *r)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SVC_INSERT);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, r->id);
+	db_bind_str(s, 2, r->org_id);
+	db_bind_int(s, 3, r->version);
+	db_bind_str(s, 4, r->type);
+	db_bind_str(s, 5, r->status);
+	db_bind_str(s, 6, r->name);
+	db_bind_str(s, 7, r->regions);
+	db_bind_str(s, 8, r->languages);
+	db_bind_str(s, 9, r->coded);
+	db_bind_str(s, 10, r->created_at);
+	db_bind_str(s, 11, r->updated_at);
+	return done(s);
+}
+
+int store_dir_service_update(store_tx *tx, const struct dir_service_row *r)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SVC_UPDATE);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, r->id);
+	db_bind_str(s, 2, r->org_id);
+	db_bind_int(s, 3, r->version);
+	db_bind_str(s, 4, r->type);
+	db_bind_str(s, 5, r->status);
+	db_bind_str(s, 6, r->name);
+	db_bind_str(s, 7, r->regions);
+	db_bind_str(s, 8, r->languages);
+	db_bind_str(s, 9, r->coded);
+	db_bind_str(s, 10, r->updated_at);
+	db_bind_int(s, 11, r->version - 1);
+	rc = done(s);
+	if (rc != STORE_OK)
+		return rc;
+	if (db_changes(tx->d) != 1)
+		return stale_or_absent(tx->d, SQL_SVC_EXISTS, r->id);
+	s = db_prepare(tx->d, SQL_LOC_REOWN);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, r->id);
+	db_bind_str(s, 2, r->org_id);
+	return done(s);
+}
+
+int store_dir_service_keys_set(store_tx *tx, const char *service_id, const char *const *keys,
+			       size_t n)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
+	size_t i;
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, service_id);
+	rc = done(s);
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		s = db_prepare(tx->d, SQL_KEYS_ADD);
+		if (!s)
+			return STORE_ERROR;
+		db_bind_str(s, 1, service_id);
+		db_bind_str(s, 2, keys[i]);
+		rc = done(s);
+	}
+	return rc;
+}
+
+/* Bind the filters of f to a list or count statement. */
+static void bind_filter(db_stmt *s, const struct dir_filter *f, char *region_like,
+			char *lang_like, size_t likelen)
+{
+	size_t i;
+
+	db_bind_str(s, 1, or_null(f->type));
+	db_bind_str(s, 2, or_null(f->status));
+	db_bind_str(s, 3, or_null(f->org_id));
+	if (f->region && *f->region) {
+		snprintf(region_like, likelen, "%% %s %%", f->region);
+		db_bind_str(s, 4, region_like);
+		db_bind_str(s, 5, f->region);
+	} else {
+		db_bind_null(s, 4);
+		db_bind_null(s, 5);
+	}
+	if (f->language && *f->language) {
+		snprintf(lang_like, likelen, "%% %s %%", f->language);
+		db_bind_str(s, 6, lang_like);
+	} else {
+		db_bind_null(s, 6);
+	}
+	db_bind_int(s, 7, (int64_t)f->nkeys);
+	for (i = 0; i < DIR_QUERY_KEYS; i++)
+		db_bind_str(s, 8 + (int)i, i < f->nkeys ? f->keys[i] : NULL);
+}
+
+int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_service_row **rows,
+			   size_t *n, int64_t *total, arena *a)
+{
+	char region_like[80], lang_like[80];
+	struct dir_service_row *out = NULL;
+	db *d;
+	db_stmt *s;
+	int rc = DB_ERROR;
+
+	if (f->nkeys > DIR_QUERY_KEYS)
+		return STORE_ERROR;
+	*n = 0;
+	*rows = NULL;
+	*total = 0;
+	d = store_reader_get(st);
+	s = db_prepare(d, SQL_SVC_COUNT);
+	if (!s)
+		goto out;
+	bind_filter(s, f, region_like, lang_like, sizeof region_like);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*total = db_col_int(s, 0);
+	db_reset(s);
+	if (rc != DB_ROW)
+		goto out;
+	rc = DB_DONE;
+	if (f->limit == 0 || *total == 0 || (int64_t)f->offset >= *total)
+		goto out;
+	s = db_prepare(d, SQL_SVC_LIST);
+	if (!s) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	bind_filter(s, f, region_like, lang_like, sizeof region_like);
+	db_bind_int(s, 16, (int64_t)f->limit);
+	db_bind_int(s, 17, (int64_t)f->offset);
+	out = arena_alloc(a, f->limit * sizeof *out);
+	while (out && *n < f->limit && (rc = db_step(s)) == DB_ROW) {
+		if (read_service(s, &out[*n], a) != STORE_OK) {
+			rc = DB_ERROR;
+			break;
+		}
+		(*n)++;
+	}
+	if (!out)
+		rc = DB_ERROR;
+	db_reset(s);
+out:
+	store_reader_put(st, d);
+	*rows = out;
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- locations ----------------------------------------------------------- */
+
+static int read_location(db_stmt *s, struct dir_location_row *r, arena *a)
+{
+	char *coded = arena_strndup(a, db_col_text(s, 6), db_col_bytes(s, 6));
+	size_t n = db_col_bytes(s, 7);
+	unsigned char *sealed = NULL;
+
+	if (!coded)
+		return STORE_ERROR;
+	if (!db_col_null(s, 7) && n) {
+		sealed = arena_alloc(a, n);
+		if (!sealed)
+			return STORE_ERROR;
+		memcpy(sealed, db_col_blob(s, 7), n);
+	}
+	store_col_copy(s, 0, r->id, sizeof r->id);
+	store_col_copy(s, 1, r->service_id, sizeof r->service_id);
+	store_col_copy(s, 2, r->org_id, sizeof r->org_id);
+	r->version = db_col_int(s, 3);
+	store_col_copy(s, 4, r->kind, sizeof r->kind);
+	store_col_copy(s, 5, r->region, sizeof r->region);
+	r->coded = coded;
+	r->sealed = sealed;
+	r->sealed_len = sealed ? n : 0;
+	store_col_copy(s, 8, r->created_at, sizeof r->created_at);
+	store_col_copy(s, 9, r->updated_at, sizeof r->updated_at);
+	return STORE_OK;
+}
+
+static void bind_location(db_stmt *s, const struct dir_location_row *r)
+{
+	db_bind_str(s, 1, r->id);
+	db_bind_str(s, 2, r->service_id);
+	db_bind_str(s, 3, r->org_id);
+	db_bind_int(s, 4, r->version);
+	db_bind_str(s, 5, r->kind);
+	db_bind_str(s, 6, or_null(r->region));
+	db_bind_str(s, 7, r->coded);
+	if (r->sealed && r->sealed_len)
+		db_bind_blob(s, 8, r->sealed, r->sealed_len);
+	else
+		db_bind_null(s, 8);
+}
+
+int store_dir_location_insert(store_tx *tx, const struct dir_location_row *r)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_LOC_INSERT);
+	if (!s)
+		return STORE_ERROR;
+	bind_location(s, r);
+	db_bind_str(s, 9, r->created_at);
+	db_bind_str(s, 10, r->updated_at);
+	return done(s);
+}
+
+int store_dir_location_update(store_tx *tx, const struct dir_location_row *r)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_LOC_UPDATE);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	bind_location(s, r);
+	db_bind_str(s, 9, r->updated_at);
+	db_bind_int(s, 10, r->version - 1);
+	rc = done(s);
+	if (rc == STORE_OK && db_changes(tx->d) != 1)
+		rc = stale_or_absent(tx->d, SQL_LOC_EXISTS, r->id);
+	return rc;
+}
+
+int store_dir_location_get_tx(store_tx *tx, const char *id, struct dir_location_row *r,
+			      arena *a)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_LOC_GET);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = read_location(s, r, a);
+	else
+		rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	db_reset(s);
+	return rc;
+}
+
+/* Collect the rows of a bound location statement on reader d. */
+static int collect_locations(store *st, db *d, db_stmt *s, size_t limit,
+			     struct dir_location_row **rows, size_t *n, arena *a)
+{
+	struct dir_location_row *out;
+	size_t cap = 8;
+	int rc = DB_ERROR;
+
+	*n = 0;
+	out = arena_alloc(a, cap * sizeof *out);
+	while (out && *n < limit && (rc = db_step(s)) == DB_ROW) {
+		if (*n == cap) {
+			struct dir_location_row *bigger = arena_alloc(a, 2 * cap * sizeof *out);
+			if (!bigger) {
+				out = NULL;
+				break;
+			}
+			memcpy(bigger, out, cap * sizeof *out);
+			out = bigger;
+			cap *= 2;
+		}
+		if (read_location(s, &out[*n], a) != STORE_OK) {
+			out = NULL;
+			break;
+		}
+		(*n)++;
+	}
+	if (!out)
+		rc = DB_ERROR;
+	db_reset(s);
+	store_reader_put(st, d);
+	*rows = out;
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int store_dir_locations_of(store *st, const char *service_id, struct dir_location_row **rows,
+			   size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_LOC_OF);
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	db_bind_str(s, 1, service_id);
+	return collect_locations(st, d, s, 200, rows, n, a);
+}
+
+int store_dir_locations_all(store *st, size_t max, struct dir_location_row **rows, size_t *n,
+			    arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_LOC_ALL);
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	db_bind_int(s, 1, (int64_t)max);
+	return collect_locations(st, d, s, max, rows, n, a);
+}
+
+/* ---- organisations ------------------------------------------------------- */
+
+static void read_org(db_stmt *s, struct org *o)
+{
+	store_col_copy(s, 0, o->id, sizeof o->id);
+	store_col_copy(s, 1, o->code, sizeof o->code);
+	store_col_copy(s, 2, o->name, sizeof o->name);
+	store_col_copy(s, 3, o->type, sizeof o->type);
+}
+
+int store_dir_orgs(store *st, size_t max, struct org **rows, size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_ORGS);
+	struct org *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
+	int rc = DB_ERROR;
+
+	*n = 0;
+	if (s && out) {
+		db_bind_int(s, 1, (int64_t)max);
+		while (*n < max && (rc = db_step(s)) == DB_ROW)
+			read_org(s, &out[(*n)++]);
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	*rows = out;
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const char *type,
+			 struct org *o, int *created)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_ORG_GET);
+	char now[TS_LEN];
+	int rc;
+
+	*created = 0;
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, code);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		read_org(s, o);
+	db_reset(s);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	if (rc != DB_DONE)
+		return STORE_ERROR;
+	s = db_prepare(tx->d, SQL_ORG_ADD);
+	if (!s)
+		return STORE_ERROR;
+	store_new_id(o->id);
+	store_now(now);
+	snprintf(o->code, sizeof o->code, "%s", code);
+	snprintf(o->name, sizeof o->name, "%s", name);
+	snprintf(o->type, sizeof o->type, "%s", type);
+	db_bind_str(s, 1, o->id);
+	db_bind_str(s, 2, code);
+	db_bind_str(s, 3, name);
+	db_bind_str(s, 4, type);
+	db_bind_str(s, 5, now);
+	rc = done(s);
+	if (rc == STORE_OK)
+		*created = 1;
+	return rc;
+}
