@@ -1,0 +1,120 @@
+/*
+ * test_policy.c - the permission table: rules decide single records as
+ * documented, scopes compile the same rules, and the README's table lists
+ * every action (its path comes as argv[1]).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/policy.h"
+
+static const char *readme_path;
+
+static void test_case_read(void **state)
+{
+	(void)state;
+	assert_true(policy_allows(ACT_CASE_READ, "caseworker", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_CASE_READ, "hotline", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_CASE_READ, "caseworker", 0), -1);
+	assert_int_equal(policy_allows(ACT_CASE_READ, "analyst", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_CASE_READ, "admin", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_CASE_READ, "trainer", PC_OWN_ORG), -1);
+	/* Through a referral: allowed, limited to the shared fields. */
+	assert_true(policy_allows(ACT_CASE_READ, "focal_point", PC_REFERRAL_ACCEPTED) &
+		    PC_CONSENTED_FIELDS);
+	/* The hotline does not receive referrals. */
+	assert_int_equal(policy_allows(ACT_CASE_READ, "hotline", PC_REFERRAL_ACCEPTED), -1);
+	/* Own organisation wins over referral: not limited. */
+	assert_false(policy_allows(ACT_CASE_READ, "caseworker", PC_OWN_ORG | PC_REFERRAL_ACCEPTED) &
+		     PC_CONSENTED_FIELDS);
+}
+
+static void test_changes(void **state)
+{
+	(void)state;
+	assert_true(policy_allows(ACT_CASE_UPDATE, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_CASE_UPDATE, "focal_point", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_CASE_UPDATE, "caseworker", PC_REFERRAL_ACCEPTED), -1);
+	assert_true(policy_allows(ACT_CASE_RECORD, "focal_point",
+				  PC_REFERRAL_ACCEPTED | PC_CASE_OPEN) >= 0);
+	assert_int_equal(policy_allows(ACT_CASE_RECORD, "focal_point", PC_REFERRAL_ACCEPTED), -1);
+	assert_int_equal(policy_allows(ACT_CASE_SCREEN, "caseworker", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_CASE_SCREEN, "caseworker", PC_OWN_ORG | PC_CASE_OPEN) >= 0);
+	assert_true(policy_allows(ACT_CASE_REFER, "caseworker", PC_OWN_ORG | PC_CASE_OPEN) >= 0);
+	assert_int_equal(policy_allows(ACT_CASE_REFER, "hotline", PC_OWN_ORG | PC_CASE_OPEN), -1);
+}
+
+static void test_decide(void **state)
+{
+	(void)state;
+	assert_true(policy_allows(ACT_CASE_DECIDE, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_CASE_DECIDE, "caseworker", PC_OWN_ORG | PC_AUTHORITY), -1);
+	assert_int_equal(policy_allows(ACT_CASE_DECIDE, "focal_point", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_CASE_DECIDE, "focal_point", PC_OWN_ORG | PC_AUTHORITY) >= 0);
+	assert_true(policy_allows(ACT_CASE_DECIDE, "focal_point",
+				  PC_REFERRAL_ACCEPTED | PC_AUTHORITY) >= 0);
+	assert_int_equal(policy_allows(ACT_CASE_DECIDE, "supervisor", PC_REFERRAL_ACCEPTED), -1);
+	assert_true(policy_org_is_authority("LawEnforcement"));
+	assert_true(policy_org_is_authority("CentralGovernmentOrganisation"));
+	assert_false(policy_org_is_authority("NGO"));
+	assert_false(policy_org_is_authority("IGO"));
+}
+
+static void test_scopes(void **state)
+{
+	unsigned out[POLICY_RULES_MAX];
+	(void)state;
+	assert_int_equal(policy_scopes(ACT_CASE_READ, "caseworker", out), 2);
+	assert_int_equal(out[0], PC_OWN_ORG);
+	assert_true(out[1] & PC_REFERRAL_ACCEPTED);
+	assert_int_equal(policy_scopes(ACT_CASE_READ, "hotline", out), 1);
+	assert_int_equal(policy_scopes(ACT_CASE_READ, "analyst", out), 0);
+	assert_int_equal(policy_scopes(ACT_COUNT, "caseworker", out), 0);
+	assert_int_equal(policy_allows(ACT_COUNT, "caseworker", PC_OWN_ORG), -1);
+}
+
+/* Every action of the table is in the README's table, by name. */
+static void test_readme_lists_every_action(void **state)
+{
+	FILE *f = fopen(readme_path, "r");
+	char *text;
+	long n;
+	size_t i;
+
+	(void)state;
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	text = calloc(1, (size_t)n + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	for (i = 0; i < ACT_COUNT; i++) {
+		char cell[64];
+		assert_int_equal(policy_table[i].action, i);
+		snprintf(cell, sizeof cell, "| `%s`", policy_table[i].name);
+		if (!strstr(text, cell))
+			fail_msg("README.md has no row for %s", policy_table[i].name);
+	}
+	free(text);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_case_read),
+		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_scopes),
+		cmocka_unit_test(test_readme_lists_every_action),
+	};
+	readme_path = argc > 1 ? argv[1] : "README.md";
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
