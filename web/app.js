@@ -7,6 +7,7 @@
 // one applyI18n(document).
 
 import { t, getLang, setLang, applyI18n } from './i18n.js';
+import { totpView } from './totp.js';
 import { api, setCsrfToken, problemType } from './api.js';
 import { refreshLive, live } from './dom.js';
 import { forgetSchema } from './forms.js';
@@ -30,6 +31,7 @@ const SECTIONS = [
   { id: 'reports', roles: ['admin', 'supervisor', 'analyst'] },
   { id: 'trainings', roles: ['admin', 'supervisor', 'trainer'] },
   { id: 'admin', roles: ['admin'] },
+  { id: 'security', roles: ALL_ROLES },
 ];
 
 // Pages that work, by the first part of the hash; `nav` is the menu
@@ -44,6 +46,7 @@ const VIEWS = {
   },
   register: { nav: 'cases', roles: CASE_OPENERS, view: (ctx) => (ctx.params.length === 1 ? registerView(ctx) : null) },
   followups: (ctx) => (ctx.params.length === 1 ? followupsView(ctx) : null),
+  security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },
 };
 
 const $ = (id) => document.getElementById(id);
@@ -79,6 +82,7 @@ const el = {
 };
 
 let user = null;      // the signed-in user, as GET /api/v1/me gives it
+let mustEnrol = false; // a role that requires a second factor, not yet set up
 let totpStep = false; // the login form asks for the second factor
 let busy = false;     // a login request is on its way
 let routeSeq = 0;     // which routing is current: a slow answer for an earlier page is dropped
@@ -212,6 +216,7 @@ function handleLoginAnswer(res) {
   if (res.status === 200 && res.body && res.body.user) {
     setCsrfToken(res.body.csrf_token);
     el.form.reset();
+    mustEnrol = !!res.body.totp_enrolment_required;
     showFrame(res.body.user);
     return;
   }
@@ -323,6 +328,17 @@ function viewOf(id) {
 function route(moveFocus) {
   if (user === null) return;
   routeSeq += 1;
+  if (mustEnrol) {
+    // Nothing else works until the second factor is set up.
+    el.view.replaceChildren();
+    el.pageText.hidden = true;
+    totpView(viewContext(['security'], routeSeq), (me) => {
+      mustEnrol = false;
+      if (me && me.user) user = me.user;
+      route(true);
+    });
+    return;
+  }
   const params = location.hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
   const id = params[0] || '';
   const v = viewOf(id);
@@ -409,6 +425,7 @@ async function start() {
   }
   if (res.status === 200 && res.body && res.body.user) {
     setCsrfToken(res.body.csrf_token);
+    mustEnrol = !!res.body.totp_enrolment_required;
     showFrame(res.body.user);
   } else if (res.status === 401) {
     showLogin();

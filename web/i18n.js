@@ -28,6 +28,24 @@ export const catalogue = {
 
   'lang.label': { tg: 'Забон', ru: 'Язык', en: 'Language' },
 
+  'totp.title': { tg: 'Омили дуюми воридшавӣ', ru: 'Второй фактор входа', en: 'Second sign-in factor' },
+  'totp.lead': {
+    tg: 'Барои ҳифзи маълумоти одамон ҳангоми воридшавӣ ба ғайр аз парол рамзи барномаи тасдиқкунанда лозим аст.',
+    ru: 'Чтобы защитить данные людей, при входе кроме пароля нужен код из приложения-аутентификатора.',
+    en: 'To protect the people in this system, signing in needs a code from an authenticator app besides the password.',
+  },
+  'totp.already': { tg: 'Омили дуюм аллакай фаъол аст.', ru: 'Второй фактор уже включён.', en: 'The second factor is already on.' },
+  'totp.step1': {
+    tg: '1. Ин калидро ба барномаи тасдиқкунанда (масалан, FreeOTP ё Google Authenticator) ворид кунед:',
+    ru: '1. Введите этот ключ в приложение-аутентификатор (например, FreeOTP или Google Authenticator):',
+    en: '1. Enter this key in an authenticator app (for example FreeOTP or Google Authenticator):',
+  },
+  'totp.uri': { tg: 'Ё ин суроғаро истифода баред:', ru: 'Или используйте этот адрес:', en: 'Or use this address:' },
+  'totp.step2': { tg: '2. Рамзи шашрақамаи барномаро ворид кунед', ru: '2. Введите шестизначный код из приложения', en: '2. Enter the six-digit code the app shows' },
+  'totp.confirm': { tg: 'Тасдиқ кардан', ru: 'Подтвердить', en: 'Confirm' },
+  'totp.bad_code': { tg: 'Рамз нодуруст аст. Рамзи навро ворид кунед.', ru: 'Неверный код. Введите новый код.', en: 'The code is wrong. Enter the new code.' },
+  'totp.done': { tg: 'Омили дуюм фаъол шуд.', ru: 'Второй фактор включён.', en: 'The second factor is on.' },
+  'nav.security': { tg: 'Амният', ru: 'Безопасность', en: 'Security' },
   'login.title': { tg: 'Ворид шудан ба низом', ru: 'Вход в систему', en: 'Sign in' },
   'login.login': { tg: 'Номи корбар', ru: 'Логин', en: 'Login' },
   'login.password': { tg: 'Парол', ru: 'Пароль', en: 'Password' },
