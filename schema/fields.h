@@ -82,6 +82,8 @@ struct resource_schema {
 
 extern const struct resource_schema person_schema, case_schema, note_schema, decision_schema,
 	service_schema, plan_schema, followup_schema, consent_schema;
+/* The service directory (schema/directory.c). */
+extern const struct resource_schema directory_service_schema, directory_location_schema;
 extern const struct codelist cl_gender, cl_org_type, cl_role;
 extern const struct codelist *const all_codelists[];
 extern const size_t all_codelists_count;

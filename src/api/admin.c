@@ -125,6 +125,7 @@ static void write_indicator_sets(jsonw *w)
 static const struct resource_schema *const resources[] = {
 	&person_schema, &case_schema, &note_schema, &decision_schema, &service_schema,
 	&plan_schema, &followup_schema, &consent_schema,
+	&directory_service_schema, &directory_location_schema,
 };
 
 /* GET /schema: every declared record with its fields, every code list

@@ -125,6 +125,23 @@ int api_referrals_stats(struct req *r);
 int api_referrals_decisions_due(struct req *r);
 /* Make a person's blind index again for the organisation now holding it. */
 int api_person_rekey(struct req *r, const char *person_id);
+/* The service directory (directory.c).  The fill and key helpers are
+ * shared with `himoya demo`: fill sets a row's columns and coded JSON
+ * (and a location's sealed address) from a validated record whose id is
+ * in the row already (status defaults to "active"); keys are the search
+ * keys of a service's and its organisation's names, in the arena. */
+int api_dir_service_fill(arena *a, const keyring *kr, json_t *rec, struct dir_service_row *row);
+int api_dir_location_fill(arena *a, const keyring *kr, json_t *rec, struct dir_location_row *row);
+size_t api_dir_service_keys(arena *a, const char *name, const char *org_name, const char **keys,
+			    size_t max);
+int api_dir_services_list(struct req *r);
+int api_dir_services_create(struct req *r);
+int api_dir_service_get(struct req *r);
+int api_dir_service_patch(struct req *r);
+int api_dir_locations_create(struct req *r);
+int api_dir_export(struct req *r);
+int api_dir_import(struct req *r);
+
 int api_roles_list(struct req *r);
 int api_role_set(struct req *r);
 int api_audit_list(struct req *r);

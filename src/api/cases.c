@@ -445,13 +445,20 @@ int api_case_get(struct req *r)
 {
 	struct case_row c;
 	char record[64], fields[512];
-	json_t *rec;
+	json_t *rec, *v;
+	const char *key;
+	void *tmp;
 
 	if (api_case_load(r, r->params[0], &c))
 		return r->status;
 	rec = api_case_open_record(r, &c);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	/* A reader through a referral reads the shared fields only: the audit
+	 * (and the owner's access log) names those and no others. */
+	json_object_foreach_safe(rec, tmp, key, v)
+		if (!api_view_shares(api_case_view(r), key))
+			json_object_del(rec, key);
 	snprintf(record, sizeof record, "cases/%s", c.id);
 	record_secret_fields(&case_schema, rec, fields, sizeof fields);
 	api_audit_read(r, record, fields);
@@ -659,7 +666,11 @@ static int filter_ok(const char *v, const struct codelist *cl)
 	return !v || !*v || codelist_has(cl, v);
 }
 
-static void write_list_item(struct req *r, jsonw *w, const struct case_row *c)
+/* One case of a list.  filtered names the fields the list was filtered
+ * on: a referred case is left out when its referral does not share one of
+ * them, or the filter would tell what the share holds back. */
+static void write_list_item(struct req *r, jsonw *w, const struct case_row *c,
+			    const char *const *filtered)
 {
 	json_t *rec = json_loads(c->coded, 0, NULL);
 	struct case_view v;
@@ -680,7 +691,10 @@ static void write_list_item(struct req *r, jsonw *w, const struct case_row *c)
 		v.rel = PC_REFERRAL_ACCEPTED;
 		v.limited = 1;
 		v.share = json_loads(v.ref.share, 0, NULL);
-		write_case(r, w, c, rec, 1, &v);
+		for (; *filtered && api_view_shares(&v, *filtered); filtered++)
+			;
+		if (!*filtered)
+			write_case(r, w, c, rec, 1, &v);
 		json_decref(v.share);
 		json_decref(rec);
 		return;
@@ -709,7 +723,8 @@ int api_cases_list(struct req *r)
 	struct case_filter f;
 	struct case_row *rows;
 	char after_at[TS_LEN] = "", after_id[ID_LEN] = "", today[11];
-	size_t n = 0, i, limit = PAGE_DEFAULT;
+	const char *filtered[4];
+	size_t n = 0, i, limit = PAGE_DEFAULT, nf = 0;
 	jsonw w;
 
 	if (!api_role_in(r, case_readers))
@@ -772,6 +787,13 @@ int api_cases_list(struct req *r)
 		if (store_case_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
 	}
+	if (status && *status)
+		filtered[nf++] = "status";
+	if (stage && *stage)
+		filtered[nf++] = "stage";
+	if (assigned && *assigned)
+		filtered[nf++] = "assigned_to";
+	filtered[nf] = NULL;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");
@@ -781,7 +803,7 @@ int api_cases_list(struct req *r)
 				(stage && *stage && strcmp(rows[i].stage, stage)) ||
 				(assigned && *assigned && strcmp(rows[i].assigned_to, assigned))))
 			continue;
-		write_list_item(r, &w, &rows[i]);
+		write_list_item(r, &w, &rows[i], filtered);
 	}
 	jw_end(&w);
 	jw_key(&w, "next");

@@ -285,13 +285,19 @@ static int items_list(struct req *r, const char *kind)
 	return 200;
 }
 
-/* Load an item by id with its case, both visible to the caller. */
+/* Load an item by id with its case, both visible to the caller (a
+ * recipient of the case does not see the owner's records, not even that
+ * they exist). */
 static int item_load(struct req *r, const char *kind, struct item_row *it, struct case_row *c)
 {
 	int rc = store_item_get(r->app->st, r->params[0], it, &r->mem);
 	if (rc != STORE_OK || strcmp(it->kind, kind) || !it->case_id[0])
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	return api_case_load(r, it->case_id, c);
+	if (api_case_load(r, it->case_id, c))
+		return r->status;
+	if (hidden(r, it))
+		return api_store_error(r, STORE_NOT_FOUND);
+	return 0;
 }
 
 static int item_patch(struct req *r, const char *kind)
@@ -311,8 +317,7 @@ static int item_patch(struct req *r, const char *kind)
 
 	if (item_load(r, kind, &it, &c))
 		return r->status;
-	if (!api_case_may(r, ACT_CASE_RECORD) ||
-	    (!(api_case_view(r)->rel & PC_OWN_ORG) && strcmp(it.org_id, r->who.user.org.id)))
+	if (!api_case_may(r, ACT_CASE_RECORD))
 		return reply_problem(r, 403, "forbidden", "you cannot change this record");
 	if (api_if_match(r, &want))
 		return r->status;
@@ -905,10 +910,22 @@ static const char *timeline_type(const struct item_row *it, json_t *rec)
 	return it->kind;
 }
 
+/* The code of the organisation that made a record: the caller's own, or
+ * another (most timelines have one or two: *last keeps the latest). */
+static const char *org_code_of(struct req *r, const char *org_id, struct org *last)
+{
+	if (!strcmp(org_id, r->who.user.org.id))
+		return r->who.user.org.code;
+	if (strcmp(org_id, last->id) && store_org_by_id(r->app->st, org_id, last) != STORE_OK)
+		memset(last, 0, sizeof *last);
+	return last->code;
+}
+
 int api_case_timeline(struct req *r)
 {
 	struct case_row c;
 	struct item_row *rows;
+	struct org other = {0};
 	char record[64];
 	size_t n = 0, i;
 	jsonw w;
@@ -935,6 +952,7 @@ int api_case_timeline(struct req *r)
 		jw_kstr(&w, "type", type ? type : rows[i].kind);
 		jw_kstr(&w, "at", rows[i].at);
 		jw_kstr(&w, "created_by", rows[i].created_by);
+		jw_kstr(&w, "org", org_code_of(r, rows[i].org_id, &other));
 		jw_key(&w, "data");
 		jw_object(&w);
 		if (rs) {

@@ -316,6 +316,7 @@ static int person_get_shared(struct req *r, const struct person_row *p)
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kstr(&w, "id", p->id);
+	jw_kint(&w, "version", p->version);
 	jw_kbool(&w, "shared_view", 1);
 	jw_kstr(&w, "referral_id", f.id);
 	fields[0] = '\0';

@@ -340,6 +340,9 @@ int api_case_transfer(struct req *r)
 	return create(r, "transfer");
 }
 
+/* Roles that see no referrals (their texts are about a person). */
+static const char *const no_referrals[] = {"analyst", "trainer", "admin", NULL};
+
 /* Load a referral the caller's organisation sent or received. */
 static int load(struct req *r, struct referral_row *f)
 {
@@ -347,6 +350,8 @@ static int load(struct req *r, struct referral_row *f)
 	if (rc != STORE_OK ||
 	    (strcmp(f->from_org, r->who.user.org.id) && strcmp(f->to_org, r->who.user.org.id)))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (api_role_in(r, no_referrals))
+		return reply_problem(r, 403, "forbidden", "your role has no referrals");
 	return 0;
 }
 
@@ -379,7 +384,7 @@ int api_referrals_list(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "box: in or out");
 	if (status && !codelist_has(&cl_referral_status, status))
 		return reply_problem(r, 422, "invalid-value", "status: not a referral status");
-	if (api_role_in(r, (const char *const[]){"analyst", "trainer", "admin", NULL}))
+	if (api_role_in(r, no_referrals))
 		return reply_problem(r, 403, "forbidden", "your role has no referrals");
 	consent_today(today);
 	if (store_referrals_list(r->app->st, r->who.user.org.id, !strcmp(box, "in"), status,
@@ -452,6 +457,11 @@ static int answer(struct req *r, const struct answer *a)
 		return reply_problemf(r, 422, "missing-field", "%s: is required", a->text_field);
 	if (strcmp(f.status, a->from1) && (!a->from2 || strcmp(f.status, a->from2)))
 		return reply_problemf(r, 409, "invalid-transition", "the referral is %s", f.status);
+	/* The consent may have gone since the referral was sent: accepting
+	 * needs one that stands now (a transfer moves the person for good). */
+	if (!strcmp(a->name, "accept") && covering_consent(r, f.person_id, &f.to, f.consent_id) != 0)
+		return reply_problem(r, 409, "consent-required",
+				     "no current consent of the person covers this referral any more");
 
 	rec = record_open(&r->app->kr, &r->mem, f.coded, f.sealed, f.sealed_len, f.id);
 	if (!rec)

@@ -62,6 +62,14 @@ const struct route api_routes[] = {
 	{M_POST, V1 "/referrals/{}/complete", api_referral_complete, 0},
 	{M_POST, V1 "/referrals/{}/withdraw", api_referral_withdraw, 0},
 
+	{M_GET, V1 "/directory/services", api_dir_services_list, 0},
+	{M_POST, V1 "/directory/services", api_dir_services_create, 0},
+	{M_GET, V1 "/directory/services/{}", api_dir_service_get, 0},
+	{M_PATCH, V1 "/directory/services/{}", api_dir_service_patch, 0},
+	{M_POST, V1 "/directory/services/{}/locations", api_dir_locations_create, 0},
+	{M_GET, V1 "/directory/export", api_dir_export, 0},
+	{M_POST, V1 "/directory/import", api_dir_import, 0},
+
 	{M_GET, V1 "/roles", api_roles_list, 0},
 	{M_PUT, V1 "/roles/{}", api_role_set, 0},
 	{M_GET, V1 "/audit", api_audit_list, 0},

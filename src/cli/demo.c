@@ -5,7 +5,8 @@
  * referral network, users of every role with one published password, and
  * N synthetic persons (default 200) with their consents, cases,
  * screenings, identification decisions, services, support plans,
- * follow-ups, notes and timeline events.
+ * follow-ups, notes and timeline events, and the partners' service
+ * directory (demo_directory.c, made once, whatever --persons says).
  *
  * The records are built as the API builds them (api/records.h seals them
  * by field class, person_blind_keys indexes the names and phones) and in
@@ -33,6 +34,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "cli/demo_directory.h"
 #include "cli/demo_records.h"
 #include "fields.h"
 
@@ -68,6 +70,16 @@ static const struct demo_org demo_orgs[] = {
 	 "CentralGovernmentOrganisation", 0, NULL, 0},
 	{"border-police", "Border police, Dushanbe airport post (fictional)", "LawEnforcement", 0,
 	 NULL, 0},
+	/* More partners of the service directory (demo_directory.c). */
+	{"shelter-sipar", "Sipar shelter for men, Bokhtar (fictional)", "NGO", 0, NULL, 0},
+	{"legal-adolat", "Adolat legal aid centre, Dushanbe (fictional)", "LegalService", 0, NULL,
+	 0},
+	{"psc-ravon", "Ravon psychosocial centre, Dushanbe (fictional)", "NGO", 0, NULL, 0},
+	{"migration-service", "Migration Service, Ministry of Labour (fictional)",
+	 "ImmigrationService", 0, NULL, 0},
+	{"tvet-hunar", "Hunar vocational training centres (fictional)", "SchoolOrCollege", 0, NULL,
+	 0},
+	{"med-shifo", "Shifo medical centres (fictional)", "HealthServiceOrganisation", 0, NULL, 0},
 };
 
 static const struct demo_user demo_users[] = {
@@ -90,6 +102,12 @@ static const struct demo_user demo_users[] = {
 	{"police.focal", "police-du", "focal_point"},
 	{"prosecutor.focal", "prosecutor", "focal_point"},
 	{"border.focal", "border-police", "focal_point"},
+	{"sipar.worker", "shelter-sipar", "caseworker"},
+	{"adolat.lawyer", "legal-adolat", "caseworker"},
+	{"ravon.worker", "psc-ravon", "caseworker"},
+	{"migration.focal", "migration-service", "focal_point"},
+	{"hunar.focal", "tvet-hunar", "focal_point"},
+	{"shifo.focal", "med-shifo", "focal_point"},
 };
 
 #define NORGS (sizeof demo_orgs / sizeof demo_orgs[0])
@@ -337,7 +355,7 @@ int cmd_demo(struct cli_opts *o)
 	struct timespec t0;
 	struct datadir d;
 	struct stat sb;
-	size_t i;
+	size_t i, dir_services = 0, dir_locations = 0;
 	int created = 0, failed = 0;
 
 	if (cli_opts_check(o, allowed, NULL))
@@ -381,6 +399,8 @@ int cmd_demo(struct cli_opts *o)
 			failed = 1;
 	sodium_memzero(hash, sizeof hash);
 	memset(&tot, 0, sizeof tot);
+	if (!failed && demo_directory_load(d.st, &d.kr, &dir_services, &dir_locations) != 0)
+		failed = 1;
 	if (!failed && persons) {
 		if (load_network(d.st, &net) != 0) {
 			failed = 1;
@@ -401,6 +421,9 @@ int cmd_demo(struct cli_opts *o)
 	printf("Demo data folder: %s (seed %llu): %zu persons, %zu cases, %zu records of cases "
 	       "and consents, in %.1f s\n", dir, seed, tot.persons, tot.cases, tot.items,
 	       seconds_since(&t0));
+	if (dir_services)
+		printf("Service directory: %zu services of the referral partners, %zu locations\n",
+		       dir_services, dir_locations);
 	printf("Demo users (password for all: %s):\n", DEMO_PASSWORD);
 	for (i = 0; i < NUSERS; i++)
 		printf("  %-18s %-12s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].org);

@@ -10,6 +10,7 @@ static const char SQL_ORG_ADD[] =
 	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
 static const char SQL_ORG_BY_CODE[] =
 	"SELECT id, code, name, type FROM orgs WHERE code = ?1";
+static const char SQL_ORG_BY_ID[] = "SELECT id, code, name, type FROM orgs WHERE id = ?1";
 static const char SQL_USER_ADD[] =
 	"INSERT INTO users(id, org_id, login, role, pwhash, created_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
@@ -76,14 +77,15 @@ int store_org_add(store_tx *tx, const char *code, const char *name, const char *
 	return run_write(s);
 }
 
-int store_org_by_code(store *st, const char *code, struct org *o)
+/* One organisation by the key that sql's ?1 names. */
+static int org_get(store *st, const char *sql, const char *key, struct org *o)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_ORG_BY_CODE);
+	db_stmt *s = db_prepare(d, sql);
 	int rc = STORE_ERROR;
 
 	if (s) {
-		db_bind_str(s, 1, code);
+		db_bind_str(s, 1, key);
 		rc = db_step(s);
 		if (rc == DB_ROW) {
 			store_col_copy(s, 0, o->id, sizeof o->id);
@@ -98,6 +100,16 @@ int store_org_by_code(store *st, const char *code, struct org *o)
 	}
 	store_reader_put(st, d);
 	return rc;
+}
+
+int store_org_by_code(store *st, const char *code, struct org *o)
+{
+	return org_get(st, SQL_ORG_BY_CODE, code, o);
+}
+
+int store_org_by_id(store *st, const char *id, struct org *o)
+{
+	return org_get(st, SQL_ORG_BY_ID, id, o);
 }
 
 int store_user_add(store_tx *tx, const char *org_id, const char *login, const char *role,

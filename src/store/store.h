@@ -106,6 +106,7 @@ struct user {
 int store_org_add(store_tx *tx, const char *code, const char *name, const char *type,
 		  char id_out[ID_LEN]);
 int store_org_by_code(store *st, const char *code, struct org *o);
+int store_org_by_id(store *st, const char *id, struct org *o);
 int store_user_add(store_tx *tx, const char *org_id, const char *login, const char *role,
 		   const char *pwhash, char id_out[ID_LEN]);
 int store_user_by_login(store *st, const char *login, struct user *u);

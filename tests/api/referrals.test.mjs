@@ -1,0 +1,766 @@
+// Referrals between organisations of the NRM: the consent a referral
+// needs, the hostile view of another organisation (nothing at all until a
+// referral is accepted, then only the shared fields, and nothing again
+// once the consent is withdrawn), the lifecycle of a referral (inbox and
+// outbox, accept, decline, complete, withdraw), the figures, the
+// decisions due of a police focal point, the access log, and transfers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from '../lib/server.mjs';
+import { assertProblem } from '../lib/hostile.mjs';
+import { poll } from '../lib/datadir.mjs';
+
+const PW = 'referral test password';
+const orgs = [
+  { code: 'ngo2', name: 'NGO Two', type: 'NGO' },
+  { code: 'ngo3', name: 'NGO Three', type: 'NGO' },
+  { code: 'police', name: 'Police Anti-Trafficking Unit', type: 'LawEnforcement' },
+];
+// a.* are of the case's organisation (iom), b.* of the NGO it is referred
+// to, c.* of an unrelated NGO, p.* of the police.
+const users = [
+  ['iom', 'a.cw', 'caseworker'], ['iom', 'a.sup', 'supervisor'], ['iom', 'a.hot', 'hotline'],
+  ['ngo2', 'b.cw', 'caseworker'], ['ngo2', 'b.sup', 'supervisor'], ['ngo2', 'b.hot', 'hotline'],
+  ['ngo2', 'b.fp', 'focal_point'], ['ngo2', 'b.an', 'analyst'], ['ngo2', 'b.adm', 'admin'],
+  ['ngo3', 'c.cw', 'caseworker'],
+  ['police', 'p.fp', 'focal_point'], ['police', 'p.cw', 'caseworker'],
+].map(([org, login, role]) => ({ org, login, role, password: PW }));
+
+let srv;
+const as = {};
+const uid = {};
+
+before(async () => {
+  srv = await startServer({ users, orgs });
+  for (const u of users) {
+    const c = new Client(srv.url);
+    const r = await c.login(u.login, PW);
+    assert.equal(r.status, 200, u.login + ': ' + r.text);
+    as[u.login] = c;
+    uid[u.login] = r.json.user.id;
+  }
+});
+
+after(async () => {
+  if (srv) {
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
+// ---- helpers ---------------------------------------------------------------
+
+const V1 = '/api/v1';
+const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
+const today = () => day(0);
+const sorted = (o) => Object.keys(o).sort();
+
+async function newPerson(who, body) {
+  const r = await as[who].req('POST', V1 + '/persons', body);
+  assert.equal(r.status, 201, 'person: ' + r.text);
+  return r.json.id;
+}
+
+async function consent(who, pid, body) {
+  const r = await as[who].req('POST', `${V1}/persons/${pid}/consents`, body);
+  assert.equal(r.status, 201, 'consent: ' + r.text);
+  return r.json;
+}
+
+async function withdrawConsent(who, id) {
+  const r = await as[who].req('POST', `${V1}/consents/${id}/withdraw`);
+  assert.equal(r.status, 200, 'withdraw consent: ' + r.text);
+  assert.equal(r.json.state, 'withdrawn');
+}
+
+// A person of a.cw's organisation with a consent to assistance and an
+// open case; `referral` adds a consent to referral (to anyone unless a
+// body is given).
+async function openCase({ who = 'a.cw', person = { given_name: 'Нигина', family_name: 'Шарипова' },
+  fields = {}, referral } = {}) {
+  const pid = await newPerson(who, person);
+  await consent(who, pid, { purpose: 'assistance', method: 'written' });
+  let ref = null;
+  if (referral)
+    ref = await consent(who, pid, referral === true ? { purpose: 'referral', method: 'written' } : referral);
+  const r = await as[who].req('POST', V1 + '/cases', { person_id: pid, ...fields });
+  assert.equal(r.status, 201, 'case: ' + r.text);
+  return { id: r.json.id, pid, consent: ref, version: r.json.version };
+}
+
+const refer = (who, caseId, toOrg, extra = {}) => as[who].req('POST', V1 + '/referrals',
+  { case_id: caseId, to_org: toOrg, service_type: 'legal', reason: 'needs a lawyer', share: ['gender'],
+    ...extra });
+
+async function referOk(who, caseId, toOrg, extra) {
+  const r = await refer(who, caseId, toOrg, extra);
+  assert.equal(r.status, 201, 'referral: ' + r.text);
+  return r.json;
+}
+
+const act = (who, refId, action, body) => as[who].req('POST', `${V1}/referrals/${refId}/${action}`, body);
+
+async function actOk(who, refId, action, body) {
+  const r = await act(who, refId, action, body);
+  assert.equal(r.status, 200, `${action}: ${r.text}`);
+  return r.json;
+}
+
+const get = (who, path) => as[who].req('GET', V1 + path);
+
+// Every way a user of another organisation could reach the case or its
+// person, answering as if they did not exist.  Name and secret are texts
+// of the case that must never appear in any answer.
+const CASE_PATHS = ['', '/timeline', '/services', '/screenings', '/status-decisions', '/notes', '/plans',
+  '/followups', '/access-log'];
+
+async function assertUnreachable(who, { id, pid, names = [], secrets = [] }, ownIds = []) {
+  const seen = [];
+  const keep = (r) => { seen.push(r.text); return r; };
+  for (const p of CASE_PATHS)
+    assertProblem(keep(await get(who, `/cases/${id}${p}`)), 404, 'not-found', `${who} GET /cases/ID${p}`);
+  assertProblem(keep(await get(who, `/persons/${pid}`)), 404, 'not-found', `${who} GET person`);
+  assertProblem(keep(await get(who, `/persons/${pid}/consents`)), 404, 'not-found', `${who} consents`);
+  // Writes answer the same.
+  for (const [method, p, body] of [
+    ['PATCH', '', { summary: 'x' }], ['POST', '/close', { reason: 'duplicate' }], ['POST', '/reopen'],
+    ['POST', '/services', { type: 'legal', status: 'planned' }], ['POST', '/notes', { type: 'note', text: 'x' }],
+    ['POST', '/screenings', { instrument: 'delphi-adult-labour', answers: { 'D1-S1': 'yes' } }],
+    ['POST', '/status-decisions', { status: 'PossibleVictimOfTrafficking', decided_by: 'Police', date: today() }],
+    ['POST', '/transfer', { to_org: 'ngo3' }],
+  ])
+    assertProblem(keep(await as[who].req(method, `${V1}/cases/${id}${p}`, body, { 'if-match': '"1"' })),
+      404, 'not-found', `${who} ${method} /cases/ID${p}`);
+  assertProblem(keep(await as[who].req('PATCH', `${V1}/persons/${pid}`, { gender: 'Feminine' },
+    { 'if-match': '"1"' })), 404, 'not-found', `${who} PATCH person`);
+
+  // Lists and searches, with every filter: the case is in none of them,
+  // and the counts are those of the caller's own cases.
+  const lists = ['', '?status=Active', '?status=Closed', '?stage=contact', '?stage=referral',
+    '?stage=assistance', '?assigned=me', `?assigned=${uid['a.cw']}`, `?person_id=${pid}`, '?limit=200'];
+  for (const n of names) lists.push('?q=' + encodeURIComponent(n));
+  for (const q of lists) {
+    const r = keep(await get(who, '/cases' + q));
+    if (r.status === 403) continue; // a role without case lists at all
+    assert.equal(r.status, 200, `${who} GET /cases${q}: ${r.text}`);
+    assert.ok(!r.json.items.some((c) => c.id === id), `${who} GET /cases${q} lists the case`);
+    assert.ok(!r.json.items.some((c) => c.person?.id === pid || c.person_id === pid),
+      `${who} GET /cases${q} shows the person`);
+    for (const c of r.json.items) assert.ok(ownIds.includes(c.id), `${who} GET /cases${q}: only own cases`);
+    if (q === '?limit=200') assert.equal(r.json.items.length, ownIds.length, `${who} count`);
+  }
+  for (const n of names) {
+    const r = keep(await get(who, '/persons?q=' + encodeURIComponent(n)));
+    if (r.status === 403) continue;
+    assert.equal(r.status, 200, r.text);
+    assert.ok(!r.json.items.some((p) => p.id === pid), `${who} finds the person by ${n}`);
+  }
+  // The audit trail of the records.
+  for (const rec of [`cases/${id}`, `persons/${pid}`]) {
+    const r = keep(await get(who, '/audit?record=' + rec));
+    if (r.status === 403) continue; // a role without the audit log
+    assertProblem(r, 404, 'not-found', `${who} audit of ${rec}`);
+  }
+  for (const text of seen)
+    for (const s of [...names, ...secrets]) assert.ok(!text.includes(s), `${who}: an answer holds ${s}`);
+}
+
+// ---- consent ---------------------------------------------------------------
+
+test('a referral needs a current consent that covers its recipient', async () => {
+  const check = async (label, consentBody, want) => {
+    const c = await openCase();
+    if (consentBody) {
+      const k = await consent('a.cw', c.pid, consentBody.body ?? consentBody);
+      if (consentBody.withdraw) await withdrawConsent('a.cw', k.id);
+    }
+    for (const [to, status] of Object.entries(want)) {
+      const r = await refer('a.cw', c.id, to);
+      if (status === 409) {
+        assertProblem(r, 409, 'consent-required', `${label} -> ${to}`);
+      } else {
+        assert.equal(r.status, 201, `${label} -> ${to}: ${r.text}`);
+        assert.equal(r.json.status, 'sent');
+        assert.equal(r.json.to_org.code, to);
+      }
+    }
+    // A refused referral leaves the case where it was.
+    if (Object.values(want).every((s) => s === 409))
+      assert.equal((await get('a.cw', `/cases/${c.id}`)).json.stage, 'contact', label);
+  };
+  const written = (o) => ({ method: 'written', ...o });
+
+  await check('no consent to referral', null, { ngo2: 409, police: 409 });
+  await check('an expired consent', written({ purpose: 'referral', given_on: day(-60), expires: day(-1) }),
+    { ngo2: 409, police: 409 });
+  await check('assistance only', written({ purpose: 'assistance' }), { ngo2: 409, police: 409 });
+  await check('statistics and research are not referral', written({ purpose: 'statistics' }), { ngo2: 409 });
+  await check('a withdrawn consent', { body: written({ purpose: 'referral' }), withdraw: true },
+    { ngo2: 409, police: 409 });
+  await check('consent to ngo2 only', written({ purpose: 'referral', recipient_org: 'ngo2' }),
+    { police: 409, ngo3: 409, ngo2: 201 });
+  await check('consent to NGOs only', written({ purpose: 'referral', recipient_type: 'NGO' }),
+    { police: 409, ngo2: 201, ngo3: 201 });
+  await check('consent to law enforcement only',
+    written({ purpose: 'referral', recipient_type: 'LawEnforcement' }), { ngo2: 409, police: 201 });
+  await check('consent to referral to anyone', written({ purpose: 'referral' }),
+    { ngo2: 201, ngo3: 201, police: 201 });
+  await check('consent expiring today', written({ purpose: 'referral', given_on: day(-10), expires: today() }),
+    { ngo2: 201 });
+  await check('law_enforcement purpose', written({ purpose: 'law_enforcement' }),
+    { ngo2: 409, ngo3: 409, police: 201 });
+  await check('law_enforcement purpose, another police force named',
+    written({ purpose: 'law_enforcement', recipient_org: 'ngo2' }), { police: 409 });
+});
+
+test('a referral names a real organisation other than the sender, and shareable fields', async () => {
+  const c = await openCase({ referral: true });
+  assertProblem(await refer('a.cw', c.id, 'nosuch'), 422, 'invalid-value', 'unknown organisation');
+  assertProblem(await refer('a.cw', c.id, 'iom'), 422, 'invalid-value', 'to itself');
+  assertProblem(await refer('a.cw', c.id, 'ngo2', { share: [] }), 422, 'invalid-value', 'empty share');
+  assertProblem(await refer('a.cw', c.id, 'ngo2', { share: ['password'] }), 422, 'invalid-value', 'bad share');
+  assertProblem(await refer('a.cw', c.id, 'ngo2', { colour: 'red' }), 422, 'unknown-field');
+  assertProblem(await refer('a.cw', c.id, 'ngo2', { due: 'soon' }), 422, 'invalid-value');
+  // Another organisation cannot refer a case it does not see.
+  assertProblem(await refer('b.cw', c.id, 'ngo3'), 404, 'not-found');
+  // Roles that may read but not refer.
+  assertProblem(await refer('a.hot', c.id, 'ngo2'), 403, 'forbidden');
+  assert.equal((await get('a.cw', `/cases/${c.id}`)).json.stage, 'contact');
+});
+
+// ---- hostile: what another organisation sees --------------------------------
+
+test('another organisation sees nothing until a referral is accepted, then only the shared fields',
+  async () => {
+    const names = ['Холматова', 'Kholmatova', 'Зарина', 'Zarina'];
+    const secrets = ['SECRET-SUMMARY-7731', 'Гиссар, кӯчаи 5', '+992935551234', '935551234', 'A1234567'];
+    const c = await openCase({
+      person: {
+        given_name: 'Зарина', family_name: 'Холматова', birth_date: '1999-04-02', gender: 'Feminine',
+        citizenship: 'TJ', phones: ['+992 93 555 12 34'], address: 'Гиссар, кӯчаи 5',
+        identity_documents: [{ type: 'national_passport', number: 'A1234567' }],
+      },
+      fields: {
+        exploitation_types: ['ForcedLabour'], countries_of_exploitation: ['RU'],
+        summary: 'SECRET-SUMMARY-7731 recruited through a fake agency',
+      },
+      referral: true,
+    });
+    const target = { id: c.id, pid: c.pid, names, secrets };
+    // A's own records on the case, which a recipient must never see.
+    const aService = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/services`,
+      { type: 'medical', status: 'planned', notes: 'SECRET-SUMMARY-7731 clinic' });
+    assert.equal(aService.status, 201, aService.text);
+    assert.equal((await as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`,
+      { type: 'note', text: 'A private note' })).status, 201);
+
+    // B's own case, so that B's lists are not empty.
+    const own = await openCase({ who: 'b.cw', person: { given_name: 'Бахром', family_name: 'Бобоев' } });
+    const bOwn = [own.id];
+
+    // 1. No referral at all.
+    for (const who of ['b.cw', 'b.sup', 'b.hot', 'b.fp', 'b.an', 'b.adm', 'c.cw', 'p.fp'])
+      await assertUnreachable(who, target, who.startsWith('b.') ? bOwn : []);
+
+    // 2. Sent, not accepted: still nothing.
+    const share = ['given_name', 'gender', 'citizenship', 'exploitation_types', 'countries_of_exploitation',
+      'status'];
+    const ref = await referOk('a.cw', c.id, 'ngo2', { share });
+    assert.deepEqual(ref.share, share);
+    assert.equal(ref.case_id, c.id);
+    assert.equal(ref.from_org.code, 'iom');
+    const inbox = await get('b.cw', '/referrals?box=in');
+    assert.ok(inbox.json.items.some((f) => f.id === ref.id && f.status === 'sent'), 'in the inbox');
+    for (const who of ['b.cw', 'b.sup', 'b.fp'])
+      await assertUnreachable(who, target, bOwn);
+
+    // 3. Accepted: the shared fields, exactly.
+    const acc = await actOk('b.cw', ref.id, 'accept');
+    assert.equal(acc.status, 'accepted');
+    assert.ok(acc.responded_at);
+    const caseKeys = ['countries_of_exploitation', 'exploitation_types', 'id', 'person', 'referral_id',
+      'shared_view', 'status', 'version'];
+    const personKeys = ['citizenship', 'gender', 'given_name', 'id'];
+    for (const who of ['b.cw', 'b.sup', 'b.fp']) {
+      const r = await get(who, `/cases/${c.id}`);
+      assert.equal(r.status, 200, `${who}: ${r.text}`);
+      assert.deepEqual(sorted(r.json), caseKeys, `${who}: the case's keys`);
+      assert.deepEqual(sorted(r.json.person), personKeys, `${who}: the person's keys`);
+      assert.equal(r.json.shared_view, true);
+      assert.equal(r.json.referral_id, ref.id);
+      assert.equal(r.json.status, 'Active');
+      assert.deepEqual(r.json.exploitation_types, ['ForcedLabour']);
+      assert.deepEqual(r.json.countries_of_exploitation, ['RU']);
+      assert.deepEqual(r.json.person, { id: c.pid, given_name: 'Зарина', gender: 'Feminine', citizenship: 'TJ' });
+      for (const s of [...secrets, 'Холматова']) assert.ok(!r.text.includes(s), `${who}: ${s} in the case`);
+
+      const p = await get(who, `/persons/${c.pid}`);
+      assert.equal(p.status, 200, p.text);
+      assert.deepEqual(sorted(p.json), ['citizenship', 'gender', 'given_name', 'id', 'referral_id',
+        'shared_view', 'version'], `${who}: the person's keys`);
+      assert.equal(p.json.given_name, 'Зарина');
+      for (const s of [...secrets, 'Холматова', '1999']) assert.ok(!p.text.includes(s), `${who}: ${s}`);
+      // Still not the person's consents, nor the audit.
+      assertProblem(await get(who, `/persons/${c.pid}/consents`), 404, 'not-found');
+    }
+    assertProblem(await get('b.sup', `/audit?record=cases/${c.id}`), 404, 'not-found');
+    // Roles that do not receive referrals, and other organisations, still see nothing.
+    for (const who of ['b.hot', 'b.an', 'b.adm', 'c.cw', 'p.fp'])
+      await assertUnreachable(who, target, who.startsWith('b.') ? bOwn : []);
+
+    // The list of B holds it, in the shared view, with filters on shared fields.
+    for (const q of ['', '?status=Active', `?person_id=${c.pid}`]) {
+      const l = await get('b.cw', '/cases' + q);
+      assert.equal(l.status, 200, l.text);
+      const item = l.json.items.find((x) => x.id === c.id);
+      assert.ok(item, 'listed: ' + q);
+      assert.deepEqual(sorted(item), caseKeys, 'listed keys ' + q);
+      assert.deepEqual(sorted(item.person), personKeys);
+      for (const s of [...secrets, 'Холматова']) assert.ok(!l.text.includes(s), `list ${q}: ${s}`);
+    }
+    assert.equal((await get('b.cw', '/cases')).json.items.length, 2, 'own case and the referred one');
+    // A filter on a field the referral holds back (stage, assignee) does
+    // not reach the case, whatever its value: else the filter would tell.
+    for (const q of ['?stage=referral', '?stage=contact', `?assigned=${uid['a.cw']}`,
+      `?status=Active&stage=referral&person_id=${c.pid}`]) {
+      const l = await get('b.cw', '/cases' + q);
+      assert.equal(l.status, 200, l.text);
+      assert.ok(!l.json.items.some((x) => x.id === c.id), 'filtered on a field not shared: ' + q);
+    }
+
+    // B's timeline and records: B's own only (the acceptance so far).
+    const ownOnly = async (label) => {
+      const t = await get('b.cw', `/cases/${c.id}/timeline`);
+      assert.equal(t.status, 200, t.text);
+      for (const e of t.json.items) {
+        assert.ok([uid['b.cw'], uid['b.sup'], uid['b.fp']].includes(e.created_by), `${label}: ${JSON.stringify(e)}`);
+        assert.equal(e.org, 'ngo2', label);
+      }
+      for (const s of [...secrets, 'A private note']) assert.ok(!t.text.includes(s), `${label}: ${s}`);
+      return t.json.items;
+    };
+    let tl = await ownOnly('after accepting');
+    assert.deepEqual(tl.map((e) => e.type), ['referral']);
+    for (const p of ['/services', '/notes', '/screenings', '/status-decisions', '/plans', '/followups']) {
+      const r = await get('b.cw', `/cases/${c.id}${p}`);
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.json.items, [], `B sees none of A's ${p}`);
+    }
+
+    // B adds a service and a note; A sees them on A's timeline with B's organisation.
+    const bService = await as['b.cw'].req('POST', `${V1}/cases/${c.id}/services`,
+      { type: 'legal', status: 'in_progress', provider_org: 'ngo2' });
+    assert.equal(bService.status, 201, bService.text);
+    const bNote = await as['b.cw'].req('POST', `${V1}/cases/${c.id}/notes`,
+      { type: 'legal_step', text: 'B filed the claim' });
+    assert.equal(bNote.status, 201, bNote.text);
+    tl = await ownOnly('after adding');
+    assert.deepEqual(tl.map((e) => e.id).filter((x) => x === bService.json.id || x === bNote.json.id).length, 2);
+    const bServices = await get('b.cw', `/cases/${c.id}/services`);
+    assert.deepEqual(bServices.json.items.map((s) => s.id), [bService.json.id]);
+
+    const at = await get('a.cw', `/cases/${c.id}/timeline`);
+    assert.equal(at.status, 200, at.text);
+    const bs = at.json.items.find((e) => e.id === bService.json.id);
+    const bn = at.json.items.find((e) => e.id === bNote.json.id);
+    assert.ok(bs && bn, 'A sees B\'s records');
+    assert.equal(bs.org, 'ngo2');
+    assert.equal(bs.created_by, uid['b.cw']);
+    assert.equal(bn.org, 'ngo2');
+    assert.equal(bn.data.text, 'B filed the claim');
+    assert.equal(at.json.items.find((e) => e.id === aService.json.id).org, 'iom');
+    const as2 = await get('a.cw', `/cases/${c.id}/services`);
+    assert.deepEqual(as2.json.items.map((s) => s.id).sort(), [aService.json.id, bService.json.id].sort());
+
+    // B may not change, close, screen or decide on A's case, nor touch A's records.
+    const cur = (await get('a.cw', `/cases/${c.id}`)).json.version;
+    assertProblem(await as['b.cw'].req('PATCH', `${V1}/cases/${c.id}`, { summary: 'B was here' },
+      { 'if-match': `"${cur}"` }), 403, 'forbidden', 'PATCH');
+    assertProblem(await as['b.sup'].req('PATCH', `${V1}/cases/${c.id}`, { status: 'FollowUp' },
+      { 'if-match': `"${cur}"` }), 403, 'forbidden', 'PATCH by supervisor');
+    assertProblem(await as['b.cw'].req('POST', `${V1}/cases/${c.id}/close`, { reason: 'duplicate' }), 403,
+      'forbidden', 'close');
+    assertProblem(await as['b.sup'].req('POST', `${V1}/cases/${c.id}/close`, { reason: 'duplicate' }), 403,
+      'forbidden', 'close by supervisor');
+    assertProblem(await as['b.cw'].req('POST', `${V1}/cases/${c.id}/screenings`,
+      { instrument: 'delphi-adult-labour', answers: { 'D1-S1': 'yes' } }), 403, 'forbidden', 'screen');
+    assertProblem(await as['b.fp'].req('POST', `${V1}/cases/${c.id}/status-decisions`,
+      { status: 'PossibleVictimOfTrafficking', decided_by: 'NGO', date: today() }), 403, 'forbidden',
+    'an NGO focal point decides nothing');
+    assertProblem(await refer('b.cw', c.id, 'ngo3'), 403, 'forbidden', 'B refers onwards');
+    assertProblem(await as['b.cw'].req('PATCH', `${V1}/services/${aService.json.id}`, { status: 'cancelled' },
+      { 'if-match': '"1"' }), 404, 'not-found', 'A\'s service is not B\'s to see');
+    const bPatch = await as['b.cw'].req('PATCH', `${V1}/services/${bService.json.id}`, { status: 'completed' },
+      { 'if-match': '"1"' });
+    assert.equal(bPatch.status, 200, 'B updates its own service: ' + bPatch.text);
+    const after = await get('a.cw', `/cases/${c.id}`);
+    assert.equal(after.json.summary, 'SECRET-SUMMARY-7731 recruited through a fake agency');
+    assert.equal(after.json.version, cur, 'nothing changed the case');
+
+    // The access log: B's reads and writes, nothing of A's own; B may not read it.
+    assertProblem(await get('b.cw', `/cases/${c.id}/access-log`), 403, 'forbidden');
+    assertProblem(await get('b.sup', `/cases/${c.id}/access-log`), 403, 'forbidden');
+    const log = await poll(async () => {
+      const r = await get('a.sup', `/cases/${c.id}/access-log`);
+      assert.equal(r.status, 200, r.text);
+      const its = r.json.items;
+      return its.some((e) => e.record === `persons/${c.pid}` && e.action === 'read') &&
+        its.some((e) => e.record === `cases/${c.id}` && e.action === 'read') ? r.json : null;
+    }, { timeout: 3000 });
+    assert.ok(log, 'the access log shows B\'s reads');
+    for (const e of log.items) {
+      assert.ok(['ngo2'].includes(e.org), `only other organisations: ${JSON.stringify(e)}`);
+      assert.ok(['b.cw', 'b.sup', 'b.fp'].includes(e.user), JSON.stringify(e));
+    }
+    const users = new Set(log.items.map((e) => e.user));
+    for (const u of ['b.cw', 'b.sup', 'b.fp']) assert.ok(users.has(u), `${u} is in the access log`);
+    assert.ok(log.items.some((e) => e.record === `services/${bService.json.id}` && e.action === 'create'));
+    assert.ok(log.items.some((e) => e.record === `services/${bService.json.id}` && e.action === 'update'));
+    assert.ok(log.items.some((e) => e.record === `notes/${bNote.json.id}` && e.action === 'create'));
+    assert.ok(log.items.some((e) => e.action === 'read' && e.record === `cases/${c.id}` && e.user === 'b.cw'));
+    // It names the fields B read: the shared ones, never those held back.
+    for (const e of log.items.filter((x) => x.action === 'read')) {
+      const fields = e.fields ? e.fields.split(',') : [];
+      for (const f of fields)
+        assert.ok([...share, 'timeline', 'services', 'notes', 'screenings', 'plans', 'followups'].includes(f),
+          `the access log says B read ${f}: ${JSON.stringify(e)}`);
+    }
+    assert.equal((await get('a.cw', `/cases/${c.id}/access-log`)).status, 200, 'caseworkers of A read it');
+    assertProblem(await get('a.hot', `/cases/${c.id}/access-log`), 403, 'forbidden', 'hotline of A');
+
+    // 4. A withdraws the consent: B sees nothing again, everywhere.
+    await withdrawConsent('a.cw', c.consent.id);
+    for (const who of ['b.cw', 'b.sup', 'b.fp', 'b.hot'])
+      await assertUnreachable(who, target, bOwn);
+    assertProblem(await as['b.cw'].req('PATCH', `${V1}/services/${bService.json.id}`, { status: 'cancelled' },
+      { 'if-match': '"2"' }), 404, 'not-found', 'nor its own records on the case');
+    // The referral itself stays in both boxes (its status unchanged).
+    const still = await get('b.cw', `/referrals/${ref.id}`);
+    assert.equal(still.status, 200, still.text);
+    assert.equal(still.json.status, 'accepted');
+  });
+
+test('a field is shown only when shared: the summary, the family name', async () => {
+  const c = await openCase({
+    person: { given_name: 'Далер', family_name: 'Курбонов', birth_date: '1990-01-01' },
+    fields: { summary: 'shared summary text' }, referral: true,
+  });
+  const ref = await referOk('a.cw', c.id, 'ngo3', { share: ['summary', 'family_name'] });
+  await actOk('c.cw', ref.id, 'accept');
+  const r = await get('c.cw', `/cases/${c.id}`);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(sorted(r.json), ['id', 'person', 'referral_id', 'shared_view', 'summary', 'version']);
+  assert.equal(r.json.summary, 'shared summary text');
+  assert.deepEqual(r.json.person, { id: c.pid, family_name: 'Курбонов' });
+  const p = await get('c.cw', `/persons/${c.pid}`);
+  assert.deepEqual(sorted(p.json), ['family_name', 'id', 'referral_id', 'shared_view', 'version']);
+  const log = await poll(async () => {
+    const l = await get('a.cw', `/cases/${c.id}/access-log`);
+    return l.json.items.some((e) => e.record === `cases/${c.id}`) ? l.json.items : null;
+  }, { timeout: 3000 });
+  assert.ok(log, 'the read is logged');
+  assert.deepEqual(log.filter((e) => e.record === `cases/${c.id}`).map((e) => e.fields), ['summary']);
+  assert.ok(log.filter((e) => e.record === `persons/${c.pid}`).every((e) => e.fields === 'family_name'));
+  // Another organisation with no referral of its own still sees nothing.
+  await assertUnreachable('b.cw', { id: c.id, pid: c.pid, names: ['Курбонов'], secrets: ['shared summary'] },
+    (await get('b.cw', '/cases')).json.items.map((x) => x.id));
+});
+
+// ---- the lifecycle ---------------------------------------------------------
+
+test('inbox and outbox, status filter and overdue', async () => {
+  const c1 = await openCase({ referral: true });
+  const c2 = await openCase({ referral: true });
+  const late = await referOk('a.cw', c1.id, 'ngo3', { due: day(-2), urgency: 'high' });
+  const soon = await referOk('a.cw', c2.id, 'ngo3', { due: day(10) });
+  assert.equal(late.urgency, 'high');
+  assert.equal(late.due, day(-2));
+  assert.equal(soon.urgency, 'normal');
+  // The NRM stage moves to referral when one is sent.
+  for (const c of [c1, c2]) assert.equal((await get('a.cw', `/cases/${c.id}`)).json.stage, 'referral');
+  const tl = await get('a.cw', `/cases/${c1.id}/timeline`);
+  assert.ok(tl.json.items.some((e) => e.type === 'referral' && e.data.referral_id === late.id));
+
+  const ids = (r) => { assert.equal(r.status, 200, r.text); return r.json.items.map((f) => f.id); };
+  const inC = ids(await get('c.cw', '/referrals?box=in'));
+  assert.ok(inC.includes(late.id) && inC.includes(soon.id));
+  assert.deepEqual(ids(await get('c.cw', '/referrals')), inC, 'the inbox by default');
+  assert.ok(!ids(await get('c.cw', '/referrals?box=out')).includes(late.id));
+  const outA = ids(await get('a.cw', '/referrals?box=out'));
+  assert.ok(outA.includes(late.id) && outA.includes(soon.id));
+  assert.ok(!ids(await get('a.cw', '/referrals?box=in')).includes(late.id));
+  assert.ok(!ids(await get('b.cw', '/referrals?box=in')).includes(late.id), 'not in another inbox');
+  assert.ok(ids(await get('c.cw', '/referrals?box=in&status=sent')).includes(late.id));
+  assert.ok(!ids(await get('c.cw', '/referrals?box=in&status=accepted')).includes(late.id));
+  const overdue = ids(await get('c.cw', '/referrals?box=in&overdue=1'));
+  assert.ok(overdue.includes(late.id) && !overdue.includes(soon.id), 'only the late one is overdue');
+  const overdueOut = ids(await get('a.cw', '/referrals?box=out&overdue=1'));
+  assert.ok(overdueOut.includes(late.id) && !overdueOut.includes(soon.id));
+  assertProblem(await get('c.cw', '/referrals?box=sideways'), 422, 'invalid-value');
+  assertProblem(await get('c.cw', '/referrals?status=lost'), 422, 'invalid-value');
+  for (const who of ['b.an', 'b.adm'])
+    assertProblem(await get(who, '/referrals?box=in'), 403, 'forbidden', who);
+  // One referral by id: to the two organisations only, and not to every role.
+  assert.equal((await get('c.cw', `/referrals/${late.id}`)).status, 200);
+  assert.equal((await get('a.cw', `/referrals/${late.id}`)).json.reason, 'needs a lawyer');
+  assertProblem(await get('b.cw', `/referrals/${late.id}`), 404, 'not-found', 'another organisation');
+  assertProblem(await get('p.fp', `/referrals/${late.id}`), 404, 'not-found', 'another organisation');
+  for (const who of ['b.an', 'b.adm']) {
+    const mine = await referOk('a.cw', c2.id, 'ngo2');
+    assertProblem(await get(who, `/referrals/${mine.id}`), 403, 'forbidden', `${who} reads a referral`);
+  }
+  // An accepted referral past its due date is still overdue; a declined one is not.
+  await actOk('c.cw', late.id, 'accept');
+  assert.ok(ids(await get('c.cw', '/referrals?box=in&overdue=1')).includes(late.id));
+  assert.ok(ids(await get('c.cw', '/referrals?box=in&status=accepted')).includes(late.id));
+});
+
+test('accept, decline, complete and withdraw: who, from which status, and the access each leaves', async () => {
+  const mk = async () => {
+    const c = await openCase({ referral: true });
+    const f = await referOk('a.cw', c.id, 'ngo2');
+    return { c, f };
+  };
+  const sees = async (c) => (await get('b.cw', `/cases/${c.id}`)).status;
+
+  // Accept: only the recipient's roles that answer referrals, only once.
+  const one = await mk();
+  assert.equal(await sees(one.c), 404, 'pending: no access');
+  assertProblem(await act('a.cw', one.f.id, 'accept'), 403, 'forbidden', 'the sender accepts');
+  assertProblem(await act('a.sup', one.f.id, 'accept'), 403, 'forbidden', 'the sender accepts');
+  for (const who of ['b.hot', 'b.an', 'b.adm'])
+    assertProblem(await act(who, one.f.id, 'accept'), 403, 'forbidden', `${who} accepts`);
+  assertProblem(await act('c.cw', one.f.id, 'accept'), 404, 'not-found', 'a third organisation');
+  assertProblem(await act('b.cw', one.f.id, 'accept', { note: 'x' }), 422, 'unknown-field');
+  const acc = await actOk('b.sup', one.f.id, 'accept');
+  assert.equal(acc.status, 'accepted');
+  assert.equal(acc.version, 2);
+  assert.equal(await sees(one.c), 200, 'accepted: access');
+  assertProblem(await act('b.cw', one.f.id, 'accept'), 409, 'invalid-transition', 'accepted twice');
+  assertProblem(await act('b.cw', one.f.id, 'decline', { reason: 'late' }), 409, 'invalid-transition');
+
+  // Complete: by the recipient, from accepted, with feedback; then no access.
+  assertProblem(await act('a.cw', one.f.id, 'complete'), 403, 'forbidden', 'the sender completes');
+  assertProblem(await act('b.cw', one.f.id, 'complete', { feedback: '' }), 422, 'invalid-value');
+  const done = await actOk('b.cw', one.f.id, 'complete', { feedback: 'legal aid given, claim filed' });
+  assert.equal(done.status, 'completed');
+  assert.equal(done.feedback, 'legal aid given, claim filed');
+  // A completed referral gives no access: access needs an accepted referral
+  // (REFERRAL_LIVE in store/referrals.c), so the recipient's work ends there.
+  assert.equal(await sees(one.c), 404, 'completed: no access');
+  const l = await get('b.cw', '/cases');
+  assert.ok(!l.json.items.some((x) => x.id === one.c.id), 'completed: not listed');
+  assertProblem(await act('b.cw', one.f.id, 'complete'), 409, 'invalid-transition', 'completed twice');
+  assertProblem(await act('a.cw', one.f.id, 'withdraw'), 409, 'invalid-transition', 'withdraw a completed one');
+  assert.equal((await get('a.cw', `/referrals/${one.f.id}`)).json.feedback, 'legal aid given, claim filed');
+
+  // Decline: a reason is required; then no access, and no answer after.
+  const two = await mk();
+  assertProblem(await act('b.cw', two.f.id, 'decline'), 422, 'missing-field', 'no reason');
+  assertProblem(await act('b.cw', two.f.id, 'decline', {}), 422, 'missing-field', 'no reason');
+  assertProblem(await act('b.cw', two.f.id, 'decline', { reason: 7 }), 422, 'invalid-value');
+  assertProblem(await act('a.cw', two.f.id, 'decline', { reason: 'x' }), 403, 'forbidden', 'the sender declines');
+  assertProblem(await act('b.cw', two.f.id, 'complete'), 409, 'invalid-transition', 'complete a sent one');
+  const dec = await actOk('b.cw', two.f.id, 'decline', { reason: 'no lawyer free this month' });
+  assert.equal(dec.status, 'declined');
+  assert.equal(dec.decline_reason, 'no lawyer free this month');
+  assert.equal(await sees(two.c), 404, 'declined: no access');
+  assertProblem(await act('b.cw', two.f.id, 'accept'), 409, 'invalid-transition', 'accept a declined one');
+  assertProblem(await act('a.cw', two.f.id, 'withdraw'), 409, 'invalid-transition', 'withdraw a declined one');
+
+  // Withdraw by the sender, from sent: the recipient cannot accept it after.
+  const three = await mk();
+  assertProblem(await act('b.cw', three.f.id, 'withdraw'), 403, 'forbidden', 'the recipient withdraws');
+  assertProblem(await act('a.hot', three.f.id, 'withdraw'), 403, 'forbidden', 'a hotline operator withdraws');
+  const wd = await actOk('a.cw', three.f.id, 'withdraw', { reason: 'the person moved' });
+  assert.equal(wd.status, 'withdrawn');
+  assert.equal(wd.withdraw_reason, 'the person moved');
+  assertProblem(await act('b.cw', three.f.id, 'accept'), 409, 'invalid-transition');
+  assert.equal(await sees(three.c), 404);
+
+  // Withdraw from accepted: the recipient loses access at once.
+  const four = await mk();
+  await actOk('b.cw', four.f.id, 'accept');
+  assert.equal(await sees(four.c), 200);
+  await actOk('a.sup', four.f.id, 'withdraw');
+  assert.equal(await sees(four.c), 404, 'withdrawn: no access');
+  assert.equal((await get('b.cw', `/persons/${four.c.pid}`)).status, 404);
+  assertProblem(await act('b.cw', four.f.id, 'complete'), 409, 'invalid-transition');
+  const inbox = await get('b.cw', '/referrals?box=in&status=withdrawn');
+  assert.ok(inbox.json.items.some((f) => f.id === four.f.id));
+
+  // Accepting needs the consent to stand then: withdrawn meanwhile, 409;
+  // a new consent given, the referral is accepted under it.
+  const five = await mk();
+  await withdrawConsent('a.cw', five.c.consent.id);
+  assertProblem(await act('b.cw', five.f.id, 'accept'), 409, 'consent-required', 'consent gone');
+  assert.equal((await get('b.cw', `/referrals/${five.f.id}`)).json.status, 'sent');
+  await consent('a.cw', five.c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  await actOk('b.cw', five.f.id, 'accept');
+  assert.equal(await sees(five.c), 200, 'accepted under the new consent');
+});
+
+test('referral figures: counts by status, accepted, completed and the median days to an answer', async () => {
+  // Fresh activity of a.sup's organisation joins what earlier tests left.
+  const c1 = await openCase({ referral: true });
+  const c2 = await openCase({ referral: true });
+  const f1 = await referOk('a.sup', c1.id, 'ngo3');
+  const f2 = await referOk('a.sup', c2.id, 'ngo3');
+  await actOk('c.cw', f1.id, 'accept');
+  await actOk('c.cw', f1.id, 'complete');
+  await actOk('c.cw', f2.id, 'decline', { reason: 'full' });
+
+  for (const [who, box] of [['a.cw', 'out'], ['c.cw', 'in'], ['b.cw', 'in']]) {
+    const list = await get(who, `/referrals?box=${box}`);
+    const st = await get(who, `/referrals/stats?box=${box}`);
+    assert.equal(st.status, 200, st.text);
+    assert.equal(st.json.box, box);
+    const items = list.json.items;
+    const count = (s) => items.filter((f) => f.status === s).length;
+    assert.equal(st.json.total, items.length, `${who} total`);
+    assert.deepEqual(st.json.by_status, {
+      sent: count('sent'), accepted: count('accepted'), declined: count('declined'),
+      completed: count('completed'), withdrawn: count('withdrawn'),
+    }, `${who} by status`);
+    assert.equal(st.json.accepted, count('accepted') + count('completed'));
+    assert.equal(st.json.completed, count('completed'));
+    assert.equal(typeof st.json.median_days_to_response, 'number', `${who}: ${st.text}`);
+    assert.ok(st.json.median_days_to_response >= 0 && st.json.median_days_to_response < 1,
+      'answered within the test');
+  }
+  const out = await get('a.cw', '/referrals/stats');
+  assert.equal(out.json.box, 'out', 'the outbox by default');
+  assert.ok(out.json.completed >= 1 && out.json.by_status.declined >= 1);
+  // An organisation that never answered has no median.
+  const none = await get('p.cw', '/referrals/stats?box=out');
+  assert.equal(none.status, 200, none.text);
+  assert.equal(none.json.total, 0);
+  assert.equal(none.json.median_days_to_response, null);
+  for (const who of ['b.an', 'b.adm', 'b.hot'])
+    assertProblem(await get(who, '/referrals/stats'), 403, 'forbidden', who);
+  assertProblem(await get('a.cw', '/referrals/stats?box=all'), 422, 'invalid-value');
+});
+
+test('decisions due: a police focal point sees an accepted referral until it records a decision',
+  async () => {
+    const c = await openCase({ referral: { purpose: 'law_enforcement', method: 'written' } });
+    const f = await referOk('a.cw', c.id, 'police', { share: ['gender', 'status', 'trafficking_status'] });
+    const due = async () => {
+      const r = await get('p.fp', '/referrals/decisions-due');
+      assert.equal(r.status, 200, r.text);
+      return r.json.items.map((x) => x.id);
+    };
+    assert.ok(!(await due()).includes(f.id), 'not while only sent');
+    await actOk('p.fp', f.id, 'accept');
+    assert.ok((await due()).includes(f.id), 'due once accepted');
+    for (const who of ['p.cw', 'b.an'])
+      assertProblem(await get(who, '/referrals/decisions-due'), 403, 'forbidden', who);
+    assert.ok(!(await get('b.sup', '/referrals/decisions-due')).json.items.some((x) => x.id === f.id));
+
+    const body = { status: 'PossibleVictimOfTrafficking', decided_by: 'Police', date: today(), reference: 'UVD-17' };
+    // A caseworker of the police may not decide; its focal point may.
+    assertProblem(await as['p.cw'].req('POST', `${V1}/cases/${c.id}/status-decisions`, body), 403, 'forbidden');
+    const d = await as['p.fp'].req('POST', `${V1}/cases/${c.id}/status-decisions`, body);
+    assert.equal(d.status, 201, d.text);
+    assert.equal(d.json.status, 'PossibleVictimOfTrafficking');
+    assert.ok(!(await due()).includes(f.id), 'gone once decided');
+
+    // The owner sees the decision and the case carries it.
+    const own = await get('a.cw', `/cases/${c.id}`);
+    assert.equal(own.json.trafficking_status, 'PossibleVictimOfTrafficking');
+    assert.equal(own.json.stage, 'referral', 'a decision does not move the stage back');
+    const ds = await get('a.cw', `/cases/${c.id}/status-decisions`);
+    assert.deepEqual(ds.json.items.map((x) => x.id), [d.json.id]);
+    const at = await get('a.cw', `/cases/${c.id}/timeline`);
+    assert.equal(at.json.items.find((e) => e.id === d.json.id).org, 'police');
+    // The police sees the shared trafficking status.
+    const pv = await get('p.fp', `/cases/${c.id}`);
+    assert.equal(pv.json.trafficking_status, 'PossibleVictimOfTrafficking');
+    assert.equal(pv.json.shared_view, true);
+    // Recorded in the access log as a police write.
+    const log = await get('a.sup', `/cases/${c.id}/access-log`);
+    assert.ok(log.json.items.some((e) => e.user === 'p.fp' && e.org === 'police' &&
+      e.record === `status_decisions/${d.json.id}` && e.action === 'create'), log.text);
+  });
+
+// ---- transfers -------------------------------------------------------------
+
+test('a transfer needs consent and moves the case and the person to the recipient', async () => {
+  const person = { given_name: 'Парвина', family_name: 'Юсуфова', birth_date: '2001-05-05' };
+  const c = await openCase({ person, fields: { summary: 'transfer summary' } });
+  const transfer = (who, body = { to_org: 'ngo2' }) =>
+    as[who].req('POST', `${V1}/cases/${c.id}/transfer`, body);
+
+  assertProblem(await transfer('a.cw'), 409, 'consent-required', 'no consent');
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo3' });
+  assertProblem(await transfer('a.cw'), 409, 'consent-required', 'consent to another recipient');
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  assertProblem(await transfer('b.cw'), 404, 'not-found', 'the recipient asks for it');
+  assertProblem(await transfer('a.hot'), 403, 'forbidden', 'a hotline operator');
+  assertProblem(await transfer('a.cw', { to_org: 'nosuch' }), 422, 'invalid-value');
+  const t = await transfer('a.cw');
+  assert.equal(t.status, 201, t.text);
+  assert.equal(t.json.kind, 'transfer');
+  assert.equal(t.json.status, 'sent');
+
+  // Pending: the recipient sees nothing yet, the sender still everything.
+  assert.equal((await get('b.cw', `/cases/${c.id}`)).status, 404);
+  assert.equal((await get('a.cw', `/cases/${c.id}`)).status, 200);
+
+  const acc = await actOk('b.cw', t.json.id, 'accept');
+  assert.equal(acc.status, 'completed', 'a transfer is done once accepted');
+
+  // B owns it now: the whole case, the person by name.
+  const bc = await get('b.cw', `/cases/${c.id}`);
+  assert.equal(bc.status, 200, bc.text);
+  assert.equal(bc.json.shared_view, undefined);
+  assert.equal(bc.json.summary, 'transfer summary');
+  assert.equal(bc.json.person.family_name, 'Юсуфова');
+  const bp = await get('b.cw', `/persons/${c.pid}`);
+  assert.equal(bp.status, 200, bp.text);
+  assert.equal(bp.json.shared_view, undefined);
+  assert.equal(bp.json.birth_date, '2001-05-05');
+  for (const q of ['Юсуфова', 'Yusufova', 'Парвина']) {
+    const s = await get('b.cw', '/persons?q=' + encodeURIComponent(q));
+    assert.ok(s.json.items.some((p) => p.id === c.pid), `B finds the person by ${q}`);
+    const cs = await get('b.cw', '/cases?q=' + encodeURIComponent(q));
+    assert.ok(cs.json.items.some((x) => x.id === c.id), `B finds the case by ${q}`);
+  }
+  assert.ok((await get('b.cw', '/cases')).json.items.some((x) => x.id === c.id));
+  const tl = await get('b.cw', `/cases/${c.id}/timeline`);
+  assert.ok(tl.json.items.some((e) => e.type === 'opened'), 'the whole history came along');
+  const cur = bc.json.version;
+  const p = await as['b.cw'].req('PATCH', `${V1}/cases/${c.id}`, { summary: 'B now' }, { 'if-match': `"${cur}"` });
+  assert.equal(p.status, 200, p.text);
+  assert.equal((await get('b.cw', `/persons/${c.pid}/consents`)).status, 200, 'the consents came along');
+
+  // A has nothing left.
+  await assertUnreachable('a.cw', { id: c.id, pid: c.pid, names: ['Юсуфова', 'Yusufova', 'Парвина'],
+    secrets: ['transfer summary', 'B now'] }, (await get('a.cw', '/cases?limit=200')).json.items.map((x) => x.id));
+  assertProblem(await act('a.cw', t.json.id, 'withdraw'), 409, 'invalid-transition');
+});
+
+test('a transfer is refused while the person has another case here', async () => {
+  const c = await openCase({ referral: true });
+  const second = await as['a.cw'].req('POST', V1 + '/cases', { person_id: c.pid });
+  assert.equal(second.status, 201, second.text);
+  assertProblem(await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' }), 409,
+    'person-has-other-cases');
+  // Closed or not, another case holds the person here.
+  assert.equal((await as['a.cw'].req('POST', `${V1}/cases/${second.json.id}/close`, { reason: 'duplicate' }))
+    .status, 200);
+  assertProblem(await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' }), 409,
+    'person-has-other-cases');
+});
+
+test('a transfer whose consent is withdrawn before it is accepted moves nothing', async () => {
+  const c = await openCase({ referral: true });
+  const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  await withdrawConsent('a.cw', c.consent.id);
+  assertProblem(await act('b.cw', t.json.id, 'accept'), 409, 'consent-required');
+  assert.equal((await get('a.cw', `/cases/${c.id}`)).status, 200, 'A keeps the case');
+  assert.equal((await get('b.cw', `/cases/${c.id}`)).status, 404);
+  assert.equal((await get('b.cw', `/persons/${c.pid}`)).status, 404);
+  assert.equal((await get('a.cw', `/referrals/${t.json.id}`)).json.status, 'sent');
+});
