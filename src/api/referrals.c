@@ -646,6 +646,7 @@ int api_referrals_stats(struct req *r)
 int api_referrals_decisions_due(struct req *r)
 {
 	struct referral_row *rows;
+	char today[11];
 	size_t n = 0, i;
 	jsonw w;
 
@@ -658,10 +659,16 @@ int api_referrals_decisions_due(struct req *r)
 	jw_object(&w);
 	jw_key(&w, "items");
 	jw_array(&w);
+	consent_today(today);
 	for (i = 0; i < n; i++) {
+		struct referral_row live;
 		struct item_row *items;
 		size_t k, m = 0;
 		int decided = 0;
+		/* Only cases the focal point can still open: the consent stands. */
+		if (store_referral_access(r->app->st, rows[i].case_id, NULL, r->who.user.org.id, today,
+					  &live, &r->mem) != STORE_OK)
+			continue;
 		if (store_items_of_case(r->app->st, rows[i].case_id, "status_decision", &items, &m,
 					&r->mem) != STORE_OK)
 			continue;

@@ -11,7 +11,6 @@ static const char *const readers[] = {"caseworker", "supervisor", "hotline", "fo
 static const char *const recipients[] = {"caseworker", "supervisor", "focal_point", NULL};
 static const char *const supervisors[] = {"supervisor", NULL};
 static const char *const focal_points[] = {"focal_point", NULL};
-static const char *const workers_admins[] = {"caseworker", "supervisor", "admin", NULL};
 static const char *const person_editors[] = {"caseworker", "supervisor", NULL};
 
 const struct policy_entry policy_table[ACT_COUNT] = {
@@ -41,7 +40,7 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 		{workers, PC_OWN_ORG | PC_CASE_OPEN},
 	}, 1},
 	{ACT_CASE_ACCESS_LOG, "case.access_log", {
-		{workers_admins, PC_OWN_ORG},
+		{workers, PC_OWN_ORG},
 	}, 1},
 	{ACT_PERSON_READ, "person.read", {
 		{readers, PC_OWN_ORG},
