@@ -16,6 +16,10 @@ import { casePageView } from './casepage.js';
 import { registerView } from './register.js';
 import { screeningView } from './screening.js';
 import { followupsView } from './followups.js';
+import { referView } from './refer.js';
+import { inboxView, referralPageView } from './referrals.js';
+import { directoryView } from './directory.js';
+import { focalView } from './focal.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -26,8 +30,9 @@ const SECTIONS = [
   { id: 'persons', roles: ['admin', 'supervisor', 'caseworker', 'hotline'] },
   { id: 'hotline', roles: ['admin', 'supervisor', 'hotline'] },
   { id: 'followups', roles: ['supervisor', 'caseworker'] },
-  { id: 'referrals', roles: ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'] },
+  { id: 'referrals', roles: ['supervisor', 'caseworker', 'hotline', 'focal_point'] },
   { id: 'directory', roles: ALL_ROLES },
+  { id: 'focal', roles: ['focal_point'] },
   { id: 'reports', roles: ['admin', 'supervisor', 'analyst'] },
   { id: 'trainings', roles: ['admin', 'supervisor', 'trainer'] },
   { id: 'admin', roles: ['admin'] },
@@ -42,8 +47,16 @@ const VIEWS = {
     if (ctx.params.length === 1) return caseListView(ctx);
     if (ctx.params.length === 2) return casePageView(ctx, ctx.params[1]);
     if (ctx.params.length === 3 && ctx.params[2] === 'screening') return screeningView(ctx, ctx.params[1]);
+    if (ctx.params.length === 3 && ctx.params[2] === 'refer') return referView(ctx, ctx.params[1]);
     return null;
   },
+  referrals: (ctx) => {
+    if (ctx.params.length === 1) return inboxView(ctx);
+    if (ctx.params.length === 2) return referralPageView(ctx, ctx.params[1]);
+    return null;
+  },
+  directory: (ctx) => (ctx.params.length === 1 ? directoryView(ctx) : null),
+  focal: (ctx) => (ctx.params.length === 1 ? focalView(ctx) : null),
   register: { nav: 'cases', roles: CASE_OPENERS, view: (ctx) => (ctx.params.length === 1 ? registerView(ctx) : null) },
   followups: (ctx) => (ctx.params.length === 1 ? followupsView(ctx) : null),
   security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },

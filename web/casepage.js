@@ -2,19 +2,29 @@
 // status, NRM stage and trafficking status, the actions that move the
 // case (screening, close with a reason, reopen), and tabs for the
 // timeline, the case details (edited with If-Match), screenings,
-// services, support plans, follow-ups, notes and status decisions.
+// services, support plans, follow-ups, notes, status decisions, the
+// case's referrals to other organisations (and a way to send one), and
+// who outside the organisation read or changed it.
 
 import { t } from './i18n.js';
 import { h, label, today, showDate, setMessage } from './dom.js';
-import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema } from './forms.js';
+import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema, fieldOf } from './forms.js';
 import { request, prepare, failed, personName, badge, messageBox, heading } from './page.js';
+import { referralCard, shareLabel, showTime } from './referrals.js';
 
 const EDITORS = ['caseworker', 'supervisor'];
 const DECIDERS = ['supervisor', 'focal_point'];
-const TABS = ['timeline', 'details', 'screenings', 'services', 'plans', 'followups', 'notes', 'decisions'];
+const TABS = ['timeline', 'details', 'screenings', 'services', 'plans', 'followups', 'notes', 'decisions', 'referrals'];
 const OPEN = ['Active', 'FollowUp'];
 
 let lastTab = { id: null, tab: 'timeline' };
+let flash = null; // {id, key}: a message to show when case id opens next
+
+// Open case id on a tab next time, with a message (after a referral is sent).
+export function openCaseTab(id, tab, key) {
+  lastTab = { id, tab };
+  flash = key ? { id, key } : null;
+}
 
 export async function casePageView(ctx, id) {
   ctx.title('case.title');
@@ -30,22 +40,29 @@ export async function casePageView(ctx, id) {
     return;
   }
   c = res.body;
+  if (c.shared_view) {
+    // Reached through a referral: the referral's page shows what is shared.
+    ctx.go(`#/referrals/${encodeURIComponent(c.referral_id)}`);
+    return;
+  }
   if (lastTab.id !== id) lastTab = { id, tab: 'timeline' };
+  // The owner's organisation sees who outside it read the case.
+  const tabs = editor ? [...TABS, 'access'] : TABS;
 
   const head = h('section', { class: 'case-head panel', id: 'case-head', label: 'case.summary' });
   const headMsg = messageBox();
   const tablist = h('div', { class: 'tabs', attrs: { role: 'tablist' }, label: 'case.sections' });
   const panels = {};
   const buttons = {};
-  for (const name of TABS) {
+  for (const name of tabs) {
     const b = h('button', {
       type: 'button', class: 'tab', id: `tab-${name}`, text: `case.tab_${name}`,
       attrs: { role: 'tab', 'aria-controls': `panel-${name}`, 'aria-selected': 'false' },
       on: { click: () => select(name, true) },
     });
     b.addEventListener('keydown', (e) => {
-      const i = TABS.indexOf(name);
-      const next = e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : null;
+      const i = tabs.indexOf(name);
+      const next = e.key === 'ArrowRight' ? tabs[(i + 1) % tabs.length] : e.key === 'ArrowLeft' ? tabs[(i + tabs.length - 1) % tabs.length] : null;
       if (next) {
         e.preventDefault();
         select(next, true);
@@ -84,6 +101,7 @@ export async function casePageView(ctx, id) {
     if (editor && open) {
       actions.append(
         h('a', { class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/screening`, id: 'start-screening', text: 'case.screen' }),
+        h('a', { class: 'button secondary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, id: 'refer-case', text: 'case.refer' }),
         h('button', { type: 'button', class: 'button secondary', id: 'close-case', text: 'case.close', on: { click: () => closePanel(actions) } }));
     } else if (editor) {
       actions.append(h('button', { type: 'button', class: 'button secondary', id: 'reopen-case', text: 'case.reopen', on: { click: (e) => reopen(e.currentTarget) } }));
@@ -154,7 +172,7 @@ export async function casePageView(ctx, id) {
 
   function select(name, focusPanel) {
     lastTab.tab = name;
-    for (const tname of TABS) {
+    for (const tname of tabs) {
       const on = tname === name;
       buttons[tname].setAttribute('aria-selected', String(on));
       buttons[tname].tabIndex = on ? 0 : -1;
@@ -236,6 +254,8 @@ export async function casePageView(ctx, id) {
   const prose = (v) => (v ? h('p', { class: 'prose', data: v }) : null);
 
   const draw = {
+    referrals: referralsTab,
+    access: accessTab,
     timeline(panel) {
       panel.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
       (async () => {
@@ -339,6 +359,73 @@ export async function casePageView(ctx, id) {
       });
     },
   };
+
+  // ---- referrals of the case, and who outside saw it ---------------------------------
+
+  function referralsTab(panel) {
+    panel.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
+    (async () => {
+      const r = await request(ctx, 'GET', '/referrals?box=out');
+      if (!ctx.alive()) return;
+      const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
+      const list = h('ul', { class: 'cards wide', id: 'case-referrals-list' });
+      const top = editor && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
+        class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, text: 'case.refer',
+      })) : null;
+      panel.replaceChildren(heading(2, 'case.tab_referrals'), top || '', msg, list);
+      if (!r || r.status !== 200) {
+        setMessage(msg, statusKey(r), 'error');
+        return;
+      }
+      const items = (r.body.items || []).filter((f) => f.case_id === c.id);
+      if (!items.length) setMessage(msg, 'case.referrals_empty', 'info');
+      for (const f of items) list.append(referralCard(ctx, f, { incoming: false, inCase: true, onChange: () => reloadCase() }));
+    })();
+  }
+
+  function accessTab(panel) {
+    panel.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
+    (async () => {
+      const r = await request(ctx, 'GET', `${path}/access-log`);
+      if (!ctx.alive()) return;
+      const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
+      const list = h('ol', { class: 'timeline access-list', id: 'access-list' });
+      panel.replaceChildren(heading(2, 'case.tab_access'), h('p', { class: 'hint', text: 'acc.lead' }), msg, list);
+      if (!r || r.status !== 200) {
+        setMessage(msg, statusKey(r), 'error');
+        return;
+      }
+      const items = r.body.items || [];
+      if (!items.length) setMessage(msg, 'acc.empty', 'info');
+      for (const a of items) list.append(accessItem(a));
+    })();
+  }
+
+  function accessItem(a) {
+    const kind = (a.record || '').split('/')[0];
+    const known = ['cases', 'persons', 'referrals', 'services', 'notes', 'status_decisions', 'plans', 'followups', 'screenings'];
+    const fields = (a.fields || '').split(',').filter(Boolean);
+    return h('li', { class: 'tl-item acc-item', attrs: { 'data-org': a.org, 'data-action': a.action } },
+      h('span', { class: 'tl-date', data: showTime(a.at) }),
+      h('div', { class: 'tl-body' },
+        h('strong', { class: 'acc-who', data: `${a.user} · ${a.org}` }),
+        h('p', { class: 'tl-detail' },
+          h('span', { class: 'acc-action', text: () => (['read', 'create', 'update'].includes(a.action) ? t(`acc.action_${a.action}`) : a.action) }),
+          h('span', { text: () => `: ${known.includes(kind) ? t(`acc.record_${kind}`) : kind}` })),
+        fields.length ? h('p', { class: 'tl-detail muted acc-fields', text: () => fields.map((n) => fieldName(kind, n)).join(', ') }) : null));
+  }
+
+  // A field of the record kind read ("notes": a note's), of the case or
+  // the person, or a list of records ("services").
+  function fieldName(kind, n) {
+    const resource = { notes: 'note', services: 'service', plans: 'plan', followups: 'followup', status_decisions: 'status_decision' }[kind];
+    const own = resource && fieldOf(resource, n);
+    if (own) return label(own.label);
+    const known = shareLabel(n);
+    if (known !== n) return known;
+    const tab = `case.tab_${n}`;
+    return t(tab) !== tab ? t(tab) : n;
+  }
 
   function positiveDims(dims) {
     const ind = schema()?.indicators?.['delphi-adult-labour'] || {};
@@ -485,5 +572,7 @@ export async function casePageView(ctx, id) {
   }
 
   drawHead();
-  select(TABS.includes(lastTab.tab) ? lastTab.tab : 'timeline', false);
+  if (flash && flash.id === id) setMessage(headMsg, flash.key, 'success');
+  flash = null;
+  select(tabs.includes(lastTab.tab) ? lastTab.tab : 'timeline', false);
 }

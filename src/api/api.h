@@ -143,6 +143,7 @@ int api_dir_export(struct req *r);
 int api_dir_import(struct req *r);
 
 int api_roles_list(struct req *r);
+int api_orgs_list(struct req *r);
 int api_role_set(struct req *r);
 int api_audit_list(struct req *r);
 

@@ -245,8 +245,14 @@ static int create(struct req *r, const char *kind)
 	if ((v = json_object_get(body, "service_type")) &&
 	    (!json_is_string(v) || !codelist_has(&cl_assistance_service_types, json_string_value(v))))
 		return reply_problem(r, 422, "invalid-value", "service_type: not a service type");
-	if ((v = json_object_get(body, "service_id")) && !json_is_string(v))
-		return reply_problem(r, 422, "invalid-value", "service_id: a directory service id");
+	if ((v = json_object_get(body, "service_id"))) {
+		struct dir_service_row ds;
+		if (!json_is_string(v) ||
+		    store_dir_service_get(r->app->st, json_string_value(v), &ds, &r->mem) != STORE_OK ||
+		    strcmp(ds.org_id, to.id))
+			return reply_problem(r, 422, "invalid-value",
+					     "service_id: not a directory service of to_org");
+	}
 	if ((v = json_object_get(body, "reason")) &&
 	    (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 5000))
 		return reply_problem(r, 422, "invalid-value", "reason: a text of up to 5000 bytes");

@@ -70,6 +70,7 @@ const struct route api_routes[] = {
 	{M_GET, V1 "/directory/export", api_dir_export, 0},
 	{M_POST, V1 "/directory/import", api_dir_import, 0},
 
+	{M_GET, V1 "/orgs", api_orgs_list, 0},
 	{M_GET, V1 "/roles", api_roles_list, 0},
 	{M_PUT, V1 "/roles/{}", api_role_set, 0},
 	{M_GET, V1 "/audit", api_audit_list, 0},

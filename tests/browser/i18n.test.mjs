@@ -49,13 +49,13 @@ test('every key asked for in index.html and the scripts exists', () => {
     const js = read(name);
     for (const m of js.matchAll(/\b(?:t|setText|showError|showLogin)\([^'`)]*'([a-z_]+\.[a-z_.]+)'/g)) asked.add(m[1]);
     for (const m of js.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) {
-      if (/^(login|error|frame|nav|role|app|lang|common|form|list|reg|case|scr|fu)\./.test(m[1])) asked.add(m[1]);
+      if (/^(login|error|frame|nav|role|app|lang|common|form|list|reg|case|scr|fu|ref|dir|acc|focal)\./.test(m[1])) asked.add(m[1]);
     }
   }
   for (const role of ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer']) {
     asked.add(`role.${role}`);
   }
-  for (const section of ['home', 'cases', 'persons', 'hotline', 'followups', 'referrals', 'directory', 'reports', 'trainings', 'admin']) {
+  for (const section of ['home', 'cases', 'persons', 'hotline', 'followups', 'referrals', 'directory', 'focal', 'reports', 'trainings', 'admin']) {
     asked.add(`nav.${section}`);
   }
   // Keys the case work builds from a code: registration steps, case tabs,
@@ -65,6 +65,13 @@ test('every key asked for in index.html and the scripts exists', () => {
   for (const a of ['yes', 'no', 'unknown', 'declined']) asked.add(`scr.ans_${a}`);
   for (const s of ['strong', 'medium', 'weak']) asked.add(`scr.strength_${s}`);
   for (const s of ['trafficking', 'exploitation', 'none']) asked.add(`scr.sugg_${s}`);
+  // ... and the referrals: wizard steps, urgencies, answers, boxes, tabs.
+  for (const tab of ['referrals', 'access']) asked.add(`case.tab_${tab}`);
+  for (const s of ['to', 'share', 'check']) asked.add(`ref.step_${s}`);
+  for (const u of ['low', 'normal', 'high', 'emergency']) asked.add(`ref.urgency_${u}`);
+  for (const a of ['accept', 'decline', 'complete', 'withdraw']) asked.add(`ref.done_${a}`);
+  for (const b of ['in', 'out']) asked.add(`ref.box_${b}`);
+  for (const m of ['service', 'org']) asked.add(`ref.by_${m}`);
   assert.ok(asked.size > 30, 'the key scan found too little: has the markup changed?');
   const missing = [...asked].filter((k) => !(k in catalogue));
   assert.deepEqual(missing, []);

@@ -1,0 +1,485 @@
+// Referrals between organisations in the browser, on a real `himoya
+// serve` and Debian's headless chromium: an NGO case worker refers a case
+// to the police through the wizard (the consent check fails, a consent to
+// law enforcement is recorded, the referral goes); the police focal point
+// accepts it in a second browser context, sees only the shared fields and
+// records the identification decision; back at the NGO the referral reads
+// accepted, the case carries the decision and "Who saw this case" lists
+// the police's reads.  Then the directory (search across scripts, a
+// shelter's address withheld), a decline with its reason, the overdue
+// mark, and the pages on a 360 px phone.  After each flow the API is asked
+// whether the page really did what it showed.
+//
+// HIMOYA_SHOTS=DIR saves screenshots of the pages on the way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, Client } from '../lib/server.mjs';
+import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT } from './helpers.mjs';
+
+const PW = 'Боғи-Ирам 2024!';
+const CW = { org: 'ngo1', login: 'nilufar', role: 'caseworker', password: PW };
+const FP = { org: 'police', login: 'davron', role: 'focal_point', password: PW };
+const POLICE_SUP = { org: 'police', login: 'police-sup', role: 'supervisor', password: PW };
+const SHELTER_SUP = { org: 'umed', login: 'umed-sup', role: 'supervisor', password: PW };
+
+let srv;
+let browser;
+let cw; // API clients, to set the scene and to check the result
+let fp;
+let shelterSup;
+let policeService;
+let shelterService;
+
+before(async () => {
+  srv = await startServer({
+    orgs: [
+      { code: 'police', name: 'Police', type: 'LawEnforcement' },
+      { code: 'ngo1', name: 'Hayot NGO', type: 'NGO' },
+      { code: 'umed', name: 'Умед', type: 'NGO' },
+    ],
+    users: [CW, FP, POLICE_SUP, SHELTER_SUP],
+  });
+  browser = await launch();
+  cw = new Client(srv.url);
+  assert.equal((await cw.login(CW.login, PW)).status, 200);
+  fp = new Client(srv.url);
+  assert.equal((await fp.login(FP.login, PW)).status, 200);
+  shelterSup = new Client(srv.url);
+  assert.equal((await shelterSup.login(SHELTER_SUP.login, PW)).status, 200);
+  const policeSup = new Client(srv.url);
+  assert.equal((await policeSup.login(POLICE_SUP.login, PW)).status, 200);
+
+  // The directory: the police's identification service, and a shelter
+  // whose address nobody outside its organisation may see.
+  let r = await policeSup.req('POST', '/api/v1/directory/services', {
+    name: 'Identification of victims of trafficking', type: 'legal', languages: ['tg', 'ru'],
+    regions_served: ['TJ-DU', 'TJ-SU'], description: 'The anti-trafficking unit hears and identifies victims.',
+  });
+  assert.equal(r.status, 201, r.text);
+  policeService = r.json;
+  r = await shelterSup.req('POST', '/api/v1/directory/services', {
+    name: 'Паноҳгоҳи «Умед»', type: 'shelter', languages: ['tg', 'ru', 'uz'], regions_served: ['TJ-SU'],
+    capacity_available: 3, capacity_max: 12, description: 'Shelter for women and children.',
+  });
+  assert.equal(r.status, 201, r.text);
+  shelterService = r.json;
+  r = await shelterSup.req('POST', `/api/v1/directory/services/${shelterService.id}/locations`, {
+    kind: 'physical', name: 'Main house', address: 'кӯчаи Сомонӣ 7', region: 'TJ-SU', city: 'Хуҷанд',
+  });
+  assert.equal(r.status, 201, r.text);
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+  srv?.cleanup();
+});
+
+async function newPage(options = { viewport: { width: 1280, height: 900 } }) {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(20000);
+  const page = await context.newPage();
+  return { context, page, problems: watchConsole(page) };
+}
+
+const PHONE = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+// Chromium reports every 4xx answer to fetch() as a console error; those a
+// test provokes on purpose are not faults.
+function unexpected(problems, ...statuses) {
+  const ok = new RegExp(`status of (${statuses.join('|')})\\b`);
+  return problems.filter((p) => !ok.test(p));
+}
+
+async function fitsPhone(page) {
+  return (await noHorizontalScroll(page)) &&
+    page.evaluate(() => document.documentElement.scrollWidth <= 360 && window.innerWidth <= 360);
+}
+
+async function shot(page, name) {
+  if (!process.env.HIMOYA_SHOTS) return;
+  const phone = page.viewportSize().width < 600;
+  await page.screenshot({ path: join(process.env.HIMOYA_SHOTS, `referral-${name}.png`), fullPage: !phone });
+}
+
+async function signIn(page, user, lang) {
+  await page.goto(srv.url + '/');
+  await visible(page, '#login-view');
+  if (lang) await page.selectOption('#lang', lang);
+  await page.fill('#login', user.login);
+  await page.fill('#password', user.password);
+  await page.click('#login-submit');
+  await visible(page, '#app-frame');
+  await waitText(page, '#user-name', user.login);
+}
+
+function isoDay(offset = 0) {
+  const d = new Date();
+  d.setDate(d.getDate() + offset);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+// A person with consent to assistance and a case, made through the API.
+async function seedCase(client, person, extra = {}) {
+  const p = await client.req('POST', '/api/v1/persons', person);
+  assert.equal(p.status, 201, p.text);
+  const k = await client.req('POST', `/api/v1/persons/${p.json.id}/consents`, { purpose: 'assistance', method: 'written' });
+  assert.equal(k.status, 201, k.text);
+  const c = await client.req('POST', '/api/v1/cases', { person_id: p.json.id, ...extra });
+  assert.equal(c.status, 201, c.text);
+  return { person: p.json, case: c.json };
+}
+
+test('NGO refers to the police with consent; the focal point accepts, sees only the shared fields, decides', async () => {
+  const ngo = await newPage();
+  const police = await newPage();
+  let caseId;
+  let personId;
+  let referralId;
+  try {
+    // ---- the NGO case worker: a person with consent, and a case ----
+    const { page } = ngo;
+    await signIn(page, CW, 'en');
+    await page.goto(srv.url + '/#/register');
+    await page.click('#reg-new-person');
+    await visible(page, '#consent-form');
+    await page.check('#consent-agree');
+    await page.selectOption('#consent-method', 'written');
+    await page.click('#consent-form-submit');
+    await visible(page, '#person-form');
+    await page.fill('#person-given_name', 'Гулноза');
+    await page.fill('#person-family_name', 'Раҳимова');
+    await page.fill('#person-birth_date', '1997-05-02');
+    await page.click('#person-form-submit');
+    await visible(page, '#case-form');
+    await page.check('#case-exploitation_types-ForcedLabour');
+    await page.check('#case-countries_of_exploitation-RU');
+    await page.fill('#case-summary', 'Recruited for a construction site in Moscow; passport taken.');
+    await page.click('#case-form-submit');
+    await page.waitForURL(/#\/cases\/[a-z2-7]{26}$/, { timeout: WAIT });
+    caseId = new URL(page.url()).hash.split('/')[2];
+    await waitText(page, '#page-title', 'Раҳимова Гулноза');
+    personId = (await cw.req('GET', `/api/v1/cases/${caseId}`)).json.person_id;
+
+    // ---- the wizard, step 1: the police's service from the directory ----
+    await page.click('#refer-case');
+    await waitText(page, '#page-title', 'Refer the case: Раҳимова Гулноза');
+    assert.equal(await textOf(page, '#ref-steps [aria-current="step"]'), '1. Recipient');
+    await page.locator('#ref-dir-list > li').first().waitFor();
+    await page.fill('#ref-dir-q', 'police');
+    await page.click('#ref-dir-search');
+    await page.waitForFunction(() => document.querySelectorAll('#ref-dir-list > li').length === 1);
+    assert.match(await textOf(page, '#ref-dir-list > li'), /Identification of victims of trafficking.*Police.*Law enforcement/s);
+    await shot(page, 'wizard-recipient');
+    await page.click(`#ref-dir-list > li[data-id="${policeService.id}"] [data-action="choose"]`);
+
+    // ---- step 2: nothing ticked at first; explained in three languages ----
+    await visible(page, '#ref-share-form');
+    assert.equal(await textOf(page, '#ref-steps [aria-current="step"]'), '2. What to share');
+    assert.match(await textOf(page, '#ref-recipient-share'), /Recipient:\s*Police/);
+    assert.equal(await page.locator('#ref-share-form input[type="checkbox"]:checked').count(), 0, 'nothing ticked by default');
+    assert.ok(await page.locator('#ref-share-form input[type="checkbox"]').count() > 20);
+    for (const lang of ['tg', 'ru', 'en']) {
+      assert.ok((await textOf(page, `#ref-share-explain [lang="${lang}"]`)).length > 100, `explained in ${lang}`);
+    }
+    assert.match(await textOf(page, '#ref-share-explain [lang="en"]'), /sees exactly the fields you tick/);
+    assert.equal(await textOf(page, 'label[for="share-given_name"]'), 'Given name');
+    await page.click('#ref-share-next');
+    await waitText(page, '#ref-share-form .message.error', 'Tick at least one field for the recipient to see.');
+    for (const f of ['given_name', 'family_name', 'exploitation_types']) await page.check(`#share-${f}`);
+    await waitText(page, '#ref-share-count', 'Fields ticked: 3');
+    await page.click('#ref-share-next');
+    await waitText(page, '#ref-share-form .message.error', 'Say why you refer and what help is needed.');
+    await page.fill('#ref-reason', 'Please hear her as a victim: the recruiter is still active.');
+    await page.selectOption('#ref-urgency', 'high');
+    await page.fill('#ref-due', isoDay(7));
+    await shot(page, 'wizard-share');
+    await page.click('#ref-share-next');
+
+    // ---- step 3: the consent check fails before anything is sent ----
+    await visible(page, '#ref-step-check');
+    await page.waitForSelector('#consent-check[data-covered="no"]');
+    assert.match(await textOf(page, '#consent-check'), /No current consent of the person covers passing their details to this authority/);
+    assert.equal(await textOf(page, '#ref-summary-fields'), 'Given name, Family name, Types of exploitation');
+    await shot(page, 'wizard-consent-missing');
+    // Sent anyway, the server refuses: the page explains why, translated.
+    await page.click('#ref-send');
+    await waitText(page, '#ref-send-message > span',
+      'The server did not accept the referral: no current consent of the person covers passing their details to this authority. Record the person’s consent to law enforcement, or to the referral, then send again.');
+    await page.selectOption('#lang', 'ru');
+    await waitText(page, '#ref-send-message > span',
+      'Сервер не принял перенаправление: ни одно действующее согласие лица не покрывает передачу сведений этому органу. Зарегистрируйте согласие лица на передачу в правоохранительные органы или на перенаправление и отправьте снова.');
+    await page.selectOption('#lang', 'en');
+    assert.equal((await cw.req('GET', '/api/v1/referrals?box=out')).json.items.length, 0, 'nothing sent');
+
+    // Record the consent: to law enforcement, for the police only.
+    await page.click('#ref-consent-add');
+    await visible(page, '#ref-consent-form');
+    assert.equal(await page.inputValue('#ref-consent-purpose'), 'law_enforcement');
+    assert.equal(await page.isChecked('#ref-consent-scope-org'), true);
+    for (const lang of ['tg', 'ru', 'en']) {
+      assert.ok((await textOf(page, `#ref-consent-explain [lang="${lang}"]`)).length > 100, `consent explained in ${lang}`);
+    }
+    await page.click('#ref-consent-form-submit');
+    await waitText(page, '#ref-consent-form .message.error', 'Tick the box once the person agrees.');
+    await page.check('#ref-consent-agree');
+    await page.selectOption('#ref-consent-method', 'written');
+    await page.click('#ref-consent-form-submit');
+    await page.waitForSelector('#consent-check[data-covered="yes"]');
+    assert.match(await textOf(page, '#consent-check'), /A current consent of the person covers this referral\..*Law enforcement → Police/s);
+    await waitText(page, '#ref-send-message > span', 'Consent recorded. The referral can be sent now.');
+    await shot(page, 'wizard-consent-ok');
+    await page.click('#ref-send');
+
+    // Back on the case: the Referrals tab shows it as sent.
+    await page.waitForURL(new RegExp(`#/cases/${caseId}$`));
+    await waitText(page, '.view > .message.success', 'Referral sent.');
+    await page.locator('#case-referrals-list li').first().waitFor();
+    referralId = await page.getAttribute('#case-referrals-list li', 'data-id');
+    assert.match(await textOf(page, '#case-referrals-list li'), /To:\s*Police.*Sent.*High/s);
+    await waitText(page, '#head-stage dd', 'Referral');
+    await shot(page, 'case-referrals-sent');
+
+    const sent = (await cw.req('GET', `/api/v1/referrals/${referralId}`)).json;
+    assert.deepEqual(sent.share.slice().sort(), ['exploitation_types', 'family_name', 'given_name']);
+    assert.equal(sent.to_org.code, 'police');
+    assert.equal(sent.urgency, 'high');
+    assert.equal(sent.due, isoDay(7));
+    assert.equal(sent.service_id, policeService.id);
+    assert.equal(sent.service_type, 'legal');
+    assert.equal(sent.reason, 'Please hear her as a victim: the recruiter is still active.');
+    const consents = (await cw.req('GET', `/api/v1/persons/${personId}/consents`)).json.items;
+    assert.deepEqual(consents.map((k) => [k.purpose, k.recipient_org ?? null, k.method]).sort(),
+      [['assistance', null, 'written'], ['law_enforcement', 'police', 'written']]);
+    assert.deepEqual(unexpected(ngo.problems, 409), []);
+
+    // ---- the police focal point, in a browser of its own ----
+    const pp = police.page;
+    await signIn(pp, FP, 'en');
+    await pp.click('#nav-focal');
+    await waitText(pp, '#page-title', 'Decisions and referrals');
+    await waitText(pp, '#focal-due .message', 'No decision is due.');
+    await pp.locator(`#ref-list li[data-id="${referralId}"]`).waitFor();
+    assert.match(await textOf(pp, `#ref-list li[data-id="${referralId}"]`), /From:\s*Hayot NGO.*Sent.*High.*Please hear her/s);
+    assert.doesNotMatch(await textOf(pp, '#ref-list'), /Раҳимова/, 'no name before accepting');
+    await shot(pp, 'focal-inbox');
+    await pp.click(`#ref-list li[data-id="${referralId}"] [data-action="accept"]`);
+    await waitText(pp, `#ref-list li[data-id="${referralId}"] .message.success`, 'Referral accepted.');
+    assert.equal(await textOf(pp, `#ref-list li[data-id="${referralId}"] .ref-status`), 'Accepted');
+
+    // Opened: exactly the shared fields, labelled with who shared them.
+    await pp.click(`#ref-list li[data-id="${referralId}"] [data-action="open"]`);
+    await visible(pp, '#shared-view');
+    await waitText(pp, '#shared-title', 'Shared with your organisation by Hayot NGO');
+    const shown = await pp.$$eval('#shared-view [data-field]', (n) => n.map((x) => x.dataset.field));
+    assert.deepEqual(shown.sort(), ['exploitation_types', 'family_name', 'given_name']);
+    assert.equal(await textOf(pp, '#shared-person [data-field="given_name"] dd'), 'Гулноза');
+    assert.equal(await textOf(pp, '#shared-case [data-field="exploitation_types"] dd'), 'Forced labour');
+    const whole = await textOf(pp, '#view');
+    assert.doesNotMatch(whole, /1997|02\.05\.1997|Moscow|passport|Russia/, 'nothing unshared on the page');
+    await shot(pp, 'shared-view');
+
+    // Its own note on the case.
+    await pp.click('#own-note-add');
+    await pp.fill('#own-note-text', 'Statement taken on arrival.');
+    await pp.click('#own-note-form-submit');
+    await waitText(pp, '#own-note-box .message.success', 'Note saved.');
+    await waitText(pp, '#own-note-list .prose', 'Statement taken on arrival.');
+
+    // The identification decision, from the focal point's page.
+    await pp.click('#nav-focal');
+    await pp.locator(`#decisions-due li[data-id="${referralId}"]`).waitFor();
+    await pp.click(`#decisions-due li[data-id="${referralId}"] [data-action="decide"]`);
+    const prefix = `#decide-${referralId}`;
+    assert.equal(await pp.inputValue(`${prefix}-decided_by`), 'Police');
+    assert.equal(await pp.inputValue(`${prefix}-date`), isoDay());
+    await pp.selectOption(`${prefix}-status`, 'ActualVictimOfTrafficking');
+    await pp.fill(`${prefix}-reference`, 'MVD-2026-041');
+    await shot(pp, 'focal-decision');
+    await pp.click(`${prefix}-form-submit`);
+    await waitText(pp, '#focal-due .message.success', 'Decision recorded.');
+    assert.equal(await pp.locator('#decisions-due li').count(), 0);
+    assert.deepEqual(unexpected(police.problems), []);
+    const ds = (await fp.req('GET', `/api/v1/cases/${caseId}/status-decisions`)).json.items;
+    assert.deepEqual(ds.map((d) => [d.status, d.decided_by, d.reference]), [['ActualVictimOfTrafficking', 'Police', 'MVD-2026-041']]);
+
+    // ---- back to the NGO case worker ----
+    await page.goto(srv.url + '/#/referrals');
+    await page.click('#ref-tab-out');
+    await page.locator(`#ref-list li[data-id="${referralId}"][data-status="accepted"]`).waitFor();
+    assert.match(await textOf(page, `#ref-list li[data-id="${referralId}"]`), /To:\s*Police.*Accepted.*Person:\s*Раҳимова Гулноза/s);
+    await waitText(page, '#stat-total dd', '1');
+    assert.equal(await textOf(page, '#stat-accepted dd'), '1');
+    assert.equal(await textOf(page, '#stat-completed dd'), '0');
+    assert.match(await textOf(page, '#stat-median dd'), /^\d+([.,]\d)?$/);
+    await shot(page, 'inbox-outgoing');
+
+    await page.goto(`${srv.url}/#/cases/${caseId}`);
+    await waitText(page, '#head-trafficking dd', 'Identified victim of trafficking');
+    await page.click('#tab-referrals');
+    await page.locator('#case-referrals-list li[data-status="accepted"]').waitFor();
+    await page.click('#tab-access');
+    await page.locator('#access-list li[data-org="police"]').first().waitFor();
+    const log = await page.$$eval('#access-list li', (n) => n.map((x) => x.textContent));
+    assert.ok(log.some((l) => /davron · police/.test(l) && /Read: the person/.test(l) && /Given name, Family name/.test(l)), log.join('\n'));
+    assert.ok(log.some((l) => /davron · police/.test(l) && /Read: the case/.test(l)), log.join('\n'));
+    assert.ok(log.some((l) => /Added: a status decision/.test(l)), log.join('\n'));
+    assert.ok(!log.some((l) => /birth/i.test(l)), 'the police never read the date of birth');
+    await shot(page, 'case-who-saw');
+    const acc = (await cw.req('GET', `/api/v1/cases/${caseId}/access-log`)).json.items;
+    assert.ok(acc.every((a) => a.org === 'police'));
+    assert.deepEqual(unexpected(ngo.problems, 409), []);
+  } finally {
+    await ngo.context.close();
+    await police.context.close();
+  }
+});
+
+test('the directory: search across scripts, filters, capacity, a shelter’s address withheld', async () => {
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, CW, 'en');
+    await page.click('#nav-directory');
+    await waitText(page, '#page-title', 'Directory');
+    await page.locator('#dir-list > li').nth(1).waitFor();
+    await page.fill('#dir-q', 'Panohgohi umed');
+    await page.click('#dir-search');
+    await page.waitForFunction(() => document.querySelectorAll('#dir-list > li').length === 1);
+    const card = `#dir-list > li[data-id="${shelterService.id}"]`;
+    assert.match(await textOf(page, card), /Паноҳгоҳи «Умед».*Умед/s);
+    assert.match(await textOf(page, `${card} .capacity`), /Beds free:\s*3 of 12/);
+    assert.match(await textOf(page, `${card} .dir-langs`), /Tajik.*Russian.*Uzbek/);
+    assert.match(await textOf(page, `${card} .dir-location`), /Хуҷанд.*Address withheld/s);
+    assert.doesNotMatch(await textOf(page, card), /Сомонӣ/, 'the address stays with its organisation');
+    await shot(page, 'directory');
+
+    await page.fill('#dir-q', '');
+    await page.click('#dir-search');
+    await page.locator('#dir-list > li').nth(1).waitFor();
+    await page.selectOption('#dir-type', 'legal');
+    await page.waitForFunction(() => document.querySelectorAll('#dir-list > li').length === 1 &&
+      document.querySelector('#dir-list > li .dir-name')?.textContent === 'Identification of victims of trafficking');
+    await page.selectOption('#dir-type', '');
+    await page.selectOption('#dir-language', 'uz');
+    await page.waitForFunction((id) => document.querySelectorAll('#dir-list > li').length === 1 &&
+      document.querySelector(`#dir-list > li[data-id="${id}"]`), shelterService.id);
+    await page.selectOption('#dir-region', 'TJ-DU');
+    await waitText(page, '#dir-filters + .message', 'No service matches.');
+    await page.selectOption('#dir-language', '');
+    await page.selectOption('#dir-region', '');
+
+    // The shelter's own organisation sees its address.
+    const own = (await shelterSup.req('GET', `/api/v1/directory/services/${shelterService.id}`)).json;
+    assert.equal(own.locations[0].address, 'кӯчаи Сомонӣ 7');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('declined with a reason; an overdue referral is marked; withdrawn by the sender', async () => {
+  const { person, case: c } = await seedCase(cw, { given_name: 'Фирӯза', family_name: 'Алиева' });
+  const k = await cw.req('POST', `/api/v1/persons/${person.id}/consents`, { purpose: 'referral', method: 'written', recipient_type: 'NGO' });
+  assert.equal(k.status, 201, k.text);
+  const r1 = await cw.req('POST', '/api/v1/referrals', { case_id: c.id, to_org: 'umed', reason: 'Needs a shelter tonight.', urgency: 'emergency', share: ['given_name'] });
+  assert.equal(r1.status, 201, r1.text);
+  const r2 = await cw.req('POST', '/api/v1/referrals', { case_id: c.id, to_org: 'umed', reason: 'Psychological help.', urgency: 'low', due: isoDay(-2), share: ['given_name', 'gender'] });
+  assert.equal(r2.status, 201, r2.text);
+
+  let { context, page, problems } = await newPage();
+  try {
+    await signIn(page, SHELTER_SUP, 'en');
+    await page.goto(srv.url + '/#/referrals');
+    await page.click('#ref-tab-in');
+    await page.locator(`#ref-list li[data-id="${r2.json.id}"]`).waitFor();
+    assert.match(await textOf(page, `#ref-list li[data-id="${r2.json.id}"]`), /Overdue/);
+    assert.doesNotMatch(await textOf(page, `#ref-list li[data-id="${r1.json.id}"]`), /Overdue/);
+    await page.check('#ref-overdue');
+    await page.waitForFunction(() => document.querySelectorAll('#ref-list li').length === 1);
+    await page.uncheck('#ref-overdue');
+    await page.locator('#ref-list li').nth(1).waitFor();
+    const card = `#ref-list li[data-id="${r1.json.id}"]`;
+    await page.click(`${card} [data-action="decline"]`);
+    await page.click(`${card} [data-action="confirm-decline"]`);
+    await waitText(page, `${card} .answer-form .message`, 'Say why you decline: the sender needs to know.');
+    await page.fill(`${card} textarea`, 'No free bed for a family with a boy of 15.');
+    await page.click(`${card} [data-action="confirm-decline"]`);
+    await waitText(page, `${card} .ref-status`, 'Declined');
+    assert.match(await textOf(page, card), /Reason for declining: No free bed/);
+    await shot(page, 'inbox-incoming');
+    await page.selectOption('#ref-status', 'declined');
+    await page.waitForFunction(() => document.querySelectorAll('#ref-list li').length === 1);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+  assert.equal((await cw.req('GET', `/api/v1/referrals/${r1.json.id}`)).json.decline_reason, 'No free bed for a family with a boy of 15.');
+
+  ({ context, page, problems } = await newPage());
+  try {
+    await signIn(page, CW, 'tg');
+    await page.goto(`${srv.url}/#/cases/${c.id}`);
+    await page.click('#tab-referrals');
+    const card = `#case-referrals-list li[data-id="${r2.json.id}"]`;
+    await page.locator(card).waitFor();
+    assert.match(await textOf(page, card), /Мӯҳлат гузашт/);
+    assert.match(await textOf(page, `#case-referrals-list li[data-id="${r1.json.id}"]`), /Рад карда шуд.*No free bed/s);
+    await page.click(`${card} [data-action="withdraw"]`);
+    await page.fill(`${card} textarea`, 'Found help closer to home.');
+    await page.click(`${card} [data-action="confirm-withdraw"]`);
+    await waitText(page, `${card} .ref-status`, 'Бозхонда шуд');
+    assert.equal((await cw.req('GET', `/api/v1/referrals/${r2.json.id}`)).json.status, 'withdrawn');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('phone 360x740: the wizard, the inbox and the directory fit', async () => {
+  const { case: c } = await seedCase(cw, { given_name: 'Шаҳло', family_name: 'Назарова' });
+  const { context, page, problems } = await newPage(PHONE);
+  try {
+    await signIn(page, CW, 'ru');
+    await page.goto(`${srv.url}/#/cases/${c.id}/refer`);
+    await page.locator('#ref-dir-list > li').first().waitFor();
+    assert.equal(await fitsPhone(page), true, 'step 1 is wider than the phone');
+    await shot(page, 'phone-wizard-recipient');
+    await page.tap('#ref-mode-tab-org');
+    await page.locator('#ref-org-list li[data-code="umed"]').waitFor();
+    assert.equal(await page.locator('#ref-org-list li[data-code="ngo1"]').count(), 0, 'not one’s own organisation');
+    await page.tap('#ref-org-list li[data-code="umed"] [data-action="choose-org"]');
+    await visible(page, '#ref-share-form');
+    assert.equal(await fitsPhone(page), true, 'step 2 is wider than the phone');
+    await shot(page, 'phone-wizard-share');
+    await page.check('#share-given_name');
+    await page.fill('#ref-reason', 'Нужен приют.');
+    await page.tap('#ref-share-next');
+    await page.waitForSelector('#consent-check[data-covered="no"]');
+    await page.tap('#ref-consent-add');
+    await visible(page, '#ref-consent-form');
+    assert.equal(await page.inputValue('#ref-consent-purpose'), 'referral', 'an NGO: a consent to referral');
+    assert.equal(await fitsPhone(page), true, 'step 3 is wider than the phone');
+    await shot(page, 'phone-wizard-consent');
+
+    await page.goto(`${srv.url}/#/referrals`);
+    await page.tap('#ref-tab-out');
+    await page.locator('#ref-list li').first().waitFor();
+    await visible(page, '#ref-stats');
+    assert.equal(await fitsPhone(page), true, 'the inbox is wider than the phone');
+    await shot(page, 'phone-inbox');
+    await page.locator('#ref-list li').first().scrollIntoViewIfNeeded();
+    await shot(page, 'phone-inbox-card');
+
+    await page.goto(`${srv.url}/#/directory`);
+    await page.locator('#dir-list > li').nth(1).waitFor();
+    assert.equal(await fitsPhone(page), true, 'the directory is wider than the phone');
+    await shot(page, 'phone-directory');
+    await page.locator(`#dir-list > li[data-id="${shelterService.id}"]`).scrollIntoViewIfNeeded();
+    await shot(page, 'phone-directory-card');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,603 @@
+// referrals.js - referrals between organisations: the inbox (#/referrals)
+// with its incoming and outgoing tabs, a status filter, the overdue ones
+// marked, and the figures; the answers (accept, decline with a reason,
+// complete with feedback, withdraw); and one referral (#/referrals/ID).
+//
+// A recipient that accepted a referral sees the case through it: only
+// the fields the sender chose to share (GET /cases/ID answers with
+// shared_view), labelled as shared by the sending organisation, and
+// beside them its own services and notes, and for an authority's focal
+// point the official status decision.
+
+import { t, catalogue, LANGS, getLang } from './i18n.js';
+import { h, live, label, today, showDate, setMessage } from './dom.js';
+import { buildForm, formShell, codeList, codeText, fieldsOf, valueText, statusKey } from './forms.js';
+import { request, prepare, failed, personName, badge, messageBox, heading } from './page.js';
+
+const OPEN = ['sent', 'accepted'];
+const LANG_NAMES = { tg: 'Тоҷикӣ', ru: 'Русский', en: 'English' };
+
+// Organisation types the server treats as authorities (domain/policy.c
+// policy_org_is_authority): a referral to them may rest on a consent to
+// law enforcement.
+export const AUTHORITY_TYPES = ['LawEnforcement', 'CentralGovernmentOrganisation',
+  'LocalGovernmentOrganisation', 'ImmigrationService'];
+
+export function isAuthority(type) {
+  return AUTHORITY_TYPES.includes(type);
+}
+
+// Whether consent c (as GET /persons/ID/consents gives it, with its state
+// on the server's today) covers purpose towards org {code, type}.
+function covers(c, purpose, org) {
+  if (c.purpose !== purpose || c.state !== 'active') return false;
+  if (c.recipient_org && c.recipient_org !== org.code) return false;
+  if (c.recipient_type && c.recipient_type !== org.type) return false;
+  return true;
+}
+
+// The consent that lets a case be referred to org, or null.
+export function coveringConsent(consents, org) {
+  return consents.find((c) => covers(c, 'referral', org) ||
+    (isAuthority(org.type) && covers(c, 'law_enforcement', org))) || null;
+}
+
+// Case and person fields a referral may share: the declared ones, less
+// the internal references (ids).
+export function shareableFields(resource) {
+  return fieldsOf(resource).filter((f) => f.type !== 'id');
+}
+
+// The label of a shared field name, from the case or the person schema.
+export function shareLabel(name) {
+  const f = fieldsOf('case').find((x) => x.name === name) || fieldsOf('person').find((x) => x.name === name);
+  return f ? label(f.label) : name;
+}
+
+// Three paragraphs side by side, one for each language, the page's first.
+export function explainAllLangs(key, id) {
+  return h('div', { class: 'explain', id },
+    [getLang(), ...LANGS.filter((l) => l !== getLang())].map((lang) => h('div', { class: 'explain-lang', attrs: { lang } },
+      h('h3', { data: LANG_NAMES[lang] }),
+      catalogue[key][lang].split('\n').map((para) => h('p', { data: para })))));
+}
+
+// replaceChildren() without the parts that are not there (null, false).
+export function put(node, ...children) {
+  node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+// Left and right arrows move between the tabs of a tab list
+// (buttons: {name: button}); select(name) shows one.
+export function arrowKeys(buttons, select) {
+  const names = Object.keys(buttons);
+  names.forEach((name, i) => buttons[name].addEventListener('keydown', (e) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const next = names[(i + step + names.length) % names.length];
+    select(next);
+    buttons[next].focus();
+  }));
+}
+
+// Remembered between visits: which box, which status, only overdue.
+const state = { box: 'in', status: '', overdue: false };
+
+export function isOverdue(f) {
+  return Boolean(f.due) && f.due < today() && OPEN.includes(f.status);
+}
+
+function statusBadge(status) {
+  const tone = status === 'accepted' ? 'info' : status === 'completed' ? 'ok' : status === 'sent' ? 'warn' : 'muted';
+  return h('span', { class: `badge ${tone} ref-status`, attrs: { 'data-status': status }, text: codeText('referral_status', status) });
+}
+
+function urgencyBadge(u) {
+  if (!u || u === 'normal') return null;
+  return h('span', { class: `badge ${u === 'high' || u === 'emergency' ? 'warn' : 'neutral'}`, text: `ref.urgency_${u}` });
+}
+
+// A date and time (RFC 3339) as DD.MM.YYYY HH:MM in the browser's zone.
+export function showTime(at) {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return showDate(at);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(d.getDate())}.${p(d.getMonth() + 1)}.${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+// ---- the answers -------------------------------------------------------------------
+
+// A small form under a card for an answer with a text: decline (a
+// reason, required), complete (feedback), withdraw (a reason).
+function answerForm(ctx, f, slot, action, onDone) {
+  const spec = {
+    decline: { field: 'reason', label: 'ref.decline_reason', required: true, submit: 'ref.decline' },
+    complete: { field: 'feedback', label: 'ref.feedback', required: false, submit: 'ref.complete' },
+    withdraw: { field: 'reason', label: 'ref.withdraw_reason', required: false, submit: 'ref.withdraw' },
+  }[action];
+  const id = `${action}-${f.id}`;
+  const text = h('textarea', { id: `${id}-text`, rows: 3, attrs: { maxlength: 5000, 'aria-required': spec.required ? 'true' : undefined } });
+  const msg = messageBox();
+  const save = h('button', { type: 'submit', class: 'button primary', text: spec.submit, attrs: { 'data-action': `confirm-${action}` } });
+  const form = h('form', { class: 'done-form answer-form', id: `${id}-form`, attrs: { novalidate: true } },
+    h('div', { class: 'field' }, h('label', { for: `${id}-text` }, live(h('span'), spec.label),
+      spec.required ? h('span', { class: 'req', attrs: { 'aria-hidden': 'true' }, data: ' *' }) : null), text),
+    msg, h('div', { class: 'actions' }, save, h('button', {
+      type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => { form.remove(); slot.hidden = false; } },
+    })));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const v = text.value.replace(/\s+$/, '');
+    if (spec.required && !v.trim()) {
+      setMessage(msg, 'ref.decline_reason_needed');
+      text.setAttribute('aria-invalid', 'true');
+      text.focus();
+      return;
+    }
+    const body = v.trim() ? { [spec.field]: v } : undefined;
+    save.setAttribute('aria-disabled', 'true');
+    const r = await request(ctx, 'POST', `/referrals/${encodeURIComponent(f.id)}/${action}`, body);
+    save.removeAttribute('aria-disabled');
+    if (!ctx.alive()) return;
+    if (!r || r.status !== 200) {
+      setMessage(msg, statusKey(r));
+      return;
+    }
+    onDone(r.body, `ref.done_${action}`);
+  });
+  slot.hidden = true;
+  slot.after(form);
+  text.focus();
+}
+
+async function accept(ctx, f, button, msgBox, onDone) {
+  if (button.getAttribute('aria-disabled') === 'true') return;
+  button.setAttribute('aria-disabled', 'true');
+  const r = await request(ctx, 'POST', `/referrals/${encodeURIComponent(f.id)}/accept`);
+  button.removeAttribute('aria-disabled');
+  if (!ctx.alive()) return;
+  if (!r || r.status !== 200) {
+    setMessage(msgBox, statusKey(r), 'error');
+    return;
+  }
+  onDone(r.body, 'ref.done_accept');
+}
+
+// The buttons for what the caller's organisation may do with f now.
+function answerButtons(ctx, f, incoming, msgBox, onDone) {
+  const slot = h('div', { class: 'actions' });
+  const role = ctx.user.role;
+  const answers = ['caseworker', 'supervisor', 'focal_point'].includes(role);
+  if (incoming && answers && f.status === 'sent') {
+    const ok = h('button', {
+      type: 'button', class: 'button primary small', text: 'ref.accept', attrs: { 'data-action': 'accept' },
+      on: { click: () => accept(ctx, f, ok, msgBox, onDone) },
+    });
+    slot.append(ok, h('button', {
+      type: 'button', class: 'button secondary small', text: 'ref.decline', attrs: { 'data-action': 'decline' },
+      on: { click: () => answerForm(ctx, f, slot, 'decline', onDone) },
+    }));
+  }
+  if (incoming && answers && f.status === 'accepted') {
+    slot.append(h('button', {
+      type: 'button', class: 'button secondary small', text: 'ref.complete', attrs: { 'data-action': 'complete' },
+      on: { click: () => answerForm(ctx, f, slot, 'complete', onDone) },
+    }));
+  }
+  if (!incoming && ['caseworker', 'supervisor'].includes(role) && OPEN.includes(f.status)) {
+    slot.append(h('button', {
+      type: 'button', class: 'button secondary small', text: 'ref.withdraw', attrs: { 'data-action': 'withdraw' },
+      on: { click: () => answerForm(ctx, f, slot, 'withdraw', onDone) },
+    }));
+  }
+  return slot.childNodes.length ? slot : null;
+}
+
+// ---- a referral as a card ------------------------------------------------------------
+
+// One referral in a list.  opts: {incoming, names (case id -> person),
+// onChange()} ; the card redraws itself after an answer.
+export function referralCard(ctx, f, opts) {
+  const li = h('li', { class: `card ref-card${isOverdue(f) ? ' overdue' : ''}`, attrs: { 'data-id': f.id, 'data-status': f.status } });
+  const draw = (g, doneKey) => {
+    f = g;
+    li.className = `card ref-card${isOverdue(f) ? ' overdue' : ''}`;
+    li.dataset.status = f.status;
+    const msg = messageBox();
+    const other = opts.incoming ? f.from_org : f.to_org;
+    const person = opts.names && opts.names.get(f.case_id);
+    put(li, 
+      h('p', { class: 'card-title' },
+        h('span', { class: 'muted', text: opts.incoming ? 'ref.from' : 'ref.to' }),
+        h('strong', { class: 'ref-org', data: (other && (other.name || other.code)) || '' }),
+        statusBadge(f.status), urgencyBadge(f.urgency),
+        isOverdue(f) ? h('span', { class: 'badge warn ref-overdue', text: 'ref.overdue' }) : null),
+      person ? h('p', { class: 'card-line ref-person' }, h('span', { text: () => `${t('ref.person')}: ` }), h('strong', { text: () => personName(person) })) : null,
+      h('p', { class: 'card-line' },
+        h('span', { text: () => `${t('ref.sent_on')} ${showDate(f.created_at)}` }),
+        f.due ? h('span', { text: () => ` · ${t('ref.due')}: ${showDate(f.due)}` }) : null,
+        f.service_type ? h('span', { text: () => ` · ${codeText('assistance_service_types', f.service_type)()}` }) : null),
+      f.reason ? h('p', { class: 'prose ref-reason', data: f.reason }) : null,
+      f.decline_reason ? h('p', { class: 'prose' }, h('span', { class: 'muted', text: () => `${t('ref.decline_reason')}: ` }), f.decline_reason) : null,
+      f.feedback ? h('p', { class: 'prose' }, h('span', { class: 'muted', text: () => `${t('ref.feedback')}: ` }), f.feedback) : null,
+      msg,
+      h('div', { class: 'actions' },
+        h('a', { class: 'button link', href: `#/referrals/${encodeURIComponent(f.id)}`, text: 'ref.open', attrs: { 'data-action': 'open' } }),
+        !opts.incoming && !opts.inCase ? h('a', { class: 'button link', href: `#/cases/${encodeURIComponent(f.case_id)}`, text: 'ref.open_case' }) : null),
+      answerButtons(ctx, f, opts.incoming, msg, (g2, key) => {
+        draw(g2, key);
+        if (opts.onChange) opts.onChange(g2);
+      }));
+    if (doneKey) setMessage(msg, doneKey, 'success');
+  };
+  draw(f);
+  return li;
+}
+
+// ---- the figures -------------------------------------------------------------------
+
+function statsPanel(ctx, box) {
+  const panel = h('section', { class: 'panel stats', id: 'ref-stats', label: 'ref.stats_title', hidden: true });
+  (async () => {
+    const r = await request(ctx, 'GET', `/referrals/stats?box=${box}`);
+    if (!ctx.alive() || !r || r.status !== 200 || !r.body) return; // a role without figures sees none
+    const s = r.body;
+    const med = s.median_days_to_response;
+    const fig = (key, value, id) => h('div', { class: 'figure', id },
+      h('dt', { text: key }), h('dd', { data: value }));
+    put(panel, heading(2, box === 'in' ? 'ref.stats_in' : 'ref.stats_out'),
+      h('dl', { class: 'figures' },
+        fig(box === 'in' ? 'ref.stat_received' : 'ref.stat_sent', String(s.total ?? 0), 'stat-total'),
+        fig('ref.stat_accepted', String(s.accepted ?? 0), 'stat-accepted'),
+        fig('ref.stat_completed', String(s.completed ?? 0), 'stat-completed'),
+        h('div', { class: 'figure', id: 'stat-median' }, h('dt', { text: 'ref.stat_median' }),
+          h('dd', { text: () => (med === null || med === undefined ? '—' : Number(med).toLocaleString(getLang() === 'en' ? 'en' : 'ru', { maximumFractionDigits: 1 })) }))));
+    panel.hidden = false;
+  })();
+  return panel;
+}
+
+// ---- the inbox -----------------------------------------------------------------------
+
+export async function inboxView(ctx) {
+  ctx.title('ref.inbox_title');
+  if (!(await prepare(ctx))) return;
+  ctx.root.append(inboxSection(ctx));
+}
+
+// The inbox with its tabs, filter, figures and list (also on #/focal).
+export function inboxSection(ctx) {
+  const node = h('section', { class: 'inbox', id: 'inbox' });
+  const tablist = h('div', { class: 'tabs', attrs: { role: 'tablist' }, label: 'ref.inbox_title' });
+  const buttons = {};
+  for (const box of ['in', 'out']) {
+    buttons[box] = h('button', {
+      type: 'button', class: 'tab', id: `ref-tab-${box}`, text: `ref.box_${box}`,
+      attrs: { role: 'tab', 'aria-controls': 'ref-panel', 'aria-selected': String(state.box === box) },
+      on: { click: () => { state.box = box; selectBox(); } },
+    });
+    tablist.append(buttons[box]);
+  }
+  arrowKeys(buttons, (box) => { state.box = box; selectBox(); });
+  const status = h('select', { id: 'ref-status' });
+  status.append(h('option', { value: '', text: 'list.any' }));
+  for (const c of codeList('referral_status')) status.append(h('option', { value: c.code, text: c }));
+  status.value = state.status;
+  const overdue = h('input', { type: 'checkbox', id: 'ref-overdue', checked: state.overdue });
+  const filters = h('div', { class: 'filters panel ref-filters' },
+    h('div', { class: 'filter' }, h('label', { for: 'ref-status', text: 'ref.status' }), status),
+    h('div', { class: 'filter check single' }, overdue, h('label', { for: 'ref-overdue', text: 'ref.only_overdue' })));
+  const statsSlot = h('div');
+  const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
+  const list = h('ul', { class: 'cards wide', id: 'ref-list' });
+  const panel = h('div', { id: 'ref-panel', attrs: { role: 'tabpanel', 'aria-labelledby': 'ref-tab-in' } }, filters, statsSlot, msg, list);
+  node.append(tablist, panel);
+  status.addEventListener('change', () => { state.status = status.value; load(); });
+  overdue.addEventListener('change', () => { state.overdue = overdue.checked; load(); });
+
+  function selectBox() {
+    for (const box of ['in', 'out']) {
+      buttons[box].setAttribute('aria-selected', String(state.box === box));
+      buttons[box].tabIndex = state.box === box ? 0 : -1;
+    }
+    panel.setAttribute('aria-labelledby', `ref-tab-${state.box}`);
+    statsSlot.replaceChildren(statsPanel(ctx, state.box));
+    load();
+  }
+
+  let seq = 0;
+  async function load() {
+    const mine = ++seq;
+    const params = new URLSearchParams({ box: state.box });
+    if (state.status) params.set('status', state.status);
+    if (state.overdue) params.set('overdue', '1');
+    list.setAttribute('aria-busy', 'true');
+    const r = await request(ctx, 'GET', `/referrals?${params}`);
+    if (!ctx.alive() || mine !== seq) return;
+    list.removeAttribute('aria-busy');
+    list.replaceChildren();
+    if (!r || r.status !== 200) {
+      setMessage(msg, statusKey(r), 'error');
+      return;
+    }
+    const items = r.body.items || [];
+    const incoming = state.box === 'in';
+    if (!items.length) setMessage(msg, state.status || state.overdue ? 'ref.none_found' : incoming ? 'ref.empty_in' : 'ref.empty_out', 'info');
+    else setMessage(msg, null);
+    // The sender knows its own persons; a recipient learns names only
+    // through an accepted referral's shared view.
+    const names = new Map();
+    if (!incoming) {
+      const ids = [...new Set(items.map((f) => f.case_id))].slice(0, 50);
+      await Promise.all(ids.map(async (id) => {
+        const c = await request(ctx, 'GET', `/cases/${encodeURIComponent(id)}`);
+        if (c && c.status === 200 && c.body.person) names.set(id, c.body.person);
+      }));
+      if (!ctx.alive() || mine !== seq) return;
+    }
+    const onChange = () => statsSlot.replaceChildren(statsPanel(ctx, state.box));
+    for (const f of items) list.append(referralCard(ctx, f, { incoming, names, onChange }));
+  }
+
+  selectBox();
+  return node;
+}
+
+// ---- one referral --------------------------------------------------------------------
+
+export async function referralPageView(ctx, id) {
+  ctx.title('ref.page_title');
+  if (!(await prepare(ctx))) return;
+  const res = await request(ctx, 'GET', `/referrals/${encodeURIComponent(id)}`);
+  if (!ctx.alive()) return;
+  if (!res || res.status !== 200) {
+    failed(ctx, res);
+    return;
+  }
+  let f = res.body;
+  const incoming = ctx.user.org && f.to_org.code === ctx.user.org.code;
+  const head = h('section', { class: 'panel ref-head', id: 'ref-head' });
+  const sharedSlot = h('div', { id: 'shared-slot' });
+  ctx.root.append(head, sharedSlot);
+
+  const fact = (key, value, fid) => h('div', { class: 'fact', id: fid }, h('dt', { text: key }), h('dd', {}, value));
+  function drawHead(doneKey) {
+    ctx.title(() => `${t(incoming ? 'ref.page_in' : 'ref.page_out')}: ${(incoming ? f.from_org : f.to_org).name}`);
+    const msg = messageBox();
+    put(head, 
+      h('dl', { class: 'facts' },
+        fact('ref.status', h('span', {}, statusBadge(f.status), isOverdue(f) ? [' ', h('span', { class: 'badge warn', text: 'ref.overdue' })] : null), 'ref-head-status'),
+        fact('ref.from', h('span', { data: f.from_org.name }), 'ref-head-from'),
+        fact('ref.to', h('span', { data: f.to_org.name }), 'ref-head-to'),
+        fact('ref.urgency', h('span', { text: `ref.urgency_${f.urgency}` }), 'ref-head-urgency'),
+        fact('ref.sent_on', h('span', { data: showDate(f.created_at) }), 'ref-head-sent'),
+        f.due ? fact('ref.due', h('span', { data: showDate(f.due) }), 'ref-head-due') : null,
+        f.responded_at ? fact('ref.answered_on', h('span', { data: showDate(f.responded_at) }), 'ref-head-answered') : null,
+        f.service_type ? fact('ref.service', h('span', { text: codeText('assistance_service_types', f.service_type) }), 'ref-head-service') : null),
+      f.reason ? h('div', { class: 'ref-text' }, h('h3', { text: 'ref.reason' }), h('p', { class: 'prose', id: 'ref-head-reason', data: f.reason })) : null,
+      f.decline_reason ? h('div', { class: 'ref-text' }, h('h3', { text: 'ref.decline_reason' }), h('p', { class: 'prose', data: f.decline_reason })) : null,
+      f.feedback ? h('div', { class: 'ref-text' }, h('h3', { text: 'ref.feedback' }), h('p', { class: 'prose', data: f.feedback })) : null,
+      f.withdraw_reason ? h('div', { class: 'ref-text' }, h('h3', { text: 'ref.withdraw_reason' }), h('p', { class: 'prose', data: f.withdraw_reason })) : null,
+      h('p', { class: 'fixed-value' }, h('span', { class: 'fixed-label', text: 'ref.shared_fields' }), ' ',
+        h('span', { id: 'ref-head-share', text: () => (f.share || []).map(shareLabel).join(', ') })),
+      msg,
+      !incoming ? h('div', { class: 'actions' }, h('a', { class: 'button link', href: `#/cases/${encodeURIComponent(f.case_id)}`, text: 'ref.open_case' })) : null,
+      answerButtons(ctx, f, incoming, msg, (g, key) => {
+        f = g;
+        drawHead(key);
+        drawShared();
+      }));
+    if (doneKey) setMessage(msg, doneKey, 'success');
+  }
+
+  function drawShared() {
+    sharedSlot.replaceChildren();
+    if (!incoming) return;
+    if (f.status === 'sent') {
+      sharedSlot.append(h('p', { class: 'message info', id: 'shared-after-accept', text: 'ref.shared_after_accept' }));
+      return;
+    }
+    if (f.status !== 'accepted') return;
+    sharedView(ctx, f, sharedSlot);
+  }
+
+  drawHead();
+  drawShared();
+}
+
+// What the sender shares, read through the referral: the case's and the
+// person's shared fields, each named, empty ones said so.
+async function sharedView(ctx, f, slot) {
+  slot.append(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
+  const path = `/cases/${encodeURIComponent(f.case_id)}`;
+  const r = await request(ctx, 'GET', path);
+  if (!ctx.alive()) return;
+  slot.replaceChildren();
+  if (!r || r.status !== 200) {
+    slot.append(h('div', { class: 'message error', attrs: { role: 'alert' }, text: statusKey(r) }));
+    return;
+  }
+  const c = r.body;
+  const person = c.person || {};
+  const share = f.share || [];
+  const section = h('section', { class: 'panel shared', id: 'shared-view' },
+    h('h2', { id: 'shared-title', text: () => `${t('ref.shared_by')} ${f.from_org.name}` }),
+    h('p', { class: 'hint', text: 'ref.shared_hint' }),
+    sharedList('person', person, share, 'shared-person'),
+    sharedList('case', c, share, 'shared-case'));
+  slot.append(section);
+
+  // The recipient's own work on the case.
+  const own = h('section', { class: 'panel', id: 'own-records' }, heading(2, 'ref.own_title'), h('p', { class: 'hint', text: 'ref.own_hint' }));
+  slot.append(own);
+  ownItems(ctx, own, path, {
+    id: 'own-service', path: 'services', title: 'case.tab_services', empty: 'case.services_empty', addKey: 'case.add_service',
+    saved: 'case.saved_service', resource: 'service',
+    opts: { values: { status: 'planned', start: today(), provider_org: ctx.user.org ? ctx.user.org.name : undefined }, primary: ['type', 'status', 'start', 'end', 'notes'] },
+    card: (s) => [h('p', { class: 'card-title' }, h('strong', { text: codeText('assistance_service_types', s.type) }), ' ', badge('service_status', s.status, 'info')),
+      s.start ? h('p', { class: 'card-line', text: () => `${t('case.from')} ${showDate(s.start)}` }) : null,
+      s.notes ? h('p', { class: 'prose', data: s.notes }) : null],
+  });
+  ownItems(ctx, own, path, {
+    id: 'own-note', path: 'notes', title: 'case.tab_notes', empty: 'case.notes_empty', addKey: 'case.add_note',
+    saved: 'case.saved_note', resource: 'note', opts: { values: { type: 'note', date: today() } },
+    card: (n) => [h('p', { class: 'card-title' }, h('strong', { text: codeText('note_type', n.type) }), ' ',
+      h('span', { class: 'muted', data: showDate(n.date || n.created_at) })), h('p', { class: 'prose', data: n.text || '' })],
+  });
+  if (ctx.user.role === 'focal_point' && ctx.user.org && isAuthority(ctx.user.org.type)) {
+    const dec = h('section', { class: 'panel', id: 'own-decision' });
+    slot.append(dec);
+    decisionSection(ctx, dec, f.case_id);
+  }
+}
+
+function sharedList(resource, record, share, id) {
+  const names = fieldsOf(resource).filter((x) => share.includes(x.name));
+  if (!names.length) return null;
+  const dl = h('dl', { class: 'record', id });
+  for (const field of names) {
+    const v = record[field.name];
+    const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+    let dd;
+    if (empty) dd = h('dd', { class: 'muted', text: 'ref.not_filled' });
+    else if (field.type === 'object_list') {
+      // Documents, events: one line each, its filled parts in a row.
+      dd = h('dd', {}, h('ul', { class: 'plain' }, v.map((item) => h('li', {
+        text: () => field.fields.filter((sub) => item[sub.name] !== undefined)
+          .map((sub) => textOf(valueText(sub, item[sub.name]))).join(' · '),
+      }))));
+    } else {
+      dd = h('dd', { text: () => textOf(valueText(field, v)) });
+    }
+    dl.append(h('div', { class: 'record-row', attrs: { 'data-field': field.name } }, h('dt', { text: field.label }), dd));
+  }
+  return h('div', { class: 'shared-group' }, heading(3, resource === 'person' ? 'ref.share_person' : 'ref.share_case'), dl);
+}
+
+// What valueText() gives (a key, a maker or a plain string) as text now.
+function textOf(v) {
+  if (typeof v === 'function') return v();
+  if (v === 'common.yes' || v === 'common.no') return t(v);
+  return String(v);
+}
+
+// A list of the caller's own records of a case and a form to add one.
+function ownItems(ctx, parent, path, spec) {
+  const box = h('div', { class: 'own-items', id: `${spec.id}-box` });
+  parent.append(box);
+  const draw = async (savedKey) => {
+    const r = await request(ctx, 'GET', `${path}/${spec.path}`);
+    if (!ctx.alive()) return;
+    const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
+    const list = h('ul', { class: 'cards wide', id: `${spec.id}-list` });
+    const slot = h('div', { class: 'add-slot' });
+    box.replaceChildren(heading(3, spec.title), msg, slot, list);
+    if (!r || r.status !== 200) {
+      setMessage(msg, statusKey(r), 'error');
+      return;
+    }
+    const items = (r.body.items || []).slice().reverse();
+    if (savedKey) setMessage(msg, savedKey, 'success');
+    else if (!items.length) setMessage(msg, spec.empty, 'info');
+    for (const it of items) list.append(h('li', { class: 'card', attrs: { 'data-id': it.id } }, spec.card(it)));
+    const open = h('button', {
+      type: 'button', class: 'button secondary', id: `${spec.id}-add`, text: spec.addKey,
+      on: {
+        click: () => {
+          open.hidden = true;
+          const fields = buildForm(spec.resource, { ...spec.opts, prefix: spec.id });
+          const shell = formShell({
+            id: `${spec.id}-form`, title: spec.addKey, fields, submitKey: 'common.save',
+            onSubmit: async () => {
+              const { value, missing } = fields.read();
+              if (missing.length) return;
+              const w = await request(ctx, 'POST', `${path}/${spec.path}`, value);
+              if (!ctx.alive()) return;
+              if (!w || w.status !== 201) {
+                fields.showProblem(w);
+                return;
+              }
+              draw(spec.saved);
+            },
+          });
+          shell.form.querySelector('.actions').append(h('button', {
+            type: 'button', class: 'button secondary', text: 'common.cancel',
+            on: { click: () => { shell.form.remove(); open.hidden = false; open.focus(); } },
+          }));
+          slot.append(shell.form);
+          fields.focus();
+        },
+      },
+    });
+    slot.append(open);
+  };
+  draw();
+}
+
+// The official status decision on a case reached through a referral:
+// the decisions this organisation recorded, and the form (the case
+// page's status-decision form).  onSaved() after a decision is recorded.
+export function decisionSection(ctx, box, caseId, onSaved) {
+  const path = `/cases/${encodeURIComponent(caseId)}/status-decisions`;
+  const draw = async (savedKey) => {
+    const r = await request(ctx, 'GET', path);
+    if (!ctx.alive()) return;
+    const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
+    const list = h('ul', { class: 'cards wide', id: 'own-decision-list' });
+    const slot = h('div', { class: 'add-slot' });
+    put(box, heading(2, 'ref.decision_title'), h('p', { class: 'hint', text: 'ref.decision_hint' }), msg, slot, list);
+    const items = r && r.status === 200 ? (r.body.items || []).slice().reverse() : [];
+    if (savedKey) setMessage(msg, savedKey, 'success');
+    for (const d of items) {
+      list.append(h('li', { class: 'card', attrs: { 'data-id': d.id } },
+        h('p', { class: 'card-title' }, badge('trafficking_status', d.status)),
+        h('p', { class: 'card-line', text: () => `${codeText('trafficking_status_decider', d.decided_by)()} · ${showDate(d.date)}${d.reference ? ` · ${t('case.reference')} ${d.reference}` : ''}` })));
+    }
+    slot.append(decisionButton(ctx, caseId, () => {
+      draw('case.saved_decision');
+      if (onSaved) onSaved();
+    }, 'own-decision'));
+  };
+  draw();
+}
+
+// A button that opens the status-decision form for a case.
+export function decisionButton(ctx, caseId, onSaved, prefix = 'decision') {
+  const slot = h('div', { class: 'decision-slot' });
+  const decider = ctx.user.org && ctx.user.org.type === 'LawEnforcement' ? 'Police'
+    : ctx.user.org && isAuthority(ctx.user.org.type) ? 'NonPoliceGovernmentalOrganization' : undefined;
+  const open = h('button', {
+    type: 'button', class: 'button primary small', id: `${prefix}-add`, text: 'case.add_decision', attrs: { 'data-action': 'decide' },
+    on: {
+      click: () => {
+        open.hidden = true;
+        const fields = buildForm('status_decision', { values: { date: today(), decided_by: decider }, prefix });
+        const shell = formShell({
+          id: `${prefix}-form`, title: 'case.add_decision', fields, submitKey: 'common.save',
+          onSubmit: async () => {
+            const { value, missing } = fields.read();
+            if (missing.length) return;
+            const r = await request(ctx, 'POST', `/cases/${encodeURIComponent(caseId)}/status-decisions`, value);
+            if (!ctx.alive()) return;
+            if (!r || r.status !== 201) {
+              if (r && r.status === 403) setMessage(fields.errorBox, 'error.decision_forbidden');
+              else fields.showProblem(r);
+              return;
+            }
+            onSaved(r.body);
+          },
+        });
+        shell.form.querySelector('.actions').append(h('button', {
+          type: 'button', class: 'button secondary', text: 'common.cancel',
+          on: { click: () => { shell.form.remove(); open.hidden = false; open.focus(); } },
+        }));
+        slot.append(shell.form);
+        fields.focus();
+      },
+    },
+  });
+  slot.append(open);
+  return slot;
+}
