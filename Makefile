@@ -25,7 +25,7 @@ check: deps
 	@sh tools/check.sh
 
 bench: deps
-	@bash bench/run.sh
+	@bash bench/run.sh && bash bench/cases.sh && bash bench/referrals.sh
 
 clean:
 	rm -rf build build-asan build-fuzz build-release build*.setup.log build-fuzz.results
