@@ -221,6 +221,13 @@ test('a referral names a real organisation other than the sender, and shareable 
   assertProblem(await refer('a.cw', c.id, 'ngo2', { share: ['password'] }), 422, 'invalid-value', 'bad share');
   assertProblem(await refer('a.cw', c.id, 'ngo2', { colour: 'red' }), 422, 'unknown-field');
   assertProblem(await refer('a.cw', c.id, 'ngo2', { due: 'soon' }), 422, 'invalid-value');
+  assertProblem(await refer('a.cw', c.id, 'ngo2', { service_id: 'nosuchservice' }), 422, 'invalid-value',
+    'a service that is not in the directory');
+  // Every signed-in user can list the organisations to refer to.
+  const o = await get('b.an', '/orgs');
+  assert.equal(o.status, 200, o.text);
+  assert.deepEqual(o.json.items.map((x) => x.code).sort(), ['iom', 'ngo2', 'ngo3', 'police']);
+  assert.deepEqual(Object.keys(o.json.items[0]).sort(), ['code', 'name', 'type']);
   // Another organisation cannot refer a case it does not see.
   assertProblem(await refer('b.cw', c.id, 'ngo3'), 404, 'not-found');
   // Roles that may read but not refer.
