@@ -99,10 +99,11 @@ static void item_init(struct req *r, struct item_row *it, const char *kind, cons
 	snprintf(it->created_by, sizeof it->created_by, "%s", r->who.user.id);
 }
 
-/* Place the item on the timeline at its own date when it has one. */
+/* Place the item on the timeline at its own date when it has one (a
+ * record dated today keeps the time it was made, after what came before). */
 static void item_at(struct item_row *it, const char *date)
 {
-	if (date && date_valid(date))
+	if (date && date_valid(date) && strncmp(it->at, date, 10) != 0)
 		snprintf(it->at, sizeof it->at, "%sT00:00:00Z", date);
 }
 
