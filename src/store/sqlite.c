@@ -6,6 +6,7 @@
  * opened read-only.  Prepared statements are cached per connection in a
  * small open-addressing table keyed by the SQL constant's address.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,12 +40,21 @@ static int db_status_of(int rc)
 	}
 }
 
+/* Process-wide settings, before SQLite initialises itself: no memory
+ * statistics, whose global mutex every allocation would otherwise take. */
+static void db_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int flags = SQLITE_OPEN_NOMUTEX;
 	db *d;
 	int rc;
 
+	pthread_once(&once, db_configure);
 	*out = NULL;
 	flags |= mode == DB_WRITE ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 				  : SQLITE_OPEN_READONLY;
