@@ -74,7 +74,8 @@ int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t err
 	sqlite3_extended_result_codes(d->h, 1);
 	if (mode == DB_WRITE)
 		rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-				  " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
+				  " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+				  " PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-16384;",
 				  NULL, NULL, NULL);
 	else
 		rc = sqlite3_exec(d->h, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;",
