@@ -41,6 +41,9 @@ int db_exec(db *d, const char *sql);
 /* The cached prepared statement for this SQL constant, reset and with its
  * bindings cleared; NULL on a syntax error (see db_errmsg). */
 db_stmt *db_prepare(db *d, const char *sql);
+/* Bound text and blobs are NOT copied: they must stay unchanged until the
+ * statement is stepped for the last time (every store function binds and
+ * steps within one scope). */
 void db_bind_text(db_stmt *s, int i, const char *v, size_t n);
 void db_bind_str(db_stmt *s, int i, const char *v); /* NULL binds null */
 void db_bind_blob(db_stmt *s, int i, const void *v, size_t n);

@@ -143,20 +143,20 @@ db_stmt *db_prepare(db *d, const char *sql)
 
 void db_bind_text(db_stmt *s, int i, const char *v, size_t n)
 {
-	sqlite3_bind_text(s->st, i, v, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s->st, i, v, (int)n, SQLITE_STATIC);
 }
 
 void db_bind_str(db_stmt *s, int i, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s->st, i, v, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(s->st, i);
 }
 
 void db_bind_blob(db_stmt *s, int i, const void *v, size_t n)
 {
-	sqlite3_bind_blob(s->st, i, v, (int)n, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(s->st, i, v, (int)n, SQLITE_STATIC);
 }
 
 void db_bind_int(db_stmt *s, int i, int64_t v)
