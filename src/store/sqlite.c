@@ -75,7 +75,7 @@ int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t err
 	if (mode == DB_WRITE)
 		rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				  " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
-				  " PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-16384;",
+				  " PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-16384;", /* as db_bulk(d, 0) */
 				  NULL, NULL, NULL);
 	else
 		rc = sqlite3_exec(d->h, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;",
@@ -234,8 +234,10 @@ int db_bulk(db *d, int on)
 	/* Foreign keys are checked by the loader that builds consistent rows;
 	 * the pragma only takes effect outside a transaction. */
 	if (on)
-		return db_exec(d, "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;");
-	return db_exec(d, "PRAGMA cache_size=-2000; PRAGMA foreign_keys=ON;");
+		return db_exec(d, "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;"
+			       " PRAGMA wal_autocheckpoint=1000;");
+	return db_exec(d, "PRAGMA cache_size=-16384; PRAGMA foreign_keys=ON;"
+		       " PRAGMA wal_autocheckpoint=10000;");
 }
 
 static const char SQL_INDEXES[] =
