@@ -224,12 +224,8 @@ int api_role_set(struct req *r)
 	rc = store_role_set_totp(tx, role, json_is_true(req_totp));
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, "require_totp");
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kstr(&w, "role", role);

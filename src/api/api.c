@@ -235,6 +235,19 @@ int api_if_match(struct req *r, int64_t *version)
 	return 0;
 }
 
+int api_tx_end(struct req *r, store_tx *tx, int rc)
+{
+	if (!tx)
+		return reply_problem(r, 503, "busy", "the database is busy; try again");
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return api_store_error(r, rc);
+	}
+	if (store_commit(tx) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	return 0;
+}
+
 int api_store_error(struct req *r, int rc)
 {
 	switch (rc) {

@@ -33,6 +33,11 @@ int api_audit_write(struct req *r, store_tx *tx, const char *action, const char 
  * problems are set when it is absent or unusable.  Returns 0 or status. */
 int api_if_match(struct req *r, int64_t *version);
 
+/* End a write transaction: commit when rc is STORE_OK, else roll back.
+ * 0 on success; otherwise the problem is set (503 when tx is NULL) and
+ * its status returned. */
+int api_tx_end(struct req *r, store_tx *tx, int rc);
+
 /* Answer for a store error that is not a rule of the request. */
 int api_store_error(struct req *r, int rc);
 

@@ -488,12 +488,8 @@ static int case_save(struct req *r, struct case_row *c, json_t *rec, const char 
 		rc = api_case_event(r, tx, c, events[i], extras ? extras[i] : NULL);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, action, record, fields);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	return reply_case(r, 200, c, rec);
 }
 

@@ -679,12 +679,8 @@ int api_dir_services_create(struct req *r)
 		rc = store_dir_service_keys_set(tx, s.id, keys, nkeys);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	{
 		char *loc = arena_alloc(&r->mem, 128);
 		if (loc) {
@@ -768,12 +764,8 @@ int api_dir_service_patch(struct req *r)
 		rc = store_dir_service_keys_set(tx, s.id, keys, nkeys);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, fields);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	return reply_service(r, 200, &s);
 }
 
@@ -821,12 +813,8 @@ int api_dir_locations_create(struct req *r)
 	rc = store_dir_location_insert(tx, &l);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	reply_json_begin(r, 201, &w);
 	write_location(r, &w, &s, &l, 1);
 	jw_finish(&w);
@@ -1418,12 +1406,8 @@ int api_dir_import(struct req *r)
 	}
 	rc = import_store(r, tx, &d, &c);
 	import_doc_free(&d);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kint(&w, "organizations_created", (int64_t)c.orgs_created);

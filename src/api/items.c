@@ -149,12 +149,8 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	}
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	reply_json_begin(r, 201, &w);
 	write_item(&w, it, rs, rec);
 	jw_finish(&w);
@@ -780,15 +776,9 @@ int api_consents_create(struct req *r)
 	rc = tx ? store_item_insert(tx, &it) : STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, "purpose,recipient_org,method");
-	if (rc != STORE_OK) {
-		if (tx)
-			store_rollback(tx);
+	if ((rc = api_tx_end(r, tx, rc))) {
 		json_decref(rec);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK) {
-		json_decref(rec);
-		return api_store_error(r, STORE_ERROR);
+		return rc;
 	}
 	reply_json_begin(r, 201, &w);
 	write_consent(&w, &it, rec, today);
@@ -871,15 +861,9 @@ int api_consent_withdraw(struct req *r)
 	rc = tx ? store_item_update(tx, &it) : STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "withdraw", record, "withdrawn_on");
-	if (rc != STORE_OK) {
-		if (tx)
-			store_rollback(tx);
+	if ((rc = api_tx_end(r, tx, rc))) {
 		json_decref(rec);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK) {
-		json_decref(rec);
-		return api_store_error(r, STORE_ERROR);
+		return rc;
 	}
 	reply_json_begin(r, 200, &w);
 	write_consent(&w, &it, rec, today);

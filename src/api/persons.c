@@ -248,12 +248,8 @@ int api_persons_create(struct req *r)
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
 	free(coded);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	{
 		char *loc = arena_alloc(&r->mem, 80);
 		if (loc) {

@@ -167,12 +167,8 @@ static int referral_save(struct req *r, struct referral_row *f, int is_new, stru
 	}
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, action, record, NULL);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	reply_json_begin(r, is_new ? 201 : 200, &w);
 	write_referral(r, &w, f);
 	jw_finish(&w);

@@ -195,12 +195,8 @@ static int login_finish(struct req *r)
 		r->who.user = l->user;
 		rc = api_audit_write(r, tx, "login", NULL, NULL);
 	}
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 
 	cookie = arena_alloc(&r->mem, 160);
 	if (cookie) {
@@ -295,12 +291,8 @@ int api_me_totp_begin(struct req *r)
 	rc = store_user_set_totp(tx, r->who.user.id, sealed, sizeof sealed, 0);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "totp-begin", NULL, NULL);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	api_auth_changed();
 	snprintf(uri, sizeof uri, "otpauth://totp/Himoya:%s?secret=%s&issuer=Himoya&digits=6&period=30",
 		 r->who.user.login, b32);
@@ -350,12 +342,8 @@ int api_me_totp_confirm(struct req *r)
 		rc = store_session_clear_pending(tx, r->who.session_id);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "totp-enabled", NULL, NULL);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	u->totp_enabled = 1;
 	r->who.session.totp_pending = 0;
 	api_auth_changed();
