@@ -725,17 +725,41 @@ static void write_consent(jsonw *w, const struct item_row *it, json_t *rec, cons
 	jw_end(w);
 }
 
+/* Seal a consent, insert or update it with its audit entry, and answer
+ * with it (status 201 for a new one, 200 for a change). */
+static int consent_save(struct req *r, struct item_row *it, json_t *rec, int is_new,
+			const char *action, const char *fields, const char *today)
+{
+	char record[64];
+	store_tx *tx;
+	jsonw w;
+	int rc;
+
+	if (record_seal(&r->app->kr, &r->mem, &consent_schema, rec, it->id, &it->coded, &it->sealed,
+			&it->sealed_len))
+		return reply_problem(r, 500, "internal", "out of memory");
+	snprintf(record, sizeof record, "consents/%s", it->id);
+	tx = store_begin(r->app->st);
+	rc = !tx ? STORE_ERROR : is_new ? store_item_insert(tx, it) : store_item_update(tx, it);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, action, record, fields);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
+	reply_json_begin(r, is_new ? 201 : 200, &w);
+	write_consent(&w, it, rec, today);
+	jw_finish(&w);
+	return is_new ? 201 : 200;
+}
+
 int api_consents_create(struct req *r)
 {
 	struct person_row p;
 	struct item_row it;
 	struct record_error e;
 	struct org o;
-	char today[11], record[64];
+	char today[11];
 	json_t *body, *rec;
 	const char *to_org;
-	store_tx *tx;
-	jsonw w;
 	int rc;
 
 	if (person_load(r, r->params[0], &p))
@@ -766,25 +790,9 @@ int api_consents_create(struct req *r)
 	snprintf(it.status, sizeof it.status, "active");
 	if (json_object_get(rec, "expires"))
 		snprintf(it.due, sizeof it.due, "%s", json_string_value(json_object_get(rec, "expires")));
-	if (record_seal(&r->app->kr, &r->mem, &consent_schema, rec, it.id, &it.coded, &it.sealed,
-			&it.sealed_len)) {
-		json_decref(rec);
-		return reply_problem(r, 500, "internal", "out of memory");
-	}
-	snprintf(record, sizeof record, "consents/%s", it.id);
-	tx = store_begin(r->app->st);
-	rc = tx ? store_item_insert(tx, &it) : STORE_ERROR;
-	if (rc == STORE_OK)
-		rc = api_audit_write(r, tx, "create", record, "purpose,recipient_org,method");
-	if ((rc = api_tx_end(r, tx, rc))) {
-		json_decref(rec);
-		return rc;
-	}
-	reply_json_begin(r, 201, &w);
-	write_consent(&w, &it, rec, today);
-	jw_finish(&w);
+	rc = consent_save(r, &it, rec, 1, "create", "purpose,recipient_org,method", today);
 	json_decref(rec);
-	return 201;
+	return rc;
 }
 
 int api_consents_list(struct req *r)
@@ -822,10 +830,8 @@ int api_consent_withdraw(struct req *r)
 {
 	struct item_row it;
 	struct person_row p;
-	char today[11], record[64];
+	char today[11];
 	json_t *rec;
-	store_tx *tx;
-	jsonw w;
 	int rc;
 
 	rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
@@ -851,25 +857,9 @@ int api_consent_withdraw(struct req *r)
 	snprintf(it.status, sizeof it.status, "withdrawn");
 	it.version++;
 	store_now(it.updated_at);
-	if (record_seal(&r->app->kr, &r->mem, &consent_schema, rec, it.id, &it.coded, &it.sealed,
-			&it.sealed_len)) {
-		json_decref(rec);
-		return reply_problem(r, 500, "internal", "out of memory");
-	}
-	snprintf(record, sizeof record, "consents/%s", it.id);
-	tx = store_begin(r->app->st);
-	rc = tx ? store_item_update(tx, &it) : STORE_ERROR;
-	if (rc == STORE_OK)
-		rc = api_audit_write(r, tx, "withdraw", record, "withdrawn_on");
-	if ((rc = api_tx_end(r, tx, rc))) {
-		json_decref(rec);
-		return rc;
-	}
-	reply_json_begin(r, 200, &w);
-	write_consent(&w, &it, rec, today);
-	jw_finish(&w);
+	rc = consent_save(r, &it, rec, 0, "withdraw", "withdrawn_on", today);
 	json_decref(rec);
-	return 200;
+	return rc;
 }
 
 /* ---- the timeline ---------------------------------------------------- */

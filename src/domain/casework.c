@@ -33,18 +33,6 @@ const char *casework_stage_after(const char *current, enum case_event event)
 	return casework_stage_rank(next) > casework_stage_rank(current) ? next : current;
 }
 
-int casework_may_decide(const char *role, const char *org_type)
-{
-	if (!strcmp(role, "supervisor"))
-		return 1;
-	if (!strcmp(role, "focal_point"))
-		return !strcmp(org_type, "LawEnforcement") ||
-		       !strcmp(org_type, "CentralGovernmentOrganisation") ||
-		       !strcmp(org_type, "LocalGovernmentOrganisation") ||
-		       !strcmp(org_type, "ImmigrationService");
-	return 0;
-}
-
 static int is_open(const char *status)
 {
 	return !strcmp(status, "Active") || !strcmp(status, "FollowUp");

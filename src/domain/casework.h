@@ -1,17 +1,11 @@
 /*
- * casework.h - the rules of case work that are not fields: who may record
- * an official identification decision, how the NRM stage moves forward as
- * things happen, and which status changes a case allows.  Pure: no HTTP,
+ * casework.h - the rules of case work that are not fields: how the NRM
+ * stage moves forward as things happen, and which status changes a case
+ * allows.  Who may do what is in policy.h.  Pure: no HTTP,
  * no SQL.
  */
 #ifndef HIMOYA_CASEWORK_H
 #define HIMOYA_CASEWORK_H
-
-/* 1 when a user of this role, in an organisation of this HTCDS type, may
- * record an official trafficking-status decision: an NRM focal point of a
- * law-enforcement, prosecution or other government body, or a supervisor
- * recording the decision an authority made. */
-int casework_may_decide(const char *role, const char *org_type);
 
 /* What moves the NRM stage: the stage an event implies. */
 enum case_event {
