@@ -422,16 +422,9 @@ static int collect_locations(store *st, db *d, db_stmt *s, size_t limit,
 	*n = 0;
 	out = arena_alloc(a, cap * sizeof *out);
 	while (out && *n < limit && (rc = db_step(s)) == DB_ROW) {
-		if (*n == cap) {
-			struct dir_location_row *bigger = arena_alloc(a, 2 * cap * sizeof *out);
-			if (!bigger) {
-				out = NULL;
-				break;
-			}
-			memcpy(bigger, out, cap * sizeof *out);
-			out = bigger;
-			cap *= 2;
-		}
+		out = store_grow(a, out, &cap, *n, sizeof *out);
+		if (!out)
+			break;
 		if (read_location(s, &out[*n], a) != STORE_OK) {
 			out = NULL;
 			break;

@@ -177,16 +177,9 @@ static int collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row *
 	*rows = NULL;
 	out = arena_alloc(a, cap * sizeof *out);
 	while (out && (rc = db_step(s)) == DB_ROW && *n < limit) {
-		if (*n == cap) {
-			struct item_row *bigger = arena_alloc(a, 2 * cap * sizeof *out);
-			if (!bigger) {
-				out = NULL;
-				break;
-			}
-			memcpy(bigger, out, cap * sizeof *out);
-			out = bigger;
-			cap *= 2;
-		}
+		out = store_grow(a, out, &cap, *n, sizeof *out);
+		if (!out)
+			break;
 		if (read_item(s, &out[*n], a) != STORE_OK) {
 			out = NULL;
 			break;

@@ -231,16 +231,12 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 		db_bind_str(s, 2, or_null(status));
 		db_bind_str(s, 3, or_null(overdue_before));
 		while ((rc = db_step(s)) == DB_ROW) {
-			if (*n == cap) {
-				struct referral_row *bigger = arena_alloc(a, 2 * cap * sizeof *out);
-				if (!bigger) {
-					rc = DB_ERROR;
-					break;
-				}
-				memcpy(bigger, out, cap * sizeof *out);
-				out = bigger;
-				cap *= 2;
+			struct referral_row *grown = store_grow(a, out, &cap, *n, sizeof *out);
+			if (!grown) {
+				rc = DB_ERROR;
+				break;
 			}
+			out = grown;
 			if (read_referral(s, &out[*n], a) != STORE_OK) {
 				rc = DB_ERROR;
 				break;

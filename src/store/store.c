@@ -19,6 +19,20 @@ void store_col_copy(db_stmt *s, int i, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+void *store_grow(arena *a, void *arr, size_t *cap, size_t n, size_t size)
+{
+	void *bigger;
+
+	if (n < *cap)
+		return arr;
+	bigger = arena_alloc(a, 2 * *cap * size);
+	if (!bigger)
+		return NULL;
+	memcpy(bigger, arr, n * size);
+	*cap *= 2;
+	return bigger;
+}
+
 void store_now(char out[TS_LEN])
 {
 	time_t t = time(NULL);

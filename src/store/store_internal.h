@@ -49,6 +49,11 @@ int store_audit_load_head(store *st);
 void *store_audit_flusher(void *arg);
 void store_audit_flush(store *st);
 
+/* An arena array of `size`-byte elements holding n of cap: the array with
+ * room for one more (moved to a block twice as large when full; the old
+ * one stays in the arena), or NULL when the arena has no room. */
+void *store_grow(arena *a, void *arr, size_t *cap, size_t n, size_t size);
+
 /* Copy a column into a fixed buffer, truncating (NUL-terminated). */
 void store_col_copy(db_stmt *s, int i, char *out, size_t outlen);
 
