@@ -4,7 +4,7 @@
  * case's timeline.
  *
  * A case belongs to the organisation that opened it and is visible to
- * the roles of case_readers in that organisation.  Opening a case needs
+ * the roles the policy's case.read names in that organisation.  Opening a case needs
  * the person's current consent to assistance.  Every change leaves an
  * event on the timeline and an audit entry.
  */
@@ -23,8 +23,6 @@
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 200
 
-static const char *const case_readers[] = {"caseworker", "supervisor", "hotline", "focal_point",
-					   NULL};
 static const char *const case_openers[] = {"caseworker", "supervisor", "hotline", NULL};
 
 /* What holds between the caller and a case, as the policy's relation. */
@@ -723,7 +721,7 @@ int api_cases_list(struct req *r)
 	size_t n = 0, i, limit = PAGE_DEFAULT, nf = 0;
 	jsonw w;
 
-	if (!api_role_in(r, case_readers))
+	if (policy_allows(ACT_CASE_READ, r->who.user.role, PC_OWN_ORG) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot list cases");
 	if (!filter_ok(status, &cl_case_status))
 		return reply_problem(r, 422, "invalid-value", "status: not a case status");

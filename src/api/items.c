@@ -700,13 +700,12 @@ int api_decisions_list(struct req *r)
 /* ---- consents -------------------------------------------------------- */
 
 static const char *const consent_writers[] = {"caseworker", "supervisor", "hotline", NULL};
-static const char *const person_readers[] = {"caseworker", "supervisor", "hotline",
-					     "focal_point", NULL};
 
 static int person_load(struct req *r, const char *id, struct person_row *p)
 {
 	int rc = store_person_get(r->app->st, id, p, &r->mem);
-	if (rc != STORE_OK || !api_role_in(r, person_readers) || strcmp(p->org_id, r->who.user.org.id))
+	if (rc != STORE_OK || strcmp(p->org_id, r->who.user.org.id) ||
+	    policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
 	return 0;
 }

@@ -24,9 +24,7 @@
 #define SEARCH_MAX 50
 #define SEARCH_DEFAULT 20
 
-static const char *const can_read[] = {"caseworker", "supervisor", "hotline", "focal_point", NULL};
 static const char *const can_create[] = {"caseworker", "supervisor", "hotline", NULL};
-static const char *const can_edit[] = {"caseworker", "supervisor", NULL};
 
 /* The blind index of one search key of `kind` in an organisation: the
  * organisation is part of the HMAC domain, so that equal names in two
@@ -90,7 +88,8 @@ size_t person_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
 
 static int visible(struct req *r, const struct person_row *p)
 {
-	return api_role_in(r, can_read) && !strcmp(p->org_id, r->who.user.org.id);
+	return !strcmp(p->org_id, r->who.user.org.id) &&
+	       policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) >= 0;
 }
 
 /* Write one person: id, version, the coded and the opened fields. */
@@ -389,7 +388,7 @@ int api_person_patch(struct req *r)
 	rc = store_person_get(r->app->st, r->params[0], &p, &r->mem);
 	if (rc != STORE_OK || !visible(r, &p))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (!api_role_in(r, can_edit))
+	if (policy_allows(ACT_PERSON_UPDATE, r->who.user.role, PC_OWN_ORG) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot change persons");
 	if (api_if_match(r, &want))
 		return r->status;
@@ -517,7 +516,7 @@ int api_persons_search(struct req *r)
 	json_t **secrets;
 	jsonw w;
 
-	if (!api_role_in(r, can_read))
+	if (policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot search persons");
 	if (!q || !*q)
 		return reply_problem(r, 422, "invalid-value", "q: give a name to search for");
