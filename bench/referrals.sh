@@ -42,43 +42,10 @@ CONNS=${CONNS:-8}          # concurrent clients of each run
 release=$repo/build-release
 himoya=$release/himoya
 
-for tool in wrk curl node meson; do
-	command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
-done
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/himoya-referrals.XXXXXX")
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+. "$repo/bench/lib.sh"
+bench_start referrals wrk curl node meson
 
-say() { printf '== %s\n' "$*" >&2; }
-
-free_port() {
-	node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => {
-		console.log(s.address().port); s.close(); });'
-}
-
-wait_http() { # url
-	local i
-	for i in $(seq 1 100); do
-		curl -fs -o /dev/null "$1" && return 0
-		sleep 0.1
-	done
-	echo "bench: $1 did not answer" >&2
-	return 1
-}
-
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
 
 t_start=$(now_ms)

@@ -29,42 +29,10 @@ bench_out=$repo/build-bench
 release=$repo/build-release
 himoya=$release/himoya
 
-for tool in wrk curl node meson sqlite3; do
-	command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
-done
 [ -f "$SHARED/bench/build.sh" ] || { echo "bench: no $SHARED/bench/build.sh (set SHARED)" >&2; exit 2; }
 
-scratch=$(mktemp -d "${TMPDIR:-/tmp}/himoya-bench.XXXXXX")
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null || true
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$scratch"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-say() { printf '== %s\n' "$*" >&2; }
-
-free_port() {
-	node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => {
-		console.log(s.address().port); s.close(); });'
-}
-
-wait_http() { # url
-	local i
-	for i in $(seq 1 100); do
-		curl -fs -o /dev/null "$1" && return 0
-		sleep 0.1
-	done
-	echo "bench: $1 did not answer" >&2
-	return 1
-}
+. "$repo/bench/lib.sh"
+bench_start bench wrk curl node meson sqlite3
 
 # ---- build ---------------------------------------------------------------
 

@@ -1,0 +1,50 @@
+# bench/lib.sh - what every benchmark script shares; sourced, not run.
+#
+#   bench_start NAME TOOL...   checks the tools, makes $scratch (removed on
+#                              exit, with every process listed in $pids)
+#   say TEXT                   a progress line on stderr
+#   free_port                  a free TCP port on 127.0.0.1
+#   wait_http URL              waits until URL answers (10 s at most)
+#   now_ms                     the time in milliseconds
+
+bench_cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$scratch"
+}
+
+bench_start() { # name tool...
+	local name=$1 tool
+	shift
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null || { echo "bench: $tool is needed" >&2; exit 2; }
+	done
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/himoya-$name.XXXXXX")
+	pids=()
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT TERM
+}
+
+say() { printf '== %s\n' "$*" >&2; }
+
+free_port() {
+	node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => {
+		console.log(s.address().port); s.close(); });'
+}
+
+wait_http() { # url
+	local i
+	for i in $(seq 1 100); do
+		curl -fs -o /dev/null "$1" && return 0
+		sleep 0.1
+	done
+	echo "bench: $1 did not answer" >&2
+	return 1
+}
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
