@@ -123,6 +123,14 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
 	"CREATE INDEX dir_locations_service ON dir_locations(service_id);"
 	"CREATE INDEX dir_locations_region ON dir_locations(region, service_id);",
+	/* 6: hotline contacts, caller flags, callbacks (reserved) */
+	"",
+	/* 7: safe-migration knowledge base (reserved) */
+	"",
+	/* 8: training events and participants (reserved) */
+	"",
+	/* 9: read audits in batches (reserved) */
+	"",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";
