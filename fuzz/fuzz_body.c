@@ -6,7 +6,9 @@
  * against the fields of every resource (schema/) in both modes, split by
  * sensitivity class, patched onto an empty record (and, for persons, onto
  * a copy of a valid person) and written out through the escaping writer,
- * whose output must parse back to the same value.  The same bytes also go
+ * whose output must parse back to the same value.  The same bytes are
+ * also decoded as the public form's application/x-www-form-urlencoded
+ * body (body_parse_form) under the same checks.  They also go
  * through the UTF-8 validator (against an independent decoder written
  * here) and the name and phone keys.  Every check that fails abort()s,
  * which libFuzzer reports as a crash.
@@ -379,10 +381,24 @@ static void fuzz_body(const char *s, size_t n)
 	static const struct resource_schema *const schemas[] = {
 		&person_schema, &case_schema, &note_schema, &decision_schema,
 		&service_schema, &plan_schema, &followup_schema, &consent_schema,
+		&contact_schema, &caller_flag_schema, &callback_schema, &callback_request_schema,
 	};
 	char why[512];
 	json_t *body;
 	size_t i;
+
+	/* The public form's urlencoded bodies (body_parse_form). */
+	why[0] = '\0';
+	body = body_parse_form(s, n, why, sizeof why);
+	if (!body) {
+		CHECK(why[0] != '\0' && strlen(why) < sizeof why);
+	} else {
+		CHECK(json_is_object(body));
+		check_strings(body);
+		check_roundtrip(body);
+		check_record(&callback_request_schema, body);
+		json_decref(body);
+	}
 
 	why[0] = '\0';
 	body = body_parse_object(s, n, why, sizeof why);

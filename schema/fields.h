@@ -25,6 +25,7 @@ enum field_type {
 	FT_ID,         /* the opaque id of another record */
 	FT_OBJECT_LIST,/* a list of objects, each checked against `sub` */
 	FT_COUNTRY_LIST, /* ISO 3166 alpha-2 codes */
+	FT_DATETIME,   /* YYYY-MM-DDTHH:MM:SSZ (UTC), not in the future unless future_ok */
 };
 
 enum field_class {
@@ -84,6 +85,11 @@ extern const struct resource_schema person_schema, case_schema, note_schema, dec
 	service_schema, plan_schema, followup_schema, consent_schema;
 /* The service directory (schema/directory.c). */
 extern const struct resource_schema directory_service_schema, directory_location_schema;
+/* The hotline (schema/contact.c). */
+extern const struct resource_schema contact_schema, caller_flag_schema, callback_schema,
+	callback_request_schema;
+/* Training events and their participants (schema/training.c). */
+extern const struct resource_schema training_schema, participant_schema;
 extern const struct codelist cl_gender, cl_org_type, cl_role;
 extern const struct codelist *const all_codelists[];
 extern const size_t all_codelists_count;

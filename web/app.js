@@ -20,6 +20,12 @@ import { referView } from './refer.js';
 import { inboxView, referralPageView } from './referrals.js';
 import { directoryView } from './directory.js';
 import { focalView } from './focal.js';
+import { hotlineView } from './hotline.js';
+import { callbacksView } from './callbacks.js';
+import { hotlineStatsView } from './hotlinestats.js';
+import { dashboardView } from './dashboard.js';
+import { trainingsView, trainingPageView } from './trainings.js';
+import { kbRoute } from './kb.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -28,13 +34,16 @@ const ALL_ROLES = ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'
 const SECTIONS = [
   { id: 'cases', roles: ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'] },
   { id: 'persons', roles: ['admin', 'supervisor', 'caseworker', 'hotline'] },
-  { id: 'hotline', roles: ['admin', 'supervisor', 'hotline'] },
+  { id: 'hotline', roles: ['supervisor', 'hotline'] },
+  { id: 'callbacks', roles: ['supervisor', 'hotline'] },
+  { id: 'hotstats', roles: ['supervisor'] },
   { id: 'followups', roles: ['supervisor', 'caseworker'] },
   { id: 'referrals', roles: ['supervisor', 'caseworker', 'hotline', 'focal_point'] },
   { id: 'directory', roles: ALL_ROLES },
+  { id: 'kb', roles: ALL_ROLES },
   { id: 'focal', roles: ['focal_point'] },
-  { id: 'reports', roles: ['admin', 'supervisor', 'analyst'] },
-  { id: 'trainings', roles: ['admin', 'supervisor', 'trainer'] },
+  { id: 'reports', roles: ['supervisor', 'analyst'] },
+  { id: 'trainings', roles: ['supervisor', 'trainer'] },
   { id: 'admin', roles: ['admin'] },
   { id: 'security', roles: ALL_ROLES },
 ];
@@ -56,9 +65,19 @@ const VIEWS = {
     return null;
   },
   directory: (ctx) => (ctx.params.length === 1 ? directoryView(ctx) : null),
+  kb: (ctx) => kbRoute(ctx),
   focal: (ctx) => (ctx.params.length === 1 ? focalView(ctx) : null),
   register: { nav: 'cases', roles: CASE_OPENERS, view: (ctx) => (ctx.params.length === 1 ? registerView(ctx) : null) },
   followups: (ctx) => (ctx.params.length === 1 ? followupsView(ctx) : null),
+  hotline: (ctx) => (ctx.params.length === 1 ? hotlineView(ctx) : null),
+  callbacks: (ctx) => (ctx.params.length === 1 ? callbacksView(ctx) : null),
+  hotstats: (ctx) => (ctx.params.length === 1 ? hotlineStatsView(ctx) : null),
+  reports: (ctx) => (ctx.params.length === 1 ? dashboardView(ctx) : null),
+  trainings: (ctx) => {
+    if (ctx.params.length === 1) return trainingsView(ctx);
+    if (ctx.params.length === 2) return trainingPageView(ctx, ctx.params[1]);
+    return null;
+  },
   security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },
 };
 

@@ -14,6 +14,7 @@ import { t, catalogue, LANGS, getLang } from './i18n.js';
 import { h, live, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeText, statusKey } from './forms.js';
 import { request, prepare, personName, heading } from './page.js';
+import { takeHandoff } from './handoff.js';
 
 const LANG_NAMES = { tg: 'Тоҷикӣ', ru: 'Русский', en: 'English' };
 
@@ -24,6 +25,9 @@ const CASE_PRIMARY = ['opened_on', 'exploitation_types', 'countries_of_exploitat
 
 export async function registerView(ctx) {
   ctx.title('reg.title');
+  // A hotline contact being escalated: its number and notes prefill the
+  // forms, and the new case is linked to it (POST /contacts/{id}/attach).
+  const fromContact = takeHandoff('contact');
   if (!(await prepare(ctx))) return;
 
   const st = { person: null, known: false, consentValue: null, steps: ['consent', 'person', 'case'], step: null };
@@ -56,7 +60,7 @@ export async function registerView(ctx) {
   }
 
   // ---- 0: find the person first ----------------------------------------------
-  const q = h('input', { type: 'search', id: 'reg-q', attrs: { autocomplete: 'off', spellcheck: 'false' } });
+  const q = h('input', { type: 'search', id: 'reg-q', value: fromContact?.phone || '', attrs: { autocomplete: 'off', spellcheck: 'false' } });
   const found = h('ul', { class: 'person-list', id: 'reg-found' });
   const findMsg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
   const findForm = h('form', { class: 'panel', id: 'reg-find-form', attrs: { role: 'search' } },
@@ -69,6 +73,7 @@ export async function registerView(ctx) {
     type: 'button', class: 'button primary', id: 'reg-new-person', text: 'reg.new_person',
     on: { click: () => { st.person = null; st.known = false; st.steps = ['consent', 'person', 'case']; show('consent'); } },
   });
+  if (fromContact) panels.find.append(h('p', { class: 'message info', id: 'reg-from-contact', text: 'reg.from_contact' }));
   panels.find.append(findForm, h('div', { class: 'panel quiet' }, h('p', { text: 'reg.not_found_hint' }), h('div', { class: 'actions' }, newPerson)));
 
   findForm.addEventListener('submit', async (e) => {
@@ -182,7 +187,9 @@ export async function registerView(ctx) {
   }
 
   // ---- 2: the person -------------------------------------------------------------
-  const personForm = buildForm('person', { primary: PERSON_PRIMARY, prefix: 'person' });
+  const personForm = buildForm('person', {
+    primary: PERSON_PRIMARY, prefix: 'person', values: fromContact?.phone ? { phones: [fromContact.phone] } : {},
+  });
   const personShell = formShell({
     id: 'person-form', title: 'reg.person_title', fields: personForm, submitKey: 'reg.save_person', onSubmit: submitPerson,
   });
@@ -210,7 +217,7 @@ export async function registerView(ctx) {
   // ---- 3: the case ------------------------------------------------------------------
   const caseForm = buildForm('case', {
     exclude: ['status', 'stage', 'person_id', 'assigned_to', 'previous_case_id'],
-    primary: CASE_PRIMARY, values: { opened_on: today() }, prefix: 'case',
+    primary: CASE_PRIMARY, values: { opened_on: today(), summary: fromContact?.notes || undefined }, prefix: 'case',
   });
   const caseWho = h('p', { class: 'who' });
   const caseConsentNote = h('p', { class: 'message info', text: 'reg.consent_on_file', hidden: true });
@@ -228,6 +235,11 @@ export async function registerView(ctx) {
     if (!res || res.status !== 201) {
       caseForm.showProblem(res);
       return;
+    }
+    if (fromContact?.contact_id) {
+      // The case exists whatever this answers; the contact can be attached later.
+      await request(ctx, 'POST', `/contacts/${encodeURIComponent(fromContact.contact_id)}/attach`, { case_id: res.body.id });
+      if (!ctx.alive()) return;
     }
     ctx.go(`#/cases/${encodeURIComponent(res.body.id)}`);
   }

@@ -28,7 +28,7 @@ static const char *type_name(enum field_type t)
 {
 	static const char *const names[] = {"text", "text_list", "date", "code", "code_list",
 					    "country", "integer", "phone_list", "boolean", "id",
-					    "object_list", "country_list"};
+					    "object_list", "country_list", "datetime"};
 	return (size_t)t < sizeof names / sizeof names[0] ? names[t] : "unknown";
 }
 
@@ -126,6 +126,8 @@ static const struct resource_schema *const resources[] = {
 	&person_schema, &case_schema, &note_schema, &decision_schema, &service_schema,
 	&plan_schema, &followup_schema, &consent_schema,
 	&directory_service_schema, &directory_location_schema,
+	&contact_schema, &caller_flag_schema, &callback_schema, &callback_request_schema,
+	&training_schema, &participant_schema,
 };
 
 /* GET /schema: every declared record with its fields, every code list

@@ -61,6 +61,8 @@ int api_persons_search(struct req *r);
 int api_person_get(struct req *r);
 int api_person_patch(struct req *r);
 int api_schema(struct req *r);
+/* GET /openapi.json (openapi.c, documented in openapi_ops.c). */
+int api_openapi(struct req *r);
 
 /* Cases (cases.c), shared with the records of a case (items.c). */
 
@@ -146,10 +148,88 @@ int api_dir_service_patch(struct req *r);
 int api_dir_locations_create(struct req *r);
 int api_dir_export(struct req *r);
 int api_dir_import(struct req *r);
+/* The safe-migration knowledge base (kb.c; shared parts in api/kb.h). */
+int api_kb_list(struct req *r);
+int api_kb_create(struct req *r);
+int api_kb_gaps(struct req *r);
+int api_kb_get(struct req *r);
+int api_kb_patch(struct req *r);
+int api_kb_history(struct req *r);
+/* The public pages without login (public.c). */
+int api_public_home(struct req *r);
+int api_public_kb(struct req *r);
+int api_public_kb_article(struct req *r);
+int api_public_callback(struct req *r);
+/* The fixed thank-you page (202, HTML, tg/ru/en) that answers a callback
+ * request sent by the public form (application/x-www-form-urlencoded). */
+int api_public_thanks(struct req *r);
+
+/* The hotline (contacts.c, callbacks.c). */
+int api_contacts_create(struct req *r);
+int api_contacts_list(struct req *r);
+int api_contacts_stats(struct req *r);
+int api_contact_get(struct req *r);
+int api_contact_patch(struct req *r);
+int api_contact_attach(struct req *r);
+int api_caller_flags_create(struct req *r);
+int api_caller_flags_list(struct req *r);
+int api_callbacks_create(struct req *r);
+int api_callbacks_list(struct req *r);
+int api_callback_get(struct req *r);
+int api_callback_patch(struct req *r);
+int api_public_callback_request(struct req *r);
+int api_public_form_token_get(struct req *r);
+/* The blind index of a phone number in an organisation (the persons'
+ * phone index: normalised digits, domain per organisation); 0, or -1
+ * when phone is not a number.  Shared with `himoya demo`. */
+int api_phone_blind(const keyring *kr, const char *org_id, const char *phone,
+		    unsigned char out[BLIND_BYTES]);
+/* "•••• 45 67": the last four digits of a number, for the queue. */
+void api_phone_masked(const char *phone, char *out, size_t outlen);
+/* Booking a callback (POST /callbacks, or inside POST /contacts):
+ * validate obj (due, safe_note, language, assigned_to), fill c for the
+ * caller's organisation and seal the number and note (*secret: the
+ * opened part, owned by the request); 0, or the problem set and its
+ * status.  Then api_callback_insert within the caller's transaction
+ * (audited), and api_callback_write to answer (full: with the number). */
+int api_callback_prepare(struct req *r, json_t *obj, const char *phone, const char *contact_id,
+			 struct callback_row *c, json_t **secret);
+int api_callback_insert(struct req *r, store_tx *tx, const struct callback_row *c, json_t *secret);
+void api_callback_write(struct req *r, jsonw *w, const struct callback_row *c, json_t *secret,
+			int full);
+/* At `himoya serve` start: the form key and the hotline organisation
+ * (config hotline_org, else the first organisation); -1 and a message
+ * when the configured code names none. */
+int api_public_form_init(struct app *app, char *err, size_t errlen);
+/* At `himoya serve` end, after the HTTP server stopped: the writer that
+ * commits new contacts in groups finishes its queue and stops. */
+void api_contacts_writer_stop(void);
+/* A fresh opaque token for the public callback form (43 characters and a
+ * NUL: outlen >= 44); its length, or 0 before api_public_form_init.  A
+ * token is accepted from 3 seconds to 2 hours after it was issued. */
+size_t api_public_form_token(char *out, size_t outlen);
 
 int api_roles_list(struct req *r);
 int api_orgs_list(struct req *r);
 int api_role_set(struct req *r);
 int api_audit_list(struct req *r);
+
+/* Reports (reports.c) and training events (trainings.c). */
+int api_reports_summary(struct req *r);
+int api_reports_indicators(struct req *r);
+/* Bring the report facts up to date with the cases, persons and services
+ * changed since the last pass (also run by `himoya demo`); 0 or -1. */
+int api_report_refresh(store *st, const keyring *kr);
+int api_trainings_create(struct req *r);
+int api_trainings_list(struct req *r);
+int api_training_get(struct req *r);
+int api_training_patch(struct req *r);
+int api_participants_create(struct req *r);
+int api_participants_list(struct req *r);
+
+/* Exports (exports.c): HTCDS rows, the k-anonymised CTDC table, cases.xlsx. */
+int api_export_htcds(struct req *r);
+int api_export_ctdc(struct req *r);
+int api_export_cases_xlsx(struct req *r);
 
 #endif

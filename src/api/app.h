@@ -17,6 +17,10 @@ struct app_config {
 	unsigned lockout_secs;
 	unsigned pw_threads;       /* Argon2id workers */
 	unsigned pw_queue;         /* logins waiting for a worker before 503 */
+	char hotline_org[64];      /* code of the organisation taking public callback
+				    * requests; "" for the first one made */
+	unsigned report_k;         /* aggregates: cells 1..k-1 are suppressed (>= 2) */
+	char hotline_number[48];   /* shown on the public pages; "" when not set */
 };
 
 struct app {

@@ -32,6 +32,7 @@ void app_config_defaults(struct app_config *c)
 	c->lockout_secs = 15 * 60;
 	c->pw_threads = 1;
 	c->pw_queue = 64;
+	c->report_k = 11;
 }
 
 static char *trim(char *s)
@@ -115,6 +116,18 @@ int app_config_load(struct app_config *c, const char *path, char *err, size_t er
 		} else if (!strcmp(key, "password_queue")) {
 			bad = parse_uint(val, 1, 10000, &n);
 			c->pw_queue = (unsigned)n;
+		} else if (!strcmp(key, "report_k")) {
+			bad = parse_uint(val, 2, 1000, &n);
+			c->report_k = (unsigned)n;
+		} else if (!strcmp(key, "hotline_org")) {
+			bad = !*val || snprintf(c->hotline_org, sizeof c->hotline_org, "%s", val) >=
+					       (int)sizeof c->hotline_org;
+		} else if (!strcmp(key, "hotline_number")) {
+			/* Digits, spaces, + - ( ) only: it is printed on public pages. */
+			bad = !*val || strspn(val, "0123456789 +-()") != strlen(val) ||
+			      !strpbrk(val, "0123456789") ||
+			      snprintf(c->hotline_number, sizeof c->hotline_number, "%s", val) >=
+				      (int)sizeof c->hotline_number;
 		} else if (!strcmp(key, "tls_cert")) {
 			bad = snprintf(c->http.tls_cert, sizeof c->http.tls_cert, "%s", val) >=
 			      (int)sizeof c->http.tls_cert;

@@ -18,6 +18,7 @@
 #include "domain/record.h"
 #include "domain/consent.h"
 #include "domain/policy.h"
+#include "util/rawjson.h"
 
 #define MAX_KEYS 512
 #define NAME_PREFIX_MIN 3 /* shortest beginning of a name that is indexed */
@@ -337,6 +338,67 @@ static int person_get_shared(struct req *r, const struct person_row *p)
 	return 200;
 }
 
+/* GET's fast path.  The coded column and the opened secret are JSON this
+ * program wrote: their members are spliced into the reply in schema order,
+ * as write_person writes them, without building jansson trees to write
+ * them out again (bench/run.sh: the parse was ~15% of the read's CPU).
+ * 1 when answered; 0 to take the jansson path (text it cannot split). */
+static int reply_person_raw(struct req *r, const struct person_row *p)
+{
+	struct rawjson_member cm[48], sm[48];
+	const struct rawjson_member *m;
+	char record[64], fields[512];
+	unsigned char *pt;
+	size_t nc, ns, n, i, used = 0;
+	jsonw w;
+
+	if (p->sealed_len < SEAL_OVERHEAD)
+		return 0;
+	n = p->sealed_len - SEAL_OVERHEAD;
+	pt = arena_alloc(&r->mem, n + 1);
+	if (!pt || seal_decrypt(&r->app->kr, p->sealed, p->sealed_len, p->id, pt) != 0)
+		return 0;
+	if (rawjson_members(p->coded, strlen(p->coded), cm, 48, &nc) != 0 ||
+	    rawjson_members((const char *)pt, n, sm, 48, &ns) != 0) {
+		sodium_memzero(pt, n);
+		return 0;
+	}
+	/* The PII fields returned, as record_pii_fields names them. */
+	fields[0] = '\0';
+	for (i = 0; i < person_schema.n; i++) {
+		const struct field *f = &person_schema.fields[i];
+		int k;
+		if (f->cls != FC_PII || !rawjson_find(sm, ns, f->name))
+			continue;
+		k = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", f->name);
+		if (k < 0 || (size_t)k >= sizeof fields - used) {
+			fields[used] = '\0';
+			break;
+		}
+		used += (size_t)k;
+	}
+	snprintf(record, sizeof record, "persons/%s", p->id);
+	api_audit_read(r, record, fields);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_kstr(&w, "id", p->id);
+	jw_kint(&w, "version", p->version);
+	for (i = 0; i < person_schema.n; i++) {
+		const struct field *f = &person_schema.fields[i];
+		m = f->cls == FC_CODED ? rawjson_find(cm, nc, f->name) : rawjson_find(sm, ns, f->name);
+		if (m) {
+			jw_key(&w, f->name);
+			jw_raw(&w, m->value, m->len);
+		}
+	}
+	jw_kstr(&w, "created_at", p->created_at);
+	jw_kstr(&w, "updated_at", p->updated_at);
+	jw_end(&w);
+	jw_finish(&w);
+	sodium_memzero(pt, n);
+	return 1;
+}
+
 int api_person_get(struct req *r)
 {
 	struct person_row p;
@@ -350,6 +412,8 @@ int api_person_get(struct req *r)
 		return person_get_shared(r, &p);
 	if (rc != STORE_OK || !visible(r, &p))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (reply_person_raw(r, &p))
+		goto etag;
 	coded = json_loads(p.coded, 0, NULL);
 	secret = open_secret(r, &p);
 	if (!coded || !secret) {
@@ -365,6 +429,7 @@ int api_person_get(struct req *r)
 	jw_finish(&w);
 	json_decref(coded);
 	json_decref(secret);
+etag:
 	etag = arena_alloc(&r->mem, 32);
 	if (etag) {
 		snprintf(etag, 32, "\"%lld\"", (long long)p.version);

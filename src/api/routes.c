@@ -70,11 +70,55 @@ const struct route api_routes[] = {
 	{M_GET, V1 "/directory/export", api_dir_export, 0},
 	{M_POST, V1 "/directory/import", api_dir_import, 0},
 
+	{M_POST, V1 "/contacts", api_contacts_create, 0},
+	{M_GET, V1 "/contacts", api_contacts_list, 0},
+	{M_GET, V1 "/contacts/stats", api_contacts_stats, 0},
+	{M_GET, V1 "/contacts/{}", api_contact_get, 0},
+	{M_PATCH, V1 "/contacts/{}", api_contact_patch, 0},
+	{M_POST, V1 "/contacts/{}/attach", api_contact_attach, 0},
+	{M_POST, V1 "/caller-flags", api_caller_flags_create, 0},
+	{M_GET, V1 "/caller-flags", api_caller_flags_list, 0},
+	{M_POST, V1 "/callbacks", api_callbacks_create, 0},
+	{M_GET, V1 "/callbacks", api_callbacks_list, 0},
+	{M_GET, V1 "/callbacks/{}", api_callback_get, 0},
+	{M_PATCH, V1 "/callbacks/{}", api_callback_patch, 0},
+	/* The public callback form: no login, no session, so no CSRF token. */
+	{M_POST, V1 "/public/callback-requests", api_public_callback_request,
+	 ROUTE_PUBLIC | ROUTE_NO_CSRF},
+	{M_GET, V1 "/public/form-token", api_public_form_token_get, ROUTE_PUBLIC},
+
+	{M_GET, V1 "/kb", api_kb_list, 0},
+	{M_POST, V1 "/kb", api_kb_create, 0},
+	{M_GET, V1 "/kb/gaps", api_kb_gaps, 0},
+	{M_GET, V1 "/kb/{}", api_kb_get, 0},
+	{M_PATCH, V1 "/kb/{}", api_kb_patch, 0},
+	{M_GET, V1 "/kb/{}/history", api_kb_history, 0},
+
+	/* Public pages, no login (public.c); /public/style.css is a web file. */
+	{M_GET, "/public", api_public_home, ROUTE_PUBLIC},
+	{M_GET, "/public/", api_public_home, ROUTE_PUBLIC},
+	{M_GET, "/public/kb", api_public_kb, ROUTE_PUBLIC},
+	{M_GET, "/public/kb/{}", api_public_kb_article, ROUTE_PUBLIC},
+	{M_GET, "/public/callback", api_public_callback, ROUTE_PUBLIC},
+
 	{M_GET, V1 "/orgs", api_orgs_list, 0},
 	{M_GET, V1 "/roles", api_roles_list, 0},
 	{M_PUT, V1 "/roles/{}", api_role_set, 0},
 	{M_GET, V1 "/audit", api_audit_list, 0},
+	{M_GET, V1 "/exports/htcds.csv", api_export_htcds, 0},
+	{M_GET, V1 "/exports/ctdc.csv", api_export_ctdc, 0},
+	{M_GET, V1 "/exports/cases.xlsx", api_export_cases_xlsx, 0},
 	{M_GET, V1 "/schema", api_schema, 0},
+
+	{M_GET, V1 "/reports/summary", api_reports_summary, 0},
+	{M_GET, V1 "/reports/indicators", api_reports_indicators, 0},
+	{M_POST, V1 "/trainings", api_trainings_create, 0},
+	{M_GET, V1 "/trainings", api_trainings_list, 0},
+	{M_GET, V1 "/trainings/{}", api_training_get, 0},
+	{M_PATCH, V1 "/trainings/{}", api_training_patch, 0},
+	{M_POST, V1 "/trainings/{}/participants", api_participants_create, 0},
+	{M_GET, V1 "/trainings/{}/participants", api_participants_list, 0},
+	{M_GET, V1 "/openapi.json", api_openapi, 0},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

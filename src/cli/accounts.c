@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "api/kb.h"
 #include "cli/cli.h"
 #include "fields.h"
 #include "util/utf8.h"
@@ -117,6 +118,12 @@ int cmd_init(struct cli_opts *o)
 	}
 	chmod(d.db, 0600);
 	if (add_org(d.st, code, name, type) != 0) {
+		datadir_close(&d);
+		goto undo;
+	}
+	/* Every installation starts with the safe-migration articles. */
+	if (kb_seed_ensure(d.st, err, sizeof err) != 0) {
+		fprintf(stderr, "himoya: %s\n", err);
 		datadir_close(&d);
 		goto undo;
 	}

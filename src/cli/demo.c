@@ -35,7 +35,9 @@
 
 #include "cli/cli.h"
 #include "cli/demo_directory.h"
+#include "cli/demo_hotline.h"
 #include "cli/demo_records.h"
+#include "cli/demo_training.h"
 #include "fields.h"
 
 #define DEMO_PASSWORD "himoya-demo-2026"
@@ -356,6 +358,8 @@ int cmd_demo(struct cli_opts *o)
 	struct datadir d;
 	struct stat sb;
 	size_t i, dir_services = 0, dir_locations = 0;
+	size_t train_events = 0, train_people = 0;
+	size_t hl_contacts = 0, hl_callbacks = 0, hl_flags = 0;
 	int created = 0, failed = 0;
 
 	if (cli_opts_check(o, allowed, NULL))
@@ -413,6 +417,12 @@ int cmd_demo(struct cli_opts *o)
 				failed = 1;
 		}
 	}
+	if (!failed && demo_hotline_load(d.st, &d.kr, seed, &hl_contacts, &hl_callbacks, &hl_flags) != 0)
+		failed = 1;
+	if (!failed && demo_training_load(d.st, seed, &train_events, &train_people) != 0)
+		failed = 1;
+	if (!failed && demo_reports_refresh(d.st, &d.kr) != 0)
+		failed = 1;
 	datadir_close(&d);
 	if (failed) {
 		fprintf(stderr, "himoya: some demo records could not be added\n");
@@ -424,6 +434,11 @@ int cmd_demo(struct cli_opts *o)
 	if (dir_services)
 		printf("Service directory: %zu services of the referral partners, %zu locations\n",
 		       dir_services, dir_locations);
+	if (hl_contacts)
+		printf("Hotline: %zu contacts, %zu callbacks, %zu caller flags\n", hl_contacts,
+		       hl_callbacks, hl_flags);
+	if (train_events)
+		printf("Trainings: %zu events, %zu participants\n", train_events, train_people);
 	printf("Demo users (password for all: %s):\n", DEMO_PASSWORD);
 	for (i = 0; i < NUSERS; i++)
 		printf("  %-18s %-12s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].org);

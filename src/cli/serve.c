@@ -10,7 +10,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "api/api.h"
 #include "api/app.h"
+#include "api/kb.h"
 #include "cli/cli.h"
 
 int cmd_serve(struct cli_opts *o)
@@ -58,7 +60,16 @@ int cmd_serve(struct cli_opts *o)
 	}
 	app.st = d.st;
 	app.kr = d.kr;
+	/* A folder made before the knowledge base existed gets its seed. */
+	if (kb_seed_ensure(d.st, err, sizeof err) != 0)
+		fprintf(stderr, "himoya: %s\n", err);
 	app.secure_cookies = app.cfg.http.tls_cert[0] != '\0';
+	if (api_public_form_init(&app, err, sizeof err) != 0) {
+		fprintf(stderr, "himoya: %s\n", err);
+		datadir_close(&d);
+		close(lockfd);
+		return 2;
+	}
 	app.lockout = lockout_new(app.cfg.lockout_failures, app.cfg.lockout_secs);
 	if (!app.lockout || pw_pool_start(app.cfg.pw_threads, app.cfg.pw_queue) != 0) {
 		fprintf(stderr, "himoya: cannot start the password workers\n");
@@ -70,6 +81,7 @@ int cmd_serve(struct cli_opts *o)
 	rc = http_serve(&app.cfg.http, api_dispatch, &app, err, sizeof err);
 	if (rc != 0)
 		fprintf(stderr, "himoya: %s\n", err);
+	api_contacts_writer_stop();
 	pw_pool_stop();
 	lockout_free(app.lockout);
 	keyring_wipe(&app.kr);

@@ -23,6 +23,7 @@ typedef struct keyring {
 	unsigned char blind[KEY_BYTES]; /* HMAC key for blind indexes */
 	unsigned char audit[KEY_BYTES]; /* MAC key of the audit chain */
 	unsigned char token[KEY_BYTES]; /* MAC key for token/session ids */
+	unsigned char form[KEY_BYTES];  /* MAC key of the public form's anti-bot tokens */
 } keyring;
 
 /* Must be called once before anything else; returns 0 on success. */

@@ -12,6 +12,10 @@ static const char *const recipients[] = {"caseworker", "supervisor", "focal_poin
 static const char *const supervisors[] = {"supervisor", NULL};
 static const char *const focal_points[] = {"focal_point", NULL};
 static const char *const person_editors[] = {"caseworker", "supervisor", NULL};
+static const char *const contact_readers[] = {"hotline", "supervisor", "caseworker", NULL};
+static const char *const contact_loggers[] = {"hotline", "supervisor", NULL};
+static const char *const report_all[] = {"analyst", NULL};
+static const char *const trainers[] = {"trainer", "supervisor", NULL};
 
 const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_CASE_READ, "case.read", {
@@ -51,6 +55,43 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	}, 1},
 	{ACT_REFERRAL_RESPOND, "referral.respond", {
 		{recipients, 0},
+	}, 1},
+	{ACT_CONTACT_READ, "contact.read", {
+		{contact_readers, PC_OWN_ORG},
+	}, 1},
+	{ACT_CONTACT_LOG, "contact.log", {
+		{contact_loggers, PC_OWN_ORG},
+	}, 1},
+	{ACT_CONTACT_STATS, "contact.stats", {
+		{supervisors, PC_OWN_ORG},
+	}, 1},
+	{ACT_REPORT_SUMMARY, "report.summary", {
+		{report_all, 0},
+		{supervisors, PC_OWN_ORG},
+	}, 2},
+	{ACT_REPORT_INDICATORS, "report.indicators", {
+		{report_all, 0},
+		{supervisors, PC_OWN_ORG},
+	}, 2},
+	{ACT_TRAINING_EDIT, "training.edit", {
+		{trainers, PC_OWN_ORG},
+	}, 1},
+	{ACT_TRAINING_READ, "training.read", {
+		{trainers, PC_OWN_ORG},
+	}, 1},
+	/* The knowledge base is the programme's, not one organisation's. */
+	{ACT_KB_EDIT, "kb.edit", {
+		{supervisors, 0},
+	}, 1},
+	{ACT_EXPORT_ANONYMOUS, "export.anonymous", {
+		{report_all, 0},
+		{supervisors, PC_OWN_ORG},
+	}, 2},
+	{ACT_EXPORT_ROWS, "export.rows", {
+		{supervisors, PC_OWN_ORG},
+	}, 1},
+	{ACT_EXPORT_PII, "export.pii", {
+		{supervisors, PC_OWN_ORG | PC_SECOND_FACTOR},
 	}, 1},
 };
 

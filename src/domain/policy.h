@@ -15,6 +15,8 @@
  *                      then sees those fields and nothing else)
  *   authority          the user's organisation is law enforcement or
  *                      government (for identification decisions)
+ *   second factor      the user signed in with a session (not an API token)
+ *                      and has a confirmed TOTP second factor
  *
  * The same table serves two ways: policy_allows() decides for one record,
  * and policy_scopes() gives the conditions under which a role reaches
@@ -38,6 +40,17 @@ enum policy_action {
 	ACT_PERSON_READ,      /* see a person */
 	ACT_PERSON_UPDATE,    /* change a person */
 	ACT_REFERRAL_RESPOND, /* accept, decline, complete a referral received */
+	ACT_CONTACT_READ,     /* see hotline contacts and caller flags */
+	ACT_CONTACT_LOG,      /* log and change contacts, flag callers, work callbacks */
+	ACT_CONTACT_STATS,    /* the hotline's figures */
+	ACT_REPORT_SUMMARY,   /* suppressed aggregates of cases (summary, dashboard) */
+	ACT_REPORT_INDICATORS,/* the period's indicator report */
+	ACT_TRAINING_EDIT,    /* record training events and their participants */
+	ACT_TRAINING_READ,    /* see training events and participants (no PII) */
+	ACT_KB_EDIT,          /* write knowledge-base articles, see their history and gaps */
+	ACT_EXPORT_ANONYMOUS, /* the k-anonymised CTDC export */
+	ACT_EXPORT_ROWS,      /* exports of case rows: HTCDS (pseudonymous), cases.xlsx */
+	ACT_EXPORT_PII,       /* names, birth dates and phones in cases.xlsx */
 	ACT_COUNT
 };
 
@@ -48,6 +61,7 @@ enum policy_cond {
 	PC_REFERRAL_ACCEPTED = 8,
 	PC_CONSENTED_FIELDS = 16,
 	PC_AUTHORITY = 32,
+	PC_SECOND_FACTOR = 64,  /* signed in (cookie session) with TOTP enabled */
 };
 
 #define POLICY_RULES_MAX 4

@@ -73,6 +73,36 @@ int date_valid_past(const char *s)
 	return strcmp(s, today) <= 0;
 }
 
+/* A clock a few minutes fast (an operator's computer) is not an error. */
+#define DATETIME_SKEW_SECS 300
+
+int datetime_valid(const char *s, int future_ok)
+{
+	static const int at[] = {11, 12, 14, 15, 17, 18};
+	char date[11], limit[21];
+	time_t t;
+	struct tm tm;
+	size_t i;
+
+	if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return 0;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!date_valid(date))
+		return 0;
+	for (i = 0; i < sizeof at / sizeof at[0]; i++)
+		if (s[at[i]] < '0' || s[at[i]] > '9')
+			return 0;
+	if ((s[11] - '0') * 10 + (s[12] - '0') > 23 || s[14] > '5' || s[17] > '5')
+		return 0;
+	if (future_ok)
+		return 1;
+	t = time(NULL) + DATETIME_SKEW_SECS;
+	gmtime_r(&t, &tm);
+	strftime(limit, sizeof limit, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return strcmp(s, limit) <= 0;
+}
+
 /* Free text (a note, a summary: fields of TEXT_FREE_MIN characters or
  * more) may run over several lines; a name or a code never does. */
 #define TEXT_FREE_MIN 1000
@@ -157,6 +187,12 @@ static int value_ok(const struct field *f, json_t *v, struct record_error *e)
 		if (!json_is_string(v) || !date_valid_past(json_string_value(v)))
 			return fail(e, "invalid-value", f->name,
 				    "must be a past date written YYYY-MM-DD");
+		return 0;
+	case FT_DATETIME:
+		if (!json_is_string(v) || !datetime_valid(json_string_value(v), f->future_ok))
+			return fail(e, "invalid-value", f->name,
+				    f->future_ok ? "must be a time written YYYY-MM-DDTHH:MM:SSZ"
+						 : "must be a past time written YYYY-MM-DDTHH:MM:SSZ");
 		return 0;
 	case FT_BOOL:
 		if (!json_is_boolean(v))

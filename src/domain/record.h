@@ -42,4 +42,9 @@ int date_valid(const char *s);
  * today (UTC) inclusive. */
 int date_valid_past(const char *s);
 
+/* 1 when s is a UTC time YYYY-MM-DDTHH:MM:SSZ on a real date in
+ * 1900..2199; unless future_ok, no later than now (and a few minutes of
+ * clock skew). */
+int datetime_valid(const char *s, int future_ok);
+
 #endif

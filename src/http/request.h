@@ -113,4 +113,11 @@ json_t *req_json_object(struct req *r);
  * sentence for people in why[0..whylen) (always NUL-terminated). */
 json_t *body_parse_object(const char *data, size_t len, char *why, size_t whylen);
 
+/* For the public form only: the body as req_json_object, or, declared
+ * application/x-www-form-urlencoded, decoded into an object of strings
+ * under the same rules (valid UTF-8, no NUL, no name twice). */
+json_t *req_form_object(struct req *r);
+/* The network-free part: decode data[0..len) (name=value&...). */
+json_t *body_parse_form(const char *data, size_t len, char *why, size_t whylen);
+
 #endif

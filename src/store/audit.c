@@ -8,11 +8,24 @@
  * that deleting the newest entries shows as well: `himoya audit verify`
  * names the first entry that was altered, removed or inserted.
  *
- * Writes are audited inside their own transaction.  Reads of PII are
- * queued and a flusher thread commits them in groups: one fsync for many
- * reads keeps auditing off the read path's critical cost.
+ * Writes are audited inside their own transaction, one entry each.  Reads
+ * of PII (and failed sign-ins) are queued and a flusher thread commits
+ * them every few milliseconds as ONE entry of action "reads" whose fields
+ * column holds a line per read:
+ *
+ *   action TAB at TAB user TAB org TAB record TAB fields TAB addr TAB mac LF
+ *
+ * each value escaped (a byte below 0x20, 0x7f or a backslash as \xHH; a
+ * null as \N), mac being a keyed BLAKE2b-128 of the batch's seq, the read's
+ * place in the batch and its line up to the mac.  The entry's MAC covers the whole payload;
+ * the line MACs let `audit verify` name the read inside a batch that no
+ * longer matches.  One row per batch keeps the random-key index of
+ * audit(record) off the hot path; the derived table audit_reads, caught
+ * up lazily (audit_reads.c), finds the batches that hold a record.
  */
 #include <inttypes.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +35,26 @@
 #include "store/store_internal.h"
 
 #define AUDIT_QUEUE_MAX 100000  /* queued reads before readers wait */
+#define AUDIT_QUEUE_HIGH 20000  /* queued reads that make the flusher hurry */
 #define AUDIT_FLUSH_MS 20
+#define AUDIT_INDEX_MS 5000     /* audit_reads caught up at least this often */
+#define READ_MAC_BYTES 16
 
-/* A queued read: one allocation holding the entry and its strings. */
+/* A queued read: the entry and its strings, carved from a chunk (the
+ * flusher frees a few chunks a batch rather than every read). */
 struct audit_queued {
 	struct audit_queued *next;
 	char at[TS_LEN];
 	struct audit_entry e;
 	char text[];
+};
+
+#define AUDIT_CHUNK 65536
+
+struct audit_chunk {
+	struct audit_chunk *next;
+	size_t used, cap;
+	alignas(max_align_t) unsigned char data[];
 };
 
 static const char SQL_INSERT[] =
@@ -82,6 +107,150 @@ static void audit_mac(const keyring *kr, const unsigned char prev[HASH_BYTES], i
 	mac_field(&h, e->fields);
 	mac_field(&h, e->addr);
 	crypto_generichash_final(&h, out, HASH_BYTES);
+}
+
+/* The MAC of one read of batch seq, at place idx (from 1): over its line
+ * up to and with the tab before the MAC (the encoding is one to one). */
+static void read_mac(const keyring *kr, int64_t seq, uint32_t idx, const char *text, size_t n,
+		     unsigned char out[READ_MAC_BYTES])
+{
+	crypto_generichash_state h;
+	unsigned char b[17 + 12];
+	int i;
+
+	memcpy(b, "himoya-audit-read", 17);
+	for (i = 0; i < 8; i++)
+		b[17 + i] = (unsigned char)((uint64_t)seq >> (56 - 8 * i));
+	for (i = 0; i < 4; i++)
+		b[25 + i] = (unsigned char)(idx >> (24 - 8 * i));
+	crypto_generichash_init(&h, kr->audit, KEY_BYTES, READ_MAC_BYTES);
+	crypto_generichash_update(&h, b, sizeof b);
+	crypto_generichash_update(&h, (const unsigned char *)text, n);
+	crypto_generichash_final(&h, out, READ_MAC_BYTES);
+}
+
+int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line, size_t n)
+{
+	unsigned char mac[READ_MAC_BYTES], got[READ_MAC_BYTES];
+	const char *tab = n ? memrchr(line, '\t', n) : NULL;
+	size_t len;
+
+	if (!tab || sodium_hex2bin(got, sizeof got, tab + 1, n - (size_t)(tab + 1 - line), NULL,
+				   &len, NULL) != 0 || len != sizeof got)
+		return 0;
+	read_mac(kr, seq, idx, line, (size_t)(tab + 1 - line), mac);
+	return sodium_memcmp(mac, got, sizeof mac) == 0;
+}
+
+/* A growing malloc'd text. */
+struct buf {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+
+static void buf_need(struct buf *b, size_t more)
+{
+	char *p;
+	size_t cap;
+	if (b->oom || b->n + more + 1 <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 4096;
+	while (cap < b->n + more + 1)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->oom = 1;
+		return;
+	}
+	b->p = p;
+	b->cap = cap;
+}
+
+static void buf_put(struct buf *b, const char *s, size_t n)
+{
+	buf_need(b, n);
+	if (b->oom)
+		return;
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+/* Append one value, escaped, then sep. */
+static void buf_value(struct buf *b, const char *s, char sep)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u;
+	char *o;
+
+	if (!s) {
+		buf_put(b, "\\N", 2);
+		buf_put(b, &sep, 1);
+		return;
+	}
+	buf_need(b, 4 * strlen(s) + 1);
+	if (b->oom)
+		return;
+	o = b->p + b->n;
+	for (u = (const unsigned char *)s; *u; u++) {
+		if (*u < 0x20 || *u == 0x7f || *u == '\\') {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[*u >> 4];
+			*o++ = hex[*u & 15];
+		} else {
+			*o++ = (char)*u;
+		}
+	}
+	*o++ = sep;
+	*o = '\0';
+	b->n = (size_t)(o - b->p);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *out)
+{
+	const char **slot[8] = {&out->action, &out->at, &out->user_id, &out->org_id,
+				&out->record, &out->fields, &out->addr, &out->mac};
+	const char *p = line, *end = line + n;
+	int k;
+
+	for (k = 0; k < 8; k++) {
+		const char *v = p;
+		char *o = buf;
+		while (p < end && *p != '\t')
+			p++;
+		if ((k < 7) != (p < end)) /* seven tabs, the last value runs to the end */
+			return -1;
+		if (p - v == 2 && v[0] == '\\' && v[1] == 'N') {
+			*slot[k] = NULL;
+		} else {
+			for (; v < p; v++) {
+				if (*v != '\\') {
+					*o++ = *v;
+					continue;
+				}
+				if (p - v < 4 || v[1] != 'x' || hexval(v[2]) < 0 || hexval(v[3]) < 0)
+					return -1;
+				*o++ = (char)(hexval(v[2]) << 4 | hexval(v[3]));
+				v += 3;
+			}
+			*o++ = '\0';
+			*slot[k] = buf;
+			buf = o;
+		}
+		p++;
+	}
+	return 0;
 }
 
 /* The head is "SEQ:MAC:TAG" where TAG is a keyed hash of SEQ and MAC under
@@ -254,15 +423,34 @@ static size_t len0(const char *s)
 
 void store_audit_enqueue(store *st, const struct audit_entry *e)
 {
-	size_t n = len0(e->user_id) + len0(e->org_id) + len0(e->action) + len0(e->record) +
-		   len0(e->fields) + len0(e->addr);
-	struct audit_queued *q = malloc(sizeof *q + n);
-	char *at;
+	size_t al = alignof(max_align_t);
+	size_t n = sizeof(struct audit_queued) + len0(e->user_id) + len0(e->org_id) +
+		   len0(e->action) + len0(e->record) + len0(e->fields) + len0(e->addr);
+	struct audit_chunk *c;
+	struct audit_queued *q;
+	char stamp[TS_LEN], *at;
 
-	if (!q)
-		return;
+	n = (n + al - 1) & ~(al - 1);
+	store_now(stamp);
+	pthread_mutex_lock(&st->qlock);
+	c = st->qchunks;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > AUDIT_CHUNK ? n : AUDIT_CHUNK;
+		c = malloc(sizeof *c + cap);
+		if (!c) {
+			pthread_mutex_unlock(&st->qlock);
+			fprintf(stderr, "himoya: out of memory; a read entry was lost\n");
+			return;
+		}
+		c->used = 0;
+		c->cap = cap;
+		c->next = st->qchunks;
+		st->qchunks = c;
+	}
+	q = (struct audit_queued *)(void *)(c->data + c->used);
+	c->used += n;
 	q->next = NULL;
-	store_now(q->at);
+	memcpy(q->at, stamp, TS_LEN);
 	at = q->text;
 	q->e.user_id = pack(&at, e->user_id);
 	q->e.org_id = pack(&at, e->org_id);
@@ -270,11 +458,10 @@ void store_audit_enqueue(store *st, const struct audit_entry *e)
 	q->e.record = pack(&at, e->record);
 	q->e.fields = pack(&at, e->fields);
 	q->e.addr = pack(&at, e->addr);
-	pthread_mutex_lock(&st->qlock);
 	*st->qtail = q;
 	st->qtail = &q->next;
 	st->qlen++;
-	if (st->qlen >= 256)
+	if (st->qlen == AUDIT_QUEUE_HIGH)
 		pthread_cond_signal(&st->qcond);
 	/* Back-pressure rather than unbounded memory if the disk stalls. */
 	while (st->qlen > AUDIT_QUEUE_MAX && !st->qstop) {
@@ -286,65 +473,233 @@ void store_audit_enqueue(store *st, const struct audit_entry *e)
 	pthread_mutex_unlock(&st->qlock);
 }
 
-/* Commit everything queued so far in one transaction. */
-void store_audit_flush(store *st)
+static int64_t now_ms(void)
 {
-	struct audit_queued *list, *q;
-	store_tx *tx;
-	int ok = 1;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
-	pthread_mutex_lock(&st->qlock);
-	list = st->qhead;
+static void free_chunks(struct audit_chunk *c)
+{
+	while (c) {
+		struct audit_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+}
+
+/* Take the whole queue (qlock held): its entries and their chunks. */
+static struct audit_queued *take_queue(store *st, struct audit_chunk **chunks)
+{
+	struct audit_queued *list = st->qhead;
+	*chunks = st->qchunks;
+	st->qchunks = NULL;
 	st->qhead = NULL;
 	st->qtail = &st->qhead;
 	st->qlen = 0;
+	return list;
+}
+
+/* Taken under the writer lock, so that batches are chained in the order
+ * their reads were queued whoever flushes. */
+int audit_flush_tx(store_tx *tx)
+{
+	store *st = tx->st;
+	struct audit_queued *list, *q;
+	struct audit_chunk *chunks;
+	struct audit_entry e = {NULL, NULL, "reads", NULL, NULL, NULL};
+	struct buf b = {0};
+	char at[TS_LEN];
+	int64_t seq = st->audit_seq + 1;
+	uint32_t idx = 0;
+	int rc;
+
+	pthread_mutex_lock(&st->qlock);
+	list = take_queue(st, &chunks);
 	pthread_mutex_unlock(&st->qlock);
-	if (!list)
+	if (!list) {
+		free_chunks(chunks);
+		return 0;
+	}
+	for (q = list; q && !b.oom; q = q->next) {
+		unsigned char mac[READ_MAC_BYTES];
+		char hex[READ_MAC_BYTES * 2 + 1];
+		size_t start = b.n;
+
+		buf_value(&b, q->e.action, '\t');
+		buf_value(&b, q->at, '\t');
+		buf_value(&b, q->e.user_id, '\t');
+		buf_value(&b, q->e.org_id, '\t');
+		buf_value(&b, q->e.record, '\t');
+		buf_value(&b, q->e.fields, '\t');
+		buf_value(&b, q->e.addr, '\t');
+		if (b.oom)
+			break;
+		read_mac(st->kr, seq, ++idx, b.p + start, b.n - start, mac);
+		audit_pending_read(st, seq, q->e.record);
+		sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+		buf_put(&b, hex, sizeof hex - 1);
+		buf_put(&b, "\n", 1);
+	}
+	free_chunks(chunks);
+	if (b.oom) {
+		free(b.p);
+		return -1;
+	}
+	e.fields = b.p;
+	store_now(at);
+	rc = audit_insert(st, tx->d, at, &e);
+	free(b.p);
+	if (rc != STORE_OK)
+		return -1;
+	audit_pending_batch(st);
+	pthread_mutex_lock(&st->qlock);
+	st->ridx_behind = 1;
+	pthread_mutex_unlock(&st->qlock);
+	return 1;
+}
+
+/* Commit everything queued so far as one batch entry, bringing the index
+ * of reads up to date every AUDIT_INDEX_MS in the same transaction. */
+void store_audit_flush(store *st)
+{
+	store_tx *tx;
+	int rc;
+
+	pthread_mutex_lock(&st->qlock);
+	rc = st->qhead != NULL;
+	pthread_mutex_unlock(&st->qlock);
+	if (!rc)
 		return;
 	tx = store_begin(st);
-	for (q = list; q && tx; q = q->next) {
-		if (audit_insert(st, tx->d, q->at, &q->e) != STORE_OK) {
-			ok = 0;
-			break;
-		}
+	if (!tx) {
+		struct audit_chunk *chunks;
+		pthread_mutex_lock(&st->qlock);
+		take_queue(st, &chunks);
+		pthread_mutex_unlock(&st->qlock);
+		free_chunks(chunks);
+		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
+		return;
 	}
-	if (tx && ok && audit_write_head(st, tx->d) != STORE_OK)
-		ok = 0;
-	if (!tx || !ok || store_commit(tx) != STORE_OK) {
-		if (tx && !ok)
-			store_rollback(tx);
+	rc = audit_flush_tx(tx);
+	if (rc > 0 && now_ms() - st->ridx_at >= AUDIT_INDEX_MS)
+		audit_reads_catch_up(tx); /* derived data: a failure is caught up later */
+	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
+		rc = -1;
+	if (rc < 0) {
+		store_rollback(tx);
+		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
+	} else if (store_commit(tx) != STORE_OK) {
 		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
 	}
-	while (list) {
-		q = list->next;
-		free(list);
-		list = q;
+}
+
+int audit_sync(store *st)
+{
+	store_tx *tx = store_begin(st);
+	int rc;
+
+	if (!tx)
+		return STORE_ERROR;
+	rc = audit_flush_tx(tx);
+	if (rc >= 0 && audit_reads_catch_up(tx) != STORE_OK)
+		rc = -1;
+	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
+		rc = -1;
+	if (rc < 0) {
+		store_rollback(tx);
+		return STORE_ERROR;
 	}
+	return store_commit(tx);
 }
 
 void *store_audit_flusher(void *arg)
 {
 	store *st = arg;
 
+	struct timespec ts;
+
 	pthread_mutex_lock(&st->qlock);
+	clock_gettime(CLOCK_REALTIME, &ts);
 	while (!st->qstop) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
+		/* One batch per AUDIT_FLUSH_MS at most, counted from the start
+		 * of the last one, so that a busy server commits (and fsyncs)
+		 * 50 times a second, not once per disk round trip; sooner only
+		 * when the queue nears its bound or the store closes. */
 		ts.tv_nsec += AUDIT_FLUSH_MS * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
 			ts.tv_sec++;
 			ts.tv_nsec -= 1000000000L;
 		}
-		if (!st->qhead)
-			pthread_cond_timedwait(&st->qcond, &st->qlock, &ts);
+		while (!st->qstop && st->qlen < AUDIT_QUEUE_HIGH &&
+		       pthread_cond_timedwait(&st->qcond, &st->qlock, &ts) == 0)
+			;
+		clock_gettime(CLOCK_REALTIME, &ts);
 		if (st->qhead) {
 			pthread_mutex_unlock(&st->qlock);
 			store_audit_flush(st);
 			pthread_mutex_lock(&st->qlock);
+		} else if (st->ridx_behind && !st->qstop) {
+			/* Idle: index the batches written since the last time. */
+			store_tx *tx;
+			pthread_mutex_unlock(&st->qlock);
+			tx = store_begin(st);
+			if (tx && audit_reads_catch_up(tx) == STORE_OK)
+				store_commit(tx);
+			else if (tx)
+				store_rollback(tx);
+			pthread_mutex_lock(&st->qlock);
+			st->ridx_behind = 0; /* when it failed, the next lookup catches up */
 		}
 	}
 	pthread_mutex_unlock(&st->qlock);
 	return NULL;
+}
+
+/* Check every read of batch seq; 0 when all match, else 1 and a message
+ * naming the batch entry and the first read that does not match. */
+static int batch_check(const keyring *kr, int64_t seq, const char *payload, char *msg,
+		       size_t msglen)
+{
+	const char *p = payload ? payload : "", *nl;
+	char *buf = malloc(strlen(p) + 9);
+	uint32_t idx = 0;
+	int bad = 0;
+
+	if (!buf) {
+		snprintf(msg, msglen, "out of memory checking audit entry %" PRId64, seq);
+		return 1;
+	}
+	for (; *p && !bad; p = nl + 1) {
+		struct audit_read r;
+		nl = strchr(p, '\n');
+		idx++;
+		if (!nl) {
+			snprintf(msg, msglen,
+				 "audit entry %" PRId64 " was altered: read %" PRIu32
+				 " of its batch is cut short", seq, idx);
+			bad = 1;
+			break;
+		} else if (audit_line_ok(kr, seq, idx, p, (size_t)(nl - p))) {
+			continue;
+		} else if (audit_line_decode(p, (size_t)(nl - p), buf, &r) != 0) {
+			snprintf(msg, msglen,
+				 "audit entry %" PRId64 " was altered: read %" PRIu32
+				 " of its batch is malformed", seq, idx);
+			bad = 1;
+		} else {
+			snprintf(msg, msglen,
+				 "audit entry %" PRId64 " was altered: read %" PRIu32
+				 " of its batch (%s %s at %s by %s) does not match: changed, removed or"
+				 " inserted",
+				 seq, idx, r.action ? r.action : "-", r.record ? r.record : "-",
+				 r.at ? r.at : "-", r.user_id ? r.user_id : "-");
+			bad = 1;
+		}
+	}
+	free(buf);
+	return bad;
 }
 
 int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries)
@@ -392,9 +747,19 @@ int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries)
 		e.fields = db_col_null(s, 6) ? NULL : db_col_text(s, 6);
 		e.addr = db_col_null(s, 7) ? NULL : db_col_text(s, 7);
 		audit_mac(st->kr, prev, seq, at, &e, mac);
+		if (!strcmp(e.action, "reads") && batch_check(st->kr, seq, e.fields, msg, msglen)) {
+			bad = 1;
+			break;
+		}
 		if (db_col_bytes(s, 8) != HASH_BYTES || memcmp(db_col_blob(s, 8), prev, HASH_BYTES) ||
 		    db_col_bytes(s, 9) != HASH_BYTES || memcmp(db_col_blob(s, 9), mac, HASH_BYTES)) {
-			snprintf(msg, msglen, "audit entry %" PRId64 " was altered", seq);
+			if (!strcmp(e.action, "reads"))
+				snprintf(msg, msglen,
+					 "audit entry %" PRId64 " was altered (a batch of reads: reads"
+					 " after its last one removed, or another of its columns changed)",
+					 seq);
+			else
+				snprintf(msg, msglen, "audit entry %" PRId64 " was altered", seq);
 			bad = 1;
 			break;
 		}
@@ -427,11 +792,15 @@ int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries)
 int store_audit_for_record(store *st, const char *record, struct audit_row *rows, size_t max,
 			   size_t *found)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_FOR_RECORD);
+	db *d;
+	db_stmt *s;
 	int rc = DB_ERROR;
 
 	*found = 0;
+	if (audit_sync(st) != STORE_OK)
+		return STORE_ERROR;
+	d = store_reader_get(st);
+	s = db_prepare(d, SQL_FOR_RECORD);
 	if (s) {
 		db_bind_str(s, 1, record);
 		db_bind_int(s, 2, (int64_t)max);
@@ -450,5 +819,7 @@ int store_audit_for_record(store *st, const char *record, struct audit_row *rows
 		db_reset(s);
 	}
 	store_reader_put(st, d);
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	if (rc != DB_DONE && rc != DB_ROW)
+		return STORE_ERROR;
+	return audit_reads_merge(st, &record, 1, NULL, rows, max, found);
 }

@@ -123,14 +123,170 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
 	"CREATE INDEX dir_locations_service ON dir_locations(service_id);"
 	"CREATE INDEX dir_locations_region ON dir_locations(region, service_id);",
-	/* 6: hotline contacts, caller flags, callbacks (reserved) */
-	"",
-	/* 7: safe-migration knowledge base (reserved) */
-	"",
-	/* 8: training events and participants (reserved) */
-	"",
-	/* 9: read audits in batches (reserved) */
-	"",
+	/* 6: the hotline.  A contact's codes, times and counts are columns
+	 * (the reports count them; topics are codes between spaces,
+	 * " legal other ", or " "); notes and the caller's number are sealed,
+	 * the number is found through phone_key, a blind index made per
+	 * organisation (NULL when none was given).  A caller flag holds only
+	 * that key, a code and a date.  Callbacks carry their own sealed
+	 * number, so that a public request needs no contact. */
+	"CREATE TABLE contacts("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  version INTEGER NOT NULL, channel TEXT NOT NULL, call_type TEXT NOT NULL,"
+	"  started_at TEXT NOT NULL, duration_s INTEGER, language TEXT,"
+	"  topics TEXT NOT NULL, action TEXT,"
+	"  case_id TEXT REFERENCES cases(id), person_id TEXT REFERENCES persons(id),"
+	"  operator_id TEXT REFERENCES users(id), phone_key BLOB,"
+	"  coded TEXT NOT NULL, sealed BLOB,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX contacts_org_started ON contacts(org_id, started_at, id);"
+	"CREATE INDEX contacts_phone ON contacts(phone_key, started_at) WHERE phone_key IS NOT NULL;"
+	"CREATE INDEX contacts_case ON contacts(case_id) WHERE case_id IS NOT NULL;"
+	"CREATE TABLE caller_flags("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  phone_key BLOB NOT NULL, flag TEXT NOT NULL, until TEXT NOT NULL,"
+	"  sealed BLOB, created_by TEXT REFERENCES users(id), created_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX caller_flags_phone ON caller_flags(phone_key, until);"
+	"CREATE TABLE callbacks("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  version INTEGER NOT NULL, source TEXT NOT NULL, done INTEGER NOT NULL,"
+	"  due TEXT NOT NULL, language TEXT, assigned_to TEXT REFERENCES users(id),"
+	"  outcome TEXT, contact_id TEXT REFERENCES contacts(id), phone_key BLOB,"
+	"  sealed BLOB, created_by TEXT REFERENCES users(id),"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, done_at TEXT) STRICT;"
+	"CREATE INDEX callbacks_org_due ON callbacks(org_id, done, due, id);"
+	"CREATE INDEX callbacks_phone ON callbacks(phone_key) WHERE phone_key IS NOT NULL;",
+	/* 7: the safe-migration knowledge base.  Articles are public text
+	 * (no PII): title and body per language in clear, sources as a JSON
+	 * list.  Every saved version is kept whole in kb_history; the search
+	 * keys (domain/namekey.h, cross-script) are in clear as the
+	 * directory's are (store/kb.c). */
+	"CREATE TABLE kb_articles("
+	"  id TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+	"  country TEXT NOT NULL, topic TEXT NOT NULL, status TEXT NOT NULL,"
+	"  reviewed_on TEXT,"
+	"  title_tg TEXT NOT NULL, title_ru TEXT NOT NULL, title_en TEXT NOT NULL,"
+	"  body_tg TEXT NOT NULL, body_ru TEXT NOT NULL, body_en TEXT NOT NULL,"
+	"  sources TEXT NOT NULL, updated_by TEXT,"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX kb_articles_country ON kb_articles(country, topic, id);"
+	"CREATE INDEX kb_articles_topic ON kb_articles(topic, country, id);"
+	"CREATE TABLE kb_history("
+	"  article_id TEXT NOT NULL REFERENCES kb_articles(id) ON DELETE CASCADE,"
+	"  version INTEGER NOT NULL, at TEXT NOT NULL, user_id TEXT,"
+	"  action TEXT NOT NULL, fields TEXT NOT NULL, snapshot TEXT NOT NULL,"
+	"  PRIMARY KEY(article_id, version)) STRICT;"
+	"CREATE TABLE kb_keys("
+	"  key TEXT NOT NULL,"
+	"  article_id TEXT NOT NULL REFERENCES kb_articles(id) ON DELETE CASCADE,"
+	"  weight INTEGER NOT NULL,"
+	"  PRIMARY KEY(key, article_id)) STRICT, WITHOUT ROWID;"
+	"CREATE INDEX kb_keys_article ON kb_keys(article_id);",
+	/* 8: training events and their participants (not named: agency type,
+	 * sex, role and test scores only), and the facts the reports count.
+	 * rp_* hold one row per case (and per code of its multi-valued
+	 * dimensions, per service delivered) with the codes as columns, keyed
+	 * by a small integer n so that counting joins nothing: an age band
+	 * needs the sealed date of birth, so the API makes them again from
+	 * the rows that triggers mark in rp_dirty (store/reports.c). */
+	"CREATE TABLE trainings("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  version INTEGER NOT NULL, topic TEXT NOT NULL, start_on TEXT NOT NULL,"
+	"  end_on TEXT NOT NULL, place TEXT NOT NULL,"
+	"  organiser_org TEXT NOT NULL REFERENCES orgs(id), created_by TEXT REFERENCES users(id),"
+	"  created_at TEXT NOT NULL, updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX trainings_org_start ON trainings(org_id, start_on, id);"
+	"CREATE INDEX trainings_start ON trainings(start_on);"
+	"CREATE TABLE training_participants("
+	"  id TEXT PRIMARY KEY, training_id TEXT NOT NULL REFERENCES trainings(id),"
+	"  agency_type TEXT NOT NULL, sex TEXT NOT NULL, role TEXT NOT NULL,"
+	"  pre_score INTEGER, post_score INTEGER, created_by TEXT REFERENCES users(id),"
+	"  created_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX training_participants_training ON training_participants(training_id, id);"
+	"CREATE TABLE rp_cases("
+	"  n INTEGER PRIMARY KEY, case_id TEXT NOT NULL UNIQUE, org_id TEXT NOT NULL,"
+	"  org_type TEXT NOT NULL, person_id TEXT NOT NULL, opened_on TEXT NOT NULL, closed_on TEXT,"
+	"  status TEXT NOT NULL, stage TEXT NOT NULL, sex TEXT, age_band TEXT, region TEXT,"
+	"  nationality TEXT, trafficking_status TEXT, reintegrated INTEGER NOT NULL) STRICT;"
+	/* Covering: a summary reads the index alone, in order of the day. */
+	"CREATE INDEX rp_cases_opened ON rp_cases(opened_on, org_id, org_type, status, stage, sex,"
+	"  age_band, region, nationality, trafficking_status);"
+	"CREATE INDEX rp_cases_closed ON rp_cases(closed_on) WHERE closed_on IS NOT NULL;"
+	"CREATE TABLE rp_codes("
+	"  dim TEXT NOT NULL, n INTEGER NOT NULL, code TEXT NOT NULL,"
+	"  PRIMARY KEY(dim, n, code)) STRICT, WITHOUT ROWID;"
+	"CREATE INDEX rp_codes_n ON rp_codes(n);"
+	"CREATE TABLE rp_services("
+	"  item_id TEXT PRIMARY KEY, n INTEGER NOT NULL, type TEXT NOT NULL,"
+	"  on_date TEXT NOT NULL) STRICT;"
+	"CREATE INDEX rp_services_date ON rp_services(on_date, n, type);"
+	"CREATE TABLE rp_followups("
+	"  item_id TEXT PRIMARY KEY, n INTEGER NOT NULL, due TEXT NOT NULL) STRICT;"
+	"CREATE INDEX rp_followups_due ON rp_followups(due, n);"
+	/* What changed since the facts were last made: every write of a
+	 * case, of a person (its cases), of a service and of a follow-up (and
+	 * its case: "reintegrated") marks it here. */
+	"CREATE TABLE rp_dirty(kind TEXT NOT NULL, id TEXT NOT NULL,"
+	"  PRIMARY KEY(kind, id)) STRICT, WITHOUT ROWID;"
+	"CREATE TRIGGER rp_case_ins AFTER INSERT ON cases BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id) VALUES('case', NEW.id); END;"
+	"CREATE TRIGGER rp_case_upd AFTER UPDATE ON cases BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id) VALUES('case', NEW.id); END;"
+	"CREATE TRIGGER rp_person_upd AFTER UPDATE ON persons BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id)"
+	"  SELECT 'case', id FROM cases WHERE person_id = NEW.id; END;"
+	"CREATE TRIGGER rp_service_ins AFTER INSERT ON items WHEN NEW.kind = 'service' BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id) VALUES('service', NEW.id); END;"
+	"CREATE TRIGGER rp_service_upd AFTER UPDATE ON items WHEN NEW.kind = 'service' BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id) VALUES('service', NEW.id); END;"
+	"CREATE TRIGGER rp_followup_ins AFTER INSERT ON items WHEN NEW.kind = 'followup' BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id) VALUES('followup', NEW.id);"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id) VALUES('case', NEW.case_id); END;"
+	"CREATE TRIGGER rp_followup_upd AFTER UPDATE ON items WHEN NEW.kind = 'followup' BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id) VALUES('followup', NEW.id);"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id) VALUES('case', NEW.case_id); END;"
+	"INSERT INTO rp_dirty(kind, id) SELECT 'case', id FROM cases;"
+	"INSERT INTO rp_dirty(kind, id) SELECT 'service', id FROM items WHERE kind = 'service';"
+	"INSERT INTO rp_dirty(kind, id) SELECT 'followup', id FROM items WHERE kind = 'followup';",
+	/* 9: read audits in batches (store/audit.c): one chained entry of
+	 * action "reads" per flush, a line per read in its fields.
+	 * audit_reads is the derived index of which batches hold reads of a
+	 * record (rkey: 63 bits of a hash of the record), caught up lazily
+	 * (store/audit_reads.c).  audit_log shows every entry with the reads
+	 * of a batch as rows of their own (n: the place in the batch, 0 for
+	 * other entries) for sqlite3 and the tests; values are shown as
+	 * stored (a byte below 0x20 or a backslash escaped as \xHH).  The
+	 * view splits lines with SQLite's instr() and char(); a PostgreSQL
+	 * driver would define it with strpos() and chr(). */
+	"CREATE TABLE audit_reads("
+	"  rkey INTEGER NOT NULL, seq INTEGER NOT NULL,"
+	"  PRIMARY KEY(rkey, seq)) STRICT, WITHOUT ROWID;"
+	"CREATE VIEW audit_log(seq, n, at, user_id, org_id, action, record, fields, addr) AS"
+	" WITH RECURSIVE lines(seq, n, line, rest) AS ("
+	"  SELECT seq, 0, '', fields FROM audit WHERE action = 'reads'"
+	"  UNION ALL"
+	"  SELECT seq, n + 1, substr(rest, 1, instr(rest, char(10)) - 1),"
+	"   substr(rest, instr(rest, char(10)) + 1) FROM lines WHERE instr(rest, char(10)) > 0),"
+	" v1(seq, n, action, r) AS (SELECT seq, n, substr(line, 1, instr(line, char(9)) - 1),"
+	"  substr(line, instr(line, char(9)) + 1) FROM lines WHERE n > 0),"
+	" v2(seq, n, action, at, r) AS (SELECT seq, n, action, substr(r, 1, instr(r, char(9)) - 1),"
+	"  substr(r, instr(r, char(9)) + 1) FROM v1),"
+	" v3(seq, n, action, at, user_id, r) AS (SELECT seq, n, action, at,"
+	"  substr(r, 1, instr(r, char(9)) - 1), substr(r, instr(r, char(9)) + 1) FROM v2),"
+	" v4(seq, n, action, at, user_id, org_id, r) AS (SELECT seq, n, action, at, user_id,"
+	"  substr(r, 1, instr(r, char(9)) - 1), substr(r, instr(r, char(9)) + 1) FROM v3),"
+	" v5(seq, n, action, at, user_id, org_id, record, r) AS (SELECT seq, n, action, at, user_id,"
+	"  org_id, substr(r, 1, instr(r, char(9)) - 1), substr(r, instr(r, char(9)) + 1) FROM v4),"
+	" v6(seq, n, action, at, user_id, org_id, record, fields, r) AS (SELECT seq, n, action, at,"
+	"  user_id, org_id, record, substr(r, 1, instr(r, char(9)) - 1),"
+	"  substr(r, instr(r, char(9)) + 1) FROM v5),"
+	" v7(seq, n, action, at, user_id, org_id, record, fields, addr) AS (SELECT seq, n, action,"
+	"  at, user_id, org_id, record, fields, substr(r, 1, instr(r, char(9)) - 1) FROM v6)"
+	" SELECT seq, 0, at, user_id, org_id, action, record, fields, addr FROM audit"
+	"  WHERE action <> 'reads'"
+	" UNION ALL"
+	" SELECT seq, n, at, nullif(user_id, '\\N'), nullif(org_id, '\\N'), action,"
+	"  nullif(record, '\\N'), nullif(fields, '\\N'), nullif(addr, '\\N') FROM v7;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

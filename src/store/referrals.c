@@ -8,6 +8,7 @@
  * consent's status column, and the access is gone at once.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_internal.h"
@@ -290,14 +291,62 @@ static const char SQL_OUTSIDE[] =
 	" WHERE i.case_id = ?1 AND a.org_id IS NOT NULL AND a.org_id <> ?3"
 	" ORDER BY 1 DESC LIMIT ?4";
 
+static const char SQL_ITEM_RECORDS[] = "SELECT kind || 's/' || id FROM items WHERE case_id = ?1";
+
+/* The reads among them sit in batches of the audit chain (audit_reads.c):
+ * merged in after the other entries, for the case, its person and items. */
+static int outside_reads(store *st, const char *case_id, const char *person_id,
+			 const char *owner_org, struct audit_row *rows, size_t max, size_t *found)
+{
+	size_t n = 0, cap = 16, i;
+	char **recs = malloc(cap * sizeof *recs);
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_ITEM_RECORDS);
+	int rc = DB_ERROR, ok = recs != NULL;
+
+	for (i = 0; i < 2 && ok; i++) {
+		const char *id = i ? person_id : case_id;
+		ok = (recs[n] = malloc(strlen(id) + 9)) != NULL;
+		if (ok)
+			sprintf(recs[n++], "%s/%s", i ? "persons" : "cases", id);
+	}
+	if (ok && s) {
+		db_bind_str(s, 1, case_id);
+		while (ok && (rc = db_step(s)) == DB_ROW) {
+			if (n == cap) {
+				char **p = realloc(recs, (cap *= 2) * sizeof *recs);
+				ok = p != NULL;
+				recs = p ? p : recs;
+			}
+			if (ok)
+				ok = (recs[n] = strdup(db_col_text(s, 0))) != NULL;
+			n += ok;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	ok = ok && rc == DB_DONE;
+	if (ok)
+		ok = audit_reads_merge(st, (const char *const *)recs, n, owner_org, rows, max, found) ==
+		     STORE_OK;
+	for (i = 0; i < n; i++)
+		free(recs[i]);
+	free(recs);
+	return ok ? STORE_OK : STORE_ERROR;
+}
+
 int store_audit_outside(store *st, const char *case_id, const char *person_id,
 			const char *owner_org, struct audit_row *rows, size_t max, size_t *found)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_OUTSIDE);
+	db *d;
+	db_stmt *s;
 	int rc = DB_ERROR;
 
 	*found = 0;
+	if (audit_sync(st) != STORE_OK)
+		return STORE_ERROR;
+	d = store_reader_get(st);
+	s = db_prepare(d, SQL_OUTSIDE);
 	if (s) {
 		db_bind_str(s, 1, case_id);
 		db_bind_str(s, 2, person_id);
@@ -318,5 +367,7 @@ int store_audit_outside(store *st, const char *case_id, const char *person_id,
 		db_reset(s);
 	}
 	store_reader_put(st, d);
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	if (rc != DB_DONE && rc != DB_ROW)
+		return STORE_ERROR;
+	return outside_reads(st, case_id, person_id, owner_org, rows, max, found);
 }

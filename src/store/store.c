@@ -35,10 +35,18 @@ void *store_grow(arena *a, void *arr, size_t *cap, size_t n, size_t size)
 
 void store_now(char out[TS_LEN])
 {
+	/* Formatted once a second per thread: every audited read is stamped. */
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local char stamp[TS_LEN];
 	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, TS_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+	if (t != last) {
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(stamp, TS_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		last = t;
+	}
+	memcpy(out, stamp, TS_LEN);
 }
 
 int64_t store_unix_now(void)
@@ -226,6 +234,7 @@ void store_close(store *st)
 	}
 	if (st->writer)
 		store_audit_flush(st);
+	audit_pending_free(st);
 	for (i = 0; i < st->nreaders; i++)
 		db_close(st->readers[i]);
 	free(st->readers);

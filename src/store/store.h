@@ -388,6 +388,136 @@ int store_dir_orgs(store *st, size_t max, struct org **rows, size_t *n, arena *a
 int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const char *type,
 			 struct org *o, int *created);
 
+/* ---- the hotline (contacts.c) ---------------------------------------- */
+
+/* A contact: the columns the lists and reports use, the coded JSON and
+ * the sealed notes and number.  phone_key is the number's blind index
+ * in the organisation (has_phone 0: none given). */
+struct contact_row {
+	char id[ID_LEN];
+	char org_id[ID_LEN];
+	int64_t version;
+	char channel[16];
+	char call_type[16];
+	char started_at[TS_LEN];
+	int64_t duration_s;          /* -1 when not given */
+	char language[8];            /* "" when not given */
+	const char *topics;          /* codes between spaces: " legal other ", or " " */
+	char action[24];
+	char case_id[ID_LEN];
+	char person_id[ID_LEN];
+	char operator_id[ID_LEN];
+	int has_phone;
+	unsigned char phone_key[BLIND_BYTES];
+	const char *coded;
+	const unsigned char *sealed; /* NULL when nothing is sealed */
+	size_t sealed_len;
+	char created_at[TS_LEN];
+	char updated_at[TS_LEN];
+};
+
+/* Contacts of an organisation, newest first; from/to bound started_at
+ * (from inclusive, to exclusive; NULL or "" for none), after_at/after_id
+ * are the last row of the previous page. */
+struct contact_filter {
+	const char *org_id;
+	const char *from, *to;
+	const char *after_at, *after_id;
+	size_t limit;
+};
+
+struct contact_count {
+	const char *key;
+	int64_t n;
+};
+
+/* The figures of an organisation's contacts started in [from, to), and
+ * its callbacks not done (overdue: due before now; due: from now to
+ * day_end).  by_topics counts the stored topic strings, to be split. */
+struct contact_stats {
+	int64_t total;
+	struct contact_count *by_day, *by_channel, *by_call_type, *by_action, *by_topics;
+	size_t n_day, n_channel, n_call_type, n_action, n_topics;
+	int64_t cb_open, cb_due, cb_overdue;
+};
+
+int store_contact_insert(store_tx *tx, const struct contact_row *c);
+int store_contact_get(store *st, const char *id, struct contact_row *c, arena *a);
+/* Update when the stored version equals c->version - 1 (and the org). */
+int store_contact_update(store_tx *tx, const struct contact_row *c);
+int store_contacts_by_phone(store *st, const char *org_id, const unsigned char key[BLIND_BYTES],
+			    size_t max, struct contact_row **rows, size_t *n, arena *a);
+int store_contacts_list(store *st, const struct contact_filter *f, struct contact_row **rows,
+			size_t *n, arena *a);
+int store_contact_stats(store *st, const char *org_id, const char *from, const char *to,
+			const char *now, const char *day_end, struct contact_stats *cs, arena *a);
+
+/* A flag on a caller's number, shown until its date (inclusive). */
+struct caller_flag_row {
+	char id[ID_LEN];
+	char org_id[ID_LEN];
+	unsigned char phone_key[BLIND_BYTES];
+	char flag[24];
+	char until[11];
+	const unsigned char *sealed; /* the note; NULL when none */
+	size_t sealed_len;
+	char created_by[ID_LEN];
+	char created_at[TS_LEN];
+};
+
+int store_flag_insert(store_tx *tx, const struct caller_flag_row *f);
+/* The flags of a number in an organisation whose date is today or later. */
+int store_flags_active(store *st, const char *org_id, const unsigned char key[BLIND_BYTES],
+		       const char *today, struct caller_flag_row **rows, size_t *n, arena *a);
+
+/* A callback: source "operator" or "public"; the number, the safe-to-call
+ * note (and a public request's preferred time and message) are sealed. */
+struct callback_row {
+	char id[ID_LEN];
+	char org_id[ID_LEN];
+	int64_t version;
+	char source[12];
+	int done;
+	char due[TS_LEN];
+	char language[8];
+	char assigned_to[ID_LEN];
+	char outcome[24];
+	char contact_id[ID_LEN];
+	int has_phone;
+	unsigned char phone_key[BLIND_BYTES];
+	const unsigned char *sealed;
+	size_t sealed_len;
+	char created_by[ID_LEN];
+	char created_at[TS_LEN];
+	char updated_at[TS_LEN];
+	char done_at[TS_LEN];
+};
+
+/* Callbacks of an organisation by due time; done -1 for any, due in
+ * [due_from, due_before) when given, after_due/after_id for paging. */
+struct callback_filter {
+	const char *org_id;
+	int done;
+	const char *due_from, *due_before;
+	const char *assigned_to;
+	const char *after_due, *after_id;
+	size_t limit;
+};
+
+int store_callback_insert(store_tx *tx, const struct callback_row *c);
+int store_callback_get(store *st, const char *id, struct callback_row *c, arena *a);
+/* Update (done, due, assignment, outcome) when the stored version equals
+ * c->version - 1. */
+int store_callback_update(store_tx *tx, const struct callback_row *c);
+int store_callbacks_list(store *st, const struct callback_filter *f, struct callback_row **rows,
+			 size_t *n, arena *a);
+/* STORE_OK when the organisation has a callback of this source not done
+ * for the number, STORE_NOT_FOUND when not. */
+int store_callback_open_exists(store_tx *tx, const char *org_id,
+			       const unsigned char key[BLIND_BYTES], const char *source);
+/* The organisation made first (by `himoya init`). */
+int store_org_first(store *st, struct org *o);
+
 /* ---- audit ------------------------------------------------------------ */
 
 struct audit_entry {

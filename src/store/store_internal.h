@@ -11,6 +11,8 @@
 #include "store/store.h"
 
 struct audit_queued;
+struct audit_chunk;
+struct audit_pending;
 
 struct store {
 	const keyring *kr;
@@ -30,10 +32,14 @@ struct store {
 	pthread_mutex_t qlock;     /* queued read audits */
 	pthread_cond_t qcond;
 	struct audit_queued *qhead, **qtail;
+	struct audit_chunk *qchunks; /* the blocks they live in, newest first */
 	size_t qlen;
 	int qstop;
 	pthread_t qthread;
 	int qthread_started;
+	int64_t ridx_at;           /* audit_reads caught up (ms, monotonic); wlock */
+	int ridx_behind;           /* batches not in audit_reads yet; qlock */
+	struct audit_pending *ridx_mem; /* their (rkey, seq) pairs as flushed; wlock */
 };
 
 struct store_tx {
@@ -48,6 +54,41 @@ int store_migrate(db *d, char *err, size_t errlen);
 int store_audit_load_head(store *st);
 void *store_audit_flusher(void *arg);
 void store_audit_flush(store *st);
+
+/* Reads are chained in batches: one entry of action "reads" whose fields
+ * hold one line per read (audit.c).  One read decoded; NULL for null. */
+struct audit_read {
+	const char *action, *at, *user_id, *org_id, *record, *fields, *addr;
+	const char *mac; /* hex MAC of the line */
+};
+/* Decode the line [line, line + n) (no newline) into buf (n + 9 bytes at
+ * least); -1 when malformed. */
+int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *out);
+/* 1 when the MAC ending the line [line, line + n) of read idx (from 1)
+ * of batch seq matches. */
+int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line, size_t n);
+/* Write the queued reads as one batch entry inside tx; 1 when one was
+ * written, 0 when none was queued, -1 on error. */
+int audit_flush_tx(store_tx *tx);
+/* The derived index audit_reads(rkey, seq) of the batches (audit_reads.c):
+ * its key of a record, and bringing it up to the chain inside tx. */
+int64_t audit_rkey(const char *record);
+int audit_reads_catch_up(store_tx *tx);
+/* Note a read of record in batch seq as it is flushed (the writer lock is
+ * held), then the batch itself: the next catch-up inserts these pairs
+ * without reading the batches back, when they account for every batch
+ * past the index (else it reads the batches).  Freed by store_close. */
+void audit_pending_read(store *st, int64_t seq, const char *record);
+void audit_pending_batch(store *st);
+void audit_pending_free(store *st);
+/* Flush the queue and catch the index up, so that a lookup sees every
+ * read made before it. */
+int audit_sync(store *st);
+/* Merge the reads of the given records (by organisations other than
+ * not_org when it is not NULL) into rows[0..*found), which holds other
+ * entries newest first; keeps the max newest (seq, then place in batch). */
+int audit_reads_merge(store *st, const char *const *records, size_t nrec, const char *not_org,
+		      struct audit_row *rows, size_t max, size_t *found);
 
 /* An arena array of `size`-byte elements holding n of cap: the array with
  * room for one more (moved to a block twice as large when full; the old

@@ -1,6 +1,9 @@
 // The audit log: writes and PII reads are recorded, `himoya audit verify`
 // accepts an intact chain and names the first entry that was altered,
-// removed or cut off.
+// removed or cut off.  Reads are chained in batches (one entry of action
+// "reads" per flush, a line per read): verify names the read inside a batch
+// that no longer matches, and GET /audit finds every read of a record
+// through the derived index audit_reads, caught up or not.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -99,7 +102,7 @@ test('writes and reads are audited and the chain verifies', async () => {
       assert.equal(String(v).includes('Фарзона') || String(v).includes('123 45 67'), false);
 
   // The same in the database (sqlite3 reads it while the server runs).
-  const rows = sqlite(db(s), `SELECT action || '|' || fields FROM audit WHERE record = '${record}' ORDER BY seq`)
+  const rows = sqlite(db(s), `SELECT action || '|' || fields FROM audit_log WHERE record = '${record}' ORDER BY seq, n`)
     .trim().split('\n');
   assert.deepEqual(rows.map((x) => x.split('|')[0]), ['create', 'read', 'read']);
   assert.match(rows[1], /given_name/);
@@ -194,11 +197,12 @@ test('tampering: swapped or appended entries are detected', async () => {
   const s = await folderWithActivity();
   const n = count(s);
   // Swap the fields of two entries, keeping their MACs: detected at the first.
-  const get = (seq) => sqlite(db(s), `SELECT action || '|' || coalesce(fields, '') FROM audit WHERE seq = ${seq}`).trim().split('|');
+  // (Fields as hex: the last entry is a batch of reads, lines of text.)
+  const get = (seq) => sqlite(db(s), `SELECT action || '|' || coalesce(hex(fields), '') FROM audit WHERE seq = ${seq}`).trim().split('|');
   const [a2, f2] = get(2);
   const [an, fn] = get(n);
   assert.notDeepEqual([a2, f2], [an, fn]);
-  const set = (seq, a, f) => sqlite(db(s), `UPDATE audit SET action = '${a}', fields = ${f ? `'${f}'` : 'NULL'} WHERE seq = ${seq}`);
+  const set = (seq, a, f) => sqlite(db(s), `UPDATE audit SET action = '${a}', fields = ${f ? `CAST(X'${f}' AS TEXT)` : 'NULL'} WHERE seq = ${seq}`);
   set(2, an, fn);
   set(n, a2, f2);
   let v = verify(s.data);
@@ -231,9 +235,172 @@ test('the command line and the server append to one chain', async () => {
   await s.stop();
   const v = verify(s.data);
   assert.equal(v.code, 0, v.out + v.err);
-  const actions = sqlite(db(s), "SELECT action FROM audit WHERE addr IS NOT NULL ORDER BY seq").trim().split('\n');
+  const actions = sqlite(db(s), "SELECT action FROM audit_log WHERE addr IS NOT NULL ORDER BY seq, n").trim().split('\n');
   assert.equal(actions.filter((a) => a === 'token-create').length, 3);
   assert.equal(actions.filter((a) => a === 'read').length, 3);
   const seqs = sqlite(db(s), 'SELECT seq FROM audit ORDER BY seq').trim().split('\n').map(Number);
   assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
+});
+
+// ---- reads in batches ---------------------------------------------------------
+
+// The payload of batch entry seq, byte for byte, and writing one back.
+const payload = (s, seq) => Buffer.from(sqlite(db(s), `SELECT hex(fields) FROM audit WHERE seq = ${seq}`).trim(),
+  'hex').toString('utf8');
+const setPayload = (s, seq, text) => sqlite(db(s),
+  `UPDATE audit SET fields = CAST(X'${Buffer.from(text, 'utf8').toString('hex')}' AS TEXT) WHERE seq = ${seq}`);
+
+// A stopped folder whose largest batch holds several reads; its seq and lines.
+async function folderWithBatch() {
+  const { s, as } = await start();
+  const c = await as.cw.req('POST', '/api/v1/persons', { given_name: 'Сабоҳат', family_name: 'Каримова' });
+  assert.equal(c.status, 201, c.text);
+  const rs = await Promise.all(Array.from({ length: 24 }, () => as.cw.req('GET', '/api/v1/persons/' + c.json.id)));
+  for (const r of rs) assert.equal(r.status, 200);
+  await s.stop();
+  assert.equal(s.proc.exitCode, 0, s.log());
+  assert.equal(verify(s.data).code, 0);
+  const seq = Number(sqlite(db(s),
+    "SELECT seq FROM audit WHERE action = 'reads' ORDER BY length(fields) DESC, seq LIMIT 1").trim());
+  const lines = payload(s, seq).split('\n');
+  assert.equal(lines.pop(), '', 'every line ends with a newline');
+  assert.ok(lines.length >= 2, `24 concurrent reads share a batch (largest: ${lines.length})`);
+  return { s, seq, lines, id: c.json.id };
+}
+
+test('reads are batched: one chained entry per flush, one line per read', async () => {
+  const { s, seq, lines, id } = await folderWithBatch();
+  // 24 reads, far fewer entries; each line: action, at, user, org, record, fields, addr, mac.
+  assert.equal(Number(sqlite(db(s), `SELECT count(*) FROM audit_log WHERE action = 'read' AND record = 'persons/${id}'`)), 24);
+  assert.ok(Number(sqlite(db(s), "SELECT count(*) FROM audit WHERE action = 'reads'")) < 24);
+  assert.equal(Number(sqlite(db(s), "SELECT count(*) FROM audit WHERE action = 'read'")), 0);
+  for (const l of lines) {
+    const f = l.split('\t');
+    assert.equal(f.length, 8, l);
+    assert.equal(f[0], 'read');
+    assert.equal(f[4], 'persons/' + id);
+    assert.equal(f[6], '127.0.0.1');
+    assert.match(f[7], /^[0-9a-f]{32}$/);
+  }
+  // No personal data in the batch either.
+  assert.equal(payload(s, seq).includes('Сабоҳат'), false);
+});
+
+test('tampering: a changed read inside a batch is named', async () => {
+  const { s, seq, lines } = await folderWithBatch();
+  const k = lines.length; // the last read of the batch
+  const f = lines[k - 1].split('\t');
+  f[6] = '10.0.0.66';
+  setPayload(s, seq, [...lines.slice(0, k - 1), f.join('\t')].join('\n') + '\n');
+  const v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out, new RegExp(`audit chain BROKEN: audit entry ${seq} was altered: read ${k} of its batch`));
+});
+
+test('tampering: a read removed from or inserted into a batch is named', async () => {
+  const { s, seq, lines } = await folderWithBatch();
+  // Removing the first read: the read now in its place no longer matches.
+  setPayload(s, seq, lines.slice(1).join('\n') + '\n');
+  let v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out, new RegExp(`audit entry ${seq} was altered: read 1 of its batch`));
+  // A copy of the first read inserted after it.
+  setPayload(s, seq, [lines[0], lines[0], ...lines.slice(1)].join('\n') + '\n');
+  v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out, new RegExp(`audit entry ${seq} was altered: read 2 of its batch`));
+  // Removing the last read keeps every line valid; the entry's MAC still fails.
+  setPayload(s, seq, lines.slice(0, -1).join('\n') + '\n');
+  v = verify(s.data);
+  assert.notEqual(v.code, 0);
+  assert.match(v.out, new RegExp(`audit entry ${seq} was altered`));
+  // A mangled line (a tab removed) is named as well.
+  setPayload(s, seq, [lines[0].replace('\t', ''), ...lines.slice(1)].join('\n') + '\n');
+  v = verify(s.data);
+  assert.match(v.out, new RegExp(`audit entry ${seq} was altered: read 1 of its batch is malformed`));
+  // Restored, the chain verifies again.
+  setPayload(s, seq, lines.join('\n') + '\n');
+  v = verify(s.data);
+  assert.equal(v.code, 0, v.out);
+});
+
+test('every read of a person is listed, indexed or still only in the chain', async () => {
+  const { s, as } = await start();
+  const c = await as.cw.req('POST', '/api/v1/persons', { given_name: 'Ширин', family_name: 'Назарова' });
+  const other = await as.cw.req('POST', '/api/v1/persons', { given_name: 'Анвар' });
+  const record = 'persons/' + c.json.id;
+  const list = async () => {
+    const r = await as.sup.req('GET', '/api/v1/audit?record=' + encodeURIComponent(record));
+    assert.equal(r.status, 200, r.text);
+    return r.json.items;
+  };
+  const reads = (items) => items.filter((e) => e.action === 'read');
+  const readBatch = (n) => Promise.all(Array.from({ length: n }, (_, i) =>
+    as.cw.req('GET', '/api/v1/persons/' + (i % 3 === 2 ? other.json.id : c.json.id))));
+
+  // 30 reads (20 of this person) in a few batches; a lookup flushes the
+  // queue and catches the index up first, so all are there at once.
+  for (const r of await readBatch(30)) assert.equal(r.status, 200);
+  let items = await list();
+  assert.equal(reads(items).length, 20);
+  for (const e of reads(items)) {
+    assert.equal(e.record, record);
+    assert.equal(e.user, 'cw');
+    assert.equal(e.org, 'iom');
+    assert.equal(e.addr, '127.0.0.1');
+    assert.deepEqual(e.fields.split(',').sort(), ['family_name', 'given_name']);
+    assert.match(e.at, /^\d{4}-\d\d-\d\dT/);
+  }
+  assert.deepEqual(items.map((e) => e.seq), items.map((e) => e.seq).sort((a, b) => b - a));
+  assert.equal(items.filter((e) => e.action === 'create').length, 1);
+  const upto = () => Number(sqlite(db(s), "SELECT value FROM meta WHERE key = 'audit_reads_upto'").trim());
+  const head = () => Number(sqlite(db(s), 'SELECT max(seq) FROM audit').trim());
+  assert.equal(upto(), head(), 'the lookup caught the index up');
+  assert.ok(Number(sqlite(db(s), 'SELECT count(*) FROM audit_reads')) >= 1);
+
+  // More reads; once the flusher has chained them, make the index forget
+  // them (as if it had not caught up yet): they are found in the chain.
+  for (const r of await readBatch(15)) assert.equal(r.status, 200);
+  assert.ok(await poll(() => Number(sqlite(db(s),
+    `SELECT count(*) FROM audit_log WHERE record = '${record}' AND action = 'read'`)) === 30));
+  const first = items[0].seq;
+  // (busy_timeout: the server's flusher writes beside sqlite3.)
+  sqlite(db(s), `PRAGMA busy_timeout = 5000; DELETE FROM audit_reads WHERE seq > ${first};
+    UPDATE meta SET value = '${first}' WHERE key = 'audit_reads_upto'`);
+  items = await list();
+  assert.equal(reads(items).length, 30, 'indexed reads and reads only in the chain');
+  assert.equal(upto(), head());
+
+  // The index is derived: emptied, it is rebuilt from the batches alike.
+  sqlite(db(s), "PRAGMA busy_timeout = 5000; DELETE FROM audit_reads; DELETE FROM meta WHERE key = 'audit_reads_upto'");
+  const again = await list();
+  assert.deepEqual(again, items);
+  // A hash collision costs a look, not a wrong answer: every key of this
+  // record pointed at every batch still lists only its own reads.
+  sqlite(db(s), `PRAGMA busy_timeout = 5000; INSERT OR IGNORE INTO audit_reads(rkey, seq)
+    SELECT r.rkey, a.seq FROM (SELECT DISTINCT rkey FROM audit_reads) r, audit a WHERE a.action = 'reads'`);
+  assert.deepEqual(await list(), items);
+
+  // The other person's list has only its own 15 reads.
+  const o = await as.sup.req('GET', '/api/v1/audit?record=' + encodeURIComponent('persons/' + other.json.id));
+  assert.equal(o.json.items.filter((e) => e.action === 'read').length, 15);
+  assert.ok(o.json.items.every((e) => e.record === 'persons/' + other.json.id));
+
+  // A read just made is listed at once (the lookup flushes the queue).
+  assert.equal((await as.cw.req('GET', '/api/v1/persons/' + c.json.id)).status, 200);
+  assert.equal(reads(await list()).length, 31);
+  await s.stop();
+  const v = verify(s.data);
+  assert.equal(v.code, 0, v.out + v.err);
+});
+
+test('a record name with control characters cannot reach the log', async () => {
+  const { s, as } = await start();
+  for (const bad of ['persons/%09x', 'persons/a%0Ab', 'persons/' + 'A'.repeat(200)]) {
+    const r = await as.sup.req('GET', '/api/v1/audit?record=' + bad);
+    assert.ok(r.status === 404 || r.status === 422, `${bad}: ${r.status}`);
+    assert.match(r.headers.get('content-type'), /problem\+json/);
+  }
+  await s.stop();
+  assert.equal(verify(s.data).code, 0);
 });

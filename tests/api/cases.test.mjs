@@ -780,12 +780,12 @@ test('reading a case is audited under cases/ID', async () => {
   const record = 'cases/' + c.id;
   const db = join(srv.data, 'himoya.db');
   const q = (action) => Number(sqlite(db,
-    `SELECT count(*) FROM audit WHERE record = '${record}' AND action = '${action}'`).trim());
+    `SELECT count(*) FROM audit_log WHERE record = '${record}' AND action = '${action}'`).trim());
   assert.equal(q('create'), 1);
   for (let i = 0; i < 2; i++) assert.equal((await getCase('sup', c.id)).status, 200);
   const reads = await poll(() => (q('read') >= 2 ? q('read') : 0), { timeout: 3000 });
   assert.equal(reads, 2, 'two read entries for the two GETs');
-  const who = sqlite(db, `SELECT u.login FROM audit a JOIN users u ON u.id = a.user_id
+  const who = sqlite(db, `SELECT u.login FROM audit_log a JOIN users u ON u.id = a.user_id
     WHERE a.record = '${record}' AND a.action = 'read'`).trim().split('\n');
   assert.deepEqual(who, ['sup', 'sup']);
   // A refused read leaves no entry.

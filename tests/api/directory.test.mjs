@@ -52,7 +52,7 @@ after(async () => {
 
 const db = () => join(srv.data, 'himoya.db');
 const auditCount = (record, action) => Number(sqlite(db(),
-  `SELECT count(*) FROM audit WHERE record = '${record}' AND action = '${action}'`).trim());
+  `SELECT count(*) FROM audit_log WHERE record = '${record}' AND action = '${action}'`).trim());
 const serviceCount = () => Number(sqlite(db(), 'SELECT count(*) FROM dir_services').trim());
 
 async function addService(who, body) {
@@ -394,14 +394,14 @@ test('reading a shelter\'s address is audited; the address is sealed at rest', a
   const { loc } = await shelter();
   const record = 'directory/locations/' + loc.id;
   const reads = () => Number(sqlite(db(),
-    `SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE a.record = '${record}'
+    `SELECT count(*) FROM audit_log a JOIN users u ON u.id = a.user_id WHERE a.record = '${record}'
      AND a.action = 'read' AND u.login = 'sh.cw' AND a.fields = 'address'`).trim());
   const before = reads();
   await as['sh.cw'].req('GET', `${DIR}?${q({ search: 'Panoh Kuhiston' })}`);
   assert.equal(await poll(() => reads() > before, { timeout: 3000 }), true);
   // A redacted read reads no address and leaves no entry.
   const others = () => Number(sqlite(db(),
-    `SELECT count(*) FROM audit a JOIN users u ON u.id = a.user_id WHERE a.record = '${record}'
+    `SELECT count(*) FROM audit_log a JOIN users u ON u.id = a.user_id WHERE a.record = '${record}'
      AND a.action = 'read' AND u.login = 'ngo.cw'`).trim());
   await as['ngo.cw'].req('GET', `${DIR}?${q({ search: 'Panoh Kuhiston' })}`);
   await new Promise((ok) => setTimeout(ok, 300));
@@ -551,7 +551,7 @@ test('import: a bad document answers 422 with the item\'s index and stores nothi
   const before = serviceCount();
   const orgs = () => Number(sqlite(db(), 'SELECT count(*) FROM orgs').trim());
   const orgsBefore = orgs();
-  const auditBefore = Number(sqlite(db(), 'SELECT count(*) FROM audit WHERE action <> \'read\'').trim());
+  const auditBefore = Number(sqlite(db(), 'SELECT count(*) FROM audit_log WHERE action <> \'read\'').trim());
 
   for (const who of ['sup', 'sh.sup', 'cw'])
     assertProblem(await as[who].req('POST', path, good), 403, 'forbidden', who);
@@ -591,7 +591,7 @@ test('import: a bad document answers 422 with the item\'s index and stores nothi
 
   assert.equal(serviceCount(), before, 'no service stored');
   assert.equal(orgs(), orgsBefore, 'no organisation made');
-  assert.equal(Number(sqlite(db(), 'SELECT count(*) FROM audit WHERE action <> \'read\'').trim()), auditBefore,
+  assert.equal(Number(sqlite(db(), 'SELECT count(*) FROM audit_log WHERE action <> \'read\'').trim()), auditBefore,
     'nothing audited: nothing written');
 
   // The good document goes in; imported again, it updates.

@@ -11,7 +11,8 @@ import { catalogue, LANGS, t, setLang, getLang } from '../../web/i18n.js';
 
 const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 const read = (name) => readFileSync(join(WEB, name), 'utf8');
-const files = readdirSync(WEB);
+// Every file, in subfolders too (web/public/ holds the public pages' stylesheet).
+const files = readdirSync(WEB, { recursive: true }).filter((f) => /\.[a-z0-9]+$/i.test(f));
 
 test('every key has a text in tg, ru and en; tg and ru are Cyrillic', () => {
   assert.deepEqual(LANGS, ['tg', 'ru', 'en']);
@@ -49,13 +50,13 @@ test('every key asked for in index.html and the scripts exists', () => {
     const js = read(name);
     for (const m of js.matchAll(/\b(?:t|setText|showError|showLogin)\([^'`)]*'([a-z_]+\.[a-z_.]+)'/g)) asked.add(m[1]);
     for (const m of js.matchAll(/'([a-z_]+\.[a-z_]+)'/g)) {
-      if (/^(login|error|frame|nav|role|app|lang|common|form|list|reg|case|scr|fu|ref|dir|acc|focal)\./.test(m[1])) asked.add(m[1]);
+      if (/^(login|error|frame|nav|role|app|lang|common|form|list|reg|case|scr|fu|ref|dir|acc|focal|hl|cb|hs)\./.test(m[1])) asked.add(m[1]);
     }
   }
   for (const role of ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer']) {
     asked.add(`role.${role}`);
   }
-  for (const section of ['home', 'cases', 'persons', 'hotline', 'followups', 'referrals', 'directory', 'focal', 'reports', 'trainings', 'admin']) {
+  for (const section of ['home', 'cases', 'persons', 'hotline', 'callbacks', 'hotstats', 'followups', 'referrals', 'directory', 'focal', 'reports', 'trainings', 'admin']) {
     asked.add(`nav.${section}`);
   }
   // Keys the case work builds from a code: registration steps, case tabs,
@@ -71,6 +72,9 @@ test('every key asked for in index.html and the scripts exists', () => {
   for (const u of ['low', 'normal', 'high', 'emergency']) asked.add(`ref.urgency_${u}`);
   for (const a of ['accept', 'decline', 'complete', 'withdraw']) asked.add(`ref.done_${a}`);
   for (const b of ['in', 'out']) asked.add(`ref.box_${b}`);
+  // ... and the hotline: queue filters and sources.
+  for (const s of ['open', 'due', 'overdue', 'done', 'all']) asked.add(`cb.state_${s}`);
+  for (const s of ['public', 'operator']) asked.add(`cb.source_${s}`);
   for (const m of ['service', 'org']) asked.add(`ref.by_${m}`);
   assert.ok(asked.size > 30, 'the key scan found too little: has the markup changed?');
   const missing = [...asked].filter((k) => !(k in catalogue));

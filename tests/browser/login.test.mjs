@@ -83,7 +83,7 @@ test('login: wrong password, three languages, sign in, frame, sign out', async (
     // A section through the menu and its hash route.
     await page.click('#nav-reports');
     await waitText(page, '#page-title', 'Reports');
-    assert.equal(await textOf(page, '#page-text'), 'This section is being prepared.');
+    await visible(page, '#dash-filters');
     assert.equal(new URL(page.url()).hash, '#/reports');
     assert.equal(await page.getAttribute('#nav-reports', 'aria-current'), 'page');
 

@@ -66,6 +66,55 @@ static void test_decide(void **state)
 	assert_false(policy_org_is_authority("IGO"));
 }
 
+/* The hotline: hotline and supervisor log, a case worker reads, the
+ * supervisor alone sees the figures; all within the organisation. */
+static void test_contacts(void **state)
+{
+	(void)state;
+	assert_true(policy_allows(ACT_CONTACT_LOG, "hotline", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_CONTACT_LOG, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_CONTACT_LOG, "caseworker", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_CONTACT_READ, "caseworker", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_CONTACT_READ, "analyst", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_CONTACT_READ, "focal_point", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_CONTACT_READ, "hotline", PC_REFERRAL_ACCEPTED), -1);
+	assert_true(policy_allows(ACT_CONTACT_STATS, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_CONTACT_STATS, "hotline", PC_OWN_ORG), -1);
+}
+
+/* The knowledge base is the programme's: any supervisor edits it, no one else. */
+static void test_kb_edit(void **state)
+{
+	(void)state;
+	assert_true(policy_allows(ACT_KB_EDIT, "supervisor", 0) >= 0);
+	assert_true(policy_allows(ACT_KB_EDIT, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_KB_EDIT, "hotline", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_KB_EDIT, "caseworker", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_KB_EDIT, "admin", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_KB_EDIT, "analyst", PC_OWN_ORG), -1);
+}
+
+/* Exports: the analyst takes only the anonymised one, of every
+ * organisation; rows need a supervisor; PII also a second factor. */
+static void test_exports(void **state)
+{
+	unsigned out[POLICY_RULES_MAX];
+	(void)state;
+	assert_true(policy_allows(ACT_EXPORT_ANONYMOUS, "analyst", 0) >= 0);
+	assert_int_equal(policy_scopes(ACT_EXPORT_ANONYMOUS, "analyst", out), 1);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(policy_allows(ACT_EXPORT_ANONYMOUS, "supervisor", 0), -1);
+	assert_true(policy_allows(ACT_EXPORT_ANONYMOUS, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_EXPORT_ANONYMOUS, "caseworker", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_EXPORT_ROWS, "analyst", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_EXPORT_ROWS, "caseworker", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_EXPORT_ROWS, "admin", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_EXPORT_ROWS, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_EXPORT_PII, "supervisor", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_EXPORT_PII, "supervisor", PC_OWN_ORG | PC_SECOND_FACTOR) >= 0);
+	assert_int_equal(policy_allows(ACT_EXPORT_PII, "analyst", PC_OWN_ORG | PC_SECOND_FACTOR), -1);
+}
+
 static void test_scopes(void **state)
 {
 	unsigned out[POLICY_RULES_MAX];
@@ -77,6 +126,29 @@ static void test_scopes(void **state)
 	assert_int_equal(policy_scopes(ACT_CASE_READ, "analyst", out), 0);
 	assert_int_equal(policy_scopes(ACT_COUNT, "caseworker", out), 0);
 	assert_int_equal(policy_allows(ACT_COUNT, "caseworker", PC_OWN_ORG), -1);
+}
+
+/* Reports: the analyst over every organisation, a supervisor over the
+ * own; trainings: trainers and supervisors of the organisation. */
+static void test_reports_trainings(void **state)
+{
+	unsigned out[POLICY_RULES_MAX];
+	(void)state;
+	assert_int_equal(policy_scopes(ACT_REPORT_SUMMARY, "analyst", out), 1);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_SUMMARY, "supervisor", out), 1);
+	assert_int_equal(out[0], PC_OWN_ORG);
+	assert_int_equal(policy_scopes(ACT_REPORT_INDICATORS, "caseworker", out), 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_SUMMARY, "admin", out), 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_SUMMARY, "trainer", out), 0);
+	assert_true(policy_allows(ACT_TRAINING_EDIT, "trainer", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_TRAINING_EDIT, "trainer", 0), -1);
+	assert_true(policy_allows(ACT_TRAINING_READ, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_TRAINING_READ, "analyst", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_TRAINING_EDIT, "caseworker", PC_OWN_ORG), -1);
+	/* The analyst never reaches a row. */
+	assert_int_equal(policy_allows(ACT_CASE_READ, "analyst", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_READ, "analyst", PC_OWN_ORG), -1);
 }
 
 /* Every action of the table is in the README's table, by name. */
@@ -112,7 +184,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_case_read),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_contacts),
 		cmocka_unit_test(test_scopes),
+		cmocka_unit_test(test_kb_edit),
+		cmocka_unit_test(test_exports),
+		cmocka_unit_test(test_reports_trainings),
 		cmocka_unit_test(test_readme_lists_every_action),
 	};
 	readme_path = argc > 1 ? argv[1] : "README.md";

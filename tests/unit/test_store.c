@@ -875,14 +875,19 @@ static void test_audit_enqueue_flush(void **state)
 					"10.0.0.1"};
 		store_audit_enqueue(f->st, &e);
 	}
-	/* Closing flushes whatever is still queued */
+	/* Closing flushes whatever is still queued, as batches of reads (one
+	 * chained entry of action "reads" each, a line per read). */
 	store_close(f->st);
 	f->st = NULL;
 	assert_int_equal(open_store(f, 0), STORE_OK);
-	assert_int_equal(verify_ok(f), 6);
-	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'read'"
-					" AND fields = 'given_name,phones'"), 5);
-	/* Enqueued and appended entries interleave into one chain */
+	assert_int_equal(verify_ok(f),
+			 1 + sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'reads'"));
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'read'"), 0);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit_log WHERE action = 'read'"
+					" AND fields = 'given_name,phones' AND addr = '10.0.0.1'"
+					" AND record = 'persons/p1'"), 5);
+	/* Enqueued and appended entries interleave into one chain; a null
+	 * user, record, fields and address stay null. */
 	{
 		struct audit_entry e = {NULL, NULL, "read", NULL, NULL, NULL};
 		store_audit_enqueue(f->st, &e);
@@ -891,7 +896,10 @@ static void test_audit_enqueue_flush(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	assert_int_equal(open_store(f, 0), STORE_OK);
-	assert_int_equal(verify_ok(f), 8);
+	assert_int_equal(verify_ok(f), sql_int(f->db, "SELECT max(seq) FROM audit"));
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit_log WHERE action = 'read'"
+					" AND user_id IS NULL AND record IS NULL AND fields IS NULL"
+					" AND addr IS NULL"), 1);
 }
 
 static void test_audit_many_queued(void **state)
@@ -907,7 +915,65 @@ static void test_audit_many_queued(void **state)
 	store_close(f->st);
 	f->st = NULL;
 	assert_int_equal(open_store(f, 0), STORE_OK);
-	assert_int_equal(verify_ok(f), 1000);
+	/* A few batches (the flusher may take some while they are queued). */
+	assert_true(verify_ok(f) < 100);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit_log WHERE action = 'read'"
+					" AND record = 'persons/x'"), 1000);
+}
+
+/* Reads are found through the derived index, whether it has caught up or
+ * not, and lose no value on the way (escaped characters included). */
+static void test_audit_reads_lookup(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_row *rows = calloc(50, sizeof *rows);
+	char msg[256] = "";
+	size_t n = 0;
+	int64_t entries;
+	int i;
+
+	assert_non_null(rows);
+	add_accounts(f);
+	audit_add(f, "create", "persons/p1");
+	for (i = 0; i < 30; i++) {
+		struct audit_entry e = {f->user, f->org, "read", i % 3 ? "persons/p1" : "persons/p2",
+					i == 7 ? "given_name,a\tb\\c" : "given_name",
+					"10.0.0.1"};
+		store_audit_enqueue(f->st, &e);
+	}
+	assert_int_equal(store_audit_for_record(f->st, "persons/p1", rows, 50, &n), STORE_OK);
+	assert_int_equal(n, 21); /* 20 reads and the create */
+	assert_string_equal(rows[0].action, "read");
+	assert_string_equal(rows[0].login, "dilnoza");
+	assert_string_equal(rows[0].org_code, "ngo1");
+	assert_string_equal(rows[0].addr, "10.0.0.1");
+	assert_string_equal(rows[0].record, "persons/p1");
+	assert_string_equal(rows[20].action, "create");
+	for (i = 0; i < 20; i++)
+		assert_true(rows[i].seq >= rows[i + 1].seq);
+	for (i = 0; i < 20 && strcmp(rows[i].fields, "given_name,a\tb\\c"); i++)
+		;
+	assert_true(i < 20);
+	/* The lookup caught the index up to the head. */
+	assert_int_equal(sql_int(f->db, "SELECT value FROM meta WHERE key = 'audit_reads_upto'"),
+			 sql_int(f->db, "SELECT max(seq) FROM audit"));
+	/* At most max, newest first. */
+	assert_int_equal(store_audit_for_record(f->st, "persons/p1", rows, 5, &n), STORE_OK);
+	assert_int_equal(n, 5);
+	assert_string_equal(rows[4].action, "read");
+	/* Emptied, the index is rebuilt alike; behind, the chain fills in. */
+	sql_exec(f->db, "DELETE FROM audit_reads; UPDATE meta SET value = '0'"
+			" WHERE key = 'audit_reads_upto'");
+	assert_int_equal(store_audit_for_record(f->st, "persons/p2", rows, 50, &n), STORE_OK);
+	assert_int_equal(n, 10);
+	assert_true(sql_int(f->db, "SELECT count(*) FROM audit_reads") >= 1);
+	/* A read whose line was changed no longer verifies, and is named. */
+	sql_exec(f->db, "UPDATE audit SET fields = replace(fields, '10.0.0.1', '10.0.0.9')"
+			" WHERE action = 'reads'");
+	assert_int_equal(store_audit_verify(f->st, msg, sizeof msg, &entries), -1);
+	if (!strstr(msg, "was altered: read 1 of its batch"))
+		fail_msg("verify said \"%s\"", msg);
+	free(rows);
 }
 
 /* ---- backup ------------------------------------------------------------ */
@@ -1003,6 +1069,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_audit_enqueue_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_many_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_reads_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_other_key, setup, teardown),
 	};

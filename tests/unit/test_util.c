@@ -20,6 +20,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
+#include "util/rawjson.h"
 #include "util/utf8.h"
 
 /* ---- arena ------------------------------------------------------------- */
@@ -804,6 +805,63 @@ static void test_utf8_char_len_empty(void **state)
 	free(p);
 }
 
+/* ---- rawjson ------------------------------------------------------------ */
+
+static void test_rawjson_members(void **state)
+{
+	/* What jansson writes for a sealed person: every kind of value. */
+	static const char js[] = "{\"given_name\":\"Ф\\\"a\\u0041\",\"aliases\":[\"x\",\"y]\"],"
+				 "\"docs\":[{\"n\":1,\"m\":{\"k\":[]}}],\"age\":-1.5e3,"
+				 "\"t\":true,\"f\":false,\"z\":null,\"e\":{}}";
+	struct rawjson_member m[16];
+	const struct rawjson_member *v;
+	size_t n;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(rawjson_members(js, strlen(js), m, 16, &n), 0);
+	assert_int_equal(n, 8);
+	v = rawjson_find(m, n, "aliases");
+	assert_non_null(v);
+	assert_int_equal(v->len, strlen("[\"x\",\"y]\"]"));
+	assert_memory_equal(v->value, "[\"x\",\"y]\"]", v->len);
+	v = rawjson_find(m, n, "given_name");
+	j = json_loadb(v->value, v->len, JSON_DECODE_ANY, NULL);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j), "Ф\"aA");
+	json_decref(j);
+	assert_memory_equal(rawjson_find(m, n, "age")->value, "-1.5e3", 6);
+	assert_memory_equal(rawjson_find(m, n, "z")->value, "null", 4);
+	assert_memory_equal(rawjson_find(m, n, "e")->value, "{}", 2);
+	assert_null(rawjson_find(m, n, "given"));
+	assert_int_equal(rawjson_members("{}", 2, m, 16, &n), 0);
+	assert_int_equal(n, 0);
+	/* Too many members for the room given. */
+	assert_int_equal(rawjson_members(js, strlen(js), m, 7, &n), -1);
+}
+
+static void test_rawjson_rejects(void **state)
+{
+	static const char *const bad[] = {
+		"", "[]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1}x", "{\"a\":01}",
+		"{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\":\"x}", "{\"a\":\"\\q\"}", "{\"a\":\"\\u12\"}",
+		"{\"a\":tru}", "{\"a\":{\"b\" 1}}", "{\"a\":\"\n\"}", "{\"a\\u0041\":1}", "{a:1}",
+		"{\"a\":-}", "{\"a\":1.}", "{\"a\":1e}",
+	};
+	char deep[200];
+	struct rawjson_member m[8];
+	size_t n, i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (rawjson_members(bad[i], strlen(bad[i]), m, 8, &n) != -1)
+			fail_msg("accepted %s", bad[i]);
+	/* Nesting past the bound. */
+	memset(deep, '[', sizeof deep);
+	memcpy(deep, "{\"a\":", 5);
+	assert_int_equal(rawjson_members(deep, sizeof deep, m, 8, &n), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -831,6 +889,8 @@ int main(void)
 		cmocka_unit_test(test_jsonw_depth_limit),
 		cmocka_unit_test(test_jsonw_raw_and_overflow),
 		cmocka_unit_test(test_json_escape_direct),
+		cmocka_unit_test(test_rawjson_members),
+		cmocka_unit_test(test_rawjson_rejects),
 		cmocka_unit_test(test_utf8_ascii_and_scripts),
 		cmocka_unit_test(test_utf8_overlong),
 		cmocka_unit_test(test_utf8_surrogates),

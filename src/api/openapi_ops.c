@@ -1,0 +1,791 @@
+/*
+ * openapi_ops.c - what the OpenAPI document (api/openapi.c) says of each
+ * route: one entry per method and pattern of api_routes[] under /api/
+ * (operationId, summary, tag, body and answer schemas, query parameters,
+ * what may go wrong), the declared records it describes, and the shapes
+ * that no field table declares.
+ *
+ * JSON in these tables is written with ' for " (openapi.c swaps them
+ * back), so an apostrophe cannot appear in a description here.
+ */
+#include "api/api.h"
+#include "api/openapi.h"
+#include "fields.h"
+
+#define V1 "/api/v1"
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define REF(name) "{'$ref':'#/components/schemas/" name "'}"
+#define STR "{'type':'string'}"
+#define STR_NULL "{'type':['string','null']}"
+#define INT "{'type':'integer'}"
+#define BOOL "{'type':'boolean'}"
+#define TEXT(n) "{'type':'string','minLength':1,'maxLength':" #n "}"
+#define DATE "{'type':'string','format':'date'}"
+#define RO_ID "{'allOf':[" REF("Id") "],'readOnly':true}"
+
+/* ---- declared records ------------------------------------------------------ */
+
+#define ENV_TIMES "'created_at':" REF("Timestamp") ",'updated_at':" REF("Timestamp")
+#define ENV_SHARED \
+	"'shared_view':{'const':true,'readOnly':true,'description':'reached through an " \
+	"accepted referral: only the fields it shares'}," \
+	"'referral_id':{'type':'string','readOnly':true}"
+#define ENV_ITEM(kind) \
+	"{'properties':{'id':" RO_ID ",'version':" REF("Version") \
+	",'kind':{'const':'" kind "','readOnly':true},'case_id':" REF("Id") \
+	",'person_id':" REF("Id") ",'at':" REF("Timestamp") ",'created_by':" REF("Id") \
+	"," ENV_TIMES "},'required':['id','version','kind']}"
+
+const struct openapi_record openapi_records[] = {
+	{.rs = &person_schema, .name = "Person",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") "," ENV_TIMES ","
+		     ENV_SHARED "},'required':['id','version']}",
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &person_schema, .name = "PersonShared",
+	 .envelope = "{'properties':{'id':" RO_ID "},'required':['id']}"},
+	{.rs = &case_schema, .name = "Case",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") "," ENV_TIMES ","
+		     ENV_SHARED ",'person':" REF("PersonShared") "},'required':['id','version']}",
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &note_schema, .name = "Note", .envelope = ENV_ITEM("note"),
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &decision_schema, .name = "StatusDecision", .envelope = ENV_ITEM("status_decision"),
+	 .bodies = REC_CREATE},
+	{.rs = &service_schema, .name = "Service", .envelope = ENV_ITEM("service"),
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &plan_schema, .name = "Plan", .envelope = ENV_ITEM("plan"),
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &followup_schema, .name = "Followup", .envelope = ENV_ITEM("followup"),
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &consent_schema, .name = "Consent",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") ",'person_id':"
+		     REF("Id") ",'state':{'enum':['active','future','expired','withdrawn'],"
+		     "'readOnly':true},'created_by':" REF("Id") "," ENV_TIMES "},'required':['id',"
+		     "'version','person_id','state']}",
+	 .bodies = REC_CREATE},
+	/* The directory answers in HSDS shape (DirectoryService below); these
+	 * are its bodies. */
+	{.rs = &directory_service_schema, .name = "DirectoryService",
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &directory_location_schema, .name = "DirectoryLocation", .bodies = REC_CREATE},
+	/* The hotline (schema/contact.c). */
+	{.rs = &contact_schema, .name = "Contact",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") "," ENV_TIMES
+		     ",'callback':" REF("Callback") "},'required':['id','version','channel',"
+		     "'call_type']}",
+	 .bodies = REC_CREATE | REC_PATCH,
+	 .extra = "{'properties':{'callback':" REF("CallbackBookingCreate") "}}"},
+	{.rs = &callback_schema, .name = "CallbackBooking", .bodies = REC_CREATE,
+	 .only = "due,safe_note,language,assigned_to"},
+	{.rs = &callback_schema, .name = "Callback", .bodies = REC_CREATE,
+	 .only = "phone,contact_id,due,safe_note,language,assigned_to"},
+	{.rs = &callback_schema, .name = "Callback", .bodies = REC_PATCH,
+	 .only = "assigned_to,outcome,done,due"},
+	{.rs = &caller_flag_schema, .name = "CallerFlag", .bodies = REC_CREATE},
+	/* Capacity building (schema/training.c). */
+	{.rs = &training_schema, .name = "Training",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") ",'organiser':"
+		     REF("Org") ",'participants':{'type':'integer','minimum':0,'readOnly':true},"
+		     ENV_TIMES "},'required':['id','version','topic','start','end','place',"
+		     "'organiser_org']}",
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &participant_schema, .name = "Participant", .bodies = REC_CREATE},
+	{.rs = &callback_request_schema, .name = "CallbackRequest", .bodies = REC_CREATE,
+	 .extra = "{'properties':{'token':{'type':'string','description':'from GET "
+		  "/api/v1/public/form-token'},'website':{'type':'string','maxLength':0,"
+		  "'description':'left empty (a field people do not see)'}}}"},
+};
+const size_t openapi_records_count = COUNT(openapi_records);
+
+/* ---- shapes no field table declares ---------------------------------------- */
+
+#define ORG "{'type':'object','required':['name','type'],'additionalProperties':false," \
+	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") "}}"
+#define URGENCY "{'enum':['low','normal','high','emergency']}"
+#define LOG_ENTRY(extra) \
+	"{'type':'object','additionalProperties':false,'properties':{" extra "'at':" STR_NULL \
+	",'user':" STR_NULL ",'org':" STR_NULL ",'action':" STR_NULL ",'record':" STR_NULL \
+	",'fields':" STR_NULL "}}"
+
+const struct openapi_shape openapi_shapes[] = {
+	{"Id", "{'type':'string','pattern':'^[a-z2-7]{26}$','description':'an opaque record id'}"},
+	{"Version", "{'type':'integer','minimum':1,'readOnly':true,"
+		    "'description':'the record version; If-Match takes it back'}"},
+	{"Timestamp", "{'type':'string','format':'date-time','readOnly':true}"},
+	{"Country", "{'type':'string','pattern':'^[A-Z]{2}$','description':'ISO 3166-1 alpha-2'}"},
+	{"Problem",
+	 "{'type':'object','description':'RFC 9457 problem details','required':['type','title','status'],"
+	 "'properties':{'type':{'type':'string','description':'a short slug: invalid-json, "
+	 "unknown-field, not-found, version-conflict, ...'},'title':" STR ",'status':{'type':"
+	 "'integer','minimum':400,'maximum':599},'detail':" STR ",'collection':" STR
+	 ",'index':{'type':'integer','minimum':0}}}"},
+	{"List",
+	 "{'type':'object','description':'every list: the items and the cursor of the next page',"
+	 "'required':['items','next'],'properties':{'items':{'type':'array'},'next':" STR_NULL "}}"},
+	{"Empty", "{'type':'object','maxProperties':0,'description':'no fields'}"},
+	{"Health", "{'type':'object','required':['status'],'additionalProperties':false,"
+		   "'properties':{'status':{'const':'ok'}}}"},
+	{"Org", ORG},
+	{"User",
+	 "{'type':'object','required':['id','login','role','totp_enabled','org'],"
+	 "'additionalProperties':false,'properties':{'id':" REF("Id") ",'login':" STR
+	 ",'role':" REF("Code.roles") ",'totp_enabled':" BOOL ",'org':" REF("Org") "}}"},
+	{"Session",
+	 "{'type':'object','required':['user','csrf_token','totp_enrolment_required'],"
+	 "'additionalProperties':false,'properties':{'user':" REF("User") ",'csrf_token':" STR
+	 ",'totp_enrolment_required':" BOOL "}}"},
+	{"Me",
+	 "{'type':'object','required':['user'],'additionalProperties':false,'properties':{'user':"
+	 REF("User") ",'csrf_token':{'type':'string','description':'with a cookie session'},"
+	 "'totp_enrolment_required':" BOOL "}}"},
+	{"LoginRequest",
+	 "{'type':'object','required':['login','password'],'additionalProperties':false,"
+	 "'properties':{'login':{'type':'string','minLength':1},'password':{'type':'string',"
+	 "'minLength':1},'totp':{'type':'string','description':'the second factor, when the role "
+	 "requires one'}}}"},
+	{"TotpBegin", "{'type':'object','required':['secret','otpauth_uri'],"
+		      "'additionalProperties':false,'properties':{'secret':" STR ",'otpauth_uri':"
+		      STR "}}"},
+	{"TotpConfirm", "{'type':'object','required':['code'],'additionalProperties':false,"
+			"'properties':{'code':{'type':'string','minLength':1}}}"},
+	{"CaseClose",
+	 "{'type':'object','required':['reason'],'additionalProperties':false,'properties':{"
+	 "'reason':" REF("Code.case_closure_reason") ",'status':{'enum':['Closed',"
+	 "'ClosedReferred']}}}"},
+	{"ScreeningCreate",
+	 "{'type':'object','required':['instrument','answers'],'additionalProperties':false,"
+	 "'properties':{'instrument':{'const':'delphi-adult-labour'},'child':" BOOL ",'answers':{"
+	 "'type':'object','description':'indicator code: answer (GET /api/v1/schema, indicators)',"
+	 "'additionalProperties':{'enum':['yes','no','unknown','declined']}}}}"},
+	{"Screening",
+	 "{'type':'object','required':['id','version','kind','case_id'],'additionalProperties':"
+	 "false,'properties':{'id':" REF("Id") ",'version':" REF("Version") ",'kind':{'const':"
+	 "'screening'},'case_id':" REF("Id") ",'instrument':" STR ",'child':" BOOL ",'answers':{"
+	 "'type':'object','additionalProperties':{'enum':['yes','no','unknown','declined']}},"
+	 "'dimensions':{'type':'object','additionalProperties':" BOOL "},'suggestion':{'enum':"
+	 "['trafficking','exploitation','none'],'description':'a suggestion: it never sets the "
+	 "official status'},'at':" REF("Timestamp") ",'created_by':" REF("Id") ",'created_at':"
+	 REF("Timestamp") "}}"},
+	{"TimelineEvent",
+	 "{'type':'object','required':['id','kind','type','at','data'],'additionalProperties':"
+	 "false,'properties':{'id':" REF("Id") ",'kind':" STR ",'type':" STR ",'at':"
+	 REF("Timestamp") ",'created_by':" STR_NULL ",'org':" STR_NULL ",'data':{'type':"
+	 "'object'}}}"},
+	{"AccessLogEntry", LOG_ENTRY("")},
+	{"AuditEntry", LOG_ENTRY("'seq':" INT ",'addr':" STR_NULL ",")},
+	{"ReferralCreate",
+	 "{'type':'object','required':['case_id','to_org','share'],'additionalProperties':false,"
+	 "'properties':{'case_id':" REF("Id") ",'to_org':{'type':'string','description':'an "
+	 "organisation code (GET /api/v1/orgs)'},'service_type':" REF("Code.assistance_service_types")
+	 ",'service_id':{'type':'string','description':'a directory service of to_org'},"
+	 "'reason':" TEXT(5000) ",'urgency':" URGENCY ",'due':" DATE ",'share':{'type':'array',"
+	 "'minItems':1,'maxItems':64,'items':" REF("ShareableField") "}}}"},
+	{"TransferCreate",
+	 "{'type':'object','required':['to_org'],'description':'every case and person field is "
+	 "shared with the organisation that takes the case over','properties':{'to_org':{'type':"
+	 "'string','description':'an organisation code'},'reason':" TEXT(5000) ",'urgency':"
+	 URGENCY ",'due':" DATE "}}"},
+	{"Referral",
+	 "{'type':'object','required':['id','version','kind','case_id','status','urgency',"
+	 "'from_org','to_org','share','created_at','updated_at'],'additionalProperties':false,"
+	 "'properties':{'id':" REF("Id") ",'version':" REF("Version") ",'kind':{'enum':["
+	 "'referral','transfer']},'case_id':" REF("Id") ",'status':" REF("Code.referral_status")
+	 ",'urgency':" URGENCY ",'due':" DATE ",'from_org':" REF("Org") ",'to_org':" REF("Org")
+	 ",'share':{'type':['array','null'],'items':" REF("ShareableField") "},'service_type':"
+	 REF("Code.assistance_service_types") ",'service_id':" STR ",'reason':" STR
+	 ",'feedback':" STR ",'decline_reason':" STR ",'withdraw_reason':" STR ",'created_at':"
+	 REF("Timestamp") ",'updated_at':" REF("Timestamp") ",'responded_at':" REF("Timestamp")
+	 "}}"},
+	{"ReferralDecline", "{'type':'object','required':['reason'],'additionalProperties':false,"
+			    "'properties':{'reason':" TEXT(5000) "}}"},
+	{"ReferralComplete", "{'type':'object','additionalProperties':false,'properties':{"
+			     "'feedback':" TEXT(5000) "}}"},
+	{"ReferralWithdraw", "{'type':'object','additionalProperties':false,'properties':{"
+			     "'reason':" TEXT(5000) "}}"},
+	{"ReferralStats",
+	 "{'type':'object','required':['box','total','by_status','accepted','completed',"
+	 "'median_days_to_response'],'additionalProperties':false,'properties':{'box':{'enum':["
+	 "'in','out']},'total':" INT ",'by_status':{'type':'object','additionalProperties':" INT
+	 "},'accepted':" INT ",'completed':" INT ",'median_days_to_response':{'type':['number',"
+	 "'null']}}}"},
+	{"DirectoryLocation",
+	 "{'type':'object','description':'an HSDS location; a confidential one reads as redacted "
+	 "outside the organisation that runs it','required':['id','version','organization_id',"
+	 "'location_type'],'additionalProperties':false,'properties':{'id':" STR ",'version':"
+	 REF("Version") ",'service_id':" STR ",'organization_id':" STR ",'location_type':"
+	 REF("Code.hsds_location_type") ",'name':" STR ",'region':" REF("Code.tj_regions_iso3166_2")
+	 ",'city':" STR ",'confidential':" BOOL ",'address':" STR ",'addresses':{'type':'array',"
+	 "'items':{'type':'object','additionalProperties':false,'properties':{'address_1':" STR
+	 ",'city':" STR ",'state_province':" STR ",'country':" STR ",'address_type':{'enum':["
+	 "'physical','postal']}}}}}}"},
+	{"DirectoryService",
+	 "{'type':'object','description':'an Open Referral HSDS 3 service','required':['id',"
+	 "'version','status','service_type','organization_id','organization','languages',"
+	 "'regions_served','service_areas','capacity','schedules','phones'],"
+	 "'additionalProperties':false,'properties':{'id':" STR ",'version':" REF("Version")
+	 ",'name':" STR ",'description':" STR ",'status':" REF("Code.hsds_service_status")
+	 ",'service_type':" REF("Code.assistance_service_types") ",'organization_id':" STR
+	 ",'organization':" REF("Org") ",'eligibility_description':" STR ",'url':" STR ",'email':"
+	 STR ",'languages':{'type':'array','items':{'type':'object','properties':{'code':"
+	 REF("Code.languages") ",'name':" STR_NULL "}}},'regions_served':{'type':'array','items':"
+	 REF("Code.tj_regions_iso3166_2") "},'service_areas':{'type':'array','items':{'type':"
+	 "'object','properties':{'name':" STR_NULL ",'extent':" STR ",'extent_type':" STR "}}},"
+	 "'capacity':{'type':['object','null'],'properties':{'available':{'type':['integer',"
+	 "'null']},'maximum':{'type':['integer','null']},'unit':{'enum':['beds','places']}}},"
+	 "'hours':" STR ",'schedules':{'type':'array','items':{'type':'object','properties':{"
+	 "'description':" STR "}}},'phones':{'type':'array','items':{'type':'object',"
+	 "'properties':{'number':" STR "}}},'locations':{'type':'array','items':"
+	 REF("DirectoryLocation") "},'created_at':" REF("Timestamp") ",'updated_at':"
+	 REF("Timestamp") ",'last_modified':" REF("Timestamp") "}}"},
+	{"DirectoryServiceList",
+	 "{'allOf':[" REF("List") ",{'type':'object','description':'the list envelope and HSDS "
+	 "paging at once; next is the number of the next page','properties':{'items':{'type':"
+	 "'array','items':" REF("DirectoryService") "},'contents':{'type':'array','items':"
+	 REF("DirectoryService") "},'total_items':" INT ",'total_pages':" INT ",'page_number':"
+	 INT ",'size':" INT ",'per_page':" INT ",'first_page':" BOOL ",'last_page':" BOOL
+	 ",'empty':" BOOL "}}]}"},
+	{"DirectoryDocument",
+	 "{'type':'object','description':'an HSDS-JSON document','additionalProperties':false,"
+	 "'properties':{'organizations':{'type':'array','maxItems':5000,'items':{'type':'object'}},"
+	 "'services':{'type':'array','maxItems':5000,'items':{'type':'object'}},'locations':{"
+	 "'type':'array','maxItems':5000,'items':{'type':'object'}},'service_at_locations':{"
+	 "'type':'array','maxItems':5000,'items':{'type':'object'}}}}"},
+	{"DirectoryExport",
+	 "{'type':'object','required':['organizations','services','locations',"
+	 "'service_at_locations'],'additionalProperties':false,'properties':{'organizations':{"
+	 "'type':'array','items':" ORG "},'services':{'type':'array','items':"
+	 REF("DirectoryService") "},'locations':{'type':'array','items':" REF("DirectoryLocation")
+	 "},'service_at_locations':{'type':'array','items':{'type':'object','properties':{'id':"
+	 STR ",'service_id':" STR ",'location_id':" STR "}}}}}"},
+	{"DirectoryImportResult",
+	 "{'type':'object','additionalProperties':false,'properties':{'organizations_created':" INT
+	 ",'services_created':" INT ",'services_updated':" INT ",'locations_created':" INT
+	 ",'locations_updated':" INT ",'locations_kept':" INT "}}"},
+	{"RolePolicy", "{'type':'object','required':['role','require_totp'],"
+		       "'additionalProperties':false,'properties':{'role':" REF("Code.roles")
+		       ",'require_totp':" BOOL "}}"},
+	{"RoleSet", "{'type':'object','required':['require_totp'],'additionalProperties':false,"
+		    "'properties':{'require_totp':" BOOL "}}"},
+	{"FieldSchemaDocument",
+	 "{'type':'object','description':'every declared record, code list and screening "
+	 "indicator set','required':['resources','codes','indicators'],'properties':{"
+	 "'resources':{'type':'object','additionalProperties':{'type':'array','items':{'type':"
+	 "'object','required':['name','type','class','required','label']}}},'codes':{'type':"
+	 "'object','additionalProperties':{'type':'array'}},'indicators':{'type':'object'}}}"},
+	/* The hotline. */
+	{"Callback",
+	 "{'type':'object','required':['id','version','due','state','source','done'],"
+	 "'additionalProperties':false,'properties':{'id':" RO_ID ",'version':" REF("Version")
+	 ",'due':" REF("Timestamp") ",'state':{'enum':['open','due','overdue','done']},'source':{"
+	 "'enum':['operator','public']},'language':{'anyOf':[" REF("Code.languages") ",{'type':"
+	 "'null'}]},'safe_note':" STR_NULL ",'preferred_time':" STR ",'message':" STR
+	 ",'phone_masked':" STR_NULL ",'phone':{'type':['string','null'],'description':'only when "
+	 "one callback is read'},'assigned_to':" STR_NULL ",'outcome':{'anyOf':["
+	 REF("Code.callback_outcome") ",{'type':'null'}]},'contact_id':" STR_NULL ",'done':" BOOL
+	 ",'done_at':{'type':['string','null'],'format':'date-time'},'created_at':"
+	 REF("Timestamp") ",'updated_at':" REF("Timestamp") "}}"},
+	{"CallerFlag",
+	 "{'type':'object','required':['id','flag','until'],'additionalProperties':false,"
+	 "'properties':{'id':" RO_ID ",'flag':" REF("Code.caller_flag") ",'until':" DATE
+	 ",'note':" STR ",'created_by':" STR ",'created_at':" REF("Timestamp") "}}"},
+	{"ContactList",
+	 "{'allOf':[" REF("List") ",{'type':'object','description':'with ?phone=: the earlier "
+	 "contacts of that number, a summary and its active flags','properties':{'items':{'type':"
+	 "'array','items':" REF("Contact") "},'summary':{'type':'object','additionalProperties':"
+	 "false,'properties':{'count':" INT ",'first':" STR_NULL ",'last':" STR_NULL ",'topics':{"
+	 "'type':'array','items':" REF("Code.contact_topic") "},'last_action':" STR_NULL "}},"
+	 "'flags':{'type':'array','items':" REF("CallerFlag") "}}}]}"},
+	{"ContactStats",
+	 "{'type':'object','required':['from','to','total','by_day'],'additionalProperties':false,"
+	 "'properties':{'from':" DATE ",'to':" DATE ",'total':" INT ",'by_day':{'type':'array',"
+	 "'items':{'type':'object','properties':{'day':" DATE ",'count':" INT "}}},'by_channel':{"
+	 "'type':'object','additionalProperties':" INT "},'by_topic':{'type':'object',"
+	 "'additionalProperties':" INT "},'by_call_type':{'type':'object','additionalProperties':"
+	 INT "},'by_action':{'type':'object','additionalProperties':" INT "},'callbacks':{'type':"
+	 "'object','properties':{'due':" INT ",'overdue':" INT ",'open':" INT "}}}}"},
+	{"ContactAttach", "{'type':'object','required':['case_id'],'additionalProperties':false,"
+			  "'properties':{'case_id':" REF("Id") "}}"},
+	{"FormToken",
+	 "{'type':'object','required':['token'],'additionalProperties':false,'properties':{"
+	 "'token':" STR ",'valid_after_seconds':" INT ",'valid_for_seconds':" INT "}}"},
+	{"Received", "{'type':'object','required':['status'],'additionalProperties':false,"
+		     "'properties':{'status':{'const':'received'}}}"},
+	/* The knowledge base. */
+	{"KbTexts",
+	 "{'type':'object','description':'one text per language','required':['tg','ru','en'],"
+	 "'additionalProperties':false,'properties':{'tg':" STR ",'ru':" STR ",'en':" STR "}}"},
+	{"KbSource",
+	 "{'type':'object','required':['title'],'additionalProperties':false,'properties':{"
+	 "'title':" TEXT(500) ",'url':{'type':'string','pattern':'^https?://','maxLength':500},"
+	 "'publisher':" TEXT(500) ",'published':" DATE ",'accessed':" DATE "}}"},
+	{"KbArticle",
+	 "{'type':'object','required':['id','version','country','topic','status','title','gaps'],"
+	 "'additionalProperties':false,'properties':{'id':" RO_ID ",'version':" REF("Version")
+	 ",'country':{'type':'string','description':'ISO 3166 alpha-2, empty for general'},"
+	 "'topic':" REF("Code.kb_topic") ",'status':" REF("Code.kb_status") ",'reviewed_on':{"
+	 "'type':['string','null'],'format':'date'},'title':" REF("KbTexts") ",'body':"
+	 REF("KbTexts") ",'sources':{'type':'array','items':" REF("KbSource") "},'gaps':{'type':"
+	 "'integer','minimum':0,'description':'[[to-be-confirmed]] markers in the bodies'},"
+	 "'created_at':" REF("Timestamp") ",'updated_at':" REF("Timestamp") ",'lang':{'enum':["
+	 "'tg','ru','en']},'excerpt':" STR "}}"},
+	{"KbArticleCreate",
+	 "{'type':'object','required':['topic','title','body'],'additionalProperties':false,"
+	 "'properties':{'country':{'anyOf':[" REF("Code.countries") ",{'const':''}]},'topic':"
+	 REF("Code.kb_topic") ",'status':" REF("Code.kb_status") ",'reviewed_on':" DATE
+	 ",'title':" REF("KbTexts") ",'body':" REF("KbTexts") ",'sources':{'type':'array',"
+	 "'maxItems':30,'items':" REF("KbSource") "}}}"},
+	{"KbArticlePatch",
+	 "{'type':'object','minProperties':1,'additionalProperties':false,'properties':{"
+	 "'country':{'anyOf':[" REF("Code.countries") ",{'const':''}]},'topic':"
+	 REF("Code.kb_topic") ",'status':" REF("Code.kb_status") ",'reviewed_on':{'type':["
+	 "'string','null'],'format':'date'},'title':{'type':'object','additionalProperties':false,"
+	 "'properties':{'tg':" STR ",'ru':" STR ",'en':" STR "}},'body':{'type':'object',"
+	 "'additionalProperties':false,'properties':{'tg':" STR ",'ru':" STR ",'en':" STR "}},"
+	 "'sources':{'type':'array','maxItems':30,'items':" REF("KbSource") "}}}"},
+	{"KbVersion",
+	 "{'type':'object','required':['version','at','action','fields','article'],"
+	 "'additionalProperties':false,'properties':{'version':" INT ",'at':" REF("Timestamp")
+	 ",'by':" STR_NULL ",'by_login':" STR_NULL ",'action':" STR ",'fields':{'type':'array',"
+	 "'items':" STR "},'article':" REF("KbArticle") "}}"},
+	{"KbGap",
+	 "{'type':'object','required':['article_id','lang','missing'],'additionalProperties':false,"
+	 "'properties':{'article_id':" STR ",'version':" INT ",'country':" STR ",'topic':"
+	 REF("Code.kb_topic") ",'status':" REF("Code.kb_status") ",'title':" STR ",'lang':{'enum':"
+	 "['tg','ru','en']},'missing':" STR "}}"},
+	/* Capacity building: participants are never named. */
+	{"Participant",
+	 "{'type':'object','required':['id','training_id','agency_type','sex','role'],"
+	 "'additionalProperties':false,'properties':{'id':" RO_ID ",'training_id':" REF("Id")
+	 ",'agency_type':" REF("Code.org_type") ",'sex':" REF("Code.gender") ",'role':"
+	 REF("Code.training_role") ",'pre_score':{'type':['integer','null'],'minimum':0,"
+	 "'maximum':100},'post_score':{'type':['integer','null'],'minimum':0,'maximum':100},"
+	 "'gain':{'type':['integer','null'],'readOnly':true},'created_at':" REF("Timestamp")
+	 "}}"},
+	/* Reports: small cells are null (suppressed), never a count under k. */
+	{"ReportTable",
+	 "{'type':'object','required':['by','rows','total','suppressed'],'additionalProperties':"
+	 "false,'properties':{'by':{'type':'array','items':" STR "},'rows':{'type':'array',"
+	 "'items':" REF("ReportCell") "},'margins':{'type':'object','description':'per dimension "
+	 "(with two or more)','additionalProperties':{'type':'array','items':" REF("ReportCell")
+	 "}},'total':{'type':['integer','null']},'suppressed':{'type':'integer','minimum':0}}}"},
+	{"ReportCell",
+	 "{'type':'object','required':['count'],'description':'the values of the dimensions and "
+	 "the count, null where suppressed','properties':{'count':{'type':['integer','null'],"
+	 "'minimum':0}},'additionalProperties':{'type':['string','null'],'description':'a value "
+	 "of the dimension; null where it is not recorded'}}"},
+	{"SummaryReport",
+	 "{'type':'object','required':['k','from','to','scope','by','rows','total','suppressed'],"
+	 "'additionalProperties':false,'properties':{'k':{'type':'integer','minimum':2},'from':"
+	 DATE ",'to':" DATE ",'scope':{'enum':['all','own']},'by':{'type':'array','items':" STR
+	 "},'rows':{'type':'array','items':" REF("ReportCell") "},'margins':{'type':'object',"
+	 "'additionalProperties':{'type':'array','items':" REF("ReportCell") "}},'total':{'type':"
+	 "['integer','null']},'suppressed':{'type':'integer','minimum':0}}}"},
+	{"IndicatorReport",
+	 "{'type':'object','required':['k','from','to','scope','identified','assisted',"
+	 "'referrals','hotline','reintegration','trainings'],'properties':{'k':{'type':'integer',"
+	 "'minimum':2},'from':" DATE ",'to':" DATE ",'scope':{'enum':['all','own']},'identified':"
+	 REF("ReportTable") ",'identified_exploitation':" REF("ReportTable") ",'assisted':"
+	 REF("ReportTable") ",'referrals':" REF("ReportTable") ",'hotline':" REF("ReportTable")
+	 ",'reintegration':{'type':'object','properties':{'closed':{'type':['integer','null']},"
+	 "'with_followup':{'type':['integer','null']},'share':{'type':['number','null']}}},"
+	 "'followups_overdue':{'type':['integer','null']},'trainings':{'type':'object',"
+	 "'properties':{'events':" INT ",'participants':" REF("ReportTable") ",'scored':{'type':["
+	 "'integer','null']},'mean_gain':{'type':['number','null']}}}}}"},
+	{"OpenApiDocument", "{'type':'object','required':['openapi','info','paths'],"
+			    "'properties':{'openapi':{'type':'string'}}}"},
+};
+const size_t openapi_shapes_count = COUNT(openapi_shapes);
+
+/* ---- query parameters --------------------------------------------------------- */
+
+#define P_END {NULL, NULL, NULL, 0}
+
+static const struct openapi_param q_persons[] = {
+	{"q", "{'type':'string','minLength':1,'maxLength':300}",
+	 "a name or its beginning, in any script or spelling", 1},
+	{"birth_date", "{'type':'string','pattern':'^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$'}",
+	 "YYYY, YYYY-MM or YYYY-MM-DD: those born then first", 0},
+	{"limit", "{'type':'integer','minimum':1,'maximum':50}", "at most this many (20)", 0},
+	P_END,
+};
+
+static const struct openapi_param q_cases[] = {
+	{"status", REF("Code.case_status"), "only cases of this status", 0},
+	{"stage", REF("Code.nrm_stage"), "only cases at this NRM stage", 0},
+	{"assigned", "{'type':'string'}", "me, or a user id", 0},
+	{"person_id", REF("Id"), "only the cases of this person", 0},
+	{"q", "{'type':'string','maxLength':300}", "the person name, in any script", 0},
+	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many (50)",
+	 0},
+	{"cursor", "{'type':'string'}", "the `next` of the page before", 0},
+	P_END,
+};
+
+static const struct openapi_param q_followups[] = {
+	{"assigned", "{'enum':['me','all']}", "mine (the default) or all of the organisation", 0},
+	{"before", DATE, "overdue before this date (today)", 0},
+	P_END,
+};
+
+static const struct openapi_param q_referrals[] = {
+	{"box", "{'enum':['in','out']}", "received (in, the default) or sent (out)", 0},
+	{"status", REF("Code.referral_status"), "only referrals of this status", 0},
+	{"overdue", "{'enum':['1']}", "1: only those past their due date", 0},
+	P_END,
+};
+
+static const struct openapi_param q_referral_stats[] = {
+	{"box", "{'enum':['in','out']}", "received or sent", 0},
+	P_END,
+};
+
+static const struct openapi_param q_directory[] = {
+	{"search", "{'type':'string','maxLength':300}", "words of a service or organisation name",
+	 0},
+	{"q", "{'type':'string','maxLength':300}", "the same as search", 0},
+	{"type", REF("Code.assistance_service_types"), "only services of this type", 0},
+	{"region", REF("Code.tj_regions_iso3166_2"), "only services serving this region", 0},
+	{"language", REF("Code.languages"), "only services in this language", 0},
+	{"status", REF("Code.hsds_service_status"), "only services of this status", 0},
+	{"org", "{'type':'string'}", "only services of this organisation code", 0},
+	{"organization_id", "{'type':'string'}", "the same as org", 0},
+	{"page", "{'type':'integer','minimum':1,'maximum':100000}", "the page number (1)", 0},
+	{"per_page", "{'type':'integer','minimum':1,'maximum':100}", "services per page (20)", 0},
+	{"cursor", "{'type':'string'}", "the `next` of the page before", 0},
+	P_END,
+};
+
+static const struct openapi_param q_audit[] = {
+	{"record", "{'type':'string','pattern':'^(persons|cases)/','maxLength':80}",
+	 "persons/ID or cases/ID", 1},
+	P_END,
+};
+
+static const struct openapi_param q_contacts[] = {
+	{"phone", "{'type':'string','maxLength':32}",
+	 "the earlier contacts of this number (any format), its summary and flags", 0},
+	{"from", STR, "a date YYYY-MM-DD or a time: contacts since", 0},
+	{"to", STR, "a date YYYY-MM-DD (inclusive) or a time: contacts before", 0},
+	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many (50)",
+	 0},
+	{"cursor", STR, "the `next` of the page before", 0},
+	P_END,
+};
+
+static const struct openapi_param q_contact_stats[] = {
+	{"from", DATE, "the first day (29 days before to)", 0},
+	{"to", DATE, "the last day (today); at most 366 days in all", 0},
+	P_END,
+};
+
+#define Q_PERIOD \
+	{"from", DATE, "the first day (all before to)", 0}, \
+	{"to", DATE, "the last day (today)", 0}, \
+	{"region", REF("Code.tj_regions_iso3166_2"), "only cases of this region", 0}, \
+	{"org", "{'anyOf':[{'const':'own'}," REF("Code.org_type") "]}", \
+	 "own, or an organisation type (never a name)", 0}
+
+static const struct openapi_param q_summary[] = {
+	Q_PERIOD,
+	{"by", "{'type':'string','pattern':'^(sex|age_band|exploitation|country|status|stage|month|"
+	       "region|org|service_type|nationality|trafficking_status)(,(sex|age_band|exploitation|"
+	       "country|status|stage|month|region|org|service_type|nationality|"
+	       "trafficking_status)){0,3}$'}",
+	 "up to 4 dimensions, comma-separated", 0},
+	{"victims", "{'enum':['0','1']}", "1: identified victims only", 0},
+	P_END,
+};
+
+static const struct openapi_param q_indicators[] = {
+	Q_PERIOD,
+	{"format", "{'enum':['json','csv','xlsx']}", "json (the default), csv or xlsx", 0},
+	P_END,
+};
+
+static const struct openapi_param q_export[] = {
+	{"from", DATE, "the first opening day of the cases exported (none: no bound)", 0},
+	{"to", DATE, "the last opening day (none: no bound)", 0},
+	P_END,
+};
+
+static const struct openapi_param q_export_xlsx[] = {
+	{"from", DATE, "the first opening day of the cases exported (none: no bound)", 0},
+	{"to", DATE, "the last opening day (none: no bound)", 0},
+	{"pii", "{'enum':['0','1']}", "1: add names, birth date and phones (export.pii)", 0},
+	P_END,
+};
+
+static const struct openapi_param q_flags[] = {
+	{"phone", "{'type':'string','maxLength':32}", "the number, in any format", 1},
+	P_END,
+};
+
+static const struct openapi_param q_callbacks[] = {
+	{"state", "{'enum':['open','due','overdue','done','all']}", "which callbacks (open)", 0},
+	{"assigned", STR, "me, or a user id", 0},
+	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many (50)",
+	 0},
+	{"cursor", STR, "the `next` of the page before", 0},
+	P_END,
+};
+
+static const struct openapi_param q_kb[] = {
+	{"q", "{'type':'string','maxLength':400}", "words of the title or body, in any script", 0},
+	{"country", STR, "ISO 3166 alpha-2 of the destination", 0},
+	{"topic", REF("Code.kb_topic"), "only articles of this topic", 0},
+	{"status", REF("Code.kb_status"), "draft and archived for editors only", 0},
+	{"lang", "{'enum':['tg','ru','en']}", "the language of the excerpts (tg)", 0},
+	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many (50)",
+	 0},
+	{"cursor", STR, "the `next` of the page before", 0},
+	P_END,
+};
+
+static const struct openapi_param q_trainings[] = {
+	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many", 0},
+	{"cursor", STR, "the `next` of the page before", 0},
+	P_END,
+};
+
+/* ---- the routes ---------------------------------------------------------------- */
+
+#define GET M_GET
+#define POST M_POST
+#define PATCH M_PATCH
+
+const struct openapi_op openapi_ops[] = {
+	{GET, V1 "/health", "health", "system", "Is the server up", NULL, 200, "Health", 0, NULL,
+	 NULL, "no authentication, no detail"},
+
+	{POST, V1 "/session", "sessionCreate", "session", "Sign in", "LoginRequest", 200, "Session",
+	 DOC_RATE, NULL, NULL,
+	 "sets the session cookie; 401 invalid-credentials, totp-required or totp-invalid; 429 "
+	 "locked after repeated failures"},
+	{M_DELETE, V1 "/session", "sessionDelete", "session", "Sign out", NULL, 204, NULL, 0, NULL,
+	 NULL, NULL},
+	{GET, V1 "/me", "meGet", "session", "The signed-in user", NULL, 200, "Me", 0, NULL, NULL,
+	 NULL},
+	{POST, V1 "/me/totp", "totpBegin", "session", "Start setting up a second factor", NULL, 200,
+	 "TotpBegin", DOC_CONFLICT, NULL, NULL, NULL},
+	{POST, V1 "/me/totp/confirm", "totpConfirm", "session", "Confirm the second factor",
+	 "TotpConfirm", 200, "Me", DOC_CONFLICT, NULL, NULL, NULL},
+
+	{POST, V1 "/persons", "personCreate", "persons", "Register a person", "PersonCreate", 201,
+	 "Person", DOC_ETAG | DOC_LOCATION, NULL, NULL, NULL},
+	{GET, V1 "/persons", "personSearch", "persons", "Find persons by name", NULL, 200, "Person",
+	 DOC_LIST, q_persons, NULL, "best match first; every person read is audited"},
+	{GET, V1 "/persons/{}", "personGet", "persons", "One person", NULL, 200, "Person", DOC_ETAG,
+	 NULL, NULL, "audited"},
+	{PATCH, V1 "/persons/{}", "personPatch", "persons", "Change a person", "PersonPatch", 200,
+	 "Person", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, "null removes a field"},
+	{POST, V1 "/persons/{}/consents", "consentCreate", "consents", "Record a consent",
+	 "ConsentCreate", 201, "Consent", 0, NULL, NULL, NULL},
+	{GET, V1 "/persons/{}/consents", "consentList", "consents", "The consents of a person",
+	 NULL, 200, "Consent", DOC_LIST, NULL, NULL, NULL},
+	{POST, V1 "/consents/{}/withdraw", "consentWithdraw", "consents", "Withdraw a consent",
+	 "Empty", 200, "Consent", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
+	 "cuts at once the access of referrals that rest on it"},
+
+	{POST, V1 "/cases", "caseCreate", "cases", "Open a case", "CaseCreate", 201, "Case",
+	 DOC_ETAG | DOC_CONFLICT, NULL, NULL,
+	 "409 consent-required without a current consent to assistance"},
+	{GET, V1 "/cases", "caseList", "cases", "The case list", NULL, 200, "Case",
+	 DOC_LIST | DOC_PAGED, q_cases, NULL, "newest change first"},
+	{GET, V1 "/cases/{}", "caseGet", "cases", "One case", NULL, 200, "Case", DOC_ETAG, NULL,
+	 NULL, NULL},
+	{PATCH, V1 "/cases/{}", "casePatch", "cases", "Change a case", "CasePatch", 200, "Case",
+	 DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/close", "caseClose", "cases", "Close a case", "CaseClose", 200, "Case",
+	 DOC_ETAG | DOC_CONFLICT, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/reopen", "caseReopen", "cases", "Reopen a case", "Empty", 200, "Case",
+	 DOC_ETAG | DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/timeline", "caseTimeline", "cases", "Every event of a case in order",
+	 NULL, 200, "TimelineEvent", DOC_LIST, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/screenings", "screeningCreate", "screenings",
+	 "Screen with the Delphi indicators", "ScreeningCreate", 201, "Screening", 0, NULL, NULL,
+	 NULL},
+	{GET, V1 "/cases/{}/screenings", "screeningList", "screenings", "The screenings of a case",
+	 NULL, 200, "Screening", DOC_LIST, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/status-decisions", "decisionCreate", "status-decisions",
+	 "Record an identification decision", "StatusDecisionCreate", 201, "StatusDecision",
+	 DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/status-decisions", "decisionList", "status-decisions",
+	 "The identification decisions of a case", NULL, 200, "StatusDecision", DOC_LIST, NULL,
+	 NULL, NULL},
+	{POST, V1 "/cases/{}/notes", "noteCreate", "notes", "Add a note", "NoteCreate", 201, "Note",
+	 DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/notes", "noteList", "notes", "The notes of a case", NULL, 200, "Note",
+	 DOC_LIST, NULL, NULL, NULL},
+	{PATCH, V1 "/notes/{}", "notePatch", "notes", "Change a note", "NotePatch", 200, "Note",
+	 DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/services", "serviceCreate", "services", "Record assistance",
+	 "ServiceCreate", 201, "Service", DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/services", "serviceList", "services", "The assistance of a case", NULL,
+	 200, "Service", DOC_LIST, NULL, NULL, NULL},
+	{PATCH, V1 "/services/{}", "servicePatch", "services", "Change assistance",
+	 "ServicePatch", 200, "Service", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/plans", "planCreate", "plans", "Add a support plan", "PlanCreate", 201,
+	 "Plan", DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/plans", "planList", "plans", "The support plans of a case", NULL, 200,
+	 "Plan", DOC_LIST, NULL, NULL, NULL},
+	{PATCH, V1 "/plans/{}", "planPatch", "plans", "Change a support plan", "PlanPatch", 200,
+	 "Plan", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/followups", "followupCreate", "followups", "Add a follow-up",
+	 "FollowupCreate", 201, "Followup", DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/followups", "followupList", "followups", "The follow-ups of a case",
+	 NULL, 200, "Followup", DOC_LIST, NULL, NULL, NULL},
+	{PATCH, V1 "/followups/{}", "followupPatch", "followups", "Change a follow-up",
+	 "FollowupPatch", 200, "Followup", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{GET, V1 "/followups", "followupDue", "followups", "Overdue follow-ups", NULL, 200,
+	 "Followup", DOC_LIST, q_followups, NULL, NULL},
+	{POST, V1 "/cases/{}/transfer", "caseTransfer", "referrals",
+	 "Ask another organisation to take a case over", "TransferCreate", 201, "Referral",
+	 DOC_ETAG | DOC_CONFLICT, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/access-log", "caseAccessLog", "cases",
+	 "Reads and changes of a case by other organisations", NULL, 200, "AccessLogEntry",
+	 DOC_LIST, NULL, NULL, NULL},
+
+	{POST, V1 "/referrals", "referralCreate", "referrals", "Refer a case", "ReferralCreate", 201,
+	 "Referral", DOC_ETAG | DOC_CONFLICT, NULL, NULL,
+	 "409 consent-required without a current consent that covers the receiving organisation"},
+	{GET, V1 "/referrals", "referralList", "referrals", "The inbox or the outbox", NULL, 200,
+	 "Referral", DOC_LIST, q_referrals, NULL, NULL},
+	{GET, V1 "/referrals/stats", "referralStats", "referrals", "Referral figures", NULL, 200,
+	 "ReferralStats", 0, q_referral_stats, NULL, NULL},
+	{GET, V1 "/referrals/decisions-due", "referralDecisionsDue", "referrals",
+	 "Accepted referrals without an identification decision", NULL, 200, "Referral", DOC_LIST,
+	 NULL, NULL, NULL},
+	{GET, V1 "/referrals/{}", "referralGet", "referrals", "One referral", NULL, 200, "Referral",
+	 DOC_ETAG, NULL, NULL, NULL},
+	{POST, V1 "/referrals/{}/accept", "referralAccept", "referrals", "Accept a referral",
+	 "Empty", 200, "Referral", DOC_ETAG | DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL, NULL},
+	{POST, V1 "/referrals/{}/decline", "referralDecline", "referrals", "Decline a referral",
+	 "ReferralDecline", 200, "Referral", DOC_ETAG | DOC_CONFLICT, NULL, NULL, NULL},
+	{POST, V1 "/referrals/{}/complete", "referralComplete", "referrals",
+	 "Report a referral done", "ReferralComplete", 200, "Referral",
+	 DOC_ETAG | DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL, NULL},
+	{POST, V1 "/referrals/{}/withdraw", "referralWithdraw", "referrals",
+	 "Take a referral back", "ReferralWithdraw", 200, "Referral",
+	 DOC_ETAG | DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL, NULL},
+
+	{GET, V1 "/directory/services", "directoryServiceList", "directory",
+	 "Search the service directory", NULL, 200, "DirectoryServiceList", DOC_PAGED, q_directory,
+	 NULL, "Open Referral HSDS 3, for every role"},
+	{POST, V1 "/directory/services", "directoryServiceCreate", "directory",
+	 "Add a directory service", "DirectoryServiceCreate", 201, "DirectoryService", DOC_ETAG,
+	 NULL, NULL, NULL},
+	{GET, V1 "/directory/services/{}", "directoryServiceGet", "directory",
+	 "One directory service", NULL, 200, "DirectoryService", DOC_ETAG, NULL, NULL,
+	 "a shelter address only for users of its organisation"},
+	{PATCH, V1 "/directory/services/{}", "directoryServicePatch", "directory",
+	 "Change a directory service", "DirectoryServicePatch", 200, "DirectoryService",
+	 DOC_ETAG | DOC_IF_MATCH | DOC_CONFLICT, NULL, NULL, NULL},
+	{POST, V1 "/directory/services/{}/locations", "directoryLocationCreate", "directory",
+	 "Add a location to a service", "DirectoryLocationCreate", 201, "DirectoryLocation",
+	 DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/directory/export", "directoryExport", "directory",
+	 "The directory as one HSDS-JSON document", NULL, 200, "DirectoryExport", 0, NULL, NULL,
+	 NULL},
+	{POST, V1 "/directory/import", "directoryImport", "directory",
+	 "Import an HSDS-JSON document", "DirectoryDocument", 200, "DirectoryImportResult", 0, NULL,
+	 NULL, "all or nothing: 422 names the collection and index of the first bad item"},
+
+	{POST, V1 "/contacts", "contactCreate", "hotline", "Log a hotline contact", "ContactCreate",
+	 201, "Contact", DOC_ETAG | DOC_LOCATION | DOC_NOT_FOUND, NULL, NULL,
+	 "a non-data contact keeps only channel, call type, time, duration, language and "
+	 "operator; with callback, books a call back"},
+	{GET, V1 "/contacts", "contactList", "hotline", "Contacts, or the earlier contacts of a number",
+	 NULL, 200, "ContactList", DOC_PAGED | DOC_NOT_FOUND, q_contacts, NULL, NULL},
+	{GET, V1 "/contacts/stats", "contactStats", "hotline", "The hotline figures of a period",
+	 NULL, 200, "ContactStats", DOC_NOT_FOUND, q_contact_stats, NULL, NULL},
+	{GET, V1 "/contacts/{}", "contactGet", "hotline", "One contact", NULL, 200, "Contact",
+	 DOC_ETAG, NULL, NULL, "audited"},
+	{PATCH, V1 "/contacts/{}", "contactPatch", "hotline", "Change a contact", "ContactPatch",
+	 200, "Contact", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/contacts/{}/attach", "contactAttach", "hotline", "Attach a contact to a case",
+	 "ContactAttach", 200, "Contact", DOC_ETAG | DOC_CONFLICT, NULL, NULL, NULL},
+	{POST, V1 "/caller-flags", "callerFlagCreate", "hotline", "Flag a caller number for a time",
+	 "CallerFlagCreate", 201, "CallerFlag", DOC_NOT_FOUND, NULL, NULL, NULL},
+	{GET, V1 "/caller-flags", "callerFlagList", "hotline", "The active flags of a number", NULL,
+	 200, "CallerFlag", DOC_LIST | DOC_NOT_FOUND, q_flags, NULL, NULL},
+	{POST, V1 "/callbacks", "callbackCreate", "hotline", "Book a call back", "CallbackCreate",
+	 201, "Callback", DOC_ETAG | DOC_NOT_FOUND, NULL, NULL,
+	 "a phone, or the contact_id of a contact with a number"},
+	{GET, V1 "/callbacks", "callbackList", "hotline", "Callbacks to make", NULL, 200, "Callback",
+	 DOC_LIST | DOC_PAGED | DOC_NOT_FOUND, q_callbacks, NULL, NULL},
+	{GET, V1 "/callbacks/{}", "callbackGet", "hotline", "One callback, with its number", NULL,
+	 200, "Callback", DOC_ETAG, NULL, NULL, "audited"},
+	{PATCH, V1 "/callbacks/{}", "callbackPatch", "hotline", "Assign, reschedule or close a callback",
+	 "CallbackPatch", 200, "Callback", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/public/callback-requests", "publicCallbackRequest", "public",
+	 "Ask for a call back, without signing in", "CallbackRequestCreate", 202, "Received",
+	 DOC_QUIET_BODY | DOC_FORM | DOC_RATE, NULL, NULL,
+	 "always 202 with the same body, kept or not (a bot, a stale token, a bad number); "
+	 "429 past the rate of an address"},
+	{GET, V1 "/public/form-token", "publicFormToken", "public",
+	 "A token for the public callback form", NULL, 200, "FormToken", 0, NULL, NULL, NULL},
+
+	{GET, V1 "/kb", "kbList", "kb", "Search the safe-migration knowledge base", NULL, 200,
+	 "KbArticle", DOC_LIST | DOC_PAGED, q_kb, NULL, "published articles for everyone"},
+	{POST, V1 "/kb", "kbCreate", "kb", "Write an article", "KbArticleCreate", 201, "KbArticle",
+	 DOC_ETAG | DOC_LOCATION, NULL, NULL, NULL},
+	{GET, V1 "/kb/gaps", "kbGaps", "kb", "Facts still to be confirmed", NULL, 200, "KbGap",
+	 DOC_LIST, NULL, NULL, NULL},
+	{GET, V1 "/kb/{}", "kbGet", "kb", "One article", NULL, 200, "KbArticle", DOC_ETAG, NULL, NULL,
+	 NULL},
+	{PATCH, V1 "/kb/{}", "kbPatch", "kb", "Change an article", "KbArticlePatch", 200,
+	 "KbArticle", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, "every version is kept"},
+	{GET, V1 "/kb/{}/history", "kbHistory", "kb", "Every version of an article", NULL, 200,
+	 "KbVersion", DOC_LIST, NULL, NULL, NULL},
+
+	{POST, V1 "/trainings", "trainingCreate", "trainings", "Record a training event",
+	 "TrainingCreate", 201, "Training", DOC_ETAG | DOC_LOCATION, NULL, NULL, NULL},
+	{GET, V1 "/trainings", "trainingList", "trainings", "The training events, newest first",
+	 NULL, 200, "Training", DOC_LIST | DOC_PAGED | DOC_NOT_FOUND, q_trainings, NULL, NULL},
+	{GET, V1 "/trainings/{}", "trainingGet", "trainings", "One training event", NULL, 200,
+	 "Training", DOC_ETAG, NULL, NULL, NULL},
+	{PATCH, V1 "/trainings/{}", "trainingPatch", "trainings", "Change a training event",
+	 "TrainingPatch", 200, "Training", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/trainings/{}/participants", "participantCreate", "trainings",
+	 "Add a participant (never named)", "ParticipantCreate", 201, "Participant", 0, NULL,
+	 NULL, NULL},
+	{GET, V1 "/trainings/{}/participants", "participantList", "trainings",
+	 "The participants of a training", NULL, 200, "Participant", DOC_LIST, NULL, NULL, NULL},
+
+	{GET, V1 "/orgs", "orgList", "admin", "The organisations", NULL, 200, "Org", DOC_LIST, NULL,
+	 NULL, NULL},
+	{GET, V1 "/roles", "roleList", "admin", "Role policies", NULL, 200, "RolePolicy", DOC_LIST,
+	 NULL, NULL, NULL},
+	{M_PUT, V1 "/roles/{}", "roleSet", "admin", "Require a second factor for a role", "RoleSet",
+	 200, "RolePolicy", 0, NULL, "role", NULL},
+	{GET, V1 "/audit", "auditList", "admin", "Who read or changed a record", NULL, 200,
+	 "AuditEntry", DOC_LIST | DOC_NOT_FOUND, q_audit, NULL, NULL},
+	{GET, V1 "/reports/summary", "reportSummary", "reports",
+	 "Counts over any dimensions, small cells suppressed", NULL, 200, "SummaryReport",
+	 DOC_NOT_FOUND, q_summary, NULL,
+	 "cells under k (11 unless configured) are null, with complementary suppression so that "
+	 "none can be worked back from the totals; the analyst counts every organisation"},
+	{GET, V1 "/reports/indicators", "reportIndicators", "reports",
+	 "The indicator report of a period", NULL, 200, "IndicatorReport",
+	 DOC_NOT_FOUND | DOC_CSV | DOC_XLSX, q_indicators, NULL,
+	 "format=csv or xlsx answers the same tables as a file"},
+	{GET, V1 "/exports/htcds.csv", "exportHtcds", "exports",
+	 "HTCDS 2.0 rows of the own cases, pseudonymous", NULL, 200, NULL,
+	 DOC_CSV | DOC_TOO_LARGE, q_export, NULL,
+	 "export.rows; one row per case whose person consents to statistics; keyed pseudonyms, "
+	 "no name, phone, document or note; audited"},
+	{GET, V1 "/exports/ctdc.csv", "exportCtdc", "exports",
+	 "The CTDC legacy columns, k-anonymised", NULL, 200, NULL,
+	 DOC_CSV | DOC_TOO_LARGE, q_export, NULL,
+	 "export.anonymous (the analyst: every organisation); -99 for missing; every combination "
+	 "of the quasi-identifiers occurs at least report_k times; audited"},
+	{GET, V1 "/exports/cases.xlsx", "exportCasesXlsx", "exports",
+	 "The case rows of the own organisation as a workbook", NULL, 200, NULL,
+	 DOC_XLSX | DOC_TOO_LARGE, q_export_xlsx, NULL,
+	 "export.rows; personal columns with pii=1 and export.pii (a second factor); audited"},
+	{GET, V1 "/schema", "fieldSchema", "system", "Every declared record and code list", NULL,
+	 200, "FieldSchemaDocument", 0, NULL, NULL, NULL},
+	{GET, V1 "/openapi.json", "openapi", "system", "This document", NULL, 200,
+	 "OpenApiDocument", 0, NULL, NULL, NULL},
+};
+const size_t openapi_ops_count = COUNT(openapi_ops);

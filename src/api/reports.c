@@ -1,0 +1,1219 @@
+/*
+ * reports.c - GET /reports/summary and GET /reports/indicators: counts
+ * over the report facts (store/reports.h), small cells suppressed with
+ * primary and complementary suppression (domain/suppress.h).
+ *
+ * The facts are refreshed from the cases, persons and services changed
+ * since the last pass before every report (api_report_refresh); a case's
+ * age band comes from the person's sealed date of birth at the date the
+ * case was opened, or the coded estimated age.
+ *
+ * Rows stream from constant queries and are counted here, so that any
+ * combination of dimensions costs one pass over the cases plus one over
+ * the codes of each multi-valued dimension asked for (exploitation
+ * types, countries, services), whatever the combination.
+ *
+ * Who sees what: report.summary / report.indicators in the policy table.
+ * A rule without conditions (analyst) counts every organisation of the
+ * installation; a rule of the own organisation (supervisor) counts that
+ * organisation's cases only.  No answer ever names an organisation: the
+ * "org" dimension is its HTCDS type, or "own" for the caller's.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "codelists.h"
+#include "domain/record.h"
+#include "domain/suppress.h"
+#include "store/reports.h"
+#include "util/sheet.h"
+
+#define REPORT_MAX_BY 4
+#define REPORT_MAX_VALUES 512
+
+/* ---- refreshing the facts ------------------------------------------------ */
+
+/* CTDC's broad age bands (reference/codes.json ctdc_conventions). */
+static const char *age_band(int age)
+{
+	if (age < 0)
+		return NULL;
+	if (age <= 8) return "0--8";
+	if (age <= 17) return "9--17";
+	if (age <= 20) return "18--20";
+	if (age <= 23) return "21--23";
+	if (age <= 26) return "24--26";
+	if (age <= 29) return "27--29";
+	if (age <= 38) return "30--38";
+	if (age <= 47) return "39--47";
+	return "48+";
+}
+
+/* Whole years from born to on (both YYYY-MM-DD), or -1. */
+static int years_between(const char *born, const char *on)
+{
+	int by, bm, bd, oy, om, od, age;
+
+	if (!born || !on || sscanf(born, "%4d-%2d-%2d", &by, &bm, &bd) != 3 ||
+	    sscanf(on, "%4d-%2d-%2d", &oy, &om, &od) != 3)
+		return -1;
+	age = oy - by;
+	if (om < bm || (om == bm && od < bd))
+		age--;
+	return age < 0 || age > 130 ? -1 : age;
+}
+
+struct refresh_ctx {
+	const keyring *kr;
+	store_tx *tx;
+	arena scratch;
+};
+
+static const char *jstr(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static int refresh_case(void *ctx, const struct rp_source *src)
+{
+	struct refresh_ctx *x = ctx;
+	json_t *person = record_open(x->kr, &x->scratch, src->person_coded, src->person_sealed,
+				     src->person_sealed_len, src->person_id);
+	struct rp_fact f = {0};
+	int age = -1, rc;
+
+	f.case_id = src->case_id;
+	f.org_id = src->org_id;
+	f.org_type = src->org_type;
+	f.person_id = src->person_id;
+	f.opened_on = src->opened_on;
+	f.closed_on = src->closed_on;
+	f.status = src->status;
+	f.stage = src->stage;
+	f.trafficking_status = src->trafficking_status;
+	if (person) {
+		json_t *est = json_object_get(person, "estimated_age");
+		f.sex = jstr(person, "gender");
+		f.region = jstr(person, "region_of_origin");
+		f.nationality = jstr(person, "citizenship");
+		age = years_between(jstr(person, "birth_date"), src->opened_on);
+		if (age < 0 && json_is_integer(est))
+			age = (int)json_integer_value(est);
+	}
+	f.age_band = age_band(age);
+	rc = store_report_fact_put(x->tx, &f);
+	json_decref(person);
+	arena_free(&x->scratch);
+	return rc != STORE_OK;
+}
+
+int api_report_refresh(store *st, const keyring *kr)
+{
+	struct refresh_ctx x;
+	int rc = store_report_pending(st);
+
+	if (rc <= 0)
+		return rc;
+	x.kr = kr;
+	x.tx = store_begin(st);
+	if (!x.tx)
+		return -1;
+	arena_init(&x.scratch, 1u << 20);
+	rc = store_report_scan_cases(x.tx, refresh_case, &x);
+	if (rc == STORE_OK)
+		rc = store_report_derive(x.tx);
+	arena_free(&x.scratch);
+	if (rc != STORE_OK) {
+		store_rollback(x.tx);
+		return -1;
+	}
+	return store_commit(x.tx) == STORE_OK ? 0 : -1;
+}
+
+/* ---- tables of counts ---------------------------------------------------- */
+
+/* The values met along one dimension; NULL stands for "unknown". */
+struct dimvals {
+	const char *name;
+	const char *v[REPORT_MAX_VALUES];
+	size_t n;
+	int has_null;
+	size_t null_at;
+};
+
+/* A table ready to print: values sorted, cube suppressed. */
+struct table {
+	size_t ndim;
+	struct dimvals *dim[REPORT_MAX_BY];
+	struct supp_cube c;
+	size_t suppressed;
+	int ok;
+};
+
+/* Index of s along d, added when new; -1 when the dimension is full. */
+static long dim_intern(arena *a, struct dimvals *d, const char *s)
+{
+	size_t i;
+
+	if (!s) {
+		if (d->has_null)
+			return (long)d->null_at;
+	} else {
+		for (i = 0; i < d->n; i++)
+			if (d->v[i] && d->v[i][0] == s[0] && !strcmp(d->v[i], s))
+				return (long)i;
+	}
+	if (d->n == REPORT_MAX_VALUES)
+		return -1;
+	if (s) {
+		d->v[d->n] = arena_strdup(a, s);
+		if (!d->v[d->n])
+			return -1;
+	} else {
+		d->v[d->n] = NULL;
+		d->has_null = 1;
+		d->null_at = d->n;
+	}
+	return (long)d->n++;
+}
+
+static int cmp_value(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	if (!x || !y)
+		return !x - !y; /* unknown last */
+	/* Numbers first by value, so that age band 9--17 comes before 18--20. */
+	if (x[0] >= '0' && x[0] <= '9' && y[0] >= '0' && y[0] <= '9') {
+		long a1 = strtol(x, NULL, 10), b1 = strtol(y, NULL, 10);
+		if (a1 != b1)
+			return a1 < b1 ? -1 : 1;
+	}
+	return strcmp(x, y);
+}
+
+/* Sort d's values; remap[old] = new. */
+static void dim_sort(struct dimvals *d, size_t *remap)
+{
+	const char *sorted[REPORT_MAX_VALUES];
+	size_t i, j;
+
+	memcpy(sorted, d->v, d->n * sizeof *sorted);
+	qsort(sorted, d->n, sizeof *sorted, cmp_value);
+	for (i = 0; i < d->n; i++)
+		for (j = 0; j < d->n; j++)
+			if (sorted[j] == d->v[i]) {
+				remap[i] = j;
+				break;
+			}
+	memcpy(d->v, sorted, d->n * sizeof *sorted);
+}
+
+/* Set up t's cube over the (sorted) dimensions; -1 when too large. */
+static int table_alloc(arena *a, struct table *t)
+{
+	size_t len[REPORT_MAX_BY], j, size;
+	long long *count;
+	unsigned char *supp;
+
+	for (j = 0; j < t->ndim; j++)
+		len[j] = t->dim[j]->n ? t->dim[j]->n : 1;
+	size = suppress_cube_size(t->ndim, len);
+	if (!size)
+		return -1;
+	count = arena_alloc(a, size * sizeof *count);
+	supp = arena_alloc(a, size);
+	if (!count || !supp)
+		return -1;
+	return suppress_cube_init(&t->c, t->ndim, len, count, supp);
+}
+
+/* ---- the summary's dimensions -------------------------------------------- */
+
+enum dim_src { DS_COL, DS_MONTH, DS_ORG, DS_EXPLOITATION, DS_COUNTRY, DS_SERVICE };
+
+struct dim_def {
+	const char *name;
+	enum dim_src src;
+	int col;        /* column of RPQ_CASES for DS_COL */
+};
+
+static const struct dim_def dim_defs[] = {
+	{"sex", DS_COL, 6},
+	{"age_band", DS_COL, 7},
+	{"exploitation", DS_EXPLOITATION, 0},
+	{"country", DS_COUNTRY, 0},
+	{"status", DS_COL, 4},
+	{"stage", DS_COL, 5},
+	{"month", DS_MONTH, 3},
+	{"region", DS_COL, 8},
+	{"org", DS_ORG, 2},
+	{"service_type", DS_SERVICE, 0},
+	{"nationality", DS_COL, 9},
+	{"trafficking_status", DS_COL, 10},
+};
+#define NDIMS (sizeof dim_defs / sizeof dim_defs[0])
+
+static const struct dim_def *dim_find(const char *name, size_t len)
+{
+	size_t i;
+	for (i = 0; i < NDIMS; i++)
+		if (strlen(dim_defs[i].name) == len && !strncmp(dim_defs[i].name, name, len))
+			return &dim_defs[i];
+	return NULL;
+}
+
+/* One multi-valued dimension's (case, value) pairs. */
+struct pair {
+	unsigned cas;
+	unsigned val;
+};
+
+struct multi {
+	struct pair *p;
+	size_t n, cap;
+	size_t *start;    /* per case: first pair (after sorting), ncases + 1 */
+};
+
+struct agg {
+	arena *a;
+	const char *own_org;
+	size_t ndim;
+	const struct dim_def *def[REPORT_MAX_BY];
+	struct dimvals *dim[REPORT_MAX_BY];
+	/* cases */
+	unsigned *vals;   /* ndim per case, for single-valued dimensions */
+	size_t ncases, cap;
+	int *slot;        /* by the case's n: its index + 1, 0 when not counted */
+	size_t nslots;
+	struct multi multi[REPORT_MAX_BY];
+	int failed;       /* 1 out of memory, 2 too many values */
+};
+
+static void agg_free(struct agg *g)
+{
+	size_t j;
+	free(g->vals);
+	free(g->slot);
+	for (j = 0; j < REPORT_MAX_BY; j++) {
+		free(g->multi[j].p);
+		free(g->multi[j].start);
+	}
+}
+
+/* The case number n of a row (a positive integer), or 0. */
+static size_t case_n(const char *s)
+{
+	char *end;
+	long long n;
+
+	if (!s)
+		return 0;
+	n = strtoll(s, &end, 10);
+	return *end || n <= 0 || n > (1ll << 30) ? 0 : (size_t)n;
+}
+
+static int agg_case(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct agg *g = ctx;
+	size_t j;
+
+	size_t n = case_n(cols[0]);
+
+	(void)ncols;
+	if (!n)
+		return 0;
+	if (g->ncases == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 4096;
+		void *vals = realloc(g->vals, cap * (g->ndim ? g->ndim : 1) * sizeof *g->vals);
+		if (!vals)
+			return g->failed = 1;
+		g->vals = vals;
+		g->cap = cap;
+	}
+	if (n >= g->nslots) {
+		size_t ns = g->nslots ? g->nslots : 4096;
+		int *slot;
+		while (ns <= n)
+			ns *= 2;
+		slot = realloc(g->slot, ns * sizeof *slot);
+		if (!slot)
+			return g->failed = 1;
+		memset(slot + g->nslots, 0, (ns - g->nslots) * sizeof *slot);
+		g->slot = slot;
+		g->nslots = ns;
+	}
+	g->slot[n] = (int)g->ncases + 1;
+	for (j = 0; j < g->ndim; j++) {
+		const struct dim_def *d = g->def[j];
+		const char *v = NULL;
+		char month[8];
+		long idx;
+		switch (d->src) {
+		case DS_COL:
+			v = cols[d->col];
+			break;
+		case DS_MONTH:
+			if (cols[3]) {
+				snprintf(month, sizeof month, "%.7s", cols[3]);
+				v = month;
+			}
+			break;
+		case DS_ORG:
+			v = cols[1] && g->own_org && !strcmp(cols[1], g->own_org) ? "own" : cols[2];
+			break;
+		default:
+			continue;
+		}
+		idx = dim_intern(g->a, g->dim[j], v);
+		if (idx < 0)
+			return g->failed = 2;
+		g->vals[g->ncases * g->ndim + j] = (unsigned)idx;
+	}
+	g->ncases++;
+	return 0;
+}
+
+static long agg_lookup(const struct agg *g, const char *num)
+{
+	size_t n = case_n(num);
+	return n && n < g->nslots ? (long)g->slot[n] - 1 : -1;
+}
+
+struct multi_ctx {
+	struct agg *g;
+	size_t j;
+};
+
+static int agg_pair(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct multi_ctx *m = ctx;
+	struct agg *g = m->g;
+	struct multi *mu = &g->multi[m->j];
+	long c, v;
+
+	(void)ncols;
+	if (!cols[0] || !cols[1] || (c = agg_lookup(g, cols[0])) < 0)
+		return 0;
+	v = dim_intern(g->a, g->dim[m->j], cols[1]);
+	if (v < 0)
+		return g->failed = 2;
+	if (mu->n == mu->cap) {
+		size_t cap = mu->cap ? mu->cap * 2 : 1024;
+		struct pair *p = realloc(mu->p, cap * sizeof *p);
+		if (!p)
+			return g->failed = 1;
+		mu->p = p;
+		mu->cap = cap;
+	}
+	mu->p[mu->n].cas = (unsigned)c;
+	mu->p[mu->n].val = (unsigned)v;
+	mu->n++;
+	return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	if (x->cas != y->cas)
+		return x->cas < y->cas ? -1 : 1;
+	return x->val < y->val ? -1 : x->val > y->val;
+}
+
+/* Sort and de-duplicate a dimension's pairs and index them by case. */
+static int multi_index(struct agg *g, struct multi *mu)
+{
+	size_t i, n = 0, c;
+
+	if (mu->n)
+		qsort(mu->p, mu->n, sizeof *mu->p, cmp_pair);
+	for (i = 0; i < mu->n; i++)
+		if (!n || mu->p[i].cas != mu->p[n - 1].cas || mu->p[i].val != mu->p[n - 1].val)
+			mu->p[n++] = mu->p[i];
+	mu->n = n;
+	mu->start = calloc(g->ncases + 1, sizeof *mu->start);
+	if (!mu->start)
+		return -1;
+	for (i = 0, c = 0; c <= g->ncases; c++) {
+		while (i < n && mu->p[i].cas < c)
+			i++;
+		mu->start[c] = i;
+	}
+	return 0;
+}
+
+/* Count every case into the cube: the cells of all its combinations, and
+ * the exact 1-D margins and total (a case counts once in each). */
+static void agg_count(struct agg *g, struct table *t, size_t remap[][REPORT_MAX_VALUES],
+		      long long **margin, long long *total)
+{
+	size_t c, j;
+
+	for (c = 0; c < g->ncases; c++) {
+		unsigned single[REPORT_MAX_BY];
+		const struct pair *list[REPORT_MAX_BY];
+		size_t nlist[REPORT_MAX_BY], pos[REPORT_MAX_BY], coord[REPORT_MAX_BY];
+		int skip = 0;
+
+		for (j = 0; j < g->ndim; j++) {
+			const struct dim_def *d = g->def[j];
+			if (d->src == DS_EXPLOITATION || d->src == DS_COUNTRY || d->src == DS_SERVICE) {
+				struct multi *mu = &g->multi[j];
+				list[j] = mu->p + mu->start[c];
+				nlist[j] = mu->start[c + 1] - mu->start[c];
+				if (!nlist[j]) {
+					/* No service in the period: not counted.  No code:
+					 * counted as unknown. */
+					if (d->src == DS_SERVICE) {
+						skip = 1;
+						break;
+					}
+					single[j] = (unsigned)dim_intern(g->a, g->dim[j], NULL);
+					list[j] = NULL;
+					nlist[j] = 1;
+				}
+			} else {
+				single[j] = g->vals[c * g->ndim + j];
+				list[j] = NULL;
+				nlist[j] = 1;
+			}
+		}
+		if (skip)
+			continue;
+		(*total)++;
+		for (j = 0; j < g->ndim; j++) {
+			size_t i;
+			for (i = 0; i < nlist[j]; i++)
+				margin[j][remap[j][list[j] ? list[j][i].val : single[j]]]++;
+			pos[j] = 0;
+		}
+		/* Every combination of the case's values (an odometer). */
+		for (;;) {
+			for (j = 0; j < g->ndim; j++)
+				coord[j] = remap[j][list[j] ? list[j][pos[j]].val : single[j]];
+			t->c.count[suppress_index(&t->c, coord)]++;
+			for (j = 0; j < g->ndim; j++) {
+				if (++pos[j] < nlist[j])
+					break;
+				pos[j] = 0;
+			}
+			if (j == g->ndim)
+				break;
+		}
+	}
+}
+
+/* ---- requests ------------------------------------------------------------ */
+
+struct scope {
+	int all;                 /* every organisation */
+	const char *own_org;
+	struct rp_filter f;
+	long long k;
+};
+
+static void today(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Permission, period, region and org; 0 or the problem's status. */
+static int scope_of(struct req *r, enum policy_action act, struct scope *s)
+{
+	unsigned rules[POLICY_RULES_MAX];
+	size_t n = policy_scopes(act, r->who.user.role, rules), i;
+	const char *from = req_query(r, "from"), *to = req_query(r, "to");
+	const char *region = req_query(r, "region"), *org = req_query(r, "org");
+	char *t;
+
+	memset(s, 0, sizeof *s);
+	if (!n)
+		return reply_problem(r, 404, "not-found", "no such resource");
+	for (i = 0; i < n; i++)
+		if (rules[i] == 0)
+			s->all = 1;
+	s->own_org = r->who.user.org.id;
+	if (!s->all)
+		s->f.org_id = s->own_org;
+	s->k = r->app->cfg.report_k >= 2 ? r->app->cfg.report_k : 11;
+	if (from && !date_valid(from))
+		return reply_problem(r, 422, "invalid-value", "from: a date YYYY-MM-DD");
+	if (to && !date_valid(to))
+		return reply_problem(r, 422, "invalid-value", "to: a date YYYY-MM-DD");
+	if (!to) {
+		t = arena_alloc(&r->mem, 11);
+		if (!t)
+			return reply_problem(r, 500, "internal", "out of memory");
+		today(t);
+		to = t;
+	}
+	if (!from)
+		from = "1900-01-01";
+	if (strcmp(from, to) > 0)
+		return reply_problem(r, 422, "invalid-value", "from is after to");
+	s->f.from = from;
+	s->f.to = to;
+	if (region) {
+		if (!codelist_has(&cl_tj_regions_iso3166_2, region))
+			return reply_problem(r, 422, "invalid-value", "region: a region code (TJ-DU, ...)");
+		s->f.region = region;
+	}
+	if (org) {
+		if (!strcmp(org, "own"))
+			s->f.org_id = s->own_org;
+		else if (codelist_has(&cl_org_type, org))
+			s->f.org_type = org;
+		else
+			return reply_problem(r, 422, "invalid-value",
+					     "org: own, or an organisation type (NGO, IGO, ...)");
+	}
+	if (api_report_refresh(r->app->st, &r->app->kr) < 0)
+		return reply_problem(r, 503, "busy", "the report figures could not be brought up to date");
+	return 0;
+}
+
+/* Count the cases of the scope into a suppressed table over defs. */
+static int summary_table(struct req *r, const struct scope *s, const struct dim_def *const *defs,
+			 size_t ndim, int victims_only, struct table *t)
+{
+	struct agg g;
+	struct rp_filter f = s->f;
+	size_t j, i;
+	int has_service = 0, rc = 0;
+	unsigned want = 1; /* the case's n */
+	size_t (*remap)[REPORT_MAX_VALUES];
+	long long *margin[REPORT_MAX_BY], total = 0;
+
+	memset(&g, 0, sizeof g);
+	memset(t, 0, sizeof *t);
+	g.a = &r->mem;
+	g.own_org = s->own_org;
+	g.ndim = t->ndim = ndim;
+	f.victims_only = victims_only;
+	remap = arena_alloc(&r->mem, REPORT_MAX_BY * sizeof *remap);
+	if (!remap)
+		return reply_problem(r, 500, "internal", "out of memory");
+	for (j = 0; j < ndim; j++) {
+		g.def[j] = defs[j];
+		g.dim[j] = t->dim[j] = arena_alloc(&r->mem, sizeof *g.dim[j]);
+		if (!g.dim[j])
+			return reply_problem(r, 500, "internal", "out of memory");
+		g.dim[j]->name = defs[j]->name;
+		has_service |= defs[j]->src == DS_SERVICE;
+		if (defs[j]->src == DS_COL)
+			want |= 1u << defs[j]->col;
+		else if (defs[j]->src == DS_MONTH)
+			want |= 1u << 3;
+		else if (defs[j]->src == DS_ORG)
+			want |= 1u << 1 | 1u << 2;
+	}
+	/* With services, the period is the services' and a case counts
+	 * whenever it was opened. */
+	if (store_report_query(r->app->st, has_service ? RPQ_CASES_ANY_DATE : RPQ_CASES, &f, want,
+			       agg_case, &g) != STORE_OK) {
+		rc = g.failed == 2 ? reply_problem(r, 422, "too-many-values",
+						   "a dimension has too many values")
+				   : api_store_error(r, STORE_ERROR);
+		goto out;
+	}
+	for (j = 0; j < ndim; j++) {
+		enum rp_query q;
+		struct multi_ctx m = {&g, j};
+		switch (defs[j]->src) {
+		case DS_EXPLOITATION: q = RPQ_EXPLOITATION; break;
+		case DS_COUNTRY: q = RPQ_COUNTRY; break;
+		case DS_SERVICE: q = RPQ_SERVICES; break;
+		default: continue;
+		}
+		if (store_report_query(r->app->st, q, &f, 0, agg_pair, &m) != STORE_OK ||
+		    multi_index(&g, &g.multi[j])) {
+			rc = g.failed == 2 ? reply_problem(r, 422, "too-many-values",
+							   "a dimension has too many values")
+					   : api_store_error(r, STORE_ERROR);
+			goto out;
+		}
+	}
+	/* Cases with no code of a dimension count as unknown there. */
+	for (j = 0; j < ndim; j++)
+		if (defs[j]->src == DS_EXPLOITATION || defs[j]->src == DS_COUNTRY)
+			for (i = 0; i < g.ncases; i++)
+				if (g.multi[j].start[i] == g.multi[j].start[i + 1]) {
+					if (dim_intern(&r->mem, g.dim[j], NULL) < 0) {
+						rc = reply_problem(r, 422, "too-many-values",
+								   "a dimension has too many values");
+						goto out;
+					}
+					break;
+				}
+	for (j = 0; j < ndim; j++)
+		dim_sort(g.dim[j], remap[j]);
+	if (table_alloc(&r->mem, t)) {
+		rc = reply_problem(r, 422, "too-many-combinations",
+				   "these dimensions make too many combinations; ask for fewer");
+		goto out;
+	}
+	for (j = 0; j < ndim; j++) {
+		margin[j] = arena_alloc(&r->mem, (g.dim[j]->n + 1) * sizeof **margin);
+		if (!margin[j]) {
+			rc = reply_problem(r, 500, "internal", "out of memory");
+			goto out;
+		}
+	}
+	agg_count(&g, t, remap, margin, &total);
+	suppress_fill_margins(&t->c);
+	/* The published margins are exact counts of cases (a case with two
+	 * codes of a dimension counts once in its total). */
+	{
+		size_t coord[REPORT_MAX_BY], v;
+		for (j = 0; j < ndim; j++)
+			coord[j] = t->c.len[j];
+		t->c.count[suppress_index(&t->c, coord)] = total;
+		for (j = 0; j < ndim && ndim > 1; j++)
+			for (v = 0; v < g.dim[j]->n; v++) {
+				size_t m;
+				for (m = 0; m < ndim; m++)
+					coord[m] = t->c.len[m];
+				coord[j] = v;
+				t->c.count[suppress_index(&t->c, coord)] = margin[j][v];
+			}
+	}
+	t->suppressed = suppress_apply(&t->c, s->k);
+	t->ok = 1;
+out:
+	agg_free(&g);
+	return rc;
+}
+
+/* A table of a query answering (value, value, n) rows: both dimensions
+ * single-valued, margins are sums. */
+struct simple_ctx {
+	arena *a;
+	struct table *t;
+	const char **v1, **v2;
+	long long *n;
+	size_t rows, cap;
+	int failed;
+};
+
+static int simple_row(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct simple_ctx *x = ctx;
+	(void)ncols;
+	if (x->rows == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		const char **v1 = arena_alloc(x->a, cap * sizeof *v1);
+		const char **v2 = arena_alloc(x->a, cap * sizeof *v2);
+		long long *n = arena_alloc(x->a, cap * sizeof *n);
+		if (!v1 || !v2 || !n)
+			return x->failed = 1;
+		if (x->rows) {
+			memcpy(v1, x->v1, x->rows * sizeof *v1);
+			memcpy(v2, x->v2, x->rows * sizeof *v2);
+			memcpy(n, x->n, x->rows * sizeof *n);
+		}
+		x->v1 = v1;
+		x->v2 = v2;
+		x->n = n;
+		x->cap = cap;
+	}
+	x->v1[x->rows] = cols[0] ? arena_strdup(x->a, cols[0]) : NULL;
+	x->v2[x->rows] = cols[1] ? arena_strdup(x->a, cols[1]) : NULL;
+	x->n[x->rows] = cols[2] ? strtoll(cols[2], NULL, 10) : 0;
+	x->rows++;
+	return 0;
+}
+
+static int simple_table(struct req *r, const struct scope *s, enum rp_query q, const char *d1,
+			const char *d2, struct table *t)
+{
+	struct simple_ctx x = {0};
+	size_t remap[2][REPORT_MAX_VALUES], i, j;
+
+	memset(t, 0, sizeof *t);
+	x.a = &r->mem;
+	x.t = t;
+	t->ndim = 2;
+	for (j = 0; j < 2; j++) {
+		t->dim[j] = arena_alloc(&r->mem, sizeof *t->dim[j]);
+		if (!t->dim[j])
+			return reply_problem(r, 500, "internal", "out of memory");
+	}
+	t->dim[0]->name = d1;
+	t->dim[1]->name = d2;
+	if (store_report_query(r->app->st, q, &s->f, 0, simple_row, &x) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	for (i = 0; i < x.rows; i++)
+		if (dim_intern(&r->mem, t->dim[0], x.v1[i]) < 0 ||
+		    dim_intern(&r->mem, t->dim[1], x.v2[i]) < 0)
+			return reply_problem(r, 422, "too-many-values", "a dimension has too many values");
+	dim_sort(t->dim[0], remap[0]);
+	dim_sort(t->dim[1], remap[1]);
+	if (table_alloc(&r->mem, t))
+		return reply_problem(r, 500, "internal", "table too large");
+	for (i = 0; i < x.rows; i++) {
+		size_t coord[2];
+		for (j = 0; j < t->dim[0]->n; j++)
+			if (!cmp_value(&t->dim[0]->v[j], &x.v1[i]))
+				coord[0] = j;
+		for (j = 0; j < t->dim[1]->n; j++)
+			if (!cmp_value(&t->dim[1]->v[j], &x.v2[i]))
+				coord[1] = j;
+		t->c.count[suppress_index(&t->c, coord)] += x.n[i];
+	}
+	suppress_fill_margins(&t->c);
+	t->suppressed = suppress_apply(&t->c, s->k);
+	t->ok = 1;
+	return 0;
+}
+
+/* ---- writing tables ------------------------------------------------------ */
+
+static void jw_count(jsonw *w, const struct table *t, size_t idx)
+{
+	if (t->c.supp[idx])
+		jw_null(w);
+	else
+		jw_int(w, t->c.count[idx]);
+}
+
+static size_t total_index(const struct table *t)
+{
+	size_t coord[REPORT_MAX_BY], j;
+	for (j = 0; j < t->ndim; j++)
+		coord[j] = t->c.len[j];
+	return suppress_index(&t->c, coord);
+}
+
+/* Calls fn for every non-zero cell, first dimension slowest. */
+static void table_cells(const struct table *t, void (*fn)(void *ctx, const size_t *coord,
+							  size_t idx),
+			void *ctx)
+{
+	size_t coord[REPORT_MAX_BY] = {0}, j;
+
+	if (!t->ndim)
+		return;
+	for (;;) {
+		size_t idx = suppress_index(&t->c, coord);
+		if (t->c.count[idx] > 0 && t->dim[0]->n)
+			fn(ctx, coord, idx);
+		for (j = t->ndim; j-- > 0;) {
+			if (++coord[j] < t->c.len[j])
+				break;
+			coord[j] = 0;
+		}
+		if (j == (size_t)-1)
+			break;
+	}
+}
+
+struct jw_cells {
+	jsonw *w;
+	const struct table *t;
+};
+
+static void jw_cell(void *ctx, const size_t *coord, size_t idx)
+{
+	struct jw_cells *x = ctx;
+	size_t j;
+
+	jw_object(x->w);
+	for (j = 0; j < x->t->ndim; j++)
+		jw_kstr(x->w, x->t->dim[j]->name, x->t->dim[j]->v[coord[j]]);
+	jw_key(x->w, "count");
+	jw_count(x->w, x->t, idx);
+	jw_end(x->w);
+}
+
+/* "by", "rows", "margins" (two dimensions or more), "total",
+ * "suppressed", as members of the open object. */
+static void jw_table(jsonw *w, const struct table *t)
+{
+	struct jw_cells x = {w, t};
+	size_t j, v;
+
+	jw_key(w, "by");
+	jw_array(w);
+	for (j = 0; j < t->ndim; j++)
+		jw_str(w, t->dim[j]->name);
+	jw_end(w);
+	jw_key(w, "rows");
+	jw_array(w);
+	table_cells(t, jw_cell, &x);
+	jw_end(w);
+	if (t->ndim >= 2) {
+		jw_key(w, "margins");
+		jw_object(w);
+		for (j = 0; j < t->ndim; j++) {
+			jw_key(w, t->dim[j]->name);
+			jw_array(w);
+			for (v = 0; v < t->dim[j]->n; v++) {
+				size_t coord[REPORT_MAX_BY], m, idx;
+				for (m = 0; m < t->ndim; m++)
+					coord[m] = t->c.len[m];
+				coord[j] = v;
+				idx = suppress_index(&t->c, coord);
+				if (!t->c.count[idx])
+					continue;
+				jw_object(w);
+				jw_kstr(w, t->dim[j]->name, t->dim[j]->v[v]);
+				jw_key(w, "count");
+				jw_count(w, t, idx);
+				jw_end(w);
+			}
+			jw_end(w);
+		}
+		jw_end(w);
+	}
+	jw_key(w, "total");
+	jw_count(w, t, total_index(t));
+	jw_kint(w, "suppressed", (int64_t)t->suppressed);
+}
+
+/* GET /reports/summary?from=&to=&by=D1,D2&region=&org=&victims=0|1 */
+int api_reports_summary(struct req *r)
+{
+	const char *by = req_query(r, "by");
+	const char *victims = req_query(r, "victims");
+	const struct dim_def *defs[REPORT_MAX_BY];
+	size_t ndim = 0, j;
+	struct scope s;
+	struct table t;
+	int rc;
+	jsonw w;
+
+	if ((rc = scope_of(r, ACT_REPORT_SUMMARY, &s)))
+		return rc;
+	if (by && *by) {
+		const char *p = by;
+		for (;;) {
+			size_t len = strcspn(p, ",");
+			const struct dim_def *d = dim_find(p, len);
+			if (!d)
+				return reply_problemf(r, 422, "invalid-value",
+						      "by: unknown dimension '%.*s'", (int)(len > 40 ? 40 : len), p);
+			for (j = 0; j < ndim; j++)
+				if (defs[j] == d)
+					return reply_problemf(r, 422, "invalid-value",
+							      "by: '%s' named twice", d->name);
+			if (ndim == REPORT_MAX_BY)
+				return reply_problemf(r, 422, "invalid-value",
+						      "by: at most %d dimensions", REPORT_MAX_BY);
+			defs[ndim++] = d;
+			if (!p[len])
+				break;
+			p += len + 1;
+		}
+	}
+	if (victims && strcmp(victims, "0") && strcmp(victims, "1"))
+		return reply_problem(r, 422, "invalid-value", "victims: 0 or 1");
+	if ((rc = summary_table(r, &s, defs, ndim, victims && !strcmp(victims, "1"), &t)))
+		return rc;
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_kint(&w, "k", s.k);
+	jw_kstr(&w, "from", s.f.from);
+	jw_kstr(&w, "to", s.f.to);
+	jw_kstr(&w, "scope", s.all ? "all" : "own");
+	jw_table(&w, &t);
+	jw_finish(&w);
+	return 200;
+}
+
+/* ---- the indicator report ------------------------------------------------ */
+
+struct pair_ctx {
+	long long a, b, c;
+};
+
+static int three_numbers(void *ctx, const char *const *cols, size_t ncols)
+{
+	struct pair_ctx *x = ctx;
+	x->a = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
+	x->b = ncols > 1 && cols[1] ? strtoll(cols[1], NULL, 10) : 0;
+	x->c = ncols > 2 && cols[2] ? strtoll(cols[2], NULL, 10) : 0;
+	return 0;
+}
+
+struct indicators {
+	struct table identified;       /* sex x age band */
+	struct table exploitation;     /* exploitation type */
+	struct table assisted;         /* service type */
+	struct table referrals;        /* agency type x status */
+	struct table hotline;          /* channel x call type */
+	struct table trained;          /* agency type x sex */
+	long long closed, reintegrated;
+	long long scored, gain_sum, events, overdue;
+};
+
+/* A count alone is published when 0 or at least k. */
+static int shown(long long n, long long k)
+{
+	return n == 0 || n >= k;
+}
+
+static int indicators_compute(struct req *r, const struct scope *s, struct indicators *in)
+{
+	static const struct dim_def *const by_sex_age[] = {&dim_defs[0], &dim_defs[1]};
+	static const struct dim_def *const by_expl[] = {&dim_defs[2]};
+	static const struct dim_def *const by_service[] = {&dim_defs[9]};
+	struct pair_ctx x = {0};
+	int rc;
+
+	memset(in, 0, sizeof *in);
+	if ((rc = summary_table(r, s, by_sex_age, 2, 1, &in->identified)) ||
+	    (rc = summary_table(r, s, by_expl, 1, 1, &in->exploitation)) ||
+	    (rc = summary_table(r, s, by_service, 1, 0, &in->assisted)) ||
+	    (rc = simple_table(r, s, RPQ_REFERRALS, "agency_type", "status", &in->referrals)) ||
+	    (rc = simple_table(r, s, RPQ_CONTACTS, "channel", "call_type", &in->hotline)) ||
+	    (rc = simple_table(r, s, RPQ_TRAINED, "agency_type", "sex", &in->trained)))
+		return rc;
+	if (store_report_query(r->app->st, RPQ_REINTEGRATION, &s->f, 0, three_numbers, &x) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	in->closed = x.a;
+	in->reintegrated = x.b;
+	memset(&x, 0, sizeof x);
+	if (store_report_query(r->app->st, RPQ_TRAINING_GAIN, &s->f, 0, three_numbers, &x) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	in->scored = x.a;
+	in->gain_sum = x.b;
+	in->events = x.c;
+	memset(&x, 0, sizeof x);
+	if (store_report_query(r->app->st, RPQ_OVERDUE, &s->f, 0, three_numbers, &x) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	in->overdue = x.a;
+	return 0;
+}
+
+/* The reintegration share is published only when both the cases with a
+ * follow-up and those without are 0 or at least k (else either could be
+ * worked back from the other and the closed count). */
+static int reintegration_shown(const struct indicators *in, long long k)
+{
+	return shown(in->closed, k) && shown(in->reintegrated, k) &&
+	       shown(in->closed - in->reintegrated, k);
+}
+
+static void jw_num_or_null(jsonw *w, int show, double v)
+{
+	char num[32];
+	if (!show) {
+		jw_null(w);
+		return;
+	}
+	snprintf(num, sizeof num, "%.3f", v);
+	jw_raw(w, num, strlen(num));
+}
+
+static void jw_sub(jsonw *w, const char *key, const struct table *t)
+{
+	jw_key(w, key);
+	jw_object(w);
+	jw_table(w, t);
+	jw_end(w);
+}
+
+static void indicators_json(struct req *r, const struct scope *s, const struct indicators *in)
+{
+	int rshow = reintegration_shown(in, s->k);
+	jsonw w;
+
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_kint(&w, "k", s->k);
+	jw_kstr(&w, "from", s->f.from);
+	jw_kstr(&w, "to", s->f.to);
+	jw_kstr(&w, "scope", s->all ? "all" : "own");
+	jw_sub(&w, "identified", &in->identified);
+	jw_sub(&w, "identified_exploitation", &in->exploitation);
+	jw_sub(&w, "assisted", &in->assisted);
+	jw_sub(&w, "referrals", &in->referrals);
+	jw_sub(&w, "hotline", &in->hotline);
+	jw_key(&w, "reintegration");
+	jw_object(&w);
+	jw_key(&w, "closed");
+	if (shown(in->closed, s->k))
+		jw_int(&w, in->closed);
+	else
+		jw_null(&w);
+	jw_key(&w, "with_followup");
+	if (rshow)
+		jw_int(&w, in->reintegrated);
+	else
+		jw_null(&w);
+	jw_key(&w, "share");
+	jw_num_or_null(&w, rshow && in->closed > 0,
+		       in->closed ? (double)in->reintegrated / (double)in->closed : 0);
+	jw_end(&w);
+	jw_key(&w, "followups_overdue");
+	if (shown(in->overdue, s->k))
+		jw_int(&w, in->overdue);
+	else
+		jw_null(&w);
+	jw_key(&w, "trainings");
+	jw_object(&w);
+	jw_kint(&w, "events", in->events);
+	jw_sub(&w, "participants", &in->trained);
+	jw_key(&w, "scored");
+	if (shown(in->scored, s->k))
+		jw_int(&w, in->scored);
+	else
+		jw_null(&w);
+	jw_key(&w, "mean_gain");
+	jw_num_or_null(&w, in->scored >= s->k, in->scored ? (double)in->gain_sum / (double)in->scored : 0);
+	jw_end(&w);
+	jw_finish(&w);
+}
+
+/* ---- the indicator report as a sheet ------------------------------------- */
+
+struct sheet_cells {
+	struct sheet *sh;
+	const struct table *t;
+	long long k;
+};
+
+static void sheet_count(struct sheet *sh, const struct table *t, size_t idx, long long k)
+{
+	char lt[24];
+	if (t->c.supp[idx]) {
+		snprintf(lt, sizeof lt, "<%lld", k);
+		sheet_text(sh, lt);
+	} else {
+		sheet_int(sh, t->c.count[idx]);
+	}
+}
+
+static void sheet_cell(void *ctx, const size_t *coord, size_t idx)
+{
+	struct sheet_cells *x = ctx;
+	size_t j;
+
+	for (j = 0; j < x->t->ndim; j++)
+		sheet_text(x->sh, x->t->dim[j]->v[coord[j]] ? x->t->dim[j]->v[coord[j]] : "unknown");
+	sheet_count(x->sh, x->t, idx, x->k);
+	sheet_row_end(x->sh);
+}
+
+static void sheet_table(struct sheet *sh, const char *title, const struct table *t, long long k)
+{
+	struct sheet_cells x = {sh, t, k};
+	size_t j;
+
+	sheet_tab(sh, title);
+	for (j = 0; j < t->ndim; j++)
+		sheet_text(sh, t->dim[j]->name);
+	sheet_text(sh, "count");
+	sheet_row_end(sh);
+	table_cells(t, sheet_cell, &x);
+	sheet_text(sh, "total");
+	for (j = 1; j < t->ndim; j++)
+		sheet_text(sh, NULL);
+	sheet_count(sh, t, total_index(t), k);
+	sheet_row_end(sh);
+}
+
+static void sheet_figure(struct sheet *sh, const char *name, int show, long long v, long long k)
+{
+	char lt[24];
+	sheet_text(sh, name);
+	if (show) {
+		sheet_int(sh, v);
+	} else {
+		snprintf(lt, sizeof lt, "<%lld", k);
+		sheet_text(sh, lt);
+	}
+	sheet_row_end(sh);
+}
+
+static int indicators_sheet(struct req *r, const struct scope *s, const struct indicators *in,
+			    enum sheet_kind kind)
+{
+	struct sheet *sh = sheet_new(kind, NULL);
+	int rshow = reintegration_shown(in, s->k);
+
+	if (!sh)
+		return reply_problem(r, 500, "internal", "cannot write the sheet");
+	sheet_tab(sh, "Period");
+	sheet_text(sh, "from");
+	sheet_text(sh, s->f.from);
+	sheet_row_end(sh);
+	sheet_text(sh, "to");
+	sheet_text(sh, s->f.to);
+	sheet_row_end(sh);
+	sheet_text(sh, "scope");
+	sheet_text(sh, s->all ? "all" : "own");
+	sheet_row_end(sh);
+	sheet_text(sh, "k");
+	sheet_int(sh, s->k);
+	sheet_row_end(sh);
+	sheet_table(sh, "Identified by sex and age", &in->identified, s->k);
+	sheet_table(sh, "Identified by exploitation", &in->exploitation, s->k);
+	sheet_table(sh, "Assisted by service type", &in->assisted, s->k);
+	sheet_table(sh, "Referrals by agency type", &in->referrals, s->k);
+	sheet_table(sh, "Hotline contacts", &in->hotline, s->k);
+	sheet_table(sh, "People trained", &in->trained, s->k);
+	sheet_tab(sh, "Other figures");
+	sheet_figure(sh, "closed cases", shown(in->closed, s->k), in->closed, s->k);
+	sheet_figure(sh, "closed with reintegration follow-up", rshow, in->reintegrated, s->k);
+	sheet_text(sh, "share with reintegration follow-up");
+	if (rshow && in->closed)
+		sheet_num(sh, (double)in->reintegrated / (double)in->closed);
+	else
+		sheet_text(sh, NULL);
+	sheet_row_end(sh);
+	sheet_figure(sh, "follow-ups overdue", shown(in->overdue, s->k), in->overdue, s->k);
+	sheet_figure(sh, "training events", 1, in->events, s->k);
+	sheet_figure(sh, "participants with both scores", shown(in->scored, s->k), in->scored, s->k);
+	sheet_text(sh, "mean score gain");
+	if (in->scored >= s->k)
+		sheet_num(sh, (double)in->gain_sum / (double)in->scored);
+	else
+		sheet_text(sh, NULL);
+	sheet_row_end(sh);
+	buf_reset(&r->out);
+	if (sheet_finish(sh, &r->out)) {
+		sheet_free(sh);
+		return reply_problem(r, 500, "internal", "cannot write the sheet");
+	}
+	sheet_free(sh);
+	r->status = 200;
+	if (kind == SHEET_CSV) {
+		r->content_type = "text/csv; charset=utf-8";
+		reply_header(r, "Content-Disposition", "attachment; filename=\"indicators.csv\"");
+	} else {
+		r->content_type =
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+		reply_header(r, "Content-Disposition", "attachment; filename=\"indicators.xlsx\"");
+	}
+	return 200;
+}
+
+/* GET /reports/indicators?from=&to=&format=json|csv|xlsx&region=&org= */
+int api_reports_indicators(struct req *r)
+{
+	const char *format = req_query(r, "format");
+	struct indicators *in;
+	struct scope s;
+	int rc;
+
+	if ((rc = scope_of(r, ACT_REPORT_INDICATORS, &s)))
+		return rc;
+	if (format && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "xlsx"))
+		return reply_problem(r, 422, "invalid-value", "format: json, csv or xlsx");
+	in = arena_alloc(&r->mem, sizeof *in);
+	if (!in)
+		return reply_problem(r, 500, "internal", "out of memory");
+	if ((rc = indicators_compute(r, &s, in)))
+		return rc;
+	if (!format || !strcmp(format, "json")) {
+		indicators_json(r, &s, in);
+		return 200;
+	}
+	return indicators_sheet(r, &s, in, !strcmp(format, "csv") ? SHEET_CSV : SHEET_XLSX);
+}

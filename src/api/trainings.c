@@ -1,0 +1,348 @@
+/*
+ * trainings.c - /api/v1/trainings: capacity building events (topic,
+ * dates, place, organiser) and their participants (agency type, sex,
+ * role, pre- and post-test scores; never a name).
+ *
+ * training.edit and training.read in the policy table: trainers and
+ * supervisors, of the organisation that keeps the record.  The analyst
+ * sees no event, only the indicator report's aggregates.  A record the
+ * caller may not read answers 404; one read but not editable 403.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/record.h"
+#include "store/reports.h"
+
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+#define PARTICIPANTS_MAX 2000
+
+static void write_training(jsonw *w, const struct training_row *t)
+{
+	jw_object(w);
+	jw_kstr(w, "id", t->id);
+	jw_kint(w, "version", t->version);
+	jw_kstr(w, "topic", t->topic);
+	jw_kstr(w, "start", t->start_on);
+	jw_kstr(w, "end", t->end_on);
+	jw_kstr(w, "place", t->place);
+	jw_kstr(w, "organiser_org", t->organiser.code);
+	jw_key(w, "organiser");
+	jw_object(w);
+	jw_kstr(w, "code", t->organiser.code);
+	jw_kstr(w, "name", t->organiser.name);
+	jw_kstr(w, "type", t->organiser.type);
+	jw_end(w);
+	jw_kint(w, "participants", t->participants);
+	jw_kstr(w, "created_at", t->created_at);
+	jw_kstr(w, "updated_at", t->updated_at);
+	jw_end(w);
+}
+
+static void write_participant(jsonw *w, const struct participant_row *p)
+{
+	jw_object(w);
+	jw_kstr(w, "id", p->id);
+	jw_kstr(w, "training_id", p->training_id);
+	jw_kstr(w, "agency_type", p->agency_type);
+	jw_kstr(w, "sex", p->sex);
+	jw_kstr(w, "role", p->role);
+	jw_key(w, "pre_score");
+	if (p->pre_score >= 0)
+		jw_int(w, p->pre_score);
+	else
+		jw_null(w);
+	jw_key(w, "post_score");
+	if (p->post_score >= 0)
+		jw_int(w, p->post_score);
+	else
+		jw_null(w);
+	jw_key(w, "gain");
+	if (p->pre_score >= 0 && p->post_score >= 0)
+		jw_int(w, p->post_score - p->pre_score);
+	else
+		jw_null(w);
+	jw_kstr(w, "created_at", p->created_at);
+	jw_end(w);
+}
+
+static int reply_training(struct req *r, int status, const struct training_row *t)
+{
+	jsonw w;
+	reply_json_begin(r, status, &w);
+	write_training(&w, t);
+	jw_finish(&w);
+	api_set_etag(r, t->version);
+	return status;
+}
+
+/* Load a training the caller may read: 0, or the 404 set. */
+static int load(struct req *r, const char *id, struct training_row *t)
+{
+	policy_relation rel = 0;
+
+	if (store_training_get(r->app->st, id, t, &r->mem) != STORE_OK)
+		return reply_problem(r, 404, "not-found", "no such training");
+	if (!strcmp(t->org_id, r->who.user.org.id))
+		rel |= PC_OWN_ORG;
+	if (policy_allows(ACT_TRAINING_READ, r->who.user.role, rel) < 0)
+		return reply_problem(r, 404, "not-found", "no such training");
+	return 0;
+}
+
+static int may_edit(struct req *r, const struct training_row *t)
+{
+	policy_relation rel = !strcmp(t->org_id, r->who.user.org.id) ? PC_OWN_ORG : 0;
+	return policy_allows(ACT_TRAINING_EDIT, r->who.user.role, rel) >= 0;
+}
+
+/* Fill t's fields from a validated record (all present); 0 or 422. */
+static int fill(struct req *r, json_t *rec, struct training_row *t)
+{
+	const char *topic = json_string_value(json_object_get(rec, "topic"));
+	const char *start = json_string_value(json_object_get(rec, "start"));
+	const char *end = json_string_value(json_object_get(rec, "end"));
+	const char *place = json_string_value(json_object_get(rec, "place"));
+	const char *org = json_string_value(json_object_get(rec, "organiser_org"));
+	struct org o;
+
+	if (!topic || !*topic || !place || !*place)
+		return reply_problem(r, 422, "invalid-value", "topic and place must not be empty");
+	if (!start || !end || strcmp(start, end) > 0)
+		return reply_problem(r, 422, "invalid-value", "end: not before start");
+	if (!org || store_org_by_code(r->app->st, org, &o) != STORE_OK)
+		return reply_problem(r, 422, "invalid-value", "organiser_org: no organisation of this code");
+	t->topic = arena_strdup(&r->mem, topic);
+	t->place = arena_strdup(&r->mem, place);
+	if (!t->topic || !t->place)
+		return reply_problem(r, 500, "internal", "out of memory");
+	snprintf(t->start_on, sizeof t->start_on, "%s", start);
+	snprintf(t->end_on, sizeof t->end_on, "%s", end);
+	snprintf(t->organiser_org, sizeof t->organiser_org, "%s", o.id);
+	t->organiser = o;
+	return 0;
+}
+
+/* POST /trainings {topic, start, end, place, organiser_org} */
+int api_trainings_create(struct req *r)
+{
+	struct training_row t;
+	struct record_error e;
+	char record[64];
+	json_t *body;
+	store_tx *tx;
+	int rc;
+
+	if (policy_allows(ACT_TRAINING_EDIT, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 403, "forbidden", "your role records no trainings");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&training_schema, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	memset(&t, 0, sizeof t);
+	if (fill(r, body, &t))
+		return r->status;
+	store_new_id(t.id);
+	snprintf(t.org_id, sizeof t.org_id, "%s", r->who.user.org.id);
+	snprintf(t.created_by, sizeof t.created_by, "%s", r->who.user.id);
+	t.version = 1;
+	store_now(t.created_at);
+	memcpy(t.updated_at, t.created_at, sizeof t.updated_at);
+	snprintf(record, sizeof record, "trainings/%s", t.id);
+	tx = store_begin(r->app->st);
+	rc = tx ? store_training_insert(tx, &t) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, NULL);
+	if (api_tx_end(r, tx, rc))
+		return r->status;
+	{
+		char *loc = arena_alloc(&r->mem, 80);
+		if (loc) {
+			snprintf(loc, 80, "/api/v1/trainings/%s", t.id);
+			reply_header(r, "Location", loc);
+		}
+	}
+	return reply_training(r, 201, &t);
+}
+
+/* GET /trainings?cursor=&limit= : the organisation's events, newest start first. */
+int api_trainings_list(struct req *r)
+{
+	const char *cursor = req_query(r, "cursor"), *limit_s = req_query(r, "limit");
+	char after_start[11] = "", after_id[ID_LEN] = "";
+	struct training_row *rows;
+	size_t n = 0, i, limit = PAGE_DEFAULT;
+	jsonw w;
+
+	if (policy_allows(ACT_TRAINING_READ, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 404, "not-found", "no such resource");
+	if (limit_s) {
+		char *end;
+		unsigned long v = strtoul(limit_s, &end, 10);
+		if (!*limit_s || *end || v < 1 || v > PAGE_MAX)
+			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %d", PAGE_MAX);
+		limit = v;
+	}
+	if (cursor && *cursor) {
+		const char *dot = strchr(cursor, '.');
+		if (!dot || dot - cursor != 10 || strlen(dot + 1) >= sizeof after_id)
+			return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
+		memcpy(after_start, cursor, 10);
+		after_start[10] = '\0';
+		snprintf(after_id, sizeof after_id, "%s", dot + 1);
+		if (!date_valid(after_start))
+			return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
+	}
+	if (store_trainings_list(r->app->st, r->who.user.org.id, after_start[0] ? after_start : NULL,
+				 after_id[0] ? after_id : NULL, limit + 1, &rows, &n,
+				 &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n && i < limit; i++)
+		write_training(&w, &rows[i]);
+	jw_end(&w);
+	jw_key(&w, "next");
+	if (n > limit) {
+		char next[11 + ID_LEN + 1];
+		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].start_on, rows[limit - 1].id);
+		jw_str(&w, next);
+	} else {
+		jw_null(&w);
+	}
+	jw_finish(&w);
+	return 200;
+}
+
+int api_training_get(struct req *r)
+{
+	struct training_row t;
+
+	if (load(r, r->params[0], &t))
+		return r->status;
+	return reply_training(r, 200, &t);
+}
+
+/* PATCH /trainings/{id} (If-Match): any of the fields; none removable. */
+int api_training_patch(struct req *r)
+{
+	struct training_row t;
+	struct record_error e;
+	char record[64];
+	json_t *body, *rec, *v;
+	const char *key;
+	int64_t want;
+	store_tx *tx;
+	int rc;
+
+	if (load(r, r->params[0], &t))
+		return r->status;
+	if (!may_edit(r, &t))
+		return reply_problem(r, 403, "forbidden", "you cannot change this training");
+	if (api_if_match(r, &want))
+		return r->status;
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&training_schema, body, RECORD_PATCH, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	json_object_foreach(body, key, v)
+		if (json_is_null(v))
+			return reply_problemf(r, 422, "invalid-value", "%s cannot be removed", key);
+	if (want != t.version)
+		return api_store_error(r, STORE_STALE);
+	rec = json_pack("{s:s,s:s,s:s,s:s,s:s}", "topic", t.topic, "start", t.start_on, "end",
+			t.end_on, "place", t.place, "organiser_org", t.organiser.code);
+	if (!rec || req_own_json(r, rec))
+		return reply_problem(r, 500, "internal", "out of memory");
+	record_patch(rec, body);
+	if (fill(r, rec, &t))
+		return r->status;
+	t.version = want + 1;
+	store_now(t.updated_at);
+	snprintf(record, sizeof record, "trainings/%s", t.id);
+	tx = store_begin(r->app->st);
+	rc = tx ? store_training_update(tx, &t) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "update", record, NULL);
+	if (api_tx_end(r, tx, rc))
+		return r->status;
+	return reply_training(r, 200, &t);
+}
+
+/* POST /trainings/{id}/participants {agency_type, sex, role, pre_score?, post_score?} */
+int api_participants_create(struct req *r)
+{
+	struct training_row t;
+	struct participant_row p;
+	struct record_error e;
+	char record[64];
+	json_t *body, *pre, *post;
+	store_tx *tx;
+	int rc;
+	jsonw w;
+
+	if (load(r, r->params[0], &t))
+		return r->status;
+	if (!may_edit(r, &t))
+		return reply_problem(r, 403, "forbidden", "you cannot change this training");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&participant_schema, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	memset(&p, 0, sizeof p);
+	store_new_id(p.id);
+	snprintf(p.training_id, sizeof p.training_id, "%s", t.id);
+	snprintf(p.agency_type, sizeof p.agency_type, "%s",
+		 json_string_value(json_object_get(body, "agency_type")));
+	snprintf(p.sex, sizeof p.sex, "%s", json_string_value(json_object_get(body, "sex")));
+	snprintf(p.role, sizeof p.role, "%s", json_string_value(json_object_get(body, "role")));
+	pre = json_object_get(body, "pre_score");
+	post = json_object_get(body, "post_score");
+	p.pre_score = json_is_integer(pre) ? json_integer_value(pre) : -1;
+	p.post_score = json_is_integer(post) ? json_integer_value(post) : -1;
+	store_now(p.created_at);
+	snprintf(record, sizeof record, "trainings/%s", t.id);
+	tx = store_begin(r->app->st);
+	rc = tx ? store_participant_insert(tx, &p) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, "participants");
+	if (api_tx_end(r, tx, rc))
+		return r->status;
+	reply_json_begin(r, 201, &w);
+	write_participant(&w, &p);
+	jw_finish(&w);
+	return 201;
+}
+
+int api_participants_list(struct req *r)
+{
+	struct training_row t;
+	struct participant_row *rows;
+	size_t n = 0, i;
+	jsonw w;
+
+	if (load(r, r->params[0], &t))
+		return r->status;
+	if (store_participants_list(r->app->st, t.id, PARTICIPANTS_MAX, &rows, &n, &r->mem) !=
+	    STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++)
+		write_participant(&w, &rows[i]);
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}

@@ -1,0 +1,181 @@
+/*
+ * demo_training.c - training events of `himoya demo`: workshops on
+ * identification and referral for police, prosecutors, border guards,
+ * migration officers, health and social workers and NGO staff, with
+ * pre- and post-test scores; see demo_training.h.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "cli/demo.h"
+#include "cli/demo_training.h"
+#include "store/reports.h"
+
+struct demo_event {
+	const char *topic, *place, *organiser;
+	int months_ago;     /* start, before today */
+	int days;           /* length */
+	unsigned people;
+	/* agency types of the audience, by weight */
+	const char *agencies[4];
+	unsigned weights[4];
+};
+
+static const struct demo_event events[] = {
+	{"Identification of victims of trafficking: indicators and first contact",
+	 "Dushanbe, IOM training room", "iom", 16, 3, 24,
+	 {"LawEnforcement", "CentralGovernmentOrganisation", "NGO", "ImmigrationService"},
+	 {50, 15, 20, 15}},
+	{"National Referral Mechanism: roles, consent and referral forms", "Khujand, city hall",
+	 "ngo-nur", 13, 2, 18,
+	 {"NGO", "LocalGovernmentOrganisation", "LawEnforcement", "HealthServiceOrganisation"},
+	 {40, 25, 20, 15}},
+	{"Trafficking cases in court: evidence and the victim as witness", "Dushanbe, Prosecutor's office",
+	 "prosecutor", 11, 2, 16,
+	 {"CentralGovernmentOrganisation", "LawEnforcement", "LegalService", "NGO"},
+	 {55, 25, 10, 10}},
+	{"Border screening of returning migrants", "Dushanbe airport", "border-police", 9, 1, 20,
+	 {"LawEnforcement", "ImmigrationService", "NGO", "HealthServiceOrganisation"},
+	 {60, 25, 10, 5}},
+	{"Psychosocial first aid for survivors", "Bokhtar, NGO Umed", "ngo-umed", 7, 3, 14,
+	 {"NGO", "HealthServiceOrganisation", "SchoolOrCollege", "LocalGovernmentOrganisation"},
+	 {45, 30, 15, 10}},
+	{"Safe migration counselling and hotline referrals", "Dushanbe, IOM training room", "iom",
+	 5, 2, 22,
+	 {"NGO", "LocalGovernmentOrganisation", "ImmigrationService", "SchoolOrCollege"},
+	 {40, 25, 20, 15}},
+	{"Labour exploitation: inspection and recruitment agencies", "Khujand, Migration Service",
+	 "migration-service", 3, 2, 17,
+	 {"ImmigrationService", "CentralGovernmentOrganisation", "NGO", "LawEnforcement"},
+	 {45, 20, 20, 15}},
+	{"Case management and data protection", "Dushanbe, IOM training room", "iom", 1, 2, 15,
+	 {"NGO", "IGO", "HealthServiceOrganisation", "LegalService"},
+	 {55, 20, 15, 10}},
+};
+
+#define NEVENTS (sizeof events / sizeof events[0])
+
+/* A participant's role, likely for the agency type. */
+static const char *role_for(struct demo_rng *r, const char *agency)
+{
+	if (!strcmp(agency, "LawEnforcement"))
+		return demo_rng_pct(r, 75) ? "police_officer" : "border_guard";
+	if (!strcmp(agency, "CentralGovernmentOrganisation"))
+		return demo_rng_pct(r, 60) ? "prosecutor" : demo_rng_pct(r, 50) ? "judge"
+										  : "government_official";
+	if (!strcmp(agency, "ImmigrationService"))
+		return demo_rng_pct(r, 60) ? "government_official" : "labour_inspector";
+	if (!strcmp(agency, "LocalGovernmentOrganisation"))
+		return demo_rng_pct(r, 60) ? "social_worker" : "government_official";
+	if (!strcmp(agency, "HealthServiceOrganisation"))
+		return "health_worker";
+	if (!strcmp(agency, "SchoolOrCollege"))
+		return "teacher";
+	if (!strcmp(agency, "NGO") || !strcmp(agency, "IGO"))
+		return demo_rng_pct(r, 70) ? "ngo_staff" : "social_worker";
+	return "other";
+}
+
+static void day_of(time_t t, char out[11])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparticipants)
+{
+	struct org iom, organiser;
+	struct training_row *have;
+	size_t n = 0, i;
+	arena a;
+	store_tx *tx;
+	struct demo_rng r;
+	time_t now = time(NULL);
+	char fields[64];
+	struct audit_entry e = {NULL, NULL, "create", "trainings/demo", NULL, "cli"};
+	int rc = STORE_OK;
+
+	*nevents = *nparticipants = 0;
+	if (store_org_by_code(st, "iom", &iom) != STORE_OK) {
+		fprintf(stderr, "himoya: the demo organisation iom is missing\n");
+		return -1;
+	}
+	arena_init(&a, 1u << 20);
+	if (store_trainings_list(st, iom.id, NULL, NULL, 1, &have, &n, &a) != STORE_OK) {
+		arena_free(&a);
+		fprintf(stderr, "himoya: cannot read the trainings\n");
+		return -1;
+	}
+	arena_free(&a);
+	if (n)
+		return 0;
+	demo_rng_init(&r, seed, 0x747261696e696e67ull);
+	tx = store_begin(st);
+	if (!tx)
+		return -1;
+	for (i = 0; i < NEVENTS && rc == STORE_OK; i++) {
+		const struct demo_event *ev = &events[i];
+		struct training_row t;
+		time_t start = now - (time_t)ev->months_ago * 30 * 86400;
+		unsigned p;
+
+		memset(&t, 0, sizeof t);
+		if (store_org_by_code(st, ev->organiser, &organiser) != STORE_OK)
+			organiser = iom;
+		store_new_id(t.id);
+		snprintf(t.org_id, sizeof t.org_id, "%s", iom.id);
+		t.version = 1;
+		t.topic = ev->topic;
+		t.place = ev->place;
+		day_of(start, t.start_on);
+		day_of(start + (time_t)(ev->days - 1) * 86400, t.end_on);
+		snprintf(t.organiser_org, sizeof t.organiser_org, "%s", organiser.id);
+		store_now(t.created_at);
+		memcpy(t.updated_at, t.created_at, sizeof t.updated_at);
+		rc = store_training_insert(tx, &t);
+		for (p = 0; p < ev->people && rc == STORE_OK; p++) {
+			struct participant_row pr;
+			const char *agency = ev->agencies[demo_rng_weighted(&r, ev->weights, 4)];
+			int female = demo_rng_pct(&r, !strcmp(agency, "LawEnforcement") ? 20 : 55);
+			int pre = 30 + (int)demo_rng_below(&r, 40);
+			int post = pre + 5 + (int)demo_rng_below(&r, 30);
+
+			memset(&pr, 0, sizeof pr);
+			store_new_id(pr.id);
+			snprintf(pr.training_id, sizeof pr.training_id, "%s", t.id);
+			snprintf(pr.agency_type, sizeof pr.agency_type, "%s", agency);
+			snprintf(pr.sex, sizeof pr.sex, "%s", female ? "Feminine" : "Masculine");
+			snprintf(pr.role, sizeof pr.role, "%s", role_for(&r, agency));
+			/* A few missed one of the tests. */
+			pr.pre_score = demo_rng_pct(&r, 95) ? pre : -1;
+			pr.post_score = demo_rng_pct(&r, 93) ? (post > 100 ? 100 : post) : -1;
+			store_now(pr.created_at);
+			rc = store_participant_insert(tx, &pr);
+			(*nparticipants)++;
+		}
+		(*nevents)++;
+	}
+	snprintf(fields, sizeof fields, "events=%zu,participants=%zu", *nevents, *nparticipants);
+	e.fields = fields;
+	if (rc == STORE_OK)
+		rc = store_audit_append(tx, &e);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		fprintf(stderr, "himoya: cannot add the demo trainings\n");
+		*nevents = *nparticipants = 0;
+		return -1;
+	}
+	return store_commit(tx) == STORE_OK ? 0 : -1;
+}
+
+int demo_reports_refresh(store *st, const keyring *kr)
+{
+	if (api_report_refresh(st, kr) != 0) {
+		fprintf(stderr, "himoya: cannot make the report figures\n");
+		return -1;
+	}
+	return 0;
+}

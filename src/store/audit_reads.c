@@ -1,0 +1,511 @@
+/*
+ * audit_reads.c - finding the reads of a record in the batches of the
+ * audit chain (audit.c writes them).
+ *
+ * audit_reads(rkey, seq) says that batch entry seq holds at least one
+ * read of a record whose key is rkey (63 bits of SipHash of the record
+ * name, so a collision costs a look at a batch, never a wrong answer: the
+ * lines are matched on the record itself).  It is derived data, written
+ * in large sorted runs: by the flusher every few seconds or when idle, and
+ * by every lookup before it looks (audit_sync), up to the seq kept in
+ * meta 'audit_reads_upto'.  A lookup also scans the batches past that
+ * seq, so that an index behind the chain (or emptied, to be rebuilt)
+ * gives the same answer.  `audit verify` does not read it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sodium.h>
+
+#include "store/store_internal.h"
+
+static const char SQL_UPTO_GET[] = "SELECT value FROM meta WHERE key = 'audit_reads_upto'";
+static const char SQL_UPTO_SET[] =
+	"INSERT INTO meta(key, value) VALUES('audit_reads_upto', ?1)"
+	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+static const char SQL_BATCHES_AFTER[] =
+	"SELECT seq, fields FROM audit WHERE seq > ?1 AND action = 'reads' ORDER BY seq";
+static const char SQL_BATCHES_COUNT[] =
+	"SELECT count(*) FROM audit WHERE seq > ?1 AND action = 'reads'";
+static const char SQL_INDEX_ADD[] =
+	"INSERT INTO audit_reads(rkey, seq) VALUES(?1, ?2) ON CONFLICT DO NOTHING";
+static const char SQL_INDEX_FIND[] =
+	"SELECT seq FROM audit_reads WHERE rkey = ?1 AND seq <= ?2 ORDER BY seq DESC LIMIT ?3";
+static const char SQL_TAIL[] = "SELECT seq FROM audit WHERE seq > ?1 AND action = 'reads'";
+static const char SQL_BATCH[] = "SELECT fields FROM audit WHERE seq = ?1 AND action = 'reads'";
+static const char SQL_LOGIN[] = "SELECT login FROM users WHERE id = ?1";
+static const char SQL_ORG_CODE[] = "SELECT code FROM orgs WHERE id = ?1";
+
+int64_t audit_rkey(const char *record)
+{
+	static const unsigned char key[crypto_shorthash_KEYBYTES] = "himoya-audit-rds";
+	unsigned char h[crypto_shorthash_BYTES];
+	uint64_t v = 0;
+	int i;
+
+	crypto_shorthash(h, (const unsigned char *)record, strlen(record), key);
+	for (i = 0; i < 8; i++)
+		v = v << 8 | h[i];
+	return (int64_t)(v & INT64_MAX);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t upto_get(db *d, const char *sql)
+{
+	db_stmt *s = db_prepare(d, sql);
+	int64_t v = 0;
+	int rc;
+
+	if (!s)
+		return -1;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		v = strtoll(db_col_text(s, 0), NULL, 10);
+	db_reset(s);
+	return rc == DB_ROW || rc == DB_DONE ? v : -1;
+}
+
+struct pair {
+	int64_t rkey, seq;
+};
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	if (x->rkey != y->rkey)
+		return x->rkey < y->rkey ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Scratch room for decoding a line of n bytes. */
+static char *scratch(char **buf, size_t *cap, size_t n)
+{
+	if (n + 9 > *cap) {
+		size_t c = *cap ? *cap : 1024;
+		char *p;
+		while (c < n + 9)
+			c *= 2;
+		p = realloc(*buf, c);
+		if (!p)
+			return NULL;
+		*buf = p;
+		*cap = c;
+	}
+	return *buf;
+}
+
+/* The pairs of the batches this process flushed since the index was last
+ * caught up to `from`. */
+struct audit_pending {
+	struct pair *pairs;
+	size_t n, cap;
+	int64_t from, batches;
+};
+
+void audit_pending_read(store *st, int64_t seq, const char *record)
+{
+	struct audit_pending *p = st->ridx_mem;
+	struct pair x;
+
+	if (!p || !record)
+		return;
+	x.rkey = audit_rkey(record);
+	x.seq = seq;
+	if (p->n > 0 && p->pairs[p->n - 1].rkey == x.rkey && p->pairs[p->n - 1].seq == seq)
+		return;
+	if (p->n == p->cap) {
+		size_t c = p->cap ? p->cap * 2 : 4096;
+		struct pair *q = realloc(p->pairs, c * sizeof *q);
+		if (!q) {
+			p->from = -1; /* incomplete: read the batches instead */
+			return;
+		}
+		p->pairs = q;
+		p->cap = c;
+	}
+	p->pairs[p->n++] = x;
+}
+
+void audit_pending_batch(store *st)
+{
+	if (st->ridx_mem)
+		st->ridx_mem->batches++;
+}
+
+void audit_pending_free(store *st)
+{
+	if (st->ridx_mem)
+		free(st->ridx_mem->pairs);
+	free(st->ridx_mem);
+	st->ridx_mem = NULL;
+}
+
+/* Start noting pairs afresh from seq. */
+static void pending_reset(store *st, int64_t from)
+{
+	struct audit_pending *p = st->ridx_mem;
+
+	if (!p && (p = st->ridx_mem = calloc(1, sizeof *p)) == NULL)
+		return;
+	p->n = 0;
+	p->batches = 0;
+	p->from = from;
+	if (p->cap > 65536) { /* give back what a burst took */
+		free(p->pairs);
+		p->pairs = NULL;
+		p->cap = 0;
+	}
+}
+
+/* 1 when the pairs noted account for every batch after upto: noted from
+ * upto on, and as many batches as the chain holds after it (a batch of a
+ * rolled-back flush, or of another process, makes the counts differ). */
+static int pending_complete(store *st, db *d, int64_t upto)
+{
+	struct audit_pending *p = st->ridx_mem;
+	db_stmt *s;
+	int ok;
+
+	if (!p || p->from != upto || !(s = db_prepare(d, SQL_BATCHES_COUNT)))
+		return 0;
+	db_bind_int(s, 1, upto);
+	ok = db_step(s) == DB_ROW && db_col_int(s, 0) == p->batches;
+	db_reset(s);
+	return ok;
+}
+
+int audit_reads_catch_up(store_tx *tx)
+{
+	store *st = tx->st;
+	db *d = tx->d;
+	int64_t upto = upto_get(d, SQL_UPTO_GET);
+	struct pair *pairs = NULL;
+	size_t np = 0, cap = 0, bcap = 0, i, w;
+	char *buf = NULL, num[24];
+	db_stmt *s;
+	int rc = DB_DONE, ok = 1, mine = 1;
+
+	if (upto < 0)
+		return STORE_ERROR;
+	if (upto < st->audit_seq && pending_complete(st, d, upto)) {
+		pairs = st->ridx_mem->pairs;
+		np = st->ridx_mem->n;
+		mine = 0;
+	} else if (upto < st->audit_seq) {
+		s = db_prepare(d, SQL_BATCHES_AFTER);
+		if (!s)
+			return STORE_ERROR;
+		db_bind_int(s, 1, upto);
+		while (ok && (rc = db_step(s)) == DB_ROW) {
+			int64_t seq = db_col_int(s, 0);
+			const char *p = db_col_text(s, 1), *nl;
+			for (; ok && (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+				struct audit_read r;
+				char *b = scratch(&buf, &bcap, (size_t)(nl - p));
+				if (!b) {
+					ok = 0;
+					break;
+				}
+				if (audit_line_decode(p, (size_t)(nl - p), b, &r) != 0 || !r.record)
+					continue; /* audit verify reports a damaged line */
+				if (np == cap) {
+					size_t c = cap ? cap * 2 : 4096;
+					struct pair *q = realloc(pairs, c * sizeof *q);
+					if (!q) {
+						ok = 0;
+						break;
+					}
+					pairs = q;
+					cap = c;
+				}
+				pairs[np].rkey = audit_rkey(r.record);
+				pairs[np].seq = seq;
+				/* a batch often reads one record many times */
+				if (np == 0 || pairs[np - 1].rkey != pairs[np].rkey ||
+				    pairs[np - 1].seq != seq)
+					np++;
+			}
+		}
+		db_reset(s);
+		free(buf);
+		if (!ok || rc != DB_DONE) {
+			free(pairs);
+			return STORE_ERROR;
+		}
+	}
+	if (upto < st->audit_seq) {
+		/* Sorted, the inserts walk the B-tree once from left to right. */
+		qsort(pairs, np, sizeof *pairs, pair_cmp);
+		for (i = 0, w = 0; i < np; i++)
+			if (w == 0 || pair_cmp(&pairs[w - 1], &pairs[i]) != 0)
+				pairs[w++] = pairs[i];
+		np = w;
+		if (!mine)
+			st->ridx_mem->n = np;
+		s = db_prepare(d, SQL_INDEX_ADD);
+		for (i = 0; s && i < np; i++) {
+			db_bind_int(s, 1, pairs[i].rkey);
+			db_bind_int(s, 2, pairs[i].seq);
+			rc = db_step(s);
+			db_reset(s);
+			if (rc != DB_DONE)
+				break;
+		}
+		if (mine)
+			free(pairs);
+		if (!s || rc != DB_DONE)
+			return STORE_ERROR;
+		snprintf(num, sizeof num, "%" PRId64, st->audit_seq);
+		s = db_prepare(d, SQL_UPTO_SET);
+		if (!s)
+			return STORE_ERROR;
+		db_bind_str(s, 1, num);
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != DB_DONE)
+			return STORE_ERROR;
+	}
+	pending_reset(st, st->audit_seq);
+	st->ridx_at = mono_ms();
+	pthread_mutex_lock(&st->qlock);
+	st->ridx_behind = 0;
+	pthread_mutex_unlock(&st->qlock);
+	return STORE_OK;
+}
+
+/* ---- lookups ------------------------------------------------------------ */
+
+struct seqs {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int seqs_add(struct seqs *q, int64_t v)
+{
+	if (q->n == q->cap) {
+		size_t c = q->cap ? q->cap * 2 : 64;
+		int64_t *p = realloc(q->v, c * sizeof *p);
+		if (!p)
+			return -1;
+		q->v = p;
+		q->cap = c;
+	}
+	q->v[q->n++] = v;
+	return 0;
+}
+
+static int seq_desc(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x > y ? -1 : x < y;
+}
+
+/* One column of a one-row query by id into out ("" when none). */
+static void lookup(db *d, const char *sql, const char *id, char *out, size_t outlen)
+{
+	db_stmt *s;
+	out[0] = '\0';
+	if (!id || !(s = db_prepare(d, sql)))
+		return;
+	db_bind_str(s, 1, id);
+	if (db_step(s) == DB_ROW)
+		store_col_copy(s, 0, out, outlen);
+	db_reset(s);
+}
+
+static void copy(char *out, size_t outlen, const char *v)
+{
+	snprintf(out, outlen, "%s", v ? v : "");
+}
+
+static int wanted(const struct audit_read *r, const char *const *records, size_t nrec,
+		  const char *not_org)
+{
+	size_t i;
+	if (!r->record || (not_org && (!r->org_id || !strcmp(r->org_id, not_org))))
+		return 0;
+	for (i = 0; i < nrec; i++)
+		if (!strcmp(r->record, records[i]))
+			return 1;
+	return 0;
+}
+
+/* The reads of the batches in q (newest first) into out, newest first. */
+static int collect(db *d, const struct seqs *q, const char *const *records, size_t nrec,
+		   const char *not_org, struct audit_row *out, size_t max, size_t *nout)
+{
+	struct {
+		const char *p;
+		size_t n;
+	} *hits = NULL;
+	size_t hcap = 0, bcap = 0, i;
+	char *buf = NULL, last_user[ID_LEN] = "", last_org[ID_LEN] = "", login[128] = "",
+	     code[64] = "";
+	int ok = 1;
+
+	*nout = 0;
+	for (i = 0; ok && i < q->n && *nout < max; i++) {
+		db_stmt *s = db_prepare(d, SQL_BATCH);
+		const char *p, *nl;
+		size_t nh = 0;
+		int rc;
+
+		if (!s) {
+			ok = 0;
+			break;
+		}
+		db_bind_int(s, 1, q->v[i]);
+		rc = db_step(s);
+		if (rc != DB_ROW) {
+			db_reset(s);
+			ok = rc == DB_DONE;
+			continue;
+		}
+		/* Find the matching lines first: they are listed newest last. */
+		for (p = db_col_text(s, 0); ok && (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+			struct audit_read r;
+			char *b = scratch(&buf, &bcap, (size_t)(nl - p));
+			if (!b) {
+				ok = 0;
+				break;
+			}
+			if (audit_line_decode(p, (size_t)(nl - p), b, &r) != 0 ||
+			    !wanted(&r, records, nrec, not_org))
+				continue;
+			if (nh == hcap) {
+				size_t c = hcap ? hcap * 2 : 64;
+				void *h = realloc(hits, c * sizeof *hits);
+				if (!h) {
+					ok = 0;
+					break;
+				}
+				hits = h;
+				hcap = c;
+			}
+			hits[nh].p = p;
+			hits[nh].n = (size_t)(nl - p);
+			nh++;
+		}
+		while (ok && nh > 0 && *nout < max) {
+			struct audit_row *o = &out[(*nout)++];
+			struct audit_read r;
+			nh--;
+			/* buf already holds room for the longest line of the batch */
+			if (audit_line_decode(hits[nh].p, hits[nh].n, buf, &r) != 0) {
+				(*nout)--;
+				continue;
+			}
+			o->seq = q->v[i];
+			copy(o->at, sizeof o->at, r.at);
+			copy(o->user_id, sizeof o->user_id, r.user_id);
+			copy(o->action, sizeof o->action, r.action);
+			copy(o->record, sizeof o->record, r.record);
+			copy(o->fields, sizeof o->fields, r.fields);
+			copy(o->addr, sizeof o->addr, r.addr);
+			if (!r.user_id) {
+				login[0] = last_user[0] = '\0';
+			} else if (strcmp(r.user_id, last_user)) {
+				copy(last_user, sizeof last_user, r.user_id);
+				lookup(d, SQL_LOGIN, r.user_id, login, sizeof login);
+			}
+			if (!r.org_id) {
+				code[0] = last_org[0] = '\0';
+			} else if (strcmp(r.org_id, last_org)) {
+				copy(last_org, sizeof last_org, r.org_id);
+				lookup(d, SQL_ORG_CODE, r.org_id, code, sizeof code);
+			}
+			copy(o->login, sizeof o->login, r.user_id ? login : "");
+			copy(o->org_code, sizeof o->org_code, r.org_id ? code : "");
+		}
+		db_reset(s);
+	}
+	free(hits);
+	free(buf);
+	return ok ? 0 : -1;
+}
+
+int audit_reads_merge(store *st, const char *const *records, size_t nrec, const char *not_org,
+		      struct audit_row *rows, size_t max, size_t *found)
+{
+	struct seqs q = {0};
+	struct audit_row *reads = NULL, *out = NULL;
+	size_t nr = 0, i, a, b, n;
+	db *d;
+	db_stmt *s;
+	int64_t upto;
+	int rc = DB_ERROR, ok = 1;
+
+	if (max == 0)
+		return STORE_OK;
+	d = store_reader_get(st);
+	/* One snapshot: the index up to `upto`, the batches after it. */
+	if (db_exec(d, "BEGIN") != DB_OK) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	upto = upto_get(d, SQL_UPTO_GET);
+	ok = upto >= 0;
+	for (i = 0; ok && i < nrec; i++) {
+		s = db_prepare(d, SQL_INDEX_FIND);
+		if (!s) {
+			ok = 0;
+			break;
+		}
+		db_bind_int(s, 1, audit_rkey(records[i]));
+		db_bind_int(s, 2, upto);
+		/* Each batch found holds a read of the record; with not_org
+		 * its reads may all be the owner's, so look at every one. */
+		db_bind_int(s, 3, not_org ? INT64_MAX : (int64_t)max);
+		while (ok && (rc = db_step(s)) == DB_ROW)
+			ok = seqs_add(&q, db_col_int(s, 0)) == 0;
+		db_reset(s);
+		ok = ok && rc == DB_DONE;
+	}
+	s = ok ? db_prepare(d, SQL_TAIL) : NULL;
+	if (s) {
+		db_bind_int(s, 1, upto);
+		while (ok && (rc = db_step(s)) == DB_ROW)
+			ok = seqs_add(&q, db_col_int(s, 0)) == 0;
+		db_reset(s);
+		ok = ok && rc == DB_DONE;
+	} else {
+		ok = 0;
+	}
+	if (ok) {
+		qsort(q.v, q.n, sizeof *q.v, seq_desc);
+		for (i = 0, n = 0; i < q.n; i++)
+			if (n == 0 || q.v[n - 1] != q.v[i])
+				q.v[n++] = q.v[i];
+		q.n = n;
+		reads = malloc(max * sizeof *reads);
+		ok = reads && collect(d, &q, records, nrec, not_org, reads, max, &nr) == 0;
+	}
+	db_exec(d, "COMMIT");
+	store_reader_put(st, d);
+	free(q.v);
+	if (ok && nr > 0) {
+		out = malloc(max * sizeof *out);
+		ok = out != NULL;
+	}
+	if (ok && nr > 0) {
+		/* Both lists are newest first; a batch's seq is its reads'. */
+		for (a = 0, b = 0, n = 0; n < max && (a < *found || b < nr); n++)
+			if (b >= nr || (a < *found && rows[a].seq > reads[b].seq))
+				out[n] = rows[a++];
+			else
+				out[n] = reads[b++];
+		memcpy(rows, out, n * sizeof *rows);
+		*found = n;
+	}
+	free(out);
+	free(reads);
+	return ok ? STORE_OK : STORE_ERROR;
+}

@@ -1,0 +1,93 @@
+/*
+ * exports.c - the SQL of the exports; see exports.h.
+ */
+#include <stddef.h>
+
+#include "store/exports.h"
+#include "store/store_internal.h"
+
+#define EXPORT_COLS \
+	"c.id, c.org_id, c.person_id, c.status, c.stage, c.trafficking_status," \
+	" c.previous_case_id, c.assigned_to, c.opened_on, c.closed_on, c.coded," \
+	" p.coded, p.sealed"
+
+#define EXPORT_FROM " FROM cases c JOIN persons p ON p.id = c.person_id"
+#define EXPORT_PERIOD " c.opened_on >= ?2 AND c.opened_on <= ?3"
+#define EXPORT_ORDER " ORDER BY c.opened_on, c.id"
+
+static const char SQL_CASES_ALL[] =
+	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE" EXPORT_PERIOD EXPORT_ORDER;
+static const char SQL_CASES_ORG[] =
+	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD EXPORT_ORDER;
+static const char SQL_CASES_ALL_ANY[] =
+	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE" EXPORT_PERIOD;
+static const char SQL_CASES_ORG_ANY[] =
+	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD;
+
+static const char SQL_CONSENTS[] =
+	"SELECT person_id, coded FROM items WHERE kind = 'consent' AND status = ?1";
+
+int store_export_cases(store *st, const char *org_id, const char *from, const char *to,
+		       int ordered, export_row_fn fn, void *arg)
+{
+	static const char *const sql[2][2] = {{SQL_CASES_ALL_ANY, SQL_CASES_ORG_ANY},
+					      {SQL_CASES_ALL, SQL_CASES_ORG}};
+	struct export_row row;
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, sql[!!ordered][org_id != NULL]);
+	int rc;
+
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	if (org_id)
+		db_bind_str(s, 1, org_id);
+	db_bind_str(s, 2, from ? from : "0000-01-01");
+	db_bind_str(s, 3, to ? to : "9999-12-31");
+	while ((rc = db_step(s)) == DB_ROW) {
+		row.case_id = db_col_text(s, 0);
+		row.org_id = db_col_text(s, 1);
+		row.person_id = db_col_text(s, 2);
+		row.status = db_col_text(s, 3);
+		row.stage = db_col_text(s, 4);
+		row.trafficking_status = db_col_text(s, 5);
+		row.previous_case_id = db_col_text(s, 6);
+		row.assigned_to = db_col_text(s, 7);
+		row.opened_on = db_col_text(s, 8);
+		row.closed_on = db_col_text(s, 9);
+		row.case_coded = db_col_text(s, 10);
+		row.person_coded = db_col_text(s, 11);
+		row.person_sealed = db_col_blob(s, 12);
+		row.person_sealed_len = db_col_bytes(s, 12);
+		if (fn(arg, &row)) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_reset(s);
+	store_reader_put(st, d);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_export_consents(store *st, const char *purpose, export_consent_fn fn, void *arg)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_CONSENTS);
+	int rc;
+
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	db_bind_str(s, 1, purpose);
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (fn(arg, db_col_text(s, 0), db_col_text(s, 1))) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_reset(s);
+	store_reader_put(st, d);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}

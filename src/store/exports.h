@@ -1,0 +1,40 @@
+/*
+ * exports.h - the reads behind the exports (api/exports.c): every case of
+ * a period with its person's columns, and the consents of one purpose,
+ * streamed row by row to a callback so that 100 000 cases never sit in
+ * memory at once.  One reader connection is held for the whole walk (a
+ * consistent snapshot under WAL).
+ */
+#ifndef HIMOYA_STORE_EXPORTS_H
+#define HIMOYA_STORE_EXPORTS_H
+
+#include <stddef.h>
+
+#include "store/store.h"
+
+/* One case and its person.  Every string is valid only during the call;
+ * "" stands for a null column. */
+struct export_row {
+	const char *case_id, *org_id, *person_id, *status, *stage, *trafficking_status;
+	const char *previous_case_id, *assigned_to, *opened_on, *closed_on;
+	const char *case_coded;                  /* JSON object of the coded fields */
+	const char *person_coded;
+	const unsigned char *person_sealed;      /* sealed pii/sensitive fields */
+	size_t person_sealed_len;
+};
+
+/* Return 0 to go on, anything else to stop (the walk answers STORE_ERROR). */
+typedef int (*export_row_fn)(void *arg, const struct export_row *row);
+typedef int (*export_consent_fn)(void *arg, const char *person_id, const char *coded);
+
+/* The cases of org_id (NULL: of every organisation) opened on a day in
+ * [from, to] (either NULL: unbounded); by opening day then id when
+ * `ordered`, else in storage order (no sort: the fastest walk). */
+int store_export_cases(store *st, const char *org_id, const char *from, const char *to,
+		       int ordered, export_row_fn fn, void *arg);
+
+/* The consent items of one purpose (of every organisation), with the
+ * person they belong to and their coded JSON. */
+int store_export_consents(store *st, const char *purpose, export_consent_fn fn, void *arg);
+
+#endif

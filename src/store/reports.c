@@ -1,0 +1,278 @@
+/*
+ * reports.c - the facts the reports count (rp_cases, rp_codes,
+ * rp_services; migration 8) and the queries over them; see reports.h.
+ * Every query is a constant: the API aggregates the streamed rows, so
+ * that any combination of dimensions needs no SQL of its own.
+ */
+#include <string.h>
+
+#include "store/reports.h"
+#include "store/store_internal.h"
+
+/* ---- refreshing -------------------------------------------------------- */
+
+static const char SQL_PENDING[] = "SELECT EXISTS(SELECT 1 FROM rp_dirty)";
+static const char SQL_SCAN_CASES[] =
+	"SELECT c.id, c.org_id, o.type, c.person_id, c.opened_on, c.closed_on, c.status, c.stage,"
+	" c.trafficking_status, p.coded, p.sealed"
+	" FROM rp_dirty d JOIN cases c ON c.id = d.id JOIN persons p ON p.id = c.person_id"
+	" JOIN orgs o ON o.id = c.org_id WHERE d.kind = 'case'";
+
+/* "+i.kind": the case's few items through items_case, never every
+ * follow-up through items_due (the planner's choice without statistics). */
+static const char SQL_FACT_PUT[] =
+	"INSERT INTO rp_cases(case_id, org_id, org_type, person_id, opened_on, closed_on, status,"
+	" stage, sex, age_band, region, nationality, trafficking_status, reintegrated)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	" EXISTS(SELECT 1 FROM items i WHERE i.case_id = ?1 AND +i.kind = 'followup'"
+	" AND +i.status = 'done' AND i.coded LIKE '%\"reintegration\":true%'))"
+	" ON CONFLICT(case_id) DO UPDATE SET org_id = excluded.org_id,"
+	" org_type = excluded.org_type, person_id = excluded.person_id,"
+	" opened_on = excluded.opened_on, closed_on = excluded.closed_on, status = excluded.status,"
+	" stage = excluded.stage, sex = excluded.sex, age_band = excluded.age_band,"
+	" region = excluded.region, nationality = excluded.nationality,"
+	" trafficking_status = excluded.trafficking_status, reintegrated = excluded.reintegrated";
+/* What the facts of the marked rows derive by SQL alone: the codes of
+ * the marked cases, and the marked services and follow-ups (after the
+ * marked cases' rows are made, so that their n exist). */
+static const char *const SQL_DERIVE[] = {
+	"DELETE FROM rp_codes WHERE n IN (SELECT c.n FROM rp_dirty d"
+	" JOIN rp_cases c ON c.case_id = d.id WHERE d.kind = 'case')",
+	"INSERT OR IGNORE INTO rp_codes(dim, n, code)"
+	" SELECT 'exploitation', c.n, j.value FROM rp_dirty d JOIN cases k ON k.id = d.id"
+	" JOIN rp_cases c ON c.case_id = k.id, json_each(k.coded, '$.exploitation_types') j"
+	" WHERE d.kind = 'case' AND j.type = 'text'",
+	"INSERT OR IGNORE INTO rp_codes(dim, n, code)"
+	" SELECT 'country', c.n, j.value FROM rp_dirty d JOIN cases k ON k.id = d.id"
+	" JOIN rp_cases c ON c.case_id = k.id, json_each(k.coded, '$.countries_of_exploitation') j"
+	" WHERE d.kind = 'case' AND j.type = 'text'",
+	"DELETE FROM rp_services WHERE item_id IN (SELECT id FROM rp_dirty WHERE kind = 'service')",
+	/* Delivered: in progress or completed; on the day it started. */
+	"INSERT INTO rp_services(item_id, n, type, on_date)"
+	" SELECT i.id, c.n, json_extract(i.coded, '$.type'),"
+	" substr(coalesce(json_extract(i.coded, '$.start'), i.at), 1, 10)"
+	" FROM rp_dirty d JOIN items i ON i.id = d.id JOIN rp_cases c ON c.case_id = i.case_id"
+	" WHERE d.kind = 'service' AND i.status IN ('in_progress', 'completed')"
+	" AND json_extract(i.coded, '$.type') IS NOT NULL",
+	"DELETE FROM rp_followups WHERE item_id IN (SELECT id FROM rp_dirty WHERE kind = 'followup')",
+	"INSERT INTO rp_followups(item_id, n, due)"
+	" SELECT i.id, c.n, i.due FROM rp_dirty d JOIN items i ON i.id = d.id"
+	" JOIN rp_cases c ON c.case_id = i.case_id"
+	" WHERE d.kind = 'followup' AND i.status = 'due' AND i.due IS NOT NULL",
+	"DELETE FROM rp_dirty",
+};
+
+static const char *col_or_null(db_stmt *s, int i)
+{
+	return db_col_null(s, i) ? NULL : db_col_text(s, i);
+}
+
+int store_report_pending(store *st)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_PENDING);
+	int rc = -1;
+
+	if (s) {
+		if (db_step(s) == DB_ROW)
+			rc = db_col_int(s, 0) ? 1 : 0;
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_report_scan_cases(store_tx *tx, int (*fn)(void *ctx, const struct rp_source *src),
+			    void *ctx)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SCAN_CASES);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	while ((rc = db_step(s)) == DB_ROW) {
+		struct rp_source src;
+		src.case_id = db_col_text(s, 0);
+		src.org_id = db_col_text(s, 1);
+		src.org_type = db_col_text(s, 2);
+		src.person_id = db_col_text(s, 3);
+		src.opened_on = db_col_text(s, 4);
+		src.closed_on = col_or_null(s, 5);
+		src.status = db_col_text(s, 6);
+		src.stage = db_col_text(s, 7);
+		src.trafficking_status = col_or_null(s, 8);
+		src.person_coded = db_col_text(s, 9);
+		src.person_sealed = db_col_blob(s, 10);
+		src.person_sealed_len = db_col_bytes(s, 10);
+		if (fn(ctx, &src)) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_report_fact_put(store_tx *tx, const struct rp_fact *f)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_FACT_PUT);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, f->case_id);
+	db_bind_str(s, 2, f->org_id);
+	db_bind_str(s, 3, f->org_type);
+	db_bind_str(s, 4, f->person_id);
+	db_bind_str(s, 5, f->opened_on);
+	db_bind_str(s, 6, f->closed_on);
+	db_bind_str(s, 7, f->status);
+	db_bind_str(s, 8, f->stage);
+	db_bind_str(s, 9, f->sex);
+	db_bind_str(s, 10, f->age_band);
+	db_bind_str(s, 11, f->region);
+	db_bind_str(s, 12, f->nationality);
+	db_bind_str(s, 13, f->trafficking_status);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_report_derive(store_tx *tx)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof SQL_DERIVE / sizeof SQL_DERIVE[0]; i++) {
+		db_stmt *s = db_prepare(tx->d, SQL_DERIVE[i]);
+		int rc;
+		if (!s)
+			return STORE_ERROR;
+		rc = db_step(s);
+		db_reset(s);
+		if (rc != DB_DONE)
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+/* ?3 organisation, ?4 region, ?5 organisation type, ?6 victims only. */
+#define CASE_FILTERS \
+	" AND (?3 IS NULL OR c.org_id = ?3) AND (?4 IS NULL OR c.region = ?4)" \
+	" AND (?5 IS NULL OR c.org_type = ?5)" \
+	" AND (?6 = 0 OR c.trafficking_status IN" \
+	" ('PossibleVictimOfTrafficking', 'ActualVictimOfTrafficking'))"
+
+#define CASE_COLS \
+	"c.n, c.org_id, c.org_type, c.opened_on, c.status, c.stage, c.sex, c.age_band," \
+	" c.region, c.nationality, c.trafficking_status"
+
+static const char SQL_Q_CASES[] =
+	"SELECT " CASE_COLS " FROM rp_cases c"
+	" WHERE c.opened_on >= ?1 AND c.opened_on <= ?2" CASE_FILTERS;
+static const char SQL_Q_CASES_ANY[] =
+	"SELECT " CASE_COLS " FROM rp_cases c WHERE 1 = 1" CASE_FILTERS;
+/* The codes of every case: the caller keeps those of the cases it counts. */
+static const char SQL_Q_EXPLOITATION[] =
+	"SELECT n, code FROM rp_codes WHERE dim = 'exploitation'";
+static const char SQL_Q_COUNTRY[] =
+	"SELECT n, code FROM rp_codes WHERE dim = 'country'";
+static const char SQL_Q_SERVICES[] =
+	"SELECT n, type FROM rp_services WHERE on_date >= ?1 AND on_date <= ?2";
+static const char SQL_Q_REINTEGRATION[] =
+	"SELECT count(*), coalesce(sum(c.reintegrated), 0)"
+	" FROM rp_cases c WHERE c.closed_on >= ?1 AND c.closed_on <= ?2" CASE_FILTERS;
+/* A referral counts for an organisation that sent or received it; the
+ * type filter is the sender's. */
+static const char SQL_Q_REFERRALS[] =
+	"SELECT t.type, f.status, count(*) FROM referrals f JOIN orgs t ON t.id = f.to_org"
+	" JOIN orgs o ON o.id = f.from_org"
+	" WHERE f.kind = 'referral' AND f.created_at >= ?1 AND f.created_at <= ?2 || 'T23:59:59Z'"
+	" AND (?3 IS NULL OR f.from_org = ?3 OR f.to_org = ?3) AND (?5 IS NULL OR o.type = ?5)"
+	" AND (?4 IS NULL OR EXISTS(SELECT 1 FROM rp_cases c WHERE c.case_id = f.case_id"
+	" AND c.region = ?4)) AND ?6 = ?6"
+	" GROUP BY t.type, f.status";
+static const char SQL_Q_CONTACTS[] =
+	"SELECT k.channel, k.call_type, count(*) FROM contacts k JOIN orgs o ON o.id = k.org_id"
+	" WHERE k.started_at >= ?1 AND k.started_at <= ?2 || 'T23:59:59Z'"
+	" AND (?3 IS NULL OR k.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)"
+	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6"
+	" GROUP BY k.channel, k.call_type";
+static const char SQL_Q_TRAINED[] =
+	"SELECT p.agency_type, p.sex, count(*) FROM training_participants p"
+	" JOIN trainings t ON t.id = p.training_id JOIN orgs o ON o.id = t.org_id"
+	" WHERE t.start_on >= ?1 AND t.start_on <= ?2"
+	" AND (?3 IS NULL OR t.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)"
+	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6"
+	" GROUP BY p.agency_type, p.sex";
+static const char SQL_Q_TRAINING_GAIN[] =
+	"SELECT count(p.id), coalesce(sum(p.post_score - p.pre_score), 0),"
+	" (SELECT count(*) FROM trainings t2 JOIN orgs o2 ON o2.id = t2.org_id"
+	"  WHERE t2.start_on >= ?1 AND t2.start_on <= ?2 AND (?3 IS NULL OR t2.org_id = ?3)"
+	"  AND (?5 IS NULL OR o2.type = ?5))"
+	" FROM training_participants p JOIN trainings t ON t.id = p.training_id"
+	" JOIN orgs o ON o.id = t.org_id"
+	" WHERE t.start_on >= ?1 AND t.start_on <= ?2"
+	" AND (?3 IS NULL OR t.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)"
+	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6"
+	" AND p.pre_score IS NOT NULL AND p.post_score IS NOT NULL";
+
+static const char SQL_Q_OVERDUE[] =
+	"SELECT count(*) FROM rp_followups f JOIN rp_cases c ON c.n = f.n"
+	" WHERE f.due < ?2" CASE_FILTERS;
+
+static const char *query_sql(enum rp_query q, size_t *ncols)
+{
+	switch (q) {
+	case RPQ_CASES: *ncols = 11; return SQL_Q_CASES;
+	case RPQ_CASES_ANY_DATE: *ncols = 11; return SQL_Q_CASES_ANY;
+	case RPQ_EXPLOITATION: *ncols = 2; return SQL_Q_EXPLOITATION;
+	case RPQ_COUNTRY: *ncols = 2; return SQL_Q_COUNTRY;
+	case RPQ_SERVICES: *ncols = 2; return SQL_Q_SERVICES;
+	case RPQ_REFERRALS: *ncols = 3; return SQL_Q_REFERRALS;
+	case RPQ_CONTACTS: *ncols = 3; return SQL_Q_CONTACTS;
+	case RPQ_REINTEGRATION: *ncols = 2; return SQL_Q_REINTEGRATION;
+	case RPQ_TRAINED: *ncols = 3; return SQL_Q_TRAINED;
+	case RPQ_TRAINING_GAIN: *ncols = 3; return SQL_Q_TRAINING_GAIN;
+	case RPQ_OVERDUE: *ncols = 1; return SQL_Q_OVERDUE;
+	}
+	return NULL;
+}
+
+int store_report_query(store *st, enum rp_query q, const struct rp_filter *f, unsigned want,
+		       int (*fn)(void *ctx, const char *const *cols, size_t ncols), void *ctx)
+{
+	size_t ncols = 0, i;
+	const char *sql = query_sql(q, &ncols);
+	const char *cols[16];
+	db *d;
+	db_stmt *s;
+	int rc = DB_ERROR;
+
+	if (!sql)
+		return STORE_ERROR;
+	d = store_reader_get(st);
+	s = db_prepare(d, sql);
+	if (s) {
+		/* Every query numbers the same filters; one that leaves some
+		 * out ignores their bindings. */
+		db_bind_str(s, 1, f->from);
+		db_bind_str(s, 2, f->to);
+		db_bind_str(s, 3, f->org_id);
+		db_bind_str(s, 4, f->region);
+		db_bind_str(s, 5, f->org_type);
+		db_bind_int(s, 6, f->victims_only ? 1 : 0);
+		while ((rc = db_step(s)) == DB_ROW) {
+			for (i = 0; i < ncols; i++)
+				cols[i] = !want || (want >> i & 1) ? col_or_null(s, (int)i) : NULL;
+			if (fn(ctx, cols, ncols)) {
+				rc = DB_ERROR;
+				break;
+			}
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}

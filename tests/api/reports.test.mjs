@@ -1,0 +1,324 @@
+// Reports over `himoya demo` data: the summary's small-cell suppression
+// checked independently here from the published numbers (no count 1..k-1
+// is shown; no suppressed number is the only unknown of any published sum,
+// so none can be worked back by subtraction); the analyst sees aggregates
+// only and never an agency's name; a supervisor only the own
+// organisation's figures; every bad parameter is a 422 problem; the
+// figures follow new cases; the indicator report as JSON, CSV and XLSX;
+// and k from the configuration.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '../lib/server.mjs';
+import { assertProblem } from '../lib/hostile.mjs';
+import { run, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
+
+const PW = 'himoya-demo-2026';
+const V1 = '/api/v1';
+let dir, data, srv;
+const as = {};
+
+async function signIn(login) {
+  const c = new Client(srv.url);
+  const r = await c.login(login, PW);
+  assert.equal(r.status, 200, login + ': ' + r.text);
+  as[login] = c;
+}
+
+before(async () => {
+  dir = tempDir('himoya-reports-');
+  data = join(dir, 'demo');
+  const r = run(['demo', '--data', data, '--persons', '700', '--seed', '11'], { timeout: 120000 });
+  assert.equal(r.code, 0, r.err);
+  srv = await serveDir(data);
+  for (const login of ['analyst', 'supervisor', 'ngo.supervisor', 'caseworker', 'admin', 'trainer', 'hotline',
+    'police.focal'])
+    await signIn(login);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const get = (who, path) => as[who].req('GET', V1 + path);
+
+// ---- the independent check ---------------------------------------------------
+
+// Every published number of a summary answer: cells (rows), the 1-D
+// margins (the rows themselves for one dimension) and the total.
+function relations(ans) {
+  const { by, rows } = ans;
+  const rels = [];
+  const value = (n) => (n === null ? null : n);
+  if (by.length === 0) return rels;
+  // total = sum of all cells
+  rels.push({ what: 'total over cells', sum: value(ans.total), terms: rows.map((r) => value(r.count)) });
+  if (by.length >= 2) {
+    for (const d of by) {
+      const margins = ans.margins[d];
+      // total = sum of a dimension's margins
+      rels.push({ what: `total over ${d} margins`, sum: value(ans.total), terms: margins.map((m) => value(m.count)) });
+      // margin(d, v) = sum of the cells with d = v
+      for (const m of margins) {
+        rels.push({
+          what: `margin ${d}=${m[d]}`, sum: value(m.count),
+          terms: rows.filter((r) => r[d] === m[d]).map((r) => value(r.count)),
+        });
+      }
+      // every margin with a cell also appears as a margin
+      for (const r of rows) assert.ok(margins.some((m) => m[d] === r[d]), `a margin for ${d}=${r[d]}`);
+    }
+  }
+  return rels;
+}
+
+function checkSuppressed(ans, label) {
+  const k = ans.k;
+  const shown = [ans.total, ...ans.rows.map((r) => r.count)];
+  if (ans.margins) for (const d of ans.by) shown.push(...ans.margins[d].map((m) => m.count));
+  for (const n of shown) {
+    if (n === null) continue;
+    assert.ok(Number.isInteger(n), `${label}: counts are integers`);
+    assert.ok(n === 0 || n >= k, `${label}: a published count ${n} is under k=${k}`);
+  }
+  let suppressed = 0;
+  for (const r of ans.rows) {
+    if (r.count === null) suppressed++;
+    else assert.ok(r.count > 0, `${label}: zero cells are left out`);
+  }
+  assert.equal(ans.suppressed, suppressed, `${label}: "suppressed" counts the null cells`);
+  for (const rel of relations(ans)) {
+    const unknown = (rel.sum === null ? 1 : 0) + rel.terms.filter((n) => n === null).length;
+    assert.notEqual(unknown, 1, `${label}: one suppressed number in ${rel.what} can be worked back`);
+  }
+  return suppressed;
+}
+
+const COMBOS = ['sex', 'age_band', 'sex,age_band', 'exploitation', 'country', 'exploitation,country',
+  'status,stage', 'month', 'month,sex', 'org', 'org,sex', 'region,sex', 'service_type', 'service_type,sex',
+  'nationality', 'sex,age_band,region', 'exploitation,sex,age_band', 'stage,status,org,sex',
+  'trafficking_status,sex'];
+
+test('summary: no small count is shown and no suppressed one can be worked back (analyst, demo data)', async () => {
+  let total = 0;
+  for (const by of COMBOS) {
+    for (const extra of ['', '&victims=1', '&from=2025-01-01&to=2025-12-31']) {
+      const r = await get('analyst', `/reports/summary?by=${by}${extra}`);
+      assert.equal(r.status, 200, `${by}: ${r.text}`);
+      assert.equal(r.json.k, 11);
+      assert.deepEqual(r.json.by, by.split(','));
+      assert.equal(r.json.scope, 'all');
+      total += checkSuppressed(r.json, by + extra);
+    }
+  }
+  assert.ok(total > 10, 'demo data has small cells to suppress: ' + total);
+});
+
+test('summary: the counts are the cases, checked against the database', async () => {
+  const db = join(data, 'himoya.db');
+  const cases = Number(sqlite(db, 'SELECT count(*) FROM cases').trim());
+  let r = await get('analyst', '/reports/summary');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.total, cases);
+  assert.deepEqual(r.json.rows, []);
+  // One dimension with only large cells publishes them exactly.
+  r = await get('analyst', '/reports/summary?by=status');
+  const byStatus = sqlite(db, 'SELECT status, count(*) FROM cases GROUP BY status').trim().split('\n')
+    .map((l) => l.split('|'));
+  for (const [status, n] of byStatus) {
+    const row = r.json.rows.find((x) => x.status === status);
+    assert.ok(row, status);
+    if (row.count !== null) assert.equal(row.count, Number(n), status);
+  }
+  // A period narrows by the date the case was opened.
+  const from = '2025-03-01', to = '2025-08-31';
+  const inPeriod = Number(sqlite(db, `SELECT count(*) FROM cases WHERE opened_on BETWEEN '${from}' AND '${to}'`).trim());
+  r = await get('analyst', `/reports/summary?from=${from}&to=${to}`);
+  assert.equal(r.json.total, inPeriod >= 11 || inPeriod === 0 ? inPeriod : null);
+  assert.equal(r.json.from, from);
+  assert.equal(r.json.to, to);
+});
+
+test('analyst: aggregates only, no rows and no agency names', async () => {
+  for (const path of ['/cases', '/persons?q=Шарипова', '/referrals?box=in', '/followups', '/trainings',
+    '/directory/export']) {
+    const r = await get('analyst', path);
+    assert.ok(r.status === 403 || r.status === 404, `${path} answers ${r.status}`);
+  }
+  const names = sqlite(join(data, 'himoya.db'), 'SELECT code, name FROM orgs').trim().split('\n')
+    .flatMap((l) => l.split('|')).filter((s) => s.length > 3);
+  assert.ok(names.includes('ngo-ozod'));
+  for (const path of ['/reports/summary?by=org,sex', '/reports/summary?by=org,month', '/reports/indicators',
+    '/reports/indicators?format=csv']) {
+    const r = await get('analyst', path);
+    assert.equal(r.status, 200, r.text);
+    for (const name of names) assert.ok(!r.text.includes(name), `${path} names ${name}`);
+  }
+  const r = await get('analyst', '/reports/summary?by=org');
+  const types = new Set(['own', 'NGO', 'LawEnforcement', 'IGO', 'CentralGovernmentOrganisation', 'LegalService',
+    'HealthServiceOrganisation', 'ImmigrationService', 'SchoolOrCollege', 'LocalGovernmentOrganisation']);
+  for (const row of r.json.rows) assert.ok(types.has(row.org), 'an organisation type: ' + row.org);
+  assert.ok(r.json.rows.some((x) => x.org === 'own'), 'the own organisation as "own"');
+  assert.ok(r.json.rows.some((x) => x.org === 'NGO'), 'the NGOs together');
+});
+
+test('roles without reports: 404; signed out: 401', async () => {
+  for (const who of ['caseworker', 'admin', 'trainer', 'hotline', 'police.focal']) {
+    assertProblem(await get(who, '/reports/summary?by=sex'), 404, 'not-found', who);
+    assertProblem(await get(who, '/reports/indicators'), 404, 'not-found', who);
+  }
+  const anon = new Client(srv.url);
+  assertProblem(await anon.req('GET', V1 + '/reports/summary'), 401, 'unauthenticated');
+});
+
+test('bad parameters are 422 problems', async () => {
+  const bad = ['by=shoe_size', 'by=sex,sex', 'by=sex,,age_band', 'by=sex,age_band,region,status,stage', 'by=SEX',
+    'from=2025-13-01', 'from=yesterday', 'to=2025-02-30', 'from=2025-05-01&to=2025-04-01', 'region=TJ-XX',
+    'region=', 'org=ngo-ozod', 'org=Police', 'victims=2', 'by=' + 'x'.repeat(5000)];
+  for (const q of bad) {
+    const r = await get('analyst', '/reports/summary?' + q);
+    assertProblem(r, 422, 'invalid-value', q.slice(0, 60));
+  }
+  for (const q of ['format=pdf', 'format=', 'from=1', 'org=x']) assertProblem(await get('analyst', '/reports/indicators?' + q), 422, 'invalid-value', q);
+});
+
+test('a supervisor gets only the own organisation\'s figures', async () => {
+  const db = join(data, 'himoya.db');
+  const count = (code) => Number(sqlite(db,
+    `SELECT count(*) FROM cases c JOIN orgs o ON o.id = c.org_id WHERE o.code = '${code}'`).trim());
+  const ngo = count('ngo-ozod'), iom = count('iom');
+  assert.ok(ngo >= 11 && iom >= 11 && ngo !== iom, `demo cases: ngo ${ngo}, iom ${iom}`);
+  let r = await get('ngo.supervisor', '/reports/summary?by=org');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.scope, 'own');
+  assert.equal(r.json.total, ngo);
+  assert.deepEqual(r.json.rows.map((x) => x.org), ['own']);
+  r = await get('supervisor', '/reports/summary');
+  assert.equal(r.json.total, iom);
+  // Asking for every NGO, or for another kind, still gives the own figures only.
+  r = await get('ngo.supervisor', '/reports/summary?org=NGO');
+  assert.equal(r.json.total, ngo);
+  r = await get('ngo.supervisor', '/reports/summary?org=IGO');
+  assert.equal(r.json.total, 0);
+  r = await get('ngo.supervisor', '/reports/indicators');
+  assert.equal(r.json.scope, 'own');
+  assert.ok(r.json.identified.total === null || r.json.identified.total <= ngo);
+  checkSuppressed((await get('ngo.supervisor', '/reports/summary?by=sex,age_band')).json, 'ngo sex,age_band');
+  // The analyst narrows to one kind of organisation.
+  r = await get('analyst', '/reports/summary?org=own');
+  assert.equal(r.json.total, iom);
+});
+
+test('the figures follow a new case and a changed person', async () => {
+  const before = (await get('supervisor', '/reports/summary')).json.total;
+  const cw = as.caseworker;
+  let r = await cw.req('POST', V1 + '/persons', { given_name: 'Мадина', family_name: 'Ҳасанова', gender: 'Feminine',
+    birth_date: '2001-04-05', region_of_origin: 'TJ-KT' });
+  assert.equal(r.status, 201, r.text);
+  const pid = r.json.id;
+  r = await cw.req('POST', `${V1}/persons/${pid}/consents`, { purpose: 'assistance', method: 'written' });
+  assert.equal(r.status, 201, r.text);
+  r = await cw.req('POST', V1 + '/cases', { person_id: pid, exploitation_types: ['ForcedLabour'], countries_of_exploitation: ['RU'] });
+  assert.equal(r.status, 201, r.text);
+  const after = (await get('supervisor', '/reports/summary')).json.total;
+  assert.equal(after, before + 1);
+  const db = join(data, 'himoya.db');
+  const fact = () => sqlite(db, `SELECT sex, age_band, region FROM rp_cases WHERE person_id = '${pid}'`).trim();
+  assert.equal(fact(), 'Feminine|' + ageBand('2001-04-05') + '|TJ-KT');
+  r = await cw.req('GET', `${V1}/persons/${pid}`);
+  r = await cw.req('PATCH', `${V1}/persons/${pid}`, { region_of_origin: 'TJ-SU' }, { 'if-match': `"${r.json.version}"` });
+  assert.equal(r.status, 200, r.text);
+  await get('supervisor', '/reports/summary');
+  assert.match(fact(), /\|TJ-SU$/);
+});
+
+function ageBand(born) {
+  const now = new Date();
+  const b = new Date(born);
+  let age = now.getUTCFullYear() - b.getUTCFullYear();
+  if (now.getUTCMonth() < b.getUTCMonth() || (now.getUTCMonth() === b.getUTCMonth() && now.getUTCDate() < b.getUTCDate())) age--;
+  const bands = [[8, '0--8'], [17, '9--17'], [20, '18--20'], [23, '21--23'], [26, '24--26'], [29, '27--29'],
+    [38, '30--38'], [47, '39--47']];
+  for (const [top, name] of bands) if (age <= top) return name;
+  return '48+';
+}
+
+test('indicator report: JSON sections suppressed; CSV and XLSX', async () => {
+  let r = await get('analyst', '/reports/indicators');
+  assert.equal(r.status, 200, r.text);
+  const ind = r.json;
+  assert.equal(ind.k, 11);
+  for (const key of ['identified', 'identified_exploitation', 'assisted', 'referrals', 'hotline'])
+    checkSuppressed({ ...ind[key], k: ind.k }, key);
+  checkSuppressed({ ...ind.trainings.participants, k: ind.k }, 'trainings');
+  assert.deepEqual(ind.identified.by, ['sex', 'age_band']);
+  assert.deepEqual(ind.assisted.by, ['service_type']);
+  assert.deepEqual(ind.referrals.by, ['agency_type', 'status']);
+  assert.deepEqual(ind.hotline.by, ['channel', 'call_type']);
+  assert.ok(ind.trainings.events >= 1);
+  assert.ok(ind.trainings.participants.total >= 11, 'demo trainings have participants');
+  // The mean gain, independently from the database.
+  const db = join(data, 'himoya.db');
+  const [scored, gain] = sqlite(db,
+    'SELECT count(*), sum(post_score - pre_score) FROM training_participants WHERE pre_score IS NOT NULL AND post_score IS NOT NULL')
+    .trim().split('|').map(Number);
+  assert.equal(ind.trainings.scored, scored);
+  assert.ok(Math.abs(ind.trainings.mean_gain - gain / scored) < 0.001, `${ind.trainings.mean_gain} vs ${gain / scored}`);
+  const re = ind.reintegration;
+  if (re.share !== null) {
+    assert.ok(re.closed >= 11 && re.with_followup >= 11 && re.closed - re.with_followup >= 11);
+    assert.ok(Math.abs(re.share - re.with_followup / re.closed) < 0.001);
+  }
+  assert.ok(ind.followups_overdue === null || ind.followups_overdue === 0 || ind.followups_overdue >= 11);
+  // Closed cases, those with a reintegration follow-up done, and the
+  // follow-ups overdue, independently from the database.
+  const n = (sql) => Number(sqlite(db, sql).trim());
+  const closed = n('SELECT count(*) FROM cases WHERE closed_on IS NOT NULL');
+  const reint = n(`SELECT count(DISTINCT c.id) FROM cases c JOIN items i ON i.case_id = c.id WHERE c.closed_on IS NOT NULL
+    AND i.kind = 'followup' AND i.status = 'done' AND i.coded LIKE '%"reintegration":true%'`);
+  const today = new Date().toISOString().slice(0, 10);
+  const overdue = n(`SELECT count(*) FROM items WHERE kind = 'followup' AND status = 'due' AND due < '${today}'`);
+  assert.ok(closed >= 11 && reint >= 11 && overdue >= 11, `demo: ${closed} closed, ${reint} reintegrated, ${overdue} overdue`);
+  assert.equal(re.closed, closed);
+  if (closed - reint >= 11) assert.equal(re.with_followup, reint);
+  assert.equal(ind.followups_overdue, overdue);
+  const assisted = n("SELECT count(DISTINCT case_id) FROM items WHERE kind = 'service' AND status IN ('in_progress', 'completed')");
+  assert.equal(ind.assisted.total, assisted, 'cases with a service delivered');
+  const exploited = n(`SELECT count(*) FROM cases WHERE trafficking_status IN ('PossibleVictimOfTrafficking', 'ActualVictimOfTrafficking')`);
+  assert.equal(ind.identified.total, exploited, 'possible and actual victims');
+  assert.equal(ind.identified_exploitation.total, exploited);
+
+  r = await get('analyst', '/reports/indicators?format=csv');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/csv/);
+  assert.match(r.headers.get('content-disposition') || '', /indicators\.csv/);
+  assert.match(r.text, /Identified by sex and age/);
+  assert.match(r.text, /<11/, 'suppressed cells as <k');
+  assert.match(r.text, /People trained/);
+  for (const line of r.text.split('\r\n')) assert.doesNotMatch(line, /^[=+\-@]/, 'no formula in a CSV cell');
+
+  const res = await fetch(srv.url + V1 + '/reports/indicators?format=xlsx', { headers: { cookie: as.analyst.cookie } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /spreadsheetml/);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  assert.equal(String.fromCharCode(bytes[0], bytes[1]), 'PK', 'a zip (XLSX) file');
+});
+
+test('k comes from the configuration (report_k)', async () => {
+  await srv.stop();
+  writeFileSync(join(data, 'himoya.conf'), 'report_k = 5\n');
+  srv = await serveDir(data);
+  for (const login of Object.keys(as)) await signIn(login);
+  const r = await get('analyst', '/reports/summary?by=sex,age_band');
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.k, 5);
+  checkSuppressed(r.json, 'k=5');
+  writeFileSync(join(data, 'himoya.conf'), 'report_k = 1\n');
+  const bad = run(['serve', '--data', data, '--listen', '127.0.0.1:1'], { timeout: 5000 });
+  assert.equal(bad.signal, null, 'refused at once, not served');
+  assert.notEqual(bad.code, 0, 'k under 2 is refused');
+  assert.match(bad.err, /report_k/);
+  rmSync(join(data, 'himoya.conf'));
+});

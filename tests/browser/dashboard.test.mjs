@@ -1,0 +1,178 @@
+// The reports dashboard and the trainings pages in the browser, on a real
+// `himoya serve` over `himoya demo` data and Debian's headless chromium:
+// the analyst opens Reports from the menu and sees SVG charts (caseload,
+// months, victims by sex and age, services, referrals, hotline, overdue
+// follow-ups), suppressed figures shown as "<11", labels that follow the
+// language, no organisation's name anywhere, filters that ask the server
+// again; a trainer records a training and a participant through the forms,
+// and the API confirms it.
+//
+// HIMOYA_SHOTS=DIR saves screenshots of the pages on the way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { Client } from '../lib/server.mjs';
+import { run, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
+import { launch, watchConsole, textOf, waitText, visible, noHorizontalScroll, WAIT } from './helpers.mjs';
+
+const PW = 'himoya-demo-2026';
+let dir, data, srv, browser;
+
+before(async () => {
+  dir = tempDir('himoya-dash-');
+  data = join(dir, 'demo');
+  const r = run(['demo', '--data', data, '--persons', '400', '--seed', '7'], { timeout: 120000 });
+  assert.equal(r.code, 0, r.err);
+  srv = await serveDir(data);
+  browser = await launch();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function shot(page, name) {
+  if (process.env.HIMOYA_SHOTS) await page.screenshot({ path: join(process.env.HIMOYA_SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function signIn(page, login, lang) {
+  await page.goto(srv.url + '/');
+  await visible(page, '#login-view');
+  if (lang) await page.selectOption('#lang', lang);
+  await page.fill('#login', login);
+  await page.fill('#password', PW);
+  await page.click('#login-submit');
+  await visible(page, '#app-frame');
+  await waitText(page, '#user-name', login);
+}
+
+test('the analyst sees the dashboard: SVG charts, "<k" for small cells, labels in three languages', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await signIn(page, 'analyst', 'en');
+  await page.click('#nav-reports');
+  await waitText(page, '#page-title', 'Reports');
+  await visible(page, '#dash-filters');
+  // Everything since the first demo case.
+  await page.fill('#dash-from', '2015-01-01');
+  await page.click('#dash-show');
+  for (const id of ['dash-stage-chart', 'dash-status-chart', 'dash-month-chart', 'dash-sex-chart', 'dash-age-chart',
+    'dash-expl-chart', 'dash-country-chart', 'dash-service-chart'])
+    await visible(page, `svg#${id}`);
+  await visible(page, '#dash-referrals');
+  await visible(page, '#dash-hotline');
+  await visible(page, '#dash-overdue');
+  await shot(page, 'dashboard-analyst');
+
+  // Bars carry the published counts; suppressed ones read "<11".
+  const bars = await page.$$eval('svg.chart rect.bar', (rs) => rs.map((r) => r.getAttribute('data-count')));
+  assert.ok(bars.length > 20, 'bars drawn: ' + bars.length);
+  for (const c of bars) assert.ok(c === 'suppressed' || Number(c) >= 11, 'a bar under k: ' + c);
+  assert.ok(bars.includes('suppressed'), 'some figure is suppressed on demo data');
+  const values = await page.$$eval('svg.chart text.chart-value', (ts) => ts.map((t) => t.textContent));
+  assert.ok(values.includes('<11'));
+  assert.match(await textOf(page, '#dash-note'), /every organisation/);
+
+  // The sex chart's labels are the code list's, and follow the language.
+  const sexLabels = async () => page.$$eval('#dash-sex-chart text.chart-label', (ts) => ts.map((t) => t.textContent));
+  assert.ok((await sexLabels()).includes('Male') || (await sexLabels()).some((l) => /mascul|male/i.test(l)),
+    'English labels: ' + (await sexLabels()).join(', '));
+  const en = await sexLabels();
+  await page.selectOption('#lang', 'ru');
+  await waitText(page, '#page-title', 'Отчёты');
+  const ru = await sexLabels();
+  assert.notDeepEqual(ru, en);
+  assert.ok(ru.every((l) => /[А-Яа-яЁё]/.test(l)), 'Russian labels: ' + ru.join(', '));
+  await page.selectOption('#lang', 'tg');
+  await waitText(page, '#page-title', 'Ҳисоботҳо');
+
+  // No agency is named anywhere on the page.
+  const names = sqlite(join(data, 'himoya.db'), 'SELECT name FROM orgs').trim().split('\n');
+  const text = await page.textContent('#view');
+  for (const name of names) assert.ok(!text.includes(name), 'names ' + name);
+
+  // A filter asks again: one kind of organisation only.
+  const before = await page.$$eval('#dash-status-chart rect.bar', (rs) => rs.length);
+  assert.ok(before > 0);
+  await page.selectOption('#dash-org', 'LawEnforcement');
+  await page.click('#dash-show');
+  await page.waitForFunction(() => !document.querySelector('#dash-status-chart'), null, { timeout: WAIT });
+  await page.selectOption('#dash-org', '');
+  await page.click('#dash-show');
+  await visible(page, 'svg#dash-status-chart');
+
+  // Downloads: the analyst is offered the anonymised CTDC export and the
+  // indicator report, never row exports; the CTDC link really downloads.
+  assert.equal(await page.$('#dl-htcds'), null);
+  assert.equal(await page.$('#dl-cases'), null);
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-ctdc')]);
+  const lines = readFileSync(await dl.path(), 'utf8').split('\n');
+  assert.match(lines[0], /gender/i);
+  assert.ok(lines.length > 1);
+
+  // A phone screen: nothing wider than the viewport.
+  await page.setViewportSize({ width: 360, height: 740 });
+  assert.equal(await noHorizontalScroll(page), true);
+  await shot(page, 'dashboard-phone');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('a supervisor\'s dashboard counts the own organisation', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await signIn(page, 'supervisor', 'en');
+  await page.goto(srv.url + '/#/reports');
+  await visible(page, 'svg#dash-stage-chart');
+  assert.match(await textOf(page, '#dash-note'), /your organisation/);
+  assert.equal(await page.isDisabled('#dash-org'), true);
+  assert.ok(await page.$('#dl-htcds'), 'a supervisor is offered the HTCDS export');
+  assert.ok(await page.$('#dl-cases'), 'and the cases workbook');
+  assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), []);
+  await ctx.close();
+});
+
+test('a trainer records a training and a participant', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await signIn(page, 'trainer', 'en');
+  await page.click('#nav-trainings');
+  await visible(page, '#tr-new-form');
+  await visible(page, '#tr-list');
+  await page.fill('#tr-new-topic', 'Интервью бо қурбониён');
+  await page.fill('#tr-new-start', '2026-02-02');
+  await page.fill('#tr-new-end', '2026-02-03');
+  await page.fill('#tr-new-place', 'Kulob');
+  await page.selectOption('#tr-new-organiser_org', 'ngo-umed');
+  await page.click('#tr-new-form-submit');
+  await visible(page, '#tr-p-form');
+  await waitText(page, '#tr-count', '0');
+  await page.selectOption('#tr-p-agency_type', 'LawEnforcement');
+  await page.selectOption('#tr-p-sex', 'Feminine');
+  await page.selectOption('#tr-p-role', 'police_officer');
+  await page.fill('#tr-p-pre_score', '35');
+  await page.fill('#tr-p-post_score', '80');
+  await page.click('#tr-p-form-submit');
+  await waitText(page, '#tr-count', '1');
+  await waitText(page, '#tr-mean', '45.0');
+  await shot(page, 'training');
+  // The API agrees.
+  const api = new Client(srv.url);
+  assert.equal((await api.login('trainer', PW)).status, 200);
+  const list = await api.req('GET', '/api/v1/trainings?limit=200');
+  const ev = list.json.items.find((x) => x.topic === 'Интервью бо қурбониён');
+  assert.ok(ev, 'the training is stored');
+  assert.equal(ev.organiser_org, 'ngo-umed');
+  assert.equal(ev.participants, 1);
+  const parts = await api.req('GET', `/api/v1/trainings/${ev.id}/participants`);
+  assert.deepEqual(parts.json.items.map((p) => [p.agency_type, p.sex, p.role, p.gain]),
+    [['LawEnforcement', 'Feminine', 'police_officer', 45]]);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});

@@ -1,0 +1,299 @@
+// dashboard.js - the reports dashboard (#/reports) for analysts and
+// supervisors: caseload by stage and status, new cases per month, victims
+// by sex, age band, exploitation type and destination country, services
+// delivered, referrals, hotline contacts and overdue follow-ups, for a
+// period, a region and a kind of organisation.
+//
+// Every figure comes from the server already suppressed (GET
+// /reports/summary, /reports/indicators): a cell under k arrives as null
+// and is shown as "<k", never guessed.  An analyst counts every
+// organisation (by type, never by name); a supervisor only their own.
+// Charts are SVG drawn here; each has a table with the same figures.
+
+import { t } from './i18n.js';
+import { h, live, setMessage, today } from './dom.js';
+import { codeText, codeList, statusKey } from './forms.js';
+import { request, prepare, heading } from './page.js';
+
+// The SVG namespace is a name, not an address (written in two parts so
+// that no tool takes it for a link).
+const SVG_NS = 'http:/' + '/www.w3.org/2000/svg';
+
+const state = { from: null, to: null, region: '', org: '' };
+
+function svg(tag, attrs = {}, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [a, v] of Object.entries(attrs)) node.setAttribute(a, String(v));
+  for (const c of children) if (c) node.append(c);
+  return node;
+}
+
+function monthsBack(n) {
+  const d = new Date();
+  d.setMonth(d.getMonth() - n, 1);
+  const p = (x) => String(x).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-01`;
+}
+
+// How a value of a dimension reads: a code list's label, an age band with
+// a dash, a month as MM.YYYY, "own organisation", or "unknown".
+const LISTS = {
+  sex: 'gender', status: 'case_status', stage: 'nrm_stage', exploitation: 'type_of_exploitation',
+  service_type: 'assistance_service_types', region: 'tj_regions_iso3166_2', org: 'org_type',
+  agency_type: 'org_type', channel: 'hotline_channel', call_type: 'hotline_call_type',
+  topic: 'contact_topic',
+};
+
+function valueText(dim, v) {
+  if (v === null || v === undefined) return () => t('dash.unknown');
+  if (dim === 'org' && v === 'own') return () => t('dash.own_org');
+  if (dim === 'age_band') return () => v.replace('--', '–');
+  if (dim === 'month') return () => `${v.slice(5, 7)}.${v.slice(0, 4)}`;
+  const list = LISTS[dim];
+  if (list && codeList(list).length) return codeText(list, v);
+  return () => v;
+}
+
+function countText(n, k) {
+  return n === null ? `<${k}` : String(n);
+}
+
+// Horizontal bars: one row per value; a suppressed one is a hatched stub
+// labelled "<k".
+function barChart(id, items, k) {
+  const rowH = 24, labelW = 190, chartW = 360, valueW = 60;
+  const max = Math.max(1, ...items.map((i) => i.count ?? 0));
+  const node = svg('svg', {
+    id, class: 'chart bars', role: 'img', viewBox: `0 0 ${labelW + chartW + valueW} ${items.length * rowH + 8}`,
+    preserveAspectRatio: 'xMinYMin meet',
+  });
+  items.forEach((it, i) => {
+    const y = i * rowH + 4;
+    const w = it.count === null ? 8 : Math.max(1, Math.round((it.count / max) * chartW));
+    const label = svg('text', { x: labelW - 6, y: y + rowH / 2 + 4, 'text-anchor': 'end', class: 'chart-label' });
+    live(label, it.text);
+    node.append(label,
+      svg('rect', {
+        x: labelW, y: y + 3, width: w, height: rowH - 8, rx: 2,
+        class: it.count === null ? 'bar suppressed' : 'bar', 'data-count': it.count === null ? 'suppressed' : it.count,
+      }),
+      svg('text', { x: labelW + w + 6, y: y + rowH / 2 + 4, class: 'chart-value' }, document.createTextNode(countText(it.count, k))));
+  });
+  return node;
+}
+
+// Vertical bars for a time series (months).
+function columnChart(id, items, k) {
+  const colW = Math.max(14, Math.min(40, Math.floor(560 / Math.max(1, items.length)))), H = 160, base = H + 4;
+  const max = Math.max(1, ...items.map((i) => i.count ?? 0));
+  const width = items.length * colW + 20;
+  const node = svg('svg', { id, class: 'chart columns', role: 'img', viewBox: `0 0 ${width} ${H + 40}`, preserveAspectRatio: 'xMinYMin meet' });
+  items.forEach((it, i) => {
+    const x = 10 + i * colW;
+    const hgt = it.count === null ? 6 : Math.max(1, Math.round((it.count / max) * (H - 16)));
+    node.append(svg('rect', {
+      x: x + 2, y: base - hgt, width: colW - 4, height: hgt,
+      class: it.count === null ? 'bar suppressed' : 'bar', 'data-count': it.count === null ? 'suppressed' : it.count,
+    }, svg('title', {}, document.createTextNode(`${it.text()}: ${countText(it.count, k)}`))));
+    if (i % Math.max(1, Math.ceil(items.length / 12)) === 0) {
+      const lab = svg('text', { x: x + colW / 2, y: base + 14, 'text-anchor': 'middle', class: 'chart-label small' });
+      live(lab, it.text);
+      node.append(lab);
+    }
+  });
+  return node;
+}
+
+// The same figures as a table (for screen readers and copying).
+function figureTable(dimKey, items, k) {
+  return h('details', { class: 'chart-table' }, h('summary', { text: 'dash.as_table' }),
+    h('table', { class: 'table' },
+      h('thead', {}, h('tr', {}, h('th', { text: dimKey }), h('th', { text: 'dash.count' }))),
+      h('tbody', {}, items.map((it) => h('tr', {}, live(h('td'), it.text), h('td', { data: countText(it.count, k) }))))));
+}
+
+// A titled figure: chart, total and table; or a line saying there is
+// nothing to show.
+function figure(id, titleKey, dimKey, items, k, { columns = false, total } = {}) {
+  const body = items.length
+    ? [columns ? columnChart(`${id}-chart`, items, k) : barChart(`${id}-chart`, items, k),
+      total !== undefined ? h('p', { class: 'chart-total' }, live(h('span'), 'dash.total'), h('span', { data: `: ${countText(total, k)}` })) : null,
+      figureTable(dimKey, items, k)]
+    : [h('p', { class: 'hint', text: 'dash.nothing' })];
+  return h('section', { class: 'panel figure', id }, heading(3, titleKey), ...body.filter(Boolean));
+}
+
+function itemsOf(dim, rows) {
+  return rows.map((r) => ({ value: r[dim], count: r.count, text: valueText(dim, r[dim]) }));
+}
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [key, v] of Object.entries(params)) if (v) q.set(key, v);
+  return q.toString();
+}
+
+export async function dashboardView(ctx) {
+  ctx.title('dash.title');
+  if (!(await prepare(ctx))) return;
+  const role = ctx.user.role;
+  if (!state.from) {
+    state.from = monthsBack(11);
+    state.to = today();
+  }
+  const from = h('input', { type: 'date', id: 'dash-from', value: state.from });
+  const to = h('input', { type: 'date', id: 'dash-to', value: state.to });
+  const region = h('select', { id: 'dash-region' },
+    h('option', { value: '', text: 'dash.all_regions' }),
+    codeList('tj_regions_iso3166_2').map((c) => live(h('option', { value: c.code }), codeText('tj_regions_iso3166_2', c.code))));
+  region.value = state.region;
+  // An analyst may narrow to the own organisation or a kind of
+  // organisation; a supervisor's figures are the own organisation's.
+  const org = h('select', { id: 'dash-org' },
+    h('option', { value: '', text: role === 'analyst' ? 'dash.all_orgs' : 'dash.own_org' }),
+    role === 'analyst' ? [h('option', { value: 'own', text: 'dash.own_org' }),
+      ...codeList('org_type').map((c) => live(h('option', { value: c.code }), codeText('org_type', c.code)))] : []);
+  org.value = state.org;
+  if (role !== 'analyst') org.disabled = true;
+  const filters = h('form', { class: 'filters panel', id: 'dash-filters' },
+    h('div', { class: 'filter' }, h('label', { for: 'dash-from', text: 'dash.from' }), from),
+    h('div', { class: 'filter' }, h('label', { for: 'dash-to', text: 'dash.to' }), to),
+    h('div', { class: 'filter' }, h('label', { for: 'dash-region', text: 'dash.region' }), region),
+    h('div', { class: 'filter' }, h('label', { for: 'dash-org', text: 'dash.org' }), org),
+    h('div', { class: 'filter' }, h('button', { type: 'submit', class: 'button primary', id: 'dash-show', text: 'dash.show' })));
+  const message = h('div', { class: 'message', id: 'dash-msg', attrs: { role: 'alert' }, hidden: true });
+  const note = h('p', { class: 'hint', id: 'dash-note' });
+  const out = h('div', { class: 'dash-out', id: 'dash-out', attrs: { 'aria-live': 'polite' } });
+  ctx.root.append(filters, note, message, out);
+  filters.addEventListener('submit', (e) => { e.preventDefault(); show(); });
+
+  async function show() {
+    if (from.value && to.value && from.value > to.value) {
+      setMessage(message, 'dash.bad_period');
+      return;
+    }
+    Object.assign(state, { from: from.value, to: to.value, region: region.value, org: org.value });
+    setMessage(message, null);
+    out.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
+    const base = { from: state.from, to: state.to, region: state.region, org: state.org };
+    const summary = (by, extra = {}) => request(ctx, 'GET', `/reports/summary?${query({ ...base, by, ...extra })}`);
+    const [stage, status, month, sex, age, expl, country, service, ind, refStats, hot] = await Promise.all([
+      summary('stage'), summary('status'), summary('month'),
+      summary('sex', { victims: '1' }), summary('age_band', { victims: '1' }),
+      summary('exploitation', { victims: '1' }), summary('country', { victims: '1' }),
+      summary('service_type'),
+      request(ctx, 'GET', `/reports/indicators?${query(base)}`),
+      role === 'supervisor' ? request(ctx, 'GET', '/referrals/stats?box=out') : null,
+      role === 'supervisor' ? request(ctx, 'GET', `/contacts/stats?${query({ from: state.from, to: state.to })}`) : null,
+    ]);
+    if (!ctx.alive()) return;
+    const bad = [stage, status, month, sex, age, expl, country, service, ind].find((r) => !r || r.status !== 200);
+    if (bad) {
+      out.replaceChildren();
+      setMessage(message, statusKey(bad), 'error');
+      return;
+    }
+    const k = stage.body.k;
+    live(note, () => t(stage.body.scope === 'all' ? 'dash.scope_all' : 'dash.scope_own').split('{k}').join(String(k)));
+    const fig = (id, key, dim, res, opts = {}) => figure(id, key, `dash.dim_${dim}`, itemsOf(dim, res.body.rows), k,
+      { total: res.body.total, ...opts });
+    const sections = [
+      h('h2', { class: 'dash-group', text: 'dash.caseload' }),
+      h('div', { class: 'dash-grid' },
+        fig('dash-stage', 'dash.by_stage', 'stage', stage),
+        fig('dash-status', 'dash.by_status', 'status', status)),
+      fig('dash-month', 'dash.per_month', 'month', month, { columns: true }),
+      h('h2', { class: 'dash-group', text: 'dash.victims' }),
+      h('div', { class: 'dash-grid' },
+        fig('dash-sex', 'dash.by_sex', 'sex', sex),
+        fig('dash-age', 'dash.by_age', 'age_band', age),
+        fig('dash-expl', 'dash.by_exploitation', 'exploitation', expl),
+        fig('dash-country', 'dash.by_country', 'country', country)),
+      h('h2', { class: 'dash-group', text: 'dash.assistance' }),
+      fig('dash-service', 'dash.by_service', 'service_type', service),
+      referralsSection(ind.body, refStats, k),
+      hotlineSection(ind.body, hot, k),
+      overdueSection(ind.body, k),
+      downloadsSection(role, base),
+    ];
+    out.replaceChildren(...sections);
+  }
+  show();
+}
+
+// Referrals: sent, accepted, completed by status from the indicator
+// report (suppressed); for a supervisor also the median days to an answer
+// of the own organisation's referrals.
+function referralsSection(ind, refStats, k) {
+  const byStatus = (ind.referrals.margins && ind.referrals.margins.status) || [];
+  const count = (st) => {
+    const m = byStatus.find((r) => r.status === st);
+    return m ? m.count : 0;
+  };
+  const items = ['sent', 'accepted', 'completed'].map((st) => ({
+    value: st, count: st === 'sent' ? ind.referrals.total : count(st), text: st === 'sent' ? () => t('dash.ref_sent') : codeText('referral_status', st),
+  }));
+  const agency = ((ind.referrals.margins && ind.referrals.margins.agency_type) || [])
+    .map((r) => ({ value: r.agency_type, count: r.count, text: valueText('agency_type', r.agency_type) }));
+  const median = refStats && refStats.status === 200 ? refStats.body.median_days_to_response : undefined;
+  return h('section', { class: 'panel figure', id: 'dash-referrals' }, heading(3, 'dash.referrals'),
+    ind.referrals.total === 0 ? h('p', { class: 'hint', text: 'dash.nothing' }) : [
+      barChart('dash-referrals-chart', items, k), figureTable('dash.dim_status', items, k),
+      agency.length ? [heading(4, 'dash.ref_by_agency'), barChart('dash-ref-agency-chart', agency, k)] : null,
+    ],
+    median !== undefined ? h('p', { class: 'chart-total', id: 'dash-median' }, live(h('span'), 'dash.median_days'),
+      h('span', { data: `: ${median === null ? '—' : median}` })) : null);
+}
+
+// Hotline contacts by channel and topic: the supervisor's own figures
+// (GET /contacts/stats) when there are any; else the indicator report's
+// contacts by channel (suppressed).
+function hotlineSection(ind, hot, k) {
+  const sect = h('section', { class: 'panel figure', id: 'dash-hotline' }, heading(3, 'dash.hotline'));
+  if (hot && hot.status === 200 && hot.body.total > 0) {
+    const toItems = (dim, obj) => Object.entries(obj || {}).filter(([, n]) => n > 0)
+      .map(([code, n]) => ({ value: code, count: n >= k ? n : null, text: valueText(dim, code) }));
+    const channel = toItems('channel', hot.body.by_channel);
+    const topic = toItems('topic', hot.body.by_topic);
+    sect.append(heading(4, 'dash.by_channel'), barChart('dash-hot-channel-chart', channel, k),
+      heading(4, 'dash.by_topic'), topic.length ? barChart('dash-hot-topic-chart', topic, k) : h('p', { class: 'hint', text: 'dash.nothing' }));
+    return sect;
+  }
+  const channel = ((ind.hotline.margins && ind.hotline.margins.channel) || [])
+    .map((r) => ({ value: r.channel, count: r.count, text: valueText('channel', r.channel) }));
+  if (!channel.length) {
+    sect.append(h('p', { class: 'hint', text: 'dash.nothing' }));
+    return sect;
+  }
+  sect.append(heading(4, 'dash.by_channel'), barChart('dash-hot-channel-chart', channel, k),
+    figureTable('dash.dim_channel', channel, k));
+  return sect;
+}
+
+function overdueSection(ind, k) {
+  const n = ind.followups_overdue;
+  return h('section', { class: 'panel figure', id: 'dash-overdue' }, heading(3, 'dash.overdue'),
+    h('p', { class: 'big-number', id: 'dash-overdue-count', data: countText(n, k) }),
+    h('p', { class: 'hint', text: 'dash.overdue_hint' }));
+}
+
+// Files to take away: the indicator report for the period, and the
+// exports the role may take (the server decides; a refused one answers
+// problem+json).  Plain links: the session cookie goes with them.
+function downloadsSection(role, base) {
+  const q = query({ from: base.from, to: base.to });
+  const link = (id, key, href) => h('li', {}, h('a', { id, href: `/api/v1${href}`, attrs: { download: '' }, text: key }));
+  const items = [
+    link('dl-ind-csv', 'dash.dl_indicators_csv', `/reports/indicators?${query({ ...base, format: 'csv' })}`),
+    link('dl-ind-xlsx', 'dash.dl_indicators_xlsx', `/reports/indicators?${query({ ...base, format: 'xlsx' })}`),
+    link('dl-ctdc', 'dash.dl_ctdc', `/exports/ctdc.csv?${q}`),
+  ];
+  if (role === 'supervisor') {
+    items.push(link('dl-htcds', 'dash.dl_htcds', `/exports/htcds.csv?${q}`),
+      link('dl-cases', 'dash.dl_cases', `/exports/cases.xlsx?${q}`));
+  }
+  return h('section', { class: 'panel', id: 'dash-downloads' },
+    h('h2', { class: 'dash-group', text: 'dash.downloads' }),
+    h('p', { class: 'hint', text: 'dash.downloads_hint' }),
+    h('ul', { class: 'downloads' }, items));
+}
