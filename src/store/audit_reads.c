@@ -243,7 +243,8 @@ int audit_reads_catch_up(store_tx *tx)
 	}
 	if (upto < st->audit_seq) {
 		/* Sorted, the inserts walk the B-tree once from left to right. */
-		qsort(pairs, np, sizeof *pairs, pair_cmp);
+		if (np > 1)
+			qsort(pairs, np, sizeof *pairs, pair_cmp);
 		for (i = 0, w = 0; i < np; i++)
 			if (w == 0 || pair_cmp(&pairs[w - 1], &pairs[i]) != 0)
 				pairs[w++] = pairs[i];
@@ -480,7 +481,8 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
 		ok = 0;
 	}
 	if (ok) {
-		qsort(q.v, q.n, sizeof *q.v, seq_desc);
+		if (q.n > 1)
+			qsort(q.v, q.n, sizeof *q.v, seq_desc);
 		for (i = 0, n = 0; i < q.n; i++)
 			if (n == 0 || q.v[n - 1] != q.v[i])
 				q.v[n++] = q.v[i];
@@ -502,7 +504,8 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
 				out[n] = rows[a++];
 			else
 				out[n] = reads[b++];
-		memcpy(rows, out, n * sizeof *rows);
+		if (n)
+			memcpy(rows, out, n * sizeof *rows);
 		*found = n;
 	}
 	free(out);

@@ -170,7 +170,6 @@ int store_case_get(store *st, const char *id, struct case_row *c, arena *a)
 int store_case_update(store_tx *tx, const struct case_row *c)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_UPDATE);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -187,19 +186,7 @@ int store_case_update(store_tx *tx, const struct case_row *c)
 	bind_sealed(s, 11, c);
 	db_bind_str(s, 12, c->updated_at);
 	db_bind_int(s, 13, c->version - 1);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-	if (db_changes(tx->d) == 1)
-		return STORE_OK;
-	s = db_prepare(tx->d, SQL_EXISTS);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, c->id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_ROW ? STORE_STALE : STORE_NOT_FOUND;
+	return store_step_versioned(tx, s, SQL_EXISTS, c->id);
 }
 
 /* Step s to the end, collecting rows into an arena array. */

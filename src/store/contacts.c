@@ -153,21 +153,6 @@ static int key_copy(db_stmt *s, int i, unsigned char key[BLIND_BYTES])
 	return 1;
 }
 
-/* An update that touched no row: the record is absent (or of another
- * organisation), or its version moved on. */
-static int update_missed(store_tx *tx, const char *sql_exists, const char *id)
-{
-	db_stmt *e = db_prepare(tx->d, sql_exists);
-	int rc;
-
-	if (!e)
-		return STORE_ERROR;
-	db_bind_str(e, 1, id);
-	rc = db_step(e);
-	db_reset(e);
-	return rc == DB_ROW ? STORE_STALE : STORE_NOT_FOUND;
-}
-
 /* ---- contacts ----------------------------------------------------------- */
 
 static int read_contact(db_stmt *s, struct contact_row *c, arena *a)
@@ -233,19 +218,12 @@ int store_contact_insert(store_tx *tx, const struct contact_row *c)
 int store_contact_update(store_tx *tx, const struct contact_row *c)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_CONTACT_UPDATE);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
 	bind_contact(s, c);
 	db_bind_int(s, 19, c->version - 1);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-	if (db_changes(tx->d) == 1)
-		return STORE_OK;
-	return update_missed(tx, SQL_CONTACT_EXISTS, c->id);
+	return store_step_versioned(tx, s, SQL_CONTACT_EXISTS, c->id);
 }
 
 int store_contact_get(store *st, const char *id, struct contact_row *c, arena *a)
@@ -523,19 +501,12 @@ int store_callback_insert(store_tx *tx, const struct callback_row *c)
 int store_callback_update(store_tx *tx, const struct callback_row *c)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_CALLBACK_UPDATE);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
 	bind_callback(s, c);
 	db_bind_int(s, 17, c->version - 1);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-	if (db_changes(tx->d) == 1)
-		return STORE_OK;
-	return update_missed(tx, SQL_CALLBACK_EXISTS, c->id);
+	return store_step_versioned(tx, s, SQL_CALLBACK_EXISTS, c->id);
 }
 
 int store_callback_get(store *st, const char *id, struct callback_row *c, arena *a)

@@ -70,6 +70,13 @@ void db_rollback(db *d);
  * keys not checked) or back to normal (off); outside a transaction.
  * Durability is unchanged. */
 int db_bulk(db *d, int on);
+/* Leave checkpoints to another connection (on) or let every commit that
+ * finds the WAL long do one, as SQLite does by default (off). */
+int db_autocheckpoint(db *d, int on);
+/* Copy what the WAL holds into the database without waiting for (or
+ * blocking) readers and the writer: SQLite's PASSIVE checkpoint.  Sets
+ * *left to the frames not yet copied. */
+int db_checkpoint(db *d, int *left);
 /* Drop the secondary indexes of a table (not those of its primary key or
  * UNIQUE constraints), appending their definitions to *saved as
  * statements ("CREATE INDEX ...;\n"), so that db_exec(d, *saved) makes

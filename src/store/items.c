@@ -134,7 +134,6 @@ int store_item_get(store *st, const char *id, struct item_row *it, arena *a)
 int store_item_update(store_tx *tx, const struct item_row *it)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_UPDATE);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -150,19 +149,7 @@ int store_item_update(store_tx *tx, const struct item_row *it)
 		db_bind_null(s, 7);
 	db_bind_str(s, 8, it->updated_at);
 	db_bind_int(s, 9, it->version - 1);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return STORE_ERROR;
-	if (db_changes(tx->d) == 1)
-		return STORE_OK;
-	s = db_prepare(tx->d, SQL_EXISTS);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, it->id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_ROW ? STORE_STALE : STORE_NOT_FOUND;
+	return store_step_versioned(tx, s, SQL_EXISTS, it->id);
 }
 
 /* Run a bound statement on reader d and collect its rows. */

@@ -93,7 +93,6 @@ int store_person_get(store *st, const char *id, struct person_row *p, arena *a)
 int store_person_update(store_tx *tx, const struct person_row *p)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_UPDATE);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -103,20 +102,7 @@ int store_person_update(store_tx *tx, const struct person_row *p)
 	db_bind_blob(s, 4, p->sealed, p->sealed_len);
 	db_bind_str(s, 5, p->updated_at);
 	db_bind_int(s, 6, p->version - 1);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return STORE_ERROR;
-	if (db_changes(tx->d) == 1)
-		return STORE_OK;
-	/* Nothing changed: tell a stale version from an absent record. */
-	s = db_prepare(tx->d, SQL_EXISTS);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, p->id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_ROW ? STORE_STALE : STORE_NOT_FOUND;
+	return store_step_versioned(tx, s, SQL_EXISTS, p->id);
 }
 
 int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,

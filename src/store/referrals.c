@@ -186,7 +186,6 @@ int store_referral_access(store *st, const char *case_id, const char *person_id,
 int store_referral_update(store_tx *tx, const struct referral_row *f)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_UPDATE);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -199,19 +198,7 @@ int store_referral_update(store_tx *tx, const struct referral_row *f)
 	db_bind_str(s, 7, or_null(f->responded_at));
 	db_bind_str(s, 8, or_null(f->consent_id));
 	db_bind_int(s, 9, f->version - 1);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return STORE_ERROR;
-	if (db_changes(tx->d) == 1)
-		return STORE_OK;
-	s = db_prepare(tx->d, SQL_EXISTS);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, f->id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_ROW ? STORE_STALE : STORE_NOT_FOUND;
+	return store_step_versioned(tx, s, SQL_EXISTS, f->id);
 }
 
 int store_referrals_list(store *st, const char *org_id, int in, const char *status,

@@ -240,6 +240,25 @@ int db_bulk(db *d, int on)
 		       " PRAGMA wal_autocheckpoint=10000;");
 }
 
+/* The pages past which a commit checkpoints by itself (the writer's own
+ * default, and db_bulk's). */
+#define AUTOCHECKPOINT_PAGES 10000
+
+int db_autocheckpoint(db *d, int on)
+{
+	sqlite3_wal_autocheckpoint(d->h, on ? AUTOCHECKPOINT_PAGES : 0);
+	return DB_OK;
+}
+
+int db_checkpoint(db *d, int *left)
+{
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+
+	*left = log > done ? log - done : 0;
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? DB_OK : DB_ERROR;
+}
+
 static const char SQL_INDEXES[] =
 	"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1"
 	" AND sql IS NOT NULL ORDER BY name";

@@ -37,6 +37,10 @@ struct store {
 	int qstop;
 	pthread_t qthread;
 	int qthread_started;
+	db *ck;                    /* the checkpointer's own connection */
+	pthread_cond_t ckcond;     /* wakes it to stop; with qlock */
+	pthread_t ckthread;
+	int ckthread_started;      /* qstop (under qlock) stops it too */
 	int64_t ridx_at;           /* audit_reads caught up (ms, monotonic); wlock */
 	int ridx_behind;           /* batches not in audit_reads yet; qlock */
 	struct audit_pending *ridx_mem; /* their (rkey, seq) pairs as flushed; wlock */
@@ -97,5 +101,10 @@ void *store_grow(arena *a, void *arr, size_t *cap, size_t n, size_t size);
 
 /* Copy a column into a fixed buffer, truncating (NUL-terminated). */
 void store_col_copy(db_stmt *s, int i, char *out, size_t outlen);
+/* Run a bound "UPDATE ... WHERE id = ? AND version = ?" and say how it
+ * went: STORE_OK (one row), STORE_STALE (the record is there at another
+ * version: sql_exists finds id), STORE_NOT_FOUND, STORE_CONFLICT (a
+ * constraint) or STORE_ERROR. */
+int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const char *id);
 
 #endif

@@ -81,7 +81,6 @@ int store_training_insert(store_tx *tx, const struct training_row *t)
 int store_training_update(store_tx *tx, const struct training_row *t)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_UPDATE);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -94,19 +93,7 @@ int store_training_update(store_tx *tx, const struct training_row *t)
 	db_bind_str(s, 7, t->organiser_org);
 	db_bind_str(s, 8, t->updated_at);
 	db_bind_int(s, 9, t->version - 1);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return STORE_ERROR;
-	if (db_changes(tx->d) == 1)
-		return STORE_OK;
-	s = db_prepare(tx->d, SQL_EXISTS);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, t->id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_ROW ? STORE_STALE : STORE_NOT_FOUND;
+	return store_step_versioned(tx, s, SQL_EXISTS, t->id);
 }
 
 int store_training_get(store *st, const char *id, struct training_row *t, arena *a)

@@ -42,6 +42,8 @@ export async function startServer({ users = [], orgs = [], env = {} } = {}) {
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
+  // HIMOYA_SERVER_STDERR=1: the server's own messages (sanitizer reports) on the test's stderr.
+  if (process.env.HIMOYA_SERVER_STDERR) proc.stderr.on('data', (d) => process.stderr.write(d));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try { const res = await fetch(url + '/api/v1/health'); if (res.ok) break; } catch { /* not yet */ }
