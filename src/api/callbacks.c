@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -542,7 +543,54 @@ size_t api_public_form_token(char *out, size_t outlen)
 	return strlen(out);
 }
 
-/* 1 when the token is ours and between its minimum and maximum age. */
+/* Tokens already used: a token is good for one request, so that a bot
+ * cannot fetch one and send it again and again within its two hours.
+ * Fixed slots (bounded memory), indexed by the token's random nonce; a
+ * slot is free again once its token has expired; when every probed slot
+ * holds a live token, the oldest is forgotten. */
+#define USED_SLOTS 16384
+#define USED_PROBE 8
+
+struct used_token {
+	unsigned char id[16];     /* issue time and nonce */
+	int64_t issued;           /* 0: empty */
+};
+
+static struct used_token used_tokens[USED_SLOTS];
+static pthread_mutex_t used_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* 1 the first time a (valid) token is seen, then 0. */
+static int token_first_use(const unsigned char raw[16], int64_t issued, int64_t now)
+{
+	struct used_token *slot = NULL, *u;
+	int64_t slot_age = -1, age;
+	uint64_t base = 0;
+	size_t i;
+
+	for (i = 8; i < 16; i++)
+		base = base << 8 | raw[i];
+	pthread_mutex_lock(&used_lock);
+	for (i = 0; i < USED_PROBE; i++) {
+		u = &used_tokens[(base + i) % USED_SLOTS];
+		if (u->issued && !memcmp(u->id, raw, sizeof u->id)) {
+			pthread_mutex_unlock(&used_lock);
+			return 0;
+		}
+		/* An empty or expired slot first, else the oldest token. */
+		age = !u->issued || u->issued + TOKEN_MAX_AGE < now ? INT64_MAX : now - u->issued;
+		if (age > slot_age) {
+			slot = u;
+			slot_age = age;
+		}
+	}
+	memcpy(slot->id, raw, sizeof slot->id);
+	slot->issued = issued > 0 ? issued : 1;
+	pthread_mutex_unlock(&used_lock);
+	return 1;
+}
+
+/* 1 when the token is ours, between its minimum and maximum age, and not
+ * used before (it is used up by this call). */
 static int token_valid(const char *token, int64_t now)
 {
 	unsigned char raw[TOKEN_RAW], mac[TOKEN_MAC];
@@ -559,7 +607,8 @@ static int token_valid(const char *token, int64_t now)
 		return 0;
 	for (i = 0; i < 8; i++)
 		t = t << 8 | raw[i];
-	return (int64_t)t + TOKEN_MIN_AGE <= now && now <= (int64_t)t + TOKEN_MAX_AGE;
+	return (int64_t)t + TOKEN_MIN_AGE <= now && now <= (int64_t)t + TOKEN_MAX_AGE &&
+	       token_first_use(raw, (int64_t)t, now);
 }
 
 int api_public_form_token_get(struct req *r)
@@ -732,7 +781,9 @@ static int public_accept(struct req *r, json_t *body, int64_t now)
 	}
 	rc = rc == STORE_NOT_FOUND ? store_callback_insert(tx, &c) : rc;
 	if (rc == STORE_OK) {
-		struct audit_entry a = {NULL, c.org_id, "create", record, fields, r->addr};
+		/* Without the client's address: it could locate the person who
+		 * asked for help, and the rate limit needs it in memory only. */
+		struct audit_entry a = {NULL, c.org_id, "create", record, fields, NULL};
 		rc = store_audit_append(tx, &a);
 	}
 	if (rc != STORE_OK) {

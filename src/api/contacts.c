@@ -26,6 +26,7 @@
 
 #include "api/api.h"
 #include "http/server.h"
+#include "store/kb.h"
 #include "codelists.h"
 #include "domain/consent.h"
 #include "domain/namekey.h"
@@ -142,11 +143,23 @@ static void strip_non_data(json_t *rec)
 }
 
 /* The case_id and person_id of rec must be records of the caller's
- * organisation; 0, or the 422 set. */
+ * organisation, and kb_articles ids of knowledge-base articles (stored in
+ * clear, so never free text such as a caller's name); 0, or the 422 set. */
 static int links_ok(struct req *r, json_t *rec)
 {
 	const char *case_id = json_string_value(json_object_get(rec, "case_id"));
 	const char *person_id = json_string_value(json_object_get(rec, "person_id"));
+	json_t *told = json_object_get(rec, "kb_articles"), *v;
+	size_t i;
+
+	json_array_foreach(told, i, v) {
+		int rc = store_kb_exists(r->app->st, json_string_value(v));
+		if (rc == STORE_ERROR)
+			return api_store_error(r, rc);
+		if (rc != STORE_OK)
+			return reply_problem(r, 422, "invalid-value",
+					     "kb_articles: the ids of knowledge-base articles");
+	}
 
 	if (case_id) {
 		struct case_row c;
@@ -1067,6 +1080,8 @@ int api_caller_flags_list(struct req *r)
 		return reply_problem(r, 422, "missing-field", "phone: is required");
 	if (strlen(phone) > 32 || api_phone_blind(&r->app->kr, r->who.user.org.id, phone, key))
 		return reply_problem(r, 422, "invalid-value", "phone: not a phone number");
+	/* As for the earlier contacts: who looked up a number is worth knowing. */
+	api_audit_read(r, "caller_flags", "phone");
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");

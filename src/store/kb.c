@@ -134,24 +134,29 @@ int store_kb_insert(store_tx *tx, const struct kb_row *k)
 int store_kb_update(store_tx *tx, const struct kb_row *k)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_KB_UPDATE);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
 	bind_article(s, k);
 	db_bind_int(s, 17, k->version - 1);
-	rc = done(s);
-	if (rc != STORE_OK)
-		return rc;
-	if (db_changes(tx->d) == 1)
-		return STORE_OK;
-	s = db_prepare(tx->d, SQL_KB_EXISTS);
-	if (!s)
+	return store_step_versioned(tx, s, SQL_KB_EXISTS, k->id);
+}
+
+int store_kb_exists(store *st, const char *id)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_KB_EXISTS);
+	int rc;
+
+	if (!s) {
+		store_reader_put(st, d);
 		return STORE_ERROR;
-	db_bind_str(s, 1, k->id);
+	}
+	db_bind_str(s, 1, id);
 	rc = db_step(s);
 	db_reset(s);
-	return rc == DB_ROW ? STORE_STALE : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	store_reader_put(st, d);
+	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
 int store_kb_get(store *st, const char *id, struct kb_row *k, arena *a)

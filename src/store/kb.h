@@ -63,6 +63,8 @@ int store_kb_insert(store_tx *tx, const struct kb_row *k);
 /* Update when the stored version equals k->version - 1 (STORE_STALE
  * otherwise, STORE_NOT_FOUND when absent). */
 int store_kb_update(store_tx *tx, const struct kb_row *k);
+/* STORE_OK when an article of this id exists (any status), else STORE_NOT_FOUND. */
+int store_kb_exists(store *st, const char *id);
 int store_kb_get(store *st, const char *id, struct kb_row *k, arena *a);
 /* Replace the search keys of an article. */
 int store_kb_keys_set(store_tx *tx, const char *article_id, const struct kb_key *keys, size_t n);
