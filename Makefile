@@ -25,7 +25,7 @@ check: deps
 	@sh tools/check.sh
 
 bench: deps
-	@bash bench/run.sh && bash bench/cases.sh && bash bench/referrals.sh
+	@rc=0; for b in run cases referrals contacts public reports; do bash bench/$$b.sh || rc=1; done; exit $$rc
 
 clean:
 	rm -rf build build-asan build-fuzz build-release build*.setup.log build-fuzz.results

@@ -220,6 +220,10 @@ int api_reports_indicators(struct req *r);
 /* Bring the report facts up to date with the cases, persons and services
  * changed since the last pass (also run by `himoya demo`); 0 or -1. */
 int api_report_refresh(store *st, const keyring *kr);
+/* The same inside an open write transaction (the demo's bulk load makes
+ * the facts of each batch before committing it, while its rows are in
+ * the cache); the caller commits or rolls back. */
+int api_report_refresh_tx(store_tx *tx, const keyring *kr);
 int api_trainings_create(struct req *r);
 int api_trainings_list(struct req *r);
 int api_training_get(struct req *r);

@@ -110,27 +110,36 @@ static int refresh_case(void *ctx, const struct rp_source *src)
 	return rc != STORE_OK;
 }
 
-int api_report_refresh(store *st, const keyring *kr)
+int api_report_refresh_tx(store_tx *tx, const keyring *kr)
 {
 	struct refresh_ctx x;
-	int rc = store_report_pending(st);
+	int rc;
 
-	if (rc <= 0)
-		return rc;
 	x.kr = kr;
-	x.tx = store_begin(st);
-	if (!x.tx)
-		return -1;
+	x.tx = tx;
 	arena_init(&x.scratch, 1u << 20);
 	rc = store_report_scan_cases(x.tx, refresh_case, &x);
 	if (rc == STORE_OK)
 		rc = store_report_derive(x.tx);
 	arena_free(&x.scratch);
-	if (rc != STORE_OK) {
-		store_rollback(x.tx);
+	return rc == STORE_OK ? 0 : -1;
+}
+
+int api_report_refresh(store *st, const keyring *kr)
+{
+	store_tx *tx;
+	int rc = store_report_pending(st);
+
+	if (rc <= 0)
+		return rc;
+	tx = store_begin(st);
+	if (!tx)
+		return -1;
+	if (api_report_refresh_tx(tx, kr) != 0) {
+		store_rollback(tx);
 		return -1;
 	}
-	return store_commit(x.tx) == STORE_OK ? 0 : -1;
+	return store_commit(tx) == STORE_OK ? 0 : -1;
 }
 
 /* ---- tables of counts ---------------------------------------------------- */
@@ -522,6 +531,34 @@ static void today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* Figures over every organisation are counted by whole months: the
+ * period is widened to the first day of from's month and the last day of
+ * to's, and the answer says so.  Otherwise two periods a day apart would
+ * give, by subtraction, the cases of one day, and a day of one
+ * organisation or region is often one person.  Months can still be
+ * subtracted from each other (README: what suppression does not cover). */
+static int month_period(arena *a, const char **from, const char **to)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	char *f = arena_alloc(a, 11), *t = arena_alloc(a, 11), now[11];
+	int y, m, last;
+
+	if (!f || !t)
+		return -1;
+	today(now);
+	memcpy(f, *from, 8);
+	memcpy(f + 8, "01", 3);
+	y = atoi(*to);
+	m = atoi(*to + 5);
+	last = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	snprintf(t, 11, "%.8s%02d", *to, last);
+	if (strcmp(t, now) > 0) /* the month so far: nothing is known past today */
+		memcpy(t, now, 11);
+	*from = f;
+	*to = t;
+	return 0;
+}
+
 /* Permission, period, region and org; 0 or the problem's status. */
 static int scope_of(struct req *r, enum policy_action act, struct scope *s)
 {
@@ -556,6 +593,8 @@ static int scope_of(struct req *r, enum policy_action act, struct scope *s)
 		from = "1900-01-01";
 	if (strcmp(from, to) > 0)
 		return reply_problem(r, 422, "invalid-value", "from is after to");
+	if (s->all && month_period(&r->mem, &from, &to) != 0)
+		return reply_problem(r, 500, "internal", "out of memory");
 	s->f.from = from;
 	s->f.to = to;
 	if (region) {
@@ -875,6 +914,78 @@ static void jw_table(jsonw *w, const struct table *t)
 	jw_kint(w, "suppressed", (int64_t)t->suppressed);
 }
 
+/*
+ * A filter (region, org) publishes nothing that the same query without
+ * the filter, counted along the filter's dimension, suppresses.  Else
+ * asking for a region alone would publish the count that table hides as
+ * a complement (it is at least k), and the suppressed region beside it
+ * would follow by subtraction from the margins.  With services the count
+ * is the margin of that dimension x service type (cases with a service in
+ * the period).  *hidden is set when the filtered answer must show nothing.
+ */
+static int filter_hidden(struct req *r, const struct scope *s, const struct dim_def *dim,
+			 const struct dim_def *service, const char *const *values, int victims_only,
+			 int *hidden)
+{
+	const struct dim_def *check[2] = {dim, service};
+	struct scope all = *s;
+	struct table t;
+	size_t v, i, coord[2];
+	int rc;
+
+	if (dim->src == DS_ORG) {
+		all.f.org_id = s->all ? NULL : s->own_org;
+		all.f.org_type = NULL;
+	} else {
+		all.f.region = NULL;
+	}
+	if ((rc = summary_table(r, &all, check, service ? 2 : 1, victims_only, &t)))
+		return rc;
+	for (v = 0; v < t.dim[0]->n; v++)
+		for (i = 0; values[i]; i++)
+			if (t.dim[0]->v[v] && !strcmp(t.dim[0]->v[v], values[i])) {
+				coord[0] = v;
+				coord[1] = service ? t.c.len[1] : 0;
+				*hidden |= t.c.supp[suppress_index(&t.c, coord)];
+			}
+	return 0;
+}
+
+static int filter_guard(struct req *r, const struct scope *s, const struct dim_def *const *defs,
+			size_t ndim, int victims_only, struct table *t)
+{
+	const struct dim_def *service = NULL;
+	const char *values[3] = {NULL, NULL, NULL};
+	size_t j, idx;
+	int rc, hidden = 0;
+
+	for (j = 0; j < ndim; j++)
+		if (defs[j]->src == DS_SERVICE)
+			service = defs[j];
+	if (s->f.region) {
+		values[0] = s->f.region;
+		if ((rc = filter_hidden(r, s, &dim_defs[7], service, values, victims_only, &hidden)))
+			return rc;
+	}
+	if (s->f.org_type || (s->all && s->f.org_id)) {
+		/* The org dimension shows the caller's organisation as "own". */
+		values[0] = s->f.org_type ? s->f.org_type : "own";
+		values[1] = s->f.org_type && !strcmp(r->who.user.org.type, s->f.org_type) ? "own" : NULL;
+		if ((rc = filter_hidden(r, s, &dim_defs[8], service, values, victims_only, &hidden)))
+			return rc;
+	}
+	if (!hidden)
+		return 0;
+	t->suppressed = 0;
+	for (idx = 0; idx < t->c.size; idx++) {
+		if (t->c.count[idx] > 0)
+			t->c.supp[idx] = 1;
+		if (t->c.supp[idx] && suppress_is_cell(&t->c, idx))
+			t->suppressed++;
+	}
+	return 0;
+}
+
 /* GET /reports/summary?from=&to=&by=D1,D2&region=&org=&victims=0|1 */
 int api_reports_summary(struct req *r)
 {
@@ -912,7 +1023,8 @@ int api_reports_summary(struct req *r)
 	}
 	if (victims && strcmp(victims, "0") && strcmp(victims, "1"))
 		return reply_problem(r, 422, "invalid-value", "victims: 0 or 1");
-	if ((rc = summary_table(r, &s, defs, ndim, victims && !strcmp(victims, "1"), &t)))
+	if ((rc = summary_table(r, &s, defs, ndim, victims && !strcmp(victims, "1"), &t)) ||
+	    (rc = filter_guard(r, &s, defs, ndim, victims && !strcmp(victims, "1"), &t)))
 		return rc;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
@@ -967,8 +1079,11 @@ static int indicators_compute(struct req *r, const struct scope *s, struct indic
 
 	memset(in, 0, sizeof *in);
 	if ((rc = summary_table(r, s, by_sex_age, 2, 1, &in->identified)) ||
+	    (rc = filter_guard(r, s, by_sex_age, 2, 1, &in->identified)) ||
 	    (rc = summary_table(r, s, by_expl, 1, 1, &in->exploitation)) ||
+	    (rc = filter_guard(r, s, by_expl, 1, 1, &in->exploitation)) ||
 	    (rc = summary_table(r, s, by_service, 1, 0, &in->assisted)) ||
+	    (rc = filter_guard(r, s, by_service, 1, 0, &in->assisted)) ||
 	    (rc = simple_table(r, s, RPQ_REFERRALS, "agency_type", "status", &in->referrals)) ||
 	    (rc = simple_table(r, s, RPQ_CONTACTS, "channel", "call_type", &in->hotline)) ||
 	    (rc = simple_table(r, s, RPQ_TRAINED, "agency_type", "sex", &in->trained)))

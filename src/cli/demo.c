@@ -33,6 +33,7 @@
 #include <time.h>
 #include <sodium.h>
 
+#include "api/api.h"
 #include "cli/cli.h"
 #include "cli/demo_directory.h"
 #include "cli/demo_hotline.h"
@@ -297,8 +298,14 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 		if (rc == 0 && insert_batch(tx, cur) != STORE_OK)
 			rc = -1;
 		if (rc == 0 && ((k + 1) % DEMO_TX_BATCHES == 0 || k + 1 == nb)) {
-			if (store_commit(tx) != STORE_OK)
+			/* The report facts of the transaction's rows while they
+			 * are in the cache, by the server's own refresh. */
+			if (api_report_refresh_tx(tx, g->kr) != 0) {
+				store_rollback(tx);
 				rc = -1;
+			} else if (store_commit(tx) != STORE_OK) {
+				rc = -1;
+			}
 			tx = NULL;
 		}
 		if (rc == 0)

@@ -18,20 +18,26 @@ static const char SQL_SCAN_CASES[] =
 	" FROM rp_dirty d JOIN cases c ON c.id = d.id JOIN persons p ON p.id = c.person_id"
 	" JOIN orgs o ON o.id = c.org_id WHERE d.kind = 'case'";
 
-/* "+i.kind": the case's few items through items_case, never every
- * follow-up through items_due (the planner's choice without statistics). */
+/* A case is "reintegrated" while one of its follow-ups (items i) is a
+ * reintegration follow-up done: the one definition, used below both to
+ * set the mark from the marked follow-ups and to count a case's all. */
+#define REINTEGRATION_DONE \
+	"+i.kind = 'followup' AND +i.status = 'done'" \
+	" AND i.coded LIKE '%\"reintegration\":true%'"
+
+/* A new case starts without the mark and a case keeps its own: only a
+ * follow-up changes it, and every write of one marks it (and its case)
+ * in rp_dirty; store_report_derive then sets it again. */
 static const char SQL_FACT_PUT[] =
 	"INSERT INTO rp_cases(case_id, org_id, org_type, person_id, opened_on, closed_on, status,"
 	" stage, sex, age_band, region, nationality, trafficking_status, reintegrated)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	" EXISTS(SELECT 1 FROM items i WHERE i.case_id = ?1 AND +i.kind = 'followup'"
-	" AND +i.status = 'done' AND i.coded LIKE '%\"reintegration\":true%'))"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)"
 	" ON CONFLICT(case_id) DO UPDATE SET org_id = excluded.org_id,"
 	" org_type = excluded.org_type, person_id = excluded.person_id,"
 	" opened_on = excluded.opened_on, closed_on = excluded.closed_on, status = excluded.status,"
 	" stage = excluded.stage, sex = excluded.sex, age_band = excluded.age_band,"
 	" region = excluded.region, nationality = excluded.nationality,"
-	" trafficking_status = excluded.trafficking_status, reintegrated = excluded.reintegrated";
+	" trafficking_status = excluded.trafficking_status";
 /* What the facts of the marked rows derive by SQL alone: the codes of
  * the marked cases, and the marked services and follow-ups (after the
  * marked cases' rows are made, so that their n exist). */
@@ -54,6 +60,19 @@ static const char *const SQL_DERIVE[] = {
 	" FROM rp_dirty d JOIN items i ON i.id = d.id JOIN rp_cases c ON c.case_id = i.case_id"
 	" WHERE d.kind = 'service' AND i.status IN ('in_progress', 'completed')"
 	" AND json_extract(i.coded, '$.type') IS NOT NULL",
+	/* Reintegrated: a case whose marked follow-ups are not all
+	 * reintegrations done may have lost the mark; count its follow-ups
+	 * again (through items_case; a case that has no mark, as every new
+	 * one, is never counted).  Then a marked reintegration done sets
+	 * it.  Both walk the marked follow-ups by id alone, so that a bulk
+	 * load (store_bulk_begin drops items_case) can refresh its rows. */
+	"UPDATE rp_cases SET reintegrated = EXISTS(SELECT 1 FROM items i"
+	" WHERE i.case_id = rp_cases.case_id AND " REINTEGRATION_DONE ")"
+	" WHERE reintegrated = 1 AND case_id IN (SELECT i.case_id FROM rp_dirty d"
+	" JOIN items i ON i.id = d.id WHERE d.kind = 'followup' AND (" REINTEGRATION_DONE ") IS NOT 1)",
+	"UPDATE rp_cases SET reintegrated = 1 WHERE reintegrated = 0 AND case_id IN"
+	" (SELECT i.case_id FROM rp_dirty d JOIN items i ON i.id = d.id"
+	" WHERE d.kind = 'followup' AND " REINTEGRATION_DONE ")",
 	"DELETE FROM rp_followups WHERE item_id IN (SELECT id FROM rp_dirty WHERE kind = 'followup')",
 	"INSERT INTO rp_followups(item_id, n, due)"
 	" SELECT i.id, c.n, i.due FROM rp_dirty d JOIN items i ON i.id = d.id"

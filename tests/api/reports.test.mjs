@@ -322,3 +322,31 @@ test('k comes from the configuration (report_k)', async () => {
   assert.match(bad.err, /report_k/);
   rmSync(join(data, 'himoya.conf'));
 });
+
+// The reintegration mark of a case is set and cleared by its follow-ups
+// alone (store/reports.c): a reintegration follow-up that stops being done
+// clears it when it was the case's only one, and sets it again once done.
+// The rows are changed behind the server, as any write of a follow-up
+// does (the triggers mark it and its case); the next report refreshes.
+test('reintegrated follows a reintegration follow-up undone and done again', async () => {
+  const db = join(data, 'himoya.db');
+  const q = (sql) => sqlite(db, 'PRAGMA busy_timeout = 5000; ' + sql).trim().split('\n').pop();
+  const done = `i.kind = 'followup' AND i.status = 'done' AND i.coded LIKE '%"reintegration":true%'`;
+  const fid = q(`SELECT i.id FROM items i WHERE ${done} AND (SELECT count(*) FROM items j
+    WHERE j.case_id = i.case_id AND ${done.replaceAll('i.', 'j.')}) = 1 LIMIT 1`);
+  assert.match(fid, /^[a-z0-9]{26}$/, 'the demo has a case with one reintegration follow-up done');
+  const cid = q(`SELECT case_id FROM items WHERE id = '${fid}'`);
+  const mark = async () => {
+    assert.equal((await get('analyst', '/reports/indicators')).status, 200);
+    return q(`SELECT reintegrated FROM rp_cases WHERE case_id = '${cid}'`);
+  };
+  const wrong = `SELECT count(*) FROM rp_cases c WHERE reintegrated != EXISTS(SELECT 1 FROM items i
+    WHERE i.case_id = c.case_id AND ${done})`;
+  assert.equal(await mark(), '1');
+  q(`UPDATE items SET status = 'due' WHERE id = '${fid}'`);
+  assert.equal(await mark(), '0', 'undone: the case has no reintegration follow-up done');
+  assert.equal(q(wrong), '0');
+  q(`UPDATE items SET status = 'done' WHERE id = '${fid}'`);
+  assert.equal(await mark(), '1', 'done again');
+  assert.equal(q(wrong), '0', 'every case as the definition says');
+});
