@@ -683,6 +683,13 @@ int api_contact_attach(struct req *r)
 	rec = contact_open(r, &c);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	{
+		/* A contact about one person does not go onto another's case. */
+		const char *pid = json_string_value(json_object_get(rec, "person_id"));
+		if (pid && strcmp(pid, k.person_id))
+			return reply_problem(r, 409, "conflict",
+					     "the contact is about another person than this case");
+	}
 	json_object_set_new(rec, "case_id", json_string(k.id));
 	if (!json_object_get(rec, "person_id"))
 		json_object_set_new(rec, "person_id", json_string(k.person_id));

@@ -311,6 +311,13 @@ test('attach puts a contact on the timeline of a case of the same organisation',
   // A contact created with a case_id of the organisation links it too.
   const linked = await logContact('hot', { channel: 'phone', call_type: 'data', case_id: k.json.id });
   assert.equal(linked.case_id, k.json.id);
+  // A contact about one person does not go onto another person's case.
+  const other = await as.cw.req('POST', V1 + '/persons', { given_name: 'Зарина', family_name: 'Ҳасанова' });
+  assert.equal(other.status, 201, other.text);
+  const about = await logContact('hot', { channel: 'phone', call_type: 'data', person_id: other.json.id });
+  assertProblem(await as.hot.req('POST', `${V1}/contacts/${about.id}/attach`, { case_id: k.json.id }), 409, 'conflict');
+  const still = await as.hot.req('GET', `${V1}/contacts/${about.id}`);
+  assert.equal(still.json.case_id ?? null, null, 'nothing changed');
 });
 
 test('caller flags are shown until their date only', async () => {
