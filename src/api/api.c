@@ -248,6 +248,29 @@ int api_tx_end(struct req *r, store_tx *tx, int rc)
 	return 0;
 }
 
+int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
+	     char *id, size_t idlen)
+{
+	const char *limit_s = req_query(r, "limit"), *cursor = req_query(r, "cursor"), *dot;
+
+	if (limit_s) {
+		char *end;
+		unsigned long v = strtoul(limit_s, &end, 10);
+		if (!*limit_s || *end || v < 1 || v > max)
+			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %zu", max);
+		*limit = v;
+	}
+	if (!cursor || !*cursor)
+		return 0;
+	dot = strchr(cursor, '.');
+	if (!dot || (size_t)(dot - cursor) >= keylen || strlen(dot + 1) >= idlen)
+		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
+	memcpy(key, cursor, (size_t)(dot - cursor));
+	key[dot - cursor] = '\0';
+	snprintf(id, idlen, "%s", dot + 1);
+	return 0;
+}
+
 int api_store_error(struct req *r, int rc)
 {
 	switch (rc) {

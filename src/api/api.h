@@ -41,6 +41,12 @@ int api_tx_end(struct req *r, store_tx *tx, int rc);
 /* Answer for a store error that is not a rule of the request. */
 int api_store_error(struct req *r, int rc);
 
+/* The paging of a list: ?limit= (1 to max; *limit keeps its default when
+ * absent) and ?cursor=KEY.ID (the sort key and id of the last item seen;
+ * key and id stay "" without one).  0, or the 422 problem's status. */
+int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
+	     char *id, size_t idlen);
+
 /* Handlers, one file per resource. */
 int api_health(struct req *r);
 int api_static(struct req *r);

@@ -292,7 +292,6 @@ int api_callbacks_create(struct req *r)
 int api_callbacks_list(struct req *r)
 {
 	const char *state = req_query(r, "state"), *assigned = req_query(r, "assigned");
-	const char *cursor = req_query(r, "cursor"), *limit_s = req_query(r, "limit");
 	char now[TS_LEN], day_end[TS_LEN], after_due[TS_LEN] = "", after_id[ID_LEN] = "";
 	struct callback_filter f;
 	struct callback_row *rows;
@@ -328,21 +327,9 @@ int api_callbacks_list(struct req *r)
 			return reply_problem(r, 422, "invalid-value", "assigned: me or a user id");
 		f.assigned_to = assigned;
 	}
-	if (limit_s) {
-		char *end;
-		unsigned long v = strtoul(limit_s, &end, 10);
-		if (*end || v < 1 || v > PAGE_MAX)
-			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %d", PAGE_MAX);
-		limit = v;
-	}
-	if (cursor && *cursor) {
-		const char *dot = strchr(cursor, '.');
-		if (!dot || (size_t)(dot - cursor) >= sizeof after_due ||
-		    strlen(dot + 1) >= sizeof after_id)
-			return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
-		memcpy(after_due, cursor, (size_t)(dot - cursor));
-		after_due[dot - cursor] = '\0';
-		snprintf(after_id, sizeof after_id, "%s", dot + 1);
+	if (api_page(r, PAGE_MAX, &limit, after_due, sizeof after_due, after_id, sizeof after_id))
+		return r->status;
+	if (after_id[0]) {
 		f.after_due = after_due;
 		f.after_id = after_id;
 	}

@@ -712,7 +712,6 @@ int api_cases_list(struct req *r)
 {
 	const char *status = req_query(r, "status"), *stage = req_query(r, "stage");
 	const char *assigned = req_query(r, "assigned"), *q = req_query(r, "q");
-	const char *cursor = req_query(r, "cursor"), *limit_s = req_query(r, "limit");
 	const char *person = req_query(r, "person_id");
 	struct case_filter f;
 	struct case_row *rows;
@@ -727,23 +726,10 @@ int api_cases_list(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "status: not a case status");
 	if (!filter_ok(stage, &cl_nrm_stage))
 		return reply_problem(r, 422, "invalid-value", "stage: not an NRM stage");
-	if (limit_s) {
-		char *end;
-		unsigned long v = strtoul(limit_s, &end, 10);
-		if (*end || v < 1 || v > PAGE_MAX)
-			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %d", PAGE_MAX);
-		limit = v;
-	}
+	if (api_page(r, PAGE_MAX, &limit, after_at, sizeof after_at, after_id, sizeof after_id))
+		return r->status;
 	if (assigned && !strcmp(assigned, "me"))
 		assigned = r->who.user.id;
-	if (cursor && *cursor) {
-		const char *dot = strchr(cursor, '.');
-		if (!dot || (size_t)(dot - cursor) >= sizeof after_at || strlen(dot + 1) >= sizeof after_id)
-			return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
-		memcpy(after_at, cursor, (size_t)(dot - cursor));
-		after_at[dot - cursor] = '\0';
-		snprintf(after_id, sizeof after_id, "%s", dot + 1);
-	}
 	if (q && *q) {
 		/* By name: persons first (through the blind index), then their cases. */
 		struct blind_key keys[16];

@@ -830,8 +830,7 @@ static int period_bound(const char *s, int upper, char out[TS_LEN])
 int api_contacts_list(struct req *r)
 {
 	const char *phone = req_query(r, "phone"), *from = req_query(r, "from");
-	const char *to = req_query(r, "to"), *cursor = req_query(r, "cursor");
-	const char *limit_s = req_query(r, "limit");
+	const char *to = req_query(r, "to");
 	char from_ts[TS_LEN] = "", to_ts[TS_LEN] = "", after_at[TS_LEN] = "", after_id[ID_LEN] = "";
 	struct contact_filter f;
 	struct contact_row *rows;
@@ -846,22 +845,8 @@ int api_contacts_list(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "from: not a date YYYY-MM-DD");
 	if (to && period_bound(to, 1, to_ts))
 		return reply_problem(r, 422, "invalid-value", "to: not a date YYYY-MM-DD");
-	if (limit_s) {
-		char *end;
-		unsigned long v = strtoul(limit_s, &end, 10);
-		if (*end || v < 1 || v > PAGE_MAX)
-			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %d", PAGE_MAX);
-		limit = v;
-	}
-	if (cursor && *cursor) {
-		const char *dot = strchr(cursor, '.');
-		if (!dot || (size_t)(dot - cursor) >= sizeof after_at ||
-		    strlen(dot + 1) >= sizeof after_id)
-			return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
-		memcpy(after_at, cursor, (size_t)(dot - cursor));
-		after_at[dot - cursor] = '\0';
-		snprintf(after_id, sizeof after_id, "%s", dot + 1);
-	}
+	if (api_page(r, PAGE_MAX, &limit, after_at, sizeof after_at, after_id, sizeof after_id))
+		return r->status;
 	memset(&f, 0, sizeof f);
 	f.org_id = r->who.user.org.id;
 	f.from = from_ts;

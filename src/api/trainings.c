@@ -172,7 +172,6 @@ int api_trainings_create(struct req *r)
 /* GET /trainings?cursor=&limit= : the organisation's events, newest start first. */
 int api_trainings_list(struct req *r)
 {
-	const char *cursor = req_query(r, "cursor"), *limit_s = req_query(r, "limit");
 	char after_start[11] = "", after_id[ID_LEN] = "";
 	struct training_row *rows;
 	size_t n = 0, i, limit = PAGE_DEFAULT;
@@ -180,23 +179,10 @@ int api_trainings_list(struct req *r)
 
 	if (policy_allows(ACT_TRAINING_READ, r->who.user.role, PC_OWN_ORG) < 0)
 		return reply_problem(r, 404, "not-found", "no such resource");
-	if (limit_s) {
-		char *end;
-		unsigned long v = strtoul(limit_s, &end, 10);
-		if (!*limit_s || *end || v < 1 || v > PAGE_MAX)
-			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %d", PAGE_MAX);
-		limit = v;
-	}
-	if (cursor && *cursor) {
-		const char *dot = strchr(cursor, '.');
-		if (!dot || dot - cursor != 10 || strlen(dot + 1) >= sizeof after_id)
-			return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
-		memcpy(after_start, cursor, 10);
-		after_start[10] = '\0';
-		snprintf(after_id, sizeof after_id, "%s", dot + 1);
-		if (!date_valid(after_start))
-			return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
-	}
+	if (api_page(r, PAGE_MAX, &limit, after_start, sizeof after_start, after_id, sizeof after_id))
+		return r->status;
+	if (after_id[0] && !date_valid(after_start))
+		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
 	if (store_trainings_list(r->app->st, r->who.user.org.id, after_start[0] ? after_start : NULL,
 				 after_id[0] ? after_id : NULL, limit + 1, &rows, &n,
 				 &r->mem) != STORE_OK)
