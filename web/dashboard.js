@@ -58,7 +58,7 @@ function countText(n, k) {
   return n === null ? `<${k}` : String(n);
 }
 
-// Horizontal bars: one row per value; a suppressed one is a hatched stub
+// Horizontal bars: one row per value; a suppressed one is drawn as a short hatched bar
 // labelled "<k".
 function barChart(id, items, k) {
   const rowH = 24, labelW = 190, chartW = 360, valueW = 60;

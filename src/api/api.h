@@ -41,6 +41,10 @@ int api_tx_end(struct req *r, store_tx *tx, int rc);
 /* Answer for a store error that is not a rule of the request. */
 int api_store_error(struct req *r, int rc);
 
+/* Items on a page of a list, unless ?limit= asks otherwise, and at most. */
+#define PAGE_DEFAULT 50
+#define PAGE_MAX 200
+
 /* The paging of a list: ?limit= (1 to max; *limit keeps its default when
  * absent) and ?cursor=KEY.ID (the sort key and id of the last item seen;
  * key and id stay "" without one).  0, or the 422 problem's status. */

@@ -32,8 +32,6 @@
 #include "domain/namekey.h"
 #include "domain/record.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 200
 
 #define PUBLIC_BODY_MAX 2048      /* bytes of a public request */
 #define RATE_SLOTS 4096           /* client addresses remembered */

@@ -20,8 +20,6 @@
 #include "domain/record.h"
 #include "codelists.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 200
 
 static const char *const case_openers[] = {"caseworker", "supervisor", "hotline", NULL};
 

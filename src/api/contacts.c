@@ -32,8 +32,6 @@
 #include "domain/namekey.h"
 #include "domain/record.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 200
 #define LOOKUP_MAX 200     /* earlier contacts of one number shown */
 #define STATS_DAYS_MAX 366
 
@@ -805,17 +803,26 @@ static int contacts_of_phone(struct req *r, const char *phone)
 	return 200;
 }
 
+/* The start (UTC) of day s, a valid date YYYY-MM-DD, plus `days` days. */
+static time_t day_start(const char *s, int days)
+{
+	struct tm tm = {0};
+	int y, m, d;
+
+	date_parse(s, &y, &m, &d);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d + days;
+	return timegm(&tm);
+}
+
 /* A bound of a period: a date (from: its start; to: the next day's) or a
  * time, into out; 0, or -1 when it is neither. */
 static int period_bound(const char *s, int upper, char out[TS_LEN])
 {
 	if (date_valid(s)) {
-		struct tm tm = {0};
-		time_t t;
-		tm.tm_year = atoi(s) - 1900;
-		tm.tm_mon = atoi(s + 5) - 1;
-		tm.tm_mday = atoi(s + 8) + (upper ? 1 : 0);
-		t = timegm(&tm);
+		struct tm tm;
+		time_t t = day_start(s, upper ? 1 : 0);
 		gmtime_r(&t, &tm);
 		strftime(out, TS_LEN, "%Y-%m-%dT00:00:00Z", &tm);
 		return 0;
@@ -918,19 +925,12 @@ int api_contacts_stats(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "to: not a date YYYY-MM-DD");
 	if (to)
 		snprintf(to_d, sizeof to_d, "%s", to);
-	tm.tm_year = atoi(to_d) - 1900;
-	tm.tm_mon = atoi(to_d + 5) - 1;
-	tm.tm_mday = atoi(to_d + 8);
-	t1 = timegm(&tm);
+	t1 = day_start(to_d, 0);
 	if (from && !date_valid(from))
 		return reply_problem(r, 422, "invalid-value", "from: not a date YYYY-MM-DD");
 	if (from) {
 		snprintf(from_d, sizeof from_d, "%s", from);
-		memset(&tm, 0, sizeof tm);
-		tm.tm_year = atoi(from_d) - 1900;
-		tm.tm_mon = atoi(from_d + 5) - 1;
-		tm.tm_mday = atoi(from_d + 8);
-		t0 = timegm(&tm);
+		t0 = day_start(from_d, 0);
 	} else {
 		t0 = t1 - 29 * 86400;
 		gmtime_r(&t0, &tm);

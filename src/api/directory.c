@@ -33,8 +33,8 @@
 #include "domain/record.h"
 #include "codelists.h"
 
-#define PAGE_DEFAULT 20
-#define PAGE_MAX 100
+#define HSDS_PAGE_DEFAULT 20     /* HSDS pages: smaller than the API's own */
+#define HSDS_PAGE_MAX 100
 #define PAGE_NUMBER_MAX 100000
 #define SEARCH_MAX 300          /* bytes of a search text */
 #define SERVICE_KEYS_MAX 512    /* search keys of one service */
@@ -507,7 +507,7 @@ int api_dir_services_list(struct req *r)
 	const char *page_s = req_query(r, "page"), *cursor = req_query(r, "cursor");
 	const char *per_s = req_query(r, "per_page");
 	char words[DIR_QUERY_KEYS][NAMEKEY_MAX];
-	unsigned long page = 1, per_page = PAGE_DEFAULT, total_pages;
+	unsigned long page = 1, per_page = HSDS_PAGE_DEFAULT, total_pages;
 	struct dir_service_row *rows = NULL;
 	struct dir_filter f;
 	struct org o;
@@ -527,9 +527,9 @@ int api_dir_services_list(struct req *r)
 	if (page_s && parse_uint_arg(page_s, 1, PAGE_NUMBER_MAX, &page))
 		return reply_problemf(r, 422, "invalid-value", "page: a number from 1 to %d",
 				      PAGE_NUMBER_MAX);
-	if (per_s && parse_uint_arg(per_s, 1, PAGE_MAX, &per_page))
+	if (per_s && parse_uint_arg(per_s, 1, HSDS_PAGE_MAX, &per_page))
 		return reply_problemf(r, 422, "invalid-value", "per_page: a number from 1 to %d",
-				      PAGE_MAX);
+				      HSDS_PAGE_MAX);
 	if (filter_code(r, "type", &cl_assistance_service_types, &f.type) ||
 	    filter_code(r, "region", &cl_tj_regions_iso3166_2, &f.region) ||
 	    filter_code(r, "language", &cl_languages, &f.language) ||

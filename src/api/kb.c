@@ -35,8 +35,6 @@
 #define SOURCE_TEXT_MAX 500  /* characters of a source's title, url, publisher */
 #define PREFIX_MIN 3         /* shortest indexed beginning of a word */
 #define ARTICLE_KEYS_MAX 6000
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 200
 #define EXCERPT_CHARS 200
 
 const char *const kb_langs[KB_LANGS] = {"tg", "ru", "en"};

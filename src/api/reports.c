@@ -26,6 +26,7 @@
 
 #include "api/api.h"
 #include "codelists.h"
+#include "domain/consent.h"
 #include "domain/record.h"
 #include "domain/suppress.h"
 #include "store/reports.h"
@@ -57,8 +58,7 @@ static int years_between(const char *born, const char *on)
 {
 	int by, bm, bd, oy, om, od, age;
 
-	if (!born || !on || sscanf(born, "%4d-%2d-%2d", &by, &bm, &bd) != 3 ||
-	    sscanf(on, "%4d-%2d-%2d", &oy, &om, &od) != 3)
+	if (!born || !on || !date_parse(born, &by, &bm, &bd) || !date_parse(on, &oy, &om, &od))
 		return -1;
 	age = oy - by;
 	if (om < bm || (om == bm && od < bd))
@@ -523,14 +523,6 @@ struct scope {
 	long long k;
 };
 
-static void today(char out[11])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 /* Figures over every organisation are counted by whole months: the
  * period is widened to the first day of from's month and the last day of
  * to's, and the answer says so.  Otherwise two periods a day apart would
@@ -539,19 +531,15 @@ static void today(char out[11])
  * subtracted from each other (README: what suppression does not cover). */
 static int month_period(arena *a, const char **from, const char **to)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	char *f = arena_alloc(a, 11), *t = arena_alloc(a, 11), now[11];
-	int y, m, last;
+	int y, m, d;
 
-	if (!f || !t)
+	if (!f || !t || !date_parse(*to, &y, &m, &d))
 		return -1;
-	today(now);
+	consent_today(now);
 	memcpy(f, *from, 8);
 	memcpy(f + 8, "01", 3);
-	y = atoi(*to);
-	m = atoi(*to + 5);
-	last = days[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
-	snprintf(t, 11, "%.8s%02d", *to, last);
+	snprintf(t, 11, "%.8s%02d", *to, date_month_days(y, m));
 	if (strcmp(t, now) > 0) /* the month so far: nothing is known past today */
 		memcpy(t, now, 11);
 	*from = f;
@@ -586,7 +574,7 @@ static int scope_of(struct req *r, enum policy_action act, struct scope *s)
 		t = arena_alloc(&r->mem, 11);
 		if (!t)
 			return reply_problem(r, 500, "internal", "out of memory");
-		today(t);
+		consent_today(t);
 		to = t;
 	}
 	if (!from)

@@ -16,8 +16,6 @@
 #include "domain/record.h"
 #include "store/reports.h"
 
-#define PAGE_DEFAULT 50
-#define PAGE_MAX 200
 #define PARTICIPANTS_MAX 2000
 
 static void write_training(jsonw *w, const struct training_row *t)

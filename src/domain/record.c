@@ -30,43 +30,42 @@ static int is_leap(int y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-int date_valid(const char *s)
+int date_month_days(int y, int m)
 {
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d, i;
+	return mdays[m - 1] + (m == 2 && is_leap(y));
+}
+
+int date_parse(const char *s, int *y, int *m, int *d)
+{
+	int i;
 
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return 0;
 	for (i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
 			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1)
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	*m = (s[5] - '0') * 10 + (s[6] - '0');
+	*d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (*y < 1900 || *y > 2199 || *m < 1 || *m > 12 || *d < 1)
 		return 0;
-	return d <= mdays[m - 1] + (m == 2 && is_leap(y));
+	return *d <= date_month_days(*y, *m);
+}
+
+int date_valid(const char *s)
+{
+	int y, m, d;
+	return date_parse(s, &y, &m, &d);
 }
 
 int date_valid_past(const char *s)
 {
-	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	char today[11];
 	time_t t = time(NULL);
 	struct tm tm;
-	int y, m, d, i;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return 0;
-	if (d > mdays[m - 1] + (m == 2 && is_leap(y)))
+	if (!date_valid(s))
 		return 0;
 	gmtime_r(&t, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);

@@ -38,6 +38,12 @@ void record_pii_fields(const struct resource_schema *rs, json_t *obj, char *out,
 /* 1 when s is a real calendar date YYYY-MM-DD in 1900..2199. */
 int date_valid(const char *s);
 
+/* The same, also giving the date's year, month (1-12) and day. */
+int date_parse(const char *s, int *y, int *m, int *d);
+
+/* The days of month m (1-12) of year y. */
+int date_month_days(int y, int m);
+
 /* 1 when s is a real calendar date YYYY-MM-DD between 1900-01-01 and
  * today (UTC) inclusive. */
 int date_valid_past(const char *s);

@@ -293,9 +293,10 @@ static int outside_reads(store *st, const char *case_id, const char *person_id,
 
 	for (i = 0; i < 2 && ok; i++) {
 		const char *id = i ? person_id : case_id;
-		ok = (recs[n] = malloc(strlen(id) + 9)) != NULL;
+		size_t len = strlen(id) + 9;
+		ok = (recs[n] = malloc(len)) != NULL;
 		if (ok)
-			sprintf(recs[n++], "%s/%s", i ? "persons" : "cases", id);
+			snprintf(recs[n++], len, "%s/%s", i ? "persons" : "cases", id);
 	}
 	if (ok && s) {
 		db_bind_str(s, 1, case_id);
