@@ -6,9 +6,18 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-pkgs="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+# Every library on the link line and every tool the tests call must come
+# from one of these (tools/check-deps.sh, run by `make check`, says which
+# does not).  zlib1g-dev: libxlsxwriter's link line names -lz.
+pkgs="meson ninja-build pkg-config python3 gcc libc6-dev clang libclang-rt-14-dev
 libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev libjansson-dev libutf8proc-dev
-libcmocka-dev libxlsxwriter-dev chromium curl wrk"
+libcmocka-dev libxlsxwriter-dev zlib1g-dev chromium curl wrk"
+# Node.js and npm: Debian's own (18) or any newer one already installed.
+node_pkgs="nodejs npm"
+if [ "${1:-}" = "--list" ]; then
+	echo $pkgs $node_pkgs
+	exit 0
+fi
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
 
@@ -25,9 +34,16 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
 
-if [ ! -f node_modules/playwright-core/package.json ] ||
-   [ ! -f node_modules/@seriousme/openapi-schema-validator/package.json ] ||
-   [ ! -f node_modules/ajv/package.json ] || [ ! -f node_modules/ajv-formats/package.json ]; then
+# node_modules must hold exactly the versions package-lock.json pins (an
+# older checkout's playwright-core may not run on this Node.js).
+if ! node -e '
+const fs = require("fs");
+const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages;
+for (const [path, want] of Object.entries(lock)) {
+	if (!path) continue;
+	const got = JSON.parse(fs.readFileSync(path + "/package.json", "utf8")).version;
+	if (got !== want.version) process.exit(1);
+}' 2>/dev/null; then
 	echo "Installing npm packages (playwright-core, the OpenAPI validator, ajv)"
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent
 fi
