@@ -287,6 +287,14 @@ static const char *const migrations[] = {
 	" UNION ALL"
 	" SELECT seq, n, at, nullif(user_id, '\\N'), nullif(org_id, '\\N'), action,"
 	"  nullif(record, '\\N'), nullif(fields, '\\N'), nullif(addr, '\\N') FROM v7;",
+	/* 10: audit completeness (reserved) */
+	"",
+	/* 11: accounts: token expiry and labels, second-factor epochs (reserved) */
+	"",
+	/* 12: directory ownership and transfers (reserved) */
+	"",
+	/* 13: reports: cell keys of records (reserved) */
+	"",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";
