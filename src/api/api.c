@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/disclose.h"
 
 #define SESSION_COOKIE "himoya_session"
 #define TOUCH_EVERY 60 /* seconds between writes of a session's last use */
@@ -137,13 +138,22 @@ static int csrf_ok(struct req *r)
 	       sodium_memcmp(sent, r->who.session.csrf, n) == 0;
 }
 
+/* A handler is done (unless suspended): the sealed fields its answer
+ * shows get their read entries (api/disclose.h). */
+static int handled(struct req *r, int rc)
+{
+	if (rc != HTTP_SUSPENDED)
+		api_disclosures_flush(r);
+	return rc;
+}
+
 int api_dispatch(struct req *r)
 {
 	const struct route *rt;
 	int is_api = !strncmp(r->path, "/api/", 5);
 
 	if (r->route) /* resumed after a suspension */
-		return r->route->fn(r);
+		return handled(r, r->route->fn(r));
 	switch (router_match(api_routes, api_routes_count, r, &rt)) {
 	case ROUTE_NO_PATH:
 		if (!is_api && r->method == M_GET)
@@ -169,7 +179,7 @@ int api_dispatch(struct req *r)
 			return reply_problem(r, 403, "totp-enrolment-required",
 					     "set up a second factor before going on");
 	}
-	return rt->fn(r);
+	return handled(r, rt->fn(r));
 }
 
 int api_role_in(const struct req *r, const char *const *roles)

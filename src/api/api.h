@@ -99,6 +99,9 @@ int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const 
 int api_person_has_consent(struct req *r, const char *person_id, const char *purpose,
 			   const char *org_code, const char *org_type);
 void api_set_etag(struct req *r, int64_t version);
+/* 1 when user_id may be given work of the caller's organisation: an
+ * active case worker, supervisor, hotline operator or focal point of it. */
+int api_assignee_ok(struct req *r, const char *user_id);
 
 int api_cases_create(struct req *r);
 int api_cases_list(struct req *r);
@@ -155,6 +158,9 @@ int api_dir_services_list(struct req *r);
 int api_dir_services_create(struct req *r);
 int api_dir_service_get(struct req *r);
 int api_dir_service_patch(struct req *r);
+int api_dir_service_transfer(struct req *r);
+int api_dir_service_transfer_accept(struct req *r);
+int api_dir_service_transfer_cancel(struct req *r);
 int api_dir_locations_create(struct req *r);
 int api_dir_export(struct req *r);
 int api_dir_import(struct req *r);

@@ -28,6 +28,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/disclose.h"
 #include "domain/consent.h"
 #include "domain/namekey.h"
 #include "domain/record.h"
@@ -96,11 +97,11 @@ void api_callback_write(struct req *r, jsonw *w, const struct callback_row *c, j
 			int full)
 {
 	const char *phone = json_string_value(json_object_get(secret, "phone"));
-	char now[TS_LEN], day_end[TS_LEN], masked[32];
+	char now[TS_LEN], day_end[TS_LEN], masked[32], record[64];
 	static const char *const texts[] = {"safe_note", "preferred_time", "message", NULL};
 	size_t i;
 
-	(void)r;
+	snprintf(record, sizeof record, "callbacks/%s", c->id);
 	store_now(now);
 	day_end_now(day_end);
 	jw_object(w);
@@ -112,13 +113,19 @@ void api_callback_write(struct req *r, jsonw *w, const struct callback_row *c, j
 	jw_kstr(w, "language", c->language[0] ? c->language : NULL);
 	for (i = 0; texts[i]; i++) {
 		json_t *v = json_object_get(secret, texts[i]);
-		if (v || !strcmp(texts[i], "safe_note"))
-			jw_kstr(w, texts[i], json_string_value(v));
+		if (v)
+			api_write_sealed(r, w, record, texts[i], v);
+		else if (!strcmp(texts[i], "safe_note"))
+			jw_kstr(w, texts[i], NULL);
 	}
+	/* The last four digits tell operators apart, not who calls: shown,
+	 * not read.  The whole number is read. */
 	api_phone_masked(phone, masked, sizeof masked);
 	jw_kstr(w, "phone_masked", phone ? masked : NULL);
-	if (full)
-		jw_kstr(w, "phone", phone);
+	if (full && phone)
+		api_write_sealed_str(r, w, record, "phone", phone);
+	else if (full)
+		jw_kstr(w, "phone", NULL);
 	jw_kstr(w, "assigned_to", c->assigned_to[0] ? c->assigned_to : NULL);
 	jw_kstr(w, "outcome", c->outcome[0] ? c->outcome : NULL);
 	jw_kstr(w, "contact_id", c->contact_id[0] ? c->contact_id : NULL);
@@ -342,17 +349,9 @@ int api_callbacks_list(struct req *r)
 		/* Not owned by the request, which holds only a few: released here. */
 		json_t *secret = record_open(&r->app->kr, &r->mem, "{}", rows[i].sealed,
 					     rows[i].sealed_len, rows[i].id);
-		char record[64], fields[128];
 		if (!secret)
 			continue;
 		api_callback_write(r, &w, &rows[i], secret, 0);
-		/* The number is shown masked, not read: the notes are read. */
-		json_object_del(secret, "phone");
-		record_pii_fields(&callback_schema, secret, fields, sizeof fields);
-		if (fields[0]) {
-			snprintf(record, sizeof record, "callbacks/%s", rows[i].id);
-			api_audit_read(r, record, fields);
-		}
 		json_decref(secret);
 	}
 	jw_end(&w);
@@ -381,7 +380,6 @@ static int callback_load(struct req *r, const char *id, struct callback_row *c)
 int api_callback_get(struct req *r)
 {
 	struct callback_row c;
-	char record[64], fields[128];
 	json_t *secret;
 	jsonw w;
 
@@ -390,10 +388,6 @@ int api_callback_get(struct req *r)
 	secret = callback_secret(r, &c);
 	if (!secret)
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
-	record_pii_fields(&callback_schema, secret, fields, sizeof fields);
-	snprintf(record, sizeof record, "callbacks/%s", c.id);
-	if (fields[0])
-		api_audit_read(r, record, fields);
 	reply_json_begin(r, 200, &w);
 	api_callback_write(r, &w, &c, secret, 1);
 	jw_finish(&w);

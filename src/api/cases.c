@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/disclose.h"
 #include "domain/casework.h"
 #include "domain/consent.h"
 #include "domain/namekey.h"
@@ -162,8 +163,27 @@ static int case_seal(struct req *r, json_t *rec, struct case_row *c)
 			   &c->sealed_len);
 }
 
-/* The person's names, for showing a case (their reading is audited). */
-static void write_person_names(struct req *r, jsonw *w, const char *person_id)
+static int view_keeps(const void *ctx, const char *name)
+{
+	return api_view_shares(ctx, name);
+}
+
+static const char *const person_names[] = {"given_name", "family_name", "birth_date", NULL};
+
+static int names_only(const void *ctx, const char *name)
+{
+	const char *const *n;
+	(void)ctx;
+	for (n = person_names; *n; n++)
+		if (!strcmp(*n, name))
+			return 1;
+	return 0;
+}
+
+/* The person of a case, beside it: the names for the owner, the shared
+ * fields for a reader limited to a referral's share (read audited). */
+static void write_case_person(struct req *r, jsonw *w, const char *person_id,
+			      const struct case_view *v)
 {
 	struct person_row p;
 	json_t *rec;
@@ -174,77 +194,24 @@ static void write_person_names(struct req *r, jsonw *w, const char *person_id)
 	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
 	if (!rec)
 		return;
+	snprintf(record, sizeof record, "persons/%s", p.id);
 	jw_key(w, "person");
 	jw_object(w);
 	jw_kstr(w, "id", p.id);
-	if (json_object_get(rec, "given_name"))
-		jw_kstr(w, "given_name", json_string_value(json_object_get(rec, "given_name")));
-	if (json_object_get(rec, "family_name"))
-		jw_kstr(w, "family_name", json_string_value(json_object_get(rec, "family_name")));
-	if (json_object_get(rec, "birth_date"))
-		jw_kstr(w, "birth_date", json_string_value(json_object_get(rec, "birth_date")));
+	if (v && v->limited)
+		api_write_fields(r, w, record, &person_schema, rec, view_keeps, v);
+	else
+		api_write_fields(r, w, record, &person_schema, rec, names_only, NULL);
 	jw_end(w);
-	snprintf(record, sizeof record, "persons/%s", p.id);
-	api_audit_read(r, record, "given_name,family_name,birth_date");
 	json_decref(rec);
-}
-
-static void write_shared_fields(jsonw *w, const struct resource_schema *rs, json_t *rec,
-				const struct case_view *v);
-
-/* The person's fields that a referral shares, with their reading audited. */
-static void write_shared_person(struct req *r, jsonw *w, const char *person_id,
-				const struct case_view *v)
-{
-	struct person_row p;
-	json_t *rec;
-	char record[64], fields[512];
-	size_t i, used = 0;
-
-	if (store_person_get(r->app->st, person_id, &p, &r->mem) != STORE_OK)
-		return;
-	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
-	if (!rec)
-		return;
-	jw_key(w, "person");
-	jw_object(w);
-	jw_kstr(w, "id", p.id);
-	write_shared_fields(w, &person_schema, rec, v);
-	jw_end(w);
-	fields[0] = '\0';
-	for (i = 0; i < person_schema.n; i++) {
-		const char *name = person_schema.fields[i].name;
-		int n;
-		if (!json_object_get(rec, name) || !api_view_shares(v, name))
-			continue;
-		n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", name);
-		if (n < 0 || (size_t)n >= sizeof fields - used)
-			break;
-		used += (size_t)n;
-	}
-	snprintf(record, sizeof record, "persons/%s", p.id);
-	if (used)
-		api_audit_read(r, record, fields);
-	json_decref(rec);
-}
-
-/* Only the fields a referral shares, for a reader limited to them. */
-static void write_shared_fields(jsonw *w, const struct resource_schema *rs, json_t *rec,
-				const struct case_view *v)
-{
-	size_t i;
-	for (i = 0; i < rs->n; i++) {
-		json_t *val = json_object_get(rec, rs->fields[i].name);
-		if (val && api_view_shares(v, rs->fields[i].name)) {
-			jw_key(w, rs->fields[i].name);
-			jw_value(w, val);
-		}
-	}
 }
 
 static void write_case(struct req *r, jsonw *w, const struct case_row *c, json_t *rec,
 		       int with_person, const struct case_view *v)
 {
+	char record[64];
+
+	snprintf(record, sizeof record, "cases/%s", c->id);
 	jw_object(w);
 	jw_kstr(w, "id", c->id);
 	jw_kint(w, "version", c->version);
@@ -253,14 +220,14 @@ static void write_case(struct req *r, jsonw *w, const struct case_row *c, json_t
 		 * else of the case; the person's shared fields beside them. */
 		jw_kbool(w, "shared_view", 1);
 		jw_kstr(w, "referral_id", v->ref.id);
-		write_shared_fields(w, &case_schema, rec, v);
-		write_shared_person(r, w, c->person_id, v);
+		api_write_fields(r, w, record, &case_schema, rec, view_keeps, v);
+		write_case_person(r, w, c->person_id, v);
 		jw_end(w);
 		return;
 	}
-	record_write_fields(w, &case_schema, rec);
+	api_write_fields(r, w, record, &case_schema, rec, NULL, NULL);
 	if (with_person)
-		write_person_names(r, w, c->person_id);
+		write_case_person(r, w, c->person_id, NULL);
 	jw_kstr(w, "created_at", c->created_at);
 	jw_kstr(w, "updated_at", c->updated_at);
 	jw_end(w);
@@ -307,8 +274,7 @@ int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const 
 	return rc;
 }
 
-/* A user id that may be given a case of this organisation. */
-static int assignee_ok(struct req *r, const char *user_id)
+int api_assignee_ok(struct req *r, const char *user_id)
 {
 	struct user u;
 	return store_user_by_id(r->app->st, user_id, &u) == STORE_OK &&
@@ -366,7 +332,7 @@ int api_cases_create(struct req *r)
 	if (c.status[0] && strcmp(c.status, "Active") && strcmp(c.status, "FollowUp"))
 		return reply_problem(r, 422, "invalid-value",
 				     "status: a new case is Active or FollowUp");
-	if (c.assigned_to[0] && !assignee_ok(r, c.assigned_to))
+	if (c.assigned_to[0] && !api_assignee_ok(r, c.assigned_to))
 		return reply_problem(r, 422, "invalid-value", "assigned_to: no such colleague");
 	if (c.previous_case_id[0] &&
 	    (store_case_get(r->app->st, c.previous_case_id, &prev, &r->mem) != STORE_OK ||
@@ -440,7 +406,7 @@ int api_cases_create(struct req *r)
 int api_case_get(struct req *r)
 {
 	struct case_row c;
-	char record[64], fields[512];
+	char record[64];
 	json_t *rec, *v;
 	const char *key;
 	void *tmp;
@@ -455,9 +421,10 @@ int api_case_get(struct req *r)
 	json_object_foreach_safe(rec, tmp, key, v)
 		if (!api_view_shares(api_case_view(r), key))
 			json_object_del(rec, key);
+	/* Read even when no sealed field is shown (the access log says who
+	 * looked at the case); the fields shown join the entry as written. */
 	snprintf(record, sizeof record, "cases/%s", c.id);
-	record_secret_fields(&case_schema, rec, fields, sizeof fields);
-	api_audit_read(r, record, fields);
+	api_disclose(r, record, "");
 	reply_case(r, 200, &c, rec);
 	json_decref(rec);
 	return 200;
@@ -534,7 +501,7 @@ int api_case_patch(struct req *r)
 		return reply_problem(r, 422, "invalid-transition",
 				     "status: close and reopen a case with /close and /reopen");
 	}
-	if (c.assigned_to[0] && strcmp(old_assigned, c.assigned_to) && !assignee_ok(r, c.assigned_to)) {
+	if (c.assigned_to[0] && strcmp(old_assigned, c.assigned_to) && !api_assignee_ok(r, c.assigned_to)) {
 		json_decref(rec);
 		return reply_problem(r, 422, "invalid-value", "assigned_to: no such colleague");
 	}
@@ -658,41 +625,49 @@ static int filter_ok(const char *v, const struct codelist *cl)
 	return !v || !*v || codelist_has(cl, v);
 }
 
-/* One case of a list.  filtered names the fields the list was filtered
- * on: a referred case is left out when its referral does not share one of
- * them, or the filter would tell what the share holds back. */
-static void write_list_item(struct req *r, jsonw *w, const struct case_row *c,
-			    const char *const *filtered)
+/* Whether a case of a list is shown, and how.  filtered names the fields
+ * the list was filtered on: a referred case is left out when its referral
+ * does not share one of them, or the filter would tell what the share
+ * holds back.  1 when shown (*v says how; v->share is the caller's). */
+static int list_item_shown(struct req *r, const struct case_row *c, const char *const *filtered,
+			   struct case_view *v)
 {
-	json_t *rec = json_loads(c->coded, 0, NULL);
-	struct case_view v;
 	char today[11];
 
-	if (!rec)
-		return;
-	case_columns_to_json(c, rec);
-	if (strcmp(c->org_id, r->who.user.org.id)) {
-		/* A case referred to the caller's organisation: its share. */
-		memset(&v, 0, sizeof v);
-		consent_today(today);
-		if (store_referral_access(r->app->st, c->id, NULL, r->who.user.org.id, today, &v.ref,
-					  &r->mem) != STORE_OK) {
-			json_decref(rec);
-			return;
-		}
-		v.rel = PC_REFERRAL_ACCEPTED;
-		v.limited = 1;
-		v.share = json_loads(v.ref.share, 0, NULL);
-		for (; *filtered && api_view_shares(&v, *filtered); filtered++)
-			;
-		if (!*filtered)
-			write_case(r, w, c, rec, 1, &v);
-		json_decref(v.share);
-		json_decref(rec);
-		return;
+	memset(v, 0, sizeof *v);
+	if (!strcmp(c->org_id, r->who.user.org.id))
+		return 1;
+	/* A case referred to the caller's organisation: its share. */
+	consent_today(today);
+	if (store_referral_access(r->app->st, c->id, NULL, r->who.user.org.id, today, &v->ref,
+				  &r->mem) != STORE_OK)
+		return 0;
+	v->rel = PC_REFERRAL_ACCEPTED;
+	v->limited = 1;
+	v->share = json_loads(v->ref.share, 0, NULL);
+	for (; *filtered && api_view_shares(v, *filtered); filtered++)
+		;
+	if (*filtered) {
+		json_decref(v->share);
+		v->share = NULL;
+		return 0;
 	}
-	write_case(r, w, c, rec, 1, NULL);
-	json_decref(rec);
+	return 1;
+}
+
+/* One case of a list: its coded fields (or the share of them). */
+static void write_list_item(struct req *r, jsonw *w, const struct case_row *c,
+			    struct case_view *v)
+{
+	json_t *rec = json_loads(c->coded, 0, NULL);
+
+	if (rec) {
+		case_columns_to_json(c, rec);
+		write_case(r, w, c, rec, 1, v->limited ? v : NULL);
+		json_decref(rec);
+	}
+	json_decref(v->share);
+	v->share = NULL;
 }
 
 /* Whether the role reaches cases through referrals (policy case.read). */
@@ -706,16 +681,21 @@ static int reads_referred(struct req *r)
 	return 0;
 }
 
+/* How many times a list asks the store for more rows to fill a page. */
+#define LIST_ROUNDS 20
+
 int api_cases_list(struct req *r)
 {
 	const char *status = req_query(r, "status"), *stage = req_query(r, "stage");
 	const char *assigned = req_query(r, "assigned"), *q = req_query(r, "q");
 	const char *person = req_query(r, "person_id");
-	struct case_filter f;
-	struct case_row *rows;
+	struct case_filter f = {0};
+	struct case_row *rows = NULL, **shown;
+	struct case_view *views;
 	char after_at[TS_LEN] = "", after_id[ID_LEN] = "", today[11];
 	const char *filtered[4];
-	size_t n = 0, i, limit = PAGE_DEFAULT, nf = 0;
+	size_t n = 0, i, limit = PAGE_DEFAULT, nf = 0, nshown = 0;
+	int round;
 	jsonw w;
 
 	if (policy_allows(ACT_CASE_READ, r->who.user.role, PC_OWN_ORG) < 0)
@@ -762,8 +742,6 @@ int api_cases_list(struct req *r)
 			f.referred_to = r->who.user.org.id;
 			f.today = today;
 		}
-		if (store_case_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
-			return api_store_error(r, STORE_ERROR);
 	}
 	if (status && *status)
 		filtered[nf++] = "status";
@@ -772,22 +750,45 @@ int api_cases_list(struct req *r)
 	if (assigned && *assigned)
 		filtered[nf++] = "assigned_to";
 	filtered[nf] = NULL;
+	/* The page holds the cases the caller may see after the filter of
+	 * shared fields; the rows left out never shape the answer (the
+	 * cursor is the last case shown), so the store is asked again past
+	 * them until the page is full or the list ends. */
+	shown = arena_alloc(&r->mem, (limit + 1) * sizeof *shown);
+	views = arena_alloc(&r->mem, (limit + 1) * sizeof *views);
+	if (!shown || !views)
+		return reply_problem(r, 500, "internal", "out of memory");
+	for (round = 0; round < LIST_ROUNDS; round++) {
+		if (!(q && *q) && store_case_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
+			return api_store_error(r, STORE_ERROR);
+		for (i = 0; i < n && nshown <= limit; i++) {
+			if (q && *q && ((status && *status && strcmp(rows[i].status, status)) ||
+					(stage && *stage && strcmp(rows[i].stage, stage)) ||
+					(assigned && *assigned &&
+					 strcmp(rows[i].assigned_to, assigned))))
+				continue;
+			if (!list_item_shown(r, &rows[i], filtered, &views[nshown]))
+				continue;
+			shown[nshown++] = &rows[i];
+		}
+		if ((q && *q) || nshown > limit || n < f.limit)
+			break;
+		f.after_at = rows[n - 1].updated_at;
+		f.after_id = rows[n - 1].id;
+	}
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");
 	jw_array(&w);
-	for (i = 0; i < n && i < limit; i++) {
-		if (q && *q && ((status && *status && strcmp(rows[i].status, status)) ||
-				(stage && *stage && strcmp(rows[i].stage, stage)) ||
-				(assigned && *assigned && strcmp(rows[i].assigned_to, assigned))))
-			continue;
-		write_list_item(r, &w, &rows[i], filtered);
-	}
+	for (i = 0; i < nshown && i < limit; i++)
+		write_list_item(r, &w, shown[i], &views[i]);
+	for (; i < nshown; i++)
+		json_decref(views[i].share);
 	jw_end(&w);
 	jw_key(&w, "next");
-	if (!(q && *q) && n > limit) {
+	if (!(q && *q) && nshown > limit) {
 		char next[TS_LEN + ID_LEN + 2];
-		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].updated_at, rows[limit - 1].id);
+		snprintf(next, sizeof next, "%s.%s", shown[limit - 1]->updated_at, shown[limit - 1]->id);
 		jw_str(&w, next);
 	} else {
 		jw_null(&w);

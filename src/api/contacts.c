@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/disclose.h"
 #include "http/server.h"
 #include "store/kb.h"
 #include "codelists.h"
@@ -208,12 +209,15 @@ static int contact_fill(struct req *r, json_t *rec, struct contact_row *c)
 	return 0;
 }
 
-static void write_contact(jsonw *w, const struct contact_row *c, json_t *rec)
+static void write_contact(struct req *r, jsonw *w, const struct contact_row *c, json_t *rec)
 {
+	char record[64];
+
+	snprintf(record, sizeof record, "contacts/%s", c->id);
 	jw_object(w);
 	jw_kstr(w, "id", c->id);
 	jw_kint(w, "version", c->version);
-	record_write_fields(w, &contact_schema, rec);
+	api_write_fields(r, w, record, &contact_schema, rec, NULL, NULL);
 	jw_kstr(w, "created_at", c->created_at);
 	jw_kstr(w, "updated_at", c->updated_at);
 }
@@ -224,7 +228,7 @@ static int reply_contact(struct req *r, int status, const struct contact_row *c,
 	jsonw w;
 
 	reply_json_begin(r, status, &w);
-	write_contact(&w, c, rec);
+	write_contact(r, &w, c, rec);
 	if (cb) {
 		jw_key(&w, "callback");
 		api_callback_write(r, &w, cb, cb_rec, 0);
@@ -506,7 +510,6 @@ static json_t *contact_open(struct req *r, const struct contact_row *c)
 int api_contact_get(struct req *r)
 {
 	struct contact_row c;
-	char record[64], fields[256];
 	json_t *rec;
 
 	if (may_read(r) || contact_load(r, r->params[0], &c))
@@ -514,11 +517,6 @@ int api_contact_get(struct req *r)
 	rec = contact_open(r, &c);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
-	record_pii_fields(&contact_schema, rec, fields, sizeof fields);
-	if (fields[0]) {
-		snprintf(record, sizeof record, "contacts/%s", c.id);
-		api_audit_read(r, record, fields);
-	}
 	return reply_contact(r, 200, &c, rec, NULL, NULL);
 }
 
@@ -706,8 +704,7 @@ static void write_contact_item(struct req *r, jsonw *w, const struct contact_row
 {
 	json_t *coded = json_loads(c->coded, 0, NULL);
 
-	(void)r;
-	write_contact(w, c, coded);
+	write_contact(r, w, c, coded);
 	jw_end(w);
 	json_decref(coded);
 }
@@ -733,11 +730,9 @@ static int write_flags(struct req *r, jsonw *w, const unsigned char key[BLIND_BY
 		if (rows[i].sealed) {
 			note = record_open(&r->app->kr, &r->mem, "{}", rows[i].sealed,
 					   rows[i].sealed_len, rows[i].id);
-			if (note && json_object_get(note, "note")) {
-				jw_kstr(w, "note", json_string_value(json_object_get(note, "note")));
-				snprintf(record, sizeof record, "caller_flags/%s", rows[i].id);
-				api_audit_read(r, record, "note");
-			}
+			snprintf(record, sizeof record, "caller_flags/%s", rows[i].id);
+			if (note)
+				api_write_sealed(r, w, record, "note", json_object_get(note, "note"));
 			json_decref(note);
 		}
 		jw_kstr(w, "created_by", rows[i].created_by);

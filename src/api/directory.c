@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/disclose.h"
 #include "domain/namekey.h"
 #include "domain/record.h"
 #include "codelists.h"
@@ -166,7 +167,10 @@ static int location_confidential(const struct dir_service_row *s, const struct d
 static int location_address_shown(struct req *r, const struct dir_service_row *s,
 				  const struct dir_location_row *l)
 {
-	return !location_confidential(s, l) || !strcmp(s->org_id, r->who.user.org.id);
+	/* The location's own organisation, set when it was made and moved only
+	 * with its service by an accepted transfer, decides with it. */
+	return !location_confidential(s, l) ||
+	       (!strcmp(s->org_id, r->who.user.org.id) && !strcmp(l->org_id, r->who.user.org.id));
 }
 
 /* One location as HSDS has it, redacted for whoever may not see it. */
@@ -220,7 +224,7 @@ static void write_location(struct req *r, jsonw *w, const struct dir_service_row
 	if (address && conf) {
 		char record[96];
 		snprintf(record, sizeof record, "directory/locations/%s", l->id);
-		api_audit_read(r, record, "address");
+		api_disclose(r, record, "address");
 	}
 	json_decref(rec);
 }
@@ -250,6 +254,12 @@ static void write_service(struct req *r, jsonw *w, const struct dir_service_row 
 	jw_kstr(w, "name", s->org.name);
 	jw_kstr(w, "type", s->org.type);
 	jw_end(w);
+	if (s->transfer_to[0] &&
+	    (!strcmp(s->org_id, r->who.user.org.id) || api_role_in(r, dir_admins))) {
+		struct org to;
+		if (store_org_by_id(r->app->st, s->transfer_to, &to) == STORE_OK)
+			jw_kstr(w, "transfer_to", to.code);
+	}
 	kstr_opt(w, "eligibility_description", rec, "eligibility");
 	kstr_opt(w, "url", rec, "url");
 	kstr_opt(w, "email", rec, "email");
@@ -723,16 +733,17 @@ int api_dir_service_patch(struct req *r)
 				return reply_problemf(r, 403, "forbidden",
 						      "%s: a case worker updates the capacity only",
 						      key);
+	/* Who reads a shelter's address follows the service's organisation:
+	 * an edit never moves it (a transfer the owner accepts does). */
 	if ((v = json_object_get(body, "org"))) {
 		org = json_string_value(v);
 		if (!org)
 			return reply_problem(r, 422, "invalid-value", "org: a service keeps an organisation");
-		if (right != EDIT_ANY && strcmp(org, s.org.code))
-			return reply_problem(r, 403, "forbidden",
-					     "org: only an administrator moves a service");
-		if (store_org_by_code(r->app->st, org, &s.org) != STORE_OK)
-			return reply_problem(r, 422, "invalid-value", "org: no such organisation");
-		snprintf(s.org_id, sizeof s.org_id, "%s", s.org.id);
+		if (strcmp(org, s.org.code))
+			return reply_problem(r, 409, "transfer-required",
+					     "org: a service moves to another organisation by a "
+					     "transfer that its organisation accepts "
+					     "(POST .../transfer)");
 	}
 	if (json_is_null(json_object_get(body, "status")))
 		return reply_problem(r, 422, "invalid-value", "status: cannot be removed");
@@ -768,6 +779,104 @@ int api_dir_service_patch(struct req *r)
 		return rc;
 	return reply_service(r, 200, &s);
 }
+
+/* ---- transfers: a service changes organisation ------------------------ */
+
+/* Who owns the service may act on its transfers: a supervisor or an
+ * administrator of the owning organisation. */
+static int owner_manager(struct req *r, const struct dir_service_row *s)
+{
+	return !strcmp(s->org_id, r->who.user.org.id) &&
+	       (!strcmp(r->who.user.role, "supervisor") || api_role_in(r, dir_admins));
+}
+
+static int transfer_reply(struct req *r, store_tx *tx, int rc, const char *action,
+			  const char *fields, const char *id)
+{
+	struct dir_service_row s;
+	char record[96];
+
+	snprintf(record, sizeof record, "directory/services/%s", id);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, action, record, fields);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
+	if (store_dir_service_get(r->app->st, id, &s, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_NOT_FOUND);
+	return reply_service(r, 200, &s);
+}
+
+/* POST /directory/services/{id}/transfer {"to_org"}: offer the service to
+ * another organisation.  An administrator or the owner's supervisor may
+ * offer; the service moves only when its organisation accepts. */
+int api_dir_service_transfer(struct req *r)
+{
+	struct dir_service_row s;
+	struct org to;
+	const char *code;
+	char now[TS_LEN];
+	json_t *body;
+	int64_t want;
+
+	if (service_load(r, r->params[0], &s))
+		return r->status;
+	if (!api_role_in(r, dir_admins) && !owner_manager(r, &s))
+		return reply_problem(r, 403, "forbidden",
+				     "an administrator or the service's supervisor offers a transfer");
+	if (api_if_match(r, &want))
+		return r->status;
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	code = json_string_value(json_object_get(body, "to_org"));
+	if (json_object_size(body) != 1 || !code)
+		return reply_problem(r, 422, "invalid-value", "to_org: the organisation's code, alone");
+	if (store_org_by_code(r->app->st, code, &to) != STORE_OK)
+		return reply_problem(r, 422, "invalid-value", "to_org: no such organisation");
+	if (!strcmp(to.id, s.org_id))
+		return reply_problem(r, 422, "invalid-value", "to_org: the service is theirs already");
+	if (want != s.version)
+		return api_store_error(r, STORE_STALE);
+	store_now(now);
+	{
+		store_tx *tx = store_begin(r->app->st);
+		int rc = tx ? store_dir_service_transfer(tx, s.id, s.version, to.id, now) : STORE_ERROR;
+		return transfer_reply(r, tx, rc, "transfer-offer", "transfer_to", s.id);
+	}
+}
+
+/* POST /directory/services/{id}/transfer/accept and /cancel: the owning
+ * organisation gives the service away, or the offer is withdrawn (by the
+ * owner or an administrator). */
+static int transfer_answer(struct req *r, int accept)
+{
+	struct dir_service_row s;
+	char now[TS_LEN];
+	store_tx *tx;
+	int rc;
+
+	if (service_load(r, r->params[0], &s))
+		return r->status;
+	if (accept ? !owner_manager(r, &s) : !owner_manager(r, &s) && !api_role_in(r, dir_admins))
+		return reply_problem(r, 403, "forbidden",
+				     "only the organisation that runs the service gives it away");
+	if (r->body.len && !req_json_object(r))
+		return r->status;
+	if (r->body_json && json_object_size(r->body_json))
+		return reply_problem(r, 422, "unknown-field", "this action takes no fields");
+	if (!s.transfer_to[0])
+		return reply_problem(r, 409, "no-transfer", "no transfer of this service is waiting");
+	store_now(now);
+	tx = store_begin(r->app->st);
+	rc = !tx ? STORE_ERROR
+	     : accept ? store_dir_service_move(tx, s.id, s.version, now)
+		      : store_dir_service_transfer(tx, s.id, s.version, NULL, now);
+	return transfer_reply(r, tx, rc, accept ? "transfer-accept" : "transfer-cancel", "org",
+			      s.id);
+}
+
+int api_dir_service_transfer_accept(struct req *r) { return transfer_answer(r, 1); }
+int api_dir_service_transfer_cancel(struct req *r) { return transfer_answer(r, 0); }
 
 int api_dir_locations_create(struct req *r)
 {
@@ -1276,6 +1385,9 @@ struct import_counts {
 		locations_updated, locations_kept;
 };
 
+/* import_store's answer when it set the problem itself. */
+#define IMPORT_REFUSED (-1000)
+
 static int import_store(struct req *r, store_tx *tx, const struct import_doc *d,
 			struct import_counts *c)
 {
@@ -1311,6 +1423,14 @@ static int import_store(struct req *r, store_tx *tx, const struct import_doc *d,
 		if (rc != STORE_OK && rc != STORE_NOT_FOUND)
 			break;
 		exists = rc == STORE_OK;
+		/* An import never moves a service either (see the PATCH). */
+		if (exists && strcmp(have.org_id, s.org.id)) {
+			import_problem(r, "services", i,
+				       "organization_id: the service belongs to another "
+				       "organisation; it moves only by a transfer that "
+				       "organisation accepts");
+			return IMPORT_REFUSED;
+		}
 		snprintf(s.id, sizeof s.id, "%s", is->id);
 		snprintf(s.org_id, sizeof s.org_id, "%s", s.org.id);
 		s.version = exists ? have.version + 1 : 1;
@@ -1406,6 +1526,10 @@ int api_dir_import(struct req *r)
 	}
 	rc = import_store(r, tx, &d, &c);
 	import_doc_free(&d);
+	if (rc == IMPORT_REFUSED) {
+		store_rollback(tx);
+		return r->status;
+	}
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, 200, &w);

@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 
 #include "api/api.h"
+#include "api/disclose.h"
 #include "domain/casework.h"
 #include "domain/consent.h"
 #include "domain/record.h"
@@ -62,8 +64,67 @@ static void item_columns(const struct item_kind *k, json_t *rec, struct item_row
 	snprintf(it->assigned_to, sizeof it->assigned_to, "%s", v ? v : "");
 }
 
-static void write_item(jsonw *w, const struct item_row *it, const struct resource_schema *rs,
-		       json_t *rec)
+/* The record under which reading an item is audited: its case (so that
+ * the case's access log shows it), or the person for a consent; the
+ * fields are named "<kind>.<field>". */
+static const char *item_record(struct req *r, const struct item_row *it)
+{
+	char *rec = arena_alloc(&r->mem, 64);
+	if (rec)
+		snprintf(rec, 64, it->case_id[0] ? "cases/%s" : "persons/%s",
+			 it->case_id[0] ? it->case_id : it->person_id);
+	return rec ? rec : "";
+}
+
+/* Write the declared fields of an item: coded ones as they are, sealed
+ * ones through the audited road, named "<kind>.<field>" in the entry. */
+static void write_item_fields(struct req *r, jsonw *w, const struct item_row *it,
+			      const struct resource_schema *rs, json_t *rec)
+{
+	const char *record = item_record(r, it);
+	size_t i;
+	for (i = 0; i < rs->n; i++) {
+		const struct field *f = &rs->fields[i];
+		json_t *v = json_object_get(rec, f->name);
+		char name[96];
+		if (!v)
+			continue;
+		if (f->cls == FC_CODED) {
+			jw_key(w, f->name);
+			jw_value(w, v);
+			continue;
+		}
+		snprintf(name, sizeof name, "%s.%s", it->kind, f->name);
+		api_write_sealed_as(r, w, record, name, f->name, v);
+	}
+}
+
+/* The members of an item without a declared schema (screenings, events):
+ * those of its coded JSON as they are, the opened ones (the sealed part)
+ * through the audited road.  skip: a member left out, or NULL. */
+static void write_item_members(struct req *r, jsonw *w, const struct item_row *it, json_t *rec,
+			       const char *skip)
+{
+	json_t *coded = json_loads(it->coded, 0, NULL), *v;
+	const char *record = item_record(r, it), *key;
+	char name[96];
+
+	json_object_foreach(rec, key, v) {
+		if (skip && !strcmp(key, skip))
+			continue;
+		if (json_object_get(coded, key)) {
+			jw_key(w, key);
+			jw_value(w, v);
+			continue;
+		}
+		snprintf(name, sizeof name, "%s.%s", it->kind, key);
+		api_write_sealed_as(r, w, record, name, key, v);
+	}
+	json_decref(coded);
+}
+
+static void write_item(struct req *r, jsonw *w, const struct item_row *it,
+		       const struct resource_schema *rs, json_t *rec)
 {
 	jw_object(w);
 	jw_kstr(w, "id", it->id);
@@ -74,7 +135,7 @@ static void write_item(jsonw *w, const struct item_row *it, const struct resourc
 	if (it->person_id[0])
 		jw_kstr(w, "person_id", it->person_id);
 	if (rs)
-		record_write_fields(w, rs, rec);
+		write_item_fields(r, w, it, rs, rec);
 	jw_kstr(w, "at", it->at);
 	jw_kstr(w, "created_by", it->created_by);
 	jw_kstr(w, "created_at", it->created_at);
@@ -152,7 +213,7 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, 201, &w);
-	write_item(&w, it, rs, rec);
+	write_item(r, &w, it, rs, rec);
 	jw_finish(&w);
 	api_set_etag(r, it->version);
 	return 201;
@@ -210,9 +271,20 @@ static int items_create(struct req *r, const char *kind)
 		return reply_problem(r, 500, "internal", "out of memory");
 	if (k->default_status && !json_object_get(rec, k->status_field))
 		json_object_set_new(rec, k->status_field, json_string(k->default_status));
+	/* By default the case's assignee, when the case is the caller's
+	 * organisation's; a recipient of a referral gets its own record,
+	 * assigned to itself (the owner's assignee is not shared with it). */
 	if (k->assigned_field && !json_object_get(rec, k->assigned_field))
 		json_object_set_new(rec, k->assigned_field,
-				    json_string(c.assigned_to[0] ? c.assigned_to : r->who.user.id));
+				    json_string(c.assigned_to[0] &&
+							!strcmp(c.org_id, r->who.user.org.id)
+						? c.assigned_to
+						: r->who.user.id));
+	if (k->assigned_field && !api_assignee_ok(r, str_of(rec, k->assigned_field))) {
+		json_decref(rec);
+		return reply_problem(r, 422, "invalid-value",
+				     "assigned_to: a user of your organisation who takes work");
+	}
 	item_init(r, &it, k->kind, c.id, c.person_id);
 	item_columns(k, rec, &it);
 	item_at(&it, str_of(rec, k->at_field));
@@ -269,7 +341,7 @@ static int items_list(struct req *r, const char *kind)
 		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_item(&w, &rows[i], k->rs, rec);
+		write_item(r, &w, &rows[i], k->rs, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -278,7 +350,7 @@ static int items_list(struct req *r, const char *kind)
 	jw_finish(&w);
 	snprintf(record, sizeof record, "cases/%s", c.id);
 	if (n)
-		api_audit_read(r, record, k->plural);
+		api_disclose(r, record, k->plural);
 	return 200;
 }
 
@@ -333,6 +405,12 @@ static int item_patch(struct req *r, const char *kind)
 		json_decref(rec);
 		return reply_problem(r, 422, e.type, e.detail);
 	}
+	if (k->assigned_field && json_object_get(body, k->assigned_field) &&
+	    !api_assignee_ok(r, str_of(rec, k->assigned_field))) {
+		json_decref(rec);
+		return reply_problem(r, 422, "invalid-value",
+				     "assigned_to: a user of your organisation who takes work");
+	}
 	item_columns(k, rec, &it);
 	it.version = want + 1;
 	store_now(it.updated_at);
@@ -367,7 +445,7 @@ static int item_patch(struct req *r, const char *kind)
 		return api_store_error(r, STORE_ERROR);
 	}
 	reply_json_begin(r, 200, &w);
-	write_item(&w, &it, k->rs, rec);
+	write_item(r, &w, &it, k->rs, rec);
 	jw_finish(&w);
 	api_set_etag(r, it.version);
 	json_decref(rec);
@@ -393,6 +471,7 @@ int api_followups_due(struct req *r)
 {
 	const char *assigned = req_query(r, "assigned"), *before = req_query(r, "before");
 	struct item_row *rows;
+	int *reach;
 	char today[11];
 	size_t n = 0, i;
 	jsonw w;
@@ -409,15 +488,28 @@ int api_followups_due(struct req *r)
 	if (store_items_due(r->app->st, "followup", r->who.user.org.id, assigned,
 			    before ? before : today, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
+	/* Only follow-ups of cases the caller still reaches: a recipient's
+	 * own follow-ups drop out when its access ends (consent withdrawn,
+	 * referral closed, case transferred). */
+	reach = arena_alloc(&r->mem, (n + 1) * sizeof *reach);
+	if (!reach)
+		return reply_problem(r, 500, "internal", "out of memory");
+	for (i = 0; i < n; i++) {
+		struct case_row c;
+		reach[i] = i > 0 && !strcmp(rows[i].case_id, rows[i - 1].case_id)
+				   ? reach[i - 1]
+				   : api_case_load(r, rows[i].case_id, &c) == 0;
+	}
+	r->view = NULL;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");
 	jw_array(&w);
 	for (i = 0; i < n; i++) {
-		json_t *rec = json_loads(rows[i].coded, 0, NULL); /* no sealed outcome in a list */
+		json_t *rec = reach[i] ? json_loads(rows[i].coded, 0, NULL) : NULL; /* no sealed outcome in a list */
 		if (!rec)
 			continue;
-		write_item(&w, &rows[i], &followup_schema, rec);
+		write_item(r, &w, &rows[i], &followup_schema, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -445,19 +537,14 @@ static int only(struct req *r, json_t *o, const char *const *allowed)
 	return 0;
 }
 
-static void write_screening(jsonw *w, const struct item_row *it, json_t *rec)
+static void write_screening(struct req *r, jsonw *w, const struct item_row *it, json_t *rec)
 {
-	const char *key;
-	json_t *v;
 	jw_object(w);
 	jw_kstr(w, "id", it->id);
 	jw_kint(w, "version", it->version);
 	jw_kstr(w, "kind", "screening");
 	jw_kstr(w, "case_id", it->case_id);
-	json_object_foreach(rec, key, v) {
-		jw_key(w, key);
-		jw_value(w, v);
-	}
+	write_item_members(r, w, it, rec, NULL);
 	jw_kstr(w, "at", it->at);
 	jw_kstr(w, "created_by", it->created_by);
 	jw_kstr(w, "created_at", it->created_at);
@@ -526,22 +613,14 @@ int api_screenings_create(struct req *r)
 	item_init(r, &it, "screening", c.id, c.person_id);
 	{
 		char *cs = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
-		char *ss = json_dumps(secret, JSON_COMPACT);
-		size_t sl = ss ? strlen(ss) : 0;
-		unsigned char *ct = arena_alloc(&r->mem, sl + SEAL_OVERHEAD);
-		if (!cs || !ss || !ct) {
-			free(cs);
-			free(ss);
+		it.coded = cs ? arena_strdup(&r->mem, cs) : NULL;
+		free(cs);
+		if (!it.coded || record_seal_json(&r->app->kr, &r->mem, secret, it.id, &it.sealed,
+						  &it.sealed_len)) {
 			json_decref(coded);
 			json_decref(secret);
 			return reply_problem(r, 500, "internal", "out of memory");
 		}
-		it.coded = arena_strdup(&r->mem, cs);
-		seal_encrypt(&r->app->kr, (const unsigned char *)ss, sl, it.id, ct);
-		it.sealed = ct;
-		it.sealed_len = sl + SEAL_OVERHEAD;
-		free(cs);
-		free(ss);
 	}
 	snprintf(it.status, sizeof it.status, "%s", screening_suggestion_name(res.suggestion));
 	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
@@ -571,7 +650,7 @@ int api_screenings_create(struct req *r)
 	json_object_update(rec, secret);
 	json_decref(secret);
 	reply_json_begin(r, 201, &w);
-	write_screening(&w, &it, rec);
+	write_screening(r, &w, &it, rec);
 	jw_finish(&w);
 	json_decref(rec);
 	return 201;
@@ -597,7 +676,7 @@ int api_screenings_list(struct req *r)
 		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_screening(&w, &rows[i], rec);
+		write_screening(r, &w, &rows[i], rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -606,7 +685,7 @@ int api_screenings_list(struct req *r)
 	jw_finish(&w);
 	snprintf(record, sizeof record, "cases/%s", c.id);
 	if (n)
-		api_audit_read(r, record, "screenings");
+		api_disclose(r, record, "screenings");
 	return 200;
 }
 
@@ -687,7 +766,7 @@ int api_decisions_list(struct req *r)
 		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_item(&w, &rows[i], &decision_schema, rec);
+		write_item(r, &w, &rows[i], &decision_schema, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -710,13 +789,14 @@ static int person_load(struct req *r, const char *id, struct person_row *p)
 	return 0;
 }
 
-static void write_consent(jsonw *w, const struct item_row *it, json_t *rec, const char *today)
+static void write_consent(struct req *r, jsonw *w, const struct item_row *it, json_t *rec,
+			  const char *today)
 {
 	jw_object(w);
 	jw_kstr(w, "id", it->id);
 	jw_kint(w, "version", it->version);
 	jw_kstr(w, "person_id", it->person_id);
-	record_write_fields(w, &consent_schema, rec);
+	write_item_fields(r, w, it, &consent_schema, rec);
 	jw_kstr(w, "state", consent_state(rec, today));
 	jw_kstr(w, "created_by", it->created_by);
 	jw_kstr(w, "created_at", it->created_at);
@@ -745,7 +825,7 @@ static int consent_save(struct req *r, struct item_row *it, json_t *rec, int is_
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, is_new ? 201 : 200, &w);
-	write_consent(&w, it, rec, today);
+	write_consent(r, &w, it, rec, today);
 	jw_finish(&w);
 	return is_new ? 201 : 200;
 }
@@ -815,7 +895,7 @@ int api_consents_list(struct req *r)
 		json_t *rec = item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_consent(&w, &rows[i], rec, today);
+		write_consent(r, &w, &rows[i], rec, today);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -914,8 +994,7 @@ int api_case_timeline(struct req *r)
 	jw_array(&w);
 	for (i = 0; i < n; i++) {
 		const struct resource_schema *rs = schema_of_kind(rows[i].kind);
-		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]), *v;
-		const char *key;
+		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		const char *type;
 		if (!rec)
 			continue;
@@ -929,16 +1008,10 @@ int api_case_timeline(struct req *r)
 		jw_kstr(&w, "org", org_code_of(r, rows[i].org_id, &other));
 		jw_key(&w, "data");
 		jw_object(&w);
-		if (rs) {
-			record_write_fields(&w, rs, rec);
-		} else {
-			json_object_foreach(rec, key, v) {
-				if (!strcmp(key, "answers"))
-					continue; /* answers are read on the screening itself */
-				jw_key(&w, key);
-				jw_value(&w, v);
-			}
-		}
+		if (rs)
+			write_item_fields(r, &w, &rows[i], rs, rec);
+		else /* answers are read on the screening itself */
+			write_item_members(r, &w, &rows[i], rec, "answers");
 		jw_end(&w);
 		jw_end(&w);
 		json_decref(rec);
@@ -948,6 +1021,6 @@ int api_case_timeline(struct req *r)
 	jw_null(&w);
 	jw_finish(&w);
 	snprintf(record, sizeof record, "cases/%s", c.id);
-	api_audit_read(r, record, "timeline");
+	api_disclose(r, record, "timeline");
 	return 200;
 }

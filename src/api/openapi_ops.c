@@ -198,6 +198,8 @@ const struct openapi_shape openapi_shapes[] = {
 	 "}}"},
 	{"ReferralDecline", "{'type':'object','required':['reason'],'additionalProperties':false,"
 			    "'properties':{'reason':" TEXT(5000) "}}"},
+	{"DirectoryTransfer", "{'type':'object','required':['to_org'],'additionalProperties':false,"
+			      "'properties':{'to_org':" TEXT(64) "}}"},
 	{"ReferralComplete", "{'type':'object','additionalProperties':false,'properties':{"
 			     "'feedback':" TEXT(5000) "}}"},
 	{"ReferralWithdraw", "{'type':'object','additionalProperties':false,'properties':{"
@@ -225,6 +227,9 @@ const struct openapi_shape openapi_shapes[] = {
 	 "'additionalProperties':false,'properties':{'id':" STR ",'version':" REF("Version")
 	 ",'name':" STR ",'description':" STR ",'status':" REF("Code.hsds_service_status")
 	 ",'service_type':" REF("Code.assistance_service_types") ",'organization_id':" STR
+	 ",'transfer_to':{'type':'string','description':'the organisation a transfer of the "
+	 "service is offered to, until its organisation accepts (shown to that organisation "
+	 "and to administrators)'}"
 	 ",'organization':" REF("Org") ",'eligibility_description':" STR ",'url':" STR ",'email':"
 	 STR ",'languages':{'type':'array','items':{'type':'object','properties':{'code':"
 	 REF("Code.languages") ",'name':" STR_NULL "}}},'regions_served':{'type':'array','items':"
@@ -683,6 +688,18 @@ const struct openapi_op openapi_ops[] = {
 	{POST, V1 "/directory/services/{}/locations", "directoryLocationCreate", "directory",
 	 "Add a location to a service", "DirectoryLocationCreate", 201, "DirectoryLocation",
 	 DOC_ETAG, NULL, NULL, NULL},
+	{POST, V1 "/directory/services/{}/transfer", "directoryServiceTransfer", "directory",
+	 "Offer a service to another organisation", "DirectoryTransfer", 200, "DirectoryService",
+	 DOC_IF_MATCH | DOC_CONFLICT, NULL, NULL,
+	 "the service (and who reads a shelter's address) moves only when its organisation "
+	 "accepts"},
+	{POST, V1 "/directory/services/{}/transfer/accept", "directoryServiceTransferAccept",
+	 "directory", "Give a service to the organisation it was offered to", "Empty", 200,
+	 "DirectoryService", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
+	 "a supervisor or administrator of the owning organisation"},
+	{POST, V1 "/directory/services/{}/transfer/cancel", "directoryServiceTransferCancel",
+	 "directory", "Withdraw the offer of a service", "Empty", 200, "DirectoryService",
+	 DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL, NULL},
 	{GET, V1 "/directory/export", "directoryExport", "directory",
 	 "The directory as one HSDS-JSON document", NULL, 200, "DirectoryExport", 0, NULL, NULL,
 	 NULL},

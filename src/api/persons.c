@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/disclose.h"
 #include "domain/namekey.h"
 #include "domain/record.h"
 #include "domain/consent.h"
@@ -93,22 +94,29 @@ static int visible(struct req *r, const struct person_row *p)
 	       policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) >= 0;
 }
 
-/* Write one person: id, version, the coded and the opened fields. */
-static void write_person(jsonw *w, const struct person_row *p, json_t *coded, json_t *secret)
+/* Write one person: id, version, the coded and the opened fields (these
+ * through the audited road). */
+static void write_person(struct req *r, jsonw *w, const struct person_row *p, json_t *coded,
+			 json_t *secret)
 {
+	char record[64];
 	const char *key;
-	json_t *v;
 	size_t i;
 
+	snprintf(record, sizeof record, "persons/%s", p->id);
 	jw_object(w);
 	jw_kstr(w, "id", p->id);
 	jw_kint(w, "version", p->version);
 	for (i = 0; i < person_schema.n; i++) {
 		key = person_schema.fields[i].name;
-		v = json_object_get(person_schema.fields[i].cls == FC_CODED ? coded : secret, key);
-		if (v) {
-			jw_key(w, key);
-			jw_value(w, v);
+		if (person_schema.fields[i].cls == FC_CODED) {
+			json_t *v = json_object_get(coded, key);
+			if (v) {
+				jw_key(w, key);
+				jw_value(w, v);
+			}
+		} else {
+			api_write_sealed(r, w, record, key, json_object_get(secret, key));
 		}
 	}
 	jw_kstr(w, "created_at", p->created_at);
@@ -137,34 +145,21 @@ static json_t *open_secret(struct req *r, const struct person_row *p)
 static int seal_row(struct req *r, json_t *rec, struct person_row *row, char **coded_out)
 {
 	json_t *coded, *secret;
-	char *s;
-	size_t n;
-	unsigned char *ct;
+	int rc;
 
 	record_split(&person_schema, rec, &coded, &secret);
 	*coded_out = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
-	s = json_dumps(secret, JSON_COMPACT);
+	rc = *coded_out ? record_seal_json(&r->app->kr, &r->mem, secret, row->id, &row->sealed,
+					   &row->sealed_len)
+			: -1;
 	json_decref(coded);
 	json_decref(secret);
-	if (!*coded_out || !s) {
+	if (rc) {
 		free(*coded_out);
-		free(s);
+		*coded_out = NULL;
 		return -1;
 	}
-	n = strlen(s);
-	ct = arena_alloc(&r->mem, n + SEAL_OVERHEAD);
-	if (!ct) {
-		sodium_memzero(s, n);
-		free(s);
-		free(*coded_out);
-		return -1;
-	}
-	seal_encrypt(&r->app->kr, (const unsigned char *)s, n, row->id, ct);
-	sodium_memzero(s, n);
-	free(s);
 	row->coded = *coded_out;
-	row->sealed = ct;
-	row->sealed_len = n + SEAL_OVERHEAD;
 	return 0;
 }
 
@@ -188,7 +183,7 @@ static int reply_person(struct req *r, int status, const struct person_row *row,
 
 	record_split(&person_schema, rec, &coded, &secret);
 	reply_json_begin(r, status, &w);
-	write_person(&w, row, coded, secret);
+	write_person(r, &w, row, coded, secret);
 	jw_finish(&w);
 	json_decref(coded);
 	json_decref(secret);
@@ -293,8 +288,8 @@ static int person_get_shared(struct req *r, const struct person_row *p)
 {
 	struct referral_row f;
 	json_t *rec, *share, *v;
-	char today[11], record[64], fields[512];
-	size_t i, used = 0;
+	char today[11], record[64];
+	size_t i;
 	jsonw w;
 
 	consent_today(today);
@@ -315,24 +310,21 @@ static int person_get_shared(struct req *r, const struct person_row *p)
 	jw_kint(&w, "version", p->version);
 	jw_kbool(&w, "shared_view", 1);
 	jw_kstr(&w, "referral_id", f.id);
-	fields[0] = '\0';
+	snprintf(record, sizeof record, "persons/%s", p->id);
 	json_array_foreach(share, i, v) {
 		const char *name = json_string_value(v);
-		json_t *val = name && schema_field(&person_schema, name) ? json_object_get(rec, name)
-									 : NULL;
-		int k;
+		const struct field *fd = name ? schema_field(&person_schema, name) : NULL;
+		json_t *val = fd ? json_object_get(rec, name) : NULL;
 		if (!val)
 			continue;
-		jw_key(&w, name);
-		jw_value(&w, val);
-		k = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", name);
-		if (k > 0 && (size_t)k < sizeof fields - used)
-			used += (size_t)k;
+		if (fd->cls == FC_CODED) {
+			jw_key(&w, name);
+			jw_value(&w, val);
+		} else {
+			api_write_sealed(r, &w, record, name, val);
+		}
 	}
 	jw_finish(&w);
-	snprintf(record, sizeof record, "persons/%s", p->id);
-	if (used)
-		api_audit_read(r, record, fields);
 	json_decref(rec);
 	json_decref(share);
 	return 200;
@@ -347,9 +339,9 @@ static int reply_person_raw(struct req *r, const struct person_row *p)
 {
 	struct rawjson_member cm[48], sm[48];
 	const struct rawjson_member *m;
-	char record[64], fields[512];
+	char record[64];
 	unsigned char *pt;
-	size_t nc, ns, n, i, used = 0;
+	size_t nc, ns, n, i;
 	jsonw w;
 
 	if (p->sealed_len < SEAL_OVERHEAD)
@@ -363,30 +355,17 @@ static int reply_person_raw(struct req *r, const struct person_row *p)
 		sodium_memzero(pt, n);
 		return 0;
 	}
-	/* The PII fields returned, as record_pii_fields names them. */
-	fields[0] = '\0';
-	for (i = 0; i < person_schema.n; i++) {
-		const struct field *f = &person_schema.fields[i];
-		int k;
-		if (f->cls != FC_PII || !rawjson_find(sm, ns, f->name))
-			continue;
-		k = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", f->name);
-		if (k < 0 || (size_t)k >= sizeof fields - used) {
-			fields[used] = '\0';
-			break;
-		}
-		used += (size_t)k;
-	}
 	snprintf(record, sizeof record, "persons/%s", p->id);
-	api_audit_read(r, record, fields);
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kstr(&w, "id", p->id);
 	jw_kint(&w, "version", p->version);
 	for (i = 0; i < person_schema.n; i++) {
 		const struct field *f = &person_schema.fields[i];
-		m = f->cls == FC_CODED ? rawjson_find(cm, nc, f->name) : rawjson_find(sm, ns, f->name);
-		if (m) {
+		if (f->cls != FC_CODED) {
+			if ((m = rawjson_find(sm, ns, f->name)))
+				api_write_sealed_raw(r, &w, record, f->name, m->value, m->len);
+		} else if ((m = rawjson_find(cm, nc, f->name))) {
 			jw_key(&w, f->name);
 			jw_raw(&w, m->value, m->len);
 		}
@@ -403,7 +382,7 @@ int api_person_get(struct req *r)
 {
 	struct person_row p;
 	json_t *coded, *secret;
-	char record[64], fields[512], *etag;
+	char *etag;
 	jsonw w;
 	int rc;
 
@@ -421,11 +400,8 @@ int api_person_get(struct req *r)
 		json_decref(secret);
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
 	}
-	record_pii_fields(&person_schema, secret, fields, sizeof fields);
-	snprintf(record, sizeof record, "persons/%s", p.id);
-	api_audit_read(r, record, fields);
 	reply_json_begin(r, 200, &w);
-	write_person(&w, &p, coded, secret);
+	write_person(r, &w, &p, coded, secret);
 	jw_finish(&w);
 	json_decref(coded);
 	json_decref(secret);
@@ -617,7 +593,6 @@ int api_persons_search(struct req *r)
 	for (pass = born ? 0 : 1; pass < 2; pass++) {
 		for (i = 0; i < found && shown < limit; i++) {
 			json_t *coded;
-			char record[64], fields[512];
 			if (!secrets[i])
 				continue;
 			if (born) {
@@ -628,10 +603,7 @@ int api_persons_search(struct req *r)
 			coded = json_loads(rows[i].coded, 0, NULL);
 			if (!coded)
 				continue;
-			record_pii_fields(&person_schema, secrets[i], fields, sizeof fields);
-			snprintf(record, sizeof record, "persons/%s", rows[i].id);
-			api_audit_read(r, record, fields);
-			write_person(&w, &rows[i], coded, secrets[i]);
+			write_person(r, &w, &rows[i], coded, secrets[i]);
 			shown++;
 			json_decref(coded);
 		}

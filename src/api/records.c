@@ -23,14 +23,35 @@ static char *dump_to_arena(arena *a, json_t *j, size_t flags)
 	return copy;
 }
 
+int record_seal_json(const keyring *kr, arena *a, json_t *secret, const char *id,
+		     const unsigned char **sealed, size_t *sealed_len)
+{
+	char *s = json_dumps(secret, JSON_COMPACT);
+	unsigned char *ct;
+	size_t n;
+
+	*sealed = NULL;
+	*sealed_len = 0;
+	if (!s)
+		return -1;
+	n = strlen(s);
+	ct = arena_alloc(a, n + SEAL_OVERHEAD);
+	if (ct) {
+		seal_encrypt(kr, (const unsigned char *)s, n, id, ct);
+		*sealed = ct;
+		*sealed_len = n + SEAL_OVERHEAD;
+	}
+	sodium_memzero(s, n);
+	free(s);
+	return ct ? 0 : -1;
+}
+
 int record_seal(const keyring *kr, arena *a, const struct resource_schema *rs, json_t *rec,
 		const char *id, const char **coded, const unsigned char **sealed,
 		size_t *sealed_len)
 {
 	json_t *clear, *secret;
-	char *c, *s;
-	unsigned char *ct;
-	size_t n;
+	char *c;
 	int rc = -1;
 
 	record_split(rs, rec, &clear, &secret);
@@ -44,18 +65,7 @@ int record_seal(const keyring *kr, arena *a, const struct resource_schema *rs, j
 		rc = 0;
 		goto out;
 	}
-	s = dump_to_arena(a, secret, JSON_COMPACT);
-	if (!s)
-		goto out;
-	n = strlen(s);
-	ct = arena_alloc(a, n + SEAL_OVERHEAD);
-	if (ct) {
-		seal_encrypt(kr, (const unsigned char *)s, n, id, ct);
-		*sealed = ct;
-		*sealed_len = n + SEAL_OVERHEAD;
-		rc = 0;
-	}
-	sodium_memzero(s, n);
+	rc = record_seal_json(kr, a, secret, id, sealed, sealed_len);
 out:
 	json_decref(clear);
 	json_decref(secret);
@@ -93,12 +103,12 @@ bad:
 	return NULL;
 }
 
-void record_write_fields(jsonw *w, const struct resource_schema *rs, json_t *rec)
+void record_write_coded(jsonw *w, const struct resource_schema *rs, json_t *rec)
 {
 	size_t i;
 	for (i = 0; i < rs->n; i++) {
 		json_t *v = json_object_get(rec, rs->fields[i].name);
-		if (v) {
+		if (v && rs->fields[i].cls == FC_CODED) {
 			jw_key(w, rs->fields[i].name);
 			jw_value(w, v);
 		}

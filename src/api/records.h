@@ -21,14 +21,20 @@ int record_seal(const keyring *kr, arena *a, const struct resource_schema *rs, j
 		const char *id, const char **coded, const unsigned char **sealed,
 		size_t *sealed_len);
 
+/* The one sealer: secret's compact JSON sealed to id into the arena
+ * (*sealed, *sealed_len); the plaintext is wiped.  0, or -1 (memory). */
+int record_seal_json(const keyring *kr, arena *a, json_t *secret, const char *id,
+		     const unsigned char **sealed, size_t *sealed_len);
+
 /* The whole record again (new reference), or NULL when the sealed part
  * does not open under this key and id. */
 json_t *record_open(const keyring *kr, arena *a, const char *coded, const unsigned char *sealed,
 		    size_t sealed_len, const char *id);
 
-/* Write the declared members of rec, in declaration order, as members of
- * the object being written. */
-void record_write_fields(jsonw *w, const struct resource_schema *rs, json_t *rec);
+/* Write the declared coded members of rec, in declaration order, as
+ * members of the object being written.  Sealed members leave only
+ * through api_write_fields() and its kin (api/disclose.h), which audit. */
+void record_write_coded(jsonw *w, const struct resource_schema *rs, json_t *rec);
 
 /* Comma-separated names of the pii and sensitive fields present. */
 void record_secret_fields(const struct resource_schema *rs, json_t *rec, char *out, size_t outlen);

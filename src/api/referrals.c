@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/disclose.h"
 #include "domain/casework.h"
 #include "domain/consent.h"
 #include "domain/record.h"
@@ -65,10 +66,32 @@ static int covering_consent(struct req *r, const char *person_id, const struct o
 	return found;
 }
 
+/* Whether the caller reads the sealed text `key` of a referral.  The
+ * sender's organisation reads them all; the recipient reads its own
+ * answers (decline_reason, feedback) always, and the sender's texts
+ * (reason, withdraw_reason) only while the referral is open (sent or
+ * accepted) and a consent of the person still covers it: a withdrawn
+ * consent or referral ends the recipient's reading of them. */
+static int texts_shown(struct req *r, const struct referral_row *f, const char *key)
+{
+	char consent[ID_LEN];
+
+	if (!strcmp(f->from_org, r->who.user.org.id))
+		return 1;
+	if (!strcmp(key, "decline_reason") || !strcmp(key, "feedback"))
+		return 1;
+	if (!strcmp(f->kind, "transfer") && !strcmp(f->status, "completed"))
+		return 1; /* the case is the recipient's now */
+	if (strcmp(f->status, "sent") && strcmp(f->status, "accepted"))
+		return 0;
+	return covering_consent(r, f->person_id, &f->to, consent) == 0;
+}
+
 static void write_referral(struct req *r, jsonw *w, const struct referral_row *f)
 {
 	json_t *rec = record_open(&r->app->kr, &r->mem, f->coded, f->sealed, f->sealed_len, f->id);
 	json_t *share = json_loads(f->share, 0, NULL);
+	char record[64];
 	const char *key;
 	json_t *v;
 
@@ -98,10 +121,15 @@ static void write_referral(struct req *r, jsonw *w, const struct referral_row *f
 		jw_value(w, share);
 	else
 		jw_null(w);
+	snprintf(record, sizeof record, "referrals/%s", f->id);
 	if (rec)
 		json_object_foreach(rec, key, v) {
-			jw_key(w, key);
-			jw_value(w, v);
+			if (!strcmp(key, "service_type") || !strcmp(key, "service_id")) {
+				jw_key(w, key);
+				jw_value(w, v);
+			} else if (texts_shown(r, f, key)) {
+				api_write_sealed(r, w, record, key, v);
+			}
 		}
 	jw_kstr(w, "created_at", f->created_at);
 	jw_kstr(w, "updated_at", f->updated_at);
@@ -115,9 +143,7 @@ static void write_referral(struct req *r, jsonw *w, const struct referral_row *f
 /* Seal a referral's JSON (coded: service type; sealed: texts). */
 static int referral_seal(struct req *r, struct referral_row *f, json_t *coded, json_t *secret)
 {
-	char *c = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS), *s;
-	size_t n;
-	unsigned char *ct;
+	char *c = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
 
 	if (!c)
 		return -1;
@@ -129,18 +155,7 @@ static int referral_seal(struct req *r, struct referral_row *f, json_t *coded, j
 		return -1;
 	if (json_object_size(secret) == 0)
 		return 0;
-	s = json_dumps(secret, JSON_COMPACT);
-	if (!s)
-		return -1;
-	n = strlen(s);
-	ct = arena_alloc(&r->mem, n + SEAL_OVERHEAD);
-	if (ct) {
-		seal_encrypt(&r->app->kr, (const unsigned char *)s, n, f->id, ct);
-		f->sealed = ct;
-		f->sealed_len = n + SEAL_OVERHEAD;
-	}
-	free(s);
-	return ct ? 0 : -1;
+	return record_seal_json(&r->app->kr, &r->mem, secret, f->id, &f->sealed, &f->sealed_len);
 }
 
 /* Write f (new or changed) with the case change and events, audited. */

@@ -67,6 +67,9 @@ const struct route api_routes[] = {
 	{M_GET, V1 "/directory/services/{}", api_dir_service_get, 0},
 	{M_PATCH, V1 "/directory/services/{}", api_dir_service_patch, 0},
 	{M_POST, V1 "/directory/services/{}/locations", api_dir_locations_create, 0},
+	{M_POST, V1 "/directory/services/{}/transfer", api_dir_service_transfer, 0},
+	{M_POST, V1 "/directory/services/{}/transfer/accept", api_dir_service_transfer_accept, 0},
+	{M_POST, V1 "/directory/services/{}/transfer/cancel", api_dir_service_transfer_cancel, 0},
 	{M_GET, V1 "/directory/export", api_dir_export, 0},
 	{M_POST, V1 "/directory/import", api_dir_import, 0},
 

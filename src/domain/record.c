@@ -274,6 +274,10 @@ int record_validate(const struct resource_schema *rs, json_t *obj, enum record_m
 	json_t *v;
 	size_t i;
 
+	/* A change that changes nothing is refused: it would answer the
+	 * whole record under an update that names no field. */
+	if (mode == RECORD_PATCH && json_object_size(obj) == 0)
+		return fail(e, "empty-patch", "body", "names no field to change");
 	json_object_foreach(obj, key, v) {
 		const struct field *f = schema_field(rs, key);
 		if (!f)

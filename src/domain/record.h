@@ -19,8 +19,9 @@ struct record_error {
 enum record_mode { RECORD_CREATE, RECORD_PATCH };
 
 /* 0 when every member of obj is a declared field with a valid value
- * (in RECORD_PATCH, null is also allowed and means "remove"), and every
- * required field is present on create; else -1 and e is filled. */
+ * (in RECORD_PATCH, null is also allowed and means "remove", and obj must
+ * name at least one field: "empty-patch"), and every required field is
+ * present on create; else -1 and e is filled. */
 int record_validate(const struct resource_schema *rs, json_t *obj, enum record_mode mode,
 		    struct record_error *e);
 

@@ -22,6 +22,7 @@
 struct MHD_Connection;
 struct app;
 struct route;
+struct disclosed;
 
 #define HTTP_SUSPENDED 0 /* a handler's return: call me again after resume */
 
@@ -79,6 +80,10 @@ struct req {
 	/* The api layer's view of the record in hand (how the caller reaches
 	 * it), in the arena. */
 	void *view;
+	/* The sealed fields written into the answer, per record (api/disclose.h):
+	 * their read entries are queued when the handler is done. */
+	struct disclosed *disclosed;
+	int disclose_failed;
 };
 
 /* Release j (a reference the caller hands over) when the request ends;

@@ -25,7 +25,7 @@
 
 #define SVC_COLS \
 	"s.id, s.org_id, o.code, o.name, o.type, s.version, s.type, s.status, s.name, s.regions," \
-	" s.languages, s.coded, s.created_at, s.updated_at"
+	" s.languages, s.coded, s.created_at, s.updated_at, coalesce(s.transfer_to, '')"
 #define SVC_FROM " FROM dir_services s JOIN orgs o ON o.id = s.org_id"
 
 /* Each filter is skipped when its parameter is null.  ?7 is the number of
@@ -47,10 +47,19 @@ static const char SQL_SVC_GET[] = "SELECT " SVC_COLS SVC_FROM " WHERE s.id = ?1"
 static const char SQL_SVC_INSERT[] =
 	"INSERT INTO dir_services(id, org_id, version, type, status, name, regions, languages,"
 	" coded, created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+/* An update never moves a service: its organisation (and with it who reads
+ * a shelter's address) changes only by an accepted transfer (SQL_SVC_MOVE);
+ * an update naming another organisation finds no row. */
 static const char SQL_SVC_UPDATE[] =
-	"UPDATE dir_services SET org_id = ?2, version = ?3, type = ?4, status = ?5, name = ?6,"
+	"UPDATE dir_services SET version = ?3, type = ?4, status = ?5, name = ?6,"
 	" regions = ?7, languages = ?8, coded = ?9, updated_at = ?10"
-	" WHERE id = ?1 AND version = ?11";
+	" WHERE id = ?1 AND version = ?11 AND org_id = ?2";
+static const char SQL_SVC_TRANSFER[] =
+	"UPDATE dir_services SET transfer_to = ?2, version = version + 1, updated_at = ?3"
+	" WHERE id = ?1 AND version = ?4";
+static const char SQL_SVC_MOVE[] =
+	"UPDATE dir_services SET org_id = transfer_to, transfer_to = NULL, version = version + 1,"
+	" updated_at = ?2 WHERE id = ?1 AND version = ?3 AND transfer_to IS NOT NULL";
 static const char SQL_SVC_EXISTS[] = "SELECT 1 FROM dir_services WHERE id = ?1";
 static const char SQL_KEYS_DEL[] = "DELETE FROM dir_service_keys WHERE service_id = ?1";
 static const char SQL_KEYS_ADD[] =
@@ -73,9 +82,10 @@ static const char SQL_LOC_OF[] =
 static const char SQL_LOC_ALL[] =
 	"SELECT " LOC_COLS " FROM dir_locations ORDER BY service_id, created_at, id LIMIT ?1";
 static const char SQL_LOC_EXISTS[] = "SELECT 1 FROM dir_locations WHERE id = ?1";
-/* The locations of one service keep its organisation. */
+/* The locations of a service move with it, by an accepted transfer only. */
 static const char SQL_LOC_REOWN[] =
-	"UPDATE dir_locations SET org_id = ?2 WHERE service_id = ?1 AND org_id <> ?2";
+	"UPDATE dir_locations SET org_id = (SELECT org_id FROM dir_services WHERE id = ?1)"
+	" WHERE service_id = ?1";
 
 static const char SQL_ORGS[] = "SELECT id, code, name, type FROM orgs ORDER BY code LIMIT ?1";
 static const char SQL_ORG_GET[] = "SELECT id, code, name, type FROM orgs WHERE code = ?1";
@@ -135,6 +145,7 @@ static int read_service(db_stmt *s, struct dir_service_row *r, arena *a)
 	r->coded = coded;
 	store_col_copy(s, 12, r->created_at, sizeof r->created_at);
 	store_col_copy(s, 13, r->updated_at, sizeof r->updated_at);
+	store_col_copy(s, 14, r->transfer_to, sizeof r->transfer_to);
 	return STORE_OK;
 }
 
@@ -210,11 +221,46 @@ int store_dir_service_update(store_tx *tx, const struct dir_service_row *r)
 		return rc;
 	if (db_changes(tx->d) != 1)
 		return stale_or_absent(tx->d, SQL_SVC_EXISTS, r->id);
+	return STORE_OK;
+}
+
+int store_dir_service_transfer(store_tx *tx, const char *id, int64_t version, const char *to_org_id,
+			       const char *now)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SVC_TRANSFER);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	db_bind_str(s, 2, or_null(to_org_id));
+	db_bind_str(s, 3, now);
+	db_bind_int(s, 4, version);
+	rc = done(s);
+	if (rc == STORE_OK && db_changes(tx->d) != 1)
+		rc = stale_or_absent(tx->d, SQL_SVC_EXISTS, id);
+	return rc;
+}
+
+int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const char *now)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_SVC_MOVE);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	db_bind_str(s, 2, now);
+	db_bind_int(s, 3, version);
+	rc = done(s);
+	if (rc == STORE_OK && db_changes(tx->d) != 1)
+		rc = stale_or_absent(tx->d, SQL_SVC_EXISTS, id);
+	if (rc != STORE_OK)
+		return rc;
 	s = db_prepare(tx->d, SQL_LOC_REOWN);
 	if (!s)
 		return STORE_ERROR;
-	db_bind_str(s, 1, r->id);
-	db_bind_str(s, 2, r->org_id);
+	db_bind_str(s, 1, id);
 	return done(s);
 }
 

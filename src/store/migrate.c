@@ -291,8 +291,10 @@ static const char *const migrations[] = {
 	"",
 	/* 11: accounts: token expiry and labels, second-factor epochs (reserved) */
 	"",
-	/* 12: directory ownership and transfers (reserved) */
-	"",
+	/* 12: a service's organisation (who reads a shelter's address) moves
+	 * only by a transfer that the owning organisation accepts: the
+	 * organisation it is offered to waits here. */
+	"ALTER TABLE dir_services ADD COLUMN transfer_to TEXT REFERENCES orgs(id);",
 	/* 13: reports: cell keys of records (reserved) */
 	"",
 };

@@ -333,6 +333,7 @@ struct dir_service_row {
 	const char *coded;           /* JSON object of the declared fields */
 	char created_at[TS_LEN];
 	char updated_at[TS_LEN];
+	char transfer_to[ID_LEN];    /* a transfer waiting for the owner's accept, or "" */
 };
 
 struct dir_location_row {
@@ -360,9 +361,17 @@ struct dir_filter {
 };
 
 int store_dir_service_insert(store_tx *tx, const struct dir_service_row *s);
-/* Update when the stored version equals s->version - 1; the service's
- * locations follow its organisation. */
+/* Update when the stored version equals s->version - 1 and s->org_id is
+ * the stored organisation (an update never moves a service: STORE_STALE). */
 int store_dir_service_update(store_tx *tx, const struct dir_service_row *s);
+/* Ownership of a service (and of its locations' addresses) moves only by
+ * a transfer: _transfer records (or, with to_org_id NULL, cancels) the
+ * organisation it is offered to, when the stored version is `version`
+ * (which it bumps); _move, when the owning organisation accepts, gives
+ * the service and its locations to that organisation. */
+int store_dir_service_transfer(store_tx *tx, const char *id, int64_t version, const char *to_org_id,
+			       const char *now);
+int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const char *now);
 int store_dir_service_get(store *st, const char *id, struct dir_service_row *s, arena *a);
 int store_dir_service_get_tx(store_tx *tx, const char *id, struct dir_service_row *s, arena *a);
 /* Replace the search keys (NUL-terminated strings) of a service. */

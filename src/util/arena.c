@@ -86,6 +86,8 @@ void arena_free(arena *a)
 	struct arena_block *b = a->head;
 	while (b) {
 		struct arena_block *next = b->next;
+		/* A request's arena held opened records: wipe before release. */
+		explicit_bzero(b->data, b->used);
 		free(b);
 		b = next;
 	}

@@ -20,8 +20,11 @@ void buf_init(buf *b, size_t cap)
 
 void buf_free(buf *b)
 {
-	if (b->alloc)
+	/* Bodies and answers carry personal data: wiped before release. */
+	if (b->alloc) {
+		explicit_bzero(b->data, b->alloc);
 		free(b->data);
+	}
 	buf_init(b, b->cap);
 }
 
@@ -53,13 +56,19 @@ static int buf_grow(buf *b, size_t n)
 		alloc *= 2;
 	if (alloc > b->cap + 1)
 		alloc = b->cap + 1;
-	p = b->alloc ? realloc(b->data, alloc) : malloc(alloc);
+	/* Not realloc: it would leave the old copy behind unwiped. */
+	p = malloc(alloc);
 	if (!p) {
 		b->overflow = 1;
 		return -1;
 	}
-	if (!b->alloc)
+	if (b->alloc) {
+		memcpy(p, b->data, b->len + 1);
+		explicit_bzero(b->data, b->alloc);
+		free(b->data);
+	} else {
 		p[0] = '\0';
+	}
 	b->data = p;
 	b->alloc = alloc;
 	return 0;

@@ -483,7 +483,7 @@ test('PATCH: versions, who may change what, and the audit', async () => {
   assert.equal(r.json.version, 3);
   assert.equal(r.json.name, 'Panoh Pamir shelter (new house)');
   assert.equal(r.json.capacity.available, 1, 'unchanged fields stay');
-  assertProblem(await patch('sh.sup', s.id, { org: 'ngo1' }, 3), 403, 'forbidden');
+  assertProblem(await patch('sh.sup', s.id, { org: 'ngo1' }, 3), 409, 'transfer-required');
   assertProblem(await patch('sh.sup', s.id, { name: null }, 3), 422, 'invalid-value');
   assertProblem(await patch('sh.sup', s.id, { status: null }, 3), 422, 'invalid-value');
   assertProblem(await patch('sh.sup', s.id, { colour: 'red' }, 3), 422, 'unknown-field');
@@ -494,18 +494,33 @@ test('PATCH: versions, who may change what, and the audit', async () => {
   // The search keys follow the new name.
   assert.equal((await list('hot', q({ search: 'Pamir house' }))).json.total_items, 1);
 
-  // An administrator moves it to another organisation.
-  r = await patch('admin', s.id, { org: 'ngo1' }, 4);
+  // An edit never moves it, not even an administrator's: a transfer that
+  // the owning organisation accepts does.
+  assertProblem(await patch('admin', s.id, { org: 'ngo1' }, 4), 409, 'transfer-required');
+  const offer = (who, body, v) => as[who].req('POST', `${DIR}/${s.id}/transfer`, body, { 'if-match': `"${v}"` });
+  assertProblem(await offer('admin', { to_org: 'nobody' }, 4), 422, 'invalid-value');
+  assertProblem(await offer('sh.cw', { to_org: 'ngo1' }, 4), 403, 'forbidden');
+  r = await offer('admin', { to_org: 'ngo1' }, 4);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.organization.id, 'shelter1', 'still the shelter\'s until it accepts');
+  assert.equal(r.json.transfer_to, 'ngo1');
+  assertProblem(await as.admin.req('POST', `${DIR}/${s.id}/transfer/accept`), 403, 'forbidden',
+    'an administrator of another organisation cannot accept for the owner');
+  r = await as['sh.sup'].req('POST', `${DIR}/${s.id}/transfer/accept`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.organization.id, 'ngo1');
-  assertProblem(await patch('admin', s.id, { org: 'nobody' }, 5), 422, 'invalid-value');
-  assertProblem(await patch('sh.cw', s.id, { capacity_available: 0 }, 5), 403, 'forbidden',
+  assertProblem(await as['sh.sup'].req('POST', `${DIR}/${s.id}/transfer/accept`), 403, 'forbidden',
+    'no longer its service to give');
+  assertProblem(await patch('admin', s.id, { org: 'nobody' }, 6), 409, 'transfer-required');
+  assertProblem(await patch('sh.cw', s.id, { capacity_available: 0 }, 6), 403, 'forbidden',
     'no longer its organisation');
   assertProblem(await as.admin.req('PATCH', `${DIR}/aaaaaaaaaaaaaaaaaaaaaaaaaa`, { name: 'x' },
     { 'if-match': '"1"' }), 404, 'not-found');
 
   assert.equal(auditCount(record, 'create'), 1);
-  assert.equal(auditCount(record, 'update'), 4, 'one entry per accepted change');
+  assert.equal(auditCount(record, 'update'), 3, 'one entry per accepted change');
+  assert.equal(auditCount(record, 'transfer-offer'), 1);
+  assert.equal(auditCount(record, 'transfer-accept'), 1);
   const fields = sqlite(db(), `SELECT fields FROM audit WHERE record = '${record}' AND action = 'update'
     ORDER BY seq`).trim().split('\n');
   assert.deepEqual(fields[0], 'capacity_available');
@@ -752,4 +767,37 @@ test('himoya demo fills the directory with the fictional referral partners', asy
   assert.equal(run(['audit', 'verify', '--data', dir]).code, 0);
   assert.equal(sqlite(join(dir, 'himoya.db'),
     "SELECT fields FROM audit WHERE record = 'directory/demo'").trim().startsWith('services='), true);
+});
+
+// Issue 10, finding 1: an administrator of another organisation moved a
+// shelter to its own organisation by PATCH (or by import) and read its
+// address, while the shelter's own staff were shut out of it.
+test('no edit or import moves a shelter, or who reads its address', async () => {
+  const { s, loc } = await shelter();
+  const cur = await as['sh.sup'].req('GET', `${DIR}/${s.id}`);
+  const v = cur.json.version;
+  const owner = cur.json.organization.id;
+  const adminOrg = (await as.admin.req('GET', V1 + '/me')).json.user.org.code;
+  assert.notEqual(adminOrg, owner);
+  assertProblem(await patch('admin', s.id, { org: adminOrg }, v), 409, 'transfer-required');
+  const imp = await as.admin.req('POST', V1 + '/directory/import',
+    { services: [{ id: s.id, organization_id: adminOrg, name: cur.json.name, service_type: 'shelter' }] });
+  assertProblem(imp, 422, undefined, 'by import');
+  assert.match(imp.json.detail, /transfer/);
+  const after = await as['sh.sup'].req('GET', `${DIR}/${s.id}`);
+  assert.equal(after.json.organization.id, owner);
+  assert.equal(after.json.version, v, 'nothing changed');
+  assert.equal(after.json.locations.find((l) => l.id === loc.id).address, SHELTER_ADDRESS, 'its staff still read it');
+  for (const who of ['admin', 'sup', 'cw', 'ngo.sup']) {
+    const r = await as[who].req('GET', `${DIR}/${s.id}`);
+    assert.ok(!r.text.includes(SHELTER_ADDRESS), who);
+  }
+  // An offer that the owner has not accepted moves nothing either.
+  const off = await as.admin.req('POST', `${DIR}/${s.id}/transfer`, { to_org: adminOrg }, { 'if-match': `"${v}"` });
+  assert.equal(off.status, 200, off.text);
+  assert.equal(off.json.organization.id, owner);
+  assert.ok(!(await as.admin.req('GET', `${DIR}/${s.id}`)).text.includes(SHELTER_ADDRESS));
+  const cancel = await as['sh.sup'].req('POST', `${DIR}/${s.id}/transfer/cancel`);
+  assert.equal(cancel.status, 200, cancel.text);
+  assert.equal('transfer_to' in cancel.json, false);
 });

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
-import { poll } from '../lib/datadir.mjs';
+import { poll, sqlite } from '../lib/datadir.mjs';
 
 const PW = 'referral test password';
 const orgs = [
@@ -428,8 +428,10 @@ test('another organisation sees nothing until a referral is accepted, then only 
     // It names the fields B read: the shared ones, never those held back.
     for (const e of log.items.filter((x) => x.action === 'read')) {
       const fields = e.fields ? e.fields.split(',') : [];
+      // (a sealed field of a record on the case is named kind.field: B's own records)
       for (const f of fields)
-        assert.ok([...share, 'timeline', 'services', 'notes', 'screenings', 'plans', 'followups'].includes(f),
+        assert.ok([...share, 'timeline', 'services', 'notes', 'screenings', 'plans', 'followups'].includes(f) ||
+          /^(note|service|plan|followup)\./.test(f),
           `the access log says B read ${f}: ${JSON.stringify(e)}`);
     }
     assert.equal((await get('a.cw', `/cases/${c.id}/access-log`)).status, 200, 'caseworkers of A read it');
@@ -770,4 +772,87 @@ test('a transfer whose consent is withdrawn before it is accepted moves nothing'
   assert.equal((await get('b.cw', `/cases/${c.id}`)).status, 404);
   assert.equal((await get('b.cw', `/persons/${c.pid}`)).status, 404);
   assert.equal((await get('a.cw', `/referrals/${t.json.id}`)).json.status, 'sent');
+});
+
+// ---- the hostile review of 2026-12 (issue 10, findings 3, 4 and 14) ----------
+
+test('a recipient\'s case list: no cursor names a case it cannot see, filters only on shared fields', async () => {
+  // Cases of iom referred to ngo3 with only given_name shared, and one
+  // that shares its status: a status filter shows the latter, and no
+  // `next` may point past what the page showed.
+  const hidden = [];
+  for (let i = 0; i < 3; i++) {
+    const c = await openCase({ referral: true });
+    const f = await referOk('a.cw', c.id, 'ngo3', { share: ['given_name', 'exploitation_types'] });
+    await actOk('c.cw', f.id, 'accept');
+    hidden.push(c.id);
+  }
+  const shown = await openCase({ referral: true });
+  const fs = await referOk('a.cw', shown.id, 'ngo3', { share: ['given_name', 'status'] });
+  await actOk('c.cw', fs.id, 'accept');
+  for (const limit of [1, 2, 3, 50]) {
+    let cursor = null;
+    const got = [];
+    for (let page = 0; page < 10; page++) {
+      const r = await get('c.cw', `/cases?status=Active&limit=${limit}` + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''));
+      assert.equal(r.status, 200, r.text);
+      for (const id of hidden)
+        assert.ok(!r.text.includes(id), `limit ${limit}: a hidden case is named: ${r.text}`);
+      got.push(...r.json.items.map((c) => c.id));
+      if (r.json.next) {
+        assert.ok(r.json.items.length > 0, `limit ${limit}: an empty page with a next cursor`);
+        assert.ok(r.json.next.endsWith('.' + r.json.items.at(-1).id), 'the cursor is the last case shown');
+      }
+      cursor = r.json.next;
+      if (!cursor) break;
+    }
+    assert.ok(got.includes(shown.id), `limit ${limit}: the shared case is listed`);
+    for (const id of hidden) assert.ok(!got.includes(id));
+  }
+});
+
+test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {
+  const reason = 'Shelter at 14 Rudaki street, call +992 93 555 01 02';
+  // The consent is withdrawn after the referral was accepted.
+  const c1 = await openCase({ referral: true });
+  const f1 = await referOk('a.cw', c1.id, 'ngo3', { reason });
+  assert.equal((await get('c.cw', `/referrals/${f1.id}`)).json.reason, reason, 'while it stands');
+  await actOk('c.cw', f1.id, 'accept');
+  await withdrawConsent('a.cw', c1.consent.id);
+  let r = await get('c.cw', `/referrals/${f1.id}`);
+  assert.equal(r.status, 200, 'the recipient still sees that there was a referral');
+  assert.ok(!r.text.includes(reason), 'no reason once the consent is gone: ' + r.text);
+  r = await get('c.cw', '/referrals?box=in');
+  assert.ok(!r.text.includes(reason), 'nor in the inbox');
+  assert.equal((await get('a.cw', `/referrals/${f1.id}`)).json.reason, reason, 'the sender keeps it');
+  // The sender withdraws the referral.
+  const c2 = await openCase({ referral: true });
+  const f2 = await referOk('a.cw', c2.id, 'ngo3', { reason });
+  await actOk('a.cw', f2.id, 'withdraw', { reason: 'found another lawyer, 14 Rudaki' });
+  r = await get('c.cw', `/referrals/${f2.id}`);
+  assert.equal(r.json.status, 'withdrawn');
+  assert.ok(!r.text.includes(reason) && !r.text.includes('14 Rudaki'), r.text);
+  // The reading of a reason is audited.
+  await poll(() => Number(sqlite(srv.data + '/himoya.db', `SELECT count(*) FROM audit_log WHERE action = 'read'` +
+    ` AND record = 'referrals/${f1.id}' AND user_id = '${uid['c.cw']}' AND fields LIKE '%reason%'`).trim()) > 0);
+  assert.ok(Number(sqlite(srv.data + '/himoya.db', `SELECT count(*) FROM audit_log WHERE action = 'read'` +
+    ` AND record = 'referrals/${f1.id}' AND user_id = '${uid['c.cw']}' AND fields LIKE '%reason%'`).trim()) > 0,
+  'the recipient\'s read of the reason is in the audit');
+});
+
+test('a recipient\'s follow-up is its own: assigned to itself, listed only while it reaches the case', async () => {
+  const c = await openCase({ referral: true, fields: { assigned_to: uid['a.cw'] } });
+  const f = await referOk('a.cw', c.id, 'ngo3', { share: ['given_name'] });
+  await actOk('c.cw', f.id, 'accept');
+  const fu = await as['c.cw'].req('POST', `${V1}/cases/${c.id}/followups`, { due: today() });
+  assert.equal(fu.status, 201, fu.text);
+  assert.equal(fu.json.assigned_to, uid['c.cw'], 'not the owner\'s assignee');
+  assert.ok(!fu.text.includes(uid['a.cw']), 'the owner\'s assignee is not shared: ' + fu.text);
+  assertProblem(await as['c.cw'].req('POST', `${V1}/cases/${c.id}/followups`,
+    { due: today(), assigned_to: uid['a.cw'] }), 422, 'invalid-value');
+  let r = await get('c.cw', '/followups?assigned=all&before=2099-01-01');
+  assert.ok(r.json.items.some((x) => x.id === fu.json.id), 'listed while the referral stands');
+  await withdrawConsent('a.cw', c.consent.id);
+  r = await get('c.cw', '/followups?assigned=all&before=2099-01-01');
+  assert.ok(!r.text.includes(c.id) && !r.text.includes(fu.json.id), 'gone once the consent is: ' + r.text);
 });

@@ -122,7 +122,14 @@ static void test_validate_full_record(void **state)
 	ok_create(full);
 	ok_patch(full);
 	ok_create("{}");
-	ok_patch("{}");
+	/* An empty change is refused (it would answer the record under an
+	 * update that names no field). */
+	{
+		struct record_error e;
+		assert_int_equal(check("{}", RECORD_PATCH, &e), -1);
+		assert_string_equal(e.type, "empty-patch");
+		assert_int_equal(check("{}", RECORD_CREATE, &e), 0);
+	}
 	ok_create("{\"given_name\": \"A\"}");
 	ok_create("{\"aliases\": []}");
 	ok_create("{\"phones\": []}");

@@ -1,0 +1,54 @@
+/*
+ * disclose.h - the one road for a sealed value into an answer.
+ *
+ * A field of class pii or sensitive (schema/fields.h), and any other
+ * sealed text (a referral's reason), reaches an answer only through these
+ * functions.  Each notes what it wrote in the request's ledger (record and
+ * field names); when the handler is done, api_dispatch() queues one read
+ * entry per record for every answer that went out (status below 400).
+ * No handler can forget the audit: writing the value is what records it.
+ * record_write_coded() (records.h) writes the coded fields only.
+ * tests/api/sealed.test.mjs walks every route with sealed canaries and
+ * fails when one reaches an answer without its read entry.
+ */
+#ifndef HIMOYA_DISCLOSE_H
+#define HIMOYA_DISCLOSE_H
+
+#include <jansson.h>
+
+#include "fields.h"
+#include "http/request.h"
+#include "util/jsonw.h"
+
+/* Which fields of a record a reader may see (a referral's share). */
+typedef int (*field_filter)(const void *ctx, const char *name);
+
+/* Note that the answer shows field of record ("persons/ID"); field ""
+ * notes a read of the record with no sealed field. */
+void api_disclose(struct req *r, const char *record, const char *field);
+
+/* Write the member name: v, a sealed value of record, and note it (not
+ * when the caller sent that very value in this request's body: an echo of
+ * a create or a change reads nothing it did not know). */
+void api_write_sealed(struct req *r, jsonw *w, const char *record, const char *name, json_t *v);
+/* The same, noted in the entry as audit_name ("note.text"). */
+void api_write_sealed_as(struct req *r, jsonw *w, const char *record, const char *audit_name,
+			 const char *name, json_t *v);
+/* The same for a string (NULL or "" writes nothing). */
+void api_write_sealed_str(struct req *r, jsonw *w, const char *record, const char *name,
+			  const char *s);
+/* The same for JSON text this program wrote (spliced as it is). */
+void api_write_sealed_raw(struct req *r, jsonw *w, const char *record, const char *name,
+			  const char *raw, size_t len);
+
+/* Write the declared members of rec in declaration order, the sealed ones
+ * noted against record; keep (with ctx) leaves out what a reader may not
+ * see, NULL keeps everything.  Returns how many sealed fields went out. */
+size_t api_write_fields(struct req *r, jsonw *w, const char *record,
+			const struct resource_schema *rs, json_t *rec, field_filter keep,
+			const void *ctx);
+
+/* Queue the read entries of the answer (api_dispatch, once per request). */
+void api_disclosures_flush(struct req *r);
+
+#endif
