@@ -16,11 +16,13 @@ for p in $listed; do
 done
 bad=0
 
-owner() { # path -> Debian package owning it (also under /usr merged paths)
+# path -> Debian package owning it (also under /usr merged paths).  One
+# grep over dpkg's file lists: dpkg-query -S reads them all at every call.
+owner() {
 	f=$(realpath -s "$1")
 	for p in "$f" "${f#/usr}" "/usr$f" "$(readlink -f "$1")"; do
-		o=$(dpkg-query -S "$p" 2>/dev/null | head -n 1 | cut -d: -f1 | cut -d, -f1)
-		[ -n "$o" ] && { echo "$o"; return; }
+		l=$(grep -lFx -- "$p" /var/lib/dpkg/info/*.list 2>/dev/null | head -n 1)
+		[ -n "$l" ] && { basename "$l" .list | cut -d: -f1; return; }
 	done
 }
 
