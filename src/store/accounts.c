@@ -23,7 +23,10 @@ static const char SQL_USER_BY_ID[] =
 	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?1";
 static const char SQL_USER_SET_TOTP[] =
 	"UPDATE users SET totp = ?2, totp_enabled = ?3 WHERE id = ?1";
-static const char SQL_USER_SET_STEP[] = "UPDATE users SET totp_step = ?2 WHERE id = ?1";
+/* Compare-and-set: only a later step is taken, so that of two sign-ins
+ * with one code only the first to commit changes the row. */
+static const char SQL_USER_TAKE_STEP[] =
+	"UPDATE users SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2";
 static const char SQL_USER_SET_PW[] = "UPDATE users SET pwhash = ?2 WHERE id = ?1";
 static const char SQL_ROLE_GET[] = "SELECT require_totp FROM role_policy WHERE role = ?1";
 static const char SQL_ROLE_SET[] =
@@ -204,14 +207,18 @@ int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *
 	return run_write(s);
 }
 
-int store_user_set_totp_step(store_tx *tx, const char *user_id, int64_t step)
+int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_USER_SET_STEP);
+	db_stmt *s = db_prepare(tx->d, SQL_USER_TAKE_STEP);
+	int rc;
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
 	db_bind_int(s, 2, step);
-	return run_write(s);
+	rc = run_write(s);
+	if (rc == STORE_OK && db_changes(tx->d) != 1)
+		rc = STORE_STALE;
+	return rc;
 }
 
 int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash)

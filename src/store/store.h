@@ -113,7 +113,11 @@ int store_user_by_login(store *st, const char *login, struct user *u);
 int store_user_by_id(store *st, const char *id, struct user *u);
 int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *sealed,
 			size_t len, int enabled);
-int store_user_set_totp_step(store_tx *tx, const char *user_id, int64_t step);
+/* Record `step` as the user's last accepted TOTP step, only when it is
+ * later than the stored one (compare-and-set inside the write
+ * transaction): STORE_OK when taken, STORE_STALE when that step or a
+ * later one was taken already (a replayed or raced code). */
+int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step);
 int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash);
 
 /* Whether a role must use a second factor; and setting it. */

@@ -16,6 +16,7 @@ const PW = {
   totp: 'totp-user-pass-1',
   policy: 'policy-user-pass-1',
   hot: 'hotline-pass-12',
+  race: 'totp-race-pass-1',
 };
 
 let srv;
@@ -31,6 +32,7 @@ before(async () => {
       { login: 'totpuser', role: 'caseworker', password: PW.totp },
       { login: 'cw2', role: 'caseworker', password: PW.policy },
       { login: 'hot1', role: 'hotline', password: PW.hot },
+      { login: 'totprace', role: 'caseworker', password: PW.race },
     ],
   });
 });
@@ -286,6 +288,32 @@ test('TOTP: enrol, confirm, then codes are required, checked, and never replayed
   // The same code, a second time: refused (replay), and so is the older one.
   assertProblem(await client().login('totpuser', PW.totp, next), 401, 'totp-invalid', 'replayed login code');
   assertProblem(await client().login('totpuser', PW.totp, confirmCode), 401, 'totp-invalid', 'older code');
+});
+
+test('one TOTP code signs in once, even when many sign-ins race with it', async () => {
+  // Finding 12: the last used step was read, then written, without a
+  // compare-and-set: 12 parallel sign-ins with one fresh code let 8 in.
+  const c = client();
+  assert.equal((await c.login('totprace', PW.race)).status, 200);
+  const en = await c.req('POST', '/api/v1/me/totp', {});
+  assert.equal(en.status, 200, en.text);
+  await awaitFreshStep(10);
+  const step = totpStep();
+  const conf = await c.req('POST', '/api/v1/me/totp/confirm', { code: totpCode(en.json.secret, step) });
+  assert.equal(conf.status, 200, conf.text);
+
+  const code = totpCode(en.json.secret, step + 1);
+  const tries = await Promise.all(Array.from({ length: 12 },
+    () => client().login('totprace', PW.race, code)));
+  const ok = tries.filter((r) => r.status === 200);
+  assert.equal(ok.length, 1, `one code opened ${ok.length} sessions: ${tries.map((r) => r.status)}`);
+  for (const r of tries.filter((t) => t.status !== 200)) {
+    assert.ok(r.status === 401 || r.status === 429, `status ${r.status}`);
+    if (r.status === 401) assertProblem(r, 401, 'totp-invalid', 'a raced copy of the code');
+    assert.equal(r.headers.get('set-cookie'), null, 'a refused copy gets no session');
+  }
+  // And after the race, the same code is still spent.
+  assert.notEqual((await client().login('totprace', PW.race, code)).status, 200, 'the code replayed');
 });
 
 test('role policy: only an admin sets it; a caseworker without TOTP must enrol before working', async () => {

@@ -344,7 +344,10 @@ static void test_user_updates(void **state)
 	tx = store_begin(f->st);
 	assert_non_null(tx);
 	assert_int_equal(store_user_set_totp(tx, f->user, sealed, sizeof sealed, 1), STORE_OK);
-	assert_int_equal(store_user_set_totp_step(tx, f->user, 56666666), STORE_OK);
+	assert_int_equal(store_user_take_totp_step(tx, f->user, 56666666), STORE_OK);
+	/* compare-and-set: the same step again, or an older one, is refused */
+	assert_int_equal(store_user_take_totp_step(tx, f->user, 56666666), STORE_STALE);
+	assert_int_equal(store_user_take_totp_step(tx, f->user, 56666665), STORE_STALE);
 	assert_int_equal(store_user_set_password(tx, f->user, "$argon2id$new"), STORE_OK);
 	assert_int_equal(store_commit(tx), STORE_OK);
 	assert_int_equal(store_user_by_id(f->st, f->user, &u), STORE_OK);
