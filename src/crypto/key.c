@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <oath.h>
 #include <sodium.h>
 
 #include "crypto/crypto.h"
@@ -47,8 +48,10 @@ _Static_assert(sodium_base64_ENCODED_LEN(TOKEN_RAW_BYTES,
 
 int crypto_init(void)
 {
-	/* 0: initialised now, 1: already initialised, -1: failure */
-	return sodium_init() < 0 ? -1 : 0;
+	/* sodium_init: 0 initialised now, 1 already, -1 failure */
+	if (sodium_init() < 0 || oath_init() != OATH_OK)
+		return -1;
+	return 0;
 }
 
 void random_bytes(void *buf, size_t n)
