@@ -176,7 +176,7 @@ static int login_finish(struct req *r)
 		if (!ok)
 			return login_fail(r, l, "totp-invalid", "the code is wrong or was used already");
 		l->user.totp_step = (int64_t)step;
-	} else if (store_role_requires_totp(app->st, l->user.role)) {
+	} else if (l->user.totp_required) {
 		pending = 1;
 	}
 
@@ -196,7 +196,8 @@ static int login_finish(struct req *r)
 		return login_fail(r, l, "totp-invalid", "the code is wrong or was used already");
 	}
 	if (rc == STORE_OK)
-		rc = store_session_add(tx, sid, l->user.id, csrf, pending, store_unix_now());
+		rc = store_session_add(tx, sid, l->user.id, csrf, pending, l->user.totp_enabled,
+				       store_unix_now());
 	if (rc == STORE_OK) {
 		r->who.kind = AUTH_COOKIE;
 		r->who.user = l->user;
@@ -273,7 +274,11 @@ int api_me(struct req *r)
 	write_user(&w, &r->who.user);
 	if (r->who.kind == AUTH_COOKIE) {
 		jw_kstr(&w, "csrf_token", r->who.session.csrf);
-		jw_kbool(&w, "totp_enrolment_required", r->who.session.totp_pending);
+		/* A session opened before the role came to require a factor
+		 * enrols here too, if the user has none yet. */
+		jw_kbool(&w, "totp_enrolment_required",
+			 r->who.session.totp_pending ||
+			 (api_second_factor_missing(r) && !r->who.user.totp_enabled));
 	}
 	jw_finish(&w);
 	return 200;
@@ -353,13 +358,14 @@ int api_me_totp_confirm(struct req *r)
 	if (rc == STORE_OK)
 		rc = store_user_set_totp(tx, u->id, u->totp_sealed, u->totp_sealed_len, 1);
 	if (rc == STORE_OK && r->who.kind == AUTH_COOKIE)
-		rc = store_session_clear_pending(tx, r->who.session_id);
+		rc = store_session_confirm_totp(tx, r->who.session_id);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "totp-enabled", NULL, NULL);
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	u->totp_enabled = 1;
 	r->who.session.totp_pending = 0;
+	r->who.session.totp_confirmed = 1;
 	api_auth_changed();
 	return api_me(r);
 }
