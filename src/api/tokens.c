@@ -199,6 +199,10 @@ int api_token_revoke(struct req *r)
 
 	if (admin_only(r))
 		return r->status;
+	if (r->body.len && !req_json_object(r))
+		return r->status;
+	if (r->body_json && json_object_size(r->body_json))
+		return reply_problem(r, 422, "unknown-field", "revoke takes no fields");
 	rc = strlen(id) < ID_LEN ? store_token_by_id(r->app->st, id, &t) : STORE_NOT_FOUND;
 	if (rc == STORE_OK && strcmp(t.org_id, r->who.user.org.id))
 		rc = STORE_NOT_FOUND;
