@@ -8,9 +8,10 @@ cd "$(dirname "$0")/.."
 
 # Every library on the link line and every tool the tests call must come
 # from one of these (tools/check-deps.sh, run by `make check`, says which
-# does not).  zlib1g-dev: libxlsxwriter's link line names -lz.
+# does not).  zlib1g-dev: libxlsxwriter's link line names -lz.  liboath-dev:
+# the TOTP codes (OATH Toolkit).
 pkgs="meson ninja-build pkg-config python3 gcc libc6-dev clang libclang-rt-14-dev
-libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev libjansson-dev libutf8proc-dev
+libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev liboath-dev libjansson-dev libutf8proc-dev
 libcmocka-dev libxlsxwriter-dev zlib1g-dev chromium curl wrk"
 # Node.js and npm: Debian's own (18) or any newer one already installed.
 node_pkgs="nodejs npm"

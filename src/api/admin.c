@@ -228,6 +228,7 @@ int api_role_set(struct req *r)
 		rc = api_audit_write(r, tx, "update", record, "require_totp");
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
+	api_auth_changed(); /* cached sign-ins hold the role's old requirement */
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kstr(&w, "role", role);

@@ -3,6 +3,7 @@
  * handler.  Authentication is a session cookie (with X-CSRF-Token on every
  * change) or an API bearer token.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,12 +79,14 @@ static int auth_cache_get(const unsigned char id[HASH_BYTES], int64_t now, struc
 	return 1;
 }
 
-static void auth_cache_put(const unsigned char id[HASH_BYTES], int64_t now,
+/* Cache who until AUTH_CACHE_SECS from now, and never past `last` (the
+ * last second a token is valid). */
+static void auth_cache_put(const unsigned char id[HASH_BYTES], int64_t now, int64_t last,
 			   const struct principal *who)
 {
 	struct auth_cached *c = auth_slot(id);
 	memcpy(c->id, id, HASH_BYTES);
-	c->until = now + AUTH_CACHE_SECS;
+	c->until = now + AUTH_CACHE_SECS < last ? now + AUTH_CACHE_SECS : last;
 	c->generation = auth_generation;
 	c->who = *who;
 }
@@ -99,13 +102,22 @@ static void authenticate(struct req *r)
 	r->who.kind = AUTH_NONE;
 	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
 		unsigned char h[HASH_BYTES];
+		struct token_row t;
 		token_hash(&app->kr, auth + 7, h);
 		if (auth_cache_get(h, now, &r->who) && r->who.kind == AUTH_TOKEN)
 			return;
 		r->who.kind = AUTH_NONE;
-		if (store_token_get(app->st, h, &r->who.user) == STORE_OK) {
-			r->who.kind = AUTH_TOKEN;
-			auth_cache_put(h, now, &r->who);
+		/* Revoked and expired tokens are not found. */
+		if (store_token_get(app->st, h, now, &r->who.user, &t) != STORE_OK)
+			return;
+		r->who.kind = AUTH_TOKEN;
+		auth_cache_put(h, now, t.expires - 1, &r->who);
+		if (now - t.last_used >= TOUCH_EVERY) {
+			store_tx *tx = store_begin(app->st);
+			if (tx) {
+				store_token_touch(tx, t.id, now);
+				store_commit(tx);
+			}
 		}
 		return;
 	}
@@ -119,7 +131,7 @@ static void authenticate(struct req *r)
 				      &r->who.session, &r->who.user) != STORE_OK)
 			return;
 		r->who.kind = AUTH_COOKIE;
-		auth_cache_put(r->who.session_id, now, &r->who);
+		auth_cache_put(r->who.session_id, now, INT64_MAX, &r->who);
 		if (now - r->who.session.seen >= TOUCH_EVERY) {
 			store_tx *tx = store_begin(app->st);
 			if (tx) {
@@ -178,8 +190,33 @@ int api_dispatch(struct req *r)
 		    !(rt->flags & ROUTE_PENDING))
 			return reply_problem(r, 403, "totp-enrolment-required",
 					     "set up a second factor before going on");
+		if (api_second_factor_missing(r) &&
+		    !((rt->flags & ROUTE_PENDING) && r->who.kind == AUTH_COOKIE))
+			return reply_problem(r, 401, "second-factor-required",
+					     r->who.kind == AUTH_TOKEN
+					     ? "this role requires a second factor, which a token cannot "
+					       "give: sign in with your code instead"
+					     : "your role now requires a second factor: sign in again "
+					       "with your code");
 	}
 	return handled(r, rt->fn(r));
+}
+
+/*
+ * The role's requirement is read with the principal at each request (not
+ * only at sign-in), so that a role that comes to require a second factor
+ * refuses its tokens and the sessions opened before, until a factor is
+ * confirmed in them.  A session still to enrol (totp_pending) has its own
+ * answer above.
+ */
+int api_second_factor_missing(const struct req *r)
+{
+	if (!r->who.user.totp_required)
+		return 0;
+	if (r->who.kind == AUTH_TOKEN)
+		return 1;
+	return r->who.kind == AUTH_COOKIE && !r->who.session.totp_pending &&
+	       !r->who.session.totp_confirmed;
 }
 
 int api_role_in(const struct req *r, const char *const *roles)

@@ -20,6 +20,11 @@ extern const size_t api_routes_count;
 /* A session ended or a user's sign-in changed: forget cached sign-ins. */
 void api_auth_changed(void);
 
+/* 1 when the caller's role requires a second factor that this
+ * authentication lacks: a bearer token (never), or a session in which no
+ * factor was confirmed (opened before the role came to require one). */
+int api_second_factor_missing(const struct req *r);
+
 /* 1 when the caller's role is one of the NULL-terminated list. */
 int api_role_in(const struct req *r, const char *const *roles);
 
@@ -224,6 +229,11 @@ void api_contacts_writer_stop(void);
  * NUL: outlen >= 44); its length, or 0 before api_public_form_init.  A
  * token is accepted from 3 seconds to 2 hours after it was issued. */
 size_t api_public_form_token(char *out, size_t outlen);
+
+/* API tokens (tokens.c). */
+int api_tokens_list(struct req *r);
+int api_tokens_create(struct req *r);
+int api_token_revoke(struct req *r);
 
 int api_roles_list(struct req *r);
 int api_orgs_list(struct req *r);

@@ -101,6 +101,12 @@ const size_t openapi_records_count = COUNT(openapi_records);
 
 #define ORG "{'type':'object','required':['name','type'],'additionalProperties':false," \
 	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") "}}"
+#define TOKEN_REQUIRED "'id','login','label','created','expires','last_used','revoked','expired'"
+#define TOKEN_PROPS \
+	"'id':{'type':'string','pattern':'^[a-z0-9]{26}$'},'login':" STR ",'label':" STR \
+	",'created':" REF("Timestamp") ",'expires':" REF("Timestamp") ",'last_used':{'type':" \
+	"['string','null'],'format':'date-time','description':'noted once a minute at most'}," \
+	"'revoked':" BOOL ",'expired':" BOOL
 #define URGENCY "{'enum':['low','normal','high','emergency']}"
 #define LOG_ENTRY(extra) \
 	"{'type':'object','additionalProperties':false,'properties':{" extra "'at':" STR_NULL \
@@ -271,6 +277,20 @@ const struct openapi_shape openapi_shapes[] = {
 		       ",'require_totp':" BOOL "}}"},
 	{"RoleSet", "{'type':'object','required':['require_totp'],'additionalProperties':false,"
 		    "'properties':{'require_totp':" BOOL "}}"},
+	{"Token",
+	 "{'type':'object','description':'an API token, never its secret','required':["
+	 TOKEN_REQUIRED "],'additionalProperties':false,'properties':{" TOKEN_PROPS "}}"},
+	{"TokenCreated",
+	 "{'type':'object','description':'a new API token with its secret','required':["
+	 TOKEN_REQUIRED ",'token'],'additionalProperties':false,'properties':{" TOKEN_PROPS
+	 ",'token':{'type':'string','description':'the secret, for Authorization: Bearer; shown "
+	 "only in this answer'}}}"},
+	{"TokenCreate",
+	 "{'type':'object','required':['login'],'additionalProperties':false,'properties':{"
+	 "'login':{'type':'string','minLength':1,'maxLength':128,'description':'a user of your "
+	 "organisation whose role does not require a second factor'},'label':" TEXT(100)
+	 ",'expires':{'type':'string','description':'YYYY-MM-DD (the start of that day, UTC) or "
+	 "YYYY-MM-DDTHH:MM:SSZ; after now and within 366 days; 90 days when absent'}}}"},
 	{"FieldSchemaDocument",
 	 "{'type':'object','description':'every declared record, code list and screening "
 	 "indicator set','required':['resources','codes','indicators'],'properties':{"
@@ -457,6 +477,12 @@ static const struct openapi_param q_directory[] = {
 	{"page", "{'type':'integer','minimum':1,'maximum':100000}", "the page number (1)", 0},
 	{"per_page", "{'type':'integer','minimum':1,'maximum':100}", "services per page (20)", 0},
 	{"cursor", "{'type':'string'}", "the `next` of the page before", 0},
+	P_END,
+};
+
+static const struct openapi_param q_tokens[] = {
+	{"login", "{'type':'string','minLength':1,'maxLength':128}", "only the tokens of this user",
+	 0},
 	P_END,
 };
 
@@ -775,6 +801,17 @@ const struct openapi_op openapi_ops[] = {
 	 NULL, NULL, NULL},
 	{M_PUT, V1 "/roles/{}", "roleSet", "admin", "Require a second factor for a role", "RoleSet",
 	 200, "RolePolicy", 0, NULL, "role", NULL},
+	{GET, V1 "/tokens", "tokenList", "admin", "The API tokens of the organisation", NULL, 200,
+	 "Token", DOC_LIST, q_tokens, NULL,
+	 "admin; newest first, never a secret; audited"},
+	{POST, V1 "/tokens", "tokenCreate", "admin", "Make an API token", "TokenCreate", 201,
+	 "TokenCreated", 0, NULL, NULL,
+	 "admin, signed in (403 with a bearer token); the secret is answered once and never "
+	 "stored; 422 second-factor-required for a role that requires one, whose tokens are "
+	 "refused; audited"},
+	{POST, V1 "/tokens/{}/revoke", "tokenRevoke", "admin", "Revoke an API token", "Empty", 200,
+	 "Token", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
+	 "at once and for good; 409 already-revoked; audited"},
 	{GET, V1 "/audit", "auditList", "admin", "Who read or changed a record", NULL, 200,
 	 "AuditEntry", DOC_LIST | DOC_NOT_FOUND, q_audit, NULL, NULL},
 	{GET, V1 "/reports/summary", "reportSummary", "reports",

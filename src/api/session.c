@@ -176,10 +176,9 @@ static int login_finish(struct req *r)
 		if (!ok)
 			return login_fail(r, l, "totp-invalid", "the code is wrong or was used already");
 		l->user.totp_step = (int64_t)step;
-	} else if (store_role_requires_totp(app->st, l->user.role)) {
+	} else if (l->user.totp_required) {
 		pending = 1;
 	}
-	lockout_clear(app->lockout, l->login);
 
 	random_token(token);
 	random_token(csrf);
@@ -187,16 +186,28 @@ static int login_finish(struct req *r)
 	tx = store_begin(app->st);
 	if (!tx)
 		return reply_problem(r, 503, "busy", "try again");
-	rc = store_session_add(tx, sid, l->user.id, csrf, pending, store_unix_now());
-	if (rc == STORE_OK && l->user.totp_enabled)
-		rc = store_user_set_totp_step(tx, l->user.id, l->user.totp_step);
+	/* The step is taken with compare-and-set in this transaction: of
+	 * sign-ins racing with one code, only the first to get here wins. */
+	rc = l->user.totp_enabled ? store_user_take_totp_step(tx, l->user.id, l->user.totp_step)
+				  : STORE_OK;
+	if (rc == STORE_STALE) {
+		store_rollback(tx);
+		sodium_memzero(token, sizeof token);
+		return login_fail(r, l, "totp-invalid", "the code is wrong or was used already");
+	}
+	if (rc == STORE_OK)
+		rc = store_session_add(tx, sid, l->user.id, csrf, pending, l->user.totp_enabled,
+				       store_unix_now());
 	if (rc == STORE_OK) {
 		r->who.kind = AUTH_COOKIE;
 		r->who.user = l->user;
 		rc = api_audit_write(r, tx, "login", NULL, NULL);
 	}
-	if ((rc = api_tx_end(r, tx, rc)))
+	if ((rc = api_tx_end(r, tx, rc))) {
+		sodium_memzero(token, sizeof token);
 		return rc;
+	}
+	lockout_clear(app->lockout, l->login);
 
 	cookie = arena_alloc(&r->mem, 160);
 	if (cookie) {
@@ -263,7 +274,11 @@ int api_me(struct req *r)
 	write_user(&w, &r->who.user);
 	if (r->who.kind == AUTH_COOKIE) {
 		jw_kstr(&w, "csrf_token", r->who.session.csrf);
-		jw_kbool(&w, "totp_enrolment_required", r->who.session.totp_pending);
+		/* A session opened before the role came to require a factor
+		 * enrols here too, if the user has none yet. */
+		jw_kbool(&w, "totp_enrolment_required",
+			 r->who.session.totp_pending ||
+			 (api_second_factor_missing(r) && !r->who.user.totp_enabled));
 	}
 	jw_finish(&w);
 	return 200;
@@ -335,17 +350,22 @@ int api_me_totp_confirm(struct req *r)
 	tx = store_begin(app->st);
 	if (!tx)
 		return reply_problem(r, 503, "busy", "try again");
-	rc = store_user_set_totp(tx, u->id, u->totp_sealed, u->totp_sealed_len, 1);
+	rc = store_user_take_totp_step(tx, u->id, (int64_t)step);
+	if (rc == STORE_STALE) {
+		store_rollback(tx);
+		return reply_problem(r, 422, "totp-invalid", "the code was used already");
+	}
 	if (rc == STORE_OK)
-		rc = store_user_set_totp_step(tx, u->id, (int64_t)step);
+		rc = store_user_set_totp(tx, u->id, u->totp_sealed, u->totp_sealed_len, 1);
 	if (rc == STORE_OK && r->who.kind == AUTH_COOKIE)
-		rc = store_session_clear_pending(tx, r->who.session_id);
+		rc = store_session_confirm_totp(tx, r->who.session_id);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "totp-enabled", NULL, NULL);
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	u->totp_enabled = 1;
 	r->who.session.totp_pending = 0;
+	r->who.session.totp_confirmed = 1;
 	api_auth_changed();
 	return api_me(r);
 }

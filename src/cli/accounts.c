@@ -1,9 +1,11 @@
 /*
- * accounts.c - `himoya init`, `org add`, `user add`, `token create` and
- * `role set`: setting up a data folder and the people who use it.
+ * accounts.c - `himoya init`, `org add`, `user add`, `token create|list|
+ * revoke` and `role set`: setting up a data folder and the people who use
+ * it.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 
 #include "api/kb.h"
 #include "cli/cli.h"
+#include "domain/token.h"
 #include "fields.h"
 #include "util/utf8.h"
 
@@ -260,12 +263,26 @@ int cmd_user_add(struct cli_opts *o)
 	return 0;
 }
 
+/* --expires-days N: 1 to TOKEN_DAYS_MAX; -1 when not such a number. */
+static long expires_days(const char *v)
+{
+	char *end;
+	long n;
+
+	if (!v || *v < '0' || *v > '9')
+		return -1;
+	n = strtol(v, &end, 10);
+	return *end || n < 1 || n > TOKEN_DAYS_MAX ? -1 : n;
+}
+
 int cmd_token_create(struct cli_opts *o)
 {
-	static const char *const allowed[] = {"--data", "--login", "--label", NULL};
-	const char *login, *label;
+	static const char *const allowed[] = {"--data", "--login", "--label", "--expires-days", NULL};
+	const char *login, *label, *days_s;
 	unsigned char h[HASH_BYTES];
-	char token[44];
+	char token[44], id[ID_LEN], when[TOKEN_TIME_LEN];
+	int64_t expires;
+	long days = TOKEN_DAYS_DEFAULT;
 	struct datadir d;
 	struct user u;
 	store_tx *tx;
@@ -275,8 +292,18 @@ int cmd_token_create(struct cli_opts *o)
 		return 2;
 	login = cli_opt(o, "--login");
 	label = cli_opt(o, "--label");
+	days_s = cli_opt(o, "--expires-days");
 	if (!login) {
 		fprintf(stderr, "himoya: --login is required\n");
+		return 2;
+	}
+	if (label && !token_label_ok(label)) {
+		fprintf(stderr, "himoya: --label: 1 to %d characters of text\n", TOKEN_LABEL_MAX);
+		return 2;
+	}
+	if (days_s && (days = expires_days(days_s)) < 0) {
+		fprintf(stderr, "himoya: --expires-days: a number of days from 1 to %d\n",
+			TOKEN_DAYS_MAX);
 		return 2;
 	}
 	if (datadir_open(&d, cli_opt(o, "--data"), 1))
@@ -286,14 +313,21 @@ int cmd_token_create(struct cli_opts *o)
 		datadir_close(&d);
 		return 1;
 	}
+	if (u.totp_required) {
+		fprintf(stderr, "himoya: the role %s requires a second factor, which a token cannot "
+			"give: its tokens are refused\n", u.role);
+		datadir_close(&d);
+		return 1;
+	}
+	expires = token_expiry_days(store_unix_now(), days);
 	random_token(token);
 	token_hash(&d.kr, token, h);
 	tx = store_begin(d.st);
-	rc = tx ? store_token_add(tx, h, u.id, label ? label : "cli") : STORE_ERROR;
+	rc = tx ? store_token_add(tx, h, u.id, label ? label : "cli", expires, id) : STORE_ERROR;
 	if (rc == STORE_OK) {
 		char record[64];
-		snprintf(record, sizeof record, "users/%s", u.id);
-		rc = audit_cli(tx, "token-create", record, NULL);
+		snprintf(record, sizeof record, "tokens/%s", id);
+		rc = audit_cli(tx, "token-create", record, "user,label,expires");
 	}
 	if (rc == STORE_OK)
 		rc = store_commit(tx);
@@ -301,11 +335,107 @@ int cmd_token_create(struct cli_opts *o)
 		store_rollback(tx);
 	datadir_close(&d);
 	if (rc != STORE_OK) {
+		sodium_memzero(token, sizeof token);
 		fprintf(stderr, "himoya: cannot create the token\n");
 		return 1;
 	}
+	/* The secret alone on standard output, for scripts; the rest aside. */
 	printf("%s\n", token);
 	sodium_memzero(token, sizeof token);
+	token_time_format(expires, when);
+	fprintf(stderr, "Token %s for %s, expires %s (shown once; himoya token revoke --id %s)\n",
+		id, login, when, id);
+	return 0;
+}
+
+#define TOKEN_LIST_MAX 10000
+
+int cmd_token_list(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--login", NULL};
+	const char *login = cli_opt(o, "--login");
+	struct token_row *rows;
+	int64_t now = store_unix_now();
+	struct datadir d;
+	size_t n = 0, i;
+	arena a;
+	int rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	if (datadir_open(&d, cli_opt(o, "--data"), 1))
+		return 1;
+	arena_init(&a, 64u << 20);
+	rc = store_token_list(d.st, NULL, login, TOKEN_LIST_MAX, &rows, &n, &a);
+	datadir_close(&d);
+	if (rc != STORE_OK) {
+		arena_free(&a);
+		fprintf(stderr, "himoya: cannot list the tokens\n");
+		return 1;
+	}
+	printf("%-26s  %-20s  %-20s  %-20s  %-20s  %-8s  %s\n", "ID", "LOGIN", "CREATED", "EXPIRES",
+	       "LAST USED", "STATE", "LABEL");
+	for (i = 0; i < n; i++) {
+		const struct token_row *t = &rows[i];
+		char expires[TOKEN_TIME_LEN], used[TOKEN_TIME_LEN];
+		token_time_format(t->expires, expires);
+		if (t->last_used > 0)
+			token_time_format(t->last_used, used);
+		else
+			snprintf(used, sizeof used, "never");
+		printf("%-26s  %-20s  %-20s  %-20s  %-20s  %-8s  %s\n", t->id, t->login, t->created,
+		       expires, used, t->revoked ? "revoked" : t->expires <= now ? "expired" : "active",
+		       t->label);
+	}
+	arena_free(&a);
+	return 0;
+}
+
+int cmd_token_revoke(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--id", NULL};
+	const char *id = cli_opt(o, "--id");
+	char record[64];
+	struct datadir d;
+	store_tx *tx;
+	int rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	if (!id) {
+		fprintf(stderr, "himoya: --id is required (himoya token list shows the ids)\n");
+		return 2;
+	}
+	if (strlen(id) >= ID_LEN) {
+		fprintf(stderr, "himoya: no token '%s'\n", id);
+		return 1;
+	}
+	if (datadir_open(&d, cli_opt(o, "--data"), 1))
+		return 1;
+	tx = store_begin(d.st);
+	rc = tx ? store_token_revoke(tx, id) : STORE_ERROR;
+	if (rc == STORE_OK) {
+		snprintf(record, sizeof record, "tokens/%s", id);
+		rc = audit_cli(tx, "token-revoke", record, "revoked");
+		if (rc == STORE_OK)
+			rc = store_commit(tx);
+		else
+			store_rollback(tx);
+	} else if (tx) {
+		store_rollback(tx);
+	}
+	datadir_close(&d);
+	if (rc == STORE_NOT_FOUND || rc == STORE_CONFLICT) {
+		fprintf(stderr, "himoya: %s '%s'\n",
+			rc == STORE_CONFLICT ? "already revoked:" : "no token", id);
+		return 1;
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "himoya: cannot revoke the token\n");
+		return 1;
+	}
+	/* A running server notices within a few seconds (its sign-in cache). */
+	printf("Revoked token %s\n", id);
 	return 0;
 }
 

@@ -44,6 +44,8 @@ int cmd_init(struct cli_opts *o);
 int cmd_org_add(struct cli_opts *o);
 int cmd_user_add(struct cli_opts *o);
 int cmd_token_create(struct cli_opts *o);
+int cmd_token_list(struct cli_opts *o);
+int cmd_token_revoke(struct cli_opts *o);
 int cmd_role_set(struct cli_opts *o);
 int cmd_serve(struct cli_opts *o);
 int cmd_audit_verify(struct cli_opts *o);

@@ -1,6 +1,7 @@
 /*
  * crypto.h - the installation key, sealing of PII, keyed blind indexes,
- * password hashing and TOTP.  Everything here sits on libsodium.
+ * password hashing and TOTP.  Everything here sits on libsodium, except
+ * the RFC 6238 codes, which come from liboath (OATH Toolkit).
  *
  * One master key (32 bytes) lives in DATA/himoya.key, mode 0600, never in
  * the database.  Sub-keys are derived from it with crypto_kdf so that the
@@ -114,8 +115,11 @@ void base32_encode(const unsigned char *in, size_t n, char *out, size_t outlen);
  * decoded, or -1 on a character outside the alphabet or when more than
  * outlen bytes would be written. */
 int base32_decode(const char *in, unsigned char *out, size_t outlen);
-/* The code for time step t = unix_time / 30. */
-uint32_t totp_code(const unsigned char *secret, size_t n, uint64_t step);
+/* The code of `digits` (6 to 8) decimal digits for time step
+ * unix_time / 30, into out[digits + 1] (liboath's HOTP of the step).
+ * 0, or -1 with out "" when liboath refuses. */
+int totp_code(const unsigned char *secret, size_t n, uint64_t step, unsigned digits,
+	      char *out);
 /* 1 when `code` (6 ASCII digits) matches at now, now-30 s or now+30 s. */
 int totp_verify(const unsigned char *secret, size_t n, const char *code, uint64_t unix_time);
 /* totp_verify with replay protection (RFC 6238 section 5.2): only steps

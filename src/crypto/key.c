@@ -18,6 +18,7 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <jansson.h>
+#include <oath.h>
 #include <sodium.h>
 
 #include "crypto/crypto.h"
@@ -65,8 +66,8 @@ static void json_free_wiped(void *p)
 
 int crypto_init(void)
 {
-	/* 0: initialised now, 1: already initialised, -1: failure */
-	if (sodium_init() < 0)
+	/* sodium_init: 0 initialised now, 1 already, -1 failure */
+	if (sodium_init() < 0 || oath_init() != OATH_OK)
 		return -1;
 	json_set_alloc_funcs(json_alloc, json_free_wiped);
 	return 0;

@@ -6,18 +6,16 @@
  * to the user as RFC 4648 base32, which people type by hand, so decoding
  * forgives lowercase, spaces and '=' padding.
  */
-#include <inttypes.h>
 #include <limits.h>
-#include <stdio.h>
+#include <stdbool.h>
 
+#include <oath.h>
 #include <sodium.h>
 
 #include "crypto/crypto.h"
-#include "crypto/sha1.h"
 
 #define TOTP_PERIOD 30
 #define TOTP_DIGITS 6
-#define TOTP_MODULUS 1000000u
 
 static const char b32_alphabet[32] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -107,26 +105,18 @@ out:
 
 /* ---- codes ------------------------------------------------------------- */
 
-uint32_t totp_code(const unsigned char *secret, size_t n, uint64_t step)
+int totp_code(const unsigned char *secret, size_t n, uint64_t step, unsigned digits,
+	      char *out)
 {
-	unsigned char msg[8];
-	unsigned char mac[SHA1_BYTES];
-	unsigned off;
-	uint32_t bin;
-	int i;
-
-	for (i = 7; i >= 0; i--) {
-		msg[i] = (unsigned char)step;
-		step >>= 8;
+	/* RFC 6238 is RFC 4226 HOTP with the time step as the counter:
+	 * liboath's HOTP does HMAC-SHA1 and the dynamic truncation. */
+	if (digits < 6 || digits > 8 ||
+	    oath_hotp_generate((const char *)secret, n, step, digits, false,
+			       OATH_HOTP_DYNAMIC_TRUNCATION, out) != OATH_OK) {
+		out[0] = '\0';
+		return -1;
 	}
-	hmac_sha1(secret, n, msg, sizeof msg, mac);
-
-	/* RFC 4226 5.3: 31 bits at the offset named by the low nibble */
-	off = mac[SHA1_BYTES - 1] & 0x0f;
-	bin = (uint32_t)(mac[off] & 0x7f) << 24 | (uint32_t)mac[off + 1] << 16 |
-	      (uint32_t)mac[off + 2] << 8 | (uint32_t)mac[off + 3];
-	sodium_memzero(mac, sizeof mac);
-	return bin % TOTP_MODULUS;
+	return 0;
 }
 
 static int code_well_formed(const char *code)
@@ -157,7 +147,8 @@ static int totp_match(const unsigned char *secret, size_t n, const char *code,
 	if (!code_well_formed(code))
 		return 0;
 	for (s = first; s <= now + 1; s++) {
-		snprintf(want, sizeof want, "%06" PRIu32, totp_code(secret, n, s));
+		if (totp_code(secret, n, s, TOTP_DIGITS, want) != 0)
+			continue;
 		if (sodium_memcmp(want, code, TOTP_DIGITS) == 0 && s >= min_step) {
 			found = 1;
 			*matched = s;

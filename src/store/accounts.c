@@ -16,35 +16,54 @@ static const char SQL_USER_ADD[] =
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 #define USER_COLS \
 	"u.id, u.login, u.role, u.pwhash, u.totp_enabled, u.totp, u.disabled," \
-	" o.id, o.code, o.name, o.type, u.totp_step"
+	" o.id, o.code, o.name, o.type, u.totp_step," \
+	" coalesce((SELECT rp.require_totp FROM role_policy rp WHERE rp.role = u.role), 0)"
+#define USER_NCOLS 13
 static const char SQL_USER_BY_LOGIN[] =
 	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.login = ?1";
 static const char SQL_USER_BY_ID[] =
 	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?1";
 static const char SQL_USER_SET_TOTP[] =
 	"UPDATE users SET totp = ?2, totp_enabled = ?3 WHERE id = ?1";
-static const char SQL_USER_SET_STEP[] = "UPDATE users SET totp_step = ?2 WHERE id = ?1";
+/* Compare-and-set: only a later step is taken, so that of two sign-ins
+ * with one code only the first to commit changes the row. */
+static const char SQL_USER_TAKE_STEP[] =
+	"UPDATE users SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2";
 static const char SQL_USER_SET_PW[] = "UPDATE users SET pwhash = ?2 WHERE id = ?1";
 static const char SQL_ROLE_GET[] = "SELECT require_totp FROM role_policy WHERE role = ?1";
 static const char SQL_ROLE_SET[] =
 	"INSERT INTO role_policy(role, require_totp) VALUES(?1, ?2)"
 	" ON CONFLICT(role) DO UPDATE SET require_totp = excluded.require_totp";
 static const char SQL_SESSION_ADD[] =
-	"INSERT INTO sessions(id, user_id, csrf, totp_pending, created_at, seen_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?5)";
+	"INSERT INTO sessions(id, user_id, csrf, totp_pending, totp_confirmed, created_at, seen_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?6, ?5, ?5)";
 static const char SQL_SESSION_GET[] =
-	"SELECT s.csrf, s.totp_pending, s.created_at, s.seen_at, " USER_COLS
+	"SELECT s.csrf, s.totp_pending, s.created_at, s.seen_at, s.totp_confirmed, " USER_COLS
 	" FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id"
 	" WHERE s.id = ?1";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
-static const char SQL_SESSION_CLEAR[] = "UPDATE sessions SET totp_pending = 0 WHERE id = ?1";
+static const char SQL_SESSION_CONFIRM[] =
+	"UPDATE sessions SET totp_pending = 0, totp_confirmed = 1 WHERE id = ?1";
 static const char SQL_SESSION_DEL[] = "DELETE FROM sessions WHERE id = ?1";
 static const char SQL_SESSION_SWEEP[] = "DELETE FROM sessions WHERE seen_at < ?1";
 static const char SQL_TOKEN_ADD[] =
-	"INSERT INTO tokens(id, user_id, label, created_at) VALUES(?1, ?2, ?3, ?4)";
+	"INSERT INTO tokens(id, user_id, label, created_at, public_id, expires_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+#define TOKEN_COLS \
+	"t.public_id, t.user_id, u.login, u.org_id, coalesce(t.label, ''), t.created_at," \
+	" t.expires_at, coalesce(t.last_used_at, 0), t.revoked"
 static const char SQL_TOKEN_GET[] =
-	"SELECT " USER_COLS " FROM tokens t JOIN users u ON u.id = t.user_id"
-	" JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1 AND t.revoked = 0";
+	"SELECT " USER_COLS ", " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id"
+	" JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1 AND t.revoked = 0 AND t.expires_at > ?2";
+static const char SQL_TOKEN_BY_ID[] =
+	"SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.public_id = ?1";
+static const char SQL_TOKEN_LIST[] =
+	"SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id"
+	" WHERE (?1 IS NULL OR u.org_id = ?1) AND (?2 IS NULL OR u.login = ?2)"
+	" ORDER BY t.created_at DESC, t.public_id LIMIT ?3";
+static const char SQL_TOKEN_TOUCH[] = "UPDATE tokens SET last_used_at = ?2 WHERE public_id = ?1";
+static const char SQL_TOKEN_REVOKE[] =
+	"UPDATE tokens SET revoked = 1 WHERE public_id = ?1 AND revoked = 0";
 
 /* Run a prepared write to completion; map the outcome to a store code. */
 static int run_write(db_stmt *s)
@@ -152,6 +171,22 @@ static void read_user(db_stmt *s, int at, struct user *u)
 	store_col_copy(s, at + 9, u->org.name, sizeof u->org.name);
 	store_col_copy(s, at + 10, u->org.type, sizeof u->org.type);
 	u->totp_step = db_col_int(s, at + 11);
+	u->totp_required = (int)db_col_int(s, at + 12);
+}
+
+/* Read TOKEN_COLS starting at column `at`. */
+static void read_token(db_stmt *s, int at, struct token_row *t)
+{
+	memset(t, 0, sizeof *t);
+	store_col_copy(s, at + 0, t->id, sizeof t->id);
+	store_col_copy(s, at + 1, t->user_id, sizeof t->user_id);
+	store_col_copy(s, at + 2, t->login, sizeof t->login);
+	store_col_copy(s, at + 3, t->org_id, sizeof t->org_id);
+	store_col_copy(s, at + 4, t->label, sizeof t->label);
+	store_col_copy(s, at + 5, t->created, sizeof t->created);
+	t->expires = db_col_int(s, at + 6);
+	t->last_used = db_col_int(s, at + 7);
+	t->revoked = (int)db_col_int(s, at + 8);
 }
 
 static int user_query(store *st, const char *sql, const void *key, size_t keylen, int blob,
@@ -204,14 +239,18 @@ int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *
 	return run_write(s);
 }
 
-int store_user_set_totp_step(store_tx *tx, const char *user_id, int64_t step)
+int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_USER_SET_STEP);
+	db_stmt *s = db_prepare(tx->d, SQL_USER_TAKE_STEP);
+	int rc;
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
 	db_bind_int(s, 2, step);
-	return run_write(s);
+	rc = run_write(s);
+	if (rc == STORE_OK && db_changes(tx->d) != 1)
+		rc = STORE_STALE;
+	return rc;
 }
 
 int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash)
@@ -250,7 +289,7 @@ int store_role_set_totp(store_tx *tx, const char *role, int required)
 }
 
 int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
-		      const char *csrf, int totp_pending, int64_t now)
+		      const char *csrf, int totp_pending, int totp_confirmed, int64_t now)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_SESSION_ADD);
 	if (!s)
@@ -260,6 +299,7 @@ int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const ch
 	db_bind_str(s, 3, csrf);
 	db_bind_int(s, 4, totp_pending);
 	db_bind_int(s, 5, now);
+	db_bind_int(s, 6, totp_confirmed ? 1 : 0);
 	return run_write(s);
 }
 
@@ -278,7 +318,8 @@ int store_session_get(store *st, const unsigned char id[HASH_BYTES], int64_t now
 			ses->totp_pending = (int)db_col_int(s, 1);
 			ses->created = db_col_int(s, 2);
 			ses->seen = db_col_int(s, 3);
-			read_user(s, 4, u);
+			ses->totp_confirmed = (int)db_col_int(s, 4);
+			read_user(s, 5, u);
 			rc = now - ses->seen > idle_secs || u->disabled ? STORE_NOT_FOUND : STORE_OK;
 		} else {
 			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
@@ -299,9 +340,9 @@ int store_session_touch(store_tx *tx, const unsigned char id[HASH_BYTES], int64_
 	return run_write(s);
 }
 
-int store_session_clear_pending(store_tx *tx, const unsigned char id[HASH_BYTES])
+int store_session_confirm_totp(store_tx *tx, const unsigned char id[HASH_BYTES])
 {
-	db_stmt *s = db_prepare(tx->d, SQL_SESSION_CLEAR);
+	db_stmt *s = db_prepare(tx->d, SQL_SESSION_CONFIRM);
 	if (!s)
 		return STORE_ERROR;
 	db_bind_blob(s, 1, id, HASH_BYTES);
@@ -326,25 +367,125 @@ int store_session_sweep(store_tx *tx, int64_t now, int64_t idle_secs)
 	return run_write(s);
 }
 
-int store_token_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
-		    const char *label)
+int store_token_add(store_tx *tx, const unsigned char hash[HASH_BYTES], const char *user_id,
+		    const char *label, int64_t expires, char id_out[ID_LEN])
 {
 	db_stmt *s = db_prepare(tx->d, SQL_TOKEN_ADD);
 	char now[TS_LEN];
 	if (!s)
 		return STORE_ERROR;
 	store_now(now);
-	db_bind_blob(s, 1, id, HASH_BYTES);
+	store_new_id(id_out);
+	db_bind_blob(s, 1, hash, HASH_BYTES);
 	db_bind_str(s, 2, user_id);
 	db_bind_str(s, 3, label);
 	db_bind_str(s, 4, now);
+	db_bind_str(s, 5, id_out);
+	db_bind_int(s, 6, expires);
 	return run_write(s);
 }
 
-int store_token_get(store *st, const unsigned char id[HASH_BYTES], struct user *u)
+int store_token_get(store *st, const unsigned char hash[HASH_BYTES], int64_t now, struct user *u,
+		    struct token_row *t)
 {
-	int rc = user_query(st, SQL_TOKEN_GET, id, HASH_BYTES, 1, u);
-	if (rc == STORE_OK && u->disabled)
-		rc = STORE_NOT_FOUND;
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_TOKEN_GET);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		db_bind_blob(s, 1, hash, HASH_BYTES);
+		db_bind_int(s, 2, now);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			read_user(s, 0, u);
+			if (t)
+				read_token(s, USER_NCOLS, t);
+			rc = u->disabled ? STORE_NOT_FOUND : STORE_OK;
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_token_by_id(store *st, const char *id, struct token_row *t)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_TOKEN_BY_ID);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, id);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			read_token(s, 0, t);
+			rc = STORE_OK;
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_token_list(store *st, const char *org_id, const char *login, size_t max,
+		     struct token_row **rows, size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_TOKEN_LIST);
+	struct token_row *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
+	int rc = DB_ERROR;
+
+	*n = 0;
+	if (s && out) {
+		if (org_id)
+			db_bind_str(s, 1, org_id);
+		else
+			db_bind_null(s, 1);
+		if (login)
+			db_bind_str(s, 2, login);
+		else
+			db_bind_null(s, 2);
+		db_bind_int(s, 3, (int64_t)max);
+		while (*n < max && (rc = db_step(s)) == DB_ROW)
+			read_token(s, 0, &out[(*n)++]);
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	*rows = out;
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int store_token_touch(store_tx *tx, const char *id, int64_t now)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_TOKEN_TOUCH);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	db_bind_int(s, 2, now);
+	return run_write(s);
+}
+
+int store_token_revoke(store_tx *tx, const char *id)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_TOKEN_REVOKE);
+	int rc;
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	rc = run_write(s);
+	if (rc == STORE_OK && db_changes(tx->d) != 1) {
+		/* nothing changed: absent, or revoked already */
+		db_stmt *q = db_prepare(tx->d, SQL_TOKEN_BY_ID);
+		if (!q)
+			return STORE_ERROR;
+		db_bind_str(q, 1, id);
+		rc = db_step(q);
+		db_reset(q);
+		rc = rc == DB_ROW ? STORE_CONFLICT : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	}
 	return rc;
 }

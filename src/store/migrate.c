@@ -289,8 +289,22 @@ static const char *const migrations[] = {
 	"  nullif(record, '\\N'), nullif(fields, '\\N'), nullif(addr, '\\N') FROM v7;",
 	/* 10: audit completeness (reserved) */
 	"",
-	/* 11: accounts: token expiry and labels, second-factor epochs (reserved) */
-	"",
+	/* 11: accounts.  API tokens get a public id (to list and revoke them
+	 * by; the primary key is the keyed hash of the secret), an expiry and
+	 * the time of their last use.  Tokens made before this migration
+	 * expire 90 days after it.  A session remembers whether a second
+	 * factor was confirmed in it (a code at sign-in, or enrolment), so
+	 * that a role that comes to require one refuses the sessions opened
+	 * before.  randomblob() and strftime('%s') are SQLite's; a PostgreSQL
+	 * driver would use gen_random_bytes() and extract(epoch ...). */
+	"ALTER TABLE tokens ADD COLUMN public_id TEXT;"
+	"ALTER TABLE tokens ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;"
+	"UPDATE tokens SET public_id = lower(hex(randomblob(13))),"
+	"  expires_at = CAST(strftime('%s', 'now') AS INTEGER) + 90 * 86400;"
+	"CREATE UNIQUE INDEX tokens_public_id ON tokens(public_id);"
+	"CREATE INDEX tokens_user ON tokens(user_id);"
+	"ALTER TABLE sessions ADD COLUMN totp_confirmed INTEGER NOT NULL DEFAULT 0;",
 	/* 12: a service's organisation (who reads a shelter's address) moves
 	 * only by a transfer that the owning organisation accepts: the
 	 * organisation it is offered to waits here. */

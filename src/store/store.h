@@ -100,6 +100,7 @@ struct user {
 	unsigned char totp_sealed[TOTP_SECRET_BYTES + SEAL_OVERHEAD];
 	size_t totp_sealed_len;  /* 0 when no secret is set */
 	int disabled;
+	int totp_required;       /* the user's role requires a second factor */
 	struct org org;
 };
 
@@ -113,7 +114,11 @@ int store_user_by_login(store *st, const char *login, struct user *u);
 int store_user_by_id(store *st, const char *id, struct user *u);
 int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *sealed,
 			size_t len, int enabled);
-int store_user_set_totp_step(store_tx *tx, const char *user_id, int64_t step);
+/* Record `step` as the user's last accepted TOTP step, only when it is
+ * later than the stored one (compare-and-set inside the write
+ * transaction): STORE_OK when taken, STORE_STALE when that step or a
+ * later one was taken already (a replayed or raced code). */
+int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step);
 int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash);
 
 /* Whether a role must use a second factor; and setting it. */
@@ -126,23 +131,57 @@ struct session {
 	char csrf[44];
 	int64_t created;
 	int64_t seen;
-	int totp_pending; /* logged in, must still enrol a second factor */
+	int totp_pending;   /* logged in, must still enrol a second factor */
+	int totp_confirmed; /* a second factor was checked in this session
+			     * (a code at sign-in, or enrolment confirmed) */
 };
 
 int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
-		      const char *csrf, int totp_pending, int64_t now);
+		      const char *csrf, int totp_pending, int totp_confirmed, int64_t now);
 /* The session and its user; STORE_NOT_FOUND when absent or idle past
  * idle_secs (an idle one is deleted at the next touch or sweep). */
 int store_session_get(store *st, const unsigned char id[HASH_BYTES], int64_t now,
 		      int64_t idle_secs, struct session *s, struct user *u);
 int store_session_touch(store_tx *tx, const unsigned char id[HASH_BYTES], int64_t now);
-int store_session_clear_pending(store_tx *tx, const unsigned char id[HASH_BYTES]);
+/* A second factor was enrolled and confirmed in this session: it is no
+ * longer pending, and it counts as confirmed. */
+int store_session_confirm_totp(store_tx *tx, const unsigned char id[HASH_BYTES]);
 int store_session_delete(store_tx *tx, const unsigned char id[HASH_BYTES]);
 int store_session_sweep(store_tx *tx, int64_t now, int64_t idle_secs);
 
-int store_token_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
-		    const char *label);
-int store_token_get(store *st, const unsigned char id[HASH_BYTES], struct user *u);
+/* An API token as lists show it; the secret is never stored (only its
+ * keyed hash, which no function here returns). */
+struct token_row {
+	char id[ID_LEN];       /* public id: lists and revocation name it */
+	char user_id[ID_LEN];
+	char login[128];
+	char org_id[ID_LEN];
+	char label[404];
+	char created[TS_LEN];
+	int64_t expires;       /* unix seconds: refused from then on */
+	int64_t last_used;     /* unix seconds, 0 when never used */
+	int revoked;
+};
+
+/* Store a new token under the keyed hash of its secret; its public id
+ * goes to id_out.  STORE_CONFLICT when the hash exists. */
+int store_token_add(store_tx *tx, const unsigned char hash[HASH_BYTES], const char *user_id,
+		    const char *label, int64_t expires, char id_out[ID_LEN]);
+/* The user of a token that is live at `now` (not revoked, not expired,
+ * its user not disabled), and the token (t may be NULL);
+ * STORE_NOT_FOUND otherwise. */
+int store_token_get(store *st, const unsigned char hash[HASH_BYTES], int64_t now, struct user *u,
+		    struct token_row *t);
+int store_token_by_id(store *st, const char *id, struct token_row *t);
+/* Tokens newest first, at most max, in the arena: of users of org_id
+ * and of login, each when not NULL. */
+int store_token_list(store *st, const char *org_id, const char *login, size_t max,
+		     struct token_row **rows, size_t *n, arena *a);
+/* Note a use of the token (by public id) at now. */
+int store_token_touch(store_tx *tx, const char *id, int64_t now);
+/* Revoke for good: STORE_NOT_FOUND, or STORE_CONFLICT when revoked
+ * already. */
+int store_token_revoke(store_tx *tx, const char *id);
 
 /* ---- persons ---------------------------------------------------------- */
 

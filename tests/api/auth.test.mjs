@@ -2,7 +2,9 @@
 // tokens, the session cookie, TOTP (with replay) and the per-role policy.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { startServer, Client, himoya } from '../lib/server.mjs';
+import { sqlite } from '../lib/datadir.mjs';
 import {
   assertProblem, totpCode, totpStep, wrongCode, awaitFreshStep, makeToken,
 } from '../lib/hostile.mjs';
@@ -16,6 +18,10 @@ const PW = {
   totp: 'totp-user-pass-1',
   policy: 'policy-user-pass-1',
   hot: 'hotline-pass-12',
+  race: 'totp-race-pass-1',
+  stale: 'stale-session-pass-1',
+  sf: 'second-factor-pass-1',
+  integ: 'integration-pass-1',
 };
 
 let srv;
@@ -31,6 +37,10 @@ before(async () => {
       { login: 'totpuser', role: 'caseworker', password: PW.totp },
       { login: 'cw2', role: 'caseworker', password: PW.policy },
       { login: 'hot1', role: 'hotline', password: PW.hot },
+      { login: 'totprace', role: 'caseworker', password: PW.race },
+      { login: 'stale1', role: 'caseworker', password: PW.stale },
+      { login: 'sf2', role: 'caseworker', password: PW.sf },
+      { login: 'integ1', role: 'caseworker', password: PW.integ },
     ],
   });
 });
@@ -288,6 +298,32 @@ test('TOTP: enrol, confirm, then codes are required, checked, and never replayed
   assertProblem(await client().login('totpuser', PW.totp, confirmCode), 401, 'totp-invalid', 'older code');
 });
 
+test('one TOTP code signs in once, even when many sign-ins race with it', async () => {
+  // Finding 12: the last used step was read, then written, without a
+  // compare-and-set: 12 parallel sign-ins with one fresh code let 8 in.
+  const c = client();
+  assert.equal((await c.login('totprace', PW.race)).status, 200);
+  const en = await c.req('POST', '/api/v1/me/totp', {});
+  assert.equal(en.status, 200, en.text);
+  await awaitFreshStep(10);
+  const step = totpStep();
+  const conf = await c.req('POST', '/api/v1/me/totp/confirm', { code: totpCode(en.json.secret, step) });
+  assert.equal(conf.status, 200, conf.text);
+
+  const code = totpCode(en.json.secret, step + 1);
+  const tries = await Promise.all(Array.from({ length: 12 },
+    () => client().login('totprace', PW.race, code)));
+  const ok = tries.filter((r) => r.status === 200);
+  assert.equal(ok.length, 1, `one code opened ${ok.length} sessions: ${tries.map((r) => r.status)}`);
+  for (const r of tries.filter((t) => t.status !== 200)) {
+    assert.ok(r.status === 401 || r.status === 429, `status ${r.status}`);
+    if (r.status === 401) assertProblem(r, 401, 'totp-invalid', 'a raced copy of the code');
+    assert.equal(r.headers.get('set-cookie'), null, 'a refused copy gets no session');
+  }
+  // And after the race, the same code is still spent.
+  assert.notEqual((await client().login('totprace', PW.race, code)).status, 200, 'the code replayed');
+});
+
 test('role policy: only an admin sets it; a caseworker without TOTP must enrol before working', async () => {
   const hot = client();
   assert.equal((await hot.login('hot1', PW.hot)).status, 200);
@@ -354,4 +390,165 @@ test('role policy: only an admin sets it; a caseworker without TOTP must enrol b
   const li2 = await free.login('cw1', PW.cw);
   assert.equal(li2.status, 200);
   assert.equal(li2.json.totp_enrolment_required, false);
+});
+
+// Enrol a second factor in the signed-in session c; its base32 secret.
+async function enrol(c) {
+  const en = await c.req('POST', '/api/v1/me/totp', {});
+  assert.equal(en.status, 200, en.text);
+  await awaitFreshStep(5);
+  const conf = await c.req('POST', '/api/v1/me/totp/confirm', { code: totpCode(en.json.secret, totpStep()) });
+  assert.equal(conf.status, 200, conf.text);
+  return en.json.secret;
+}
+
+test('a role that comes to require TOTP refuses its tokens, and sessions opened before until a factor is confirmed', async () => {
+  // Finding 13: after PUT /roles/caseworker {"require_totp":true} a bearer
+  // token still read persons, and an open session kept full access.
+  const admin = client();
+  assert.equal((await admin.login('admin1', PW.admin)).status, 200);
+  const tok = client();
+  tok.token = makeToken(srv.data, 'stale1');
+  const stale = client();
+  assert.equal((await stale.login('stale1', PW.stale)).status, 200);
+  const confirmed = client();
+  assert.equal((await confirmed.login('sf2', PW.sf)).status, 200);
+  await enrol(confirmed);
+  for (const c of [tok, stale, confirmed])
+    assert.equal((await c.req('GET', '/api/v1/persons?q=Staleva')).status, 200, 'before the change');
+
+  try {
+    assert.equal((await admin.req('PUT', '/api/v1/roles/caseworker', { require_totp: true })).status, 200);
+
+    // The token: refused everywhere, with a problem that says why.
+    assertProblem(await tok.req('GET', '/api/v1/persons?q=Staleva'), 401, 'second-factor-required', 'token read');
+    assertProblem(await tok.req('POST', '/api/v1/persons', { given_name: 'Tokenova' }), 401,
+      'second-factor-required', 'token write');
+    assertProblem(await tok.req('GET', '/api/v1/me'), 401, 'second-factor-required', 'token /me');
+    // No new token for such a role, by the command line or the API.
+    const r = himoya(['token', 'create', '--data', srv.data, '--login', 'stale1']);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.err, /requires a second factor/);
+    assertProblem(await admin.req('POST', '/api/v1/tokens', { login: 'stale1' }), 422, 'second-factor-required');
+
+    // The session opened before: refused until a factor is confirmed in it.
+    assertProblem(await stale.req('GET', '/api/v1/persons?q=Staleva'), 401, 'second-factor-required',
+      'old session read');
+    assertProblem(await stale.req('POST', '/api/v1/persons', { given_name: 'Stalova' }), 401,
+      'second-factor-required', 'old session write');
+    const me = await stale.req('GET', '/api/v1/me');
+    assert.equal(me.status, 200, 'the session may still see who it is, to enrol');
+    assert.equal(me.json.totp_enrolment_required, true);
+    await enrol(stale);
+    assert.equal((await stale.req('GET', '/api/v1/persons?q=Staleva')).status, 200, 'after confirming');
+
+    // A session in which the factor was confirmed goes on working.
+    assert.equal((await confirmed.req('GET', '/api/v1/persons?q=Staleva')).status, 200);
+  } finally {
+    assert.equal((await admin.req('PUT', '/api/v1/roles/caseworker', { require_totp: false })).status, 200);
+  }
+  assert.equal((await tok.req('GET', '/api/v1/persons?q=Staleva')).status, 200, 'the policy lifted');
+});
+
+test('API tokens: an admin makes, lists and revokes them; revoked and expired tokens answer 401', async () => {
+  const db = join(srv.data, 'himoya.db');
+  const tokenRows = () => Number(sqlite(db, 'SELECT count(*) FROM tokens').trim());
+  const audited = (action) => Number(sqlite(db, `SELECT count(*) FROM audit WHERE action = '${action}'`).trim());
+  const admin = client();
+  assert.equal((await admin.login('admin1', PW.admin)).status, 200);
+
+  // Only an administrator; only from a session, not with a token.
+  const cw = client();
+  assert.equal((await cw.login('cw1', PW.cw)).status, 200);
+  assertProblem(await cw.req('GET', '/api/v1/tokens'), 403, 'forbidden');
+  assertProblem(await cw.req('POST', '/api/v1/tokens', { login: 'cw1' }), 403, 'forbidden');
+  assertProblem(await cw.req('POST', '/api/v1/tokens/x/revoke', {}), 403, 'forbidden');
+  const adminTok = client();
+  adminTok.token = makeToken(srv.data, 'admin1');
+  assert.equal((await adminTok.req('GET', '/api/v1/tokens')).status, 200);
+  assertProblem(await adminTok.req('POST', '/api/v1/tokens', { login: 'integ1' }), 403, 'forbidden',
+    'a token makes a token');
+
+  // Bad input: a problem, and nothing made.
+  const before = tokenRows();
+  const soon = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+  const bad = [
+    [{}, 'missing-field'],
+    [{ login: 'integ1', x: 1 }, 'unknown-field'],
+    [{ login: 7 }, 'invalid-value'],
+    [{ login: '' }, 'invalid-value'],
+    [{ login: 'nobody-here' }, 'invalid-value'],
+    [{ login: 'integ1', label: '' }, 'invalid-value'],
+    [{ login: 'integ1', label: 'x'.repeat(101) }, 'invalid-value'],
+    [{ login: 'integ1', label: 'a\nb' }, 'invalid-value'],
+    [{ login: 'integ1', expires: '2020-01-01' }, 'invalid-value'],
+    [{ login: 'integ1', expires: '2999-01-01' }, 'invalid-value'],
+    [{ login: 'integ1', expires: 'tomorrow' }, 'invalid-value'],
+    [{ login: 'integ1', expires: 30 }, 'invalid-value'],
+  ];
+  for (const [body, type] of bad)
+    assertProblem(await admin.req('POST', '/api/v1/tokens', body), 422, type, JSON.stringify(body));
+  assertProblem(await admin.req('POST', '/api/v1/tokens', '{"login":', {}), 400, 'invalid-json');
+  assert.equal(tokenRows(), before, 'refused requests made no token');
+
+  const made = await admin.req('POST', '/api/v1/tokens', { login: 'integ1', label: 'nightly export', expires: soon });
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.headers.get('cache-control'), 'no-store');
+  const { token: secret, id } = made.json;
+  assert.match(secret, /^\S{40,}$/);
+  assert.equal(made.json.login, 'integ1');
+  assert.equal(made.json.label, 'nightly export');
+  assert.equal(made.json.expires, `${soon}T00:00:00Z`);
+  assert.equal(made.json.revoked, false);
+  const deflt = await admin.req('POST', '/api/v1/tokens', { login: 'integ1' });
+  assert.equal(deflt.status, 201, deflt.text);
+  const days = (Date.parse(deflt.json.expires) - Date.now()) / 86400e3;
+  assert.ok(days > 89.9 && days <= 90, `a token lives 90 days unless told: ${days}`);
+
+  const user = client();
+  user.token = secret;
+  const me = await user.req('GET', '/api/v1/me');
+  assert.equal(me.status, 200, me.text);
+  assert.equal(me.json.user.login, 'integ1');
+
+  const list = await admin.req('GET', '/api/v1/tokens?login=integ1');
+  assert.equal(list.status, 200, list.text);
+  assert.ok(!list.text.includes(secret), 'a list never shows a secret');
+  assert.ok(list.json.items.every((t) => t.login === 'integ1' && !('token' in t)));
+  const item = list.json.items.find((t) => t.id === id);
+  assert.ok(item, 'the new token is listed');
+  assert.equal(item.label, 'nightly export');
+  assert.equal(typeof item.last_used, 'string', 'its use was noted');
+  assert.equal(item.expired, false);
+  assert.ok((await admin.req('GET', '/api/v1/tokens')).json.items.length >= 3);
+  assertProblem(await admin.req('GET', '/api/v1/tokens?login='), 422, 'invalid-value');
+
+  // Revoke: at once, once.
+  assertProblem(await admin.req('POST', '/api/v1/tokens/no-such-token/revoke', {}), 404, 'not-found');
+  const rev = await admin.req('POST', `/api/v1/tokens/${id}/revoke`, {});
+  assert.equal(rev.status, 200, rev.text);
+  assert.equal(rev.json.revoked, true);
+  assert.ok(!rev.text.includes(secret));
+  assertProblem(await user.req('GET', '/api/v1/me'), 401, 'unauthenticated', 'a revoked token');
+  assertProblem(await admin.req('POST', `/api/v1/tokens/${id}/revoke`, {}), 409, 'already-revoked');
+
+  // Expired: refused from its expiry on.
+  const old = client();
+  old.token = deflt.json.token;
+  assert.equal((await old.req('GET', '/api/v1/me')).status, 200);
+  sqlite(db, `UPDATE tokens SET expires_at = CAST(strftime('%s','now') AS INTEGER) - 1 WHERE public_id = '${deflt.json.id}'`);
+  // A sign-in cached before lives 5 s at most (whole seconds: under 6 s).
+  let res;
+  for (let i = 0; i < 40; i++) {
+    res = await old.req('GET', '/api/v1/me');
+    if (res.status === 401) break;
+    await new Promise((ok) => setTimeout(ok, 250));
+  }
+  assertProblem(res, 401, 'unauthenticated', 'an expired token');
+  const after = await admin.req('GET', '/api/v1/tokens?login=integ1');
+  assert.equal(after.json.items.find((t) => t.id === deflt.json.id).expired, true);
+
+  await new Promise((ok) => setTimeout(ok, 200));
+  assert.ok(audited('token-create') >= 3, 'creations are audited');
+  assert.equal(audited('token-revoke'), 1, 'the revocation is audited');
 });

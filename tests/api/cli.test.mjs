@@ -193,6 +193,8 @@ test('unknown options and commands exit 2', () => {
     ['user', 'add', '--data', dir, '--org', 'iom', '--login', 'u1', '--role', 'admin', '--bogus', 'x'],
     ['org', 'add', '--data', dir, '--code', 'c1', '--name', 'N', '--type', 'NGO', '--extra', 'y'],
     ['token', 'create', '--data', dir, '--login', 'u1', '--forever'],
+    ['token', 'list', '--data', dir, '--secrets', 'yes'],
+    ['token', 'revoke', '--data', dir, '--id', 'x', '--all', 'yes'],
     ['serve', '--data', dir, '--port', '8080'],
     ['audit', 'verify', '--data', dir, '--fix'],
     ['backup', '--data', dir, '--to', join(root, 'x.bak'), '--zip'],
@@ -291,6 +293,69 @@ test('token create prints a token that authenticates as that user', async () => 
   assert.equal((await bearer(s.url, '', 'GET', '/api/v1/me')).status, 401);
   assert.equal((await fetch(s.url + '/api/v1/me')).status, 401);
   await s.stop();
+});
+
+test('token create --label --expires-days, token list (no secrets), token revoke', async () => {
+  const dir = fresh();
+  init(dir);
+  addUser(dir, 'etl', 'caseworker', 'etl password 12');
+  addUser(dir, 'other', 'hotline', 'other password 12');
+  for (const bad of ['0', '367', '-1', '1.5', 'abc', '']) {
+    const r = run(['token', 'create', '--data', dir, '--login', 'etl', '--expires-days', bad]);
+    assert.equal(r.code, 2, `--expires-days ${bad}: ${r.err}`);
+  }
+  let r = run(['token', 'create', '--data', dir, '--login', 'etl', '--label', 'x'.repeat(101)]);
+  assert.equal(r.code, 2, r.err);
+  assert.equal(sqlite(join(dir, 'himoya.db'), 'SELECT count(*) FROM tokens').trim(), '0', 'refused: nothing made');
+
+  r = run(['token', 'create', '--data', dir, '--login', 'etl', '--label', 'nightly export', '--expires-days', '7']);
+  assert.equal(r.code, 0, r.err);
+  const secret = r.out.trim();
+  assert.match(secret, /^\S{40,}$/, 'the secret alone on standard output');
+  const id = /Token (\S+) for etl, expires (\S+)/.exec(r.err);
+  assert.ok(id, r.err);
+  const days = (Date.parse(id[2]) - Date.now()) / 86400e3;
+  assert.ok(days > 6.9 && days <= 7, `expires in 7 days: ${id[2]}`);
+  const t90 = token(dir, 'etl');
+  const t3 = token(dir, 'other');
+
+  r = run(['token', 'list', '--data', dir]);
+  assert.equal(r.code, 0, r.err);
+  for (const s of [secret, t90, t3]) assert.ok(!r.out.includes(s), 'list never prints a secret');
+  assert.match(r.out, /^ID\s+LOGIN\s+CREATED\s+EXPIRES\s+LAST USED\s+STATE\s+LABEL$/m);
+  const line = r.out.split('\n').find((l) => l.startsWith(id[1]));
+  assert.ok(line, r.out);
+  assert.match(line, /\setl\s.*\snever\s+active\s+nightly export$/);
+  assert.equal(r.out.trim().split('\n').length, 4, 'a header and three tokens');
+  r = run(['token', 'list', '--data', dir, '--login', 'other']);
+  assert.equal(r.out.trim().split('\n').length, 2, 'one token of login other');
+
+  const s = await serve(dir);
+  assert.equal((await bearer(s.url, secret, 'GET', '/api/v1/me')).status, 200);
+  r = run(['token', 'revoke', '--data', dir]);
+  assert.equal(r.code, 2);
+  r = run(['token', 'revoke', '--data', dir, '--id', 'no-such-token']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no token 'no-such-token'/);
+  r = run(['token', 'revoke', '--data', dir, '--id', id[1]]);
+  assert.equal(r.code, 0, r.err);
+  r = run(['token', 'revoke', '--data', dir, '--id', id[1]]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /already revoked/);
+  // The server's sign-in cache lives 5 s at most.
+  let status = 0;
+  for (let i = 0; i < 30 && status !== 401; i++) {
+    status = (await bearer(s.url, secret, 'GET', '/api/v1/me')).status;
+    if (status !== 401) await new Promise((ok) => setTimeout(ok, 250));
+  }
+  assert.equal(status, 401, 'a revoked token is refused');
+  assert.equal((await bearer(s.url, t90, 'GET', '/api/v1/me')).status, 200, 'other tokens go on');
+  r = run(['token', 'list', '--data', dir, '--login', 'etl']);
+  assert.match(r.out.split('\n').find((l) => l.startsWith(id[1])), /\srevoked\s/);
+  assert.match(r.out.split('\n').find((l) => l.startsWith(id[1])), /T\d\d:\d\d:\d\dZ\s+revoked/, 'last use noted');
+  await s.stop();
+  const audit = sqlite(join(dir, 'himoya.db'), "SELECT action FROM audit WHERE action LIKE 'token-%' ORDER BY seq");
+  assert.deepEqual(audit.trim().split('\n'), ['token-create', 'token-create', 'token-create', 'token-revoke']);
 });
 
 test('backup while serving, restore into a new folder, read the person back', async () => {

@@ -1,8 +1,9 @@
 /*
  * test_crypto.c - unit tests of src/crypto: the key file and its mode
  * checks, sealing and its failure cases, blind indexes, token hashes,
- * Argon2id passwords and the password worker pool, and the home-made
- * SHA-1 / HMAC-SHA1 / TOTP / base32 against their RFC test vectors.  Each
+ * Argon2id passwords and the password worker pool, and TOTP (liboath's
+ * codes under our window and replay rules) and base32 against their RFC
+ * test vectors.  Each
  * test runs in a fresh temporary directory for its key files.
  */
 #include <stdarg.h>
@@ -24,7 +25,6 @@
 #include <sodium.h>
 
 #include "crypto/crypto.h"
-#include "crypto/sha1.h"
 
 /* ---- fixtures ---------------------------------------------------------- */
 
@@ -68,18 +68,6 @@ static void load_new_keyring(const char *path, keyring *kr)
 
 	assert_int_equal(key_file_create(path), 0);
 	assert_int_equal(key_file_load(path, kr, err, sizeof err), 0);
-}
-
-static void hex(const unsigned char *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 /* ---- key file ---------------------------------------------------------- */
@@ -667,145 +655,60 @@ static void test_pool_stop_drains(void **state)
 	pw_pool_stop();
 }
 
-/* ---- SHA-1 and HMAC-SHA1 ------------------------------------------------ */
-
-static void check_sha1(const void *msg, size_t len, const char *want)
-{
-	unsigned char d[SHA1_BYTES];
-	char h[2 * SHA1_BYTES + 1];
-
-	sha1(msg, len, d);
-	hex(d, sizeof d, h);
-	assert_string_equal(h, want);
-}
-
-static void test_sha1_vectors(void **state)
-{
-	const char *m448 =
-		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-	unsigned char chunk[1000];
-	unsigned char d[SHA1_BYTES];
-	char h[2 * SHA1_BYTES + 1];
-	sha1_ctx c;
-	int i;
-
-	(void)state;
-	check_sha1("abc", 3, "a9993e364706816aba3e25717850c26c9cd0d89d");
-	check_sha1("", 0, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
-	check_sha1(m448, strlen(m448), "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
-
-	/* one million 'a', in uneven pieces to exercise the block buffer */
-	memset(chunk, 'a', sizeof chunk);
-	sha1_init(&c);
-	for (i = 0; i < 1000; i++) {
-		sha1_update(&c, chunk, 1);
-		sha1_update(&c, chunk, 999);
-	}
-	sha1_final(&c, d);
-	hex(d, sizeof d, h);
-	assert_string_equal(h, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
-
-	/* RFC 3174 test 4: "01234567" x 80, 640 bytes */
-	sha1_init(&c);
-	for (i = 0; i < 80; i++)
-		sha1_update(&c, "01234567", 8);
-	sha1_final(&c, d);
-	hex(d, sizeof d, h);
-	assert_string_equal(h, "dea356a2cddd90c7a7ecedc5ebb563934f460452");
-}
-
-/* Lengths around the padding boundary (55, 56, 63, 64 bytes), checked
- * against the same message hashed byte by byte. */
-static void test_sha1_padding_boundaries(void **state)
-{
-	static const size_t lens[] = {55, 56, 57, 63, 64, 65, 119, 120, 128};
-	unsigned char msg[128], a[SHA1_BYTES], b[SHA1_BYTES];
-	char h[2 * SHA1_BYTES + 1];
-	sha1_ctx c;
-	size_t i, k;
-
-	(void)state;
-	for (i = 0; i < sizeof msg; i++)
-		msg[i] = (unsigned char)(i * 7 + 1);
-	for (k = 0; k < sizeof lens / sizeof lens[0]; k++) {
-		sha1(msg, lens[k], a);
-		sha1_init(&c);
-		for (i = 0; i < lens[k]; i++)
-			sha1_update(&c, msg + i, 1);
-		sha1_final(&c, b);
-		assert_memory_equal(a, b, SHA1_BYTES);
-	}
-	/* a known value at exactly one block: 64 x 'a' */
-	memset(msg, 'a', 64);
-	sha1(msg, 64, a);
-	hex(a, sizeof a, h);
-	assert_string_equal(h, "0098ba824b5c16427bd7a1122a5a442a25ec644d");
-}
-
-static void check_hmac(const unsigned char *key, size_t keylen,
-		       const void *msg, size_t len, const char *want)
-{
-	unsigned char d[SHA1_BYTES];
-	char h[2 * SHA1_BYTES + 1];
-
-	hmac_sha1(key, keylen, msg, len, d);
-	hex(d, sizeof d, h);
-	assert_string_equal(h, want);
-}
-
-static void test_hmac_sha1_rfc2202(void **state)
-{
-	unsigned char key[80], data[50];
-
-	(void)state;
-	/* 1 */
-	memset(key, 0x0b, 20);
-	check_hmac(key, 20, "Hi There", 8,
-		   "b617318655057264e28bc0b6fb378c8ef146be00");
-	/* 2 */
-	check_hmac((const unsigned char *)"Jefe", 4,
-		   "what do ya want for nothing?", 28,
-		   "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
-	/* 3 */
-	memset(key, 0xaa, 20);
-	memset(data, 0xdd, 50);
-	check_hmac(key, 20, data, 50,
-		   "125d7342b9ac11cd91a39af48aa17b4f63f175d3");
-	/* 6: a key longer than the block is hashed first */
-	memset(key, 0xaa, 80);
-	check_hmac(key, 80,
-		   "Test Using Larger Than Block-Size Key - Hash Key First", 54,
-		   "aa4ae5e15272d00e95705637ce8a3b55ed402112");
-}
-
 /* ---- TOTP -------------------------------------------------------------- */
 
 static const unsigned char rfc_secret[] = "12345678901234567890";
 
 static void test_totp_rfc6238(void **state)
 {
+	/* RFC 6238 appendix B, SHA-1: all 8 digits, and the 6 we use */
 	static const struct {
 		uint64_t t;
-		uint32_t code8;
+		const char *code8;
 	} v[] = {
-		{59ULL, 94287082u},
-		{1111111109ULL, 7081804u},
-		{1111111111ULL, 14050471u},
-		{1234567890ULL, 89005924u},
-		{2000000000ULL, 69279037u},
-		{20000000000ULL, 65353130u},
+		{59ULL, "94287082"},
+		{1111111109ULL, "07081804"},
+		{1111111111ULL, "14050471"},
+		{1234567890ULL, "89005924"},
+		{2000000000ULL, "69279037"},
+		{20000000000ULL, "65353130"},
 	};
+	char out[9];
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof v / sizeof v[0]; i++)
-		assert_int_equal(totp_code(rfc_secret, 20, v[i].t / 30),
-				 v[i].code8 % 1000000u);
+	for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+		assert_int_equal(totp_code(rfc_secret, 20, v[i].t / 30, 8, out), 0);
+		assert_string_equal(out, v[i].code8);
+		assert_int_equal(totp_code(rfc_secret, 20, v[i].t / 30, 6, out), 0);
+		assert_string_equal(out, v[i].code8 + 2);
+	}
+	/* digits outside 6..8 are refused, with an empty code */
+	assert_int_equal(totp_code(rfc_secret, 20, 1, 5, out), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(totp_code(rfc_secret, 20, 1, 9, out), -1);
+	assert_string_equal(out, "");
+}
+
+/* RFC 4226 appendix D: HOTP of the counters 0 to 9 (a TOTP code is the
+ * HOTP of the time step). */
+static void test_hotp_rfc4226(void **state)
+{
+	static const char *const want[] = {"755224", "287082", "359152", "969429", "338314",
+					   "254676", "287922", "162583", "399871", "520489"};
+	char out[7];
+	uint64_t c;
+
+	(void)state;
+	for (c = 0; c < 10; c++) {
+		assert_int_equal(totp_code(rfc_secret, 20, c, 6, out), 0);
+		assert_string_equal(out, want[c]);
+	}
 }
 
 static void code_str(uint64_t step, char out[7])
 {
-	snprintf(out, 7, "%06u", (unsigned)totp_code(rfc_secret, 20, step));
+	assert_int_equal(totp_code(rfc_secret, 20, step, 6, out), 0);
 }
 
 static void test_totp_verify_window(void **state)
@@ -970,10 +873,8 @@ int main(void)
 		cmocka_unit_test(test_pool_bounded_queue),
 		cmocka_unit_test(test_pool_many_threads),
 		cmocka_unit_test(test_pool_stop_drains),
-		cmocka_unit_test(test_sha1_vectors),
-		cmocka_unit_test(test_sha1_padding_boundaries),
-		cmocka_unit_test(test_hmac_sha1_rfc2202),
 		cmocka_unit_test(test_totp_rfc6238),
+		cmocka_unit_test(test_hotp_rfc4226),
 		cmocka_unit_test(test_totp_verify_window),
 		cmocka_unit_test(test_totp_verify_once),
 		cmocka_unit_test(test_base32_rfc4648),

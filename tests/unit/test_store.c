@@ -344,7 +344,10 @@ static void test_user_updates(void **state)
 	tx = store_begin(f->st);
 	assert_non_null(tx);
 	assert_int_equal(store_user_set_totp(tx, f->user, sealed, sizeof sealed, 1), STORE_OK);
-	assert_int_equal(store_user_set_totp_step(tx, f->user, 56666666), STORE_OK);
+	assert_int_equal(store_user_take_totp_step(tx, f->user, 56666666), STORE_OK);
+	/* compare-and-set: the same step again, or an older one, is refused */
+	assert_int_equal(store_user_take_totp_step(tx, f->user, 56666666), STORE_STALE);
+	assert_int_equal(store_user_take_totp_step(tx, f->user, 56666665), STORE_STALE);
 	assert_int_equal(store_user_set_password(tx, f->user, "$argon2id$new"), STORE_OK);
 	assert_int_equal(store_commit(tx), STORE_OK);
 	assert_int_equal(store_user_by_id(f->st, f->user, &u), STORE_OK);
@@ -403,12 +406,14 @@ static void test_sessions(void **state)
 	token_hash(&f->kr, "other-token", other);
 	tx = store_begin(f->st);
 	assert_non_null(tx);
-	assert_int_equal(store_session_add(tx, sid, f->user, "csrf-value", 1, NOW), STORE_OK);
+	assert_int_equal(store_session_add(tx, sid, f->user, "csrf-value", 1, 0, NOW), STORE_OK);
 	assert_int_equal(store_commit(tx), STORE_OK);
 
 	assert_int_equal(store_session_get(f->st, sid, NOW, 1800, &s, &u), STORE_OK);
 	assert_string_equal(s.csrf, "csrf-value");
 	assert_int_equal(s.totp_pending, 1);
+	assert_int_equal(s.totp_confirmed, 0);
+	assert_int_equal(u.totp_required, 0);
 	assert_int_equal(s.created, NOW);
 	assert_int_equal(s.seen, NOW);
 	assert_string_equal(u.id, f->user);
@@ -425,12 +430,19 @@ static void test_sessions(void **state)
 	tx = store_begin(f->st);
 	assert_non_null(tx);
 	assert_int_equal(store_session_touch(tx, sid, NOW + 1000), STORE_OK);
-	assert_int_equal(store_session_clear_pending(tx, sid), STORE_OK);
+	assert_int_equal(store_session_confirm_totp(tx, sid), STORE_OK);
 	assert_int_equal(store_commit(tx), STORE_OK);
 	assert_int_equal(store_session_get(f->st, sid, NOW + 2500, 1800, &s, &u), STORE_OK);
 	assert_int_equal(s.seen, NOW + 1000);
 	assert_int_equal(s.created, NOW);
 	assert_int_equal(s.totp_pending, 0);
+	assert_int_equal(s.totp_confirmed, 1);
+
+	/* The role's requirement comes with the user */
+	sql_exec(f->db, "INSERT INTO role_policy(role, require_totp) VALUES('caseworker', 1)");
+	assert_int_equal(store_session_get(f->st, sid, NOW + 1000, 1800, &s, &u), STORE_OK);
+	assert_int_equal(u.totp_required, strcmp(u.role, "caseworker") == 0);
+	sql_exec(f->db, "DELETE FROM role_policy");
 
 	/* A disabled user's session is gone */
 	sql_exec(f->db, "UPDATE users SET disabled = 1");
@@ -462,13 +474,13 @@ static void test_session_sweep(void **state)
 	token_hash(&f->kr, "b", b);
 	tx = store_begin(f->st);
 	assert_non_null(tx);
-	assert_int_equal(store_session_add(tx, a, f->user, "c1", 0, NOW), STORE_OK);
-	assert_int_equal(store_session_add(tx, b, f->user, "c2", 0, NOW + 5000), STORE_OK);
+	assert_int_equal(store_session_add(tx, a, f->user, "c1", 0, 0, NOW), STORE_OK);
+	assert_int_equal(store_session_add(tx, b, f->user, "c2", 0, 1, NOW + 5000), STORE_OK);
 	/* The same id twice is a conflict */
-	assert_int_equal(store_session_add(tx, a, f->user, "c3", 0, NOW), STORE_CONFLICT);
+	assert_int_equal(store_session_add(tx, a, f->user, "c3", 0, 0, NOW), STORE_CONFLICT);
 	/* A session of an unknown user is refused */
 	assert_int_equal(store_session_add(tx, (const unsigned char *)nobody_sid, "no-such-user",
-					   "c", 0, NOW), STORE_CONFLICT);
+					   "c", 0, 0, NOW), STORE_CONFLICT);
 	assert_int_equal(store_session_sweep(tx, NOW + 6000, 1800), STORE_OK);
 	assert_int_equal(store_commit(tx), STORE_OK);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sessions"), 1);
@@ -480,30 +492,66 @@ static void test_tokens(void **state)
 {
 	struct fixture *f = *state;
 	unsigned char tid[HASH_BYTES], other[HASH_BYTES];
+	char id[ID_LEN], id2[ID_LEN];
+	struct token_row t, *rows;
 	struct user u;
 	store_tx *tx;
+	size_t n;
+	arena a;
 
 	add_accounts(f);
 	token_hash(&f->kr, "api-token", tid);
 	token_hash(&f->kr, "api-token2", other);
 	tx = store_begin(f->st);
 	assert_non_null(tx);
-	assert_int_equal(store_token_add(tx, tid, f->user, "export script"), STORE_OK);
-	assert_int_equal(store_token_add(tx, tid, f->user, "again"), STORE_CONFLICT);
+	assert_int_equal(store_token_add(tx, tid, f->user, "export script", NOW + 100, id),
+			 STORE_OK);
+	assert_int_equal(store_token_add(tx, tid, f->user, "again", NOW + 100, id2), STORE_CONFLICT);
 	assert_int_equal(store_commit(tx), STORE_OK);
+	assert_int_equal(strlen(id), ID_LEN - 1);
 
-	assert_int_equal(store_token_get(f->st, tid, &u), STORE_OK);
+	assert_int_equal(store_token_get(f->st, tid, NOW, &u, &t), STORE_OK);
 	assert_string_equal(u.id, f->user);
 	assert_string_equal(u.org.id, f->org);
-	assert_int_equal(store_token_get(f->st, other, &u), STORE_NOT_FOUND);
+	assert_string_equal(t.id, id);
+	assert_string_equal(t.label, "export script");
+	assert_int_equal(t.expires, NOW + 100);
+	assert_int_equal(t.last_used, 0);
+	assert_int_equal(store_token_get(f->st, other, NOW, &u, NULL), STORE_NOT_FOUND);
 
-	/* Disabled users and revoked tokens do not authenticate */
+	/* Expired: refused from its expiry on */
+	assert_int_equal(store_token_get(f->st, tid, NOW + 99, &u, NULL), STORE_OK);
+	assert_int_equal(store_token_get(f->st, tid, NOW + 100, &u, NULL), STORE_NOT_FOUND);
+
+	/* Disabled users do not authenticate */
 	sql_exec(f->db, "UPDATE users SET disabled = 1");
-	assert_int_equal(store_token_get(f->st, tid, &u), STORE_NOT_FOUND);
+	assert_int_equal(store_token_get(f->st, tid, NOW, &u, NULL), STORE_NOT_FOUND);
 	sql_exec(f->db, "UPDATE users SET disabled = 0");
-	assert_int_equal(store_token_get(f->st, tid, &u), STORE_OK);
-	sql_exec(f->db, "UPDATE tokens SET revoked = 1");
-	assert_int_equal(store_token_get(f->st, tid, &u), STORE_NOT_FOUND);
+
+	/* Touch, list, revoke (once) */
+	tx = store_begin(f->st);
+	assert_non_null(tx);
+	assert_int_equal(store_token_touch(tx, id, NOW + 7), STORE_OK);
+	assert_int_equal(store_commit(tx), STORE_OK);
+	arena_init(&a, 1u << 20);
+	assert_int_equal(store_token_list(f->st, f->org, NULL, 10, &rows, &n, &a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].login, "dilnoza");
+	assert_int_equal(rows[0].last_used, NOW + 7);
+	assert_int_equal(store_token_list(f->st, f->org, "nobody", 10, &rows, &n, &a), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_token_list(f->st, "other-org", NULL, 10, &rows, &n, &a), STORE_OK);
+	assert_int_equal(n, 0);
+	arena_free(&a);
+	tx = store_begin(f->st);
+	assert_non_null(tx);
+	assert_int_equal(store_token_revoke(tx, id), STORE_OK);
+	assert_int_equal(store_token_revoke(tx, id), STORE_CONFLICT);
+	assert_int_equal(store_token_revoke(tx, "no-such-token"), STORE_NOT_FOUND);
+	assert_int_equal(store_commit(tx), STORE_OK);
+	assert_int_equal(store_token_get(f->st, tid, NOW, &u, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_token_by_id(f->st, id, &t), STORE_OK);
+	assert_int_equal(t.revoked, 1);
 	/* Nothing stores the clear token */
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM tokens WHERE id = 'api-token'"), 0);
 }
