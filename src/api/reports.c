@@ -934,16 +934,18 @@ static void jw_cell(void *ctx, const size_t *coord, size_t idx)
 	jw_end(x->w);
 }
 
-/* 1 when a cell with value v along dimension j is published non-zero. */
-static int value_in_cells(const struct table *t, size_t j, size_t v)
+/* seen[j][v] = 1 when a cell with value v along dimension j is published
+ * (not zero), in one pass over the cube. */
+static void values_in_cells(const struct table *t, unsigned char seen[][REPORT_MAX_VALUES])
 {
-	size_t idx;
+	size_t idx, j;
 
+	for (j = 0; j < t->ndim; j++)
+		memset(seen[j], 0, REPORT_MAX_VALUES);
 	for (idx = 0; idx < t->c.size; idx++)
-		if (suppress_coord(&t->c, idx, j) == v && suppress_is_cell(&t->c, idx) &&
-		    (t->c.count[idx] > 0 || t->c.supp[idx]))
-			return 1;
-	return 0;
+		if ((t->c.count[idx] > 0 || t->c.supp[idx]) && suppress_is_cell(&t->c, idx))
+			for (j = 0; j < t->ndim; j++)
+				seen[j][suppress_coord(&t->c, idx, j)] = 1;
 }
 
 /* "by", "rows", "margins" (two dimensions or more), "total",
@@ -966,6 +968,8 @@ static void jw_table(jsonw *w, const struct table *t)
 	table_cells(t, jw_cell, &x);
 	jw_end(w);
 	if (t->ndim >= 2) {
+		unsigned char seen[REPORT_MAX_BY][REPORT_MAX_VALUES];
+		values_in_cells(t, seen);
 		jw_key(w, "margins");
 		jw_object(w);
 		for (j = 0; j < t->ndim; j++) {
@@ -977,7 +981,7 @@ static void jw_table(jsonw *w, const struct table *t)
 					coord[m] = t->c.len[m];
 				coord[j] = v;
 				idx = suppress_index(&t->c, coord);
-				if (!t->c.count[idx] && !value_in_cells(t, j, v))
+				if (!t->c.count[idx] && !seen[j][v])
 					continue;
 				jw_object(w);
 				jw_kstr(w, t->dim[j]->name, t->dim[j]->v[v]);
