@@ -767,10 +767,12 @@ const struct openapi_op openapi_ops[] = {
 	{GET, V1 "/audit", "auditList", "admin", "Who read or changed a record", NULL, 200,
 	 "AuditEntry", DOC_LIST | DOC_NOT_FOUND, q_audit, NULL, NULL},
 	{GET, V1 "/reports/summary", "reportSummary", "reports",
-	 "Counts over any dimensions, small cells suppressed", NULL, 200, "SummaryReport",
+	 "Counts over any dimensions, never a count under k", NULL, 200, "SummaryReport",
 	 DOC_NOT_FOUND, q_summary, NULL,
-	 "cells under k (11 unless configured) are null, with complementary suppression so that "
-	 "none can be worked back from the totals; the analyst counts every organisation"},
+	 "the analyst counts every organisation: every count perturbed by the cell-key method to 0 "
+	 "or a multiple of k (11 unless configured), so that no two answers give a count under k "
+	 "by difference or sum; a supervisor's own organisation: exact, cells under k null, with "
+	 "complementary suppression so that none can be worked back from the totals"},
 	{GET, V1 "/reports/indicators", "reportIndicators", "reports",
 	 "The indicator report of a period", NULL, 200, "IndicatorReport",
 	 DOC_NOT_FOUND | DOC_CSV | DOC_XLSX, q_indicators, NULL,
