@@ -4,10 +4,12 @@
 // delivered, referrals, hotline contacts and overdue follow-ups, for a
 // period, a region and a kind of organisation.
 //
-// Every figure comes from the server already suppressed (GET
-// /reports/summary, /reports/indicators): a cell under k arrives as null
-// and is shown as "<k", never guessed.  An analyst counts every
-// organisation (by type, never by name); a supervisor only their own.
+// Every figure comes from the server already protected (GET
+// /reports/summary, /reports/indicators), never guessed here.  An analyst
+// counts every organisation (by type, never by name), every figure
+// rounded at random to a multiple of k by its cell key; a supervisor only
+// their own, exact, where a cell under k arrives as null and is shown as
+// "<k".
 // Charts are SVG drawn here; each has a table with the same figures.
 
 import { t } from './i18n.js';

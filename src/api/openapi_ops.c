@@ -386,7 +386,9 @@ const struct openapi_shape openapi_shapes[] = {
 	 "'maximum':100},'post_score':{'type':['integer','null'],'minimum':0,'maximum':100},"
 	 "'gain':{'type':['integer','null'],'readOnly':true},'created_at':" REF("Timestamp")
 	 "}}"},
-	/* Reports: small cells are null (suppressed), never a count under k. */
+	/* Reports: never a count under k: across organisations perturbed to 0
+	 * or a multiple of k (cell key), in the own organisation small cells
+	 * null (suppressed). */
 	{"ReportTable",
 	 "{'type':'object','required':['by','rows','total','suppressed'],'additionalProperties':"
 	 "false,'properties':{'by':{'type':'array','items':" STR "},'rows':{'type':'array',"
@@ -401,14 +403,18 @@ const struct openapi_shape openapi_shapes[] = {
 	{"SummaryReport",
 	 "{'type':'object','required':['k','from','to','scope','by','rows','total','suppressed'],"
 	 "'additionalProperties':false,'properties':{'k':{'type':'integer','minimum':2},'from':"
-	 DATE ",'to':" DATE ",'scope':{'enum':['all','own']},'by':{'type':'array','items':" STR
+	 DATE ",'to':" DATE ",'scope':{'enum':['all','own']},'protection':{'enum':['cell-key',"
+	 "'suppression'],'description':'cell-key: every count across organisations perturbed to 0 or "
+	 "a multiple of k (README: reports); suppression: the own organisation, exact, small cells "
+	 "null'},'by':{'type':'array','items':" STR
 	 "},'rows':{'type':'array','items':" REF("ReportCell") "},'margins':{'type':'object',"
 	 "'additionalProperties':{'type':'array','items':" REF("ReportCell") "}},'total':{'type':"
 	 "['integer','null']},'suppressed':{'type':'integer','minimum':0}}}"},
 	{"IndicatorReport",
 	 "{'type':'object','required':['k','from','to','scope','identified','assisted',"
 	 "'referrals','hotline','reintegration','trainings'],'properties':{'k':{'type':'integer',"
-	 "'minimum':2},'from':" DATE ",'to':" DATE ",'scope':{'enum':['all','own']},'identified':"
+	 "'minimum':2},'from':" DATE ",'to':" DATE ",'scope':{'enum':['all','own']},'protection':"
+	 "{'enum':['cell-key','suppression']},'identified':"
 	 REF("ReportTable") ",'identified_exploitation':" REF("ReportTable") ",'assisted':"
 	 REF("ReportTable") ",'referrals':" REF("ReportTable") ",'hotline':" REF("ReportTable")
 	 ",'reintegration':{'type':'object','properties':{'closed':{'type':['integer','null']},"
@@ -815,10 +821,12 @@ const struct openapi_op openapi_ops[] = {
 	{GET, V1 "/audit", "auditList", "admin", "Who read or changed a record", NULL, 200,
 	 "AuditEntry", DOC_LIST | DOC_NOT_FOUND, q_audit, NULL, NULL},
 	{GET, V1 "/reports/summary", "reportSummary", "reports",
-	 "Counts over any dimensions, small cells suppressed", NULL, 200, "SummaryReport",
+	 "Counts over any dimensions, never a count under k", NULL, 200, "SummaryReport",
 	 DOC_NOT_FOUND, q_summary, NULL,
-	 "cells under k (11 unless configured) are null, with complementary suppression so that "
-	 "none can be worked back from the totals; the analyst counts every organisation"},
+	 "the analyst counts every organisation: every count perturbed by the cell-key method to 0 "
+	 "or a multiple of k (11 unless configured), so that no two answers give a count under k "
+	 "by difference or sum; a supervisor's own organisation: exact, cells under k null, with "
+	 "complementary suppression so that none can be worked back from the totals"},
 	{GET, V1 "/reports/indicators", "reportIndicators", "reports",
 	 "The indicator report of a period", NULL, 200, "IndicatorReport",
 	 DOC_NOT_FOUND | DOC_CSV | DOC_XLSX, q_indicators, NULL,

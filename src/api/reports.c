@@ -18,7 +18,16 @@
  * installation; a rule of the own organisation (supervisor) counts that
  * organisation's cases only.  No answer ever names an organisation: the
  * "org" dimension is its HTCDS type, or "own" for the caller's.
+ *
+ * Every table and every figure passes one guard before it is written
+ * (report_guard, figure_guard; the writers assert it): figures across
+ * organisations are perturbed by the cell-key method (domain/cellkey.h),
+ * whatever the filters, breakdown and period, so that no pair of answers
+ * recovers a small count; the own organisation's figures stay exact, with
+ * small cells suppressed (domain/suppress.h).
  */
+#include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +35,14 @@
 
 #include "api/api.h"
 #include "codelists.h"
+#include "domain/cellkey.h"
 #include "domain/consent.h"
 #include "domain/record.h"
 #include "domain/suppress.h"
 #include "store/reports.h"
 #include "util/sheet.h"
+
+#include <sodium.h>
 
 #define REPORT_MAX_BY 4
 #define REPORT_MAX_VALUES 512
@@ -70,6 +82,7 @@ struct refresh_ctx {
 	const keyring *kr;
 	store_tx *tx;
 	arena scratch;
+	unsigned char ckey[CELLKEY_KEYBYTES]; /* of the record keys */
 };
 
 static const char *jstr(json_t *o, const char *key)
@@ -104,6 +117,7 @@ static int refresh_case(void *ctx, const struct rp_source *src)
 			age = (int)json_integer_value(est);
 	}
 	f.age_band = age_band(age);
+	f.rkey = cellkey_record(x->ckey, src->case_id);
 	rc = store_report_fact_put(x->tx, &f);
 	json_decref(person);
 	arena_free(&x->scratch);
@@ -117,11 +131,13 @@ int api_report_refresh_tx(store_tx *tx, const keyring *kr)
 
 	x.kr = kr;
 	x.tx = tx;
+	cellkey_derive(kr->blind, x.ckey);
 	arena_init(&x.scratch, 1u << 20);
 	rc = store_report_scan_cases(x.tx, refresh_case, &x);
 	if (rc == STORE_OK)
 		rc = store_report_derive(x.tx);
 	arena_free(&x.scratch);
+	sodium_memzero(x.ckey, sizeof x.ckey);
 	return rc == STORE_OK ? 0 : -1;
 }
 
@@ -153,13 +169,16 @@ struct dimvals {
 	size_t null_at;
 };
 
-/* A table ready to print: values sorted, cube suppressed. */
+/* A table ready to print: values sorted, cube counted, then guarded
+ * (report_guard: perturbed or suppressed) before any writer reads it. */
 struct table {
 	size_t ndim;
 	struct dimvals *dim[REPORT_MAX_BY];
 	struct supp_cube c;
+	uint32_t *key;        /* cell keys beside c.count (figures across organisations) */
 	size_t suppressed;
 	int ok;
+	int guarded;
 };
 
 /* Index of s along d, added when new; -1 when the dimension is full. */
@@ -220,8 +239,9 @@ static void dim_sort(struct dimvals *d, size_t *remap)
 	memcpy(d->v, sorted, d->n * sizeof *sorted);
 }
 
-/* Set up t's cube over the (sorted) dimensions; -1 when too large. */
-static int table_alloc(arena *a, struct table *t)
+/* Set up t's cube over the (sorted) dimensions, with cell keys when
+ * keys; -1 when too large. */
+static int table_alloc(arena *a, struct table *t, int keys)
 {
 	size_t len[REPORT_MAX_BY], j, size;
 	long long *count;
@@ -235,6 +255,8 @@ static int table_alloc(arena *a, struct table *t)
 	count = arena_alloc(a, size * sizeof *count);
 	supp = arena_alloc(a, size);
 	if (!count || !supp)
+		return -1;
+	if (keys && !(t->key = arena_alloc(a, size * sizeof *t->key)))
 		return -1;
 	return suppress_cube_init(&t->c, t->ndim, len, count, supp);
 }
@@ -294,6 +316,8 @@ struct agg {
 	struct dimvals *dim[REPORT_MAX_BY];
 	/* cases */
 	unsigned *vals;   /* ndim per case, for single-valued dimensions */
+	uint32_t *rkeys;  /* per case: its record key, when keys */
+	int keys;
 	size_t ncases, cap;
 	int *slot;        /* by the case's n: its index + 1, 0 when not counted */
 	size_t nslots;
@@ -305,6 +329,7 @@ static void agg_free(struct agg *g)
 {
 	size_t j;
 	free(g->vals);
+	free(g->rkeys);
 	free(g->slot);
 	for (j = 0; j < REPORT_MAX_BY; j++) {
 		free(g->multi[j].p);
@@ -340,6 +365,12 @@ static int agg_case(void *ctx, const char *const *cols, size_t ncols)
 		if (!vals)
 			return g->failed = 1;
 		g->vals = vals;
+		if (g->keys) {
+			void *rk = realloc(g->rkeys, cap * sizeof *g->rkeys);
+			if (!rk)
+				return g->failed = 1;
+			g->rkeys = rk;
+		}
 		g->cap = cap;
 	}
 	if (n >= g->nslots) {
@@ -355,6 +386,8 @@ static int agg_case(void *ctx, const char *const *cols, size_t ncols)
 		g->nslots = ns;
 	}
 	g->slot[n] = (int)g->ncases + 1;
+	if (g->keys)
+		g->rkeys[g->ncases] = cols[11] ? (uint32_t)strtoull(cols[11], NULL, 10) : 0;
 	for (j = 0; j < g->ndim; j++) {
 		const struct dim_def *d = g->def[j];
 		const char *v = NULL;
@@ -454,9 +487,10 @@ static int multi_index(struct agg *g, struct multi *mu)
 }
 
 /* Count every case into the cube: the cells of all its combinations, and
- * the exact 1-D margins and total (a case counts once in each). */
+ * the exact 1-D margins and total (a case counts once in each); with
+ * keys, add its record key alike. */
 static void agg_count(struct agg *g, struct table *t, size_t remap[][REPORT_MAX_VALUES],
-		      long long **margin, long long *total)
+		      long long **margin, uint32_t **mkey, long long *total, uint32_t *tkey)
 {
 	size_t c, j;
 
@@ -464,6 +498,7 @@ static void agg_count(struct agg *g, struct table *t, size_t remap[][REPORT_MAX_
 		unsigned single[REPORT_MAX_BY];
 		const struct pair *list[REPORT_MAX_BY];
 		size_t nlist[REPORT_MAX_BY], pos[REPORT_MAX_BY], coord[REPORT_MAX_BY];
+		uint32_t rk;
 		int skip = 0;
 
 		for (j = 0; j < g->ndim; j++) {
@@ -491,18 +526,28 @@ static void agg_count(struct agg *g, struct table *t, size_t remap[][REPORT_MAX_
 		}
 		if (skip)
 			continue;
+		rk = g->keys ? g->rkeys[c] : 0;
 		(*total)++;
+		*tkey += rk;
 		for (j = 0; j < g->ndim; j++) {
-			size_t i;
-			for (i = 0; i < nlist[j]; i++)
-				margin[j][remap[j][list[j] ? list[j][i].val : single[j]]]++;
+			size_t i, v;
+			for (i = 0; i < nlist[j]; i++) {
+				v = remap[j][list[j] ? list[j][i].val : single[j]];
+				margin[j][v]++;
+				mkey[j][v] += rk;
+			}
 			pos[j] = 0;
 		}
 		/* Every combination of the case's values (an odometer). */
 		for (;;) {
 			for (j = 0; j < g->ndim; j++)
 				coord[j] = remap[j][list[j] ? list[j][pos[j]].val : single[j]];
-			t->c.count[suppress_index(&t->c, coord)]++;
+			{
+				size_t idx = suppress_index(&t->c, coord);
+				t->c.count[idx]++;
+				if (t->key)
+					t->key[idx] += rk;
+			}
 			for (j = 0; j < g->ndim; j++) {
 				if (++pos[j] < nlist[j])
 					break;
@@ -517,18 +562,20 @@ static void agg_count(struct agg *g, struct table *t, size_t remap[][REPORT_MAX_
 /* ---- requests ------------------------------------------------------------ */
 
 struct scope {
-	int all;                 /* every organisation */
+	int all;                 /* every organisation: perturbed figures */
 	const char *own_org;
 	struct rp_filter f;
 	long long k;
+	unsigned char ckey[CELLKEY_KEYBYTES]; /* of the record keys, when all */
 };
 
 /* Figures over every organisation are counted by whole months: the
  * period is widened to the first day of from's month and the last day of
  * to's, and the answer says so.  Otherwise two periods a day apart would
  * give, by subtraction, the cases of one day, and a day of one
- * organisation or region is often one person.  Months can still be
- * subtracted from each other (README: what suppression does not cover). */
+ * organisation or region is often one person.  Months subtracted from
+ * each other recover nothing either: the figures are perturbed by their
+ * cell keys (report_guard). */
 static int month_period(arena *a, const char **from, const char **to)
 {
 	char *f = arena_alloc(a, 11), *t = arena_alloc(a, 11), now[11];
@@ -565,6 +612,8 @@ static int scope_of(struct req *r, enum policy_action act, struct scope *s)
 	s->own_org = r->who.user.org.id;
 	if (!s->all)
 		s->f.org_id = s->own_org;
+	else
+		cellkey_derive(r->app->kr.blind, s->ckey);
 	s->k = r->app->cfg.report_k >= 2 ? r->app->cfg.report_k : 11;
 	if (from && !date_valid(from))
 		return reply_problem(r, 422, "invalid-value", "from: a date YYYY-MM-DD");
@@ -604,7 +653,8 @@ static int scope_of(struct req *r, enum policy_action act, struct scope *s)
 	return 0;
 }
 
-/* Count the cases of the scope into a suppressed table over defs. */
+/* Count the cases of the scope into a table over defs (with cell keys
+ * when the scope is every organisation), not yet guarded. */
 static int summary_table(struct req *r, const struct scope *s, const struct dim_def *const *defs,
 			 size_t ndim, int victims_only, struct table *t)
 {
@@ -615,11 +665,15 @@ static int summary_table(struct req *r, const struct scope *s, const struct dim_
 	unsigned want = 1; /* the case's n */
 	size_t (*remap)[REPORT_MAX_VALUES];
 	long long *margin[REPORT_MAX_BY], total = 0;
+	uint32_t *mkey[REPORT_MAX_BY], tkey = 0;
 
 	memset(&g, 0, sizeof g);
 	memset(t, 0, sizeof *t);
 	g.a = &r->mem;
 	g.own_org = s->own_org;
+	g.keys = s->all;
+	if (g.keys)
+		want |= 1u << 11;
 	g.ndim = t->ndim = ndim;
 	f.victims_only = victims_only;
 	remap = arena_alloc(&r->mem, REPORT_MAX_BY * sizeof *remap);
@@ -679,78 +733,93 @@ static int summary_table(struct req *r, const struct scope *s, const struct dim_
 				}
 	for (j = 0; j < ndim; j++)
 		dim_sort(g.dim[j], remap[j]);
-	if (table_alloc(&r->mem, t)) {
+	if (table_alloc(&r->mem, t, g.keys)) {
 		rc = reply_problem(r, 422, "too-many-combinations",
 				   "these dimensions make too many combinations; ask for fewer");
 		goto out;
 	}
 	for (j = 0; j < ndim; j++) {
 		margin[j] = arena_alloc(&r->mem, (g.dim[j]->n + 1) * sizeof **margin);
-		if (!margin[j]) {
+		mkey[j] = arena_alloc(&r->mem, (g.dim[j]->n + 1) * sizeof **mkey);
+		if (!margin[j] || !mkey[j]) {
 			rc = reply_problem(r, 500, "internal", "out of memory");
 			goto out;
 		}
 	}
-	agg_count(&g, t, remap, margin, &total);
+	agg_count(&g, t, remap, margin, mkey, &total, &tkey);
 	suppress_fill_margins(&t->c);
+	if (t->key)
+		cellkey_fill_margins(&t->c, t->key);
 	/* The published margins are exact counts of cases (a case with two
-	 * codes of a dimension counts once in its total). */
+	 * codes of a dimension counts once in its total), and their cell keys
+	 * the sums over those same cases. */
 	{
-		size_t coord[REPORT_MAX_BY], v;
+		size_t coord[REPORT_MAX_BY], v, idx;
 		for (j = 0; j < ndim; j++)
 			coord[j] = t->c.len[j];
-		t->c.count[suppress_index(&t->c, coord)] = total;
+		idx = suppress_index(&t->c, coord);
+		t->c.count[idx] = total;
+		if (t->key)
+			t->key[idx] = tkey;
 		for (j = 0; j < ndim && ndim > 1; j++)
 			for (v = 0; v < g.dim[j]->n; v++) {
 				size_t m;
 				for (m = 0; m < ndim; m++)
 					coord[m] = t->c.len[m];
 				coord[j] = v;
-				t->c.count[suppress_index(&t->c, coord)] = margin[j][v];
+				idx = suppress_index(&t->c, coord);
+				t->c.count[idx] = margin[j][v];
+				if (t->key)
+					t->key[idx] = mkey[j][v];
 			}
 	}
-	t->suppressed = suppress_apply(&t->c, s->k);
 	t->ok = 1;
 out:
 	agg_free(&g);
 	return rc;
 }
 
-/* A table of a query answering (value, value, n) rows: both dimensions
- * single-valued, margins are sums. */
+/* A table of a query answering one (value, value, id) row per record:
+ * both dimensions single-valued, margins are sums; with cell keys when
+ * the scope is every organisation. */
 struct simple_ctx {
 	arena *a;
+	const struct scope *s;
 	struct table *t;
-	const char **v1, **v2;
-	long long *n;
+	unsigned *v1, *v2;
+	uint32_t *key;
 	size_t rows, cap;
-	int failed;
+	int failed;       /* 1 out of memory, 2 too many values */
 };
 
 static int simple_row(void *ctx, const char *const *cols, size_t ncols)
 {
 	struct simple_ctx *x = ctx;
+	long i1, i2;
+
 	(void)ncols;
 	if (x->rows == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		const char **v1 = arena_alloc(x->a, cap * sizeof *v1);
-		const char **v2 = arena_alloc(x->a, cap * sizeof *v2);
-		long long *n = arena_alloc(x->a, cap * sizeof *n);
-		if (!v1 || !v2 || !n)
+		size_t cap = x->cap ? x->cap * 2 : 256;
+		unsigned *v1 = realloc(x->v1, cap * sizeof *v1), *v2;
+		uint32_t *key;
+		if (!v1)
 			return x->failed = 1;
-		if (x->rows) {
-			memcpy(v1, x->v1, x->rows * sizeof *v1);
-			memcpy(v2, x->v2, x->rows * sizeof *v2);
-			memcpy(n, x->n, x->rows * sizeof *n);
-		}
 		x->v1 = v1;
+		if (!(v2 = realloc(x->v2, cap * sizeof *v2)))
+			return x->failed = 1;
 		x->v2 = v2;
-		x->n = n;
+		if (!(key = realloc(x->key, cap * sizeof *key)))
+			return x->failed = 1;
+		x->key = key;
 		x->cap = cap;
 	}
-	x->v1[x->rows] = cols[0] ? arena_strdup(x->a, cols[0]) : NULL;
-	x->v2[x->rows] = cols[1] ? arena_strdup(x->a, cols[1]) : NULL;
-	x->n[x->rows] = cols[2] ? strtoll(cols[2], NULL, 10) : 0;
+	i1 = dim_intern(x->a, x->t->dim[0], cols[0]);
+	i2 = dim_intern(x->a, x->t->dim[1], cols[1]);
+	if (i1 < 0 || i2 < 0)
+		return x->failed = 2;
+	x->v1[x->rows] = (unsigned)i1;
+	x->v2[x->rows] = (unsigned)i2;
+	x->key[x->rows] = x->s->all && cols[2] ? cellkey_record(x->s->ckey, cols[2]) : 0;
 	x->rows++;
 	return 0;
 }
@@ -760,9 +829,11 @@ static int simple_table(struct req *r, const struct scope *s, enum rp_query q, c
 {
 	struct simple_ctx x = {0};
 	size_t remap[2][REPORT_MAX_VALUES], i, j;
+	int rc = 0;
 
 	memset(t, 0, sizeof *t);
 	x.a = &r->mem;
+	x.s = s;
 	x.t = t;
 	t->ndim = 2;
 	for (j = 0; j < 2; j++) {
@@ -772,30 +843,36 @@ static int simple_table(struct req *r, const struct scope *s, enum rp_query q, c
 	}
 	t->dim[0]->name = d1;
 	t->dim[1]->name = d2;
-	if (store_report_query(r->app->st, q, &s->f, 0, simple_row, &x) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
-	for (i = 0; i < x.rows; i++)
-		if (dim_intern(&r->mem, t->dim[0], x.v1[i]) < 0 ||
-		    dim_intern(&r->mem, t->dim[1], x.v2[i]) < 0)
-			return reply_problem(r, 422, "too-many-values", "a dimension has too many values");
+	if (store_report_query(r->app->st, q, &s->f, 0, simple_row, &x) != STORE_OK) {
+		rc = x.failed == 2 ? reply_problem(r, 422, "too-many-values",
+						   "a dimension has too many values")
+				   : api_store_error(r, STORE_ERROR);
+		goto out;
+	}
 	dim_sort(t->dim[0], remap[0]);
 	dim_sort(t->dim[1], remap[1]);
-	if (table_alloc(&r->mem, t))
-		return reply_problem(r, 500, "internal", "table too large");
+	if (table_alloc(&r->mem, t, s->all)) {
+		rc = reply_problem(r, 500, "internal", "table too large");
+		goto out;
+	}
 	for (i = 0; i < x.rows; i++) {
-		size_t coord[2];
-		for (j = 0; j < t->dim[0]->n; j++)
-			if (!cmp_value(&t->dim[0]->v[j], &x.v1[i]))
-				coord[0] = j;
-		for (j = 0; j < t->dim[1]->n; j++)
-			if (!cmp_value(&t->dim[1]->v[j], &x.v2[i]))
-				coord[1] = j;
-		t->c.count[suppress_index(&t->c, coord)] += x.n[i];
+		size_t coord[2], idx;
+		coord[0] = remap[0][x.v1[i]];
+		coord[1] = remap[1][x.v2[i]];
+		idx = suppress_index(&t->c, coord);
+		t->c.count[idx]++;
+		if (t->key)
+			t->key[idx] += x.key[i];
 	}
 	suppress_fill_margins(&t->c);
-	t->suppressed = suppress_apply(&t->c, s->k);
+	if (t->key)
+		cellkey_fill_margins(&t->c, t->key);
 	t->ok = 1;
-	return 0;
+out:
+	free(x.v1);
+	free(x.v2);
+	free(x.key);
+	return rc;
 }
 
 /* ---- writing tables ------------------------------------------------------ */
@@ -857,13 +934,30 @@ static void jw_cell(void *ctx, const size_t *coord, size_t idx)
 	jw_end(x->w);
 }
 
+/* seen[j][v] = 1 when a cell with value v along dimension j is published
+ * (not zero), in one pass over the cube. */
+static void values_in_cells(const struct table *t, unsigned char seen[][REPORT_MAX_VALUES])
+{
+	size_t idx, j;
+
+	for (j = 0; j < t->ndim; j++)
+		memset(seen[j], 0, REPORT_MAX_VALUES);
+	for (idx = 0; idx < t->c.size; idx++)
+		if ((t->c.count[idx] > 0 || t->c.supp[idx]) && suppress_is_cell(&t->c, idx))
+			for (j = 0; j < t->ndim; j++)
+				seen[j][suppress_coord(&t->c, idx, j)] = 1;
+}
+
 /* "by", "rows", "margins" (two dimensions or more), "total",
- * "suppressed", as members of the open object. */
+ * "suppressed", as members of the open object.  A margin is written when
+ * it is not zero or a cell of its value is (perturbed apart, a margin may
+ * come out 0 beside a cell that does not). */
 static void jw_table(jsonw *w, const struct table *t)
 {
 	struct jw_cells x = {w, t};
 	size_t j, v;
 
+	assert(t->guarded);
 	jw_key(w, "by");
 	jw_array(w);
 	for (j = 0; j < t->ndim; j++)
@@ -874,6 +968,8 @@ static void jw_table(jsonw *w, const struct table *t)
 	table_cells(t, jw_cell, &x);
 	jw_end(w);
 	if (t->ndim >= 2) {
+		unsigned char seen[REPORT_MAX_BY][REPORT_MAX_VALUES];
+		values_in_cells(t, seen);
 		jw_key(w, "margins");
 		jw_object(w);
 		for (j = 0; j < t->ndim; j++) {
@@ -885,7 +981,7 @@ static void jw_table(jsonw *w, const struct table *t)
 					coord[m] = t->c.len[m];
 				coord[j] = v;
 				idx = suppress_index(&t->c, coord);
-				if (!t->c.count[idx])
+				if (!t->c.count[idx] && !seen[j][v])
 					continue;
 				jw_object(w);
 				jw_kstr(w, t->dim[j]->name, t->dim[j]->v[v]);
@@ -929,6 +1025,7 @@ static int filter_hidden(struct req *r, const struct scope *s, const struct dim_
 	}
 	if ((rc = summary_table(r, &all, check, service ? 2 : 1, victims_only, &t)))
 		return rc;
+	suppress_apply(&t.c, s->k);
 	for (v = 0; v < t.dim[0]->n; v++)
 		for (i = 0; values[i]; i++)
 			if (t.dim[0]->v[v] && !strcmp(t.dim[0]->v[v], values[i])) {
@@ -955,7 +1052,7 @@ static int filter_guard(struct req *r, const struct scope *s, const struct dim_d
 		if ((rc = filter_hidden(r, s, &dim_defs[7], service, values, victims_only, &hidden)))
 			return rc;
 	}
-	if (s->f.org_type || (s->all && s->f.org_id)) {
+	if (s->f.org_type) {
 		/* The org dimension shows the caller's organisation as "own". */
 		values[0] = s->f.org_type ? s->f.org_type : "own";
 		values[1] = s->f.org_type && !strcmp(r->who.user.org.type, s->f.org_type) ? "own" : NULL;
@@ -971,6 +1068,42 @@ static int filter_guard(struct req *r, const struct scope *s, const struct dim_d
 		if (t->c.supp[idx] && suppress_is_cell(&t->c, idx))
 			t->suppressed++;
 	}
+	return 0;
+}
+
+/*
+ * The one guard of every table of every report, whatever its filters,
+ * breakdown and period; the writers publish nothing it has not passed.
+ *
+ * Figures across organisations (the analyst's) are perturbed by the
+ * cell-key method (domain/cellkey.h): every cell, margin and total is
+ * published as 0 or a multiple of k from the record keys of the cases it
+ * counts, so that the difference or sum of any two answers (victims=0
+ * minus victims=1, two periods, a region against the whole) is never a
+ * count 1..k-1.  No filter needs a rule of its own.
+ *
+ * The own organisation's figures (a supervisor's) stay exact: small
+ * cells suppressed with their complements, and a region or org filter
+ * publishing nothing the unfiltered table hides (filter_guard).  defs is
+ * NULL for the tables that take no filter check (the indicator report's
+ * referrals, hotline and trainings).
+ */
+static int report_guard(struct req *r, const struct scope *s, struct table *t,
+			const struct dim_def *const *defs, size_t ndim, int victims_only)
+{
+	int rc;
+
+	assert(t->ok && !t->guarded);
+	if (s->all) {
+		assert(t->key);
+		cellkey_apply(&t->c, t->key, s->k);
+		t->suppressed = 0;
+	} else {
+		t->suppressed = suppress_apply(&t->c, s->k);
+		if (defs && (rc = filter_guard(r, s, defs, ndim, victims_only, t)))
+			return rc;
+	}
+	t->guarded = 1;
 	return 0;
 }
 
@@ -1012,7 +1145,7 @@ int api_reports_summary(struct req *r)
 	if (victims && strcmp(victims, "0") && strcmp(victims, "1"))
 		return reply_problem(r, 422, "invalid-value", "victims: 0 or 1");
 	if ((rc = summary_table(r, &s, defs, ndim, victims && !strcmp(victims, "1"), &t)) ||
-	    (rc = filter_guard(r, &s, defs, ndim, victims && !strcmp(victims, "1"), &t)))
+	    (rc = report_guard(r, &s, &t, defs, ndim, victims && !strcmp(victims, "1"))))
 		return rc;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
@@ -1020,6 +1153,7 @@ int api_reports_summary(struct req *r)
 	jw_kstr(&w, "from", s.f.from);
 	jw_kstr(&w, "to", s.f.to);
 	jw_kstr(&w, "scope", s.all ? "all" : "own");
+	jw_kstr(&w, "protection", s.all ? "cell-key" : "suppression");
 	jw_table(&w, &t);
 	jw_finish(&w);
 	return 200;
@@ -1027,16 +1161,42 @@ int api_reports_summary(struct req *r)
 
 /* ---- the indicator report ------------------------------------------------ */
 
-struct pair_ctx {
-	long long a, b, c;
+/* A figure alone: the records counted and the sum of their record keys,
+ * then what figure_guard lets out. */
+struct figure {
+	long long n;
+	uint32_t key;
+	long long value;  /* published when shown */
+	int shown;
+	int guarded;
 };
 
-static int three_numbers(void *ctx, const char *const *cols, size_t ncols)
+struct figure_ctx {
+	const struct scope *s;
+	struct figure *f;
+	long long sum;    /* of the first column, with two columns */
+};
+
+/* One row per record, its id last. */
+static int figure_row(void *ctx, const char *const *cols, size_t ncols)
 {
-	struct pair_ctx *x = ctx;
-	x->a = cols[0] ? strtoll(cols[0], NULL, 10) : 0;
-	x->b = ncols > 1 && cols[1] ? strtoll(cols[1], NULL, 10) : 0;
-	x->c = ncols > 2 && cols[2] ? strtoll(cols[2], NULL, 10) : 0;
+	struct figure_ctx *x = ctx;
+	const char *id = cols[ncols - 1];
+
+	x->f->n++;
+	if (x->s->all && id)
+		x->f->key += cellkey_record(x->s->ckey, id);
+	if (ncols == 2 && cols[0])
+		x->sum += strtoll(cols[0], NULL, 10);
+	return 0;
+}
+
+static int four_numbers(void *ctx, const char *const *cols, size_t ncols)
+{
+	long long *x = ctx;
+	size_t i;
+	for (i = 0; i < 4 && i < ncols; i++)
+		x[i] = cols[i] ? strtoll(cols[i], NULL, 10) : 0;
 	return 0;
 }
 
@@ -1047,8 +1207,9 @@ struct indicators {
 	struct table referrals;        /* agency type x status */
 	struct table hotline;          /* channel x call type */
 	struct table trained;          /* agency type x sex */
-	long long closed, reintegrated;
-	long long scored, gain_sum, events, overdue;
+	struct figure closed, reintegrated, scored, events, overdue;
+	long long gain_sum;
+	int share_shown, gain_shown;
 };
 
 /* A count alone is published when 0 or at least k. */
@@ -1057,49 +1218,101 @@ static int shown(long long n, long long k)
 	return n == 0 || n >= k;
 }
 
+/* The guard of a figure alone, as report_guard of a table: across
+ * organisations perturbed by its cell key, else exact when 0 or at
+ * least k (or always, when exact says so: the own training events). */
+static void figure_guard(const struct scope *s, struct figure *f, int exact)
+{
+	if (s->all) {
+		f->value = cellkey_publish(f->n, f->key, s->k);
+		f->shown = 1;
+	} else {
+		f->value = f->n;
+		f->shown = exact || shown(f->n, s->k);
+	}
+	f->guarded = 1;
+}
+
+static int figure_query(struct req *r, const struct scope *s, enum rp_query q, struct figure *f,
+			long long *sum)
+{
+	struct figure_ctx x = {s, f, 0};
+
+	if (store_report_query(r->app->st, q, &s->f, 0, figure_row, &x) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	if (sum)
+		*sum = x.sum;
+	return 0;
+}
+
+/* The reintegration share and the mean gain, from the guarded figures. */
+static void indicators_guard(const struct scope *s, struct indicators *in)
+{
+	figure_guard(s, &in->closed, 0);
+	figure_guard(s, &in->reintegrated, 0);
+	figure_guard(s, &in->scored, 0);
+	figure_guard(s, &in->events, 1);
+	figure_guard(s, &in->overdue, 0);
+	if (s->all) {
+		/* Perturbed apart, a part may come out above its whole. */
+		if (in->reintegrated.value > in->closed.value)
+			in->reintegrated.value = in->closed.value;
+		in->share_shown = in->closed.value > 0;
+		in->gain_shown = in->scored.n >= s->k && in->scored.value >= s->k;
+	} else {
+		/* Published only when both the cases with a follow-up and those
+		 * without are 0 or at least k (else either could be worked back
+		 * from the other and the closed count). */
+		in->reintegrated.shown = in->closed.shown && in->reintegrated.shown &&
+					 shown(in->closed.n - in->reintegrated.n, s->k);
+		in->share_shown = in->reintegrated.shown && in->closed.n > 0;
+		in->gain_shown = in->scored.n >= s->k;
+	}
+}
+
+static double share_of(const struct indicators *in)
+{
+	return (double)in->reintegrated.value / (double)in->closed.value;
+}
+
+static double mean_gain(const struct indicators *in)
+{
+	return (double)in->gain_sum / (double)in->scored.n;
+}
+
 static int indicators_compute(struct req *r, const struct scope *s, struct indicators *in)
 {
 	static const struct dim_def *const by_sex_age[] = {&dim_defs[0], &dim_defs[1]};
 	static const struct dim_def *const by_expl[] = {&dim_defs[2]};
 	static const struct dim_def *const by_service[] = {&dim_defs[9]};
-	struct pair_ctx x = {0};
+	long long re[4] = {0};
 	int rc;
 
 	memset(in, 0, sizeof *in);
 	if ((rc = summary_table(r, s, by_sex_age, 2, 1, &in->identified)) ||
-	    (rc = filter_guard(r, s, by_sex_age, 2, 1, &in->identified)) ||
+	    (rc = report_guard(r, s, &in->identified, by_sex_age, 2, 1)) ||
 	    (rc = summary_table(r, s, by_expl, 1, 1, &in->exploitation)) ||
-	    (rc = filter_guard(r, s, by_expl, 1, 1, &in->exploitation)) ||
+	    (rc = report_guard(r, s, &in->exploitation, by_expl, 1, 1)) ||
 	    (rc = summary_table(r, s, by_service, 1, 0, &in->assisted)) ||
-	    (rc = filter_guard(r, s, by_service, 1, 0, &in->assisted)) ||
+	    (rc = report_guard(r, s, &in->assisted, by_service, 1, 0)) ||
 	    (rc = simple_table(r, s, RPQ_REFERRALS, "agency_type", "status", &in->referrals)) ||
+	    (rc = report_guard(r, s, &in->referrals, NULL, 0, 0)) ||
 	    (rc = simple_table(r, s, RPQ_CONTACTS, "channel", "call_type", &in->hotline)) ||
-	    (rc = simple_table(r, s, RPQ_TRAINED, "agency_type", "sex", &in->trained)))
+	    (rc = report_guard(r, s, &in->hotline, NULL, 0, 0)) ||
+	    (rc = simple_table(r, s, RPQ_TRAINED, "agency_type", "sex", &in->trained)) ||
+	    (rc = report_guard(r, s, &in->trained, NULL, 0, 0)) ||
+	    (rc = figure_query(r, s, RPQ_TRAINING_GAIN, &in->scored, &in->gain_sum)) ||
+	    (rc = figure_query(r, s, RPQ_TRAINING_EVENTS, &in->events, NULL)) ||
+	    (rc = figure_query(r, s, RPQ_OVERDUE, &in->overdue, NULL)))
 		return rc;
-	if (store_report_query(r->app->st, RPQ_REINTEGRATION, &s->f, 0, three_numbers, &x) != STORE_OK)
+	if (store_report_query(r->app->st, RPQ_REINTEGRATION, &s->f, 0, four_numbers, re) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	in->closed = x.a;
-	in->reintegrated = x.b;
-	memset(&x, 0, sizeof x);
-	if (store_report_query(r->app->st, RPQ_TRAINING_GAIN, &s->f, 0, three_numbers, &x) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
-	in->scored = x.a;
-	in->gain_sum = x.b;
-	in->events = x.c;
-	memset(&x, 0, sizeof x);
-	if (store_report_query(r->app->st, RPQ_OVERDUE, &s->f, 0, three_numbers, &x) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
-	in->overdue = x.a;
+	in->closed.n = re[0];
+	in->reintegrated.n = re[1];
+	in->closed.key = (uint32_t)re[2];
+	in->reintegrated.key = (uint32_t)re[3];
+	indicators_guard(s, in);
 	return 0;
-}
-
-/* The reintegration share is published only when both the cases with a
- * follow-up and those without are 0 or at least k (else either could be
- * worked back from the other and the closed count). */
-static int reintegration_shown(const struct indicators *in, long long k)
-{
-	return shown(in->closed, k) && shown(in->reintegrated, k) &&
-	       shown(in->closed - in->reintegrated, k);
 }
 
 static void jw_num_or_null(jsonw *w, int show, double v)
@@ -1113,6 +1326,16 @@ static void jw_num_or_null(jsonw *w, int show, double v)
 	jw_raw(w, num, strlen(num));
 }
 
+static void jw_figure(jsonw *w, const char *key, const struct figure *f)
+{
+	assert(f->guarded);
+	jw_key(w, key);
+	if (f->shown)
+		jw_int(w, f->value);
+	else
+		jw_null(w);
+}
+
 static void jw_sub(jsonw *w, const char *key, const struct table *t)
 {
 	jw_key(w, key);
@@ -1123,7 +1346,6 @@ static void jw_sub(jsonw *w, const char *key, const struct table *t)
 
 static void indicators_json(struct req *r, const struct scope *s, const struct indicators *in)
 {
-	int rshow = reintegration_shown(in, s->k);
 	jsonw w;
 
 	reply_json_begin(r, 200, &w);
@@ -1132,6 +1354,7 @@ static void indicators_json(struct req *r, const struct scope *s, const struct i
 	jw_kstr(&w, "from", s->f.from);
 	jw_kstr(&w, "to", s->f.to);
 	jw_kstr(&w, "scope", s->all ? "all" : "own");
+	jw_kstr(&w, "protection", s->all ? "cell-key" : "suppression");
 	jw_sub(&w, "identified", &in->identified);
 	jw_sub(&w, "identified_exploitation", &in->exploitation);
 	jw_sub(&w, "assisted", &in->assisted);
@@ -1139,36 +1362,19 @@ static void indicators_json(struct req *r, const struct scope *s, const struct i
 	jw_sub(&w, "hotline", &in->hotline);
 	jw_key(&w, "reintegration");
 	jw_object(&w);
-	jw_key(&w, "closed");
-	if (shown(in->closed, s->k))
-		jw_int(&w, in->closed);
-	else
-		jw_null(&w);
-	jw_key(&w, "with_followup");
-	if (rshow)
-		jw_int(&w, in->reintegrated);
-	else
-		jw_null(&w);
+	jw_figure(&w, "closed", &in->closed);
+	jw_figure(&w, "with_followup", &in->reintegrated);
 	jw_key(&w, "share");
-	jw_num_or_null(&w, rshow && in->closed > 0,
-		       in->closed ? (double)in->reintegrated / (double)in->closed : 0);
+	jw_num_or_null(&w, in->share_shown, in->share_shown ? share_of(in) : 0);
 	jw_end(&w);
-	jw_key(&w, "followups_overdue");
-	if (shown(in->overdue, s->k))
-		jw_int(&w, in->overdue);
-	else
-		jw_null(&w);
+	jw_figure(&w, "followups_overdue", &in->overdue);
 	jw_key(&w, "trainings");
 	jw_object(&w);
-	jw_kint(&w, "events", in->events);
+	jw_figure(&w, "events", &in->events);
 	jw_sub(&w, "participants", &in->trained);
-	jw_key(&w, "scored");
-	if (shown(in->scored, s->k))
-		jw_int(&w, in->scored);
-	else
-		jw_null(&w);
+	jw_figure(&w, "scored", &in->scored);
 	jw_key(&w, "mean_gain");
-	jw_num_or_null(&w, in->scored >= s->k, in->scored ? (double)in->gain_sum / (double)in->scored : 0);
+	jw_num_or_null(&w, in->gain_shown, in->gain_shown ? mean_gain(in) : 0);
 	jw_end(&w);
 	jw_finish(&w);
 }
@@ -1208,6 +1414,7 @@ static void sheet_table(struct sheet *sh, const char *title, const struct table 
 	struct sheet_cells x = {sh, t, k};
 	size_t j;
 
+	assert(t->guarded);
 	sheet_tab(sh, title);
 	for (j = 0; j < t->ndim; j++)
 		sheet_text(sh, t->dim[j]->name);
@@ -1221,12 +1428,13 @@ static void sheet_table(struct sheet *sh, const char *title, const struct table 
 	sheet_row_end(sh);
 }
 
-static void sheet_figure(struct sheet *sh, const char *name, int show, long long v, long long k)
+static void sheet_figure(struct sheet *sh, const char *name, const struct figure *f, long long k)
 {
 	char lt[24];
+	assert(f->guarded);
 	sheet_text(sh, name);
-	if (show) {
-		sheet_int(sh, v);
+	if (f->shown) {
+		sheet_int(sh, f->value);
 	} else {
 		snprintf(lt, sizeof lt, "<%lld", k);
 		sheet_text(sh, lt);
@@ -1238,7 +1446,6 @@ static int indicators_sheet(struct req *r, const struct scope *s, const struct i
 			    enum sheet_kind kind)
 {
 	struct sheet *sh = sheet_new(kind, NULL);
-	int rshow = reintegration_shown(in, s->k);
 
 	if (!sh)
 		return reply_problem(r, 500, "internal", "cannot write the sheet");
@@ -1252,6 +1459,9 @@ static int indicators_sheet(struct req *r, const struct scope *s, const struct i
 	sheet_text(sh, "scope");
 	sheet_text(sh, s->all ? "all" : "own");
 	sheet_row_end(sh);
+	sheet_text(sh, "protection");
+	sheet_text(sh, s->all ? "cell-key" : "suppression");
+	sheet_row_end(sh);
 	sheet_text(sh, "k");
 	sheet_int(sh, s->k);
 	sheet_row_end(sh);
@@ -1262,20 +1472,20 @@ static int indicators_sheet(struct req *r, const struct scope *s, const struct i
 	sheet_table(sh, "Hotline contacts", &in->hotline, s->k);
 	sheet_table(sh, "People trained", &in->trained, s->k);
 	sheet_tab(sh, "Other figures");
-	sheet_figure(sh, "closed cases", shown(in->closed, s->k), in->closed, s->k);
-	sheet_figure(sh, "closed with reintegration follow-up", rshow, in->reintegrated, s->k);
+	sheet_figure(sh, "closed cases", &in->closed, s->k);
+	sheet_figure(sh, "closed with reintegration follow-up", &in->reintegrated, s->k);
 	sheet_text(sh, "share with reintegration follow-up");
-	if (rshow && in->closed)
-		sheet_num(sh, (double)in->reintegrated / (double)in->closed);
+	if (in->share_shown)
+		sheet_num(sh, share_of(in));
 	else
 		sheet_text(sh, NULL);
 	sheet_row_end(sh);
-	sheet_figure(sh, "follow-ups overdue", shown(in->overdue, s->k), in->overdue, s->k);
-	sheet_figure(sh, "training events", 1, in->events, s->k);
-	sheet_figure(sh, "participants with both scores", shown(in->scored, s->k), in->scored, s->k);
+	sheet_figure(sh, "follow-ups overdue", &in->overdue, s->k);
+	sheet_figure(sh, "training events", &in->events, s->k);
+	sheet_figure(sh, "participants with both scores", &in->scored, s->k);
 	sheet_text(sh, "mean score gain");
-	if (in->scored >= s->k)
-		sheet_num(sh, (double)in->gain_sum / (double)in->scored);
+	if (in->gain_shown)
+		sheet_num(sh, mean_gain(in));
 	else
 		sheet_text(sh, NULL);
 	sheet_row_end(sh);

@@ -309,8 +309,15 @@ static const char *const migrations[] = {
 	 * only by a transfer that the owning organisation accepts: the
 	 * organisation it is offered to waits here. */
 	"ALTER TABLE dir_services ADD COLUMN transfer_to TEXT REFERENCES orgs(id);",
-	/* 13: reports: cell keys of records (reserved) */
-	"",
+	/* 13: reports: the record key of each case (domain/cellkey.h), a
+	 * keyed hash of its id that only the API layer can compute, so the
+	 * refresh sets it: every case is marked to be made again.  The
+	 * summary's covering index carries it. */
+	"ALTER TABLE rp_cases ADD COLUMN rkey INTEGER NOT NULL DEFAULT 0;"
+	"DROP INDEX rp_cases_opened;"
+	"CREATE INDEX rp_cases_opened ON rp_cases(opened_on, org_id, org_type, status, stage, sex,"
+	"  age_band, region, nationality, trafficking_status, rkey);"
+	"INSERT OR IGNORE INTO rp_dirty(kind, id) SELECT 'case', id FROM cases;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -30,14 +30,14 @@ static const char SQL_SCAN_CASES[] =
  * in rp_dirty; store_report_derive then sets it again. */
 static const char SQL_FACT_PUT[] =
 	"INSERT INTO rp_cases(case_id, org_id, org_type, person_id, opened_on, closed_on, status,"
-	" stage, sex, age_band, region, nationality, trafficking_status, reintegrated)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0)"
+	" stage, sex, age_band, region, nationality, trafficking_status, reintegrated, rkey)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14)"
 	" ON CONFLICT(case_id) DO UPDATE SET org_id = excluded.org_id,"
 	" org_type = excluded.org_type, person_id = excluded.person_id,"
 	" opened_on = excluded.opened_on, closed_on = excluded.closed_on, status = excluded.status,"
 	" stage = excluded.stage, sex = excluded.sex, age_band = excluded.age_band,"
 	" region = excluded.region, nationality = excluded.nationality,"
-	" trafficking_status = excluded.trafficking_status";
+	" trafficking_status = excluded.trafficking_status, rkey = excluded.rkey";
 /* What the facts of the marked rows derive by SQL alone: the codes of
  * the marked cases, and the marked services and follow-ups (after the
  * marked cases' rows are made, so that their n exist). */
@@ -152,6 +152,7 @@ int store_report_fact_put(store_tx *tx, const struct rp_fact *f)
 	db_bind_str(s, 11, f->region);
 	db_bind_str(s, 12, f->nationality);
 	db_bind_str(s, 13, f->trafficking_status);
+	db_bind_int(s, 14, (int64_t)f->rkey);
 	rc = db_step(s);
 	db_reset(s);
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
@@ -185,7 +186,7 @@ int store_report_derive(store_tx *tx)
 
 #define CASE_COLS \
 	"c.n, c.org_id, c.org_type, c.opened_on, c.status, c.stage, c.sex, c.age_band," \
-	" c.region, c.nationality, c.trafficking_status"
+	" c.region, c.nationality, c.trafficking_status, c.rkey"
 
 static const char SQL_Q_CASES[] =
 	"SELECT " CASE_COLS " FROM rp_cases c"
@@ -200,60 +201,55 @@ static const char SQL_Q_COUNTRY[] =
 static const char SQL_Q_SERVICES[] =
 	"SELECT n, type FROM rp_services WHERE on_date >= ?1 AND on_date <= ?2";
 static const char SQL_Q_REINTEGRATION[] =
-	"SELECT count(*), coalesce(sum(c.reintegrated), 0)"
+	"SELECT count(*), coalesce(sum(c.reintegrated), 0), coalesce(sum(c.rkey), 0),"
+	" coalesce(sum(c.reintegrated * c.rkey), 0)"
 	" FROM rp_cases c WHERE c.closed_on >= ?1 AND c.closed_on <= ?2" CASE_FILTERS;
 /* A referral counts for an organisation that sent or received it; the
  * type filter is the sender's. */
 static const char SQL_Q_REFERRALS[] =
-	"SELECT t.type, f.status, count(*) FROM referrals f JOIN orgs t ON t.id = f.to_org"
+	"SELECT t.type, f.status, f.id FROM referrals f JOIN orgs t ON t.id = f.to_org"
 	" JOIN orgs o ON o.id = f.from_org"
 	" WHERE f.kind = 'referral' AND f.created_at >= ?1 AND f.created_at <= ?2 || 'T23:59:59Z'"
 	" AND (?3 IS NULL OR f.from_org = ?3 OR f.to_org = ?3) AND (?5 IS NULL OR o.type = ?5)"
 	" AND (?4 IS NULL OR EXISTS(SELECT 1 FROM rp_cases c WHERE c.case_id = f.case_id"
-	" AND c.region = ?4)) AND ?6 = ?6"
-	" GROUP BY t.type, f.status";
+	" AND c.region = ?4)) AND ?6 = ?6";
 static const char SQL_Q_CONTACTS[] =
-	"SELECT k.channel, k.call_type, count(*) FROM contacts k JOIN orgs o ON o.id = k.org_id"
+	"SELECT k.channel, k.call_type, k.id FROM contacts k JOIN orgs o ON o.id = k.org_id"
 	" WHERE k.started_at >= ?1 AND k.started_at <= ?2 || 'T23:59:59Z'"
 	" AND (?3 IS NULL OR k.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)"
+	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6";
+#define TRAINING_FILTERS \
+	" WHERE t.start_on >= ?1 AND t.start_on <= ?2" \
+	" AND (?3 IS NULL OR t.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)" \
 	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6"
-	" GROUP BY k.channel, k.call_type";
 static const char SQL_Q_TRAINED[] =
-	"SELECT p.agency_type, p.sex, count(*) FROM training_participants p"
-	" JOIN trainings t ON t.id = p.training_id JOIN orgs o ON o.id = t.org_id"
-	" WHERE t.start_on >= ?1 AND t.start_on <= ?2"
-	" AND (?3 IS NULL OR t.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)"
-	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6"
-	" GROUP BY p.agency_type, p.sex";
+	"SELECT p.agency_type, p.sex, p.id FROM training_participants p"
+	" JOIN trainings t ON t.id = p.training_id JOIN orgs o ON o.id = t.org_id" TRAINING_FILTERS;
 static const char SQL_Q_TRAINING_GAIN[] =
-	"SELECT count(p.id), coalesce(sum(p.post_score - p.pre_score), 0),"
-	" (SELECT count(*) FROM trainings t2 JOIN orgs o2 ON o2.id = t2.org_id"
-	"  WHERE t2.start_on >= ?1 AND t2.start_on <= ?2 AND (?3 IS NULL OR t2.org_id = ?3)"
-	"  AND (?5 IS NULL OR o2.type = ?5))"
-	" FROM training_participants p JOIN trainings t ON t.id = p.training_id"
-	" JOIN orgs o ON o.id = t.org_id"
-	" WHERE t.start_on >= ?1 AND t.start_on <= ?2"
-	" AND (?3 IS NULL OR t.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)"
-	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6"
+	"SELECT p.post_score - p.pre_score, p.id FROM training_participants p"
+	" JOIN trainings t ON t.id = p.training_id JOIN orgs o ON o.id = t.org_id" TRAINING_FILTERS
 	" AND p.pre_score IS NOT NULL AND p.post_score IS NOT NULL";
+static const char SQL_Q_TRAINING_EVENTS[] =
+	"SELECT t.id FROM trainings t JOIN orgs o ON o.id = t.org_id" TRAINING_FILTERS;
 
 static const char SQL_Q_OVERDUE[] =
-	"SELECT count(*) FROM rp_followups f JOIN rp_cases c ON c.n = f.n"
+	"SELECT f.item_id FROM rp_followups f JOIN rp_cases c ON c.n = f.n"
 	" WHERE f.due < ?2" CASE_FILTERS;
 
 static const char *query_sql(enum rp_query q, size_t *ncols)
 {
 	switch (q) {
-	case RPQ_CASES: *ncols = 11; return SQL_Q_CASES;
-	case RPQ_CASES_ANY_DATE: *ncols = 11; return SQL_Q_CASES_ANY;
+	case RPQ_CASES: *ncols = 12; return SQL_Q_CASES;
+	case RPQ_CASES_ANY_DATE: *ncols = 12; return SQL_Q_CASES_ANY;
 	case RPQ_EXPLOITATION: *ncols = 2; return SQL_Q_EXPLOITATION;
 	case RPQ_COUNTRY: *ncols = 2; return SQL_Q_COUNTRY;
 	case RPQ_SERVICES: *ncols = 2; return SQL_Q_SERVICES;
 	case RPQ_REFERRALS: *ncols = 3; return SQL_Q_REFERRALS;
 	case RPQ_CONTACTS: *ncols = 3; return SQL_Q_CONTACTS;
-	case RPQ_REINTEGRATION: *ncols = 2; return SQL_Q_REINTEGRATION;
+	case RPQ_REINTEGRATION: *ncols = 4; return SQL_Q_REINTEGRATION;
 	case RPQ_TRAINED: *ncols = 3; return SQL_Q_TRAINED;
-	case RPQ_TRAINING_GAIN: *ncols = 3; return SQL_Q_TRAINING_GAIN;
+	case RPQ_TRAINING_GAIN: *ncols = 2; return SQL_Q_TRAINING_GAIN;
+	case RPQ_TRAINING_EVENTS: *ncols = 1; return SQL_Q_TRAINING_EVENTS;
 	case RPQ_OVERDUE: *ncols = 1; return SQL_Q_OVERDUE;
 	}
 	return NULL;

@@ -46,6 +46,7 @@ struct rp_fact {
 	const char *case_id, *org_id, *org_type, *person_id, *opened_on, *closed_on;
 	const char *status, *stage, *trafficking_status;
 	const char *sex, *age_band, *region, *nationality;  /* NULL when unknown */
+	uint32_t rkey;  /* the case's record key (domain/cellkey.h; migration 13) */
 };
 int store_report_fact_put(store_tx *tx, const struct rp_fact *f);
 /* After the marked cases' facts are put: their codes, the marked services
@@ -66,7 +67,8 @@ struct rp_filter {
 
 enum rp_query {
 	/* n, org_id, org_type, opened_on, status, stage, sex, age_band,
-	 * region, nationality, trafficking_status: cases opened in the period */
+	 * region, nationality, trafficking_status, rkey: cases opened in the
+	 * period */
 	RPQ_CASES,
 	/* the same columns: every case in the filters, whatever its date */
 	RPQ_CASES_ANY_DATE,
@@ -77,20 +79,26 @@ enum rp_query {
 	RPQ_COUNTRY,
 	/* n, type: services delivered in the period, of every case */
 	RPQ_SERVICES,
-	/* to_type, status, n: referrals made in the period */
+	/* Each of the following answers one row per record counted, with the
+	 * record's id last: the caller counts, and sums the record keys of
+	 * the figures across organisations (domain/cellkey.h). */
+	/* to_type, status, id: referrals made in the period */
 	RPQ_REFERRALS,
-	/* channel, call_type, n: hotline contacts in the period */
+	/* channel, call_type, id: hotline contacts in the period */
 	RPQ_CONTACTS,
-	/* closed, with_followup: cases closed in the period, and how many of
-	 * them had a reintegration follow-up done */
-	RPQ_REINTEGRATION,
-	/* agency_type, sex, n: participants of trainings starting in the period */
+	/* agency_type, sex, id: participants of trainings starting in the period */
 	RPQ_TRAINED,
-	/* scored, gain_sum, events: participants with both scores, the sum of
-	 * their gains (post - pre), and training events in the period */
+	/* gain (post - pre), id: participants with both scores, of trainings
+	 * starting in the period */
 	RPQ_TRAINING_GAIN,
-	/* n: follow-ups still due whose date is before the period's end */
+	/* id: training events starting in the period */
+	RPQ_TRAINING_EVENTS,
+	/* id: follow-ups still due whose date is before the period's end */
 	RPQ_OVERDUE,
+	/* closed, with_followup, key_closed, key_with: cases closed in the
+	 * period, how many of them had a reintegration follow-up done, and
+	 * the sums of the record keys (rkey) of each (one row) */
+	RPQ_REINTEGRATION,
 };
 
 /* Run a report query; fn gets ncols text columns (numbers as text).

@@ -6,6 +6,14 @@
  * dimensions: with the published numbers (cells, 1-D margins, grand
  * total) no suppressed number is the only unknown of any published sum,
  * so none can be worked back by subtraction.
+ *
+ * And src/domain/cellkey.c, the cell-key method of the figures across
+ * organisations: record keys fixed by the key and the id, zero stays
+ * zero, no count 1..k-1 published as itself, every published value 0 or
+ * a multiple of k within k of the count, the same cell key the same
+ * answer, unbiased over the table's columns, and, by brute force over
+ * every pair of counts and many cell keys, no difference or sum of two
+ * published values equal to a true difference or sum under k.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +24,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "domain/cellkey.h"
 #include "domain/suppress.h"
 
 #define K 11
@@ -423,8 +434,125 @@ static void test_check_catches(void **state)
 	table_free(&t);
 }
 
+/* ---- the cell-key method ------------------------------------------------ */
+
+static void test_cellkey_record(void **state)
+{
+	unsigned char parent[32], key[CELLKEY_KEYBYTES], other[CELLKEY_KEYBYTES];
+	(void)state;
+	memset(parent, 7, sizeof parent);
+	cellkey_derive(parent, key);
+	parent[0] ^= 1;
+	cellkey_derive(parent, other);
+	assert_memory_not_equal(key, other, CELLKEY_KEYBYTES);
+	/* fixed per record, different between records and between keys */
+	assert_int_equal(cellkey_record(key, "01J0000000000000000000000A"),
+			 cellkey_record(key, "01J0000000000000000000000A"));
+	assert_int_not_equal(cellkey_record(key, "01J0000000000000000000000A"),
+			     cellkey_record(key, "01J0000000000000000000000B"));
+	assert_int_not_equal(cellkey_record(key, "01J0000000000000000000000A"),
+			     cellkey_record(other, "01J0000000000000000000000A"));
+}
+
+static void test_cellkey_table(void **state)
+{
+	long long k, n;
+	uint32_t b;
+	(void)state;
+	for (k = 2; k <= 40; k++) {
+		for (b = 0; b < CELLKEY_BUCKETS; b++)
+			assert_int_equal(cellkey_publish(0, b << 24 | 0x123456, k), 0);
+		for (n = 1; n <= 5 * k; n++) {
+			long long sum = 0, p;
+			for (b = 0; b < CELLKEY_BUCKETS; b++) {
+				p = cellkey_publish(n, b << 24 | (b * 2654435761u >> 8), k);
+				assert_int_equal(p % k, 0);
+				assert_true(p > n - k && p < n + k);
+				if (n < k)
+					assert_true(p == 0 || p == k);
+				if (n % k == 0)
+					assert_int_equal(p, n);
+				sum += p;
+			}
+			/* unbiased up to the table's 1/256 steps */
+			assert_true(llabs(sum - n * CELLKEY_BUCKETS) <= k);
+		}
+	}
+	/* the same cell key, the same answer; the low bits do not matter */
+	assert_int_equal(cellkey_publish(17, 0x80000000u, 11), cellkey_publish(17, 0x80ffffffu, 11));
+}
+
+/* Every pair of counts (a related pair: a cell and a cell within it, or
+ * two disjoint cells) with every pair of cell keys drawn: the published
+ * difference or sum never equals a true one under k. */
+static void test_cellkey_no_pair(void **state)
+{
+	const long long k = 11;
+	long long a, b;
+	uint32_t ka, kb, seed = 12345;
+	int i;
+	(void)state;
+	for (a = 0; a <= 120; a++)
+		for (b = 0; b <= 120; b++)
+			for (i = 0; i < 64; i++) {
+				long long pa, pb;
+				seed = seed * 1103515245u + 12345u;
+				ka = seed;
+				seed = seed * 1103515245u + 12345u;
+				kb = seed;
+				pa = cellkey_publish(a, ka, k);
+				pb = cellkey_publish(b, kb, k);
+				if (a - b >= 1 && a - b < k)
+					assert_int_not_equal(pa - pb, a - b);
+				if (a + b >= 1 && a + b < k)
+					assert_int_not_equal(pa + pb, a + b);
+				if (a >= 1 && a < k)
+					assert_int_not_equal(pa, a);
+			}
+}
+
+static void test_cellkey_cube(void **state)
+{
+	size_t len[2] = {2, 3}, size = suppress_cube_size(2, len), idx, x, y;
+	long long count[12] = {0};
+	unsigned char supp[12] = {0};
+	uint32_t key[12] = {0};
+	struct supp_cube c;
+	(void)state;
+	assert_int_equal(size, 12);
+	assert_int_equal(suppress_cube_init(&c, 2, len, count, supp), 0);
+	for (x = 0; x < 2; x++)
+		for (y = 0; y < 3; y++) {
+			size_t co[2] = {x, y};
+			count[suppress_index(&c, co)] = (long long)(x * 3 + y);
+			key[suppress_index(&c, co)] = 0x90000000u + (uint32_t)(x * 3 + y);
+		}
+	suppress_fill_margins(&c);
+	cellkey_fill_margins(&c, key);
+	{
+		size_t tot[2] = {2, 3}, row[2] = {1, 3};
+		/* sums modulo 2^32 */
+		assert_int_equal(key[suppress_index(&c, tot)], (uint32_t)(6u * 0x90000000u + 15u));
+		assert_int_equal(key[suppress_index(&c, row)], (uint32_t)(3u * 0x90000000u + 12u));
+		assert_int_equal(count[suppress_index(&c, tot)], 15);
+	}
+	supp[0] = 1;
+	cellkey_apply(&c, key, 5);
+	for (idx = 0; idx < size; idx++) {
+		assert_int_equal(supp[idx], 0);
+		assert_int_equal(count[idx] % 5, 0);
+	}
+	{
+		size_t zero[2] = {0, 0}, tot[2] = {2, 3};
+		assert_int_equal(count[suppress_index(&c, zero)], 0);
+		assert_true(count[suppress_index(&c, tot)] == 15);
+	}
+}
+
 int main(void)
 {
+	if (sodium_init() < 0)
+		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_fill_margins),
@@ -436,6 +564,10 @@ int main(void)
 		cmocka_unit_test(test_other_k),
 		cmocka_unit_test(test_random_tables),
 		cmocka_unit_test(test_check_catches),
+		cmocka_unit_test(test_cellkey_record),
+		cmocka_unit_test(test_cellkey_table),
+		cmocka_unit_test(test_cellkey_no_pair),
+		cmocka_unit_test(test_cellkey_cube),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
