@@ -478,8 +478,10 @@ static const char SQL_ANCHOR_SET[] =
 	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 /* Whether a database holds anything a log would have recorded. */
 static const char SQL_HAS_RECORDS[] =
-	"SELECT (SELECT count(*) FROM orgs) + (SELECT count(*) FROM users)"
-	" + (SELECT count(*) FROM persons)";
+	"SELECT EXISTS(SELECT 1 FROM orgs) OR EXISTS(SELECT 1 FROM users)"
+	" OR EXISTS(SELECT 1 FROM persons) OR EXISTS(SELECT 1 FROM cases)"
+	" OR EXISTS(SELECT 1 FROM items) OR EXISTS(SELECT 1 FROM contacts)"
+	" OR EXISTS(SELECT 1 FROM referrals) OR EXISTS(SELECT 1 FROM callbacks)";
 static const char SQL_MARK_GET[] = "SELECT value FROM meta WHERE key = 'audit_reads_upto'";
 static const char SQL_MARK_SET[] =
 	"INSERT INTO meta(key, value) VALUES('audit_reads_upto', ?1)"
@@ -575,34 +577,67 @@ static int mark_adopt(store *st, db *d)
 	return meta_put(d, SQL_MARK_SET, v);
 }
 
+/* 1 when the keyed head (loaded) names the newest entry, seq and MAC. */
+static int head_is_last(store *st, db *d)
+{
+	db_stmt *s = db_prepare(d, SQL_LAST);
+	int ok;
+	if (!s)
+		return 0;
+	ok = st->audit_head_ok && db_step(s) == DB_ROW && db_col_int(s, 0) == st->audit_seq &&
+	     db_col_bytes(s, 1) == HASH_BYTES &&
+	     memcmp(db_col_blob(s, 1), st->audit_mac, HASH_BYTES) == 0;
+	db_reset(s);
+	return ok;
+}
+
+/* A log without an anchor whose keyed head names its newest entry: a
+ * database from before anchors (or one whose anchor alone was removed:
+ * nothing is hidden by anchoring it again, since `audit verify` still
+ * walks every entry from the first).  The anchor is made at the head,
+ * and an entry says so in the chain. */
+static int anchor_adopt(store_tx *tx)
+{
+	store *st = tx->st;
+	char fields[48];
+	struct audit_entry e = {NULL, NULL, "anchor", NULL, fields, NULL};
+
+	snprintf(fields, sizeof fields, "at=%" PRId64, st->audit_seq);
+	if (anchor_write(st, tx->d) != STORE_OK || mark_adopt(st, tx->d) != STORE_OK)
+		return STORE_ERROR;
+	return store_audit_append(tx, &e);
+}
+
 int audit_anchor_ensure(store *st, long from, char *err, size_t errlen)
 {
 	store_tx *tx;
 	int rc = STORE_OK, have = anchor_present(st->writer);
 
-	if (have < 0 || store_audit_load_head(st) != STORE_OK) {
+	if (have < 0) {
+		snprintf(err, errlen, "cannot read the audit anchor");
+		return STORE_ERROR;
+	}
+	if (have) {
+		if (store_audit_load_head(st) == STORE_OK)
+			return STORE_OK;
 		snprintf(err, errlen, "cannot read the audit chain head");
 		return STORE_ERROR;
 	}
-	if (have || (from != 0 && from >= AUDIT_ANCHOR_VERSION))
-		return STORE_OK; /* anchored; or lost, for `audit verify` to report */
-	tx = store_begin(st);
+	tx = store_begin(st); /* loads the head */
 	if (!tx) {
 		snprintf(err, errlen, "cannot write the audit anchor");
 		return STORE_ERROR;
 	}
 	if (from == 0) {
 		rc = genesis_write(tx);
-	} else if (st->audit_head_ok && st->audit_seq > 0) {
-		/* The keyed head holds: anchor the chain at it (`audit
-		 * verify` still walks every entry up to it). */
-		rc = anchor_write(st, tx->d);
-		if (rc == STORE_OK)
-			rc = mark_adopt(st, tx->d);
+	} else if (st->audit_head_ok && st->audit_seq > 0 && head_is_last(st, tx->d)) {
+		rc = anchor_adopt(tx);
 	} else if (!st->audit_head_ok && st->audit_seq == 0 &&
 		   query_int(tx->d, SQL_HAS_RECORDS) == 0) {
 		rc = genesis_write(tx); /* an empty log over an empty database */
 	}
+	/* Otherwise the log was emptied or cut, or the key is another one:
+	 * no anchor, for `audit verify` to report. */
 	if (rc != STORE_OK) {
 		store_rollback(tx);
 		snprintf(err, errlen, "cannot write the audit anchor");

@@ -289,9 +289,10 @@ static const char *const migrations[] = {
 	"  nullif(record, '\\N'), nullif(fields, '\\N'), nullif(addr, '\\N') FROM v7;",
 	/* 10: audit completeness.  No SQL: the keyed anchor of the audit log
 	 * (meta 'audit_anchor') needs the key, so store_open writes it, with a
-	 * genesis entry in a new database, or over the chain of a database
-	 * that comes from before this version when its keyed head holds
-	 * (store/audit.c, audit_anchor_ensure). */
+	 * genesis entry in a new database, or at the head of a database made
+	 * before anchors existed when its keyed head holds (store/audit.c,
+	 * audit_anchor_ensure).  Not tied to this version: databases made
+	 * while 10-13 were empty placeholders are at 13 already. */
 	"",
 	/* 11: accounts: token expiry and labels, second-factor epochs (reserved) */
 	"",

@@ -57,15 +57,13 @@ void store_reader_put(store *st, db *d);
 int store_migrate(db *d, char *err, size_t errlen);
 /* The schema version of the database (0: a new, empty file). */
 long store_schema_version(db *d);
-/* The schema version from which the audit log has a keyed anchor. */
-#define AUDIT_ANCHOR_VERSION 10
 int store_audit_load_head(store *st);
 /* At open, after the migrations (from: the version found before them):
  * a new database (from 0) gets its genesis entry and keyed anchor; one
- * from before AUDIT_ANCHOR_VERSION gets its anchor over its chain when
- * the chain's keyed head holds (or when it is empty and holds no
- * records); any other database without an anchor keeps lacking it, for
- * `audit verify` to report. */
+ * without an anchor (made before anchors existed) gets it at its head
+ * when the keyed head names its newest entry (or, with a genesis, when
+ * its log is empty and it holds no records); any other keeps lacking it,
+ * for `audit verify` to report. */
 int audit_anchor_ensure(store *st, long from, char *err, size_t errlen);
 /* The authenticated head stored in d (seq 0 and "" when it does not
  * authenticate or is absent): 0, or -1 on a database error. */

@@ -1102,10 +1102,26 @@ static void test_audit_legacy_adopted(void **state)
 			" INSERT OR REPLACE INTO meta(key, value) VALUES('audit_reads_upto', '3');"
 			" UPDATE meta SET value = '9' WHERE key = 'schema_version'");
 	assert_int_equal(open_store(f, 0), STORE_OK);
-	assert_int_equal(verify_ok(f), 3);
+	assert_int_equal(verify_ok(f), 4); /* and an entry "anchor" that says so */
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM meta WHERE key = 'audit_anchor'"), 1);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE seq = 4"
+					" AND action = 'anchor' AND fields = 'at=3'"), 1);
 	audit_add(f, "c", NULL);
-	assert_int_equal(verify_ok(f), 4);
+	assert_int_equal(verify_ok(f), 5);
+	/* At schema 13 too: databases made while 10-13 were placeholders */
+	store_close(f->st);
+	f->st = NULL;
+	sql_exec(f->db, "DELETE FROM meta WHERE key = 'audit_anchor'");
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	assert_int_equal(verify_ok(f), 6);
+	/* Cut from the start, then the anchor removed: anchored again at
+	 * the head, but the walk from entry 1 still finds the cut */
+	sql_exec(f->db, "DELETE FROM audit WHERE seq <= 2");
+	store_close(f->st);
+	f->st = NULL;
+	sql_exec(f->db, "DELETE FROM meta WHERE key = 'audit_anchor'");
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	expect_tampered(f, "entry 1 is missing");
 
 	/* Emptied before the upgrade, in a database that holds records */
 	store_close(f->st);
