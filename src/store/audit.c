@@ -4,9 +4,16 @@
  * Each entry carries the MAC of the previous one and its own MAC, a keyed
  * BLAKE2b (key from the installation key file, not in the database) over
  * the previous MAC, its sequence number and every field, each with its
- * length.  The newest sequence number and MAC are also kept in meta, so
- * that deleting the newest entries shows as well: `himoya audit verify`
- * names the first entry that was altered, removed or inserted.
+ * length.  The newest sequence number and MAC are also kept in meta (the
+ * keyed head), so that deleting the newest entries shows as well; and a
+ * keyed anchor in meta names the entry the log is known to reach: the
+ * genesis entry written when the database was made (or the head of a
+ * database made before anchors, when first opened).  So the log cannot
+ * be emptied or cut from either end or the middle unseen: `himoya audit
+ * verify` names the first entry that was altered, removed or inserted,
+ * checks the derived index audit_reads against the batches, and prints
+ * the head for a copy kept elsewhere (--expect-head), which is what
+ * catches whoever holds the key rewriting or rolling back the whole log.
  *
  * Writes are audited inside their own transaction, one entry each.  Reads
  * of PII (and failed sign-ins) are queued and a flusher thread commits
@@ -1049,7 +1056,8 @@ static int chain_walk(const keyring *kr, db *d, struct walk *w, char *msg, size_
 	if (bad)
 		return -1;
 	if (!s || rc != DB_DONE || w->pairs.oom) {
-		snprintf(msg, msglen, "cannot read the audit log");
+		snprintf(msg, msglen, w->pairs.oom ? "out of memory checking the audit log"
+						   : "cannot read the audit log");
 		return -1;
 	}
 	return 0;
