@@ -26,9 +26,10 @@ static const struct command commands[] = {
 	{"role", "set", cmd_role_set, "role set --data DIR --role R --require-totp yes|no"},
 	{"serve", NULL, cmd_serve, "serve --data DIR [--listen 127.0.0.1:8080]"},
 	{"demo", NULL, cmd_demo, "demo --data DIR [--persons N] [--seed S]"},
-	{"audit", "verify", cmd_audit_verify, "audit verify --data DIR"},
+	{"audit", "verify", cmd_audit_verify, "audit verify --data DIR [--expect-head SEQ:HEX]"},
+	{"audit", "reindex", cmd_audit_reindex, "audit reindex --data DIR"},
 	{"backup", NULL, cmd_backup, "backup --data DIR --to FILE"},
-	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR"},
+	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
 };
 
 static void usage(FILE *f)

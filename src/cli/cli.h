@@ -49,6 +49,7 @@ int cmd_token_revoke(struct cli_opts *o);
 int cmd_role_set(struct cli_opts *o);
 int cmd_serve(struct cli_opts *o);
 int cmd_audit_verify(struct cli_opts *o);
+int cmd_audit_reindex(struct cli_opts *o);
 int cmd_backup(struct cli_opts *o);
 int cmd_restore(struct cli_opts *o);
 int cmd_demo(struct cli_opts *o);

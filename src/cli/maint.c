@@ -14,25 +14,77 @@
 
 #include "cli/cli.h"
 
+/* An anchor given on the command line: "SEQ:HEX" with 16 to 64 hex
+ * digits (the store checks it against the chain). */
+static int expect_ok(const char *v)
+{
+	const char *colon = v ? strchr(v, ':') : NULL;
+	size_t i, n;
+
+	if (!v)
+		return 1;
+	if (!colon || colon == v)
+		goto bad;
+	for (i = 0; v + i < colon; i++)
+		if (v[i] < '0' || v[i] > '9')
+			goto bad;
+	n = strlen(colon + 1);
+	if (n < 16 || n > 64)
+		goto bad;
+	for (i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", colon[1 + i]))
+			goto bad;
+	return 1;
+bad:
+	fprintf(stderr, "himoya: --expect-head takes SEQ:HEX, as printed by `audit verify` or"
+		" `backup` (HEX: 16 to 64 hex digits)\n");
+	return 0;
+}
+
 int cmd_audit_verify(struct cli_opts *o)
 {
-	static const char *const allowed[] = {"--data", NULL};
+	static const char *const allowed[] = {"--data", "--expect-head", NULL};
+	const char *expect = cli_opt(o, "--expect-head");
+	struct audit_head head;
 	struct datadir d;
-	char msg[256];
+	char msg[512];
 	int64_t n;
 	int rc;
 
-	if (cli_opts_check(o, allowed, NULL))
+	if (cli_opts_check(o, allowed, NULL) || !expect_ok(expect))
 		return 2;
 	if (datadir_open(&d, cli_opt(o, "--data"), 1))
 		return 2;
-	rc = store_audit_verify(d.st, msg, sizeof msg, &n);
+	rc = store_audit_verify_head(d.st, expect, &head, msg, sizeof msg, &n);
 	datadir_close(&d);
 	if (rc != 0) {
 		printf("audit chain BROKEN: %s\n", msg);
 		return 1;
 	}
 	printf("audit chain intact: %" PRId64 " entries\n", n);
+	printf("audit head %" PRId64 ":%s\n", head.seq, head.digest);
+	if (expect)
+		printf("the expected head %s is in the chain\n", expect);
+	return 0;
+}
+
+int cmd_audit_reindex(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", NULL};
+	struct datadir d;
+	int rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	if (datadir_open(&d, cli_opt(o, "--data"), 1))
+		return 1;
+	rc = store_audit_reindex(d.st);
+	datadir_close(&d);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "himoya: cannot make the index of reads again\n");
+		return 1;
+	}
+	printf("The index of reads (audit_reads) was made again from the audit chain\n");
 	return 0;
 }
 
@@ -40,6 +92,7 @@ int cmd_backup(struct cli_opts *o)
 {
 	static const char *const allowed[] = {"--data", "--to", NULL};
 	const char *to = cli_opt(o, "--to");
+	struct audit_head head;
 	struct datadir d;
 	struct stat sb;
 	char err[512];
@@ -57,7 +110,7 @@ int cmd_backup(struct cli_opts *o)
 	}
 	if (datadir_open(&d, cli_opt(o, "--data"), 1))
 		return 1;
-	rc = store_backup(d.st, to, err, sizeof err);
+	rc = store_backup(d.st, to, &head, err, sizeof err);
 	datadir_close(&d);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "himoya: %s\n", err);
@@ -66,7 +119,27 @@ int cmd_backup(struct cli_opts *o)
 	}
 	chmod(to, 0600);
 	printf("Backup written to %s (encrypted; the key file is not in it)\n", to);
+	if (head.seq > 0)
+		printf("audit head %" PRId64 ":%s\n"
+		       "(keep this line apart from the backup: `himoya restore --expect-head` and"
+		       " `himoya audit verify --expect-head` check a log against it)\n",
+		       head.seq, head.digest);
+	else
+		printf("audit head unknown: the audit chain is damaged (run himoya audit verify)\n");
 	return 0;
+}
+
+/* Remove a database and whatever SQLite left beside it. */
+static void remove_db(const char *path)
+{
+	static const char *const sides[] = {"", "-wal", "-shm", "-journal"};
+	char p[4300];
+	size_t i;
+
+	for (i = 0; i < sizeof sides / sizeof sides[0]; i++) {
+		snprintf(p, sizeof p, "%s%s", path, sides[i]);
+		unlink(p);
+	}
 }
 
 static int copy_file(const char *from, const char *to)
@@ -96,14 +169,16 @@ static int copy_file(const char *from, const char *to)
 
 int cmd_restore(struct cli_opts *o)
 {
-	static const char *const allowed[] = {"--from", "--data", NULL};
+	static const char *const allowed[] = {"--from", "--data", "--expect-head", NULL};
 	const char *from = cli_opt(o, "--from"), *dir = cli_opt(o, "--data");
+	const char *expect = cli_opt(o, "--expect-head");
+	struct audit_head head;
 	struct datadir d;
 	struct stat sb;
-	char msg[256];
+	char msg[512];
 	int64_t n;
 
-	if (cli_opts_check(o, allowed, NULL))
+	if (cli_opts_check(o, allowed, NULL) || !expect_ok(expect))
 		return 2;
 	if (!from || !dir) {
 		fprintf(stderr, "himoya: --from FILE and --data DIR are required\n");
@@ -126,23 +201,26 @@ int cmd_restore(struct cli_opts *o)
 	}
 	if (copy_file(from, d.db) != 0) {
 		fprintf(stderr, "himoya: cannot copy %s to %s: %s\n", from, d.db, strerror(errno));
-		unlink(d.db);
+		remove_db(d.db);
 		return 1;
 	}
 	chmod(d.db, 0600);
-	/* The restored database must open under this key: its audit chain
-	 * is keyed, so verifying it proves both. */
+	/* The restored database must open under this key: its audit chain,
+	 * anchor and head are keyed, so verifying them proves both, and that
+	 * nothing was cut from the log (and, with --expect-head, that it
+	 * reaches an anchor kept apart). */
 	if (datadir_open(&d, dir, 1)) {
-		unlink(d.db);
+		remove_db(d.db);
 		return 1;
 	}
-	if (store_audit_verify(d.st, msg, sizeof msg, &n) != 0) {
+	if (store_audit_verify_head(d.st, expect, &head, msg, sizeof msg, &n) != 0) {
 		datadir_close(&d);
 		fprintf(stderr, "himoya: the backup does not match this key, or was altered: %s\n", msg);
-		unlink(d.db);
+		remove_db(d.db);
 		return 1;
 	}
 	datadir_close(&d);
-	printf("Restored %s into %s (%" PRId64 " audit entries verified)\n", from, dir, n);
+	printf("Restored %s into %s (%" PRId64 " audit entries verified)\naudit head %" PRId64
+	       ":%s\n", from, dir, n, head.seq, head.digest);
 	return 0;
 }

@@ -4,9 +4,16 @@
  * Each entry carries the MAC of the previous one and its own MAC, a keyed
  * BLAKE2b (key from the installation key file, not in the database) over
  * the previous MAC, its sequence number and every field, each with its
- * length.  The newest sequence number and MAC are also kept in meta, so
- * that deleting the newest entries shows as well: `himoya audit verify`
- * names the first entry that was altered, removed or inserted.
+ * length.  The newest sequence number and MAC are also kept in meta (the
+ * keyed head), so that deleting the newest entries shows as well; and a
+ * keyed anchor in meta names the entry the log is known to reach: the
+ * genesis entry written when the database was made (or the head of a
+ * database made before anchors, when first opened).  So the log cannot
+ * be emptied or cut from either end or the middle unseen: `himoya audit
+ * verify` names the first entry that was altered, removed or inserted,
+ * checks the derived index audit_reads against the batches, and prints
+ * the head for a copy kept elsewhere (--expect-head), which is what
+ * catches whoever holds the key rewriting or rolling back the whole log.
  *
  * Writes are audited inside their own transaction, one entry each.  Reads
  * of PII (and failed sign-ins) are queued and a flusher thread commits
@@ -255,35 +262,56 @@ int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *
 
 /* The head is "SEQ:MAC:TAG" where TAG is a keyed hash of SEQ and MAC under
  * its own domain: whoever deletes the newest entries cannot point the head
- * at the new last entry without the key. */
-static void head_tag(const keyring *kr, int64_t seq, const unsigned char mac[HASH_BYTES],
-		     unsigned char out[HASH_BYTES])
+ * at the new last entry without the key.  The anchor (the entry the log
+ * is known to reach: its genesis, or where a database from before anchors
+ * was first opened) has the same form under another domain, so that
+ * neither can stand in for the other; the watermark of audit_reads is
+ * "SEQ:TAG" under a third. */
+#define DOMAIN_HEAD "himoya-audit-head"
+#define DOMAIN_ANCHOR "himoya-audit-anchor"
+#define DOMAIN_MARK "himoya-audit-reads-upto"
+
+static void head_tag(const keyring *kr, const char *domain, int64_t seq,
+		     const unsigned char *mac, unsigned char out[HASH_BYTES])
 {
 	crypto_generichash_state h;
 	char num[24];
 	snprintf(num, sizeof num, "%" PRId64, seq);
 	crypto_generichash_init(&h, kr->audit, KEY_BYTES, HASH_BYTES);
-	crypto_generichash_update(&h, (const unsigned char *)"himoya-audit-head", 17);
+	crypto_generichash_update(&h, (const unsigned char *)domain, strlen(domain));
 	crypto_generichash_update(&h, (const unsigned char *)num, strlen(num) + 1);
-	crypto_generichash_update(&h, mac, HASH_BYTES);
+	if (mac)
+		crypto_generichash_update(&h, mac, HASH_BYTES);
 	crypto_generichash_final(&h, out, HASH_BYTES);
 }
 
-static void head_format(const keyring *kr, int64_t seq, const unsigned char mac[HASH_BYTES],
-			char out[160])
+static void head_format(const keyring *kr, const char *domain, int64_t seq,
+			const unsigned char mac[HASH_BYTES], char out[160])
 {
 	char hex[HASH_BYTES * 2 + 1], thex[HASH_BYTES * 2 + 1];
 	unsigned char tag[HASH_BYTES];
-	head_tag(kr, seq, mac, tag);
+	head_tag(kr, domain, seq, mac, tag);
 	sodium_bin2hex(hex, sizeof hex, mac, HASH_BYTES);
 	sodium_bin2hex(thex, sizeof thex, tag, HASH_BYTES);
 	snprintf(out, 160, "%" PRId64 ":%s:%s", seq, hex, thex);
 }
 
-/* Parse and authenticate the head; -1 when malformed or forged. */
-static int head_parse(const keyring *kr, const char *v, int64_t *seq, unsigned char mac[HASH_BYTES])
+/* Check a hex tag of HASH_BYTES against the one due; -1 when it differs. */
+static int tag_check(const char *hex, const unsigned char want[HASH_BYTES])
 {
-	unsigned char tag[HASH_BYTES], want[HASH_BYTES];
+	unsigned char tag[HASH_BYTES];
+	size_t n;
+	if (sodium_hex2bin(tag, HASH_BYTES, hex, strlen(hex), NULL, &n, NULL) != 0 ||
+	    n != HASH_BYTES)
+		return -1;
+	return sodium_memcmp(tag, want, HASH_BYTES) == 0 ? 0 : -1;
+}
+
+/* Parse and authenticate a head or anchor; -1 when malformed or forged. */
+static int head_parse(const keyring *kr, const char *domain, const char *v, int64_t *seq,
+		      unsigned char mac[HASH_BYTES])
+{
+	unsigned char want[HASH_BYTES];
 	const char *colon;
 	char *end;
 	size_t n;
@@ -295,14 +323,59 @@ static int head_parse(const keyring *kr, const char *v, int64_t *seq, unsigned c
 	if (!colon || sodium_hex2bin(mac, HASH_BYTES, end + 1, (size_t)(colon - end - 1), NULL, &n,
 				     NULL) != 0 || n != HASH_BYTES)
 		return -1;
-	if (sodium_hex2bin(tag, HASH_BYTES, colon + 1, strlen(colon + 1), NULL, &n, NULL) != 0 ||
-	    n != HASH_BYTES)
-		return -1;
-	head_tag(kr, s, mac, want);
-	if (sodium_memcmp(tag, want, HASH_BYTES) != 0)
+	head_tag(kr, domain, s, mac, want);
+	if (tag_check(colon + 1, want) != 0)
 		return -1;
 	*seq = s;
 	return 0;
+}
+
+void audit_mark_format(const keyring *kr, int64_t seq, char out[96])
+{
+	char thex[HASH_BYTES * 2 + 1];
+	unsigned char tag[HASH_BYTES];
+	head_tag(kr, DOMAIN_MARK, seq, NULL, tag);
+	sodium_bin2hex(thex, sizeof thex, tag, HASH_BYTES);
+	snprintf(out, 96, "%" PRId64 ":%s", seq, thex);
+}
+
+int audit_mark_parse(const keyring *kr, const char *v, int64_t *seq)
+{
+	unsigned char want[HASH_BYTES];
+	char *end;
+	long long s = strtoll(v, &end, 10);
+
+	if (end == v || *end != ':' || s < 0)
+		return -1;
+	head_tag(kr, DOMAIN_MARK, s, NULL, want);
+	if (tag_check(end + 1, want) != 0)
+		return -1;
+	*seq = s;
+	return 0;
+}
+
+static void digest_hex(const unsigned char mac[HASH_BYTES], char out[AUDIT_DIGEST_HEX + 1])
+{
+	sodium_bin2hex(out, AUDIT_DIGEST_HEX + 1, mac, AUDIT_DIGEST_HEX / 2);
+}
+
+int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
+{
+	unsigned char mac[HASH_BYTES];
+	db_stmt *s = db_prepare(d, SQL_HEAD_GET);
+	int rc;
+
+	h->seq = 0;
+	h->digest[0] = '\0';
+	if (!s)
+		return -1;
+	rc = db_step(s);
+	if (rc == DB_ROW && head_parse(kr, DOMAIN_HEAD, db_col_text(s, 0), &h->seq, mac) == 0)
+		digest_hex(mac, h->digest);
+	else
+		h->seq = 0;
+	db_reset(s);
+	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
 }
 
 /* Load the chain head from meta (the writer lock is held or not needed). */
@@ -317,7 +390,8 @@ int store_audit_load_head(store *st)
 	memset(st->audit_mac, 0, HASH_BYTES);
 	st->audit_head_ok = 0;
 	rc = db_step(s);
-	if (rc == DB_ROW && head_parse(st->kr, db_col_text(s, 0), &st->audit_seq, st->audit_mac) == 0) {
+	if (rc == DB_ROW &&
+	    head_parse(st->kr, DOMAIN_HEAD, db_col_text(s, 0), &st->audit_seq, st->audit_mac) == 0) {
 		db_reset(s);
 		st->audit_head_ok = 1;
 		return STORE_OK;
@@ -328,7 +402,9 @@ int store_audit_load_head(store *st)
 	/* No head, or an altered one: go on from the newest entry, so that
 	 * the log keeps growing; `audit verify` reports the damage.  The head
 	 * is not rewritten then (audit_insert): a fresh good head over a
-	 * chain cut short would hide the cut.  An empty log is a new one. */
+	 * chain cut short would hide the cut.  Not even over an empty log:
+	 * a new database writes its first head with its genesis entry
+	 * (audit_anchor_ensure), so an empty log without a head was emptied. */
 	s = db_prepare(st->writer, SQL_LAST);
 	if (!s)
 		return STORE_ERROR;
@@ -337,7 +413,6 @@ int store_audit_load_head(store *st)
 		st->audit_seq = db_col_int(s, 0);
 		memcpy(st->audit_mac, db_col_blob(s, 1), HASH_BYTES);
 	}
-	st->audit_head_ok = rc == DB_DONE;
 	db_reset(s);
 	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
@@ -351,7 +426,7 @@ static int audit_write_head(store *st, db *d)
 
 	if (!st->audit_head_ok)
 		return STORE_OK; /* a damaged head stays damaged for `audit verify` */
-	head_format(st->kr, st->audit_seq, st->audit_mac, head);
+	head_format(st->kr, DOMAIN_HEAD, st->audit_seq, st->audit_mac, head);
 	s = db_prepare(d, SQL_HEAD_SET);
 	if (!s)
 		return STORE_ERROR;
@@ -400,6 +475,186 @@ int store_audit_append(store_tx *tx, const struct audit_entry *e)
 	store_now(at);
 	rc = audit_insert(tx->st, tx->d, at, e);
 	return rc == STORE_OK ? audit_write_head(tx->st, tx->d) : rc;
+}
+
+/* ---- the anchor ---------------------------------------------------------- */
+
+static const char SQL_ANCHOR_GET[] = "SELECT value FROM meta WHERE key = 'audit_anchor'";
+static const char SQL_ANCHOR_SET[] =
+	"INSERT INTO meta(key, value) VALUES('audit_anchor', ?1)"
+	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+/* Whether a database holds anything a log would have recorded. */
+static const char SQL_HAS_RECORDS[] =
+	"SELECT EXISTS(SELECT 1 FROM orgs) OR EXISTS(SELECT 1 FROM users)"
+	" OR EXISTS(SELECT 1 FROM persons) OR EXISTS(SELECT 1 FROM cases)"
+	" OR EXISTS(SELECT 1 FROM items) OR EXISTS(SELECT 1 FROM contacts)"
+	" OR EXISTS(SELECT 1 FROM referrals) OR EXISTS(SELECT 1 FROM callbacks)";
+static const char SQL_MARK_GET[] = "SELECT value FROM meta WHERE key = 'audit_reads_upto'";
+static const char SQL_MARK_SET[] =
+	"INSERT INTO meta(key, value) VALUES('audit_reads_upto', ?1)"
+	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+static int meta_put(db *d, const char *sql, const char *value)
+{
+	db_stmt *s = db_prepare(d, sql);
+	int rc;
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, value);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* One integer of a one-row query; -1 on error. */
+static int64_t query_int(db *d, const char *sql)
+{
+	db_stmt *s = db_prepare(d, sql);
+	int64_t v = -1;
+	if (!s)
+		return -1;
+	if (db_step(s) == DB_ROW)
+		v = db_col_int(s, 0);
+	db_reset(s);
+	return v;
+}
+
+/* 1 when an anchor row exists (valid or not), 0 when none, -1 on error. */
+static int anchor_present(db *d)
+{
+	db_stmt *s = db_prepare(d, SQL_ANCHOR_GET);
+	int rc;
+	if (!s)
+		return -1;
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+static int anchor_write(store *st, db *d)
+{
+	char v[160];
+	head_format(st->kr, DOMAIN_ANCHOR, st->audit_seq, st->audit_mac, v);
+	return meta_put(d, SQL_ANCHOR_SET, v);
+}
+
+/* The first entry of a log, chained from zeros, with a random id of the
+ * database: no two logs share their first MAC. */
+static int genesis_write(store_tx *tx)
+{
+	store *st = tx->st;
+	unsigned char id[16];
+	char fields[64], hex[sizeof id * 2 + 1];
+	struct audit_entry e = {NULL, NULL, "genesis", NULL, fields, NULL};
+
+	randombytes_buf(id, sizeof id);
+	sodium_bin2hex(hex, sizeof hex, id, sizeof id);
+	snprintf(fields, sizeof fields, "database=%s", hex);
+	st->audit_seq = 0;
+	memset(st->audit_mac, 0, HASH_BYTES);
+	st->audit_head_ok = 1; /* the one place an empty log starts a head */
+	if (store_audit_append(tx, &e) != STORE_OK)
+		return STORE_ERROR;
+	return anchor_write(st, tx->d);
+}
+
+/* A database from before anchors: the watermark of audit_reads was a bare
+ * number; it gets its tag (trusted as the chain is, once). */
+static int mark_adopt(store *st, db *d)
+{
+	db_stmt *s = db_prepare(d, SQL_MARK_GET);
+	char v[96], *end;
+	long long upto = -1;
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	if (rc == DB_ROW) {
+		upto = strtoll(db_col_text(s, 0), &end, 10);
+		if (*end != '\0' || upto < 0 || upto > st->audit_seq)
+			upto = -1;
+	}
+	db_reset(s);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return STORE_ERROR;
+	if (upto < 0)
+		return STORE_OK; /* none, or not a bare number: caught up afresh */
+	audit_mark_format(st->kr, upto, v);
+	return meta_put(d, SQL_MARK_SET, v);
+}
+
+/* 1 when the keyed head (loaded) names the newest entry, seq and MAC. */
+static int head_is_last(store *st, db *d)
+{
+	db_stmt *s = db_prepare(d, SQL_LAST);
+	int ok;
+	if (!s)
+		return 0;
+	ok = st->audit_head_ok && db_step(s) == DB_ROW && db_col_int(s, 0) == st->audit_seq &&
+	     db_col_bytes(s, 1) == HASH_BYTES &&
+	     memcmp(db_col_blob(s, 1), st->audit_mac, HASH_BYTES) == 0;
+	db_reset(s);
+	return ok;
+}
+
+/* A log without an anchor whose keyed head names its newest entry: a
+ * database from before anchors (or one whose anchor alone was removed:
+ * nothing is hidden by anchoring it again, since `audit verify` still
+ * walks every entry from the first).  The anchor is made at the head,
+ * and an entry says so in the chain. */
+static int anchor_adopt(store_tx *tx)
+{
+	store *st = tx->st;
+	char fields[48];
+	struct audit_entry e = {NULL, NULL, "anchor", NULL, fields, NULL};
+
+	snprintf(fields, sizeof fields, "at=%" PRId64, st->audit_seq);
+	if (anchor_write(st, tx->d) != STORE_OK || mark_adopt(st, tx->d) != STORE_OK)
+		return STORE_ERROR;
+	return store_audit_append(tx, &e);
+}
+
+int audit_anchor_ensure(store *st, long from, char *err, size_t errlen)
+{
+	store_tx *tx;
+	int rc = STORE_OK, have = anchor_present(st->writer);
+
+	if (have < 0) {
+		snprintf(err, errlen, "cannot read the audit anchor");
+		return STORE_ERROR;
+	}
+	if (have) {
+		if (store_audit_load_head(st) == STORE_OK)
+			return STORE_OK;
+		snprintf(err, errlen, "cannot read the audit chain head");
+		return STORE_ERROR;
+	}
+	tx = store_begin(st); /* loads the head */
+	if (!tx) {
+		snprintf(err, errlen, "cannot write the audit anchor");
+		return STORE_ERROR;
+	}
+	if (from == 0) {
+		rc = genesis_write(tx);
+	} else if (st->audit_head_ok && st->audit_seq > 0 && head_is_last(st, tx->d)) {
+		rc = anchor_adopt(tx);
+	} else if (!st->audit_head_ok && st->audit_seq == 0 &&
+		   query_int(tx->d, SQL_HAS_RECORDS) == 0) {
+		rc = genesis_write(tx); /* an empty log over an empty database */
+	}
+	/* Otherwise the log was emptied or cut, or the key is another one:
+	 * no anchor, for `audit verify` to report. */
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		snprintf(err, errlen, "cannot write the audit anchor");
+		return STORE_ERROR;
+	}
+	if (store_commit(tx) != STORE_OK) {
+		snprintf(err, errlen, "cannot write the audit anchor");
+		return STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 /* Copy s (may be NULL) to *at, moving *at past it; the new copy or NULL. */
@@ -658,9 +913,10 @@ void *store_audit_flusher(void *arg)
 }
 
 /* Check every read of batch seq; 0 when all match, else 1 and a message
- * naming the batch entry and the first read that does not match. */
-static int batch_check(const keyring *kr, int64_t seq, const char *payload, char *msg,
-		       size_t msglen)
+ * naming the batch entry and the first read that does not match.  The
+ * records read go to pairs, for the check of the index. */
+static int batch_check(const keyring *kr, int64_t seq, const char *payload,
+		       struct audit_pairs *pairs, char *msg, size_t msglen)
 {
 	const char *p = payload ? payload : "", *nl;
 	char *buf = malloc(strlen(p) + 9);
@@ -673,6 +929,7 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload, char
 	}
 	for (; *p && !bad; p = nl + 1) {
 		struct audit_read r;
+		int decoded;
 		nl = strchr(p, '\n');
 		idx++;
 		if (!nl) {
@@ -681,9 +938,13 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload, char
 				 " of its batch is cut short", seq, idx);
 			bad = 1;
 			break;
-		} else if (audit_line_ok(kr, seq, idx, p, (size_t)(nl - p))) {
+		}
+		decoded = audit_line_decode(p, (size_t)(nl - p), buf, &r) == 0;
+		if (audit_line_ok(kr, seq, idx, p, (size_t)(nl - p))) {
+			if (decoded && r.record)
+				audit_pairs_add(pairs, audit_rkey(r.record), seq);
 			continue;
-		} else if (audit_line_decode(p, (size_t)(nl - p), buf, &r) != 0) {
+		} else if (!decoded) {
 			snprintf(msg, msglen,
 				 "audit entry %" PRId64 " was altered: read %" PRIu32
 				 " of its batch is malformed", seq, idx);
@@ -702,32 +963,49 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload, char
 	return bad;
 }
 
-int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries)
+/* An anchor given from outside: "SEQ:HEX", HEX 16 to 64 hex digits. */
+static int expect_parse(const char *v, int64_t *seq, char hex[HASH_BYTES * 2 + 1])
 {
-	unsigned char prev[HASH_BYTES] = {0}, mac[HASH_BYTES], head_mac[HASH_BYTES];
-	int64_t expect = 1, head_seq = 0;
-	db *d = store_reader_get(st);
-	db_stmt *s;
-	int rc, bad = 0, have_head;
+	char *end;
+	long long s = strtoll(v, &end, 10);
+	size_t n, i;
 
-	*entries = 0;
-	s = db_prepare(d, SQL_HEAD_GET);
-	if (!s) {
-		store_reader_put(st, d);
-		snprintf(msg, msglen, "cannot read the audit log");
+	if (end == v || *end != ':' || s < 1 || v[0] == '-' || v[0] == '+')
 		return -1;
-	}
-	rc = db_step(s);
-	have_head = rc == DB_ROW && head_parse(st->kr, db_col_text(s, 0), &head_seq, head_mac) == 0;
-	if (rc == DB_ROW && !have_head) {
-		db_reset(s);
-		store_reader_put(st, d);
-		snprintf(msg, msglen, "the audit head was altered");
+	n = strlen(end + 1);
+	if (n < 16 || n > HASH_BYTES * 2)
 		return -1;
+	for (i = 0; i < n; i++) {
+		char c = end[1 + i];
+		if (c >= 'A' && c <= 'F')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return -1;
+		hex[i] = c;
 	}
-	db_reset(s);
+	hex[n] = '\0';
+	*seq = s;
+	return 0;
+}
 
-	s = db_prepare(d, SQL_ALL);
+/* What the walk of the chain found. */
+struct walk {
+	int64_t entries;
+	unsigned char last[HASH_BYTES];   /* MAC of the newest entry */
+	int64_t anchor_seq, expect_seq;
+	unsigned char anchor_mac[HASH_BYTES];
+	unsigned char at_anchor[HASH_BYTES], at_expect[HASH_BYTES]; /* as found */
+	struct audit_pairs pairs;
+};
+
+/* Walk every entry in order from 1: 0, or -1 and a message. */
+static int chain_walk(const keyring *kr, db *d, struct walk *w, char *msg, size_t msglen)
+{
+	unsigned char prev[HASH_BYTES] = {0}, mac[HASH_BYTES];
+	int64_t expect = 1;
+	db_stmt *s = db_prepare(d, SQL_ALL);
+	int rc = DB_ERROR, bad = 0;
+
 	while (!bad && s && (rc = db_step(s)) == DB_ROW) {
 		int64_t seq = db_col_int(s, 0);
 		struct audit_entry e;
@@ -746,8 +1024,9 @@ int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries)
 		e.record = db_col_null(s, 5) ? NULL : db_col_text(s, 5);
 		e.fields = db_col_null(s, 6) ? NULL : db_col_text(s, 6);
 		e.addr = db_col_null(s, 7) ? NULL : db_col_text(s, 7);
-		audit_mac(st->kr, prev, seq, at, &e, mac);
-		if (!strcmp(e.action, "reads") && batch_check(st->kr, seq, e.fields, msg, msglen)) {
+		audit_mac(kr, prev, seq, at, &e, mac);
+		if (!strcmp(e.action, "reads") &&
+		    batch_check(kr, seq, e.fields, &w->pairs, msg, msglen)) {
 			bad = 1;
 			break;
 		}
@@ -763,30 +1042,176 @@ int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries)
 			bad = 1;
 			break;
 		}
+		if (seq == w->anchor_seq)
+			memcpy(w->at_anchor, mac, HASH_BYTES);
+		if (seq == w->expect_seq)
+			memcpy(w->at_expect, mac, HASH_BYTES);
 		memcpy(prev, mac, HASH_BYTES);
 		expect++;
 	}
 	if (s)
 		db_reset(s);
-	store_reader_put(st, d);
-	*entries = expect - 1;
+	w->entries = expect - 1;
+	memcpy(w->last, prev, HASH_BYTES);
 	if (bad)
 		return -1;
-	if (!s || (rc != DB_DONE && rc != DB_ROW)) {
-		snprintf(msg, msglen, "cannot read the audit log");
-		return -1;
-	}
-	if (expect - 1 == 0 && !have_head)
-		return 0;
-	if (!have_head || head_seq != expect - 1 || memcmp(head_mac, prev, HASH_BYTES)) {
-		if (have_head && head_seq > expect - 1)
-			snprintf(msg, msglen, "audit entry %" PRId64 " is missing (log ends early)",
-				 expect);
-		else
-			snprintf(msg, msglen, "audit head does not match entry %" PRId64, expect - 1);
+	if (!s || rc != DB_DONE || w->pairs.oom) {
+		snprintf(msg, msglen, w->pairs.oom ? "out of memory checking the audit log"
+						   : "cannot read the audit log");
 		return -1;
 	}
 	return 0;
+}
+
+/* Read and authenticate a head or the anchor: 1 when authentic, 0 when
+ * absent, -1 when altered, -2 on a database error. */
+static int keyed_get(const keyring *kr, db *d, const char *sql, const char *domain,
+		     int64_t *seq, unsigned char mac[HASH_BYTES])
+{
+	db_stmt *s = db_prepare(d, sql);
+	int rc, ok;
+
+	if (!s)
+		return -2;
+	rc = db_step(s);
+	ok = rc == DB_ROW ? (head_parse(kr, domain, db_col_text(s, 0), seq, mac) == 0 ? 1 : -1)
+			  : rc == DB_DONE ? 0 : -2;
+	db_reset(s);
+	return ok;
+}
+
+/* The whole check, inside one read snapshot of d. */
+static int verify_in(const keyring *kr, db *d, const char *expect, struct walk *w,
+		     char *msg, size_t msglen)
+{
+	unsigned char head_mac[HASH_BYTES];
+	char want[HASH_BYTES * 2 + 1] = "", got[HASH_BYTES * 2 + 1];
+	int64_t head_seq = 0;
+	int anchor, head;
+
+	if (expect && expect_parse(expect, &w->expect_seq, want) != 0) {
+		snprintf(msg, msglen, "the expected head is not SEQ:HEX (16 to 64 hex digits)");
+		return -1;
+	}
+	anchor = keyed_get(kr, d, SQL_ANCHOR_GET, DOMAIN_ANCHOR, &w->anchor_seq, w->anchor_mac);
+	head = keyed_get(kr, d, SQL_HEAD_GET, DOMAIN_HEAD, &head_seq, head_mac);
+	if (anchor == -2 || head == -2) {
+		snprintf(msg, msglen, "cannot read the audit log");
+		return -1;
+	}
+	if (anchor == 0) {
+		snprintf(msg, msglen, "the audit anchor is missing: the log was emptied, cut from its"
+			 " start or replaced (every database has one from its first entry on)");
+		return -1;
+	}
+	if (anchor < 0) {
+		snprintf(msg, msglen, "the audit anchor was altered (or the key is not this"
+			 " database's)");
+		return -1;
+	}
+	if (head < 0) {
+		snprintf(msg, msglen, "the audit head was altered");
+		return -1;
+	}
+	if (chain_walk(kr, d, w, msg, msglen) != 0)
+		return -1;
+	if (w->entries < w->anchor_seq) {
+		snprintf(msg, msglen, "audit entry %" PRId64 " is missing (the log ends at entry %"
+			 PRId64 ", before its anchor at entry %" PRId64 ")",
+			 w->entries + 1, w->entries, w->anchor_seq);
+		return -1;
+	}
+	if (memcmp(w->at_anchor, w->anchor_mac, HASH_BYTES)) {
+		snprintf(msg, msglen, "audit entry %" PRId64 " does not match the anchor",
+			 w->anchor_seq);
+		return -1;
+	}
+	if (head == 0) {
+		snprintf(msg, msglen, "the audit head is missing");
+		return -1;
+	}
+	if (head_seq != w->entries || memcmp(head_mac, w->last, HASH_BYTES)) {
+		if (head_seq > w->entries)
+			snprintf(msg, msglen, "audit entry %" PRId64 " is missing (log ends early)",
+				 w->entries + 1);
+		else
+			snprintf(msg, msglen, "audit head does not match entry %" PRId64, w->entries);
+		return -1;
+	}
+	if (expect && w->expect_seq > w->entries) {
+		snprintf(msg, msglen, "the log ends at entry %" PRId64 ", before the expected head"
+			 " %s: entries were cut, or this is an older copy", w->entries, expect);
+		return -1;
+	}
+	if (expect) {
+		sodium_bin2hex(got, sizeof got, w->at_expect, HASH_BYTES);
+		if (strncmp(got, want, strlen(want)) != 0) {
+			snprintf(msg, msglen, "audit entry %" PRId64 " does not match the expected head:"
+				 " the log was rewritten up to it, or this is another database",
+				 w->expect_seq);
+			return -1;
+		}
+	}
+	return audit_reads_check(kr, d, &w->pairs, w->entries, msg, msglen);
+}
+
+int store_audit_verify_head(store *st, const char *expect, struct audit_head *head, char *msg,
+			    size_t msglen, int64_t *entries)
+{
+	struct walk w;
+	db *d = store_reader_get(st);
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	w.anchor_seq = w.expect_seq = -1;
+	if (head) {
+		head->seq = 0;
+		head->digest[0] = '\0';
+	}
+	*entries = 0;
+	msg[0] = '\0';
+	/* One snapshot: a server writing beside us moves neither end. */
+	if (db_exec(d, "BEGIN") != DB_OK) {
+		store_reader_put(st, d);
+		snprintf(msg, msglen, "cannot read the audit log");
+		return -1;
+	}
+	rc = verify_in(st->kr, d, expect, &w, msg, msglen);
+	db_exec(d, "COMMIT");
+	store_reader_put(st, d);
+	free(w.pairs.v);
+	*entries = w.entries;
+	if (rc != 0)
+		return -1;
+	if (head) {
+		head->seq = w.entries;
+		digest_hex(w.last, head->digest);
+	}
+	return 0;
+}
+
+int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries)
+{
+	return store_audit_verify_head(st, NULL, NULL, msg, msglen, entries);
+}
+
+int store_audit_reindex(store *st)
+{
+	store_tx *tx = store_begin(st);
+	int rc;
+
+	if (!tx)
+		return STORE_ERROR;
+	audit_pending_free(st); /* the index is made from the chain alone */
+	rc = db_exec(tx->d, "DELETE FROM audit_reads; DELETE FROM meta"
+			    " WHERE key = 'audit_reads_upto'") == DB_OK ? STORE_OK : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = audit_reads_catch_up(tx);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return STORE_ERROR;
+	}
+	return store_commit(tx);
 }
 
 int store_audit_for_record(store *st, const char *record, struct audit_row *rows, size_t max,

@@ -10,7 +10,12 @@
  * by every lookup before it looks (audit_sync), up to the seq kept in
  * meta 'audit_reads_upto'.  A lookup also scans the batches past that
  * seq, so that an index behind the chain (or emptied, to be rebuilt)
- * gives the same answer.  `audit verify` does not read it.
+ * gives the same answer.  The watermark is keyed ("SEQ:TAG", audit.c):
+ * one raised without the key, to hide the reads of the batches it would
+ * skip, is not trusted, and the index is made again from the chain.
+ * `audit verify` checks the index against the chain (audit_reads_check):
+ * every read of a batch up to the watermark has its row, and every row
+ * names a batch with a read of its record.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -58,28 +63,48 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int64_t upto_get(db *d, const char *sql)
+/* The keyed watermark: 0 when absent or not authentic (nothing of the
+ * index is trusted then), -1 on a database error. */
+static int64_t upto_get(const keyring *kr, db *d)
 {
-	db_stmt *s = db_prepare(d, sql);
+	db_stmt *s = db_prepare(d, SQL_UPTO_GET);
 	int64_t v = 0;
 	int rc;
 
 	if (!s)
 		return -1;
 	rc = db_step(s);
-	if (rc == DB_ROW)
-		v = strtoll(db_col_text(s, 0), NULL, 10);
+	if (rc == DB_ROW && audit_mark_parse(kr, db_col_text(s, 0), &v) != 0)
+		v = 0;
 	db_reset(s);
 	return rc == DB_ROW || rc == DB_DONE ? v : -1;
 }
 
-struct pair {
-	int64_t rkey, seq;
-};
+void audit_pairs_add(struct audit_pairs *p, int64_t rkey, int64_t seq)
+{
+	if (p->oom)
+		return;
+	/* a batch often reads one record many times */
+	if (p->n > 0 && p->v[p->n - 1].rkey == rkey && p->v[p->n - 1].seq == seq)
+		return;
+	if (p->n == p->cap) {
+		size_t c = p->cap ? p->cap * 2 : 4096;
+		struct audit_pair *q = realloc(p->v, c * sizeof *q);
+		if (!q) {
+			p->oom = 1;
+			return;
+		}
+		p->v = q;
+		p->cap = c;
+	}
+	p->v[p->n].rkey = rkey;
+	p->v[p->n].seq = seq;
+	p->n++;
+}
 
 static int pair_cmp(const void *a, const void *b)
 {
-	const struct pair *x = a, *y = b;
+	const struct audit_pair *x = a, *y = b;
 	if (x->rkey != y->rkey)
 		return x->rkey < y->rkey ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -105,7 +130,7 @@ static char *scratch(char **buf, size_t *cap, size_t n)
 /* The pairs of the batches this process flushed since the index was last
  * caught up to `from`. */
 struct audit_pending {
-	struct pair *pairs;
+	struct audit_pair *pairs;
 	size_t n, cap;
 	int64_t from, batches;
 };
@@ -113,7 +138,7 @@ struct audit_pending {
 void audit_pending_read(store *st, int64_t seq, const char *record)
 {
 	struct audit_pending *p = st->ridx_mem;
-	struct pair x;
+	struct audit_pair x;
 
 	if (!p || !record)
 		return;
@@ -123,7 +148,7 @@ void audit_pending_read(store *st, int64_t seq, const char *record)
 		return;
 	if (p->n == p->cap) {
 		size_t c = p->cap ? p->cap * 2 : 4096;
-		struct pair *q = realloc(p->pairs, c * sizeof *q);
+		struct audit_pair *q = realloc(p->pairs, c * sizeof *q);
 		if (!q) {
 			p->from = -1; /* incomplete: read the batches instead */
 			return;
@@ -186,10 +211,10 @@ int audit_reads_catch_up(store_tx *tx)
 {
 	store *st = tx->st;
 	db *d = tx->d;
-	int64_t upto = upto_get(d, SQL_UPTO_GET);
-	struct pair *pairs = NULL;
+	int64_t upto = upto_get(st->kr, d);
+	struct audit_pair *pairs = NULL;
 	size_t np = 0, cap = 0, bcap = 0, i, w;
-	char *buf = NULL, num[24];
+	char *buf = NULL, num[96];
 	db_stmt *s;
 	int rc = DB_DONE, ok = 1, mine = 1;
 
@@ -218,7 +243,7 @@ int audit_reads_catch_up(store_tx *tx)
 					continue; /* audit verify reports a damaged line */
 				if (np == cap) {
 					size_t c = cap ? cap * 2 : 4096;
-					struct pair *q = realloc(pairs, c * sizeof *q);
+					struct audit_pair *q = realloc(pairs, c * sizeof *q);
 					if (!q) {
 						ok = 0;
 						break;
@@ -264,7 +289,7 @@ int audit_reads_catch_up(store_tx *tx)
 			free(pairs);
 		if (!s || rc != DB_DONE)
 			return STORE_ERROR;
-		snprintf(num, sizeof num, "%" PRId64, st->audit_seq);
+		audit_mark_format(st->kr, st->audit_seq, num);
 		s = db_prepare(d, SQL_UPTO_SET);
 		if (!s)
 			return STORE_ERROR;
@@ -452,7 +477,7 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
 		store_reader_put(st, d);
 		return STORE_ERROR;
 	}
-	upto = upto_get(d, SQL_UPTO_GET);
+	upto = upto_get(st->kr, d);
 	ok = upto >= 0;
 	for (i = 0; ok && i < nrec; i++) {
 		s = db_prepare(d, SQL_INDEX_FIND);
@@ -511,4 +536,85 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
 	free(out);
 	free(reads);
 	return ok ? STORE_OK : STORE_ERROR;
+}
+
+/* ---- checking the index against the chain -------------------------------- */
+
+static const char SQL_INDEX_ALL[] = "SELECT rkey, seq FROM audit_reads ORDER BY rkey, seq";
+
+int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
+		      char *msg, size_t msglen)
+{
+	db_stmt *s = db_prepare(d, SQL_UPTO_GET);
+	size_t i = 0, w;
+	int64_t upto = 0;
+	int rc, bad = 0;
+
+	if (!s) {
+		snprintf(msg, msglen, "cannot read the index of reads (audit_reads)");
+		return -1;
+	}
+	rc = db_step(s);
+	if (rc == DB_ROW && (audit_mark_parse(kr, db_col_text(s, 0), &upto) != 0 || upto > entries))
+		bad = 1;
+	db_reset(s);
+	if (bad) {
+		snprintf(msg, msglen, "the watermark of the index of reads (audit_reads) was altered:"
+			 " run `himoya audit reindex`");
+		return -1;
+	}
+	if (rc != DB_ROW && rc != DB_DONE) {
+		snprintf(msg, msglen, "cannot read the index of reads (audit_reads)");
+		return -1;
+	}
+	if (chain->n > 1)
+		qsort(chain->v, chain->n, sizeof *chain->v, pair_cmp);
+	for (i = 0, w = 0; i < chain->n; i++)
+		if (w == 0 || pair_cmp(&chain->v[w - 1], &chain->v[i]) != 0)
+			chain->v[w++] = chain->v[i];
+	chain->n = w;
+
+	/* Both in (rkey, seq) order: one merge. */
+	s = db_prepare(d, SQL_INDEX_ALL);
+	if (!s) {
+		snprintf(msg, msglen, "cannot read the index of reads (audit_reads)");
+		return -1;
+	}
+	i = 0;
+	while (!bad && (rc = db_step(s)) == DB_ROW) {
+		struct audit_pair row = {db_col_int(s, 0), db_col_int(s, 1)};
+		int c = 1;
+		/* reads of the chain before this row must all be indexed already */
+		while (i < chain->n && (c = pair_cmp(&chain->v[i], &row)) < 0) {
+			if (chain->v[i].seq <= upto) {
+				bad = 2;
+				break;
+			}
+			i++;
+		}
+		if (bad)
+			break;
+		if (i < chain->n && c == 0)
+			i++;
+		else {
+			snprintf(msg, msglen, "the index of reads (audit_reads) has a row for batch %"
+				 PRId64 " that no read of the chain matches: run `himoya audit"
+				 " reindex`", row.seq);
+			bad = 1;
+		}
+	}
+	db_reset(s);
+	if (!bad && rc != DB_DONE) {
+		snprintf(msg, msglen, "cannot read the index of reads (audit_reads)");
+		return -1;
+	}
+	while (!bad && i < chain->n && chain->v[i].seq > upto)
+		i++;
+	if (!bad && i < chain->n)
+		bad = 2;
+	if (bad == 2)
+		snprintf(msg, msglen, "the index of reads (audit_reads) lacks a read of batch %"
+			 PRId64 " (rows were deleted: GET /audit would not list it): run `himoya"
+			 " audit reindex`", chain->v[i].seq);
+	return bad ? -1 : 0;
 }

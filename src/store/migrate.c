@@ -287,7 +287,12 @@ static const char *const migrations[] = {
 	" UNION ALL"
 	" SELECT seq, n, at, nullif(user_id, '\\N'), nullif(org_id, '\\N'), action,"
 	"  nullif(record, '\\N'), nullif(fields, '\\N'), nullif(addr, '\\N') FROM v7;",
-	/* 10: audit completeness (reserved) */
+	/* 10: audit completeness.  No SQL: the keyed anchor of the audit log
+	 * (meta 'audit_anchor') needs the key, so store_open writes it, with a
+	 * genesis entry in a new database, or at the head of a database made
+	 * before anchors existed when its keyed head holds (store/audit.c,
+	 * audit_anchor_ensure).  Not tied to this version: databases made
+	 * while 10-13 were empty placeholders are at 13 already. */
 	"",
 	/* 11: accounts.  API tokens get a public id (to list and revoke them
 	 * by; the primary key is the keyed hash of the secret), an expiry and
@@ -327,7 +332,7 @@ static const char SQL_SET_VERSION[] =
 	"INSERT INTO meta(key, value) VALUES('schema_version', ?1)"
 	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
-static long schema_version(db *d)
+long store_schema_version(db *d)
 {
 	db_stmt *s = db_prepare(d, SQL_HAS_META);
 	long v = 0;
@@ -347,7 +352,7 @@ static long schema_version(db *d)
 
 int store_migrate(db *d, char *err, size_t errlen)
 {
-	long have = schema_version(d);
+	long have = store_schema_version(d);
 	long want = (long)(sizeof migrations / sizeof migrations[0]);
 	long v;
 

@@ -163,6 +163,7 @@ int store_meta_set(store_tx *tx, const char *key, const char *value)
 	int rc;
 
 	if (!strcmp(key, "schema_version") || !strcmp(key, "audit_head") ||
+	    !strcmp(key, "audit_anchor") || !strcmp(key, "audit_reads_upto") ||
 	    !strcmp(key, "bulk_indexes"))
 		return STORE_ERROR;
 	s = db_prepare(tx->d, SQL_META_SET);
@@ -232,6 +233,7 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 	store *st;
 	FILE *f;
 	unsigned i;
+	long from;
 
 	*out = NULL;
 	if (!create) {
@@ -259,16 +261,21 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 
 	if (db_open(path, DB_WRITE, &st->writer, err, errlen) != DB_OK)
 		goto fail;
+	/* Only a database being made starts a new audit log: an existing
+	 * file without a schema is no himoya database to be made afresh. */
+	from = store_schema_version(st->writer);
+	if (from == 0 && !create) {
+		snprintf(err, errlen, "%s is not a himoya database", path);
+		goto fail;
+	}
 	if (store_migrate(st->writer, err, errlen) != STORE_OK)
 		goto fail;
 	if (bulk_indexes_restore(st->writer) != STORE_OK) {
 		snprintf(err, errlen, "cannot remake the indexes of an unfinished bulk load");
 		goto fail;
 	}
-	if (store_audit_load_head(st) != STORE_OK) {
-		snprintf(err, errlen, "cannot read the audit chain head");
+	if (audit_anchor_ensure(st, from, err, errlen) != STORE_OK)
 		goto fail;
-	}
 	if (readers == 0)
 		readers = 1;
 	st->readers = calloc(readers, sizeof *st->readers);
@@ -435,12 +442,24 @@ int store_bulk_end(store *st)
 	return rc;
 }
 
-int store_backup(store *st, const char *path, char *err, size_t errlen)
+int store_backup(store *st, const char *path, struct audit_head *head, char *err,
+		 size_t errlen)
 {
+	db *copy;
 	int rc;
 	store_audit_flush(st);
 	pthread_mutex_lock(&st->wlock);
 	rc = db_backup_to(st->writer, path, err, errlen);
 	pthread_mutex_unlock(&st->wlock);
-	return rc == DB_OK ? STORE_OK : STORE_ERROR;
+	if (rc != DB_OK || !head)
+		return rc == DB_OK ? STORE_OK : STORE_ERROR;
+	/* The head as the copy holds it (another process may have written
+	 * between the flush and the copy). */
+	if (db_open(path, DB_READ, &copy, err, errlen) != DB_OK)
+		return STORE_ERROR;
+	rc = audit_head_read(st->kr, copy, head);
+	db_close(copy);
+	if (rc != 0)
+		snprintf(err, errlen, "%s: cannot read the audit head of the copy", path);
+	return rc == 0 ? STORE_OK : STORE_ERROR;
 }

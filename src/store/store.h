@@ -64,8 +64,21 @@ void store_rollback(store_tx *tx);
 int store_bulk_begin(store *st);
 int store_bulk_end(store *st);
 
-/* A consistent online copy of the database (still encrypted). */
-int store_backup(store *st, const char *path, char *err, size_t errlen);
+/* The head of the audit chain as shown to people: the newest entry's seq
+ * and the first AUDIT_DIGEST_HEX hex digits of its MAC, which commits to
+ * every entry up to it.  Printed by `audit verify` and `backup` so that a
+ * copy kept elsewhere can anchor the log ("SEQ:HEX"). */
+#define AUDIT_DIGEST_HEX 32
+struct audit_head {
+	int64_t seq;
+	char digest[AUDIT_DIGEST_HEX + 1];
+};
+
+/* A consistent online copy of the database (still encrypted).  head (may
+ * be NULL) gets the copy's audit head, seq 0 and "" when its head does
+ * not authenticate. */
+int store_backup(store *st, const char *path, struct audit_head *head, char *err,
+		 size_t errlen);
 
 /* Current time as RFC 3339 UTC, and as seconds. */
 void store_now(char out[TS_LEN]);
@@ -583,8 +596,21 @@ int store_audit_append(store_tx *tx, const struct audit_entry *e);
  * in groups within a few milliseconds (and store_close flushes them). */
 void store_audit_enqueue(store *st, const struct audit_entry *e);
 /* Walk the chain.  0 when intact; otherwise -1 and a message naming the
- * first altered or missing entry in msg. */
+ * first altered or missing entry in msg.  Intact means: every entry from
+ * the first to the keyed head is there, unaltered, in order; the keyed
+ * anchor written when the database was made (or first opened by a
+ * version that has anchors) names an entry of the chain; and the derived
+ * index audit_reads agrees with the batches of reads up to its keyed
+ * watermark. */
 int store_audit_verify(store *st, char *msg, size_t msglen, int64_t *entries);
+/* The same, and also: when expect ("SEQ:HEX", HEX 16 to 64 hex digits of
+ * an earlier head) is not NULL, entry SEQ must be in the chain with a MAC
+ * that begins with HEX.  head (may be NULL) gets the verified head. */
+int store_audit_verify_head(store *st, const char *expect, struct audit_head *head, char *msg,
+			    size_t msglen, int64_t *entries);
+/* Make the index of reads again from the chain (after verify found it
+ * does not match). */
+int store_audit_reindex(store *st);
 
 struct audit_row {
 	int64_t seq;

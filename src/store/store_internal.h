@@ -55,7 +55,23 @@ db *store_reader_get(store *st);
 void store_reader_put(store *st, db *d);
 
 int store_migrate(db *d, char *err, size_t errlen);
+/* The schema version of the database (0: a new, empty file). */
+long store_schema_version(db *d);
 int store_audit_load_head(store *st);
+/* At open, after the migrations (from: the version found before them):
+ * a new database (from 0) gets its genesis entry and keyed anchor; one
+ * without an anchor (made before anchors existed) gets it at its head
+ * when the keyed head names its newest entry (or, with a genesis, when
+ * its log is empty and it holds no records); any other keeps lacking it,
+ * for `audit verify` to report. */
+int audit_anchor_ensure(store *st, long from, char *err, size_t errlen);
+/* The authenticated head stored in d (seq 0 and "" when it does not
+ * authenticate or is absent): 0, or -1 on a database error. */
+int audit_head_read(const keyring *kr, db *d, struct audit_head *h);
+/* The watermark of audit_reads, "SEQ:TAG" keyed like the head: format
+ * it (out: 96 bytes), and parse it (-1 when malformed or forged). */
+void audit_mark_format(const keyring *kr, int64_t seq, char out[96]);
+int audit_mark_parse(const keyring *kr, const char *v, int64_t *seq);
 void *store_audit_flusher(void *arg);
 void store_audit_flush(store *st);
 
@@ -85,6 +101,21 @@ int audit_reads_catch_up(store_tx *tx);
 void audit_pending_read(store *st, int64_t seq, const char *record);
 void audit_pending_batch(store *st);
 void audit_pending_free(store *st);
+/* A (record key, batch seq) pair of the index, and a growing array. */
+struct audit_pair {
+	int64_t rkey, seq;
+};
+struct audit_pairs {
+	struct audit_pair *v;
+	size_t n, cap;
+	int oom;
+};
+void audit_pairs_add(struct audit_pairs *p, int64_t rkey, int64_t seq);
+/* Check the index audit_reads in d (inside the caller's read snapshot)
+ * against the pairs of the chain's batches (sorted here), the chain
+ * holding `entries` entries: 0, or -1 and a message. */
+int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
+		      char *msg, size_t msglen);
 /* Flush the queue and catch the index up, so that a lookup sees every
  * read made before it. */
 int audit_sync(store *st);

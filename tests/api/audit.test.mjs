@@ -6,9 +6,10 @@
 // through the derived index audit_reads, caught up or not.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
-import { run, poll, sqlite } from '../lib/datadir.mjs';
+import { run, poll, sqlite, serveDir } from '../lib/datadir.mjs';
 
 const PW = 'audit test password';
 const users = [
@@ -141,7 +142,8 @@ test('writes and reads are audited and the chain verifies', async () => {
   assert.equal(count(s), n0 + 1);
   v = verify(s.data);
   assert.equal(v.code, 0, v.out + v.err);
-  assert.equal(v.out.trim(), `audit chain intact: ${n0 + 1} entries`);
+  assert.equal(v.out.split('\n')[0], `audit chain intact: ${n0 + 1} entries`);
+  assert.match(v.out, new RegExp(`^audit head ${n0 + 1}:[0-9a-f]{32}$`, 'm'));
 });
 
 test('tampering: a changed entry is named', async () => {
@@ -353,13 +355,16 @@ test('every read of a person is listed, indexed or still only in the chain', asy
   }
   assert.deepEqual(items.map((e) => e.seq), items.map((e) => e.seq).sort((a, b) => b - a));
   assert.equal(items.filter((e) => e.action === 'create').length, 1);
-  const upto = () => Number(sqlite(db(s), "SELECT value FROM meta WHERE key = 'audit_reads_upto'").trim());
+  // The watermark is keyed: "SEQ:TAG".
+  const upto = () => Number(sqlite(db(s), "SELECT value FROM meta WHERE key = 'audit_reads_upto'").trim().split(':')[0]);
   const head = () => Number(sqlite(db(s), 'SELECT max(seq) FROM audit').trim());
   assert.equal(upto(), head(), 'the lookup caught the index up');
   assert.ok(Number(sqlite(db(s), 'SELECT count(*) FROM audit_reads')) >= 1);
 
   // More reads; once the flusher has chained them, make the index forget
   // them (as if it had not caught up yet): they are found in the chain.
+  // (A watermark set without the key is not trusted either: the index is
+  // made again from the chain.)
   for (const r of await readBatch(15)) assert.equal(r.status, 200);
   assert.ok(await poll(() => Number(sqlite(db(s),
     `SELECT count(*) FROM audit_log WHERE record = '${record}' AND action = 'read'`)) === 30));
@@ -380,6 +385,15 @@ test('every read of a person is listed, indexed or still only in the chain', asy
   sqlite(db(s), `PRAGMA busy_timeout = 5000; INSERT OR IGNORE INTO audit_reads(rkey, seq)
     SELECT r.rkey, a.seq FROM (SELECT DISTINCT rkey FROM audit_reads) r, audit a WHERE a.action = 'reads'`);
   assert.deepEqual(await list(), items);
+  // ... but verify reports index rows that no read of the chain matches,
+  // and `audit reindex` makes the index again from the chain.
+  let v = verify(s.data);
+  assert.equal(v.code, 1, v.out);
+  assert.match(v.out, /audit_reads/);
+  v = run(['audit', 'reindex', '--data', s.data]);
+  assert.equal(v.code, 0, v.out + v.err);
+  assert.equal(verify(s.data).code, 0);
+  assert.deepEqual(await list(), items);
 
   // The other person's list has only its own 15 reads.
   const o = await as.sup.req('GET', '/api/v1/audit?record=' + encodeURIComponent('persons/' + other.json.id));
@@ -390,7 +404,7 @@ test('every read of a person is listed, indexed or still only in the chain', asy
   assert.equal((await as.cw.req('GET', '/api/v1/persons/' + c.json.id)).status, 200);
   assert.equal(reads(await list()).length, 31);
   await s.stop();
-  const v = verify(s.data);
+  v = verify(s.data);
   assert.equal(v.code, 0, v.out + v.err);
 });
 
@@ -402,5 +416,87 @@ test('a record name with control characters cannot reach the log', async () => {
     assert.match(r.headers.get('content-type'), /problem\+json/);
   }
   await s.stop();
+  assert.equal(verify(s.data).code, 0);
+});
+
+// ---- completeness: nothing cut from the start, the end or the middle ----------
+
+test('finding 7: an emptied audit log and head is BROKEN, and stays so after a restart', async () => {
+  const s = await folderWithActivity();
+  sqlite(db(s), "DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head'");
+  let v = verify(s.data);
+  assert.equal(v.code, 1, v.out);
+  assert.match(v.out, /audit chain BROKEN: audit entry 1 is missing/);
+  // The keyed anchor removed as well: still broken.
+  sqlite(db(s), "DELETE FROM meta WHERE key = 'audit_anchor'");
+  v = verify(s.data);
+  assert.equal(v.code, 1, v.out);
+  assert.match(v.out, /anchor is missing/);
+  // A server started on it does not begin a fresh, intact-looking log.
+  const s2 = await serveDir(s.data);
+  const c = new Client(s2.url);
+  assert.equal((await c.login('cw', PW)).status, 200);
+  await s2.stop();
+  v = verify(s.data);
+  assert.equal(v.code, 1, v.out);
+  assert.match(v.out, /anchor is missing/);
+});
+
+test('the head is printed, and --expect-head catches a log rolled back to an earlier state', async () => {
+  const s = await folderWithActivity();
+  let v = verify(s.data);
+  const m = /^audit head (\d+):([0-9a-f]{32})$/m.exec(v.out);
+  assert.ok(m, v.out);
+  const early = `${m[1]}:${m[2]}`;
+  assert.equal(Number(m[1]), count(s));
+  // An earlier copy of the whole folder, as a root with the key could put back.
+  const old = readFileSync(db(s));
+  // More activity; the early anchor still holds, so does the new one.
+  const s2 = await serveDir(s.data);
+  const c = new Client(s2.url);
+  assert.equal((await c.login('cw', PW)).status, 200);
+  assert.equal((await c.req('POST', '/api/v1/persons', { given_name: 'Нилуфар' })).status, 201);
+  await s2.stop();
+  v = verify(s.data);
+  const late = /^audit head (\d+:[0-9a-f]{32})$/m.exec(v.out)[1];
+  assert.notEqual(late, early);
+  for (const a of [early, late, late.slice(0, late.length - 16)]) {
+    v = run(['audit', 'verify', '--data', s.data, '--expect-head', a]);
+    assert.equal(v.code, 0, a + ': ' + v.out);
+  }
+  // Rolled back: intact on its own, not against the later anchor.
+  writeFileSync(db(s), old);
+  assert.equal(verify(s.data).code, 0);
+  v = run(['audit', 'verify', '--data', s.data, '--expect-head', late]);
+  assert.equal(v.code, 1, v.out);
+  assert.match(v.out, /audit chain BROKEN: .*ends at entry/);
+  // Another digest at the same seq: a rewritten log.
+  const [seq, hex] = early.split(':');
+  const other = `${seq}:${hex.slice(0, -1)}${hex.endsWith('0') ? '1' : '0'}`;
+  v = run(['audit', 'verify', '--data', s.data, '--expect-head', other]);
+  assert.equal(v.code, 1, v.out);
+  assert.match(v.out, /does not match the expected head/);
+  for (const bad of ['12', 'x:00', '3:abc', '3:' + 'g'.repeat(16)]) {
+    v = run(['audit', 'verify', '--data', s.data, '--expect-head', bad]);
+    assert.equal(v.code, 2, bad + ': ' + v.out + v.err);
+  }
+});
+
+test('deleted rows of audit_reads are reported by verify', async () => {
+  const { s, as } = await start();
+  const c = await as.cw.req('POST', '/api/v1/persons', { given_name: 'Мавзуна' });
+  const record = 'persons/' + c.json.id;
+  for (const r of await Promise.all(Array.from({ length: 12 }, () => as.cw.req('GET', '/api/v1/persons/' + c.json.id))))
+    assert.equal(r.status, 200);
+  const list = async () => (await as.sup.req('GET', '/api/v1/audit?record=' + encodeURIComponent(record))).json.items
+    .filter((e) => e.action === 'read');
+  assert.equal((await list()).length, 12); // the lookup caught the index up
+  await s.stop();
+  assert.equal(verify(s.data).code, 0);
+  sqlite(db(s), `DELETE FROM audit_reads WHERE seq = (SELECT min(seq) FROM audit_reads)`);
+  const v = verify(s.data);
+  assert.equal(v.code, 1, v.out);
+  assert.match(v.out, /audit chain BROKEN: .*audit_reads.*lacks/);
+  assert.equal(run(['audit', 'reindex', '--data', s.data]).code, 0);
   assert.equal(verify(s.data).code, 0);
 });

@@ -2,7 +2,8 @@
 // backup/restore and demo, each against fresh data folders.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from '../lib/server.mjs';
 import { run, runAsync, tempDir, serveDir, bearer, sqlite } from '../lib/datadir.mjs';
@@ -386,6 +387,9 @@ test('backup while serving, restore into a new folder, read the person back', as
   for (const x of await Promise.all(busy)) assert.equal(x.status, 201, x.text);
   assert.equal(b.code, 0, b.err);
   assert.match(b.out, /Backup written/);
+  // Its audit head, to keep apart from the backup and check it against.
+  const head = /^audit head (\d+:[0-9a-f]{32})$/m.exec(b.out);
+  assert.ok(head, b.out);
   assert.equal(mode(bak), 0o600);
   // The server still works after the backup.
   assert.equal((await bearer(s.url, tok, 'GET', '/api/v1/persons/' + id)).status, 200);
@@ -398,9 +402,10 @@ test('backup while serving, restore into a new folder, read the person back', as
   const nd = fresh();
   mkdirSync(nd, { mode: 0o700 });
   copyFileSync(join(dir, 'himoya.key'), join(nd, 'himoya.key'));
-  const r = run(['restore', '--from', bak, '--data', nd]);
+  const r = run(['restore', '--from', bak, '--data', nd, '--expect-head', head[1]]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /Restored .* audit entries verified/);
+  assert.match(r.out, new RegExp(`audit head ${head[1]}`));
   const s2 = await serve(nd);
   const back = await bearer(s2.url, tok, 'GET', '/api/v1/persons/' + id);
   assert.equal(back.status, 200, back.text);
@@ -456,6 +461,62 @@ test('restore refuses: no key, an existing db, a different key, a missing file',
   assert.equal(r.code, 2);
 });
 
+test('restore refuses a backup whose audit log was emptied or cut, with any key, leaving nothing', () => {
+  const dir = fresh();
+  init(dir);
+  addUser(dir, 'cw', 'caseworker', 'caseworker password');
+  const good = join(root, 'cut-good.bak');
+  const b = run(['backup', '--data', dir, '--to', good]);
+  assert.equal(b.code, 0, b.err);
+  const head = /^audit head (\d+):([0-9a-f]{32})$/m.exec(b.out);
+  assert.ok(head, b.out);
+  const other = fresh();
+  init(other);
+  const attempts = [
+    ['emptied', "DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head'"],
+    ['emptied with its anchor', "DELETE FROM audit; DELETE FROM meta WHERE key IN ('audit_head', 'audit_anchor')"],
+    ['cut at the end', `DELETE FROM audit WHERE seq = ${head[1]}`],
+  ];
+  for (const [what, sql] of attempts) {
+    const bak = join(root, 'cut-' + (++n) + '.bak');
+    copyFileSync(good, bak);
+    sqlite(bak, sql);
+    for (const keyFrom of [dir, other]) { // the right key, and another installation's
+      const nd = fresh();
+      mkdirSync(nd, { mode: 0o700 });
+      copyFileSync(join(keyFrom, 'himoya.key'), join(nd, 'himoya.key'));
+      const r = run(['restore', '--from', bak, '--data', nd]);
+      assert.equal(r.code, 1, `${what}: ${r.out}`);
+      assert.match(r.err, /does not match this key, or was altered/, what);
+      assert.deepEqual(readdirSync(nd), ['himoya.key'], what);
+    }
+  }
+  // A random key file of the right form.
+  const rnd = fresh();
+  mkdirSync(rnd, { mode: 0o700 });
+  writeFileSync(join(rnd, 'himoya.key'), randomBytes(statSync(join(dir, 'himoya.key')).size), { mode: 0o600 });
+  let r = run(['restore', '--from', good, '--data', rnd]);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.deepEqual(readdirSync(rnd), ['himoya.key']);
+  // An empty file is no backup.
+  const empty = join(root, 'empty.bak');
+  writeFileSync(empty, '');
+  const ne = fresh();
+  mkdirSync(ne, { mode: 0o700 });
+  copyFileSync(join(dir, 'himoya.key'), join(ne, 'himoya.key'));
+  r = run(['restore', '--from', empty, '--data', ne]);
+  assert.equal(r.code, 1, r.out);
+  assert.deepEqual(readdirSync(ne), ['himoya.key']);
+  // A later anchor than the backup holds: refused.
+  r = run(['restore', '--from', good, '--data', ne, '--expect-head', `${Number(head[1]) + 5}:${head[2]}`]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.err, /ends at entry/);
+  assert.deepEqual(readdirSync(ne), ['himoya.key']);
+  // The untouched backup restores.
+  r = run(['restore', '--from', good, '--data', ne, '--expect-head', `${head[1]}:${head[2]}`]);
+  assert.equal(r.code, 0, r.err);
+});
+
 test('demo creates a folder whose users can sign in with the printed password', async () => {
   const dir = fresh();
   const r = run(['demo', '--data', dir], { timeout: 30000 });
@@ -498,7 +559,7 @@ test('demo fills the folder with persons and cases the server reads back, and re
   const db = join(dir, 'himoya.db');
   // One summary entry for the bulk load, not one per row.
   assert.equal(sqlite(db, "SELECT fields FROM audit WHERE action = 'demo-load'").trim(), 'persons=60');
-  assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit WHERE action NOT IN ('create', 'demo-load')")), 0);
+  assert.equal(Number(sqlite(db, "SELECT count(*) FROM audit WHERE action NOT IN ('genesis', 'create', 'demo-load')")), 0);
   assert.equal(Number(sqlite(db, 'SELECT count(*) FROM persons')), 60);
   // The indexes dropped for the load are back.
   assert.match(sqlite(db, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index'"), /items_case/);

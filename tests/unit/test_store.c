@@ -750,7 +750,7 @@ static void test_audit_intact(void **state)
 	size_t found;
 
 	add_accounts(f);
-	assert_int_equal(verify_ok(f), 0);
+	assert_int_equal(verify_ok(f), 1); /* the genesis entry of the new database */
 	audit_add(f, "create", "persons/p1");
 	audit_add(f, "read", "persons/p1");
 	audit_add(f, "update", "persons/p2");
@@ -762,11 +762,11 @@ static void test_audit_intact(void **state)
 		assert_int_equal(store_audit_append(tx, &e), STORE_OK);
 		assert_int_equal(store_commit(tx), STORE_OK);
 	}
-	assert_int_equal(verify_ok(f), 4);
+	assert_int_equal(verify_ok(f), 5);
 
 	assert_int_equal(store_audit_for_record(f->st, "persons/p1", rows, 8, &found), STORE_OK);
 	assert_int_equal(found, 2);
-	assert_int_equal(rows[0].seq, 2); /* newest first */
+	assert_int_equal(rows[0].seq, 3); /* newest first */
 	assert_string_equal(rows[0].action, "read");
 	assert_string_equal(rows[0].login, "dilnoza");
 	assert_string_equal(rows[0].org_code, "ngo1");
@@ -787,17 +787,17 @@ static void test_audit_intact(void **state)
 		assert_int_equal(store_audit_append(tx, &e), STORE_OK);
 		store_rollback(tx);
 	}
-	assert_int_equal(verify_ok(f), 4);
-	audit_add(f, "after-rollback", NULL);
 	assert_int_equal(verify_ok(f), 5);
+	audit_add(f, "after-rollback", NULL);
+	assert_int_equal(verify_ok(f), 6);
 
 	/* Survives a reopen */
 	store_close(f->st);
 	f->st = NULL;
 	assert_int_equal(open_store(f, 0), STORE_OK);
-	assert_int_equal(verify_ok(f), 5);
-	audit_add(f, "after-reopen", NULL);
 	assert_int_equal(verify_ok(f), 6);
+	audit_add(f, "after-reopen", NULL);
+	assert_int_equal(verify_ok(f), 7);
 }
 
 static void expect_tampered(struct fixture *f, const char *needle)
@@ -818,14 +818,14 @@ static void test_audit_tamper_field(void **state)
 	audit_add(f, "create", "persons/p1");
 	audit_add(f, "read", "persons/p1");
 	audit_add(f, "read", "persons/p2");
-	assert_int_equal(verify_ok(f), 3);
-	sql_exec(f->db, "UPDATE audit SET action = 'nothing' WHERE seq = 2");
-	expect_tampered(f, "entry 2 ");
-	sql_exec(f->db, "UPDATE audit SET action = 'read' WHERE seq = 2");
-	assert_int_equal(verify_ok(f), 3);
-	/* Hiding who did it is tampering too */
-	sql_exec(f->db, "UPDATE audit SET user_id = NULL WHERE seq = 3");
+	assert_int_equal(verify_ok(f), 4);
+	sql_exec(f->db, "UPDATE audit SET action = 'nothing' WHERE seq = 3");
 	expect_tampered(f, "entry 3 ");
+	sql_exec(f->db, "UPDATE audit SET action = 'read' WHERE seq = 3");
+	assert_int_equal(verify_ok(f), 4);
+	/* Hiding who did it is tampering too */
+	sql_exec(f->db, "UPDATE audit SET user_id = NULL WHERE seq = 4");
+	expect_tampered(f, "entry 4 ");
 }
 
 static void test_audit_tamper_delete(void **state)
@@ -874,7 +874,7 @@ static void test_audit_tamper_head(void **state)
 	add_accounts(f);
 	audit_add(f, "a", NULL);
 	audit_add(f, "b", NULL);
-	assert_int_equal(verify_ok(f), 2);
+	assert_int_equal(verify_ok(f), 3);
 	/* A head pointing at entry 1 without the key's tag */
 	sql_exec(f->db, "UPDATE meta SET value = '1:' || hex((SELECT mac FROM audit"
 			" WHERE seq = 1)) || ':' || hex(zeroblob(32)) WHERE key = 'audit_head'");
@@ -886,7 +886,7 @@ static void test_audit_tamper_head(void **state)
 	 * it: the store must not write a good head over a chain it could not
 	 * authenticate. */
 	audit_add(f, "c", NULL);
-	assert_int_equal(sql_int(f->db, "SELECT max(seq) FROM audit"), 3);
+	assert_int_equal(sql_int(f->db, "SELECT max(seq) FROM audit"), 4);
 	expect_tampered(f, "head");
 	store_close(f->st);
 	f->st = NULL;
@@ -929,7 +929,7 @@ static void test_audit_enqueue_flush(void **state)
 	f->st = NULL;
 	assert_int_equal(open_store(f, 0), STORE_OK);
 	assert_int_equal(verify_ok(f),
-			 1 + sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'reads'"));
+			 2 + sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'reads'"));
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'read'"), 0);
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit_log WHERE action = 'read'"
 					" AND fields = 'given_name,phones' AND addr = '10.0.0.1'"
@@ -1024,6 +1024,208 @@ static void test_audit_reads_lookup(void **state)
 	free(rows);
 }
 
+/* ---- completeness: nothing cut from the start, the end or the middle ---- */
+
+/* Finding 7: emptying the log and its head left "intact: 0 entries". */
+static void test_audit_emptied(void **state)
+{
+	struct fixture *f = *state;
+
+	add_accounts(f);
+	audit_add(f, "create", "persons/p1");
+	audit_add(f, "read", "persons/p1");
+	sql_exec(f->db, "DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head'");
+	expect_tampered(f, "entry 1 is missing");
+	/* Without the keyed anchor either: still no log a database can lack */
+	sql_exec(f->db, "DELETE FROM meta WHERE key = 'audit_anchor'");
+	expect_tampered(f, "anchor is missing");
+	/* The store must not start a fresh log over the cut one on reopen */
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	audit_add(f, "next", NULL);
+	expect_tampered(f, "anchor is missing");
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE action = 'genesis'"), 0);
+}
+
+/* A new database starts its log with a genesis entry and a keyed anchor. */
+static void test_audit_genesis(void **state)
+{
+	struct fixture *f = *state;
+	char msg[256] = "";
+	struct audit_head h;
+	int64_t n = -1;
+
+	assert_int_equal(verify_ok(f), 1);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE seq = 1"
+					" AND action = 'genesis'"), 1);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM meta WHERE key = 'audit_anchor'"), 1);
+	/* The anchor is keyed: pointing it elsewhere is seen */
+	sql_exec(f->db, "UPDATE meta SET value = '2' || substr(value, 2) WHERE key = 'audit_anchor'");
+	expect_tampered(f, "anchor was altered");
+	/* Reopening a database does not write a second genesis */
+	sql_exec(f->db, "UPDATE meta SET value = '1' || substr(value, 2) WHERE key = 'audit_anchor'");
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	assert_int_equal(store_audit_verify_head(f->st, NULL, &h, msg, sizeof msg, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(h.seq, 1);
+	assert_int_equal(strlen(h.digest), 32);
+	/* An empty file is not a himoya database to be made afresh */
+	{
+		char path[160], err[256] = "";
+		store *st = NULL;
+		FILE *e;
+		snprintf(path, sizeof path, "%s/empty.db", f->dir);
+		e = fopen(path, "wb");
+		assert_non_null(e);
+		fclose(e);
+		assert_int_equal(store_open(path, &f->kr, 1, 0, &st, err, sizeof err), STORE_ERROR);
+		assert_non_null(strstr(err, "not a himoya database"));
+		remove_db(path);
+	}
+}
+
+/* An anchor kept outside (seq and digest printed by verify and backup)
+ * catches what only the key's holder can do: a log rolled back to an
+ * earlier, consistent state, or rewritten from scratch. */
+static void test_audit_expect_head(void **state)
+{
+	struct fixture *f = *state;
+	char msg[256] = "", err[256] = "", early[64], late[64], wrong[64];
+	struct audit_head h, hb;
+	store *copy;
+	int64_t n;
+
+	add_accounts(f);
+	audit_add(f, "a", NULL);
+	assert_int_equal(store_audit_verify_head(f->st, NULL, &h, msg, sizeof msg, &n), 0);
+	snprintf(early, sizeof early, "%lld:%s", (long long)h.seq, h.digest);
+	assert_int_equal(store_backup(f->st, f->copy, &hb, err, sizeof err), STORE_OK);
+	assert_int_equal(hb.seq, h.seq);
+	assert_string_equal(hb.digest, h.digest);
+	audit_add(f, "b", NULL);
+	audit_add(f, "c", NULL);
+	assert_int_equal(store_audit_verify_head(f->st, NULL, &h, msg, sizeof msg, &n), 0);
+	snprintf(late, sizeof late, "%lld:%s", (long long)h.seq, h.digest);
+	/* The live log holds both anchors (a short prefix is enough) */
+	assert_int_equal(store_audit_verify_head(f->st, early, NULL, msg, sizeof msg, &n), 0);
+	assert_int_equal(store_audit_verify_head(f->st, late, NULL, msg, sizeof msg, &n), 0);
+	late[strlen(late) - 10] = '\0';
+	assert_int_equal(store_audit_verify_head(f->st, late, NULL, msg, sizeof msg, &n), 0);
+	snprintf(late, sizeof late, "%lld:%s", (long long)h.seq, h.digest);
+	snprintf(wrong, sizeof wrong, "%s", late);
+	wrong[strlen(wrong) - 1] = wrong[strlen(wrong) - 1] == '0' ? '1' : '0';
+	assert_int_equal(store_audit_verify_head(f->st, wrong, NULL, msg, sizeof msg, &n), -1);
+	assert_non_null(strstr(msg, "does not match the expected head"));
+	/* The earlier copy verifies on its own, but not against the later anchor */
+	assert_int_equal(store_open(f->copy, &f->kr, 1, 0, &copy, err, sizeof err), STORE_OK);
+	assert_int_equal(store_audit_verify_head(copy, NULL, NULL, msg, sizeof msg, &n), 0);
+	assert_int_equal(store_audit_verify_head(copy, early, NULL, msg, sizeof msg, &n), 0);
+	assert_int_equal(store_audit_verify_head(copy, late, NULL, msg, sizeof msg, &n), -1);
+	if (!strstr(msg, "ends at entry"))
+		fail_msg("verify said \"%s\"", msg);
+	/* Malformed anchors are refused, not taken as a match */
+	assert_int_equal(store_audit_verify_head(copy, "3", NULL, msg, sizeof msg, &n), -1);
+	assert_int_equal(store_audit_verify_head(copy, "3:abc", NULL, msg, sizeof msg, &n), -1);
+	assert_int_equal(store_audit_verify_head(copy, "x:0123456789abcdef", NULL, msg, sizeof msg,
+						 &n), -1);
+	store_close(copy);
+}
+
+/* A database from before the anchor existed gets one on its first open,
+ * over a chain whose keyed head matches; not over an emptied one. */
+static void test_audit_legacy_adopted(void **state)
+{
+	struct fixture *f = *state;
+
+	add_accounts(f);
+	audit_add(f, "a", NULL);
+	audit_add(f, "b", NULL);
+	store_close(f->st);
+	f->st = NULL;
+	/* As it was before migration 10: no anchor, a plain watermark */
+	sql_exec(f->db, "DELETE FROM meta WHERE key = 'audit_anchor';"
+			" INSERT OR REPLACE INTO meta(key, value) VALUES('audit_reads_upto', '3');"
+			" UPDATE meta SET value = '9' WHERE key = 'schema_version'");
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	assert_int_equal(verify_ok(f), 4); /* and an entry "anchor" that says so */
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM meta WHERE key = 'audit_anchor'"), 1);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit WHERE seq = 4"
+					" AND action = 'anchor' AND fields = 'at=3'"), 1);
+	audit_add(f, "c", NULL);
+	assert_int_equal(verify_ok(f), 5);
+	/* At schema 13 too: databases made while 10-13 were placeholders */
+	store_close(f->st);
+	f->st = NULL;
+	sql_exec(f->db, "DELETE FROM meta WHERE key = 'audit_anchor'");
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	assert_int_equal(verify_ok(f), 6);
+	/* Cut from the start, then the anchor removed: anchored again at
+	 * the head, but the walk from entry 1 still finds the cut */
+	sql_exec(f->db, "DELETE FROM audit WHERE seq <= 2");
+	store_close(f->st);
+	f->st = NULL;
+	sql_exec(f->db, "DELETE FROM meta WHERE key = 'audit_anchor'");
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	expect_tampered(f, "entry 1 is missing");
+
+	/* Emptied before the upgrade, in a database that holds records */
+	store_close(f->st);
+	f->st = NULL;
+	sql_exec(f->db, "DELETE FROM audit; DELETE FROM meta WHERE key IN ('audit_anchor',"
+			" 'audit_head'); UPDATE meta SET value = '9' WHERE key = 'schema_version'");
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	expect_tampered(f, "anchor is missing");
+	audit_add(f, "d", NULL);
+	expect_tampered(f, "anchor is missing");
+}
+
+/* The derived index of reads is checked against the chain, and a lookup
+ * trusts only a keyed watermark. */
+static void test_audit_reads_index_checked(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_row *rows = calloc(50, sizeof *rows);
+	size_t n = 0;
+	int i;
+
+	assert_non_null(rows);
+	add_accounts(f);
+	for (i = 0; i < 20; i++) {
+		struct audit_entry e = {f->user, f->org, "read", i % 2 ? "persons/p1" : "persons/p2",
+					"given_name", "10.0.0.1"};
+		store_audit_enqueue(f->st, &e);
+	}
+	assert_int_equal(store_audit_for_record(f->st, "persons/p1", rows, 50, &n), STORE_OK);
+	assert_int_equal(n, 10);
+	verify_ok(f);
+	/* A row removed from the index: verify names it */
+	sql_exec(f->db, "DELETE FROM audit_reads WHERE seq = (SELECT max(seq) FROM audit_reads)");
+	expect_tampered(f, "audit_reads");
+	assert_int_equal(store_audit_for_record(f->st, "persons/p1", rows, 50, &n), STORE_OK);
+	store_audit_reindex(f->st);
+	verify_ok(f);
+	/* A row that points at a batch without that record */
+	sql_exec(f->db, "INSERT INTO audit_reads(rkey, seq) SELECT 12345, max(seq) FROM audit"
+			" WHERE action = 'reads'");
+	expect_tampered(f, "audit_reads");
+	assert_int_equal(store_audit_reindex(f->st), STORE_OK);
+	verify_ok(f);
+	/* A watermark raised past rows it does not have is not trusted: the
+	 * lookup finds every read in the chain, and the index is rebuilt */
+	sql_exec(f->db, "DELETE FROM audit_reads; UPDATE meta SET value = '999'"
+			" WHERE key = 'audit_reads_upto'");
+	expect_tampered(f, "audit_reads");
+	assert_int_equal(store_audit_for_record(f->st, "persons/p1", rows, 50, &n), STORE_OK);
+	assert_int_equal(n, 10);
+	assert_int_equal(store_audit_for_record(f->st, "persons/p2", rows, 50, &n), STORE_OK);
+	assert_int_equal(n, 10);
+	verify_ok(f);
+	free(rows);
+}
+
 /* ---- backup ------------------------------------------------------------ */
 
 static void test_backup(void **state)
@@ -1044,13 +1246,13 @@ static void test_backup(void **state)
 		struct audit_entry e = {f->user, f->org, "read", "persons/p1", NULL, NULL};
 		store_audit_enqueue(f->st, &e);
 	}
-	assert_int_equal(store_backup(f->st, f->copy, err, sizeof err), STORE_OK);
+	assert_int_equal(store_backup(f->st, f->copy, NULL, err, sizeof err), STORE_OK);
 	/* One file, in rollback-journal mode, nothing beside it */
 	assert_int_equal(sql_int(f->copy, "PRAGMA journal_mode") == -1, 0);
 
 	assert_int_equal(store_open(f->copy, &f->kr, 1, 0, &copy, err, sizeof err), STORE_OK);
 	assert_int_equal(store_audit_verify(copy, msg, sizeof msg, &n), 0);
-	assert_int_equal(n, 2); /* the queued read went in before the copy */
+	assert_int_equal(n, 3); /* genesis, create, and the queued read before the copy */
 	assert_int_equal(store_user_by_login(copy, "dilnoza", &u), STORE_OK);
 	arena_init(&a, 1 << 16);
 	assert_int_equal(store_person_get(copy, id, &p, &a), STORE_OK);
@@ -1060,10 +1262,10 @@ static void test_backup(void **state)
 
 	/* The original goes on independently */
 	audit_add(f, "after-backup", NULL);
-	assert_int_equal(verify_ok(f), 3);
+	assert_int_equal(verify_ok(f), 4);
 
 	/* Backup to a place that cannot be written */
-	assert_int_equal(store_backup(f->st, "/nonexistent-dir/x/backup.db", err, sizeof err),
+	assert_int_equal(store_backup(f->st, "/nonexistent-dir/x/backup.db", NULL, err, sizeof err),
 			 STORE_ERROR);
 	assert_true(strlen(err) > 0);
 }
@@ -1078,7 +1280,7 @@ static void test_backup_other_key(void **state)
 
 	add_accounts(f);
 	audit_add(f, "a", NULL);
-	assert_int_equal(store_backup(f->st, f->copy, err, sizeof err), STORE_OK);
+	assert_int_equal(store_backup(f->st, f->copy, NULL, err, sizeof err), STORE_OK);
 	/* Opened with another installation's key, the chain does not verify */
 	snprintf(key2, sizeof key2, "%s/other.key", f->dir);
 	assert_int_equal(key_file_create(key2), 0);
@@ -1118,6 +1320,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_enqueue_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_many_queued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_reads_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_emptied, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_genesis, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_expect_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_legacy_adopted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_reads_index_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backup_other_key, setup, teardown),
 	};
