@@ -149,9 +149,17 @@ int api_dispatch(struct req *r)
 		if (!is_api && r->method == M_GET)
 			return api_static(r);
 		return reply_problem(r, 404, "not-found", "no such resource");
-	case ROUTE_NO_METHOD:
+	case ROUTE_NO_METHOD: {
+		char *allow = arena_alloc(&r->mem, 64);
+		if (allow) {
+			router_allow(router_methods(api_routes, api_routes_count, r->path), allow, 64);
+			reply_header(r, "Allow", allow);
+		}
 		return reply_problemf(r, 405, "method-not-allowed",
 				      "%s is not allowed here", r->method_name);
+	}
+	case ROUTE_NO_MEMORY:
+		return reply_problem(r, 500, "internal", "out of memory");
 	case ROUTE_FOUND:
 		break;
 	}
@@ -218,8 +226,11 @@ int api_if_match(struct req *r, int64_t *version)
 	if (!h)
 		return reply_problem(r, 428, "precondition-required",
 				     "send If-Match with the version you read");
-	if (*h == 'W' && h[1] == '/')
-		h += 2;
+	/* RFC 9110 13.1.1: If-Match compares strongly, and a weak tag
+	 * never matches. */
+	if ((*h == 'W' || *h == 'w') && h[1] == '/')
+		return reply_problem(r, 412, "version-conflict",
+				     "If-Match takes the version as sent in ETag, not a weak tag");
 	if (*h == '"') {
 		h++;
 		quoted = 1;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <microhttpd.h>
 
+#include "http/router.h"
 #include "http/server.h"
 
 #define REQ_ARENA_CAP (64u << 20) /* hard cap on one request's scratch memory */
@@ -136,6 +137,67 @@ static enum MHD_Result too_large(struct server_ctx *sc, struct req *r)
 	return send_reply(sc, r);
 }
 
+/* A new request's state, made as soon as its request line is in (MHD's
+ * URI log callback, which sees the target before any decoding): the
+ * target is checked here, once for every route. */
+static struct req *req_new(struct server_ctx *sc, const char *target)
+{
+	struct req *r = calloc(1, sizeof *r);
+
+	if (!r)
+		return NULL;
+	arena_init(&r->mem, REQ_ARENA_CAP);
+	buf_init(&r->body, sc->cfg->body_max);
+	buf_init(&r->out, 64u << 20);
+	r->app = sc->app;
+	r->target = target ? router_check_target(target) : TARGET_OK;
+	return r;
+}
+
+static void *on_request_line(void *cls, const char *target, struct MHD_Connection *c)
+{
+	(void)c;
+	return req_new(cls, target);
+}
+
+/* The request's head is in: fill in what MHD parsed.  A declared body
+ * over the cap is answered at once, before any of it is read. */
+static enum MHD_Result on_head(struct server_ctx *sc, struct MHD_Connection *c, struct req *r,
+			       const char *url, const char *method)
+{
+	const char *cl;
+
+	r->conn = c;
+	r->method = method_of(method);
+	r->method_name = method;
+	r->path = url;
+	r->started = 1;
+	client_addr(c, r->addr, sizeof r->addr);
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (cl) {
+		char *end;
+		unsigned long long v = strtoull(cl, &end, 10);
+		if (*end || v > sc->cfg->body_max)
+			r->body_too_large = 1;
+		if (*end || v > sc->cfg->body_max + (unsigned long long)DRAIN_MAX)
+			return too_large(sc, r);
+	}
+	return MHD_YES;
+}
+
+/* A target that failed router_check_target(). */
+static enum MHD_Result bad_target(struct server_ctx *sc, struct req *r)
+{
+	if (r->target == TARGET_BAD_QUERY)
+		reply_problem(r, 400, "invalid-query",
+			      "the query string is not properly escaped UTF-8 (or holds a NUL)");
+	else
+		reply_problem(r, 400, "invalid-path",
+			      "the path is not properly escaped UTF-8 (or holds a NUL)");
+	r->answered = 1;
+	return send_reply(sc, r);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload, size_t *upload_size, void **con_cls)
@@ -146,33 +208,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	if (!r) {
-		const char *cl;
-		r = calloc(1, sizeof *r);
+		r = req_new(sc, NULL);
 		if (!r)
 			return MHD_NO;
-		arena_init(&r->mem, REQ_ARENA_CAP);
-		buf_init(&r->body, sc->cfg->body_max);
-		buf_init(&r->out, 64u << 20);
-		r->app = sc->app;
-		r->conn = c;
-		r->method = method_of(method);
-		r->method_name = method;
-		r->path = url;
-		client_addr(c, r->addr, sizeof r->addr);
-		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl) {
-			char *end;
-			unsigned long long v = strtoull(cl, &end, 10);
-			if (*end || v > sc->cfg->body_max)
-				r->body_too_large = 1;
-			if (*end || v > sc->cfg->body_max + (unsigned long long)DRAIN_MAX) {
-				*con_cls = r;
-				return too_large(sc, r);
-			}
-		}
 		*con_cls = r;
-		return MHD_YES;
 	}
+	if (!r->started)
+		return on_head(sc, c, r, url, method);
 	if (*upload_size) {
 		if (!r->body_too_large) {
 			buf_add(&r->body, upload, *upload_size);
@@ -192,6 +234,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	if (r->body_too_large)
 		return too_large(sc, r);
+	if (r->target != TARGET_OK)
+		return bad_target(sc, r);
 	rc = sc->dispatch(r);
 	if (rc == HTTP_SUSPENDED)
 		return MHD_YES;
@@ -348,6 +392,7 @@ static struct MHD_Daemon *daemon_on(struct server_ctx *sc, unsigned flags, int f
 					MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 					MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_secs,
 					MHD_OPTION_NOTIFY_COMPLETED, on_completed, sc,
+					MHD_OPTION_URI_LOG_CALLBACK, on_request_line, sc,
 					MHD_OPTION_HTTPS_MEM_CERT, cert,
 					MHD_OPTION_HTTPS_MEM_KEY, key,
 					MHD_OPTION_END);
@@ -357,6 +402,7 @@ static struct MHD_Daemon *daemon_on(struct server_ctx *sc, unsigned flags, int f
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 				MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_secs,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, sc,
+				MHD_OPTION_URI_LOG_CALLBACK, on_request_line, sc,
 				MHD_OPTION_END);
 }
 

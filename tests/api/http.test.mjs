@@ -324,3 +324,67 @@ test('SIGTERM stops the server cleanly (exit 0) even with an idle keep-alive con
     s2.cleanup();
   }
 });
+
+// Issue 10, finding #15: decoding of the request target happens once, in
+// src/http/, for every route.
+test('an encoded NUL in the path is 400, never a shorter path', async () => {
+  const c = new Client(srv.url);
+  assert.equal((await c.login('cw', PW.cw)).status, 200);
+  const made = await c.req('POST', '/api/v1/persons', { given_name: 'Nulbyteova' });
+  assert.equal(made.status, 201, made.text);
+  for (const path of ['/app.js%00.txt', '/app.js%00', `/api/v1/persons/${made.json.id}%00x`,
+    `/api/v1/persons/${made.json.id}%00`, '/api/v1/health%00', '/api/v1/health?x=%00', '/api/v1/health?%00=1']) {
+    const r = await rawExchange([`GET ${path} HTTP/1.1\r\nHost: x\r\nCookie: ${c.cookie}\r\n\r\n`], 1);
+    const res = r.responses[0];
+    assert.equal(res.status, 400, `${path}: ${res.status} ${res.body.slice(0, 80)}`);
+    assert.match(res.headers['content-type'], /^application\/problem\+json/, path);
+    assert.ok(!res.body.includes('Nulbyteova'), `${path} read the record`);
+  }
+});
+
+test('a query string that is not UTF-8, or badly escaped, is 400', async () => {
+  const token = makeToken(srv.data, 'cw');
+  for (const q of ['q=%ff%fe', 'q=%c3', 'q=%e2%82', 'q=%ed%a0%80', '%ff=1', 'q=%zz', 'q=%4']) {
+    const r = await new Client(srv.url).req('GET', `/api/v1/persons?${q}`, undefined,
+      { authorization: `Bearer ${token}` });
+    assertProblem(r, 400, 'invalid-query', q);
+  }
+  for (const path of ['/api/v1/persons/%ff', '/%c3.js', '/api/v1/health%zz']) {
+    const r = await rawExchange([`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`], 1);
+    assert.equal(r.responses[0].status, 400, path);
+    assert.match(r.responses[0].headers['content-type'], /^application\/problem\+json/, path);
+  }
+  // Valid UTF-8, escaped or not, still works.
+  const ok = await new Client(srv.url).req('GET', `/api/v1/persons?q=${encodeURIComponent('Ҷумъаев')}`, undefined,
+    { authorization: `Bearer ${token}` });
+  assert.equal(ok.status, 200, ok.text);
+});
+
+test('405 answers carry Allow with the methods of the path', async () => {
+  const cases = [['DELETE', '/api/v1/health', ['GET', 'HEAD']],
+    ['PUT', '/api/v1/persons', ['GET', 'HEAD', 'POST']],
+    ['DELETE', '/api/v1/persons/abc', ['GET', 'HEAD', 'PATCH']],
+    ['GET', '/api/v1/session', ['DELETE', 'POST']]];
+  for (const [method, path, allow] of cases) {
+    const r = await new Client(srv.url).req(method, path, method === 'GET' ? undefined : {});
+    assertProblem(r, 405, 'method-not-allowed', `${method} ${path}`);
+    const got = (r.headers.get('allow') || '').split(',').map((s) => s.trim()).filter(Boolean).sort();
+    assert.deepEqual(got, allow, `${method} ${path}: Allow`);
+  }
+});
+
+test('If-Match takes strong tags only: a weak tag never matches (412)', async () => {
+  const c = new Client(srv.url);
+  assert.equal((await c.login('cw', PW.cw)).status, 200);
+  const made = await c.req('POST', '/api/v1/persons', { given_name: 'Weaktagova' });
+  assert.equal(made.status, 201, made.text);
+  const url = `/api/v1/persons/${made.json.id}`;
+  for (const tag of ['W/"1"', 'W/1', 'w/"1"']) {
+    const r = await c.req('PATCH', url, { given_name: 'Weakwinova' }, { 'if-match': tag });
+    assert.equal(r.status, 412, `${tag}: ${r.text}`);
+    assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  }
+  assert.equal((await c.req('GET', url)).json.given_name, 'Weaktagova');
+  const strong = await c.req('PATCH', url, { given_name: 'Strongtagova' }, { 'if-match': '"1"' });
+  assert.equal(strong.status, 200, strong.text);
+});
