@@ -7,6 +7,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { startServer, Client } from '../lib/server.mjs';
 import { assertProblem, makeToken } from '../lib/hostile.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveDir } from '../lib/datadir.mjs';
 
 const PW = { cw: 'caseworker-pass-1', ngo: 'ngo2-caseworker-1', sup: 'ngo2-supervisor-1' };
 let srv;
@@ -387,4 +390,83 @@ test('If-Match takes strong tags only: a weak tag never matches (412)', async ()
   assert.equal((await c.req('GET', url)).json.given_name, 'Weaktagova');
   const strong = await c.req('PATCH', url, { given_name: 'Strongtagova' }, { 'if-match': '"1"' });
   assert.equal(strong.status, 200, strong.text);
+});
+
+// Issue 10, finding #10: a deadline for the whole request head, not an
+// idle timeout that every byte resets.  Writes `pieces` one every `every`
+// ms on one connection; resolves with what came back and when the server
+// closed, or null when it was still open after the last piece.
+function trickle(url, pieces, every) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const s = net.connect(Number(u.port), u.hostname);
+    const t0 = Date.now();
+    let got = '';
+    let i = 0;
+    let timer = null;
+    s.on('data', (d) => { got += d; });
+    const done = () => { clearInterval(timer); resolve({ got, after: Date.now() - t0 }); };
+    s.on('end', done);
+    s.on('close', done);
+    s.on('error', () => {});
+    s.on('connect', () => {
+      timer = setInterval(() => {
+        if (i === pieces.length) { clearInterval(timer); s.destroy(); resolve(null); return; }
+        if (!s.destroyed) s.write(pieces[i++]);
+      }, every);
+    });
+    s.on('error', reject);
+  });
+}
+
+test('a head trickled line by line is cut at the head deadline, whatever the idle timeout', async () => {
+  const s2 = await startServer();
+  await s2.stop();
+  writeFileSync(join(s2.data, 'himoya.conf'), 'timeout_seconds = 3\nheader_timeout_seconds = 2\n');
+  const served = await serveDir(s2.data);
+  try {
+    // One header line every 500 ms: each byte well within the 3 s idle timeout.
+    const lines = ['GET /api/v1/health HTTP/1.1\r\n', 'Host: x\r\n',
+      ...Array.from({ length: 20 }, (_, i) => `X-Slow-${i}: ${'a'.repeat(10)}\r\n`), '\r\n'];
+    const cut = await trickle(served.url, lines, 500);
+    assert.ok(cut, 'the connection was still open after 11 s of trickling');
+    assert.ok(cut.after < 5000, `cut after ${cut.after} ms`);
+    assert.match(cut.got, /^HTTP\/1\.1 408 /, cut.got.slice(0, 80));
+    assert.match(cut.got, /application\/problem\+json/i);
+    // The request line itself, a byte every 250 ms: cut by the idle + head bounds (5 s).
+    const line = 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n'.split('');
+    const cut2 = await trickle(served.url, line, 250);
+    assert.ok(cut2, 'a trickled request line kept its connection for 10 s');
+    assert.ok(cut2.after < 7500, `cut after ${cut2.after} ms`);
+    // A whole head sent at once, after an idle pause shorter than the timeout, is served.
+    const ok = await trickle(served.url, ['', '', 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', ''], 700);
+    assert.ok(ok, 'the server answered');
+    assert.match(ok.got, /^HTTP\/1\.1 200 /);
+    // Keep-alive: a second request after 1.5 s idle on the same connection is served too.
+    const two = await trickle(served.url, ['GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n', '',
+      'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', ''], 750);
+    assert.ok(two);
+    assert.equal((two.got.match(/HTTP\/1\.1 200 /g) || []).length, 2, two.got);
+  } finally {
+    await served.stop();
+    s2.cleanup();
+  }
+});
+
+test('a declared body over the cap is refused at once, before any of it is sent', async () => {
+  const token = makeToken(srv.data, 'cw');
+  // Without Expect: the head only; the 413 must come while we send nothing.
+  const head = await new Promise((resolve, reject) => {
+    const u = new URL(srv.url);
+    const s = net.connect(Number(u.port), u.hostname);
+    let got = '';
+    s.setTimeout(3000, () => { s.destroy(); resolve(got); });
+    s.on('data', (d) => { got += d; if (/"status":413/.test(got)) { s.destroy(); resolve(got); } });
+    s.on('end', () => resolve(got));
+    s.on('error', (e) => (got ? resolve(got) : reject(e)));
+    s.write(`POST /api/v1/persons HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${(1 << 20) + 1}\r\n\r\n`);
+  });
+  assert.match(head, /^HTTP\/1\.1 413 /, head.slice(0, 80) || 'no answer within 3 s');
+  assert.match(head, /content-type: application\/problem\+json/i);
 });
