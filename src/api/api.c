@@ -3,6 +3,8 @@
  * handler.  Authentication is a session cookie (with X-CSRF-Token on every
  * change) or an API bearer token.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,5 +296,19 @@ int api_store_error(struct req *r, int rc)
 				     "the record changed since you read it; read it again");
 	default:
 		return reply_problem(r, 500, "internal", "the store failed; nothing was changed");
+	}
+}
+
+void api_client_of(const char *addr, char out[64])
+{
+	struct in6_addr a6;
+
+	snprintf(out, 64, "%s", addr);
+	if (!strchr(addr, ':') || inet_pton(AF_INET6, addr, &a6) != 1 || IN6_IS_ADDR_V4MAPPED(&a6))
+		return;
+	memset(a6.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &a6, out, 60)) {
+		size_t n = strlen(out);
+		snprintf(out + n, 64 - n, "/64");
 	}
 }

@@ -627,22 +627,6 @@ static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char rate_key[crypto_shorthash_KEYBYTES];
 static int rate_keyed;
 
-/* The client an address stands for: itself, or for IPv6 its /64 (one
- * subscriber's network hands out many addresses). */
-static void rate_client(const char *addr, char out[64])
-{
-	struct in6_addr a6;
-
-	snprintf(out, 64, "%s", addr);
-	if (!strchr(addr, ':') || inet_pton(AF_INET6, addr, &a6) != 1 || IN6_IS_ADDR_V4MAPPED(&a6))
-		return;
-	memset(a6.s6_addr + 8, 0, 8);
-	if (inet_ntop(AF_INET6, &a6, out, 60)) {
-		size_t n = strlen(out);
-		snprintf(out + n, 64 - n, "/64");
-	}
-}
-
 /* 1 when this client address may send one more request now. */
 static int rate_allow(const char *client_addr, int64_t now)
 {
@@ -653,7 +637,7 @@ static int rate_allow(const char *client_addr, int64_t now)
 	size_t i;
 	int ok;
 
-	rate_client(client_addr, addr);
+	api_client_of(client_addr, addr);
 	pthread_mutex_lock(&rate_lock);
 	if (!rate_keyed) {
 		randombytes_buf(rate_key, sizeof rate_key);

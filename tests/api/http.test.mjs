@@ -470,3 +470,48 @@ test('a declared body over the cap is refused at once, before any of it is sent'
   assert.match(head, /^HTTP\/1\.1 413 /, head.slice(0, 80) || 'no answer within 3 s');
   assert.match(head, /content-type: application\/problem\+json/i);
 });
+
+// Issue 10, finding #11: junk sign-ins flooding from some addresses must
+// not turn every real sign-in from another address into 503 busy.
+function signInFrom(url, localAddress, login, password) {
+  return new Promise((resolve) => {
+    const u = new URL(url);
+    const body = JSON.stringify({ login, password });
+    const req = http.request({ host: u.hostname, port: u.port, method: 'POST', path: '/api/v1/session',
+      localAddress, agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+test('a flood of junk sign-ins from four addresses leaves a fair share to a fifth', async () => {
+  const s2 = await startServer({ users: [{ login: 'real', role: 'caseworker', password: 'the-real-password-1' }] });
+  await s2.stop();
+  writeFileSync(join(s2.data, 'himoya.conf'), 'password_queue = 8\n');
+  const served = await serveDir(s2.data);
+  let flooding = true;
+  const codes = [];
+  try {
+    const flooder = async (addr, k) => {
+      for (let i = 0; flooding; i++) codes.push(await signInFrom(served.url, addr, `junk-${addr}-${k}-${i}`, 'nope-nope-nope'));
+    };
+    const floods = [];
+    for (const addr of ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'])
+      for (let k = 0; k < 10; k++) floods.push(flooder(addr, k));
+    await new Promise((ok) => setTimeout(ok, 1500));
+    const real = [];
+    for (let i = 0; i < 3; i++) real.push(await signInFrom(served.url, '127.0.0.1', 'real', 'the-real-password-1'));
+    flooding = false;
+    await Promise.all(floods);
+    assert.ok(codes.filter((c) => c === 503).length > 0, `the flood filled the queue: ${codes.length} answers`);
+    assert.deepEqual(real, [200, 200, 200], 'real sign-ins during the flood');
+  } finally {
+    flooding = false;
+    await served.stop();
+    s2.cleanup();
+  }
+});
