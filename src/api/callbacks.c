@@ -699,7 +699,8 @@ static int public_accept(struct req *r, json_t *body, int64_t now)
 	const char *phone, *s;
 	struct record_error e;
 	struct callback_row c;
-	char record[64], fields[128];
+	char record[64], fields[128], existing[ID_LEN];
+	const char *action = "create";
 	store_tx *tx;
 	int rc;
 
@@ -742,17 +743,24 @@ static int public_accept(struct req *r, json_t *body, int64_t now)
 	tx = store_begin(r->app->st);
 	if (!tx)
 		return -1;
-	/* A number already waiting for a call back is not queued twice. */
-	rc = store_callback_open_exists(tx, c.org_id, c.phone_key, "public");
+	/* A number already waiting for a call back is not queued twice, but
+	 * the request is not dropped early either: the answer's timing would
+	 * tell that the number waits (a rollback costs a fraction of a
+	 * commit).  Both paths write one row and one audit entry and commit:
+	 * the waiting request is touched, and its audit shows the new ask. */
+	rc = store_callback_open_find(tx, c.org_id, c.phone_key, "public", existing);
 	if (rc == STORE_OK) {
-		store_rollback(tx);
-		return 0;
+		snprintf(record, sizeof record, "callbacks/%s", existing);
+		snprintf(fields, sizeof fields, "updated_at");
+		rc = store_callback_touch(tx, existing, c.updated_at);
+		action = "update";
+	} else if (rc == STORE_NOT_FOUND) {
+		rc = store_callback_insert(tx, &c);
 	}
-	rc = rc == STORE_NOT_FOUND ? store_callback_insert(tx, &c) : rc;
 	if (rc == STORE_OK) {
 		/* Without the client's address: it could locate the person who
 		 * asked for help, and the rate limit needs it in memory only. */
-		struct audit_entry a = {NULL, c.org_id, "create", record, fields, NULL};
+		struct audit_entry a = {NULL, c.org_id, action, record, fields, NULL};
 		rc = store_audit_append(tx, &a);
 	}
 	if (rc != STORE_OK) {
