@@ -3,6 +3,8 @@
  * handler.  Authentication is a session cookie (with X-CSRF-Token on every
  * change) or an API bearer token.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,9 +173,17 @@ int api_dispatch(struct req *r)
 		if (!is_api && r->method == M_GET)
 			return api_static(r);
 		return reply_problem(r, 404, "not-found", "no such resource");
-	case ROUTE_NO_METHOD:
+	case ROUTE_NO_METHOD: {
+		char *allow = arena_alloc(&r->mem, 64);
+		if (allow) {
+			router_allow(router_methods(api_routes, api_routes_count, r->path), allow, 64);
+			reply_header(r, "Allow", allow);
+		}
 		return reply_problemf(r, 405, "method-not-allowed",
 				      "%s is not allowed here", r->method_name);
+	}
+	case ROUTE_NO_MEMORY:
+		return reply_problem(r, 500, "internal", "out of memory");
 	case ROUTE_FOUND:
 		break;
 	}
@@ -265,8 +275,11 @@ int api_if_match(struct req *r, int64_t *version)
 	if (!h)
 		return reply_problem(r, 428, "precondition-required",
 				     "send If-Match with the version you read");
-	if (*h == 'W' && h[1] == '/')
-		h += 2;
+	/* RFC 9110 13.1.1: If-Match compares strongly, and a weak tag
+	 * never matches. */
+	if ((*h == 'W' || *h == 'w') && h[1] == '/')
+		return reply_problem(r, 412, "version-conflict",
+				     "If-Match takes the version as sent in ETag, not a weak tag");
 	if (*h == '"') {
 		h++;
 		quoted = 1;
@@ -330,5 +343,19 @@ int api_store_error(struct req *r, int rc)
 				     "the record changed since you read it; read it again");
 	default:
 		return reply_problem(r, 500, "internal", "the store failed; nothing was changed");
+	}
+}
+
+void api_client_of(const char *addr, char out[64])
+{
+	struct in6_addr a6;
+
+	snprintf(out, 64, "%s", addr);
+	if (!strchr(addr, ':') || inet_pton(AF_INET6, addr, &a6) != 1 || IN6_IS_ADDR_V4MAPPED(&a6))
+		return;
+	memset(a6.s6_addr + 8, 0, 8);
+	if (inet_ntop(AF_INET6, &a6, out, 60)) {
+		size_t n = strlen(out);
+		snprintf(out + n, 64 - n, "/64");
 	}
 }

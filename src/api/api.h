@@ -34,6 +34,11 @@ void api_audit_read(struct req *r, const char *record, const char *fields);
 int api_audit_write(struct req *r, store_tx *tx, const char *action, const char *record,
 		    const char *fields);
 
+/* The client an address stands for, in rate limits and fair shares:
+ * itself, or for IPv6 its /64 (one subscriber's network hands out many
+ * addresses). */
+void api_client_of(const char *addr, char out[64]);
+
 /* Parse an If-Match header ("3" or "\"3\"") into a version; 428/412
  * problems are set when it is absent or unusable.  Returns 0 or status. */
 int api_if_match(struct req *r, int64_t *version);

@@ -621,22 +621,6 @@ static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char rate_key[crypto_shorthash_KEYBYTES];
 static int rate_keyed;
 
-/* The client an address stands for: itself, or for IPv6 its /64 (one
- * subscriber's network hands out many addresses). */
-static void rate_client(const char *addr, char out[64])
-{
-	struct in6_addr a6;
-
-	snprintf(out, 64, "%s", addr);
-	if (!strchr(addr, ':') || inet_pton(AF_INET6, addr, &a6) != 1 || IN6_IS_ADDR_V4MAPPED(&a6))
-		return;
-	memset(a6.s6_addr + 8, 0, 8);
-	if (inet_ntop(AF_INET6, &a6, out, 60)) {
-		size_t n = strlen(out);
-		snprintf(out + n, 64 - n, "/64");
-	}
-}
-
 /* 1 when this client address may send one more request now. */
 static int rate_allow(const char *client_addr, int64_t now)
 {
@@ -647,7 +631,7 @@ static int rate_allow(const char *client_addr, int64_t now)
 	size_t i;
 	int ok;
 
-	rate_client(client_addr, addr);
+	api_client_of(client_addr, addr);
 	pthread_mutex_lock(&rate_lock);
 	if (!rate_keyed) {
 		randombytes_buf(rate_key, sizeof rate_key);
@@ -709,7 +693,8 @@ static int public_accept(struct req *r, json_t *body, int64_t now)
 	const char *phone, *s;
 	struct record_error e;
 	struct callback_row c;
-	char record[64], fields[128];
+	char record[64], fields[128], existing[ID_LEN];
+	const char *action = "create";
 	store_tx *tx;
 	int rc;
 
@@ -752,17 +737,24 @@ static int public_accept(struct req *r, json_t *body, int64_t now)
 	tx = store_begin(r->app->st);
 	if (!tx)
 		return -1;
-	/* A number already waiting for a call back is not queued twice. */
-	rc = store_callback_open_exists(tx, c.org_id, c.phone_key, "public");
+	/* A number already waiting for a call back is not queued twice, but
+	 * the request is not dropped early either: the answer's timing would
+	 * tell that the number waits (a rollback costs a fraction of a
+	 * commit).  Both paths write one row and one audit entry and commit:
+	 * the waiting request is touched, and its audit shows the new ask. */
+	rc = store_callback_open_find(tx, c.org_id, c.phone_key, "public", existing);
 	if (rc == STORE_OK) {
-		store_rollback(tx);
-		return 0;
+		snprintf(record, sizeof record, "callbacks/%s", existing);
+		snprintf(fields, sizeof fields, "updated_at");
+		rc = store_callback_touch(tx, existing, c.updated_at);
+		action = "update";
+	} else if (rc == STORE_NOT_FOUND) {
+		rc = store_callback_insert(tx, &c);
 	}
-	rc = rc == STORE_NOT_FOUND ? store_callback_insert(tx, &c) : rc;
 	if (rc == STORE_OK) {
 		/* Without the client's address: it could locate the person who
 		 * asked for help, and the rate limit needs it in memory only. */
-		struct audit_entry a = {NULL, c.org_id, "create", record, fields, NULL};
+		struct audit_entry a = {NULL, c.org_id, action, record, fields, NULL};
 		rc = store_audit_append(tx, &a);
 	}
 	if (rc != STORE_OK) {

@@ -26,6 +26,7 @@ void app_config_defaults(struct app_config *c)
 	c->http.max_connections = 512;
 	c->http.max_per_ip = 128;
 	c->http.timeout_secs = 30;
+	c->http.head_timeout_secs = 10;
 	c->http.body_max = 1u << 20;
 	c->session_idle_secs = 30 * 60;
 	c->lockout_failures = 10;
@@ -98,6 +99,9 @@ int app_config_load(struct app_config *c, const char *path, char *err, size_t er
 		} else if (!strcmp(key, "timeout_seconds")) {
 			bad = parse_uint(val, 1, 3600, &n);
 			c->http.timeout_secs = (unsigned)n;
+		} else if (!strcmp(key, "header_timeout_seconds")) {
+			bad = parse_uint(val, 1, 3600, &n);
+			c->http.head_timeout_secs = (unsigned)n;
 		} else if (!strcmp(key, "body_max_bytes")) {
 			bad = parse_uint(val, 1024, 64ul << 20, &n);
 			c->http.body_max = n;

@@ -429,7 +429,7 @@ static json_t *components_parameters(void)
 	return json_pack("{s:{s:s,s:s,s:b,s:s,s:{s:s,s:s}}}", "IfMatch", "name", "If-Match", "in",
 			 "header", "required", 1, "description",
 			 "the version read (the ETag, \"VERSION\"); 428 without, 412 when stale",
-			 "schema", "type", "string", "pattern", "^(W/)?\"?[0-9]+\"?$");
+			 "schema", "type", "string", "pattern", "^\"?[0-9]+\"?$");
 }
 
 static json_t *components_headers(void)

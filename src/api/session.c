@@ -23,6 +23,7 @@ struct login {
 	char password[1025];
 	char totp[16];
 	char login[129];
+	char client[64];
 };
 
 static const char *const login_fields[] = {"login", "password", "totp", NULL};
@@ -30,8 +31,7 @@ static const char *const login_fields[] = {"login", "password", "totp", NULL};
 static void login_done(pw_job *job, void *arg)
 {
 	struct login *l = arg;
-	(void)job;
-	l->r->phase = LOGIN_CHECKED;
+	l->r->phase = job->busy ? LOGIN_BUSY : LOGIN_CHECKED;
 	http_resume(l->r);
 }
 
@@ -125,6 +125,10 @@ static int login_start(struct req *r)
 	l->found = store_user_by_login(app->st, l->login, &l->user) == STORE_OK;
 	l->job.stored = l->found ? l->user.pwhash : password_dummy_hash();
 	l->job.password = l->password;
+	/* Each client address (an IPv6 /64) gets its fair share of the
+	 * workers: a flood from some cannot keep the others out. */
+	api_client_of(r->addr, l->client);
+	l->job.client = l->client;
 	l->job.done = login_done;
 	l->job.arg = l;
 	r->async = l;

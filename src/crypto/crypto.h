@@ -84,16 +84,24 @@ typedef void (*pw_done_fn)(pw_job *job, void *arg);
 struct pw_job {
 	const char *stored;   /* hash to verify against (owned by caller) */
 	const char *password; /* candidate (owned by caller) */
+	const char *client;   /* who asks (a client address); NULL: one shared client */
 	int ok;               /* result: 1 match, 0 no match */
+	int busy;             /* result: 1 when pushed out of the queue unverified */
 	pw_done_fn done;      /* called on the worker thread when finished */
 	void *arg;
 	pw_job *next;         /* queue link, private */
 };
 /* Start `threads` workers with a queue of at most `queue_max` waiting
- * jobs (both > 0).  Returns 0, or -1 when already running or on failure. */
+ * jobs (both > 0).  Returns 0, or -1 when already running or on failure.
+ * The queue is shared fairly among clients: workers take one job of each
+ * waiting client in turn, and when the queue is full a job of a client
+ * with fewer waiting jobs than the greediest takes the place of that
+ * one's newest, whose `done` is called at once with busy = 1 (on the
+ * submitting thread).  A flood from some addresses delays others by one
+ * round, it cannot keep them out. */
 int pw_pool_start(unsigned threads, unsigned queue_max);
-/* Queue a job; returns 0, or -1 when the queue is full (answer 429/503) or
- * the pool is not running.  Thread-safe.  The job, its strings and `arg`
+/* Queue a job; returns 0, or -1 when the queue is full of jobs of clients
+ * with as many waiting as this one (answer 503) or the pool is not running.  Thread-safe.  The job, its strings and `arg`
  * must stay valid until `done` has been called; `done` may free the job. */
 int pw_pool_submit(pw_job *job);
 /* Wake and join the workers.  Jobs still waiting get ok = 0 and their

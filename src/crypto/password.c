@@ -5,13 +5,15 @@
  * be raised later without breaking stored hashes.  Each verification costs
  * tens of milliseconds and 19 MiB, so the server never runs one on a
  * request thread: it queues a job for a fixed pool of low-priority workers
- * behind a bounded FIFO, and a full queue is answered at once with "busy"
- * instead of piling up memory and latency.
+ * behind a bounded queue shared fairly among client addresses (one FIFO
+ * per client, taken round robin), and a full queue is answered at once
+ * with "busy" instead of piling up memory and latency.
  */
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -82,12 +84,21 @@ const char *password_dummy_hash(void)
 /* Serialises pw_pool_start and pw_pool_stop against each other. */
 static pthread_mutex_t pool_life = PTHREAD_MUTEX_INITIALIZER;
 
+/* The waiting jobs of one client, oldest first. */
+struct pw_client {
+	char key[64];          /* the client string ("" for NULL), cut to 63 bytes */
+	pw_job *head, *tail;
+	unsigned n;
+};
+
 /* The one pool of the process, guarded by `lock`. */
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;   /* signalled when a job arrives or on stop */
-	pw_job *head, *tail;   /* FIFO of waiting jobs */
-	unsigned waiting;      /* jobs in the FIFO */
+	struct pw_client *clients; /* queue_max of them, the first nclients waiting */
+	unsigned nclients;
+	unsigned turn;         /* the client whose job is taken next */
+	unsigned waiting;      /* jobs in all queues */
 	unsigned queue_max;
 	pthread_t *threads;
 	unsigned nthreads;
@@ -98,18 +109,64 @@ static struct {
 	.wake = PTHREAD_COND_INITIALIZER,
 };
 
-/* Take the oldest job; caller holds the lock. */
+static const char *client_key(const pw_job *job)
+{
+	return job->client ? job->client : "";
+}
+
+/* Drop client i once it waits for nothing; caller holds the lock. */
+static void client_drop_if_empty(unsigned i)
+{
+	if (pool.clients[i].n > 0)
+		return;
+	pool.clients[i] = pool.clients[--pool.nclients];
+	if (pool.turn > i) /* keep the rotation where it was */
+		pool.turn--;
+}
+
+/* Take the next client's oldest job, round robin; caller holds the lock. */
 static pw_job *pool_pop(void)
 {
-	pw_job *job = pool.head;
+	struct pw_client *c;
+	pw_job *job;
+	unsigned i;
 
-	if (job != NULL) {
-		pool.head = job->next;
-		if (pool.head == NULL)
-			pool.tail = NULL;
-		job->next = NULL;
-		pool.waiting--;
+	if (pool.nclients == 0)
+		return NULL;
+	i = pool.turn % pool.nclients;
+	c = &pool.clients[i];
+	job = c->head;
+	c->head = job->next;
+	if (c->head == NULL)
+		c->tail = NULL;
+	job->next = NULL;
+	c->n--;
+	pool.waiting--;
+	pool.turn = i + 1;
+	if (c->n == 0) {
+		pool.clients[i] = pool.clients[--pool.nclients];
+		pool.turn = i; /* the one moved here is next */
 	}
+	return job;
+}
+
+/* Remove and return the newest job of client i; caller holds the lock. */
+static pw_job *pool_take_newest(unsigned i)
+{
+	struct pw_client *c = &pool.clients[i];
+	pw_job *job = c->tail, *p;
+
+	if (c->head == job) {
+		c->head = c->tail = NULL;
+	} else {
+		for (p = c->head; p->next != job; p = p->next)
+			;
+		p->next = NULL;
+		c->tail = p;
+	}
+	c->n--;
+	pool.waiting--;
+	client_drop_if_empty(i);
 	return job;
 }
 
@@ -127,7 +184,7 @@ static void *pool_worker(void *unused)
 		int stopping;
 
 		pthread_mutex_lock(&pool.lock);
-		while (pool.head == NULL && !pool.stopping)
+		while (pool.nclients == 0 && !pool.stopping)
 			pthread_cond_wait(&pool.wake, &pool.lock);
 		job = pool_pop();
 		stopping = pool.stopping;
@@ -160,7 +217,9 @@ static void pool_join(unsigned n)
 	free(pool.threads);
 	pool.threads = NULL;
 	pool.nthreads = 0;
-	pool.head = pool.tail = NULL;
+	free(pool.clients);
+	pool.clients = NULL;
+	pool.nclients = pool.turn = 0;
 	pool.waiting = 0;
 	pool.running = 0;
 	pool.stopping = 0;
@@ -184,7 +243,12 @@ int pw_pool_start(unsigned threads, unsigned queue_max)
 		return -1;
 	}
 	pool.threads = calloc(threads, sizeof *pool.threads);
-	if (pool.threads == NULL) {
+	pool.clients = calloc(queue_max, sizeof *pool.clients);
+	if (pool.threads == NULL || pool.clients == NULL) {
+		free(pool.threads);
+		free(pool.clients);
+		pool.threads = NULL;
+		pool.clients = NULL;
 		pthread_mutex_unlock(&pool.lock);
 		pthread_mutex_unlock(&pool_life);
 		return -1;
@@ -192,7 +256,7 @@ int pw_pool_start(unsigned threads, unsigned queue_max)
 	pool.running = 1;
 	pool.stopping = 0;
 	pool.queue_max = queue_max;
-	pool.head = pool.tail = NULL;
+	pool.nclients = pool.turn = 0;
 	pool.waiting = 0;
 	pthread_mutex_unlock(&pool.lock);
 
@@ -221,24 +285,57 @@ int pw_pool_start(unsigned threads, unsigned queue_max)
 
 int pw_pool_submit(pw_job *job)
 {
+	const char *key;
+	pw_job *out = NULL;
+	unsigned i, mine, greediest = 0;
+
 	assert(job != NULL && job->done != NULL);
 	if (job == NULL || job->done == NULL)
 		return -1;
+	key = client_key(job);
+	job->busy = 0;
 
 	pthread_mutex_lock(&pool.lock);
-	if (!pool.running || pool.stopping || pool.waiting >= pool.queue_max) {
+	if (!pool.running || pool.stopping) {
 		pthread_mutex_unlock(&pool.lock);
 		return -1;
 	}
+	for (mine = 0; mine < pool.nclients; mine++)
+		if (!strncmp(pool.clients[mine].key, key, sizeof pool.clients[mine].key - 1))
+			break;
+	if (pool.waiting >= pool.queue_max) {
+		unsigned have = mine < pool.nclients ? pool.clients[mine].n : 0;
+		for (i = 1; i < pool.nclients; i++)
+			if (pool.clients[i].n > pool.clients[greediest].n)
+				greediest = i;
+		if (pool.nclients == 0 || pool.clients[greediest].n <= have + 1) {
+			pthread_mutex_unlock(&pool.lock);
+			return -1;
+		}
+		out = pool_take_newest(greediest);
+		for (mine = 0; mine < pool.nclients; mine++) /* the table moved */
+			if (!strncmp(pool.clients[mine].key, key, sizeof pool.clients[mine].key - 1))
+				break;
+	}
+	if (mine == pool.nclients)
+		pool.clients[pool.nclients++] = (struct pw_client){{0}, NULL, NULL, 0};
+	if (!pool.clients[mine].key[0])
+		snprintf(pool.clients[mine].key, sizeof pool.clients[mine].key, "%s", key);
 	job->next = NULL;
-	if (pool.tail != NULL)
-		pool.tail->next = job;
+	if (pool.clients[mine].tail != NULL)
+		pool.clients[mine].tail->next = job;
 	else
-		pool.head = job;
-	pool.tail = job;
+		pool.clients[mine].head = job;
+	pool.clients[mine].tail = job;
+	pool.clients[mine].n++;
 	pool.waiting++;
 	pthread_cond_signal(&pool.wake);
 	pthread_mutex_unlock(&pool.lock);
+	if (out) {
+		out->ok = 0;
+		out->busy = 1;
+		out->done(out, out->arg); /* may free out */
+	}
 	return 0;
 }
 

@@ -1,17 +1,29 @@
 /*
  * lockout.c - a bounded open-addressing table of recent login failures.
+ *
+ * A slot holds a keyed hash of the login (SipHash under a key drawn at
+ * start, so that no one can aim many logins at one probe window), its
+ * failures in a row and when the last came, and the end of its lock.
+ * Forgetting a slot would hand its login a fresh count, so a slot is
+ * given to another login only when it holds nothing to protect: not
+ * locked, and no failure within the last lock_secs (or none at all).
+ * When every slot of a newcomer's probe window is protected, the
+ * newcomer is refused as if locked, until the stalest of them frees:
+ * other traffic can delay a sign-in, never reopen guessing.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 
 #include "domain/lockout.h"
 
-#define SLOTS 4096
+#define SLOTS (1u << 16) /* 2 MiB of 32-byte slots */
+#define PROBE 64
 #define LOGIN_MAX 128
 
 struct slot {
-	char login[LOGIN_MAX];
+	uint64_t key;         /* 0: free */
 	unsigned failures;
 	int64_t last_fail;
 	int64_t locked_until;
@@ -21,74 +33,87 @@ struct lockout {
 	pthread_mutex_t lock;
 	unsigned max_failures;
 	unsigned lock_secs;
+	unsigned char hash_key[crypto_shorthash_KEYBYTES];
 	struct slot slots[SLOTS];
 };
 
-/* Logins are told apart by their first LOGIN_MAX - 1 bytes, the part a
- * slot keeps: a longer login must find its own truncated slot again. */
-static uint32_t hash_login(const char *s)
+/* Logins are told apart by their first LOGIN_MAX - 1 bytes, case folded
+ * in ASCII: a longer login must find its own slot again. */
+static uint64_t login_key(const struct lockout *l, const char *s)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-	for (i = 0; i < LOGIN_MAX - 1 && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c + 32);
-		h = (h ^ c) * 16777619u;
+	unsigned char folded[LOGIN_MAX], h[crypto_shorthash_BYTES];
+	uint64_t k = 0;
+	size_t i, n;
+
+	for (n = 0; n < LOGIN_MAX - 1 && s[n]; n++) {
+		unsigned char c = (unsigned char)s[n];
+		folded[n] = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 	}
-	return h;
+	crypto_shorthash(h, folded, n, l->hash_key);
+	for (i = 0; i < sizeof h; i++)
+		k = k << 8 | h[i];
+	return k ? k : 1; /* 0 marks a free slot */
 }
 
-static int same_login(const char *a, const char *b)
+/* The second from which s holds nothing to protect. */
+static int64_t free_from(const struct lockout *l, const struct slot *s)
 {
-	size_t i;
-	for (i = 0; i < LOGIN_MAX - 1; i++) {
-		char x = a[i] >= 'A' && a[i] <= 'Z' ? (char)(a[i] + 32) : a[i];
-		char y = b[i] >= 'A' && b[i] <= 'Z' ? (char)(b[i] + 32) : b[i];
-		if (x != y)
-			return 0;
-		if (!x)
-			return 1;
-	}
-	return 1;
+	int64_t t = s->locked_until;
+	if (s->failures && s->last_fail + (int64_t)l->lock_secs > t)
+		t = s->last_fail + (int64_t)l->lock_secs;
+	return t;
 }
 
-/* Find the login's slot; with `create`, take a free or the stalest slot
- * within the probe window. */
-static struct slot *find(struct lockout *l, const char *login, int create)
+/* Find the login's slot; with `create`, take a free slot or the one free
+ * for longest in the probe window.  NULL when there is none; with
+ * `create`, *wait is then the seconds until one frees. */
+static struct slot *find(struct lockout *l, uint64_t key, int create, int64_t now,
+			 int64_t *wait)
 {
-	uint32_t h = hash_login(login);
-	struct slot *stalest = NULL;
+	struct slot *best = NULL;
+	int64_t best_from = 0;
 	unsigned i;
 
-	for (i = 0; i < 64; i++) {
-		struct slot *s = &l->slots[(h + i) % SLOTS];
-		if (s->login[0] && same_login(s->login, login))
+	for (i = 0; i < PROBE; i++) {
+		struct slot *s = &l->slots[(key + i) % SLOTS];
+		int64_t from;
+		if (s->key == key)
 			return s;
-		if (!s->login[0]) {
-			if (!create)
-				return NULL;
-			stalest = s;
+		if (!s->key) { /* slots are never emptied: the login is not further on */
+			best = s;
+			best_from = INT64_MIN;
 			break;
 		}
-		if (!stalest || s->last_fail < stalest->last_fail)
-			stalest = s;
+		from = free_from(l, s);
+		if (!best || from < best_from) {
+			best = s;
+			best_from = from;
+		}
 	}
-	if (!create || !stalest)
+	if (!create)
 		return NULL;
-	memset(stalest, 0, sizeof *stalest);
-	strncpy(stalest->login, login, LOGIN_MAX - 1);
-	return stalest;
+	if (best_from > now) {
+		*wait = best_from - now;
+		return NULL;
+	}
+	memset(best, 0, sizeof *best);
+	best->key = key;
+	return best;
 }
 
 struct lockout *lockout_new(unsigned max_failures, unsigned lock_secs)
 {
-	struct lockout *l = calloc(1, sizeof *l);
+	struct lockout *l;
+
+	if (sodium_init() < 0)
+		return NULL;
+	l = calloc(1, sizeof *l);
 	if (!l)
 		return NULL;
 	pthread_mutex_init(&l->lock, NULL);
 	l->max_failures = max_failures;
 	l->lock_secs = lock_secs;
+	randombytes_buf(l->hash_key, sizeof l->hash_key);
 	return l;
 }
 
@@ -97,20 +122,24 @@ void lockout_free(struct lockout *l)
 	if (!l)
 		return;
 	pthread_mutex_destroy(&l->lock);
+	sodium_memzero(l->hash_key, sizeof l->hash_key);
 	free(l);
 }
 
 int64_t lockout_attempt(struct lockout *l, const char *login, int64_t now)
 {
+	uint64_t key = login_key(l, login);
 	struct slot *s;
 	int64_t left = 0;
 
 	pthread_mutex_lock(&l->lock);
-	s = find(l, login, 1);
+	s = find(l, key, 1, now, &left);
 	if (s && s->locked_until > now) {
 		left = s->locked_until - now;
 	} else if (s) {
-		if (s->locked_until) { /* the lock ran out: start counting afresh */
+		/* A lock that ran out, or a last failure lock_secs ago or
+		 * more: start counting afresh. */
+		if (s->locked_until || now - s->last_fail >= (int64_t)l->lock_secs) {
 			s->locked_until = 0;
 			s->failures = 0;
 		}
@@ -125,11 +154,12 @@ int64_t lockout_attempt(struct lockout *l, const char *login, int64_t now)
 
 void lockout_clear(struct lockout *l, const char *login)
 {
+	uint64_t key = login_key(l, login);
 	struct slot *s;
 
 	pthread_mutex_lock(&l->lock);
-	s = find(l, login, 0);
-	if (s) { /* keep the login in its slot, so that probe chains stay whole */
+	s = find(l, key, 0, 0, NULL);
+	if (s) { /* the slot stays taken, so that probe chains stay whole */
 		s->failures = 0;
 		s->locked_until = 0;
 	}

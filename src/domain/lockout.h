@@ -5,8 +5,11 @@
  * `lock_secs`; a success clears its count.  An attempt counts as a failure
  * from the moment it starts, so that guesses sent in parallel cannot all
  * be checked before the first of them fails.  Only that login is affected:
- * other users go on logging in.  The table is bounded: when it is full
- * the entry with the oldest failure is forgotten.  Thread-safe.
+ * other users go on logging in.  Failures count in a row while each
+ * comes within `lock_secs` of the one before.  The table is bounded, yet
+ * no other traffic can make it forget a lock or a recent count: when
+ * the part of it a newcomer may use holds only those, the newcomer is
+ * refused as if locked (never longer than `lock_secs`).  Thread-safe.
  */
 #ifndef HIMOYA_LOCKOUT_H
 #define HIMOYA_LOCKOUT_H

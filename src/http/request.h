@@ -56,6 +56,8 @@ struct req {
 	int body_too_large;
 	size_t dropped;               /* bytes of an oversized body thrown away */
 	int answered;                 /* a response was queued early */
+	int started;                  /* the head was seen by the access handler */
+	int target;                   /* enum target_check of the raw target */
 
 	const char *params[MAX_PARAMS];
 	int nparams;

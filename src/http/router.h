@@ -27,10 +27,26 @@ struct route {
 	unsigned flags;
 };
 
-enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD };
+enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD, ROUTE_NO_MEMORY };
 
-/* Find the route; on ROUTE_FOUND fills r->params (arena copies) and *out. */
+/* Find the route; on ROUTE_FOUND fills r->params (arena copies) and *out.
+ * ROUTE_NO_MEMORY when the arena cannot hold the parameters (a 500, not
+ * a 404: the path exists). */
 enum route_result router_match(const struct route *table, size_t n, struct req *r,
 			       const struct route **out);
+
+/* The OR of the methods of every route whose pattern matches path. */
+unsigned router_methods(const struct route *table, size_t n, const char *path);
+/* methods (OR of enum http_method) as an Allow header value, GET
+ * standing for GET and HEAD: "GET, HEAD, POST".  Always NUL-terminated. */
+void router_allow(unsigned methods, char *out, size_t outlen);
+
+/* Check a raw request target (path and query as sent, before any
+ * decoding): every %XX escape well-formed, and every decoded part (the
+ * path; each name and value of the query, '+' a space) valid UTF-8
+ * without NUL, so that no decoding downstream can cut or bend it.
+ * TARGET_OK, or which part is bad. */
+enum target_check { TARGET_OK, TARGET_BAD_PATH, TARGET_BAD_QUERY };
+enum target_check router_check_target(const char *target);
 
 #endif

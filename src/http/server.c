@@ -9,23 +9,28 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <microhttpd.h>
 
+#include "http/router.h"
 #include "http/server.h"
 
 #define REQ_ARENA_CAP (64u << 20) /* hard cap on one request's scratch memory */
-/* An oversized body is read and thrown away up to this much before the 413
- * goes out: answering while the client still sends makes the kernel reset
- * the connection, and the client never sees the answer.  Beyond it we
- * answer at once and let MHD close the connection. */
+/* A body declared over the cap is answered (413) as soon as its head is
+ * in; what the client still sends is then read and thrown away, up to
+ * this much, by the watchdog (lingering).  A chunked body over the cap
+ * is read and thrown away up to this much before the 413 goes out; beyond
+ * it we answer at once and let MHD close the connection. */
 #define DRAIN_MAX (16u << 20)
 
 static const char CSP[] =
@@ -33,12 +38,215 @@ static const char CSP[] =
 	"connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; "
 	"base-uri 'none'; form-action 'self'";
 
+/* A connection's head deadline (see server.h), kept by the watchdog. */
+struct conn_watch {
+	struct conn_watch *prev, *next;
+	int fd;
+	int64_t deadline_ms; /* 0: none (a head is in, or it was cut already) */
+	int linger;          /* answered before its body: drain it after MHD closes */
+};
+
+/* A connection answered before its body came (413), kept open by the
+ * watchdog after MHD let go of it, reading and throwing away what the
+ * client still sends: closing a socket with unread data resets it, and
+ * the client, still writing, would never read the answer. */
+#define LINGER_MAX 64
+#define LINGER_MS 5000
+
+struct lingering {
+	int fd;
+	int64_t until_ms;
+	size_t drained;
+};
+
 struct server_ctx {
 	const struct http_config *cfg;
 	http_dispatch_fn dispatch;
 	struct app *app;
 	int tls;
+	/* the watchdog: every open connection, under watch_lock */
+	pthread_mutex_t watch_lock;
+	struct conn_watch *watched;
+	int watch_stop;
+	pthread_t watchdog;
+	struct lingering linger[LINGER_MAX];
+	unsigned nlinger;
 };
+
+/* ---- head deadlines ------------------------------------------------------ */
+
+static const char HEAD_TIMEOUT_REPLY[] =
+	"HTTP/1.1 408 Request Timeout\r\n"
+	"Content-Type: application/problem+json\r\n"
+	"Content-Length: 109\r\n"
+	"Connection: close\r\n"
+	"Cache-Control: no-store\r\n"
+	"X-Content-Type-Options: nosniff\r\n"
+	"\r\n"
+	"{\"type\":\"request-timeout\",\"title\":\"Request Timeout\",\"status\":408,"
+	"\"detail\":\"the request head came too slowly\"}";
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct conn_watch *watch_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Set c's deadline to after_ms from now, or none with after_ms < 0. */
+static void watch_set(struct server_ctx *sc, struct MHD_Connection *c, int64_t after_ms)
+{
+	struct conn_watch *w = watch_of(c);
+	if (!w)
+		return;
+	pthread_mutex_lock(&sc->watch_lock);
+	w->deadline_ms = after_ms < 0 ? 0 : now_ms() + after_ms;
+	pthread_mutex_unlock(&sc->watch_lock);
+}
+
+/* Until the request line: the idle timeout and a head's time. */
+static int64_t before_line_ms(const struct server_ctx *sc)
+{
+	return ((int64_t)sc->cfg->timeout_secs + sc->cfg->head_timeout_secs) * 1000;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct server_ctx *sc = cls;
+	struct conn_watch *w = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = calloc(1, sizeof *w);
+		if (!w || !ci) { /* unwatched: the idle timeout still holds */
+			free(w);
+			return;
+		}
+		w->fd = ci->connect_fd;
+		w->deadline_ms = now_ms() + before_line_ms(sc);
+		pthread_mutex_lock(&sc->watch_lock);
+		w->next = sc->watched;
+		if (w->next)
+			w->next->prev = w;
+		sc->watched = w;
+		pthread_mutex_unlock(&sc->watch_lock);
+		*socket_context = w;
+		return;
+	}
+	/* Closed: MHD closes the socket only after this returns, so the
+	 * watchdog never touches a descriptor that could be reused. */
+	if (!w)
+		return;
+	pthread_mutex_lock(&sc->watch_lock);
+	if (w->linger && sc->nlinger < LINGER_MAX) {
+		int fd = dup(w->fd);
+		if (fd >= 0) {
+			shutdown(fd, SHUT_WR); /* the answer is out: end it */
+			sc->linger[sc->nlinger++] = (struct lingering){fd, now_ms() + LINGER_MS, 0};
+		}
+	}
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		sc->watched = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+	pthread_mutex_unlock(&sc->watch_lock);
+	free(w);
+	*socket_context = NULL;
+}
+
+/* Read and drop what a lingering connection has; 0 when it is done with
+ * (the client's end, an error, or enough). */
+static int linger_drain(struct lingering *l)
+{
+	char sink[16384];
+	for (;;) {
+		ssize_t n = recv(l->fd, sink, sizeof sink, MSG_DONTWAIT);
+		if (n > 0) {
+			l->drained += (size_t)n;
+			if (l->drained > DRAIN_MAX)
+				return 0;
+			continue;
+		}
+		return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+	}
+}
+
+/* Cut the connections whose head is late: a 408 over plain HTTP (MHD
+ * writes nothing while it reads a head), then a shutdown, which MHD sees
+ * as the client's end and closes.  Caller holds watch_lock. */
+static void watchdog_cut(struct server_ctx *sc, int64_t now)
+{
+	struct conn_watch *w;
+
+	for (w = sc->watched; w; w = w->next) {
+		if (!w->deadline_ms || w->deadline_ms > now)
+			continue;
+		if (!sc->tls)
+			(void)!send(w->fd, HEAD_TIMEOUT_REPLY, sizeof HEAD_TIMEOUT_REPLY - 1,
+				    MSG_DONTWAIT | MSG_NOSIGNAL);
+		shutdown(w->fd, SHUT_RDWR);
+		w->deadline_ms = 0;
+	}
+}
+
+/* The watchdog thread: head deadlines and lingering closes, waking on a
+ * lingering connection's data or every quarter second. */
+static void *watchdog_run(void *arg)
+{
+	struct server_ctx *sc = arg;
+	struct pollfd pfd[LINGER_MAX];
+
+	pthread_mutex_lock(&sc->watch_lock);
+	while (!sc->watch_stop) {
+		unsigned i, n = sc->nlinger;
+		int64_t now;
+
+		for (i = 0; i < n; i++)
+			pfd[i] = (struct pollfd){.fd = sc->linger[i].fd, .events = POLLIN};
+		pthread_mutex_unlock(&sc->watch_lock);
+		(void)poll(pfd, n, 250);
+		pthread_mutex_lock(&sc->watch_lock);
+		now = now_ms();
+		watchdog_cut(sc, now);
+		/* Only the watchdog removes lingering entries, and new ones
+		 * are appended: the first n are those polled. */
+		for (i = n; i-- > 0;) {
+			struct lingering *l = &sc->linger[i];
+			int keep = l->until_ms > now;
+			if (keep && pfd[i].revents)
+				keep = linger_drain(l);
+			if (keep)
+				continue;
+			close(l->fd);
+			*l = sc->linger[--sc->nlinger];
+		}
+	}
+	for (; sc->nlinger > 0; sc->nlinger--)
+		close(sc->linger[sc->nlinger - 1].fd);
+	pthread_mutex_unlock(&sc->watch_lock);
+	return NULL;
+}
+
+/* After the daemons stopped (every connection closed). */
+static void watchdog_stop(struct server_ctx *sc)
+{
+	pthread_mutex_lock(&sc->watch_lock);
+	sc->watch_stop = 1;
+	pthread_mutex_unlock(&sc->watch_lock);
+	pthread_join(sc->watchdog, NULL);
+	pthread_mutex_destroy(&sc->watch_lock);
+}
 
 static enum http_method method_of(const char *m)
 {
@@ -129,9 +337,79 @@ static enum MHD_Result send_reply(struct server_ctx *sc, struct req *r)
 
 static enum MHD_Result too_large(struct server_ctx *sc, struct req *r)
 {
+	struct conn_watch *w = watch_of(r->conn);
+
+	if (w) {
+		pthread_mutex_lock(&sc->watch_lock);
+		w->linger = 1;
+		pthread_mutex_unlock(&sc->watch_lock);
+	}
 	buf_free(&r->body);
 	reply_problemf(r, 413, "body-too-large", "the request body is larger than %zu bytes",
 		       sc->cfg->body_max);
+	r->answered = 1;
+	return send_reply(sc, r);
+}
+
+/* A new request's state, made as soon as its request line is in (MHD's
+ * URI log callback, which sees the target before any decoding): the
+ * target is checked here, once for every route. */
+static struct req *req_new(struct server_ctx *sc, const char *target)
+{
+	struct req *r = calloc(1, sizeof *r);
+
+	if (!r)
+		return NULL;
+	arena_init(&r->mem, REQ_ARENA_CAP);
+	buf_init(&r->body, sc->cfg->body_max);
+	buf_init(&r->out, 64u << 20);
+	r->app = sc->app;
+	r->target = target ? router_check_target(target) : TARGET_OK;
+	return r;
+}
+
+static void *on_request_line(void *cls, const char *target, struct MHD_Connection *c)
+{
+	struct server_ctx *sc = cls;
+	watch_set(sc, c, (int64_t)sc->cfg->head_timeout_secs * 1000);
+	return req_new(sc, target);
+}
+
+/* The request's head is in: fill in what MHD parsed.  A declared body
+ * over the cap is answered at once, before any of it is read. */
+static enum MHD_Result on_head(struct server_ctx *sc, struct MHD_Connection *c, struct req *r,
+			       const char *url, const char *method)
+{
+	const char *cl;
+
+	r->conn = c;
+	r->method = method_of(method);
+	r->method_name = method;
+	r->path = url;
+	r->started = 1;
+	watch_set(sc, c, -1);
+	client_addr(c, r->addr, sizeof r->addr);
+	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+	if (cl) {
+		char *end;
+		unsigned long long v = strtoull(cl, &end, 10);
+		if (!*cl || *end || v > sc->cfg->body_max) {
+			r->body_too_large = 1;
+			return too_large(sc, r);
+		}
+	}
+	return MHD_YES;
+}
+
+/* A target that failed router_check_target(). */
+static enum MHD_Result bad_target(struct server_ctx *sc, struct req *r)
+{
+	if (r->target == TARGET_BAD_QUERY)
+		reply_problem(r, 400, "invalid-query",
+			      "the query string is not properly escaped UTF-8 (or holds a NUL)");
+	else
+		reply_problem(r, 400, "invalid-path",
+			      "the path is not properly escaped UTF-8 (or holds a NUL)");
 	r->answered = 1;
 	return send_reply(sc, r);
 }
@@ -146,33 +424,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	(void)version;
 	if (!r) {
-		const char *cl;
-		r = calloc(1, sizeof *r);
+		r = req_new(sc, NULL);
 		if (!r)
 			return MHD_NO;
-		arena_init(&r->mem, REQ_ARENA_CAP);
-		buf_init(&r->body, sc->cfg->body_max);
-		buf_init(&r->out, 64u << 20);
-		r->app = sc->app;
-		r->conn = c;
-		r->method = method_of(method);
-		r->method_name = method;
-		r->path = url;
-		client_addr(c, r->addr, sizeof r->addr);
-		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl) {
-			char *end;
-			unsigned long long v = strtoull(cl, &end, 10);
-			if (*end || v > sc->cfg->body_max)
-				r->body_too_large = 1;
-			if (*end || v > sc->cfg->body_max + (unsigned long long)DRAIN_MAX) {
-				*con_cls = r;
-				return too_large(sc, r);
-			}
-		}
 		*con_cls = r;
-		return MHD_YES;
 	}
+	if (!r->started)
+		return on_head(sc, c, r, url, method);
 	if (*upload_size) {
 		if (!r->body_too_large) {
 			buf_add(&r->body, upload, *upload_size);
@@ -192,6 +450,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	if (r->body_too_large)
 		return too_large(sc, r);
+	if (r->target != TARGET_OK)
+		return bad_target(sc, r);
 	rc = sc->dispatch(r);
 	if (rc == HTTP_SUSPENDED)
 		return MHD_YES;
@@ -202,10 +462,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	struct server_ctx *sc = cls;
 	struct req *r = *con_cls;
-	(void)cls;
-	(void)c;
 	(void)toe;
+	watch_set(sc, c, before_line_ms(sc));
 	if (!r)
 		return;
 	if (r->body_json)
@@ -348,6 +608,8 @@ static struct MHD_Daemon *daemon_on(struct server_ctx *sc, unsigned flags, int f
 					MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 					MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_secs,
 					MHD_OPTION_NOTIFY_COMPLETED, on_completed, sc,
+					MHD_OPTION_URI_LOG_CALLBACK, on_request_line, sc,
+					MHD_OPTION_NOTIFY_CONNECTION, on_connection, sc,
 					MHD_OPTION_HTTPS_MEM_CERT, cert,
 					MHD_OPTION_HTTPS_MEM_KEY, key,
 					MHD_OPTION_END);
@@ -357,6 +619,8 @@ static struct MHD_Daemon *daemon_on(struct server_ctx *sc, unsigned flags, int f
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
 				MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_secs,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, sc,
+				MHD_OPTION_URI_LOG_CALLBACK, on_request_line, sc,
+				MHD_OPTION_NOTIFY_CONNECTION, on_connection, sc,
 				MHD_OPTION_END);
 }
 
@@ -369,7 +633,7 @@ static struct MHD_Daemon *daemon_on(struct server_ctx *sc, unsigned flags, int f
 int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct app *app,
 	       char *err, size_t errlen)
 {
-	struct server_ctx sc = {cfg, dispatch, app, 0};
+	struct server_ctx sc = {.cfg = cfg, .dispatch = dispatch, .app = app};
 	struct sockaddr_storage ss;
 	socklen_t slen;
 	struct MHD_Daemon *d[HTTP_MAX_DAEMONS];
@@ -411,6 +675,14 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	pthread_mutex_init(&sc.watch_lock, NULL);
+	if (pthread_create(&sc.watchdog, NULL, watchdog_run, &sc) != 0) {
+		snprintf(err, errlen, "cannot start the watchdog thread");
+		free(cert);
+		free(key);
+		return -1;
+	}
+
 	/* A plain socket first: it fails when anything (another himoya in
 	 * its own SO_REUSEPORT group too) listens there already. */
 	fd = listen_on(&ss, slen, v6, 0);
@@ -432,6 +704,7 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 			MHD_stop_daemon(d[i]);
 		snprintf(err, errlen, "cannot listen on %s (address in use or not permitted?)",
 			 cfg->listen);
+		watchdog_stop(&sc);
 		free(cert);
 		free(key);
 		return -1;
@@ -443,6 +716,7 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 	fprintf(stderr, "himoya: stopping\n");
 	for (i = 0; i < n; i++)
 		MHD_stop_daemon(d[i]);
+	watchdog_stop(&sc);
 	free(cert);
 	free(key);
 	return 0;

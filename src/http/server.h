@@ -4,7 +4,12 @@
  * Connections are kept alive (a handler is only ever called once the
  * whole request is in, never on MHD's first call), bounded in number
  * overall and per client address, timed out when idle, and request bodies
- * are capped (413 past the cap).  Every response gets the security
+ * are capped (413 past the cap, at once when the declared length is over
+ * it).  A request head has a deadline that trickled bytes do not move:
+ * its request line must come within timeout_secs + head_timeout_secs of
+ * the connection opening or of the previous answer, and its headers
+ * within head_timeout_secs of the request line; past it the connection
+ * gets a 408 (over plain HTTP) and is closed.  Every response gets the security
  * headers.  http_serve() returns after SIGTERM or SIGINT.
  */
 #ifndef HIMOYA_SERVER_H
@@ -19,7 +24,8 @@ struct http_config {
 	unsigned threads;
 	unsigned max_connections;
 	unsigned max_per_ip;
-	unsigned timeout_secs;
+	unsigned timeout_secs;      /* idle: MHD's timeout, reset by every byte */
+	unsigned head_timeout_secs; /* a request head must be in this long after its request line */
 	size_t body_max;
 	char tls_cert[1024];     /* PEM files; both set means HTTPS */
 	char tls_key[1024];

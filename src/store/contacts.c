@@ -87,8 +87,9 @@ static const char SQL_CALLBACKS_LIST[] =
 	" AND (?6 IS NULL OR due > ?6 OR (due = ?6 AND id > ?7))"
 	" ORDER BY due, id LIMIT ?8";
 static const char SQL_CALLBACK_OPEN_PHONE[] =
-	"SELECT 1 FROM callbacks WHERE phone_key = ?1 AND org_id = ?2 AND done = 0 AND source = ?3"
-	" LIMIT 1";
+	"SELECT id FROM callbacks WHERE phone_key = ?1 AND org_id = ?2 AND done = 0 AND source = ?3"
+	" ORDER BY created_at, id LIMIT 1";
+static const char SQL_CALLBACK_TOUCH[] = "UPDATE callbacks SET updated_at = ?2 WHERE id = ?1";
 
 static const char SQL_ORG_FIRST[] =
 	"SELECT id, code, name, type FROM orgs ORDER BY created_at, rowid LIMIT 1";
@@ -562,8 +563,9 @@ int store_callbacks_list(store *st, const struct callback_filter *f, struct call
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-int store_callback_open_exists(store_tx *tx, const char *org_id,
-			       const unsigned char key[BLIND_BYTES], const char *source)
+int store_callback_open_find(store_tx *tx, const char *org_id,
+			     const unsigned char key[BLIND_BYTES], const char *source,
+			     char id[ID_LEN])
 {
 	db_stmt *s = db_prepare(tx->d, SQL_CALLBACK_OPEN_PHONE);
 	int rc;
@@ -574,10 +576,23 @@ int store_callback_open_exists(store_tx *tx, const char *org_id,
 	db_bind_str(s, 2, org_id);
 	db_bind_str(s, 3, source);
 	rc = db_step(s);
+	if (rc == DB_ROW)
+		store_col_copy(s, 0, id, ID_LEN);
 	db_reset(s);
 	if (rc == DB_ROW)
 		return STORE_OK;
 	return rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
+int store_callback_touch(store_tx *tx, const char *id, const char *updated_at)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_CALLBACK_TOUCH);
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	db_bind_str(s, 2, updated_at);
+	return step_done(s);
 }
 
 int store_org_first(store *st, struct org *o)

@@ -572,10 +572,13 @@ int store_callback_get(store *st, const char *id, struct callback_row *c, arena 
 int store_callback_update(store_tx *tx, const struct callback_row *c);
 int store_callbacks_list(store *st, const struct callback_filter *f, struct callback_row **rows,
 			 size_t *n, arena *a);
-/* STORE_OK when the organisation has a callback of this source not done
- * for the number, STORE_NOT_FOUND when not. */
-int store_callback_open_exists(store_tx *tx, const char *org_id,
-			       const unsigned char key[BLIND_BYTES], const char *source);
+/* STORE_OK (and its id) when the organisation has a callback of this
+ * source not done for the number, STORE_NOT_FOUND when not. */
+int store_callback_open_find(store_tx *tx, const char *org_id,
+			     const unsigned char key[BLIND_BYTES], const char *source,
+			     char id[ID_LEN]);
+/* Set a callback's updated_at (the public form asked again). */
+int store_callback_touch(store_tx *tx, const char *id, const char *updated_at);
 /* The organisation made first (by `himoya init`). */
 int store_org_first(store *st, struct org *o);
 

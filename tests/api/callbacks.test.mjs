@@ -302,3 +302,33 @@ test('public form over JSON: duplicates are not queued twice, malformed bodies a
     s2.cleanup();
   }
 });
+
+// Issue 10, finding #9: the answer's timing must not tell whether a number
+// already waits.  Both paths do the same work: one row written, one audit
+// entry, one commit (a rollback is much faster than a commit).
+test('public form: a number already queued costs the same writes and commit as a new one', async () => {
+  const s2 = await startServer({ users: [{ login: 'h9', role: 'hotline', password: PW }] });
+  try {
+    const [t1, t2, t3] = [await formToken(s2.url), await formToken(s2.url), await formToken(s2.url)];
+    await sleep(3200);
+    const dbf = join(s2.data, 'himoya.db');
+    const audits = () => Number(sqlite(dbf, "SELECT count(*) FROM audit WHERE record LIKE 'callbacks/%'").trim());
+    const updated = () => sqlite(dbf, "SELECT updated_at FROM callbacks WHERE source = 'public'").trim();
+    const a0 = audits();
+    assert.equal((await post(s2.url, JSON.stringify({ phone: '0927779901', message: 'first', token: t1 }))).status, 202);
+    const a1 = audits();
+    assert.equal(a1, a0 + 1, 'a new number: one audit entry');
+    const u1 = updated();
+    await sleep(1100);
+    assert.equal((await post(s2.url, JSON.stringify({ phone: '0927779901', message: 'again', token: t2 }))).status, 202);
+    assert.equal(audits(), a1 + 1, 'a queued number: one audit entry too, committed');
+    assert.notEqual(updated(), u1, 'and one row written: the waiting request is touched');
+    const rows = sqlite(dbf, "SELECT count(*) FROM callbacks WHERE source = 'public'").trim();
+    assert.equal(rows, '1', 'still queued once');
+    assert.equal((await post(s2.url, JSON.stringify({ phone: '0927779902', token: t3 }))).status, 202);
+    assert.equal(audits(), a1 + 2);
+  } finally {
+    await s2.stop();
+    s2.cleanup();
+  }
+});

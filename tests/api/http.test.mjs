@@ -7,6 +7,9 @@ import http from 'node:http';
 import net from 'node:net';
 import { startServer, Client } from '../lib/server.mjs';
 import { assertProblem, makeToken } from '../lib/hostile.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serveDir } from '../lib/datadir.mjs';
 
 const PW = { cw: 'caseworker-pass-1', ngo: 'ngo2-caseworker-1', sup: 'ngo2-supervisor-1' };
 let srv;
@@ -321,6 +324,194 @@ test('SIGTERM stops the server cleanly (exit 0) even with an idle keep-alive con
     await assert.rejects(fetch(s2.url + '/api/v1/health'), 'nothing listens any more');
   } finally {
     await s2.stop();
+    s2.cleanup();
+  }
+});
+
+// Issue 10, finding #15: decoding of the request target happens once, in
+// src/http/, for every route.
+test('an encoded NUL in the path is 400, never a shorter path', async () => {
+  const c = new Client(srv.url);
+  assert.equal((await c.login('cw', PW.cw)).status, 200);
+  const made = await c.req('POST', '/api/v1/persons', { given_name: 'Nulbyteova' });
+  assert.equal(made.status, 201, made.text);
+  for (const path of ['/app.js%00.txt', '/app.js%00', `/api/v1/persons/${made.json.id}%00x`,
+    `/api/v1/persons/${made.json.id}%00`, '/api/v1/health%00', '/api/v1/health?x=%00', '/api/v1/health?%00=1']) {
+    const r = await rawExchange([`GET ${path} HTTP/1.1\r\nHost: x\r\nCookie: ${c.cookie}\r\n\r\n`], 1);
+    const res = r.responses[0];
+    assert.equal(res.status, 400, `${path}: ${res.status} ${res.body.slice(0, 80)}`);
+    assert.match(res.headers['content-type'], /^application\/problem\+json/, path);
+    assert.ok(!res.body.includes('Nulbyteova'), `${path} read the record`);
+  }
+});
+
+test('a query string that is not UTF-8, or badly escaped, is 400', async () => {
+  const token = makeToken(srv.data, 'cw');
+  for (const q of ['q=%ff%fe', 'q=%c3', 'q=%e2%82', 'q=%ed%a0%80', '%ff=1', 'q=%zz', 'q=%4']) {
+    const r = await new Client(srv.url).req('GET', `/api/v1/persons?${q}`, undefined,
+      { authorization: `Bearer ${token}` });
+    assertProblem(r, 400, 'invalid-query', q);
+  }
+  for (const path of ['/api/v1/persons/%ff', '/%c3.js', '/api/v1/health%zz']) {
+    const r = await rawExchange([`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`], 1);
+    assert.equal(r.responses[0].status, 400, path);
+    assert.match(r.responses[0].headers['content-type'], /^application\/problem\+json/, path);
+  }
+  // Valid UTF-8, escaped or not, still works.
+  const ok = await new Client(srv.url).req('GET', `/api/v1/persons?q=${encodeURIComponent('Ҷумъаев')}`, undefined,
+    { authorization: `Bearer ${token}` });
+  assert.equal(ok.status, 200, ok.text);
+});
+
+test('405 answers carry Allow with the methods of the path', async () => {
+  const cases = [['DELETE', '/api/v1/health', ['GET', 'HEAD']],
+    ['PUT', '/api/v1/persons', ['GET', 'HEAD', 'POST']],
+    ['DELETE', '/api/v1/persons/abc', ['GET', 'HEAD', 'PATCH']],
+    ['GET', '/api/v1/session', ['DELETE', 'POST']]];
+  for (const [method, path, allow] of cases) {
+    const r = await new Client(srv.url).req(method, path, method === 'GET' ? undefined : {});
+    assertProblem(r, 405, 'method-not-allowed', `${method} ${path}`);
+    const got = (r.headers.get('allow') || '').split(',').map((s) => s.trim()).filter(Boolean).sort();
+    assert.deepEqual(got, allow, `${method} ${path}: Allow`);
+  }
+});
+
+test('If-Match takes strong tags only: a weak tag never matches (412)', async () => {
+  const c = new Client(srv.url);
+  assert.equal((await c.login('cw', PW.cw)).status, 200);
+  const made = await c.req('POST', '/api/v1/persons', { given_name: 'Weaktagova' });
+  assert.equal(made.status, 201, made.text);
+  const url = `/api/v1/persons/${made.json.id}`;
+  for (const tag of ['W/"1"', 'W/1', 'w/"1"']) {
+    const r = await c.req('PATCH', url, { given_name: 'Weakwinova' }, { 'if-match': tag });
+    assert.equal(r.status, 412, `${tag}: ${r.text}`);
+    assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  }
+  assert.equal((await c.req('GET', url)).json.given_name, 'Weaktagova');
+  const strong = await c.req('PATCH', url, { given_name: 'Strongtagova' }, { 'if-match': '"1"' });
+  assert.equal(strong.status, 200, strong.text);
+});
+
+// Issue 10, finding #10: a deadline for the whole request head, not an
+// idle timeout that every byte resets.  Writes `pieces` one every `every`
+// ms on one connection; resolves with what came back and when the server
+// closed, or null when it was still open after the last piece.
+function trickle(url, pieces, every) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const s = net.connect(Number(u.port), u.hostname);
+    const t0 = Date.now();
+    let got = '';
+    let i = 0;
+    let timer = null;
+    s.on('data', (d) => { got += d; });
+    const done = () => { clearInterval(timer); resolve({ got, after: Date.now() - t0 }); };
+    s.on('end', done);
+    s.on('close', done);
+    s.on('error', () => {});
+    s.on('connect', () => {
+      timer = setInterval(() => {
+        if (i === pieces.length) { clearInterval(timer); s.destroy(); resolve(null); return; }
+        if (!s.destroyed) s.write(pieces[i++]);
+      }, every);
+    });
+    s.on('error', reject);
+  });
+}
+
+test('a head trickled line by line is cut at the head deadline, whatever the idle timeout', async () => {
+  const s2 = await startServer();
+  await s2.stop();
+  writeFileSync(join(s2.data, 'himoya.conf'), 'timeout_seconds = 3\nheader_timeout_seconds = 2\n');
+  const served = await serveDir(s2.data);
+  try {
+    // One header line every 500 ms: each byte well within the 3 s idle timeout.
+    const lines = ['GET /api/v1/health HTTP/1.1\r\n', 'Host: x\r\n',
+      ...Array.from({ length: 20 }, (_, i) => `X-Slow-${i}: ${'a'.repeat(10)}\r\n`), '\r\n'];
+    const cut = await trickle(served.url, lines, 500);
+    assert.ok(cut, 'the connection was still open after 11 s of trickling');
+    assert.ok(cut.after < 5000, `cut after ${cut.after} ms`);
+    assert.match(cut.got, /^HTTP\/1\.1 408 /, cut.got.slice(0, 80));
+    assert.match(cut.got, /application\/problem\+json/i);
+    // The request line itself, a byte every 250 ms: cut by the idle + head bounds (5 s).
+    const line = 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n'.split('');
+    const cut2 = await trickle(served.url, line, 250);
+    assert.ok(cut2, 'a trickled request line kept its connection for 10 s');
+    assert.ok(cut2.after < 7500, `cut after ${cut2.after} ms`);
+    // A whole head sent at once, after an idle pause shorter than the timeout, is served.
+    const ok = await trickle(served.url, ['', '', 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', ''], 700);
+    assert.ok(ok, 'the server answered');
+    assert.match(ok.got, /^HTTP\/1\.1 200 /);
+    // Keep-alive: a second request after 1.5 s idle on the same connection is served too.
+    const two = await trickle(served.url, ['GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n', '',
+      'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', ''], 750);
+    assert.ok(two);
+    assert.equal((two.got.match(/HTTP\/1\.1 200 /g) || []).length, 2, two.got);
+  } finally {
+    await served.stop();
+    s2.cleanup();
+  }
+});
+
+test('a declared body over the cap is refused at once, before any of it is sent', async () => {
+  const token = makeToken(srv.data, 'cw');
+  // Without Expect: the head only; the 413 must come while we send nothing.
+  const head = await new Promise((resolve, reject) => {
+    const u = new URL(srv.url);
+    const s = net.connect(Number(u.port), u.hostname);
+    let got = '';
+    s.setTimeout(3000, () => { s.destroy(); resolve(got); });
+    s.on('data', (d) => { got += d; if (/"status":413/.test(got)) { s.destroy(); resolve(got); } });
+    s.on('end', () => resolve(got));
+    s.on('error', (e) => (got ? resolve(got) : reject(e)));
+    s.write(`POST /api/v1/persons HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${(1 << 20) + 1}\r\n\r\n`);
+  });
+  assert.match(head, /^HTTP\/1\.1 413 /, head.slice(0, 80) || 'no answer within 3 s');
+  assert.match(head, /content-type: application\/problem\+json/i);
+});
+
+// Issue 10, finding #11: junk sign-ins flooding from some addresses must
+// not turn every real sign-in from another address into 503 busy.
+function signInFrom(url, localAddress, login, password) {
+  return new Promise((resolve) => {
+    const u = new URL(url);
+    const body = JSON.stringify({ login, password });
+    const req = http.request({ host: u.hostname, port: u.port, method: 'POST', path: '/api/v1/session',
+      localAddress, agent: false,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.end(body);
+  });
+}
+
+test('a flood of junk sign-ins from four addresses leaves a fair share to a fifth', async () => {
+  const s2 = await startServer({ users: [{ login: 'real', role: 'caseworker', password: 'the-real-password-1' }] });
+  await s2.stop();
+  writeFileSync(join(s2.data, 'himoya.conf'), 'password_queue = 8\n');
+  const served = await serveDir(s2.data);
+  let flooding = true;
+  const codes = [];
+  try {
+    const flooder = async (addr, k) => {
+      for (let i = 0; flooding; i++) codes.push(await signInFrom(served.url, addr, `junk-${addr}-${k}-${i}`, 'nope-nope-nope'));
+    };
+    const floods = [];
+    for (const addr of ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5'])
+      for (let k = 0; k < 10; k++) floods.push(flooder(addr, k));
+    await new Promise((ok) => setTimeout(ok, 1500));
+    const real = [];
+    for (let i = 0; i < 3; i++) real.push(await signInFrom(served.url, '127.0.0.1', 'real', 'the-real-password-1'));
+    flooding = false;
+    await Promise.all(floods);
+    assert.ok(codes.filter((c) => c === 503).length > 0, `the flood filled the queue: ${codes.length} answers`);
+    assert.deepEqual(real, [200, 200, 200], 'real sign-ins during the flood');
+  } finally {
+    flooding = false;
+    await served.stop();
     s2.cleanup();
   }
 });

@@ -143,18 +143,20 @@ test('patch needs If-Match, moves to version 2, removes a field given null', asy
   assert.equal((await as.cw.req('GET', path)).json.version, 2);
 });
 
-test('weak If-Match (W/"N") is treated like "N", consistently', async () => {
+test('If-Match compares strongly: a weak tag (W/"N") never matches, the strong "N" does', async () => {
   const c = await create('sup', { given_name: 'Сарвар' });
   const path = '/api/v1/persons/' + c.json.id;
   let r = await as.sup.req('PATCH', path, { family_name: 'Каримов' }, { 'if-match': 'W/"1"' });
+  assert.equal(r.status, 412, r.text);
+  r = await as.sup.req('PATCH', path, { family_name: 'Каримов' }, { 'if-match': '"1"' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.version, 2);
-  r = await as.sup.req('PATCH', path, { family_name: 'Раҳимов' }, { 'if-match': 'W/"1"' });
+  r = await as.sup.req('PATCH', path, { family_name: 'Раҳимов' }, { 'if-match': '"1"' });
   assert.equal(r.status, 412, r.text);
-  r = await as.sup.req('PATCH', path, { family_name: 'Раҳимов' }, { 'if-match': 'W/"2"' });
+  r = await as.sup.req('PATCH', path, { family_name: 'Раҳимов' }, { 'if-match': '2' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.version, 3);
-  for (const bad of ['"3', '3"', 'W/', '"x"', '"0"', '"-3"', '"+3"', '" 3"', '"3" junk', 'W/"2"']) {
+  for (const bad of ['"3', '3"', 'W/', '"x"', '"0"', '"-3"', '"+3"', '" 3"', '"3" junk', 'W/"3"', 'W/3']) {
     r = await as.sup.req('PATCH', path, { family_name: 'Нет' }, { 'if-match': bad });
     assert.equal(r.status, 412, `If-Match ${bad}: ${r.text}`);
   }

@@ -180,7 +180,11 @@ test('drafts and unknown articles are not found; filters that make no sense are 
   assert.equal((await get('/public/kb/no-such-article')).status, 404);
   const s = await get('/public/kb?q=Samarkand&lang=en');
   assert.doesNotMatch(s.text, /Draft Samarkand/);
-  assert.equal((await get('/public/kb?country=<x>&topic=%00&lang=zz')).status, 200);
+  assert.equal((await get('/public/kb?country=<x>&topic=x&lang=zz')).status, 200);
+  // An encoded NUL is refused before any route sees it (issue 10 #15).
+  const nul = await get('/public/kb?country=<x>&topic=%00&lang=zz');
+  assert.equal(nul.status, 400);
+  assert.match(nul.headers.get('content-type'), /^application\/problem\+json/);
   // Search works in any script here too.
   const ru = await get('/public/kb?q=%D0%BF%D0%B0%D1%82%D0%B5%D0%BD%D1%82&country=RU');
   const lat = await get('/public/kb?q=patent&country=RU');

@@ -3,7 +3,8 @@
  * counts as a failure until cleared; locking after N in a row, only for
  * that login and whatever its case; the seconds left, expiry with a fake
  * clock, clearing on success, long logins, a flood of distinct logins
- * against the bounded table, and several threads at once.
+ * against the bounded table (which forgets neither a lock nor a recent
+ * count), and several threads at once.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -201,18 +202,95 @@ static void test_many_logins(void **state)
 		snprintf(login, sizeof login, "user%d", i);
 		assert_int_equal(lockout_attempt(l, login, T0 + 1 + i), 0);
 	}
-	/* The table is bounded: the oldest entries were forgotten, so the
-	 * early login's two old failures no longer count (else this would be
-	 * its third failure and the next attempt refused). */
-	fail_n(l, "early", 1, T0 + 200000);
-	assert_int_equal(lockout_attempt(l, "early", T0 + 200000), 0);
 	/* Recent ones still count, and new logins still lock */
 	snprintf(login, sizeof login, "user%d", 99999);
-	fail_n(l, login, 2, T0 + 200001);
-	assert_int_equal(lockout_attempt(l, login, T0 + 200001), 600);
+	fail_n(l, login, 2, T0 + 100500);
+	assert_int_equal(lockout_attempt(l, login, T0 + 100500), 600);
+	/* The early login's two old failures no longer count (else this
+	 * would be its third failure and the next attempt refused). */
+	fail_n(l, "early", 1, T0 + 200000);
+	assert_int_equal(lockout_attempt(l, "early", T0 + 200000), 0);
 	fail_n(l, "fresh", 3, T0 + 200003);
 	assert_int_equal(lockout_attempt(l, "fresh", T0 + 200003), 600);
 	lockout_clear(l, "never-seen");
+	lockout_free(l);
+}
+
+/* Finding #8 of issue 10: a lock must outlive any amount of other traffic.
+ * 11 wrong passwords lock a login; then 200 000 failed sign-ins with
+ * other logins (more than the table holds) must not free it, and the
+ * right password must still be refused until the lock runs out. */
+static void test_lock_not_evicted(void **state)
+{
+	struct lockout *l = lockout_new(10, 900);
+	char login[32];
+	int i;
+
+	(void)state;
+	fail_n(l, "victim", 10, T0);
+	assert_int_equal(lockout_attempt(l, "victim", T0), 900);
+	for (i = 0; i < 200000; i++) {
+		snprintf(login, sizeof login, "junk%d", i);
+		(void)lockout_attempt(l, login, T0 + 1 + i / 1000);
+	}
+	assert_int_equal(lockout_attempt(l, "victim", T0 + 300), 600);
+	lockout_free(l);
+}
+
+/* Nor can other traffic reset a count short of the lock: 9 guesses, a
+ * flood, and the 10th guess still locks. */
+static void test_count_not_evicted(void **state)
+{
+	struct lockout *l = lockout_new(10, 900);
+	char login[32];
+	int i;
+
+	(void)state;
+	fail_n(l, "victim", 9, T0);
+	for (i = 0; i < 200000; i++) {
+		snprintf(login, sizeof login, "junk%d", i);
+		(void)lockout_attempt(l, login, T0 + 1 + i / 1000);
+	}
+	fail_n(l, "victim", 1, T0 + 300);
+	assert_int_equal(lockout_attempt(l, "victim", T0 + 300), 900);
+	lockout_free(l);
+}
+
+/* When the table holds nothing it may forget, a newcomer is refused (as
+ * if locked, for at most lock_secs) rather than a lock forgotten; once
+ * the flood's failures are older than lock_secs, newcomers come in again. */
+static void test_full_table_refuses_newcomers(void **state)
+{
+	struct lockout *l = lockout_new(10, 900);
+	char login[32];
+	int i, refused = 0;
+	int64_t left;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		snprintf(login, sizeof login, "junk%d", i);
+		left = lockout_attempt(l, login, T0);
+		assert_true(left >= 0 && left <= 900);
+		refused += left > 0;
+	}
+	assert_true(refused > 0);
+	assert_int_equal(lockout_attempt(l, "newcomer", T0 + 900), 0);
+	fail_n(l, "newcomer", 9, T0 + 900);
+	assert_int_equal(lockout_attempt(l, "newcomer", T0 + 900), 900);
+	lockout_free(l);
+}
+
+/* Failures in a row are counted while each comes within lock_secs of the
+ * one before; an older count starts afresh. */
+static void test_old_failures_decay(void **state)
+{
+	struct lockout *l = lockout_new(3, 300);
+
+	(void)state;
+	fail_n(l, "u", 2, T0);
+	fail_n(l, "u", 2, T0 + 300);
+	assert_int_equal(lockout_attempt(l, "u", T0 + 301), 0);
+	assert_int_equal(lockout_attempt(l, "u", T0 + 301), 300);
 	lockout_free(l);
 }
 
@@ -270,6 +348,10 @@ int main(void)
 		cmocka_unit_test(test_one_failure_limit),
 		cmocka_unit_test(test_long_logins),
 		cmocka_unit_test(test_many_logins),
+		cmocka_unit_test(test_lock_not_evicted),
+		cmocka_unit_test(test_count_not_evicted),
+		cmocka_unit_test(test_full_table_refuses_newcomers),
+		cmocka_unit_test(test_old_failures_decay),
 		cmocka_unit_test(test_threads),
 	};
 

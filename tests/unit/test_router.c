@@ -306,6 +306,67 @@ static void test_empty_table(void **state)
 	assert_null(rt);
 }
 
+/* Issue 10 #15: out of memory is not "no such path". */
+static void test_out_of_memory(void **state)
+{
+	struct fixture *f = *state;
+	const struct route *rt;
+
+	arena_free(&f->r.mem);
+	arena_init(&f->r.mem, 1); /* no room for a parameter */
+	assert_int_equal(match(&f->r, M_GET, "/api/v1/a/1/b/22/c/333/d/4444", &rt),
+			 ROUTE_NO_MEMORY);
+	/* A route without parameters needs no memory */
+	assert_int_equal(match(&f->r, M_GET, "/api/v1/health", &rt), ROUTE_FOUND);
+}
+
+static void test_allow(void **state)
+{
+	char allow[64];
+
+	(void)state;
+	assert_int_equal(router_methods(table, NROUTES, "/api/v1/health"), M_GET);
+	assert_int_equal(router_methods(table, NROUTES, "/nope"), 0);
+	router_allow(M_GET | M_POST | M_DELETE, allow, sizeof allow);
+	assert_string_equal(allow, "GET, HEAD, POST, DELETE");
+	router_allow(M_PATCH, allow, sizeof allow);
+	assert_string_equal(allow, "PATCH");
+	router_allow(0, allow, sizeof allow);
+	assert_string_equal(allow, "");
+	router_allow(M_GET | M_POST, allow, 8); /* too small: cut, terminated */
+	assert_true(strlen(allow) < 8);
+}
+
+/* Issue 10 #15: the raw target, before MHD decodes (and cuts) it. */
+static void test_check_target(void **state)
+{
+	static const char *const good[] = {
+		"/", "/api/v1/persons/abc", "/api/v1/persons?q=%D2%B6%D1%83%D0%BC", "/a%20b",
+		"/x?q=a+b&limit=5", "/x?flag", "/x?", "/x?a=&b=", "/x?q=\xd2\xb6", "/%2e%2e",
+	};
+	static const struct {
+		const char *t;
+		enum target_check want;
+	} bad[] = {
+		{"/app.js%00.txt", TARGET_BAD_PATH}, {"/api/v1/persons/ID%00x", TARGET_BAD_PATH},
+		{"/x%ff", TARGET_BAD_PATH}, {"/x%zz", TARGET_BAD_PATH}, {"/x%4", TARGET_BAD_PATH},
+		{"/x%", TARGET_BAD_PATH}, {"/x\xff", TARGET_BAD_PATH}, {"/x%c0%af", TARGET_BAD_PATH},
+		{"/x?q=%ff%fe", TARGET_BAD_QUERY}, {"/x?q=%00", TARGET_BAD_QUERY},
+		{"/x?%00=1", TARGET_BAD_QUERY}, {"/x?q=%c3", TARGET_BAD_QUERY},
+		{"/x?q=%ed%a0%80", TARGET_BAD_QUERY}, {"/x?a=1&q=%e2%82", TARGET_BAD_QUERY},
+		{"/x?q=%4", TARGET_BAD_QUERY}, {"/x?q=%c3&r=%a9", TARGET_BAD_QUERY},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		if (router_check_target(good[i]) != TARGET_OK)
+			fail_msg("\"%s\" refused", good[i]);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (router_check_target(bad[i].t) != bad[i].want)
+			fail_msg("\"%s\": %d", bad[i].t, (int)router_check_target(bad[i].t));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +382,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_chars, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multiple_params, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
+		cmocka_unit_test(test_allow),
+		cmocka_unit_test(test_check_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
