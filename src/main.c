@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{"audit", "reindex", cmd_audit_reindex, "audit reindex --data DIR"},
 	{"backup", NULL, cmd_backup, "backup --data DIR --to FILE"},
 	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
+	{"doctor", NULL, cmd_doctor, "doctor --data DIR [--backup-hours H]"},
 };
 
 static void usage(FILE *f)

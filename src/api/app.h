@@ -21,6 +21,7 @@ struct app_config {
 				    * requests; "" for the first one made */
 	unsigned report_k;         /* aggregates: cells 1..k-1 are suppressed (>= 2) */
 	char hotline_number[48];   /* shown on the public pages; "" when not set */
+	char metrics_token[129];   /* bearer token for /metrics off this machine; "" none */
 };
 
 struct app {

@@ -132,6 +132,14 @@ int app_config_load(struct app_config *c, const char *path, char *err, size_t er
 			      !strpbrk(val, "0123456789") ||
 			      snprintf(c->hotline_number, sizeof c->hotline_number, "%s", val) >=
 				      (int)sizeof c->hotline_number;
+		} else if (!strcmp(key, "metrics_token")) {
+			/* 32 to 128 visible characters: anyone holding it reads /metrics */
+			size_t len = strlen(val), k;
+			bad = len < 32 || len >= sizeof c->metrics_token;
+			for (k = 0; !bad && k < len; k++)
+				bad = val[k] <= ' ' || val[k] > '~';
+			if (!bad)
+				snprintf(c->metrics_token, sizeof c->metrics_token, "%s", val);
 		} else if (!strcmp(key, "tls_cert")) {
 			bad = snprintf(c->http.tls_cert, sizeof c->http.tls_cert, "%s", val) >=
 			      (int)sizeof c->http.tls_cert;

@@ -4,11 +4,14 @@
  * browser UI's files (api/static.c).
  */
 #include "api/api.h"
+#include "api/metrics.h"
 
 #define V1 "/api/v1"
 
 const struct route api_routes[] = {
 	{M_GET, "/health", api_health, ROUTE_PUBLIC},
+	/* Prometheus: this machine, or the metrics token (api/metrics.c). */
+	{M_GET, "/metrics", api_metrics, ROUTE_PUBLIC},
 	{M_GET, V1 "/health", api_health, ROUTE_PUBLIC},
 
 	{M_POST, V1 "/session", api_session_create, ROUTE_PUBLIC | ROUTE_NO_CSRF},

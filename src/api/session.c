@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/metrics.h"
 
 enum { LOGIN_START, LOGIN_WAITING, LOGIN_CHECKED, LOGIN_BUSY };
 
@@ -229,7 +230,18 @@ static int login_finish(struct req *r)
 	return 200;
 }
 
+static int login_step(struct req *r);
+
+/* POST /session, counted by its result when it is answered. */
 int api_session_create(struct req *r)
+{
+	int rc = login_step(r);
+	if (rc != HTTP_SUSPENDED && (rc == 200 || rc == 401 || rc == 429 || rc == 503))
+		api_metrics_signin(rc);
+	return rc;
+}
+
+static int login_step(struct req *r)
 {
 	switch (r->phase) {
 	case LOGIN_START:

@@ -41,6 +41,7 @@ void cli_new_password(char out[24]);
 int cli_login_ok(const char *login);
 
 int cmd_init(struct cli_opts *o);
+int cmd_doctor(struct cli_opts *o);
 int cmd_org_add(struct cli_opts *o);
 int cmd_user_add(struct cli_opts *o);
 int cmd_token_create(struct cli_opts *o);

@@ -6,6 +6,10 @@
  * key file in the target folder first: keys and backups are kept apart.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,6 +115,8 @@ int cmd_backup(struct cli_opts *o)
 	if (datadir_open(&d, cli_opt(o, "--data"), 1))
 		return 1;
 	rc = store_backup(d.st, to, &head, err, sizeof err);
+	if (rc == STORE_OK && store_backup_note(d.st) != STORE_OK)
+		fprintf(stderr, "himoya: the backup is written, but its time could not be noted\n");
 	datadir_close(&d);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "himoya: %s\n", err);
@@ -223,4 +229,138 @@ int cmd_restore(struct cli_opts *o)
 	printf("Restored %s into %s (%" PRId64 " audit entries verified)\naudit head %" PRId64
 	       ":%s\n", from, dir, n, head.seq, head.digest);
 	return 0;
+}
+
+/* ---- himoya doctor ------------------------------------------------------ */
+
+/* One line per problem on stdout ("problem: ..."), one per check passed
+ * ("ok: ..."); the count of problems is the verdict. */
+struct doctor {
+	int problems;
+};
+
+static void doctor_line(struct doctor *dr, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void doctor_line(struct doctor *dr, int ok, const char *fmt, ...)
+{
+	va_list ap;
+	printf("%s", ok ? "ok: " : "problem: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (!ok)
+		dr->problems++;
+}
+
+static int64_t ts_seconds(const char *ts)
+{
+	struct tm tm = {0};
+	if (!ts[0] || !strptime(ts, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/* The files of the folder: the folder and the key readable by their owner
+ * only, and that owner the user running this. */
+static void doctor_files(struct doctor *dr, const struct datadir *d)
+{
+	struct stat sb;
+
+	if (stat(d->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		doctor_line(dr, 0, "%s is not a folder", d->dir);
+		return;
+	}
+	doctor_line(dr, (sb.st_mode & 077) == 0, "folder %s has mode %04o%s", d->dir,
+		    (unsigned)(sb.st_mode & 07777), (sb.st_mode & 077) ? " (should be 0700)" : "");
+	if (sb.st_uid != geteuid())
+		doctor_line(dr, 0, "folder %s belongs to uid %u, not to this user (uid %u)", d->dir,
+			    (unsigned)sb.st_uid, (unsigned)geteuid());
+	if (stat(d->key, &sb) != 0) {
+		doctor_line(dr, 0, "the key file %s is missing", d->key);
+		return;
+	}
+	doctor_line(dr, (sb.st_mode & 077) == 0, "key file has mode %04o%s",
+		    (unsigned)(sb.st_mode & 07777), (sb.st_mode & 077) ? " (should be 0600)" : "");
+	if (stat(d->db, &sb) == 0)
+		doctor_line(dr, (sb.st_mode & 077) == 0, "database has mode %04o%s",
+			    (unsigned)(sb.st_mode & 07777),
+			    (sb.st_mode & 077) ? " (should be 0600)" : "");
+}
+
+static void doctor_disk(struct doctor *dr, const char *dir)
+{
+	struct statvfs v;
+	unsigned long long avail, total;
+
+	if (statvfs(dir, &v) != 0) {
+		doctor_line(dr, 0, "free disk space of %s cannot be read: %s", dir, strerror(errno));
+		return;
+	}
+	avail = (unsigned long long)v.f_bavail * v.f_frsize;
+	total = (unsigned long long)v.f_blocks * v.f_frsize;
+	doctor_line(dr, avail >= (1ull << 30) && avail * 20 >= total,
+		    "%llu MiB free of %llu MiB on the data folder's disk%s", avail >> 20, total >> 20,
+		    avail >= (1ull << 30) && avail * 20 >= total ? ""
+		    : " (keep at least 1 GiB and 5% free)");
+}
+
+int cmd_doctor(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--backup-hours", NULL};
+	const char *hours_s = cli_opt(o, "--backup-hours");
+	struct doctor dr = {0};
+	struct audit_head head;
+	struct datadir d;
+	char msg[512], ts[TS_LEN];
+	int64_t n, now = store_unix_now(), t;
+	long hours = 48;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	if (!cli_opt(o, "--data")) {
+		fprintf(stderr, "himoya: --data DIR is required\n");
+		return 2;
+	}
+	if (hours_s) {
+		char *end;
+		hours = strtol(hours_s, &end, 10);
+		if (*end || hours < 1 || hours > 24 * 366) {
+			fprintf(stderr, "himoya: --backup-hours takes 1 to 8784\n");
+			return 2;
+		}
+	}
+	datadir_paths(&d, cli_opt(o, "--data"));
+	doctor_files(&dr, &d);
+	doctor_disk(&dr, d.dir);
+	/* The clock: audit times and due dates depend on it. */
+	store_now(ts);
+	doctor_line(&dr, now >= 1735689600, "the clock says %s (UTC)%s", ts,
+		    now >= 1735689600 ? "" : ": before 2025, set it right");
+	if (datadir_open(&d, cli_opt(o, "--data"), 1)) {
+		doctor_line(&dr, 0, "the key does not open the database (see the message above)");
+		goto out;
+	}
+	if (store_audit_verify_head(d.st, NULL, &head, msg, sizeof msg, &n) == 0)
+		doctor_line(&dr, 1, "the key opens the database; audit chain intact, %lld entries,"
+			    " head %lld:%s", (long long)n, (long long)head.seq, head.digest);
+	else
+		doctor_line(&dr, 0, "audit chain broken: %s", msg);
+	doctor_line(&dr, store_integrity(d.st, msg, sizeof msg) == STORE_OK,
+		    "database integrity_check: %s", msg);
+	if (store_newest_audit(d.st, ts) == STORE_OK && (t = ts_seconds(ts)) > now + 300)
+		doctor_line(&dr, 0, "the clock is behind the newest audit entry (%s)", ts);
+	if (store_last_backup(d.st, ts) != STORE_OK || (t = ts_seconds(ts)) < 0)
+		doctor_line(&dr, 0, "no backup was made of this folder yet (himoya backup)");
+	else
+		doctor_line(&dr, now - t <= hours * 3600, "last backup %s, %lld hours ago%s", ts,
+			    (long long)((now - t) / 3600),
+			    now - t <= hours * 3600 ? "" : " (older than --backup-hours)");
+	datadir_close(&d);
+out:
+	if (dr.problems)
+		printf("%d problem%s\n", dr.problems, dr.problems == 1 ? "" : "s");
+	else
+		printf("all checks passed\n");
+	return dr.problems ? 1 : 0;
 }

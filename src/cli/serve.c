@@ -14,6 +14,7 @@
 #include "api/app.h"
 #include "api/kb.h"
 #include "cli/cli.h"
+#include "api/metrics.h"
 
 int cmd_serve(struct cli_opts *o)
 {
@@ -78,7 +79,10 @@ int cmd_serve(struct cli_opts *o)
 		close(lockfd);
 		return 1;
 	}
+	app.cfg.http.observe = api_metrics_observe;
+	api_log_event("start", "listen=%s threads=%u", app.cfg.http.listen, app.cfg.http.threads);
 	rc = http_serve(&app.cfg.http, api_dispatch, &app, err, sizeof err);
+	api_log_event("stop", "status=%d", rc);
 	if (rc != 0)
 		fprintf(stderr, "himoya: %s\n", err);
 	api_contacts_writer_stop();

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <jansson.h>
 
 #include "store/store.h"
@@ -43,6 +44,7 @@ struct principal {
 struct req {
 	arena mem;
 	struct app *app;
+	struct timespec began;        /* when its request line came (CLOCK_MONOTONIC) */
 	struct MHD_Connection *conn;
 	enum http_method method;
 	const char *method_name;

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,6 +308,14 @@ static void add_security_headers(struct MHD_Response *resp, const struct req *r,
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 }
 
+static void wipe_free(void *p)
+{
+	if (p) {
+		explicit_bzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
 static enum MHD_Result send_reply(struct server_ctx *sc, struct req *r)
 {
 	struct MHD_Response *resp;
@@ -319,9 +328,10 @@ static enum MHD_Result send_reply(struct server_ctx *sc, struct req *r)
 	} else {
 		size_t len;
 		char *body = buf_detach(&r->out, &len);
-		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		/* Answers carry personal data: wiped when MHD is done with them. */
+		resp = MHD_create_response_from_buffer_with_free_callback(len, body, wipe_free);
 		if (!resp)
-			free(body);
+			wipe_free(body);
 	}
 	if (!resp)
 		return MHD_NO;
@@ -332,6 +342,12 @@ static enum MHD_Result send_reply(struct server_ctx *sc, struct req *r)
 	add_security_headers(resp, r, sc->tls);
 	ret = MHD_queue_response(r->conn, (unsigned)(r->status ? r->status : 500), resp);
 	MHD_destroy_response(resp);
+	if (sc->cfg->observe) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		sc->cfg->observe(r, (double)(now.tv_sec - r->began.tv_sec) +
+					    (double)(now.tv_nsec - r->began.tv_nsec) / 1e9);
+	}
 	return ret;
 }
 
@@ -365,6 +381,7 @@ static struct req *req_new(struct server_ctx *sc, const char *target)
 	buf_init(&r->out, 64u << 20);
 	r->app = sc->app;
 	r->target = target ? router_check_target(target) : TARGET_OK;
+	clock_gettime(CLOCK_MONOTONIC, &r->began);
 	return r;
 }
 

@@ -29,6 +29,9 @@ struct http_config {
 	size_t body_max;
 	char tls_cert[1024];     /* PEM files; both set means HTTPS */
 	char tls_key[1024];
+	/* Told of every answer queued, with the seconds since its request
+	 * line (metrics); NULL for none. */
+	void (*observe)(const struct req *r, double seconds);
 };
 
 /* Called once the request is complete; returns HTTP_SUSPENDED after

@@ -817,8 +817,16 @@ int audit_flush_tx(store_tx *tx)
 
 /* Commit everything queued so far as one batch entry, bringing the index
  * of reads up to date every AUDIT_INDEX_MS in the same transaction. */
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 void store_audit_flush(store *st)
 {
+	int64_t started;
 	store_tx *tx;
 	int rc;
 
@@ -827,6 +835,7 @@ void store_audit_flush(store *st)
 	pthread_mutex_unlock(&st->qlock);
 	if (!rc)
 		return;
+	started = now_us();
 	tx = store_begin(st);
 	if (!tx) {
 		struct audit_chunk *chunks;
@@ -847,7 +856,19 @@ void store_audit_flush(store *st)
 		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
 	} else if (store_commit(tx) != STORE_OK) {
 		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
+	} else {
+		st->flush_last_us = now_us() - started;
+		st->flushes++;
 	}
+}
+
+void store_audit_stats(store *st, size_t *queued, int64_t *last_flush_us, uint64_t *flushes)
+{
+	pthread_mutex_lock(&st->qlock);
+	*queued = st->qlen;
+	pthread_mutex_unlock(&st->qlock);
+	*last_flush_us = st->flush_last_us;
+	*flushes = st->flushes;
 }
 
 int audit_sync(store *st)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <sodium.h>
 
@@ -462,4 +463,87 @@ int store_backup(store *st, const char *path, struct audit_head *head, char *err
 	if (rc != 0)
 		snprintf(err, errlen, "%s: cannot read the audit head of the copy", path);
 	return rc == 0 ? STORE_OK : STORE_ERROR;
+}
+
+int store_backup_note(store *st)
+{
+	struct audit_entry e = {0};
+	char now[TS_LEN];
+	store_tx *tx = store_begin(st);
+	db_stmt *s;
+	int rc = STORE_ERROR;
+
+	if (!tx)
+		return STORE_ERROR;
+	store_now(now);
+	s = db_prepare(tx->d, SQL_META_SET);
+	if (s) {
+		db_bind_str(s, 1, "last_backup");
+		db_bind_str(s, 2, now);
+		rc = db_step(s) == DB_DONE ? STORE_OK : STORE_ERROR;
+		db_reset(s);
+	}
+	e.action = "backup";
+	if (rc == STORE_OK)
+		rc = store_audit_append(tx, &e);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx);
+}
+
+int store_last_backup(store *st, char out[TS_LEN])
+{
+	out[0] = '\0';
+	return store_meta_get(st, "last_backup", out, TS_LEN);
+}
+
+int store_files(store *st, int64_t *db_bytes, int64_t *wal_bytes)
+{
+	char wal[sizeof st->path + 8];
+	struct stat sb;
+
+	*db_bytes = stat(st->path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+	snprintf(wal, sizeof wal, "%s-wal", st->path);
+	*wal_bytes = stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;
+	return *db_bytes < 0 ? STORE_ERROR : STORE_OK;
+}
+
+int store_integrity(store *st, char *msg, size_t msglen)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = d ? db_prepare(d, "PRAGMA integrity_check") : NULL;
+	int rc = STORE_ERROR;
+
+	snprintf(msg, msglen, "the database cannot be read");
+	if (s) {
+		if (db_step(s) == DB_ROW) {
+			store_col_copy(s, 0, msg, msglen);
+			rc = strcmp(msg, "ok") == 0 ? STORE_OK : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	if (d)
+		store_reader_put(st, d);
+	return rc;
+}
+
+int store_newest_audit(store *st, char out[TS_LEN])
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = d ? db_prepare(d, "SELECT at FROM audit ORDER BY seq DESC LIMIT 1") : NULL;
+	int rc = STORE_NOT_FOUND;
+
+	out[0] = '\0';
+	if (s) {
+		if (db_step(s) == DB_ROW) {
+			store_col_copy(s, 0, out, TS_LEN);
+			rc = STORE_OK;
+		}
+		db_reset(s);
+	}
+	if (d)
+		store_reader_put(st, d);
+	return rc;
 }

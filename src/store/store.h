@@ -80,6 +80,21 @@ struct audit_head {
 int store_backup(store *st, const char *path, struct audit_head *head, char *err,
 		 size_t errlen);
 
+/* After a backup: meta.last_backup is now, and an audit entry "backup"
+ * says so. */
+int store_backup_note(store *st);
+/* The time of the last backup (RFC 3339), STORE_NOT_FOUND when none. */
+int store_last_backup(store *st, char out[TS_LEN]);
+/* Sizes of the database file and of its write-ahead log (0 when none). */
+int store_files(store *st, int64_t *db_bytes, int64_t *wal_bytes);
+/* PRAGMA integrity_check: STORE_OK with "ok" in msg, else its first line. */
+int store_integrity(store *st, char *msg, size_t msglen);
+/* The time of the newest audit entry, STORE_NOT_FOUND when none. */
+int store_newest_audit(store *st, char out[TS_LEN]);
+/* Read audits waiting in memory, the duration of the last batch written
+ * (microseconds) and the number of batches written (metrics). */
+void store_audit_stats(store *st, size_t *queued, int64_t *last_flush_us, uint64_t *flushes);
+
 /* Current time as RFC 3339 UTC, and as seconds. */
 void store_now(char out[TS_LEN]);
 int64_t store_unix_now(void);

@@ -44,6 +44,8 @@ struct store {
 	int64_t ridx_at;           /* audit_reads caught up (ms, monotonic); wlock */
 	int ridx_behind;           /* batches not in audit_reads yet; qlock */
 	struct audit_pending *ridx_mem; /* their (rkey, seq) pairs as flushed; wlock */
+	_Atomic int64_t flush_last_us; /* duration of the last batch of reads (metrics) */
+	_Atomic uint64_t flushes;      /* batches committed */
 };
 
 struct store_tx {

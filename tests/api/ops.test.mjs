@@ -1,0 +1,205 @@
+// Running Himoya for years (issue 13, items 4 and 5): GET /metrics for the
+// machine itself or the metrics token, log lines without personal data,
+// `himoya doctor`, and a restore drill: a backup taken while writes run,
+// restored into a new folder, holds every write acknowledged before it.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, chmodSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from '../lib/server.mjs';
+import { run, runAsync, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
+
+const V1 = '/api/v1';
+const PW = 'himoya-demo-2026';
+const dirs = [];
+const servers = [];
+after(async () => {
+  for (const s of servers) await s.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function demoDir(persons = 30) {
+  const root = tempDir('himoya-ops-');
+  dirs.push(root);
+  const data = join(root, 'data');
+  const r = run(['demo', '--data', data, '--persons', String(persons), '--seed', '5'], { timeout: 120000 });
+  assert.equal(r.code, 0, r.err);
+  return { root, data };
+}
+
+async function signIn(url, login) {
+  const c = new Client(url);
+  const r = await c.login(login, PW);
+  assert.equal(r.status, 200, r.text);
+  return c;
+}
+
+function metric(text, name) {
+  const m = new RegExp('^' + name.replace(/[{}"=]/g, (x) => '\\' + x) + ' (\\S+)$', 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+test('GET /metrics: Prometheus text for this machine or the token, counting what happens', async () => {
+  const { data } = demoDir(20);
+  const token = 'm'.repeat(20) + 'Tok3n-for-the-scraper-42';
+  writeFileSync(join(data, 'himoya.conf'), `metrics_token = ${token}\n`);
+  const s = await serveDir(data);
+  servers.push(s);
+  let r = await fetch(s.url + '/metrics');
+  assert.equal(r.status, 200);
+  assert.match(r.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
+  let text = await r.text();
+  for (const family of ['himoya_http_requests_total', 'himoya_http_request_duration_seconds',
+    'himoya_signins_total', 'himoya_audit_queue_depth', 'himoya_audit_flush_seconds',
+    'himoya_database_bytes', 'himoya_wal_bytes', 'himoya_backup_age_seconds'])
+    assert.match(text, new RegExp(`^# TYPE ${family} `, 'm'), family);
+  assert.equal(metric(text, 'himoya_backup_age_seconds'), -1, 'no backup yet');
+  assert.ok(metric(text, 'himoya_database_bytes') > 0);
+  const okBefore = metric(text, 'himoya_signins_total{result="ok"}');
+  const failedBefore = metric(text, 'himoya_signins_total{result="failed"}');
+
+  // A proxy's request (even from this machine) needs the token.
+  r = await fetch(s.url + '/metrics', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+  assert.equal(r.status, 403);
+  assert.match(r.headers.get('content-type'), /problem\+json/);
+  r = await fetch(s.url + '/metrics', { headers: { 'x-forwarded-for': '203.0.113.9', authorization: 'Bearer nope' } });
+  assert.equal(r.status, 403);
+  r = await fetch(s.url + '/metrics', { headers: { 'x-forwarded-for': '203.0.113.9', authorization: 'Bearer ' + token } });
+  assert.equal(r.status, 200);
+
+  // Sign-ins, reads and a missing record move their counters.
+  const cw = await signIn(s.url, 'caseworker');
+  assert.equal((await new Client(s.url).login('caseworker', 'wrong password')).status, 401);
+  const cases = await cw.req('GET', V1 + '/cases?limit=3');
+  assert.equal(cases.status, 200);
+  assert.equal((await cw.req('GET', V1 + '/cases/aaaaaaaaaaaaaaaaaaaaaaaaaa')).status, 404);
+  text = await (await fetch(s.url + '/metrics')).text();
+  assert.equal(metric(text, 'himoya_signins_total{result="ok"}'), okBefore + 1);
+  assert.equal(metric(text, 'himoya_signins_total{result="failed"}'), failedBefore + 1);
+  assert.ok(metric(text, 'himoya_http_requests_total{class="cases",code="200"}') >= 1);
+  assert.ok(metric(text, 'himoya_http_requests_total{class="cases",code="404"}') >= 1);
+  assert.ok(metric(text, 'himoya_http_request_duration_seconds_count') >= 5);
+  // Route classes, never paths: no id reaches the metrics.
+  assert.ok(!text.includes('aaaaaaaaaaaaaaaaaaaaaaaaaa'));
+  assert.ok(!/class="[^"]*\//.test(text));
+  // A backup shows in the backup age.
+  const b = run(['backup', '--data', data, '--to', join(data, '..', 'b1.bak')]);
+  assert.equal(b.code, 0, b.err);
+  text = await (await fetch(s.url + '/metrics')).text();
+  const age = metric(text, 'himoya_backup_age_seconds');
+  assert.ok(age >= 0 && age < 120, 'backup age ' + age);
+});
+
+test('the server\'s log has one line per event and no personal data', async () => {
+  const { data } = demoDir(40);
+  const s = await serveDir(data);
+  servers.push(s);
+  const cw = await signIn(s.url, 'caseworker');
+  await new Client(s.url).login('caseworker', 'a wrong one');
+  await new Client(s.url).login('no.such.user', 'a wrong one');
+  // Read every person the caseworker may see: their names and phones are
+  // what must never reach the log.
+  const secrets = new Set();
+  let cursor = '';
+  for (let page = 0; page < 10; page++) {
+    const r = await cw.req('GET', `${V1}/cases?limit=50${cursor}`);
+    assert.equal(r.status, 200);
+    for (const c of r.json.items) {
+      const p = await cw.req('GET', `${V1}/persons/${c.person_id}`);
+      if (p.status !== 200) continue;
+      for (const k of ['given_name', 'family_name', 'patronymic']) if (p.json[k]) secrets.add(p.json[k]);
+      for (const ph of p.json.phones || []) secrets.add(ph);
+      await cw.req('GET', `${V1}/persons?q=${encodeURIComponent(p.json.family_name || p.json.given_name)}`);
+    }
+    if (!r.json.next) break;
+    cursor = '&cursor=' + encodeURIComponent(r.json.next);
+  }
+  assert.ok(secrets.size > 20, 'names read: ' + secrets.size);
+  await s.stop();
+  const log = s.log();
+  const lines = log.split('\n').filter(Boolean);
+  assert.ok(lines.some((l) => /^himoya: event=start /.test(l)), log);
+  assert.ok(lines.some((l) => /^himoya: event=signin result=failed/.test(l)), log);
+  assert.ok(lines.some((l) => /^himoya: event=stop /.test(l)), log);
+  for (const v of secrets) assert.ok(!log.includes(v), `the log holds ${v}`);
+  assert.ok(!log.includes('no.such.user'), 'no login names either');
+});
+
+test('himoya doctor: one line per problem, non-zero until all is well', async () => {
+  const { root, data } = demoDir(5);
+  let r = run(['doctor', '--data', data]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /^problem: no backup was made/m);
+  assert.match(r.out, /^ok: the key opens the database; audit chain intact/m);
+  assert.match(r.out, /^ok: database integrity_check: ok$/m);
+  assert.match(r.out, /^1 problem$/m);
+  assert.equal(run(['backup', '--data', data, '--to', join(root, 'd.bak')]).code, 0);
+  r = run(['doctor', '--data', data]);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /^all checks passed$/m);
+  chmodSync(data, 0o755);
+  chmodSync(join(data, 'himoya.key'), 0o644);
+  r = run(['doctor', '--data', data]);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^problem: folder .* has mode 0755/m);
+  assert.match(r.out, /^problem: key file has mode 0644/m);
+  chmodSync(data, 0o700);
+  chmodSync(join(data, 'himoya.key'), 0o600);
+  // Another installation's key: the chain does not verify.
+  const other = join(root, 'other');
+  assert.equal(run(['init', '--data', other, '--org-code', 'oo', '--org-name', 'O', '--org-type', 'NGO']).code, 0);
+  copyFileSync(join(data, 'himoya.key'), join(root, 'key.saved'));
+  copyFileSync(join(other, 'himoya.key'), join(data, 'himoya.key'));
+  r = run(['doctor', '--data', data]);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^problem: (audit chain broken|the key does not open)/m);
+  copyFileSync(join(root, 'key.saved'), join(data, 'himoya.key'));
+  assert.equal(run(['doctor', '--data', join(root, 'nowhere')]).code, 1);
+  assert.equal(run(['doctor']).code, 2);
+  assert.equal(run(['doctor', '--data', data, '--backup-hours', '0']).code, 2);
+});
+
+test('restore drill: a backup made while writes run holds every write acknowledged before it', async () => {
+  const { root, data } = demoDir(10);
+  const s = await serveDir(data);
+  servers.push(s);
+  const cw = await signIn(s.url, 'caseworker');
+  const acked = []; // [id, time acknowledged]
+  let stop = false;
+  const writer = (async () => {
+    for (let i = 0; !stop; i++) {
+      const r = await cw.req('POST', V1 + '/persons', { given_name: 'Drill', family_name: 'Person' + i });
+      assert.equal(r.status, 201, r.text);
+      acked.push([r.json.id, Date.now()]);
+    }
+  })();
+  await new Promise((ok) => setTimeout(ok, 700));
+  const backupStarted = Date.now();
+  const b = await runAsync(['backup', '--data', data, '--to', join(root, 'drill.bak')], { timeout: 60000 });
+  assert.equal(b.code, 0, b.err);
+  await new Promise((ok) => setTimeout(ok, 500));
+  stop = true;
+  await writer;
+  const before = acked.filter(([, t]) => t < backupStarted).map(([id]) => id);
+  assert.ok(before.length >= 5, 'writes before the backup: ' + before.length);
+  assert.ok(acked.length > before.length, 'writes went on during and after the backup');
+  const head = /audit head (\d+:[0-9a-f]+)/.exec(b.out)[1];
+
+  // Restore into a new folder holding only the key.
+  const fresh = join(root, 'restored');
+  mkdirSync(fresh, { mode: 0o700 });
+  copyFileSync(join(data, 'himoya.key'), join(fresh, 'himoya.key'));
+  chmodSync(join(fresh, 'himoya.key'), 0o600);
+  const rr = run(['restore', '--from', join(root, 'drill.bak'), '--data', fresh, '--expect-head', head]);
+  assert.equal(rr.code, 0, rr.err + rr.out);
+  const ids = new Set(sqlite(join(fresh, 'himoya.db'), 'SELECT id FROM persons').split('\n').filter(Boolean));
+  const lost = before.filter((id) => !ids.has(id));
+  assert.deepEqual(lost, [], 'acknowledged writes missing from the backup');
+  // And the restored folder serves them.
+  const s2 = await serveDir(fresh);
+  servers.push(s2);
+  const cw2 = await signIn(s2.url, 'caseworker');
+  const one = await cw2.req('GET', `${V1}/persons/${before.at(-1)}`);
+  assert.equal(one.status, 200, one.text);
+  assert.equal(one.json.given_name, 'Drill');
+});
