@@ -331,6 +331,69 @@ int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 	return 0;
 }
 
+/* Sealed cursors: "KEY.ID" encrypted under the installation's key (the
+ * associated data says what it is), base64url.  A list whose rows the
+ * caller sees only in part hands out such cursors, so that `next` tells
+ * nothing of the row it points after (its time, its id). */
+#define CURSOR_AD "list-cursor"
+#define CURSOR_PLAIN (TS_LEN + ID_LEN + 2)
+
+void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, size_t outlen)
+{
+	char plain[CURSOR_PLAIN];
+	unsigned char ct[CURSOR_PLAIN + SEAL_OVERHEAD];
+	int n = snprintf(plain, sizeof plain, "%s.%s", key, id);
+
+	out[0] = '\0';
+	if (n < 0 || (size_t)n >= sizeof plain ||
+	    outlen < sodium_base64_ENCODED_LEN((size_t)n + SEAL_OVERHEAD,
+					       sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+		return;
+	seal_encrypt(&r->app->kr, (const unsigned char *)plain, (size_t)n, CURSOR_AD, ct);
+	sodium_bin2base64(out, outlen, ct, (size_t)n + SEAL_OVERHEAD,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int api_page_sealed(struct req *r, size_t max, size_t *limit, char *key, size_t keylen, char *id,
+		    size_t idlen)
+{
+	const char *limit_s = req_query(r, "limit"), *cursor = req_query(r, "cursor"), *dot;
+	unsigned char ct[CURSOR_PLAIN + SEAL_OVERHEAD];
+	char plain[CURSOR_PLAIN + 1];
+	size_t n;
+
+	if (limit_s) {
+		char *end;
+		unsigned long v = strtoul(limit_s, &end, 10);
+		if (!*limit_s || *end || v < 1 || v > max)
+			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %zu", max);
+		*limit = v;
+	}
+	if (!cursor || !*cursor)
+		return 0;
+	if (sodium_base642bin(ct, sizeof ct, cursor, strlen(cursor), NULL, &n, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    n <= SEAL_OVERHEAD ||
+	    seal_decrypt(&r->app->kr, ct, n, CURSOR_AD, (unsigned char *)plain) != 0)
+		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
+	plain[n - SEAL_OVERHEAD] = '\0';
+	dot = strchr(plain, '.');
+	if (!dot || (size_t)(dot - plain) >= keylen || strlen(dot + 1) >= idlen)
+		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
+	memcpy(key, plain, (size_t)(dot - plain));
+	key[dot - plain] = '\0';
+	snprintf(id, idlen, "%s", dot + 1);
+	return 0;
+}
+
+size_t api_body_cap(const char *path)
+{
+	if (!strncmp(path, "/api/v1/public/", 15) || !strncmp(path, "/public/", 8) ||
+	    !strcmp(path, "/api/v1/session"))
+		return API_PUBLIC_BODY_MAX;
+	return 0;
+}
+
 int api_store_error(struct req *r, int rc)
 {
 	switch (rc) {

@@ -51,6 +51,12 @@ int api_tx_end(struct req *r, store_tx *tx, int rc);
 /* Answer for a store error that is not a rule of the request. */
 int api_store_error(struct req *r, int rc);
 
+/* Bytes of a request body that needs no sign-in (the public form, the
+ * sign-in itself): refused at once when declared larger (api_body_cap). */
+#define API_PUBLIC_BODY_MAX 2048
+/* The body cap of a path for the HTTP server (0: the configured one). */
+size_t api_body_cap(const char *path);
+
 /* Items on a page of a list, unless ?limit= asks otherwise, and at most. */
 #define PAGE_DEFAULT 50
 #define PAGE_MAX 200
@@ -60,6 +66,13 @@ int api_store_error(struct req *r, int rc);
  * key and id stay "" without one).  0, or the 422 problem's status. */
 int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 	     char *id, size_t idlen);
+
+/* The same for a list that hands out sealed cursors (api_cursor_seal):
+ * a cursor tells nothing of the row it points after. */
+int api_page_sealed(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
+		    char *id, size_t idlen);
+/* A sealed cursor of KEY.ID into out (outlen >= 128). */
+void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, size_t outlen);
 
 /* Handlers, one file per resource. */
 int api_health(struct req *r);

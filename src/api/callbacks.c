@@ -34,7 +34,6 @@
 #include "domain/record.h"
 
 
-#define PUBLIC_BODY_MAX 2048      /* bytes of a public request */
 #define RATE_SLOTS 4096           /* client addresses remembered */
 #define RATE_PROBE 8
 #define RATE_MAX 5                /* requests per address per window */
@@ -773,9 +772,9 @@ int api_public_callback_request(struct req *r)
 	json_t *body = NULL;
 	int rc = 0;
 
-	if (r->body.len > PUBLIC_BODY_MAX)
+	if (r->body.len > API_PUBLIC_BODY_MAX)
 		return reply_problemf(r, 413, "body-too-large",
-				      "the request body is larger than %d bytes", PUBLIC_BODY_MAX);
+				      "the request body is larger than %d bytes", API_PUBLIC_BODY_MAX);
 	if (!rate_allow(r->addr, now)) {
 		reply_header(r, "Retry-After", "600");
 		return reply_problem(r, 429, "rate-limited",

@@ -1471,6 +1471,15 @@ static int import_store(struct req *r, store_tx *tx, const struct import_doc *d,
 		rc = store_dir_service_get_tx(tx, il->service, &s, &r->mem);
 		if (rc != STORE_OK)
 			break;
+		/* A location stays with its service and organisation: it moves
+		 * (and who reads its address with it) only with its service, by
+		 * a transfer that organisation accepts. */
+		if (exists && (strcmp(have.service_id, s.id) || strcmp(have.org_id, s.org_id))) {
+			import_problem(r, "locations", i,
+				       "service: the location belongs to another service; it moves "
+				       "only with its service, by a transfer its organisation accepts");
+			return IMPORT_REFUSED;
+		}
 		memset(&l, 0, sizeof l);
 		snprintf(l.id, sizeof l.id, "%s", il->id);
 		snprintf(l.service_id, sizeof l.service_id, "%s", s.id);

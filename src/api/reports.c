@@ -1210,6 +1210,7 @@ struct indicators {
 	struct figure closed, reintegrated, scored, events, overdue;
 	long long gain_sum;
 	int share_shown, gain_shown;
+	int gain_whole;               /* the analyst's mean gain in whole points */
 };
 
 /* A count alone is published when 0 or at least k. */
@@ -1259,6 +1260,10 @@ static void indicators_guard(const struct scope *s, struct indicators *in)
 			in->reintegrated.value = in->closed.value;
 		in->share_shown = in->closed.value > 0;
 		in->gain_shown = in->scored.n >= s->k && in->scored.value >= s->k;
+		/* Whole points: an exact mean of whole gains tells how many
+		 * were scored (sum / n has few solutions), and two periods'
+		 * then tell a small group's count and gain by difference. */
+		in->gain_whole = 1;
 	} else {
 		/* Published only when both the cases with a follow-up and those
 		 * without are 0 or at least k (else either could be worked back
@@ -1277,7 +1282,8 @@ static double share_of(const struct indicators *in)
 
 static double mean_gain(const struct indicators *in)
 {
-	return (double)in->gain_sum / (double)in->scored.n;
+	double m = (double)in->gain_sum / (double)in->scored.n;
+	return in->gain_whole ? (double)(long long)(m + (m < 0 ? -0.5 : 0.5)) : m;
 }
 
 static int indicators_compute(struct req *r, const struct scope *s, struct indicators *in)

@@ -127,6 +127,19 @@ static int create_body(struct req *r, json_t *body, const char **login, const ch
 	return 0;
 }
 
+/* Whether a role reads records of persons (policy: persons, cases or the
+ * hotline's contacts, of its own organisation or by referral). */
+static int reads_personal_data(const char *role)
+{
+	static const enum policy_action acts[] = {ACT_PERSON_READ, ACT_CASE_READ};
+	size_t i;
+	for (i = 0; i < sizeof acts / sizeof acts[0]; i++)
+		if (policy_allows(acts[i], role, PC_OWN_ORG) >= 0 ||
+		    policy_allows(acts[i], role, PC_REFERRAL_ACCEPTED) >= 0)
+			return 1;
+	return !strcmp(role, "hotline");
+}
+
 int api_tokens_create(struct req *r)
 {
 	struct app *app = r->app;
@@ -163,6 +176,16 @@ int api_tokens_create(struct req *r)
 		return reply_problem(r, 422, "second-factor-required",
 				     "this user's role requires a second factor, which a token "
 				     "cannot give: its tokens are refused");
+	/* An administrator sees no personal data: a token it made for a user
+	 * who does would let it read as that user (the reads blamed on them),
+	 * and would go round that user's own second factor.  Such tokens are
+	 * made on the server (`himoya token create`), by whoever runs it. */
+	if (reads_personal_data(u.role) || u.totp_enabled)
+		return reply_problem(r, 403, "forbidden",
+				     "login: this user reads personal data or signs in with a second "
+				     "factor; an administrator makes tokens for analysts, trainers and "
+				     "administrators only (tokens for others: himoya token create on "
+				     "the server)");
 	random_token(secret);
 	token_hash(&app->kr, secret, h);
 	tx = store_begin(app->st);

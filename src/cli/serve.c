@@ -80,6 +80,7 @@ int cmd_serve(struct cli_opts *o)
 		return 1;
 	}
 	app.cfg.http.observe = api_metrics_observe;
+	app.cfg.http.body_cap = api_body_cap;
 	api_log_event("start", "listen=%s threads=%u", app.cfg.http.listen, app.cfg.http.threads);
 	rc = http_serve(&app.cfg.http, api_dispatch, &app, err, sizeof err);
 	api_log_event("stop", "status=%d", rc);

@@ -351,7 +351,7 @@ static enum MHD_Result send_reply(struct server_ctx *sc, struct req *r)
 	return ret;
 }
 
-static enum MHD_Result too_large(struct server_ctx *sc, struct req *r)
+static enum MHD_Result too_large(struct server_ctx *sc, struct req *r, size_t cap)
 {
 	struct conn_watch *w = watch_of(r->conn);
 
@@ -361,8 +361,7 @@ static enum MHD_Result too_large(struct server_ctx *sc, struct req *r)
 		pthread_mutex_unlock(&sc->watch_lock);
 	}
 	buf_free(&r->body);
-	reply_problemf(r, 413, "body-too-large", "the request body is larger than %zu bytes",
-		       sc->cfg->body_max);
+	reply_problemf(r, 413, "body-too-large", "the request body is larger than %zu bytes", cap);
 	r->answered = 1;
 	return send_reply(sc, r);
 }
@@ -410,9 +409,12 @@ static enum MHD_Result on_head(struct server_ctx *sc, struct MHD_Connection *c, 
 	if (cl) {
 		char *end;
 		unsigned long long v = strtoull(cl, &end, 10);
-		if (!*cl || *end || v > sc->cfg->body_max) {
+		size_t cap = sc->cfg->body_cap ? sc->cfg->body_cap(url) : 0;
+		if (!cap || cap > sc->cfg->body_max)
+			cap = sc->cfg->body_max;
+		if (!*cl || *end || v > cap) {
 			r->body_too_large = 1;
-			return too_large(sc, r);
+			return too_large(sc, r, cap);
 		}
 	}
 	return MHD_YES;
@@ -460,13 +462,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		*upload_size = 0;
 		if (r->body_too_large && r->dropped > DRAIN_MAX && !r->answered)
-			return too_large(sc, r);
+			return too_large(sc, r, sc->cfg->body_max);
 		return MHD_YES;
 	}
 	if (r->answered)
 		return MHD_YES;
 	if (r->body_too_large)
-		return too_large(sc, r);
+		return too_large(sc, r, sc->cfg->body_max);
 	if (r->target != TARGET_OK)
 		return bad_target(sc, r);
 	rc = sc->dispatch(r);

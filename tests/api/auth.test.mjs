@@ -40,7 +40,7 @@ before(async () => {
       { login: 'totprace', role: 'caseworker', password: PW.race },
       { login: 'stale1', role: 'caseworker', password: PW.stale },
       { login: 'sf2', role: 'caseworker', password: PW.sf },
-      { login: 'integ1', role: 'caseworker', password: PW.integ },
+      { login: 'integ1', role: 'analyst', password: PW.integ },
     ],
   });
 });
@@ -73,8 +73,11 @@ test('malformed logins are refused with problems, not crashes', async () => {
     422, 'unknown-field');
   assertProblem(await c.req('POST', '/api/v1/session', 'login=cw1&password=x',
     { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'unsupported-media-type');
-  assertProblem(await c.req('POST', '/api/v1/session', { login: 'cw1', password: 'x'.repeat(5000) }),
+  assertProblem(await c.req('POST', '/api/v1/session', { login: 'cw1', password: 'x'.repeat(1500) }),
     422, 'invalid-value');
+  // A sign-in needs no account: its body is refused at once past 2 KB.
+  assertProblem(await c.req('POST', '/api/v1/session', { login: 'cw1', password: 'x'.repeat(5000) }),
+    413, 'body-too-large');
   assert.equal(c.cookie, null);
 });
 
@@ -491,6 +494,10 @@ test('API tokens: an admin makes, lists and revokes them; revoked and expired to
   assertProblem(await admin.req('POST', '/api/v1/tokens', '{"login":', {}), 400, 'invalid-json');
   assert.equal(tokenRows(), before, 'refused requests made no token');
 
+  // Not for a user who reads personal data: the administrator would read
+  // as them, their reads blamed on them, round their own second factor.
+  for (const login of ['cw2', 'hot1'])
+    assertProblem(await admin.req('POST', '/api/v1/tokens', { login, label: 'x' }), 403, 'forbidden', login);
   const made = await admin.req('POST', '/api/v1/tokens', { login: 'integ1', label: 'nightly export', expires: soon });
   assert.equal(made.status, 201, made.text);
   assert.equal(made.headers.get('cache-control'), 'no-store');

@@ -792,6 +792,18 @@ test('no edit or import moves a shelter, or who reads its address', async () => 
     const r = await as[who].req('GET', `${DIR}/${s.id}`);
     assert.ok(!r.text.includes(SHELTER_ADDRESS), who);
   }
+  // Nor does an import that hangs the shelter's location on a service of
+  // the administrator's own organisation (its address would be dropped).
+  const own = await as.admin.req('POST', V1 + '/directory/import', {
+    services: [{ id: 'walk-own-svc-1', organization_id: adminOrg, name: 'Own legal aid', service_type: 'legal' }],
+    locations: [{ id: loc.id, organization_id: adminOrg, location_type: 'physical', name: 'x', region: 'TJ-DU' }],
+    service_at_locations: [{ id: 'walk-own-svc-1.' + loc.id, service_id: 'walk-own-svc-1', location_id: loc.id }],
+  });
+  assertProblem(own, 422, undefined, 'a location moved by import');
+  assert.match(own.json.detail, /^locations\[0\]/);
+  const still = await as['sh.sup'].req('GET', `${DIR}/${s.id}`);
+  assert.equal(still.json.locations.find((l) => l.id === loc.id).address, SHELTER_ADDRESS, 'the address stays');
+  assert.equal((await as.admin.req('GET', `${DIR}/walk-own-svc-1`)).status, 404, 'nothing of the import stays');
   // An offer that the owner has not accepted moves nothing either.
   const off = await as.admin.req('POST', `${DIR}/${s.id}/transfer`, { to_org: adminOrg }, { 'if-match': `"${v}"` });
   assert.equal(off.status, 200, off.text);
