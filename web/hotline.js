@@ -24,7 +24,7 @@
 
 import { t } from './i18n.js';
 import { h, live, setMessage, showDate } from './dom.js';
-import { codeList, statusKey, schema } from './forms.js';
+import { codeList, statusKey, schema, problemField, reasonKey } from './forms.js';
 import { request, prepare, personName } from './page.js';
 import { hotCodes, CALL_LANGS, hotText, isoUtc, localInput, fromLocalInput, showDateTime, langName } from './hotcodes.js';
 import { handOff } from './handoff.js';
@@ -465,6 +465,7 @@ export async function hotlineView(ctx) {
     if (cbBook.checked) {
       const due = fromLocalInput(cbDue.value);
       if (!due) return { invalid: cbDue, key: 'hl.cb_due_needed' };
+      if (!ph) return { invalid: phone, key: 'form.err_phone_needed' };
       body.callback = { due: isoUtc(due) };
       const note = cbNote.value.trim();
       if (note) body.callback.safe_note = note;
@@ -478,11 +479,11 @@ export async function hotlineView(ctx) {
   async function saveContact() {
     if (saving) return;
     setMessage(msg, null);
+    clearMarks();
     const body = collect();
     if (body.invalid) {
-      body.invalid.setAttribute('aria-invalid', 'true');
       setMessage(msg, body.key);
-      body.invalid.focus();
+      markField(body.invalid, body.key);
       return;
     }
     cbDue.removeAttribute('aria-invalid');
@@ -506,22 +507,39 @@ export async function hotlineView(ctx) {
     msg.setAttribute('role', 'status');
   }
 
+  // A refused contact: the field at fault is marked, its reason shown
+  // beside it and under Save, and the cursor goes there.
   function showProblem(res) {
     msg.setAttribute('role', 'alert');
     if (res && res.status === 422 && res.body && typeof res.body.detail === 'string') {
-      const m = /^([a-z_.]+):/.exec(res.body.detail);
+      const name = problemField(res.body);
       const target = {
-        caller_phone: phone, notes, caller_region: region, caller_country: country, channel, language,
+        caller_phone: phone, notes, caller_region: region, caller_country: country, caller_kind: kind, channel, language,
         'callback.due': cbDue, 'callback.safe_note': cbNote, callback: cbDue, action,
-      }[m ? m[1] : ''];
-      setMessage(msg, () => `${t('form.err_invalid')}${m ? ` (${m[1]})` : ''}`);
-      if (target) {
-        target.setAttribute('aria-invalid', 'true');
-        target.focus();
-      }
+      }[name || ''];
+      const reason = res.body.type === 'missing-field' && reasonKey(res.body.detail) === 'form.err_invalid'
+        ? 'form.err_required' : reasonKey(res.body.detail);
+      const labelOf = target && form.querySelector(`label[for="${target.id}"] span`);
+      setMessage(msg, () => (labelOf ? `${labelOf.textContent}: ${t(reason)}` : t(reason)));
+      if (target) markField(target, reason);
       return;
     }
     setMessage(msg, statusKey(res));
+  }
+
+  function markField(target, reason) {
+    const errId = `${target.id}-error`;
+    let err = document.getElementById(errId);
+    if (!err) {
+      err = h('p', { class: 'field-error', id: errId });
+      target.after(err);
+    }
+    live(err, reason);
+    err.hidden = false;
+    target.setAttribute('aria-invalid', 'true');
+    const described = (target.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!described.includes(errId)) target.setAttribute('aria-describedby', [...described, errId].join(' '));
+    target.focus();
   }
 
   // Empty the screen for the next call; channel and language stay.
@@ -550,7 +568,12 @@ export async function hotlineView(ctx) {
     lookupSeq += 1;
     banner.hidden = true;
     banner.replaceChildren();
+    clearMarks();
+  }
+
+  function clearMarks() {
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+    for (const el of form.querySelectorAll('.field-error')) el.remove();
   }
 
   form.addEventListener('submit', (e) => {

@@ -270,6 +270,11 @@ export const catalogue = {
   'form.remove': { tg: 'Хориҷ кардан', ru: 'Удалить', en: 'Remove' },
   'form.check': { tg: 'Лутфан, ин майдонҳоро пур кунед:', ru: 'Пожалуйста, заполните поля:', en: 'Please fill in:' },
   'form.err_required': { tg: 'Ин майдон ҳатмӣ аст.', ru: 'Это поле обязательно.', en: 'This field is required.' },
+  'form.err_one_name': { tg: 'Ақаллан як ном ворид кунед.', ru: 'Укажите хотя бы одно имя.', en: 'Give at least one name.' },
+  'form.err_need_one': { tg: 'Ақаллан яке аз ин майдонҳоро пур кунед.', ru: 'Заполните хотя бы одно из этих полей.', en: 'Fill in at least one of these fields.' },
+  'form.need_one': { tg: 'Ақаллан якеаш лозим аст:', ru: 'Нужно хотя бы одно из полей:', en: 'At least one of these is needed:' },
+  'form.err_phone_needed': { tg: 'Барои занги баргашт рақами телефон лозим аст.', ru: 'Для обратного звонка нужен номер телефона.', en: 'A callback needs a phone number.' },
+  'form.date_placeholder': { tg: 'рр.мм.сссс', ru: 'дд.мм.гггг', en: 'dd.mm.yyyy' },
   'form.err_past_date': {
     tg: 'Санаи оянда қабул намешавад.',
     ru: 'Будущая дата не допускается.',
