@@ -118,6 +118,8 @@ let mustEnrol = false; // a role that requires a second factor, not yet set up
 let totpStep = false; // the login form asks for the second factor
 let busy = false;     // a login request is on its way
 let routeSeq = 0;     // which routing is current: a slow answer for an earlier page is dropped
+let leaveGuard = null; // the current view's "what would be lost if you left" (a text), or null
+let shownHash = '';   // the hash of the page on screen, to put back when leaving is refused
 
 // ---- language -------------------------------------------------------------
 
@@ -344,6 +346,10 @@ function viewContext(params, seq) {
       if (location.hash === hash) route(true);
       else location.hash = hash;
     },
+    // fn() says what leaving the page now would lose (a sentence), or null.
+    guard(fn) {
+      if (seq === routeSeq) leaveGuard = fn;
+    },
     signedOut() {
       showLogin('error.session');
     },
@@ -371,6 +377,8 @@ function route(moveFocus) {
     });
     return;
   }
+  shownHash = location.hash;
+  leaveGuard = null;
   const params = location.hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
   const id = params[0] || '';
   const v = viewOf(id);
@@ -405,6 +413,19 @@ function route(moveFocus) {
   document.title = pageTitle();
   closeNav();
   if (moveFocus) el.main.focus();
+}
+
+// Another page: asked first when the page on screen would lose what was
+// typed into it; a refusal puts the address back.
+function onHashChange() {
+  if (location.hash === shownHash) return;
+  const loss = user !== null && leaveGuard ? leaveGuard() : null;
+  if (loss && !window.confirm(loss)) {
+    history.replaceState(null, '', shownHash || `${location.pathname}${location.search}`);
+    closeNav();
+    return;
+  }
+  route(true);
 }
 
 function closeNav() {
@@ -445,7 +466,10 @@ async function start() {
   el.back.addEventListener('click', onLoginBack);
   el.navToggle.addEventListener('click', onNavToggle);
   el.logout.addEventListener('click', onLogout);
-  window.addEventListener('hashchange', () => route(true));
+  window.addEventListener('hashchange', onHashChange);
+  window.addEventListener('beforeunload', (e) => {
+    if (user !== null && leaveGuard && leaveGuard()) e.preventDefault();
+  });
   document.addEventListener('keydown', onKeydown);
 
   let res;

@@ -178,9 +178,12 @@ export async function casePageView(ctx, id) {
       buttons[tname].tabIndex = on ? 0 : -1;
       panels[tname].hidden = !on;
     }
+    if (focusPanel) setMessage(headMsg, null); // another tab: the last one's "saved" is done with
     draw[name](panels[name]);
     if (focusPanel) buttons[name].scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
+
+  let savedId = null; // the record just saved, to move the cursor to
 
   function refreshTab() {
     draw[lastTab.tab](panels[lastTab.tab]);
@@ -206,6 +209,15 @@ export async function casePageView(ctx, id) {
       else items.reverse();
       if (!items.length) setMessage(msg, spec.empty, 'info');
       for (const it of items) list.append(h('li', { class: 'card', attrs: { 'data-id': it.id } }, spec.card(it)));
+      // After a save, the cursor goes to what was saved (or the tab's heading).
+      if (savedId) {
+        const target = list.querySelector(`li[data-id="${CSS.escape(savedId)}"]`) || panel.querySelector('h2');
+        savedId = null;
+        if (target) {
+          target.tabIndex = -1;
+          target.focus();
+        }
+      }
       if (spec.form && spec.mayWrite) formSlot.append(addButton(spec));
       else if (spec.readOnlyNote) formSlot.append(h('p', { class: 'hint', text: spec.readOnlyNote }));
     })();
@@ -218,6 +230,7 @@ export async function casePageView(ctx, id) {
       on: {
         click: () => {
           open.hidden = true;
+          setMessage(headMsg, null); // "saved" belongs to the last form, not this one
           const fields = buildForm(spec.form.resource, { ...spec.form.opts, prefix: spec.id });
           const shell = formShell({
             id: `${spec.id}-form`, title: spec.addKey, fields, submitKey: 'common.save',
@@ -232,6 +245,7 @@ export async function casePageView(ctx, id) {
                 return;
               }
               setMessage(headMsg, spec.saved, 'success');
+              savedId = r.body && r.body.id;
               await reloadCase();
               refreshTab();
             },

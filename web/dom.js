@@ -102,6 +102,28 @@ export function showDate(value) {
   return m ? `${m[3]}.${m[2]}.${m[1]}` : '';
 }
 
+// A date as typed (DD.MM.YYYY, the one written form in every language;
+// MM.YYYY or YYYY for a date known in part; YYYY-MM-DD is taken too) as
+// the API writes it, YYYY-MM-DD (or YYYY-MM, YYYY); null if it is none.
+export function parseDate(text) {
+  const v = String(text || '').trim();
+  const p = (n) => String(n).padStart(2, '0');
+  let m = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(v);
+  if (m) return `${m[3]}-${p(m[2])}-${p(m[1])}`;
+  m = /^(\d{1,2})[./](\d{4})$/.exec(v);
+  if (m) return `${m[2]}-${p(m[1])}`;
+  if (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(v)) return v;
+  return null;
+}
+
+// The API's YYYY-MM-DD, YYYY-MM or YYYY as it is typed and shown.
+export function dateText(value) {
+  const v = String(value || '');
+  if (/^\d{4}-\d{2}-\d{2}/.test(v)) return showDate(v);
+  const m = /^(\d{4})-(\d{2})$/.exec(v);
+  return m ? `${m[2]}.${m[1]}` : v;
+}
+
 // A message box: role=alert, a live text, optional extra nodes; empty
 // and unseen when text is null.
 export function setMessage(box, text, kind = 'error', ...extra) {

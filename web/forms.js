@@ -9,7 +9,7 @@
 
 import { t } from './i18n.js';
 import { api } from './api.js';
-import { h, live, liveAttr, label, today, setMessage } from './dom.js';
+import { h, live, liveAttr, label, setMessage, parseDate, dateText } from './dom.js';
 
 let schemaPromise = null;
 let schemaData = null;
@@ -121,8 +121,10 @@ function textOrData(v) {
 // ---- problems ----------------------------------------------------------------
 
 // The catalogue key for a 422 detail's reason ("given_name: is too long").
-function reasonKey(detail) {
+export function reasonKey(detail) {
   const rules = [
+    [/give at least one name|keeps at least one name/, 'form.err_one_name'],
+    [/give the caller_phone|has no number|give a number/, 'form.err_phone_needed'],
     [/is required|must not be empty/, 'form.err_required'],
     [/past date/, 'form.err_past_date'],
     [/date written/, 'form.err_date'],
@@ -152,6 +154,14 @@ export function statusKey(res) {
   }
 }
 
+// The field a 422 problem is about: its "field" member, or the detail's
+// "name: " (servers before the member).
+export function problemField(body) {
+  if (body && typeof body.field === 'string' && body.field) return body.field;
+  const m = /^([a-z_][a-z0-9_.]*):\s/.exec((body && body.detail) || '');
+  return m ? m[1] : null;
+}
+
 // ---- the builder ---------------------------------------------------------------
 
 // buildForm(resource, {include, exclude, primary, values, only, prefix})
@@ -161,6 +171,8 @@ export function statusKey(res) {
 //   values:  the record to start from
 //   only:    {field: [codes]} narrows a field's choices
 //   prefix:  the inputs' ids are PREFIX-FIELD
+//   needOne: fields of which at least one must be filled (a person's
+//            names): marked like required ones, checked before sending
 // Returns {node, read(), changes(original), showProblem(res), clear(), focus()}.
 export function buildForm(resource, opts = {}) {
   const prefix = opts.prefix || resource;
@@ -174,7 +186,13 @@ export function buildForm(resource, opts = {}) {
   const controls = fields.map((f) => control(f, `${prefix}-${f.name}`, values[f.name], opts.only?.[f.name]));
   const errorBox = h('div', { class: 'message error', attrs: { role: 'alert' }, hidden: true });
   const node = h('div', { class: 'form-fields' });
-  if (fields.some((f) => f.required)) node.append(h('p', { class: 'hint required-note', text: 'form.required_note' }));
+  const needOne = controls.filter((c) => opts.needOne?.includes(c.field.name));
+  for (const c of needOne) c.markNeeded();
+  if (fields.some((f) => f.required) || needOne.length) node.append(h('p', { class: 'hint required-note', text: 'form.required_note' }));
+  if (needOne.length) {
+    node.append(h('p', { class: 'hint need-one-note', id: `${prefix}-need-one`,
+      text: () => `${t('form.need_one')} ${needOne.map((c) => label(c.field.label)).join(', ')}` }));
+  }
   const folded = opts.primary ? controls.filter((c) => !opts.primary.includes(c.field.name)) : [];
   for (const c of controls) if (!folded.includes(c)) node.append(c.node);
   if (folded.length) {
@@ -204,8 +222,12 @@ export function buildForm(resource, opts = {}) {
           value[c.field.name] = v;
         }
       }
+      if (needOne.length && !needOne.some((c) => value[c.field.name] !== undefined)) {
+        needOne[0].invalid('form.err_need_one');
+        missing.push(needOne[0]);
+      }
       if (missing.length) {
-        for (const c of missing) c.invalid('form.err_required');
+        for (const c of missing) if (!needOne.includes(c) || c !== needOne[0]) c.invalid('form.err_required');
         setMessage(errorBox, () => `${t('form.check')} ${missing.map((c) => label(c.field.label)).join(', ')}`);
         missing[0].focus();
       }
@@ -229,13 +251,15 @@ export function buildForm(resource, opts = {}) {
     focus() {
       controls[0]?.focus();
     },
-    // Show a refused answer; 422 points at its field.
+    // Show a refused answer; 422 points at its field (the problem's
+    // "field", or the detail's "name: "), with the reason beside it.
     showProblem(res) {
       clear();
       if (res && res.status === 422 && res.body && typeof res.body.detail === 'string') {
-        const m = /^([a-z_]+):\s*(.*)$/.exec(res.body.detail);
-        const c = m && controls.find((x) => x.field.name === m[1]);
-        const reason = reasonKey(res.body.detail);
+        const name = problemField(res.body);
+        const c = name && controls.find((x) => x.field.name === name.split('.')[0]);
+        const reason = res.body.type === 'missing-field' && reasonKey(res.body.detail) === 'form.err_invalid'
+          ? 'form.err_required' : reasonKey(res.body.detail);
         if (c) {
           c.invalid(reason);
           setMessage(errorBox, () => `${label(c.field.label)}: ${t(reason)}`);
@@ -384,9 +408,10 @@ function control(field, id, initial, only) {
       const attrs = { maxlength: field.max_length, autocomplete: 'off' };
       let type = 'text';
       if (field.type === 'date') {
-        type = 'date';
-        attrs.max = field.future_allowed ? undefined : today();
-        attrs.min = '1900-01-01';
+        // Typed as DD.MM.YYYY in every language, not in the browser's
+        // own order (mm/dd/yyyy in an English browser).
+        attrs.inputmode = 'numeric';
+        attrs.maxlength = 10;
       } else if (field.type === 'integer') {
         type = 'number';
         attrs.inputmode = 'numeric';
@@ -394,7 +419,11 @@ function control(field, id, initial, only) {
         attrs.max = field.maximum;
         attrs.step = 1;
       }
-      input = h('input', { id, name: field.name, type, value: initial ?? '', attrs });
+      input = h('input', { id, name: field.name, type, value: (field.type === 'date' ? dateText(initial) : initial) ?? '', attrs });
+      if (field.type === 'date') {
+        input.classList.add('date');
+        liveAttr(input, 'placeholder', 'form.date_placeholder');
+      }
     }
     describe(input);
     get = () => {
@@ -404,6 +433,7 @@ function control(field, id, initial, only) {
         const n = Number(v);
         return Number.isInteger(n) ? n : v;
       }
+      if (field.type === 'date') return parseDate(v) || v; // what is not a date: the server says so
       return long ? input.value.replace(/\s+$/, '') : v;
     };
     node = h('div', { class: `field${long ? ' wide' : ''}` }, h('label', { for: id }, live(h('span'), field.label), mark), input, err);
@@ -417,6 +447,12 @@ function control(field, id, initial, only) {
     get,
     focus() {
       input?.focus();
+    },
+    // One of a group that needs at least one: marked as required.
+    markNeeded() {
+      if (mark) return;
+      const where = node.querySelector('label, legend');
+      where?.append(h('span', { class: 'req', attrs: { 'aria-hidden': 'true' }, data: ' *' }));
     },
     invalid(key) {
       const target = input && input.tagName !== 'BUTTON' ? input : null;

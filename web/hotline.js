@@ -12,21 +12,40 @@
 // existing case's timeline.
 //
 // Keys work when the cursor is not in a text box (Esc leaves one); the
-// key map is on the screen.
+// key map is on the screen.  They are read by physical key
+// (KeyboardEvent.code), so they work on a Russian or Tajik layout too
+// (the S key is "s" whatever letter it sends).  A slip must not lose a
+// call: once anything is entered, a call-type key or Clear asks first,
+// naming what would be lost, and every key but Tab, Enter and Esc is held
+// until the question is answered (Enter on the focused "keep" answers it
+// safely).  Leaving the page with something entered asks too.  The clock
+// starts when the screen is ready for a call; r (pick-up) restarts it at
+// 0:00 while nothing is entered yet.
 
 import { t } from './i18n.js';
 import { h, live, setMessage, showDate } from './dom.js';
-import { codeList, statusKey, schema } from './forms.js';
+import { codeList, statusKey, schema, problemField, reasonKey } from './forms.js';
 import { request, prepare, personName } from './page.js';
 import { hotCodes, CALL_LANGS, hotText, isoUtc, localInput, fromLocalInput, showDateTime, langName } from './hotcodes.js';
 import { handOff } from './handoff.js';
 import { kbPicker } from './kb.js';
 
+// Keys by the Latin letter of their physical key (KeyboardEvent.code).
 const TYPE_KEYS = { d: 'data', s: 'silent', h: 'hang_up', w: 'wrong_number', t: 'test', a: 'abusive' };
 const KEY_OF_TYPE = Object.fromEntries(Object.entries(TYPE_KEYS).map(([k, v]) => [v, k]));
 const INDICATOR_KEYS = 'abcdefghijk';
 const CASE_OPENERS = ['supervisor', 'caseworker', 'hotline'];
 const LOOKUP_DELAY = 350; // ms of quiet typing before the number is looked up
+const PHONE_CHARS = /^[0-9+\-() .]*$/; // what a phone number is typed with
+
+// The physical key of a keydown as the Latin letter or digit printed on
+// it ('s' for the key that sends «ы» on a Russian layout); null for any
+// other key.  Without a code (some on-screen keyboards), the key itself.
+export function physicalKey(e) {
+  const m = /^(?:Key([A-Z])|Digit([0-9])|Numpad([0-9]))$/.exec(e.code || '');
+  if (m) return (m[1] || m[2] || m[3]).toLowerCase();
+  return /^[a-z0-9]$/i.test(e.key || '') ? e.key.toLowerCase() : null;
+}
 
 // Channel and language stay from one call to the next: an operator's line
 // and language rarely change between two calls.
@@ -53,6 +72,12 @@ export async function hotlineView(ctx) {
     live(clockState, running ? 'hl.timer_running' : timer.start ? 'hl.timer_stopped' : 'hl.timer_waiting');
     live(timerButton, running ? 'hl.timer_stop' : 'hl.timer_start');
     screen.classList.toggle('hl-waiting', !timer.start);
+  }
+  // Pick-up: the clock from 0:00, unless a call is already being logged
+  // (its duration would be lost).
+  function pickUp() {
+    if (timer.start && !timer.stopped && entered().length) return;
+    startTimer();
   }
   function startTimer() {
     timer.start = Date.now();
@@ -105,6 +130,11 @@ export async function hotlineView(ctx) {
   const phone = h('input', {
     id: 'hl-phone', name: 'caller_phone', type: 'tel',
     attrs: { inputmode: 'tel', autocomplete: 'off', maxlength: 40, 'aria-describedby': 'hl-banner' },
+  });
+  // A letter typed into the number is a slip (a shortcut meant for the
+  // screen), not part of a number: it is not taken.
+  phone.addEventListener('beforeinput', (e) => {
+    if (typeof e.data === 'string' && !PHONE_CHARS.test(e.data)) e.preventDefault();
   });
   const banner = h('div', { class: 'hl-banner', id: 'hl-banner', attrs: { role: 'status', 'aria-live': 'polite' }, hidden: true });
   const country = h('select', { id: 'hl-country', name: 'caller_country' }, h('option', { value: '', text: 'form.choose' }),
@@ -194,12 +224,20 @@ export async function hotlineView(ctx) {
 
   const msg = h('div', { class: 'message', id: 'hl-msg', attrs: { role: 'alert' }, hidden: true });
   const save = h('button', { type: 'submit', class: 'button primary', id: 'hl-save', text: 'hl.save_next' });
-  const clear = h('button', { type: 'button', class: 'button secondary', id: 'hl-clear', text: 'hl.clear', on: { click: () => reset(true) } });
+  const clear = h('button', { type: 'button', class: 'button secondary', id: 'hl-clear', text: 'hl.clear', on: { click: () => askClear(clear) } });
+  const confirmText = h('p', { id: 'hl-confirm-text' });
+  const confirmKeep = h('button', { type: 'button', class: 'button primary', id: 'hl-confirm-keep', text: 'hl.confirm_keep' });
+  const confirmGo = h('button', { type: 'button', class: 'button danger', id: 'hl-confirm-go' });
+  const confirmBox = h('div', {
+    class: 'message warn hl-confirm', id: 'hl-confirm', hidden: true,
+    attrs: { role: 'alertdialog', 'aria-modal': 'false', 'aria-labelledby': 'hl-confirm-text' },
+  }, confirmText, h('p', { class: 'hint', text: 'hl.confirm_hint' }), h('div', { class: 'actions' }, confirmKeep, confirmGo));
   const form = h('form', { class: 'panel hl-form', id: 'hl-form', attrs: { novalidate: true } },
     h('div', { class: 'hl-bar' },
       h('div', { class: 'hl-timer', attrs: { role: 'group' }, label: 'hl.timer' },
         h('span', { class: 'visually-hidden', text: 'hl.timer' }), clock, clockState, timerButton),
       typeShown),
+    confirmBox,
     typeGroup,
     h('div', { class: 'hl-row' },
       field('hl-channel', 'hl.channel', channel, 'c'),
@@ -239,19 +277,93 @@ export async function hotlineView(ctx) {
   const links = h('div', { class: 'page-actions' },
     h('a', { class: 'button secondary', href: '#/callbacks', id: 'hl-to-callbacks', text: 'nav.callbacks' }));
   ctx.root.append(links, screen);
+  if (ctx.guard) ctx.guard(() => (entered().length ? `${t('hl.leave_ask')} ${lostText()}` : null));
 
   // ---- behaviour ---------------------------------------------------------------------------
   const callType = () => typeRadios.find((r) => r.checked)?.value || 'data';
 
   function showType() {
     const type = callType();
+    shownType = type;
     const data = type === 'data';
     dataPart.hidden = !data;
     nonDataNote.hidden = data;
     live(typeShown, () => `${t('hl.call_type')}: ${hotText('call_type', type)()}${KEY_OF_TYPE[type] ? ` (${KEY_OF_TYPE[type]})` : ''}`);
     typeShown.className = `hl-type-shown ${data ? '' : 'nondata'}`;
   }
-  for (const r of typeRadios) r.addEventListener('change', showType);
+  // A click on a type is a type key too: asked first when it would lose
+  // what was entered (the radio goes back until the answer).
+  let shownType = 'data';
+  for (const r of typeRadios) {
+    r.addEventListener('change', () => {
+      const want = r.value;
+      typeRadios.find((x) => x.value === shownType).checked = true;
+      chooseType(want, false, r);
+    });
+  }
+
+  // What was entered for this call, as the labels of the fields that hold
+  // it: what a change of type or Clear would throw away.
+  function entered() {
+    const lost = [];
+    const count = (boxes) => boxes.filter((b) => b.checked).length;
+    if (phone.value.trim()) lost.push('hl.phone');
+    if (kind.value !== 'anonymous') lost.push('hl.caller_kind');
+    if (country.value) lost.push('hl.country');
+    if (region.value.trim()) lost.push('hl.region');
+    if (count(topicBoxes)) lost.push(['hl.topics', count(topicBoxes)]);
+    if (count(indicatorBoxes)) lost.push(['hl.indicators', count(indicatorBoxes)]);
+    if (notes.value.trim()) lost.push('hl.notes');
+    if (kbPick.ids().length) lost.push(['hl.lost_kb', kbPick.ids().length]);
+    if (action.value) lost.push('hl.action');
+    if (cbBook.checked) lost.push('hl.callback');
+    return lost;
+  }
+  const lostText = () => `${entered().map((x) => (Array.isArray(x) ? `${t(x[0])} (${x[1]})` : t(x))).join(', ')}.`;
+
+  // ---- asking first -------------------------------------------------------------------
+  let asking = null; // { onGo, back } while a question is open
+  function ask(question, goLabel, onGo, back) {
+    asking = { onGo, back };
+    live(confirmText, () => `${question()} ${t('hl.confirm_lost')} ${lostText()}`);
+    live(confirmGo, goLabel);
+    confirmBox.hidden = false;
+    confirmKeep.focus();
+  }
+  function answer(go) {
+    const a = asking;
+    asking = null;
+    confirmBox.hidden = true;
+    if (go) a.onGo();
+    else (a.back && a.back.isConnected && !a.back.hidden ? a.back : screen).focus();
+  }
+  confirmKeep.addEventListener('click', () => answer(false));
+  confirmGo.addEventListener('click', () => answer(true));
+
+  // A call-type key: at once while nothing would be lost, else asked.
+  function chooseType(type, moveFocus, back) {
+    if (type === callType()) {
+      setType(type, moveFocus);
+      return;
+    }
+    if (type === 'data' || callType() !== 'data' || !entered().length) {
+      setType(type, moveFocus);
+      return;
+    }
+    const name = hotText('call_type', type);
+    ask(() => t('hl.confirm_type').replace('{type}', name()), () => t('hl.confirm_type_go').replace('{type}', name()), () => {
+      clearData();
+      setType(type, true);
+    }, back);
+  }
+
+  function askClear(back) {
+    if (!entered().length) {
+      reset(true);
+      return;
+    }
+    ask(() => t('hl.confirm_clear'), 'hl.confirm_clear_go', () => reset(true), back);
+  }
 
   function setType(type, moveFocus) {
     const r = typeRadios.find((x) => x.value === type);
@@ -353,6 +465,7 @@ export async function hotlineView(ctx) {
     if (cbBook.checked) {
       const due = fromLocalInput(cbDue.value);
       if (!due) return { invalid: cbDue, key: 'hl.cb_due_needed' };
+      if (!ph) return { invalid: phone, key: 'form.err_phone_needed' };
       body.callback = { due: isoUtc(due) };
       const note = cbNote.value.trim();
       if (note) body.callback.safe_note = note;
@@ -366,11 +479,11 @@ export async function hotlineView(ctx) {
   async function saveContact() {
     if (saving) return;
     setMessage(msg, null);
+    clearMarks();
     const body = collect();
     if (body.invalid) {
-      body.invalid.setAttribute('aria-invalid', 'true');
       setMessage(msg, body.key);
-      body.invalid.focus();
+      markField(body.invalid, body.key);
       return;
     }
     cbDue.removeAttribute('aria-invalid');
@@ -394,27 +507,51 @@ export async function hotlineView(ctx) {
     msg.setAttribute('role', 'status');
   }
 
+  // A refused contact: the field at fault is marked, its reason shown
+  // beside it and under Save, and the cursor goes there.
   function showProblem(res) {
     msg.setAttribute('role', 'alert');
     if (res && res.status === 422 && res.body && typeof res.body.detail === 'string') {
-      const m = /^([a-z_.]+):/.exec(res.body.detail);
+      const name = problemField(res.body);
       const target = {
-        caller_phone: phone, notes, caller_region: region, caller_country: country, channel, language,
+        caller_phone: phone, notes, caller_region: region, caller_country: country, caller_kind: kind, channel, language,
         'callback.due': cbDue, 'callback.safe_note': cbNote, callback: cbDue, action,
-      }[m ? m[1] : ''];
-      setMessage(msg, () => `${t('form.err_invalid')}${m ? ` (${m[1]})` : ''}`);
-      if (target) {
-        target.setAttribute('aria-invalid', 'true');
-        target.focus();
-      }
+      }[name || ''];
+      const reason = res.body.type === 'missing-field' && reasonKey(res.body.detail) === 'form.err_invalid'
+        ? 'form.err_required' : reasonKey(res.body.detail);
+      const labelOf = target && form.querySelector(`label[for="${target.id}"] span`);
+      setMessage(msg, () => (labelOf ? `${labelOf.textContent}: ${t(reason)}` : t(reason)));
+      if (target) markField(target, reason);
       return;
     }
     setMessage(msg, statusKey(res));
   }
 
+  function markField(target, reason) {
+    const errId = `${target.id}-error`;
+    let err = document.getElementById(errId);
+    if (!err) {
+      err = h('p', { class: 'field-error', id: errId });
+      target.after(err);
+    }
+    live(err, reason);
+    err.hidden = false;
+    target.setAttribute('aria-invalid', 'true');
+    const described = (target.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+    if (!described.includes(errId)) target.setAttribute('aria-describedby', [...described, errId].join(' '));
+    target.focus();
+  }
+
   // Empty the screen for the next call; channel and language stay.
   function reset(clearMessage) {
     setType('data', false);
+    clearData();
+    if (clearMessage) setMessage(msg, null);
+    startTimer(); // the screen is ready for the next call: its clock runs
+    dataRadio.focus();
+  }
+
+  function clearData() {
     kind.value = 'anonymous';
     phone.value = '';
     country.value = '';
@@ -431,12 +568,12 @@ export async function hotlineView(ctx) {
     lookupSeq += 1;
     banner.hidden = true;
     banner.replaceChildren();
+    clearMarks();
+  }
+
+  function clearMarks() {
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-    if (clearMessage) setMessage(msg, null);
-    timer.start = null; // the clock waits for the next call's first key
-    timer.stopped = null;
-    drawClock();
-    dataRadio.focus();
+    for (const el of form.querySelectorAll('.field-error')) el.remove();
   }
 
   form.addEventListener('submit', (e) => {
@@ -448,21 +585,39 @@ export async function hotlineView(ctx) {
   const typing = (el) => el && (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' ||
     (el.tagName === 'INPUT' && !['checkbox', 'radio', 'button', 'submit'].includes(el.type)));
 
+  // While a question is open, only its answers act: Tab between them,
+  // Enter on the focused one, Esc (keep).  Every other key is held, so a
+  // note typed into the screen by mistake cannot answer it.
+  function keyWhileAsking(e) {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      answer(false);
+    } else if (e.key === 'Tab') {
+      e.preventDefault();
+      (document.activeElement === confirmKeep ? confirmGo : confirmKeep).focus();
+    } else if (!(e.key === 'Enter' && (e.target === confirmKeep || e.target === confirmGo) && !e.ctrlKey && !e.metaKey)) {
+      e.preventDefault();
+    }
+  }
+  screen.addEventListener('keyup', (e) => {
+    if (asking && e.key === ' ') e.preventDefault(); // a space is not an answer
+  });
+
   screen.addEventListener('keydown', (e) => {
     const target = e.target;
+    if (asking) {
+      keyWhileAsking(e);
+      return;
+    }
     if (last.contains(target) && e.key === 'Escape' && !e.defaultPrevented) {
       e.preventDefault(); // from the last contact back to the next call
       dataRadio.focus();
       return;
     }
     if (!form.contains(target) && target !== screen) return; // the escalation panel and the key map keep their keys
-    if (!timer.start && !['Shift', 'Control', 'Alt', 'Meta', 'Tab', 'Escape'].includes(e.key) &&
-        !(target === timerButton && (e.key === 'Enter' || e.key === ' '))) {
-      startTimer(); // the first key of a new call starts its clock
-    }
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
-      if (form.contains(target) || target === screen) saveContact();
+      saveContact();
       return;
     }
     if (kbNode.contains(target)) {
@@ -475,10 +630,8 @@ export async function hotlineView(ctx) {
       return;
     }
     if (e.key === 'Escape') {
-      if (typing(target) || form.contains(target)) {
-        e.preventDefault();
-        screen.focus();
-      }
+      e.preventDefault();
+      screen.focus();
       return;
     }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -491,14 +644,15 @@ export async function hotlineView(ctx) {
     if (target.tagName === 'BUTTON' || target.tagName === 'SUMMARY') {
       if (e.key === 'Enter' || e.key === ' ') return; // a button does what it says
     }
-    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     if (e.key === 'Enter') {
       e.preventDefault();
       if (callType() !== 'data') saveContact();
       return;
     }
+    const key = physicalKey(e);
+    if (!key) return;
     // Inside the indicator checklist, a-k tick the indicators.
-    if (indicatorGroup.contains(target) && INDICATOR_KEYS.includes(key) && key.length === 1) {
+    if (indicatorGroup.contains(target) && INDICATOR_KEYS.includes(key)) {
       const box = indicatorBoxes[INDICATOR_KEYS.indexOf(key)];
       if (box) {
         e.preventDefault();
@@ -518,7 +672,7 @@ export async function hotlineView(ctx) {
     }
     if (TYPE_KEYS[key]) {
       e.preventDefault();
-      setType(TYPE_KEYS[key], true);
+      chooseType(TYPE_KEYS[key], true, target);
       return;
     }
     const data = callType() === 'data';
@@ -543,7 +697,7 @@ export async function hotlineView(ctx) {
     }
     if (key === 'r') {
       e.preventDefault();
-      startTimer();
+      pickUp();
     }
   });
 

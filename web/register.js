@@ -188,7 +188,7 @@ export async function registerView(ctx) {
 
   // ---- 2: the person -------------------------------------------------------------
   const personForm = buildForm('person', {
-    primary: PERSON_PRIMARY, prefix: 'person', values: fromContact?.phone ? { phones: [fromContact.phone] } : {},
+    primary: PERSON_PRIMARY, prefix: 'person', needOne: ['given_name', 'family_name', 'aliases'], values: fromContact?.phone ? { phones: [fromContact.phone] } : {},
   });
   const personShell = formShell({
     id: 'person-form', title: 'reg.person_title', fields: personForm, submitKey: 'reg.save_person', onSubmit: submitPerson,

@@ -439,8 +439,8 @@ static int create_prepare(struct req *r, struct contact_job *j)
 		return r->status;
 	if (callback) {
 		if (!phone)
-			return reply_problem(r, 422, "missing-field",
-					     "callback: give the caller_phone to call back");
+			return reply_problem_field(r, 422, "missing-field", "caller_phone",
+						   "callback: give the caller_phone to call back");
 		if (!json_object_get(body, "action"))
 			json_object_set_new(body, "action", json_string("callback_booked"));
 	}

@@ -123,7 +123,8 @@ const struct openapi_shape openapi_shapes[] = {
 	 "{'type':'object','description':'RFC 9457 problem details','required':['type','title','status'],"
 	 "'properties':{'type':{'type':'string','description':'a short slug: invalid-json, "
 	 "unknown-field, not-found, version-conflict, ...'},'title':" STR ",'status':{'type':"
-	 "'integer','minimum':400,'maximum':599},'detail':" STR ",'collection':" STR
+	 "'integer','minimum':400,'maximum':599},'detail':" STR ",'field':{'type':'string',"
+	 "'description':'the field at fault (422): given_name, or nested callback.due'},'collection':" STR
 	 ",'index':{'type':'integer','minimum':0}}}"},
 	{"List",
 	 "{'type':'object','description':'every list: the items and the cursor of the next page',"

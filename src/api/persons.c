@@ -213,8 +213,8 @@ int api_persons_create(struct req *r)
 	if (record_validate(&person_schema, body, RECORD_CREATE, &e))
 		return bad_record(r, &e);
 	if (!has_name(body))
-		return reply_problem(r, 422, "missing-field",
-				     "given_name, family_name or aliases: give at least one name");
+		return reply_problem_field(r, 422, "missing-field", "given_name",
+					   "given_name, family_name or aliases: give at least one name");
 	memset(&row, 0, sizeof row);
 	store_new_id(row.id);
 	snprintf(row.org_id, sizeof row.org_id, "%s", r->who.user.org.id);
@@ -453,7 +453,8 @@ int api_person_patch(struct req *r)
 	record_patch(rec, body);
 	if (!has_name(rec)) {
 		json_decref(rec);
-		return reply_problem(r, 422, "missing-field", "a person keeps at least one name");
+		return reply_problem_field(r, 422, "missing-field", "given_name",
+					   "a person keeps at least one name");
 	}
 	p.version = want + 1;
 	store_now(p.updated_at);

@@ -185,6 +185,20 @@ static int mark_demo(store *st, unsigned long long seed)
 	return store_commit(tx) == STORE_OK ? 0 : -1;
 }
 
+/* True once a run has begun to fill the folder: its organisations are
+ * the first thing it adds.  The demo is loaded once; a folder marked but
+ * still empty (a first run stopped before adding anything) may be filled. */
+static int demo_loaded(store *st)
+{
+	struct org have;
+	size_t i;
+
+	for (i = 0; i < NORGS; i++)
+		if (store_org_by_code(st, demo_orgs[i].code, &have) == STORE_OK)
+			return 1;
+	return 0;
+}
+
 /* The organisations that register persons, with their workers. */
 static int load_network(store *st, struct demo_network *net)
 {
@@ -394,6 +408,13 @@ int cmd_demo(struct cli_opts *o)
 					: "himoya: %s was not created by `himoya demo`: refusing to add "
 					  "demo users with a published password to it (give a new "
 					  "folder)\n", dir);
+		datadir_close(&d);
+		return 1;
+	}
+	if (!created && demo_loaded(d.st)) {
+		fprintf(stderr, "himoya: %s already holds the demo data (%s): a second run would "
+				"add a second copy of every person; give a new folder, or delete "
+				"this one first\n", dir, marker);
 		datadir_close(&d);
 		return 1;
 	}

@@ -105,8 +105,14 @@ void reply_header(struct req *r, const char *name, const char *value);
 /* Start a JSON response: returns the writer positioned at top level. */
 void reply_json_begin(struct req *r, int status, jsonw *w);
 /* An RFC 9457 problem: type is a short slug, detail a sentence for people.
- * Returns status so that handlers can `return reply_problem(...)`. */
+ * Returns status so that handlers can `return reply_problem(...)`.
+ * A 422 whose detail starts "name: " (the convention of every validation
+ * message) also carries "field": "name", so a form can mark that field. */
 int reply_problem(struct req *r, int status, const char *type, const char *detail);
+/* The same with the field at fault named explicitly (NULL: none), for a
+ * detail that does not start with it. */
+int reply_problem_field(struct req *r, int status, const char *type, const char *field,
+			const char *detail);
 int reply_problemf(struct req *r, int status, const char *type, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -67,7 +67,28 @@ static const char *status_title(int status)
 	}
 }
 
-int reply_problem(struct req *r, int status, const char *type, const char *detail)
+/* The field a 422 detail is about, by the house convention that such a
+ * detail starts "name: " (record_validate() writes them so, and so do the
+ * handlers' own checks): name, or a nested "callback.due".  Copied into
+ * out (size n); 0 when the detail names no single field. */
+static int problem_field_of(const char *detail, char *out, size_t n)
+{
+	size_t i = 0;
+
+	if (!detail || !((detail[0] >= 'a' && detail[0] <= 'z') || detail[0] == '_'))
+		return 0;
+	while ((detail[i] >= 'a' && detail[i] <= 'z') || (detail[i] >= '0' && detail[i] <= '9') ||
+	       detail[i] == '_' || detail[i] == '.')
+		i++;
+	if (detail[i] != ':' || detail[i + 1] != ' ' || i >= n)
+		return 0;
+	memcpy(out, detail, i);
+	out[i] = '\0';
+	return 1;
+}
+
+int reply_problem_field(struct req *r, int status, const char *type, const char *field,
+			const char *detail)
 {
 	jsonw w;
 	reply_json_begin(r, status, &w);
@@ -78,8 +99,19 @@ int reply_problem(struct req *r, int status, const char *type, const char *detai
 	jw_kint(&w, "status", status);
 	if (detail)
 		jw_kstr(&w, "detail", detail);
+	if (field)
+		jw_kstr(&w, "field", field);
 	jw_finish(&w);
 	return status;
+}
+
+int reply_problem(struct req *r, int status, const char *type, const char *detail)
+{
+	char field[64];
+
+	if (status == 422 && problem_field_of(detail, field, sizeof field))
+		return reply_problem_field(r, status, type, field, detail);
+	return reply_problem_field(r, status, type, NULL, detail);
 }
 
 int reply_problemf(struct req *r, int status, const char *type, const char *fmt, ...)

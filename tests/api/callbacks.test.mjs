@@ -83,7 +83,9 @@ test('callbacks are booked by number or by contact, with a sealed safe-to-call n
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { contact_id: anon.json.id, due: '2031-05-02T09:00:00Z' }),
     422, 'missing-field');
   // Hostile bodies.
-  assertProblem(await as.hot.req('POST', V1 + '/callbacks', { due: '2031-05-02T09:00:00Z' }), 422, 'missing-field');
+  const noPhone = await as.hot.req('POST', V1 + '/callbacks', { due: '2031-05-02T09:00:00Z' });
+  assertProblem(noPhone, 422, 'missing-field');
+  assert.equal(noPhone.json.field, 'phone', 'the problem names the field a form marks');
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { phone: 'call me', due: '2031-05-02T09:00:00Z' }),
     422, 'invalid-value');
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { phone: '931234567' }), 422, 'missing-field');

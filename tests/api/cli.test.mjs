@@ -584,6 +584,17 @@ test('demo fills the folder with persons and cases the server reads back, and re
   await s.stop();
   assert.equal(run(['audit', 'verify', '--data', dir]).code, 0);
 
+  // Run again on the same folder: refused, with the reason, and nothing doubled.
+  const counts = () => ['persons', 'cases', 'users', 'orgs', 'contacts']
+    .map((t) => `${t}=${sqlite(db, `SELECT count(*) FROM ${t}`).trim()}`).join(' ');
+  const had = counts();
+  const again = run(['demo', '--data', dir, '--persons', '60', '--seed', '3'], { timeout: 30000 });
+  assert.equal(again.code, 1, again.out);
+  assert.match(again.err, /already holds the demo data \(created by himoya demo, seed 3\)/);
+  assert.match(again.err, /give a new folder/);
+  assert.equal(counts(), had, 'nothing was added');
+  assert.equal(run(['audit', 'verify', '--data', dir]).code, 0);
+
   // A folder demo did not make never gets the published password.
   const real = fresh();
   init(real);

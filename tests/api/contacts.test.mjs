@@ -126,6 +126,19 @@ test('an anonymous contact needs only channel and call type', async () => {
   await logContact('hot', { channel: 'phone', call_type: 'data', started_at: '2026-13-01T00:00:00Z' }, 422);
 });
 
+test('a refused contact names the field at fault, for the form to mark', async () => {
+  const cases = [
+    [{ channel: 'pigeon', call_type: 'data' }, 'channel'],
+    [{ channel: 'phone', call_type: 'data', caller_phone: '12' }, 'caller_phone'],
+    [{ channel: 'phone', call_type: 'data', callback: { due: '2031-05-02T09:00:00Z' } }, 'caller_phone'],
+  ];
+  for (const [body, field] of cases) {
+    const r = await as.hot.req('POST', `${V1}/contacts`, body);
+    assertProblem(r, 422);
+    assert.equal(r.json.field, field, r.text);
+  }
+});
+
 test('the earlier contacts of a number are found whatever its format', async () => {
   const number = '93 777 12 34';
   const first = await logContact('hot', { channel: 'phone', call_type: 'data', caller_phone: '+992 93 777 12 34',

@@ -87,19 +87,21 @@ test('get answers the record with its ETag', async () => {
 });
 
 test('create refuses invalid bodies', async () => {
+  // Each with the field a form should mark (issue 12): "field" names it.
   const bad = [
-    [{ given_name: 'А', favourite_colour: 'blue' }, 422],
-    [{ gender: 'Feminine' }, 422], // no name
-    [{ given_name: 'А', gender: 'female' }, 422],
-    [{ given_name: 'А', birth_date: '1991-02-30' }, 422],
-    [{ given_name: 'А', phones: ['call me'] }, 422],
-    [{ given_name: 42 }, 422],
-    [[{ given_name: 'А' }], 400],
+    [{ given_name: 'А', favourite_colour: 'blue' }, 422, 'favourite_colour'],
+    [{ gender: 'Feminine' }, 422, 'given_name'], // no name
+    [{ given_name: 'А', gender: 'female' }, 422, 'gender'],
+    [{ given_name: 'А', birth_date: '1991-02-30' }, 422, 'birth_date'],
+    [{ given_name: 'А', phones: ['call me'] }, 422, 'phones'],
+    [{ given_name: 42 }, 422, 'given_name'],
+    [[{ given_name: 'А' }], 400, undefined],
   ];
-  for (const [body, status] of bad) {
+  for (const [body, status, field] of bad) {
     const r = await create('cw', body);
     assert.equal(r.status, status, JSON.stringify(body) + ': ' + r.text);
     assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+    assert.equal(r.json.field, field, JSON.stringify(body) + ': ' + r.text);
   }
   const r = await as.cw.req('POST', '/api/v1/persons', '{"given_name":');
   assert.equal(r.status, 400);

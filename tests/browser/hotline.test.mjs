@@ -215,8 +215,9 @@ test('an operator logs a data contact by keyboard only: banner, topics, indicato
     assert.equal(await page.inputValue('#hl-notes'), '');
     assert.equal(await page.isChecked('#hl-topic-job_offer_check'), false);
     assert.equal(await page.isChecked('#hl-cb-book'), false);
-    assert.equal(await textOf(page, '#hl-clock'), '00:00');
-    assert.equal(await textOf(page, '#hl-clock-state'), 'waiting for the next call');
+    // The screen is ready for the next call: its clock runs from 0:00.
+    assert.match(await textOf(page, '#hl-clock'), /^00:0[0-2]$/);
+    assert.equal(await textOf(page, '#hl-clock-state'), 'running');
     assert.equal(await page.isHidden('#hl-banner'), true);
 
     // What the server holds.
@@ -260,6 +261,16 @@ test('a non-data contact by keyboard only: one key, Enter, no personal field eve
     await page.keyboard.type('+992 90 000 00 01');
     await page.keyboard.press('Escape');
     await page.keyboard.press('s');
+    // A number was typed: the type key asks first, naming what is lost,
+    // with "keep" focused; Tab, Enter discards it.
+    await visible(page, '#hl-confirm');
+    assert.match(await textOf(page, '#hl-confirm-text'), /Change the call type to “Silent call”\? This discards what was entered: Caller's number\./);
+    assert.equal(await focused(page), 'hl-confirm-keep');
+    assert.equal(await page.isChecked('#hl-type-data'), true, 'nothing changes before the answer');
+    await page.keyboard.press('Tab');
+    assert.equal(await focused(page), 'hl-confirm-go');
+    await page.keyboard.press('Enter');
+    await hidden(page, '#hl-confirm');
     await hidden(page, '#hl-data');
     await visible(page, '#hl-nondata');
     await page.waitForFunction(() => /^Call type: Silent.*\(s\)$/.test(document.getElementById('hl-type-shown').textContent), null, { timeout: WAIT });

@@ -294,7 +294,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await pp.click(`#decisions-due li[data-id="${referralId}"] [data-action="decide"]`);
     const prefix = `#decide-${referralId}`;
     assert.equal(await pp.inputValue(`${prefix}-decided_by`), 'Police');
-    assert.equal(await pp.inputValue(`${prefix}-date`), isoDay());
+    assert.equal(await pp.inputValue(`${prefix}-date`), isoDay().split('-').reverse().join('.'), 'dates are typed dd.mm.yyyy');
     await pp.selectOption(`${prefix}-status`, 'ActualVictimOfTrafficking');
     await pp.fill(`${prefix}-reference`, 'MVD-2026-041');
     await shot(pp, 'focal-decision');

@@ -1,0 +1,142 @@
+// Errors where they happen (issue 12, item 2), on a real `himoya serve`
+// and Debian's headless chromium, at 1280×800 in English and 390×844 in
+// Tajik and Russian.
+//
+// Before anyone fails, the person form marks the names as needed (one of
+// them); sent without a name, the given-name field is marked, its
+// translated reason stands beside it and the cursor is in it, and nothing
+// reaches the server.  A date the server refuses (31.02) is marked on its
+// field, by the problem's "field".  Dates are typed and shown dd.mm.yyyy
+// in every language, and stored as YYYY-MM-DD.  After a save the cursor is
+// on the heading of the next step, or on the record saved; the "saved"
+// message is gone when the next form opens.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from '../lib/server.mjs';
+import { launch, watchConsole, textOf, waitText, visible, WAIT } from './helpers.mjs';
+
+const PW = 'Боғи-Ирам 2024!';
+const CW = { login: 'cw', role: 'caseworker', password: PW };
+
+let srv;
+let browser;
+let cw;
+
+before(async () => {
+  srv = await startServer({ users: [CW] });
+  browser = await launch();
+  cw = new Client(srv.url);
+  assert.equal((await cw.login(CW.login, PW)).status, 200);
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+  srv?.cleanup();
+});
+
+const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+
+const TEXTS = {
+  en: { oneName: 'Fill in at least one of these fields.', date: 'dd.mm.yyyy', saved: 'Note saved.' },
+  tg: { oneName: 'Ақаллан яке аз ин майдонҳоро пур кунед.', date: 'рр.мм.сссс' },
+  ru: { oneName: 'Заполните хотя бы одно из этих полей.', date: 'дд.мм.гггг' },
+};
+
+for (const [lang, viewport, family] of [
+  ['en', { width: 1280, height: 800 }, 'Saidova'],
+  ['tg', { width: 390, height: 844 }, 'Саидова'],
+  ['ru', { width: 390, height: 844 }, 'Саидова-Ру'],
+]) {
+  test(`a required-field error is marked on its field (${lang}, ${viewport.width}×${viewport.height})`, async () => {
+    const context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(20000);
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    const posts = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/persons')) posts.push(r.url()); });
+    try {
+      await page.goto(srv.url + '/');
+      await visible(page, '#login-view');
+      await page.selectOption('#lang', lang);
+      await page.fill('#login', CW.login);
+      await page.fill('#password', CW.password);
+      await page.press('#password', 'Enter');
+      await visible(page, '#app-frame');
+      await page.evaluate(() => { location.hash = '#/register'; });
+      await visible(page, '#reg-q');
+      await page.fill('#reg-q', family);
+      await page.click('#reg-find-submit');
+      await visible(page, '#reg-new-person');
+      await page.click('#reg-new-person');
+      await visible(page, '#consent-form');
+      await page.check('#consent-agree');
+      await page.selectOption('#consent-method', 'verbal_witnessed');
+      // The consent date is shown dd.mm.yyyy, whatever the language.
+      assert.match(await page.inputValue('#consent-given_on'), /^\d{2}\.\d{2}\.\d{4}$/);
+      assert.equal(await page.getAttribute('#consent-given_on', 'placeholder'), TEXTS[lang].date);
+      await page.click('#consent-form-submit');
+      await visible(page, '#person-form');
+      assert.equal(await focused(page), 'H2', 'the cursor is on the next step’s heading');
+
+      // Marked before anyone fails: the names, one of which is needed.
+      for (const f of ['given_name', 'family_name']) {
+        assert.equal(await page.locator(`label[for="person-${f}"] .req`).count(), 1, `${f} is marked`);
+      }
+      await visible(page, '#person-need-one');
+      assert.equal(await page.isVisible('#person-given_name-error'), false, 'no error before sending');
+
+      // Sent without a name: marked on the field, reason beside it, cursor in it.
+      await page.click('#person-form-submit');
+      await waitText(page, '#person-given_name-error', TEXTS[lang].oneName);
+      assert.equal(await page.getAttribute('#person-given_name', 'aria-invalid'), 'true');
+      assert.equal(await focused(page), 'person-given_name');
+      assert.match(await page.getAttribute('#person-given_name', 'aria-describedby'), /person-given_name-error/);
+      assert.deepEqual(posts, [], 'nothing was sent');
+
+      // A date the server refuses: marked on its own field, by the problem's field.
+      await page.fill('#person-given_name', 'Нилуфар');
+      await page.fill('#person-family_name', family);
+      assert.equal(await page.getAttribute('#person-birth_date', 'placeholder'), TEXTS[lang].date);
+      await page.fill('#person-birth_date', '31.02.1990');
+      const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/persons') && r.request().method() === 'POST');
+      await page.click('#person-form-submit');
+      const answer = await (await refused).json();
+      assert.equal(answer.field, 'birth_date', JSON.stringify(answer));
+      await page.waitForFunction(() => document.getElementById('person-birth_date')?.getAttribute('aria-invalid') === 'true', null, { timeout: WAIT });
+      assert.equal(await page.isVisible('#person-birth_date-error'), true);
+      assert.equal(await page.getAttribute('#person-given_name', 'aria-invalid'), null, 'the earlier mark is gone');
+      assert.equal(await focused(page), 'person-birth_date');
+
+      // dd.mm.yyyy is what the server gets as YYYY-MM-DD.
+      await page.fill('#person-birth_date', '12.03.1994');
+      await page.click('#person-form-submit');
+      await visible(page, '#case-form');
+      const found = await cw.req('GET', `/api/v1/persons?q=${encodeURIComponent(family)}`);
+      assert.equal(found.status, 200, found.text);
+      const person = found.json.items.find((p) => p.family_name === family);
+      assert.ok(person, 'the person is registered');
+      assert.equal(person.birth_date, '1994-03-12');
+      await page.click('#case-form-submit');
+      await page.waitForURL(/#\/cases\/[a-z2-7]{26}$/, { timeout: WAIT });
+
+      // A note saved: the cursor on the saved note; the message gone when
+      // the next form opens.
+      await page.click('#tab-notes');
+      await visible(page, '#note-add');
+      await page.click('#note-add');
+      assert.match(await page.inputValue('#note-date'), /^\d{2}\.\d{2}\.\d{4}$/);
+      await page.fill('#note-text', 'Первая встреча. Ҳуҷҷатҳо нестанд.');
+      await page.click('#note-form-submit');
+      await page.locator('.view > .message.success').waitFor({ state: 'visible', timeout: WAIT });
+      if (TEXTS[lang].saved) assert.equal(await textOf(page, '.view > .message.success'), TEXTS[lang].saved);
+      await page.waitForFunction(() => document.activeElement?.closest?.('#note-list li.card'), null, { timeout: WAIT });
+      await page.click('#note-add');
+      assert.equal(await page.locator('.view > .message.success').isVisible(), false, 'the message went with its form');
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling');
+      assert.deepEqual(problems.filter((p) => !/status of 422\b/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
+}
