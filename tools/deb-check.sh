@@ -213,6 +213,9 @@ ch apt-get install -y -q "/tmp/$deb" >"$work/reinstall.log" 2>&1 && ok "install 
 check "the kept database and key are untouched" test \
 	"$(sum /var/lib/himoya/himoya.db /var/lib/himoya/himoya.key /etc/himoya/initial-admin-password)" = "$before"
 check "no new administrator password" bash -c "! grep -q 'password:' '$work/reinstall.log'"
+check "a fresh himoya.conf (the purge removed the changed one)" ch grep -qx \
+	"listen = 127.0.0.1:8080" /etc/himoya/himoya.conf
+ch sed -i "s/^listen = .*/listen = 127.0.0.1:$port/" /etc/himoya/himoya.conf
 if serve; then
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H 'content-type: application/json' \
 		-d "{\"login\":\"admin\",\"password\":\"$password\"}" "$url/api/v1/session")
