@@ -73,7 +73,7 @@ stop_chroot() {
 	sleep 1
 	for m in proc dev; do umount -R -l "$root/$m" 2>/dev/null; done
 	# only what this run made: unmounted first, so nothing of the host goes with it
-	grep -q " $root/" /proc/mounts || rm -rf "$root"
+	grep -q " $root/" /proc/mounts || rm -rf --one-file-system "$root"
 	rm -rf "$work"
 }
 trap stop_chroot EXIT
