@@ -28,7 +28,7 @@ static const struct command commands[] = {
 	{"demo", NULL, cmd_demo, "demo --data DIR [--persons N] [--seed S]"},
 	{"audit", "verify", cmd_audit_verify, "audit verify --data DIR [--expect-head SEQ:HEX]"},
 	{"audit", "reindex", cmd_audit_reindex, "audit reindex --data DIR"},
-	{"backup", NULL, cmd_backup, "backup --data DIR --to FILE | backup --data DIR [--config FILE]"},
+	{"backup", NULL, cmd_backup, "backup --data DIR [--to FILE | --config FILE]"},
 	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
 };
 
