@@ -16,8 +16,9 @@ libcmocka-dev libxlsxwriter-dev zlib1g-dev chromium curl wrk"
 # Node.js and npm: Debian's own (18) or any newer one already installed.
 node_pkgs="nodejs npm"
 # `make deb` and `make deb-check` (tools/build-deb.sh, tools/deb-check.sh):
-# dpkg-shlibdeps, lintian, systemd-analyze, and debootstrap for the chroot.
-deb_pkgs="dpkg-dev binutils lintian systemd debootstrap curl"
+# dpkg-shlibdeps, lintian, systemd-analyze, debootstrap for the chroot and
+# systemd-nspawn to boot it.
+deb_pkgs="dpkg-dev binutils lintian systemd systemd-container debootstrap curl"
 if [ "${1:-}" = "--list" ]; then
 	echo $pkgs $node_pkgs
 	exit 0
