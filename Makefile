@@ -1,7 +1,10 @@
 # The two commands of the README.
 #   make run    install what is missing, build, create demo-data/, serve on :8080
 #   make check  install what is missing, build, run every test
-.PHONY: all deps build run check bench clean
+#   make deb        the Debian package himoya_VERSION_amd64.deb (tools/build-deb.sh)
+#   make deb-check  build it, install, upgrade, remove and purge it in a Debian 12
+#                   chroot (tools/deb-check.sh; needs root)
+.PHONY: all deps build run check bench clean deb deb-check
 
 all: build
 
@@ -27,5 +30,13 @@ check: deps
 bench: deps
 	@rc=0; for b in run cases referrals contacts public reports; do bash bench/$$b.sh || rc=1; done; exit $$rc
 
+deb:
+	@sh tools/deps.sh --deb
+	@sh tools/build-deb.sh
+
+deb-check:
+	@sh tools/deps.sh --deb
+	@sh tools/deb-check.sh
+
 clean:
-	rm -rf build build-asan build-fuzz build-release build*.setup.log build-fuzz.results
+	rm -rf build build-asan build-fuzz build-release build*.setup.log build-fuzz.results himoya_*.deb

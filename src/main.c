@@ -24,11 +24,11 @@ static const struct command commands[] = {
 	{"token", "list", cmd_token_list, "token list --data DIR [--login L]"},
 	{"token", "revoke", cmd_token_revoke, "token revoke --data DIR --id ID"},
 	{"role", "set", cmd_role_set, "role set --data DIR --role R --require-totp yes|no"},
-	{"serve", NULL, cmd_serve, "serve --data DIR [--listen 127.0.0.1:8080]"},
+	{"serve", NULL, cmd_serve, "serve --data DIR [--config FILE] [--listen 127.0.0.1:8080]"},
 	{"demo", NULL, cmd_demo, "demo --data DIR [--persons N] [--seed S]"},
 	{"audit", "verify", cmd_audit_verify, "audit verify --data DIR [--expect-head SEQ:HEX]"},
 	{"audit", "reindex", cmd_audit_reindex, "audit reindex --data DIR"},
-	{"backup", NULL, cmd_backup, "backup --data DIR --to FILE"},
+	{"backup", NULL, cmd_backup, "backup --data DIR [--to FILE | --config FILE]"},
 	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
 	{"doctor", NULL, cmd_doctor, "doctor --data DIR [--backup-hours H]"},
 };

@@ -15,9 +15,16 @@ libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev liboath-dev libjansson-de
 libcmocka-dev libxlsxwriter-dev zlib1g-dev chromium curl wrk"
 # Node.js and npm: Debian's own (18) or any newer one already installed.
 node_pkgs="nodejs npm"
+# `make deb` and `make deb-check` (tools/build-deb.sh, tools/deb-check.sh):
+# dpkg-shlibdeps, lintian, systemd-analyze, debootstrap for the chroot and
+# systemd-nspawn to boot it.
+deb_pkgs="dpkg-dev binutils lintian systemd systemd-container debootstrap curl"
 if [ "${1:-}" = "--list" ]; then
 	echo $pkgs $node_pkgs
 	exit 0
+fi
+if [ "${1:-}" = "--deb" ]; then
+	pkgs="$pkgs $deb_pkgs"
 fi
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
@@ -34,6 +41,9 @@ if [ -n "$missing" ]; then
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
 fi
+
+# Packaging needs no npm package.
+[ "${1:-}" = "--deb" ] && exit 0
 
 # node_modules must hold exactly the versions package-lock.json pins (an
 # older checkout's playwright-core may not run on this Node.js).

@@ -22,6 +22,8 @@ struct app_config {
 	unsigned report_k;         /* aggregates: cells 1..k-1 are suppressed (>= 2) */
 	char hotline_number[48];   /* shown on the public pages; "" when not set */
 	char metrics_token[129];   /* bearer token for /metrics off this machine; "" none */
+	char backup_dir[256];      /* `himoya backup` without --to writes here; "" when not set */
+	unsigned backup_keep;      /* backups kept in backup_dir, the oldest removed */
 };
 
 struct app {
@@ -32,7 +34,9 @@ struct app {
 	int secure_cookies;        /* served over TLS */
 };
 
-/* Defaults, then DATA/himoya.conf (key = value lines) over them. */
+/* Defaults, then a configuration file (key = value lines) over them:
+ * `--config FILE`, or else DATA/himoya.conf.  A missing file is no error
+ * here (the caller checks a file it was told to read). */
 void app_config_defaults(struct app_config *c);
 int app_config_load(struct app_config *c, const char *path, char *err, size_t errlen);
 

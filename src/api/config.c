@@ -1,5 +1,6 @@
 /*
- * config.c - server settings: defaults, then DATA/himoya.conf.
+ * config.c - settings: defaults, then the configuration file (`--config
+ * FILE`, or DATA/himoya.conf).
  *
  * The file holds `key = value` lines; `#` starts a comment.  Unknown keys
  * and bad values are errors, so that a typo never silently weakens a
@@ -34,6 +35,7 @@ void app_config_defaults(struct app_config *c)
 	c->pw_threads = 1;
 	c->pw_queue = 64;
 	c->report_k = 11;
+	c->backup_keep = 14;
 }
 
 static char *trim(char *s)
@@ -140,6 +142,12 @@ int app_config_load(struct app_config *c, const char *path, char *err, size_t er
 				bad = val[k] <= ' ' || val[k] > '~';
 			if (!bad)
 				snprintf(c->metrics_token, sizeof c->metrics_token, "%s", val);
+		} else if (!strcmp(key, "backup_dir")) {
+			bad = *val != '/' || snprintf(c->backup_dir, sizeof c->backup_dir, "%s", val) >=
+						     (int)sizeof c->backup_dir;
+		} else if (!strcmp(key, "backup_keep")) {
+			bad = parse_uint(val, 1, 1000, &n);
+			c->backup_keep = (unsigned)n;
 		} else if (!strcmp(key, "tls_cert")) {
 			bad = snprintf(c->http.tls_cert, sizeof c->http.tls_cert, "%s", val) >=
 			      (int)sizeof c->http.tls_cert;

@@ -19,12 +19,16 @@ int cli_opts_check(struct cli_opts *o, const char *const *allowed, const char *c
 const char *cli_opt(struct cli_opts *o, const char *name);
 int cli_flag(struct cli_opts *o, const char *name);
 
+/* The settings: defaults, then `--config FILE` (which must exist) or else
+ * DATA/himoya.conf (optional).  Prints why not and returns -1. */
+struct app_config;
+int cli_config_load(struct cli_opts *o, struct app_config *cfg);
+
 /* An open data folder: its key and store. */
 struct datadir {
 	char dir[4096];
 	char db[4200];
 	char key[4200];
-	char conf[4200];
 	keyring kr;
 	store *st;
 };

@@ -1,5 +1,6 @@
 /*
- * common.c - option parsing, opening a data folder, reading passwords.
+ * common.c - option parsing, the configuration file, opening a data
+ * folder, reading passwords.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include <sys/stat.h>
 #include <sodium.h>
 
+#include "api/app.h"
 #include "cli/cli.h"
 
 static int listed(const char *name, const char *const *list)
@@ -55,12 +57,39 @@ int cli_flag(struct cli_opts *o, const char *name)
 	return 0;
 }
 
+int cli_config_load(struct cli_opts *o, struct app_config *cfg)
+{
+	const char *file = cli_opt(o, "--config"), *dir = cli_opt(o, "--data");
+	char path[4200], err[512];
+	struct stat sb;
+
+	app_config_defaults(cfg);
+	if (file) {
+		/* A file named on the command line must be there: a typo in a
+		 * unit file must not start the server on its defaults. */
+		if (stat(file, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			fprintf(stderr, "himoya: --config %s: no such file\n", file);
+			return -1;
+		}
+		snprintf(path, sizeof path, "%s", file);
+	} else if (dir) {
+		snprintf(path, sizeof path, "%s/himoya.conf", dir);
+	} else {
+		return 0;
+	}
+	err[0] = '\0';
+	if (app_config_load(cfg, path, err, sizeof err) != 0) {
+		fprintf(stderr, "himoya: %s\n", err[0] ? err : strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 void datadir_paths(struct datadir *d, const char *dir)
 {
 	snprintf(d->dir, sizeof d->dir, "%s", dir);
 	snprintf(d->db, sizeof d->db, "%s/himoya.db", dir);
 	snprintf(d->key, sizeof d->key, "%s/himoya.key", dir);
-	snprintf(d->conf, sizeof d->conf, "%s/himoya.conf", dir);
 }
 
 int datadir_open(struct datadir *d, const char *dir, unsigned readers)

@@ -4,7 +4,11 @@
  * A backup is a consistent online copy of the database, taken while the
  * server runs; it stays encrypted and holds no key.  Restore needs the
  * key file in the target folder first: keys and backups are kept apart.
+ * Without --to, a backup goes to the configuration's backup_dir under a
+ * name that sorts by time, and only the newest backup_keep stay there (the
+ * nightly timer of the Debian package).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -12,10 +16,13 @@
 #include <time.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "api/app.h"
 #include "cli/cli.h"
 
 /* An anchor given on the command line: "SEQ:HEX" with 16 to 64 hex
@@ -92,21 +99,83 @@ int cmd_audit_reindex(struct cli_opts *o)
 	return 0;
 }
 
+/* A generation in backup_dir: "himoya-YYYYMMDD-HHMMSS.db", nothing else
+ * (other files there are never removed). */
+#define GEN_PREFIX "himoya-"
+#define GEN_LEN (sizeof GEN_PREFIX - 1 + 15 + 3)
+
+static int is_generation(const struct dirent *e)
+{
+	const char *n = e->d_name;
+	size_t i;
+
+	if (strlen(n) != GEN_LEN || strncmp(n, GEN_PREFIX, sizeof GEN_PREFIX - 1) ||
+	    strcmp(n + GEN_LEN - 3, ".db"))
+		return 0;
+	for (i = sizeof GEN_PREFIX - 1; i < GEN_LEN - 3; i++)
+		if (!(n[i] >= '0' && n[i] <= '9') && !(i == sizeof GEN_PREFIX - 1 + 8 && n[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/* Remove the oldest generations beyond `keep` (names sort by time). */
+static void backup_prune(const char *dir, unsigned keep)
+{
+	struct dirent **list;
+	char p[4400];
+	int n, i;
+
+	n = scandir(dir, &list, is_generation, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "himoya: cannot list %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if ((unsigned)(n - i) > keep) {
+			snprintf(p, sizeof p, "%s/%s", dir, list[i]->d_name);
+			if (unlink(p) == 0)
+				printf("Removed the old backup %s\n", p);
+			else
+				fprintf(stderr, "himoya: cannot remove %s: %s\n", p, strerror(errno));
+		}
+		free(list[i]);
+	}
+	free(list);
+}
+
 int cmd_backup(struct cli_opts *o)
 {
-	static const char *const allowed[] = {"--data", "--to", NULL};
+	static const char *const allowed[] = {"--data", "--to", "--config", NULL};
 	const char *to = cli_opt(o, "--to");
+	struct app_config cfg;
 	struct audit_head head;
 	struct datadir d;
 	struct stat sb;
-	char err[512];
+	char err[512], gen[4400];
 	int rc;
 
 	if (cli_opts_check(o, allowed, NULL))
 		return 2;
-	if (!to) {
-		fprintf(stderr, "himoya: --to FILE is required\n");
+	app_config_defaults(&cfg);
+	/* The settings matter only without --to (backup_dir, backup_keep). */
+	if (!to && cli_config_load(o, &cfg) != 0)
 		return 2;
+	if (!to && !cfg.backup_dir[0]) {
+		fprintf(stderr, "himoya: --to FILE is required (or backup_dir in the configuration)\n");
+		return 2;
+	}
+	if (!to) {
+		time_t now = time(NULL);
+		struct tm tm;
+		char stamp[32];
+
+		if (mkdir(cfg.backup_dir, 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "himoya: cannot create %s: %s\n", cfg.backup_dir, strerror(errno));
+			return 1;
+		}
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
+		snprintf(gen, sizeof gen, "%s/" GEN_PREFIX "%s.db", cfg.backup_dir, stamp);
+		to = gen;
 	}
 	if (stat(to, &sb) == 0) {
 		fprintf(stderr, "himoya: %s exists; choose a new file\n", to);
@@ -132,6 +201,8 @@ int cmd_backup(struct cli_opts *o)
 		       head.seq, head.digest);
 	else
 		printf("audit head unknown: the audit chain is damaged (run himoya audit verify)\n");
+	if (to == gen)
+		backup_prune(cfg.backup_dir, cfg.backup_keep);
 	return 0;
 }
 

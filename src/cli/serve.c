@@ -18,7 +18,7 @@
 
 int cmd_serve(struct cli_opts *o)
 {
-	static const char *const allowed[] = {"--data", "--listen", NULL};
+	static const char *const allowed[] = {"--data", "--listen", "--config", NULL};
 	struct app app;
 	struct datadir d;
 	char err[512], lockpath[4300];
@@ -28,17 +28,12 @@ int cmd_serve(struct cli_opts *o)
 	if (cli_opts_check(o, allowed, NULL))
 		return 2;
 	memset(&app, 0, sizeof app);
-	app_config_defaults(&app.cfg);
 	if (!cli_opt(o, "--data")) {
 		fprintf(stderr, "himoya: --data DIR is required\n");
 		return 2;
 	}
-	datadir_paths(&d, cli_opt(o, "--data"));
-	err[0] = '\0';
-	if (app_config_load(&app.cfg, d.conf, err, sizeof err) != 0) {
-		fprintf(stderr, "himoya: %s\n", err[0] ? err : strerror(errno));
+	if (cli_config_load(o, &app.cfg) != 0)
 		return 2;
-	}
 	listen = cli_opt(o, "--listen");
 	if (listen)
 		snprintf(app.cfg.http.listen, sizeof app.cfg.http.listen, "%s", listen);

@@ -6,7 +6,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from '../lib/server.mjs';
-import { run, runAsync, tempDir, serveDir, bearer, sqlite } from '../lib/datadir.mjs';
+import { spawn } from 'node:child_process';
+import { run, runAsync, tempDir, serveDir, bearer, sqlite, freePort, sleep, BIN } from '../lib/datadir.mjs';
 
 const root = tempDir('himoya-cli-');
 const servers = [];
@@ -235,6 +236,80 @@ test('serve refuses bad --listen addresses quickly', () => {
     assert.ok(r.err.includes(`bad listen address '${addr}'`), addr + ': ' + r.err);
     assert.ok(Date.now() - t0 < 4000);
   }
+});
+
+test('serve --config FILE reads that file instead of DATA/himoya.conf; a missing one is refused', async () => {
+  const dir = fresh();
+  init(dir);
+  // DATA/himoya.conf is read without --config: its error shows it was read.
+  writeFileSync(join(dir, 'himoya.conf'), 'colour = blue\n');
+  let r = run(['serve', '--data', dir, '--listen', '127.0.0.1:1'], { timeout: 5000 });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /himoya\.conf:1: unknown setting 'colour'/);
+  r = run(['serve', '--data', dir, '--config', join(root, 'none.conf')], { timeout: 5000 });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--config .*none\.conf: no such file/);
+  const conf = join(root, 'etc-himoya.conf');
+  writeFileSync(conf, 'bogus = 1\n');
+  r = run(['serve', '--data', dir, '--config', conf], { timeout: 5000 });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /etc-himoya\.conf:1: unknown setting 'bogus'/);
+  // A good file: its listen address is served (DATA/himoya.conf, broken, is not read).
+  const port = await freePort();
+  writeFileSync(conf, `# the Debian package's file\nlisten = 127.0.0.1:${port}\nbackup_keep = 3\n`);
+  const proc = spawn(BIN, ['serve', '--data', dir, '--config', conf], { stdio: 'ignore' });
+  let ok = false;
+  for (let i = 0; i < 100 && !ok; i++) {
+    try { ok = (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok; } catch { await sleep(50); }
+  }
+  const done = new Promise((res) => proc.once('exit', res));
+  proc.kill('SIGTERM');
+  await done;
+  assert.ok(ok, 'serve --config did not listen where the file says');
+});
+
+test('backup without --to writes into backup_dir and keeps backup_keep generations', () => {
+  const dir = fresh();
+  init(dir);
+  const bdir = join(root, 'backups');
+  mkdirSync(bdir, { mode: 0o700 });
+  const old = ['himoya-20000101-000000.db', 'himoya-20000102-000000.db', 'himoya-20000103-000000.db'];
+  const others = ['notes.txt', 'himoya-x.db', 'himoya-20000101-000000.db.keep'];
+  for (const f of [...old, ...others]) writeFileSync(join(bdir, f), 'x');
+  const conf = join(root, 'backup.conf');
+  // Neither --to nor backup_dir: refused.
+  writeFileSync(conf, 'backup_keep = 2\n');
+  let r = run(['backup', '--data', dir, '--config', conf]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--to FILE is required \(or backup_dir/);
+  writeFileSync(conf, 'backup_dir = relative/path\n');
+  r = run(['backup', '--data', dir, '--config', conf]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /bad value for backup_dir/);
+  writeFileSync(conf, `backup_dir = ${bdir}\nbackup_keep = 2\n`);
+  r = run(['backup', '--data', dir, '--config', conf]);
+  assert.equal(r.code, 0, r.err);
+  const made = /Backup written to (\S+)/.exec(r.out)[1];
+  assert.match(made, /\/himoya-\d{8}-\d{6}\.db$/);
+  assert.equal(mode(made), 0o600);
+  const left = readdirSync(bdir).sort();
+  assert.deepEqual(left, [...others, 'himoya-20000103-000000.db', made.split('/').pop()].sort());
+  assert.match(r.out, /Removed the old backup .*himoya-20000101-000000\.db/);
+  // The backup holds no key, and restores with the folder's key.
+  const nd = fresh();
+  mkdirSync(nd, { mode: 0o700 });
+  copyFileSync(join(dir, 'himoya.key'), join(nd, 'himoya.key'));
+  r = run(['restore', '--from', made, '--data', nd]);
+  assert.equal(r.code, 0, r.err);
+  // DATA/himoya.conf gives backup_dir too when --config is not given.
+  writeFileSync(join(dir, 'himoya.conf'), `backup_dir = ${bdir}\nbackup_keep = 1\n`);
+  // (names are by the second: wait for the next one)
+  const sec = Math.floor(Date.now() / 1000);
+  while (Math.floor(Date.now() / 1000) === sec) { /* spin, under a second */ }
+  r = run(['backup', '--data', dir]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(readdirSync(bdir).filter((f) => /^himoya-\d{8}-\d{6}\.db$/.test(f)),
+    [/Backup written to \S+\/(\S+)/.exec(r.out)[1]]);
 });
 
 test('org add: unknown type lists the types; duplicate code refused; users join it', () => {
