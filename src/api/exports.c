@@ -149,7 +149,7 @@ static int consent_set_load(struct req *r, struct consent_set *cs, const char *t
 	memset(cs, 0, sizeof *cs);
 	cs->today = today;
 	cs->purpose = "statistics";
-	if (store_export_consents(r->app->st, cs->purpose, consent_collect, cs) != STORE_OK)
+	if (store_export_consents(r->app->st, today, consent_collect, cs) != STORE_OK)
 		return -1;
 	if (cs->n)
 		qsort(cs->ids, cs->n, sizeof *cs->ids, cmp_id);

@@ -24,8 +24,12 @@ static const char SQL_CASES_ALL_ANY[] =
 static const char SQL_CASES_ORG_ANY[] =
 	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD;
 
+/* The consents standing by their columns (api/rows.h shapes them):
+ * status 'active' until withdrawn, due = the expiry.  The purpose and
+ * the day are checked by the caller on the coded JSON. */
 static const char SQL_CONSENTS[] =
-	"SELECT person_id, coded FROM items WHERE kind = 'consent' AND status = ?1";
+	"SELECT person_id, coded FROM items WHERE kind = 'consent' AND status = 'active'"
+	" AND (due IS NULL OR due = '' OR due >= ?1)";
 
 int store_export_cases(store *st, const char *org_id, const char *from, const char *to,
 		       int ordered, export_row_fn fn, void *arg)
@@ -70,7 +74,7 @@ int store_export_cases(store *st, const char *org_id, const char *from, const ch
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-int store_export_consents(store *st, const char *purpose, export_consent_fn fn, void *arg)
+int store_export_consents(store *st, const char *today, export_consent_fn fn, void *arg)
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, SQL_CONSENTS);
@@ -80,7 +84,7 @@ int store_export_consents(store *st, const char *purpose, export_consent_fn fn, 
 		store_reader_put(st, d);
 		return STORE_ERROR;
 	}
-	db_bind_str(s, 1, purpose);
+	db_bind_str(s, 1, today);
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (fn(arg, db_col_text(s, 0), db_col_text(s, 1))) {
 			rc = DB_ERROR;

@@ -33,8 +33,9 @@ typedef int (*export_consent_fn)(void *arg, const char *person_id, const char *c
 int store_export_cases(store *st, const char *org_id, const char *from, const char *to,
 		       int ordered, export_row_fn fn, void *arg);
 
-/* The consent items of one purpose (of every organisation), with the
- * person they belong to and their coded JSON. */
-int store_export_consents(store *st, const char *purpose, export_consent_fn fn, void *arg);
+/* The consent items standing on `today` (not withdrawn, not expired), of
+ * every organisation and purpose, with the person they belong to and
+ * their coded JSON (the caller tests the purpose). */
+int store_export_consents(store *st, const char *today, export_consent_fn fn, void *arg);
 
 #endif
