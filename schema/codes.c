@@ -34,3 +34,11 @@ const struct field *schema_field(const struct resource_schema *rs, const char *n
 			return &rs->fields[i];
 	return NULL;
 }
+
+/* HTCDS 2.0 org_Type has no IGO: an intergovernmental organisation (IOM)
+ * is exported as an NGO, the non-state service provider 2.0 knows, and
+ * the original type goes to hmy_OrgType beside it. */
+const struct std_value htcds_org_type_values[] = {
+	{"IGO", "NGO"},
+	{NULL, NULL},
+};
