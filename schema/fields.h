@@ -107,6 +107,9 @@ extern const struct resource_schema training_schema, participant_schema;
 extern const struct codelist cl_gender, cl_org_type, cl_role;
 /* org_Type in HTCDS 2.0 (schema/codes.c). */
 extern const struct std_value htcds_org_type_values[];
+/* CTDC's columns and the HTCDS 2.0 toolkit's, in order, NULL-ended. */
+extern const char *const ctdc_columns[];
+extern const char *const htcds_toolkit_columns[];
 extern const struct codelist *const all_codelists[];
 extern const size_t all_codelists_count;
 

@@ -6,12 +6,26 @@
 #include "store/exports.h"
 #include "store/store_internal.h"
 
+/* The case, its person, its organisation's type, its newest status
+ * decision, and its newest referrals out of and into the organisation
+ * (the other organisation's type and the day). */
 #define EXPORT_COLS \
 	"c.id, c.org_id, c.person_id, c.status, c.stage, c.trafficking_status," \
 	" c.previous_case_id, c.assigned_to, c.opened_on, c.closed_on, c.coded," \
-	" p.coded, p.sealed"
+	" p.coded, p.sealed, c.sealed, o.type," \
+	" (SELECT i.coded FROM items i WHERE i.case_id = c.id AND i.kind = 'status_decision'" \
+	"  ORDER BY i.at DESC, i.id DESC LIMIT 1)," \
+	EXPORT_REFERRAL("f.to_org", "f.from_org") "," \
+	EXPORT_REFERRAL("f.from_org", "f.to_org")
 
-#define EXPORT_FROM " FROM cases c JOIN persons p ON p.id = c.person_id"
+#define EXPORT_REFERRAL(other, own) \
+	" (SELECT x.type FROM referrals f JOIN orgs x ON x.id = " other \
+	"  WHERE f.case_id = c.id AND " own " = c.org_id ORDER BY f.created_at DESC, f.id DESC LIMIT 1)," \
+	" (SELECT substr(f.created_at, 1, 10) FROM referrals f" \
+	"  WHERE f.case_id = c.id AND " own " = c.org_id ORDER BY f.created_at DESC, f.id DESC LIMIT 1)"
+
+#define EXPORT_FROM \
+	" FROM cases c JOIN persons p ON p.id = c.person_id JOIN orgs o ON o.id = c.org_id"
 #define EXPORT_PERIOD " c.opened_on >= ?2 AND c.opened_on <= ?3"
 #define EXPORT_ORDER " ORDER BY c.opened_on, c.id"
 
@@ -64,6 +78,14 @@ int store_export_cases(store *st, const char *org_id, const char *from, const ch
 		row.person_coded = db_col_text(s, 11);
 		row.person_sealed = db_col_blob(s, 12);
 		row.person_sealed_len = db_col_bytes(s, 12);
+		row.case_sealed = db_col_blob(s, 13);
+		row.case_sealed_len = db_col_bytes(s, 13);
+		row.org_type = db_col_text(s, 14);
+		row.decision_coded = db_col_text(s, 15);
+		row.referred_type = db_col_text(s, 16);
+		row.referred_on = db_col_text(s, 17);
+		row.referring_type = db_col_text(s, 18);
+		row.referring_on = db_col_text(s, 19);
 		if (fn(arg, &row)) {
 			rc = DB_ERROR;
 			break;

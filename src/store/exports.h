@@ -21,6 +21,12 @@ struct export_row {
 	const char *person_coded;
 	const unsigned char *person_sealed;      /* sealed pii/sensitive fields */
 	size_t person_sealed_len;
+	const unsigned char *case_sealed;        /* the case's sealed fields (may be NULL) */
+	size_t case_sealed_len;
+	const char *org_type;                    /* the type of the case's organisation */
+	const char *decision_coded;              /* the newest status decision's coded JSON, "" */
+	const char *referred_type, *referred_on; /* newest referral out: other org's type, day */
+	const char *referring_type, *referring_on; /* newest referral in */
 };
 
 /* Return 0 to go on, anything else to stop (the walk answers STORE_ERROR). */
