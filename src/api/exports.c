@@ -49,6 +49,7 @@
 #include "domain/record.h"
 #include "domain/stdexport.h"
 #include "fields.h"
+#include "indicators.h"
 #include "store/exports.h"
 #include "util/sheet.h"
 
@@ -1000,6 +1001,7 @@ struct ctdc_row {
 	char opened_on[11];
 	const char *qi[QI_COUNT];
 	uint64_t set[CTDC_COLS_MAX / 64];   /* flag columns set */
+	uint64_t asked[CTDC_COLS_MAX / 64]; /* flag columns a screening answered */
 	uint8_t known;                      /* bit per flag field: the case holds it */
 	uint8_t consented;
 };
@@ -1096,6 +1098,11 @@ static int is_set(const struct ctdc_row *cr, int col)
 	return col >= 0 && (cr->set[col / 64] >> (col % 64)) & 1;
 }
 
+static int is_asked(const struct ctdc_row *cr, int col)
+{
+	return col >= 0 && (cr->asked[col / 64] >> (col % 64)) & 1;
+}
+
 /* The suffixes of the set columns a flag field feeds, ';'-joined, into
  * out ("" when none). */
 static void flag_concat(const struct ctdc_layout *l, const struct ctdc_row *cr, size_t fi,
@@ -1107,7 +1114,8 @@ static void flag_concat(const struct ctdc_layout *l, const struct ctdc_row *cr, 
 	out[0] = '\0';
 	for (i = 0; i < l->ncols; i++) {
 		const char *c = ctdc_columns[i];
-		if (!is_set(cr, (int)i) || !(fed_by(l, i) & (1u << fi)))
+		if (!is_set(cr, (int)i) || (!(fed_by(l, i) & (1u << fi)) &&
+					     !(is_asked(cr, (int)i) && !strncmp(c, prefix, plen))))
 			continue;
 		join_add(out, outlen, &o, !strncmp(c, prefix, plen) ? c + plen
 					  : !strncmp(c, "is", 2) ? c + 2 : c);
@@ -1212,6 +1220,130 @@ static void ctdc_one_per_person(struct ctdc_ctx *x, size_t *no_consent)
 	x->n = o;
 }
 
+/* ---- CTDC: what screenings and the hotline add ----------------------------- */
+
+/* The means of control a case's records show beside its own fields: a
+ * screening's answers to the indicators of indicator_ctdc ("yes" sets
+ * the column, "no" makes it known), and the ILO indicators a hotline
+ * operator flagged on a contact linked to the case (flagged: set). */
+struct case_walk {
+	struct ctdc_ctx *x;
+	size_t *by_case;            /* indices of x->rows, sorted by case id */
+	const struct field *ilo;    /* the contact's indicators field */
+};
+
+static int cmp_by_case(const void *a, const void *b, void *rows)
+{
+	const struct ctdc_row *r = rows;
+	return strcmp(r[*(const size_t *)a].case_id, r[*(const size_t *)b].case_id);
+}
+
+static struct ctdc_row *row_of_case(struct case_walk *w, const char *case_id)
+{
+	size_t lo = 0, hi = w->x->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(w->x->rows[w->by_case[mid]].case_id, case_id);
+		if (!c)
+			return &w->x->rows[w->by_case[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void mark(struct ctdc_ctx *x, struct ctdc_row *cr, const char *col, int yes)
+{
+	int i = ctdc_col(&x->l, col);
+	if (i < 0)
+		return;
+	cr->asked[i / 64] |= (uint64_t)1 << (i % 64);
+	if (yes)
+		cr->set[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static int screening_seen(void *arg, const char *case_id, const char *id, const char *coded,
+			  const unsigned char *sealed, size_t sealed_len)
+{
+	struct case_walk *w = arg;
+	struct ctdc_row *cr = row_of_case(w, case_id);
+	const struct std_value *v;
+	unsigned char *pt;
+	json_t *doc, *answers;
+	size_t n;
+
+	(void)coded;
+	if (!cr || sealed_len <= SEAL_OVERHEAD)
+		return 0;
+	n = sealed_len - SEAL_OVERHEAD;
+	pt = malloc(n);
+	if (!pt)
+		return -1;
+	if (seal_decrypt(&w->x->r->app->kr, sealed, sealed_len, id, pt)) {
+		free(pt);
+		return 0;   /* not a screening this key opens: nothing learnt */
+	}
+	doc = json_loadb((const char *)pt, n, 0, NULL);
+	sodium_memzero(pt, n);
+	free(pt);
+	answers = json_object_get(doc, "answers");
+	for (v = indicator_ctdc; v->code; v++) {
+		const char *a = json_string_value(json_object_get(answers, v->code));
+		if (a && (!strcmp(a, "yes") || !strcmp(a, "no")))
+			mark(w->x, cr, v->value, !strcmp(a, "yes"));
+	}
+	json_decref(doc);
+	return 0;
+}
+
+static void contact_flag(const char *code, void *arg)
+{
+	struct { struct case_walk *w; struct ctdc_row *cr; } *c = arg;
+	const char *col = std_value(c->w->ilo->ctdc_values, code);
+
+	if (col && col != code)
+		mark(c->w->x, c->cr, col, 1);
+}
+
+static int contact_seen(void *arg, const char *case_id, const char *id, const char *coded,
+			const unsigned char *sealed, size_t sealed_len)
+{
+	struct case_walk *w = arg;
+	struct { struct case_walk *w; struct ctdc_row *cr; } c = {w, row_of_case(w, case_id)};
+	struct flat f;
+
+	(void)id;
+	(void)sealed;
+	(void)sealed_len;
+	if (c.cr && w->ilo && !flat_parse(&f, coded))
+		flat_list(&f, w->ilo->name, contact_flag, &c);
+	return 0;
+}
+
+static int ctdc_case_records(struct ctdc_ctx *x)
+{
+	struct case_walk w = {x, NULL, schema_field(&contact_schema, "indicators")};
+	size_t i;
+	int rc;
+
+	if (!x->n)
+		return STORE_OK;
+	w.by_case = malloc(x->n * sizeof *w.by_case);
+	if (!w.by_case)
+		return STORE_ERROR;
+	for (i = 0; i < x->n; i++)
+		w.by_case[i] = i;
+	qsort_r(w.by_case, x->n, sizeof *w.by_case, cmp_by_case, x->rows);
+	rc = store_export_case_records(x->r->app->st, EXPORT_SCREENINGS, screening_seen, &w);
+	if (rc == STORE_OK)
+		rc = store_export_case_records(x->r->app->st, EXPORT_CONTACTS, contact_seen, &w);
+	free(w.by_case);
+	return rc;
+}
+
 /* ---- CTDC: writing ------------------------------------------------------- */
 
 /* A published value: -99 and whole numbers as numbers, the rest as text. */
@@ -1288,8 +1420,9 @@ static void ctdc_write_row(struct sheet *sh, const struct ctdc_layout *l,
 						      is_set(cr, ctdc_col(l, "isSexualExploit")));
 		} else if (gate == 0 || (exploit_gone && fed & (1u << l->exploit_field))) {
 			sheet_int(sh, -99);
-		} else if (fed) {
-			sheet_int(sh, (cr->known & fed) ? is_set(cr, (int)i) : -99);
+		} else if (fed || is_asked(cr, (int)i)) {
+			sheet_int(sh, is_set(cr, (int)i) ? 1
+				      : (cr->known & fed) || is_asked(cr, (int)i) ? 0 : -99);
 		} else if (len > 12 && !strcmp(col + len - 12, "Concatenated") &&
 			   (fi = flag_of_prefix(l, col, len - 12)) >= 0) {
 			flag_concat(l, cr, (size_t)fi, s, sizeof s);
@@ -1352,6 +1485,10 @@ int api_export_ctdc(struct req *r)
 		goto out;
 	}
 	ctdc_one_per_person(x, &no_consent);
+	if (ctdc_case_records(x) != STORE_OK) {
+		rc = api_store_error(r, STORE_ERROR);
+		goto out;
+	}
 
 	/* k-anonymity over the quasi-identifiers, by local suppression. */
 	cells = malloc((x->n ? x->n : 1) * QI_COUNT * sizeof *cells);

@@ -117,3 +117,31 @@ int store_export_consents(store *st, const char *today, export_consent_fn fn, vo
 	store_reader_put(st, d);
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
+
+/* Screenings (their answers sealed) and hotline contacts linked to a case. */
+static const char SQL_SCREENINGS[] =
+	"SELECT case_id, id, coded, sealed FROM items WHERE kind = 'screening' AND case_id <> ''";
+static const char SQL_CONTACTS[] =
+	"SELECT case_id, id, coded, sealed FROM contacts WHERE case_id IS NOT NULL";
+
+int store_export_case_records(store *st, enum export_record kind, export_record_fn fn, void *arg)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, kind == EXPORT_SCREENINGS ? SQL_SCREENINGS : SQL_CONTACTS);
+	int rc;
+
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (fn(arg, db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+		       db_col_blob(s, 3), db_col_bytes(s, 3))) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_reset(s);
+	store_reader_put(st, d);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}

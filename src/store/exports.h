@@ -44,4 +44,12 @@ int store_export_cases(store *st, const char *org_id, const char *from, const ch
  * their coded JSON (the caller tests the purpose). */
 int store_export_consents(store *st, const char *today, export_consent_fn fn, void *arg);
 
+/* The records of a case that tell how a victim was controlled: the
+ * screenings (coded result, sealed answers) and the hotline contacts
+ * linked to a case (coded JSON, sealed part), of every organisation. */
+enum export_record { EXPORT_SCREENINGS, EXPORT_CONTACTS };
+typedef int (*export_record_fn)(void *arg, const char *case_id, const char *id,
+				const char *coded, const unsigned char *sealed, size_t sealed_len);
+int store_export_case_records(store *st, enum export_record kind, export_record_fn fn, void *arg);
+
 #endif

@@ -116,6 +116,9 @@ async function register({ gender = 'Masculine', stats = true, decision = 'Actual
     if (i) body.previous_case_id = ids[i - 1];
     const c = await ok('cw', 'POST', '/cases', body);
     ids.push(c.id);
+    // Isolation and confinement at destination: movement restricted.
+    await ok('cw', 'POST', `/cases/${c.id}/screenings`,
+      { instrument: 'delphi-adult-labour', answers: { 'D5-S3': 'yes', 'D4-S1': 'yes' } });
     if (decision)
       await ok('sup', 'POST', `/cases/${c.id}/status-decisions`,
         { status: decision, decided_by: 'Police', date: today() });
@@ -327,6 +330,8 @@ test('CTDC CSV: one row per victim, the newest case, k, CTDC\'s lists, no non-vi
   assert.equal(r.meansOfControlDebtBondage, '1');
   assert.equal(r.meansOfControlWithholdsDocuments, '1');
   assert.equal(r.meansOfControlThreats, '0');
+  assert.equal(r.meansOfControlRestrictsMovement, '1', 'from the screening');
+  assert.equal(r.meansOfControlConcatenated, 'DebtBondage;RestrictsMovement;WithholdsDocuments');
   assert.equal(r.meansOfControlNotSpecified, '0');
   assert.equal(r.isAbduction, '1');
   assert.equal(r.RecruiterRelationship, 'Friend');
