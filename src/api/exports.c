@@ -914,6 +914,10 @@ struct ctdc_layout {
 	const struct field *value[QI_COUNT];   /* gender, citizenship, country */
 	int value_person[QI_COUNT];
 	int qi_of_col[CTDC_COLS_MAX];           /* -1: not a quasi-identifier */
+	unsigned fed[CTDC_COLS_MAX];            /* bit per flag field setting the column */
+	int gate[CTDC_COLS_MAX];                /* the column gating its family, -1 */
+	int value_col[FLAG_FIELDS_MAX][64];     /* flag[i]->ctdc_values[j] as a column */
+	int labour_col, sex_col;
 	int exploit_field;                      /* index in flag[] of typeOfExploit */
 };
 
@@ -951,9 +955,11 @@ static void layout_scan(struct ctdc_layout *l, const struct resource_schema *rs,
 	}
 }
 
+static unsigned fed_by(const struct ctdc_layout *l, size_t col);
+
 static void layout_make(struct ctdc_layout *l)
 {
-	size_t i, q;
+	size_t i, j, q;
 
 	memset(l, 0, sizeof *l);
 	l->exploit_field = -1;
@@ -966,7 +972,21 @@ static void layout_make(struct ctdc_layout *l)
 		for (q = 0; q < QI_COUNT; q++)
 			if (!strcmp(ctdc_columns[i], qi_cols[q]))
 				l->qi_of_col[i] = (int)q;
+		l->fed[i] = fed_by(l, i);
+		l->gate[i] = -1;
+		for (q = 0; q < sizeof ctdc_gates / sizeof ctdc_gates[0]; q++)
+			if (!strncmp(ctdc_columns[i], ctdc_gates[q].prefix,
+				     strlen(ctdc_gates[q].prefix)))
+				l->gate[i] = ctdc_col(l, ctdc_gates[q].gate);
 	}
+	for (i = 0; i < l->nflag; i++)
+		for (j = 0; j < 64; j++)
+			l->value_col[i][j] = -1;
+	for (i = 0; i < l->nflag; i++)
+		for (j = 0; j < 64 && l->flag[i]->ctdc_values[j].code; j++)
+			l->value_col[i][j] = ctdc_col(l, l->flag[i]->ctdc_values[j].value);
+	l->labour_col = ctdc_col(l, "isForcedLabour");
+	l->sex_col = ctdc_col(l, "isSexualExploit");
 }
 
 /* The flag field whose .ctdc is prefix, or -1. */
@@ -1035,17 +1055,18 @@ static const char *keep_year(struct ctdc_ctx *x, const char *date)
 struct flag_walk {
 	struct ctdc_ctx *x;
 	struct ctdc_row *cr;
-	const struct field *f;
+	size_t fi;                  /* the flag field */
 };
 
 static void flag_add(const char *code, void *arg)
 {
 	struct flag_walk *w = arg;
-	const struct std_value *v;
+	const struct std_value *v = w->x->l.flag[w->fi]->ctdc_values;
+	size_t j;
 	int col;
 
-	for (v = w->f->ctdc_values; v->code; v++)
-		if (!strcmp(v->code, code) && (col = ctdc_col(&w->x->l, v->value)) >= 0)
+	for (j = 0; j < 64 && v[j].code; j++)
+		if (!strcmp(v[j].code, code) && (col = w->x->l.value_col[w->fi][j]) >= 0)
 			w->cr->set[col / 64] |= (uint64_t)1 << (col % 64);
 }
 
@@ -1114,7 +1135,7 @@ static void flag_concat(const struct ctdc_layout *l, const struct ctdc_row *cr, 
 	out[0] = '\0';
 	for (i = 0; i < l->ncols; i++) {
 		const char *c = ctdc_columns[i];
-		if (!is_set(cr, (int)i) || (!(fed_by(l, i) & (1u << fi)) &&
+		if (!is_set(cr, (int)i) || (!(l->fed[i] & (1u << fi)) &&
 					     !(is_asked(cr, (int)i) && !strncmp(c, prefix, plen))))
 			continue;
 		join_add(out, outlen, &o, !strncmp(c, prefix, plen) ? c + plen
@@ -1163,7 +1184,7 @@ static int ctdc_collect(void *arg, const struct export_row *row)
 		 flat_str(&cc, "exploitation_start", start, sizeof start), row->opened_on, &age,
 		 &age_exploit);
 	for (i = 0; i < x->l.nflag; i++) {
-		struct flag_walk w = {x, cr, x->l.flag[i]};
+		struct flag_walk w = {x, cr, i};
 		if (flat_codes(x->l.flag_person[i] ? &pc : &cc, x->l.flag[i]->name, flag_add, &w))
 			cr->known |= (uint8_t)(1u << i);
 	}
@@ -1363,35 +1384,6 @@ static void ctdc_value(struct sheet *sh, const char *v)
 		sheet_text(sh, v);
 }
 
-/* The gate of a column's family: -1 none, else 1 open, 0 shut. */
-static int gate_of(const struct ctdc_layout *l, const struct ctdc_row *cr, const char *col,
-		   int exploit_gone)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof ctdc_gates / sizeof ctdc_gates[0]; i++)
-		if (!strncmp(col, ctdc_gates[i].prefix, strlen(ctdc_gates[i].prefix)))
-			return !exploit_gone && is_set(cr, ctdc_col(l, ctdc_gates[i].gate));
-	return -1;
-}
-
-/* The flag field of a column's family (the longest .ctdc prefixing it),
- * or -1. */
-static int family_of(const struct ctdc_layout *l, const char *col)
-{
-	size_t i, best = 0;
-	int fi = -1;
-
-	for (i = 0; i < l->nflag; i++) {
-		size_t n = strlen(l->flag[i]->ctdc);
-		if (n > best && !strncmp(col, l->flag[i]->ctdc, n)) {
-			best = n;
-			fi = (int)i;
-		}
-	}
-	return fi;
-}
-
 static void ctdc_write_row(struct sheet *sh, const struct ctdc_layout *l,
 			   const struct ctdc_row *cr, const char *const *qi)
 {
@@ -1405,8 +1397,8 @@ static void ctdc_write_row(struct sheet *sh, const struct ctdc_layout *l,
 	for (i = 0; i < l->ncols; i++) {
 		const char *col = ctdc_columns[i];
 		size_t len = strlen(col);
-		unsigned fed = fed_by(l, i);
-		int gate = gate_of(l, cr, col, exploit_gone), fi;
+		unsigned fed = l->fed[i];
+		int gate = l->gate[i] < 0 ? -1 : !exploit_gone && is_set(cr, l->gate[i]), fi;
 
 		if (l->qi_of_col[i] >= 0) {
 			ctdc_value(sh, qi[l->qi_of_col[i]]);
@@ -1416,8 +1408,7 @@ static void ctdc_write_row(struct sheet *sh, const struct ctdc_layout *l,
 			if (exploit_gone)
 				sheet_int(sh, -99);
 			else
-				sheet_int(sh, is_set(cr, ctdc_col(l, "isForcedLabour")) &&
-						      is_set(cr, ctdc_col(l, "isSexualExploit")));
+				sheet_int(sh, is_set(cr, l->labour_col) && is_set(cr, l->sex_col));
 		} else if (gate == 0 || (exploit_gone && fed & (1u << l->exploit_field))) {
 			sheet_int(sh, -99);
 		} else if (fed || is_asked(cr, (int)i)) {
@@ -1439,7 +1430,6 @@ static void ctdc_write_row(struct sheet *sh, const struct ctdc_layout *l,
 			flag_concat(l, cr, (size_t)fi, s, sizeof s);
 			ctdc_value(sh, (cr->known & (1u << fi)) ? s : NULL);
 		} else {
-			(void)family_of;
 			sheet_int(sh, -99);   /* Himoya records nothing that sets it */
 		}
 	}

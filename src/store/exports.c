@@ -9,10 +9,12 @@
 /* The case, its person, its organisation's type, its newest status
  * decision, and its newest referrals out of and into the organisation
  * (the other organisation's type and the day). */
-#define EXPORT_COLS \
+#define EXPORT_BASE \
 	"c.id, c.org_id, c.person_id, c.status, c.stage, c.trafficking_status," \
 	" c.previous_case_id, c.assigned_to, c.opened_on, c.closed_on, c.coded," \
-	" p.coded, p.sealed, c.sealed, o.type," \
+	" p.coded, p.sealed, c.sealed, o.type"
+#define EXPORT_NOT_LINKED EXPORT_BASE ", '', '', '', '', ''"
+#define EXPORT_COLS EXPORT_BASE "," \
 	" (SELECT i.coded FROM items i WHERE i.case_id = c.id AND i.kind = 'status_decision'" \
 	"  ORDER BY i.at DESC, i.id DESC LIMIT 1)," \
 	EXPORT_REFERRAL("f.to_org", "f.from_org") "," \
@@ -34,9 +36,9 @@ static const char SQL_CASES_ALL[] =
 static const char SQL_CASES_ORG[] =
 	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD EXPORT_ORDER;
 static const char SQL_CASES_ALL_ANY[] =
-	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE" EXPORT_PERIOD;
+	"SELECT " EXPORT_NOT_LINKED EXPORT_FROM " WHERE" EXPORT_PERIOD;
 static const char SQL_CASES_ORG_ANY[] =
-	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD;
+	"SELECT " EXPORT_NOT_LINKED EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD;
 
 /* The consents standing by their columns (api/rows.h shapes them):
  * status 'active' until withdrawn, due = the expiry.  The purpose and

@@ -34,8 +34,9 @@ typedef int (*export_row_fn)(void *arg, const struct export_row *row);
 typedef int (*export_consent_fn)(void *arg, const char *person_id, const char *coded);
 
 /* The cases of org_id (NULL: of every organisation) opened on a day in
- * [from, to] (either NULL: unbounded); by opening day then id when
- * `ordered`, else in storage order (no sort: the fastest walk). */
+ * [from, to] (either NULL: unbounded); by opening day then id, with the
+ * linked records (decision, referrals) when `ordered`, else in storage
+ * order and without them ("": the fastest walk, for CTDC). */
 int store_export_cases(store *st, const char *org_id, const char *from, const char *to,
 		       int ordered, export_row_fn fn, void *arg);
 
