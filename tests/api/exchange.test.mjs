@@ -371,6 +371,12 @@ function shapes(db) {
 }
 
 test('a demo-made and an API-made person, consent and case are stored alike', async () => {
+  // Through the API: a consent that expires, one withdrawn.
+  const p = await register({ name: 'Формы', stats: false, decision: null });
+  await ok('cw', 'POST', `/persons/${p.id}/consents`,
+    { purpose: 'research', method: 'written', expires: day(300) });
+  const w = await ok('cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'referral', method: 'written' });
+  await ok('cw', 'POST', `/consents/${w.id}/withdraw`, undefined, 200);
   const dir = mkdtempSync(join(tmpdir(), 'himoya-shapes-'));
   try {
     const demoDb = join(dir, 'd', 'himoya.db');
