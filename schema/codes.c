@@ -34,3 +34,56 @@ const struct field *schema_field(const struct resource_schema *rs, const char *n
 			return &rs->fields[i];
 	return NULL;
 }
+
+/* HTCDS 2.0 org_Type has no IGO: an intergovernmental organisation (IOM)
+ * is exported as an NGO, the non-state service provider 2.0 knows, and
+ * the original type goes to hmy_OrgType beside it. */
+const struct std_value htcds_org_type_values[] = {
+	{"IGO", "NGO"},
+	{NULL, NULL},
+};
+
+/* The columns of CTDC's published data set (reference/codes.json
+ * ctdc_legacy_columns), in its order: the layout of the CTDC export. */
+const char *const ctdc_columns[] = {
+	"yearOfRegistration", "Datasource", "gender", "ageBroad", "majorityStatus",
+	"majorityStatusAtExploit", "majorityEntry", "citizenship", "CountryOfExploitation",
+	"meansOfControlDebtBondage", "meansOfControlTakesEarnings",
+	"meansOfControlRestrictsFinancialAccess", "meansOfControlThreats",
+	"meansOfControlPsychologicalAbuse", "meansOfControlPhysicalAbuse",
+	"meansOfControlSexualAbuse", "meansOfControlFalsePromises",
+	"meansOfControlPsychoactiveSubstances", "meansOfControlRestrictsMovement",
+	"meansOfControlRestrictsMedicalCare", "meansOfControlExcessiveWorkingHours",
+	"meansOfControlUsesChildren", "meansOfControlThreatOfLawEnforcement",
+	"meansOfControlWithholdsNecessities", "meansOfControlWithholdsDocuments",
+	"meansOfControlOther", "meansOfControlNotSpecified", "meansOfControlConcatenated",
+	"isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour", "isForcedMarriage",
+	"isForcedMilitary", "isOrganRemoval", "isSlaveryAndPractices", "typeOfExploitConcatenated",
+	"typeOfLabourAgriculture", "typeOfLabourAquafarming", "typeOfLabourBegging",
+	"typeOfLabourConstruction", "typeOfLabourDomesticWork", "typeOfLabourHospitality",
+	"typeOfLabourIllicitActivities", "typeOfLabourManufacturing", "typeOfLabourMiningOrDrilling",
+	"typeOfLabourPeddling", "typeOfLabourTransportation", "typeOfLabourOther",
+	"typeOfLabourNotSpecified", "typeOfLabourConcatenated", "typeOfSexProstitution",
+	"typeOfSexPornography", "typeOfSexRemoteInteractiveServices",
+	"typeOfSexPrivateSexualServices", "typeOfSexConcatenated", "isAbduction",
+	"RecruiterRelationship", "recruiterRelationIntimatePartner", "recruiterRelationFriend",
+	"recruiterRelationFamily", "recruiterRelationOther", "recruiterRelationUnknown", NULL,
+};
+
+/* The columns of the HTCDS 2.0 toolkit spreadsheet (reference/
+ * htcds-2.0-toolkit-columns.txt), in its order, spelled as the standard's
+ * fields (the toolkit's own header misspells
+ * vic_TraffickinStatusDecisionMakingOrg). */
+const char *const htcds_toolkit_columns[] = {
+	"cas_CaseOwner", "prs_Salutation", "prs_FirstName", "prs_SecondName", "con_Consent",
+	"prs_Birthdate", "prs_Gender", "prs_Citizenship", "prs_Title", "prs_Email", "prs_HomePhone",
+	"prs_MobilePhone", "prs_MailingCity", "prs_MailingCountry", "prs_MailingState",
+	"prs_MailingStreet", "prs_MailingPostalCode", "vic_TraffickingStatus",
+	"vic_TraffickingStatusDecisionMakingOrg", "vic_MethodOfRecruitment",
+	"vic_LocationOfRecruitment", "vic_MethodsOfControl", "vic_TypeOfExploitation",
+	"vic_ForcedLabourIndustry", "vic_TypeOfSexExploitation", "vic_LocationOfExploitation",
+	"cas_Status", "cas_ReferringOrganisation", "cas_IncomingReferralDate",
+	"cas_ReferringPrimaryCaseWorker", "cas_ReasonForIncomingReferral",
+	"cas_IncomingReferralDetails", "cas_ReferredOrganisation", "cas_ReferredPrimaryCaseWorker",
+	"cas_OutgoingReferralDate", "cas_OutgoingReferralDetails", "cas_ReasonForCaseClosure", NULL,
+};

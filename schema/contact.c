@@ -18,6 +18,19 @@
 
 #define PHONE_MAXLEN 32
 
+/* The ILO indicators a hotline operator flags that are CTDC means of
+ * control: a flagged one sets the column of the case it is linked to. */
+static const struct std_value ctdc_ilo[] = {
+	{"restriction_of_movement", "meansOfControlRestrictsMovement"},
+	{"retention_of_identity_documents", "meansOfControlWithholdsDocuments"},
+	{"debt_bondage", "meansOfControlDebtBondage"},
+	{"withholding_of_wages", "meansOfControlTakesEarnings"},
+	{"excessive_overtime", "meansOfControlExcessiveWorkingHours"},
+	{"intimidation_and_threats", "meansOfControlThreats"},
+	{"physical_and_sexual_violence", "meansOfControlPhysicalAbuse"},
+	{NULL, NULL},
+};
+
 static const struct field contact_fields[] = {
 	{ .name = "channel", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_hotline_channel,
 	  .required = 1,
@@ -47,7 +60,8 @@ static const struct field contact_fields[] = {
 	  .codes = &cl_ilo_forced_labour_indicators, .maxitems = 11,
 	  .label_tg = "Нишондиҳандаҳои меҳнати маҷбурӣ (СБМ)",
 	  .label_ru = "Индикаторы принудительного труда (МОТ)",
-	  .label_en = "Forced-labour indicators (ILO)" },
+	  .label_en = "Forced-labour indicators (ILO)",
+	  .ctdc = "meansOfControl", .ctdc_values = ctdc_ilo },
 	{ .name = "action", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_contact_action,
 	  .label_tg = "Амали андешидашуда", .label_ru = "Принятые меры", .label_en = "Action taken" },
 	{ .name = "notes", .type = FT_TEXT, .cls = FC_PII, .maxlen = 4000,

@@ -59,6 +59,13 @@ struct codelist {
 	const struct code_label *labels;
 };
 
+/* A code as a standard spells it where that differs from the internal
+ * code (or, for CTDC, the column a code sets); a table ends with
+ * {NULL, NULL}.  One code may appear twice (it sets two columns). */
+struct std_value {
+	const char *code, *value;
+};
+
 struct field {
 	const char *name;
 	enum field_type type;
@@ -73,6 +80,13 @@ struct field {
 	int future_ok;                /* FT_DATE: a due date or expiry may lie ahead */
 	const struct resource_schema *sub; /* FT_OBJECT_LIST: the items' fields */
 	int readonly;                 /* set by the server, refused in requests */
+	/* The standards; the exports (api/exports.c) are loops over these. */
+	const char *htcds;            /* HTCDS 2.0 field name, or hmy_... for a Himoya
+					 extension; NULL: not in the HTCDS export */
+	const struct std_value *htcds_values; /* internal code -> 2.0 value; NULL: same */
+	const char *ctdc;             /* CTDC column, or the prefix of its flag columns
+					 (meansOfControl, isX, typeOfLabour, ...) */
+	const struct std_value *ctdc_values;  /* code -> CTDC value, or -> flag column */
 };
 
 struct resource_schema {
@@ -91,6 +105,11 @@ extern const struct resource_schema contact_schema, caller_flag_schema, callback
 /* Training events and their participants (schema/training.c). */
 extern const struct resource_schema training_schema, participant_schema;
 extern const struct codelist cl_gender, cl_org_type, cl_role;
+/* org_Type in HTCDS 2.0 (schema/codes.c). */
+extern const struct std_value htcds_org_type_values[];
+/* CTDC's columns and the HTCDS 2.0 toolkit's, in order, NULL-ended. */
+extern const char *const ctdc_columns[];
+extern const char *const htcds_toolkit_columns[];
 extern const struct codelist *const all_codelists[];
 extern const size_t all_codelists_count;
 

@@ -447,3 +447,12 @@ const char *indicator_strength_name(enum indicator_strength s)
 	}
 	return "?";
 }
+
+/* The Delphi indicators whose "yes" answers a CTDC column: isolation,
+ * confinement or surveillance (at recruitment, D2-M4, and at destination,
+ * D5-S3) restrict the victim's movement. */
+const struct std_value indicator_ctdc[] = {
+	{"D2-M4", "meansOfControlRestrictsMovement"},
+	{"D5-S3", "meansOfControlRestrictsMovement"},
+	{NULL, NULL},
+};

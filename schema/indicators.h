@@ -22,6 +22,8 @@
 
 #include <stddef.h>
 
+#include "fields.h"
+
 #define INDICATOR_DIMENSIONS 6
 
 enum indicator_strength {
@@ -75,5 +77,8 @@ int indicator_set_weighted(const struct indicator_set *set);
 
 /* "strong", "medium", "weak", "unweighted"; "?" for a value out of range. */
 const char *indicator_strength_name(enum indicator_strength s);
+
+/* Indicator code -> the CTDC column its "yes" sets (schema/indicators.c). */
+extern const struct std_value indicator_ctdc[];
 
 #endif

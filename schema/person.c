@@ -9,6 +9,26 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* ---- the standards' spellings ------------------------------------ */
+
+/* HTCDS 2.0 writes Bachelors and Masters (1.x and our list: Bachelor, Master). */
+static const struct std_value htcds_education[] = {
+	{"BachelorOrEquivalentLevel", "BachelorsOrEquivalentLevel"},
+	{"MasterOrEquivalentLevel", "MastersOrEquivalentLevel"},
+	{NULL, NULL},
+};
+
+/* CTDC's gender (an unspecified gender is missing). */
+static const struct std_value ctdc_gender[] = {
+	{"Feminine", "Female"},
+	{"Masculine", "Male"},
+	{"TransgenderFeminine", "Transgender/NonConforming"},
+	{"TransgenderMasculine", "Transgender/NonConforming"},
+	{"NonConforming", "Transgender/NonConforming"},
+	{"NonSpecifiedUnknown", NULL},
+	{NULL, NULL},
+};
+
 static const struct field document_fields[] = {
 	{ .name = "type", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_identity_document_type,
 	  .required = 1,
@@ -46,13 +66,16 @@ static const struct field person_fields[] = {
 	  .label_tg = "Синни тахминӣ", .label_ru = "Примерный возраст",
 	  .label_en = "Estimated age" },
 	{ .name = "gender", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_gender,
-	  .label_tg = "Ҷинс", .label_ru = "Пол", .label_en = "Gender" },
+	  .label_tg = "Ҷинс", .label_ru = "Пол", .label_en = "Gender",
+	  .htcds = "prs_Gender", .ctdc = "gender", .ctdc_values = ctdc_gender },
 	{ .name = "citizenship", .type = FT_COUNTRY, .cls = FC_CODED,
-	  .label_tg = "Шаҳрвандӣ", .label_ru = "Гражданство", .label_en = "Citizenship" },
+	  .label_tg = "Шаҳрвандӣ", .label_ru = "Гражданство", .label_en = "Citizenship",
+	  .htcds = "prs_Citizenship", .ctdc = "citizenship" },
 	{ .name = "region_of_origin", .type = FT_CODE, .cls = FC_CODED,
 	  .codes = &cl_tj_regions_iso3166_2,
 	  .label_tg = "Вилояти зодгоҳ", .label_ru = "Регион происхождения",
-	  .label_en = "Region of origin" },
+	  .label_en = "Region of origin",
+	  .htcds = "hmy_RegionOfOrigin" },
 	{ .name = "district_of_origin", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 100,
 	  .label_tg = "Ноҳияи зодгоҳ", .label_ru = "Район происхождения",
 	  .label_en = "District of origin" },
@@ -67,13 +90,16 @@ static const struct field person_fields[] = {
 	  .maxitems = 10,
 	  .label_tg = "Забонҳо", .label_ru = "Языки", .label_en = "Languages" },
 	{ .name = "education", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_education_isced,
-	  .label_tg = "Маълумот", .label_ru = "Образование", .label_en = "Education" },
+	  .label_tg = "Маълумот", .label_ru = "Образование", .label_en = "Education",
+	  .htcds = "prs_HighestLevelOfEducation", .htcds_values = htcds_education },
 	{ .name = "marital_status", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_marital_status,
 	  .label_tg = "Вазъи оилавӣ", .label_ru = "Семейное положение",
-	  .label_en = "Marital status" },
+	  .label_en = "Marital status",
+	  .htcds = "prs_MaritalStatus" },
 	{ .name = "children", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 30,
 	  .label_tg = "Шумораи фарзандон", .label_ru = "Число детей",
-	  .label_en = "Number of children" },
+	  .label_en = "Number of children",
+	  .htcds = "prs_NumberOfChildren" },
 	{ .name = "address", .type = FT_TEXT, .cls = FC_PII, .maxlen = 300,
 	  .label_tg = "Суроға", .label_ru = "Адрес", .label_en = "Address" },
 };

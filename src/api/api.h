@@ -277,6 +277,7 @@ int api_participants_list(struct req *r);
 
 /* Exports (exports.c): HTCDS rows, the k-anonymised CTDC table, cases.xlsx. */
 int api_export_htcds(struct req *r);
+int api_export_htcds_xlsx(struct req *r);
 int api_export_ctdc(struct req *r);
 int api_export_cases_xlsx(struct req *r);
 

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/disclose.h"
+#include "api/rows.h"
 #include "domain/casework.h"
 #include "domain/consent.h"
 #include "domain/namekey.h"
@@ -103,64 +104,24 @@ void api_set_etag(struct req *r, int64_t version)
 	}
 }
 
-/* The case's own columns back into its JSON, so that one record holds
- * every field when it is written out or sealed again. */
-static void case_columns_to_json(const struct case_row *c, json_t *rec)
-{
-	json_object_set_new(rec, "person_id", json_string(c->person_id));
-	json_object_set_new(rec, "status", json_string(c->status));
-	json_object_set_new(rec, "stage", json_string(c->stage));
-	json_object_set_new(rec, "opened_on", json_string(c->opened_on));
-	if (c->trafficking_status[0])
-		json_object_set_new(rec, "trafficking_status", json_string(c->trafficking_status));
-	else
-		json_object_del(rec, "trafficking_status");
-	if (c->assigned_to[0])
-		json_object_set_new(rec, "assigned_to", json_string(c->assigned_to));
-	else
-		json_object_del(rec, "assigned_to");
-	if (c->previous_case_id[0])
-		json_object_set_new(rec, "previous_case_id", json_string(c->previous_case_id));
-	else
-		json_object_del(rec, "previous_case_id");
-	if (c->closed_on[0])
-		json_object_set_new(rec, "closed_on", json_string(c->closed_on));
-	else
-		json_object_del(rec, "closed_on");
-}
-
-/* And the other way: the filterable columns from the record. */
-static void case_json_to_columns(json_t *rec, struct case_row *c)
-{
-	const char *v;
-#define COPY(field, dst) \
-	v = json_string_value(json_object_get(rec, field)); \
-	snprintf(dst, sizeof dst, "%s", v ? v : "")
-	COPY("person_id", c->person_id);
-	COPY("status", c->status);
-	COPY("stage", c->stage);
-	COPY("trafficking_status", c->trafficking_status);
-	COPY("assigned_to", c->assigned_to);
-	COPY("previous_case_id", c->previous_case_id);
-	COPY("opened_on", c->opened_on);
-	COPY("closed_on", c->closed_on);
-#undef COPY
-}
-
 json_t *api_case_open_record(struct req *r, const struct case_row *c)
 {
 	json_t *rec = record_open(&r->app->kr, &r->mem, c->coded, c->sealed, c->sealed_len, c->id);
 	if (rec)
-		case_columns_to_json(c, rec);
+		rows_case_columns_to_json(c, rec);
 	return rec;
 }
 
-/* Seal rec into c (columns, coded, sealed). */
+/* Seal rec into c (columns, coded, sealed): the demo's road too. */
 static int case_seal(struct req *r, json_t *rec, struct case_row *c)
 {
-	case_json_to_columns(rec, c);
-	return record_seal(&r->app->kr, &r->mem, &case_schema, rec, c->id, &c->coded, &c->sealed,
-			   &c->sealed_len);
+	return rows_case_seal(&r->app->kr, &r->mem, rec, c);
+}
+
+/* The filterable columns of a record, without sealing it. */
+static void case_json_to_columns(json_t *rec, struct case_row *c)
+{
+	rows_case_columns_from_json(rec, c);
 }
 
 static int view_keeps(const void *ctx, const char *name)
@@ -662,7 +623,7 @@ static void write_list_item(struct req *r, jsonw *w, const struct case_row *c,
 	json_t *rec = json_loads(c->coded, 0, NULL);
 
 	if (rec) {
-		case_columns_to_json(c, rec);
+		rows_case_columns_to_json(c, rec);
 		write_case(r, w, c, rec, 1, v->limited ? v : NULL);
 		json_decref(rec);
 	}

@@ -2,20 +2,30 @@
  * exports.c - the data exports:
  *
  *   GET /api/v1/exports/htcds.csv?from=&to=   HTCDS 2.0 rows, pseudonymous
- *   GET /api/v1/exports/ctdc.csv?from=&to=    CTDC columns, k-anonymised
+ *   GET /api/v1/exports/htcds.xlsx?from=&to=  the same in the order of the
+ *                                             HTCDS 2.0 toolkit spreadsheet
+ *   GET /api/v1/exports/ctdc.csv?from=&to=    CTDC columns, one row per
+ *                                             victim, k-anonymous
  *   GET /api/v1/exports/cases.xlsx?from=&to=[&pii=1]   the organisation's
  *                                             case rows (PII on request)
  *
- * Who may take which is the policy's (export.anonymous, export.rows,
- * export.pii).  The analyst reaches the anonymised CTDC export of every
- * organisation and no row export; a supervisor takes the exports of the
- * own organisation, and the personal columns of cases.xlsx only with a
- * second factor.  The period filters the opening day of the cases.  The
- * CSV exports leave a person's data out unless the person has a current
- * consent to `statistics`.
+ * Every column comes from the field declarations of schema/ (fields.h:
+ * .htcds, .htcds_values, .ctdc, .ctdc_values); the few columns no field
+ * holds (pseudonymous ids, ages, organisation types, referrals) are the
+ * derived ones below.  The PII columns of cases.xlsx are the FC_PII
+ * fields.  Years, ages and age bands come from domain/stdexport, the
+ * anonymisation from domain/kanon (local suppression).
  *
- * Pseudonymous ids: a keyed BLAKE2b of the case (or person) id under an
- * export sub-key derived from the blind-index key: stable across the
+ * Who may take which is the policy's (export.anonymous, export.rows,
+ * export.pii).  The analyst takes CTDC and HTCDS (pseudonymous, no PII,
+ * organisations by type) of every organisation and never cases.xlsx; a
+ * supervisor takes the exports of the own organisation, and the personal
+ * columns of cases.xlsx only with a second factor.  The period filters
+ * the opening day of the cases.  The HTCDS and CTDC exports leave a
+ * person out unless the person has a standing consent to `statistics`.
+ *
+ * Pseudonymous ids: a keyed BLAKE2b of the case (person, user) id under
+ * an export sub-key derived from the blind-index key: stable across the
  * exports of one installation, not reversible without the key file, and
  * never the internal id.
  *
@@ -33,16 +43,19 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/records.h"
 #include "domain/consent.h"
 #include "domain/kanon.h"
 #include "domain/record.h"
+#include "domain/stdexport.h"
 #include "fields.h"
+#include "indicators.h"
 #include "store/exports.h"
 #include "util/sheet.h"
 
 #define EXPORT_ARENA_CAP ((size_t)256 << 20)
 #define PSEUDO_HEX (16 * 2 + 1)
-#define CTDC_SUPPRESS_SHARE 0.05   /* rows suppressed before generalising further */
+#define CELL_MAX 4096
 
 /* ---- common ------------------------------------------------------------- */
 
@@ -66,8 +79,8 @@ static int export_period(struct req *r, const char **from, const char **to)
 }
 
 /* The organisation whose cases the caller may export under act: *org_id
- * NULL for every organisation.  0, or the 403 problem set. */
-static int export_scope(struct req *r, enum policy_action act, const char **org_id)
+ * NULL for every organisation; 0, or -1 when the role may not. */
+static int export_scope_of(struct req *r, enum policy_action act, const char **org_id)
 {
 	unsigned scopes[POLICY_RULES_MAX];
 	size_t n = policy_scopes(act, r->who.user.role, scopes), i;
@@ -82,7 +95,14 @@ static int export_scope(struct req *r, enum policy_action act, const char **org_
 			*org_id = r->who.user.org.id;
 			return 0;
 		}
-	return reply_problem(r, 403, "forbidden", "your role cannot take this export");
+	return -1;
+}
+
+static int export_scope(struct req *r, enum policy_action act, const char **org_id)
+{
+	if (export_scope_of(r, act, org_id))
+		return reply_problem(r, 403, "forbidden", "your role cannot take this export");
+	return 0;
 }
 
 /* The export sub-key, derived from the blind-index key. */
@@ -149,7 +169,7 @@ static int consent_set_load(struct req *r, struct consent_set *cs, const char *t
 	memset(cs, 0, sizeof *cs);
 	cs->today = today;
 	cs->purpose = "statistics";
-	if (store_export_consents(r->app->st, cs->purpose, consent_collect, cs) != STORE_OK)
+	if (store_export_consents(r->app->st, today, consent_collect, cs) != STORE_OK)
 		return -1;
 	if (cs->n)
 		qsort(cs->ids, cs->n, sizeof *cs->ids, cmp_id);
@@ -160,37 +180,6 @@ static int consent_set_has(const struct consent_set *cs, const char *person_id)
 {
 	return cs->n && bsearch(person_id, cs->ids, cs->n, sizeof *cs->ids, cmp_id) != NULL;
 }
-
-/* Whole years from the day `from` to the day `to` (YYYY-MM-DD), or -1. */
-static int years_between(const char *from, const char *to)
-{
-	int y1, m1, d1, y2, m2, d2, n;
-
-	if (!from || !to || !date_valid(from) || !date_valid(to))
-		return -1;
-	y1 = (int)strtol(from, NULL, 10);
-	m1 = (int)strtol(from + 5, NULL, 10);
-	d1 = (int)strtol(from + 8, NULL, 10);
-	y2 = (int)strtol(to, NULL, 10);
-	m2 = (int)strtol(to + 5, NULL, 10);
-	d2 = (int)strtol(to + 8, NULL, 10);
-	n = y2 - y1 - (m2 < m1 || (m2 == m1 && d2 < d1));
-	return n >= 0 && n <= 130 ? n : -1;
-}
-
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-	return s && *s ? s : NULL;
-}
-
-/* One case with its person opened: what every export reads of it. */
-struct facts {
-	json_t *c;          /* the case's coded fields */
-	json_t *p;          /* the person, pii and sensitive fields opened */
-	int age;            /* at the opening of the case, -1 unknown */
-	int age_exploit;    /* when the exploitation began, -1 unknown */
-};
 
 /* The top-level "birth_date" of a person's opened secret fields (compact
  * JSON from record_seal) into out, or "" when there is none.  A key can
@@ -248,90 +237,6 @@ static int person_birth_date(const keyring *kr, arena *scratch, const struct exp
 	return 0;
 }
 
-/* The age when the case opened and when the exploitation began (-1:
- * unknown), from a date of birth, else from an age estimated at
- * registration (est, -1 when none). */
-static void ages_of(const char *birth, long est, const char *start, const char *opened,
-		    int *age, int *age_exploit)
-{
-	if (birth) {
-		*age = years_between(birth, opened);
-		*age_exploit = start ? years_between(birth, start) : -1;
-	} else if (est >= 0 && est <= 130) {
-		/* The age at the start of the exploitation only in whole years
-		 * back from the registration. */
-		int back = start ? years_between(start, opened) : -1;
-		*age = (int)est;
-		*age_exploit = back >= 0 && back <= *age ? *age - back : -1;
-	} else {
-		*age = *age_exploit = -1;
-	}
-}
-
-/* Open the row; 0, or -1 when the person's seal does not open.  With
- * whole_person the person's secret fields are all opened into f->p;
- * otherwise only the date of birth is read from them (the pseudonymous
- * export needs nothing else). */
-static int facts_open(const keyring *kr, arena *scratch, const struct export_row *row,
-		      int whole_person, struct facts *f)
-{
-	char born[11] = "";
-	json_t *est;
-
-	f->c = json_loads(row->case_coded, 0, NULL);
-	if (whole_person) {
-		f->p = record_open(kr, scratch, row->person_coded, row->person_sealed,
-				   row->person_sealed_len, row->person_id);
-	} else {
-		f->p = json_loads(row->person_coded, 0, NULL);
-		if (f->p && person_birth_date(kr, scratch, row, born)) {
-			json_decref(f->p);
-			f->p = NULL;
-		}
-	}
-	if (!f->c || !f->p || !json_is_object(f->c) || !json_is_object(f->p)) {
-		json_decref(f->c);
-		json_decref(f->p);
-		f->c = f->p = NULL;
-		return -1;
-	}
-	est = json_object_get(f->p, "estimated_age");
-	ages_of(whole_person ? jstr(f->p, "birth_date") : born[0] ? born : NULL,
-		json_is_integer(est) ? (long)json_integer_value(est) : -1,
-		jstr(f->c, "exploitation_start"), row->opened_on, &f->age, &f->age_exploit);
-	return 0;
-}
-
-static void facts_close(struct facts *f)
-{
-	json_decref(f->c);
-	json_decref(f->p);
-	f->c = f->p = NULL;
-}
-
-/* A code list value joined with ';' into out (empty when absent). */
-static void join_list(json_t *arr, char *out, size_t outlen)
-{
-	size_t i, o = 0;
-	json_t *v;
-
-	out[0] = '\0';
-	if (!json_is_array(arr))
-		return;
-	json_array_foreach(arr, i, v) {
-		const char *s = json_string_value(v);
-		int n;
-		if (!s)
-			continue;
-		n = snprintf(out + o, outlen - o, "%s%s", o ? ";" : "", s);
-		if (n < 0 || (size_t)n >= outlen - o) {
-			out[o] = '\0';
-			return;
-		}
-		o += (size_t)n;
-	}
-}
-
 /* Audit the export in its own transaction; 0, or the problem set. */
 static int export_audit(struct req *r, const char *what, const char *from, const char *to,
 			const char *detail)
@@ -381,20 +286,212 @@ static void header_count(struct req *r, const char *name, size_t n)
 	}
 }
 
+/* ---- a declared field's value as a cell --------------------------------- */
+
+static const char *jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s && *s ? s : NULL;
+}
+
+/* The record an id field names, for its pseudonym: ids of the same
+ * record are the same pseudonym in every column. */
+static const char *id_kind(const struct field *f)
+{
+	if (!strcmp(f->name, "person_id"))
+		return "person";
+	if (!strcmp(f->name, "assigned_to"))
+		return "user";
+	return "case";
+}
+
+/* Append s to out (at *o) with a ';' before all but the first; 0, or -1
+ * when it does not fit. */
+static int join_add(char *out, size_t outlen, size_t *o, const char *s)
+{
+	int n = snprintf(out + *o, outlen - *o, "%s%s", *o ? ";" : "", s);
+	if (n < 0 || (size_t)n >= outlen - *o) {
+		out[*o] = '\0';
+		return -1;
+	}
+	*o += (size_t)n;
+	return 0;
+}
+
+/* A scalar JSON value as text, mapped through map (codes), into out; NULL
+ * when absent or mapped to nothing. */
+static const char *scalar_text(json_t *v, const struct std_value *map, char *out, size_t outlen)
+{
+	const char *s;
+
+	if (json_is_string(v)) {
+		s = std_value(map, json_string_value(v));
+		if (!s || !*s)
+			return NULL;
+		snprintf(out, outlen, "%s", s);
+		return out;
+	}
+	if (json_is_integer(v)) {
+		snprintf(out, outlen, "%lld", (long long)json_integer_value(v));
+		return out;
+	}
+	if (json_is_boolean(v)) {
+		snprintf(out, outlen, "%s", json_is_true(v) ? "true" : "false");
+		return out;
+	}
+	return NULL;
+}
+
+/* The value of field f in rec as the standard spells it (map: its value
+ * table, NULL for internal codes): lists joined with ';' as the HTCDS
+ * toolkit joins a multi-select picklist; ids pseudonymous when key is
+ * given.  Into out; NULL for an empty cell. */
+static const char *field_text(const struct field *f, json_t *rec, const struct std_value *map,
+			      const unsigned char *key, char *out, size_t outlen)
+{
+	json_t *v = json_object_get(rec, f->name), *e;
+	char one[256];
+	size_t i, o = 0;
+
+	if (!v)
+		return NULL;
+	if (f->type == FT_ID && key) {
+		if (!json_string_value(v) || !*json_string_value(v) || outlen < PSEUDO_HEX)
+			return NULL;
+		pseudonym(key, id_kind(f), json_string_value(v), out);
+		return out;
+	}
+	if (!json_is_array(v))
+		return scalar_text(v, map, out, outlen);
+	out[0] = '\0';
+	json_array_foreach(v, i, e) {
+		const char *s = scalar_text(e, map, one, sizeof one);
+		if (s && join_add(out, outlen, &o, s))
+			break;
+	}
+	return o ? out : NULL;
+}
+
+/* The member `sub` of every object of the list field f in rec, ';'-joined
+ * in the list's order (an absent member an empty place). */
+static const char *list_member_text(const struct field *f, const struct field *sub, json_t *rec,
+				    char *out, size_t outlen)
+{
+	json_t *v = json_object_get(rec, f->name), *e;
+	char one[256];
+	size_t i, o = 0;
+	int any = 0;
+
+	out[0] = '\0';
+	json_array_foreach(v, i, e) {
+		const char *s = scalar_text(json_object_get(e, sub->name), sub->htcds_values, one,
+					    sizeof one);
+		int n = snprintf(out + o, outlen - o, "%s%s", i ? ";" : "", s ? s : "");
+		if (n < 0 || (size_t)n >= outlen - o)
+			break;
+		o += (size_t)n;
+		any |= s != NULL;
+	}
+	return any ? out : NULL;
+}
+
 /* ---- HTCDS 2.0 ---------------------------------------------------------- */
 
-/* The standard's field names (prefix_Name: org_, prs_, vic_, per_, cas_);
- * the few Himoya fields the standard lacks carry hmy_. */
-static const char *const htcds_cols[] = {
-	"cas_Id", "prs_Id", "hmy_PreviousCaseId", "org_Type", "cas_Status",
-	"cas_ReasonForCaseClosure", "hmy_OpenedOn", "hmy_ClosedOn", "hmy_NRMStage",
-	"vic_TraffickingStatus", "prs_Gender", "prs_Nationality", "hmy_AgeAtRegistration",
-	"hmy_RegionOfOrigin", "vic_TypeOfExploitation", "vic_TypeOfSexExploitation",
-	"vic_LabourIndustry", "vic_MethodsOfControl", "vic_MethodOfRecruitment",
-	"vic_RecruitmentWebsitesAndApps", "vic_RelationshipToTrafficker",
-	"vic_CountriesOfExploitation", "hmy_ExploitationStart", "hmy_ExploitationEnd",
-	"per_RoleInProcess",
+/* The columns: derived ones (no field holds them), then every declared
+ * field with an HTCDS name that is not PII, person, case, status
+ * decision, trafficking events (hte_: one column per member, each
+ * ';'-joined in the events' order). */
+enum hsrc { HS_DERIVED, HS_PERSON, HS_CASE, HS_DECISION, HS_EVENT };
+enum { D_CASE_ID, D_ORG_TYPE, D_ORG_TYPE_ORIGINAL, D_AGE_REGISTERED, D_AGE_TRAFFICKED,
+       D_REFERRING, D_REFERRING_ON, D_REFERRED, D_REFERRED_ON, N_DERIVED };
+
+static const struct { const char *name; int first; } derived_cols[N_DERIVED] = {
+	[D_CASE_ID] = {"hmy_CaseId", 1},
+	[D_ORG_TYPE] = {"org_Type", 1},
+	[D_ORG_TYPE_ORIGINAL] = {"hmy_OrgType", 1},
+	[D_AGE_REGISTERED] = {"hmy_AgeAtRegistration", 0},
+	[D_AGE_TRAFFICKED] = {"vic_AgeWhenTrafficked", 0},
+	[D_REFERRING] = {"cas_ReferringOrganisation", 0},
+	[D_REFERRING_ON] = {"cas_IncomingReferralDate", 0},
+	[D_REFERRED] = {"cas_ReferredOrganisation", 0},
+	[D_REFERRED_ON] = {"cas_OutgoingReferralDate", 0},
 };
+
+#define HCOLS_MAX 96
+
+struct hcol {
+	const char *name;
+	enum hsrc src;
+	const struct field *f;     /* the declared field (the list for HS_EVENT) */
+	const struct field *sub;   /* HS_EVENT: the member */
+	int derived;               /* HS_DERIVED: D_* */
+};
+
+static size_t hcols_add_schema(struct hcol *c, size_t n, const struct resource_schema *rs,
+			       enum hsrc src)
+{
+	size_t i, j;
+
+	for (i = 0; i < rs->n && n < HCOLS_MAX; i++) {
+		const struct field *f = &rs->fields[i];
+		if (!f->htcds || f->cls == FC_PII)
+			continue;   /* never a personal field in a pseudonymous export */
+		if (f->type == FT_OBJECT_LIST) {
+			for (j = 0; f->sub && j < f->sub->n && n < HCOLS_MAX; j++)
+				if (f->sub->fields[j].htcds && f->sub->fields[j].cls == FC_CODED)
+					c[n++] = (struct hcol){f->sub->fields[j].htcds, HS_EVENT, f,
+							       &f->sub->fields[j], 0};
+			continue;
+		}
+		if (f->cls != FC_CODED)
+			continue;
+		c[n++] = (struct hcol){f->htcds, src, f, NULL, 0};
+	}
+	return n;
+}
+
+static size_t hcols_make(struct hcol *c)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < N_DERIVED; i++)
+		if (derived_cols[i].first)
+			c[n++] = (struct hcol){derived_cols[i].name, HS_DERIVED, NULL, NULL, (int)i};
+	n = hcols_add_schema(c, n, &case_schema, HS_CASE);
+	n = hcols_add_schema(c, n, &decision_schema, HS_DECISION);
+	n = hcols_add_schema(c, n, &person_schema, HS_PERSON);
+	for (i = 0; i < N_DERIVED && n < HCOLS_MAX; i++)
+		if (!derived_cols[i].first)
+			c[n++] = (struct hcol){derived_cols[i].name, HS_DERIVED, NULL, NULL, (int)i};
+	return n;
+}
+
+/* The column order of the xlsx: the toolkit's columns first, in its
+ * order (empty where Himoya exports nothing: the toolkit's personal
+ * columns stay blank), then the rest in the CSV's order.  order[] gets
+ * column indices, -1 for a blank toolkit column; names[] the headers. */
+static size_t hcols_toolkit_order(const struct hcol *c, size_t n, int *order, const char **names)
+{
+	size_t o = 0, i, j;
+	unsigned char used[HCOLS_MAX] = {0};
+
+	for (i = 0; htcds_toolkit_columns[i]; i++) {
+		order[o] = -1;
+		names[o] = htcds_toolkit_columns[i];
+		for (j = 0; j < n; j++)
+			if (!strcmp(c[j].name, htcds_toolkit_columns[i])) {
+				order[o] = (int)j;
+				used[j] = 1;
+			}
+		o++;
+	}
+	for (j = 0; j < n; j++)
+		if (!used[j]) {
+			order[o] = (int)j;
+			names[o++] = c[j].name;
+		}
+	return o;
+}
 
 struct htcds_ctx {
 	struct req *r;
@@ -402,319 +499,215 @@ struct htcds_ctx {
 	struct consent_set cs;
 	unsigned char key[crypto_generichash_KEYBYTES];
 	arena scratch;
+	struct hcol cols[HCOLS_MAX];
+	size_t ncols;
+	int order[HCOLS_MAX + 64];
+	const char *names[HCOLS_MAX + 64];
+	size_t norder;              /* 0: the CSV's order */
 	size_t rows, seen;
 	int failed;
 };
 
-static void text_or_empty(struct sheet *sh, const char *s)
+/* A derived column's value into out; NULL for an empty cell. */
+static const char *derived_text(struct htcds_ctx *x, int d, const struct export_row *row,
+				int age, int age_exploit, char *out, size_t outlen)
 {
-	sheet_text(sh, s && *s ? s : NULL);
+	const char *s = NULL;
+	int n = -1;
+
+	switch (d) {
+	case D_CASE_ID:
+		pseudonym(x->key, "case", row->case_id, out);
+		return out;
+	case D_ORG_TYPE:
+		s = std_value(htcds_org_type_values, row->org_type);
+		break;
+	case D_ORG_TYPE_ORIGINAL:
+		s = std_value(htcds_org_type_values, row->org_type);
+		s = s && strcmp(s, row->org_type) ? row->org_type : NULL;   /* only when mapped */
+		break;
+	case D_AGE_REGISTERED:
+		n = age;
+		break;
+	case D_AGE_TRAFFICKED:
+		n = age_exploit;
+		break;
+	case D_REFERRING:
+		s = std_value(htcds_org_type_values, row->referring_type);
+		break;
+	case D_REFERRING_ON:
+		s = row->referring_on;
+		break;
+	case D_REFERRED:
+		s = std_value(htcds_org_type_values, row->referred_type);
+		break;
+	case D_REFERRED_ON:
+		s = row->referred_on;
+		break;
+	default:
+		break;
+	}
+	if (n >= 0) {
+		snprintf(out, outlen, "%d", n);
+		return out;
+	}
+	if (!s || !*s)
+		return NULL;
+	snprintf(out, outlen, "%s", s);
+	return out;
 }
 
 static int htcds_row(void *arg, const struct export_row *row)
 {
 	struct htcds_ctx *x = arg;
-	struct sheet *sh = x->sh;
-	struct facts f;
-	char id[PSEUDO_HEX], list[1024];
+	const keyring *kr = &x->r->app->kr;
+	json_t *c = NULL, *p = NULL, *d = NULL, *est;
+	const char **vals;
+	char born[11], cell[CELL_MAX];
+	int age, age_exploit, rc = -1;
+	size_t i;
 
 	if (++x->seen % 1024 == 0)
 		arena_free(&x->scratch);
 	if (!consent_set_has(&x->cs, row->person_id))
 		return 0;
-	if (facts_open(&x->r->app->kr, &x->scratch, row, 0, &f)) {
+	c = record_open(kr, &x->scratch, row->case_coded, row->case_sealed, row->case_sealed_len,
+			row->case_id);
+	p = json_loads(row->person_coded, 0, NULL);
+	d = json_loads(*row->decision_coded ? row->decision_coded : "{}", 0, NULL);
+	vals = arena_alloc(&x->scratch, x->ncols * sizeof *vals);
+	if (!c || !p || !d || !vals || person_birth_date(kr, &x->scratch, row, born)) {
 		x->failed = 1;
-		return -1;
+		goto out;
 	}
-	pseudonym(x->key, "case", row->case_id, id);
-	sheet_text(sh, id);
-	pseudonym(x->key, "person", row->person_id, id);
-	sheet_text(sh, id);
-	if (*row->previous_case_id) {
-		pseudonym(x->key, "case", row->previous_case_id, id);
-		sheet_text(sh, id);
+	est = json_object_get(p, "estimated_age");
+	std_ages(born[0] ? born : NULL, json_is_integer(est) ? (long)json_integer_value(est) : -1,
+		 jstr(c, "exploitation_start"), row->opened_on, &age, &age_exploit);
+	for (i = 0; i < x->ncols; i++) {
+		const struct hcol *h = &x->cols[i];
+		const char *v = NULL;
+		switch (h->src) {
+		case HS_DERIVED:
+			v = derived_text(x, h->derived, row, age, age_exploit, cell, sizeof cell);
+			break;
+		case HS_PERSON:
+			v = field_text(h->f, p, h->f->htcds_values, x->key, cell, sizeof cell);
+			break;
+		case HS_CASE:
+			v = field_text(h->f, c, h->f->htcds_values, x->key, cell, sizeof cell);
+			break;
+		case HS_DECISION:
+			v = field_text(h->f, d, h->f->htcds_values, x->key, cell, sizeof cell);
+			break;
+		case HS_EVENT:
+			v = list_member_text(h->f, h->sub, c, cell, sizeof cell);
+			break;
+		}
+		vals[i] = v ? arena_strdup(&x->scratch, v) : NULL;
+	}
+	if (x->norder) {
+		for (i = 0; i < x->norder; i++)
+			sheet_text(x->sh, x->order[i] >= 0 ? vals[x->order[i]] : NULL);
 	} else {
-		sheet_text(sh, NULL);
+		for (i = 0; i < x->ncols; i++)
+			sheet_text(x->sh, vals[i]);
 	}
-	text_or_empty(sh, x->r->who.user.org.type);   /* the rows are all of the caller's */
-	text_or_empty(sh, row->status);
-	text_or_empty(sh, jstr(f.c, "closure_reason"));
-	text_or_empty(sh, row->opened_on);
-	text_or_empty(sh, row->closed_on);
-	text_or_empty(sh, row->stage);
-	text_or_empty(sh, row->trafficking_status);
-	text_or_empty(sh, jstr(f.p, "gender"));
-	text_or_empty(sh, jstr(f.p, "citizenship"));
-	if (f.age >= 0)
-		sheet_int(sh, f.age);
-	else
-		sheet_text(sh, NULL);
-	text_or_empty(sh, jstr(f.p, "region_of_origin"));
-	join_list(json_object_get(f.c, "exploitation_types"), list, sizeof list);
-	text_or_empty(sh, list);
-	join_list(json_object_get(f.c, "sex_exploitation_types"), list, sizeof list);
-	text_or_empty(sh, list);
-	text_or_empty(sh, jstr(f.c, "labour_sector"));
-	join_list(json_object_get(f.c, "means_of_control"), list, sizeof list);
-	text_or_empty(sh, list);
-	text_or_empty(sh, jstr(f.c, "recruitment_method"));
-	join_list(json_object_get(f.c, "recruitment_apps"), list, sizeof list);
-	text_or_empty(sh, list);
-	text_or_empty(sh, jstr(f.c, "recruiter_relation"));
-	join_list(json_object_get(f.c, "countries_of_exploitation"), list, sizeof list);
-	text_or_empty(sh, list);
-	text_or_empty(sh, jstr(f.c, "exploitation_start"));
-	text_or_empty(sh, jstr(f.c, "exploitation_end"));
-	join_list(json_object_get(f.c, "perpetrator_roles"), list, sizeof list);
-	text_or_empty(sh, list);
-	sheet_row_end(sh);
-	facts_close(&f);
+	sheet_row_end(x->sh);
 	x->rows++;
+	rc = 0;
+out:
+	json_decref(c);
+	json_decref(p);
+	json_decref(d);
+	return rc;
+}
+
+/* HTCDS of every organisation for a role with export.anonymous over all
+ * (the analyst: pseudonymous, organisations by type), else of the own
+ * organisation under export.rows. */
+static int htcds_scope(struct req *r, const char **org_id)
+{
+	if (export_scope_of(r, ACT_EXPORT_ANONYMOUS, org_id) == 0 && !*org_id)
+		return 0;
+	if (export_scope(r, ACT_EXPORT_ROWS, org_id))
+		return r->status;
+	*org_id = r->who.user.org.id;
 	return 0;
 }
 
-int api_export_htcds(struct req *r)
+static int export_htcds(struct req *r, int xlsx)
 {
-	struct htcds_ctx x;
-	const char *from, *to, *org_id;
+	struct htcds_ctx *x;
+	const char *from, *to, *org_id, *tmp = getenv("TMPDIR");
 	char today[11], detail[64];
 	size_t i;
 	int rc;
 
-	if (export_scope(r, ACT_EXPORT_ROWS, &org_id))
+	if (htcds_scope(r, &org_id))
 		return r->status;
-	org_id = r->who.user.org.id;   /* rows are of the caller's organisation only */
 	if (export_period(r, &from, &to))
 		return r->status;
-	memset(&x, 0, sizeof x);
-	x.r = r;
+	x = calloc(1, sizeof *x);
+	if (!x)
+		return reply_problem(r, 500, "internal", "out of memory");
+	x->r = r;
 	consent_today(today);
-	if (consent_set_load(r, &x.cs, today)) {
-		free(x.cs.ids);
+	if (consent_set_load(r, &x->cs, today)) {
+		free(x->cs.ids);
+		free(x);
 		return api_store_error(r, STORE_ERROR);
 	}
-	x.sh = sheet_new(SHEET_CSV, NULL);
-	if (!x.sh) {
-		free(x.cs.ids);
+	x->sh = xlsx ? sheet_new(SHEET_XLSX, tmp && *tmp ? tmp : "/tmp") : sheet_new(SHEET_CSV, NULL);
+	if (!x->sh) {
+		free(x->cs.ids);
+		free(x);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	export_key(&r->app->kr, x.key);
-	arena_init(&x.scratch, EXPORT_ARENA_CAP);
-	for (i = 0; i < sizeof htcds_cols / sizeof htcds_cols[0]; i++)
-		sheet_text(x.sh, htcds_cols[i]);
-	sheet_row_end(x.sh);
-	rc = store_export_cases(r->app->st, org_id, from, to, 1, htcds_row, &x);
-	arena_free(&x.scratch);
-	free(x.cs.ids);
-	sodium_memzero(x.key, sizeof x.key);
+	export_key(&r->app->kr, x->key);
+	arena_init(&x->scratch, EXPORT_ARENA_CAP);
+	x->ncols = hcols_make(x->cols);
+	if (xlsx) {
+		sheet_tab(x->sh, "HTCDS 2.0");
+		x->norder = hcols_toolkit_order(x->cols, x->ncols, x->order, x->names);
+		for (i = 0; i < x->norder; i++)
+			sheet_text(x->sh, x->names[i]);
+	} else {
+		for (i = 0; i < x->ncols; i++)
+			sheet_text(x->sh, x->cols[i].name);
+	}
+	sheet_row_end(x->sh);
+	rc = store_export_cases(r->app->st, org_id, from, to, 1, htcds_row, x);
+	arena_free(&x->scratch);
+	free(x->cs.ids);
+	sodium_memzero(x->key, sizeof x->key);
 	if (rc != STORE_OK) {
-		sheet_free(x.sh);
-		return x.failed ? reply_problem(r, 500, "internal", "a record does not open")
-				: api_store_error(r, STORE_ERROR);
+		rc = x->failed ? reply_problem(r, 500, "internal", "a record does not open")
+			       : api_store_error(r, STORE_ERROR);
+		goto out;
 	}
-	snprintf(detail, sizeof detail, "rows=%zu", x.rows);
-	rc = export_deliver(r, x.sh, "text/csv; charset=utf-8", "htcds.csv", "htcds", from, to,
-			    detail);
-	sheet_free(x.sh);
+	snprintf(detail, sizeof detail, "rows=%zu", x->rows);
+	rc = xlsx ? export_deliver(r, x->sh,
+				   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+				   "htcds.xlsx", "htcds.xlsx", from, to, detail)
+		  : export_deliver(r, x->sh, "text/csv; charset=utf-8", "htcds.csv", "htcds", from,
+				   to, detail);
 	if (rc == 0)
-		header_count(r, "X-Export-Rows", x.rows);
-	return r->status;
+		header_count(r, "X-Export-Rows", x->rows);
+	rc = r->status;
+out:
+	sheet_free(x->sh);
+	free(x);
+	return rc;
 }
 
-/* ---- CTDC ---------------------------------------------------------------- */
-
-/* The quasi-identifiers, in the order of struct ctdc_row's qi[]. */
-enum { QI_YEAR, QI_GENDER, QI_AGE, QI_MAJORITY, QI_MAJORITY_EXPLOIT, QI_CITIZENSHIP,
-       QI_COUNTRY, QI_COUNT };
-
-/* Means of control: the CTDC column and the HTCDS 2.0 code that sets it
- * (NULL: HTCDS 2.0 records no such means, so the column is missing). */
-static const struct { const char *col, *code; } moc_map[] = {
-	{"meansOfControlDebtBondage", "DebtBondage"},
-	{"meansOfControlTakesEarnings", "TakesEarnings"},
-	{"meansOfControlRestrictsFinancialAccess", "RestrictsFinancialAccess"},
-	{"meansOfControlThreats", "PhysicalThreats"},
-	{"meansOfControlPsychologicalAbuse", "PsychologicalAbuse"},
-	{"meansOfControlPhysicalAbuse", "PhysicalAbuse"},
-	{"meansOfControlSexualAbuse", "SexualAbuse"},
-	{"meansOfControlFalsePromises", "FalsePromises"},
-	{"meansOfControlPsychoactiveSubstances", "PsychoactiveSubstance"},
-	{"meansOfControlRestrictsMovement", NULL},
-	{"meansOfControlRestrictsMedicalCare", "RestrictsMedicalCare"},
-	{"meansOfControlExcessiveWorkingHours", "ExcessiveWorkingHours"},
-	{"meansOfControlUsesChildren", "ThreatensChildrenFamily"},
-	{"meansOfControlThreatOfLawEnforcement", "ThreatsLawEnforcement"},
-	{"meansOfControlWithholdsNecessities", "WithholdsNecessities"},
-	{"meansOfControlWithholdsDocuments", "WithholdsDocuments"},
-	{"meansOfControlOther", "Other"},
-};
-#define N_MOC (sizeof moc_map / sizeof moc_map[0])
-
-/* Types of exploitation: the CTDC flag and the HTCDS codes that set it. */
-enum { EX_LABOUR, EX_SEX, EX_OTHER, EX_MARRIAGE, EX_MILITARY, EX_ORGAN, EX_SLAVERY, N_EX };
-static const struct { const char *code; int flag; } ex_map[] = {
-	{"ForcedLabour", EX_LABOUR}, {"ChildLabour", EX_LABOUR}, {"ForcedBegging", EX_LABOUR},
-	{"SexualExploitation", EX_SEX}, {"ForcedMarriage", EX_MARRIAGE},
-	{"ForcedMilitaryByNonStateActors", EX_MILITARY}, {"OrganRemoval", EX_ORGAN},
-	{"Servitude", EX_SLAVERY}, {"ForcedAdoption", EX_OTHER}, {"Surrogacy", EX_OTHER},
-	{"Other", EX_OTHER},
-};
-
-/* Types of labour: the CTDC column and the ISIC section that sets it. */
-enum { LB_AGRI, LB_AQUA, LB_BEGGING, LB_CONSTRUCTION, LB_DOMESTIC, LB_HOSPITALITY,
-       LB_ILLICIT, LB_MANUFACTURING, LB_MINING, LB_PEDDLING, LB_TRANSPORT, LB_OTHER, N_LB };
-static const char *const lb_cols[N_LB] = {
-	"typeOfLabourAgriculture", "typeOfLabourAquafarming", "typeOfLabourBegging",
-	"typeOfLabourConstruction", "typeOfLabourDomesticWork", "typeOfLabourHospitality",
-	"typeOfLabourIllicitActivities", "typeOfLabourManufacturing",
-	"typeOfLabourMiningOrDrilling", "typeOfLabourPeddling", "typeOfLabourTransportation",
-	"typeOfLabourOther",
-};
-
-static int labour_of_isic(const char *s)
+int api_export_htcds(struct req *r)
 {
-	switch (s ? s[0] : 0) {
-	case 'A': return LB_AGRI;
-	case 'B': return LB_MINING;
-	case 'C': return LB_MANUFACTURING;
-	case 'F': return LB_CONSTRUCTION;
-	case 'H': return LB_TRANSPORT;
-	case 'I': return LB_HOSPITALITY;
-	case 'T': return LB_DOMESTIC;
-	case 0: return -1;
-	default: return LB_OTHER;
-	}
+	return export_htcds(r, 0);
 }
 
-enum { SX_PROSTITUTION, SX_PORNOGRAPHY, SX_REMOTE, SX_PRIVATE, N_SX };
-static const char *const sx_codes[N_SX] = {
-	"Prostitution", "Pornography", "RemoteInteractiveServices", "PrivateSexualServices",
-};
-
-/* Recruiter relation: the CTDC RecruiterRelationship text and flag. */
-enum { RR_UNKNOWN, RR_FAMILY, RR_FRIEND, RR_OTHER };
-
-struct ctdc_row {
-	const char *qi[QI_COUNT];
-	uint32_t moc;               /* bit i: moc_map[i] */
-	uint8_t ex, sx, rr;         /* bits of EX_*, SX_*; RR_* */
-	uint16_t lb;                /* bits of LB_* */
-	unsigned moc_known : 1, ex_known : 1, sx_known : 1, lb_known : 1;
-};
-
-/* ---- CTDC: the hierarchies of the quasi-identifiers ----------------------- */
-
-static const char *const age_bands[] = {"0--8", "9--17", "18--20", "21--23", "24--26",
-					"27--29", "30--38", "39--47", "48+"};
-static const char *const age_broader[] = {"0--17", "0--17", "18--29", "18--29", "18--29",
-					  "18--29", "30--47", "30--47", "48+"};
-
-static int age_band(int age)
+int api_export_htcds_xlsx(struct req *r)
 {
-	static const int upper[] = {8, 17, 20, 23, 26, 29, 38, 47};
-	int i;
-
-	if (age < 0)
-		return -1;
-	for (i = 0; i < 8; i++)
-		if (age <= upper[i])
-			return i;
-	return 8;
-}
-
-static const char *gen_age(const char *v, unsigned level, void *ctx)
-{
-	size_t i;
-
-	(void)ctx;
-	(void)level;
-	for (i = 0; i < sizeof age_bands / sizeof age_bands[0]; i++)
-		if (!strcmp(v, age_bands[i]))
-			return age_broader[i];
-	return NULL;
-}
-
-/* Years: level 1 the five-year period holding it ("2020--2024"). */
-static const char *gen_year(const char *v, unsigned level, void *ctx)
-{
-	static const char *const periods[] = {
-		"1990--1994", "1995--1999", "2000--2004", "2005--2009", "2010--2014", "2015--2019",
-		"2020--2024", "2025--2029", "2030--2034", "2035--2039", "2040--2044", "2045--2049",
-	};
-	long y = strtol(v, NULL, 10);
-
-	(void)ctx;
-	(void)level;
-	if (y < 1990 || y > 2049)
-		return NULL;
-	return periods[(y - 1990) / 5];
-}
-
-/* Countries: level 1 their world region (UN M49 sub-regions where the
- * programme's people go; "Other" for the rest). */
-static const char *const regions[] = {"Central Asia", "Eastern Europe", "Western Asia",
-				      "Southern Asia", "Eastern Asia", "Other"};
-#define N_REGIONS (sizeof regions / sizeof regions[0])
-
-static unsigned region_of(const char *cc)
-{
-	static const char *const members[N_REGIONS - 1] = {
-		"TJ KZ KG UZ TM",
-		"RU BY UA MD PL CZ SK HU RO BG",
-		"AE SA TR QA KW OM BH IQ IL JO LB SY YE AM AZ GE CY PS",
-		"AF PK IN IR BD LK NP BT MV",
-		"KR CN JP KP MN TW HK MO",
-	};
-	unsigned i;
-	const char *p;
-
-	if (strlen(cc) != 2)
-		return N_REGIONS - 1;
-	for (i = 0; i < N_REGIONS - 1; i++)
-		for (p = members[i]; (p = strstr(p, cc)); p += 2)
-			if ((p == members[i] || p[-1] == ' ') && (p[2] == ' ' || p[2] == '\0'))
-				return i;
-	return N_REGIONS - 1;
-}
-
-/* The regions of a ';'-joined list of countries, as one string per set
- * of regions (made once, kept in ctx's table). */
-struct region_names {
-	arena *a;
-	const char *by_mask[1u << N_REGIONS];
-};
-
-static const char *gen_country(const char *v, unsigned level, void *ctx)
-{
-	struct region_names *rn = ctx;
-	unsigned mask = 0, i;
-	char cc[3];
-	const char *p = v;
-
-	(void)level;
-	while (*p) {
-		if (strlen(p) < 2)
-			break;
-		cc[0] = p[0];
-		cc[1] = p[1];
-		cc[2] = '\0';
-		mask |= 1u << region_of(cc);
-		p += 2;
-		if (*p == ';')
-			p++;
-	}
-	if (!mask)
-		return NULL;
-	if (!rn->by_mask[mask]) {
-		char s[128] = "";
-		size_t o = 0;
-		for (i = 0; i < N_REGIONS; i++)
-			if (mask & (1u << i))
-				o += (size_t)snprintf(s + o, sizeof s - o, "%s%s", o ? ";" : "",
-						      regions[i]);
-		rn->by_mask[mask] = arena_strdup(rn->a, s);
-	}
-	return rn->by_mask[mask];
+	return export_htcds(r, 1);
 }
 
 /* ---- CTDC: reading coded fields in place --------------------------------- */
@@ -883,10 +876,159 @@ static size_t flat_list(const struct flat *f, const char *key,
 	return count;
 }
 
+/* ---- CTDC: the columns from the declarations ------------------------------- */
+
+/* The quasi-identifiers, in the order of struct ctdc_row's qi[], with what
+ * suppressing one of their cells costs (the published utility: gender,
+ * age band and citizenship first), and the one generalisation CTDC
+ * publishes: an age band given up while majorityStatus stays. */
+enum { QI_YEAR, QI_GENDER, QI_AGE, QI_MAJORITY, QI_MAJORITY_EXPLOIT, QI_CITIZENSHIP,
+       QI_COUNTRY, QI_EXPLOIT, QI_COUNT };
+static const char *const qi_cols[QI_COUNT] = {
+	"yearOfRegistration", "gender", "ageBroad", "majorityStatus", "majorityStatusAtExploit",
+	"citizenship", "CountryOfExploitation", "typeOfExploitConcatenated",
+};
+static const struct kanon_local_attr qi_local[QI_COUNT] = {
+	[QI_YEAR] = {2, -1},     [QI_GENDER] = {4, -1},  [QI_AGE] = {4, -1},
+	[QI_MAJORITY] = {1, QI_AGE}, [QI_MAJORITY_EXPLOIT] = {1, -1},
+	[QI_CITIZENSHIP] = {4, -1}, [QI_COUNTRY] = {2, -1}, [QI_EXPLOIT] = {2, -1},
+};
+
+/* Families of flag columns that apply only under one type of
+ * exploitation (-99 otherwise), as CTDC publishes them. */
+static const struct { const char *prefix, *gate; } ctdc_gates[] = {
+	{"typeOfLabour", "isForcedLabour"},
+	{"typeOfSex", "isSexualExploit"},
+};
+
+#define CTDC_COLS_MAX 128
+#define FLAG_FIELDS_MAX 8
+
+/* A field whose codes set CTDC flag columns (its .ctdc_values name
+ * columns), and the fields whose value is a column of its own. */
+struct ctdc_layout {
+	size_t ncols;
+	const struct field *flag[FLAG_FIELDS_MAX];
+	int flag_person[FLAG_FIELDS_MAX];
+	size_t nflag;
+	const struct field *value[QI_COUNT];   /* gender, citizenship, country */
+	int value_person[QI_COUNT];
+	int qi_of_col[CTDC_COLS_MAX];           /* -1: not a quasi-identifier */
+	unsigned fed[CTDC_COLS_MAX];            /* bit per flag field setting the column */
+	int gate[CTDC_COLS_MAX];                /* the column gating its family, -1 */
+	int value_col[FLAG_FIELDS_MAX][64];     /* flag[i]->ctdc_values[j] as a column */
+	int labour_col, sex_col;
+	int exploit_field;                      /* index in flag[] of typeOfExploit */
+};
+
+static int ctdc_col(const struct ctdc_layout *l, const char *name)
+{
+	size_t i;
+	for (i = 0; name && i < l->ncols; i++)
+		if (!strcmp(ctdc_columns[i], name))
+			return (int)i;
+	return -1;
+}
+
+static void layout_scan(struct ctdc_layout *l, const struct resource_schema *rs, int person)
+{
+	size_t i, q;
+
+	for (i = 0; i < rs->n; i++) {
+		const struct field *f = &rs->fields[i];
+		if (!f->ctdc)
+			continue;
+		if (f->ctdc_values && ctdc_col(l, f->ctdc_values[0].value) >= 0) {
+			if (l->nflag < FLAG_FIELDS_MAX) {
+				if (!strcmp(f->ctdc, "typeOfExploit"))
+					l->exploit_field = (int)l->nflag;
+				l->flag_person[l->nflag] = person;
+				l->flag[l->nflag++] = f;
+			}
+			continue;
+		}
+		for (q = 0; q < QI_COUNT; q++)
+			if (!strcmp(qi_cols[q], f->ctdc)) {
+				l->value[q] = f;
+				l->value_person[q] = person;
+			}
+	}
+}
+
+static unsigned fed_by(const struct ctdc_layout *l, size_t col);
+
+static void layout_make(struct ctdc_layout *l)
+{
+	size_t i, j, q;
+
+	memset(l, 0, sizeof *l);
+	l->exploit_field = -1;
+	while (ctdc_columns[l->ncols] && l->ncols < CTDC_COLS_MAX)
+		l->ncols++;
+	layout_scan(l, &person_schema, 1);
+	layout_scan(l, &case_schema, 0);
+	for (i = 0; i < l->ncols; i++) {
+		l->qi_of_col[i] = -1;
+		for (q = 0; q < QI_COUNT; q++)
+			if (!strcmp(ctdc_columns[i], qi_cols[q]))
+				l->qi_of_col[i] = (int)q;
+		l->fed[i] = fed_by(l, i);
+		l->gate[i] = -1;
+		for (q = 0; q < sizeof ctdc_gates / sizeof ctdc_gates[0]; q++)
+			if (!strncmp(ctdc_columns[i], ctdc_gates[q].prefix,
+				     strlen(ctdc_gates[q].prefix)))
+				l->gate[i] = ctdc_col(l, ctdc_gates[q].gate);
+	}
+	for (i = 0; i < l->nflag; i++)
+		for (j = 0; j < 64; j++)
+			l->value_col[i][j] = -1;
+	for (i = 0; i < l->nflag; i++)
+		for (j = 0; j < 64 && l->flag[i]->ctdc_values[j].code; j++)
+			l->value_col[i][j] = ctdc_col(l, l->flag[i]->ctdc_values[j].value);
+	l->labour_col = ctdc_col(l, "isForcedLabour");
+	l->sex_col = ctdc_col(l, "isSexualExploit");
+}
+
+/* The flag field whose .ctdc is prefix, or -1. */
+static int flag_of_prefix(const struct ctdc_layout *l, const char *prefix, size_t len)
+{
+	size_t i;
+	for (i = 0; i < l->nflag; i++)
+		if (strlen(l->flag[i]->ctdc) == len && !strncmp(l->flag[i]->ctdc, prefix, len))
+			return (int)i;
+	return -1;
+}
+
+/* Which flag fields set column col (bit per flag field). */
+static unsigned fed_by(const struct ctdc_layout *l, size_t col)
+{
+	unsigned m = 0;
+	size_t i;
+	const struct std_value *v;
+
+	for (i = 0; i < l->nflag; i++)
+		for (v = l->flag[i]->ctdc_values; v->code; v++)
+			if (v->value && !strcmp(v->value, ctdc_columns[col]))
+				m |= 1u << i;
+	return m;
+}
+
 /* ---- CTDC: collecting the rows ------------------------------------------- */
+
+struct ctdc_row {
+	char person_id[ID_LEN];
+	char case_id[ID_LEN];
+	char opened_on[11];
+	const char *qi[QI_COUNT];
+	uint64_t set[CTDC_COLS_MAX / 64];   /* flag columns set */
+	uint64_t asked[CTDC_COLS_MAX / 64]; /* flag columns a screening answered */
+	uint8_t known;                      /* bit per flag field: the case holds it */
+	uint8_t consented;
+};
 
 struct ctdc_ctx {
 	struct req *r;
+	struct ctdc_layout l;
 	struct consent_set cs;
 	arena scratch;              /* per batch of rows: opened records */
 	arena keep;                 /* for the export: strings of the rows */
@@ -898,98 +1040,107 @@ struct ctdc_ctx {
 
 static const char *keep_year(struct ctdc_ctx *x, const char *date)
 {
-	long y = date && *date ? strtol(date, NULL, 10) : 0;
-	char s[8];
+	char s[5];
+	const char *y = std_year(date, s);
+	long i;
 
-	if (y < 1900 || y > 2199)
+	if (!y)
 		return KANON_MISSING;
-	if (!x->years[y - 1900]) {
-		snprintf(s, sizeof s, "%ld", y);
-		x->years[y - 1900] = arena_strdup(&x->keep, s);
-	}
-	return x->years[y - 1900] ? x->years[y - 1900] : KANON_MISSING;
+	i = strtol(y, NULL, 10) - 1900;
+	if (!x->years[i])
+		x->years[i] = arena_strdup(&x->keep, y);
+	return x->years[i] ? x->years[i] : KANON_MISSING;
 }
 
-static const char *ctdc_gender(const char *g)
-{
-	if (!g)
-		return KANON_MISSING;
-	if (!strcmp(g, "Feminine"))
-		return "Female";
-	if (!strcmp(g, "Masculine"))
-		return "Male";
-	if (!strcmp(g, "TransgenderFeminine") || !strcmp(g, "TransgenderMasculine") ||
-	    !strcmp(g, "NonConforming"))
-		return "Transgender/NonConforming";
-	return KANON_MISSING;
-}
-
-/* The countries of exploitation, sorted and ';'-joined, in keep. */
-struct countries {
-	char cc[16][3];
-	size_t n;
+struct flag_walk {
+	struct ctdc_ctx *x;
+	struct ctdc_row *cr;
+	size_t fi;                  /* the flag field */
 };
 
-static void country_add(const char *code, void *arg)
+static void flag_add(const char *code, void *arg)
 {
-	struct countries *c = arg;
-	if (strlen(code) == 2 && c->n < 16)
-		memcpy(c->cc[c->n++], code, 3);
+	struct flag_walk *w = arg;
+	const struct std_value *v = w->x->l.flag[w->fi]->ctdc_values;
+	size_t j;
+	int col;
+
+	for (j = 0; j < 64 && v[j].code; j++)
+		if (!strcmp(v[j].code, code) && (col = w->x->l.value_col[w->fi][j]) >= 0)
+			w->cr->set[col / 64] |= (uint64_t)1 << (col % 64);
 }
 
-static int cmp_cc(const void *a, const void *b)
+/* The codes of a field (a list or one code) through fn; how many. */
+static size_t flat_codes(const struct flat *f, const char *key,
+			 void (*fn)(const char *code, void *arg), void *arg)
 {
-	return strcmp(a, b);
+	char v[64];
+	const char *s = flat_str(f, key, v, sizeof v);
+
+	if (s) {
+		fn(s, arg);
+		return 1;
+	}
+	return flat_list(f, key, fn, arg);
 }
 
-static const char *ctdc_countries(struct ctdc_ctx *x, const struct flat *cc)
+static void first_code(const char *code, void *arg)
 {
-	struct countries c;
-	char s[64];
-	size_t i, o = 0;
+	char *out = arg;
+	if (!out[0])
+		snprintf(out, 64, "%s", code);
+}
 
-	c.n = 0;
-	flat_list(cc, "countries_of_exploitation", country_add, &c);
-	if (!c.n)
+/* A value column (gender, citizenship, country of exploitation): its
+ * first code, through the field's CTDC spelling; a country only as ISO
+ * 3166 alpha-2 (one country per column). */
+static const char *ctdc_value_of(struct ctdc_ctx *x, const struct field *f, const struct flat *fl)
+{
+	char v[64] = "";
+	const char *s;
+
+	if (!f)
 		return KANON_MISSING;
-	qsort(c.cc, c.n, sizeof c.cc[0], cmp_cc);
-	s[0] = '\0';
-	for (i = 0; i < c.n && o + 4 < sizeof s; i++)
-		if (i == 0 || strcmp(c.cc[i], c.cc[i - 1]))
-			o += (size_t)snprintf(s + o, sizeof s - o, "%s%s", o ? ";" : "", c.cc[i]);
-	return arena_strdup(&x->keep, s);
+	flat_codes(fl, f->name, first_code, v);
+	if (!v[0])
+		return KANON_MISSING;
+	if (f->type == FT_COUNTRY || f->type == FT_COUNTRY_LIST) {
+		if (strlen(v) != 2 || v[0] < 'A' || v[0] > 'Z' || v[1] < 'A' || v[1] > 'Z')
+			return KANON_MISSING;
+	}
+	s = std_value(f->ctdc_values, v);
+	if (!s)
+		return KANON_MISSING;
+	return s == v ? arena_strdup(&x->keep, v) : s;
 }
 
-static void moc_add(const char *code, void *arg)
+static int is_set(const struct ctdc_row *cr, int col)
 {
-	struct ctdc_row *cr = arg;
-	size_t i;
-
-	for (i = 0; i < N_MOC; i++)
-		if (moc_map[i].code && !strcmp(moc_map[i].code, code))
-			cr->moc |= 1u << i;
+	return col >= 0 && (cr->set[col / 64] >> (col % 64)) & 1;
 }
 
-static void ex_add(const char *code, void *arg)
+static int is_asked(const struct ctdc_row *cr, int col)
 {
-	struct ctdc_row *cr = arg;
-	size_t i;
-
-	for (i = 0; i < sizeof ex_map / sizeof ex_map[0]; i++)
-		if (!strcmp(ex_map[i].code, code))
-			cr->ex |= (uint8_t)(1u << ex_map[i].flag);
-	if (!strcmp(code, "ForcedBegging"))
-		cr->lb |= 1u << LB_BEGGING;
+	return col >= 0 && (cr->asked[col / 64] >> (col % 64)) & 1;
 }
 
-static void sx_add(const char *code, void *arg)
+/* The suffixes of the set columns a flag field feeds, ';'-joined, into
+ * out ("" when none). */
+static void flag_concat(const struct ctdc_layout *l, const struct ctdc_row *cr, size_t fi,
+			char *out, size_t outlen)
 {
-	struct ctdc_row *cr = arg;
-	size_t i;
+	const char *prefix = l->flag[fi]->ctdc;
+	size_t i, o = 0, plen = strlen(prefix);
 
-	for (i = 0; i < N_SX; i++)
-		if (!strcmp(sx_codes[i], code))
-			cr->sx |= (uint8_t)(1u << i);
+	out[0] = '\0';
+	for (i = 0; i < l->ncols; i++) {
+		const char *c = ctdc_columns[i];
+		if (!is_set(cr, (int)i) || (!(l->fed[i] & (1u << fi)) &&
+					     !(is_asked(cr, (int)i) && !strncmp(c, prefix, plen))))
+			continue;
+		join_add(out, outlen, &o, !strncmp(c, prefix, plen) ? c + plen
+					  : !strncmp(c, "is", 2) ? c + 2 : c);
+	}
 }
 
 static int ctdc_collect(void *arg, const struct export_row *row)
@@ -997,20 +1148,16 @@ static int ctdc_collect(void *arg, const struct export_row *row)
 	struct ctdc_ctx *x = arg;
 	struct ctdc_row *cr;
 	struct flat pc, cc;
-	char born[11], v[64], start[11];
-	const char *s;
+	char born[11], start[11], list[512];
 	size_t i;
-	int band, age, age_exploit;
+	int age, age_exploit;
 
 	if (++x->seen % 1024 == 0)
 		arena_free(&x->scratch);
-	if (!consent_set_has(&x->cs, row->person_id))
+	/* Presumed and official victims only. */
+	if (strcmp(row->trafficking_status, "PossibleVictimOfTrafficking") &&
+	    strcmp(row->trafficking_status, "ActualVictimOfTrafficking"))
 		return 0;
-	if (flat_parse(&pc, row->person_coded) || flat_parse(&cc, row->case_coded) ||
-	    person_birth_date(&x->r->app->kr, &x->scratch, row, born)) {
-		x->failed = 1;
-		return -1;
-	}
 	if (x->n == x->cap) {
 		size_t cap = x->cap ? x->cap * 2 : 4096;
 		struct ctdc_row *rows = realloc(x->rows, cap * sizeof *rows);
@@ -1019,40 +1166,203 @@ static int ctdc_collect(void *arg, const struct export_row *row)
 		x->rows = rows;
 		x->cap = cap;
 	}
-	cr = &x->rows[x->n++];
+	cr = &x->rows[x->n];
 	memset(cr, 0, sizeof *cr);
-
-	ages_of(born[0] ? born : NULL, flat_int(&pc, "estimated_age"),
-		flat_str(&cc, "exploitation_start", start, sizeof start), row->opened_on, &age,
-		&age_exploit);
+	snprintf(cr->person_id, sizeof cr->person_id, "%s", row->person_id);
+	snprintf(cr->case_id, sizeof cr->case_id, "%s", row->case_id);
+	snprintf(cr->opened_on, sizeof cr->opened_on, "%s", row->opened_on);
+	x->n++;
+	cr->consented = (uint8_t)consent_set_has(&x->cs, row->person_id);
+	if (!cr->consented)
+		return 0;   /* counted, never read */
+	if (flat_parse(&pc, row->person_coded) || flat_parse(&cc, row->case_coded) ||
+	    person_birth_date(&x->r->app->kr, &x->scratch, row, born)) {
+		x->failed = 1;
+		return -1;
+	}
+	std_ages(born[0] ? born : NULL, flat_int(&pc, "estimated_age"),
+		 flat_str(&cc, "exploitation_start", start, sizeof start), row->opened_on, &age,
+		 &age_exploit);
+	for (i = 0; i < x->l.nflag; i++) {
+		struct flag_walk w = {x, cr, i};
+		if (flat_codes(x->l.flag_person[i] ? &pc : &cc, x->l.flag[i]->name, flag_add, &w))
+			cr->known |= (uint8_t)(1u << i);
+	}
 	cr->qi[QI_YEAR] = keep_year(x, row->opened_on);
-	cr->qi[QI_GENDER] = ctdc_gender(flat_str(&pc, "gender", v, sizeof v));
-	band = age_band(age);
-	cr->qi[QI_AGE] = band >= 0 ? age_bands[band] : KANON_MISSING;
-	cr->qi[QI_MAJORITY] = age < 0 ? KANON_MISSING : age < 18 ? "Minor" : "Adult";
-	cr->qi[QI_MAJORITY_EXPLOIT] = age_exploit < 0 ? KANON_MISSING
-				      : age_exploit < 18 ? "Minor" : "Adult";
-	s = flat_str(&pc, "citizenship", v, sizeof v);
-	cr->qi[QI_CITIZENSHIP] = s && strlen(s) == 2 ? arena_strdup(&x->keep, s) : KANON_MISSING;
-	cr->qi[QI_COUNTRY] = ctdc_countries(x, &cc);
+	cr->qi[QI_AGE] = std_age_band(age) ? std_age_band(age) : KANON_MISSING;
+	cr->qi[QI_MAJORITY] = std_majority(age) ? std_majority(age) : KANON_MISSING;
+	cr->qi[QI_MAJORITY_EXPLOIT] = std_majority(age_exploit) ? std_majority(age_exploit)
+								 : KANON_MISSING;
+	for (i = 0; i < QI_COUNT; i++)
+		if (x->l.value[i])
+			cr->qi[i] = ctdc_value_of(x, x->l.value[i],
+						  x->l.value_person[i] ? &pc : &cc);
+	cr->qi[QI_EXPLOIT] = KANON_MISSING;
+	if (x->l.exploit_field >= 0 && (cr->known & (1u << x->l.exploit_field))) {
+		flag_concat(&x->l, cr, (size_t)x->l.exploit_field, list, sizeof list);
+		cr->qi[QI_EXPLOIT] = list[0] ? arena_strdup(&x->keep, list) : KANON_MISSING;
+	}
 	for (i = 0; i < QI_COUNT; i++)
 		if (!cr->qi[i])
 			return -1;   /* the export arena is full */
-
-	cr->moc_known = flat_list(&cc, "means_of_control", moc_add, cr) > 0;
-	cr->ex_known = flat_list(&cc, "exploitation_types", ex_add, cr) > 0;
-	if (cr->ex & (1u << EX_LABOUR)) {
-		int lb = labour_of_isic(flat_str(&cc, "labour_sector", v, sizeof v));
-		if (lb >= 0)
-			cr->lb |= (uint16_t)(1u << lb);
-		cr->lb_known = cr->lb != 0;
-	}
-	if (cr->ex & (1u << EX_SEX))
-		cr->sx_known = flat_list(&cc, "sex_exploitation_types", sx_add, cr) > 0;
-	s = flat_str(&cc, "recruiter_relation", v, sizeof v);
-	cr->rr = !s ? RR_UNKNOWN : !strcmp(s, "Familial") ? RR_FAMILY
-	       : !strcmp(s, "Acquainted") ? RR_FRIEND : RR_OTHER;
 	return 0;
+}
+
+/* Newest case last within a person. */
+static int cmp_person_case(const void *a, const void *b)
+{
+	const struct ctdc_row *x = a, *y = b;
+	int c = strcmp(x->person_id, y->person_id);
+	if (!c)
+		c = strcmp(x->opened_on, y->opened_on);
+	return c ? c : strcmp(x->case_id, y->case_id);
+}
+
+/* One row per person: the newest victim case; the persons without a
+ * standing consent to statistics counted into *no_consent and left out. */
+static void ctdc_one_per_person(struct ctdc_ctx *x, size_t *no_consent)
+{
+	size_t i, o = 0;
+
+	*no_consent = 0;
+	if (x->n)
+		qsort(x->rows, x->n, sizeof *x->rows, cmp_person_case);
+	for (i = 0; i < x->n; i++) {
+		if (i + 1 < x->n && !strcmp(x->rows[i].person_id, x->rows[i + 1].person_id))
+			continue;
+		if (!x->rows[i].consented) {
+			(*no_consent)++;
+			continue;
+		}
+		if (o != i)
+			x->rows[o] = x->rows[i];
+		o++;
+	}
+	x->n = o;
+}
+
+/* ---- CTDC: what screenings and the hotline add ----------------------------- */
+
+/* The means of control a case's records show beside its own fields: a
+ * screening's answers to the indicators of indicator_ctdc ("yes" sets
+ * the column, "no" makes it known), and the ILO indicators a hotline
+ * operator flagged on a contact linked to the case (flagged: set). */
+struct case_walk {
+	struct ctdc_ctx *x;
+	size_t *by_case;            /* indices of x->rows, sorted by case id */
+	const struct field *ilo;    /* the contact's indicators field */
+};
+
+static int cmp_by_case(const void *a, const void *b, void *rows)
+{
+	const struct ctdc_row *r = rows;
+	return strcmp(r[*(const size_t *)a].case_id, r[*(const size_t *)b].case_id);
+}
+
+static struct ctdc_row *row_of_case(struct case_walk *w, const char *case_id)
+{
+	size_t lo = 0, hi = w->x->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(w->x->rows[w->by_case[mid]].case_id, case_id);
+		if (!c)
+			return &w->x->rows[w->by_case[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void mark(struct ctdc_ctx *x, struct ctdc_row *cr, const char *col, int yes)
+{
+	int i = ctdc_col(&x->l, col);
+	if (i < 0)
+		return;
+	cr->asked[i / 64] |= (uint64_t)1 << (i % 64);
+	if (yes)
+		cr->set[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static int screening_seen(void *arg, const char *case_id, const char *id, const char *coded,
+			  const unsigned char *sealed, size_t sealed_len)
+{
+	struct case_walk *w = arg;
+	struct ctdc_row *cr = row_of_case(w, case_id);
+	const struct std_value *v;
+	unsigned char *pt;
+	json_t *doc, *answers;
+	size_t n;
+
+	(void)coded;
+	if (!cr || sealed_len <= SEAL_OVERHEAD)
+		return 0;
+	n = sealed_len - SEAL_OVERHEAD;
+	pt = malloc(n);
+	if (!pt)
+		return -1;
+	if (seal_decrypt(&w->x->r->app->kr, sealed, sealed_len, id, pt)) {
+		free(pt);
+		return 0;   /* not a screening this key opens: nothing learnt */
+	}
+	doc = json_loadb((const char *)pt, n, 0, NULL);
+	sodium_memzero(pt, n);
+	free(pt);
+	answers = json_object_get(doc, "answers");
+	for (v = indicator_ctdc; v->code; v++) {
+		const char *a = json_string_value(json_object_get(answers, v->code));
+		if (a && (!strcmp(a, "yes") || !strcmp(a, "no")))
+			mark(w->x, cr, v->value, !strcmp(a, "yes"));
+	}
+	json_decref(doc);
+	return 0;
+}
+
+static void contact_flag(const char *code, void *arg)
+{
+	struct { struct case_walk *w; struct ctdc_row *cr; } *c = arg;
+	const char *col = std_value(c->w->ilo->ctdc_values, code);
+
+	if (col && col != code)
+		mark(c->w->x, c->cr, col, 1);
+}
+
+static int contact_seen(void *arg, const char *case_id, const char *id, const char *coded,
+			const unsigned char *sealed, size_t sealed_len)
+{
+	struct case_walk *w = arg;
+	struct { struct case_walk *w; struct ctdc_row *cr; } c = {w, row_of_case(w, case_id)};
+	struct flat f;
+
+	(void)id;
+	(void)sealed;
+	(void)sealed_len;
+	if (c.cr && w->ilo && !flat_parse(&f, coded))
+		flat_list(&f, w->ilo->name, contact_flag, &c);
+	return 0;
+}
+
+static int ctdc_case_records(struct ctdc_ctx *x)
+{
+	struct case_walk w = {x, NULL, schema_field(&contact_schema, "indicators")};
+	size_t i;
+	int rc;
+
+	if (!x->n)
+		return STORE_OK;
+	w.by_case = malloc(x->n * sizeof *w.by_case);
+	if (!w.by_case)
+		return STORE_ERROR;
+	for (i = 0; i < x->n; i++)
+		w.by_case[i] = i;
+	qsort_r(w.by_case, x->n, sizeof *w.by_case, cmp_by_case, x->rows);
+	rc = store_export_case_records(x->r->app->st, EXPORT_SCREENINGS, screening_seen, &w);
+	if (rc == STORE_OK)
+		rc = store_export_case_records(x->r->app->st, EXPORT_CONTACTS, contact_seen, &w);
+	free(w.by_case);
+	return rc;
 }
 
 /* ---- CTDC: writing ------------------------------------------------------- */
@@ -1074,131 +1384,72 @@ static void ctdc_value(struct sheet *sh, const char *v)
 		sheet_text(sh, v);
 }
 
-static void ctdc_flag(struct sheet *sh, int known, int set)
+static void ctdc_write_row(struct sheet *sh, const struct ctdc_layout *l,
+			   const struct ctdc_row *cr, const char *const *qi)
 {
-	sheet_int(sh, known ? (set ? 1 : 0) : -99);
-}
-
-/* The names of the set bits, ';'-joined; -99 when none is known. */
-static void ctdc_concat(struct sheet *sh, int known, unsigned bits, const char *const *names,
-			size_t n, size_t skip_prefix)
-{
-	char s[1024];
-	size_t i, o = 0;
-
-	if (!known || !bits) {
-		sheet_int(sh, -99);
-		return;
-	}
-	s[0] = '\0';
-	for (i = 0; i < n; i++)
-		if (bits & (1u << i))
-			o += (size_t)snprintf(s + o, sizeof s - o, "%s%s", o ? ";" : "",
-					      names[i] + skip_prefix);
-	ctdc_value(sh, s);
-}
-
-/* The legacy columns of reference/codes.json, in its order. */
-static const char *const ctdc_cols[] = {
-	"yearOfRegistration", "Datasource", "gender", "ageBroad", "majorityStatus",
-	"majorityStatusAtExploit", "majorityEntry", "citizenship", "CountryOfExploitation",
-	"meansOfControlDebtBondage", "meansOfControlTakesEarnings",
-	"meansOfControlRestrictsFinancialAccess", "meansOfControlThreats",
-	"meansOfControlPsychologicalAbuse", "meansOfControlPhysicalAbuse",
-	"meansOfControlSexualAbuse", "meansOfControlFalsePromises",
-	"meansOfControlPsychoactiveSubstances", "meansOfControlRestrictsMovement",
-	"meansOfControlRestrictsMedicalCare", "meansOfControlExcessiveWorkingHours",
-	"meansOfControlUsesChildren", "meansOfControlThreatOfLawEnforcement",
-	"meansOfControlWithholdsNecessities", "meansOfControlWithholdsDocuments",
-	"meansOfControlOther", "meansOfControlNotSpecified", "meansOfControlConcatenated",
-	"isForcedLabour", "isSexualExploit", "isOtherExploit", "isSexAndLabour",
-	"isForcedMarriage", "isForcedMilitary", "isOrganRemoval", "isSlaveryAndPractices",
-	"typeOfExploitConcatenated", "typeOfLabourAgriculture", "typeOfLabourAquafarming",
-	"typeOfLabourBegging", "typeOfLabourConstruction", "typeOfLabourDomesticWork",
-	"typeOfLabourHospitality", "typeOfLabourIllicitActivities", "typeOfLabourManufacturing",
-	"typeOfLabourMiningOrDrilling", "typeOfLabourPeddling", "typeOfLabourTransportation",
-	"typeOfLabourOther", "typeOfLabourNotSpecified", "typeOfLabourConcatenated",
-	"typeOfSexProstitution", "typeOfSexPornography", "typeOfSexRemoteInteractiveServices",
-	"typeOfSexPrivateSexualServices", "typeOfSexConcatenated", "isAbduction",
-	"RecruiterRelationship", "recruiterRelationIntimatePartner", "recruiterRelationFriend",
-	"recruiterRelationFamily", "recruiterRelationOther", "recruiterRelationUnknown",
-};
-
-static void ctdc_write_row(struct sheet *sh, const struct ctdc_row *cr, const char *const *qi)
-{
-	static const char *const ex_names[N_EX] = {
-		"ForcedLabour", "SexualExploit", "OtherExploit", "ForcedMarriage", "ForcedMilitary",
-		"OrganRemoval", "SlaveryAndPractices",
-	};
-	static const char *const moc_names[N_MOC] = {
-		"DebtBondage", "TakesEarnings", "RestrictsFinancialAccess", "Threats",
-		"PsychologicalAbuse", "PhysicalAbuse", "SexualAbuse", "FalsePromises",
-		"PsychoactiveSubstances", "RestrictsMovement", "RestrictsMedicalCare",
-		"ExcessiveWorkingHours", "UsesChildren", "ThreatOfLawEnforcement",
-		"WithholdsNecessities", "WithholdsDocuments", "Other",
-	};
-	static const char *const rr_text[] = {NULL, "Family", "Friend/Acquaintance", "Other"};
-	int labour = cr->ex_known && (cr->ex & (1u << EX_LABOUR));
-	int sex = cr->ex_known && (cr->ex & (1u << EX_SEX));
+	int exploit_gone = cr->known & (1u << l->exploit_field) &&
+			   !strcmp(qi[QI_EXPLOIT], KANON_MISSING);
 	size_t i;
+	char s[512];
 
-	ctdc_value(sh, qi[QI_YEAR]);
-	sheet_text(sh, "Case Management");
-	ctdc_value(sh, qi[QI_GENDER]);
-	ctdc_value(sh, qi[QI_AGE]);
-	ctdc_value(sh, qi[QI_MAJORITY]);
-	ctdc_value(sh, qi[QI_MAJORITY_EXPLOIT]);
-	sheet_int(sh, -99);                               /* majorityEntry: not recorded */
-	ctdc_value(sh, qi[QI_CITIZENSHIP]);
-	ctdc_value(sh, qi[QI_COUNTRY]);
-	for (i = 0; i < N_MOC; i++)
-		ctdc_flag(sh, cr->moc_known && moc_map[i].code, cr->moc & (1u << i));
-	sheet_int(sh, cr->moc_known ? 0 : 1);             /* meansOfControlNotSpecified */
-	ctdc_concat(sh, cr->moc_known, cr->moc, moc_names, N_MOC, 0);
-	for (i = 0; i < N_EX; i++) {
-		ctdc_flag(sh, cr->ex_known, cr->ex & (1u << i));
-		if (i == EX_OTHER)                        /* isSexAndLabour comes next */
-			ctdc_flag(sh, cr->ex_known, labour && sex);
+	if (l->exploit_field < 0 || !(cr->known & (1u << l->exploit_field)))
+		exploit_gone = 1;
+	for (i = 0; i < l->ncols; i++) {
+		const char *col = ctdc_columns[i];
+		size_t len = strlen(col);
+		unsigned fed = l->fed[i];
+		int gate = l->gate[i] < 0 ? -1 : !exploit_gone && is_set(cr, l->gate[i]), fi;
+
+		if (l->qi_of_col[i] >= 0) {
+			ctdc_value(sh, qi[l->qi_of_col[i]]);
+		} else if (!strcmp(col, "Datasource")) {
+			sheet_text(sh, "Case Management");
+		} else if (!strcmp(col, "isSexAndLabour")) {
+			if (exploit_gone)
+				sheet_int(sh, -99);
+			else
+				sheet_int(sh, is_set(cr, l->labour_col) && is_set(cr, l->sex_col));
+		} else if (gate == 0 || (exploit_gone && fed & (1u << l->exploit_field))) {
+			sheet_int(sh, -99);
+		} else if (fed || is_asked(cr, (int)i)) {
+			sheet_int(sh, is_set(cr, (int)i) ? 1
+				      : (cr->known & fed) || is_asked(cr, (int)i) ? 0 : -99);
+		} else if (len > 12 && !strcmp(col + len - 12, "Concatenated") &&
+			   (fi = flag_of_prefix(l, col, len - 12)) >= 0) {
+			flag_concat(l, cr, (size_t)fi, s, sizeof s);
+			ctdc_value(sh, (cr->known & (1u << fi)) ? s : NULL);
+		} else if (len > 12 && !strcmp(col + len - 12, "NotSpecified") &&
+			   (fi = flag_of_prefix(l, col, len - 12)) >= 0) {
+			sheet_int(sh, !(cr->known & (1u << fi)));
+		} else if (len > 7 && !strcmp(col + len - 7, "Unknown") &&
+			   (fi = flag_of_prefix(l, col, len - 7)) >= 0) {
+			sheet_int(sh, !(cr->known & (1u << fi)));
+		} else if ((fi = flag_of_prefix(l, "recruiterRelation", 17)) >= 0 &&
+			   !strcmp(col, "RecruiterRelationship")) {
+			/* The relation in words: the suffix of its flag column. */
+			flag_concat(l, cr, (size_t)fi, s, sizeof s);
+			ctdc_value(sh, (cr->known & (1u << fi)) ? s : NULL);
+		} else {
+			sheet_int(sh, -99);   /* Himoya records nothing that sets it */
+		}
 	}
-	ctdc_concat(sh, cr->ex_known, cr->ex, ex_names, N_EX, 0);
-	for (i = 0; i < N_LB; i++)
-		ctdc_flag(sh, labour && cr->lb_known && i != LB_AQUA && i != LB_ILLICIT &&
-				      i != LB_PEDDLING,
-			  cr->lb & (1u << i));
-	ctdc_flag(sh, labour, labour && !cr->lb_known);     /* typeOfLabourNotSpecified */
-	ctdc_concat(sh, labour && cr->lb_known, cr->lb, lb_cols, N_LB, strlen("typeOfLabour"));
-	for (i = 0; i < N_SX; i++)
-		ctdc_flag(sh, sex && cr->sx_known, cr->sx & (1u << i));
-	ctdc_concat(sh, sex && cr->sx_known, cr->sx, sx_codes, N_SX, 0);
-	sheet_int(sh, -99);                               /* isAbduction: not recorded */
-	if (cr->rr == RR_UNKNOWN)
-		sheet_int(sh, -99);
-	else
-		sheet_text(sh, rr_text[cr->rr]);
-	ctdc_flag(sh, cr->rr != RR_UNKNOWN, 0);            /* intimate partner: not recorded apart */
-	ctdc_flag(sh, cr->rr != RR_UNKNOWN, cr->rr == RR_FRIEND);
-	ctdc_flag(sh, cr->rr != RR_UNKNOWN, cr->rr == RR_FAMILY);
-	ctdc_flag(sh, cr->rr != RR_UNKNOWN, cr->rr == RR_OTHER);
-	sheet_int(sh, cr->rr == RR_UNKNOWN ? 1 : 0);
 	sheet_row_end(sh);
 }
 
 int api_export_ctdc(struct req *r)
 {
 	struct ctdc_ctx *x;
-	struct region_names *rn;
-	struct kanon_attr attrs[QI_COUNT];
 	struct kanon_table t;
-	struct kanon_result res;
-	unsigned level[QI_COUNT];
+	struct kanon_local_result res;
+	size_t per[QI_COUNT];
 	unsigned char *dropped = NULL;
 	const char **cells = NULL;
 	size_t *order = NULL;
 	const char *from, *to, *org_id;
-	char today[11], detail[160];
+	char today[11], detail[200];
 	struct sheet *sh = NULL;
 	unsigned k = r->app->cfg.report_k;
-	size_t i, kept = 0;
+	size_t i, kept = 0, no_consent = 0;
 	int rc;
 
 	if (export_scope(r, ACT_EXPORT_ANONYMOUS, &org_id))
@@ -1206,16 +1457,12 @@ int api_export_ctdc(struct req *r)
 	if (export_period(r, &from, &to))
 		return r->status;
 	x = calloc(1, sizeof *x);
-	rn = calloc(1, sizeof *rn);
-	if (!x || !rn) {
-		free(x);
-		free(rn);
+	if (!x)
 		return reply_problem(r, 500, "internal", "out of memory");
-	}
 	x->r = r;
+	layout_make(&x->l);
 	arena_init(&x->scratch, EXPORT_ARENA_CAP);
 	arena_init(&x->keep, EXPORT_ARENA_CAP);
-	rn->a = &x->keep;
 	consent_today(today);
 	if (consent_set_load(r, &x->cs, today)) {
 		rc = api_store_error(r, STORE_ERROR);
@@ -1227,16 +1474,13 @@ int api_export_ctdc(struct req *r)
 			       : api_store_error(r, STORE_ERROR);
 		goto out;
 	}
+	ctdc_one_per_person(x, &no_consent);
+	if (ctdc_case_records(x) != STORE_OK) {
+		rc = api_store_error(r, STORE_ERROR);
+		goto out;
+	}
 
-	/* k-anonymity over the quasi-identifiers. */
-	memset(attrs, 0, sizeof attrs);
-	attrs[QI_YEAR] = (struct kanon_attr){"yearOfRegistration", 1, gen_year, NULL};
-	attrs[QI_GENDER] = (struct kanon_attr){"gender", 0, NULL, NULL};
-	attrs[QI_AGE] = (struct kanon_attr){"ageBroad", 1, gen_age, NULL};
-	attrs[QI_MAJORITY] = (struct kanon_attr){"majorityStatus", 0, NULL, NULL};
-	attrs[QI_MAJORITY_EXPLOIT] = (struct kanon_attr){"majorityStatusAtExploit", 0, NULL, NULL};
-	attrs[QI_CITIZENSHIP] = (struct kanon_attr){"citizenship", 1, gen_country, rn};
-	attrs[QI_COUNTRY] = (struct kanon_attr){"CountryOfExploitation", 1, gen_country, rn};
+	/* k-anonymity over the quasi-identifiers, by local suppression. */
 	cells = malloc((x->n ? x->n : 1) * QI_COUNT * sizeof *cells);
 	dropped = malloc(x->n ? x->n : 1);
 	if (!cells || !dropped) {
@@ -1246,27 +1490,23 @@ int api_export_ctdc(struct req *r)
 	for (i = 0; i < x->n; i++)
 		memcpy(cells + i * QI_COUNT, x->rows[i].qi, sizeof x->rows[i].qi);
 	t = (struct kanon_table){x->n, QI_COUNT, cells};
-	res = (struct kanon_result){level, dropped, 0, 0, 0};
-	if (kanon_run(attrs, &t, k, CTDC_SUPPRESS_SHARE, &res) || !kanon_check(&t, dropped, k)) {
+	res = (struct kanon_local_result){dropped, per, 0, 0};
+	if (kanon_local(&t, qi_local, k ? k : 1, &res) || !kanon_check(&t, dropped, k ? k : 1)) {
 		rc = reply_problem(r, 500, "internal", "the export could not be anonymised");
 		goto out;
 	}
 
 	sh = sheet_new(SHEET_CSV, NULL);
-	if (!sh) {
+	order = malloc((x->n ? x->n : 1) * sizeof *order);
+	if (!sh || !order) {
 		rc = reply_problem(r, 500, "internal", "out of memory");
 		goto out;
 	}
-	for (i = 0; i < sizeof ctdc_cols / sizeof ctdc_cols[0]; i++)
-		sheet_text(sh, ctdc_cols[i]);
+	for (i = 0; i < x->l.ncols; i++)
+		sheet_text(sh, ctdc_columns[i]);
 	sheet_row_end(sh);
 	/* Rows in a random order: the order of registration is not
 	 * published (it could link a row to a known case). */
-	order = malloc((x->n ? x->n : 1) * sizeof *order);
-	if (!order) {
-		rc = reply_problem(r, 500, "internal", "out of memory");
-		goto out;
-	}
 	for (i = 0; i < x->n; i++)
 		order[i] = i;
 	for (i = x->n; i > 1; i--) {
@@ -1278,20 +1518,22 @@ int api_export_ctdc(struct req *r)
 		size_t row = order[i];
 		if (dropped[row])
 			continue;
-		ctdc_write_row(sh, &x->rows[row], cells + row * QI_COUNT);
+		ctdc_write_row(sh, &x->l, &x->rows[row], cells + row * QI_COUNT);
 		kept++;
 	}
 	snprintf(detail, sizeof detail,
-		 "rows=%zu,k=%u,suppressed=%zu,dropped=%zu,levels=%u%u%u%u%u%u%u", kept, k,
-		 res.suppressed, res.dropped_rows, level[0], level[1], level[2], level[3],
-		 level[4], level[5], level[6]);
+		 "rows=%zu,k=%u,suppressed=%zu,dropped=%zu,no_consent=%zu,"
+		 "cells=%zu/%zu/%zu/%zu/%zu/%zu/%zu/%zu",
+		 kept, k, res.cells_suppressed, res.dropped_rows, no_consent, per[0], per[1],
+		 per[2], per[3], per[4], per[5], per[6], per[7]);
 	rc = export_deliver(r, sh, "text/csv; charset=utf-8", "ctdc.csv", "ctdc", from, to,
 			    detail);
 	if (rc == 0) {
 		header_count(r, "X-Export-Rows", kept);
 		header_count(r, "X-Export-K", k);
-		header_count(r, "X-Export-Suppressed", res.suppressed);
+		header_count(r, "X-Export-Suppressed", res.cells_suppressed);
 		header_count(r, "X-Export-Dropped", res.dropped_rows);
+		header_count(r, "X-Export-Dropped-No-Consent", no_consent);
 	}
 	rc = r->status;
 out:
@@ -1304,27 +1546,42 @@ out:
 	arena_free(&x->scratch);
 	arena_free(&x->keep);
 	free(x);
-	free(rn);
 	return rc;
 }
 
 /* ---- cases.xlsx ---------------------------------------------------------- */
 
-static const char *const xlsx_cols[] = {
-	"case_id", "person_id", "status", "stage", "trafficking_status", "opened_on",
-	"closed_on", "closure_reason", "assigned_to", "previous_case_id", "exploitation_types",
-	"sex_exploitation_types", "labour_sector", "means_of_control", "recruitment_method",
-	"recruiter_relation", "countries_of_exploitation", "gender", "citizenship",
-	"region_of_origin", "age_at_registration",
+/* The columns: the case id, the declared case and person fields in clear
+ * (coded; object lists left out), the age at registration, and with
+ * pii=1 the person's FC_PII fields: the field class decides, no list. */
+struct xcol {
+	const char *name;
+	const struct field *f;     /* NULL: case_id or the age */
+	int person;
 };
-static const char *const xlsx_pii_cols[] = {
-	"given_name", "family_name", "patronymic", "birth_date", "phones",
-};
+
+#define XCOLS_MAX 96
+
+static size_t xcols_add(struct xcol *c, size_t n, const struct resource_schema *rs, int person,
+			enum field_class cls)
+{
+	size_t i;
+
+	for (i = 0; i < rs->n && n < XCOLS_MAX; i++) {
+		const struct field *f = &rs->fields[i];
+		if (f->cls == cls && f->type != FT_OBJECT_LIST)
+			c[n++] = (struct xcol){f->name, f, person};
+	}
+	return n;
+}
 
 struct xlsx_ctx {
 	struct req *r;
 	struct sheet *sh;
 	arena scratch;
+	struct xcol cols[XCOLS_MAX];
+	size_t ncols;
+	char pii_fields[512];      /* the PII columns, for the audit */
 	size_t rows;
 	int pii, failed;
 };
@@ -1332,67 +1589,60 @@ struct xlsx_ctx {
 static int xlsx_row(void *arg, const struct export_row *row)
 {
 	struct xlsx_ctx *x = arg;
-	struct sheet *sh = x->sh;
-	struct facts f;
-	char list[1024], record[64];
+	const keyring *kr = &x->r->app->kr;
+	json_t *c, *p, *est;
+	char cell[CELL_MAX], record[64];
+	const char *birth;
+	int age, age_exploit;
+	size_t i;
 
 	if (++x->rows % 1024 == 0)
 		arena_free(&x->scratch);
-	if (facts_open(&x->r->app->kr, &x->scratch, row, x->pii, &f)) {
+	c = json_loads(row->case_coded, 0, NULL);
+	p = record_open(kr, &x->scratch, row->person_coded, row->person_sealed,
+			row->person_sealed_len, row->person_id);
+	if (!c || !p) {
+		json_decref(c);
+		json_decref(p);
 		x->failed = 1;
 		return -1;
 	}
-	text_or_empty(sh, row->case_id);
-	text_or_empty(sh, row->person_id);
-	text_or_empty(sh, row->status);
-	text_or_empty(sh, row->stage);
-	text_or_empty(sh, row->trafficking_status);
-	text_or_empty(sh, row->opened_on);
-	text_or_empty(sh, row->closed_on);
-	text_or_empty(sh, jstr(f.c, "closure_reason"));
-	text_or_empty(sh, row->assigned_to);
-	text_or_empty(sh, row->previous_case_id);
-	join_list(json_object_get(f.c, "exploitation_types"), list, sizeof list);
-	text_or_empty(sh, list);
-	join_list(json_object_get(f.c, "sex_exploitation_types"), list, sizeof list);
-	text_or_empty(sh, list);
-	text_or_empty(sh, jstr(f.c, "labour_sector"));
-	join_list(json_object_get(f.c, "means_of_control"), list, sizeof list);
-	text_or_empty(sh, list);
-	text_or_empty(sh, jstr(f.c, "recruitment_method"));
-	text_or_empty(sh, jstr(f.c, "recruiter_relation"));
-	join_list(json_object_get(f.c, "countries_of_exploitation"), list, sizeof list);
-	text_or_empty(sh, list);
-	text_or_empty(sh, jstr(f.p, "gender"));
-	text_or_empty(sh, jstr(f.p, "citizenship"));
-	text_or_empty(sh, jstr(f.p, "region_of_origin"));
-	if (f.age >= 0)
-		sheet_int(sh, f.age);
-	else
-		sheet_text(sh, NULL);
-	if (x->pii) {
-		text_or_empty(sh, jstr(f.p, "given_name"));
-		text_or_empty(sh, jstr(f.p, "family_name"));
-		text_or_empty(sh, jstr(f.p, "patronymic"));
-		text_or_empty(sh, jstr(f.p, "birth_date"));
-		join_list(json_object_get(f.p, "phones"), list, sizeof list);
-		text_or_empty(sh, list);
-		snprintf(record, sizeof record, "persons/%s", row->person_id);
-		api_audit_read(x->r, record, "given_name,family_name,patronymic,birth_date,phones");
+	birth = jstr(p, "birth_date");
+	est = json_object_get(p, "estimated_age");
+	std_ages(birth, json_is_integer(est) ? (long)json_integer_value(est) : -1,
+		 jstr(c, "exploitation_start"), row->opened_on, &age, &age_exploit);
+	for (i = 0; i < x->ncols; i++) {
+		const struct xcol *col = &x->cols[i];
+		if (!col->f && !strcmp(col->name, "case_id")) {
+			sheet_text(x->sh, row->case_id);
+		} else if (!col->f) {
+			if (age >= 0)
+				sheet_int(x->sh, age);
+			else
+				sheet_text(x->sh, NULL);
+		} else {
+			sheet_text(x->sh, field_text(col->f, col->person ? p : c, NULL, NULL, cell,
+						     sizeof cell));
+		}
 	}
-	sheet_row_end(sh);
-	facts_close(&f);
+	if (x->pii) {
+		snprintf(record, sizeof record, "persons/%s", row->person_id);
+		api_audit_read(x->r, record, x->pii_fields);
+	}
+	sheet_row_end(x->sh);
+	json_decref(c);
+	json_decref(p);
 	return 0;
 }
 
 int api_export_cases_xlsx(struct req *r)
 {
-	struct xlsx_ctx x;
+	struct xlsx_ctx *x;
 	const char *from, *to, *org_id, *pii = req_query(r, "pii");
 	const char *tmp = getenv("TMPDIR");
 	char detail[64];
 	policy_relation rel = PC_OWN_ORG;
-	size_t i;
+	size_t i, o = 0;
 	int rc;
 
 	if (export_scope(r, ACT_EXPORT_ROWS, &org_id))
@@ -1402,39 +1652,54 @@ int api_export_cases_xlsx(struct req *r)
 		return r->status;
 	if (pii && strcmp(pii, "0") && strcmp(pii, "1"))
 		return reply_problem(r, 422, "invalid-value", "pii: 0 or 1");
-	memset(&x, 0, sizeof x);
-	x.r = r;
-	x.pii = pii && !strcmp(pii, "1");
 	if (r->who.kind == AUTH_COOKIE && r->who.user.totp_enabled)
 		rel |= PC_SECOND_FACTOR;
-	if (x.pii && policy_allows(ACT_EXPORT_PII, r->who.user.role, rel) < 0)
+	if (pii && !strcmp(pii, "1") && policy_allows(ACT_EXPORT_PII, r->who.user.role, rel) < 0)
 		return reply_problem(r, 403, "forbidden",
 				     "personal data in an export needs the export.pii permission "
 				     "(a supervisor signed in with a second factor)");
-	x.sh = sheet_new(SHEET_XLSX, tmp && *tmp ? tmp : "/tmp");
-	if (!x.sh)
-		return reply_problem(r, 500, "internal", "no room for the workbook");
-	arena_init(&x.scratch, EXPORT_ARENA_CAP);
-	sheet_tab(x.sh, "cases");
-	for (i = 0; i < sizeof xlsx_cols / sizeof xlsx_cols[0]; i++)
-		sheet_text(x.sh, xlsx_cols[i]);
-	if (x.pii)
-		for (i = 0; i < sizeof xlsx_pii_cols / sizeof xlsx_pii_cols[0]; i++)
-			sheet_text(x.sh, xlsx_pii_cols[i]);
-	sheet_row_end(x.sh);
-	rc = store_export_cases(r->app->st, org_id, from, to, 1, xlsx_row, &x);
-	arena_free(&x.scratch);
-	if (rc != STORE_OK) {
-		sheet_free(x.sh);
-		return x.failed ? reply_problem(r, 500, "internal", "a record does not open")
-				: api_store_error(r, STORE_ERROR);
+	x = calloc(1, sizeof *x);
+	if (!x)
+		return reply_problem(r, 500, "internal", "out of memory");
+	x->r = r;
+	x->pii = pii && !strcmp(pii, "1");
+	x->cols[x->ncols++] = (struct xcol){"case_id", NULL, 0};
+	x->ncols = xcols_add(x->cols, x->ncols, &case_schema, 0, FC_CODED);
+	x->ncols = xcols_add(x->cols, x->ncols, &person_schema, 1, FC_CODED);
+	x->cols[x->ncols++] = (struct xcol){"age_at_registration", NULL, 0};
+	if (x->pii) {
+		size_t first = x->ncols;
+		x->ncols = xcols_add(x->cols, x->ncols, &person_schema, 1, FC_PII);
+		for (i = first; i < x->ncols; i++)
+			o += (size_t)snprintf(x->pii_fields + o, sizeof x->pii_fields - o, "%s%s",
+					      o ? "," : "", x->cols[i].name);
 	}
-	snprintf(detail, sizeof detail, "rows=%zu,pii=%d", x.rows, x.pii);
-	rc = export_deliver(r, x.sh,
+	x->sh = sheet_new(SHEET_XLSX, tmp && *tmp ? tmp : "/tmp");
+	if (!x->sh) {
+		free(x);
+		return reply_problem(r, 500, "internal", "no room for the workbook");
+	}
+	arena_init(&x->scratch, EXPORT_ARENA_CAP);
+	sheet_tab(x->sh, "cases");
+	for (i = 0; i < x->ncols; i++)
+		sheet_text(x->sh, x->cols[i].name);
+	sheet_row_end(x->sh);
+	rc = store_export_cases(r->app->st, org_id, from, to, 1, xlsx_row, x);
+	arena_free(&x->scratch);
+	if (rc != STORE_OK) {
+		rc = x->failed ? reply_problem(r, 500, "internal", "a record does not open")
+			       : api_store_error(r, STORE_ERROR);
+		goto out;
+	}
+	snprintf(detail, sizeof detail, "rows=%zu,pii=%d", x->rows, x->pii);
+	rc = export_deliver(r, x->sh,
 			    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 			    "cases.xlsx", "cases", from, to, detail);
-	sheet_free(x.sh);
 	if (rc == 0)
-		header_count(r, "X-Export-Rows", x.rows);
-	return r->status;
+		header_count(r, "X-Export-Rows", x->rows);
+	rc = r->status;
+out:
+	sheet_free(x->sh);
+	free(x);
+	return rc;
 }

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/rows.h"
 #include "api/disclose.h"
 #include "domain/casework.h"
 #include "domain/consent.h"
@@ -814,8 +815,7 @@ static int consent_save(struct req *r, struct item_row *it, json_t *rec, int is_
 	jsonw w;
 	int rc;
 
-	if (record_seal(&r->app->kr, &r->mem, &consent_schema, rec, it->id, &it->coded, &it->sealed,
-			&it->sealed_len))
+	if (rows_consent_seal(&r->app->kr, &r->mem, rec, it))
 		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(record, sizeof record, "consents/%s", it->id);
 	tx = store_begin(r->app->st);
@@ -864,11 +864,6 @@ int api_consents_create(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "expires: before the consent was given");
 	}
 	item_init(r, &it, "consent", NULL, p.id);
-	/* Columns that queries can test without opening the consent: whether
-	 * it stands, and until when. */
-	snprintf(it.status, sizeof it.status, "active");
-	if (json_object_get(rec, "expires"))
-		snprintf(it.due, sizeof it.due, "%s", json_string_value(json_object_get(rec, "expires")));
 	rc = consent_save(r, &it, rec, 1, "create", "purpose,recipient_org,method", today);
 	json_decref(rec);
 	return rc;
@@ -933,7 +928,6 @@ int api_consent_withdraw(struct req *r)
 	}
 	consent_today(today);
 	json_object_set_new(rec, "withdrawn_on", json_string(today));
-	snprintf(it.status, sizeof it.status, "withdrawn");
 	it.version++;
 	store_now(it.updated_at);
 	rc = consent_save(r, &it, rec, 0, "withdraw", "withdrawn_on", today);

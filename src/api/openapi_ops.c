@@ -833,15 +833,24 @@ const struct openapi_op openapi_ops[] = {
 	 DOC_NOT_FOUND | DOC_CSV | DOC_XLSX, q_indicators, NULL,
 	 "format=csv or xlsx answers the same tables as a file"},
 	{GET, V1 "/exports/htcds.csv", "exportHtcds", "exports",
-	 "HTCDS 2.0 rows of the own cases, pseudonymous", NULL, 200, NULL,
+	 "HTCDS 2.0 rows, pseudonymous", NULL, 200, NULL,
 	 DOC_CSV | DOC_TOO_LARGE, q_export, NULL,
-	 "export.rows; one row per case whose person consents to statistics; keyed pseudonyms, "
-	 "no name, phone, document or note; audited"},
+	 "export.rows (own cases), or export.anonymous over every organisation (the analyst); one "
+	 "row per case whose person consents to statistics; 2.0 field names (hmy_ for Himoya's), "
+	 "2.0 values, multi-selects ';'-joined; keyed pseudonyms, organisations by type, no name, "
+	 "phone, document or note; audited"},
+	{GET, V1 "/exports/htcds.xlsx", "exportHtcdsXlsx", "exports",
+	 "HTCDS 2.0 rows in the column order of the 2.0 toolkit spreadsheet", NULL, 200, NULL,
+	 DOC_XLSX | DOC_TOO_LARGE, q_export, NULL,
+	 "the rows of htcds.csv; the toolkit's columns first (its personal columns blank), then "
+	 "the other 2.0 and hmy_ columns; audited"},
 	{GET, V1 "/exports/ctdc.csv", "exportCtdc", "exports",
-	 "The CTDC legacy columns, k-anonymised", NULL, 200, NULL,
-	 DOC_CSV | DOC_TOO_LARGE, q_export, NULL,
-	 "export.anonymous (the analyst: every organisation); -99 for missing; every combination "
-	 "of the quasi-identifiers occurs at least report_k times; audited"},
+	 "The CTDC columns, one row per presumed or official victim, k-anonymous", NULL, 200,
+	 NULL, DOC_CSV | DOC_TOO_LARGE, q_export, NULL,
+	 "export.anonymous (the analyst: every organisation); the person's newest victim case; "
+	 "-99 for missing; every combination of the quasi-identifiers occurs at least report_k "
+	 "times, reached by suppressing single cells; X-Export-Dropped-No-Consent counts the "
+	 "victims left out without a statistics consent; audited"},
 	{GET, V1 "/exports/cases.xlsx", "exportCasesXlsx", "exports",
 	 "The case rows of the own organisation as a workbook", NULL, 200, NULL,
 	 DOC_XLSX | DOC_TOO_LARGE, q_export_xlsx, NULL,

@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "api/disclose.h"
+#include "api/rows.h"
 #include "domain/namekey.h"
 #include "domain/record.h"
 #include "domain/consent.h"
@@ -142,25 +143,12 @@ static json_t *open_secret(struct req *r, const struct person_row *p)
 }
 
 /* Seal the secret part of rec into row (arena memory). */
-static int seal_row(struct req *r, json_t *rec, struct person_row *row, char **coded_out)
+/* Seal rec into row, and its blind-index keys into keys (the demo's
+ * road too: api/rows.h). */
+static int seal_row(struct req *r, json_t *rec, struct person_row *row, struct blind_key *keys,
+		    size_t *nkeys)
 {
-	json_t *coded, *secret;
-	int rc;
-
-	record_split(&person_schema, rec, &coded, &secret);
-	*coded_out = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
-	rc = *coded_out ? record_seal_json(&r->app->kr, &r->mem, secret, row->id, &row->sealed,
-					   &row->sealed_len)
-			: -1;
-	json_decref(coded);
-	json_decref(secret);
-	if (rc) {
-		free(*coded_out);
-		*coded_out = NULL;
-		return -1;
-	}
-	row->coded = *coded_out;
-	return 0;
+	return rows_person_seal(&r->app->kr, &r->mem, rec, row, keys, MAX_KEYS, nkeys);
 }
 
 static int bad_record(struct req *r, const struct record_error *e)
@@ -199,7 +187,7 @@ int api_persons_create(struct req *r)
 	struct blind_key *keys;
 	struct record_error e;
 	struct person_row row;
-	char *coded = NULL, record[64], fields[512];
+	char record[64], fields[512];
 	json_t *body;
 	store_tx *tx;
 	size_t nkeys;
@@ -221,28 +209,20 @@ int api_persons_create(struct req *r)
 	row.version = 1;
 	store_now(row.created_at);
 	memcpy(row.updated_at, row.created_at, TS_LEN);
-	if (seal_row(r, body, &row, &coded))
-		return reply_problem(r, 500, "internal", "out of memory");
 	keys = arena_alloc(&r->mem, MAX_KEYS * sizeof *keys);
-	if (!keys) {
-		free(coded);
+	if (!keys || seal_row(r, body, &row, keys, &nkeys))
 		return reply_problem(r, 500, "internal", "out of memory");
-	}
-	nkeys = person_blind_keys(&r->app->kr, row.org_id, body, keys, MAX_KEYS);
 	snprintf(record, sizeof record, "persons/%s", row.id);
 	record_pii_fields(&person_schema, body, fields, sizeof fields);
 
 	tx = store_begin(r->app->st);
-	if (!tx) {
-		free(coded);
+	if (!tx)
 		return reply_problem(r, 503, "busy", "try again");
-	}
 	rc = store_person_insert(tx, &row);
 	if (rc == STORE_OK)
 		rc = store_person_keys_set(tx, row.id, keys, nkeys);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
-	free(coded);
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	{
@@ -420,7 +400,7 @@ int api_person_patch(struct req *r)
 	struct record_error e;
 	struct blind_key *keys;
 	json_t *body, *rec, *coded, *secret;
-	char *coded_s = NULL, record[64], fields[512];
+	char record[64], fields[512];
 	int64_t want;
 	store_tx *tx;
 	size_t nkeys;
@@ -459,11 +439,10 @@ int api_person_patch(struct req *r)
 	p.version = want + 1;
 	store_now(p.updated_at);
 	keys = arena_alloc(&r->mem, MAX_KEYS * sizeof *keys);
-	if (!keys || seal_row(r, rec, &p, &coded_s)) {
+	if (!keys || seal_row(r, rec, &p, keys, &nkeys)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	nkeys = person_blind_keys(&r->app->kr, p.org_id, rec, keys, MAX_KEYS);
 	snprintf(record, sizeof record, "persons/%s", p.id);
 	{
 		const char *key;
@@ -479,7 +458,6 @@ int api_person_patch(struct req *r)
 	}
 	tx = store_begin(r->app->st);
 	if (!tx) {
-		free(coded_s);
 		json_decref(rec);
 		return reply_problem(r, 503, "busy", "try again");
 	}
@@ -488,7 +466,6 @@ int api_person_patch(struct req *r)
 		rc = store_person_keys_set(tx, p.id, keys, nkeys);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, fields);
-	free(coded_s);
 	if (rc != STORE_OK) {
 		store_rollback(tx);
 		json_decref(rec);

@@ -115,6 +115,7 @@ const struct route api_routes[] = {
 	{M_POST, V1 "/tokens/{}/revoke", api_token_revoke, 0},
 	{M_GET, V1 "/audit", api_audit_list, 0},
 	{M_GET, V1 "/exports/htcds.csv", api_export_htcds, 0},
+	{M_GET, V1 "/exports/htcds.xlsx", api_export_htcds_xlsx, 0},
 	{M_GET, V1 "/exports/ctdc.csv", api_export_ctdc, 0},
 	{M_GET, V1 "/exports/cases.xlsx", api_export_cases_xlsx, 0},
 	{M_GET, V1 "/schema", api_schema, 0},

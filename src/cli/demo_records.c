@@ -15,9 +15,9 @@
  * and costs, follow-ups (done, missed, overdue, ahead), notes, and the
  * timeline events the API writes (opened, stage_changed, closure).
  *
- * Rows carry the JSON shapes and columns of api/persons.c, api/cases.c
- * and api/items.c: coded fields in clear (sorted keys), pii and sensitive
- * ones sealed with the row's id by record_seal; screenings keep their
+ * Persons, cases and consents become rows through api/rows.h, the
+ * functions the API's handlers call (one road: no shape copied here);
+ * other items carry the shapes of api/items.c, sealed by record_seal; screenings keep their
  * answers sealed apart and the result in clear, as api/items.c does.
  * Dates lie in the past except what is due ahead (follow-ups, planned
  * services, expiries); timestamps fall in office hours of Dushanbe.
@@ -30,6 +30,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/rows.h"
 #include "cli/demo.h"
 #include "cli/demo_records.h"
 #include "domain/casework.h"
@@ -1079,7 +1080,6 @@ static void build_case(struct person_ctx *p, int status, int progress, const cha
 	int child = 0, target;
 	int64_t day;
 	const char *by;
-	char d[11];
 
 	memset(&c, 0, sizeof c);
 	store_new_id(c.id);
@@ -1175,21 +1175,10 @@ static void build_case(struct person_ctx *p, int status, int progress, const cha
 	day_str(opened, row->opened_on);
 	if (c.closed)
 		day_str(closed, row->closed_on);
-	set_str(rec, "person_id", row->person_id);
-	set_str(rec, "status", row->status);
-	set_str(rec, "stage", row->stage);
-	day_str(opened, d);
-	set_str(rec, "opened_on", d);
-	if (row->trafficking_status[0])
-		set_str(rec, "trafficking_status", row->trafficking_status);
-	if (row->assigned_to[0])
-		set_str(rec, "assigned_to", row->assigned_to);
-	if (previous)
-		set_str(rec, "previous_case_id", previous);
+	rows_case_columns_to_json(row, rec);
 	memcpy(row->created_at, c.created, TS_LEN);
 	memcpy(row->updated_at, c.updated, TS_LEN);
-	if (record_seal(p->g->kr, &b->mem, &case_schema, rec, row->id, &row->coded, &row->sealed,
-			&row->sealed_len))
+	if (rows_case_seal(p->g->kr, &b->mem, rec, row))
 		p->failed = 1;
 	json_decref(rec);
 }
@@ -1222,8 +1211,8 @@ static void consent(struct person_ctx *p, const char *purpose, const char *recip
 		set_day(rec, "withdrawn_on", withdrawn);
 	if (demo_rng_pct(&p->r, 10))
 		set_str(rec, "notes", "Согласие подписано в присутствии социального работника.");
-	snprintf(it->status, sizeof it->status, "%s", purpose);
-	item_seal(p, it, &consent_schema, rec);
+	if (rows_consent_seal(p->g->kr, &p->b->mem, rec, it))
+		p->failed = 1;
 	json_decref(rec);
 }
 
@@ -1503,12 +1492,10 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 	ts_str(p.registered, office_secs(&p, p.registered), row->created_at);
 	memcpy(row->updated_at, row->created_at, TS_LEN);
 	b->key_first[b->np] = b->nk;
-	b->key_count[b->np] = person_blind_keys(g->kr, row->org_id, rec, b->keys + b->nk,
-						     PERSON_KEYS_MAX);
-	b->nk += b->key_count[b->np];
-	if (record_seal(g->kr, &b->mem, &person_schema, rec, p.id, &row->coded, &row->sealed,
-			&row->sealed_len) || !row->sealed)
+	if (rows_person_seal(g->kr, &b->mem, rec, row, b->keys + b->nk, PERSON_KEYS_MAX,
+			     &b->key_count[b->np]) || !row->sealed)
 		p.failed = 1;
+	b->nk += b->key_count[b->np];
 	json_decref(rec);
 	b->np++;
 

@@ -70,4 +70,29 @@ int kanon_run(const struct kanon_attr *attrs, struct kanon_table *t, unsigned k,
  * tests and the export use after kanon_run(). */
 int kanon_check(const struct kanon_table *t, const unsigned char *dropped, unsigned k);
 
+/* ---- local suppression (kanon_local.c) ------------------------------------
+ *
+ * The same guarantee reached without generalising whole columns: only the
+ * cells that single a row out are set to KANON_MISSING, the cheapest
+ * pattern of cells first (see kanon_local.c).  An attribute may require
+ * another to be missing whenever it is (`with`): an age band may go while
+ * majority status stays (the band generalised to its majority), majority
+ * status only with the band. */
+struct kanon_local_attr {
+	unsigned cost;   /* information lost by one missing cell of it (>= 1) */
+	int with;        /* -1, or the attribute that must be missing when this one is */
+};
+
+struct kanon_local_result {
+	unsigned char *dropped;       /* per row, caller's: 1 when the row must be left out */
+	size_t *suppressed_per_attr;  /* per attribute, caller's (may be NULL) */
+	size_t cells_suppressed;      /* cells set missing that held a value */
+	size_t dropped_rows;
+};
+
+/* Make t k-anonymous by local suppression (at most 12 attributes); cells
+ * are replaced in place.  0, or -1 (out of memory, bad arguments). */
+int kanon_local(struct kanon_table *t, const struct kanon_local_attr *attrs, unsigned k,
+		struct kanon_local_result *res);
+
 #endif

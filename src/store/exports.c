@@ -6,12 +6,28 @@
 #include "store/exports.h"
 #include "store/store_internal.h"
 
-#define EXPORT_COLS \
+/* The case, its person, its organisation's type, its newest status
+ * decision, and its newest referrals out of and into the organisation
+ * (the other organisation's type and the day). */
+#define EXPORT_BASE \
 	"c.id, c.org_id, c.person_id, c.status, c.stage, c.trafficking_status," \
 	" c.previous_case_id, c.assigned_to, c.opened_on, c.closed_on, c.coded," \
-	" p.coded, p.sealed"
+	" p.coded, p.sealed, c.sealed, o.type"
+#define EXPORT_NOT_LINKED EXPORT_BASE ", '', '', '', '', ''"
+#define EXPORT_COLS EXPORT_BASE "," \
+	" (SELECT i.coded FROM items i WHERE i.case_id = c.id AND i.kind = 'status_decision'" \
+	"  ORDER BY i.at DESC, i.id DESC LIMIT 1)," \
+	EXPORT_REFERRAL("f.to_org", "f.from_org") "," \
+	EXPORT_REFERRAL("f.from_org", "f.to_org")
 
-#define EXPORT_FROM " FROM cases c JOIN persons p ON p.id = c.person_id"
+#define EXPORT_REFERRAL(other, own) \
+	" (SELECT x.type FROM referrals f JOIN orgs x ON x.id = " other \
+	"  WHERE f.case_id = c.id AND " own " = c.org_id ORDER BY f.created_at DESC, f.id DESC LIMIT 1)," \
+	" (SELECT substr(f.created_at, 1, 10) FROM referrals f" \
+	"  WHERE f.case_id = c.id AND " own " = c.org_id ORDER BY f.created_at DESC, f.id DESC LIMIT 1)"
+
+#define EXPORT_FROM \
+	" FROM cases c JOIN persons p ON p.id = c.person_id JOIN orgs o ON o.id = c.org_id"
 #define EXPORT_PERIOD " c.opened_on >= ?2 AND c.opened_on <= ?3"
 #define EXPORT_ORDER " ORDER BY c.opened_on, c.id"
 
@@ -20,12 +36,16 @@ static const char SQL_CASES_ALL[] =
 static const char SQL_CASES_ORG[] =
 	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD EXPORT_ORDER;
 static const char SQL_CASES_ALL_ANY[] =
-	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE" EXPORT_PERIOD;
+	"SELECT " EXPORT_NOT_LINKED EXPORT_FROM " WHERE" EXPORT_PERIOD;
 static const char SQL_CASES_ORG_ANY[] =
-	"SELECT " EXPORT_COLS EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD;
+	"SELECT " EXPORT_NOT_LINKED EXPORT_FROM " WHERE c.org_id = ?1 AND" EXPORT_PERIOD;
 
+/* The consents standing by their columns (api/rows.h shapes them):
+ * status 'active' until withdrawn, due = the expiry.  The purpose and
+ * the day are checked by the caller on the coded JSON. */
 static const char SQL_CONSENTS[] =
-	"SELECT person_id, coded FROM items WHERE kind = 'consent' AND status = ?1";
+	"SELECT person_id, coded FROM items WHERE kind = 'consent' AND status = 'active'"
+	" AND (due IS NULL OR due = '' OR due >= ?1)";
 
 int store_export_cases(store *st, const char *org_id, const char *from, const char *to,
 		       int ordered, export_row_fn fn, void *arg)
@@ -60,6 +80,14 @@ int store_export_cases(store *st, const char *org_id, const char *from, const ch
 		row.person_coded = db_col_text(s, 11);
 		row.person_sealed = db_col_blob(s, 12);
 		row.person_sealed_len = db_col_bytes(s, 12);
+		row.case_sealed = db_col_blob(s, 13);
+		row.case_sealed_len = db_col_bytes(s, 13);
+		row.org_type = db_col_text(s, 14);
+		row.decision_coded = db_col_text(s, 15);
+		row.referred_type = db_col_text(s, 16);
+		row.referred_on = db_col_text(s, 17);
+		row.referring_type = db_col_text(s, 18);
+		row.referring_on = db_col_text(s, 19);
 		if (fn(arg, &row)) {
 			rc = DB_ERROR;
 			break;
@@ -70,7 +98,7 @@ int store_export_cases(store *st, const char *org_id, const char *from, const ch
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-int store_export_consents(store *st, const char *purpose, export_consent_fn fn, void *arg)
+int store_export_consents(store *st, const char *today, export_consent_fn fn, void *arg)
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, SQL_CONSENTS);
@@ -80,9 +108,37 @@ int store_export_consents(store *st, const char *purpose, export_consent_fn fn, 
 		store_reader_put(st, d);
 		return STORE_ERROR;
 	}
-	db_bind_str(s, 1, purpose);
+	db_bind_str(s, 1, today);
 	while ((rc = db_step(s)) == DB_ROW) {
 		if (fn(arg, db_col_text(s, 0), db_col_text(s, 1))) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_reset(s);
+	store_reader_put(st, d);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* Screenings (their answers sealed) and hotline contacts linked to a case. */
+static const char SQL_SCREENINGS[] =
+	"SELECT case_id, id, coded, sealed FROM items WHERE kind = 'screening' AND case_id <> ''";
+static const char SQL_CONTACTS[] =
+	"SELECT case_id, id, coded, sealed FROM contacts WHERE case_id IS NOT NULL";
+
+int store_export_case_records(store *st, enum export_record kind, export_record_fn fn, void *arg)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, kind == EXPORT_SCREENINGS ? SQL_SCREENINGS : SQL_CONTACTS);
+	int rc;
+
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (fn(arg, db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+		       db_col_blob(s, 3), db_col_bytes(s, 3))) {
 			rc = DB_ERROR;
 			break;
 		}

@@ -20,13 +20,9 @@ const K = 11;
 const codes = JSON.parse(readFileSync(join(process.cwd(), 'schema', 'codes.json'), 'utf8'));
 const CTDC_COLUMNS = codes.ctdc_legacy_columns;
 const QI = ['yearOfRegistration', 'gender', 'ageBroad', 'majorityStatus', 'majorityStatusAtExploit',
-  'citizenship', 'CountryOfExploitation'];
-const HTCDS_COLUMNS = ['cas_Id', 'prs_Id', 'hmy_PreviousCaseId', 'org_Type', 'cas_Status',
-  'cas_ReasonForCaseClosure', 'hmy_OpenedOn', 'hmy_ClosedOn', 'hmy_NRMStage', 'vic_TraffickingStatus',
-  'prs_Gender', 'prs_Nationality', 'hmy_AgeAtRegistration', 'hmy_RegionOfOrigin',
-  'vic_TypeOfExploitation', 'vic_TypeOfSexExploitation', 'vic_LabourIndustry', 'vic_MethodsOfControl',
-  'vic_MethodOfRecruitment', 'vic_RecruitmentWebsitesAndApps', 'vic_RelationshipToTrafficker',
-  'vic_CountriesOfExploitation', 'hmy_ExploitationStart', 'hmy_ExploitationEnd', 'per_RoleInProcess'];
+  'citizenship', 'CountryOfExploitation', 'typeOfExploitConcatenated'];
+// The HTCDS header is checked column by column against the standard in
+// exchange.test.mjs; here, by name.
 const INJECTED = {
   given_name: '=HYPERLINK("http://x")',
   family_name: "+cmd|' /C calc'!A0",
@@ -181,7 +177,7 @@ function checkCtdc(res) {
   assert.ok(allMissing === 0 || allMissing >= K, `rows missing every quasi-identifier: ${allMissing}`);
   // Values come from the published code lists and bands.
   const ageCol = CTDC_COLUMNS.indexOf('ageBroad');
-  const bands = new Set([...codes.ctdc_conventions.age_broad, '0--17', '18--29', '30--47', '-99']);
+  const bands = new Set([...codes.ctdc_conventions.age_broad, '-99']);
   for (const row of data) assert.ok(bands.has(row[ageCol]), row[ageCol]);
   const g = CTDC_COLUMNS.indexOf('gender');
   for (const row of data) assert.ok(['Female', 'Male', 'Transgender/NonConforming', '-99'].includes(row[g]));
@@ -207,14 +203,14 @@ test('the analyst takes the CTDC export of every organisation, k-anonymous and -
   const year = new Date().getUTCFullYear();
   const inYear = checkCtdc(await get('analyst', `${V1}/exports/ctdc.csv?from=${year}-01-01&to=${year}-12-31`));
   const yc = CTDC_COLUMNS.indexOf('yearOfRegistration');
-  for (const row of inYear) assert.ok([String(year), '-99'].includes(row[yc]) || /--/.test(row[yc]), row[yc]);
+  for (const row of inYear) assert.ok([String(year), '-99'].includes(row[yc]), row[yc]);
   const none = checkCtdc(await get('analyst', V1 + '/exports/ctdc.csv?from=2199-01-01'));
   assert.equal(none.length, 0);
 });
 
 test('who may not export is refused, and bad periods are refused before any work', async () => {
   for (const [who, path] of [
-    ['analyst', '/exports/htcds.csv'], ['analyst', '/exports/cases.xlsx'],
+    ['analyst', '/exports/cases.xlsx'], ['caseworker', '/exports/htcds.xlsx'],
     ['caseworker', '/exports/htcds.csv'], ['caseworker', '/exports/cases.xlsx'],
     ['caseworker', '/exports/ctdc.csv'], ['hotline', '/exports/cases.xlsx'],
     ['admin', '/exports/htcds.csv'], ['admin', '/exports/ctdc.csv'], ['police.focal', '/exports/cases.xlsx'],
@@ -247,15 +243,19 @@ test('HTCDS: the standard\'s field names, pseudonymous ids, no names, phones or 
   assert.equal(res.status, 200, res.text);
   assert.match(res.headers.get('content-type'), /^text\/csv/);
   const rows = parseCsv(res.text);
-  assert.deepEqual(rows[0], HTCDS_COLUMNS);
+  const HTCDS_COLUMNS = rows[0];
+  const col = (name) => { const j = HTCDS_COLUMNS.indexOf(name); assert.ok(j >= 0, name); return j; };
+  for (const old of ['prs_Nationality', 'vic_LabourIndustry', 'vic_CountriesOfExploitation', 'cas_Id', 'prs_Id'])
+    assert.ok(!HTCDS_COLUMNS.includes(old), `${old}: not a 2.0 field`);
   const data = rows.slice(1);
   assert.ok(data.length > 0);
   assert.equal(data.length, Number(res.headers.get('x-export-rows')));
   for (const row of data) {
     assert.equal(row.length, HTCDS_COLUMNS.length);
-    assert.match(row[0], /^[0-9a-f]{32}$/, 'cas_Id: a pseudonym');
-    assert.match(row[1], /^[0-9a-f]{32}$/, 'prs_Id: a pseudonym');
-    assert.equal(row[3], 'IGO', 'org_Type: the own organisation (IOM)');
+    assert.match(row[col('hmy_CaseId')], /^[0-9a-f]{32}$/, 'a case pseudonym');
+    assert.match(row[col('hmy_PersonId')], /^[0-9a-f]{32}$/, 'a person pseudonym');
+    assert.equal(row[col('org_Type')], 'NGO', 'org_Type: IOM (IGO) as a 2.0 type');
+    assert.equal(row[col('hmy_OrgType')], 'IGO', 'the original type beside it');
     for (const v of row) assert.ok(!/^[=+@\t\r-]/.test(v), v);
   }
   assert.equal(new Set(data.map((r) => r[0])).size, data.length, 'one row per case');
@@ -294,7 +294,8 @@ test('HTCDS: the standard\'s field names, pseudonymous ids, no names, phones or 
   const mine = new Set(data.map((r) => r[0]));
   for (const r of ngo.slice(1)) {
     assert.ok(!mine.has(r[0]), 'no case of another organisation');
-    assert.equal(r[3], 'NGO');
+    assert.equal(r[col('org_Type')], 'NGO');
+    assert.equal(r[col('hmy_OrgType')], '', 'an NGO needs no mapping');
   }
 });
 

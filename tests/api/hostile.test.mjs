@@ -546,7 +546,9 @@ test('exports: row exports refused to every role but the supervisor; PII never t
   const exports = () => Number(q1("SELECT count(*) FROM audit WHERE action = 'export'"));
   const before = exports();
   for (const who of ['analyst', 'ozod.analyst', 'hotline', 'caseworker', 'trainer', 'admin', 'police.focal', 'ngo.worker']) {
-    for (const p of ['/exports/htcds.csv', '/exports/cases.xlsx', '/exports/cases.xlsx?pii=1']) {
+    // The analyst takes the pseudonymous HTCDS rows (below), never cases.xlsx.
+    const paths = who.endsWith('analyst') ? [] : ['/exports/htcds.csv', '/exports/htcds.xlsx'];
+    for (const p of [...paths, '/exports/cases.xlsx', '/exports/cases.xlsx?pii=1']) {
       const r = await as[who].req('GET', V1 + p);
       assert.ok([403, 404].includes(r.status), `${who} ${p}: ${r.status}`);
       assertProblem(r, r.status);
@@ -576,7 +578,13 @@ test('exports: row exports refused to every role but the supervisor; PII never t
   assert.equal(a.status, 200);
   const csv = await a.text();
   for (const n of q1("SELECT group_concat(name, '|') FROM orgs").split('|')) assert.ok(!csv.includes(n));
-  assert.equal(exports(), n0 + 4, 'one audit entry per export');
+  // The analyst's HTCDS rows: organisations by type only, no agency name or code.
+  const h = await fetch(srv.url + V1 + '/exports/htcds.csv', { headers: { authorization: 'Bearer ' + makeToken(data, 'analyst') } });
+  assert.equal(h.status, 200);
+  const htcds = await h.text();
+  for (const n of q1("SELECT group_concat(name || '|' || code, '|') FROM orgs").split('|'))
+    assert.ok(n.length < 3 || !htcds.includes(n), n);
+  assert.equal(exports(), n0 + 5, 'one audit entry per export');
 });
 
 test('exports: formula injection through every free text that reaches an export is neutralised', async () => {
