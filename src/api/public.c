@@ -114,7 +114,7 @@ static const char *const msgs[M_MSG_COUNT][KB_LANGS] = {
 };
 
 static const char *const lang_names[KB_LANGS] = {"Тоҷикӣ", "Русский", "English"};
-static const char *const kb_countries[] = {"RU", "AE", "KZ", "TR"};
+static const char *const kb_countries[] = {"RU", "AE", "KZ", "TR", "SA", "AF", "TJ"};
 #define N_COUNTRIES (sizeof kb_countries / sizeof kb_countries[0])
 
 /* ---- output helpers ------------------------------------------------------------- */
