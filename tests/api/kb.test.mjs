@@ -61,18 +61,29 @@ const article = (over = {}) => ({
 });
 
 test('the seed: four countries, five topics, three languages, every article with sources', async () => {
+  // Supervisors see drafts too; operators see only what is published.
+  const all = (await as.sup.req('GET', `${KB}?limit=200`)).json.items;
   const r = await as.hot.req('GET', `${KB}?limit=200`);
   assert.equal(r.status, 200);
   const items = r.json.items;
   const topics = ['registration_permits', 'workers_rights', 'embassy_contacts', 'job_offer_red_flags', 'documents_taken'];
   for (const c of ['RU', 'AE', 'KZ', 'TR']) {
     for (const topic of topics) {
-      const a = items.find((i) => i.country === c && i.topic === topic);
+      const a = all.find((i) => i.country === c && i.topic === topic);
       assert.ok(a, `seed article ${c}/${topic}`);
-      assert.equal(a.status, 'published');
       for (const l of ['tg', 'ru', 'en']) assert.ok(a.title[l].length > 5, `${c}/${topic} title.${l}`);
+      // A list of contacts still to be confirmed is no advice to publish.
+      if (topic === 'embassy_contacts') assert.equal(a.status, 'draft', `${c}/${topic}`);
     }
   }
+  // The articles issue 14 added: Saudi Arabia, forced marriage (Afghanistan),
+  // trafficking inside Tajikistan, domestic work and sexual exploitation, return.
+  for (const [c, t] of [['SA', 'general'], ['AF', 'general'], ['TJ', 'general'], ['', 'general'], ['TJ', 'documents_taken']]) {
+    assert.ok(all.find((i) => i.country === c && i.topic === t), `new article ${c || '(general)'}/${t}`);
+  }
+  assert.equal(all.length, 25);
+  assert.ok(items.length >= 15 && items.length < all.length, `published ${items.length} of ${all.length}`);
+  for (const i of items) assert.equal(i.status, 'published');
   const one = await as.hot.req('GET', `${KB}/${items[0].id}`);
   assert.equal(one.status, 200);
   assert.equal(one.headers.get('etag'), `"${one.json.version}"`);
@@ -87,6 +98,20 @@ test('the seed: four countries, five topics, three languages, every article with
       for (const m of full.body[l].matchAll(/\[\[source:(\d+)\]\]/g)) {
         assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= full.sources.length, `${i.id} ${l} cites ${m[1]}`);
       }
+    }
+  }
+});
+
+test('a published seed article says more than it leaves to confirm, and sends nobody to the police first', async () => {
+  const items = (await as.hot.req('GET', `${KB}?limit=200`)).json.items;
+  for (const i of items) {
+    const full = (await as.hot.req('GET', `${KB}/${i.id}`)).json;
+    for (const l of ['tg', 'ru', 'en']) {
+      const body = full.body[l];
+      const tbc = (body.match(/\[\[to-be-confirmed:[^\]]*\]\]/g) || []).join('').length;
+      const plain = body.replace(/\[\[[^\]]*\]\]/g, '').length;
+      assert.ok(tbc / (tbc + plain) < 0.3, `${i.country}/${i.topic} ${l}: mostly to be confirmed`);
+      assert.doesNotMatch(body, /Report it to the police|Сообщите в полицию|Ба (полис|милитсия) хабар диҳед/, `${i.country}/${i.topic} ${l}`);
     }
   }
 });
@@ -119,8 +144,8 @@ test('search finds the same article in Tajik, Russian and Latin spelling', async
   // Countries by their names in any script and common spellings.
   for (const q of ['Россия', 'Rossiya', 'Russia', 'Русия']) {
     const items = await search('hot', q);
-    assert.ok(items.length >= 5, q);
-    for (const a of items.slice(0, 5)) assert.equal(a.country, 'RU', `${q}: ${a.country}`);
+    assert.ok(items.length >= 4, q);
+    for (const a of items.slice(0, 4)) assert.equal(a.country, 'RU', `${q}: ${a.country}`);
   }
   for (const q of ['ОАЭ', 'UAE', 'Дубай']) assert.equal((await search('hot', q))[0].country, 'AE', q);
   for (const q of ['Қазоқистон', 'Казахстан', 'Kazakhstan']) assert.equal((await search('hot', q))[0].country, 'KZ', q);
@@ -297,7 +322,7 @@ test('every write is audited, and the seed too', async () => {
   const rows = sqlite(db, `SELECT action || ' ' || coalesce(fields, '') FROM audit WHERE record = 'kb/${r.json.id}' ORDER BY seq`);
   assert.deepEqual(rows.trim().split('\n'), ['create country,topic,status,title,body,sources', 'update status']);
   const seeded = Number(sqlite(db, "SELECT count(*) FROM audit WHERE record LIKE 'kb/%' AND user_id IS NULL AND action = 'create'"));
-  assert.equal(seeded, 20);
+  assert.equal(seeded, 25);
   // Articles are public text: clear in the database, searchable keys too.
   assert.match(sqlite(db, "SELECT title_ru FROM kb_articles WHERE country = 'RU' AND topic = 'registration_permits'"), /патент/);
 });

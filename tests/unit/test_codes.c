@@ -116,7 +116,7 @@ static void test_tajik_letters_where_expected(void **state)
 	size_t i;
 	(void)state;
 
-	/* "қурбонии ... хариду фурӯши одамон": every status has them */
+	/* "қурбонии ... савдои одамон": every status has them */
 	assert_non_null(ts);
 	for (i = 0; i < ts->n; i++)
 		if (!has_tajik_letter(ts->labels[i].tg))

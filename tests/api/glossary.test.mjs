@@ -1,0 +1,121 @@
+// One term per concept (schema/glossary.json): no text of the UI, the code
+// labels, the public pages or the knowledge base uses a variant the
+// glossary refuses instead of its chosen term.  No server: the files are
+// read as they are in the tree.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = process.cwd();
+const LANGS = ['tg', 'ru', 'en'];
+const glossary = JSON.parse(readFileSync(join(ROOT, 'schema/glossary.json'), 'utf8'));
+
+// A text's language when no key says it: a Tajik letter, else Cyrillic.
+function guessLang(s) {
+  if (/[ғӣқӯҳҷҒӢҚӮҲҶ]/u.test(s)) return 'tg';
+  if (/[\u0400-\u04FF]/u.test(s)) return 'ru';
+  return 'en';
+}
+
+// Every [where, lang, text] of a JSON document: under a key tg/ru/en the
+// key is the language; elsewhere it is guessed.
+function jsonTexts(file) {
+  const out = [];
+  const walk = (v, path, lang) => {
+    if (typeof v === 'string') out.push([`${file}: ${path}`, lang || guessLang(v), v]);
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`, lang));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k, LANGS.includes(k) ? k : lang);
+    }
+  };
+  walk(JSON.parse(readFileSync(join(ROOT, file), 'utf8')), '', null);
+  return out;
+}
+
+// Every string literal of a C or JavaScript file, with its line; comments
+// are blanked first (keeping the line breaks).  A `tg:` / `.label_tg =` /
+// `ru:` just before the literal gives its language.
+function sourceTexts(file) {
+  const src = readFileSync(join(ROOT, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '))
+    .replace(/^\s*\/\/.*$/gm, '');
+  const out = [];
+  const re = /"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`((?:[^`\\]|\\.)*)`/g;
+  for (let m; (m = re.exec(src));) {
+    const text = m[1] ?? m[2] ?? m[3];
+    const before = src.slice(Math.max(0, m.index - 16), m.index);
+    const key = /(?:^|[^\w])(?:label_)?(tg|ru|en)\s*[:=]\s*$/.exec(before);
+    const line = src.slice(0, m.index).split('\n').length;
+    out.push([`${file}:${line}`, key ? key[1] : guessLang(text), text]);
+  }
+  return out;
+}
+
+function allTexts() {
+  const files = [];
+  for (const f of readdirSync(join(ROOT, 'web'))) if (f.endsWith('.js')) files.push(`web/${f}`);
+  for (const f of readdirSync(join(ROOT, 'schema'))) if (f.endsWith('.c')) files.push(`schema/${f}`);
+  files.push('src/api/public.c');
+  return [
+    ...files.flatMap(sourceTexts),
+    ...jsonTexts('schema/labels.json'),
+    ...jsonTexts('schema/kb-seed.json'),
+  ];
+}
+
+const rx = (s) => new RegExp(s, 'giu');
+
+// The uses of refused variants in texts: [where, concept, lang, found, chosen].
+function findRefused(texts) {
+  const found = [];
+  for (const term of glossary.terms) {
+    for (const [lang, pats] of Object.entries(term.refuse || {})) {
+      const allow = (term.allow?.[lang] || []).map(rx);
+      for (const [where, tl, text] of texts) {
+        if (tl !== lang) continue;
+        let t = text;
+        for (const a of allow) t = t.replace(a, (x) => ' '.repeat(x.length));
+        for (const p of pats) {
+          for (const m of t.matchAll(rx(p))) found.push([where, term.concept, lang, m[0], term[lang]]);
+        }
+      }
+    }
+  }
+  return found;
+}
+
+test('the glossary is well formed, and no chosen term is one it refuses', () => {
+  assert.ok(glossary.terms.length >= 7);
+  const concepts = new Set();
+  for (const t of glossary.terms) {
+    assert.ok(t.concept && !concepts.has(t.concept), `concept ${t.concept}`);
+    concepts.add(t.concept);
+    for (const l of LANGS) assert.ok(typeof t[l] === 'string' && t[l].length > 1, `${t.concept}: ${l}`);
+    assert.ok(t.source && t.source.length > 5, `${t.concept}: a source`);
+    assert.ok(t.refuse && Object.keys(t.refuse).length > 0, `${t.concept}: variants to refuse`);
+    for (const [l, pats] of Object.entries(t.refuse)) {
+      assert.ok(LANGS.includes(l), `${t.concept}: language ${l}`);
+      for (const p of pats) assert.doesNotMatch(t[l], rx(p), `${t.concept}: the chosen ${l} term is refused by ${p}`);
+    }
+  }
+});
+
+test('the checker finds a refused variant, and spares an allowed phrase', () => {
+  const hits = findRefused([
+    ['x', 'tg', 'Аломатҳои хариду фурӯши одамон'],
+    ['y', 'ru', 'Открыто дело'],
+    ['z', 'ru', 'Министерство внутренних дел; возбуждено уголовное дело'],
+    ['w', 'ru', 'Россия'],
+    ['v', 'tg', 'Ба полис хабар диҳед'],
+  ]);
+  assert.deepEqual(hits.map((h) => h[0]).sort(), ['v', 'x', 'y']);
+});
+
+test('every UI string, code label, public page and knowledge-base text uses the chosen term', () => {
+  const texts = allTexts();
+  assert.ok(texts.length > 2000, `read ${texts.length} texts`);
+  const hits = findRefused(texts);
+  assert.equal(hits.length, 0, '\n' + hits.map(([w, c, l, f, chosen]) =>
+    `${w}: ${l} «${f}» (${c}): write «${chosen}»`).join('\n'));
+});
