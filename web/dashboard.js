@@ -49,6 +49,7 @@ const LISTS = {
 function valueText(dim, v) {
   if (v === null || v === undefined) return () => t('dash.unknown');
   if (dim === 'org' && v === 'own') return () => t('dash.own_org');
+  if (dim === 'identification') return () => t(`dash.ident_${v}`);
   if (dim === 'age_band') return () => v.replace('--', '–');
   if (dim === 'month') return () => `${v.slice(5, 7)}.${v.slice(0, 4)}`;
   const list = LISTS[dim];
@@ -206,6 +207,9 @@ export async function dashboardView(ctx) {
         fig('dash-status', 'dash.by_status', 'status', status)),
       fig('dash-month', 'dash.per_month', 'month', month, { columns: true }),
       h('h2', { class: 'dash-group', text: 'dash.victims' }),
+      figure('dash-ident', 'dash.by_identification', 'dash.dim_identification',
+        itemsOf('identification', ind.body.identified_by_status.rows), k,
+        { total: ind.body.identified_by_status.total }),
       h('div', { class: 'dash-grid' },
         fig('dash-sex', 'dash.by_sex', 'sex', sex),
         fig('dash-age', 'dash.by_age', 'age_band', age),

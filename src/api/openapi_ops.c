@@ -416,7 +416,8 @@ const struct openapi_shape openapi_shapes[] = {
 	 "'referrals','hotline','reintegration','trainings'],'properties':{'k':{'type':'integer',"
 	 "'minimum':2},'from':" DATE ",'to':" DATE ",'scope':{'enum':['all','own']},'protection':"
 	 "{'enum':['cell-key','suppression']},'identified':"
-	 REF("ReportTable") ",'identified_exploitation':" REF("ReportTable") ",'assisted':"
+	 REF("ReportTable") ",'identified_by_status':" REF("ReportTable")
+	 ",'identified_exploitation':" REF("ReportTable") ",'assisted':"
 	 REF("ReportTable") ",'referrals':" REF("ReportTable") ",'hotline':" REF("ReportTable")
 	 ",'reintegration':{'type':'object','properties':{'closed':{'type':['integer','null']},"
 	 "'with_followup':{'type':['integer','null']},'share':{'type':['number','null']}}},"
@@ -526,9 +527,9 @@ static const struct openapi_param q_contact_stats[] = {
 static const struct openapi_param q_summary[] = {
 	Q_PERIOD,
 	{"by", "{'type':'string','pattern':'^(sex|age_band|exploitation|country|status|stage|month|"
-	       "region|org|service_type|nationality|trafficking_status)(,(sex|age_band|exploitation|"
-	       "country|status|stage|month|region|org|service_type|nationality|"
-	       "trafficking_status)){0,3}$'}",
+	       "region|org|service_type|nationality|trafficking_status|identification)(,(sex|"
+	       "age_band|exploitation|country|status|stage|month|region|org|service_type|"
+	       "nationality|trafficking_status|identification)){0,3}$'}",
 	 "up to 4 dimensions, comma-separated", 0},
 	{"victims", "{'enum':['0','1']}", "1: identified victims only", 0},
 	P_END,

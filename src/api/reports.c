@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "domain/casework.h"
 #include "codelists.h"
 #include "domain/cellkey.h"
 #include "domain/consent.h"
@@ -107,6 +108,7 @@ static int refresh_case(void *ctx, const struct rp_source *src)
 	f.status = src->status;
 	f.stage = src->stage;
 	f.trafficking_status = src->trafficking_status;
+	f.identification = casework_identification(src->trafficking_status, src->decided_by);
 	if (person) {
 		json_t *est = json_object_get(person, "estimated_age");
 		f.sex = jstr(person, "gender");
@@ -284,6 +286,7 @@ static const struct dim_def dim_defs[] = {
 	{"service_type", DS_SERVICE, 0},
 	{"nationality", DS_COL, 9},
 	{"trafficking_status", DS_COL, 10},
+	{"identification", DS_COL, 12},
 };
 #define NDIMS (sizeof dim_defs / sizeof dim_defs[0])
 
@@ -1202,6 +1205,7 @@ static int four_numbers(void *ctx, const char *const *cols, size_t ncols)
 
 struct indicators {
 	struct table identified;       /* sex x age band */
+	struct table by_status;        /* identification: official, presumed */
 	struct table exploitation;     /* exploitation type */
 	struct table assisted;         /* service type */
 	struct table referrals;        /* agency type x status */
@@ -1291,12 +1295,15 @@ static int indicators_compute(struct req *r, const struct scope *s, struct indic
 	static const struct dim_def *const by_sex_age[] = {&dim_defs[0], &dim_defs[1]};
 	static const struct dim_def *const by_expl[] = {&dim_defs[2]};
 	static const struct dim_def *const by_service[] = {&dim_defs[9]};
+	static const struct dim_def *const by_status[] = {&dim_defs[12]};
 	long long re[4] = {0};
 	int rc;
 
 	memset(in, 0, sizeof *in);
 	if ((rc = summary_table(r, s, by_sex_age, 2, 1, &in->identified)) ||
 	    (rc = report_guard(r, s, &in->identified, by_sex_age, 2, 1)) ||
+	    (rc = summary_table(r, s, by_status, 1, 1, &in->by_status)) ||
+	    (rc = report_guard(r, s, &in->by_status, by_status, 1, 1)) ||
 	    (rc = summary_table(r, s, by_expl, 1, 1, &in->exploitation)) ||
 	    (rc = report_guard(r, s, &in->exploitation, by_expl, 1, 1)) ||
 	    (rc = summary_table(r, s, by_service, 1, 0, &in->assisted)) ||
@@ -1362,6 +1369,7 @@ static void indicators_json(struct req *r, const struct scope *s, const struct i
 	jw_kstr(&w, "scope", s->all ? "all" : "own");
 	jw_kstr(&w, "protection", s->all ? "cell-key" : "suppression");
 	jw_sub(&w, "identified", &in->identified);
+	jw_sub(&w, "identified_by_status", &in->by_status);
 	jw_sub(&w, "identified_exploitation", &in->exploitation);
 	jw_sub(&w, "assisted", &in->assisted);
 	jw_sub(&w, "referrals", &in->referrals);
@@ -1472,6 +1480,7 @@ static int indicators_sheet(struct req *r, const struct scope *s, const struct i
 	sheet_int(sh, s->k);
 	sheet_row_end(sh);
 	sheet_table(sh, "Identified by sex and age", &in->identified, s->k);
+	sheet_table(sh, "Identified: official and presumed", &in->by_status, s->k);
 	sheet_table(sh, "Identified by exploitation", &in->exploitation, s->k);
 	sheet_table(sh, "Assisted by service type", &in->assisted, s->k);
 	sheet_table(sh, "Referrals by agency type", &in->referrals, s->k);

@@ -33,4 +33,12 @@ int casework_may_reopen(const char *from);
 /* 1 when a status may be set by a plain update (Active <-> FollowUp). */
 int casework_may_set_status(const char *from, const char *to);
 
+/* How a case's person counts among victims, from the case's trafficking
+ * status and the body that made its newest decision (HTCDS codes):
+ * "official" (an actual victim, decided by an authority: Police,
+ * CourtOrProsecution or NonPoliceGovernmentalOrganization), "presumed"
+ * (a possible victim, or an actual one decided by an NGO or another
+ * body), or NULL (not a victim, or undecided). */
+const char *casework_identification(const char *trafficking_status, const char *decided_by);
+
 #endif

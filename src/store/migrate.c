@@ -323,6 +323,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX rp_cases_opened ON rp_cases(opened_on, org_id, org_type, status, stage, sex,"
 	"  age_band, region, nationality, trafficking_status, rkey);"
 	"INSERT OR IGNORE INTO rp_dirty(kind, id) SELECT 'case', id FROM cases;",
+	/* 14: reports: officially identified victims apart from presumed ones
+	 * (domain/casework.h casework_identification), from the newest status
+	 * decision; the covering index carries it; every case made again. */
+	"ALTER TABLE rp_cases ADD COLUMN identification TEXT;"
+	"DROP INDEX rp_cases_opened;"
+	"CREATE INDEX rp_cases_opened ON rp_cases(opened_on, org_id, org_type, status, stage, sex,"
+	"  age_band, region, nationality, trafficking_status, rkey, identification);"
+	"INSERT OR IGNORE INTO rp_dirty(kind, id) SELECT 'case', id FROM cases;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

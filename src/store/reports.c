@@ -14,7 +14,9 @@
 static const char SQL_PENDING[] = "SELECT EXISTS(SELECT 1 FROM rp_dirty)";
 static const char SQL_SCAN_CASES[] =
 	"SELECT c.id, c.org_id, o.type, c.person_id, c.opened_on, c.closed_on, c.status, c.stage,"
-	" c.trafficking_status, p.coded, p.sealed"
+	" c.trafficking_status, p.coded, p.sealed,"
+	" (SELECT json_extract(i.coded, '$.decided_by') FROM items i WHERE i.case_id = c.id"
+	"   AND i.kind = 'status_decision' ORDER BY i.at DESC, i.created_at DESC LIMIT 1)"
 	" FROM rp_dirty d JOIN cases c ON c.id = d.id JOIN persons p ON p.id = c.person_id"
 	" JOIN orgs o ON o.id = c.org_id WHERE d.kind = 'case'";
 
@@ -30,14 +32,16 @@ static const char SQL_SCAN_CASES[] =
  * in rp_dirty; store_report_derive then sets it again. */
 static const char SQL_FACT_PUT[] =
 	"INSERT INTO rp_cases(case_id, org_id, org_type, person_id, opened_on, closed_on, status,"
-	" stage, sex, age_band, region, nationality, trafficking_status, reintegrated, rkey)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14)"
+	" stage, sex, age_band, region, nationality, trafficking_status, reintegrated, rkey,"
+	" identification)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14, ?15)"
 	" ON CONFLICT(case_id) DO UPDATE SET org_id = excluded.org_id,"
 	" org_type = excluded.org_type, person_id = excluded.person_id,"
 	" opened_on = excluded.opened_on, closed_on = excluded.closed_on, status = excluded.status,"
 	" stage = excluded.stage, sex = excluded.sex, age_band = excluded.age_band,"
 	" region = excluded.region, nationality = excluded.nationality,"
-	" trafficking_status = excluded.trafficking_status, rkey = excluded.rkey";
+	" trafficking_status = excluded.trafficking_status, rkey = excluded.rkey,"
+	" identification = excluded.identification";
 /* What the facts of the marked rows derive by SQL alone: the codes of
  * the marked cases, and the marked services and follow-ups (after the
  * marked cases' rows are made, so that their n exist). */
@@ -123,6 +127,7 @@ int store_report_scan_cases(store_tx *tx, int (*fn)(void *ctx, const struct rp_s
 		src.person_coded = db_col_text(s, 9);
 		src.person_sealed = db_col_blob(s, 10);
 		src.person_sealed_len = db_col_bytes(s, 10);
+		src.decided_by = col_or_null(s, 11);
 		if (fn(ctx, &src)) {
 			rc = DB_ERROR;
 			break;
@@ -153,6 +158,7 @@ int store_report_fact_put(store_tx *tx, const struct rp_fact *f)
 	db_bind_str(s, 12, f->nationality);
 	db_bind_str(s, 13, f->trafficking_status);
 	db_bind_int(s, 14, (int64_t)f->rkey);
+	db_bind_str(s, 15, f->identification);
 	rc = db_step(s);
 	db_reset(s);
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
@@ -186,7 +192,7 @@ int store_report_derive(store_tx *tx)
 
 #define CASE_COLS \
 	"c.n, c.org_id, c.org_type, c.opened_on, c.status, c.stage, c.sex, c.age_band," \
-	" c.region, c.nationality, c.trafficking_status, c.rkey"
+	" c.region, c.nationality, c.trafficking_status, c.rkey, c.identification"
 
 static const char SQL_Q_CASES[] =
 	"SELECT " CASE_COLS " FROM rp_cases c"
@@ -239,8 +245,8 @@ static const char SQL_Q_OVERDUE[] =
 static const char *query_sql(enum rp_query q, size_t *ncols)
 {
 	switch (q) {
-	case RPQ_CASES: *ncols = 12; return SQL_Q_CASES;
-	case RPQ_CASES_ANY_DATE: *ncols = 12; return SQL_Q_CASES_ANY;
+	case RPQ_CASES: *ncols = 13; return SQL_Q_CASES;
+	case RPQ_CASES_ANY_DATE: *ncols = 13; return SQL_Q_CASES_ANY;
 	case RPQ_EXPLOITATION: *ncols = 2; return SQL_Q_EXPLOITATION;
 	case RPQ_COUNTRY: *ncols = 2; return SQL_Q_COUNTRY;
 	case RPQ_SERVICES: *ncols = 2; return SQL_Q_SERVICES;

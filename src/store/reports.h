@@ -26,6 +26,7 @@
 struct rp_source {
 	const char *case_id, *org_id, *org_type, *person_id, *opened_on, *closed_on;
 	const char *status, *stage, *trafficking_status;
+	const char *decided_by;   /* of the case's newest status decision, or NULL */
 	const char *person_coded;
 	const unsigned char *person_sealed;
 	size_t person_sealed_len;
@@ -46,6 +47,7 @@ struct rp_fact {
 	const char *case_id, *org_id, *org_type, *person_id, *opened_on, *closed_on;
 	const char *status, *stage, *trafficking_status;
 	const char *sex, *age_band, *region, *nationality;  /* NULL when unknown */
+	const char *identification; /* "official", "presumed" or NULL (domain/casework.h) */
 	uint32_t rkey;  /* the case's record key (domain/cellkey.h; migration 13) */
 };
 int store_report_fact_put(store_tx *tx, const struct rp_fact *f);
