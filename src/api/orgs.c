@@ -84,7 +84,6 @@ static int org_body_read(struct req *r, json_t *body, int create, struct org_bod
 static void write_org(struct req *r, jsonw *w, const struct org *o)
 {
 	jw_object(w);
-	jw_kstr(w, "id", o->id);
 	jw_kstr(w, "code", o->code);
 	jw_kstr(w, "name", o->name);
 	jw_kstr(w, "type", o->type);
@@ -171,6 +170,7 @@ static int create_finish(struct req *r, struct org_create *c)
 	}
 	reply_json_begin(r, 201, &w);
 	write_org(r, &w, &o);
+	jw_kstr(&w, "id", o.id); /* the record of its audit entries */
 	if (c->admin_login[0]) {
 		jw_key(&w, "admin");
 		jw_object(&w);
