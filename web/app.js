@@ -26,6 +26,7 @@ import { hotlineStatsView } from './hotlinestats.js';
 import { dashboardView } from './dashboard.js';
 import { trainingsView, trainingPageView } from './trainings.js';
 import { kbRoute } from './kb.js';
+import { adminView, passwordView } from './admin.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -78,6 +79,7 @@ const VIEWS = {
     if (ctx.params.length === 2) return trainingPageView(ctx, ctx.params[1]);
     return null;
   },
+  admin: (ctx) => adminView(ctx),
   security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },
 };
 
@@ -115,6 +117,7 @@ const el = {
 
 let user = null;      // the signed-in user, as GET /api/v1/me gives it
 let mustEnrol = false; // a role that requires a second factor, not yet set up
+let mustChange = false; // signed in with a one-time password, not yet changed
 let totpStep = false; // the login form asks for the second factor
 let busy = false;     // a login request is on its way
 let routeSeq = 0;     // which routing is current: a slow answer for an earlier page is dropped
@@ -251,6 +254,7 @@ function handleLoginAnswer(res) {
     setCsrfToken(res.body.csrf_token);
     el.form.reset();
     mustEnrol = !!res.body.totp_enrolment_required;
+    mustChange = !!res.body.password_change_required;
     showFrame(res.body.user);
     return;
   }
@@ -366,6 +370,18 @@ function viewOf(id) {
 function route(moveFocus) {
   if (user === null) return;
   routeSeq += 1;
+  if (mustChange) {
+    // A one-time password: nothing else works until it is changed.
+    el.view.replaceChildren();
+    el.pageText.hidden = true;
+    passwordView(viewContext(['password'], routeSeq), (me) => {
+      mustChange = false;
+      if (me && me.user) user = me.user;
+      mustEnrol = !!(me && me.totp_enrolment_required);
+      route(true);
+    });
+    return;
+  }
   if (mustEnrol) {
     // Nothing else works until the second factor is set up.
     el.view.replaceChildren();
@@ -482,6 +498,7 @@ async function start() {
   if (res.status === 200 && res.body && res.body.user) {
     setCsrfToken(res.body.csrf_token);
     mustEnrol = !!res.body.totp_enrolment_required;
+    mustChange = !!res.body.password_change_required;
     showFrame(res.body.user);
   } else if (res.status === 401) {
     showLogin();

@@ -297,31 +297,3 @@ int api_audit_list(struct req *r)
 	jw_finish(&w);
 	return 200;
 }
-
-/* GET /orgs: the organisations of the installation (code, name, type),
- * for choosing a recipient.  Every signed-in user may read them. */
-int api_orgs_list(struct req *r)
-{
-	struct org *rows;
-	size_t n = 0, i;
-	jsonw w;
-
-	if (store_dir_orgs(r->app->st, 2000, &rows, &n, &r->mem) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
-	for (i = 0; i < n; i++) {
-		jw_object(&w);
-		jw_kstr(&w, "code", rows[i].code);
-		jw_kstr(&w, "name", rows[i].name);
-		jw_kstr(&w, "type", rows[i].type);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
-}

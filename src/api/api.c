@@ -196,6 +196,10 @@ int api_dispatch(struct req *r)
 		    !csrf_ok(r))
 			return reply_problem(r, 403, "csrf",
 					     "the X-CSRF-Token header is missing or wrong");
+		if (r->who.kind == AUTH_COOKIE && r->who.user.must_change_password &&
+		    !(rt->flags & ROUTE_PASSWORD))
+			return reply_problem(r, 403, "password-change-required",
+					     "change your one-time password before going on");
 		if (r->who.kind == AUTH_COOKIE && r->who.session.totp_pending &&
 		    !(rt->flags & ROUTE_PENDING))
 			return reply_problem(r, 403, "totp-enrolment-required",

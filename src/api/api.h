@@ -253,6 +253,39 @@ int api_tokens_list(struct req *r);
 int api_tokens_create(struct req *r);
 int api_token_revoke(struct req *r);
 
+/* Argon2id work of a request on the password worker (users.c): verify
+ * `password` against job.stored (when set), then hash new_password (or
+ * password) into hash (when hash_out is set).  api_pw_submit suspends
+ * the request; the handler is called again with r->phase API_PW_DONE
+ * (job.ok tells) or API_PW_BUSY (answer 503).  Allocate the task in
+ * r->mem (zeroed) and keep the handler's state beside it. */
+enum { API_PW_START = 0, API_PW_WAITING, API_PW_DONE, API_PW_BUSY };
+struct api_pw_task {
+	pw_job job;
+	struct req *r;
+	char client[64];
+	char password[1025];
+	char new_password[1025];
+	char hash[PASSWORD_HASH_MAX];
+};
+int api_pw_submit(struct req *r, struct api_pw_task *t);
+/* Wipe the task's secrets. */
+void api_pw_wipe(struct api_pw_task *t);
+
+/* Users of the administrator's organisation (users.c). */
+int api_users_list(struct req *r);
+int api_users_create(struct req *r);
+int api_user_role(struct req *r);
+int api_user_disable(struct req *r);
+int api_user_enable(struct req *r);
+int api_user_unlock(struct req *r);
+int api_user_reset_totp(struct req *r);
+int api_user_reset_password(struct req *r);
+int api_me_password(struct req *r);
+/* Organisations (orgs.c; the list in admin.c). */
+int api_orgs_create(struct req *r);
+int api_org_patch(struct req *r);
+
 int api_roles_list(struct req *r);
 int api_orgs_list(struct req *r);
 int api_role_set(struct req *r);

@@ -100,7 +100,16 @@ const size_t openapi_records_count = COUNT(openapi_records);
 /* ---- shapes no field table declares ---------------------------------------- */
 
 #define ORG "{'type':'object','required':['name','type'],'additionalProperties':false," \
-	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") "}}"
+	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") \
+	",'sector':{'anyOf':[" REF("Code.sector") ",{'type':'null'}]},'managed':{'type':'boolean'," \
+	"'description':'this administrator may edit it: the own organisation or one it made'}}}"
+#define ACCOUNT_PROPS \
+	"'id':" STR ",'login':" STR ",'role':" REF("Code.roles") ",'disabled':" BOOL \
+	",'totp_enabled':" BOOL ",'locked':{'type':'boolean','description':'locked now by failed " \
+	"sign-ins'},'must_change_password':" BOOL ",'created':" REF("Timestamp")
+#define ACCOUNT_REQUIRED \
+	"'id','login','role','disabled','totp_enabled','locked','must_change_password','created'"
+#define LOGIN_RULE "{'type':'string','pattern':'^[A-Za-z0-9._@-]{2,64}$'}"
 #define TOKEN_REQUIRED "'id','login','label','created','expires','last_used','revoked','expired'"
 #define TOKEN_PROPS \
 	"'id':{'type':'string','pattern':'^[a-z0-9]{26}$'},'login':" STR ",'label':" STR \
@@ -140,11 +149,12 @@ const struct openapi_shape openapi_shapes[] = {
 	{"Session",
 	 "{'type':'object','required':['user','csrf_token','totp_enrolment_required'],"
 	 "'additionalProperties':false,'properties':{'user':" REF("User") ",'csrf_token':" STR
-	 ",'totp_enrolment_required':" BOOL "}}"},
+	 ",'totp_enrolment_required':" BOOL ",'password_change_required':" BOOL "}}"},
 	{"Me",
 	 "{'type':'object','required':['user'],'additionalProperties':false,'properties':{'user':"
 	 REF("User") ",'csrf_token':{'type':'string','description':'with a cookie session'},"
-	 "'totp_enrolment_required':" BOOL "}}"},
+	 "'totp_enrolment_required':" BOOL ",'password_change_required':{'type':'boolean',"
+	 "'description':'a one-time password: only POST /me/password, GET /me and sign-out work'}}}"},
 	{"LoginRequest",
 	 "{'type':'object','required':['login','password'],'additionalProperties':false,"
 	 "'properties':{'login':{'type':'string','minLength':1},'password':{'type':'string',"
@@ -273,6 +283,40 @@ const struct openapi_shape openapi_shapes[] = {
 	 "{'type':'object','additionalProperties':false,'properties':{'organizations_created':" INT
 	 ",'services_created':" INT ",'services_updated':" INT ",'locations_created':" INT
 	 ",'locations_updated':" INT ",'locations_kept':" INT "}}"},
+	{"Account",
+	 "{'type':'object','description':'a user of the own organisation','required':["
+	 ACCOUNT_REQUIRED "],'additionalProperties':false,'properties':{" ACCOUNT_PROPS "}}"},
+	{"AccountWithPassword",
+	 "{'type':'object','description':'a user with a new one-time password','required':["
+	 ACCOUNT_REQUIRED ",'password'],'additionalProperties':false,'properties':{" ACCOUNT_PROPS
+	 ",'password':{'type':'string','description':'the one-time password, shown only in this "
+	 "answer; the user must change it at the first sign-in'}}}"},
+	{"AccountCreate",
+	 "{'type':'object','required':['login','role'],'additionalProperties':false,'properties':{"
+	 "'login':" LOGIN_RULE ",'role':" REF("Code.roles") "}}"},
+	{"AccountRole",
+	 "{'type':'object','required':['role'],'additionalProperties':false,'properties':{"
+	 "'role':" REF("Code.roles") "}}"},
+	{"PasswordChange",
+	 "{'type':'object','required':['current','new'],'additionalProperties':false,'properties':{"
+	 "'current':{'type':'string','minLength':1},'new':{'type':'string','minLength':12,"
+	 "'description':'at least 12 characters, not a common password, not the current one'}}}"},
+	{"OrgCreate",
+	 "{'type':'object','required':['code','name','type','sector'],'additionalProperties':false,"
+	 "'properties':{'code':" LOGIN_RULE ",'name':" TEXT(200) ",'type':" REF("Code.org_type")
+	 ",'sector':" REF("Code.sector") ",'admin_login':{'type':'string','pattern':"
+	 "'^[A-Za-z0-9._@-]{2,64}$','description':'the login of its first administrator, made "
+	 "with a one-time password'}}}"},
+	{"OrgCreated",
+	 "{'type':'object','required':['id','code','name','type','sector','managed'],"
+	 "'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type")
+	 ",'sector':" REF("Code.sector") ",'managed':" BOOL ",'admin':{'type':'object','required':"
+	 "['id','login','password'],'additionalProperties':false,'properties':{'id':" STR
+	 ",'login':" STR ",'password':{'type':'string','description':'the one-time password, "
+	 "shown only in this answer'}}}}}"},
+	{"OrgPatch",
+	 "{'type':'object','minProperties':1,'additionalProperties':false,'properties':{'name':"
+	 TEXT(200) ",'type':" REF("Code.org_type") ",'sector':" REF("Code.sector") "}}"},
 	{"RolePolicy", "{'type':'object','required':['role','require_totp'],"
 		       "'additionalProperties':false,'properties':{'role':" REF("Code.roles")
 		       ",'require_totp':" BOOL "}}"},
@@ -606,6 +650,12 @@ const struct openapi_op openapi_ops[] = {
 	 NULL},
 	{POST, V1 "/me/totp", "totpBegin", "session", "Start setting up a second factor", NULL, 200,
 	 "TotpBegin", DOC_CONFLICT, NULL, NULL, NULL},
+	{POST, V1 "/me/password", "mePassword", "session", "Change the own password",
+	 "PasswordChange", 200, "Me", DOC_RATE, NULL, NULL,
+	 "the current password is checked like a sign-in (failures count toward the lockout, "
+	 "403 wrong-password); 422 weak-password for fewer than 12 characters or a common "
+	 "password; the other sessions of the user end; the only change a session with a "
+	 "one-time password may make"},
 	{POST, V1 "/me/totp/confirm", "totpConfirm", "session", "Confirm the second factor",
 	 "TotpConfirm", 200, "Me", DOC_CONFLICT, NULL, NULL, NULL},
 
@@ -805,6 +855,37 @@ const struct openapi_op openapi_ops[] = {
 
 	{GET, V1 "/orgs", "orgList", "admin", "The organisations", NULL, 200, "Org", DOC_LIST, NULL,
 	 NULL, NULL},
+	{POST, V1 "/orgs", "orgCreate", "admin", "Add an organisation", "OrgCreate", 201,
+	 "OrgCreated", DOC_CONFLICT | DOC_RATE, NULL, NULL,
+	 "admin, signed in; with admin_login also its first administrator, whose one-time "
+	 "password is answered once; 409 for a code or login taken; audited"},
+	{PATCH, V1 "/orgs/{}", "orgPatch", "admin", "Change an organisation", "OrgPatch", 200, "Org",
+	 0, NULL, "code",
+	 "admin of that organisation or of the one that made it (else 404); audited"},
+	{GET, V1 "/users", "userList", "admin", "The users of the own organisation", NULL, 200,
+	 "Account", DOC_LIST, NULL, NULL, "admin; by login; audited"},
+	{POST, V1 "/users", "userCreate", "admin", "Add a user with a one-time password",
+	 "AccountCreate", 201, "AccountWithPassword", DOC_CONFLICT | DOC_RATE, NULL, NULL,
+	 "admin, signed in; the password is answered once and must be changed at the first "
+	 "sign-in; 409 login-taken; audited"},
+	{POST, V1 "/users/{}/role", "userRole", "admin", "Change the role of a user", "AccountRole",
+	 200, "Account", DOC_CONFLICT, NULL, NULL, "not the own account (409); audited"},
+	{POST, V1 "/users/{}/disable", "userDisable", "admin", "Disable a user", "Empty", 200,
+	 "Account", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
+	 "offboarding: every session and token of the user ends at once; not the own account "
+	 "(409); audited"},
+	{POST, V1 "/users/{}/enable", "userEnable", "admin", "Enable a user again", "Empty", 200,
+	 "Account", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL, "audited"},
+	{POST, V1 "/users/{}/unlock", "userUnlock", "admin", "End the lockout of a login", "Empty",
+	 200, "Account", DOC_BODY_OPTIONAL, NULL, NULL, "audited"},
+	{POST, V1 "/users/{}/reset-totp", "userResetTotp", "admin",
+	 "Remove the second factor of a user", "Empty", 200, "Account",
+	 DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
+	 "the sessions of the user end too; audited"},
+	{POST, V1 "/users/{}/reset-password", "userResetPassword", "admin",
+	 "Give a user a new one-time password", "Empty", 200, "AccountWithPassword",
+	 DOC_CONFLICT | DOC_BODY_OPTIONAL | DOC_RATE, NULL, NULL,
+	 "answered once; the sessions of the user end; audited"},
 	{GET, V1 "/roles", "roleList", "admin", "Role policies", NULL, 200, "RolePolicy", DOC_LIST,
 	 NULL, NULL, NULL},
 	{M_PUT, V1 "/roles/{}", "roleSet", "admin", "Require a second factor for a role", "RoleSet",

@@ -15,8 +15,10 @@ const struct route api_routes[] = {
 	{M_GET, V1 "/health", api_health, ROUTE_PUBLIC},
 
 	{M_POST, V1 "/session", api_session_create, ROUTE_PUBLIC | ROUTE_NO_CSRF},
-	{M_DELETE, V1 "/session", api_session_delete, ROUTE_PENDING},
-	{M_GET, V1 "/me", api_me, ROUTE_PENDING},
+	/* A session with a one-time password may only change it (ROUTE_PASSWORD). */
+	{M_DELETE, V1 "/session", api_session_delete, ROUTE_PENDING | ROUTE_PASSWORD},
+	{M_GET, V1 "/me", api_me, ROUTE_PENDING | ROUTE_PASSWORD},
+	{M_POST, V1 "/me/password", api_me_password, ROUTE_PENDING | ROUTE_PASSWORD},
 	{M_POST, V1 "/me/totp", api_me_totp_begin, ROUTE_PENDING},
 	{M_POST, V1 "/me/totp/confirm", api_me_totp_confirm, ROUTE_PENDING},
 
@@ -108,6 +110,16 @@ const struct route api_routes[] = {
 	{M_GET, "/public/callback", api_public_callback, ROUTE_PUBLIC},
 
 	{M_GET, V1 "/orgs", api_orgs_list, 0},
+	{M_POST, V1 "/orgs", api_orgs_create, 0},
+	{M_PATCH, V1 "/orgs/{}", api_org_patch, 0},
+	{M_GET, V1 "/users", api_users_list, 0},
+	{M_POST, V1 "/users", api_users_create, 0},
+	{M_POST, V1 "/users/{}/role", api_user_role, 0},
+	{M_POST, V1 "/users/{}/disable", api_user_disable, 0},
+	{M_POST, V1 "/users/{}/enable", api_user_enable, 0},
+	{M_POST, V1 "/users/{}/unlock", api_user_unlock, 0},
+	{M_POST, V1 "/users/{}/reset-totp", api_user_reset_totp, 0},
+	{M_POST, V1 "/users/{}/reset-password", api_user_reset_password, 0},
 	{M_GET, V1 "/roles", api_roles_list, 0},
 	{M_PUT, V1 "/roles/{}", api_role_set, 0},
 	{M_GET, V1 "/tokens", api_tokens_list, 0},

@@ -226,6 +226,7 @@ static int login_finish(struct req *r)
 	write_user(&w, &l->user);
 	jw_kstr(&w, "csrf_token", csrf);
 	jw_kbool(&w, "totp_enrolment_required", pending);
+	jw_kbool(&w, "password_change_required", l->user.must_change_password);
 	jw_finish(&w);
 	return 200;
 }
@@ -295,6 +296,7 @@ int api_me(struct req *r)
 		jw_kbool(&w, "totp_enrolment_required",
 			 r->who.session.totp_pending ||
 			 (api_second_factor_missing(r) && !r->who.user.totp_enabled));
+		jw_kbool(&w, "password_change_required", r->who.user.must_change_password);
 	}
 	jw_finish(&w);
 	return 200;

@@ -13,11 +13,10 @@
 
 #include "api/kb.h"
 #include "cli/cli.h"
+#include "domain/pwrules.h"
 #include "domain/token.h"
 #include "fields.h"
 #include "util/utf8.h"
-
-#define PASSWORD_MIN 10
 
 /* Append a system audit entry (the command line has no signed-in user). */
 static int audit_cli(store_tx *tx, const char *action, const char *record, const char *fields)
@@ -207,11 +206,10 @@ int cmd_user_add(struct cli_opts *o)
 			fprintf(stderr, "himoya: no password on standard input (or longer than 1024 bytes)\n");
 			return 2;
 		}
-		if (!utf8_valid(password, strlen(password)) ||
-		    utf8_count(password, strlen(password)) < PASSWORD_MIN) {
+		enum pw_verdict v = pwrules_check(password);
+		if (v != PW_OK) {
 			sodium_memzero(password, sizeof password);
-			fprintf(stderr, "himoya: the password must have at least %d characters\n",
-				PASSWORD_MIN);
+			fprintf(stderr, "himoya: %s\n", pwrules_reason(v));
 			return 2;
 		}
 	} else {
@@ -238,6 +236,10 @@ int cmd_user_add(struct cli_opts *o)
 	}
 	tx = store_begin(d.st);
 	rc = tx ? store_user_add(tx, org.id, login, role, hash, id) : STORE_ERROR;
+	/* A generated password is a one-time password: changed at the first
+	 * sign-in, like those the administrator's page makes. */
+	if (rc == STORE_OK && generated)
+		rc = store_user_set_password(tx, id, hash, 1);
 	snprintf(record, sizeof record, "users/%s", id);
 	if (rc == STORE_OK)
 		rc = audit_cli(tx, "create", record, "login,role,org");
@@ -258,7 +260,7 @@ int cmd_user_add(struct cli_opts *o)
 	}
 	printf("Added %s (%s) to %s\n", login, role, org_code);
 	if (generated)
-		printf("Password (shown once): %s\n", password);
+		printf("One-time password (shown once; changed at the first sign-in): %s\n", password);
 	sodium_memzero(password, sizeof password);
 	return 0;
 }

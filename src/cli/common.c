@@ -10,6 +10,7 @@
 
 #include "api/app.h"
 #include "cli/cli.h"
+#include "domain/pwrules.h"
 
 static int listed(const char *name, const char *const *list)
 {
@@ -147,24 +148,10 @@ int cli_read_password(char *out, size_t outlen)
 
 void cli_new_password(char out[24])
 {
-	/* No look-alike characters: read aloud over a phone, typed on one. */
-	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
-	size_t i;
-	for (i = 0; i < 20; i++)
-		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
-	out[20] = '\0';
+	password_generate(out);
 }
 
 int cli_login_ok(const char *login)
 {
-	size_t n = strlen(login), i;
-	if (n < 2 || n > 64)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = login[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-' || c == '@'))
-			return 0;
-	}
-	return 1;
+	return account_login_ok(login);
 }

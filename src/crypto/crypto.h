@@ -70,6 +70,9 @@ void random_token(char out[44]);
 /* Hash a password into the libsodium string form.  Returns 0 or -1 (out
  * of memory).  Slow on purpose: call from the password worker or the CLI. */
 int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);
+/* A new random password of 20 characters without look-alikes (read
+ * aloud over a phone, typed on one) into out[24]. */
+void password_generate(char out[24]);
 /* 1 when the password matches, 0 when not. */
 int password_verify(const char *stored, const char *password);
 /* A hash of a random password, to verify against for unknown logins so
@@ -85,6 +88,9 @@ struct pw_job {
 	const char *stored;   /* hash to verify against (owned by caller) */
 	const char *password; /* candidate (owned by caller) */
 	const char *client;   /* who asks (a client address); NULL: one shared client */
+	const char *new_password; /* with hash_out: hashed when the check passes */
+	char *hash_out;       /* PASSWORD_HASH_MAX bytes, or NULL: verify only.
+			       * With stored NULL, only hash (ok: hashed). */
 	int ok;               /* result: 1 match, 0 no match */
 	int busy;             /* result: 1 when pushed out of the queue unverified */
 	pw_done_fn done;      /* called on the worker thread when finished */

@@ -38,6 +38,15 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 	return 0;
 }
 
+void password_generate(char out[24])
+{
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY346789";
+	size_t i;
+	for (i = 0; i < 20; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	out[20] = '\0';
+}
+
 int password_verify(const char *stored, const char *password)
 {
 	if (stored == NULL || password == NULL)
@@ -194,7 +203,10 @@ static void *pool_worker(void *unused)
 			break; /* stopping and nothing left */
 		/* at stop, drain the queue without hashing: every job still
 		 * gets its answer, a refusal */
-		job->ok = stopping ? 0 : password_verify(job->stored, job->password);
+		job->ok = stopping ? 0 : !job->stored || password_verify(job->stored, job->password);
+		if (job->ok && job->hash_out)
+			job->ok = password_hash(job->new_password ? job->new_password : job->password,
+						job->hash_out) == 0;
 		job->done(job, job->arg); /* may free job: do not touch it after */
 	}
 	return NULL;

@@ -165,3 +165,17 @@ void lockout_clear(struct lockout *l, const char *login)
 	}
 	pthread_mutex_unlock(&l->lock);
 }
+
+int64_t lockout_locked(struct lockout *l, const char *login, int64_t now)
+{
+	uint64_t key = login_key(l, login);
+	struct slot *s;
+	int64_t left = 0;
+
+	pthread_mutex_lock(&l->lock);
+	s = find(l, key, 0, now, NULL);
+	if (s && s->locked_until > now)
+		left = s->locked_until - now;
+	pthread_mutex_unlock(&l->lock);
+	return left;
+}

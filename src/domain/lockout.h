@@ -23,7 +23,10 @@ void lockout_free(struct lockout *l);
 /* Start an attempt: the seconds the login stays locked, or 0 when it may
  * try, the attempt then counted as a failure until lockout_clear(). */
 int64_t lockout_attempt(struct lockout *l, const char *login, int64_t now);
-/* The attempt succeeded: forget the login's failures. */
+/* The seconds the login stays locked at now, or 0; counts nothing. */
+int64_t lockout_locked(struct lockout *l, const char *login, int64_t now);
+/* The attempt succeeded (or an administrator unlocked the login):
+ * forget the login's failures. */
 void lockout_clear(struct lockout *l, const char *login);
 
 #endif

@@ -18,6 +18,7 @@ enum route_flags {
 	ROUTE_PUBLIC = 1,   /* no authentication needed */
 	ROUTE_NO_CSRF = 2,  /* a cookie-authenticated change without CSRF (login) */
 	ROUTE_PENDING = 4,  /* allowed while a second factor must still be enrolled */
+	ROUTE_PASSWORD = 8, /* allowed while a one-time password must be changed */
 };
 
 struct route {

@@ -8,17 +8,18 @@
 
 static const char SQL_ORG_ADD[] =
 	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
-static const char SQL_ORG_BY_CODE[] =
-	"SELECT id, code, name, type FROM orgs WHERE code = ?1";
-static const char SQL_ORG_BY_ID[] = "SELECT id, code, name, type FROM orgs WHERE id = ?1";
+#define ORG_COLS "id, code, name, type, coalesce(sector, ''), coalesce(created_by_org, '')"
+static const char SQL_ORG_BY_CODE[] = "SELECT " ORG_COLS " FROM orgs WHERE code = ?1";
+static const char SQL_ORG_BY_ID[] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?1";
 static const char SQL_USER_ADD[] =
 	"INSERT INTO users(id, org_id, login, role, pwhash, created_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 #define USER_COLS \
 	"u.id, u.login, u.role, u.pwhash, u.totp_enabled, u.totp, u.disabled," \
 	" o.id, o.code, o.name, o.type, u.totp_step," \
-	" coalesce((SELECT rp.require_totp FROM role_policy rp WHERE rp.role = u.role), 0)"
-#define USER_NCOLS 13
+	" coalesce((SELECT rp.require_totp FROM role_policy rp WHERE rp.role = u.role), 0)," \
+	" u.must_change_password"
+#define USER_NCOLS 14
 static const char SQL_USER_BY_LOGIN[] =
 	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.login = ?1";
 static const char SQL_USER_BY_ID[] =
@@ -29,7 +30,23 @@ static const char SQL_USER_SET_TOTP[] =
  * with one code only the first to commit changes the row. */
 static const char SQL_USER_TAKE_STEP[] =
 	"UPDATE users SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2";
-static const char SQL_USER_SET_PW[] = "UPDATE users SET pwhash = ?2 WHERE id = ?1";
+static const char SQL_USER_SET_PW[] =
+	"UPDATE users SET pwhash = ?2, must_change_password = ?3 WHERE id = ?1";
+static const char SQL_USER_LIST[] =
+	"SELECT id, login, role, disabled, totp_enabled, must_change_password, created_at"
+	" FROM users WHERE org_id = ?1 ORDER BY login LIMIT ?2";
+static const char SQL_USER_SET_ROLE[] = "UPDATE users SET role = ?2 WHERE id = ?1";
+static const char SQL_USER_SET_DISABLED[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
+static const char SQL_USER_SESSIONS_END[] =
+	"DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)";
+static const char SQL_USER_TOKENS_REVOKE[] =
+	"UPDATE tokens SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
+static const char SQL_ORG_LIST[] =
+	"SELECT id, code, name, type, coalesce(sector, ''), coalesce(created_by_org, '')"
+	" FROM orgs ORDER BY name, code LIMIT ?1";
+static const char SQL_ORG_UPDATE[] =
+	"UPDATE orgs SET name = ?2, type = ?3, sector = nullif(?4, ''),"
+	" created_by_org = coalesce(created_by_org, nullif(?5, '')) WHERE id = ?1";
 static const char SQL_ROLE_GET[] = "SELECT require_totp FROM role_policy WHERE role = ?1";
 static const char SQL_ROLE_SET[] =
 	"INSERT INTO role_policy(role, require_totp) VALUES(?1, ?2)"
@@ -111,6 +128,8 @@ static int org_get(store *st, const char *sql, const char *key, struct org *o)
 			store_col_copy(s, 1, o->code, sizeof o->code);
 			store_col_copy(s, 2, o->name, sizeof o->name);
 			store_col_copy(s, 3, o->type, sizeof o->type);
+			store_col_copy(s, 4, o->sector, sizeof o->sector);
+			store_col_copy(s, 5, o->created_by, sizeof o->created_by);
 			rc = STORE_OK;
 		} else {
 			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
@@ -172,6 +191,7 @@ static void read_user(db_stmt *s, int at, struct user *u)
 	store_col_copy(s, at + 10, u->org.type, sizeof u->org.type);
 	u->totp_step = db_col_int(s, at + 11);
 	u->totp_required = (int)db_col_int(s, at + 12);
+	u->must_change_password = (int)db_col_int(s, at + 13);
 }
 
 /* Read TOKEN_COLS starting at column `at`. */
@@ -253,13 +273,133 @@ int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step)
 	return rc;
 }
 
-int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash)
+int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash,
+			    int must_change)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_USER_SET_PW);
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
 	db_bind_str(s, 2, pwhash);
+	db_bind_int(s, 3, must_change ? 1 : 0);
+	return run_write(s);
+}
+
+int store_user_list(store *st, const char *org_id, size_t max, struct user_row **rows,
+		    size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_USER_LIST);
+	struct user_row *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
+	int rc = DB_ERROR;
+
+	*n = 0;
+	if (s && out) {
+		db_bind_str(s, 1, org_id);
+		db_bind_int(s, 2, (int64_t)max);
+		while (*n < max && (rc = db_step(s)) == DB_ROW) {
+			struct user_row *u = &out[(*n)++];
+			memset(u, 0, sizeof *u);
+			store_col_copy(s, 0, u->id, sizeof u->id);
+			store_col_copy(s, 1, u->login, sizeof u->login);
+			store_col_copy(s, 2, u->role, sizeof u->role);
+			u->disabled = (int)db_col_int(s, 3);
+			u->totp_enabled = (int)db_col_int(s, 4);
+			u->must_change_password = (int)db_col_int(s, 5);
+			store_col_copy(s, 6, u->created, sizeof u->created);
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	*rows = out;
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+/* A write of one user's column: ?1 the id, ?2 the value. */
+static int user_write(store_tx *tx, const char *sql, const char *id, const char *text,
+		      int64_t value)
+{
+	db_stmt *s = db_prepare(tx->d, sql);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	if (text)
+		db_bind_str(s, 2, text);
+	else
+		db_bind_int(s, 2, value);
+	return run_write(s);
+}
+
+int store_user_set_role(store_tx *tx, const char *user_id, const char *role)
+{
+	return user_write(tx, SQL_USER_SET_ROLE, user_id, role, 0);
+}
+
+int store_user_set_disabled(store_tx *tx, const char *user_id, int disabled)
+{
+	return user_write(tx, SQL_USER_SET_DISABLED, user_id, NULL, disabled ? 1 : 0);
+}
+
+int store_user_sessions_end(store_tx *tx, const char *user_id, const unsigned char *keep)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_USER_SESSIONS_END);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, user_id);
+	if (keep)
+		db_bind_blob(s, 2, keep, HASH_BYTES);
+	else
+		db_bind_null(s, 2);
+	return run_write(s);
+}
+
+int store_user_tokens_revoke(store_tx *tx, const char *user_id)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_USER_TOKENS_REVOKE);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, user_id);
+	return run_write(s);
+}
+
+int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_ORG_LIST);
+	struct org *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
+	int rc = DB_ERROR;
+
+	*n = 0;
+	if (s && out) {
+		db_bind_int(s, 1, (int64_t)max);
+		while (*n < max && (rc = db_step(s)) == DB_ROW) {
+			struct org *o = &out[(*n)++];
+			memset(o, 0, sizeof *o);
+			store_col_copy(s, 0, o->id, sizeof o->id);
+			store_col_copy(s, 1, o->code, sizeof o->code);
+			store_col_copy(s, 2, o->name, sizeof o->name);
+			store_col_copy(s, 3, o->type, sizeof o->type);
+			store_col_copy(s, 4, o->sector, sizeof o->sector);
+			store_col_copy(s, 5, o->created_by, sizeof o->created_by);
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	*rows = out;
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,
+		     const char *sector, const char *created_by)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_ORG_UPDATE);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	db_bind_str(s, 2, name);
+	db_bind_str(s, 3, type);
+	db_bind_str(s, 4, sector ? sector : "");
+	db_bind_str(s, 5, created_by ? created_by : "");
 	return run_write(s);
 }
 

@@ -331,6 +331,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX rp_cases_opened ON rp_cases(opened_on, org_id, org_type, status, stage, sex,"
 	"  age_band, region, nationality, trafficking_status, rkey, identification);"
 	"INSERT OR IGNORE INTO rp_dirty(kind, id) SELECT 'case', id FROM cases;",
+	/* 15: administration in the browser.  An organisation has a sector
+	 * (code list "sector") and remembers the organisation whose
+	 * administrator made it (that one may edit it); a user given a
+	 * one-time password must change it at the next sign-in. */
+	"ALTER TABLE orgs ADD COLUMN sector TEXT;"
+	"ALTER TABLE orgs ADD COLUMN created_by_org TEXT REFERENCES orgs(id);"
+	"ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

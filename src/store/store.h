@@ -116,6 +116,8 @@ struct org {
 	char code[64];
 	char name[256];
 	char type[64];
+	char sector[32];     /* "" when none (code list "sector") */
+	char created_by[ID_LEN]; /* the organisation whose admin made it, or "" */
 };
 
 struct user {
@@ -129,7 +131,19 @@ struct user {
 	size_t totp_sealed_len;  /* 0 when no secret is set */
 	int disabled;
 	int totp_required;       /* the user's role requires a second factor */
+	int must_change_password; /* a one-time password: change it first */
 	struct org org;
+};
+
+/* A user as the administrator's list shows it. */
+struct user_row {
+	char id[ID_LEN];
+	char login[128];
+	char role[32];
+	int disabled;
+	int totp_enabled;
+	int must_change_password;
+	char created[TS_LEN];
 };
 
 int store_org_add(store_tx *tx, const char *code, const char *name, const char *type,
@@ -147,7 +161,26 @@ int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *
  * transaction): STORE_OK when taken, STORE_STALE when that step or a
  * later one was taken already (a replayed or raced code). */
 int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step);
-int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash);
+/* A new password hash; must_change: a one-time password, to be changed
+ * at the next sign-in before anything else. */
+int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhash,
+			    int must_change);
+/* The users of one organisation by login, at most max, in the arena. */
+int store_user_list(store *st, const char *org_id, size_t max, struct user_row **rows,
+		    size_t *n, arena *a);
+int store_user_set_role(store_tx *tx, const char *user_id, const char *role);
+int store_user_set_disabled(store_tx *tx, const char *user_id, int disabled);
+/* End every session of a user (but `keep`, a session id hash, or NULL). */
+int store_user_sessions_end(store_tx *tx, const char *user_id, const unsigned char *keep);
+/* Revoke every live token of a user. */
+int store_user_tokens_revoke(store_tx *tx, const char *user_id);
+/* Every organisation by name, at most max, in the arena (with sector and
+ * created_by). */
+int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a);
+/* Set name, type and sector ("" or NULL: none) of an organisation, and
+ * who made it (kept once set; "" or NULL: unchanged). */
+int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,
+		     const char *sector, const char *created_by);
 
 /* Whether a role must use a second factor; and setting it. */
 int store_role_requires_totp(store *st, const char *role);

@@ -145,21 +145,21 @@ test('user add refuses a short password from stdin and adds nobody', async () =>
   let r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'shorty', '--role', 'caseworker',
     '--password-stdin'], { input: 'short123\n' });
   assert.equal(r.code, 2);
-  assert.match(r.err, /at least 10 characters/);
-  // Nine Cyrillic letters are 18 bytes but still too short: characters count.
+  assert.match(r.err, /at least 12 characters/);
+  // Eleven Cyrillic letters are 22 bytes but still too short: characters count.
   r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'shorty', '--role', 'caseworker',
-    '--password-stdin'], { input: 'ҷҷҷҷҷҷҷҷҷ\n' });
+    '--password-stdin'], { input: 'ҷҷҷҷҷҷҷҷҷҷҷ\n' });
   assert.equal(r.code, 2);
-  assert.match(r.err, /at least 10 characters/);
+  assert.match(r.err, /at least 12 characters/);
   r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'shorty', '--role', 'caseworker',
     '--password-stdin'], { input: '' });
   assert.equal(r.code, 2);
   assert.match(r.err, /no password/);
   // The login is still free.
-  addUser(dir, 'shorty', 'caseworker', 'ҷҷҷҷҷҷҷҷҷҷ');
+  addUser(dir, 'shorty', 'caseworker', 'ҷҷҷҷҷҷҷҷҷҷҷҷ');
   const s = await serve(dir);
   const c = new Client(s.url);
-  assert.equal((await c.login('shorty', 'ҷҷҷҷҷҷҷҷҷҷ')).status, 200);
+  assert.equal((await c.login('shorty', 'ҷҷҷҷҷҷҷҷҷҷҷҷ')).status, 200);
   await s.stop();
 });
 
@@ -168,7 +168,7 @@ test('user add without --password-stdin prints a generated password once, and it
   init(dir);
   const r = run(['user', 'add', '--data', dir, '--org', 'iom', '--login', 'gen.user', '--role', 'supervisor']);
   assert.equal(r.code, 0, r.err);
-  const m = /Password \(shown once\): (\S+)/.exec(r.out);
+  const m = /One-time password \(shown once[^)]*\): (\S+)/.exec(r.out);
   assert.ok(m, r.out);
   const pw = m[1];
   assert.ok(pw.length >= 16, pw);
@@ -183,6 +183,7 @@ test('user add without --password-stdin prints a generated password once, and it
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.json.user.login, 'gen.user');
   assert.equal(ok.json.user.role, 'supervisor');
+  assert.equal(ok.json.password_change_required, true, 'a generated password is a one-time password');
   assert.equal((await new Client(s.url).login('gen.user', pw + 'x')).status, 401);
   await s.stop();
 });

@@ -28,6 +28,30 @@ static void fail_n(struct lockout *l, const char *login, unsigned n, int64_t now
 		assert_int_equal(lockout_attempt(l, login, now), 0);
 }
 
+/* lockout_locked tells without counting; lockout_clear (unlock) ends it. */
+static void test_locked_query_and_unlock(void **state)
+{
+	struct lockout *l = lockout_new(3, 600);
+
+	(void)state;
+	assert_non_null(l);
+	assert_int_equal(lockout_locked(l, "dilnoza", T0), 0);
+	fail_n(l, "dilnoza", 2, T0);
+	assert_int_equal(lockout_locked(l, "dilnoza", T0), 0);
+	/* asking a hundred times counts nothing */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(lockout_locked(l, "dilnoza", T0), 0);
+	assert_int_equal(lockout_attempt(l, "dilnoza", T0), 0);
+	assert_int_equal(lockout_locked(l, "dilnoza", T0 + 10), 590);
+	assert_int_equal(lockout_locked(l, "DILNOZA", T0 + 10), 590);
+	assert_int_equal(lockout_locked(l, "other", T0 + 10), 0);
+	assert_int_equal(lockout_locked(l, "dilnoza", T0 + 600), 0);
+	lockout_clear(l, "dilnoza");
+	assert_int_equal(lockout_locked(l, "dilnoza", T0 + 10), 0);
+	assert_int_equal(lockout_attempt(l, "dilnoza", T0 + 10), 0);
+	lockout_free(l);
+}
+
 static void test_locks_after_n(void **state)
 {
 	struct lockout *l = lockout_new(5, 900);
@@ -353,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_full_table_refuses_newcomers),
 		cmocka_unit_test(test_old_failures_decay),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_locked_query_and_unlock),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -348,7 +348,7 @@ static void test_user_updates(void **state)
 	/* compare-and-set: the same step again, or an older one, is refused */
 	assert_int_equal(store_user_take_totp_step(tx, f->user, 56666666), STORE_STALE);
 	assert_int_equal(store_user_take_totp_step(tx, f->user, 56666665), STORE_STALE);
-	assert_int_equal(store_user_set_password(tx, f->user, "$argon2id$new"), STORE_OK);
+	assert_int_equal(store_user_set_password(tx, f->user, "$argon2id$new", 1), STORE_OK);
 	assert_int_equal(store_commit(tx), STORE_OK);
 	assert_int_equal(store_user_by_id(f->st, f->user, &u), STORE_OK);
 	assert_int_equal(u.totp_enabled, 1);
@@ -356,6 +356,7 @@ static void test_user_updates(void **state)
 	assert_memory_equal(u.totp_sealed, sealed, sizeof sealed);
 	assert_int_equal(u.totp_step, 56666666);
 	assert_string_equal(u.pwhash, "$argon2id$new");
+	assert_int_equal(u.must_change_password, 1);
 
 	tx = store_begin(f->st);
 	assert_non_null(tx);

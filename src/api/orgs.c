@@ -1,0 +1,287 @@
+/*
+ * orgs.c - organisations made and edited by an administrator:
+ * POST /orgs (code, name, type, sector; and, when admin_login is given,
+ * the organisation's first administrator with a one-time password, so
+ * that it manages its own users) and PATCH /orgs/{code} (name, type,
+ * sector).  An administrator edits the own organisation and those its
+ * organisation made; any other answers 404.  It never makes users of an
+ * organisation that exists already: that would let it read its cases.
+ * Every change is audited as orgs/ID.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "api/api.h"
+#include "domain/pwrules.h"
+#include "codelists.h"
+#include "fields.h"
+#include "util/utf8.h"
+
+static const char *const admins[] = {"admin", NULL};
+
+static int admin_only(struct req *r)
+{
+	if (!api_role_in(r, admins))
+		return reply_problem(r, 403, "forbidden", "only an administrator manages organisations");
+	return 0;
+}
+
+struct org_body {
+	const char *code, *name, *type, *sector, *admin_login;
+};
+
+/* Read and check the members; for a patch (code NULL) every member is
+ * optional but one must be given.  0, or the problem's status. */
+static int org_body_read(struct req *r, json_t *body, int create, struct org_body *b)
+{
+	static const char *const create_fields[] = {"code", "name", "type", "sector",
+						    "admin_login", NULL};
+	static const char *const patch_fields[] = {"name", "type", "sector", NULL};
+	const char *const *allowed = create ? create_fields : patch_fields;
+	const char *key;
+	json_t *v;
+
+	memset(b, 0, sizeof *b);
+	json_object_foreach(body, key, v) {
+		const char *const *a;
+		for (a = allowed; *a && strcmp(*a, key); a++)
+			;
+		if (!*a)
+			return reply_problemf(r, 422, "unknown-field", "%s: is not a field here", key);
+		if (!json_is_string(v))
+			return reply_problemf(r, 422, "invalid-value", "%s: must be a string", key);
+	}
+	b->code = json_string_value(json_object_get(body, "code"));
+	b->name = json_string_value(json_object_get(body, "name"));
+	b->type = json_string_value(json_object_get(body, "type"));
+	b->sector = json_string_value(json_object_get(body, "sector"));
+	b->admin_login = json_string_value(json_object_get(body, "admin_login"));
+	if (create) {
+		const char *need = !b->code ? "code" : !b->name ? "name" : !b->type ? "type"
+				 : !b->sector ? "sector" : NULL;
+		if (need)
+			return reply_problemf(r, 422, "missing-field", "%s: is required", need);
+		if (!account_login_ok(b->code))
+			return reply_problem(r, 422, "invalid-value",
+					     "code: 2 to 64 letters, digits, . _ - @");
+		if (b->admin_login && !account_login_ok(b->admin_login))
+			return reply_problem(r, 422, "invalid-value",
+					     "admin_login: 2 to 64 letters, digits, . _ - @");
+	} else if (!b->name && !b->type && !b->sector) {
+		return reply_problem(r, 422, "empty-patch", "give name, type or sector");
+	}
+	if (b->name && (!*b->name || utf8_count(b->name, strlen(b->name)) > 200))
+		return reply_problem(r, 422, "invalid-value", "name: 1 to 200 characters");
+	if (b->type && !codelist_has(&cl_org_type, b->type))
+		return reply_problem(r, 422, "invalid-value", "type: not a code of org_type");
+	if (b->sector && !codelist_has(&cl_sector, b->sector))
+		return reply_problem(r, 422, "invalid-value", "sector: not a code of sector");
+	return 0;
+}
+
+/* One organisation as GET /orgs shows it; the object is left open. */
+static void write_org(struct req *r, jsonw *w, const struct org *o)
+{
+	jw_object(w);
+	jw_kstr(w, "code", o->code);
+	jw_kstr(w, "name", o->name);
+	jw_kstr(w, "type", o->type);
+	jw_kstr(w, "sector", o->sector[0] ? o->sector : NULL);
+	jw_kbool(w, "managed", !strcmp(o->id, r->who.user.org.id) ||
+				       !strcmp(o->created_by, r->who.user.org.id));
+}
+
+/* GET /orgs: the organisations of the installation (code, name, type,
+ * sector; managed: this administrator may edit it), for choosing a
+ * recipient.  Every signed-in user may read them. */
+int api_orgs_list(struct req *r)
+{
+	struct org *rows;
+	size_t n = 0, i;
+	jsonw w;
+
+	if (store_org_list(r->app->st, 2000, &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		write_org(r, &w, &rows[i]);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}
+
+/* ---- POST /orgs ------------------------------------------------------------ */
+
+struct org_create {
+	struct api_pw_task t; /* first: the task is r->async */
+	char code[65], name[1024], type[64], sector[32], admin_login[65];
+};
+
+static int create_finish(struct req *r, struct org_create *c)
+{
+	char org_id[ID_LEN], user_id[ID_LEN] = "", record[64];
+	struct org o;
+	store_tx *tx;
+	int rc;
+	jsonw w;
+
+	if (c->admin_login[0] && !c->t.job.ok) {
+		api_pw_wipe(&c->t);
+		return reply_problem(r, 500, "internal", "the password could not be hashed");
+	}
+	tx = store_begin(r->app->st);
+	rc = tx ? store_org_add(tx, c->code, c->name, c->type, org_id) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = store_org_update(tx, org_id, c->name, c->type, c->sector, r->who.user.org.id);
+	if (rc == STORE_OK) {
+		snprintf(record, sizeof record, "orgs/%s", org_id);
+		rc = api_audit_write(r, tx, "create", record, "code,name,type,sector");
+	}
+	if (rc == STORE_OK && c->admin_login[0]) {
+		rc = store_user_add(tx, org_id, c->admin_login, "admin", c->t.hash, user_id);
+		if (rc == STORE_OK)
+			rc = store_user_set_password(tx, user_id, c->t.hash, 1);
+		if (rc == STORE_OK) {
+			snprintf(record, sizeof record, "users/%s", user_id);
+			rc = api_audit_write(r, tx, "create", record, "login,role,password");
+		}
+	}
+	if (rc == STORE_CONFLICT) {
+		store_rollback(tx);
+		api_pw_wipe(&c->t);
+		return reply_problem(r, 409, "conflict",
+				     "an organisation with this code, or a user with this login, exists");
+	}
+	if ((rc = api_tx_end(r, tx, rc))) {
+		api_pw_wipe(&c->t);
+		return rc;
+	}
+	if (store_org_by_id(r->app->st, org_id, &o) != STORE_OK) {
+		api_pw_wipe(&c->t);
+		return api_store_error(r, STORE_ERROR);
+	}
+	reply_json_begin(r, 201, &w);
+	write_org(r, &w, &o);
+	jw_kstr(&w, "id", o.id); /* the record of its audit entries */
+	if (c->admin_login[0]) {
+		jw_key(&w, "admin");
+		jw_object(&w);
+		jw_kstr(&w, "id", user_id);
+		jw_kstr(&w, "login", c->admin_login);
+		jw_kstr(&w, "password", c->t.password);
+		jw_end(&w);
+	}
+	jw_finish(&w);
+	api_pw_wipe(&c->t);
+	return 201;
+}
+
+static int create_start(struct req *r)
+{
+	struct org_create *c;
+	struct org_body b;
+	struct org existing;
+	struct user u;
+	json_t *body;
+
+	if (admin_only(r))
+		return r->status;
+	if (r->who.kind != AUTH_COOKIE)
+		return reply_problem(r, 403, "forbidden", "sign in to manage organisations");
+	body = req_json_object(r);
+	if (!body || org_body_read(r, body, 1, &b))
+		return r->status;
+	if (store_org_by_code(r->app->st, b.code, &existing) == STORE_OK)
+		return reply_problem(r, 409, "conflict", "an organisation with this code exists");
+	if (b.admin_login && store_user_by_login(r->app->st, b.admin_login, &u) == STORE_OK)
+		return reply_problem(r, 409, "login-taken", "admin_login: this login is taken");
+	c = arena_alloc(&r->mem, sizeof *c);
+	if (!c)
+		return reply_problem(r, 500, "internal", "out of memory");
+	snprintf(c->code, sizeof c->code, "%s", b.code);
+	snprintf(c->name, sizeof c->name, "%s", b.name);
+	snprintf(c->type, sizeof c->type, "%s", b.type);
+	snprintf(c->sector, sizeof c->sector, "%s", b.sector);
+	if (!b.admin_login) {
+		r->async = c;
+		return create_finish(r, c);
+	}
+	snprintf(c->admin_login, sizeof c->admin_login, "%s", b.admin_login);
+	password_generate(c->t.password);
+	return api_pw_submit(r, &c->t);
+}
+
+int api_orgs_create(struct req *r)
+{
+	switch (r->phase) {
+	case API_PW_START:
+		return create_start(r);
+	case API_PW_DONE:
+		return create_finish(r, r->async);
+	case API_PW_BUSY: {
+		struct api_pw_task *t = r->async;
+		api_pw_wipe(t);
+		reply_header(r, "Retry-After", "1");
+		return reply_problem(r, 503, "busy", "the server is busy; try again in a moment");
+	}
+	default:
+		return reply_problem(r, 500, "internal", "unexpected state");
+	}
+}
+
+/* ---- PATCH /orgs/{code} ------------------------------------------------------ */
+
+int api_org_patch(struct req *r)
+{
+	const char *code = r->params[0];
+	struct org o;
+	struct org_body b;
+	char record[64], fields[64] = "";
+	json_t *body;
+	store_tx *tx;
+	int rc;
+	jsonw w;
+
+	if (admin_only(r))
+		return r->status;
+	rc = strlen(code) <= 64 ? store_org_by_code(r->app->st, code, &o) : STORE_NOT_FOUND;
+	if (rc == STORE_OK && strcmp(o.id, r->who.user.org.id) &&
+	    strcmp(o.created_by, r->who.user.org.id))
+		rc = STORE_NOT_FOUND;
+	if (rc == STORE_NOT_FOUND)
+		return reply_problem(r, 404, "not-found", "no such organisation that you manage");
+	if (rc != STORE_OK)
+		return api_store_error(r, rc);
+	body = req_json_object(r);
+	if (!body || org_body_read(r, body, 0, &b))
+		return r->status;
+	if (b.name)
+		snprintf(o.name, sizeof o.name, "%s", b.name);
+	if (b.type)
+		snprintf(o.type, sizeof o.type, "%s", b.type);
+	if (b.sector)
+		snprintf(o.sector, sizeof o.sector, "%s", b.sector);
+	snprintf(fields, sizeof fields, "%s%s%s", b.name ? "name," : "", b.type ? "type," : "",
+		 b.sector ? "sector," : "");
+	fields[strlen(fields) - 1] = '\0';
+	snprintf(record, sizeof record, "orgs/%s", o.id);
+	tx = store_begin(r->app->st);
+	rc = tx ? store_org_update(tx, o.id, o.name, o.type, o.sector, NULL) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "update", record, fields);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
+	api_auth_changed(); /* signed-in users carry their organisation's type */
+	reply_json_begin(r, 200, &w);
+	write_org(r, &w, &o);
+	jw_finish(&w);
+	return 200;
+}

@@ -1,0 +1,328 @@
+// Administration through the API: the users of the administrator's own
+// organisation (every action, audited), the forced change of a one-time
+// password, offboarding that ends an open session and a token at once,
+// organisations with their sector, role policies, and the password rules
+// (length and the common-password list) in the API and the command line.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, Client, himoya } from '../lib/server.mjs';
+import { sqlite } from '../lib/datadir.mjs';
+import { assertProblem, totpCode, totpStep } from '../lib/hostile.mjs';
+
+const V1 = '/api/v1';
+const PW = {
+  admin: 'administrator-pass-1',
+  cw: 'caseworker-pass-12',
+  other: 'other-org-password-1',
+  admin2: 'other-admin-password-1',
+};
+
+let srv;
+let db;
+
+before(async () => {
+  srv = await startServer({
+    orgs: [{ code: 'ngo2', name: 'Other NGO', type: 'NGO' }],
+    users: [
+      { login: 'admin1', role: 'admin', password: PW.admin },
+      { login: 'cw1', role: 'caseworker', password: PW.cw },
+      { org: 'ngo2', login: 'other1', role: 'caseworker', password: PW.other },
+      { org: 'ngo2', login: 'admin2', role: 'admin', password: PW.admin2 },
+    ],
+  });
+  db = join(srv.data, 'himoya.db');
+});
+
+after(async () => {
+  if (!srv) return;
+  await srv.stop();
+  srv.cleanup();
+});
+
+async function signedIn(login, password) {
+  const c = new Client(srv.url);
+  const r = await c.login(login, password);
+  assert.equal(r.status, 200, `login ${login}: ${r.text}`);
+  return c;
+}
+
+// The audit entries (action, record, fields) written for a record.
+function audited(record) {
+  return sqlite(db, `SELECT action || '|' || coalesce(fields, '') FROM audit WHERE record = '${record}' ORDER BY seq`)
+    .trim().split('\n').filter((l) => l !== '');
+}
+
+const userCount = () => Number(sqlite(db, 'SELECT count(*) FROM users').trim());
+const idOf = (login) => sqlite(db, `SELECT id FROM users WHERE login = '${login}'`).trim();
+
+test('only an administrator manages users; the list is of the own organisation', async () => {
+  const cw = await signedIn('cw1', PW.cw);
+  assertProblem(await cw.req('GET', V1 + '/users'), 403, 'forbidden');
+  assertProblem(await cw.req('POST', V1 + '/users', { login: 'x1', role: 'caseworker' }), 403, 'forbidden');
+  assertProblem(await cw.req('POST', `${V1}/users/${idOf('admin1')}/disable`), 403, 'forbidden');
+  const adm = await signedIn('admin1', PW.admin);
+  const r = await adm.req('GET', V1 + '/users');
+  assert.equal(r.status, 200, r.text);
+  const logins = r.json.items.map((u) => u.login).sort();
+  assert.deepEqual(logins, ['admin1', 'cw1'], 'users of another organisation are not listed');
+  const cw1 = r.json.items.find((u) => u.login === 'cw1');
+  assert.deepEqual(Object.keys(cw1).sort(),
+    ['created', 'disabled', 'id', 'locked', 'login', 'must_change_password', 'role', 'totp_enabled']);
+  assert.equal(cw1.disabled, false);
+  assert.equal(cw1.locked, false);
+  assert.equal(cw1.must_change_password, false);
+  assert.match(cw1.created, /^\d{4}-\d\d-\d\dT/);
+});
+
+test('a new user gets a one-time password, shown once, and must change it before anything else', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const r = await adm.req('POST', V1 + '/users', { login: 'zarina', role: 'caseworker' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.login, 'zarina');
+  assert.equal(r.json.role, 'caseworker');
+  assert.equal(r.json.must_change_password, true);
+  assert.match(r.json.password, /^[A-Za-z0-9]{20}$/);
+  const once = r.json.password;
+  assert.deepEqual(audited(`users/${r.json.id}`), ['create|login,role,password']);
+  const listed = (await adm.req('GET', V1 + '/users')).json.items.find((u) => u.login === 'zarina');
+  assert.equal(listed.password, undefined, 'the list never shows a password');
+  assert.ok(!sqlite(db, 'SELECT pwhash FROM users WHERE login = \'zarina\'').includes(once), 'stored hashed');
+
+  const z = new Client(srv.url);
+  const li = await z.login('zarina', once);
+  assert.equal(li.status, 200, li.text);
+  assert.equal(li.json.password_change_required, true);
+  assertProblem(await z.req('GET', V1 + '/cases'), 403, 'password-change-required');
+  assertProblem(await z.req('POST', V1 + '/me/totp'), 403, 'password-change-required');
+  const me = await z.req('GET', V1 + '/me');
+  assert.equal(me.status, 200);
+  assert.equal(me.json.password_change_required, true);
+
+  // The rules: length, the common list (in any case), not the same, the right current one.
+  assertProblem(await z.req('POST', V1 + '/me/password', { current: once, new: 'short-pass1' }), 422, 'weak-password');
+  assertProblem(await z.req('POST', V1 + '/me/password', { current: once, new: 'QwertyUiop123' }), 422, 'weak-password');
+  assertProblem(await z.req('POST', V1 + '/me/password', { current: once, new: 'ТОҶИКИСТОН2025' }), 422, 'weak-password');
+  assertProblem(await z.req('POST', V1 + '/me/password', { current: once, new: once }), 422, 'weak-password');
+  assertProblem(await z.req('POST', V1 + '/me/password', { current: once }), 422, 'missing-field');
+  assertProblem(await z.req('POST', V1 + '/me/password', { current: once, new: 'x'.repeat(20), extra: 1 }), 422, 'unknown-field');
+  assertProblem(await z.req('POST', V1 + '/me/password', { current: 'not-the-password', new: 'a-fresh-strong-one-1' }),
+    403, 'wrong-password');
+  const ok = await z.req('POST', V1 + '/me/password', { current: once, new: 'Зарина-пароли-нав 7' });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.password_change_required, false);
+  assert.equal((await z.req('GET', V1 + '/cases')).status, 200, 'the session works on');
+  assert.equal(Number(sqlite(db, `SELECT count(*) FROM audit WHERE action = 'password-change' AND user_id = '${idOf('zarina')}'`).trim()), 1);
+  assertProblem(await new Client(srv.url).login('zarina', once), 401, 'invalid-credentials', 'the one-time password is spent');
+  assert.equal((await new Client(srv.url).login('zarina', 'Зарина-пароли-нав 7')).status, 200);
+});
+
+test('bad input to POST /users changes nothing', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const n = userCount();
+  assertProblem(await adm.req('POST', V1 + '/users', { login: 'nobody1' }), 422, 'missing-field');
+  assertProblem(await adm.req('POST', V1 + '/users', { role: 'caseworker' }), 422, 'missing-field');
+  assertProblem(await adm.req('POST', V1 + '/users', { login: 'nobody1', role: 'king' }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', V1 + '/users', { login: 'no body', role: 'caseworker' }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', V1 + '/users', { login: 'x', role: 'caseworker' }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', V1 + '/users', { login: 'nobody1', role: 'caseworker', password: 'mine-mine-mine' }),
+    422, 'unknown-field');
+  assertProblem(await adm.req('POST', V1 + '/users', { login: 'nobody1', role: 7 }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', V1 + '/users', { login: 'other1', role: 'caseworker' }), 409, 'login-taken');
+  assertProblem(await adm.req('POST', V1 + '/users', '{"login":"nobody1",'), 400);
+  assert.equal(userCount(), n);
+});
+
+test('role change: audited, checked, never the own account', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const id = idOf('cw1');
+  assertProblem(await adm.req('POST', `${V1}/users/${id}/role`, { role: 'emperor' }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', `${V1}/users/${id}/role`, {}), 422, 'missing-field');
+  assertProblem(await adm.req('POST', `${V1}/users/${idOf('admin1')}/role`, { role: 'caseworker' }), 409, 'own-account');
+  const r = await adm.req('POST', `${V1}/users/${id}/role`, { role: 'supervisor' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.role, 'supervisor');
+  const cw = await signedIn('cw1', PW.cw);
+  assert.equal((await cw.req('GET', V1 + '/me')).json.user.role, 'supervisor');
+  assert.equal((await adm.req('POST', `${V1}/users/${id}/role`, { role: 'caseworker' })).status, 200);
+  assert.deepEqual(audited(`users/${id}`), ['create|login,role,org', 'update|role', 'update|role']);
+});
+
+test('a user of another organisation is untouchable: 404 for every action, nothing changed', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const id = idOf('other1');
+  const before = sqlite(db, `SELECT role, disabled, pwhash FROM users WHERE id = '${id}'`);
+  for (const action of ['disable', 'enable', 'unlock', 'reset-totp', 'reset-password']) {
+    assertProblem(await adm.req('POST', `${V1}/users/${id}/${action}`), 404, 'not-found', action);
+  }
+  assertProblem(await adm.req('POST', `${V1}/users/${id}/role`, { role: 'admin' }), 404, 'not-found');
+  assertProblem(await adm.req('POST', `${V1}/users/nonexistent/disable`), 404, 'not-found');
+  assert.equal(sqlite(db, `SELECT role, disabled, pwhash FROM users WHERE id = '${id}'`), before);
+  assert.deepEqual(audited(`users/${id}`), ['create|login,role,org'], 'only its creation on the command line');
+  assert.equal((await signedIn('other1', PW.other)).cookie !== null, true);
+});
+
+test('disable ends an open session and a token at once; enable lets the user sign in again', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const made = await adm.req('POST', V1 + '/users', { login: 'leaver', role: 'caseworker' });
+  assert.equal(made.status, 201);
+  const u = new Client(srv.url);
+  assert.equal((await u.login('leaver', made.json.password)).status, 200);
+  assert.equal((await u.req('POST', V1 + '/me/password', { current: made.json.password, new: 'leaver-own-password-9' })).status, 200);
+  const tok = await adm.req('POST', V1 + '/tokens', { login: 'leaver', label: 'integration' });
+  assert.equal(tok.status, 201, tok.text);
+  const bearer = new Client(srv.url);
+  bearer.token = tok.json.token;
+  // Both work, and are in the sign-in caches.
+  assert.equal((await u.req('GET', V1 + '/cases')).status, 200);
+  assert.equal((await bearer.req('GET', V1 + '/cases')).status, 200);
+  assert.equal((await u.req('GET', V1 + '/me')).status, 200);
+
+  const off = await adm.req('POST', `${V1}/users/${made.json.id}/disable`);
+  assert.equal(off.status, 200, off.text);
+  assert.equal(off.json.disabled, true);
+  assertProblem(await u.req('GET', V1 + '/cases'), 401, 'unauthenticated', 'the open session ends at once');
+  assertProblem(await bearer.req('GET', V1 + '/cases'), 401, 'unauthenticated', 'the token ends at once');
+  assertProblem(await new Client(srv.url).login('leaver', 'leaver-own-password-9'), 401, 'invalid-credentials');
+  const toks = (await adm.req('GET', V1 + '/tokens?login=leaver')).json.items;
+  assert.ok(toks.length === 1 && toks[0].revoked, 'the token is revoked, not only refused');
+  assert.equal(Number(sqlite(db, `SELECT count(*) FROM sessions WHERE user_id = '${made.json.id}'`).trim()), 0);
+
+  const on = await adm.req('POST', `${V1}/users/${made.json.id}/enable`);
+  assert.equal(on.status, 200);
+  assert.equal(on.json.disabled, false);
+  assert.equal((await new Client(srv.url).login('leaver', 'leaver-own-password-9')).status, 200);
+  assertProblem(await bearer.req('GET', V1 + '/cases'), 401, 'unauthenticated', 'a revoked token stays revoked');
+  assertProblem(await adm.req('POST', `${V1}/users/${idOf('admin1')}/disable`), 409, 'own-account');
+  assertProblem(await adm.req('POST', `${V1}/users/${made.json.id}/disable`, { now: true }), 422, 'unknown-field');
+  assert.deepEqual(audited(`users/${made.json.id}`),
+    ['create|login,role,password', 'disable|disabled,sessions,tokens', 'enable|disabled']);
+});
+
+test('unlock ends the lockout of a login', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const made = await adm.req('POST', V1 + '/users', { login: 'forgetful', role: 'hotline' });
+  for (let i = 0; i < 10; i++) await new Client(srv.url).login('forgetful', 'wrong-password-' + i);
+  assertProblem(await new Client(srv.url).login('forgetful', made.json.password), 429, 'locked');
+  let row = (await adm.req('GET', V1 + '/users')).json.items.find((x) => x.login === 'forgetful');
+  assert.equal(row.locked, true);
+  const r = await adm.req('POST', `${V1}/users/${made.json.id}/unlock`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.locked, false);
+  row = (await adm.req('GET', V1 + '/users')).json.items.find((x) => x.login === 'forgetful');
+  assert.equal(row.locked, false);
+  assert.equal((await new Client(srv.url).login('forgetful', made.json.password)).status, 200);
+  assert.deepEqual(audited(`users/${made.json.id}`), ['create|login,role,password', 'unlock|lockout']);
+});
+
+test('reset the second factor and the password', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const made = await adm.req('POST', V1 + '/users', { login: 'phoneless', role: 'caseworker' });
+  const u = await signedIn('phoneless', made.json.password);
+  assert.equal((await u.req('POST', V1 + '/me/password', { current: made.json.password, new: 'phoneless-password-1' })).status, 200);
+  const begin = await u.req('POST', V1 + '/me/totp');
+  assert.equal(begin.status, 200, begin.text);
+  const conf = await u.req('POST', V1 + '/me/totp/confirm', { code: totpCode(begin.json.secret, totpStep()) });
+  assert.equal(conf.status, 200, conf.text);
+  assertProblem(await new Client(srv.url).login('phoneless', 'phoneless-password-1'), 401, 'totp-required');
+
+  const r = await adm.req('POST', `${V1}/users/${made.json.id}/reset-totp`);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.totp_enabled, false);
+  assertProblem(await u.req('GET', V1 + '/me'), 401, 'unauthenticated', 'its sessions end');
+  assert.equal((await new Client(srv.url).login('phoneless', 'phoneless-password-1')).status, 200, 'no code asked');
+
+  const p = await adm.req('POST', `${V1}/users/${made.json.id}/reset-password`);
+  assert.equal(p.status, 200, p.text);
+  assert.match(p.json.password, /^[A-Za-z0-9]{20}$/);
+  assert.equal(p.json.must_change_password, true);
+  assertProblem(await new Client(srv.url).login('phoneless', 'phoneless-password-1'), 401, 'invalid-credentials');
+  const again = await new Client(srv.url).login('phoneless', p.json.password);
+  assert.equal(again.status, 200);
+  assert.equal(again.json.password_change_required, true);
+  assert.deepEqual(audited(`users/${made.json.id}`),
+    ['create|login,role,password', 'totp-reset|totp,sessions', 'password-reset|password,sessions']);
+});
+
+test('organisations: create with a sector and a first administrator, edit, and no reach into another', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const nOrgs = () => Number(sqlite(db, 'SELECT count(*) FROM orgs').trim());
+  const n = nOrgs();
+  const base = { code: 'shelter1', name: 'Хонаи амн', type: 'NGO', sector: 'shelter' };
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, sector: 'bakery' }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, type: 'Shelter' }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { code: 'shelter1', name: 'x', type: 'NGO' }), 422, 'missing-field');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, code: 'bad code' }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, name: '' }), 422, 'invalid-value');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, code: 'ngo2' }), 409, 'conflict');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, admin_login: 'cw1' }), 409, 'login-taken');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, color: 'red' }), 422, 'unknown-field');
+  assert.equal(nOrgs(), n, 'nothing made');
+
+  const r = await adm.req('POST', V1 + '/orgs', { ...base, admin_login: 'shelteradmin' });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.sector, 'shelter');
+  assert.equal(r.json.managed, true);
+  assert.equal(r.json.admin.login, 'shelteradmin');
+  assert.match(r.json.admin.password, /^[A-Za-z0-9]{20}$/);
+  assert.deepEqual(audited(`orgs/${r.json.id}`), ['create|code,name,type,sector']);
+  assert.deepEqual(audited(`users/${r.json.admin.id}`), ['create|login,role,password']);
+  // The new organisation's administrator manages its own users, and only those.
+  const sa = new Client(srv.url);
+  assert.equal((await sa.login('shelteradmin', r.json.admin.password)).status, 200);
+  assertProblem(await sa.req('GET', V1 + '/users'), 403, 'password-change-required');
+  assert.equal((await sa.req('POST', V1 + '/me/password', { current: r.json.admin.password, new: 'паноҳгоҳ-маъмур-2025' })).status, 200);
+  assert.deepEqual((await sa.req('GET', V1 + '/users')).json.items.map((u) => u.login), ['shelteradmin']);
+  assert.ok(!(await adm.req('GET', V1 + '/users')).json.items.some((u) => u.login === 'shelteradmin'));
+  assertProblem(await adm.req('POST', `${V1}/users/${r.json.admin.id}/reset-password`), 404, 'not-found');
+
+  const p = await adm.req('PATCH', V1 + '/orgs/shelter1', { name: 'Паноҳгоҳи «Умед»', sector: 'legal_aid' });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.name, 'Паноҳгоҳи «Умед»');
+  assert.equal(p.json.sector, 'legal_aid');
+  assert.equal(p.json.type, 'NGO');
+  assertProblem(await adm.req('PATCH', V1 + '/orgs/shelter1', {}), 422, 'empty-patch');
+  assertProblem(await adm.req('PATCH', V1 + '/orgs/shelter1', { type: 'Bakery' }), 422, 'invalid-value');
+  assertProblem(await adm.req('PATCH', V1 + '/orgs/shelter1', { code: 'renamed' }), 422, 'unknown-field');
+  assertProblem(await adm.req('PATCH', V1 + '/orgs/ngo2', { name: 'Taken over' }), 404, 'not-found');
+  assertProblem(await adm.req('PATCH', V1 + '/orgs/nope', { name: 'x' }), 404, 'not-found');
+  assert.deepEqual(audited(`orgs/${r.json.id}`), ['create|code,name,type,sector', 'update|name,sector']);
+  const own = await adm.req('PATCH', V1 + '/orgs/iom', { sector: 'igo' });
+  assert.equal(own.status, 200, own.text);
+  const list = (await adm.req('GET', V1 + '/orgs')).json.items;
+  assert.equal(list.find((o) => o.code === 'iom').sector, 'igo');
+  assert.equal(list.find((o) => o.code === 'ngo2').sector, null);
+  assert.equal(list.find((o) => o.code === 'ngo2').managed, false);
+  const cw = await signedIn('cw1', PW.cw);
+  assertProblem(await cw.req('POST', V1 + '/orgs', { ...base, code: 'cw-org' }), 403, 'forbidden');
+  assertProblem(await cw.req('PATCH', V1 + '/orgs/iom', { name: 'mine' }), 403, 'forbidden');
+});
+
+test('role policies: set and read, audited', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  assert.equal((await adm.req('PUT', V1 + '/roles/trainer', { require_totp: true })).status, 200);
+  const roles = (await adm.req('GET', V1 + '/roles')).json.items;
+  assert.equal(roles.find((x) => x.role === 'trainer').require_totp, true);
+  assertProblem(await adm.req('PUT', V1 + '/roles/trainer', { require_totp: 'yes' }), 422, 'invalid-value');
+  assert.equal((await adm.req('PUT', V1 + '/roles/trainer', { require_totp: false })).status, 200);
+  assert.deepEqual(audited('roles/trainer'), ['update|require_totp', 'update|require_totp']);
+});
+
+test('the command line applies the same password rules', () => {
+  const add = (login, pw) => himoya(['user', 'add', '--data', srv.data, '--org', 'iom', '--login', login,
+    '--role', 'caseworker', '--password-stdin'], pw + '\n');
+  let r = add('cliuser', 'eleven-char');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /at least 12 characters/);
+  r = add('cliuser', 'Password2025');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /common passwords/);
+  r = add('cliuser', 'ЙЦУКЕНГШЩЗХЪ');
+  assert.equal(r.code, 2, 'Cyrillic keyboard rows are common too, in any case');
+  r = add('cliuser', 'a-long-and-rare-password');
+  assert.equal(r.code, 0, r.err);
+  r = himoya(['user', 'add', '--data', srv.data, '--org', 'iom', '--login', 'cligen', '--role', 'caseworker']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /One-time password/);
+  assert.equal(sqlite(db, "SELECT must_change_password FROM users WHERE login = 'cligen'").trim(), '1');
+});
