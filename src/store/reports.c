@@ -16,7 +16,11 @@ static const char SQL_SCAN_CASES[] =
 	"SELECT c.id, c.org_id, o.type, c.person_id, c.opened_on, c.closed_on, c.status, c.stage,"
 	" c.trafficking_status, p.coded, p.sealed,"
 	" (SELECT json_extract(i.coded, '$.decided_by') FROM items i WHERE i.case_id = c.id"
-	"   AND i.kind = 'status_decision' ORDER BY i.at DESC, i.created_at DESC LIMIT 1)"
+	"   AND i.kind = 'status_decision'"
+	/* the newest decision is the one the case carries: of those with its
+	 * status, the latest (two decisions of one second stay apart) */
+	"   AND json_extract(i.coded, '$.status') = c.trafficking_status"
+	"   ORDER BY i.at DESC, i.created_at DESC LIMIT 1)"
 	" FROM rp_dirty d JOIN cases c ON c.id = d.id JOIN persons p ON p.id = c.person_id"
 	" JOIN orgs o ON o.id = c.org_id WHERE d.kind = 'case'";
 
