@@ -26,6 +26,8 @@ import { hotlineStatsView } from './hotlinestats.js';
 import { dashboardView } from './dashboard.js';
 import { trainingsView, trainingPageView } from './trainings.js';
 import { kbRoute } from './kb.js';
+import { homeView } from './home.js';
+import { personsView } from './persons.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -64,6 +66,7 @@ const VIEWS = {
     if (ctx.params.length === 2) return referralPageView(ctx, ctx.params[1]);
     return null;
   },
+  persons: (ctx) => (ctx.params.length === 1 ? personsView(ctx) : null),
   directory: (ctx) => (ctx.params.length === 1 ? directoryView(ctx) : null),
   kb: (ctx) => kbRoute(ctx),
   focal: (ctx) => (ctx.params.length === 1 ? focalView(ctx) : null),
@@ -390,6 +393,11 @@ function route(moveFocus) {
     setText(el.pageTitle, 'frame.welcome');
     setText(el.pageText, 'frame.welcome_lead');
     shown = true;
+    // A role with work of its own lands on it; the others keep the welcome.
+    if (homeView(viewContext(params, routeSeq)) !== null) {
+      setText(el.pageTitle, 'nav.home');
+      setText(el.pageText, null);
+    }
   } else if (allowed && v) {
     setText(el.pageText, null);
     el.pageText.hidden = true;

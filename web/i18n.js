@@ -1124,6 +1124,46 @@ export const catalogue = {
   'tr.add': { tg: 'Илова кардан', ru: 'Добавить', en: 'Add' },
   'tr.edit': { tg: 'Тағйир додани омӯзиш', ru: 'Изменить тренинг', en: 'Change the training' },
   'tr.stale': { tg: 'Омӯзишро каси дигар тағйир дод; саҳифаро аз нав кушоед.', ru: 'Тренинг изменил кто-то другой; откройте страницу заново.', en: 'Someone else changed the training; open the page again.' },
+
+  // ---- each role's home and the persons list (issue 12, item 3) ----
+  'home.open_total': { tg: 'Ҳамаи парвандаҳои кушода', ru: 'Всего открытых случаев', en: 'All open cases' },
+  'home.no_open_cases': { tg: 'Парвандаи кушода нест.', ru: 'Открытых случаев нет.', en: 'No open cases.' },
+  'home.my_open_cases': { tg: 'Парвандаҳои кушодаи ман аз рӯи марҳила', ru: 'Мои открытые случаи по этапам', en: 'My open cases by stage' },
+  'home.followups_overdue': { tg: 'Пайгириҳои мӯҳлатгузашта', ru: 'Просроченные контакты', en: 'Overdue follow-ups' },
+  'home.team_followups_overdue': { tg: 'Пайгириҳои мӯҳлатгузаштаи даста', ru: 'Просроченные контакты команды', en: "The team's overdue follow-ups" },
+  'home.referrals_waiting': { tg: 'Равонасозиҳои интизори ҷавоб', ru: 'Перенаправления, ожидающие ответа', en: 'Referrals waiting for an answer' },
+  'home.referrals_to_answer': { tg: 'Равонасозиҳои воридшуда барои ҷавоб', ru: 'Входящие перенаправления без ответа', en: 'Incoming referrals to answer' },
+  'home.referrals_overdue': { tg: 'Равонасозиҳои мӯҳлаташон гузашта', ru: 'Просроченные перенаправления', en: 'Overdue referrals' },
+  'home.decisions_due': { tg: 'Қарорҳои интизоршаванда', ru: 'Решения, ожидающие принятия', en: 'Decisions waiting' },
+  'home.callbacks_due': { tg: 'Занги баргашт барои имрӯз', ru: 'Обратные звонки на сегодня', en: 'Callbacks due today' },
+  'home.callbacks_overdue': { tg: 'Занги баргашти мӯҳлатгузашта', ru: 'Просроченные обратные звонки', en: 'Overdue callbacks' },
+  'home.overdue': { tg: 'Мӯҳлаташ гузашта', ru: 'Просрочено', en: 'Overdue' },
+  'home.team_load': { tg: 'Сарбории даста: парвандаҳои кушода', ru: 'Нагрузка команды: открытые случаи', en: "The team's load: open cases" },
+  'home.team_load_hint': {
+    tg: 'Ҳамаи парвандаҳои кушодаи ташкилоти шумо аз рӯи марҳила ва ҳолат.',
+    ru: 'Все открытые случаи вашей организации по этапам и статусам.',
+    en: "All your organisation's open cases by stage and status.",
+  },
+  'home.coming_events': { tg: 'Чорабиниҳои наздик', ru: 'Ближайшие мероприятия', en: 'Coming events' },
+  'home.no_events': { tg: 'Чорабинии наздик нест.', ru: 'Ближайших мероприятий нет.', en: 'No coming events.' },
+  'home.all_trainings': { tg: 'Ҳамаи омӯзишҳо', ru: 'Все обучения', en: 'All trainings' },
+  'home.fu_all': { tg: 'Ҳамаи кормандон', ru: 'Все сотрудники', en: 'All staff' },
+  'home.fu_lead_all': {
+    tg: 'Пайгириҳои ҳамаи кормандони ташкилот, ки мӯҳлаташон гузаштааст.',
+    ru: 'Последующие контакты всех сотрудников организации, срок которых прошёл.',
+    en: "Open follow-ups of everyone in the organisation that were due before today.",
+  },
+  'persons.show': { tg: 'Нишон додан', ru: 'Показать', en: 'Show' },
+  'persons.show_mine': { tg: 'Шахсони парвандаҳои ман', ru: 'Лица из моих случаев', en: 'Persons of my cases' },
+  'persons.show_recent': { tg: 'Охирин тағйирёфтаҳо', ru: 'Недавно изменённые', en: 'Recently changed' },
+  'persons.none_found': {
+    tg: 'Бо ин ном касе ёфт нашуд. Навишти дигарро санҷед.',
+    ru: 'Никого с таким именем не найдено. Попробуйте другое написание.',
+    en: 'Nobody found by that name. Try another spelling.',
+  },
+  'persons.empty': { tg: 'Ҳоло шахсе нест.', ru: 'Пока никого нет.', en: 'Nobody yet.' },
+  'persons.born': { tg: 'таваллуд:', ru: 'дата рождения:', en: 'born' },
+  'persons.no_case': { tg: 'Парванда надорад.', ru: 'Случая нет.', en: 'No case.' },
 };
 
 let current = DEFAULT_LANG;
