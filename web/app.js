@@ -390,13 +390,14 @@ function route(moveFocus) {
   el.view.replaceChildren();
   let shown = false;
   if (id === '') {
-    setText(el.pageTitle, 'frame.welcome');
-    setText(el.pageText, 'frame.welcome_lead');
+    // A role with work of its own lands on it (the view may retitle the
+    // page); the others are welcomed.
+    setText(el.pageTitle, 'nav.home');
+    setText(el.pageText, null);
     shown = true;
-    // A role with work of its own lands on it; the others keep the welcome.
-    if (homeView(viewContext(params, routeSeq)) !== null) {
-      setText(el.pageTitle, 'nav.home');
-      setText(el.pageText, null);
+    if (homeView(viewContext(params, routeSeq)) === null) {
+      setText(el.pageTitle, 'frame.welcome');
+      setText(el.pageText, 'frame.welcome_lead');
     }
   } else if (allowed && v) {
     setText(el.pageText, null);
