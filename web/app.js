@@ -27,6 +27,8 @@ import { dashboardView } from './dashboard.js';
 import { trainingsView, trainingPageView } from './trainings.js';
 import { kbRoute } from './kb.js';
 import { adminView, passwordView } from './admin.js';
+import { homeView } from './home.js';
+import { personsView } from './persons.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -65,6 +67,7 @@ const VIEWS = {
     if (ctx.params.length === 2) return referralPageView(ctx, ctx.params[1]);
     return null;
   },
+  persons: (ctx) => (ctx.params.length === 1 ? personsView(ctx) : null),
   directory: (ctx) => (ctx.params.length === 1 ? directoryView(ctx) : null),
   kb: (ctx) => kbRoute(ctx),
   focal: (ctx) => (ctx.params.length === 1 ? focalView(ctx) : null),
@@ -403,9 +406,15 @@ function route(moveFocus) {
   el.view.replaceChildren();
   let shown = false;
   if (id === '') {
-    setText(el.pageTitle, 'frame.welcome');
-    setText(el.pageText, 'frame.welcome_lead');
+    // A role with work of its own lands on it (the view may retitle the
+    // page); the others are welcomed.
+    setText(el.pageTitle, 'nav.home');
+    setText(el.pageText, null);
     shown = true;
+    if (homeView(viewContext(params, routeSeq)) === null) {
+      setText(el.pageTitle, 'frame.welcome');
+      setText(el.pageText, 'frame.welcome_lead');
+    }
   } else if (allowed && v) {
     setText(el.pageText, null);
     el.pageText.hidden = true;

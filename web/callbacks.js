@@ -15,6 +15,11 @@ const STATES = ['open', 'due', 'overdue', 'done', 'all'];
 // The filter outlives a visit elsewhere.
 const state = { state: 'open', mine: false };
 
+// The filter the queue opens with next (the home page's figures).
+export function setCallbackFilter({ state: which = 'open', mine = false }) {
+  Object.assign(state, { state: which, mine });
+}
+
 export async function callbacksView(ctx) {
   ctx.title('cb.title');
   if (!(await prepare(ctx))) return;

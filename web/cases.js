@@ -12,6 +12,11 @@ const OPENERS = ['supervisor', 'caseworker', 'hotline'];
 // The filters outlive a visit to a case, so "back" finds the list as it was.
 const state = { status: '', stage: '', mine: false, q: '', cursors: [''] };
 
+// The filters the list opens with next (the home page's figures).
+export function setCaseFilter({ status = '', stage = '', mine = false, q = '' }) {
+  Object.assign(state, { status, stage, mine, q, cursors: [''] });
+}
+
 export async function caseListView(ctx) {
   ctx.title('nav.cases');
   if (!(await prepare(ctx))) return;

@@ -7,14 +7,28 @@ import { h, showDate, today, setMessage } from './dom.js';
 import { statusKey } from './forms.js';
 import { request, prepare, personName, badge } from './page.js';
 
+// Whose follow-ups: 'me', or 'all' of the organisation (a supervisor).
+let scope = 'me';
+
+export function setFollowupScope(s) {
+  scope = s === 'all' ? 'all' : 'me';
+}
+
 export async function followupsView(ctx) {
   ctx.title('nav.followups');
   if (!(await prepare(ctx))) return;
   const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
   const list = h('ul', { class: 'cards', id: 'followups-list' });
-  ctx.root.append(h('p', { class: 'lead', text: 'fu.lead' }), msg, list);
+  const team = scope === 'all' && ctx.user.role === 'supervisor';
+  const all = h('input', { type: 'checkbox', id: 'fu-all', checked: team,
+    on: { change: (e) => { setFollowupScope(e.currentTarget.checked ? 'all' : 'me'); ctx.go(location.hash); } } });
+  ctx.root.append(h('p', { class: 'lead', text: team ? 'home.fu_lead_all' : 'fu.lead' }));
+  if (ctx.user.role === 'supervisor') {
+    ctx.root.append(h('div', { class: 'filter check single' }, all, h('label', { for: 'fu-all', text: 'home.fu_all' })));
+  }
+  ctx.root.append(msg, list);
 
-  const res = await request(ctx, 'GET', '/followups');
+  const res = await request(ctx, 'GET', team ? '/followups?assigned=all' : '/followups');
   if (!ctx.alive()) return;
   if (!res || res.status !== 200) {
     setMessage(msg, statusKey(res), 'error');

@@ -85,6 +85,11 @@ export function arrowKeys(buttons, select) {
 // Remembered between visits: which box, which status, only overdue.
 const state = { box: 'in', status: '', overdue: false };
 
+// The box and filters the inbox opens with next (the home page's figures).
+export function setReferralFilter({ box = 'in', status = '', overdue = false }) {
+  Object.assign(state, { box, status, overdue });
+}
+
 export function isOverdue(f) {
   return Boolean(f.due) && f.due < today() && OPEN.includes(f.status);
 }

@@ -24,6 +24,7 @@ struct app_config {
 	char metrics_token[129];   /* bearer token for /metrics off this machine; "" none */
 	char backup_dir[256];      /* `himoya backup` without --to writes here; "" when not set */
 	unsigned backup_keep;      /* backups kept in backup_dir, the oldest removed */
+	char timezone[64];         /* the programme's IANA zone: "today", "due today" */
 };
 
 struct app {

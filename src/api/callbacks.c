@@ -83,13 +83,11 @@ static const char *callback_state(const struct callback_row *c, const char *now,
 	return "open";
 }
 
-/* The start of tomorrow (UTC), where "due today" ends. */
+/* The start of tomorrow in the programme's time zone, where "due today"
+ * ends. */
 static void day_end_now(char out[TS_LEN])
 {
-	time_t t = time(NULL) + 86400;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, TS_LEN, "%Y-%m-%dT00:00:00Z", &tm);
+	consent_day_end(out);
 }
 
 void api_callback_write(struct req *r, jsonw *w, const struct callback_row *c, json_t *secret,

@@ -36,6 +36,7 @@ void app_config_defaults(struct app_config *c)
 	c->pw_queue = 64;
 	c->report_k = 11;
 	c->backup_keep = 14;
+	snprintf(c->timezone, sizeof c->timezone, "Asia/Dushanbe");
 }
 
 static char *trim(char *s)
@@ -148,6 +149,10 @@ int app_config_load(struct app_config *c, const char *path, char *err, size_t er
 		} else if (!strcmp(key, "backup_keep")) {
 			bad = parse_uint(val, 1, 1000, &n);
 			c->backup_keep = (unsigned)n;
+		} else if (!strcmp(key, "timezone")) {
+			/* Checked against the system's zoneinfo when it is applied. */
+			bad = !*val || snprintf(c->timezone, sizeof c->timezone, "%s", val) >=
+					       (int)sizeof c->timezone;
 		} else if (!strcmp(key, "tls_cert")) {
 			bad = snprintf(c->http.tls_cert, sizeof c->http.tls_cert, "%s", val) >=
 			      (int)sizeof c->http.tls_cert;

@@ -15,6 +15,7 @@
 #include "api/kb.h"
 #include "cli/cli.h"
 #include "api/metrics.h"
+#include "domain/consent.h"
 
 int cmd_serve(struct cli_opts *o)
 {
@@ -34,6 +35,12 @@ int cmd_serve(struct cli_opts *o)
 	}
 	if (cli_config_load(o, &app.cfg) != 0)
 		return 2;
+	/* Before any thread starts: "today" is the programme's day. */
+	if (consent_zone_set(app.cfg.timezone) != 0) {
+		fprintf(stderr, "himoya: timezone %s: no such zone in /usr/share/zoneinfo\n",
+			app.cfg.timezone);
+		return 2;
+	}
 	listen = cli_opt(o, "--listen");
 	if (listen)
 		snprintf(app.cfg.http.listen, sizeof app.cfg.http.listen, "%s", listen);

@@ -2,8 +2,11 @@
  * consent.c - consent coverage; see consent.h.  Dates compare as strings
  * because they are all YYYY-MM-DD.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "domain/consent.h"
 
@@ -13,12 +16,45 @@ static const char *str(json_t *o, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+int consent_zone_set(const char *name)
+{
+	char path[300];
+
+	/* A zone name is a relative path under the zoneinfo folder: letters,
+	 * digits, '_', '+', '-' and '/' between parts, never "..". */
+	if (!name || !*name || *name == '/' || strlen(name) > 200 || strstr(name, "..") ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") !=
+		    strlen(name))
+		return -1;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
+	if (access(path, R_OK) != 0)
+		return -1;
+	if (setenv("TZ", name, 1) != 0)
+		return -1;
+	tzset();
+	return 0;
+}
+
 void consent_today(char out[11])
 {
 	time_t t = time(NULL);
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	localtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void consent_day_end(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	tm.tm_mday += 1;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 const char *consent_state(json_t *consent, const char *today)

@@ -22,7 +22,17 @@ const char *consent_state(json_t *consent, const char *today);
 int consent_covers(json_t *consent, const char *purpose, const char *org_code,
 		   const char *org_type, const char *today);
 
-/* Today in UTC as YYYY-MM-DD. */
+/* The programme's time zone (an IANA name such as "Asia/Dushanbe", checked
+ * against the system's zoneinfo), set once at start before any thread:
+ * "today" and "due today" are reckoned in it.  -1 for an unknown zone.
+ * Until it is set, the system's zone applies. */
+int consent_zone_set(const char *name);
+
+/* Today in the programme's time zone as YYYY-MM-DD. */
 void consent_today(char out[11]);
+
+/* The start of tomorrow in the programme's time zone, as a UTC timestamp
+ * "YYYY-MM-DDTHH:MM:SSZ": where "due today" ends. */
+void consent_day_end(char out[32]);
 
 #endif

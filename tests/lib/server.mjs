@@ -1,7 +1,7 @@
 // Start a real himoya server on loopback for a test file: a fresh data
 // folder made with the command line, users added, then `himoya serve`.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -22,7 +22,10 @@ function freePort() {
 }
 
 // users: [{org, login, role, password}] ; orgs: [{code, name, type}]
-export async function startServer({ users = [], orgs = [], env = {} } = {}) {
+// timezone: the programme's zone (written to DATA/himoya.conf); UTC unless
+// told, so that a test's "today" (new Date().toISOString()) is the server's;
+// null writes no file (the default, Asia/Dushanbe).
+export async function startServer({ users = [], orgs = [], env = {}, timezone = 'UTC' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'himoya-test-'));
   const data = join(dir, 'data');
   let r = himoya(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM Tajikistan', '--org-type', 'IGO']);
@@ -36,6 +39,7 @@ export async function startServer({ users = [], orgs = [], env = {} } = {}) {
       '--password-stdin'], u.password + '\n');
     if (r.code !== 0) throw new Error('user add failed: ' + r.err);
   }
+  if (timezone !== null) writeFileSync(join(data, 'himoya.conf'), `timezone = ${timezone}\n`);
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

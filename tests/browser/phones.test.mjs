@@ -1,0 +1,69 @@
+// Phones: at 390x844 every screen of every role fits the screen
+// (document.documentElement.scrollWidth <= window.innerWidth): each menu
+// section, home, and a case page.  The failure names what sticks out.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from '../lib/server.mjs';
+import { launch, watchConsole, waitText, visible } from './helpers.mjs';
+
+const PW = 'Телефон ва экран 2025!';
+const ROLES = ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer'];
+const users = ROLES.map((role) => ({ login: `p-${role}`, role, password: PW,
+  ...(role === 'focal_point' ? { org: 'police' } : {}) }));
+
+let srv;
+let browser;
+let caseId;
+
+before(async () => {
+  srv = await startServer({ users, orgs: [{ code: 'police', name: 'Police', type: 'LawEnforcement' }] });
+  browser = await launch();
+  const cw = new Client(srv.url);
+  assert.equal((await cw.login('p-caseworker', PW)).status, 200);
+  const p = await cw.req('POST', '/api/v1/persons', { given_name: 'Абдуллоҷони Муҳаммадҷонзода', family_name: 'Ҳайдаровҳоиҷовидонзода' });
+  await cw.req('POST', `/api/v1/persons/${p.json.id}/consents`, { purpose: 'assistance', method: 'written' });
+  caseId = (await cw.req('POST', '/api/v1/cases', { person_id: p.json.id })).json.id;
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+  srv?.cleanup();
+});
+
+function wideOnes(page) {
+  return page.evaluate(() => [...document.querySelectorAll('body *')]
+    .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+    .slice(-4).map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${String(e.className).split(' ')[0]} (${Math.round(e.getBoundingClientRect().right)})`).join(', '));
+}
+
+for (const u of users) {
+  test(`every screen of the ${u.role} fits a 390 px phone`, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    try {
+      await page.goto(srv.url + '/');
+      await visible(page, '#login-view');
+      await page.fill('#login', u.login);
+      await page.fill('#password', PW);
+      await page.click('#login-submit');
+      await visible(page, '#app-frame');
+      await waitText(page, '#user-name', u.login);
+      const hrefs = await page.$$eval('#nav-list a', (as) => as.map((a) => a.getAttribute('href')));
+      if (['supervisor', 'caseworker', 'hotline'].includes(u.role)) hrefs.push(`#/cases/${caseId}`);
+      const wide = [];
+      for (const href of hrefs) {
+        await page.evaluate((h) => { location.hash = h; }, href);
+        await page.waitForFunction(() => !document.querySelector('#view .loading, [aria-busy="true"]'), null, { timeout: 15000 }).catch(() => {});
+        await page.waitForTimeout(300);
+        const fits = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth && window.innerWidth <= 390);
+        if (!fits) wide.push(`${href}: ${await wideOnes(page)}`);
+      }
+      assert.deepEqual(wide, [], 'screens wider than the phone');
+      assert.deepEqual(problems.filter((p) => !/status of 40[34]\b/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
+}
