@@ -35,6 +35,7 @@
 
 #include "api/api.h"
 #include "domain/casework.h"
+#include "domain/stdexport.h"
 #include "codelists.h"
 #include "domain/cellkey.h"
 #include "domain/consent.h"
@@ -50,34 +51,8 @@
 
 /* ---- refreshing the facts ------------------------------------------------ */
 
-/* CTDC's broad age bands (reference/codes.json ctdc_conventions). */
-static const char *age_band(int age)
-{
-	if (age < 0)
-		return NULL;
-	if (age <= 8) return "0--8";
-	if (age <= 17) return "9--17";
-	if (age <= 20) return "18--20";
-	if (age <= 23) return "21--23";
-	if (age <= 26) return "24--26";
-	if (age <= 29) return "27--29";
-	if (age <= 38) return "30--38";
-	if (age <= 47) return "39--47";
-	return "48+";
-}
-
-/* Whole years from born to on (both YYYY-MM-DD), or -1. */
-static int years_between(const char *born, const char *on)
-{
-	int by, bm, bd, oy, om, od, age;
-
-	if (!born || !on || !date_parse(born, &by, &bm, &bd) || !date_parse(on, &oy, &om, &od))
-		return -1;
-	age = oy - by;
-	if (om < bm || (om == bm && od < bd))
-		age--;
-	return age < 0 || age > 130 ? -1 : age;
-}
+/* Age bands and whole years: domain/stdexport.h, the one definition the
+ * exports use too. */
 
 struct refresh_ctx {
 	const keyring *kr;
@@ -114,11 +89,11 @@ static int refresh_case(void *ctx, const struct rp_source *src)
 		f.sex = jstr(person, "gender");
 		f.region = jstr(person, "region_of_origin");
 		f.nationality = jstr(person, "citizenship");
-		age = years_between(jstr(person, "birth_date"), src->opened_on);
+		age = std_years_between(jstr(person, "birth_date"), src->opened_on);
 		if (age < 0 && json_is_integer(est))
 			age = (int)json_integer_value(est);
 	}
-	f.age_band = age_band(age);
+	f.age_band = std_age_band(age);
 	f.rkey = cellkey_record(x->ckey, src->case_id);
 	rc = store_report_fact_put(x->tx, &f);
 	json_decref(person);
