@@ -95,7 +95,7 @@ for (const { lang, viewport } of CASES) {
       await u.fill('#pw-new', mine);
       await u.fill('#pw-new2', mine);
       await u.click('#pw-submit');
-      await waitText(u, '#page-title', catalogue['frame.welcome'][lang]);
+      await waitText(u, '#page-title', catalogue['nav.home'][lang]);
       assert.equal(await u.evaluate(async () => (await fetch('/api/v1/cases')).status), 200);
       assert.ok(await noHorizontalScroll(u));
 
