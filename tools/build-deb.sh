@@ -73,4 +73,4 @@ deb=himoya_${version}_amd64.deb
 find "$root" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 echo "built $deb"
-echo "Depends: $shlibs, adduser"
+echo "Depends: $shlibs, adduser, tzdata"

@@ -25,8 +25,12 @@ after(async () => {
 
 // YYYY-MM-DD of the instant ms in zone.
 function dayIn(zone, ms = Date.now()) {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .format(new Date(ms));
+  // From the parts: how a locale orders them differs between ICU versions
+  // (en-CA gives M/D/YYYY with the ICU of Debian 12's Node.js).
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(new Date(ms));
+  const get = (type) => parts.find((p) => p.type === type).value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
 function shiftDay(day, n) {
