@@ -29,8 +29,9 @@ for arg in sys.argv[1:]:
     elif os.path.exists(arg):
         with open(arg, encoding="utf-8") as f:
             for line in f:
-                line = line.strip()
-                if not line:
+                # One line per harness ("fuzz_body: ok (N runs)"); the
+                # indented lines under a failure are its details.
+                if not line.strip() or line[0].isspace():
                     continue
                 if ": ok" in line:
                     passed += 1
