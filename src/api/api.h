@@ -51,11 +51,12 @@ int api_tx_end(struct req *r, store_tx *tx, int rc);
 /* Answer for a store error that is not a rule of the request. */
 int api_store_error(struct req *r, int rc);
 
-/* Bytes of a request body that needs no sign-in (the public form, the
- * sign-in itself): refused at once when declared larger (api_body_cap). */
+/* Bytes of a request body to a route that needs no sign-in (ROUTE_PUBLIC:
+ * the public form, the sign-in itself) or to no route at all. */
 #define API_PUBLIC_BODY_MAX 2048
-/* The body cap of a path for the HTTP server (0: the configured one). */
-size_t api_body_cap(const char *path);
+/* The body cap of a request for the HTTP server, from the routing table
+ * (0: the configured one). */
+size_t api_body_cap(unsigned method, const char *path);
 
 /* Items on a page of a list, unless ?limit= asks otherwise, and at most. */
 #define PAGE_DEFAULT 50
