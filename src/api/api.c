@@ -401,6 +401,26 @@ size_t api_body_cap(unsigned method, const char *path)
 	return 0;
 }
 
+void api_list_begin(struct req *r, jsonw *w)
+{
+	reply_json_begin(r, 200, w);
+	jw_object(w);
+	jw_key(w, "items");
+	jw_array(w);
+}
+
+int api_list_end(jsonw *w, const char *next)
+{
+	jw_end(w);
+	jw_key(w, "next");
+	if (next)
+		jw_str(w, next);
+	else
+		jw_null(w);
+	jw_finish(w);
+	return 200;
+}
+
 int api_store_error(struct req *r, int rc)
 {
 	switch (rc) {

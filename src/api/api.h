@@ -48,6 +48,12 @@ int api_if_match(struct req *r, int64_t *version);
  * its status returned. */
 int api_tx_end(struct req *r, store_tx *tx, int rc);
 
+/* A list answer, {"items":[...],"next":...}: api_list_begin opens it (200)
+ * up to the items' array; api_list_end closes it with next (a cursor, or
+ * NULL for the last page). */
+void api_list_begin(struct req *r, jsonw *w);
+int api_list_end(jsonw *w, const char *next);
+
 /* Answer for a store error that is not a rule of the request. */
 int api_store_error(struct req *r, int rc);
 
@@ -263,13 +269,17 @@ int api_token_revoke(struct req *r);
 enum { API_PW_START = 0, API_PW_WAITING, API_PW_DONE, API_PW_BUSY };
 struct api_pw_task {
 	pw_job job;
-	struct req *r;
 	char client[64];
 	char password[1025];
 	char new_password[1025];
 	char hash[PASSWORD_HASH_MAX];
 };
 int api_pw_submit(struct req *r, struct api_pw_task *t);
+/* The hand-off under api_pw_submit and sign-in: give job to the workers
+ * with the client's fair-share key (written into client), keep task in
+ * r->async and suspend r; r->phase goes API_PW_WAITING, then API_PW_DONE
+ * or API_PW_BUSY.  Returns HTTP_SUSPENDED. */
+int api_pw_suspend(struct req *r, pw_job *job, char client[64], void *task);
 /* Wipe the task's secrets. */
 void api_pw_wipe(struct api_pw_task *t);
 

@@ -82,22 +82,7 @@ static const char *item_record(struct req *r, const struct item_row *it)
 static void write_item_fields(struct req *r, jsonw *w, const struct item_row *it,
 			      const struct resource_schema *rs, json_t *rec)
 {
-	const char *record = item_record(r, it);
-	size_t i;
-	for (i = 0; i < rs->n; i++) {
-		const struct field *f = &rs->fields[i];
-		json_t *v = json_object_get(rec, f->name);
-		char name[96];
-		if (!v)
-			continue;
-		if (f->cls == FC_CODED) {
-			jw_key(w, f->name);
-			jw_value(w, v);
-			continue;
-		}
-		snprintf(name, sizeof name, "%s.%s", it->kind, f->name);
-		api_write_sealed_as(r, w, record, name, f->name, v);
-	}
+	api_write_fields_as(r, w, item_record(r, it), it->kind, rs, rec, NULL, NULL);
 }
 
 /* The members of an item without a declared schema (screenings, events):
