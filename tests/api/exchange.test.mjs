@@ -12,7 +12,7 @@ import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { inflateRawSync } from 'node:zlib';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, signInAll } from '../lib/server.mjs';
 import { run, sqlite } from '../lib/datadir.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 
@@ -47,12 +47,7 @@ const today = () => day(0);
 
 before(async () => {
   srv = await startServer({ users });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {

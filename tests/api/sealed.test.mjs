@@ -10,7 +10,7 @@
 // api/disclose.h fails here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, signInAll } from '../lib/server.mjs';
 import { sqlite } from '../lib/datadir.mjs';
 
 const PW = 'sealed walk password';
@@ -56,13 +56,7 @@ async function ok(who, method, path, body, status = [200, 201]) {
 
 before(async () => {
   srv = await startServer({ users, orgs });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-    uid[u.login] = r.json.user.id;
-  }
+  await signInAll(srv, users, PW, as, uid);
 });
 
 after(async () => {
