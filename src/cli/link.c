@@ -830,42 +830,32 @@ out:
 	return rc;
 }
 
-/* The threshold between the two humps of the best scores (Otsu's method
- * over a histogram of each left record's best Dice): the data's own
- * split between "has a match" and "has none". */
-static double otsu_threshold(const double *best, size_t n)
+/* The threshold from the data: the Dice similarities of random pairs
+ * (nearly all non-matches) have mean mu and deviation sd; over na * nb
+ * pairs, a normal tail exceeds mu + z sd with z = sqrt(2 ln(na nb)) about
+ * once, so a pair above that is not explained by chance. */
+static double random_threshold(const struct list *a, const struct list *b)
 {
-	enum { BINS = 200 };
-	double hist[BINS] = {0}, total = 0, sum = 0, sum_b = 0, w_b = 0, best_var = -1, thr = 0.8;
-	size_t i;
-	int t;
+	double sum = 0, sq = 0, mu, sd, z, n = 0;
+	uint64_t s = 0x70726c6cull;
+	size_t t;
 
-	for (i = 0; i < n; i++) {
-		int bin = (int)(best[i] * BINS);
-		if (bin >= BINS)
-			bin = BINS - 1;
-		if (bin < 0)
-			bin = 0;
-		hist[bin]++;
-		total++;
-		sum += bin;
+	for (t = 0; t < 20000; t++) {
+		size_t i, j;
+		double d;
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		i = (size_t)(s >> 33) % a->n;
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		j = (size_t)(s >> 33) % b->n;
+		d = pprl_dice(a->clk + i * PPRL_BYTES, b->clk + j * PPRL_BYTES);
+		sum += d;
+		sq += d * d;
+		n++;
 	}
-	for (t = 0; t < BINS; t++) {
-		double w_f, m_b, m_f, var;
-		w_b += hist[t];
-		sum_b += t * hist[t];
-		w_f = total - w_b;
-		if (w_b == 0 || w_f == 0)
-			continue;
-		m_b = sum_b / w_b;
-		m_f = (sum - sum_b) / w_f;
-		var = w_b * w_f * (m_b - m_f) * (m_b - m_f);
-		if (var > best_var) {
-			best_var = var;
-			thr = (t + 1.0) / BINS;
-		}
-	}
-	return thr;
+	mu = sum / n;
+	sd = sqrt(fmax(sq / n - mu * mu, 0));
+	z = sqrt(2 * log((double)a->n * (double)b->n + 2));
+	return fmin(fmax(mu + z * sd, 0.5), 0.99);
 }
 
 int cmd_pprl_link(struct cli_opts *o)
@@ -876,7 +866,8 @@ int cmd_pprl_link(struct cli_opts *o)
 	const char *out = cli_opt(o, "--out");
 	struct list a, b;
 	struct pairs ps = {0};
-	double thr = 0, *best = NULL, floor_score = 0.7;
+	double thr = 0, floor_score;
+	unsigned *ones_b = NULL;
 	int given, rc = 1;
 	size_t i, j;
 
@@ -897,27 +888,25 @@ int cmd_pprl_link(struct cli_opts *o)
 	}
 	if (read_clks(left, &a) || read_clks(right, &b))
 		goto out;
-	best = calloc(a.n, sizeof *best);
-	if (!best)
+	if (!given)
+		thr = random_threshold(&a, &b);
+	floor_score = thr;
+	ones_b = malloc((b.n + 1) * sizeof *ones_b);
+	if (!ones_b)
 		goto out;
+	for (j = 0; j < b.n; j++)
+		ones_b[j] = pprl_ones(b.clk + j * PPRL_BYTES);
 	/* Every pair: a popcount over 256 bytes each (no blocking on
 	 * encodings; lists of up to some 10^4 records each). */
-	for (i = 0; i < a.n; i++)
+	for (i = 0; i < a.n; i++) {
+		const unsigned char *x = a.clk + i * PPRL_BYTES;
+		unsigned ones_a = pprl_ones(x);
 		for (j = 0; j < b.n; j++) {
-			double d = pprl_dice(a.clk + i * PPRL_BYTES, b.clk + j * PPRL_BYTES);
-			if (d > best[i])
-				best[i] = d;
+			unsigned both = pprl_common(x, b.clk + j * PPRL_BYTES);
+			double d = ones_a + ones_b[j] ? 2.0 * both / (ones_a + ones_b[j]) : 0;
 			if (d >= floor_score && pairs_add(&ps, (uint32_t)i, (uint32_t)j, d))
 				goto out;
 		}
-	if (!given)
-		thr = otsu_threshold(best, a.n);
-	{
-		size_t k = 0;
-		for (i = 0; i < ps.n; i++)
-			if (ps.p[i].score >= thr)
-				ps.p[k++] = ps.p[i];
-		ps.n = k;
 	}
 	if (pairs_settle(&ps, a.n, b.n, !cli_flag(o, "--all-pairs")))
 		goto out;
@@ -929,7 +918,7 @@ int cmd_pprl_link(struct cli_opts *o)
 			given ? "" : " (from the data)", ps.n, out);
 	rc = 0;
 out:
-	free(best);
+	free(ones_b);
 	list_free(&a);
 	list_free(&b);
 	free(ps.p);

@@ -647,7 +647,7 @@ static uint64_t block_key(const struct link_record *r, int k)
 	case 2: hash_num(&hs, r->year); hash_daymonth(&hs, r); hash_initial(&hs, r->family); break;
 	case 3: if (!r->document) return 0; hash_bytes(&hs, &r->document, 8); break;
 	case 4: if (!r->phone) return 0; hash_bytes(&hs, &r->phone, 8); break;
-	case 5: hash_str(&hs, r->postcode); hash_str(&hs, r->street); hash_initial(&hs, r->given); break;
+	case 5: hash_str(&hs, r->postcode); hash_str(&hs, r->street); break;
 	case 6: {
 		int lt = strcmp(r->given, r->family) < 0;
 		hash_str(&hs, lt ? r->given : r->family);
@@ -659,6 +659,13 @@ static uint64_t block_key(const struct link_record *r, int k)
 	case 8: hash_str(&hs, r->family); hash_daymonth(&hs, r); break;
 	case 9: hash_str(&hs, r->given); hash_num(&hs, r->year); hash_daymonth(&hs, r); break;
 	case 10: hash_str(&hs, r->patronymic); hash_initial(&hs, r->family); hash_num(&hs, r->year); break;
+	case 11: case 12: { /* either name, in either field, + day and month */
+		int lt = strcmp(r->given, r->family) < 0;
+		hash_str(&hs, (k == 11) == lt ? r->given : r->family);
+		hash_daymonth(&hs, r);
+		break;
+	}
+	case 13: hash_str(&hs, r->district); hash_str(&hs, r->address); hash_str(&hs, r->street); break;
 	default: return 0;
 	}
 	if (!hs.any)
@@ -666,29 +673,37 @@ static uint64_t block_key(const struct link_record *r, int k)
 	return hs.h ? hs.h : 1;
 }
 
+/* Block keys are kept as 32-bit hashes, LINK_KEYS per record, computed
+ * once: two different keys meeting on one hash only add a few pairs to a
+ * block, and 0 stays "no key". */
+static uint32_t key32(uint64_t h)
+{
+	uint32_t v = (uint32_t)(h ^ (h >> 32));
+	return h ? (v ? v : 1) : 0;
+}
+
 struct entry {
-	uint64_t h;
-	uint32_t idx;
-	uint32_t side;
+	uint32_t h;
+	uint32_t idx; /* record index, side in the top bit */
 };
+
+#define SIDE_B 0x80000000u
 
 static int entry_cmp(const void *x, const void *y)
 {
 	const struct entry *a = x, *b = y;
 	if (a->h != b->h)
 		return a->h < b->h ? -1 : 1;
-	if (a->side != b->side)
-		return a->side < b->side ? -1 : 1;
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
 /* Hashes of the blocks skipped for one key, ascending. */
 struct skipped {
-	uint64_t *h;
+	uint32_t *h;
 	size_t n, cap;
 };
 
-static int skipped_has(const struct skipped *s, uint64_t h)
+static int skipped_has(const struct skipped *s, uint32_t h)
 {
 	size_t lo = 0, hi = s->n;
 	while (lo < hi) {
@@ -703,11 +718,11 @@ static int skipped_has(const struct skipped *s, uint64_t h)
 	return 0;
 }
 
-static int skipped_push(struct skipped *s, uint64_t h)
+static int skipped_push(struct skipped *s, uint32_t h)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
-		uint64_t *p = realloc(s->h, cap * sizeof *p);
+		uint32_t *p = realloc(s->h, cap * sizeof *p);
 		if (!p)
 			return -1;
 		s->h = p;
@@ -717,21 +732,9 @@ static int skipped_push(struct skipped *s, uint64_t h)
 	return 0;
 }
 
-/* 1 when an earlier key already brought the pair (x, y) together. */
-static int seen_before(const struct link_record *x, const struct link_record *y, int k,
-		       const struct skipped *skip)
-{
-	int e;
-	for (e = 0; e < k; e++) {
-		uint64_t h = block_key(x, e);
-		if (h && h == block_key(y, e) && !skipped_has(&skip[e], h))
-			return 1;
-	}
-	return 0;
-}
-
 struct block_walk {
-	const struct link_record *a, *b;
+	uint32_t *keys_a, *keys_b; /* LINK_KEYS per record */
+	int dedup;
 	uint64_t max_pairs;
 	link_pair_fn fn;
 	void *ctx;
@@ -739,16 +742,25 @@ struct block_walk {
 	struct skipped skip[LINK_KEYS];
 };
 
-/* The pairs of one block e[0..n) (sorted: side 0 first). */
+/* 1 when an earlier key already brought the pair together. */
+static int seen_before(const struct block_walk *w, const uint32_t *x, const uint32_t *y, int k)
+{
+	int e;
+	for (e = 0; e < k; e++)
+		if (x[e] && x[e] == y[e] && !skipped_has(&w->skip[e], x[e]))
+			return 1;
+	return 0;
+}
+
+/* The pairs of one block e[0..n) (sorted: side a first). */
 static int walk_block(struct block_walk *w, int k, const struct entry *e, size_t n)
 {
 	size_t na = 0, i, j;
 	uint64_t pairs;
-	int dedup = w->b == NULL;
 
-	while (na < n && e[na].side == 0)
+	while (na < n && !(e[na].idx & SIDE_B))
 		na++;
-	pairs = dedup ? (uint64_t)n * (n - 1) / 2 : (uint64_t)na * (n - na);
+	pairs = w->dedup ? (uint64_t)n * (n - 1) / 2 : (uint64_t)na * (n - na);
 	if (!pairs)
 		return 0;
 	if (pairs > w->max_pairs) {
@@ -756,18 +768,32 @@ static int walk_block(struct block_walk *w, int k, const struct entry *e, size_t
 		return skipped_push(&w->skip[k], e[0].h);
 	}
 	for (i = 0; i < na; i++)
-		for (j = dedup ? i + 1 : na; j < n; j++) {
-			const struct link_record *x = &w->a[e[i].idx];
-			const struct link_record *y = dedup ? &w->a[e[j].idx] : &w->b[e[j].idx];
+		for (j = w->dedup ? i + 1 : na; j < n; j++) {
+			uint32_t x = e[i].idx, y = e[j].idx & ~SIDE_B;
+			const uint32_t *ky = w->dedup ? w->keys_a + (size_t)y * LINK_KEYS
+						      : w->keys_b + (size_t)y * LINK_KEYS;
 			int rc;
-			if (seen_before(x, y, k, w->skip))
+			if (seen_before(w, w->keys_a + (size_t)x * LINK_KEYS, ky, k))
 				continue;
 			w->st->candidates++;
-			rc = w->fn(w->ctx, e[i].idx, e[j].idx);
+			rc = w->fn(w->ctx, x, y);
 			if (rc)
 				return rc;
 		}
 	return 0;
+}
+
+static uint32_t *keys_of(const struct link_record *r, size_t n)
+{
+	uint32_t *keys = malloc((n ? n : 1) * LINK_KEYS * sizeof *keys);
+	size_t i;
+	int k;
+	if (!keys)
+		return NULL;
+	for (i = 0; i < n; i++)
+		for (k = 0; k < LINK_KEYS; k++)
+			keys[i * LINK_KEYS + k] = key32(block_key(&r[i], k));
+	return keys;
 }
 
 int link_block_pairs(const struct link_record *a, size_t na, const struct link_record *b,
@@ -776,35 +802,34 @@ int link_block_pairs(const struct link_record *a, size_t na, const struct link_r
 {
 	struct block_walk w;
 	struct link_stats dummy;
-	struct entry *e;
+	struct entry *e = NULL;
 	size_t n, i, start;
-	int k, rc = 0;
+	int k, rc = -1;
 
-	if (na > UINT32_MAX || nb > UINT32_MAX)
+	if (na >= SIDE_B || nb >= SIDE_B)
 		return -1;
 	memset(&w, 0, sizeof w);
 	memset(&dummy, 0, sizeof dummy);
-	w.a = a;
-	w.b = b;
+	w.dedup = b == NULL;
 	w.max_pairs = max_block_pairs ? max_block_pairs : 10000;
 	w.fn = fn;
 	w.ctx = ctx;
 	w.st = st ? st : &dummy;
+	w.keys_a = keys_of(a, na);
+	w.keys_b = b ? keys_of(b, nb) : NULL;
 	e = malloc((na + (b ? nb : 0) + 1) * sizeof *e);
-	if (!e)
-		return -1;
+	if (!w.keys_a || (b && !w.keys_b) || !e)
+		goto out;
+	rc = 0;
 	for (k = 0; k < LINK_KEYS && !rc; k++) {
 		n = 0;
-		for (i = 0; i < na; i++) {
-			uint64_t h = block_key(&a[i], k);
-			if (h)
-				e[n++] = (struct entry){h, (uint32_t)i, 0};
-		}
-		for (i = 0; b && i < nb; i++) {
-			uint64_t h = block_key(&b[i], k);
-			if (h)
-				e[n++] = (struct entry){h, (uint32_t)i, 1};
-		}
+		for (i = 0; i < na; i++)
+			if (w.keys_a[i * LINK_KEYS + k])
+				e[n++] = (struct entry){w.keys_a[i * LINK_KEYS + k], (uint32_t)i};
+		for (i = 0; b && i < nb; i++)
+			if (w.keys_b[i * LINK_KEYS + k])
+				e[n++] = (struct entry){w.keys_b[i * LINK_KEYS + k],
+							(uint32_t)i | SIDE_B};
 		qsort(e, n, sizeof *e, entry_cmp);
 		for (start = 0; start < n && !rc; start = i) {
 			for (i = start + 1; i < n && e[i].h == e[start].h; i++)
@@ -812,7 +837,10 @@ int link_block_pairs(const struct link_record *a, size_t na, const struct link_r
 			rc = walk_block(&w, k, e + start, i - start);
 		}
 	}
+out:
 	free(e);
+	free(w.keys_a);
+	free(w.keys_b);
 	for (k = 0; k < LINK_KEYS; k++)
 		free(w.skip[k].h);
 	return rc;

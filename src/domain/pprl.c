@@ -163,16 +163,33 @@ void pprl_encode(const struct pprl_key *key, const struct link_person *p, const 
 	sodium_memzero(buf, sizeof buf);
 }
 
-double pprl_dice(const unsigned char a[PPRL_BYTES], const unsigned char b[PPRL_BYTES])
+/* The popcount instruction where the processor has it (x86-64 only
+ * since 2008): several times faster than the portable bit trick. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PPRL_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define PPRL_CLONES
+#endif
+
+PPRL_CLONES unsigned pprl_common(const unsigned char a[PPRL_BYTES], const unsigned char b[PPRL_BYTES])
 {
-	unsigned both = 0, na = 0, nb = 0, i;
+	unsigned both = 0, i;
 	for (i = 0; i < PPRL_BYTES; i += 8) {
 		uint64_t x, y;
 		memcpy(&x, a + i, 8);
 		memcpy(&y, b + i, 8);
 		both += (unsigned)__builtin_popcountll(x & y);
-		na += (unsigned)__builtin_popcountll(x);
-		nb += (unsigned)__builtin_popcountll(y);
 	}
-	return na + nb ? 2.0 * both / (na + nb) : 0.0;
+	return both;
+}
+
+unsigned pprl_ones(const unsigned char a[PPRL_BYTES])
+{
+	return pprl_common(a, a);
+}
+
+double pprl_dice(const unsigned char a[PPRL_BYTES], const unsigned char b[PPRL_BYTES])
+{
+	unsigned na = pprl_ones(a), nb = pprl_ones(b);
+	return na + nb ? 2.0 * pprl_common(a, b) / (na + nb) : 0.0;
 }

@@ -51,5 +51,9 @@ void pprl_encode(const struct pprl_key *key, const struct link_person *p, const 
 
 /* Dice similarity 2|a & b| / (|a| + |b|) of two encodings, in [0, 1]. */
 double pprl_dice(const unsigned char a[PPRL_BYTES], const unsigned char b[PPRL_BYTES]);
+/* Its parts, for comparing one encoding with many: the ones of a, and the
+ * ones of a & b (Dice = 2 common / (ones a + ones b)). */
+unsigned pprl_ones(const unsigned char a[PPRL_BYTES]);
+unsigned pprl_common(const unsigned char a[PPRL_BYTES], const unsigned char b[PPRL_BYTES]);
 
 #endif
