@@ -59,7 +59,7 @@ timed() {
 report() {
 	local name=$1 pairs=$2 truth=$3 budget=${4:-} s verdict=""
 	s=$(python3 "$gen" score "$pairs" --truth "$truth")
-	set -- $s # pairs N true N of N precision P recall R F1 F
+	set -- $s # pairs N true N of N precision P recall R F1 F (12 words)
 	if [ -n "$budget" ]; then
 		if awk -v a="$t_wall" -v b="$budget" 'BEGIN { exit !(a <= b) }'; then
 			verdict="  (<= ${budget} s: PASS)"
@@ -68,7 +68,7 @@ report() {
 			fail=1
 		fi
 	fi
-	row "$name" "$t_wall" "$t_cpu" "$t_mb" "$2" "${9}" "${11}" "${13}"
+	row "$name" "$t_wall" "$t_cpu" "$t_mb" "$2" "$8" "${10}" "${12}"
 	[ -z "$verdict" ] || echo "$verdict"
 }
 

@@ -440,11 +440,6 @@ static int read_persons(const char *path, struct list *l, const struct pprl_key 
 		unsigned char pt[LINK_TOKEN_BYTES], dt[LINK_TOKEN_BYTES];
 		const char *id = c.field[idx[C_ID]];
 
-		if (c.nfields != (size_t)0 && c.nfields < (size_t)idx[C_ID] + 1) {
-			fprintf(stderr, "himoya: %s:%lu: %zu fields, the header has more\n", path,
-				c.line, c.nfields);
-			goto out;
-		}
 		{
 			size_t k, need = 0;
 			for (k = 0; k < C_COUNT; k++)
