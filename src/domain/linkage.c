@@ -310,6 +310,32 @@ static uint8_t birth_level(const struct link_record *a, const struct link_record
 	return (ya > yb ? ya - yb : yb - ya) <= 2 ? LINK_DATE_YEAR : LINK_DATE_DIFFERENT;
 }
 
+/* Street and number: 0 street agrees, number agrees or unknown; 1 street
+ * agrees, number differs; 2 number only; 3 neither. */
+static uint8_t address_level(const struct link_record *a, const struct link_record *b)
+{
+	uint8_t num = equal_level(a->street, b->street), text = text_level(a->address, b->address);
+	if (num == LINK_MISSING && text == LINK_MISSING)
+		return LINK_MISSING;
+	if (text != LINK_MISSING && text <= 1)
+		return num == 1 ? 1 : 0;
+	return num == 0 ? 2 : 3;
+}
+
+/* Postcode and district: 0 every part known on both sides agrees; 1 some
+ * part agrees or the postcode is near; 2 none. */
+static uint8_t locality_level(const struct link_record *a, const struct link_record *b)
+{
+	uint8_t pc = postcode_level(a->postcode, b->postcode);
+	uint8_t di = text_level(a->district, b->district);
+	int pc_ok = pc == 0 || pc == LINK_MISSING, di_ok = di == LINK_MISSING || di <= 1;
+	if (pc == LINK_MISSING && di == LINK_MISSING)
+		return LINK_MISSING;
+	if (pc_ok && di_ok)
+		return 0;
+	return pc == 0 || pc == 1 || (di != LINK_MISSING && di <= 1) ? 1 : 2;
+}
+
 void link_compare(const struct link_record *a, const struct link_record *b,
 		  uint8_t lv[LINK_FIELDS])
 {
@@ -328,10 +354,8 @@ void link_compare(const struct link_record *a, const struct link_record *b,
 	lv[LF_SEX] = a->sex && b->sex ? (a->sex == b->sex ? 0 : 1) : LINK_MISSING;
 	lv[LF_PHONE] = token_level(a->phone, b->phone);
 	lv[LF_DOCUMENT] = token_level(a->document, b->document);
-	lv[LF_STREET_NUMBER] = equal_level(a->street, b->street);
-	lv[LF_ADDRESS] = text_level(a->address, b->address);
-	lv[LF_DISTRICT] = text_level(a->district, b->district);
-	lv[LF_POSTCODE] = postcode_level(a->postcode, b->postcode);
+	lv[LF_ADDRESS] = address_level(a, b);
+	lv[LF_LOCALITY] = locality_level(a, b);
 	lv[LF_REGION] = equal_level(a->region, b->region);
 }
 
@@ -342,9 +366,8 @@ static const struct {
 	[LF_GIVEN] = {"given_name", 4},        [LF_FAMILY] = {"family_name", 4},
 	[LF_PATRONYMIC] = {"patronymic", 4},   [LF_BIRTH] = {"birth_date", 4},
 	[LF_SEX] = {"sex", 2},                 [LF_PHONE] = {"phone", 2},
-	[LF_DOCUMENT] = {"document", 2},       [LF_STREET_NUMBER] = {"street_number", 2},
-	[LF_ADDRESS] = {"address", 3},         [LF_DISTRICT] = {"district", 3},
-	[LF_POSTCODE] = {"postcode", 3},       [LF_REGION] = {"region", 2},
+	[LF_DOCUMENT] = {"document", 2},       [LF_ADDRESS] = {"address", 4},
+	[LF_LOCALITY] = {"locality", 3},       [LF_REGION] = {"region", 2},
 };
 
 unsigned link_field_levels(enum link_field f)

@@ -24,11 +24,17 @@
  *   birth date: exact; a typo (day and month swapped, one digit wrong,
  *     two adjacent digits transposed, the year off by one); the year only
  *     (or the estimated age consistent within 2 years); different.
- *   sex, region, street number: equal or not.  Phone and document: equal
- *     or not of opaque tokens (the server's keyed blind indexes; the CLI's
- *     hashes of the normalised values).  Address and district: equal,
- *     Jaro-Winkler >= 0.90, else.  Postcode: equal, one digit or one
- *     transposition apart, else.
+ *   sex, region: equal or not.  Phone and document: equal or not of opaque
+ *     tokens (the server's keyed blind indexes; the CLI's hashes of the
+ *     normalised values).
+ *   address (street and house number, one comparison, since the parts of
+ *     one address go together and would be counted twice as separate
+ *     fields): street text agreeing (Jaro-Winkler >= 0.90) and the number
+ *     not disagreeing; the street but another number; the number only;
+ *     neither.
+ *   locality (postcode and district/suburb, one comparison): every part
+ *     known on both sides agrees; some part agrees (or the postcode is one
+ *     digit or one transposition off); none.
  *
  * Blocking: only pairs sharing at least one of LINK_KEYS blocking keys
  * are compared, so that recall does not depend on one field: family name
@@ -53,7 +59,7 @@
 
 enum link_field {
 	LF_GIVEN, LF_FAMILY, LF_PATRONYMIC, LF_BIRTH, LF_SEX, LF_PHONE, LF_DOCUMENT,
-	LF_STREET_NUMBER, LF_ADDRESS, LF_DISTRICT, LF_POSTCODE, LF_REGION,
+	LF_ADDRESS, LF_LOCALITY, LF_REGION,
 	LINK_FIELDS
 };
 #define LINK_LEVELS 4     /* most levels a field has */
