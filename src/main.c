@@ -33,7 +33,7 @@ static const struct command commands[] = {
 	{"doctor", NULL, cmd_doctor, "doctor --data DIR [--backup-hours H]"},
 	{"link", NULL, cmd_link,
 	 "link (--left A.csv --right B.csv | --dedup A.csv) --out pairs.csv [--threshold W] "
-	 "[--all-pairs]"},
+	 "[--all-pairs] [--max-block-pairs N]"},
 	{"pprl", "encode", cmd_pprl_encode, "pprl encode --secret FILE --in persons.csv --out clk.csv"},
 	{"pprl", "link", cmd_pprl_link,
 	 "pprl link --left A.clk --right B.clk --out pairs.csv [--threshold D] [--all-pairs]"},
