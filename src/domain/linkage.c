@@ -679,12 +679,14 @@ static uint64_t block_key(const struct link_record *r, int k)
 		break;
 	}
 	case 7: hash_str(&hs, r->district); hash_str(&hs, r->family); hash_initial(&hs, r->given); break;
-	case 8: hash_str(&hs, r->family); hash_daymonth(&hs, r); break;
+	case 8: hash_str(&hs, r->family); hash_initial(&hs, r->given); hash_daymonth(&hs, r); break;
 	case 9: hash_str(&hs, r->given); hash_num(&hs, r->year); hash_daymonth(&hs, r); break;
 	case 10: hash_str(&hs, r->patronymic); hash_initial(&hs, r->family); hash_num(&hs, r->year); break;
-	case 11: case 12: { /* either name, in either field, + day and month */
+	case 11: case 12: { /* either name, in either field, + the other's
+			     * initial + day and month */
 		int lt = strcmp(r->given, r->family) < 0;
 		hash_str(&hs, (k == 11) == lt ? r->given : r->family);
+		hash_initial(&hs, (k == 11) == lt ? r->family : r->given);
 		hash_daymonth(&hs, r);
 		break;
 	}
@@ -712,12 +714,22 @@ struct entry {
 
 #define SIDE_B 0x80000000u
 
-static int entry_cmp(const void *x, const void *y)
+/* Sort e[0..n) by hash, keeping the order of equal hashes (side a, then
+ * side b, each by index, as they were put in): LSD radix sort, four
+ * passes of 8 bits through tmp. */
+static void entries_sort(struct entry *e, struct entry *tmp, size_t n)
 {
-	const struct entry *a = x, *b = y;
-	if (a->h != b->h)
-		return a->h < b->h ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
+	unsigned shift;
+	for (shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = {0}, i;
+		for (i = 0; i < n; i++)
+			count[((e[i].h >> shift) & 0xff) + 1]++;
+		for (i = 1; i < 257; i++)
+			count[i] += count[i - 1];
+		for (i = 0; i < n; i++)
+			tmp[count[(e[i].h >> shift) & 0xff]++] = e[i];
+		memcpy(e, tmp, n * sizeof *e);
+	}
 }
 
 /* Hashes of the blocks skipped for one key, ascending. */
@@ -825,7 +837,7 @@ int link_block_pairs(const struct link_record *a, size_t na, const struct link_r
 {
 	struct block_walk w;
 	struct link_stats dummy;
-	struct entry *e = NULL;
+	struct entry *e = NULL, *tmp = NULL;
 	size_t n, i, start;
 	int k, rc = -1;
 
@@ -841,7 +853,8 @@ int link_block_pairs(const struct link_record *a, size_t na, const struct link_r
 	w.keys_a = keys_of(a, na);
 	w.keys_b = b ? keys_of(b, nb) : NULL;
 	e = malloc((na + (b ? nb : 0) + 1) * sizeof *e);
-	if (!w.keys_a || (b && !w.keys_b) || !e)
+	tmp = malloc((na + (b ? nb : 0) + 1) * sizeof *tmp);
+	if (!w.keys_a || (b && !w.keys_b) || !e || !tmp)
 		goto out;
 	rc = 0;
 	for (k = 0; k < LINK_KEYS && !rc; k++) {
@@ -853,7 +866,7 @@ int link_block_pairs(const struct link_record *a, size_t na, const struct link_r
 			if (w.keys_b[i * LINK_KEYS + k])
 				e[n++] = (struct entry){w.keys_b[i * LINK_KEYS + k],
 							(uint32_t)i | SIDE_B};
-		qsort(e, n, sizeof *e, entry_cmp);
+		entries_sort(e, tmp, n);
 		for (start = 0; start < n && !rc; start = i) {
 			for (i = start + 1; i < n && e[i].h == e[start].h; i++)
 				;
@@ -862,6 +875,7 @@ int link_block_pairs(const struct link_record *a, size_t na, const struct link_r
 	}
 out:
 	free(e);
+	free(tmp);
 	free(w.keys_a);
 	free(w.keys_b);
 	for (k = 0; k < LINK_KEYS; k++)
@@ -871,8 +885,11 @@ out:
 
 /* ==== the whole run ====================================================== */
 
+#define LINK_EM_PAIRS 2000000 /* candidate pairs EM learns from, at most about */
+
 struct run {
 	const struct link_record *a, *b;
+	uint64_t sample_every; /* pass 1 compares one candidate pair in this many */
 	struct link_patterns pt;
 	double weight[LINK_FIELDS][LINK_LEVELS];
 	double threshold;
@@ -881,10 +898,31 @@ struct run {
 	struct link_stats *st;
 };
 
+static int count_nothing(void *ctx, uint32_t i, uint32_t j)
+{
+	(void)ctx;
+	(void)i;
+	(void)j;
+	return 0;
+}
+
+/* A fixed pseudo-random choice of pairs (by their indexes), so that the
+ * sample does not depend on the order of blocking. */
+static int sampled(uint64_t every, uint32_t i, uint32_t j)
+{
+	uint64_t z = ((uint64_t)i << 32 | j) * 0x9e3779b97f4a7c15ull;
+	z ^= z >> 29;
+	z *= 0xbf58476d1ce4e5b9ull;
+	z ^= z >> 32;
+	return every <= 1 || z % every == 0;
+}
+
 static int count_pattern(void *ctx, uint32_t i, uint32_t j)
 {
 	struct run *r = ctx;
 	uint8_t lv[LINK_FIELDS];
+	if (!sampled(r->sample_every, i, j))
+		return 0;
 	link_compare(&r->a[i], r->b ? &r->b[j] : &r->a[j], lv);
 	link_patterns_add(&r->pt, lv, 1);
 	return r->pt.failed ? -1 : 0;
@@ -941,6 +979,7 @@ int link_run(const struct link_record *a, size_t na, const struct link_record *b
 	struct run r;
 	struct link_patterns rnd;
 	struct link_stats dummy;
+	uint64_t candidates;
 	double p0;
 	int rc, f;
 	unsigned l;
@@ -958,9 +997,19 @@ int link_run(const struct link_record *a, size_t na, const struct link_record *b
 	link_patterns_init(&r.pt);
 	link_patterns_init(&rnd);
 
+	/* EM needs the patterns' proportions, not every pair: past
+	 * LINK_EM_PAIRS candidates it learns from an even sample of them. */
+	rc = link_block_pairs(a, na, b, nb, opt->max_block_pairs, count_nothing, &r, st);
+	if (rc)
+		goto out;
+	r.sample_every = st->candidates / LINK_EM_PAIRS + 1;
+	candidates = st->candidates;
+	st->candidates = 0;
+	st->skipped_blocks = 0;
 	rc = link_block_pairs(a, na, b, nb, opt->max_block_pairs, count_pattern, &r, st);
 	if (rc)
 		goto out;
+	st->candidates = candidates;
 	random_patterns(a, na, b, nb, opt->seed, &rnd);
 	/* Start p at "every record has one match among the candidates". */
 	p0 = st->candidates ? (double)(b ? (na < nb ? na : nb) : na / 2 + 1) /
