@@ -17,6 +17,7 @@
 #
 #   bench/link.sh                 # SIZE=5000 BIG=1000000
 #   SIZE=5000 BIG=0 bench/link.sh
+#   LISTS=/tmp/lists bench/link.sh  # keep the big lists there, reuse them next time
 #
 # Builds himoya into build-release/ (--buildtype=release) or $RELEASE_DIR.
 # The lists are made in a temporary directory removed on exit.
@@ -91,10 +92,13 @@ for style in english tajik; do
 done
 
 if [ "$BIG" -gt 0 ]; then
-	d=$scratch/big
+	d=${LISTS:-$scratch}/big-$BIG-$SEED
 	mkdir -p "$d"
-	say "english: $BIG + $BIG records (making them takes a while)"
-	python3 "$gen" gen --style english --n "$BIG" --seed "$SEED" --a "$d/a.csv" --b "$d/b.csv"
+	if [ ! -s "$d/b.csv" ]; then
+		say "english: $BIG + $BIG records (making them takes a while)"
+		python3 "$gen" gen --style english --n "$BIG" --seed "$SEED" --a "$d/a.csv" --b "$d/b.csv.part"
+		mv "$d/b.csv.part" "$d/b.csv"
+	fi
 	timed big-link "$himoya" link --left "$d/a.csv" --right "$d/b.csv" --out "$d/pairs.csv" --quiet
 	budget=
 	[ "$BIG" -le 1000000 ] && budget=300

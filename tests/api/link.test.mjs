@@ -8,7 +8,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, tempDir } from '../lib/datadir.mjs';
+import { run as runBin, tempDir } from '../lib/datadir.mjs';
+
+// A loaded machine is slow: the commands get a minute, not the default 15 s.
+const run = (args) => runBin(args, { timeout: 60000 });
 
 const root = tempDir('himoya-link-');
 after(() => rmSync(root, { recursive: true, force: true }));
