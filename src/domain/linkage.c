@@ -141,7 +141,7 @@ void link_record_make(struct link_record *r, const struct link_person *p)
 	fold_words(p->family_name, r->family, sizeof r->family, 0);
 	fold_words(p->patronymic, r->patronymic, sizeof r->patronymic, 0);
 	fold_words(p->address, r->address, sizeof r->address, ' ');
-	fold_words(p->district, r->district, sizeof r->district, ' ');
+	fold_words(p->district, r->district, sizeof r->district, 0); /* "Фай зобод" */
 	fold_code(p->street_number, r->street, sizeof r->street);
 	fold_code(p->postcode, r->postcode, sizeof r->postcode);
 	fold_words(p->region, r->region, sizeof r->region, 0);
@@ -681,7 +681,7 @@ static uint64_t block_key(const struct link_record *r, int k)
 	case 7: hash_str(&hs, r->district); hash_str(&hs, r->family); hash_initial(&hs, r->given); break;
 	case 8: hash_str(&hs, r->family); hash_initial(&hs, r->given); hash_daymonth(&hs, r); break;
 	case 9: hash_str(&hs, r->given); hash_num(&hs, r->year); hash_daymonth(&hs, r); break;
-	case 10: hash_str(&hs, r->patronymic); hash_initial(&hs, r->family); hash_num(&hs, r->year); break;
+	case 10: hash_str(&hs, r->patronymic); hash_num(&hs, r->year); hash_daymonth(&hs, r); break;
 	case 11: case 12: { /* either name, in either field, + the other's
 			     * initial + day and month */
 		int lt = strcmp(r->given, r->family) < 0;
@@ -691,6 +691,8 @@ static uint64_t block_key(const struct link_record *r, int k)
 		break;
 	}
 	case 13: hash_str(&hs, r->district); hash_str(&hs, r->address); hash_str(&hs, r->street); break;
+	case 14: hash_str(&hs, r->given); hash_str(&hs, r->patronymic); hash_initial(&hs, r->family); break;
+	case 15: hash_str(&hs, r->given); hash_str(&hs, r->patronymic); hash_str(&hs, r->street); break;
 	default: return 0;
 	}
 	if (!hs.any)

@@ -41,11 +41,13 @@
  * + given initial + birth year; given name + family initial + postcode;
  * birth date (day and month in either order) + family initial; document;
  * phone; postcode + street number; both names in either order + birth
- * year; district + family name + given initial; family name + birth day
- * and month; given name + birth date; patronymic + family initial + birth
- * year; each of the two names, whichever field holds it, + birth day and
- * month (two keys); district + address + street number.  A pair sharing several
- * keys is compared once.  A block with more than max_block_pairs pairs is
+ * year; district + family name + given initial; family name + given
+ * initial + birth day and month; given name + birth date; patronymic +
+ * birth date; each of the two names, whichever field holds it, + the
+ * other's initial + birth day and month (two keys); district + address +
+ * street number; given name + patronymic + family initial; given name +
+ * patronymic + street number.  A pair sharing several keys is compared
+ * once.  A block with more than max_block_pairs pairs is
  * skipped for its key (the other keys still reach its pairs).
  *
  * Pure: no I/O, no global state.  Memory is malloc'd inside and freed
@@ -64,7 +66,7 @@ enum link_field {
 };
 #define LINK_LEVELS 4     /* most levels a field has */
 #define LINK_MISSING 0xff /* level of a field absent on either side */
-#define LINK_KEYS 14      /* blocking keys */
+#define LINK_KEYS 16      /* blocking keys */
 #define LINK_TOKEN_BYTES 16
 
 /* Birth-date comparison levels (link_compare_dates). */
