@@ -44,6 +44,7 @@ struct csv {
 	size_t len, cap;
 	char *field[CSV_MAX_FIELDS];
 	size_t nfields;
+	size_t header_fields; /* set by csv_header() */
 };
 
 static int csv_open(struct csv *c, const char *path)
@@ -271,7 +272,32 @@ static int csv_header(struct csv *c, int idx[C_COUNT])
 		fprintf(stderr, "himoya: %s: header: no id column (rec_id or id)\n", c->path);
 		return -1;
 	}
+	c->header_fields = c->nfields;
 	return 0;
+}
+
+/* Next data row, as csv_next(), with as many fields as the header (a
+ * comma too many or too few shifts every later column: refused); rows of
+ * empty fields only are skipped. */
+static int csv_row(struct csv *c)
+{
+	int r;
+	for (;;) {
+		size_t i;
+		r = csv_next(c);
+		if (r != 1)
+			return r;
+		for (i = 0; i < c->nfields && !c->field[i][0]; i++)
+			;
+		if (i < c->nfields)
+			break;
+	}
+	if (c->nfields != c->header_fields) {
+		fprintf(stderr, "himoya: %s:%lu: %zu fields, the header has %zu\n", c->path, c->line,
+			c->nfields, c->header_fields);
+		return -1;
+	}
+	return 1;
 }
 
 static const char *col_get(const struct csv *c, const int idx[C_COUNT], enum col col)
@@ -434,23 +460,12 @@ static int read_persons(const char *path, struct list *l, const struct pprl_key 
 			"date_of_birth/birth_date: nothing to link on\n", path);
 		goto out;
 	}
-	while ((r = csv_next(&c)) == 1) {
+	while ((r = csv_row(&c)) == 1) {
 		struct link_person p;
 		char addr[512], phone[24], doc[64];
 		unsigned char pt[LINK_TOKEN_BYTES], dt[LINK_TOKEN_BYTES];
 		const char *id = c.field[idx[C_ID]];
 
-		{
-			size_t k, need = 0;
-			for (k = 0; k < C_COUNT; k++)
-				if (idx[k] >= 0 && (size_t)idx[k] + 1 > need)
-					need = (size_t)idx[k] + 1;
-			if (c.nfields < need) {
-				fprintf(stderr, "himoya: %s:%lu: %zu fields, fewer than the header's\n",
-					path, c.line, c.nfields);
-				goto out;
-			}
-		}
 		if (!id[0]) {
 			fprintf(stderr, "himoya: %s:%lu: empty id\n", path, c.line);
 			goto out;
@@ -784,14 +799,9 @@ static int read_clks(const char *path, struct list *l)
 			path);
 		goto out;
 	}
-	while ((r = csv_next(&c)) == 1) {
+	while ((r = csv_row(&c)) == 1) {
 		const char *id, *b64;
 		size_t bin_len = 0;
-		if (c.nfields <= (size_t)(idx[C_ID] > idx[C_CLK] ? idx[C_ID] : idx[C_CLK])) {
-			fprintf(stderr, "himoya: %s:%lu: fewer fields than the header's\n", path,
-				c.line);
-			goto out;
-		}
 		id = c.field[idx[C_ID]];
 		b64 = c.field[idx[C_CLK]];
 		if (id[0] == '\'') /* put there by encode against formula injection */
