@@ -31,6 +31,12 @@ static const struct command commands[] = {
 	{"backup", NULL, cmd_backup, "backup --data DIR [--to FILE | --config FILE]"},
 	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
 	{"doctor", NULL, cmd_doctor, "doctor --data DIR [--backup-hours H]"},
+	{"link", NULL, cmd_link,
+	 "link (--left A.csv --right B.csv | --dedup A.csv) --out pairs.csv [--threshold W] "
+	 "[--all-pairs] [--max-block-pairs N]"},
+	{"pprl", "encode", cmd_pprl_encode, "pprl encode --secret FILE --in persons.csv --out clk.csv"},
+	{"pprl", "link", cmd_pprl_link,
+	 "pprl link --left A.clk --right B.clk --out pairs.csv [--threshold D] [--all-pairs]"},
 };
 
 static void usage(FILE *f)

@@ -48,6 +48,7 @@ def roff(md):
         if i % 2:
             out.append('\\fB' + part.replace('-', '\\-') + '\\fR')
         else:
+            part = re.sub(r'\*\*([^*]+)\*\*', r'\\fB\1\\fR', part)
             part = re.sub(r'\*([^*]+)\*', r'\\fI\1\\fR', part)
             out.append(part)
     text = ''.join(out)
@@ -89,6 +90,9 @@ def page_himoya(readme, version, date):
     out.append('.SH COMMANDS\n')
     for cmd, does in cmds:
         out.append('.TP\n%s\n%s\n' % (roff(cmd), roff(does)))
+    out.append('.SH RECORD LINKAGE\n')
+    for p in paragraphs(section(readme, 'Record linkage')):
+        out.append('.PP\n%s\n' % roff(p))
     out.append('.SH BACKUP AND RESTORE\n')
     for p in backup:
         out.append('.PP\n%s\n' % roff(p))

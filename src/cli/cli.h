@@ -58,5 +58,9 @@ int cmd_audit_reindex(struct cli_opts *o);
 int cmd_backup(struct cli_opts *o);
 int cmd_restore(struct cli_opts *o);
 int cmd_demo(struct cli_opts *o);
+/* link.c: record linkage of CSV lists, in the clear or through CLKs */
+int cmd_link(struct cli_opts *o);
+int cmd_pprl_encode(struct cli_opts *o);
+int cmd_pprl_link(struct cli_opts *o);
 
 #endif
