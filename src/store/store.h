@@ -451,11 +451,15 @@ struct dir_location_row {
 };
 
 /* Filters of the directory list; NULL or "" means any.  Every one of the
- * nkeys search keys must match a service (its name's or organisation's
- * words or their beginnings).  Rows come by name, then id. */
+ * nkeys search words must match a service: keys[i] one of its keys (its
+ * name's or organisation's words or their beginnings), or, when
+ * kinds[i] is not NULL, the service's type is one of the codes that
+ * kinds[i] lists between spaces (" shelter legal ": a generic word such
+ * as "приют").  Rows come by name, then id. */
 struct dir_filter {
 	const char *type, *status, *org_id, *region, *language;
 	const char *keys[DIR_QUERY_KEYS];
+	const char *kinds[DIR_QUERY_KEYS];
 	size_t nkeys;
 	size_t limit, offset;
 };
