@@ -213,6 +213,21 @@ const struct openapi_shape openapi_shapes[] = {
 	 ",'feedback':" STR ",'decline_reason':" STR ",'withdraw_reason':" STR ",'created_at':"
 	 REF("Timestamp") ",'updated_at':" REF("Timestamp") ",'responded_at':" REF("Timestamp")
 	 "}}"},
+	{"ConsentCheck",
+	 "{'type':'object','description':'whether a current consent of the person of the case covers a "
+	 "referral to to_org','required':['to_org','covered','consent','purposes','person_id'],"
+	 "'additionalProperties':false,'properties':{'to_org':" REF("Org") ",'covered':" BOOL
+	 ",'consent':{'type':['object','null'],'additionalProperties':false,'properties':{'id':"
+	 REF("Id") ",'purpose':" REF("Code.consent_purpose") ",'recipient_org':" STR
+	 ",'recipient_type':" REF("Code.org_type") ",'method':" STR ",'given_on':" DATE
+	 ",'expires':" DATE "}},'purposes':{'type':'array','items':" REF("Code.consent_purpose")
+	 "},'person_id':" REF("Id") "}}"},
+	{"SharePreset",
+	 "{'type':'object','required':['purpose','service_types','fields'],"
+	 "'additionalProperties':false,'properties':{'purpose':{'enum':['shelter','legal_aid',"
+	 "'police_investigation','medical']},'service_types':{'type':'array','items':"
+	 REF("Code.assistance_service_types") "},'fields':{'type':'array','items':"
+	 REF("ShareableField") "}}}"},
 	{"ReferralDecline", "{'type':'object','required':['reason'],'additionalProperties':false,"
 			    "'properties':{'reason':" TEXT(5000) "}}"},
 	{"DirectoryTransfer", "{'type':'object','required':['to_org'],'additionalProperties':false,"
@@ -511,6 +526,11 @@ static const struct openapi_param q_referrals[] = {
 	P_END,
 };
 
+static const struct openapi_param q_consent_check[] = {
+	{"to_org", "{'type':'string'}", "the code of the organisation to refer to", 1},
+	P_END,
+};
+
 static const struct openapi_param q_referral_stats[] = {
 	{"box", "{'enum':['in','out']}", "received or sent", 0},
 	P_END,
@@ -739,6 +759,13 @@ const struct openapi_op openapi_ops[] = {
 	 "409 consent-required without a current consent that covers the receiving organisation"},
 	{GET, V1 "/referrals", "referralList", "referrals", "The inbox or the outbox", NULL, 200,
 	 "Referral", DOC_LIST, q_referrals, NULL, NULL},
+	{GET, V1 "/referrals/share-presets", "referralSharePresets", "referrals",
+	 "What to share for a purpose (shelter, legal aid, police investigation, medical)", NULL,
+	 200, "SharePreset", DOC_LIST, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/consent-check", "referralConsentCheck", "referrals",
+	 "Does a current consent cover a referral to an organisation?", NULL, 200, "ConsentCheck",
+	 0, q_consent_check, NULL,
+	 "asked when the recipient is chosen; 422 for an unknown organisation or the own"},
 	{GET, V1 "/referrals/stats", "referralStats", "referrals", "Referral figures", NULL, 200,
 	 "ReferralStats", 0, q_referral_stats, NULL, NULL},
 	{GET, V1 "/referrals/decisions-due", "referralDecisionsDue", "referrals",

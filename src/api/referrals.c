@@ -22,6 +22,9 @@
 #include "domain/record.h"
 #include "codelists.h"
 
+extern const char share_presets_json[];
+extern const unsigned long share_presets_json_len;
+
 static const char *const urgencies[] = {"low", "normal", "high", "emergency", NULL};
 static const char *const ref_fields[] = {"case_id", "to_org", "service_type", "service_id",
 					 "reason", "urgency", "due", "share", NULL};
@@ -41,9 +44,11 @@ static int in_list(const char *s, const char *const *list)
 }
 
 /* The consent of the person that covers sending to org: purpose referral,
- * or law_enforcement for an authority.  Its id into out; 0 when found. */
-static int covering_consent(struct req *r, const char *person_id, const struct org *to,
-			    char out[ID_LEN])
+ * or law_enforcement for an authority.  Its id into out, and (when coded
+ * is not NULL) its coded fields into *coded (owned by the request); 0 when
+ * found. */
+static int covering_consent_of(struct req *r, const char *person_id, const struct org *to,
+			       char out[ID_LEN], json_t **coded)
 {
 	struct item_row *rows;
 	char today[11];
@@ -60,10 +65,22 @@ static int covering_consent(struct req *r, const char *person_id, const struct o
 			   consent_covers(c, "law_enforcement", to->code, to->type, today)))) {
 			snprintf(out, ID_LEN, "%s", rows[i].id);
 			found = 0;
+			if (coded) {
+				/* the request owns c now (or released it) */
+				if (req_own_json(r, c) == 0)
+					*coded = c;
+				continue;
+			}
 		}
 		json_decref(c);
 	}
 	return found;
+}
+
+static int covering_consent(struct req *r, const char *person_id, const struct org *to,
+			    char out[ID_LEN])
+{
+	return covering_consent_of(r, person_id, to, out, NULL);
 }
 
 /* Whether the caller reads the sealed text `key` of a referral.  The
@@ -345,6 +362,119 @@ static int create(struct req *r, const char *kind)
 		return reply_problem(r, 500, "internal", "out of memory");
 	moved = case_to_stage(r, &c, EV_REFERRAL);
 	return referral_save(r, &f, 1, &c, moved, "referral", "create");
+}
+
+/* GET /cases/{id}/consent-check?to_org=CODE: does a current consent of
+ * the case's person cover a referral to that organisation?  Asked by the
+ * referral wizard when the recipient is chosen, so that Send waits for a
+ * consent.  Only who may refer the case asks (others: 404 or 403, as for
+ * the send), and the answer holds only what that user reads anyway in
+ * the person's consents: the covering consent's coded fields, and the
+ * purposes a new consent could name. */
+int api_referral_consent_check(struct req *r)
+{
+	static const char *const shown[] = {"purpose", "recipient_org", "recipient_type", "method",
+					    "given_on", "expires", NULL};
+	const char *to_code = req_query(r, "to_org");
+	char consent_id[ID_LEN], record[64];
+	json_t *coded = NULL;
+	struct case_row c;
+	struct org to;
+	size_t i;
+	jsonw w;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!api_case_may(r, ACT_CASE_REFER))
+		return reply_problem(r, 403, "forbidden", "you cannot refer this case");
+	if (!to_code || !*to_code || store_org_by_code(r->app->st, to_code, &to) != STORE_OK)
+		return reply_problem(r, 422, "invalid-value", "to_org: no such organisation");
+	if (!strcmp(to.id, r->who.user.org.id))
+		return reply_problem(r, 422, "invalid-value", "to_org: refer to another organisation");
+	snprintf(record, sizeof record, "persons/%s", c.person_id);
+	api_disclose(r, record, ""); /* the person's consents were read */
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "to_org");
+	jw_object(&w);
+	jw_kstr(&w, "code", to.code);
+	jw_kstr(&w, "name", to.name);
+	jw_kstr(&w, "type", to.type);
+	jw_end(&w);
+	jw_kbool(&w, "covered", covering_consent_of(r, c.person_id, &to, consent_id, &coded) == 0);
+	jw_key(&w, "consent");
+	if (coded) {
+		jw_object(&w);
+		jw_kstr(&w, "id", consent_id);
+		for (i = 0; shown[i]; i++) {
+			json_t *v = json_object_get(coded, shown[i]);
+			if (json_is_string(v))
+				jw_kstr(&w, shown[i], json_string_value(v));
+		}
+		jw_end(&w);
+	} else {
+		jw_null(&w);
+	}
+	jw_key(&w, "purposes");
+	jw_array(&w);
+	if (policy_org_is_authority(to.type))
+		jw_str(&w, "law_enforcement");
+	jw_str(&w, "referral");
+	jw_end(&w);
+	jw_key(&w, "person_id");
+	jw_str(&w, c.person_id);
+	jw_finish(&w);
+	return 200;
+}
+
+/* GET /referrals/share-presets: what to share for a purpose (shelter,
+ * legal aid, police investigation, medical), as data
+ * (schema/share-presets.json); the wizard ticks them and the user may
+ * change the ticks.  A field that is not shareable is left out, though
+ * tests/api/referrals.test.mjs fails first. */
+int api_referral_share_presets(struct req *r)
+{
+	json_t *doc = json_loadb(share_presets_json, share_presets_json_len, JSON_REJECT_DUPLICATES,
+				 NULL);
+	json_t *presets = json_object_get(doc, "presets"), *p, *f;
+	size_t i, j;
+	jsonw w;
+
+	if (!json_is_array(presets)) {
+		json_decref(doc);
+		return reply_problem(r, 500, "internal", "the share presets do not load");
+	}
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	json_array_foreach(presets, i, p) {
+		const char *purpose = json_string_value(json_object_get(p, "purpose"));
+		if (!purpose)
+			continue;
+		jw_object(&w);
+		jw_kstr(&w, "purpose", purpose);
+		jw_key(&w, "service_types");
+		jw_array(&w);
+		json_array_foreach(json_object_get(p, "service_types"), j, f)
+			if (json_is_string(f) &&
+			    codelist_has(&cl_assistance_service_types, json_string_value(f)))
+				jw_str(&w, json_string_value(f));
+		jw_end(&w);
+		jw_key(&w, "fields");
+		jw_array(&w);
+		json_array_foreach(json_object_get(p, "fields"), j, f)
+			if (json_is_string(f) && shareable(json_string_value(f)))
+				jw_str(&w, json_string_value(f));
+		jw_end(&w);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	json_decref(doc);
+	return 200;
 }
 
 int api_referrals_create(struct req *r)

@@ -857,3 +857,65 @@ test('a recipient\'s follow-up is its own: assigned to itself, listed only while
   r = await get('c.cw', '/followups?assigned=all&before=2099-01-01');
   assert.ok(!r.text.includes(c.id) && !r.text.includes(fu.json.id), 'gone once the consent is: ' + r.text);
 });
+
+// ---- the wizard's questions: a consent check and share presets --------------
+
+test('consent-check answers whether a consent covers the chosen recipient, to who may refer only', async () => {
+  const c = await openCase();
+  const check = (who, to, id = c.id) => get(who, `/cases/${id}/consent-check?to_org=${encodeURIComponent(to)}`);
+  let r = await check('a.cw', 'ngo2');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(sorted(r.json), ['consent', 'covered', 'person_id', 'purposes', 'to_org']);
+  assert.equal(r.json.covered, false);
+  assert.equal(r.json.consent, null);
+  assert.deepEqual(r.json.purposes, ['referral']);
+  assert.equal(r.json.to_org.code, 'ngo2');
+  // The police may be covered by a law-enforcement consent too.
+  r = await check('a.cw', 'police');
+  assert.deepEqual(r.json.purposes, ['law_enforcement', 'referral']);
+  // A consent to ngo3 covers ngo3, not ngo2; the answer names it.
+  const k = await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo3' });
+  r = await check('a.cw', 'ngo3');
+  assert.equal(r.json.covered, true);
+  assert.equal(r.json.consent.id, k.id);
+  assert.equal(r.json.consent.purpose, 'referral');
+  assert.equal(r.json.consent.recipient_org, 'ngo3');
+  assert.equal((await check('a.cw', 'ngo2')).json.covered, false);
+  // The check agrees with the send.
+  assertProblem(await refer('a.cw', c.id, 'ngo2'), 409, 'consent-required');
+  await referOk('a.cw', c.id, 'ngo3');
+  // A withdrawn consent covers nothing.
+  await withdrawConsent('a.cw', k.id);
+  assert.equal((await check('a.cw', 'ngo3')).json.covered, false);
+  // Bad input: no organisation, an unknown one, the own.
+  assertProblem(await get('a.cw', `/cases/${c.id}/consent-check`), 422, 'invalid-value');
+  assertProblem(await check('a.cw', 'nosuch'), 422, 'invalid-value');
+  assertProblem(await check('a.cw', 'iom'), 422, 'invalid-value');
+  // Others learn nothing: another organisation's users get 404 for the
+  // case, a hotline operator of the owner may not refer.
+  for (const who of ['b.cw', 'c.cw', 'p.fp'])
+    assertProblem(await check(who, 'ngo3'), 404);
+  assertProblem(await check('a.hot', 'ngo3'), 403, 'forbidden');
+  assertProblem(await check('a.cw', 'ngo3', 'nosuchcase'), 404);
+});
+
+test('share presets are data the send accepts, for shelter, legal aid, police and medical purposes', async () => {
+  const r = await get('a.cw', '/referrals/share-presets');
+  assert.equal(r.status, 200, r.text);
+  const presets = r.json.items;
+  assert.deepEqual(presets.map((p) => p.purpose), ['shelter', 'legal_aid', 'police_investigation', 'medical']);
+  const file = JSON.parse(await (await import('node:fs/promises')).readFile(
+    new URL('../../schema/share-presets.json', import.meta.url), 'utf8'));
+  for (const [i, p] of presets.entries()) {
+    // Every field of the data file is shareable: none was left out.
+    assert.deepEqual(p.fields, file.presets[i].fields, p.purpose);
+    assert.ok(p.fields.length > 3, p.purpose);
+    const c = await openCase({ referral: true });
+    const ref = await referOk('a.cw', c.id, 'ngo2', { share: p.fields });
+    assert.deepEqual(ref.share, p.fields);
+  }
+  // The shelter needs no account of the exploitation; the police do.
+  const of = (name) => presets.find((p) => p.purpose === name).fields;
+  assert.ok(!of('shelter').includes('summary') && of('police_investigation').includes('summary'));
+  assert.ok(of('shelter').length < of('police_investigation').length);
+});
