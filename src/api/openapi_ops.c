@@ -102,7 +102,8 @@ const size_t openapi_records_count = COUNT(openapi_records);
 #define ORG "{'type':'object','required':['name','type'],'additionalProperties':false," \
 	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") \
 	",'sector':{'anyOf':[" REF("Code.sector") ",{'type':'null'}]},'managed':{'type':'boolean'," \
-	"'description':'this administrator may edit it: the own organisation or one it made'}}}"
+	"'description':'this administrator may edit it: the own organisation or one it made'}," \
+	"'contact_phone':" STR_NULL ",'contact_email':" STR_NULL "}}"
 #define ACCOUNT_PROPS \
 	"'id':" STR ",'login':" STR ",'role':" REF("Code.roles") ",'disabled':" BOOL \
 	",'totp_enabled':" BOOL ",'locked':{'type':'boolean','description':'locked now by failed " \
@@ -208,7 +209,13 @@ const struct openapi_shape openapi_shapes[] = {
 	 "'properties':{'id':" REF("Id") ",'version':" REF("Version") ",'kind':{'enum':["
 	 "'referral','transfer']},'case_id':" REF("Id") ",'status':" REF("Code.referral_status")
 	 ",'urgency':" URGENCY ",'due':" DATE ",'from_org':" REF("Org") ",'to_org':" REF("Org")
-	 ",'share':{'type':['array','null'],'items':" REF("ShareableField") "},'service_type':"
+	 ",'share':{'type':['array','null'],'items':" REF("ShareableField") "},'person':{'type':"
+	 "'object','description':'who it is about, as far as the caller may read it: the names "
+	 "for the sender; for the recipient the shared names once accepted, else the initials if "
+	 "shared','additionalProperties':false,'properties':{'given_name':" STR ",'family_name':"
+	 STR ",'initials':" STR "}},'sender':{'type':'object','description':'whom to ask at the "
+	 "sender','additionalProperties':false,'properties':{'login':" STR ",'phone':" STR
+	 ",'email':" STR "}},'service_type':"
 	 REF("Code.assistance_service_types") ",'service_id':" STR ",'reason':" STR
 	 ",'feedback':" STR ",'decline_reason':" STR ",'withdraw_reason':" STR ",'created_at':"
 	 REF("Timestamp") ",'updated_at':" REF("Timestamp") ",'responded_at':" REF("Timestamp")
@@ -331,7 +338,9 @@ const struct openapi_shape openapi_shapes[] = {
 	 "shown only in this answer'}}}}}"},
 	{"OrgPatch",
 	 "{'type':'object','minProperties':1,'additionalProperties':false,'properties':{'name':"
-	 TEXT(200) ",'type':" REF("Code.org_type") ",'sector':" REF("Code.sector") "}}"},
+	 TEXT(200) ",'type':" REF("Code.org_type") ",'sector':" REF("Code.sector")
+	 ",'contact_phone':{'type':'string','maxLength':40,'description':'the phone its referral "
+	 "partners call; empty clears it'},'contact_email':{'type':'string','maxLength':200}}}"},
 	{"RolePolicy", "{'type':'object','required':['role','require_totp'],"
 		       "'additionalProperties':false,'properties':{'role':" REF("Code.roles")
 		       ",'require_totp':" BOOL "}}"},

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
 #include "api/api.h"
 #include "api/disclose.h"
 #include "domain/casework.h"
@@ -29,10 +31,48 @@ static const char *const urgencies[] = {"low", "normal", "high", "emergency", NU
 static const char *const ref_fields[] = {"case_id", "to_org", "service_type", "service_id",
 					 "reason", "urgency", "due", "share", NULL};
 
-/* A field name a referral may share: a declared case or person field. */
+/* A field name a referral may share: a declared case or person field, or
+ * "initials" (of the person's family and given names: enough for the
+ * recipient to tell referrals apart in its inbox before it accepts). */
 static int shareable(const char *name)
 {
-	return schema_field(&case_schema, name) || schema_field(&person_schema, name);
+	return schema_field(&case_schema, name) || schema_field(&person_schema, name) ||
+	       !strcmp(name, "initials");
+}
+
+static int share_has(json_t *share, const char *name)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(share, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), name))
+			return 1;
+	return 0;
+}
+
+/* The first letter of s, upper case, and a full stop, appended to out. */
+static void add_initial(char *out, size_t outlen, const char *s)
+{
+	utf8proc_int32_t cp;
+	utf8proc_uint8_t enc[4];
+	utf8proc_ssize_t n;
+	size_t len = strlen(out);
+
+	if (!s || !*s)
+		return;
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+	if (n <= 0)
+		return;
+	n = utf8proc_encode_char(utf8proc_toupper(cp), enc);
+	if (n <= 0 || len + (size_t)n + 3 > outlen)
+		return;
+	if (len)
+		out[len++] = ' ';
+	memcpy(out + len, enc, (size_t)n);
+	len += (size_t)n;
+	out[len++] = '.';
+	out[len] = '\0';
 }
 
 static int in_list(const char *s, const char *const *list)
@@ -104,6 +144,71 @@ static int texts_shown(struct req *r, const struct referral_row *f, const char *
 	return covering_consent(r, f->person_id, &f->to, consent) == 0;
 }
 
+/* Who the referral is about, as far as the caller may read it: the names
+ * for the sender; for the recipient, while the referral is open and a
+ * consent covers it, the shared names once it is accepted, else the
+ * initials if they were shared; nothing otherwise (the inbox shows "—").
+ * Every name written is a read of the person, audited. */
+static void write_referral_person(struct req *r, jsonw *w, const struct referral_row *f,
+				  json_t *share)
+{
+	static const char *const names[] = {"given_name", "family_name", NULL};
+	int sender = !strcmp(f->from_org, r->who.user.org.id);
+	int names_shown, initials_shown;
+	struct person_row p;
+	char record[64], initials[32] = "";
+	json_t *rec;
+	size_t i;
+
+	if (!sender && !texts_shown(r, f, "reason"))
+		return;
+	names_shown = sender || (strcmp(f->status, "sent") && share_has(share, "given_name")) ||
+		      (strcmp(f->status, "sent") && share_has(share, "family_name"));
+	initials_shown = !sender && share_has(share, "initials");
+	if (!names_shown && !initials_shown)
+		return;
+	if (store_person_get(r->app->st, f->person_id, &p, &r->mem) != STORE_OK)
+		return;
+	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	if (!rec)
+		return;
+	snprintf(record, sizeof record, "persons/%s", p.id);
+	jw_key(w, "person");
+	jw_object(w);
+	for (i = 0; names_shown && names[i]; i++)
+		if (sender || share_has(share, names[i]))
+			api_write_sealed(r, w, record, names[i], json_object_get(rec, names[i]));
+	if (!names_shown) {
+		add_initial(initials, sizeof initials,
+			    json_string_value(json_object_get(rec, "family_name")));
+		add_initial(initials, sizeof initials,
+			    json_string_value(json_object_get(rec, "given_name")));
+		api_write_sealed_str(r, w, record, "initials", initials);
+	}
+	jw_end(w);
+	json_decref(rec);
+}
+
+/* Whom to ask at the sender: the user who sent it and the organisation's
+ * contact (public facts of a partner, not of the person). */
+static void write_referral_sender(struct req *r, jsonw *w, const struct referral_row *f)
+{
+	struct org_contact oc;
+	struct user u;
+
+	jw_key(w, "sender");
+	jw_object(w);
+	if (f->created_by[0] && store_user_by_id(r->app->st, f->created_by, &u) == STORE_OK)
+		jw_kstr(w, "login", u.login);
+	if (store_org_contact_get(r->app->st, f->from_org, &oc) == STORE_OK) {
+		if (oc.phone[0])
+			jw_kstr(w, "phone", oc.phone);
+		if (oc.email[0])
+			jw_kstr(w, "email", oc.email);
+	}
+	jw_end(w);
+}
+
 static void write_referral(struct req *r, jsonw *w, const struct referral_row *f)
 {
 	json_t *rec = record_open(&r->app->kr, &r->mem, f->coded, f->sealed, f->sealed_len, f->id);
@@ -138,6 +243,8 @@ static void write_referral(struct req *r, jsonw *w, const struct referral_row *f
 		jw_value(w, share);
 	else
 		jw_null(w);
+	write_referral_person(r, w, f, share);
+	write_referral_sender(r, w, f);
 	snprintf(record, sizeof record, "referrals/%s", f->id);
 	if (rec)
 		json_object_foreach(rec, key, v) {

@@ -20,6 +20,7 @@ const orgs = [
 // to, c.* of an unrelated NGO, p.* of the police.
 const users = [
   ['iom', 'a.cw', 'caseworker'], ['iom', 'a.sup', 'supervisor'], ['iom', 'a.hot', 'hotline'],
+  ['iom', 'a.adm', 'admin'],
   ['ngo2', 'b.cw', 'caseworker'], ['ngo2', 'b.sup', 'supervisor'], ['ngo2', 'b.hot', 'hotline'],
   ['ngo2', 'b.fp', 'focal_point'], ['ngo2', 'b.an', 'analyst'], ['ngo2', 'b.adm', 'admin'],
   ['ngo3', 'c.cw', 'caseworker'],
@@ -227,7 +228,7 @@ test('a referral names a real organisation other than the sender, and shareable 
   const o = await get('b.an', '/orgs');
   assert.equal(o.status, 200, o.text);
   assert.deepEqual(o.json.items.map((x) => x.code).sort(), ['iom', 'ngo2', 'ngo3', 'police']);
-  assert.deepEqual(Object.keys(o.json.items[0]).sort(), ['code', 'managed', 'name', 'sector', 'type']);
+  assert.deepEqual(Object.keys(o.json.items[0]).sort(), ['code', 'contact_email', 'contact_phone', 'managed', 'name', 'sector', 'type']);
   // Another organisation cannot refer a case it does not see.
   assertProblem(await refer('b.cw', c.id, 'ngo3'), 404, 'not-found');
   // Roles that may read but not refer.
@@ -918,4 +919,51 @@ test('share presets are data the send accepts, for shelter, legal aid, police an
   const of = (name) => presets.find((p) => p.purpose === name).fields;
   assert.ok(!of('shelter').includes('summary') && of('police_investigation').includes('summary'));
   assert.ok(of('shelter').length < of('police_investigation').length);
+});
+
+test('the inbox says who it is about (only what was shared) and whom to ask at the sender', async () => {
+  // The sender's organisation records its contact for its partners.
+  assertProblem(await as['a.adm'].req('PATCH', V1 + '/orgs/iom', { contact_phone: 'call me' }), 422, 'invalid-value');
+  assertProblem(await as['a.adm'].req('PATCH', V1 + '/orgs/iom', { contact_email: 'nobody' }), 422, 'invalid-value');
+  let r = await as['a.adm'].req('PATCH', V1 + '/orgs/iom', { contact_phone: '+992 44 600 11 22', contact_email: 'nrm@iom.example' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.contact_phone, '+992 44 600 11 22');
+  const person = { given_name: 'Зарина', family_name: 'Ҳакимова', birth_date: '1999-03-04' };
+  const inbox = async (who, id) => (await get(who, '/referrals?box=in')).json.items.find((x) => x.id === id);
+  // 1: names shared: the recipient reads them once it accepts, not before.
+  const c1 = await openCase({ person, referral: true });
+  const f1 = await referOk('a.cw', c1.id, 'ngo2', { share: ['given_name', 'family_name', 'gender'] });
+  assert.deepEqual(f1.person, { given_name: 'Зарина', family_name: 'Ҳакимова' }, 'the sender sees the names');
+  assert.deepEqual(f1.sender, { login: 'a.cw', phone: '+992 44 600 11 22', email: 'nrm@iom.example' });
+  let got = await inbox('b.cw', f1.id);
+  assert.equal(got.person, undefined, 'no name before it is accepted');
+  assert.deepEqual(got.sender, f1.sender);
+  await actOk('b.cw', f1.id, 'accept');
+  got = await inbox('b.cw', f1.id);
+  assert.deepEqual(got.person, { given_name: 'Зарина', family_name: 'Ҳакимова' });
+  assert.ok(!JSON.stringify(got).includes('1999'), 'never what was not shared');
+  // 2: only the family name shared: only it, even when accepted.
+  const c2 = await openCase({ person, referral: true });
+  const f2 = await referOk('a.cw', c2.id, 'ngo2', { share: ['family_name'] });
+  await actOk('b.cw', f2.id, 'accept');
+  assert.deepEqual((await inbox('b.cw', f2.id)).person, { family_name: 'Ҳакимова' });
+  // 3: initials shared: the inbox shows them, before and after accepting.
+  const c3 = await openCase({ person, referral: true });
+  const f3 = await referOk('a.cw', c3.id, 'ngo2', { share: ['initials', 'gender'] });
+  assert.deepEqual((await inbox('b.cw', f3.id)).person, { initials: 'Ҳ. З.' });
+  await actOk('b.cw', f3.id, 'accept');
+  assert.deepEqual((await inbox('b.cw', f3.id)).person, { initials: 'Ҳ. З.' });
+  // 4: no name, no initials: nothing (the inbox shows a dash).
+  const c4 = await openCase({ person, referral: true });
+  const f4 = await referOk('a.cw', c4.id, 'ngo2', { share: ['gender'] });
+  await actOk('b.cw', f4.id, 'accept');
+  assert.equal((await inbox('b.cw', f4.id)).person, undefined);
+  // A consent withdrawn ends the showing of names and initials.
+  await withdrawConsent('a.cw', c3.consent.id);
+  assert.equal((await inbox('b.cw', f3.id)).person, undefined);
+  // Every name shown is an audited read of the person.
+  const reads = () => Number(sqlite(srv.data + '/himoya.db', `SELECT count(*) FROM audit_log WHERE action = 'read'` +
+    ` AND record = 'persons/${c1.pid}' AND user_id = '${uid['b.cw']}' AND fields LIKE '%given_name%'`).trim());
+  await poll(() => reads() > 0);
+  assert.ok(reads() > 0, 'the recipient\'s read of the names is in the audit');
 });
