@@ -284,7 +284,14 @@ export async function casePageView(ctx, id) {
         }
         const items = (r.body.items || []).slice().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
         if (!items.length) setMessage(msg, 'case.timeline_empty', 'info');
-        for (const ev of items) list.append(timelineItem(ev));
+        // A referral's row names its recipient: the organisations' names.
+        const orgNames = new Map();
+        if (items.some((ev) => ev.type === 'referral')) {
+          const o = await request(ctx, 'GET', '/orgs');
+          if (!ctx.alive()) return;
+          for (const x of (o && o.status === 200 && o.body.items) || []) orgNames.set(x.code, x.name);
+        }
+        for (const ev of items) list.append(timelineItem(ev, orgNames));
       })();
     },
     details(panel) {
@@ -547,7 +554,7 @@ export async function casePageView(ctx, id) {
     fields.focus();
   }
 
-  function timelineItem(ev) {
+  function timelineItem(ev, orgNames = new Map()) {
     const d = ev.data || {};
     let detail = null;
     switch (ev.type) {
@@ -571,6 +578,11 @@ export async function casePageView(ctx, id) {
       break;
     case 'follow_up':
       detail = () => `${t('case.due')} ${showDate(d.due)} · ${codeText('followup_status', d.status || 'due')()}`;
+      break;
+    case 'referral':
+      // "→ Police · Accepted": to whom, and the state it reached then.
+      if (d.to) detail = () => [`${t('ref.to')} ${orgNames.get(d.to) || d.to}`,
+        d.status ? codeText('referral_status', d.status)() : null].filter(Boolean).join(' · ');
       break;
     case 'status_decision':
       detail = () => `${codeText('trafficking_status', d.status)()} · ${codeText('trafficking_status_decider', d.decided_by)()}`;

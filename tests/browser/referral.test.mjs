@@ -175,17 +175,23 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await shot(page, 'wizard-recipient');
     await page.click(`#ref-dir-list > li[data-id="${policeService.id}"] [data-action="choose"]`);
 
-    // ---- step 2: nothing ticked at first; explained in three languages ----
+    // ---- step 2: the consent is checked at once; the police preset ticked ----
     await visible(page, '#ref-share-form');
     assert.equal(await textOf(page, '#ref-steps [aria-current="step"]'), '2. What to share');
     assert.match(await textOf(page, '#ref-recipient-share'), /Recipient:\s*Police/);
-    assert.equal(await page.locator('#ref-share-form input[type="checkbox"]:checked').count(), 0, 'nothing ticked by default');
+    await page.waitForSelector('#ref-share-form #consent-check[data-covered="no"]');
+    assert.match(await textOf(page, '#consent-check'), /No current consent of the person covers passing their details to this authority/);
+    assert.equal(await page.isChecked('#ref-preset-police_investigation'), true, 'an authority: the police preset');
+    assert.equal(await page.isChecked('#share-summary'), true);
     assert.ok(await page.locator('#ref-share-form input[type="checkbox"]').count() > 20);
     for (const lang of ['tg', 'ru', 'en']) {
       assert.ok((await textOf(page, `#ref-share-explain [lang="${lang}"]`)).length > 100, `explained in ${lang}`);
     }
     assert.match(await textOf(page, '#ref-share-explain [lang="en"]'), /sees exactly the fields you tick/);
     assert.equal(await textOf(page, 'label[for="share-given_name"]'), 'Given name');
+    // "I choose myself" unticks everything; nothing ticked is refused.
+    await page.check('#ref-preset-none');
+    assert.equal(await page.locator('#ref-share-form .share-group input[type="checkbox"]:checked').count(), 0);
     await page.click('#ref-share-next');
     await waitText(page, '#ref-share-form .message.error', 'Tick at least one field for the recipient to see.');
     for (const f of ['given_name', 'family_name', 'exploitation_types']) await page.check(`#share-${f}`);
@@ -198,20 +204,13 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await shot(page, 'wizard-share');
     await page.click('#ref-share-next');
 
-    // ---- step 3: the consent check fails before anything is sent ----
+    // ---- step 3: Send waits for a consent; the consent is recorded in place ----
     await visible(page, '#ref-step-check');
-    await page.waitForSelector('#consent-check[data-covered="no"]');
-    assert.match(await textOf(page, '#consent-check'), /No current consent of the person covers passing their details to this authority/);
+    await page.waitForSelector('#ref-step-check #consent-check[data-covered="no"]');
+    assert.equal(await page.isDisabled('#ref-send'), true, 'no Send without a consent');
+    assert.equal(await textOf(page, '#ref-send-why'), 'Send becomes possible once a consent of the person covers this referral.');
     assert.equal(await textOf(page, '#ref-summary-fields'), 'Given name, Family name, Types of exploitation');
     await shot(page, 'wizard-consent-missing');
-    // Sent anyway, the server refuses: the page explains why, translated.
-    await page.click('#ref-send');
-    await waitText(page, '#ref-send-message > span',
-      'The server did not accept the referral: no current consent of the person covers passing their details to this authority. Record the person’s consent to law enforcement, or to the referral, then send again.');
-    await page.selectOption('#lang', 'ru');
-    await waitText(page, '#ref-send-message > span',
-      'Сервер не принял перенаправление: ни одно действующее согласие лица не покрывает передачу сведений этому органу. Зарегистрируйте согласие лица на передачу в правоохранительные органы или на перенаправление и отправьте снова.');
-    await page.selectOption('#lang', 'en');
     assert.equal((await cw.req('GET', '/api/v1/referrals?box=out')).json.items.length, 0, 'nothing sent');
 
     // Record the consent: to law enforcement, for the police only.
@@ -229,7 +228,8 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await page.click('#ref-consent-form-submit');
     await page.waitForSelector('#consent-check[data-covered="yes"]');
     assert.match(await textOf(page, '#consent-check'), /A current consent of the person covers this referral\..*Law enforcement → Police/s);
-    await waitText(page, '#ref-send-message > span', 'Consent recorded. The referral can be sent now.');
+    await waitText(page, '#ref-consent-message > span', 'Consent recorded. The referral can be sent now.');
+    assert.equal(await page.isDisabled('#ref-send'), false, 'Send once covered');
     await shot(page, 'wizard-consent-ok');
     await page.click('#ref-send');
 
@@ -253,7 +253,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     const consents = (await cw.req('GET', `/api/v1/persons/${personId}/consents`)).json.items;
     assert.deepEqual(consents.map((k) => [k.purpose, k.recipient_org ?? null, k.method]).sort(),
       [['assistance', null, 'written'], ['law_enforcement', 'police', 'written']]);
-    assert.deepEqual(unexpected(ngo.problems, 409), []);
+    assert.deepEqual(unexpected(ngo.problems), []);
 
     // ---- the police focal point, in a browser of its own ----
     const pp = police.page;
@@ -330,7 +330,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await shot(page, 'case-who-saw');
     const acc = (await cw.req('GET', `/api/v1/cases/${caseId}/access-log`)).json.items;
     assert.ok(acc.every((a) => a.org === 'police'));
-    assert.deepEqual(unexpected(ngo.problems, 409), []);
+    assert.deepEqual(unexpected(ngo.problems), []);
   } finally {
     await ngo.context.close();
     await police.context.close();
