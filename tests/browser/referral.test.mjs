@@ -15,6 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
+import { sqlite } from '../lib/datadir.mjs';
 import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT } from './helpers.mjs';
 
 const PW = 'Боғи-Ирам 2024!';
@@ -483,3 +484,125 @@ test('phone 360x740: the wizard, the inbox and the directory fit', async () => {
     await context.close();
   }
 });
+
+// Issue #12 item 4: from a directory search to Send, in each language and
+// at desktop and phone sizes.  The search uses the generic word for a
+// shelter in the page's language; the shelter preset is ticked and then
+// adjusted; the consent is found missing as soon as the recipient is
+// chosen and recorded in place, and Send waits for it.  The shelter's
+// inbox then says who it is about (the shared initials), the service and
+// whom to call at the sender; the case's timeline names the recipient and
+// the state.  No page is wider than the viewport.
+const SIZES = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+};
+const SHELTER_WORD = { tg: 'Паноҳгоҳ', ru: 'приют', en: 'shelter' };
+const TEXTS = {
+  tg: { person: 'Шахс', service: 'Хизмат:', shelter: 'Паноҳгоҳ', contact: 'Тамос бо фиристанда', sent: 'Фиристода шуд' },
+  ru: { person: 'Лицо', service: 'Услуга:', shelter: 'Приют', contact: 'Контакт отправителя', sent: 'Отправлено' },
+  en: { person: 'Person', service: 'Service:', shelter: 'Shelter', contact: 'Contact at the sender', sent: 'Sent' },
+};
+
+async function fits(page, where) {
+  const width = page.viewportSize().width;
+  const ok = await page.evaluate((w) => document.documentElement.scrollWidth <= w && window.innerWidth <= w, width);
+  assert.equal(ok, true, `${where} is wider than the ${width} px viewport`);
+}
+
+for (const [size, options] of Object.entries(SIZES)) {
+  for (const lang of ['tg', 'ru', 'en']) {
+    test(`${size} ${options.viewport.width}x${options.viewport.height}, ${lang}: search, preset, consent in place, send; the inbox and the timeline say who and what`, async () => {
+      sqlite(join(srv.data, 'himoya.db'),
+        "UPDATE orgs SET contact_phone = '+992 44 610 20 30', contact_email = 'nrm@hayot.example' WHERE code = 'ngo1'");
+      const { case: c } = await seedCase(cw, { given_name: 'Нилуфар', family_name: `Шарифова-${size}-${lang}` });
+      const { context, page, problems } = await newPage(options);
+      const click = (sel) => (size === 'phone' ? page.tap(sel) : page.click(sel));
+      let referralId;
+      try {
+        await signIn(page, CW, lang);
+        await page.goto(`${srv.url}/#/cases/${c.id}/refer`);
+        await page.locator('#ref-dir-list > li').first().waitFor();
+        // The generic word of the page's language finds the shelter.
+        await page.fill('#ref-dir-q', SHELTER_WORD[lang]);
+        await click('#ref-dir-search');
+        await page.waitForFunction((id) => document.querySelectorAll('#ref-dir-list > li').length === 1 &&
+          document.querySelector(`#ref-dir-list > li[data-id="${id}"]`), shelterService.id);
+        await fits(page, 'step 1');
+        await shot(page, `${size}-${lang}-1-search`);
+        await click(`#ref-dir-list > li[data-id="${shelterService.id}"] [data-action="choose"]`);
+
+        // Step 2: the consent is missing, said at once; the shelter preset.
+        await visible(page, '#ref-share-form');
+        await page.waitForSelector('#ref-share-form #consent-check[data-covered="no"]');
+        assert.equal(await page.isChecked('#ref-preset-shelter'), true, 'the shelter preset for a shelter');
+        for (const f of ['initials', 'given_name', 'family_name', 'phones']) assert.equal(await page.isChecked(`#share-${f}`), true, f);
+        assert.equal(await page.isChecked('#share-summary'), false, 'a shelter is not told the case');
+        await fits(page, 'step 2');
+        await shot(page, `${size}-${lang}-2-share`);
+        // Adjusted: the phone numbers stay home.
+        await page.uncheck('#share-phones');
+        // The consent, recorded in place.
+        await click('#ref-consent-add');
+        await visible(page, '#ref-consent-form');
+        assert.equal(await page.inputValue('#ref-consent-purpose'), 'referral');
+        await page.check('#ref-consent-agree');
+        await page.selectOption('#ref-consent-method', 'written');
+        await fits(page, 'the consent form');
+        await click('#ref-consent-form-submit');
+        await page.waitForSelector('#ref-share-form #consent-check[data-covered="yes"]');
+        await page.fill('#ref-reason', 'Needs a safe place tonight.');
+        await click('#ref-share-next');
+
+        // Step 3: Send is open, and sends.
+        await visible(page, '#ref-step-check');
+        await page.waitForSelector('#ref-step-check #consent-check[data-covered="yes"]');
+        assert.equal(await page.isDisabled('#ref-send'), false);
+        assert.equal(await page.isHidden('#ref-send-why'), true);
+        await fits(page, 'step 3');
+        await shot(page, `${size}-${lang}-3-send`);
+        await click('#ref-send');
+        await page.waitForURL(new RegExp(`#/cases/${c.id}$`));
+        await page.locator('#case-referrals-list li').first().waitFor();
+        referralId = await page.getAttribute('#case-referrals-list li', 'data-id');
+
+        // The timeline: the recipient and the state.
+        await click('#tab-timeline');
+        await page.locator('#timeline-list li[data-type="referral"]').first().waitFor();
+        await page.waitForFunction((want) => new RegExp(want).test(
+          document.querySelector('#timeline-list li[data-type="referral"] .tl-detail')?.textContent || ''),
+        `Умед · ${TEXTS[lang].sent}$`).catch(async () => assert.fail(
+          `timeline: ${await textOf(page, '#timeline-list li[data-type="referral"]')}`));
+        await fits(page, 'the case timeline');
+        assert.deepEqual(problems, []);
+      } finally {
+        await context.close();
+      }
+      const sent = (await cw.req('GET', `/api/v1/referrals/${referralId}`)).json;
+      const presets = (await cw.req('GET', '/api/v1/referrals/share-presets')).json.items;
+      const shelter = presets.find((p) => p.purpose === 'shelter').fields.filter((f) => f !== 'phones');
+      assert.deepEqual(sent.share.slice().sort(), shelter.slice().sort(), 'the preset, less what was unticked');
+      assert.equal(sent.service_id, shelterService.id);
+
+      // The shelter's inbox: initials, the service, the sender's contact.
+      const inbox = await newPage(options);
+      try {
+        const pg = inbox.page;
+        await signIn(pg, SHELTER_SUP, lang);
+        await pg.goto(srv.url + '/#/referrals');
+        const card = `#ref-list li[data-id="${referralId}"]`;
+        await pg.locator(card).waitFor();
+        await waitText(pg, `${card} .ref-person`, `${TEXTS[lang].person}: Ш. Н.`);
+        await waitText(pg, `${card} .ref-service`, `${TEXTS[lang].service} ${TEXTS[lang].shelter}`);
+        assert.match(await textOf(pg, `${card} .ref-sender`),
+          new RegExp(`${TEXTS[lang].contact}: nilufar · Hayot NGO · \\+992 44 610 20 30 · nrm@hayot\\.example`));
+        assert.doesNotMatch(await textOf(pg, card), /Нилуфар|Шарифова/, 'no name before it is accepted');
+        await fits(pg, 'the inbox');
+        await shot(pg, `${size}-${lang}-4-inbox`);
+        assert.deepEqual(inbox.problems, []);
+      } finally {
+        await inbox.context.close();
+      }
+    });
+  }
+}
