@@ -463,7 +463,7 @@ async function sharedView(ctx, f, slot) {
   ownItems(ctx, own, path, {
     id: 'own-service', path: 'services', title: 'case.tab_services', empty: 'case.services_empty', addKey: 'case.add_service',
     saved: 'case.saved_service', resource: 'service',
-    opts: { values: { status: 'planned', start: today(), provider_org: ctx.user.org ? ctx.user.org.name : undefined }, primary: ['type', 'status', 'start', 'end', 'notes'] },
+    opts: { values: { status: 'planned', start: today(), provider_org: ctx.user.org ? ctx.user.org.code : undefined }, primary: ['type', 'status', 'start', 'end', 'notes'] },
     card: (s) => [h('p', { class: 'card-title' }, h('strong', { text: codeText('assistance_service_types', s.type) }), ' ', badge('service_status', s.status, 'info')),
       s.start ? h('p', { class: 'card-line', text: () => `${t('case.from')} ${showDate(s.start)}` }) : null,
       s.notes ? h('p', { class: 'prose', data: s.notes }) : null],
