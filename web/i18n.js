@@ -886,6 +886,13 @@ export const catalogue = {
     en: 'Send becomes possible once a consent of the person covers this referral.',
   },
   'ref.sender_contact': { tg: 'Тамос бо фиристанда', ru: 'Контакт отправителя', en: 'Contact at the sender' },
+  'adm.org_contact_phone': { tg: 'Телефон барои шарикон', ru: 'Телефон для партнёров', en: 'Phone for partners' },
+  'adm.org_contact_email': { tg: 'Почтаи электронӣ барои шарикон', ru: 'Эл. почта для партнёров', en: 'E-mail for partners' },
+  'adm.org_contact_hint': {
+    tg: 'Гирандагони равонасозиҳои шумо ин тамосро дар қуттии воридотии худ мебинанд.',
+    ru: 'Получатели ваших перенаправлений видят этот контакт в своих входящих.',
+    en: 'The recipients of your referrals see this contact in their inbox.',
+  },
 
   'focal.title': { tg: 'Қарорҳо ва равонасозӣ', ru: 'Решения и перенаправления', en: 'Decisions and referrals' },
   'focal.due_title': { tg: 'Қарорҳое, ки интизоранд', ru: 'Ожидают решения', en: 'Decisions due' },
