@@ -145,9 +145,10 @@ static int texts_shown(struct req *r, const struct referral_row *f, const char *
 }
 
 /* Who the referral is about, as far as the caller may read it: the names
- * for the sender; for the recipient, while the referral is open and a
- * consent covers it, the shared names once it is accepted, else the
- * initials if they were shared; nothing otherwise (the inbox shows "—").
+ * for the sender (a role that reads its persons); for the recipient,
+ * while the referral is open and a consent covers it, the shared names
+ * once it is accepted, else the initials if they were shared; nothing
+ * otherwise (the inbox shows "—").
  * Every name written is a read of the person, audited. */
 static void write_referral_person(struct req *r, jsonw *w, const struct referral_row *f,
 				  json_t *share)
@@ -160,7 +161,8 @@ static void write_referral_person(struct req *r, jsonw *w, const struct referral
 	json_t *rec;
 	size_t i;
 
-	if (!sender && !texts_shown(r, f, "reason"))
+	if (sender ? policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0
+		   : !texts_shown(r, f, "reason"))
 		return;
 	names_shown = sender || (strcmp(f->status, "sent") && share_has(share, "given_name")) ||
 		      (strcmp(f->status, "sent") && share_has(share, "family_name"));

@@ -128,14 +128,11 @@ static int demo_audit(store_tx *tx, const char *action, const char *record, cons
  * nrm@CODE.example), set as PATCH /orgs sets it, when none is set. */
 static int set_org_contact(store_tx *tx, const struct org *o, size_t index)
 {
-	char phone[32], email[96], record[64];
+	char phone[32], email[96];
 
 	snprintf(phone, sizeof phone, "+992 44 600 90 %02zu", index + 10);
 	snprintf(email, sizeof email, "nrm@%s.example", o->code);
-	snprintf(record, sizeof record, "orgs/%s", o->id);
-	if (store_org_contact_set(tx, o->id, phone, email) != STORE_OK)
-		return -1;
-	return demo_audit(tx, "update", record, "contact_phone,contact_email") == STORE_OK ? 0 : -1;
+	return store_org_contact_set(tx, o->id, phone, email) == STORE_OK ? 0 : -1;
 }
 
 static int add_org(store *st, const struct demo_org *o, size_t index)
@@ -151,7 +148,9 @@ static int add_org(store *st, const struct demo_org *o, size_t index)
 		tx = store_begin(st);
 		if (!tx)
 			return -1;
-		if (set_org_contact(tx, &have, index))
+		snprintf(record, sizeof record, "orgs/%s", have.id);
+		if (set_org_contact(tx, &have, index) ||
+		    demo_audit(tx, "update", record, "contact_phone,contact_email") != STORE_OK)
 			goto fail;
 		return store_commit(tx) == STORE_OK ? 0 : -1;
 	}
@@ -160,12 +159,12 @@ static int add_org(store *st, const struct demo_org *o, size_t index)
 		return -1;
 	if (store_org_add(tx, o->code, o->name, o->type, id) != STORE_OK)
 		goto fail;
-	snprintf(record, sizeof record, "orgs/%s", id);
-	if (demo_audit(tx, "create", record, "code,name,type") != STORE_OK)
-		goto fail;
 	snprintf(have.id, sizeof have.id, "%s", id);
 	snprintf(have.code, sizeof have.code, "%s", o->code);
 	if (set_org_contact(tx, &have, index))
+		goto fail;
+	snprintf(record, sizeof record, "orgs/%s", id);
+	if (demo_audit(tx, "create", record, "code,name,type,contact_phone,contact_email") != STORE_OK)
 		goto fail;
 	return store_commit(tx) == STORE_OK ? 0 : -1;
 fail:

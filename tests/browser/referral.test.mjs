@@ -1,13 +1,16 @@
 // Referrals between organisations in the browser, on a real `himoya
 // serve` and Debian's headless chromium: an NGO case worker refers a case
-// to the police through the wizard (the consent check fails, a consent to
-// law enforcement is recorded, the referral goes); the police focal point
+// to the police through the wizard (the consent is found missing as soon
+// as the recipient is chosen, Send stays disabled, a consent to law
+// enforcement is recorded in place, the referral goes); the police focal point
 // accepts it in a second browser context, sees only the shared fields and
 // records the identification decision; back at the NGO the referral reads
 // accepted, the case carries the decision and "Who saw this case" lists
 // the police's reads.  Then the directory (search across scripts, a
 // shelter's address withheld), a decline with its reason, the overdue
-// mark, and the pages on a 360 px phone.  After each flow the API is asked
+// mark, the pages on a 360 px phone, and from a directory search to Send
+// with a preset, at 1280x800 and 390x844 in tg, ru and en, with the
+// recipient's inbox and the case timeline.  After each flow the API is asked
 // whether the page really did what it showed.
 //
 // HIMOYA_SHOTS=DIR saves screenshots of the pages on the way.
