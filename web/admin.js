@@ -221,17 +221,24 @@ async function orgsTab(ctx, panel) {
     const eName = h('input', { value: o.name, attrs: { maxlength: 200 } });
     const eType = select(codeOptions('org_type'), o.type);
     const eSector = select(codeOptions('sector'), o.sector || 'other');
+    // The contact its referral partners see on every referral it sends.
+    const ePhone = h('input', { type: 'tel', value: o.contact_phone || '', attrs: { maxlength: 40, autocomplete: 'off' } });
+    const eEmail = h('input', { type: 'email', value: o.contact_email || '', attrs: { maxlength: 200, autocomplete: 'off' } });
     const save = h('button', { type: 'submit', class: 'button secondary', text: 'common.save' });
     const edit = h('form', { class: 'form', attrs: { novalidate: true } },
       field(`org-${o.code}-name`, 'adm.org_name', eName),
       field(`org-${o.code}-type`, 'adm.org_type', eType),
       field(`org-${o.code}-sector`, 'adm.org_sector', eSector),
+      field(`org-${o.code}-contact_phone`, 'adm.org_contact_phone', ePhone),
+      field(`org-${o.code}-contact_email`, 'adm.org_contact_email', eEmail),
+      h('p', { class: 'hint', text: 'adm.org_contact_hint' }),
       h('div', { class: 'actions' }, save));
     edit.addEventListener('submit', async (event) => {
       event.preventDefault();
       await busy(save, async () => {
         const res = await request(ctx, 'PATCH', `/orgs/${encodeURIComponent(o.code)}`,
-          { name: eName.value.trim(), type: eType.value, sector: eSector.value });
+          { name: eName.value.trim(), type: eType.value, sector: eSector.value,
+            contact_phone: ePhone.value.trim(), contact_email: eEmail.value.trim() });
         if (!ctx.alive()) return;
         if (!res || res.status !== 200) {
           setMessage(msg, problemKey(res), 'error');

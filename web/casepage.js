@@ -223,15 +223,38 @@ export async function casePageView(ctx, id) {
     })();
   }
 
+  // The providers a service is chosen from: the organisations of the
+  // directory's services, and the own organisation (GET /directory).
+  let providerList = null;
+  async function providers() {
+    if (providerList) return providerList;
+    const byCode = new Map();
+    if (ctx.user.org && ctx.user.org.code) byCode.set(ctx.user.org.code, ctx.user.org.name || ctx.user.org.code);
+    const r = await request(ctx, 'GET', '/directory/services?per_page=100');
+    for (const sv of (r && r.status === 200 && r.body.items) || []) {
+      const o = sv.organization || sv.org || {};
+      if (o.code && !byCode.has(o.code)) byCode.set(o.code, o.name || o.code);
+    }
+    providerList = [...byCode].map(([code, name]) => ({ code, name })).sort((a, b) => a.name.localeCompare(b.name));
+    return providerList;
+  }
+  // A provider's name: a directory organisation's code, or older free text.
+  function providerName(v) {
+    const o = providerList && providerList.find((x) => x.code === v);
+    return o ? o.name : v;
+  }
+
   function addButton(spec) {
     const slot = h('div', { class: 'add-slot' });
     const open = h('button', {
       type: 'button', class: 'button secondary', id: `${spec.id}-add`, text: spec.addKey,
       on: {
-        click: () => {
+        click: async () => {
           open.hidden = true;
           setMessage(headMsg, null); // "saved" belongs to the last form, not this one
-          const fields = buildForm(spec.form.resource, { ...spec.form.opts, prefix: spec.id });
+          const more = spec.form.prepare ? await spec.form.prepare() : {};
+          if (!ctx.alive()) return;
+          const fields = buildForm(spec.form.resource, { ...spec.form.opts, ...more, prefix: spec.id });
           const shell = formShell({
             id: `${spec.id}-form`, title: spec.addKey, fields, submitKey: 'common.save',
             onSubmit: async () => {
@@ -284,7 +307,14 @@ export async function casePageView(ctx, id) {
         }
         const items = (r.body.items || []).slice().sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
         if (!items.length) setMessage(msg, 'case.timeline_empty', 'info');
-        for (const ev of items) list.append(timelineItem(ev));
+        // A referral's row names its recipient: the organisations' names.
+        const orgNames = new Map();
+        if (items.some((ev) => ev.type === 'referral')) {
+          const o = await request(ctx, 'GET', '/orgs');
+          if (!ctx.alive()) return;
+          for (const x of (o && o.status === 200 && o.body.items) || []) orgNames.set(x.code, x.name);
+        }
+        for (const ev of items) list.append(timelineItem(ev, orgNames));
       })();
     },
     details(panel) {
@@ -310,14 +340,19 @@ export async function casePageView(ctx, id) {
         ],
       });
     },
-    services(panel) {
+    async services(panel) {
+      await providers(); // the cards name the providers
+      if (!ctx.alive()) return;
       itemsTab(panel, {
         id: 'service', path: 'services', title: 'case.tab_services', empty: 'case.services_empty',
         addKey: 'case.add_service', saved: 'case.saved_service', mayWrite: editor,
-        form: { resource: 'service', opts: { values: { status: 'planned', start: today() }, primary: ['type', 'status', 'provider_org', 'start', 'end', 'notes'] } },
+        form: {
+          resource: 'service', opts: { values: { status: 'planned', start: today() }, primary: ['type', 'status', 'provider_org', 'start', 'end', 'notes'] },
+          prepare: async () => ({ choices: { provider_org: (await providers()).map((o) => ({ value: o.code, text: o.name })) } }),
+        },
         card: (s) => [
           h('p', { class: 'card-title' }, h('strong', { text: codeText('assistance_service_types', s.type) }), ' ', badge('service_status', s.status, 'info')),
-          line(dateText('case.from', s.start), dateText('case.until', s.end), s.provider_org ? h('span', { data: s.provider_org }) : null,
+          line(dateText('case.from', s.start), dateText('case.until', s.end), s.provider_org ? h('span', { class: 'svc-provider', data: providerName(s.provider_org) }) : null,
             s.cost !== undefined ? h('span', { text: () => `${s.cost} ${s.currency ? codeText('currency', s.currency)() : ''}`.trim() }) : null),
           prose(s.notes),
         ],
@@ -547,7 +582,7 @@ export async function casePageView(ctx, id) {
     fields.focus();
   }
 
-  function timelineItem(ev) {
+  function timelineItem(ev, orgNames = new Map()) {
     const d = ev.data || {};
     let detail = null;
     switch (ev.type) {
@@ -571,6 +606,11 @@ export async function casePageView(ctx, id) {
       break;
     case 'follow_up':
       detail = () => `${t('case.due')} ${showDate(d.due)} · ${codeText('followup_status', d.status || 'due')()}`;
+      break;
+    case 'referral':
+      // "→ Police · Accepted": to whom, and the state it reached then.
+      if (d.to) detail = () => [`${t('ref.to')} ${orgNames.get(d.to) || d.to}`,
+        d.status ? codeText('referral_status', d.status)() : null].filter(Boolean).join(' · ');
       break;
     case 'status_decision':
       detail = () => `${codeText('trafficking_status', d.status)()} · ${codeText('trafficking_status_decider', d.decided_by)()}`;

@@ -170,6 +170,9 @@ export function problemField(body) {
 //   primary: the fields shown at once; the others fold under "More details"
 //   values:  the record to start from
 //   only:    {field: [codes]} narrows a field's choices
+//   choices: {field: [{value, text}]} makes a text field a choice among
+//            these (a provider from the directory); a value already
+//            held that is not among them stays, as it is
 //   prefix:  the inputs' ids are PREFIX-FIELD
 //   needOne: fields of which at least one must be filled (a person's
 //            names): marked like required ones, checked before sending
@@ -183,7 +186,7 @@ export function buildForm(resource, opts = {}) {
     if (!opts.include && (f.read_only || f.type === 'id')) return false;
     return true;
   });
-  const controls = fields.map((f) => control(f, `${prefix}-${f.name}`, values[f.name], opts.only?.[f.name]));
+  const controls = fields.map((f) => control(f, `${prefix}-${f.name}`, values[f.name], opts.only?.[f.name], opts.choices?.[f.name]));
   const errorBox = h('div', { class: 'message error', attrs: { role: 'alert' }, hidden: true });
   const node = h('div', { class: 'form-fields' });
   const needOne = controls.filter((c) => opts.needOne?.includes(c.field.name));
@@ -275,7 +278,7 @@ export function buildForm(resource, opts = {}) {
 }
 
 // One field: {field, node, get(), focus(), invalid(key|null)}.
-function control(field, id, initial, only) {
+function control(field, id, initial, only, choices) {
   const errId = `${id}-error`;
   const err = h('p', { class: 'field-error', id: errId, hidden: true });
   const mark = field.required ? h('span', { class: 'req', attrs: { 'aria-hidden': 'true' }, data: ' *' }) : null;
@@ -288,7 +291,19 @@ function control(field, id, initial, only) {
     return el;
   };
 
-  switch (field.type) {
+  switch (choices ? 'choice' : field.type) {
+  case 'choice': {
+    input = describe(h('select', { id, name: field.name }));
+    input.append(h('option', { value: '', text: 'form.choose' }));
+    for (const c of choices) input.append(h('option', { value: c.value, data: c.text }));
+    if (initial !== undefined && initial !== null && initial !== '') {
+      if (![...input.options].some((o) => o.value === initial)) input.append(h('option', { value: initial, data: initial }));
+      input.value = initial;
+    }
+    get = () => input.value || undefined;
+    node = h('div', { class: 'field' }, h('label', { for: id }, live(h('span'), field.label), mark), input, err);
+    break;
+  }
   case 'code':
   case 'country': {
     input = describe(h('select', { id, name: field.name }));

@@ -2,17 +2,17 @@
 // another organisation of the referral network.
 //
 //   1 the recipient: a service from the directory, or an organisation
-//   2 what to share: the case's and the person's fields, none ticked at
-//     first (the recipient sees exactly these), the reason, the urgency
-//     and the date by which an answer is needed
-//   3 the consent check, before anything is sent: does a current consent
-//     of the person cover this referral?  If not, record one; then send.
+//   2 what to share: a preset by purpose (shelter, legal aid, police
+//     investigation, medical; GET /referrals/share-presets), chosen for
+//     the service's type or an authority, whose ticks the user changes
+//     (the recipient sees exactly these); the reason, the urgency and the
+//     date by which an answer is needed
+//   3 the summary, and Send.
 //
-// The consent check mirrors the server's rule (src/domain/consent.c
-// consent_covers, src/api/referrals.c covering_consent): a consent for
-// the purpose "referral", or "law_enforcement" when the recipient is an
-// authority, that is active today and names no recipient, or names this
-// organisation (recipient_org) or its type (recipient_type).  The server
+// The consent is checked as soon as the recipient is chosen (GET
+// /cases/ID/consent-check asks the server's own rule): the answer shows
+// on steps 2 and 3, a missing consent is recorded in place, and Send
+// stays disabled until a consent covers the referral.  The server
 // decides in the end: a refused send (409 consent-required) is explained.
 
 import { t } from './i18n.js';
@@ -21,7 +21,7 @@ import { buildForm, formShell, codeList, codeText, statusKey } from './forms.js'
 import { request, prepare, failed, personName, heading, messageBox } from './page.js';
 import { directoryFinder, serviceOrg, capacityNode } from './directory.js';
 import { openCaseTab } from './casepage.js';
-import { isAuthority, coveringConsent, shareLabel, shareableFields, explainAllLangs, put, arrowKeys } from './referrals.js';
+import { isAuthority, shareLabel, shareableFields, explainAllLangs, put, arrowKeys } from './referrals.js';
 
 const SENDERS = ['caseworker', 'supervisor'];
 const URGENCIES = ['low', 'normal', 'high', 'emergency'];
@@ -54,7 +54,7 @@ export async function referView(ctx, caseId) {
     return;
   }
 
-  const st = { org: null, service: null, share: new Set(), consents: [], step: 'to' };
+  const st = { org: null, service: null, share: new Set(), covered: false, step: 'to', presets: [], preset: '' };
   const STEPS = ['to', 'share', 'check'];
   const steps = h('ol', { class: 'steps', id: 'ref-steps' });
   const panels = {
@@ -68,6 +68,9 @@ export async function referView(ctx, caseId) {
   function show(step) {
     st.step = step;
     for (const [name, panel] of Object.entries(panels)) panel.hidden = name !== step;
+    // The one consent block goes with the page: under the recipient.
+    if (step === 'share') shareConsent.append(consentBlock);
+    if (step === 'check') checkConsent.append(consentBlock);
     steps.replaceChildren();
     STEPS.forEach((s, i) => {
       const li = h('li', { text: () => `${i + 1}. ${t(`ref.step_${s}`)}` });
@@ -171,7 +174,9 @@ export async function referView(ctx, caseId) {
   function chosen() {
     setMessage(toMsg, null);
     recipientBoxes.forEach((b) => drawRecipient(b));
+    suggestPreset();
     show('share');
+    drawCheck();
   }
 
   // The recipient, as a short summary on the later steps.
@@ -195,13 +200,24 @@ export async function referView(ctx, caseId) {
       h('button', { type: 'button', class: 'button link', text: 'ref.change_recipient', on: { click: () => show('to') } }));
   }
 
+  // ---- the consent: checked when the recipient is chosen -------------------------------
+  const checkBox = h('div', { id: 'consent-check', attrs: { role: 'status' } });
+  const consentSlot = h('div', { id: 'ref-consent-slot' });
+  const consentBlock = h('section', { class: 'consent-block', id: 'ref-consent', label: 'ref.consent_title' },
+    heading(3, 'ref.consent_title'), checkBox, consentSlot);
+  const shareConsent = h('div', { id: 'ref-consent-share' });
+  const checkConsent = h('div', { id: 'ref-consent-checkstep' });
+
   // ---- 2: what to share, why, how urgent -------------------------------------------------
   const shareMsg = messageBox();
   const shareCount = h('p', { class: 'hint', id: 'ref-share-count', attrs: { 'aria-live': 'polite' } });
   const boxes = [];
   const group = (resource, legendKey) => {
     const grid = h('div', { class: 'check-grid' });
-    for (const f of shareableFields(resource)) {
+    // The initials: enough for the recipient's inbox to tell who it is
+    // about before it accepts (api/referrals.c shareable()).
+    const extra = resource === 'person' ? [{ name: 'initials', label: () => t('ref.share_initials') }] : [];
+    for (const f of [...extra, ...shareableFields(resource)]) {
       const id = `share-${f.name}`;
       const box = h('input', { type: 'checkbox', id, value: f.name, attrs: { 'data-resource': resource } });
       box.addEventListener('change', countShared);
@@ -211,6 +227,44 @@ export async function referView(ctx, caseId) {
     return h('fieldset', { class: 'field group share-group', id: `share-${resource}` },
       h('legend', { text: legendKey }), grid);
   };
+  // ---- presets by purpose: tick a purpose's fields, then adjust ----
+  const presetName = 'ref-preset';
+  const presetBox = h('fieldset', { class: 'field group preset-group', id: 'ref-presets' },
+    h('legend', { text: 'ref.preset_legend' }));
+  const presetNote = h('p', { class: 'hint', id: 'ref-preset-note', attrs: { 'aria-live': 'polite' } });
+  function drawPresets() {
+    const choices = [...st.presets.map((p) => p.purpose), ''];
+    presetBox.replaceChildren(h('legend', { text: 'ref.preset_legend' }));
+    const row = h('div', { class: 'preset-row' });
+    for (const purpose of choices) {
+      const id = `${presetName}-${purpose || 'none'}`;
+      const input = h('input', { type: 'radio', name: presetName, id, value: purpose, checked: purpose === st.preset });
+      input.addEventListener('change', () => applyPreset(purpose, true));
+      row.append(h('div', { class: 'check preset' }, input, h('label', { for: id, text: `ref.preset_${purpose || 'none'}` })));
+    }
+    presetBox.append(row, presetNote);
+  }
+  function presetFields(purpose) {
+    const p = st.presets.find((x) => x.purpose === purpose);
+    return p ? new Set(p.fields) : null;
+  }
+  function applyPreset(purpose, byHand) {
+    st.preset = purpose;
+    const fields = presetFields(purpose);
+    for (const b of boxes) b.checked = fields ? fields.has(b.value) : byHand ? false : b.checked;
+    const radio = presetBox.querySelector(`#${presetName}-${purpose || 'none'}`);
+    if (radio) radio.checked = true;
+    presetNote.replaceChildren(live(h('span'), () => (purpose ? t('ref.preset_note') : '')));
+    countShared();
+  }
+  // The preset the recipient suggests: the police investigation for an
+  // authority, else its service's kind; none otherwise (nothing ticked).
+  function suggestPreset() {
+    const type = st.service && (st.service.service_type || st.service.type);
+    const byType = st.presets.find((p) => type && p.service_types.includes(type));
+    const purpose = isAuthority(st.org.type) ? 'police_investigation' : byType ? byType.purpose : '';
+    applyPreset(purpose && presetFields(purpose) ? purpose : '', true);
+  }
   function countShared() {
     const n = boxes.filter((b) => b.checked).length;
     shareCount.replaceChildren(live(h('span'), () => (n ? `${t('ref.share_count')}: ${n}` : t('ref.share_none'))));
@@ -226,7 +280,9 @@ export async function referView(ctx, caseId) {
   const shareForm = h('form', { class: 'panel form', id: 'ref-share-form', attrs: { novalidate: true } },
     heading(2, 'ref.share_title'),
     recipientBox('ref-recipient-share'),
+    shareConsent,
     explainAllLangs('ref.share_explain', 'ref-share-explain'),
+    presetBox,
     h('div', { class: 'form-fields' },
       group('person', 'ref.share_person'),
       group('case', 'ref.share_case')),
@@ -264,24 +320,25 @@ export async function referView(ctx, caseId) {
       due.focus();
       return;
     }
+    drawSummary();
+    setMessage(sendMsg, null);
     show('check');
-    await drawCheck();
   });
 
   // ---- 3: the consent check, then send ----------------------------------------------------
-  const checkBox = h('div', { id: 'consent-check', attrs: { role: 'status' } });
-  const consentSlot = h('div', { id: 'ref-consent-slot' });
   const summary = h('div', { class: 'ref-summary', id: 'ref-summary' });
   const sendMsg = h('div', { class: 'message', id: 'ref-send-message', attrs: { role: 'alert' }, hidden: true });
-  const send = h('button', { type: 'button', class: 'button primary', id: 'ref-send', text: 'ref.send', on: { click: () => sendReferral() } });
+  const send = h('button', { type: 'button', class: 'button primary', id: 'ref-send', text: 'ref.send', disabled: true,
+    attrs: { 'aria-describedby': 'ref-send-why' }, on: { click: () => sendReferral() } });
+  const sendWhy = h('p', { class: 'hint', id: 'ref-send-why', text: 'ref.send_needs_consent' });
   panels.check.append(h('div', { class: 'panel' },
     heading(2, 'ref.check_title'),
     recipientBox('ref-recipient-check'),
     summary,
-    heading(3, 'ref.consent_title'),
-    checkBox, consentSlot, sendMsg,
+    checkConsent, sendMsg,
     h('div', { class: 'actions' }, send,
-      h('button', { type: 'button', class: 'button secondary', text: 'reg.back', on: { click: () => show('share') } }))));
+      h('button', { type: 'button', class: 'button secondary', text: 'reg.back', on: { click: () => show('share') } })),
+    sendWhy));
 
   function drawSummary() {
     const names = [...st.share];
@@ -293,19 +350,28 @@ export async function referView(ctx, caseId) {
         due.value ? h('span', { text: () => ` · ${t('ref.due')}: ${showDate(due.value)}` }) : null));
   }
 
+  // Ask the server whether a consent covers this recipient; Send waits.
+  let checkSeq = 0;
   async function drawCheck() {
-    drawSummary();
-    setMessage(sendMsg, null);
+    const org = st.org;
+    const mine = ++checkSeq;
+    st.covered = false;
+    send.disabled = true;
+    sendWhy.hidden = false;
     checkBox.className = 'consent-check';
+    delete checkBox.dataset.covered;
     checkBox.replaceChildren(h('p', { class: 'loading', text: 'app.loading' }));
-    const r = await request(ctx, 'GET', `/persons/${encodeURIComponent(c.person_id)}/consents`);
-    if (!ctx.alive()) return;
+    const r = await request(ctx, 'GET', `${path}/consent-check?to_org=${encodeURIComponent(org.code)}`);
+    if (!ctx.alive() || mine !== checkSeq) return;
     if (!r || r.status !== 200) {
       checkBox.replaceChildren(h('p', { class: 'message error', text: statusKey(r) }));
       return;
     }
-    st.consents = r.body.items || [];
-    const found = coveringConsent(st.consents, st.org);
+    const found = r.body.covered ? r.body.consent : null;
+    st.covered = !!r.body.covered;
+    st.purposes = r.body.purposes || ['referral'];
+    send.disabled = !st.covered;
+    sendWhy.hidden = st.covered;
     checkBox.className = `consent-check ${found ? 'ok' : 'missing'}`;
     checkBox.dataset.covered = found ? 'yes' : 'no';
     if (found) {
@@ -315,8 +381,8 @@ export async function referView(ctx, caseId) {
       consentSlot.replaceChildren();
     } else {
       checkBox.replaceChildren(
-        h('p', { class: 'check-verdict', text: () => t(isAuthority(st.org.type) ? 'ref.consent_missing_authority' : 'ref.consent_missing') }),
-        h('p', { class: 'card-line', text: () => `${t('ref.recipient')} ${st.org.name || st.org.code} · ${codeText('org_type', st.org.type)()}` }));
+        h('p', { class: 'check-verdict', text: () => t(isAuthority(org.type) ? 'ref.consent_missing_authority' : 'ref.consent_missing') }),
+        h('p', { class: 'card-line', text: () => `${t('ref.recipient')} ${org.name || org.code} · ${codeText('org_type', org.type)()}` }));
       consentSlot.replaceChildren(h('div', { class: 'actions' }, h('button', {
         type: 'button', class: 'button secondary', id: 'ref-consent-add', text: 'ref.consent_record',
         on: { click: () => consentForm() },
@@ -336,7 +402,7 @@ export async function referView(ctx, caseId) {
   // A new consent of the person for this referral.
   function consentForm() {
     const org = st.org;
-    const purposes = isAuthority(org.type) ? ['law_enforcement', 'referral'] : ['referral'];
+    const purposes = st.purposes || (isAuthority(org.type) ? ['law_enforcement', 'referral'] : ['referral']);
     const purpose = h('select', { id: 'ref-consent-purpose' });
     for (const p of purposes) purpose.append(h('option', { value: p, text: codeText('consent_purpose', p) }));
     const scopeName = 'ref-consent-scope';
@@ -382,7 +448,7 @@ export async function referView(ctx, caseId) {
         }
         consentSlot.replaceChildren();
         await drawCheck();
-        setMessage(sendMsg, 'ref.consent_saved', 'success');
+        setMessage(consentMsg, 'ref.consent_saved', 'success');
       },
     });
     shell.form.querySelector('.actions').append(h('button', {
@@ -438,6 +504,14 @@ export async function referView(ctx, caseId) {
     sendMsg.hidden = false;
   }
 
+  const consentMsg = h('div', { class: 'message', id: 'ref-consent-message', attrs: { role: 'status' }, hidden: true });
+  consentBlock.append(consentMsg);
+
+  // The presets (data of the server), then the recipient.
+  const pr = await request(ctx, 'GET', '/referrals/share-presets');
+  if (!ctx.alive()) return;
+  st.presets = (pr && pr.status === 200 && pr.body.items) || [];
+  drawPresets();
   show('to');
   await finder.load();
 }

@@ -50,6 +50,7 @@ export function shareableFields(resource) {
 
 // The label of a shared field name, from the case or the person schema.
 export function shareLabel(name) {
+  if (name === 'initials') return t('ref.share_initials');
   const f = fieldsOf('case').find((x) => x.name === name) || fieldsOf('person').find((x) => x.name === name);
   return f ? label(f.label) : name;
 }
@@ -202,6 +203,25 @@ function answerButtons(ctx, f, incoming, msgBox, onDone) {
 
 // ---- a referral as a card ------------------------------------------------------------
 
+// Who a referral is about, as the server lets this user read it: the
+// names, else the initials the sender shared, else a dash.
+function aboutWhom(p) {
+  if (p && (p.given_name || p.family_name)) return personName(p);
+  if (p && p.initials) return p.initials;
+  return '—';
+}
+
+// Whom the recipient asks at the sender: the user, the phone, the e-mail.
+function senderLine(f) {
+  const s = f.sender;
+  const parts = [h('span', { text: () => `${t('ref.sender_contact')}: ` }),
+    h('strong', { class: 'ref-sender-login', data: s.login || '—' }),
+    h('span', { data: ` · ${f.from_org.name || f.from_org.code}` })];
+  if (s.phone) parts.push(' · ', h('a', { class: 'ref-sender-phone', href: `tel:${s.phone.replace(/[^0-9+]/g, '')}`, data: s.phone }));
+  if (s.email) parts.push(' · ', h('a', { class: 'ref-sender-email', href: `mailto:${s.email}`, data: s.email }));
+  return h('p', { class: 'card-line ref-sender' }, ...parts);
+}
+
 // One referral in a list.  opts: {incoming, names (case id -> person),
 // onChange()} ; the card redraws itself after an answer.
 export function referralCard(ctx, f, opts) {
@@ -212,18 +232,21 @@ export function referralCard(ctx, f, opts) {
     li.dataset.status = f.status;
     const msg = messageBox();
     const other = opts.incoming ? f.from_org : f.to_org;
-    const person = opts.names && opts.names.get(f.case_id);
+    const person = f.person || (opts.names && opts.names.get(f.case_id));
     put(li, 
       h('p', { class: 'card-title' },
         h('span', { class: 'muted', text: opts.incoming ? 'ref.from' : 'ref.to' }),
         h('strong', { class: 'ref-org', data: (other && (other.name || other.code)) || '' }),
         statusBadge(f.status), urgencyBadge(f.urgency),
         isOverdue(f) ? h('span', { class: 'badge warn ref-overdue', text: 'ref.overdue' }) : null),
-      person ? h('p', { class: 'card-line ref-person' }, h('span', { text: () => `${t('ref.person')}: ` }), h('strong', { text: () => personName(person) })) : null,
+      h('p', { class: 'card-line ref-person' }, h('span', { text: () => `${t('ref.person')}: ` }),
+        h('strong', { text: () => aboutWhom(person) })),
+      f.service_type ? h('p', { class: 'card-line ref-service' }, h('span', { text: () => `${t('ref.service')} ` }),
+        h('strong', { text: codeText('assistance_service_types', f.service_type) })) : null,
+      opts.incoming && f.sender ? senderLine(f) : null,
       h('p', { class: 'card-line' },
         h('span', { text: () => `${t('ref.sent_on')} ${showDate(f.created_at)}` }),
-        f.due ? h('span', { text: () => ` · ${t('ref.due')}: ${showDate(f.due)}` }) : null,
-        f.service_type ? h('span', { text: () => ` · ${codeText('assistance_service_types', f.service_type)()}` }) : null),
+        f.due ? h('span', { text: () => ` · ${t('ref.due')}: ${showDate(f.due)}` }) : null),
       f.reason ? h('p', { class: 'prose ref-reason', data: f.reason }) : null,
       f.decline_reason ? h('p', { class: 'prose' }, h('span', { class: 'muted', text: () => `${t('ref.decline_reason')}: ` }), f.decline_reason) : null,
       f.feedback ? h('p', { class: 'prose' }, h('span', { class: 'muted', text: () => `${t('ref.feedback')}: ` }), f.feedback) : null,
@@ -440,7 +463,7 @@ async function sharedView(ctx, f, slot) {
   ownItems(ctx, own, path, {
     id: 'own-service', path: 'services', title: 'case.tab_services', empty: 'case.services_empty', addKey: 'case.add_service',
     saved: 'case.saved_service', resource: 'service',
-    opts: { values: { status: 'planned', start: today(), provider_org: ctx.user.org ? ctx.user.org.name : undefined }, primary: ['type', 'status', 'start', 'end', 'notes'] },
+    opts: { values: { status: 'planned', start: today(), provider_org: ctx.user.org ? ctx.user.org.code : undefined }, primary: ['type', 'status', 'start', 'end', 'notes'] },
     card: (s) => [h('p', { class: 'card-title' }, h('strong', { text: codeText('assistance_service_types', s.type) }), ' ', badge('service_status', s.status, 'info')),
       s.start ? h('p', { class: 'card-line', text: () => `${t('case.from')} ${showDate(s.start)}` }) : null,
       s.notes ? h('p', { class: 'prose', data: s.notes }) : null],

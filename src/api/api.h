@@ -173,6 +173,8 @@ int api_case_transfer(struct req *r);
 int api_case_access_log(struct req *r);
 int api_referrals_stats(struct req *r);
 int api_referrals_decisions_due(struct req *r);
+int api_referral_consent_check(struct req *r);
+int api_referral_share_presets(struct req *r);
 /* Make a person's blind index again for the organisation now holding it. */
 int api_person_rekey(struct req *r, const char *person_id);
 /* The service directory (directory.c).  The fill and key helpers are

@@ -30,6 +30,7 @@
 
 #include "api/api.h"
 #include "api/disclose.h"
+#include "domain/dirterms.h"
 #include "domain/namekey.h"
 #include "domain/record.h"
 #include "codelists.h"
@@ -511,6 +512,28 @@ static int filter_code(struct req *r, const char *name, const struct codelist *c
 	return 0;
 }
 
+/* The kinds of service that a search word names ("приют": shelter), as
+ * codes between spaces for the store's filter, or NULL for none. */
+static const char *kinds_named(struct req *r, const char *key)
+{
+	const char *types[32];
+	size_t n = dirterms_types(key, types, sizeof types / sizeof *types), i;
+	buf b;
+	const char *out;
+
+	if (!n)
+		return NULL;
+	buf_init(&b, 4096);
+	buf_puts(&b, " ");
+	for (i = 0; i < n; i++) {
+		buf_puts(&b, types[i]);
+		buf_puts(&b, " ");
+	}
+	out = buf_ok(&b) ? arena_strndup(&r->mem, b.data, b.len) : NULL;
+	buf_free(&b);
+	return out;
+}
+
 int api_dir_services_list(struct req *r)
 {
 	const char *search = req_query(r, "search"), *org = req_query(r, "org");
@@ -556,8 +579,10 @@ int api_dir_services_list(struct req *r)
 		if (strlen(search) > SEARCH_MAX)
 			return reply_problem(r, 422, "invalid-value", "search: is too long");
 		nw = namekey_words(search, words, DIR_QUERY_KEYS);
-		for (k = 0; k < nw; k++)
+		for (k = 0; k < nw; k++) {
+			f.kinds[f.nkeys] = kinds_named(r, words[k]);
 			f.keys[f.nkeys++] = words[k];
+		}
 		if (!nw)
 			none = 1; /* nothing searchable in it: nothing found */
 	}

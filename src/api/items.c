@@ -211,6 +211,21 @@ static int case_advance(struct req *r, struct case_row *c, enum case_event ev)
 
 /* ---- notes, services, plans, follow-ups ------------------------------ */
 
+/* A service's provider, when the body names one, is an organisation of
+ * the directory (GET /orgs: its code), not free text; 0 when it is. */
+static int provider_ok(struct req *r, const struct item_kind *k, json_t *body)
+{
+	json_t *v = json_object_get(body, "provider_org");
+	struct org o;
+
+	if (strcmp(k->kind, "service") || !v)
+		return 0;
+	if (json_is_string(v) && store_org_by_code(r->app->st, json_string_value(v), &o) == STORE_OK)
+		return 0;
+	return reply_problem(r, 422, "invalid-value",
+			     "provider_org: the code of an organisation of the directory");
+}
+
 static int items_create(struct req *r, const char *kind)
 {
 	const struct item_kind *k = kind_of(kind);
@@ -231,6 +246,8 @@ static int items_create(struct req *r, const char *kind)
 		return r->status;
 	if (record_validate(k->rs, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	if (provider_ok(r, k, body))
+		return r->status;
 	rec = json_deep_copy(body);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "out of memory");
@@ -357,6 +374,8 @@ static int item_patch(struct req *r, const char *kind)
 		return r->status;
 	if (record_validate(k->rs, body, RECORD_PATCH, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	if (provider_ok(r, k, body))
+		return r->status;
 	if (want != it.version)
 		return api_store_error(r, STORE_STALE);
 	rec = item_open(r, &it);

@@ -347,9 +347,11 @@ static void add_shareable(json_t *schemas)
 			else
 				json_array_append_new(e, name);
 		}
+	json_array_append_new(e, json_string("initials")); /* api/referrals.c shareable() */
 	json_object_set_new(schemas, "ShareableField",
 			    json_pack("{s:s,s:o,s:s}", "type", "string", "enum", e, "description",
-				      "a declared field of a case or a person"));
+				      "a declared field of a case or a person, or initials (of "
+				      "the person's names, shown in the recipient's inbox)"));
 }
 
 static void add_shapes(json_t *schemas)

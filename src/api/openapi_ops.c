@@ -102,7 +102,8 @@ const size_t openapi_records_count = COUNT(openapi_records);
 #define ORG "{'type':'object','required':['name','type'],'additionalProperties':false," \
 	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") \
 	",'sector':{'anyOf':[" REF("Code.sector") ",{'type':'null'}]},'managed':{'type':'boolean'," \
-	"'description':'this administrator may edit it: the own organisation or one it made'}}}"
+	"'description':'this administrator may edit it: the own organisation or one it made'}," \
+	"'contact_phone':" STR_NULL ",'contact_email':" STR_NULL "}}"
 #define ACCOUNT_PROPS \
 	"'id':" STR ",'login':" STR ",'role':" REF("Code.roles") ",'disabled':" BOOL \
 	",'totp_enabled':" BOOL ",'locked':{'type':'boolean','description':'locked now by failed " \
@@ -208,11 +209,32 @@ const struct openapi_shape openapi_shapes[] = {
 	 "'properties':{'id':" REF("Id") ",'version':" REF("Version") ",'kind':{'enum':["
 	 "'referral','transfer']},'case_id':" REF("Id") ",'status':" REF("Code.referral_status")
 	 ",'urgency':" URGENCY ",'due':" DATE ",'from_org':" REF("Org") ",'to_org':" REF("Org")
-	 ",'share':{'type':['array','null'],'items':" REF("ShareableField") "},'service_type':"
+	 ",'share':{'type':['array','null'],'items':" REF("ShareableField") "},'person':{'type':"
+	 "'object','description':'who it is about, as far as the caller may read it: the names "
+	 "for the sender; for the recipient the shared names once accepted, else the initials if "
+	 "shared','additionalProperties':false,'properties':{'given_name':" STR ",'family_name':"
+	 STR ",'initials':" STR "}},'sender':{'type':'object','description':'whom to ask at the "
+	 "sender','additionalProperties':false,'properties':{'login':" STR ",'phone':" STR
+	 ",'email':" STR "}},'service_type':"
 	 REF("Code.assistance_service_types") ",'service_id':" STR ",'reason':" STR
 	 ",'feedback':" STR ",'decline_reason':" STR ",'withdraw_reason':" STR ",'created_at':"
 	 REF("Timestamp") ",'updated_at':" REF("Timestamp") ",'responded_at':" REF("Timestamp")
 	 "}}"},
+	{"ConsentCheck",
+	 "{'type':'object','description':'whether a current consent of the person of the case covers a "
+	 "referral to to_org','required':['to_org','covered','consent','purposes','person_id'],"
+	 "'additionalProperties':false,'properties':{'to_org':" REF("Org") ",'covered':" BOOL
+	 ",'consent':{'type':['object','null'],'additionalProperties':false,'properties':{'id':"
+	 REF("Id") ",'purpose':" REF("Code.consent_purpose") ",'recipient_org':" STR
+	 ",'recipient_type':" REF("Code.org_type") ",'method':" STR ",'given_on':" DATE
+	 ",'expires':" DATE "}},'purposes':{'type':'array','items':" REF("Code.consent_purpose")
+	 "},'person_id':" REF("Id") "}}"},
+	{"SharePreset",
+	 "{'type':'object','required':['purpose','service_types','fields'],"
+	 "'additionalProperties':false,'properties':{'purpose':{'enum':['shelter','legal_aid',"
+	 "'police_investigation','medical']},'service_types':{'type':'array','items':"
+	 REF("Code.assistance_service_types") "},'fields':{'type':'array','items':"
+	 REF("ShareableField") "}}}"},
 	{"ReferralDecline", "{'type':'object','required':['reason'],'additionalProperties':false,"
 			    "'properties':{'reason':" TEXT(5000) "}}"},
 	{"DirectoryTransfer", "{'type':'object','required':['to_org'],'additionalProperties':false,"
@@ -316,7 +338,9 @@ const struct openapi_shape openapi_shapes[] = {
 	 "shown only in this answer'}}}}}"},
 	{"OrgPatch",
 	 "{'type':'object','minProperties':1,'additionalProperties':false,'properties':{'name':"
-	 TEXT(200) ",'type':" REF("Code.org_type") ",'sector':" REF("Code.sector") "}}"},
+	 TEXT(200) ",'type':" REF("Code.org_type") ",'sector':" REF("Code.sector")
+	 ",'contact_phone':{'type':'string','maxLength':40,'description':'the phone its referral "
+	 "partners call; empty clears it'},'contact_email':{'type':'string','maxLength':200}}}"},
 	{"RolePolicy", "{'type':'object','required':['role','require_totp'],"
 		       "'additionalProperties':false,'properties':{'role':" REF("Code.roles")
 		       ",'require_totp':" BOOL "}}"},
@@ -508,6 +532,11 @@ static const struct openapi_param q_referrals[] = {
 	{"box", "{'enum':['in','out']}", "received (in, the default) or sent (out)", 0},
 	{"status", REF("Code.referral_status"), "only referrals of this status", 0},
 	{"overdue", "{'enum':['1']}", "1: only those past their due date", 0},
+	P_END,
+};
+
+static const struct openapi_param q_consent_check[] = {
+	{"to_org", "{'type':'string'}", "the code of the organisation to refer to", 1},
 	P_END,
 };
 
@@ -739,6 +768,13 @@ const struct openapi_op openapi_ops[] = {
 	 "409 consent-required without a current consent that covers the receiving organisation"},
 	{GET, V1 "/referrals", "referralList", "referrals", "The inbox or the outbox", NULL, 200,
 	 "Referral", DOC_LIST, q_referrals, NULL, NULL},
+	{GET, V1 "/referrals/share-presets", "referralSharePresets", "referrals",
+	 "What to share for a purpose (shelter, legal aid, police investigation, medical)", NULL,
+	 200, "SharePreset", DOC_LIST, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/consent-check", "referralConsentCheck", "referrals",
+	 "Does a current consent cover a referral to an organisation?", NULL, 200, "ConsentCheck",
+	 0, q_consent_check, NULL,
+	 "asked when the recipient is chosen; 422 for an unknown organisation or the own"},
 	{GET, V1 "/referrals/stats", "referralStats", "referrals", "Referral figures", NULL, 200,
 	 "ReferralStats", 0, q_referral_stats, NULL, NULL},
 	{GET, V1 "/referrals/decisions-due", "referralDecisionsDue", "referrals",

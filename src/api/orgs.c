@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "domain/namekey.h"
 #include "domain/pwrules.h"
 #include "codelists.h"
 #include "fields.h"
@@ -29,6 +30,7 @@ static int admin_only(struct req *r)
 
 struct org_body {
 	const char *code, *name, *type, *sector, *admin_login;
+	const char *contact_phone, *contact_email; /* for referral partners; "" clears */
 };
 
 /* Read and check the members; for a patch (code NULL) every member is
@@ -37,7 +39,8 @@ static int org_body_read(struct req *r, json_t *body, int create, struct org_bod
 {
 	static const char *const create_fields[] = {"code", "name", "type", "sector",
 						    "admin_login", NULL};
-	static const char *const patch_fields[] = {"name", "type", "sector", NULL};
+	static const char *const patch_fields[] = {"name", "type", "sector", "contact_phone",
+						   "contact_email", NULL};
 	const char *const *allowed = create ? create_fields : patch_fields;
 	const char *key;
 	json_t *v;
@@ -57,6 +60,8 @@ static int org_body_read(struct req *r, json_t *body, int create, struct org_bod
 	b->type = json_string_value(json_object_get(body, "type"));
 	b->sector = json_string_value(json_object_get(body, "sector"));
 	b->admin_login = json_string_value(json_object_get(body, "admin_login"));
+	b->contact_phone = json_string_value(json_object_get(body, "contact_phone"));
+	b->contact_email = json_string_value(json_object_get(body, "contact_email"));
 	if (create) {
 		const char *need = !b->code ? "code" : !b->name ? "name" : !b->type ? "type"
 				 : !b->sector ? "sector" : NULL;
@@ -68,9 +73,19 @@ static int org_body_read(struct req *r, json_t *body, int create, struct org_bod
 		if (b->admin_login && !account_login_ok(b->admin_login))
 			return reply_problem(r, 422, "invalid-value",
 					     "admin_login: 2 to 64 letters, digits, . _ - @");
-	} else if (!b->name && !b->type && !b->sector) {
-		return reply_problem(r, 422, "empty-patch", "give name, type or sector");
+	} else if (!b->name && !b->type && !b->sector && !b->contact_phone && !b->contact_email) {
+		return reply_problem(r, 422, "empty-patch",
+				     "give name, type, sector, contact_phone or contact_email");
 	}
+	if (b->contact_phone && *b->contact_phone) {
+		char digits[24];
+		if (strlen(b->contact_phone) > 40 || !phone_key(b->contact_phone, digits))
+			return reply_problem(r, 422, "invalid-value", "contact_phone: a phone number");
+	}
+	if (b->contact_email && *b->contact_email &&
+	    (strlen(b->contact_email) > 200 || !strchr(b->contact_email, '@') ||
+	     strpbrk(b->contact_email, " \t\r\n<>\"") || *b->contact_email == '@'))
+		return reply_problem(r, 422, "invalid-value", "contact_email: an e-mail address");
 	if (b->name && (!*b->name || utf8_count(b->name, strlen(b->name)) > 200))
 		return reply_problem(r, 422, "invalid-value", "name: 1 to 200 characters");
 	if (b->type && !codelist_has(&cl_org_type, b->type))
@@ -88,6 +103,13 @@ static void write_org(struct req *r, jsonw *w, const struct org *o)
 	jw_kstr(w, "name", o->name);
 	jw_kstr(w, "type", o->type);
 	jw_kstr(w, "sector", o->sector[0] ? o->sector : NULL);
+	{
+		struct org_contact oc;
+		if (store_org_contact_get(r->app->st, o->id, &oc) == STORE_OK) {
+			jw_kstr(w, "contact_phone", oc.phone[0] ? oc.phone : NULL);
+			jw_kstr(w, "contact_email", oc.email[0] ? oc.email : NULL);
+		}
+	}
 	jw_kbool(w, "managed", !strcmp(o->id, r->who.user.org.id) ||
 				       !strcmp(o->created_by, r->who.user.org.id));
 }
@@ -262,12 +284,15 @@ int api_org_patch(struct req *r)
 		snprintf(o.type, sizeof o.type, "%s", b.type);
 	if (b.sector)
 		snprintf(o.sector, sizeof o.sector, "%s", b.sector);
-	snprintf(fields, sizeof fields, "%s%s%s", b.name ? "name," : "", b.type ? "type," : "",
-		 b.sector ? "sector," : "");
+	snprintf(fields, sizeof fields, "%s%s%s%s%s", b.name ? "name," : "", b.type ? "type," : "",
+		 b.sector ? "sector," : "", b.contact_phone ? "contact_phone," : "",
+		 b.contact_email ? "contact_email," : "");
 	fields[strlen(fields) - 1] = '\0';
 	snprintf(record, sizeof record, "orgs/%s", o.id);
 	tx = store_begin(r->app->st);
 	rc = tx ? store_org_update(tx, o.id, o.name, o.type, o.sector, NULL) : STORE_ERROR;
+	if (rc == STORE_OK && (b.contact_phone || b.contact_email))
+		rc = store_org_contact_set(tx, o.id, b.contact_phone, b.contact_email);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, fields);
 	if ((rc = api_tx_end(r, tx, rc)))

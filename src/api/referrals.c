@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
 #include "api/api.h"
 #include "api/disclose.h"
 #include "domain/casework.h"
@@ -22,14 +24,55 @@
 #include "domain/record.h"
 #include "codelists.h"
 
+extern const char share_presets_json[];
+extern const unsigned long share_presets_json_len;
+
 static const char *const urgencies[] = {"low", "normal", "high", "emergency", NULL};
 static const char *const ref_fields[] = {"case_id", "to_org", "service_type", "service_id",
 					 "reason", "urgency", "due", "share", NULL};
 
-/* A field name a referral may share: a declared case or person field. */
+/* A field name a referral may share: a declared case or person field, or
+ * "initials" (of the person's family and given names: enough for the
+ * recipient to tell referrals apart in its inbox before it accepts). */
 static int shareable(const char *name)
 {
-	return schema_field(&case_schema, name) || schema_field(&person_schema, name);
+	return schema_field(&case_schema, name) || schema_field(&person_schema, name) ||
+	       !strcmp(name, "initials");
+}
+
+static int share_has(json_t *share, const char *name)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(share, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), name))
+			return 1;
+	return 0;
+}
+
+/* The first letter of s, upper case, and a full stop, appended to out. */
+static void add_initial(char *out, size_t outlen, const char *s)
+{
+	utf8proc_int32_t cp;
+	utf8proc_uint8_t enc[4];
+	utf8proc_ssize_t n;
+	size_t len = strlen(out);
+
+	if (!s || !*s)
+		return;
+	n = utf8proc_iterate((const utf8proc_uint8_t *)s, -1, &cp);
+	if (n <= 0)
+		return;
+	n = utf8proc_encode_char(utf8proc_toupper(cp), enc);
+	if (n <= 0 || len + (size_t)n + 3 > outlen)
+		return;
+	if (len)
+		out[len++] = ' ';
+	memcpy(out + len, enc, (size_t)n);
+	len += (size_t)n;
+	out[len++] = '.';
+	out[len] = '\0';
 }
 
 static int in_list(const char *s, const char *const *list)
@@ -41,9 +84,11 @@ static int in_list(const char *s, const char *const *list)
 }
 
 /* The consent of the person that covers sending to org: purpose referral,
- * or law_enforcement for an authority.  Its id into out; 0 when found. */
-static int covering_consent(struct req *r, const char *person_id, const struct org *to,
-			    char out[ID_LEN])
+ * or law_enforcement for an authority.  Its id into out, and (when coded
+ * is not NULL) its coded fields into *coded (owned by the request); 0 when
+ * found. */
+static int covering_consent_of(struct req *r, const char *person_id, const struct org *to,
+			       char out[ID_LEN], json_t **coded)
 {
 	struct item_row *rows;
 	char today[11];
@@ -60,10 +105,22 @@ static int covering_consent(struct req *r, const char *person_id, const struct o
 			   consent_covers(c, "law_enforcement", to->code, to->type, today)))) {
 			snprintf(out, ID_LEN, "%s", rows[i].id);
 			found = 0;
+			if (coded) {
+				/* the request owns c now (or released it) */
+				if (req_own_json(r, c) == 0)
+					*coded = c;
+				continue;
+			}
 		}
 		json_decref(c);
 	}
 	return found;
+}
+
+static int covering_consent(struct req *r, const char *person_id, const struct org *to,
+			    char out[ID_LEN])
+{
+	return covering_consent_of(r, person_id, to, out, NULL);
 }
 
 /* Whether the caller reads the sealed text `key` of a referral.  The
@@ -85,6 +142,73 @@ static int texts_shown(struct req *r, const struct referral_row *f, const char *
 	if (strcmp(f->status, "sent") && strcmp(f->status, "accepted"))
 		return 0;
 	return covering_consent(r, f->person_id, &f->to, consent) == 0;
+}
+
+/* Who the referral is about, as far as the caller may read it: the names
+ * for the sender (a role that reads its persons); for the recipient,
+ * while the referral is open and a consent covers it, the shared names
+ * once it is accepted, else the initials if they were shared; nothing
+ * otherwise (the inbox shows "—").
+ * Every name written is a read of the person, audited. */
+static void write_referral_person(struct req *r, jsonw *w, const struct referral_row *f,
+				  json_t *share)
+{
+	static const char *const names[] = {"given_name", "family_name", NULL};
+	int sender = !strcmp(f->from_org, r->who.user.org.id);
+	int names_shown, initials_shown;
+	struct person_row p;
+	char record[64], initials[32] = "";
+	json_t *rec;
+	size_t i;
+
+	if (sender ? policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0
+		   : !texts_shown(r, f, "reason"))
+		return;
+	names_shown = sender || (strcmp(f->status, "sent") && share_has(share, "given_name")) ||
+		      (strcmp(f->status, "sent") && share_has(share, "family_name"));
+	initials_shown = !sender && share_has(share, "initials");
+	if (!names_shown && !initials_shown)
+		return;
+	if (store_person_get(r->app->st, f->person_id, &p, &r->mem) != STORE_OK)
+		return;
+	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	if (!rec)
+		return;
+	snprintf(record, sizeof record, "persons/%s", p.id);
+	jw_key(w, "person");
+	jw_object(w);
+	for (i = 0; names_shown && names[i]; i++)
+		if (sender || share_has(share, names[i]))
+			api_write_sealed(r, w, record, names[i], json_object_get(rec, names[i]));
+	if (!names_shown) {
+		add_initial(initials, sizeof initials,
+			    json_string_value(json_object_get(rec, "family_name")));
+		add_initial(initials, sizeof initials,
+			    json_string_value(json_object_get(rec, "given_name")));
+		api_write_sealed_str(r, w, record, "initials", initials);
+	}
+	jw_end(w);
+	json_decref(rec);
+}
+
+/* Whom to ask at the sender: the user who sent it and the organisation's
+ * contact (public facts of a partner, not of the person). */
+static void write_referral_sender(struct req *r, jsonw *w, const struct referral_row *f)
+{
+	struct org_contact oc;
+	struct user u;
+
+	jw_key(w, "sender");
+	jw_object(w);
+	if (f->created_by[0] && store_user_by_id(r->app->st, f->created_by, &u) == STORE_OK)
+		jw_kstr(w, "login", u.login);
+	if (store_org_contact_get(r->app->st, f->from_org, &oc) == STORE_OK) {
+		if (oc.phone[0])
+			jw_kstr(w, "phone", oc.phone);
+		if (oc.email[0])
+			jw_kstr(w, "email", oc.email);
+	}
+	jw_end(w);
 }
 
 static void write_referral(struct req *r, jsonw *w, const struct referral_row *f)
@@ -121,6 +245,8 @@ static void write_referral(struct req *r, jsonw *w, const struct referral_row *f
 		jw_value(w, share);
 	else
 		jw_null(w);
+	write_referral_person(r, w, f, share);
+	write_referral_sender(r, w, f);
 	snprintf(record, sizeof record, "referrals/%s", f->id);
 	if (rec)
 		json_object_foreach(rec, key, v) {
@@ -345,6 +471,119 @@ static int create(struct req *r, const char *kind)
 		return reply_problem(r, 500, "internal", "out of memory");
 	moved = case_to_stage(r, &c, EV_REFERRAL);
 	return referral_save(r, &f, 1, &c, moved, "referral", "create");
+}
+
+/* GET /cases/{id}/consent-check?to_org=CODE: does a current consent of
+ * the case's person cover a referral to that organisation?  Asked by the
+ * referral wizard when the recipient is chosen, so that Send waits for a
+ * consent.  Only who may refer the case asks (others: 404 or 403, as for
+ * the send), and the answer holds only what that user reads anyway in
+ * the person's consents: the covering consent's coded fields, and the
+ * purposes a new consent could name. */
+int api_referral_consent_check(struct req *r)
+{
+	static const char *const shown[] = {"purpose", "recipient_org", "recipient_type", "method",
+					    "given_on", "expires", NULL};
+	const char *to_code = req_query(r, "to_org");
+	char consent_id[ID_LEN], record[64];
+	json_t *coded = NULL;
+	struct case_row c;
+	struct org to;
+	size_t i;
+	jsonw w;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (!api_case_may(r, ACT_CASE_REFER))
+		return reply_problem(r, 403, "forbidden", "you cannot refer this case");
+	if (!to_code || !*to_code || store_org_by_code(r->app->st, to_code, &to) != STORE_OK)
+		return reply_problem(r, 422, "invalid-value", "to_org: no such organisation");
+	if (!strcmp(to.id, r->who.user.org.id))
+		return reply_problem(r, 422, "invalid-value", "to_org: refer to another organisation");
+	snprintf(record, sizeof record, "persons/%s", c.person_id);
+	api_disclose(r, record, ""); /* the person's consents were read */
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "to_org");
+	jw_object(&w);
+	jw_kstr(&w, "code", to.code);
+	jw_kstr(&w, "name", to.name);
+	jw_kstr(&w, "type", to.type);
+	jw_end(&w);
+	jw_kbool(&w, "covered", covering_consent_of(r, c.person_id, &to, consent_id, &coded) == 0);
+	jw_key(&w, "consent");
+	if (coded) {
+		jw_object(&w);
+		jw_kstr(&w, "id", consent_id);
+		for (i = 0; shown[i]; i++) {
+			json_t *v = json_object_get(coded, shown[i]);
+			if (json_is_string(v))
+				jw_kstr(&w, shown[i], json_string_value(v));
+		}
+		jw_end(&w);
+	} else {
+		jw_null(&w);
+	}
+	jw_key(&w, "purposes");
+	jw_array(&w);
+	if (policy_org_is_authority(to.type))
+		jw_str(&w, "law_enforcement");
+	jw_str(&w, "referral");
+	jw_end(&w);
+	jw_key(&w, "person_id");
+	jw_str(&w, c.person_id);
+	jw_finish(&w);
+	return 200;
+}
+
+/* GET /referrals/share-presets: what to share for a purpose (shelter,
+ * legal aid, police investigation, medical), as data
+ * (schema/share-presets.json); the wizard ticks them and the user may
+ * change the ticks.  A field that is not shareable is left out, though
+ * tests/api/referrals.test.mjs fails first. */
+int api_referral_share_presets(struct req *r)
+{
+	json_t *doc = json_loadb(share_presets_json, share_presets_json_len, JSON_REJECT_DUPLICATES,
+				 NULL);
+	json_t *presets = json_object_get(doc, "presets"), *p, *f;
+	size_t i, j;
+	jsonw w;
+
+	if (!json_is_array(presets)) {
+		json_decref(doc);
+		return reply_problem(r, 500, "internal", "the share presets do not load");
+	}
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	json_array_foreach(presets, i, p) {
+		const char *purpose = json_string_value(json_object_get(p, "purpose"));
+		if (!purpose)
+			continue;
+		jw_object(&w);
+		jw_kstr(&w, "purpose", purpose);
+		jw_key(&w, "service_types");
+		jw_array(&w);
+		json_array_foreach(json_object_get(p, "service_types"), j, f)
+			if (json_is_string(f) &&
+			    codelist_has(&cl_assistance_service_types, json_string_value(f)))
+				jw_str(&w, json_string_value(f));
+		jw_end(&w);
+		jw_key(&w, "fields");
+		jw_array(&w);
+		json_array_foreach(json_object_get(p, "fields"), j, f)
+			if (json_is_string(f) && shareable(json_string_value(f)))
+				jw_str(&w, json_string_value(f));
+		jw_end(&w);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	json_decref(doc);
+	return 200;
 }
 
 int api_referrals_create(struct req *r)

@@ -55,11 +55,13 @@ const struct route api_routes[] = {
 	{M_PATCH, V1 "/followups/{}", api_followup_patch, 0},
 	{M_GET, V1 "/followups", api_followups_due, 0},
 	{M_POST, V1 "/cases/{}/transfer", api_case_transfer, 0},
+	{M_GET, V1 "/cases/{}/consent-check", api_referral_consent_check, 0},
 	{M_GET, V1 "/cases/{}/access-log", api_case_access_log, 0},
 
 	{M_POST, V1 "/referrals", api_referrals_create, 0},
 	{M_GET, V1 "/referrals", api_referrals_list, 0},
 	{M_GET, V1 "/referrals/stats", api_referrals_stats, 0},
+	{M_GET, V1 "/referrals/share-presets", api_referral_share_presets, 0},
 	{M_GET, V1 "/referrals/decisions-due", api_referrals_decisions_due, 0},
 	{M_GET, V1 "/referrals/{}", api_referral_get, 0},
 	{M_POST, V1 "/referrals/{}/accept", api_referral_accept, 0},

@@ -124,21 +124,47 @@ static int demo_audit(store_tx *tx, const char *action, const char *record, cons
 	return store_audit_append(tx, &e);
 }
 
-static int add_org(store *st, const struct demo_org *o)
+/* The contact its referral partners call (fictional: +992 44 600 90 NN,
+ * nrm@CODE.example), set as PATCH /orgs sets it, when none is set. */
+static int set_org_contact(store_tx *tx, const struct org *o, size_t index)
+{
+	char phone[32], email[96];
+
+	snprintf(phone, sizeof phone, "+992 44 600 90 %02zu", index + 10);
+	snprintf(email, sizeof email, "nrm@%s.example", o->code);
+	return store_org_contact_set(tx, o->id, phone, email) == STORE_OK ? 0 : -1;
+}
+
+static int add_org(store *st, const struct demo_org *o, size_t index)
 {
 	char id[ID_LEN], record[64];
+	struct org_contact oc;
 	store_tx *tx;
 	struct org have;
 
-	if (store_org_by_code(st, o->code, &have) == STORE_OK)
-		return 0;
+	if (store_org_by_code(st, o->code, &have) == STORE_OK) {
+		if (store_org_contact_get(st, have.id, &oc) != STORE_OK || oc.phone[0])
+			return 0;
+		tx = store_begin(st);
+		if (!tx)
+			return -1;
+		snprintf(record, sizeof record, "orgs/%s", have.id);
+		if (set_org_contact(tx, &have, index) ||
+		    demo_audit(tx, "update", record, "contact_phone,contact_email") != STORE_OK)
+			goto fail;
+		return store_commit(tx) == STORE_OK ? 0 : -1;
+	}
 	tx = store_begin(st);
 	if (!tx)
 		return -1;
 	if (store_org_add(tx, o->code, o->name, o->type, id) != STORE_OK)
 		goto fail;
+	snprintf(have.id, sizeof have.id, "%s", id);
+	snprintf(have.code, sizeof have.code, "%s", o->code);
+	if (set_org_contact(tx, &have, index))
+		goto fail;
 	snprintf(record, sizeof record, "orgs/%s", id);
-	if (demo_audit(tx, "create", record, "code,name,type") != STORE_OK)
+	if (demo_audit(tx, "create", record, "code,name,type,contact_phone,contact_email") != STORE_OK)
 		goto fail;
 	return store_commit(tx) == STORE_OK ? 0 : -1;
 fail:
@@ -424,7 +450,7 @@ int cmd_demo(struct cli_opts *o)
 		return 1;
 	}
 	for (i = 0; i < NORGS; i++)
-		if (add_org(d.st, &demo_orgs[i]) != 0)
+		if (add_org(d.st, &demo_orgs[i], i) != 0)
 			failed = 1;
 	for (i = 0; i < NUSERS; i++)
 		if (add_user(d.st, &demo_users[i], hash) != 0)

@@ -672,22 +672,16 @@ static const struct service_kind service_kinds[] = {
 	{"other", {5, 5, 5, 5, 5}, 1, 30, 100, 500, "TJS"},
 };
 
+/* A service's provider: an organisation of the directory, by its code,
+ * as the API takes it (api/items.c provider_ok). */
 static const char *provider_of(struct person_ctx *p, const char *type)
 {
-	static const char *const hospitals[] = {
-		"City hospital No. 1, Dushanbe (fictional)", "Regional hospital, Kulob (fictional)",
-		"Regional hospital, Khujand (fictional)",
-	};
-	static const char *const schools[] = {
-		"Vocational lyceum No. 2, Dushanbe (fictional)",
-		"Adult training centre, Khujand (fictional)",
-	};
 	if (!strcmp(type, "shelter"))
 		return "shelter-panoh";
 	if (!strcmp(type, "medical"))
-		return PICK_TEXT(&p->r, hospitals);
+		return "med-shifo";
 	if (!strcmp(type, "vocational_training") || !strcmp(type, "education"))
-		return PICK_TEXT(&p->r, schools);
+		return "tvet-hunar";
 	if (!strcmp(type, "legal") && demo_rng_pct(&p->r, 50))
 		return "ngo-ozod";
 	return p->org->code;

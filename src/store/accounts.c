@@ -403,6 +403,46 @@ int store_org_update(store_tx *tx, const char *id, const char *name, const char 
 	return run_write(s);
 }
 
+static const char SQL_ORG_CONTACT_GET[] =
+	"SELECT coalesce(contact_phone, ''), coalesce(contact_email, '') FROM orgs WHERE id = ?1";
+static const char SQL_ORG_CONTACT_SET[] =
+	"UPDATE orgs SET contact_phone = CASE WHEN ?2 IS NULL THEN contact_phone ELSE nullif(?2, '') END,"
+	" contact_email = CASE WHEN ?3 IS NULL THEN contact_email ELSE nullif(?3, '') END WHERE id = ?1";
+
+int store_org_contact_get(store *st, const char *org_id, struct org_contact *c)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_ORG_CONTACT_GET);
+	int rc = STORE_ERROR;
+
+	c->phone[0] = c->email[0] = '\0';
+	if (s) {
+		db_bind_str(s, 1, org_id);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			store_col_copy(s, 0, c->phone, sizeof c->phone);
+			store_col_copy(s, 1, c->email, sizeof c->email);
+			rc = STORE_OK;
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_org_contact_set(store_tx *tx, const char *org_id, const char *phone, const char *email)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_ORG_CONTACT_SET);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, org_id);
+	db_bind_str(s, 2, phone);
+	db_bind_str(s, 3, email);
+	return run_write(s);
+}
+
 int store_role_requires_totp(store *st, const char *role)
 {
 	db *d = store_reader_get(st);

@@ -28,20 +28,27 @@
 	" s.languages, s.coded, s.created_at, s.updated_at, coalesce(s.transfer_to, '')"
 #define SVC_FROM " FROM dir_services s JOIN orgs o ON o.id = s.org_id"
 
-/* Each filter is skipped when its parameter is null.  ?7 is the number of
- * search keys that must all match (0: no search). */
+/* Each filter is skipped when its parameter is null.  Search word i
+ * binds ?(7+2i), a key, and ?(8+2i), the types it names between spaces
+ * (or null): a word matches a service having the key or of such a type. */
+#define SVC_WORD(k, t) \
+	" AND (?" #k " IS NULL OR EXISTS (SELECT 1 FROM dir_service_keys k" \
+	"  WHERE k.service_id = s.id AND k.key = ?" #k ")" \
+	"  OR ?" #t " LIKE '% ' || s.type || ' %')"
 #define SVC_WHERE \
 	" WHERE (?1 IS NULL OR s.type = ?1) AND (?2 IS NULL OR s.status = ?2)" \
 	" AND (?3 IS NULL OR s.org_id = ?3)" \
 	" AND (?4 IS NULL OR s.regions LIKE ?4 OR EXISTS (SELECT 1 FROM dir_locations l" \
 	"  WHERE l.service_id = s.id AND l.region = ?5))" \
 	" AND (?6 IS NULL OR s.languages LIKE ?6)" \
-	" AND (?7 = 0 OR s.id IN (SELECT k.service_id FROM dir_service_keys k" \
-	"  WHERE k.key IN (?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)" \
-	"  GROUP BY k.service_id HAVING count(DISTINCT k.key) >= ?7))"
+	SVC_WORD(7, 8) SVC_WORD(9, 10) SVC_WORD(11, 12) SVC_WORD(13, 14) \
+	SVC_WORD(15, 16) SVC_WORD(17, 18) SVC_WORD(19, 20) SVC_WORD(21, 22)
+_Static_assert(DIR_QUERY_KEYS == 8, "SVC_WHERE has one SVC_WORD per search word");
+#define SVC_LIMIT 23 /* the parameters after the filters */
+#define SVC_OFFSET 24
 
 static const char SQL_SVC_LIST[] =
-	"SELECT " SVC_COLS SVC_FROM SVC_WHERE " ORDER BY s.name, s.id LIMIT ?16 OFFSET ?17";
+	"SELECT " SVC_COLS SVC_FROM SVC_WHERE " ORDER BY s.name, s.id LIMIT ?23 OFFSET ?24";
 static const char SQL_SVC_COUNT[] = "SELECT count(*)" SVC_FROM SVC_WHERE;
 static const char SQL_SVC_GET[] = "SELECT " SVC_COLS SVC_FROM " WHERE s.id = ?1";
 static const char SQL_SVC_INSERT[] =
@@ -309,9 +316,10 @@ static void bind_filter(db_stmt *s, const struct dir_filter *f, char *region_lik
 	} else {
 		db_bind_null(s, 6);
 	}
-	db_bind_int(s, 7, (int64_t)f->nkeys);
-	for (i = 0; i < DIR_QUERY_KEYS; i++)
-		db_bind_str(s, 8 + (int)i, i < f->nkeys ? f->keys[i] : NULL);
+	for (i = 0; i < DIR_QUERY_KEYS; i++) {
+		db_bind_str(s, 7 + 2 * (int)i, i < f->nkeys ? f->keys[i] : NULL);
+		db_bind_str(s, 8 + 2 * (int)i, i < f->nkeys ? f->kinds[i] : NULL);
+	}
 }
 
 int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_service_row **rows,
@@ -348,8 +356,8 @@ int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_ser
 		goto out;
 	}
 	bind_filter(s, f, region_like, lang_like, sizeof region_like);
-	db_bind_int(s, 16, (int64_t)f->limit);
-	db_bind_int(s, 17, (int64_t)f->offset);
+	db_bind_int(s, SVC_LIMIT, (int64_t)f->limit);
+	db_bind_int(s, SVC_OFFSET, (int64_t)f->offset);
 	out = arena_alloc(a, f->limit * sizeof *out);
 	while (out && *n < f->limit && (rc = db_step(s)) == DB_ROW) {
 		if (read_service(s, &out[*n], a) != STORE_OK) {

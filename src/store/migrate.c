@@ -338,6 +338,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE orgs ADD COLUMN sector TEXT;"
 	"ALTER TABLE orgs ADD COLUMN created_by_org TEXT REFERENCES orgs(id);"
 	"ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
+	/* 18: an organisation's contact for its referral partners (the phone
+	 * and e-mail a recipient of its referrals calls back on). */
+	"ALTER TABLE orgs ADD COLUMN contact_phone TEXT;"
+	"ALTER TABLE orgs ADD COLUMN contact_email TEXT;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

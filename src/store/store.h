@@ -182,6 +182,15 @@ int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a
 int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,
 		     const char *sector, const char *created_by);
 
+/* An organisation's contact for its referral partners ("" when none). */
+struct org_contact {
+	char phone[64];
+	char email[256];
+};
+int store_org_contact_get(store *st, const char *org_id, struct org_contact *c);
+/* Set the contact; NULL leaves a member unchanged, "" clears it. */
+int store_org_contact_set(store_tx *tx, const char *org_id, const char *phone, const char *email);
+
 /* Whether a role must use a second factor; and setting it. */
 int store_role_requires_totp(store *st, const char *role);
 int store_role_set_totp(store_tx *tx, const char *role, int required);
@@ -451,11 +460,15 @@ struct dir_location_row {
 };
 
 /* Filters of the directory list; NULL or "" means any.  Every one of the
- * nkeys search keys must match a service (its name's or organisation's
- * words or their beginnings).  Rows come by name, then id. */
+ * nkeys search words must match a service: keys[i] one of its keys (its
+ * name's or organisation's words or their beginnings), or, when
+ * kinds[i] is not NULL, the service's type is one of the codes that
+ * kinds[i] lists between spaces (" shelter legal ": a generic word such
+ * as "приют").  Rows come by name, then id. */
 struct dir_filter {
 	const char *type, *status, *org_id, *region, *language;
 	const char *keys[DIR_QUERY_KEYS];
+	const char *kinds[DIR_QUERY_KEYS];
 	size_t nkeys;
 	size_t limit, offset;
 };

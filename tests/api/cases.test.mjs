@@ -622,6 +622,9 @@ test('services: every assistance type, refused values, the stage moves to assist
     [{ type: 'legal' }, 'missing-field'],
     [{ status: 'planned' }, 'missing-field'],
     [{ type: 'legal', status: 'planned', colour: 'red' }, 'unknown-field'],
+    // The provider is an organisation of the directory, by its code.
+    [{ type: 'legal', status: 'planned', provider_org: 'Some lawyer in town' }, 'invalid-value'],
+    [{ type: 'legal', status: 'planned', provider_org: 'IOM' }, 'invalid-value'],
   ];
   for (const [body, type] of bad)
     assertProblem(await as.cw.req('POST', `${V1}/cases/${id}/services`, body), 422, type,
@@ -647,6 +650,7 @@ test('services: every assistance type, refused values, the stage moves to assist
   assertProblem(await as.cw.req('PATCH', sp, { status: 'finished' }, { 'if-match': '"1"' }), 422,
     'invalid-value');
   assertProblem(await as.cw.req('PATCH', sp, { type: null }, { 'if-match': '"1"' }), 422);
+  assertProblem(await as.cw.req('PATCH', sp, { provider_org: 'a clinic' }, { 'if-match': '"1"' }), 422, 'invalid-value');
   const u = await as.cw.req('PATCH', sp, { status: 'completed', cost: 1500 }, { 'if-match': '"1"' });
   assert.equal(u.status, 200, u.text);
   assert.equal(u.json.version, 2);

@@ -269,6 +269,54 @@ test('text search meets Tajik, Russian and Latin spellings of a name', async () 
   assert.deepEqual(await found('!!'), []);
 });
 
+// Generic words name a kind of service in tg, ru and en, in any script
+// (schema/labels.json and schema/directory-terms.json, folded by name
+// key): the search hint's own examples find shelters whose names do not
+// hold the word, and "приют Vakhsh" narrows to one.
+test('generic words find a kind of service across scripts, the hint\'s examples included', async () => {
+  const { catalogue } = await import('../../web/i18n.js');
+  const home = await addService('admin', { name: 'Хонаи Меҳр Vakhsh (test)', type: 'shelter', org: 'shelter1' });
+  const lawyer = await addService('admin', { name: 'Sino Vakhsh advice (test)', type: 'legal', org: 'ngo1' });
+  const clinic = await addService('admin', { name: 'Vakhsh Shifobakhsh (test)', type: 'medical', org: 'ngo1' });
+  const ids = async (search) => {
+    const r = await list('cw', q({ search, per_page: 50 }));
+    assert.equal(r.status, 200, search + ': ' + r.text);
+    return r.json.items.map((x) => x.id);
+  };
+  // The hint's examples, as the UI shows them in each language.
+  const hint = catalogue['dir.search_hint'];
+  for (const lang of ['tg', 'ru', 'en']) {
+    const examples = hint[lang].split(':')[1].split(/,|\s(?:ё|или|or)\s/u).map((w) => w.trim().replace(/\.$/, ''))
+      .filter(Boolean);
+    assert.deepEqual(examples, ['Паноҳгоҳ', 'Панохгох', 'Panohgoh'], lang);
+    for (const word of examples) {
+      const found = await ids(word);
+      assert.ok(found.includes(home.id), `${lang}: ${word} finds the shelter`);
+      assert.ok(!found.includes(lawyer.id) && !found.includes(clinic.id), `${lang}: ${word} finds only shelters`);
+    }
+  }
+  const kinds = {
+    shelter: ['shelter', 'Shelters', 'приют', 'Приюта', 'убежище', 'паноҳгоҳ', 'ПАНОХГОХ', 'panohgohi', 'refuge'],
+    legal: ['юрист', 'Юридическая', 'ҳуқуқшинос', 'huquqshinos', 'хукукшинос', 'lawyer', 'legal', 'адвокат'],
+    medical: ['medical', 'доктор', 'врач', 'Медицинская', 'тиббӣ', 'духтур'],
+  };
+  const of = { shelter: home.id, legal: lawyer.id, medical: clinic.id };
+  for (const [kind, words] of Object.entries(kinds)) {
+    for (const word of words) {
+      const found = await ids(`${word} Vakhsh`);
+      assert.deepEqual(found, [of[kind]], `${word} Vakhsh: ${kind} only`);
+    }
+  }
+  // A kind word still ANDs with the other words; a name word is unchanged.
+  assert.deepEqual(await ids('приют Shifobakhsh'), []);
+  assert.deepEqual(await ids('Sino Vakhsh'), [lawyer.id]);
+  // Words common to many kinds name none ("помощь", "assistance").
+  assert.deepEqual(await ids('помощь Vakhsh'), []);
+  assert.deepEqual(await ids('assistance Vakhsh'), []);
+  // A short beginning is a name's beginning, not a kind ("law" is not lawyer).
+  assert.deepEqual(await ids('law Vakhsh'), []);
+});
+
 test('paging answers Himoya\'s list shape and HSDS\'s page at once', async () => {
   await directory();
   const p1 = await list('an', q({ search: 'Zarafshon', per_page: 3 }));

@@ -20,6 +20,7 @@ const orgs = [
 // to, c.* of an unrelated NGO, p.* of the police.
 const users = [
   ['iom', 'a.cw', 'caseworker'], ['iom', 'a.sup', 'supervisor'], ['iom', 'a.hot', 'hotline'],
+  ['iom', 'a.adm', 'admin'],
   ['ngo2', 'b.cw', 'caseworker'], ['ngo2', 'b.sup', 'supervisor'], ['ngo2', 'b.hot', 'hotline'],
   ['ngo2', 'b.fp', 'focal_point'], ['ngo2', 'b.an', 'analyst'], ['ngo2', 'b.adm', 'admin'],
   ['ngo3', 'c.cw', 'caseworker'],
@@ -221,7 +222,7 @@ test('a referral names a real organisation other than the sender, and shareable 
   const o = await get('b.an', '/orgs');
   assert.equal(o.status, 200, o.text);
   assert.deepEqual(o.json.items.map((x) => x.code).sort(), ['iom', 'ngo2', 'ngo3', 'police']);
-  assert.deepEqual(Object.keys(o.json.items[0]).sort(), ['code', 'managed', 'name', 'sector', 'type']);
+  assert.deepEqual(Object.keys(o.json.items[0]).sort(), ['code', 'contact_email', 'contact_phone', 'managed', 'name', 'sector', 'type']);
   // Another organisation cannot refer a case it does not see.
   assertProblem(await refer('b.cw', c.id, 'ngo3'), 404, 'not-found');
   // Roles that may read but not refer.
@@ -850,4 +851,113 @@ test('a recipient\'s follow-up is its own: assigned to itself, listed only while
   await withdrawConsent('a.cw', c.consent.id);
   r = await get('c.cw', '/followups?assigned=all&before=2099-01-01');
   assert.ok(!r.text.includes(c.id) && !r.text.includes(fu.json.id), 'gone once the consent is: ' + r.text);
+});
+
+// ---- the wizard's questions: a consent check and share presets --------------
+
+test('consent-check answers whether a consent covers the chosen recipient, to who may refer only', async () => {
+  const c = await openCase();
+  const check = (who, to, id = c.id) => get(who, `/cases/${id}/consent-check?to_org=${encodeURIComponent(to)}`);
+  let r = await check('a.cw', 'ngo2');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(sorted(r.json), ['consent', 'covered', 'person_id', 'purposes', 'to_org']);
+  assert.equal(r.json.covered, false);
+  assert.equal(r.json.consent, null);
+  assert.deepEqual(r.json.purposes, ['referral']);
+  assert.equal(r.json.to_org.code, 'ngo2');
+  // The police may be covered by a law-enforcement consent too.
+  r = await check('a.cw', 'police');
+  assert.deepEqual(r.json.purposes, ['law_enforcement', 'referral']);
+  // A consent to ngo3 covers ngo3, not ngo2; the answer names it.
+  const k = await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo3' });
+  r = await check('a.cw', 'ngo3');
+  assert.equal(r.json.covered, true);
+  assert.equal(r.json.consent.id, k.id);
+  assert.equal(r.json.consent.purpose, 'referral');
+  assert.equal(r.json.consent.recipient_org, 'ngo3');
+  assert.equal((await check('a.cw', 'ngo2')).json.covered, false);
+  // The check agrees with the send.
+  assertProblem(await refer('a.cw', c.id, 'ngo2'), 409, 'consent-required');
+  await referOk('a.cw', c.id, 'ngo3');
+  // A withdrawn consent covers nothing.
+  await withdrawConsent('a.cw', k.id);
+  assert.equal((await check('a.cw', 'ngo3')).json.covered, false);
+  // Bad input: no organisation, an unknown one, the own.
+  assertProblem(await get('a.cw', `/cases/${c.id}/consent-check`), 422, 'invalid-value');
+  assertProblem(await check('a.cw', 'nosuch'), 422, 'invalid-value');
+  assertProblem(await check('a.cw', 'iom'), 422, 'invalid-value');
+  // Others learn nothing: another organisation's users get 404 for the
+  // case, a hotline operator of the owner may not refer.
+  for (const who of ['b.cw', 'c.cw', 'p.fp'])
+    assertProblem(await check(who, 'ngo3'), 404);
+  assertProblem(await check('a.hot', 'ngo3'), 403, 'forbidden');
+  assertProblem(await check('a.cw', 'ngo3', 'nosuchcase'), 404);
+});
+
+test('share presets are data the send accepts, for shelter, legal aid, police and medical purposes', async () => {
+  const r = await get('a.cw', '/referrals/share-presets');
+  assert.equal(r.status, 200, r.text);
+  const presets = r.json.items;
+  assert.deepEqual(presets.map((p) => p.purpose), ['shelter', 'legal_aid', 'police_investigation', 'medical']);
+  const file = JSON.parse(await (await import('node:fs/promises')).readFile(
+    new URL('../../schema/share-presets.json', import.meta.url), 'utf8'));
+  for (const [i, p] of presets.entries()) {
+    // Every field of the data file is shareable: none was left out.
+    assert.deepEqual(p.fields, file.presets[i].fields, p.purpose);
+    assert.ok(p.fields.length > 3, p.purpose);
+    const c = await openCase({ referral: true });
+    const ref = await referOk('a.cw', c.id, 'ngo2', { share: p.fields });
+    assert.deepEqual(ref.share, p.fields);
+  }
+  // The shelter needs no account of the exploitation; the police do.
+  const of = (name) => presets.find((p) => p.purpose === name).fields;
+  assert.ok(!of('shelter').includes('summary') && of('police_investigation').includes('summary'));
+  assert.ok(of('shelter').length < of('police_investigation').length);
+});
+
+test('the inbox says who it is about (only what was shared) and whom to ask at the sender', async () => {
+  // The sender's organisation records its contact for its partners.
+  assertProblem(await as['a.adm'].req('PATCH', V1 + '/orgs/iom', { contact_phone: 'call me' }), 422, 'invalid-value');
+  assertProblem(await as['a.adm'].req('PATCH', V1 + '/orgs/iom', { contact_email: 'nobody' }), 422, 'invalid-value');
+  let r = await as['a.adm'].req('PATCH', V1 + '/orgs/iom', { contact_phone: '+992 44 600 11 22', contact_email: 'nrm@iom.example' });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.contact_phone, '+992 44 600 11 22');
+  const person = { given_name: 'Зарина', family_name: 'Ҳакимова', birth_date: '1999-03-04' };
+  const inbox = async (who, id) => (await get(who, '/referrals?box=in')).json.items.find((x) => x.id === id);
+  // 1: names shared: the recipient reads them once it accepts, not before.
+  const c1 = await openCase({ person, referral: true });
+  const f1 = await referOk('a.cw', c1.id, 'ngo2', { share: ['given_name', 'family_name', 'gender'] });
+  assert.deepEqual(f1.person, { given_name: 'Зарина', family_name: 'Ҳакимова' }, 'the sender sees the names');
+  assert.deepEqual(f1.sender, { login: 'a.cw', phone: '+992 44 600 11 22', email: 'nrm@iom.example' });
+  let got = await inbox('b.cw', f1.id);
+  assert.equal(got.person, undefined, 'no name before it is accepted');
+  assert.deepEqual(got.sender, f1.sender);
+  await actOk('b.cw', f1.id, 'accept');
+  got = await inbox('b.cw', f1.id);
+  assert.deepEqual(got.person, { given_name: 'Зарина', family_name: 'Ҳакимова' });
+  assert.ok(!JSON.stringify(got).includes('1999'), 'never what was not shared');
+  // 2: only the family name shared: only it, even when accepted.
+  const c2 = await openCase({ person, referral: true });
+  const f2 = await referOk('a.cw', c2.id, 'ngo2', { share: ['family_name'] });
+  await actOk('b.cw', f2.id, 'accept');
+  assert.deepEqual((await inbox('b.cw', f2.id)).person, { family_name: 'Ҳакимова' });
+  // 3: initials shared: the inbox shows them, before and after accepting.
+  const c3 = await openCase({ person, referral: true });
+  const f3 = await referOk('a.cw', c3.id, 'ngo2', { share: ['initials', 'gender'] });
+  assert.deepEqual((await inbox('b.cw', f3.id)).person, { initials: 'Ҳ. З.' });
+  await actOk('b.cw', f3.id, 'accept');
+  assert.deepEqual((await inbox('b.cw', f3.id)).person, { initials: 'Ҳ. З.' });
+  // 4: no name, no initials: nothing (the inbox shows a dash).
+  const c4 = await openCase({ person, referral: true });
+  const f4 = await referOk('a.cw', c4.id, 'ngo2', { share: ['gender'] });
+  await actOk('b.cw', f4.id, 'accept');
+  assert.equal((await inbox('b.cw', f4.id)).person, undefined);
+  // A consent withdrawn ends the showing of names and initials.
+  await withdrawConsent('a.cw', c3.consent.id);
+  assert.equal((await inbox('b.cw', f3.id)).person, undefined);
+  // Every name shown is an audited read of the person.
+  const reads = () => Number(sqlite(srv.data + '/himoya.db', `SELECT count(*) FROM audit_log WHERE action = 'read'` +
+    ` AND record = 'persons/${c1.pid}' AND user_id = '${uid['b.cw']}' AND fields LIKE '%given_name%'`).trim());
+  await poll(() => reads() > 0);
+  assert.ok(reads() > 0, 'the recipient\'s read of the names is in the audit');
 });

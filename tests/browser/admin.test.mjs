@@ -137,10 +137,15 @@ test('organisations, API tokens and role policies through the pages (ru)', async
     await page.click('#org-list [data-code="umed"] summary');
     await page.fill('#org-umed-name', 'Умед-2');
     await page.selectOption('#org-umed-sector', 'legal_aid');
+    await page.fill('#org-umed-contact_phone', '+992 44 600 77 88');
+    await page.fill('#org-umed-contact_email', 'nrm@umed.example');
     await page.click('#org-list [data-code="umed"] button[type="submit"]');
     await waitText(page, '#adm-message', catalogue['adm.done_org_saved'].ru);
     await waitText(page, '#org-list [data-code="umed"] strong', 'Умед-2');
     assert.match(await page.textContent('#org-list [data-code="umed"] .muted'), /Юридическая помощь/);
+    await page.click('#org-list [data-code="umed"] summary');
+    assert.equal(await page.inputValue('#org-umed-contact_phone'), '+992 44 600 77 88', 'the contact for partners is kept');
+    assert.equal(await page.inputValue('#org-umed-contact_email'), 'nrm@umed.example');
 
     await page.click('#adm-tab-tokens');
     await visible(page, '#token-login');

@@ -236,10 +236,13 @@ test('case worker: consent first, person, case, screening, service, follow-ups, 
     await page.click('#service-add');
     await page.selectOption('#service-type', 'shelter');
     assert.equal(await page.inputValue('#service-status'), 'planned');
-    await page.fill('#service-provider_org', 'Паноҳгоҳи «Умед»');
+    // The provider is chosen from the directory's organisations (here
+    // only the own one: this test's directory is empty).
+    await page.selectOption('#service-provider_org', 'iom');
     await page.click('#service-form-submit');
     await waitText(page, '.view > .message.success', 'Service saved.');
     await waitText(page, '#service-list li .card-title strong', 'Shelter');
+    assert.equal(await textOf(page, '#service-list li .svc-provider'), 'IOM Tajikistan', 'the provider by its name');
     await waitText(page, '#head-stage dd', 'Assistance');
 
     // Two follow-ups: one overdue, one ahead, marked done.
@@ -323,7 +326,7 @@ test('case worker: consent first, person, case, screening, service, follow-ups, 
     assert.equal(scr[0].answers['D2-S1'], 'no');
     assert.equal(scr[0].answers['D3-M1'], 'declined');
     const svc = (await cw.req('GET', `/api/v1/cases/${caseId}/services`)).json.items;
-    assert.deepEqual(svc.map((s) => [s.type, s.status, s.provider_org]), [['shelter', 'planned', 'Паноҳгоҳи «Умед»']]);
+    assert.deepEqual(svc.map((s) => [s.type, s.status, s.provider_org]), [['shelter', 'planned', 'iom']]);
     const fus = (await cw.req('GET', `/api/v1/cases/${caseId}/followups`)).json.items;
     assert.equal(fus.length, 2);
     const done = fus.find((f) => f.status === 'done');
