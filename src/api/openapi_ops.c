@@ -57,6 +57,8 @@ const struct openapi_record openapi_records[] = {
 	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &followup_schema, .name = "Followup", .envelope = ENV_ITEM("followup"),
 	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &best_interests_schema, .name = "BestInterests", .envelope = ENV_ITEM("best_interests"),
+	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &consent_schema, .name = "Consent",
 	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") ",'person_id':"
 		     REF("Id") ",'state':{'enum':['active','future','expired','withdrawn'],"
@@ -571,9 +573,9 @@ static const struct openapi_param q_contact_stats[] = {
 static const struct openapi_param q_summary[] = {
 	Q_PERIOD,
 	{"by", "{'type':'string','pattern':'^(sex|age_band|exploitation|country|status|stage|month|"
-	       "region|org|service_type|nationality|trafficking_status|identification)(,(sex|"
+	       "region|org|service_type|nationality|trafficking_status|identification|sector)(,(sex|"
 	       "age_band|exploitation|country|status|stage|month|region|org|service_type|"
-	       "nationality|trafficking_status|identification)){0,3}$'}",
+	       "nationality|trafficking_status|identification|sector)){0,3}$'}",
 	 "up to 4 dimensions, comma-separated", 0},
 	{"victims", "{'enum':['0','1']}", "1: identified victims only", 0},
 	P_END,
@@ -701,6 +703,15 @@ const struct openapi_op openapi_ops[] = {
 	{GET, V1 "/cases/{}/status-decisions", "decisionList", "status-decisions",
 	 "The identification decisions of a case", NULL, 200, "StatusDecision", DOC_LIST, NULL,
 	 NULL, NULL},
+	{POST, V1 "/cases/{}/best-interests", "bestInterestsCreate", "best-interests",
+	 "Record a best-interests assessment of a child's case", "BestInterestsCreate", 201,
+	 "BestInterests", DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/best-interests", "bestInterestsList", "best-interests",
+	 "The best-interests assessments of a case", NULL, 200, "BestInterests", DOC_LIST, NULL,
+	 NULL, NULL},
+	{PATCH, V1 "/best-interests/{}", "bestInterestsPatch", "best-interests",
+	 "Change a best-interests assessment", "BestInterestsPatch", 200, "BestInterests",
+	 DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
 	{POST, V1 "/cases/{}/notes", "noteCreate", "notes", "Add a note", "NoteCreate", 201, "Note",
 	 DOC_ETAG, NULL, NULL, NULL},
 	{GET, V1 "/cases/{}/notes", "noteList", "notes", "The notes of a case", NULL, 200, "Note",

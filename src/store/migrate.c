@@ -338,6 +338,19 @@ static const char *const migrations[] = {
 	"ALTER TABLE orgs ADD COLUMN sector TEXT;"
 	"ALTER TABLE orgs ADD COLUMN created_by_org TEXT REFERENCES orgs(id);"
 	"ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
+	/* 16: the NRM as the agencies work it (issue 15).  A status decision's
+	 * deciding body is now derived from the deciding user's organisation
+	 * (domain/casework.h casework_decider): the decisions recorded before
+	 * keep the body their user chose and are marked so.  Reports group by
+	 * the sector of the case's organisation; a change of an
+	 * organisation's type or sector makes its cases' facts again. */
+	"UPDATE items SET coded = json_set(coded, '$.before_rule', json('true'))"
+	"  WHERE kind = 'status_decision';"
+	"ALTER TABLE rp_cases ADD COLUMN sector TEXT;"
+	"CREATE TRIGGER rp_org_upd AFTER UPDATE OF type, sector ON orgs BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id)"
+	"  SELECT 'case', id FROM cases WHERE org_id = NEW.id; END;"
+	"INSERT OR IGNORE INTO rp_dirty(kind, id) SELECT 'case', id FROM cases;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

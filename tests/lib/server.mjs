@@ -21,7 +21,7 @@ function freePort() {
   });
 }
 
-// users: [{org, login, role, password}] ; orgs: [{code, name, type}]
+// users: [{org, login, role, password}] ; orgs: [{code, name, type, sector?}]
 // timezone: the programme's zone (written to DATA/himoya.conf); UTC unless
 // told, so that a test's "today" (new Date().toISOString()) is the server's;
 // null writes no file (the default, Asia/Dushanbe).
@@ -31,7 +31,8 @@ export async function startServer({ users = [], orgs = [], env = {}, timezone = 
   let r = himoya(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM Tajikistan', '--org-type', 'IGO']);
   if (r.code !== 0) throw new Error('init failed: ' + r.err);
   for (const o of orgs) {
-    r = himoya(['org', 'add', '--data', data, '--code', o.code, '--name', o.name, '--type', o.type]);
+    r = himoya(['org', 'add', '--data', data, '--code', o.code, '--name', o.name, '--type', o.type,
+      ...(o.sector ? ['--sector', o.sector] : [])]);
     if (r.code !== 0) throw new Error('org add failed: ' + r.err);
   }
   for (const u of users) {
