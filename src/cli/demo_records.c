@@ -574,24 +574,55 @@ static void screening(struct person_ctx *p, struct case_ctx *c, int64_t day, int
 	case_touch(c, it);
 }
 
-static void decision(struct person_ctx *p, struct case_ctx *c, int64_t day, const char *status,
-		     const char *by_body)
+/* An authority whose decisions are of body `by` (casework_decider): the
+ * first of them (the police's anti-trafficking unit for Police) most
+ * often, another sometimes; NULL when the network has none. */
+static const struct demo_authority *authority_of(struct person_ctx *p, const char *by)
 {
-	struct item_row *it = item_push(p, "status_decision", c->id, p->org->supervisor, day);
+	const struct demo_network *net = p->g->net;
+	const struct demo_authority *first = NULL, *other = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < net->nauthorities; i++) {
+		const struct demo_authority *a = &net->authorities[i];
+		if (strcmp(casework_decider(a->type, a->sector), by))
+			continue;
+		if (!first)
+			first = a;
+		else if (demo_rng_below(&p->r, (unsigned)++n) == 0)
+			other = a;
+	}
+	return other && demo_rng_pct(&p->r, 25) ? other : first;
+}
+
+/* A decision of the body `by`: an authority's, recorded by its focal
+ * point with its reference, or (NULL) the owning organisation's own
+ * assessment, recorded by its supervisor.  As the API does, the body is
+ * the deciding organisation's (issue 15), never chosen. */
+static void decision(struct person_ctx *p, struct case_ctx *c, int64_t day, const char *status,
+		     const char *by)
+{
+	const struct demo_authority *a = by ? authority_of(p, by) : NULL;
+	struct item_row *it = item_push(p, "status_decision", c->id,
+					a ? a->focal : p->org->supervisor, day);
 	char ref[64];
 	json_t *rec;
 
 	if (!it)
 		return;
-	if (!strcmp(by_body, "CourtOrProsecution"))
+	if (a)
+		snprintf(it->org_id, sizeof it->org_id, "%s", a->id);
+	if (a && !strcmp(a->sector, "prosecution"))
 		snprintf(ref, sizeof ref, "№ 1-%u/%d", 100 + demo_rng_below(&p->r, 900), year_of(day));
 	else
 		snprintf(ref, sizeof ref, "№ %u/%d", 1 + demo_rng_below(&p->r, 2000), year_of(day));
 	rec = json_object();
 	set_str(rec, "status", status);
-	set_str(rec, "decided_by", by_body);
+	set_str(rec, "decided_by", a ? casework_decider(a->type, a->sector)
+				     : casework_decider(p->org->type, p->org->sector));
+	set_str(rec, "decided_by_org", a ? a->code : p->org->code);
 	set_day(rec, "date", day);
-	if (demo_rng_pct(&p->r, 85))
+	if (a || demo_rng_pct(&p->r, 60))
 		set_str(rec, "reference", ref);
 	snprintf(it->status, sizeof it->status, "%s", status);
 	item_at_day(it, day);
@@ -607,9 +638,10 @@ static void decisions(struct person_ctx *p, struct case_ctx *c, int64_t day)
 	static const char *const status_of[] = {"ActualVictimOfTrafficking",
 						"PossibleVictimOfTrafficking",
 						"NotAVictimOfTrafficking"};
+	/* NULL: the owning organisation's own assessment */
 	static const char *const bodies[] = {"Police", "CourtOrProsecution",
-					     "NonPoliceGovernmentalOrganization", "NGO", "Other"};
-	static const unsigned body_w[] = {50, 30, 12, 5, 3};
+					     "NonPoliceGovernmentalOrganization", NULL};
+	static const unsigned body_w[] = {50, 30, 12, 8};
 	const char *s = c->suggestion ? c->suggestion : "none";
 	const char *status;
 
