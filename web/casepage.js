@@ -9,8 +9,9 @@
 import { t } from './i18n.js';
 import { h, label, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema, fieldOf } from './forms.js';
-import { request, prepare, failed, personName, badge, messageBox, heading } from './page.js';
-import { referralCard, shareLabel, showTime } from './referrals.js';
+import { request, prepare, failed, personName, badge, messageBox, heading, mayScreenRefer } from './page.js';
+import { referralCard, shareLabel, showTime, decisionNote } from './referrals.js';
+import { childReasonText, becauseList } from './screening.js';
 
 const EDITORS = ['caseworker', 'supervisor'];
 const DECIDERS = ['supervisor', 'focal_point'];
@@ -31,6 +32,8 @@ export async function casePageView(ctx, id) {
   if (!(await prepare(ctx))) return;
   const path = `/cases/${encodeURIComponent(id)}`;
   const editor = EDITORS.includes(ctx.user.role);
+  // Screens and refers: the case workers, and an authority's focal point.
+  const worker = mayScreenRefer(ctx.user);
   let c = null;
 
   const res = await request(ctx, 'GET', path);
@@ -98,10 +101,13 @@ export async function casePageView(ctx, id) {
       fact('case.opened', h('span', { data: showDate(c.opened_on) }), 'head-opened'),
       c.closed_on ? fact('case.closed', h('span', { text: () => `${showDate(c.closed_on)} · ${codeText('case_closure_reason', c.closure_reason)()}` }), 'head-closed') : null);
     const actions = h('div', { class: 'actions' });
-    if (editor && open) {
+    if (worker && open) {
       actions.append(
         h('a', { class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/screening`, id: 'start-screening', text: 'case.screen' }),
-        h('a', { class: 'button secondary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, id: 'refer-case', text: 'case.refer' }),
+        h('a', { class: 'button secondary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, id: 'refer-case', text: 'case.refer' }));
+    }
+    if (editor && open) {
+      actions.append(
         h('button', { type: 'button', class: 'button secondary', id: 'close-case', text: 'case.close', on: { click: () => closePanel(actions) } }));
     } else if (editor) {
       actions.append(h('button', { type: 'button', class: 'button secondary', id: 'reopen-case', text: 'case.reopen', on: { click: (e) => reopen(e.currentTarget) } }));
@@ -234,6 +240,7 @@ export async function casePageView(ctx, id) {
           const fields = buildForm(spec.form.resource, { ...spec.form.opts, prefix: spec.id });
           const shell = formShell({
             id: `${spec.id}-form`, title: spec.addKey, fields, submitKey: 'common.save',
+            extra: spec.formExtra ? spec.formExtra() : undefined,
             onSubmit: async () => {
               const { value, missing } = fields.read();
               if (missing.length) return;
@@ -300,13 +307,14 @@ export async function casePageView(ctx, id) {
     screenings(panel) {
       itemsTab(panel, {
         id: 'screenings', path: 'screenings', title: 'case.tab_screenings', empty: 'case.screenings_empty',
-        top: editor && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
+        top: worker && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
           class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/screening`, text: 'case.screen',
         })) : null,
         card: (s) => [
           h('p', { class: 'card-title' }, h('span', { text: () => `${t('scr.suggestion')}: ` }), h('strong', { text: `scr.sugg_${s.suggestion}` })),
-          line(dateText('case.on', s.created_at), s.child ? h('span', { text: 'scr.child_short' }) : null),
+          line(dateText('case.on', s.created_at), h('span', { class: 'child-reason', text: childReasonText(s) })),
           h('p', { class: 'card-line muted', text: () => positiveDims(s.dimensions) }),
+          ...Object.keys(s.because || {}).sort().map((d) => becauseList(schema().indicators?.['delphi-adult-labour'] || { items: [] }, s.because, d)),
         ],
       });
     },
@@ -365,10 +373,12 @@ export async function casePageView(ctx, id) {
         readOnlyNote: 'case.decision_who', forbidden: 'error.decision_forbidden',
         sort: (a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0),
         form: { resource: 'status_decision', opts: { values: { date: today() } } },
+        formExtra: () => decisionNote(ctx, 'decision'),
         card: (d) => [
           h('p', { class: 'card-title' }, badge('trafficking_status', d.status)),
           line(h('span', { text: codeText('trafficking_status_decider', d.decided_by) }), dateText('case.on', d.date),
-            d.reference ? h('span', { text: () => `${t('case.reference')} ${d.reference}` }) : null),
+            d.reference ? h('span', { text: () => `${t('case.reference')} ${d.reference}` }) : null,
+            d.before_rule ? h('span', { class: 'badge neutral', text: 'case.before_rule' }) : null),
         ],
       });
     },
@@ -383,7 +393,7 @@ export async function casePageView(ctx, id) {
       if (!ctx.alive()) return;
       const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
       const list = h('ul', { class: 'cards wide', id: 'case-referrals-list' });
-      const top = editor && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
+      const top = worker && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
         class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, text: 'case.refer',
       })) : null;
       panel.replaceChildren(heading(2, 'case.tab_referrals'), top || '', msg, list);

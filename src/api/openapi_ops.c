@@ -104,7 +104,10 @@ const size_t openapi_records_count = COUNT(openapi_records);
 #define ORG "{'type':'object','required':['name','type'],'additionalProperties':false," \
 	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") \
 	",'sector':{'anyOf':[" REF("Code.sector") ",{'type':'null'}]},'managed':{'type':'boolean'," \
-	"'description':'this administrator may edit it: the own organisation or one it made'}}}"
+	"'description':'this administrator may edit it: the own organisation or one it made'}," \
+	"'authority':{'type':'boolean','description':'the organisation of the signed-in user is an " \
+	"authority (src/domain/policy.h): its focal points are entry points of the NRM and " \
+	"record official identification decisions'}}}"
 #define ACCOUNT_PROPS \
 	"'id':" STR ",'login':" STR ",'role':" REF("Code.roles") ",'disabled':" BOOL \
 	",'totp_enabled':" BOOL ",'locked':{'type':'boolean','description':'locked now by failed " \
