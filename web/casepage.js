@@ -15,7 +15,8 @@ import { childReasonText, becauseList } from './screening.js';
 
 const EDITORS = ['caseworker', 'supervisor'];
 const DECIDERS = ['supervisor', 'focal_point'];
-const TABS = ['timeline', 'details', 'screenings', 'services', 'plans', 'followups', 'notes', 'decisions', 'referrals'];
+const TABS = ['timeline', 'details', 'screenings', 'services', 'plans', 'followups', 'notes', 'decisions', 'referrals',
+  'best_interests'];
 const OPEN = ['Active', 'FollowUp'];
 
 let lastTab = { id: null, tab: 'timeline' };
@@ -248,6 +249,7 @@ export async function casePageView(ctx, id) {
               if (!ctx.alive()) return;
               if (!r || r.status !== 201) {
                 if (r && r.status === 403 && spec.forbidden) setMessage(fields.errorBox, spec.forbidden);
+                else if (r && r.status === 409 && spec.conflict) setMessage(fields.errorBox, spec.conflict);
                 else fields.showProblem(r);
                 return;
               }
@@ -343,6 +345,21 @@ export async function casePageView(ctx, id) {
             h('span', { data: g.goal }), g.due ? h('span', { class: 'muted', text: () => ` · ${t('case.due')} ${showDate(g.due)}` }) : null,
             ' ', badge('goal_status', g.status || 'open', g.status === 'achieved' ? 'ok' : 'neutral')))) : null,
           prose(p.notes),
+        ],
+      });
+    },
+    // A child's case (issue 15): the server refuses it for an adult.
+    best_interests(panel) {
+      itemsTab(panel, {
+        id: 'best_interests', path: 'best-interests', title: 'case.tab_best_interests', empty: 'case.best_interests_empty',
+        addKey: 'case.add_best_interests', saved: 'case.saved_best_interests', mayWrite: editor,
+        conflict: 'case.not_a_child',
+        form: { resource: 'best_interests', opts: { values: { date: today() } } },
+        card: (b) => [
+          h('p', { class: 'card-title' }, h('strong', { text: codeText('best_interests_outcome', b.outcome) }), ' ', dateText('case.on', b.date)),
+          line(h('span', { text: b.child_heard ? 'case.child_heard' : 'case.child_not_heard' }),
+            b.review_on ? dateText('case.review_on', b.review_on) : null),
+          prose(b.findings),
         ],
       });
     },
@@ -572,6 +589,9 @@ export async function casePageView(ctx, id) {
       break;
     case 'screening':
       detail = () => `${t('scr.suggestion')}: ${t(`scr.sugg_${d.suggestion}`)}`;
+      break;
+    case 'best_interests':
+      detail = codeText('best_interests_outcome', d.outcome);
       break;
     case 'service':
       detail = () => `${codeText('assistance_service_types', d.type)()} · ${codeText('service_status', d.status)()}`;

@@ -231,6 +231,21 @@ test('a minor consents through a guardian; the screening says why the person is 
     await page.click('#scr-done');
     await page.click('#tab-screenings');
     await waitText(page, '#panel-screenings .child-reason', `Кӯдак (то 18-сола): синну сол 12, имрӯз ${todayShown} (аз рӯи санаи таваллуд)`);
+
+    // A best-interests assessment of her case.
+    await page.selectOption('#lang', 'en');
+    await page.click('#tab-best_interests');
+    await page.click('#best_interests-add');
+    await visible(page, '#best_interests-form');
+    await page.check('#best_interests-child_heard');
+    await page.selectOption('#best_interests-outcome', 'family_reunification');
+    await page.fill('#best_interests-findings', 'Her mother can care for her; school in September.');
+    await page.click('#best_interests-form-submit');
+    await waitText(page, '.view > .message.success', 'Assessment saved.');
+    await page.locator('#best_interests-list li').first().waitFor();
+    assert.match(await textOf(page, '#best_interests-list li'), /Family reunification.*The child was heard/s);
+    const bia = (await cw.req('GET', `/api/v1/cases/${caseId}/best-interests`)).json.items;
+    assert.deepEqual(bia.map((b) => [b.outcome, b.child_heard]), [['family_reunification', true]]);
     assert.deepEqual(unexpected(problems, 422), []);
   } finally {
     await context.close();
