@@ -234,11 +234,21 @@ static const struct field decision_fields[] = {
 	{ .name = "status", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_trafficking_status,
 	  .required = 1,
 	  .label_tg = "Мақом", .label_ru = "Статус", .label_en = "Status" },
+	/* Derived from the deciding user's organisation (domain/casework.h:
+	 * casework_decider), never sent. */
 	{ .name = "decided_by", .type = FT_CODE, .cls = FC_CODED,
-	  .codes = &cl_trafficking_status_decider, .required = 1,
+	  .codes = &cl_trafficking_status_decider, .readonly = 1,
 	  .label_tg = "Мақоми қабулкунанда", .label_ru = "Орган, принявший решение",
 	  .label_en = "Decided by",
 	  .htcds = "vic_TraffickingStatusDecisionMakingOrg" },
+	{ .name = "decided_by_org", .type = FT_TEXT, .cls = FC_CODED, .maxlen = 64, .readonly = 1,
+	  .label_tg = "Ташкилоти қабулкунанда", .label_ru = "Организация, принявшая решение",
+	  .label_en = "Deciding organisation" },
+	/* Recorded before decided_by was derived (migration 16): its value
+	 * was chosen by the user who recorded it. */
+	{ .name = "before_rule", .type = FT_BOOL, .cls = FC_CODED, .readonly = 1,
+	  .label_tg = "Пеш аз қоида сабт шудааст", .label_ru = "Записано до правила",
+	  .label_en = "Recorded before the rule" },
 	{ .name = "date", .type = FT_DATE, .cls = FC_CODED, .required = 1,
 	  .label_tg = "Санаи қарор", .label_ru = "Дата решения", .label_en = "Date of decision",
 	  .htcds = "hmy_TraffickingStatusDate" },
@@ -314,6 +324,27 @@ static const struct field followup_fields[] = {
 };
 SCHEMA(followup_schema, "followup", followup_fields);
 
+/* A best-interests assessment of a child's case (issue 15): when, by
+ * whom, whether the child was heard, what was found and recommended. */
+static const struct field best_interests_fields[] = {
+	{ .name = "date", .type = FT_DATE, .cls = FC_CODED, .required = 1,
+	  .label_tg = "Санаи арзёбӣ", .label_ru = "Дата оценки", .label_en = "Date of assessment" },
+	{ .name = "child_heard", .type = FT_BOOL, .cls = FC_CODED, .required = 1,
+	  .label_tg = "Фикри кӯдак шунида шуд", .label_ru = "Мнение ребёнка заслушано",
+	  .label_en = "The child was heard" },
+	{ .name = "guardian_present", .type = FT_BOOL, .cls = FC_CODED,
+	  .label_tg = "Васӣ ҳузур дошт", .label_ru = "Присутствовал опекун",
+	  .label_en = "A guardian was present" },
+	{ .name = "outcome", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_best_interests_outcome,
+	  .required = 1,
+	  .label_tg = "Тавсия", .label_ru = "Рекомендация", .label_en = "Recommendation" },
+	{ .name = "findings", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 20000,
+	  .label_tg = "Хулосаҳо", .label_ru = "Выводы", .label_en = "Findings" },
+	{ .name = "review_on", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .label_tg = "Санаи баррасӣ", .label_ru = "Дата пересмотра", .label_en = "Review on" },
+};
+SCHEMA(best_interests_schema, "best_interests", best_interests_fields);
+
 /* ---- consent, per person ------------------------------------------ */
 
 static const struct field consent_fields[] = {
@@ -332,6 +363,19 @@ static const struct field consent_fields[] = {
 	  .label_tg = "Санаи розигӣ", .label_ru = "Дата согласия", .label_en = "Given on" },
 	{ .name = "expires", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
 	  .label_tg = "То", .label_ru = "Действует до", .label_en = "Expires" },
+	/* A minor's consent is given by a guardian or legal representative
+	 * (issue 15): who, and in what relation (api/items.c checks it). */
+	{ .name = "given_by", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_consent_giver,
+	  .label_tg = "Розигӣ дода шуд аз ҷониби", .label_ru = "Согласие дал",
+	  .label_en = "Given by" },
+	{ .name = "guardian_name", .type = FT_TEXT, .cls = FC_PII, .maxlen = 200,
+	  .label_tg = "Ному насаби васӣ ё намояндаи қонунӣ",
+	  .label_ru = "ФИО опекуна или законного представителя",
+	  .label_en = "Guardian's or representative's name" },
+	{ .name = "guardian_relation", .type = FT_CODE, .cls = FC_CODED,
+	  .codes = &cl_guardian_relation,
+	  .label_tg = "Муносибат бо кӯдак", .label_ru = "Кем приходится ребёнку",
+	  .label_en = "Relation to the child" },
 	{ .name = "withdrawn_on", .type = FT_DATE, .cls = FC_CODED, .readonly = 1,
 	  .label_tg = "Санаи бозхонд", .label_ru = "Дата отзыва", .label_en = "Withdrawn on" },
 	{ .name = "notes", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 2000,

@@ -97,6 +97,8 @@ struct resource_schema {
 
 extern const struct resource_schema person_schema, case_schema, note_schema, decision_schema,
 	service_schema, plan_schema, followup_schema, consent_schema;
+/* A child's case (issue 15). */
+extern const struct resource_schema best_interests_schema;
 /* The service directory (schema/directory.c). */
 extern const struct resource_schema directory_service_schema, directory_location_schema;
 /* The hotline (schema/contact.c). */

@@ -29,6 +29,7 @@ import { kbRoute } from './kb.js';
 import { adminView, passwordView } from './admin.js';
 import { homeView } from './home.js';
 import { personsView } from './persons.js';
+import { mayRegister } from './page.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -36,7 +37,7 @@ import { personsView } from './persons.js';
 const ALL_ROLES = ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer'];
 const SECTIONS = [
   { id: 'cases', roles: ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'] },
-  { id: 'persons', roles: ['admin', 'supervisor', 'caseworker', 'hotline'] },
+  { id: 'persons', roles: ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point'] },
   { id: 'hotline', roles: ['supervisor', 'hotline'] },
   { id: 'callbacks', roles: ['supervisor', 'hotline'] },
   { id: 'hotstats', roles: ['supervisor'] },
@@ -53,7 +54,6 @@ const SECTIONS = [
 
 // Pages that work, by the first part of the hash; `nav` is the menu
 // entry they belong to.  Sections without a view are "being prepared".
-const CASE_OPENERS = ['supervisor', 'caseworker', 'hotline'];
 const VIEWS = {
   cases: (ctx) => {
     if (ctx.params.length === 1) return caseListView(ctx);
@@ -71,7 +71,7 @@ const VIEWS = {
   directory: (ctx) => (ctx.params.length === 1 ? directoryView(ctx) : null),
   kb: (ctx) => kbRoute(ctx),
   focal: (ctx) => (ctx.params.length === 1 ? focalView(ctx) : null),
-  register: { nav: 'cases', roles: CASE_OPENERS, view: (ctx) => (ctx.params.length === 1 ? registerView(ctx) : null) },
+  register: { nav: 'cases', allow: mayRegister, view: (ctx) => (ctx.params.length === 1 ? registerView(ctx) : null) },
   followups: (ctx) => (ctx.params.length === 1 ? followupsView(ctx) : null),
   hotline: (ctx) => (ctx.params.length === 1 ? hotlineView(ctx) : null),
   callbacks: (ctx) => (ctx.params.length === 1 ? callbacksView(ctx) : null),
@@ -402,7 +402,8 @@ function route(moveFocus) {
   const id = params[0] || '';
   const v = viewOf(id);
   const navId = (v && v.nav) || id;
-  const allowed = v && v.roles ? v.roles.includes(user.role) : sectionsFor(user.role).some((s) => s.id === id);
+  const allowed = v && v.allow ? v.allow(user)
+    : v && v.roles ? v.roles.includes(user.role) : sectionsFor(user.role).some((s) => s.id === id);
   el.view.replaceChildren();
   let shown = false;
   if (id === '') {

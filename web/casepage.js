@@ -9,12 +9,14 @@
 import { t } from './i18n.js';
 import { h, label, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema, fieldOf } from './forms.js';
-import { request, prepare, failed, personName, badge, messageBox, heading } from './page.js';
-import { referralCard, shareLabel, showTime } from './referrals.js';
+import { request, prepare, failed, personName, badge, messageBox, heading, mayScreenRefer } from './page.js';
+import { referralCard, shareLabel, showTime, decisionNote } from './referrals.js';
+import { childReasonText, becauseList } from './screening.js';
 
 const EDITORS = ['caseworker', 'supervisor'];
 const DECIDERS = ['supervisor', 'focal_point'];
-const TABS = ['timeline', 'details', 'screenings', 'services', 'plans', 'followups', 'notes', 'decisions', 'referrals'];
+const TABS = ['timeline', 'details', 'screenings', 'services', 'plans', 'followups', 'notes', 'decisions', 'referrals',
+  'best_interests'];
 const OPEN = ['Active', 'FollowUp'];
 
 let lastTab = { id: null, tab: 'timeline' };
@@ -31,6 +33,8 @@ export async function casePageView(ctx, id) {
   if (!(await prepare(ctx))) return;
   const path = `/cases/${encodeURIComponent(id)}`;
   const editor = EDITORS.includes(ctx.user.role);
+  // Screens and refers: the case workers, and an authority's focal point.
+  const worker = mayScreenRefer(ctx.user);
   let c = null;
 
   const res = await request(ctx, 'GET', path);
@@ -98,10 +102,13 @@ export async function casePageView(ctx, id) {
       fact('case.opened', h('span', { data: showDate(c.opened_on) }), 'head-opened'),
       c.closed_on ? fact('case.closed', h('span', { text: () => `${showDate(c.closed_on)} · ${codeText('case_closure_reason', c.closure_reason)()}` }), 'head-closed') : null);
     const actions = h('div', { class: 'actions' });
-    if (editor && open) {
+    if (worker && open) {
       actions.append(
         h('a', { class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/screening`, id: 'start-screening', text: 'case.screen' }),
-        h('a', { class: 'button secondary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, id: 'refer-case', text: 'case.refer' }),
+        h('a', { class: 'button secondary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, id: 'refer-case', text: 'case.refer' }));
+    }
+    if (editor && open) {
+      actions.append(
         h('button', { type: 'button', class: 'button secondary', id: 'close-case', text: 'case.close', on: { click: () => closePanel(actions) } }));
     } else if (editor) {
       actions.append(h('button', { type: 'button', class: 'button secondary', id: 'reopen-case', text: 'case.reopen', on: { click: (e) => reopen(e.currentTarget) } }));
@@ -257,6 +264,7 @@ export async function casePageView(ctx, id) {
           const fields = buildForm(spec.form.resource, { ...spec.form.opts, ...more, prefix: spec.id });
           const shell = formShell({
             id: `${spec.id}-form`, title: spec.addKey, fields, submitKey: 'common.save',
+            extra: spec.formExtra ? spec.formExtra() : undefined,
             onSubmit: async () => {
               const { value, missing } = fields.read();
               if (missing.length) return;
@@ -264,6 +272,7 @@ export async function casePageView(ctx, id) {
               if (!ctx.alive()) return;
               if (!r || r.status !== 201) {
                 if (r && r.status === 403 && spec.forbidden) setMessage(fields.errorBox, spec.forbidden);
+                else if (r && r.status === 409 && spec.conflict) setMessage(fields.errorBox, spec.conflict);
                 else fields.showProblem(r);
                 return;
               }
@@ -330,13 +339,14 @@ export async function casePageView(ctx, id) {
     screenings(panel) {
       itemsTab(panel, {
         id: 'screenings', path: 'screenings', title: 'case.tab_screenings', empty: 'case.screenings_empty',
-        top: editor && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
+        top: worker && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
           class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/screening`, text: 'case.screen',
         })) : null,
         card: (s) => [
           h('p', { class: 'card-title' }, h('span', { text: () => `${t('scr.suggestion')}: ` }), h('strong', { text: `scr.sugg_${s.suggestion}` })),
-          line(dateText('case.on', s.created_at), s.child ? h('span', { text: 'scr.child_short' }) : null),
+          line(dateText('case.on', s.created_at), h('span', { class: 'child-reason', text: childReasonText(s) })),
           h('p', { class: 'card-line muted', text: () => positiveDims(s.dimensions) }),
+          ...Object.keys(s.because || {}).sort().map((d) => becauseList(schema().indicators?.['delphi-adult-labour'] || { items: [] }, s.because, d)),
         ],
       });
     },
@@ -373,6 +383,21 @@ export async function casePageView(ctx, id) {
         ],
       });
     },
+    // A child's case (issue 15): the server refuses it for an adult.
+    best_interests(panel) {
+      itemsTab(panel, {
+        id: 'best_interests', path: 'best-interests', title: 'case.tab_best_interests', empty: 'case.best_interests_empty',
+        addKey: 'case.add_best_interests', saved: 'case.saved_best_interests', mayWrite: editor,
+        conflict: 'case.not_a_child',
+        form: { resource: 'best_interests', opts: { values: { date: today() } } },
+        card: (b) => [
+          h('p', { class: 'card-title' }, h('strong', { text: codeText('best_interests_outcome', b.outcome) }), ' ', dateText('case.on', b.date)),
+          line(h('span', { text: b.child_heard ? 'case.child_heard' : 'case.child_not_heard' }),
+            b.review_on ? dateText('case.review_on', b.review_on) : null),
+          prose(b.findings),
+        ],
+      });
+    },
     followups(panel) {
       itemsTab(panel, {
         id: 'followup', path: 'followups', title: 'case.tab_followups', empty: 'case.followups_empty',
@@ -400,10 +425,12 @@ export async function casePageView(ctx, id) {
         readOnlyNote: 'case.decision_who', forbidden: 'error.decision_forbidden',
         sort: (a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0),
         form: { resource: 'status_decision', opts: { values: { date: today() } } },
+        formExtra: () => decisionNote(ctx, 'decision'),
         card: (d) => [
           h('p', { class: 'card-title' }, badge('trafficking_status', d.status)),
           line(h('span', { text: codeText('trafficking_status_decider', d.decided_by) }), dateText('case.on', d.date),
-            d.reference ? h('span', { text: () => `${t('case.reference')} ${d.reference}` }) : null),
+            d.reference ? h('span', { text: () => `${t('case.reference')} ${d.reference}` }) : null,
+            d.before_rule ? h('span', { class: 'badge neutral', text: 'case.before_rule' }) : null),
         ],
       });
     },
@@ -418,7 +445,7 @@ export async function casePageView(ctx, id) {
       if (!ctx.alive()) return;
       const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
       const list = h('ul', { class: 'cards wide', id: 'case-referrals-list' });
-      const top = editor && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
+      const top = worker && OPEN.includes(c.status) ? h('div', { class: 'actions' }, h('a', {
         class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, text: 'case.refer',
       })) : null;
       panel.replaceChildren(heading(2, 'case.tab_referrals'), top || '', msg, list);
@@ -597,6 +624,9 @@ export async function casePageView(ctx, id) {
       break;
     case 'screening':
       detail = () => `${t('scr.suggestion')}: ${t(`scr.sugg_${d.suggestion}`)}`;
+      break;
+    case 'best_interests':
+      detail = codeText('best_interests_outcome', d.outcome);
       break;
     case 'service':
       detail = () => `${codeText('assistance_service_types', d.type)()} · ${codeText('service_status', d.status)()}`;

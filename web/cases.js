@@ -5,9 +5,8 @@
 import { t } from './i18n.js';
 import { h, showDate, setMessage } from './dom.js';
 import { codeList, statusKey } from './forms.js';
-import { request, prepare, personName, badge } from './page.js';
+import { request, prepare, personName, badge, mayRegister } from './page.js';
 
-const OPENERS = ['supervisor', 'caseworker', 'hotline'];
 
 // The filters outlive a visit to a case, so "back" finds the list as it was.
 const state = { status: '', stage: '', mine: false, q: '', cursors: [''] };
@@ -22,7 +21,7 @@ export async function caseListView(ctx) {
   if (!(await prepare(ctx))) return;
 
   const top = h('div', { class: 'page-actions' });
-  if (OPENERS.includes(ctx.user.role)) {
+  if (mayRegister(ctx.user)) {
     top.append(h('a', { class: 'button primary', href: '#/register', id: 'register-link', text: 'list.register' }));
   }
 

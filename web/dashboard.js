@@ -43,7 +43,7 @@ const LISTS = {
   sex: 'gender', status: 'case_status', stage: 'nrm_stage', exploitation: 'type_of_exploitation',
   service_type: 'assistance_service_types', region: 'tj_regions_iso3166_2', org: 'org_type',
   agency_type: 'org_type', channel: 'hotline_channel', call_type: 'hotline_call_type',
-  topic: 'contact_topic',
+  topic: 'contact_topic', sector: 'sector',
 };
 
 function valueText(dim, v) {
@@ -180,7 +180,7 @@ export async function dashboardView(ctx) {
     out.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
     const base = { from: state.from, to: state.to, region: state.region, org: state.org };
     const summary = (by, extra = {}) => request(ctx, 'GET', `/reports/summary?${query({ ...base, by, ...extra })}`);
-    const [stage, status, month, sex, age, expl, country, service, ind, refStats, hot] = await Promise.all([
+    const [stage, status, month, sex, age, expl, country, service, ind, refStats, hot, sector] = await Promise.all([
       summary('stage'), summary('status'), summary('month'),
       summary('sex', { victims: '1' }), summary('age_band', { victims: '1' }),
       summary('exploitation', { victims: '1' }), summary('country', { victims: '1' }),
@@ -188,9 +188,10 @@ export async function dashboardView(ctx) {
       request(ctx, 'GET', `/reports/indicators?${query(base)}`),
       role === 'supervisor' ? request(ctx, 'GET', '/referrals/stats?box=out') : null,
       role === 'supervisor' ? request(ctx, 'GET', `/contacts/stats?${query({ from: state.from, to: state.to })}`) : null,
+      summary('sector'),
     ]);
     if (!ctx.alive()) return;
-    const bad = [stage, status, month, sex, age, expl, country, service, ind].find((r) => !r || r.status !== 200);
+    const bad = [stage, status, month, sex, age, expl, country, service, ind, sector].find((r) => !r || r.status !== 200);
     if (bad) {
       out.replaceChildren();
       setMessage(message, statusKey(bad), 'error');
@@ -206,6 +207,7 @@ export async function dashboardView(ctx) {
         fig('dash-stage', 'dash.by_stage', 'stage', stage),
         fig('dash-status', 'dash.by_status', 'status', status)),
       fig('dash-month', 'dash.per_month', 'month', month, { columns: true }),
+      fig('dash-sector', 'dash.by_sector', 'sector', sector),
       h('h2', { class: 'dash-group', text: 'dash.victims' }),
       figure('dash-ident', 'dash.by_identification', 'dash.dim_identification',
         itemsOf('identification', ind.body.identified_by_status.rows), k,

@@ -133,6 +133,7 @@ export function reasonKey(detail) {
     [/integer in range/, 'form.err_range'],
     [/code list|country code|alpha-2/, 'form.err_choice'],
     [/control characters/, 'form.err_characters'],
+    [/minor's consent|legal representative is named|relation to the person is recorded/, 'consent.guardian_required'],
   ];
   for (const [re, key] of rules) if (re.test(detail)) return key;
   return 'form.err_invalid';

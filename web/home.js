@@ -11,7 +11,7 @@
 import { t } from './i18n.js';
 import { h, showDate, today, setMessage } from './dom.js';
 import { codeList, codeText, statusKey } from './forms.js';
-import { request, prepare, heading } from './page.js';
+import { request, prepare, heading, mayRegister } from './page.js';
 import { setCaseFilter } from './cases.js';
 import { setCallbackFilter } from './callbacks.js';
 import { setReferralFilter } from './referrals.js';
@@ -131,7 +131,10 @@ async function focalHome(ctx, root) {
     () => setReferralFilter({ box: 'in', status: 'sent', overdue: false }), 'warn'));
   if (decisions) tiles.append(tile('home-decisions', 'home.decisions_due', decisions.length, '#/focal', null, 'warn'));
   const page = h('div', { class: 'home-embed', id: 'home-focal' });
-  root.append(tiles, page);
+  // An authority's focal point is an entry point of the NRM (issue 15).
+  const entry = mayRegister(ctx.user) ? h('div', { class: 'page-actions' },
+    h('a', { class: 'button primary', href: '#/register', id: 'home-register', text: 'list.register' })) : null;
+  root.append(...(entry ? [entry] : []), tiles, page);
   focalView({ ...ctx, root: page, title() {} });
 }
 

@@ -1334,6 +1334,75 @@ export const catalogue = {
   'persons.empty': { tg: 'Ҳоло шахсе нест.', ru: 'Пока никого нет.', en: 'Nobody yet.' },
   'persons.born': { tg: 'таваллуд:', ru: 'дата рождения:', en: 'born' },
   'persons.no_case': { tg: 'Парванда надорад.', ru: 'Случая нет.', en: 'No case.' },
+  // ---- the NRM as the agencies work it (issue 15) ----
+  'scr.child_stated': {
+    tg: 'Ҳангоми ҷалб шахс кӯдак (то 18-сола) буд: танҳо вақте қайд кунед, ки на санаи таваллуд ва на синни тахминӣ маълум аст (онҳо ҳал мекунанд)',
+    ru: 'На момент вербовки человеку не было 18 лет: отмечайте, только если не известны ни дата рождения, ни примерный возраст (решают они)',
+    en: 'Child (under 18 at recruitment): tick only when neither the date of birth nor an estimated age is known (they decide)',
+  },
+  'scr.child_conflict': {
+    tg: 'Санаҳо нишон медиҳанд, ки шахс ҳангоми ҷалб кӯдак набуд. Аломати «кӯдак»-ро бардоред.',
+    ru: 'По датам человек на момент вербовки не был ребёнком. Снимите отметку «ребёнок».',
+    en: 'The dates say the person was no child at recruitment. Untick “child”.',
+  },
+  'dash.by_sector': { tg: 'Аз рӯи соҳаи ташкилот', ru: 'По секторам организаций', en: 'By the organisation’s sector' },
+  'dash.dim_sector': { tg: 'Соҳа', ru: 'Сектор', en: 'Sector' },
+  'case.decision_as_authority': {
+    tg: 'Ҳамчун қарори мақомоти шумо (муайянсозии расмӣ) сабт мешавад; рақами қарорро нависед:',
+    ru: 'Записывается как решение вашего органа (официальное установление статуса); укажите номер решения:',
+    en: 'Recorded as your authority’s decision (official identification); give its reference:',
+  },
+  'case.decision_as_assessment': {
+    tg: 'Ҳамчун арзёбии худи ташкилоти шумо сабт мешавад (мақоми эҳтимолӣ, на муайянсозии расмӣ):',
+    ru: 'Записывается как собственная оценка вашей организации (предполагаемый статус, не официальное установление):',
+    en: 'Recorded as your organisation’s own assessment (a presumed status, not an official identification):',
+  },
+  'case.before_rule': {
+    tg: 'пеш аз қоида сабт шудааст: мақомро корбар интихоб кардааст',
+    ru: 'записано до правила: орган выбрал пользователь',
+    en: 'recorded before the rule: the body was chosen by the user',
+  },
+  'case.tab_best_interests': { tg: 'Манфиатҳои кӯдак', ru: 'Интересы ребёнка', en: 'Best interests' },
+  'case.best_interests_empty': {
+    tg: 'Арзёбии манфиатҳои беҳтарини кӯдак ҳоло нест.',
+    ru: 'Оценки наилучших интересов ребёнка пока нет.',
+    en: 'No best-interests assessment yet.',
+  },
+  'case.add_best_interests': { tg: 'Арзёбии манфиатҳои беҳтарини кӯдак', ru: 'Оценка наилучших интересов ребёнка', en: 'Record a best-interests assessment' },
+  'case.saved_best_interests': { tg: 'Арзёбӣ сабт шуд.', ru: 'Оценка сохранена.', en: 'Assessment saved.' },
+  'case.not_a_child': {
+    tg: 'Ин арзёбӣ танҳо барои парвандаи кӯдак аст: аз рӯи санаҳо ва санҷишҳо шахс кӯдак нест.',
+    ru: 'Эта оценка только для случая ребёнка: по датам и скринингу лицо не ребёнок.',
+    en: 'This assessment is for a child’s case only: the dates and the screenings say the person is no child.',
+  },
+  'case.child_heard': { tg: 'Фикри кӯдак шунида шуд', ru: 'Мнение ребёнка заслушано', en: 'The child was heard' },
+  'case.child_not_heard': { tg: 'Фикри кӯдак шунида нашуд', ru: 'Мнение ребёнка не заслушано', en: 'The child was not heard' },
+  'scr.child_yes': { tg: 'Кӯдак (то 18-сола)', ru: 'Ребёнок (младше 18 лет)', en: 'A child (under 18)' },
+  'scr.child_no': { tg: 'Калонсол', ru: 'Взрослый', en: 'An adult' },
+  'scr.reason_age': { tg: 'синну сол', ru: 'возраст', en: 'age' },
+  'scr.reason_at_recruitment': { tg: 'санаи ҷалб', ru: 'на дату вербовки', en: 'when recruited,' },
+  'scr.reason_at_exploitation_start': { tg: 'оғози истисмор', ru: 'на начало эксплуатации', en: 'when the exploitation began,' },
+  'scr.reason_at_screening': { tg: 'имрӯз', ru: 'на сегодня', en: 'today,' },
+  'scr.reason_basis_birth_date': { tg: 'аз рӯи санаи таваллуд', ru: 'по дате рождения', en: 'from the date of birth' },
+  'scr.reason_basis_estimated_age': { tg: 'аз рӯи синни тахминӣ', ru: 'по примерному возрасту', en: 'from the estimated age' },
+  'scr.reason_stated': { tg: 'синну сол маълум нест: бо қайди кормандро', ru: 'возраст неизвестен: по отметке сотрудника', en: 'no age known: as the screener stated' },
+  'scr.reason_unknown': { tg: 'синну сол маълум нест', ru: 'возраст неизвестен', en: 'no age known' },
+  'scr.because': { tg: 'Аз рӯи аломатҳои «ҳа»:', ru: 'По признакам с ответом «да»:', en: 'Because of the indicators answered yes:' },
+  'reg.focal_lead': {
+    tg: 'Шумо шахси масъули мақомоти давлатӣ ҳастед: шахсро бо розигии ӯ ба қайд гиред, парванда кушоед, санҷиши аввалро гузаронед ва барои кӯмак равонасозӣ кунед.',
+    ru: 'Вы — контактное лицо ведомства: зарегистрируйте человека с его согласия, откройте случай, проведите первый скрининг и направьте за помощью.',
+    en: 'You are an authority’s focal point: register the person with their consent, open the case, do the first screening and refer them for assistance.',
+  },
+  'consent.minor': {
+    tg: 'Шахс ноболиғ аст: розигиро волидайн, васӣ ё намояндаи қонунӣ медиҳад. Кӣ будани ӯ ва муносибаташро бо кӯдак қайд кунед.',
+    ru: 'Лицо несовершеннолетнее: согласие даёт родитель, опекун или законный представитель. Укажите, кто он и кем приходится ребёнку.',
+    en: 'The person is a minor: a parent, guardian or legal representative gives the consent. Record who, and their relation to the child.',
+  },
+  'consent.guardian_required': {
+    tg: 'Розигии ноболиғро васӣ ё намояндаи қонунӣ медиҳад: «Розигӣ дода шуд аз ҷониби», ном ва муносибатро пур кунед.',
+    ru: 'Согласие несовершеннолетнего даёт опекун или законный представитель: заполните «Согласие дал», ФИО и кем приходится.',
+    en: 'A minor’s consent is given by a guardian or legal representative: fill in “Given by”, the name and the relation.',
+  },
 };
 
 let current = DEFAULT_LANG;

@@ -20,6 +20,17 @@ export async function request(ctx, method, path, body, headers) {
   return res;
 }
 
+// What the policy lets a user do in the own organisation (mirrors
+// src/domain/policy.c; the server decides): register a person, record a
+// consent and open a case; screen and refer an open case.  A focal point
+// does both in an authority's organisation (issue 15: the NRM's entry
+// points), and neither elsewhere.
+const ENTRY_STAFF = ['supervisor', 'caseworker', 'hotline'];
+const CASE_WORKERS = ['supervisor', 'caseworker'];
+const authorityFocal = (user) => !!user && user.role === 'focal_point' && !!(user.org && user.org.authority);
+export const mayRegister = (user) => !!user && (ENTRY_STAFF.includes(user.role) || authorityFocal(user));
+export const mayScreenRefer = (user) => !!user && (CASE_WORKERS.includes(user.role) || authorityFocal(user));
+
 // The first thing every view does: the schema (once), with a loading
 // line meanwhile.  False when the view should stop.
 export async function prepare(ctx) {

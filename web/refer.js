@@ -18,12 +18,11 @@
 import { t } from './i18n.js';
 import { h, live, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeList, codeText, statusKey } from './forms.js';
-import { request, prepare, failed, personName, heading, messageBox } from './page.js';
+import { request, prepare, failed, personName, heading, messageBox, mayScreenRefer } from './page.js';
 import { directoryFinder, serviceOrg, capacityNode } from './directory.js';
 import { openCaseTab } from './casepage.js';
 import { isAuthority, shareLabel, shareableFields, explainAllLangs, put, arrowKeys } from './referrals.js';
 
-const SENDERS = ['caseworker', 'supervisor'];
 const URGENCIES = ['low', 'normal', 'high', 'emergency'];
 
 // The organisations one may refer to (GET /orgs: code, name, type).
@@ -45,7 +44,7 @@ export async function referView(ctx, caseId) {
   }
   const c = res.body;
   ctx.title(() => `${t('ref.wizard_title')}: ${personName(c.person)}`);
-  if (!SENDERS.includes(ctx.user.role)) {
+  if (!mayScreenRefer(ctx.user)) {
     failed(ctx, { status: 403 });
     return;
   }

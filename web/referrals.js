@@ -591,19 +591,29 @@ export function decisionSection(ctx, box, caseId, onSaved) {
   draw();
 }
 
+// Who a decision form records the decision as: the deciding body is the
+// user's organisation, never chosen (issue 15).  An authority's decision
+// is an official identification and carries its reference; anyone else's
+// is the organisation's own assessment, a presumed status.
+export function decisionNote(ctx, prefix) {
+  const org = ctx.user.org || {};
+  const authority = org.authority ?? isAuthority(org.type);
+  return h('p', { class: 'message info decision-as', id: `${prefix}-as`,
+    text: () => `${t(authority ? 'case.decision_as_authority' : 'case.decision_as_assessment')} ${org.name || ''}` });
+}
+
 // A button that opens the status-decision form for a case.
 export function decisionButton(ctx, caseId, onSaved, prefix = 'decision') {
   const slot = h('div', { class: 'decision-slot' });
-  const decider = ctx.user.org && ctx.user.org.type === 'LawEnforcement' ? 'Police'
-    : ctx.user.org && isAuthority(ctx.user.org.type) ? 'NonPoliceGovernmentalOrganization' : undefined;
   const open = h('button', {
     type: 'button', class: 'button primary small', id: `${prefix}-add`, text: 'case.add_decision', attrs: { 'data-action': 'decide' },
     on: {
       click: () => {
         open.hidden = true;
-        const fields = buildForm('status_decision', { values: { date: today(), decided_by: decider }, prefix });
+        const fields = buildForm('status_decision', { values: { date: today() }, prefix });
         const shell = formShell({
           id: `${prefix}-form`, title: 'case.add_decision', fields, submitKey: 'common.save',
+          extra: decisionNote(ctx, prefix),
           onSubmit: async () => {
             const { value, missing } = fields.read();
             if (missing.length) return;

@@ -74,6 +74,7 @@ export async function registerView(ctx) {
     on: { click: () => { st.person = null; st.known = false; st.steps = ['consent', 'person', 'case']; show('consent'); } },
   });
   if (fromContact) panels.find.append(h('p', { class: 'message info', id: 'reg-from-contact', text: 'reg.from_contact' }));
+  if (ctx.user.role === 'focal_point') panels.find.append(h('p', { class: 'message info', id: 'reg-focal-lead', text: 'reg.focal_lead' }));
   panels.find.append(findForm, h('div', { class: 'panel quiet' }, h('p', { text: 'reg.not_found_hint' }), h('div', { class: 'actions' }, newPerson)));
 
   findForm.addEventListener('submit', async (e) => {
@@ -130,9 +131,29 @@ export async function registerView(ctx) {
   }
 
   // ---- 1: consent --------------------------------------------------------------
+  // A minor's consent is given by a guardian or legal representative,
+  // named with the relation (the server knows the age and refuses
+  // otherwise): those fields show when "given by" is not the person.
   const consentForm = buildForm('consent', {
-    include: ['method', 'given_on', 'expires', 'notes'], values: { given_on: today() }, prefix: 'consent',
+    include: ['method', 'given_by', 'guardian_name', 'guardian_relation', 'given_on', 'expires', 'notes'],
+    values: { given_on: today() }, prefix: 'consent',
   });
+  const givenBy = consentForm.node.querySelector('#consent-given_by');
+  const guardianFields = ['guardian_name', 'guardian_relation']
+    .map((n) => consentForm.node.querySelector(`#consent-${n}`)?.closest('.field'));
+  const syncGuardian = () => {
+    const byGuardian = !!givenBy && givenBy.value !== '' && givenBy.value !== 'person';
+    for (const f of guardianFields) {
+      if (!f) continue;
+      f.hidden = !byGuardian;
+      if (!byGuardian) for (const i of f.querySelectorAll('input, select')) i.value = '';
+    }
+  };
+  if (givenBy) {
+    givenBy.addEventListener('change', syncGuardian);
+    givenBy.closest('.field').before(h('p', { class: 'hint', id: 'consent-minor-hint', text: 'consent.minor' }));
+  }
+  syncGuardian();
   // In the three languages at once, the page's own first.
   const explain = h('div', { class: 'explain', id: 'consent-explain' },
     [getLang(), ...LANGS.filter((l) => l !== getLang())].map((lang) => h('div', { class: 'explain-lang', attrs: { lang } },

@@ -1,12 +1,15 @@
 // screening.js - the Delphi screening questionnaire (#/cases/ID/screening):
 // the ILO/EC operational indicators grouped by dimension, each answered
-// yes, no, unknown or declined, and whether the person was a child when
-// recruited.  The server applies the published combination rule and
-// answers with each dimension's result and a suggested classification,
-// shown here as what it is: a suggestion, never the official status.
+// yes, no, unknown or declined.  Whether the person was a child when
+// recruited comes from the dates (birth date or estimated age, date of
+// recruitment): the screener ticks it only when no age is known.  The
+// server applies the published combination rule and answers with each
+// dimension's result, the items that made it positive, the child flag
+// with its reason, and a suggested classification, shown here as what it
+// is: a suggestion, never the official status.
 
 import { t } from './i18n.js';
-import { h, live, setMessage } from './dom.js';
+import { h, live, setMessage, showDate } from './dom.js';
 import { schema, statusKey } from './forms.js';
 import { request, prepare, failed, personName, heading } from './page.js';
 
@@ -40,7 +43,7 @@ export async function screeningView(ctx, id) {
     h('div', { class: 'panel intro' },
       h('p', { text: 'scr.lead' }),
       h('p', { class: 'hint', text: 'scr.unanswered_hint' }),
-      h('div', { class: 'field check single' }, child, h('label', { for: 'scr-child', text: 'scr.child' }))));
+      h('div', { class: 'field check single' }, child, h('label', { for: 'scr-child', text: 'scr.child_stated' }))));
 
   for (const dim of set.dimensions) {
     const items = set.items.filter((it) => it.dimension === dim.code);
@@ -71,9 +74,16 @@ export async function screeningView(ctx, id) {
     }
     setMessage(msg, null);
     submit.setAttribute('aria-disabled', 'true');
-    const r = await request(ctx, 'POST', `${casePath}/screenings`, { instrument: SET, answers, child: child.checked });
+    // Sent only when ticked: the dates decide whenever an age is known.
+    const body = { instrument: SET, answers };
+    if (child.checked) body.child = true;
+    const r = await request(ctx, 'POST', `${casePath}/screenings`, body);
     submit.removeAttribute('aria-disabled');
     if (!ctx.alive()) return;
+    if (r && r.status === 422 && /^child:/.test(r.body?.detail || '')) {
+      setMessage(msg, 'scr.child_conflict');
+      return;
+    }
     if (!r || r.status !== 201) {
       setMessage(msg, statusKey(r));
       return;
@@ -89,10 +99,12 @@ export async function screeningView(ctx, id) {
       dims.append(h('li', { class: on ? 'on' : 'off', attrs: { 'data-dim': dim.code } },
         h('span', { class: 'dim-mark', attrs: { 'aria-hidden': 'true' }, data: on ? '●' : '○' }),
         h('span', {}, h('span', { class: 'dim-code', data: dim.code }), ' ', h('span', { text: dim })),
-        h('strong', { class: 'dim-verdict', text: on ? 'scr.dim_on' : 'scr.dim_off' })));
+        h('strong', { class: 'dim-verdict', text: on ? 'scr.dim_on' : 'scr.dim_off' }),
+        on ? becauseList(set, s.because, dim.code) : null));
     }
     result.replaceChildren(
       heading(2, 'scr.result_title'),
+      h('p', { class: `child-flag ${s.child ? 'is-child' : ''}`, id: 'scr-child-reason', text: childReasonText(s) }),
       h('div', { class: `suggestion sugg-${s.suggestion}`, id: 'scr-suggestion' },
         h('p', { class: 'sugg-label', text: 'scr.suggestion_label' }),
         h('p', { class: 'sugg-value', text: `scr.sugg_${s.suggestion}` }),
@@ -119,4 +131,30 @@ function itemRow(it) {
       h('span', { text: it }),
       h('span', { class: `strength ${it.strength}`, text: `scr.strength_${it.strength}` })),
     group);
+}
+
+// The child flag of a screening with its reason, as a text function:
+// "A child (under 18): age 15, when recruited, 12.01.2021 (from the date
+// of birth)".
+export function childReasonText(s) {
+  return () => {
+    const head = t(s.child ? 'scr.child_yes' : 'scr.child_no');
+    const r = s.child_reason;
+    if (!r) return head;
+    if (r.basis === 'stated' || r.basis === 'unknown') return `${head} (${t(`scr.reason_${r.basis}`)})`;
+    return `${head}: ${t('scr.reason_age')} ${r.age}, ${t(`scr.reason_at_${r.at}`)} ${showDate(r.on)}`
+      + ` (${t(`scr.reason_basis_${r.basis}`)})`;
+  };
+}
+
+// The items answered yes that made dimension `dim` positive, by their
+// text in the indicator set; null when the answer has none.
+export function becauseList(set, because, dim) {
+  const codes = (because && because[dim]) || [];
+  if (!codes.length) return null;
+  const items = codes.map((code) => set.items.find((it) => it.code === code) || { code, unknown: true });
+  return h('div', { class: 'because', attrs: { 'data-because': dim } },
+    h('span', { class: 'hint', text: 'scr.because' }),
+    h('ul', {}, items.map((it) => h('li', { attrs: { 'data-code': it.code } },
+      h('span', { class: 'dim-code', data: it.code }), ' ', it.unknown ? null : h('span', { text: it })))));
 }

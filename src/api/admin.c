@@ -124,7 +124,7 @@ static void write_indicator_sets(jsonw *w)
 
 static const struct resource_schema *const resources[] = {
 	&person_schema, &case_schema, &note_schema, &decision_schema, &service_schema,
-	&plan_schema, &followup_schema, &consent_schema,
+	&plan_schema, &followup_schema, &consent_schema, &best_interests_schema,
 	&directory_service_schema, &directory_location_schema,
 	&contact_schema, &caller_flag_schema, &callback_schema, &callback_request_schema,
 	&training_schema, &participant_schema,

@@ -241,6 +241,16 @@ int api_role_in(const struct req *r, const char *const *roles)
 	return 0;
 }
 
+policy_relation api_own_relation(const struct req *r)
+{
+	return PC_OWN_ORG | (policy_org_is_authority(r->who.user.org.type) ? PC_AUTHORITY : 0);
+}
+
+int api_may_own(const struct req *r, enum policy_action act)
+{
+	return policy_allows(act, r->who.user.role, api_own_relation(r)) >= 0;
+}
+
 static struct audit_entry audit_entry_of(struct req *r, const char *action, const char *record,
 					 const char *fields)
 {

@@ -28,6 +28,12 @@ int api_second_factor_missing(const struct req *r);
 /* 1 when the caller's role is one of the NULL-terminated list. */
 int api_role_in(const struct req *r, const char *const *roles);
 
+/* What holds between the caller and a record of the own organisation
+ * (PC_OWN_ORG, and PC_AUTHORITY for an authority's user), and whether
+ * the policy lets the caller do `act` there: for creating records. */
+policy_relation api_own_relation(const struct req *r);
+int api_may_own(const struct req *r, enum policy_action act);
+
 
 /* Audit helpers: the principal and address come from the request. */
 void api_audit_read(struct req *r, const char *record, const char *fields);
@@ -140,6 +146,9 @@ int api_case_patch(struct req *r);
 int api_case_close(struct req *r);
 int api_case_reopen(struct req *r);
 int api_case_timeline(struct req *r);
+int api_best_interests_create(struct req *r);
+int api_best_interests_list(struct req *r);
+int api_best_interests_patch(struct req *r);
 int api_notes_create(struct req *r);
 int api_notes_list(struct req *r);
 int api_note_patch(struct req *r);

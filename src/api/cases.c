@@ -23,7 +23,6 @@
 #include "codelists.h"
 
 
-static const char *const case_openers[] = {"caseworker", "supervisor", "hotline", NULL};
 
 /* What holds between the caller and a case, as the policy's relation. */
 static policy_relation case_relation(struct req *r, const struct case_row *c)
@@ -274,7 +273,7 @@ int api_cases_create(struct req *r)
 	store_tx *tx;
 	int rc;
 
-	if (!api_role_in(r, case_openers))
+	if (!api_may_own(r, ACT_CASE_OPEN))
 		return reply_problem(r, 403, "forbidden", "your role cannot open cases");
 	body = req_json_object(r);
 	if (!body)

@@ -25,15 +25,17 @@ struct item_kind {
 	const char *default_status; /* of "status", when not sent */
 	const char *assigned_field; /* who takes it: the case's assignee when not sent */
 	int moves_stage;            /* 1: EV_SERVICE, 2: EV_RETURN */
+	int child_only;             /* only in the case of a child */
 };
 
 /* The columns each kind fills from its record are rows.c's (one table for
  * the API and the demo). */
 static const struct item_kind kinds[] = {
-	{"note", "notes", &note_schema, NULL, NULL, 0},
-	{"service", "services", &service_schema, NULL, NULL, 1},
-	{"plan", "plans", &plan_schema, NULL, NULL, 0},
-	{"followup", "followups", &followup_schema, "due", "assigned_to", 2},
+	{"note", "notes", &note_schema, NULL, NULL, 0, 0},
+	{"service", "services", &service_schema, NULL, NULL, 1, 0},
+	{"plan", "plans", &plan_schema, NULL, NULL, 0, 0},
+	{"followup", "followups", &followup_schema, "due", "assigned_to", 2, 0},
+	{"best_interests", "best-interests", &best_interests_schema, NULL, NULL, 0, 1},
 };
 
 static const char *const item_writers[] = {"caseworker", "supervisor", NULL};
@@ -226,6 +228,9 @@ static int provider_ok(struct req *r, const struct item_kind *k, json_t *body)
 			     "provider_org: the code of an organisation of the directory");
 }
 
+static int screening_age_of(struct req *r, const struct case_row *c, struct screening_age *out);
+static int case_of_child(struct req *r, const struct case_row *c, int *child);
+
 static int items_create(struct req *r, const char *kind)
 {
 	const struct item_kind *k = kind_of(kind);
@@ -248,6 +253,15 @@ static int items_create(struct req *r, const char *kind)
 		return reply_problem(r, 422, e.type, e.detail);
 	if (provider_ok(r, k, body))
 		return r->status;
+	if (k->child_only) {
+		int child = 0;
+		if (case_of_child(r, &c, &child))
+			return r->status;
+		if (!child)
+			return reply_problem(r, 409, "not-a-child",
+					     "this record is for the case of a child: the dates "
+					     "and the screenings say the person is no child");
+	}
 	rec = json_deep_copy(body);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "out of memory");
@@ -446,6 +460,10 @@ int api_followup_patch(struct req *r) { return item_patch(r, "followup"); }
 
 /* GET /followups?overdue=1&assigned=me|all: open follow-ups of the
  * caller's organisation due before today (overdue) or before a date. */
+int api_best_interests_create(struct req *r) { return items_create(r, "best_interests"); }
+int api_best_interests_list(struct req *r) { return items_list(r, "best_interests"); }
+int api_best_interests_patch(struct req *r) { return item_patch(r, "best_interests"); }
+
 int api_followups_due(struct req *r)
 {
 	const char *assigned = req_query(r, "assigned"), *before = req_query(r, "before");
@@ -530,8 +548,78 @@ static void write_screening(struct req *r, jsonw *w, const struct item_row *it, 
 	jw_end(w);
 }
 
+/* The date of recruitment of a case: its first trafficking event of type
+ * Recruitment with a date; NULL when none. */
+static const char *recruited_on(json_t *crec)
+{
+	const char *best = NULL;
+	size_t i;
+	json_t *ev;
+
+	json_array_foreach(json_object_get(crec, "trafficking_events"), i, ev) {
+		const char *type = str_of(ev, "type"), *date = str_of(ev, "date");
+		if (type && date && !strcmp(type, "Recruitment") && (!best || strcmp(date, best) < 0))
+			best = date;
+	}
+	return best;
+}
+
+/* Whether the person of case c was a child at recruitment, from the
+ * person's birth date or estimated age and the case's dates (the answer
+ * shows the reason, never the birth date). */
+static int screening_age_of(struct req *r, const struct case_row *c, struct screening_age *out)
+{
+	struct person_row p;
+	json_t *person, *crec, *est;
+	char today[11];
+	int rc = store_person_get(r->app->st, c->person_id, &p, &r->mem);
+
+	if (rc != STORE_OK)
+		return api_store_error(r, rc);
+	person = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	crec = api_case_open_record(r, c);
+	if (!person || !crec) {
+		json_decref(person);
+		json_decref(crec);
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	}
+	est = json_object_get(person, "estimated_age");
+	consent_today(today);
+	screening_child_age(str_of(person, "birth_date"),
+			    json_is_integer(est) ? (long)json_integer_value(est) : -1, c->opened_on,
+			    recruited_on(crec), str_of(crec, "exploitation_start"), today, out);
+	json_decref(person);
+	json_decref(crec);
+	return 0;
+}
+
+/* Whether case c is a child's: the dates say so, or (no age known) its
+ * newest screening was made as a child's. */
+static int case_of_child(struct req *r, const struct case_row *c, int *child)
+{
+	struct screening_age a;
+	struct item_row *rows;
+	size_t n = 0;
+
+	if (screening_age_of(r, c, &a))
+		return r->status;
+	*child = a.known && a.child;
+	if (a.known)
+		return 0;
+	if (store_items_of_case(r->app->st, c->id, "screening", &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	if (n) {
+		json_t *coded = json_loads(rows[n - 1].coded, 0, NULL);
+		*child = json_is_true(json_object_get(coded, "child"));
+		json_decref(coded);
+	}
+	return 0;
+}
+
+/* {"basis":..., "age":n, "at":event, "on":date} or {"basis":"stated"}. */
 int api_screenings_create(struct req *r)
 {
+	struct screening_age age;
 	const struct indicator_set *set;
 	struct screening_result res;
 	struct case_row c;
@@ -539,7 +627,7 @@ int api_screenings_create(struct req *r)
 	const char *instrument, *key, **codes;
 	char stage_from[32];
 	enum answer *answers;
-	json_t *body, *ans, *v, *rec;
+	json_t *body, *ans, *v, *rec, *reason;
 	char err[200], record[64];
 	size_t n, i = 0;
 	int child = 0, moved, rc;
@@ -565,6 +653,15 @@ int api_screenings_create(struct req *r)
 			return reply_problem(r, 422, "invalid-value", "child: true or false");
 		child = json_is_true(json_object_get(body, "child"));
 	}
+	/* The dates decide; a stated flag counts only when no age is known. */
+	if (screening_age_of(r, &c, &age))
+		return r->status;
+	if (age.known && json_object_get(body, "child") && child != age.child)
+		return reply_problemf(r, 422, "invalid-value",
+				      "child: the dates say %s (age %d at %s on %s)",
+				      age.child ? "a child" : "an adult", age.age, age.event, age.on);
+	if (age.known)
+		child = age.child;
 	ans = json_object_get(body, "answers");
 	if (!json_is_object(ans))
 		return reply_problem(r, 422, "invalid-value", "answers: an object of code: answer");
@@ -585,7 +682,10 @@ int api_screenings_create(struct req *r)
 	/* The suggestion and per-dimension results are codes; the answers
 	 * themselves are sensitive and sealed. */
 	item_init(r, &it, "screening", c.id, c.person_id);
-	if (rows_screening_seal(&r->app->kr, &r->mem, set->id, &res, ans, &it))
+	reason = rows_child_reason_json(&age, json_object_get(body, "child") != NULL);
+	rc = rows_screening_seal(&r->app->kr, &r->mem, set, codes, answers, n, &res, reason, &it);
+	json_decref(reason);
+	if (rc)
 		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
 	moved = case_advance(r, &c, EV_SCREENING);
@@ -605,12 +705,10 @@ int api_screenings_create(struct req *r)
 	}
 	if (store_commit(tx) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	/* Answered as stored: the coded part as written, and the answers. */
-	rec = json_loads(it.coded, 0, NULL);
-	if (!rec || json_object_set(rec, "answers", ans)) {
-		json_decref(rec);
-		return reply_problem(r, 500, "internal", "out of memory");
-	}
+	/* Answered as stored. */
+	rec = item_open(r, &it);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
 	reply_json_begin(r, 201, &w);
 	write_screening(r, &w, &it, rec);
 	jw_finish(&w);
@@ -674,7 +772,16 @@ int api_decisions_create(struct req *r)
 		return r->status;
 	if (record_validate(&decision_schema, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	/* Who decided is the deciding user's organisation: an authority's
+	 * decision carries the authority and its reference, anyone else's is
+	 * their own assessment (a presumed status, casework_identification). */
+	if (policy_org_is_authority(r->who.user.org.type) && !json_object_get(body, "reference"))
+		return reply_problem_field(r, 422, "missing-field", "reference",
+					   "reference: an authority's decision carries its reference");
 	rec = json_deep_copy(body);
+	json_object_set_new(rec, "decided_by",
+			    json_string(casework_decider(r->who.user.org.type, r->who.user.org.sector)));
+	json_object_set_new(rec, "decided_by_org", json_string(r->who.user.org.code));
 	item_init(r, &it, "status_decision", c.id, c.person_id);
 	status = json_string_value(json_object_get(rec, "status"));
 	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
@@ -737,7 +844,6 @@ int api_decisions_list(struct req *r)
 
 /* ---- consents -------------------------------------------------------- */
 
-static const char *const consent_writers[] = {"caseworker", "supervisor", "hotline", NULL};
 
 static int person_load(struct req *r, const char *id, struct person_row *p)
 {
@@ -745,6 +851,27 @@ static int person_load(struct req *r, const char *id, struct person_row *p)
 	if (rc != STORE_OK || strcmp(p->org_id, r->who.user.org.id) ||
 	    policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return 0;
+}
+
+/* Whether person p is under 18 today, from the birth date or the age
+ * estimated when the person was registered (0 when unknown). */
+static int person_is_minor(struct req *r, const struct person_row *p, int *minor)
+{
+	struct screening_age a;
+	json_t *rec = record_open(&r->app->kr, &r->mem, p->coded, p->sealed, p->sealed_len, p->id);
+	json_t *est = json_object_get(rec, "estimated_age");
+	char today[11], registered[11];
+
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	consent_today(today);
+	snprintf(registered, sizeof registered, "%.10s", p->created_at);
+	screening_child_age(str_of(rec, "birth_date"),
+			    json_is_integer(est) ? (long)json_integer_value(est) : -1, registered,
+			    NULL, NULL, today, &a);
+	*minor = a.known && a.child;
+	json_decref(rec);
 	return 0;
 }
 
@@ -796,12 +923,12 @@ int api_consents_create(struct req *r)
 	struct org o;
 	char today[11];
 	json_t *body, *rec;
-	const char *to_org;
-	int rc;
+	const char *to_org, *bad, *why;
+	int minor = 0, rc;
 
 	if (person_load(r, r->params[0], &p))
 		return r->status;
-	if (!api_role_in(r, consent_writers))
+	if (!api_may_own(r, ACT_CONSENT_RECORD))
 		return reply_problem(r, 403, "forbidden", "your role cannot record consent");
 	body = req_json_object(r);
 	if (!body)
@@ -811,6 +938,11 @@ int api_consents_create(struct req *r)
 	to_org = json_string_value(json_object_get(body, "recipient_org"));
 	if (to_org && store_org_by_code(r->app->st, to_org, &o) != STORE_OK)
 		return reply_problem(r, 422, "invalid-value", "recipient_org: no such organisation");
+	if (person_is_minor(r, &p, &minor))
+		return r->status;
+	if ((bad = consent_giver_problem(body, minor, &why)))
+		return reply_problem_field(r, 422, minor ? "guardian-required" : "invalid-value", bad,
+					   why);
 	consent_today(today);
 	rec = json_deep_copy(body);
 	if (!json_object_get(rec, "given_on"))
@@ -822,7 +954,11 @@ int api_consents_create(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "expires: before the consent was given");
 	}
 	item_init(r, &it, "consent", NULL, p.id);
-	rc = consent_save(r, &it, rec, 1, "create", "purpose,recipient_org,method", today);
+	rc = consent_save(r, &it, rec, 1, "create",
+			  json_object_get(rec, "guardian_name")
+				  ? "purpose,recipient_org,method,guardian_name"
+				  : "purpose,recipient_org,method",
+			  today);
 	json_decref(rec);
 	return rc;
 }
@@ -871,7 +1007,7 @@ int api_consent_withdraw(struct req *r)
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
 	if (person_load(r, it.person_id, &p))
 		return r->status;
-	if (!api_role_in(r, consent_writers))
+	if (!api_may_own(r, ACT_CONSENT_RECORD))
 		return reply_problem(r, 403, "forbidden", "your role cannot record consent");
 	if (r->body.len && !req_json_object(r))
 		return r->status;

@@ -57,6 +57,8 @@ const struct openapi_record openapi_records[] = {
 	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &followup_schema, .name = "Followup", .envelope = ENV_ITEM("followup"),
 	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &best_interests_schema, .name = "BestInterests", .envelope = ENV_ITEM("best_interests"),
+	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &consent_schema, .name = "Consent",
 	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") ",'person_id':"
 		     REF("Id") ",'state':{'enum':['active','future','expired','withdrawn'],"
@@ -103,7 +105,10 @@ const size_t openapi_records_count = COUNT(openapi_records);
 	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") \
 	",'sector':{'anyOf':[" REF("Code.sector") ",{'type':'null'}]},'managed':{'type':'boolean'," \
 	"'description':'this administrator may edit it: the own organisation or one it made'}," \
-	"'contact_phone':" STR_NULL ",'contact_email':" STR_NULL "}}"
+	"'contact_phone':" STR_NULL ",'contact_email':" STR_NULL "," \
+	"'authority':{'type':'boolean','description':'the organisation of the signed-in user is an " \
+	"authority (src/domain/policy.h): its focal points are entry points of the NRM and " \
+	"record official identification decisions'}}}"
 #define ACCOUNT_PROPS \
 	"'id':" STR ",'login':" STR ",'role':" REF("Code.roles") ",'disabled':" BOOL \
 	",'totp_enabled':" BOOL ",'locked':{'type':'boolean','description':'locked now by failed " \
@@ -180,6 +185,14 @@ const struct openapi_shape openapi_shapes[] = {
 	 "false,'properties':{'id':" REF("Id") ",'version':" REF("Version") ",'kind':{'const':"
 	 "'screening'},'case_id':" REF("Id") ",'instrument':" STR ",'child':" BOOL ",'answers':{"
 	 "'type':'object','additionalProperties':{'enum':['yes','no','unknown','declined']}},"
+	 "'child_reason':{'type':'object','required':['basis'],'additionalProperties':false,"
+	 "'description':'why child is what it is: the age at recruitment (else at the start of "
+	 "the exploitation, else at the screening) from the birth date or the estimated age; "
+	 "stated by the screener, or unknown, when no age is known','properties':{'basis':{"
+	 "'enum':['birth_date','estimated_age','stated','unknown']},'age':{'type':'integer'},"
+	 "'at':{'enum':['recruitment','exploitation_start','screening']},'on':" DATE "}},"
+	 "'because':{'type':'object','description':'per positive dimension, the items answered "
+	 "yes','additionalProperties':{'type':'array','items':" STR "}},"
 	 "'dimensions':{'type':'object','additionalProperties':" BOOL "},'suggestion':{'enum':"
 	 "['trafficking','exploitation','none'],'description':'a suggestion: it never sets the "
 	 "official status'},'at':" REF("Timestamp") ",'created_by':" REF("Id") ",'created_at':"
@@ -600,9 +613,9 @@ static const struct openapi_param q_contact_stats[] = {
 static const struct openapi_param q_summary[] = {
 	Q_PERIOD,
 	{"by", "{'type':'string','pattern':'^(sex|age_band|exploitation|country|status|stage|month|"
-	       "region|org|service_type|nationality|trafficking_status|identification)(,(sex|"
+	       "region|org|service_type|nationality|trafficking_status|identification|sector)(,(sex|"
 	       "age_band|exploitation|country|status|stage|month|region|org|service_type|"
-	       "nationality|trafficking_status|identification)){0,3}$'}",
+	       "nationality|trafficking_status|identification|sector)){0,3}$'}",
 	 "up to 4 dimensions, comma-separated", 0},
 	{"victims", "{'enum':['0','1']}", "1: identified victims only", 0},
 	P_END,
@@ -730,6 +743,15 @@ const struct openapi_op openapi_ops[] = {
 	{GET, V1 "/cases/{}/status-decisions", "decisionList", "status-decisions",
 	 "The identification decisions of a case", NULL, 200, "StatusDecision", DOC_LIST, NULL,
 	 NULL, NULL},
+	{POST, V1 "/cases/{}/best-interests", "bestInterestsCreate", "best-interests",
+	 "Record a best-interests assessment of a child's case", "BestInterestsCreate", 201,
+	 "BestInterests", DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/best-interests", "bestInterestsList", "best-interests",
+	 "The best-interests assessments of a case", NULL, 200, "BestInterests", DOC_LIST, NULL,
+	 NULL, NULL},
+	{PATCH, V1 "/best-interests/{}", "bestInterestsPatch", "best-interests",
+	 "Change a best-interests assessment", "BestInterestsPatch", 200, "BestInterests",
+	 DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
 	{POST, V1 "/cases/{}/notes", "noteCreate", "notes", "Add a note", "NoteCreate", 201, "Note",
 	 DOC_ETAG, NULL, NULL, NULL},
 	{GET, V1 "/cases/{}/notes", "noteList", "notes", "The notes of a case", NULL, 200, "Note",

@@ -27,7 +27,6 @@
 #define SEARCH_MAX 50
 #define SEARCH_DEFAULT 20
 
-static const char *const can_create[] = {"caseworker", "supervisor", "hotline", NULL};
 
 /* The blind index of one search key of `kind` in an organisation: the
  * organisation is part of the HMAC domain, so that equal names in two
@@ -193,7 +192,7 @@ int api_persons_create(struct req *r)
 	size_t nkeys;
 	int rc;
 
-	if (!api_role_in(r, can_create))
+	if (!api_may_own(r, ACT_PERSON_CREATE))
 		return reply_problem(r, 403, "forbidden", "your role cannot register persons");
 	body = req_json_object(r);
 	if (!body)

@@ -695,7 +695,7 @@ static int answer(struct req *r, const struct answer *a)
 	if (a->by_recipient && policy_allows(ACT_REFERRAL_RESPOND, r->who.user.role, 0) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot answer referrals");
 	if (!a->by_recipient &&
-	    !api_role_in(r, (const char *const[]){"caseworker", "supervisor", NULL}))
+	    policy_allows(ACT_CASE_REFER, r->who.user.role, api_own_relation(r) | PC_CASE_OPEN) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot withdraw referrals");
 	if (r->body.len) {
 		body = req_json_object(r);

@@ -84,6 +84,7 @@ static int refresh_case(void *ctx, const struct rp_source *src)
 	f.stage = src->stage;
 	f.trafficking_status = src->trafficking_status;
 	f.identification = casework_identification(src->trafficking_status, src->decided_by);
+	f.sector = src->org_sector;
 	if (person) {
 		json_t *est = json_object_get(person, "estimated_age");
 		f.sex = jstr(person, "gender");
@@ -262,6 +263,7 @@ static const struct dim_def dim_defs[] = {
 	{"nationality", DS_COL, 9},
 	{"trafficking_status", DS_COL, 10},
 	{"identification", DS_COL, 12},
+	{"sector", DS_COL, 13},
 };
 #define NDIMS (sizeof dim_defs / sizeof dim_defs[0])
 

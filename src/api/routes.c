@@ -57,6 +57,9 @@ const struct route api_routes[] = {
 	{M_POST, V1 "/cases/{}/transfer", api_case_transfer, 0},
 	{M_GET, V1 "/cases/{}/consent-check", api_referral_consent_check, 0},
 	{M_GET, V1 "/cases/{}/access-log", api_case_access_log, 0},
+	{M_POST, V1 "/cases/{}/best-interests", api_best_interests_create, 0},
+	{M_GET, V1 "/cases/{}/best-interests", api_best_interests_list, 0},
+	{M_PATCH, V1 "/best-interests/{}", api_best_interests_patch, 0},
 
 	{M_POST, V1 "/referrals", api_referrals_create, 0},
 	{M_GET, V1 "/referrals", api_referrals_list, 0},

@@ -87,6 +87,7 @@ static const struct item_columns {
 	{"plan", &plan_schema, NULL, "review_on", NULL, "start"},
 	{"followup", &followup_schema, "status", "due", "assigned_to", NULL},
 	{"status_decision", &decision_schema, "status", NULL, NULL, "date"},
+	{"best_interests", &best_interests_schema, NULL, "review_on", NULL, "date"},
 };
 
 static const struct item_columns *columns_of(const char *kind)
@@ -132,19 +133,27 @@ int rows_item_seal(const keyring *kr, arena *a, json_t *rec, struct item_row *it
 	return record_seal(kr, a, k->rs, rec, it->id, &it->coded, &it->sealed, &it->sealed_len);
 }
 
-int rows_screening_seal(const keyring *kr, arena *a, const char *instrument,
-			const struct screening_result *res, json_t *answers,
+int rows_screening_seal(const keyring *kr, arena *a, const struct indicator_set *set,
+			const char *const *codes, const enum answer *answers, size_t n,
+			const struct screening_result *res, json_t *child_reason,
 			struct item_row *it)
 {
-	json_t *coded, *result, *secret;
+	json_t *coded, *result, *secret, *ans;
 	char *cs;
+	size_t i;
 	int rc = -1;
 
 	result = screening_result_json(res);
-	coded = json_pack("{s:s,s:b}", "instrument", instrument, "child", res->child);
-	secret = json_pack("{s:O}", "answers", answers);
+	coded = json_pack("{s:s,s:b}", "instrument", set->id, "child", res->child);
+	ans = json_object();
+	for (i = 0; ans && i < n; i++)
+		json_object_set_new(ans, codes[i], json_string(screening_answer_name(answers[i])));
+	secret = json_pack("{s:o,s:o}", "answers", ans,
+			   "because", screening_because_json(set, codes, answers, n, res));
 	if (result && coded && secret) {
 		json_object_update(coded, result);
+		if (child_reason)
+			json_object_set(coded, "child_reason", child_reason);
 		cs = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
 		it->coded = cs ? arena_strdup(a, cs) : NULL;
 		free(cs);
@@ -157,6 +166,14 @@ int rows_screening_seal(const keyring *kr, arena *a, const char *instrument,
 	json_decref(coded);
 	json_decref(secret);
 	return rc;
+}
+
+json_t *rows_child_reason_json(const struct screening_age *a, int stated)
+{
+	if (!a->known)
+		return json_pack("{s:s}", "basis", stated ? "stated" : "unknown");
+	return json_pack("{s:s,s:i,s:s,s:s}", "basis", a->basis, "age", a->age, "at", a->event,
+			 "on", a->on);
 }
 
 /* " code code " from a list of codes (validated), in the arena. */

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "crypto/crypto.h"
+#include "domain/screening.h"
 #include "store/store.h"
 #include "util/arena.h"
 
@@ -53,18 +54,25 @@ const struct resource_schema *rows_item_schema(const char *kind);
  * does; NULL or an invalid date leaves it->at as it is. */
 void rows_item_at(struct item_row *it, const char *date);
 
-/* A screening item: coded {"instrument","child"} and the result's codes
- * (screening_result_json), sealed {"answers": answers}; status is the
- * suggestion.  0, or -1 (memory). */
 /* A hotline contact: its columns (channel, call_type, started_at,
  * duration_s (-1 when not given), language, action, case_id, person_id,
- * operator, topics as " code code "), the caller's phone key under c->org_id, then
- * coded/sealed.  0, or -1 (memory). */
+ * operator, topics as " code code "), the caller's phone key under
+ * c->org_id, then coded/sealed.  0, or -1 (memory). */
 int rows_contact_seal(const keyring *kr, arena *a, json_t *rec, struct contact_row *c);
 
-struct screening_result;
-int rows_screening_seal(const keyring *kr, arena *a, const char *instrument,
-			const struct screening_result *res, json_t *answers,
+/* A screening item: coded {"instrument","child","child_reason"} and the
+ * result's codes (screening_result_json), sealed {"answers","because"}
+ * (the answered items that made each dimension positive); status is the
+ * suggestion.  child_reason (borrowed) is rows_child_reason_json's, NULL
+ * for none.  0, or -1 (memory). */
+int rows_screening_seal(const keyring *kr, arena *a, const struct indicator_set *set,
+			const char *const *codes, const enum answer *answers, size_t n,
+			const struct screening_result *res, json_t *child_reason,
 			struct item_row *it);
+
+/* Why a screening's child flag is what it is: {"basis","age","at","on"}
+ * from the reckoned age, else {"basis":"stated"|"unknown"}.  New
+ * reference. */
+json_t *rows_child_reason_json(const struct screening_age *a, int stated);
 
 #endif

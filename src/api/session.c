@@ -84,6 +84,8 @@ static void write_user(jsonw *w, const struct user *u)
 	jw_kstr(w, "code", u->org.code);
 	jw_kstr(w, "name", u->org.name);
 	jw_kstr(w, "type", u->org.type);
+	jw_kstr(w, "sector", u->org.sector[0] ? u->org.sector : NULL);
+	jw_kbool(w, "authority", policy_org_is_authority(u->org.type));
 	jw_end(w);
 	jw_end(w);
 }

@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "domain/pwrules.h"
 #include "domain/token.h"
+#include "codelists.h"
 #include "fields.h"
 #include "util/utf8.h"
 
@@ -50,7 +51,8 @@ static int org_fields_ok(const char *code, const char *name, const char *type)
 	return 1;
 }
 
-static int add_org(store *st, const char *code, const char *name, const char *type)
+static int add_org(store *st, const char *code, const char *name, const char *type,
+		   const char *sector)
 {
 	char id[ID_LEN], record[64];
 	store_tx *tx = store_begin(st);
@@ -62,8 +64,10 @@ static int add_org(store *st, const char *code, const char *name, const char *ty
 	}
 	rc = store_org_add(tx, code, name, type, id);
 	snprintf(record, sizeof record, "orgs/%s", id);
+	if (rc == STORE_OK && sector)
+		rc = store_org_update(tx, id, name, type, sector, NULL);
 	if (rc == STORE_OK)
-		rc = audit_cli(tx, "create", record, "code,name,type");
+		rc = audit_cli(tx, "create", record, sector ? "code,name,type,sector" : "code,name,type");
 	if (rc != STORE_OK) {
 		store_rollback(tx);
 		fprintf(stderr, "himoya: %s\n", rc == STORE_CONFLICT
@@ -119,7 +123,7 @@ int cmd_init(struct cli_opts *o)
 		goto undo;
 	}
 	chmod(d.db, 0600);
-	if (add_org(d.st, code, name, type) != 0) {
+	if (add_org(d.st, code, name, type, NULL) != 0) {
 		datadir_close(&d);
 		goto undo;
 	}
@@ -152,7 +156,9 @@ undo:
 
 int cmd_org_add(struct cli_opts *o)
 {
-	static const char *const allowed[] = {"--data", "--code", "--name", "--type", NULL};
+	static const char *const allowed[] = {"--data", "--code", "--name", "--type", "--sector",
+					      NULL};
+	const char *sector = cli_opt(o, "--sector");
 	struct datadir d;
 	int rc;
 
@@ -160,9 +166,13 @@ int cmd_org_add(struct cli_opts *o)
 		return 2;
 	if (!org_fields_ok(cli_opt(o, "--code"), cli_opt(o, "--name"), cli_opt(o, "--type")))
 		return 2;
+	if (sector && !codelist_has(&cl_sector, sector)) {
+		fprintf(stderr, "himoya: unknown sector '%s' (code list \"sector\")\n", sector);
+		return 2;
+	}
 	if (datadir_open(&d, cli_opt(o, "--data"), 1))
 		return 1;
-	rc = add_org(d.st, cli_opt(o, "--code"), cli_opt(o, "--name"), cli_opt(o, "--type"));
+	rc = add_org(d.st, cli_opt(o, "--code"), cli_opt(o, "--name"), cli_opt(o, "--type"), sector);
 	datadir_close(&d);
 	if (rc == 0)
 		printf("Added organisation %s\n", cli_opt(o, "--code"));

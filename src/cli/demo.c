@@ -53,6 +53,7 @@ struct demo_org {
 	unsigned share;      /* relative share of the persons it registers (0: none) */
 	const char *region;  /* where it works, NULL: everywhere */
 	int shelter;         /* takes mostly survivors of sexual exploitation */
+	const char *sector;  /* code list "sector" (issue 15) */
 };
 
 struct demo_user {
@@ -61,28 +62,34 @@ struct demo_user {
 
 /* The first is the organisation `init` makes. */
 static const struct demo_org demo_orgs[] = {
-	{"iom", "IOM Tajikistan", "IGO", 50, NULL, 0},
-	{"ngo-ozod", "NGO Ozod, Dushanbe (fictional)", "NGO", 14, NULL, 0},
-	{"ngo-nur", "NGO Nur, Khujand (fictional)", "NGO", 14, "TJ-SU", 0},
-	{"ngo-umed", "NGO Umed, Bokhtar (fictional)", "NGO", 13, "TJ-KT", 0},
+	{"iom", "IOM Tajikistan", "IGO", 50, NULL, 0, "igo"},
+	{"ngo-ozod", "NGO Ozod, Dushanbe (fictional)", "NGO", 14, NULL, 0, "ngo"},
+	{"ngo-nur", "NGO Nur, Khujand (fictional)", "NGO", 14, "TJ-SU", 0, "ngo"},
+	{"ngo-umed", "NGO Umed, Bokhtar (fictional)", "NGO", 13, "TJ-KT", 0, "ngo"},
 	{"shelter-panoh", "Panoh shelter for survivors of trafficking, Dushanbe (fictional)", "NGO",
-	 9, NULL, 1},
+	 9, NULL, 1, "ngo"},
 	{"police-du", "Police, Dushanbe, anti-trafficking unit (fictional)", "LawEnforcement", 0,
-	 NULL, 0},
+	 NULL, 0, "police"},
 	{"prosecutor", "Prosecutor General's Office, trafficking cases (fictional)",
-	 "CentralGovernmentOrganisation", 0, NULL, 0},
+	 "CentralGovernmentOrganisation", 0, NULL, 0, "prosecution"},
 	{"border-police", "Border police, Dushanbe airport post (fictional)", "LawEnforcement", 0,
-	 NULL, 0},
+	 NULL, 0, "border"},
 	/* More partners of the service directory (demo_directory.c). */
-	{"shelter-sipar", "Sipar shelter for men, Bokhtar (fictional)", "NGO", 0, NULL, 0},
+	{"shelter-sipar", "Sipar shelter for men, Bokhtar (fictional)", "NGO", 0, NULL, 0, "ngo"},
 	{"legal-adolat", "Adolat legal aid centre, Dushanbe (fictional)", "LegalService", 0, NULL,
-	 0},
-	{"psc-ravon", "Ravon psychosocial centre, Dushanbe (fictional)", "NGO", 0, NULL, 0},
+	 0, "legal_aid"},
+	{"psc-ravon", "Ravon psychosocial centre, Dushanbe (fictional)", "NGO", 0, NULL, 0, "ngo"},
 	{"migration-service", "Migration Service, Ministry of Labour (fictional)",
-	 "ImmigrationService", 0, NULL, 0},
+	 "ImmigrationService", 0, NULL, 0, "migration"},
 	{"tvet-hunar", "Hunar vocational training centres (fictional)", "SchoolOrCollege", 0, NULL,
-	 0},
-	{"med-shifo", "Shifo medical centres (fictional)", "HealthServiceOrganisation", 0, NULL, 0},
+	 0, "education"},
+	{"med-shifo", "Shifo medical centres (fictional)", "HealthServiceOrganisation", 0, NULL, 0,
+	 "health"},
+	/* The NRM's other law-enforcement entry points (issue 15). */
+	{"customs", "Customs Service, Dushanbe airport (fictional)", "LawEnforcement", 0, NULL, 0,
+	 "customs"},
+	{"drug-control", "Drug Control Agency, trafficking unit (fictional)", "LawEnforcement", 0,
+	 NULL, 0, "drug_control"},
 };
 
 static const struct demo_user demo_users[] = {
@@ -111,6 +118,8 @@ static const struct demo_user demo_users[] = {
 	{"migration.focal", "migration-service", "focal_point"},
 	{"hunar.focal", "tvet-hunar", "focal_point"},
 	{"shifo.focal", "med-shifo", "focal_point"},
+	{"customs.focal", "customs", "focal_point"},
+	{"drugs.focal", "drug-control", "focal_point"},
 };
 
 #define NORGS (sizeof demo_orgs / sizeof demo_orgs[0])
@@ -140,31 +149,43 @@ static int add_org(store *st, const struct demo_org *o, size_t index)
 	char id[ID_LEN], record[64];
 	struct org_contact oc;
 	store_tx *tx;
-	struct org have;
+	struct org have = {0};
+	int sector, contact;
 
 	if (store_org_by_code(st, o->code, &have) == STORE_OK) {
-		if (store_org_contact_get(st, have.id, &oc) != STORE_OK || oc.phone[0])
+		/* made by `init` (the first organisation), or by an earlier
+		 * demo: its sector and contact when it has none */
+		sector = !have.sector[0];
+		contact = store_org_contact_get(st, have.id, &oc) == STORE_OK && !oc.phone[0];
+		if (!sector && !contact)
 			return 0;
 		tx = store_begin(st);
 		if (!tx)
 			return -1;
 		snprintf(record, sizeof record, "orgs/%s", have.id);
-		if (set_org_contact(tx, &have, index) ||
-		    demo_audit(tx, "update", record, "contact_phone,contact_email") != STORE_OK)
+		if ((sector && store_org_update(tx, have.id, have.name, have.type, o->sector, NULL) !=
+				       STORE_OK) ||
+		    (contact && set_org_contact(tx, &have, index)) ||
+		    demo_audit(tx, "update", record,
+			       sector && contact ? "sector,contact_phone,contact_email"
+			       : sector	  ? "sector"
+					  : "contact_phone,contact_email") != STORE_OK)
 			goto fail;
 		return store_commit(tx) == STORE_OK ? 0 : -1;
 	}
 	tx = store_begin(st);
 	if (!tx)
 		return -1;
-	if (store_org_add(tx, o->code, o->name, o->type, id) != STORE_OK)
+	if (store_org_add(tx, o->code, o->name, o->type, id) != STORE_OK ||
+	    store_org_update(tx, id, o->name, o->type, o->sector, NULL) != STORE_OK)
 		goto fail;
 	snprintf(have.id, sizeof have.id, "%s", id);
 	snprintf(have.code, sizeof have.code, "%s", o->code);
 	if (set_org_contact(tx, &have, index))
 		goto fail;
 	snprintf(record, sizeof record, "orgs/%s", id);
-	if (demo_audit(tx, "create", record, "code,name,type,contact_phone,contact_email") != STORE_OK)
+	if (demo_audit(tx, "create", record, "code,name,type,sector,contact_phone,contact_email") !=
+	    STORE_OK)
 		goto fail;
 	return store_commit(tx) == STORE_OK ? 0 : -1;
 fail:
@@ -225,6 +246,38 @@ static int demo_loaded(store *st)
 	return 0;
 }
 
+/* The authorities with a focal point, who record the official decisions. */
+static int load_authorities(store *st, struct demo_network *net)
+{
+	size_t i, k;
+
+	for (i = 0; i < NORGS; i++) {
+		struct demo_authority *a;
+		struct org o;
+		if (!policy_org_is_authority(demo_orgs[i].type))
+			continue;
+		if (store_org_by_code(st, demo_orgs[i].code, &o) != STORE_OK ||
+		    net->nauthorities >= DEMO_AUTHORITIES_MAX)
+			return -1;
+		a = &net->authorities[net->nauthorities++];
+		snprintf(a->id, sizeof a->id, "%s", o.id);
+		a->code = demo_orgs[i].code;
+		a->type = demo_orgs[i].type;
+		a->sector = demo_orgs[i].sector;
+		for (k = 0; k < NUSERS; k++) {
+			struct user u;
+			if (strcmp(demo_users[k].org, a->code) || strcmp(demo_users[k].role, "focal_point"))
+				continue;
+			if (store_user_by_login(st, demo_users[k].login, &u) != STORE_OK)
+				return -1;
+			snprintf(a->focal, sizeof a->focal, "%s", u.id);
+		}
+		if (!a->focal[0])
+			return -1;
+	}
+	return 0;
+}
+
 /* The organisations that register persons, with their workers. */
 static int load_network(store *st, struct demo_network *net)
 {
@@ -245,6 +298,8 @@ static int load_network(store *st, struct demo_network *net)
 		ref->share = demo_orgs[i].share;
 		ref->region = demo_orgs[i].region;
 		ref->shelter = demo_orgs[i].shelter;
+		ref->type = demo_orgs[i].type;
+		ref->sector = demo_orgs[i].sector;
 		for (k = 0; k < NUSERS; k++) {
 			struct user u;
 			if (strcmp(demo_users[k].org, ref->code))
@@ -259,7 +314,7 @@ static int load_network(store *st, struct demo_network *net)
 		if (!ref->nworkers || !ref->supervisor[0])
 			return -1;
 	}
-	return net->norgs ? 0 : -1;
+	return net->norgs && load_authorities(st, net) == 0 ? 0 : -1;
 }
 
 /* ---- the bulk load --------------------------------------------------------- */

@@ -187,6 +187,8 @@ struct person_ctx {
 	const char *country, *country2; /* of exploitation; country2 may be NULL */
 	const char *sector;             /* ISIC section, NULL when none */
 	int64_t registered;             /* day */
+	int64_t born;                   /* day of birth; 0 when only estimated */
+	int estimated_age;              /* today, -1 when born is known */
 };
 
 /* A case being built: what the timeline has moved so far. */
@@ -196,6 +198,7 @@ struct case_ctx {
 	const char *stage;
 	const char *trafficking_status;
 	int64_t opened, end;       /* end: closure day, or today */
+	int64_t recruited;         /* day of the recruitment event */
 	int closed;
 	int64_t version;
 	char created[TS_LEN];      /* of the "opened" event */
@@ -490,11 +493,25 @@ static void screening(struct person_ctx *p, struct case_ctx *c, int64_t day, int
 	enum answer answers[SCREENING_ITEMS_MAX];
 	struct screening_result res;
 	struct item_row *it;
-	json_t *ans;
+	struct screening_age age;
+	json_t *reason;
+	char birth[11], opened[11], recruited[11], today[11];
 	size_t i, n = 0;
 
 	if (!set || set->n > SCREENING_ITEMS_MAX)
 		return;
+	/* The child flag as the API reckons it, from the person's age at
+	 * recruitment. */
+	if (p->born)
+		day_str(p->born, birth);
+	day_str(c->opened, opened);
+	day_str(c->recruited, recruited);
+	day_str(day, today);
+	screening_child_age(p->born ? birth : NULL,
+			    p->born ? -1 : p->estimated_age - (int)((p->g->today - c->opened) / 365),
+			    opened, recruited, NULL, today, &age);
+	if (age.known)
+		child = age.child;
 	for (i = 0; i < set->n; i++) {
 		const struct indicator *ind = &set->items[i];
 		unsigned roll;
@@ -516,35 +533,65 @@ static void screening(struct person_ctx *p, struct case_ctx *c, int64_t day, int
 	it = item_push(p, "screening", c->id, c->assignee[0] ? c->assignee : p->worker, day);
 	if (!it)
 		return;
-	ans = json_object();
-	for (i = 0; i < n; i++)
-		json_object_set_new(ans, codes[i], json_string(screening_answer_name(answers[i])));
-	if (!ans || rows_screening_seal(p->g->kr, &p->b->mem, set->id, &res, ans, it))
+	reason = rows_child_reason_json(&age, 0);
+	if (!reason || rows_screening_seal(p->g->kr, &p->b->mem, set, codes, answers, n, &res,
+					   reason, it))
 		p->failed = 1;
-	json_decref(ans);
+	json_decref(reason);
 	c->suggestion = screening_suggestion_name(res.suggestion);
 	c->stage = casework_stage_after(c->stage, EV_SCREENING);
 	case_touch(c, it);
 }
 
-static void decision(struct person_ctx *p, struct case_ctx *c, int64_t day, const char *status,
-		     const char *by_body)
+/* An authority whose decisions are of body `by` (casework_decider): the
+ * first of them (the police's anti-trafficking unit for Police) most
+ * often, another sometimes; NULL when the network has none. */
+static const struct demo_authority *authority_of(struct person_ctx *p, const char *by)
 {
-	struct item_row *it = item_push(p, "status_decision", c->id, p->org->supervisor, day);
+	const struct demo_network *net = p->g->net;
+	const struct demo_authority *first = NULL, *other = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < net->nauthorities; i++) {
+		const struct demo_authority *a = &net->authorities[i];
+		if (strcmp(casework_decider(a->type, a->sector), by))
+			continue;
+		if (!first)
+			first = a;
+		else if (demo_rng_below(&p->r, (unsigned)++n) == 0)
+			other = a;
+	}
+	return other && demo_rng_pct(&p->r, 25) ? other : first;
+}
+
+/* A decision of the body `by`: an authority's, recorded by its focal
+ * point with its reference, or (NULL) the owning organisation's own
+ * assessment, recorded by its supervisor.  As the API does, the body is
+ * the deciding organisation's (issue 15), never chosen. */
+static void decision(struct person_ctx *p, struct case_ctx *c, int64_t day, const char *status,
+		     const char *by)
+{
+	const struct demo_authority *a = by ? authority_of(p, by) : NULL;
+	struct item_row *it = item_push(p, "status_decision", c->id,
+					a ? a->focal : p->org->supervisor, day);
 	char ref[64];
 	json_t *rec;
 
 	if (!it)
 		return;
-	if (!strcmp(by_body, "CourtOrProsecution"))
+	if (a)
+		snprintf(it->org_id, sizeof it->org_id, "%s", a->id);
+	if (a && !strcmp(a->sector, "prosecution"))
 		snprintf(ref, sizeof ref, "№ 1-%u/%d", 100 + demo_rng_below(&p->r, 900), year_of(day));
 	else
 		snprintf(ref, sizeof ref, "№ %u/%d", 1 + demo_rng_below(&p->r, 2000), year_of(day));
 	rec = json_object();
 	set_str(rec, "status", status);
-	set_str(rec, "decided_by", by_body);
+	set_str(rec, "decided_by", a ? casework_decider(a->type, a->sector)
+				     : casework_decider(p->org->type, p->org->sector));
+	set_str(rec, "decided_by_org", a ? a->code : p->org->code);
 	set_day(rec, "date", day);
-	if (demo_rng_pct(&p->r, 85))
+	if (a || demo_rng_pct(&p->r, 60))
 		set_str(rec, "reference", ref);
 	item_seal(p, it, rec);
 	json_decref(rec);
@@ -558,9 +605,10 @@ static void decisions(struct person_ctx *p, struct case_ctx *c, int64_t day)
 	static const char *const status_of[] = {"ActualVictimOfTrafficking",
 						"PossibleVictimOfTrafficking",
 						"NotAVictimOfTrafficking"};
+	/* NULL: the owning organisation's own assessment */
 	static const char *const bodies[] = {"Police", "CourtOrProsecution",
-					     "NonPoliceGovernmentalOrganization", "NGO", "Other"};
-	static const unsigned body_w[] = {50, 30, 12, 5, 3};
+					     "NonPoliceGovernmentalOrganization", NULL};
+	static const unsigned body_w[] = {50, 30, 12, 8};
 	const char *s = c->suggestion ? c->suggestion : "none";
 	const char *status;
 
@@ -890,7 +938,8 @@ static void recruitment(struct person_ctx *p, json_t *rec)
 /* The exploitation part of a case: types, sector, means, countries,
  * period, events and the summary; *child when the person was under 18
  * when recruited. */
-static void exploitation(struct person_ctx *p, json_t *rec, int64_t opened, int *child)
+static void exploitation(struct person_ctx *p, json_t *rec, int64_t opened, int *child,
+			 int64_t *recruited_day)
 {
 	static const struct code_pct sex_kinds[] = {
 		{"Prostitution", 85}, {"PrivateSexualServices", 20}, {"Pornography", 5},
@@ -904,6 +953,7 @@ static void exploitation(struct person_ctx *p, json_t *rec, int64_t opened, int 
 	unsigned months = (unsigned)((end - start) / 30 + 1);
 
 	*child = p->age - (int)((p->g->today - recruited) / 365) < 18;
+	*recruited_day = recruited;
 	switch (p->prof) {
 	case PROF_LABOUR:
 		json_array_append_new(types, json_string("ForcedLabour"));
@@ -1033,7 +1083,7 @@ static void build_case(struct person_ctx *p, int status, int progress, const cha
 	c.reason = reason;
 
 	rec = json_object();
-	exploitation(p, rec, opened, &child);
+	exploitation(p, rec, opened, &child, &c.recruited);
 
 	/* The timeline, in order; the case was created with its "opened" event. */
 	case_event(p, &c, "opened", NULL, opened, by);
@@ -1260,9 +1310,12 @@ static json_t *person_record(struct person_ctx *p)
 		int64_t born = p->g->today - (int64_t)p->age * 365 - p->age / 4 -
 			       demo_rng_below(&p->r, 365);
 		set_day(rec, "birth_date", born);
+		p->born = born;
+		p->estimated_age = -1;
 	} else {
-		json_object_set_new(rec, "estimated_age",
-				    json_integer(p->age - 2 + (int)demo_rng_below(&p->r, 5)));
+		p->born = 0;
+		p->estimated_age = p->age - 2 + (int)demo_rng_below(&p->r, 5);
+		json_object_set_new(rec, "estimated_age", json_integer(p->estimated_age));
 	}
 	set_str(rec, "gender", p->female ? "Feminine" : "Masculine");
 	set_str(rec, "citizenship", "TJ");

@@ -27,12 +27,25 @@ struct demo_org_ref {
 	int shelter;             /* a shelter: mostly sexual exploitation, servitude */
 	char workers[DEMO_WORKERS_MAX][ID_LEN]; /* case workers (user ids) */
 	size_t nworkers;         /* >= 1 */
-	char supervisor[ID_LEN]; /* records the authorities' decisions */
+	char supervisor[ID_LEN]; /* records the organisation's own assessments */
+	const char *type, *sector; /* HTCDS org_Type and sector ("" when none) */
+};
+
+#define DEMO_AUTHORITIES_MAX 8
+
+/* An authority whose focal point records identification decisions: the
+ * deciding body of a decision is its organisation's (casework_decider). */
+struct demo_authority {
+	char id[ID_LEN];
+	const char *code, *type, *sector;
+	char focal[ID_LEN];      /* the focal point (user id) */
 };
 
 struct demo_network {
 	struct demo_org_ref orgs[DEMO_ORGS_MAX];
 	size_t norgs;
+	struct demo_authority authorities[DEMO_AUTHORITIES_MAX];
+	size_t nauthorities;
 };
 
 /* What every batch is built from; read-only once initialised.  kr and

@@ -60,13 +60,17 @@ static const struct demo_event events[] = {
 /* A participant's role, likely for the agency type. */
 static const char *role_for(struct demo_rng *r, const char *agency)
 {
+	static const char *const law[] = {"police_officer", "border_guard", "customs_officer",
+					  "drug_control_officer"};
+	static const unsigned law_w[] = {55, 20, 15, 10};
+
 	if (!strcmp(agency, "LawEnforcement"))
-		return demo_rng_pct(r, 75) ? "police_officer" : "border_guard";
+		return law[demo_rng_weighted(r, law_w, 4)];
 	if (!strcmp(agency, "CentralGovernmentOrganisation"))
 		return demo_rng_pct(r, 60) ? "prosecutor" : demo_rng_pct(r, 50) ? "judge"
 										  : "government_official";
 	if (!strcmp(agency, "ImmigrationService"))
-		return demo_rng_pct(r, 60) ? "government_official" : "labour_inspector";
+		return demo_rng_pct(r, 60) ? "migration_officer" : "labour_inspector";
 	if (!strcmp(agency, "LocalGovernmentOrganisation"))
 		return demo_rng_pct(r, 60) ? "social_worker" : "government_official";
 	if (!strcmp(agency, "HealthServiceOrganisation"))

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/casework.h"
+#include "domain/policy.h"
 
 static const char *const stages[] = {
 	"contact", "screening", "identification", "referral", "assistance",
@@ -69,4 +70,15 @@ const char *casework_identification(const char *trafficking_status, const char *
 		if (!strcmp(decided_by, authorities[i]))
 			return "official";
 	return "presumed";
+}
+
+const char *casework_decider(const char *org_type, const char *sector)
+{
+	if (!policy_org_is_authority(org_type))
+		return !strcmp(org_type, "NGO") ? "NGO" : "Other";
+	if (!strcmp(sector, "prosecution") || !strcmp(sector, "court"))
+		return "CourtOrProsecution";
+	if (!strcmp(org_type, "LawEnforcement"))
+		return "Police";
+	return "NonPoliceGovernmentalOrganization";
 }

@@ -41,4 +41,13 @@ int casework_may_set_status(const char *from, const char *to);
  * body), or NULL (not a victim, or undecided). */
 const char *casework_identification(const char *trafficking_status, const char *decided_by);
 
+/* The body that makes a status decision, as HTCDS codes it, from the
+ * deciding user's organisation (its HTCDS type and its sector, "" when
+ * none): never chosen by the user (issue 15).  An authority's decision is
+ * Police (law enforcement: police, border, customs, drug control),
+ * CourtOrProsecution (a prosecution or court sector) or
+ * NonPoliceGovernmentalOrganization (a ministry, migration service);
+ * anyone else's is an assessment: NGO, or Other (IOM and the rest). */
+const char *casework_decider(const char *org_type, const char *sector);
+
 #endif

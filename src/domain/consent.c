@@ -87,3 +87,31 @@ int consent_covers(json_t *consent, const char *purpose, const char *org_code,
 		return 0;
 	return 1;
 }
+
+const char *consent_giver_problem(json_t *consent, int minor, const char **why)
+{
+	const char *by = json_string_value(json_object_get(consent, "given_by"));
+	int representative = by && strcmp(by, "person");
+
+	if (minor && !representative) {
+		*why = "a minor's consent is given by a guardian or legal representative";
+		return "given_by";
+	}
+	if (!representative) {
+		*why = json_object_get(consent, "guardian_name") ||
+				json_object_get(consent, "guardian_relation")
+			       ? "a guardian is named only when given_by is guardian or "
+				 "legal_representative"
+			       : NULL;
+		return *why ? "given_by" : NULL;
+	}
+	if (!json_object_get(consent, "guardian_name")) {
+		*why = "the guardian or legal representative is named";
+		return "guardian_name";
+	}
+	if (!json_object_get(consent, "guardian_relation")) {
+		*why = "the guardian's relation to the person is recorded";
+		return "guardian_relation";
+	}
+	return NULL;
+}

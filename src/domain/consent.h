@@ -22,6 +22,13 @@ const char *consent_state(json_t *consent, const char *today);
 int consent_covers(json_t *consent, const char *purpose, const char *org_code,
 		   const char *org_type, const char *today);
 
+/* Who gave the consent (issue 15): a minor's consent (minor = 1) is given
+ * by a guardian or a legal representative, and a consent given by one
+ * names them (guardian_name) and their relation (guardian_relation).
+ * NULL when the consent fits; else the field at fault, with a sentence
+ * in *why. */
+const char *consent_giver_problem(json_t *consent, int minor, const char **why);
+
 /* The programme's time zone (an IANA name such as "Asia/Dushanbe", checked
  * against the system's zoneinfo), set once at start before any thread:
  * "today" and "due today" are reckoned in it.  -1 for an unknown zone.

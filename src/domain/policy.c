@@ -16,6 +16,7 @@ static const char *const contact_readers[] = {"hotline", "supervisor", "casework
 static const char *const contact_loggers[] = {"hotline", "supervisor", NULL};
 static const char *const report_all[] = {"analyst", NULL};
 static const char *const trainers[] = {"trainer", "supervisor", NULL};
+static const char *const entry_staff[] = {"caseworker", "supervisor", "hotline", NULL};
 
 const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_CASE_READ, "case.read", {
@@ -34,7 +35,8 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	}, 2},
 	{ACT_CASE_SCREEN, "case.screen", {
 		{workers, PC_OWN_ORG | PC_CASE_OPEN},
-	}, 1},
+		{focal_points, PC_OWN_ORG | PC_CASE_OPEN | PC_AUTHORITY},
+	}, 2},
 	{ACT_CASE_DECIDE, "case.decide", {
 		{supervisors, PC_OWN_ORG},
 		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
@@ -42,7 +44,8 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	}, 3},
 	{ACT_CASE_REFER, "case.refer", {
 		{workers, PC_OWN_ORG | PC_CASE_OPEN},
-	}, 1},
+		{focal_points, PC_OWN_ORG | PC_CASE_OPEN | PC_AUTHORITY},
+	}, 2},
 	{ACT_CASE_ACCESS_LOG, "case.access_log", {
 		{workers, PC_OWN_ORG},
 	}, 1},
@@ -93,6 +96,24 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_EXPORT_PII, "export.pii", {
 		{supervisors, PC_OWN_ORG | PC_SECOND_FACTOR},
 	}, 1},
+
+	/* ---- the NRM's entry points (issue 15) ----
+	 * Victims meet the mechanism first at the police, the border or the
+	 * airport: a focal point of an authority registers the person, records
+	 * the consent, opens the case, screens and refers (case.screen and
+	 * case.refer above have the same focal-point rule). */
+	{ACT_PERSON_CREATE, "person.create", {
+		{entry_staff, PC_OWN_ORG},
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+	}, 2},
+	{ACT_CASE_OPEN, "case.open", {
+		{entry_staff, PC_OWN_ORG},
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+	}, 2},
+	{ACT_CONSENT_RECORD, "consent.record", {
+		{entry_staff, PC_OWN_ORG},
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+	}, 2},
 };
 
 static int role_in(const char *role, const char *const *roles)

@@ -14,7 +14,9 @@
  *   consented fields   only the fields the referral shares (the reader
  *                      then sees those fields and nothing else)
  *   authority          the user's organisation is law enforcement or
- *                      government (for identification decisions)
+ *                      government: its focal points decide identification
+ *                      and are entry points of the NRM (register, open,
+ *                      screen, refer)
  *   second factor      the user signed in with a session (not an API token)
  *                      and has a confirmed TOTP second factor
  *
@@ -51,6 +53,10 @@ enum policy_action {
 	ACT_EXPORT_ANONYMOUS, /* the k-anonymised CTDC export */
 	ACT_EXPORT_ROWS,      /* exports of case rows: HTCDS (pseudonymous), cases.xlsx */
 	ACT_EXPORT_PII,       /* names, birth dates and phones in cases.xlsx */
+	/* The NRM's entry points (issue 15): who registers, opens, consents. */
+	ACT_PERSON_CREATE,    /* register a person */
+	ACT_CASE_OPEN,        /* open a case of a person of the organisation */
+	ACT_CONSENT_RECORD,   /* record or withdraw a person's consent */
 	ACT_COUNT
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/screening.h"
+#include "domain/stdexport.h"
 
 /* ---- names -------------------------------------------------------------- */
 
@@ -204,4 +205,80 @@ json_t *screening_result_json(const struct screening_result *r)
 fail:
 	json_decref(obj);
 	return NULL;
+}
+
+json_t *screening_because_json(const struct indicator_set *set, const char *const *codes,
+			       const enum answer *answers, size_t n,
+			       const struct screening_result *r)
+{
+	json_t *obj = json_object();
+	size_t i;
+
+	if (!obj)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const struct indicator *item = indicator_find(set, codes[i]);
+		const char *dim;
+		json_t *list;
+
+		if (!item || answers[i] != ANS_YES || !r->dim[item->dimension - 1].positive)
+			continue;
+		dim = indicator_dimensions[item->dimension - 1].code;
+		list = json_object_get(obj, dim);
+		if (!list) {
+			list = json_array();
+			if (json_object_set_new(obj, dim, list) != 0)
+				goto fail;
+		}
+		if (json_array_append_new(list, json_string(codes[i])) != 0)
+			goto fail;
+	}
+	return obj;
+fail:
+	json_decref(obj);
+	return NULL;
+}
+
+/* The age at `on` of a person estimated `est` years old on `opened`. */
+static int age_from_estimate(long est, const char *opened, const char *on)
+{
+	int back = std_years_between(on, opened), ahead = std_years_between(opened, on);
+
+	if (est < 0 || est > 130)
+		return -1;
+	if (back > 0)
+		return back <= est ? (int)est - back : -1;
+	return ahead >= 0 ? (int)est + ahead : (int)est;
+}
+
+void screening_child_age(const char *birth, long estimated, const char *opened,
+			 const char *recruited, const char *exploitation_start, const char *today,
+			 struct screening_age *out)
+{
+	const char *on = today;
+
+	memset(out, 0, sizeof *out);
+	out->age = -1;
+	out->event = "screening";
+	if (recruited && *recruited) {
+		on = recruited;
+		out->event = "recruitment";
+	} else if (exploitation_start && *exploitation_start) {
+		on = exploitation_start;
+		out->event = "exploitation_start";
+	}
+	snprintf(out->on, sizeof out->on, "%s", on ? on : "");
+	if (birth && *birth) {
+		out->age = std_years_between(birth, on);
+		out->basis = "birth_date";
+	} else if (estimated >= 0 && opened) {
+		out->age = age_from_estimate(estimated, opened, on);
+		out->basis = "estimated_age";
+	}
+	if (out->age < 0) {
+		out->basis = NULL;
+		return;
+	}
+	out->known = 1;
+	out->child = out->age < 18;
 }

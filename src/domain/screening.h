@@ -89,4 +89,34 @@ int screening_evaluate(const struct indicator_set *set, const char *const *codes
  * owns it.  NULL when out of memory. */
 json_t *screening_result_json(const struct screening_result *r);
 
+/* Which answered items made each dimension positive: {"D4":["D4-S1",...]}
+ * with the items of set answered "yes" of every positive dimension of r
+ * (the answers evaluated into r).  The items are what the person said:
+ * the caller seals them like the answers.  New reference; NULL when out
+ * of memory. */
+json_t *screening_because_json(const struct indicator_set *set, const char *const *codes,
+			       const enum answer *answers, size_t n,
+			       const struct screening_result *r);
+
+/* A child is a person under 18 at recruitment (issue 15): the age is
+ * reckoned from the date of birth, else from the age estimated when the
+ * case opened, at the date of recruitment, else at the start of the
+ * exploitation, else at the screening. */
+struct screening_age {
+	int known;           /* 1 when an age could be reckoned */
+	int child;           /* 1 when that age is under 18 */
+	int age;             /* the age then, -1 when unknown */
+	const char *basis;   /* "birth_date" or "estimated_age"; NULL when unknown */
+	const char *event;   /* "recruitment", "exploitation_start" or "screening" */
+	char on[11];         /* the date the age is reckoned at */
+};
+
+/* Fill *out from the person's birth date (NULL when unknown), the age
+ * estimated at the case's opening (-1 when none), the case's opening,
+ * recruitment and exploitation dates (NULL when unknown) and today, all
+ * YYYY-MM-DD. */
+void screening_child_age(const char *birth, long estimated, const char *opened,
+			 const char *recruited, const char *exploitation_start, const char *today,
+			 struct screening_age *out);
+
 #endif

@@ -18,8 +18,8 @@ static const char SQL_USER_ADD[] =
 	"u.id, u.login, u.role, u.pwhash, u.totp_enabled, u.totp, u.disabled," \
 	" o.id, o.code, o.name, o.type, u.totp_step," \
 	" coalesce((SELECT rp.require_totp FROM role_policy rp WHERE rp.role = u.role), 0)," \
-	" u.must_change_password"
-#define USER_NCOLS 14
+	" u.must_change_password, coalesce(o.sector, '')"
+#define USER_NCOLS 15
 static const char SQL_USER_BY_LOGIN[] =
 	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.login = ?1";
 static const char SQL_USER_BY_ID[] =
@@ -192,6 +192,7 @@ static void read_user(db_stmt *s, int at, struct user *u)
 	u->totp_step = db_col_int(s, at + 11);
 	u->totp_required = (int)db_col_int(s, at + 12);
 	u->must_change_password = (int)db_col_int(s, at + 13);
+	store_col_copy(s, at + 14, u->org.sector, sizeof u->org.sector);
 }
 
 /* Read TOKEN_COLS starting at column `at`. */

@@ -338,7 +338,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE orgs ADD COLUMN sector TEXT;"
 	"ALTER TABLE orgs ADD COLUMN created_by_org TEXT REFERENCES orgs(id);"
 	"ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
-	/* 18: an organisation's contact for its referral partners (the phone
+	/* 16: the NRM as the agencies work it (issue 15).  A status decision's
+	 * deciding body is now derived from the deciding user's organisation
+	 * (domain/casework.h casework_decider): the decisions recorded before
+	 * keep the body their user chose and are marked so.  Reports group by
+	 * the sector of the case's organisation; a change of an
+	 * organisation's type or sector makes its cases' facts again. */
+	"UPDATE items SET coded = json_set(coded, '$.before_rule', json('true'))"
+	"  WHERE kind = 'status_decision';"
+	"ALTER TABLE rp_cases ADD COLUMN sector TEXT;"
+	"CREATE TRIGGER rp_org_upd AFTER UPDATE OF type, sector ON orgs BEGIN"
+	"  INSERT OR IGNORE INTO rp_dirty(kind, id)"
+	"  SELECT 'case', id FROM cases WHERE org_id = NEW.id; END;"
+	"INSERT OR IGNORE INTO rp_dirty(kind, id) SELECT 'case', id FROM cases;",
+	/* 17: an organisation's contact for its referral partners (the phone
 	 * and e-mail a recipient of its referrals calls back on). */
 	"ALTER TABLE orgs ADD COLUMN contact_phone TEXT;"
 	"ALTER TABLE orgs ADD COLUMN contact_email TEXT;",

@@ -14,7 +14,7 @@
 static const char SQL_PENDING[] = "SELECT EXISTS(SELECT 1 FROM rp_dirty)";
 static const char SQL_SCAN_CASES[] =
 	"SELECT c.id, c.org_id, o.type, c.person_id, c.opened_on, c.closed_on, c.status, c.stage,"
-	" c.trafficking_status, p.coded, p.sealed,"
+	" c.trafficking_status, p.coded, p.sealed, o.sector,"
 	" (SELECT json_extract(i.coded, '$.decided_by') FROM items i WHERE i.case_id = c.id"
 	"   AND i.kind = 'status_decision'"
 	/* the newest decision is the one the case carries: of those with its
@@ -37,15 +37,15 @@ static const char SQL_SCAN_CASES[] =
 static const char SQL_FACT_PUT[] =
 	"INSERT INTO rp_cases(case_id, org_id, org_type, person_id, opened_on, closed_on, status,"
 	" stage, sex, age_band, region, nationality, trafficking_status, reintegrated, rkey,"
-	" identification)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14, ?15)"
+	" identification, sector)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, ?14, ?15, ?16)"
 	" ON CONFLICT(case_id) DO UPDATE SET org_id = excluded.org_id,"
 	" org_type = excluded.org_type, person_id = excluded.person_id,"
 	" opened_on = excluded.opened_on, closed_on = excluded.closed_on, status = excluded.status,"
 	" stage = excluded.stage, sex = excluded.sex, age_band = excluded.age_band,"
 	" region = excluded.region, nationality = excluded.nationality,"
 	" trafficking_status = excluded.trafficking_status, rkey = excluded.rkey,"
-	" identification = excluded.identification";
+	" identification = excluded.identification, sector = excluded.sector";
 /* What the facts of the marked rows derive by SQL alone: the codes of
  * the marked cases, and the marked services and follow-ups (after the
  * marked cases' rows are made, so that their n exist). */
@@ -131,7 +131,8 @@ int store_report_scan_cases(store_tx *tx, int (*fn)(void *ctx, const struct rp_s
 		src.person_coded = db_col_text(s, 9);
 		src.person_sealed = db_col_blob(s, 10);
 		src.person_sealed_len = db_col_bytes(s, 10);
-		src.decided_by = col_or_null(s, 11);
+		src.decided_by = col_or_null(s, 12);
+		src.org_sector = col_or_null(s, 11);
 		if (fn(ctx, &src)) {
 			rc = DB_ERROR;
 			break;
@@ -163,6 +164,7 @@ int store_report_fact_put(store_tx *tx, const struct rp_fact *f)
 	db_bind_str(s, 13, f->trafficking_status);
 	db_bind_int(s, 14, (int64_t)f->rkey);
 	db_bind_str(s, 15, f->identification);
+	db_bind_str(s, 16, f->sector);
 	rc = db_step(s);
 	db_reset(s);
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
@@ -196,7 +198,7 @@ int store_report_derive(store_tx *tx)
 
 #define CASE_COLS \
 	"c.n, c.org_id, c.org_type, c.opened_on, c.status, c.stage, c.sex, c.age_band," \
-	" c.region, c.nationality, c.trafficking_status, c.rkey, c.identification"
+	" c.region, c.nationality, c.trafficking_status, c.rkey, c.identification, c.sector"
 
 static const char SQL_Q_CASES[] =
 	"SELECT " CASE_COLS " FROM rp_cases c"
@@ -249,8 +251,8 @@ static const char SQL_Q_OVERDUE[] =
 static const char *query_sql(enum rp_query q, size_t *ncols)
 {
 	switch (q) {
-	case RPQ_CASES: *ncols = 13; return SQL_Q_CASES;
-	case RPQ_CASES_ANY_DATE: *ncols = 13; return SQL_Q_CASES_ANY;
+	case RPQ_CASES: *ncols = 14; return SQL_Q_CASES;
+	case RPQ_CASES_ANY_DATE: *ncols = 14; return SQL_Q_CASES_ANY;
 	case RPQ_EXPLOITATION: *ncols = 2; return SQL_Q_EXPLOITATION;
 	case RPQ_COUNTRY: *ncols = 2; return SQL_Q_COUNTRY;
 	case RPQ_SERVICES: *ncols = 2; return SQL_Q_SERVICES;

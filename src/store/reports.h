@@ -27,6 +27,7 @@ struct rp_source {
 	const char *case_id, *org_id, *org_type, *person_id, *opened_on, *closed_on;
 	const char *status, *stage, *trafficking_status;
 	const char *decided_by;   /* of the case's newest status decision, or NULL */
+	const char *org_sector;   /* the organisation's sector, or NULL */
 	const char *person_coded;
 	const unsigned char *person_sealed;
 	size_t person_sealed_len;
@@ -48,6 +49,7 @@ struct rp_fact {
 	const char *status, *stage, *trafficking_status;
 	const char *sex, *age_band, *region, *nationality;  /* NULL when unknown */
 	const char *identification; /* "official", "presumed" or NULL (domain/casework.h) */
+	const char *sector;         /* the organisation's sector, or NULL (migration 16) */
 	uint32_t rkey;  /* the case's record key (domain/cellkey.h; migration 13) */
 };
 int store_report_fact_put(store_tx *tx, const struct rp_fact *f);
@@ -69,8 +71,8 @@ struct rp_filter {
 
 enum rp_query {
 	/* n, org_id, org_type, opened_on, status, stage, sex, age_band,
-	 * region, nationality, trafficking_status, rkey: cases opened in the
-	 * period */
+	 * region, nationality, trafficking_status, rkey, identification,
+	 * sector: cases opened in the period */
 	RPQ_CASES,
 	/* the same columns: every case in the filters, whatever its date */
 	RPQ_CASES_ANY_DATE,

@@ -573,7 +573,7 @@ test('another organisation sees nothing of a case', async () => {
     const posts = [
       ['/services', { type: 'legal', status: 'planned' }],
       ['/screenings', { instrument: 'delphi-adult-labour', answers: { 'D4-S1': 'yes' } }],
-      ['/status-decisions', { status: 'PossibleVictimOfTrafficking', decided_by: 'NGO', date: today() }],
+      ['/status-decisions', { status: 'PossibleVictimOfTrafficking', date: today() }],
       ['/notes', { type: 'note', text: 'x' }],
       ['/plans', { type: 'Legal' }],
       ['/followups', { due: today() }],

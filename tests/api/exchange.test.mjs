@@ -116,7 +116,7 @@ async function register({ gender = 'Masculine', stats = true, decision = 'Actual
       { instrument: 'delphi-adult-labour', answers: { 'D5-S3': 'yes', 'D4-S1': 'yes' } });
     if (decision)
       await ok('sup', 'POST', `/cases/${c.id}/status-decisions`,
-        { status: decision, decided_by: 'Police', date: today() });
+        { status: decision, date: today() });
   }
   return { id: p.id, name, cases: ids };
 }
@@ -194,7 +194,8 @@ test('HTCDS CSV: 2.0 fields and values only, the registered cases found, pseudon
   assert.equal(victim.prs_Citizenship, 'TJ');
   assert.equal(victim.vic_LocationOfExploitation, 'RU;KZ');
   assert.equal(victim.vic_MethodsOfControl, 'DebtBondage;WithholdsDocuments');
-  assert.equal(victim.vic_TraffickingStatusDecisionMakingOrg, 'Police');
+  // Decided by IOM's supervisor: IOM's own assessment (issue 15).
+  assert.equal(victim.vic_TraffickingStatusDecisionMakingOrg, 'Other');
   assert.equal(victim.vic_AgeWhenTrafficked, '29');
   assert.equal(victim.hte_Type, 'Recruitment;Exploitation');
   assert.equal(victim.hte_Country, 'TJ;RU');

@@ -325,7 +325,7 @@ test('screenings, decisions, referrals and the shared view of another organisati
   conforms(r, 'post', V1 + '/cases/{id}/screenings');
   conforms(await as.cw.req('GET', `${V1}/cases/${cid}/screenings`), 'get', V1 + '/cases/{id}/screenings');
   r = await as.sup.req('POST', `${V1}/cases/${cid}/status-decisions`,
-    { status: 'PossibleVictimOfTrafficking', decided_by: 'NGO', date: new Date().toISOString().slice(0, 10) });
+    { status: 'PossibleVictimOfTrafficking', date: new Date().toISOString().slice(0, 10) });
   assert.equal(r.status, 201, r.text);
   conforms(r, 'post', V1 + '/cases/{id}/status-decisions');
   const body = { case_id: cid, to_org: 'ngo2', service_type: 'shelter', reason: 'Нужен приют.', urgency: 'high',

@@ -20,6 +20,7 @@ const recipients = ['caseworker', 'supervisor', 'focal_point'];
 const supervisors = ['supervisor'];
 const focalPoints = ['focal_point'];
 const supervisorsAdmins = ['supervisor', 'admin'];
+const entryStaff = ['caseworker', 'supervisor', 'hotline'];
 
 // action -> rules [roles, conditions that must all hold]; any rule allows.
 const POLICY = {
@@ -27,11 +28,15 @@ const POLICY = {
   'case.update': [[workers, OWN]],
   'case.close': [[workers, OWN]],
   'case.record': [[workers, OWN], [recipients, REF | OPEN]],
-  'case.screen': [[workers, OWN | OPEN]],
+  'case.screen': [[workers, OWN | OPEN], [focalPoints, OWN | OPEN | AUTH]],
   'case.decide': [[supervisors, OWN], [focalPoints, OWN | AUTH], [focalPoints, REF | AUTH]],
-  'case.refer': [[workers, OWN | OPEN]],
+  'case.refer': [[workers, OWN | OPEN], [focalPoints, OWN | OPEN | AUTH]],
   'case.access_log': [[workers, OWN], [supervisorsAdmins, OWN]],
   'person.read': [[readers, OWN], [recipients, REF]],
+  // The NRM's entry points (issue 15).
+  'person.create': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],
+  'case.open': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],
+  'consent.record': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],
 };
 // GET /cases is open to these roles (case_readers in src/api/cases.c).
 const LIST_ROLES = ['caseworker', 'supervisor', 'hotline', 'focal_point'];
@@ -58,10 +63,22 @@ const RELATIONS = {
   'consent withdrawn': { owner: ORG_A, actor: ORG_B, referral: 'withdrawn-consent', rel: OPEN | AUTH },
 };
 
+// What holds between the actor and a record it makes in its own
+// organisation: own, and authority for the police's users.
+const actorRel = (rel) => OWN | (rel & AUTH);
+const ownsCase = (rel) => (rel & OWN) !== 0;
+
 // Status of an action on a case for role under rel.
 function expected(action, role, rel) {
   const visible = allows('case.read', role, rel);
   switch (action) {
+    case 'register person': return allows('person.create', role, actorRel(rel)) ? 201 : 403;
+    case 'record consent':
+      if (!ownsCase(rel) || !allows('person.read', role, OWN)) return 404;
+      return allows('consent.record', role, rel) ? 201 : 403;
+    case 'open case':
+      if (!allows('case.open', role, actorRel(rel))) return 403;
+      return ownsCase(rel) ? 201 : 422;
     case 'read case': return visible ? 200 : 404;
     case 'list': return LIST_ROLES.includes(role) ? (visible ? 'listed' : 'not listed') : 403;
     case 'read person': return allows('person.read', role, rel) ? 200 : 404;
@@ -84,7 +101,7 @@ function expected(action, role, rel) {
 // In this order: the ones that change the case last, closing at the end
 // (the case stays open, as the relations above assume, until then).
 const ACTIONS = ['read case', 'list', 'read person', 'access-log', 'add service', 'screening',
-  'status decision', 'refer', 'update case', 'close'];
+  'status decision', 'refer', 'register person', 'record consent', 'open case', 'update case', 'close'];
 
 // ---- the server --------------------------------------------------------------
 
@@ -160,8 +177,15 @@ async function perform(action, who, fx) {
       break;
     case 'status decision':
       r = await c.req('POST', `${path}/status-decisions`,
-        { status: 'PossibleVictimOfTrafficking', decided_by: 'Police', date: today(), reference: 'M-1' });
+        { status: 'PossibleVictimOfTrafficking', date: today(), reference: 'M-1' });
       break;
+    case 'register person':
+      r = await c.req('POST', `${V1}/persons`, { given_name: 'Бахтиёр', gender: 'Masculine' });
+      break;
+    case 'record consent':
+      r = await c.req('POST', `${V1}/persons/${fx.pid}/consents`, { purpose: 'law_enforcement', method: 'written' });
+      break;
+    case 'open case': r = await c.req('POST', `${V1}/cases`, { person_id: fx.pid }); break;
     case 'refer':
       r = await c.req('POST', `${V1}/referrals`, { case_id: fx.id, to_org: 'ngo9', share: ['gender'] });
       break;
@@ -177,7 +201,7 @@ async function perform(action, who, fx) {
   if (r.status >= 400) {
     // Refusals are problems of the right kind.
     assert.match(r.headers.get('content-type') || '', /^application\/problem\+json/, `${who} ${action}`);
-    const slug = { 403: 'forbidden', 404: 'not-found' }[r.status];
+    const slug = { 403: 'forbidden', 404: 'not-found', 422: 'invalid-value' }[r.status];
     if (slug) assert.equal(r.json.type, slug, `${who} ${action}: ${r.text}`);
   }
   return r.status;
@@ -190,7 +214,7 @@ test('the expected matrix is not trivial', () => {
   for (const [, rel] of Object.entries(RELATIONS))
     for (const role of ROLES)
       for (const a of ACTIONS) seen.add(String(expected(a, role, rel.rel)));
-  for (const s of ['200', '201', '403', '404', 'listed', 'not listed']) assert.ok(seen.has(s), s);
+  for (const s of ['200', '201', '403', '404', '422', 'listed', 'not listed']) assert.ok(seen.has(s), s);
   // Spot checks that read the policy in words.
   assert.equal(expected('status decision', 'focal_point', RELATIONS['referred-accepted'].rel), 201,
     'a police focal point decides on a case referred to it');
@@ -203,6 +227,13 @@ test('the expected matrix is not trivial', () => {
   assert.equal(expected('access-log', 'admin', RELATIONS['own org'].rel), 404,
     'an admin, who may not read cases, does not reach their access log either');
   assert.equal(expected('read case', 'caseworker', RELATIONS['referred-pending'].rel), 404);
+  // The NRM's entry points: an authority's focal point, not another's.
+  for (const a of ['register person', 'record consent', 'open case', 'screening', 'refer'])
+    assert.equal(expected(a, 'focal_point', RELATIONS['own org (authority)'].rel), 201, a);
+  for (const a of ['register person', 'record consent', 'open case', 'screening', 'refer'])
+    assert.equal(expected(a, 'focal_point', RELATIONS['own org'].rel), 403, a);
+  assert.equal(expected('screening', 'focal_point', RELATIONS['referred-accepted'].rel), 403,
+    'a recipient focal point does not screen another organisation\'s case');
   assert.equal(expected('read case', 'caseworker', RELATIONS['consent withdrawn'].rel), 404);
   void ASSIGNED;
 });

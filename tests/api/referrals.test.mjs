@@ -121,7 +121,7 @@ async function assertUnreachable(who, { id, pid, names = [], secrets = [] }, own
     ['PATCH', '', { summary: 'x' }], ['POST', '/close', { reason: 'duplicate' }], ['POST', '/reopen'],
     ['POST', '/services', { type: 'legal', status: 'planned' }], ['POST', '/notes', { type: 'note', text: 'x' }],
     ['POST', '/screenings', { instrument: 'delphi-adult-labour', answers: { 'D1-S1': 'yes' } }],
-    ['POST', '/status-decisions', { status: 'PossibleVictimOfTrafficking', decided_by: 'Police', date: today() }],
+    ['POST', '/status-decisions', { status: 'PossibleVictimOfTrafficking', date: today() }],
     ['POST', '/transfer', { to_org: 'ngo3' }],
   ])
     assertProblem(keep(await as[who].req(method, `${V1}/cases/${id}${p}`, body, { 'if-match': '"1"' })),
@@ -387,7 +387,7 @@ test('another organisation sees nothing until a referral is accepted, then only 
     assertProblem(await as['b.cw'].req('POST', `${V1}/cases/${c.id}/screenings`,
       { instrument: 'delphi-adult-labour', answers: { 'D1-S1': 'yes' } }), 403, 'forbidden', 'screen');
     assertProblem(await as['b.fp'].req('POST', `${V1}/cases/${c.id}/status-decisions`,
-      { status: 'PossibleVictimOfTrafficking', decided_by: 'NGO', date: today() }), 403, 'forbidden',
+      { status: 'PossibleVictimOfTrafficking', date: today() }), 403, 'forbidden',
     'an NGO focal point decides nothing');
     assertProblem(await refer('b.cw', c.id, 'ngo3'), 403, 'forbidden', 'B refers onwards');
     assertProblem(await as['b.cw'].req('PATCH', `${V1}/services/${aService.json.id}`, { status: 'cancelled' },
@@ -661,7 +661,7 @@ test('decisions due: a police focal point sees an accepted referral until it rec
       assertProblem(await get(who, '/referrals/decisions-due'), 403, 'forbidden', who);
     assert.ok(!(await get('b.sup', '/referrals/decisions-due')).json.items.some((x) => x.id === f.id));
 
-    const body = { status: 'PossibleVictimOfTrafficking', decided_by: 'Police', date: today(), reference: 'UVD-17' };
+    const body = { status: 'PossibleVictimOfTrafficking', date: today(), reference: 'UVD-17' };
     // A caseworker of the police may not decide; its focal point may.
     assertProblem(await as['p.cw'].req('POST', `${V1}/cases/${c.id}/status-decisions`, body), 403, 'forbidden');
     const d = await as['p.fp'].req('POST', `${V1}/cases/${c.id}/status-decisions`, body);

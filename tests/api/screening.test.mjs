@@ -328,8 +328,10 @@ test('a suggestion never sets the trafficking status; the stage moves from conta
 
 // ---- identification decisions -------------------------------------------------
 
-const decision = (status, date, decided_by = 'Police', reference) => {
-  const d = { status, decided_by, date };
+// The deciding body is never sent: it comes from the deciding user's
+// organisation (issue 15).
+const decision = (status, date, reference) => {
+  const d = { status, date };
   if (reference) d.reference = reference;
   return d;
 };
@@ -338,7 +340,7 @@ test('status decisions: the supervisor records; caseworker, hotline and an NGO f
   const c = await openCase();
   const id = c.id;
   const path = `${V1}/cases/${id}/status-decisions`;
-  const body = decision('PossibleVictimOfTrafficking', '2024-01-10', 'Police', 'No. 17/2024');
+  const body = decision('PossibleVictimOfTrafficking', '2024-01-10', 'No. 17/2024');
   for (const who of ['cw', 'hot', 'fp'])
     assertProblem(await as[who].req('POST', path, body), 403, 'forbidden', who);
   for (const who of ['an', 'ngo.cw', 'ngo.fp', 'pol.fp'])
@@ -350,12 +352,14 @@ test('status decisions: the supervisor records; caseworker, hotline and an NGO f
   const bad = [
     [{ ...body, status: 'Victim' }, 'invalid-value'],
     [{ ...body, status: 'possiblevictimoftrafficking' }, 'invalid-value'],
-    [{ ...body, decided_by: 'Neighbour' }, 'invalid-value'],
+    [{ ...body, decided_by: 'Neighbour' }, 'read-only-field'],
+    [{ ...body, decided_by: 'Police' }, 'read-only-field'],
+    [{ ...body, decided_by_org: 'police' }, 'read-only-field'],
+    [{ ...body, before_rule: true }, 'read-only-field'],
     [{ ...body, date: '2024-02-30' }, 'invalid-value'],
     [{ ...body, date: '2999-01-01' }, 'invalid-value'],
-    [{ status: body.status, decided_by: 'Police' }, 'missing-field'],
-    [{ status: body.status, date: body.date }, 'missing-field'],
-    [{ decided_by: 'Police', date: body.date }, 'missing-field'],
+    [{ status: body.status }, 'missing-field'],
+    [{ date: body.date }, 'missing-field'],
     [{ ...body, suggestion: 'trafficking' }, 'unknown-field'],
   ];
   for (const [b, type] of bad)
@@ -364,7 +368,8 @@ test('status decisions: the supervisor records; caseworker, hotline and an NGO f
   let r = await as.sup.req('POST', path, body);
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.status, 'PossibleVictimOfTrafficking');
-  assert.equal(r.json.decided_by, 'Police');
+  assert.equal(r.json.decided_by, 'Other', 'IOM\'s own assessment');
+  assert.equal(r.json.decided_by_org, 'iom');
   assert.equal(r.json.date, '2024-01-10');
   assert.equal(r.json.reference, 'No. 17/2024');
   const first = r.json.id;
@@ -373,7 +378,7 @@ test('status decisions: the supervisor records; caseworker, hotline and an NGO f
   assert.equal(g.json.stage, 'identification');
 
   r = await as.sup.req('POST', path, decision('ActualVictimOfTrafficking', '2024-03-05',
-    'CourtOrProsecution', 'Court 2-115/24'));
+    'Court 2-115/24'));
   assert.equal(r.status, 201, r.text);
   const second = r.json.id;
 
@@ -414,8 +419,12 @@ test('a focal point of a law-enforcement organisation records decisions on its c
     403, 'forbidden');
   assertProblem(await as['pol.hot'].req('POST', path, decision('PossibleVictimOfTrafficking', today())),
     403, 'forbidden');
-  const r = await as['pol.fp'].req('POST', path, decision('PossibleVictimOfTrafficking', today()));
+  // An authority's decision carries its reference.
+  assertProblem(await as['pol.fp'].req('POST', path, decision('PossibleVictimOfTrafficking', today())),
+    422, 'missing-field');
+  const r = await as['pol.fp'].req('POST', path, decision('PossibleVictimOfTrafficking', today(), 'UVD-1'));
   assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.decided_by, 'Police');
   const g = await as['pol.fp'].req('GET', `${V1}/cases/${c.id}`);
   assert.equal(g.json.trafficking_status, 'PossibleVictimOfTrafficking');
   assert.equal(g.json.stage, 'identification');
@@ -423,7 +432,7 @@ test('a focal point of a law-enforcement organisation records decisions on its c
   for (const who of ['sup', 'fp', 'ngo.fp'])
     assertProblem(await as[who].req('GET', `${V1}/cases/${c.id}`), 404, 'not-found', who);
   // Not a victim, a later decision on the same day is kept after the first.
-  const n = await as['pol.fp'].req('POST', path, decision('NotAVictimOfTrafficking', today()));
+  const n = await as['pol.fp'].req('POST', path, decision('NotAVictimOfTrafficking', today(), 'UVD-2'));
   assert.equal(n.status, 201, n.text);
   const l = await as['pol.fp'].req('GET', path);
   assert.deepEqual(l.json.items.map((x) => x.status),
@@ -436,7 +445,7 @@ test('a focal point of an NGO may not record a decision on its own organisation\
   const c = await openCase('ngo.cw');
   const path = `${V1}/cases/${c.id}/status-decisions`;
   assert.equal((await as['ngo.fp'].req('GET', `${V1}/cases/${c.id}`)).status, 200, 'it sees the case');
-  assertProblem(await as['ngo.fp'].req('POST', path, decision('PossibleVictimOfTrafficking', today(), 'NGO')),
+  assertProblem(await as['ngo.fp'].req('POST', path, decision('PossibleVictimOfTrafficking', today())),
     403, 'forbidden');
   assert.equal('trafficking_status' in (await as['ngo.cw'].req('GET', `${V1}/cases/${c.id}`)).json, false);
 });

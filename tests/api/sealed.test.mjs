@@ -119,7 +119,7 @@ async function makeRecords() {
     { due: today(), outcome: canary(C(cid), 'followup.outcome') });
   remember('followups', fu.id);
   await ok('a.sup', 'POST', `${V1}/cases/${cid}/status-decisions`,
-    { status: 'PossibleVictimOfTrafficking', decided_by: 'NGO', date: today(), reference: canary(C(cid), 'status_decision.reference') });
+    { status: 'PossibleVictimOfTrafficking', date: today(), reference: canary(C(cid), 'status_decision.reference') });
 
   // A referral to ngo2 sharing everything, accepted; one to the police.
   const share = ['given_name', 'family_name', 'patronymic', 'aliases', 'birth_date', 'phones',

@@ -405,7 +405,9 @@ test('supervisor records the official status decision; the case worker cannot', 
     await page.click('#decision-add');
     assert.equal(await page.inputValue('#decision-date'), isoDay().split('-').reverse().join('.'), 'dates are typed dd.mm.yyyy');
     await page.selectOption('#decision-status', 'PossibleVictimOfTrafficking');
-    await page.selectOption('#decision-decided_by', 'NGO');
+    // The deciding body is the organisation's, never chosen (issue 15).
+    assert.equal(await page.locator('#decision-decided_by').count(), 0);
+    assert.match(await textOf(page, '#decision-as'), /^Recorded as your organisation’s own assessment .*: IOM Tajikistan$/);
     await page.fill('#decision-reference', 'NRM-2024-117');
     await shot(page, 'decision-form');
     await page.click('#decision-form-submit');
@@ -415,7 +417,7 @@ test('supervisor records the official status decision; the case worker cannot', 
     const c = (await sup.req('GET', `/api/v1/cases/${id}`)).json;
     assert.equal(c.trafficking_status, 'PossibleVictimOfTrafficking');
     const ds = (await sup.req('GET', `/api/v1/cases/${id}/status-decisions`)).json.items;
-    assert.deepEqual(ds.map((d) => [d.status, d.decided_by, d.reference]), [['PossibleVictimOfTrafficking', 'NGO', 'NRM-2024-117']]);
+    assert.deepEqual(ds.map((d) => [d.status, d.decided_by, d.reference]), [['PossibleVictimOfTrafficking', 'Other', 'NRM-2024-117']]);
 
     // Should the server refuse (a role changed meanwhile), the page says why.
     await page.route('**/status-decisions', (route) => (route.request().method() === 'POST'
@@ -423,7 +425,6 @@ test('supervisor records the official status decision; the case worker cannot', 
       : route.continue()));
     await page.click('#decision-add');
     await page.selectOption('#decision-status', 'ActualVictimOfTrafficking');
-    await page.selectOption('#decision-decided_by', 'CourtOrProsecution');
     await page.selectOption('#lang', 'tg');
     await page.click('#decision-form-submit');
     await waitText(page, '#decision-form .message.error',

@@ -297,7 +297,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await pp.locator(`#decisions-due li[data-id="${referralId}"]`).waitFor();
     await pp.click(`#decisions-due li[data-id="${referralId}"] [data-action="decide"]`);
     const prefix = `#decide-${referralId}`;
-    assert.equal(await pp.inputValue(`${prefix}-decided_by`), 'Police');
+    assert.match(await textOf(pp, `${prefix}-as`), /^Recorded as your authority’s decision \(official identification\)/);
     assert.equal(await pp.inputValue(`${prefix}-date`), isoDay().split('-').reverse().join('.'), 'dates are typed dd.mm.yyyy');
     await pp.selectOption(`${prefix}-status`, 'ActualVictimOfTrafficking');
     await pp.fill(`${prefix}-reference`, 'MVD-2026-041');

@@ -21,17 +21,19 @@ function freePort() {
   });
 }
 
-// users: [{org, login, role, password}] ; orgs: [{code, name, type}]
+// users: [{org, login, role, password}] ; orgs: [{code, name, type, sector?}]
 // timezone: the programme's zone (written to DATA/himoya.conf); UTC unless
 // told, so that a test's "today" (new Date().toISOString()) is the server's;
 // null writes no file (the default, Asia/Dushanbe).
-export async function startServer({ users = [], orgs = [], env = {}, timezone = 'UTC' } = {}) {
+// conf: more lines of himoya.conf ("report_k = 2\n").
+export async function startServer({ users = [], orgs = [], env = {}, timezone = 'UTC', conf = '' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'himoya-test-'));
   const data = join(dir, 'data');
   let r = himoya(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM Tajikistan', '--org-type', 'IGO']);
   if (r.code !== 0) throw new Error('init failed: ' + r.err);
   for (const o of orgs) {
-    r = himoya(['org', 'add', '--data', data, '--code', o.code, '--name', o.name, '--type', o.type]);
+    r = himoya(['org', 'add', '--data', data, '--code', o.code, '--name', o.name, '--type', o.type,
+      ...(o.sector ? ['--sector', o.sector] : [])]);
     if (r.code !== 0) throw new Error('org add failed: ' + r.err);
   }
   for (const u of users) {
@@ -39,7 +41,7 @@ export async function startServer({ users = [], orgs = [], env = {}, timezone = 
       '--password-stdin'], u.password + '\n');
     if (r.code !== 0) throw new Error('user add failed: ' + r.err);
   }
-  if (timezone !== null) writeFileSync(join(data, 'himoya.conf'), `timezone = ${timezone}\n`);
+  if (timezone !== null || conf) writeFileSync(join(data, 'himoya.conf'), (timezone !== null ? `timezone = ${timezone}\n` : '') + conf);
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

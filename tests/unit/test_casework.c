@@ -39,10 +39,33 @@ static void test_identification(void **state)
 	expect("", "Police", NULL);
 }
 
+/* The deciding body comes from the organisation, never from the user:
+ * only an authority's decision is an authority's. */
+static void test_decider(void **state)
+{
+	(void)state;
+	assert_string_equal(casework_decider("LawEnforcement", "police"), "Police");
+	assert_string_equal(casework_decider("LawEnforcement", "customs"), "Police");
+	assert_string_equal(casework_decider("LawEnforcement", ""), "Police");
+	assert_string_equal(casework_decider("CentralGovernmentOrganisation", "prosecution"),
+			    "CourtOrProsecution");
+	assert_string_equal(casework_decider("LawEnforcement", "court"), "CourtOrProsecution");
+	assert_string_equal(casework_decider("ImmigrationService", "migration"),
+			    "NonPoliceGovernmentalOrganization");
+	assert_string_equal(casework_decider("NGO", "ngo"), "NGO");
+	/* A sector claims nothing without an authority's type. */
+	assert_string_equal(casework_decider("NGO", "prosecution"), "NGO");
+	assert_string_equal(casework_decider("IGO", "igo"), "Other");
+	assert_string_equal(casework_decider("HealthServiceOrganisation", "police"), "Other");
+	expect("ActualVictimOfTrafficking", casework_decider("IGO", "igo"), "presumed");
+	expect("ActualVictimOfTrafficking", casework_decider("LawEnforcement", "border"), "official");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identification),
+		cmocka_unit_test(test_decider),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

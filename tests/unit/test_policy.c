@@ -151,6 +151,46 @@ static void test_reports_trainings(void **state)
 	assert_int_equal(policy_allows(ACT_PERSON_READ, "analyst", PC_OWN_ORG), -1);
 }
 
+/* The NRM's entry points (issue 15): a focal point of an authority
+ * registers, records consent, opens, screens and refers in its own
+ * organisation, like a case worker; one of any other organisation does
+ * none of it, nor through a referral. */
+static void test_entry_points(void **state)
+{
+	static const enum policy_action entry[] = {ACT_PERSON_CREATE, ACT_CASE_OPEN,
+						    ACT_CONSENT_RECORD};
+	static const enum policy_action work[] = {ACT_CASE_SCREEN, ACT_CASE_REFER};
+	const unsigned fp = PC_OWN_ORG | PC_AUTHORITY;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof entry / sizeof entry[0]; i++) {
+		assert_true(policy_allows(entry[i], "focal_point", fp) >= 0);
+		assert_int_equal(policy_allows(entry[i], "focal_point", PC_OWN_ORG), -1);
+		assert_int_equal(policy_allows(entry[i], "focal_point",
+					       PC_REFERRAL_ACCEPTED | PC_AUTHORITY), -1);
+		assert_true(policy_allows(entry[i], "caseworker", PC_OWN_ORG) >= 0);
+		assert_true(policy_allows(entry[i], "supervisor", PC_OWN_ORG) >= 0);
+		assert_true(policy_allows(entry[i], "hotline", PC_OWN_ORG) >= 0);
+		assert_int_equal(policy_allows(entry[i], "caseworker", 0), -1);
+		assert_int_equal(policy_allows(entry[i], "analyst", fp), -1);
+		assert_int_equal(policy_allows(entry[i], "trainer", fp), -1);
+		assert_int_equal(policy_allows(entry[i], "admin", fp), -1);
+	}
+	for (i = 0; i < sizeof work / sizeof work[0]; i++) {
+		assert_true(policy_allows(work[i], "focal_point", fp | PC_CASE_OPEN) >= 0);
+		assert_int_equal(policy_allows(work[i], "focal_point", fp), -1);
+		assert_int_equal(policy_allows(work[i], "focal_point", PC_OWN_ORG | PC_CASE_OPEN), -1);
+		assert_int_equal(policy_allows(work[i], "focal_point",
+					       PC_REFERRAL_ACCEPTED | PC_CASE_OPEN | PC_AUTHORITY), -1);
+		assert_int_equal(policy_allows(work[i], "hotline", fp | PC_CASE_OPEN), -1);
+	}
+	/* Changing a person or a case stays with the case workers. */
+	assert_int_equal(policy_allows(ACT_PERSON_UPDATE, "focal_point", fp), -1);
+	assert_int_equal(policy_allows(ACT_CASE_UPDATE, "focal_point", fp), -1);
+	assert_int_equal(policy_allows(ACT_CASE_CLOSE, "focal_point", fp), -1);
+}
+
 /* Every action of the table is in the README's table, by name. */
 static void test_readme_lists_every_action(void **state)
 {
@@ -189,6 +229,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_kb_edit),
 		cmocka_unit_test(test_exports),
 		cmocka_unit_test(test_reports_trainings),
+		cmocka_unit_test(test_entry_points),
 		cmocka_unit_test(test_readme_lists_every_action),
 	};
 	readme_path = argc > 1 ? argv[1] : "README.md";

@@ -676,6 +676,75 @@ static void test_result_json(void **state)
 	json_decref(j);
 }
 
+/* The items answered yes of each positive dimension, and of no other. */
+static void test_because_json(void **state)
+{
+	struct answers a = {0};
+	struct screening_result r;
+	json_t *j;
+	char *s;
+
+	(void)state;
+	add_yes(&a, "D5-S1");
+	add_yes(&a, "D5-S4");
+	add(&a, "D5-M1", ANS_NO);
+	add_yes(&a, "D4-S1"); /* one strong alone: D4 stays negative */
+	eval(&a, 0, &r);
+	j = screening_because_json(&delphi_adult_labour, a.codes, a.ans, a.n, &r);
+	assert_non_null(j);
+	s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	assert_string_equal(s, "{\"D5\":[\"D5-S1\",\"D5-S4\"]}");
+	free(s);
+	json_decref(j);
+}
+
+/* A child is under 18 at recruitment: from the birth date, else from the
+ * age estimated at the case's opening; at recruitment, else at the start
+ * of the exploitation, else today. */
+static void test_child_age(void **state)
+{
+	struct screening_age g;
+
+	(void)state;
+	/* Born 2008-03-01, recruited 2024-02-28: 15, a child, though 18 now. */
+	screening_child_age("2008-03-01", -1, "2026-05-01", "2024-02-28", "2024-06-01",
+			    "2026-12-06", &g);
+	assert_true(g.known);
+	assert_true(g.child);
+	assert_int_equal(g.age, 15);
+	assert_string_equal(g.basis, "birth_date");
+	assert_string_equal(g.event, "recruitment");
+	assert_string_equal(g.on, "2024-02-28");
+	/* No recruitment date: the start of the exploitation, 18 that day. */
+	screening_child_age("2008-03-01", -1, "2026-05-01", NULL, "2026-03-01", "2026-12-06", &g);
+	assert_false(g.child);
+	assert_int_equal(g.age, 18);
+	assert_string_equal(g.event, "exploitation_start");
+	/* Neither: today. */
+	screening_child_age("2010-01-01", -1, "2026-05-01", NULL, NULL, "2026-12-06", &g);
+	assert_true(g.child);
+	assert_string_equal(g.event, "screening");
+	assert_string_equal(g.on, "2026-12-06");
+	/* Estimated 19 at the opening in 2026, recruited in 2023: 16 then. */
+	screening_child_age(NULL, 19, "2026-05-01", "2023-04-01", NULL, "2026-12-06", &g);
+	assert_true(g.known);
+	assert_true(g.child);
+	assert_int_equal(g.age, 16);
+	assert_string_equal(g.basis, "estimated_age");
+	/* Estimated 17 at the opening, screened a year and a half later: 18. */
+	screening_child_age(NULL, 17, "2025-05-01", NULL, NULL, "2026-12-06", &g);
+	assert_false(g.child);
+	assert_int_equal(g.age, 18);
+	/* Nothing known. */
+	screening_child_age(NULL, -1, "2025-05-01", "2023-04-01", NULL, "2026-12-06", &g);
+	assert_false(g.known);
+	assert_false(g.child);
+	assert_null(g.basis);
+	/* A recruitment before the birth answers unknown, not a negative age. */
+	screening_child_age("2010-01-01", -1, "2025-05-01", "2009-04-01", NULL, "2026-12-06", &g);
+	assert_false(g.known);
+}
+
 /* ---- the tables --------------------------------------------------------- */
 
 static void test_table_count(void **state)
@@ -870,6 +939,8 @@ static void test_lookup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_because_json),
+		cmocka_unit_test(test_child_age),
 		cmocka_unit_test(test_no_answers),
 		cmocka_unit_test(test_one_strong_only_negative),
 		cmocka_unit_test(test_two_strong_positive),
