@@ -415,7 +415,7 @@ test('a demo-made and an API-made person, consent and case are stored alike', as
     provider_org: 'iom', cost: 300, currency: 'TJS' });
   await ok('cw', 'POST', `/cases/${c}/followups`, { due: day(20), plan_id: plan.id, reintegration: false });
   await ok('sup', 'POST', `/cases/${c}/status-decisions`,
-    { status: 'PossibleVictimOfTrafficking', decided_by: 'Police', date: day(-5) });
+    { status: 'PossibleVictimOfTrafficking', date: day(-5) });
   await ok('hot', 'POST', '/contacts', { channel: 'phone', call_type: 'data', language: 'tg',
     topics: ['job_offer_check', 'legal'], action: 'info_given', started_at: day(-1) + 'T08:30:00Z' });
   await ok('hot', 'POST', '/contacts', { channel: 'phone', call_type: 'silent' });
