@@ -1309,6 +1309,7 @@ export const catalogue = {
   'persons.empty': { tg: 'Ҳоло шахсе нест.', ru: 'Пока никого нет.', en: 'Nobody yet.' },
   'persons.born': { tg: 'таваллуд:', ru: 'дата рождения:', en: 'born' },
   'persons.no_case': { tg: 'Парванда надорад.', ru: 'Случая нет.', en: 'No case.' },
+  'dash.bad_date': { tg: 'Санаро ба шакли рр.мм.сссс нависед.', ru: 'Введите дату в виде дд.мм.гггг.', en: 'Write the date as dd.mm.yyyy.' },
 };
 
 let current = DEFAULT_LANG;
