@@ -59,7 +59,7 @@ test('the analyst sees the dashboard: SVG charts, figures rounded to multiples o
   await waitText(page, '#page-title', 'Reports');
   await visible(page, '#dash-filters');
   // Everything since the first demo case.
-  await page.fill('#dash-from', '2015-01-01');
+  await page.fill('#dash-from', '01.01.2015');
   await page.click('#dash-show');
   for (const id of ['dash-stage-chart', 'dash-status-chart', 'dash-month-chart', 'dash-sex-chart', 'dash-age-chart',
     'dash-expl-chart', 'dash-country-chart', 'dash-service-chart'])
