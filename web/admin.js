@@ -40,7 +40,8 @@ function select(options, value) {
   return s;
 }
 
-const roleOptions = () => ROLES.map((r) => [r, `role.${r}`]);
+// Role names are the code list's (GET /schema, schema/labels.json).
+const roleOptions = () => ROLES.map((r) => [r, codeText('roles', r)]);
 const codeOptions = (list) => codeList(list).map((c) => [c.code, codeText(list, c.code)]);
 
 // A secret shown once, with what to do with it.
@@ -125,7 +126,7 @@ async function usersTab(ctx, panel) {
 
   function userCard(u) {
     const badges = h('span', { class: 'badges' },
-      h('span', { class: 'badge neutral', text: `role.${u.role}` }),
+      h('span', { class: 'badge neutral', text: codeText('roles', u.role) }),
       u.disabled ? h('span', { class: 'badge muted', text: 'adm.disabled' }) : h('span', { class: 'badge ok', text: 'adm.active' }),
       u.locked ? h('span', { class: 'badge warn', text: 'adm.locked' }) : null,
       u.totp_enabled ? h('span', { class: 'badge info', text: 'adm.totp_on' }) : null,
@@ -382,7 +383,7 @@ async function rolesTab(ctx, panel) {
       setMessage(msg, 'adm.done_role_policy', 'success');
     });
     list.append(h('li', { class: 'card' },
-      h('p', { class: 'card-title' }, h('strong', { text: `role.${p.role}` })),
+      h('p', { class: 'card-title' }, h('strong', { text: codeText('roles', p.role) })),
       h('label', { class: 'check', for: box.id }, box, ' ', live(h('span'), 'adm.require_totp'))));
   }
 }

@@ -358,7 +358,7 @@ async function kbEditView(ctx, id) {
   const langBlocks = LANGS.map((l) => {
     titles[l] = h('input', { id: `kb-e-title-${l}`, value: a.title[l] || '', attrs: { maxlength: 300, lang: l } });
     bodies[l] = h('textarea', { id: `kb-e-body-${l}`, rows: 12, value: a.body[l] || '', attrs: { lang: l } });
-    return h('fieldset', { class: 'panel' }, h('legend', { text: `kb.lang_${l}` }),
+    return h('fieldset', { class: 'panel' }, h('legend', { text: codeText('languages', l) }),
       field('kb.title', titles[l]), field('kb.body', bodies[l]));
   });
   const sourceRows = h('ol', { class: 'kb-source-rows', id: 'kb-e-sources' });
