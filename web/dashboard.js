@@ -141,13 +141,13 @@ function drawBars(node, W, items, k) {
   const max = Math.max(1, ...items.map((i) => i.count ?? 0));
   let y = 4;
   for (const it of items) {
-    const lines = wrapText(it.text(), labelW - 8);
+    const lines = wrapText(it.text(), labelW - 10);
     const labelH = lines.length * LINE_H;
     const rowH = narrow ? labelH + 22 : Math.max(24, labelH + 8);
     const barY = narrow ? y + labelH + 3 : y + rowH / 2 - 8;
     const labelY = narrow ? y + FONT_PX : y + (rowH - labelH) / 2 + FONT_PX - 1;
     const w = it.count === null ? 8 : Math.max(1, Math.round((it.count / max) * chartW));
-    node.append(textLines({ x: 0, y: labelY, class: 'chart-label' }, lines),
+    node.append(textLines({ x: 2, y: labelY, class: 'chart-label' }, lines), // 2: room for a glyph's overhang
       svg('rect', {
         x: barX, y: barY, width: w, height: 16, rx: 2,
         class: it.count === null ? 'bar suppressed' : 'bar', 'data-count': it.count === null ? 'suppressed' : it.count,

@@ -463,14 +463,15 @@ function control(field, id, initial, only) {
   };
 }
 
-// A form with its submit button: the fields, then the actions.
+// A form with its submit button: the fields, then the actions, which
+// stay at the bottom of the screen while the form runs past it.
 export function formShell({ id, title, fields, submitKey, onSubmit, extra }) {
   const submit = h('button', { type: 'submit', class: 'button primary', text: submitKey, id: id ? `${id}-submit` : undefined });
   const form = h('form', { class: 'panel form', id, attrs: { novalidate: true } },
     title ? h('h2', { text: title }) : null,
     extra || null,
     fields.node,
-    h('div', { class: 'actions' }, submit));
+    h('div', { class: 'actions sticky-actions' }, submit));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (submit.getAttribute('aria-disabled') === 'true') return;

@@ -248,7 +248,8 @@ export async function hotlineView(ctx) {
     nonDataNote,
     dataPart,
     msg,
-    h('div', { class: 'actions' }, save, clear));
+    // Save stays in reach on a long form (3,000 px on a phone).
+    h('div', { class: 'actions sticky-actions' }, save, clear));
 
   // ---- the last saved contact, and its escalation -------------------------------------
   const last = h('section', { class: 'panel hl-last', id: 'hl-last', hidden: true, attrs: { 'aria-labelledby': 'hl-last-title' } });
