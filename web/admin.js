@@ -6,7 +6,7 @@
 // once here and kept nowhere.
 
 import { t } from './i18n.js';
-import { h, live, setMessage, showDate, busy } from './dom.js';
+import { h, live, setMessage, showDate, busy, dateInput, parseDate } from './dom.js';
 import { request, prepare, messageBox, heading } from './page.js';
 import { codeList, codeText, statusKey } from './forms.js';
 import { problemType } from './api.js';
@@ -283,7 +283,7 @@ async function tokensTab(ctx, panel) {
   const list = h('ul', { class: 'cards', id: 'token-list' });
   const login = h('select');
   const label = h('input', { attrs: { maxlength: 100 } });
-  const expires = h('input', { type: 'date' });
+  const expires = dateInput();
   const create = h('button', { type: 'submit', class: 'button primary', id: 'token-create', text: 'adm.token_create' });
   const form = h('form', { class: 'form', attrs: { novalidate: true } },
     heading(2, 'adm.token_new'),
@@ -338,7 +338,7 @@ async function tokensTab(ctx, panel) {
     event.preventDefault();
     const body = { login: login.value };
     if (label.value.trim() !== '') body.label = label.value.trim();
-    if (expires.value !== '') body.expires = expires.value;
+    if (expires.value.trim() !== '') body.expires = parseDate(expires.value) || expires.value.trim(); // not a date: the server says so
     await busy(create, async () => {
       const res = await request(ctx, 'POST', '/tokens', body);
       if (!ctx.alive()) return;
