@@ -4,6 +4,7 @@
  * from schema/codes.json (HTCDS 2.0, CTDC, HSDS, ISO 3166) and
  * schema/labels.json into codelists.c in the build directory.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "fields.h"
@@ -15,6 +16,16 @@ int codelist_has(const struct codelist *cl, const char *code)
 		if (strcmp(cl->codes[i], code) == 0)
 			return 1;
 	return 0;
+}
+
+const char *codelist_label(const struct codelist *cl, const char *code, int li)
+{
+	size_t i;
+	assert(li >= 0 && li <= 2);
+	for (i = 0; code && i < cl->n; i++)
+		if (strcmp(cl->codes[i], code) == 0)
+			return li == 0 ? cl->labels[i].tg : li == 1 ? cl->labels[i].ru : cl->labels[i].en;
+	return NULL;
 }
 
 const struct codelist *codelist_by_name(const char *name)

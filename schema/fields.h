@@ -120,5 +120,9 @@ const struct codelist *codelist_by_name(const char *name);
 
 const struct field *schema_field(const struct resource_schema *rs, const char *name);
 int codelist_has(const struct codelist *cl, const char *code);
+/* The label of code in cl in one language (li: 0 Tajik, 1 Russian,
+ * 2 English, the order of the UI's languages), or NULL when cl has no
+ * such code. */
+const char *codelist_label(const struct codelist *cl, const char *code, int li);
 
 #endif

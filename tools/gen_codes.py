@@ -42,6 +42,7 @@ NOT_CODE_LISTS = {
 # Lists that exist only in labels.json, with a check of their codes.
 ADDED_LISTS = {
     "countries": re.compile(r"[A-Z]{2}\Z"),  # ISO 3166-1 alpha-2
+    "report_terms": re.compile(r"[a-z][a-z_]*\Z"),  # the indicator report's words (api/reports.c)
 }
 
 # C names that differ from cl_<key>, kept for existing callers.

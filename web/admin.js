@@ -6,7 +6,7 @@
 // once here and kept nowhere.
 
 import { t } from './i18n.js';
-import { h, live, setMessage, showDate, busy } from './dom.js';
+import { h, live, setMessage, showDate, busy, dateInput, parseDate } from './dom.js';
 import { request, prepare, messageBox, heading } from './page.js';
 import { codeList, codeText, statusKey } from './forms.js';
 import { problemType } from './api.js';
@@ -40,7 +40,8 @@ function select(options, value) {
   return s;
 }
 
-const roleOptions = () => ROLES.map((r) => [r, `role.${r}`]);
+// Role names are the code list's (GET /schema, schema/labels.json).
+const roleOptions = () => ROLES.map((r) => [r, codeText('roles', r)]);
 const codeOptions = (list) => codeList(list).map((c) => [c.code, codeText(list, c.code)]);
 
 // A secret shown once, with what to do with it.
@@ -125,7 +126,7 @@ async function usersTab(ctx, panel) {
 
   function userCard(u) {
     const badges = h('span', { class: 'badges' },
-      h('span', { class: 'badge neutral', text: `role.${u.role}` }),
+      h('span', { class: 'badge neutral', text: codeText('roles', u.role) }),
       u.disabled ? h('span', { class: 'badge muted', text: 'adm.disabled' }) : h('span', { class: 'badge ok', text: 'adm.active' }),
       u.locked ? h('span', { class: 'badge warn', text: 'adm.locked' }) : null,
       u.totp_enabled ? h('span', { class: 'badge info', text: 'adm.totp_on' }) : null,
@@ -289,7 +290,7 @@ async function tokensTab(ctx, panel) {
   const list = h('ul', { class: 'cards', id: 'token-list' });
   const login = h('select');
   const label = h('input', { attrs: { maxlength: 100 } });
-  const expires = h('input', { type: 'date' });
+  const expires = dateInput();
   const create = h('button', { type: 'submit', class: 'button primary', id: 'token-create', text: 'adm.token_create' });
   const form = h('form', { class: 'form', attrs: { novalidate: true } },
     heading(2, 'adm.token_new'),
@@ -344,7 +345,7 @@ async function tokensTab(ctx, panel) {
     event.preventDefault();
     const body = { login: login.value };
     if (label.value.trim() !== '') body.label = label.value.trim();
-    if (expires.value !== '') body.expires = expires.value;
+    if (expires.value.trim() !== '') body.expires = parseDate(expires.value) || expires.value.trim(); // not a date: the server says so
     await busy(create, async () => {
       const res = await request(ctx, 'POST', '/tokens', body);
       if (!ctx.alive()) return;
@@ -389,7 +390,7 @@ async function rolesTab(ctx, panel) {
       setMessage(msg, 'adm.done_role_policy', 'success');
     });
     list.append(h('li', { class: 'card' },
-      h('p', { class: 'card-title' }, h('strong', { text: `role.${p.role}` })),
+      h('p', { class: 'card-title' }, h('strong', { text: codeText('roles', p.role) })),
       h('label', { class: 'check', for: box.id }, box, ' ', live(h('span'), 'adm.require_totp'))));
   }
 }

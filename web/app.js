@@ -10,7 +10,7 @@ import { t, getLang, setLang, applyI18n } from './i18n.js';
 import { totpView } from './totp.js';
 import { api, setCsrfToken, problemType } from './api.js';
 import { refreshLive, live } from './dom.js';
-import { forgetSchema } from './forms.js';
+import { forgetSchema, loadSchema, codeText } from './forms.js';
 import { caseListView } from './cases.js';
 import { casePageView } from './casepage.js';
 import { registerView } from './register.js';
@@ -320,12 +320,13 @@ function buildNav() {
 function showFrame(who) {
   user = who;
   el.userName.textContent = user.login || '';
-  const roleKey = `role.${user.role}`;
-  if (t(roleKey) !== roleKey) setText(el.userRole, roleKey);
-  else {
-    delete el.userRole.dataset.i18n;
-    el.userRole.textContent = user.role || '';
-  }
+  // The role's name is its label in the code list (GET /schema, from
+  // schema/labels.json), shown once the schema is in: never the code.
+  delete el.userRole.dataset.i18n;
+  el.userRole.textContent = '';
+  loadSchema().then(() => {
+    if (user === who) live(el.userRole, codeText('roles', who.role));
+  }, () => { /* the view that needs the schema says what went wrong */ });
   el.userOrg.textContent = (user.org && user.org.name) || '';
   buildNav();
   el.boot.hidden = true;

@@ -12,8 +12,8 @@
 // "<k".
 // Charts are SVG drawn here; each has a table with the same figures.
 
-import { t } from './i18n.js';
-import { h, live, setMessage, today } from './dom.js';
+import { t, getLang } from './i18n.js';
+import { h, live, liveAttr, liveDraw, setMessage, today, dateInput, dayOf } from './dom.js';
 import { codeText, codeList, statusKey } from './forms.js';
 import { request, prepare, heading } from './page.js';
 
@@ -43,7 +43,7 @@ const LISTS = {
   sex: 'gender', status: 'case_status', stage: 'nrm_stage', exploitation: 'type_of_exploitation',
   service_type: 'assistance_service_types', region: 'tj_regions_iso3166_2', org: 'org_type',
   agency_type: 'org_type', channel: 'hotline_channel', call_type: 'hotline_call_type',
-  topic: 'contact_topic', sector: 'sector',
+  topic: 'contact_topic', sector: 'sector', country: 'countries',
 };
 
 function valueText(dim, v) {
@@ -61,50 +61,135 @@ function countText(n, k) {
   return n === null ? `<${k}` : String(n);
 }
 
-// Horizontal bars: one row per value; a suppressed one is drawn as a short hatched bar
-// labelled "<k".
-function barChart(id, items, k) {
-  const rowH = 24, labelW = 190, chartW = 360, valueW = 60;
-  const max = Math.max(1, ...items.map((i) => i.count ?? 0));
-  const node = svg('svg', {
-    id, class: 'chart bars', role: 'img', viewBox: `0 0 ${labelW + chartW + valueW} ${items.length * rowH + 8}`,
-    preserveAspectRatio: 'xMinYMin meet',
-  });
-  items.forEach((it, i) => {
-    const y = i * rowH + 4;
-    const w = it.count === null ? 8 : Math.max(1, Math.round((it.count / max) * chartW));
-    const label = svg('text', { x: labelW - 6, y: y + rowH / 2 + 4, 'text-anchor': 'end', class: 'chart-label' });
-    live(label, it.text);
-    node.append(label,
-      svg('rect', {
-        x: labelW, y: y + 3, width: w, height: rowH - 8, rx: 2,
-        class: it.count === null ? 'bar suppressed' : 'bar', 'data-count': it.count === null ? 'suppressed' : it.count,
-      }),
-      svg('text', { x: labelW + w + 6, y: y + rowH / 2 + 4, class: 'chart-value' }, document.createTextNode(countText(it.count, k))));
-  });
+// Charts are drawn at the width their box has on the screen, one unit a
+// pixel, so their 12 px texts (svg.chart text in style.css) stay 12 px on
+// a phone; labels too long for their column wrap onto more lines, never
+// cut.  Drawn again when the width or the language changes.
+const FONT_PX = 12, LINE_H = 15;
+let measurer = null;
+
+function textWidth(s) {
+  if (!measurer) measurer = document.createElement('canvas').getContext('2d');
+  measurer.font = `${FONT_PX}px ${getComputedStyle(document.body).fontFamily}`;
+  return measurer.measureText(s).width;
+}
+
+// A label as lines no wider than width (a word wider than that is broken).
+function wrapText(s, width) {
+  const lines = [];
+  let line = '';
+  for (const word of String(s).split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (textWidth(next) <= width) {
+      line = next;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = word;
+    while (line.length > 1 && textWidth(line) > width) {
+      let n = line.length - 1;
+      while (n > 1 && textWidth(line.slice(0, n)) > width) n -= 1;
+      lines.push(line.slice(0, n));
+      line = line.slice(n);
+    }
+  }
+  if (line || !lines.length) lines.push(line);
+  return lines;
+}
+
+// A text of several lines; the words stay apart in its textContent.
+function textLines(attrs, lines) {
+  const node = svg('text', attrs);
+  lines.forEach((l, i) => node.append(svg('tspan', { x: attrs.x, dy: i ? LINE_H : 0 },
+    document.createTextNode(i < lines.length - 1 ? `${l} ` : l))));
   return node;
 }
 
-// Vertical bars for a time series (months).
-function columnChart(id, items, k) {
-  const colW = Math.max(14, Math.min(40, Math.floor(560 / Math.max(1, items.length)))), H = 160, base = H + 4;
-  const max = Math.max(1, ...items.map((i) => i.count ?? 0));
-  const width = items.length * colW + 20;
-  const node = svg('svg', { id, class: 'chart columns', role: 'img', viewBox: `0 0 ${width} ${H + 40}`, preserveAspectRatio: 'xMinYMin meet' });
-  items.forEach((it, i) => {
-    const x = 10 + i * colW;
-    const hgt = it.count === null ? 6 : Math.max(1, Math.round((it.count / max) * (H - 16)));
-    node.append(svg('rect', {
-      x: x + 2, y: base - hgt, width: colW - 4, height: hgt,
-      class: it.count === null ? 'bar suppressed' : 'bar', 'data-count': it.count === null ? 'suppressed' : it.count,
-    }, svg('title', {}, document.createTextNode(`${it.text()}: ${countText(it.count, k)}`))));
-    if (i % Math.max(1, Math.ceil(items.length / 12)) === 0) {
-      const lab = svg('text', { x: x + colW / 2, y: base + 14, 'text-anchor': 'middle', class: 'chart-label small' });
-      live(lab, it.text);
-      node.append(lab);
-    }
+function chart(id, cls, draw) {
+  const node = svg('svg', { id, class: `chart ${cls}`, role: 'img' });
+  let drawnAt = 0;
+  const redraw = () => {
+    const width = Math.floor(node.getBoundingClientRect().width) || 560;
+    drawnAt = width;
+    node.replaceChildren();
+    const height = draw(node, width);
+    node.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  };
+  liveDraw(node, redraw);
+  const watch = new ResizeObserver(() => {
+    if (!node.isConnected) return;
+    const width = Math.floor(node.getBoundingClientRect().width);
+    if (width && width !== drawnAt) redraw();
   });
+  watch.observe(node);
   return node;
+}
+
+// Horizontal bars: one row per value, its label beside the bar (under
+// 480 px above it), its count after it; a suppressed one is drawn as a
+// short hatched bar labelled "<k".
+function barChart(id, items, k) {
+  return chart(id, 'bars', (node, W) => drawBars(node, W, items, k));
+}
+
+function drawBars(node, W, items, k) {
+  const valueW = Math.ceil(Math.max(...items.map((it) => textWidth(countText(it.count, k))))) + 10;
+  const narrow = W < 480;
+  const labelW = narrow ? W : Math.min(Math.round(W * 0.4), 220);
+  const barX = narrow ? 0 : labelW;
+  const chartW = Math.max(20, W - barX - valueW);
+  const max = Math.max(1, ...items.map((i) => i.count ?? 0));
+  let y = 4;
+  for (const it of items) {
+    const lines = wrapText(it.text(), labelW - 10);
+    const labelH = lines.length * LINE_H;
+    const rowH = narrow ? labelH + 22 : Math.max(24, labelH + 8);
+    const barY = narrow ? y + labelH + 3 : y + rowH / 2 - 8;
+    const labelY = narrow ? y + FONT_PX : y + (rowH - labelH) / 2 + FONT_PX - 1;
+    const w = it.count === null ? 8 : Math.max(1, Math.round((it.count / max) * chartW));
+    node.append(textLines({ x: 2, y: labelY, class: 'chart-label' }, lines), // 2: room for a glyph's overhang
+      svg('rect', {
+        x: barX, y: barY, width: w, height: 16, rx: 2,
+        class: it.count === null ? 'bar suppressed' : 'bar', 'data-count': it.count === null ? 'suppressed' : it.count,
+      }),
+      svg('text', { x: barX + w + 6, y: barY + 12, class: 'chart-value' }, document.createTextNode(countText(it.count, k))));
+    y += rowH;
+  }
+  return y + 4;
+}
+
+// Vertical bars for a time series (months), each with its count above it,
+// the months under the bars as many as fit side by side; where the counts
+// do not fit above their columns (many months on a phone), a row per
+// month as in barChart.
+function columnChart(id, items, k) {
+  return chart(id, 'columns', (node, W) => {
+    const H = 160, top = 18, base = top + H;
+    const colW = Math.min(48, (W - 4) / Math.max(1, items.length));
+    if (Math.max(...items.map((it) => textWidth(countText(it.count, k)))) + 4 > colW) return drawBars(node, W, items, k);
+    const max = Math.max(1, ...items.map((i) => i.count ?? 0));
+    const labelW = Math.max(...items.map((it) => textWidth(it.text()))) + 8;
+    const every = Math.max(1, Math.ceil(labelW / colW));
+    let lastRight = -Infinity;
+    items.forEach((it, i) => {
+      const x = 2 + i * colW;
+      const hgt = it.count === null ? 6 : Math.max(1, Math.round((it.count / max) * (H - 4)));
+      const value = countText(it.count, k);
+      node.append(svg('rect', {
+        x: x + 2, y: base - hgt, width: colW - 4, height: hgt,
+        class: it.count === null ? 'bar suppressed' : 'bar', 'data-count': it.count === null ? 'suppressed' : it.count,
+      }, svg('title', {}, document.createTextNode(`${it.text()}: ${value}`))));
+      node.append(svg('text', { x: x + colW / 2, y: base - hgt - 4, 'text-anchor': 'middle', class: 'chart-value' },
+        document.createTextNode(value)));
+      const centre = Math.min(Math.max(x + colW / 2, labelW / 2), W - labelW / 2);
+      if (i % every === 0 && centre - labelW / 2 >= lastRight) {
+        lastRight = centre + labelW / 2;
+        node.append(svg('text', { x: centre, y: base + 16, 'text-anchor': 'middle', class: 'chart-label' },
+          document.createTextNode(it.text())));
+      }
+    });
+    return base + 24;
+  });
 }
 
 // The same figures as a table (for screen readers and copying).
@@ -144,8 +229,8 @@ export async function dashboardView(ctx) {
     state.from = monthsBack(11);
     state.to = today();
   }
-  const from = h('input', { type: 'date', id: 'dash-from', value: state.from });
-  const to = h('input', { type: 'date', id: 'dash-to', value: state.to });
+  const from = dateInput({ id: 'dash-from' }, state.from);
+  const to = dateInput({ id: 'dash-to' }, state.to);
   const region = h('select', { id: 'dash-region' },
     h('option', { value: '', text: 'dash.all_regions' }),
     codeList('tj_regions_iso3166_2').map((c) => live(h('option', { value: c.code }), codeText('tj_regions_iso3166_2', c.code))));
@@ -167,18 +252,30 @@ export async function dashboardView(ctx) {
   const message = h('div', { class: 'message', id: 'dash-msg', attrs: { role: 'alert' }, hidden: true });
   const note = h('p', { class: 'hint', id: 'dash-note' });
   const out = h('div', { class: 'dash-out', id: 'dash-out', attrs: { 'aria-live': 'polite' } });
-  ctx.root.append(filters, note, message, out);
+  const downloads = h('section', { class: 'panel', id: 'dash-downloads' });
+  ctx.root.append(filters, note, message, downloads, out);
   filters.addEventListener('submit', (e) => { e.preventDefault(); show(); });
 
   async function show() {
-    if (from.value && to.value && from.value > to.value) {
+    const [fromDay, toDay] = [dayOf(from), dayOf(to)];
+    for (const [box, day] of [[from, fromDay], [to, toDay]]) {
+      if (day === null) box.setAttribute('aria-invalid', 'true');
+      else box.removeAttribute('aria-invalid');
+    }
+    if (fromDay === null || toDay === null) {
+      setMessage(message, 'dash.bad_date');
+      (fromDay === null ? from : to).focus();
+      return;
+    }
+    if (fromDay && toDay && fromDay > toDay) {
       setMessage(message, 'dash.bad_period');
       return;
     }
-    Object.assign(state, { from: from.value, to: to.value, region: region.value, org: org.value });
+    Object.assign(state, { from: fromDay, to: toDay, region: region.value, org: org.value });
     setMessage(message, null);
     out.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
     const base = { from: state.from, to: state.to, region: state.region, org: state.org };
+    downloads.replaceChildren(...downloadLinks(role, base));
     const summary = (by, extra = {}) => request(ctx, 'GET', `/reports/summary?${query({ ...base, by, ...extra })}`);
     const [stage, status, month, sex, age, expl, country, service, ind, refStats, hot, sector] = await Promise.all([
       summary('stage'), summary('status'), summary('month'),
@@ -222,7 +319,6 @@ export async function dashboardView(ctx) {
       referralsSection(ind.body, refStats, k),
       hotlineSection(ind.body, hot, k),
       overdueSection(ind.body, k),
-      downloadsSection(role, base),
     ];
     out.replaceChildren(...sections);
   }
@@ -285,23 +381,31 @@ function overdueSection(ind, k) {
     h('p', { class: 'hint', text: 'dash.overdue_hint' }));
 }
 
-// Files to take away: the indicator report for the period, and the
-// exports the role may take (the server decides; a refused one answers
-// problem+json).  Plain links: the session cookie goes with them.
-function downloadsSection(role, base) {
+// Files to take away, at the top of the page: the indicator report for
+// the period (its sheets, headers and labels in the language of the page,
+// the codes kept beside them), and the exports the role may take (the
+// server decides; a refused one answers problem+json).  Plain links: the
+// session cookie goes with them.
+function downloadLinks(role, base) {
   const q = query({ from: base.from, to: base.to });
   const link = (id, key, href) => h('li', {}, h('a', { id, href: `/api/v1${href}`, attrs: { download: '' }, text: key }));
+  const report = (id, key, format) => {
+    const a = h('a', { id, attrs: { download: '' }, text: key });
+    liveAttr(a, 'href', () => `/api/v1/reports/indicators?${query({ ...base, format, lang: getLang() })}`);
+    return h('li', {}, a);
+  };
   const items = [
-    link('dl-ind-csv', 'dash.dl_indicators_csv', `/reports/indicators?${query({ ...base, format: 'csv' })}`),
-    link('dl-ind-xlsx', 'dash.dl_indicators_xlsx', `/reports/indicators?${query({ ...base, format: 'xlsx' })}`),
+    report('dl-ind-xlsx', 'dash.dl_indicators_xlsx', 'xlsx'),
+    report('dl-ind-csv', 'dash.dl_indicators_csv', 'csv'),
     link('dl-ctdc', 'dash.dl_ctdc', `/exports/ctdc.csv?${q}`),
   ];
   if (role === 'supervisor') {
     items.push(link('dl-htcds', 'dash.dl_htcds', `/exports/htcds.csv?${q}`),
       link('dl-cases', 'dash.dl_cases', `/exports/cases.xlsx?${q}`));
   }
-  return h('section', { class: 'panel', id: 'dash-downloads' },
+  return [
     h('h2', { class: 'dash-group', text: 'dash.downloads' }),
     h('p', { class: 'hint', text: 'dash.downloads_hint' }),
-    h('ul', { class: 'downloads' }, items));
+    h('ul', { class: 'downloads' }, items),
+  ];
 }

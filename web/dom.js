@@ -10,6 +10,7 @@ import { t, getLang } from './i18n.js';
 
 const liveTexts = new WeakMap(); // node -> () => string
 const liveAttrs = new WeakMap(); // node -> {attr: () => string}
+const liveDraws = new WeakMap(); // node -> () => void
 
 // A text maker: a catalogue key ('case.title'), a label object from the
 // server ({tg, ru, en}), or a function returning a string.
@@ -50,7 +51,18 @@ export function refreshLive(root = document) {
     if (fn) node.textContent = fn();
     const attrs = liveAttrs.get(node);
     if (attrs) for (const [attr, f] of Object.entries(attrs)) node.setAttribute(attr, f());
+    liveDraws.get(node)?.();
   }
+}
+
+// A node whose whole content follows the language (a chart whose labels
+// are laid out by their width): draw() fills it now and again after every
+// change of language.
+export function liveDraw(node, draw) {
+  liveDraws.set(node, draw);
+  node.setAttribute('data-live', '');
+  draw();
+  return node;
 }
 
 // h('button', {class: 'button', type: 'button', text: 'common.save', on: {click}}, ...children)
@@ -122,6 +134,32 @@ export function dateText(value) {
   if (/^\d{4}-\d{2}-\d{2}/.test(v)) return showDate(v);
   const m = /^(\d{4})-(\d{2})$/.exec(v);
   return m ? `${m[2]}.${m[1]}` : v;
+}
+
+// A date box, typed and shown DD.MM.YYYY in every language, not in the
+// browser's own order (mm/dd/yyyy in an English browser): a text input
+// with the dd.mm.yyyy placeholder, holding value (YYYY-MM-DD, YYYY-MM or
+// YYYY) as dateText writes it.  Read it back with parseDate, or dayOf.
+export function dateInput(props = {}, value = '') {
+  const input = h('input', {
+    ...props, type: 'text', value: dateText(value),
+    attrs: { inputmode: 'numeric', maxlength: 10, autocomplete: 'off', ...(props.attrs || {}) },
+  });
+  input.classList.add('date');
+  liveAttr(input, 'placeholder', 'form.date_placeholder');
+  return input;
+}
+
+// The whole day typed in a date box as YYYY-MM-DD: '' when the box is
+// empty, null when what it holds is not a day of the calendar.
+export function dayOf(input) {
+  const v = input.value.trim();
+  if (!v) return '';
+  const d = parseDate(v);
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d || '');
+  if (!m) return null;
+  const day = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return day.getUTCMonth() === +m[2] - 1 && day.getUTCDate() === +m[3] ? d : null;
 }
 
 // A message box: role=alert, a live text, optional extra nodes; empty

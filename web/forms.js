@@ -9,7 +9,7 @@
 
 import { t } from './i18n.js';
 import { api } from './api.js';
-import { h, live, liveAttr, label, setMessage, parseDate, dateText } from './dom.js';
+import { h, live, liveAttr, label, setMessage, parseDate, dateInput } from './dom.js';
 
 let schemaPromise = null;
 let schemaData = null;
@@ -423,23 +423,15 @@ function control(field, id, initial, only, choices) {
     } else {
       const attrs = { maxlength: field.max_length, autocomplete: 'off' };
       let type = 'text';
-      if (field.type === 'date') {
-        // Typed as DD.MM.YYYY in every language, not in the browser's
-        // own order (mm/dd/yyyy in an English browser).
-        attrs.inputmode = 'numeric';
-        attrs.maxlength = 10;
-      } else if (field.type === 'integer') {
+      if (field.type === 'integer') {
         type = 'number';
         attrs.inputmode = 'numeric';
         attrs.min = field.minimum;
         attrs.max = field.maximum;
         attrs.step = 1;
       }
-      input = h('input', { id, name: field.name, type, value: (field.type === 'date' ? dateText(initial) : initial) ?? '', attrs });
-      if (field.type === 'date') {
-        input.classList.add('date');
-        liveAttr(input, 'placeholder', 'form.date_placeholder');
-      }
+      input = field.type === 'date' ? dateInput({ id, name: field.name }, initial ?? '')
+        : h('input', { id, name: field.name, type, value: initial ?? '', attrs });
     }
     describe(input);
     get = () => {
@@ -487,14 +479,15 @@ function control(field, id, initial, only, choices) {
   };
 }
 
-// A form with its submit button: the fields, then the actions.
+// A form with its submit button: the fields, then the actions, which
+// stay at the bottom of the screen while the form runs past it.
 export function formShell({ id, title, fields, submitKey, onSubmit, extra }) {
   const submit = h('button', { type: 'submit', class: 'button primary', text: submitKey, id: id ? `${id}-submit` : undefined });
   const form = h('form', { class: 'panel form', id, attrs: { novalidate: true } },
     title ? h('h2', { text: title }) : null,
     extra || null,
     fields.node,
-    h('div', { class: 'actions' }, submit));
+    h('div', { class: 'actions sticky-actions' }, submit));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     if (submit.getAttribute('aria-disabled') === 'true') return;

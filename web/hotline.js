@@ -37,6 +37,9 @@ const INDICATOR_KEYS = 'abcdefghijk';
 const CASE_OPENERS = ['supervisor', 'caseworker', 'hotline'];
 const LOOKUP_DELAY = 350; // ms of quiet typing before the number is looked up
 const PHONE_CHARS = /^[0-9+\-() .]*$/; // what a phone number is typed with
+// A letter that follows a jump into a dropdown this soon is typing, not a
+// choice: people type a few keys a second, and read a list before picking.
+const TYPING_GAP = 1000; // ms
 
 // The physical key of a keydown as the Latin letter or digit printed on
 // it ('s' for the key that sends «ы» on a Russian layout); null for any
@@ -245,7 +248,8 @@ export async function hotlineView(ctx) {
     nonDataNote,
     dataPart,
     msg,
-    h('div', { class: 'actions' }, save, clear));
+    // Save stays in reach on a long form (3,000 px on a phone).
+    h('div', { class: 'actions sticky-actions' }, save, clear));
 
   // ---- the last saved contact, and its escalation -------------------------------------
   const last = h('section', { class: 'panel hl-last', id: 'hl-last', hidden: true, attrs: { 'aria-labelledby': 'hl-last-title' } });
@@ -603,6 +607,31 @@ export async function hotlineView(ctx) {
     if (asking && e.key === ' ') e.preventDefault(); // a space is not an answer
   });
 
+  // A note typed while the cursor is on the screen may begin with the key
+  // of a dropdown (k, x, c, l): the first letter jumps there, and the next
+  // ones would pick options by their first letters.  A letter that comes
+  // at typing pace after such a jump is text: the dropdown keeps its value
+  // and the letters, the jump's included, go to the notes (on a data call;
+  // on another call, which has no notes, they are dropped).
+  let jumped = null;
+  function typedAfterJump(e) {
+    const soon = e.timeStamp - jumped.at < TYPING_GAP;
+    if (!soon || e.key.length !== 1) return false;
+    e.preventDefault();
+    jumped.to.value = jumped.value;
+    jumped.at = e.timeStamp;
+    if (callType() !== 'data') {
+      jumped.typing = true;
+      return true;
+    }
+    const text = `${jumped.typing ? '' : jumped.text}${e.key}`;
+    jumped = null;
+    notes.focus();
+    notes.setRangeText(text, notes.value.length, notes.value.length, 'end');
+    notes.dispatchEvent(new Event('input', { bubbles: true }));
+    return true;
+  }
+
   screen.addEventListener('keydown', (e) => {
     const target = e.target;
     if (asking) {
@@ -635,6 +664,8 @@ export async function hotlineView(ctx) {
       return;
     }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (jumped && target === jumped.to && (e.key === 'Shift' || e.key === 'CapsLock' || typedAfterJump(e))) return;
+    jumped = null;
     if (typing(target)) {
       // Enter in a one-line box would send the form: only a non-data call
       // (which has no box of its own) is saved with a bare Enter.
@@ -684,6 +715,7 @@ export async function hotlineView(ctx) {
     if (jump) {
       e.preventDefault();
       jump.focus();
+      if (jump.tagName === 'SELECT') jumped = { to: jump, value: jump.value, text: e.key.length === 1 ? e.key : '', at: e.timeStamp };
       return;
     }
     if (key === 'b' && data) {

@@ -5,7 +5,7 @@
 // as a table beside it for screen readers and for copying.
 
 import { t } from './i18n.js';
-import { h, setMessage, today, showDate } from './dom.js';
+import { h, setMessage, today, showDate, dateInput, dateText, dayOf } from './dom.js';
 import { statusKey } from './forms.js';
 import { request, prepare } from './page.js';
 import { hotText } from './hotcodes.js';
@@ -38,14 +38,14 @@ export async function hotlineStatsView(ctx) {
     state.to = today();
   }
 
-  const from = h('input', { type: 'date', id: 'hs-from', value: state.from, attrs: { max: today() } });
-  const to = h('input', { type: 'date', id: 'hs-to', value: state.to, attrs: { max: today() } });
+  const from = dateInput({ id: 'hs-from' }, state.from);
+  const to = dateInput({ id: 'hs-to' }, state.to);
   const quick = (days, key) => h('button', {
     type: 'button', class: 'button secondary small', id: `hs-last-${days}`, text: key,
     on: {
       click: () => {
-        from.value = dayOffset(-(days - 1));
-        to.value = today();
+        from.value = dateText(dayOffset(-(days - 1)));
+        to.value = dateText(today());
         show();
       },
     },
@@ -65,13 +65,23 @@ export async function hotlineStatsView(ctx) {
   });
 
   async function show() {
-    if (from.value && to.value && from.value > to.value) {
+    const [fromDay, toDay] = [dayOf(from), dayOf(to)];
+    for (const [box, day] of [[from, fromDay], [to, toDay]]) {
+      if (day === null) box.setAttribute('aria-invalid', 'true');
+      else box.removeAttribute('aria-invalid');
+    }
+    if (fromDay === null || toDay === null) {
+      setMessage(message, 'dash.bad_date');
+      (fromDay === null ? from : to).focus();
+      return;
+    }
+    if (fromDay && toDay && fromDay > toDay) {
       setMessage(message, 'hs.bad_period');
       from.focus();
       return;
     }
-    state.from = from.value;
-    state.to = to.value;
+    state.from = fromDay;
+    state.to = toDay;
     const params = new URLSearchParams();
     if (state.from) params.set('from', state.from);
     if (state.to) params.set('to', state.to);

@@ -182,9 +182,6 @@ export const catalogue = {
   },
   'kb.title': { tg: 'Сарлавҳа', ru: 'Заголовок', en: 'Title' },
   'kb.body': { tg: 'Матн', ru: 'Текст', en: 'Text' },
-  'kb.lang_tg': { tg: 'Тоҷикӣ', ru: 'Таджикский', en: 'Tajik' },
-  'kb.lang_ru': { tg: 'Русӣ', ru: 'Русский', en: 'Russian' },
-  'kb.lang_en': { tg: 'Англисӣ', ru: 'Английский', en: 'English' },
   'kb.markers_hint': {
     tg: 'Ҳар далелро ба манбаъ пайванд кунед: [[source:1]]. Рақам, суроға, пардохт ё мӯҳлатеро, ки манбаъ надорад, ихтироъ накунед: [[to-be-confirmed: чӣ лозим]] нависед.',
     ru: 'Связывайте каждый факт с источником: [[source:1]]. Не придумывайте номер, адрес, сбор или срок без источника: пишите [[to-be-confirmed: что нужно]].',
@@ -201,13 +198,6 @@ export const catalogue = {
   'nav.trainings': { tg: 'Омӯзишҳо', ru: 'Тренинги', en: 'Trainings' },
   'nav.admin': { tg: 'Идоракунӣ', ru: 'Администрирование', en: 'Administration' },
 
-  'role.admin': { tg: 'Маъмур', ru: 'Администратор', en: 'Administrator' },
-  'role.supervisor': { tg: 'Нозир', ru: 'Супервайзер', en: 'Supervisor' },
-  'role.caseworker': { tg: 'Мутахассиси кор бо парвандаҳо', ru: 'Специалист по ведению случаев', en: 'Case worker' },
-  'role.hotline': { tg: 'Оператори хати боварӣ', ru: 'Оператор горячей линии', en: 'Hotline operator' },
-  'role.focal_point': { tg: 'Шахси масъули мақомот', ru: 'Контактное лицо ведомства', en: 'NRM focal point' },
-  'role.analyst': { tg: 'Таҳлилгар', ru: 'Аналитик', en: 'Analyst' },
-  'role.trainer': { tg: 'Мураббӣ', ru: 'Тренер', en: 'Trainer' },
 
   'common.yes': { tg: 'Ҳа', ru: 'Да', en: 'Yes' },
   'common.no': { tg: 'Не', ru: 'Нет', en: 'No' },
@@ -832,10 +822,7 @@ export const catalogue = {
   'ref.stats_title': { tg: 'Рақамҳо', ru: 'Показатели', en: 'Figures' },
   'ref.stats_in': { tg: 'Равонасозии воридшуда: рақамҳо', ru: 'Входящие: показатели', en: 'Incoming: figures' },
   'ref.stats_out': { tg: 'Равонасозии фиристодашуда: рақамҳо', ru: 'Исходящие: показатели', en: 'Outgoing: figures' },
-  'ref.stat_sent': { tg: 'Фиристода шуд', ru: 'Отправлено', en: 'Sent' },
   'ref.stat_received': { tg: 'Ворид шуд', ru: 'Получено', en: 'Received' },
-  'ref.stat_accepted': { tg: 'Қабул шуд', ru: 'Принято', en: 'Accepted' },
-  'ref.stat_completed': { tg: 'Анҷом ёфт', ru: 'Выполнено', en: 'Completed' },
   'ref.stat_median': { tg: 'Рӯзҳо то ҷавоб (миёна)', ru: 'Дней до ответа (медиана)', en: 'Days to answer (median)' },
   'ref.page_title': { tg: 'Равонасозӣ', ru: 'Перенаправление', en: 'Referral' },
   'ref.page_in': { tg: 'Равонасозӣ аз', ru: 'Перенаправление от', en: 'Referral from' },
@@ -1403,6 +1390,7 @@ export const catalogue = {
     ru: 'Согласие несовершеннолетнего даёт опекун или законный представитель: заполните «Согласие дал», ФИО и кем приходится.',
     en: 'A minor’s consent is given by a guardian or legal representative: fill in “Given by”, the name and the relation.',
   },
+  'dash.bad_date': { tg: 'Санаро ба шакли рр.мм.сссс нависед.', ru: 'Введите дату в виде дд.мм.гггг.', en: 'Write the date as dd.mm.yyyy.' },
 };
 
 let current = DEFAULT_LANG;

@@ -18,7 +18,7 @@
 // stands for a fact no source confirms. It is drawn with DOM nodes only.
 
 import { t, getLang } from './i18n.js';
-import { h, live, setMessage, showDate, today, busy } from './dom.js';
+import { h, live, setMessage, showDate, today, busy, dateInput, parseDate } from './dom.js';
 import { codeList, codeText, statusKey } from './forms.js';
 import { request, prepare, failed, messageBox, heading } from './page.js';
 
@@ -352,13 +352,13 @@ async function kbEditView(ctx, id) {
   const country = select('kb-e-country', [['', 'kb.general'], ...COUNTRIES.map((c) => [c, countryText(c)])], a.country);
   const topic = select('kb-e-topic', topicOptions(null), a.topic);
   const status = select('kb-e-status', codeList('kb_status').map((c) => [c.code, c]), a.status);
-  const reviewed = h('input', { type: 'date', id: 'kb-e-reviewed', value: a.reviewed_on || '', attrs: { max: today() } });
+  const reviewed = dateInput({ id: 'kb-e-reviewed' }, a.reviewed_on || '');
   const titles = {};
   const bodies = {};
   const langBlocks = LANGS.map((l) => {
     titles[l] = h('input', { id: `kb-e-title-${l}`, value: a.title[l] || '', attrs: { maxlength: 300, lang: l } });
     bodies[l] = h('textarea', { id: `kb-e-body-${l}`, rows: 12, value: a.body[l] || '', attrs: { lang: l } });
-    return h('fieldset', { class: 'panel' }, h('legend', { text: `kb.lang_${l}` }),
+    return h('fieldset', { class: 'panel' }, h('legend', { text: codeText('languages', l) }),
       field('kb.title', titles[l]), field('kb.body', bodies[l]));
   });
   const sourceRows = h('ol', { class: 'kb-source-rows', id: 'kb-e-sources' });
@@ -400,7 +400,7 @@ async function kbEditView(ctx, id) {
         country: country.value,
         topic: topic.value,
         status: status.value,
-        reviewed_on: reviewed.value || null,
+        reviewed_on: reviewed.value.trim() ? parseDate(reviewed.value) || reviewed.value.trim() : null,
         title: Object.fromEntries(LANGS.map((l) => [l, titles[l].value.trim()])),
         body: Object.fromEntries(LANGS.map((l) => [l, bodies[l].value.replace(/\r\n/g, '\n').trim()])),
         sources,

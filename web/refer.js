@@ -16,7 +16,7 @@
 // decides in the end: a refused send (409 consent-required) is explained.
 
 import { t } from './i18n.js';
-import { h, live, today, showDate, setMessage } from './dom.js';
+import { h, live, today, showDate, setMessage, dateInput, dayOf } from './dom.js';
 import { buildForm, formShell, codeList, codeText, statusKey } from './forms.js';
 import { request, prepare, failed, personName, heading, messageBox, mayScreenRefer } from './page.js';
 import { directoryFinder, serviceOrg, capacityNode } from './directory.js';
@@ -275,7 +275,7 @@ export async function referView(ctx, caseId) {
   const urgency = h('select', { id: 'ref-urgency' });
   for (const u of URGENCIES) urgency.append(h('option', { value: u, text: `ref.urgency_${u}` }));
   urgency.value = 'normal';
-  const due = h('input', { type: 'date', id: 'ref-due', attrs: { min: today() } });
+  const due = dateInput({ id: 'ref-due' });
   const shareForm = h('form', { class: 'panel form', id: 'ref-share-form', attrs: { novalidate: true } },
     heading(2, 'ref.share_title'),
     recipientBox('ref-recipient-share'),
@@ -314,7 +314,13 @@ export async function referView(ctx, caseId) {
       reason.focus();
       return;
     }
-    if (due.value && due.value < today()) {
+    const dueDay = dayOf(due);
+    if (dueDay === null) {
+      setMessage(shareMsg, 'dash.bad_date');
+      due.focus();
+      return;
+    }
+    if (dueDay && dueDay < today()) {
       setMessage(shareMsg, 'ref.due_past');
       due.focus();
       return;
@@ -346,7 +352,7 @@ export async function referView(ctx, caseId) {
         h('strong', { id: 'ref-summary-fields', text: () => names.map(shareLabel).join(', ') })),
       h('p', { class: 'fixed-value' }, h('span', { class: 'fixed-label', text: () => `${t('ref.urgency')}:` }), ' ',
         h('strong', { text: `ref.urgency_${urgency.value}` }),
-        due.value ? h('span', { text: () => ` · ${t('ref.due')}: ${showDate(due.value)}` }) : null));
+        dayOf(due) ? h('span', { text: () => ` · ${t('ref.due')}: ${showDate(dayOf(due))}` }) : null));
   }
 
   // Ask the server whether a consent covers this recipient; Send waits.
@@ -466,7 +472,7 @@ export async function referView(ctx, caseId) {
       urgency: urgency.value,
       share: [...st.share],
     };
-    if (due.value) body.due = due.value;
+    if (dayOf(due)) body.due = dayOf(due);
     if (st.service) {
       if (st.service.id) body.service_id = String(st.service.id);
       const type = st.service.service_type || st.service.type;

@@ -277,9 +277,9 @@ function statsPanel(ctx, box) {
       h('dt', { text: key }), h('dd', { data: value }));
     put(panel, heading(2, box === 'in' ? 'ref.stats_in' : 'ref.stats_out'),
       h('dl', { class: 'figures' },
-        fig(box === 'in' ? 'ref.stat_received' : 'ref.stat_sent', String(s.total ?? 0), 'stat-total'),
-        fig('ref.stat_accepted', String(s.accepted ?? 0), 'stat-accepted'),
-        fig('ref.stat_completed', String(s.completed ?? 0), 'stat-completed'),
+        fig(box === 'in' ? 'ref.stat_received' : codeText('referral_status', 'sent'), String(s.total ?? 0), 'stat-total'),
+        fig(codeText('referral_status', 'accepted'), String(s.accepted ?? 0), 'stat-accepted'),
+        fig(codeText('referral_status', 'completed'), String(s.completed ?? 0), 'stat-completed'),
         h('div', { class: 'figure', id: 'stat-median' }, h('dt', { text: 'ref.stat_median' }),
           h('dd', { text: () => (med === null || med === undefined ? '—' : Number(med).toLocaleString(getLang() === 'en' ? 'en' : 'ru', { maximumFractionDigits: 1 })) }))));
     panel.hidden = false;

@@ -57,12 +57,8 @@ int kb_lang_index(const char *code)
 
 static const char *label_of(const struct codelist *cl, const char *code, int li)
 {
-	size_t i;
-	for (i = 0; i < cl->n; i++)
-		if (!strcmp(cl->codes[i], code))
-			return li == KB_TG ? cl->labels[i].tg : li == KB_RU ? cl->labels[i].ru
-									 : cl->labels[i].en;
-	return code;
+	const char *label = codelist_label(cl, code, li);
+	return label ? label : code;
 }
 
 const char *kb_topic_label(const char *topic, int li)

@@ -624,6 +624,8 @@ static const struct openapi_param q_summary[] = {
 static const struct openapi_param q_indicators[] = {
 	Q_PERIOD,
 	{"format", "{'enum':['json','csv','xlsx']}", "json (the default), csv or xlsx", 0},
+	{"lang", "{'enum':['tg','ru','en']}",
+	 "the language of a file's sheet names, headers and labels (en); the codes stay beside them", 0},
 	P_END,
 };
 
@@ -971,7 +973,9 @@ const struct openapi_op openapi_ops[] = {
 	{GET, V1 "/reports/indicators", "reportIndicators", "reports",
 	 "The indicator report of a period", NULL, 200, "IndicatorReport",
 	 DOC_NOT_FOUND | DOC_CSV | DOC_XLSX, q_indicators, NULL,
-	 "format=csv or xlsx answers the same tables as a file"},
+	 "format=csv or xlsx answers the same tables as a file, named indicators_FROM_TO, its words "
+	 "in lang (a second header row of column codes, and a last sheet of the codes of every "
+	 "value shown)"},
 	{GET, V1 "/exports/htcds.csv", "exportHtcds", "exports",
 	 "HTCDS 2.0 rows, pseudonymous", NULL, 200, NULL,
 	 DOC_CSV | DOC_TOO_LARGE, q_export, NULL,

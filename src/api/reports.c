@@ -1477,137 +1477,290 @@ static void indicators_json(struct req *r, const struct scope *s, const struct i
 
 /* ---- the indicator report as a sheet ------------------------------------- */
 
-struct sheet_cells {
-	struct sheet *sh;
-	const struct table *t;
-	long long k;
+/*
+ * The same tables as the JSON, for people: sheet names, headers, row names
+ * and the values of the dimensions in the language asked for (lang=tg|ru|en,
+ * English when none is asked), the words from the list "report_terms" and
+ * the code lists of schema/labels.json.  The codes stay beside them, for
+ * machines: a table's second header row holds its columns' codes, and the
+ * last sheet, "Codes", pairs every value shown with its code.
+ */
+
+/* The code list that labels each dimension of the indicator tables; a
+ * dimension without one (age bands) is shown as it is. */
+static const struct {
+	const char *dim;
+	const struct codelist *cl;
+} dim_lists[] = {
+	{"sex", &cl_gender},
+	{"identification", &cl_report_terms},
+	{"exploitation", &cl_type_of_exploitation},
+	{"service_type", &cl_assistance_service_types},
+	{"agency_type", &cl_org_type},
+	{"status", &cl_referral_status},
+	{"channel", &cl_hotline_channel},
+	{"call_type", &cl_hotline_call_type},
 };
 
-static void sheet_count(struct sheet *sh, const struct table *t, size_t idx, long long k)
+/* A value met in a table, for the codes sheet. */
+struct shown_code {
+	const char *dim, *code, *label;
+};
+
+struct sheet_out {
+	struct sheet *sh;
+	int li;                 /* 0 tg, 1 ru, 2 en */
+	long long k;
+	arena *mem;
+	struct shown_code *codes;
+	size_t ncodes, cap;
+	const struct table *t;  /* the table being written */
+};
+
+static const char *term(const struct sheet_out *o, const char *code)
+{
+	const char *label = codelist_label(&cl_report_terms, code, o->li);
+	assert(label); /* every word the report uses is in schema/labels.json */
+	return label ? label : code;
+}
+
+/* A dimension's value as a person reads it: its label, an age band with a
+ * dash ("9–17"), "unknown" in the language; arena-owned or static. */
+static const char *value_label(struct sheet_out *o, const char *dim, const char *code)
+{
+	size_t i, len;
+	const char *label, *dash;
+	char *out;
+
+	if (!code)
+		return term(o, "unknown");
+	for (i = 0; i < sizeof dim_lists / sizeof dim_lists[0]; i++) {
+		if (strcmp(dim_lists[i].dim, dim))
+			continue;
+		label = codelist_label(dim_lists[i].cl, code, o->li);
+		return label ? label : code;
+	}
+	dash = strstr(code, "--");
+	len = strlen(code) + 2; /* "--" becomes the three bytes of an en dash */
+	if (!dash || !(out = arena_alloc(o->mem, len)))
+		return code;
+	snprintf(out, len, "%.*s\xe2\x80\x93%s", (int)(dash - code), code, dash + 2);
+	return out;
+}
+
+/* Remember a value shown (once per dimension and code). */
+static void remember(struct sheet_out *o, const char *dim, const char *code, const char *label)
+{
+	struct shown_code *grown;
+	size_t i;
+
+	for (i = 0; i < o->ncodes; i++)
+		if (!strcmp(o->codes[i].dim, dim) && !strcmp(o->codes[i].code, code))
+			return;
+	if (o->ncodes == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 64;
+		grown = arena_alloc(o->mem, o->cap * sizeof *grown);
+		if (!grown)
+			return; /* the codes sheet is shorter; the tables are whole */
+		if (o->ncodes)
+			memcpy(grown, o->codes, o->ncodes * sizeof *grown);
+		o->codes = grown;
+	}
+	o->codes[o->ncodes++] = (struct shown_code){dim, code, label};
+}
+
+static void sheet_count(struct sheet_out *o, const struct table *t, size_t idx)
 {
 	char lt[24];
 	if (t->c.supp[idx]) {
-		snprintf(lt, sizeof lt, "<%lld", k);
-		sheet_text(sh, lt);
+		snprintf(lt, sizeof lt, "<%lld", o->k);
+		sheet_text(o->sh, lt);
 	} else {
-		sheet_int(sh, t->c.count[idx]);
+		sheet_int(o->sh, t->c.count[idx]);
 	}
 }
 
 static void sheet_cell(void *ctx, const size_t *coord, size_t idx)
 {
-	struct sheet_cells *x = ctx;
+	struct sheet_out *o = ctx;
+	const struct table *t = o->t;
 	size_t j;
 
-	for (j = 0; j < x->t->ndim; j++)
-		sheet_text(x->sh, x->t->dim[j]->v[coord[j]] ? x->t->dim[j]->v[coord[j]] : "unknown");
-	sheet_count(x->sh, x->t, idx, x->k);
-	sheet_row_end(x->sh);
+	for (j = 0; j < t->ndim; j++) {
+		const char *code = t->dim[j]->v[coord[j]];
+		const char *label = value_label(o, t->dim[j]->name, code);
+		sheet_text(o->sh, label);
+		remember(o, t->dim[j]->name, code ? code : "unknown", label);
+	}
+	sheet_count(o, t, idx);
+	sheet_row_end(o->sh);
 }
 
-static void sheet_table(struct sheet *sh, const char *title, const struct table *t, long long k)
+/* A table: a header row in the language, a row of the columns' codes,
+ * a row per cell, the total. */
+static void sheet_table(struct sheet_out *o, const char *title, const struct table *t)
 {
-	struct sheet_cells x = {sh, t, k};
 	size_t j;
 
 	assert(t->guarded);
-	sheet_tab(sh, title);
+	sheet_tab(o->sh, term(o, title));
 	for (j = 0; j < t->ndim; j++)
-		sheet_text(sh, t->dim[j]->name);
-	sheet_text(sh, "count");
-	sheet_row_end(sh);
-	table_cells(t, sheet_cell, &x);
-	sheet_text(sh, "total");
+		sheet_text(o->sh, term(o, t->dim[j]->name));
+	sheet_text(o->sh, term(o, "count"));
+	sheet_row_end(o->sh);
+	for (j = 0; j < t->ndim; j++)
+		sheet_text(o->sh, t->dim[j]->name);
+	sheet_text(o->sh, "count");
+	sheet_row_end(o->sh);
+	o->t = t;
+	table_cells(t, sheet_cell, o);
+	sheet_text(o->sh, term(o, "total"));
 	for (j = 1; j < t->ndim; j++)
-		sheet_text(sh, NULL);
-	sheet_count(sh, t, total_index(t), k);
-	sheet_row_end(sh);
+		sheet_text(o->sh, NULL);
+	sheet_count(o, t, total_index(t));
+	sheet_row_end(o->sh);
 }
 
-static void sheet_figure(struct sheet *sh, const char *name, const struct figure *f, long long k)
+/* A row of a two-column sheet: the name in the language, the value, the
+ * name's code. */
+static void sheet_pair(struct sheet_out *o, const char *name, const char *value)
+{
+	sheet_text(o->sh, term(o, name));
+	sheet_text(o->sh, value);
+	sheet_text(o->sh, name);
+	sheet_row_end(o->sh);
+}
+
+static void sheet_head(struct sheet_out *o, const char *title)
+{
+	sheet_tab(o->sh, term(o, title));
+	sheet_text(o->sh, term(o, "parameter"));
+	sheet_text(o->sh, term(o, "value"));
+	sheet_text(o->sh, term(o, "code"));
+	sheet_row_end(o->sh);
+	sheet_text(o->sh, "label");
+	sheet_text(o->sh, "value");
+	sheet_text(o->sh, "code");
+	sheet_row_end(o->sh);
+}
+
+static void sheet_figure(struct sheet_out *o, const char *name, const struct figure *f)
 {
 	char lt[24];
 	assert(f->guarded);
-	sheet_text(sh, name);
+	sheet_text(o->sh, term(o, name));
 	if (f->shown) {
-		sheet_int(sh, f->value);
+		sheet_int(o->sh, f->value);
 	} else {
-		snprintf(lt, sizeof lt, "<%lld", k);
-		sheet_text(sh, lt);
+		snprintf(lt, sizeof lt, "<%lld", o->k);
+		sheet_text(o->sh, lt);
 	}
-	sheet_row_end(sh);
+	sheet_text(o->sh, name);
+	sheet_row_end(o->sh);
+}
+
+static void sheet_share(struct sheet_out *o, const char *name, int shown_, double v)
+{
+	sheet_text(o->sh, term(o, name));
+	if (shown_)
+		sheet_num(o->sh, v);
+	else
+		sheet_text(o->sh, NULL);
+	sheet_text(o->sh, name);
+	sheet_row_end(o->sh);
+}
+
+static void sheet_codes(struct sheet_out *o)
+{
+	size_t i;
+
+	sheet_tab(o->sh, term(o, "codes"));
+	sheet_text(o->sh, term(o, "column"));
+	sheet_text(o->sh, term(o, "code"));
+	sheet_text(o->sh, term(o, "label"));
+	sheet_row_end(o->sh);
+	sheet_text(o->sh, "column");
+	sheet_text(o->sh, "code");
+	sheet_text(o->sh, "label");
+	sheet_row_end(o->sh);
+	for (i = 0; i < o->ncodes; i++) {
+		sheet_text(o->sh, o->codes[i].dim);
+		sheet_text(o->sh, o->codes[i].code);
+		sheet_text(o->sh, o->codes[i].label);
+		sheet_row_end(o->sh);
+	}
 }
 
 static int indicators_sheet(struct req *r, const struct scope *s, const struct indicators *in,
-			    enum sheet_kind kind)
+			    enum sheet_kind kind, int li)
 {
-	struct sheet *sh = sheet_new(kind, NULL);
+	struct sheet_out o = {.li = li, .k = s->k, .mem = &r->mem};
+	char k[24];
+	const char *ext = kind == SHEET_CSV ? "csv" : "xlsx";
+	char *disp;
 
-	if (!sh)
+	o.sh = sheet_new(kind, NULL);
+	if (!o.sh)
 		return reply_problem(r, 500, "internal", "cannot write the sheet");
-	sheet_tab(sh, "Period");
-	sheet_text(sh, "from");
-	sheet_text(sh, s->f.from);
-	sheet_row_end(sh);
-	sheet_text(sh, "to");
-	sheet_text(sh, s->f.to);
-	sheet_row_end(sh);
-	sheet_text(sh, "scope");
-	sheet_text(sh, s->all ? "all" : "own");
-	sheet_row_end(sh);
-	sheet_text(sh, "protection");
-	sheet_text(sh, s->all ? "cell-key" : "suppression");
-	sheet_row_end(sh);
-	sheet_text(sh, "k");
-	sheet_int(sh, s->k);
-	sheet_row_end(sh);
-	sheet_table(sh, "Identified by sex and age", &in->identified, s->k);
-	sheet_table(sh, "Identified: official and presumed", &in->by_status, s->k);
-	sheet_table(sh, "Identified by exploitation", &in->exploitation, s->k);
-	sheet_table(sh, "Assisted by service type", &in->assisted, s->k);
-	sheet_table(sh, "Referrals by agency type", &in->referrals, s->k);
-	sheet_table(sh, "Hotline contacts", &in->hotline, s->k);
-	sheet_table(sh, "People trained", &in->trained, s->k);
-	sheet_tab(sh, "Other figures");
-	sheet_figure(sh, "closed cases", &in->closed, s->k);
-	sheet_figure(sh, "closed with reintegration follow-up", &in->reintegrated, s->k);
-	sheet_text(sh, "share with reintegration follow-up");
-	if (in->share_shown)
-		sheet_num(sh, share_of(in));
-	else
-		sheet_text(sh, NULL);
-	sheet_row_end(sh);
-	sheet_figure(sh, "follow-ups overdue", &in->overdue, s->k);
-	sheet_figure(sh, "training events", &in->events, s->k);
-	sheet_figure(sh, "participants with both scores", &in->scored, s->k);
-	sheet_text(sh, "mean score gain");
-	if (in->gain_shown)
-		sheet_num(sh, mean_gain(in));
-	else
-		sheet_text(sh, NULL);
-	sheet_row_end(sh);
+	sheet_head(&o, "period");
+	sheet_pair(&o, "from", s->f.from);
+	sheet_pair(&o, "to", s->f.to);
+	sheet_pair(&o, "scope", term(&o, s->all ? "scope_all" : "scope_own"));
+	sheet_pair(&o, "protection", term(&o, s->all ? "protection_cell_key" : "protection_suppression"));
+	snprintf(k, sizeof k, "%lld", s->k);
+	sheet_pair(&o, "k", k);
+	sheet_table(&o, "identified_sex_age", &in->identified);
+	sheet_table(&o, "identified_status", &in->by_status);
+	sheet_table(&o, "identified_exploitation", &in->exploitation);
+	sheet_table(&o, "assisted_service", &in->assisted);
+	sheet_table(&o, "referrals_agency", &in->referrals);
+	sheet_table(&o, "hotline_contacts", &in->hotline);
+	sheet_table(&o, "people_trained", &in->trained);
+	sheet_head(&o, "other_figures");
+	sheet_figure(&o, "closed_cases", &in->closed);
+	sheet_figure(&o, "closed_reintegrated", &in->reintegrated);
+	sheet_share(&o, "reintegration_share", in->share_shown, in->share_shown ? share_of(in) : 0);
+	sheet_figure(&o, "followups_overdue", &in->overdue);
+	sheet_figure(&o, "training_events", &in->events);
+	sheet_figure(&o, "participants_scored", &in->scored);
+	sheet_share(&o, "mean_gain", in->gain_shown, in->gain_shown ? mean_gain(in) : 0);
+	sheet_codes(&o);
 	buf_reset(&r->out);
-	if (sheet_finish(sh, &r->out)) {
-		sheet_free(sh);
+	if (sheet_finish(o.sh, &r->out)) {
+		sheet_free(o.sh);
 		return reply_problem(r, 500, "internal", "cannot write the sheet");
 	}
-	sheet_free(sh);
+	sheet_free(o.sh);
 	r->status = 200;
-	if (kind == SHEET_CSV) {
-		r->content_type = "text/csv; charset=utf-8";
-		reply_header(r, "Content-Disposition", "attachment; filename=\"indicators.csv\"");
-	} else {
-		r->content_type =
-			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-		reply_header(r, "Content-Disposition", "attachment; filename=\"indicators.xlsx\"");
-	}
+	r->content_type = kind == SHEET_CSV ? "text/csv; charset=utf-8"
+					    : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	/* The period in the name: files of several periods side by side. */
+	disp = arena_alloc(&r->mem, 80);
+	if (disp)
+		snprintf(disp, 80, "attachment; filename=\"indicators_%.10s_%.10s.%s\"", s->f.from, s->f.to, ext);
+	reply_header(r, "Content-Disposition", disp ? disp : "attachment");
 	return 200;
 }
 
-/* GET /reports/indicators?from=&to=&format=json|csv|xlsx&region=&org= */
+/* lang=tg|ru|en: the language of a sheet's words (English when absent);
+ * 0, 1 or 2, or -1 for anything else. */
+static int sheet_lang(const char *lang)
+{
+	static const char *const langs[] = {"tg", "ru", "en"};
+	int i;
+	if (!lang)
+		return 2;
+	for (i = 0; i < 3; i++)
+		if (!strcmp(lang, langs[i]))
+			return i;
+	return -1;
+}
+
+/* GET /reports/indicators?from=&to=&format=json|csv|xlsx&lang=&region=&org= */
 int api_reports_indicators(struct req *r)
 {
 	const char *format = req_query(r, "format");
+	int li = sheet_lang(req_query(r, "lang"));
 	struct indicators *in;
 	struct scope s;
 	int rc;
@@ -1616,6 +1769,8 @@ int api_reports_indicators(struct req *r)
 		return rc;
 	if (format && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "xlsx"))
 		return reply_problem(r, 422, "invalid-value", "format: json, csv or xlsx");
+	if (li < 0)
+		return reply_problem(r, 422, "invalid-value", "lang: tg, ru or en");
 	in = arena_alloc(&r->mem, sizeof *in);
 	if (!in)
 		return reply_problem(r, 500, "internal", "out of memory");
@@ -1625,5 +1780,5 @@ int api_reports_indicators(struct req *r)
 		indicators_json(r, &s, in);
 		return 200;
 	}
-	return indicators_sheet(r, &s, in, !strcmp(format, "csv") ? SHEET_CSV : SHEET_XLSX);
+	return indicators_sheet(r, &s, in, !strcmp(format, "csv") ? SHEET_CSV : SHEET_XLSX, li);
 }

@@ -119,3 +119,42 @@ test('every UI string, code label, public page and knowledge-base text uses the 
   assert.equal(hits.length, 0, '\n' + hits.map(([w, c, l, f, chosen]) =>
     `${w}: ${l} «${f}» (${c}): write «${chosen}»`).join('\n'));
 });
+
+// Issue 14: the UI takes the labels of codes from GET /api/v1/schema
+// (schema/labels.json), where the glossary test above reads them, and
+// keeps no copy of them in web/i18n.js, where two copies could drift
+// apart.  A key whose three texts are all those of one code's label is
+// such a copy, unless it names something else that happens to read the
+// same (listed here with what it is).
+const NOT_CODE_LABELS = {
+  'nav.kb': 'the menu entry of the knowledge base, which is about safe migration',
+  'ref.sent_on': 'the date a referral was sent',
+  'ref.page_title': 'the title of a referral page',
+};
+
+test('web/i18n.js repeats no code label of schema/labels.json; roles and languages come from the schema', async () => {
+  const { catalogue, LANGS: uiLangs } = await import(join(ROOT, 'web/i18n.js'));
+  const labels = JSON.parse(readFileSync(join(ROOT, 'schema/labels.json'), 'utf8'));
+  const byText = new Map();
+  for (const [list, codes] of Object.entries(labels)) {
+    if (list.startsWith('_') || list === 'report_terms') continue; // the report files' words, not codes of records
+    for (const [code, l] of Object.entries(codes)) byText.set(LANGS.map((x) => l[x]).join('\u0000'), `${list}.${code}`);
+  }
+  const copies = Object.entries(catalogue)
+    .filter(([key, e]) => byText.has(LANGS.map((x) => e[x]).join('\u0000')) && !NOT_CODE_LABELS[key])
+    .map(([key, e]) => `${key} repeats ${byText.get(LANGS.map((x) => e[x]).join('\u0000'))}`);
+  assert.deepEqual(copies, [], 'take these from the schema (codeText) instead');
+  for (const key of Object.keys(NOT_CODE_LABELS)) assert.ok(catalogue[key], `${key} is still in the catalogue`);
+  const families = Object.keys(catalogue).filter((k) => /^(role|kb\.lang)[._]/.test(k));
+  assert.deepEqual(families, [], 'role and language names are code labels');
+  // Every role and every language of the UI has its label in the schema.
+  for (const role of ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer']) {
+    for (const l of LANGS) assert.ok(labels.roles[role]?.[l], `roles.${role}.${l}`);
+  }
+  for (const lang of uiLangs) for (const l of LANGS) assert.ok(labels.languages[lang]?.[l], `languages.${lang}.${l}`);
+  // The UI's code asks the schema for them.
+  const src = (f) => readFileSync(join(ROOT, 'web', f), 'utf8');
+  assert.match(src('app.js'), /codeText\('roles', /);
+  assert.match(src('admin.js'), /codeText\('roles', /);
+  assert.match(src('kb.js'), /codeText\('languages', /);
+});

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Client } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { run, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
+import { unzip, sheetRows, sheetNames } from '../lib/xlsx.mjs';
 
 const PW = 'himoya-demo-2026';
 const V1 = '/api/v1';
@@ -324,9 +325,9 @@ test('indicator report: JSON sections suppressed; CSV and XLSX', async () => {
   r = await get('analyst', '/reports/indicators?format=csv');
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/csv/);
-  assert.match(r.headers.get('content-disposition') || '', /indicators\.csv/);
+  assert.match(r.headers.get('content-disposition') || '', /filename="indicators_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv"/);
   assert.match(r.text, /Identified by sex and age/);
-  assert.match(r.text, /protection,cell-key/);
+  assert.match(r.text, /\r\nProtection of small counts,Random rounding to a multiple of k \(cell key\),protection\r\n/);
   assert.doesNotMatch(r.text, /<11/, 'nothing suppressed across organisations: perturbed');
   const own = await get('ngo.supervisor', '/reports/indicators?format=csv');
   assert.match(own.text, /<11/, 'the own organisation: suppressed cells as <k');
@@ -338,6 +339,71 @@ test('indicator report: JSON sections suppressed; CSV and XLSX', async () => {
   assert.match(res.headers.get('content-type'), /spreadsheetml/);
   const bytes = new Uint8Array(await res.arrayBuffer());
   assert.equal(String.fromCharCode(bytes[0], bytes[1]), 'PK', 'a zip (XLSX) file');
+});
+
+// The indicator report as a file in the language asked for (issue 12):
+// sheet names, headers, row names and the dimensions' values in Russian,
+// the codes kept (a second header row of column codes, a codes sheet of
+// every value shown), the period in the file's name; a language the
+// server does not speak is a 422 naming lang.
+test('the indicator report in Russian: CSV and XLSX with Russian words, codes kept', async () => {
+  const q = 'from=2020-01-01&to=2026-06-30';
+  const r = await get('ngo.supervisor', `/reports/indicators?format=csv&lang=ru&${q}`);
+  assert.equal(r.status, 200, r.text);
+  assert.match(r.headers.get('content-disposition') || '', /filename="indicators_2020-01-01_2026-06-30\.csv"/);
+  const blocks = r.text.split('\r\n\r\n').map((b) => b.split('\r\n').filter(Boolean));
+  const block = (title) => blocks.find((b) => b[0] === title);
+  assert.deepEqual(block('Период').slice(1, 3), ['Параметр,Значение,Код', 'label,value,code']);
+  assert.ok(block('Период').includes('Охват,Своя организация,scope'));
+  const sexAge = block('Выявленные — пол и возраст');
+  assert.ok(sexAge, 'the sex and age table has its Russian name: ' + blocks.map((b) => b[0]).join(' | '));
+  assert.deepEqual(sexAge.slice(1, 3), ['Пол,Возрастная группа,Число', 'sex,age_band,count']);
+  assert.ok(sexAge.slice(3).some((l) => /^(Женский|Мужской),\d+–\d+,/.test(l)), sexAge.join('\n'));
+  assert.match(sexAge.at(-1), /^Итого,,/);
+  const hotline = block('Обращения на горячую линию');
+  assert.deepEqual(hotline.slice(1, 3), ['Канал,Тип звонка,Число', 'channel,call_type,count']);
+  assert.ok(hotline.slice(3, -1).every((l) => !/^(phone|whatsapp|telegram|in_person),/.test(l)), 'channels by their Russian names');
+  const codes = block('Коды');
+  assert.deepEqual(codes.slice(1, 3), ['Столбец,Код,Название', 'column,code,label']);
+  assert.ok(codes.includes('sex,Feminine,Женский'), codes.join('\n'));
+  assert.ok(codes.includes('exploitation,ForcedLabour,Принудительный труд'), codes.join('\n'));
+  assert.ok(codes.includes('age_band,18--20,18–20') || codes.some((l) => /^age_band,\d+--\d+,\d+–\d+$/.test(l)));
+  for (const b of blocks.filter((x) => x[0] !== 'Коды')) {
+    for (const line of b.slice(3)) assert.doesNotMatch(line, /^(Feminine|Masculine|ForcedLabour|\d+--\d+),/, 'no code where a label belongs');
+  }
+  for (const line of r.text.split('\r\n')) assert.doesNotMatch(line, /^[=+\-@]/, 'no formula in a CSV cell');
+
+  const res = await fetch(`${srv.url}${V1}/reports/indicators?format=xlsx&lang=ru&${q}`, { headers: { cookie: as['ngo.supervisor'].cookie } });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-disposition') || '', /filename="indicators_2020-01-01_2026-06-30\.xlsx"/);
+  const files = unzip(Buffer.from(await res.arrayBuffer()));
+  const names = sheetNames(files);
+  assert.deepEqual(names, ['Период', 'Выявленные — пол и возраст', 'Выявленные по статусу',
+    'Выявленные — эксплуатация', 'Помощь по видам услуг', 'Перенаправления по органам',
+    'Обращения на горячую линию', 'Обученные', 'Другие показатели', 'Коды']);
+  const rows = (i) => sheetRows(files[`xl/worksheets/sheet${i + 1}.xml`]).map((row) => row.map((c) => c.text));
+  assert.deepEqual(rows(1).slice(0, 2), [['Пол', 'Возрастная группа', 'Число'], ['sex', 'age_band', 'count']]);
+  assert.ok(rows(1).slice(2).some((row) => ['Женский', 'Мужской'].includes(row[0])), JSON.stringify(rows(1)));
+  const identified = rows(2).slice(2, -1).map((row) => row[0]);
+  assert.ok(identified.length > 0 && identified.every((x) => ['Официально установленные', 'Предполагаемые', 'Неизвестно'].includes(x)),
+    identified.join(', '));
+  const codeRows = rows(9);
+  assert.deepEqual(codeRows.slice(0, 2), [['Столбец', 'Код', 'Название'], ['column', 'code', 'label']]);
+  assert.ok(codeRows.some((row) => row.join('|') === 'sex|Feminine|Женский'), JSON.stringify(codeRows));
+  assert.ok(codeRows.some((row) => row[0] === 'exploitation' && row[1] === 'ForcedLabour' && row[2] === 'Принудительный труд'));
+
+  // Tajik and English name the same sheets in their words; a language
+  // not served is refused.
+  const tg = await get('ngo.supervisor', `/reports/indicators?format=csv&lang=tg&${q}`);
+  assert.match(tg.text, /^Давра\r\n/);
+  assert.match(tg.text, /\r\nҶинс,Гурӯҳи синну сол,Шумора\r\nsex,age_band,count\r\n/);
+  const en = await get('ngo.supervisor', `/reports/indicators?format=csv&lang=en&${q}`);
+  assert.match(en.text, /\r\nSex,Age band,Count\r\nsex,age_band,count\r\n/);
+  for (const bad of ['de', 'RU', '']) {
+    const p = await get('ngo.supervisor', `/reports/indicators?format=csv&lang=${bad}`);
+    assertProblem(p, 422, 'invalid-value', `lang=${bad}`);
+    assert.equal(p.json.field, 'lang');
+  }
 });
 
 test('k comes from the configuration (report_k)', async () => {

@@ -59,7 +59,7 @@ test('the analyst sees the dashboard: SVG charts, figures rounded to multiples o
   await waitText(page, '#page-title', 'Reports');
   await visible(page, '#dash-filters');
   // Everything since the first demo case.
-  await page.fill('#dash-from', '2015-01-01');
+  await page.fill('#dash-from', '01.01.2015');
   await page.click('#dash-show');
   for (const id of ['dash-stage-chart', 'dash-status-chart', 'dash-month-chart', 'dash-sex-chart', 'dash-age-chart',
     'dash-expl-chart', 'dash-country-chart', 'dash-service-chart'])
@@ -180,3 +180,126 @@ test('a trainer records a training and a participant', async () => {
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+// Issue 12, items 2 and 5, in each language at desktop and phone width:
+// the period is typed and shown dd.mm.yyyy (not the browser's mm/dd/yyyy),
+// a date that is none is refused on its box; the downloads come first, the
+// indicator report in the page's language; every chart text is at least
+// 12 px on the screen and inside its chart, every bar has its count, and
+// destination countries are named in the language, not by ISO code.  The
+// supervisor's hotline statistics take the same date boxes.
+const LANG_TEXT = {
+  tg: { date: 'рр.мм.сссс', russia: 'Русия', badDate: 'Санаро ба шакли рр.мм.сссс нависед.' },
+  ru: { date: 'дд.мм.гггг', russia: 'Россия', badDate: 'Введите дату в виде дд.мм.гггг.' },
+  en: { date: 'dd.mm.yyyy', russia: 'Russia', badDate: 'Write the date as dd.mm.yyyy.' },
+};
+
+async function chartProblems(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const svg of document.querySelectorAll('#dash-out svg.chart')) {
+      const box = svg.getBoundingClientRect();
+      const scale = box.width / svg.viewBox.baseVal.width;
+      for (const text of svg.querySelectorAll('text')) {
+        const px = parseFloat(getComputedStyle(text).fontSize) * scale;
+        const r = text.getBoundingClientRect();
+        if (px < 11.99) out.push(`${svg.id}: «${text.textContent}» at ${px.toFixed(1)} px`);
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) {
+          out.push(`${svg.id}: «${text.textContent}» cut (${Math.round(r.left)}–${Math.round(r.right)} in ${Math.round(box.left)}–${Math.round(box.right)})`);
+        }
+      }
+      const bars = svg.querySelectorAll('rect.bar').length;
+      const values = svg.querySelectorAll('text.chart-value').length;
+      if (bars !== values) out.push(`${svg.id}: ${bars} bars, ${values} counts`);
+    }
+    return out;
+  });
+}
+
+for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { width: 1280, height: 800 }], ['en', { width: 1280, height: 800 }],
+  ['tg', { width: 390, height: 844 }], ['ru', { width: 390, height: 844 }], ['en', { width: 390, height: 844 }]]) {
+  test(`dates dd.mm.yyyy, downloads first, readable charts, countries by name (${lang}, ${viewport.width}×${viewport.height})`, async () => {
+    const L = LANG_TEXT[lang];
+    const ctx = await browser.newContext({ viewport });
+    const page = await ctx.newPage();
+    const problems = watchConsole(page);
+    try {
+      await signIn(page, 'analyst', lang);
+      await page.evaluate(() => { location.hash = '#/reports'; });
+      await visible(page, '#dash-filters');
+      await visible(page, 'svg#dash-stage-chart');
+      for (const id of ['dash-from', 'dash-to']) {
+        assert.match(await page.inputValue(`#${id}`), /^\d{2}\.\d{2}\.\d{4}$/, `${id} shows dd.mm.yyyy`);
+        assert.equal(await page.getAttribute(`#${id}`, 'placeholder'), L.date);
+        assert.notEqual(await page.getAttribute(`#${id}`, 'type'), 'date', 'not the browser\'s own date box');
+      }
+      // A date that is none: refused on its box, nothing asked.
+      await page.fill('#dash-from', '31.02.2015');
+      await page.click('#dash-show');
+      await waitText(page, '#dash-msg', L.badDate);
+      assert.equal(await page.getAttribute('#dash-from', 'aria-invalid'), 'true');
+      // Typed dd.mm.yyyy, asked as YYYY-MM-DD.
+      const asked = page.waitForRequest((r) => r.url().includes('/reports/summary?') && r.url().includes('from=2015-01-01'));
+      await page.fill('#dash-from', '01.01.2015');
+      await page.click('#dash-show');
+      await asked;
+      await visible(page, 'svg#dash-country-chart');
+      assert.equal(await page.getAttribute('#dash-from', 'aria-invalid'), null);
+      assert.equal(await page.isHidden('#dash-msg'), true);
+
+      // The downloads come before the first chart; the report in the language.
+      const top = async (sel) => page.$eval(sel, (e) => e.getBoundingClientRect().top + window.scrollY);
+      assert.ok(await top('#dash-downloads') < await top('#dash-stage'), 'downloads at the top');
+      assert.ok(await top('#dash-downloads') < viewport.height, 'downloads on the first screen');
+      for (const id of ['dl-ind-xlsx', 'dl-ind-csv']) {
+        const href = new URL(await page.getAttribute(`#${id}`, 'href'), srv.url);
+        assert.equal(href.searchParams.get('lang'), lang);
+        assert.equal(href.searchParams.get('from'), '2015-01-01');
+      }
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#dl-ind-csv')]);
+      assert.match(dl.suggestedFilename(), /^indicators_2015-01-01_\d{4}-\d{2}-\d{2}\.csv$/);
+
+      // Charts: 12 px and more, nothing cut, a count on every bar.
+      await page.waitForTimeout(200); // charts are drawn again at their width
+      assert.deepEqual(await chartProblems(page), []);
+      // Countries by name, in the language.
+      const countries = await page.$$eval('#dash-country-chart text.chart-label', (ts) => ts.map((t) => t.textContent));
+      assert.ok(countries.length > 0);
+      assert.ok(countries.every((c) => !/^[A-Z]{2}$/.test(c)), 'no ISO code: ' + countries.join(', '));
+      assert.ok(countries.includes(L.russia), `Russia in ${lang}: ${countries.join(', ')}`);
+      assert.equal(await noHorizontalScroll(page), true);
+      assert.deepEqual(problems, []);
+    } finally {
+      await ctx.close();
+    }
+
+    // The supervisor's hotline statistics: the same date boxes.
+    const ctx2 = await browser.newContext({ viewport });
+    const page2 = await ctx2.newPage();
+    const problems2 = watchConsole(page2);
+    try {
+      await signIn(page2, 'supervisor', lang);
+      await page2.evaluate(() => { location.hash = '#/hotstats'; });
+      await visible(page2, '#hs-total');
+      for (const id of ['hs-from', 'hs-to']) {
+        assert.match(await page2.inputValue(`#${id}`), /^\d{2}\.\d{2}\.\d{4}$/, `${id} shows dd.mm.yyyy`);
+        assert.equal(await page2.getAttribute(`#${id}`, 'placeholder'), L.date);
+        assert.notEqual(await page2.getAttribute(`#${id}`, 'type'), 'date');
+      }
+      const asked = page2.waitForRequest((r) => r.url().includes('/contacts/stats?') && r.url().includes('from=2020-01-01&to=2020-01-31'));
+      await page2.fill('#hs-from', '01.01.2020');
+      await page2.fill('#hs-to', '31.01.2020');
+      await page2.click('#hs-show');
+      await asked;
+      await waitText(page2, '#hs-total dd', '0');
+      await page2.fill('#hs-to', '2020-13-45');
+      await page2.click('#hs-show');
+      await waitText(page2, '#hs-msg', L.badDate);
+      assert.equal(await page2.getAttribute('#hs-to', 'aria-invalid'), 'true');
+      assert.equal(await noHorizontalScroll(page2), true);
+      assert.deepEqual(problems2, []);
+    } finally {
+      await ctx2.close();
+    }
+  });
+}

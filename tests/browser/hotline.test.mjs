@@ -500,12 +500,12 @@ test('the supervisor’s statistics: per day, channel, topic, call type, action;
     assert.ok(await page.locator('#hs-days svg rect.hs-bar').count() >= 1, 'a bar per day');
     await shot(page, 'hotline-stats');
     // A period before anything happened.
-    await page.fill('#hs-from', '2020-01-01');
-    await page.fill('#hs-to', '2020-01-31');
+    await page.fill('#hs-from', '01.01.2020');
+    await page.fill('#hs-to', '31.01.2020');
     await page.click('#hs-show');
     await waitText(page, '#hs-total dd', '0');
     // A period the wrong way round is refused on the page.
-    await page.fill('#hs-from', '2020-02-01');
+    await page.fill('#hs-from', '01.02.2020');
     await page.click('#hs-show');
     await waitText(page, '#hs-msg', 'The start must come before the end.');
     // The operator may not read them.

@@ -75,7 +75,8 @@ test('login: wrong password, three languages, sign in, frame, sign out', async (
     await visible(page, '#app-frame');
     assert.equal(await page.isHidden('#login-view'), true);
     await waitText(page, '#user-name', USER.login);
-    assert.equal(await textOf(page, '#user-role'), 'Analyst');
+    // The role's name is the code list's label (GET /api/v1/schema).
+    await waitText(page, '#user-role', 'M&E / data officer');
     assert.equal(await textOf(page, '#user-org'), 'IOM Tajikistan');
     assert.equal(await textOf(page, '#page-title'), 'Reports', 'an analyst lands on the dashboard');
     assert.equal(await page.isVisible('#lang'), true, 'the language switch is in the frame too');
@@ -90,7 +91,7 @@ test('login: wrong password, three languages, sign in, frame, sign out', async (
     // Back to Tajik inside the frame.
     await page.selectOption('#lang', 'tg');
     await waitText(page, '#page-title', 'Ҳисоботҳо');
-    assert.equal(await textOf(page, '#user-role'), 'Таҳлилгар');
+    await waitText(page, '#user-role', 'Мутахассиси мониторинг ва арзёбӣ');
 
     // A reload keeps the session (GET /api/v1/me answers 200).
     await page.reload();
@@ -165,6 +166,11 @@ test('login: TOTP step, wrong code, rate limit, CSRF header on sign out', async 
   });
   try {
     await page.route('**/api/v1/me', (route) => route.fulfill(problem(401, 'not-signed-in')));
+    // The session is played here, so the schema (where the role's name is) too.
+    await page.route('**/api/v1/schema', (route) => route.fulfill({
+      status: 200, contentType: 'application/json',
+      body: JSON.stringify({ resources: {}, indicators: {}, codes: { roles: [{ code: 'admin', tg: 'Маъмур', ru: 'Администратор', en: 'Administrator' }] } }),
+    }));
     await page.route('**/api/v1/session', (route) => {
       const req = route.request();
       seen.push({ method: req.method(), headers: req.headers(), body: req.postDataJSON?.() ?? null });
@@ -210,7 +216,7 @@ test('login: TOTP step, wrong code, rate limit, CSRF header on sign out', async 
     await page.press('#totp', 'Enter');
     await visible(page, '#app-frame');
     await waitText(page, '#user-name', 'farrukh');
-    assert.equal(await textOf(page, '#user-role'), 'Маъмур');
+    await waitText(page, '#user-role', 'Маъмур');
     assert.equal(await textOf(page, '#user-org'), 'Ҷамъияти «Ҳамроҳ»');
 
     await page.click('#logout');

@@ -67,3 +67,64 @@ for (const u of users) {
     }
   });
 }
+
+// Issue 12, item 5, in each language at desktop and phone width: every
+// tab of the case page is on the screen (the tabs wrap, none scrolls out
+// of sight), and the last one works; on the hotline form, taller than
+// the screen, Save is on the screen wherever the form is scrolled to.
+for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { width: 1280, height: 800 }], ['en', { width: 1280, height: 800 }],
+  ['tg', { width: 390, height: 844 }], ['ru', { width: 390, height: 844 }], ['en', { width: 390, height: 844 }]]) {
+  test(`case tabs all in sight, Save in reach on the hotline form (${lang}, ${viewport.width}×${viewport.height})`, async () => {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    const signIn = async (login) => {
+      await page.goto(srv.url + '/');
+      await visible(page, '#login-view');
+      await page.selectOption('#lang', lang);
+      await page.fill('#login', login);
+      await page.fill('#password', PW);
+      await page.click('#login-submit');
+      await visible(page, '#app-frame');
+      await waitText(page, '#user-name', login);
+    };
+    try {
+      await signIn('p-supervisor');
+      await page.evaluate((id) => { location.hash = `#/cases/${id}`; }, caseId);
+      await visible(page, '#tab-timeline');
+      const tabs = await page.$$eval('[role="tab"]', (bs) => bs.map((b) => {
+        const r = b.getBoundingClientRect();
+        return { id: b.id, left: r.left, right: r.right, width: r.width };
+      }));
+      assert.ok(tabs.length >= 10, `${tabs.length} tabs`);
+      const out = tabs.filter((b) => b.width === 0 || b.left < 0 || b.right > viewport.width + 0.5).map((b) => b.id);
+      assert.deepEqual(out, [], 'tabs out of sight');
+      assert.equal(await page.$eval('[role="tablist"]', (l) => l.scrollWidth <= l.clientWidth), true, 'the tab list does not scroll');
+      const lastTab = tabs.at(-1).id;
+      await page.click(`#${lastTab}`);
+      assert.equal(await page.getAttribute(`#${lastTab}`, 'aria-selected'), 'true');
+      await visible(page, `#${lastTab.replace('tab-', 'panel-')}`);
+
+      await context.clearCookies(); // signed out: the next sign-in is the operator's
+      await signIn('p-hotline');
+      await page.evaluate(() => { location.hash = '#/hotline'; });
+      await visible(page, '#hl-form');
+      const formHeight = await page.$eval('#hl-form', (f) => f.getBoundingClientRect().height);
+      const inView = () => page.$eval('#hl-save', (b) => {
+        const r = b.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;
+      });
+      if (formHeight > viewport.height) {
+        for (const y of [0, Math.round(formHeight / 3), Math.round(formHeight / 2)]) {
+          await page.evaluate((top) => window.scrollTo(0, top), y);
+          await page.waitForTimeout(50);
+          assert.equal(await inView(), true, `Save on the screen, scrolled to ${y} of ${Math.round(formHeight)} px`);
+        }
+      }
+      assert.ok(viewport.width > 400 || formHeight > viewport.height, `the hotline form is long on a phone (${formHeight} px)`);
+      assert.deepEqual(problems.filter((p) => !/status of 40[134]\b/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
+}

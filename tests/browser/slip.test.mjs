@@ -203,3 +203,66 @@ for (const [lang, viewport] of [['en', { width: 1280, height: 800 }], ['ru', { w
     }
   });
 }
+
+// A note typed before any call-type key may begin with the key of a
+// dropdown: k (who calls), x (action), c (channel), l (language).  The
+// first letter jumps there; the letters after it, at typing pace, are the
+// note: they land in the notes, the jump's letter first, and no dropdown
+// changes.  In Latin letters and on a Russian layout (by physical key:
+// л=K ч=X с=C д=L), in each language, at desktop and phone width.
+const DROPDOWN_NOTES = [
+  ['latin', 'kept the passport, wants help'],
+  ['latin', 'x-ray done, calls back later'],
+  ['latin', 'called from Moscow via wife'],
+  ['latin', 'lost the job, no phone'],
+  ['russian', 'лично звонит паспорт забрали'],
+  ['russian', 'часто кричит шеф'],
+  ['russian', 'сказала что долг растёт'],
+  ['russian', 'долг за дорогу'],
+];
+
+for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { width: 1280, height: 800 }], ['en', { width: 1280, height: 800 }],
+  ['tg', { width: 390, height: 844 }], ['ru', { width: 390, height: 844 }], ['en', { width: 390, height: 844 }]]) {
+  test(`a note beginning with a dropdown's key stays a note (${lang}, ${viewport.width}×${viewport.height})`, async () => {
+    const context = await browser.newContext({ viewport });
+    context.setDefaultTimeout(20000);
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    const cdp = await context.newCDPSession(page);
+    try {
+      await page.goto(srv.url + '/');
+      await visible(page, '#login-view');
+      await page.selectOption('#lang', lang);
+      await page.fill('#login', HOT.login);
+      await page.fill('#password', HOT.password);
+      await page.press('#password', 'Enter');
+      await visible(page, '#app-frame');
+      await page.evaluate(() => { location.hash = '#/hotline'; });
+      await visible(page, '#hl-form');
+      await page.waitForFunction(() => document.activeElement?.id === 'hl-type-data', null, { timeout: WAIT });
+      const selects = () => page.evaluate(() => ['hl-kind', 'hl-action', 'hl-channel', 'hl-language', 'hl-country']
+        .map((id) => document.getElementById(id).value));
+      const kept = await selects();
+      for (const [layout, text] of DROPDOWN_NOTES) {
+        if (layout === 'latin') await page.keyboard.type(text);
+        else await typeRussian(cdp, text);
+        assert.equal(await focused(page), 'hl-notes', `${text}: the cursor is in the notes`);
+        assert.equal(await page.inputValue('#hl-notes'), text, `${layout}: the whole note is kept`);
+        assert.deepEqual(await selects(), kept, `${text}: no dropdown changed`);
+        assert.equal(await page.isChecked('#hl-type-data'), true, `${text}: still a data call`);
+        assert.equal(await page.isHidden('#hl-confirm'), true);
+        await page.fill('#hl-notes', '');
+        await page.focus('#hl-type-data');
+      }
+      // A jump with a pause after it is a choice: the dropdown keeps the cursor.
+      await page.keyboard.press('c');
+      assert.equal(await focused(page), 'hl-channel');
+      await page.waitForTimeout(1100);
+      await page.keyboard.press('Escape');
+      assert.equal(await focused(page), 'hl-screen');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
