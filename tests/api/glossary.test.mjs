@@ -130,6 +130,7 @@ const NOT_CODE_LABELS = {
   'nav.kb': 'the menu entry of the knowledge base, which is about safe migration',
   'ref.sent_on': 'the date a referral was sent',
   'ref.page_title': 'the title of a referral page',
+  'ref.preset_shelter': 'the share preset for a shelter referral (schema/share-presets.json), not a best-interests outcome',
 };
 
 test('web/i18n.js repeats no code label of schema/labels.json; roles and languages come from the schema', async () => {
