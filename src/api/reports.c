@@ -1186,6 +1186,7 @@ struct indicators {
 	struct table referrals;        /* agency type x status */
 	struct table hotline;          /* channel x call type */
 	struct table trained;          /* agency type x sex */
+	struct table justice;          /* measure x exploitation type */
 	struct figure closed, reintegrated, scored, events, overdue;
 	long long gain_sum;
 	int share_shown, gain_shown;
@@ -1289,6 +1290,8 @@ static int indicators_compute(struct req *r, const struct scope *s, struct indic
 	    (rc = report_guard(r, s, &in->hotline, NULL, 0, 0)) ||
 	    (rc = simple_table(r, s, RPQ_TRAINED, "agency_type", "sex", &in->trained)) ||
 	    (rc = report_guard(r, s, &in->trained, NULL, 0, 0)) ||
+	    (rc = simple_table(r, s, RPQ_JUSTICE, "measure", "exploitation", &in->justice)) ||
+	    (rc = report_guard(r, s, &in->justice, NULL, 0, 0)) ||
 	    (rc = figure_query(r, s, RPQ_TRAINING_GAIN, &in->scored, &in->gain_sum)) ||
 	    (rc = figure_query(r, s, RPQ_TRAINING_EVENTS, &in->events, NULL)) ||
 	    (rc = figure_query(r, s, RPQ_OVERDUE, &in->overdue, NULL)))
@@ -1349,6 +1352,8 @@ static void indicators_json(struct req *r, const struct scope *s, const struct i
 	jw_sub(&w, "assisted", &in->assisted);
 	jw_sub(&w, "referrals", &in->referrals);
 	jw_sub(&w, "hotline", &in->hotline);
+	/* Investigations, prosecutions and convictions in the period. */
+	jw_sub(&w, "criminal_justice", &in->justice);
 	jw_key(&w, "reintegration");
 	jw_object(&w);
 	jw_figure(&w, "closed", &in->closed);
@@ -1460,6 +1465,7 @@ static int indicators_sheet(struct req *r, const struct scope *s, const struct i
 	sheet_table(sh, "Assisted by service type", &in->assisted, s->k);
 	sheet_table(sh, "Referrals by agency type", &in->referrals, s->k);
 	sheet_table(sh, "Hotline contacts", &in->hotline, s->k);
+	sheet_table(sh, "Investigations, prosecutions, convictions", &in->justice, s->k);
 	sheet_table(sh, "People trained", &in->trained, s->k);
 	sheet_tab(sh, "Other figures");
 	sheet_figure(sh, "closed cases", &in->closed, s->k);

@@ -51,6 +51,10 @@ enum policy_action {
 	ACT_EXPORT_ANONYMOUS, /* the k-anonymised CTDC export */
 	ACT_EXPORT_ROWS,      /* exports of case rows: HTCDS (pseudonymous), cases.xlsx */
 	ACT_EXPORT_PII,       /* names, birth dates and phones in cases.xlsx */
+	/* The criminal-justice track and shelters (issue 15). */
+	ACT_JUSTICE_READ,     /* a case's perpetrators and proceedings in full */
+	ACT_JUSTICE_RECORD,   /* record perpetrators and proceedings of a case */
+	ACT_SHELTER_STAY,     /* admit to and discharge from the own shelter */
 	ACT_COUNT
 };
 
