@@ -5,9 +5,12 @@
  * criminal proceedings whose stages move from report to verdict.
  *
  * Who: justice.read and justice.record in the policy table (an
- * authority's focal points, the owning organisation's supervisor).
- * Anyone else who reads the case sees that a proceeding or a perpetrator
- * is there (id, kind, "restricted": true) and nothing of it.  Reads of
+ * authority's focal points, the owning organisation's supervisor), on
+ * every proceeding and perpetrator of the case, whoever recorded it (the
+ * track is the authorities' together, unlike the records of assistance
+ * that a recipient of a referral keeps apart).  Anyone else who reads the
+ * case sees that a proceeding or a perpetrator is there (id, kind,
+ * "restricted": true) and nothing of it.  Reads of
  * sealed fields go through api/disclose.h; every write is audited.
  */
 #include <stdio.h>
@@ -142,14 +145,6 @@ static void write_tail(jsonw *w, const struct item_row *it)
 static policy_relation own_relation(struct req *r)
 {
 	return PC_OWN_ORG | (policy_org_is_authority(r->who.user.org.type) ? PC_AUTHORITY : 0);
-}
-
-/* A record of the case made by another organisation, when the caller
- * reaches the case through a referral: not shown (as api/items.c). */
-static int hidden(struct req *r, const char *org_id)
-{
-	const struct case_view *v = api_case_view(r);
-	return v && !(v->rel & PC_OWN_ORG) && strcmp(org_id, r->who.user.org.id);
 }
 
 static json_t *item_open(struct req *r, const struct item_row *it)
@@ -325,8 +320,6 @@ int api_perpetrators_list(struct req *r)
 	jw_array(&w);
 	for (i = 0; i < n; i++) {
 		json_t *rec;
-		if (hidden(r, rows[i].org_id))
-			continue;
 		if (!full) {
 			write_restricted(&w, &rows[i]);
 			continue;
@@ -603,8 +596,6 @@ int api_proceedings_list(struct req *r)
 	jw_array(&w);
 	for (i = 0; i < n; i++) {
 		json_t *rec;
-		if (hidden(r, rows[i].org_id))
-			continue;
 		if (!full) {
 			write_restricted(&w, &rows[i]);
 			continue;
@@ -637,8 +628,6 @@ int api_proceeding_patch(struct req *r)
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
 	if (api_case_load(r, it.case_id, &c))
 		return r->status;
-	if (hidden(r, it.org_id))
-		return api_store_error(r, STORE_NOT_FOUND);
 	if (!api_case_may(r, ACT_JUSTICE_RECORD))
 		return reply_problem(r, 403, "forbidden", "you cannot change this proceeding");
 	if (api_if_match(r, &want))
