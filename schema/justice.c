@@ -85,7 +85,7 @@ SCHEMA(proceeding_schema, "proceeding", proceeding_fields);
 
 static const struct field stay_fields[] = {
 	{ .name = "case_id", .type = FT_ID, .cls = FC_CODED, .required = 1,
-	  .label_tg = "Парванда", .label_ru = "Дело", .label_en = "Case" },
+	  .label_tg = "Парванда", .label_ru = "Случай", .label_en = "Case" },
 	{ .name = "admitted_on", .type = FT_DATE, .cls = FC_CODED, .required = 1,
 	  .label_tg = "Санаи қабул", .label_ru = "Дата поступления", .label_en = "Admitted on" },
 	{ .name = "admission_reason", .type = FT_CODE, .cls = FC_CODED,

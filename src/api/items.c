@@ -1006,6 +1006,14 @@ static const char *timeline_type(const struct item_row *it, json_t *rec)
 		return json_string_value(json_object_get(rec, "type"));
 	if (!strcmp(it->kind, "followup"))
 		return "follow_up";
+	if (!strcmp(it->kind, "stay"))
+		return "shelter_stay";
+	if (!strcmp(it->kind, "proceeding"))
+		return "legal_step";
+	if (!strcmp(it->kind, "risk"))
+		return "assessment";
+	if (!strcmp(it->kind, "safety"))
+		return "safety_plan";
 	return it->kind;
 }
 
