@@ -1435,6 +1435,11 @@ export const catalogue = {
     ru: 'Человек принят в приют.',
     en: 'Admitted to the shelter.',
   },
+  'dash.justice': { tg: 'Таъқиби ҷиноятӣ дар давра', ru: 'Уголовное преследование за период', en: 'Criminal justice in the period' },
+  'dash.cj_investigation': { tg: 'Тафтишҳо', ru: 'Расследования', en: 'Investigations' },
+  'dash.cj_prosecution': { tg: 'Ба суд фиристода шуд', ru: 'Направлено в суд', en: 'Prosecutions' },
+  'dash.cj_conviction': { tg: 'Ҳукмҳои айбдоркунанда', ru: 'Обвинительные приговоры', en: 'Convictions' },
+  'dash.cj_measure': { tg: 'Нишондиҳанда', ru: 'Показатель', en: 'Measure' },
 };
 
 let current = DEFAULT_LANG;
