@@ -300,20 +300,16 @@ int api_perpetrators_create(struct req *r)
 	return 201;
 }
 
-/* GET /cases/{id}/perpetrators */
-int api_perpetrators_list(struct req *r)
+/* A list of the track's records of case c: each in full through `one`
+ * for a reader with justice.read, else only that it is there. */
+static int reply_track_list(struct req *r, struct item_row *rows, size_t n,
+			    void (*one)(struct req *r, jsonw *w, const struct item_row *it,
+					json_t *rec))
 {
-	struct case_row c;
-	struct item_row *rows;
-	size_t n = 0, i;
-	int full;
+	int full = api_case_may(r, ACT_JUSTICE_READ);
+	size_t i;
 	jsonw w;
 
-	if (api_case_load(r, r->params[0], &c))
-		return r->status;
-	full = api_case_may(r, ACT_JUSTICE_READ);
-	if (store_perpetrators_of_case(r->app->st, c.id, &rows, &n, &r->mem) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");
@@ -327,7 +323,7 @@ int api_perpetrators_list(struct req *r)
 		rec = item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_perpetrator(r, &w, &rows[i], rec, NULL, 0);
+		one(r, &w, &rows[i], rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -335,6 +331,26 @@ int api_perpetrators_list(struct req *r)
 	jw_null(&w);
 	jw_finish(&w);
 	return 200;
+}
+
+static void write_perpetrator_in_list(struct req *r, jsonw *w, const struct item_row *it,
+				      json_t *rec)
+{
+	write_perpetrator(r, w, it, rec, NULL, 0);
+}
+
+/* GET /cases/{id}/perpetrators */
+int api_perpetrators_list(struct req *r)
+{
+	struct case_row c;
+	struct item_row *rows;
+	size_t n = 0;
+
+	if (api_case_load(r, r->params[0], &c))
+		return r->status;
+	if (store_perpetrators_of_case(r->app->st, c.id, &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	return reply_track_list(r, rows, n, write_perpetrator_in_list);
 }
 
 /* A perpetrator of the caller's organisation that the caller may read
@@ -581,36 +597,13 @@ int api_proceedings_list(struct req *r)
 {
 	struct case_row c;
 	struct item_row *rows;
-	size_t n = 0, i;
-	int full;
-	jsonw w;
+	size_t n = 0;
 
 	if (api_case_load(r, r->params[0], &c))
 		return r->status;
-	full = api_case_may(r, ACT_JUSTICE_READ);
 	if (store_items_of_case(r->app->st, c.id, "proceeding", &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
-	for (i = 0; i < n; i++) {
-		json_t *rec;
-		if (!full) {
-			write_restricted(&w, &rows[i]);
-			continue;
-		}
-		rec = item_open(r, &rows[i]);
-		if (!rec)
-			continue;
-		write_proceeding(r, &w, &rows[i], rec);
-		json_decref(rec);
-	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return reply_track_list(r, rows, n, write_proceeding);
 }
 
 /* PATCH /proceedings/{id} (If-Match): the next stage, a verdict, the
