@@ -4,7 +4,10 @@
 // timeline, the case details (edited with If-Match), screenings,
 // services, support plans, follow-ups, notes, status decisions, the
 // case's referrals to other organisations (and a way to send one), and
-// who outside the organisation read or changed it.
+// who outside the organisation read or changed it; the criminal-justice
+// track (perpetrators and proceedings, in full for an authority's focal
+// point and the supervisor, only their existence for others) and
+// protection (risk assessments, safety plans, shelter stays).
 
 import { t } from './i18n.js';
 import { h, label, today, showDate, setMessage } from './dom.js';
@@ -12,11 +15,14 @@ import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema
 import { request, prepare, failed, personName, badge, messageBox, heading, mayScreenRefer } from './page.js';
 import { referralCard, shareLabel, showTime, decisionNote } from './referrals.js';
 import { childReasonText, becauseList } from './screening.js';
+import { justiceTab, protectionTab } from './justice.js';
 
 const EDITORS = ['caseworker', 'supervisor'];
 const DECIDERS = ['supervisor', 'focal_point'];
 const TABS = ['timeline', 'details', 'screenings', 'services', 'plans', 'followups', 'notes', 'decisions', 'referrals',
-  'best_interests'];
+  'best_interests', 'justice', 'protection'];
+const JUSTICE = ['supervisor', 'focal_point']; // may record (the server decides on the case)
+const STAGE_NEXT = { reported: 'investigation_on', investigation: 'court_on', court: 'verdict_on' };
 const OPEN = ['Active', 'FollowUp'];
 
 let lastTab = { id: null, tab: 'timeline' };
@@ -199,14 +205,20 @@ export async function casePageView(ctx, id) {
   // A tab of records of the case: a list (newest first) and, for those
   // who may write, a form that opens with a button.
   function itemsTab(panel, spec) {
-    panel.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
+    panel.replaceChildren(itemsSection(spec));
+  }
+
+  // The same as a section, to put several in one tab.
+  function itemsSection(spec) {
+    const section = h('section', { class: 'items-section', id: `${spec.id}-section` });
+    section.append(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
     const list = h('ul', { class: 'cards', id: `${spec.id}-list` });
     const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
     const formSlot = h('div');
     (async () => {
       const r = await request(ctx, 'GET', `${path}/${spec.path}`);
       if (!ctx.alive()) return;
-      panel.replaceChildren(heading(2, spec.title), spec.top || '', msg, formSlot, list);
+      section.replaceChildren(heading(spec.level || 2, spec.title), spec.top || '', msg, formSlot, list);
       if (!r || r.status !== 200) {
         setMessage(msg, statusKey(r), 'error');
         return;
@@ -218,7 +230,7 @@ export async function casePageView(ctx, id) {
       for (const it of items) list.append(h('li', { class: 'card', attrs: { 'data-id': it.id } }, spec.card(it)));
       // After a save, the cursor goes to what was saved (or the tab's heading).
       if (savedId) {
-        const target = list.querySelector(`li[data-id="${CSS.escape(savedId)}"]`) || panel.querySelector('h2');
+        const target = list.querySelector(`li[data-id="${CSS.escape(savedId)}"]`) || section.querySelector('h2, h3');
         savedId = null;
         if (target) {
           target.tabIndex = -1;
@@ -228,6 +240,7 @@ export async function casePageView(ctx, id) {
       if (spec.form && spec.mayWrite) formSlot.append(addButton(spec));
       else if (spec.readOnlyNote) formSlot.append(h('p', { class: 'hint', text: spec.readOnlyNote }));
     })();
+    return section;
   }
 
   // The providers a service is chosen from: the organisations of the
@@ -278,6 +291,7 @@ export async function casePageView(ctx, id) {
               }
               setMessage(headMsg, spec.saved, 'success');
               savedId = r.body && r.body.id;
+              if (spec.onSaved) await spec.onSaved(r.body);
               await reloadCase();
               refreshTab();
             },
@@ -302,6 +316,8 @@ export async function casePageView(ctx, id) {
   const draw = {
     referrals: referralsTab,
     access: accessTab,
+    justice: (panel) => justiceTab(ctx, panel, { c, path, section: itemsSection, headMsg, mayRecord: JUSTICE.includes(ctx.user.role), stageNext: STAGE_NEXT, refresh: () => refreshTab() }),
+    protection: (panel) => protectionTab(ctx, panel, { c, path, section: itemsSection, headMsg, editor, refresh: () => refreshTab() }),
     timeline(panel) {
       panel.replaceChildren(h('p', { class: 'loading', attrs: { role: 'status' }, text: 'app.loading' }));
       (async () => {
@@ -644,6 +660,18 @@ export async function casePageView(ctx, id) {
       break;
     case 'status_decision':
       detail = () => `${codeText('trafficking_status', d.status)()} · ${codeText('trafficking_status_decider', d.decided_by)()}`;
+      break;
+    case 'legal_step':
+      detail = d.article ? () => `${codeText('criminal_code_article', d.article)()} · ${t(`jus.stage_${d.stage}`)}` : () => t('jus.restricted_proceeding');
+      break;
+    case 'shelter_stay':
+      detail = () => `${showDate(d.admitted_on)}${d.discharged_on ? ` – ${showDate(d.discharged_on)}` : ''} · ${codeText('stay_admission_reason', d.admission_reason)()}`;
+      break;
+    case 'assessment':
+      detail = () => `${codeText('risk_level', d.level)()} · ${t('case.review_on')} ${showDate(d.review_on)}`;
+      break;
+    case 'safety_plan':
+      detail = () => `${t('case.review_on')} ${showDate(d.review_on)}`;
       break;
     default:
       if (typeof d.text === 'string') detail = () => (d.text.length > 240 ? `${d.text.slice(0, 240)}…` : d.text);

@@ -319,6 +319,7 @@ export async function dashboardView(ctx) {
       referralsSection(ind.body, refStats, k),
       hotlineSection(ind.body, hot, k),
       overdueSection(ind.body, k),
+      justiceSection(ind.body, k),
     ];
     out.replaceChildren(...sections);
   }
@@ -371,6 +372,24 @@ function hotlineSection(ind, hot, k) {
   }
   sect.append(heading(4, 'dash.by_channel'), barChart('dash-hot-channel-chart', channel, k),
     figureTable('dash.dim_channel', channel, k));
+  return sect;
+}
+
+// Investigations, prosecutions and convictions in the period (the
+// indicator report's criminal_justice table, suppressed like the others).
+function justiceSection(ind, k) {
+  const cj = ind.criminal_justice;
+  const sect = h('section', { class: 'panel figure', id: 'dash-justice' }, heading(3, 'dash.justice'));
+  const measures = (cj && cj.margins && cj.margins.measure) || [];
+  if (!measures.length) {
+    sect.append(h('p', { class: 'hint', text: 'dash.nothing' }));
+    return sect;
+  }
+  const items = ['investigation', 'prosecution', 'conviction'].map((m) => {
+    const row = measures.find((r) => r.measure === m);
+    return { value: m, count: row ? row.count : 0, text: () => t(`dash.cj_${m}`) };
+  });
+  sect.append(barChart('dash-justice-chart', items, k), figureTable('dash.cj_measure', items, k));
   return sect;
 }
 

@@ -128,6 +128,8 @@ static const struct resource_schema *const resources[] = {
 	&directory_service_schema, &directory_location_schema,
 	&contact_schema, &caller_flag_schema, &callback_schema, &callback_request_schema,
 	&training_schema, &participant_schema,
+	&perpetrator_schema, &proceeding_schema, &risk_schema, &safety_schema, &stay_schema,
+	&discharge_schema,
 };
 
 /* GET /schema: every declared record with its fields, every code list

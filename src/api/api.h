@@ -170,6 +170,32 @@ int api_consents_create(struct req *r);
 int api_consents_list(struct req *r);
 int api_consent_withdraw(struct req *r);
 
+/* The criminal-justice track (justice.c) and shelter stays (stays.c). */
+int api_perpetrators_create(struct req *r);
+int api_perpetrators_list(struct req *r);
+int api_perpetrators_search(struct req *r);
+int api_perpetrator_get(struct req *r);
+int api_perpetrator_patch(struct req *r);
+int api_proceedings_create(struct req *r);
+int api_proceedings_list(struct req *r);
+int api_proceeding_patch(struct req *r);
+int api_risks_create(struct req *r);
+int api_risks_list(struct req *r);
+int api_risk_patch(struct req *r);
+int api_safety_plans_create(struct req *r);
+int api_safety_plans_list(struct req *r);
+int api_safety_plan_patch(struct req *r);
+int api_stays_create(struct req *r);
+int api_stays_list(struct req *r);
+int api_stay_discharge(struct req *r);
+/* 1 when the caller reads the loaded case's justice records in full. */
+int api_justice_full(struct req *r);
+/* A proceeding's fields in the timeline's data, when the caller may. */
+void api_justice_timeline_data(struct req *r, jsonw *w, const struct item_row *it, json_t *rec);
+/* Free beds of a shelter from its open stays (*occupied), or -1 when
+ * it is not a shelter or has no capacity_max. */
+long api_shelter_free_beds(struct req *r, const struct dir_service_row *s, long *occupied);
+
 /* Referrals (referrals.c). */
 int api_referrals_create(struct req *r);
 int api_referrals_list(struct req *r);

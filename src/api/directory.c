@@ -236,6 +236,7 @@ static void write_service(struct req *r, jsonw *w, const struct dir_service_row 
 			  int with_locations)
 {
 	json_t *list, *v, *avail, *max;
+	long free_beds, occupied;
 	const char *hours = json_string_value(json_object_get(rec, "hours"));
 	const char *phone = json_string_value(json_object_get(rec, "phone"));
 	size_t i;
@@ -295,14 +296,20 @@ static void write_service(struct req *r, jsonw *w, const struct dir_service_row 
 
 	avail = json_object_get(rec, "capacity_available");
 	max = json_object_get(rec, "capacity_max");
+	/* A shelter's free beds come from its open stays (api/stays.c). */
+	free_beds = api_shelter_free_beds(r, s, &occupied);
 	jw_key(w, "capacity");
 	if (avail || max) {
 		jw_object(w);
 		jw_key(w, "available");
-		if (avail)
+		if (free_beds >= 0)
+			jw_int(w, free_beds);
+		else if (avail)
 			jw_int(w, json_integer_value(avail));
 		else
 			jw_null(w);
+		if (free_beds >= 0)
+			jw_kint(w, "occupied", occupied);
 		jw_key(w, "maximum");
 		if (max)
 			jw_int(w, json_integer_value(max));
@@ -408,9 +415,13 @@ static const char *service_rules(json_t *rec)
 	json_t *max = json_object_get(rec, "capacity_max");
 	const char *email = json_string_value(json_object_get(rec, "email"));
 	const char *url = json_string_value(json_object_get(rec, "url"));
+	const char *type = json_string_value(json_object_get(rec, "type"));
 
 	if (avail && max && json_integer_value(avail) > json_integer_value(max))
 		return "capacity_available: is more than capacity_max";
+	if (avail && type && !strcmp(type, "shelter"))
+		return "capacity_available: a shelter's free beds come from its stays "
+		       "(POST .../stays), not from an edit";
 	if (email && (!strchr(email, '@') || strchr(email, ' ') || email[0] == '@' ||
 		      !strchr(strchr(email, '@'), '.')))
 		return "email: is not an e-mail address";
@@ -1188,6 +1199,11 @@ static json_t *service_from_hsds(json_t *svc)
 		take(rec, "capacity_available", cap, "available");
 		take(rec, "capacity_max", cap, "maximum");
 	}
+	/* A shelter's free beds are its stays' (api/stays.c): an import takes
+	 * its beds, not a count of free ones made elsewhere. */
+	v = json_object_get(rec, "type");
+	if (json_is_string(v) && !strcmp(json_string_value(v), "shelter"))
+		json_object_del(rec, "capacity_available");
 	return rec;
 }
 

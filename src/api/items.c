@@ -36,7 +36,13 @@ static const struct item_kind kinds[] = {
 	{"plan", "plans", &plan_schema, NULL, NULL, 0, 0},
 	{"followup", "followups", &followup_schema, "due", "assigned_to", 2, 0},
 	{"best_interests", "best-interests", &best_interests_schema, NULL, NULL, 0, 1},
+	/* Sealed, with a review date on the overdue list (GET /followups). */
+	{"risk", "risk-assessments", &risk_schema, "due", "assigned_to", 0, 0},
+	{"safety", "safety-plans", &safety_schema, "due", "assigned_to", 0, 0},
 };
+
+/* The kinds whose due dates make the overdue list. */
+static const char *const due_kinds[] = {"followup", "risk", "safety"};
 
 static const char *const item_writers[] = {"caseworker", "supervisor", NULL};
 
@@ -457,8 +463,50 @@ int api_plan_patch(struct req *r) { return item_patch(r, "plan"); }
 int api_followups_create(struct req *r) { return items_create(r, "followup"); }
 int api_followups_list(struct req *r) { return items_list(r, "followup"); }
 int api_followup_patch(struct req *r) { return item_patch(r, "followup"); }
+int api_risks_create(struct req *r) { return items_create(r, "risk"); }
+int api_risks_list(struct req *r) { return items_list(r, "risk"); }
+int api_risk_patch(struct req *r) { return item_patch(r, "risk"); }
+int api_safety_plans_create(struct req *r) { return items_create(r, "safety"); }
+int api_safety_plans_list(struct req *r) { return items_list(r, "safety"); }
+int api_safety_plan_patch(struct req *r) { return item_patch(r, "safety"); }
 
-/* GET /followups?overdue=1&assigned=me|all: open follow-ups of the
+static int cmp_due(const void *a, const void *b)
+{
+	const struct item_row *x = a, *y = b;
+	int c = strcmp(x->due, y->due);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+/* The open items of every due kind (follow-ups, and the reviews of risk
+ * assessments and safety plans) due before `before`, oldest due first. */
+static int items_due_all(struct req *r, const char *assigned, const char *before,
+			 struct item_row **out, size_t *nout)
+{
+	struct item_row *part[sizeof due_kinds / sizeof due_kinds[0]], *all;
+	size_t np[sizeof due_kinds / sizeof due_kinds[0]], i, n = 0;
+
+	for (i = 0; i < sizeof due_kinds / sizeof due_kinds[0]; i++) {
+		if (store_items_due(r->app->st, due_kinds[i], r->who.user.org.id, assigned, before,
+				    &part[i], &np[i], &r->mem) != STORE_OK)
+			return api_store_error(r, STORE_ERROR);
+		n += np[i];
+	}
+	all = arena_alloc(&r->mem, (n + 1) * sizeof *all);
+	if (!all)
+		return reply_problem(r, 500, "internal", "out of memory");
+	for (n = 0, i = 0; i < sizeof due_kinds / sizeof due_kinds[0]; i++) {
+		if (np[i])
+			memcpy(all + n, part[i], np[i] * sizeof *all);
+		n += np[i];
+	}
+	qsort(all, n, sizeof *all, cmp_due);
+	*out = all;
+	*nout = n;
+	return 0;
+}
+
+/* GET /followups?overdue=1&assigned=me|all: open follow-ups (and
+ * reviews of risk assessments and safety plans, by their kind) of the
  * caller's organisation due before today (overdue) or before a date. */
 int api_best_interests_create(struct req *r) { return items_create(r, "best_interests"); }
 int api_best_interests_list(struct req *r) { return items_list(r, "best_interests"); }
@@ -482,9 +530,8 @@ int api_followups_due(struct req *r)
 		assigned = r->who.user.id;
 	else if (!strcmp(assigned, "all"))
 		assigned = NULL;
-	if (store_items_due(r->app->st, "followup", r->who.user.org.id, assigned,
-			    before ? before : today, &rows, &n, &r->mem) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if (items_due_all(r, assigned, before ? before : today, &rows, &n))
+		return r->status;
 	/* Only follow-ups of cases the caller still reaches: a recipient's
 	 * own follow-ups drop out when its access ends (consent withdrawn,
 	 * referral closed, case transferred). */
@@ -506,7 +553,7 @@ int api_followups_due(struct req *r)
 		json_t *rec = reach[i] ? json_loads(rows[i].coded, 0, NULL) : NULL; /* no sealed outcome in a list */
 		if (!rec)
 			continue;
-		write_item(r, &w, &rows[i], &followup_schema, rec);
+		write_item(r, &w, &rows[i], kind_of(rows[i].kind)->rs, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -1038,6 +1085,8 @@ static const struct resource_schema *schema_of_kind(const char *kind)
 		return k->rs;
 	if (!strcmp(kind, "status_decision"))
 		return &decision_schema;
+	if (!strcmp(kind, "stay"))
+		return &stay_schema;
 	return NULL;
 }
 
@@ -1049,6 +1098,14 @@ static const char *timeline_type(const struct item_row *it, json_t *rec)
 		return json_string_value(json_object_get(rec, "type"));
 	if (!strcmp(it->kind, "followup"))
 		return "follow_up";
+	if (!strcmp(it->kind, "stay"))
+		return "shelter_stay";
+	if (!strcmp(it->kind, "proceeding"))
+		return "legal_step";
+	if (!strcmp(it->kind, "risk"))
+		return "assessment";
+	if (!strcmp(it->kind, "safety"))
+		return "safety_plan";
 	return it->kind;
 }
 
@@ -1096,7 +1153,9 @@ int api_case_timeline(struct req *r)
 		jw_kstr(&w, "org", org_code_of(r, rows[i].org_id, &other));
 		jw_key(&w, "data");
 		jw_object(&w);
-		if (rs)
+		if (!strcmp(rows[i].kind, "proceeding")) /* its fields only to justice.read */
+			api_justice_timeline_data(r, &w, &rows[i], rec);
+		else if (rs)
 			write_item_fields(r, &w, &rows[i], rs, rec);
 		else /* answers are read on the screening itself */
 			write_item_members(r, &w, &rows[i], rec, "answers");

@@ -92,6 +92,37 @@ const struct openapi_record openapi_records[] = {
 		     "'organiser_org']}",
 	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &participant_schema, .name = "Participant", .bodies = REC_CREATE},
+	/* The criminal-justice track and protection (schema/justice.c).  Who
+	 * may not read a perpetrator or proceeding gets {id, kind, case_id,
+	 * restricted} only. */
+	{.rs = &perpetrator_schema, .name = "Perpetrator",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version")
+		     ",'kind':{'const':'perpetrator','readOnly':true},'case_id':" REF("Id")
+		     ",'cases':{'type':'array','items':" REF("Id") ",'readOnly':true},"
+		     "'restricted':{'const':true,'readOnly':true},'created_by':" REF("Id") ","
+		     ENV_TIMES "},'required':['id','kind']}",
+	 .bodies = REC_CREATE | REC_PATCH,
+	 .extra = "{'properties':{'perpetrator_id':{'allOf':[" REF("Id") "],'description':"
+		  "'alone: link a perpetrator of the organisation to this case instead'}}}"},
+	{.rs = &proceeding_schema, .name = "Proceeding",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version")
+		     ",'kind':{'const':'proceeding','readOnly':true},'case_id':" REF("Id")
+		     ",'stage':{'enum':['reported','investigation','court','conviction',"
+		     "'acquittal'],'readOnly':true},'restricted':{'const':true,'readOnly':true},"
+		     "'created_by':" REF("Id") "," ENV_TIMES "},'required':['id','kind']}",
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &risk_schema, .name = "RiskAssessment", .envelope = ENV_ITEM("risk"),
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &safety_schema, .name = "SafetyPlan", .envelope = ENV_ITEM("safety"),
+	 .bodies = REC_CREATE | REC_PATCH},
+	{.rs = &stay_schema, .name = "Stay",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version")
+		     ",'kind':{'const':'stay','readOnly':true},'service_id':{'type':'string'},"
+		     "'person_id':" REF("Id") ",'status':{'enum':['open','discharged'],"
+		     "'readOnly':true},'created_by':" REF("Id") "," ENV_TIMES "},"
+		     "'required':['id','version','kind','service_id','status']}",
+	 .bodies = REC_CREATE},
+	{.rs = &discharge_schema, .name = "Discharge", .bodies = REC_CREATE},
 	{.rs = &callback_request_schema, .name = "CallbackRequest", .bodies = REC_CREATE,
 	 .extra = "{'properties':{'token':{'type':'string','description':'from GET "
 		  "/api/v1/public/form-token'},'website':{'type':'string','maxLength':0,"
@@ -288,7 +319,9 @@ const struct openapi_shape openapi_shapes[] = {
 	 REF("Code.tj_regions_iso3166_2") "},'service_areas':{'type':'array','items':{'type':"
 	 "'object','properties':{'name':" STR_NULL ",'extent':" STR ",'extent_type':" STR "}}},"
 	 "'capacity':{'type':['object','null'],'properties':{'available':{'type':['integer',"
-	 "'null']},'maximum':{'type':['integer','null']},'unit':{'enum':['beds','places']}}},"
+	 "'null']},'maximum':{'type':['integer','null']},'occupied':{'type':'integer','minimum':0,"
+	 "'description':'a shelter: its open stays; available is maximum less them'},"
+	 "'unit':{'enum':['beds','places']}}},"
 	 "'hours':" STR ",'schedules':{'type':'array','items':{'type':'object','properties':{"
 	 "'description':" STR "}}},'phones':{'type':'array','items':{'type':'object',"
 	 "'properties':{'number':" STR "}}},'locations':{'type':'array','items':"
@@ -500,6 +533,7 @@ const struct openapi_shape openapi_shapes[] = {
 	 REF("ReportTable") ",'identified_by_status':" REF("ReportTable")
 	 ",'identified_exploitation':" REF("ReportTable") ",'assisted':"
 	 REF("ReportTable") ",'referrals':" REF("ReportTable") ",'hotline':" REF("ReportTable")
+	 ",'criminal_justice':" REF("ReportTable")
 	 ",'reintegration':{'type':'object','properties':{'closed':{'type':['integer','null']},"
 	 "'with_followup':{'type':['integer','null']},'share':{'type':['number','null']}}},"
 	 "'followups_overdue':{'type':['integer','null']},'trainings':{'type':'object',"
@@ -538,6 +572,16 @@ static const struct openapi_param q_cases[] = {
 static const struct openapi_param q_followups[] = {
 	{"assigned", "{'enum':['me','all']}", "mine (the default) or all of the organisation", 0},
 	{"before", DATE, "overdue before this date (today)", 0},
+	P_END,
+};
+
+static const struct openapi_param q_perpetrators[] = {
+	{"q", "{'type':'string','minLength':1,'maxLength':200}", "a name, in any script", 1},
+	P_END,
+};
+
+static const struct openapi_param q_stays[] = {
+	{"all", "{'enum':['1']}", "1: discharged stays too", 0},
 	P_END,
 };
 
@@ -780,6 +824,51 @@ const struct openapi_op openapi_ops[] = {
 	 "FollowupPatch", 200, "Followup", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
 	{GET, V1 "/followups", "followupDue", "followups", "Overdue follow-ups", NULL, 200,
 	 "Followup", DOC_LIST, q_followups, NULL, NULL},
+	{POST, V1 "/cases/{}/perpetrators", "perpetratorCreate", "justice",
+	 "Record a perpetrator of a case, or link one recorded before", "PerpetratorCreate", 201,
+	 "Perpetrator", DOC_ETAG | DOC_CONFLICT, NULL, NULL,
+	 "justice.record; 409 when the perpetrator is linked to the case already"},
+	{GET, V1 "/cases/{}/perpetrators", "perpetratorList", "justice",
+	 "The perpetrators of a case (restricted to their existence without justice.read)", NULL,
+	 200, "Perpetrator", DOC_LIST, NULL, NULL, NULL},
+	{GET, V1 "/perpetrators", "perpetratorSearch", "justice",
+	 "Perpetrators of the organisation by name, across scripts", NULL, 200, "Perpetrator",
+	 DOC_LIST, q_perpetrators, NULL, NULL},
+	{GET, V1 "/perpetrators/{}", "perpetratorGet", "justice", "One perpetrator", NULL, 200,
+	 "Perpetrator", DOC_ETAG, NULL, NULL, NULL},
+	{PATCH, V1 "/perpetrators/{}", "perpetratorPatch", "justice", "Change a perpetrator",
+	 "PerpetratorPatch", 200, "Perpetrator", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/proceedings", "proceedingCreate", "justice",
+	 "Record a criminal proceeding", "ProceedingCreate", 201, "Proceeding", DOC_ETAG, NULL,
+	 NULL, "422 stage-order when a stage comes before the one it follows or without it"},
+	{GET, V1 "/cases/{}/proceedings", "proceedingList", "justice",
+	 "The criminal proceedings of a case (restricted to their existence without "
+	 "justice.read)", NULL, 200, "Proceeding", DOC_LIST, NULL, NULL, NULL},
+	{PATCH, V1 "/proceedings/{}", "proceedingPatch", "justice",
+	 "Move a proceeding to its next stage, record the verdict", "ProceedingPatch", 200,
+	 "Proceeding", DOC_ETAG | DOC_IF_MATCH, NULL, NULL,
+	 "422 stage-order when a stage comes before the one it follows or without it"},
+	{POST, V1 "/cases/{}/risk-assessments", "riskCreate", "justice", "Assess the risks",
+	 "RiskAssessmentCreate", 201, "RiskAssessment", DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/risk-assessments", "riskList", "justice",
+	 "The risk assessments of a case", NULL, 200, "RiskAssessment", DOC_LIST, NULL, NULL, NULL},
+	{PATCH, V1 "/risk-assessments/{}", "riskPatch", "justice", "Change a risk assessment",
+	 "RiskAssessmentPatch", 200, "RiskAssessment", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/cases/{}/safety-plans", "safetyPlanCreate", "justice", "Agree a safety plan",
+	 "SafetyPlanCreate", 201, "SafetyPlan", DOC_ETAG, NULL, NULL, NULL},
+	{GET, V1 "/cases/{}/safety-plans", "safetyPlanList", "justice",
+	 "The safety plans of a case", NULL, 200, "SafetyPlan", DOC_LIST, NULL, NULL, NULL},
+	{PATCH, V1 "/safety-plans/{}", "safetyPlanPatch", "justice", "Change a safety plan",
+	 "SafetyPlanPatch", 200, "SafetyPlan", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
+	{POST, V1 "/directory/services/{}/stays", "stayCreate", "shelters",
+	 "Admit a person to the shelter", "StayCreate", 201, "Stay", DOC_ETAG | DOC_CONFLICT, NULL,
+	 NULL, "409 beds-full when no bed is free, already-admitted when the person stays there"},
+	{GET, V1 "/directory/services/{}/stays", "stayList", "shelters",
+	 "The open stays of the shelter (all with all=1), with occupied and free beds", NULL, 200,
+	 "Stay", DOC_LIST, q_stays, NULL, NULL},
+	{POST, V1 "/stays/{}/discharge", "stayDischarge", "shelters", "Discharge from the shelter",
+	 "DischargeCreate", 200, "Stay", DOC_CONFLICT, NULL, NULL,
+	 "422 when the discharge is before the admission; 409 already-discharged"},
 	{POST, V1 "/cases/{}/transfer", "caseTransfer", "referrals",
 	 "Ask another organisation to take a case over", "TransferCreate", 201, "Referral",
 	 DOC_ETAG | DOC_CONFLICT, NULL, NULL, NULL},

@@ -16,6 +16,7 @@
 #include "api/api.h"
 #include "api/disclose.h"
 #include "api/rows.h"
+#include "api/justice.h"
 #include "domain/namekey.h"
 #include "domain/record.h"
 #include "domain/consent.h"
@@ -31,22 +32,26 @@
 /* The blind index of one search key of `kind` in an organisation: the
  * organisation is part of the HMAC domain, so that equal names in two
  * organisations give unrelated keys and a search cannot leave its own. */
-static void org_blind_index(const keyring *kr, const char *kind, const char *org_id,
-			    const char *key, size_t len, unsigned char out[BLIND_BYTES])
+static void org_blind_index(const keyring *kr, const char *scope, const char *kind,
+			    const char *org_id, const char *key, size_t len,
+			    unsigned char out[BLIND_BYTES])
 {
-	char domain[64];
-	snprintf(domain, sizeof domain, "%s/%s", kind, org_id);
+	char domain[80];
+	snprintf(domain, sizeof domain, "%s%s/%s", scope, kind, org_id);
 	blind_index(kr, domain, key, len, out);
 }
 
-/* Blind-index keys of every indexed field of the record. */
-size_t person_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
-			 struct blind_key *keys, size_t max)
+/* Blind-index keys of every indexed field of a record of rs; scope
+ * prefixes the HMAC domain ("" for persons), so that the names of two
+ * kinds of record never find each other. */
+static size_t blind_keys_of(const keyring *kr, const struct resource_schema *rs,
+			    const char *scope, const char *org_id, json_t *rec,
+			    struct blind_key *keys, size_t max)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < person_schema.n; i++) {
-		const struct field *f = &person_schema.fields[i];
+	for (i = 0; i < rs->n; i++) {
+		const struct field *f = &rs->fields[i];
 		json_t *v = json_object_get(rec, f->name), *item, *one;
 		size_t k, count;
 
@@ -64,13 +69,14 @@ size_t person_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
 				for (j = 0; j < nw && n < max; j++) {
 					size_t len = strlen(w[j]), p;
 					keys[n].kind = "name";
-					org_blind_index(kr, "name", org_id, w[j], len, keys[n++].mac);
+					org_blind_index(kr, scope, "name", org_id, w[j], len,
+						keys[n++].mac);
 					/* Beginnings of the word, so that a part of a
 					 * name finds it ("Rakh" finds Rakhimov). */
 					for (p = NAME_PREFIX_MIN; p < len && n < max; p++) {
 						keys[n].kind = "prefix";
-						org_blind_index(kr, "prefix", org_id, w[j], p,
-								keys[n++].mac);
+						org_blind_index(kr, scope, "prefix", org_id, w[j],
+								p, keys[n++].mac);
 					}
 				}
 				sodium_memzero(w, sizeof w);
@@ -79,13 +85,25 @@ size_t person_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
 				size_t len = phone_key(json_string_value(item), p);
 				if (len) {
 					keys[n].kind = "phone";
-					org_blind_index(kr, "phone", org_id, p, len, keys[n].mac);
+					org_blind_index(kr, scope, "phone", org_id, p, len, keys[n].mac);
 					n++;
 				}
 			}
 		}
 	}
 	return n;
+}
+
+size_t person_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
+			 struct blind_key *keys, size_t max)
+{
+	return blind_keys_of(kr, &person_schema, "", org_id, rec, keys, max);
+}
+
+size_t perpetrator_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
+			      struct blind_key *keys, size_t max)
+{
+	return blind_keys_of(kr, &perpetrator_schema, "perpetrator-", org_id, rec, keys, max);
 }
 
 static int visible(struct req *r, const struct person_row *p)
@@ -479,8 +497,8 @@ int api_person_patch(struct req *r)
 	return rc;
 }
 
-size_t person_query_keys(const keyring *kr, const char *org_id, const char *q,
-			 struct blind_key *keys, size_t max)
+static size_t query_keys_of(const keyring *kr, const char *scope, const char *org_id,
+			    const char *q, struct blind_key *keys, size_t max)
 {
 	char words[NAMEKEY_WORDS][NAMEKEY_MAX];
 	size_t nw = namekey_words(q, words, NAMEKEY_WORDS), i, n = 0;
@@ -488,14 +506,27 @@ size_t person_query_keys(const keyring *kr, const char *org_id, const char *q,
 	for (i = 0; i < nw && n + 2 <= max; i++) {
 		size_t len = strlen(words[i]);
 		keys[n].kind = "name";
-		org_blind_index(kr, "name", org_id, words[i], len, keys[n++].mac);
+		org_blind_index(kr, scope, "name", org_id, words[i], len, keys[n++].mac);
 		if (len >= NAME_PREFIX_MIN) {
 			keys[n].kind = "prefix";
-			org_blind_index(kr, "prefix", org_id, words[i], len, keys[n++].mac);
+			org_blind_index(kr, scope, "prefix", org_id, words[i], len,
+					keys[n++].mac);
 		}
 	}
 	sodium_memzero(words, sizeof words);
 	return n;
+}
+
+size_t person_query_keys(const keyring *kr, const char *org_id, const char *q,
+			 struct blind_key *keys, size_t max)
+{
+	return query_keys_of(kr, "", org_id, q, keys, max);
+}
+
+size_t perpetrator_query_keys(const keyring *kr, const char *org_id, const char *q,
+			      struct blind_key *keys, size_t max)
+{
+	return query_keys_of(kr, "perpetrator-", org_id, q, keys, max);
 }
 
 /* A person's date of birth agrees with the one searched for: equal, or

@@ -1293,6 +1293,7 @@ struct indicators {
 	struct table referrals;        /* agency type x status */
 	struct table hotline;          /* channel x call type */
 	struct table trained;          /* agency type x sex */
+	struct table justice;          /* measure x exploitation type */
 	struct figure closed, reintegrated, scored, events, overdue;
 	long long gain_sum;
 	int share_shown, gain_shown;
@@ -1396,6 +1397,8 @@ static int indicators_compute(struct req *r, const struct scope *s, struct indic
 	    (rc = report_guard(r, s, &in->hotline, NULL, 0, 0)) ||
 	    (rc = simple_table(r, s, RPQ_TRAINED, "agency_type", "sex", &in->trained)) ||
 	    (rc = report_guard(r, s, &in->trained, NULL, 0, 0)) ||
+	    (rc = simple_table(r, s, RPQ_JUSTICE, "measure", "exploitation", &in->justice)) ||
+	    (rc = report_guard(r, s, &in->justice, NULL, 0, 0)) ||
 	    (rc = figure_query(r, s, RPQ_TRAINING_GAIN, &in->scored, &in->gain_sum)) ||
 	    (rc = figure_query(r, s, RPQ_TRAINING_EVENTS, &in->events, NULL)) ||
 	    (rc = figure_query(r, s, RPQ_OVERDUE, &in->overdue, NULL)))
@@ -1456,6 +1459,8 @@ static void indicators_json(struct req *r, const struct scope *s, const struct i
 	jw_sub(&w, "assisted", &in->assisted);
 	jw_sub(&w, "referrals", &in->referrals);
 	jw_sub(&w, "hotline", &in->hotline);
+	/* Investigations, prosecutions and convictions in the period. */
+	jw_sub(&w, "criminal_justice", &in->justice);
 	jw_key(&w, "reintegration");
 	jw_object(&w);
 	jw_figure(&w, "closed", &in->closed);
@@ -1494,6 +1499,7 @@ static const struct {
 } dim_lists[] = {
 	{"sex", &cl_gender},
 	{"identification", &cl_report_terms},
+	{"measure", &cl_report_terms},
 	{"exploitation", &cl_type_of_exploitation},
 	{"service_type", &cl_assistance_service_types},
 	{"agency_type", &cl_org_type},
@@ -1715,6 +1721,7 @@ static int indicators_sheet(struct req *r, const struct scope *s, const struct i
 	sheet_table(&o, "assisted_service", &in->assisted);
 	sheet_table(&o, "referrals_agency", &in->referrals);
 	sheet_table(&o, "hotline_contacts", &in->hotline);
+	sheet_table(&o, "criminal_justice", &in->justice);
 	sheet_table(&o, "people_trained", &in->trained);
 	sheet_head(&o, "other_figures");
 	sheet_figure(&o, "closed_cases", &in->closed);

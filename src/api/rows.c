@@ -88,6 +88,8 @@ static const struct item_columns {
 	{"followup", &followup_schema, "status", "due", "assigned_to", NULL},
 	{"status_decision", &decision_schema, "status", NULL, NULL, "date"},
 	{"best_interests", &best_interests_schema, NULL, "review_on", NULL, "date"},
+	{"risk", &risk_schema, "status", "review_on", "assigned_to", "assessed_on"},
+	{"safety", &safety_schema, "status", "review_on", "assigned_to", "agreed_on"},
 };
 
 static const struct item_columns *columns_of(const char *kind)

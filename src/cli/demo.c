@@ -36,6 +36,7 @@
 #include "api/api.h"
 #include "cli/cli.h"
 #include "cli/demo_directory.h"
+#include "cli/demo_justice.h"
 #include "cli/demo_hotline.h"
 #include "cli/demo_records.h"
 #include "cli/demo_training.h"
@@ -456,6 +457,7 @@ int cmd_demo(struct cli_opts *o)
 	struct demo_network net;
 	struct demo_gen g;
 	struct demo_totals tot;
+	struct demo_justice_totals jt = {0};
 	struct timespec t0;
 	struct datadir d;
 	struct stat sb;
@@ -526,6 +528,8 @@ int cmd_demo(struct cli_opts *o)
 				failed = 1;
 		}
 	}
+	if (!failed && persons && demo_justice_load(d.st, &d.kr, &net, seed, g.today, &jt) != 0)
+		failed = 1;
 	if (!failed && demo_hotline_load(d.st, &d.kr, seed, &hl_contacts, &hl_callbacks, &hl_flags) != 0)
 		failed = 1;
 	if (!failed && demo_training_load(d.st, seed, &train_events, &train_people) != 0)
@@ -543,6 +547,10 @@ int cmd_demo(struct cli_opts *o)
 	if (dir_services)
 		printf("Service directory: %zu services of the referral partners, %zu locations\n",
 		       dir_services, dir_locations);
+	if (jt.proceedings || jt.stays)
+		printf("Justice and protection: %zu perpetrators, %zu criminal proceedings, %zu risk "
+		       "assessments and safety plans, %zu shelter stays\n", jt.perpetrators,
+		       jt.proceedings, jt.protection, jt.stays);
 	if (hl_contacts)
 		printf("Hotline: %zu contacts, %zu callbacks, %zu caller flags\n", hl_contacts,
 		       hl_callbacks, hl_flags);

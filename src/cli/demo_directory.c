@@ -90,7 +90,7 @@ static const struct demo_svc services[] = {
 	 "Safe accommodation, meals, medical and psychological care, legal accompaniment, for "
 	 "up to six months.",
 	 "Women and girls who survived trafficking or exploitation, with their children.", "24/7",
-	 "+992 44 600 20 01", "panoh@panoh-demo.example", NULL, "tg ru uz", ALL_REGIONS, 16, 5,
+	 "+992 44 600 20 01", "panoh@panoh-demo.example", NULL, "tg ru uz", ALL_REGIONS, 16, -1,
 	 {{"physical", "Panoh shelter house", "кӯчаи Пинҳонӣ 5, ноҳияи Сино, Душанбе (fictional)",
 	   "TJ-DU", "Dushanbe"}}},
 	{"shelter-panoh", "Паноҳ: машварати равоншиносӣ барои занон (fictional)", "psychological",
@@ -103,7 +103,7 @@ static const struct demo_svc services[] = {
 	 "Short-term accommodation, medical care and help with documents for men returning from "
 	 "forced labour.",
 	 "Men and boys over 16 who survived trafficking or forced labour.", "24/7",
-	 "+992 32 600 30 01", NULL, NULL, "tg ru uz", "TJ-KT TJ-DU TJ-RA TJ-GB", 10, 3,
+	 "+992 32 600 30 01", NULL, NULL, "tg ru uz", "TJ-KT TJ-DU TJ-RA TJ-GB", 10, -1,
 	 {{"redacted", "Sipar shelter house", "кӯчаи Пинҳонӣ 9, Бохтар (fictional)", "TJ-KT",
 	   "Bokhtar"}}},
 

@@ -17,6 +17,7 @@ static const char *const contact_loggers[] = {"hotline", "supervisor", NULL};
 static const char *const report_all[] = {"analyst", NULL};
 static const char *const trainers[] = {"trainer", "supervisor", NULL};
 static const char *const entry_staff[] = {"caseworker", "supervisor", "hotline", NULL};
+static const char *const shelter_workers[] = {"caseworker", "supervisor", NULL};
 
 const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_CASE_READ, "case.read", {
@@ -114,6 +115,24 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 		{entry_staff, PC_OWN_ORG},
 		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
 	}, 2},
+	/* The criminal-justice track: an authority's focal points and the
+	 * owning organisation's supervisor; everyone else who reads the case
+	 * sees only that a proceeding or a perpetrator is there. */
+	{ACT_JUSTICE_READ, "justice.read", {
+		{supervisors, PC_OWN_ORG},
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+		{focal_points, PC_REFERRAL_ACCEPTED | PC_AUTHORITY},
+	}, 3},
+	{ACT_JUSTICE_RECORD, "justice.record", {
+		{supervisors, PC_OWN_ORG},
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+		{focal_points, PC_REFERRAL_ACCEPTED | PC_AUTHORITY},
+	}, 3},
+	/* The relation is to the shelter (the service's organisation); the
+	 * person's case must also allow case.record. */
+	{ACT_SHELTER_STAY, "shelter.stay", {
+		{shelter_workers, PC_OWN_ORG},
+	}, 1},
 };
 
 static int role_in(const char *role, const char *const *roles)

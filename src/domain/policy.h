@@ -57,6 +57,10 @@ enum policy_action {
 	ACT_PERSON_CREATE,    /* register a person */
 	ACT_CASE_OPEN,        /* open a case of a person of the organisation */
 	ACT_CONSENT_RECORD,   /* record or withdraw a person's consent */
+	/* The criminal-justice track and shelters (issue 15). */
+	ACT_JUSTICE_READ,     /* a case's perpetrators and proceedings in full */
+	ACT_JUSTICE_RECORD,   /* record perpetrators and proceedings of a case */
+	ACT_SHELTER_STAY,     /* admit to and discharge from the own shelter */
 	ACT_COUNT
 };
 

@@ -9,15 +9,10 @@
 
 #include "store/store_internal.h"
 
-#define ITEM_COLS \
-	"id, kind, coalesce(case_id, ''), coalesce(person_id, ''), org_id, version," \
-	" coalesce(status, ''), coalesce(due, ''), coalesce(assigned_to, ''), at, coded, sealed," \
-	" coalesce(created_by, ''), created_at, updated_at"
-
 static const char SQL_INSERT[] =
 	"INSERT INTO items(id, kind, case_id, person_id, org_id, version, status, due, assigned_to,"
-	" at, coded, sealed, created_by, created_at, updated_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+	" at, coded, sealed, created_by, created_at, updated_at, service_id)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 static const char SQL_GET[] = "SELECT " ITEM_COLS " FROM items WHERE id = ?1";
 static const char SQL_UPDATE[] =
 	"UPDATE items SET version = ?2, status = ?3, due = ?4, assigned_to = ?5, coded = ?6,"
@@ -47,7 +42,7 @@ static const char *or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static int read_item(db_stmt *s, struct item_row *it, arena *a)
+int store_item_read(db_stmt *s, struct item_row *it, arena *a)
 {
 	size_t n = db_col_bytes(s, 11);
 	char *coded = arena_strndup(a, db_col_text(s, 10), db_col_bytes(s, 10));
@@ -77,6 +72,7 @@ static int read_item(db_stmt *s, struct item_row *it, arena *a)
 	store_col_copy(s, 12, it->created_by, sizeof it->created_by);
 	store_col_copy(s, 13, it->created_at, sizeof it->created_at);
 	store_col_copy(s, 14, it->updated_at, sizeof it->updated_at);
+	store_col_copy(s, 15, it->service_id, sizeof it->service_id);
 	return STORE_OK;
 }
 
@@ -105,6 +101,7 @@ int store_item_insert(store_tx *tx, const struct item_row *it)
 	db_bind_str(s, 13, or_null(it->created_by));
 	db_bind_str(s, 14, it->created_at);
 	db_bind_str(s, 15, it->updated_at);
+	db_bind_str(s, 16, or_null(it->service_id));
 	rc = db_step(s);
 	db_reset(s);
 	if (rc == DB_DONE)
@@ -122,7 +119,7 @@ int store_item_get(store *st, const char *id, struct item_row *it, arena *a)
 		db_bind_str(s, 1, id);
 		rc = db_step(s);
 		if (rc == DB_ROW)
-			rc = read_item(s, it, a);
+			rc = store_item_read(s, it, a);
 		else
 			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 		db_reset(s);
@@ -152,8 +149,7 @@ int store_item_update(store_tx *tx, const struct item_row *it)
 	return store_step_versioned(tx, s, SQL_EXISTS, it->id);
 }
 
-/* Run a bound statement on reader d and collect its rows. */
-static int collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row **rows,
+int store_items_collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row **rows,
 		   size_t *n, arena *a)
 {
 	struct item_row *out;
@@ -167,7 +163,7 @@ static int collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row *
 		out = store_grow(a, out, &cap, *n, sizeof *out);
 		if (!out)
 			break;
-		if (read_item(s, &out[*n], a) != STORE_OK) {
+		if (store_item_read(s, &out[*n], a) != STORE_OK) {
 			out = NULL;
 			break;
 		}
@@ -193,7 +189,7 @@ int store_items_of_case(store *st, const char *case_id, const char *kind,
 	db_bind_str(s, 1, case_id);
 	if (kind)
 		db_bind_str(s, 2, kind);
-	return collect(st, d, s, 2000, rows, n, a);
+	return store_items_collect(st, d, s, 2000, rows, n, a);
 }
 
 int store_items_of_person(store *st, const char *person_id, const char *kind,
@@ -207,7 +203,7 @@ int store_items_of_person(store *st, const char *person_id, const char *kind,
 	}
 	db_bind_str(s, 1, person_id);
 	db_bind_str(s, 2, kind);
-	return collect(st, d, s, 2000, rows, n, a);
+	return store_items_collect(st, d, s, 2000, rows, n, a);
 }
 
 int store_items_due(store *st, const char *kind, const char *org_id, const char *assigned_to,
@@ -224,5 +220,5 @@ int store_items_due(store *st, const char *kind, const char *org_id, const char 
 	db_bind_str(s, 3, before);
 	if (assigned_to)
 		db_bind_str(s, 4, assigned_to);
-	return collect(st, d, s, 500, rows, n, a);
+	return store_items_collect(st, d, s, 500, rows, n, a);
 }

@@ -355,6 +355,26 @@ static const char *const migrations[] = {
 	 * and e-mail a recipient of its referrals calls back on). */
 	"ALTER TABLE orgs ADD COLUMN contact_phone TEXT;"
 	"ALTER TABLE orgs ADD COLUMN contact_email TEXT;",
+	/* 18: the criminal-justice track and
+	 * shelter stays.  A perpetrator is an item of kind "perpetrator" with
+	 * no case, linked to one or more cases here, its names found through
+	 * blind keys like a person's (their own HMAC domain).  A shelter stay
+	 * is an item of kind "stay" that names its shelter service: the open
+	 * stays of a shelter are its occupied beds. */
+	"ALTER TABLE items ADD COLUMN service_id TEXT REFERENCES dir_services(id);"
+	"CREATE INDEX items_service ON items(service_id, status) WHERE service_id IS NOT NULL;"
+	"CREATE TABLE perpetrator_cases("
+	"  case_id TEXT NOT NULL REFERENCES cases(id),"
+	"  perpetrator_id TEXT NOT NULL REFERENCES items(id),"
+	"  org_id TEXT NOT NULL REFERENCES orgs(id), created_at TEXT NOT NULL,"
+	"  PRIMARY KEY(case_id, perpetrator_id)) STRICT, WITHOUT ROWID;"
+	"CREATE INDEX perpetrator_cases_perpetrator ON perpetrator_cases(perpetrator_id);"
+	"CREATE TABLE perpetrator_keys("
+	"  key BLOB NOT NULL,"
+	"  perpetrator_id TEXT NOT NULL REFERENCES items(id),"
+	"  weight INTEGER NOT NULL,"
+	"  PRIMARY KEY(key, perpetrator_id)) STRICT, WITHOUT ROWID;"
+	"CREATE INDEX perpetrator_keys_perpetrator ON perpetrator_keys(perpetrator_id);",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -248,6 +248,21 @@ static const char SQL_Q_OVERDUE[] =
 	"SELECT f.item_id FROM rp_followups f JOIN rp_cases c ON c.n = f.n"
 	" WHERE f.due < ?2" CASE_FILTERS;
 
+static const char SQL_Q_JUSTICE[] =
+	"SELECT m.measure, CASE"
+	"  WHEN json_array_length(k.coded, '$.exploitation_types') = 1"
+	"  THEN json_extract(k.coded, '$.exploitation_types[0]')"
+	"  WHEN json_array_length(k.coded, '$.exploitation_types') > 1 THEN 'Multiple'"
+	"  ELSE 'Unknown' END, i.id || m.measure"
+	" FROM items i JOIN cases k ON k.id = i.case_id JOIN rp_cases c ON c.case_id = i.case_id"
+	" JOIN (SELECT 'investigation' AS measure, '$.investigation_on' AS path"
+	"  UNION ALL SELECT 'prosecution', '$.court_on'"
+	"  UNION ALL SELECT 'conviction', '$.verdict_on') m"
+	" WHERE i.kind = 'proceeding' AND json_extract(i.coded, m.path) >= ?1"
+	" AND json_extract(i.coded, m.path) <= ?2"
+	" AND (m.measure <> 'conviction' OR json_extract(i.coded, '$.verdict') = 'conviction')"
+	CASE_FILTERS;
+
 static const char *query_sql(enum rp_query q, size_t *ncols)
 {
 	switch (q) {
@@ -263,6 +278,7 @@ static const char *query_sql(enum rp_query q, size_t *ncols)
 	case RPQ_TRAINING_GAIN: *ncols = 2; return SQL_Q_TRAINING_GAIN;
 	case RPQ_TRAINING_EVENTS: *ncols = 1; return SQL_Q_TRAINING_EVENTS;
 	case RPQ_OVERDUE: *ncols = 1; return SQL_Q_OVERDUE;
+	case RPQ_JUSTICE: *ncols = 3; return SQL_Q_JUSTICE;
 	}
 	return NULL;
 }

@@ -103,6 +103,12 @@ enum rp_query {
 	 * period, how many of them had a reintegration follow-up done, and
 	 * the sums of the record keys (rkey) of each (one row) */
 	RPQ_REINTEGRATION,
+	/* measure, exploitation, key: the criminal proceedings whose
+	 * investigation was opened ("investigation"), that were sent to court
+	 * ("prosecution") or ended in a conviction ("conviction") in the
+	 * period; exploitation is the case's one type, "Multiple" or
+	 * "Unknown" (so that each proceeding counts once per measure) */
+	RPQ_JUSTICE,
 };
 
 /* Run a report query; fn gets ncols text columns (numbers as text).

@@ -353,6 +353,7 @@ struct item_row {
 	char created_by[ID_LEN];
 	char created_at[TS_LEN];
 	char updated_at[TS_LEN];
+	char service_id[64];         /* (DIR_ID_LEN) a shelter stay's service, else "" (set at insert) */
 };
 
 int store_item_insert(store_tx *tx, const struct item_row *it);
@@ -368,6 +369,34 @@ int store_items_of_person(store *st, const char *person_id, const char *kind,
  * one assignee (NULL: all), oldest due first. */
 int store_items_due(store *st, const char *kind, const char *org_id, const char *assigned_to,
 		    const char *before, struct item_row **rows, size_t *n, arena *a);
+
+/* ---- the criminal-justice track and shelter stays (store/justice.c) -- */
+
+/* Link perpetrator to a case (org: who linked it); STORE_CONFLICT when
+ * linked already. */
+int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char *case_id,
+			   const char *org_id, const char *at);
+/* The perpetrators linked to a case, oldest link first. */
+int store_perpetrators_of_case(store *st, const char *case_id, struct item_row **rows,
+			       size_t *n, arena *a);
+/* The ids of the cases a perpetrator is linked to (at most max). */
+int store_perpetrator_cases(store *st, const char *perpetrator_id, char (*ids)[ID_LEN],
+			    size_t max, size_t *n);
+int store_perpetrator_keys_set(store_tx *tx, const char *perpetrator_id,
+			       const struct blind_key *keys, size_t n);
+/* Ids of perpetrators of org_id matching the most of the keys, best first. */
+int store_perpetrator_find(store *st, const char *org_id, const struct blind_key *keys,
+			   size_t n, char (*ids)[ID_LEN], size_t max, size_t *found);
+/* Stays of a shelter service: open ones only (open_only) or all, newest
+ * admission first. */
+int store_stays_of_service(store *st, const char *service_id, int open_only,
+			   struct item_row **rows, size_t *n, arena *a);
+/* How many stays of the service are open (its occupied beds). */
+int store_stays_open_count(store *st, const char *service_id, long *n);
+/* The same inside a write transaction (to refuse an overfull admission). */
+int store_stays_open_count_tx(store_tx *tx, const char *service_id, long *n);
+/* 1 when the person has an open stay in the service, 0 when not, <0 error. */
+int store_stay_open_exists(store_tx *tx, const char *service_id, const char *person_id);
 
 /* ---- referrals between organisations --------------------------------- */
 

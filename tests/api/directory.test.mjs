@@ -120,7 +120,7 @@ test('the schema declares the directory records, with the address as pii', async
 test('an administrator adds a service for any organisation, a supervisor for their own', async () => {
   const r = await as.admin.req('POST', DIR, {
     name: 'Created by admin', type: 'shelter', org: 'shelter1', capacity_max: 12,
-    capacity_available: 4, languages: ['tg', 'ru'], regions_served: ['TJ-DU'],
+    languages: ['tg', 'ru'], regions_served: ['TJ-DU'],
     eligibility: 'Women survivors', email: 'panoh@example.org', url: 'https://example.org',
   });
   assert.equal(r.status, 201, r.text);
@@ -133,7 +133,8 @@ test('an administrator adds a service for any organisation, a supervisor for the
   assert.equal(s.service_type, 'shelter');
   assert.deepEqual(s.organization, { id: 'shelter1', code: 'shelter1', name: 'Shelter Panoh (test)', type: 'NGO' });
   assert.equal(s.organization_id, 'shelter1');
-  assert.deepEqual(s.capacity, { available: 4, maximum: 12, unit: 'beds' });
+  // A shelter's free beds come from its stays (none yet).
+  assert.deepEqual(s.capacity, { available: 12, maximum: 12, occupied: 0, unit: 'beds' });
   assert.deepEqual(s.languages.map((l) => l.code), ['tg', 'ru']);
   assert.equal(s.languages[0].name, 'Tajik');
   assert.deepEqual(s.service_areas, [{ name: 'Dushanbe', extent: 'TJ-DU', extent_type: 'text' }]);
@@ -371,7 +372,7 @@ async function shelter() {
   if (shelterFx) return shelterFx;
   const s = await addService('sh.sup', {
     name: 'Panoh Kuhiston shelter for women', type: 'shelter', capacity_max: 16,
-    capacity_available: 5, regions_served: ['TJ-DU'],
+    regions_served: ['TJ-DU'],
   });
   const loc = await addLocation('sh.sup', s.id,
     { kind: 'physical', name: 'Panoh house', address: SHELTER_ADDRESS, region: 'TJ-DU', city: 'Dushanbe' });
@@ -498,26 +499,26 @@ test('a shelter whose address is hidden keeps its type', async () => {
 
 test('PATCH: versions, who may change what, and the audit', async () => {
   const s = await addService('sh.sup', {
-    name: 'Panoh Pamir shelter', type: 'shelter', capacity_max: 10, capacity_available: 2,
+    name: 'Panoh Pamir shelter', type: 'shelter', capacity_max: 10,
   });
   const record = 'directory/services/' + s.id;
-  assertProblem(await patch('sh.sup', s.id, { capacity_available: 3 }), 428, 'precondition-required');
-  assertProblem(await patch('sh.sup', s.id, { capacity_available: 3 }, 7), 412, 'version-conflict');
+  assertProblem(await patch('sh.sup', s.id, { capacity_max: 3 }), 428, 'precondition-required');
+  assertProblem(await patch('sh.sup', s.id, { capacity_max: 3 }, 7), 412, 'version-conflict');
 
   // Services are public to read: a refused change is a 403, not a 404.
   for (const who of ['ngo.cw', 'ngo.sup', 'cw', 'sup', 'hot', 'fp', 'an'])
-    assertProblem(await patch(who, s.id, { capacity_available: 3 }, 1), 403, 'forbidden', who);
+    assertProblem(await patch(who, s.id, { capacity_max: 3 }, 1), 403, 'forbidden', who);
 
   // The shelter's case worker: the capacity, nothing else.
-  let r = await patch('sh.cw', s.id, { capacity_available: 1 }, 1);
+  let r = await patch('sh.cw', s.id, { capacity_max: 9 }, 1);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.version, 2);
   assert.equal(r.headers.get('etag'), '"2"');
-  assert.deepEqual(r.json.capacity, { available: 1, maximum: 10, unit: 'beds' });
+  assert.deepEqual(r.json.capacity, { available: 9, maximum: 9, occupied: 0, unit: 'beds' });
   assertProblem(await patch('sh.cw', s.id, { name: 'Renamed' }, 2), 403, 'forbidden');
-  assertProblem(await patch('sh.cw', s.id, { capacity_available: 11 }, 2), 422, 'invalid-value',
-    'more free beds than beds');
-  assertProblem(await patch('sh.cw', s.id, { capacity_available: 1 }, 1), 412, 'version-conflict');
+  assertProblem(await patch('sh.cw', s.id, { capacity_available: 1 }, 2), 422, 'invalid-value',
+    'a shelter\'s free beds come from its stays, not from an edit');
+  assertProblem(await patch('sh.cw', s.id, { capacity_max: 1 }, 1), 412, 'version-conflict');
 
   // Its supervisor: everything but the organisation.
   r = await patch('sh.sup', s.id, { name: 'Panoh Pamir shelter (new house)', hours: '24/7',
@@ -525,7 +526,8 @@ test('PATCH: versions, who may change what, and the audit', async () => {
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.version, 3);
   assert.equal(r.json.name, 'Panoh Pamir shelter (new house)');
-  assert.equal(r.json.capacity.available, 1, 'unchanged fields stay');
+  assert.equal(r.json.capacity.available, 12, 'free beds follow the capacity');
+  assert.equal(r.json.hours, '24/7');
   assertProblem(await patch('sh.sup', s.id, { org: 'ngo1' }, 3), 409, 'transfer-required');
   assertProblem(await patch('sh.sup', s.id, { name: null }, 3), 422, 'invalid-value');
   assertProblem(await patch('sh.sup', s.id, { status: null }, 3), 422, 'invalid-value');
@@ -555,7 +557,7 @@ test('PATCH: versions, who may change what, and the audit', async () => {
   assertProblem(await as['sh.sup'].req('POST', `${DIR}/${s.id}/transfer/accept`), 403, 'forbidden',
     'no longer its service to give');
   assertProblem(await patch('admin', s.id, { org: 'nobody' }, 6), 409, 'transfer-required');
-  assertProblem(await patch('sh.cw', s.id, { capacity_available: 0 }, 6), 403, 'forbidden',
+  assertProblem(await patch('sh.cw', s.id, { capacity_max: 5 }, 6), 403, 'forbidden',
     'no longer its organisation');
   assertProblem(await as.admin.req('PATCH', `${DIR}/aaaaaaaaaaaaaaaaaaaaaaaaaa`, { name: 'x' },
     { 'if-match': '"1"' }), 404, 'not-found');
@@ -566,7 +568,7 @@ test('PATCH: versions, who may change what, and the audit', async () => {
   assert.equal(auditCount(record, 'transfer-accept'), 1);
   const fields = sqlite(db(), `SELECT fields FROM audit WHERE record = '${record}' AND action = 'update'
     ORDER BY seq`).trim().split('\n');
-  assert.deepEqual(fields[0], 'capacity_available');
+  assert.deepEqual(fields[0], 'capacity_max');
 });
 
 // ---- export and import ---------------------------------------------------------

@@ -110,7 +110,9 @@ test('official and presumed victims are counted apart', async () => {
     + "UPDATE meta SET value = '15' WHERE key = 'schema_version';"
     + 'DROP TRIGGER rp_org_upd; ALTER TABLE rp_cases DROP COLUMN sector;'
     // and what the migrations after 16 made, so that they run again
-    + 'ALTER TABLE orgs DROP COLUMN contact_phone; ALTER TABLE orgs DROP COLUMN contact_email;');
+    + 'ALTER TABLE orgs DROP COLUMN contact_phone; ALTER TABLE orgs DROP COLUMN contact_email;'
+    + 'DROP INDEX items_service; ALTER TABLE items DROP COLUMN service_id;'
+    + 'DROP TABLE perpetrator_cases; DROP TABLE perpetrator_keys;');
   srv = await serveDir(data);
   for (const c of Object.values(as)) c.url = srv.url;
   assert.equal((await as.sup.login('sup', PW)).status, 200);

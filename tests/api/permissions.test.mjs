@@ -37,6 +37,10 @@ const POLICY = {
   'person.create': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],
   'case.open': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],
   'consent.record': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],
+  // The criminal-justice track and shelters (issue 15).
+  'justice.read': [[supervisors, OWN], [focalPoints, OWN | AUTH], [focalPoints, REF | AUTH]],
+  'justice.record': [[supervisors, OWN], [focalPoints, OWN | AUTH], [focalPoints, REF | AUTH]],
+  'shelter.stay': [[workers, OWN]], // OWN: of the shelter (each actor's organisation runs one)
 };
 // GET /cases is open to these roles (case_readers in src/api/cases.c).
 const LIST_ROLES = ['caseworker', 'supervisor', 'hotline', 'focal_point'];
@@ -82,12 +86,20 @@ function expected(action, role, rel) {
     case 'read case': return visible ? 200 : 404;
     case 'list': return LIST_ROLES.includes(role) ? (visible ? 'listed' : 'not listed') : 403;
     case 'read person': return allows('person.read', role, rel) ? 200 : 404;
+    // Others who see the case see that a proceeding is there, not what.
+    case 'read proceeding': return !visible ? 404 : allows('justice.read', role, rel) ? 'full' : 'restricted';
+    // The shelter is checked first (it is the actor's own), then the case.
+    case 'admit to shelter':
+      if (!allows('shelter.stay', role, OWN)) return 403;
+      if (!visible) return 404;
+      return allows('case.record', role, rel) ? 201 : 403;
     default: {
       const [act, ok] = {
         'access-log': ['case.access_log', 200],
         'add service': ['case.record', 201],
         screening: ['case.screen', 201],
         'status decision': ['case.decide', 201],
+        'record proceeding': ['justice.record', 201],
         refer: ['case.refer', 201],
         'update case': ['case.update', 200],
         close: ['case.close', 200],
@@ -101,7 +113,8 @@ function expected(action, role, rel) {
 // In this order: the ones that change the case last, closing at the end
 // (the case stays open, as the relations above assume, until then).
 const ACTIONS = ['read case', 'list', 'read person', 'access-log', 'add service', 'screening',
-  'status decision', 'refer', 'register person', 'record consent', 'open case', 'update case', 'close'];
+  'status decision', 'read proceeding', 'record proceeding', 'admit to shelter', 'refer', 'register person',
+  'record consent', 'open case', 'update case', 'close'];
 
 // ---- the server --------------------------------------------------------------
 
@@ -113,6 +126,7 @@ for (const org of [ORG_A, ORG_B])
 
 let srv;
 const as = {};
+const shelters = {}; // organisation -> its shelter's id
 
 before(async () => {
   srv = await startServer({
@@ -120,6 +134,12 @@ before(async () => {
     orgs: [{ code: ORG_B, name: 'Police', type: 'LawEnforcement' }, { code: 'ngo9', name: 'NGO Nine', type: 'NGO' }],
   });
   await signInAll(srv, users, PW, as);
+  for (const org of [ORG_A, ORG_B]) {
+    const r = await as[login(org, 'supervisor')].req('POST', '/api/v1/directory/services',
+      { name: `Shelter of ${org}`, type: 'shelter', capacity_max: 1000 });
+    assert.equal(r.status, 201, r.text);
+    shelters[org] = r.json.id;
+  }
 });
 
 after(async () => {
@@ -146,6 +166,9 @@ async function fixture(relation) {
   await must(owner, 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
   const k = await must(owner, 'POST', `/persons/${p.id}/consents`, { purpose: 'referral', method: 'written' });
   const c = await must(owner, 'POST', '/cases', { person_id: p.id });
+  // A proceeding, recorded by the owning organisation's supervisor.
+  await must(login(relation.owner, 'supervisor'), 'POST', `/cases/${c.id}/proceedings`,
+    { article: '130.1', reported_on: today(), case_number: 'CN-SECRET-1' });
   if (relation.referral) {
     const f = await must(owner, 'POST', '/referrals',
       { case_id: c.id, to_org: ORG_B, service_type: 'legal', reason: 'identification', share: ['gender', 'status'] });
@@ -189,6 +212,24 @@ async function perform(action, who, fx) {
     case 'refer':
       r = await c.req('POST', `${V1}/referrals`, { case_id: fx.id, to_org: 'ngo9', share: ['gender'] });
       break;
+    case 'read proceeding':
+      r = await c.req('GET', `${path}/proceedings`);
+      if (r.status === 200) {
+        assert.equal(r.json.items.length, 1, `${who} ${action}: ${r.text}`);
+        const full = r.text.includes('CN-SECRET-1');
+        assert.equal(r.json.items[0].restricted === true, !full, `${who} ${action}: ${r.text}`);
+        return full ? 'full' : 'restricted';
+      }
+      break;
+    case 'record proceeding':
+      r = await c.req('POST', `${path}/proceedings`, { article: '132', reported_on: today() });
+      break;
+    case 'admit to shelter': {
+      const org = users.find((u) => u.login === who).org;
+      r = await c.req('POST', `${V1}/directory/services/${shelters[org]}/stays`,
+        { case_id: fx.id, admitted_on: today(), admission_reason: 'safety' });
+      break;
+    }
     case 'update case': {
       // The current version, as the owner reads it.
       const cur = await as[fx.owner].req('GET', path);
@@ -214,7 +255,7 @@ test('the expected matrix is not trivial', () => {
   for (const [, rel] of Object.entries(RELATIONS))
     for (const role of ROLES)
       for (const a of ACTIONS) seen.add(String(expected(a, role, rel.rel)));
-  for (const s of ['200', '201', '403', '404', '422', 'listed', 'not listed']) assert.ok(seen.has(s), s);
+  for (const s of ['200', '201', '403', '404', '422', 'listed', 'not listed', 'full', 'restricted']) assert.ok(seen.has(s), s);
   // Spot checks that read the policy in words.
   assert.equal(expected('status decision', 'focal_point', RELATIONS['referred-accepted'].rel), 201,
     'a police focal point decides on a case referred to it');
@@ -234,6 +275,14 @@ test('the expected matrix is not trivial', () => {
     assert.equal(expected(a, 'focal_point', RELATIONS['own org'].rel), 403, a);
   assert.equal(expected('screening', 'focal_point', RELATIONS['referred-accepted'].rel), 403,
     'a recipient focal point does not screen another organisation\'s case');
+  assert.equal(expected('read proceeding', 'focal_point', RELATIONS['referred-accepted'].rel), 'full',
+    'the police read the proceedings of a case referred to them');
+  assert.equal(expected('read proceeding', 'caseworker', RELATIONS['own org'].rel), 'restricted',
+    'the owner\'s case worker sees only that there is one');
+  assert.equal(expected('record proceeding', 'focal_point', RELATIONS['own org'].rel), 403,
+    'a focal point of a non-authority does not record one');
+  assert.equal(expected('admit to shelter', 'caseworker', RELATIONS['referred-accepted'].rel), 201,
+    'a shelter admits a person referred to it');
   assert.equal(expected('read case', 'caseworker', RELATIONS['consent withdrawn'].rel), 404);
   void ASSIGNED;
 });

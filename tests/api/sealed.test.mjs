@@ -121,6 +121,33 @@ async function makeRecords() {
   await ok('a.sup', 'POST', `${V1}/cases/${cid}/status-decisions`,
     { status: 'PossibleVictimOfTrafficking', date: today(), reference: canary(C(cid), 'status_decision.reference') });
 
+  // The criminal-justice track, by the owning organisation's supervisor:
+  // a perpetrator (names in its own record) and a proceeding; a risk
+  // assessment and a safety plan.
+  const PR = (id) => [`perpetrators/${id}`];
+  const perp = await ok('a.sup', 'POST', `${V1}/cases/${cid}/perpetrators`,
+    { given_name: 'Placeholder', role_in_process: ['RecruiterOrIntermediary'] });
+  const perpBody = { given_name: canary(PR(perp.id), 'perpetrator.given_name'),
+    family_name: canary(PR(perp.id), 'perpetrator.family_name'),
+    aliases: [canary(PR(perp.id), 'perpetrator.aliases')],
+    identifiers: [canary(PR(perp.id), 'perpetrator.identifiers')],
+    role_details: canary(PR(perp.id), 'perpetrator.role_details') };
+  const pp = await as['a.sup'].req('PATCH', `${V1}/perpetrators/${perp.id}`, perpBody, { 'if-match': '"1"' });
+  assert.equal(pp.status, 200, pp.text);
+  remember('perpetrators', perp.id);
+  queries.push(`${V1}/perpetrators?q=${encodeURIComponent(perpBody.family_name)}`);
+  const proc = await ok('a.sup', 'POST', `${V1}/cases/${cid}/proceedings`,
+    { article: '130.1', reported_on: today(), case_number: canary(C(cid), 'proceeding.case_number'),
+      notes: canary(C(cid), 'proceeding.notes'), protection_measures: ['relocation'] });
+  remember('proceedings', proc.id);
+  const risk = await ok('a.cw', 'POST', `${V1}/cases/${cid}/risk-assessments`,
+    { level: 'high', assessed_on: today(), review_on: today(), threats: canary(C(cid), 'risk.threats') });
+  remember('risk-assessments', risk.id);
+  const safety = await ok('a.cw', 'POST', `${V1}/cases/${cid}/safety-plans`,
+    { agreed_on: today(), review_on: today(), measures: canary(C(cid), 'safety.measures'),
+      emergency_contacts: canary(C(cid), 'safety.emergency_contacts') });
+  remember('safety-plans', safety.id);
+
   // A referral to ngo2 sharing everything, accepted; one to the police.
   const share = ['given_name', 'family_name', 'patronymic', 'aliases', 'birth_date', 'phones',
     'district_of_origin', 'identity_documents', 'address', 'summary', 'recruitment_place'];
@@ -182,6 +209,14 @@ async function makeRecords() {
       remember('callbacks', item.id);
     }
   }
+
+  // A shelter of ngo2 with beds, where ngo2 admits the referred person.
+  const beds = await ok('b.sup', 'POST', V1 + '/directory/services',
+    { name: 'Walk beds', type: 'shelter', capacity_max: 3 });
+  const stay = await ok('b.cw', 'POST', `${V1}/directory/services/${beds.id}/stays`,
+    { case_id: cid, admitted_on: today(), admission_reason: 'safety', notes: canary(C(cid), 'stay.notes') });
+  remember('stays', stay.id);
+  remember('services', beds.id);
 
   // A shelter of ngo2 with its address.
   const shelter = await ok('b.sup', 'POST', V1 + '/directory/services', { name: 'Walk shelter', type: 'shelter' });

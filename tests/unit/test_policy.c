@@ -191,6 +191,35 @@ static void test_entry_points(void **state)
 	assert_int_equal(policy_allows(ACT_CASE_CLOSE, "focal_point", fp), -1);
 }
 
+/* The criminal-justice track: an authority's focal point (its own case or
+ * one referred to it) and the owning supervisor; no case worker, hotline
+ * operator or analyst, and no focal point of a non-authority.  Shelter
+ * stays: the shelter's case workers and supervisors. */
+static void test_justice(void **state)
+{
+	static const enum policy_action acts[] = {ACT_JUSTICE_READ, ACT_JUSTICE_RECORD};
+	size_t i;
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		enum policy_action a = acts[i];
+		assert_true(policy_allows(a, "supervisor", PC_OWN_ORG) >= 0);
+		assert_int_equal(policy_allows(a, "supervisor", PC_REFERRAL_ACCEPTED | PC_AUTHORITY), -1);
+		assert_true(policy_allows(a, "focal_point", PC_OWN_ORG | PC_AUTHORITY) >= 0);
+		assert_true(policy_allows(a, "focal_point", PC_REFERRAL_ACCEPTED | PC_AUTHORITY) >= 0);
+		assert_int_equal(policy_allows(a, "focal_point", PC_REFERRAL_ACCEPTED), -1);
+		assert_int_equal(policy_allows(a, "focal_point", PC_OWN_ORG), -1);
+		assert_int_equal(policy_allows(a, "caseworker", PC_OWN_ORG | PC_AUTHORITY), -1);
+		assert_int_equal(policy_allows(a, "hotline", PC_OWN_ORG), -1);
+		assert_int_equal(policy_allows(a, "analyst", PC_OWN_ORG | PC_AUTHORITY), -1);
+		assert_int_equal(policy_allows(a, "admin", PC_OWN_ORG | PC_AUTHORITY), -1);
+	}
+	assert_true(policy_allows(ACT_SHELTER_STAY, "caseworker", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_SHELTER_STAY, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_SHELTER_STAY, "caseworker", PC_REFERRAL_ACCEPTED), -1);
+	assert_int_equal(policy_allows(ACT_SHELTER_STAY, "focal_point", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_SHELTER_STAY, "hotline", PC_OWN_ORG), -1);
+}
+
 /* Every action of the table is in the README's table, by name. */
 static void test_readme_lists_every_action(void **state)
 {
@@ -231,6 +260,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_reports_trainings),
 		cmocka_unit_test(test_entry_points),
 		cmocka_unit_test(test_readme_lists_every_action),
+		cmocka_unit_test(test_justice),
 	};
 	readme_path = argc > 1 ? argv[1] : "README.md";
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,207 @@
+/*
+ * justice.c - SQL of the criminal-justice track and the shelter stays
+ * (migration 16): the links of perpetrators to cases, their blind keys
+ * and search, and the stays of a shelter service.  Perpetrators,
+ * proceedings and stays themselves are items (store/items.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store_internal.h"
+
+static const char SQL_LINK[] =
+	"INSERT INTO perpetrator_cases(case_id, perpetrator_id, org_id, created_at)"
+	" VALUES(?1, ?2, ?3, ?4)";
+static const char SQL_OF_CASE[] =
+	"SELECT " ITEM_COLS " FROM items WHERE id IN"
+	" (SELECT perpetrator_id FROM perpetrator_cases WHERE case_id = ?1)"
+	" AND kind = 'perpetrator' ORDER BY created_at, rowid LIMIT 500";
+static const char SQL_CASES_OF[] =
+	"SELECT case_id FROM perpetrator_cases WHERE perpetrator_id = ?1 ORDER BY created_at";
+static const char SQL_KEYS_DEL[] = "DELETE FROM perpetrator_keys WHERE perpetrator_id = ?1";
+static const char SQL_KEYS_ADD[] =
+	"INSERT OR IGNORE INTO perpetrator_keys(key, perpetrator_id, weight) VALUES(?3, ?1, ?2)";
+static const char SQL_FIND[] =
+	"SELECT t.perpetrator_id FROM ("
+	"  SELECT perpetrator_id, sum(weight) AS hits FROM perpetrator_keys"
+	"  WHERE key IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+	"  GROUP BY perpetrator_id ORDER BY hits DESC LIMIT 200) t"
+	" JOIN items i ON i.id = t.perpetrator_id AND i.org_id = ?1"
+	" ORDER BY t.hits DESC, i.updated_at DESC LIMIT ?10";
+static const char SQL_STAYS_OPEN[] =
+	"SELECT " ITEM_COLS " FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'"
+	" ORDER BY at DESC, rowid DESC LIMIT 1000";
+static const char SQL_STAYS_ALL[] =
+	"SELECT " ITEM_COLS " FROM items WHERE service_id = ?1 AND kind = 'stay'"
+	" ORDER BY at DESC, rowid DESC LIMIT 1000";
+static const char SQL_STAYS_COUNT[] =
+	"SELECT count(*) FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'";
+static const char SQL_STAY_OPEN_OF[] =
+	"SELECT 1 FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'"
+	" AND person_id = ?2";
+
+int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char *case_id,
+			   const char *org_id, const char *at)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_LINK);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, case_id);
+	db_bind_str(s, 2, perpetrator_id);
+	db_bind_str(s, 3, org_id);
+	db_bind_str(s, 4, at);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_DONE)
+		return STORE_OK;
+	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+}
+
+int store_perpetrators_of_case(store *st, const char *case_id, struct item_row **rows,
+			       size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_OF_CASE);
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	db_bind_str(s, 1, case_id);
+	return store_items_collect(st, d, s, 500, rows, n, a);
+}
+
+int store_perpetrator_cases(store *st, const char *perpetrator_id, char (*ids)[ID_LEN],
+			    size_t max, size_t *n)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_CASES_OF);
+	int rc = DB_ERROR;
+
+	*n = 0;
+	if (s) {
+		db_bind_str(s, 1, perpetrator_id);
+		while ((rc = db_step(s)) == DB_ROW && *n < max)
+			store_col_copy(s, 0, ids[(*n)++], ID_LEN);
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+static int key_weight(const char *kind)
+{
+	return !strcmp(kind, "name") ? 4 : 1;
+}
+
+int store_perpetrator_keys_set(store_tx *tx, const char *perpetrator_id,
+			       const struct blind_key *keys, size_t n)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
+	size_t i;
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, perpetrator_id);
+	rc = db_step(s);
+	db_reset(s);
+	for (i = 0; rc == DB_DONE && i < n; i++) {
+		s = db_prepare(tx->d, SQL_KEYS_ADD);
+		if (!s)
+			return STORE_ERROR;
+		db_bind_str(s, 1, perpetrator_id);
+		db_bind_int(s, 2, key_weight(keys[i].kind));
+		db_bind_blob(s, 3, keys[i].mac, BLIND_BYTES);
+		rc = db_step(s);
+		db_reset(s);
+	}
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_perpetrator_find(store *st, const char *org_id, const struct blind_key *keys,
+			   size_t n, char (*ids)[ID_LEN], size_t max, size_t *found)
+{
+	db *d;
+	db_stmt *s;
+	size_t i;
+	int rc;
+
+	*found = 0;
+	if (n == 0)
+		return STORE_OK;
+	if (n > 8)
+		n = 8;
+	d = store_reader_get(st);
+	s = db_prepare(d, SQL_FIND);
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	db_bind_str(s, 1, org_id);
+	for (i = 0; i < 8; i++)
+		db_bind_blob(s, (int)i + 2, keys[i < n ? i : 0].mac, BLIND_BYTES);
+	db_bind_int(s, 10, (int64_t)max);
+	while ((rc = db_step(s)) == DB_ROW && *found < max)
+		store_col_copy(s, 0, ids[(*found)++], ID_LEN);
+	db_reset(s);
+	store_reader_put(st, d);
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int store_stays_of_service(store *st, const char *service_id, int open_only,
+			   struct item_row **rows, size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, open_only ? SQL_STAYS_OPEN : SQL_STAYS_ALL);
+	if (!s) {
+		store_reader_put(st, d);
+		return STORE_ERROR;
+	}
+	db_bind_str(s, 1, service_id);
+	return store_items_collect(st, d, s, 1000, rows, n, a);
+}
+
+static int count_open(db *d, const char *service_id, long *n)
+{
+	db_stmt *s = db_prepare(d, SQL_STAYS_COUNT);
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, service_id);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*n = (long)db_col_int(s, 0);
+	db_reset(s);
+	return rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int store_stays_open_count(store *st, const char *service_id, long *n)
+{
+	db *d = store_reader_get(st);
+	int rc = count_open(d, service_id, n);
+	store_reader_put(st, d);
+	return rc;
+}
+
+int store_stays_open_count_tx(store_tx *tx, const char *service_id, long *n)
+{
+	return count_open(tx->d, service_id, n);
+}
+
+int store_stay_open_exists(store_tx *tx, const char *service_id, const char *person_id)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_STAY_OPEN_OF);
+	int rc;
+
+	if (!s)
+		return -1;
+	db_bind_str(s, 1, service_id);
+	db_bind_str(s, 2, person_id);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}

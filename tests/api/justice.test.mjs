@@ -1,0 +1,250 @@
+// The criminal-justice track and shelter stays (issue 15, items 3 and 5):
+// a proceeding moves from report to conviction and the indicator report
+// counts it; stages out of order, an unknown article and a sentence
+// without a conviction are refused; perpetrators and proceedings are read
+// in full by an authority's focal point and the owning supervisor only;
+// a stay changes a shelter's free beds; risk and safety reviews come due.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from '../lib/server.mjs';
+
+const PW = 'justice track password';
+const V1 = '/api/v1';
+const users = [
+  ['iom', 'i.cw', 'caseworker'], ['iom', 'i.sup', 'supervisor'], ['iom', 'i.hot', 'hotline'],
+  ['iom', 'i.an', 'analyst'],
+  ['police', 'p.fp', 'focal_point'],
+  ['ngo2', 'n.sup', 'supervisor'], ['ngo2', 'n.cw', 'caseworker'],
+].map(([org, login, role]) => ({ org, login, role, password: PW }));
+
+let srv;
+const as = {};
+
+before(async () => {
+  srv = await startServer({
+    users, conf: 'report_k = 2\n',
+    orgs: [{ code: 'police', name: 'Police', type: 'LawEnforcement' }, { code: 'ngo2', name: 'NGO Two', type: 'NGO' }],
+  });
+  for (const u of users) {
+    const c = new Client(srv.url);
+    const r = await c.login(u.login, PW);
+    assert.equal(r.status, 200, u.login + ': ' + r.text);
+    as[u.login] = c;
+  }
+});
+
+after(async () => {
+  if (srv) {
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
+const day = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+
+async function must(who, method, path, body, status = 201, headers = {}) {
+  const r = await as[who].req(method, V1 + path, body, headers);
+  assert.equal(r.status, status, `${who} ${method} ${path}: ${r.text}`);
+  return r.json;
+}
+
+function problem(r, status, type) {
+  assert.equal(r.status, status, r.text);
+  assert.match(r.headers.get('content-type') || '', /^application\/problem\+json/);
+  if (type) assert.equal(r.json.type, type, r.text);
+}
+
+// A case of IOM for forced labour, referred to the police and accepted.
+async function policeCase() {
+  const p = await must('i.cw', 'POST', '/persons', { given_name: 'Фарида', family_name: 'Каримова', gender: 'Feminine' });
+  await must('i.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+  await must('i.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'referral', method: 'written' });
+  const c = await must('i.cw', 'POST', '/cases', { person_id: p.id, exploitation_types: ['ForcedLabour'] });
+  const f = await must('i.cw', 'POST', '/referrals',
+    { case_id: c.id, to_org: 'police', service_type: 'legal', reason: 'investigation', share: ['gender'] });
+  await must('p.fp', 'POST', `/referrals/${f.id}/accept`, undefined, 200);
+  return { cid: c.id, pid: p.id };
+}
+
+async function move(who, id, version, body, status = 200) {
+  return as[who].req('PATCH', `${V1}/proceedings/${id}`, body, { 'if-match': `"${version}"` })
+    .then((r) => { assert.equal(r.status, status, r.text); return r; });
+}
+
+test('a proceeding moves from report to conviction and the indicator report counts it', async () => {
+  const before = await must('i.sup', 'GET', `/reports/indicators?from=${day(30)}&to=${day(0)}`, undefined, 200);
+  assert.ok(before.criminal_justice, 'the report has the table');
+  assert.equal(before.criminal_justice.rows.length, 0);
+  for (const [who, fx] of [['p.fp', await policeCase()], ['i.sup', await policeCase()]]) {
+    const number = 'CN-' + Math.random().toString(36).slice(2);
+    let p = await must(who, 'POST', `/cases/${fx.cid}/proceedings`,
+      { article: '130.1', reported_on: day(20), case_number: number, victim_role: 'injured_party',
+        protection_measures: ['identity_confidential'] });
+    assert.equal(p.stage, 'reported');
+    assert.equal(p.case_number, number);
+    p = (await move(who, p.id, 1, { investigation_on: day(15) })).json;
+    assert.equal(p.stage, 'investigation');
+    p = (await move(who, p.id, 2, { court_on: day(10) })).json;
+    assert.equal(p.stage, 'court');
+    p = (await move(who, p.id, 3, { verdict: 'conviction', verdict_on: day(5), sentence: '8 years' })).json;
+    assert.equal(p.stage, 'conviction');
+    assert.equal(p.version, 4);
+  }
+  const rep = await must('i.sup', 'GET', `/reports/indicators?from=${day(30)}&to=${day(0)}`, undefined, 200);
+  const cell = (m) => rep.criminal_justice.rows.find((x) => x.measure === m && x.exploitation === 'ForcedLabour');
+  assert.deepEqual(rep.criminal_justice.by, ['measure', 'exploitation']);
+  for (const m of ['investigation', 'prosecution', 'conviction'])
+    assert.equal(cell(m)?.count, 2, `${m}: ${JSON.stringify(rep.criminal_justice)}`);
+  // Outside the period, none.
+  const old = await must('i.sup', 'GET', `/reports/indicators?from=${day(400)}&to=${day(300)}`, undefined, 200);
+  assert.equal(old.criminal_justice.rows.length, 0);
+  // The analyst, over every organisation, gets the table too.
+  const an = await must('i.an', 'GET', `/reports/indicators?from=${day(30)}&to=${day(0)}`, undefined, 200);
+  assert.ok(an.criminal_justice.rows.length > 0);
+});
+
+test('stages out of order, an unknown article and a sentence without conviction are refused', async () => {
+  const fx = await policeCase();
+  const url = `${V1}/cases/${fx.cid}/proceedings`;
+  const fp = as['p.fp'];
+  problem(await fp.req('POST', url, { article: '999', reported_on: day(3) }), 422, 'invalid-value');
+  problem(await fp.req('POST', url, { article: '130.1', reported_on: day(3), court_on: day(2) }), 422, 'stage-order');
+  problem(await fp.req('POST', url, { article: '130.1', reported_on: day(3), investigation_on: day(4) }), 422,
+    'stage-order');
+  problem(await fp.req('POST', url, { article: '130.1', reported_on: day(3), investigation_on: day(2),
+    court_on: day(1), verdict: 'acquittal', verdict_on: day(1), sentence: '2 years' }), 422, 'stage-order');
+  problem(await fp.req('POST', url, { article: '130.1' }), 422);
+  problem(await fp.req('POST', url, { article: '130.1', reported_on: day(3), stage: 'court' }), 422, 'unknown-field');
+  const list = await must('p.fp', 'GET', `/cases/${fx.cid}/proceedings`, undefined, 200);
+  assert.equal(list.items.length, 0, 'nothing was written');
+  const p = await must('p.fp', 'POST', `/cases/${fx.cid}/proceedings`, { article: '132', reported_on: day(3) });
+  problem(await fp.req('PATCH', `${V1}/proceedings/${p.id}`, { court_on: day(1) }, { 'if-match': '"1"' }), 422, 'stage-order');
+  problem(await fp.req('PATCH', `${V1}/proceedings/${p.id}`, { investigation_on: day(2) }), 428);
+  const again = await must('p.fp', 'GET', `/cases/${fx.cid}/proceedings`, undefined, 200);
+  assert.equal(again.items[0].version, 1, 'unchanged');
+});
+
+test('perpetrators and proceedings: in full to the authority and the owning supervisor, existence to others', async () => {
+  const fx = await policeCase();
+  const name = 'Рустам' + Math.random().toString(36).slice(2, 7);
+  const number = 'CN-' + Math.random().toString(36).slice(2);
+  const perp = await must('p.fp', 'POST', `/cases/${fx.cid}/perpetrators`,
+    { given_name: name, family_name: 'Саидов', role_in_process: ['RecruiterOrIntermediary', 'Exploiter'],
+      role_details: 'promised work in Moscow' });
+  const proc = await must('p.fp', 'POST', `/cases/${fx.cid}/proceedings`,
+    { article: '130.1', reported_on: day(2), case_number: number });
+  // The police read them, and find the perpetrator by name in another script.
+  const got = await must('p.fp', 'GET', `/perpetrators/${perp.id}`, undefined, 200);
+  assert.equal(got.given_name, name);
+  assert.deepEqual(got.cases, [fx.cid]);
+  const found = await must('p.fp', 'GET', `/perpetrators?q=${encodeURIComponent('Saidov')}`, undefined, 200);
+  assert.ok(found.items.some((x) => x.id === perp.id), 'found across scripts');
+  // The owning organisation's supervisor reads both in the case.
+  const sup = await as['i.sup'].req('GET', `${V1}/cases/${fx.cid}/perpetrators`);
+  assert.equal(sup.json.items[0].given_name, name);
+  const supp = await as['i.sup'].req('GET', `${V1}/cases/${fx.cid}/proceedings`);
+  assert.equal(supp.json.items[0].case_number, number);
+  // The owner's case worker and hotline operator see only that they exist.
+  for (const who of ['i.cw', 'i.hot']) {
+    for (const kind of ['perpetrators', 'proceedings']) {
+      const r = await as[who].req('GET', `${V1}/cases/${fx.cid}/${kind}`);
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.items.length, 1);
+      assert.equal(r.json.items[0].restricted, true);
+      assert.ok(!r.text.includes(name) && !r.text.includes(number), `${who} ${kind}: ${r.text}`);
+    }
+    const t = await as[who].req('GET', `${V1}/cases/${fx.cid}/timeline`);
+    assert.ok(t.json.items.some((x) => x.kind === 'proceeding'), 'the timeline shows the proceeding');
+    assert.ok(!t.text.includes(number), 'but not its number');
+    problem(await as[who].req('GET', `${V1}/perpetrators/${perp.id}`), 404, 'not-found');
+    problem(await as[who].req('POST', `${V1}/cases/${fx.cid}/proceedings`, { article: '130.1', reported_on: day(1) }),
+      403, 'forbidden');
+  }
+  // Another organisation, which does not see the case, sees nothing.
+  for (const who of ['n.sup', 'n.cw']) {
+    problem(await as[who].req('GET', `${V1}/cases/${fx.cid}/proceedings`), 404);
+    problem(await as[who].req('GET', `${V1}/cases/${fx.cid}/perpetrators`), 404);
+    problem(await as[who].req('GET', `${V1}/perpetrators/${perp.id}`), 404);
+    problem(await as[who].req('PATCH', `${V1}/proceedings/${proc.id}`, { investigation_on: day(1) },
+      { 'if-match': '"1"' }), 404);
+  }
+  // A perpetrator linked to a second case; linking twice is a conflict.
+  const fx2 = await policeCase();
+  await must('p.fp', 'POST', `/cases/${fx2.cid}/perpetrators`, { perpetrator_id: perp.id });
+  problem(await as['p.fp'].req('POST', `${V1}/cases/${fx2.cid}/perpetrators`, { perpetrator_id: perp.id }), 409);
+  const both = await must('p.fp', 'GET', `/perpetrators/${perp.id}`, undefined, 200);
+  assert.deepEqual(both.cases.sort(), [fx.cid, fx2.cid].sort());
+  problem(await as['p.fp'].req('POST', `${V1}/cases/${fx2.cid}/perpetrators`, { role_in_process: ['Pirate'] }), 422);
+});
+
+test('a stay changes the shelter\'s free beds; bad admissions and discharges are refused', async () => {
+  const shelter = await must('n.sup', 'POST', '/directory/services', { name: 'Beds', type: 'shelter', capacity_max: 2 });
+  assert.equal(shelter.capacity.available, 2);
+  const byHand = await as['n.sup'].req('PATCH', `${V1}/directory/services/${shelter.id}`, { capacity_available: 1 },
+    { 'if-match': '"1"' });
+  problem(byHand, 422, 'invalid-value');
+  // Cases of ngo2's own.
+  const cases = [];
+  for (let i = 0; i < 3; i++) {
+    const p = await must('n.cw', 'POST', '/persons', { given_name: 'Гулнора' + i });
+    await must('n.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+    cases.push((await must('n.cw', 'POST', '/cases', { person_id: p.id })).id);
+  }
+  const stays = `${V1}/directory/services/${shelter.id}/stays`;
+  const a = await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`,
+    { case_id: cases[0], admitted_on: day(10), admission_reason: 'safety', notes: 'ground floor' });
+  assert.equal(a.status, 'open');
+  let s = await must('n.cw', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
+  assert.equal(s.capacity.available, 1);
+  assert.equal(s.capacity.occupied, 1);
+  problem(await as['n.cw'].req('POST', stays, { case_id: cases[0], admitted_on: day(9), admission_reason: 'safety' }),
+    409, 'already-admitted');
+  await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`,
+    { case_id: cases[1], admitted_on: day(9), admission_reason: 'no_housing' });
+  problem(await as['n.cw'].req('POST', stays, { case_id: cases[2], admitted_on: day(8), admission_reason: 'safety' }),
+    409, 'beds-full');
+  s = await must('n.cw', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
+  assert.equal(s.capacity.available, 0);
+  // Discharge: not before the admission; then a bed is free again.
+  problem(await as['n.cw'].req('POST', `${V1}/stays/${a.id}/discharge`,
+    { discharged_on: day(11), discharge_reason: 'reintegrated' }), 422, 'invalid-value');
+  problem(await as['n.cw'].req('POST', `${V1}/stays/${a.id}/discharge`, { discharged_on: day(1) }), 422);
+  const d = await must('n.cw', 'POST', `/stays/${a.id}/discharge`,
+    { discharged_on: day(1), discharge_reason: 'reintegrated' }, 200);
+  assert.equal(d.status, 'discharged');
+  problem(await as['n.cw'].req('POST', `${V1}/stays/${a.id}/discharge`,
+    { discharged_on: day(1), discharge_reason: 'reintegrated' }), 409, 'already-discharged');
+  s = await must('n.cw', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
+  assert.equal(s.capacity.available, 1);
+  const list = await must('n.cw', 'GET', `/directory/services/${shelter.id}/stays`, undefined, 200);
+  assert.equal(list.occupied, 1);
+  assert.equal(list.free, 1);
+  // Another organisation neither admits to this shelter nor lists it.
+  problem(await as['i.cw'].req('POST', stays, { case_id: cases[2], admitted_on: day(1), admission_reason: 'safety' }),
+    403, 'forbidden');
+  problem(await as['i.cw'].req('GET', stays), 403, 'forbidden');
+  // A case the shelter's worker does not see: 404.
+  const other = await policeCase();
+  problem(await as['n.cw'].req('POST', stays, { case_id: other.cid, admitted_on: day(1), admission_reason: 'safety' }), 404);
+});
+
+test('risk assessments and safety plans are sealed and their reviews come due', async () => {
+  const p = await must('i.cw', 'POST', '/persons', { given_name: 'Нигина' });
+  await must('i.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+  const c = await must('i.cw', 'POST', '/cases', { person_id: p.id });
+  const risk = await must('i.cw', 'POST', `/cases/${c.id}/risk-assessments`,
+    { level: 'high', assessed_on: day(40), review_on: day(10), threats: 'the recruiter calls the family' });
+  const plan = await must('i.cw', 'POST', `/cases/${c.id}/safety-plans`,
+    { agreed_on: day(40), review_on: day(5), measures: 'new SIM card' });
+  const due = await must('i.cw', 'GET', '/followups?assigned=all', undefined, 200);
+  const kinds = due.items.map((x) => x.kind);
+  assert.ok(kinds.includes('risk') && kinds.includes('safety'), JSON.stringify(due));
+  assert.ok(!JSON.stringify(due).includes('SIM card'), 'no sealed text in the list');
+  const r = await as['i.cw'].req('PATCH', `${V1}/risk-assessments/${risk.id}`, { status: 'done' }, { 'if-match': '"1"' });
+  assert.equal(r.status, 200, r.text);
+  const after = await must('i.cw', 'GET', '/followups?assigned=all', undefined, 200);
+  assert.ok(!after.items.some((x) => x.id === risk.id));
+  assert.ok(after.items.some((x) => x.id === plan.id));
+  problem(await as['i.cw'].req('POST', `${V1}/cases/${c.id}/risk-assessments`,
+    { level: 'extreme', assessed_on: day(1), review_on: day(0), threats: 'x' }), 422);
+});
