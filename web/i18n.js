@@ -1481,7 +1481,6 @@ export const catalogue = {
     en: 'Agree a safety plan',
   },
   'prot.saved_safety': { tg: 'Нақшаи бехатарӣ сабт шуд.', ru: 'План безопасности записан.', en: 'Safety plan saved.' },
-  'prot.safety_plan': { tg: 'Нақшаи бехатарӣ', ru: 'План безопасности', en: 'Safety plan' },
   'prot.agreed': { tg: 'Мувофиқа:', ru: 'Согласован:', en: 'Agreed' },
   'prot.stays': { tg: 'Будубош дар паноҳгоҳ', ru: 'Пребывание в приюте', en: 'Shelter stays' },
   'prot.no_shelter': {

@@ -134,7 +134,7 @@ export function protectionTab(ctx, panel, o) {
     addKey: 'prot.add_safety', saved: 'prot.saved_safety', mayWrite: o.editor,
     form: { resource: 'safety_plan', opts: { include: ['agreed_on', 'review_on', 'measures', 'emergency_contacts'], values: { agreed_on: today() } } },
     card: (x) => [
-      h('p', { class: 'card-title' }, h('strong', { text: 'prot.safety_plan' }), ' ', ...reviewBadges(x)),
+      h('p', { class: 'card-title' }, h('strong', { text: codeText('timeline_event_type', 'safety_plan') }), ' ', ...reviewBadges(x)),
       line(dateText('prot.agreed', x.agreed_on), dateText('case.review_on', x.review_on)),
       prose(x.measures), prose(x.emergency_contacts),
     ],

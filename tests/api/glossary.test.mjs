@@ -130,6 +130,9 @@ const NOT_CODE_LABELS = {
   'nav.kb': 'the menu entry of the knowledge base, which is about safe migration',
   'ref.sent_on': 'the date a referral was sent',
   'ref.page_title': 'the title of a referral page',
+  'jus.stage_conviction': 'a proceeding\'s stage (the family jus.stage_*: reported, investigation, court, conviction, acquittal)',
+  'jus.stage_acquittal': 'a proceeding\'s stage (the family jus.stage_*)',
+  'prot.shelter': 'the label of the shelter chosen for a stay, not a best-interests outcome',
   'ref.preset_shelter': 'the share preset for a shelter referral (schema/share-presets.json), not a best-interests outcome',
 };
 

@@ -380,14 +380,14 @@ test('the indicator report in Russian: CSV and XLSX with Russian words, codes ke
   const names = sheetNames(files);
   assert.deepEqual(names, ['Период', 'Выявленные — пол и возраст', 'Выявленные по статусу',
     'Выявленные — эксплуатация', 'Помощь по видам услуг', 'Перенаправления по органам',
-    'Обращения на горячую линию', 'Обученные', 'Другие показатели', 'Коды']);
+    'Обращения на горячую линию', 'Уголовное преследование', 'Обученные', 'Другие показатели', 'Коды']);
   const rows = (i) => sheetRows(files[`xl/worksheets/sheet${i + 1}.xml`]).map((row) => row.map((c) => c.text));
   assert.deepEqual(rows(1).slice(0, 2), [['Пол', 'Возрастная группа', 'Число'], ['sex', 'age_band', 'count']]);
   assert.ok(rows(1).slice(2).some((row) => ['Женский', 'Мужской'].includes(row[0])), JSON.stringify(rows(1)));
   const identified = rows(2).slice(2, -1).map((row) => row[0]);
   assert.ok(identified.length > 0 && identified.every((x) => ['Официально установленные', 'Предполагаемые', 'Неизвестно'].includes(x)),
     identified.join(', '));
-  const codeRows = rows(9);
+  const codeRows = rows(10);
   assert.deepEqual(codeRows.slice(0, 2), [['Столбец', 'Код', 'Название'], ['column', 'code', 'label']]);
   assert.ok(codeRows.some((row) => row.join('|') === 'sex|Feminine|Женский'), JSON.stringify(codeRows));
   assert.ok(codeRows.some((row) => row[0] === 'exploitation' && row[1] === 'ForcedLabour' && row[2] === 'Принудительный труд'));
