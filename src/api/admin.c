@@ -179,21 +179,14 @@ int api_roles_list(struct req *r)
 
 	if (!api_role_in(r, admins))
 		return reply_problem(r, 403, "forbidden", "only an administrator manages roles");
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < cl_role.n; i++) {
 		jw_object(&w);
 		jw_kstr(&w, "role", cl_role.codes[i]);
 		jw_kbool(&w, "require_totp", store_role_requires_totp(r->app->st, cl_role.codes[i]));
 		jw_end(&w);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
 
 int api_role_set(struct req *r)
@@ -275,10 +268,7 @@ int api_audit_list(struct req *r)
 	rows = arena_alloc(&r->mem, 200 * sizeof *rows);
 	if (!rows || store_audit_for_record(r->app->st, record, rows, 200, &n) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		jw_object(&w);
 		jw_kint(&w, "seq", rows[i].seq);
@@ -291,9 +281,5 @@ int api_audit_list(struct req *r)
 		jw_kstr(&w, "addr", rows[i].addr);
 		jw_end(&w);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }

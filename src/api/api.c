@@ -390,12 +390,35 @@ int api_page_sealed(struct req *r, size_t max, size_t *limit, char *key, size_t 
 	return 0;
 }
 
-size_t api_body_cap(const char *path)
+size_t api_body_cap(unsigned method, const char *path)
 {
-	if (!strncmp(path, "/api/v1/public/", 15) || !strncmp(path, "/public/", 8) ||
-	    !strcmp(path, "/api/v1/session"))
+	const struct route *rt = router_find(api_routes, api_routes_count, method, path);
+
+	/* A route anyone may call without signing in takes a small body;
+	 * a request that no route takes needs none. */
+	if (!rt || (rt->flags & ROUTE_PUBLIC))
 		return API_PUBLIC_BODY_MAX;
 	return 0;
+}
+
+void api_list_begin(struct req *r, jsonw *w)
+{
+	reply_json_begin(r, 200, w);
+	jw_object(w);
+	jw_key(w, "items");
+	jw_array(w);
+}
+
+int api_list_end(jsonw *w, const char *next)
+{
+	jw_end(w);
+	jw_key(w, "next");
+	if (next)
+		jw_str(w, next);
+	else
+		jw_null(w);
+	jw_finish(w);
+	return 200;
 }
 
 int api_store_error(struct req *r, int rc)

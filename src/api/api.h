@@ -48,14 +48,21 @@ int api_if_match(struct req *r, int64_t *version);
  * its status returned. */
 int api_tx_end(struct req *r, store_tx *tx, int rc);
 
+/* A list answer, {"items":[...],"next":...}: api_list_begin opens it (200)
+ * up to the items' array; api_list_end closes it with next (a cursor, or
+ * NULL for the last page). */
+void api_list_begin(struct req *r, jsonw *w);
+int api_list_end(jsonw *w, const char *next);
+
 /* Answer for a store error that is not a rule of the request. */
 int api_store_error(struct req *r, int rc);
 
-/* Bytes of a request body that needs no sign-in (the public form, the
- * sign-in itself): refused at once when declared larger (api_body_cap). */
+/* Bytes of a request body to a route that needs no sign-in (ROUTE_PUBLIC:
+ * the public form, the sign-in itself) or to no route at all. */
 #define API_PUBLIC_BODY_MAX 2048
-/* The body cap of a path for the HTTP server (0: the configured one). */
-size_t api_body_cap(const char *path);
+/* The body cap of a request for the HTTP server, from the routing table
+ * (0: the configured one). */
+size_t api_body_cap(unsigned method, const char *path);
 
 /* Items on a page of a list, unless ?limit= asks otherwise, and at most. */
 #define PAGE_DEFAULT 50
@@ -262,13 +269,17 @@ int api_token_revoke(struct req *r);
 enum { API_PW_START = 0, API_PW_WAITING, API_PW_DONE, API_PW_BUSY };
 struct api_pw_task {
 	pw_job job;
-	struct req *r;
 	char client[64];
 	char password[1025];
 	char new_password[1025];
 	char hash[PASSWORD_HASH_MAX];
 };
 int api_pw_submit(struct req *r, struct api_pw_task *t);
+/* The hand-off under api_pw_submit and sign-in: give job to the workers
+ * with the client's fair-share key (written into client), keep task in
+ * r->async and suspend r; r->phase goes API_PW_WAITING, then API_PW_DONE
+ * or API_PW_BUSY.  Returns HTTP_SUSPENDED. */
+int api_pw_suspend(struct req *r, pw_job *job, char client[64], void *task);
 /* Wipe the task's secrets. */
 void api_pw_wipe(struct api_pw_task *t);
 

@@ -770,9 +770,6 @@ int api_public_callback_request(struct req *r)
 	json_t *body = NULL;
 	int rc = 0;
 
-	if (r->body.len > API_PUBLIC_BODY_MAX)
-		return reply_problemf(r, 413, "body-too-large",
-				      "the request body is larger than %d bytes", API_PUBLIC_BODY_MAX);
 	if (!rate_allow(r->addr, now)) {
 		reply_header(r, "Retry-After", "600");
 		return reply_problem(r, 429, "rate-limited",

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/rows.h"
 #include "api/disclose.h"
 #include "http/server.h"
 #include "store/kb.h"
@@ -106,29 +107,6 @@ static int bad_record(struct req *r, const struct record_error *e)
 	return reply_problem(r, 422, e->type, e->detail);
 }
 
-/* " code code " from a list of codes (validated), in the arena. */
-static const char *topics_column(arena *a, json_t *topics)
-{
-	size_t i, len = 1, used = 1;
-	json_t *v;
-	char *s;
-
-	json_array_foreach(topics, i, v)
-		len += strlen(json_string_value(v)) + 1;
-	s = arena_alloc(a, len + 1);
-	if (!s)
-		return NULL;
-	s[0] = ' ';
-	json_array_foreach(topics, i, v) {
-		size_t n = strlen(json_string_value(v));
-		memcpy(s + used, json_string_value(v), n);
-		s[used + n] = ' ';
-		used += n + 1;
-	}
-	s[used] = '\0';
-	return s;
-}
-
 /* Drop every field a non-data contact does not keep. */
 static void strip_non_data(json_t *rec)
 {
@@ -181,32 +159,7 @@ static int links_ok(struct req *r, json_t *rec)
  * complete record; id, org, version and times are the caller's. */
 static int contact_fill(struct req *r, json_t *rec, struct contact_row *c)
 {
-	json_t *topics = json_object_get(rec, "topics"), *d = json_object_get(rec, "duration_s");
-	const char *phone = json_string_value(json_object_get(rec, "caller_phone"));
-	const char *lang = json_string_value(json_object_get(rec, "language"));
-	const char *action = json_string_value(json_object_get(rec, "action"));
-	const char *s;
-
-	snprintf(c->channel, sizeof c->channel, "%s",
-		 json_string_value(json_object_get(rec, "channel")));
-	snprintf(c->call_type, sizeof c->call_type, "%s",
-		 json_string_value(json_object_get(rec, "call_type")));
-	snprintf(c->started_at, sizeof c->started_at, "%s",
-		 json_string_value(json_object_get(rec, "started_at")));
-	c->duration_s = d ? json_integer_value(d) : -1;
-	snprintf(c->language, sizeof c->language, "%s", lang ? lang : "");
-	snprintf(c->action, sizeof c->action, "%s", action ? action : "");
-	s = json_string_value(json_object_get(rec, "case_id"));
-	snprintf(c->case_id, sizeof c->case_id, "%s", s ? s : "");
-	s = json_string_value(json_object_get(rec, "person_id"));
-	snprintf(c->person_id, sizeof c->person_id, "%s", s ? s : "");
-	c->topics = topics ? topics_column(&r->mem, topics) : " ";
-	c->has_phone = phone && api_phone_blind(&r->app->kr, c->org_id, phone, c->phone_key) == 0;
-	if (!c->topics ||
-	    record_seal(&r->app->kr, &r->mem, &contact_schema, rec, c->id, &c->coded, &c->sealed,
-			&c->sealed_len))
-		return -1;
-	return 0;
+	return rows_contact_seal(&r->app->kr, &r->mem, rec, c);
 }
 
 static void write_contact(struct req *r, jsonw *w, const struct contact_row *c, json_t *rec)

@@ -110,11 +110,13 @@ void api_write_sealed_raw(struct req *r, jsonw *w, const char *record, const cha
 	jw_raw(w, raw, len);
 }
 
-size_t api_write_fields(struct req *r, jsonw *w, const char *record,
-			const struct resource_schema *rs, json_t *rec, field_filter keep,
-			const void *ctx)
+size_t api_write_fields_as(struct req *r, jsonw *w, const char *record, const char *prefix,
+			   const struct resource_schema *rs, json_t *rec, field_filter keep,
+			   const void *ctx)
 {
 	size_t i, sealed = 0;
+	char name[96];
+
 	for (i = 0; i < rs->n; i++) {
 		const struct field *f = &rs->fields[i];
 		json_t *v = json_object_get(rec, f->name);
@@ -123,12 +125,21 @@ size_t api_write_fields(struct req *r, jsonw *w, const char *record,
 		if (f->cls == FC_CODED) {
 			jw_key(w, f->name);
 			jw_value(w, v);
-		} else {
-			api_write_sealed(r, w, record, f->name, v);
-			sealed++;
+			continue;
 		}
+		if (prefix)
+			snprintf(name, sizeof name, "%s.%s", prefix, f->name);
+		api_write_sealed_as(r, w, record, prefix ? name : f->name, f->name, v);
+		sealed++;
 	}
 	return sealed;
+}
+
+size_t api_write_fields(struct req *r, jsonw *w, const char *record,
+			const struct resource_schema *rs, json_t *rec, field_filter keep,
+			const void *ctx)
+{
+	return api_write_fields_as(r, w, record, NULL, rs, rec, keep, ctx);
 }
 
 void api_disclosures_flush(struct req *r)

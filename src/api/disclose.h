@@ -47,6 +47,11 @@ void api_write_sealed_raw(struct req *r, jsonw *w, const char *record, const cha
 size_t api_write_fields(struct req *r, jsonw *w, const char *record,
 			const struct resource_schema *rs, json_t *rec, field_filter keep,
 			const void *ctx);
+/* The same, each sealed field noted as "prefix.name" (an item's kind:
+ * "note.text"); prefix NULL notes the bare name. */
+size_t api_write_fields_as(struct req *r, jsonw *w, const char *record, const char *prefix,
+			   const struct resource_schema *rs, json_t *rec, field_filter keep,
+			   const void *ctx);
 
 /* Queue the read entries of the answer (api_dispatch, once per request). */
 void api_disclosures_flush(struct req *r);

@@ -22,19 +22,18 @@ struct item_kind {
 	const char *kind;          /* items.kind */
 	const char *plural;        /* the path segment */
 	const struct resource_schema *rs;
-	const char *status_field;  /* copied to items.status */
-	const char *due_field;     /* copied to items.due */
-	const char *assigned_field;/* copied to items.assigned_to */
-	const char *at_field;      /* the date that places it on the timeline */
-	const char *default_status;
-	int moves_stage;           /* 1: EV_SERVICE, 2: EV_RETURN */
+	const char *default_status; /* of "status", when not sent */
+	const char *assigned_field; /* who takes it: the case's assignee when not sent */
+	int moves_stage;            /* 1: EV_SERVICE, 2: EV_RETURN */
 };
 
+/* The columns each kind fills from its record are rows.c's (one table for
+ * the API and the demo). */
 static const struct item_kind kinds[] = {
-	{"note", "notes", &note_schema, NULL, NULL, NULL, "date", NULL, 0},
-	{"service", "services", &service_schema, "status", NULL, NULL, "start", NULL, 1},
-	{"plan", "plans", &plan_schema, NULL, "review_on", NULL, "start", NULL, 0},
-	{"followup", "followups", &followup_schema, "status", "due", "assigned_to", NULL, "due", 2},
+	{"note", "notes", &note_schema, NULL, NULL, 0},
+	{"service", "services", &service_schema, NULL, NULL, 1},
+	{"plan", "plans", &plan_schema, NULL, NULL, 0},
+	{"followup", "followups", &followup_schema, "due", "assigned_to", 2},
 };
 
 static const char *const item_writers[] = {"caseworker", "supervisor", NULL};
@@ -51,18 +50,6 @@ static const struct item_kind *kind_of(const char *kind)
 static const char *str_of(json_t *rec, const char *field)
 {
 	return field ? json_string_value(json_object_get(rec, field)) : NULL;
-}
-
-/* Columns of an item from its record. */
-static void item_columns(const struct item_kind *k, json_t *rec, struct item_row *it)
-{
-	const char *v;
-	v = str_of(rec, k->status_field);
-	snprintf(it->status, sizeof it->status, "%s", v ? v : "");
-	v = str_of(rec, k->due_field);
-	snprintf(it->due, sizeof it->due, "%s", v ? v : "");
-	v = str_of(rec, k->assigned_field);
-	snprintf(it->assigned_to, sizeof it->assigned_to, "%s", v ? v : "");
 }
 
 /* The record under which reading an item is audited: its case (so that
@@ -82,22 +69,7 @@ static const char *item_record(struct req *r, const struct item_row *it)
 static void write_item_fields(struct req *r, jsonw *w, const struct item_row *it,
 			      const struct resource_schema *rs, json_t *rec)
 {
-	const char *record = item_record(r, it);
-	size_t i;
-	for (i = 0; i < rs->n; i++) {
-		const struct field *f = &rs->fields[i];
-		json_t *v = json_object_get(rec, f->name);
-		char name[96];
-		if (!v)
-			continue;
-		if (f->cls == FC_CODED) {
-			jw_key(w, f->name);
-			jw_value(w, v);
-			continue;
-		}
-		snprintf(name, sizeof name, "%s.%s", it->kind, f->name);
-		api_write_sealed_as(r, w, record, name, f->name, v);
-	}
+	api_write_fields_as(r, w, item_record(r, it), it->kind, rs, rec, NULL, NULL);
 }
 
 /* The members of an item without a declared schema (screenings, events):
@@ -159,14 +131,6 @@ static void item_init(struct req *r, struct item_row *it, const char *kind, cons
 	memcpy(it->updated_at, it->created_at, TS_LEN);
 	memcpy(it->at, it->created_at, TS_LEN);
 	snprintf(it->created_by, sizeof it->created_by, "%s", r->who.user.id);
-}
-
-/* Place the item on the timeline at its own date when it has one (a
- * record dated today keeps the time it was made, after what came before). */
-static void item_at(struct item_row *it, const char *date)
-{
-	if (date && date_valid(date) && strncmp(it->at, date, 10) != 0)
-		snprintf(it->at, sizeof it->at, "%sT00:00:00Z", date);
 }
 
 /* A timeline event for a stage that moved from `from` to the case's stage. */
@@ -270,8 +234,8 @@ static int items_create(struct req *r, const char *kind)
 	rec = json_deep_copy(body);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "out of memory");
-	if (k->default_status && !json_object_get(rec, k->status_field))
-		json_object_set_new(rec, k->status_field, json_string(k->default_status));
+	if (k->default_status && !json_object_get(rec, "status"))
+		json_object_set_new(rec, "status", json_string(k->default_status));
 	/* By default the case's assignee, when the case is the caller's
 	 * organisation's; a recipient of a referral gets its own record,
 	 * assigned to itself (the owner's assignee is not shared with it). */
@@ -287,10 +251,7 @@ static int items_create(struct req *r, const char *kind)
 				     "assigned_to: a user of your organisation who takes work");
 	}
 	item_init(r, &it, k->kind, c.id, c.person_id);
-	item_columns(k, rec, &it);
-	item_at(&it, str_of(rec, k->at_field));
-	if (record_seal(&r->app->kr, &r->mem, k->rs, rec, it.id, &it.coded, &it.sealed,
-			&it.sealed_len)) {
+	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
@@ -412,11 +373,9 @@ static int item_patch(struct req *r, const char *kind)
 		return reply_problem(r, 422, "invalid-value",
 				     "assigned_to: a user of your organisation who takes work");
 	}
-	item_columns(k, rec, &it);
 	it.version = want + 1;
 	store_now(it.updated_at);
-	if (record_seal(&r->app->kr, &r->mem, k->rs, rec, it.id, &it.coded, &it.sealed,
-			&it.sealed_len)) {
+	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
@@ -561,7 +520,7 @@ int api_screenings_create(struct req *r)
 	const char *instrument, *key, **codes;
 	char stage_from[32];
 	enum answer *answers;
-	json_t *body, *ans, *v, *coded, *secret, *rec, *result;
+	json_t *body, *ans, *v, *rec;
 	char err[200], record[64];
 	size_t n, i = 0;
 	int child = 0, moved, rc;
@@ -606,24 +565,9 @@ int api_screenings_create(struct req *r)
 
 	/* The suggestion and per-dimension results are codes; the answers
 	 * themselves are sensitive and sealed. */
-	result = screening_result_json(&res);
-	coded = json_pack("{s:s,s:b}", "instrument", set->id, "child", child);
-	json_object_update(coded, result);
-	json_decref(result);
-	secret = json_pack("{s:O}", "answers", ans);
 	item_init(r, &it, "screening", c.id, c.person_id);
-	{
-		char *cs = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
-		it.coded = cs ? arena_strdup(&r->mem, cs) : NULL;
-		free(cs);
-		if (!it.coded || record_seal_json(&r->app->kr, &r->mem, secret, it.id, &it.sealed,
-						  &it.sealed_len)) {
-			json_decref(coded);
-			json_decref(secret);
-			return reply_problem(r, 500, "internal", "out of memory");
-		}
-	}
-	snprintf(it.status, sizeof it.status, "%s", screening_suggestion_name(res.suggestion));
+	if (rows_screening_seal(&r->app->kr, &r->mem, set->id, &res, ans, &it))
+		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
 	moved = case_advance(r, &c, EV_SCREENING);
 	snprintf(record, sizeof record, "screenings/%s", it.id);
@@ -638,18 +582,16 @@ int api_screenings_create(struct req *r)
 	if (rc != STORE_OK) {
 		if (tx)
 			store_rollback(tx);
-		json_decref(coded);
-		json_decref(secret);
 		return api_store_error(r, rc);
 	}
-	if (store_commit(tx) != STORE_OK) {
-		json_decref(coded);
-		json_decref(secret);
+	if (store_commit(tx) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
+	/* Answered as stored: the coded part as written, and the answers. */
+	rec = json_loads(it.coded, 0, NULL);
+	if (!rec || json_object_set(rec, "answers", ans)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	rec = coded;
-	json_object_update(rec, secret);
-	json_decref(secret);
 	reply_json_begin(r, 201, &w);
 	write_screening(r, &w, &it, rec);
 	jw_finish(&w);
@@ -716,10 +658,7 @@ int api_decisions_create(struct req *r)
 	rec = json_deep_copy(body);
 	item_init(r, &it, "status_decision", c.id, c.person_id);
 	status = json_string_value(json_object_get(rec, "status"));
-	snprintf(it.status, sizeof it.status, "%s", status);
-	item_at(&it, str_of(rec, "date"));
-	if (record_seal(&r->app->kr, &r->mem, &decision_schema, rec, it.id, &it.coded, &it.sealed,
-			&it.sealed_len)) {
+	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}

@@ -650,10 +650,7 @@ int api_kb_list(struct req *r)
 	}
 	if (store_kb_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		write_article(&w, &rows[i], 0, li);
 	}
@@ -796,10 +793,7 @@ int api_kb_history(struct req *r)
 		return reply_problem(r, 403, "forbidden", "only a supervisor sees the history");
 	if (store_kb_history(r->app->st, k.id, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		jw_object(&w);
 		jw_kint(&w, "version", rows[i].version);
@@ -826,11 +820,7 @@ int api_kb_history(struct req *r)
 		jw_raw(&w, rows[i].snapshot, strlen(rows[i].snapshot));
 		jw_end(&w);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
 
 #define GAPS_ARTICLES_MAX 2000
@@ -848,10 +838,7 @@ int api_kb_gaps(struct req *r)
 	f.limit = GAPS_ARTICLES_MAX;
 	if (store_kb_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		int li;
 		for (li = 0; li < KB_LANGS; li++) {
@@ -874,11 +861,7 @@ int api_kb_gaps(struct req *r)
 			}
 		}
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
 
 /* ---- the seed ------------------------------------------------------------------- */

@@ -103,19 +103,12 @@ int api_orgs_list(struct req *r)
 
 	if (store_org_list(r->app->st, 2000, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		write_org(r, &w, &rows[i]);
 		jw_end(&w);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
 
 /* ---- POST /orgs ------------------------------------------------------------ */

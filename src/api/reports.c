@@ -1014,6 +1014,105 @@ static int filter_hidden(struct req *r, const struct scope *s, const struct dim_
 	return 0;
 }
 
+/* Index of value v (NULL: unknown) along dimension d of a table, or -1. */
+static long value_at(const struct dimvals *d, const char *v)
+{
+	size_t i;
+	for (i = 0; i < d->n; i++)
+		if (v ? d->v[i] && !strcmp(d->v[i], v) : !d->v[i])
+			return (long)i;
+	return -1;
+}
+
+/*
+ * victims=1 beside the same table without it: each entry of the filtered
+ * table is the sum of the victim statuses of the same line of the table
+ * by trafficking_status, and the unfiltered figure is the line's margin,
+ * so publishing it states the sum of the victims and (by difference) of
+ * the others.  It is hidden when either sum would have exactly one
+ * unknown, one suppressed cell of that line of the table by
+ * trafficking_status (else victims=0 minus victims=1 works back a count
+ * that table hides); the entries so hidden get their complements in t.  Sets *hidden when the joint table cannot be
+ * made (too many dimensions): then nothing is published.
+ */
+static int victims_hidden(struct req *r, const struct scope *s, const struct dim_def *const *defs,
+			  size_t ndim, struct table *t, int *hidden)
+{
+	const struct dim_def *jdefs[REPORT_MAX_BY];
+	size_t j, sj = ndim, jn = ndim, idx, v, coord[REPORT_MAX_BY];
+	struct table joint;
+	int rc, marked = 0;
+
+	for (j = 0; j < ndim; j++) {
+		jdefs[j] = defs[j];
+		if (defs[j] == &dim_defs[11])
+			sj = j;
+	}
+	if (sj == ndim) {
+		if (ndim == REPORT_MAX_BY) {
+			*hidden = 1;
+			return 0;
+		}
+		jdefs[jn++] = &dim_defs[11];
+	}
+	if ((rc = summary_table(r, s, jdefs, jn, 0, &joint)))
+		return rc;
+	suppress_apply(&joint.c, s->k);
+	for (idx = 0; idx < t->c.size; idx++) {
+		size_t from, to;
+		int bad = 0;
+		if (t->c.supp[idx] || t->c.count[idx] <= 0)
+			continue;
+		for (j = 0; j < ndim; j++) {
+			size_t c = suppress_coord(&t->c, idx, j);
+			long at;
+			if (c == t->c.len[j]) {
+				coord[j] = joint.c.len[j];
+				continue;
+			}
+			at = value_at(joint.dim[j], t->dim[j]->v[c]);
+			if (at < 0) {
+				bad = 1; /* not in the joint table: hide to be safe */
+				break;
+			}
+			coord[j] = (size_t)at;
+		}
+		if (!bad) {
+			/* The statuses of the line (the one the entry is at, when
+			 * the table is by trafficking_status itself). */
+			size_t sv = 0, sn = 0;
+			from = 0;
+			to = joint.c.len[sj];
+			if (sj < ndim && coord[sj] != joint.c.len[sj]) {
+				from = coord[sj];
+				to = from + 1;
+			}
+			for (v = 0; v < joint.c.len[sj]; v++) {
+				int victim = joint.dim[sj]->v[v] &&
+					     (!strcmp(joint.dim[sj]->v[v], "ActualVictimOfTrafficking") ||
+					      !strcmp(joint.dim[sj]->v[v], "PossibleVictimOfTrafficking"));
+				coord[sj] = v;
+				if (!joint.c.supp[suppress_index(&joint.c, coord)])
+					continue;
+				if (v >= from && v < to && from + 1 == to)
+					bad = 1; /* the entry's own cell */
+				if (victim)
+					sv++;
+				else
+					sn++;
+			}
+			bad |= sv == 1 || sn == 1;
+		}
+		if (bad) {
+			t->c.supp[idx] = 1;
+			marked = 1;
+		}
+	}
+	if (marked)
+		suppress_apply(&t->c, s->k);
+	return 0;
+}
+
 static int filter_guard(struct req *r, const struct scope *s, const struct dim_def *const *defs,
 			size_t ndim, int victims_only, struct table *t)
 {
@@ -1037,9 +1136,15 @@ static int filter_guard(struct req *r, const struct scope *s, const struct dim_d
 		if ((rc = filter_hidden(r, s, &dim_defs[8], service, values, victims_only, &hidden)))
 			return rc;
 	}
-	if (!hidden)
-		return 0;
+	if (victims_only && !hidden && (rc = victims_hidden(r, s, defs, ndim, t, &hidden)))
+		return rc;
 	t->suppressed = 0;
+	if (!hidden) {
+		for (idx = 0; idx < t->c.size; idx++)
+			if (t->c.supp[idx] && suppress_is_cell(&t->c, idx))
+				t->suppressed++;
+		return 0;
+	}
 	for (idx = 0; idx < t->c.size; idx++) {
 		if (t->c.count[idx] > 0)
 			t->c.supp[idx] = 1;

@@ -3,11 +3,14 @@
  * rows.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "api/records.h"
 #include "api/rows.h"
+#include "domain/record.h"
+#include "domain/screening.h"
 #include "fields.h"
 
 int rows_person_seal(const keyring *kr, arena *a, json_t *rec, struct person_row *p,
@@ -70,4 +73,133 @@ int rows_consent_seal(const keyring *kr, arena *a, json_t *rec, struct item_row 
 	copy_str(rec, "expires", it->due, sizeof it->due);
 	return record_seal(kr, a, &consent_schema, rec, it->id, &it->coded, &it->sealed,
 			   &it->sealed_len);
+}
+
+/* What each item kind copies out of its record into columns. */
+static const struct item_columns {
+	const char *kind;
+	const struct resource_schema *rs;
+	const char *status_field, *due_field, *assigned_field;
+	const char *at_field; /* the date that places it on the timeline */
+} item_columns[] = {
+	{"note", &note_schema, NULL, NULL, NULL, "date"},
+	{"service", &service_schema, "status", NULL, NULL, "start"},
+	{"plan", &plan_schema, NULL, "review_on", NULL, "start"},
+	{"followup", &followup_schema, "status", "due", "assigned_to", NULL},
+	{"status_decision", &decision_schema, "status", NULL, NULL, "date"},
+};
+
+static const struct item_columns *columns_of(const char *kind)
+{
+	size_t i;
+	for (i = 0; i < sizeof item_columns / sizeof item_columns[0]; i++)
+		if (!strcmp(item_columns[i].kind, kind))
+			return &item_columns[i];
+	return NULL;
+}
+
+const struct resource_schema *rows_item_schema(const char *kind)
+{
+	const struct item_columns *k = columns_of(kind);
+	return k ? k->rs : NULL;
+}
+
+void rows_item_at(struct item_row *it, const char *date)
+{
+	if (date && date_valid(date) && strncmp(it->at, date, 10) != 0)
+		snprintf(it->at, sizeof it->at, "%sT00:00:00Z", date);
+}
+
+static void copy_field(json_t *rec, const char *field, char *dst, size_t n)
+{
+	if (field)
+		copy_str(rec, field, dst, n);
+	else
+		dst[0] = '\0';
+}
+
+int rows_item_seal(const keyring *kr, arena *a, json_t *rec, struct item_row *it)
+{
+	const struct item_columns *k = columns_of(it->kind);
+
+	if (!k)
+		return -2;
+	copy_field(rec, k->status_field, it->status, sizeof it->status);
+	copy_field(rec, k->due_field, it->due, sizeof it->due);
+	copy_field(rec, k->assigned_field, it->assigned_to, sizeof it->assigned_to);
+	if (k->at_field)
+		rows_item_at(it, json_string_value(json_object_get(rec, k->at_field)));
+	return record_seal(kr, a, k->rs, rec, it->id, &it->coded, &it->sealed, &it->sealed_len);
+}
+
+int rows_screening_seal(const keyring *kr, arena *a, const char *instrument,
+			const struct screening_result *res, json_t *answers,
+			struct item_row *it)
+{
+	json_t *coded, *result, *secret;
+	char *cs;
+	int rc = -1;
+
+	result = screening_result_json(res);
+	coded = json_pack("{s:s,s:b}", "instrument", instrument, "child", res->child);
+	secret = json_pack("{s:O}", "answers", answers);
+	if (result && coded && secret) {
+		json_object_update(coded, result);
+		cs = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
+		it->coded = cs ? arena_strdup(a, cs) : NULL;
+		free(cs);
+		if (it->coded && !record_seal_json(kr, a, secret, it->id, &it->sealed,
+						   &it->sealed_len))
+			rc = 0;
+	}
+	snprintf(it->status, sizeof it->status, "%s", screening_suggestion_name(res->suggestion));
+	json_decref(result);
+	json_decref(coded);
+	json_decref(secret);
+	return rc;
+}
+
+/* " code code " from a list of codes (validated), in the arena. */
+static const char *topics_column(arena *a, json_t *topics)
+{
+	size_t i, len = 1, used = 1;
+	json_t *v;
+	char *s;
+
+	json_array_foreach(topics, i, v)
+		len += strlen(json_string_value(v)) + 1;
+	s = arena_alloc(a, len + 1);
+	if (!s)
+		return NULL;
+	s[0] = ' ';
+	json_array_foreach(topics, i, v) {
+		size_t n = strlen(json_string_value(v));
+		memcpy(s + used, json_string_value(v), n);
+		s[used + n] = ' ';
+		used += n + 1;
+	}
+	s[used] = '\0';
+	return s;
+}
+
+int rows_contact_seal(const keyring *kr, arena *a, json_t *rec, struct contact_row *c)
+{
+	json_t *topics = json_object_get(rec, "topics"), *d = json_object_get(rec, "duration_s");
+	const char *phone = json_string_value(json_object_get(rec, "caller_phone"));
+
+	copy_str(rec, "channel", c->channel, sizeof c->channel);
+	copy_str(rec, "call_type", c->call_type, sizeof c->call_type);
+	copy_str(rec, "started_at", c->started_at, sizeof c->started_at);
+	c->duration_s = d ? json_integer_value(d) : -1;
+	copy_str(rec, "language", c->language, sizeof c->language);
+	copy_str(rec, "action", c->action, sizeof c->action);
+	copy_str(rec, "case_id", c->case_id, sizeof c->case_id);
+	copy_str(rec, "person_id", c->person_id, sizeof c->person_id);
+	copy_str(rec, "operator", c->operator_id, sizeof c->operator_id);
+	c->topics = topics ? topics_column(a, topics) : " ";
+	c->has_phone = phone && api_phone_blind(kr, c->org_id, phone, c->phone_key) == 0;
+	if (!c->topics ||
+	    record_seal(kr, a, &contact_schema, rec, c->id, &c->coded, &c->sealed, &c->sealed_len))
+		return -1;
+	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * rows.h - the store rows of a person, a case and a consent, made from
+ * rows.h - the store rows of a person, a case and its items, made from
  * their records: the one road from a validated record to what the store
  * keeps.  The API's handlers and `himoya demo` both call these, so that a
  * row is shaped in one place (the exports once matched only the demo's
@@ -38,5 +38,33 @@ void rows_case_columns_to_json(const struct case_row *c, json_t *rec);
  * set; due = expires ("" when none); then coded/sealed.  Queries test
  * these columns without opening the consent.  0, or -1 (memory). */
 int rows_consent_seal(const keyring *kr, arena *a, json_t *rec, struct item_row *it);
+
+/* An item of a declared kind (it->kind: note, service, plan, followup,
+ * status_decision): the columns its kind copies from rec (status, due,
+ * assigned_to), its place on the timeline (it->at moves to the record's
+ * own date, unless that is the day it was made), then coded/sealed.
+ * 0, -1 (memory), or -2 when the kind is not one of these. */
+int rows_item_seal(const keyring *kr, arena *a, json_t *rec, struct item_row *it);
+
+/* The declared schema of an item kind above, or NULL. */
+const struct resource_schema *rows_item_schema(const char *kind);
+
+/* Place an item at date (YYYY-MM-DD) on the timeline, as rows_item_seal
+ * does; NULL or an invalid date leaves it->at as it is. */
+void rows_item_at(struct item_row *it, const char *date);
+
+/* A screening item: coded {"instrument","child"} and the result's codes
+ * (screening_result_json), sealed {"answers": answers}; status is the
+ * suggestion.  0, or -1 (memory). */
+/* A hotline contact: its columns (channel, call_type, started_at,
+ * duration_s (-1 when not given), language, action, case_id, person_id,
+ * operator, topics as " code code "), the caller's phone key under c->org_id, then
+ * coded/sealed.  0, or -1 (memory). */
+int rows_contact_seal(const keyring *kr, arena *a, json_t *rec, struct contact_row *c);
+
+struct screening_result;
+int rows_screening_seal(const keyring *kr, arena *a, const char *instrument,
+			const struct screening_result *res, json_t *answers,
+			struct item_row *it);
 
 #endif

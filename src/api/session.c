@@ -14,11 +14,15 @@
 #include "api/api.h"
 #include "api/metrics.h"
 
-enum { LOGIN_START, LOGIN_WAITING, LOGIN_CHECKED, LOGIN_BUSY };
+/* The phases of a sign-in are those of any password work (api_pw_suspend). */
+enum {
+	LOGIN_START = API_PW_START,
+	LOGIN_CHECKED = API_PW_DONE,
+	LOGIN_BUSY = API_PW_BUSY,
+};
 
 struct login {
 	pw_job job;
-	struct req *r;
 	struct user user;
 	int found;
 	char password[1025];
@@ -28,13 +32,6 @@ struct login {
 };
 
 static const char *const login_fields[] = {"login", "password", "totp", NULL};
-
-static void login_done(pw_job *job, void *arg)
-{
-	struct login *l = arg;
-	l->r->phase = job->busy ? LOGIN_BUSY : LOGIN_CHECKED;
-	http_resume(l->r);
-}
 
 static int only_fields(struct req *r, json_t *o, const char *const *allowed)
 {
@@ -122,24 +119,10 @@ static int login_start(struct req *r)
 		return reply_problem(r, 429, "locked",
 				     "too many failed sign-ins for this login; try again later");
 	}
-	l->r = r;
 	l->found = store_user_by_login(app->st, l->login, &l->user) == STORE_OK;
 	l->job.stored = l->found ? l->user.pwhash : password_dummy_hash();
 	l->job.password = l->password;
-	/* Each client address (an IPv6 /64) gets its fair share of the
-	 * workers: a flood from some cannot keep the others out. */
-	api_client_of(r->addr, l->client);
-	l->job.client = l->client;
-	l->job.done = login_done;
-	l->job.arg = l;
-	r->async = l;
-	r->phase = LOGIN_WAITING;
-	http_suspend(r);
-	if (pw_pool_submit(&l->job) != 0) {
-		r->phase = LOGIN_BUSY;
-		http_resume(r);
-	}
-	return HTTP_SUSPENDED;
+	return api_pw_suspend(r, &l->job, l->client, l);
 }
 
 static int login_fail(struct req *r, struct login *l, const char *type, const char *detail)

@@ -68,19 +68,12 @@ int api_tokens_list(struct req *r)
 			     &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	api_audit_read(r, "tokens", login ? "login" : NULL);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		write_token(&w, &rows[i], now);
 		jw_end(&w);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
 
 /* The members of POST /tokens: login, and label and expires if given.

@@ -30,32 +30,38 @@ static int admin_only(struct req *r)
 
 /* ---- the password worker ------------------------------------------------ */
 
-static void pw_done(pw_job *job, void *arg)
+static void pw_resume(pw_job *job, void *arg)
 {
-	struct api_pw_task *t = arg;
-	t->r->phase = job->busy ? API_PW_BUSY : API_PW_DONE;
-	http_resume(t->r);
+	struct req *r = arg;
+	r->phase = job->busy ? API_PW_BUSY : API_PW_DONE;
+	http_resume(r);
 }
 
-int api_pw_submit(struct req *r, struct api_pw_task *t)
+int api_pw_suspend(struct req *r, pw_job *job, char client[64], void *task)
 {
-	t->r = r;
-	t->job.password = t->password;
-	if (t->new_password[0])
-		t->job.new_password = t->new_password;
-	t->job.hash_out = t->hash;
-	api_client_of(r->addr, t->client);
-	t->job.client = t->client;
-	t->job.done = pw_done;
-	t->job.arg = t;
-	r->async = t;
+	/* Each client address (an IPv6 /64) gets its fair share of the
+	 * workers: a flood from some cannot keep the others out. */
+	api_client_of(r->addr, client);
+	job->client = client;
+	job->done = pw_resume;
+	job->arg = r;
+	r->async = task;
 	r->phase = API_PW_WAITING;
 	http_suspend(r);
-	if (pw_pool_submit(&t->job) != 0) {
+	if (pw_pool_submit(job) != 0) {
 		r->phase = API_PW_BUSY;
 		http_resume(r);
 	}
 	return HTTP_SUSPENDED;
+}
+
+int api_pw_submit(struct req *r, struct api_pw_task *t)
+{
+	t->job.password = t->password;
+	if (t->new_password[0])
+		t->job.new_password = t->new_password;
+	t->job.hash_out = t->hash;
+	return api_pw_suspend(r, &t->job, t->client, t);
 }
 
 void api_pw_wipe(struct api_pw_task *t)
@@ -199,19 +205,12 @@ int api_users_list(struct req *r)
 	    STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	api_audit_read(r, "users", NULL);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		write_user_row(r, &w, &rows[i]);
 		jw_end(&w);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
 
 /* ---- POST /users --------------------------------------------------------- */

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "api/api.h"
+#include "api/rows.h"
 #include "cli/demo.h"
 #include "cli/demo_hotline.h"
 #include "codelists.h"
@@ -155,44 +156,19 @@ static json_t *make_contact(struct demo_rng *r, unsigned long long seed, time_t 
 	return rec;
 }
 
-/* Columns, sealed part and phone key of a contact from its record. */
+/* A contact's row from its record, as the API makes it (api/rows.h). */
 static int fill_contact(arena *a, const keyring *kr, const char *org_id, json_t *rec,
 			struct contact_row *c)
 {
-	json_t *list = json_object_get(rec, "topics"), *v;
-	const char *phone = json_string_value(json_object_get(rec, "caller_phone"));
-	char topics_s[256] = " ";
-	size_t i, used = 1;
-
 	memset(c, 0, sizeof *c);
 	store_new_id(c->id);
 	snprintf(c->org_id, sizeof c->org_id, "%s", org_id);
 	c->version = 1;
-	snprintf(c->channel, sizeof c->channel, "%s", json_string_value(json_object_get(rec, "channel")));
-	snprintf(c->call_type, sizeof c->call_type, "%s",
-		 json_string_value(json_object_get(rec, "call_type")));
-	snprintf(c->started_at, sizeof c->started_at, "%s",
-		 json_string_value(json_object_get(rec, "started_at")));
-	c->duration_s = json_integer_value(json_object_get(rec, "duration_s"));
-	snprintf(c->language, sizeof c->language, "%s",
-		 json_string_value(json_object_get(rec, "language")));
-	json_array_foreach(list, i, v) {
-		int k = snprintf(topics_s + used, sizeof topics_s - used, "%s ", json_string_value(v));
-		if (k > 0 && (size_t)k < sizeof topics_s - used)
-			used += (size_t)k;
-	}
-	c->topics = arena_strdup(a, topics_s);
-	v = json_object_get(rec, "action");
-	snprintf(c->action, sizeof c->action, "%s", v ? json_string_value(v) : "");
-	snprintf(c->operator_id, sizeof c->operator_id, "%s",
-		 json_string_value(json_object_get(rec, "operator")));
-	c->has_phone = phone && api_phone_blind(kr, org_id, phone, c->phone_key) == 0;
+	if (rows_contact_seal(kr, a, rec, c))
+		return -1;
 	memcpy(c->updated_at, c->started_at, TS_LEN);
 	memcpy(c->created_at, c->started_at, TS_LEN);
-	if (!c->topics)
-		return -1;
-	return record_seal(kr, a, &contact_schema, rec, c->id, &c->coded, &c->sealed,
-			   &c->sealed_len);
+	return 0;
 }
 
 /* A callback for a number; done ones have an outcome. */

@@ -320,19 +320,10 @@ static struct item_row *item_push(struct person_ctx *p, const char *kind, const 
 	return it;
 }
 
-/* Place the item on the timeline at the start of its date, as the API's
- * item_at does for records that carry a date. */
-static void item_at_day(struct item_row *it, int64_t day)
+/* Columns, place on the timeline and sealing, as the API makes them. */
+static void item_seal(struct person_ctx *p, struct item_row *it, json_t *rec)
 {
-	day_str(day, it->at);
-	memcpy(it->at + 10, "T00:00:00Z", 11);
-}
-
-static void item_seal(struct person_ctx *p, struct item_row *it, const struct resource_schema *rs,
-		      json_t *rec)
-{
-	if (record_seal(p->g->kr, &p->b->mem, rs, rec, it->id, &it->coded, &it->sealed,
-			&it->sealed_len))
+	if (rows_item_seal(p->g->kr, &p->b->mem, rec, it))
 		p->failed = 1;
 }
 
@@ -484,20 +475,6 @@ static const char *const service_notes[] = {
 
 /* ---- screenings and decisions -------------------------------------------------- */
 
-/* Append s to out (length *len, capacity cap); past the capacity *len
- * stops at cap - 1 and the caller sees the overflow. */
-static void put_text(char *out, size_t cap, size_t *len, const char *s)
-{
-	size_t n = strlen(s);
-	if (*len + n >= cap) {
-		*len = cap - 1;
-		return;
-	}
-	memcpy(out + *len, s, n);
-	*len += n;
-	out[*len] = '\0';
-}
-
 /* How often each dimension D1..D6 is answered "yes", by what the case is. */
 static const double yes_rate[3][INDICATOR_DIMENSIONS] = {
 	{0.45, 0.12, 0.30, 0.55, 0.40, 0.30}, /* trafficking */
@@ -513,10 +490,8 @@ static void screening(struct person_ctx *p, struct case_ctx *c, int64_t day, int
 	enum answer answers[SCREENING_ITEMS_MAX];
 	struct screening_result res;
 	struct item_row *it;
-	json_t *coded, *result;
-	char ss[SCREENING_ITEMS_MAX * 32];
-	unsigned char *ct;
-	size_t i, n = 0, sl;
+	json_t *ans;
+	size_t i, n = 0;
 
 	if (!set || set->n > SCREENING_ITEMS_MAX)
 		return;
@@ -541,35 +516,13 @@ static void screening(struct person_ctx *p, struct case_ctx *c, int64_t day, int
 	it = item_push(p, "screening", c->id, c->assignee[0] ? c->assignee : p->worker, day);
 	if (!it)
 		return;
-	result = screening_result_json(&res);
-	coded = json_pack("{s:s,s:b}", "instrument", set->id, "child", child);
-	json_object_update(coded, result);
-	json_decref(result);
-	it->coded = arena_dump(p, coded);
-	json_decref(coded);
-	/* The sealed part is {"answers":{CODE:ANSWER,...}} as jansson's
-	 * compact dump writes it (codes and answers need no escaping), built
-	 * by hand: a screening has some fifty answers. */
-	sl = 0;
-	put_text(ss, sizeof ss, &sl, "{\"answers\":{");
-	for (i = 0; i < n; i++) {
-		put_text(ss, sizeof ss, &sl, i ? ",\"" : "\"");
-		put_text(ss, sizeof ss, &sl, codes[i]);
-		put_text(ss, sizeof ss, &sl, "\":\"");
-		put_text(ss, sizeof ss, &sl, screening_answer_name(answers[i]));
-		put_text(ss, sizeof ss, &sl, "\"");
-	}
-	put_text(ss, sizeof ss, &sl, "}}");
-	ct = arena_alloc(&p->b->mem, sl + SEAL_OVERHEAD);
-	if (!ct || sl + 1 >= sizeof ss) {
+	ans = json_object();
+	for (i = 0; i < n; i++)
+		json_object_set_new(ans, codes[i], json_string(screening_answer_name(answers[i])));
+	if (!ans || rows_screening_seal(p->g->kr, &p->b->mem, set->id, &res, ans, it))
 		p->failed = 1;
-	} else {
-		seal_encrypt(p->g->kr, (const unsigned char *)ss, sl, it->id, ct);
-		it->sealed = ct;
-		it->sealed_len = sl + SEAL_OVERHEAD;
-	}
+	json_decref(ans);
 	c->suggestion = screening_suggestion_name(res.suggestion);
-	snprintf(it->status, sizeof it->status, "%s", c->suggestion);
 	c->stage = casework_stage_after(c->stage, EV_SCREENING);
 	case_touch(c, it);
 }
@@ -593,9 +546,7 @@ static void decision(struct person_ctx *p, struct case_ctx *c, int64_t day, cons
 	set_day(rec, "date", day);
 	if (demo_rng_pct(&p->r, 85))
 		set_str(rec, "reference", ref);
-	snprintf(it->status, sizeof it->status, "%s", status);
-	item_at_day(it, day);
-	item_seal(p, it, &decision_schema, rec);
+	item_seal(p, it, rec);
 	json_decref(rec);
 	c->trafficking_status = status;
 	c->stage = casework_stage_after(c->stage, EV_DECISION);
@@ -647,8 +598,7 @@ static void note(struct person_ctx *p, struct case_ctx *c, const char *type, con
 	set_str(rec, "type", type);
 	set_day(rec, "date", day);
 	set_str(rec, "text", text);
-	item_at_day(it, day);
-	item_seal(p, it, &note_schema, rec);
+	item_seal(p, it, rec);
 	json_decref(rec);
 }
 
@@ -692,9 +642,7 @@ static void plan(struct person_ctx *p, struct case_ctx *c, int64_t start)
 	set_day(rec, "review_on", review);
 	if (demo_rng_pct(&p->r, 30))
 		set_str(rec, "notes", "План согласован с клиентом и семьёй.");
-	day_str(review, it->due);
-	item_at_day(it, start);
-	item_seal(p, it, &plan_schema, rec);
+	item_seal(p, it, rec);
 	json_decref(rec);
 	snprintf(c->plan_id, sizeof c->plan_id, "%s", it->id);
 	c->plan_start = start;
@@ -781,9 +729,7 @@ static void service(struct person_ctx *p, struct case_ctx *c, const struct servi
 	}
 	if (demo_rng_pct(&p->r, 25))
 		set_str(rec, "notes", PICK_TEXT(&p->r, service_notes));
-	snprintf(it->status, sizeof it->status, "%s", status);
-	item_at_day(it, start);
-	item_seal(p, it, &service_schema, rec);
+	item_seal(p, it, rec);
 	json_decref(rec);
 	c->stage = casework_stage_after(c->stage, EV_SERVICE);
 	case_touch(c, it);
@@ -851,10 +797,7 @@ static void followups(struct person_ctx *p, struct case_ctx *c, int reintegratio
 			set_day(rec, "done_on", done);
 			set_str(rec, "outcome", PICK_TEXT(&p->r, outcome_texts));
 		}
-		snprintf(it->status, sizeof it->status, "%s", status);
-		day_str(due, it->due);
-		snprintf(it->assigned_to, sizeof it->assigned_to, "%s", who);
-		item_seal(p, it, &followup_schema, rec);
+		item_seal(p, it, rec);
 		json_decref(rec);
 		if (reintegration) {
 			c->stage = casework_stage_after(c->stage, EV_RETURN);

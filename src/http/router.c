@@ -78,6 +78,19 @@ enum route_result router_match(const struct route *table, size_t n, struct req *
 	return res;
 }
 
+const struct route *router_find(const struct route *table, size_t n, unsigned method,
+				const char *path)
+{
+	const char *start[MAX_PARAMS];
+	size_t i, len[MAX_PARAMS];
+	int np;
+
+	for (i = 0; i < n; i++)
+		if ((table[i].methods & method) && match_one(table[i].pattern, path, start, len, &np))
+			return &table[i];
+	return NULL;
+}
+
 unsigned router_methods(const struct route *table, size_t n, const char *path)
 {
 	const char *start[MAX_PARAMS];

@@ -36,6 +36,12 @@ enum route_result { ROUTE_FOUND, ROUTE_NO_PATH, ROUTE_NO_METHOD, ROUTE_NO_MEMORY
 enum route_result router_match(const struct route *table, size_t n, struct req *r,
 			       const struct route **out);
 
+/* The route for method and path, without taking its parameters (the
+ * server asks it of a request's head, before any body is read); NULL
+ * when none. */
+const struct route *router_find(const struct route *table, size_t n, unsigned method,
+				const char *path);
+
 /* The OR of the methods of every route whose pattern matches path. */
 unsigned router_methods(const struct route *table, size_t n, const char *path);
 /* methods (OR of enum http_method) as an Allow header value, GET

@@ -397,6 +397,7 @@ static enum MHD_Result on_head(struct server_ctx *sc, struct MHD_Connection *c, 
 			       const char *url, const char *method)
 {
 	const char *cl;
+	size_t cap;
 
 	r->conn = c;
 	r->method = method_of(method);
@@ -405,13 +406,15 @@ static enum MHD_Result on_head(struct server_ctx *sc, struct MHD_Connection *c, 
 	r->started = 1;
 	watch_set(sc, c, -1);
 	client_addr(c, r->addr, sizeof r->addr);
+	cap = sc->cfg->body_cap ? sc->cfg->body_cap(r->method, url) : 0;
+	if (!cap || cap > sc->cfg->body_max)
+		cap = sc->cfg->body_max;
+	buf_free(&r->body);
+	buf_init(&r->body, cap);
 	cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
 	if (cl) {
 		char *end;
 		unsigned long long v = strtoull(cl, &end, 10);
-		size_t cap = sc->cfg->body_cap ? sc->cfg->body_cap(url) : 0;
-		if (!cap || cap > sc->cfg->body_max)
-			cap = sc->cfg->body_max;
 		if (!*cl || *end || v > cap) {
 			r->body_too_large = 1;
 			return too_large(sc, r, cap);
@@ -462,13 +465,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		}
 		*upload_size = 0;
 		if (r->body_too_large && r->dropped > DRAIN_MAX && !r->answered)
-			return too_large(sc, r, sc->cfg->body_max);
+			return too_large(sc, r, r->body.cap);
 		return MHD_YES;
 	}
 	if (r->answered)
 		return MHD_YES;
 	if (r->body_too_large)
-		return too_large(sc, r, sc->cfg->body_max);
+		return too_large(sc, r, r->body.cap);
 	if (r->target != TARGET_OK)
 		return bad_target(sc, r);
 	rc = sc->dispatch(r);

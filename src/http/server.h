@@ -29,10 +29,11 @@ struct http_config {
 	size_t body_max;
 	char tls_cert[1024];     /* PEM files; both set means HTTPS */
 	char tls_key[1024];
-	/* The body cap of a path when smaller than body_max (0: body_max),
-	 * applied to a declared Content-Length as soon as the head is in;
-	 * NULL for none. */
-	size_t (*body_cap)(const char *path);
+	/* The body cap of a request (method, path) when smaller than
+	 * body_max (0: body_max), taken as soon as the head is in: a declared
+	 * Content-Length over it is refused at once, and a chunked body
+	 * stops at it.  NULL for none. */
+	size_t (*body_cap)(unsigned method, const char *path);
 	/* Told of every answer queued, with the seconds since its request
 	 * line (metrics); NULL for none. */
 	void (*observe)(const struct req *r, double seconds);

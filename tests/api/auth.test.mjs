@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startServer, Client, himoya } from '../lib/server.mjs';
 import { sqlite } from '../lib/datadir.mjs';
 import {
-  assertProblem, totpCode, totpStep, wrongCode, awaitFreshStep, makeToken,
+  assertProblem, totpCode, totpStep, wrongCode, awaitFreshStep, makeToken, rawRequest, asFetchLike,
 } from '../lib/hostile.mjs';
 
 const PW = {
@@ -79,6 +79,19 @@ test('malformed logins are refused with problems, not crashes', async () => {
   assertProblem(await c.req('POST', '/api/v1/session', { login: 'cw1', password: 'x'.repeat(5000) }),
     413, 'body-too-large');
   assert.equal(c.cookie, null);
+});
+
+test('every route that needs no sign-in takes at most 2 KB, declared or chunked', async () => {
+  // The cap is the routing table's (ROUTE_PUBLIC), not a list of paths:
+  // a chunked body declares no length and must stop at the same cap.
+  const body = JSON.stringify({ login: 'cw1', password: 'x'.repeat(5000) });
+  for (const path of ['/api/v1/session', '/api/v1/public/callback-requests', '/api/v1/no-such-route']) {
+    for (const chunked of [false, true]) {
+      const r = await rawRequest(srv.url, { method: 'POST', path, body, chunked,
+        headers: { 'content-type': 'application/json' } });
+      assertProblem(asFetchLike(r), 413, 'body-too-large', `${path}${chunked ? ' chunked' : ''}`);
+    }
+  }
 });
 
 test('ten failures lock one login (429 + Retry-After, even with the right password); others go on', async () => {

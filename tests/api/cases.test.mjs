@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { rawFiles, poll, sqlite } from '../lib/datadir.mjs';
 
@@ -24,13 +24,7 @@ const uid = {};
 
 before(async () => {
   srv = await startServer({ users, orgs: [{ code: 'ngo1', name: 'NGO One', type: 'NGO' }] });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-    uid[u.login] = r.json.user.id;
-  }
+  await signInAll(srv, users, PW, as, uid);
 });
 
 after(async () => {

@@ -7,7 +7,7 @@
 // PII reads, and no number or note in clear in the database or its WAL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, Client, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { rawFiles, sqlite, poll } from '../lib/datadir.mjs';
 
@@ -28,13 +28,7 @@ const uid = {};
 
 before(async () => {
   srv = await startServer({ users, orgs });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-    uid[u.login] = r.json.user.id;
-  }
+  await signInAll(srv, users, PW, as, uid);
 });
 
 after(async () => {

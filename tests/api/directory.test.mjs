@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, Client, himoya } from '../lib/server.mjs';
+import { startServer, Client, himoya, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { bearer, poll, rawFiles, run, serveDir, sqlite, tempDir } from '../lib/datadir.mjs';
 
@@ -33,12 +33,7 @@ const as = {};
 
 before(async () => {
   srv = await startServer({ users, orgs: ORGS });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {

@@ -12,14 +12,14 @@ import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { inflateRawSync } from 'node:zlib';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, signInAll } from '../lib/server.mjs';
 import { run, sqlite } from '../lib/datadir.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 
 const V1 = '/api/v1';
 const PW = 'exchange test password';
 const K = 11;
-const users = [['cw', 'caseworker'], ['sup', 'supervisor'], ['an', 'analyst']]
+const users = [['cw', 'caseworker'], ['sup', 'supervisor'], ['an', 'analyst'], ['hot', 'hotline']]
   .map(([login, role]) => ({ login, role, password: PW }));
 
 // The reference files sit beside the project (../shared); a git worktree
@@ -47,12 +47,7 @@ const today = () => day(0);
 
 before(async () => {
   srv = await startServer({ users });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {
@@ -367,6 +362,36 @@ function shapes(db) {
   out.caseTypes = q('SELECT DISTINCT typeof(coded) || typeof(sealed) || typeof(status) FROM cases');
   out.personTypes = q('SELECT DISTINCT typeof(coded) || typeof(sealed) FROM persons');
   out.personKeysOk = q("SELECT DISTINCT key FROM persons, json_each(persons.coded) ORDER BY 1");
+  // Every item kind: its columns are its record's, it sits on the timeline
+  // at its own date (or when it was made, on that day), coded/sealed typed
+  // alike.
+  const cols = {
+    note: { at: 'date' }, service: { status: 'status', at: 'start' },
+    plan: { due: 'review_on', at: 'start' }, followup: { status: 'status', due: 'due', assigned_to: 'assigned_to' },
+    status_decision: { status: 'status', at: 'date' }, screening: { status: 'suggestion' },
+  };
+  // Hotline contacts: the columns are the record's.
+  out.contactBad = q("SELECT id FROM contacts WHERE channel IS NOT json_extract(coded, '$.channel')" +
+    " OR call_type IS NOT json_extract(coded, '$.call_type') OR started_at IS NOT json_extract(coded, '$.started_at')" +
+    " OR coalesce(duration_s, -1) IS NOT coalesce(json_extract(coded, '$.duration_s'), -1)" +
+    " OR coalesce(language, '') <> coalesce(json_extract(coded, '$.language'), '')" +
+    " OR coalesce(action, '') <> coalesce(json_extract(coded, '$.action'), '')" +
+    " OR operator_id IS NOT json_extract(coded, '$.operator')" +
+    " OR topics <> ' ' || coalesce((SELECT group_concat(value, ' ') || ' ' FROM json_each(coded, '$.topics')), '')");
+  out.contactCount = Number(q('SELECT count(*) FROM contacts')[0]);
+  out.itemBad = {};
+  out.itemKeys = {};
+  out.itemTypes = {};
+  for (const [kind, c] of Object.entries(cols)) {
+    const where = [];
+    for (const col of ['status', 'due', 'assigned_to'])
+      where.push(`coalesce(${col}, '') <> coalesce(json_extract(coded, '$.${c[col] ?? '-'}'), '')`);
+    if (c.at)
+      where.push(`(json_extract(coded, '$.${c.at}') IS NOT NULL AND substr(at, 1, 10) <> json_extract(coded, '$.${c.at}'))`);
+    out.itemBad[kind] = q(`SELECT id FROM items WHERE kind = '${kind}' AND (${where.join(' OR ')})`);
+    out.itemKeys[kind] = q(`SELECT DISTINCT key FROM items, json_each(items.coded) WHERE kind = '${kind}' ORDER BY 1`);
+    out.itemTypes[kind] = q(`SELECT DISTINCT typeof(coded) || typeof(sealed) FROM items WHERE kind = '${kind}'`);
+  }
   return out;
 }
 
@@ -377,6 +402,22 @@ test('a demo-made and an API-made person, consent and case are stored alike', as
     { purpose: 'research', method: 'written', expires: day(300) });
   const w = await ok('cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'referral', method: 'written' });
   await ok('cw', 'POST', `/consents/${w.id}/withdraw`, undefined, 200);
+  // Every kind of item on a case, as a case worker records them (an
+  // earlier date than today, so that the timeline's place shows).
+  const c = (await ok('cw', 'POST', '/cases', { person_id: p.id, exploitation_types: ['ForcedLabour'] })).id;
+  await ok('cw', 'POST', `/cases/${c}/screenings`,
+    { instrument: 'delphi-adult-labour', answers: { 'D5-S3': 'yes', 'D4-S1': 'no' } });
+  await ok('cw', 'POST', `/cases/${c}/notes`, { type: 'note', date: day(-20), text: 'Позвонила сама.' });
+  const plan = await ok('cw', 'POST', `/cases/${c}/plans`, { type: 'SocialCare', start: day(-15), review_on: day(60),
+    goals: [{ goal: 'Документы', due: day(30), status: 'open' }] });
+  await ok('cw', 'POST', `/cases/${c}/services`, { type: 'medical', status: 'in_progress', start: day(-10),
+    provider_org: 'iom', cost: 300, currency: 'TJS' });
+  await ok('cw', 'POST', `/cases/${c}/followups`, { due: day(20), plan_id: plan.id, reintegration: false });
+  await ok('sup', 'POST', `/cases/${c}/status-decisions`,
+    { status: 'PossibleVictimOfTrafficking', decided_by: 'Police', date: day(-5) });
+  await ok('hot', 'POST', '/contacts', { channel: 'phone', call_type: 'data', language: 'tg',
+    topics: ['job_offer_check', 'legal'], action: 'info_given', started_at: day(-1) + 'T08:30:00Z' });
+  await ok('hot', 'POST', '/contacts', { channel: 'phone', call_type: 'silent' });
   const dir = mkdtempSync(join(tmpdir(), 'himoya-shapes-'));
   try {
     const demoDb = join(dir, 'd', 'himoya.db');
@@ -396,6 +437,17 @@ test('a demo-made and an API-made person, consent and case are stored alike', as
     for (const k of [...demo.personKeysOk, ...api.personKeysOk])
       assert.ok(!['given_name', 'family_name', 'patronymic', 'birth_date', 'phones', 'address'].includes(k), k);
     for (const k of api.consentKeys) assert.ok(demo.consentKeys.includes(k) || k === 'expires', k);
+    for (const s of [demo, api]) {
+      assert.ok(s.contactCount > 0);
+      assert.deepEqual(s.contactBad, [], 'a contact\'s columns are its record');
+    }
+    for (const kind of Object.keys(api.itemBad)) {
+      assert.ok(api.itemKeys[kind].length && demo.itemKeys[kind].length, kind + ' made by both');
+      for (const s of [demo, api])
+        assert.deepEqual(s.itemBad[kind], [], kind + ': columns and place follow the record');
+      for (const t of api.itemTypes[kind]) assert.ok(demo.itemTypes[kind].includes(t), `${kind}: ${t} only from the API`);
+      for (const k of api.itemKeys[kind]) assert.ok(demo.itemKeys[kind].includes(k), `${kind}: ${k} only from the API`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

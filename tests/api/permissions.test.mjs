@@ -9,7 +9,7 @@
 //   allowed                                    2xx
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, signInAll } from '../lib/server.mjs';
 
 // ---- the policy, mirrored from src/domain/policy.c ---------------------------
 
@@ -102,12 +102,7 @@ before(async () => {
     users,
     orgs: [{ code: ORG_B, name: 'Police', type: 'LawEnforcement' }, { code: 'ngo9', name: 'NGO Nine', type: 'NGO' }],
   });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {

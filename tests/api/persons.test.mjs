@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, Client, signInAll } from '../lib/server.mjs';
 import { run, rawFiles } from '../lib/datadir.mjs';
 
 const PW = 'correct horse battery';
@@ -19,12 +19,7 @@ const as = {};
 
 before(async () => {
   srv = await startServer({ users, orgs: [{ code: 'ngo1', name: 'NGO One', type: 'NGO' }] });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {

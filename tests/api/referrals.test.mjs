@@ -6,7 +6,7 @@
 // decisions due of a police focal point, the access log, and transfers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { poll, sqlite } from '../lib/datadir.mjs';
 
@@ -32,13 +32,7 @@ const uid = {};
 
 before(async () => {
   srv = await startServer({ users, orgs });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-    uid[u.login] = r.json.user.id;
-  }
+  await signInAll(srv, users, PW, as, uid);
 });
 
 after(async () => {

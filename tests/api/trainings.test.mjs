@@ -7,7 +7,7 @@
 // the people trained by agency type and sex and the mean score gain.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, Client, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 
 const PW = 'training test password';
@@ -23,12 +23,7 @@ const V1 = '/api/v1';
 
 before(async () => {
   srv = await startServer({ users, orgs });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {

@@ -97,3 +97,17 @@ export class Client {
     return r;
   }
 }
+
+// Sign every user in (each with u.password, else password) on a client of
+// its own: as[login] is the client, uid[login] the user's id.  Fails the
+// test with the server's answer when a sign-in does not succeed.
+export async function signInAll(srv, users, password, as = {}, uid = {}) {
+  for (const u of users) {
+    const c = new Client(srv.url);
+    const r = await c.login(u.login, u.password ?? password);
+    if (r.status !== 200) throw new Error(`sign-in of ${u.login}: ${r.status} ${r.text}`);
+    as[u.login] = c;
+    uid[u.login] = r.json.user.id;
+  }
+  return { as, uid };
+}
