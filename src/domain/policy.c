@@ -93,6 +93,9 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_EXPORT_PII, "export.pii", {
 		{supervisors, PC_OWN_ORG | PC_SECOND_FACTOR},
 	}, 1},
+	{ACT_PERSON_DEDUP, "person.dedup", {
+		{workers, PC_OWN_ORG},
+	}, 1},
 };
 
 static int role_in(const char *role, const char *const *roles)

@@ -246,6 +246,10 @@ static const char SQL_Q_OVERDUE[] =
 	"SELECT f.item_id FROM rp_followups f JOIN rp_cases c ON c.n = f.n"
 	" WHERE f.due < ?2" CASE_FILTERS;
 
+static const char SQL_Q_PERSONS[] =
+	"SELECT DISTINCT c.person_id FROM rp_cases c"
+	" WHERE c.opened_on >= ?1 AND c.opened_on <= ?2" CASE_FILTERS;
+
 static const char *query_sql(enum rp_query q, size_t *ncols)
 {
 	switch (q) {
@@ -261,6 +265,7 @@ static const char *query_sql(enum rp_query q, size_t *ncols)
 	case RPQ_TRAINING_GAIN: *ncols = 2; return SQL_Q_TRAINING_GAIN;
 	case RPQ_TRAINING_EVENTS: *ncols = 1; return SQL_Q_TRAINING_EVENTS;
 	case RPQ_OVERDUE: *ncols = 1; return SQL_Q_OVERDUE;
+	case RPQ_PERSONS: *ncols = 1; return SQL_Q_PERSONS;
 	}
 	return NULL;
 }

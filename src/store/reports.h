@@ -101,6 +101,10 @@ enum rp_query {
 	 * period, how many of them had a reintegration follow-up done, and
 	 * the sums of the record keys (rkey) of each (one row) */
 	RPQ_REINTEGRATION,
+	/* person_id: the persons of the cases opened in the period, each
+	 * once (a person merged into another counts under the survivor,
+	 * whose id its cases carry: store/dedup.h) */
+	RPQ_PERSONS,
 };
 
 /* Run a report query; fn gets ncols text columns (numbers as text).
