@@ -155,6 +155,10 @@ test('a merge moves cases and consents to the survivor and the reports count one
   // Decided once: a second merge of the pair is a conflict.
   r = await as.cw.req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: b.id });
   assert.equal(r.status, 409, r.text);
+  // The merged person's audit references follow the survivor.
+  const audit = (await ok('sup', 'GET', `${V1}/audit?record=persons/${a.id}`)).items;
+  assert.ok(audit.some((e) => e.record === `persons/${b.id}` && e.action === 'create'), JSON.stringify(audit));
+  assert.ok(audit.every((e, i) => i === 0 || audit[i - 1].seq >= e.seq), 'newest first');
   // Both persons' audit trails say so.
   const trail = sqlite(join(srv.data, 'himoya.db'),
     `SELECT record FROM audit WHERE action = 'merge' ORDER BY record`).trim().split('\n').sort();
@@ -177,6 +181,8 @@ test('undoing the merge puts everything back as before', async () => {
   assert.equal(open.length, 1);
   assert.equal(open[0].id, pair.id);
   assert.equal(open[0].status, 'open');
+  const audit = (await ok('sup', 'GET', `${V1}/audit?record=persons/${a.id}`)).items;
+  assert.ok(!audit.some((e) => e.record === `persons/${b.id}`), 'the references go back too');
   const again = await as.sup.req('POST', `${V1}/merges/${merge.id}/undo`);
   assert.equal(again.status, 409, again.text);
 });
