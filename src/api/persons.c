@@ -582,7 +582,8 @@ int api_persons_search(struct req *r)
 	for (pass = born ? 0 : 1; pass < 2; pass++) {
 		for (i = 0; i < found && shown < limit; i++) {
 			json_t *coded;
-			if (!secrets[i])
+			/* A person merged into another is found as the survivor. */
+			if (!secrets[i] || rows[i].merged_into[0])
 				continue;
 			if (born) {
 				int has = json_object_get(secrets[i], "birth_date") != NULL;

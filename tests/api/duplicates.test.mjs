@@ -142,6 +142,8 @@ test('a merge moves cases and consents to the survivor and the reports count one
   assert.equal(merge.merged, b.id);
   const gone = await ok('cw', 'GET', `${V1}/persons/${b.id}`);
   assert.equal(gone.merged_into, a.id);
+  const found = (await ok('cw', 'GET', `${V1}/persons?q=${encodeURIComponent('Джумаев')}`)).items.map((p) => p.id);
+  assert.ok(found.includes(a.id) && !found.includes(b.id), 'a search finds the survivor: ' + found);
   const cases = (await ok('cw', 'GET', `${V1}/cases?person_id=${a.id}`)).items.map((c) => c.id).sort();
   assert.deepEqual(cases, [a.case_id, b.case_id].sort());
   assert.equal((await ok('cw', 'GET', `${V1}/persons/${a.id}/consents`)).items.length, 2);
