@@ -146,6 +146,13 @@ struct pass {
 	struct link_record *recs;
 	char (*ids)[ID_LEN];
 	size_t n, cap;
+	/* The blocking runs twice: first every candidate pair's pattern
+	 * goes into pt (to learn the model), then the pairs at or over the
+	 * model's threshold are kept, so that memory holds the records and
+	 * the few likely pairs, never every compared pair. */
+	int keep;
+	struct link_model model;
+	uint64_t compared;
 	struct cand {
 		uint32_t i, j;
 		uint8_t lv[LINK_FIELDS];
@@ -187,8 +194,17 @@ static int pass_person(void *ctx, const struct person_row *p)
 static int pass_pair(void *ctx, uint32_t i, uint32_t j)
 {
 	struct pass *x = ctx;
+	uint8_t lv[LINK_FIELDS];
 	struct cand *c;
 
+	link_compare(&x->recs[i], &x->recs[j], lv);
+	if (!x->keep) {
+		link_patterns_add(&x->pt, lv, 1);
+		x->compared++;
+		return 0;
+	}
+	if (link_weight(&x->model, lv) < x->model.threshold)
+		return 0;
 	if (x->npairs == x->pcap) {
 		size_t cap = x->pcap ? x->pcap * 2 : 1024;
 		void *p = realloc(x->pairs, cap * sizeof *x->pairs);
@@ -200,8 +216,7 @@ static int pass_pair(void *ctx, uint32_t i, uint32_t j)
 	c = &x->pairs[x->npairs++];
 	c->i = i;
 	c->j = j;
-	link_compare(&x->recs[i], &x->recs[j], c->lv);
-	link_patterns_add(&x->pt, c->lv, 1);
+	memcpy(c->lv, lv, sizeof lv);
 	return 0;
 }
 
@@ -213,7 +228,7 @@ static void pass_model(struct pass *x, struct link_model *m)
 	size_t k, count;
 
 	dedup_model_prior(m);
-	if (x->npairs < DEDUP_EM_MIN || x->pt.failed)
+	if (x->compared < DEDUP_EM_MIN || x->pt.failed)
 		return;
 	link_patterns_init(&random);
 	count = x->n * 4 < RANDOM_PAIRS ? x->n * 4 : RANDOM_PAIRS;
@@ -253,14 +268,16 @@ int api_dedup_pass(store *st, const keyring *kr, const char *org_id, size_t *fou
 	if (x.n >= 2 && link_block_pairs(x.recs, x.n, NULL, 0, 0, pass_pair, &x, &stats) != 0)
 		goto out;
 	pass_model(&x, &m);
+	x.model = m;
+	x.keep = 1;
+	if (x.n >= 2 && link_block_pairs(x.recs, x.n, NULL, 0, 0, pass_pair, &x, &stats) != 0)
+		goto out;
 	store_now(now);
 	if (!(tx = store_begin(st)))
 		goto out;
 	rc = STORE_OK;
 	for (k = 0; k < x.npairs && rc == STORE_OK; k++) {
 		const struct cand *c = &x.pairs[k];
-		if (link_weight(&m, c->lv) < m.threshold)
-			continue;
 		rc = pair_put(tx, &x.scratch, org_id, x.ids[c->i], x.ids[c->j], &m, c->lv, now);
 		(*found)++;
 	}
