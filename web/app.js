@@ -30,6 +30,7 @@ import { adminView, passwordView } from './admin.js';
 import { homeView } from './home.js';
 import { personsView } from './persons.js';
 import { mayRegister } from './page.js';
+import { duplicatesView } from './duplicates.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -84,6 +85,7 @@ const VIEWS = {
   },
   admin: (ctx) => adminView(ctx),
   security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },
+  duplicates: { nav: 'persons', roles: ['supervisor', 'caseworker'], view: (ctx) => (ctx.params.length === 1 ? duplicatesView(ctx) : null) },
 };
 
 const $ = (id) => document.getElementById(id);

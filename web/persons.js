@@ -29,6 +29,9 @@ export async function personsView(ctx) {
   const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
   const list = h('ul', { class: 'cards wide', id: 'persons-list' });
   ctx.root.append(form, msg, list);
+  if (['supervisor', 'caseworker'].includes(ctx.user?.role)) {
+    form.append(h('p', { class: 'filter' }, h('a', { href: '#/duplicates', id: 'persons-duplicates', text: 'persons.duplicates' })));
+  }
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -218,12 +218,51 @@ export async function registerView(ctx) {
   personShell.form.querySelector('.actions').append(personBack);
   panels.person.append(personShell.form);
 
+  // The server is asked to check for a likely duplicate first; when it
+  // names candidates, the case worker picks one of them or registers anyway.
+  const dupBox = h('div', { class: 'message', id: 'reg-duplicate', attrs: { role: 'alert' }, hidden: true });
+  personShell.form.querySelector('.actions').before(dupBox);
+  let registerAnyway = false;
+
+  async function showCandidates(candidates) {
+    const rows = [];
+    for (const c of candidates) {
+      const res = await request(ctx, 'GET', `/persons/${encodeURIComponent(c.id)}`);
+      if (!ctx.alive()) return;
+      if (!res || res.status !== 200) continue;
+      const p = res.body;
+      const use = h('button', { type: 'button', class: 'button secondary', attrs: { 'data-candidate': p.id }, text: 'reg.dup_use' });
+      use.addEventListener('click', async () => {
+        st.person = p;
+        st.known = true;
+        setMessage(dupBox, null);
+        caseWho.replaceChildren(live(h('span'), () => `${t('reg.for_person')}: ${personName(st.person)}`));
+        if (await recordConsent(personForm)) show('case');
+      });
+      rows.push(h('li', {},
+        h('strong', { text: () => personName(p) }),
+        p.birth_date ? h('span', { text: () => ` · ${t('persons.born')} ${showDate(p.birth_date)}` }) : null,
+        h('span', { class: 'muted', text: () => ` · ${t('dup.score')}: ${Math.round(c.score * 100)}%` }), ' ', use));
+    }
+    const anyway = h('button', { type: 'button', class: 'button secondary', id: 'reg-dup-register', text: 'reg.dup_register' });
+    anyway.addEventListener('click', () => {
+      registerAnyway = true;
+      setMessage(dupBox, null);
+      submitPerson();
+    });
+    setMessage(dupBox, 'reg.dup_title', 'error', h('ul', { class: 'plain' }, rows), h('div', { class: 'actions' }, anyway));
+  }
+
   async function submitPerson() {
     const { value, missing } = personForm.read();
     if (missing.length) return;
     if (!st.person) {
-      const res = await request(ctx, 'POST', '/persons', value);
+      const res = await request(ctx, 'POST', `/persons?duplicates=${registerAnyway ? 'register' : 'check'}`, value);
       if (!ctx.alive()) return;
+      if (res && res.status === 409 && res.body && res.body.type === 'likely-duplicate') {
+        await showCandidates(res.body.candidates || []);
+        return;
+      }
       if (!res || res.status !== 201) {
         personForm.showProblem(res);
         return;

@@ -3,9 +3,11 @@
  * role) and the audit trail of one record.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
+#include "store/dedup.h"
 #include "fields.h"
 #include "indicators.h"
 
@@ -250,8 +252,51 @@ static int audit_record_ours(struct req *r, const char *record)
 	return -1;
 }
 
+static int seq_newest_first(const void *x, const void *y)
+{
+	const struct audit_row *a = x, *b = y;
+	return a->seq < b->seq ? 1 : a->seq > b->seq ? -1 : 0;
+}
+
+/* The audit references of a person follow a merge: the entries of the
+ * persons merged into it (store/dedup.h), each under its own record,
+ * join its own, newest first, at most max in all. */
+static int audit_add_merged(struct req *r, const char *record, struct audit_row *rows,
+			    size_t max, size_t *n)
+{
+	char merged[16][ID_LEN], name[64];
+	struct audit_row *more;
+	size_t nm = 0, i, k, got;
+
+	if (strncmp(record, "persons/", 8) ||
+	    store_dedup_merged_into(r->app->st, record + 8, merged, 16, &nm) != STORE_OK)
+		return strncmp(record, "persons/", 8) ? STORE_OK : STORE_ERROR;
+	if (nm == 0)
+		return STORE_OK;
+	more = arena_alloc(&r->mem, max * sizeof *more);
+	if (!more)
+		return STORE_ERROR;
+	for (i = 0; i < nm; i++) {
+		snprintf(name, sizeof name, "persons/%.*s", ID_LEN - 1, merged[i]);
+		if (store_audit_for_record(r->app->st, name, more, max, &got) != STORE_OK)
+			return STORE_ERROR;
+		for (k = 0; k < got; k++) {
+			if (*n < max) {
+				rows[(*n)++] = more[k];
+			} else {
+				qsort(rows, *n, sizeof *rows, seq_newest_first);
+				if (more[k].seq > rows[max - 1].seq)
+					rows[max - 1] = more[k];
+			}
+		}
+	}
+	qsort(rows, *n, sizeof *rows, seq_newest_first);
+	return STORE_OK;
+}
+
 /* GET /audit?record=persons/ID or cases/ID: who did what to one record of
- * the caller's organisation. */
+ * the caller's organisation (and, for a person, to the persons merged
+ * into it). */
 int api_audit_list(struct req *r)
 {
 	const char *record = req_query(r, "record");
@@ -268,7 +313,8 @@ int api_audit_list(struct req *r)
 	if (!ours)
 		return reply_problem(r, 404, "not-found", "no such record");
 	rows = arena_alloc(&r->mem, 200 * sizeof *rows);
-	if (!rows || store_audit_for_record(r->app->st, record, rows, 200, &n) != STORE_OK)
+	if (!rows || store_audit_for_record(r->app->st, record, rows, 200, &n) != STORE_OK ||
+	    audit_add_merged(r, record, rows, 200, &n) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {

@@ -362,4 +362,23 @@ int api_export_htcds_xlsx(struct req *r);
 int api_export_ctdc(struct req *r);
 int api_export_cases_xlsx(struct req *r);
 
+/* Duplicates in the register (duplicates.c). */
+int api_duplicates_list(struct req *r);
+int api_duplicates_scan(struct req *r);
+int api_duplicate_merge(struct req *r);
+int api_duplicate_distinct(struct req *r);
+int api_merge_undo(struct req *r);
+/* The linkage pass over one organisation's persons: the candidate pairs
+ * go to the list (decided pairs stay as decided); *found counts them. */
+int api_dedup_pass(store *st, const keyring *kr, const char *org_id, size_t *found);
+/* Before a registration: 0 when rec is like no registered person of the
+ * caller's organisation, else the 409 likely-duplicate problem (with the
+ * candidates' ids and scores) is set and its status returned. */
+int api_dedup_check(struct req *r, json_t *rec);
+/* After a registration: the pairs of the new person go to the list. */
+void api_dedup_registered(struct req *r, const char *person_id, json_t *rec);
+/* The background pass over every organisation (`himoya serve`). */
+void api_dedup_start(struct app *app);
+void api_dedup_stop(void);
+
 #endif

@@ -39,7 +39,9 @@
 const struct openapi_record openapi_records[] = {
 	{.rs = &person_schema, .name = "Person",
 	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") "," ENV_TIMES ","
-		     ENV_SHARED "},'required':['id','version']}",
+		     ENV_SHARED ",'merged_into':{'allOf':[" REF("Id") "],'readOnly':true,"
+		     "'description':'merged into this person (duplicates): read that one'}},"
+		     "'required':['id','version']}",
 	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &person_schema, .name = "PersonShared",
 	 .envelope = "{'properties':{'id':" RO_ID "},'required':['id']}"},
@@ -171,7 +173,10 @@ const struct openapi_shape openapi_shapes[] = {
 	 "unknown-field, not-found, version-conflict, ...'},'title':" STR ",'status':{'type':"
 	 "'integer','minimum':400,'maximum':599},'detail':" STR ",'field':{'type':'string',"
 	 "'description':'the field at fault (422): given_name, or nested callback.due'},'collection':" STR
-	 ",'index':{'type':'integer','minimum':0}}}"},
+	 ",'index':{'type':'integer','minimum':0},'candidates':{'type':'array','description':"
+	 "'409 likely-duplicate: the registered persons this one may be, best first','items':{"
+	 "'type':'object','required':['id','score'],'properties':{'id':" REF("Id") ",'score':{"
+	 "'type':'number','minimum':0,'maximum':1}}}}}}"},
 	{"List",
 	 "{'type':'object','description':'every list: the items and the cursor of the next page',"
 	 "'required':['items','next'],'properties':{'items':{'type':'array'},'next':" STR_NULL "}}"},
@@ -524,7 +529,9 @@ const struct openapi_shape openapi_shapes[] = {
 	 "null'},'by':{'type':'array','items':" STR
 	 "},'rows':{'type':'array','items':" REF("ReportCell") "},'margins':{'type':'object',"
 	 "'additionalProperties':{'type':'array','items':" REF("ReportCell") "}},'total':{'type':"
-	 "['integer','null']},'suppressed':{'type':'integer','minimum':0}}}"},
+	 "['integer','null']},'suppressed':{'type':'integer','minimum':0},'persons':{'type':["
+	 "'integer','null'],'description':'the persons of the cases opened in the period, each "
+	 "once (a merged duplicate once); guarded as a figure alone'}}}"},
 	{"IndicatorReport",
 	 "{'type':'object','required':['k','from','to','scope','identified','assisted',"
 	 "'referrals','hotline','reintegration','trainings'],'properties':{'k':{'type':'integer',"
@@ -539,6 +546,36 @@ const struct openapi_shape openapi_shapes[] = {
 	 "'followups_overdue':{'type':['integer','null']},'trainings':{'type':'object',"
 	 "'properties':{'events':" INT ",'participants':" REF("ReportTable") ",'scored':{'type':["
 	 "'integer','null']},'mean_gain':{'type':['number','null']}}}}}"},
+	{"DuplicatePerson",
+	 "{'type':'object','additionalProperties':false,'required':['id'],'description':'one person "
+	 "of a pair, to compare: names and birth date (each read audited) and coded fields',"
+	 "'properties':{'id':" REF("Id") ",'given_name':" STR ",'family_name':" STR ",'patronymic':"
+	 STR ",'birth_date':" DATE ",'gender':" STR ",'estimated_age':" INT ",'citizenship':" STR
+	 ",'region_of_origin':" STR ",'created_at':" REF("Timestamp") ",'merged_into':" REF("Id")
+	 "}}"},
+	{"DuplicatePair",
+	 "{'type':'object','additionalProperties':false,'required':['id','status','score',"
+	 "'weight','reasons','found_at','persons'],'properties':{'id':" REF("Id") ",'status':{"
+	 "'enum':['open','distinct','merged']},'score':{'type':'number','minimum':0,'maximum':1,"
+	 "'description':'probability that both are one person (Fellegi-Sunter)'},'weight':{'type':"
+	 "'number','description':'the match weight in bits'},'reasons':{'type':'array','items':{"
+	 "'type':'object','additionalProperties':false,'required':['field','level','weight'],"
+	 "'properties':{'field':" STR ",'level':{'enum':['equal','close','similar','typo','year',"
+	 "'partial','different']},'weight':{'type':'number'}}},'description':'the comparisons, "
+	 "strongest first'},'found_at':" REF("Timestamp") ",'decided_by':" REF("Id")
+	 ",'decided_at':" REF("Timestamp") ",'merge_id':" REF("Id") ",'persons':{'type':'array',"
+	 "'minItems':2,'maxItems':2,'items':" REF("DuplicatePerson") "}}}"},
+	{"MergeRequest",
+	 "{'type':'object','additionalProperties':false,'required':['survivor'],'properties':{"
+	 "'survivor':" REF("Id") "}}"},
+	{"Merge",
+	 "{'type':'object','additionalProperties':false,'required':['id','pair_id','survivor',"
+	 "'merged','at'],'properties':{'id':" REF("Id") ",'pair_id':" REF("Id") ",'survivor':"
+	 REF("Id") ",'merged':" REF("Id") ",'at':" REF("Timestamp") ",'undone_at':"
+	 REF("Timestamp") "}}"},
+	{"DuplicateScan",
+	 "{'type':'object','additionalProperties':false,'required':['found'],'properties':{"
+	 "'found':{'type':'integer','minimum':0}}}"},
 	{"OpenApiDocument", "{'type':'object','required':['openapi','info','paths'],"
 			    "'properties':{'openapi':{'type':'string'}}}"},
 };
@@ -554,6 +591,18 @@ static const struct openapi_param q_persons[] = {
 	{"birth_date", "{'type':'string','pattern':'^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$'}",
 	 "YYYY, YYYY-MM or YYYY-MM-DD: those born then first", 0},
 	{"limit", "{'type':'integer','minimum':1,'maximum':50}", "at most this many (20)", 0},
+	P_END,
+};
+
+static const struct openapi_param q_person_create[] = {
+	{"duplicates", "{'enum':['check','register']}",
+	 "check: answer 409 likely-duplicate, and register nothing, when the person may be one "
+	 "already registered; register (the default): register, and list the pair for review", 0},
+	P_END,
+};
+
+static const struct openapi_param q_duplicates[] = {
+	{"status", "{'enum':['open','distinct','merged']}", "the pairs of this status (open)", 0},
 	P_END,
 };
 
@@ -748,7 +797,9 @@ const struct openapi_op openapi_ops[] = {
 	 "TotpConfirm", 200, "Me", DOC_CONFLICT, NULL, NULL, NULL},
 
 	{POST, V1 "/persons", "personCreate", "persons", "Register a person", "PersonCreate", 201,
-	 "Person", DOC_ETAG | DOC_LOCATION, NULL, NULL, NULL},
+	 "Person", DOC_ETAG | DOC_LOCATION | DOC_CONFLICT, q_person_create, NULL,
+	 "with duplicates=check, 409 likely-duplicate names the candidates (id, score) and "
+	 "registers nothing"},
 	{GET, V1 "/persons", "personSearch", "persons", "Find persons by name", NULL, 200, "Person",
 	 DOC_LIST, q_persons, NULL, "best match first; every person read is audited"},
 	{GET, V1 "/persons/{}", "personGet", "persons", "One person", NULL, 200, "Person", DOC_ETAG,
@@ -762,6 +813,24 @@ const struct openapi_op openapi_ops[] = {
 	{POST, V1 "/consents/{}/withdraw", "consentWithdraw", "consents", "Withdraw a consent",
 	 "Empty", 200, "Consent", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
 	 "cuts at once the access of referrals that rest on it"},
+	{GET, V1 "/duplicates", "duplicateList", "duplicates", "Likely duplicates to review", NULL,
+	 200, "DuplicatePair", DOC_LIST, q_duplicates, NULL,
+	 "pairs of persons of the own organisation, best score first; every name shown is an "
+	 "audited read"},
+	{POST, V1 "/duplicates/scan", "duplicateScan", "duplicates",
+	 "Look for duplicates now", "Empty", 200, "DuplicateScan", DOC_BODY_OPTIONAL | DOC_QUIET_BODY,
+	 NULL, NULL, "the pass the server also runs every ten minutes"},
+	{POST, V1 "/duplicates/{}/merge", "duplicateMerge", "duplicates",
+	 "Merge the pair into one person", "MergeRequest", 200, "Merge", DOC_CONFLICT, NULL, NULL,
+	 "cases, consents and records, contacts and referrals of the other person follow the "
+	 "survivor; the other is kept, merged into it"},
+	{POST, V1 "/duplicates/{}/distinct", "duplicateDistinct", "duplicates",
+	 "Not the same person", "Empty", 200, "DuplicatePair",
+	 DOC_CONFLICT | DOC_BODY_OPTIONAL | DOC_QUIET_BODY, NULL, NULL,
+	 "remembered: the pair is not proposed again"},
+	{POST, V1 "/merges/{}/undo", "mergeUndo", "duplicates", "Undo a merge", "Empty", 200,
+	 "Merge", DOC_CONFLICT | DOC_BODY_OPTIONAL | DOC_QUIET_BODY, NULL, NULL,
+	 "everything the merge moved goes back; the pair is open again"},
 
 	{POST, V1 "/cases", "caseCreate", "cases", "Open a case", "CaseCreate", 201, "Case",
 	 DOC_ETAG | DOC_CONFLICT, NULL, NULL,

@@ -139,6 +139,8 @@ static void write_person(struct req *r, jsonw *w, const struct person_row *p, js
 	}
 	jw_kstr(w, "created_at", p->created_at);
 	jw_kstr(w, "updated_at", p->updated_at);
+	if (p->merged_into[0])
+		jw_kstr(w, "merged_into", p->merged_into);
 	jw_end(w);
 }
 
@@ -205,6 +207,7 @@ int api_persons_create(struct req *r)
 	struct record_error e;
 	struct person_row row;
 	char record[64], fields[512];
+	const char *dup;
 	json_t *body;
 	store_tx *tx;
 	size_t nkeys;
@@ -220,6 +223,11 @@ int api_persons_create(struct req *r)
 	if (!has_name(body))
 		return reply_problem_field(r, 422, "missing-field", "given_name",
 					   "given_name, family_name or aliases: give at least one name");
+	dup = req_query(r, "duplicates");
+	if (dup && strcmp(dup, "check") && strcmp(dup, "register"))
+		return reply_problem(r, 422, "invalid-value", "duplicates: check or register");
+	if (dup && !strcmp(dup, "check") && (rc = api_dedup_check(r, body)))
+		return rc;
 	memset(&row, 0, sizeof row);
 	store_new_id(row.id);
 	snprintf(row.org_id, sizeof row.org_id, "%s", r->who.user.org.id);
@@ -242,6 +250,7 @@ int api_persons_create(struct req *r)
 		rc = api_audit_write(r, tx, "create", record, fields);
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
+	api_dedup_registered(r, row.id, body);
 	{
 		char *loc = arena_alloc(&r->mem, 80);
 		if (loc) {
@@ -369,6 +378,8 @@ static int reply_person_raw(struct req *r, const struct person_row *p)
 	}
 	jw_kstr(&w, "created_at", p->created_at);
 	jw_kstr(&w, "updated_at", p->updated_at);
+	if (p->merged_into[0])
+		jw_kstr(&w, "merged_into", p->merged_into);
 	jw_end(&w);
 	jw_finish(&w);
 	sodium_memzero(pt, n);
@@ -601,7 +612,8 @@ int api_persons_search(struct req *r)
 	for (pass = born ? 0 : 1; pass < 2; pass++) {
 		for (i = 0; i < found && shown < limit; i++) {
 			json_t *coded;
-			if (!secrets[i])
+			/* A person merged into another is found as the survivor. */
+			if (!secrets[i] || rows[i].merged_into[0])
 				continue;
 			if (born) {
 				int has = json_object_get(secrets[i], "birth_date") != NULL;

@@ -1192,6 +1192,9 @@ static int report_guard(struct req *r, const struct scope *s, struct table *t,
 	return 0;
 }
 
+static int persons_figure(struct req *r, const struct scope *s, int victims_only,
+			  long long *value, int *shown);
+
 /* GET /reports/summary?from=&to=&by=D1,D2&region=&org=&victims=0|1 */
 int api_reports_summary(struct req *r)
 {
@@ -1201,7 +1204,8 @@ int api_reports_summary(struct req *r)
 	size_t ndim = 0, j;
 	struct scope s;
 	struct table t;
-	int rc;
+	long long persons = 0;
+	int rc, persons_shown = 0;
 	jsonw w;
 
 	if ((rc = scope_of(r, ACT_REPORT_SUMMARY, &s)))
@@ -1230,7 +1234,9 @@ int api_reports_summary(struct req *r)
 	if (victims && strcmp(victims, "0") && strcmp(victims, "1"))
 		return reply_problem(r, 422, "invalid-value", "victims: 0 or 1");
 	if ((rc = summary_table(r, &s, defs, ndim, victims && !strcmp(victims, "1"), &t)) ||
-	    (rc = report_guard(r, &s, &t, defs, ndim, victims && !strcmp(victims, "1"))))
+	    (rc = report_guard(r, &s, &t, defs, ndim, victims && !strcmp(victims, "1"))) ||
+	    (rc = persons_figure(r, &s, victims && !strcmp(victims, "1"), &persons,
+				 &persons_shown)))
 		return rc;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
@@ -1240,6 +1246,11 @@ int api_reports_summary(struct req *r)
 	jw_kstr(&w, "scope", s.all ? "all" : "own");
 	jw_kstr(&w, "protection", s.all ? "cell-key" : "suppression");
 	jw_table(&w, &t);
+	jw_key(&w, "persons");
+	if (persons_shown)
+		jw_int(&w, persons);
+	else
+		jw_null(&w);
 	jw_finish(&w);
 	return 200;
 }
@@ -1330,6 +1341,27 @@ static int figure_query(struct req *r, const struct scope *s, enum rp_query q, s
 		return api_store_error(r, STORE_ERROR);
 	if (sum)
 		*sum = x.sum;
+	return 0;
+}
+
+/* The summary's "persons": the persons of the cases opened in the period
+ * (each once, whatever their cases; a merged duplicate once), a figure
+ * guarded like the others.  Not split by the table's dimensions: a
+ * person's cases may fall in several cells. */
+static int persons_figure(struct req *r, const struct scope *s, int victims_only,
+			  long long *value, int *shown)
+{
+	struct figure f;
+	struct scope q = *s;
+	int rc;
+
+	memset(&f, 0, sizeof f);
+	q.f.victims_only = victims_only;
+	if ((rc = figure_query(r, &q, RPQ_PERSONS, &f, NULL)))
+		return rc;
+	figure_guard(s, &f, 0);
+	*value = f.value;
+	*shown = f.shown;
 	return 0;
 }
 

@@ -29,6 +29,11 @@ const struct route api_routes[] = {
 	{M_POST, V1 "/persons/{}/consents", api_consents_create, 0},
 	{M_GET, V1 "/persons/{}/consents", api_consents_list, 0},
 	{M_POST, V1 "/consents/{}/withdraw", api_consent_withdraw, 0},
+	{M_GET, V1 "/duplicates", api_duplicates_list, 0},
+	{M_POST, V1 "/duplicates/scan", api_duplicates_scan, 0},
+	{M_POST, V1 "/duplicates/{}/merge", api_duplicate_merge, 0},
+	{M_POST, V1 "/duplicates/{}/distinct", api_duplicate_distinct, 0},
+	{M_POST, V1 "/merges/{}/undo", api_merge_undo, 0},
 
 	{M_POST, V1 "/cases", api_cases_create, 0},
 	{M_GET, V1 "/cases", api_cases_list, 0},

@@ -84,7 +84,9 @@ int cmd_serve(struct cli_opts *o)
 	app.cfg.http.observe = api_metrics_observe;
 	app.cfg.http.body_cap = api_body_cap;
 	api_log_event("start", "listen=%s threads=%u", app.cfg.http.listen, app.cfg.http.threads);
+	api_dedup_start(&app);
 	rc = http_serve(&app.cfg.http, api_dispatch, &app, err, sizeof err);
+	api_dedup_stop();
 	api_log_event("stop", "status=%d", rc);
 	if (rc != 0)
 		fprintf(stderr, "himoya: %s\n", err);

@@ -133,6 +133,9 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_SHELTER_STAY, "shelter.stay", {
 		{shelter_workers, PC_OWN_ORG},
 	}, 1},
+	{ACT_PERSON_DEDUP, "person.dedup", {
+		{workers, PC_OWN_ORG},
+	}, 1},
 };
 
 static int role_in(const char *role, const char *const *roles)

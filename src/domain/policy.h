@@ -61,6 +61,7 @@ enum policy_action {
 	ACT_JUSTICE_READ,     /* a case's perpetrators and proceedings in full */
 	ACT_JUSTICE_RECORD,   /* record perpetrators and proceedings of a case */
 	ACT_SHELTER_STAY,     /* admit to and discharge from the own shelter */
+	ACT_PERSON_DEDUP,     /* review duplicates: merge, undo, not the same */
 	ACT_COUNT
 };
 

@@ -375,6 +375,36 @@ static const char *const migrations[] = {
 	"  weight INTEGER NOT NULL,"
 	"  PRIMARY KEY(key, perpetrator_id)) STRICT, WITHOUT ROWID;"
 	"CREATE INDEX perpetrator_keys_perpetrator ON perpetrator_keys(perpetrator_id);",
+	/* 19: duplicates in the register (issue
+	 * 16).  A person merged into another keeps its row, pointing at the
+	 * survivor (merged_into); dup_pairs holds the candidate pairs of an
+	 * organisation found by record linkage (domain/dedup.h), with their
+	 * score (thousandths of a probability), weight (hundredths of a bit)
+	 * and the comparisons that drove it (field and level names
+	 * only, nothing personal), and what was decided: open, distinct
+	 * (not the same: never proposed again) or merged.  A merge lists
+	 * every row it moved to the survivor in dup_merge_rows, so that
+	 * undoing it moves exactly those back. */
+	"ALTER TABLE persons ADD COLUMN merged_into TEXT REFERENCES persons(id);"
+	"CREATE INDEX persons_merged ON persons(merged_into) WHERE merged_into IS NOT NULL;"
+	"CREATE TABLE dup_pairs("
+	"  id TEXT NOT NULL UNIQUE, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  a TEXT NOT NULL REFERENCES persons(id), b TEXT NOT NULL REFERENCES persons(id),"
+	"  score INTEGER NOT NULL, weight INTEGER NOT NULL, reasons TEXT NOT NULL,"
+	"  status TEXT NOT NULL, found_at TEXT NOT NULL,"
+	"  decided_by TEXT REFERENCES users(id), decided_at TEXT, merge_id TEXT,"
+	"  PRIMARY KEY(a, b)) STRICT;"
+	"CREATE INDEX dup_pairs_org ON dup_pairs(org_id, status, score);"
+	"CREATE INDEX dup_pairs_b ON dup_pairs(b);"
+	"CREATE TABLE dup_merges("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  pair_id TEXT NOT NULL, survivor TEXT NOT NULL REFERENCES persons(id),"
+	"  merged TEXT NOT NULL REFERENCES persons(id), by_user TEXT REFERENCES users(id),"
+	"  at TEXT NOT NULL, undone_by TEXT REFERENCES users(id), undone_at TEXT) STRICT;"
+	"CREATE INDEX dup_merges_org ON dup_merges(org_id, at);"
+	"CREATE TABLE dup_merge_rows("
+	"  merge_id TEXT NOT NULL REFERENCES dup_merges(id), tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
+	"  PRIMARY KEY(merge_id, tbl, row_id)) STRICT, WITHOUT ROWID;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -11,7 +11,8 @@ static const char SQL_INSERT[] =
 	"INSERT INTO persons(id, org_id, version, coded, sealed, created_at, updated_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char SQL_GET[] =
-	"SELECT org_id, version, coded, sealed, created_at, updated_at FROM persons WHERE id = ?1";
+	"SELECT org_id, version, coded, sealed, created_at, updated_at, merged_into FROM persons"
+	" WHERE id = ?1";
 static const char SQL_UPDATE[] =
 	"UPDATE persons SET version = ?2, coded = ?3, sealed = ?4, updated_at = ?5"
 	" WHERE id = ?1 AND version = ?6";
@@ -79,6 +80,7 @@ int store_person_get(store *st, const char *id, struct person_row *p, arena *a)
 				p->sealed_len = n;
 				store_col_copy(s, 4, p->created_at, sizeof p->created_at);
 				store_col_copy(s, 5, p->updated_at, sizeof p->updated_at);
+				store_col_copy(s, 6, p->merged_into, sizeof p->merged_into);
 				rc = STORE_OK;
 			}
 		} else {

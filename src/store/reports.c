@@ -262,6 +262,9 @@ static const char SQL_Q_JUSTICE[] =
 	" AND json_extract(i.coded, m.path) <= ?2"
 	" AND (m.measure <> 'conviction' OR json_extract(i.coded, '$.verdict') = 'conviction')"
 	CASE_FILTERS;
+static const char SQL_Q_PERSONS[] =
+	"SELECT DISTINCT c.person_id FROM rp_cases c"
+	" WHERE c.opened_on >= ?1 AND c.opened_on <= ?2" CASE_FILTERS;
 
 static const char *query_sql(enum rp_query q, size_t *ncols)
 {
@@ -279,6 +282,7 @@ static const char *query_sql(enum rp_query q, size_t *ncols)
 	case RPQ_TRAINING_EVENTS: *ncols = 1; return SQL_Q_TRAINING_EVENTS;
 	case RPQ_OVERDUE: *ncols = 1; return SQL_Q_OVERDUE;
 	case RPQ_JUSTICE: *ncols = 3; return SQL_Q_JUSTICE;
+	case RPQ_PERSONS: *ncols = 1; return SQL_Q_PERSONS;
 	}
 	return NULL;
 }

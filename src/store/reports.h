@@ -109,6 +109,10 @@ enum rp_query {
 	 * period; exploitation is the case's one type, "Multiple" or
 	 * "Unknown" (so that each proceeding counts once per measure) */
 	RPQ_JUSTICE,
+	/* person_id: the persons of the cases opened in the period, each
+	 * once (a person merged into another counts under the survivor,
+	 * whose id its cases carry: store/dedup.h) */
+	RPQ_PERSONS,
 };
 
 /* Run a report query; fn gets ncols text columns (numbers as text).

@@ -264,6 +264,7 @@ struct person_row {
 	size_t sealed_len;
 	char created_at[TS_LEN];
 	char updated_at[TS_LEN];
+	char merged_into[ID_LEN];    /* "" unless merged into another (store/dedup.h) */
 };
 
 /* One blind-index entry: kind ("name", "name3", "phone", ...) + MAC. */

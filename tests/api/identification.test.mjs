@@ -112,7 +112,9 @@ test('official and presumed victims are counted apart', async () => {
     // and what the migrations after 16 made, so that they run again
     + 'ALTER TABLE orgs DROP COLUMN contact_phone; ALTER TABLE orgs DROP COLUMN contact_email;'
     + 'DROP INDEX items_service; ALTER TABLE items DROP COLUMN service_id;'
-    + 'DROP TABLE perpetrator_cases; DROP TABLE perpetrator_keys;');
+    + 'DROP TABLE perpetrator_cases; DROP TABLE perpetrator_keys;'
+    + 'DROP TABLE dup_merge_rows; DROP TABLE dup_merges; DROP TABLE dup_pairs;'
+    + 'DROP INDEX persons_merged; ALTER TABLE persons DROP COLUMN merged_into;');
   srv = await serveDir(data);
   for (const c of Object.values(as)) c.url = srv.url;
   assert.equal((await as.sup.login('sup', PW)).status, 200);

@@ -91,6 +91,18 @@ async function makeRecords() {
   queries.push(`${V1}/persons?q=${encodeURIComponent(person.family_name)}`,
     `${V1}/cases?q=${encodeURIComponent(person.family_name)}`);
 
+  // The same person registered again: the pair is listed for review with
+  // both persons' names (GET /duplicates, and the answers of its actions).
+  const twin = (await ok('a.cw', 'POST', V1 + '/persons', {
+    given_name: person.given_name, family_name: person.family_name,
+    patronymic: person.patronymic, birth_date: '1971-03-02',
+  })).id;
+  P.push(`persons/${twin}`);
+  remember('persons', twin);
+  const pairs = (await ok('a.cw', 'GET', V1 + '/duplicates')).items;
+  assert.ok(pairs.length >= 1, 'the twin is a likely duplicate');
+  for (const x of pairs) remember('duplicates', x.id);
+
   // Consents (their notes), to assistance, referral and law enforcement.
   for (const purpose of ['assistance', 'referral', 'law_enforcement']) {
     const c = await ok('a.cw', 'POST', `${V1}/persons/${pid}/consents`,

@@ -19,10 +19,13 @@ export function launch() {
 }
 
 // Chromium logs every 4xx answer to fetch() as a console error. Those the
-// UI expects (401 from /me when signed out, 401/429 from a refused login)
-// are not faults; anything else is.
+// UI expects (401 from /me when signed out, 401/429 from a refused login,
+// the 409 with which a registration asks about a likely duplicate) are not
+// faults; anything else is.
 const EXPECTED_STATUS = /^Failed to load resource: the server responded with a status of (401|429)\b/;
 const EXPECTED_URL = /\/api\/v1\/(me|session)$/;
+const EXPECTED_409 = /^Failed to load resource: the server responded with a status of 409\b/;
+const EXPECTED_409_URL = /\/api\/v1\/persons\?duplicates=check$/;
 
 export function watchConsole(page) {
   const problems = [];
@@ -30,6 +33,7 @@ export function watchConsole(page) {
     if (m.type() !== 'error' && m.type() !== 'warning') return;
     const url = m.location()?.url || '';
     if (EXPECTED_STATUS.test(m.text()) && EXPECTED_URL.test(url)) return;
+    if (EXPECTED_409.test(m.text()) && EXPECTED_409_URL.test(url)) return;
     problems.push(`console ${m.type()}: ${m.text()} ${url}`);
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));

@@ -113,6 +113,14 @@ static void test_exports(void **state)
 	assert_int_equal(policy_allows(ACT_EXPORT_PII, "supervisor", PC_OWN_ORG), -1);
 	assert_true(policy_allows(ACT_EXPORT_PII, "supervisor", PC_OWN_ORG | PC_SECOND_FACTOR) >= 0);
 	assert_int_equal(policy_allows(ACT_EXPORT_PII, "analyst", PC_OWN_ORG | PC_SECOND_FACTOR), -1);
+	/* Duplicates: the own organisation's case workers and supervisors. */
+	assert_true(policy_allows(ACT_PERSON_DEDUP, "caseworker", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_PERSON_DEDUP, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_PERSON_DEDUP, "caseworker", 0), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_DEDUP, "caseworker", PC_REFERRAL_ACCEPTED), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_DEDUP, "hotline", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_DEDUP, "focal_point", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_DEDUP, "analyst", PC_OWN_ORG), -1);
 }
 
 static void test_scopes(void **state)

@@ -1,0 +1,327 @@
+/*
+ * dedup.c - the SQL of duplicates in the register; see dedup.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/dedup.h"
+#include "store/store_internal.h"
+
+static const char SQL_PERSONS[] =
+	"SELECT id, version, coded, sealed, created_at, updated_at FROM persons"
+	" WHERE org_id = ?1 AND merged_into IS NULL ORDER BY id";
+
+int store_dedup_persons(store *st, const char *org_id,
+			int (*fn)(void *ctx, const struct person_row *p), void *ctx)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_PERSONS);
+	struct person_row p;
+	int rc = DB_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, org_id);
+		while ((rc = db_step(s)) == DB_ROW) {
+			memset(&p, 0, sizeof p);
+			store_col_copy(s, 0, p.id, sizeof p.id);
+			snprintf(p.org_id, sizeof p.org_id, "%s", org_id);
+			p.version = db_col_int(s, 1);
+			p.coded = db_col_text(s, 2);
+			p.sealed = db_col_blob(s, 3);
+			p.sealed_len = db_col_bytes(s, 3);
+			store_col_copy(s, 4, p.created_at, sizeof p.created_at);
+			store_col_copy(s, 5, p.updated_at, sizeof p.updated_at);
+			if (fn(ctx, &p)) {
+				rc = DB_ERROR;
+				break;
+			}
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static const char SQL_PAIR_PUT[] =
+	"INSERT INTO dup_pairs(id, org_id, a, b, score, weight, reasons, status, found_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8)"
+	" ON CONFLICT(a, b) DO UPDATE SET score = excluded.score, weight = excluded.weight,"
+	" reasons = excluded.reasons WHERE dup_pairs.status = 'open'";
+
+int store_dedup_pair_put(store_tx *tx, const struct dup_pair_row *p)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_PAIR_PUT);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, p->id);
+	db_bind_str(s, 2, p->org_id);
+	db_bind_str(s, 3, p->a);
+	db_bind_str(s, 4, p->b);
+	db_bind_int(s, 5, p->score);
+	db_bind_int(s, 6, p->weight);
+	db_bind_str(s, 7, p->reasons);
+	db_bind_str(s, 8, p->found_at);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+#define PAIR_COLS \
+	"d.id, d.org_id, d.a, d.b, d.score, d.weight, d.reasons, d.status, d.found_at," \
+	" d.decided_by, d.decided_at, d.merge_id"
+
+/* Open pairs whose persons both still stand; decided ones as they are. */
+static const char SQL_PAIRS_LIST[] =
+	"SELECT " PAIR_COLS " FROM dup_pairs d"
+	" JOIN persons x ON x.id = d.a JOIN persons y ON y.id = d.b"
+	" WHERE d.org_id = ?1 AND d.status = ?2"
+	" AND (d.status <> 'open' OR (x.merged_into IS NULL AND y.merged_into IS NULL))"
+	" ORDER BY d.score DESC, d.found_at, d.id LIMIT ?3";
+static const char SQL_PAIR_GET[] = "SELECT " PAIR_COLS " FROM dup_pairs d WHERE d.id = ?1";
+
+static int read_pair(db_stmt *s, struct dup_pair_row *p, arena *a)
+{
+	memset(p, 0, sizeof *p);
+	store_col_copy(s, 0, p->id, sizeof p->id);
+	store_col_copy(s, 1, p->org_id, sizeof p->org_id);
+	store_col_copy(s, 2, p->a, sizeof p->a);
+	store_col_copy(s, 3, p->b, sizeof p->b);
+	p->score = db_col_int(s, 4);
+	p->weight = db_col_int(s, 5);
+	p->reasons = arena_strndup(a, db_col_text(s, 6), db_col_bytes(s, 6));
+	store_col_copy(s, 7, p->status, sizeof p->status);
+	store_col_copy(s, 8, p->found_at, sizeof p->found_at);
+	store_col_copy(s, 9, p->decided_by, sizeof p->decided_by);
+	store_col_copy(s, 10, p->decided_at, sizeof p->decided_at);
+	store_col_copy(s, 11, p->merge_id, sizeof p->merge_id);
+	return p->reasons ? STORE_OK : STORE_ERROR;
+}
+
+int store_dedup_pairs_list(store *st, const char *org_id, const char *status, size_t max,
+			   struct dup_pair_row **rows, size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_PAIRS_LIST);
+	struct dup_pair_row *out = NULL;
+	size_t cap = 16;
+	int rc = DB_ERROR;
+
+	*n = 0;
+	if (s) {
+		db_bind_str(s, 1, org_id);
+		db_bind_str(s, 2, status);
+		db_bind_int(s, 3, (int64_t)max);
+		out = arena_alloc(a, cap * sizeof *out);
+		while (out && (rc = db_step(s)) == DB_ROW) {
+			out = store_grow(a, out, &cap, *n, sizeof *out);
+			if (!out || read_pair(s, &out[*n], a) != STORE_OK) {
+				out = NULL;
+				break;
+			}
+			(*n)++;
+		}
+		if (!out)
+			rc = DB_ERROR;
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	*rows = out;
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_dedup_pair_get(store *st, const char *id, struct dup_pair_row *p, arena *a)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_PAIR_GET);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, id);
+		rc = db_step(s);
+		if (rc == DB_ROW)
+			rc = read_pair(s, p, a);
+		else
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+/* One statement with bound text parameters, run to its end; *changes
+ * gets the rows it changed (may be NULL). */
+static int run(store_tx *tx, const char *sql, const char *const *params, size_t np,
+	       int64_t *changes)
+{
+	db_stmt *s = db_prepare(tx->d, sql);
+	size_t i;
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	for (i = 0; i < np; i++)
+		db_bind_str(s, (int)i + 1, params[i]);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return STORE_ERROR;
+	if (changes)
+		*changes = db_changes(tx->d);
+	return STORE_OK;
+}
+
+static const char SQL_DISTINCT[] =
+	"UPDATE dup_pairs SET status = 'distinct', decided_by = ?2, decided_at = ?3"
+	" WHERE id = ?1 AND status = 'open'";
+
+int store_dedup_pair_distinct(store_tx *tx, const char *id, const char *user_id, const char *at)
+{
+	const char *p[] = {id, user_id, at};
+	int64_t n = 0;
+	int rc = run(tx, SQL_DISTINCT, p, 3, &n);
+	return rc != STORE_OK ? rc : n == 1 ? STORE_OK : STORE_STALE;
+}
+
+/* The tables whose rows follow a person, each with a row id and a
+ * person_id column, and the statements that move them (constants: the
+ * driver keeps prepared statements by the address of their text). */
+#define MOVED(t) \
+	{t, "INSERT INTO dup_merge_rows(merge_id, tbl, row_id)" \
+	    " SELECT ?1, '" t "', id FROM " t " WHERE person_id = ?2", \
+	 "UPDATE " t " SET person_id = ?2 WHERE person_id = ?1", \
+	 "UPDATE " t " SET person_id = (SELECT merged FROM dup_merges WHERE id = ?1)" \
+	 " WHERE id IN (SELECT row_id FROM dup_merge_rows WHERE merge_id = ?1 AND tbl = '" t "')"}
+static const struct {
+	const char *table, *list, *move, *back;
+} moved[] = {MOVED("cases"), MOVED("items"), MOVED("contacts"), MOVED("referrals")};
+#define NMOVED (sizeof moved / sizeof moved[0])
+
+static const char SQL_MERGE_CLAIM[] =
+	"UPDATE dup_pairs SET status = 'merged', decided_by = ?2, decided_at = ?3, merge_id = ?4"
+	" WHERE id = ?1 AND status = 'open'"
+	" AND NOT EXISTS(SELECT 1 FROM persons WHERE id IN (?5, ?6) AND merged_into IS NOT NULL)"
+	" AND ((a = ?5 AND b = ?6) OR (a = ?6 AND b = ?5))";
+static const char SQL_MERGE_ADD[] =
+	"INSERT INTO dup_merges(id, org_id, pair_id, survivor, merged, by_user, at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char SQL_MERGE_PERSON[] =
+	"UPDATE persons SET merged_into = ?2, updated_at = ?3 WHERE id = ?1 AND merged_into IS NULL";
+
+int store_dedup_merge(store_tx *tx, const struct dup_merge_row *m)
+{
+	const char *claim[] = {m->pair_id, m->by_user, m->at, m->id, m->survivor, m->merged};
+	const char *add[] = {m->id, m->org_id, m->pair_id, m->survivor, m->merged, m->by_user,
+			     m->at};
+	const char *person[] = {m->merged, m->survivor, m->at};
+	int64_t n = 0;
+	size_t i;
+	int rc;
+
+	if ((rc = run(tx, SQL_MERGE_CLAIM, claim, 6, &n)) != STORE_OK)
+		return rc;
+	if (n != 1)
+		return STORE_STALE;
+	if ((rc = run(tx, SQL_MERGE_ADD, add, 7, NULL)) != STORE_OK)
+		return rc;
+	for (i = 0; i < NMOVED; i++) {
+		const char *rows[] = {m->id, m->merged};
+		const char *move[] = {m->merged, m->survivor};
+		if ((rc = run(tx, moved[i].list, rows, 2, NULL)) != STORE_OK ||
+		    (rc = run(tx, moved[i].move, move, 2, NULL)) != STORE_OK)
+			return rc;
+	}
+	if ((rc = run(tx, SQL_MERGE_PERSON, person, 3, &n)) != STORE_OK)
+		return rc;
+	return n == 1 ? STORE_OK : STORE_STALE;
+}
+
+static const char SQL_MERGE_GET[] =
+	"SELECT id, org_id, pair_id, survivor, merged, by_user, at, undone_by, undone_at"
+	" FROM dup_merges WHERE id = ?1";
+
+int store_dedup_merge_get(store *st, const char *id, struct dup_merge_row *m)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_MERGE_GET);
+	int rc = STORE_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, id);
+		rc = db_step(s);
+		if (rc == DB_ROW) {
+			memset(m, 0, sizeof *m);
+			store_col_copy(s, 0, m->id, sizeof m->id);
+			store_col_copy(s, 1, m->org_id, sizeof m->org_id);
+			store_col_copy(s, 2, m->pair_id, sizeof m->pair_id);
+			store_col_copy(s, 3, m->survivor, sizeof m->survivor);
+			store_col_copy(s, 4, m->merged, sizeof m->merged);
+			store_col_copy(s, 5, m->by_user, sizeof m->by_user);
+			store_col_copy(s, 6, m->at, sizeof m->at);
+			store_col_copy(s, 7, m->undone_by, sizeof m->undone_by);
+			store_col_copy(s, 8, m->undone_at, sizeof m->undone_at);
+			rc = STORE_OK;
+		} else {
+			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc;
+}
+
+/* A merge stands and no later merge that stands involves its persons. */
+static const char SQL_UNMERGE_CLAIM[] =
+	"UPDATE dup_merges SET undone_by = ?2, undone_at = ?3 WHERE id = ?1 AND undone_at IS NULL"
+	" AND NOT EXISTS(SELECT 1 FROM dup_merges l WHERE l.undone_at IS NULL"
+	"  AND l.rowid > dup_merges.rowid AND (l.survivor IN (dup_merges.survivor, dup_merges.merged)"
+	"  OR l.merged IN (dup_merges.survivor, dup_merges.merged)))";
+static const char SQL_UNMERGE_PERSON[] =
+	"UPDATE persons SET merged_into = NULL, updated_at = ?2"
+	" WHERE id = (SELECT merged FROM dup_merges WHERE id = ?1)";
+static const char SQL_UNMERGE_PAIR[] =
+	"UPDATE dup_pairs SET status = 'open', decided_by = NULL, decided_at = NULL,"
+	" merge_id = NULL WHERE merge_id = ?1";
+
+int store_dedup_unmerge(store_tx *tx, const char *merge_id, const char *user_id, const char *at)
+{
+	const char *claim[] = {merge_id, user_id, at};
+	const char *person[] = {merge_id, at};
+	int64_t n = 0;
+	size_t i;
+	int rc;
+
+	if ((rc = run(tx, SQL_UNMERGE_CLAIM, claim, 3, &n)) != STORE_OK)
+		return rc;
+	if (n != 1)
+		return STORE_STALE;
+	for (i = 0; i < NMOVED; i++)
+		if ((rc = run(tx, moved[i].back, &merge_id, 1, NULL)) != STORE_OK)
+			return rc;
+	if ((rc = run(tx, SQL_UNMERGE_PERSON, person, 2, NULL)) != STORE_OK)
+		return rc;
+	return run(tx, SQL_UNMERGE_PAIR, &merge_id, 1, NULL);
+}
+
+static const char SQL_MERGED_INTO[] =
+	"SELECT id FROM persons WHERE merged_into = ?1 ORDER BY id LIMIT ?2";
+
+int store_dedup_merged_into(store *st, const char *person_id, char (*ids)[ID_LEN], size_t max,
+			    size_t *n)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_MERGED_INTO);
+	int rc = DB_ERROR;
+
+	*n = 0;
+	if (s) {
+		db_bind_str(s, 1, person_id);
+		db_bind_int(s, 2, (int64_t)max);
+		while ((rc = db_step(s)) == DB_ROW && *n < max)
+			store_col_copy(s, 0, ids[(*n)++], ID_LEN);
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
