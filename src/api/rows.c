@@ -9,6 +9,7 @@
 #include "api/api.h"
 #include "api/records.h"
 #include "api/rows.h"
+#include "domain/casework.h"
 #include "domain/record.h"
 #include "domain/screening.h"
 #include "fields.h"
@@ -202,4 +203,21 @@ int rows_contact_seal(const keyring *kr, arena *a, json_t *rec, struct contact_r
 	    record_seal(kr, a, &contact_schema, rec, c->id, &c->coded, &c->sealed, &c->sealed_len))
 		return -1;
 	return 0;
+}
+
+json_t *rows_livelihood_followup(json_t *service, const char *service_id, size_t i,
+				 const char *assigned_to)
+{
+	const char *end = json_string_value(json_object_get(service, "end"));
+	const char *status = json_string_value(json_object_get(service, "status"));
+	char due[11];
+
+	if (i >= CASEWORK_LIVELIHOOD_CHECKS ||
+	    !casework_is_livelihood(json_string_value(json_object_get(service, "type"))) ||
+	    (status && !strcmp(status, "cancelled")) ||
+	    casework_months_after(end, casework_livelihood_months[i], due))
+		return NULL;
+	return json_pack("{s:s,s:i,s:s,s:s,s:s}", "due", due, "months_after",
+			 casework_livelihood_months[i], "service_id", service_id, "status", "due",
+			 "assigned_to", assigned_to);
 }

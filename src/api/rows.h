@@ -67,4 +67,12 @@ int rows_screening_seal(const keyring *kr, arena *a, const char *instrument,
 			const struct screening_result *res, json_t *answers,
 			struct item_row *it);
 
+/* Follow-up i (0 .. CASEWORK_LIVELIHOOD_CHECKS - 1) of a livelihood
+ * service (domain/casework.h): {"due": end + 3, 6 or 12 months,
+ * "months_after", "service_id", "status": "due", "assigned_to"} as a new
+ * reference, or NULL when the service is not a livelihood, has no end
+ * date or was cancelled.  The API and the demo schedule them alike. */
+json_t *rows_livelihood_followup(json_t *service, const char *service_id, size_t i,
+				 const char *assigned_to);
+
 #endif

@@ -39,10 +39,41 @@ static void test_identification(void **state)
 	expect("", "Police", NULL);
 }
 
+static void due(const char *date, int months, const char *want)
+{
+	char out[11] = "";
+	int rc = casework_months_after(date, months, out);
+	if (want ? rc != 0 || strcmp(out, want) : rc != -1)
+		fail_msg("%s + %d months: %s (%d), not %s", date ? date : "(none)", months, out, rc,
+			 want ? want : "an error");
+}
+
+static void test_livelihood(void **state)
+{
+	(void)state;
+	assert_true(casework_is_livelihood("vocational_training"));
+	assert_true(casework_is_livelihood("business_startup_grant"));
+	assert_false(casework_is_livelihood("legal"));
+	assert_false(casework_is_livelihood(NULL));
+	assert_int_equal(casework_livelihood_months[0], 3);
+	assert_int_equal(casework_livelihood_months[1], 6);
+	assert_int_equal(casework_livelihood_months[2], 12);
+	due("2026-01-15", 3, "2026-04-15");
+	due("2026-10-20", 3, "2027-01-20");
+	due("2026-12-31", 12, "2027-12-31");
+	due("2026-08-31", 6, "2027-02-28"); /* the month's last day */
+	due("2027-08-31", 6, "2028-02-29");
+	due("2026-11-30", 3, "2027-02-28");
+	due("2026-02-30", 3, NULL);
+	due("2026-01-15", -1, NULL);
+	due(NULL, 3, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identification),
+		cmocka_unit_test(test_livelihood),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
