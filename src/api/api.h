@@ -305,6 +305,7 @@ int api_audit_list(struct req *r);
 /* Reports (reports.c) and training events (trainings.c). */
 int api_reports_summary(struct req *r);
 int api_reports_indicators(struct req *r);
+int api_reports_livelihood(struct req *r);
 /* Bring the report facts up to date with the cases, persons and services
  * changed since the last pass (also run by `himoya demo`); 0 or -1. */
 int api_report_refresh(store *st, const keyring *kr);

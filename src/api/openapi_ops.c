@@ -455,6 +455,12 @@ const struct openapi_shape openapi_shapes[] = {
 	 "},'rows':{'type':'array','items':" REF("ReportCell") "},'margins':{'type':'object',"
 	 "'additionalProperties':{'type':'array','items':" REF("ReportCell") "}},'total':{'type':"
 	 "['integer','null']},'suppressed':{'type':'integer','minimum':0}}}"},
+	{"LivelihoodReport",
+	 "{'type':'object','required':['k','from','to','scope','protection','completion',"
+	 "'employment','business'],'additionalProperties':false,'properties':{'k':{'type':"
+	 "'integer','minimum':2},'from':" DATE ",'to':" DATE ",'scope':{'enum':['all','own']},"
+	 "'protection':{'enum':['cell-key','suppression']},'completion':" REF("ReportTable")
+	 ",'employment':" REF("ReportTable") ",'business':" REF("ReportTable") "}}"},
 	{"IndicatorReport",
 	 "{'type':'object','required':['k','from','to','scope','identified','assisted',"
 	 "'referrals','hotline','reintegration','trainings'],'properties':{'k':{'type':'integer',"
@@ -582,6 +588,15 @@ static const struct openapi_param q_summary[] = {
 static const struct openapi_param q_indicators[] = {
 	Q_PERIOD,
 	{"format", "{'enum':['json','csv','xlsx']}", "json (the default), csv or xlsx", 0},
+	P_END,
+};
+
+static const struct openapi_param q_livelihood[] = {
+	{"from", DATE, "the first day (all before to)", 0},
+	{"to", DATE, "the last day (today)", 0},
+	{"org", "{'anyOf':[{'const':'own'}," REF("Code.org_type") "]}",
+	 "own, or an organisation type (never a name)", 0},
+	{"by", "{'enum':['sex','region']}", "the person's sex (the default) or region of origin", 0},
 	P_END,
 };
 
@@ -914,6 +929,13 @@ const struct openapi_op openapi_ops[] = {
 	 "The indicator report of a period", NULL, 200, "IndicatorReport",
 	 DOC_NOT_FOUND | DOC_CSV | DOC_XLSX, q_indicators, NULL,
 	 "format=csv or xlsx answers the same tables as a file"},
+	{GET, V1 "/reports/livelihood", "reportLivelihood", "reports",
+	 "Vocational courses, start-up grants and their follow-ups", NULL, 200, "LivelihoodReport",
+	 DOC_NOT_FOUND, q_livelihood, NULL,
+	 "completion of the courses and grants delivered in the period; employment and business "
+	 "survival at the follow-ups 3, 6 and 12 months after, done in the period; by sex or "
+	 "region; every table guarded as the summary's (cell keys across organisations, suppression "
+	 "in the own); region is a dimension, not a filter (422)"},
 	{GET, V1 "/exports/htcds.csv", "exportHtcds", "exports",
 	 "HTCDS 2.0 rows, pseudonymous", NULL, 200, NULL,
 	 DOC_CSV | DOC_TOO_LARGE, q_export, NULL,

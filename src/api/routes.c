@@ -134,6 +134,7 @@ const struct route api_routes[] = {
 
 	{M_GET, V1 "/reports/summary", api_reports_summary, 0},
 	{M_GET, V1 "/reports/indicators", api_reports_indicators, 0},
+	{M_GET, V1 "/reports/livelihood", api_reports_livelihood, 0},
 	{M_POST, V1 "/trainings", api_trainings_create, 0},
 	{M_GET, V1 "/trainings", api_trainings_list, 0},
 	{M_GET, V1 "/trainings/{}", api_training_get, 0},

@@ -93,6 +93,10 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_EXPORT_PII, "export.pii", {
 		{supervisors, PC_OWN_ORG | PC_SECOND_FACTOR},
 	}, 1},
+	{ACT_REPORT_LIVELIHOOD, "report.livelihood", {
+		{report_all, 0},
+		{supervisors, PC_OWN_ORG},
+	}, 2},
 };
 
 static int role_in(const char *role, const char *const *roles)

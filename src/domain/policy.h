@@ -51,6 +51,7 @@ enum policy_action {
 	ACT_EXPORT_ANONYMOUS, /* the k-anonymised CTDC export */
 	ACT_EXPORT_ROWS,      /* exports of case rows: HTCDS (pseudonymous), cases.xlsx */
 	ACT_EXPORT_PII,       /* names, birth dates and phones in cases.xlsx */
+	ACT_REPORT_LIVELIHOOD,/* courses, grants and their follow-ups, counted */
 	ACT_COUNT
 };
 

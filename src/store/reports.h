@@ -101,6 +101,17 @@ enum rp_query {
 	 * period, how many of them had a reintegration follow-up done, and
 	 * the sums of the record keys (rkey) of each (one row) */
 	RPQ_REINTEGRATION,
+	/* Livelihood (vocational courses and business start-up grants),
+	 * each with the person's sex and region and the record's id last: */
+	/* type, completion, sex, region, id: courses and grants delivered
+	 * (started) in the period */
+	RPQ_LIVELIHOOD_COMPLETION,
+	/* months_after, employment, sex, region, id: livelihood follow-ups
+	 * done in the period */
+	RPQ_LIVELIHOOD_EMPLOYMENT,
+	/* months_after, business_running (yes, no), sex, region, id: the
+	 * follow-ups of start-up grants done in the period */
+	RPQ_LIVELIHOOD_BUSINESS,
 };
 
 /* Run a report query; fn gets ncols text columns (numbers as text).

@@ -112,6 +112,13 @@ async function makeRecords() {
   const svc = await ok('a.cw', 'POST', `${V1}/cases/${cid}/services`,
     { type: 'legal', status: 'planned', notes: canary(C(cid), 'service.notes') });
   remember('services', svc.id);
+  // A start-up grant: its trade and amount are the person's (sealed); it
+  // schedules its livelihood follow-ups.
+  const amount = canary(C(cid), 'service.grant_amount', digits());
+  const grant = await ok('a.cw', 'POST', `${V1}/cases/${cid}/services`,
+    { type: 'business_startup_grant', status: 'completed', start: today(), end: today(),
+      trade: canary(C(cid), 'service.trade'), grant_amount: Number(amount), currency: 'USD' });
+  remember('services', grant.id);
   const plan = await ok('a.cw', 'POST', `${V1}/cases/${cid}/plans`,
     { type: 'SocialCare', notes: canary(C(cid), 'plan.notes'), goals: [{ goal: canary(C(cid), 'plan.goals') }] });
   remember('plans', plan.id);

@@ -25,7 +25,8 @@ function freePort() {
 // timezone: the programme's zone (written to DATA/himoya.conf); UTC unless
 // told, so that a test's "today" (new Date().toISOString()) is the server's;
 // null writes no file (the default, Asia/Dushanbe).
-export async function startServer({ users = [], orgs = [], env = {}, timezone = 'UTC' } = {}) {
+// conf: more lines of himoya.conf ("report_k = 2\n").
+export async function startServer({ users = [], orgs = [], env = {}, timezone = 'UTC', conf = '' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'himoya-test-'));
   const data = join(dir, 'data');
   let r = himoya(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM Tajikistan', '--org-type', 'IGO']);
@@ -39,7 +40,7 @@ export async function startServer({ users = [], orgs = [], env = {}, timezone = 
       '--password-stdin'], u.password + '\n');
     if (r.code !== 0) throw new Error('user add failed: ' + r.err);
   }
-  if (timezone !== null) writeFileSync(join(data, 'himoya.conf'), `timezone = ${timezone}\n`);
+  if (timezone !== null || conf) writeFileSync(join(data, 'himoya.conf'), (timezone !== null ? `timezone = ${timezone}\n` : '') + conf);
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

@@ -141,6 +141,12 @@ static void test_reports_trainings(void **state)
 	assert_int_equal(policy_scopes(ACT_REPORT_INDICATORS, "caseworker", out), 0);
 	assert_int_equal(policy_scopes(ACT_REPORT_SUMMARY, "admin", out), 0);
 	assert_int_equal(policy_scopes(ACT_REPORT_SUMMARY, "trainer", out), 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_LIVELIHOOD, "analyst", out), 1);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_LIVELIHOOD, "supervisor", out), 1);
+	assert_int_equal(out[0], PC_OWN_ORG);
+	assert_int_equal(policy_scopes(ACT_REPORT_LIVELIHOOD, "caseworker", out), 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_LIVELIHOOD, "trainer", out), 0);
 	assert_true(policy_allows(ACT_TRAINING_EDIT, "trainer", PC_OWN_ORG) >= 0);
 	assert_int_equal(policy_allows(ACT_TRAINING_EDIT, "trainer", 0), -1);
 	assert_true(policy_allows(ACT_TRAINING_READ, "supervisor", PC_OWN_ORG) >= 0);
