@@ -1309,6 +1309,22 @@ export const catalogue = {
   'persons.empty': { tg: 'Ҳоло шахсе нест.', ru: 'Пока никого нет.', en: 'Nobody yet.' },
   'persons.born': { tg: 'таваллуд:', ru: 'дата рождения:', en: 'born' },
   'persons.no_case': { tg: 'Парванда надорад.', ru: 'Случая нет.', en: 'No case.' },
+  // Livelihood: courses, start-up grants and their follow-ups (issue #18).
+  'dash.livelihood': { tg: 'Манбаи даромад: омӯзиши касбӣ ва грантҳо', ru: 'Средства к существованию: обучение и гранты', en: 'Livelihoods: vocational training and grants' },
+  'dash.lv_note': { tg: 'Аз рӯи ҷинс ва минтақа; филтри минтақа ба ин ҷадвалҳо татбиқ намешавад.', ru: 'По полу и региону; фильтр региона к этим таблицам не применяется.', en: 'By sex and by region; the region filter does not apply to these tables.' },
+  'dash.lv_completion': { tg: 'Анҷоми курсҳо ва грантҳо', ru: 'Завершение курсов и грантов', en: 'Completion of courses and grants' },
+  'dash.lv_employment': { tg: 'Шуғл ҳангоми пайгирӣ', ru: 'Занятость при контроле', en: 'Employment at follow-up' },
+  'dash.lv_business': { tg: 'Тиҷорат ҳангоми пайгирӣ фаъол аст', ru: 'Бизнес работает при контроле', en: 'Business still running at follow-up' },
+  'dash.dim_months_after': { tg: 'Пайгирӣ', ru: 'Контроль', en: 'Follow-up' },
+  'dash.dim_completion': { tg: 'Анҷоми курс', ru: 'Завершение курса', en: 'Completion' },
+  'dash.dim_employment': { tg: 'Шуғл', ru: 'Занятость', en: 'Employment' },
+  'dash.dim_region': { tg: 'Минтақа', ru: 'Регион', en: 'Region' },
+  'dash.dim_business_running': { tg: 'Тиҷорат фаъол аст', ru: 'Бизнес работает', en: 'Business running' },
+  'dash.months_n': { tg: 'пас аз {n} моҳ', ru: 'через {n} мес.', en: 'after {n} months' },
+  'dash.yes': { tg: 'Ҳа', ru: 'Да', en: 'Yes' },
+  'dash.no': { tg: 'Не', ru: 'Нет', en: 'No' },
+  'fu.livelihood_after': { tg: 'Пайгирии манбаи даромад: {n} моҳ пас аз курс ё грант', ru: 'Контроль средств к существованию: {n} мес. после курса или гранта', en: 'Livelihood follow-up: {n} months after the course or grant' },
+  'case.grant_amount': { tg: 'Грант:', ru: 'Грант:', en: 'Grant:' },
 };
 
 let current = DEFAULT_LANG;

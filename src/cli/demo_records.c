@@ -693,6 +693,100 @@ static const char *provider_of(struct person_ctx *p, const char *type)
 	return p->org->code;
 }
 
+/* ---- livelihood: courses and start-up grants, followed up ---------------- */
+
+static const char *const course_trades[] = {
+	"Швейное дело", "Парикмахерское дело", "Сварка", "Кулинария и выпечка",
+	"Компьютерная грамотность", "Электромонтаж", "Тепличное хозяйство",
+};
+static const char *const grant_trades[] = {
+	"Швейная мастерская", "Пекарня", "Мелкая торговля", "Откорм скота",
+	"Теплица", "Парикмахерская", "Пчеловодство",
+};
+
+/* The course or grant's own fields: trade, completion, a grant's amount. */
+static void livelihood_fields(struct person_ctx *p, const struct service_kind *k,
+			      const char *status, json_t *rec)
+{
+	int grant = !strcmp(k->type, "business_startup_grant");
+
+	set_str(rec, "trade", grant ? PICK_TEXT(&p->r, grant_trades) : PICK_TEXT(&p->r, course_trades));
+	if (!strcmp(status, "completed"))
+		set_str(rec, "completion", grant || demo_rng_pct(&p->r, 88) ? "completed" : "dropped_out");
+	else if (!strcmp(status, "in_progress"))
+		set_str(rec, "completion", "in_training");
+	if (grant && strcmp(status, "cancelled")) {
+		json_object_set_new(rec, "grant_amount",
+				    json_integer(k->min_cost + demo_rng_below(&p->r, k->max_cost - k->min_cost + 1)));
+		set_str(rec, "currency", k->currency);
+	}
+}
+
+/* What a person lives on at a follow-up months after a course or grant:
+ * a business opened with a grant closes more often as time goes by. */
+static void livelihood_outcome(struct person_ctx *p, int grant, int months, json_t *rec)
+{
+	static const char *const work[] = {"employed", "self_employed", "unemployed", "studying",
+					   "abroad"};
+	static const char *const bands[] = {"none", "below_1000_tjs", "1000_2499_tjs",
+					    "2500_4999_tjs", "5000_tjs_or_more"};
+	static const char *const remit[] = {"none", "partial", "main_income"};
+	int running = grant && demo_rng_pct(&p->r, 85 - (unsigned)months * 2);
+	const char *job;
+
+	if (running)
+		job = "self_employed";
+	else
+		job = work[demo_rng_weighted(&p->r, grant ? (const unsigned[]){15, 10, 50, 5, 20}
+							  : (const unsigned[]){40, 20, 25, 5, 10}, 5)];
+	set_str(rec, "employment", job);
+	set_str(rec, "income_band",
+		!strcmp(job, "unemployed") || !strcmp(job, "studying")
+			? (demo_rng_pct(&p->r, 70) ? "none" : "below_1000_tjs")
+			: bands[1 + demo_rng_weighted(&p->r, (const unsigned[]){30, 45, 20, 5}, 4)]);
+	if (grant)
+		json_object_set_new(rec, "business_running", json_boolean(running));
+	set_str(rec, "remittance_dependence",
+		remit[demo_rng_weighted(&p->r, (const unsigned[]){40, 40, 20}, 3)]);
+}
+
+/* The follow-ups the service schedules (rows_livelihood_followup, as
+ * the API does when the course or grant gets its end date), the past
+ * ones mostly done. */
+static void livelihood_followups(struct person_ctx *p, struct case_ctx *c, const char *service_id,
+				 json_t *srec, int64_t end)
+{
+	const char *who = c->assignee[0] ? c->assignee : p->worker;
+	int grant = !strcmp(json_string_value(json_object_get(srec, "type")), "business_startup_grant");
+	size_t i;
+
+	for (i = 0; i < CASEWORK_LIVELIHOOD_CHECKS; i++) {
+		json_t *rec = rows_livelihood_followup(srec, service_id, i, who);
+		int months = casework_livelihood_months[i];
+		int64_t due = end + months * 30 + months / 2, done = due + demo_rng_below(&p->r, 12);
+		struct item_row *it;
+
+		if (!rec)
+			return;
+		it = item_push(p, "followup", c->id, who, min64(end, p->g->today));
+		if (!it) {
+			json_decref(rec);
+			return;
+		}
+		if (done < p->g->today) {
+			if (demo_rng_pct(&p->r, 80)) {
+				set_str(rec, "status", "done");
+				set_day(rec, "done_on", done);
+				livelihood_outcome(p, grant, months, rec);
+			} else if (demo_rng_pct(&p->r, 50)) {
+				set_str(rec, "status", "missed");
+			}
+		}
+		item_seal(p, it, rec);
+		json_decref(rec);
+	}
+}
+
 static void service(struct person_ctx *p, struct case_ctx *c, const struct service_kind *k,
 		    int64_t start)
 {
@@ -700,6 +794,7 @@ static void service(struct person_ctx *p, struct case_ctx *c, const struct servi
 					min64(start, p->g->today));
 	int64_t end = start + k->min_days + demo_rng_below(&p->r, k->max_days - k->min_days + 1);
 	const char *status;
+	char id[ID_LEN];
 	json_t *rec;
 
 	if (!it)
@@ -729,10 +824,15 @@ static void service(struct person_ctx *p, struct case_ctx *c, const struct servi
 	}
 	if (demo_rng_pct(&p->r, 25))
 		set_str(rec, "notes", PICK_TEXT(&p->r, service_notes));
+	if (casework_is_livelihood(k->type))
+		livelihood_fields(p, k, status, rec);
 	item_seal(p, it, rec);
-	json_decref(rec);
 	c->stage = casework_stage_after(c->stage, EV_SERVICE);
 	case_touch(c, it);
+	snprintf(id, sizeof id, "%s", it->id); /* the next item_push may move it */
+	if (casework_is_livelihood(k->type) && json_object_get(rec, "end"))
+		livelihood_followups(p, c, id, rec, end);
+	json_decref(rec);
 }
 
 static void services(struct person_ctx *p, struct case_ctx *c, int64_t from)
