@@ -88,6 +88,10 @@ static const struct item_columns {
 	{"plan", &plan_schema, NULL, "review_on", NULL, "start"},
 	{"followup", &followup_schema, "status", "due", "assigned_to", NULL},
 	{"status_decision", &decision_schema, "status", NULL, NULL, "date"},
+	/* Prevention, items of a person (api/prevention.c). */
+	{"prevention_service", &prevention_service_schema, "status", NULL, NULL, "start"},
+	{"household", &household_schema, NULL, NULL, NULL, NULL},
+	{"domv_assessment", &assessment_schema, "rating", NULL, NULL, "date"},
 };
 
 static const struct item_columns *columns_of(const char *kind)

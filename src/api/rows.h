@@ -40,7 +40,8 @@ void rows_case_columns_to_json(const struct case_row *c, json_t *rec);
 int rows_consent_seal(const keyring *kr, arena *a, json_t *rec, struct item_row *it);
 
 /* An item of a declared kind (it->kind: note, service, plan, followup,
- * status_decision): the columns its kind copies from rec (status, due,
+ * status_decision; of a person: prevention_service, household,
+ * domv_assessment): the columns its kind copies from rec (status, due,
  * assigned_to), its place on the timeline (it->at moves to the record's
  * own date, unless that is the day it was made), then coded/sealed.
  * 0, -1 (memory), or -2 when the kind is not one of these. */

@@ -97,6 +97,9 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 		{report_all, 0},
 		{supervisors, PC_OWN_ORG},
 	}, 2},
+	{ACT_PREVENTION_RECORD, "prevention.record", {
+		{workers, PC_OWN_ORG},
+	}, 1},
 };
 
 static int role_in(const char *role, const char *const *roles)

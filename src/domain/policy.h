@@ -52,6 +52,7 @@ enum policy_action {
 	ACT_EXPORT_ROWS,      /* exports of case rows: HTCDS (pseudonymous), cases.xlsx */
 	ACT_EXPORT_PII,       /* names, birth dates and phones in cases.xlsx */
 	ACT_REPORT_LIVELIHOOD,/* courses, grants and their follow-ups, counted */
+	ACT_PREVENTION_RECORD,/* prevention services, households, vulnerability assessments */
 	ACT_COUNT
 };
 

@@ -98,6 +98,21 @@ async function makeRecords() {
     remember('consents', c.id);
   }
 
+  // Prevention records of the person (no case): a service, a household
+  // with its members and remittances, and its DoMV assessment.
+  const ps = await ok('a.cw', 'POST', `${V1}/persons/${pid}/prevention-services`,
+    { type: 'tvet', status: 'planned', trade: canary(P, 'prevention_service.trade'), notes: canary(P, 'prevention_service.notes') });
+  remember('prevention-services', ps.id);
+  const remit = canary(P, 'household.remittance_monthly', String(1000000 + Math.floor(Math.random() * 8999999)));
+  const hh = await ok('a.cw', 'POST', `${V1}/persons/${pid}/households`, {
+    district: canary(P, 'household.district'), remittance_monthly: Number(remit), notes: canary(P, 'household.notes'),
+    members: [{ name: canary(P, 'household.members'), relation: 'spouse', abroad: true, country: 'RU' }] });
+  remember('households', hh.id);
+  const da = await ok('a.cw', 'POST', `${V1}/households/${hh.id}/assessments`, {
+    date: today(), rating: 'medium', notes: canary(P, 'domv_assessment.notes'),
+    factors: [{ level: 'Household', kind: 'risk', factor: canary(P, 'domv_assessment.factors') }] });
+  remember('assessments', da.id);
+
   // A case with its sealed fields, and a record of every kind.
   const C = (cid) => [`cases/${cid}`];
   const caseBody = { person_id: pid };
