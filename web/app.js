@@ -29,6 +29,7 @@ import { kbRoute } from './kb.js';
 import { adminView, passwordView } from './admin.js';
 import { homeView } from './home.js';
 import { personsView } from './persons.js';
+import { preventionView } from './prevention.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -67,7 +68,11 @@ const VIEWS = {
     if (ctx.params.length === 2) return referralPageView(ctx, ctx.params[1]);
     return null;
   },
-  persons: (ctx) => (ctx.params.length === 1 ? personsView(ctx) : null),
+  persons: (ctx) => {
+    if (ctx.params.length === 1) return personsView(ctx);
+    if (ctx.params.length === 3 && ctx.params[2] === 'prevention') return preventionView(ctx, ctx.params[1]);
+    return null;
+  },
   directory: (ctx) => (ctx.params.length === 1 ? directoryView(ctx) : null),
   kb: (ctx) => kbRoute(ctx),
   focal: (ctx) => (ctx.params.length === 1 ? focalView(ctx) : null),

@@ -1325,6 +1325,23 @@ export const catalogue = {
   'dash.no': { tg: 'Не', ru: 'Нет', en: 'No' },
   'fu.livelihood_after': { tg: 'Пайгирии манбаи даромад: {n} моҳ пас аз курс ё грант', ru: 'Контроль средств к существованию: {n} мес. после курса или гранта', en: 'Livelihood follow-up: {n} months after the course or grant' },
   'case.grant_amount': { tg: 'Грант:', ru: 'Грант:', en: 'Grant:' },
+  // Prevention without a case (issue #18).
+  'prev.title': { tg: 'Пешгирӣ', ru: 'Профилактика', en: 'Prevention' },
+  'prev.open': { tg: 'Пешгирӣ ва хонавода', ru: 'Профилактика и домохозяйство', en: 'Prevention and household' },
+  'prev.services': { tg: 'Хизматрасониҳои пешгирӣ', ru: 'Профилактические услуги', en: 'Prevention services' },
+  'prev.services_empty': { tg: 'Ҳоло хизмат нест.', ru: 'Услуг пока нет.', en: 'No service yet.' },
+  'prev.add_service': { tg: 'Илова кардани хизмат', ru: 'Добавить услугу', en: 'Add a service' },
+  'prev.saved_service': { tg: 'Хизмат сабт шуд.', ru: 'Услуга сохранена.', en: 'Service saved.' },
+  'prev.households': { tg: 'Хонавода', ru: 'Домохозяйство', en: 'Household' },
+  'prev.households_empty': { tg: 'Хонавода сабт нашудааст.', ru: 'Домохозяйство не записано.', en: 'No household recorded.' },
+  'prev.add_household': { tg: 'Сабти хонавода', ru: 'Записать домохозяйство', en: 'Record the household' },
+  'prev.saved_household': { tg: 'Хонавода сабт шуд.', ru: 'Домохозяйство сохранено.', en: 'Household saved.' },
+  'prev.assessments': { tg: 'Арзёбии осебпазирӣ (DoMV)', ru: 'Оценка уязвимости (DoMV)', en: 'Vulnerability assessment (DoMV)' },
+  'prev.assessments_empty': { tg: 'Арзёбӣ нашудааст.', ru: 'Оценки нет.', en: 'Not assessed yet.' },
+  'prev.add_assessment': { tg: 'Арзёбӣ кардан', ru: 'Провести оценку', en: 'Assess' },
+  'prev.saved_assessment': { tg: 'Арзёбӣ сабт шуд.', ru: 'Оценка сохранена.', en: 'Assessment saved.' },
+  'prev.vulnerability': { tg: 'Осебпазирӣ:', ru: 'Уязвимость:', en: 'Vulnerability:' },
+  'prev.consent_needed': { tg: 'Аввал розигии шахсро барои кӯмак сабт кунед.', ru: 'Сначала запишите согласие человека на помощь.', en: 'Record the person\'s consent to assistance first.' },
 };
 
 let current = DEFAULT_LANG;
