@@ -835,6 +835,92 @@ static void service(struct person_ctx *p, struct case_ctx *c, const struct servi
 	json_decref(rec);
 }
 
+/* ---- prevention without a case: services, a household, its DoMV ----------- */
+
+static const char *const household_names[] = {
+	"Фарҳод Назаров", "Зарина Каримова", "Умед Раҳимов", "Мадина Саидова", "Ҷамшед Шарипов",
+	"Нигина Ҳасанова", "Бахтиёр Юсупов", "Сабрина Алиева",
+};
+static const char *const domv_factors[][2] = { /* level, factor */
+	{"Individual", "Без собственного дохода"}, {"Individual", "Профессиональные навыки"},
+	{"Household", "Единственный кормилец за рубежом"}, {"Household", "Долг за поездку"},
+	{"Community", "Поддержка махалли"}, {"Community", "Вербовщики в районе"},
+	{"Structural", "Мало рабочих мест в районе"}, {"Structural", "Доступ к юридической помощи"},
+};
+
+/* A person's item of a prevention kind, sealed as the API seals it. */
+static struct item_row *person_item(struct person_ctx *p, const char *kind, int64_t day, json_t *rec)
+{
+	struct item_row *it = item_push(p, kind, NULL, p->worker, min64(day, p->g->today));
+	if (it)
+		item_seal(p, it, rec);
+	return it;
+}
+
+static void prevention(struct person_ctx *p)
+{
+	static const char *const types[] = {"tvet", "counselling", "information_session"};
+	static const char *const relations[] = {"spouse", "child", "parent", "sibling"};
+	int64_t day = min64(p->registered + 1 + demo_rng_below(&p->r, 30), p->g->today);
+	char hh_id[ID_LEN];
+	struct item_row *it;
+	json_t *rec, *members, *factors;
+	unsigned i, n;
+
+	rec = json_object();
+	set_str(rec, "type", types[demo_rng_weighted(&p->r, (const unsigned[]){40, 35, 25}, 3)]);
+	set_str(rec, "status", day + 60 < p->g->today ? "completed" : "in_progress");
+	set_day(rec, "start", day);
+	if (!strcmp(json_string_value(json_object_get(rec, "type")), "tvet"))
+		set_str(rec, "trade", PICK_TEXT(&p->r, course_trades));
+	person_item(p, "prevention_service", day, rec);
+	json_decref(rec);
+	if (!demo_rng_pct(&p->r, 60))
+		return;
+	/* The family left behind: someone abroad sends money home. */
+	members = json_array();
+	n = 2 + demo_rng_below(&p->r, 4);
+	for (i = 0; i < n; i++) {
+		json_t *m = json_object();
+		set_str(m, "name", PICK_TEXT(&p->r, household_names));
+		set_str(m, "relation", i == 0 ? "head" : relations[demo_rng_below(&p->r, 4)]);
+		json_object_set_new(m, "birth_year", json_integer(1950 + demo_rng_below(&p->r, 70)));
+		if (i == 1) {
+			json_object_set_new(m, "abroad", json_true());
+			set_str(m, "country", demo_rng_pct(&p->r, 75) ? "RU" : "KZ");
+			json_object_set_new(m, "sends_remittances", json_boolean(demo_rng_pct(&p->r, 80)));
+		}
+		json_array_append_new(members, m);
+	}
+	rec = json_object();
+	set_str(rec, "region", p->region);
+	json_object_set_new(rec, "members", members);
+	set_str(rec, "remittance_dependence",
+		(const char *[]){"none", "partial", "main_income"}[demo_rng_weighted(
+			&p->r, (const unsigned[]){15, 45, 40}, 3)]);
+	json_object_set_new(rec, "remittance_monthly", json_integer(500 + demo_rng_below(&p->r, 4000)));
+	set_str(rec, "currency", "TJS");
+	it = person_item(p, "household", day, rec);
+	json_decref(rec);
+	if (!it || !demo_rng_pct(&p->r, 70))
+		return;
+	snprintf(hh_id, sizeof hh_id, "%s", it->id);
+	factors = json_array();
+	for (i = 0; i < COUNT(domv_factors); i++)
+		if (demo_rng_pct(&p->r, 45))
+			json_array_append_new(factors, json_pack("{s:s,s:s,s:s}", "level", domv_factors[i][0],
+								 "kind", i % 2 && i != 5 ? "protective" : "risk",
+								 "factor", domv_factors[i][1]));
+	rec = json_object();
+	set_str(rec, "household_id", hh_id);
+	set_day(rec, "date", day);
+	json_object_set_new(rec, "factors", factors);
+	set_str(rec, "rating", (const char *[]){"low", "medium", "high"}[demo_rng_weighted(
+				       &p->r, (const unsigned[]){30, 45, 25}, 3)]);
+	person_item(p, "domv_assessment", day, rec);
+	json_decref(rec);
+}
+
 static void services(struct person_ctx *p, struct case_ctx *c, int64_t from)
 {
 	size_t i, n = 0;
@@ -1527,6 +1613,8 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 	if (person_room(b))
 		return -1;
 	rec = person_record(&p);
+	if (!ncases)
+		set_str(rec, "beneficiary_group", p.female ? "woman_migrant" : "returnee");
 	row = &b->persons[b->np];
 	memset(row, 0, sizeof *row);
 	memcpy(row->id, p.id, ID_LEN);
@@ -1573,6 +1661,9 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 			consent(&p, "statistics", NULL, NULL, p.registered, 0, 0);
 		if (demo_rng_pct(&p.r, 5))
 			consent(&p, "research", NULL, NULL, p.registered, p.registered + 365, 0);
+		/* Without a case: a prevention beneficiary. */
+		if (!ncases)
+			prevention(&p);
 	}
 	return p.failed ? -1 : 0;
 }
