@@ -105,3 +105,22 @@ static const struct field assessment_fields[] = {
 	  .label_tg = "Эзоҳ", .label_ru = "Примечания", .label_en = "Notes" },
 };
 SCHEMA(assessment_schema, "vulnerability_assessment", assessment_fields);
+
+/* A pre-departure orientation session: where and for whom, and how many
+ * came, never who (like the trainings' participants). */
+static const struct field orientation_fields[] = {
+	{ .name = "date", .type = FT_DATE, .cls = FC_CODED, .required = 1,
+	  .label_tg = "Сана", .label_ru = "Дата", .label_en = "Date" },
+	{ .name = "place", .type = FT_TEXT, .cls = FC_CODED, .maxlen = 200, .required = 1,
+	  .label_tg = "Ҷой", .label_ru = "Место", .label_en = "Place" },
+	{ .name = "region", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_tj_regions_iso3166_2,
+	  .label_tg = "Минтақа", .label_ru = "Регион", .label_en = "Region" },
+	{ .name = "destination", .type = FT_COUNTRY, .cls = FC_CODED,
+	  .label_tg = "Кишвари таъинот", .label_ru = "Страна назначения",
+	  .label_en = "Country of destination" },
+	{ .name = "women", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 10000, .required = 1,
+	  .label_tg = "Занон", .label_ru = "Женщины", .label_en = "Women" },
+	{ .name = "men", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 10000, .required = 1,
+	  .label_tg = "Мардон", .label_ru = "Мужчины", .label_en = "Men" },
+};
+SCHEMA(orientation_schema, "orientation", orientation_fields);

@@ -128,7 +128,7 @@ static const struct resource_schema *const resources[] = {
 	&directory_service_schema, &directory_location_schema,
 	&contact_schema, &caller_flag_schema, &callback_schema, &callback_request_schema,
 	&training_schema, &participant_schema,
-	&prevention_service_schema, &household_schema, &assessment_schema,
+	&prevention_service_schema, &household_schema, &assessment_schema, &orientation_schema,
 };
 
 /* GET /schema: every declared record with its fields, every code list

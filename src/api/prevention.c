@@ -14,6 +14,7 @@
  * to assistance: there is no case to rest on.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -22,6 +23,7 @@
 #include "api/rows.h"
 #include "domain/consent.h"
 #include "domain/record.h"
+#include "store/reports.h"
 
 /* The person, of the caller's organisation and readable by the role. */
 static int person_load(struct req *r, const char *id, struct person_row *p)
@@ -239,4 +241,101 @@ int api_assessments_list(struct req *r)
 	if (household_load(r, r->params[0], &hh, &p))
 		return r->status;
 	return list(r, &p, "domv_assessment", hh.id);
+}
+
+/* ---- pre-departure orientation sessions ------------------------------ */
+
+static void write_orientation(jsonw *w, const struct orientation_row *o, json_t *rec)
+{
+	const char *key;
+	json_t *v;
+
+	jw_object(w);
+	jw_kstr(w, "id", o->id);
+	jw_kint(w, "version", o->version);
+	json_object_foreach(rec, key, v) {
+		jw_key(w, key);
+		jw_value(w, v);
+	}
+	jw_kstr(w, "created_by", o->created_by);
+	jw_kstr(w, "created_at", o->created_at);
+	jw_end(w);
+}
+
+/* POST /orientations: a session of the caller's organisation, its
+ * attendance as counts (every field coded: nothing to seal). */
+int api_orientations_create(struct req *r)
+{
+	struct orientation_row o;
+	struct record_error e;
+	char record[64];
+	store_tx *tx;
+	json_t *body;
+	char *coded;
+	jsonw w;
+	int rc;
+
+	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 404, "not-found", "no such resource");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&orientation_schema, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	memset(&o, 0, sizeof o);
+	store_new_id(o.id);
+	snprintf(o.org_id, sizeof o.org_id, "%s", r->who.user.org.id);
+	snprintf(o.created_by, sizeof o.created_by, "%s", r->who.user.id);
+	snprintf(o.held_on, sizeof o.held_on, "%s", json_string_value(json_object_get(body, "date")));
+	o.version = 1;
+	store_now(o.created_at);
+	memcpy(o.updated_at, o.created_at, TS_LEN);
+	coded = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+	o.coded = coded ? arena_strdup(&r->mem, coded) : NULL;
+	free(coded);
+	if (!o.coded)
+		return reply_problem(r, 500, "internal", "out of memory");
+	snprintf(record, sizeof record, "orientations/%s", o.id);
+	tx = store_begin(r->app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = store_orientation_insert(tx, &o);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, "");
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
+	reply_json_begin(r, 201, &w);
+	write_orientation(&w, &o, body);
+	jw_finish(&w);
+	return 201;
+}
+
+/* GET /orientations: the organisation's sessions, newest first. */
+int api_orientations_list(struct req *r)
+{
+	struct orientation_row *rows;
+	size_t n = 0, i;
+	jsonw w;
+
+	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 404, "not-found", "no such resource");
+	if (store_orientations_list(r->app->st, r->who.user.org.id, 500, &rows, &n, &r->mem) !=
+	    STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		json_t *rec = json_loads(rows[i].coded, 0, NULL);
+		if (!rec)
+			continue;
+		write_orientation(&w, &rows[i], rec);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
 }

@@ -141,6 +141,8 @@ const struct route api_routes[] = {
 	{M_GET, V1 "/persons/{}/households", api_households_list, 0},
 	{M_POST, V1 "/households/{}/assessments", api_assessments_create, 0},
 	{M_GET, V1 "/households/{}/assessments", api_assessments_list, 0},
+	{M_POST, V1 "/orientations", api_orientations_create, 0},
+	{M_GET, V1 "/orientations", api_orientations_list, 0},
 	{M_POST, V1 "/trainings", api_trainings_create, 0},
 	{M_GET, V1 "/trainings", api_trainings_list, 0},
 	{M_GET, V1 "/trainings/{}", api_training_get, 0},

@@ -338,6 +338,17 @@ static const char *const migrations[] = {
 	"ALTER TABLE orgs ADD COLUMN sector TEXT;"
 	"ALTER TABLE orgs ADD COLUMN created_by_org TEXT REFERENCES orgs(id);"
 	"ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;",
+	/* 16-19: the slots of the branches merged beside this one (the merge
+	 * puts their migrations here, before 20). */
+	"", "", "", "",
+	/* 20: pre-departure orientation sessions: a date and coded JSON
+	 * (place, region, destination, attendance counts), never a name. */
+	"CREATE TABLE orientations("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  version INTEGER NOT NULL, held_on TEXT NOT NULL, coded TEXT NOT NULL,"
+	"  created_by TEXT REFERENCES users(id), created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX orientations_org ON orientations(org_id, held_on, id);",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -126,3 +126,22 @@ test('others see nothing; roles without prevention.record cannot write; bad inpu
   assert.equal(sqlite(join(srv.data, 'himoya.db'), "SELECT count(*) FROM items").trim(), before);
   assertProblem(await as.cw.req('POST', `${V1}/persons/${p.id}`, { beneficiary_group: 'alien' }), 405, undefined, 'not a route');
 });
+
+test('pre-departure orientation sessions: counts of who came, never names; the organisation\'s own', async () => {
+  const s = await ok('cw', 'POST', V1 + '/orientations', { date: '2026-11-10', place: 'Jamoat centre, Vose', region: 'TJ-KT', destination: 'RU', women: 23, men: 41 });
+  assert.equal(s.women, 23);
+  assert.equal(s.destination, 'RU');
+  const mine = await ok('cw', 'GET', V1 + '/orientations');
+  assert.deepEqual(mine.items.map((x) => x.id), [s.id]);
+  assert.equal((await ok('cw2', 'GET', V1 + '/orientations')).items.length, 0, 'another organisation sees none');
+  assert.equal((await as.hot.req('GET', V1 + '/orientations')).status, 404);
+  assert.equal((await as.an.req('POST', V1 + '/orientations', { date: '2026-11-10', place: 'x', women: 1, men: 1 })).status, 404);
+  for (const [body, what] of [
+    [{ date: '2026-11-10', place: 'x', women: 1, men: 1, names: ['Someone'] }, 'names are not a field'],
+    [{ date: '2026-11-10', place: 'x', women: -1, men: 1 }, 'a negative count'],
+    [{ date: '2026-11-10', place: 'x', women: 1 }, 'no count of men'],
+    [{ date: '2999-01-01', place: 'x', women: 1, men: 1 }, 'a date ahead'],
+    [{ date: '2026-11-10', place: 'x', women: 1, men: 1, destination: 'Russia' }, 'a country name'],
+  ]) assertProblem(await as.cw.req('POST', V1 + '/orientations', body), 422, undefined, what);
+  assert.equal((await ok('cw', 'GET', V1 + '/orientations')).items.length, 1);
+});
