@@ -31,6 +31,7 @@ static const struct command commands[] = {
 	{"backup", NULL, cmd_backup, "backup --data DIR [--to FILE | --config FILE]"},
 	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
 	{"doctor", NULL, cmd_doctor, "doctor --data DIR [--backup-hours H]"},
+	{"plan", "load", cmd_plan_load, "plan load --data DIR --file FILE.json"},
 };
 
 static void usage(FILE *f)

@@ -129,6 +129,7 @@ static const struct resource_schema *const resources[] = {
 	&contact_schema, &caller_flag_schema, &callback_schema, &callback_request_schema,
 	&training_schema, &participant_schema,
 	&prevention_service_schema, &household_schema, &assessment_schema, &orientation_schema,
+	&plan_activity_schema, &plan_report_schema,
 };
 
 /* GET /schema: every declared record with its fields, every code list

@@ -100,6 +100,18 @@ const struct openapi_record openapi_records[] = {
 		     REF("Id") ",'created_at':" REF("Timestamp") "},'required':['id','version',"
 		     "'date','place','women','men']}",
 	 .bodies = REC_CREATE},
+	/* The national Action Plan (schema/plan.c). */
+	{.rs = &plan_activity_schema, .name = "PlanActivity",
+	 .envelope = "{'properties':{'id':" RO_ID ",'own':{'type':'boolean','readOnly':true,"
+		     "'description':'the caller\\'s organisation is responsible'},'reports':{'type':"
+		     "'integer','minimum':0,'readOnly':true},'status':{'enum':['done','on_track',"
+		     "'late','not_started'],'readOnly':true},'last_report':" REF("PlanReport") "},"
+		     "'required':['id','number','status']}",
+	 .bodies = REC_CREATE},
+	{.rs = &plan_report_schema, .name = "PlanReport",
+	 .envelope = "{'properties':{'id':" RO_ID ",'activity_id':" REF("Id") ",'created_at':"
+		     REF("Timestamp") "}}",
+	 .bodies = REC_CREATE},
 	{.rs = &assessment_schema, .name = "VulnerabilityAssessment",
 	 .envelope = ENV_ITEM("domv_assessment"), .bodies = REC_CREATE},
 	{.rs = &callback_request_schema, .name = "CallbackRequest", .bodies = REC_CREATE,
@@ -467,6 +479,21 @@ const struct openapi_shape openapi_shapes[] = {
 	 "},'rows':{'type':'array','items':" REF("ReportCell") "},'margins':{'type':'object',"
 	 "'additionalProperties':{'type':'array','items':" REF("ReportCell") "}},'total':{'type':"
 	 "['integer','null']},'suppressed':{'type':'integer','minimum':0}}}"},
+	{"Plan",
+	 "{'type':'object','required':['plan','coordinator','today','activities'],'properties':{"
+	 "'plan':" STR ",'coordinator':{'type':'string','description':'the coordinating "
+	 "organisation\\'s code'},'title_tg':" STR ",'title_ru':" STR ",'title_en':" STR
+	 ",'sample':{'type':'boolean','description':'placeholder activities, not official text'},"
+	 "'today':" DATE ",'activities':{'type':'array','items':" REF("PlanActivity") "}}}"},
+	{"PlanFile",
+	 "{'type':'object','required':['plan','coordinator','activities'],'additionalProperties':"
+	 "false,'properties':{'plan':{'type':'string','pattern':'^[a-z0-9._-]{1,64}$'},"
+	 "'coordinator':{'type':'string','description':'an organisation\\'s code'},'title_tg':"
+	 STR ",'title_ru':" STR ",'title_en':" STR ",'sample':{'type':'boolean'},'activities':"
+	 "{'type':'array','minItems':1,'maxItems':500,'items':" REF("PlanActivityCreate") "}}}"},
+	{"PlanLoaded",
+	 "{'type':'object','required':['plan','activities'],'properties':{'plan':" STR
+	 ",'activities':{'type':'integer','minimum':1}}}"},
 	{"LivelihoodReport",
 	 "{'type':'object','required':['k','from','to','scope','protection','completion',"
 	 "'employment','business'],'additionalProperties':false,'properties':{'k':{'type':"
@@ -612,6 +639,17 @@ static const struct openapi_param q_livelihood[] = {
 	P_END,
 };
 
+static const struct openapi_param q_plan[] = {
+	{"plan", STR, "a plan's code (the last loaded when absent)", 0},
+	P_END,
+};
+
+static const struct openapi_param q_plan_xlsx[] = {
+	{"plan", STR, "a plan's code (the last loaded when absent)", 0},
+	{"lang", "{'enum':['tg','ru','en']}", "the language of the texts and statuses (en)", 0},
+	P_END,
+};
+
 static const struct openapi_param q_export[] = {
 	{"from", DATE, "the first opening day of the cases exported (none: no bound)", 0},
 	{"to", DATE, "the last opening day (none: no bound)", 0},
@@ -727,6 +765,23 @@ const struct openapi_op openapi_ops[] = {
 	{GET, V1 "/orientations", "orientationList", "prevention",
 	 "The organisation's orientation sessions, newest first", NULL, 200, "Orientation",
 	 DOC_LIST | DOC_NOT_FOUND, NULL, NULL, "the newest 500"},
+	{GET, V1 "/plan", "planGet", "plan", "The national Action Plan with each activity's status",
+	 NULL, 200, "Plan", DOC_NOT_FOUND, q_plan, NULL,
+	 "plan.read; the last loaded plan unless ?plan=; status: done (reported at or above the "
+	 "target), late (past the deadline), on_track (reported), not_started"},
+	{POST, V1 "/plan", "planLoad", "plan", "Load the plan (or the next one) from its file",
+	 "PlanFile", 200, "PlanLoaded", DOC_NOT_FOUND, NULL, NULL,
+	 "plan.edit: a supervisor of the coordinating organisation named in the file (of the "
+	 "plan's coordinator when it is loaded again); activities updated by number, reports "
+	 "kept; as `himoya plan load`; audited"},
+	{GET, V1 "/plan/report.xlsx", "planXlsx", "plan",
+	 "The status of every activity as XLSX, for the interagency meeting", NULL, 200, NULL,
+	 DOC_XLSX | DOC_NOT_FOUND, q_plan_xlsx, NULL, NULL},
+	{POST, V1 "/plan/activities/{}/reports", "planReportCreate", "plan",
+	 "Report progress on an activity", "PlanReportCreate", 201, "PlanReport", DOC_NOT_FOUND,
+	 NULL, NULL,
+	 "plan.report: the activity's responsible agency (or the coordinator's supervisor); "
+	 "403 for another agency; audited"},
 	{POST, V1 "/consents/{}/withdraw", "consentWithdraw", "consents", "Withdraw a consent",
 	 "Empty", 200, "Consent", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
 	 "cuts at once the access of referrals that rest on it"},

@@ -58,5 +58,6 @@ int cmd_audit_reindex(struct cli_opts *o);
 int cmd_backup(struct cli_opts *o);
 int cmd_restore(struct cli_opts *o);
 int cmd_demo(struct cli_opts *o);
+int cmd_plan_load(struct cli_opts *o);
 
 #endif

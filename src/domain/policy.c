@@ -16,6 +16,8 @@ static const char *const contact_readers[] = {"hotline", "supervisor", "casework
 static const char *const contact_loggers[] = {"hotline", "supervisor", NULL};
 static const char *const report_all[] = {"analyst", NULL};
 static const char *const trainers[] = {"trainer", "supervisor", NULL};
+static const char *const plan_readers[] = {"supervisor", "caseworker", "focal_point", "analyst",
+					   "trainer", "admin", NULL};
 
 const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_CASE_READ, "case.read", {
@@ -99,6 +101,15 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	}, 2},
 	{ACT_PREVENTION_RECORD, "prevention.record", {
 		{workers, PC_OWN_ORG},
+	}, 1},
+	{ACT_PLAN_READ, "plan.read", {
+		{plan_readers, 0},
+	}, 1},
+	{ACT_PLAN_EDIT, "plan.edit", {
+		{supervisors, PC_OWN_ORG},
+	}, 1},
+	{ACT_PLAN_REPORT, "plan.report", {
+		{recipients, PC_OWN_ORG},
 	}, 1},
 };
 

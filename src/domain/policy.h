@@ -53,6 +53,9 @@ enum policy_action {
 	ACT_EXPORT_PII,       /* names, birth dates and phones in cases.xlsx */
 	ACT_REPORT_LIVELIHOOD,/* courses, grants and their follow-ups, counted */
 	ACT_PREVENTION_RECORD,/* prevention services, households, vulnerability assessments */
+	ACT_PLAN_READ,        /* the national Action Plan and its activities' status */
+	ACT_PLAN_EDIT,        /* load the plan (its coordinating organisation) */
+	ACT_PLAN_REPORT,      /* report progress on the own organisation's activities */
 	ACT_COUNT
 };
 

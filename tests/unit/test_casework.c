@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/casework.h"
+#include "domain/plan.h"
 
 static void expect(const char *status, const char *by, const char *want)
 {
@@ -69,11 +70,26 @@ static void test_livelihood(void **state)
 	due(NULL, 3, NULL);
 }
 
+/* An Action Plan activity's status (domain/plan.h). */
+static void test_plan_status(void **state)
+{
+	(void)state;
+	assert_string_equal(plan_status("2024-12-31", 10, 1, 10, "2026-01-01"), "done");
+	assert_string_equal(plan_status("2024-12-31", 10, 1, 12, "2024-06-01"), "done");
+	assert_string_equal(plan_status("2024-12-31", 10, 1, 9, "2025-01-01"), "late");
+	assert_string_equal(plan_status("2024-12-31", 10, 0, 0, "2025-01-01"), "late");
+	assert_string_equal(plan_status("2024-12-31", 10, 1, 9, "2024-12-31"), "on_track");
+	assert_string_equal(plan_status("2024-12-31", 10, 0, 0, "2024-12-31"), "not_started");
+	assert_string_equal(plan_status("2024-12-31", 0, 0, 0, "2024-01-01"), "not_started");
+	assert_string_equal(plan_status("2024-12-31", 0, 1, 0, "2025-01-01"), "done");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identification),
 		cmocka_unit_test(test_livelihood),
+		cmocka_unit_test(test_plan_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

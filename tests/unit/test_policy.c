@@ -155,6 +155,19 @@ static void test_reports_trainings(void **state)
 	assert_int_equal(policy_allows(ACT_PREVENTION_RECORD, "hotline", PC_OWN_ORG), -1);
 	assert_int_equal(policy_allows(ACT_PREVENTION_RECORD, "analyst", PC_OWN_ORG), -1);
 	assert_int_equal(policy_allows(ACT_PREVENTION_RECORD, "focal_point", PC_OWN_ORG), -1);
+	/* The Action Plan: read by the agencies' staff, edited by a supervisor
+	 * of the coordinating organisation, reported on by the responsible one. */
+	assert_true(policy_allows(ACT_PLAN_READ, "focal_point", 0) >= 0);
+	assert_true(policy_allows(ACT_PLAN_READ, "analyst", 0) >= 0);
+	assert_int_equal(policy_allows(ACT_PLAN_READ, "hotline", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_PLAN_EDIT, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_PLAN_EDIT, "supervisor", 0), -1);
+	assert_int_equal(policy_allows(ACT_PLAN_EDIT, "caseworker", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PLAN_EDIT, "admin", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_PLAN_REPORT, "focal_point", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_PLAN_REPORT, "caseworker", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_PLAN_REPORT, "focal_point", 0), -1);
+	assert_int_equal(policy_allows(ACT_PLAN_REPORT, "analyst", PC_OWN_ORG), -1);
 	assert_true(policy_allows(ACT_TRAINING_EDIT, "trainer", PC_OWN_ORG) >= 0);
 	assert_int_equal(policy_allows(ACT_TRAINING_EDIT, "trainer", 0), -1);
 	assert_true(policy_allows(ACT_TRAINING_READ, "supervisor", PC_OWN_ORG) >= 0);
