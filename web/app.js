@@ -30,6 +30,7 @@ import { adminView, passwordView } from './admin.js';
 import { homeView } from './home.js';
 import { personsView } from './persons.js';
 import { preventionView } from './prevention.js';
+import { planView } from './plan.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -48,6 +49,7 @@ const SECTIONS = [
   { id: 'focal', roles: ['focal_point'] },
   { id: 'reports', roles: ['supervisor', 'analyst'] },
   { id: 'trainings', roles: ['supervisor', 'trainer'] },
+  { id: 'plan', roles: ['supervisor', 'caseworker', 'focal_point', 'analyst', 'trainer', 'admin'] },
   { id: 'admin', roles: ['admin'] },
   { id: 'security', roles: ALL_ROLES },
 ];
@@ -88,6 +90,7 @@ const VIEWS = {
     return null;
   },
   admin: (ctx) => adminView(ctx),
+  plan: (ctx) => (ctx.params.length === 1 ? planView(ctx) : null),
   security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },
 };
 
