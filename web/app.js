@@ -31,6 +31,7 @@ import { homeView } from './home.js';
 import { personsView } from './persons.js';
 import { preventionView } from './prevention.js';
 import { planView } from './plan.js';
+import { orientationsView } from './orientations.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -49,6 +50,7 @@ const SECTIONS = [
   { id: 'focal', roles: ['focal_point'] },
   { id: 'reports', roles: ['supervisor', 'analyst'] },
   { id: 'trainings', roles: ['supervisor', 'trainer'] },
+  { id: 'orientations', roles: ['supervisor', 'caseworker'] },
   { id: 'plan', roles: ['supervisor', 'caseworker', 'focal_point', 'analyst', 'trainer', 'admin'] },
   { id: 'admin', roles: ['admin'] },
   { id: 'security', roles: ALL_ROLES },
@@ -91,6 +93,7 @@ const VIEWS = {
   },
   admin: (ctx) => adminView(ctx),
   plan: (ctx) => (ctx.params.length === 1 ? planView(ctx) : null),
+  orientations: (ctx) => (ctx.params.length === 1 ? orientationsView(ctx) : null),
   security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },
 };
 

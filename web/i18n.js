@@ -1328,6 +1328,15 @@ export const catalogue = {
   // Prevention without a case (issue #18).
   'prev.title': { tg: 'Пешгирӣ', ru: 'Профилактика', en: 'Prevention' },
   // The national Action Plan (issue #18).
+  'nav.orientations': { tg: 'Омодагӣ ба сафар', ru: 'Предвыездная подготовка', en: 'Pre-departure orientation' },
+  'ori.title': { tg: 'Ҷаласаҳои омодагӣ пеш аз сафар', ru: 'Предвыездные ориентационные занятия', en: 'Pre-departure orientation sessions' },
+  'ori.add': { tg: 'Сабти ҷаласа', ru: 'Записать занятие', en: 'Record a session' },
+  'ori.saved': { tg: 'Ҷаласа сабт шуд.', ru: 'Занятие сохранено.', en: 'Session saved.' },
+  'ori.date': { tg: 'Сана', ru: 'Дата', en: 'Date' },
+  'ori.place': { tg: 'Ҷой', ru: 'Место', en: 'Place' },
+  'ori.destination': { tg: 'Кишвари таъинот', ru: 'Страна назначения', en: 'Destination' },
+  'ori.women': { tg: 'Занон', ru: 'Женщины', en: 'Women' },
+  'ori.men': { tg: 'Мардон', ru: 'Мужчины', en: 'Men' },
   'nav.plan': { tg: 'Нақшаи амал', ru: 'План действий', en: 'Action Plan' },
   'plan.title': { tg: 'Нақшаи амал оид ба муқовимат ба савдои одамон', ru: 'План действий по противодействию торговле людьми', en: 'Action Plan on counter-trafficking' },
   'plan.none': { tg: 'Нақша ҳанӯз бор карда нашудааст.', ru: 'План ещё не загружен.', en: 'No plan is loaded yet.' },

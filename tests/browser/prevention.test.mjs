@@ -92,3 +92,26 @@ test('a family member left behind: household, DoMV assessment and a TVET course 
   assert.deepEqual(problems.filter((p) => !/favicon|status of 409/.test(p)), []);
   await ctx.close();
 });
+
+test('a pre-departure orientation session is recorded with counts of who came, never names', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  ctx.setDefaultTimeout(20000);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await signIn(page, 'en');
+  await page.click('#nav-orientations');
+  await page.click('#ori-add');
+  await page.fill('#ori-date', '2026-11-15');
+  await page.fill('#ori-place', 'Jamoat centre, Vose');
+  await page.fill('#ori-women', '18');
+  await page.fill('#ori-men', '27');
+  await page.click('#ori-form-submit');
+  await page.locator('#ori-list tr', { hasText: 'Jamoat centre, Vose' }).waitFor();
+  assert.match(await textOf(page, '#ori-list tr'), /15\.11\.2026.*18.*27/s);
+  const listed = (await cw.req('GET', V1 + '/orientations')).json.items;
+  assert.deepEqual(listed.map((o) => [o.place, o.women, o.men]), [['Jamoat centre, Vose', 18, 27]]);
+  await page.selectOption('#lang', 'ru');
+  await page.locator('#ori-table th', { hasText: 'Женщины' }).waitFor();
+  assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), []);
+  await ctx.close();
+});
