@@ -1343,7 +1343,7 @@ export const catalogue = {
   'plan.sample': { tg: 'намуна', ru: 'образец', en: 'sample' },
   'plan.sample_note': { tg: 'Ин нақшаи намунавӣ аст: чорабиниҳо ҷойнишинанд, на матни расмӣ.', ru: 'Это образец плана: мероприятия — заглушки, а не официальный текст.', en: 'This is a sample plan: its activities are placeholders, not the official text.' },
   'plan.xlsx': { tg: 'Ҳолати чорабиниҳо (XLSX) барои ҷаласаи байниидоравӣ', ru: 'Статус мероприятий (XLSX) для межведомственного совещания', en: 'Status of every activity (XLSX) for the interagency meeting' },
-  'plan.number': { tg: '№', ru: '№', en: 'No.' },
+  'plan.number': { tg: 'Рақам', ru: 'Номер', en: 'No.' },
   'plan.activity': { tg: 'Чорабинӣ', ru: 'Мероприятие', en: 'Activity' },
   'plan.agencies': { tg: 'Иҷрокунанда ва шарикон', ru: 'Ответственный и партнёры', en: 'Responsible and partners' },
   'plan.deadline': { tg: 'Мӯҳлат', ru: 'Срок', en: 'Deadline' },
