@@ -271,7 +271,6 @@ int api_orientations_create(struct req *r)
 	char record[64];
 	store_tx *tx;
 	json_t *body;
-	char *coded;
 	jsonw w;
 	int rc;
 
@@ -286,14 +285,10 @@ int api_orientations_create(struct req *r)
 	store_new_id(o.id);
 	snprintf(o.org_id, sizeof o.org_id, "%s", r->who.user.org.id);
 	snprintf(o.created_by, sizeof o.created_by, "%s", r->who.user.id);
-	snprintf(o.held_on, sizeof o.held_on, "%s", json_string_value(json_object_get(body, "date")));
 	o.version = 1;
 	store_now(o.created_at);
 	memcpy(o.updated_at, o.created_at, TS_LEN);
-	coded = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
-	o.coded = coded ? arena_strdup(&r->mem, coded) : NULL;
-	free(coded);
-	if (!o.coded)
+	if (rows_orientation(&r->mem, body, &o))
 		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(record, sizeof record, "orientations/%s", o.id);
 	tx = store_begin(r->app->st);

@@ -12,6 +12,7 @@
 #include "domain/casework.h"
 #include "domain/record.h"
 #include "domain/screening.h"
+#include "store/reports.h"
 #include "fields.h"
 
 int rows_person_seal(const keyring *kr, arena *a, json_t *rec, struct person_row *p,
@@ -224,4 +225,14 @@ json_t *rows_livelihood_followup(json_t *service, const char *service_id, size_t
 	return json_pack("{s:s,s:i,s:s,s:s,s:s}", "due", due, "months_after",
 			 casework_livelihood_months[i], "service_id", service_id, "status", "due",
 			 "assigned_to", assigned_to);
+}
+
+int rows_orientation(arena *a, json_t *rec, struct orientation_row *o)
+{
+	char *coded = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+
+	copy_str(rec, "date", o->held_on, sizeof o->held_on);
+	o->coded = coded ? arena_strdup(a, coded) : NULL;
+	free(coded);
+	return o->coded ? 0 : -1;
 }

@@ -63,6 +63,12 @@ void rows_item_at(struct item_row *it, const char *date);
  * coded/sealed.  0, or -1 (memory). */
 int rows_contact_seal(const keyring *kr, arena *a, json_t *rec, struct contact_row *c);
 
+/* A pre-departure orientation session (store/reports.h): held_on from
+ * rec's date and coded = rec (every field coded), in the arena; the
+ * caller sets id, org, version and times.  0, or -1 (memory). */
+struct orientation_row;
+int rows_orientation(arena *a, json_t *rec, struct orientation_row *o);
+
 struct screening_result;
 int rows_screening_seal(const keyring *kr, arena *a, const char *instrument,
 			const struct screening_result *res, json_t *answers,
