@@ -16,4 +16,8 @@
 int api_plan_load(store *st, store_tx *tx, json_t *file, const char *now, struct org *coordinator,
 		  char *err, size_t errlen);
 
+/* schema/plan-sample.json, compiled in (the demo loads it). */
+extern const char plan_sample_json[];
+extern const unsigned long plan_sample_json_len;
+
 #endif

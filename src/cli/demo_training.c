@@ -9,9 +9,11 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/plan.h"
 #include "api/rows.h"
 #include "cli/demo.h"
 #include "cli/demo_training.h"
+#include "store/plan.h"
 #include "store/reports.h"
 
 struct demo_event {
@@ -234,6 +236,66 @@ int demo_orientations_load(store *st, size_t *n)
 		return -1;
 	}
 	return store_commit(tx) == STORE_OK ? 0 : -1;
+}
+
+/* The sample Action Plan, through the loader of `himoya plan load` and
+ * POST /plan, with a progress report of the police on their first
+ * activity (done) and none on the others (late, by their deadlines). */
+int demo_plan_load(store *st, size_t *n)
+{
+	struct audit_entry e = {NULL, NULL, "create", "plans/sample-ctip-2022-2024", NULL, "cli"};
+	struct plan_activity_row *rows;
+	struct plan_row have;
+	struct org coord, police;
+	char err[300], now[TS_LEN], id[ID_LEN];
+	json_error_t je;
+	json_t *file;
+	store_tx *tx;
+	arena a;
+	size_t i;
+	int rc;
+
+	*n = 0;
+	arena_init(&a, 1u << 16);
+	rc = store_plan_get(st, "sample-ctip-2022-2024", &have, &a);
+	arena_free(&a);
+	if (rc == STORE_OK)
+		return 0;
+	file = json_loadb(plan_sample_json, plan_sample_json_len, JSON_REJECT_DUPLICATES, &je);
+	tx = file ? store_begin(st) : NULL;
+	if (!tx) {
+		json_decref(file);
+		return -1;
+	}
+	store_now(now);
+	rc = api_plan_load(st, tx, file, now, &coord, err, sizeof err);
+	*n = json_array_size(json_object_get(file, "activities"));
+	json_decref(file);
+	if (rc != 0 || store_audit_append(tx, &e) != STORE_OK || store_commit(tx) != STORE_OK) {
+		store_rollback(tx);
+		fprintf(stderr, "himoya: the sample plan: %s\n", rc ? err : "not stored");
+		*n = 0;
+		return -1;
+	}
+	/* The police report on theirs. */
+	arena_init(&a, 1u << 16);
+	if (store_org_by_code(st, "police-du", &police) == STORE_OK &&
+	    store_plan_activities(st, "sample-ctip-2022-2024", &rows, &i, &a) == STORE_OK && i &&
+	    (tx = store_begin(st))) {
+		char record[64];
+		struct audit_entry r = {NULL, police.id, "create", record, NULL, "cli"};
+		store_new_id(id);
+		snprintf(record, sizeof record, "plan_reports/%s", id);
+		/* The shape POST /plan/activities/{id}/reports stores. */
+		rc = store_plan_report_insert(tx, id, rows[0].id, police.id,
+					      "{\"note\":\"Sample report\",\"period\":\"2022-H2\",\"value\":41}",
+					      NULL, now);
+		if (rc != STORE_OK || store_audit_append(tx, &r) != STORE_OK ||
+		    store_commit(tx) != STORE_OK)
+			store_rollback(tx);
+	}
+	arena_free(&a);
+	return 0;
 }
 
 int demo_reports_refresh(store *st, const keyring *kr)

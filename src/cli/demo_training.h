@@ -26,4 +26,8 @@ int demo_reports_refresh(store *st, const keyring *kr);
  * attendance counts; *n how many. 0, or -1. */
 int demo_orientations_load(store *st, size_t *n);
 
+/* The sample Action Plan (schema/plan-sample.json), once; *n its
+ * activities (0 when it was there already). 0, or -1. */
+int demo_plan_load(store *st, size_t *n);
+
 #endif
