@@ -276,6 +276,16 @@ static const struct field service_fields[] = {
 	  .label_tg = "Асъор", .label_ru = "Валюта", .label_en = "Currency" },
 	{ .name = "notes", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 5000,
 	  .label_tg = "Эзоҳ", .label_ru = "Примечания", .label_en = "Notes" },
+	/* A vocational course or a business start-up grant (livelihood):
+	 * the trade and the grant's amount are the person's and sealed; the
+	 * completion is counted by the livelihood report. */
+	{ .name = "trade", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 200,
+	  .label_tg = "Касб ё навъи тиҷорат", .label_ru = "Профессия или вид бизнеса",
+	  .label_en = "Trade or business" },
+	{ .name = "completion", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_livelihood_completion,
+	  .label_tg = "Анҷоми курс", .label_ru = "Завершение курса", .label_en = "Completion" },
+	{ .name = "grant_amount", .type = FT_INT, .cls = FC_SENSITIVE, .min = 0, .max = 100000000,
+	  .label_tg = "Маблағи грант", .label_ru = "Сумма гранта", .label_en = "Grant amount" },
 };
 SCHEMA(service_schema, "service", service_fields);
 
@@ -321,6 +331,25 @@ static const struct field followup_fields[] = {
 	  .label_tg = "Санаи иҷро", .label_ru = "Дата выполнения", .label_en = "Done on" },
 	{ .name = "outcome", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 5000,
 	  .label_tg = "Натиҷа", .label_ru = "Результат", .label_en = "Outcome" },
+	/* A livelihood follow-up: months after the course or grant ended
+	 * (3, 6, 12; scheduled with the service, see casework.h), and what
+	 * the person lives on then, counted by the livelihood report. */
+	{ .name = "service_id", .type = FT_ID, .cls = FC_CODED,
+	  .label_tg = "Хизмат", .label_ru = "Услуга", .label_en = "Service" },
+	{ .name = "months_after", .type = FT_INT, .cls = FC_CODED, .min = 1, .max = 60,
+	  .label_tg = "Моҳ пас аз анҷом", .label_ru = "Месяцев после окончания",
+	  .label_en = "Months after the end" },
+	{ .name = "employment", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_employment_status,
+	  .label_tg = "Шуғл", .label_ru = "Занятость", .label_en = "Employment" },
+	{ .name = "income_band", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_income_band,
+	  .label_tg = "Даромади моҳона", .label_ru = "Месячный доход", .label_en = "Monthly income" },
+	{ .name = "business_running", .type = FT_BOOL, .cls = FC_CODED,
+	  .label_tg = "Тиҷорат фаъол аст", .label_ru = "Бизнес работает",
+	  .label_en = "Business still running" },
+	{ .name = "remittance_dependence", .type = FT_CODE, .cls = FC_CODED,
+	  .codes = &cl_remittance_dependence,
+	  .label_tg = "Вобастагӣ аз интиқоли пул", .label_ru = "Зависимость от денежных переводов",
+	  .label_en = "Dependence on remittances" },
 };
 SCHEMA(followup_schema, "followup", followup_fields);
 

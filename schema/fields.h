@@ -109,6 +109,11 @@ extern const struct resource_schema training_schema, participant_schema;
 /* The criminal-justice track and protection (schema/justice.c). */
 extern const struct resource_schema perpetrator_schema, proceeding_schema, stay_schema,
 	discharge_schema, risk_schema, safety_schema;
+/* Prevention: services, households, vulnerability assessments (schema/prevention.c). */
+extern const struct resource_schema prevention_service_schema, household_schema,
+	assessment_schema, orientation_schema;
+/* The national Action Plan (schema/plan.c). */
+extern const struct resource_schema plan_activity_schema, plan_report_schema;
 extern const struct codelist cl_gender, cl_org_type, cl_role;
 /* org_Type in HTCDS 2.0 (schema/codes.c). */
 extern const struct std_value htcds_org_type_values[];

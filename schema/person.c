@@ -102,6 +102,10 @@ static const struct field person_fields[] = {
 	  .htcds = "prs_NumberOfChildren" },
 	{ .name = "address", .type = FT_TEXT, .cls = FC_PII, .maxlen = 300,
 	  .label_tg = "Суроға", .label_ru = "Адрес", .label_en = "Address" },
+	/* A prevention beneficiary, who has no trafficking case (issue #18). */
+	{ .name = "beneficiary_group", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_beneficiary_group,
+	  .label_tg = "Гурӯҳи пешгирӣ", .label_ru = "Группа профилактики",
+	  .label_en = "Prevention group" },
 };
 
 const struct resource_schema person_schema = {"person", person_fields, COUNT(person_fields)};

@@ -37,6 +37,7 @@ static const struct command commands[] = {
 	{"pprl", "encode", cmd_pprl_encode, "pprl encode --secret FILE --in persons.csv --out clk.csv"},
 	{"pprl", "link", cmd_pprl_link,
 	 "pprl link --left A.clk --right B.clk --out pairs.csv [--threshold D] [--all-pairs]"},
+	{"plan", "load", cmd_plan_load, "plan load --data DIR --file FILE.json"},
 };
 
 static void usage(FILE *f)

@@ -31,6 +31,9 @@ import { homeView } from './home.js';
 import { personsView } from './persons.js';
 import { mayRegister } from './page.js';
 import { duplicatesView } from './duplicates.js';
+import { preventionView } from './prevention.js';
+import { planView } from './plan.js';
+import { orientationsView } from './orientations.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
 // Hiding a section is a convenience only: the server decides what a role
@@ -49,6 +52,8 @@ const SECTIONS = [
   { id: 'focal', roles: ['focal_point'] },
   { id: 'reports', roles: ['supervisor', 'analyst'] },
   { id: 'trainings', roles: ['supervisor', 'trainer'] },
+  { id: 'orientations', roles: ['supervisor', 'caseworker'] },
+  { id: 'plan', roles: ['supervisor', 'caseworker', 'focal_point', 'analyst', 'trainer', 'admin'] },
   { id: 'admin', roles: ['admin'] },
   { id: 'security', roles: ALL_ROLES },
 ];
@@ -68,7 +73,11 @@ const VIEWS = {
     if (ctx.params.length === 2) return referralPageView(ctx, ctx.params[1]);
     return null;
   },
-  persons: (ctx) => (ctx.params.length === 1 ? personsView(ctx) : null),
+  persons: (ctx) => {
+    if (ctx.params.length === 1) return personsView(ctx);
+    if (ctx.params.length === 3 && ctx.params[2] === 'prevention') return preventionView(ctx, ctx.params[1]);
+    return null;
+  },
   directory: (ctx) => (ctx.params.length === 1 ? directoryView(ctx) : null),
   kb: (ctx) => kbRoute(ctx),
   focal: (ctx) => (ctx.params.length === 1 ? focalView(ctx) : null),
@@ -84,6 +93,8 @@ const VIEWS = {
     return null;
   },
   admin: (ctx) => adminView(ctx),
+  plan: (ctx) => (ctx.params.length === 1 ? planView(ctx) : null),
+  orientations: (ctx) => (ctx.params.length === 1 ? orientationsView(ctx) : null),
   security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },
   duplicates: { nav: 'persons', roles: ['supervisor', 'caseworker'], view: (ctx) => (ctx.params.length === 1 ? duplicatesView(ctx) : null) },
 };

@@ -380,6 +380,9 @@ export async function casePageView(ctx, id) {
           h('p', { class: 'card-title' }, h('strong', { text: codeText('assistance_service_types', s.type) }), ' ', badge('service_status', s.status, 'info')),
           line(dateText('case.from', s.start), dateText('case.until', s.end), s.provider_org ? h('span', { class: 'svc-provider', data: providerName(s.provider_org) }) : null,
             s.cost !== undefined ? h('span', { text: () => `${s.cost} ${s.currency ? codeText('currency', s.currency)() : ''}`.trim() }) : null),
+          s.trade || s.completion || s.grant_amount !== undefined ? line(s.trade ? h('span', { data: s.trade }) : null,
+            s.completion ? badge('livelihood_completion', s.completion, s.completion === 'completed' ? 'ok' : 'neutral') : null,
+            s.grant_amount !== undefined ? h('span', { text: () => `${t('case.grant_amount')} ${s.grant_amount} ${s.currency ? codeText('currency', s.currency)() : ''}`.trim() }) : null) : null,
           prose(s.notes),
         ],
       });
@@ -536,7 +539,10 @@ export async function casePageView(ctx, id) {
         badge('followup_status', f.status || 'due'),
         overdue ? h('span', { class: 'badge warn', text: 'fu.overdue' }) : null,
         f.reintegration ? h('span', { class: 'badge neutral', text: 'fu.reintegration' }) : null),
+      f.months_after ? h('p', { class: 'card-line', text: () => t('fu.livelihood_after').split('{n}').join(String(f.months_after)) }) : null,
       f.done_on ? line(dateText('fu.done_on', f.done_on)) : null,
+      f.employment || f.income_band || f.remittance_dependence || f.business_running !== undefined
+        ? recordView('followup', f, ['employment', 'income_band', 'business_running', 'remittance_dependence']) : null,
       prose(f.outcome),
     ];
     if (editor && f.status === 'due') {
@@ -555,21 +561,26 @@ export async function casePageView(ctx, id) {
     const id = `done-${f.id}`;
     const outcome = h('textarea', { id: `${id}-outcome`, rows: 3, value: f.outcome || '', attrs: { maxlength: 5000 } });
     const msg = messageBox();
+    // A livelihood follow-up asks what the person lives on now.
+    const lv = f.months_after ? buildForm('followup', { include: ['employment', 'income_band', 'business_running', 'remittance_dependence'], prefix: `${id}-lv` }) : null;
     const save = h('button', { type: 'submit', class: 'button primary', text: 'fu.save_done', attrs: { 'data-action': 'save-done' } });
     const form = h('form', { class: 'done-form', attrs: { novalidate: true } },
+      lv ? lv.node : null,
       h('div', { class: 'field' }, h('label', { for: `${id}-outcome`, text: 'fu.outcome' }), outcome),
       msg, h('div', { class: 'actions' }, save, h('button', {
         type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => refreshTab() },
       })));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const body = { status: 'done', done_on: today() };
+      const body = { status: 'done', done_on: today(), ...(lv ? lv.read().value : {}) };
+      if (lv) body.business_running = body.business_running === true; // unticked: it closed
       if (outcome.value.trim()) body.outcome = outcome.value.replace(/\s+$/, '');
       save.setAttribute('aria-disabled', 'true');
       const r = await request(ctx, 'PATCH', `/followups/${encodeURIComponent(f.id)}`, body, { 'If-Match': `"${f.version}"` });
       save.removeAttribute('aria-disabled');
       if (!ctx.alive()) return;
       if (!r || r.status !== 200) {
+        if (lv && r && r.status === 422) lv.showProblem(r);
         setMessage(msg, r && r.status === 412 ? 'error.stale_item' : statusKey(r));
         return;
       }
@@ -577,7 +588,7 @@ export async function casePageView(ctx, id) {
       refreshTab();
     });
     slot.replaceChildren(form);
-    outcome.focus();
+    if (lv) lv.focus(); else outcome.focus();
   }
 
   function editForm(panel) {

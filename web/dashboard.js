@@ -43,7 +43,7 @@ const LISTS = {
   sex: 'gender', status: 'case_status', stage: 'nrm_stage', exploitation: 'type_of_exploitation',
   service_type: 'assistance_service_types', region: 'tj_regions_iso3166_2', org: 'org_type',
   agency_type: 'org_type', channel: 'hotline_channel', call_type: 'hotline_call_type',
-  topic: 'contact_topic', sector: 'sector', country: 'countries',
+  topic: 'contact_topic', sector: 'sector', country: 'countries', completion: 'livelihood_completion', employment: 'employment_status',
 };
 
 function valueText(dim, v) {
@@ -52,6 +52,8 @@ function valueText(dim, v) {
   if (dim === 'identification') return () => t(`dash.ident_${v}`);
   if (dim === 'age_band') return () => v.replace('--', '–');
   if (dim === 'month') return () => `${v.slice(5, 7)}.${v.slice(0, 4)}`;
+  if (dim === 'months_after') return () => t('dash.months_n').split('{n}').join(v);
+  if (dim === 'business_running') return () => t(v === 'yes' ? 'dash.yes' : 'dash.no');
   const list = LISTS[dim];
   if (list && codeList(list).length) return codeText(list, v);
   return () => v;
@@ -287,6 +289,9 @@ export async function dashboardView(ctx) {
       role === 'supervisor' ? request(ctx, 'GET', `/contacts/stats?${query({ from: state.from, to: state.to })}`) : null,
       summary('sector'),
     ]);
+    // Livelihoods by sex and by region (region is their dimension, not a filter).
+    const lv = (by) => request(ctx, 'GET', `/reports/livelihood?${query({ from: state.from, to: state.to, org: state.org, by })}`);
+    const [lvSex, lvRegion] = await Promise.all([lv('sex'), lv('region')]);
     if (!ctx.alive()) return;
     const bad = [stage, status, month, sex, age, expl, country, service, ind, sector].find((r) => !r || r.status !== 200);
     if (bad) {
@@ -320,6 +325,7 @@ export async function dashboardView(ctx) {
       hotlineSection(ind.body, hot, k),
       overdueSection(ind.body, k),
       justiceSection(ind.body, k),
+      livelihoodSection(lvSex, lvRegion, k),
     ];
     out.replaceChildren(...sections);
   }
@@ -427,4 +433,31 @@ function downloadLinks(role, base) {
     h('p', { class: 'hint', text: 'dash.downloads_hint' }),
     h('ul', { class: 'downloads' }, items),
   ];
+}
+
+// Livelihoods: completion of courses and grants, employment and business
+// survival at the follow-ups 3, 6 and 12 months after, each by sex and by
+// region; tables of the protected cells as the server sends them.
+function livelihoodTable(id, titleKey, tables, k) {
+  const [bySex, byRegion] = tables;
+  const rowsOf = (tbl) => (tbl ? tbl.rows : []);
+  const block = (tbl, suffix) => {
+    if (!tbl || !tbl.rows.length) return h('p', { class: 'hint', text: 'dash.nothing' });
+    return h('table', { class: 'table', id: `${id}-${suffix}` },
+      h('thead', {}, h('tr', {}, tbl.by.map((d) => h('th', { text: `dash.dim_${d}` })), h('th', { text: 'dash.count' }))),
+      h('tbody', {}, rowsOf(tbl).map((r) => h('tr', { attrs: { 'data-count': r.count === null ? 'suppressed' : String(r.count) } },
+        tbl.by.map((d) => live(h('td'), valueText(d, r[d]))), h('td', { data: countText(r.count, k) })))));
+  };
+  return h('section', { class: 'panel figure', id }, heading(3, titleKey), block(bySex, 'sex'), block(byRegion, 'region'));
+}
+
+function livelihoodSection(bySex, byRegion, k) {
+  if (!bySex || bySex.status !== 200 || !byRegion || byRegion.status !== 200) return null;
+  const part = (key) => [bySex.body[key], byRegion.body[key]];
+  return h('div', { id: 'dash-livelihood' },
+    h('h2', { class: 'dash-group', text: 'dash.livelihood' }),
+    h('p', { class: 'hint', text: 'dash.lv_note' }),
+    livelihoodTable('dash-lv-completion', 'dash.lv_completion', part('completion'), k),
+    livelihoodTable('dash-lv-employment', 'dash.lv_employment', part('employment'), k),
+    livelihoodTable('dash-lv-business', 'dash.lv_business', part('business'), k));
 }

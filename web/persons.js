@@ -100,5 +100,7 @@ function card({ person, cases }) {
         h('a', { href: `#/cases/${encodeURIComponent(c.id)}`, attrs: { 'data-case': c.id } },
           h('span', { text: () => `${t('list.opened')} ${showDate(c.opened_on)}` }), ' ',
           badge('case_status', c.status), ' ', badge('nrm_stage', c.stage)))))
-      : h('p', { class: 'hint', text: 'persons.no_case' }));
+      : h('p', { class: 'hint', text: 'persons.no_case' }),
+    person.id ? h('p', { class: 'card-line' }, h('a', { href: `#/persons/${encodeURIComponent(person.id)}/prevention`,
+      class: 'prevention-link', text: 'prev.open' })) : null);
 }

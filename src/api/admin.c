@@ -132,6 +132,8 @@ static const struct resource_schema *const resources[] = {
 	&training_schema, &participant_schema,
 	&perpetrator_schema, &proceeding_schema, &risk_schema, &safety_schema, &stay_schema,
 	&discharge_schema,
+	&prevention_service_schema, &household_schema, &assessment_schema, &orientation_schema,
+	&plan_activity_schema, &plan_report_schema,
 };
 
 /* GET /schema: every declared record with its fields, every code list

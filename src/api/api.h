@@ -342,6 +342,21 @@ int api_audit_list(struct req *r);
 /* Reports (reports.c) and training events (trainings.c). */
 int api_reports_summary(struct req *r);
 int api_reports_indicators(struct req *r);
+int api_reports_livelihood(struct req *r);
+/* Prevention without a case (prevention.c). */
+int api_prevention_services_create(struct req *r);
+int api_prevention_services_list(struct req *r);
+int api_households_create(struct req *r);
+int api_households_list(struct req *r);
+int api_assessments_create(struct req *r);
+int api_assessments_list(struct req *r);
+int api_orientations_create(struct req *r);
+int api_orientations_list(struct req *r);
+/* The national Action Plan (plan.c). */
+int api_plan_get(struct req *r);
+int api_plan_post(struct req *r);
+int api_plan_report(struct req *r);
+int api_plan_xlsx(struct req *r);
 /* Bring the report facts up to date with the cases, persons and services
  * changed since the last pass (also run by `himoya demo`); 0 or -1. */
 int api_report_refresh(store *st, const keyring *kr);

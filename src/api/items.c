@@ -155,12 +155,79 @@ static int stage_event(struct req *r, store_tx *tx, const struct case_row *c, co
 	return rc;
 }
 
+/* Insert the items an item brings with it (a livelihood service's
+ * follow-ups), each with its audit entry. */
+static int extra_insert(struct req *r, store_tx *tx, const struct item_row *extra, size_t n)
+{
+	char record[64];
+	size_t i;
+	int rc = STORE_OK;
+
+	for (i = 0; i < n && rc == STORE_OK; i++) {
+		snprintf(record, sizeof record, "%ss/%s", extra[i].kind, extra[i].id);
+		rc = store_item_insert(tx, &extra[i]);
+		if (rc == STORE_OK)
+			rc = api_audit_write(r, tx, "create", record, "");
+	}
+	return rc;
+}
+
+/* The follow-ups a livelihood service schedules at 3, 6 and 12 months
+ * after its end (rows_livelihood_followup), into fu[0..*n), sealed:
+ * none when the case already has a follow-up of this service (a change
+ * of the service does not schedule them twice), nor for another service.
+ * Assigned as a new follow-up is.  0, or the problem's status. */
+static int livelihood_followups(struct req *r, const struct case_row *c,
+				const struct item_row *svc, json_t *rec, const char *assignee,
+				struct item_row fu[CASEWORK_LIVELIHOOD_CHECKS], size_t *n)
+{
+	struct item_row *rows;
+	size_t have = 0, i;
+	json_t *f;
+
+	*n = 0;
+	if (!(f = rows_livelihood_followup(rec, svc->id, 0, assignee)))
+		return 0;
+	json_decref(f);
+	if (store_items_of_case(r->app->st, c->id, "followup", &rows, &have, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	for (i = 0; i < have; i++) {
+		json_t *coded = json_loads(rows[i].coded, 0, NULL);
+		const char *sid = json_string_value(json_object_get(coded, "service_id"));
+		int same = sid && !strcmp(sid, svc->id);
+		json_decref(coded);
+		if (same)
+			return 0;
+	}
+	for (i = 0; i < CASEWORK_LIVELIHOOD_CHECKS; i++) {
+		f = rows_livelihood_followup(rec, svc->id, i, assignee);
+		item_init(r, &fu[i], "followup", c->id, c->person_id);
+		if (!f || rows_item_seal(&r->app->kr, &r->mem, f, &fu[i])) {
+			json_decref(f);
+			return reply_problem(r, 500, "internal", "out of memory");
+		}
+		json_decref(f);
+	}
+	*n = CASEWORK_LIVELIHOOD_CHECKS;
+	return 0;
+}
+
+/* Who takes a new follow-up of case c: the case's assignee when the case
+ * is the caller's organisation's; a recipient of a referral gets its own
+ * record, assigned to itself (the owner's assignee is not shared with it). */
+static const char *default_assignee(struct req *r, const struct case_row *c)
+{
+	return c->assigned_to[0] && !strcmp(c->org_id, r->who.user.org.id) ? c->assigned_to
+									 : r->who.user.id;
+}
+
 /* Insert it, move the case (new stage, trafficking status) when asked,
  * audit, commit, reply 201 with the item.  stage_from is the case's stage
  * before this item moved it. */
 static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 		       const struct resource_schema *rs, json_t *rec, const char *fields,
-		       int case_changed, const char *stage_from)
+		       int case_changed, const char *stage_from, const struct item_row *extra,
+		       size_t nextra)
 {
 	char record[64];
 	store_tx *tx;
@@ -172,6 +239,8 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	if (!tx)
 		return reply_problem(r, 503, "busy", "try again");
 	rc = store_item_insert(tx, it);
+	if (rc == STORE_OK)
+		rc = extra_insert(r, tx, extra, nextra);
 	if (rc == STORE_OK && c && case_changed) {
 		char crec[64];
 		rc = store_case_update(tx, c);
@@ -237,15 +306,28 @@ static int provider_ok(struct req *r, const struct item_kind *k, json_t *body)
 static int screening_age_of(struct req *r, const struct case_row *c, struct screening_age *out);
 static int case_of_child(struct req *r, const struct case_row *c, int *child);
 
+/* 1 when id is absent, or a service of case c the caller sees. */
+static int service_of_case(struct req *r, const struct case_row *c, const char *id)
+{
+	struct item_row s;
+
+	if (!id)
+		return 1;
+	return store_item_get(r->app->st, id, &s, &r->mem) == STORE_OK &&
+	       !strcmp(s.kind, "service") && !strcmp(s.case_id, c->id) &&
+	       (!strcmp(s.org_id, r->who.user.org.id) || !strcmp(c->org_id, r->who.user.org.id));
+}
+
 static int items_create(struct req *r, const char *kind)
 {
 	const struct item_kind *k = kind_of(kind);
 	char stage_from[32];
 	struct case_row c;
-	struct item_row it;
+	struct item_row it, fu[CASEWORK_LIVELIHOOD_CHECKS];
 	struct record_error e;
 	char fields[512];
 	json_t *body, *rec;
+	size_t nfu = 0;
 	int rc, moved = 0;
 
 	if (api_case_load(r, r->params[0], &c))
@@ -273,24 +355,26 @@ static int items_create(struct req *r, const char *kind)
 		return reply_problem(r, 500, "internal", "out of memory");
 	if (k->default_status && !json_object_get(rec, "status"))
 		json_object_set_new(rec, "status", json_string(k->default_status));
-	/* By default the case's assignee, when the case is the caller's
-	 * organisation's; a recipient of a referral gets its own record,
-	 * assigned to itself (the owner's assignee is not shared with it). */
 	if (k->assigned_field && !json_object_get(rec, k->assigned_field))
-		json_object_set_new(rec, k->assigned_field,
-				    json_string(c.assigned_to[0] &&
-							!strcmp(c.org_id, r->who.user.org.id)
-						? c.assigned_to
-						: r->who.user.id));
+		json_object_set_new(rec, k->assigned_field, json_string(default_assignee(r, &c)));
 	if (k->assigned_field && !api_assignee_ok(r, str_of(rec, k->assigned_field))) {
 		json_decref(rec);
 		return reply_problem(r, 422, "invalid-value",
 				     "assigned_to: a user of your organisation who takes work");
 	}
+	if (!service_of_case(r, &c, str_of(rec, "service_id"))) {
+		json_decref(rec);
+		return reply_problem(r, 422, "invalid-value", "service_id: a service of this case");
+	}
 	item_init(r, &it, k->kind, c.id, c.person_id);
 	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	if (!strcmp(k->kind, "service") &&
+	    livelihood_followups(r, &c, &it, rec, default_assignee(r, &c), fu, &nfu)) {
+		json_decref(rec);
+		return r->status;
 	}
 	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
 	if (k->moves_stage == 1)
@@ -298,7 +382,7 @@ static int items_create(struct req *r, const char *kind)
 	else if (k->moves_stage == 2 && json_is_true(json_object_get(rec, "reintegration")))
 		moved = case_advance(r, &c, EV_RETURN);
 	record_secret_fields(k->rs, rec, fields, sizeof fields);
-	rc = item_commit(r, &c, &it, k->rs, rec, fields, moved, stage_from);
+	rc = item_commit(r, &c, &it, k->rs, rec, fields, moved, stage_from, fu, nfu);
 	json_decref(rec);
 	return rc;
 }
@@ -371,13 +455,13 @@ static int item_load(struct req *r, const char *kind, struct item_row *it, struc
 static int item_patch(struct req *r, const char *kind)
 {
 	const struct item_kind *k = kind_of(kind);
-	struct item_row it;
+	struct item_row it, fu[CASEWORK_LIVELIHOOD_CHECKS];
 	struct case_row c;
 	struct record_error e;
 	char record[64], fields[512];
 	json_t *body, *rec, *v;
 	const char *key;
-	size_t used = 0;
+	size_t used = 0, nfu = 0;
 	int64_t want;
 	store_tx *tx;
 	jsonw w;
@@ -412,11 +496,21 @@ static int item_patch(struct req *r, const char *kind)
 		return reply_problem(r, 422, "invalid-value",
 				     "assigned_to: a user of your organisation who takes work");
 	}
+	if (json_object_get(body, "service_id") && !service_of_case(r, &c, str_of(rec, "service_id"))) {
+		json_decref(rec);
+		return reply_problem(r, 422, "invalid-value", "service_id: a service of this case");
+	}
 	it.version = want + 1;
 	store_now(it.updated_at);
 	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	/* A course or grant given its end date now schedules its follow-ups. */
+	if (!strcmp(k->kind, "service") &&
+	    livelihood_followups(r, &c, &it, rec, default_assignee(r, &c), fu, &nfu)) {
+		json_decref(rec);
+		return r->status;
 	}
 	fields[0] = '\0';
 	json_object_foreach(body, key, v) {
@@ -434,6 +528,8 @@ static int item_patch(struct req *r, const char *kind)
 	rc = store_item_update(tx, &it);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, fields);
+	if (rc == STORE_OK)
+		rc = extra_insert(r, tx, fu, nfu);
 	if (rc != STORE_OK) {
 		store_rollback(tx);
 		json_decref(rec);
@@ -855,7 +951,7 @@ int api_decisions_create(struct req *r)
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", 1, stage_from);
+	rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", 1, stage_from, NULL, 0);
 	json_decref(rec);
 	return rc;
 }

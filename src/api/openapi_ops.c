@@ -125,6 +125,30 @@ const struct openapi_record openapi_records[] = {
 		     "'required':['id','version','kind','service_id','status']}",
 	 .bodies = REC_CREATE},
 	{.rs = &discharge_schema, .name = "Discharge", .bodies = REC_CREATE},
+	/* Prevention, items of a person (schema/prevention.c). */
+	{.rs = &prevention_service_schema, .name = "PreventionService",
+	 .envelope = ENV_ITEM("prevention_service"), .bodies = REC_CREATE},
+	{.rs = &household_schema, .name = "Household", .envelope = ENV_ITEM("household"),
+	 .bodies = REC_CREATE},
+	{.rs = &orientation_schema, .name = "Orientation",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") ",'created_by':"
+		     REF("Id") ",'created_at':" REF("Timestamp") "},'required':['id','version',"
+		     "'date','place','women','men']}",
+	 .bodies = REC_CREATE},
+	/* The national Action Plan (schema/plan.c). */
+	{.rs = &plan_activity_schema, .name = "PlanActivity",
+	 .envelope = "{'properties':{'id':" RO_ID ",'own':{'type':'boolean','readOnly':true,"
+		     "'description':'the caller\\'s organisation is responsible'},'reports':{'type':"
+		     "'integer','minimum':0,'readOnly':true},'status':{'enum':['done','on_track',"
+		     "'late','not_started'],'readOnly':true},'last_report':" REF("PlanReport") "},"
+		     "'required':['id','number','status']}",
+	 .bodies = REC_CREATE},
+	{.rs = &plan_report_schema, .name = "PlanReport",
+	 .envelope = "{'properties':{'id':" RO_ID ",'activity_id':" REF("Id") ",'created_at':"
+		     REF("Timestamp") "}}",
+	 .bodies = REC_CREATE},
+	{.rs = &assessment_schema, .name = "VulnerabilityAssessment",
+	 .envelope = ENV_ITEM("domv_assessment"), .bodies = REC_CREATE},
 	{.rs = &callback_request_schema, .name = "CallbackRequest", .bodies = REC_CREATE,
 	 .extra = "{'properties':{'token':{'type':'string','description':'from GET "
 		  "/api/v1/public/form-token'},'website':{'type':'string','maxLength':0,"
@@ -532,6 +556,27 @@ const struct openapi_shape openapi_shapes[] = {
 	 "['integer','null']},'suppressed':{'type':'integer','minimum':0},'persons':{'type':["
 	 "'integer','null'],'description':'the persons of the cases opened in the period, each "
 	 "once (a merged duplicate once); guarded as a figure alone'}}}"},
+	{"Plan",
+	 "{'type':'object','required':['plan','coordinator','today','activities'],'properties':{"
+	 "'plan':" STR ",'coordinator':{'type':'string','description':'the coordinating "
+	 "organisation\\'s code'},'title_tg':" STR ",'title_ru':" STR ",'title_en':" STR
+	 ",'sample':{'type':'boolean','description':'placeholder activities, not official text'},"
+	 "'today':" DATE ",'activities':{'type':'array','items':" REF("PlanActivity") "}}}"},
+	{"PlanFile",
+	 "{'type':'object','required':['plan','coordinator','activities'],'additionalProperties':"
+	 "false,'properties':{'plan':{'type':'string','pattern':'^[a-z0-9._-]{1,64}$'},"
+	 "'coordinator':{'type':'string','description':'an organisation\\'s code'},'title_tg':"
+	 STR ",'title_ru':" STR ",'title_en':" STR ",'sample':{'type':'boolean'},'activities':"
+	 "{'type':'array','minItems':1,'maxItems':500,'items':" REF("PlanActivityCreate") "}}}"},
+	{"PlanLoaded",
+	 "{'type':'object','required':['plan','activities'],'properties':{'plan':" STR
+	 ",'activities':{'type':'integer','minimum':1}}}"},
+	{"LivelihoodReport",
+	 "{'type':'object','required':['k','from','to','scope','protection','completion',"
+	 "'employment','business'],'additionalProperties':false,'properties':{'k':{'type':"
+	 "'integer','minimum':2},'from':" DATE ",'to':" DATE ",'scope':{'enum':['all','own']},"
+	 "'protection':{'enum':['cell-key','suppression']},'completion':" REF("ReportTable")
+	 ",'employment':" REF("ReportTable") ",'business':" REF("ReportTable") "}}"},
 	{"IndicatorReport",
 	 "{'type':'object','required':['k','from','to','scope','identified','assisted',"
 	 "'referrals','hotline','reintegration','trainings'],'properties':{'k':{'type':'integer',"
@@ -722,6 +767,26 @@ static const struct openapi_param q_indicators[] = {
 	P_END,
 };
 
+static const struct openapi_param q_livelihood[] = {
+	{"from", DATE, "the first day (all before to)", 0},
+	{"to", DATE, "the last day (today)", 0},
+	{"org", "{'anyOf':[{'const':'own'}," REF("Code.org_type") "]}",
+	 "own, or an organisation type (never a name)", 0},
+	{"by", "{'enum':['sex','region']}", "the person's sex (the default) or region of origin", 0},
+	P_END,
+};
+
+static const struct openapi_param q_plan[] = {
+	{"plan", STR, "a plan's code (the last loaded when absent)", 0},
+	P_END,
+};
+
+static const struct openapi_param q_plan_xlsx[] = {
+	{"plan", STR, "a plan's code (the last loaded when absent)", 0},
+	{"lang", "{'enum':['tg','ru','en']}", "the language of the texts and statuses (en)", 0},
+	P_END,
+};
+
 static const struct openapi_param q_export[] = {
 	{"from", DATE, "the first opening day of the cases exported (none: no bound)", 0},
 	{"to", DATE, "the last opening day (none: no bound)", 0},
@@ -810,6 +875,52 @@ const struct openapi_op openapi_ops[] = {
 	 "ConsentCreate", 201, "Consent", 0, NULL, NULL, NULL},
 	{GET, V1 "/persons/{}/consents", "consentList", "consents", "The consents of a person",
 	 NULL, 200, "Consent", DOC_LIST, NULL, NULL, NULL},
+	{POST, V1 "/persons/{}/prevention-services", "preventionServiceCreate", "prevention",
+	 "Give a prevention service (TVET, counselling, information)", "PreventionServiceCreate",
+	 201, "PreventionService", DOC_CONFLICT, NULL, NULL,
+	 "no case needed; 409 consent-required without an active consent to assistance; "
+	 "prevention.record; audited"},
+	{GET, V1 "/persons/{}/prevention-services", "preventionServiceList", "prevention",
+	 "The prevention services of a person", NULL, 200, "PreventionService", DOC_LIST, NULL,
+	 NULL, "sealed fields read are audited"},
+	{POST, V1 "/persons/{}/households", "householdCreate", "prevention",
+	 "Record the household of a family left behind", "HouseholdCreate", 201, "Household",
+	 DOC_CONFLICT, NULL, NULL,
+	 "members' names and the amounts are sealed; 409 consent-required; prevention.record"},
+	{GET, V1 "/persons/{}/households", "householdList", "prevention", "The households of a person",
+	 NULL, 200, "Household", DOC_LIST, NULL, NULL, "every read of the members is audited"},
+	{POST, V1 "/households/{}/assessments", "assessmentCreate", "prevention",
+	 "Assess a household's vulnerability (IOM DoMV)", "VulnerabilityAssessmentCreate", 201,
+	 "VulnerabilityAssessment", DOC_CONFLICT | DOC_NOT_FOUND, NULL, NULL,
+	 "factors at the Individual, Household, Community and Structural levels, each risk or "
+	 "protective; household_id is the path's"},
+	{GET, V1 "/households/{}/assessments", "assessmentList", "prevention",
+	 "The assessments of a household", NULL, 200, "VulnerabilityAssessment",
+	 DOC_LIST | DOC_NOT_FOUND, NULL, NULL, NULL},
+	{POST, V1 "/orientations", "orientationCreate", "prevention",
+	 "Record a pre-departure orientation session", "OrientationCreate", 201, "Orientation",
+	 DOC_NOT_FOUND, NULL, NULL,
+	 "attendance as counts of women and men, never names; prevention.record (404 otherwise)"},
+	{GET, V1 "/orientations", "orientationList", "prevention",
+	 "The organisation's orientation sessions, newest first", NULL, 200, "Orientation",
+	 DOC_LIST | DOC_NOT_FOUND, NULL, NULL, "the newest 500"},
+	{GET, V1 "/plan", "planGet", "plan", "The national Action Plan with each activity's status",
+	 NULL, 200, "Plan", DOC_NOT_FOUND, q_plan, NULL,
+	 "plan.read; the last loaded plan unless ?plan=; status: done (reported at or above the "
+	 "target), late (past the deadline), on_track (reported), not_started"},
+	{POST, V1 "/plan", "planLoad", "plan", "Load the plan (or the next one) from its file",
+	 "PlanFile", 200, "PlanLoaded", DOC_NOT_FOUND, NULL, NULL,
+	 "plan.edit: a supervisor of the coordinating organisation named in the file (of the "
+	 "plan's coordinator when it is loaded again); activities updated by number, reports "
+	 "kept; as `himoya plan load`; audited"},
+	{GET, V1 "/plan/report.xlsx", "planXlsx", "plan",
+	 "The status of every activity as XLSX, for the interagency meeting", NULL, 200, NULL,
+	 DOC_XLSX | DOC_NOT_FOUND, q_plan_xlsx, NULL, NULL},
+	{POST, V1 "/plan/activities/{}/reports", "planReportCreate", "plan",
+	 "Report progress on an activity", "PlanReportCreate", 201, "PlanReport", DOC_NOT_FOUND,
+	 NULL, NULL,
+	 "plan.report: the activity's responsible agency (or the coordinator's supervisor); "
+	 "403 for another agency; audited"},
 	{POST, V1 "/consents/{}/withdraw", "consentWithdraw", "consents", "Withdraw a consent",
 	 "Empty", 200, "Consent", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
 	 "cuts at once the access of referrals that rest on it"},
@@ -1134,6 +1245,13 @@ const struct openapi_op openapi_ops[] = {
 	 "format=csv or xlsx answers the same tables as a file, named indicators_FROM_TO, its words "
 	 "in lang (a second header row of column codes, and a last sheet of the codes of every "
 	 "value shown)"},
+	{GET, V1 "/reports/livelihood", "reportLivelihood", "reports",
+	 "Vocational courses, start-up grants and their follow-ups", NULL, 200, "LivelihoodReport",
+	 DOC_NOT_FOUND, q_livelihood, NULL,
+	 "completion of the courses and grants delivered in the period; employment and business "
+	 "survival at the follow-ups 3, 6 and 12 months after, done in the period; by sex or "
+	 "region; every table guarded as the summary's (cell keys across organisations, suppression "
+	 "in the own); region is a dimension, not a filter (422)"},
 	{GET, V1 "/exports/htcds.csv", "exportHtcds", "exports",
 	 "HTCDS 2.0 rows, pseudonymous", NULL, 200, NULL,
 	 DOC_CSV | DOC_TOO_LARGE, q_export, NULL,

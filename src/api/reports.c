@@ -759,86 +759,89 @@ out:
 	return rc;
 }
 
-/* A table of a query answering one (value, value, id) row per record:
- * both dimensions single-valued, margins are sums; with cell keys when
- * the scope is every organisation. */
-struct simple_ctx {
+/* A table of a query answering one row per record, the record's id in
+ * its last column: ndim single-valued dimensions read from the columns
+ * col[0..ndim), margins are sums; with cell keys when the scope is every
+ * organisation. */
+struct flat_ctx {
 	arena *a;
 	const struct scope *s;
 	struct table *t;
-	unsigned *v1, *v2;
+	const size_t *col;
+	unsigned *v;      /* rows * ndim value indexes */
 	uint32_t *key;
 	size_t rows, cap;
 	int failed;       /* 1 out of memory, 2 too many values */
 };
 
-static int simple_row(void *ctx, const char *const *cols, size_t ncols)
+static int flat_row(void *ctx, const char *const *cols, size_t ncols)
 {
-	struct simple_ctx *x = ctx;
-	long i1, i2;
+	struct flat_ctx *x = ctx;
+	size_t j, ndim = x->t->ndim;
 
-	(void)ncols;
 	if (x->rows == x->cap) {
 		size_t cap = x->cap ? x->cap * 2 : 256;
-		unsigned *v1 = realloc(x->v1, cap * sizeof *v1), *v2;
+		unsigned *v = realloc(x->v, cap * ndim * sizeof *v);
 		uint32_t *key;
-		if (!v1)
+		if (!v)
 			return x->failed = 1;
-		x->v1 = v1;
-		if (!(v2 = realloc(x->v2, cap * sizeof *v2)))
-			return x->failed = 1;
-		x->v2 = v2;
+		x->v = v;
 		if (!(key = realloc(x->key, cap * sizeof *key)))
 			return x->failed = 1;
 		x->key = key;
 		x->cap = cap;
 	}
-	i1 = dim_intern(x->a, x->t->dim[0], cols[0]);
-	i2 = dim_intern(x->a, x->t->dim[1], cols[1]);
-	if (i1 < 0 || i2 < 0)
-		return x->failed = 2;
-	x->v1[x->rows] = (unsigned)i1;
-	x->v2[x->rows] = (unsigned)i2;
-	x->key[x->rows] = x->s->all && cols[2] ? cellkey_record(x->s->ckey, cols[2]) : 0;
+	for (j = 0; j < ndim; j++) {
+		long i = dim_intern(x->a, x->t->dim[j], cols[x->col[j]]);
+		if (i < 0)
+			return x->failed = 2;
+		x->v[x->rows * ndim + j] = (unsigned)i;
+	}
+	x->key[x->rows] = x->s->all && cols[ncols - 1] ? cellkey_record(x->s->ckey, cols[ncols - 1])
+						       : 0;
 	x->rows++;
 	return 0;
 }
 
-static int simple_table(struct req *r, const struct scope *s, enum rp_query q, const char *d1,
-			const char *d2, struct table *t)
+static int flat_table(struct req *r, const struct scope *s, enum rp_query q,
+		      const char *const *names, const size_t *col, size_t ndim, struct table *t)
 {
-	struct simple_ctx x = {0};
-	size_t remap[2][REPORT_MAX_VALUES], i, j;
+	struct flat_ctx x = {0};
+	size_t (*remap)[REPORT_MAX_VALUES], i, j;
 	int rc = 0;
 
+	assert(ndim >= 1 && ndim <= REPORT_MAX_BY);
 	memset(t, 0, sizeof *t);
 	x.a = &r->mem;
 	x.s = s;
 	x.t = t;
-	t->ndim = 2;
-	for (j = 0; j < 2; j++) {
+	x.col = col;
+	t->ndim = ndim;
+	remap = arena_alloc(&r->mem, ndim * sizeof *remap);
+	if (!remap)
+		return reply_problem(r, 500, "internal", "out of memory");
+	for (j = 0; j < ndim; j++) {
 		t->dim[j] = arena_alloc(&r->mem, sizeof *t->dim[j]);
 		if (!t->dim[j])
 			return reply_problem(r, 500, "internal", "out of memory");
+		t->dim[j]->name = names[j];
 	}
-	t->dim[0]->name = d1;
-	t->dim[1]->name = d2;
-	if (store_report_query(r->app->st, q, &s->f, 0, simple_row, &x) != STORE_OK) {
+	if (store_report_query(r->app->st, q, &s->f, 0, flat_row, &x) != STORE_OK) {
 		rc = x.failed == 2 ? reply_problem(r, 422, "too-many-values",
 						   "a dimension has too many values")
 				   : api_store_error(r, STORE_ERROR);
 		goto out;
 	}
-	dim_sort(t->dim[0], remap[0]);
-	dim_sort(t->dim[1], remap[1]);
+	for (j = 0; j < ndim; j++)
+		dim_sort(t->dim[j], remap[j]);
 	if (table_alloc(&r->mem, t, s->all)) {
 		rc = reply_problem(r, 500, "internal", "table too large");
 		goto out;
 	}
 	for (i = 0; i < x.rows; i++) {
-		size_t coord[2], idx;
-		coord[0] = remap[0][x.v1[i]];
-		coord[1] = remap[1][x.v2[i]];
+		size_t coord[REPORT_MAX_BY], idx;
+		for (j = 0; j < ndim; j++)
+			coord[j] = remap[j][x.v[i * ndim + j]];
 		idx = suppress_index(&t->c, coord);
 		t->c.count[idx]++;
 		if (t->key)
@@ -849,10 +852,21 @@ static int simple_table(struct req *r, const struct scope *s, enum rp_query q, c
 		cellkey_fill_margins(&t->c, t->key);
 	t->ok = 1;
 out:
-	free(x.v1);
-	free(x.v2);
+	free(x.v);
 	free(x.key);
 	return rc;
+}
+
+/* A table of a query answering (value, value, id) rows. */
+static int simple_table(struct req *r, const struct scope *s, enum rp_query q, const char *d1,
+			const char *d2, struct table *t)
+{
+	static const size_t col[] = {0, 1};
+	const char *names[2];
+
+	names[0] = d1;
+	names[1] = d2;
+	return flat_table(r, s, q, names, col, 2, t);
 }
 
 /* ---- writing tables ------------------------------------------------------ */
@@ -1820,4 +1834,66 @@ int api_reports_indicators(struct req *r)
 		return 200;
 	}
 	return indicators_sheet(r, &s, in, !strcmp(format, "csv") ? SHEET_CSV : SHEET_XLSX, li);
+}
+
+/* ---- the livelihood report ----------------------------------------------- */
+
+/* GET /reports/livelihood?from=&to=&org=&by=sex|region: vocational
+ * courses and business start-up grants delivered in the period by
+ * completion, and the livelihood follow-ups done in it (3, 6 and 12
+ * months after) by employment and, for grants, by whether the business
+ * still runs; each by the person's sex or region of origin.  Region is a
+ * dimension here, not a filter: a region filter over a breakdown by
+ * region would publish nothing new, and over one by sex it would open
+ * cells the table by region guards. */
+int api_reports_livelihood(struct req *r)
+{
+	static const size_t by_sex[] = {0, 1, 2}, by_region[] = {0, 1, 3};
+	static const struct {
+		const char *key;
+		enum rp_query q;
+		const char *d0, *d1;
+	} parts[] = {
+		{"completion", RPQ_LIVELIHOOD_COMPLETION, "service_type", "completion"},
+		{"employment", RPQ_LIVELIHOOD_EMPLOYMENT, "months_after", "employment"},
+		{"business", RPQ_LIVELIHOOD_BUSINESS, "months_after", "business_running"},
+	};
+	struct table t[sizeof parts / sizeof parts[0]];
+	const char *by = req_query(r, "by");
+	const size_t *col;
+	struct scope s;
+	size_t i;
+	int rc;
+	jsonw w;
+
+	if ((rc = scope_of(r, ACT_REPORT_LIVELIHOOD, &s)))
+		return rc;
+	if (by && strcmp(by, "sex") && strcmp(by, "region"))
+		return reply_problem(r, 422, "invalid-value", "by: sex or region");
+	if (s.f.region)
+		return reply_problem(r, 422, "invalid-value",
+				     "region: not a filter of this report; ask by=region");
+	if (!by)
+		by = "sex";
+	col = !strcmp(by, "sex") ? by_sex : by_region;
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		const char *names[3];
+		names[0] = parts[i].d0;
+		names[1] = parts[i].d1;
+		names[2] = by;
+		if ((rc = flat_table(r, &s, parts[i].q, names, col, 3, &t[i])) ||
+		    (rc = report_guard(r, &s, &t[i], NULL, 0, 0)))
+			return rc;
+	}
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_kint(&w, "k", s.k);
+	jw_kstr(&w, "from", s.f.from);
+	jw_kstr(&w, "to", s.f.to);
+	jw_kstr(&w, "scope", s.all ? "all" : "own");
+	jw_kstr(&w, "protection", s.all ? "cell-key" : "suppression");
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		jw_sub(&w, parts[i].key, &t[i]);
+	jw_finish(&w);
+	return 200;
 }

@@ -9,8 +9,10 @@
 #include "api/api.h"
 #include "api/records.h"
 #include "api/rows.h"
+#include "domain/casework.h"
 #include "domain/record.h"
 #include "domain/screening.h"
+#include "store/reports.h"
 #include "fields.h"
 
 int rows_person_seal(const keyring *kr, arena *a, json_t *rec, struct person_row *p,
@@ -90,6 +92,10 @@ static const struct item_columns {
 	{"best_interests", &best_interests_schema, NULL, "review_on", NULL, "date"},
 	{"risk", &risk_schema, "status", "review_on", "assigned_to", "assessed_on"},
 	{"safety", &safety_schema, "status", "review_on", "assigned_to", "agreed_on"},
+	/* Prevention, items of a person (api/prevention.c). */
+	{"prevention_service", &prevention_service_schema, "status", NULL, NULL, "start"},
+	{"household", &household_schema, NULL, NULL, NULL, NULL},
+	{"domv_assessment", &assessment_schema, "rating", NULL, NULL, "date"},
 };
 
 static const struct item_columns *columns_of(const char *kind)
@@ -221,4 +227,31 @@ int rows_contact_seal(const keyring *kr, arena *a, json_t *rec, struct contact_r
 	    record_seal(kr, a, &contact_schema, rec, c->id, &c->coded, &c->sealed, &c->sealed_len))
 		return -1;
 	return 0;
+}
+
+json_t *rows_livelihood_followup(json_t *service, const char *service_id, size_t i,
+				 const char *assigned_to)
+{
+	const char *end = json_string_value(json_object_get(service, "end"));
+	const char *status = json_string_value(json_object_get(service, "status"));
+	char due[11];
+
+	if (i >= CASEWORK_LIVELIHOOD_CHECKS ||
+	    !casework_is_livelihood(json_string_value(json_object_get(service, "type"))) ||
+	    (status && !strcmp(status, "cancelled")) ||
+	    casework_months_after(end, casework_livelihood_months[i], due))
+		return NULL;
+	return json_pack("{s:s,s:i,s:s,s:s,s:s}", "due", due, "months_after",
+			 casework_livelihood_months[i], "service_id", service_id, "status", "due",
+			 "assigned_to", assigned_to);
+}
+
+int rows_orientation(arena *a, json_t *rec, struct orientation_row *o)
+{
+	char *coded = json_dumps(rec, JSON_COMPACT | JSON_SORT_KEYS);
+
+	copy_str(rec, "date", o->held_on, sizeof o->held_on);
+	o->coded = coded ? arena_strdup(a, coded) : NULL;
+	free(coded);
+	return o->coded ? 0 : -1;
 }

@@ -41,7 +41,8 @@ void rows_case_columns_to_json(const struct case_row *c, json_t *rec);
 int rows_consent_seal(const keyring *kr, arena *a, json_t *rec, struct item_row *it);
 
 /* An item of a declared kind (it->kind: note, service, plan, followup,
- * status_decision): the columns its kind copies from rec (status, due,
+ * status_decision; of a person: prevention_service, household,
+ * domv_assessment): the columns its kind copies from rec (status, due,
  * assigned_to), its place on the timeline (it->at moves to the record's
  * own date, unless that is the day it was made), then coded/sealed.
  * 0, -1 (memory), or -2 when the kind is not one of these. */
@@ -74,5 +75,20 @@ int rows_screening_seal(const keyring *kr, arena *a, const struct indicator_set 
  * from the reckoned age, else {"basis":"stated"|"unknown"}.  New
  * reference. */
 json_t *rows_child_reason_json(const struct screening_age *a, int stated);
+
+/* A pre-departure orientation session (store/reports.h): held_on from
+ * rec's date and coded = rec (every field coded), in the arena; the
+ * caller sets id, org, version and times.  0, or -1 (memory). */
+struct orientation_row;
+int rows_orientation(arena *a, json_t *rec, struct orientation_row *o);
+
+
+/* Follow-up i (0 .. CASEWORK_LIVELIHOOD_CHECKS - 1) of a livelihood
+ * service (domain/casework.h): {"due": end + 3, 6 or 12 months,
+ * "months_after", "service_id", "status": "due", "assigned_to"} as a new
+ * reference, or NULL when the service is not a livelihood, has no end
+ * date or was cancelled.  The API and the demo schedule them alike. */
+json_t *rows_livelihood_followup(json_t *service, const char *service_id, size_t i,
+				 const char *assigned_to);
 
 #endif

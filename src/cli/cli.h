@@ -62,5 +62,6 @@ int cmd_demo(struct cli_opts *o);
 int cmd_link(struct cli_opts *o);
 int cmd_pprl_encode(struct cli_opts *o);
 int cmd_pprl_link(struct cli_opts *o);
+int cmd_plan_load(struct cli_opts *o);
 
 #endif

@@ -462,7 +462,7 @@ int cmd_demo(struct cli_opts *o)
 	struct datadir d;
 	struct stat sb;
 	size_t i, dir_services = 0, dir_locations = 0;
-	size_t train_events = 0, train_people = 0;
+	size_t train_events = 0, train_people = 0, orientation_sessions = 0, plan_activities = 0;
 	size_t hl_contacts = 0, hl_callbacks = 0, hl_flags = 0;
 	int created = 0, failed = 0;
 
@@ -534,6 +534,10 @@ int cmd_demo(struct cli_opts *o)
 		failed = 1;
 	if (!failed && demo_training_load(d.st, seed, &train_events, &train_people) != 0)
 		failed = 1;
+	if (!failed && train_events && demo_orientations_load(d.st, &orientation_sessions) != 0)
+		failed = 1;
+	if (!failed && demo_plan_load(d.st, &plan_activities) != 0)
+		failed = 1;
 	if (!failed && demo_reports_refresh(d.st, &d.kr) != 0)
 		failed = 1;
 	datadir_close(&d);
@@ -556,6 +560,11 @@ int cmd_demo(struct cli_opts *o)
 		       hl_callbacks, hl_flags);
 	if (train_events)
 		printf("Trainings: %zu events, %zu participants\n", train_events, train_people);
+	if (orientation_sessions)
+		printf("Pre-departure orientation: %zu sessions\n", orientation_sessions);
+	if (plan_activities)
+		printf("Action Plan: the sample plan (placeholder activities), %zu activities\n",
+		       plan_activities);
 	printf("Demo users (password for all: %s):\n", DEMO_PASSWORD);
 	for (i = 0; i < NUSERS; i++)
 		printf("  %-18s %-12s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].org);

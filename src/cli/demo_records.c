@@ -735,6 +735,100 @@ static const char *provider_of(struct person_ctx *p, const char *type)
 	return p->org->code;
 }
 
+/* ---- livelihood: courses and start-up grants, followed up ---------------- */
+
+static const char *const course_trades[] = {
+	"Швейное дело", "Парикмахерское дело", "Сварка", "Кулинария и выпечка",
+	"Компьютерная грамотность", "Электромонтаж", "Тепличное хозяйство",
+};
+static const char *const grant_trades[] = {
+	"Швейная мастерская", "Пекарня", "Мелкая торговля", "Откорм скота",
+	"Теплица", "Парикмахерская", "Пчеловодство",
+};
+
+/* The course or grant's own fields: trade, completion, a grant's amount. */
+static void livelihood_fields(struct person_ctx *p, const struct service_kind *k,
+			      const char *status, json_t *rec)
+{
+	int grant = !strcmp(k->type, "business_startup_grant");
+
+	set_str(rec, "trade", grant ? PICK_TEXT(&p->r, grant_trades) : PICK_TEXT(&p->r, course_trades));
+	if (!strcmp(status, "completed"))
+		set_str(rec, "completion", grant || demo_rng_pct(&p->r, 88) ? "completed" : "dropped_out");
+	else if (!strcmp(status, "in_progress"))
+		set_str(rec, "completion", "in_training");
+	if (grant && strcmp(status, "cancelled")) {
+		json_object_set_new(rec, "grant_amount",
+				    json_integer(k->min_cost + demo_rng_below(&p->r, k->max_cost - k->min_cost + 1)));
+		set_str(rec, "currency", k->currency);
+	}
+}
+
+/* What a person lives on at a follow-up months after a course or grant:
+ * a business opened with a grant closes more often as time goes by. */
+static void livelihood_outcome(struct person_ctx *p, int grant, int months, json_t *rec)
+{
+	static const char *const work[] = {"employed", "self_employed", "unemployed", "studying",
+					   "abroad"};
+	static const char *const bands[] = {"none", "below_1000_tjs", "1000_2499_tjs",
+					    "2500_4999_tjs", "5000_tjs_or_more"};
+	static const char *const remit[] = {"none", "partial", "main_income"};
+	int running = grant && demo_rng_pct(&p->r, 85 - (unsigned)months * 2);
+	const char *job;
+
+	if (running)
+		job = "self_employed";
+	else
+		job = work[demo_rng_weighted(&p->r, grant ? (const unsigned[]){15, 10, 50, 5, 20}
+							  : (const unsigned[]){40, 20, 25, 5, 10}, 5)];
+	set_str(rec, "employment", job);
+	set_str(rec, "income_band",
+		!strcmp(job, "unemployed") || !strcmp(job, "studying")
+			? (demo_rng_pct(&p->r, 70) ? "none" : "below_1000_tjs")
+			: bands[1 + demo_rng_weighted(&p->r, (const unsigned[]){30, 45, 20, 5}, 4)]);
+	if (grant)
+		json_object_set_new(rec, "business_running", json_boolean(running));
+	set_str(rec, "remittance_dependence",
+		remit[demo_rng_weighted(&p->r, (const unsigned[]){40, 40, 20}, 3)]);
+}
+
+/* The follow-ups the service schedules (rows_livelihood_followup, as
+ * the API does when the course or grant gets its end date), the past
+ * ones mostly done. */
+static void livelihood_followups(struct person_ctx *p, struct case_ctx *c, const char *service_id,
+				 json_t *srec, int64_t end)
+{
+	const char *who = c->assignee[0] ? c->assignee : p->worker;
+	int grant = !strcmp(json_string_value(json_object_get(srec, "type")), "business_startup_grant");
+	size_t i;
+
+	for (i = 0; i < CASEWORK_LIVELIHOOD_CHECKS; i++) {
+		json_t *rec = rows_livelihood_followup(srec, service_id, i, who);
+		int months = casework_livelihood_months[i];
+		int64_t due = end + months * 30 + months / 2, done = due + demo_rng_below(&p->r, 12);
+		struct item_row *it;
+
+		if (!rec)
+			return;
+		it = item_push(p, "followup", c->id, who, min64(end, p->g->today));
+		if (!it) {
+			json_decref(rec);
+			return;
+		}
+		if (done < p->g->today) {
+			if (demo_rng_pct(&p->r, 80)) {
+				set_str(rec, "status", "done");
+				set_day(rec, "done_on", done);
+				livelihood_outcome(p, grant, months, rec);
+			} else if (demo_rng_pct(&p->r, 50)) {
+				set_str(rec, "status", "missed");
+			}
+		}
+		item_seal(p, it, rec);
+		json_decref(rec);
+	}
+}
+
 static void service(struct person_ctx *p, struct case_ctx *c, const struct service_kind *k,
 		    int64_t start)
 {
@@ -742,6 +836,7 @@ static void service(struct person_ctx *p, struct case_ctx *c, const struct servi
 					min64(start, p->g->today));
 	int64_t end = start + k->min_days + demo_rng_below(&p->r, k->max_days - k->min_days + 1);
 	const char *status;
+	char id[ID_LEN];
 	json_t *rec;
 
 	if (!it)
@@ -771,10 +866,101 @@ static void service(struct person_ctx *p, struct case_ctx *c, const struct servi
 	}
 	if (demo_rng_pct(&p->r, 25))
 		set_str(rec, "notes", PICK_TEXT(&p->r, service_notes));
+	if (casework_is_livelihood(k->type))
+		livelihood_fields(p, k, status, rec);
 	item_seal(p, it, rec);
-	json_decref(rec);
 	c->stage = casework_stage_after(c->stage, EV_SERVICE);
 	case_touch(c, it);
+	snprintf(id, sizeof id, "%s", it->id); /* the next item_push may move it */
+	if (casework_is_livelihood(k->type) && json_object_get(rec, "end"))
+		livelihood_followups(p, c, id, rec, end);
+	json_decref(rec);
+}
+
+/* ---- prevention without a case: services, a household, its DoMV ----------- */
+
+static const char *const household_names[] = {
+	"Фарҳод Назаров", "Зарина Каримова", "Умед Раҳимов", "Мадина Саидова", "Ҷамшед Шарипов",
+	"Нигина Ҳасанова", "Бахтиёр Юсупов", "Сабрина Алиева",
+};
+static const char *const domv_factors[][2] = { /* level, factor */
+	{"Individual", "Без собственного дохода"}, {"Individual", "Профессиональные навыки"},
+	{"Household", "Единственный кормилец за рубежом"}, {"Household", "Долг за поездку"},
+	{"Community", "Поддержка махалли"}, {"Community", "Вербовщики в районе"},
+	{"Structural", "Мало рабочих мест в районе"}, {"Structural", "Доступ к юридической помощи"},
+};
+
+/* A person's item of a prevention kind, sealed as the API seals it. */
+static struct item_row *person_item(struct person_ctx *p, const char *kind, int64_t day, json_t *rec)
+{
+	struct item_row *it = item_push(p, kind, NULL, p->worker, min64(day, p->g->today));
+	if (it)
+		item_seal(p, it, rec);
+	return it;
+}
+
+static void prevention(struct person_ctx *p)
+{
+	static const char *const types[] = {"tvet", "counselling", "information_session"};
+	static const char *const relations[] = {"spouse", "child", "parent", "sibling"};
+	int64_t day = min64(p->registered + 1 + demo_rng_below(&p->r, 30), p->g->today);
+	char hh_id[ID_LEN];
+	struct item_row *it;
+	json_t *rec, *members, *factors;
+	unsigned i, n;
+
+	rec = json_object();
+	set_str(rec, "type", types[demo_rng_weighted(&p->r, (const unsigned[]){40, 35, 25}, 3)]);
+	set_str(rec, "status", day + 60 < p->g->today ? "completed" : "in_progress");
+	set_day(rec, "start", day);
+	if (!strcmp(json_string_value(json_object_get(rec, "type")), "tvet"))
+		set_str(rec, "trade", PICK_TEXT(&p->r, course_trades));
+	person_item(p, "prevention_service", day, rec);
+	json_decref(rec);
+	if (!demo_rng_pct(&p->r, 60))
+		return;
+	/* The family left behind: someone abroad sends money home. */
+	members = json_array();
+	n = 2 + demo_rng_below(&p->r, 4);
+	for (i = 0; i < n; i++) {
+		json_t *m = json_object();
+		set_str(m, "name", PICK_TEXT(&p->r, household_names));
+		set_str(m, "relation", i == 0 ? "head" : relations[demo_rng_below(&p->r, 4)]);
+		json_object_set_new(m, "birth_year", json_integer(1950 + demo_rng_below(&p->r, 70)));
+		if (i == 1) {
+			json_object_set_new(m, "abroad", json_true());
+			set_str(m, "country", demo_rng_pct(&p->r, 75) ? "RU" : "KZ");
+			json_object_set_new(m, "sends_remittances", json_boolean(demo_rng_pct(&p->r, 80)));
+		}
+		json_array_append_new(members, m);
+	}
+	rec = json_object();
+	set_str(rec, "region", p->region);
+	json_object_set_new(rec, "members", members);
+	set_str(rec, "remittance_dependence",
+		(const char *[]){"none", "partial", "main_income"}[demo_rng_weighted(
+			&p->r, (const unsigned[]){15, 45, 40}, 3)]);
+	json_object_set_new(rec, "remittance_monthly", json_integer(500 + demo_rng_below(&p->r, 4000)));
+	set_str(rec, "currency", "TJS");
+	it = person_item(p, "household", day, rec);
+	json_decref(rec);
+	if (!it || !demo_rng_pct(&p->r, 70))
+		return;
+	snprintf(hh_id, sizeof hh_id, "%s", it->id);
+	factors = json_array();
+	for (i = 0; i < COUNT(domv_factors); i++)
+		if (demo_rng_pct(&p->r, 45))
+			json_array_append_new(factors, json_pack("{s:s,s:s,s:s}", "level", domv_factors[i][0],
+								 "kind", i % 2 && i != 5 ? "protective" : "risk",
+								 "factor", domv_factors[i][1]));
+	rec = json_object();
+	set_str(rec, "household_id", hh_id);
+	set_day(rec, "date", day);
+	json_object_set_new(rec, "factors", factors);
+	set_str(rec, "rating", (const char *[]){"low", "medium", "high"}[demo_rng_weighted(
+				       &p->r, (const unsigned[]){30, 45, 25}, 3)]);
+	person_item(p, "domv_assessment", day, rec);
+	json_decref(rec);
 }
 
 static void services(struct person_ctx *p, struct case_ctx *c, int64_t from)
@@ -1474,6 +1660,8 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 	if (person_room(b))
 		return -1;
 	rec = person_record(&p);
+	if (!ncases)
+		set_str(rec, "beneficiary_group", p.female ? "woman_migrant" : "returnee");
 	row = &b->persons[b->np];
 	memset(row, 0, sizeof *row);
 	memcpy(row->id, p.id, ID_LEN);
@@ -1520,6 +1708,9 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 			consent(&p, "statistics", NULL, NULL, p.registered, 0, 0);
 		if (demo_rng_pct(&p.r, 5))
 			consent(&p, "research", NULL, NULL, p.registered, p.registered + 365, 0);
+		/* Without a case: a prevention beneficiary. */
+		if (!ncases)
+			prevention(&p);
 	}
 	return p.failed ? -1 : 0;
 }

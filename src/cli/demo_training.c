@@ -9,8 +9,11 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/plan.h"
+#include "api/rows.h"
 #include "cli/demo.h"
 #include "cli/demo_training.h"
+#include "store/plan.h"
 #include "store/reports.h"
 
 struct demo_event {
@@ -173,6 +176,130 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 		return -1;
 	}
 	return store_commit(tx) == STORE_OK ? 0 : -1;
+}
+
+/* Pre-departure orientation sessions of NGO Ozod and IOM in the regions
+ * people leave from, made into rows as the API makes them
+ * (rows_orientation). */
+static const struct {
+	const char *org, *place, *region, *destination;
+	unsigned months_ago, women, men;
+} orientations[] = {
+	{"ngo-ozod", "Jamoat centre, Vose (fictional)", "TJ-KT", "RU", 1, 23, 41},
+	{"ngo-ozod", "District hall, Kulob (fictional)", "TJ-KT", "RU", 3, 12, 55},
+	{"iom", "Migrant resource centre, Dushanbe (fictional)", "TJ-DU", "KZ", 2, 30, 26},
+	{"ngo-nur", "College hall, Khujand (fictional)", "TJ-SU", "AE", 4, 19, 8},
+	{"ngo-umed", "Jamoat centre, Bokhtar (fictional)", "TJ-KT", "RU", 5, 9, 37},
+};
+
+int demo_orientations_load(store *st, size_t *n)
+{
+	time_t now = time(NULL);
+	struct audit_entry e = {NULL, NULL, "create", "orientations/demo", NULL, "cli"};
+	store_tx *tx;
+	arena a;
+	size_t i;
+	int rc = STORE_OK;
+
+	*n = 0;
+	arena_init(&a, 1u << 16);
+	tx = store_begin(st);
+	if (!tx) {
+		arena_free(&a);
+		return -1;
+	}
+	for (i = 0; i < sizeof orientations / sizeof orientations[0] && rc == STORE_OK; i++) {
+		struct orientation_row o;
+		struct org org;
+		char day[11];
+		json_t *rec;
+
+		if (store_org_by_code(st, orientations[i].org, &org) != STORE_OK)
+			continue;
+		day_of(now - (time_t)orientations[i].months_ago * 30 * 86400, day);
+		rec = json_pack("{s:s,s:s,s:s,s:s,s:i,s:i}", "date", day, "place", orientations[i].place,
+				"region", orientations[i].region, "destination",
+				orientations[i].destination, "women", orientations[i].women, "men",
+				orientations[i].men);
+		memset(&o, 0, sizeof o);
+		store_new_id(o.id);
+		snprintf(o.org_id, sizeof o.org_id, "%s", org.id);
+		o.version = 1;
+		store_now(o.created_at);
+		memcpy(o.updated_at, o.created_at, TS_LEN);
+		rc = rec && !rows_orientation(&a, rec, &o) ? store_orientation_insert(tx, &o) : STORE_ERROR;
+		json_decref(rec);
+		(*n)++;
+	}
+	if (rc == STORE_OK)
+		rc = store_audit_append(tx, &e);
+	arena_free(&a);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		*n = 0;
+		return -1;
+	}
+	return store_commit(tx) == STORE_OK ? 0 : -1;
+}
+
+/* The sample Action Plan, through the loader of `himoya plan load` and
+ * POST /plan, with a progress report of the police on their first
+ * activity (done) and none on the others (late, by their deadlines). */
+int demo_plan_load(store *st, size_t *n)
+{
+	struct audit_entry e = {NULL, NULL, "create", "plans/sample-ctip-2022-2024", NULL, "cli"};
+	struct plan_activity_row *rows;
+	struct plan_row have;
+	struct org coord, police;
+	char err[300], now[TS_LEN], id[ID_LEN];
+	json_error_t je;
+	json_t *file;
+	store_tx *tx;
+	arena a;
+	size_t i;
+	int rc;
+
+	*n = 0;
+	arena_init(&a, 1u << 16);
+	rc = store_plan_get(st, "sample-ctip-2022-2024", &have, &a);
+	arena_free(&a);
+	if (rc == STORE_OK)
+		return 0;
+	file = json_loadb(plan_sample_json, plan_sample_json_len, JSON_REJECT_DUPLICATES, &je);
+	tx = file ? store_begin(st) : NULL;
+	if (!tx) {
+		json_decref(file);
+		return -1;
+	}
+	store_now(now);
+	rc = api_plan_load(st, tx, file, now, &coord, err, sizeof err);
+	*n = json_array_size(json_object_get(file, "activities"));
+	json_decref(file);
+	if (rc != 0 || store_audit_append(tx, &e) != STORE_OK || store_commit(tx) != STORE_OK) {
+		store_rollback(tx);
+		fprintf(stderr, "himoya: the sample plan: %s\n", rc ? err : "not stored");
+		*n = 0;
+		return -1;
+	}
+	/* The police report on theirs. */
+	arena_init(&a, 1u << 16);
+	if (store_org_by_code(st, "police-du", &police) == STORE_OK &&
+	    store_plan_activities(st, "sample-ctip-2022-2024", &rows, &i, &a) == STORE_OK && i &&
+	    (tx = store_begin(st))) {
+		char record[64];
+		struct audit_entry r = {NULL, police.id, "create", record, NULL, "cli"};
+		store_new_id(id);
+		snprintf(record, sizeof record, "plan_reports/%s", id);
+		/* The shape POST /plan/activities/{id}/reports stores. */
+		rc = store_plan_report_insert(tx, id, rows[0].id, police.id,
+					      "{\"note\":\"Sample report\",\"period\":\"2022-H2\",\"value\":41}",
+					      NULL, now);
+		if (rc != STORE_OK || store_audit_append(tx, &r) != STORE_OK ||
+		    store_commit(tx) != STORE_OK)
+			store_rollback(tx);
+	}
+	arena_free(&a);
+	return 0;
 }
 
 int demo_reports_refresh(store *st, const keyring *kr)

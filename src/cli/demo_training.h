@@ -22,4 +22,12 @@ int demo_training_load(store *st, uint64_t seed, size_t *events, size_t *partici
  * first report does not pay for it.  Returns 0, or -1 with a message. */
 int demo_reports_refresh(store *st, const keyring *kr);
 
+/* Pre-departure orientation sessions of the demo's NGOs and IOM, with
+ * attendance counts; *n how many. 0, or -1. */
+int demo_orientations_load(store *st, size_t *n);
+
+/* The sample Action Plan (schema/plan-sample.json), once; *n its
+ * activities (0 when it was there already). 0, or -1. */
+int demo_plan_load(store *st, size_t *n);
+
 #endif

@@ -3,8 +3,11 @@
  */
 #include <string.h>
 
+#include <stdio.h>
+
 #include "domain/casework.h"
 #include "domain/policy.h"
+#include "domain/record.h"
 
 static const char *const stages[] = {
 	"contact", "screening", "identification", "referral", "assistance",
@@ -81,4 +84,30 @@ const char *casework_decider(const char *org_type, const char *sector)
 	if (!strcmp(org_type, "LawEnforcement"))
 		return "Police";
 	return "NonPoliceGovernmentalOrganization";
+}
+
+/* ---- livelihood ------------------------------------------------------ */
+
+const int casework_livelihood_months[CASEWORK_LIVELIHOOD_CHECKS] = {3, 6, 12};
+
+int casework_is_livelihood(const char *service_type)
+{
+	return service_type && (!strcmp(service_type, "vocational_training") ||
+				!strcmp(service_type, "business_startup_grant"));
+}
+
+int casework_months_after(const char *date, int months, char out[11])
+{
+	int y, m, d, last;
+
+	if (!date || months < 0 || months > 600 || !date_parse(date, &y, &m, &d))
+		return -1;
+	m += months;
+	y += (m - 1) / 12;
+	m = (m - 1) % 12 + 1;
+	last = date_month_days(y, m);
+	if (d > last)
+		d = last;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 0;
 }

@@ -50,4 +50,19 @@ const char *casework_identification(const char *trafficking_status, const char *
  * anyone else's is an assessment: NGO, or Other (IOM and the rest). */
 const char *casework_decider(const char *org_type, const char *sector);
 
+/* ---- livelihood: vocational courses and business start-up grants ------ */
+
+/* The follow-ups of a livelihood service, in months after it ended. */
+#define CASEWORK_LIVELIHOOD_CHECKS 3
+extern const int casework_livelihood_months[CASEWORK_LIVELIHOOD_CHECKS]; /* 3, 6, 12 */
+
+/* 1 when a service of this type is followed up as a livelihood
+ * (vocational_training, business_startup_grant). */
+int casework_is_livelihood(const char *service_type);
+
+/* The date `months` months after `date` (YYYY-MM-DD) into out[11]; a day
+ * past the end of the month becomes its last day (31 Aug + 6 = 28 Feb).
+ * 0, or -1 when date is not a date or months is out of 0..600. */
+int casework_months_after(const char *date, int months, char out[11]);
+
 #endif

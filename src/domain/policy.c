@@ -18,6 +18,8 @@ static const char *const report_all[] = {"analyst", NULL};
 static const char *const trainers[] = {"trainer", "supervisor", NULL};
 static const char *const entry_staff[] = {"caseworker", "supervisor", "hotline", NULL};
 static const char *const shelter_workers[] = {"caseworker", "supervisor", NULL};
+static const char *const plan_readers[] = {"supervisor", "caseworker", "focal_point", "analyst",
+					   "trainer", "admin", NULL};
 
 const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_CASE_READ, "case.read", {
@@ -135,6 +137,22 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	}, 1},
 	{ACT_PERSON_DEDUP, "person.dedup", {
 		{workers, PC_OWN_ORG},
+	}, 1},
+	{ACT_REPORT_LIVELIHOOD, "report.livelihood", {
+		{report_all, 0},
+		{supervisors, PC_OWN_ORG},
+	}, 2},
+	{ACT_PREVENTION_RECORD, "prevention.record", {
+		{workers, PC_OWN_ORG},
+	}, 1},
+	{ACT_PLAN_READ, "plan.read", {
+		{plan_readers, 0},
+	}, 1},
+	{ACT_PLAN_EDIT, "plan.edit", {
+		{supervisors, PC_OWN_ORG},
+	}, 1},
+	{ACT_PLAN_REPORT, "plan.report", {
+		{recipients, PC_OWN_ORG},
 	}, 1},
 };
 

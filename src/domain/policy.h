@@ -62,6 +62,11 @@ enum policy_action {
 	ACT_JUSTICE_RECORD,   /* record perpetrators and proceedings of a case */
 	ACT_SHELTER_STAY,     /* admit to and discharge from the own shelter */
 	ACT_PERSON_DEDUP,     /* review duplicates: merge, undo, not the same */
+	ACT_REPORT_LIVELIHOOD,/* courses, grants and their follow-ups, counted */
+	ACT_PREVENTION_RECORD,/* prevention services, households, vulnerability assessments */
+	ACT_PLAN_READ,        /* the national Action Plan and its activities' status */
+	ACT_PLAN_EDIT,        /* load the plan (its coordinating organisation) */
+	ACT_PLAN_REPORT,      /* report progress on the own organisation's activities */
 	ACT_COUNT
 };
 

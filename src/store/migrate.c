@@ -405,6 +405,26 @@ static const char *const migrations[] = {
 	"CREATE TABLE dup_merge_rows("
 	"  merge_id TEXT NOT NULL REFERENCES dup_merges(id), tbl TEXT NOT NULL, row_id TEXT NOT NULL,"
 	"  PRIMARY KEY(merge_id, tbl, row_id)) STRICT, WITHOUT ROWID;",
+	/* 20: pre-departure orientation sessions: a date and coded JSON
+	 * (place, region, destination, attendance counts), never a name. */
+	"CREATE TABLE orientations("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  version INTEGER NOT NULL, held_on TEXT NOT NULL, coded TEXT NOT NULL,"
+	"  created_by TEXT REFERENCES users(id), created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX orientations_org ON orientations(org_id, held_on, id);"
+	/* and the national Action Plan as data (store/plan.c): a plan with
+	 * its coordinating organisation, its activities by number, and the
+	 * agencies' progress reports.  Nothing in them is about a person. */
+	"CREATE TABLE plans(code TEXT PRIMARY KEY, coordinator_org TEXT NOT NULL REFERENCES orgs(id),"
+	"  coded TEXT NOT NULL, loaded_at TEXT NOT NULL) STRICT;"
+	"CREATE TABLE plan_activities(id TEXT PRIMARY KEY, plan TEXT NOT NULL REFERENCES plans(code),"
+	"  number TEXT NOT NULL, responsible_org TEXT NOT NULL REFERENCES orgs(id),"
+	"  coded TEXT NOT NULL, UNIQUE(plan, number)) STRICT;"
+	"CREATE TABLE plan_reports(id TEXT PRIMARY KEY,"
+	"  activity_id TEXT NOT NULL REFERENCES plan_activities(id), org_id TEXT NOT NULL,"
+	"  coded TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX plan_reports_activity ON plan_reports(activity_id, created_at);",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -266,6 +266,29 @@ static const char SQL_Q_PERSONS[] =
 	"SELECT DISTINCT c.person_id FROM rp_cases c"
 	" WHERE c.opened_on >= ?1 AND c.opened_on <= ?2" CASE_FILTERS;
 
+/* Livelihood: the services are the delivered ones (rp_services); a
+ * follow-up is one of a livelihood service (months_after set), done. */
+static const char SQL_Q_LIVELIHOOD_COMPLETION[] =
+	"SELECT s.type, json_extract(i.coded, '$.completion'), c.sex, c.region, s.item_id"
+	" FROM rp_services s JOIN rp_cases c ON c.n = s.n JOIN items i ON i.id = s.item_id"
+	" WHERE s.type IN ('vocational_training', 'business_startup_grant')"
+	" AND s.on_date >= ?1 AND s.on_date <= ?2" CASE_FILTERS;
+#define LIVELIHOOD_DONE \
+	" FROM items f JOIN rp_cases c ON c.case_id = f.case_id" \
+	" WHERE f.kind = 'followup' AND f.status = 'done'" \
+	" AND json_extract(f.coded, '$.months_after') IS NOT NULL" \
+	" AND json_extract(f.coded, '$.done_on') >= ?1" \
+	" AND json_extract(f.coded, '$.done_on') <= ?2" CASE_FILTERS
+static const char SQL_Q_LIVELIHOOD_EMPLOYMENT[] =
+	"SELECT json_extract(f.coded, '$.months_after'), json_extract(f.coded, '$.employment'),"
+	" c.sex, c.region, f.id" LIVELIHOOD_DONE;
+static const char SQL_Q_LIVELIHOOD_BUSINESS[] =
+	"SELECT json_extract(f.coded, '$.months_after'),"
+	" CASE json_extract(f.coded, '$.business_running') WHEN 1 THEN 'yes' WHEN 0 THEN 'no' END,"
+	" c.sex, c.region, f.id" LIVELIHOOD_DONE
+	" AND EXISTS(SELECT 1 FROM items g WHERE g.id = json_extract(f.coded, '$.service_id')"
+	" AND g.kind = 'service' AND json_extract(g.coded, '$.type') = 'business_startup_grant')";
+
 static const char *query_sql(enum rp_query q, size_t *ncols)
 {
 	switch (q) {
@@ -283,6 +306,9 @@ static const char *query_sql(enum rp_query q, size_t *ncols)
 	case RPQ_OVERDUE: *ncols = 1; return SQL_Q_OVERDUE;
 	case RPQ_JUSTICE: *ncols = 3; return SQL_Q_JUSTICE;
 	case RPQ_PERSONS: *ncols = 1; return SQL_Q_PERSONS;
+	case RPQ_LIVELIHOOD_COMPLETION: *ncols = 5; return SQL_Q_LIVELIHOOD_COMPLETION;
+	case RPQ_LIVELIHOOD_EMPLOYMENT: *ncols = 5; return SQL_Q_LIVELIHOOD_EMPLOYMENT;
+	case RPQ_LIVELIHOOD_BUSINESS: *ncols = 5; return SQL_Q_LIVELIHOOD_BUSINESS;
 	}
 	return NULL;
 }

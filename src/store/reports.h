@@ -113,6 +113,17 @@ enum rp_query {
 	 * once (a person merged into another counts under the survivor,
 	 * whose id its cases carry: store/dedup.h) */
 	RPQ_PERSONS,
+	/* Livelihood (vocational courses and business start-up grants),
+	 * each with the person's sex and region and the record's id last: */
+	/* type, completion, sex, region, id: courses and grants delivered
+	 * (started) in the period */
+	RPQ_LIVELIHOOD_COMPLETION,
+	/* months_after, employment, sex, region, id: livelihood follow-ups
+	 * done in the period */
+	RPQ_LIVELIHOOD_EMPLOYMENT,
+	/* months_after, business_running (yes, no), sex, region, id: the
+	 * follow-ups of start-up grants done in the period */
+	RPQ_LIVELIHOOD_BUSINESS,
 };
 
 /* Run a report query; fn gets ncols text columns (numbers as text).
@@ -163,5 +174,24 @@ int store_participant_insert(store_tx *tx, const struct participant_row *p);
 /* The participants of a training (at most max), oldest first. */
 int store_participants_list(store *st, const char *training_id, size_t max,
 			    struct participant_row **rows, size_t *n, arena *a);
+
+/* ---- pre-departure orientation sessions (store/orientations.c) ---------- */
+
+/* One session: coded is its record as JSON (every field coded: no person
+ * is named), held_on its date. */
+struct orientation_row {
+	char id[ID_LEN];
+	char org_id[ID_LEN];
+	int64_t version;
+	char held_on[11];
+	const char *coded;
+	char created_by[ID_LEN];
+	char created_at[TS_LEN], updated_at[TS_LEN];
+};
+
+int store_orientation_insert(store_tx *tx, const struct orientation_row *o);
+/* The organisation's sessions, newest first, at most limit; in a. */
+int store_orientations_list(store *st, const char *org_id, size_t limit,
+			    struct orientation_row **rows, size_t *n, arena *a);
 
 #endif

@@ -110,6 +110,21 @@ async function makeRecords() {
     remember('consents', c.id);
   }
 
+  // Prevention records of the person (no case): a service, a household
+  // with its members and remittances, and its DoMV assessment.
+  const ps = await ok('a.cw', 'POST', `${V1}/persons/${pid}/prevention-services`,
+    { type: 'tvet', status: 'planned', trade: canary(P, 'prevention_service.trade'), notes: canary(P, 'prevention_service.notes') });
+  remember('prevention-services', ps.id);
+  const remit = canary(P, 'household.remittance_monthly', String(1000000 + Math.floor(Math.random() * 8999999)));
+  const hh = await ok('a.cw', 'POST', `${V1}/persons/${pid}/households`, {
+    district: canary(P, 'household.district'), remittance_monthly: Number(remit), notes: canary(P, 'household.notes'),
+    members: [{ name: canary(P, 'household.members'), relation: 'spouse', abroad: true, country: 'RU' }] });
+  remember('households', hh.id);
+  const da = await ok('a.cw', 'POST', `${V1}/households/${hh.id}/assessments`, {
+    date: today(), rating: 'medium', notes: canary(P, 'domv_assessment.notes'),
+    factors: [{ level: 'Household', kind: 'risk', factor: canary(P, 'domv_assessment.factors') }] });
+  remember('assessments', da.id);
+
   // A case with its sealed fields, and a record of every kind.
   const C = (cid) => [`cases/${cid}`];
   const caseBody = { person_id: pid };
@@ -124,6 +139,13 @@ async function makeRecords() {
   const svc = await ok('a.cw', 'POST', `${V1}/cases/${cid}/services`,
     { type: 'legal', status: 'planned', notes: canary(C(cid), 'service.notes') });
   remember('services', svc.id);
+  // A start-up grant: its trade and amount are the person's (sealed); it
+  // schedules its livelihood follow-ups.
+  const amount = canary(C(cid), 'service.grant_amount', digits());
+  const grant = await ok('a.cw', 'POST', `${V1}/cases/${cid}/services`,
+    { type: 'business_startup_grant', status: 'completed', start: today(), end: today(),
+      trade: canary(C(cid), 'service.trade'), grant_amount: Number(amount), currency: 'USD' });
+  remember('services', grant.id);
   const plan = await ok('a.cw', 'POST', `${V1}/cases/${cid}/plans`,
     { type: 'SocialCare', notes: canary(C(cid), 'plan.notes'), goals: [{ goal: canary(C(cid), 'plan.goals') }] });
   remember('plans', plan.id);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/casework.h"
+#include "domain/plan.h"
 
 static void expect(const char *status, const char *by, const char *want)
 {
@@ -61,11 +62,57 @@ static void test_decider(void **state)
 	expect("ActualVictimOfTrafficking", casework_decider("LawEnforcement", "border"), "official");
 }
 
+static void due(const char *date, int months, const char *want)
+{
+	char out[11] = "";
+	int rc = casework_months_after(date, months, out);
+	if (want ? rc != 0 || strcmp(out, want) : rc != -1)
+		fail_msg("%s + %d months: %s (%d), not %s", date ? date : "(none)", months, out, rc,
+			 want ? want : "an error");
+}
+
+static void test_livelihood(void **state)
+{
+	(void)state;
+	assert_true(casework_is_livelihood("vocational_training"));
+	assert_true(casework_is_livelihood("business_startup_grant"));
+	assert_false(casework_is_livelihood("legal"));
+	assert_false(casework_is_livelihood(NULL));
+	assert_int_equal(casework_livelihood_months[0], 3);
+	assert_int_equal(casework_livelihood_months[1], 6);
+	assert_int_equal(casework_livelihood_months[2], 12);
+	due("2026-01-15", 3, "2026-04-15");
+	due("2026-10-20", 3, "2027-01-20");
+	due("2026-12-31", 12, "2027-12-31");
+	due("2026-08-31", 6, "2027-02-28"); /* the month's last day */
+	due("2027-08-31", 6, "2028-02-29");
+	due("2026-11-30", 3, "2027-02-28");
+	due("2026-02-30", 3, NULL);
+	due("2026-01-15", -1, NULL);
+	due(NULL, 3, NULL);
+}
+
+/* An Action Plan activity's status (domain/plan.h). */
+static void test_plan_status(void **state)
+{
+	(void)state;
+	assert_string_equal(plan_status("2024-12-31", 10, 1, 10, "2026-01-01"), "done");
+	assert_string_equal(plan_status("2024-12-31", 10, 1, 12, "2024-06-01"), "done");
+	assert_string_equal(plan_status("2024-12-31", 10, 1, 9, "2025-01-01"), "late");
+	assert_string_equal(plan_status("2024-12-31", 10, 0, 0, "2025-01-01"), "late");
+	assert_string_equal(plan_status("2024-12-31", 10, 1, 9, "2024-12-31"), "on_track");
+	assert_string_equal(plan_status("2024-12-31", 10, 0, 0, "2024-12-31"), "not_started");
+	assert_string_equal(plan_status("2024-12-31", 0, 0, 0, "2024-01-01"), "not_started");
+	assert_string_equal(plan_status("2024-12-31", 0, 1, 0, "2025-01-01"), "done");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_identification),
 		cmocka_unit_test(test_decider),
+		cmocka_unit_test(test_livelihood),
+		cmocka_unit_test(test_plan_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -149,6 +149,33 @@ static void test_reports_trainings(void **state)
 	assert_int_equal(policy_scopes(ACT_REPORT_INDICATORS, "caseworker", out), 0);
 	assert_int_equal(policy_scopes(ACT_REPORT_SUMMARY, "admin", out), 0);
 	assert_int_equal(policy_scopes(ACT_REPORT_SUMMARY, "trainer", out), 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_LIVELIHOOD, "analyst", out), 1);
+	assert_int_equal(out[0], 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_LIVELIHOOD, "supervisor", out), 1);
+	assert_int_equal(out[0], PC_OWN_ORG);
+	assert_int_equal(policy_scopes(ACT_REPORT_LIVELIHOOD, "caseworker", out), 0);
+	assert_int_equal(policy_scopes(ACT_REPORT_LIVELIHOOD, "trainer", out), 0);
+	/* Prevention: case workers and supervisors of the person's organisation. */
+	assert_true(policy_allows(ACT_PREVENTION_RECORD, "caseworker", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_PREVENTION_RECORD, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_PREVENTION_RECORD, "caseworker", 0), -1);
+	assert_int_equal(policy_allows(ACT_PREVENTION_RECORD, "caseworker", PC_REFERRAL_ACCEPTED), -1);
+	assert_int_equal(policy_allows(ACT_PREVENTION_RECORD, "hotline", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PREVENTION_RECORD, "analyst", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PREVENTION_RECORD, "focal_point", PC_OWN_ORG), -1);
+	/* The Action Plan: read by the agencies' staff, edited by a supervisor
+	 * of the coordinating organisation, reported on by the responsible one. */
+	assert_true(policy_allows(ACT_PLAN_READ, "focal_point", 0) >= 0);
+	assert_true(policy_allows(ACT_PLAN_READ, "analyst", 0) >= 0);
+	assert_int_equal(policy_allows(ACT_PLAN_READ, "hotline", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_PLAN_EDIT, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_PLAN_EDIT, "supervisor", 0), -1);
+	assert_int_equal(policy_allows(ACT_PLAN_EDIT, "caseworker", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PLAN_EDIT, "admin", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_PLAN_REPORT, "focal_point", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_PLAN_REPORT, "caseworker", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_PLAN_REPORT, "focal_point", 0), -1);
+	assert_int_equal(policy_allows(ACT_PLAN_REPORT, "analyst", PC_OWN_ORG), -1);
 	assert_true(policy_allows(ACT_TRAINING_EDIT, "trainer", PC_OWN_ORG) >= 0);
 	assert_int_equal(policy_allows(ACT_TRAINING_EDIT, "trainer", 0), -1);
 	assert_true(policy_allows(ACT_TRAINING_READ, "supervisor", PC_OWN_ORG) >= 0);

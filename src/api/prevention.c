@@ -1,0 +1,336 @@
+/*
+ * prevention.c - prevention without a trafficking case: a person
+ * registered with consent (a woman migrant, a returnee, a family member
+ * left behind; person.beneficiary_group) receives prevention services
+ * (TVET, counselling, information sessions); the household of a family
+ * left behind is recorded with its members, who is abroad and where, and
+ * its dependence on remittances, and assessed on IOM's Determinants of
+ * Migrant Vulnerability model.  All are items of the person
+ * (schema/prevention.c), made by rows_item_seal like every item, their
+ * sealed fields read through the audited road under "persons/ID".
+ *
+ * Who: prevention.record (policy.c) writes; reading follows person.read
+ * in the own organisation.  Every write needs the person's active consent
+ * to assistance: there is no case to rest on.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "api/disclose.h"
+#include "api/records.h"
+#include "api/rows.h"
+#include "domain/consent.h"
+#include "domain/record.h"
+#include "store/reports.h"
+
+/* The person, of the caller's organisation and readable by the role. */
+static int person_load(struct req *r, const char *id, struct person_row *p)
+{
+	int rc = store_person_get(r->app->st, id, p, &r->mem);
+	if (rc != STORE_OK || strcmp(p->org_id, r->who.user.org.id) ||
+	    policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return 0;
+}
+
+static json_t *item_open(struct req *r, const struct item_row *it)
+{
+	return record_open(&r->app->kr, &r->mem, it->coded, it->sealed, it->sealed_len, it->id);
+}
+
+/* 1 when the person has a consent to assistance active today. */
+static int consented(struct req *r, const char *person_id)
+{
+	struct item_row *rows;
+	size_t n = 0, i;
+	char today[11];
+	int yes = 0;
+
+	if (store_items_of_person(r->app->st, person_id, "consent", &rows, &n, &r->mem) != STORE_OK)
+		return 0;
+	consent_today(today);
+	for (i = 0; i < n && !yes; i++) {
+		json_t *c = item_open(r, &rows[i]);
+		yes = c && consent_covers(c, "assistance", NULL, NULL, today);
+		json_decref(c);
+	}
+	return yes;
+}
+
+static void write_record(struct req *r, jsonw *w, const struct item_row *it,
+			 const struct resource_schema *rs, json_t *rec)
+{
+	char record[64];
+
+	snprintf(record, sizeof record, "persons/%s", it->person_id);
+	jw_object(w);
+	jw_kstr(w, "id", it->id);
+	jw_kint(w, "version", it->version);
+	jw_kstr(w, "kind", it->kind);
+	jw_kstr(w, "person_id", it->person_id);
+	api_write_fields_as(r, w, record, it->kind, rs, rec, NULL, NULL);
+	jw_kstr(w, "at", it->at);
+	jw_kstr(w, "created_by", it->created_by);
+	jw_kstr(w, "created_at", it->created_at);
+	jw_kstr(w, "updated_at", it->updated_at);
+	jw_end(w);
+}
+
+/* Validate the body against the kind's fields, seal it as a new item of
+ * person p, insert it with its audit entry, answer 201.  check: a further
+ * test of the record (0, or the problem's status), or NULL. */
+static int create(struct req *r, const struct person_row *p, const char *kind,
+		  int (*check)(struct req *r, const struct person_row *p, json_t *rec))
+{
+	const struct resource_schema *rs = rows_item_schema(kind);
+	struct record_error e;
+	struct item_row it;
+	char record[64], fields[512];
+	store_tx *tx;
+	json_t *body;
+	jsonw w;
+	int rc;
+
+	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 403, "forbidden", "your role cannot record prevention");
+	body = r->body_json ? r->body_json : req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(rs, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	if (check && (rc = check(r, p, body)))
+		return rc;
+	if (!consented(r, p->id))
+		return reply_problem(r, 409, "consent-required",
+				     "the person has no active consent to assistance");
+	memset(&it, 0, sizeof it);
+	store_new_id(it.id);
+	snprintf(it.kind, sizeof it.kind, "%s", kind);
+	snprintf(it.person_id, sizeof it.person_id, "%s", p->id);
+	snprintf(it.org_id, sizeof it.org_id, "%s", r->who.user.org.id);
+	snprintf(it.created_by, sizeof it.created_by, "%s", r->who.user.id);
+	it.version = 1;
+	store_now(it.created_at);
+	memcpy(it.updated_at, it.created_at, TS_LEN);
+	memcpy(it.at, it.created_at, TS_LEN);
+	if (rows_item_seal(&r->app->kr, &r->mem, body, &it))
+		return reply_problem(r, 500, "internal", "out of memory");
+	record_secret_fields(rs, body, fields, sizeof fields);
+	snprintf(record, sizeof record, "%ss/%s", kind, it.id);
+	tx = store_begin(r->app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = store_item_insert(tx, &it);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, fields);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
+	reply_json_begin(r, 201, &w);
+	write_record(r, &w, &it, rs, body);
+	jw_finish(&w);
+	api_set_etag(r, it.version);
+	return 201;
+}
+
+/* The person's items of a kind; household_id: only the assessments of
+ * that household, or NULL. */
+static int list(struct req *r, const struct person_row *p, const char *kind,
+		const char *household_id)
+{
+	const struct resource_schema *rs = rows_item_schema(kind);
+	struct item_row *rows;
+	size_t n = 0, i;
+	jsonw w;
+
+	if (store_items_of_person(r->app->st, p->id, kind, &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		json_t *rec = item_open(r, &rows[i]);
+		const char *h = json_string_value(json_object_get(rec, "household_id"));
+		if (rec && (!household_id || (h && !strcmp(h, household_id))))
+			write_record(r, &w, &rows[i], rs, rec);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}
+
+int api_prevention_services_create(struct req *r)
+{
+	struct person_row p;
+	if (person_load(r, r->params[0], &p))
+		return r->status;
+	return create(r, &p, "prevention_service", NULL);
+}
+
+int api_prevention_services_list(struct req *r)
+{
+	struct person_row p;
+	if (person_load(r, r->params[0], &p))
+		return r->status;
+	return list(r, &p, "prevention_service", NULL);
+}
+
+int api_households_create(struct req *r)
+{
+	struct person_row p;
+	if (person_load(r, r->params[0], &p))
+		return r->status;
+	return create(r, &p, "household", NULL);
+}
+
+int api_households_list(struct req *r)
+{
+	struct person_row p;
+	if (person_load(r, r->params[0], &p))
+		return r->status;
+	return list(r, &p, "household", NULL);
+}
+
+/* A household by id, of a person the caller reads. */
+static int household_load(struct req *r, const char *id, struct item_row *hh,
+			  struct person_row *p)
+{
+	int rc = store_item_get(r->app->st, id, hh, &r->mem);
+	if (rc != STORE_OK || strcmp(hh->kind, "household"))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return person_load(r, hh->person_id, p);
+}
+
+/* The assessment's household is the one of the path. */
+static int same_household(struct req *r, const struct person_row *p, json_t *rec)
+{
+	const char *h = json_string_value(json_object_get(rec, "household_id"));
+	(void)p;
+	if (!h || strcmp(h, r->params[0]))
+		return reply_problem(r, 422, "invalid-value", "household_id: the household of the path");
+	return 0;
+}
+
+int api_assessments_create(struct req *r)
+{
+	struct item_row hh;
+	struct person_row p;
+	json_t *body;
+
+	if (household_load(r, r->params[0], &hh, &p))
+		return r->status;
+	/* The household is the path's: set it when not sent. */
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (!json_object_get(body, "household_id"))
+		json_object_set_new(body, "household_id", json_string(hh.id));
+	return create(r, &p, "domv_assessment", same_household);
+}
+
+int api_assessments_list(struct req *r)
+{
+	struct item_row hh;
+	struct person_row p;
+
+	if (household_load(r, r->params[0], &hh, &p))
+		return r->status;
+	return list(r, &p, "domv_assessment", hh.id);
+}
+
+/* ---- pre-departure orientation sessions ------------------------------ */
+
+static void write_orientation(jsonw *w, const struct orientation_row *o, json_t *rec)
+{
+	const char *key;
+	json_t *v;
+
+	jw_object(w);
+	jw_kstr(w, "id", o->id);
+	jw_kint(w, "version", o->version);
+	json_object_foreach(rec, key, v) {
+		jw_key(w, key);
+		jw_value(w, v);
+	}
+	jw_kstr(w, "created_by", o->created_by);
+	jw_kstr(w, "created_at", o->created_at);
+	jw_end(w);
+}
+
+/* POST /orientations: a session of the caller's organisation, its
+ * attendance as counts (every field coded: nothing to seal). */
+int api_orientations_create(struct req *r)
+{
+	struct orientation_row o;
+	struct record_error e;
+	char record[64];
+	store_tx *tx;
+	json_t *body;
+	jsonw w;
+	int rc;
+
+	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 404, "not-found", "no such resource");
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(&orientation_schema, body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	memset(&o, 0, sizeof o);
+	store_new_id(o.id);
+	snprintf(o.org_id, sizeof o.org_id, "%s", r->who.user.org.id);
+	snprintf(o.created_by, sizeof o.created_by, "%s", r->who.user.id);
+	o.version = 1;
+	store_now(o.created_at);
+	memcpy(o.updated_at, o.created_at, TS_LEN);
+	if (rows_orientation(&r->mem, body, &o))
+		return reply_problem(r, 500, "internal", "out of memory");
+	snprintf(record, sizeof record, "orientations/%s", o.id);
+	tx = store_begin(r->app->st);
+	if (!tx)
+		return reply_problem(r, 503, "busy", "try again");
+	rc = store_orientation_insert(tx, &o);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, "");
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
+	reply_json_begin(r, 201, &w);
+	write_orientation(&w, &o, body);
+	jw_finish(&w);
+	return 201;
+}
+
+/* GET /orientations: the organisation's sessions, newest first. */
+int api_orientations_list(struct req *r)
+{
+	struct orientation_row *rows;
+	size_t n = 0, i;
+	jsonw w;
+
+	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 404, "not-found", "no such resource");
+	if (store_orientations_list(r->app->st, r->who.user.org.id, 500, &rows, &n, &r->mem) !=
+	    STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "items");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		json_t *rec = json_loads(rows[i].coded, 0, NULL);
+		if (!rec)
+			continue;
+		write_orientation(&w, &rows[i], rec);
+		json_decref(rec);
+	}
+	jw_end(&w);
+	jw_key(&w, "next");
+	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}

@@ -1,0 +1,117 @@
+// Prevention without a case in the browser (issue #18, item 2): from the
+// persons list a case worker opens a family member's prevention page, sees
+// her household (members, who is abroad) and its DoMV assessment, records a
+// TVET course through the form, in English and in Tajik; without consent
+// the form says what is missing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client } from '../lib/server.mjs';
+import { launch, watchConsole, textOf, visible } from './helpers.mjs';
+
+const PW = 'Ғулом-Қодир 2025!';
+const CW = { login: 'sitora', role: 'caseworker', password: PW };
+const V1 = '/api/v1';
+let srv, browser, cw, pid, bare;
+
+before(async () => {
+  srv = await startServer({ users: [CW] });
+  browser = await launch();
+  cw = new Client(srv.url);
+  assert.equal((await cw.login(CW.login, PW)).status, 200);
+  const p = await cw.req('POST', V1 + '/persons', { given_name: 'Гулчеҳра', family_name: 'Раҷабова', gender: 'Feminine', beneficiary_group: 'family_left_behind' });
+  pid = p.json.id;
+  assert.equal((await cw.req('POST', `${V1}/persons/${pid}/consents`, { purpose: 'assistance', method: 'written' })).status, 201);
+  const hh = await cw.req('POST', `${V1}/persons/${pid}/households`, {
+    region: 'TJ-KT', remittance_dependence: 'main_income',
+    members: [{ name: 'Ҷамшед Раҷабов', relation: 'spouse', abroad: true, country: 'RU', sends_remittances: true },
+      { name: 'Зарина Раҷабова', relation: 'child', birth_year: 2014 }] });
+  assert.equal(hh.status, 201, hh.text);
+  const a = await cw.req('POST', `${V1}/households/${hh.json.id}/assessments`, { date: '2026-11-02', rating: 'high',
+    factors: [{ level: 'Household', kind: 'risk', factor: 'One income, from abroad' }, { level: 'Community', kind: 'protective', factor: 'Mahalla support group' }] });
+  assert.equal(a.status, 201, a.text);
+  bare = (await cw.req('POST', V1 + '/persons', { given_name: 'Бе', family_name: 'Розигӣ', beneficiary_group: 'returnee' })).json.id;
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.stop();
+  srv?.cleanup();
+});
+
+async function signIn(page, lang) {
+  await page.goto(srv.url + '/');
+  await visible(page, '#login-view');
+  if (lang) await page.selectOption('#lang', lang);
+  await page.fill('#login', CW.login);
+  await page.fill('#password', PW);
+  await page.click('#login-submit');
+  await visible(page, '#app-frame');
+}
+
+test('a family member left behind: household, DoMV assessment and a TVET course on her prevention page', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  ctx.setDefaultTimeout(20000);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await signIn(page, 'en');
+  await page.goto(`${srv.url}/#/persons`);
+  // She has no case: found by name.
+  await page.fill('#persons-q', 'Раҷабова');
+  await page.click('#persons-search');
+  await page.locator(`.person-card[data-id="${pid}"] a.prevention-link`).click();
+  await page.locator('#household-list > li.card', { hasText: 'Ҷамшед Раҷабов' }).waitFor();
+  await page.locator('#household-list ul.domv li').first().waitFor();
+  const hh = await textOf(page, '#household-list > li.card');
+  assert.match(hh, /Main income/);
+  assert.match(hh, /Spouse/);
+  const domv = page.locator('#household-list ul.domv li');
+  assert.equal(await domv.count(), 2);
+  assert.match(await domv.nth(0).textContent(), /Household.*Risk factor.*One income/s);
+  assert.match(hh, /Vulnerability:\s*High/);
+
+  await page.click('#prevservice-add');
+  await page.selectOption('#prevservice-type', 'tvet');
+  await page.fill('#prevservice-trade', 'Швейное дело');
+  await page.click('#prevservice-form-submit');
+  await page.locator('#prevservice-list li', { hasText: 'Vocational training (TVET)' }).waitFor();
+  const listed = await cw.req('GET', `${V1}/persons/${pid}/prevention-services`);
+  assert.equal(listed.json.items.length, 1);
+  assert.equal(listed.json.items[0].trade, 'Швейное дело');
+
+  await page.selectOption('#lang', 'tg');
+  await page.locator('#prev-households h2', { hasText: 'Хонавода' }).waitFor();
+  assert.match(await textOf(page, '#household-list'), /Омили хатар/);
+
+  // No consent: the form says so and nothing is recorded.
+  await page.goto(`${srv.url}/#/persons/${bare}/prevention`);
+  await page.click('#prevservice-add');
+  await page.selectOption('#prevservice-type', 'counselling');
+  await page.click('#prevservice-form-submit');
+  await page.locator('#prevservice-form .message.error', { hasText: 'розигии' }).waitFor();
+  assert.equal((await cw.req('GET', `${V1}/persons/${bare}/prevention-services`)).json.items.length, 0);
+  assert.deepEqual(problems.filter((p) => !/favicon|status of 409/.test(p)), []);
+  await ctx.close();
+});
+
+test('a pre-departure orientation session is recorded with counts of who came, never names', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  ctx.setDefaultTimeout(20000);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await signIn(page, 'en');
+  await page.click('#nav-orientations');
+  await page.click('#ori-add');
+  await page.fill('#ori-date', '2026-11-15');
+  await page.fill('#ori-place', 'Jamoat centre, Vose');
+  await page.fill('#ori-women', '18');
+  await page.fill('#ori-men', '27');
+  await page.click('#ori-form-submit');
+  await page.locator('#ori-list tr', { hasText: 'Jamoat centre, Vose' }).waitFor();
+  assert.match(await textOf(page, '#ori-list tr'), /15\.11\.2026.*18.*27/s);
+  const listed = (await cw.req('GET', V1 + '/orientations')).json.items;
+  assert.deepEqual(listed.map((o) => [o.place, o.women, o.men]), [['Jamoat centre, Vose', 18, 27]]);
+  await page.selectOption('#lang', 'ru');
+  await page.locator('#ori-table th', { hasText: 'Женщины' }).waitFor();
+  assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), []);
+  await ctx.close();
+});
