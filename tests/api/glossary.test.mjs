@@ -133,6 +133,9 @@ const NOT_CODE_LABELS = {
   'jus.stage_conviction': 'a proceeding\'s stage (the family jus.stage_*: reported, investigation, court, conviction, acquittal)',
   'jus.stage_acquittal': 'a proceeding\'s stage (the family jus.stage_*)',
   'prot.shelter': 'the label of the shelter chosen for a stay, not a best-interests outcome',
+  'ref.urgency_low': 'a referral\'s urgency, which reads like a vulnerability rating',
+  'ref.urgency_high': 'a referral\'s urgency, which reads like a vulnerability rating',
+  'plan.status_done': 'an Action Plan activity\'s status (plan.status_*), not a follow-up\'s',
   'ref.preset_shelter': 'the share preset for a shelter referral (schema/share-presets.json), not a best-interests outcome',
 };
 
