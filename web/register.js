@@ -154,11 +154,14 @@ export async function registerView(ctx) {
     givenBy.closest('.field').before(h('p', { class: 'hint', id: 'consent-minor-hint', text: 'consent.minor' }));
   }
   syncGuardian();
-  // In the three languages at once, the page's own first.
+  // In the three languages at once, the page's own first.  An authority
+  // that registers the person is itself the police (or the border,
+  // customs...): its text says who records and who else may see.
+  const explainKey = ctx.user.org && ctx.user.org.authority ? 'reg.consent_explain_authority' : 'reg.consent_explain';
   const explain = h('div', { class: 'explain', id: 'consent-explain' },
     [getLang(), ...LANGS.filter((l) => l !== getLang())].map((lang) => h('div', { class: 'explain-lang', attrs: { lang } },
       h('h3', { data: LANG_NAMES[lang] }),
-      catalogue['reg.consent_explain'][lang].split('\n').map((para) => h('p', { data: para })))));
+      catalogue[explainKey][lang].split('\n').map((para) => h('p', { data: para })))));
   const agree = h('input', { type: 'checkbox', id: 'consent-agree', attrs: { 'aria-describedby': 'consent-explain' } });
   const consentWho = h('p', { class: 'who' });
   const purpose = h('p', { class: 'fixed-value' },

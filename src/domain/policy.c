@@ -51,7 +51,9 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	}, 2},
 	{ACT_CASE_ACCESS_LOG, "case.access_log", {
 		{workers, PC_OWN_ORG},
-	}, 1},
+		/* an authority's entry point sees who read the cases it opened */
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+	}, 2},
 	{ACT_PERSON_READ, "person.read", {
 		{readers, PC_OWN_ORG},
 		{recipients, PC_REFERRAL_ACCEPTED | PC_CONSENTED_FIELDS},

@@ -31,7 +31,7 @@ const POLICY = {
   'case.screen': [[workers, OWN | OPEN], [focalPoints, OWN | OPEN | AUTH]],
   'case.decide': [[supervisors, OWN], [focalPoints, OWN | AUTH], [focalPoints, REF | AUTH]],
   'case.refer': [[workers, OWN | OPEN], [focalPoints, OWN | OPEN | AUTH]],
-  'case.access_log': [[workers, OWN], [supervisorsAdmins, OWN]],
+  'case.access_log': [[workers, OWN], [supervisorsAdmins, OWN], [focalPoints, OWN | AUTH]],
   'person.read': [[readers, OWN], [recipients, REF]],
   // The NRM's entry points (issue 15).
   'person.create': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],

@@ -103,6 +103,11 @@ test('a police focal point registers, screens and refers to an NGO, which accept
     assert.match(await textOf(page, '#reg-focal-lead'), /You are an authority’s focal point/);
     await page.click('#reg-new-person');
     await visible(page, '#consent-form');
+    // The police record the data themselves: the person is told so, not
+    // that "we do not give it to the police".
+    const said = await textOf(page, '#consent-explain');
+    assert.match(said, /a state authority/);
+    assert.doesNotMatch(said, /give it to the police|в милицию|ба милитсия/);
     // The guardian's fields only once a guardian gives the consent.
     await hidden(page, '#consent-guardian_name');
     await page.check('#consent-agree');
