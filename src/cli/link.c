@@ -542,7 +542,8 @@ static int pairs_settle(struct pairs *ps, size_t na, size_t nb, int one_to_one)
 	unsigned char *used_a, *used_b;
 	size_t i, k = 0;
 
-	qsort(ps->p, ps->n, sizeof *ps->p, pair_cmp);
+	if (ps->n)
+		qsort(ps->p, ps->n, sizeof *ps->p, pair_cmp);
 	if (!one_to_one)
 		return 0;
 	used_a = calloc(na + 1, 1);

@@ -722,6 +722,9 @@ struct entry {
 static void entries_sort(struct entry *e, struct entry *tmp, size_t n)
 {
 	unsigned shift;
+
+	if (!n)
+		return; /* e and tmp may be NULL */
 	for (shift = 0; shift < 32; shift += 8) {
 		size_t count[257] = {0}, i;
 		for (i = 0; i < n; i++)
