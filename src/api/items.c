@@ -908,8 +908,9 @@ int api_decisions_create(struct req *r)
 		return r->status;
 	if (!api_case_may(r, ACT_CASE_DECIDE))
 		return reply_problem(r, 403, "forbidden",
-				     "only an NRM focal point of an authority, or a supervisor "
-				     "recording an authority's decision, records this");
+				     "only an authority's focal point (an official decision) or "
+				     "a supervisor (the organisation's own assessment, a presumed "
+				     "status) records this");
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
