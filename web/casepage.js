@@ -344,13 +344,20 @@ export async function casePageView(ctx, id) {
     },
     details(panel) {
       panel.replaceChildren(heading(2, 'case.tab_details'), recordView('case', c));
-      if (!editor) return;
+      // The case workers, and an authority's focal point on a case its
+      // authority opened: they correct the case and the person (a
+      // misspelt name, a wrong date); a reader through a referral does not.
+      if (!worker || c.shared_view) return;
       const msg = messageBox();
       const edit = h('button', {
         type: 'button', class: 'button secondary', id: 'edit-case', text: 'case.edit',
         on: { click: () => editForm(panel) },
       });
-      panel.append(msg, h('div', { class: 'actions' }, edit));
+      const editPerson = h('button', {
+        type: 'button', class: 'button secondary', id: 'edit-person', text: 'case.edit_person',
+        on: { click: (e) => personForm(panel, msg, e.currentTarget) },
+      });
+      panel.append(msg, h('div', { class: 'actions' }, edit, editPerson));
     },
     screenings(panel) {
       itemsTab(panel, {
@@ -589,6 +596,59 @@ export async function casePageView(ctx, id) {
     });
     slot.replaceChildren(form);
     if (lv) lv.focus(); else outcome.focus();
+  }
+
+  // The person's own record (an audited read), corrected with If-Match.
+  async function personForm(panel, msg, button) {
+    button.disabled = true;
+    const ppath = `/persons/${encodeURIComponent(c.person.id)}`;
+    const got = await request(ctx, 'GET', ppath);
+    if (!ctx.alive()) return;
+    button.disabled = false;
+    if (!got || got.status !== 200) {
+      msg.replaceChildren();
+      setMessage(msg, !got ? 'error.network' : got.status === 403 ? 'error.forbidden'
+        : got.status === 404 ? 'error.not_found' : 'error.server', 'error');
+      return;
+    }
+    const p = got.body;
+    const fields = buildForm('person', {
+      primary: ['given_name', 'family_name', 'patronymic', 'birth_date', 'estimated_age', 'gender'],
+      values: p, prefix: 'pedit',
+    });
+    const shell = formShell({
+      id: 'person-edit-form', title: 'case.edit_person', fields, submitKey: 'common.save',
+      onSubmit: async () => {
+        const { patch, missing } = fields.changes(p);
+        if (missing.length) return;
+        if (!Object.keys(patch).length) {
+          setMessage(fields.errorBox, 'case.no_changes', 'info');
+          return;
+        }
+        const r = await request(ctx, 'PATCH', ppath, patch, { 'If-Match': `"${p.version}"` });
+        if (!ctx.alive()) return;
+        if (r && r.status === 200) {
+          for (const k of ['given_name', 'family_name', 'birth_date']) c.person[k] = r.body[k];
+          drawHead();
+          setMessage(headMsg, 'case.saved_person', 'success');
+          draw.details(panel);
+          return;
+        }
+        if (r && (r.status === 412 || r.status === 428)) {
+          setMessage(fields.errorBox, 'error.stale', 'error', h('button', {
+            type: 'button', class: 'button secondary small', id: 'reload-person', text: 'common.reload',
+            on: { click: () => ctx.go(location.hash) },
+          }));
+          return;
+        }
+        fields.showProblem(r);
+      },
+    });
+    shell.form.querySelector('.actions').append(h('button', {
+      type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => draw.details(panel) },
+    }));
+    panel.replaceChildren(shell.form);
+    fields.focus();
   }
 
   function editForm(panel) {

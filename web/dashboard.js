@@ -8,8 +8,8 @@
 // /reports/summary, /reports/indicators), never guessed here.  An analyst
 // counts every organisation (by type, never by name), every figure
 // rounded at random to a multiple of k by its cell key; a supervisor only
-// their own, exact, where a cell under k arrives as null and is shown as
-// "<k".
+// their own, exact, where a hidden cell arrives as null and is shown as
+// "x".
 // Charts are SVG drawn here; each has a table with the same figures.
 
 import { t, getLang } from './i18n.js';
@@ -59,8 +59,13 @@ function valueText(dim, v) {
   return () => v;
 }
 
+// A hidden count reads "x" whatever hid it: a count under k, or a larger
+// one hidden so that a small one cannot be worked out from the totals
+// ("<k" would be false for the second kind).
+const HIDDEN = 'x';
+
 function countText(n, k) {
-  return n === null ? `<${k}` : String(n);
+  return n === null ? HIDDEN : String(n);
 }
 
 // Charts are drawn at the width their box has on the screen, one unit a
@@ -129,7 +134,7 @@ function chart(id, cls, draw) {
 
 // Horizontal bars: one row per value, its label beside the bar (under
 // 480 px above it), its count after it; a suppressed one is drawn as a
-// short hatched bar labelled "<k".
+// short hatched bar labelled "x".
 function barChart(id, items, k) {
   return chart(id, 'bars', (node, W) => drawBars(node, W, items, k));
 }

@@ -450,6 +450,8 @@ export const catalogue = {
     en: 'Nothing recorded yet.',
   },
   'case.edit': { tg: 'Таҳрири маълумот', ru: 'Изменить сведения', en: 'Edit details' },
+  'case.edit_person': { tg: 'Ислоҳи маълумот дар бораи шахс', ru: 'Исправить сведения о лице', en: 'Correct the person’s details' },
+  'case.saved_person': { tg: 'Маълумот дар бораи шахс нигоҳ дошта шуд.', ru: 'Сведения о лице сохранены.', en: 'The person’s details are saved.' },
   'case.no_changes': { tg: 'Шумо ҳеҷ чизро тағйир надодед.', ru: 'Вы ничего не изменили.', en: 'Nothing was changed.' },
   'case.saved_details': {
     tg: 'Маълумоти парванда нигоҳ дошта шуд.',
@@ -1078,9 +1080,9 @@ export const catalogue = {
     en: 'Figures of every organisation (by type), rounded at random to a multiple of {k} (0, {k}, …) so that no count under {k} can be worked out. The same question always gets the same answer.',
   },
   'dash.scope_own': {
-    tg: 'Рақамҳои ташкилоти шумо. Рақамҳои аз {k} хурд пинҳон карда шудаанд ва ҳамчун «<{k}» нишон дода мешаванд.',
-    ru: 'Данные вашей организации. Значения меньше {k} скрыты и показаны как «<{k}».',
-    en: 'Figures of your organisation. Counts under {k} are hidden and shown as "<{k}".',
+    tg: 'Рақамҳои ташкилоти шумо. Рақамҳои аз {k} хурд пинҳон карда шуда, бо «x» нишон дода мешаванд; баъзе рақамҳои калонтар низ пинҳонанд, то рақами пинҳонро аз ҷамъҳо ҳисоб кардан натавонанд.',
+    ru: 'Данные вашей организации. Значения меньше {k} скрыты и показаны как «x»; скрыты и некоторые большие значения, чтобы скрытое нельзя было вычислить из итогов.',
+    en: 'Figures of your organisation. Counts under {k} are hidden and shown as "x"; so are some larger counts, so that a hidden count cannot be worked out from the totals.',
   },
   'dash.caseload': { tg: 'Парвандаҳо', ru: 'Нагрузка по случаям', en: 'Caseload' },
   'dash.by_stage': { tg: 'Аз рӯи марҳила', ru: 'По этапам', en: 'By stage' },

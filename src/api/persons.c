@@ -437,7 +437,7 @@ int api_person_patch(struct req *r)
 	rc = store_person_get(r->app->st, r->params[0], &p, &r->mem);
 	if (rc != STORE_OK || !visible(r, &p))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (policy_allows(ACT_PERSON_UPDATE, r->who.user.role, PC_OWN_ORG) < 0)
+	if (policy_allows(ACT_PERSON_UPDATE, r->who.user.role, api_own_relation(r)) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot change persons");
 	if (api_if_match(r, &want))
 		return r->status;

@@ -48,6 +48,10 @@
 
 #define REPORT_MAX_BY 4
 #define REPORT_MAX_VALUES 512
+/* A hidden count in a file, whatever hid it: a count under k, or a larger
+ * one hidden so that a small one cannot be worked out ("<k" would be false
+ * for the second kind, and telling the kinds apart would say more). */
+#define HIDDEN_MARK "x"
 
 /* ---- refreshing the facts ------------------------------------------------ */
 
@@ -1623,10 +1627,8 @@ static void remember(struct sheet_out *o, const char *dim, const char *code, con
 
 static void sheet_count(struct sheet_out *o, const struct table *t, size_t idx)
 {
-	char lt[24];
 	if (t->c.supp[idx]) {
-		snprintf(lt, sizeof lt, "<%lld", o->k);
-		sheet_text(o->sh, lt);
+		sheet_text(o->sh, HIDDEN_MARK);
 	} else {
 		sheet_int(o->sh, t->c.count[idx]);
 	}
@@ -1698,15 +1700,12 @@ static void sheet_head(struct sheet_out *o, const char *title)
 
 static void sheet_figure(struct sheet_out *o, const char *name, const struct figure *f)
 {
-	char lt[24];
 	assert(f->guarded);
 	sheet_text(o->sh, term(o, name));
-	if (f->shown) {
+	if (f->shown)
 		sheet_int(o->sh, f->value);
-	} else {
-		snprintf(lt, sizeof lt, "<%lld", o->k);
-		sheet_text(o->sh, lt);
-	}
+	else
+		sheet_text(o->sh, HIDDEN_MARK);
 	sheet_text(o->sh, name);
 	sheet_row_end(o->sh);
 }

@@ -26,9 +26,12 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 		{readers, PC_OWN_ORG},
 		{recipients, PC_REFERRAL_ACCEPTED | PC_CONSENTED_FIELDS},
 	}, 2},
+	/* An authority's focal point corrects what its authority registered
+	 * (a misspelt name, a wrong date): the person and the case it opened. */
 	{ACT_CASE_UPDATE, "case.update", {
 		{workers, PC_OWN_ORG},
-	}, 1},
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+	}, 2},
 	{ACT_CASE_CLOSE, "case.close", {
 		{workers, PC_OWN_ORG},
 	}, 1},
@@ -60,7 +63,8 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	}, 2},
 	{ACT_PERSON_UPDATE, "person.update", {
 		{person_editors, PC_OWN_ORG},
-	}, 1},
+		{focal_points, PC_OWN_ORG | PC_AUTHORITY},
+	}, 2},
 	{ACT_REFERRAL_RESPOND, "referral.respond", {
 		{recipients, 0},
 	}, 1},

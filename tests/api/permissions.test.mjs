@@ -25,7 +25,7 @@ const entryStaff = ['caseworker', 'supervisor', 'hotline'];
 // action -> rules [roles, conditions that must all hold]; any rule allows.
 const POLICY = {
   'case.read': [[readers, OWN], [recipients, REF]],
-  'case.update': [[workers, OWN]],
+  'case.update': [[workers, OWN], [focalPoints, OWN | AUTH]],
   'case.close': [[workers, OWN]],
   'case.record': [[workers, OWN], [recipients, REF | OPEN]],
   'case.screen': [[workers, OWN | OPEN], [focalPoints, OWN | OPEN | AUTH]],
@@ -33,6 +33,7 @@ const POLICY = {
   'case.refer': [[workers, OWN | OPEN], [focalPoints, OWN | OPEN | AUTH]],
   'case.access_log': [[workers, OWN], [supervisorsAdmins, OWN], [focalPoints, OWN | AUTH]],
   'person.read': [[readers, OWN], [recipients, REF]],
+  'person.update': [[workers, OWN], [focalPoints, OWN | AUTH]],
   // The NRM's entry points (issue 15).
   'person.create': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],
   'case.open': [[entryStaff, OWN], [focalPoints, OWN | AUTH]],
@@ -86,6 +87,10 @@ function expected(action, role, rel) {
     case 'read case': return visible ? 200 : 404;
     case 'list': return LIST_ROLES.includes(role) ? (visible ? 'listed' : 'not listed') : 403;
     case 'read person': return allows('person.read', role, rel) ? 200 : 404;
+    // A person is changed only by its own organisation: others get 404.
+    case 'correct person':
+      if (!ownsCase(rel) || !allows('person.read', role, rel)) return 404;
+      return allows('person.update', role, rel) ? 200 : 403;
     // Others who see the case see that a proceeding is there, not what.
     case 'read proceeding': return !visible ? 404 : allows('justice.read', role, rel) ? 'full' : 'restricted';
     // The shelter is checked first (it is the actor's own), then the case.
@@ -114,7 +119,7 @@ function expected(action, role, rel) {
 // (the case stays open, as the relations above assume, until then).
 const ACTIONS = ['read case', 'list', 'read person', 'access-log', 'add service', 'screening',
   'status decision', 'read proceeding', 'record proceeding', 'admit to shelter', 'refer', 'register person',
-  'record consent', 'open case', 'update case', 'close'];
+  'record consent', 'open case', 'correct person', 'update case', 'close'];
 
 // ---- the server --------------------------------------------------------------
 
@@ -234,6 +239,12 @@ async function perform(action, who, fx) {
       // The current version, as the owner reads it.
       const cur = await as[fx.owner].req('GET', path);
       r = await c.req('PATCH', path, { summary: `changed by ${who}` }, { 'if-match': `"${cur.json.version}"` });
+      break;
+    }
+    case 'correct person': {
+      const cur = await as[fx.owner].req('GET', `${V1}/persons/${fx.pid}`);
+      r = await c.req('PATCH', `${V1}/persons/${fx.pid}`, { patronymic: `Каримович ${who}` },
+        { 'if-match': `"${cur.json.version}"` });
       break;
     }
     case 'close': r = await c.req('POST', `${path}/close`, { reason: 'duplicate' }); break;

@@ -328,9 +328,11 @@ test('indicator report: JSON sections suppressed; CSV and XLSX', async () => {
   assert.match(r.headers.get('content-disposition') || '', /filename="indicators_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.csv"/);
   assert.match(r.text, /Identified by sex and age/);
   assert.match(r.text, /\r\nProtection of small counts,Random rounding to a multiple of k \(cell key\),protection\r\n/);
-  assert.doesNotMatch(r.text, /<11/, 'nothing suppressed across organisations: perturbed');
+  assert.doesNotMatch(r.text, /,x,/, 'nothing suppressed across organisations: perturbed');
   const own = await get('ngo.supervisor', '/reports/indicators?format=csv');
-  assert.match(own.text, /<11/, 'the own organisation: suppressed cells as <k');
+  // Hidden counts read "x", never "<k": a complement is not under k.
+  assert.match(own.text, /,x,/, 'the own organisation: hidden cells as x');
+  assert.doesNotMatch(own.text, /<\d/, 'no hidden count claims to be under k');
   assert.match(r.text, /People trained/);
   for (const line of r.text.split('\r\n')) assert.doesNotMatch(line, /^[=+\-@]/, 'no formula in a CSV cell');
 

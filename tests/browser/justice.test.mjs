@@ -158,10 +158,10 @@ test('the supervisor records a proceeding on the case page and moves it stage by
     await page.fill('#proceeding-list input[type="text"]', '9 years');
     await page.click('#proceeding-list [data-action="save-stage"]');
     await waitHas(page, '#proceeding-list [data-stage]', 'Conviction');
-    // The supervisor's report counts it (one conviction: fewer than k, shown as <k).
+    // The supervisor's report counts it (one conviction: fewer than k, hidden: "x").
     await page.goto(`${srv.url}/#/reports`);
     await waitHas(page, '#dash-justice', 'Convictions');
-    await waitHas(page, '#dash-justice table', '<11');
+    await waitHas(page, '#dash-justice table', 'x');
     assert.deepEqual(unexpected(problems, 422), []);
   } finally {
     await context.close();

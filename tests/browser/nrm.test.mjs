@@ -126,6 +126,18 @@ test('a police focal point registers, screens and refers to an NGO, which accept
     const caseId = new URL(page.url()).hash.split('/')[2];
     await waitText(page, '#page-title', 'Давлатова Шабнам');
 
+    // The officer misspelt the name: the focal point corrects the person
+    // its authority registered (with If-Match), and the case's title follows.
+    await page.click('#tab-details');
+    await page.click('#edit-person');
+    await visible(page, '#person-edit-form');
+    assert.equal(await page.inputValue('#pedit-family_name'), 'Давлатова');
+    await page.fill('#pedit-family_name', 'Давлатзода');
+    await page.click('#person-edit-form-submit');
+    await waitText(page, '.view > .message.success', 'The person’s details are saved.');
+    await waitText(page, '#page-title', 'Давлатзода Шабнам');
+    await page.click('#tab-timeline');
+
     // The first screening.
     await page.click('#start-screening');
     await visible(page, '#screening-form');

@@ -220,9 +220,15 @@ static void test_entry_points(void **state)
 					       PC_REFERRAL_ACCEPTED | PC_CASE_OPEN | PC_AUTHORITY), -1);
 		assert_int_equal(policy_allows(work[i], "hotline", fp | PC_CASE_OPEN), -1);
 	}
-	/* Changing a person or a case stays with the case workers. */
-	assert_int_equal(policy_allows(ACT_PERSON_UPDATE, "focal_point", fp), -1);
-	assert_int_equal(policy_allows(ACT_CASE_UPDATE, "focal_point", fp), -1);
+	/* The focal point corrects what its authority registered (the person,
+	 * the case), not what another organisation did; closing stays with
+	 * the case workers. */
+	assert_true(policy_allows(ACT_PERSON_UPDATE, "focal_point", fp) >= 0);
+	assert_true(policy_allows(ACT_CASE_UPDATE, "focal_point", fp) >= 0);
+	assert_int_equal(policy_allows(ACT_PERSON_UPDATE, "focal_point", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_CASE_UPDATE, "focal_point", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_UPDATE, "focal_point",
+				       PC_REFERRAL_ACCEPTED | PC_AUTHORITY), -1);
 	assert_int_equal(policy_allows(ACT_CASE_CLOSE, "focal_point", fp), -1);
 }
 
