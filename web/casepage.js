@@ -13,7 +13,7 @@ import { t } from './i18n.js';
 import { h, label, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema, fieldOf } from './forms.js';
 import { request, prepare, failed, personName, badge, messageBox, heading, mayScreenRefer } from './page.js';
-import { referralCard, shareLabel, showTime, decisionNote } from './referrals.js';
+import { referralCard, shareLabel, showTime, decisionNote, identificationKey } from './referrals.js';
 import { childReasonText, becauseList } from './screening.js';
 import { justiceTab, protectionTab } from './justice.js';
 
@@ -120,6 +120,18 @@ export async function casePageView(ctx, id) {
       actions.append(h('button', { type: 'button', class: 'button secondary', id: 'reopen-case', text: 'case.reopen', on: { click: (e) => reopen(e.currentTarget) } }));
     }
     head.replaceChildren(facts, actions);
+    if (c.trafficking_status === 'ActualVictimOfTrafficking') identifiedBy(facts.querySelector('#head-trafficking dd'));
+  }
+
+  // "Identified victim" says who decided it: an authority's official
+  // identification, or the organisation's own assessment (a presumed
+  // victim in every report), from the newest decision.
+  async function identifiedBy(dd) {
+    const r = await request(ctx, 'GET', `${path}/status-decisions`);
+    if (!ctx.alive() || !r || r.status !== 200 || !dd.isConnected) return;
+    const newest = (r.body.items || []).reduce((a, d) => (!a || d.at > a.at ? d : a), null);
+    const k = identificationKey(newest);
+    if (k) dd.append(h('span', { class: 'ident-note', id: 'head-ident', attrs: { 'data-ident': k }, text: () => ` · ${t(k)}` }));
   }
 
   function fact(key, value, id) {
@@ -457,6 +469,7 @@ export async function casePageView(ctx, id) {
           line(h('span', { text: codeText('trafficking_status_decider', d.decided_by) }), dateText('case.on', d.date),
             d.reference ? h('span', { text: () => `${t('case.reference')} ${d.reference}` }) : null,
             d.before_rule ? h('span', { class: 'badge neutral', text: 'case.before_rule' }) : null),
+          identificationKey(d) ? h('p', { class: 'card-line ident', attrs: { 'data-ident': identificationKey(d) }, text: identificationKey(d) }) : null,
         ],
       });
     },
@@ -730,7 +743,8 @@ export async function casePageView(ctx, id) {
         d.status ? codeText('referral_status', d.status)() : null].filter(Boolean).join(' · ');
       break;
     case 'status_decision':
-      detail = () => `${codeText('trafficking_status', d.status)()} · ${codeText('trafficking_status_decider', d.decided_by)()}`;
+      detail = () => [codeText('trafficking_status', d.status)(), codeText('trafficking_status_decider', d.decided_by)(),
+        identificationKey(d) ? t(identificationKey(d)) : null].filter(Boolean).join(' · ');
       break;
     case 'legal_step':
       detail = d.article ? () => `${codeText('criminal_code_article', d.article)()} · ${t(`jus.stage_${d.stage}`)}` : () => t('jus.restricted_proceeding');

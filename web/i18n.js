@@ -450,6 +450,12 @@ export const catalogue = {
     en: 'Nothing recorded yet.',
   },
   'case.edit': { tg: 'Таҳрири маълумот', ru: 'Изменить сведения', en: 'Edit details' },
+  'case.ident_official': { tg: 'муайянсозии расмӣ', ru: 'официальная идентификация', en: 'an official identification' },
+  'case.ident_assessment': {
+    tg: 'арзёбии худи ташкилот: то муайянсозии мақоми давлатӣ ҳамчун қурбонии эҳтимолӣ ҳисоб мешавад',
+    ru: 'собственная оценка организации: до идентификации государственным органом учитывается как предполагаемая жертва',
+    en: 'the organisation’s own assessment: counted as a presumed victim until an authority identifies',
+  },
   'case.edit_person': { tg: 'Ислоҳи маълумот дар бораи шахс', ru: 'Исправить сведения о лице', en: 'Correct the person’s details' },
   'case.saved_person': { tg: 'Маълумот дар бораи шахс нигоҳ дошта шуд.', ru: 'Сведения о лице сохранены.', en: 'The person’s details are saved.' },
   'case.no_changes': { tg: 'Шумо ҳеҷ чизро тағйир надодед.', ru: 'Вы ничего не изменили.', en: 'Nothing was changed.' },

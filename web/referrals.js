@@ -581,7 +581,7 @@ export function decisionSection(ctx, box, caseId, onSaved) {
     for (const d of items) {
       list.append(h('li', { class: 'card', attrs: { 'data-id': d.id } },
         h('p', { class: 'card-title' }, badge('trafficking_status', d.status)),
-        h('p', { class: 'card-line', text: () => `${codeText('trafficking_status_decider', d.decided_by)()} · ${showDate(d.date)}${d.reference ? ` · ${t('case.reference')} ${d.reference}` : ''}` })));
+        h('p', { class: 'card-line', text: decisionLine(d) })));
     }
     slot.append(decisionButton(ctx, caseId, () => {
       draw('case.saved_decision');
@@ -600,6 +600,24 @@ export function decisionNote(ctx, prefix) {
   const authority = org.authority ?? isAuthority(org.type);
   return h('p', { class: 'message info decision-as', id: `${prefix}-as`,
     text: () => `${t(authority ? 'case.decision_as_authority' : 'case.decision_as_assessment')} ${org.name || ''}` });
+}
+
+// What a decision that a person is a victim counts as (mirrors
+// casework_identification in src/domain/casework.c, which the reports
+// use): an authority's is an official identification, anyone else's the
+// organisation's own assessment, counted as a presumed victim.  Null for
+// other statuses.
+const OFFICIAL_DECIDERS = ['Police', 'CourtOrProsecution', 'NonPoliceGovernmentalOrganization'];
+export function identificationKey(d) {
+  if (!d || d.status !== 'ActualVictimOfTrafficking') return null;
+  return OFFICIAL_DECIDERS.includes(d.decided_by) ? 'case.ident_official' : 'case.ident_assessment';
+}
+
+// "NGO · 01.02.2026 · Reference M-1 · the organisation's own assessment ...".
+export function decisionLine(d) {
+  const k = identificationKey(d);
+  return () => [codeText('trafficking_status_decider', d.decided_by)(), d.date ? showDate(d.date) : null,
+    d.reference ? `${t('case.reference')} ${d.reference}` : null, k ? t(k) : null].filter(Boolean).join(' · ');
 }
 
 // A button that opens the status-decision form for a case.

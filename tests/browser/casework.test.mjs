@@ -430,6 +430,17 @@ test('supervisor records the official status decision; the case worker cannot', 
     await waitText(page, '#decision-form .message.error',
       'Қарори расмиро дар бораи мақоми шахс танҳо нозир ё шахси масъули мақомоти ваколатдор сабт мекунад.');
     assert.equal((await sup.req('GET', `/api/v1/cases/${id}`)).json.trafficking_status, 'PossibleVictimOfTrafficking');
+
+    // Recorded for real, IOM's "identified victim" says what it counts
+    // as: the organisation's own assessment, a presumed victim in every
+    // report (not an official identification).
+    await page.unroute('**/status-decisions');
+    await page.selectOption('#lang', 'en');
+    await page.click('#decision-form-submit');
+    await waitText(page, '.view > .message.success', 'Decision recorded.');
+    await waitText(page, '#head-ident', '· the organisation’s own assessment: counted as a presumed victim until an authority identifies');
+    assert.match(await textOf(page, '#head-trafficking dd'), /^Identified victim of trafficking · the organisation’s own/);
+    await page.locator('#decision-list li .ident[data-ident="case.ident_assessment"]').first().waitFor();
     assert.deepEqual(unexpected(problems, 403), []);
   } finally {
     await context.close();
