@@ -37,6 +37,15 @@ static const struct field dir_service_fields[] = {
 	{ .name = "eligibility", .type = FT_TEXT, .cls = FC_CODED, .maxlen = 2000,
 	  .label_tg = "Кӣ метавонад истифода барад", .label_ru = "Кто может обратиться",
 	  .label_en = "Eligibility" },
+	/* Who the service takes, as data (HSDS 3 minimum_age/maximum_age;
+	 * genders_served is Himoya's): a shelter's admission checks them. */
+	{ .name = "genders_served", .type = FT_CODE_LIST, .cls = FC_CODED, .codes = &cl_gender,
+	  .maxitems = 8,
+	  .label_tg = "Барои кӣ (ҷинс)", .label_ru = "Для кого (пол)", .label_en = "Genders served" },
+	{ .name = "minimum_age", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 120,
+	  .label_tg = "Синни ҳадди ақал", .label_ru = "Минимальный возраст", .label_en = "Minimum age" },
+	{ .name = "maximum_age", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 120,
+	  .label_tg = "Синни ҳадди аксар", .label_ru = "Максимальный возраст", .label_en = "Maximum age" },
 	{ .name = "languages", .type = FT_CODE_LIST, .cls = FC_CODED, .codes = &cl_languages,
 	  .maxitems = 4,
 	  .label_tg = "Забонҳо", .label_ru = "Языки", .label_en = "Languages" },

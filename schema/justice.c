@@ -92,6 +92,12 @@ static const struct field stay_fields[] = {
 	  .codes = &cl_stay_admission_reason, .required = 1,
 	  .label_tg = "Сабаби қабул", .label_ru = "Причина поступления",
 	  .label_en = "Reason for admission" },
+	/* Sent after the answer "eligibility-mismatch": the shelter does not
+	 * take the person's gender or age, and the worker admits anyway (kept
+	 * with the stay, so that the exception can be found). */
+	{ .name = "eligibility_override", .type = FT_BOOL, .cls = FC_CODED,
+	  .label_tg = "Бо вуҷуди номувофиқ будан қабул шуд", .label_ru = "Принят(а), несмотря на несоответствие",
+	  .label_en = "Admitted although outside who the shelter takes" },
 	{ .name = "discharged_on", .type = FT_DATE, .cls = FC_CODED, .readonly = 1,
 	  .label_tg = "Санаи рафтан", .label_ru = "Дата выбытия", .label_en = "Discharged on" },
 	{ .name = "discharge_reason", .type = FT_CODE, .cls = FC_CODED,

@@ -1519,6 +1519,13 @@ export const catalogue = {
   'prot.admit': { tg: 'Қабул ба паноҳгоҳ', ru: 'Принять в приют', en: 'Admit to the shelter' },
   'prot.free_beds': { tg: 'ҷойҳои холӣ', ru: 'свободных мест', en: 'free beds' },
   'prot.shelter': { tg: 'Паноҳгоҳ', ru: 'Приют', en: 'Shelter' },
+  'prot.outside_eligibility': {
+    tg: 'Ин паноҳгоҳ одамони ин ҷинс ё синну солро қабул намекунад (ба «Барои кӣ» дар феҳристи хизматҳо нигаред). Шахсро ба паноҳгоҳи дигар фиристед ё, агар чораи дигаре набошад, бо вуҷуди ин қабул кунед.',
+    ru: 'Этот приют не принимает людей этого пола или возраста (см. «Для кого» в справочнике услуг). Направьте человека в другой приют или, если другого выхода нет, примите всё же.',
+    en: 'This shelter does not take people of this gender or age (see who it serves in the service directory). Send the person to another shelter or, if there is no other way, admit anyway.',
+  },
+  'prot.admit_anyway': { tg: 'Бо вуҷуди ин қабул кардан', ru: 'Всё равно принять', en: 'Admit anyway' },
+  'prot.admitted_anyway': { tg: 'Берун аз шартҳои паноҳгоҳ қабул шуд', ru: 'Принят(а) вне условий приюта', en: 'Admitted outside who the shelter takes' },
   'prot.beds_full': {
     tg: 'Дар паноҳгоҳ ҷойи холӣ нест.',
     ru: 'В приюте нет свободных мест.',

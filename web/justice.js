@@ -184,6 +184,7 @@ function stayCard(ctx, st, o) {
   const parts = [
     h('p', { class: 'card-title' }, h('strong', { data: st.shelter.name || '' }), ' ',
       h('span', { class: `badge ${st.status === 'open' ? 'ok' : 'muted'}`, text: `prot.stay_${st.status}` })),
+    st.eligibility_override ? h('p', { class: 'card-line' }, h('span', { class: 'badge warn', text: 'prot.admitted_anyway' })) : null,
     line(dateText('prot.admitted', st.admitted_on), h('span', { text: codeText('stay_admission_reason', st.admission_reason) }),
       dateText('prot.discharged', st.discharged_on), st.discharge_reason ? h('span', { text: codeText('stay_discharge_reason', st.discharge_reason) }) : null),
   ];
@@ -238,8 +239,26 @@ function admitForm(ctx, shelters, o) {
         onSubmit: async () => {
           const { value, missing } = fields.read();
           if (missing.length) return;
-          const r = await request(ctx, 'POST', `/directory/services/${encodeURIComponent(shelter.value)}/stays`, { ...value, case_id: o.c.id });
+          const admit = (body) => request(ctx, 'POST', `/directory/services/${encodeURIComponent(shelter.value)}/stays`, body);
+          let r = await admit({ ...value, case_id: o.c.id });
           if (!ctx.alive()) return;
+          // The shelter does not take the person's gender or age: say so,
+          // and admit only when the worker confirms (kept with the stay).
+          if (r && r.status === 409 && r.body && r.body.type === 'eligibility-mismatch') {
+            const anyway = h('button', { type: 'button', class: 'button secondary small', id: 'stay-anyway', text: 'prot.admit_anyway' });
+            setMessage(fields.errorBox, 'prot.outside_eligibility', 'warning', anyway);
+            fields.errorBox.id = 'stay-eligibility';
+            anyway.addEventListener('click', async () => {
+              anyway.disabled = true;
+              r = await admit({ ...value, case_id: o.c.id, eligibility_override: true });
+              if (!ctx.alive()) return;
+              anyway.disabled = false;
+              if (!r || r.status !== 201) { fields.showProblem(r); return; }
+              setMessage(o.headMsg, 'prot.admitted_saved', 'success');
+              o.refresh();
+            });
+            return;
+          }
           if (!r || r.status !== 201) {
             if (r && r.status === 409 && r.body && r.body.type === 'beds-full') setMessage(fields.errorBox, 'prot.beds_full');
             else fields.showProblem(r);

@@ -293,6 +293,19 @@ static void write_service(struct req *r, jsonw *w, const struct dir_service_row 
 		jw_end(w);
 	}
 	jw_end(w);
+	/* Who it takes: HSDS 3's minimum_age and maximum_age, Himoya's
+	 * genders_served (checked at a shelter's admission, api/stays.c). */
+	if ((list = json_object_get(rec, "genders_served"))) {
+		jw_key(w, "genders_served");
+		jw_array(w);
+		json_array_foreach(list, i, v)
+			jw_str(w, json_string_value(v));
+		jw_end(w);
+	}
+	if (json_is_integer(v = json_object_get(rec, "minimum_age")))
+		jw_kint(w, "minimum_age", json_integer_value(v));
+	if (json_is_integer(v = json_object_get(rec, "maximum_age")))
+		jw_kint(w, "maximum_age", json_integer_value(v));
 
 	avail = json_object_get(rec, "capacity_available");
 	max = json_object_get(rec, "capacity_max");
@@ -417,8 +430,13 @@ static const char *service_rules(json_t *rec)
 	const char *url = json_string_value(json_object_get(rec, "url"));
 	const char *type = json_string_value(json_object_get(rec, "type"));
 
+	json_t *amin = json_object_get(rec, "minimum_age");
+	json_t *amax = json_object_get(rec, "maximum_age");
+
 	if (avail && max && json_integer_value(avail) > json_integer_value(max))
 		return "capacity_available: is more than capacity_max";
+	if (amin && amax && json_integer_value(amin) > json_integer_value(amax))
+		return "minimum_age: is more than maximum_age";
 	if (avail && type && !strcmp(type, "shelter"))
 		return "capacity_available: a shelter's free beds come from its stays "
 		       "(POST .../stays), not from an edit";
@@ -1178,6 +1196,10 @@ static json_t *service_from_hsds(json_t *svc)
 	take(rec, "type", svc, "service_type");
 	take(rec, "eligibility", svc, "eligibility");
 	take(rec, "eligibility", svc, "eligibility_description");
+	take(rec, "minimum_age", svc, "minimum_age");
+	take(rec, "maximum_age", svc, "maximum_age");
+	if ((v = json_object_get(svc, "genders_served")))
+		json_object_set(rec, "genders_served", v);
 	take(rec, "hours", svc, "hours");
 	if (!json_object_get(rec, "hours") &&
 	    (v = json_array_get(json_object_get(svc, "schedules"), 0)))

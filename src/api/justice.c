@@ -20,8 +20,10 @@
 #include "api/api.h"
 #include "api/disclose.h"
 #include "api/justice.h"
+#include "domain/consent.h"
 #include "domain/justice.h"
 #include "domain/record.h"
+#include "domain/stdexport.h"
 
 #define PERPETRATOR_KEYS_MAX 256
 
@@ -77,6 +79,30 @@ int justice_stay_seal(const keyring *kr, arena *a, json_t *rec, struct item_row 
 		snprintf(it->at, sizeof it->at, "%sT00:00:00Z", in);
 	return record_seal(kr, a, &stay_schema, rec, it->id, &it->coded, &it->sealed,
 			   &it->sealed_len);
+}
+
+int justice_shelter_takes_json(json_t *svc, json_t *person, char *why, size_t whylen)
+{
+	const char *genders[8];
+	json_t *g = json_object_get(svc, "genders_served");
+	json_t *amin = json_object_get(svc, "minimum_age"), *amax = json_object_get(svc, "maximum_age");
+	const char *born = str_of(person, "birth_date");
+	json_t *est = json_object_get(person, "estimated_age");
+	size_t n = 0, i;
+	long age = -1;
+	char today[11];
+
+	for (i = 0; i < json_array_size(g) && n < sizeof genders / sizeof genders[0]; i++)
+		if (json_is_string(json_array_get(g, i)))
+			genders[n++] = json_string_value(json_array_get(g, i));
+	consent_today(today);
+	if (born && date_valid(born))
+		age = std_years_between(born, today);
+	else if (json_is_integer(est))
+		age = (long)json_integer_value(est);
+	return justice_shelter_takes(genders, n, json_is_integer(amin) ? (long)json_integer_value(amin) : -1,
+				     json_is_integer(amax) ? (long)json_integer_value(amax) : -1,
+				     str_of(person, "gender"), age, why, whylen);
 }
 
 /* ---- shared by the handlers -------------------------------------------- */

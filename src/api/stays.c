@@ -35,6 +35,28 @@ static int shelter_load(struct req *r, const char *id, struct dir_service_row *s
 	return 0;
 }
 
+/* Whether the shelter takes the person (justice_shelter_takes over the
+ * service's genders_served, minimum_age, maximum_age and the person's
+ * gender and age): 0 when it does, or when the service or the person does
+ * not say; else 1 with why[].  Nothing is disclosed: the answer goes only
+ * to a user who may add to the person's case. */
+static int outside_eligibility(struct req *r, const struct dir_service_row *s,
+			       const char *person_id, char *why, size_t n)
+{
+	struct person_row p;
+	json_t *svc, *rec = NULL;
+	int takes = 1;
+
+	svc = json_loads(s->coded ? s->coded : "{}", 0, NULL);
+	if (svc && store_person_get(r->app->st, person_id, &p, &r->mem) == STORE_OK)
+		rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	if (rec)
+		takes = justice_shelter_takes_json(svc, rec, why, n);
+	json_decref(rec);
+	json_decref(svc);
+	return !takes;
+}
+
 /* The shelter's capacity (capacity_max), or -1 when it is not known. */
 static long shelter_capacity(const struct dir_service_row *s)
 {
@@ -108,6 +130,13 @@ int api_stays_create(struct req *r)
 	if (cap < 0)
 		return reply_problem(r, 409, "capacity-unknown",
 				     "the shelter has no capacity_max: set it first");
+	/* A man in a women's shelter, an adult among children: asked first,
+	 * admitted only when the worker says so (eligibility_override). */
+	if (!json_is_true(json_object_get(body, "eligibility_override"))) {
+		char why[160];
+		if (outside_eligibility(r, &s, c.person_id, why, sizeof why))
+			return reply_problem(r, 409, "eligibility-mismatch", why);
+	}
 	rec = json_deep_copy(body);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "out of memory");

@@ -42,6 +42,16 @@ struct demo_svc {
 	struct demo_loc loc[2];
 };
 
+/* Who the shelters take, by service name (genders_served, minimum_age). */
+static const struct {
+	const char *service, *genders;
+	int min_age; /* 0: none */
+} takes[] = {
+	{"Panoh shelter for women and girls (fictional)", "Feminine TransgenderFeminine", 0},
+	{"Sipar shelter for men survivors of labour exploitation (fictional)",
+	 "Masculine TransgenderMasculine", 16},
+};
+
 #define WEEKDAYS "Mon–Fri 08:00–17:00"
 #define ALL_REGIONS "TJ-DU TJ-SU TJ-KT TJ-GB TJ-RA"
 
@@ -267,6 +277,13 @@ static json_t *service_json(const struct demo_svc *d)
 		json_object_set_new(rec, "capacity_max", json_integer(d->cap_max));
 	if (d->cap_free >= 0)
 		json_object_set_new(rec, "capacity_available", json_integer(d->cap_free));
+	for (size_t i = 0; i < sizeof takes / sizeof takes[0]; i++) {
+		if (strcmp(takes[i].service, d->name))
+			continue;
+		json_object_set_new(rec, "genders_served", code_list(takes[i].genders));
+		if (takes[i].min_age > 0)
+			json_object_set_new(rec, "minimum_age", json_integer(takes[i].min_age));
+	}
 	return rec;
 }
 

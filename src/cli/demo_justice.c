@@ -224,13 +224,26 @@ static int stays_add(struct ctx *x, const struct demo_org_ref *o, struct case_ro
 	if (store_dir_service_list(x->st, &f, &svc, &ns, &total, x->a) != STORE_OK || !ns)
 		return STORE_OK; /* no shelter service: no stays */
 	srec = json_loads(svc[0].coded, 0, NULL);
+	if (!srec)
+		return STORE_ERROR;
 	cap = json_integer_value(json_object_get(srec, "capacity_max"));
-	json_decref(srec);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		struct item_row it;
-		json_t *rec = json_object();
+		struct person_row p;
+		json_t *rec, *person = NULL;
 		int64_t in = x->today - 10 - (int64_t)demo_rng_below(&x->rng, 150);
 		int leave = open >= cap - 2 || demo_rng_pct(&x->rng, 45);
+		char why[160];
+		int takes;
+
+		/* Only persons the shelter takes (the check of POST .../stays). */
+		if (store_person_get(x->st, cases[i].person_id, &p, x->a) == STORE_OK)
+			person = record_open(x->kr, x->a, p.coded, p.sealed, p.sealed_len, p.id);
+		takes = person && justice_shelter_takes_json(srec, person, why, sizeof why);
+		json_decref(person);
+		if (!takes)
+			continue;
+		rec = json_object();
 
 		json_object_set_new(rec, "case_id", json_string(cases[i].id));
 		set_day(rec, "admitted_on", in);
@@ -247,6 +260,7 @@ static int stays_add(struct ctx *x, const struct demo_org_ref *o, struct case_ro
 		open += !leave;
 		x->t->stays += rc == STORE_OK;
 	}
+	json_decref(srec);
 	return rc;
 }
 

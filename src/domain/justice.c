@@ -69,3 +69,32 @@ long justice_free_beds(long capacity, long occupied)
 		return -1;
 	return occupied >= capacity ? 0 : capacity - occupied;
 }
+
+int justice_shelter_takes(const char *const *genders, size_t ngenders, long min_age,
+			  long max_age, const char *gender, long age, char *why, size_t whylen)
+{
+	size_t i;
+
+	if (gender && ngenders) {
+		for (i = 0; i < ngenders; i++)
+			if (genders[i] && !strcmp(gender, genders[i]))
+				break;
+		if (i == ngenders) {
+			snprintf(why, whylen, "the shelter takes genders_served %s%s; the person's "
+				 "gender is %s", genders[0] ? genders[0] : "",
+				 ngenders > 1 ? ", ..." : "", gender);
+			return 0;
+		}
+	}
+	if (age >= 0 && min_age >= 0 && age < min_age) {
+		snprintf(why, whylen, "the shelter takes from minimum_age %ld; the person is %ld",
+			 min_age, age);
+		return 0;
+	}
+	if (age >= 0 && max_age >= 0 && age > max_age) {
+		snprintf(why, whylen, "the shelter takes up to maximum_age %ld; the person is %ld",
+			 max_age, age);
+		return 0;
+	}
+	return 1;
+}

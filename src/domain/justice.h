@@ -36,4 +36,11 @@ int justice_stay_dates_ok(const char *admitted, const char *discharged);
  * below zero); -1 when the capacity is not known (capacity < 0). */
 long justice_free_beds(long capacity, long occupied);
 
+/* Whether a shelter that takes the genders genders[0..ngenders-1] (none:
+ * any) and ages min_age..max_age (-1: no bound) takes a person of gender
+ * (NULL: not known) and age (-1: not known): 1, or 0 with why[] saying
+ * what differs.  What is not known is not held against the person. */
+int justice_shelter_takes(const char *const *genders, size_t ngenders, long min_age,
+			  long max_age, const char *gender, long age, char *why, size_t whylen);
+
 #endif

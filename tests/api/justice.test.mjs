@@ -228,6 +228,45 @@ test('a stay changes the shelter\'s free beds; bad admissions and discharges are
   problem(await as['n.cw'].req('POST', stays, { case_id: other.cid, admitted_on: day(1), admission_reason: 'safety' }), 404);
 });
 
+test('a women\'s shelter asks before it admits a man, an adult shelter before a child; the exception is kept', async () => {
+  const shelter = await must('n.sup', 'POST', '/directory/services',
+    { name: 'Women only', type: 'shelter', capacity_max: 5, genders_served: ['Feminine'], minimum_age: 18 });
+  assert.deepEqual(shelter.genders_served, ['Feminine']);
+  problem(await as['n.sup'].req('POST', `${V1}/directory/services`,
+    { name: 'Bad ages', type: 'shelter', capacity_max: 5, minimum_age: 18, maximum_age: 12 }), 422, 'invalid-value');
+  const open = async (person, consent = { method: 'written' }) => {
+    const p = await must('n.cw', 'POST', '/persons', person);
+    await must('n.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', ...consent });
+    return (await must('n.cw', 'POST', '/cases', { person_id: p.id })).id;
+  };
+  const man = await open({ given_name: 'Фарҳод', gender: 'Masculine', estimated_age: 30 });
+  const girl = await open({ given_name: 'Мадина', gender: 'Feminine', birth_date: day(365 * 15) },
+    { method: 'guardian', given_by: 'guardian', guardian_name: 'Зебо Раҳимова', guardian_relation: 'mother' });
+  const woman = await open({ given_name: 'Гулбаҳор', gender: 'Feminine', birth_date: day(365 * 30) });
+  const unknown = await open({ given_name: 'Сабо' });
+  const stays = `${V1}/directory/services/${shelter.id}/stays`;
+  const body = (case_id, more = {}) => ({ case_id, admitted_on: day(1), admission_reason: 'safety', ...more });
+  let r = await as['n.cw'].req('POST', stays, body(man));
+  problem(r, 409, 'eligibility-mismatch');
+  assert.match(r.json.detail, /genders_served Feminine.*Masculine/);
+  assert.doesNotMatch(r.json.detail, /Фарҳод/, 'no name in the answer');
+  r = await as['n.cw'].req('POST', stays, body(girl));
+  problem(r, 409, 'eligibility-mismatch');
+  assert.match(r.json.detail, /minimum_age 18; the person is 1[45]/);
+  // Nothing was admitted by the refusals.
+  let s = await must('n.cw', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
+  assert.equal(s.capacity.occupied, 0);
+  // Whom the shelter takes, and whom nothing is known about, go in.
+  await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`, body(woman));
+  await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`, body(unknown));
+  // The worker admits the man anyway (no other bed tonight): kept with the stay.
+  const anyway = await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`, body(man, { eligibility_override: true }));
+  assert.equal(anyway.eligibility_override, true);
+  const list = await must('n.cw', 'GET', `/directory/services/${shelter.id}/stays`, undefined, 200);
+  assert.equal(list.occupied, 3);
+  assert.deepEqual(list.items.filter((x) => x.eligibility_override).map((x) => x.id), [anyway.id]);
+});
+
 test('risk assessments and safety plans are sealed and their reviews come due', async () => {
   const p = await must('i.cw', 'POST', '/persons', { given_name: 'Нигина' });
   await must('i.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });

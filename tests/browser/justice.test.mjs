@@ -208,3 +208,32 @@ for (const [lang, admitted, freeText] of [['tg', 'Шахс ба паноҳгоҳ
     }
   });
 }
+
+test('a women\'s shelter warns before it admits a man; "Admit anyway" keeps the exception', async () => {
+  const shelter = await must('shirin', 'POST', '/directory/services',
+    { name: 'Panoh women', type: 'shelter', capacity_max: 4, genders_served: ['Feminine'] });
+  const p = await must('mavjuda', 'POST', '/persons', { given_name: 'Фарҳод', gender: 'Masculine' });
+  await must('mavjuda', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+  const c = await must('mavjuda', 'POST', '/cases', { person_id: p.id });
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, SH, 'en');
+    await page.goto(`${srv.url}/#/cases/${c.id}`);
+    await page.click('#tab-protection');
+    await page.click('#stay-add');
+    await page.selectOption('#stay-shelter', shelter.id);
+    await page.selectOption('#stay-admission_reason', 'safety');
+    await page.click('#stay-form-submit');
+    await waitHas(page, '#stay-eligibility', 'This shelter does not take people of this gender or age');
+    let s = await must('mavjuda', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
+    assert.equal(s.capacity.occupied, 0, 'nothing admitted on the warning');
+    await page.click('#stay-anyway');
+    await waitHas(page, '.message.success', 'Admitted to the shelter.');
+    await waitHas(page, '#stay-list [data-status="open"]', 'Admitted outside who the shelter takes');
+    s = await must('mavjuda', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
+    assert.equal(s.capacity.occupied, 1);
+    assert.deepEqual(unexpected(problems, 409), []);
+  } finally {
+    await context.close();
+  }
+});

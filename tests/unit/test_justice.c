@@ -75,12 +75,34 @@ static void test_stays(void **state)
 	assert_int_equal(justice_free_beds(-1, 0), -1);
 }
 
+/* Whom a shelter takes: what differs is said, what is not known is not
+ * held against the person. */
+static void test_shelter_takes(void **state)
+{
+	static const char *const women[] = {"Feminine", "TransgenderFeminine"};
+	char why[160] = "";
+	(void)state;
+
+	assert_int_equal(justice_shelter_takes(women, 2, 18, -1, "Feminine", 30, why, sizeof why), 1);
+	assert_int_equal(justice_shelter_takes(women, 2, 18, -1, "TransgenderFeminine", 18, why, sizeof why), 1);
+	assert_int_equal(justice_shelter_takes(women, 2, 18, -1, "Masculine", 30, why, sizeof why), 0);
+	assert_string_equal(why, "the shelter takes genders_served Feminine, ...; the person's gender is Masculine");
+	assert_int_equal(justice_shelter_takes(women, 2, 18, -1, "Feminine", 17, why, sizeof why), 0);
+	assert_string_equal(why, "the shelter takes from minimum_age 18; the person is 17");
+	assert_int_equal(justice_shelter_takes(NULL, 0, -1, 17, "Masculine", 18, why, sizeof why), 0);
+	assert_string_equal(why, "the shelter takes up to maximum_age 17; the person is 18");
+	/* Not known: no gender, no age; a service that says nothing. */
+	assert_int_equal(justice_shelter_takes(women, 2, 18, -1, NULL, -1, why, sizeof why), 1);
+	assert_int_equal(justice_shelter_takes(NULL, 0, -1, -1, "Masculine", 5, why, sizeof why), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stages),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_stays),
+		cmocka_unit_test(test_shelter_takes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
