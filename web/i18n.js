@@ -851,6 +851,11 @@ export const catalogue = {
     en: 'You see only what the sender shared, with the person’s consent. Every time you open it, this is recorded and the sender can see it.',
   },
   'ref.not_filled': { tg: 'Пур карда нашудааст', ru: 'Не заполнено', en: 'Not filled in' },
+  'ref.own_read_by': {
+    tg: 'Ин парвандаи {org} аст: кормандони он ҳар чиро, ки шумо дар ин ҷо менависед, мехонанд. Он чиро, ки онҳо набояд донанд, нанависед.',
+    ru: 'Это случай организации {org}: её сотрудники прочтут всё, что вы здесь запишете. Не пишите того, чего им знать не следует.',
+    en: 'This is {org}’s case: its case workers read everything you write here. Do not write what they must not know.',
+  },
   'ref.own_title': { tg: 'Кори ташкилоти шумо', ru: 'Работа вашей организации', en: 'Your organisation’s work' },
   'ref.own_hint': {
     tg: 'Хизматҳо ва қайдҳое, ки ташкилоти шумо дар ин парванда сабт мекунад. Фиристанда онҳоро дар ҷадвали вақти парванда мебинад.',

@@ -461,6 +461,7 @@ async function sharedView(ctx, f, slot) {
   const own = h('section', { class: 'panel', id: 'own-records' }, heading(2, 'ref.own_title'), h('p', { class: 'hint', text: 'ref.own_hint' }));
   slot.append(own);
   ownItems(ctx, own, path, {
+    owner: f.from_org.name,
     id: 'own-service', path: 'services', title: 'case.tab_services', empty: 'case.services_empty', addKey: 'case.add_service',
     saved: 'case.saved_service', resource: 'service',
     opts: { values: { status: 'planned', start: today(), provider_org: ctx.user.org ? ctx.user.org.code : undefined }, primary: ['type', 'status', 'start', 'end', 'notes'] },
@@ -469,6 +470,7 @@ async function sharedView(ctx, f, slot) {
       s.notes ? h('p', { class: 'prose', data: s.notes }) : null],
   });
   ownItems(ctx, own, path, {
+    owner: f.from_org.name,
     id: 'own-note', path: 'notes', title: 'case.tab_notes', empty: 'case.notes_empty', addKey: 'case.add_note',
     saved: 'case.saved_note', resource: 'note', opts: { values: { type: 'note', date: today() } },
     card: (n) => [h('p', { class: 'card-title' }, h('strong', { text: codeText('note_type', n.type) }), ' ',
@@ -536,8 +538,12 @@ function ownItems(ctx, parent, path, spec) {
         click: () => {
           open.hidden = true;
           const fields = buildForm(spec.resource, { ...spec.opts, prefix: spec.id });
+          // Said in the form, where it is written: the case is the
+          // sender's, and the sender's case workers read every word.
+          const readBy = h('p', { class: 'message warning', id: `${spec.id}-read-by`,
+            text: () => t('ref.own_read_by').split('{org}').join(spec.owner || '') });
           const shell = formShell({
-            id: `${spec.id}-form`, title: spec.addKey, fields, submitKey: 'common.save',
+            id: `${spec.id}-form`, title: spec.addKey, fields, submitKey: 'common.save', extra: readBy,
             onSubmit: async () => {
               const { value, missing } = fields.read();
               if (missing.length) return;

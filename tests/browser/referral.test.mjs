@@ -287,6 +287,9 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
 
     // Its own note on the case.
     await pp.click('#own-note-add');
+    // The form says whose case it is and that they read it.
+    await visible(pp, '#own-note-read-by');
+    assert.match(await textOf(pp, '#own-note-read-by'), /^(This is .+’s case: its case workers read everything you write here|Это случай организации .+: её сотрудники прочтут всё|Ин парвандаи .+ аст)/);
     await pp.fill('#own-note-text', 'Statement taken on arrival.');
     await pp.click('#own-note-form-submit');
     await waitText(pp, '#own-note-box .message.success', 'Note saved.');
