@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import { Client } from '../lib/server.mjs';
 import { run, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
-import { launch, watchConsole, textOf, waitText, visible, noHorizontalScroll, WAIT } from './helpers.mjs';
+import { launch, watchConsole, textOf, waitText, visible, noHorizontalScroll, cutSelects, WAIT } from './helpers.mjs';
 
 const PW = 'himoya-demo-2026';
 let dir, data, srv, browser;
@@ -269,6 +269,7 @@ for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { w
       assert.ok(countries.every((c) => !/^[A-Z]{2}$/.test(c)), 'no ISO code: ' + countries.join(', '));
       assert.ok(countries.includes(L.russia), `Russia in ${lang}: ${countries.join(', ')}`);
       assert.equal(await noHorizontalScroll(page), true);
+      assert.deepEqual(await cutSelects(page, '#dash-filters'), [], 'every filter reads whole');
       assert.deepEqual(problems, []);
     } finally {
       await ctx.close();

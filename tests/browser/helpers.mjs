@@ -66,3 +66,18 @@ export async function hidden(page, selector) {
 export function noHorizontalScroll(page) {
   return page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 }
+
+// The selects under scope whose chosen option's words do not fit the box
+// (a select cuts its text without any scroll bar): [id, text] of each.
+export function cutSelects(page, scope) {
+  return page.$$eval(`${scope} select`, (sels) => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    return sels.filter((s) => {
+      const cs = getComputedStyle(s);
+      ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const text = s.selectedOptions[0] ? s.selectedOptions[0].textContent : '';
+      const room = s.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20; // the arrow
+      return ctx.measureText(text).width > room;
+    }).map((s) => [s.id, s.selectedOptions[0] ? s.selectedOptions[0].textContent : '']);
+  });
+}
