@@ -42,7 +42,10 @@
 #include "domain/record.h"
 #include "domain/stdexport.h"
 
-#define ROW_ARENA (4u << 20)
+#define ROW_ARENA (64u << 20)
+#define ROWS_PER_RESET 128   /* rows between two resets of the arena: freeing it
+				for every row made the allocator hand pages back
+				and forth (brk) for a third of the time */
 #define MAX_KEYS 512
 
 int api_import_allowed(const struct user *u)
@@ -263,6 +266,7 @@ static int infile_cb(void *arg, uint32_t a, uint32_t b)
 		return 0;
 	late->dup = 1;
 	late->dup_line = early->line;
+	late->dup_index = (size_t)(early - j->lines);
 	late->dup_person[0] = '\0';
 	late->dup_score = p;
 	memcpy(late->dup_lv, lv, LINK_FIELDS);
@@ -318,7 +322,8 @@ int api_import_check(struct import_job *j)
 		struct import_line *l = &j->lines[i];
 		struct dedup_candidate c[1];
 
-		req_reset(&r);
+		if (i % ROWS_PER_RESET == 0)
+			req_reset(&r);
 		if (l->row.nproblems)
 			l->refused = 1;
 		if (l->refused)
@@ -452,13 +457,8 @@ static int write_pair(struct req *r, store_tx *tx, struct import_job *j, struct 
 		      const char *now)
 {
 	struct link_model m;
-	const char *other = l->dup_person;
-	size_t i;
+	const char *other = l->dup_person[0] ? l->dup_person : j->lines[l->dup_index].person_id;
 
-	if (!other[0])
-		for (i = 0; i < j->n; i++)
-			if (j->lines[i].line == l->dup_line)
-				other = j->lines[i].person_id;
 	dedup_model_prior(&m);
 	return api_dedup_pair_put(tx, &r->mem, r->who.user.org.id, l->person_id, other, &m,
 				  l->dup_lv, now);
@@ -496,12 +496,16 @@ int api_import_write(struct import_job *j)
 			rc = write_consent(&r, tx, l);
 		if (rc == STORE_OK)
 			rc = write_case(&r, tx, l);
-		req_reset(&r);
+		if (i % ROWS_PER_RESET == ROWS_PER_RESET - 1)
+			req_reset(&r);
 	}
 	/* The pairs last: an earlier row of the file is written by now. */
 	for (i = 0; i < j->n && rc == STORE_OK; i++)
-		if (!j->lines[i].refused && j->lines[i].dup)
+		if (!j->lines[i].refused && j->lines[i].dup) {
 			rc = write_pair(&r, tx, j, &j->lines[i], now);
+			if (i % ROWS_PER_RESET == ROWS_PER_RESET - 1)
+				req_reset(&r);
+		}
 	if (rc == STORE_OK)
 		rc = store_commit(tx);
 	else

@@ -30,6 +30,7 @@ struct import_line {
 	char owner_id[ID_LEN];       /* assigned_to, "" for none */
 	int dup;                     /* a likely duplicate: proposed, see below */
 	unsigned long dup_line;      /* of an earlier row of the file, or 0 */
+	size_t dup_index;            /* that row's index in lines */
 	char dup_person[ID_LEN];     /* of a registered person, or "" */
 	double dup_score;
 	uint8_t dup_lv[LINK_FIELDS]; /* the comparison levels */

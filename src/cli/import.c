@@ -12,6 +12,7 @@
  * loaded (or, with --dry-run, when it would load), 1 when refused or
  * failed, 2 for a wrong command line.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,11 @@ int cmd_import(struct cli_opts *o)
 			"organisation %s\n", org);
 		goto out;
 	}
+	/* Rows are built and dropped in waves: without a trim threshold the
+	 * allocator gave the top of the heap back to the kernel and took it
+	 * again for every wave (a third of a 10,000-row import in brk). */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (read_sheet(path, &j))
 		goto out;

@@ -86,16 +86,16 @@ void csv_close(struct csv *c)
 
 static int csv_put(struct csv *c, char ch)
 {
+	if (c->len >= c->max_row) {
+		csv_fail(c, "a row longer than %zu bytes (a cell too large, or a quote never "
+			 "closed)", c->max_row);
+		return -1;
+	}
 	if (c->len + 1 >= c->cap) {
 		size_t cap = c->cap * 2;
 		char *p;
-		if (cap > c->max_row + 1)
-			cap = c->max_row + 1;
-		if (c->len + 1 >= cap) {
-			csv_fail(c, "a row longer than %zu bytes (a cell too large, or a quote "
-				 "never closed)", c->max_row);
-			return -1;
-		}
+		if (cap > c->max_row + 2)
+			cap = c->max_row + 2;
 		p = realloc(c->buf, cap);
 		if (!p) {
 			csv_fail(c, "out of memory");
@@ -149,7 +149,7 @@ int csv_next(struct csv *c)
 				return -1;
 			}
 			if (quoted) {
-				csv_fail(c, "a quoted cell is not closed");
+				csv_fail(c, "a quoted field is not closed");
 				return -1;
 			}
 			if (!any)
@@ -170,6 +170,13 @@ int csv_next(struct csv *c)
 				quoted = 0;
 				after_quote = 1;
 				continue;
+			}
+			if (ch == '\r') {   /* a CRLF inside a cell is one line break */
+				int nx = getc_unlocked(c->f);
+				if (nx == '\n')
+					ch = nx;
+				else if (nx != EOF)
+					ungetc(nx, c->f);
 			}
 			if (ch == '\n')
 				c->next_line++;
@@ -201,7 +208,7 @@ int csv_next(struct csv *c)
 		}
 		if (ch == '"') {
 			if (!csv_quote_opens(c, starts[c->nfields - 1], after_quote)) {
-				csv_fail(c, "a quote inside an unquoted cell");
+				csv_fail(c, "a quote inside an unquoted field");
 				return -1;
 			}
 			c->len = starts[c->nfields - 1];

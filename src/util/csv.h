@@ -7,7 +7,7 @@
  * by a semicolon (what Excel writes in a Russian locale: csv_open with
  * sep 0 takes whichever of the two the header line holds more of, outside
  * quotes), a quoted cell may hold separators, quotes (doubled) and line
- * breaks.  A quote anywhere but at the start of a cell, text after a
+ * breaks (a CRLF in a cell becomes LF).  A quote anywhere but at the start of a cell, text after a
  * closing quote, a quoted cell never closed, invalid UTF-8, more than
  * CSV_MAX_FIELDS cells or a row longer than max_row bytes is an error,
  * never a guess.  Spaces and tabs around a cell are trimmed.  Blank lines
