@@ -190,6 +190,8 @@ int cmd_import(struct cli_opts *o)
 		rc = 0;
 		goto out;
 	}
+	fprintf(stderr, "himoya: import: writing %zu rows in one transaction\n", j.n - j.refused);
+	fflush(stderr);
 	if (api_import_write(&j)) {
 		fprintf(stderr, "himoya: import: the register refused the write: nothing was "
 			"loaded\n");

@@ -260,9 +260,10 @@ test('10,000 rows import in seconds; a kill before the commit leaves nothing', a
   const path = sheet(lines.join('\n') + '\n');
 
   const before = persons();
+  // Killed once the transaction has begun (the command says so on stderr).
   const killed = await new Promise((resolve) => {
     const p = spawn(BIN, ['import', '--data', srv.data, '--org', 'iom', '--as', 'sup', path]);
-    setTimeout(() => p.kill('SIGKILL'), 300);
+    p.stderr.on('data', (d) => { if (/writing 10000 rows/.test(String(d))) setTimeout(() => p.kill('SIGKILL'), 200); });
     p.on('exit', (code, signal) => resolve(signal));
   });
   if (killed === 'SIGKILL') assert.equal(persons(), before, 'a killed import leaves nothing');
