@@ -324,7 +324,7 @@ int api_import_check(struct import_job *j)
 
 		if (i % ROWS_PER_RESET == 0)
 			req_reset(&r);
-		if (l->row.nproblems)
+		if (l->row.refusals)
 			l->refused = 1;
 		if (l->refused)
 			continue;

@@ -104,6 +104,9 @@ static void report(const struct import_job *j)
 			for (k = 0; k < l->row.nproblems; k++)
 				printf("line %lu: %s: %s\n", l->line, l->row.problems[k].column,
 				       l->row.problems[k].reason);
+			if (l->row.refusals > l->row.nproblems)
+				printf("line %lu: -: %zu more refusals\n", l->line,
+				       l->row.refusals - l->row.nproblems);
 		} else if (l->dup && l->dup_line) {
 			printf("line %lu: proposed as a duplicate of line %lu (%.0f%%): see the "
 			       "duplicates list\n", l->line, l->dup_line, l->dup_score * 100);

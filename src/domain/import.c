@@ -118,8 +118,11 @@ void import_row_problem(struct import_row *r, const char *column, const char *re
 {
 	struct import_problem *p;
 
+	r->refusals++;
 	if (r->nproblems >= IMPORT_PROBLEMS_MAX)
 		return;
+	if (!r->problems && !(r->problems = calloc(IMPORT_PROBLEMS_MAX, sizeof *r->problems)))
+		return;   /* still refused (refusals), only without its words */
 	p = &r->problems[r->nproblems++];
 	snprintf(p->column, sizeof p->column, "%s", column);
 	snprintf(p->reason, sizeof p->reason, "%s", reason);
@@ -484,7 +487,7 @@ int import_row_map(const struct import_header *h, const char *const *cells, size
 		import_row_problem(r, "vic_TraffickingStatusDecisionMakingOrg",
 				   "a deciding body without vic_TraffickingStatus");
 	}
-	return r->nproblems ? -1 : 0;
+	return r->refusals ? -1 : 0;
 }
 
 void import_row_free(struct import_row *r)
@@ -493,5 +496,8 @@ void import_row_free(struct import_row *r)
 	json_decref(r->kase);
 	json_decref(r->consent);
 	json_decref(r->decision);
+	free(r->problems);
 	r->person = r->kase = r->consent = r->decision = NULL;
+	r->problems = NULL;
+	r->nproblems = r->refusals = 0;
 }

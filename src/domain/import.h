@@ -81,8 +81,11 @@ struct import_row {
 	json_t *consent;         /* a consent to assistance, or NULL (not given) */
 	json_t *decision;        /* {"status", "decided_by"?}, or NULL */
 	char owner[128];         /* cas_CaseOwner: a login, "" when none */
-	struct import_problem problems[IMPORT_PROBLEMS_MAX];
+	struct import_problem *problems; /* NULL until the first; at most
+					    IMPORT_PROBLEMS_MAX (a 100,000-row
+					    sheet keeps only its refusals) */
 	size_t nproblems;
+	size_t refusals;         /* every refusal, kept or not (memory, cap) */
 };
 
 /* Map one data row (cells in the header's order) into r; today is

@@ -47,19 +47,27 @@ static char csv_sniff(struct csv *c)
 
 int csv_open(struct csv *c, const char *path, char sep, size_t max_row)
 {
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		memset(c, 0, sizeof *c);
+		snprintf(c->err, sizeof c->err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return csv_open_stream(c, f, path, sep, max_row);
+}
+
+int csv_open_stream(struct csv *c, FILE *f, const char *name, char sep, size_t max_row)
+{
 	unsigned char bom[3];
 	size_t n;
 
 	memset(c, 0, sizeof *c);
-	c->path = path;
+	c->path = name;
 	c->next_line = 1;
 	c->line = 1;
 	c->max_row = max_row ? max_row : CSV_DEFAULT_ROW;
-	c->f = fopen(path, "rb");
-	if (!c->f) {
-		snprintf(c->err, sizeof c->err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
+	c->f = f;
 	n = fread(bom, 1, 3, c->f);
 	if (n < 3 || memcmp(bom, "\xef\xbb\xbf", 3)) /* a spreadsheet's byte-order mark */
 		rewind(c->f);
@@ -69,7 +77,7 @@ int csv_open(struct csv *c, const char *path, char sep, size_t max_row)
 	if (!c->buf) {
 		fclose(c->f);
 		c->f = NULL;
-		snprintf(c->err, sizeof c->err, "%s: out of memory", path);
+		snprintf(c->err, sizeof c->err, "%s: out of memory", name);
 		return -1;
 	}
 	return 0;

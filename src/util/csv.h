@@ -43,6 +43,9 @@ struct csv {
 /* Open path; sep ',' or ';', or 0 to take it from the header line.
  * max_row 0 means 64 KiB.  0, or -1 with the reason in c->err. */
 int csv_open(struct csv *c, const char *path, char sep, size_t max_row);
+/* The same over an open seekable stream (fmemopen() in the fuzzer), named
+ * name in messages; csv_close() closes it. */
+int csv_open_stream(struct csv *c, FILE *f, const char *name, char sep, size_t max_row);
 void csv_close(struct csv *c);
 
 /* Next row: 1, 0 at the end, -1 on an error (c->err). */
