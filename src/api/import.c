@@ -320,7 +320,7 @@ int api_import_check(struct import_job *j)
 	job_req(j, &r);
 	for (i = 0; i < j->n; i++) {
 		struct import_line *l = &j->lines[i];
-		struct dedup_candidate c[1];
+		struct dedup_candidate c[8];   /* the best of the first few found */
 
 		if (i % ROWS_PER_RESET == 0)
 			req_reset(&r);
@@ -339,7 +339,7 @@ int api_import_check(struct import_job *j)
 			check_decision(&r, l, today);
 		if (l->refused)
 			continue;
-		if (api_dedup_candidates(&r, l->row.person, NULL, c, 1) > 0) {
+		if (api_dedup_candidates(&r, l->row.person, NULL, c, 8) > 0) {
 			l->dup = 1;
 			memcpy(l->dup_person, c[0].id, ID_LEN);
 			l->dup_score = c[0].score;

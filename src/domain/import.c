@@ -62,6 +62,7 @@ const struct import_column import_columns[] = {
 	{"prs_HighestLevelOfEducation", IT_PERSON, "education"},
 	{"vic_RelationshipToTrafficker", IT_CASE, "recruiter_relation"},
 	{"vic_RecruitmentWebsitesAndApps", IT_CASE, "recruitment_apps"},
+	{"per_RoleInProcess", IT_CASE, "perpetrator_roles"},
 	{NULL, IT_NOT_KEPT, NULL},
 };
 

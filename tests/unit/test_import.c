@@ -118,6 +118,38 @@ static void test_every_toolkit_column_is_known(void **state)
 	assert_null(import_column_find("prs_Nickname"));
 }
 
+/* The table agrees with the schema: a column that names a declared field
+ * is that field's HTCDS name (what the export writes it under), and every
+ * coded field the export writes under a toolkit or fields-list name is a
+ * column of the table, so the export's columns come back in. */
+static void test_columns_follow_the_schema(void **state)
+{
+	const struct resource_schema *const rs[] = {&person_schema, &case_schema};
+	const struct import_column *c;
+	size_t k, i;
+
+	(void)state;
+	for (c = import_columns; c->name; c++) {
+		const struct field *f;
+		if (c->target != IT_PERSON && c->target != IT_CASE)
+			continue;
+		f = schema_field(c->target == IT_PERSON ? &person_schema : &case_schema, c->field);
+		assert_non_null(f);
+		if (f->htcds)
+			assert_string_equal(f->htcds, c->name);
+	}
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < rs[k]->n; i++) {
+			const struct field *f = &rs[k]->fields[i];
+			if (!f->htcds || !strncmp(f->htcds, "hmy_", 4) || f->type == FT_ID ||
+			    f->type == FT_OBJECT_LIST || f->readonly)
+				continue;
+			c = import_column_find(f->htcds);
+			assert_non_null(c);
+			assert_string_equal(c->field, f->name);
+		}
+}
+
 static void test_header(void **state)
 {
 	const char *ok[] = {"Notes", "prs_firstname", "vic_TraffickinStatusDecisionMakingOrg"};
@@ -250,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_csv_comma_default),
 		cmocka_unit_test(test_csv_refusals),
 		cmocka_unit_test(test_every_toolkit_column_is_known),
+		cmocka_unit_test(test_columns_follow_the_schema),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_codes),
