@@ -26,7 +26,7 @@ cleanup() { [ "$keep" = 1 ] || rm -rf "$scratch"; }
 trap cleanup EXIT
 
 status=0
-for name in body router; do
+for name in body router import; do
 	bin=$build/fuzz_$name
 	if [ ! -x "$bin" ]; then
 		echo "fuzz_$name: missing $bin (build with -Dfuzz=true)" >&2

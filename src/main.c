@@ -38,6 +38,8 @@ static const struct command commands[] = {
 	{"pprl", "link", cmd_pprl_link,
 	 "pprl link --left A.clk --right B.clk --out pairs.csv [--threshold D] [--all-pairs]"},
 	{"plan", "load", cmd_plan_load, "plan load --data DIR --file FILE.json"},
+	{"import", NULL, cmd_import,
+	 "import --data DIR --org CODE --as LOGIN [--dry-run] [--skip-invalid] FILE.csv"},
 };
 
 static void usage(FILE *f)

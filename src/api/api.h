@@ -11,6 +11,7 @@
 #include "api/app.h"
 #include "api/records.h"
 #include "domain/policy.h"
+#include "domain/linkage.h"
 #include "http/request.h"
 #include "http/router.h"
 
@@ -395,5 +396,25 @@ void api_dedup_registered(struct req *r, const char *person_id, json_t *rec);
 /* The background pass over every organisation (`himoya serve`). */
 void api_dedup_start(struct app *app);
 void api_dedup_stop(void);
+/* The pieces of the above that `himoya import` (api/import.c) uses too:
+ * this year (an estimated age's birth year); the link record of an
+ * opened person record, its phone and document as blind indexes of the
+ * organisation; the registered persons of the caller's organisation that
+ * rec may be, scored with the prior model, best first, those at or over
+ * its threshold (self_id skipped; at most max); and a pair put in the
+ * list (x, y in any order). */
+struct dedup_candidate {
+	char id[ID_LEN];
+	double score;
+	uint8_t lv[LINK_FIELDS];
+};
+int api_dedup_year(void);
+void api_dedup_record(const keyring *kr, const char *org_id, json_t *rec, int year,
+		      struct link_record *out);
+size_t api_dedup_candidates(struct req *r, json_t *rec, const char *self_id,
+			    struct dedup_candidate *out, size_t max);
+int api_dedup_pair_put(store_tx *tx, arena *a, const char *org_id, const char *x,
+		       const char *y, const struct link_model *m, const uint8_t lv[LINK_FIELDS],
+		       const char *now);
 
 #endif

@@ -40,7 +40,7 @@
 
 /* ---- a person as the linkage sees it -------------------------------------- */
 
-static int year_now(void)
+int api_dedup_year(void)
 {
 	time_t t = time(NULL);
 	struct tm tm;
@@ -65,7 +65,7 @@ static size_t document_key(const char *s, char out[64])
 
 /* The link record of an opened person record; the phone and document
  * tokens are blind indexes in this organisation's own domain. */
-static void record_of(const keyring *kr, const char *org_id, json_t *rec, int year,
+void api_dedup_record(const keyring *kr, const char *org_id, json_t *rec, int year,
 		      struct link_record *out)
 {
 	unsigned char phone_tok[BLIND_BYTES], doc_tok[BLIND_BYTES];
@@ -117,8 +117,9 @@ static char *reasons_json(arena *a, const struct link_model *m, const uint8_t lv
 }
 
 /* Put the pair of persons x and y with these levels (a < b by id). */
-static int pair_put(store_tx *tx, arena *a, const char *org_id, const char *x, const char *y,
-		    const struct link_model *m, const uint8_t lv[LINK_FIELDS], const char *now)
+int api_dedup_pair_put(store_tx *tx, arena *a, const char *org_id, const char *x,
+		       const char *y, const struct link_model *m, const uint8_t lv[LINK_FIELDS],
+		       const char *now)
 {
 	struct dup_pair_row p;
 	double prob = link_probability(m, lv);
@@ -181,7 +182,7 @@ static int pass_person(void *ctx, const struct person_row *p)
 	rec = record_open(x->kr, &x->scratch, p->coded, p->sealed, p->sealed_len, p->id);
 	if (!rec)
 		return 0; /* a record that does not open is left out, not fatal */
-	record_of(x->kr, x->org_id, rec, x->year, &x->recs[x->n]);
+	api_dedup_record(x->kr, x->org_id, rec, x->year, &x->recs[x->n]);
 	json_decref(rec);
 	memcpy(x->ids[x->n], p->id, ID_LEN);
 	x->n++;
@@ -260,7 +261,7 @@ int api_dedup_pass(store *st, const keyring *kr, const char *org_id, size_t *fou
 	memset(&x, 0, sizeof x);
 	x.kr = kr;
 	x.org_id = org_id;
-	x.year = year_now();
+	x.year = api_dedup_year();
 	arena_init(&x.scratch, SCRATCH_CAP);
 	link_patterns_init(&x.pt);
 	if (store_dedup_persons(st, org_id, pass_person, &x) != STORE_OK)
@@ -278,7 +279,7 @@ int api_dedup_pass(store *st, const keyring *kr, const char *org_id, size_t *fou
 	rc = STORE_OK;
 	for (k = 0; k < x.npairs && rc == STORE_OK; k++) {
 		const struct cand *c = &x.pairs[k];
-		rc = pair_put(tx, &x.scratch, org_id, x.ids[c->i], x.ids[c->j], &m, c->lv, now);
+		rc = api_dedup_pair_put(tx, &x.scratch, org_id, x.ids[c->i], x.ids[c->j], &m, c->lv, now);
 		(*found)++;
 	}
 	if (rc == STORE_OK)
@@ -298,16 +299,7 @@ out:
 
 /* ---- one record against the register (registration) ---------------------- */
 
-/* Persons of the organisation that rec may be, scored with the prior
- * model, best first: those at or over its threshold (self_id, the
- * record's own id once stored, is skipped). */
-struct dedup_candidate {
-	char id[ID_LEN];
-	double score;
-	uint8_t lv[LINK_FIELDS];
-};
-
-static size_t candidates_of(struct req *r, json_t *rec, const char *self_id,
+size_t api_dedup_candidates(struct req *r, json_t *rec, const char *self_id,
 			    struct dedup_candidate *out, size_t max)
 {
 	const char *org = r->who.user.org.id;
@@ -317,7 +309,7 @@ static size_t candidates_of(struct req *r, json_t *rec, const char *self_id,
 	struct link_record me, them;
 	struct link_model m;
 	size_t nall, nkeys = 0, found = 0, i, n = 0, k;
-	int year = year_now();
+	int year = api_dedup_year();
 
 	if (!all || !ids)
 		return 0;
@@ -331,7 +323,7 @@ static size_t candidates_of(struct req *r, json_t *rec, const char *self_id,
 	    STORE_OK)
 		return 0;
 	dedup_model_prior(&m);
-	record_of(&r->app->kr, org, rec, year, &me);
+	api_dedup_record(&r->app->kr, org, rec, year, &me);
 	for (i = 0; i < found && n < max; i++) {
 		struct person_row p;
 		struct dedup_candidate c;
@@ -345,7 +337,7 @@ static size_t candidates_of(struct req *r, json_t *rec, const char *self_id,
 		other = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
 		if (!other)
 			continue;
-		record_of(&r->app->kr, org, other, year, &them);
+		api_dedup_record(&r->app->kr, org, other, year, &them);
 		json_decref(other);
 		memset(&c, 0, sizeof c);
 		link_compare(&me, &them, c.lv);
@@ -366,7 +358,7 @@ static size_t candidates_of(struct req *r, json_t *rec, const char *self_id,
 int api_dedup_check(struct req *r, json_t *rec)
 {
 	struct dedup_candidate c[8];
-	size_t n = candidates_of(r, rec, NULL, c, 8), i;
+	size_t n = api_dedup_candidates(r, rec, NULL, c, 8), i;
 	char detail[160];
 	jsonw w;
 
@@ -401,7 +393,7 @@ int api_dedup_check(struct req *r, json_t *rec)
 void api_dedup_registered(struct req *r, const char *person_id, json_t *rec)
 {
 	struct dedup_candidate c[CHECK_MAX];
-	size_t n = candidates_of(r, rec, person_id, c, CHECK_MAX), i;
+	size_t n = api_dedup_candidates(r, rec, person_id, c, CHECK_MAX), i;
 	struct link_model m;
 	char now[TS_LEN];
 	store_tx *tx;
@@ -412,7 +404,7 @@ void api_dedup_registered(struct req *r, const char *person_id, json_t *rec)
 	dedup_model_prior(&m);
 	store_now(now);
 	for (i = 0; i < n && rc == STORE_OK; i++)
-		rc = pair_put(tx, &r->mem, r->who.user.org.id, person_id, c[i].id, &m, c[i].lv, now);
+		rc = api_dedup_pair_put(tx, &r->mem, r->who.user.org.id, person_id, c[i].id, &m, c[i].lv, now);
 	if (rc == STORE_OK)
 		store_commit(tx);
 	else

@@ -63,5 +63,7 @@ int cmd_link(struct cli_opts *o);
 int cmd_pprl_encode(struct cli_opts *o);
 int cmd_pprl_link(struct cli_opts *o);
 int cmd_plan_load(struct cli_opts *o);
+/* import.c: a legacy HTCDS 2.0 toolkit sheet (CSV) into the register */
+int cmd_import(struct cli_opts *o);
 
 #endif

@@ -3,7 +3,7 @@
  * one) and `himoya pprl encode` / `himoya pprl link` (the same through
  * keyed Bloom-filter encodings), offline, on CSV files.
  *
- * Input lists are CSV (RFC 4180, UTF-8) with a header; columns are found
+ * Input lists are CSV (util/csv.h: RFC 4180, UTF-8, comma or semicolon) with a header; columns are found
  * by name (trimmed, any case): rec_id/id, given_name, surname/family_name,
  * patronymic, date_of_birth/birth_date, age, sex/gender, phone,
  * soc_sec_id/document, street_number, address_1, address_2,
@@ -27,196 +27,9 @@
 #include "domain/linkage.h"
 #include "domain/namekey.h"
 #include "domain/pprl.h"
+#include "util/csv.h"
 #include "util/sheet.h"
 #include "util/utf8.h"
-
-#define CSV_MAX_FIELDS 64
-#define CSV_MAX_ROW (64 * 1024)
-
-/* ==== reading CSV ======================================================== */
-
-struct csv {
-	FILE *f;
-	const char *path;
-	unsigned long line;  /* line of the row last read (its first line) */
-	unsigned long next_line;
-	char *buf;           /* the row's fields, NUL-separated */
-	size_t len, cap;
-	char *field[CSV_MAX_FIELDS];
-	size_t nfields;
-	size_t header_fields; /* set by csv_header() */
-};
-
-static int csv_open(struct csv *c, const char *path)
-{
-	memset(c, 0, sizeof *c);
-	c->path = path;
-	c->next_line = 1;
-	c->f = fopen(path, "rb");
-	if (!c->f) {
-		fprintf(stderr, "himoya: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	c->cap = 4096;
-	c->buf = malloc(c->cap);
-	if (!c->buf) {
-		fclose(c->f);
-		c->f = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static void csv_close(struct csv *c)
-{
-	if (c->f)
-		fclose(c->f);
-	free(c->buf);
-	c->f = NULL;
-	c->buf = NULL;
-}
-
-static int csv_put(struct csv *c, char ch)
-{
-	if (c->len + 1 >= c->cap) {
-		size_t cap = c->cap * 2;
-		char *p;
-		if (cap > CSV_MAX_ROW) {
-			fprintf(stderr, "himoya: %s:%lu: a row longer than %d bytes\n", c->path,
-				c->line, CSV_MAX_ROW);
-			return -1;
-		}
-		p = realloc(c->buf, cap);
-		if (!p)
-			return -1;
-		c->buf = p;
-		c->cap = cap;
-	}
-	c->buf[c->len++] = ch;
-	return 0;
-}
-
-/* Trim spaces and tabs around every field (FEBRL writes ", value"). */
-static void csv_trim(struct csv *c)
-{
-	size_t i;
-	for (i = 0; i < c->nfields; i++) {
-		char *s = c->field[i], *e;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = s + strlen(s);
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
-			*--e = '\0';
-		c->field[i] = s;
-	}
-}
-
-/* Next row: 1, 0 at the end, -1 on an error (said on stderr).  Fields
- * stay valid until the next call. */
-static int csv_next(struct csv *c)
-{
-	int ch, quoted = 0, any = 0, after_quote = 0;
-	size_t starts[CSV_MAX_FIELDS], i;
-
-	c->len = 0;
-	c->nfields = 0;
-	c->line = c->next_line;
-	starts[c->nfields++] = 0;
-	for (;;) {
-		ch = getc_unlocked(c->f);
-		if (ch == EOF) {
-			if (ferror(c->f)) {
-				fprintf(stderr, "himoya: %s: read error\n", c->path);
-				return -1;
-			}
-			if (quoted) {
-				fprintf(stderr, "himoya: %s:%lu: a quoted field is not closed\n",
-					c->path, c->line);
-				return -1;
-			}
-			if (!any)
-				return 0;
-			break;
-		}
-		any = 1;
-		if (quoted) {
-			if (ch == '"') {
-				int nx = getc_unlocked(c->f);
-				if (nx == '"') {
-					if (csv_put(c, '"'))
-						return -1;
-					continue;
-				}
-				if (nx != EOF)
-					ungetc(nx, c->f);
-				quoted = 0;
-				after_quote = 1;
-				continue;
-			}
-			if (ch == '\n')
-				c->next_line++;
-			if (csv_put(c, (char)ch))
-				return -1;
-			continue;
-		}
-		if (ch == '\r')
-			continue;
-		if (ch == '\n') {
-			c->next_line++;
-			if (c->len == 0 && c->nfields == 1 && !after_quote) { /* blank line */
-				c->line = c->next_line;
-				any = 0;
-				continue;
-			}
-			break;
-		}
-		if (ch == ',') {
-			if (csv_put(c, '\0'))
-				return -1;
-			if (c->nfields == CSV_MAX_FIELDS) {
-				fprintf(stderr, "himoya: %s:%lu: more than %d columns\n", c->path,
-					c->line, CSV_MAX_FIELDS);
-				return -1;
-			}
-			starts[c->nfields++] = c->len;
-			after_quote = 0;
-			continue;
-		}
-		if (ch == '"') {
-			/* a quote opens a field only at its start (spaces before it
-			 * allowed); elsewhere it is an error, not a guess */
-			size_t s = starts[c->nfields - 1], k;
-			for (k = s; k < c->len && (c->buf[k] == ' ' || c->buf[k] == '\t'); k++)
-				;
-			if (k != c->len || after_quote) {
-				fprintf(stderr, "himoya: %s:%lu: a quote inside an unquoted field\n",
-					c->path, c->line);
-				return -1;
-			}
-			c->len = s;
-			quoted = 1;
-			continue;
-		}
-		if (after_quote && ch != ' ' && ch != '\t') {
-			fprintf(stderr, "himoya: %s:%lu: text after a closing quote\n", c->path,
-				c->line);
-			return -1;
-		}
-		if (csv_put(c, (char)ch))
-			return -1;
-	}
-	if (csv_put(c, '\0'))
-		return -1;
-	for (i = 0; i < c->nfields; i++) {
-		c->field[i] = c->buf + starts[i];
-		if (!utf8_valid(c->field[i], strlen(c->field[i]))) {
-			fprintf(stderr, "himoya: %s:%lu: not valid UTF-8\n", c->path, c->line);
-			return -1;
-		}
-	}
-	csv_trim(c);
-	return 1;
-}
 
 /* ==== columns ============================================================ */
 
@@ -241,7 +54,7 @@ static const struct {
 
 /* Column index per enum col, -1 where absent.  The header must name an
  * id column and no column twice. */
-static int csv_header(struct csv *c, int idx[C_COUNT])
+static int csv_header(struct csv *c, int idx[C_COUNT], size_t *header_fields)
 {
 	size_t i, k;
 	int rc = csv_next(c);
@@ -251,12 +64,12 @@ static int csv_header(struct csv *c, int idx[C_COUNT])
 	if (rc <= 0) {
 		if (rc == 0)
 			fprintf(stderr, "himoya: %s: empty file, a header was expected\n", c->path);
+		else
+			fprintf(stderr, "himoya: %s\n", c->err);
 		return -1;
 	}
 	for (i = 0; i < c->nfields; i++) {
 		const char *h = c->field[i];
-		if (i == 0 && !strncmp(h, "\xef\xbb\xbf", 3)) /* a spreadsheet's BOM */
-			h += 3;
 		for (k = 0; k < sizeof col_names / sizeof col_names[0]; k++) {
 			if (strcasecmp(h, col_names[k].name))
 				continue;
@@ -272,29 +85,28 @@ static int csv_header(struct csv *c, int idx[C_COUNT])
 		fprintf(stderr, "himoya: %s: header: no id column (rec_id or id)\n", c->path);
 		return -1;
 	}
-	c->header_fields = c->nfields;
+	*header_fields = c->nfields;
 	return 0;
 }
 
 /* Next data row, as csv_next(), with as many fields as the header (a
  * comma too many or too few shifts every later column: refused); rows of
  * empty fields only are skipped. */
-static int csv_row(struct csv *c)
+static int csv_row(struct csv *c, size_t header_fields)
 {
 	int r;
 	for (;;) {
-		size_t i;
 		r = csv_next(c);
+		if (r < 0)
+			fprintf(stderr, "himoya: %s\n", c->err);
 		if (r != 1)
 			return r;
-		for (i = 0; i < c->nfields && !c->field[i][0]; i++)
-			;
-		if (i < c->nfields)
+		if (!csv_row_blank(c))
 			break;
 	}
-	if (c->nfields != c->header_fields) {
+	if (c->nfields != header_fields) {
 		fprintf(stderr, "himoya: %s:%lu: %zu fields, the header has %zu\n", c->path, c->line,
-			c->nfields, c->header_fields);
+			c->nfields, header_fields);
 		return -1;
 	}
 	return 1;
@@ -449,18 +261,21 @@ static int read_persons(const char *path, struct list *l, const struct pprl_key 
 {
 	struct csv c;
 	int idx[C_COUNT], rc = -1, r, year = this_year();
+	size_t nh = 0;
 	size_t rows = 0;
 
-	if (csv_open(&c, path))
+	if (csv_open(&c, path, ',', 0)) {
+		fprintf(stderr, "himoya: %s\n", c.err);
 		return -1;
-	if (csv_header(&c, idx))
+	}
+	if (csv_header(&c, idx, &nh))
 		goto out;
 	if (idx[C_GIVEN] < 0 && idx[C_FAMILY] < 0 && idx[C_BIRTH] < 0) {
 		fprintf(stderr, "himoya: %s: header: none of given_name, surname/family_name, "
 			"date_of_birth/birth_date: nothing to link on\n", path);
 		goto out;
 	}
-	while ((r = csv_row(&c)) == 1) {
+	while ((r = csv_row(&c, nh)) == 1) {
 		struct link_person p;
 		char addr[512], phone[24], doc[64];
 		unsigned char pt[LINK_TOKEN_BYTES], dt[LINK_TOKEN_BYTES];
@@ -790,17 +605,20 @@ static int read_clks(const char *path, struct list *l)
 {
 	struct csv c;
 	int idx[C_COUNT], r, rc = -1;
+	size_t nh = 0;
 
-	if (csv_open(&c, path))
+	if (csv_open(&c, path, ',', 0)) {
+		fprintf(stderr, "himoya: %s\n", c.err);
 		return -1;
-	if (csv_header(&c, idx))
+	}
+	if (csv_header(&c, idx, &nh))
 		goto out;
 	if (idx[C_CLK] < 0) {
 		fprintf(stderr, "himoya: %s: header: no clk column (made by himoya pprl encode)\n",
 			path);
 		goto out;
 	}
-	while ((r = csv_row(&c)) == 1) {
+	while ((r = csv_row(&c, nh)) == 1) {
 		const char *id, *b64;
 		size_t bin_len = 0;
 		id = c.field[idx[C_ID]];

@@ -16,6 +16,7 @@ static const char *const contact_readers[] = {"hotline", "supervisor", "casework
 static const char *const contact_loggers[] = {"hotline", "supervisor", NULL};
 static const char *const report_all[] = {"analyst", NULL};
 static const char *const trainers[] = {"trainer", "supervisor", NULL};
+static const char *const importers[] = {"admin", "supervisor", NULL};
 static const char *const entry_staff[] = {"caseworker", "supervisor", "hotline", NULL};
 static const char *const shelter_workers[] = {"caseworker", "supervisor", NULL};
 static const char *const plan_readers[] = {"supervisor", "caseworker", "focal_point", "analyst",
@@ -159,6 +160,11 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	}, 1},
 	{ACT_PLAN_REPORT, "plan.report", {
 		{recipients, PC_OWN_ORG},
+	}, 1},
+	/* A legacy sheet brought in by the M&E work's responsible: the
+	 * organisation's admin or supervisor, into the own register only. */
+	{ACT_IMPORT, "import", {
+		{importers, PC_OWN_ORG},
 	}, 1},
 };
 

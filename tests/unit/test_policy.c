@@ -261,6 +261,23 @@ static void test_justice(void **state)
 	assert_int_equal(policy_allows(ACT_SHELTER_STAY, "hotline", PC_OWN_ORG), -1);
 }
 
+/* A legacy sheet comes in through an admin or a supervisor of the
+ * organisation, into its own register only. */
+static void test_import(void **state)
+{
+	static const char *const no[] = {"caseworker", "hotline", "focal_point", "analyst",
+					  "trainer"};
+	size_t i;
+
+	(void)state;
+	assert_true(policy_allows(ACT_IMPORT, "admin", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_IMPORT, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_IMPORT, "admin", 0), -1);
+	assert_int_equal(policy_allows(ACT_IMPORT, "supervisor", PC_REFERRAL_ACCEPTED), -1);
+	for (i = 0; i < sizeof no / sizeof no[0]; i++)
+		assert_int_equal(policy_allows(ACT_IMPORT, no[i], PC_OWN_ORG | PC_AUTHORITY), -1);
+}
+
 /* Every action of the table is in the README's table, by name. */
 static void test_readme_lists_every_action(void **state)
 {
@@ -302,6 +319,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_entry_points),
 		cmocka_unit_test(test_readme_lists_every_action),
 		cmocka_unit_test(test_justice),
+		cmocka_unit_test(test_import),
 	};
 	readme_path = argc > 1 ? argv[1] : "README.md";
 	return cmocka_run_group_tests(tests, NULL, NULL);
