@@ -473,12 +473,12 @@ int api_import_write(struct import_job *j)
 	int rc = STORE_OK;
 
 	for (i = 0; i < j->n; i++)
-		if (!j->lines[i].refused) {
+		if (!j->lines[i].refused && (!j->lines[i].dup || j->register_dups)) {
 			persons++;
 			cases++;
 		}
-	snprintf(summary, sizeof summary, "persons=%zu,cases=%zu,duplicates=%zu,refused=%zu",
-		 persons, cases, j->duplicates, j->refused);
+	snprintf(summary, sizeof summary, "persons=%zu,cases=%zu,duplicates=%zu,%s=%zu",
+		 persons, cases, j->duplicates, "refused", j->refused);
 	job_req(j, &r);
 	store_now(now);
 	tx = store_begin(j->app->st);
@@ -489,7 +489,7 @@ int api_import_write(struct import_job *j)
 	rc = api_audit_write(&r, tx, "import", NULL, summary);
 	for (i = 0; i < j->n && rc == STORE_OK; i++) {
 		struct import_line *l = &j->lines[i];
-		if (l->refused)
+		if (l->refused || (l->dup && !j->register_dups))
 			continue;
 		rc = write_person(&r, tx, l);
 		if (rc == STORE_OK)
@@ -500,7 +500,7 @@ int api_import_write(struct import_job *j)
 			req_reset(&r);
 	}
 	/* The pairs last: an earlier row of the file is written by now. */
-	for (i = 0; i < j->n && rc == STORE_OK; i++)
+	for (i = 0; i < j->n && rc == STORE_OK && j->register_dups; i++)
 		if (!j->lines[i].refused && j->lines[i].dup) {
 			rc = write_pair(&r, tx, j, &j->lines[i], now);
 			if (i % ROWS_PER_RESET == ROWS_PER_RESET - 1)

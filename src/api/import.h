@@ -41,6 +41,10 @@ struct import_job {
 	struct user actor;           /* an admin or supervisor of the organisation */
 	struct import_line *lines;
 	size_t n;
+	/* A likely duplicate is held out of the register (not created twice)
+	 * unless register_dups: then it is registered and the pair proposed
+	 * in the duplicates list, for a person to merge or keep apart. */
+	int register_dups;
 	/* counts */
 	size_t refused, duplicates, persons, cases;
 };
@@ -53,8 +57,9 @@ int api_import_allowed(const struct user *u);
  * when the store could not be read. */
 int api_import_check(struct import_job *j);
 
-/* Write the rows not refused, with their pairs, and the one audit entry
- * of the import, in one transaction; 0, or -1 (nothing written). */
+/* Write the rows not refused and not held, with their pairs (when
+ * register_dups), and the one audit entry of the import, in one
+ * transaction; 0, or -1 (nothing written). */
 int api_import_write(struct import_job *j);
 
 #endif

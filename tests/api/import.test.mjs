@@ -3,13 +3,15 @@
 // one transaction.  A good file round-trips through the HTCDS export; every
 // refused row is listed with its line and nothing is loaded (unless
 // --skip-invalid); a likely duplicate, of a registered person or of an
-// earlier row, is proposed in the duplicates list; another organisation's
+// earlier row, is held (not registered twice) in a sheet of its own, and
+// imported from there with --register-duplicates it is registered and
+// proposed in the duplicates list; another organisation's
 // persons are never matched; BOM, semicolons and CRLF as Excel writes them;
 // malformed files and huge cells load nothing; the import is audited.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, readFileSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { startServer, signInAll, himoya, BIN } from '../lib/server.mjs';
 import { sqlite } from '../lib/datadir.mjs';
@@ -99,7 +101,7 @@ test('a good sheet is loaded, audited as one import by its user, and comes back 
   const before = persons();
   const r = importAs('sup', sheet(GOOD));
   assert.equal(r.code, 0, r.out + r.err);
-  assert.equal(summary(r.out), 'imported 3 persons, 3 cases; 0 proposed as duplicates; 0 refused');
+  assert.equal(summary(r.out), 'imported 3 persons, 3 cases; 0 held as likely duplicates; 0 refused');
   assert.match(r.out, /warning: column prs_Salutation has no place in Himoya: ignored/);
   assert.equal(persons(), before + 3);
   // One import entry by the supervisor, and each record audited as an API create is.
@@ -158,23 +160,23 @@ test('every refused row is listed with its line and column, and nothing is loade
   assert.match(r.out, /^line 6: prs_FirstName: /m);
   assert.match(r.out, /^line 7: con_Consent: neither yes nor no$/m);
   assert.doesNotMatch(r.out, /^line 2:/m);
-  assert.equal(summary(r.out), 'imported 0 persons, 0 cases; 0 proposed as duplicates; 5 refused');
+  assert.equal(summary(r.out), 'imported 0 persons, 0 cases; 0 held as likely duplicates; 5 refused');
   assert.equal(persons(), before, 'nothing loaded');
   assert.equal(count('SELECT count(*) FROM audit'), audits, 'nothing written, not even the import entry');
 
   const dry = importAs('sup', path, '--dry-run', '--skip-invalid');
   assert.equal(dry.code, 0, dry.out);
-  assert.equal(summary(dry.out), 'dry run: imported 1 persons, 1 cases; 0 proposed as duplicates; 5 refused (nothing written)');
+  assert.equal(summary(dry.out), 'dry run: imported 1 persons, 1 cases; 0 held as likely duplicates; 5 refused (nothing written)');
   assert.equal(persons(), before);
 
   const skip = importAs('sup', path, '--skip-invalid');
   assert.equal(skip.code, 0, skip.out);
   assert.match(skip.out, /^line 3: prs_Birthdate/m);
-  assert.equal(summary(skip.out), 'imported 1 persons, 1 cases; 0 proposed as duplicates; 5 refused');
+  assert.equal(summary(skip.out), 'imported 1 persons, 1 cases; 0 held as likely duplicates; 5 refused');
   assert.equal(persons(), before + 1);
 });
 
-test('a row like a registered person, or like an earlier row in another script, is proposed in the duplicates list', async () => {
+test('a row like a registered person, or like an earlier row in another script, is held, then proposed in the duplicates list', async () => {
   const reg = await ok('cw', 'POST', `${V1}/persons`, { given_name: 'Фаррух', family_name: 'Ҷумъаев',
     birth_date: '1990-03-04', gender: 'Masculine' });
   const pairsBefore = (await ok('cw', 'GET', `${V1}/duplicates`)).items.length;
@@ -186,12 +188,31 @@ test('a row like a registered person, or like an earlier row in another script, 
   const dry = importAs('sup', path, '--dry-run');
   assert.equal(dry.code, 0, dry.out);
   assert.match(dry.out, /warning: column Notes is not an HTCDS 2\.0 toolkit column: ignored/);
-  assert.match(dry.out, /^line 2: proposed as a duplicate of a registered person/m);
-  assert.match(dry.out, /^line 5: proposed as a duplicate of line 4/m, 'a quoted line break counts as a line');
+  assert.match(dry.out, new RegExp(`^line 2: held: likely the same person as registered person ${reg.id} \\(\\d+%\\)`, 'm'));
+  assert.match(dry.out, /^line 5: held: likely the same person as line 4/m, 'a quoted line break counts as a line');
   const before = persons();
   const r = importAs('sup', path);
   assert.equal(r.code, 0, r.out + r.err);
-  assert.equal(summary(r.out), 'imported 3 persons, 3 cases; 2 proposed as duplicates; 0 refused');
+  assert.equal(summary(r.out), 'imported 1 persons, 1 cases; 2 held as likely duplicates; 0 refused');
+  assert.equal(persons(), before + 1, 'not registered twice');
+  assert.equal((await ok('cw', 'GET', `${V1}/duplicates`)).items.length, pairsBefore, 'nothing to merge yet');
+  // The held rows, as they were (quoted line break and all), in a sheet of their own.
+  const heldPath = path.replace(/\.csv$/, '') + '.held.csv';
+  assert.match(r.out, new RegExp(`2 held rows written to ${heldPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const held = readFileSync(heldPath, 'utf8');
+  assert.equal(held, '\ufeffprs_FirstName;prs_SecondName;con_Consent;prs_Birthdate;prs_Gender;Notes\r\n' +
+    'Farrukh;Dzhumaev;да;04.03.1990;Мужской;"first, line\nsecond line"\r\n' +
+    'Madina;Khasanova;yes;17.01.1985;Female;\r\n');
+  assert.equal(statSync(heldPath).mode & 0o777, 0o600, 'the held sheet names persons: 0600');
+  // A second import does not overwrite the held sheet.
+  const again = importAs('sup', path);
+  assert.equal(again.code, 1);
+  assert.match(again.err, /held\.csv: File exists/);
+  // They are other persons? The officer imports the held sheet so: each is
+  // registered and proposed as a pair, to merge or keep apart.
+  const r2 = importAs('sup', heldPath, '--register-duplicates');
+  assert.equal(r2.code, 0, r2.out + r2.err);
+  assert.equal(summary(r2.out), 'imported 2 persons, 2 cases; 2 proposed as duplicates; 0 refused');
   assert.equal(persons(), before + 3);
   const pairs = (await ok('cw', 'GET', `${V1}/duplicates`)).items;
   assert.equal(pairs.length, pairsBefore + 2);
@@ -205,7 +226,7 @@ test('another organisation\'s person is never matched nor named', async () => {
     'Зарина,Каримова,yes,02.11.1999,Feminine\n');
   const r = importAs('sup', path);
   assert.equal(r.code, 0, r.out + r.err);
-  assert.equal(summary(r.out), 'imported 1 persons, 1 cases; 0 proposed as duplicates; 0 refused');
+  assert.equal(summary(r.out), 'imported 1 persons, 1 cases; 0 held as likely duplicates; 0 refused');
   assert.doesNotMatch(r.out, /duplicate of/);
   const ngoPairs = (await ok('b.sup', 'GET', `${V1}/duplicates`)).items;
   assert.equal(ngoPairs.length, 0);
@@ -262,7 +283,7 @@ test('10,000 rows import in seconds; a kill before the commit leaves nothing', a
   const before = persons();
   // Killed once the transaction has begun (the command says so on stderr).
   const killed = await new Promise((resolve) => {
-    const p = spawn(BIN, ['import', '--data', srv.data, '--org', 'iom', '--as', 'sup', path]);
+    const p = spawn(BIN, ['import', '--data', srv.data, '--org', 'iom', '--as', 'sup', '--register-duplicates', path]);
     p.stderr.on('data', (d) => { if (/writing 10000 rows/.test(String(d))) setTimeout(() => p.kill('SIGKILL'), 200); });
     p.on('exit', (code, signal) => resolve(signal));
   });
@@ -271,7 +292,7 @@ test('10,000 rows import in seconds; a kill before the commit leaves nothing', a
   const now = persons();
 
   const t0 = Date.now();
-  const r = importAs('sup', path, '--skip-invalid');
+  const r = importAs('sup', path, '--skip-invalid', '--register-duplicates');
   const secs = (Date.now() - t0) / 1000;
   assert.equal(r.code, 0, r.out.slice(-2000) + r.err);
   assert.match(summary(r.out), /^imported 10000 persons, 10000 cases; \d+ proposed as duplicates; 0 refused$/);
