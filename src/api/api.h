@@ -351,6 +351,9 @@ int api_households_create(struct req *r);
 int api_households_list(struct req *r);
 int api_assessments_create(struct req *r);
 int api_assessments_list(struct req *r);
+int api_prevention_service_patch(struct req *r);
+int api_household_patch(struct req *r);
+int api_assessment_patch(struct req *r);
 int api_orientations_create(struct req *r);
 int api_orientations_list(struct req *r);
 /* The national Action Plan (plan.c). */

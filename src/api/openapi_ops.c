@@ -127,9 +127,9 @@ const struct openapi_record openapi_records[] = {
 	{.rs = &discharge_schema, .name = "Discharge", .bodies = REC_CREATE},
 	/* Prevention, items of a person (schema/prevention.c). */
 	{.rs = &prevention_service_schema, .name = "PreventionService",
-	 .envelope = ENV_ITEM("prevention_service"), .bodies = REC_CREATE},
+	 .envelope = ENV_ITEM("prevention_service"), .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &household_schema, .name = "Household", .envelope = ENV_ITEM("household"),
-	 .bodies = REC_CREATE},
+	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &orientation_schema, .name = "Orientation",
 	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") ",'created_by':"
 		     REF("Id") ",'created_at':" REF("Timestamp") "},'required':['id','version',"
@@ -148,7 +148,7 @@ const struct openapi_record openapi_records[] = {
 		     REF("Timestamp") "}}",
 	 .bodies = REC_CREATE},
 	{.rs = &assessment_schema, .name = "VulnerabilityAssessment",
-	 .envelope = ENV_ITEM("domv_assessment"), .bodies = REC_CREATE},
+	 .envelope = ENV_ITEM("domv_assessment"), .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &callback_request_schema, .name = "CallbackRequest", .bodies = REC_CREATE,
 	 .extra = "{'properties':{'token':{'type':'string','description':'from GET "
 		  "/api/v1/public/form-token'},'website':{'type':'string','maxLength':0,"
@@ -897,6 +897,17 @@ const struct openapi_op openapi_ops[] = {
 	{GET, V1 "/households/{}/assessments", "assessmentList", "prevention",
 	 "The assessments of a household", NULL, 200, "VulnerabilityAssessment",
 	 DOC_LIST | DOC_NOT_FOUND, NULL, NULL, NULL},
+	{PATCH, V1 "/prevention-services/{}", "preventionServicePatch", "prevention",
+	 "Change a prevention service (started, completed, ...)", "PreventionServicePatch", 200,
+	 "PreventionService", DOC_ETAG | DOC_IF_MATCH | DOC_CONFLICT, NULL, NULL,
+	 "the create's rules: prevention.record, the person's active consent; audited"},
+	{PATCH, V1 "/households/{}", "householdPatch", "prevention", "Change a household",
+	 "HouseholdPatch", 200, "Household", DOC_ETAG | DOC_IF_MATCH | DOC_CONFLICT, NULL, NULL,
+	 "members who left or came back; the create's rules; audited"},
+	{PATCH, V1 "/domv-assessments/{}", "assessmentPatch", "prevention",
+	 "Correct a vulnerability assessment", "VulnerabilityAssessmentPatch", 200,
+	 "VulnerabilityAssessment", DOC_ETAG | DOC_IF_MATCH | DOC_CONFLICT, NULL, NULL,
+	 "it stays with its household (422 for another household_id)"},
 	{POST, V1 "/orientations", "orientationCreate", "prevention",
 	 "Record a pre-departure orientation session", "OrientationCreate", 201, "Orientation",
 	 DOC_NOT_FOUND, NULL, NULL,

@@ -243,6 +243,98 @@ int api_assessments_list(struct req *r)
 	return list(r, &p, "domv_assessment", hh.id);
 }
 
+/* PATCH of a person's item of a kind (If-Match): the course that started
+ * or ended, a household's members who left or came back, an assessment
+ * corrected.  The same rules as its create (prevention.record, the
+ * person's active consent, the kind's fields; an assessment stays with
+ * its household), the change audited with the names of the fields. */
+static int patch(struct req *r, const char *kind)
+{
+	const struct resource_schema *rs = rows_item_schema(kind);
+	struct record_error e;
+	struct person_row p;
+	struct item_row it;
+	char record[64], fields[512];
+	const char *key, *was;
+	json_t *body, *rec, *v;
+	size_t used = 0;
+	int64_t want;
+	store_tx *tx;
+	jsonw w;
+	int rc;
+
+	rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
+	if (rc != STORE_OK || strcmp(it.kind, kind) || it.case_id[0])
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (person_load(r, it.person_id, &p))
+		return r->status;
+	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 403, "forbidden", "your role cannot record prevention");
+	if (api_if_match(r, &want))
+		return r->status;
+	body = req_json_object(r);
+	if (!body)
+		return r->status;
+	if (record_validate(rs, body, RECORD_PATCH, &e))
+		return reply_problem(r, 422, e.type, e.detail);
+	if (want != it.version)
+		return api_store_error(r, STORE_STALE);
+	if (!consented(r, p.id))
+		return reply_problem(r, 409, "consent-required",
+				     "the person has no active consent to assistance");
+	rec = item_open(r, &it);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	was = json_string_value(json_object_get(rec, "household_id"));
+	if (was && json_object_get(body, "household_id") &&
+	    !json_equal(json_object_get(body, "household_id"), json_object_get(rec, "household_id"))) {
+		json_decref(rec);
+		return reply_problem_field(r, 422, "invalid-value", "household_id",
+					   "household_id: an assessment stays with its household");
+	}
+	record_patch(rec, body);
+	if (record_validate(rs, rec, RECORD_CREATE, &e)) {
+		json_decref(rec);
+		return reply_problem(r, 422, e.type, e.detail);
+	}
+	it.version = want + 1;
+	store_now(it.updated_at);
+	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
+		json_decref(rec);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	fields[0] = '\0';
+	json_object_foreach(body, key, v) {
+		int n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", key);
+		if (n < 0 || (size_t)n >= sizeof fields - used)
+			break;
+		used += (size_t)n;
+	}
+	snprintf(record, sizeof record, "%ss/%s", kind, it.id);
+	tx = store_begin(r->app->st);
+	if (!tx) {
+		json_decref(rec);
+		return reply_problem(r, 503, "busy", "try again");
+	}
+	rc = store_item_update(tx, &it);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "update", record, fields);
+	if ((rc = api_tx_end(r, tx, rc))) {
+		json_decref(rec);
+		return rc;
+	}
+	reply_json_begin(r, 200, &w);
+	write_record(r, &w, &it, rs, rec);
+	jw_finish(&w);
+	api_set_etag(r, it.version);
+	json_decref(rec);
+	return 200;
+}
+
+int api_prevention_service_patch(struct req *r) { return patch(r, "prevention_service"); }
+int api_household_patch(struct req *r) { return patch(r, "household"); }
+int api_assessment_patch(struct req *r) { return patch(r, "domv_assessment"); }
+
 /* ---- pre-departure orientation sessions ------------------------------ */
 
 static void write_orientation(jsonw *w, const struct orientation_row *o, json_t *rec)

@@ -145,3 +145,55 @@ test('pre-departure orientation sessions: counts of who came, never names; the o
   ]) assertProblem(await as.cw.req('POST', V1 + '/orientations', body), 422, undefined, what);
   assert.equal((await ok('cw', 'GET', V1 + '/orientations')).items.length, 1);
 });
+
+test('a course that ended, a husband who came back, an assessment corrected: PATCH with If-Match, under the create\'s rules', async () => {
+  const p = await ok('cw', 'POST', V1 + '/persons', { given_name: 'Нилуфар', family_name: 'Раҳимова', gender: 'Feminine', beneficiary_group: 'family_left_behind' });
+  await ok('cw', 'POST', `${V1}/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+  const svc = await ok('cw', 'POST', `${V1}/persons/${p.id}/prevention-services`, { type: 'tvet', status: 'in_progress', start: '2026-09-01', trade: 'Tailoring' });
+  const hh = await ok('cw', 'POST', `${V1}/persons/${p.id}/households`, household);
+  const hh2 = await ok('cw', 'POST', `${V1}/persons/${p.id}/households`, household);
+  const a = await ok('cw', 'POST', `${V1}/households/${hh.id}/assessments`, assessment);
+  const patch = (who, path, body, version) => as[who].req('PATCH', V1 + path, body, version === undefined ? {} : { 'if-match': `"${version}"` });
+
+  // The course ended.
+  let r = await patch('cw', `/prevention-services/${svc.id}`, { status: 'completed', end: '2026-11-30' }, 1);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.version, 2);
+  assert.equal(r.json.status, 'completed');
+  assert.equal(r.json.trade, 'Tailoring', 'what was not sent stays');
+  // Stale, missing If-Match, bad value, another organisation, a role without prevention.record.
+  assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { status: 'planned' }, 1), 412);
+  assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { status: 'planned' }), 428);
+  assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { status: 'finished-ish' }, 2), 422);
+  assertProblem(await patch('cw2', `/prevention-services/${svc.id}`, { status: 'planned' }, 2), 404);
+  assertProblem(await patch('hot', `/prevention-services/${svc.id}`, { status: 'planned' }, 2), 403);
+  // A household's id is not a prevention service's.
+  assertProblem(await patch('cw', `/prevention-services/${hh.id}`, { status: 'planned' }, 1), 404);
+  assert.equal((await ok('cw', 'GET', `${V1}/persons/${p.id}/prevention-services`)).items[0].status, 'completed');
+
+  // The husband came back from Russia: the household changes, sealed as before.
+  const members = household.members.map((m) => (m.relation === 'spouse' ? { ...m, abroad: false, country: undefined, sends_remittances: false } : m))
+    .map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)));
+  r = await patch('cw', `/households/${hh.id}`, { members, remittance_dependence: 'none', remittance_monthly: null }, 1);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.remittance_dependence, 'none');
+  assert.equal(r.json.remittance_monthly, undefined, 'null removes a field');
+  assert.ok(!sqlite(join(srv.data, 'himoya.db'), `SELECT coded FROM items WHERE id = '${hh.id}'`).includes('Фирдавс'), 'members stay sealed');
+
+  // An assessment is corrected, but stays with its household.
+  assertProblem(await patch('cw', `/domv-assessments/${a.id}`, { household_id: hh2.id }, 1), 422);
+  r = await patch('cw', `/domv-assessments/${a.id}`, { rating: 'medium' }, 1);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.household_id, hh.id);
+
+  // Consent withdrawn: nothing more is changed.
+  const consents = (await ok('cw', 'GET', `${V1}/persons/${p.id}/consents`)).items;
+  await ok('cw', 'POST', `${V1}/consents/${consents[0].id}/withdraw`, {});
+  assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { status: 'planned' }, 2), 409, 'consent-required');
+
+  // Each change is audited with the fields' names, no value.
+  const audit = sqlite(join(srv.data, 'himoya.db'),
+    `SELECT action, record, fields FROM audit_log WHERE record IN ('prevention_services/${svc.id}', 'households/${hh.id}') AND action = 'update'`);
+  assert.equal(audit.trim().split('\n').length, 2, audit);
+  assert.ok(!audit.includes('Tailoring'));
+});
