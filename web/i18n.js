@@ -1605,6 +1605,8 @@ export const catalogue = {
   'fu.livelihood_after': { tg: 'Пайгирии манбаи даромад: {n} моҳ пас аз курс ё грант', ru: 'Контроль средств к существованию: {n} мес. после курса или гранта', en: 'Livelihood follow-up: {n} months after the course or grant' },
   'case.grant_amount': { tg: 'Грант:', ru: 'Грант:', en: 'Grant:' },
   // Prevention without a case (issue #18).
+  'prev.edit': { tg: 'Тағйир додан', ru: 'Изменить', en: 'Edit' },
+  'prev.saved_change': { tg: 'Тағйирот нигоҳ дошта шуд.', ru: 'Изменения сохранены.', en: 'The change is saved.' },
   'prev.title': { tg: 'Пешгирӣ', ru: 'Профилактика', en: 'Prevention' },
   // The national Action Plan (issue #18).
   'nav.orientations': { tg: 'Омодагӣ ба сафар', ru: 'Предвыездная подготовка', en: 'Pre-departure orientation' },

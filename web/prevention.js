@@ -33,8 +33,45 @@ export async function preventionView(ctx, personId) {
       p.beneficiary_group ? badge('beneficiary_group', p.beneficiary_group, 'info') : null),
     msg, services, households);
 
+  // "Edit" on a card: the record's form with its values, sent as the
+  // changed fields with If-Match; a stale version says so.
+  function editButton(li, it, spec) {
+    const edit = h('button', { type: 'button', class: 'button secondary small', attrs: { 'data-action': 'edit' }, text: 'prev.edit' });
+    edit.addEventListener('click', () => {
+      const fields = buildForm(spec.resource, { prefix: `${spec.id}-edit`, values: it, exclude: spec.exclude });
+      const { form } = formShell({
+        id: `${spec.id}-edit-form`, fields, submitKey: 'common.save',
+        onSubmit: async () => {
+          const { patch, missing } = fields.changes(it);
+          if (missing.length) return;
+          if (!Object.keys(patch).length) {
+            setMessage(fields.errorBox, 'case.no_changes', 'info');
+            return;
+          }
+          const res = await request(ctx, 'PATCH', `${spec.patch}/${encodeURIComponent(it.id)}`, patch, { 'If-Match': `"${it.version}"` });
+          if (!ctx.alive()) return;
+          if (!res || res.status !== 200) {
+            if (res && (res.status === 412 || res.status === 428)) setMessage(fields.errorBox, 'error.stale', 'error');
+            else if (res && res.status === 409) setMessage(fields.errorBox, 'prev.consent_needed', 'error');
+            else fields.showProblem(res);
+            return;
+          }
+          setMessage(msg, 'prev.saved_change', 'success');
+          section(spec.node, spec);
+        },
+      });
+      form.querySelector('.actions').append(h('button', {
+        type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => section(spec.node, spec) },
+      }));
+      li.replaceChildren(form);
+      fields.focus();
+    });
+    return h('div', { class: 'actions' }, edit);
+  }
+
   // A list with, for those who write, a form that opens with a button.
   function section(node, spec) {
+    spec.node = node;
     (async () => {
       const r = await request(ctx, 'GET', spec.path);
       if (!ctx.alive()) return;
@@ -47,7 +84,11 @@ export async function preventionView(ctx, personId) {
       }
       const items = r.body.items || [];
       if (!items.length) list.append(h('li', { class: 'hint', text: spec.empty }));
-      for (const it of items) list.append(h('li', { class: 'card', attrs: { 'data-id': it.id } }, spec.card(it)));
+      for (const it of items) {
+        const li = h('li', { class: 'card', attrs: { 'data-id': it.id } }, spec.card(it));
+        if (mayWrite && spec.patch) li.append(editButton(li, it, spec));
+        list.append(li);
+      }
       if (!mayWrite) return;
       const open = h('button', { type: 'button', class: 'button secondary', id: `${spec.id}-add`, text: spec.addKey });
       open.addEventListener('click', () => {
@@ -77,7 +118,7 @@ export async function preventionView(ctx, personId) {
   }
 
   section(services, {
-    id: 'prevservice', path: `/persons/${pid}/prevention-services`, resource: 'prevention_service',
+    id: 'prevservice', path: `/persons/${pid}/prevention-services`, resource: 'prevention_service', patch: '/prevention-services',
     title: 'prev.services', empty: 'prev.services_empty', addKey: 'prev.add_service', saved: 'prev.saved_service',
     values: { status: 'planned', start: today() },
     card: (s) => [
@@ -88,13 +129,13 @@ export async function preventionView(ctx, personId) {
   });
 
   section(households, {
-    id: 'household', path: `/persons/${pid}/households`, resource: 'household',
+    id: 'household', path: `/persons/${pid}/households`, resource: 'household', patch: '/households',
     title: 'prev.households', empty: 'prev.households_empty', addKey: 'prev.add_household', saved: 'prev.saved_household',
     card: (hh) => {
       const assess = h('section', { class: 'assessments', id: `assess-${hh.id}` });
       section(assess, {
         id: `assess-${hh.id}`, level: 3, path: `/households/${encodeURIComponent(hh.id)}/assessments`,
-        resource: 'vulnerability_assessment', exclude: ['household_id'],
+        resource: 'vulnerability_assessment', exclude: ['household_id'], patch: '/domv-assessments',
         title: 'prev.assessments', empty: 'prev.assessments_empty', addKey: 'prev.add_assessment', saved: 'prev.saved_assessment',
         values: { date: today() },
         card: (a) => [

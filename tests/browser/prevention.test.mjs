@@ -78,6 +78,17 @@ test('a family member left behind: household, DoMV assessment and a TVET course 
   assert.equal(listed.json.items.length, 1);
   assert.equal(listed.json.items[0].trade, 'Швейное дело');
 
+  // The course ends: Edit on its card, status completed, saved with If-Match.
+  await page.click('#prevservice-list li [data-action="edit"]');
+  await page.selectOption('#prevservice-edit-status', 'completed');
+  await page.click('#prevservice-edit-form-submit');
+  await page.locator('#prev-msg', { hasText: 'The change is saved.' }).waitFor();
+  await page.locator('#prevservice-list li', { hasText: 'Completed' }).waitFor();
+  const changed = (await cw.req('GET', `${V1}/persons/${pid}/prevention-services`)).json.items[0];
+  assert.equal(changed.status, 'completed');
+  assert.equal(changed.version, 2);
+  assert.equal(changed.trade, 'Швейное дело');
+
   await page.selectOption('#lang', 'tg');
   await page.locator('#prev-households h2', { hasText: 'Хонавода' }).waitFor();
   assert.match(await textOf(page, '#household-list'), /Омили хатар/);
