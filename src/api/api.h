@@ -69,6 +69,9 @@ int api_store_error(struct req *r, int rc);
 /* The body cap of a request for the HTTP server, from the routing table
  * (0: the configured one). */
 size_t api_body_cap(unsigned method, const char *path);
+/* Bytes of a file uploaded to a ROUTE_UPLOAD route (the library's), above
+ * the configured body_max. */
+#define API_UPLOAD_BODY_MAX ((size_t)20 << 20)
 
 /* Items on a page of a list, unless ?limit= asks otherwise, and at most. */
 #define PAGE_DEFAULT 50
@@ -395,5 +398,14 @@ void api_dedup_registered(struct req *r, const char *person_id, json_t *rec);
 /* The background pass over every organisation (`himoya serve`). */
 void api_dedup_start(struct app *app);
 void api_dedup_stop(void);
+
+/* The knowledge library and study visits (library.c, trainings.c). */
+int api_library_list(struct req *r);
+int api_library_create(struct req *r);
+int api_library_get(struct req *r);
+int api_library_upload(struct req *r);
+int api_library_file(struct req *r);
+int api_library_withdraw(struct req *r);
+int api_study_visits_create(struct req *r);
 
 #endif

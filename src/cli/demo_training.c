@@ -111,7 +111,7 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 		return -1;
 	}
 	arena_init(&a, 1u << 20);
-	if (store_trainings_list(st, iom.id, NULL, NULL, 1, &have, &n, &a) != STORE_OK) {
+	if (store_trainings_list(st, iom.id, NULL, NULL, NULL, 1, &have, &n, &a) != STORE_OK) {
 		arena_free(&a);
 		fprintf(stderr, "himoya: cannot read the trainings\n");
 		return -1;
