@@ -28,6 +28,7 @@
 #include "codelists.h"
 #include "domain/library.h"
 #include "domain/record.h"
+#include "api/library.h"
 #include "store/library.h"
 #include "util/utf8.h"
 
@@ -288,7 +289,7 @@ int api_library_file(struct req *r)
 /* ---- writing ------------------------------------------------------------- */
 
 /* ",a,b," of a validated list of codes, in the arena. */
-static const char *joined(struct req *r, json_t *list)
+static const char *joined(arena *a, json_t *list)
 {
 	buf b;
 	json_t *v;
@@ -301,21 +302,69 @@ static const char *joined(struct req *r, json_t *list)
 		buf_puts(&b, json_string_value(v));
 		buf_putc(&b, ',');
 	}
-	out = buf_ok(&b) ? arena_strdup(&r->mem, b.data) : NULL;
+	out = buf_ok(&b) ? arena_strdup(a, b.data) : NULL;
 	buf_free(&b);
 	return out;
+}
+
+static int product_fail(struct record_error *e, const char *field, const char *detail)
+{
+	e->type = "invalid-value";
+	snprintf(e->field, sizeof e->field, "%s", field);
+	snprintf(e->detail, sizeof e->detail, "%s", detail);
+	return -1;
+}
+
+int library_product_from(json_t *body, struct library_product *p, arena *a,
+			 struct record_error *e)
+{
+	static const char *const titles[] = {"title_tg", "title_ru", "title_en"};
+	json_t *coded;
+	char *dump;
+	size_t i;
+
+	if (record_validate(&library_schema, body, RECORD_CREATE, e))
+		return -1;
+	coded = json_object();
+	if (!coded)
+		return product_fail(e, "", "out of memory");
+	for (i = 0; i < 3; i++) {
+		const char *t = json_string_value(json_object_get(body, titles[i]));
+		if (t && *t)
+			json_object_set_new(coded, titles[i], json_string(t));
+	}
+	if (!json_object_size(coded)) {
+		json_decref(coded);
+		return product_fail(e, "title_en", "a title in at least one language");
+	}
+	if (!json_array_size(json_object_get(body, "audience"))) {
+		json_decref(coded);
+		return product_fail(e, "audience", "audience: at least one");
+	}
+	if (!json_array_size(json_object_get(body, "languages"))) {
+		json_decref(coded);
+		return product_fail(e, "languages", "languages: at least one");
+	}
+	dump = json_dumps(coded, JSON_COMPACT);
+	json_decref(coded);
+	p->coded = dump ? arena_strdup(a, dump) : NULL;
+	free(dump);
+	snprintf(p->kind, sizeof p->kind, "%s", json_string_value(json_object_get(body, "kind")));
+	p->audience = joined(a, json_object_get(body, "audience"));
+	p->languages = joined(a, json_object_get(body, "languages"));
+	if (!p->coded || !p->audience || !p->languages)
+		return product_fail(e, "", "out of memory");
+	return 0;
 }
 
 /* POST /library {kind, title_tg?, title_ru?, title_en?, audience, languages} */
 int api_library_create(struct req *r)
 {
-	static const char *const titles[] = {"title_tg", "title_ru", "title_en"};
 	struct library_product p;
 	struct record_error e;
 	char record[64];
-	json_t *body, *coded;
+	json_t *body;
 	store_tx *tx;
-	size_t i, ntitles = 0;
 	int rc;
 
 	if (!api_may_own(r, ACT_LIBRARY_EDIT))
@@ -323,43 +372,17 @@ int api_library_create(struct req *r)
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
-	if (record_validate(&library_schema, body, RECORD_CREATE, &e))
-		return reply_problem(r, 422, e.type, e.detail);
-	coded = json_object();
-	if (!coded || req_own_json(r, coded))
-		return reply_problem(r, 500, "internal", "out of memory");
-	for (i = 0; i < 3; i++) {
-		const char *t = json_string_value(json_object_get(body, titles[i]));
-		if (t && *t) {
-			json_object_set_new(coded, titles[i], json_string(t));
-			ntitles++;
-		}
-	}
-	if (!ntitles)
-		return reply_problem_field(r, 422, "invalid-value", "title_en",
-					   "a title in at least one language");
-	if (!json_array_size(json_object_get(body, "audience")) ||
-	    !json_array_size(json_object_get(body, "languages")))
-		return reply_problem(r, 422, "invalid-value",
-				     "audience: at least one audience and one language");
 	memset(&p, 0, sizeof p);
+	if (library_product_from(body, &p, &r->mem, &e))
+		return reply_problem_field(r, 422, e.type, e.field[0] ? e.field : NULL, e.detail);
 	store_new_id(p.id);
 	snprintf(p.org_id, sizeof p.org_id, "%s", r->who.user.org.id);
-	snprintf(p.kind, sizeof p.kind, "%s", json_string_value(json_object_get(body, "kind")));
-	p.audience = joined(r, json_object_get(body, "audience"));
-	p.languages = joined(r, json_object_get(body, "languages"));
-	p.coded = json_dumps(coded, JSON_COMPACT);
-	if (!p.audience || !p.languages || !p.coded) {
-		free((char *)p.coded);
-		return reply_problem(r, 500, "internal", "out of memory");
-	}
 	snprintf(p.created_by, sizeof p.created_by, "%s", r->who.user.id);
 	store_now(p.created_at);
 	memcpy(p.updated_at, p.created_at, sizeof p.updated_at);
 	snprintf(record, sizeof record, "library/%s", p.id);
 	tx = store_begin(r->app->st);
 	rc = tx ? store_library_insert(tx, &p) : STORE_ERROR;
-	free((char *)p.coded);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, NULL);
 	if (api_tx_end(r, tx, rc))
@@ -404,19 +427,45 @@ static int read_after(struct req *r, int64_t *after)
 	return 0;
 }
 
+int library_version_put(store_tx *tx, const keyring *kr, struct library_version *v,
+			const unsigned char *data, size_t len)
+{
+	const struct library_type *t = library_sniff(data, len);
+	unsigned char hash[crypto_hash_sha256_BYTES], *sealed;
+	char ad[64], name[LIBRARY_NAME_MAX + 1];
+	size_t i;
+	int rc;
+
+	if (!t)
+		return STORE_ERROR;
+	library_name_clean(v->file_name, t, name, sizeof name);
+	v->file_name = name;
+	snprintf(v->content_type, sizeof v->content_type, "%s", t->content_type);
+	v->size = (int64_t)len;
+	crypto_hash_sha256(hash, data, len);
+	for (i = 0; i < sizeof hash; i++)
+		snprintf(v->sha256 + 2 * i, 3, "%02x", hash[i]);
+	snprintf(ad, sizeof ad, "library/%s/%lld", v->product_id, (long long)v->n);
+	sealed = malloc(len + SEAL_OVERHEAD);
+	if (!sealed)
+		return STORE_ERROR;
+	seal_encrypt(kr, data, len, ad, sealed);
+	rc = store_library_add_version(tx, v, sealed, len + SEAL_OVERHEAD);
+	free(sealed);
+	v->file_name = NULL; /* it pointed into this frame */
+	return rc;
+}
+
 /* POST /library/{id}/versions?after=N&file_name=NAME[&note=TEXT], the body
  * the file itself. */
 int api_library_upload(struct req *r)
 {
 	struct library_product p;
 	struct library_version v;
-	const struct library_type *t;
 	const char *note = req_query(r, "note"), *ctype = r->body.len ? req_header(r, "Content-Type") : NULL;
-	unsigned char hash[crypto_hash_sha256_BYTES], *sealed;
-	char record[64], fields[32], ad[64], name[LIBRARY_NAME_MAX + 1];
+	char record[64], fields[32];
 	int64_t after = 0;
 	store_tx *tx;
-	size_t i;
 	int rc;
 
 	if (load_editable(r, &p) || read_after(r, &after))
@@ -426,8 +475,7 @@ int api_library_upload(struct req *r)
 				     "send the file itself as the body, not JSON");
 	if (!r->body.len)
 		return reply_problem(r, 422, "empty-file", "the file is empty");
-	t = library_sniff((const unsigned char *)r->body.data, r->body.len);
-	if (!t)
+	if (!library_sniff((const unsigned char *)r->body.data, r->body.len))
 		return reply_problem(r, 415, "unsupported-type",
 				     "the library takes PDF, DOCX, XLSX, ODT, PNG and JPEG files");
 	if (note && (!utf8_valid(note, strlen(note)) || utf8_count(note, strlen(note)) > 1000))
@@ -439,27 +487,16 @@ int api_library_upload(struct req *r)
 	memset(&v, 0, sizeof v);
 	memcpy(v.product_id, p.id, sizeof v.product_id);
 	v.n = after + 1;
-	library_name_clean(req_query(r, "file_name"), t, name, sizeof name);
-	v.file_name = name;
-	snprintf(v.content_type, sizeof v.content_type, "%s", t->content_type);
-	v.size = (int64_t)r->body.len;
-	crypto_hash_sha256(hash, (const unsigned char *)r->body.data, r->body.len);
-	for (i = 0; i < sizeof hash; i++)
-		snprintf(v.sha256 + 2 * i, 3, "%02x", hash[i]);
+	v.file_name = req_query(r, "file_name");
 	v.note = note && *note ? note : NULL;
 	snprintf(v.uploaded_by, sizeof v.uploaded_by, "%s", r->who.user.id);
 	store_now(v.uploaded_at);
-	snprintf(ad, sizeof ad, "library/%s/%lld", p.id, (long long)v.n);
-	sealed = malloc(r->body.len + SEAL_OVERHEAD);
-	if (!sealed)
-		return reply_problem(r, 503, "busy", "not enough memory for this file now");
-	seal_encrypt(&r->app->kr, (const unsigned char *)r->body.data, r->body.len, ad, sealed);
 	snprintf(record, sizeof record, "library/%s", p.id);
 	snprintf(fields, sizeof fields, "file v%lld", (long long)v.n);
 	tx = store_begin(r->app->st);
-	rc = tx ? store_library_add_version(tx, &v, sealed, r->body.len + SEAL_OVERHEAD)
+	rc = tx ? library_version_put(tx, &r->app->kr, &v, (const unsigned char *)r->body.data,
+				      r->body.len)
 		: STORE_ERROR;
-	free(sealed);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "upload", record, fields);
 	if (rc == STORE_STALE) {

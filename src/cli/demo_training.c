@@ -58,7 +58,21 @@ static const struct demo_event events[] = {
 	 {55, 20, 15, 10}},
 };
 
+/* Study visits (issue 18): an event whose place is the city, with the
+ * country visited, the host and the purpose. */
+static const struct demo_visit {
+	struct demo_event ev;
+	const char *country, *host, *purpose;
+} visits[] = {
+	{{"Study visit: how the referral mechanism of Kazakhstan works", "Almaty", "iom", 4, 5, 12,
+	  {"LawEnforcement", "CentralGovernmentOrganisation", "ImmigrationService", "NGO"},
+	  {35, 25, 20, 20}},
+	 "KZ", "Interagency anti-trafficking commission (sample host)",
+	 "Referral between police, shelters and the migration service across a border"},
+};
+
 #define NEVENTS (sizeof events / sizeof events[0])
+#define NVISITS (sizeof visits / sizeof visits[0])
 
 /* A participant's role, likely for the agency type. */
 static const char *role_for(struct demo_rng *r, const char *agency)
@@ -123,8 +137,9 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 	tx = store_begin(st);
 	if (!tx)
 		return -1;
-	for (i = 0; i < NEVENTS && rc == STORE_OK; i++) {
-		const struct demo_event *ev = &events[i];
+	for (i = 0; i < NEVENTS + NVISITS && rc == STORE_OK; i++) {
+		const struct demo_visit *vis = i < NEVENTS ? NULL : &visits[i - NEVENTS];
+		const struct demo_event *ev = vis ? &vis->ev : &events[i];
 		struct training_row t;
 		time_t start = now - (time_t)ev->months_ago * 30 * 86400;
 		unsigned p;
@@ -140,6 +155,12 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 		day_of(start, t.start_on);
 		day_of(start + (time_t)(ev->days - 1) * 86400, t.end_on);
 		snprintf(t.organiser_org, sizeof t.organiser_org, "%s", organiser.id);
+		snprintf(t.kind, sizeof t.kind, "%s", vis ? "study_visit" : "training");
+		if (vis) {
+			snprintf(t.country, sizeof t.country, "%s", vis->country);
+			t.host = vis->host;
+			t.purpose = vis->purpose;
+		}
 		store_now(t.created_at);
 		memcpy(t.updated_at, t.created_at, sizeof t.updated_at);
 		rc = store_training_insert(tx, &t);
