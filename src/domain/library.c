@@ -36,10 +36,10 @@ const struct library_type *library_sniff(const unsigned char *data, size_t n)
 		return &types[4];
 	if (n >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
 		return &types[5];
-	if (n < 30 + sizeof odt || memcmp(data, "PK\x03\x04", 4))
+	if (n < 30 || memcmp(data, "PK\x03\x04", 4))
 		return NULL;
 	/* ODF puts its mimetype first, stored, right after the local header. */
-	if (!memcmp(data + 30, odt, sizeof odt - 1))
+	if (n >= 30 + sizeof odt - 1 && !memcmp(data + 30, odt, sizeof odt - 1))
 		return &types[3];
 	if (has(data, n, "word/document.xml"))
 		return &types[1];
