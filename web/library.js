@@ -8,7 +8,7 @@
 // library.edit).  Not the hotline's knowledge base (kb.js).
 
 import { getLang } from './i18n.js';
-import { h, live, setMessage, showDate } from './dom.js';
+import { h, live, liveAttr, setMessage, showDate } from './dom.js';
 import { buildForm, formShell, codeList, codeText, statusKey } from './forms.js';
 import { request, prepare, failed, heading, messageBox } from './page.js';
 import { upload } from './api.js';
@@ -22,6 +22,10 @@ const titleOf = (p) => () => p[`title_${getLang()}`] || p.title_en || p.title_ru
 const fileHref = (id, n) => `/api/v1/library/${encodeURIComponent(id)}/versions/${n}`;
 const sizeText = (n) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 const mayKeep = (ctx) => KEEPERS.includes(ctx.user.role);
+
+// A cell that names its column on a phone, where the rows stack (style.css
+// .stack-table).
+const cell = (key, node) => liveAttr(node, 'data-label', key);
 
 function codes(list, values) {
   return () => values.map((c) => codeText(list, c)()).join(', ');
@@ -66,14 +70,14 @@ function sendFile(id, after, ff) {
 function productRow(p) {
   const cur = p.current;
   return h('tr', { class: 'library-row', attrs: { 'data-id': p.id } },
-    h('td', {}, h('a', { href: `#/library/${p.id}`, text: titleOf(p) })),
-    live(h('td'), codeText('knowledge_kind', p.kind)),
-    live(h('td'), codes('knowledge_audience', p.audience)),
-    live(h('td'), codes('languages', p.languages)),
-    h('td', {}, cur
+    h('td', { class: 'stack-head' }, h('a', { href: `#/library/${p.id}`, text: titleOf(p) })),
+    cell('lib.kind', live(h('td'), codeText('knowledge_kind', p.kind))),
+    cell('lib.audience', live(h('td'), codes('knowledge_audience', p.audience))),
+    cell('lib.language', live(h('td'), codes('languages', p.languages))),
+    cell('lib.current', h('td', {}, cur
       ? h('a', { href: fileHref(p.id, cur.n), class: 'library-download', attrs: { download: '' },
         data: `v${cur.n} · ${showDate(cur.uploaded_at.slice(0, 10))} · ${sizeText(cur.size)}` })
-      : h('span', { class: 'hint', text: 'lib.no_file' })));
+      : h('span', { class: 'hint', text: 'lib.no_file' }))));
 }
 
 function filterSelect(id, list, labelKey) {
@@ -105,7 +109,7 @@ export async function libraryView(ctx) {
     }
     const items = res.body.items;
     out.replaceChildren(items.length
-      ? h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'lib-list' },
+      ? h('div', { class: 'table-wrap' }, h('table', { class: 'table stack-table', id: 'lib-list' },
         h('thead', {}, h('tr', {}, ['lib.product', 'lib.kind', 'lib.audience', 'lib.language', 'lib.current']
           .map((k) => h('th', { text: k })))),
         h('tbody', {}, items.map(productRow))))
@@ -154,12 +158,12 @@ function newProductForm(ctx, msg) {
 
 function versionRow(p, v) {
   return h('tr', { class: 'version-row', attrs: { 'data-n': String(v.n) } },
-    h('td', { class: 'num', data: `v${v.n}` }),
-    h('td', {}, h('a', { href: fileHref(p.id, v.n), attrs: { download: '' }, class: 'version-download', data: v.file_name })),
-    h('td', { data: showDate(v.uploaded_at.slice(0, 10)) }),
-    h('td', { data: v.uploaded_by || '—' }),
-    h('td', { class: 'num', data: sizeText(v.size) }),
-    h('td', { data: v.note || '' }));
+    h('td', { class: 'stack-head', data: `v${v.n}` }),
+    cell('lib.file', h('td', {}, h('a', { href: fileHref(p.id, v.n), attrs: { download: '' }, class: 'version-download', data: v.file_name }))),
+    cell('lib.date', h('td', { data: showDate(v.uploaded_at.slice(0, 10)) })),
+    cell('lib.by', h('td', { data: v.uploaded_by || '—' })),
+    cell('lib.size', h('td', { data: sizeText(v.size) })),
+    cell('lib.note', h('td', { data: v.note || '—' })));
 }
 
 export async function libraryPageView(ctx, id) {
@@ -172,7 +176,6 @@ export async function libraryPageView(ctx, id) {
     return;
   }
   const p = res.body;
-  ctx.title(titleOf(p));
   const keeper = mayKeep(ctx) && ctx.user.org && ctx.user.org.code === p.org && !p.withdrawn;
   const msg = messageBox();
   const facts = h('dl', { class: 'facts', id: 'lib-facts' },
@@ -182,17 +185,17 @@ export async function libraryPageView(ctx, id) {
     h('dt', { text: 'lib.kept_by' }), h('dd', { data: p.org }),
     h('dt', { text: 'lib.current' }), h('dd', { id: 'lib-current', data: p.current ? `v${p.current.n}` : '—' }));
   const history = p.versions.length
-    ? h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'lib-versions' },
+    ? h('div', { class: 'table-wrap' }, h('table', { class: 'table stack-table', id: 'lib-versions' },
       h('thead', {}, h('tr', {}, ['lib.version', 'lib.file', 'lib.date', 'lib.by', 'lib.size', 'lib.note']
         .map((k) => h('th', { text: k })))),
       h('tbody', {}, p.versions.map((v) => versionRow(p, v)))))
     : h('p', { class: 'hint', text: 'lib.no_file' });
-  ctx.root.append(
+  ctx.root.append(...[
     h('p', {}, h('a', { href: '#/library', text: 'lib.back' })),
     p.withdrawn ? h('p', { class: 'message info', id: 'lib-withdrawn', text: 'lib.withdrawn' }) : null,
     h('h2', { id: 'lib-heading', text: titleOf(p) }),
     h('section', { class: 'panel' }, facts),
-    h('section', { class: 'panel' }, heading(2, 'lib.history'), history));
+    h('section', { class: 'panel' }, heading(2, 'lib.history'), history)].filter(Boolean));
   if (!keeper) return;
 
   const ff = fileFields('lib-next');
