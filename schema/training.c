@@ -32,6 +32,10 @@ static const struct field participant_fields[] = {
 	{ .name = "role", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_training_role,
 	  .required = 1,
 	  .label_tg = "Вазифа", .label_ru = "Должность", .label_en = "Role" },
+	/* The agency by its sector too: police, border and customs are all
+	 * LawEnforcement (issue 18: study visits by agency). */
+	{ .name = "sector", .type = FT_CODE, .cls = FC_CODED, .codes = &cl_sector,
+	  .label_tg = "Соҳаи идора", .label_ru = "Сектор ведомства", .label_en = "Agency sector" },
 	{ .name = "pre_score", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 100,
 	  .label_tg = "Санҷиши пешакӣ", .label_ru = "Тест до обучения", .label_en = "Pre-test score" },
 	{ .name = "post_score", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 100,

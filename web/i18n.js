@@ -1697,6 +1697,7 @@ export const catalogue = {
   'tr.host': { tg: 'Ташкилоти қабулкунанда', ru: 'Принимающая организация', en: 'Host organisation' },
   'tr.purpose': { tg: 'Мақсад', ru: 'Цель', en: 'Purpose' },
   'tr.city': { tg: 'Шаҳр', ru: 'Город', en: 'City' },
+  'tr.sector': { tg: 'Соҳа', ru: 'Сектор', en: 'Sector' },
 };
 
 let current = DEFAULT_LANG;

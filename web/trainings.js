@@ -98,6 +98,7 @@ export async function trainingsView(ctx) {
 function participantRow(p) {
   return h('tr', { class: 'participant-row' },
     live(h('td'), codeText('org_type', p.agency_type)),
+    live(h('td'), p.sector ? codeText('sector', p.sector) : () => '—'),
     live(h('td'), codeText('gender', p.sex)),
     live(h('td'), codeText('training_role', p.role)),
     h('td', { class: 'num', data: p.pre_score === null ? '—' : String(p.pre_score) }),
@@ -141,7 +142,7 @@ export async function trainingPageView(ctx, id) {
     h('dt', { text: 'tr.mean_gain' }), h('dd', { id: 'tr-mean', data: mean === null ? '—' : mean.toFixed(1) }));
   const table = items.length
     ? h('table', { class: 'table', id: 'tr-participants' },
-      h('thead', {}, h('tr', {}, ...['tr.agency', 'tr.sex', 'tr.role', 'tr.pre', 'tr.post', 'tr.gain']
+      h('thead', {}, h('tr', {}, ...['tr.agency', 'tr.sector', 'tr.sex', 'tr.role', 'tr.pre', 'tr.post', 'tr.gain']
         .map((k) => h('th', { text: k })))),
       h('tbody', {}, items.map(participantRow)))
     : h('p', { class: 'hint', text: 'tr.no_participants' });

@@ -546,7 +546,8 @@ const struct openapi_shape openapi_shapes[] = {
 	 "{'type':'object','required':['id','training_id','agency_type','sex','role'],"
 	 "'additionalProperties':false,'properties':{'id':" RO_ID ",'training_id':" REF("Id")
 	 ",'agency_type':" REF("Code.org_type") ",'sex':" REF("Code.gender") ",'role':"
-	 REF("Code.training_role") ",'pre_score':{'type':['integer','null'],'minimum':0,"
+	 REF("Code.training_role") ",'sector':{'anyOf':[" REF("Code.sector") ",{'type':'null'}]},"
+	 "'pre_score':{'type':['integer','null'],'minimum':0,"
 	 "'maximum':100},'post_score':{'type':['integer','null'],'minimum':0,'maximum':100},"
 	 "'gain':{'type':['integer','null'],'readOnly':true},'created_at':" REF("Timestamp")
 	 "}}"},

@@ -58,6 +58,7 @@ static void write_participant(jsonw *w, const struct participant_row *p)
 	jw_kstr(w, "agency_type", p->agency_type);
 	jw_kstr(w, "sex", p->sex);
 	jw_kstr(w, "role", p->role);
+	jw_kstr(w, "sector", p->sector[0] ? p->sector : NULL);
 	jw_key(w, "pre_score");
 	if (p->pre_score >= 0)
 		jw_int(w, p->pre_score);
@@ -322,7 +323,8 @@ int api_training_patch(struct req *r)
 	return reply_training(r, 200, &t);
 }
 
-/* POST /trainings/{id}/participants {agency_type, sex, role, pre_score?, post_score?} */
+/* POST /trainings/{id}/participants {agency_type, sex, role, sector?, pre_score?,
+ * post_score?} */
 int api_participants_create(struct req *r)
 {
 	struct training_row t;
@@ -350,6 +352,9 @@ int api_participants_create(struct req *r)
 		 json_string_value(json_object_get(body, "agency_type")));
 	snprintf(p.sex, sizeof p.sex, "%s", json_string_value(json_object_get(body, "sex")));
 	snprintf(p.role, sizeof p.role, "%s", json_string_value(json_object_get(body, "role")));
+	if (json_is_string(json_object_get(body, "sector")))
+		snprintf(p.sector, sizeof p.sector, "%s",
+			 json_string_value(json_object_get(body, "sector")));
 	pre = json_object_get(body, "pre_score");
 	post = json_object_get(body, "post_score");
 	p.pre_score = json_is_integer(pre) ? json_integer_value(pre) : -1;

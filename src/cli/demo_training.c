@@ -99,6 +99,33 @@ static const char *role_for(struct demo_rng *r, const char *agency)
 	return "other";
 }
 
+/* The sector of a participant's agency, from its type and the role. */
+static const char *sector_for(const char *agency, const char *role)
+{
+	static const struct {
+		const char *key, *sector;
+	} by_role[] = {
+		{"border_guard", "border"}, {"customs_officer", "customs"},
+		{"drug_control_officer", "drug_control"}, {"police_officer", "police"},
+		{"prosecutor", "prosecution"}, {"judge", "court"},
+		{"migration_officer", "migration"}, {"labour_inspector", "labour"},
+	}, by_agency[] = {
+		{"NGO", "ngo"}, {"IGO", "igo"}, {"HealthServiceOrganisation", "health"},
+		{"LegalService", "legal_aid"}, {"SchoolOrCollege", "education"},
+		{"LocalGovernmentOrganisation", "social_protection"},
+		{"CentralGovernmentOrganisation", "ministry"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof by_role / sizeof by_role[0]; i++)
+		if (!strcmp(role, by_role[i].key))
+			return by_role[i].sector;
+	for (i = 0; i < sizeof by_agency / sizeof by_agency[0]; i++)
+		if (!strcmp(agency, by_agency[i].key))
+			return by_agency[i].sector;
+	return "other";
+}
+
 static void day_of(time_t t, char out[11])
 {
 	struct tm tm;
@@ -177,6 +204,7 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 			snprintf(pr.agency_type, sizeof pr.agency_type, "%s", agency);
 			snprintf(pr.sex, sizeof pr.sex, "%s", female ? "Feminine" : "Masculine");
 			snprintf(pr.role, sizeof pr.role, "%s", role_for(&r, agency));
+			snprintf(pr.sector, sizeof pr.sector, "%s", sector_for(agency, pr.role));
 			/* A few missed one of the tests. */
 			pr.pre_score = demo_rng_pct(&r, 95) ? pre : -1;
 			pr.post_score = demo_rng_pct(&r, 93) ? (post > 100 ? 100 : post) : -1;

@@ -435,7 +435,8 @@ static const char *const migrations[] = {
 	 * ",a,b," so that one LIKE finds a member in either SQL.  A
 	 * withdrawn product keeps its row and its versions.  And a study
 	 * visit is a training of its own kind, with its country, host and
-	 * purpose (the city is its place). */
+	 * purpose (the city is its place), and a participant's agency may
+	 * also be told by its sector. */
 	"CREATE TABLE library_products("
 	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
 	"  kind TEXT NOT NULL, audience TEXT NOT NULL, languages TEXT NOT NULL,"
@@ -453,7 +454,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE trainings ADD COLUMN kind TEXT NOT NULL DEFAULT 'training';"
 	"ALTER TABLE trainings ADD COLUMN country TEXT;"
 	"ALTER TABLE trainings ADD COLUMN host TEXT;"
-	"ALTER TABLE trainings ADD COLUMN purpose TEXT;",
+	"ALTER TABLE trainings ADD COLUMN purpose TEXT;"
+	/* a participant's agency also by its sector (police, border, customs...) */
+	"ALTER TABLE training_participants ADD COLUMN sector TEXT;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -165,6 +165,7 @@ struct participant_row {
 	char agency_type[64];
 	char sex[32];
 	char role[32];
+	char sector[32];               /* code list "sector", "" when not told */
 	int64_t pre_score;             /* -1 when none */
 	int64_t post_score;            /* -1 when none */
 	char created_at[TS_LEN];

@@ -32,9 +32,10 @@ static const char SQL_LIST[] =
 	" ORDER BY t.start_on DESC, t.id DESC LIMIT ?4";
 static const char SQL_P_INSERT[] =
 	"INSERT INTO training_participants(id, training_id, agency_type, sex, role, pre_score,"
-	" post_score, created_by, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+	" post_score, created_by, created_at, sector) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 static const char SQL_P_LIST[] =
-	"SELECT id, training_id, agency_type, sex, role, pre_score, post_score, created_at"
+	"SELECT id, training_id, agency_type, sex, role, pre_score, post_score, created_at,"
+	" coalesce(sector, '')"
 	" FROM training_participants WHERE training_id = ?1 ORDER BY created_at, id LIMIT ?2";
 
 static int read_training(db_stmt *s, struct training_row *t, arena *a)
@@ -196,6 +197,7 @@ int store_participant_insert(store_tx *tx, const struct participant_row *p)
 		db_bind_null(s, 7);
 	db_bind_null(s, 8);
 	db_bind_str(s, 9, p->created_at);
+	db_bind_str(s, 10, p->sector[0] ? p->sector : NULL);
 	rc = db_step(s);
 	db_reset(s);
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
@@ -232,6 +234,7 @@ int store_participants_list(store *st, const char *training_id, size_t max,
 			p->pre_score = db_col_null(s, 5) ? -1 : db_col_int(s, 5);
 			p->post_score = db_col_null(s, 6) ? -1 : db_col_int(s, 6);
 			store_col_copy(s, 7, p->created_at, sizeof p->created_at);
+			store_col_copy(s, 8, p->sector, sizeof p->sector);
 		}
 		db_reset(s);
 	}

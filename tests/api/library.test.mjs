@@ -247,9 +247,15 @@ test('a study visit: its own kind, listed apart, its own row in the indicator re
 
   for (let i = 0; i < 11; i++) {
     const p = await as.trainer.req('POST', `${V1}/trainings/${ev.id}/participants`,
-      { agency_type: i % 2 ? 'LawEnforcement' : 'NGO', sex: i % 3 ? 'Masculine' : 'Feminine', role: 'police_officer' });
+      { agency_type: i % 2 ? 'LawEnforcement' : 'NGO', sex: i % 3 ? 'Masculine' : 'Feminine', role: 'police_officer',
+        sector: i % 2 ? (i % 4 === 1 ? 'border' : 'police') : 'ngo' });
     assert.equal(p.status, 201, p.text);
+    assert.equal(p.json.sector, i % 2 ? (i % 4 === 1 ? 'border' : 'police') : 'ngo');
   }
+  assertProblem(await as.trainer.req('POST', `${V1}/trainings/${ev.id}/participants`,
+    { agency_type: 'NGO', sex: 'Feminine', role: 'ngo_staff', sector: 'bakery' }), 422, undefined, 'sector');
+  const parts = await as.trainer.req('GET', `${V1}/trainings/${ev.id}/participants`);
+  assert.equal(parts.json.items.filter((x) => x.sector === 'border').length, 3, 'participants by sector');
   const visits = await as.trainer.req('GET', V1 + '/trainings?kind=study_visit');
   assert.deepEqual(visits.json.items.map((x) => x.id), [ev.id]);
   const trainings = await as.trainer.req('GET', V1 + '/trainings?kind=training');
