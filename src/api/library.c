@@ -195,25 +195,24 @@ struct opened {
 	const char *ad;
 };
 
-/* Open the sealed file into the answer's body. */
+/* Open the sealed file into the answer's body, in place: the body first
+ * takes as many bytes (to hold the room), then the plaintext over them,
+ * so a 20 MiB file is not held twice. */
 static int open_file(void *ctx, const void *sealed, size_t len)
 {
 	struct opened *o = ctx;
-	unsigned char *plain;
-	int rc = STORE_OK;
+	buf *out = &o->r->out;
+	size_t start = out->len;
 
 	if (len < SEAL_OVERHEAD)
 		return STORE_ERROR;
-	plain = malloc(len - SEAL_OVERHEAD + 1);
-	if (!plain)
+	buf_add(out, sealed, len - SEAL_OVERHEAD);
+	if (!buf_ok(out) ||
+	    seal_decrypt(&o->r->app->kr, sealed, len, o->ad, (unsigned char *)out->data + start) != 0) {
+		buf_reset(out);
 		return STORE_ERROR;
-	if (seal_decrypt(&o->r->app->kr, sealed, len, o->ad, plain) != 0)
-		rc = STORE_ERROR;
-	else
-		buf_add(&o->r->out, plain, len - SEAL_OVERHEAD);
-	sodium_memzero(plain, len - SEAL_OVERHEAD);
-	free(plain);
-	return rc == STORE_OK && buf_ok(&o->r->out) ? STORE_OK : STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 /* A Content-Disposition for name: an ASCII fallback and the UTF-8 name
