@@ -30,6 +30,8 @@ const struct library_type *library_sniff(const unsigned char *data, size_t n)
 {
 	static const char odt[] = "mimetypeapplication/vnd.oasis.opendocument.text";
 
+	if (!data || !n)
+		return NULL;
 	if (n >= 5 && !memcmp(data, "%PDF-", 5))
 		return &types[0];
 	if (n >= 8 && !memcmp(data, "\x89PNG\r\n\x1a\n", 8))
