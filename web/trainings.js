@@ -7,7 +7,7 @@
 // training of its own kind (POST /study-visits: destination country and
 // city, host organisation, purpose); the list filters by kind.
 
-import { h, live, showDate, setMessage } from './dom.js';
+import { h, live, liveAttr, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeList, codeText, statusKey } from './forms.js';
 import { request, prepare, failed, heading, messageBox } from './page.js';
 
@@ -31,15 +31,18 @@ function organiserSelect(fields, orgs, current) {
 }
 
 const isVisit = (tr) => tr.kind === 'study_visit';
+// A cell that names its column on a phone, where the rows stack
+// (style.css .stack-table).
+const cell = (key, node) => liveAttr(node, 'data-label', key);
 
 function row(tr) {
   return h('tr', { class: 'training-row', attrs: { 'data-id': tr.id, 'data-kind': tr.kind } },
-    h('td', {}, h('a', { href: `#/trainings/${tr.id}`, data: tr.topic })),
-    live(h('td'), codeText('training_kind', tr.kind)),
-    h('td', { data: `${showDate(tr.start)} – ${showDate(tr.end)}` }),
-    isVisit(tr) ? live(h('td'), () => `${tr.place}, ${codeText('countries', tr.country)()}`) : h('td', { data: tr.place }),
-    h('td', { data: tr.organiser ? tr.organiser.name : tr.organiser_org }),
-    h('td', { class: 'num', data: String(tr.participants) }));
+    h('td', { class: 'stack-head' }, h('a', { href: `#/trainings/${tr.id}`, data: tr.topic })),
+    cell('tr.kind', live(h('td'), codeText('training_kind', tr.kind))),
+    cell('tr.dates', h('td', { data: `${showDate(tr.start)} – ${showDate(tr.end)}` })),
+    cell('tr.place', isVisit(tr) ? live(h('td'), () => `${tr.place}, ${codeText('countries', tr.country)()}`) : h('td', { data: tr.place })),
+    cell('tr.organiser', h('td', { data: tr.organiser ? tr.organiser.name : tr.organiser_org })),
+    cell('tr.participants', h('td', { class: 'num', data: String(tr.participants) })));
 }
 
 // A form for a new event of one kind: the schema, the route, the texts.
@@ -79,7 +82,7 @@ export async function trainingsView(ctx) {
     }
     const list = res.body.items;
     out.replaceChildren(list.length
-      ? h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'tr-list' },
+      ? h('div', { class: 'table-wrap' }, h('table', { class: 'table stack-table', id: 'tr-list' },
         h('thead', {}, h('tr', {}, ...['tr.topic', 'tr.kind', 'tr.dates', 'tr.place', 'tr.organiser', 'tr.participants']
           .map((k) => h('th', { text: k })))),
         h('tbody', {}, list.map(row))))
