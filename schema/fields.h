@@ -106,6 +106,10 @@ extern const struct resource_schema contact_schema, caller_flag_schema, callback
 	callback_request_schema;
 /* Training events and their participants (schema/training.c). */
 extern const struct resource_schema training_schema, participant_schema;
+/* A study visit, a training of its own kind (schema/training.c). */
+extern const struct resource_schema study_visit_schema;
+/* A knowledge product of the library (schema/library.c). */
+extern const struct resource_schema library_schema;
 /* The criminal-justice track and protection (schema/justice.c). */
 extern const struct resource_schema perpetrator_schema, proceeding_schema, stay_schema,
 	discharge_schema, risk_schema, safety_schema;

@@ -44,3 +44,23 @@ export async function api(method, path, body, extra = {}) {
   }
   return { status: res.status, body: parsed };
 }
+
+// POST a file itself as the body (the knowledge library's versions): the
+// server reads its type from its bytes, so the declared one is only a hint.
+// Resolves like api().
+export async function upload(path, file) {
+  const headers = { Accept: 'application/json, application/problem+json',
+    'Content-Type': 'application/octet-stream' };
+  if (csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
+  const res = await fetch('/api/v1' + path, { method: 'POST', headers, body: file,
+    credentials: 'same-origin', cache: 'no-store' });
+  let parsed = null;
+  if (/json/i.test(res.headers.get('Content-Type') || '')) {
+    try {
+      parsed = await res.json();
+    } catch {
+      parsed = null;
+    }
+  }
+  return { status: res.status, body: parsed };
+}

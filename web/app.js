@@ -33,6 +33,7 @@ import { mayRegister } from './page.js';
 import { duplicatesView } from './duplicates.js';
 import { preventionView } from './prevention.js';
 import { planView } from './plan.js';
+import { libraryView, libraryPageView } from './library.js';
 import { orientationsView } from './orientations.js';
 
 // The menu: route id, catalogue key, and the roles that use the section.
@@ -54,6 +55,7 @@ const SECTIONS = [
   { id: 'trainings', roles: ['supervisor', 'trainer'] },
   { id: 'orientations', roles: ['supervisor', 'caseworker'] },
   { id: 'plan', roles: ['supervisor', 'caseworker', 'focal_point', 'analyst', 'trainer', 'admin'] },
+  { id: 'library', roles: ALL_ROLES },
   { id: 'admin', roles: ['admin'] },
   { id: 'security', roles: ALL_ROLES },
 ];
@@ -95,6 +97,11 @@ const VIEWS = {
   admin: (ctx) => adminView(ctx),
   plan: (ctx) => (ctx.params.length === 1 ? planView(ctx) : null),
   orientations: (ctx) => (ctx.params.length === 1 ? orientationsView(ctx) : null),
+  library: (ctx) => {
+    if (ctx.params.length === 1) return libraryView(ctx);
+    if (ctx.params.length === 2) return libraryPageView(ctx, ctx.params[1]);
+    return null;
+  },
   security: { nav: 'security', roles: ALL_ROLES, view: (ctx) => (ctx.params.length === 1 ? totpView(ctx) : null) },
   duplicates: { nav: 'persons', roles: ['supervisor', 'caseworker'], view: (ctx) => (ctx.params.length === 1 ? duplicatesView(ctx) : null) },
 };

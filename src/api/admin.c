@@ -134,6 +134,7 @@ static const struct resource_schema *const resources[] = {
 	&discharge_schema,
 	&prevention_service_schema, &household_schema, &assessment_schema, &orientation_schema,
 	&plan_activity_schema, &plan_report_schema,
+	&study_visit_schema, &library_schema,
 };
 
 /* GET /schema: every declared record with its fields, every code list

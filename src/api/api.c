@@ -408,6 +408,9 @@ size_t api_body_cap(unsigned method, const char *path)
 	 * a request that no route takes needs none. */
 	if (!rt || (rt->flags & ROUTE_PUBLIC))
 		return API_PUBLIC_BODY_MAX;
+	/* A file upload has its own cap, above the JSON bodies' one. */
+	if (rt->flags & ROUTE_UPLOAD)
+		return API_UPLOAD_BODY_MAX;
 	return 0;
 }
 

@@ -70,6 +70,9 @@ int api_store_error(struct req *r, int rc);
 /* The body cap of a request for the HTTP server, from the routing table
  * (0: the configured one). */
 size_t api_body_cap(unsigned method, const char *path);
+/* Bytes of a file uploaded to a ROUTE_UPLOAD route (the library's), above
+ * the configured body_max. */
+#define API_UPLOAD_BODY_MAX ((size_t)20 << 20)
 
 /* Items on a page of a list, unless ?limit= asks otherwise, and at most. */
 #define PAGE_DEFAULT 50
@@ -419,5 +422,14 @@ size_t api_dedup_candidates(struct req *r, json_t *rec, const char *self_id,
 int api_dedup_pair_put(store_tx *tx, arena *a, const char *org_id, const char *x,
 		       const char *y, const struct link_model *m, const uint8_t lv[LINK_FIELDS],
 		       const char *now);
+
+/* The knowledge library and study visits (library.c, trainings.c). */
+int api_library_list(struct req *r);
+int api_library_create(struct req *r);
+int api_library_get(struct req *r);
+int api_library_upload(struct req *r);
+int api_library_file(struct req *r);
+int api_library_withdraw(struct req *r);
+int api_study_visits_create(struct req *r);
 
 #endif

@@ -384,7 +384,8 @@ static const struct {
 	{413, "ContentTooLarge",
 	 "the body is larger than body_max_bytes (body-too-large), or an export would be "
 	 "(export-too-large)"},
-	{415, "UnsupportedMediaType", "the body is not application/json (unsupported-media-type)"},
+	{415, "UnsupportedMediaType", "the body is not application/json (unsupported-media-type), "
+				      "or a file of a type the library does not take (unsupported-type)"},
 	{422, "UnprocessableContent",
 	 "a field is unknown, missing, read-only or invalid (unknown-field, missing-field, "
 	 "read-only-field, invalid-value)"},
@@ -539,6 +540,24 @@ static json_t *success_response(const struct openapi_op *op)
 	} else if (op->response) {
 		schema = schema_ref(op->response);
 	}
+	if (op->flags & DOC_FILE) {
+		json_t *content = json_object();
+		static const char *const types[] = {
+			"application/pdf",
+			"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			"application/vnd.oasis.opendocument.text", "image/png", "image/jpeg"};
+		size_t i;
+		for (i = 0; i < sizeof types / sizeof types[0]; i++)
+			json_object_set_new(content, types[i],
+					    json_pack("{s:{s:s,s:s}}", "schema", "type", "string",
+						      "contentMediaType", types[i]));
+		json_object_set_new(resp, "content", content);
+		json_object_set_new(headers, "Content-Disposition",
+				    json_pack("{s:s,s:{s:s}}", "description",
+					      "attachment, with the file's name (filename*: UTF-8)",
+					      "schema", "type", "string"));
+	}
 	if (schema || (op->flags & (DOC_CSV | DOC_XLSX))) {
 		json_t *content = json_object();
 		if (schema)
@@ -638,6 +657,15 @@ static json_t *operation(const struct openapi_op *op, const struct route *rt, un
 					      !(op->flags & DOC_BODY_OPTIONAL), "content", content));
 	}
 
+	if (op->flags & DOC_UPLOAD)
+		json_object_set_new(
+			o, "requestBody",
+			json_pack("{s:b,s:s,s:{s:{s:{s:s,s:s}}}}", "required", 1, "description",
+				  "the file itself: PDF, DOCX, XLSX, ODT, PNG or JPEG (the type is "
+				  "read from its bytes), at most 20 MiB; never JSON",
+				  "content", "application/octet-stream", "schema", "type", "string",
+				  "contentMediaType", "application/octet-stream"));
+
 	responses = json_object();
 	snprintf(key, sizeof key, "%d", op->status);
 	json_object_set_new(responses, key, success_response(op));
@@ -646,7 +674,9 @@ static json_t *operation(const struct openapi_op *op, const struct route *rt, un
 		add_problem(&ps, 400);
 		add_problem(&ps, 415);
 	}
-	if (op->request || (op->flags & DOC_TOO_LARGE))
+	if (op->flags & DOC_UPLOAD)
+		add_problem(&ps, 415);
+	if (op->request || (op->flags & (DOC_TOO_LARGE | DOC_UPLOAD)))
 		add_problem(&ps, 413);
 	if (!public) {
 		add_problem(&ps, 401);

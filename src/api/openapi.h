@@ -42,6 +42,8 @@ enum openapi_flags {
 	DOC_CSV = 1 << 11,          /* the answer may be text/csv */
 	DOC_XLSX = 1 << 12,         /* the answer may be an XLSX workbook */
 	DOC_TOO_LARGE = 1 << 13,    /* may answer 413 without a body (an answer too large) */
+	DOC_UPLOAD = 1 << 14,       /* the body is a file (its type sniffed), not JSON */
+	DOC_FILE = 1 << 15,         /* the answer is a file of the library's types */
 };
 
 /* The documentation of one route: method and pattern exactly as in

@@ -90,10 +90,24 @@ const struct openapi_record openapi_records[] = {
 	{.rs = &training_schema, .name = "Training",
 	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") ",'organiser':"
 		     REF("Org") ",'participants':{'type':'integer','minimum':0,'readOnly':true},"
+		     "'kind':" REF("Code.training_kind") ",'country':{'type':'string','pattern':'^[A-Z]{2}$'},"
+		     "'host':" STR ",'purpose':" STR_NULL ","
 		     ENV_TIMES "},'required':['id','version','topic','start','end','place',"
-		     "'organiser_org']}",
+		     "'organiser_org','kind']}",
 	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &participant_schema, .name = "Participant", .bodies = REC_CREATE},
+	/* A study visit: a training of its own kind (schema/training.c). */
+	{.rs = &study_visit_schema, .name = "StudyVisit", .bodies = REC_CREATE},
+	/* The knowledge library (schema/library.c): a product, its versions. */
+	{.rs = &library_schema, .name = "LibraryProduct",
+	 .envelope = "{'properties':{'id':" RO_ID ",'version':{'type':'integer','minimum':0,"
+		     "'readOnly':true,'description':'the current version (0: no file yet)'},"
+		     "'org':{'type':'string','readOnly':true},'withdrawn':{'type':'boolean'},"
+		     "'withdrawn_at':{'type':['string','null']},'current':{'anyOf':["
+		     REF("LibraryVersion") ",{'type':'null'}]},'versions':{'type':'array',"
+		     "'items':" REF("LibraryVersion") "}," ENV_TIMES "},"
+		     "'required':['id','version','kind','audience','languages','current']}",
+	 .bodies = REC_CREATE},
 	/* The criminal-justice track and protection (schema/justice.c).  Who
 	 * may not read a perpetrator or proceeding gets {id, kind, case_id,
 	 * restricted} only. */
@@ -516,6 +530,12 @@ const struct openapi_shape openapi_shapes[] = {
 	 "'additionalProperties':false,'properties':{'version':" INT ",'at':" REF("Timestamp")
 	 ",'by':" STR_NULL ",'by_login':" STR_NULL ",'action':" STR ",'fields':{'type':'array',"
 	 "'items':" STR "},'article':" REF("KbArticle") "}}"},
+	{"LibraryVersion",
+	 "{'type':'object','required':['n','file_name','content_type','size','sha256','uploaded_at'],"
+	 "'additionalProperties':false,'properties':{'n':{'type':'integer','minimum':1},"
+	 "'file_name':" STR ",'content_type':" STR ",'size':{'type':'integer','minimum':1},"
+	 "'sha256':{'type':'string','pattern':'^[0-9a-f]{64}$'},'note':" STR_NULL ",'uploaded_by':"
+	 STR_NULL ",'uploaded_at':" REF("Timestamp") "}}"},
 	{"KbGap",
 	 "{'type':'object','required':['article_id','lang','missing'],'additionalProperties':false,"
 	 "'properties':{'article_id':" STR ",'version':" INT ",'country':" STR ",'topic':"
@@ -526,7 +546,8 @@ const struct openapi_shape openapi_shapes[] = {
 	 "{'type':'object','required':['id','training_id','agency_type','sex','role'],"
 	 "'additionalProperties':false,'properties':{'id':" RO_ID ",'training_id':" REF("Id")
 	 ",'agency_type':" REF("Code.org_type") ",'sex':" REF("Code.gender") ",'role':"
-	 REF("Code.training_role") ",'pre_score':{'type':['integer','null'],'minimum':0,"
+	 REF("Code.training_role") ",'sector':{'anyOf':[" REF("Code.sector") ",{'type':'null'}]},"
+	 "'pre_score':{'type':['integer','null'],'minimum':0,"
 	 "'maximum':100},'post_score':{'type':['integer','null'],'minimum':0,'maximum':100},"
 	 "'gain':{'type':['integer','null'],'readOnly':true},'created_at':" REF("Timestamp")
 	 "}}"},
@@ -589,7 +610,8 @@ const struct openapi_shape openapi_shapes[] = {
 	 ",'reintegration':{'type':'object','properties':{'closed':{'type':['integer','null']},"
 	 "'with_followup':{'type':['integer','null']},'share':{'type':['number','null']}}},"
 	 "'followups_overdue':{'type':['integer','null']},'trainings':{'type':'object',"
-	 "'properties':{'events':" INT ",'participants':" REF("ReportTable") ",'scored':{'type':["
+	 "'properties':{'events':" INT ",'study_visits':{'type':['integer','null']},"
+	 "'study_visit_participants':{'type':['integer','null']},'participants':" REF("ReportTable") ",'scored':{'type':["
 	 "'integer','null']},'mean_gain':{'type':['number','null']}}}}}"},
 	{"DuplicatePerson",
 	 "{'type':'object','additionalProperties':false,'required':['id'],'description':'one person "
@@ -827,8 +849,27 @@ static const struct openapi_param q_kb[] = {
 };
 
 static const struct openapi_param q_trainings[] = {
+	{"kind", REF("Code.training_kind"), "only events of this kind (training, study_visit)", 0},
 	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many", 0},
 	{"cursor", STR, "the `next` of the page before", 0},
+	P_END,
+};
+
+static const struct openapi_param q_library[] = {
+	{"kind", REF("Code.knowledge_kind"), "only products of this kind", 0},
+	{"audience", REF("Code.knowledge_audience"), "only products for this audience", 0},
+	{"language", REF("Code.languages"), "only documents in this language", 0},
+	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many", 0},
+	{"cursor", STR, "the `next` of the page before", 0},
+	P_END,
+};
+
+static const struct openapi_param q_library_upload[] = {
+	{"after", "{'type':'integer','minimum':0}",
+	 "the current version this upload follows (0 for the first): another is 409", 1},
+	{"file_name", "{'type':'string','maxLength':255}",
+	 "the file's name (kept cleaned: no folders, the extension of its type)", 0},
+	{"note", "{'type':'string','maxLength':1000}", "what changed", 0},
 	P_END,
 };
 
@@ -1192,6 +1233,37 @@ const struct openapi_op openapi_ops[] = {
 	 NULL, NULL},
 	{GET, V1 "/trainings/{}/participants", "participantList", "trainings",
 	 "The participants of a training", NULL, 200, "Participant", DOC_LIST, NULL, NULL, NULL},
+	{POST, V1 "/study-visits", "studyVisitCreate", "trainings",
+	 "Record a study visit (a training of its own kind)", "StudyVisitCreate", 201, "Training",
+	 DOC_ETAG | DOC_LOCATION, NULL, NULL,
+	 "training.edit; destination country and city (place), host organisation, purpose; its "
+	 "participants as a training's (by agency and sex, never named); kind study_visit"},
+
+	{GET, V1 "/library", "libraryList", "library",
+	 "The knowledge library: products not withdrawn, each with its current version", NULL, 200,
+	 "LibraryProduct", DOC_LIST | DOC_PAGED | DOC_NOT_FOUND, q_library, NULL,
+	 "library.read: every signed-in user of the network; most recently changed first"},
+	{POST, V1 "/library", "libraryCreate", "library", "Add a knowledge product",
+	 "LibraryProductCreate", 201, "LibraryProduct", DOC_ETAG, NULL, NULL,
+	 "library.edit (trainer, supervisor); a title in at least one language; its files are "
+	 "uploaded as versions; audited"},
+	{GET, V1 "/library/{}", "libraryGet", "library",
+	 "A knowledge product with every version, newest first", NULL, 200, "LibraryProduct",
+	 DOC_ETAG, NULL, NULL, "a withdrawn product too (withdrawn: true)"},
+	{POST, V1 "/library/{}/versions", "libraryUpload", "library",
+	 "Upload the next version of a product's file", NULL, 201, "LibraryProduct",
+	 DOC_UPLOAD | DOC_CONFLICT, q_library_upload, NULL,
+	 "library.edit of the keeping organisation (403 otherwise); the body is the file; an "
+	 "empty file 422 empty-file, another type 415 unsupported-type, over 20 MiB 413 before "
+	 "it is read, after= not the current version 409 version-conflict, withdrawn 409; "
+	 "sealed at rest; audited"},
+	{GET, V1 "/library/{}/versions/{}", "libraryFile", "library",
+	 "Download a version's file, byte for byte", NULL, 200, NULL, DOC_FILE, NULL, "id,n",
+	 "any version, the current or an older one; audited as a read"},
+	{POST, V1 "/library/{}/withdraw", "libraryWithdraw", "library",
+	 "Withdraw a product: hidden from the list, kept with its versions", "Empty", 200,
+	 "LibraryProduct", DOC_CONFLICT | DOC_BODY_OPTIONAL, NULL, NULL,
+	 "library.edit of the keeping organisation; 409 when already withdrawn; audited"},
 
 	{GET, V1 "/orgs", "orgList", "admin", "The organisations", NULL, 200, "Org", DOC_LIST, NULL,
 	 NULL, NULL},

@@ -1324,6 +1324,8 @@ struct indicators {
 	struct table trained;          /* agency type x sex */
 	struct table justice;          /* measure x exploitation type */
 	struct figure closed, reintegrated, scored, events, overdue;
+	/* study visits among the events, and their participants (issue 18) */
+	struct figure visits, visitors;
 	long long gain_sum;
 	int share_shown, gain_shown;
 	int gain_whole;               /* the analyst's mean gain in whole points */
@@ -1390,6 +1392,8 @@ static void indicators_guard(const struct scope *s, struct indicators *in)
 	figure_guard(s, &in->reintegrated, 0);
 	figure_guard(s, &in->scored, 0);
 	figure_guard(s, &in->events, 1);
+	figure_guard(s, &in->visits, 1);
+	figure_guard(s, &in->visitors, 0);
 	figure_guard(s, &in->overdue, 0);
 	if (s->all) {
 		/* Perturbed apart, a part may come out above its whole. */
@@ -1451,6 +1455,8 @@ static int indicators_compute(struct req *r, const struct scope *s, struct indic
 	    (rc = report_guard(r, s, &in->justice, NULL, 0, 0)) ||
 	    (rc = figure_query(r, s, RPQ_TRAINING_GAIN, &in->scored, &in->gain_sum)) ||
 	    (rc = figure_query(r, s, RPQ_TRAINING_EVENTS, &in->events, NULL)) ||
+	    (rc = figure_query(r, s, RPQ_STUDY_VISITS, &in->visits, NULL)) ||
+	    (rc = figure_query(r, s, RPQ_STUDY_VISITORS, &in->visitors, NULL)) ||
 	    (rc = figure_query(r, s, RPQ_OVERDUE, &in->overdue, NULL)))
 		return rc;
 	if (store_report_query(r->app->st, RPQ_REINTEGRATION, &s->f, 0, four_numbers, re) != STORE_OK)
@@ -1522,6 +1528,9 @@ static void indicators_json(struct req *r, const struct scope *s, const struct i
 	jw_key(&w, "trainings");
 	jw_object(&w);
 	jw_figure(&w, "events", &in->events);
+	/* a row of their own: study visits are among the events */
+	jw_figure(&w, "study_visits", &in->visits);
+	jw_figure(&w, "study_visit_participants", &in->visitors);
 	jw_sub(&w, "participants", &in->trained);
 	jw_figure(&w, "scored", &in->scored);
 	jw_key(&w, "mean_gain");
@@ -1774,6 +1783,8 @@ static int indicators_sheet(struct req *r, const struct scope *s, const struct i
 	sheet_share(&o, "reintegration_share", in->share_shown, in->share_shown ? share_of(in) : 0);
 	sheet_figure(&o, "followups_overdue", &in->overdue);
 	sheet_figure(&o, "training_events", &in->events);
+	sheet_figure(&o, "study_visits", &in->visits);
+	sheet_figure(&o, "study_visit_participants", &in->visitors);
 	sheet_figure(&o, "participants_scored", &in->scored);
 	sheet_share(&o, "mean_gain", in->gain_shown, in->gain_shown ? mean_gain(in) : 0);
 	sheet_codes(&o);

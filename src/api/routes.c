@@ -184,6 +184,14 @@ const struct route api_routes[] = {
 	{M_PATCH, V1 "/trainings/{}", api_training_patch, 0},
 	{M_POST, V1 "/trainings/{}/participants", api_participants_create, 0},
 	{M_GET, V1 "/trainings/{}/participants", api_participants_list, 0},
+	{M_POST, V1 "/study-visits", api_study_visits_create, 0},
+	/* The knowledge library (library.c); an upload's body is the file. */
+	{M_GET, V1 "/library", api_library_list, 0},
+	{M_POST, V1 "/library", api_library_create, 0},
+	{M_GET, V1 "/library/{}", api_library_get, 0},
+	{M_POST, V1 "/library/{}/versions", api_library_upload, ROUTE_UPLOAD},
+	{M_GET, V1 "/library/{}/versions/{}", api_library_file, 0},
+	{M_POST, V1 "/library/{}/withdraw", api_library_withdraw, 0},
 	{M_GET, V1 "/openapi.json", api_openapi, 0},
 };
 

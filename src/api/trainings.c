@@ -1,7 +1,10 @@
 /*
  * trainings.c - /api/v1/trainings: capacity building events (topic,
  * dates, place, organiser) and their participants (agency type, sex,
- * role, pre- and post-test scores; never a name).
+ * role, pre- and post-test scores; never a name).  A study visit
+ * (/study-visits, issue 18) is an event of its own kind, with the
+ * country it goes to, its host organisation and purpose; its place is
+ * the city.  Both share the list (?kind=), the record and participants.
  *
  * training.edit and training.read in the policy table: trainers and
  * supervisors, of the organisation that keeps the record.  The analyst
@@ -13,6 +16,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "codelists.h"
 #include "domain/record.h"
 #include "store/reports.h"
 
@@ -35,6 +39,12 @@ static void write_training(jsonw *w, const struct training_row *t)
 	jw_kstr(w, "type", t->organiser.type);
 	jw_end(w);
 	jw_kint(w, "participants", t->participants);
+	jw_kstr(w, "kind", t->kind[0] ? t->kind : "training");
+	if (!strcmp(t->kind, "study_visit")) {
+		jw_kstr(w, "country", t->country);
+		jw_kstr(w, "host", t->host);
+		jw_kstr(w, "purpose", t->purpose && *t->purpose ? t->purpose : NULL);
+	}
 	jw_kstr(w, "created_at", t->created_at);
 	jw_kstr(w, "updated_at", t->updated_at);
 	jw_end(w);
@@ -48,6 +58,7 @@ static void write_participant(jsonw *w, const struct participant_row *p)
 	jw_kstr(w, "agency_type", p->agency_type);
 	jw_kstr(w, "sex", p->sex);
 	jw_kstr(w, "role", p->role);
+	jw_kstr(w, "sector", p->sector[0] ? p->sector : NULL);
 	jw_key(w, "pre_score");
 	if (p->pre_score >= 0)
 		jw_int(w, p->pre_score);
@@ -97,6 +108,34 @@ static int may_edit(struct req *r, const struct training_row *t)
 	return policy_allows(ACT_TRAINING_EDIT, r->who.user.role, rel) >= 0;
 }
 
+static int is_visit(const struct training_row *t)
+{
+	return !strcmp(t->kind, "study_visit");
+}
+
+/* The schema of t's kind: a study visit has its own fields. */
+static const struct resource_schema *schema_of(const struct training_row *t)
+{
+	return is_visit(t) ? &study_visit_schema : &training_schema;
+}
+
+/* A study visit's country, host and purpose from a validated record. */
+static int fill_visit(struct req *r, json_t *rec, struct training_row *t)
+{
+	const char *country = json_string_value(json_object_get(rec, "country"));
+	const char *host = json_string_value(json_object_get(rec, "host"));
+	const char *purpose = json_string_value(json_object_get(rec, "purpose"));
+
+	if (!country || !host || !*host)
+		return reply_problem(r, 422, "invalid-value", "host must not be empty");
+	snprintf(t->country, sizeof t->country, "%s", country);
+	t->host = arena_strdup(&r->mem, host);
+	t->purpose = arena_strdup(&r->mem, purpose ? purpose : "");
+	if (!t->host || !t->purpose)
+		return reply_problem(r, 500, "internal", "out of memory");
+	return 0;
+}
+
 /* Fill t's fields from a validated record (all present); 0 or 422. */
 static int fill(struct req *r, json_t *rec, struct training_row *t)
 {
@@ -121,11 +160,13 @@ static int fill(struct req *r, json_t *rec, struct training_row *t)
 	snprintf(t->end_on, sizeof t->end_on, "%s", end);
 	snprintf(t->organiser_org, sizeof t->organiser_org, "%s", o.id);
 	t->organiser = o;
-	return 0;
+	return is_visit(t) ? fill_visit(r, rec, t) : 0;
 }
 
-/* POST /trainings {topic, start, end, place, organiser_org} */
-int api_trainings_create(struct req *r)
+/* A new event of the kind: POST /trainings {topic, start, end, place,
+ * organiser_org}, POST /study-visits {topic, start, end, country, place
+ * (the city), host, purpose?, organiser_org}. */
+static int create_event(struct req *r, const char *kind)
 {
 	struct training_row t;
 	struct record_error e;
@@ -139,9 +180,10 @@ int api_trainings_create(struct req *r)
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
-	if (record_validate(&training_schema, body, RECORD_CREATE, &e))
-		return reply_problem(r, 422, e.type, e.detail);
 	memset(&t, 0, sizeof t);
+	snprintf(t.kind, sizeof t.kind, "%s", kind);
+	if (record_validate(schema_of(&t), body, RECORD_CREATE, &e))
+		return reply_problem(r, 422, e.type, e.detail);
 	if (fill(r, body, &t))
 		return r->status;
 	store_new_id(t.id);
@@ -167,12 +209,24 @@ int api_trainings_create(struct req *r)
 	return reply_training(r, 201, &t);
 }
 
-/* GET /trainings?cursor=&limit= : the organisation's events, newest start first. */
+int api_trainings_create(struct req *r)
+{
+	return create_event(r, "training");
+}
+
+int api_study_visits_create(struct req *r)
+{
+	return create_event(r, "study_visit");
+}
+
+/* GET /trainings?kind=&cursor=&limit= : the organisation's events, newest
+ * start first; kind=training or study_visit keeps one kind. */
 int api_trainings_list(struct req *r)
 {
 	char after_start[11] = "", after_id[ID_LEN] = "";
 	struct training_row *rows;
 	size_t n = 0, i, limit = PAGE_DEFAULT;
+	const char *kind = req_query(r, "kind");
 	jsonw w;
 
 	if (policy_allows(ACT_TRAINING_READ, r->who.user.role, PC_OWN_ORG) < 0)
@@ -181,7 +235,10 @@ int api_trainings_list(struct req *r)
 		return r->status;
 	if (after_id[0] && !date_valid(after_start))
 		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
-	if (store_trainings_list(r->app->st, r->who.user.org.id, after_start[0] ? after_start : NULL,
+	if (kind && !codelist_has(&cl_training_kind, kind))
+		return reply_problem(r, 422, "invalid-value", "kind: training or study_visit");
+	if (store_trainings_list(r->app->st, r->who.user.org.id, kind,
+				 after_start[0] ? after_start : NULL,
 				 after_id[0] ? after_id : NULL, limit + 1, &rows, &n,
 				 &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
@@ -234,7 +291,7 @@ int api_training_patch(struct req *r)
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
-	if (record_validate(&training_schema, body, RECORD_PATCH, &e))
+	if (record_validate(schema_of(&t), body, RECORD_PATCH, &e))
 		return reply_problem(r, 422, e.type, e.detail);
 	json_object_foreach(body, key, v)
 		if (json_is_null(v))
@@ -245,6 +302,12 @@ int api_training_patch(struct req *r)
 			t.end_on, "place", t.place, "organiser_org", t.organiser.code);
 	if (!rec || req_own_json(r, rec))
 		return reply_problem(r, 500, "internal", "out of memory");
+	if (is_visit(&t)) {
+		json_object_set_new(rec, "country", json_string(t.country));
+		json_object_set_new(rec, "host", json_string(t.host));
+		if (t.purpose && *t.purpose)
+			json_object_set_new(rec, "purpose", json_string(t.purpose));
+	}
 	record_patch(rec, body);
 	if (fill(r, rec, &t))
 		return r->status;
@@ -260,7 +323,8 @@ int api_training_patch(struct req *r)
 	return reply_training(r, 200, &t);
 }
 
-/* POST /trainings/{id}/participants {agency_type, sex, role, pre_score?, post_score?} */
+/* POST /trainings/{id}/participants {agency_type, sex, role, sector?, pre_score?,
+ * post_score?} */
 int api_participants_create(struct req *r)
 {
 	struct training_row t;
@@ -288,6 +352,9 @@ int api_participants_create(struct req *r)
 		 json_string_value(json_object_get(body, "agency_type")));
 	snprintf(p.sex, sizeof p.sex, "%s", json_string_value(json_object_get(body, "sex")));
 	snprintf(p.role, sizeof p.role, "%s", json_string_value(json_object_get(body, "role")));
+	if (json_is_string(json_object_get(body, "sector")))
+		snprintf(p.sector, sizeof p.sector, "%s",
+			 json_string_value(json_object_get(body, "sector")));
 	pre = json_object_get(body, "pre_score");
 	post = json_object_get(body, "post_score");
 	p.pre_score = json_is_integer(pre) ? json_integer_value(pre) : -1;

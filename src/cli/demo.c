@@ -40,6 +40,7 @@
 #include "cli/demo_hotline.h"
 #include "cli/demo_records.h"
 #include "cli/demo_training.h"
+#include "cli/demo_library.h"
 #include "fields.h"
 
 #define DEMO_PASSWORD "himoya-demo-2026"
@@ -463,6 +464,7 @@ int cmd_demo(struct cli_opts *o)
 	struct stat sb;
 	size_t i, dir_services = 0, dir_locations = 0;
 	size_t train_events = 0, train_people = 0, orientation_sessions = 0, plan_activities = 0;
+	size_t lib_products = 0, lib_versions = 0;
 	size_t hl_contacts = 0, hl_callbacks = 0, hl_flags = 0;
 	int created = 0, failed = 0;
 
@@ -538,6 +540,8 @@ int cmd_demo(struct cli_opts *o)
 		failed = 1;
 	if (!failed && demo_plan_load(d.st, &plan_activities) != 0)
 		failed = 1;
+	if (!failed && demo_library_load(d.st, &d.kr, &lib_products, &lib_versions) != 0)
+		failed = 1;
 	if (!failed && demo_reports_refresh(d.st, &d.kr) != 0)
 		failed = 1;
 	datadir_close(&d);
@@ -565,6 +569,9 @@ int cmd_demo(struct cli_opts *o)
 	if (plan_activities)
 		printf("Action Plan: the sample plan (placeholder activities), %zu activities\n",
 		       plan_activities);
+	if (lib_products)
+		printf("Library: %zu sample products (marked as samples), %zu file versions\n",
+		       lib_products, lib_versions);
 	printf("Demo users (password for all: %s):\n", DEMO_PASSWORD);
 	for (i = 0; i < NUSERS; i++)
 		printf("  %-18s %-12s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].org);

@@ -58,7 +58,21 @@ static const struct demo_event events[] = {
 	 {55, 20, 15, 10}},
 };
 
+/* Study visits (issue 18): an event whose place is the city, with the
+ * country visited, the host and the purpose. */
+static const struct demo_visit {
+	struct demo_event ev;
+	const char *country, *host, *purpose;
+} visits[] = {
+	{{"Study visit: how the referral mechanism of Kazakhstan works", "Almaty", "iom", 4, 5, 12,
+	  {"LawEnforcement", "CentralGovernmentOrganisation", "ImmigrationService", "NGO"},
+	  {35, 25, 20, 20}},
+	 "KZ", "Interagency anti-trafficking commission (sample host)",
+	 "Referral between police, shelters and the migration service across a border"},
+};
+
 #define NEVENTS (sizeof events / sizeof events[0])
+#define NVISITS (sizeof visits / sizeof visits[0])
 
 /* A participant's role, likely for the agency type. */
 static const char *role_for(struct demo_rng *r, const char *agency)
@@ -82,6 +96,33 @@ static const char *role_for(struct demo_rng *r, const char *agency)
 		return "teacher";
 	if (!strcmp(agency, "NGO") || !strcmp(agency, "IGO"))
 		return demo_rng_pct(r, 70) ? "ngo_staff" : "social_worker";
+	return "other";
+}
+
+/* The sector of a participant's agency, from its type and the role. */
+static const char *sector_for(const char *agency, const char *role)
+{
+	static const struct {
+		const char *key, *sector;
+	} by_role[] = {
+		{"border_guard", "border"}, {"customs_officer", "customs"},
+		{"drug_control_officer", "drug_control"}, {"police_officer", "police"},
+		{"prosecutor", "prosecution"}, {"judge", "court"},
+		{"migration_officer", "migration"}, {"labour_inspector", "labour"},
+	}, by_agency[] = {
+		{"NGO", "ngo"}, {"IGO", "igo"}, {"HealthServiceOrganisation", "health"},
+		{"LegalService", "legal_aid"}, {"SchoolOrCollege", "education"},
+		{"LocalGovernmentOrganisation", "social_protection"},
+		{"CentralGovernmentOrganisation", "ministry"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof by_role / sizeof by_role[0]; i++)
+		if (!strcmp(role, by_role[i].key))
+			return by_role[i].sector;
+	for (i = 0; i < sizeof by_agency / sizeof by_agency[0]; i++)
+		if (!strcmp(agency, by_agency[i].key))
+			return by_agency[i].sector;
 	return "other";
 }
 
@@ -111,7 +152,7 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 		return -1;
 	}
 	arena_init(&a, 1u << 20);
-	if (store_trainings_list(st, iom.id, NULL, NULL, 1, &have, &n, &a) != STORE_OK) {
+	if (store_trainings_list(st, iom.id, NULL, NULL, NULL, 1, &have, &n, &a) != STORE_OK) {
 		arena_free(&a);
 		fprintf(stderr, "himoya: cannot read the trainings\n");
 		return -1;
@@ -123,8 +164,9 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 	tx = store_begin(st);
 	if (!tx)
 		return -1;
-	for (i = 0; i < NEVENTS && rc == STORE_OK; i++) {
-		const struct demo_event *ev = &events[i];
+	for (i = 0; i < NEVENTS + NVISITS && rc == STORE_OK; i++) {
+		const struct demo_visit *vis = i < NEVENTS ? NULL : &visits[i - NEVENTS];
+		const struct demo_event *ev = vis ? &vis->ev : &events[i];
 		struct training_row t;
 		time_t start = now - (time_t)ev->months_ago * 30 * 86400;
 		unsigned p;
@@ -140,6 +182,12 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 		day_of(start, t.start_on);
 		day_of(start + (time_t)(ev->days - 1) * 86400, t.end_on);
 		snprintf(t.organiser_org, sizeof t.organiser_org, "%s", organiser.id);
+		snprintf(t.kind, sizeof t.kind, "%s", vis ? "study_visit" : "training");
+		if (vis) {
+			snprintf(t.country, sizeof t.country, "%s", vis->country);
+			t.host = vis->host;
+			t.purpose = vis->purpose;
+		}
 		store_now(t.created_at);
 		memcpy(t.updated_at, t.created_at, sizeof t.updated_at);
 		rc = store_training_insert(tx, &t);
@@ -156,6 +204,7 @@ int demo_training_load(store *st, uint64_t seed, size_t *nevents, size_t *nparti
 			snprintf(pr.agency_type, sizeof pr.agency_type, "%s", agency);
 			snprintf(pr.sex, sizeof pr.sex, "%s", female ? "Feminine" : "Masculine");
 			snprintf(pr.role, sizeof pr.role, "%s", role_for(&r, agency));
+			snprintf(pr.sector, sizeof pr.sector, "%s", sector_for(agency, pr.role));
 			/* A few missed one of the tests. */
 			pr.pre_score = demo_rng_pct(&r, 95) ? pre : -1;
 			pr.post_score = demo_rng_pct(&r, 93) ? (post > 100 ? 100 : post) : -1;

@@ -21,6 +21,8 @@ static const char *const entry_staff[] = {"caseworker", "supervisor", "hotline",
 static const char *const shelter_workers[] = {"caseworker", "supervisor", NULL};
 static const char *const plan_readers[] = {"supervisor", "caseworker", "focal_point", "analyst",
 					   "trainer", "admin", NULL};
+static const char *const everyone[] = {"admin", "supervisor", "caseworker", "hotline",
+				       "focal_point", "analyst", "trainer", NULL};
 
 const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_CASE_READ, "case.read", {
@@ -165,6 +167,15 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	 * organisation's admin or supervisor, into the own register only. */
 	{ACT_IMPORT, "import", {
 		{importers, PC_OWN_ORG},
+	}, 1},
+	/* The library is the network's: everyone signed in reads it; the
+	 * trainers and supervisors of the organisation that keeps a product
+	 * add its versions and withdraw it. */
+	{ACT_LIBRARY_READ, "library.read", {
+		{everyone, 0},
+	}, 1},
+	{ACT_LIBRARY_EDIT, "library.edit", {
+		{trainers, PC_OWN_ORG},
 	}, 1},
 };
 

@@ -68,6 +68,9 @@ enum policy_action {
 	ACT_PLAN_EDIT,        /* load the plan (its coordinating organisation) */
 	ACT_PLAN_REPORT,      /* report progress on the own organisation's activities */
 	ACT_IMPORT,           /* load a legacy sheet of persons and cases (himoya import) */
+	/* The knowledge library and study visits (issue 18). */
+	ACT_LIBRARY_READ,     /* list the library, download any version (no PII) */
+	ACT_LIBRARY_EDIT,     /* add products, upload versions, withdraw (the keeping org) */
 	ACT_COUNT
 };
 

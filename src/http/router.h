@@ -19,6 +19,7 @@ enum route_flags {
 	ROUTE_NO_CSRF = 2,  /* a cookie-authenticated change without CSRF (login) */
 	ROUTE_PENDING = 4,  /* allowed while a second factor must still be enrolled */
 	ROUTE_PASSWORD = 8, /* allowed while a one-time password must be changed */
+	ROUTE_UPLOAD = 16,  /* its body is a file, with a cap of its own (may exceed body_max) */
 };
 
 struct route {

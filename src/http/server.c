@@ -407,7 +407,7 @@ static enum MHD_Result on_head(struct server_ctx *sc, struct MHD_Connection *c, 
 	watch_set(sc, c, -1);
 	client_addr(c, r->addr, sizeof r->addr);
 	cap = sc->cfg->body_cap ? sc->cfg->body_cap(r->method, url) : 0;
-	if (!cap || cap > sc->cfg->body_max)
+	if (!cap)
 		cap = sc->cfg->body_max;
 	buf_free(&r->body);
 	buf_init(&r->body, cap);

@@ -29,8 +29,9 @@ struct http_config {
 	size_t body_max;
 	char tls_cert[1024];     /* PEM files; both set means HTTPS */
 	char tls_key[1024];
-	/* The body cap of a request (method, path) when smaller than
-	 * body_max (0: body_max), taken as soon as the head is in: a declared
+	/* The body cap of a request (method, path) (0: body_max): smaller
+	 * for a route open to anyone, larger for a file upload; taken as
+	 * soon as the head is in: a declared
 	 * Content-Length over it is refused at once, and a chunked body
 	 * stops at it.  NULL for none. */
 	size_t (*body_cap)(unsigned method, const char *path);

@@ -425,6 +425,38 @@ static const char *const migrations[] = {
 	"  activity_id TEXT NOT NULL REFERENCES plan_activities(id), org_id TEXT NOT NULL,"
 	"  coded TEXT NOT NULL, created_by TEXT, created_at TEXT NOT NULL) STRICT;"
 	"CREATE INDEX plan_reports_activity ON plan_reports(activity_id, created_at);",
+	/* knowledge library, study visits */
+	/* 21: the knowledge library (store/library.c): the programme's guides,
+	 * brochures, SOPs and training manuals, each with its numbered
+	 * versions.  A version's file is sealed like PII (its nonce and tag
+	 * in the blob), bound to the product and number: it is nobody's
+	 * personal data, but an internal SOP names shelters' procedures and
+	 * the agencies' contacts.  audience and languages are lists written
+	 * ",a,b," so that one LIKE finds a member in either SQL.  A
+	 * withdrawn product keeps its row and its versions.  And a study
+	 * visit is a training of its own kind, with its country, host and
+	 * purpose (the city is its place), and a participant's agency may
+	 * also be told by its sector. */
+	"CREATE TABLE library_products("
+	"  id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id),"
+	"  kind TEXT NOT NULL, audience TEXT NOT NULL, languages TEXT NOT NULL,"
+	"  coded TEXT NOT NULL, current INTEGER NOT NULL DEFAULT 0,"
+	"  withdrawn_at TEXT, withdrawn_by TEXT REFERENCES users(id),"
+	"  created_by TEXT REFERENCES users(id), created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX library_products_updated ON library_products(updated_at, id);"
+	"CREATE TABLE library_versions("
+	"  product_id TEXT NOT NULL REFERENCES library_products(id), n INTEGER NOT NULL,"
+	"  file_name TEXT NOT NULL, content_type TEXT NOT NULL, size INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL, sealed BLOB NOT NULL, note TEXT,"
+	"  uploaded_by TEXT REFERENCES users(id), uploaded_at TEXT NOT NULL,"
+	"  PRIMARY KEY(product_id, n)) STRICT;"
+	"ALTER TABLE trainings ADD COLUMN kind TEXT NOT NULL DEFAULT 'training';"
+	"ALTER TABLE trainings ADD COLUMN country TEXT;"
+	"ALTER TABLE trainings ADD COLUMN host TEXT;"
+	"ALTER TABLE trainings ADD COLUMN purpose TEXT;"
+	/* a participant's agency also by its sector (police, border, customs...) */
+	"ALTER TABLE training_participants ADD COLUMN sector TEXT;",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

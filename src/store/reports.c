@@ -249,6 +249,13 @@ static const char SQL_Q_TRAINING_GAIN[] =
 	" AND p.pre_score IS NOT NULL AND p.post_score IS NOT NULL";
 static const char SQL_Q_TRAINING_EVENTS[] =
 	"SELECT t.id FROM trainings t JOIN orgs o ON o.id = t.org_id" TRAINING_FILTERS;
+static const char SQL_Q_STUDY_VISITS[] =
+	"SELECT t.id FROM trainings t JOIN orgs o ON o.id = t.org_id" TRAINING_FILTERS
+	" AND t.kind = 'study_visit'";
+static const char SQL_Q_STUDY_VISITORS[] =
+	"SELECT p.id FROM training_participants p"
+	" JOIN trainings t ON t.id = p.training_id JOIN orgs o ON o.id = t.org_id" TRAINING_FILTERS
+	" AND t.kind = 'study_visit'";
 
 static const char SQL_Q_OVERDUE[] =
 	"SELECT f.item_id FROM rp_followups f JOIN rp_cases c ON c.n = f.n"
@@ -315,6 +322,8 @@ static const char *query_sql(enum rp_query q, size_t *ncols)
 	case RPQ_LIVELIHOOD_COMPLETION: *ncols = 5; return SQL_Q_LIVELIHOOD_COMPLETION;
 	case RPQ_LIVELIHOOD_EMPLOYMENT: *ncols = 5; return SQL_Q_LIVELIHOOD_EMPLOYMENT;
 	case RPQ_LIVELIHOOD_BUSINESS: *ncols = 5; return SQL_Q_LIVELIHOOD_BUSINESS;
+	case RPQ_STUDY_VISITS: *ncols = 1; return SQL_Q_STUDY_VISITS;
+	case RPQ_STUDY_VISITORS: *ncols = 1; return SQL_Q_STUDY_VISITORS;
 	}
 	return NULL;
 }

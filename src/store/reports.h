@@ -124,6 +124,10 @@ enum rp_query {
 	/* months_after, business_running (yes, no), sex, region, id: the
 	 * follow-ups of start-up grants done in the period */
 	RPQ_LIVELIHOOD_BUSINESS,
+	/* id: study visits (trainings of kind study_visit) starting in the
+	 * period; id: their participants (issue 18) */
+	RPQ_STUDY_VISITS,
+	RPQ_STUDY_VISITORS,
 };
 
 /* Run a report query; fn gets ncols text columns (numbers as text).
@@ -148,6 +152,11 @@ struct training_row {
 	char created_by[ID_LEN];
 	char created_at[TS_LEN];
 	char updated_at[TS_LEN];
+	/* "training", or "study_visit" with the fields below (else empty) */
+	char kind[16];
+	char country[3];               /* ISO 3166 alpha-2 */
+	const char *host;
+	const char *purpose;
 };
 
 struct participant_row {
@@ -156,6 +165,7 @@ struct participant_row {
 	char agency_type[64];
 	char sex[32];
 	char role[32];
+	char sector[32];               /* code list "sector", "" when not told */
 	int64_t pre_score;             /* -1 when none */
 	int64_t post_score;            /* -1 when none */
 	char created_at[TS_LEN];
@@ -165,11 +175,12 @@ int store_training_insert(store_tx *tx, const struct training_row *t);
 /* Update when the stored version equals t->version - 1. */
 int store_training_update(store_tx *tx, const struct training_row *t);
 int store_training_get(store *st, const char *id, struct training_row *t, arena *a);
-/* Trainings of org_id, newest start first; after_start/after_id are the
- * last row of the previous page (NULL for the first). */
-int store_trainings_list(store *st, const char *org_id, const char *after_start,
-			 const char *after_id, size_t limit, struct training_row **rows, size_t *n,
-			 arena *a);
+/* Trainings of org_id (of that kind; NULL: any), newest start first;
+ * after_start/after_id are the last row of the previous page (NULL for
+ * the first). */
+int store_trainings_list(store *st, const char *org_id, const char *kind,
+			 const char *after_start, const char *after_id, size_t limit,
+			 struct training_row **rows, size_t *n, arena *a);
 int store_participant_insert(store_tx *tx, const struct participant_row *p);
 /* The participants of a training (at most max), oldest first. */
 int store_participants_list(store *st, const char *training_id, size_t max,

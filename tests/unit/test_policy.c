@@ -176,6 +176,18 @@ static void test_reports_trainings(void **state)
 	assert_true(policy_allows(ACT_PLAN_REPORT, "caseworker", PC_OWN_ORG) >= 0);
 	assert_int_equal(policy_allows(ACT_PLAN_REPORT, "focal_point", 0), -1);
 	assert_int_equal(policy_allows(ACT_PLAN_REPORT, "analyst", PC_OWN_ORG), -1);
+	/* the knowledge library: the network reads, trainers keep */
+	assert_true(policy_allows(ACT_LIBRARY_READ, "hotline", 0) >= 0);
+	assert_true(policy_allows(ACT_LIBRARY_READ, "focal_point", 0) >= 0);
+	assert_true(policy_allows(ACT_LIBRARY_READ, "analyst", 0) >= 0);
+	assert_true(policy_allows(ACT_LIBRARY_READ, "admin", 0) >= 0);
+	assert_int_equal(policy_allows(ACT_LIBRARY_READ, "nobody", PC_OWN_ORG), -1);
+	assert_true(policy_allows(ACT_LIBRARY_EDIT, "trainer", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_LIBRARY_EDIT, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_LIBRARY_EDIT, "trainer", 0), -1);
+	assert_int_equal(policy_allows(ACT_LIBRARY_EDIT, "hotline", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_LIBRARY_EDIT, "caseworker", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_LIBRARY_EDIT, "admin", PC_OWN_ORG), -1);
 	assert_true(policy_allows(ACT_TRAINING_EDIT, "trainer", PC_OWN_ORG) >= 0);
 	assert_int_equal(policy_allows(ACT_TRAINING_EDIT, "trainer", 0), -1);
 	assert_true(policy_allows(ACT_TRAINING_READ, "supervisor", PC_OWN_ORG) >= 0);
