@@ -159,11 +159,10 @@ int store_case_list(store *st, const struct case_filter *f, struct case_row **ro
 }
 
 #define P8(a) "?" #a "0, ?" #a "1, ?" #a "2, ?" #a "3, ?" #a "4, ?" #a "5, ?" #a "6, ?" #a "7"
-static struct table_query by_persons = {
-	&cases, "FROM cases WHERE org_id = ?1 AND person_id IN ("
+static struct table_query by_persons = TABLE_QUERY(cases,
+	"FROM cases WHERE org_id = ?1 AND person_id IN ("
 	P8(1) ", " P8(2) ", " P8(3) ", " P8(4) ", " P8(5) ", " P8(6) ", " P8(7) ", " P8(8) ")"
-	" ORDER BY updated_at DESC, id DESC LIMIT 200", NULL
-};
+	" ORDER BY updated_at DESC, id DESC LIMIT 200");
 
 int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], size_t nids,
 			    struct case_row **rows, size_t *n, arena *a)

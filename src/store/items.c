@@ -32,26 +32,19 @@ struct table store_items = TABLE("items", item_cols);
 /* In time order; `at` has whole seconds, so things that happened within
  * one second keep the order they were written in (rowid), not the order of
  * their random ids. */
-static struct table_query of_case = {
-	&store_items, "FROM items WHERE case_id = ?1 ORDER BY at, rowid LIMIT 2000", NULL
-};
-static struct table_query of_case_kind = {
-	&store_items, "FROM items WHERE case_id = ?1 AND kind = ?2 ORDER BY at, rowid LIMIT 2000",
-	NULL
-};
-static struct table_query of_person = {
-	&store_items, "FROM items WHERE person_id = ?1 AND kind = ?2 ORDER BY at, rowid LIMIT 2000",
-	NULL
-};
-static struct table_query due_all = {
-	&store_items, "FROM items WHERE kind = ?1 AND org_id = ?2 AND due < ?3"
-	" AND status IN ('due', 'planned', 'in_progress', 'open') ORDER BY due, id LIMIT 500", NULL
-};
-static struct table_query due_mine = {
-	&store_items, "FROM items WHERE kind = ?1 AND assigned_to = ?4 AND due < ?3"
+static struct table_query of_case = TABLE_QUERY(store_items,
+	"FROM items WHERE case_id = ?1 ORDER BY at, rowid LIMIT 2000");
+static struct table_query of_case_kind = TABLE_QUERY(store_items,
+	"FROM items WHERE case_id = ?1 AND kind = ?2 ORDER BY at, rowid LIMIT 2000");
+static struct table_query of_person = TABLE_QUERY(store_items,
+	"FROM items WHERE person_id = ?1 AND kind = ?2 ORDER BY at, rowid LIMIT 2000");
+static struct table_query due_all = TABLE_QUERY(store_items,
+	"FROM items WHERE kind = ?1 AND org_id = ?2 AND due < ?3"
+	" AND status IN ('due', 'planned', 'in_progress', 'open') ORDER BY due, id LIMIT 500");
+static struct table_query due_mine = TABLE_QUERY(store_items,
+	"FROM items WHERE kind = ?1 AND assigned_to = ?4 AND due < ?3"
 	" AND org_id = ?2 AND status IN ('due', 'planned', 'in_progress', 'open')"
-	" ORDER BY due, id LIMIT 500", NULL
-};
+	" ORDER BY due, id LIMIT 500");
 
 int store_item_insert(store_tx *tx, const struct item_row *it)
 {

@@ -12,11 +12,10 @@
 static const char SQL_LINK[] =
 	"INSERT INTO perpetrator_cases(case_id, perpetrator_id, org_id, created_at)"
 	" VALUES(?1, ?2, ?3, ?4)";
-static struct table_query of_case = {
-	&store_items, "FROM items WHERE id IN"
+static struct table_query of_case = TABLE_QUERY(store_items,
+	"FROM items WHERE id IN"
 	" (SELECT perpetrator_id FROM perpetrator_cases WHERE case_id = ?1)"
-	" AND kind = 'perpetrator' ORDER BY created_at, rowid LIMIT 500", NULL
-};
+	" AND kind = 'perpetrator' ORDER BY created_at, rowid LIMIT 500");
 static const char SQL_CASES_OF[] =
 	"SELECT case_id FROM perpetrator_cases WHERE perpetrator_id = ?1 ORDER BY created_at";
 static const char SQL_KEYS_DEL[] = "DELETE FROM perpetrator_keys WHERE perpetrator_id = ?1";
@@ -29,14 +28,12 @@ static const char SQL_FIND[] =
 	"  GROUP BY perpetrator_id ORDER BY hits DESC LIMIT 200) t"
 	" JOIN items i ON i.id = t.perpetrator_id AND i.org_id = ?1"
 	" ORDER BY t.hits DESC, i.updated_at DESC LIMIT ?10";
-static struct table_query stays_open = {
-	&store_items, "FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'"
-	" ORDER BY at DESC, rowid DESC LIMIT 1000", NULL
-};
-static struct table_query stays_all = {
-	&store_items, "FROM items WHERE service_id = ?1 AND kind = 'stay'"
-	" ORDER BY at DESC, rowid DESC LIMIT 1000", NULL
-};
+static struct table_query stays_open = TABLE_QUERY(store_items,
+	"FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'"
+	" ORDER BY at DESC, rowid DESC LIMIT 1000");
+static struct table_query stays_all = TABLE_QUERY(store_items,
+	"FROM items WHERE service_id = ?1 AND kind = 'stay'"
+	" ORDER BY at DESC, rowid DESC LIMIT 1000");
 static const char SQL_STAYS_COUNT[] =
 	"SELECT count(*) FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'";
 static const char SQL_STAY_OPEN_OF[] =

@@ -124,7 +124,15 @@ const char *table_query_sql(struct table_query *q)
 	pthread_mutex_lock(&make_lock);
 	sql = atomic_load_explicit(&q->sql, memory_order_relaxed);
 	if (!sql) {
-		sql_add(&b, "SELECT %s %s", q->t->cols_sql, q->tail);
+		size_t i;
+		if (q->alias) {
+			sql_add(&b, "SELECT ");
+			for (i = 0; i < q->t->ncols; i++)
+				sql_add(&b, "%s%s.%s", i ? ", " : "", q->alias, q->t->cols[i].name);
+			sql_add(&b, "%s%s", q->tail[0] == ',' ? "" : " ", q->tail);
+		} else {
+			sql_add(&b, "SELECT %s %s", q->t->cols_sql, q->tail);
+		}
 		sql = sql_done(&b);
 		atomic_store_explicit(&q->sql, sql, memory_order_release);
 	}
@@ -156,6 +164,7 @@ static void bind_col(db_stmt *s, int i, const struct column *c, const void *row)
 		db_bind_str(s, i, *(const char *const *)(const void *)p);
 		break;
 	case COL_BLOB:
+	case COL_BLOB0:
 	case COL_SEALED: {
 		const unsigned char *v = *(const unsigned char *const *)(const void *)p;
 		size_t n = *(const size_t *)(const void *)((const char *)row + c->aux);
@@ -213,10 +222,12 @@ static int read_col(db_stmt *s, int i, const struct column *c, void *row, arena 
 		break;
 	}
 	case COL_BLOB:
+	case COL_BLOB0:
 	case COL_SEALED: {
 		unsigned char *v = NULL;
 		n = 0;
-		if (c->kind == COL_SEALED || !db_col_null(s, i)) {
+		if (c->kind == COL_SEALED || (c->kind == COL_BLOB && !db_col_null(s, i)) ||
+		    (c->kind == COL_BLOB0 && db_col_bytes(s, i))) {
 			n = db_col_bytes(s, i);
 			v = arena_alloc(a, n ? n : 1);
 			if (!v)

@@ -29,6 +29,7 @@ enum col_kind {
 		      * pointer <-> SQL NULL */
 	COL_SEALED,  /* the same for a NOT NULL column: no data is an empty
 		      * blob, and a read always gives a pointer */
+	COL_BLOB0,   /* as COL_BLOB, but an empty blob is none (NULL) both ways */
 	COL_BYTES,   /* unsigned char[size], a fixed-size blob */
 	COL_HAS_BYTES, /* unsigned char[size] present when the int at aux is
 			* not 0, else SQL NULL (read sets the int) */
@@ -68,15 +69,23 @@ struct table {
 	char *exists_sql;
 };
 
-#define TABLE(tname, cols) { tname, cols, sizeof cols / sizeof cols[0], 0, NULL, NULL, NULL, NULL, NULL }
+#define TABLE(tname, cols) \
+	{ tname, cols, sizeof cols / sizeof cols[0], 0, NULL, NULL, NULL, NULL, NULL }
 
 /* A query whose result is the table's rows: "SELECT <columns> " + tail
- * (e.g. "FROM items WHERE case_id = ?1 ORDER BY at"). */
+ * (e.g. "FROM items WHERE case_id = ?1 ORDER BY at").  With an alias,
+ * each column is qualified by it ("f.id, f.kind, ..."), and the tail may
+ * begin with more columns (", a.code FROM referrals f JOIN ..."), read
+ * after the table's. */
 struct table_query {
 	struct table *t;
 	const char *tail;
 	_Atomic(char *) sql;
+	const char *alias;
 };
+
+#define TABLE_QUERY(table, tail) { &table, tail, NULL, NULL }
+#define TABLE_QUERY_AS(table, alias, tail) { &table, tail, NULL, alias }
 
 /* Make the table's statements (once); -1 when out of memory. */
 int table_sql(struct table *t);
