@@ -87,11 +87,15 @@ static int make(struct table *t)
 	sql_add(&upd, "UPDATE %s SET ", t->name);
 	k = 1;
 	for (i = 1; i < t->ncols; i++)
-		if (!(t->cols[i].flags & (COL_FIXED | COL_READ))) {
+		if (!(t->cols[i].flags & (COL_FIXED | COL_READ | COL_SCOPE))) {
 			sql_add(&upd, "%s%s = ?%d", k > 1 ? ", " : "", t->cols[i].name, k + 1);
 			k++;
 		}
-	sql_add(&upd, " WHERE %s = ?1 AND %s = ?%d", t->cols[0].name, v->name, k + 1);
+	sql_add(&upd, " WHERE %s = ?1", t->cols[0].name);
+	for (i = 1; i < t->ncols; i++)
+		if (t->cols[i].flags & COL_SCOPE)
+			sql_add(&upd, " AND %s = ?%d", t->cols[i].name, ++k);
+	sql_add(&upd, " AND %s = ?%d", v->name, k + 1);
 	t->update_sql = sql_done(&upd);
 	return t->update_sql ? 0 : -1;
 }
@@ -158,11 +162,22 @@ static void bind_col(db_stmt *s, int i, const struct column *c, const void *row)
 		db_bind_int(s, i, *(const int64_t *)(const void *)p);
 		break;
 	case COL_BOOL:
-		db_bind_int(s, i, *(const int *)(const void *)p);
+		db_bind_int(s, i, *(const int *)(const void *)p ? 1 : 0);
+		break;
+	case COL_COUNT:
+		if (*(const int64_t *)(const void *)p >= 0)
+			db_bind_int(s, i, *(const int64_t *)(const void *)p);
+		else
+			db_bind_null(s, i);
 		break;
 	case COL_JSON:
 		db_bind_str(s, i, *(const char *const *)(const void *)p);
 		break;
+	case COL_WORDS: {
+		const char *v = *(const char *const *)(const void *)p;
+		db_bind_str(s, i, v && *v ? v : " ");
+		break;
+	}
 	case COL_BLOB:
 	case COL_BLOB0:
 	case COL_SEALED: {
@@ -214,7 +229,11 @@ static int read_col(db_stmt *s, int i, const struct column *c, void *row, arena 
 	case COL_BOOL:
 		*(int *)(void *)p = (int)db_col_int(s, i);
 		break;
-	case COL_JSON: {
+	case COL_COUNT:
+		*(int64_t *)(void *)p = db_col_null(s, i) ? -1 : db_col_int(s, i);
+		break;
+	case COL_JSON:
+	case COL_WORDS: {
 		char *v = arena_strndup(a, db_col_text(s, i), db_col_bytes(s, i));
 		if (!v)
 			return STORE_ERROR;
@@ -309,12 +328,16 @@ int table_update(store_tx *tx, struct table *t, const void *row)
 {
 	const struct column *v = version_col(t);
 	db_stmt *s;
+	size_t i;
 	int next;
 
 	if (!v || table_sql(t) != 0 || !(s = db_prepare(tx->d, t->update_sql)))
 		return STORE_ERROR;
 	bind_col(s, 1, &t->cols[0], row);
-	next = table_bind(s, t, row, COL_FIXED | COL_READ, 2);
+	next = table_bind(s, t, row, COL_FIXED | COL_READ | COL_SCOPE, 2);
+	for (i = 1; i < t->ncols; i++)
+		if (t->cols[i].flags & COL_SCOPE)
+			bind_col(s, next++, &t->cols[i], row);
 	db_bind_int(s, next, *(const int64_t *)(const void *)((const char *)row + v->off) - 1);
 	return store_step_versioned(tx, s, t->exists_sql,
 				    (const char *)row + t->cols[0].off);

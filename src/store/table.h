@@ -24,7 +24,9 @@ enum col_kind {
 	COL_OPT,     /* char[size]; "" is bound as NULL, NULL read as "" */
 	COL_INT,     /* int64_t */
 	COL_BOOL,    /* int */
+	COL_COUNT,   /* int64_t that is SQL NULL when negative (read as -1) */
 	COL_JSON,    /* const char *, NOT NULL text; read into the arena */
+	COL_WORDS,   /* the same for codes between spaces: none is " " */
 	COL_BLOB,    /* const unsigned char * and its size_t length at aux: NULL
 		      * pointer <-> SQL NULL */
 	COL_SEALED,  /* the same for a NOT NULL column: no data is an empty
@@ -39,6 +41,8 @@ enum {
 	COL_FIXED = 1,   /* written by the insert, never by an update */
 	COL_VERSION = 2, /* the row's version (COL_INT) */
 	COL_READ = 4,    /* only read: written by neither (set elsewhere) */
+	COL_SCOPE = 8,   /* COL_FIXED, and an update matches it too (the row
+			  * must still be the organisation's) */
 };
 
 struct column {
@@ -107,8 +111,9 @@ int table_insert(store_tx *tx, struct table *t, const void *row);
 int table_get_on(db *d, struct table *t, const char *id, void *row, arena *a);
 /* The same on a reader of the pool. */
 int table_get(store *st, struct table *t, const char *id, void *row, arena *a);
-/* Write the columns not COL_FIXED/COL_READ when the stored version is the
- * row's version - 1 (as store_step_versioned answers). */
+/* Write the columns not COL_FIXED/COL_READ/COL_SCOPE when the stored
+ * version is the row's version - 1 and the COL_SCOPE columns are the
+ * row's (as store_step_versioned answers). */
 int table_update(store_tx *tx, struct table *t, const void *row);
 /* Step s to its end, reading at most limit rows of `size` bytes into an
  * arena array (grown as needed); resets s. */

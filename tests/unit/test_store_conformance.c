@@ -685,6 +685,111 @@ static void test_contacts(void **state)
 	commit(tx);
 }
 
+static void test_callbacks_and_flags(void **state)
+{
+	struct fixture *f = *state;
+	struct callback_row cb, got, *rows;
+	struct callback_filter cf = {0};
+	struct caller_flag_row fl, *frows;
+	unsigned char key[BLIND_BYTES];
+	char ids[3][ID_LEN], found[ID_LEN];
+	size_t n, i;
+	store_tx *tx;
+	static const char *const due[3] = {"2026-01-03T09:00:00Z", "2026-01-01T09:00:00Z",
+					   "2026-01-02T09:00:00Z"};
+
+	memset(key, 5, sizeof key);
+	tx = begin(f);
+	for (i = 0; i < 3; i++) {
+		memset(&cb, 0, sizeof cb);
+		store_new_id(cb.id);
+		memcpy(cb.org_id, f->org, ID_LEN);
+		cb.version = 1;
+		snprintf(cb.source, sizeof cb.source, i == 2 ? "public" : "operator");
+		snprintf(cb.due, sizeof cb.due, "%s", due[i]);
+		snprintf(cb.created_at, sizeof cb.created_at, "2026-01-01T00:00:00Z");
+		snprintf(cb.updated_at, sizeof cb.updated_at, "2026-01-01T00:00:00Z");
+		if (i == 2) {
+			cb.has_phone = 1;
+			memcpy(cb.phone_key, key, sizeof key);
+		}
+		assert_int_equal(store_callback_insert(tx, &cb), STORE_OK);
+		memcpy(ids[i], cb.id, ID_LEN);
+	}
+	assert_int_equal(store_callback_open_find(tx, f->org, key, "public", found), STORE_OK);
+	assert_string_equal(found, ids[2]);
+	assert_int_equal(store_callback_open_find(tx, f->org, key, "operator", found),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_callback_open_find(tx, f->org2, key, "public", found),
+			 STORE_NOT_FOUND);
+	commit(tx);
+
+	/* By due time, then paged after the last one. */
+	cf.org_id = f->org;
+	cf.done = -1;
+	cf.limit = 2;
+	assert_int_equal(store_callbacks_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, ids[1]);
+	assert_string_equal(rows[1].id, ids[2]);
+	assert_int_equal(rows[1].has_phone, 1);
+	assert_memory_equal(rows[1].phone_key, key, sizeof key);
+	assert_int_equal(rows[0].has_phone, 0);
+	cf.after_due = arena_strdup(&f->a, rows[1].due);
+	cf.after_id = arena_strdup(&f->a, rows[1].id);
+	assert_int_equal(store_callbacks_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[0]);
+
+	/* Done at version 2; stale after; another organisation's update of it
+	 * does not match. */
+	assert_int_equal(store_callback_get(f->st, ids[1], &got, &f->a), STORE_OK);
+	tx = begin(f);
+	got.version = 2;
+	got.done = 1;
+	snprintf(got.done_at, sizeof got.done_at, "2026-01-01T10:00:00Z");
+	assert_int_equal(store_callback_update(tx, &got), STORE_OK);
+	assert_int_equal(store_callback_update(tx, &got), STORE_STALE);
+	got.version = 3;
+	memcpy(got.org_id, f->org2, ID_LEN);
+	assert_int_equal(store_callback_update(tx, &got), STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_callback_get(f->st, ids[1], &got, &f->a), STORE_OK);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(got.done, 1);
+	assert_string_equal(got.org_id, f->org);
+	cf.after_due = cf.after_id = NULL;
+	cf.done = 0;
+	cf.limit = 10;
+	assert_int_equal(store_callbacks_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+
+	/* Flags of a number: those whose date is today or later. */
+	memset(&fl, 0, sizeof fl);
+	store_new_id(fl.id);
+	memcpy(fl.org_id, f->org, ID_LEN);
+	memcpy(fl.phone_key, key, sizeof key);
+	snprintf(fl.flag, sizeof fl.flag, "abusive");
+	snprintf(fl.until, sizeof fl.until, "2026-02-01");
+	snprintf(fl.created_at, sizeof fl.created_at, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_flag_insert(tx, &fl), STORE_OK);
+	assert_int_equal(store_flag_insert(tx, &fl), STORE_CONFLICT);
+	commit(tx);
+	assert_int_equal(store_flags_active(f->st, f->org, key, "2026-02-01", &frows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(frows[0].flag, "abusive");
+	assert_memory_equal(frows[0].phone_key, key, sizeof key);
+	assert_null(frows[0].sealed);
+	assert_int_equal(store_flags_active(f->st, f->org, key, "2026-02-02", &frows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_flags_active(f->st, f->org2, key, "2026-01-15", &frows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+}
+
 /* ---- meta, sessions --------------------------------------------------------- */
 
 static void test_meta_and_sessions(void **state)
@@ -799,6 +904,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_case_scope_referred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_items_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contacts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callbacks_and_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_and_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 	};
