@@ -790,6 +790,104 @@ static void test_callbacks_and_flags(void **state)
 	assert_int_equal(n, 0);
 }
 
+static void service_make(struct dir_service_row *r, const char *org, const char *name)
+{
+	memset(r, 0, sizeof *r);
+	store_new_id(r->id);
+	snprintf(r->org_id, sizeof r->org_id, "%s", org);
+	r->version = 1;
+	snprintf(r->type, sizeof r->type, "shelter");
+	snprintf(r->status, sizeof r->status, "active");
+	r->name = name;
+	r->regions = " TJ-DU ";
+	r->languages = " tg ru ";
+	r->coded = "{}";
+	snprintf(r->created_at, sizeof r->created_at, "2026-01-01T00:00:00Z");
+	snprintf(r->updated_at, sizeof r->updated_at, "2026-01-01T00:00:00Z");
+}
+
+static void test_directory(void **state)
+{
+	struct fixture *f = *state;
+	struct dir_service_row a, b, got, *rows;
+	struct dir_location_row l, lg, *lrows;
+	struct dir_filter df = {0};
+	int64_t total;
+	size_t n;
+	store_tx *tx;
+
+	service_make(&a, f->org, "Zarina shelter");
+	service_make(&b, f->org2, "Amal legal aid");
+	memset(&l, 0, sizeof l);
+	store_new_id(l.id);
+	memcpy(l.service_id, a.id, ID_LEN);
+	memcpy(l.org_id, f->org, ID_LEN);
+	l.version = 1;
+	snprintf(l.kind, sizeof l.kind, "physical");
+	l.coded = "{}";
+	l.sealed = SEALED;
+	l.sealed_len = sizeof SEALED;
+	snprintf(l.created_at, sizeof l.created_at, "2026-01-01T00:00:00Z");
+	snprintf(l.updated_at, sizeof l.updated_at, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_dir_service_insert(tx, &a), STORE_OK);
+	assert_int_equal(store_dir_service_insert(tx, &b), STORE_OK);
+	assert_int_equal(store_dir_service_insert(tx, &b), STORE_CONFLICT);
+	assert_int_equal(store_dir_location_insert(tx, &l), STORE_OK);
+	assert_int_equal(store_dir_location_get_tx(tx, l.id, &lg, &f->a), STORE_OK);
+	assert_int_equal(lg.sealed_len, sizeof SEALED);
+	assert_string_equal(lg.region, "");
+	assert_int_equal(store_dir_location_get_tx(tx, "absent", &lg, &f->a), STORE_NOT_FOUND);
+	commit(tx);
+
+	assert_int_equal(store_dir_service_get(f->st, a.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.name, "Zarina shelter");
+	assert_string_equal(got.org.code, "ngo1");
+	assert_string_equal(got.org.id, f->org);
+	assert_string_equal(got.transfer_to, "");
+	assert_int_equal(store_dir_service_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+
+	/* By name; the total counts every match, the page holds limit. */
+	df.limit = 1;
+	assert_int_equal(store_dir_service_list(f->st, &df, &rows, &n, &total, &f->a), STORE_OK);
+	assert_int_equal(total, 2);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, b.id);
+	assert_string_equal(rows[0].org.code, "ngo2");
+	df.offset = 1;
+	assert_int_equal(store_dir_service_list(f->st, &df, &rows, &n, &total, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, a.id);
+	df.offset = 0;
+	df.limit = 10;
+	df.org_id = f->org2;
+	assert_int_equal(store_dir_service_list(f->st, &df, &rows, &n, &total, &f->a), STORE_OK);
+	assert_int_equal(total, 1);
+
+	/* Versions; an update never moves a service to another organisation. */
+	tx = begin(f);
+	a.version = 2;
+	a.name = "Zarina shelter (Dushanbe)";
+	assert_int_equal(store_dir_service_update(tx, &a), STORE_OK);
+	assert_int_equal(store_dir_service_update(tx, &a), STORE_STALE);
+	a.version = 3;
+	memcpy(a.org_id, f->org2, ID_LEN);
+	assert_int_equal(store_dir_service_update(tx, &a), STORE_STALE);
+	l.version = 2;
+	assert_int_equal(store_dir_location_update(tx, &l), STORE_OK);
+	assert_int_equal(store_dir_location_update(tx, &l), STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_dir_service_get(f->st, a.id, &got, &f->a), STORE_OK);
+	assert_int_equal(got.version, 2);
+	assert_string_equal(got.org_id, f->org);
+	assert_string_equal(got.name, "Zarina shelter (Dushanbe)");
+	assert_int_equal(store_dir_locations_of(f->st, a.id, &lrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(lrows[0].version, 2);
+	assert_int_equal(store_dir_locations_of(f->st, b.id, &lrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
 /* ---- meta, sessions --------------------------------------------------------- */
 
 static void test_meta_and_sessions(void **state)
@@ -905,6 +1003,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_items_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callbacks_and_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_and_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 	};
