@@ -46,6 +46,18 @@ static struct table services = TABLE("dir_services", service_cols);
 #define SVC_FROM " FROM dir_services s JOIN orgs o ON o.id = s.org_id"
 #define SVC_ORG ", o.code, o.name, o.type" SVC_FROM
 
+static int read_service_org(db_stmt *s, int i, void *row, arena *a)
+{
+	struct dir_service_row *r = row;
+
+	(void)a;
+	snprintf(r->org.id, sizeof r->org.id, "%s", r->org_id);
+	store_col_copy(s, i, r->org.code, sizeof r->org.code);
+	store_col_copy(s, i + 1, r->org.name, sizeof r->org.name);
+	store_col_copy(s, i + 2, r->org.type, sizeof r->org.type);
+	return STORE_OK;
+}
+
 /* Each filter is skipped when its parameter is null.  Search word i
  * binds ?(7+2i), a key, and ?(8+2i), the types it names between spaces
  * (or null): a word matches a service having the key or of such a type. */
@@ -66,9 +78,10 @@ _Static_assert(DIR_QUERY_KEYS == 8, "SVC_WHERE has one SVC_WORD per search word"
 #define SVC_OFFSET 24
 
 static struct table_query svc_list = TABLE_QUERY_AS(services, "s",
-	SVC_ORG SVC_WHERE " ORDER BY s.name, s.id LIMIT ?23 OFFSET ?24");
+	SVC_ORG SVC_WHERE " ORDER BY s.name, s.id LIMIT ?23 OFFSET ?24", read_service_org);
 static const char SQL_SVC_COUNT[] = "SELECT count(*)" SVC_FROM SVC_WHERE;
-static struct table_query svc_get = TABLE_QUERY_AS(services, "s", SVC_ORG " WHERE s.id = ?1");
+static struct table_query svc_get =
+	TABLE_QUERY_AS(services, "s", SVC_ORG " WHERE s.id = ?1", read_service_org);
 static const char SQL_SVC_TRANSFER[] =
 	"UPDATE dir_services SET transfer_to = ?2, version = version + 1, updated_at = ?3"
 	" WHERE id = ?1 AND version = ?4";
@@ -137,47 +150,17 @@ static int stale_or_absent(db *d, const char *exists_sql, const char *id)
 
 /* ---- services ------------------------------------------------------------ */
 
-static int read_service(db_stmt *s, struct dir_service_row *r, arena *a)
-{
-	int i = (int)services.ncols;
-
-	if (table_read(s, &services, r, a) != STORE_OK)
-		return STORE_ERROR;
-	snprintf(r->org.id, sizeof r->org.id, "%s", r->org_id);
-	store_col_copy(s, i, r->org.code, sizeof r->org.code);
-	store_col_copy(s, i + 1, r->org.name, sizeof r->org.name);
-	store_col_copy(s, i + 2, r->org.type, sizeof r->org.type);
-	return STORE_OK;
-}
-
-static int service_get(db *d, const char *id, struct dir_service_row *r, arena *a)
-{
-	db_stmt *s = db_prepare(d, table_query_sql(&svc_get));
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = read_service(s, r, a);
-	else
-		rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-	db_reset(s);
-	return rc;
-}
-
 int store_dir_service_get(store *st, const char *id, struct dir_service_row *r, arena *a)
 {
 	db *d = store_reader_get(st);
-	int rc = service_get(d, id, r, a);
+	int rc = table_query_get(d, &svc_get, id, r, a);
 	store_reader_put(st, d);
 	return rc;
 }
 
 int store_dir_service_get_tx(store_tx *tx, const char *id, struct dir_service_row *r, arena *a)
 {
-	return service_get(tx->d, id, r, a);
+	return table_query_get(tx->d, &svc_get, id, r, a);
 }
 
 int store_dir_service_insert(store_tx *tx, const struct dir_service_row *r)
@@ -319,7 +302,7 @@ int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_ser
 	db_bind_int(s, SVC_OFFSET, (int64_t)f->offset);
 	out = arena_alloc(a, f->limit * sizeof *out);
 	while (out && *n < f->limit && (rc = db_step(s)) == DB_ROW) {
-		if (read_service(s, &out[*n], a) != STORE_OK) {
+		if (table_query_read(s, &svc_list, &out[*n], a) != STORE_OK) {
 			rc = DB_ERROR;
 			break;
 		}

@@ -7,6 +7,7 @@
  * still active and not expired.  Withdrawing the consent flips the
  * consent's status column, and the access is gone at once.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,25 @@ static struct table referrals = TABLE("referrals", referral_cols);
 #define REF_ORGS \
 	", a.code, a.name, a.type, b.code, b.name, b.type" \
 	" FROM referrals f JOIN orgs a ON a.id = f.from_org JOIN orgs b ON b.id = f.to_org"
-#define REF_QUERY(where) TABLE_QUERY_AS(referrals, "f", REF_ORGS where)
+#define REF_QUERY(where) TABLE_QUERY_AS(referrals, "f", REF_ORGS where, read_orgs)
+
+static int read_orgs(db_stmt *s, int i, void *row, arena *a)
+{
+	struct referral_row *f = row;
+
+	(void)a;
+	memset(&f->from, 0, sizeof f->from);
+	memset(&f->to, 0, sizeof f->to);
+	snprintf(f->from.id, sizeof f->from.id, "%s", f->from_org);
+	store_col_copy(s, i, f->from.code, sizeof f->from.code);
+	store_col_copy(s, i + 1, f->from.name, sizeof f->from.name);
+	store_col_copy(s, i + 2, f->from.type, sizeof f->from.type);
+	snprintf(f->to.id, sizeof f->to.id, "%s", f->to_org);
+	store_col_copy(s, i + 3, f->to.code, sizeof f->to.code);
+	store_col_copy(s, i + 4, f->to.name, sizeof f->to.name);
+	store_col_copy(s, i + 5, f->to.type, sizeof f->to.type);
+	return STORE_OK;
+}
 
 /* The condition under which referral f gives access, shared with the
  * case list's scope in cases.c (keep the two in step). */
@@ -72,24 +91,6 @@ static const char *or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static int read_referral(db_stmt *s, struct referral_row *f, arena *a)
-{
-	int i = (int)referrals.ncols;
-
-	memset(f, 0, sizeof *f);
-	if (table_read(s, &referrals, f, a) != STORE_OK)
-		return STORE_ERROR;
-	snprintf(f->from.id, sizeof f->from.id, "%s", f->from_org);
-	store_col_copy(s, i, f->from.code, sizeof f->from.code);
-	store_col_copy(s, i + 1, f->from.name, sizeof f->from.name);
-	store_col_copy(s, i + 2, f->from.type, sizeof f->from.type);
-	snprintf(f->to.id, sizeof f->to.id, "%s", f->to_org);
-	store_col_copy(s, i + 3, f->to.code, sizeof f->to.code);
-	store_col_copy(s, i + 4, f->to.name, sizeof f->to.name);
-	store_col_copy(s, i + 5, f->to.type, sizeof f->to.type);
-	return STORE_OK;
-}
-
 int store_referral_insert(store_tx *tx, const struct referral_row *f)
 {
 	return table_insert(tx, &referrals, f);
@@ -111,7 +112,7 @@ static int get_one(store *st, struct table_query *q, const char *p1, const char 
 			db_bind_str(s, 9, p9);
 		rc = db_step(s);
 		if (rc == DB_ROW)
-			rc = read_referral(s, f, a);
+			rc = table_query_read(s, q, f, a);
 		else
 			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 		db_reset(s);
@@ -142,37 +143,21 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 			 const char *overdue_before, struct referral_row **rows, size_t *n,
 			 arena *a)
 {
+	struct table_query *q = in ? &q_in : &q_out;
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(in ? &q_in : &q_out));
-	struct referral_row *out;
-	size_t cap = 16;
-	int rc = DB_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(q));
+	int rc = STORE_ERROR;
 
 	*n = 0;
 	*rows = NULL;
-	out = arena_alloc(a, cap * sizeof *out);
-	if (s && out) {
+	if (s) {
 		db_bind_str(s, 1, org_id);
 		db_bind_str(s, 2, or_null(status));
 		db_bind_str(s, 3, or_null(overdue_before));
-		while ((rc = db_step(s)) == DB_ROW) {
-			struct referral_row *grown = store_grow(a, out, &cap, *n, sizeof *out);
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			out = grown;
-			if (read_referral(s, &out[*n], a) != STORE_OK) {
-				rc = DB_ERROR;
-				break;
-			}
-			(*n)++;
-		}
-		db_reset(s);
+		rc = table_query_collect(s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 static int run3(store_tx *tx, const char *sql, const char *a, const char *b, const char *c)

@@ -343,8 +343,32 @@ int table_update(store_tx *tx, struct table *t, const void *row)
 				    (const char *)row + t->cols[0].off);
 }
 
-int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, void **rows,
-		  size_t *n, arena *a)
+int table_query_read(db_stmt *s, const struct table_query *q, void *row, arena *a)
+{
+	if (table_read(s, q->t, row, a) != STORE_OK)
+		return STORE_ERROR;
+	return q->more ? q->more(s, (int)q->t->ncols, row, a) : STORE_OK;
+}
+
+int table_query_get(db *d, struct table_query *q, const char *key, void *row, arena *a)
+{
+	db_stmt *s = db_prepare(d, table_query_sql(q));
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, key);
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		rc = table_query_read(s, q, row, a);
+	else
+		rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	db_reset(s);
+	return rc;
+}
+
+int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, size_t limit,
+			void **rows, size_t *n, arena *a)
 {
 	size_t cap = 16;
 	char *out = arena_alloc(a, cap * size);
@@ -353,7 +377,7 @@ int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, 
 	*n = 0;
 	while (out && (rc = db_step(s)) == DB_ROW && *n < limit) {
 		out = store_grow(a, out, &cap, *n, size);
-		if (!out || table_read(s, t, out + *n * size, a) != STORE_OK) {
+		if (!out || table_query_read(s, q, out + *n * size, a) != STORE_OK) {
 			out = NULL;
 			break;
 		}
@@ -364,4 +388,12 @@ int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, 
 	db_reset(s);
 	*rows = out;
 	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, void **rows,
+		  size_t *n, arena *a)
+{
+	struct table_query q = {(struct table *)t, "", NULL, NULL, NULL};
+
+	return table_query_collect(s, &q, size, limit, rows, n, a);
 }

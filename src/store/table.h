@@ -86,10 +86,13 @@ struct table_query {
 	const char *tail;
 	_Atomic(char *) sql;
 	const char *alias;
+	/* Reads the tail's own columns (from column `first`) into the row;
+	 * NULL when the tail has none. */
+	int (*more)(db_stmt *s, int first, void *row, arena *a);
 };
 
-#define TABLE_QUERY(table, tail) { &table, tail, NULL, NULL }
-#define TABLE_QUERY_AS(table, alias, tail) { &table, tail, NULL, alias }
+#define TABLE_QUERY(table, tail) { &table, tail, NULL, NULL, NULL }
+#define TABLE_QUERY_AS(table, alias, tail, more) { &table, tail, NULL, alias, more }
 
 /* Make the table's statements (once); -1 when out of memory. */
 int table_sql(struct table *t);
@@ -102,6 +105,12 @@ int table_bind(db_stmt *s, const struct table *t, const void *row, unsigned skip
 /* Read the current row (columns in the table's order from 0) into row;
  * text and blobs that point go into the arena. */
 int table_read(db_stmt *s, const struct table *t, void *row, arena *a);
+
+/* A row of a query: the table's columns, then the tail's (q->more). */
+int table_query_read(db_stmt *s, const struct table_query *q, void *row, arena *a);
+/* The one row of a query whose ?1 is key, on connection d: STORE_OK,
+ * STORE_NOT_FOUND, STORE_ERROR. */
+int table_query_get(db *d, struct table_query *q, const char *key, void *row, arena *a);
 
 /* INSERT every column but the COL_READ ones: STORE_OK, STORE_CONFLICT
  * (a unique key or check), STORE_ERROR. */
@@ -119,6 +128,9 @@ int table_update(store_tx *tx, struct table *t, const void *row);
  * arena array (grown as needed); resets s. */
 int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, void **rows,
 		  size_t *n, arena *a);
+/* The same for the rows of a query (its tail's columns too). */
+int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, size_t limit,
+			void **rows, size_t *n, arena *a);
 
 /* The tables other files of the store select from. */
 extern struct table store_items;

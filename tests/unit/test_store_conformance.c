@@ -6,6 +6,8 @@
  * scope (its own, and what live referrals give it), meta, sessions and
  * tokens, and the audit chain with its verification.
  *
+ * (store/reports.h declares the trainings, also store functions.)
+ *
  * Every test runs once per driver of the table `drivers` (a function that
  * opens a fresh, empty store); a PostgreSQL driver adds one line there.
  */
@@ -23,6 +25,7 @@
 #include <sodium.h>
 
 #include "crypto/crypto.h"
+#include "store/reports.h"
 #include "store/store.h"
 #include "util/arena.h"
 
@@ -888,6 +891,84 @@ static void test_directory(void **state)
 	assert_int_equal(n, 0);
 }
 
+static void test_trainings(void **state)
+{
+	struct fixture *f = *state;
+	struct training_row t, got, *rows;
+	struct participant_row p, *prows;
+	char ids[3][ID_LEN];
+	size_t n, i;
+	store_tx *tx;
+	static const char *const start[3] = {"2026-03-01", "2026-01-01", "2026-02-01"};
+
+	tx = begin(f);
+	for (i = 0; i < 3; i++) {
+		memset(&t, 0, sizeof t);
+		store_new_id(t.id);
+		memcpy(t.org_id, f->org, ID_LEN);
+		t.version = 1;
+		t.topic = "Identification";
+		t.place = "Dushanbe";
+		snprintf(t.start_on, sizeof t.start_on, "%s", start[i]);
+		snprintf(t.end_on, sizeof t.end_on, "%s", start[i]);
+		memcpy(t.organiser_org, f->org2, ID_LEN);
+		snprintf(t.created_at, sizeof t.created_at, "2026-01-01T00:00:00Z");
+		snprintf(t.updated_at, sizeof t.updated_at, "2026-01-01T00:00:00Z");
+		assert_int_equal(store_training_insert(tx, &t), STORE_OK);
+		memcpy(ids[i], t.id, ID_LEN);
+	}
+	assert_int_equal(store_training_insert(tx, &t), STORE_CONFLICT);
+	memset(&p, 0, sizeof p);
+	store_new_id(p.id);
+	memcpy(p.training_id, ids[0], ID_LEN);
+	snprintf(p.agency_type, sizeof p.agency_type, "NGO");
+	snprintf(p.sex, sizeof p.sex, "Feminine");
+	snprintf(p.role, sizeof p.role, "social_worker");
+	p.pre_score = -1;
+	p.post_score = 80;
+	snprintf(p.created_at, sizeof p.created_at, "2026-03-01T00:00:00Z");
+	assert_int_equal(store_participant_insert(tx, &p), STORE_OK);
+	commit(tx);
+
+	assert_int_equal(store_training_get(f->st, ids[0], &got, &f->a), STORE_OK);
+	assert_string_equal(got.topic, "Identification");
+	assert_string_equal(got.organiser.code, "ngo2");
+	assert_int_equal(got.participants, 1);
+	assert_string_equal(got.created_by, "");
+	assert_int_equal(store_training_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_participants_list(f->st, ids[0], 10, &prows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(prows[0].pre_score, -1);
+	assert_int_equal(prows[0].post_score, 80);
+
+	/* Newest start first, then after the cursor. */
+	assert_int_equal(store_trainings_list(f->st, f->org, NULL, NULL, 2, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, ids[0]);
+	assert_string_equal(rows[1].id, ids[2]);
+	assert_int_equal(rows[1].participants, 0);
+	assert_int_equal(store_trainings_list(f->st, f->org, rows[1].start_on, rows[1].id, 2, &rows,
+					      &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[1]);
+	assert_int_equal(store_trainings_list(f->st, f->org2, NULL, NULL, 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+
+	tx = begin(f);
+	got.version = 2;
+	got.place = "Khujand";
+	assert_int_equal(store_training_update(tx, &got), STORE_OK);
+	assert_int_equal(store_training_update(tx, &got), STORE_STALE);
+	snprintf(got.id, sizeof got.id, "absent");
+	assert_int_equal(store_training_update(tx, &got), STORE_NOT_FOUND);
+	commit(tx);
+	assert_int_equal(store_training_get(f->st, ids[0], &got, &f->a), STORE_OK);
+	assert_string_equal(got.place, "Khujand");
+	assert_int_equal(got.version, 2);
+}
+
 /* ---- meta, sessions --------------------------------------------------------- */
 
 static void test_meta_and_sessions(void **state)
@@ -1004,6 +1085,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callbacks_and_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_and_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 	};
