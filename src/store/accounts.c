@@ -2,15 +2,28 @@
  * accounts.c - SQL for organisations, users, role policies, sessions and
  * API tokens.  Session and token ids arrive already hashed.
  */
+#include <stdint.h>
 #include <string.h>
 
-#include "store/store_internal.h"
+#include "store/table.h"
 
 static const char SQL_ORG_ADD[] =
 	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
-#define ORG_COLS "id, code, name, type, coalesce(sector, ''), coalesce(created_by_org, '')"
-static const char SQL_ORG_BY_CODE[] = "SELECT " ORG_COLS " FROM orgs WHERE code = ?1";
-static const char SQL_ORG_BY_ID[] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?1";
+
+/* Organisations as read here, by the directory and by the hotline; they
+ * are written by the statements of this file. */
+static const struct column org_cols[] = {
+	TCOL(struct org, id, COL_TEXT, COL_FIXED),
+	TCOL(struct org, code, COL_TEXT, COL_FIXED),
+	TCOL(struct org, name, COL_TEXT, 0),
+	TCOL(struct org, type, COL_TEXT, 0),
+	TCOL(struct org, sector, COL_OPT, 0),
+	TCOLN(struct org, created_by, "created_by_org", COL_OPT, 0),
+};
+struct table store_orgs = TABLE("orgs", org_cols);
+static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHERE code = ?1");
+static struct table_query q_org_list =
+	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY name, code LIMIT ?1");
 static const char SQL_USER_ADD[] =
 	"INSERT INTO users(id, org_id, login, role, pwhash, created_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
@@ -41,9 +54,6 @@ static const char SQL_USER_SESSIONS_END[] =
 	"DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)";
 static const char SQL_USER_TOKENS_REVOKE[] =
 	"UPDATE tokens SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
-static const char SQL_ORG_LIST[] =
-	"SELECT id, code, name, type, coalesce(sector, ''), coalesce(created_by_org, '')"
-	" FROM orgs ORDER BY name, code LIMIT ?1";
 static const char SQL_ORG_UPDATE[] =
 	"UPDATE orgs SET name = ?2, type = ?3, sector = nullif(?4, ''),"
 	" created_by_org = coalesce(created_by_org, nullif(?5, '')) WHERE id = ?1";
@@ -113,41 +123,18 @@ int store_org_add(store_tx *tx, const char *code, const char *name, const char *
 	return run_write(s);
 }
 
-/* One organisation by the key that sql's ?1 names. */
-static int org_get(store *st, const char *sql, const char *key, struct org *o)
+int store_org_by_code(store *st, const char *code, struct org *o)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, sql);
-	int rc = STORE_ERROR;
+	int rc = table_query_get(d, &q_org_by_code, code, o, NULL);
 
-	if (s) {
-		db_bind_str(s, 1, key);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			store_col_copy(s, 0, o->id, sizeof o->id);
-			store_col_copy(s, 1, o->code, sizeof o->code);
-			store_col_copy(s, 2, o->name, sizeof o->name);
-			store_col_copy(s, 3, o->type, sizeof o->type);
-			store_col_copy(s, 4, o->sector, sizeof o->sector);
-			store_col_copy(s, 5, o->created_by, sizeof o->created_by);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
-		db_reset(s);
-	}
 	store_reader_put(st, d);
 	return rc;
 }
 
-int store_org_by_code(store *st, const char *code, struct org *o)
-{
-	return org_get(st, SQL_ORG_BY_CODE, code, o);
-}
-
 int store_org_by_id(store *st, const char *id, struct org *o)
 {
-	return org_get(st, SQL_ORG_BY_ID, id, o);
+	return table_get(st, &store_orgs, id, o, NULL);
 }
 
 int store_user_add(store_tx *tx, const char *org_id, const char *login, const char *role,
@@ -366,28 +353,17 @@ int store_user_tokens_revoke(store_tx *tx, const char *user_id)
 int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_ORG_LIST);
-	struct org *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
-	int rc = DB_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(&q_org_list));
+	int rc = STORE_ERROR;
 
 	*n = 0;
-	if (s && out) {
+	*rows = NULL;
+	if (s) {
 		db_bind_int(s, 1, (int64_t)max);
-		while (*n < max && (rc = db_step(s)) == DB_ROW) {
-			struct org *o = &out[(*n)++];
-			memset(o, 0, sizeof *o);
-			store_col_copy(s, 0, o->id, sizeof o->id);
-			store_col_copy(s, 1, o->code, sizeof o->code);
-			store_col_copy(s, 2, o->name, sizeof o->name);
-			store_col_copy(s, 3, o->type, sizeof o->type);
-			store_col_copy(s, 4, o->sector, sizeof o->sector);
-			store_col_copy(s, 5, o->created_by, sizeof o->created_by);
-		}
-		db_reset(s);
+		rc = table_collect(s, &store_orgs, sizeof **rows, max, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,

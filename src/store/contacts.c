@@ -110,8 +110,8 @@ static const char SQL_CALLBACK_OPEN_PHONE[] =
 	" ORDER BY created_at, id LIMIT 1";
 static const char SQL_CALLBACK_TOUCH[] = "UPDATE callbacks SET updated_at = ?2 WHERE id = ?1";
 
-static const char SQL_ORG_FIRST[] =
-	"SELECT id, code, name, type FROM orgs ORDER BY created_at, rowid LIMIT 1";
+static struct table_query q_org_first =
+	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY created_at, rowid LIMIT 1");
 
 /* store_grow from an empty array (NULL, cap 0) on. */
 static void *grow(arena *a, void *arr, size_t *cap, size_t n, size_t size)
@@ -379,22 +379,8 @@ int store_callback_touch(store_tx *tx, const char *id, const char *updated_at)
 int store_org_first(store *st, struct org *o)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_ORG_FIRST);
-	int rc = STORE_ERROR;
+	int rc = table_query_get(d, &q_org_first, NULL, o, NULL);
 
-	if (s) {
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			store_col_copy(s, 0, o->id, sizeof o->id);
-			store_col_copy(s, 1, o->code, sizeof o->code);
-			store_col_copy(s, 2, o->name, sizeof o->name);
-			store_col_copy(s, 3, o->type, sizeof o->type);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
-		db_reset(s);
-	}
 	store_reader_put(st, d);
 	return rc;
 }

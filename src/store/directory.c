@@ -18,6 +18,7 @@
  * its list is one statement with optional filters rather than one
  * statement per combination of filters as cases.c does.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -116,8 +117,9 @@ static const char SQL_LOC_REOWN[] =
 	"UPDATE dir_locations SET org_id = (SELECT org_id FROM dir_services WHERE id = ?1)"
 	" WHERE service_id = ?1";
 
-static const char SQL_ORGS[] = "SELECT id, code, name, type FROM orgs ORDER BY code LIMIT ?1";
-static const char SQL_ORG_GET[] = "SELECT id, code, name, type FROM orgs WHERE code = ?1";
+static struct table_query q_orgs =
+	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY code LIMIT ?1");
+static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHERE code = ?1");
 static const char SQL_ORG_ADD[] =
 	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
 
@@ -375,52 +377,34 @@ int store_dir_locations_all(store *st, size_t max, struct dir_location_row **row
 
 /* ---- organisations ------------------------------------------------------- */
 
-static void read_org(db_stmt *s, struct org *o)
-{
-	store_col_copy(s, 0, o->id, sizeof o->id);
-	store_col_copy(s, 1, o->code, sizeof o->code);
-	store_col_copy(s, 2, o->name, sizeof o->name);
-	store_col_copy(s, 3, o->type, sizeof o->type);
-}
-
 int store_dir_orgs(store *st, size_t max, struct org **rows, size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_ORGS);
-	struct org *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
-	int rc = DB_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(&q_orgs));
+	int rc = STORE_ERROR;
 
 	*n = 0;
-	if (s && out) {
+	*rows = NULL;
+	if (s) {
 		db_bind_int(s, 1, (int64_t)max);
-		while (*n < max && (rc = db_step(s)) == DB_ROW)
-			read_org(s, &out[(*n)++]);
-		db_reset(s);
+		rc = table_collect(s, &store_orgs, sizeof **rows, max, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const char *type,
 			 struct org *o, int *created)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_ORG_GET);
+	db_stmt *s;
 	char now[TS_LEN];
 	int rc;
 
 	*created = 0;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, code);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		read_org(s, o);
-	db_reset(s);
-	if (rc == DB_ROW)
-		return STORE_OK;
-	if (rc != DB_DONE)
-		return STORE_ERROR;
+	rc = table_query_get(tx->d, &q_org_by_code, code, o, NULL);
+	if (rc != STORE_NOT_FOUND)
+		return rc;
+	memset(o, 0, sizeof *o);
 	s = db_prepare(tx->d, SQL_ORG_ADD);
 	if (!s)
 		return STORE_ERROR;

@@ -357,7 +357,8 @@ int table_query_get(db *d, struct table_query *q, const char *key, void *row, ar
 
 	if (!s)
 		return STORE_ERROR;
-	db_bind_str(s, 1, key);
+	if (key)
+		db_bind_str(s, 1, key);
 	rc = db_step(s);
 	if (rc == DB_ROW)
 		rc = table_query_read(s, q, row, a);

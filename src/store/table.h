@@ -55,6 +55,9 @@ struct column {
 /* A column named as its member. */
 #define TCOL(type, m, kind, flags) \
 	{ #m, kind, flags, offsetof(type, m), COL_MEMBER_SIZE(type, m), 0 }
+/* A column named otherwise than its member. */
+#define TCOLN(type, m, name, kind, flags) \
+	{ name, kind, flags, offsetof(type, m), COL_MEMBER_SIZE(type, m), 0 }
 /* A blob column with its length member (COL_BLOB, COL_SEALED), or fixed
  * bytes with their presence flag (COL_HAS_BYTES). */
 #define TCOL2(type, m, kind, flags, aux) \
@@ -103,13 +106,14 @@ const char *table_query_sql(struct table_query *q);
  * those whose flags meet `skip`; returns the next parameter's number. */
 int table_bind(db_stmt *s, const struct table *t, const void *row, unsigned skip, int first);
 /* Read the current row (columns in the table's order from 0) into row;
- * text and blobs that point go into the arena. */
+ * text and blobs that point go into the arena (which may be NULL for a
+ * table without such columns). */
 int table_read(db_stmt *s, const struct table *t, void *row, arena *a);
 
 /* A row of a query: the table's columns, then the tail's (q->more). */
 int table_query_read(db_stmt *s, const struct table_query *q, void *row, arena *a);
-/* The one row of a query whose ?1 is key, on connection d: STORE_OK,
- * STORE_NOT_FOUND, STORE_ERROR. */
+/* The first row of a query whose ?1 is key (NULL: a query without
+ * parameters), on connection d: STORE_OK, STORE_NOT_FOUND, STORE_ERROR. */
 int table_query_get(db *d, struct table_query *q, const char *key, void *row, arena *a);
 
 /* INSERT every column but the COL_READ ones: STORE_OK, STORE_CONFLICT
@@ -134,5 +138,6 @@ int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, si
 
 /* The tables other files of the store select from. */
 extern struct table store_items;
+extern struct table store_orgs; /* struct org (accounts.c) */
 
 #endif
