@@ -204,38 +204,22 @@ int store_dedup_merge(store_tx *tx, const struct dup_merge_row *m)
 	return n == 1 ? STORE_OK : STORE_STALE;
 }
 
-static const char SQL_MERGE_GET[] =
-	"SELECT id, org_id, pair_id, survivor, merged, by_user, at, undone_by, undone_at"
-	" FROM dup_merges WHERE id = ?1";
+static const struct column merge_cols[] = {
+	TCOL(struct dup_merge_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, org_id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, pair_id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, survivor, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, merged, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, by_user, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, at, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, undone_by, COL_OPT, 0),
+	TCOL(struct dup_merge_row, undone_at, COL_OPT, 0),
+};
+static struct table merges = TABLE("dup_merges", merge_cols);
 
 int store_dedup_merge_get(store *st, const char *id, struct dup_merge_row *m)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_MERGE_GET);
-	int rc = STORE_ERROR;
-
-	if (s) {
-		db_bind_str(s, 1, id);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			memset(m, 0, sizeof *m);
-			store_col_copy(s, 0, m->id, sizeof m->id);
-			store_col_copy(s, 1, m->org_id, sizeof m->org_id);
-			store_col_copy(s, 2, m->pair_id, sizeof m->pair_id);
-			store_col_copy(s, 3, m->survivor, sizeof m->survivor);
-			store_col_copy(s, 4, m->merged, sizeof m->merged);
-			store_col_copy(s, 5, m->by_user, sizeof m->by_user);
-			store_col_copy(s, 6, m->at, sizeof m->at);
-			store_col_copy(s, 7, m->undone_by, sizeof m->undone_by);
-			store_col_copy(s, 8, m->undone_at, sizeof m->undone_at);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_get(st, &merges, id, m, NULL);
 }
 
 /* A merge stands and no later merge that stands involves its persons. */
