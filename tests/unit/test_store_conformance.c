@@ -677,6 +677,26 @@ static void test_contacts(void **state)
 						 &f->a), STORE_OK);
 	assert_int_equal(n, 0);
 
+	/* The figures count the organisation's own in [from, to) only. */
+	{
+		struct contact_stats cs;
+		assert_int_equal(store_contact_stats(f->st, f->org, "2026-01-01T00:00:00Z",
+						     "2026-01-04T00:00:00Z", "2026-01-10T00:00:00Z",
+						     "2026-01-11T00:00:00Z", &cs, &f->a),
+				 STORE_OK);
+		assert_int_equal(cs.total, 3);
+		assert_int_equal(cs.n_day, 3);
+		assert_string_equal(cs.by_day[0].key, "2026-01-01");
+		assert_int_equal(cs.n_channel, 1);
+		assert_int_equal(cs.by_channel[0].n, 3);
+		assert_int_equal(cs.cb_open, 0);
+		assert_int_equal(store_contact_stats(f->st, f->org2, "2026-01-01T00:00:00Z",
+						     "2026-02-01T00:00:00Z", "2026-01-10T00:00:00Z",
+						     "2026-01-11T00:00:00Z", &cs, &f->a),
+				 STORE_OK);
+		assert_int_equal(cs.total, 1);
+	}
+
 	/* Versions. */
 	tx = begin(f);
 	assert_int_equal(store_contact_get(f->st, ids[0], &got, &f->a), STORE_OK);
