@@ -200,6 +200,14 @@ static void bind_col(db_stmt *s, int i, const struct column *c, const void *row)
 		else
 			db_bind_null(s, i);
 		break;
+	case COL_SOME_BYTES: {
+		size_t n = *(const size_t *)(const void *)((const char *)row + c->aux);
+		if (n && n <= c->size)
+			db_bind_blob(s, i, p, n);
+		else
+			db_bind_null(s, i);
+		break;
+	}
 	}
 }
 
@@ -266,6 +274,15 @@ static int read_col(db_stmt *s, int i, const struct column *c, void *row, arena 
 			memcpy(p, db_col_blob(s, i), n);
 		if (c->kind == COL_HAS_BYTES)
 			*(int *)(void *)((char *)row + c->aux) = n == c->size;
+		break;
+	case COL_SOME_BYTES:
+		n = db_col_bytes(s, i);
+		if (n > c->size)
+			n = 0;
+		memset(p, 0, c->size);
+		if (n)
+			memcpy(p, db_col_blob(s, i), n);
+		*(size_t *)(void *)((char *)row + c->aux) = n;
 		break;
 	}
 	return STORE_OK;

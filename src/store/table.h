@@ -35,6 +35,8 @@ enum col_kind {
 	COL_BYTES,   /* unsigned char[size], a fixed-size blob */
 	COL_HAS_BYTES, /* unsigned char[size] present when the int at aux is
 			* not 0, else SQL NULL (read sets the int) */
+	COL_SOME_BYTES, /* unsigned char[size] holding the size_t at aux bytes;
+			 * 0 is SQL NULL, and a longer value reads as 0 */
 };
 
 enum {
@@ -58,10 +60,12 @@ struct column {
 /* A column named otherwise than its member. */
 #define TCOLN(type, m, name, kind, flags) \
 	{ name, kind, flags, offsetof(type, m), COL_MEMBER_SIZE(type, m), 0 }
-/* A blob column with its length member (COL_BLOB, COL_SEALED), or fixed
- * bytes with their presence flag (COL_HAS_BYTES). */
+/* A blob column with its length member (COL_BLOB, COL_SEALED,
+ * COL_SOME_BYTES), or fixed bytes with their presence flag (COL_HAS_BYTES). */
 #define TCOL2(type, m, kind, flags, aux) \
 	{ #m, kind, flags, offsetof(type, m), COL_MEMBER_SIZE(type, m), offsetof(type, aux) }
+#define TCOLN2(type, m, name, kind, flags, aux) \
+	{ name, kind, flags, offsetof(type, m), COL_MEMBER_SIZE(type, m), offsetof(type, aux) }
 
 struct table {
 	const char *name;
