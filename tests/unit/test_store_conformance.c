@@ -1025,6 +1025,93 @@ static void test_meta_and_sessions(void **state)
 	assert_int_equal(store_session_get(f->st, sid, 2100, 600, &s, &u), STORE_NOT_FOUND);
 }
 
+static void test_accounts(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char h1[HASH_BYTES] = {1}, h2[HASH_BYTES] = {2};
+	unsigned char sealed[TOTP_SECRET_BYTES + SEAL_OVERHEAD];
+	struct user u;
+	struct user_row *users;
+	struct token_row t, *tokens;
+	struct org *orgs;
+	char id1[ID_LEN], id2[ID_LEN], uid[ID_LEN];
+	size_t n;
+	store_tx *tx;
+
+	memset(sealed, 0xab, sizeof sealed);
+	tx = begin(f);
+	assert_int_equal(store_user_add(tx, f->org, "anvar", "supervisor", "h", uid), STORE_OK);
+	assert_int_equal(store_user_set_totp(tx, uid, sealed, sizeof sealed, 1), STORE_OK);
+	assert_int_equal(store_role_set_totp(tx, "supervisor", 1), STORE_OK);
+	/* A TOTP step is taken once, and only a later one after it. */
+	assert_int_equal(store_user_take_totp_step(tx, uid, 100), STORE_OK);
+	assert_int_equal(store_user_take_totp_step(tx, uid, 100), STORE_STALE);
+	assert_int_equal(store_user_take_totp_step(tx, uid, 99), STORE_STALE);
+	assert_int_equal(store_user_take_totp_step(tx, uid, 101), STORE_OK);
+	assert_int_equal(store_org_update(tx, f->org, "Shelter One", "NGO", "civil_society", f->org2),
+			 STORE_OK);
+	commit(tx);
+
+	assert_int_equal(store_user_by_login(f->st, "anvar", &u), STORE_OK);
+	assert_string_equal(u.id, uid);
+	assert_int_equal(u.totp_enabled, 1);
+	assert_int_equal(u.totp_sealed_len, sizeof sealed);
+	assert_memory_equal(u.totp_sealed, sealed, sizeof sealed);
+	assert_int_equal(u.totp_step, 101);
+	assert_int_equal(u.totp_required, 1);
+	assert_int_equal(u.disabled, 0);
+	assert_string_equal(u.org.code, "ngo1");
+	assert_string_equal(u.org.sector, "civil_society");
+	assert_int_equal(store_user_by_id(f->st, f->user, &u), STORE_OK);
+	assert_int_equal(u.totp_sealed_len, 0);
+	assert_int_equal(u.totp_required, 0);
+	assert_int_equal(store_role_requires_totp(f->st, "supervisor"), 1);
+	assert_int_equal(store_role_requires_totp(f->st, "caseworker"), 0);
+
+	/* The users of an organisation by login; organisations by name. */
+	assert_int_equal(store_user_list(f->st, f->org, 10, &users, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(users[0].login, "anvar");
+	assert_string_equal(users[1].login, "dilnoza");
+	assert_int_equal(store_org_list(f->st, 10, &orgs, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(orgs[0].code, "ngo1");
+	assert_string_equal(orgs[0].created_by, f->org2);
+	assert_string_equal(orgs[1].sector, "");
+
+	/* Tokens: live ones only, newest first in lists. */
+	tx = begin(f);
+	assert_int_equal(store_token_add(tx, h1, f->user, "one", 5000, id1), STORE_OK);
+	assert_int_equal(store_token_add(tx, h2, uid, "two", 5000, id2), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_token_get(f->st, h1, 4999, &u, &t), STORE_OK);
+	assert_string_equal(u.id, f->user);
+	assert_string_equal(t.id, id1);
+	assert_string_equal(t.login, "dilnoza");
+	assert_string_equal(t.label, "one");
+	assert_int_equal(t.expires, 5000);
+	assert_int_equal(store_token_get(f->st, h1, 5000, &u, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_token_list(f->st, f->org, NULL, 10, &tokens, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_token_list(f->st, NULL, "anvar", 10, &tokens, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(tokens[0].id, id2);
+	assert_int_equal(store_token_list(f->st, f->org2, NULL, 10, &tokens, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	/* A disabled user's token and sessions lead nowhere. */
+	tx = begin(f);
+	assert_int_equal(store_user_set_disabled(tx, uid, 1), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_token_get(f->st, h2, 10, &u, NULL), STORE_NOT_FOUND);
+	tx = begin(f);
+	assert_int_equal(store_user_set_disabled(tx, uid, 0), STORE_OK);
+	assert_int_equal(store_user_tokens_revoke(tx, uid), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_token_get(f->st, h2, 10, &u, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_token_by_id(f->st, id2, &t), STORE_OK);
+	assert_int_equal(t.revoked, 1);
+}
+
 /* ---- the audit chain -------------------------------------------------------- */
 
 static void test_audit_chain(void **state)
@@ -1107,6 +1194,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_and_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
 	};
 	size_t i;
