@@ -110,12 +110,7 @@ int store_plan_get(store *st, const char *code, struct plan_row *p, arena *a)
 	if (s) {
 		/* NULL: the newest plan */
 		db_bind_str(s, 1, code);
-		rc = db_step(s);
-		if (rc == DB_ROW)
-			rc = table_query_read(s, &q_plan, p, a);
-		else
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		db_reset(s);
+		rc = table_query_row(s, &q_plan, p, a);
 	}
 	store_reader_put(st, d);
 	return rc;

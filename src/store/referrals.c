@@ -110,12 +110,7 @@ static int get_one(store *st, struct table_query *q, const char *p1, const char 
 			db_bind_str(s, 2, p2);
 		if (p9)
 			db_bind_str(s, 9, p9);
-		rc = db_step(s);
-		if (rc == DB_ROW)
-			rc = table_query_read(s, q, f, a);
-		else
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		db_reset(s);
+		rc = table_query_row(s, q, f, a);
 	}
 	store_reader_put(st, d);
 	return rc;

@@ -317,19 +317,13 @@ int table_insert(store_tx *tx, struct table *t, const void *row)
 
 int table_get_on(db *d, struct table *t, const char *id, void *row, arena *a)
 {
+	struct table_query q = {t, "", NULL, NULL, NULL};
 	db_stmt *s;
-	int rc;
 
 	if (table_sql(t) != 0 || !(s = db_prepare(d, t->get_sql)))
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = table_read(s, t, row, a);
-	else
-		rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-	db_reset(s);
-	return rc;
+	return table_query_row(s, &q, row, a);
 }
 
 int table_get(store *st, struct table *t, const char *id, void *row, arena *a)
@@ -367,22 +361,27 @@ int table_query_read(db_stmt *s, const struct table_query *q, void *row, arena *
 	return q->more ? q->more(s, (int)q->t->ncols, row, a) : STORE_OK;
 }
 
-int table_query_get(db *d, struct table_query *q, const char *key, void *row, arena *a)
+int table_query_row(db_stmt *s, const struct table_query *q, void *row, arena *a)
 {
-	db_stmt *s = db_prepare(d, table_query_sql(q));
-	int rc;
+	int rc = db_step(s);
 
-	if (!s)
-		return STORE_ERROR;
-	if (key)
-		db_bind_str(s, 1, key);
-	rc = db_step(s);
 	if (rc == DB_ROW)
 		rc = table_query_read(s, q, row, a);
 	else
 		rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
 	db_reset(s);
 	return rc;
+}
+
+int table_query_get(db *d, struct table_query *q, const char *key, void *row, arena *a)
+{
+	db_stmt *s = db_prepare(d, table_query_sql(q));
+
+	if (!s)
+		return STORE_ERROR;
+	if (key)
+		db_bind_str(s, 1, key);
+	return table_query_row(s, q, row, a);
 }
 
 int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, size_t limit,

@@ -116,6 +116,9 @@ int table_read(db_stmt *s, const struct table *t, void *row, arena *a);
 
 /* A row of a query: the table's columns, then the tail's (q->more). */
 int table_query_read(db_stmt *s, const struct table_query *q, void *row, arena *a);
+/* Step a bound statement of query q once: STORE_OK and its first row in
+ * row, STORE_NOT_FOUND, or STORE_ERROR; resets s. */
+int table_query_row(db_stmt *s, const struct table_query *q, void *row, arena *a);
 /* The first row of a query whose ?1 is key (NULL: a query without
  * parameters), on connection d: STORE_OK, STORE_NOT_FOUND, STORE_ERROR. */
 int table_query_get(db *d, struct table_query *q, const char *key, void *row, arena *a);
