@@ -3,8 +3,9 @@
  * against store/store.h alone, so that it holds for every driver behind
  * db.h: records not found, version conflicts, unique keys, the order of
  * lists and their cursors, what a list shows under an organisation's
- * scope (its own, and what live referrals give it), meta, sessions and
- * tokens, and the audit chain with its verification.
+ * scope (its own, and what live referrals give it) and the figures it
+ * counts, meta, accounts, sessions and tokens, the justice track's links
+ * and stays, transfers, and the audit chain with its verification.
  *
  * (store/reports.h declares the trainings, also store functions.)
  *
@@ -203,6 +204,8 @@ static void item_make(struct item_row *it, const char *kind, const char *org, co
 	snprintf(it->updated_at, sizeof it->updated_at, "%s", at);
 }
 
+static void service_make(struct dir_service_row *r, const char *org, const char *name);
+
 /* ---- not found ------------------------------------------------------------ */
 
 static void test_not_found(void **state)
@@ -397,6 +400,71 @@ static void test_item_sealed_null(void **state)
 	assert_string_equal(got.person_id, person);
 	assert_string_equal(got.kind, "consent");
 	assert_string_equal(got.coded, "{}");
+}
+
+/* Perpetrators are items linked to cases; stays are items of a shelter
+ * service; a transfer moves a case and its person. */
+static void test_justice_and_transfer(void **state)
+{
+	struct fixture *f = *state;
+	char person[ID_LEN], kase[ID_LEN], cases_of[4][ID_LEN];
+	struct item_row p1, p2, stay, *rows;
+	struct dir_service_row svc;
+	struct case_row c;
+	struct person_row p;
+	long open;
+	size_t n;
+	store_tx *tx;
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	case_add(f, f->org, person, "2026-01-01T00:00:00Z", kase);
+	item_make(&p1, "perpetrator", f->org, NULL, "", "2026-01-02T00:00:00Z");
+	item_make(&p2, "perpetrator", f->org, NULL, "", "2026-01-01T00:00:00Z");
+	service_make(&svc, f->org, "Shelter");
+	item_make(&stay, "stay", f->org, kase, person, "2026-01-05T00:00:00Z");
+	snprintf(stay.status, sizeof stay.status, "open");
+	memcpy(stay.service_id, svc.id, ID_LEN);
+	tx = begin(f);
+	assert_int_equal(store_item_insert(tx, &p1), STORE_OK);
+	assert_int_equal(store_item_insert(tx, &p2), STORE_OK);
+	assert_int_equal(store_perpetrator_link(tx, p1.id, kase, f->org, "2026-01-03T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_perpetrator_link(tx, p2.id, kase, f->org, "2026-01-04T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_dir_service_insert(tx, &svc), STORE_OK);
+	assert_int_equal(store_stays_open_count_tx(tx, svc.id, &open), STORE_OK);
+	assert_int_equal(open, 0);
+	assert_int_equal(store_item_insert(tx, &stay), STORE_OK);
+	assert_int_equal(store_stays_open_count_tx(tx, svc.id, &open), STORE_OK);
+	assert_int_equal(open, 1);
+	assert_int_equal(store_stay_open_exists(tx, svc.id, person), 1);
+	assert_int_equal(store_stay_open_exists(tx, svc.id, "absent"), 0);
+	commit(tx);
+
+	/* Linked perpetrators by when they were made (not when linked). */
+	assert_int_equal(store_perpetrators_of_case(f->st, kase, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p2.id);
+	assert_string_equal(rows[1].id, p1.id);
+	assert_int_equal(store_perpetrator_cases(f->st, p1.id, cases_of, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(cases_of[0], kase);
+	assert_int_equal(store_stays_of_service(f->st, svc.id, 1, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].service_id, svc.id);
+	assert_int_equal(store_stays_open_count(f->st, svc.id, &open), STORE_OK);
+	assert_int_equal(open, 1);
+
+	/* The transfer: the case and its person are the other organisation's. */
+	tx = begin(f);
+	assert_int_equal(store_case_move(tx, kase, person, f->org2, "2026-02-01T00:00:00Z"),
+			 STORE_OK);
+	commit(tx);
+	assert_int_equal(store_case_get(f->st, kase, &c, &f->a), STORE_OK);
+	assert_string_equal(c.org_id, f->org2);
+	assert_string_equal(c.updated_at, "2026-02-01T00:00:00Z");
+	assert_int_equal(store_person_get(f->st, person, &p, &f->a), STORE_OK);
+	assert_string_equal(p.org_id, f->org2);
 }
 
 /* ---- lists: order, cursors, scope ----------------------------------------- */
@@ -1189,6 +1257,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_case_list_order_and_cursor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_scope_referred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_items_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_justice_and_transfer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contacts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_callbacks_and_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
