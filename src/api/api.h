@@ -288,9 +288,6 @@ void api_callback_write(struct req *r, jsonw *w, const struct callback_row *c, j
  * (config hotline_org, else the first organisation); -1 and a message
  * when the configured code names none. */
 int api_public_form_init(struct app *app, char *err, size_t errlen);
-/* At `himoya serve` end, after the HTTP server stopped: the writer that
- * commits new contacts in groups finishes its queue and stops. */
-void api_contacts_writer_stop(void);
 /* A fresh opaque token for the public callback form (43 characters and a
  * NUL: outlen >= 44); its length, or 0 before api_public_form_init.  A
  * token is accepted from 3 seconds to 2 hours after it was issued. */

@@ -8,6 +8,7 @@
 #include "crypto/crypto.h"
 #include "domain/lockout.h"
 #include "http/server.h"
+#include "store/commit.h"
 #include "store/store.h"
 
 struct app_config {
@@ -33,6 +34,7 @@ struct app {
 	keyring kr;
 	struct lockout *lockout;
 	int secure_cookies;        /* served over TLS */
+	store_group *commits;      /* the group commit of the write paths that use it */
 };
 
 /* Defaults, then a configuration file (key = value lines) over them:

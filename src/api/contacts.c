@@ -17,7 +17,6 @@
  * of a contact's PII, every lookup of a number and every write is
  * audited.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,39 +206,26 @@ static int contact_load(struct req *r, const char *id, struct contact_row *c)
  * An operator logs a contact while the caller talks, and a hotline has
  * many operators: the durable commit (an fsync) would be most of each
  * request.  So a request prepares its rows (validation, sealing, blind
- * index) on its own thread, suspends its connection and queues a job; one
- * writer thread commits every queued job in one transaction (one fsync
- * for all), then resumes their connections, which answer.  No contact is
- * acknowledged before its commit.  A batch that fails is retried one job
- * per transaction, so that one bad job fails alone.
+ * index) on its own thread, suspends its connection and submits a job to
+ * the server's group commit (store/commit.h), which commits it with the
+ * others queued, then resumes the connection, which answers.
  */
-
-#define BATCH_MAX 256
 
 enum { CREATE_START = 0, CREATE_WAITING, CREATE_DONE };
 
 struct contact_job {
+	struct store_job job;         /* first: the group hands it back */
 	struct req *r;
 	struct contact_row c;
 	struct callback_row cb;
 	int has_cb;
 	json_t *rec, *cb_secret;      /* owned by the request */
 	char record[64], fields[256];
-	int rc;
-	struct contact_job *next;
 };
 
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct contact_job *head, **tail;
-	store *st;
-	pthread_t thread;
-	int started, stop;
-} wq = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
-
-static int job_write(store_tx *tx, struct contact_job *j)
+static int job_write(store_tx *tx, struct store_job *sj)
 {
+	struct contact_job *j = (struct contact_job *)sj;
 	int rc = store_contact_insert(tx, &j->c);
 	if (rc == STORE_OK)
 		rc = api_audit_write(j->r, tx, "create", j->record, j->fields);
@@ -248,107 +234,12 @@ static int job_write(store_tx *tx, struct contact_job *j)
 	return rc;
 }
 
-/* Commit the jobs of one batch; each job's rc is set. */
-static void batch_write(struct contact_job *batch)
+static void job_done(struct store_job *sj)
 {
-	struct contact_job *j;
-	store_tx *tx = store_begin(wq.st);
-	int rc = tx ? STORE_OK : STORE_ERROR;
+	struct contact_job *j = (struct contact_job *)sj;
 
-	for (j = batch; j && rc == STORE_OK; j = j->next)
-		rc = job_write(tx, j);
-	if (tx) {
-		if (rc == STORE_OK)
-			rc = store_commit(tx);
-		else
-			store_rollback(tx);
-	}
-	if (rc == STORE_OK || !batch->next) {
-		for (j = batch; j; j = j->next)
-			j->rc = rc;
-		return;
-	}
-	for (j = batch; j; j = j->next) {
-		tx = store_begin(wq.st);
-		rc = tx ? job_write(tx, j) : STORE_ERROR;
-		if (tx) {
-			if (rc == STORE_OK)
-				rc = store_commit(tx);
-			else
-				store_rollback(tx);
-		}
-		j->rc = rc;
-	}
-}
-
-static void *writer_main(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		struct contact_job *batch, *j, *next;
-		size_t n = 0;
-
-		pthread_mutex_lock(&wq.lock);
-		while (!wq.head && !wq.stop)
-			pthread_cond_wait(&wq.cond, &wq.lock);
-		if (!wq.head) {
-			pthread_mutex_unlock(&wq.lock);
-			break;
-		}
-		batch = wq.head;
-		for (j = batch; j->next && ++n < BATCH_MAX; j = j->next)
-			;
-		wq.head = j->next;
-		if (!wq.head)
-			wq.tail = &wq.head;
-		j->next = NULL;
-		pthread_mutex_unlock(&wq.lock);
-
-		batch_write(batch);
-		for (j = batch; j; j = next) {
-			next = j->next; /* j lives in its request, gone once resumed */
-			j->r->phase = CREATE_DONE;
-			http_resume(j->r);
-		}
-	}
-	return NULL;
-}
-
-/* Queue a job (starting the writer the first time); -1 when it cannot. */
-static int writer_submit(struct contact_job *j)
-{
-	int rc = 0;
-
-	pthread_mutex_lock(&wq.lock);
-	if (!wq.started && !wq.stop) {
-		wq.st = j->r->app->st;
-		wq.tail = &wq.head;
-		if (pthread_create(&wq.thread, NULL, writer_main, NULL) == 0)
-			wq.started = 1;
-	}
-	if (!wq.started || wq.stop) {
-		rc = -1;
-	} else {
-		j->next = NULL;
-		*wq.tail = j;
-		wq.tail = &j->next;
-		pthread_cond_signal(&wq.cond);
-	}
-	pthread_mutex_unlock(&wq.lock);
-	return rc;
-}
-
-void api_contacts_writer_stop(void)
-{
-	int started;
-
-	pthread_mutex_lock(&wq.lock);
-	wq.stop = 1;
-	started = wq.started;
-	pthread_cond_signal(&wq.cond);
-	pthread_mutex_unlock(&wq.lock);
-	if (started)
-		pthread_join(wq.thread, NULL);
+	j->r->phase = CREATE_DONE; /* j lives in its request, gone once resumed */
+	http_resume(j->r);
 }
 
 /* Validate and prepare the rows of a new contact into a job. */
@@ -421,8 +312,8 @@ int api_contacts_create(struct req *r)
 
 	if (r->phase == CREATE_DONE) {
 		char *loc;
-		if (j->rc != STORE_OK)
-			return api_store_error(r, j->rc);
+		if (j->job.rc != STORE_OK)
+			return api_store_error(r, j->job.rc);
 		loc = arena_alloc(&r->mem, 80);
 		if (loc) {
 			snprintf(loc, 80, "/api/v1/contacts/%s", j->c.id);
@@ -437,13 +328,15 @@ int api_contacts_create(struct req *r)
 		return reply_problem(r, 500, "internal", "out of memory");
 	memset(j, 0, sizeof *j);
 	j->r = r;
+	j->job.write = job_write;
+	j->job.done = job_done;
 	if (create_prepare(r, j))
 		return r->status;
 	r->async = j;
 	r->phase = CREATE_WAITING;
 	http_suspend(r);
-	if (writer_submit(j) != 0) {
-		j->rc = STORE_ERROR;
+	if (!r->app->commits || store_group_submit(r->app->commits, &j->job) != STORE_OK) {
+		j->job.rc = STORE_ERROR;
 		r->phase = CREATE_DONE;
 		http_resume(r);
 	}

@@ -81,6 +81,14 @@ int cmd_serve(struct cli_opts *o)
 		close(lockfd);
 		return 1;
 	}
+	if (store_group_start(app.st, &app.commits) != STORE_OK) {
+		fprintf(stderr, "himoya: cannot start the group commit\n");
+		pw_pool_stop();
+		lockout_free(app.lockout);
+		datadir_close(&d);
+		close(lockfd);
+		return 1;
+	}
 	app.cfg.http.observe = api_metrics_observe;
 	app.cfg.http.body_cap = api_body_cap;
 	api_log_event("start", "listen=%s threads=%u", app.cfg.http.listen, app.cfg.http.threads);
@@ -90,7 +98,7 @@ int cmd_serve(struct cli_opts *o)
 	api_log_event("stop", "status=%d", rc);
 	if (rc != 0)
 		fprintf(stderr, "himoya: %s\n", err);
-	api_contacts_writer_stop();
+	store_group_stop(app.commits);
 	pw_pool_stop();
 	lockout_free(app.lockout);
 	keyring_wipe(&app.kr);

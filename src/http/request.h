@@ -15,7 +15,7 @@
 #include <time.h>
 #include <jansson.h>
 
-#include "store/store.h"
+#include "domain/principal.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/jsonw.h"
@@ -28,15 +28,6 @@ struct disclosed;
 #define HTTP_SUSPENDED 0 /* a handler's return: call me again after resume */
 
 enum http_method { M_GET = 1, M_POST = 2, M_PATCH = 4, M_PUT = 8, M_DELETE = 16, M_OTHER = 32 };
-
-enum auth_kind { AUTH_NONE, AUTH_COOKIE, AUTH_TOKEN };
-
-struct principal {
-	enum auth_kind kind;
-	struct user user;            /* valid unless kind == AUTH_NONE */
-	unsigned char session_id[HASH_BYTES];
-	struct session session;
-};
 
 #define MAX_PARAMS 4
 #define MAX_HEADERS 8

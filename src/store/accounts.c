@@ -2,28 +2,72 @@
  * accounts.c - SQL for organisations, users, role policies, sessions and
  * API tokens.  Session and token ids arrive already hashed.
  */
+#include <stdint.h>
 #include <string.h>
 
-#include "store/store_internal.h"
+#include "store/table.h"
 
 static const char SQL_ORG_ADD[] =
 	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
-#define ORG_COLS "id, code, name, type, coalesce(sector, ''), coalesce(created_by_org, '')"
-static const char SQL_ORG_BY_CODE[] = "SELECT " ORG_COLS " FROM orgs WHERE code = ?1";
-static const char SQL_ORG_BY_ID[] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?1";
+
+/* Organisations as read here, by the directory and by the hotline; they
+ * are written by the statements of this file. */
+static const struct column org_cols[] = {
+	TCOL(struct org, id, COL_TEXT, COL_FIXED),
+	TCOL(struct org, code, COL_TEXT, COL_FIXED),
+	TCOL(struct org, name, COL_TEXT, 0),
+	TCOL(struct org, type, COL_TEXT, 0),
+	TCOL(struct org, sector, COL_OPT, 0),
+	TCOLN(struct org, created_by, "created_by_org", COL_OPT, 0),
+};
+struct table store_orgs = TABLE("orgs", org_cols);
+static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHERE code = ?1");
+static struct table_query q_org_list =
+	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY name, code LIMIT ?1");
 static const char SQL_USER_ADD[] =
 	"INSERT INTO users(id, org_id, login, role, pwhash, created_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
-#define USER_COLS \
-	"u.id, u.login, u.role, u.pwhash, u.totp_enabled, u.totp, u.disabled," \
-	" o.id, o.code, o.name, o.type, u.totp_step," \
-	" coalesce((SELECT rp.require_totp FROM role_policy rp WHERE rp.role = u.role), 0)," \
-	" u.must_change_password, coalesce(o.sector, '')"
-#define USER_NCOLS 15
-static const char SQL_USER_BY_LOGIN[] =
-	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.login = ?1";
-static const char SQL_USER_BY_ID[] =
-	"SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?1";
+/* Users as read; written by the statements of this file. */
+static const struct column user_cols[] = {
+	TCOL(struct user, id, COL_TEXT, COL_FIXED),
+	TCOL(struct user, login, COL_TEXT, COL_FIXED),
+	TCOL(struct user, role, COL_TEXT, 0),
+	TCOL(struct user, pwhash, COL_TEXT, 0),
+	TCOL(struct user, totp_enabled, COL_BOOL, 0),
+	TCOLN2(struct user, totp_sealed, "totp", COL_SOME_BYTES, 0, totp_sealed_len),
+	TCOL(struct user, disabled, COL_BOOL, 0),
+	TCOL(struct user, totp_step, COL_INT, 0),
+	TCOL(struct user, must_change_password, COL_BOOL, 0),
+};
+static struct table users = TABLE("users", user_cols);
+
+/* After a user's columns: the organisation's, and whether the role
+ * requires a second factor (USER_MORE_N columns). */
+#define USER_MORE \
+	", o.id, o.code, o.name, o.type, o.sector," \
+	" coalesce((SELECT rp.require_totp FROM role_policy rp WHERE rp.role = u.role), 0)"
+#define USER_MORE_N 6
+#define USER_FROM " FROM users u JOIN orgs o ON o.id = u.org_id"
+
+static int read_user_more(db_stmt *s, int i, void *row, arena *a)
+{
+	struct user *u = row;
+
+	(void)a;
+	memset(&u->org, 0, sizeof u->org);
+	store_col_copy(s, i, u->org.id, sizeof u->org.id);
+	store_col_copy(s, i + 1, u->org.code, sizeof u->org.code);
+	store_col_copy(s, i + 2, u->org.name, sizeof u->org.name);
+	store_col_copy(s, i + 3, u->org.type, sizeof u->org.type);
+	store_col_copy(s, i + 4, u->org.sector, sizeof u->org.sector);
+	u->totp_required = (int)db_col_int(s, i + 5);
+	return STORE_OK;
+}
+
+static struct table_query q_user_by_login =
+	TABLE_QUERY_AS(users, "u", USER_MORE USER_FROM " WHERE u.login = ?1", read_user_more);
+static struct table_query q_user_by_id =
+	TABLE_QUERY_AS(users, "u", USER_MORE USER_FROM " WHERE u.id = ?1", read_user_more);
 static const char SQL_USER_SET_TOTP[] =
 	"UPDATE users SET totp = ?2, totp_enabled = ?3 WHERE id = ?1";
 /* Compare-and-set: only a later step is taken, so that of two sign-ins
@@ -41,9 +85,6 @@ static const char SQL_USER_SESSIONS_END[] =
 	"DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)";
 static const char SQL_USER_TOKENS_REVOKE[] =
 	"UPDATE tokens SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
-static const char SQL_ORG_LIST[] =
-	"SELECT id, code, name, type, coalesce(sector, ''), coalesce(created_by_org, '')"
-	" FROM orgs ORDER BY name, code LIMIT ?1";
 static const char SQL_ORG_UPDATE[] =
 	"UPDATE orgs SET name = ?2, type = ?3, sector = nullif(?4, ''),"
 	" created_by_org = coalesce(created_by_org, nullif(?5, '')) WHERE id = ?1";
@@ -54,10 +95,11 @@ static const char SQL_ROLE_SET[] =
 static const char SQL_SESSION_ADD[] =
 	"INSERT INTO sessions(id, user_id, csrf, totp_pending, totp_confirmed, created_at, seen_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?6, ?5, ?5)";
-static const char SQL_SESSION_GET[] =
-	"SELECT s.csrf, s.totp_pending, s.created_at, s.seen_at, s.totp_confirmed, " USER_COLS
-	" FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id"
-	" WHERE s.id = ?1";
+/* The user, then the session (at users.ncols + USER_MORE_N). */
+static struct table_query q_session = TABLE_QUERY_AS(users, "u", USER_MORE
+	", s.csrf, s.totp_pending, s.created_at, s.seen_at, s.totp_confirmed FROM sessions s"
+	" JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id WHERE s.id = ?1",
+	read_user_more);
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
 static const char SQL_SESSION_CONFIRM[] =
 	"UPDATE sessions SET totp_pending = 0, totp_confirmed = 1 WHERE id = ?1";
@@ -69,9 +111,10 @@ static const char SQL_TOKEN_ADD[] =
 #define TOKEN_COLS \
 	"t.public_id, t.user_id, u.login, u.org_id, coalesce(t.label, ''), t.created_at," \
 	" t.expires_at, coalesce(t.last_used_at, 0), t.revoked"
-static const char SQL_TOKEN_GET[] =
-	"SELECT " USER_COLS ", " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id"
-	" JOIN orgs o ON o.id = u.org_id WHERE t.id = ?1 AND t.revoked = 0 AND t.expires_at > ?2";
+/* The user, then the token (at users.ncols + USER_MORE_N). */
+static struct table_query q_token = TABLE_QUERY_AS(users, "u", USER_MORE ", " TOKEN_COLS
+	" FROM tokens t JOIN users u ON u.id = t.user_id JOIN orgs o ON o.id = u.org_id"
+	" WHERE t.id = ?1 AND t.revoked = 0 AND t.expires_at > ?2", read_user_more);
 static const char SQL_TOKEN_BY_ID[] =
 	"SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.public_id = ?1";
 static const char SQL_TOKEN_LIST[] =
@@ -113,41 +156,18 @@ int store_org_add(store_tx *tx, const char *code, const char *name, const char *
 	return run_write(s);
 }
 
-/* One organisation by the key that sql's ?1 names. */
-static int org_get(store *st, const char *sql, const char *key, struct org *o)
+int store_org_by_code(store *st, const char *code, struct org *o)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, sql);
-	int rc = STORE_ERROR;
+	int rc = table_query_get(d, &q_org_by_code, code, o, NULL);
 
-	if (s) {
-		db_bind_str(s, 1, key);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			store_col_copy(s, 0, o->id, sizeof o->id);
-			store_col_copy(s, 1, o->code, sizeof o->code);
-			store_col_copy(s, 2, o->name, sizeof o->name);
-			store_col_copy(s, 3, o->type, sizeof o->type);
-			store_col_copy(s, 4, o->sector, sizeof o->sector);
-			store_col_copy(s, 5, o->created_by, sizeof o->created_by);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
-		db_reset(s);
-	}
 	store_reader_put(st, d);
 	return rc;
 }
 
-int store_org_by_code(store *st, const char *code, struct org *o)
-{
-	return org_get(st, SQL_ORG_BY_CODE, code, o);
-}
-
 int store_org_by_id(store *st, const char *id, struct org *o)
 {
-	return org_get(st, SQL_ORG_BY_ID, id, o);
+	return table_get(st, &store_orgs, id, o, NULL);
 }
 
 int store_user_add(store_tx *tx, const char *org_id, const char *login, const char *role,
@@ -169,32 +189,6 @@ int store_user_add(store_tx *tx, const char *org_id, const char *login, const ch
 	return run_write(s);
 }
 
-/* Read USER_COLS starting at column `at`. */
-static void read_user(db_stmt *s, int at, struct user *u)
-{
-	size_t n;
-	memset(u, 0, sizeof *u);
-	store_col_copy(s, at + 0, u->id, sizeof u->id);
-	store_col_copy(s, at + 1, u->login, sizeof u->login);
-	store_col_copy(s, at + 2, u->role, sizeof u->role);
-	store_col_copy(s, at + 3, u->pwhash, sizeof u->pwhash);
-	u->totp_enabled = (int)db_col_int(s, at + 4);
-	n = db_col_bytes(s, at + 5);
-	if (n && n <= sizeof u->totp_sealed) {
-		memcpy(u->totp_sealed, db_col_blob(s, at + 5), n);
-		u->totp_sealed_len = n;
-	}
-	u->disabled = (int)db_col_int(s, at + 6);
-	store_col_copy(s, at + 7, u->org.id, sizeof u->org.id);
-	store_col_copy(s, at + 8, u->org.code, sizeof u->org.code);
-	store_col_copy(s, at + 9, u->org.name, sizeof u->org.name);
-	store_col_copy(s, at + 10, u->org.type, sizeof u->org.type);
-	u->totp_step = db_col_int(s, at + 11);
-	u->totp_required = (int)db_col_int(s, at + 12);
-	u->must_change_password = (int)db_col_int(s, at + 13);
-	store_col_copy(s, at + 14, u->org.sector, sizeof u->org.sector);
-}
-
 /* Read TOKEN_COLS starting at column `at`. */
 static void read_token(db_stmt *s, int at, struct token_row *t)
 {
@@ -210,39 +204,25 @@ static void read_token(db_stmt *s, int at, struct token_row *t)
 	t->revoked = (int)db_col_int(s, at + 8);
 }
 
-static int user_query(store *st, const char *sql, const void *key, size_t keylen, int blob,
-		      struct user *u)
+static int user_get(store *st, struct table_query *q, const char *key, struct user *u)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, sql);
-	int rc = STORE_ERROR;
+	int rc;
 
-	if (s) {
-		if (blob)
-			db_bind_blob(s, 1, key, keylen);
-		else
-			db_bind_text(s, 1, key, keylen);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			read_user(s, 0, u);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
-		db_reset(s);
-	}
+	memset(u, 0, sizeof *u);
+	rc = table_query_get(d, q, key, u, NULL);
 	store_reader_put(st, d);
 	return rc;
 }
 
 int store_user_by_login(store *st, const char *login, struct user *u)
 {
-	return user_query(st, SQL_USER_BY_LOGIN, login, strlen(login), 0, u);
+	return user_get(st, &q_user_by_login, login, u);
 }
 
 int store_user_by_id(store *st, const char *id, struct user *u)
 {
-	return user_query(st, SQL_USER_BY_ID, id, strlen(id), 0, u);
+	return user_get(st, &q_user_by_id, id, u);
 }
 
 int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *sealed,
@@ -366,28 +346,17 @@ int store_user_tokens_revoke(store_tx *tx, const char *user_id)
 int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_ORG_LIST);
-	struct org *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
-	int rc = DB_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(&q_org_list));
+	int rc = STORE_ERROR;
 
 	*n = 0;
-	if (s && out) {
+	*rows = NULL;
+	if (s) {
 		db_bind_int(s, 1, (int64_t)max);
-		while (*n < max && (rc = db_step(s)) == DB_ROW) {
-			struct org *o = &out[(*n)++];
-			memset(o, 0, sizeof *o);
-			store_col_copy(s, 0, o->id, sizeof o->id);
-			store_col_copy(s, 1, o->code, sizeof o->code);
-			store_col_copy(s, 2, o->name, sizeof o->name);
-			store_col_copy(s, 3, o->type, sizeof o->type);
-			store_col_copy(s, 4, o->sector, sizeof o->sector);
-			store_col_copy(s, 5, o->created_by, sizeof o->created_by);
-		}
-		db_reset(s);
+		rc = table_collect(s, &store_orgs, sizeof **rows, max, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,
@@ -488,19 +457,21 @@ int store_session_get(store *st, const unsigned char id[HASH_BYTES], int64_t now
 		      int64_t idle_secs, struct session *ses, struct user *u)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_SESSION_GET);
+	db_stmt *s = db_prepare(d, table_query_sql(&q_session));
+	int at = (int)users.ncols + USER_MORE_N;
 	int rc = STORE_ERROR;
 
 	if (s) {
 		db_bind_blob(s, 1, id, HASH_BYTES);
 		rc = db_step(s);
 		if (rc == DB_ROW) {
-			store_col_copy(s, 0, ses->csrf, sizeof ses->csrf);
-			ses->totp_pending = (int)db_col_int(s, 1);
-			ses->created = db_col_int(s, 2);
-			ses->seen = db_col_int(s, 3);
-			ses->totp_confirmed = (int)db_col_int(s, 4);
-			read_user(s, 5, u);
+			memset(u, 0, sizeof *u);
+			table_query_read(s, &q_session, u, NULL);
+			store_col_copy(s, at, ses->csrf, sizeof ses->csrf);
+			ses->totp_pending = (int)db_col_int(s, at + 1);
+			ses->created = db_col_int(s, at + 2);
+			ses->seen = db_col_int(s, at + 3);
+			ses->totp_confirmed = (int)db_col_int(s, at + 4);
 			rc = now - ses->seen > idle_secs || u->disabled ? STORE_NOT_FOUND : STORE_OK;
 		} else {
 			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
@@ -570,7 +541,7 @@ int store_token_get(store *st, const unsigned char hash[HASH_BYTES], int64_t now
 		    struct token_row *t)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_TOKEN_GET);
+	db_stmt *s = db_prepare(d, table_query_sql(&q_token));
 	int rc = STORE_ERROR;
 
 	if (s) {
@@ -578,9 +549,10 @@ int store_token_get(store *st, const unsigned char hash[HASH_BYTES], int64_t now
 		db_bind_int(s, 2, now);
 		rc = db_step(s);
 		if (rc == DB_ROW) {
-			read_user(s, 0, u);
+			memset(u, 0, sizeof *u);
+			table_query_read(s, &q_token, u, NULL);
 			if (t)
-				read_token(s, USER_NCOLS, t);
+				read_token(s, (int)users.ncols + USER_MORE_N, t);
 			rc = u->disabled ? STORE_NOT_FOUND : STORE_OK;
 		} else {
 			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;

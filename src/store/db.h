@@ -43,12 +43,18 @@ int db_exec(db *d, const char *sql);
 db_stmt *db_prepare(db *d, const char *sql);
 /* Bound text and blobs are NOT copied: they must stay unchanged until the
  * statement is stepped for the last time (every store function binds and
- * steps within one scope). */
+ * steps within one scope).  A bind that fails (a parameter the statement
+ * does not have, a value too large) is kept, the first one only, and
+ * db_step returns DB_ERROR for it without running the statement, until
+ * the next db_prepare. */
 void db_bind_text(db_stmt *s, int i, const char *v, size_t n);
 void db_bind_str(db_stmt *s, int i, const char *v); /* NULL binds null */
 void db_bind_blob(db_stmt *s, int i, const void *v, size_t n);
 void db_bind_int(db_stmt *s, int i, int64_t v);
 void db_bind_null(db_stmt *s, int i);
+/* The number of the statement's highest parameter (?N), for a caller that
+ * binds a set of filters some statements leave out. */
+int db_params(db_stmt *s);
 int db_step(db_stmt *s);
 /* Columns of the current row, numbered from 0; valid until the next step
  * or reset. */

@@ -1,11 +1,12 @@
 /*
  * dedup.c - the SQL of duplicates in the register; see dedup.h.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/dedup.h"
-#include "store/store_internal.h"
+#include "store/table.h"
 
 static const char SQL_PERSONS[] =
 	"SELECT id, version, coded, sealed, created_at, updated_at FROM persons"
@@ -68,86 +69,52 @@ int store_dedup_pair_put(store_tx *tx, const struct dup_pair_row *p)
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-#define PAIR_COLS \
-	"d.id, d.org_id, d.a, d.b, d.score, d.weight, d.reasons, d.status, d.found_at," \
-	" d.decided_by, d.decided_at, d.merge_id"
+/* The pairs as read; they are written by the statements above and below. */
+static const struct column pair_cols[] = {
+	TCOL(struct dup_pair_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_pair_row, org_id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_pair_row, a, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_pair_row, b, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_pair_row, score, COL_INT, 0),
+	TCOL(struct dup_pair_row, weight, COL_INT, 0),
+	TCOL(struct dup_pair_row, reasons, COL_JSON, 0),
+	TCOL(struct dup_pair_row, status, COL_TEXT, 0),
+	TCOL(struct dup_pair_row, found_at, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_pair_row, decided_by, COL_OPT, 0),
+	TCOL(struct dup_pair_row, decided_at, COL_OPT, 0),
+	TCOL(struct dup_pair_row, merge_id, COL_OPT, 0),
+};
+static struct table pairs = TABLE("dup_pairs", pair_cols);
 
 /* Open pairs whose persons both still stand; decided ones as they are. */
-static const char SQL_PAIRS_LIST[] =
-	"SELECT " PAIR_COLS " FROM dup_pairs d"
+static struct table_query q_pairs = TABLE_QUERY_AS(pairs, "d", "FROM dup_pairs d"
 	" JOIN persons x ON x.id = d.a JOIN persons y ON y.id = d.b"
 	" WHERE d.org_id = ?1 AND d.status = ?2"
 	" AND (d.status <> 'open' OR (x.merged_into IS NULL AND y.merged_into IS NULL))"
-	" ORDER BY d.score DESC, d.found_at, d.id LIMIT ?3";
-static const char SQL_PAIR_GET[] = "SELECT " PAIR_COLS " FROM dup_pairs d WHERE d.id = ?1";
-
-static int read_pair(db_stmt *s, struct dup_pair_row *p, arena *a)
-{
-	memset(p, 0, sizeof *p);
-	store_col_copy(s, 0, p->id, sizeof p->id);
-	store_col_copy(s, 1, p->org_id, sizeof p->org_id);
-	store_col_copy(s, 2, p->a, sizeof p->a);
-	store_col_copy(s, 3, p->b, sizeof p->b);
-	p->score = db_col_int(s, 4);
-	p->weight = db_col_int(s, 5);
-	p->reasons = arena_strndup(a, db_col_text(s, 6), db_col_bytes(s, 6));
-	store_col_copy(s, 7, p->status, sizeof p->status);
-	store_col_copy(s, 8, p->found_at, sizeof p->found_at);
-	store_col_copy(s, 9, p->decided_by, sizeof p->decided_by);
-	store_col_copy(s, 10, p->decided_at, sizeof p->decided_at);
-	store_col_copy(s, 11, p->merge_id, sizeof p->merge_id);
-	return p->reasons ? STORE_OK : STORE_ERROR;
-}
+	" ORDER BY d.score DESC, d.found_at, d.id LIMIT ?3", NULL);
 
 int store_dedup_pairs_list(store *st, const char *org_id, const char *status, size_t max,
 			   struct dup_pair_row **rows, size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_PAIRS_LIST);
-	struct dup_pair_row *out = NULL;
-	size_t cap = 16;
-	int rc = DB_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(&q_pairs));
+	int rc = STORE_ERROR;
 
 	*n = 0;
+	*rows = NULL;
 	if (s) {
 		db_bind_str(s, 1, org_id);
 		db_bind_str(s, 2, status);
 		db_bind_int(s, 3, (int64_t)max);
-		out = arena_alloc(a, cap * sizeof *out);
-		while (out && (rc = db_step(s)) == DB_ROW) {
-			out = store_grow(a, out, &cap, *n, sizeof *out);
-			if (!out || read_pair(s, &out[*n], a) != STORE_OK) {
-				out = NULL;
-				break;
-			}
-			(*n)++;
-		}
-		if (!out)
-			rc = DB_ERROR;
-		db_reset(s);
+		rc = table_collect(s, &pairs, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 int store_dedup_pair_get(store *st, const char *id, struct dup_pair_row *p, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_PAIR_GET);
-	int rc = STORE_ERROR;
-
-	if (s) {
-		db_bind_str(s, 1, id);
-		rc = db_step(s);
-		if (rc == DB_ROW)
-			rc = read_pair(s, p, a);
-		else
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_get(st, &pairs, id, p, a);
 }
 
 /* One statement with bound text parameters, run to its end; *changes
@@ -237,38 +204,22 @@ int store_dedup_merge(store_tx *tx, const struct dup_merge_row *m)
 	return n == 1 ? STORE_OK : STORE_STALE;
 }
 
-static const char SQL_MERGE_GET[] =
-	"SELECT id, org_id, pair_id, survivor, merged, by_user, at, undone_by, undone_at"
-	" FROM dup_merges WHERE id = ?1";
+static const struct column merge_cols[] = {
+	TCOL(struct dup_merge_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, org_id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, pair_id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, survivor, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, merged, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, by_user, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, at, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, undone_by, COL_OPT, 0),
+	TCOL(struct dup_merge_row, undone_at, COL_OPT, 0),
+};
+static struct table merges = TABLE("dup_merges", merge_cols);
 
 int store_dedup_merge_get(store *st, const char *id, struct dup_merge_row *m)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_MERGE_GET);
-	int rc = STORE_ERROR;
-
-	if (s) {
-		db_bind_str(s, 1, id);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			memset(m, 0, sizeof *m);
-			store_col_copy(s, 0, m->id, sizeof m->id);
-			store_col_copy(s, 1, m->org_id, sizeof m->org_id);
-			store_col_copy(s, 2, m->pair_id, sizeof m->pair_id);
-			store_col_copy(s, 3, m->survivor, sizeof m->survivor);
-			store_col_copy(s, 4, m->merged, sizeof m->merged);
-			store_col_copy(s, 5, m->by_user, sizeof m->by_user);
-			store_col_copy(s, 6, m->at, sizeof m->at);
-			store_col_copy(s, 7, m->undone_by, sizeof m->undone_by);
-			store_col_copy(s, 8, m->undone_at, sizeof m->undone_at);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_get(st, &merges, id, m, NULL);
 }
 
 /* A merge stands and no later merge that stands involves its persons. */

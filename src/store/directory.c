@@ -18,15 +18,46 @@
  * its list is one statement with optional filters rather than one
  * statement per combination of filters as cases.c does.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "store/store_internal.h"
+#include "store/table.h"
 
-#define SVC_COLS \
-	"s.id, s.org_id, o.code, o.name, o.type, s.version, s.type, s.status, s.name, s.regions," \
-	" s.languages, s.coded, s.created_at, s.updated_at, coalesce(s.transfer_to, '')"
+static const struct column service_cols[] = {
+	TCOL(struct dir_service_row, id, COL_TEXT, COL_FIXED),
+	/* An update never moves a service: its organisation (and with it who
+	 * reads a shelter's address) changes only by an accepted transfer
+	 * (SQL_SVC_MOVE); an update naming another organisation finds no row. */
+	TCOL(struct dir_service_row, org_id, COL_TEXT, COL_SCOPE),
+	TCOL(struct dir_service_row, version, COL_INT, COL_VERSION),
+	TCOL(struct dir_service_row, type, COL_TEXT, 0),
+	TCOL(struct dir_service_row, status, COL_TEXT, 0),
+	TCOL(struct dir_service_row, name, COL_JSON, 0),
+	TCOL(struct dir_service_row, regions, COL_JSON, 0),
+	TCOL(struct dir_service_row, languages, COL_JSON, 0),
+	TCOL(struct dir_service_row, coded, COL_JSON, 0),
+	TCOL(struct dir_service_row, created_at, COL_TEXT, COL_FIXED),
+	TCOL(struct dir_service_row, updated_at, COL_TEXT, 0),
+	TCOL(struct dir_service_row, transfer_to, COL_OPT, COL_READ), /* by _transfer */
+};
+static struct table services = TABLE("dir_services", service_cols);
+
+/* After the service's columns: its organisation's. */
 #define SVC_FROM " FROM dir_services s JOIN orgs o ON o.id = s.org_id"
+#define SVC_ORG ", o.code, o.name, o.type" SVC_FROM
+
+static int read_service_org(db_stmt *s, int i, void *row, arena *a)
+{
+	struct dir_service_row *r = row;
+
+	(void)a;
+	snprintf(r->org.id, sizeof r->org.id, "%s", r->org_id);
+	store_col_copy(s, i, r->org.code, sizeof r->org.code);
+	store_col_copy(s, i + 1, r->org.name, sizeof r->org.name);
+	store_col_copy(s, i + 2, r->org.type, sizeof r->org.type);
+	return STORE_OK;
+}
 
 /* Each filter is skipped when its parameter is null.  Search word i
  * binds ?(7+2i), a key, and ?(8+2i), the types it names between spaces
@@ -47,20 +78,11 @@ _Static_assert(DIR_QUERY_KEYS == 8, "SVC_WHERE has one SVC_WORD per search word"
 #define SVC_LIMIT 23 /* the parameters after the filters */
 #define SVC_OFFSET 24
 
-static const char SQL_SVC_LIST[] =
-	"SELECT " SVC_COLS SVC_FROM SVC_WHERE " ORDER BY s.name, s.id LIMIT ?23 OFFSET ?24";
+static struct table_query svc_list = TABLE_QUERY_AS(services, "s",
+	SVC_ORG SVC_WHERE " ORDER BY s.name, s.id LIMIT ?23 OFFSET ?24", read_service_org);
 static const char SQL_SVC_COUNT[] = "SELECT count(*)" SVC_FROM SVC_WHERE;
-static const char SQL_SVC_GET[] = "SELECT " SVC_COLS SVC_FROM " WHERE s.id = ?1";
-static const char SQL_SVC_INSERT[] =
-	"INSERT INTO dir_services(id, org_id, version, type, status, name, regions, languages,"
-	" coded, created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-/* An update never moves a service: its organisation (and with it who reads
- * a shelter's address) changes only by an accepted transfer (SQL_SVC_MOVE);
- * an update naming another organisation finds no row. */
-static const char SQL_SVC_UPDATE[] =
-	"UPDATE dir_services SET version = ?3, type = ?4, status = ?5, name = ?6,"
-	" regions = ?7, languages = ?8, coded = ?9, updated_at = ?10"
-	" WHERE id = ?1 AND version = ?11 AND org_id = ?2";
+static struct table_query svc_get =
+	TABLE_QUERY_AS(services, "s", SVC_ORG " WHERE s.id = ?1", read_service_org);
 static const char SQL_SVC_TRANSFER[] =
 	"UPDATE dir_services SET transfer_to = ?2, version = version + 1, updated_at = ?3"
 	" WHERE id = ?1 AND version = ?4";
@@ -72,30 +94,32 @@ static const char SQL_KEYS_DEL[] = "DELETE FROM dir_service_keys WHERE service_i
 static const char SQL_KEYS_ADD[] =
 	"INSERT INTO dir_service_keys(key, service_id) VALUES(?2, ?1) ON CONFLICT DO NOTHING";
 
-#define LOC_COLS \
-	"id, service_id, org_id, version, kind, coalesce(region, ''), coded, sealed, created_at," \
-	" updated_at"
+static const struct column location_cols[] = {
+	TCOL(struct dir_location_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct dir_location_row, service_id, COL_TEXT, 0),
+	TCOL(struct dir_location_row, org_id, COL_TEXT, 0),
+	TCOL(struct dir_location_row, version, COL_INT, COL_VERSION),
+	TCOL(struct dir_location_row, kind, COL_TEXT, 0),
+	TCOL(struct dir_location_row, region, COL_OPT, 0),
+	TCOL(struct dir_location_row, coded, COL_JSON, 0),
+	TCOL2(struct dir_location_row, sealed, COL_BLOB0, 0, sealed_len),
+	TCOL(struct dir_location_row, created_at, COL_TEXT, COL_FIXED),
+	TCOL(struct dir_location_row, updated_at, COL_TEXT, 0),
+};
+static struct table locations = TABLE("dir_locations", location_cols);
 
-static const char SQL_LOC_INSERT[] =
-	"INSERT INTO dir_locations(id, service_id, org_id, version, kind, region, coded, sealed,"
-	" created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-static const char SQL_LOC_UPDATE[] =
-	"UPDATE dir_locations SET service_id = ?2, org_id = ?3, version = ?4, kind = ?5,"
-	" region = ?6, coded = ?7, sealed = ?8, updated_at = ?9 WHERE id = ?1 AND version = ?10";
-static const char SQL_LOC_GET[] = "SELECT " LOC_COLS " FROM dir_locations WHERE id = ?1";
-static const char SQL_LOC_OF[] =
-	"SELECT " LOC_COLS " FROM dir_locations WHERE service_id = ?1 ORDER BY created_at, id"
-	" LIMIT 200";
-static const char SQL_LOC_ALL[] =
-	"SELECT " LOC_COLS " FROM dir_locations ORDER BY service_id, created_at, id LIMIT ?1";
-static const char SQL_LOC_EXISTS[] = "SELECT 1 FROM dir_locations WHERE id = ?1";
+static struct table_query loc_of = TABLE_QUERY(locations,
+	"FROM dir_locations WHERE service_id = ?1 ORDER BY created_at, id LIMIT 200");
+static struct table_query loc_all = TABLE_QUERY(locations,
+	"FROM dir_locations ORDER BY service_id, created_at, id LIMIT ?1");
 /* The locations of a service move with it, by an accepted transfer only. */
 static const char SQL_LOC_REOWN[] =
 	"UPDATE dir_locations SET org_id = (SELECT org_id FROM dir_services WHERE id = ?1)"
 	" WHERE service_id = ?1";
 
-static const char SQL_ORGS[] = "SELECT id, code, name, type FROM orgs ORDER BY code LIMIT ?1";
-static const char SQL_ORG_GET[] = "SELECT id, code, name, type FROM orgs WHERE code = ?1";
+static struct table_query q_orgs =
+	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY code LIMIT ?1");
+static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHERE code = ?1");
 static const char SQL_ORG_ADD[] =
 	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
 
@@ -128,107 +152,27 @@ static int stale_or_absent(db *d, const char *exists_sql, const char *id)
 
 /* ---- services ------------------------------------------------------------ */
 
-static int read_service(db_stmt *s, struct dir_service_row *r, arena *a)
-{
-	char *name = arena_strndup(a, db_col_text(s, 8), db_col_bytes(s, 8));
-	char *regions = arena_strndup(a, db_col_text(s, 9), db_col_bytes(s, 9));
-	char *languages = arena_strndup(a, db_col_text(s, 10), db_col_bytes(s, 10));
-	char *coded = arena_strndup(a, db_col_text(s, 11), db_col_bytes(s, 11));
-
-	if (!name || !regions || !languages || !coded)
-		return STORE_ERROR;
-	store_col_copy(s, 0, r->id, sizeof r->id);
-	store_col_copy(s, 1, r->org_id, sizeof r->org_id);
-	store_col_copy(s, 1, r->org.id, sizeof r->org.id);
-	store_col_copy(s, 2, r->org.code, sizeof r->org.code);
-	store_col_copy(s, 3, r->org.name, sizeof r->org.name);
-	store_col_copy(s, 4, r->org.type, sizeof r->org.type);
-	r->version = db_col_int(s, 5);
-	store_col_copy(s, 6, r->type, sizeof r->type);
-	store_col_copy(s, 7, r->status, sizeof r->status);
-	r->name = name;
-	r->regions = regions;
-	r->languages = languages;
-	r->coded = coded;
-	store_col_copy(s, 12, r->created_at, sizeof r->created_at);
-	store_col_copy(s, 13, r->updated_at, sizeof r->updated_at);
-	store_col_copy(s, 14, r->transfer_to, sizeof r->transfer_to);
-	return STORE_OK;
-}
-
-static int service_get(db *d, const char *id, struct dir_service_row *r, arena *a)
-{
-	db_stmt *s = db_prepare(d, SQL_SVC_GET);
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = read_service(s, r, a);
-	else
-		rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-	db_reset(s);
-	return rc;
-}
-
 int store_dir_service_get(store *st, const char *id, struct dir_service_row *r, arena *a)
 {
 	db *d = store_reader_get(st);
-	int rc = service_get(d, id, r, a);
+	int rc = table_query_get(d, &svc_get, id, r, a);
 	store_reader_put(st, d);
 	return rc;
 }
 
 int store_dir_service_get_tx(store_tx *tx, const char *id, struct dir_service_row *r, arena *a)
 {
-	return service_get(tx->d, id, r, a);
+	return table_query_get(tx->d, &svc_get, id, r, a);
 }
 
 int store_dir_service_insert(store_tx *tx, const struct dir_service_row *r)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_SVC_INSERT);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, r->id);
-	db_bind_str(s, 2, r->org_id);
-	db_bind_int(s, 3, r->version);
-	db_bind_str(s, 4, r->type);
-	db_bind_str(s, 5, r->status);
-	db_bind_str(s, 6, r->name);
-	db_bind_str(s, 7, r->regions);
-	db_bind_str(s, 8, r->languages);
-	db_bind_str(s, 9, r->coded);
-	db_bind_str(s, 10, r->created_at);
-	db_bind_str(s, 11, r->updated_at);
-	return done(s);
+	return table_insert(tx, &services, r);
 }
 
 int store_dir_service_update(store_tx *tx, const struct dir_service_row *r)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_SVC_UPDATE);
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, r->id);
-	db_bind_str(s, 2, r->org_id);
-	db_bind_int(s, 3, r->version);
-	db_bind_str(s, 4, r->type);
-	db_bind_str(s, 5, r->status);
-	db_bind_str(s, 6, r->name);
-	db_bind_str(s, 7, r->regions);
-	db_bind_str(s, 8, r->languages);
-	db_bind_str(s, 9, r->coded);
-	db_bind_str(s, 10, r->updated_at);
-	db_bind_int(s, 11, r->version - 1);
-	rc = done(s);
-	if (rc != STORE_OK)
-		return rc;
-	if (db_changes(tx->d) != 1)
-		return stale_or_absent(tx->d, SQL_SVC_EXISTS, r->id);
-	return STORE_OK;
+	return table_update(tx, &services, r);
 }
 
 int store_dir_service_transfer(store_tx *tx, const char *id, int64_t version, const char *to_org_id,
@@ -350,7 +294,7 @@ int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_ser
 	rc = DB_DONE;
 	if (f->limit == 0 || *total == 0 || (int64_t)f->offset >= *total)
 		goto out;
-	s = db_prepare(d, SQL_SVC_LIST);
+	s = db_prepare(d, table_query_sql(&svc_list));
 	if (!s) {
 		rc = DB_ERROR;
 		goto out;
@@ -360,7 +304,7 @@ int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_ser
 	db_bind_int(s, SVC_OFFSET, (int64_t)f->offset);
 	out = arena_alloc(a, f->limit * sizeof *out);
 	while (out && *n < f->limit && (rc = db_step(s)) == DB_ROW) {
-		if (read_service(s, &out[*n], a) != STORE_OK) {
+		if (table_query_read(s, &svc_list, &out[*n], a) != STORE_OK) {
 			rc = DB_ERROR;
 			break;
 		}
@@ -377,127 +321,39 @@ out:
 
 /* ---- locations ----------------------------------------------------------- */
 
-static int read_location(db_stmt *s, struct dir_location_row *r, arena *a)
-{
-	char *coded = arena_strndup(a, db_col_text(s, 6), db_col_bytes(s, 6));
-	size_t n = db_col_bytes(s, 7);
-	unsigned char *sealed = NULL;
-
-	if (!coded)
-		return STORE_ERROR;
-	if (!db_col_null(s, 7) && n) {
-		sealed = arena_alloc(a, n);
-		if (!sealed)
-			return STORE_ERROR;
-		memcpy(sealed, db_col_blob(s, 7), n);
-	}
-	store_col_copy(s, 0, r->id, sizeof r->id);
-	store_col_copy(s, 1, r->service_id, sizeof r->service_id);
-	store_col_copy(s, 2, r->org_id, sizeof r->org_id);
-	r->version = db_col_int(s, 3);
-	store_col_copy(s, 4, r->kind, sizeof r->kind);
-	store_col_copy(s, 5, r->region, sizeof r->region);
-	r->coded = coded;
-	r->sealed = sealed;
-	r->sealed_len = sealed ? n : 0;
-	store_col_copy(s, 8, r->created_at, sizeof r->created_at);
-	store_col_copy(s, 9, r->updated_at, sizeof r->updated_at);
-	return STORE_OK;
-}
-
-static void bind_location(db_stmt *s, const struct dir_location_row *r)
-{
-	db_bind_str(s, 1, r->id);
-	db_bind_str(s, 2, r->service_id);
-	db_bind_str(s, 3, r->org_id);
-	db_bind_int(s, 4, r->version);
-	db_bind_str(s, 5, r->kind);
-	db_bind_str(s, 6, or_null(r->region));
-	db_bind_str(s, 7, r->coded);
-	if (r->sealed && r->sealed_len)
-		db_bind_blob(s, 8, r->sealed, r->sealed_len);
-	else
-		db_bind_null(s, 8);
-}
-
 int store_dir_location_insert(store_tx *tx, const struct dir_location_row *r)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_LOC_INSERT);
-	if (!s)
-		return STORE_ERROR;
-	bind_location(s, r);
-	db_bind_str(s, 9, r->created_at);
-	db_bind_str(s, 10, r->updated_at);
-	return done(s);
+	return table_insert(tx, &locations, r);
 }
 
 int store_dir_location_update(store_tx *tx, const struct dir_location_row *r)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_LOC_UPDATE);
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	bind_location(s, r);
-	db_bind_str(s, 9, r->updated_at);
-	db_bind_int(s, 10, r->version - 1);
-	rc = done(s);
-	if (rc == STORE_OK && db_changes(tx->d) != 1)
-		rc = stale_or_absent(tx->d, SQL_LOC_EXISTS, r->id);
-	return rc;
+	return table_update(tx, &locations, r);
 }
 
 int store_dir_location_get_tx(store_tx *tx, const char *id, struct dir_location_row *r,
 			      arena *a)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_LOC_GET);
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		rc = read_location(s, r, a);
-	else
-		rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-	db_reset(s);
-	return rc;
+	return table_get_on(tx->d, &locations, id, r, a);
 }
 
 /* Collect the rows of a bound location statement on reader d. */
 static int collect_locations(store *st, db *d, db_stmt *s, size_t limit,
 			     struct dir_location_row **rows, size_t *n, arena *a)
 {
-	struct dir_location_row *out;
-	size_t cap = 8;
-	int rc = DB_ERROR;
+	void *out;
+	int rc = table_collect(s, &locations, sizeof **rows, limit, &out, n, a);
 
-	*n = 0;
-	out = arena_alloc(a, cap * sizeof *out);
-	while (out && *n < limit && (rc = db_step(s)) == DB_ROW) {
-		out = store_grow(a, out, &cap, *n, sizeof *out);
-		if (!out)
-			break;
-		if (read_location(s, &out[*n], a) != STORE_OK) {
-			out = NULL;
-			break;
-		}
-		(*n)++;
-	}
-	if (!out)
-		rc = DB_ERROR;
-	db_reset(s);
 	store_reader_put(st, d);
 	*rows = out;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 int store_dir_locations_of(store *st, const char *service_id, struct dir_location_row **rows,
 			   size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_LOC_OF);
+	db_stmt *s = db_prepare(d, table_query_sql(&loc_of));
 	if (!s) {
 		store_reader_put(st, d);
 		return STORE_ERROR;
@@ -510,7 +366,7 @@ int store_dir_locations_all(store *st, size_t max, struct dir_location_row **row
 			    arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_LOC_ALL);
+	db_stmt *s = db_prepare(d, table_query_sql(&loc_all));
 	if (!s) {
 		store_reader_put(st, d);
 		return STORE_ERROR;
@@ -521,52 +377,34 @@ int store_dir_locations_all(store *st, size_t max, struct dir_location_row **row
 
 /* ---- organisations ------------------------------------------------------- */
 
-static void read_org(db_stmt *s, struct org *o)
-{
-	store_col_copy(s, 0, o->id, sizeof o->id);
-	store_col_copy(s, 1, o->code, sizeof o->code);
-	store_col_copy(s, 2, o->name, sizeof o->name);
-	store_col_copy(s, 3, o->type, sizeof o->type);
-}
-
 int store_dir_orgs(store *st, size_t max, struct org **rows, size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_ORGS);
-	struct org *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
-	int rc = DB_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(&q_orgs));
+	int rc = STORE_ERROR;
 
 	*n = 0;
-	if (s && out) {
+	*rows = NULL;
+	if (s) {
 		db_bind_int(s, 1, (int64_t)max);
-		while (*n < max && (rc = db_step(s)) == DB_ROW)
-			read_org(s, &out[(*n)++]);
-		db_reset(s);
+		rc = table_collect(s, &store_orgs, sizeof **rows, max, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const char *type,
 			 struct org *o, int *created)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_ORG_GET);
+	db_stmt *s;
 	char now[TS_LEN];
 	int rc;
 
 	*created = 0;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, code);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		read_org(s, o);
-	db_reset(s);
-	if (rc == DB_ROW)
-		return STORE_OK;
-	if (rc != DB_DONE)
-		return STORE_ERROR;
+	rc = table_query_get(tx->d, &q_org_by_code, code, o, NULL);
+	if (rc != STORE_NOT_FOUND)
+		return rc;
+	memset(o, 0, sizeof *o);
 	s = db_prepare(tx->d, SQL_ORG_ADD);
 	if (!s)
 		return STORE_ERROR;

@@ -7,15 +7,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/store_internal.h"
+#include "store/table.h"
 
 static const char SQL_LINK[] =
 	"INSERT INTO perpetrator_cases(case_id, perpetrator_id, org_id, created_at)"
 	" VALUES(?1, ?2, ?3, ?4)";
-static const char SQL_OF_CASE[] =
-	"SELECT " ITEM_COLS " FROM items WHERE id IN"
+static struct table_query of_case = TABLE_QUERY(store_items,
+	"FROM items WHERE id IN"
 	" (SELECT perpetrator_id FROM perpetrator_cases WHERE case_id = ?1)"
-	" AND kind = 'perpetrator' ORDER BY created_at, rowid LIMIT 500";
+	" AND kind = 'perpetrator' ORDER BY created_at, rowid LIMIT 500");
 static const char SQL_CASES_OF[] =
 	"SELECT case_id FROM perpetrator_cases WHERE perpetrator_id = ?1 ORDER BY created_at";
 static const char SQL_KEYS_DEL[] = "DELETE FROM perpetrator_keys WHERE perpetrator_id = ?1";
@@ -28,12 +28,12 @@ static const char SQL_FIND[] =
 	"  GROUP BY perpetrator_id ORDER BY hits DESC LIMIT 200) t"
 	" JOIN items i ON i.id = t.perpetrator_id AND i.org_id = ?1"
 	" ORDER BY t.hits DESC, i.updated_at DESC LIMIT ?10";
-static const char SQL_STAYS_OPEN[] =
-	"SELECT " ITEM_COLS " FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'"
-	" ORDER BY at DESC, rowid DESC LIMIT 1000";
-static const char SQL_STAYS_ALL[] =
-	"SELECT " ITEM_COLS " FROM items WHERE service_id = ?1 AND kind = 'stay'"
-	" ORDER BY at DESC, rowid DESC LIMIT 1000";
+static struct table_query stays_open = TABLE_QUERY(store_items,
+	"FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'"
+	" ORDER BY at DESC, rowid DESC LIMIT 1000");
+static struct table_query stays_all = TABLE_QUERY(store_items,
+	"FROM items WHERE service_id = ?1 AND kind = 'stay'"
+	" ORDER BY at DESC, rowid DESC LIMIT 1000");
 static const char SQL_STAYS_COUNT[] =
 	"SELECT count(*) FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'";
 static const char SQL_STAY_OPEN_OF[] =
@@ -63,7 +63,7 @@ int store_perpetrators_of_case(store *st, const char *case_id, struct item_row *
 			       size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_OF_CASE);
+	db_stmt *s = db_prepare(d, table_query_sql(&of_case));
 	if (!s) {
 		store_reader_put(st, d);
 		return STORE_ERROR;
@@ -154,7 +154,7 @@ int store_stays_of_service(store *st, const char *service_id, int open_only,
 			   struct item_row **rows, size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, open_only ? SQL_STAYS_OPEN : SQL_STAYS_ALL);
+	db_stmt *s = db_prepare(d, table_query_sql(open_only ? &stays_open : &stays_all));
 	if (!s) {
 		store_reader_put(st, d);
 		return STORE_ERROR;

@@ -5,18 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/store_internal.h"
+#include "store/table.h"
 
-static const char SQL_INSERT[] =
-	"INSERT INTO persons(id, org_id, version, coded, sealed, created_at, updated_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-static const char SQL_GET[] =
-	"SELECT org_id, version, coded, sealed, created_at, updated_at, merged_into FROM persons"
-	" WHERE id = ?1";
-static const char SQL_UPDATE[] =
-	"UPDATE persons SET version = ?2, coded = ?3, sealed = ?4, updated_at = ?5"
-	" WHERE id = ?1 AND version = ?6";
-static const char SQL_EXISTS[] = "SELECT 1 FROM persons WHERE id = ?1";
+static const struct column person_cols[] = {
+	TCOL(struct person_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct person_row, org_id, COL_TEXT, COL_FIXED),
+	TCOL(struct person_row, version, COL_INT, COL_VERSION),
+	TCOL(struct person_row, coded, COL_JSON, 0),
+	TCOL2(struct person_row, sealed, COL_SEALED, 0, sealed_len),
+	TCOL(struct person_row, created_at, COL_TEXT, COL_FIXED),
+	TCOL(struct person_row, updated_at, COL_TEXT, 0),
+	TCOL(struct person_row, merged_into, COL_OPT, COL_READ), /* set by dedup.c */
+};
+static struct table persons = TABLE("persons", person_cols);
+
 static const char SQL_KEYS_DEL[] = "DELETE FROM person_keys WHERE person_id = ?1";
 static const char SQL_KEYS_ADD[] =
 	"INSERT INTO person_keys(key, person_id, weight) VALUES(?3, ?1, ?2)"
@@ -37,74 +39,17 @@ static int key_weight(const char *kind)
 
 int store_person_insert(store_tx *tx, const struct person_row *p)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_INSERT);
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, p->id);
-	db_bind_str(s, 2, p->org_id);
-	db_bind_int(s, 3, p->version);
-	db_bind_str(s, 4, p->coded);
-	db_bind_blob(s, 5, p->sealed, p->sealed_len);
-	db_bind_str(s, 6, p->created_at);
-	db_bind_str(s, 7, p->updated_at);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+	return table_insert(tx, &persons, p);
 }
 
 int store_person_get(store *st, const char *id, struct person_row *p, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_GET);
-	int rc = STORE_ERROR;
-
-	if (s) {
-		db_bind_str(s, 1, id);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			size_t n = db_col_bytes(s, 3);
-			unsigned char *sealed = arena_alloc(a, n ? n : 1);
-			char *coded = arena_strndup(a, db_col_text(s, 2), db_col_bytes(s, 2));
-			if (!sealed || !coded) {
-				rc = STORE_ERROR;
-			} else {
-				memcpy(sealed, db_col_blob(s, 3), n);
-				snprintf(p->id, sizeof p->id, "%s", id);
-				store_col_copy(s, 0, p->org_id, sizeof p->org_id);
-				p->version = db_col_int(s, 1);
-				p->coded = coded;
-				p->sealed = sealed;
-				p->sealed_len = n;
-				store_col_copy(s, 4, p->created_at, sizeof p->created_at);
-				store_col_copy(s, 5, p->updated_at, sizeof p->updated_at);
-				store_col_copy(s, 6, p->merged_into, sizeof p->merged_into);
-				rc = STORE_OK;
-			}
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_get(st, &persons, id, p, a);
 }
 
 int store_person_update(store_tx *tx, const struct person_row *p)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_UPDATE);
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, p->id);
-	db_bind_int(s, 2, p->version);
-	db_bind_str(s, 3, p->coded);
-	db_bind_blob(s, 4, p->sealed, p->sealed_len);
-	db_bind_str(s, 5, p->updated_at);
-	db_bind_int(s, 6, p->version - 1);
-	return store_step_versioned(tx, s, SQL_EXISTS, p->id);
+	return table_update(tx, &persons, p);
 }
 
 int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,

@@ -1,10 +1,11 @@
 /*
  * plan.c - the national Action Plan's rows; see plan.h.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "store/plan.h"
-#include "store/store_internal.h"
+#include "store/table.h"
 
 static const char SQL_PLAN_PUT[] =
 	"INSERT INTO plans(code, coordinator_org, coded, loaded_at) VALUES(?1, ?2, ?3, ?4)"
@@ -14,19 +15,55 @@ static const char SQL_ACTIVITY_PUT[] =
 	"INSERT INTO plan_activities(id, plan, number, responsible_org, coded)"
 	" VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(plan, number) DO UPDATE SET"
 	" responsible_org = excluded.responsible_org, coded = excluded.coded";
-static const char SQL_PLAN_GET[] =
-	"SELECT p.code, p.coordinator_org, o.code, p.coded, p.loaded_at FROM plans p"
+/* Plans and activities as read; written by the upserts above. */
+static const struct column plan_cols[] = {
+	TCOL(struct plan_row, code, COL_TEXT, COL_FIXED),
+	TCOL(struct plan_row, coordinator_org, COL_TEXT, 0),
+	TCOL(struct plan_row, coded, COL_JSON, 0),
+	TCOL(struct plan_row, loaded_at, COL_TEXT, 0),
+};
+static struct table plans = TABLE("plans", plan_cols);
+
+static int read_coordinator(db_stmt *s, int i, void *row, arena *a)
+{
+	struct plan_row *p = row;
+
+	(void)a;
+	store_col_copy(s, i, p->coordinator_code, sizeof p->coordinator_code);
+	return STORE_OK;
+}
+
+static struct table_query q_plan = TABLE_QUERY_AS(plans, "p", ", o.code FROM plans p"
 	" JOIN orgs o ON o.id = p.coordinator_org WHERE ?1 IS NULL OR p.code = ?1"
-	" ORDER BY p.loaded_at DESC, p.rowid DESC LIMIT 1";
-#define ACTIVITY_COLS \
-	"a.id, a.plan, a.number, a.responsible_org, a.coded," \
-	" (SELECT r.coded FROM plan_reports r WHERE r.activity_id = a.id" \
+	" ORDER BY p.loaded_at DESC, p.rowid DESC LIMIT 1", read_coordinator);
+
+static const struct column activity_cols[] = {
+	TCOL(struct plan_activity_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct plan_activity_row, plan, COL_TEXT, COL_FIXED),
+	TCOL(struct plan_activity_row, number, COL_TEXT, COL_FIXED),
+	TCOL(struct plan_activity_row, responsible_org, COL_TEXT, 0),
+	TCOL(struct plan_activity_row, coded, COL_JSON, 0),
+};
+static struct table activities = TABLE("plan_activities", activity_cols);
+
+/* After an activity's columns: its newest report and how many it has. */
+static int read_reports(db_stmt *s, int i, void *row, arena *a)
+{
+	struct plan_activity_row *r = row;
+
+	r->last_report = db_col_null(s, i) ? NULL : arena_strdup(a, db_col_text(s, i));
+	r->reports = db_col_int(s, i + 1);
+	return db_col_null(s, i) || r->last_report ? STORE_OK : STORE_ERROR;
+}
+
+#define ACTIVITY_REPORTS \
+	", (SELECT r.coded FROM plan_reports r WHERE r.activity_id = a.id" \
 	"  ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1)," \
-	" (SELECT count(*) FROM plan_reports r WHERE r.activity_id = a.id)"
-static const char SQL_ACTIVITIES[] =
-	"SELECT " ACTIVITY_COLS " FROM plan_activities a WHERE a.plan = ?1 ORDER BY a.number, a.id";
-static const char SQL_ACTIVITY_GET[] =
-	"SELECT " ACTIVITY_COLS " FROM plan_activities a WHERE a.id = ?1";
+	" (SELECT count(*) FROM plan_reports r WHERE r.activity_id = a.id) FROM plan_activities a"
+static struct table_query q_activities = TABLE_QUERY_AS(activities, "a",
+	ACTIVITY_REPORTS " WHERE a.plan = ?1 ORDER BY a.number, a.id", read_reports);
+static struct table_query q_activity =
+	TABLE_QUERY_AS(activities, "a", ACTIVITY_REPORTS " WHERE a.id = ?1", read_reports);
 static const char SQL_REPORT_INSERT[] =
 	"INSERT INTO plan_reports(id, activity_id, org_id, coded, created_by, created_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
@@ -66,90 +103,42 @@ int store_plan_activity_put(store_tx *tx, const struct plan_activity_row *a)
 int store_plan_get(store *st, const char *code, struct plan_row *p, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_PLAN_GET);
+	db_stmt *s = db_prepare(d, table_query_sql(&q_plan));
 	int rc = STORE_ERROR;
 
 	memset(p, 0, sizeof *p);
 	if (s) {
+		/* NULL: the newest plan */
 		db_bind_str(s, 1, code);
-		switch (db_step(s)) {
-		case DB_ROW:
-			store_col_copy(s, 0, p->code, sizeof p->code);
-			store_col_copy(s, 1, p->coordinator_org, sizeof p->coordinator_org);
-			store_col_copy(s, 2, p->coordinator_code, sizeof p->coordinator_code);
-			p->coded = arena_strdup(a, db_col_text(s, 3));
-			store_col_copy(s, 4, p->loaded_at, sizeof p->loaded_at);
-			rc = p->coded ? STORE_OK : STORE_ERROR;
-			break;
-		case DB_DONE:
-			rc = STORE_NOT_FOUND;
-			break;
-		default:
-			break;
-		}
-		db_reset(s);
+		rc = table_query_row(s, &q_plan, p, a);
 	}
 	store_reader_put(st, d);
 	return rc;
-}
-
-static int read_activity(db_stmt *s, struct plan_activity_row *r, arena *a)
-{
-	memset(r, 0, sizeof *r);
-	store_col_copy(s, 0, r->id, sizeof r->id);
-	store_col_copy(s, 1, r->plan, sizeof r->plan);
-	store_col_copy(s, 2, r->number, sizeof r->number);
-	store_col_copy(s, 3, r->responsible_org, sizeof r->responsible_org);
-	r->coded = arena_strdup(a, db_col_text(s, 4));
-	r->last_report = db_col_null(s, 5) ? NULL : arena_strdup(a, db_col_text(s, 5));
-	r->reports = db_col_int(s, 6);
-	return r->coded && (db_col_null(s, 5) || r->last_report) ? STORE_OK : STORE_ERROR;
 }
 
 int store_plan_activities(store *st, const char *plan, struct plan_activity_row **rows,
 			  size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_ACTIVITIES);
-	struct plan_activity_row *out;
-	size_t cap = 32;
-	int rc = DB_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(&q_activities));
+	int rc = STORE_ERROR;
 
 	*n = 0;
-	out = arena_alloc(a, cap * sizeof *out);
-	if (s && out) {
+	*rows = NULL;
+	if (s) {
 		db_bind_str(s, 1, plan);
-		while ((rc = db_step(s)) == DB_ROW) {
-			struct plan_activity_row *g = store_grow(a, out, &cap, *n, sizeof *out);
-			if (!g || read_activity(s, &g[*n], a) != STORE_OK) {
-				rc = DB_ERROR;
-				break;
-			}
-			out = g;
-			(*n)++;
-		}
-		db_reset(s);
+		rc = table_query_collect(s, &q_activities, sizeof **rows, SIZE_MAX, (void **)rows, n,
+					 a);
 	}
 	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 int store_plan_activity_get(store *st, const char *id, struct plan_activity_row *row, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_ACTIVITY_GET);
-	int rc = STORE_ERROR;
+	int rc = table_query_get(d, &q_activity, id, row, a);
 
-	if (s) {
-		db_bind_str(s, 1, id);
-		switch (db_step(s)) {
-		case DB_ROW: rc = read_activity(s, row, a); break;
-		case DB_DONE: rc = STORE_NOT_FOUND; break;
-		default: break;
-		}
-		db_reset(s);
-	}
 	store_reader_put(st, d);
 	return rc;
 }

@@ -7,19 +7,58 @@
  * still active and not expired.  Withdrawing the consent flips the
  * consent's status column, and the access is gone at once.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store_internal.h"
+#include "store/table.h"
 
-#define REF_COLS \
-	"f.id, f.kind, f.case_id, f.person_id, f.from_org, f.to_org, coalesce(f.consent_id, '')," \
-	" f.status, f.urgency, coalesce(f.due, ''), f.version, f.share, f.coded, f.sealed," \
-	" coalesce(f.created_by, ''), f.created_at, f.updated_at, coalesce(f.responded_at, '')," \
-	" a.code, a.name, a.type, b.code, b.name, b.type"
-#define REF_FROM \
+static const struct column referral_cols[] = {
+	TCOL(struct referral_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct referral_row, kind, COL_TEXT, COL_FIXED),
+	TCOL(struct referral_row, case_id, COL_TEXT, COL_FIXED),
+	TCOL(struct referral_row, person_id, COL_TEXT, COL_FIXED),
+	TCOL(struct referral_row, from_org, COL_TEXT, COL_FIXED),
+	TCOL(struct referral_row, to_org, COL_TEXT, COL_FIXED),
+	TCOL(struct referral_row, consent_id, COL_OPT, 0),
+	TCOL(struct referral_row, status, COL_TEXT, 0),
+	TCOL(struct referral_row, urgency, COL_TEXT, COL_FIXED),
+	TCOL(struct referral_row, due, COL_OPT, COL_FIXED),
+	TCOL(struct referral_row, version, COL_INT, COL_VERSION),
+	TCOL(struct referral_row, share, COL_JSON, COL_FIXED),
+	TCOL(struct referral_row, coded, COL_JSON, 0),
+	TCOL2(struct referral_row, sealed, COL_BLOB0, 0, sealed_len),
+	TCOL(struct referral_row, created_by, COL_OPT, COL_FIXED),
+	TCOL(struct referral_row, created_at, COL_TEXT, COL_FIXED),
+	TCOL(struct referral_row, updated_at, COL_TEXT, 0),
+	TCOL(struct referral_row, responded_at, COL_OPT, 0),
+};
+static struct table referrals = TABLE("referrals", referral_cols);
+
+/* After the referral's columns: the two organisations it joins. */
+#define REF_ORGS \
+	", a.code, a.name, a.type, b.code, b.name, b.type" \
 	" FROM referrals f JOIN orgs a ON a.id = f.from_org JOIN orgs b ON b.id = f.to_org"
+#define REF_QUERY(where) TABLE_QUERY_AS(referrals, "f", REF_ORGS where, read_orgs)
+
+static int read_orgs(db_stmt *s, int i, void *row, arena *a)
+{
+	struct referral_row *f = row;
+
+	(void)a;
+	memset(&f->from, 0, sizeof f->from);
+	memset(&f->to, 0, sizeof f->to);
+	snprintf(f->from.id, sizeof f->from.id, "%s", f->from_org);
+	store_col_copy(s, i, f->from.code, sizeof f->from.code);
+	store_col_copy(s, i + 1, f->from.name, sizeof f->from.name);
+	store_col_copy(s, i + 2, f->from.type, sizeof f->from.type);
+	snprintf(f->to.id, sizeof f->to.id, "%s", f->to_org);
+	store_col_copy(s, i + 3, f->to.code, sizeof f->to.code);
+	store_col_copy(s, i + 4, f->to.name, sizeof f->to.name);
+	store_col_copy(s, i + 5, f->to.type, sizeof f->to.type);
+	return STORE_OK;
+}
 
 /* The condition under which referral f gives access, shared with the
  * case list's scope in cases.c (keep the two in step). */
@@ -27,29 +66,21 @@
 	"f.status = 'accepted' AND f.kind = 'referral' AND EXISTS (SELECT 1 FROM items c" \
 	" WHERE c.id = f.consent_id AND c.status = 'active' AND (c.due IS NULL OR c.due >= ?9))"
 
-static const char SQL_INSERT[] =
-	"INSERT INTO referrals(id, kind, case_id, person_id, from_org, to_org, consent_id, status,"
-	" urgency, due, version, share, coded, sealed, created_by, created_at, updated_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
-static const char SQL_GET[] = "SELECT " REF_COLS REF_FROM " WHERE f.id = ?1";
-static const char SQL_UPDATE[] =
-	"UPDATE referrals SET status = ?2, version = ?3, coded = ?4, sealed = ?5, updated_at = ?6,"
-	" responded_at = ?7, consent_id = ?8 WHERE id = ?1 AND version = ?9";
-static const char SQL_EXISTS[] = "SELECT 1 FROM referrals WHERE id = ?1";
-static const char SQL_IN[] =
-	"SELECT " REF_COLS REF_FROM " WHERE f.to_org = ?1 AND (?2 IS NULL OR f.status = ?2)"
+static struct table_query q_get = REF_QUERY(" WHERE f.id = ?1");
+static struct table_query q_in = REF_QUERY(
+	" WHERE f.to_org = ?1 AND (?2 IS NULL OR f.status = ?2)"
 	" AND (?3 IS NULL OR (f.due < ?3 AND f.status IN ('sent', 'accepted')))"
-	" ORDER BY f.created_at DESC, f.rowid DESC LIMIT 500";
-static const char SQL_OUT[] =
-	"SELECT " REF_COLS REF_FROM " WHERE f.from_org = ?1 AND (?2 IS NULL OR f.status = ?2)"
+	" ORDER BY f.created_at DESC, f.rowid DESC LIMIT 500");
+static struct table_query q_out = REF_QUERY(
+	" WHERE f.from_org = ?1 AND (?2 IS NULL OR f.status = ?2)"
 	" AND (?3 IS NULL OR (f.due < ?3 AND f.status IN ('sent', 'accepted')))"
-	" ORDER BY f.created_at DESC, f.rowid DESC LIMIT 500";
-static const char SQL_ACCESS_CASE[] =
-	"SELECT " REF_COLS REF_FROM " WHERE f.case_id = ?1 AND f.to_org = ?2 AND " REFERRAL_LIVE
-	" ORDER BY f.updated_at DESC LIMIT 1";
-static const char SQL_ACCESS_PERSON[] =
-	"SELECT " REF_COLS REF_FROM " WHERE f.person_id = ?1 AND f.to_org = ?2 AND " REFERRAL_LIVE
-	" ORDER BY f.updated_at DESC LIMIT 1";
+	" ORDER BY f.created_at DESC, f.rowid DESC LIMIT 500");
+static struct table_query q_access_case = REF_QUERY(
+	" WHERE f.case_id = ?1 AND f.to_org = ?2 AND " REFERRAL_LIVE
+	" ORDER BY f.updated_at DESC LIMIT 1");
+static struct table_query q_access_person = REF_QUERY(
+	" WHERE f.person_id = ?1 AND f.to_org = ?2 AND " REFERRAL_LIVE
+	" ORDER BY f.updated_at DESC LIMIT 1");
 static const char SQL_MOVE_CASE[] = "UPDATE cases SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_MOVE_PERSON[] =
 	"UPDATE persons SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
@@ -60,97 +91,17 @@ static const char *or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static int read_referral(db_stmt *s, struct referral_row *f, arena *a)
-{
-	size_t n = db_col_bytes(s, 13);
-	char *share = arena_strndup(a, db_col_text(s, 11), db_col_bytes(s, 11));
-	char *coded = arena_strndup(a, db_col_text(s, 12), db_col_bytes(s, 12));
-	unsigned char *sealed = NULL;
-
-	if (!share || !coded)
-		return STORE_ERROR;
-	if (n) {
-		sealed = arena_alloc(a, n);
-		if (!sealed)
-			return STORE_ERROR;
-		memcpy(sealed, db_col_blob(s, 13), n);
-	}
-	memset(f, 0, sizeof *f);
-	store_col_copy(s, 0, f->id, sizeof f->id);
-	store_col_copy(s, 1, f->kind, sizeof f->kind);
-	store_col_copy(s, 2, f->case_id, sizeof f->case_id);
-	store_col_copy(s, 3, f->person_id, sizeof f->person_id);
-	store_col_copy(s, 4, f->from_org, sizeof f->from_org);
-	store_col_copy(s, 5, f->to_org, sizeof f->to_org);
-	store_col_copy(s, 6, f->consent_id, sizeof f->consent_id);
-	store_col_copy(s, 7, f->status, sizeof f->status);
-	store_col_copy(s, 8, f->urgency, sizeof f->urgency);
-	store_col_copy(s, 9, f->due, sizeof f->due);
-	f->version = db_col_int(s, 10);
-	f->share = share;
-	f->coded = coded;
-	f->sealed = sealed;
-	f->sealed_len = sealed ? n : 0;
-	store_col_copy(s, 14, f->created_by, sizeof f->created_by);
-	store_col_copy(s, 15, f->created_at, sizeof f->created_at);
-	store_col_copy(s, 16, f->updated_at, sizeof f->updated_at);
-	store_col_copy(s, 17, f->responded_at, sizeof f->responded_at);
-	snprintf(f->from.id, sizeof f->from.id, "%s", f->from_org);
-	store_col_copy(s, 18, f->from.code, sizeof f->from.code);
-	store_col_copy(s, 19, f->from.name, sizeof f->from.name);
-	store_col_copy(s, 20, f->from.type, sizeof f->from.type);
-	snprintf(f->to.id, sizeof f->to.id, "%s", f->to_org);
-	store_col_copy(s, 21, f->to.code, sizeof f->to.code);
-	store_col_copy(s, 22, f->to.name, sizeof f->to.name);
-	store_col_copy(s, 23, f->to.type, sizeof f->to.type);
-	return STORE_OK;
-}
-
-static void bind_sealed(db_stmt *s, int i, const unsigned char *p, size_t n)
-{
-	if (p && n)
-		db_bind_blob(s, i, p, n);
-	else
-		db_bind_null(s, i);
-}
-
 int store_referral_insert(store_tx *tx, const struct referral_row *f)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_INSERT);
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, f->id);
-	db_bind_str(s, 2, f->kind);
-	db_bind_str(s, 3, f->case_id);
-	db_bind_str(s, 4, f->person_id);
-	db_bind_str(s, 5, f->from_org);
-	db_bind_str(s, 6, f->to_org);
-	db_bind_str(s, 7, or_null(f->consent_id));
-	db_bind_str(s, 8, f->status);
-	db_bind_str(s, 9, f->urgency);
-	db_bind_str(s, 10, or_null(f->due));
-	db_bind_int(s, 11, f->version);
-	db_bind_str(s, 12, f->share);
-	db_bind_str(s, 13, f->coded);
-	bind_sealed(s, 14, f->sealed, f->sealed_len);
-	db_bind_str(s, 15, or_null(f->created_by));
-	db_bind_str(s, 16, f->created_at);
-	db_bind_str(s, 17, f->updated_at);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+	return table_insert(tx, &referrals, f);
 }
 
 /* Run a one-row query on a reader. */
-static int get_one(store *st, const char *sql, const char *p1, const char *p2, const char *p9,
+static int get_one(store *st, struct table_query *q, const char *p1, const char *p2, const char *p9,
 		   struct referral_row *f, arena *a)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, sql);
+	db_stmt *s = db_prepare(d, table_query_sql(q));
 	int rc = STORE_ERROR;
 
 	if (s) {
@@ -159,12 +110,7 @@ static int get_one(store *st, const char *sql, const char *p1, const char *p2, c
 			db_bind_str(s, 2, p2);
 		if (p9)
 			db_bind_str(s, 9, p9);
-		rc = db_step(s);
-		if (rc == DB_ROW)
-			rc = read_referral(s, f, a);
-		else
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		db_reset(s);
+		rc = table_query_row(s, q, f, a);
 	}
 	store_reader_put(st, d);
 	return rc;
@@ -172,70 +118,41 @@ static int get_one(store *st, const char *sql, const char *p1, const char *p2, c
 
 int store_referral_get(store *st, const char *id, struct referral_row *f, arena *a)
 {
-	return get_one(st, SQL_GET, id, NULL, NULL, f, a);
+	return get_one(st, &q_get, id, NULL, NULL, f, a);
 }
 
 int store_referral_access(store *st, const char *case_id, const char *person_id,
 			  const char *org_id, const char *today, struct referral_row *f, arena *a)
 {
 	if (case_id)
-		return get_one(st, SQL_ACCESS_CASE, case_id, org_id, today, f, a);
-	return get_one(st, SQL_ACCESS_PERSON, person_id, org_id, today, f, a);
+		return get_one(st, &q_access_case, case_id, org_id, today, f, a);
+	return get_one(st, &q_access_person, person_id, org_id, today, f, a);
 }
 
 int store_referral_update(store_tx *tx, const struct referral_row *f)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_UPDATE);
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, f->id);
-	db_bind_str(s, 2, f->status);
-	db_bind_int(s, 3, f->version);
-	db_bind_str(s, 4, f->coded);
-	bind_sealed(s, 5, f->sealed, f->sealed_len);
-	db_bind_str(s, 6, f->updated_at);
-	db_bind_str(s, 7, or_null(f->responded_at));
-	db_bind_str(s, 8, or_null(f->consent_id));
-	db_bind_int(s, 9, f->version - 1);
-	return store_step_versioned(tx, s, SQL_EXISTS, f->id);
+	return table_update(tx, &referrals, f);
 }
 
 int store_referrals_list(store *st, const char *org_id, int in, const char *status,
 			 const char *overdue_before, struct referral_row **rows, size_t *n,
 			 arena *a)
 {
+	struct table_query *q = in ? &q_in : &q_out;
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, in ? SQL_IN : SQL_OUT);
-	struct referral_row *out;
-	size_t cap = 16;
-	int rc = DB_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(q));
+	int rc = STORE_ERROR;
 
 	*n = 0;
 	*rows = NULL;
-	out = arena_alloc(a, cap * sizeof *out);
-	if (s && out) {
+	if (s) {
 		db_bind_str(s, 1, org_id);
 		db_bind_str(s, 2, or_null(status));
 		db_bind_str(s, 3, or_null(overdue_before));
-		while ((rc = db_step(s)) == DB_ROW) {
-			struct referral_row *grown = store_grow(a, out, &cap, *n, sizeof *out);
-			if (!grown) {
-				rc = DB_ERROR;
-				break;
-			}
-			out = grown;
-			if (read_referral(s, &out[*n], a) != STORE_OK) {
-				rc = DB_ERROR;
-				break;
-			}
-			(*n)++;
-		}
-		db_reset(s);
+		rc = table_query_collect(s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 static int run3(store_tx *tx, const char *sql, const char *a, const char *b, const char *c)

@@ -344,13 +344,13 @@ int store_report_query(store *st, enum rp_query q, const struct rp_filter *f, un
 	s = db_prepare(d, sql);
 	if (s) {
 		/* Every query numbers the same filters; one that leaves some
-		 * out ignores their bindings. */
-		db_bind_str(s, 1, f->from);
-		db_bind_str(s, 2, f->to);
-		db_bind_str(s, 3, f->org_id);
-		db_bind_str(s, 4, f->region);
-		db_bind_str(s, 5, f->org_type);
-		db_bind_int(s, 6, f->victims_only ? 1 : 0);
+		 * out is not given them (a bind past its parameters fails). */
+		int np = db_params(s);
+		const char *const str[5] = {f->from, f->to, f->org_id, f->region, f->org_type};
+		for (i = 0; i < 5 && (int)i < np; i++)
+			db_bind_str(s, (int)i + 1, str[i]);
+		if (np >= 6)
+			db_bind_int(s, 6, f->victims_only ? 1 : 0);
 		while ((rc = db_step(s)) == DB_ROW) {
 			for (i = 0; i < ncols; i++)
 				cols[i] = !want || (want >> i & 1) ? col_or_null(s, (int)i) : NULL;

@@ -21,6 +21,7 @@ struct db_stmt {
 	const char *sql;
 	sqlite3_stmt *st;
 	db *owner;
+	int bind_rc; /* the first failed bind since the prepare, or SQLITE_OK */
 };
 
 struct db {
@@ -116,6 +117,8 @@ db_stmt *db_prepare(db *d, const char *sql)
 	uintptr_t h = (uintptr_t)sql;
 	size_t i, n;
 
+	if (!sql)
+		return NULL; /* a statement that could not be made (out of memory) */
 	h ^= h >> 17;
 	h *= 0x9e3779b97f4a7c15u;
 	i = (size_t)(h >> 40) & (STMT_SLOTS - 1);
@@ -124,6 +127,7 @@ db_stmt *db_prepare(db *d, const char *sql)
 		if (s->sql == sql) {
 			sqlite3_reset(s->st);
 			sqlite3_clear_bindings(s->st);
+			s->bind_rc = SQLITE_OK;
 			return s;
 		}
 		if (!s->sql) {
@@ -134,6 +138,7 @@ db_stmt *db_prepare(db *d, const char *sql)
 			}
 			s->sql = sql;
 			s->owner = d;
+			s->bind_rc = SQLITE_OK;
 			return s;
 		}
 	}
@@ -141,37 +146,57 @@ db_stmt *db_prepare(db *d, const char *sql)
 	return NULL;
 }
 
+/* Keep the first failed bind (a parameter number past the statement's,
+ * a value too large): db_step reports it instead of running the statement
+ * with that parameter left null. */
+static void bind_rc(db_stmt *s, int rc)
+{
+	if (rc != SQLITE_OK && s->bind_rc == SQLITE_OK)
+		s->bind_rc = rc;
+}
+
 void db_bind_text(db_stmt *s, int i, const char *v, size_t n)
 {
-	sqlite3_bind_text(s->st, i, v, (int)n, SQLITE_STATIC);
+	bind_rc(s, n > INT32_MAX ? SQLITE_TOOBIG
+				 : sqlite3_bind_text(s->st, i, v, (int)n, SQLITE_STATIC));
 }
 
 void db_bind_str(db_stmt *s, int i, const char *v)
 {
-	if (v)
-		sqlite3_bind_text(s->st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s->st, i);
+	bind_rc(s, v ? sqlite3_bind_text(s->st, i, v, -1, SQLITE_STATIC)
+		     : sqlite3_bind_null(s->st, i));
 }
 
 void db_bind_blob(db_stmt *s, int i, const void *v, size_t n)
 {
-	sqlite3_bind_blob(s->st, i, v, (int)n, SQLITE_STATIC);
+	bind_rc(s, n > INT32_MAX ? SQLITE_TOOBIG
+				 : sqlite3_bind_blob(s->st, i, v, (int)n, SQLITE_STATIC));
 }
 
 void db_bind_int(db_stmt *s, int i, int64_t v)
 {
-	sqlite3_bind_int64(s->st, i, v);
+	bind_rc(s, sqlite3_bind_int64(s->st, i, v));
 }
 
 void db_bind_null(db_stmt *s, int i)
 {
-	sqlite3_bind_null(s->st, i);
+	bind_rc(s, sqlite3_bind_null(s->st, i));
+}
+
+int db_params(db_stmt *s)
+{
+	return sqlite3_bind_parameter_count(s->st);
 }
 
 int db_step(db_stmt *s)
 {
-	int rc = db_status_of(sqlite3_step(s->st));
+	int rc;
+
+	if (s->bind_rc != SQLITE_OK) {
+		fprintf(stderr, "himoya: SQL bind error: %s\n", sqlite3_errstr(s->bind_rc));
+		return DB_ERROR;
+	}
+	rc = db_status_of(sqlite3_step(s->st));
 	if (rc == DB_ERROR)
 		fprintf(stderr, "himoya: SQL error: %s\n", sqlite3_errmsg(s->owner->h));
 	return rc;

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "crypto/crypto.h"
+#include "domain/principal.h" /* ID_LEN, TS_LEN, struct org, user, session */
 #include "util/arena.h"
 
 enum {
@@ -30,8 +31,6 @@ enum {
 	STORE_ERROR = -4,
 };
 
-#define ID_LEN 27   /* 26 characters of base32 + NUL */
-#define TS_LEN 32   /* "2026-11-29T07:50:19Z" */
 
 typedef struct store store;
 typedef struct store_tx store_tx;
@@ -111,29 +110,7 @@ int store_meta_set(store_tx *tx, const char *key, const char *value);
 
 /* ---- organisations and users ------------------------------------------ */
 
-struct org {
-	char id[ID_LEN];
-	char code[64];
-	char name[256];
-	char type[64];
-	char sector[32];     /* "" when none (code list "sector") */
-	char created_by[ID_LEN]; /* the organisation whose admin made it, or "" */
-};
-
-struct user {
-	char id[ID_LEN];
-	char login[128];
-	char role[32];
-	char pwhash[PASSWORD_HASH_MAX];
-	int totp_enabled;
-	int64_t totp_step;        /* last accepted TOTP time step (no replay) */
-	unsigned char totp_sealed[TOTP_SECRET_BYTES + SEAL_OVERHEAD];
-	size_t totp_sealed_len;  /* 0 when no secret is set */
-	int disabled;
-	int totp_required;       /* the user's role requires a second factor */
-	int must_change_password; /* a one-time password: change it first */
-	struct org org;
-};
+/* struct org and struct user are in domain/principal.h. */
 
 /* A user as the administrator's list shows it. */
 struct user_row {
@@ -197,15 +174,7 @@ int store_role_set_totp(store_tx *tx, const char *role, int required);
 
 /* ---- sessions and API tokens (ids are stored as keyed hashes) --------- */
 
-struct session {
-	char csrf[44];
-	int64_t created;
-	int64_t seen;
-	int totp_pending;   /* logged in, must still enrol a second factor */
-	int totp_confirmed; /* a second factor was checked in this session
-			     * (a code at sign-in, or enrolment confirmed) */
-};
-
+/* struct session is in domain/principal.h. */
 int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
 		      const char *csrf, int totp_pending, int totp_confirmed, int64_t now);
 /* The session and its user; STORE_NOT_FOUND when absent or idle past

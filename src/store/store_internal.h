@@ -140,13 +140,9 @@ void store_col_copy(db_stmt *s, int i, char *out, size_t outlen);
  * constraint) or STORE_ERROR. */
 int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const char *id);
 
-/* Items (store/items.c): one row of ITEM_COLS read into it; and a bound
- * statement on reader d run to its rows (d goes back to the pool). */
-#define ITEM_COLS \
-	"id, kind, coalesce(case_id, ''), coalesce(person_id, ''), org_id, version," \
-	" coalesce(status, ''), coalesce(due, ''), coalesce(assigned_to, ''), at, coded, sealed," \
-	" coalesce(created_by, ''), created_at, updated_at, coalesce(service_id, '')"
-int store_item_read(db_stmt *s, struct item_row *it, arena *a);
+/* Items (store/items.c): a bound statement on reader d that selects the
+ * columns of the table store_items (store/table.h) run to its rows (d
+ * goes back to the pool). */
 int store_items_collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row **rows,
 			size_t *n, arena *a);
 

@@ -1,0 +1,134 @@
+/*
+ * commit.c - the group commit (commit.h): a queue of jobs and the one
+ * thread that commits them in groups.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "store/commit.h"
+
+struct store_group {
+	store *st;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct store_job *head, **tail;
+	pthread_t thread;
+	int stop;
+};
+
+/* Run the jobs from j (to the end of the list) in one transaction. */
+static int group_tx(store *st, struct store_job *j, int one)
+{
+	store_tx *tx = store_begin(st);
+	int rc = tx ? STORE_OK : STORE_ERROR;
+
+	for (; j && rc == STORE_OK; j = one ? NULL : j->next)
+		rc = j->write(tx, j);
+	if (tx) {
+		if (rc == STORE_OK)
+			rc = store_commit(tx);
+		else
+			store_rollback(tx);
+	}
+	return rc;
+}
+
+/* Commit one group; every job's rc is set. */
+static void group_write(store *st, struct store_job *batch)
+{
+	struct store_job *j;
+	int rc = group_tx(st, batch, 0);
+
+	if (rc == STORE_OK || !batch->next) {
+		for (j = batch; j; j = j->next)
+			j->rc = rc;
+		return;
+	}
+	for (j = batch; j; j = j->next)
+		j->rc = group_tx(st, j, 1);
+}
+
+static void *group_main(void *arg)
+{
+	store_group *g = arg;
+
+	for (;;) {
+		struct store_job *batch, *j, *next;
+		size_t n = 0;
+
+		pthread_mutex_lock(&g->lock);
+		while (!g->head && !g->stop)
+			pthread_cond_wait(&g->cond, &g->lock);
+		if (!g->head) {
+			pthread_mutex_unlock(&g->lock);
+			break;
+		}
+		batch = g->head;
+		for (j = batch; j->next && ++n < STORE_GROUP_MAX; j = j->next)
+			;
+		g->head = j->next;
+		if (!g->head)
+			g->tail = &g->head;
+		j->next = NULL;
+		pthread_mutex_unlock(&g->lock);
+
+		group_write(g->st, batch);
+		for (j = batch; j; j = next) {
+			next = j->next; /* j may be gone once told */
+			j->done(j);
+		}
+	}
+	return NULL;
+}
+
+int store_group_start(store *st, store_group **out)
+{
+	store_group *g = calloc(1, sizeof *g);
+
+	*out = NULL;
+	if (!g)
+		return STORE_ERROR;
+	g->st = st;
+	g->tail = &g->head;
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+	if (pthread_create(&g->thread, NULL, group_main, g) != 0) {
+		pthread_cond_destroy(&g->cond);
+		pthread_mutex_destroy(&g->lock);
+		free(g);
+		return STORE_ERROR;
+	}
+	*out = g;
+	return STORE_OK;
+}
+
+int store_group_submit(store_group *g, struct store_job *j)
+{
+	int rc = STORE_OK;
+
+	pthread_mutex_lock(&g->lock);
+	if (g->stop) {
+		rc = STORE_ERROR;
+	} else {
+		j->next = NULL;
+		*g->tail = j;
+		g->tail = &j->next;
+		pthread_cond_signal(&g->cond);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return rc;
+}
+
+void store_group_stop(store_group *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->stop = 1;
+	pthread_cond_signal(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+	pthread_join(g->thread, NULL);
+	pthread_cond_destroy(&g->cond);
+	pthread_mutex_destroy(&g->lock);
+	free(g);
+}

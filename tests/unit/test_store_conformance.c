@@ -1,0 +1,1280 @@
+/*
+ * test_store_conformance.c - the contract of the store_* functions, written
+ * against store/store.h alone, so that it holds for every driver behind
+ * db.h: records not found, version conflicts, unique keys, the order of
+ * lists and their cursors, what a list shows under an organisation's
+ * scope (its own, and what live referrals give it) and the figures it
+ * counts, meta, accounts, sessions and tokens, the justice track's links
+ * and stays, transfers, and the audit chain with its verification.
+ *
+ * (store/reports.h declares the trainings, also store functions.)
+ *
+ * Every test runs once per driver of the table `drivers` (a function that
+ * opens a fresh, empty store); a PostgreSQL driver adds one line there.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "crypto/crypto.h"
+#include "store/reports.h"
+#include "store/store.h"
+#include "util/arena.h"
+
+struct fixture {
+	char dir[64];
+	keyring kr;
+	store *st;
+	arena a;
+	char org[ID_LEN], org2[ID_LEN], user[ID_LEN], user2[ID_LEN];
+};
+
+/* ---- the drivers ------------------------------------------------------ */
+
+/* SQLite: a database file in a new temporary folder. */
+static int open_sqlite(struct fixture *f)
+{
+	char path[128], err[256] = "";
+	int rc;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/himoya-conform-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/himoya.db", f->dir);
+	rc = store_open(path, &f->kr, 2, 1, &f->st, err, sizeof err);
+	if (rc != STORE_OK)
+		print_error("store_open: %s\n", err);
+	return rc == STORE_OK ? 0 : -1;
+}
+
+static void close_sqlite(struct fixture *f)
+{
+	static const char *const files[] = {"himoya.db", "himoya.db-wal", "himoya.db-shm",
+					    "himoya.db-journal"};
+	char path[160];
+	size_t i;
+
+	store_close(f->st);
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", f->dir, files[i]);
+		unlink(path);
+	}
+	rmdir(f->dir);
+}
+
+static const struct driver {
+	const char *name;
+	int (*open)(struct fixture *f);
+	void (*close)(struct fixture *f);
+} drivers[] = {
+	{"sqlite", open_sqlite, close_sqlite},
+};
+
+static const struct driver *driver;
+
+/* ---- fixtures and helpers ----------------------------------------------- */
+
+/* A fresh store with two organisations, a user in each. */
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	store_tx *tx;
+	int rc = STORE_ERROR;
+
+	if (!f)
+		return -1;
+	randombytes_buf(&f->kr, sizeof f->kr);
+	if (driver->open(f) != 0) {
+		free(f);
+		return -1;
+	}
+	arena_init(&f->a, 8u << 20);
+	tx = store_begin(f->st);
+	if (tx && store_org_add(tx, "ngo1", "Shelter One", "NGO", f->org) == STORE_OK &&
+	    store_org_add(tx, "ngo2", "Shelter Two", "NGO", f->org2) == STORE_OK &&
+	    store_user_add(tx, f->org, "dilnoza", "caseworker", "$argon2id$fake", f->user) ==
+		    STORE_OK &&
+	    store_user_add(tx, f->org2, "rustam", "caseworker", "$argon2id$fake", f->user2) ==
+		    STORE_OK)
+		rc = store_commit(tx);
+	else if (tx)
+		store_rollback(tx);
+	*state = f;
+	return rc == STORE_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	arena_free(&f->a);
+	driver->close(f);
+	keyring_wipe(&f->kr);
+	free(f);
+	return 0;
+}
+
+static store_tx *begin(struct fixture *f)
+{
+	store_tx *tx = store_begin(f->st);
+	assert_non_null(tx);
+	return tx;
+}
+
+static void commit(store_tx *tx)
+{
+	assert_int_equal(store_commit(tx), STORE_OK);
+}
+
+static const unsigned char SEALED[] = "sealed bytes\0with a zero";
+
+static void person_make(struct person_row *p, const char *org, const char *at)
+{
+	memset(p, 0, sizeof *p);
+	store_new_id(p->id);
+	snprintf(p->org_id, sizeof p->org_id, "%s", org);
+	p->version = 1;
+	p->coded = "{\"gender\":\"Feminine\"}";
+	p->sealed = SEALED;
+	p->sealed_len = sizeof SEALED;
+	snprintf(p->created_at, sizeof p->created_at, "%s", at);
+	snprintf(p->updated_at, sizeof p->updated_at, "%s", at);
+}
+
+static void person_add(struct fixture *f, const char *org, const char *at, char id[ID_LEN])
+{
+	struct person_row p;
+	store_tx *tx = begin(f);
+
+	person_make(&p, org, at);
+	assert_int_equal(store_person_insert(tx, &p), STORE_OK);
+	commit(tx);
+	memcpy(id, p.id, ID_LEN);
+}
+
+static void case_make(struct case_row *c, const char *org, const char *person, const char *at)
+{
+	memset(c, 0, sizeof *c);
+	store_new_id(c->id);
+	snprintf(c->org_id, sizeof c->org_id, "%s", org);
+	snprintf(c->person_id, sizeof c->person_id, "%s", person);
+	c->version = 1;
+	snprintf(c->status, sizeof c->status, "open");
+	snprintf(c->stage, sizeof c->stage, "identification");
+	snprintf(c->opened_on, sizeof c->opened_on, "2026-01-01");
+	c->coded = "{}";
+	snprintf(c->created_at, sizeof c->created_at, "%s", at);
+	snprintf(c->updated_at, sizeof c->updated_at, "%s", at);
+}
+
+static void case_add(struct fixture *f, const char *org, const char *person, const char *at,
+		     char id[ID_LEN])
+{
+	struct case_row c;
+	store_tx *tx = begin(f);
+
+	case_make(&c, org, person, at);
+	assert_int_equal(store_case_insert(tx, &c), STORE_OK);
+	commit(tx);
+	memcpy(id, c.id, ID_LEN);
+}
+
+static void item_make(struct item_row *it, const char *kind, const char *org, const char *case_id,
+		      const char *person, const char *at)
+{
+	memset(it, 0, sizeof *it);
+	store_new_id(it->id);
+	snprintf(it->kind, sizeof it->kind, "%s", kind);
+	snprintf(it->org_id, sizeof it->org_id, "%s", org);
+	snprintf(it->case_id, sizeof it->case_id, "%s", case_id ? case_id : "");
+	snprintf(it->person_id, sizeof it->person_id, "%s", person);
+	it->version = 1;
+	snprintf(it->at, sizeof it->at, "%s", at);
+	it->coded = "{}";
+	snprintf(it->created_at, sizeof it->created_at, "%s", at);
+	snprintf(it->updated_at, sizeof it->updated_at, "%s", at);
+}
+
+static void service_make(struct dir_service_row *r, const char *org, const char *name);
+
+/* ---- not found ------------------------------------------------------------ */
+
+static void test_not_found(void **state)
+{
+	struct fixture *f = *state;
+	struct person_row p;
+	struct case_row c;
+	struct item_row it;
+	struct referral_row r;
+	struct contact_row ct;
+	struct callback_row cb;
+	struct org o;
+	struct user u;
+	struct token_row t;
+	char v[64];
+
+	assert_int_equal(store_person_get(f->st, "absent", &p, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_case_get(f->st, "absent", &c, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_item_get(f->st, "absent", &it, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_referral_get(f->st, "absent", &r, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_contact_get(f->st, "absent", &ct, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_callback_get(f->st, "absent", &cb, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_org_by_id(f->st, "absent", &o), STORE_NOT_FOUND);
+	assert_int_equal(store_org_by_code(f->st, "absent", &o), STORE_NOT_FOUND);
+	assert_int_equal(store_user_by_id(f->st, "absent", &u), STORE_NOT_FOUND);
+	assert_int_equal(store_user_by_login(f->st, "absent", &u), STORE_NOT_FOUND);
+	assert_int_equal(store_token_by_id(f->st, "absent", &t), STORE_NOT_FOUND);
+	assert_int_equal(store_meta_get(f->st, "absent", v, sizeof v), STORE_NOT_FOUND);
+	/* What is there is found, field for field. */
+	assert_int_equal(store_org_by_code(f->st, "ngo2", &o), STORE_OK);
+	assert_string_equal(o.id, f->org2);
+	assert_string_equal(o.name, "Shelter Two");
+	assert_int_equal(store_user_by_login(f->st, "dilnoza", &u), STORE_OK);
+	assert_string_equal(u.id, f->user);
+	assert_string_equal(u.org.id, f->org);
+	assert_string_equal(u.role, "caseworker");
+}
+
+/* ---- unique keys ---------------------------------------------------------- */
+
+static void test_unique_keys(void **state)
+{
+	struct fixture *f = *state;
+	char id[ID_LEN], person[ID_LEN], kase[ID_LEN];
+	unsigned char hash[HASH_BYTES] = {1, 2, 3};
+	struct person_row p;
+	struct case_row c;
+	struct item_row it;
+	store_tx *tx;
+
+	tx = begin(f);
+	assert_int_equal(store_org_add(tx, "ngo1", "Again", "NGO", id), STORE_CONFLICT);
+	store_rollback(tx);
+	tx = begin(f);
+	assert_int_equal(store_user_add(tx, f->org2, "dilnoza", "admin", "x", id), STORE_CONFLICT);
+	store_rollback(tx);
+
+	person_make(&p, f->org, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_person_insert(tx, &p), STORE_OK);
+	assert_int_equal(store_person_insert(tx, &p), STORE_CONFLICT);
+	commit(tx);
+	memcpy(person, p.id, ID_LEN);
+
+	case_make(&c, f->org, person, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_case_insert(tx, &c), STORE_OK);
+	assert_int_equal(store_case_insert(tx, &c), STORE_CONFLICT);
+	commit(tx);
+	memcpy(kase, c.id, ID_LEN);
+
+	item_make(&it, "perpetrator", f->org, NULL, person, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_item_insert(tx, &it), STORE_OK);
+	assert_int_equal(store_item_insert(tx, &it), STORE_CONFLICT);
+	assert_int_equal(store_perpetrator_link(tx, it.id, kase, f->org, "2026-01-02T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_perpetrator_link(tx, it.id, kase, f->org, "2026-01-03T00:00:00Z"),
+			 STORE_CONFLICT);
+	commit(tx);
+
+	tx = begin(f);
+	assert_int_equal(store_token_add(tx, hash, f->user, "cli", 2000000000, id), STORE_OK);
+	assert_int_equal(store_token_add(tx, hash, f->user, "cli", 2000000000, (char[ID_LEN]){0}),
+			 STORE_CONFLICT);
+	commit(tx);
+	tx = begin(f);
+	assert_int_equal(store_token_revoke(tx, id), STORE_OK);
+	assert_int_equal(store_token_revoke(tx, id), STORE_CONFLICT);
+	assert_int_equal(store_token_revoke(tx, "absent"), STORE_NOT_FOUND);
+	commit(tx);
+}
+
+/* ---- versions ------------------------------------------------------------- */
+
+static void test_versions(void **state)
+{
+	struct fixture *f = *state;
+	char person[ID_LEN], kase[ID_LEN];
+	struct person_row p;
+	struct case_row c, c2;
+	struct item_row it, *rows;
+	size_t n;
+	store_tx *tx;
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	assert_int_equal(store_person_get(f->st, person, &p, &f->a), STORE_OK);
+	assert_int_equal(p.version, 1);
+	assert_int_equal(p.sealed_len, sizeof SEALED);
+	assert_memory_equal(p.sealed, SEALED, sizeof SEALED);
+	assert_string_equal(p.merged_into, "");
+
+	case_make(&c, f->org, person, "2026-01-01T00:00:00Z");
+	memcpy(kase, c.id, ID_LEN);
+	item_make(&it, "note", f->org, c.id, person, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_case_insert(tx, &c), STORE_OK);
+	assert_int_equal(store_item_insert(tx, &it), STORE_OK);
+	commit(tx);
+
+	/* Version 2 over 1 goes; 2 again, or 5, is stale; an absent id is
+	 * not found. */
+	tx = begin(f);
+	p.version = 2;
+	p.coded = "{}";
+	assert_int_equal(store_person_update(tx, &p), STORE_OK);
+	assert_int_equal(store_person_update(tx, &p), STORE_STALE);
+	c.version = 2;
+	snprintf(c.status, sizeof c.status, "closed");
+	snprintf(c.closed_on, sizeof c.closed_on, "2026-02-01");
+	snprintf(c.updated_at, sizeof c.updated_at, "2026-02-01T00:00:00Z");
+	assert_int_equal(store_case_update(tx, &c), STORE_OK);
+	assert_int_equal(store_case_update(tx, &c), STORE_STALE);
+	c.version = 5;
+	assert_int_equal(store_case_update(tx, &c), STORE_STALE);
+	it.version = 2;
+	snprintf(it.status, sizeof it.status, "done");
+	it.sealed = SEALED;
+	it.sealed_len = sizeof SEALED;
+	assert_int_equal(store_item_update(tx, &it), STORE_OK);
+	assert_int_equal(store_item_update(tx, &it), STORE_STALE);
+	snprintf(it.id, sizeof it.id, "absent");
+	assert_int_equal(store_item_update(tx, &it), STORE_NOT_FOUND);
+	snprintf(c.id, sizeof c.id, "absent");
+	assert_int_equal(store_case_update(tx, &c), STORE_NOT_FOUND);
+	snprintf(p.id, sizeof p.id, "absent");
+	assert_int_equal(store_person_update(tx, &p), STORE_NOT_FOUND);
+	commit(tx);
+
+	assert_int_equal(store_person_get(f->st, person, &p, &f->a), STORE_OK);
+	assert_int_equal(p.version, 2);
+	assert_string_equal(p.coded, "{}");
+	assert_int_equal(store_case_get(f->st, kase, &c2, &f->a), STORE_OK);
+	assert_int_equal(c2.version, 2);
+	assert_string_equal(c2.status, "closed");
+	assert_string_equal(c2.closed_on, "2026-02-01");
+	assert_string_equal(c2.trafficking_status, "");
+	assert_string_equal(c2.created_at, "2026-01-01T00:00:00Z");
+	assert_string_equal(c2.updated_at, "2026-02-01T00:00:00Z");
+	/* A case with no sealed part reads back an empty one, not NULL. */
+	assert_non_null(c2.sealed);
+	assert_int_equal(c2.sealed_len, 0);
+	assert_int_equal(store_items_of_case(f->st, kase, "note", &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].version, 2);
+	assert_string_equal(rows[0].status, "done");
+	assert_int_equal(rows[0].sealed_len, sizeof SEALED);
+	assert_memory_equal(rows[0].sealed, SEALED, sizeof SEALED);
+	assert_string_equal(rows[0].due, "");
+	assert_string_equal(rows[0].case_id, kase);
+	assert_string_equal(rows[0].service_id, "");
+}
+
+/* An item's sealed part is NULL when none was written, and stays what was
+ * written (a person-level item has no case). */
+static void test_item_sealed_null(void **state)
+{
+	struct fixture *f = *state;
+	char person[ID_LEN];
+	struct item_row it, got;
+	store_tx *tx;
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	item_make(&it, "consent", f->org, NULL, person, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_item_insert(tx, &it), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_item_get(f->st, it.id, &got, &f->a), STORE_OK);
+	assert_null(got.sealed);
+	assert_int_equal(got.sealed_len, 0);
+	assert_string_equal(got.case_id, "");
+	assert_string_equal(got.person_id, person);
+	assert_string_equal(got.kind, "consent");
+	assert_string_equal(got.coded, "{}");
+}
+
+/* Perpetrators are items linked to cases; stays are items of a shelter
+ * service; a transfer moves a case and its person. */
+static void test_justice_and_transfer(void **state)
+{
+	struct fixture *f = *state;
+	char person[ID_LEN], kase[ID_LEN], cases_of[4][ID_LEN];
+	struct item_row p1, p2, stay, *rows;
+	struct dir_service_row svc;
+	struct case_row c;
+	struct person_row p;
+	long open;
+	size_t n;
+	store_tx *tx;
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	case_add(f, f->org, person, "2026-01-01T00:00:00Z", kase);
+	item_make(&p1, "perpetrator", f->org, NULL, "", "2026-01-02T00:00:00Z");
+	item_make(&p2, "perpetrator", f->org, NULL, "", "2026-01-01T00:00:00Z");
+	service_make(&svc, f->org, "Shelter");
+	item_make(&stay, "stay", f->org, kase, person, "2026-01-05T00:00:00Z");
+	snprintf(stay.status, sizeof stay.status, "open");
+	memcpy(stay.service_id, svc.id, ID_LEN);
+	tx = begin(f);
+	assert_int_equal(store_item_insert(tx, &p1), STORE_OK);
+	assert_int_equal(store_item_insert(tx, &p2), STORE_OK);
+	assert_int_equal(store_perpetrator_link(tx, p1.id, kase, f->org, "2026-01-03T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_perpetrator_link(tx, p2.id, kase, f->org, "2026-01-04T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_dir_service_insert(tx, &svc), STORE_OK);
+	assert_int_equal(store_stays_open_count_tx(tx, svc.id, &open), STORE_OK);
+	assert_int_equal(open, 0);
+	assert_int_equal(store_item_insert(tx, &stay), STORE_OK);
+	assert_int_equal(store_stays_open_count_tx(tx, svc.id, &open), STORE_OK);
+	assert_int_equal(open, 1);
+	assert_int_equal(store_stay_open_exists(tx, svc.id, person), 1);
+	assert_int_equal(store_stay_open_exists(tx, svc.id, "absent"), 0);
+	commit(tx);
+
+	/* Linked perpetrators by when they were made (not when linked). */
+	assert_int_equal(store_perpetrators_of_case(f->st, kase, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p2.id);
+	assert_string_equal(rows[1].id, p1.id);
+	assert_int_equal(store_perpetrator_cases(f->st, p1.id, cases_of, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(cases_of[0], kase);
+	assert_int_equal(store_stays_of_service(f->st, svc.id, 1, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].service_id, svc.id);
+	assert_int_equal(store_stays_open_count(f->st, svc.id, &open), STORE_OK);
+	assert_int_equal(open, 1);
+
+	/* The transfer: the case and its person are the other organisation's. */
+	tx = begin(f);
+	assert_int_equal(store_case_move(tx, kase, person, f->org2, "2026-02-01T00:00:00Z"),
+			 STORE_OK);
+	commit(tx);
+	assert_int_equal(store_case_get(f->st, kase, &c, &f->a), STORE_OK);
+	assert_string_equal(c.org_id, f->org2);
+	assert_string_equal(c.updated_at, "2026-02-01T00:00:00Z");
+	assert_int_equal(store_person_get(f->st, person, &p, &f->a), STORE_OK);
+	assert_string_equal(p.org_id, f->org2);
+}
+
+/* ---- lists: order, cursors, scope ----------------------------------------- */
+
+static void test_case_list_order_and_cursor(void **state)
+{
+	struct fixture *f = *state;
+	char person[ID_LEN], ids[5][ID_LEN], other[ID_LEN];
+	struct case_filter cf = {0};
+	struct case_row *rows;
+	size_t n, i;
+	static const char *const at[5] = {"2026-01-03T00:00:00Z", "2026-01-01T00:00:00Z",
+					  "2026-01-05T00:00:00Z", "2026-01-02T00:00:00Z",
+					  "2026-01-04T00:00:00Z"};
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	for (i = 0; i < 5; i++)
+		case_add(f, f->org, person, at[i], ids[i]);
+	person_add(f, f->org2, "2026-01-01T00:00:00Z", other);
+	case_add(f, f->org2, other, "2026-01-09T00:00:00Z", (char[ID_LEN]){0});
+
+	/* Newest change first, and only the organisation's own. */
+	cf.org_id = f->org;
+	cf.limit = 3;
+	assert_int_equal(store_case_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, ids[2]);
+	assert_string_equal(rows[1].id, ids[4]);
+	assert_string_equal(rows[2].id, ids[0]);
+	/* The next page starts after the last row. */
+	cf.after_at = arena_strdup(&f->a, rows[2].updated_at);
+	cf.after_id = arena_strdup(&f->a, rows[2].id);
+	assert_int_equal(store_case_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, ids[3]);
+	assert_string_equal(rows[1].id, ids[1]);
+	/* Filters narrow it. */
+	memset(&cf, 0, sizeof cf);
+	cf.org_id = f->org2;
+	cf.limit = 50;
+	cf.status = "closed";
+	assert_int_equal(store_case_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	cf.status = "open";
+	assert_int_equal(store_case_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	/* The cases of a set of persons, of one organisation. */
+	{
+		char pids[2][ID_LEN];
+		memcpy(pids[0], person, ID_LEN);
+		memcpy(pids[1], other, ID_LEN);
+		assert_int_equal(store_case_list_persons(f->st, f->org, pids, 2, &rows, &n, &f->a),
+				 STORE_OK);
+		assert_int_equal(n, 5);
+		assert_string_equal(rows[0].id, ids[2]);
+		assert_string_equal(rows[4].id, ids[1]);
+	}
+}
+
+/* A case of org is seen by org2 while a referral to org2 is accepted and
+ * its consent stands; not before, not after the consent ends. */
+static void test_case_scope_referred(void **state)
+{
+	struct fixture *f = *state;
+	char person[ID_LEN], kase[ID_LEN];
+	struct case_filter cf = {0};
+	struct case_row *rows;
+	struct item_row consent;
+	struct referral_row r, got;
+	size_t n;
+	store_tx *tx;
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	case_add(f, f->org, person, "2026-01-01T00:00:00Z", kase);
+	item_make(&consent, "consent", f->org, NULL, person, "2026-01-01T00:00:00Z");
+	snprintf(consent.status, sizeof consent.status, "active");
+	snprintf(consent.due, sizeof consent.due, "2026-06-30");
+	memset(&r, 0, sizeof r);
+	store_new_id(r.id);
+	snprintf(r.kind, sizeof r.kind, "referral");
+	memcpy(r.case_id, kase, ID_LEN);
+	memcpy(r.person_id, person, ID_LEN);
+	memcpy(r.from_org, f->org, ID_LEN);
+	memcpy(r.to_org, f->org2, ID_LEN);
+	memcpy(r.consent_id, consent.id, ID_LEN);
+	snprintf(r.status, sizeof r.status, "sent");
+	snprintf(r.urgency, sizeof r.urgency, "normal");
+	r.version = 1;
+	r.share = "[]";
+	r.coded = "{}";
+	snprintf(r.created_at, sizeof r.created_at, "2026-01-02T00:00:00Z");
+	snprintf(r.updated_at, sizeof r.updated_at, "2026-01-02T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_item_insert(tx, &consent), STORE_OK);
+	assert_int_equal(store_referral_insert(tx, &r), STORE_OK);
+	assert_int_equal(store_referral_insert(tx, &r), STORE_CONFLICT);
+	commit(tx);
+
+	cf.org_id = f->org2;
+	cf.referred_to = f->org2;
+	cf.today = "2026-03-01";
+	cf.limit = 50;
+	assert_int_equal(store_case_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0); /* sent, not accepted */
+	assert_int_equal(store_referral_access(f->st, kase, NULL, f->org2, "2026-03-01", &got,
+					       &f->a),
+			 STORE_NOT_FOUND);
+
+	tx = begin(f);
+	r.version = 2;
+	snprintf(r.status, sizeof r.status, "accepted");
+	assert_int_equal(store_referral_update(tx, &r), STORE_OK);
+	assert_int_equal(store_referral_update(tx, &r), STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_case_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, kase);
+	assert_int_equal(store_referral_access(f->st, kase, NULL, f->org2, "2026-03-01", &got,
+					       &f->a),
+			 STORE_OK);
+	assert_string_equal(got.id, r.id);
+	assert_string_equal(got.from.code, "ngo1");
+	assert_string_equal(got.to.code, "ngo2");
+	assert_int_equal(store_referral_access(f->st, NULL, person, f->org2, "2026-03-01", &got,
+					       &f->a),
+			 STORE_OK);
+	/* The consent ended: the scope is the organisation's own again. */
+	cf.today = "2026-07-01";
+	assert_int_equal(store_case_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_referral_access(f->st, kase, NULL, f->org2, "2026-07-01", &got,
+					       &f->a),
+			 STORE_NOT_FOUND);
+	/* Without referred_to the scope is never widened. */
+	cf.today = "2026-03-01";
+	cf.referred_to = NULL;
+	assert_int_equal(store_case_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	/* The lists of referrals: received and sent. */
+	{
+		struct referral_row *fr;
+		assert_int_equal(store_referrals_list(f->st, f->org2, 1, NULL, NULL, &fr, &n,
+						      &f->a), STORE_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(store_referrals_list(f->st, f->org2, 0, NULL, NULL, &fr, &n,
+						      &f->a), STORE_OK);
+		assert_int_equal(n, 0);
+		assert_int_equal(store_referrals_list(f->st, f->org, 0, "accepted", NULL, &fr, &n,
+						      &f->a), STORE_OK);
+		assert_int_equal(n, 1);
+		assert_int_equal(fr[0].version, 2);
+	}
+}
+
+static void test_items_order(void **state)
+{
+	struct fixture *f = *state;
+	char person[ID_LEN], kase[ID_LEN], ids[3][ID_LEN];
+	struct item_row it, *rows;
+	size_t n, i;
+	store_tx *tx;
+	static const char *const at[3] = {"2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z",
+					  "2026-01-02T00:00:00Z"};
+	static const char *const due[3] = {"2026-03-01", "2026-02-01", "2026-04-01"};
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	case_add(f, f->org, person, "2026-01-01T00:00:00Z", kase);
+	tx = begin(f);
+	for (i = 0; i < 3; i++) {
+		item_make(&it, "followup", f->org, kase, person, at[i]);
+		snprintf(it.status, sizeof it.status, "due");
+		snprintf(it.due, sizeof it.due, "%s", due[i]);
+		if (i == 2)
+			memcpy(it.assigned_to, f->user, ID_LEN);
+		assert_int_equal(store_item_insert(tx, &it), STORE_OK);
+		memcpy(ids[i], it.id, ID_LEN);
+	}
+	commit(tx);
+	/* The timeline: by time, then in the order written. */
+	assert_int_equal(store_items_of_case(f->st, kase, NULL, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, ids[1]);
+	assert_string_equal(rows[1].id, ids[0]);
+	assert_string_equal(rows[2].id, ids[2]);
+	assert_int_equal(store_items_of_case(f->st, kase, "note", &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	/* Due before a date: oldest due first; one assignee's. */
+	assert_int_equal(store_items_due(f->st, "followup", f->org, NULL, "2026-03-15", &rows, &n,
+					 &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, ids[1]);
+	assert_string_equal(rows[1].id, ids[0]);
+	assert_int_equal(store_items_due(f->st, "followup", f->org, f->user, "2026-12-31", &rows,
+					 &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[2]);
+	assert_int_equal(store_items_due(f->st, "followup", f->org2, NULL, "2026-12-31", &rows, &n,
+					 &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+static void contact_make(struct contact_row *c, const char *org, const char *started)
+{
+	memset(c, 0, sizeof *c);
+	store_new_id(c->id);
+	snprintf(c->org_id, sizeof c->org_id, "%s", org);
+	c->version = 1;
+	snprintf(c->channel, sizeof c->channel, "phone");
+	snprintf(c->call_type, sizeof c->call_type, "information");
+	snprintf(c->started_at, sizeof c->started_at, "%s", started);
+	c->duration_s = -1;
+	c->topics = " legal ";
+	c->coded = "{}";
+	snprintf(c->created_at, sizeof c->created_at, "%s", started);
+	snprintf(c->updated_at, sizeof c->updated_at, "%s", started);
+}
+
+static void test_contacts(void **state)
+{
+	struct fixture *f = *state;
+	struct contact_row c, got, *rows;
+	struct contact_filter cf = {0};
+	char ids[4][ID_LEN];
+	size_t n, i;
+	store_tx *tx;
+	static const char *const at[4] = {"2026-01-02T10:00:00Z", "2026-01-01T10:00:00Z",
+					  "2026-01-04T10:00:00Z", "2026-01-03T10:00:00Z"};
+
+	tx = begin(f);
+	for (i = 0; i < 4; i++) {
+		contact_make(&c, f->org, at[i]);
+		if (i == 1) {
+			c.has_phone = 1;
+			memset(c.phone_key, 7, sizeof c.phone_key);
+			c.sealed = SEALED;
+			c.sealed_len = sizeof SEALED;
+			c.duration_s = 90;
+		}
+		assert_int_equal(store_contact_insert(tx, &c), STORE_OK);
+		memcpy(ids[i], c.id, ID_LEN);
+	}
+	assert_int_equal(store_contact_insert(tx, &c), STORE_CONFLICT);
+	contact_make(&c, f->org2, "2026-01-05T10:00:00Z");
+	assert_int_equal(store_contact_insert(tx, &c), STORE_OK);
+	commit(tx);
+
+	assert_int_equal(store_contact_get(f->st, ids[1], &got, &f->a), STORE_OK);
+	assert_int_equal(got.has_phone, 1);
+	assert_int_equal(got.duration_s, 90);
+	assert_int_equal(got.sealed_len, sizeof SEALED);
+	assert_memory_equal(got.sealed, SEALED, sizeof SEALED);
+	assert_string_equal(got.topics, " legal ");
+	assert_int_equal(store_contact_get(f->st, ids[0], &got, &f->a), STORE_OK);
+	assert_int_equal(got.has_phone, 0);
+	assert_int_equal(got.duration_s, -1);
+	assert_null(got.sealed);
+
+	/* Newest first, paged by cursor, the organisation's own only. */
+	cf.org_id = f->org;
+	cf.limit = 2;
+	assert_int_equal(store_contacts_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, ids[2]);
+	assert_string_equal(rows[1].id, ids[3]);
+	cf.after_at = arena_strdup(&f->a, rows[1].started_at);
+	cf.after_id = arena_strdup(&f->a, rows[1].id);
+	assert_int_equal(store_contacts_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, ids[0]);
+	assert_string_equal(rows[1].id, ids[1]);
+	/* By the number's key. */
+	memset(c.phone_key, 7, sizeof c.phone_key);
+	assert_int_equal(store_contacts_by_phone(f->st, f->org, c.phone_key, 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[1]);
+	assert_int_equal(store_contacts_by_phone(f->st, f->org2, c.phone_key, 10, &rows, &n,
+						 &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+
+	/* The figures count the organisation's own in [from, to) only. */
+	{
+		struct contact_stats cs;
+		assert_int_equal(store_contact_stats(f->st, f->org, "2026-01-01T00:00:00Z",
+						     "2026-01-04T00:00:00Z", "2026-01-10T00:00:00Z",
+						     "2026-01-11T00:00:00Z", &cs, &f->a),
+				 STORE_OK);
+		assert_int_equal(cs.total, 3);
+		assert_int_equal(cs.n_day, 3);
+		assert_string_equal(cs.by_day[0].key, "2026-01-01");
+		assert_int_equal(cs.n_channel, 1);
+		assert_int_equal(cs.by_channel[0].n, 3);
+		assert_int_equal(cs.cb_open, 0);
+		assert_int_equal(store_contact_stats(f->st, f->org2, "2026-01-01T00:00:00Z",
+						     "2026-02-01T00:00:00Z", "2026-01-10T00:00:00Z",
+						     "2026-01-11T00:00:00Z", &cs, &f->a),
+				 STORE_OK);
+		assert_int_equal(cs.total, 1);
+	}
+
+	/* Versions. */
+	tx = begin(f);
+	assert_int_equal(store_contact_get(f->st, ids[0], &got, &f->a), STORE_OK);
+	got.version = 2;
+	assert_int_equal(store_contact_update(tx, &got), STORE_OK);
+	assert_int_equal(store_contact_update(tx, &got), STORE_STALE);
+	snprintf(got.id, sizeof got.id, "absent");
+	assert_int_equal(store_contact_update(tx, &got), STORE_NOT_FOUND);
+	commit(tx);
+}
+
+static void test_callbacks_and_flags(void **state)
+{
+	struct fixture *f = *state;
+	struct callback_row cb, got, *rows;
+	struct callback_filter cf = {0};
+	struct caller_flag_row fl, *frows;
+	unsigned char key[BLIND_BYTES];
+	char ids[3][ID_LEN], found[ID_LEN];
+	size_t n, i;
+	store_tx *tx;
+	static const char *const due[3] = {"2026-01-03T09:00:00Z", "2026-01-01T09:00:00Z",
+					   "2026-01-02T09:00:00Z"};
+
+	memset(key, 5, sizeof key);
+	tx = begin(f);
+	for (i = 0; i < 3; i++) {
+		memset(&cb, 0, sizeof cb);
+		store_new_id(cb.id);
+		memcpy(cb.org_id, f->org, ID_LEN);
+		cb.version = 1;
+		snprintf(cb.source, sizeof cb.source, i == 2 ? "public" : "operator");
+		snprintf(cb.due, sizeof cb.due, "%s", due[i]);
+		snprintf(cb.created_at, sizeof cb.created_at, "2026-01-01T00:00:00Z");
+		snprintf(cb.updated_at, sizeof cb.updated_at, "2026-01-01T00:00:00Z");
+		if (i == 2) {
+			cb.has_phone = 1;
+			memcpy(cb.phone_key, key, sizeof key);
+		}
+		assert_int_equal(store_callback_insert(tx, &cb), STORE_OK);
+		memcpy(ids[i], cb.id, ID_LEN);
+	}
+	assert_int_equal(store_callback_open_find(tx, f->org, key, "public", found), STORE_OK);
+	assert_string_equal(found, ids[2]);
+	assert_int_equal(store_callback_open_find(tx, f->org, key, "operator", found),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_callback_open_find(tx, f->org2, key, "public", found),
+			 STORE_NOT_FOUND);
+	commit(tx);
+
+	/* By due time, then paged after the last one. */
+	cf.org_id = f->org;
+	cf.done = -1;
+	cf.limit = 2;
+	assert_int_equal(store_callbacks_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, ids[1]);
+	assert_string_equal(rows[1].id, ids[2]);
+	assert_int_equal(rows[1].has_phone, 1);
+	assert_memory_equal(rows[1].phone_key, key, sizeof key);
+	assert_int_equal(rows[0].has_phone, 0);
+	cf.after_due = arena_strdup(&f->a, rows[1].due);
+	cf.after_id = arena_strdup(&f->a, rows[1].id);
+	assert_int_equal(store_callbacks_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[0]);
+
+	/* Done at version 2; stale after; another organisation's update of it
+	 * does not match. */
+	assert_int_equal(store_callback_get(f->st, ids[1], &got, &f->a), STORE_OK);
+	tx = begin(f);
+	got.version = 2;
+	got.done = 1;
+	snprintf(got.done_at, sizeof got.done_at, "2026-01-01T10:00:00Z");
+	assert_int_equal(store_callback_update(tx, &got), STORE_OK);
+	assert_int_equal(store_callback_update(tx, &got), STORE_STALE);
+	got.version = 3;
+	memcpy(got.org_id, f->org2, ID_LEN);
+	assert_int_equal(store_callback_update(tx, &got), STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_callback_get(f->st, ids[1], &got, &f->a), STORE_OK);
+	assert_int_equal(got.version, 2);
+	assert_int_equal(got.done, 1);
+	assert_string_equal(got.org_id, f->org);
+	cf.after_due = cf.after_id = NULL;
+	cf.done = 0;
+	cf.limit = 10;
+	assert_int_equal(store_callbacks_list(f->st, &cf, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+
+	/* Flags of a number: those whose date is today or later. */
+	memset(&fl, 0, sizeof fl);
+	store_new_id(fl.id);
+	memcpy(fl.org_id, f->org, ID_LEN);
+	memcpy(fl.phone_key, key, sizeof key);
+	snprintf(fl.flag, sizeof fl.flag, "abusive");
+	snprintf(fl.until, sizeof fl.until, "2026-02-01");
+	snprintf(fl.created_at, sizeof fl.created_at, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_flag_insert(tx, &fl), STORE_OK);
+	assert_int_equal(store_flag_insert(tx, &fl), STORE_CONFLICT);
+	commit(tx);
+	assert_int_equal(store_flags_active(f->st, f->org, key, "2026-02-01", &frows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(frows[0].flag, "abusive");
+	assert_memory_equal(frows[0].phone_key, key, sizeof key);
+	assert_null(frows[0].sealed);
+	assert_int_equal(store_flags_active(f->st, f->org, key, "2026-02-02", &frows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_flags_active(f->st, f->org2, key, "2026-01-15", &frows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+static void service_make(struct dir_service_row *r, const char *org, const char *name)
+{
+	memset(r, 0, sizeof *r);
+	store_new_id(r->id);
+	snprintf(r->org_id, sizeof r->org_id, "%s", org);
+	r->version = 1;
+	snprintf(r->type, sizeof r->type, "shelter");
+	snprintf(r->status, sizeof r->status, "active");
+	r->name = name;
+	r->regions = " TJ-DU ";
+	r->languages = " tg ru ";
+	r->coded = "{}";
+	snprintf(r->created_at, sizeof r->created_at, "2026-01-01T00:00:00Z");
+	snprintf(r->updated_at, sizeof r->updated_at, "2026-01-01T00:00:00Z");
+}
+
+static void test_directory(void **state)
+{
+	struct fixture *f = *state;
+	struct dir_service_row a, b, got, *rows;
+	struct dir_location_row l, lg, *lrows;
+	struct dir_filter df = {0};
+	int64_t total;
+	size_t n;
+	store_tx *tx;
+
+	service_make(&a, f->org, "Zarina shelter");
+	service_make(&b, f->org2, "Amal legal aid");
+	memset(&l, 0, sizeof l);
+	store_new_id(l.id);
+	memcpy(l.service_id, a.id, ID_LEN);
+	memcpy(l.org_id, f->org, ID_LEN);
+	l.version = 1;
+	snprintf(l.kind, sizeof l.kind, "physical");
+	l.coded = "{}";
+	l.sealed = SEALED;
+	l.sealed_len = sizeof SEALED;
+	snprintf(l.created_at, sizeof l.created_at, "2026-01-01T00:00:00Z");
+	snprintf(l.updated_at, sizeof l.updated_at, "2026-01-01T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_dir_service_insert(tx, &a), STORE_OK);
+	assert_int_equal(store_dir_service_insert(tx, &b), STORE_OK);
+	assert_int_equal(store_dir_service_insert(tx, &b), STORE_CONFLICT);
+	assert_int_equal(store_dir_location_insert(tx, &l), STORE_OK);
+	assert_int_equal(store_dir_location_get_tx(tx, l.id, &lg, &f->a), STORE_OK);
+	assert_int_equal(lg.sealed_len, sizeof SEALED);
+	assert_string_equal(lg.region, "");
+	assert_int_equal(store_dir_location_get_tx(tx, "absent", &lg, &f->a), STORE_NOT_FOUND);
+	commit(tx);
+
+	assert_int_equal(store_dir_service_get(f->st, a.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.name, "Zarina shelter");
+	assert_string_equal(got.org.code, "ngo1");
+	assert_string_equal(got.org.id, f->org);
+	assert_string_equal(got.transfer_to, "");
+	assert_int_equal(store_dir_service_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+
+	/* By name; the total counts every match, the page holds limit. */
+	df.limit = 1;
+	assert_int_equal(store_dir_service_list(f->st, &df, &rows, &n, &total, &f->a), STORE_OK);
+	assert_int_equal(total, 2);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, b.id);
+	assert_string_equal(rows[0].org.code, "ngo2");
+	df.offset = 1;
+	assert_int_equal(store_dir_service_list(f->st, &df, &rows, &n, &total, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, a.id);
+	df.offset = 0;
+	df.limit = 10;
+	df.org_id = f->org2;
+	assert_int_equal(store_dir_service_list(f->st, &df, &rows, &n, &total, &f->a), STORE_OK);
+	assert_int_equal(total, 1);
+
+	/* Versions; an update never moves a service to another organisation. */
+	tx = begin(f);
+	a.version = 2;
+	a.name = "Zarina shelter (Dushanbe)";
+	assert_int_equal(store_dir_service_update(tx, &a), STORE_OK);
+	assert_int_equal(store_dir_service_update(tx, &a), STORE_STALE);
+	a.version = 3;
+	memcpy(a.org_id, f->org2, ID_LEN);
+	assert_int_equal(store_dir_service_update(tx, &a), STORE_STALE);
+	l.version = 2;
+	assert_int_equal(store_dir_location_update(tx, &l), STORE_OK);
+	assert_int_equal(store_dir_location_update(tx, &l), STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_dir_service_get(f->st, a.id, &got, &f->a), STORE_OK);
+	assert_int_equal(got.version, 2);
+	assert_string_equal(got.org_id, f->org);
+	assert_string_equal(got.name, "Zarina shelter (Dushanbe)");
+	assert_int_equal(store_dir_locations_of(f->st, a.id, &lrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(lrows[0].version, 2);
+	assert_int_equal(store_dir_locations_of(f->st, b.id, &lrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+static void test_trainings(void **state)
+{
+	struct fixture *f = *state;
+	struct training_row t, got, *rows;
+	struct participant_row p, *prows;
+	char ids[3][ID_LEN];
+	size_t n, i;
+	store_tx *tx;
+	static const char *const start[3] = {"2026-03-01", "2026-01-01", "2026-02-01"};
+
+	tx = begin(f);
+	for (i = 0; i < 3; i++) {
+		memset(&t, 0, sizeof t);
+		store_new_id(t.id);
+		memcpy(t.org_id, f->org, ID_LEN);
+		t.version = 1;
+		t.topic = "Identification";
+		t.place = "Dushanbe";
+		snprintf(t.start_on, sizeof t.start_on, "%s", start[i]);
+		snprintf(t.end_on, sizeof t.end_on, "%s", start[i]);
+		memcpy(t.organiser_org, f->org2, ID_LEN);
+		snprintf(t.created_at, sizeof t.created_at, "2026-01-01T00:00:00Z");
+		snprintf(t.updated_at, sizeof t.updated_at, "2026-01-01T00:00:00Z");
+		assert_int_equal(store_training_insert(tx, &t), STORE_OK);
+		memcpy(ids[i], t.id, ID_LEN);
+	}
+	assert_int_equal(store_training_insert(tx, &t), STORE_CONFLICT);
+	memset(&p, 0, sizeof p);
+	store_new_id(p.id);
+	memcpy(p.training_id, ids[0], ID_LEN);
+	snprintf(p.agency_type, sizeof p.agency_type, "NGO");
+	snprintf(p.sex, sizeof p.sex, "Feminine");
+	snprintf(p.role, sizeof p.role, "social_worker");
+	p.pre_score = -1;
+	p.post_score = 80;
+	snprintf(p.created_at, sizeof p.created_at, "2026-03-01T00:00:00Z");
+	assert_int_equal(store_participant_insert(tx, &p), STORE_OK);
+	commit(tx);
+
+	assert_int_equal(store_training_get(f->st, ids[0], &got, &f->a), STORE_OK);
+	assert_string_equal(got.topic, "Identification");
+	assert_string_equal(got.organiser.code, "ngo2");
+	assert_int_equal(got.participants, 1);
+	assert_string_equal(got.created_by, "");
+	assert_int_equal(store_training_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_participants_list(f->st, ids[0], 10, &prows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(prows[0].pre_score, -1);
+	assert_int_equal(prows[0].post_score, 80);
+
+	/* Newest start first, then after the cursor. */
+	assert_int_equal(store_trainings_list(f->st, f->org, NULL, NULL, NULL, 2, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, ids[0]);
+	assert_string_equal(rows[1].id, ids[2]);
+	assert_int_equal(rows[1].participants, 0);
+	assert_int_equal(store_trainings_list(f->st, f->org, NULL, rows[1].start_on, rows[1].id, 2, &rows,
+					      &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[1]);
+	assert_int_equal(store_trainings_list(f->st, f->org2, NULL, NULL, NULL, 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+
+	tx = begin(f);
+	got.version = 2;
+	got.place = "Khujand";
+	assert_int_equal(store_training_update(tx, &got), STORE_OK);
+	assert_int_equal(store_training_update(tx, &got), STORE_STALE);
+	snprintf(got.id, sizeof got.id, "absent");
+	assert_int_equal(store_training_update(tx, &got), STORE_NOT_FOUND);
+	commit(tx);
+	assert_int_equal(store_training_get(f->st, ids[0], &got, &f->a), STORE_OK);
+	assert_string_equal(got.place, "Khujand");
+	assert_int_equal(got.version, 2);
+}
+
+/* ---- meta, sessions --------------------------------------------------------- */
+
+static void test_meta_and_sessions(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char sid[HASH_BYTES] = {9};
+	struct session s;
+	struct user u;
+	char v[64];
+	store_tx *tx;
+
+	tx = begin(f);
+	assert_int_equal(store_meta_set(tx, "demo", "1"), STORE_OK);
+	assert_int_equal(store_meta_set(tx, "schema_version", "1"), STORE_ERROR);
+	assert_int_equal(store_meta_set(tx, "audit_head", "1"), STORE_ERROR);
+	assert_int_equal(store_session_add(tx, sid, f->user, "csrf-token", 0, 1, 1000), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_meta_get(f->st, "demo", v, sizeof v), STORE_OK);
+	assert_string_equal(v, "1");
+
+	assert_int_equal(store_session_get(f->st, sid, 1500, 600, &s, &u), STORE_OK);
+	assert_string_equal(s.csrf, "csrf-token");
+	assert_int_equal(s.totp_confirmed, 1);
+	assert_string_equal(u.id, f->user);
+	/* Idle past the limit: gone. */
+	assert_int_equal(store_session_get(f->st, sid, 1601, 600, &s, &u), STORE_NOT_FOUND);
+	tx = begin(f);
+	assert_int_equal(store_session_touch(tx, sid, 1590), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_session_get(f->st, sid, 2100, 600, &s, &u), STORE_OK);
+	tx = begin(f);
+	assert_int_equal(store_session_delete(tx, sid), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_session_get(f->st, sid, 2100, 600, &s, &u), STORE_NOT_FOUND);
+}
+
+static void test_accounts(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char h1[HASH_BYTES] = {1}, h2[HASH_BYTES] = {2};
+	unsigned char sealed[TOTP_SECRET_BYTES + SEAL_OVERHEAD];
+	struct user u;
+	struct user_row *users;
+	struct token_row t, *tokens;
+	struct org *orgs;
+	char id1[ID_LEN], id2[ID_LEN], uid[ID_LEN];
+	size_t n;
+	store_tx *tx;
+
+	memset(sealed, 0xab, sizeof sealed);
+	tx = begin(f);
+	assert_int_equal(store_user_add(tx, f->org, "anvar", "supervisor", "h", uid), STORE_OK);
+	assert_int_equal(store_user_set_totp(tx, uid, sealed, sizeof sealed, 1), STORE_OK);
+	assert_int_equal(store_role_set_totp(tx, "supervisor", 1), STORE_OK);
+	/* A TOTP step is taken once, and only a later one after it. */
+	assert_int_equal(store_user_take_totp_step(tx, uid, 100), STORE_OK);
+	assert_int_equal(store_user_take_totp_step(tx, uid, 100), STORE_STALE);
+	assert_int_equal(store_user_take_totp_step(tx, uid, 99), STORE_STALE);
+	assert_int_equal(store_user_take_totp_step(tx, uid, 101), STORE_OK);
+	assert_int_equal(store_org_update(tx, f->org, "Shelter One", "NGO", "civil_society", f->org2),
+			 STORE_OK);
+	commit(tx);
+
+	assert_int_equal(store_user_by_login(f->st, "anvar", &u), STORE_OK);
+	assert_string_equal(u.id, uid);
+	assert_int_equal(u.totp_enabled, 1);
+	assert_int_equal(u.totp_sealed_len, sizeof sealed);
+	assert_memory_equal(u.totp_sealed, sealed, sizeof sealed);
+	assert_int_equal(u.totp_step, 101);
+	assert_int_equal(u.totp_required, 1);
+	assert_int_equal(u.disabled, 0);
+	assert_string_equal(u.org.code, "ngo1");
+	assert_string_equal(u.org.sector, "civil_society");
+	assert_int_equal(store_user_by_id(f->st, f->user, &u), STORE_OK);
+	assert_int_equal(u.totp_sealed_len, 0);
+	assert_int_equal(u.totp_required, 0);
+	assert_int_equal(store_role_requires_totp(f->st, "supervisor"), 1);
+	assert_int_equal(store_role_requires_totp(f->st, "caseworker"), 0);
+
+	/* The users of an organisation by login; organisations by name. */
+	assert_int_equal(store_user_list(f->st, f->org, 10, &users, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(users[0].login, "anvar");
+	assert_string_equal(users[1].login, "dilnoza");
+	assert_int_equal(store_org_list(f->st, 10, &orgs, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(orgs[0].code, "ngo1");
+	assert_string_equal(orgs[0].created_by, f->org2);
+	assert_string_equal(orgs[1].sector, "");
+
+	/* Tokens: live ones only, newest first in lists. */
+	tx = begin(f);
+	assert_int_equal(store_token_add(tx, h1, f->user, "one", 5000, id1), STORE_OK);
+	assert_int_equal(store_token_add(tx, h2, uid, "two", 5000, id2), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_token_get(f->st, h1, 4999, &u, &t), STORE_OK);
+	assert_string_equal(u.id, f->user);
+	assert_string_equal(t.id, id1);
+	assert_string_equal(t.login, "dilnoza");
+	assert_string_equal(t.label, "one");
+	assert_int_equal(t.expires, 5000);
+	assert_int_equal(store_token_get(f->st, h1, 5000, &u, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_token_list(f->st, f->org, NULL, 10, &tokens, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_token_list(f->st, NULL, "anvar", 10, &tokens, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(tokens[0].id, id2);
+	assert_int_equal(store_token_list(f->st, f->org2, NULL, 10, &tokens, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	/* A disabled user's token and sessions lead nowhere. */
+	tx = begin(f);
+	assert_int_equal(store_user_set_disabled(tx, uid, 1), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_token_get(f->st, h2, 10, &u, NULL), STORE_NOT_FOUND);
+	tx = begin(f);
+	assert_int_equal(store_user_set_disabled(tx, uid, 0), STORE_OK);
+	assert_int_equal(store_user_tokens_revoke(tx, uid), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_token_get(f->st, h2, 10, &u, NULL), STORE_NOT_FOUND);
+	assert_int_equal(store_token_by_id(f->st, id2, &t), STORE_OK);
+	assert_int_equal(t.revoked, 1);
+}
+
+/* ---- the audit chain -------------------------------------------------------- */
+
+static void test_audit_chain(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_row rows[8];
+	struct audit_head head;
+	char msg[256] = "", expect[64];
+	int64_t entries = -1, before;
+	size_t n;
+	int i;
+
+	assert_int_equal(store_audit_verify(f->st, msg, sizeof msg, &before), 0);
+	for (i = 0; i < 3; i++) {
+		struct audit_entry e = {f->user, f->org, i == 1 ? "update" : "create",
+					"persons/P1", "given_name", "127.0.0.1"};
+		store_tx *tx = begin(f);
+		assert_int_equal(store_audit_append(tx, &e), STORE_OK);
+		commit(tx);
+	}
+	{
+		/* One appended in a transaction that is rolled back leaves no trace. */
+		struct audit_entry e = {f->user, f->org, "delete", "persons/P1", NULL, NULL};
+		store_tx *tx = begin(f);
+		assert_int_equal(store_audit_append(tx, &e), STORE_OK);
+		store_rollback(tx);
+	}
+	assert_int_equal(store_audit_verify(f->st, msg, sizeof msg, &entries), 0);
+	assert_int_equal(entries, before + 3);
+
+	/* Newest first, with the user's login. */
+	assert_int_equal(store_audit_for_record(f->st, "persons/P1", rows, 8, &n), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].action, "create");
+	assert_string_equal(rows[1].action, "update");
+	assert_string_equal(rows[2].action, "create");
+	assert_true(rows[0].seq > rows[1].seq && rows[1].seq > rows[2].seq);
+	assert_string_equal(rows[0].login, "dilnoza");
+	assert_string_equal(rows[0].org_code, "ngo1");
+
+	/* A read queued is in the chain, and found, once flushed. */
+	{
+		struct audit_entry e = {f->user2, f->org2, "read", "persons/P1", "given_name",
+					"127.0.0.2"};
+		store_audit_enqueue(f->st, &e);
+	}
+	assert_int_equal(store_audit_verify_head(f->st, NULL, &head, msg, sizeof msg, &entries),
+			 0);
+	assert_int_equal(store_audit_for_record(f->st, "persons/P1", rows, 8, &n), STORE_OK);
+	assert_int_equal(n, 4);
+	assert_string_equal(rows[0].action, "read");
+	assert_string_equal(rows[0].login, "rustam");
+	assert_int_equal(store_audit_for_record(f->st, "persons/P2", rows, 8, &n), STORE_OK);
+	assert_int_equal(n, 0);
+
+	/* The head printed anchors the chain; a wrong digest does not. */
+	snprintf(expect, sizeof expect, "%lld:%.16s", (long long)head.seq, head.digest);
+	assert_int_equal(store_audit_verify_head(f->st, expect, NULL, msg, sizeof msg, &entries),
+			 0);
+	snprintf(expect, sizeof expect, "%lld:%.16s", (long long)head.seq, "0000000000000000");
+	if (strncmp(head.digest, "0000000000000000", 16) != 0)
+		assert_int_equal(store_audit_verify_head(f->st, expect, NULL, msg, sizeof msg,
+							 &entries), -1);
+}
+
+/* ---- running every test on every driver ------------------------------------- */
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_not_found, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unique_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_item_sealed_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_case_list_order_and_cursor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_case_scope_referred, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_items_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_justice_and_transfer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_contacts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callbacks_and_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trainings, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_meta_and_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+	};
+	size_t i;
+	int failed = 0;
+
+	if (crypto_init() != 0)
+		return 1;
+	for (i = 0; i < sizeof drivers / sizeof drivers[0]; i++) {
+		driver = &drivers[i];
+		failed += _cmocka_run_group_tests(driver->name, tests, sizeof tests / sizeof tests[0],
+						  NULL, NULL);
+	}
+	return failed ? 1 : 0;
+}
