@@ -12,7 +12,7 @@
 import { t } from './i18n.js';
 import { h, label, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema, fieldOf } from './forms.js';
-import { request, prepare, failed, personName, badge, messageBox, heading, mayScreenRefer } from './page.js';
+import { request, prepare, failed, personName, badge, messageBox, heading, mayScreenRefer, patchForm } from './page.js';
 import { referralCard, shareLabel, showTime, decisionNote, identificationKey } from './referrals.js';
 import { childReasonText, becauseList } from './screening.js';
 import { justiceTab, protectionTab } from './justice.js';
@@ -624,88 +624,41 @@ export async function casePageView(ctx, id) {
         : got.status === 404 ? 'error.not_found' : 'error.server', 'error');
       return;
     }
-    const p = got.body;
-    const fields = buildForm('person', {
-      primary: ['given_name', 'family_name', 'patronymic', 'birth_date', 'estimated_age', 'gender'],
-      values: p, prefix: 'pedit',
-    });
-    const shell = formShell({
-      id: 'person-edit-form', title: 'case.edit_person', fields, submitKey: 'common.save',
-      onSubmit: async () => {
-        const { patch, missing } = fields.changes(p);
-        if (missing.length) return;
-        if (!Object.keys(patch).length) {
-          setMessage(fields.errorBox, 'case.no_changes', 'info');
-          return;
-        }
-        const r = await request(ctx, 'PATCH', ppath, patch, { 'If-Match': `"${p.version}"` });
-        if (!ctx.alive()) return;
-        if (r && r.status === 200) {
-          for (const k of ['given_name', 'family_name', 'birth_date']) c.person[k] = r.body[k];
-          drawHead();
-          setMessage(headMsg, 'case.saved_person', 'success');
-          draw.details(panel);
-          return;
-        }
-        if (r && (r.status === 412 || r.status === 428)) {
-          setMessage(fields.errorBox, 'error.stale', 'error', h('button', {
-            type: 'button', class: 'button secondary small', id: 'reload-person', text: 'common.reload',
-            on: { click: () => ctx.go(location.hash) },
-          }));
-          return;
-        }
-        fields.showProblem(r);
+    const { form, fields } = patchForm(ctx, {
+      id: 'person-edit-form', title: 'case.edit_person', resource: 'person', record: got.body, path: ppath,
+      opts: { primary: ['given_name', 'family_name', 'patronymic', 'birth_date', 'estimated_age', 'gender'], prefix: 'pedit' },
+      reloadId: 'reload-person',
+      saved: (body) => {
+        for (const k of ['given_name', 'family_name', 'birth_date']) c.person[k] = body[k];
+        drawHead();
+        setMessage(headMsg, 'case.saved_person', 'success');
+        draw.details(panel);
       },
+      cancel: () => draw.details(panel),
     });
-    shell.form.querySelector('.actions').append(h('button', {
-      type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => draw.details(panel) },
-    }));
-    panel.replaceChildren(shell.form);
+    panel.replaceChildren(form);
     fields.focus();
   }
 
   function editForm(panel) {
-    const version = c.version;
-    const original = { ...c };
     const open = OPEN.includes(c.status);
-    const fields = buildForm('case', {
-      exclude: ['person_id', 'assigned_to', 'previous_case_id', 'opened_on', ...(open ? [] : ['status'])],
-      primary: ['status', 'stage', 'exploitation_types', 'labour_sector', 'recruitment_method', 'summary'],
-      values: c, prefix: 'edit', only: { status: OPEN },
-    });
-    const shell = formShell({
-      id: 'edit-form', title: 'case.edit', fields, submitKey: 'common.save',
-      onSubmit: async () => {
-        const { patch, missing } = fields.changes(original);
-        if (missing.length) return;
-        if (!Object.keys(patch).length) {
-          setMessage(fields.errorBox, 'case.no_changes', 'info');
-          return;
-        }
-        const r = await request(ctx, 'PATCH', path, patch, { 'If-Match': `"${version}"` });
-        if (!ctx.alive()) return;
-        if (r && r.status === 200) {
-          c = r.body;
-          drawHead();
-          setMessage(headMsg, 'case.saved_details', 'success');
-          draw.details(panel);
-          return;
-        }
-        if (r && (r.status === 412 || r.status === 428)) {
-          setMessage(fields.errorBox, 'error.stale', 'error', h('button', {
-            type: 'button', class: 'button secondary small', id: 'reload-case', text: 'common.reload',
-            on: { click: () => ctx.go(location.hash) },
-          }));
-          fields.errorBox.id = 'edit-conflict';
-          return;
-        }
-        fields.showProblem(r);
+    const { form, fields } = patchForm(ctx, {
+      id: 'edit-form', title: 'case.edit', resource: 'case', record: { ...c }, path,
+      opts: {
+        exclude: ['person_id', 'assigned_to', 'previous_case_id', 'opened_on', ...(open ? [] : ['status'])],
+        primary: ['status', 'stage', 'exploitation_types', 'labour_sector', 'recruitment_method', 'summary'],
+        prefix: 'edit', only: { status: OPEN },
       },
+      reloadId: 'reload-case', conflictId: 'edit-conflict',
+      saved: (body) => {
+        c = body;
+        drawHead();
+        setMessage(headMsg, 'case.saved_details', 'success');
+        draw.details(panel);
+      },
+      cancel: () => draw.details(panel),
     });
-    shell.form.querySelector('.actions').append(h('button', {
-      type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => draw.details(panel) },
-    }));
-    panel.replaceChildren(shell.form);
+    panel.replaceChildren(form);
     fields.focus();
   }
 

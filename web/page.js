@@ -5,7 +5,7 @@
 import { t } from './i18n.js';
 import { api } from './api.js';
 import { h, live, setMessage } from './dom.js';
-import { loadSchema, codeText, statusKey } from './forms.js';
+import { loadSchema, codeText, statusKey, buildForm, formShell } from './forms.js';
 
 // api() for a view: null when the server cannot be reached; a 401 ends
 // the session in the UI too (the login form shows why).
@@ -87,4 +87,43 @@ export function messageBox() {
 // A heading with a live text.
 export function heading(level, text, props = {}) {
   return live(h(`h${level}`, props), text);
+}
+
+// The form that changes a record: its declared fields with the record's
+// values, the changed ones sent as a PATCH with If-Match; "nothing
+// changed" when none is; a stale version says so with a Reload button
+// (id reloadId); else the server's problem on its fields.  saved(body)
+// on 200, cancel() on Cancel.  The form is returned, not placed.
+export function patchForm(ctx, { id, title, resource, opts, record, path, reloadId, conflictId, saved, cancel, stale }) {
+  const fields = buildForm(resource, { ...opts, values: record });
+  const shell = formShell({
+    id, title, fields, submitKey: 'common.save',
+    onSubmit: async () => {
+      const { patch, missing } = fields.changes(record);
+      if (missing.length) return;
+      if (!Object.keys(patch).length) {
+        setMessage(fields.errorBox, 'case.no_changes', 'info');
+        return;
+      }
+      const r = await request(ctx, 'PATCH', path, patch, { 'If-Match': `"${record.version}"` });
+      if (!ctx.alive()) return;
+      if (r && r.status === 200) {
+        saved(r.body);
+        return;
+      }
+      if (r && (r.status === 412 || r.status === 428)) {
+        setMessage(fields.errorBox, stale || 'error.stale', 'error', h('button', {
+          type: 'button', class: 'button secondary small', id: reloadId, text: 'common.reload',
+          on: { click: () => ctx.go(location.hash) },
+        }));
+        if (conflictId) fields.errorBox.id = conflictId;
+        return;
+      }
+      fields.showProblem(r);
+    },
+  });
+  shell.form.querySelector('.actions').append(h('button', {
+    type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: cancel },
+  }));
+  return { form: shell.form, fields };
 }

@@ -9,7 +9,7 @@
 import { t } from './i18n.js';
 import { h, setMessage, today, showDate } from './dom.js';
 import { buildForm, formShell, codeText, recordView, statusKey } from './forms.js';
-import { request, prepare, failed, personName, badge, heading } from './page.js';
+import { request, prepare, failed, personName, badge, heading, patchForm } from './page.js';
 
 const WRITERS = ['caseworker', 'supervisor'];
 
@@ -38,31 +38,15 @@ export async function preventionView(ctx, personId) {
   function editButton(li, it, spec) {
     const edit = h('button', { type: 'button', class: 'button secondary small', attrs: { 'data-action': 'edit' }, text: 'prev.edit' });
     edit.addEventListener('click', () => {
-      const fields = buildForm(spec.resource, { prefix: `${spec.id}-edit`, values: it, exclude: spec.exclude });
-      const { form } = formShell({
-        id: `${spec.id}-edit-form`, fields, submitKey: 'common.save',
-        onSubmit: async () => {
-          const { patch, missing } = fields.changes(it);
-          if (missing.length) return;
-          if (!Object.keys(patch).length) {
-            setMessage(fields.errorBox, 'case.no_changes', 'info');
-            return;
-          }
-          const res = await request(ctx, 'PATCH', `${spec.patch}/${encodeURIComponent(it.id)}`, patch, { 'If-Match': `"${it.version}"` });
-          if (!ctx.alive()) return;
-          if (!res || res.status !== 200) {
-            if (res && (res.status === 412 || res.status === 428)) setMessage(fields.errorBox, 'error.stale', 'error');
-            else if (res && res.status === 409) setMessage(fields.errorBox, 'prev.consent_needed', 'error');
-            else fields.showProblem(res);
-            return;
-          }
+      const { form, fields } = patchForm(ctx, {
+        id: `${spec.id}-edit-form`, resource: spec.resource, record: it, path: `${spec.patch}/${encodeURIComponent(it.id)}`,
+        opts: { prefix: `${spec.id}-edit`, exclude: spec.exclude }, reloadId: `${spec.id}-reload`,
+        saved: () => {
           setMessage(msg, 'prev.saved_change', 'success');
           section(spec.node, spec);
         },
+        cancel: () => section(spec.node, spec),
       });
-      form.querySelector('.actions').append(h('button', {
-        type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => section(spec.node, spec) },
-      }));
       li.replaceChildren(form);
       fields.focus();
     });

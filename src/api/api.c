@@ -246,6 +246,23 @@ policy_relation api_own_relation(const struct req *r)
 	return PC_OWN_ORG | (policy_org_is_authority(r->who.user.org.type) ? PC_AUTHORITY : 0);
 }
 
+void api_member_names(json_t *obj, char *out, size_t outlen)
+{
+	const char *key;
+	json_t *v;
+	size_t used = 0;
+
+	out[0] = '\0';
+	json_object_foreach(obj, key, v) {
+		int n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", key);
+		if (n < 0 || (size_t)n >= outlen - used) {
+			out[used] = '\0';
+			break;
+		}
+		used += (size_t)n;
+	}
+}
+
 int api_may_own(const struct req *r, enum policy_action act)
 {
 	return policy_allows(act, r->who.user.role, api_own_relation(r)) >= 0;

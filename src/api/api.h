@@ -33,6 +33,11 @@ int api_role_in(const struct req *r, const char *const *roles);
  * (PC_OWN_ORG, and PC_AUTHORITY for an authority's user), and whether
  * the policy lets the caller do `act` there: for creating records. */
 policy_relation api_own_relation(const struct req *r);
+
+/* The names of obj's members, comma-separated, for the audit's "fields"
+ * (never a value); a name that does not fit whole is left out, and what
+ * follows it. */
+void api_member_names(json_t *obj, char *out, size_t outlen);
 int api_may_own(const struct req *r, enum policy_action act);
 
 

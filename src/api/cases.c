@@ -423,9 +423,7 @@ int api_case_patch(struct req *r)
 	const char *events[4] = {0};
 	json_t *extras[4] = {0};
 	char fields[512], old_status[24], old_stage[32], old_assigned[ID_LEN];
-	json_t *body, *rec, *v;
-	const char *key;
-	size_t used = 0;
+	json_t *body, *rec;
 	int64_t want;
 	int nev = 0, rc;
 
@@ -481,13 +479,7 @@ int api_case_patch(struct req *r)
 		events[nev] = "stage_changed";
 		extras[nev++] = json_pack("{s:s,s:s}", "from", old_stage, "to", c.stage);
 	}
-	fields[0] = '\0';
-	json_object_foreach(body, key, v) {
-		int n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", key);
-		if (n < 0 || (size_t)n >= sizeof fields - used)
-			break;
-		used += (size_t)n;
-	}
+	api_member_names(body, fields, sizeof fields);
 	c.version = want;
 	rc = case_save(r, &c, rec, "update", fields, events, extras);
 	while (nev--)

@@ -366,21 +366,6 @@ int api_contact_get(struct req *r)
 	return reply_contact(r, 200, &c, rec, NULL, NULL);
 }
 
-/* Names of the members of obj, comma-separated. */
-static void member_names(json_t *obj, char *out, size_t outlen)
-{
-	const char *key;
-	json_t *v;
-	size_t used = 0;
-
-	out[0] = '\0';
-	json_object_foreach(obj, key, v) {
-		int k = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", key);
-		if (k < 0 || (size_t)k >= outlen - used)
-			break;
-		used += (size_t)k;
-	}
-}
 
 /* Store a changed contact (version already the next one), audited. */
 static int contact_save(struct req *r, struct contact_row *c, json_t *rec, const char *fields,
@@ -484,7 +469,7 @@ int api_contact_patch(struct req *r)
 	if (links_ok(r, body))
 		return r->status;
 	c.version++;
-	member_names(body, fields, sizeof fields);
+	api_member_names(body, fields, sizeof fields);
 	if (contact_save(r, &c, rec, fields, NULL))
 		return r->status;
 	return reply_contact(r, 200, &c, rec, NULL, NULL);

@@ -448,23 +448,6 @@ static const char *service_rules(json_t *rec)
 	return NULL;
 }
 
-/* Comma-separated member names of obj, for the audit. */
-static void member_names(json_t *obj, char *out, size_t outlen)
-{
-	const char *key;
-	json_t *v;
-	size_t used = 0;
-
-	out[0] = '\0';
-	json_object_foreach(obj, key, v) {
-		int n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", key);
-		if (n < 0 || (size_t)n >= outlen - used) {
-			out[used] = '\0';
-			break;
-		}
-		used += (size_t)n;
-	}
-}
 
 /* 1 when a service has a location whose address is hidden only because
  * the service is a shelter: changing its type would publish it. */
@@ -733,7 +716,7 @@ int api_dir_services_create(struct req *r)
 	if (!keys || service_prepare(r, rec, &s, keys, &nkeys))
 		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(record, sizeof record, "directory/services/%s", s.id);
-	member_names(rec, fields, sizeof fields);
+	api_member_names(rec, fields, sizeof fields);
 
 	tx = store_begin(r->app->st);
 	if (!tx)
@@ -819,7 +802,7 @@ int api_dir_service_patch(struct req *r)
 	if (!keys || service_prepare(r, rec, &s, keys, &nkeys))
 		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(record, sizeof record, "directory/services/%s", s.id);
-	member_names(body, fields, sizeof fields);
+	api_member_names(body, fields, sizeof fields);
 
 	tx = store_begin(r->app->st);
 	if (!tx)
@@ -968,7 +951,7 @@ int api_dir_locations_create(struct req *r)
 	if (api_dir_location_fill(&r->mem, &r->app->kr, rec, &l))
 		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(record, sizeof record, "directory/locations/%s", l.id);
-	member_names(body, fields, sizeof fields);
+	api_member_names(body, fields, sizeof fields);
 
 	tx = store_begin(r->app->st);
 	if (!tx)
@@ -1508,7 +1491,7 @@ static int import_store(struct req *r, store_tx *tx, const struct import_doc *d,
 			rc = store_dir_service_keys_set(tx, s.id, keys, nkeys);
 		if (rc == STORE_OK) {
 			snprintf(record, sizeof record, "directory/services/%s", s.id);
-			member_names(is->rec, fields, sizeof fields);
+			api_member_names(is->rec, fields, sizeof fields);
 			rc = api_audit_write(r, tx, exists ? "update" : "create", record, fields);
 		}
 		if (exists)
@@ -1555,7 +1538,7 @@ static int import_store(struct req *r, store_tx *tx, const struct import_doc *d,
 		rc = exists ? store_dir_location_update(tx, &l) : store_dir_location_insert(tx, &l);
 		if (rc == STORE_OK) {
 			snprintf(record, sizeof record, "directory/locations/%s", l.id);
-			member_names(il->rec, fields, sizeof fields);
+			api_member_names(il->rec, fields, sizeof fields);
 			rc = api_audit_write(r, tx, exists ? "update" : "create", record, fields);
 		}
 		if (exists)

@@ -459,9 +459,8 @@ static int item_patch(struct req *r, const char *kind)
 	struct case_row c;
 	struct record_error e;
 	char record[64], fields[512];
-	json_t *body, *rec, *v;
-	const char *key;
-	size_t used = 0, nfu = 0;
+	json_t *body, *rec;
+	size_t nfu = 0;
 	int64_t want;
 	store_tx *tx;
 	jsonw w;
@@ -512,13 +511,7 @@ static int item_patch(struct req *r, const char *kind)
 		json_decref(rec);
 		return r->status;
 	}
-	fields[0] = '\0';
-	json_object_foreach(body, key, v) {
-		int n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", key);
-		if (n < 0 || (size_t)n >= sizeof fields - used)
-			break;
-		used += (size_t)n;
-	}
+	api_member_names(body, fields, sizeof fields);
 	snprintf(record, sizeof record, "%ss/%s", it.kind, it.id);
 	tx = store_begin(r->app->st);
 	if (!tx) {

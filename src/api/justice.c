@@ -178,21 +178,6 @@ static json_t *item_open(struct req *r, const struct item_row *it)
 	return record_open(&r->app->kr, &r->mem, it->coded, it->sealed, it->sealed_len, it->id);
 }
 
-/* Names of the members of body, comma-separated, for the audit. */
-static void member_list(json_t *body, char *out, size_t outlen)
-{
-	const char *key;
-	json_t *v;
-	size_t used = 0;
-
-	out[0] = '\0';
-	json_object_foreach(body, key, v) {
-		int n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", key);
-		if (n < 0 || (size_t)n >= outlen - used)
-			break;
-		used += (size_t)n;
-	}
-}
 
 /* ---- perpetrators ------------------------------------------------------ */
 
@@ -468,7 +453,7 @@ int api_perpetrator_patch(struct req *r)
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	member_list(body, fields, sizeof fields);
+	api_member_names(body, fields, sizeof fields);
 	snprintf(record, sizeof record, "perpetrators/%s", it.id);
 	tx = store_begin(r->app->st);
 	rc = tx ? store_item_update(tx, &it) : STORE_ERROR;
@@ -575,7 +560,7 @@ static int proceeding_save(struct req *r, struct item_row *it, json_t *rec, json
 		return reply_problem(r, 422, "stage-order", why);
 	if (rc)
 		return reply_problem(r, 500, "internal", "out of memory");
-	member_list(fields_of, fields, sizeof fields);
+	api_member_names(fields_of, fields, sizeof fields);
 	snprintf(record, sizeof record, "proceedings/%s", it->id);
 	tx = store_begin(r->app->st);
 	rc = !tx ? STORE_ERROR : is_new ? store_item_insert(tx, it) : store_item_update(tx, it);

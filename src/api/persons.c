@@ -472,18 +472,7 @@ int api_person_patch(struct req *r)
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
 	snprintf(record, sizeof record, "persons/%s", p.id);
-	{
-		const char *key;
-		json_t *v;
-		size_t used = 0;
-		fields[0] = '\0';
-		json_object_foreach(body, key, v) {
-			int n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", key);
-			if (n < 0 || (size_t)n >= sizeof fields - used)
-				break;
-			used += (size_t)n;
-		}
-	}
+	api_member_names(body, fields, sizeof fields);
 	tx = store_begin(r->app->st);
 	if (!tx) {
 		json_decref(rec);

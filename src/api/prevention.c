@@ -255,9 +255,8 @@ static int patch(struct req *r, const char *kind)
 	struct person_row p;
 	struct item_row it;
 	char record[64], fields[512];
-	const char *key, *was;
-	json_t *body, *rec, *v;
-	size_t used = 0;
+	const char *was;
+	json_t *body, *rec;
 	int64_t want;
 	store_tx *tx;
 	jsonw w;
@@ -303,13 +302,7 @@ static int patch(struct req *r, const char *kind)
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	fields[0] = '\0';
-	json_object_foreach(body, key, v) {
-		int n = snprintf(fields + used, sizeof fields - used, "%s%s", used ? "," : "", key);
-		if (n < 0 || (size_t)n >= sizeof fields - used)
-			break;
-		used += (size_t)n;
-	}
+	api_member_names(body, fields, sizeof fields);
 	snprintf(record, sizeof record, "%ss/%s", kind, it.id);
 	tx = store_begin(r->app->st);
 	if (!tx) {
