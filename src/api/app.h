@@ -6,6 +6,7 @@
 #define HIMOYA_APP_H
 
 #include "crypto/crypto.h"
+#include "domain/pprl.h"
 #include "domain/lockout.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -25,6 +26,7 @@ struct app_config {
 	char backup_dir[256];      /* `himoya backup` without --to writes here; "" when not set */
 	unsigned backup_keep;      /* backups kept in backup_dir, the oldest removed */
 	char timezone[64];         /* the programme's IANA zone: "today", "due today" */
+	char pprl_secret[256];     /* file of the network matching secret; "": from the key */
 };
 
 struct app {
@@ -33,6 +35,7 @@ struct app {
 	keyring kr;
 	struct lockout *lockout;
 	int secure_cookies;        /* served over TLS */
+	struct pprl_key *pprl;     /* network matching keys (api/pprlnet.c), sodium_malloc'd */
 };
 
 /* Defaults, then a configuration file (key = value lines) over them:

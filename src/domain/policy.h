@@ -67,6 +67,7 @@ enum policy_action {
 	ACT_PLAN_READ,        /* the national Action Plan and its activities' status */
 	ACT_PLAN_EDIT,        /* load the plan (its coordinating organisation) */
 	ACT_PLAN_REPORT,      /* report progress on the own organisation's activities */
+	ACT_PERSON_KNOWN_ELSEWHERE, /* ask whether another organisation knows the person (PPRL) */
 	ACT_COUNT
 };
 

@@ -115,7 +115,8 @@ test('official and presumed victims are counted apart', async () => {
     + 'DROP TABLE perpetrator_cases; DROP TABLE perpetrator_keys;'
     + 'DROP TABLE dup_merge_rows; DROP TABLE dup_merges; DROP TABLE dup_pairs;'
     + 'DROP INDEX persons_merged; ALTER TABLE persons DROP COLUMN merged_into;'
-    + 'DROP TABLE orientations; DROP TABLE plan_reports; DROP TABLE plan_activities; DROP TABLE plans;');
+    + 'DROP TABLE orientations; DROP TABLE plan_reports; DROP TABLE plan_activities; DROP TABLE plans;'
+    + 'DROP TABLE pprl_questions; DROP TABLE pprl_encodings;');
   srv = await serveDir(data);
   for (const c of Object.values(as)) c.url = srv.url;
   assert.equal((await as.sup.login('sup', PW)).status, 200);
