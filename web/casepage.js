@@ -16,6 +16,7 @@ import { request, prepare, failed, personName, badge, messageBox, heading, maySc
 import { referralCard, shareLabel, showTime, decisionNote } from './referrals.js';
 import { childReasonText, becauseList } from './screening.js';
 import { justiceTab, protectionTab } from './justice.js';
+import { knownElsewhere } from './known.js';
 
 const EDITORS = ['caseworker', 'supervisor'];
 const DECIDERS = ['supervisor', 'focal_point'];
@@ -83,7 +84,10 @@ export async function casePageView(ctx, id) {
     tablist.append(b);
     panels[name] = h('section', { class: 'tab-panel', id: `panel-${name}`, hidden: true, attrs: { role: 'tabpanel', 'aria-labelledby': `tab-${name}`, tabindex: '-1' } });
   }
-  ctx.root.append(head, headMsg, tablist, ...Object.values(panels));
+  // Known to another organisation of the network? (the person's own
+  // organisation's case workers and supervisors; the server decides)
+  const known = editor && c.person_id ? knownElsewhere(ctx, c.person_id) : null;
+  ctx.root.append(head, headMsg, ...(known ? [known.panel] : []), tablist, ...Object.values(panels));
 
   // ---- the header and its actions -----------------------------------------------
 
@@ -119,6 +123,7 @@ export async function casePageView(ctx, id) {
     } else if (editor) {
       actions.append(h('button', { type: 'button', class: 'button secondary', id: 'reopen-case', text: 'case.reopen', on: { click: (e) => reopen(e.currentTarget) } }));
     }
+    if (known) actions.append(known.button);
     head.replaceChildren(facts, actions);
   }
 
