@@ -171,7 +171,7 @@ static void encode_person(const struct pprl_key *pk, json_t *rec, unsigned char 
 
 /* Refresh with the person row in hand (a = its arena). */
 static int refresh_row(store *st, const keyring *kr, const struct pprl_key *pk, arena *a,
-		       const struct person_row *p)
+		       const struct person_row *p, int *put)
 {
 	unsigned char handle[PPRL_HANDLE_BYTES], clk[PPRL_BYTES];
 	unsigned char ref[ID_LEN + SEAL_OVERHEAD];
@@ -212,16 +212,19 @@ static int refresh_row(store *st, const keyring *kr, const struct pprl_key *pk, 
 		store_rollback(tx);
 		return rc;
 	}
+	*put = consenting;
 	return store_commit(tx);
 }
 
-int api_pprl_refresh(store *st, const keyring *kr, const struct pprl_key *pk,
-		     const char *person_id)
+/* The refresh; *put = 1 when an encoding was written. */
+static int refresh(store *st, const keyring *kr, const struct pprl_key *pk, const char *person_id,
+		   int *put)
 {
 	struct person_row p;
 	arena a;
 	int rc;
 
+	*put = 0;
 	if (!pk)
 		return STORE_OK; /* no matching keys loaded (a command that does not match) */
 	arena_init(&a, SCRATCH_CAP);
@@ -233,10 +236,17 @@ int api_pprl_refresh(store *st, const keyring *kr, const struct pprl_key *pk,
 		rc = tx ? store_pprl_drop(tx, handle) : STORE_ERROR;
 		rc = rc == STORE_OK ? store_commit(tx) : (tx ? (store_rollback(tx), rc) : rc);
 	} else if (rc == STORE_OK) {
-		rc = refresh_row(st, kr, pk, &a, &p);
+		rc = refresh_row(st, kr, pk, &a, &p, put);
 	}
 	arena_free(&a);
 	return rc;
+}
+
+int api_pprl_refresh(store *st, const keyring *kr, const struct pprl_key *pk,
+		     const char *person_id)
+{
+	int put;
+	return refresh(st, kr, pk, person_id, &put);
 }
 
 void api_pprl_refresh_req(struct req *r, const char *person_id)
@@ -290,10 +300,10 @@ static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, vol
 	} while (!strcmp(now, start) && !(stop && *stop));
 	rc = store_pprl_consenting(st, catch_id, &c);
 	for (i = 0; rc == STORE_OK && i < c.n && !(stop && *stop); i++) {
-		if (api_pprl_refresh(st, kr, pk, c.ids[i]) == STORE_OK)
-			done++;
-		else
+		int put = 0;
+		if (refresh(st, kr, pk, c.ids[i], &put) != STORE_OK)
 			failed++;
+		done += (size_t)put;
 	}
 	free(c.ids);
 	if (encoded)
