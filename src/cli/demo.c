@@ -427,8 +427,8 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 
 /* The same woman registered by IOM in Tajik Cyrillic and by NGO Ozod in
  * Latin, her birth date typed day-first once and month-first once, each
- * with a consent for referral: "Known to another organisation?" on either
- * names the other (api/pprlnet.c).  Written by the rows the API writes
+ * with a consent for referral or statistics and an open case: "Known to
+ * another organisation?" on either case names the other (api/pprlnet.c).  Written by the rows the API writes
  * (api/rows.h) and encoded by the API's own refresh. */
 static const struct demo_twin {
 	const char *org, *login, *given, *family, *birth, *purpose;
@@ -441,11 +441,12 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 {
 	struct blind_key keys[64];
 	struct person_row p;
+	struct case_row c;
 	struct item_row it;
 	struct org o;
 	struct user u;
 	store_tx *tx;
-	json_t *rec, *consent;
+	json_t *rec, *consent, *kase;
 	char record[64];
 	size_t nkeys = 0;
 	arena a;
@@ -475,9 +476,26 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 	snprintf(it.created_by, sizeof it.created_by, "%s", u.id);
 	consent = json_pack("{s:s, s:s, s:s#}", "purpose", t->purpose, "method", "written",
 			    "given_on", p.created_at, (int)10);
+	/* An open case, assigned to the worker, so the case page shows the
+	 * question. */
+	memset(&c, 0, sizeof c);
+	store_new_id(c.id);
+	snprintf(c.org_id, sizeof c.org_id, "%s", o.id);
+	snprintf(c.person_id, sizeof c.person_id, "%s", p.id);
+	c.version = 1;
+	snprintf(c.status, sizeof c.status, "Active");
+	snprintf(c.stage, sizeof c.stage, "assistance");
+	snprintf(c.assigned_to, sizeof c.assigned_to, "%s", u.id);
+	snprintf(c.opened_on, sizeof c.opened_on, "%.10s", p.created_at);
+	memcpy(c.created_at, p.created_at, TS_LEN);
+	memcpy(c.updated_at, p.created_at, TS_LEN);
+	kase = json_pack("{s:[s]}", "exploitation_types", "ForcedLabour");
+	if (kase)
+		rows_case_columns_to_json(&c, kase);
 	if (rec && consent &&
 	    rows_person_seal(kr, &a, rec, &p, keys, sizeof keys / sizeof keys[0], &nkeys) == 0 &&
-	    rows_consent_seal(kr, &a, consent, &it) == 0 && (tx = store_begin(st))) {
+	    rows_consent_seal(kr, &a, consent, &it) == 0 && kase &&
+	    rows_case_seal(kr, &a, kase, &c) == 0 && (tx = store_begin(st))) {
 		snprintf(record, sizeof record, "persons/%s", p.id);
 		rc = store_person_insert(tx, &p);
 		if (rc == STORE_OK)
@@ -485,7 +503,11 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 		if (rc == STORE_OK)
 			rc = store_item_insert(tx, &it);
 		if (rc == STORE_OK)
+			rc = store_case_insert(tx, &c);
+		if (rc == STORE_OK)
 			rc = demo_audit(tx, "create", record, "given_name,family_name,birth_date");
+		if (rc == STORE_OK)
+			rc = api_report_refresh_tx(tx, kr);
 		if (rc == STORE_OK)
 			rc = store_commit(tx) == STORE_OK ? 0 : -1;
 		else
@@ -493,6 +515,7 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 	}
 	json_decref(rec);
 	json_decref(consent);
+	json_decref(kase);
 	arena_free(&a);
 	memcpy(id, p.id, ID_LEN);
 	return rc;
