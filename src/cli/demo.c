@@ -442,7 +442,7 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 	struct blind_key keys[64];
 	struct person_row p;
 	struct case_row c;
-	struct item_row it;
+	struct item_row it, ev;
 	struct org o;
 	struct user u;
 	store_tx *tx;
@@ -489,6 +489,14 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 	snprintf(c.opened_on, sizeof c.opened_on, "%.10s", p.created_at);
 	memcpy(c.created_at, p.created_at, TS_LEN);
 	memcpy(c.updated_at, p.created_at, TS_LEN);
+	/* with its "opened" event, as api_case_event writes it */
+	memcpy(&ev, &it, sizeof ev);
+	store_new_id(ev.id);
+	snprintf(ev.kind, sizeof ev.kind, "event");
+	snprintf(ev.case_id, sizeof ev.case_id, "%s", c.id);
+	ev.coded = "{\"type\":\"opened\"}";
+	ev.sealed = NULL;
+	ev.sealed_len = 0;
 	kase = json_pack("{s:[s]}", "exploitation_types", "ForcedLabour");
 	if (kase)
 		rows_case_columns_to_json(&c, kase);
@@ -504,6 +512,8 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 			rc = store_item_insert(tx, &it);
 		if (rc == STORE_OK)
 			rc = store_case_insert(tx, &c);
+		if (rc == STORE_OK)
+			rc = store_item_insert(tx, &ev);
 		if (rc == STORE_OK)
 			rc = demo_audit(tx, "create", record, "given_name,family_name,birth_date");
 		if (rc == STORE_OK)
@@ -660,7 +670,7 @@ int cmd_demo(struct cli_opts *o)
 		failed = 1;
 	if (!failed && demo_reports_refresh(d.st, &d.kr) != 0)
 		failed = 1;
-	if (!failed && load_matching(d.st, &d.kr, &matching) != 0)
+	if (!failed && persons && load_matching(d.st, &d.kr, &matching) != 0)
 		failed = 1;
 	datadir_close(&d);
 	if (failed) {
@@ -680,8 +690,9 @@ int cmd_demo(struct cli_opts *o)
 	if (hl_contacts)
 		printf("Hotline: %zu contacts, %zu callbacks, %zu caller flags\n", hl_contacts,
 		       hl_callbacks, hl_flags);
-	printf("Network matching: %zu encodings of consenting persons (Zarina Dzhumaeva is known "
-	       "to iom and ngo-ozod)\n", matching);
+	if (persons)
+		printf("Network matching: %zu encodings of consenting persons (Zarina Dzhumaeva is known "
+		       "to iom and ngo-ozod)\n", matching);
 	if (train_events)
 		printf("Trainings: %zu events, %zu participants\n", train_events, train_people);
 	if (orientation_sessions)
