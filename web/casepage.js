@@ -504,13 +504,16 @@ export async function casePageView(ctx, id) {
   function accessItem(a) {
     const kind = (a.record || '').split('/')[0];
     const known = ['cases', 'persons', 'referrals', 'services', 'notes', 'status_decisions', 'plans', 'followups', 'screenings'];
-    const fields = (a.fields || '').split(',').filter(Boolean);
+    // A question of another organisation matched this person's encoding
+    // (api/pprlnet.c): that organisation is named, nobody of it and no field.
+    const matched = a.action === 'known-elsewhere-matched';
+    const fields = matched ? [] : (a.fields || '').split(',').filter(Boolean);
     return h('li', { class: 'tl-item acc-item', attrs: { 'data-org': a.org, 'data-action': a.action } },
       h('span', { class: 'tl-date', data: showTime(a.at) }),
       h('div', { class: 'tl-body' },
-        h('strong', { class: 'acc-who', data: `${a.user} · ${a.org}` }),
+        h('strong', { class: 'acc-who', data: a.user ? `${a.user} · ${a.org}` : a.org }),
         h('p', { class: 'tl-detail' },
-          h('span', { class: 'acc-action', text: () => (['read', 'create', 'update'].includes(a.action) ? t(`acc.action_${a.action}`) : a.action) }),
+          h('span', { class: 'acc-action', text: () => (matched ? t('acc.action_known_matched') : ['read', 'create', 'update'].includes(a.action) ? t(`acc.action_${a.action}`) : a.action) }),
           h('span', { text: () => `: ${known.includes(kind) ? t(`acc.record_${kind}`) : kind}` })),
         fields.length ? h('p', { class: 'tl-detail muted acc-fields', text: () => fields.map((n) => fieldName(kind, n)).join(', ') }) : null));
   }

@@ -1653,6 +1653,11 @@ export const catalogue = {
     en: 'At most 20 questions an hour. Try again later.',
   },
   'known.asked_at': { tg: 'Пурсида шуд:', ru: 'Спрошено:', en: 'Asked at:' },
+  'acc.action_known_matched': {
+    tg: 'Пурсиши шабака ин шахсро ёфт (бе ному сана)',
+    ru: 'Вопрос сети нашёл этого человека (без имени и даты)',
+    en: 'A network question matched this person (no name or date shown)',
+  },
 };
 
 let current = DEFAULT_LANG;

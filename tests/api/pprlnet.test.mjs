@@ -72,7 +72,8 @@ const crowd = [
 
 test('setup: the same man at iom (Ҷумъаев) and ngo2 (Dzhumaev, day and month swapped), others around', async () => {
   P.iom = await register('cw', ['Фаррух', 'Ҷумъаев', '1994-03-07', 'Masculine'], ['referral']);
-  P.ngo2 = await register('b.cw', ['Farrukh', 'Dzhumaev', '1994-07-03', 'Masculine'], ['statistics']);
+  P.ngo2 = await register('b.cw', ['Farrukh', 'Dzhumaev', '1994-07-03', 'Masculine'], ['statistics', 'assistance']);
+  P.ngo2.case = (await ok('b.cw', 'POST', `${V1}/cases`, { person_id: P.ngo2.id })).id;
   // Russian spelling at ngo3, but only an assistance consent: never in the network.
   P.ngo3 = await register('c.cw', ['Фаррух', 'Джумаев', '1994-03-07', 'Masculine'], ['assistance']);
   // A second registration of him in iom itself (its own duplicate, not the network's business).
@@ -168,6 +169,10 @@ test('audit: the question and the answer in the asking organisation; the matched
     assert.ok(!e.user, JSON.stringify(e));
     assert.ok(!JSON.stringify(e).includes(P.iom.id));
   }
+  // and in the access log of ngo2's case (who outside the organisation touched it)
+  const access = await ok('b.cw', 'GET', `${V1}/cases/${P.ngo2.case}/access-log`);
+  const seen = access.items.filter((e) => e.action === 'known-elsewhere-matched');
+  assert.ok(seen.length >= 1 && seen.every((e) => e.org === 'iom' && !e.user), JSON.stringify(access.items));
 });
 
 test('a withdrawn consent takes the person out of the network at once; a new one brings them back', async () => {
