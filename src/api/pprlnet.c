@@ -639,7 +639,7 @@ int api_person_known_elsewhere(struct req *r)
 	snprintf(record, sizeof record, "persons/%s", p.id);
 	store_now(asked_at);
 	tx = store_begin(r->app->st);
-	rc = tx ? store_pprl_question_add(tx, r->who.user.id, asked_at) : STORE_ERROR;
+	rc = tx ? store_pprl_question_add(tx, r->who.user.id, asked_at, since) : STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "known-elsewhere-ask", record, "known_elsewhere");
 	if ((rc = api_tx_end(r, tx, rc)))

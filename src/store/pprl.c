@@ -120,13 +120,19 @@ int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id)
 }
 
 static const char SQL_QUESTION[] = "INSERT INTO pprl_questions(user_id, asked_at) VALUES(?1, ?2)";
+static const char SQL_QUESTIONS_PRUNE[] = "DELETE FROM pprl_questions WHERE asked_at < ?1";
 
-int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at)
+int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at, const char *before)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_QUESTION);
+	db_stmt *s = db_prepare(tx->d, SQL_QUESTIONS_PRUNE);
 	int rc;
 
 	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, before);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE || !(s = db_prepare(tx->d, SQL_QUESTION)))
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
 	db_bind_str(s, 2, at);

@@ -47,8 +47,10 @@ int store_pprl_each(store *st, const char *today,
 /* The persons (not merged away) with a consent not withdrawn, by id. */
 int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id), void *ctx);
 
-/* A question asked by user_id at `at`; how many since `since`. */
-int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at);
+/* A question asked by user_id at `at` (questions of anyone before
+ * `before` are forgotten: the rate limit needs the last hour, the audit
+ * log keeps them all); how many since `since`. */
+int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at, const char *before);
 int store_pprl_questions_since(store *st, const char *user_id, const char *since, int64_t *n);
 
 #endif

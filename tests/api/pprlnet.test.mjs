@@ -215,6 +215,8 @@ test('the encodings are rebuilt at start: a table emptied behind the server come
 
 test('rate limit: a user asks at most 20 questions an hour, then 429 with Retry-After', async () => {
   await signInAll(srv, users.filter((u) => u.login === 'cw2'), PW, as, uid);
+  const db = join(srv.data, 'himoya.db');
+  sqlite(db, "INSERT INTO pprl_questions(user_id, asked_at) VALUES('someone', '2000-01-01T00:00:00Z')");
   for (let i = 0; i < 20; i++) {
     const r = await ask('cw2', P.unrelated.id);
     assert.equal(r.status, 200, `question ${i + 1}: ${r.text}`);
@@ -222,6 +224,8 @@ test('rate limit: a user asks at most 20 questions an hour, then 429 with Retry-
   const r = await ask('cw2', P.unrelated.id);
   problem(r, 429, 'rate-limited');
   assert.equal(r.headers.get('retry-after'), '3600');
+  // Questions older than the hour are not kept (the audit log has them).
+  assert.equal(sqlite(db, "SELECT count(*) FROM pprl_questions WHERE asked_at < '2001'").trim(), '0');
   // Another user of the organisation is not held back by it.
   assert.equal((await ask('sup', P.unrelated.id)).status, 200);
 });
