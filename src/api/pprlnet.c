@@ -216,6 +216,11 @@ static int refresh_row(store *st, const keyring *kr, const struct pprl_key *pk, 
 	return store_commit(tx);
 }
 
+/* One refresh at a time: a refresh reads the consents, then writes the
+ * row; were two interleaved (the start's pass and a withdrawal's), the
+ * pass could write back a row the withdrawal had just removed. */
+static pthread_mutex_t refresh_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* The refresh; *put = 1 when an encoding was written. */
 static int refresh(store *st, const keyring *kr, const struct pprl_key *pk, const char *person_id,
 		   int *put)
@@ -228,6 +233,7 @@ static int refresh(store *st, const keyring *kr, const struct pprl_key *pk, cons
 	if (!pk)
 		return STORE_OK; /* no matching keys loaded (a command that does not match) */
 	arena_init(&a, SCRATCH_CAP);
+	pthread_mutex_lock(&refresh_lock);
 	rc = store_person_get(st, person_id, &p, &a);
 	if (rc == STORE_NOT_FOUND) {
 		unsigned char handle[PPRL_HANDLE_BYTES];
@@ -238,6 +244,7 @@ static int refresh(store *st, const keyring *kr, const struct pprl_key *pk, cons
 	} else if (rc == STORE_OK) {
 		rc = refresh_row(st, kr, pk, &a, &p, put);
 	}
+	pthread_mutex_unlock(&refresh_lock);
 	arena_free(&a);
 	return rc;
 }
