@@ -31,33 +31,35 @@ int store_pprl_put(store_tx *tx, const struct pprl_row *row)
 }
 
 static const char SQL_DROP[] = "DELETE FROM pprl_encodings WHERE handle = ?1";
+static const char SQL_DROP_OLDER[] = "DELETE FROM pprl_encodings WHERE updated_at < ?1";
+static const char SQL_QUESTIONS_PRUNE[] = "DELETE FROM pprl_questions WHERE asked_at < ?1";
 
-int store_pprl_drop(store_tx *tx, const unsigned char *handle)
+/* Run sql (a constant: statements are cached by its address) with ?1
+ * bound to the n bytes at v (n 0: a string). */
+static int run1(store_tx *tx, const char *sql, const void *v, size_t n)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_DROP);
+	db_stmt *s = db_prepare(tx->d, sql);
 	int rc;
 
 	if (!s)
 		return STORE_ERROR;
-	db_bind_blob(s, 1, handle, PPRL_HANDLE_BYTES);
+	if (n)
+		db_bind_blob(s, 1, v, n);
+	else
+		db_bind_str(s, 1, v);
 	rc = db_step(s);
 	db_reset(s);
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-static const char SQL_DROP_OLDER[] = "DELETE FROM pprl_encodings WHERE updated_at < ?1";
+int store_pprl_drop(store_tx *tx, const unsigned char *handle)
+{
+	return run1(tx, SQL_DROP, handle, PPRL_HANDLE_BYTES);
+}
 
 int store_pprl_drop_older(store_tx *tx, const char *before)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_DROP_OLDER);
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, before);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return run1(tx, SQL_DROP_OLDER, before, 0);
 }
 
 static const char SQL_EACH[] =
@@ -120,19 +122,13 @@ int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id)
 }
 
 static const char SQL_QUESTION[] = "INSERT INTO pprl_questions(user_id, asked_at) VALUES(?1, ?2)";
-static const char SQL_QUESTIONS_PRUNE[] = "DELETE FROM pprl_questions WHERE asked_at < ?1";
 
 int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at, const char *before)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_QUESTIONS_PRUNE);
-	int rc;
+	db_stmt *s;
+	int rc = run1(tx, SQL_QUESTIONS_PRUNE, before, 0);
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, before);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE || !(s = db_prepare(tx->d, SQL_QUESTION)))
+	if (rc != STORE_OK || !(s = db_prepare(tx->d, SQL_QUESTION)))
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
 	db_bind_str(s, 2, at);
