@@ -13,7 +13,7 @@ const CW = { login: 'manija', role: 'caseworker', password: PW };
 const B = { login: 'b.worker', org: 'ngo2', role: 'caseworker', password: PW };
 const ADM = { login: 'b.admin', org: 'ngo2', role: 'admin', password: PW };
 const V1 = '/api/v1';
-let srv, browser, caseId, bareCase;
+let srv, browser, caseId, bareCase, nocase;
 
 async function registered(client, person, purposes) {
   const p = await client.req('POST', V1 + '/persons', person);
@@ -46,6 +46,8 @@ before(async () => {
   const c2 = await cw.req('POST', V1 + '/cases', { person_id: bare });
   assert.equal(c2.status, 201, c2.text);
   bareCase = c2.json.id;
+  nocase = await registered(cw, { given_name: 'Мавҷуда', family_name: 'Сафарова', gender: 'Feminine', beneficiary_group: 'returnee' },
+    ['assistance', 'statistics']);
 });
 
 after(async () => {
@@ -82,6 +84,22 @@ test('the case page asks the network and names NGO Two with its contact, at 1280
   assert.doesNotMatch(panel, /Dzhumaev|Farrukh|score/i);
   assert.equal(await page.locator('#known-list li').count(), 1);
   assert.ok(await noHorizontalScroll(page));
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('a person without a case asks from her prevention page', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  ctx.setDefaultTimeout(20000);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await signIn(page, 'ru');
+  await page.goto(`${srv.url}/#/persons/${nocase}/prevention`);
+  await visible(page, '#known-ask');
+  assert.equal((await textOf(page, '#known-ask')).trim(), 'Известен другой организации?');
+  await page.click('#known-ask');
+  await page.locator('#known-elsewhere .message').waitFor();
+  assert.match(await textOf(page, '#known-elsewhere'), /не известен другим организациям сети/);
   assert.deepEqual(problems, []);
   await ctx.close();
 });
