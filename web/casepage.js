@@ -16,6 +16,7 @@ import { request, prepare, failed, personName, badge, messageBox, heading, maySc
 import { referralCard, shareLabel, showTime, decisionNote, identificationKey } from './referrals.js';
 import { childReasonText, becauseList } from './screening.js';
 import { justiceTab, protectionTab } from './justice.js';
+import { knownElsewhere } from './known.js';
 
 const EDITORS = ['caseworker', 'supervisor'];
 const DECIDERS = ['supervisor', 'focal_point'];
@@ -83,7 +84,10 @@ export async function casePageView(ctx, id) {
     tablist.append(b);
     panels[name] = h('section', { class: 'tab-panel', id: `panel-${name}`, hidden: true, attrs: { role: 'tabpanel', 'aria-labelledby': `tab-${name}`, tabindex: '-1' } });
   }
-  ctx.root.append(head, headMsg, tablist, ...Object.values(panels));
+  // Known to another organisation of the network? (the person's own
+  // organisation's case workers and supervisors; the server decides)
+  const known = editor && c.person_id ? knownElsewhere(ctx, c.person_id) : null;
+  ctx.root.append(head, headMsg, ...(known ? [known.panel] : []), tablist, ...Object.values(panels));
 
   // ---- the header and its actions -----------------------------------------------
 
@@ -119,6 +123,7 @@ export async function casePageView(ctx, id) {
     } else if (editor) {
       actions.append(h('button', { type: 'button', class: 'button secondary', id: 'reopen-case', text: 'case.reopen', on: { click: (e) => reopen(e.currentTarget) } }));
     }
+    if (known) actions.append(known.button);
     head.replaceChildren(facts, actions);
     if (c.trafficking_status === 'ActualVictimOfTrafficking') identifiedBy(facts.querySelector('#head-trafficking dd'));
   }
@@ -519,13 +524,16 @@ export async function casePageView(ctx, id) {
   function accessItem(a) {
     const kind = (a.record || '').split('/')[0];
     const known = ['cases', 'persons', 'referrals', 'services', 'notes', 'status_decisions', 'plans', 'followups', 'screenings'];
-    const fields = (a.fields || '').split(',').filter(Boolean);
+    // A question of another organisation matched this person's encoding
+    // (api/pprlnet.c): that organisation is named, nobody of it and no field.
+    const matched = a.action === 'known-elsewhere-matched';
+    const fields = matched ? [] : (a.fields || '').split(',').filter(Boolean);
     return h('li', { class: 'tl-item acc-item', attrs: { 'data-org': a.org, 'data-action': a.action } },
       h('span', { class: 'tl-date', data: showTime(a.at) }),
       h('div', { class: 'tl-body' },
-        h('strong', { class: 'acc-who', data: `${a.user} · ${a.org}` }),
+        h('strong', { class: 'acc-who', data: a.user ? `${a.user} · ${a.org}` : a.org }),
         h('p', { class: 'tl-detail' },
-          h('span', { class: 'acc-action', text: () => (['read', 'create', 'update'].includes(a.action) ? t(`acc.action_${a.action}`) : a.action) }),
+          h('span', { class: 'acc-action', text: () => (matched ? t('acc.action_known_matched') : ['read', 'create', 'update'].includes(a.action) ? t(`acc.action_${a.action}`) : a.action) }),
           h('span', { text: () => `: ${known.includes(kind) ? t(`acc.record_${kind}`) : kind}` })),
         fields.length ? h('p', { class: 'tl-detail muted acc-fields', text: () => fields.map((n) => fieldName(kind, n)).join(', ') }) : null));
   }

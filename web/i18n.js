@@ -1720,6 +1720,34 @@ export const catalogue = {
   'tr.purpose': { tg: 'Мақсад', ru: 'Цель', en: 'Purpose' },
   'tr.city': { tg: 'Шаҳр', ru: 'Город', en: 'City' },
   'tr.sector': { tg: 'Соҳа', ru: 'Сектор', en: 'Sector' },
+  // ---- known to another organisation of the network (api/pprlnet.c) ----
+  'known.ask': { tg: 'Ба ташкилоти дигар маълум аст?', ru: 'Известен другой организации?', en: 'Known to another organisation?' },
+  'known.title': { tg: 'Дар ташкилотҳои дигари шабака', ru: 'В других организациях сети', en: 'In other organisations of the network' },
+  'known.lead': {
+    tg: 'Танҳо рамзгузории бе ному сана муқоиса мешавад; ташкилоти дигар намедонад, ки кӣ пурсид. Пурсиш ва ҷавоб сабт мешаванд.',
+    ru: 'Сравнивается только кодировка без имени и даты; другая организация не узнаёт, о ком спросили. Вопрос и ответ записываются в журнал.',
+    en: 'Only an encoding without name or date is compared; the other organisation does not learn whom you asked about. The question and the answer are logged.',
+  },
+  'known.found': { tg: 'Ин шахс ба ин ташкилотҳо маълум аст:', ru: 'Этот человек известен этим организациям:', en: 'This person is known to these organisations:' },
+  'known.none': { tg: 'Ин шахс ба ягон ташкилоти дигари шабака маълум нест.', ru: 'Этот человек не известен другим организациям сети.', en: 'This person is not known to another organisation of the network.' },
+  'known.contact': { tg: 'Тамос:', ru: 'Контакт:', en: 'Contact:' },
+  'known.no_contact': { tg: 'Тамос сабт нашудааст', ru: 'Контакт не указан', en: 'No contact recorded' },
+  'known.consent_missing': {
+    tg: 'Розигии шахс барои равонасозӣ ё омори беном нест: бе он шахс дар шабака ҷустуҷӯ намешавад. Аввал розигиро сабт кунед.',
+    ru: 'Нет согласия человека на перенаправление или анонимную статистику: без него человека в сети не ищут. Сначала запишите согласие.',
+    en: 'The person has no consent to referral or anonymous statistics: without it the network is not asked. Record the consent first.',
+  },
+  'known.rate_limited': {
+    tg: 'Дар як соат аз 20 пурсиш зиёд мумкин нест. Баъдтар кӯшиш кунед.',
+    ru: 'Не больше 20 вопросов в час. Попробуйте позже.',
+    en: 'At most 20 questions an hour. Try again later.',
+  },
+  'known.asked_at': { tg: 'Пурсида шуд:', ru: 'Спрошено:', en: 'Asked at:' },
+  'acc.action_known_matched': {
+    tg: 'Пурсиши шабака ин шахсро ёфт (бе ному сана)',
+    ru: 'Вопрос сети нашёл этого человека (без имени и даты)',
+    en: 'A network question matched this person (no name or date shown)',
+  },
 };
 
 let current = DEFAULT_LANG;

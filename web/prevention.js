@@ -10,6 +10,7 @@ import { t } from './i18n.js';
 import { h, setMessage, today, showDate } from './dom.js';
 import { buildForm, formShell, codeText, recordView, statusKey } from './forms.js';
 import { request, prepare, failed, personName, badge, heading, patchForm } from './page.js';
+import { knownElsewhere } from './known.js';
 
 const WRITERS = ['caseworker', 'supervisor'];
 
@@ -28,9 +29,12 @@ export async function preventionView(ctx, personId) {
   const msg = h('div', { class: 'message', id: 'prev-msg', attrs: { role: 'status' }, hidden: true });
   const services = h('section', { class: 'panel', id: 'prev-services' });
   const households = h('section', { class: 'panel', id: 'prev-households' });
+  // Known to another organisation of the network? (as on the case page)
+  const known = mayWrite && !p.shared_view ? knownElsewhere(ctx, p.id) : null;
   ctx.root.append(
     h('p', { class: 'card-title' }, h('strong', { id: 'prev-person', text: () => personName(p) }), ' ',
       p.beneficiary_group ? badge('beneficiary_group', p.beneficiary_group, 'info') : null),
+    ...(known ? [h('div', { class: 'actions' }, known.button), known.panel] : []),
     msg, services, households);
 
   // "Edit" on a card: the record's form with its values, sent as the

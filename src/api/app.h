@@ -6,6 +6,7 @@
 #define HIMOYA_APP_H
 
 #include "crypto/crypto.h"
+#include "domain/pprl.h"
 #include "domain/lockout.h"
 #include "http/server.h"
 #include "store/commit.h"
@@ -26,6 +27,7 @@ struct app_config {
 	char backup_dir[256];      /* `himoya backup` without --to writes here; "" when not set */
 	unsigned backup_keep;      /* backups kept in backup_dir, the oldest removed */
 	char timezone[64];         /* the programme's IANA zone: "today", "due today" */
+	char pprl_secret[256];     /* file of the network matching secret; "": from the key */
 };
 
 struct app {
@@ -35,6 +37,7 @@ struct app {
 	struct lockout *lockout;
 	int secure_cookies;        /* served over TLS */
 	store_group *commits;      /* the group commit of the write paths that use it */
+	struct pprl_key *pprl;     /* network matching keys (api/pprlnet.c), sodium_malloc'd */
 };
 
 /* Defaults, then a configuration file (key = value lines) over them:

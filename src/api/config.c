@@ -153,6 +153,9 @@ int app_config_load(struct app_config *c, const char *path, char *err, size_t er
 			/* Checked against the system's zoneinfo when it is applied. */
 			bad = !*val || snprintf(c->timezone, sizeof c->timezone, "%s", val) >=
 					       (int)sizeof c->timezone;
+		} else if (!strcmp(key, "pprl_secret")) {
+			bad = *val != '/' || snprintf(c->pprl_secret, sizeof c->pprl_secret, "%s", val) >=
+						     (int)sizeof c->pprl_secret;
 		} else if (!strcmp(key, "tls_cert")) {
 			bad = snprintf(c->http.tls_cert, sizeof c->http.tls_cert, "%s", val) >=
 			      (int)sizeof c->http.tls_cert;

@@ -26,6 +26,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/pprlnet.h"
 #include "api/disclose.h"
 #include "api/metrics.h"
 #include "domain/dedup.h"
@@ -721,6 +722,8 @@ int api_duplicate_merge(struct req *r)
 	}
 	if (store_commit(tx) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
+	api_pprl_refresh_req(r, m.survivor);
+	api_pprl_refresh_req(r, m.merged);
 	reply_json_begin(r, 200, &w);
 	write_merge(&w, &m);
 	jw_finish(&w);
@@ -755,6 +758,8 @@ int api_merge_undo(struct req *r)
 	}
 	if (store_commit(tx) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
+	api_pprl_refresh_req(r, m.survivor);
+	api_pprl_refresh_req(r, m.merged);
 	reply_json_begin(r, 200, &w);
 	write_merge(&w, &m);
 	jw_finish(&w);

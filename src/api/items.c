@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/pprlnet.h"
 #include "api/rows.h"
 #include "api/disclose.h"
 #include "domain/casework.h"
@@ -1046,6 +1047,7 @@ static int consent_save(struct req *r, struct item_row *it, json_t *rec, int is_
 		rc = api_audit_write(r, tx, action, record, fields);
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
+	api_pprl_refresh_req(r, it->person_id);
 	reply_json_begin(r, is_new ? 201 : 200, &w);
 	write_consent(r, &w, it, rec, today);
 	jw_finish(&w);

@@ -643,6 +643,13 @@ const struct openapi_shape openapi_shapes[] = {
 	{"DuplicateScan",
 	 "{'type':'object','additionalProperties':false,'required':['found'],'properties':{"
 	 "'found':{'type':'integer','minimum':0}}}"},
+	{"KnownElsewhere",
+	 "{'type':'object','additionalProperties':false,'required':['known','asked_at'],"
+	 "'properties':{'known':{'type':'array','items':{'type':'object',"
+	 "'additionalProperties':false,'required':['org','name','contact'],'properties':{"
+	 "'org':{'type':'string','description':'organisation code'},'name':" STR ","
+	 "'contact':{'type':['object','null'],'additionalProperties':false,'properties':{"
+	 "'phone':" STR_NULL ",'email':" STR_NULL "}}}}},'asked_at':" REF("Timestamp") "}}"},
 	{"OpenApiDocument", "{'type':'object','required':['openapi','info','paths'],"
 			    "'properties':{'openapi':{'type':'string'}}}"},
 };
@@ -1362,5 +1369,14 @@ const struct openapi_op openapi_ops[] = {
 	 200, "FieldSchemaDocument", 0, NULL, NULL, NULL},
 	{GET, V1 "/openapi.json", "openapi", "system", "This document", NULL, 200,
 	 "OpenApiDocument", 0, NULL, NULL, NULL},
+	{POST, V1 "/persons/{}/known-elsewhere", "personKnownElsewhere", "persons",
+	 "Is this person known to another organisation of the network?", "Empty", 200,
+	 "KnownElsewhere", DOC_CONFLICT | DOC_RATE | DOC_BODY_OPTIONAL, NULL, NULL,
+	 "person.known_elsewhere (case workers and supervisors of the person own organisation); "
+	 "409 consent-required without a current referral or statistics consent; compares the "
+	 "person keyed Bloom-filter encoding with the other organisations encodings at the Dice "
+	 "threshold of pprl link; names organisations only, never a score, a person or a count; "
+	 "the question and the answer are audited, and each organisation named sees on its "
+	 "person that the asking organisation matched it; 20 questions an hour per user (429)"},
 };
 const size_t openapi_ops_count = COUNT(openapi_ops);

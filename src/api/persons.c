@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/pprlnet.h"
 #include "api/disclose.h"
 #include "api/rows.h"
 #include "api/justice.h"
@@ -492,6 +493,7 @@ int api_person_patch(struct req *r)
 		json_decref(rec);
 		return api_store_error(r, STORE_ERROR);
 	}
+	api_pprl_refresh_req(r, p.id);
 	rc = reply_person(r, 200, &p, rec);
 	json_decref(rec);
 	return rc;

@@ -4,6 +4,7 @@
  * browser UI's files (api/static.c).
  */
 #include "api/api.h"
+#include "api/pprlnet.h"
 #include "api/metrics.h"
 
 #define V1 "/api/v1"
@@ -193,6 +194,7 @@ const struct route api_routes[] = {
 	{M_GET, V1 "/library/{}/versions/{}", api_library_file, 0},
 	{M_POST, V1 "/library/{}/withdraw", api_library_withdraw, 0},
 	{M_GET, V1 "/openapi.json", api_openapi, 0},
+	{M_POST, V1 "/persons/{}/known-elsewhere", api_person_known_elsewhere, 0},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

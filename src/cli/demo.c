@@ -34,6 +34,8 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/pprlnet.h"
+#include "api/rows.h"
 #include "cli/cli.h"
 #include "cli/demo_directory.h"
 #include "cli/demo_justice.h"
@@ -422,6 +424,134 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 	return rc;
 }
 
+/* ---- one person known to two organisations -------------------------------- */
+
+/* The same woman registered by IOM in Tajik Cyrillic and by NGO Ozod in
+ * Latin, her birth date typed day-first once and month-first once, each
+ * with a consent for referral or statistics and an open case: "Known to
+ * another organisation?" on either case names the other (api/pprlnet.c).  Written by the rows the API writes
+ * (api/rows.h) and encoded by the API's own refresh. */
+static const struct demo_twin {
+	const char *org, *login, *given, *family, *birth, *purpose;
+} demo_twins[] = {
+	{"iom", "caseworker", "Зарина", "Ҷумъаева", "1994-03-07", "referral"},
+	{"ngo-ozod", "ngo.worker", "Zarina", "Dzhumaeva", "1994-07-03", "statistics"},
+};
+
+static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, char id[ID_LEN])
+{
+	struct blind_key keys[64];
+	struct person_row p;
+	struct case_row c;
+	struct item_row it, ev;
+	struct org o;
+	struct user u;
+	store_tx *tx;
+	json_t *rec, *consent, *kase;
+	char record[64];
+	size_t nkeys = 0;
+	arena a;
+	int rc = -1;
+
+	if (store_org_by_code(st, t->org, &o) != STORE_OK ||
+	    store_user_by_login(st, t->login, &u) != STORE_OK)
+		return -1;
+	arena_init(&a, 1u << 20);
+	memset(&p, 0, sizeof p);
+	store_new_id(p.id);
+	snprintf(p.org_id, sizeof p.org_id, "%s", o.id);
+	p.version = 1;
+	store_now(p.created_at);
+	memcpy(p.updated_at, p.created_at, TS_LEN);
+	rec = json_pack("{s:s, s:s, s:s, s:s}", "given_name", t->given, "family_name", t->family,
+			"birth_date", t->birth, "gender", "Feminine");
+	memset(&it, 0, sizeof it);
+	store_new_id(it.id);
+	snprintf(it.kind, sizeof it.kind, "consent");
+	snprintf(it.person_id, sizeof it.person_id, "%s", p.id);
+	snprintf(it.org_id, sizeof it.org_id, "%s", o.id);
+	it.version = 1;
+	memcpy(it.created_at, p.created_at, TS_LEN);
+	memcpy(it.updated_at, p.created_at, TS_LEN);
+	memcpy(it.at, p.created_at, TS_LEN);
+	snprintf(it.created_by, sizeof it.created_by, "%s", u.id);
+	consent = json_pack("{s:s, s:s, s:s#}", "purpose", t->purpose, "method", "written",
+			    "given_on", p.created_at, (int)10);
+	/* An open case, assigned to the worker, so the case page shows the
+	 * question. */
+	memset(&c, 0, sizeof c);
+	store_new_id(c.id);
+	snprintf(c.org_id, sizeof c.org_id, "%s", o.id);
+	snprintf(c.person_id, sizeof c.person_id, "%s", p.id);
+	c.version = 1;
+	snprintf(c.status, sizeof c.status, "Active");
+	snprintf(c.stage, sizeof c.stage, "assistance");
+	snprintf(c.assigned_to, sizeof c.assigned_to, "%s", u.id);
+	snprintf(c.opened_on, sizeof c.opened_on, "%.10s", p.created_at);
+	memcpy(c.created_at, p.created_at, TS_LEN);
+	memcpy(c.updated_at, p.created_at, TS_LEN);
+	/* with its "opened" event, as api_case_event writes it */
+	memcpy(&ev, &it, sizeof ev);
+	store_new_id(ev.id);
+	snprintf(ev.kind, sizeof ev.kind, "event");
+	snprintf(ev.case_id, sizeof ev.case_id, "%s", c.id);
+	ev.coded = "{\"type\":\"opened\"}";
+	ev.sealed = NULL;
+	ev.sealed_len = 0;
+	kase = json_pack("{s:[s]}", "exploitation_types", "ForcedLabour");
+	if (kase)
+		rows_case_columns_to_json(&c, kase);
+	if (rec && consent &&
+	    rows_person_seal(kr, &a, rec, &p, keys, sizeof keys / sizeof keys[0], &nkeys) == 0 &&
+	    rows_consent_seal(kr, &a, consent, &it) == 0 && kase &&
+	    rows_case_seal(kr, &a, kase, &c) == 0 && (tx = store_begin(st))) {
+		snprintf(record, sizeof record, "persons/%s", p.id);
+		rc = store_person_insert(tx, &p);
+		if (rc == STORE_OK)
+			rc = store_person_keys_set(tx, p.id, keys, nkeys);
+		if (rc == STORE_OK)
+			rc = store_item_insert(tx, &it);
+		if (rc == STORE_OK)
+			rc = store_case_insert(tx, &c);
+		if (rc == STORE_OK)
+			rc = store_item_insert(tx, &ev);
+		if (rc == STORE_OK)
+			rc = demo_audit(tx, "create", record, "given_name,family_name,birth_date");
+		if (rc == STORE_OK)
+			rc = api_report_refresh_tx(tx, kr);
+		if (rc == STORE_OK)
+			rc = store_commit(tx) == STORE_OK ? 0 : -1;
+		else
+			store_rollback(tx);
+	}
+	json_decref(rec);
+	json_decref(consent);
+	json_decref(kase);
+	arena_free(&a);
+	memcpy(id, p.id, ID_LEN);
+	return rc;
+}
+
+/* The twins, then every consenting person's encoding (the catch-up that
+ * `serve` runs at start), under the installation's own matching key. */
+static int load_matching(store *st, const keyring *kr, size_t *encoded)
+{
+	struct pprl_key *pk;
+	char err[256], id[ID_LEN];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof demo_twins / sizeof demo_twins[0]; i++)
+		rc = add_twin(st, kr, &demo_twins[i], id);
+	pk = api_pprl_key_load(kr, NULL, err, sizeof err);
+	if (!pk)
+		return -1;
+	if (rc == 0 && api_pprl_catch_up(st, kr, pk, encoded) != STORE_OK)
+		rc = -1;
+	api_pprl_key_free(pk);
+	return rc;
+}
+
 /* ---- the command ---------------------------------------------------------- */
 
 static int parse_count(const char *s, const char *name, unsigned long long max,
@@ -465,7 +595,7 @@ int cmd_demo(struct cli_opts *o)
 	size_t i, dir_services = 0, dir_locations = 0;
 	size_t train_events = 0, train_people = 0, orientation_sessions = 0, plan_activities = 0;
 	size_t lib_products = 0, lib_versions = 0;
-	size_t hl_contacts = 0, hl_callbacks = 0, hl_flags = 0;
+	size_t hl_contacts = 0, hl_callbacks = 0, hl_flags = 0, matching = 0;
 	int created = 0, failed = 0;
 
 	if (cli_opts_check(o, allowed, NULL))
@@ -544,6 +674,8 @@ int cmd_demo(struct cli_opts *o)
 		failed = 1;
 	if (!failed && demo_reports_refresh(d.st, &d.kr) != 0)
 		failed = 1;
+	if (!failed && persons && load_matching(d.st, &d.kr, &matching) != 0)
+		failed = 1;
 	datadir_close(&d);
 	if (failed) {
 		fprintf(stderr, "himoya: some demo records could not be added\n");
@@ -562,6 +694,9 @@ int cmd_demo(struct cli_opts *o)
 	if (hl_contacts)
 		printf("Hotline: %zu contacts, %zu callbacks, %zu caller flags\n", hl_contacts,
 		       hl_callbacks, hl_flags);
+	if (persons)
+		printf("Network matching: %zu encodings of consenting persons (Zarina Dzhumaeva is known "
+		       "to iom and ngo-ozod)\n", matching);
 	if (train_events)
 		printf("Trainings: %zu events, %zu participants\n", train_events, train_people);
 	if (orientation_sessions)

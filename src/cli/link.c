@@ -654,34 +654,6 @@ out:
 	return rc;
 }
 
-/* The threshold from the data: the Dice similarities of random pairs
- * (nearly all non-matches) have mean mu and deviation sd; over na * nb
- * pairs, a normal tail exceeds mu + z sd with z = sqrt(2 ln(na nb)) about
- * once, so a pair above that is not explained by chance. */
-static double random_threshold(const struct list *a, const struct list *b)
-{
-	double sum = 0, sq = 0, mu, sd, z, n = 0;
-	uint64_t s = 0x70726c6cull;
-	size_t t;
-
-	for (t = 0; t < 20000; t++) {
-		size_t i, j;
-		double d;
-		s = s * 6364136223846793005ull + 1442695040888963407ull;
-		i = (size_t)(s >> 33) % a->n;
-		s = s * 6364136223846793005ull + 1442695040888963407ull;
-		j = (size_t)(s >> 33) % b->n;
-		d = pprl_dice(a->clk + i * PPRL_BYTES, b->clk + j * PPRL_BYTES);
-		sum += d;
-		sq += d * d;
-		n++;
-	}
-	mu = sum / n;
-	sd = sqrt(fmax(sq / n - mu * mu, 0));
-	z = sqrt(2 * log((double)a->n * (double)b->n + 2));
-	return fmin(fmax(mu + z * sd, 0.5), 0.99);
-}
-
 int cmd_pprl_link(struct cli_opts *o)
 {
 	static const char *const allowed[] = {"--left", "--right", "--out", "--threshold", NULL};
@@ -713,7 +685,7 @@ int cmd_pprl_link(struct cli_opts *o)
 	if (read_clks(left, &a) || read_clks(right, &b))
 		goto out;
 	if (!given)
-		thr = random_threshold(&a, &b);
+		thr = pprl_threshold(a.clk, a.n, b.clk, b.n);
 	floor_score = thr;
 	ones_b = malloc((b.n + 1) * sizeof *ones_b);
 	if (!ones_b)

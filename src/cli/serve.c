@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/pprlnet.h"
 #include "api/app.h"
 #include "api/kb.h"
 #include "cli/cli.h"
@@ -73,10 +74,18 @@ int cmd_serve(struct cli_opts *o)
 		close(lockfd);
 		return 2;
 	}
+	app.pprl = api_pprl_key_load(&app.kr, app.cfg.pprl_secret, err, sizeof err);
+	if (!app.pprl) {
+		fprintf(stderr, "himoya: %s\n", err);
+		datadir_close(&d);
+		close(lockfd);
+		return 2;
+	}
 	app.lockout = lockout_new(app.cfg.lockout_failures, app.cfg.lockout_secs);
 	if (!app.lockout || pw_pool_start(app.cfg.pw_threads, app.cfg.pw_queue) != 0) {
 		fprintf(stderr, "himoya: cannot start the password workers\n");
 		lockout_free(app.lockout);
+		api_pprl_key_free(app.pprl);
 		datadir_close(&d);
 		close(lockfd);
 		return 1;
@@ -93,14 +102,17 @@ int cmd_serve(struct cli_opts *o)
 	app.cfg.http.body_cap = api_body_cap;
 	api_log_event("start", "listen=%s threads=%u", app.cfg.http.listen, app.cfg.http.threads);
 	api_dedup_start(&app);
+	api_pprl_start(&app);
 	rc = http_serve(&app.cfg.http, api_dispatch, &app, err, sizeof err);
 	api_dedup_stop();
+	api_pprl_stop();
 	api_log_event("stop", "status=%d", rc);
 	if (rc != 0)
 		fprintf(stderr, "himoya: %s\n", err);
 	store_group_stop(app.commits);
 	pw_pool_stop();
 	lockout_free(app.lockout);
+	api_pprl_key_free(app.pprl);
 	keyring_wipe(&app.kr);
 	datadir_close(&d);
 	close(lockfd);

@@ -25,6 +25,7 @@ typedef struct keyring {
 	unsigned char audit[KEY_BYTES]; /* MAC key of the audit chain */
 	unsigned char token[KEY_BYTES]; /* MAC key for token/session ids */
 	unsigned char form[KEY_BYTES];  /* MAC key of the public form's anti-bot tokens */
+	unsigned char pprl[KEY_BYTES];  /* network matching secret, unless pprl_secret names one */
 } keyring;
 
 /* Must be called once before anything else; returns 0 on success. */

@@ -36,6 +36,7 @@ enum subkey_id {
 	SUBKEY_AUDIT = 3,
 	SUBKEY_TOKEN = 4,
 	SUBKEY_FORM = 5,
+	SUBKEY_PPRL = 6,
 };
 
 _Static_assert(KEY_BYTES == crypto_kdf_KEYBYTES, "master key size");
@@ -256,7 +257,8 @@ int key_file_load(const char *path, keyring *kr, char *err, size_t errlen)
 	    derive(kr->blind, SUBKEY_BLIND, master) != 0 ||
 	    derive(kr->audit, SUBKEY_AUDIT, master) != 0 ||
 	    derive(kr->token, SUBKEY_TOKEN, master) != 0 ||
-	    derive(kr->form, SUBKEY_FORM, master) != 0) {
+	    derive(kr->form, SUBKEY_FORM, master) != 0 ||
+	    derive(kr->pprl, SUBKEY_PPRL, master) != 0) {
 		set_err(err, errlen, "%s: key derivation failed", path);
 		goto out;
 	}

@@ -177,6 +177,12 @@ const struct policy_entry policy_table[ACT_COUNT] = {
 	{ACT_LIBRARY_EDIT, "library.edit", {
 		{trainers, PC_OWN_ORG},
 	}, 1},
+	/* Network matching by encodings (api/pprlnet.c): the person's own
+	 * organisation, case workers and supervisors only; never through a
+	 * referral (a recipient asking would probe the sender's network). */
+	{ACT_PERSON_KNOWN_ELSEWHERE, "person.known_elsewhere", {
+		{workers, PC_OWN_ORG},
+	}, 1},
 };
 
 static int role_in(const char *role, const char *const *roles)

@@ -71,6 +71,7 @@ enum policy_action {
 	/* The knowledge library and study visits (issue 18). */
 	ACT_LIBRARY_READ,     /* list the library, download any version (no PII) */
 	ACT_LIBRARY_EDIT,     /* add products, upload versions, withdraw (the keeping org) */
+	ACT_PERSON_KNOWN_ELSEWHERE, /* ask whether another organisation knows the person (PPRL) */
 	ACT_COUNT
 };
 

@@ -2,6 +2,8 @@
  * pprl.c - hardened Bloom-filter encodings (CLK) and their Dice
  * similarity; see pprl.h.
  */
+#include <assert.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -192,4 +194,29 @@ double pprl_dice(const unsigned char a[PPRL_BYTES], const unsigned char b[PPRL_B
 {
 	unsigned na = pprl_ones(a), nb = pprl_ones(b);
 	return na + nb ? 2.0 * pprl_common(a, b) / (na + nb) : 0.0;
+}
+
+double pprl_threshold(const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
+{
+	double sum = 0, sq = 0, mu, sd, z, n = 0;
+	uint64_t s = 0x70726c6cull;
+	size_t t;
+
+	assert(na > 0 && nb > 0);
+	for (t = 0; t < 20000; t++) {
+		size_t i, j;
+		double d;
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		i = (size_t)(s >> 33) % na;
+		s = s * 6364136223846793005ull + 1442695040888963407ull;
+		j = (size_t)(s >> 33) % nb;
+		d = pprl_dice(a + i * PPRL_BYTES, b + j * PPRL_BYTES);
+		sum += d;
+		sq += d * d;
+		n++;
+	}
+	mu = sum / n;
+	sd = sqrt(fmax(sq / n - mu * mu, 0));
+	z = sqrt(2 * log((double)na * (double)nb + 2));
+	return fmin(fmax(mu + z * sd, 0.5), 0.99);
 }

@@ -56,4 +56,13 @@ double pprl_dice(const unsigned char a[PPRL_BYTES], const unsigned char b[PPRL_B
 unsigned pprl_ones(const unsigned char a[PPRL_BYTES]);
 unsigned pprl_common(const unsigned char a[PPRL_BYTES], const unsigned char b[PPRL_BYTES]);
 
+/* The Dice threshold read from the data, as `himoya pprl link` and the
+ * server's network matching use it: the similarities of random pairs of
+ * a (na encodings) and b (nb; both > 0) are nearly all non-matches, with
+ * mean mu and deviation sd; over na * nb pairs a normal tail exceeds
+ * mu + z sd with z = sqrt(2 ln(na nb + 2)) about once, so a pair above
+ * that is not explained by chance.  Kept within [0.5, 0.99].  20,000
+ * pairs drawn by a fixed generator: the same lists give the same value. */
+double pprl_threshold(const unsigned char *a, size_t na, const unsigned char *b, size_t nb);
+
 #endif

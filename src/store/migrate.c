@@ -457,6 +457,18 @@ static const char *const migrations[] = {
 	"ALTER TABLE trainings ADD COLUMN purpose TEXT;"
 	/* a participant's agency also by its sector (police, border, customs...) */
 	"ALTER TABLE training_participants ADD COLUMN sector TEXT;",
+	/* 22 (branch pprlnet): matching across organisations without names
+	 * (store/pprl.h).  One encoding per consenting person: the
+	 * organisation, an opaque keyed handle, the person id sealed, the
+	 * encoding, and when the consent behind it ends; no name, birth date
+	 * or person id in clear.  pprl_questions holds who asked when (the
+	 * rate limit), nothing about the person asked about. */
+	"CREATE TABLE pprl_encodings("
+	"  org_id TEXT NOT NULL REFERENCES orgs(id), handle BLOB NOT NULL, ref BLOB NOT NULL,"
+	"  clk BLOB NOT NULL, expires TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	"  PRIMARY KEY(handle)) STRICT, WITHOUT ROWID;"
+	"CREATE TABLE pprl_questions(user_id TEXT NOT NULL, asked_at TEXT NOT NULL) STRICT;"
+	"CREATE INDEX pprl_questions_user ON pprl_questions(user_id, asked_at);",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

@@ -395,6 +395,48 @@ static void test_pprl(void **state)
 	free(k2);
 }
 
+/* The threshold read from the data: the same for the same lists, within
+ * its bounds, under the Dice of a person and her other spelling, over
+ * the similarities of unrelated persons. */
+static void test_pprl_threshold(void **state)
+{
+	static const unsigned char secret[] = "a secret the agencies share, 32B";
+	static const char *const given[] = {"Мадина", "Бахтиёр", "Нилуфар", "Сорбон", "Гулноза", "Дилшод"};
+	static const char *const family[] = {"Назарова", "Каримов", "Раҳимова", "Шарипов", "Исмоилова"};
+	enum { N = 30 };
+	struct pprl_key *k = malloc(sizeof *k);
+	unsigned char *a = malloc((N + 1) * PPRL_BYTES), *b = malloc((N + 1) * PPRL_BYTES);
+	char birth[16];
+	double thr, most = 0;
+	size_t i, j;
+	(void)state;
+
+	assert_non_null(k);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(pprl_key_derive(k, secret, sizeof secret - 1), 0);
+	for (i = 0; i < N; i++) {
+		snprintf(birth, sizeof birth, "19%02zu-%02zu-%02zu", 60 + i, i % 12 + 1, i % 27 + 1);
+		encode(k, given[i % 6], family[i % 5], birth, a + i * PPRL_BYTES);
+		snprintf(birth, sizeof birth, "20%02zu-%02zu-%02zu", i % 10, (i + 5) % 12 + 1, (i + 3) % 27 + 1);
+		encode(k, given[(i + 1) % 6], family[(i + 2) % 5], birth, b + i * PPRL_BYTES);
+	}
+	encode(k, "Фаррух", "Ҷумъаев", "1994-03-07", a + N * PPRL_BYTES);
+	encode(k, "Farrukh", "Dzhumaev", "1994-07-03", b + N * PPRL_BYTES);
+	thr = pprl_threshold(a, N + 1, b, N + 1);
+	assert_true(thr >= 0.5 && thr <= 0.99);
+	assert_true(thr == pprl_threshold(a, N + 1, b, N + 1));
+	assert_true(pprl_dice(a + N * PPRL_BYTES, b + N * PPRL_BYTES) >= thr);
+	for (i = 0; i < N; i++)
+		for (j = 0; j < N; j++)
+			most = fmax(most, pprl_dice(a + i * PPRL_BYTES, b + j * PPRL_BYTES));
+	assert_true(most < thr);
+	pprl_key_wipe(k);
+	free(k);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_blocking),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_pprl),
+		cmocka_unit_test(test_pprl_threshold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -188,6 +188,18 @@ static void test_reports_trainings(void **state)
 	assert_int_equal(policy_allows(ACT_LIBRARY_EDIT, "hotline", PC_OWN_ORG), -1);
 	assert_int_equal(policy_allows(ACT_LIBRARY_EDIT, "caseworker", PC_OWN_ORG), -1);
 	assert_int_equal(policy_allows(ACT_LIBRARY_EDIT, "admin", PC_OWN_ORG), -1);
+	/* Known elsewhere: case workers and supervisors of the person's own
+	 * organisation; no one through a referral, no other role. */
+	assert_true(policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, "caseworker", PC_OWN_ORG) >= 0);
+	assert_true(policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, "supervisor", PC_OWN_ORG) >= 0);
+	assert_int_equal(policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, "caseworker", 0), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, "caseworker",
+				       PC_REFERRAL_ACCEPTED | PC_CASE_OPEN), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, "focal_point",
+				       PC_OWN_ORG | PC_AUTHORITY), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, "hotline", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, "analyst", PC_OWN_ORG), -1);
+	assert_int_equal(policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, "admin", PC_OWN_ORG), -1);
 	assert_true(policy_allows(ACT_TRAINING_EDIT, "trainer", PC_OWN_ORG) >= 0);
 	assert_int_equal(policy_allows(ACT_TRAINING_EDIT, "trainer", 0), -1);
 	assert_true(policy_allows(ACT_TRAINING_READ, "supervisor", PC_OWN_ORG) >= 0);

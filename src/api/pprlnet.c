@@ -1,0 +1,658 @@
+/*
+ * pprlnet.c - "is this person known to another organisation of the
+ * network?" without names (issue 16, item 4): the network matching table
+ * kept current, and POST /persons/{id}/known-elsewhere.
+ *
+ * Each person with a current consent for referral or statistics has one
+ * encoding (domain/pprl.h: a balanced, permuted, keyed Bloom filter; the
+ * encoder of `himoya pprl encode`, not a second one) in pprl_encodings
+ * (store/pprl.h), under an opaque handle; no name, birth date or person
+ * id in clear.  The encoding is written when such a consent is recorded,
+ * again when the person changes, and removed when the consent is
+ * withdrawn or the person is merged into another; a pass at start
+ * (api_pprl_start) catches up every person and sweeps rows no longer
+ * backed by a consent.
+ *
+ * A question compares the person's encoding with the other
+ * organisations' only, at the Dice threshold `himoya pprl link` would
+ * take between the asking organisation's encodings and the others'
+ * (pprl_threshold), and answers with organisations: never a score, a
+ * name, a handle, or how many persons matched.  The question, the answer
+ * and, for each organisation named, that its person was matched by the
+ * asking organisation are audit entries.  A user asks at most
+ * PPRL_ASK_PER_HOUR questions an hour.
+ *
+ * The keys: a `pprl_secret` file named in the configuration (shared by
+ * installations that match with one another), else a sub-key of the
+ * installation key.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "api/api.h"
+#include "api/metrics.h"
+#include "api/pprlnet.h"
+#include "domain/consent.h"
+#include "domain/dedup.h"
+#include "domain/namekey.h"
+#include "store/pprl.h"
+#include "util/jsonw.h"
+
+#define SCRATCH_CAP (1u << 20)
+#define ASK_WINDOW_SECS 3600
+
+/* ---- the keys ------------------------------------------------------------- */
+
+struct pprl_key *api_pprl_key_load(const keyring *kr, const char *secret_file, char *err,
+				   size_t errlen)
+{
+	unsigned char secret[4096];
+	size_t n = 0;
+	struct pprl_key *key = sodium_malloc(sizeof *key);
+	int rc;
+
+	if (!key) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (secret_file && secret_file[0]) {
+		struct stat sb;
+		FILE *f = fopen(secret_file, "rb");
+		if (!f) {
+			snprintf(err, errlen, "pprl_secret %s: cannot be read", secret_file);
+			sodium_free(key);
+			return NULL;
+		}
+		if (fstat(fileno(f), &sb) != 0 || (sb.st_mode & 077)) {
+			snprintf(err, errlen, "pprl_secret %s: readable by others (chmod 600 it)",
+				 secret_file);
+			fclose(f);
+			sodium_free(key);
+			return NULL;
+		}
+		n = fread(secret, 1, sizeof secret, f);
+		fclose(f);
+		while (n && (secret[n - 1] == '\n' || secret[n - 1] == '\r'))
+			n--;
+		rc = pprl_key_derive(key, secret, n);
+		sodium_memzero(secret, sizeof secret);
+	} else {
+		rc = pprl_key_derive(key, kr->pprl, sizeof kr->pprl);
+	}
+	if (rc) {
+		snprintf(err, errlen, "pprl_secret %s: at least %d bytes of secret are needed",
+			 secret_file, PPRL_SECRET_MIN);
+		sodium_free(key);
+		return NULL;
+	}
+	return key;
+}
+
+void api_pprl_key_free(struct pprl_key *key)
+{
+	if (key) {
+		pprl_key_wipe(key);
+		sodium_free(key);
+	}
+}
+
+/* ---- one person's encoding ------------------------------------------------ */
+
+/* The opaque handle of a person: a keyed MAC of the id, the same in
+ * whichever organisation holds the person (a transfer replaces the row). */
+static void handle_of(const keyring *kr, const char *person_id, unsigned char out[PPRL_HANDLE_BYTES])
+{
+	blind_index(kr, "pprl-handle", person_id, strlen(person_id), out);
+}
+
+static int year_now(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	return tm.tm_year + 1900;
+}
+
+/* 1 when the person has a consent for referral or statistics active today
+ * (then expires gets the latest day one of them ends, "" for none), 0 when
+ * not, -1 on a store error. */
+static int network_consent(store *st, const keyring *kr, arena *a, const char *person_id,
+			   char expires[11])
+{
+	struct item_row *rows;
+	size_t n = 0, i;
+	char today[11];
+	int found = 0;
+
+	expires[0] = '\0';
+	if (store_items_of_person(st, person_id, "consent", &rows, &n, a) != STORE_OK)
+		return -1;
+	consent_today(today);
+	for (i = 0; i < n; i++) {
+		json_t *rec = record_open(kr, a, rows[i].coded, rows[i].sealed, rows[i].sealed_len,
+					  rows[i].id);
+		const char *purpose = json_string_value(json_object_get(rec, "purpose"));
+		const char *until = json_string_value(json_object_get(rec, "expires"));
+		if (rec && purpose && (!strcmp(purpose, "referral") || !strcmp(purpose, "statistics")) &&
+		    !strcmp(consent_state(rec, today), "active")) {
+			if (!until)
+				found = 2; /* one without an end: no end */
+			else if (found != 2 && strcmp(until, expires) > 0)
+				snprintf(expires, 11, "%s", until);
+			if (!found)
+				found = 1;
+		}
+		json_decref(rec);
+	}
+	if (found == 2)
+		expires[0] = '\0';
+	return found ? 1 : 0;
+}
+
+/* The encoding of an opened person record. */
+static void encode_person(const struct pprl_key *pk, json_t *rec, unsigned char clk[PPRL_BYTES])
+{
+	struct link_person lp;
+	char phone[24];
+	const char *v = json_string_value(json_array_get(json_object_get(rec, "phones"), 0));
+
+	dedup_link_person(rec, year_now(), NULL, NULL, &lp);
+	if (!v || !phone_key(v, phone))
+		phone[0] = '\0';
+	pprl_encode(pk, &lp, phone[0] ? phone : NULL, NULL, clk);
+	sodium_memzero(phone, sizeof phone);
+}
+
+/* Refresh with the person row in hand (a = its arena). */
+static int refresh_row(store *st, const keyring *kr, const struct pprl_key *pk, arena *a,
+		       const struct person_row *p, int *put)
+{
+	unsigned char handle[PPRL_HANDLE_BYTES], clk[PPRL_BYTES];
+	unsigned char ref[ID_LEN + SEAL_OVERHEAD];
+	char expires[11], now[TS_LEN], ad[ID_LEN + 8];
+	struct pprl_row row;
+	store_tx *tx;
+	json_t *rec;
+	int consenting = 0, rc;
+
+	handle_of(kr, p->id, handle);
+	if (!p->merged_into[0])
+		consenting = network_consent(st, kr, a, p->id, expires);
+	if (consenting < 0)
+		return STORE_ERROR;
+	if (consenting) {
+		rec = record_open(kr, a, p->coded, p->sealed, p->sealed_len, p->id);
+		if (!rec)
+			return STORE_ERROR;
+		encode_person(pk, rec, clk);
+		json_decref(rec);
+		snprintf(ad, sizeof ad, "pprl/%s", p->org_id);
+		seal_encrypt(kr, (const unsigned char *)p->id, strlen(p->id), ad, ref);
+		store_now(now);
+		memset(&row, 0, sizeof row);
+		row.org_id = p->org_id;
+		row.handle = handle;
+		row.ref = ref;
+		row.ref_len = strlen(p->id) + SEAL_OVERHEAD;
+		row.clk = clk;
+		row.expires = expires;
+		row.updated_at = now;
+	}
+	tx = store_begin(st);
+	if (!tx)
+		return STORE_ERROR;
+	rc = consenting ? store_pprl_put(tx, &row) : store_pprl_drop(tx, handle);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return rc;
+	}
+	*put = consenting;
+	return store_commit(tx);
+}
+
+/* One refresh at a time: a refresh reads the consents, then writes the
+ * row; were two interleaved (the start's pass and a withdrawal's), the
+ * pass could write back a row the withdrawal had just removed. */
+static pthread_mutex_t refresh_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The refresh; *put = 1 when an encoding was written. */
+static int refresh(store *st, const keyring *kr, const struct pprl_key *pk, const char *person_id,
+		   int *put)
+{
+	struct person_row p;
+	arena a;
+	int rc;
+
+	*put = 0;
+	if (!pk)
+		return STORE_OK; /* no matching keys loaded (a command that does not match) */
+	arena_init(&a, SCRATCH_CAP);
+	pthread_mutex_lock(&refresh_lock);
+	rc = store_person_get(st, person_id, &p, &a);
+	if (rc == STORE_NOT_FOUND) {
+		unsigned char handle[PPRL_HANDLE_BYTES];
+		store_tx *tx = store_begin(st);
+		handle_of(kr, person_id, handle);
+		rc = tx ? store_pprl_drop(tx, handle) : STORE_ERROR;
+		rc = rc == STORE_OK ? store_commit(tx) : (tx ? (store_rollback(tx), rc) : rc);
+	} else if (rc == STORE_OK) {
+		rc = refresh_row(st, kr, pk, &a, &p, put);
+	}
+	pthread_mutex_unlock(&refresh_lock);
+	arena_free(&a);
+	return rc;
+}
+
+int api_pprl_refresh(store *st, const keyring *kr, const struct pprl_key *pk,
+		     const char *person_id)
+{
+	int put;
+	return refresh(st, kr, pk, person_id, &put);
+}
+
+void api_pprl_refresh_req(struct req *r, const char *person_id)
+{
+	if (api_pprl_refresh(r->app->st, &r->app->kr, r->app->pprl, person_id) != STORE_OK)
+		api_log_event("pprl", "refresh=failed");
+}
+
+/* ---- the catch-up --------------------------------------------------------- */
+
+struct catch_up {
+	char (*ids)[ID_LEN];
+	size_t n, cap;
+};
+
+/* The ids first: a refresh takes a reader of its own, and the store may
+ * have only one (the demo's). */
+static int catch_id(void *ctx, const char *person_id)
+{
+	struct catch_up *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1024;
+		void *p = realloc(c->ids, cap * ID_LEN);
+		if (!p)
+			return 1;
+		c->ids = p;
+		c->cap = cap;
+	}
+	snprintf(c->ids[c->n++], ID_LEN, "%s", person_id);
+	return 0;
+}
+
+/* The pass: stop (may be NULL) ends it early, without the sweep. */
+static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, volatile int *stop,
+		    size_t *encoded)
+{
+	struct catch_up c = {NULL, 0, 0};
+	char start[TS_LEN], now[TS_LEN];
+	size_t i, done = 0, failed = 0;
+	store_tx *tx;
+	int rc;
+
+	/* Rows not written since the pass began are not backed by a consent
+	 * any more.  Begin on a fresh second, so that no row written before
+	 * the pass carries its start time. */
+	store_now(start);
+	do {
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		store_now(now);
+	} while (!strcmp(now, start) && !(stop && *stop));
+	rc = store_pprl_consenting(st, catch_id, &c);
+	for (i = 0; rc == STORE_OK && i < c.n && !(stop && *stop); i++) {
+		int put = 0;
+		if (refresh(st, kr, pk, c.ids[i], &put) != STORE_OK)
+			failed++;
+		done += (size_t)put;
+	}
+	free(c.ids);
+	if (encoded)
+		*encoded = done;
+	if (rc != STORE_OK || failed || (stop && *stop))
+		return STORE_ERROR;
+	tx = store_begin(st);
+	if (!tx)
+		return STORE_ERROR;
+	rc = store_pprl_drop_older(tx, now);
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return rc;
+	}
+	return store_commit(tx);
+}
+
+int api_pprl_catch_up(store *st, const keyring *kr, const struct pprl_key *pk, size_t *encoded)
+{
+	return catch_up(st, kr, pk, NULL, encoded);
+}
+
+static struct {
+	pthread_t thread;
+	int started;
+	volatile int stop;
+	struct app *app;
+} bg;
+
+static void *catch_up_thread(void *arg)
+{
+	size_t n = 0;
+	(void)arg;
+	if (catch_up(bg.app->st, &bg.app->kr, bg.app->pprl, &bg.stop, &n) != STORE_OK)
+		api_log_event("pprl", "catch_up=incomplete encoded=%zu", n);
+	else
+		api_log_event("pprl", "catch_up=done encoded=%zu", n);
+	return NULL;
+}
+
+void api_pprl_start(struct app *app)
+{
+	bg.app = app;
+	bg.stop = 0;
+	bg.started = app->pprl && pthread_create(&bg.thread, NULL, catch_up_thread, NULL) == 0;
+}
+
+void api_pprl_stop(void)
+{
+	if (!bg.started)
+		return;
+	bg.stop = 1;
+	pthread_join(bg.thread, NULL);
+	bg.started = 0;
+}
+
+/* ---- the question --------------------------------------------------------- */
+
+/* The network's encodings, split: the asking organisation's, and every
+ * other organisation's with its organisation and sealed person id. */
+struct network {
+	const char *org_id;
+	unsigned char *own, *other;
+	size_t nown, nother, capown, capother;
+	char (*other_org)[ID_LEN];
+	unsigned char (*other_ref)[ID_LEN + SEAL_OVERHEAD];
+	size_t *other_ref_len;
+};
+
+static int grow(unsigned char **v, size_t *cap, size_t n, size_t size)
+{
+	void *p;
+	if (n < *cap)
+		return 0;
+	p = realloc(*v, (*cap ? *cap * 2 : 256) * size);
+	if (!p)
+		return -1;
+	*v = p;
+	*cap = *cap ? *cap * 2 : 256;
+	return 0;
+}
+
+static int network_row(void *ctx, const struct pprl_row *row)
+{
+	struct network *x = ctx;
+
+	if (!strcmp(row->org_id, x->org_id)) {
+		if (grow(&x->own, &x->capown, x->nown, PPRL_BYTES))
+			return 1;
+		memcpy(x->own + x->nown++ * PPRL_BYTES, row->clk, PPRL_BYTES);
+		return 0;
+	}
+	if (x->nother == x->capother) {
+		size_t cap = x->capother ? x->capother * 2 : 256;
+		void *c = realloc(x->other, cap * PPRL_BYTES);
+		void *o = c ? realloc(x->other_org, cap * ID_LEN) : NULL;
+		void *r = o ? realloc(x->other_ref, cap * sizeof *x->other_ref) : NULL;
+		void *l = r ? realloc(x->other_ref_len, cap * sizeof *x->other_ref_len) : NULL;
+		if (c)
+			x->other = c;
+		if (o)
+			x->other_org = o;
+		if (r)
+			x->other_ref = r;
+		if (!l)
+			return 1;
+		x->other_ref_len = l;
+		x->capother = cap;
+	}
+	if (row->ref_len > sizeof x->other_ref[0])
+		return 0; /* not a row this program wrote */
+	memcpy(x->other + x->nother * PPRL_BYTES, row->clk, PPRL_BYTES);
+	snprintf(x->other_org[x->nother], ID_LEN, "%s", row->org_id);
+	memcpy(x->other_ref[x->nother], row->ref, row->ref_len);
+	x->other_ref_len[x->nother] = row->ref_len;
+	x->nother++;
+	return 0;
+}
+
+static void network_free(struct network *x)
+{
+	free(x->own);
+	free(x->other);
+	free(x->other_org);
+	free(x->other_ref);
+	free(x->other_ref_len);
+}
+
+/* The time an hour before now, as store_now writes it. */
+static void hour_ago(char out[TS_LEN])
+{
+	time_t t = time(NULL) - ASK_WINDOW_SECS;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, TS_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The organisations named, once each, into orgs[] (indexes into the
+ * network's other rows: the first match of each), best not told. */
+struct named {
+	size_t at[64];   /* index of the first matching row of each organisation */
+	size_t n;
+	size_t *rows;    /* every matching row (for the matched organisations' audit) */
+	size_t nrows;
+};
+
+static void named_add(struct named *k, const struct network *x, size_t j)
+{
+	size_t i;
+	k->rows[k->nrows++] = j;
+	for (i = 0; i < k->n; i++)
+		if (!strcmp(x->other_org[k->at[i]], x->other_org[j]))
+			return;
+	if (k->n < sizeof k->at / sizeof k->at[0])
+		k->at[k->n++] = j;
+}
+
+/* The audit entries of the answer: in the asking organisation, which
+ * organisations were named; in each named one, on its matched person,
+ * that the asking organisation's question matched it (no user, no
+ * person of the asker). */
+static int audit_answer(struct req *r, store_tx *tx, const char *record, const struct network *x,
+			const struct named *k, struct org *orgs)
+{
+	char fields[64 * 65 + 16], mine[80];
+	size_t used = 0, i;
+	int rc;
+
+	used = (size_t)snprintf(fields, sizeof fields, "known:");
+	for (i = 0; i < k->n && used < sizeof fields; i++)
+		used += (size_t)snprintf(fields + used, sizeof fields - used, "%s%s", i ? ";" : "",
+					 orgs[i].code);
+	if (!k->n)
+		snprintf(fields + used, sizeof fields - used, "none");
+	rc = api_audit_write(r, tx, "known-elsewhere-answer", record, fields);
+	snprintf(mine, sizeof mine, "matched-by:%s", r->who.user.org.code);
+	for (i = 0; rc == STORE_OK && i < k->nrows; i++) {
+		size_t j = k->rows[i];
+		char id[ID_LEN], ad[ID_LEN + 8], theirs[64];
+		size_t n = x->other_ref_len[j] - SEAL_OVERHEAD;
+		struct audit_entry e;
+		snprintf(ad, sizeof ad, "pprl/%s", x->other_org[j]);
+		if (x->other_ref_len[j] <= SEAL_OVERHEAD || n >= sizeof id ||
+		    seal_decrypt(&r->app->kr, x->other_ref[j], x->other_ref_len[j], ad,
+				 (unsigned char *)id) != 0)
+			continue; /* a row that does not open names no person */
+		id[n] = '\0';
+		snprintf(theirs, sizeof theirs, "persons/%s", id);
+		memset(&e, 0, sizeof e);
+		e.user_id = NULL;
+		e.org_id = r->who.user.org.id;
+		e.action = "known-elsewhere-matched";
+		e.record = theirs;
+		e.fields = mine;
+		rc = store_audit_append(tx, &e);
+	}
+	return rc;
+}
+
+static void write_answer(struct req *r, struct org *orgs, size_t n, const char *asked_at)
+{
+	jsonw w;
+	size_t i;
+
+	reply_json_begin(r, 200, &w);
+	jw_object(&w);
+	jw_key(&w, "known");
+	jw_array(&w);
+	for (i = 0; i < n; i++) {
+		struct org_contact oc;
+		jw_object(&w);
+		jw_kstr(&w, "org", orgs[i].code);
+		jw_kstr(&w, "name", orgs[i].name);
+		jw_key(&w, "contact");
+		if (store_org_contact_get(r->app->st, orgs[i].id, &oc) == STORE_OK &&
+		    (oc.phone[0] || oc.email[0])) {
+			jw_object(&w);
+			jw_kstr(&w, "phone", oc.phone[0] ? oc.phone : NULL);
+			jw_kstr(&w, "email", oc.email[0] ? oc.email : NULL);
+			jw_end(&w);
+		} else {
+			jw_null(&w);
+		}
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_kstr(&w, "asked_at", asked_at);
+	jw_end(&w);
+	jw_finish(&w);
+}
+
+/* Compare the person's encoding with the other organisations' and answer. */
+static int answer(struct req *r, const struct person_row *p, const char *record,
+		  const char *asked_at)
+{
+	struct network x;
+	struct named k;
+	struct org orgs[64];
+	unsigned char clk[PPRL_BYTES];
+	char today[11];
+	store_tx *tx;
+	json_t *rec;
+	double thr = 1;
+	size_t j, i;
+	int rc;
+
+	rec = record_open(&r->app->kr, &r->mem, p->coded, p->sealed, p->sealed_len, p->id);
+	if (!rec)
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	encode_person(r->app->pprl, rec, clk);
+	json_decref(rec);
+	memset(&x, 0, sizeof x);
+	memset(&k, 0, sizeof k);
+	x.org_id = p->org_id;
+	consent_today(today);
+	if (store_pprl_each(r->app->st, today, network_row, &x) != STORE_OK) {
+		network_free(&x);
+		return api_store_error(r, STORE_ERROR);
+	}
+	k.rows = arena_alloc(&r->mem, (x.nother + 1) * sizeof *k.rows);
+	if (!k.rows) {
+		network_free(&x);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	if (x.nother) {
+		/* The threshold `pprl link` would take between the asking
+		 * organisation's encodings (this person's at least) and the
+		 * others'. */
+		if (!x.nown)
+			thr = pprl_threshold(clk, 1, x.other, x.nother);
+		else
+			thr = pprl_threshold(x.own, x.nown, x.other, x.nother);
+		for (j = 0; j < x.nother; j++)
+			if (pprl_dice(clk, x.other + j * PPRL_BYTES) >= thr)
+				named_add(&k, &x, j);
+	}
+	for (i = 0; i < k.n; i++)
+		if (store_org_by_id(r->app->st, x.other_org[k.at[i]], &orgs[i]) != STORE_OK) {
+			network_free(&x);
+			return api_store_error(r, STORE_ERROR);
+		}
+	tx = store_begin(r->app->st);
+	rc = tx ? audit_answer(r, tx, record, &x, &k, orgs) : STORE_ERROR;
+	network_free(&x);
+	sodium_memzero(clk, sizeof clk);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
+	write_answer(r, orgs, k.n, asked_at);
+	return 200;
+}
+
+int api_person_known_elsewhere(struct req *r)
+{
+	struct person_row p;
+	char record[64], since[TS_LEN], asked_at[TS_LEN], expires[11], rate[16];
+	int64_t asked = 0;
+	store_tx *tx;
+	int rc;
+
+	rc = store_person_get(r->app->st, r->params[0], &p, &r->mem);
+	if (rc != STORE_OK || strcmp(p.org_id, r->who.user.org.id) ||
+	    policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 403, "forbidden",
+				     "your role cannot ask the network about a person");
+	if (r->body.len && !req_json_object(r))
+		return r->status;
+	if (r->body_json && json_object_size(r->body_json))
+		return reply_problem(r, 422, "unknown-field", "the question takes no fields");
+	if (p.merged_into[0])
+		return reply_problem(r, 409, "merged",
+				     "this person was merged into another: ask about that one");
+	rc = network_consent(r->app->st, &r->app->kr, &r->mem, p.id, expires);
+	if (rc < 0)
+		return api_store_error(r, STORE_ERROR);
+	if (!rc)
+		return reply_problem(r, 409, "consent-required",
+				     "the person has no current consent for referral or statistics: "
+				     "without it the person's encoding does not enter the network");
+	hour_ago(since);
+	if (store_pprl_questions_since(r->app->st, r->who.user.id, since, &asked) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	if (asked >= PPRL_ASK_PER_HOUR) {
+		snprintf(rate, sizeof rate, "%d", ASK_WINDOW_SECS);
+		reply_header(r, "Retry-After", rate);
+		return reply_problemf(r, 429, "rate-limited",
+				      "at most %d questions to the network an hour per user",
+				      PPRL_ASK_PER_HOUR);
+	}
+	/* The question is audited before it is answered, in its own
+	 * transaction: a failure later still leaves it in the log. */
+	snprintf(record, sizeof record, "persons/%s", p.id);
+	store_now(asked_at);
+	tx = store_begin(r->app->st);
+	rc = tx ? store_pprl_question_add(tx, r->who.user.id, asked_at, since) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "known-elsewhere-ask", record, "known_elsewhere");
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
+	/* The person's own row current (a change made before this version
+	 * of the program, or under another secret). */
+	api_pprl_refresh_req(r, p.id);
+	return answer(r, &p, record, asked_at);
+}

@@ -1,0 +1,160 @@
+/*
+ * pprl.c - the SQL of network matching; see pprl.h.
+ */
+#include <string.h>
+
+#include "store/pprl.h"
+#include "store/store_internal.h"
+
+static const char SQL_PUT[] =
+	"INSERT INTO pprl_encodings(org_id, handle, ref, clk, expires, updated_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+	" ON CONFLICT(handle) DO UPDATE SET org_id = excluded.org_id, ref = excluded.ref, clk = excluded.clk,"
+	" expires = excluded.expires, updated_at = excluded.updated_at";
+
+int store_pprl_put(store_tx *tx, const struct pprl_row *row)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_PUT);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, row->org_id);
+	db_bind_blob(s, 2, row->handle, PPRL_HANDLE_BYTES);
+	db_bind_blob(s, 3, row->ref, row->ref_len);
+	db_bind_blob(s, 4, row->clk, PPRL_BYTES);
+	db_bind_str(s, 5, row->expires ? row->expires : "");
+	db_bind_str(s, 6, row->updated_at);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static const char SQL_DROP[] = "DELETE FROM pprl_encodings WHERE handle = ?1";
+static const char SQL_DROP_OLDER[] = "DELETE FROM pprl_encodings WHERE updated_at < ?1";
+static const char SQL_QUESTIONS_PRUNE[] = "DELETE FROM pprl_questions WHERE asked_at < ?1";
+
+/* Run sql (a constant: statements are cached by its address) with ?1
+ * bound to the n bytes at v (n 0: a string). */
+static int run1(store_tx *tx, const char *sql, const void *v, size_t n)
+{
+	db_stmt *s = db_prepare(tx->d, sql);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	if (n)
+		db_bind_blob(s, 1, v, n);
+	else
+		db_bind_str(s, 1, v);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int store_pprl_drop(store_tx *tx, const unsigned char *handle)
+{
+	return run1(tx, SQL_DROP, handle, PPRL_HANDLE_BYTES);
+}
+
+int store_pprl_drop_older(store_tx *tx, const char *before)
+{
+	return run1(tx, SQL_DROP_OLDER, before, 0);
+}
+
+static const char SQL_EACH[] =
+	"SELECT org_id, handle, ref, clk, expires, updated_at FROM pprl_encodings"
+	" WHERE expires = '' OR expires >= ?1";
+
+int store_pprl_each(store *st, const char *today,
+		    int (*fn)(void *ctx, const struct pprl_row *row), void *ctx)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_EACH);
+	struct pprl_row row;
+	int rc = DB_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, today);
+		while ((rc = db_step(s)) == DB_ROW) {
+			if (db_col_bytes(s, 1) != PPRL_HANDLE_BYTES || db_col_bytes(s, 3) != PPRL_BYTES)
+				continue; /* not a row this program wrote */
+			row.org_id = db_col_text(s, 0);
+			row.handle = db_col_blob(s, 1);
+			row.ref = db_col_blob(s, 2);
+			row.ref_len = db_col_bytes(s, 2);
+			row.clk = db_col_blob(s, 3);
+			row.expires = db_col_text(s, 4);
+			row.updated_at = db_col_text(s, 5);
+			if (fn(ctx, &row)) {
+				rc = DB_ERROR;
+				break;
+			}
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static const char SQL_CONSENTING[] =
+	"SELECT DISTINCT i.person_id FROM items i JOIN persons p ON p.id = i.person_id"
+	" WHERE i.kind = 'consent' AND i.status = 'active' AND p.merged_into IS NULL"
+	" ORDER BY i.person_id";
+
+int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id), void *ctx)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_CONSENTING);
+	int rc = DB_ERROR;
+
+	if (s) {
+		while ((rc = db_step(s)) == DB_ROW) {
+			if (fn(ctx, db_col_text(s, 0))) {
+				rc = DB_ERROR;
+				break;
+			}
+		}
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static const char SQL_QUESTION[] = "INSERT INTO pprl_questions(user_id, asked_at) VALUES(?1, ?2)";
+
+int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at, const char *before)
+{
+	db_stmt *s;
+	int rc = run1(tx, SQL_QUESTIONS_PRUNE, before, 0);
+
+	if (rc != STORE_OK || !(s = db_prepare(tx->d, SQL_QUESTION)))
+		return STORE_ERROR;
+	db_bind_str(s, 1, user_id);
+	db_bind_str(s, 2, at);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+static const char SQL_QUESTIONS[] =
+	"SELECT count(*) FROM pprl_questions WHERE user_id = ?1 AND asked_at >= ?2";
+
+int store_pprl_questions_since(store *st, const char *user_id, const char *since, int64_t *n)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, SQL_QUESTIONS);
+	int rc = DB_ERROR;
+
+	*n = 0;
+	if (s) {
+		db_bind_str(s, 1, user_id);
+		db_bind_str(s, 2, since);
+		rc = db_step(s);
+		if (rc == DB_ROW)
+			*n = db_col_int(s, 0);
+		db_reset(s);
+	}
+	store_reader_put(st, d);
+	return rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}

@@ -1,0 +1,56 @@
+/*
+ * pprl.h - the SQL of network matching (api/pprlnet.c): the table of
+ * encodings that the organisations of one installation match against,
+ * and the questions asked (for the rate limit).
+ *
+ * A row of pprl_encodings is one consenting person of one organisation:
+ * the organisation, an opaque handle (a keyed MAC of the person id, so
+ * that the row can be replaced or removed and no
+ * one can tell the person from it), the person id sealed (for the audit
+ * entry of the organisation whose person was matched; opened by the
+ * server only), the encoding (domain/pprl.h) and the day the consent
+ * behind it ends ("" for none).  No name, date of birth or person id in
+ * clear.
+ */
+#ifndef HIMOYA_STORE_PPRL_H
+#define HIMOYA_STORE_PPRL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/crypto.h"
+#include "domain/pprl.h"
+#include "store/store.h"
+
+#define PPRL_HANDLE_BYTES BLIND_BYTES
+
+struct pprl_row {
+	const char *org_id;
+	const unsigned char *handle; /* PPRL_HANDLE_BYTES */
+	const unsigned char *ref;    /* the sealed person id */
+	size_t ref_len;
+	const unsigned char *clk;    /* PPRL_BYTES */
+	const char *expires;         /* "" when none */
+	const char *updated_at;
+};
+
+/* Insert or replace the row of the handle (a transfer changes org_id). */
+int store_pprl_put(store_tx *tx, const struct pprl_row *row);
+/* Remove it (STORE_OK also when there was none). */
+int store_pprl_drop(store_tx *tx, const unsigned char *handle);
+/* Remove every row not written since `before` (the catch-up's sweep). */
+int store_pprl_drop_older(store_tx *tx, const char *before);
+/* Every row whose consent lasts on today, to fn (pointers valid during
+ * the call); a non-zero return stops with STORE_ERROR. */
+int store_pprl_each(store *st, const char *today,
+		    int (*fn)(void *ctx, const struct pprl_row *row), void *ctx);
+/* The persons (not merged away) with a consent not withdrawn, by id. */
+int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id), void *ctx);
+
+/* A question asked by user_id at `at` (questions of anyone before
+ * `before` are forgotten: the rate limit needs the last hour, the audit
+ * log keeps them all); how many since `since`. */
+int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at, const char *before);
+int store_pprl_questions_since(store *st, const char *user_id, const char *since, int64_t *n);
+
+#endif

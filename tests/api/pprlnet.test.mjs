@@ -1,0 +1,231 @@
+// "Is this person known to another organisation of the network?" (issue 16
+// item 4, the server half): only encodings meet, the answer names
+// organisations and nothing about the person, question and answer are
+// audited, the organisation matched sees that it was, and a hostile or
+// curious user learns nothing more.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, signInAll } from '../lib/server.mjs';
+import { sqlite } from '../lib/datadir.mjs';
+
+const PW = 'pprlnet test password';
+const V1 = '/api/v1';
+const users = [
+  ['iom', 'cw', 'caseworker'], ['iom', 'cw2', 'caseworker'], ['iom', 'sup', 'supervisor'],
+  ['iom', 'hot', 'hotline'], ['iom', 'ana', 'analyst'],
+  ['ngo2', 'b.cw', 'caseworker'], ['ngo2', 'b.sup', 'supervisor'],
+  ['ngo3', 'c.cw', 'caseworker'],
+].map(([org, login, role]) => ({ org, login, role, password: PW }));
+
+let srv;
+const as = {};
+const uid = {};
+const P = {};
+
+before(async () => {
+  srv = await startServer({
+    users,
+    orgs: [{ code: 'ngo2', name: 'NGO Two', type: 'NGO' }, { code: 'ngo3', name: 'NGO Three', type: 'NGO' }],
+  });
+  await signInAll(srv, users, PW, as, uid);
+});
+
+after(async () => {
+  if (srv) {
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
+async function ok(who, method, path, body, status = [200, 201]) {
+  const r = await as[who].req(method, path, body);
+  assert.ok([].concat(status).includes(r.status), `${who} ${method} ${path}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+async function register(who, [given, family, birth, gender], purposes) {
+  const p = await ok(who, 'POST', `${V1}/persons`, { given_name: given, family_name: family, birth_date: birth, gender });
+  const consents = [];
+  for (const purpose of purposes) {
+    consents.push((await ok(who, 'POST', `${V1}/persons/${p.id}/consents`, { purpose, method: 'written' })).id);
+  }
+  return { id: p.id, consents };
+}
+
+const ask = (who, id, body) => as[who].req('POST', `${V1}/persons/${id}/known-elsewhere`, body);
+
+function problem(r, status, type) {
+  assert.equal(r.status, status, r.text);
+  assert.match(r.headers.get('content-type'), /application\/problem\+json/);
+  if (type) assert.equal(r.json.type, type, r.text);
+}
+
+// Unrelated persons, so that the threshold is read from a network of some size.
+const crowd = [
+  ['Мадина', 'Ҳасанова', '1985-01-17', 'Feminine'], ['Зарина', 'Каримова', '1999-11-02', 'Feminine'],
+  ['Бахтиёр', 'Назаров', '1978-06-23', 'Masculine'], ['Нилуфар', 'Раҳимова', '2002-09-30', 'Feminine'],
+  ['Сорбон', 'Шарипов', '1993-12-11', 'Masculine'], ['Гулноза', 'Исмоилова', '1988-02-08', 'Feminine'],
+  ['Дилшод', 'Юсупов', '1981-07-15', 'Masculine'], ['Парвина', 'Саидова', '1996-05-27', 'Feminine'],
+  ['Рустам', 'Олимов', '1975-10-05', 'Masculine'], ['Шаҳло', 'Тоирова', '2000-03-19', 'Feminine'],
+];
+
+test('setup: the same man at iom (Ҷумъаев) and ngo2 (Dzhumaev, day and month swapped), others around', async () => {
+  P.iom = await register('cw', ['Фаррух', 'Ҷумъаев', '1994-03-07', 'Masculine'], ['referral']);
+  P.ngo2 = await register('b.cw', ['Farrukh', 'Dzhumaev', '1994-07-03', 'Masculine'], ['statistics', 'assistance']);
+  P.ngo2.case = (await ok('b.cw', 'POST', `${V1}/cases`, { person_id: P.ngo2.id })).id;
+  // Russian spelling at ngo3, but only an assistance consent: never in the network.
+  P.ngo3 = await register('c.cw', ['Фаррух', 'Джумаев', '1994-03-07', 'Masculine'], ['assistance']);
+  // A second registration of him in iom itself (its own duplicate, not the network's business).
+  P.iomTwin = await register('cw', ['Фаррух', 'Джумаев', '1994-07-03', 'Masculine'], ['statistics']);
+  P.unrelated = await register('cw', ['Носир', 'Давлатов', '1970-12-25', 'Masculine'], ['referral']);
+  P.noConsent = await register('cw', ['Фаррух', 'Ҷумъаев', '1994-03-07', 'Masculine'], []);
+  P.assistanceOnly = await register('cw', ['Фаррух', 'Ҷумъаев', '1994-03-07', 'Masculine'], ['assistance']);
+  for (const [i, c] of crowd.entries()) {
+    await register(i % 2 ? 'cw' : 'b.cw', c, ['statistics']);
+    await register('c.cw', [c[0], c[1] + 'а', '1960-01-0' + (i % 9 + 1), c[3]], ['referral']);
+  }
+});
+
+test('spelling variants across two organisations are found; the answer names organisations only', async () => {
+  const r = await ask('cw', P.iom.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(Object.keys(r.json).sort(), ['asked_at', 'known']);
+  assert.match(r.json.asked_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  assert.deepEqual(r.json.known.map((k) => k.org), ['ngo2']);
+  for (const k of r.json.known) assert.deepEqual(Object.keys(k).sort(), ['contact', 'name', 'org']);
+  assert.equal(r.json.known[0].name, 'NGO Two');
+  // Nothing of the person at ngo2: no id, no name, no score.
+  assert.ok(!r.text.includes(P.ngo2.id) && !/Dzhumaev|score|dice|count/i.test(r.text), r.text);
+  // And the other way round, from ngo2, with the Latin spelling.
+  const back = await ask('b.cw', P.ngo2.id);
+  assert.equal(back.status, 200, back.text);
+  assert.deepEqual(back.json.known.map((k) => k.org), ['iom']);
+});
+
+test('an organisation is never told about its own persons; an unrelated person is not found', async () => {
+  const twin = await ask('cw', P.iomTwin.id);
+  assert.equal(twin.status, 200, twin.text);
+  assert.deepEqual(twin.json.known.map((k) => k.org), ['ngo2']);
+  const none = await ask('sup', P.unrelated.id);
+  assert.equal(none.status, 200, none.text);
+  assert.deepEqual(none.json.known, []);
+});
+
+test('a person without a referral or statistics consent is refused (409) and changes nothing', async () => {
+  const before = sqlite(join(srv.data, 'himoya.db'), 'SELECT count(*) FROM pprl_questions');
+  problem(await ask('cw', P.noConsent.id), 409, 'consent-required');
+  problem(await ask('cw', P.assistanceOnly.id), 409, 'consent-required');
+  assert.equal(sqlite(join(srv.data, 'himoya.db'), 'SELECT count(*) FROM pprl_questions'), before);
+  // ngo3's Джумаев (assistance only) is not in the network: nobody names ngo3.
+  const r = await ask('cw', P.iom.id);
+  assert.ok(!r.json.known.some((k) => k.org === 'ngo3'), r.text);
+});
+
+test('another organisation, another role, a bad body: 404, 403, 422 as problems', async () => {
+  problem(await ask('b.cw', P.iom.id), 404);
+  problem(await ask('c.cw', P.unrelated.id), 404);
+  problem(await ask('hot', P.iom.id), 403, 'forbidden');
+  problem(await ask('ana', P.iom.id), 404);
+  problem(await ask('cw', 'no-such-person'), 404);
+  problem(await ask('cw', P.iom.id, { org: 'ngo2' }), 422, 'unknown-field');
+  problem(await ask('cw', P.iom.id, '{"a":1,"a":2}'), 400);
+});
+
+test('the matching table holds encodings only: no name, birth date or person id in the database', async () => {
+  const db = join(srv.data, 'himoya.db');
+  const cols = sqlite(db, "SELECT group_concat(name) FROM pragma_table_info('pprl_encodings')").trim();
+  assert.equal(cols, 'org_id,handle,ref,clk,expires,updated_at');
+  const dump = sqlite(db, 'SELECT org_id, hex(handle), hex(ref), hex(clk), expires FROM pprl_encodings');
+  const raw = sqlite(db, "SELECT CAST(handle AS TEXT) || CAST(ref AS TEXT) || CAST(clk AS TEXT) FROM pprl_encodings");
+  const hex = (s) => Buffer.from(s, 'utf8').toString('hex').toUpperCase();
+  for (const s of ['Ҷумъаев', 'Dzhumaev', 'Farrukh', 'Фаррух', '1994-03-07', '19940307', P.iom.id, P.ngo2.id]) {
+    assert.ok(!dump.includes(s) && !dump.includes(hex(s)) && !raw.includes(s), `${s} in the matching table`);
+  }
+  // One row per consenting person of the network, none for those without.
+  const n = Number(sqlite(db, 'SELECT count(*) FROM pprl_encodings'));
+  assert.equal(n, 4 + 2 * crowd.length);
+  // Balanced: every encoding has exactly half of its bits set.
+  const clk = sqlite(db, 'SELECT hex(clk) FROM pprl_encodings LIMIT 1').trim();
+  const ones = [...Buffer.from(clk, 'hex')].reduce((a, b) => a + b.toString(2).replace(/0/g, '').length, 0);
+  assert.equal(clk.length, 512);
+  assert.equal(ones, 1024);
+});
+
+test('audit: the question and the answer in the asking organisation; the matched one sees who matched it', async () => {
+  const mine = await ok('sup', 'GET', `${V1}/audit?record=persons/${P.iom.id}`);
+  const askEntry = mine.items.find((e) => e.action === 'known-elsewhere-ask');
+  assert.ok(askEntry && askEntry.user === 'cw' && askEntry.org === 'iom', JSON.stringify(mine.items));
+  const answers = mine.items.filter((e) => e.action === 'known-elsewhere-answer');
+  assert.ok(answers.length >= 1 && answers.every((e) => e.fields === 'known:ngo2'), JSON.stringify(answers));
+  const none = await ok('sup', 'GET', `${V1}/audit?record=persons/${P.unrelated.id}`);
+  assert.ok(none.items.some((e) => e.action === 'known-elsewhere-answer' && e.fields === 'known:none'));
+  // ngo2's own log of its person: matched by iom, by no user and no person of iom.
+  const theirs = await ok('b.sup', 'GET', `${V1}/audit?record=persons/${P.ngo2.id}`);
+  const matched = theirs.items.filter((e) => e.action === 'known-elsewhere-matched');
+  assert.ok(matched.length >= 1, JSON.stringify(theirs.items));
+  for (const e of matched) {
+    assert.equal(e.fields, 'matched-by:iom');
+    assert.ok(!e.user, JSON.stringify(e));
+    assert.ok(!JSON.stringify(e).includes(P.iom.id));
+  }
+  // and in the access log of ngo2's case (who outside the organisation touched it)
+  const access = await ok('b.cw', 'GET', `${V1}/cases/${P.ngo2.case}/access-log`);
+  const seen = access.items.filter((e) => e.action === 'known-elsewhere-matched');
+  assert.ok(seen.length >= 1 && seen.every((e) => e.org === 'iom' && !e.user), JSON.stringify(access.items));
+});
+
+test('a withdrawn consent takes the person out of the network at once; a new one brings them back', async () => {
+  await ok('b.cw', 'POST', `${V1}/consents/${P.ngo2.consents[0]}/withdraw`);
+  let r = await ask('cw', P.iom.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.known, []);
+  problem(await ask('b.cw', P.ngo2.id), 409, 'consent-required');
+  const c = await ok('b.cw', 'POST', `${V1}/persons/${P.ngo2.id}/consents`, { purpose: 'referral', method: 'written' });
+  P.ngo2.consents = [c.id];
+  r = await ask('cw', P.iom.id);
+  assert.deepEqual(r.json.known.map((k) => k.org), ['ngo2']);
+});
+
+test('a change of name takes effect: renamed to someone else, the person is no longer found', async () => {
+  const p = await ok('b.cw', 'GET', `${V1}/persons/${P.ngo2.id}`);
+  const r0 = await as['b.cw'].req('PATCH', `${V1}/persons/${P.ngo2.id}`, { given_name: 'Бобур', family_name: 'Ашуров', birth_date: '1971-01-30' },
+    { 'if-match': `"${p.version}"` });
+  assert.equal(r0.status, 200, r0.text);
+  const r = await ask('cw', P.iom.id);
+  assert.deepEqual(r.json.known, []);
+});
+
+test('the encodings are rebuilt at start: a table emptied behind the server comes back', async () => {
+  await srv.stop();
+  const db = join(srv.data, 'himoya.db');
+  sqlite(db, 'DELETE FROM pprl_encodings');
+  const { spawn } = await import('node:child_process');
+  const port = new URL(srv.url).port;
+  const proc = spawn(process.env.HIMOYA_BIN || join(process.cwd(), 'build', 'himoya'),
+    ['serve', '--data', srv.data, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  srv.stop = async () => { if (proc.exitCode === null) { const d = new Promise((k) => proc.once('exit', k)); proc.kill('SIGTERM'); await d; } };
+  for (let i = 0; ; i++) {
+    const n = await fetch(srv.url + '/api/v1/health').then(() => Number(sqlite(db, 'SELECT count(*) FROM pprl_encodings')), () => 0);
+    if (n === 4 + 2 * crowd.length) break;
+    assert.ok(i < 100, `the catch-up did not restore the encodings: ${n}`);
+    await new Promise((k) => setTimeout(k, 100));
+  }
+});
+
+test('rate limit: a user asks at most 20 questions an hour, then 429 with Retry-After', async () => {
+  await signInAll(srv, users.filter((u) => u.login === 'cw2'), PW, as, uid);
+  const db = join(srv.data, 'himoya.db');
+  sqlite(db, "INSERT INTO pprl_questions(user_id, asked_at) VALUES('someone', '2000-01-01T00:00:00Z')");
+  for (let i = 0; i < 20; i++) {
+    const r = await ask('cw2', P.unrelated.id);
+    assert.equal(r.status, 200, `question ${i + 1}: ${r.text}`);
+  }
+  const r = await ask('cw2', P.unrelated.id);
+  problem(r, 429, 'rate-limited');
+  assert.equal(r.headers.get('retry-after'), '3600');
+  // Questions older than the hour are not kept (the audit log has them).
+  assert.equal(sqlite(db, "SELECT count(*) FROM pprl_questions WHERE asked_at < '2001'").trim(), '0');
+  // Another user of the organisation is not held back by it.
+  assert.equal((await ask('sup', P.unrelated.id)).status, 200);
+});
