@@ -13,9 +13,9 @@
  * Active or FollowUp (or closed with a reason, as a closed legacy case
  * arrives), its worker is a colleague who may hold cases.
  *
- * A status decision of the sheet was made before Himoya, by the body the
- * sheet names: it is recorded as the API records a decision made before
- * the deciding body was derived (before_rule, migration 16), dated the
+ * A status decision of the sheet is the importing organisation's own, as
+ * the API derives who decided (a sheet naming another body has the row
+ * refused: an authority records its own decisions), dated the
  * day of the import.
  *
  * Duplicates: each row is compared with the organisation's registered
@@ -204,7 +204,7 @@ static void check_decision(struct req *r, struct import_line *l, const char *tod
 {
 	struct record_error e;
 	json_t *d = l->row.decision, *sent;
-	const char *by;
+	const char *by, *mine;
 
 	if (!d)
 		return;
@@ -216,15 +216,22 @@ static void check_decision(struct req *r, struct import_line *l, const char *tod
 	}
 	json_decref(sent);
 	json_object_set_new(d, "date", json_string(today));
+	/* Who decided is the importing organisation, as the API derives it
+	 * (POST /status-decisions refuses decided_by): an NGO's sheet cannot
+	 * record a police identification.  A sheet that names another body
+	 * has the row refused: that body records its own decision. */
 	by = json_string_value(json_object_get(d, "decided_by"));
-	if (by) {
-		json_object_set_new(d, "before_rule", json_true());
-	} else {
-		json_object_set_new(d, "decided_by",
-				    json_string(casework_decider(r->who.user.org.type,
-								 r->who.user.org.sector)));
-		json_object_set_new(d, "decided_by_org", json_string(r->who.user.org.code));
+	mine = casework_decider(r->who.user.org.type, r->who.user.org.sector);
+	if (by && strcmp(by, mine)) {
+		char why[200];
+		snprintf(why, sizeof why, "%s: a decision is recorded by the body that made it; "
+			 "an import records %s's own (%s): leave the cell empty, or let %s record it",
+			 by, r->who.user.org.code, mine, by);
+		refuse(l, "vic_TraffickinStatusDecisionMakingOrg", why);
+		return;
 	}
+	json_object_set_new(d, "decided_by", json_string(mine));
+	json_object_set_new(d, "decided_by_org", json_string(r->who.user.org.code));
 	json_object_set(l->row.kase, "trafficking_status", json_object_get(d, "status"));
 	if (!json_object_get(l->row.kase, "closed_on"))
 		json_object_set_new(l->row.kase, "stage",

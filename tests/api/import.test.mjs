@@ -89,9 +89,9 @@ const GOOD = [
   'prs_MobilePhone,prs_MailingCity,vic_TraffickingStatus,vic_TraffickinStatusDecisionMakingOrg,vic_MethodOfRecruitment,' +
   'vic_MethodsOfControl,vic_TypeOfExploitation,vic_ForcedLabourIndustry,vic_TypeOfSexExploitation,' +
   'vic_LocationOfExploitation,cas_Status,cas_ReasonForCaseClosure',
-  'cw,Mr,Бахтиёр,Назаров,yes,1978-06-23,Masculine,TJ,+992 93 111 2233,Хуҷанд,ActualVictimOfTrafficking,Police,' +
+  'cw,Mr,Бахтиёр,Назаров,yes,1978-06-23,Masculine,TJ,+992 93 111 2233,Хуҷанд,ActualVictimOfTrafficking,Other,' +
   'ThroughFriendsOrSocialEvents,DebtBondage;WithholdsDocuments,ForcedLabour,F_Construction,,RU,Active,',
-  ',Ms,Нилуфар,Раҳимова,yes,30.09.2002,Feminine,TJ,,,PossibleVictimOfTrafficking,NGO,Other,PhysicalAbuse,' +
+  ',Ms,Нилуфар,Раҳимова,yes,30.09.2002,Feminine,TJ,,,PossibleVictimOfTrafficking,Other,Other,PhysicalAbuse,' +
   'SexualExploitation,,Prostitution;PrivateSexualServices,AE;TR,FollowUp,',
   ',,Сорбон,Шарипов,yes,11/12/1993,Masculine,TJ,,,,,,,ForcedLabour,A_AgricultureForestryAndFishing,,KZ,' +
   'Closed,assistance_completed',
@@ -174,6 +174,28 @@ test('every refused row is listed with its line and column, and nothing is loade
   assert.match(skip.out, /^line 3: prs_Birthdate/m);
   assert.equal(summary(skip.out), 'imported 1 persons, 1 cases; 0 held as likely duplicates; 5 refused');
   assert.equal(persons(), before + 1);
+});
+
+test('a sheet records the importing organisation\'s own assessment, never an authority\'s decision', async () => {
+  // IOM (an IGO) is "Other" as a deciding body; its sheet cannot say the police identified.
+  const path = sheet('prs_FirstName,prs_SecondName,con_Consent,vic_TraffickingStatus,vic_TraffickinStatusDecisionMakingOrg\n' +
+    'Ҷамшед,Каримов,yes,ActualVictimOfTrafficking,Police\n' +
+    'Фарзона,Ализода,yes,ActualVictimOfTrafficking,\n');
+  const before = persons();
+  const r = importAs('sup', path);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /^line 2: vic_TraffickinStatusDecisionMakingOrg: Police: a decision is recorded by the body that made it; an import records iom's own \(Other\)/m);
+  assert.equal(persons(), before, 'nothing loaded');
+  // Left empty, the decision is the organisation's own: a presumed victim in the reports.
+  const ok2 = importAs('sup', path, '--skip-invalid');
+  assert.equal(ok2.code, 0, ok2.out + ok2.err);
+  assert.equal(summary(ok2.out), 'imported 1 persons, 1 cases; 0 held as likely duplicates; 1 refused');
+  const cs = (await ok('cw', 'GET', `${V1}/cases?limit=200`)).items;
+  const mine = cs.filter((c) => c.person && c.person.given_name === 'Фарзона');
+  assert.equal(mine.length, 1);
+  const ds = (await ok('cw', 'GET', `${V1}/cases/${mine[0].id}/status-decisions`)).items;
+  assert.deepEqual(ds.map((d) => [d.status, d.decided_by, d.decided_by_org, !!d.before_rule]),
+    [['ActualVictimOfTrafficking', 'Other', 'iom', false]]);
 });
 
 test('a row like a registered person, or like an earlier row in another script, is held, then proposed in the duplicates list', async () => {
