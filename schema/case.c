@@ -249,6 +249,12 @@ static const struct field decision_fields[] = {
 	{ .name = "before_rule", .type = FT_BOOL, .cls = FC_CODED, .readonly = 1,
 	  .label_tg = "Пеш аз қоида сабт шудааст", .label_ru = "Записано до правила",
 	  .label_en = "Recorded before the rule" },
+	/* An organisation's assessment made after an authority's decision:
+	 * kept with the decisions, the case's status stays the authority's. */
+	{ .name = "case_status_kept", .type = FT_BOOL, .cls = FC_CODED, .readonly = 1,
+	  .label_tg = "Ҳолати парванда аз они мақомот монд",
+	  .label_ru = "Статус случая остался за решением органа",
+	  .label_en = "The case kept the authority's status" },
 	{ .name = "date", .type = FT_DATE, .cls = FC_CODED, .required = 1,
 	  .label_tg = "Санаи қарор", .label_ru = "Дата решения", .label_en = "Date of decision",
 	  .htcds = "hmy_TraffickingStatusDate" },

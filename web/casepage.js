@@ -13,7 +13,7 @@ import { t } from './i18n.js';
 import { h, label, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema, fieldOf } from './forms.js';
 import { request, prepare, failed, personName, badge, messageBox, heading, mayScreenRefer, patchForm } from './page.js';
-import { referralCard, shareLabel, showTime, decisionNote, identificationKey } from './referrals.js';
+import { referralCard, shareLabel, showTime, decisionNote, identificationKey, decisionAddKey } from './referrals.js';
 import { childReasonText, becauseList } from './screening.js';
 import { justiceTab, protectionTab } from './justice.js';
 import { knownElsewhere } from './known.js';
@@ -464,7 +464,7 @@ export async function casePageView(ctx, id) {
     decisions(panel) {
       itemsTab(panel, {
         id: 'decision', path: 'status-decisions', title: 'case.tab_decisions', empty: 'case.decisions_empty',
-        addKey: 'case.add_decision', saved: 'case.saved_decision', mayWrite: DECIDERS.includes(ctx.user.role),
+        addKey: decisionAddKey(ctx), saved: 'case.saved_decision', mayWrite: DECIDERS.includes(ctx.user.role),
         readOnlyNote: 'case.decision_who', forbidden: 'error.decision_forbidden',
         sort: (a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0),
         form: { resource: 'status_decision', opts: { values: { date: today() } } },
@@ -474,7 +474,8 @@ export async function casePageView(ctx, id) {
           line(h('span', { text: codeText('trafficking_status_decider', d.decided_by) }), dateText('case.on', d.date),
             d.reference ? h('span', { text: () => `${t('case.reference')} ${d.reference}` }) : null,
             d.before_rule ? h('span', { class: 'badge neutral', text: 'case.before_rule' }) : null),
-          identificationKey(d) ? h('p', { class: 'card-line ident', attrs: { 'data-ident': identificationKey(d) }, text: identificationKey(d) }) : null,
+          identificationKey(d) && !d.case_status_kept ? h('p', { class: 'card-line ident', attrs: { 'data-ident': identificationKey(d) }, text: identificationKey(d) }) : null,
+          d.case_status_kept ? h('p', { class: 'card-line ident', attrs: { 'data-kept': 'yes' }, text: 'case.status_kept' }) : null,
         ],
       });
     },

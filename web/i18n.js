@@ -499,6 +499,16 @@ export const catalogue = {
     ru: 'Внести официальное решение',
     en: 'Record the official decision',
   },
+  'case.add_assessment': {
+    tg: 'Сабти арзёбии ташкилот',
+    ru: 'Внести оценку организации',
+    en: 'Record the organisation’s assessment',
+  },
+  'case.status_kept': {
+    tg: 'Ҳолати парванда қарори мақомот боқӣ монд; ин арзёбӣ дар қатори қарорҳо нигоҳ дошта шуд.',
+    ru: 'Статус случая остался по решению органа; эта оценка сохранена среди решений.',
+    en: 'The case keeps the authority’s decision as its status; this assessment is kept with the decisions.',
+  },
   'case.saved_service': { tg: 'Хизмат сабт шуд.', ru: 'Услуга записана.', en: 'Service saved.' },
   'case.saved_plan': { tg: 'Нақша сабт шуд.', ru: 'План сохранён.', en: 'Plan saved.' },
   'case.saved_followup': { tg: 'Пайгирӣ ба нақша гирифта шуд.', ru: 'Контакт запланирован.', en: 'Follow-up planned.' },

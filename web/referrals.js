@@ -614,6 +614,13 @@ export function decisionNote(ctx, prefix) {
 // organisation's own assessment, counted as a presumed victim.  Null for
 // other statuses.
 const OFFICIAL_DECIDERS = ['Police', 'CourtOrProsecution', 'NonPoliceGovernmentalOrganization'];
+// The words of the decision button: an authority records its decision,
+// anyone else the organisation's assessment.
+export function decisionAddKey(ctx) {
+  const org = ctx.user.org || {};
+  return (org.authority ?? isAuthority(org.type)) ? 'case.add_decision' : 'case.add_assessment';
+}
+
 export function identificationKey(d) {
   if (!d || d.status !== 'ActualVictimOfTrafficking') return null;
   return OFFICIAL_DECIDERS.includes(d.decided_by) ? 'case.ident_official' : 'case.ident_assessment';
@@ -630,13 +637,13 @@ export function decisionLine(d) {
 export function decisionButton(ctx, caseId, onSaved, prefix = 'decision') {
   const slot = h('div', { class: 'decision-slot' });
   const open = h('button', {
-    type: 'button', class: 'button primary small', id: `${prefix}-add`, text: 'case.add_decision', attrs: { 'data-action': 'decide' },
+    type: 'button', class: 'button primary small', id: `${prefix}-add`, text: decisionAddKey(ctx), attrs: { 'data-action': 'decide' },
     on: {
       click: () => {
         open.hidden = true;
         const fields = buildForm('status_decision', { values: { date: today() }, prefix });
         const shell = formShell({
-          id: `${prefix}-form`, title: 'case.add_decision', fields, submitKey: 'common.save',
+          id: `${prefix}-form`, title: decisionAddKey(ctx), fields, submitKey: 'common.save',
           extra: decisionNote(ctx, prefix),
           onSubmit: async () => {
             const { value, missing } = fields.read();

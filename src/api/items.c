@@ -888,6 +888,24 @@ int api_screenings_list(struct req *r)
 
 /* ---- status decisions ------------------------------------------------ */
 
+/* 1 when an authority has decided on the case: its decision is official
+ * and stays the case's status whatever an organisation assesses later. */
+static int official_decision_of(struct req *r, const char *case_id)
+{
+	struct item_row *rows;
+	size_t n = 0, i;
+	int yes = 0;
+
+	if (store_items_of_case(r->app->st, case_id, "status_decision", &rows, &n, &r->mem) != STORE_OK)
+		return 0;
+	for (i = 0; i < n && !yes; i++) {
+		json_t *d = json_loads(rows[i].coded ? rows[i].coded : "{}", 0, NULL);
+		yes = casework_decider_official(json_string_value(json_object_get(d, "decided_by")));
+		json_decref(d);
+	}
+	return yes;
+}
+
 int api_decisions_create(struct req *r)
 {
 	char stage_from[32];
@@ -922,6 +940,19 @@ int api_decisions_create(struct req *r)
 	json_object_set_new(rec, "decided_by_org", json_string(r->who.user.org.code));
 	item_init(r, &it, "status_decision", c.id, c.person_id);
 	status = json_string_value(json_object_get(rec, "status"));
+	/* An organisation's assessment after an authority's decision is kept
+	 * with the case's decisions; the case's status stays the authority's. */
+	if (!casework_decider_official(json_string_value(json_object_get(rec, "decided_by"))) &&
+	    official_decision_of(r, c.id)) {
+		json_object_set_new(rec, "case_status_kept", json_true());
+		if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
+			json_decref(rec);
+			return reply_problem(r, 500, "internal", "out of memory");
+		}
+		rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", 0, NULL, NULL, 0);
+		json_decref(rec);
+		return rc;
+	}
 	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");

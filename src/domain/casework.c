@@ -57,22 +57,27 @@ int casework_may_set_status(const char *from, const char *to)
 	return is_open(from) && is_open(to);
 }
 
-const char *casework_identification(const char *trafficking_status, const char *decided_by)
+int casework_decider_official(const char *decided_by)
 {
 	static const char *const authorities[] = {"Police", "CourtOrProsecution",
 						  "NonPoliceGovernmentalOrganization"};
 	size_t i;
 
+	for (i = 0; decided_by && i < sizeof authorities / sizeof authorities[0]; i++)
+		if (!strcmp(decided_by, authorities[i]))
+			return 1;
+	return 0;
+}
+
+const char *casework_identification(const char *trafficking_status, const char *decided_by)
+{
 	if (!trafficking_status)
 		return NULL;
 	if (!strcmp(trafficking_status, "PossibleVictimOfTrafficking"))
 		return "presumed";
 	if (strcmp(trafficking_status, "ActualVictimOfTrafficking"))
 		return NULL;
-	for (i = 0; decided_by && i < sizeof authorities / sizeof authorities[0]; i++)
-		if (!strcmp(decided_by, authorities[i]))
-			return "official";
-	return "presumed";
+	return casework_decider_official(decided_by) ? "official" : "presumed";
 }
 
 const char *casework_decider(const char *org_type, const char *sector)

@@ -41,6 +41,11 @@ int casework_may_set_status(const char *from, const char *to);
  * body), or NULL (not a victim, or undecided). */
 const char *casework_identification(const char *trafficking_status, const char *decided_by);
 
+/* 1 when decided_by (code list trafficking_status_decider) is an
+ * authority, whose decisions are official; 0 for an organisation's own
+ * assessment (NGO, Other) or none. */
+int casework_decider_official(const char *decided_by);
+
 /* The body that makes a status decision, as HTCDS codes it, from the
  * deciding user's organisation (its HTCDS type and its sector, "" when
  * none): never chosen by the user (issue 15).  An authority's decision is

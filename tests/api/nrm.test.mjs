@@ -158,6 +158,30 @@ test('the deciding body comes from the organisation: an NGO supervisor cannot re
   assert.equal(id2.decided_by, 'Other');
 });
 
+test('an organisation\'s assessment after an authority\'s decision is kept, and the case keeps the authority\'s status', async () => {
+  const { id, pid } = await openCase('ngo.sup');
+  await must('ngo.sup', 'POST', `/persons/${pid}/consents`, { purpose: 'referral', method: 'written', recipient_org: 'police' });
+  const f = await must('ngo.sup', 'POST', '/referrals',
+    { case_id: id, to_org: 'police', service_type: 'legal', reason: 'to give a statement', share: ['gender'] });
+  await must('police.fp', 'POST', `/referrals/${f.id}/accept`, undefined, 200);
+  await must('police.fp', 'POST', `/cases/${id}/status-decisions`,
+    { status: 'NotAVictimOfTrafficking', date: today(), reference: 'UVD-706' });
+  assert.equal((await must('ngo.sup', 'GET', `/cases/${id}`, undefined, 200)).trafficking_status, 'NotAVictimOfTrafficking');
+  // The NGO disagrees: its assessment is recorded, flagged, and the case keeps the police's decision.
+  const a = await must('ngo.sup', 'POST', `/cases/${id}/status-decisions`, { status: 'ActualVictimOfTrafficking', date: today() });
+  assert.equal(a.decided_by, 'NGO');
+  assert.equal(a.case_status_kept, true);
+  assert.equal((await must('ngo.sup', 'GET', `/cases/${id}`, undefined, 200)).trafficking_status, 'NotAVictimOfTrafficking');
+  const ds = (await must('ngo.sup', 'GET', `/cases/${id}/status-decisions`, undefined, 200)).items;
+  assert.deepEqual(ds.map((d) => [d.status, d.decided_by]).sort(),
+    [['ActualVictimOfTrafficking', 'NGO'], ['NotAVictimOfTrafficking', 'Police']]);
+  // Without an authority's decision, the NGO's assessment is the case's status.
+  const other = await openCase('ngo.sup');
+  const b = await must('ngo.sup', 'POST', `/cases/${other.id}/status-decisions`, { status: 'ActualVictimOfTrafficking', date: today() });
+  assert.equal(b.case_status_kept, undefined);
+  assert.equal((await must('ngo.sup', 'GET', `/cases/${other.id}`, undefined, 200)).trafficking_status, 'ActualVictimOfTrafficking');
+});
+
 test('a child\'s screening is flagged from the dates, with the reason', async () => {
   // 20 today, recruited five years ago: 15 then, a child.
   const recruited = ago(5);
