@@ -274,7 +274,7 @@ static const struct field service_fields[] = {
 	  .label_tg = "Хизматрасон", .label_ru = "Поставщик услуги", .label_en = "Provider" },
 	{ .name = "start", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
 	  .label_tg = "Оғоз", .label_ru = "Начало", .label_en = "Start" },
-	{ .name = "end", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	{ .name = "end", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1, .not_before = "start",
 	  .label_tg = "Анҷом", .label_ru = "Окончание", .label_en = "End" },
 	{ .name = "cost", .type = FT_INT, .cls = FC_CODED, .min = 0, .max = 100000000,
 	  .label_tg = "Арзиш", .label_ru = "Стоимость", .label_en = "Cost" },

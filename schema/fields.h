@@ -87,6 +87,9 @@ struct field {
 	const char *ctdc;             /* CTDC column, or the prefix of its flag columns
 					 (meansOfControl, isX, typeOfLabour, ...) */
 	const struct std_value *ctdc_values;  /* code -> CTDC value, or -> flag column */
+	const char *not_before;       /* FT_DATE: the name of the date field of the same
+					 record it may not come before (an end after its
+					 start), checked when both are there */
 };
 
 struct resource_schema {

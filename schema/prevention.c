@@ -26,7 +26,7 @@ static const struct field prevention_service_fields[] = {
 	  .label_tg = "Хизматрасон", .label_ru = "Поставщик услуги", .label_en = "Provider" },
 	{ .name = "start", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
 	  .label_tg = "Оғоз", .label_ru = "Начало", .label_en = "Start" },
-	{ .name = "end", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	{ .name = "end", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1, .not_before = "start",
 	  .label_tg = "Анҷом", .label_ru = "Окончание", .label_en = "End" },
 	{ .name = "trade", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 200,
 	  .label_tg = "Касб", .label_ru = "Профессия", .label_en = "Trade" },

@@ -164,12 +164,27 @@ static int list(struct req *r, const struct person_row *p, const char *kind,
 	return 200;
 }
 
+/* The provider is an organisation of the directory, by its code, as for
+ * a case's services (items.c). */
+static int provider_known(struct req *r, const struct person_row *p, json_t *rec)
+{
+	json_t *v = json_object_get(rec, "provider_org");
+	struct org o;
+
+	(void)p;
+	if (!v || (json_is_string(v) &&
+		   store_org_by_code(r->app->st, json_string_value(v), &o) == STORE_OK))
+		return 0;
+	return reply_problem_field(r, 422, "invalid-value", "provider_org",
+				   "provider_org: the code of an organisation of the directory");
+}
+
 int api_prevention_services_create(struct req *r)
 {
 	struct person_row p;
 	if (person_load(r, r->params[0], &p))
 		return r->status;
-	return create(r, &p, "prevention_service", NULL);
+	return create(r, &p, "prevention_service", provider_known);
 }
 
 int api_prevention_services_list(struct req *r)
@@ -295,6 +310,11 @@ static int patch(struct req *r, const char *kind)
 	if (record_validate(rs, rec, RECORD_CREATE, &e)) {
 		json_decref(rec);
 		return reply_problem(r, 422, e.type, e.detail);
+	}
+	if (!strcmp(kind, "prevention_service") && json_object_get(body, "provider_org") &&
+	    provider_known(r, &p, rec)) {
+		json_decref(rec);
+		return r->status;
 	}
 	it.version = want + 1;
 	store_now(it.updated_at);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/iso3166.h"
 #include "domain/record.h"
 #include "util/utf8.h"
 
@@ -147,10 +148,10 @@ static int phone_ok(const char *s, size_t maxlen)
 	return digits >= 7 && digits <= 15;
 }
 
+/* An assigned ISO 3166-1 alpha-2 code: "XX" is two capitals and no country. */
 static int country_ok(json_t *v)
 {
-	const char *s = json_is_string(v) ? json_string_value(v) : "";
-	return strlen(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+	return json_is_string(v) && iso3166_has(json_string_value(v));
 }
 
 /* Ids are 26 characters of lower-case base32 (store_new_id). */
@@ -296,6 +297,22 @@ int record_validate(const struct resource_schema *rs, json_t *obj, enum record_m
 		for (i = 0; i < rs->n; i++)
 			if (rs->fields[i].required && !json_object_get(obj, rs->fields[i].name))
 				return fail(e, "missing-field", rs->fields[i].name, "is required");
+	/* An end before its start, a review before the assessment: the
+	 * dates of one record in their order (a PATCH that sends one of the
+	 * two is checked again on the record it makes). */
+	for (i = 0; i < rs->n; i++) {
+		const struct field *f = &rs->fields[i];
+		const char *late, *early;
+		char why[96];
+		if (!f->not_before)
+			continue;
+		late = json_string_value(json_object_get(obj, f->name));
+		early = json_string_value(json_object_get(obj, f->not_before));
+		if (late && early && strcmp(late, early) < 0) {
+			snprintf(why, sizeof why, "is before %s", f->not_before);
+			return fail(e, "invalid-value", f->name, why);
+		}
+	}
 	return 0;
 }
 

@@ -165,6 +165,13 @@ test('a course that ended, a husband who came back, an assessment corrected: PAT
   assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { status: 'planned' }, 1), 412);
   assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { status: 'planned' }), 428);
   assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { status: 'finished-ish' }, 2), 422);
+  // An end before the start, a provider that is no organisation: refused, as on create.
+  assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { end: '2026-08-01' }, 2), 422);
+  assertProblem(await patch('cw', `/prevention-services/${svc.id}`, { provider_org: '<script>' }, 2), 422);
+  assertProblem(await as.cw.req('POST', `${V1}/persons/${p.id}/prevention-services`,
+    { type: 'tvet', status: 'completed', start: '2026-12-01', end: '2026-11-01' }), 422);
+  assertProblem(await as.cw.req('POST', `${V1}/persons/${p.id}/prevention-services`,
+    { type: 'tvet', status: 'planned', provider_org: 'Hunar' }), 422);
   assertProblem(await patch('cw2', `/prevention-services/${svc.id}`, { status: 'planned' }, 2), 404);
   assertProblem(await patch('hot', `/prevention-services/${svc.id}`, { status: 'planned' }, 2), 403);
   // A household's id is not a prevention service's.

@@ -425,6 +425,11 @@ static void test_validate_citizenship(void **state)
 	bad("{\"citizenship\": \"T1\"}", "invalid-value", "citizenship");
 	bad("{\"citizenship\": \"ТЈ\"}", "invalid-value", "citizenship"); /* Cyrillic */
 	bad("{\"citizenship\": [\"TJ\"]}", "invalid-value", "citizenship");
+	/* two capitals, but no country */
+	bad("{\"citizenship\": \"XX\"}", "invalid-value", "citizenship");
+	bad("{\"citizenship\": \"AA\"}", "invalid-value", "citizenship");
+	ok_create("{\"citizenship\": \"MD\"}"); /* any country, not only the listed ones */
+	ok_create("{\"citizenship\": \"ZW\"}");
 }
 
 static void test_validate_null(void **state)
