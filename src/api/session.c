@@ -111,6 +111,10 @@ static int login_start(struct req *r)
 	}
 	sodium_memzero(r->body.data, r->body.len);
 	left = lockout_attempt(app->lockout, l->login, store_unix_now());
+	if (left == LOCKOUT_ERROR) {
+		sodium_memzero(l->password, sizeof l->password);
+		return reply_problem(r, 503, "busy", "try again");
+	}
 	if (left > 0) {
 		char *ra = arena_alloc(&r->mem, 24);
 		sodium_memzero(l->password, sizeof l->password);
@@ -197,7 +201,9 @@ static int login_finish(struct req *r)
 		sodium_memzero(token, sizeof token);
 		return rc;
 	}
-	lockout_clear(app->lockout, l->login);
+	/* Signed in: a count left (the database failing here) only brings
+	 * the next lock nearer. */
+	(void)lockout_clear(app->lockout, l->login);
 
 	cookie = arena_alloc(&r->mem, 160);
 	if (cookie) {

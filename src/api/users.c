@@ -135,7 +135,8 @@ static void write_user_row(struct req *r, jsonw *w, const struct user_row *u)
 	jw_kstr(w, "role", u->role);
 	jw_kbool(w, "disabled", u->disabled);
 	jw_kbool(w, "totp_enabled", u->totp_enabled);
-	jw_kbool(w, "locked", lockout_locked(r->app->lockout, u->login, store_unix_now()) > 0);
+	/* a failure of the database shows as locked rather than hide a lock */
+	jw_kbool(w, "locked", lockout_locked(r->app->lockout, u->login, store_unix_now()) != 0);
 	jw_kbool(w, "must_change_password", u->must_change_password);
 	jw_kstr(w, "created", u->created);
 }
@@ -410,7 +411,8 @@ int api_user_unlock(struct req *r)
 
 	if (admin_only(r) || target_user(r, &u) || no_fields(r))
 		return r->status;
-	lockout_clear(r->app->lockout, u.login);
+	if (lockout_clear(r->app->lockout, u.login) != 0)
+		return reply_problem(r, 503, "busy", "try again");
 	return user_action(r, &u, change_nothing, NULL, "unlock", "lockout");
 }
 
@@ -468,7 +470,7 @@ static int reset_finish(struct req *r, struct user_reset *c)
 		api_pw_wipe(&c->t);
 		return rc;
 	}
-	lockout_clear(r->app->lockout, c->u.login);
+	(void)lockout_clear(r->app->lockout, c->u.login); /* a count left only nears a lock */
 	api_auth_changed();
 	rc = answer_user(r, 200, c->u.id, c->t.password);
 	api_pw_wipe(&c->t);
@@ -553,6 +555,10 @@ static int me_password_start(struct req *r)
 	/* A stolen session must not guess the password: the check counts
 	 * against the login's lockout like a sign-in. */
 	left = lockout_attempt(r->app->lockout, r->who.user.login, store_unix_now());
+	if (left == LOCKOUT_ERROR) {
+		api_pw_wipe(t);
+		return reply_problem(r, 503, "busy", "try again");
+	}
 	if (left > 0) {
 		api_pw_wipe(t);
 		return reply_problem(r, 429, "locked",
@@ -575,7 +581,7 @@ static int me_password_finish(struct req *r, struct api_pw_task *t)
 		store_audit_enqueue(r->app->st, &e);
 		return reply_problem(r, 403, "wrong-password", "current: the password is wrong");
 	}
-	lockout_clear(r->app->lockout, u->login);
+	(void)lockout_clear(r->app->lockout, u->login); /* as after a sign-in */
 	tx = store_begin(r->app->st);
 	rc = tx ? store_user_set_password(tx, u->id, t->hash, 0) : STORE_ERROR;
 	/* Every other session of the user ends: whoever knew the old

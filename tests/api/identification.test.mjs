@@ -118,7 +118,8 @@ test('official and presumed victims are counted apart', async () => {
     + 'DROP TABLE orientations; DROP TABLE plan_reports; DROP TABLE plan_activities; DROP TABLE plans;'
     + 'DROP TABLE library_versions; DROP TABLE library_products; ALTER TABLE trainings DROP COLUMN kind;'
     + 'ALTER TABLE trainings DROP COLUMN country; ALTER TABLE trainings DROP COLUMN host;'
-    + 'ALTER TABLE trainings DROP COLUMN purpose; ALTER TABLE training_participants DROP COLUMN sector;');
+    + 'ALTER TABLE trainings DROP COLUMN purpose; ALTER TABLE training_participants DROP COLUMN sector;'
+    + 'DROP TABLE login_failures; DROP TABLE rate_counters; DROP TABLE once_used;');
   srv = await serveDir(data);
   for (const c of Object.values(as)) c.url = srv.url;
   assert.equal((await as.sup.login('sup', PW)).status, 200);
