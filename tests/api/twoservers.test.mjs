@@ -1,10 +1,11 @@
 // Two `himoya serve` on one data folder behave as one service: a session
 // and a bearer token from one work on the other; a sign-out, a revoked
-// token and a disabled user on one are refused by the other within the
-// stated bound (1 s); failed sign-ins spread over both lock the login on
-// both; the public form's rate limit counts requests to both, and its
-// token is used up on both; writes from both at once leave one whole
-// audit chain (`himoya audit verify` exit 0) with every entry counted.
+// token, a disabled user and a changed password on one are refused by
+// the other within the stated bound (1 s); failed sign-ins spread over
+// both lock the login on both; the public form's rate limit counts
+// requests to both, and its token is used up on both; writes from both at
+// once leave one whole audit chain (`himoya audit verify` exit 0) with
+// every entry counted.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ const LOCK_AFTER = 4;
 const BOUND_MS = 1100; // the auth cache answers within one second of a read
 const users = [
   ['cw', 'caseworker'], ['cw2', 'caseworker'], ['victim', 'caseworker'], ['gone', 'caseworker'],
-  ['adm', 'admin'],
+  ['pw', 'caseworker'], ['adm', 'admin'],
 ].map(([login, role]) => ({ login, role, password: PW }));
 
 let A;
@@ -83,6 +84,18 @@ test('a session and a token from one server work on the other; sign-out and revo
   assert.equal((await adm.req('POST', `${V1}/users/${gl.json.user.id}/disable`, {})).status, 200);
   await sleep(BOUND_MS);
   assertProblem(await g.req('GET', V1 + '/me'), 401, 'unauthenticated', 'disabled on B, asked A');
+
+  // A password changed on A ends the user's other sessions, on B too.
+  const onA = new Client(A.url);
+  const onB = new Client(B.url);
+  assert.equal((await onA.login('pw', PW)).status, 200);
+  assert.equal((await onB.login('pw', PW)).status, 200);
+  assert.equal((await onB.req('GET', V1 + '/me')).status, 200);
+  const ch = await onA.req('POST', V1 + '/me/password', { current: PW, new: 'Zarafshon-daryo-2026' });
+  assert.equal(ch.status, 200, ch.text);
+  await sleep(BOUND_MS);
+  assertProblem(await onB.req('GET', V1 + '/me'), 401, 'unauthenticated', 'password changed on A, asked B');
+  assert.equal((await on(B, onA).req('GET', V1 + '/me')).status, 200, 'the session that changed it stays');
 });
 
 test('failed sign-ins alternating between the servers lock the login on both', async () => {
