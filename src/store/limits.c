@@ -46,12 +46,25 @@ static int run(db_stmt *s)
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
-static int prune(store_tx *tx, const char *sql, int64_t before)
+/* A write transaction whose first step deletes the rows of prune_sql
+ * older than `before`, and the statement sql prepared in it; NULL (and
+ * no transaction) when either fails. */
+static db_stmt *begin_pruned(store *st, store_tx **tx, const char *prune_sql, int64_t before,
+			     const char *sql)
 {
-	db_stmt *s = db_prepare(tx->d, sql);
+	db_stmt *s;
+
+	*tx = store_begin(st);
+	if (!*tx)
+		return NULL;
+	s = db_prepare((*tx)->d, prune_sql);
 	if (s)
 		db_bind_int(s, 1, before);
-	return run(s);
+	if (run(s) == STORE_OK && (s = db_prepare((*tx)->d, sql)) != NULL)
+		return s;
+	store_rollback(*tx);
+	*tx = NULL;
+	return NULL;
 }
 
 static int finish(store_tx *tx, int rc)
@@ -65,18 +78,14 @@ static int finish(store_tx *tx, int rc)
 int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max_failures,
 			unsigned lock_secs, int64_t now, int64_t *left)
 {
-	store_tx *tx = store_begin(st);
+	store_tx *tx;
 	int64_t failures = 0, last_fail = 0, locked_until = 0;
-	db_stmt *s;
-	int rc, step;
+	db_stmt *s = begin_pruned(st, &tx, SQL_FAIL_PRUNE, now, SQL_FAIL_GET);
+	int step;
 
 	*left = 0;
-	if (!tx)
-		return STORE_ERROR;
-	rc = prune(tx, SQL_FAIL_PRUNE, now);
-	s = rc == STORE_OK ? db_prepare(tx->d, SQL_FAIL_GET) : NULL;
 	if (!s)
-		return finish(tx, STORE_ERROR);
+		return STORE_ERROR;
 	db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
 	step = db_step(s);
 	if (step == DB_ROW) {
@@ -145,17 +154,13 @@ int store_login_clear(store *st, const unsigned char key[LIMIT_KEY_BYTES])
 int store_rate_hit(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max,
 		   unsigned window_secs, int64_t now, int *allowed)
 {
-	store_tx *tx = store_begin(st);
-	db_stmt *s;
+	store_tx *tx;
+	db_stmt *s = begin_pruned(st, &tx, SQL_RATE_PRUNE, now - (int64_t)window_secs, SQL_RATE_HIT);
 	int rc;
 
 	*allowed = 0;
-	if (!tx)
-		return STORE_ERROR;
-	rc = prune(tx, SQL_RATE_PRUNE, now - (int64_t)window_secs);
-	s = rc == STORE_OK ? db_prepare(tx->d, SQL_RATE_HIT) : NULL;
 	if (!s)
-		return finish(tx, STORE_ERROR);
+		return STORE_ERROR;
 	db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
 	db_bind_int(s, 2, now);
 	db_bind_int(s, 3, window_secs);
@@ -173,17 +178,13 @@ int store_rate_hit(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned
 int store_once(store *st, const unsigned char id[LIMIT_KEY_BYTES], int64_t expires, int64_t now,
 	       int *first)
 {
-	store_tx *tx = store_begin(st);
-	db_stmt *s;
+	store_tx *tx;
+	db_stmt *s = begin_pruned(st, &tx, SQL_ONCE_PRUNE, now, SQL_ONCE_ADD);
 	int rc;
 
 	*first = 0;
-	if (!tx)
-		return STORE_ERROR;
-	rc = prune(tx, SQL_ONCE_PRUNE, now);
-	s = rc == STORE_OK ? db_prepare(tx->d, SQL_ONCE_ADD) : NULL;
 	if (!s)
-		return finish(tx, STORE_ERROR);
+		return STORE_ERROR;
 	db_bind_blob(s, 1, id, LIMIT_KEY_BYTES);
 	db_bind_int(s, 2, expires);
 	rc = run(s);
