@@ -192,6 +192,9 @@ static int login_finish(struct req *r)
 	if (rc == STORE_OK)
 		rc = store_session_add(tx, sid, l->user.id, csrf, pending, l->user.totp_enabled,
 				       store_unix_now());
+	/* The count of this attempt goes with the sign-in it let through. */
+	if (rc == STORE_OK && lockout_clear_tx(app->lockout, tx, l->login) != 0)
+		rc = STORE_ERROR;
 	if (rc == STORE_OK) {
 		r->who.kind = AUTH_COOKIE;
 		r->who.user = l->user;
@@ -201,9 +204,6 @@ static int login_finish(struct req *r)
 		sodium_memzero(token, sizeof token);
 		return rc;
 	}
-	/* Signed in: a count left (the database failing here) only brings
-	 * the next lock nearer. */
-	(void)lockout_clear(app->lockout, l->login);
 
 	cookie = arena_alloc(&r->mem, 160);
 	if (cookie) {

@@ -397,12 +397,10 @@ int api_user_enable(struct req *r)
 	return user_action(r, &u, change_enable, NULL, "enable", "disabled");
 }
 
-static int change_nothing(store_tx *tx, const struct user *u, const void *arg)
+/* The login's failures go in the transaction that audits the unlock. */
+static int unlock_login(store_tx *tx, const struct user *u, const void *lockout)
 {
-	(void)tx;
-	(void)u;
-	(void)arg;
-	return STORE_OK;
+	return lockout_clear_tx(lockout, tx, u->login) == 0 ? STORE_OK : STORE_ERROR;
 }
 
 int api_user_unlock(struct req *r)
@@ -411,9 +409,7 @@ int api_user_unlock(struct req *r)
 
 	if (admin_only(r) || target_user(r, &u) || no_fields(r))
 		return r->status;
-	if (lockout_clear(r->app->lockout, u.login) != 0)
-		return reply_problem(r, 503, "busy", "try again");
-	return user_action(r, &u, change_nothing, NULL, "unlock", "lockout");
+	return user_action(r, &u, unlock_login, r->app->lockout, "unlock", "lockout");
 }
 
 /* A lost phone: the factor goes, and so do the sessions it opened. */
@@ -462,6 +458,8 @@ static int reset_finish(struct req *r, struct user_reset *c)
 	}
 	tx = store_begin(r->app->st);
 	rc = tx ? change_password(tx, &c->u, c->t.hash) : STORE_ERROR;
+	if (rc == STORE_OK && lockout_clear_tx(r->app->lockout, tx, c->u.login) != 0)
+		rc = STORE_ERROR;
 	if (rc == STORE_OK) {
 		snprintf(record, sizeof record, "users/%s", c->u.id);
 		rc = api_audit_write(r, tx, "password-reset", record, "password,sessions");
@@ -470,7 +468,6 @@ static int reset_finish(struct req *r, struct user_reset *c)
 		api_pw_wipe(&c->t);
 		return rc;
 	}
-	(void)lockout_clear(r->app->lockout, c->u.login); /* a count left only nears a lock */
 	api_auth_changed();
 	rc = answer_user(r, 200, c->u.id, c->t.password);
 	api_pw_wipe(&c->t);
@@ -581,9 +578,11 @@ static int me_password_finish(struct req *r, struct api_pw_task *t)
 		store_audit_enqueue(r->app->st, &e);
 		return reply_problem(r, 403, "wrong-password", "current: the password is wrong");
 	}
-	(void)lockout_clear(r->app->lockout, u->login); /* as after a sign-in */
 	tx = store_begin(r->app->st);
 	rc = tx ? store_user_set_password(tx, u->id, t->hash, 0) : STORE_ERROR;
+	/* the right password: the count of this check goes, as after a sign-in */
+	if (rc == STORE_OK && lockout_clear_tx(r->app->lockout, tx, u->login) != 0)
+		rc = STORE_ERROR;
 	/* Every other session of the user ends: whoever knew the old
 	 * password is out. */
 	if (rc == STORE_OK)

@@ -68,12 +68,12 @@ int64_t lockout_attempt(struct lockout *l, const char *login, int64_t now)
 	return left;
 }
 
-int lockout_clear(struct lockout *l, const char *login)
+int lockout_clear_tx(const struct lockout *l, store_tx *tx, const char *login)
 {
 	unsigned char key[LIMIT_KEY_BYTES];
 
 	login_key(l, login, key);
-	return store_login_clear(l->st, key) == STORE_OK ? 0 : -1;
+	return store_login_clear(tx, key) == STORE_OK ? 0 : -1;
 }
 
 int64_t lockout_locked(struct lockout *l, const char *login, int64_t now)

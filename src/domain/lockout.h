@@ -19,6 +19,7 @@
 
 struct lockout;
 struct store;
+struct store_tx;
 
 /* The database could not be read or written: refuse the attempt (503). */
 #define LOCKOUT_ERROR (-1)
@@ -27,14 +28,15 @@ struct lockout *lockout_new(struct store *st, const keyring *kr, unsigned max_fa
 			    unsigned lock_secs);
 void lockout_free(struct lockout *l);
 /* Start an attempt: the seconds the login stays locked, or 0 when it may
- * try, the attempt then counted as a failure until lockout_clear();
+ * try, the attempt then counted as a failure until lockout_clear_tx();
  * LOCKOUT_ERROR when the count could not be taken. */
 int64_t lockout_attempt(struct lockout *l, const char *login, int64_t now);
 /* The seconds the login stays locked at now, or 0; counts nothing;
  * LOCKOUT_ERROR on a failure of the database. */
 int64_t lockout_locked(struct lockout *l, const char *login, int64_t now);
 /* The attempt succeeded (or an administrator unlocked the login):
- * forget the login's failures.  -1 when the database failed. */
-int lockout_clear(struct lockout *l, const char *login);
+ * forget the login's failures, within tx, the transaction that records
+ * it.  -1 when the database failed. */
+int lockout_clear_tx(const struct lockout *l, struct store_tx *tx, const char *login);
 
 #endif

@@ -102,8 +102,10 @@ int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], uns
 	}
 	/* A lock that ran out, or a last failure lock_secs ago or more:
 	 * start counting afresh. */
-	if (locked_until || now - last_fail >= (int64_t)lock_secs)
-		failures = 0, locked_until = 0;
+	if (locked_until || now - last_fail >= (int64_t)lock_secs) {
+		failures = 0;
+		locked_until = 0;
+	}
 	failures++;
 	if (failures >= (int64_t)max_failures)
 		locked_until = now + lock_secs;
@@ -138,17 +140,13 @@ int store_login_locked(store *st, const unsigned char key[LIMIT_KEY_BYTES], int6
 	return rc;
 }
 
-int store_login_clear(store *st, const unsigned char key[LIMIT_KEY_BYTES])
+int store_login_clear(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES])
 {
-	store_tx *tx = store_begin(st);
-	db_stmt *s;
+	db_stmt *s = db_prepare(tx->d, SQL_FAIL_CLEAR);
 
-	if (!tx)
-		return STORE_ERROR;
-	s = db_prepare(tx->d, SQL_FAIL_CLEAR);
 	if (s)
 		db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
-	return finish(tx, run(s));
+	return run(s);
 }
 
 int store_rate_hit(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max,

@@ -706,8 +706,9 @@ int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], uns
 /* *left as above, counting nothing. */
 int store_login_locked(store *st, const unsigned char key[LIMIT_KEY_BYTES], int64_t now,
 		       int64_t *left);
-/* A success (or an unlock): the login's failures are forgotten. */
-int store_login_clear(store *st, const unsigned char key[LIMIT_KEY_BYTES]);
+/* A success (or an unlock): the login's failures are forgotten, in the
+ * transaction that records it. */
+int store_login_clear(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES]);
 /* One more request under a limit of max per window_secs (a fixed window
  * from the first request): *allowed 1 while within it. */
 int store_rate_hit(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max,
