@@ -43,17 +43,19 @@ static int cookie_value(struct req *r, char *out, size_t outlen)
 /*
  * A small cache of recent authentications per request thread, so that a
  * busy integration or user does not cost a database query per request.
- * An entry lives AUTH_CACHE_SECS at most, and every sign-out or change of
- * a user's second factor empties all caches at once (the generation).
- * A change made by the command line in another process (a new role, a
- * disabled user) takes effect within AUTH_CACHE_SECS.
+ * An entry answers only within the second (of the clock) in which it was
+ * read from the database; every sign-out or change of a user's second
+ * factor in this process empties all caches at once (the generation).
+ * So a change made by another server on the same database, or by the
+ * command line (a sign-out, a revoked token, a disabled user, a changed
+ * password or role), takes effect here in less than a second.
  */
 #define AUTH_CACHE_SLOTS 64
-#define AUTH_CACHE_SECS 5
+#define AUTH_CACHE_SECS 1
 
 struct auth_cached {
 	unsigned char id[HASH_BYTES];
-	int64_t until;
+	int64_t until;             /* answers while now < until */
 	unsigned long generation;
 	struct principal who;
 };
@@ -74,21 +76,21 @@ static struct auth_cached *auth_slot(const unsigned char id[HASH_BYTES])
 static int auth_cache_get(const unsigned char id[HASH_BYTES], int64_t now, struct principal *who)
 {
 	struct auth_cached *c = auth_slot(id);
-	if (c->until < now || c->generation != auth_generation ||
+	if (c->until <= now || c->generation != auth_generation ||
 	    sodium_memcmp(c->id, id, HASH_BYTES) != 0)
 		return 0;
 	*who = c->who;
 	return 1;
 }
 
-/* Cache who until AUTH_CACHE_SECS from now, and never past `last` (the
- * last second a token is valid). */
-static void auth_cache_put(const unsigned char id[HASH_BYTES], int64_t now, int64_t last,
+/* Cache who until AUTH_CACHE_SECS from now, and never from `end` on (the
+ * first second a token is refused). */
+static void auth_cache_put(const unsigned char id[HASH_BYTES], int64_t now, int64_t end,
 			   const struct principal *who)
 {
 	struct auth_cached *c = auth_slot(id);
 	memcpy(c->id, id, HASH_BYTES);
-	c->until = now + AUTH_CACHE_SECS < last ? now + AUTH_CACHE_SECS : last;
+	c->until = now + AUTH_CACHE_SECS < end ? now + AUTH_CACHE_SECS : end;
 	c->generation = auth_generation;
 	c->who = *who;
 }
@@ -113,7 +115,7 @@ static void authenticate(struct req *r)
 		if (store_token_get(app->st, h, now, &r->who.user, &t) != STORE_OK)
 			return;
 		r->who.kind = AUTH_TOKEN;
-		auth_cache_put(h, now, t.expires - 1, &r->who);
+		auth_cache_put(h, now, t.expires, &r->who);
 		if (now - t.last_used >= TOUCH_EVERY) {
 			store_tx *tx = store_begin(app->st);
 			if (tx) {

@@ -34,8 +34,6 @@
 #include "domain/record.h"
 
 
-#define RATE_SLOTS 4096           /* client addresses remembered */
-#define RATE_PROBE 8
 #define RATE_MAX 5                /* requests per address per window */
 #define RATE_WINDOW 600           /* seconds */
 #define TOKEN_MIN_AGE 3           /* seconds: a person takes longer to type */
@@ -521,53 +519,22 @@ size_t api_public_form_token(char *out, size_t outlen)
 
 /* Tokens already used: a token is good for one request, so that a bot
  * cannot fetch one and send it again and again within its two hours.
- * Fixed slots (bounded memory), indexed by the token's random nonce; a
- * slot is free again once its token has expired; when every probed slot
- * holds a live token, the oldest is forgotten. */
-#define USED_SLOTS 16384
-#define USED_PROBE 8
-
-struct used_token {
-	unsigned char id[16];     /* issue time and nonce */
-	int64_t issued;           /* 0: empty */
-};
-
-static struct used_token used_tokens[USED_SLOTS];
-static pthread_mutex_t used_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* 1 the first time a (valid) token is seen, then 0. */
-static int token_first_use(const unsigned char raw[16], int64_t issued, int64_t now)
+ * Kept in the database (store_once) until the token expires, so that a
+ * token used on one server is used up on every server of the database.
+ * 1 the first time a (valid) token is seen, else 0 (and 0 when the
+ * database fails: the request is dropped like a bot's). */
+static int token_first_use(struct req *r, const unsigned char raw[16], int64_t issued, int64_t now)
 {
-	struct used_token *slot = NULL, *u;
-	int64_t slot_age = -1, age;
-	uint64_t base = 0;
-	size_t i;
+	int first = 0;
 
-	for (i = 8; i < 16; i++)
-		base = base << 8 | raw[i];
-	pthread_mutex_lock(&used_lock);
-	for (i = 0; i < USED_PROBE; i++) {
-		u = &used_tokens[(base + i) % USED_SLOTS];
-		if (u->issued && !memcmp(u->id, raw, sizeof u->id)) {
-			pthread_mutex_unlock(&used_lock);
-			return 0;
-		}
-		/* An empty or expired slot first, else the oldest token. */
-		age = !u->issued || u->issued + TOKEN_MAX_AGE < now ? INT64_MAX : now - u->issued;
-		if (age > slot_age) {
-			slot = u;
-			slot_age = age;
-		}
-	}
-	memcpy(slot->id, raw, sizeof slot->id);
-	slot->issued = issued > 0 ? issued : 1;
-	pthread_mutex_unlock(&used_lock);
-	return 1;
+	if (store_once(r->app->st, raw, issued + TOKEN_MAX_AGE, now, &first) != STORE_OK)
+		return 0;
+	return first;
 }
 
 /* 1 when the token is ours, between its minimum and maximum age, and not
  * used before (it is used up by this call). */
-static int token_valid(const char *token, int64_t now)
+static int token_valid(struct req *r, const char *token, int64_t now)
 {
 	unsigned char raw[TOKEN_RAW], mac[TOKEN_MAC];
 	size_t n = 0, i;
@@ -584,7 +551,7 @@ static int token_valid(const char *token, int64_t now)
 	for (i = 0; i < 8; i++)
 		t = t << 8 | raw[i];
 	return (int64_t)t + TOKEN_MIN_AGE <= now && now <= (int64_t)t + TOKEN_MAX_AGE &&
-	       token_first_use(raw, (int64_t)t, now);
+	       token_first_use(r, raw, (int64_t)t, now);
 }
 
 int api_public_form_token_get(struct req *r)
@@ -603,63 +570,22 @@ int api_public_form_token_get(struct req *r)
 	return 200;
 }
 
-/* The per-address counters: a fixed table (bounded memory whatever the
- * number of addresses), open addressing over a keyed hash so that no one
- * can aim at another address's slot; when every probed slot is in use
- * the oldest window is forgotten. */
-struct rate_slot {
-	char addr[64];
-	int64_t start;
-	unsigned n;
-};
-
-static struct rate_slot rate_table[RATE_SLOTS];
-static pthread_mutex_t rate_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned char rate_key[crypto_shorthash_KEYBYTES];
-static int rate_keyed;
-
-/* 1 when this client address may send one more request now. */
-static int rate_allow(const char *client_addr, int64_t now)
+/* The per-address counters are in the database (store_rate_hit: one
+ * UPSERT), so that the limit is the same whichever server a client
+ * reaches.  The address is kept as a keyed hash only, for RATE_WINDOW.
+ * 1 when this client address may send one more request now; 0 as well
+ * when the database fails (the answer is the same 429). */
+static int rate_allow(struct req *r, int64_t now)
 {
-	unsigned char h[crypto_shorthash_BYTES];
-	struct rate_slot *slot = NULL, *s;
-	uint64_t base = 0;
+	unsigned char key[LIMIT_KEY_BYTES];
 	char addr[64];
-	size_t i;
-	int ok;
+	int allowed = 0;
 
-	api_client_of(client_addr, addr);
-	pthread_mutex_lock(&rate_lock);
-	if (!rate_keyed) {
-		randombytes_buf(rate_key, sizeof rate_key);
-		rate_keyed = 1;
-	}
-	crypto_shorthash(h, (const unsigned char *)addr, strlen(addr), rate_key);
-	for (i = 0; i < sizeof h; i++)
-		base = base << 8 | h[i];
-	for (i = 0; i < RATE_PROBE; i++) {
-		s = &rate_table[(base + i) % RATE_SLOTS];
-		if (!strcmp(s->addr, addr)) {
-			slot = s;
-			break;
-		}
-		if (!slot || s->start < slot->start || (slot->addr[0] && !s->addr[0]))
-			slot = s;
-	}
-	if (strcmp(slot->addr, addr)) {
-		snprintf(slot->addr, sizeof slot->addr, "%s", addr);
-		slot->start = now;
-		slot->n = 0;
-	}
-	if (now - slot->start >= RATE_WINDOW) {
-		slot->start = now;
-		slot->n = 0;
-	}
-	if (slot->n <= RATE_MAX)
-		slot->n++;
-	ok = slot->n <= RATE_MAX;
-	pthread_mutex_unlock(&rate_lock);
-	return ok;
+	api_client_of(r->addr, addr);
+	blind_index(&r->app->kr, "rate:public-form", addr, strlen(addr), key);
+	if (store_rate_hit(r->app->st, key, RATE_MAX, RATE_WINDOW, now, &allowed) != STORE_OK)
+		return 0;
+	return allowed;
 }
 
 /* Line breaks and tabs of a form's text become spaces. */
@@ -697,7 +623,7 @@ static int public_accept(struct req *r, json_t *body, int64_t now)
 
 	if (website && !(json_is_string(website) && !*json_string_value(website)))
 		return 0; /* the honeypot: only a bot fills a hidden field */
-	if (!token_valid(token, now))
+	if (!token_valid(r, token, now))
 		return 0;
 	json_object_del(body, "website");
 	json_object_del(body, "token");
@@ -750,7 +676,8 @@ static int public_accept(struct req *r, json_t *body, int64_t now)
 	}
 	if (rc == STORE_OK) {
 		/* Without the client's address: it could locate the person who
-		 * asked for help, and the rate limit needs it in memory only. */
+		 * asked for help; the rate limit keeps a keyed hash of it for
+		 * RATE_WINDOW only. */
 		struct audit_entry a = {NULL, c.org_id, action, record, fields, NULL};
 		rc = store_audit_append(tx, &a);
 	}
@@ -770,7 +697,7 @@ int api_public_callback_request(struct req *r)
 	json_t *body = NULL;
 	int rc = 0;
 
-	if (!rate_allow(r->addr, now)) {
+	if (!rate_allow(r, now)) {
 		reply_header(r, "Retry-After", "600");
 		return reply_problem(r, 429, "rate-limited",
 				     "too many requests from this address; try again later");

@@ -283,15 +283,20 @@ static int page_send(struct req *r, int status, int cacheable)
  * article) are kept, so that a burst of phones costs a copy, not a query
  * and a rendering each.  An entry is good while the knowledge base has
  * not changed in this process (kb_generation(), bumped by every write of
- * api/kb.c; the hotline number is read once at start).  Fixed slots of
- * fixed size: nothing to free, a page too large is simply not kept.
+ * api/kb.c; the hotline number is read once at start), and for
+ * PAGE_CACHE_SECS at most, so that an article changed through another
+ * server on the same database shows here within that (it is public
+ * text: the browsers keep it 60 s anyway).  Fixed slots of fixed size:
+ * nothing to free, a page too large is simply not kept.
  */
+#define PAGE_CACHE_SECS 5
 #define PAGE_CACHE_SLOTS 64
 #define PAGE_CACHE_BYTES (24u << 10)
 #define PAGE_CACHE_KEY 96
 
 struct page_cached {
 	unsigned long generation;   /* 0: empty */
+	int64_t until;              /* good while the clock is before */
 	char key[PAGE_CACHE_KEY];
 	char etag[24];
 	size_t len;
@@ -317,7 +322,8 @@ static int cache_send(struct req *r, const char *key)
 	if (!etag)
 		return 0;
 	pthread_rwlock_rdlock(&page_cache_lock);
-	if (c->generation == kb_generation() && !strcmp(c->key, key)) {
+	if (c->generation == kb_generation() && store_unix_now() < c->until &&
+	    !strcmp(c->key, key)) {
 		memcpy(etag, c->etag, sizeof c->etag);
 		buf_reset(&r->out);
 		if (inm && !strcmp(inm, etag)) {
@@ -348,6 +354,7 @@ static void cache_put(struct req *r, const char *key, unsigned long generation)
 		return;
 	pthread_rwlock_wrlock(&page_cache_lock);
 	c->generation = generation;
+	c->until = store_unix_now() + PAGE_CACHE_SECS;
 	snprintf(c->key, sizeof c->key, "%s", key);
 	snprintf(c->etag, sizeof c->etag, "\"%016llx\"",
 		 (unsigned long long)fnv1a64(r->out.data, r->out.len));

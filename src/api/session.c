@@ -111,6 +111,10 @@ static int login_start(struct req *r)
 	}
 	sodium_memzero(r->body.data, r->body.len);
 	left = lockout_attempt(app->lockout, l->login, store_unix_now());
+	if (left == LOCKOUT_ERROR) {
+		sodium_memzero(l->password, sizeof l->password);
+		return reply_problem(r, 503, "busy", "try again");
+	}
 	if (left > 0) {
 		char *ra = arena_alloc(&r->mem, 24);
 		sodium_memzero(l->password, sizeof l->password);
@@ -188,6 +192,9 @@ static int login_finish(struct req *r)
 	if (rc == STORE_OK)
 		rc = store_session_add(tx, sid, l->user.id, csrf, pending, l->user.totp_enabled,
 				       store_unix_now());
+	/* The count of this attempt goes with the sign-in it let through. */
+	if (rc == STORE_OK && lockout_clear_tx(app->lockout, tx, l->login) != 0)
+		rc = STORE_ERROR;
 	if (rc == STORE_OK) {
 		r->who.kind = AUTH_COOKIE;
 		r->who.user = l->user;
@@ -197,7 +204,6 @@ static int login_finish(struct req *r)
 		sodium_memzero(token, sizeof token);
 		return rc;
 	}
-	lockout_clear(app->lockout, l->login);
 
 	cookie = arena_alloc(&r->mem, 160);
 	if (cookie) {

@@ -135,7 +135,8 @@ static void write_user_row(struct req *r, jsonw *w, const struct user_row *u)
 	jw_kstr(w, "role", u->role);
 	jw_kbool(w, "disabled", u->disabled);
 	jw_kbool(w, "totp_enabled", u->totp_enabled);
-	jw_kbool(w, "locked", lockout_locked(r->app->lockout, u->login, store_unix_now()) > 0);
+	/* a failure of the database shows as locked rather than hide a lock */
+	jw_kbool(w, "locked", lockout_locked(r->app->lockout, u->login, store_unix_now()) != 0);
 	jw_kbool(w, "must_change_password", u->must_change_password);
 	jw_kstr(w, "created", u->created);
 }
@@ -396,12 +397,10 @@ int api_user_enable(struct req *r)
 	return user_action(r, &u, change_enable, NULL, "enable", "disabled");
 }
 
-static int change_nothing(store_tx *tx, const struct user *u, const void *arg)
+/* The login's failures go in the transaction that audits the unlock. */
+static int unlock_login(store_tx *tx, const struct user *u, const void *lockout)
 {
-	(void)tx;
-	(void)u;
-	(void)arg;
-	return STORE_OK;
+	return lockout_clear_tx(lockout, tx, u->login) == 0 ? STORE_OK : STORE_ERROR;
 }
 
 int api_user_unlock(struct req *r)
@@ -410,8 +409,7 @@ int api_user_unlock(struct req *r)
 
 	if (admin_only(r) || target_user(r, &u) || no_fields(r))
 		return r->status;
-	lockout_clear(r->app->lockout, u.login);
-	return user_action(r, &u, change_nothing, NULL, "unlock", "lockout");
+	return user_action(r, &u, unlock_login, r->app->lockout, "unlock", "lockout");
 }
 
 /* A lost phone: the factor goes, and so do the sessions it opened. */
@@ -460,6 +458,8 @@ static int reset_finish(struct req *r, struct user_reset *c)
 	}
 	tx = store_begin(r->app->st);
 	rc = tx ? change_password(tx, &c->u, c->t.hash) : STORE_ERROR;
+	if (rc == STORE_OK && lockout_clear_tx(r->app->lockout, tx, c->u.login) != 0)
+		rc = STORE_ERROR;
 	if (rc == STORE_OK) {
 		snprintf(record, sizeof record, "users/%s", c->u.id);
 		rc = api_audit_write(r, tx, "password-reset", record, "password,sessions");
@@ -468,7 +468,6 @@ static int reset_finish(struct req *r, struct user_reset *c)
 		api_pw_wipe(&c->t);
 		return rc;
 	}
-	lockout_clear(r->app->lockout, c->u.login);
 	api_auth_changed();
 	rc = answer_user(r, 200, c->u.id, c->t.password);
 	api_pw_wipe(&c->t);
@@ -553,6 +552,10 @@ static int me_password_start(struct req *r)
 	/* A stolen session must not guess the password: the check counts
 	 * against the login's lockout like a sign-in. */
 	left = lockout_attempt(r->app->lockout, r->who.user.login, store_unix_now());
+	if (left == LOCKOUT_ERROR) {
+		api_pw_wipe(t);
+		return reply_problem(r, 503, "busy", "try again");
+	}
 	if (left > 0) {
 		api_pw_wipe(t);
 		return reply_problem(r, 429, "locked",
@@ -575,9 +578,11 @@ static int me_password_finish(struct req *r, struct api_pw_task *t)
 		store_audit_enqueue(r->app->st, &e);
 		return reply_problem(r, 403, "wrong-password", "current: the password is wrong");
 	}
-	lockout_clear(r->app->lockout, u->login);
 	tx = store_begin(r->app->st);
 	rc = tx ? store_user_set_password(tx, u->id, t->hash, 0) : STORE_ERROR;
+	/* the right password: the count of this check goes, as after a sign-in */
+	if (rc == STORE_OK && lockout_clear_tx(r->app->lockout, tx, u->login) != 0)
+		rc = STORE_ERROR;
 	/* Every other session of the user ends: whoever knew the old
 	 * password is out. */
 	if (rc == STORE_OK)

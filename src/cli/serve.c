@@ -23,9 +23,9 @@ int cmd_serve(struct cli_opts *o)
 	static const char *const allowed[] = {"--data", "--listen", "--config", NULL};
 	struct app app;
 	struct datadir d;
-	char err[512], lockpath[4300];
+	char err[512];
 	const char *listen;
-	int lockfd, rc;
+	int rc;
 
 	if (cli_opts_check(o, allowed, NULL))
 		return 2;
@@ -52,16 +52,8 @@ int cmd_serve(struct cli_opts *o)
 	if (datadir_open(&d, cli_opt(o, "--data"), app.cfg.http.threads + 2))
 		return 1;
 
-	/* One server per data folder: the lock goes when the process does. */
-	snprintf(lockpath, sizeof lockpath, "%s/himoya.lock", d.dir);
-	lockfd = open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "himoya: %s is already served by another himoya\n", d.dir);
-		if (lockfd >= 0)
-			close(lockfd);
-		datadir_close(&d);
-		return 1;
-	}
+	/* Several servers may serve one data folder (README "Running two
+	 * servers"): whatever must hold across them is in the database. */
 	app.st = d.st;
 	app.kr = d.kr;
 	/* A folder made before the knowledge base existed gets its seed. */
@@ -71,23 +63,20 @@ int cmd_serve(struct cli_opts *o)
 	if (api_public_form_init(&app, err, sizeof err) != 0) {
 		fprintf(stderr, "himoya: %s\n", err);
 		datadir_close(&d);
-		close(lockfd);
 		return 2;
 	}
 	app.pprl = api_pprl_key_load(&app.kr, app.cfg.pprl_secret, err, sizeof err);
 	if (!app.pprl) {
 		fprintf(stderr, "himoya: %s\n", err);
 		datadir_close(&d);
-		close(lockfd);
 		return 2;
 	}
-	app.lockout = lockout_new(app.cfg.lockout_failures, app.cfg.lockout_secs);
+	app.lockout = lockout_new(app.st, &app.kr, app.cfg.lockout_failures, app.cfg.lockout_secs);
 	if (!app.lockout || pw_pool_start(app.cfg.pw_threads, app.cfg.pw_queue) != 0) {
 		fprintf(stderr, "himoya: cannot start the password workers\n");
 		lockout_free(app.lockout);
 		api_pprl_key_free(app.pprl);
 		datadir_close(&d);
-		close(lockfd);
 		return 1;
 	}
 	if (store_group_start(app.st, &app.commits) != STORE_OK) {
@@ -95,7 +84,6 @@ int cmd_serve(struct cli_opts *o)
 		pw_pool_stop();
 		lockout_free(app.lockout);
 		datadir_close(&d);
-		close(lockfd);
 		return 1;
 	}
 	app.cfg.http.observe = api_metrics_observe;
@@ -115,6 +103,5 @@ int cmd_serve(struct cli_opts *o)
 	api_pprl_key_free(app.pprl);
 	keyring_wipe(&app.kr);
 	datadir_close(&d);
-	close(lockfd);
 	return rc ? 1 : 0;
 }

@@ -469,6 +469,22 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY(handle)) STRICT, WITHOUT ROWID;"
 	"CREATE TABLE pprl_questions(user_id TEXT NOT NULL, asked_at TEXT NOT NULL) STRICT;"
 	"CREATE INDEX pprl_questions_user ON pprl_questions(user_id, asked_at);",
+	/* sessions (branch sessions) */
+	/* 23: what several servers on one database share (store/limits.c):
+	 * failed sign-ins per login, counters of rate limits per window,
+	 * and the public form's tokens already used.  Keys are keyed
+	 * hashes (no login or client address in clear); free_at / expires
+	 * say when a row protects nothing any more and may be deleted. */
+	"CREATE TABLE login_failures("
+	"  key BLOB PRIMARY KEY, failures INTEGER NOT NULL, last_fail INTEGER NOT NULL,"
+	"  locked_until INTEGER NOT NULL, free_at INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX login_failures_free ON login_failures(free_at);"
+	"CREATE TABLE rate_counters("
+	"  key BLOB PRIMARY KEY, start INTEGER NOT NULL, n INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX rate_counters_start ON rate_counters(start);"
+	"CREATE TABLE once_used("
+	"  id BLOB PRIMARY KEY, expires INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX once_used_expires ON once_used(expires);",
 };
 
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";

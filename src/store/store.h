@@ -690,4 +690,31 @@ struct audit_row {
 int store_audit_for_record(store *st, const char *record, struct audit_row *rows, size_t max,
 			   size_t *found);
 
+/* ---- shared limits (store/limits.c): what servers on one database share -- */
+
+/* Keys are keyed hashes (blind_index) of a login, a client address, a
+ * token's nonce: nothing in clear. */
+#define LIMIT_KEY_BYTES BLIND_BYTES
+
+/* A sign-in attempt on the login of key, counted as a failure until
+ * store_login_clear: *left the seconds the login stays locked (the attempt
+ * then refused and counted nothing), or 0.  After max_failures in a row,
+ * each within lock_secs of the one before, the login is locked for
+ * lock_secs (lockout semantics of api/session.c). */
+int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max_failures,
+			unsigned lock_secs, int64_t now, int64_t *left);
+/* *left as above, counting nothing. */
+int store_login_locked(store *st, const unsigned char key[LIMIT_KEY_BYTES], int64_t now,
+		       int64_t *left);
+/* A success (or an unlock): the login's failures are forgotten, in the
+ * transaction that records it. */
+int store_login_clear(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES]);
+/* One more request under a limit of max per window_secs (a fixed window
+ * from the first request): *allowed 1 while within it. */
+int store_rate_hit(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max,
+		   unsigned window_secs, int64_t now, int *allowed);
+/* Use up a one-time id good until expires: *first 1 the first time. */
+int store_once(store *st, const unsigned char id[LIMIT_KEY_BYTES], int64_t expires, int64_t now,
+	       int *first);
+
 #endif

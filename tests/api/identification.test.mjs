@@ -120,7 +120,9 @@ test('official and presumed victims are counted apart', async () => {
     + 'ALTER TABLE trainings DROP COLUMN country; ALTER TABLE trainings DROP COLUMN host;'
     + 'ALTER TABLE trainings DROP COLUMN purpose; ALTER TABLE training_participants DROP COLUMN sector;'
 
-    + 'DROP TABLE pprl_questions; DROP TABLE pprl_encodings;');
+    + 'DROP TABLE pprl_questions; DROP TABLE pprl_encodings;'
+
+    + 'DROP TABLE login_failures; DROP TABLE rate_counters; DROP TABLE once_used;');
   srv = await serveDir(data);
   for (const c of Object.values(as)) c.url = srv.url;
   assert.equal((await as.sup.login('sup', PW)).status, 200);
