@@ -1534,11 +1534,17 @@ export const catalogue = {
   'prot.admit': { tg: 'Қабул ба паноҳгоҳ', ru: 'Принять в приют', en: 'Admit to the shelter' },
   'prot.free_beds': { tg: 'ҷойҳои холӣ', ru: 'свободных мест', en: 'free beds' },
   'prot.shelter': { tg: 'Паноҳгоҳ', ru: 'Приют', en: 'Shelter' },
-  'prot.outside_eligibility': {
-    tg: 'Ин паноҳгоҳ одамони ин ҷинс ё синну солро қабул намекунад (ба «Барои кӣ» дар феҳристи хизматҳо нигаред). Шахсро ба паноҳгоҳи дигар фиристед ё, агар чораи дигаре набошад, бо вуҷуди ин қабул кунед.',
-    ru: 'Этот приют не принимает людей этого пола или возраста (см. «Для кого» в справочнике услуг). Направьте человека в другой приют или, если другого выхода нет, примите всё же.',
-    en: 'This shelter does not take people of this gender or age (see who it serves in the service directory). Send the person to another shelter or, if there is no other way, admit anyway.',
+  'prot.outside_gender': {
+    tg: 'Ин паноҳгоҳ одамони ин ҷинсро қабул намекунад (ба «Барои кӣ» дар феҳристи хизматҳо нигаред). Шахсро ба паноҳгоҳи дигар фиристед ё, агар чораи дигаре набошад, сабабро нависед ва бо вуҷуди ин қабул кунед.',
+    ru: 'Этот приют не принимает людей этого пола (см. «Для кого» в справочнике услуг). Направьте человека в другой приют или, если другого выхода нет, укажите причину и примите всё же.',
+    en: 'This shelter does not take people of this gender (see who it serves in the service directory). Send the person to another shelter or, if there is no other way, write why and admit anyway.',
   },
+  'prot.outside_age': {
+    tg: 'Ин паноҳгоҳ одамони ин синну солро қабул намекунад (ба синни ҳадди ақал ва ҳадди аксар дар феҳристи хизматҳо нигаред). Кӯдакро ба ҷои мувофиқ фиристед ё, агар чораи дигаре набошад, сабабро нависед ва бо вуҷуди ин қабул кунед.',
+    ru: 'Этот приют не принимает людей этого возраста (см. минимальный и максимальный возраст в справочнике услуг). Направьте человека в подходящее место или, если другого выхода нет, укажите причину и примите всё же.',
+    en: 'This shelter does not take people of this age (see its minimum and maximum age in the service directory). Send the person somewhere suitable or, if there is no other way, write why and admit anyway.',
+  },
+  'prot.anyway_reason': { tg: 'Чаро бо вуҷуди ин қабул мекунед', ru: 'Почему всё же принимаете', en: 'Why you admit all the same' },
   'prot.admit_anyway': { tg: 'Бо вуҷуди ин қабул кардан', ru: 'Всё равно принять', en: 'Admit anyway' },
   'prot.admitted_anyway': { tg: 'Берун аз шартҳои паноҳгоҳ қабул шуд', ru: 'Принят(а) вне условий приюта', en: 'Admitted outside who the shelter takes' },
   'prot.beds_full': {

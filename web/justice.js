@@ -245,12 +245,17 @@ function admitForm(ctx, shelters, o) {
           // The shelter does not take the person's gender or age: say so,
           // and admit only when the worker confirms (kept with the stay).
           if (r && r.status === 409 && r.body && r.body.type === 'eligibility-mismatch') {
+            // What does not fit (gender or age), and why admit all the same.
+            const why = h('textarea', { id: 'stay-eligibility-reason', attrs: { rows: '2', maxlength: '1000', 'aria-label': t('prot.anyway_reason') } });
             const anyway = h('button', { type: 'button', class: 'button secondary small', id: 'stay-anyway', text: 'prot.admit_anyway' });
-            setMessage(fields.errorBox, 'prot.outside_eligibility', 'warning', anyway);
+            anyway.disabled = true;
+            why.addEventListener('input', () => { anyway.disabled = !why.value.trim(); });
+            setMessage(fields.errorBox, r.body.field === 'genders_served' ? 'prot.outside_gender' : 'prot.outside_age', 'warning',
+              h('label', { class: 'block', for: 'stay-eligibility-reason', text: 'prot.anyway_reason' }), why, anyway);
             fields.errorBox.id = 'stay-eligibility';
             anyway.addEventListener('click', async () => {
               anyway.disabled = true;
-              r = await admit({ ...value, case_id: o.c.id, eligibility_override: true });
+              r = await admit({ ...value, case_id: o.c.id, eligibility_override: true, eligibility_reason: why.value.trim() });
               if (!ctx.alive()) return;
               anyway.disabled = false;
               if (!r || r.status !== 201) { fields.showProblem(r); return; }

@@ -129,6 +129,7 @@ export async function libraryView(ctx) {
 function newProductForm(ctx, msg) {
   const fields = buildForm('library_product', { prefix: 'lib-new', needOne: TITLES });
   const ff = fileFields('lib-new');
+  let made = null; // the product made by an earlier try whose file was refused
   const { form } = formShell({
     id: 'lib-new-form', title: 'lib.new', fields, submitKey: 'lib.upload',
     extra: msg,
@@ -140,16 +141,24 @@ function newProductForm(ctx, msg) {
         setMessage(msg, bad);
         return;
       }
-      const r = await request(ctx, 'POST', '/library', value);
+      if (!made) {
+        const r = await request(ctx, 'POST', '/library', value);
+        if (!ctx.alive()) return;
+        if (!r || r.status !== 201) {
+          fields.showProblem(r);
+          return;
+        }
+        made = r.body.id;
+      }
+      // A refused file (not a PDF, DOCX, ... by its bytes; too large)
+      // is said here, and the next try sends the file to the same product.
+      const up = await sendFile(made, 0, ff);
       if (!ctx.alive()) return;
-      if (!r || r.status !== 201) {
-        fields.showProblem(r);
+      if (!up || up.status !== 201) {
+        setMessage(msg, uploadProblem(up), 'error');
         return;
       }
-      // A refused file leaves the product without one: its page takes
-      // the upload again.
-      await sendFile(r.body.id, 0, ff);
-      if (ctx.alive()) ctx.go(`#/library/${r.body.id}`);
+      ctx.go(`#/library/${made}`);
     },
   });
   form.querySelector('.actions').before(ff.node);

@@ -174,7 +174,10 @@ int api_library_list(struct req *r)
 		return api_store_error(r, STORE_ERROR);
 	api_list_begin(r, &w);
 	for (i = 0; i < n && i < limit; i++)
-		write_product(&w, &rows[i], NULL, 0, 0);
+		/* A product whose first file was refused is its keepers' to
+		 * finish, nobody else's to see. */
+		if (rows[i].current > 0 || !strcmp(rows[i].org_id, r->who.user.org.id))
+			write_product(&w, &rows[i], NULL, 0, 0);
 	if (n > limit) {
 		char next[TS_LEN + ID_LEN + 1];
 		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].updated_at, rows[limit - 1].id);

@@ -135,7 +135,13 @@ int api_stays_create(struct req *r)
 	if (!json_is_true(json_object_get(body, "eligibility_override"))) {
 		char why[160];
 		if (outside_eligibility(r, &s, c.person_id, why, sizeof why))
-			return reply_problem(r, 409, "eligibility-mismatch", why);
+			return reply_problem_field(r, 409, "eligibility-mismatch",
+						   justice_shelter_field(why), why);
+	} else if (!json_object_get(body, "eligibility_reason")) {
+		/* The exception says why, for whoever reads the stay later. */
+		return reply_problem_field(r, 422, "missing-field", "eligibility_reason",
+					   "eligibility_reason: why the person is admitted although "
+					   "the shelter does not take them");
 	}
 	rec = json_deep_copy(body);
 	if (!rec)

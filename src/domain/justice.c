@@ -98,3 +98,14 @@ int justice_shelter_takes(const char *const *genders, size_t ngenders, long min_
 	}
 	return 1;
 }
+
+const char *justice_shelter_field(const char *why)
+{
+	static const char *const fields[] = {"genders_served", "minimum_age", "maximum_age"};
+	size_t i;
+
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (strstr(why, fields[i]))
+			return fields[i];
+	return "genders_served";
+}

@@ -43,4 +43,8 @@ long justice_free_beds(long capacity, long occupied);
 int justice_shelter_takes(const char *const *genders, size_t ngenders, long min_age,
 			  long max_age, const char *gender, long age, char *why, size_t whylen);
 
+/* The service's field that a refusal of justice_shelter_takes names
+ * ("genders_served", "minimum_age", "maximum_age"), from its why[]. */
+const char *justice_shelter_field(const char *why);
+
 #endif

@@ -248,10 +248,12 @@ test('a women\'s shelter asks before it admits a man, an adult shelter before a 
   const body = (case_id, more = {}) => ({ case_id, admitted_on: day(1), admission_reason: 'safety', ...more });
   let r = await as['n.cw'].req('POST', stays, body(man));
   problem(r, 409, 'eligibility-mismatch');
+  assert.equal(r.json.field, 'genders_served');
   assert.match(r.json.detail, /genders_served Feminine.*Masculine/);
   assert.doesNotMatch(r.json.detail, /Фарҳод/, 'no name in the answer');
   r = await as['n.cw'].req('POST', stays, body(girl));
   problem(r, 409, 'eligibility-mismatch');
+  assert.equal(r.json.field, 'minimum_age');
   assert.match(r.json.detail, /minimum_age 18; the person is 1[45]/);
   // Nothing was admitted by the refusals.
   let s = await must('n.cw', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
@@ -260,7 +262,10 @@ test('a women\'s shelter asks before it admits a man, an adult shelter before a 
   await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`, body(woman));
   await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`, body(unknown));
   // The worker admits the man anyway (no other bed tonight): kept with the stay.
-  const anyway = await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`, body(man, { eligibility_override: true }));
+  // Not without saying why.
+  problem(await as['n.cw'].req('POST', stays, body(man, { eligibility_override: true })), 422, 'missing-field');
+  const anyway = await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`,
+    body(man, { eligibility_override: true, eligibility_reason: 'no other bed tonight' }));
   assert.equal(anyway.eligibility_override, true);
   const list = await must('n.cw', 'GET', `/directory/services/${shelter.id}/stays`, undefined, 200);
   assert.equal(list.occupied, 3);

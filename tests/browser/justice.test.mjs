@@ -224,9 +224,11 @@ test('a women\'s shelter warns before it admits a man; "Admit anyway" keeps the 
     await page.selectOption('#stay-shelter', shelter.id);
     await page.selectOption('#stay-admission_reason', 'safety');
     await page.click('#stay-form-submit');
-    await waitHas(page, '#stay-eligibility', 'This shelter does not take people of this gender or age');
+    await waitHas(page, '#stay-eligibility', 'This shelter does not take people of this gender');
     let s = await must('mavjuda', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
     assert.equal(s.capacity.occupied, 0, 'nothing admitted on the warning');
+    assert.equal(await page.isDisabled('#stay-anyway'), true, 'not without a reason');
+    await page.fill('#stay-eligibility-reason', 'No other bed in Dushanbe tonight; a separate room.');
     await page.click('#stay-anyway');
     await waitHas(page, '.message.success', 'Admitted to the shelter.');
     await waitHas(page, '#stay-list [data-status="open"]', 'Admitted outside who the shelter takes');
