@@ -252,7 +252,9 @@ int import_consent_value(const char *v, const char **method)
 	static const char *const no[] = {"no", "n", "false", "0", "нет", "не", "yo'q"};
 	size_t i;
 
-	*method = "written";
+	/* A sheet's "yes" says a consent was given, not how: recorded as
+	 * given before Himoya, never as written. */
+	*method = "recorded_before";
 	if (!v || !*v)
 		return 0;
 	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
@@ -264,7 +266,7 @@ int import_consent_value(const char *v, const char **method)
 	if ((*method = import_code(&cl_consent_method, NULL, v)) != NULL &&
 	    strcmp(*method, "guardian"))
 		return 1;
-	*method = "written";
+	*method = "recorded_before";
 	return -1;
 }
 

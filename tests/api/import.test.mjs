@@ -196,6 +196,9 @@ test('a sheet records the importing organisation\'s own assessment, never an aut
   const ds = (await ok('cw', 'GET', `${V1}/cases/${mine[0].id}/status-decisions`)).items;
   assert.deepEqual(ds.map((d) => [d.status, d.decided_by, d.decided_by_org, !!d.before_rule]),
     [['ActualVictimOfTrafficking', 'Other', 'iom', false]]);
+  // The sheet said "yes", not how: the consent says it was recorded before Himoya.
+  const ks = (await ok('cw', 'GET', `${V1}/persons/${mine[0].person_id}/consents`)).items;
+  assert.deepEqual(ks.map((k) => [k.purpose, k.method]), [['assistance', 'recorded_before']]);
 });
 
 test('a row like a registered person, or like an earlier row in another script, is held, then proposed in the duplicates list', async () => {

@@ -217,7 +217,7 @@ static void test_consent_values(void **state)
 
 	(void)state;
 	assert_int_equal(import_consent_value("Yes", &m), 1);
-	assert_string_equal(m, "written");
+	assert_string_equal(m, "recorded_before"); /* given, but not said how */
 	assert_int_equal(import_consent_value("ДА", &m), 1);
 	assert_int_equal(import_consent_value("ҳа", &m), 1);
 	assert_int_equal(import_consent_value("verbal_witnessed", &m), 1);
