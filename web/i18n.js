@@ -1740,12 +1740,25 @@ export const catalogue = {
   'known.ask': { tg: 'Ба ташкилоти дигар маълум аст?', ru: 'Известен другой организации?', en: 'Known to another organisation?' },
   'known.title': { tg: 'Дар ташкилотҳои дигари шабака', ru: 'В других организациях сети', en: 'In other organisations of the network' },
   'known.lead': {
-    tg: 'Танҳо рамзгузории бе ному сана муқоиса мешавад; ташкилоти дигар намедонад, ки кӣ пурсид. Пурсиш ва ҷавоб сабт мешаванд.',
-    ru: 'Сравнивается только кодировка без имени и даты; другая организация не узнаёт, о ком спросили. Вопрос и ответ записываются в журнал.',
-    en: 'Only an encoding without name or date is compared; the other organisation does not learn whom you asked about. The question and the answer are logged.',
+    tg: 'Танҳо рамзгузории бе ному сана муқоиса мешавад, на ном ва на сана ба ташкилоти дигар намераванд. Агар мувофиқат ёфт шавад, он ташкилот мебинад, ки ташкилоти шумо пурсид ва кадом шахси худаш мувофиқ омад. Пурсиш ва ҷавоб сабт мешаванд.',
+    ru: 'Сравнивается только кодировка без имени и даты: ни имя, ни дата в другую организацию не уходят. При совпадении та организация видит, что спросила ваша организация и какой её человек совпал. Вопрос и ответ записываются в журнал.',
+    en: 'Only an encoding without name or date is compared: neither leaves your organisation. On a match, that organisation sees that yours asked and which of its own persons matched. The question and the answer are logged.',
   },
-  'known.found': { tg: 'Ин шахс ба ин ташкилотҳо маълум аст:', ru: 'Этот человек известен этим организациям:', en: 'This person is known to these organisations:' },
-  'known.none': { tg: 'Ин шахс ба ягон ташкилоти дигари шабака маълум нест.', ru: 'Этот человек не известен другим организациям сети.', en: 'This person is not known to another organisation of the network.' },
+  'known.found': {
+    tg: 'Эҳтимол, ин шахс ба ин ташкилотҳо маълум аст. Ин тахмин аст, на муайянсозӣ: пеш аз он ки чизе дар бораи шахс гӯед, тавассути равонасозӣ бо онҳо тасдиқ кунед.',
+    ru: 'Возможно, этот человек известен этим организациям. Это предположение, а не установление личности: подтвердите через направление, прежде чем что-либо сообщать о человеке.',
+    en: 'This person is probably known to these organisations. It is a likely match, not an identification: confirm it with them through a referral before you share anything about the person.',
+  },
+  'known.none': {
+    tg: 'Дар байни шахсоне, ки ба равонасозӣ ё омор розигӣ додаанд, ба ягон ташкилоти дигари шабака маълум нест.',
+    ru: 'Среди людей, давших согласие на направление или статистику, не известен ни одной другой организации сети.',
+    en: 'Not known to another organisation of the network among the persons who consented to referral or statistics.',
+  },
+  'known.not_enough': {
+    tg: 'Барои пурсидан ному насаб ва санаи таваллуд ё синни тахминӣ лозим аст: танҳо ном бо дигарон мувофиқ меояд. Аввал маълумоти шахсро пурра кунед.',
+    ru: 'Для вопроса нужны имя, фамилия и дата рождения или примерный возраст: одно имя совпадёт с другими людьми. Сначала дополните сведения о человеке.',
+    en: 'To ask, the person needs a given and a family name and a birth date or an estimated age: a name alone would match others. Complete the person\'s details first.',
+  },
   'known.contact': { tg: 'Тамос:', ru: 'Контакт:', en: 'Contact:' },
   'known.no_contact': { tg: 'Тамос сабт нашудааст', ru: 'Контакт не указан', en: 'No contact recorded' },
   'known.consent_missing': {

@@ -28,7 +28,8 @@ async function ask(ctx, personId, panel) {
   if (!res || res.status !== 200) {
     const type = res && res.body && res.body.type;
     const key = type === 'consent-required' ? 'known.consent_missing'
-      : type === 'rate-limited' ? 'known.rate_limited' : statusKey(res);
+      : type === 'rate-limited' ? 'known.rate_limited'
+        : type === 'not-enough-to-match' ? 'known.not_enough' : statusKey(res);
     setMessage(msg, key, 'error');
     return;
   }
@@ -36,7 +37,7 @@ async function ask(ctx, personId, panel) {
   if (!known.length) {
     setMessage(msg, 'known.none', 'info');
   } else {
-    setMessage(msg, 'known.found', 'success');
+    setMessage(msg, 'known.found', 'warning');
     panel.append(h('ul', { class: 'cards', id: 'known-list' }, known.map((k) => h('li', { class: 'card', attrs: { 'data-org': k.org } },
       h('p', { class: 'card-title' }, h('strong', { text: () => k.name })),
       h('p', { class: 'card-line' }, h('span', { class: 'muted', text: 'known.contact' }), ' ',

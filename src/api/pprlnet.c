@@ -583,6 +583,14 @@ static int answer(struct req *r, const struct person_row *p, const char *record,
 			thr = pprl_threshold(clk, 1, x.other, x.nother);
 		else
 			thr = pprl_threshold(x.own, x.nown, x.other, x.nother);
+		/* Never below the floor: an answer names an organisation (a
+		 * shelter, perhaps), so a false one can point at where someone
+		 * is.  The balanced encoding puts unrelated persons near 0.70,
+		 * a shared first name and a sound-alike surname with another
+		 * birth date near 0.89, and the same person in another script
+		 * with day and month swapped at 1.00 (README). */
+		if (thr < PPRL_NETWORK_FLOOR)
+			thr = PPRL_NETWORK_FLOOR;
 		for (j = 0; j < x.nother; j++)
 			if (pprl_dice(clk, x.other + j * PPRL_BYTES) >= thr)
 				named_add(&k, &x, j);
@@ -600,6 +608,31 @@ static int answer(struct req *r, const struct person_row *p, const char *record,
 		return rc;
 	write_answer(r, orgs, k.n, asked_at);
 	return 200;
+}
+
+/* A question names another organisation only on more than a first name:
+ * the asked person needs a given and a family name, and a birth date or
+ * an estimated age (else 422 not-enough-to-match, nothing asked). */
+static int enough_to_ask(struct req *r, const struct person_row *p)
+{
+	json_t *rec = record_open(&r->app->kr, &r->mem, p->coded, p->sealed, p->sealed_len, p->id);
+	const char *given, *family;
+	int ok;
+
+	if (!rec) {
+		reply_problem(r, 500, "internal", "the record cannot be opened");
+		return 0;
+	}
+	given = json_string_value(json_object_get(rec, "given_name"));
+	family = json_string_value(json_object_get(rec, "family_name"));
+	ok = given && *given && family && *family &&
+	     (json_object_get(rec, "birth_date") || json_object_get(rec, "estimated_age"));
+	json_decref(rec);
+	if (!ok)
+		reply_problem(r, 422, "not-enough-to-match",
+			      "the network is asked about a person with a given and a family name "
+			      "and a birth date or an estimated age: a name alone would match others");
+	return ok;
 }
 
 int api_person_known_elsewhere(struct req *r)
@@ -631,6 +664,8 @@ int api_person_known_elsewhere(struct req *r)
 		return reply_problem(r, 409, "consent-required",
 				     "the person has no current consent for referral or statistics: "
 				     "without it the person's encoding does not enter the network");
+	if (!enough_to_ask(r, &p))
+		return r->status;
 	hour_ago(since);
 	if (store_pprl_questions_since(r->app->st, r->who.user.id, since, &asked) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);

@@ -13,6 +13,9 @@
 #include "http/request.h"
 
 #define PPRL_ASK_PER_HOUR 20 /* questions a user may ask the network an hour */
+/* The least Dice similarity that names an organisation, whatever the
+ * data-driven threshold (pprl_threshold) of the lists would be. */
+#define PPRL_NETWORK_FLOOR 0.95
 
 /* The matching keys: from the file secret_file (the `pprl_secret`
  * setting: at least PPRL_SECRET_MIN bytes, mode 0600) when given, else

@@ -35,6 +35,15 @@ static int shelter_load(struct req *r, const char *id, struct dir_service_row *s
 	return 0;
 }
 
+/* 1 when s holds more than spaces. */
+static int str_has_word(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			return 1;
+	return 0;
+}
+
 /* Whether the shelter takes the person (justice_shelter_takes over the
  * service's genders_served, minimum_age, maximum_age and the person's
  * gender and age): 0 when it does, or when the service or the person does
@@ -137,7 +146,8 @@ int api_stays_create(struct req *r)
 		if (outside_eligibility(r, &s, c.person_id, why, sizeof why))
 			return reply_problem_field(r, 409, "eligibility-mismatch",
 						   justice_shelter_field(why), why);
-	} else if (!json_object_get(body, "eligibility_reason")) {
+	} else if (!json_object_get(body, "eligibility_reason") ||
+		   !str_has_word(json_string_value(json_object_get(body, "eligibility_reason")))) {
 		/* The exception says why, for whoever reads the stay later. */
 		return reply_problem_field(r, 422, "missing-field", "eligibility_reason",
 					   "eligibility_reason: why the person is admitted although "

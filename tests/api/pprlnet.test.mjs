@@ -213,6 +213,26 @@ test('the encodings are rebuilt at start: a table emptied behind the server come
   }
 });
 
+test('a first name alone names no one: too little to ask is refused, look-alikes are not matched', async () => {
+  // The outsider's probes: a shared first name and a sound-alike surname
+  // with another birth date, or another surname with the same date, named
+  // IOM (or a shelter) before the floor.
+  await register('cw', ['Зарина', 'Ҷумъаева', '1994-03-07', 'Feminine'], ['referral']);
+  const thin = await register('c.cw', ['Zarina', 'Xqzwvtplk', undefined, 'Feminine'], ['referral']);
+  problem(await ask('c.cw', thin.id), 422, 'not-enough-to-match');
+  for (const probe of [['Zarina', 'Jumaeva', '1970-01-01', 'Feminine'], ['Зарина', 'Шукурова', '1994-03-07', 'Feminine']]) {
+    const p = await register('c.cw', probe, ['referral']);
+    const r = await ask('c.cw', p.id);
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.known, [], `${probe.join(' ')}: ${r.text}`);
+  }
+  // The same woman, in Latin with day and month swapped, is found.
+  const same = await register('c.cw', ['Zarina', 'Dzhumaeva', '1994-07-03', 'Feminine'], ['referral']);
+  const r = await ask('c.cw', same.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.known.map((k) => k.org), ['iom']);
+});
+
 test('rate limit: a user asks at most 20 questions an hour, then 429 with Retry-After', async () => {
   await signInAll(srv, users.filter((u) => u.login === 'cw2'), PW, as, uid);
   const db = join(srv.data, 'himoya.db');
