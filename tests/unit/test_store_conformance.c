@@ -26,6 +26,8 @@
 #include <sodium.h>
 
 #include "crypto/crypto.h"
+#include "store/kb.h"
+#include "store/library.h"
 #include "store/reports.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -1057,6 +1059,363 @@ static void test_trainings(void **state)
 	assert_int_equal(got.version, 2);
 }
 
+/* ---- the library, the knowledge base, limits ------------------------------ */
+
+static void product_make(struct library_product *p, const char *org, const char *user,
+			 const char *kind, const char *audience, const char *at)
+{
+	memset(p, 0, sizeof *p);
+	store_new_id(p->id);
+	memcpy(p->org_id, org, ID_LEN);
+	snprintf(p->kind, sizeof p->kind, "%s", kind);
+	p->audience = audience;
+	p->languages = ",tg,ru,";
+	p->coded = "{\"title_en\":\"Signs\"}";
+	memcpy(p->created_by, user, ID_LEN);
+	snprintf(p->created_at, sizeof p->created_at, "%s", at);
+	snprintf(p->updated_at, sizeof p->updated_at, "%s", at);
+}
+
+static void version_make(struct library_version *v, const char *product, int64_t n,
+			 const char *user, const char *note, const char *at)
+{
+	memset(v, 0, sizeof *v);
+	memcpy(v->product_id, product, ID_LEN);
+	v->n = n;
+	v->file_name = "signs.pdf";
+	snprintf(v->content_type, sizeof v->content_type, "application/pdf");
+	v->size = 24;
+	snprintf(v->sha256, sizeof v->sha256, "%064d", 0);
+	v->note = note;
+	if (user)
+		memcpy(v->uploaded_by, user, ID_LEN);
+	snprintf(v->uploaded_at, sizeof v->uploaded_at, "%s", at);
+}
+
+struct file_seen {
+	unsigned char bytes[64];
+	size_t n;
+};
+
+static int file_take(void *ctx, const void *sealed, size_t len)
+{
+	struct file_seen *fs = ctx;
+
+	fs->n = len < sizeof fs->bytes ? len : sizeof fs->bytes;
+	memcpy(fs->bytes, sealed, fs->n);
+	return STORE_OK;
+}
+
+static void test_library(void **state)
+{
+	struct fixture *f = *state;
+	struct library_product p[3], got, *rows;
+	struct library_version v, *vrows;
+	struct library_filter flt = {0};
+	struct file_seen fs = {0};
+	char lo[ID_LEN], hi[ID_LEN];
+	size_t n;
+	store_tx *tx;
+
+	product_make(&p[0], f->org, f->user, "guide", ",police,ngo,", "2026-01-01T00:00:00Z");
+	product_make(&p[1], f->org, f->user, "guide", ",ngo,", "2026-01-02T00:00:00Z");
+	product_make(&p[2], f->org2, f->user2, "video", ",police,", "2026-01-02T00:00:00Z");
+	p[2].languages = ",en,";
+	tx = begin(f);
+	assert_int_equal(store_library_insert(tx, &p[0]), STORE_OK);
+	assert_int_equal(store_library_insert(tx, &p[1]), STORE_OK);
+	assert_int_equal(store_library_insert(tx, &p[2]), STORE_OK);
+	assert_int_equal(store_library_insert(tx, &p[2]), STORE_CONFLICT);
+	commit(tx);
+	memcpy(hi, strcmp(p[1].id, p[2].id) > 0 ? p[1].id : p[2].id, ID_LEN);
+	memcpy(lo, strcmp(p[1].id, p[2].id) > 0 ? p[2].id : p[1].id, ID_LEN);
+
+	assert_int_equal(store_library_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_library_get(f->st, p[2].id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.org_code, "ngo2");
+	assert_string_equal(got.audience, ",police,");
+	assert_string_equal(got.languages, ",en,");
+	assert_int_equal(got.current, 0);
+	assert_string_equal(got.withdrawn_at, "");
+	assert_string_equal(got.created_by, f->user2);
+
+	/* Versions come one after the other: a number taken or skipped is
+	 * stale, an absent product not found; each bumps the product. */
+	tx = begin(f);
+	version_make(&v, p[0].id, 1, f->user, "first", "2026-02-01T00:00:00Z");
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_OK);
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_STALE);
+	v.n = 3;
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_STALE);
+	version_make(&v, "absent", 1, f->user, NULL, "2026-02-01T00:00:00Z");
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_NOT_FOUND);
+	version_make(&v, p[0].id, 2, NULL, NULL, "2026-02-02T00:00:00Z");
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, 3), STORE_OK);
+	commit(tx);
+
+	assert_int_equal(store_library_get(f->st, p[0].id, &got, &f->a), STORE_OK);
+	assert_int_equal(got.current, 2);
+	assert_string_equal(got.updated_at, "2026-02-02T00:00:00Z");
+	assert_int_equal(got.cur.n, 2);
+	assert_null(got.cur.note);
+	assert_string_equal(got.cur.uploaded_by, "");
+	assert_string_equal(got.cur.uploaded_by_login, "");
+	assert_string_equal(got.cur.file_name, "signs.pdf");
+	assert_int_equal(store_library_versions(f->st, p[0].id, 10, &vrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(vrows[0].n, 2);
+	assert_int_equal(vrows[1].n, 1);
+	assert_string_equal(vrows[1].note, "first");
+	assert_string_equal(vrows[1].uploaded_by_login, "dilnoza");
+	assert_int_equal(vrows[1].size, 24);
+	assert_int_equal(store_library_versions(f->st, p[0].id, 1, &vrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(vrows[0].n, 2);
+	assert_int_equal(store_library_versions(f->st, p[1].id, 10, &vrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_library_file(f->st, p[0].id, 1, &v, &f->a, file_take, &fs), STORE_OK);
+	assert_int_equal(fs.n, sizeof SEALED);
+	assert_memory_equal(fs.bytes, SEALED, sizeof SEALED);
+	assert_string_equal(v.note, "first");
+	assert_int_equal(store_library_file(f->st, p[0].id, 2, &v, &f->a, file_take, &fs), STORE_OK);
+	assert_int_equal(fs.n, 3);
+	assert_int_equal(store_library_file(f->st, p[0].id, 3, &v, &f->a, file_take, &fs),
+			 STORE_NOT_FOUND);
+
+	/* Newest change first, the larger id first on a tie; the cursor and
+	 * the filters. */
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, p[0].id);
+	assert_int_equal(rows[0].cur.n, 2);
+	assert_string_equal(rows[1].id, hi);
+	assert_string_equal(rows[2].id, lo);
+	assert_int_equal(rows[2].current, 0);
+	assert_int_equal(store_library_list(f->st, &flt, 2, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	flt.after_updated = rows[1].updated_at;
+	flt.after_id = rows[1].id;
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, lo);
+	memset(&flt, 0, sizeof flt);
+	flt.kind = "video";
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, p[2].id);
+	flt.kind = NULL;
+	flt.audience = "police";
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p[0].id);
+	assert_string_equal(rows[1].id, p[2].id);
+	flt.language = "ru";
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, p[0].id);
+
+	/* A withdrawn product leaves the list, once, and takes no version. */
+	tx = begin(f);
+	assert_int_equal(store_library_withdraw(tx, p[1].id, f->user, "2026-03-01T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_library_withdraw(tx, p[1].id, f->user, "2026-03-02T00:00:00Z"),
+			 STORE_STALE);
+	assert_int_equal(store_library_withdraw(tx, "absent", f->user, "2026-03-02T00:00:00Z"),
+			 STORE_NOT_FOUND);
+	version_make(&v, p[1].id, 1, f->user, NULL, "2026-03-03T00:00:00Z");
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_library_get(f->st, p[1].id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.withdrawn_at, "2026-03-01T00:00:00Z");
+	assert_string_equal(got.updated_at, "2026-03-01T00:00:00Z");
+	memset(&flt, 0, sizeof flt);
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p[0].id);
+	assert_string_equal(rows[1].id, p[2].id);
+}
+
+static void article_make(struct kb_row *k, const char *country, const char *topic,
+			 const char *status, const char *title)
+{
+	memset(k, 0, sizeof *k);
+	store_new_id(k->id);
+	k->version = 1;
+	snprintf(k->country, sizeof k->country, "%s", country);
+	snprintf(k->topic, sizeof k->topic, "%s", topic);
+	snprintf(k->status, sizeof k->status, "%s", status);
+	k->title[KB_TG] = title;
+	k->title[KB_RU] = title;
+	k->title[KB_EN] = title;
+	k->body[KB_TG] = "матн";
+	k->body[KB_RU] = "текст";
+	k->body[KB_EN] = "text";
+	k->sources = "[]";
+	snprintf(k->created_at, sizeof k->created_at, "2026-01-01T00:00:00Z");
+	snprintf(k->updated_at, sizeof k->updated_at, "2026-01-01T00:00:00Z");
+}
+
+static void test_kb(void **state)
+{
+	struct fixture *f = *state;
+	struct kb_row k[3], got, *rows;
+	struct kb_filter flt = {0};
+	static const struct kb_key keys0[] = {{"work", 1}, {"visa", 1}};
+	static const struct kb_key keys1[] = {{"work", 5}};
+	static const struct kb_key keys2[] = {{"work", 1}, {"visa", 1}, {"visa", 3}};
+	int64_t count = -1;
+	size_t n;
+	store_tx *tx;
+
+	article_make(&k[0], "RU", "work", "published", "Work in Russia");
+	article_make(&k[1], "", "visa", "draft", "Papers");
+	article_make(&k[2], "KZ", "work", "published", "Work in Kazakhstan");
+	snprintf(k[2].reviewed_on, sizeof k[2].reviewed_on, "2026-01-05");
+	memcpy(k[2].updated_by, f->user, ID_LEN);
+	tx = begin(f);
+	assert_int_equal(store_kb_insert(tx, &k[0]), STORE_OK);
+	assert_int_equal(store_kb_insert(tx, &k[1]), STORE_OK);
+	assert_int_equal(store_kb_insert(tx, &k[2]), STORE_OK);
+	assert_int_equal(store_kb_insert(tx, &k[2]), STORE_CONFLICT);
+	assert_int_equal(store_kb_keys_set(tx, k[0].id, keys0, 2), STORE_OK);
+	assert_int_equal(store_kb_keys_set(tx, k[1].id, keys1, 1), STORE_OK);
+	assert_int_equal(store_kb_keys_set(tx, k[2].id, keys2, 3), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_kb_count(f->st, &count), STORE_OK);
+	assert_int_equal(count, 3);
+	assert_int_equal(store_kb_exists(f->st, k[1].id), STORE_OK);
+	assert_int_equal(store_kb_exists(f->st, "absent"), STORE_NOT_FOUND);
+	assert_int_equal(store_kb_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_kb_get(f->st, k[2].id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.title[KB_EN], "Work in Kazakhstan");
+	assert_string_equal(got.body[KB_TG], "матн");
+	assert_string_equal(got.reviewed_on, "2026-01-05");
+	assert_string_equal(got.updated_by, f->user);
+	assert_int_equal(got.score, 0);
+	assert_int_equal(store_kb_get(f->st, k[1].id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.reviewed_on, "");
+	assert_string_equal(got.updated_by, "");
+
+	/* Versioned updates. */
+	tx = begin(f);
+	got.version = 2;
+	got.title[KB_EN] = "Papers to keep";
+	assert_int_equal(store_kb_update(tx, &got), STORE_OK);
+	assert_int_equal(store_kb_update(tx, &got), STORE_STALE);
+	snprintf(got.id, sizeof got.id, "absent");
+	assert_int_equal(store_kb_update(tx, &got), STORE_NOT_FOUND);
+	commit(tx);
+	assert_int_equal(store_kb_get(f->st, k[1].id, &got, &f->a), STORE_OK);
+	assert_int_equal(got.version, 2);
+	assert_string_equal(got.title[KB_EN], "Papers to keep");
+
+	/* A list by country, topic, id; a filter; a page. */
+	flt.limit = 10;
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, k[1].id);
+	assert_string_equal(rows[1].id, k[2].id);
+	assert_string_equal(rows[2].id, k[0].id);
+	flt.status = "published";
+	flt.offset = 1;
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, k[0].id);
+	flt.status = NULL;
+	flt.offset = 0;
+	flt.country = "";
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, k[1].id);
+
+	/* A search: most words matched first, then the weight (a key set
+	 * twice keeps its larger weight), then country, topic, id. */
+	flt.country = NULL;
+	flt.keys[0] = "work";
+	flt.keys[1] = "visa";
+	flt.nkeys = 2;
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, k[2].id);
+	assert_int_equal(rows[0].score, 4);
+	assert_string_equal(rows[1].id, k[0].id);
+	assert_int_equal(rows[1].score, 2);
+	assert_string_equal(rows[2].id, k[1].id);
+	assert_int_equal(rows[2].score, 5);
+	flt.limit = 1;
+	flt.offset = 1;
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, k[0].id);
+}
+
+static void test_limits(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char key[LIMIT_KEY_BYTES], other[LIMIT_KEY_BYTES];
+	int64_t left = -1;
+	int allowed = -1, first = -1;
+	store_tx *tx;
+
+	memset(key, 1, sizeof key);
+	memset(other, 2, sizeof other);
+	/* Three failures within the lock time lock the login for it; a
+	 * refused try counts nothing; another login is not touched. */
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1000, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1001, &left), STORE_OK);
+	assert_int_equal(store_login_locked(f->st, key, 1001, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1002, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_login_locked(f->st, key, 1002, &left), STORE_OK);
+	assert_int_equal(left, 60);
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1012, &left), STORE_OK);
+	assert_int_equal(left, 50);
+	assert_int_equal(store_login_locked(f->st, other, 1012, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	/* The lock runs out, and counting starts afresh. */
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1062, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_login_locked(f->st, key, 1062, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	/* Failures far apart never lock. */
+	assert_int_equal(store_login_attempt(f->st, other, 2, 60, 2000, &left), STORE_OK);
+	assert_int_equal(store_login_attempt(f->st, other, 2, 60, 2060, &left), STORE_OK);
+	assert_int_equal(store_login_locked(f->st, other, 2060, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	/* A success forgets the failures. */
+	assert_int_equal(store_login_attempt(f->st, key, 2, 60, 3000, &left), STORE_OK);
+	tx = begin(f);
+	assert_int_equal(store_login_clear(tx, key), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_login_attempt(f->st, key, 2, 60, 3001, &left), STORE_OK);
+	assert_int_equal(store_login_locked(f->st, key, 3001, &left), STORE_OK);
+	assert_int_equal(left, 0);
+
+	/* Two requests per ten seconds from the first. */
+	assert_int_equal(store_rate_hit(f->st, key, 2, 10, 100, &allowed), STORE_OK);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(store_rate_hit(f->st, key, 2, 10, 105, &allowed), STORE_OK);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(store_rate_hit(f->st, key, 2, 10, 109, &allowed), STORE_OK);
+	assert_int_equal(allowed, 0);
+	assert_int_equal(store_rate_hit(f->st, other, 2, 10, 109, &allowed), STORE_OK);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(store_rate_hit(f->st, key, 2, 10, 110, &allowed), STORE_OK);
+	assert_int_equal(allowed, 1);
+
+	/* A one-time id once, until it expires. */
+	assert_int_equal(store_once(f->st, key, 500, 100, &first), STORE_OK);
+	assert_int_equal(first, 1);
+	assert_int_equal(store_once(f->st, key, 500, 200, &first), STORE_OK);
+	assert_int_equal(first, 0);
+	assert_int_equal(store_once(f->st, other, 500, 200, &first), STORE_OK);
+	assert_int_equal(first, 1);
+	assert_int_equal(store_once(f->st, key, 900, 501, &first), STORE_OK);
+	assert_int_equal(first, 1);
+}
+
 /* ---- meta, sessions --------------------------------------------------------- */
 
 static void test_meta_and_sessions(void **state)
@@ -1265,6 +1624,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_meta_and_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_library, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 	};
 	size_t i;
 	int failed = 0;
