@@ -5,9 +5,13 @@
  * lists and their cursors, what a list shows under an organisation's
  * scope (its own, and what live referrals give it) and the figures it
  * counts, meta, accounts, sessions and tokens, the justice track's links
- * and stays, transfers, and the audit chain with its verification.
+ * and stays, transfers, the audit chain with its verification, the
+ * library (products, numbered versions, withdrawal, filters and paging),
+ * the knowledge base (versions, list and search order) and the limits
+ * that servers share (lockouts, rate counters, one-time ids).
  *
- * (store/reports.h declares the trainings, also store functions.)
+ * (store/reports.h declares the trainings, store/library.h and store/kb.h
+ * the library and the knowledge base: store functions too.)
  *
  * Every test runs once per driver of the table `drivers` (a function that
  * opens a fresh, empty store); a PostgreSQL driver adds one line there.
