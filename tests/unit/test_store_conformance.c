@@ -8,7 +8,8 @@
  * and stays, transfers, the audit chain with its verification, the
  * library (products, numbered versions, withdrawal, filters and paging),
  * the knowledge base (versions, list and search order) and the limits
- * that servers share (lockouts, rate counters, one-time ids).
+ * that servers share (lockouts, rate counters, one-time ids), and the
+ * Action Plan (loads, activities, the last report winning).
  *
  * (store/reports.h declares the trainings, store/library.h and store/kb.h
  * the library and the knowledge base: store functions too.)
@@ -32,6 +33,7 @@
 #include "crypto/crypto.h"
 #include "store/kb.h"
 #include "store/library.h"
+#include "store/plan.h"
 #include "store/reports.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -1420,6 +1422,96 @@ static void test_limits(void **state)
 	assert_int_equal(first, 1);
 }
 
+static void plan_activity_make(struct plan_activity_row *r, const char *plan, const char *number,
+			       const char *org, const char *coded)
+{
+	memset(r, 0, sizeof *r);
+	store_new_id(r->id);
+	snprintf(r->plan, sizeof r->plan, "%s", plan);
+	snprintf(r->number, sizeof r->number, "%s", number);
+	memcpy(r->responsible_org, org, ID_LEN);
+	r->coded = coded;
+}
+
+static void test_plan(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_row p, got;
+	struct plan_activity_row r[3], again, *rows, one;
+	char rid[4][ID_LEN];
+	size_t n, i;
+	store_tx *tx;
+
+	memset(&p, 0, sizeof p);
+	tx = begin(f);
+	snprintf(p.code, sizeof p.code, "NAP-2025");
+	memcpy(p.coordinator_org, f->org, ID_LEN);
+	p.coded = "{\"title_en\":\"2025\"}";
+	snprintf(p.loaded_at, sizeof p.loaded_at, "2026-01-01T00:00:00Z");
+	assert_int_equal(store_plan_put(tx, &p), STORE_OK);
+	snprintf(p.code, sizeof p.code, "NAP-2026");
+	p.coded = "{\"title_en\":\"2026\"}";
+	snprintf(p.loaded_at, sizeof p.loaded_at, "2026-02-01T00:00:00Z");
+	assert_int_equal(store_plan_put(tx, &p), STORE_OK);
+	commit(tx);
+	/* The last loaded, or the one named. */
+	assert_int_equal(store_plan_get(f->st, NULL, &got, &f->a), STORE_OK);
+	assert_string_equal(got.code, "NAP-2026");
+	assert_string_equal(got.coordinator_code, "ngo1");
+	assert_int_equal(store_plan_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+	/* Loading a plan again replaces its coordinator and title. */
+	tx = begin(f);
+	snprintf(p.code, sizeof p.code, "NAP-2025");
+	memcpy(p.coordinator_org, f->org2, ID_LEN);
+	p.coded = "{\"title_en\":\"2025 again\"}";
+	snprintf(p.loaded_at, sizeof p.loaded_at, "2026-03-01T00:00:00Z");
+	assert_int_equal(store_plan_put(tx, &p), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_plan_get(f->st, NULL, &got, &f->a), STORE_OK);
+	assert_string_equal(got.code, "NAP-2025");
+	assert_string_equal(got.coordinator_code, "ngo2");
+	assert_string_equal(got.coded, "{\"title_en\":\"2025 again\"}");
+
+	/* Activities by number (as text); the same number again updates the
+	 * activity, whose id stays. */
+	plan_activity_make(&r[0], "NAP-2026", "1.2", f->org, "{\"n\":12}");
+	plan_activity_make(&r[1], "NAP-2026", "1.10", f->org, "{\"n\":110}");
+	plan_activity_make(&r[2], "NAP-2026", "1.1", f->org2, "{\"n\":11}");
+	plan_activity_make(&again, "NAP-2026", "1.2", f->org2, "{\"n\":120}");
+	tx = begin(f);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(store_plan_activity_put(tx, &r[i]), STORE_OK);
+	assert_int_equal(store_plan_activity_put(tx, &again), STORE_OK);
+	/* Reports: the newest wins, the later one on a tie. */
+	for (i = 0; i < 4; i++)
+		store_new_id(rid[i]);
+	assert_int_equal(store_plan_report_insert(tx, rid[0], r[0].id, f->org, "{\"r\":1}",
+						  f->user, "2026-04-02T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_plan_report_insert(tx, rid[1], r[0].id, f->org, "{\"r\":2}",
+						  f->user, "2026-04-01T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_plan_report_insert(tx, rid[2], r[0].id, f->org, "{\"r\":3}",
+						  NULL, "2026-04-02T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_plan_report_insert(tx, rid[2], r[1].id, f->org, "{\"r\":4}",
+						  NULL, "2026-04-03T00:00:00Z"), STORE_CONFLICT);
+	commit(tx);
+	assert_int_equal(store_plan_activities(f->st, "NAP-2026", &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, r[2].id);
+	assert_string_equal(rows[1].id, r[1].id);
+	assert_string_equal(rows[2].id, r[0].id);
+	assert_string_equal(rows[2].coded, "{\"n\":120}");
+	assert_string_equal(rows[2].responsible_org, f->org2);
+	assert_string_equal(rows[2].last_report, "{\"r\":3}");
+	assert_int_equal(rows[2].reports, 3);
+	assert_null(rows[0].last_report);
+	assert_int_equal(rows[0].reports, 0);
+	assert_int_equal(store_plan_activities(f->st, "NAP-2025", &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_plan_activity_get(f->st, r[0].id, &one, &f->a), STORE_OK);
+	assert_string_equal(one.last_report, "{\"r\":3}");
+	assert_int_equal(store_plan_activity_get(f->st, again.id, &one, &f->a), STORE_NOT_FOUND);
+}
+
 /* ---- meta, sessions --------------------------------------------------------- */
 
 static void test_meta_and_sessions(void **state)
@@ -1631,6 +1723,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_library, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 	};
 	size_t i;
 	int failed = 0;
