@@ -9,7 +9,8 @@
  * library (products, numbered versions, withdrawal, filters and paging),
  * the knowledge base (versions, list and search order) and the limits
  * that servers share (lockouts, rate counters, one-time ids), and the
- * Action Plan (loads, activities, the last report winning).
+ * Action Plan (loads, activities, the last report winning), and
+ * duplicates (pairs, not-the-same, merge and its undoing).
  *
  * (store/reports.h declares the trainings, store/library.h and store/kb.h
  * the library and the knowledge base: store functions too.)
@@ -31,6 +32,7 @@
 #include <sodium.h>
 
 #include "crypto/crypto.h"
+#include "store/dedup.h"
 #include "store/kb.h"
 #include "store/library.h"
 #include "store/plan.h"
@@ -1512,6 +1514,145 @@ static void test_plan(void **state)
 	assert_int_equal(store_plan_activity_get(f->st, again.id, &one, &f->a), STORE_NOT_FOUND);
 }
 
+struct seen_persons {
+	char ids[8][ID_LEN];
+	size_t n;
+};
+
+static int person_seen(void *ctx, const struct person_row *p)
+{
+	struct seen_persons *sp = ctx;
+
+	if (sp->n < 8)
+		memcpy(sp->ids[sp->n], p->id, ID_LEN);
+	sp->n++;
+	return 0;
+}
+
+static void pair_make(struct dup_pair_row *p, const char *org, const char *x, const char *y,
+		      int64_t score)
+{
+	memset(p, 0, sizeof *p);
+	store_new_id(p->id);
+	memcpy(p->org_id, org, ID_LEN);
+	memcpy(p->a, strcmp(x, y) < 0 ? x : y, ID_LEN);
+	memcpy(p->b, strcmp(x, y) < 0 ? y : x, ID_LEN);
+	p->score = score;
+	p->weight = score / 10;
+	p->reasons = "[]";
+	snprintf(p->found_at, sizeof p->found_at, "2026-05-01T00:00:00Z");
+}
+
+static void test_dedup(void **state)
+{
+	struct fixture *f = *state;
+	char per[3][ID_LEN], other[ID_LEN], case_id[ID_LEN], ids[4][ID_LEN];
+	struct dup_pair_row p12, p13, got, *rows;
+	struct dup_merge_row m, mgot;
+	struct seen_persons sp = {0};
+	struct case_row c;
+	size_t n, i;
+	store_tx *tx;
+
+	for (i = 0; i < 3; i++)
+		person_add(f, f->org, "2026-01-01T00:00:00Z", per[i]);
+	person_add(f, f->org2, "2026-01-01T00:00:00Z", other);
+	case_add(f, f->org, per[1], "2026-01-02T00:00:00Z", case_id);
+	/* The organisation's persons, by id. */
+	assert_int_equal(store_dedup_persons(f->st, f->org, person_seen, &sp), STORE_OK);
+	assert_int_equal(sp.n, 3);
+	assert_true(strcmp(sp.ids[0], sp.ids[1]) < 0 && strcmp(sp.ids[1], sp.ids[2]) < 0);
+
+	/* Best score first; a pair found again is refreshed, its id kept. */
+	pair_make(&p12, f->org, per[0], per[1], 900);
+	pair_make(&p13, f->org, per[0], per[2], 950);
+	tx = begin(f);
+	assert_int_equal(store_dedup_pair_put(tx, &p12), STORE_OK);
+	assert_int_equal(store_dedup_pair_put(tx, &p13), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p13.id);
+	assert_string_equal(rows[1].id, p12.id);
+	pair_make(&got, f->org, per[1], per[0], 990);
+	tx = begin(f);
+	assert_int_equal(store_dedup_pair_put(tx, &got), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p12.id);
+	assert_int_equal(rows[0].score, 990);
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org2, "open", 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+
+	/* Not the same: once, and never proposed again. */
+	tx = begin(f);
+	assert_int_equal(store_dedup_pair_distinct(tx, p13.id, f->user, "2026-05-02T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_dedup_pair_distinct(tx, p13.id, f->user, "2026-05-02T00:00:00Z"),
+			 STORE_STALE);
+	p13.score = 999;
+	assert_int_equal(store_dedup_pair_put(tx, &p13), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_dedup_pair_get(f->st, p13.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.status, "distinct");
+	assert_int_equal(got.score, 950);
+	assert_string_equal(got.decided_by, f->user);
+	assert_int_equal(store_dedup_pair_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+
+	/* A merge moves the case and hides the merged person; once. */
+	memset(&m, 0, sizeof m);
+	store_new_id(m.id);
+	memcpy(m.org_id, f->org, ID_LEN);
+	memcpy(m.pair_id, p12.id, ID_LEN);
+	memcpy(m.survivor, per[0], ID_LEN);
+	memcpy(m.merged, per[1], ID_LEN);
+	memcpy(m.by_user, f->user, ID_LEN);
+	snprintf(m.at, sizeof m.at, "2026-05-03T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_dedup_merge(tx, &m), STORE_OK);
+	commit(tx);
+	tx = begin(f);
+	store_new_id(m.id);
+	assert_int_equal(store_dedup_merge(tx, &m), STORE_STALE);
+	store_rollback(tx);
+	assert_int_equal(store_dedup_pair_get(f->st, p12.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.status, "merged");
+	memcpy(m.id, got.merge_id, ID_LEN);
+	assert_int_equal(store_dedup_merge_get(f->st, m.id, &mgot), STORE_OK);
+	assert_string_equal(mgot.survivor, per[0]);
+	assert_string_equal(mgot.undone_by, "");
+	assert_int_equal(store_dedup_merged_into(f->st, per[0], ids, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], per[1]);
+	assert_int_equal(store_case_get(f->st, case_id, &c, &f->a), STORE_OK);
+	assert_string_equal(c.person_id, per[0]);
+	sp.n = 0;
+	assert_int_equal(store_dedup_persons(f->st, f->org, person_seen, &sp), STORE_OK);
+	assert_int_equal(sp.n, 2);
+
+	/* Undone as a whole, once: the case back, the pair open again. */
+	tx = begin(f);
+	assert_int_equal(store_dedup_unmerge(tx, m.id, f->user, "2026-05-04T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_dedup_unmerge(tx, m.id, f->user, "2026-05-04T00:00:00Z"),
+			 STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_dedup_merge_get(f->st, m.id, &mgot), STORE_OK);
+	assert_string_equal(mgot.undone_by, f->user);
+	assert_int_equal(store_dedup_pair_get(f->st, p12.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.status, "open");
+	assert_int_equal(store_case_get(f->st, case_id, &c, &f->a), STORE_OK);
+	assert_string_equal(c.person_id, per[1]);
+	assert_int_equal(store_dedup_merged_into(f->st, per[0], ids, 4, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	sp.n = 0;
+	assert_int_equal(store_dedup_persons(f->st, f->org, person_seen, &sp), STORE_OK);
+	assert_int_equal(sp.n, 3);
+}
+
 /* ---- meta, sessions --------------------------------------------------------- */
 
 static void test_meta_and_sessions(void **state)
@@ -1724,6 +1865,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
 	};
 	size_t i;
 	int failed = 0;
