@@ -170,17 +170,25 @@ static const char SQL_MERGE_CLAIM[] =
 	" WHERE id = ?1 AND status = 'open'"
 	" AND NOT EXISTS(SELECT 1 FROM persons WHERE id IN (?5, ?6) AND merged_into IS NOT NULL)"
 	" AND ((a = ?5 AND b = ?6) OR (a = ?6 AND b = ?5))";
-static const char SQL_MERGE_ADD[] =
-	"INSERT INTO dup_merges(id, org_id, pair_id, survivor, merged, by_user, at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const struct column merge_cols[] = {
+	TCOL(struct dup_merge_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, org_id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, pair_id, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, survivor, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, merged, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, by_user, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, at, COL_TEXT, COL_FIXED),
+	TCOL(struct dup_merge_row, undone_by, COL_OPT, COL_READ), /* set by an undo */
+	TCOL(struct dup_merge_row, undone_at, COL_OPT, COL_READ),
+};
+static struct table merges = TABLE("dup_merges", merge_cols);
+
 static const char SQL_MERGE_PERSON[] =
 	"UPDATE persons SET merged_into = ?2, updated_at = ?3 WHERE id = ?1 AND merged_into IS NULL";
 
 int store_dedup_merge(store_tx *tx, const struct dup_merge_row *m)
 {
 	const char *claim[] = {m->pair_id, m->by_user, m->at, m->id, m->survivor, m->merged};
-	const char *add[] = {m->id, m->org_id, m->pair_id, m->survivor, m->merged, m->by_user,
-			     m->at};
 	const char *person[] = {m->merged, m->survivor, m->at};
 	int64_t n = 0;
 	size_t i;
@@ -190,8 +198,9 @@ int store_dedup_merge(store_tx *tx, const struct dup_merge_row *m)
 		return rc;
 	if (n != 1)
 		return STORE_STALE;
-	if ((rc = run(tx, SQL_MERGE_ADD, add, 7, NULL)) != STORE_OK)
-		return rc;
+	/* The pair was claimed: a refused row is an error, not a conflict. */
+	if ((rc = table_insert(tx, &merges, m)) != STORE_OK)
+		return STORE_ERROR;
 	for (i = 0; i < NMOVED; i++) {
 		const char *rows[] = {m->id, m->merged};
 		const char *move[] = {m->merged, m->survivor};
@@ -203,19 +212,6 @@ int store_dedup_merge(store_tx *tx, const struct dup_merge_row *m)
 		return rc;
 	return n == 1 ? STORE_OK : STORE_STALE;
 }
-
-static const struct column merge_cols[] = {
-	TCOL(struct dup_merge_row, id, COL_TEXT, COL_FIXED),
-	TCOL(struct dup_merge_row, org_id, COL_TEXT, COL_FIXED),
-	TCOL(struct dup_merge_row, pair_id, COL_TEXT, COL_FIXED),
-	TCOL(struct dup_merge_row, survivor, COL_TEXT, COL_FIXED),
-	TCOL(struct dup_merge_row, merged, COL_TEXT, COL_FIXED),
-	TCOL(struct dup_merge_row, by_user, COL_TEXT, COL_FIXED),
-	TCOL(struct dup_merge_row, at, COL_TEXT, COL_FIXED),
-	TCOL(struct dup_merge_row, undone_by, COL_OPT, 0),
-	TCOL(struct dup_merge_row, undone_at, COL_OPT, 0),
-};
-static struct table merges = TABLE("dup_merges", merge_cols);
 
 int store_dedup_merge_get(store *st, const char *id, struct dup_merge_row *m)
 {

@@ -63,7 +63,8 @@ static int make(struct table *t)
 	if (!t->ncols || !(t->cols[0].flags & COL_FIXED))
 		return -1; /* the id comes first and is never updated */
 	for (i = 0; i < t->ncols; i++)
-		sql_add(&cols, "%s%s", i ? ", " : "", t->cols[i].name);
+		if (!(t->cols[i].flags & COL_WRITE))
+			sql_add(&cols, "%s%s", cols.n ? ", " : "", t->cols[i].name);
 	sql_add(&ins, "INSERT INTO %s(", t->name);
 	for (i = 0; i < t->ncols; i++)
 		if (!(t->cols[i].flags & COL_READ))
@@ -87,7 +88,7 @@ static int make(struct table *t)
 	sql_add(&upd, "UPDATE %s SET ", t->name);
 	k = 1;
 	for (i = 1; i < t->ncols; i++)
-		if (!(t->cols[i].flags & (COL_FIXED | COL_READ | COL_SCOPE))) {
+		if (!(t->cols[i].flags & (COL_FIXED | COL_READ | COL_SCOPE | COL_WRITE))) {
 			sql_add(&upd, "%s%s = ?%d", k > 1 ? ", " : "", t->cols[i].name, k + 1);
 			k++;
 		}
@@ -129,10 +130,13 @@ const char *table_query_sql(struct table_query *q)
 	sql = atomic_load_explicit(&q->sql, memory_order_relaxed);
 	if (!sql) {
 		size_t i;
+		int k = 0;
 		if (q->alias) {
 			sql_add(&b, "SELECT ");
 			for (i = 0; i < q->t->ncols; i++)
-				sql_add(&b, "%s%s.%s", i ? ", " : "", q->alias, q->t->cols[i].name);
+				if (!(q->t->cols[i].flags & COL_WRITE))
+					sql_add(&b, "%s%s.%s", k++ ? ", " : "", q->alias,
+						q->t->cols[i].name);
 			sql_add(&b, "%s%s", q->tail[0] == ',' ? "" : " ", q->tail);
 		} else {
 			sql_add(&b, "SELECT %s %s", q->t->cols_sql, q->tail);
@@ -299,14 +303,20 @@ static int read_col(db_stmt *s, int i, const struct column *c, void *row, arena 
 	return STORE_OK;
 }
 
-int table_read(db_stmt *s, const struct table *t, void *row, arena *a)
+int table_read_at(db_stmt *s, const struct table *t, int first, void *row, arena *a)
 {
 	size_t i;
 
 	for (i = 0; i < t->ncols; i++)
-		if (read_col(s, (int)i, &t->cols[i], row, a) != STORE_OK)
-			return STORE_ERROR;
-	return STORE_OK;
+		if (!(t->cols[i].flags & COL_WRITE) &&
+		    read_col(s, first++, &t->cols[i], row, a) != STORE_OK)
+			return -1;
+	return first;
+}
+
+int table_read(db_stmt *s, const struct table *t, void *row, arena *a)
+{
+	return table_read_at(s, t, 0, row, a) < 0 ? STORE_ERROR : STORE_OK;
 }
 
 /* ---- generic statements ----------------------------------------------- */
@@ -356,7 +366,7 @@ int table_update(store_tx *tx, struct table *t, const void *row)
 	if (!v || table_sql(t) != 0 || !(s = db_prepare(tx->d, t->update_sql)))
 		return STORE_ERROR;
 	bind_col(s, 1, &t->cols[0], row);
-	next = table_bind(s, t, row, COL_FIXED | COL_READ | COL_SCOPE, 2);
+	next = table_bind(s, t, row, COL_FIXED | COL_READ | COL_SCOPE | COL_WRITE, 2);
 	for (i = 1; i < t->ncols; i++)
 		if (t->cols[i].flags & COL_SCOPE)
 			bind_col(s, next++, &t->cols[i], row);
@@ -367,9 +377,11 @@ int table_update(store_tx *tx, struct table *t, const void *row)
 
 int table_query_read(db_stmt *s, const struct table_query *q, void *row, arena *a)
 {
-	if (table_read(s, q->t, row, a) != STORE_OK)
+	int next = table_read_at(s, q->t, 0, row, a);
+
+	if (next < 0)
 		return STORE_ERROR;
-	return q->more ? q->more(s, (int)q->t->ncols, row, a) : STORE_OK;
+	return q->more ? q->more(s, next, row, a) : STORE_OK;
 }
 
 int table_query_row(db_stmt *s, const struct table_query *q, void *row, arena *a)

@@ -47,6 +47,8 @@ enum {
 	COL_READ = 4,    /* only read: written by neither (set elsewhere) */
 	COL_SCOPE = 8,   /* COL_FIXED, and an update matches it too (the row
 			  * must still be the organisation's) */
+	COL_WRITE = 16,  /* only written, by the insert: never selected nor
+			  * read (a large blob read by a query of its own) */
 };
 
 struct column {
@@ -115,6 +117,9 @@ int table_bind(db_stmt *s, const struct table *t, const void *row, unsigned skip
  * text and blobs that point go into the arena (which may be NULL for a
  * table without such columns). */
 int table_read(db_stmt *s, const struct table *t, void *row, arena *a);
+/* The same from column `first` on (a table joined in a query's tail);
+ * returns the number of the column after the table's, or -1. */
+int table_read_at(db_stmt *s, const struct table *t, int first, void *row, arena *a);
 
 /* A row of a query: the table's columns, then the tail's (q->more). */
 int table_query_read(db_stmt *s, const struct table_query *q, void *row, arena *a);

@@ -5,9 +5,15 @@
  * lists and their cursors, what a list shows under an organisation's
  * scope (its own, and what live referrals give it) and the figures it
  * counts, meta, accounts, sessions and tokens, the justice track's links
- * and stays, transfers, and the audit chain with its verification.
+ * and stays, transfers, the audit chain with its verification, the
+ * library (products, numbered versions, withdrawal, filters and paging),
+ * the knowledge base (versions, list and search order) and the limits
+ * that servers share (lockouts, rate counters, one-time ids), and the
+ * Action Plan (loads, activities, the last report winning), and
+ * duplicates (pairs, not-the-same, merge and its undoing).
  *
- * (store/reports.h declares the trainings, also store functions.)
+ * (store/reports.h declares the trainings, store/library.h and store/kb.h
+ * the library and the knowledge base: store functions too.)
  *
  * Every test runs once per driver of the table `drivers` (a function that
  * opens a fresh, empty store); a PostgreSQL driver adds one line there.
@@ -26,6 +32,10 @@
 #include <sodium.h>
 
 #include "crypto/crypto.h"
+#include "store/dedup.h"
+#include "store/kb.h"
+#include "store/library.h"
+#include "store/plan.h"
 #include "store/reports.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -1057,6 +1067,592 @@ static void test_trainings(void **state)
 	assert_int_equal(got.version, 2);
 }
 
+/* ---- the library, the knowledge base, limits ------------------------------ */
+
+static void product_make(struct library_product *p, const char *org, const char *user,
+			 const char *kind, const char *audience, const char *at)
+{
+	memset(p, 0, sizeof *p);
+	store_new_id(p->id);
+	memcpy(p->org_id, org, ID_LEN);
+	snprintf(p->kind, sizeof p->kind, "%s", kind);
+	p->audience = audience;
+	p->languages = ",tg,ru,";
+	p->coded = "{\"title_en\":\"Signs\"}";
+	memcpy(p->created_by, user, ID_LEN);
+	snprintf(p->created_at, sizeof p->created_at, "%s", at);
+	snprintf(p->updated_at, sizeof p->updated_at, "%s", at);
+}
+
+static void version_make(struct library_version *v, const char *product, int64_t n,
+			 const char *user, const char *note, const char *at)
+{
+	memset(v, 0, sizeof *v);
+	memcpy(v->product_id, product, ID_LEN);
+	v->n = n;
+	v->file_name = "signs.pdf";
+	snprintf(v->content_type, sizeof v->content_type, "application/pdf");
+	v->size = 24;
+	snprintf(v->sha256, sizeof v->sha256, "%064d", 0);
+	v->note = note;
+	if (user)
+		memcpy(v->uploaded_by, user, ID_LEN);
+	snprintf(v->uploaded_at, sizeof v->uploaded_at, "%s", at);
+}
+
+struct file_seen {
+	unsigned char bytes[64];
+	size_t n;
+};
+
+static int file_take(void *ctx, const void *sealed, size_t len)
+{
+	struct file_seen *fs = ctx;
+
+	fs->n = len < sizeof fs->bytes ? len : sizeof fs->bytes;
+	memcpy(fs->bytes, sealed, fs->n);
+	return STORE_OK;
+}
+
+static void test_library(void **state)
+{
+	struct fixture *f = *state;
+	struct library_product p[3], got, *rows;
+	struct library_version v, *vrows;
+	struct library_filter flt = {0};
+	struct file_seen fs = {0};
+	char lo[ID_LEN], hi[ID_LEN];
+	size_t n;
+	store_tx *tx;
+
+	product_make(&p[0], f->org, f->user, "guide", ",police,ngo,", "2026-01-01T00:00:00Z");
+	product_make(&p[1], f->org, f->user, "guide", ",ngo,", "2026-01-02T00:00:00Z");
+	product_make(&p[2], f->org2, f->user2, "video", ",police,", "2026-01-02T00:00:00Z");
+	p[2].languages = ",en,";
+	tx = begin(f);
+	assert_int_equal(store_library_insert(tx, &p[0]), STORE_OK);
+	assert_int_equal(store_library_insert(tx, &p[1]), STORE_OK);
+	assert_int_equal(store_library_insert(tx, &p[2]), STORE_OK);
+	assert_int_equal(store_library_insert(tx, &p[2]), STORE_CONFLICT);
+	commit(tx);
+	memcpy(hi, strcmp(p[1].id, p[2].id) > 0 ? p[1].id : p[2].id, ID_LEN);
+	memcpy(lo, strcmp(p[1].id, p[2].id) > 0 ? p[2].id : p[1].id, ID_LEN);
+
+	assert_int_equal(store_library_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_library_get(f->st, p[2].id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.org_code, "ngo2");
+	assert_string_equal(got.audience, ",police,");
+	assert_string_equal(got.languages, ",en,");
+	assert_int_equal(got.current, 0);
+	assert_string_equal(got.withdrawn_at, "");
+	assert_string_equal(got.created_by, f->user2);
+
+	/* Versions come one after the other: a number taken or skipped is
+	 * stale, an absent product not found; each bumps the product. */
+	tx = begin(f);
+	version_make(&v, p[0].id, 1, f->user, "first", "2026-02-01T00:00:00Z");
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_OK);
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_STALE);
+	v.n = 3;
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_STALE);
+	version_make(&v, "absent", 1, f->user, NULL, "2026-02-01T00:00:00Z");
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_NOT_FOUND);
+	version_make(&v, p[0].id, 2, NULL, NULL, "2026-02-02T00:00:00Z");
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, 3), STORE_OK);
+	commit(tx);
+
+	assert_int_equal(store_library_get(f->st, p[0].id, &got, &f->a), STORE_OK);
+	assert_int_equal(got.current, 2);
+	assert_string_equal(got.updated_at, "2026-02-02T00:00:00Z");
+	assert_int_equal(got.cur.n, 2);
+	assert_null(got.cur.note);
+	assert_string_equal(got.cur.uploaded_by, "");
+	assert_string_equal(got.cur.uploaded_by_login, "");
+	assert_string_equal(got.cur.file_name, "signs.pdf");
+	assert_int_equal(store_library_versions(f->st, p[0].id, 10, &vrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(vrows[0].n, 2);
+	assert_int_equal(vrows[1].n, 1);
+	assert_string_equal(vrows[1].note, "first");
+	assert_string_equal(vrows[1].uploaded_by_login, "dilnoza");
+	assert_int_equal(vrows[1].size, 24);
+	assert_int_equal(store_library_versions(f->st, p[0].id, 1, &vrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(vrows[0].n, 2);
+	assert_int_equal(store_library_versions(f->st, p[1].id, 10, &vrows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_library_file(f->st, p[0].id, 1, &v, &f->a, file_take, &fs), STORE_OK);
+	assert_int_equal(fs.n, sizeof SEALED);
+	assert_memory_equal(fs.bytes, SEALED, sizeof SEALED);
+	assert_string_equal(v.note, "first");
+	assert_int_equal(store_library_file(f->st, p[0].id, 2, &v, &f->a, file_take, &fs), STORE_OK);
+	assert_int_equal(fs.n, 3);
+	assert_int_equal(store_library_file(f->st, p[0].id, 3, &v, &f->a, file_take, &fs),
+			 STORE_NOT_FOUND);
+
+	/* Newest change first, the larger id first on a tie; the cursor and
+	 * the filters. */
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, p[0].id);
+	assert_int_equal(rows[0].cur.n, 2);
+	assert_string_equal(rows[1].id, hi);
+	assert_string_equal(rows[2].id, lo);
+	assert_int_equal(rows[2].current, 0);
+	assert_int_equal(store_library_list(f->st, &flt, 2, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	flt.after_updated = rows[1].updated_at;
+	flt.after_id = rows[1].id;
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, lo);
+	memset(&flt, 0, sizeof flt);
+	flt.kind = "video";
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, p[2].id);
+	flt.kind = NULL;
+	flt.audience = "police";
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p[0].id);
+	assert_string_equal(rows[1].id, p[2].id);
+	flt.language = "ru";
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, p[0].id);
+
+	/* A withdrawn product leaves the list, once, and takes no version. */
+	tx = begin(f);
+	assert_int_equal(store_library_withdraw(tx, p[1].id, f->user, "2026-03-01T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_library_withdraw(tx, p[1].id, f->user, "2026-03-02T00:00:00Z"),
+			 STORE_STALE);
+	assert_int_equal(store_library_withdraw(tx, "absent", f->user, "2026-03-02T00:00:00Z"),
+			 STORE_NOT_FOUND);
+	version_make(&v, p[1].id, 1, f->user, NULL, "2026-03-03T00:00:00Z");
+	assert_int_equal(store_library_add_version(tx, &v, SEALED, sizeof SEALED), STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_library_get(f->st, p[1].id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.withdrawn_at, "2026-03-01T00:00:00Z");
+	assert_string_equal(got.updated_at, "2026-03-01T00:00:00Z");
+	memset(&flt, 0, sizeof flt);
+	assert_int_equal(store_library_list(f->st, &flt, 10, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p[0].id);
+	assert_string_equal(rows[1].id, p[2].id);
+}
+
+static void article_make(struct kb_row *k, const char *country, const char *topic,
+			 const char *status, const char *title)
+{
+	memset(k, 0, sizeof *k);
+	store_new_id(k->id);
+	k->version = 1;
+	snprintf(k->country, sizeof k->country, "%s", country);
+	snprintf(k->topic, sizeof k->topic, "%s", topic);
+	snprintf(k->status, sizeof k->status, "%s", status);
+	k->title[KB_TG] = title;
+	k->title[KB_RU] = title;
+	k->title[KB_EN] = title;
+	k->body[KB_TG] = "матн";
+	k->body[KB_RU] = "текст";
+	k->body[KB_EN] = "text";
+	k->sources = "[]";
+	snprintf(k->created_at, sizeof k->created_at, "2026-01-01T00:00:00Z");
+	snprintf(k->updated_at, sizeof k->updated_at, "2026-01-01T00:00:00Z");
+}
+
+static void test_kb(void **state)
+{
+	struct fixture *f = *state;
+	struct kb_row k[3], got, *rows;
+	struct kb_filter flt = {0};
+	static const struct kb_key keys0[] = {{"work", 1}, {"visa", 1}};
+	static const struct kb_key keys1[] = {{"work", 5}};
+	static const struct kb_key keys2[] = {{"work", 1}, {"visa", 1}, {"visa", 3}};
+	int64_t count = -1;
+	size_t n;
+	store_tx *tx;
+
+	article_make(&k[0], "RU", "work", "published", "Work in Russia");
+	article_make(&k[1], "", "visa", "draft", "Papers");
+	article_make(&k[2], "KZ", "work", "published", "Work in Kazakhstan");
+	snprintf(k[2].reviewed_on, sizeof k[2].reviewed_on, "2026-01-05");
+	memcpy(k[2].updated_by, f->user, ID_LEN);
+	tx = begin(f);
+	assert_int_equal(store_kb_insert(tx, &k[0]), STORE_OK);
+	assert_int_equal(store_kb_insert(tx, &k[1]), STORE_OK);
+	assert_int_equal(store_kb_insert(tx, &k[2]), STORE_OK);
+	assert_int_equal(store_kb_insert(tx, &k[2]), STORE_CONFLICT);
+	assert_int_equal(store_kb_keys_set(tx, k[0].id, keys0, 2), STORE_OK);
+	assert_int_equal(store_kb_keys_set(tx, k[1].id, keys1, 1), STORE_OK);
+	assert_int_equal(store_kb_keys_set(tx, k[2].id, keys2, 3), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_kb_count(f->st, &count), STORE_OK);
+	assert_int_equal(count, 3);
+	assert_int_equal(store_kb_exists(f->st, k[1].id), STORE_OK);
+	assert_int_equal(store_kb_exists(f->st, "absent"), STORE_NOT_FOUND);
+	assert_int_equal(store_kb_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+	assert_int_equal(store_kb_get(f->st, k[2].id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.title[KB_EN], "Work in Kazakhstan");
+	assert_string_equal(got.body[KB_TG], "матн");
+	assert_string_equal(got.reviewed_on, "2026-01-05");
+	assert_string_equal(got.updated_by, f->user);
+	assert_int_equal(got.score, 0);
+	assert_int_equal(store_kb_get(f->st, k[1].id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.reviewed_on, "");
+	assert_string_equal(got.updated_by, "");
+
+	/* Versioned updates. */
+	tx = begin(f);
+	got.version = 2;
+	got.title[KB_EN] = "Papers to keep";
+	assert_int_equal(store_kb_update(tx, &got), STORE_OK);
+	assert_int_equal(store_kb_update(tx, &got), STORE_STALE);
+	snprintf(got.id, sizeof got.id, "absent");
+	assert_int_equal(store_kb_update(tx, &got), STORE_NOT_FOUND);
+	commit(tx);
+	assert_int_equal(store_kb_get(f->st, k[1].id, &got, &f->a), STORE_OK);
+	assert_int_equal(got.version, 2);
+	assert_string_equal(got.title[KB_EN], "Papers to keep");
+
+	/* A list by country, topic, id; a filter; a page. */
+	flt.limit = 10;
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, k[1].id);
+	assert_string_equal(rows[1].id, k[2].id);
+	assert_string_equal(rows[2].id, k[0].id);
+	flt.status = "published";
+	flt.offset = 1;
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, k[0].id);
+	flt.status = NULL;
+	flt.offset = 0;
+	flt.country = "";
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, k[1].id);
+
+	/* A search: most words matched first, then the weight (a key set
+	 * twice keeps its larger weight), then country, topic, id. */
+	flt.country = NULL;
+	flt.keys[0] = "work";
+	flt.keys[1] = "visa";
+	flt.nkeys = 2;
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, k[2].id);
+	assert_int_equal(rows[0].score, 4);
+	assert_string_equal(rows[1].id, k[0].id);
+	assert_int_equal(rows[1].score, 2);
+	assert_string_equal(rows[2].id, k[1].id);
+	assert_int_equal(rows[2].score, 5);
+	flt.limit = 1;
+	flt.offset = 1;
+	assert_int_equal(store_kb_list(f->st, &flt, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, k[0].id);
+}
+
+static void test_limits(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char key[LIMIT_KEY_BYTES], other[LIMIT_KEY_BYTES];
+	int64_t left = -1;
+	int allowed = -1, first = -1;
+	store_tx *tx;
+
+	memset(key, 1, sizeof key);
+	memset(other, 2, sizeof other);
+	/* Three failures within the lock time lock the login for it; a
+	 * refused try counts nothing; another login is not touched. */
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1000, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1001, &left), STORE_OK);
+	assert_int_equal(store_login_locked(f->st, key, 1001, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1002, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_login_locked(f->st, key, 1002, &left), STORE_OK);
+	assert_int_equal(left, 60);
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1012, &left), STORE_OK);
+	assert_int_equal(left, 50);
+	assert_int_equal(store_login_locked(f->st, other, 1012, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	/* The lock runs out, and counting starts afresh. */
+	assert_int_equal(store_login_attempt(f->st, key, 3, 60, 1062, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	assert_int_equal(store_login_locked(f->st, key, 1062, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	/* Failures far apart never lock. */
+	assert_int_equal(store_login_attempt(f->st, other, 2, 60, 2000, &left), STORE_OK);
+	assert_int_equal(store_login_attempt(f->st, other, 2, 60, 2060, &left), STORE_OK);
+	assert_int_equal(store_login_locked(f->st, other, 2060, &left), STORE_OK);
+	assert_int_equal(left, 0);
+	/* A success forgets the failures. */
+	assert_int_equal(store_login_attempt(f->st, key, 2, 60, 3000, &left), STORE_OK);
+	tx = begin(f);
+	assert_int_equal(store_login_clear(tx, key), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_login_attempt(f->st, key, 2, 60, 3001, &left), STORE_OK);
+	assert_int_equal(store_login_locked(f->st, key, 3001, &left), STORE_OK);
+	assert_int_equal(left, 0);
+
+	/* Two requests per ten seconds from the first. */
+	assert_int_equal(store_rate_hit(f->st, key, 2, 10, 100, &allowed), STORE_OK);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(store_rate_hit(f->st, key, 2, 10, 105, &allowed), STORE_OK);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(store_rate_hit(f->st, key, 2, 10, 109, &allowed), STORE_OK);
+	assert_int_equal(allowed, 0);
+	assert_int_equal(store_rate_hit(f->st, other, 2, 10, 109, &allowed), STORE_OK);
+	assert_int_equal(allowed, 1);
+	assert_int_equal(store_rate_hit(f->st, key, 2, 10, 110, &allowed), STORE_OK);
+	assert_int_equal(allowed, 1);
+
+	/* A one-time id once, until it expires. */
+	assert_int_equal(store_once(f->st, key, 500, 100, &first), STORE_OK);
+	assert_int_equal(first, 1);
+	assert_int_equal(store_once(f->st, key, 500, 200, &first), STORE_OK);
+	assert_int_equal(first, 0);
+	assert_int_equal(store_once(f->st, other, 500, 200, &first), STORE_OK);
+	assert_int_equal(first, 1);
+	assert_int_equal(store_once(f->st, key, 900, 501, &first), STORE_OK);
+	assert_int_equal(first, 1);
+}
+
+static void plan_activity_make(struct plan_activity_row *r, const char *plan, const char *number,
+			       const char *org, const char *coded)
+{
+	memset(r, 0, sizeof *r);
+	store_new_id(r->id);
+	snprintf(r->plan, sizeof r->plan, "%s", plan);
+	snprintf(r->number, sizeof r->number, "%s", number);
+	memcpy(r->responsible_org, org, ID_LEN);
+	r->coded = coded;
+}
+
+static void test_plan(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_row p, got;
+	struct plan_activity_row r[3], again, *rows, one;
+	char rid[4][ID_LEN];
+	size_t n, i;
+	store_tx *tx;
+
+	memset(&p, 0, sizeof p);
+	tx = begin(f);
+	snprintf(p.code, sizeof p.code, "NAP-2025");
+	memcpy(p.coordinator_org, f->org, ID_LEN);
+	p.coded = "{\"title_en\":\"2025\"}";
+	snprintf(p.loaded_at, sizeof p.loaded_at, "2026-01-01T00:00:00Z");
+	assert_int_equal(store_plan_put(tx, &p), STORE_OK);
+	snprintf(p.code, sizeof p.code, "NAP-2026");
+	p.coded = "{\"title_en\":\"2026\"}";
+	snprintf(p.loaded_at, sizeof p.loaded_at, "2026-02-01T00:00:00Z");
+	assert_int_equal(store_plan_put(tx, &p), STORE_OK);
+	commit(tx);
+	/* The last loaded, or the one named. */
+	assert_int_equal(store_plan_get(f->st, NULL, &got, &f->a), STORE_OK);
+	assert_string_equal(got.code, "NAP-2026");
+	assert_string_equal(got.coordinator_code, "ngo1");
+	assert_int_equal(store_plan_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+	/* Loading a plan again replaces its coordinator and title. */
+	tx = begin(f);
+	snprintf(p.code, sizeof p.code, "NAP-2025");
+	memcpy(p.coordinator_org, f->org2, ID_LEN);
+	p.coded = "{\"title_en\":\"2025 again\"}";
+	snprintf(p.loaded_at, sizeof p.loaded_at, "2026-03-01T00:00:00Z");
+	assert_int_equal(store_plan_put(tx, &p), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_plan_get(f->st, NULL, &got, &f->a), STORE_OK);
+	assert_string_equal(got.code, "NAP-2025");
+	assert_string_equal(got.coordinator_code, "ngo2");
+	assert_string_equal(got.coded, "{\"title_en\":\"2025 again\"}");
+
+	/* Activities by number (as text); the same number again updates the
+	 * activity, whose id stays. */
+	plan_activity_make(&r[0], "NAP-2026", "1.2", f->org, "{\"n\":12}");
+	plan_activity_make(&r[1], "NAP-2026", "1.10", f->org, "{\"n\":110}");
+	plan_activity_make(&r[2], "NAP-2026", "1.1", f->org2, "{\"n\":11}");
+	plan_activity_make(&again, "NAP-2026", "1.2", f->org2, "{\"n\":120}");
+	tx = begin(f);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(store_plan_activity_put(tx, &r[i]), STORE_OK);
+	assert_int_equal(store_plan_activity_put(tx, &again), STORE_OK);
+	/* Reports: the newest wins, the later one on a tie. */
+	for (i = 0; i < 4; i++)
+		store_new_id(rid[i]);
+	assert_int_equal(store_plan_report_insert(tx, rid[0], r[0].id, f->org, "{\"r\":1}",
+						  f->user, "2026-04-02T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_plan_report_insert(tx, rid[1], r[0].id, f->org, "{\"r\":2}",
+						  f->user, "2026-04-01T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_plan_report_insert(tx, rid[2], r[0].id, f->org, "{\"r\":3}",
+						  NULL, "2026-04-02T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_plan_report_insert(tx, rid[2], r[1].id, f->org, "{\"r\":4}",
+						  NULL, "2026-04-03T00:00:00Z"), STORE_CONFLICT);
+	commit(tx);
+	assert_int_equal(store_plan_activities(f->st, "NAP-2026", &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(rows[0].id, r[2].id);
+	assert_string_equal(rows[1].id, r[1].id);
+	assert_string_equal(rows[2].id, r[0].id);
+	assert_string_equal(rows[2].coded, "{\"n\":120}");
+	assert_string_equal(rows[2].responsible_org, f->org2);
+	assert_string_equal(rows[2].last_report, "{\"r\":3}");
+	assert_int_equal(rows[2].reports, 3);
+	assert_null(rows[0].last_report);
+	assert_int_equal(rows[0].reports, 0);
+	assert_int_equal(store_plan_activities(f->st, "NAP-2025", &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_plan_activity_get(f->st, r[0].id, &one, &f->a), STORE_OK);
+	assert_string_equal(one.last_report, "{\"r\":3}");
+	assert_int_equal(store_plan_activity_get(f->st, again.id, &one, &f->a), STORE_NOT_FOUND);
+}
+
+struct seen_persons {
+	char ids[8][ID_LEN];
+	size_t n;
+};
+
+static int person_seen(void *ctx, const struct person_row *p)
+{
+	struct seen_persons *sp = ctx;
+
+	if (sp->n < 8)
+		memcpy(sp->ids[sp->n], p->id, ID_LEN);
+	sp->n++;
+	return 0;
+}
+
+static void pair_make(struct dup_pair_row *p, const char *org, const char *x, const char *y,
+		      int64_t score)
+{
+	memset(p, 0, sizeof *p);
+	store_new_id(p->id);
+	memcpy(p->org_id, org, ID_LEN);
+	memcpy(p->a, strcmp(x, y) < 0 ? x : y, ID_LEN);
+	memcpy(p->b, strcmp(x, y) < 0 ? y : x, ID_LEN);
+	p->score = score;
+	p->weight = score / 10;
+	p->reasons = "[]";
+	snprintf(p->found_at, sizeof p->found_at, "2026-05-01T00:00:00Z");
+}
+
+static void test_dedup(void **state)
+{
+	struct fixture *f = *state;
+	char per[3][ID_LEN], other[ID_LEN], case_id[ID_LEN], ids[4][ID_LEN];
+	struct dup_pair_row p12, p13, got, *rows;
+	struct dup_merge_row m, mgot;
+	struct seen_persons sp = {0};
+	struct case_row c;
+	size_t n, i;
+	store_tx *tx;
+
+	for (i = 0; i < 3; i++)
+		person_add(f, f->org, "2026-01-01T00:00:00Z", per[i]);
+	person_add(f, f->org2, "2026-01-01T00:00:00Z", other);
+	case_add(f, f->org, per[1], "2026-01-02T00:00:00Z", case_id);
+	/* The organisation's persons, by id. */
+	assert_int_equal(store_dedup_persons(f->st, f->org, person_seen, &sp), STORE_OK);
+	assert_int_equal(sp.n, 3);
+	assert_true(strcmp(sp.ids[0], sp.ids[1]) < 0 && strcmp(sp.ids[1], sp.ids[2]) < 0);
+
+	/* Best score first; a pair found again is refreshed, its id kept. */
+	pair_make(&p12, f->org, per[0], per[1], 900);
+	pair_make(&p13, f->org, per[0], per[2], 950);
+	tx = begin(f);
+	assert_int_equal(store_dedup_pair_put(tx, &p12), STORE_OK);
+	assert_int_equal(store_dedup_pair_put(tx, &p13), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p13.id);
+	assert_string_equal(rows[1].id, p12.id);
+	pair_make(&got, f->org, per[1], per[0], 990);
+	tx = begin(f);
+	assert_int_equal(store_dedup_pair_put(tx, &got), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[0].id, p12.id);
+	assert_int_equal(rows[0].score, 990);
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org2, "open", 10, &rows, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+
+	/* Not the same: once, and never proposed again. */
+	tx = begin(f);
+	assert_int_equal(store_dedup_pair_distinct(tx, p13.id, f->user, "2026-05-02T00:00:00Z"),
+			 STORE_OK);
+	assert_int_equal(store_dedup_pair_distinct(tx, p13.id, f->user, "2026-05-02T00:00:00Z"),
+			 STORE_STALE);
+	p13.score = 999;
+	assert_int_equal(store_dedup_pair_put(tx, &p13), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_dedup_pair_get(f->st, p13.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.status, "distinct");
+	assert_int_equal(got.score, 950);
+	assert_string_equal(got.decided_by, f->user);
+	assert_int_equal(store_dedup_pair_get(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
+
+	/* A merge moves the case and hides the merged person; once. */
+	memset(&m, 0, sizeof m);
+	store_new_id(m.id);
+	memcpy(m.org_id, f->org, ID_LEN);
+	memcpy(m.pair_id, p12.id, ID_LEN);
+	memcpy(m.survivor, per[0], ID_LEN);
+	memcpy(m.merged, per[1], ID_LEN);
+	memcpy(m.by_user, f->user, ID_LEN);
+	snprintf(m.at, sizeof m.at, "2026-05-03T00:00:00Z");
+	tx = begin(f);
+	assert_int_equal(store_dedup_merge(tx, &m), STORE_OK);
+	commit(tx);
+	tx = begin(f);
+	store_new_id(m.id);
+	assert_int_equal(store_dedup_merge(tx, &m), STORE_STALE);
+	store_rollback(tx);
+	assert_int_equal(store_dedup_pair_get(f->st, p12.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.status, "merged");
+	memcpy(m.id, got.merge_id, ID_LEN);
+	assert_int_equal(store_dedup_merge_get(f->st, m.id, &mgot), STORE_OK);
+	assert_string_equal(mgot.survivor, per[0]);
+	assert_string_equal(mgot.undone_by, "");
+	assert_int_equal(store_dedup_merged_into(f->st, per[0], ids, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], per[1]);
+	assert_int_equal(store_case_get(f->st, case_id, &c, &f->a), STORE_OK);
+	assert_string_equal(c.person_id, per[0]);
+	sp.n = 0;
+	assert_int_equal(store_dedup_persons(f->st, f->org, person_seen, &sp), STORE_OK);
+	assert_int_equal(sp.n, 2);
+
+	/* Undone as a whole, once: the case back, the pair open again. */
+	tx = begin(f);
+	assert_int_equal(store_dedup_unmerge(tx, m.id, f->user, "2026-05-04T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_dedup_unmerge(tx, m.id, f->user, "2026-05-04T00:00:00Z"),
+			 STORE_STALE);
+	commit(tx);
+	assert_int_equal(store_dedup_merge_get(f->st, m.id, &mgot), STORE_OK);
+	assert_string_equal(mgot.undone_by, f->user);
+	assert_int_equal(store_dedup_pair_get(f->st, p12.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.status, "open");
+	assert_int_equal(store_case_get(f->st, case_id, &c, &f->a), STORE_OK);
+	assert_string_equal(c.person_id, per[1]);
+	assert_int_equal(store_dedup_merged_into(f->st, per[0], ids, 4, &n), STORE_OK);
+	assert_int_equal(n, 0);
+	sp.n = 0;
+	assert_int_equal(store_dedup_persons(f->st, f->org, person_seen, &sp), STORE_OK);
+	assert_int_equal(sp.n, 3);
+}
+
 /* ---- meta, sessions --------------------------------------------------------- */
 
 static void test_meta_and_sessions(void **state)
@@ -1265,6 +1861,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_meta_and_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_accounts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_library, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kb, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
 	};
 	size_t i;
 	int failed = 0;
