@@ -134,7 +134,11 @@ export async function casePageView(ctx, id) {
   async function identifiedBy(dd) {
     const r = await request(ctx, 'GET', `${path}/status-decisions`);
     if (!ctx.alive() || !r || r.status !== 200 || !dd.isConnected) return;
-    const newest = (r.body.items || []).reduce((a, d) => (!a || d.at > a.at ? d : a), null);
+    // The decision the case carries: of those with the case's status,
+    // the latest (as the reports pick it, src/store/reports.c).
+    const key = (d) => `${d.at || ''} ${d.created_at || ''}`;
+    const newest = (r.body.items || []).filter((d) => d.status === c.trafficking_status && !d.case_status_kept)
+      .reduce((a, d) => (!a || key(d) > key(a) ? d : a), null);
     const k = identificationKey(newest);
     if (k) dd.append(h('span', { class: 'ident-note', id: 'head-ident', attrs: { 'data-ident': k }, text: () => ` · ${t(k)}` }));
   }

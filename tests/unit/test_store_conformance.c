@@ -1074,12 +1074,12 @@ static void product_make(struct library_product *p, const char *org, const char 
 {
 	memset(p, 0, sizeof *p);
 	store_new_id(p->id);
-	memcpy(p->org_id, org, ID_LEN);
+	snprintf(p->org_id, sizeof p->org_id, "%s", org);
 	snprintf(p->kind, sizeof p->kind, "%s", kind);
 	p->audience = audience;
 	p->languages = ",tg,ru,";
 	p->coded = "{\"title_en\":\"Signs\"}";
-	memcpy(p->created_by, user, ID_LEN);
+	snprintf(p->created_by, sizeof p->created_by, "%s", user);
 	snprintf(p->created_at, sizeof p->created_at, "%s", at);
 	snprintf(p->updated_at, sizeof p->updated_at, "%s", at);
 }
@@ -1088,7 +1088,7 @@ static void version_make(struct library_version *v, const char *product, int64_t
 			 const char *user, const char *note, const char *at)
 {
 	memset(v, 0, sizeof *v);
-	memcpy(v->product_id, product, ID_LEN);
+	snprintf(v->product_id, sizeof v->product_id, "%s", product); /* "absent" too */
 	v->n = n;
 	v->file_name = "signs.pdf";
 	snprintf(v->content_type, sizeof v->content_type, "application/pdf");
@@ -1096,7 +1096,7 @@ static void version_make(struct library_version *v, const char *product, int64_t
 	snprintf(v->sha256, sizeof v->sha256, "%064d", 0);
 	v->note = note;
 	if (user)
-		memcpy(v->uploaded_by, user, ID_LEN);
+		snprintf(v->uploaded_by, sizeof v->uploaded_by, "%s", user);
 	snprintf(v->uploaded_at, sizeof v->uploaded_at, "%s", at);
 }
 
