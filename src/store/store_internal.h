@@ -146,4 +146,8 @@ int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const
 int store_items_collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row **rows,
 			size_t *n, arena *a);
 
+/* The PostgreSQL schema at migration PG_BASELINE_VERSION (pg_schema.c). */
+extern const char pg_baseline[];
+#define PG_BASELINE_VERSION 23
+
 #endif
