@@ -1,11 +1,11 @@
 // The PostgreSQL baseline (src/store/pg_schema.c) against SQLite's schema
-// after the last migration: every table, column (name, type class,
-// NOT NULL, primary key, reference), named index, view and trigger on
-// each side exists on the other, every text column sorts bytewise, and
-// the added rowid columns stand exactly where SQLite has an implicit
-// rowid.  Then the compatibility functions (json_extract, json_each,
-// json_array_length, two-argument max/min), the audit_log view and the
-// report triggers give, on the same rows, what SQLite gives.  In a
+// after the last migration: every table, column (name, type class, NOT
+// NULL, primary key, default), reference, UNIQUE, named index, view and
+// trigger on each side exists on the other, every text column sorts
+// bytewise, and the added rowid columns stand exactly where SQLite has an
+// implicit rowid.  Then the compatibility functions (json_extract,
+// json_each, json_array_length, two-argument max/min), the audit_log view
+// and the report triggers give, on the same rows, what SQLite gives.  In a
 // throwaway cluster (tests/pg/cluster.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -81,8 +81,10 @@ function liteSchema(db) {
     + " AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
     const cols = {};
     let alias = false;
-    for (const c of liteRows(db, `SELECT name, type, "notnull" AS nn, pk FROM pragma_table_info('${t.name}')`)) {
-      cols[c.name] = { type: TYPE_CLASS[c.type.toUpperCase()] ?? c.type, notnull: c.nn === 1 || c.pk > 0, pk: c.pk };
+    for (const c of liteRows(db, `SELECT name, type, "notnull" AS nn, pk, dflt_value AS dflt`
+      + ` FROM pragma_table_info('${t.name}')`)) {
+      cols[c.name] = { type: TYPE_CLASS[c.type.toUpperCase()] ?? c.type, notnull: c.nn === 1 || c.pk > 0, pk: c.pk,
+        dflt: c.dflt };
       if (c.pk === 1 && c.type.toUpperCase() === 'INTEGER') alias = true;
     }
     const pks = Object.values(cols).filter((c) => c.pk > 0).length;
@@ -90,7 +92,9 @@ function liteSchema(db) {
     const fks = liteRows(db, `SELECT "table" AS ref, "from" AS col, "to" AS refcol, on_delete`
       + ` FROM pragma_foreign_key_list('${t.name}')`)
       .map((f) => `${f.col}->${f.ref}(${f.refcol}) ${f.on_delete}`).sort();
-    s.tables[t.name] = { rowid: !/WITHOUT ROWID/i.test(t.sql) && !alias, cols, fks };
+    const uniques = liteRows(db, `SELECT (SELECT group_concat(name, ', ') FROM pragma_index_info(l.name)) AS cols`
+      + ` FROM pragma_index_list('${t.name}') l WHERE l.origin = 'u'`).map((u) => u.cols).sort();
+    s.tables[t.name] = { rowid: !/WITHOUT ROWID/i.test(t.sql) && !alias, cols, fks, uniques };
   }
   for (const i of liteRows(db, "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'"
     + ' AND sql IS NOT NULL ORDER BY name')) {
@@ -109,6 +113,7 @@ function pgSchema() {
   const s = { tables: {}, indexes: {}, views: [], triggers: [], collations: [] };
   const cols = pgRows(`SELECT c.table_name AS t, c.column_name AS name, c.data_type AS type,
       c.is_nullable = 'NO' AS notnull, c.collation_name AS coll, c.is_identity = 'YES' AS ident,
+      regexp_replace(c.column_default, '::[a-z ]+$', '') AS dflt,
       coalesce(array_position(k.conkey, c.ordinal_position::smallint), 0) AS pk
     FROM information_schema.columns c
     JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema
@@ -116,12 +121,13 @@ function pgSchema() {
     WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
     ORDER BY c.table_name, c.ordinal_position`);
   for (const c of cols) {
-    const t = (s.tables[c.t] ??= { rowid: false, cols: {}, fks: [] });
+    const t = (s.tables[c.t] ??= { rowid: false, cols: {}, fks: [], uniques: [] });
     if (c.name === 'rowid' && c.type === 'bigint' && c.ident) {
       t.rowid = true;
       continue;
     }
-    t.cols[c.name] = { type: TYPE_CLASS[c.type.toUpperCase()] ?? c.type, notnull: c.notnull, pk: c.pk };
+    t.cols[c.name] = { type: TYPE_CLASS[c.type.toUpperCase()] ?? c.type, notnull: c.notnull, pk: c.pk,
+      dflt: c.dflt };
     if (c.type === 'text' && c.coll !== 'C') s.collations.push(`${c.t}.${c.name}`);
   }
   for (const f of pgRows(`SELECT conrelid::regclass::text AS t, a.attname AS col,
@@ -134,7 +140,16 @@ function pgSchema() {
     WHERE k.contype = 'f' AND k.connamespace = 'public'::regnamespace`)) {
     s.tables[f.t].fks.push(`${f.col}->${f.ref}(${f.refcol}) ${f.on_delete}`);
   }
-  for (const t of Object.values(s.tables)) t.fks.sort();
+  for (const u of pgRows(`SELECT conrelid::regclass::text AS t,
+      array_to_string(array(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY c(n, i)
+        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = c.n ORDER BY c.i), ', ') AS cols
+    FROM pg_constraint k WHERE k.contype = 'u' AND k.connamespace = 'public'::regnamespace`)) {
+    s.tables[u.t].uniques.push(u.cols);
+  }
+  for (const t of Object.values(s.tables)) {
+    t.fks.sort();
+    t.uniques.sort();
+  }
   // Named indexes: not those PostgreSQL makes for a key or UNIQUE constraint.
   for (const i of pgRows(`SELECT i.relname AS name, t.relname AS tbl, x.indisunique AS uniq,
       x.indpred IS NOT NULL AS partial,
@@ -164,7 +179,7 @@ function differences(lite, pg) {
     for (const c of names(a.cols)) {
       if (!b.cols[c]) d.push(`column ${t}.${c} missing in PostgreSQL`);
       else {
-        for (const k of ['type', 'notnull', 'pk']) {
+        for (const k of ['type', 'notnull', 'pk', 'dflt']) {
           if (a.cols[c][k] !== b.cols[c][k]) {
             d.push(`column ${t}.${c}: ${k} ${a.cols[c][k]} in SQLite, ${b.cols[c][k]} in PostgreSQL`);
           }
@@ -172,6 +187,7 @@ function differences(lite, pg) {
       }
     }
     for (const c of names(b.cols)) if (!a.cols[c]) d.push(`column ${t}.${c} missing in SQLite`);
+    if (a.uniques.join('; ') !== b.uniques.join('; ')) d.push(`table ${t}: UNIQUE ${a.uniques.join('; ')} in SQLite, ${b.uniques.join('; ')} in PostgreSQL`);
     if (a.fks.join() !== b.fks.join()) d.push(`table ${t}: references ${a.fks.join('; ')} in SQLite, ${b.fks.join('; ')} in PostgreSQL`);
   }
   for (const i of names(lite.indexes)) {
@@ -208,6 +224,12 @@ test('the comparison sees a column, index or rowid missing on either side', () =
   p = copy(pg);
   p.tables.audit.cols.prev.type = 'text';
   assert.deepEqual(differences(lite, p), ['column audit.prev: type blob in SQLite, text in PostgreSQL']);
+  p = copy(pg);
+  p.tables.trainings.cols.kind.dflt = null;
+  assert.deepEqual(differences(lite, p), ["column trainings.kind: dflt 'training' in SQLite, null in PostgreSQL"]);
+  p = copy(pg);
+  p.tables.plan_activities.uniques = [];
+  assert.deepEqual(differences(lite, p), ['table plan_activities: UNIQUE plan, number in SQLite,  in PostgreSQL']);
   p = copy(pg);
   delete p.indexes.contacts_phone;
   assert.deepEqual(differences(lite, p), ['index contacts_phone missing in PostgreSQL']);
