@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{"audit", "reindex", cmd_audit_reindex, "audit reindex --data DIR"},
 	{"backup", NULL, cmd_backup, "backup --data DIR [--to FILE | --config FILE]"},
 	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
+	{"migrate", NULL, cmd_migrate, "migrate --from DIR --to postgresql://..."},
 	{"doctor", NULL, cmd_doctor, "doctor --data DIR [--backup-hours H]"},
 	{"link", NULL, cmd_link,
 	 "link (--left A.csv --right B.csv | --dedup A.csv) --out pairs.csv [--threshold W] "

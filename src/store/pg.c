@@ -73,6 +73,7 @@ struct db {
 	unsigned gen;        /* bumped at every reset: statements are prepared again */
 	unsigned next_name;
 	int64_t changes;
+	int bulk;            /* db_bulk: no savepoints (a bulk load fails whole) */
 	char err[512];
 	struct db_stmt slots[STMT_SLOTS];
 };
@@ -516,7 +517,7 @@ static int execute(db_stmt *s)
 {
 	db *d = s->owner;
 	int in_tx = PQtransactionStatus(d->c) == PQTRANS_INTRANS;
-	int guard = in_tx && s->write;
+	int guard = in_tx && s->write && !d->bulk;
 	ExecStatusType st;
 	PGresult *r;
 
@@ -660,6 +661,17 @@ static int pg_col_null(db_stmt *s, int i)
 	return !in_row(s, i) || PQgetisnull(s->res, s->row, i);
 }
 
+static int pg_col_type(db_stmt *s, int i)
+{
+	if (pg_col_null(s, i))
+		return DB_T_NULL;
+	switch (PQftype(s->res, i)) {
+	case BYTEA_OID: return DB_T_BLOB;
+	case INT8_OID: case 23: case 21: return DB_T_INT; /* int8, int4, int2 */
+	default: return DB_T_TEXT;
+	}
+}
+
 static void pg_reset(db_stmt *s)
 {
 	stmt_clear(s);
@@ -697,11 +709,11 @@ static void pg_rollback(db *d)
 		run(d, "ROLLBACK");
 }
 
-/* PostgreSQL needs none of SQLite's bulk tuning or checkpoints. */
+/* A bulk load gives up on its first failure: its statements need no
+ * savepoint each.  PostgreSQL needs none of SQLite's other tuning. */
 static int pg_bulk(db *d, int on)
 {
-	(void)d;
-	(void)on;
+	d->bulk = on;
 	return DB_OK;
 }
 
@@ -796,6 +808,7 @@ const struct db_driver db_pg = {
 	.bind_int = pg_bind_int, .bind_null = pg_bind_null, .params = pg_params,
 	.step = pg_step, .col_text = pg_col_text, .col_blob = pg_col_blob,
 	.col_bytes = pg_col_bytes, .col_int = pg_col_int, .col_null = pg_col_null,
+	.col_type = pg_col_type,
 	.reset = pg_reset, .changes = pg_changes, .begin = pg_begin, .commit = pg_commit,
 	.rollback = pg_rollback, .bulk = pg_bulk, .autocheckpoint = pg_autocheckpoint,
 	.checkpoint = pg_checkpoint, .indexes_drop = pg_indexes_drop,

@@ -85,7 +85,7 @@ static const char *const SQL_DERIVE[] = {
 	"UPDATE rp_cases SET reintegrated = EXISTS(SELECT 1 FROM items i"
 	" WHERE i.case_id = rp_cases.case_id AND " REINTEGRATION_DONE ")"
 	" WHERE reintegrated = 1 AND case_id IN (SELECT i.case_id FROM rp_dirty d"
-	" JOIN items i ON i.id = d.id WHERE d.kind = 'followup' AND (" REINTEGRATION_DONE ") IS NOT 1)",
+	" JOIN items i ON i.id = d.id WHERE d.kind = 'followup' AND (" REINTEGRATION_DONE ") IS DISTINCT FROM 1)",
 	"UPDATE rp_cases SET reintegrated = 1 WHERE reintegrated = 0 AND case_id IN"
 	" (SELECT i.case_id FROM rp_dirty d JOIN items i ON i.id = d.id"
 	" WHERE d.kind = 'followup' AND " REINTEGRATION_DONE ")",
@@ -270,7 +270,7 @@ static const char SQL_Q_JUSTICE[] =
 	"  WHEN json_array_length(k.coded, '$.exploitation_types') > 1 THEN 'Multiple'"
 	"  ELSE 'Unknown' END, i.id || m.measure"
 	" FROM items i JOIN cases k ON k.id = i.case_id JOIN rp_cases c ON c.case_id = i.case_id"
-	" JOIN (SELECT 'investigation' AS measure, '$.investigation_on' AS path"
+	" CROSS JOIN (SELECT 'investigation' AS measure, '$.investigation_on' AS path"
 	"  UNION ALL SELECT 'prosecution', '$.court_on'"
 	"  UNION ALL SELECT 'conviction', '$.verdict_on') m"
 	" WHERE i.kind = 'proceeding' AND json_extract(i.coded, m.path) >= ?1"
