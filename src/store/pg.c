@@ -17,11 +17,9 @@
  * - writers one at a time: db_begin takes a transaction-scoped advisory
  *   lock, so write transactions (and the audit chain they extend) follow
  *   one order across every server on the database, like BEGIN IMMEDIATE;
- * - a failed statement inside a transaction (a unique key taken) leaves
- *   the transaction to be rolled back, where SQLite undoes the statement
- *   only: every caller in the store rolls back on any failure, and the
- *   conformance suite holds it to that (no savepoint per statement: they
- *   cost two round trips each);
+ * - an INSERT that fails inside a transaction (a key taken) is undone
+ *   alone, as in SQLite, and the transaction goes on: it runs under a
+ *   savepoint, sent in one pipeline with it (exec_guarded);
  * - reader connections see one snapshot per transaction (REPEATABLE READ).
  * A connection that broke (a failover) is reset at the next statement
  * outside a transaction; libpq's multi-host URL finds the new primary.
@@ -55,6 +53,7 @@ struct db_stmt {
 	Oid *bound;          /* the types of the values bound now */
 	int nparams;         /* the highest $N */
 	int write;           /* INSERT, UPDATE, DELETE (or WITH): sets db_changes */
+	int insert;          /* INSERT: undone alone when it fails in a transaction */
 	db *owner;
 	int bind_err;        /* the first failed bind since the prepare */
 	const char **vals;
@@ -293,6 +292,13 @@ static char *translate(const char *sql, int *nparams, unsigned char *used)
 	return out;
 }
 
+static int is_insert(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return !strncmp(sql, "INSERT", 6);
+}
+
 static int is_write(const char *sql)
 {
 	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
@@ -419,6 +425,7 @@ static db_stmt *pg_prepare(db *d, const char *sql)
 			s->owner = d;
 			s->row = -1;
 			s->write = is_write(sql);
+			s->insert = is_insert(sql);
 			return s;
 		}
 	}
@@ -514,17 +521,66 @@ static int pg_params(db_stmt *s)
 	return s->nparams;
 }
 
+/* The results of one query sent in a pipeline: the last one kept. */
+static PGresult *pipeline_result(PGconn *c)
+{
+	PGresult *r, *last = NULL;
+
+	while ((r = PQgetResult(c)) != NULL) {
+		PQclear(last);
+		last = r;
+	}
+	return last;
+}
+
+/* An INSERT inside a transaction, as SQLite runs it: if it fails (a key
+ * taken), the statement alone is undone and the transaction goes on (the
+ * group commit of contacts holds many requests' rows in one).  PostgreSQL
+ * aborts the whole transaction instead, so the statement runs under a
+ * savepoint: SAVEPOINT, the statement and RELEASE go in one pipeline, one
+ * round trip. */
+static PGresult *exec_guarded(db_stmt *s)
+{
+	PGconn *c = s->owner->c;
+	PGresult *r, *sp, *rel, *sync;
+	int sent;
+
+	if (!PQenterPipelineMode(c))
+		return NULL;
+	sent = PQsendQueryParams(c, "SAVEPOINT himoya_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	       PQsendQueryPrepared(c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0) &&
+	       PQsendQueryParams(c, "RELEASE SAVEPOINT himoya_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	       PQpipelineSync(c);
+	sp = sent ? pipeline_result(c) : NULL;
+	r = sent ? pipeline_result(c) : NULL;
+	rel = sent ? pipeline_result(c) : NULL;
+	sync = sent ? PQgetResult(c) : NULL; /* PGRES_PIPELINE_SYNC */
+	PQclear(sp);
+	PQclear(rel);
+	PQclear(sync);
+	PQexitPipelineMode(c);
+	if (!r || (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)) {
+		PGresult *undo = PQexec(c, "ROLLBACK TO SAVEPOINT himoya_stmt;"
+					   " RELEASE SAVEPOINT himoya_stmt");
+		PQclear(undo);
+	}
+	return r;
+}
+
 static int execute(db_stmt *s)
 {
 	db *d = s->owner;
 	ExecStatusType st;
 	PGresult *r;
 
-	r = PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
+	if (s->insert && PQtransactionStatus(d->c) == PQTRANS_INTRANS)
+		r = exec_guarded(s);
+	else
+		r = PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
 	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		int rc = status_of(r);
-		set_err(d, PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+		set_err(d, r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
 		PQclear(r);
 		if (rc != DB_CONSTRAINT)
 			fprintf(stderr, "himoya: SQL error: %s\n  in: %.200s\n", d->err, s->text);
