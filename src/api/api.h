@@ -144,6 +144,11 @@ int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const 
 int api_person_has_consent(struct req *r, const char *person_id, const char *purpose,
 			   const char *org_code, const char *org_type);
 void api_set_etag(struct req *r, int64_t version);
+/* Fill the fixed parts of a new item of the caller's organisation (items.c):
+ * a fresh id, version 1, now, the caller as its author.  case_id and
+ * person_id may be NULL (none). */
+void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
+		  const char *person_id);
 /* 1 when user_id may be given work of the caller's organisation: an
  * active case worker, supervisor, hotline operator or focal point of it. */
 int api_assignee_ok(struct req *r, const char *user_id);

@@ -125,15 +125,14 @@ static void write_item(struct req *r, jsonw *w, const struct item_row *it,
 	jw_end(w);
 }
 
-/* Fill the fixed parts of a new item of case c. */
-static void item_init(struct req *r, struct item_row *it, const char *kind, const char *case_id,
-		      const char *person_id)
+void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
+		  const char *person_id)
 {
 	memset(it, 0, sizeof *it);
 	store_new_id(it->id);
 	snprintf(it->kind, sizeof it->kind, "%s", kind);
 	snprintf(it->case_id, sizeof it->case_id, "%s", case_id ? case_id : "");
-	snprintf(it->person_id, sizeof it->person_id, "%s", person_id);
+	snprintf(it->person_id, sizeof it->person_id, "%s", person_id ? person_id : "");
 	snprintf(it->org_id, sizeof it->org_id, "%s", r->who.user.org.id);
 	it->version = 1;
 	store_now(it->created_at);
@@ -202,7 +201,7 @@ static int livelihood_followups(struct req *r, const struct case_row *c,
 	}
 	for (i = 0; i < CASEWORK_LIVELIHOOD_CHECKS; i++) {
 		f = rows_livelihood_followup(rec, svc->id, i, assignee);
-		item_init(r, &fu[i], "followup", c->id, c->person_id);
+		api_item_new(r, &fu[i], "followup", c->id, c->person_id);
 		if (!f || rows_item_seal(&r->app->kr, &r->mem, f, &fu[i])) {
 			json_decref(f);
 			return reply_problem(r, 500, "internal", "out of memory");
@@ -367,7 +366,7 @@ static int items_create(struct req *r, const char *kind)
 		json_decref(rec);
 		return reply_problem(r, 422, "invalid-value", "service_id: a service of this case");
 	}
-	item_init(r, &it, k->kind, c.id, c.person_id);
+	api_item_new(r, &it, k->kind, c.id, c.person_id);
 	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
@@ -818,7 +817,7 @@ int api_screenings_create(struct req *r)
 
 	/* The suggestion and per-dimension results are codes; the answers
 	 * themselves are sensitive and sealed. */
-	item_init(r, &it, "screening", c.id, c.person_id);
+	api_item_new(r, &it, "screening", c.id, c.person_id);
 	reason = rows_child_reason_json(&age, json_object_get(body, "child") != NULL);
 	rc = rows_screening_seal(&r->app->kr, &r->mem, set, codes, answers, n, &res, reason, &it);
 	json_decref(reason);
@@ -938,7 +937,7 @@ int api_decisions_create(struct req *r)
 	json_object_set_new(rec, "decided_by",
 			    json_string(casework_decider(r->who.user.org.type, r->who.user.org.sector)));
 	json_object_set_new(rec, "decided_by_org", json_string(r->who.user.org.code));
-	item_init(r, &it, "status_decision", c.id, c.person_id);
+	api_item_new(r, &it, "status_decision", c.id, c.person_id);
 	status = json_string_value(json_object_get(rec, "status"));
 	/* An organisation's assessment after an authority's decision is kept
 	 * with the case's decisions; the case's status stays the authority's. */
@@ -1123,7 +1122,7 @@ int api_consents_create(struct req *r)
 		json_decref(rec);
 		return reply_problem(r, 422, "invalid-value", "expires: before the consent was given");
 	}
-	item_init(r, &it, "consent", NULL, p.id);
+	api_item_new(r, &it, "consent", NULL, p.id);
 	rc = consent_save(r, &it, rec, 1, "create",
 			  json_object_get(rec, "guardian_name")
 				  ? "purpose,recipient_org,method,guardian_name"

@@ -105,16 +105,7 @@ static int create(struct req *r, const struct person_row *p, const char *kind,
 	if (!consented(r, p->id))
 		return reply_problem(r, 409, "consent-required",
 				     "the person has no active consent to assistance");
-	memset(&it, 0, sizeof it);
-	store_new_id(it.id);
-	snprintf(it.kind, sizeof it.kind, "%s", kind);
-	snprintf(it.person_id, sizeof it.person_id, "%s", p->id);
-	snprintf(it.org_id, sizeof it.org_id, "%s", r->who.user.org.id);
-	snprintf(it.created_by, sizeof it.created_by, "%s", r->who.user.id);
-	it.version = 1;
-	store_now(it.created_at);
-	memcpy(it.updated_at, it.created_at, TS_LEN);
-	memcpy(it.at, it.created_at, TS_LEN);
+	api_item_new(r, &it, kind, NULL, p->id);
 	if (rows_item_seal(&r->app->kr, &r->mem, body, &it))
 		return reply_problem(r, 500, "internal", "out of memory");
 	record_secret_fields(rs, body, fields, sizeof fields);
