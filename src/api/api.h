@@ -144,6 +144,13 @@ int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const 
 int api_person_has_consent(struct req *r, const char *person_id, const char *purpose,
 			   const char *org_code, const char *org_type);
 void api_set_etag(struct req *r, int64_t version);
+/* A kind's further test of the body of a new item (was NULL) or of a
+ * change (was: the record before it) of person_id's item: 0, or the
+ * problem's status (items.c's item_kind, prevention.c). */
+typedef int (*api_item_check)(struct req *r, const char *person_id, json_t *body, json_t *was);
+/* provider_org, when sent: the code of an organisation of the directory
+ * (a case's services, prevention services). */
+int api_provider_check(struct req *r, const char *person_id, json_t *body, json_t *was);
 /* Fill the fixed parts of a new item of the caller's organisation (items.c):
  * a fresh id, version 1, now, the caller as its author.  case_id and
  * person_id may be NULL (none). */
@@ -361,9 +368,20 @@ int api_households_create(struct req *r);
 int api_households_list(struct req *r);
 int api_assessments_create(struct req *r);
 int api_assessments_list(struct req *r);
+/* Changed by items.c's item_patch, with the hooks below. */
 int api_prevention_service_patch(struct req *r);
 int api_household_patch(struct req *r);
 int api_assessment_patch(struct req *r);
+/* Who may change an item of a person without a case: the person read in
+ * the own organisation, prevention.record.  0, or the problem's status. */
+int api_prevention_may(struct req *r, const struct item_row *it);
+/* The kinds' tests of a body (api_item_check): the person's active consent
+ * to assistance for every one; a prevention service's provider is known;
+ * an assessment stays with its household. */
+int api_prevention_consented(struct req *r, const char *person_id, json_t *body, json_t *was);
+int api_prevention_service_check(struct req *r, const char *person_id, json_t *body,
+				 json_t *was);
+int api_assessment_check(struct req *r, const char *person_id, json_t *body, json_t *was);
 int api_orientations_create(struct req *r);
 int api_orientations_list(struct req *r);
 /* The national Action Plan (plan.c). */
