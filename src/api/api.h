@@ -89,6 +89,12 @@ size_t api_body_cap(unsigned method, const char *path);
 int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 	     char *id, size_t idlen);
 
+/* A query argument that filters a list by a code of cl: *out is the code,
+ * or NULL when the argument is absent or empty.  0, or the 422 problem's
+ * status. */
+struct codelist;
+int api_query_code(struct req *r, const char *name, const struct codelist *cl, const char **out);
+
 /* The same for a list that hands out sealed cursors (api_cursor_seal):
  * a cursor tells nothing of the row it points after. */
 int api_page_sealed(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,

@@ -180,10 +180,7 @@ static int list(struct req *r, const struct person_row *p, const char *kind,
 
 	if (store_items_of_person(r->app->st, p->id, kind, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		json_t *rec = item_open(r, &rows[i]);
 		const char *h = json_string_value(json_object_get(rec, "household_id"));
@@ -191,11 +188,7 @@ static int list(struct req *r, const struct person_row *p, const char *kind,
 			write_record(r, &w, &rows[i], rs, rec);
 		json_decref(rec);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
 
 int api_prevention_services_create(struct req *r)
@@ -341,10 +334,7 @@ int api_orientations_list(struct req *r)
 	if (store_orientations_list(r->app->st, r->who.user.org.id, 500, &rows, &n, &r->mem) !=
 	    STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		json_t *rec = json_loads(rows[i].coded, 0, NULL);
 		if (!rec)
@@ -352,9 +342,5 @@ int api_orientations_list(struct req *r)
 		write_orientation(&w, &rows[i], rec);
 		json_decref(rec);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
