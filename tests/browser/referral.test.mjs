@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
 import { sqlite } from '../lib/datadir.mjs';
-import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT } from './helpers.mjs';
+import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT, signIn } from './helpers.mjs';
 
 const PW = 'Боғи-Ирам 2024!';
 const CW = { org: 'ngo1', login: 'nilufar', role: 'caseworker', password: PW };
@@ -107,17 +107,6 @@ async function shot(page, name) {
   await page.screenshot({ path: join(process.env.HIMOYA_SHOTS, `referral-${name}.png`), fullPage: !phone });
 }
 
-async function signIn(page, user, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', user.login);
-  await page.fill('#password', user.password);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-  await waitText(page, '#user-name', user.login);
-}
-
 function isoDay(offset = 0) {
   const d = new Date();
   d.setDate(d.getDate() + offset);
@@ -145,7 +134,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
   try {
     // ---- the NGO case worker: a person with consent, and a case ----
     const { page } = ngo;
-    await signIn(page, CW, 'en');
+    await signIn(page, srv.url, CW, 'en');
     await page.goto(srv.url + '/#/register');
     await page.click('#reg-new-person');
     await visible(page, '#consent-form');
@@ -261,7 +250,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
 
     // ---- the police focal point, in a browser of its own ----
     const pp = police.page;
-    await signIn(pp, FP, 'en');
+    await signIn(pp, srv.url, FP, 'en');
     await pp.click('#nav-focal');
     await waitText(pp, '#page-title', 'Decisions and referrals');
     await waitText(pp, '#focal-due .message', 'No decision is due.');
@@ -347,7 +336,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
 test('the directory: search across scripts, filters, capacity, a shelter’s address withheld', async () => {
   const { context, page, problems } = await newPage();
   try {
-    await signIn(page, CW, 'en');
+    await signIn(page, srv.url, CW, 'en');
     await page.click('#nav-directory');
     await waitText(page, '#page-title', 'Directory');
     await page.locator('#dir-list > li').nth(1).waitFor();
@@ -397,7 +386,7 @@ test('declined with a reason; an overdue referral is marked; withdrawn by the se
 
   let { context, page, problems } = await newPage();
   try {
-    await signIn(page, SHELTER_SUP, 'en');
+    await signIn(page, srv.url, SHELTER_SUP, 'en');
     await page.goto(srv.url + '/#/referrals');
     await page.click('#ref-tab-in');
     await page.locator(`#ref-list li[data-id="${r2.json.id}"]`).waitFor();
@@ -426,7 +415,7 @@ test('declined with a reason; an overdue referral is marked; withdrawn by the se
 
   ({ context, page, problems } = await newPage());
   try {
-    await signIn(page, CW, 'tg');
+    await signIn(page, srv.url, CW, 'tg');
     await page.goto(`${srv.url}/#/cases/${c.id}`);
     await page.click('#tab-referrals');
     const card = `#case-referrals-list li[data-id="${r2.json.id}"]`;
@@ -448,7 +437,7 @@ test('phone 360x740: the wizard, the inbox and the directory fit', async () => {
   const { case: c } = await seedCase(cw, { given_name: 'Шаҳло', family_name: 'Назарова' });
   const { context, page, problems } = await newPage(PHONE);
   try {
-    await signIn(page, CW, 'ru');
+    await signIn(page, srv.url, CW, 'ru');
     await page.goto(`${srv.url}/#/cases/${c.id}/refer`);
     await page.locator('#ref-dir-list > li').first().waitFor();
     assert.equal(await fitsPhone(page), true, 'step 1 is wider than the phone');
@@ -526,7 +515,7 @@ for (const [size, options] of Object.entries(SIZES)) {
       const click = (sel) => (size === 'phone' ? page.tap(sel) : page.click(sel));
       let referralId;
       try {
-        await signIn(page, CW, lang);
+        await signIn(page, srv.url, CW, lang);
         await page.goto(`${srv.url}/#/cases/${c.id}/refer`);
         await page.locator('#ref-dir-list > li').first().waitFor();
         // The generic word of the page's language finds the shelter.
@@ -594,7 +583,7 @@ for (const [size, options] of Object.entries(SIZES)) {
       const inbox = await newPage(options);
       try {
         const pg = inbox.page;
-        await signIn(pg, SHELTER_SUP, lang);
+        await signIn(pg, srv.url, SHELTER_SUP, lang);
         await pg.goto(srv.url + '/#/referrals');
         const card = `#ref-list li[data-id="${referralId}"]`;
         await pg.locator(card).waitFor();
