@@ -1128,6 +1128,11 @@ int api_consents_create(struct req *r)
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
+	/* Given today unless said: the schema's not_before then keeps an
+	 * expiry from coming before it. */
+	consent_today(today);
+	if (!json_object_get(body, "given_on"))
+		json_object_set_new(body, "given_on", json_string(today));
 	if (record_validate(&consent_schema, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
 	to_org = json_string_value(json_object_get(body, "recipient_org"));
@@ -1138,16 +1143,7 @@ int api_consents_create(struct req *r)
 	if ((bad = consent_giver_problem(body, minor, &why)))
 		return reply_problem_field(r, 422, minor ? "guardian-required" : "invalid-value", bad,
 					   why);
-	consent_today(today);
 	rec = json_deep_copy(body);
-	if (!json_object_get(rec, "given_on"))
-		json_object_set_new(rec, "given_on", json_string(today));
-	if (json_object_get(rec, "expires") &&
-	    strcmp(json_string_value(json_object_get(rec, "expires")),
-		   json_string_value(json_object_get(rec, "given_on"))) < 0) {
-		json_decref(rec);
-		return reply_problem(r, 422, "invalid-value", "expires: before the consent was given");
-	}
 	api_item_new(r, &it, "consent", NULL, p.id);
 	rc = consent_save(r, &it, rec, 1, "create",
 			  json_object_get(rec, "guardian_name")
