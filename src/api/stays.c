@@ -156,18 +156,8 @@ int api_stays_create(struct req *r)
 	rec = json_deep_copy(body);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "out of memory");
-	memset(&it, 0, sizeof it);
-	store_new_id(it.id);
-	snprintf(it.kind, sizeof it.kind, "stay");
-	snprintf(it.case_id, sizeof it.case_id, "%s", c.id);
-	snprintf(it.person_id, sizeof it.person_id, "%s", c.person_id);
-	snprintf(it.org_id, sizeof it.org_id, "%s", r->who.user.org.id);
+	api_item_new(r, &it, "stay", c.id, c.person_id);
 	snprintf(it.service_id, sizeof it.service_id, "%s", s.id);
-	snprintf(it.created_by, sizeof it.created_by, "%s", r->who.user.id);
-	it.version = 1;
-	store_now(it.created_at);
-	memcpy(it.updated_at, it.created_at, TS_LEN);
-	memcpy(it.at, it.created_at, TS_LEN);
 	if (justice_stay_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
