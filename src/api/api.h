@@ -157,6 +157,14 @@ typedef int (*api_item_check)(struct req *r, const char *person_id, json_t *body
 /* provider_org, when sent: the code of an organisation of the directory
  * (a case's services, prevention services). */
 int api_provider_check(struct req *r, const char *person_id, json_t *body, json_t *was);
+/* Whether a directory service takes the person (justice_shelter_takes over
+ * the service's genders_served, minimum_age, maximum_age and the person's
+ * gender and age; stays.c): 0 when it does, or when the service or the
+ * person does not say; else 1 with why[] (justice_shelter_field names the
+ * service's field).  Refused at a shelter's admission, warned of at a
+ * referral; why[] goes only to a user who may add to or refer the case. */
+int api_outside_eligibility(struct req *r, const struct dir_service_row *s, const char *person_id,
+			    char *why, size_t n);
 /* Fill the fixed parts of a new item of the caller's organisation (items.c):
  * a fresh id, version 1, now, the caller as its author.  case_id and
  * person_id may be NULL (none). */

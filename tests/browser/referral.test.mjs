@@ -313,7 +313,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await shot(page, 'inbox-outgoing');
 
     await page.goto(`${srv.url}/#/cases/${caseId}`);
-    await waitText(page, '#head-trafficking dd', 'Identified victim of trafficking');
+    await waitText(page, '#head-trafficking dd', 'Identified victim of trafficking · an official identification');
     await page.click('#tab-referrals');
     await page.locator('#case-referrals-list li[data-status="accepted"]').waitFor();
     await page.click('#tab-access');
@@ -601,3 +601,61 @@ for (const [size, options] of Object.entries(SIZES)) {
     });
   }
 }
+
+test('a shelter that does not take the person: the wizard says so before sending, and the referral goes all the same', async () => {
+  let r = await shelterSup.req('POST', '/api/v1/directory/services', {
+    name: 'Women only shelter (eligibility)', type: 'shelter', languages: ['tg'], regions_served: ['TJ-SU'],
+    capacity_max: 6, genders_served: ['Feminine'], minimum_age: 18,
+  });
+  assert.equal(r.status, 201, r.text);
+  const women = r.json;
+  const { person, case: c } = await seedCase(cw, { given_name: 'Фарҳод', family_name: 'Сафаров', gender: 'Masculine', estimated_age: 34 });
+  const k = await cw.req('POST', `/api/v1/persons/${person.id}/consents`, { purpose: 'referral', method: 'written', recipient_type: 'NGO' });
+  assert.equal(k.status, 201, k.text);
+
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, srv.url, CW, 'tg');
+    await page.goto(`${srv.url}/#/cases/${c.id}`);
+    await page.click('#refer-case');
+    await page.locator('#ref-dir-list > li').first().waitFor();
+    await page.fill('#ref-dir-q', 'Women only');
+    await page.click('#ref-dir-search');
+    await page.waitForFunction(() => document.querySelectorAll('#ref-dir-list > li').length === 1);
+    await page.click(`#ref-dir-list > li[data-id="${women.id}"] [data-action="choose"]`);
+
+    // Step 2 already says it, in the user's language, naming what does not fit.
+    await visible(page, '#ref-share-form');
+    const warn = '#ref-recipient-share .ref-eligibility';
+    await visible(page, warn);
+    assert.equal(await page.getAttribute(warn, 'data-field'), 'genders_served');
+    assert.match(await textOf(page, warn), /паноҳгоҳ.*ҷинс.*қарор медиҳад/s);
+    await page.fill('#ref-reason', 'Ба ҷои бехатар ниёз дорад.');
+    await page.click('#ref-share-next');
+
+    // Step 3 repeats it beside Send, which stays possible.
+    await visible(page, '#ref-step-check');
+    await visible(page, '#ref-recipient-check .ref-eligibility');
+    await page.waitForSelector('#ref-step-check #consent-check[data-covered="yes"]');
+    assert.equal(await page.isDisabled('#ref-send'), false, 'a warning, not a refusal');
+    await page.click('#ref-send');
+    await page.waitForURL(new RegExp(`#/cases/${c.id}$`));
+    const out = (await cw.req('GET', '/api/v1/referrals?box=out')).json.items.filter((x) => x.case_id === c.id);
+    assert.equal(out.length, 1, 'sent');
+    assert.equal(out[0].service_id, women.id);
+    assert.equal(out[0].status, 'sent');
+
+    // A shelter that takes him shows nothing.
+    await page.goto(`${srv.url}/#/cases/${c.id}`);
+    await page.click('#refer-case');
+    await page.locator('#ref-dir-list > li').first().waitFor();
+    await page.fill('#ref-dir-q', 'Умед');
+    await page.click('#ref-dir-search');
+    await page.click(`#ref-dir-list > li[data-id="${shelterService.id}"] [data-action="choose"]`);
+    await visible(page, '#ref-share-form');
+    assert.equal(await page.locator('.ref-eligibility').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
