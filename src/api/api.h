@@ -165,6 +165,11 @@ int api_provider_check(struct req *r, const char *person_id, json_t *body, json_
  * referral; why[] goes only to a user who may add to or refer the case. */
 int api_outside_eligibility(struct req *r, const struct dir_service_row *s, const char *person_id,
 			    char *why, size_t n);
+/* An item as an answer's object (items.c): its fixed members, then the
+ * fields of rs (NULL: none) from rec, sealed ones through the audited road
+ * under its case ("cases/ID"), or its person's when it has no case. */
+void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
+		    const struct resource_schema *rs, json_t *rec);
 /* Fill the fixed parts of a new item of the caller's organisation (items.c):
  * a fresh id, version 1, now, the caller as its author.  case_id and
  * person_id may be NULL (none). */

@@ -118,8 +118,8 @@ static void write_item_members(struct req *r, jsonw *w, const struct item_row *i
 	json_decref(coded);
 }
 
-static void write_item(struct req *r, jsonw *w, const struct item_row *it,
-		       const struct resource_schema *rs, json_t *rec)
+void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
+		    const struct resource_schema *rs, json_t *rec)
 {
 	jw_object(w);
 	jw_kstr(w, "id", it->id);
@@ -268,7 +268,7 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, 201, &w);
-	write_item(r, &w, it, rs, rec);
+	api_item_write(r, &w, it, rs, rec);
 	jw_finish(&w);
 	api_set_etag(r, it->version);
 	return 201;
@@ -438,7 +438,7 @@ static int items_list(struct req *r, const char *kind)
 		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_item(r, &w, &rows[i], k->rs, rec);
+		api_item_write(r, &w, &rows[i], k->rs, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -556,7 +556,7 @@ static int item_patch(struct req *r, const char *kind)
 		return api_store_error(r, STORE_ERROR);
 	}
 	reply_json_begin(r, 200, &w);
-	write_item(r, &w, &it, k->rs, rec);
+	api_item_write(r, &w, &it, k->rs, rec);
 	jw_finish(&w);
 	api_set_etag(r, it.version);
 	json_decref(rec);
@@ -668,7 +668,7 @@ int api_followups_due(struct req *r)
 		json_t *rec = reach[i] ? json_loads(rows[i].coded, 0, NULL) : NULL; /* no sealed outcome in a list */
 		if (!rec)
 			continue;
-		write_item(r, &w, &rows[i], kind_of(rows[i].kind)->rs, rec);
+		api_item_write(r, &w, &rows[i], kind_of(rows[i].kind)->rs, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -1026,7 +1026,7 @@ int api_decisions_list(struct req *r)
 		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_item(r, &w, &rows[i], &decision_schema, rec);
+		api_item_write(r, &w, &rows[i], &decision_schema, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);

@@ -105,25 +105,6 @@ int api_assessment_check(struct req *r, const char *person_id, json_t *body, jso
 				   "household_id: an assessment stays with its household");
 }
 
-static void write_record(struct req *r, jsonw *w, const struct item_row *it,
-			 const struct resource_schema *rs, json_t *rec)
-{
-	char record[64];
-
-	snprintf(record, sizeof record, "persons/%s", it->person_id);
-	jw_object(w);
-	jw_kstr(w, "id", it->id);
-	jw_kint(w, "version", it->version);
-	jw_kstr(w, "kind", it->kind);
-	jw_kstr(w, "person_id", it->person_id);
-	api_write_fields_as(r, w, record, it->kind, rs, rec, NULL, NULL);
-	jw_kstr(w, "at", it->at);
-	jw_kstr(w, "created_by", it->created_by);
-	jw_kstr(w, "created_at", it->created_at);
-	jw_kstr(w, "updated_at", it->updated_at);
-	jw_end(w);
-}
-
 /* Validate the body against the kind's fields, seal it as a new item of
  * person p, insert it with its audit entry, answer 201.  check: the kind's
  * test of the body (api.h), the same as item_patch's. */
@@ -162,7 +143,7 @@ static int create(struct req *r, const struct person_row *p, const char *kind,
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, 201, &w);
-	write_record(r, &w, &it, rs, body);
+	api_item_write(r, &w, &it, rs, body);
 	jw_finish(&w);
 	api_set_etag(r, it.version);
 	return 201;
@@ -185,7 +166,7 @@ static int list(struct req *r, const struct person_row *p, const char *kind,
 		json_t *rec = item_open(r, &rows[i]);
 		const char *h = json_string_value(json_object_get(rec, "household_id"));
 		if (rec && (!household_id || (h && !strcmp(h, household_id))))
-			write_record(r, &w, &rows[i], rs, rec);
+			api_item_write(r, &w, &rows[i], rs, rec);
 		json_decref(rec);
 	}
 	return api_list_end(&w, NULL);
