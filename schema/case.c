@@ -315,6 +315,7 @@ static const struct field plan_fields[] = {
 	{ .name = "start", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
 	  .label_tg = "Оғоз", .label_ru = "Начало", .label_en = "Start" },
 	{ .name = "review_on", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .not_before = "start",
 	  .label_tg = "Санаи баррасӣ", .label_ru = "Дата пересмотра", .label_en = "Review on" },
 	{ .name = "notes", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 5000,
 	  .label_tg = "Эзоҳ", .label_ru = "Примечания", .label_en = "Notes" },
@@ -376,6 +377,7 @@ static const struct field best_interests_fields[] = {
 	{ .name = "findings", .type = FT_TEXT, .cls = FC_SENSITIVE, .maxlen = 20000,
 	  .label_tg = "Хулосаҳо", .label_ru = "Выводы", .label_en = "Findings" },
 	{ .name = "review_on", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .not_before = "date",
 	  .label_tg = "Санаи баррасӣ", .label_ru = "Дата пересмотра", .label_en = "Review on" },
 };
 SCHEMA(best_interests_schema, "best_interests", best_interests_fields);
@@ -397,6 +399,7 @@ static const struct field consent_fields[] = {
 	{ .name = "given_on", .type = FT_DATE, .cls = FC_CODED,
 	  .label_tg = "Санаи розигӣ", .label_ru = "Дата согласия", .label_en = "Given on" },
 	{ .name = "expires", .type = FT_DATE, .cls = FC_CODED, .future_ok = 1,
+	  .not_before = "given_on",
 	  .label_tg = "То", .label_ru = "Действует до", .label_en = "Expires" },
 	/* A minor's consent is given by a guardian or legal representative
 	 * (issue 15): who, and in what relation (api/items.c checks it). */

@@ -1777,6 +1777,17 @@ export const catalogue = {
     ru: 'Вопрос сети нашёл этого человека (без имени и даты)',
     en: 'A network question matched this person (no name or date shown)',
   },
+  // ---- a referral to a shelter that does not take the person (refer.js) ----
+  'ref.outside_gender': {
+    tg: 'Ин паноҳгоҳ одамони ин ҷинсро қабул намекунад (ба феҳристи хизматҳо нигаред). Метавонед бо вуҷуди ин фиристед: паноҳгоҳи қабулкунанда қарор медиҳад.',
+    ru: 'Этот приют не принимает людей этого пола (см. справочник услуг). Направление можно отправить всё же: решает принимающий приют.',
+    en: 'This shelter does not take people of this gender (see the service directory). You may send the referral all the same: the receiving shelter decides.',
+  },
+  'ref.outside_age': {
+    tg: 'Ин паноҳгоҳ одамони ин синну солро қабул намекунад (ба синни ҳадди ақал ва ҳадди аксар дар феҳристи хизматҳо нигаред). Метавонед бо вуҷуди ин фиристед: паноҳгоҳи қабулкунанда қарор медиҳад.',
+    ru: 'Этот приют не принимает людей этого возраста (см. минимальный и максимальный возраст в справочнике услуг). Направление можно отправить всё же: решает принимающий приют.',
+    en: 'This shelter does not take people of this age (see its minimum and maximum age in the service directory). You may send the referral all the same: the receiving shelter decides.',
+  },
 };
 
 let current = DEFAULT_LANG;

@@ -32,6 +32,37 @@ async function loadOrgs(ctx) {
   return (res.body.items || []).map((o) => ({ code: o.code, name: o.name, type: o.type }));
 }
 
+// The person's age in whole years today: from birth_date, else the
+// estimated age; null when neither is known.
+function ageOf(p) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec((p && p.birth_date) || '');
+  if (!m) return p && Number.isInteger(p.estimated_age) ? p.estimated_age : null;
+  const now = new Date();
+  const month = now.getMonth() + 1;
+  const before = month < +m[2] || (month === +m[2] && now.getDate() < +m[3]);
+  return now.getFullYear() - +m[1] - (before ? 1 : 0);
+}
+
+// Whether service s says whom it takes (gender or age).
+function limitsWhom(s) {
+  return !!s && ((Array.isArray(s.genders_served) && s.genders_served.length > 0) ||
+    Number.isInteger(s.minimum_age) || Number.isInteger(s.maximum_age));
+}
+
+// The field of service s (genders_served, minimum_age, maximum_age) that
+// person p does not fit, as the server's admission rule reads them
+// (domain/justice.c justice_shelter_takes), or null.
+export function outsideEligibility(s, p) {
+  if (!s || !p) return null;
+  const genders = Array.isArray(s.genders_served) ? s.genders_served : [];
+  if (p.gender && genders.length && !genders.includes(p.gender)) return 'genders_served';
+  const age = ageOf(p);
+  if (age === null) return null;
+  if (Number.isInteger(s.minimum_age) && age < s.minimum_age) return 'minimum_age';
+  if (Number.isInteger(s.maximum_age) && age > s.maximum_age) return 'maximum_age';
+  return null;
+}
+
 export async function referView(ctx, caseId) {
   ctx.title('ref.wizard_title');
   if (!(await prepare(ctx))) return;
@@ -53,7 +84,7 @@ export async function referView(ctx, caseId) {
     return;
   }
 
-  const st = { org: null, service: null, share: new Set(), covered: false, step: 'to', presets: [], preset: '' };
+  const st = { org: null, service: null, share: new Set(), covered: false, step: 'to', presets: [], preset: '', person: undefined };
   const STEPS = ['to', 'share', 'check'];
   const steps = h('ol', { class: 'steps', id: 'ref-steps' });
   const panels = {
@@ -159,6 +190,18 @@ export async function referView(ctx, caseId) {
     st.service = s;
     st.org = o;
     chosen();
+    if (limitsWhom(s)) loadPerson();
+  }
+
+  // The person's gender and age, for a service that limits whom it takes:
+  // read once (GET /persons/ID, audited like any read of the person).
+  async function loadPerson() {
+    if (st.person !== undefined) return;
+    st.person = null;
+    const r = await request(ctx, 'GET', `/persons/${encodeURIComponent(c.person_id)}`);
+    if (!ctx.alive()) return;
+    st.person = r && r.status === 200 ? r.body : null;
+    recipientBoxes.forEach((b) => drawRecipient(b));
   }
 
   function chooseOrg(o) {
@@ -196,7 +239,20 @@ export async function referView(ctx, caseId) {
         h('strong', { data: s.name || '' }),
         s.service_type ? h('span', { text: () => ` · ${codeText('assistance_service_types', s.service_type)()}` }) : null) : null,
       s ? capacityNode(s) : null,
+      eligibilityNode(s),
       h('button', { type: 'button', class: 'button link', text: 'ref.change_recipient', on: { click: () => show('to') } }));
+  }
+
+  // A service that does not take the person, said before sending; the
+  // referral may go all the same (the receiving shelter decides, and the
+  // server's answer carries the same warning).
+  function eligibilityNode(s) {
+    const field = outsideEligibility(s, st.person);
+    if (!field) return null;
+    return h('p', {
+      class: 'message warning ref-eligibility', attrs: { role: 'note', 'data-field': field },
+      text: field === 'genders_served' ? 'ref.outside_gender' : 'ref.outside_age',
+    });
   }
 
   // ---- the consent: checked when the recipient is chosen -------------------------------

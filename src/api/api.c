@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/disclose.h"
+#include "codelists.h"
 
 #define SESSION_COOKIE "himoya_session"
 #define TOUCH_EVERY 60 /* seconds between writes of a session's last use */
@@ -451,6 +452,20 @@ int api_list_end(jsonw *w, const char *next)
 		jw_null(w);
 	jw_finish(w);
 	return 200;
+}
+
+int api_query_code(struct req *r, const char *name, const struct codelist *cl, const char **out)
+{
+	const char *v = req_query(r, name);
+
+	*out = NULL;
+	if (!v || !*v)
+		return 0;
+	if (!codelist_has(cl, v))
+		return reply_problemf(r, 422, "invalid-value", "%s: is not a value of %s", name,
+				      cl->name);
+	*out = v;
+	return 0;
 }
 
 int api_store_error(struct req *r, int rc)

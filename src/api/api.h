@@ -89,6 +89,12 @@ size_t api_body_cap(unsigned method, const char *path);
 int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 	     char *id, size_t idlen);
 
+/* A query argument that filters a list by a code of cl: *out is the code,
+ * or NULL when the argument is absent or empty.  0, or the 422 problem's
+ * status. */
+struct codelist;
+int api_query_code(struct req *r, const char *name, const struct codelist *cl, const char **out);
+
 /* The same for a list that hands out sealed cursors (api_cursor_seal):
  * a cursor tells nothing of the row it points after. */
 int api_page_sealed(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
@@ -144,6 +150,31 @@ int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const 
 int api_person_has_consent(struct req *r, const char *person_id, const char *purpose,
 			   const char *org_code, const char *org_type);
 void api_set_etag(struct req *r, int64_t version);
+/* A kind's further test of the body of a new item (was NULL) or of a
+ * change (was: the record before it) of person_id's item: 0, or the
+ * problem's status (items.c's item_kind, prevention.c). */
+typedef int (*api_item_check)(struct req *r, const char *person_id, json_t *body, json_t *was);
+/* provider_org, when sent: the code of an organisation of the directory
+ * (a case's services, prevention services). */
+int api_provider_check(struct req *r, const char *person_id, json_t *body, json_t *was);
+/* Whether a directory service takes the person (justice_shelter_takes over
+ * the service's genders_served, minimum_age, maximum_age and the person's
+ * gender and age; stays.c): 0 when it does, or when the service or the
+ * person does not say; else 1 with why[] (justice_shelter_field names the
+ * service's field).  Refused at a shelter's admission, warned of at a
+ * referral; why[] goes only to a user who may add to or refer the case. */
+int api_outside_eligibility(struct req *r, const struct dir_service_row *s, const char *person_id,
+			    char *why, size_t n);
+/* An item as an answer's object (items.c): its fixed members, then the
+ * fields of rs (NULL: none) from rec, sealed ones through the audited road
+ * under its case ("cases/ID"), or its person's when it has no case. */
+void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
+		    const struct resource_schema *rs, json_t *rec);
+/* Fill the fixed parts of a new item of the caller's organisation (items.c):
+ * a fresh id, version 1, now, the caller as its author.  case_id and
+ * person_id may be NULL (none). */
+void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
+		  const char *person_id);
 /* 1 when user_id may be given work of the caller's organisation: an
  * active case worker, supervisor, hotline operator or focal point of it. */
 int api_assignee_ok(struct req *r, const char *user_id);
@@ -356,9 +387,20 @@ int api_households_create(struct req *r);
 int api_households_list(struct req *r);
 int api_assessments_create(struct req *r);
 int api_assessments_list(struct req *r);
+/* Changed by items.c's item_patch, with the hooks below. */
 int api_prevention_service_patch(struct req *r);
 int api_household_patch(struct req *r);
 int api_assessment_patch(struct req *r);
+/* Who may change an item of a person without a case: the person read in
+ * the own organisation, prevention.record.  0, or the problem's status. */
+int api_prevention_may(struct req *r, const struct item_row *it);
+/* The kinds' tests of a body (api_item_check): the person's active consent
+ * to assistance for every one; a prevention service's provider is known;
+ * an assessment stays with its household. */
+int api_prevention_consented(struct req *r, const char *person_id, json_t *body, json_t *was);
+int api_prevention_service_check(struct req *r, const char *person_id, json_t *body,
+				 json_t *was);
+int api_assessment_check(struct req *r, const char *person_id, json_t *body, json_t *was);
 int api_orientations_create(struct req *r);
 int api_orientations_list(struct req *r);
 /* The national Action Plan (plan.c). */

@@ -212,17 +212,7 @@ int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const 
 	char *s;
 	int rc;
 
-	memset(&it, 0, sizeof it);
-	store_new_id(it.id);
-	snprintf(it.kind, sizeof it.kind, "event");
-	snprintf(it.case_id, sizeof it.case_id, "%s", c->id);
-	snprintf(it.person_id, sizeof it.person_id, "%s", c->person_id);
-	snprintf(it.org_id, sizeof it.org_id, "%s", r->who.user.org.id);
-	it.version = 1;
-	store_now(it.at);
-	memcpy(it.created_at, it.at, TS_LEN);
-	memcpy(it.updated_at, it.at, TS_LEN);
-	snprintf(it.created_by, sizeof it.created_by, "%s", r->who.user.id);
+	api_item_new(r, &it, "event", c->id, c->person_id);
 	json_object_set_new(coded, "type", json_string(type));
 	s = json_dumps(coded, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(coded);

@@ -391,17 +391,11 @@ static int contact_save(struct req *r, struct contact_row *c, json_t *rec, const
 		struct item_row it;
 		json_t *ev = json_object();
 		char *s;
-		memset(&it, 0, sizeof it);
-		store_new_id(it.id);
-		snprintf(it.kind, sizeof it.kind, "contact");
-		snprintf(it.case_id, sizeof it.case_id, "%s", timeline_case->id);
-		snprintf(it.person_id, sizeof it.person_id, "%s", timeline_case->person_id);
+		api_item_new(r, &it, "contact", timeline_case->id, timeline_case->person_id);
 		snprintf(it.org_id, sizeof it.org_id, "%s", c->org_id);
-		it.version = 1;
 		snprintf(it.at, sizeof it.at, "%s", c->started_at);
 		memcpy(it.created_at, c->updated_at, TS_LEN);
 		memcpy(it.updated_at, c->updated_at, TS_LEN);
-		snprintf(it.created_by, sizeof it.created_by, "%s", r->who.user.id);
 		json_object_set_new(ev, "contact_id", json_string(c->id));
 		json_object_set_new(ev, "channel", json_string(c->channel));
 		json_object_set_new(ev, "call_type", json_string(c->call_type));

@@ -510,20 +510,6 @@ static int parse_uint_arg(const char *s, unsigned long min, unsigned long max, u
 	return 0;
 }
 
-static int filter_code(struct req *r, const char *name, const struct codelist *cl,
-		       const char **out)
-{
-	const char *v = req_query(r, name);
-	*out = NULL;
-	if (!v || !*v)
-		return 0;
-	if (!codelist_has(cl, v))
-		return reply_problemf(r, 422, "invalid-value", "%s: is not a value of %s", name,
-				      cl->name);
-	*out = v;
-	return 0;
-}
-
 /* The kinds of service that a search word names ("приют": shelter), as
  * codes between spaces for the store's filter, or NULL for none. */
 static const char *kinds_named(struct req *r, const char *key)
@@ -575,10 +561,10 @@ int api_dir_services_list(struct req *r)
 	if (per_s && parse_uint_arg(per_s, 1, HSDS_PAGE_MAX, &per_page))
 		return reply_problemf(r, 422, "invalid-value", "per_page: a number from 1 to %d",
 				      HSDS_PAGE_MAX);
-	if (filter_code(r, "type", &cl_assistance_service_types, &f.type) ||
-	    filter_code(r, "region", &cl_tj_regions_iso3166_2, &f.region) ||
-	    filter_code(r, "language", &cl_languages, &f.language) ||
-	    filter_code(r, "status", &cl_hsds_service_status, &f.status))
+	if (api_query_code(r, "type", &cl_assistance_service_types, &f.type) ||
+	    api_query_code(r, "region", &cl_tj_regions_iso3166_2, &f.region) ||
+	    api_query_code(r, "language", &cl_languages, &f.language) ||
+	    api_query_code(r, "status", &cl_hsds_service_status, &f.status))
 		return r->status;
 	if (org && *org) {
 		if (store_org_by_code(r->app->st, org, &o) == STORE_OK)

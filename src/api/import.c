@@ -366,22 +366,6 @@ int api_import_check(struct import_job *j)
 
 /* ---- write -------------------------------------------------------------- */
 
-static void item_of(struct req *r, struct item_row *it, const char *kind, const char *case_id,
-		    const char *person_id)
-{
-	memset(it, 0, sizeof *it);
-	store_new_id(it->id);
-	snprintf(it->kind, sizeof it->kind, "%s", kind);
-	snprintf(it->case_id, sizeof it->case_id, "%s", case_id ? case_id : "");
-	snprintf(it->person_id, sizeof it->person_id, "%s", person_id);
-	snprintf(it->org_id, sizeof it->org_id, "%s", r->who.user.org.id);
-	it->version = 1;
-	store_now(it->created_at);
-	memcpy(it->updated_at, it->created_at, TS_LEN);
-	memcpy(it->at, it->created_at, TS_LEN);
-	snprintf(it->created_by, sizeof it->created_by, "%s", r->who.user.id);
-}
-
 static int write_person(struct req *r, store_tx *tx, struct import_line *l)
 {
 	struct blind_key *keys = arena_alloc(&r->mem, MAX_KEYS * sizeof *keys);
@@ -415,7 +399,7 @@ static int write_consent(struct req *r, store_tx *tx, struct import_line *l)
 	char record[64];
 	int rc;
 
-	item_of(r, &it, "consent", NULL, l->person_id);
+	api_item_new(r, &it, "consent", NULL, l->person_id);
 	if (rows_consent_seal(&r->app->kr, &r->mem, l->row.consent, &it))
 		return STORE_ERROR;
 	snprintf(record, sizeof record, "consents/%s", it.id);
@@ -447,7 +431,7 @@ static int write_case(struct req *r, store_tx *tx, struct import_line *l)
 	if (rc == STORE_OK && l->row.decision) {
 		struct item_row it;
 		char drec[64];
-		item_of(r, &it, "status_decision", c.id, c.person_id);
+		api_item_new(r, &it, "status_decision", c.id, c.person_id);
 		if (rows_item_seal(&r->app->kr, &r->mem, l->row.decision, &it))
 			return STORE_ERROR;
 		snprintf(drec, sizeof drec, "status_decisions/%s", it.id);

@@ -21,25 +21,38 @@
 /* How each kind of record of a case behaves. */
 struct item_kind {
 	const char *kind;          /* items.kind */
-	const char *plural;        /* the path segment */
+	const char *plural;        /* the path segment (NULL: made and listed elsewhere) */
 	const struct resource_schema *rs;
 	const char *default_status; /* of "status", when not sent */
 	const char *assigned_field; /* who takes it: the case's assignee when not sent */
 	int moves_stage;            /* 1: EV_SERVICE, 2: EV_RETURN */
 	int child_only;             /* only in the case of a child */
+	/* An item of a person without a case (prevention.c): who may change
+	 * it, 0 or the problem's status; NULL for the records of a case. */
+	int (*person_may)(struct req *r, const struct item_row *it);
+	/* The kind's further test of a body, or NULL (api.h's api_item_check). */
+	api_item_check check;
 };
 
 /* The columns each kind fills from its record are rows.c's (one table for
  * the API and the demo). */
 static const struct item_kind kinds[] = {
-	{"note", "notes", &note_schema, NULL, NULL, 0, 0},
-	{"service", "services", &service_schema, NULL, NULL, 1, 0},
-	{"plan", "plans", &plan_schema, NULL, NULL, 0, 0},
-	{"followup", "followups", &followup_schema, "due", "assigned_to", 2, 0},
-	{"best_interests", "best-interests", &best_interests_schema, NULL, NULL, 0, 1},
+	{"note", "notes", &note_schema, NULL, NULL, 0, 0, NULL, NULL},
+	{"service", "services", &service_schema, NULL, NULL, 1, 0, NULL, api_provider_check},
+	{"plan", "plans", &plan_schema, NULL, NULL, 0, 0, NULL, NULL},
+	{"followup", "followups", &followup_schema, "due", "assigned_to", 2, 0, NULL, NULL},
+	{"best_interests", "best-interests", &best_interests_schema, NULL, NULL, 0, 1, NULL, NULL},
 	/* Sealed, with a review date on the overdue list (GET /followups). */
-	{"risk", "risk-assessments", &risk_schema, "due", "assigned_to", 0, 0},
-	{"safety", "safety-plans", &safety_schema, "due", "assigned_to", 0, 0},
+	{"risk", "risk-assessments", &risk_schema, "due", "assigned_to", 0, 0, NULL, NULL},
+	{"safety", "safety-plans", &safety_schema, "due", "assigned_to", 0, 0, NULL, NULL},
+	/* Prevention's items of a person (prevention.c): changed here, made
+	 * and listed there. */
+	{"prevention_service", NULL, &prevention_service_schema, NULL, NULL, 0, 0,
+	 api_prevention_may, api_prevention_service_check},
+	{"household", NULL, &household_schema, NULL, NULL, 0, 0, api_prevention_may,
+	 api_prevention_consented},
+	{"domv_assessment", NULL, &assessment_schema, NULL, NULL, 0, 0, api_prevention_may,
+	 api_assessment_check},
 };
 
 /* The kinds whose due dates make the overdue list. */
@@ -105,8 +118,8 @@ static void write_item_members(struct req *r, jsonw *w, const struct item_row *i
 	json_decref(coded);
 }
 
-static void write_item(struct req *r, jsonw *w, const struct item_row *it,
-		       const struct resource_schema *rs, json_t *rec)
+void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
+		    const struct resource_schema *rs, json_t *rec)
 {
 	jw_object(w);
 	jw_kstr(w, "id", it->id);
@@ -125,15 +138,14 @@ static void write_item(struct req *r, jsonw *w, const struct item_row *it,
 	jw_end(w);
 }
 
-/* Fill the fixed parts of a new item of case c. */
-static void item_init(struct req *r, struct item_row *it, const char *kind, const char *case_id,
-		      const char *person_id)
+void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
+		  const char *person_id)
 {
 	memset(it, 0, sizeof *it);
 	store_new_id(it->id);
 	snprintf(it->kind, sizeof it->kind, "%s", kind);
 	snprintf(it->case_id, sizeof it->case_id, "%s", case_id ? case_id : "");
-	snprintf(it->person_id, sizeof it->person_id, "%s", person_id);
+	snprintf(it->person_id, sizeof it->person_id, "%s", person_id ? person_id : "");
 	snprintf(it->org_id, sizeof it->org_id, "%s", r->who.user.org.id);
 	it->version = 1;
 	store_now(it->created_at);
@@ -202,7 +214,7 @@ static int livelihood_followups(struct req *r, const struct case_row *c,
 	}
 	for (i = 0; i < CASEWORK_LIVELIHOOD_CHECKS; i++) {
 		f = rows_livelihood_followup(rec, svc->id, i, assignee);
-		item_init(r, &fu[i], "followup", c->id, c->person_id);
+		api_item_new(r, &fu[i], "followup", c->id, c->person_id);
 		if (!f || rows_item_seal(&r->app->kr, &r->mem, f, &fu[i])) {
 			json_decref(f);
 			return reply_problem(r, 500, "internal", "out of memory");
@@ -256,7 +268,7 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, 201, &w);
-	write_item(r, &w, it, rs, rec);
+	api_item_write(r, &w, it, rs, rec);
 	jw_finish(&w);
 	api_set_etag(r, it->version);
 	return 201;
@@ -291,17 +303,18 @@ static int case_advance(struct req *r, struct case_row *c, enum case_event ev)
 
 /* A service's provider, when the body names one, is an organisation of
  * the directory (GET /orgs: its code), not free text; 0 when it is. */
-static int provider_ok(struct req *r, const struct item_kind *k, json_t *body)
+int api_provider_check(struct req *r, const char *person_id, json_t *body, json_t *was)
 {
 	json_t *v = json_object_get(body, "provider_org");
 	struct org o;
 
-	if (strcmp(k->kind, "service") || !v)
+	(void)person_id;
+	(void)was;
+	if (!v || json_is_null(v) ||
+	    (json_is_string(v) && store_org_by_code(r->app->st, json_string_value(v), &o) == STORE_OK))
 		return 0;
-	if (json_is_string(v) && store_org_by_code(r->app->st, json_string_value(v), &o) == STORE_OK)
-		return 0;
-	return reply_problem(r, 422, "invalid-value",
-			     "provider_org: the code of an organisation of the directory");
+	return reply_problem_field(r, 422, "invalid-value", "provider_org",
+				   "provider_org: the code of an organisation of the directory");
 }
 
 static int screening_age_of(struct req *r, const struct case_row *c, struct screening_age *out);
@@ -340,8 +353,8 @@ static int items_create(struct req *r, const char *kind)
 		return r->status;
 	if (record_validate(k->rs, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
-	if (provider_ok(r, k, body))
-		return r->status;
+	if (k->check && (rc = k->check(r, c.person_id, body, NULL)))
+		return rc;
 	if (k->child_only) {
 		int child = 0;
 		if (case_of_child(r, &c, &child))
@@ -367,7 +380,7 @@ static int items_create(struct req *r, const char *kind)
 		json_decref(rec);
 		return reply_problem(r, 422, "invalid-value", "service_id: a service of this case");
 	}
-	item_init(r, &it, k->kind, c.id, c.person_id);
+	api_item_new(r, &it, k->kind, c.id, c.person_id);
 	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
@@ -425,7 +438,7 @@ static int items_list(struct req *r, const char *kind)
 		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_item(r, &w, &rows[i], k->rs, rec);
+		api_item_write(r, &w, &rows[i], k->rs, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -438,21 +451,30 @@ static int items_list(struct req *r, const char *kind)
 	return 200;
 }
 
-/* Load an item by id with its case, both visible to the caller (a
- * recipient of the case does not see the owner's records, not even that
- * they exist). */
-static int item_load(struct req *r, const char *kind, struct item_row *it, struct case_row *c)
+/* Load an item of kind k by id that the caller may change: a record of a
+ * case, with its case, both visible to the caller (a recipient of the case
+ * does not see the owner's records, not even that they exist); or an item
+ * of a person without a case, by the kind's person_may. */
+static int item_load(struct req *r, const struct item_kind *k, struct item_row *it,
+		     struct case_row *c)
 {
 	int rc = store_item_get(r->app->st, r->params[0], it, &r->mem);
-	if (rc != STORE_OK || strcmp(it->kind, kind) || !it->case_id[0])
+	if (rc != STORE_OK || strcmp(it->kind, k->kind) || !it->case_id[0] != !!k->person_may)
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (k->person_may)
+		return k->person_may(r, it);
 	if (api_case_load(r, it->case_id, c))
 		return r->status;
 	if (hidden(r, it))
 		return api_store_error(r, STORE_NOT_FOUND);
+	if (!api_case_may(r, ACT_CASE_RECORD))
+		return reply_problem(r, 403, "forbidden", "you cannot change this record");
 	return 0;
 }
 
+/* PATCH of an item (If-Match): the kind's fields, the whole record valid
+ * after the change, the kind's own test; the change audited with the
+ * names of the fields. */
 static int item_patch(struct req *r, const char *kind)
 {
 	const struct item_kind *k = kind_of(kind);
@@ -467,10 +489,8 @@ static int item_patch(struct req *r, const char *kind)
 	jsonw w;
 	int rc;
 
-	if (item_load(r, kind, &it, &c))
+	if (item_load(r, k, &it, &c))
 		return r->status;
-	if (!api_case_may(r, ACT_CASE_RECORD))
-		return reply_problem(r, 403, "forbidden", "you cannot change this record");
 	if (api_if_match(r, &want))
 		return r->status;
 	body = req_json_object(r);
@@ -478,13 +498,15 @@ static int item_patch(struct req *r, const char *kind)
 		return r->status;
 	if (record_validate(k->rs, body, RECORD_PATCH, &e))
 		return reply_problem(r, 422, e.type, e.detail);
-	if (provider_ok(r, k, body))
-		return r->status;
 	if (want != it.version)
 		return api_store_error(r, STORE_STALE);
 	rec = item_open(r, &it);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	if (k->check && k->check(r, it.person_id, body, rec)) {
+		json_decref(rec);
+		return r->status;
+	}
 	record_patch(rec, body);
 	if (record_validate(k->rs, rec, RECORD_CREATE, &e)) {
 		json_decref(rec);
@@ -534,7 +556,7 @@ static int item_patch(struct req *r, const char *kind)
 		return api_store_error(r, STORE_ERROR);
 	}
 	reply_json_begin(r, 200, &w);
-	write_item(r, &w, &it, k->rs, rec);
+	api_item_write(r, &w, &it, k->rs, rec);
 	jw_finish(&w);
 	api_set_etag(r, it.version);
 	json_decref(rec);
@@ -601,6 +623,9 @@ static int items_due_all(struct req *r, const char *assigned, const char *before
 int api_best_interests_create(struct req *r) { return items_create(r, "best_interests"); }
 int api_best_interests_list(struct req *r) { return items_list(r, "best_interests"); }
 int api_best_interests_patch(struct req *r) { return item_patch(r, "best_interests"); }
+int api_prevention_service_patch(struct req *r) { return item_patch(r, "prevention_service"); }
+int api_household_patch(struct req *r) { return item_patch(r, "household"); }
+int api_assessment_patch(struct req *r) { return item_patch(r, "domv_assessment"); }
 
 int api_followups_due(struct req *r)
 {
@@ -643,7 +668,7 @@ int api_followups_due(struct req *r)
 		json_t *rec = reach[i] ? json_loads(rows[i].coded, 0, NULL) : NULL; /* no sealed outcome in a list */
 		if (!rec)
 			continue;
-		write_item(r, &w, &rows[i], kind_of(rows[i].kind)->rs, rec);
+		api_item_write(r, &w, &rows[i], kind_of(rows[i].kind)->rs, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -818,7 +843,7 @@ int api_screenings_create(struct req *r)
 
 	/* The suggestion and per-dimension results are codes; the answers
 	 * themselves are sensitive and sealed. */
-	item_init(r, &it, "screening", c.id, c.person_id);
+	api_item_new(r, &it, "screening", c.id, c.person_id);
 	reason = rows_child_reason_json(&age, json_object_get(body, "child") != NULL);
 	rc = rows_screening_seal(&r->app->kr, &r->mem, set, codes, answers, n, &res, reason, &it);
 	json_decref(reason);
@@ -938,7 +963,7 @@ int api_decisions_create(struct req *r)
 	json_object_set_new(rec, "decided_by",
 			    json_string(casework_decider(r->who.user.org.type, r->who.user.org.sector)));
 	json_object_set_new(rec, "decided_by_org", json_string(r->who.user.org.code));
-	item_init(r, &it, "status_decision", c.id, c.person_id);
+	api_item_new(r, &it, "status_decision", c.id, c.person_id);
 	status = json_string_value(json_object_get(rec, "status"));
 	/* An organisation's assessment after an authority's decision is kept
 	 * with the case's decisions; the case's status stays the authority's. */
@@ -1001,7 +1026,7 @@ int api_decisions_list(struct req *r)
 		json_t *rec = hidden(r, &rows[i]) ? NULL : item_open(r, &rows[i]);
 		if (!rec)
 			continue;
-		write_item(r, &w, &rows[i], &decision_schema, rec);
+		api_item_write(r, &w, &rows[i], &decision_schema, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
@@ -1103,6 +1128,11 @@ int api_consents_create(struct req *r)
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
+	/* Given today unless said: the schema's not_before then keeps an
+	 * expiry from coming before it. */
+	consent_today(today);
+	if (!json_object_get(body, "given_on"))
+		json_object_set_new(body, "given_on", json_string(today));
 	if (record_validate(&consent_schema, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
 	to_org = json_string_value(json_object_get(body, "recipient_org"));
@@ -1113,17 +1143,8 @@ int api_consents_create(struct req *r)
 	if ((bad = consent_giver_problem(body, minor, &why)))
 		return reply_problem_field(r, 422, minor ? "guardian-required" : "invalid-value", bad,
 					   why);
-	consent_today(today);
 	rec = json_deep_copy(body);
-	if (!json_object_get(rec, "given_on"))
-		json_object_set_new(rec, "given_on", json_string(today));
-	if (json_object_get(rec, "expires") &&
-	    strcmp(json_string_value(json_object_get(rec, "expires")),
-		   json_string_value(json_object_get(rec, "given_on"))) < 0) {
-		json_decref(rec);
-		return reply_problem(r, 422, "invalid-value", "expires: before the consent was given");
-	}
-	item_init(r, &it, "consent", NULL, p.id);
+	api_item_new(r, &it, "consent", NULL, p.id);
 	rc = consent_save(r, &it, rec, 1, "create",
 			  json_object_get(rec, "guardian_name")
 				  ? "purpose,recipient_org,method,guardian_name"

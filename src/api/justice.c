@@ -107,23 +107,6 @@ int justice_shelter_takes_json(json_t *svc, json_t *person, char *why, size_t wh
 
 /* ---- shared by the handlers -------------------------------------------- */
 
-/* A new item of the caller's organisation. */
-static void item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
-		     const char *person_id)
-{
-	memset(it, 0, sizeof *it);
-	store_new_id(it->id);
-	snprintf(it->kind, sizeof it->kind, "%s", kind);
-	snprintf(it->case_id, sizeof it->case_id, "%s", case_id ? case_id : "");
-	snprintf(it->person_id, sizeof it->person_id, "%s", person_id ? person_id : "");
-	snprintf(it->org_id, sizeof it->org_id, "%s", r->who.user.org.id);
-	it->version = 1;
-	store_now(it->created_at);
-	memcpy(it->updated_at, it->created_at, TS_LEN);
-	memcpy(it->at, it->created_at, TS_LEN);
-	snprintf(it->created_by, sizeof it->created_by, "%s", r->who.user.id);
-}
-
 /* The declared fields of rec: coded as they are, sealed through the
  * audited road under record as "<kind>.<field>". */
 static void write_fields(struct req *r, jsonw *w, const char *record, const char *kind,
@@ -279,7 +262,7 @@ int api_perpetrators_create(struct req *r)
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");
 	}
-	item_new(r, &it, "perpetrator", NULL, NULL);
+	api_item_new(r, &it, "perpetrator", NULL, NULL);
 	if (justice_perpetrator_seal(&r->app->kr, &r->mem, rec, &it, keys, PERPETRATOR_KEYS_MAX,
 				     &nkeys)) {
 		json_decref(rec);
@@ -597,7 +580,7 @@ int api_proceedings_create(struct req *r)
 	rec = json_deep_copy(body);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "out of memory");
-	item_new(r, &it, "proceeding", c.id, c.person_id);
+	api_item_new(r, &it, "proceeding", c.id, c.person_id);
 	rc = proceeding_save(r, &it, rec, body, 1);
 	json_decref(rec);
 	return rc;

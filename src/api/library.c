@@ -134,21 +134,6 @@ static int reply_product(struct req *r, int status, const char *id)
 
 /* ---- reading ------------------------------------------------------------- */
 
-/* A code query argument of list cl, or NULL; 0 or the 422 set. */
-static int filter_code(struct req *r, const char *name, const struct codelist *cl,
-		       const char **out)
-{
-	const char *v = req_query(r, name);
-
-	*out = NULL;
-	if (!v || !*v)
-		return 0;
-	if (!codelist_has(cl, v))
-		return reply_problemf(r, 422, "invalid-value", "%s: not a code of the list", name);
-	*out = v;
-	return 0;
-}
-
 /* GET /library?kind=&audience=&language=&cursor=&limit= */
 int api_library_list(struct req *r)
 {
@@ -161,9 +146,9 @@ int api_library_list(struct req *r)
 	if (policy_allows(ACT_LIBRARY_READ, r->who.user.role, 0) < 0)
 		return reply_problem(r, 404, "not-found", "no such resource");
 	memset(&f, 0, sizeof f);
-	if (filter_code(r, "kind", &cl_knowledge_kind, &f.kind) ||
-	    filter_code(r, "audience", &cl_knowledge_audience, &f.audience) ||
-	    filter_code(r, "language", &cl_languages, &f.language) ||
+	if (api_query_code(r, "kind", &cl_knowledge_kind, &f.kind) ||
+	    api_query_code(r, "audience", &cl_knowledge_audience, &f.audience) ||
+	    api_query_code(r, "language", &cl_languages, &f.language) ||
 	    api_page(r, PAGE_MAX, &limit, after_key, sizeof after_key, after_id, sizeof after_id))
 		return r->status;
 	if (after_id[0]) {

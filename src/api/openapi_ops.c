@@ -306,7 +306,13 @@ const struct openapi_shape openapi_shapes[] = {
 	 REF("Code.assistance_service_types") ",'service_id':" STR ",'reason':" STR
 	 ",'feedback':" STR ",'decline_reason':" STR ",'withdraw_reason':" STR ",'created_at':"
 	 REF("Timestamp") ",'updated_at':" REF("Timestamp") ",'responded_at':" REF("Timestamp")
-	 "}}"},
+	 ",'warnings':{'type':'array','description':'in the answer to a new referral only: "
+	 "what the sender should know, not a refusal (the receiving organisation decides), e.g. "
+	 "eligibility-mismatch: the service does not take the person by its genders_served, "
+	 "minimum_age or maximum_age (field)','items':{'type':'object','required':['type','field',"
+	 "'detail'],'additionalProperties':false,'properties':{'type':{'enum':["
+	 "'eligibility-mismatch']},'field':{'enum':['genders_served','minimum_age','maximum_age']},"
+	 "'detail':" STR "}}}}}"},
 	{"ConsentCheck",
 	 "{'type':'object','description':'whether a current consent of the person of the case covers a "
 	 "referral to to_org','required':['to_org','covered','consent','purposes','person_id'],"
@@ -1117,7 +1123,8 @@ const struct openapi_op openapi_ops[] = {
 
 	{POST, V1 "/referrals", "referralCreate", "referrals", "Refer a case", "ReferralCreate", 201,
 	 "Referral", DOC_ETAG | DOC_CONFLICT, NULL, NULL,
-	 "409 consent-required without a current consent that covers the receiving organisation"},
+	 "409 consent-required without a current consent that covers the receiving organisation; "
+	 "a directory service that does not take the person is sent with warnings"},
 	{GET, V1 "/referrals", "referralList", "referrals", "The inbox or the outbox", NULL, 200,
 	 "Referral", DOC_LIST, q_referrals, NULL, NULL},
 	{GET, V1 "/referrals/share-presets", "referralSharePresets", "referrals",

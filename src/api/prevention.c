@@ -59,30 +59,57 @@ static int consented(struct req *r, const char *person_id)
 	return yes;
 }
 
-static void write_record(struct req *r, jsonw *w, const struct item_row *it,
-			 const struct resource_schema *rs, json_t *rec)
-{
-	char record[64];
+/* ---- the kinds' hooks (api.h), for create here and item_patch ---------- */
 
-	snprintf(record, sizeof record, "persons/%s", it->person_id);
-	jw_object(w);
-	jw_kstr(w, "id", it->id);
-	jw_kint(w, "version", it->version);
-	jw_kstr(w, "kind", it->kind);
-	jw_kstr(w, "person_id", it->person_id);
-	api_write_fields_as(r, w, record, it->kind, rs, rec, NULL, NULL);
-	jw_kstr(w, "at", it->at);
-	jw_kstr(w, "created_by", it->created_by);
-	jw_kstr(w, "created_at", it->created_at);
-	jw_kstr(w, "updated_at", it->updated_at);
-	jw_end(w);
+int api_prevention_may(struct req *r, const struct item_row *it)
+{
+	struct person_row p;
+
+	if (person_load(r, it->person_id, &p))
+		return r->status;
+	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 403, "forbidden", "your role cannot record prevention");
+	return 0;
+}
+
+int api_prevention_consented(struct req *r, const char *person_id, json_t *body, json_t *was)
+{
+	(void)body;
+	(void)was;
+	if (!consented(r, person_id))
+		return reply_problem(r, 409, "consent-required",
+				     "the person has no active consent to assistance");
+	return 0;
+}
+
+int api_prevention_service_check(struct req *r, const char *person_id, json_t *body,
+				 json_t *was)
+{
+	int rc = api_prevention_consented(r, person_id, body, was);
+	return rc ? rc : api_provider_check(r, person_id, body, was);
+}
+
+/* An assessment's household is the one it had, or on create the one of
+ * the path (POST /households/{id}/assessments). */
+int api_assessment_check(struct req *r, const char *person_id, json_t *body, json_t *was)
+{
+	const char *h = json_string_value(json_object_get(body, "household_id"));
+	const char *had = was ? json_string_value(json_object_get(was, "household_id")) : r->params[0];
+	int rc = api_prevention_consented(r, person_id, body, was);
+
+	if (rc)
+		return rc;
+	if (!json_object_get(body, "household_id") || (h && had && !strcmp(h, had)))
+		return 0;
+	return reply_problem_field(r, 422, "invalid-value", "household_id",
+				   "household_id: an assessment stays with its household");
 }
 
 /* Validate the body against the kind's fields, seal it as a new item of
- * person p, insert it with its audit entry, answer 201.  check: a further
- * test of the record (0, or the problem's status), or NULL. */
+ * person p, insert it with its audit entry, answer 201.  check: the kind's
+ * test of the body (api.h), the same as item_patch's. */
 static int create(struct req *r, const struct person_row *p, const char *kind,
-		  int (*check)(struct req *r, const struct person_row *p, json_t *rec))
+		  api_item_check check)
 {
 	const struct resource_schema *rs = rows_item_schema(kind);
 	struct record_error e;
@@ -100,21 +127,9 @@ static int create(struct req *r, const struct person_row *p, const char *kind,
 		return r->status;
 	if (record_validate(rs, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
-	if (check && (rc = check(r, p, body)))
+	if ((rc = check(r, p->id, body, NULL)))
 		return rc;
-	if (!consented(r, p->id))
-		return reply_problem(r, 409, "consent-required",
-				     "the person has no active consent to assistance");
-	memset(&it, 0, sizeof it);
-	store_new_id(it.id);
-	snprintf(it.kind, sizeof it.kind, "%s", kind);
-	snprintf(it.person_id, sizeof it.person_id, "%s", p->id);
-	snprintf(it.org_id, sizeof it.org_id, "%s", r->who.user.org.id);
-	snprintf(it.created_by, sizeof it.created_by, "%s", r->who.user.id);
-	it.version = 1;
-	store_now(it.created_at);
-	memcpy(it.updated_at, it.created_at, TS_LEN);
-	memcpy(it.at, it.created_at, TS_LEN);
+	api_item_new(r, &it, kind, NULL, p->id);
 	if (rows_item_seal(&r->app->kr, &r->mem, body, &it))
 		return reply_problem(r, 500, "internal", "out of memory");
 	record_secret_fields(rs, body, fields, sizeof fields);
@@ -128,7 +143,7 @@ static int create(struct req *r, const struct person_row *p, const char *kind,
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, 201, &w);
-	write_record(r, &w, &it, rs, body);
+	api_item_write(r, &w, &it, rs, body);
 	jw_finish(&w);
 	api_set_etag(r, it.version);
 	return 201;
@@ -146,37 +161,15 @@ static int list(struct req *r, const struct person_row *p, const char *kind,
 
 	if (store_items_of_person(r->app->st, p->id, kind, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		json_t *rec = item_open(r, &rows[i]);
 		const char *h = json_string_value(json_object_get(rec, "household_id"));
 		if (rec && (!household_id || (h && !strcmp(h, household_id))))
-			write_record(r, &w, &rows[i], rs, rec);
+			api_item_write(r, &w, &rows[i], rs, rec);
 		json_decref(rec);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
-}
-
-/* The provider is an organisation of the directory, by its code, as for
- * a case's services (items.c). */
-static int provider_known(struct req *r, const struct person_row *p, json_t *rec)
-{
-	json_t *v = json_object_get(rec, "provider_org");
-	struct org o;
-
-	(void)p;
-	if (!v || (json_is_string(v) &&
-		   store_org_by_code(r->app->st, json_string_value(v), &o) == STORE_OK))
-		return 0;
-	return reply_problem_field(r, 422, "invalid-value", "provider_org",
-				   "provider_org: the code of an organisation of the directory");
+	return api_list_end(&w, NULL);
 }
 
 int api_prevention_services_create(struct req *r)
@@ -184,7 +177,7 @@ int api_prevention_services_create(struct req *r)
 	struct person_row p;
 	if (person_load(r, r->params[0], &p))
 		return r->status;
-	return create(r, &p, "prevention_service", provider_known);
+	return create(r, &p, "prevention_service", api_prevention_service_check);
 }
 
 int api_prevention_services_list(struct req *r)
@@ -200,7 +193,7 @@ int api_households_create(struct req *r)
 	struct person_row p;
 	if (person_load(r, r->params[0], &p))
 		return r->status;
-	return create(r, &p, "household", NULL);
+	return create(r, &p, "household", api_prevention_consented);
 }
 
 int api_households_list(struct req *r)
@@ -221,16 +214,6 @@ static int household_load(struct req *r, const char *id, struct item_row *hh,
 	return person_load(r, hh->person_id, p);
 }
 
-/* The assessment's household is the one of the path. */
-static int same_household(struct req *r, const struct person_row *p, json_t *rec)
-{
-	const char *h = json_string_value(json_object_get(rec, "household_id"));
-	(void)p;
-	if (!h || strcmp(h, r->params[0]))
-		return reply_problem(r, 422, "invalid-value", "household_id: the household of the path");
-	return 0;
-}
-
 int api_assessments_create(struct req *r)
 {
 	struct item_row hh;
@@ -245,7 +228,7 @@ int api_assessments_create(struct req *r)
 		return r->status;
 	if (!json_object_get(body, "household_id"))
 		json_object_set_new(body, "household_id", json_string(hh.id));
-	return create(r, &p, "domv_assessment", same_household);
+	return create(r, &p, "domv_assessment", api_assessment_check);
 }
 
 int api_assessments_list(struct req *r)
@@ -257,96 +240,6 @@ int api_assessments_list(struct req *r)
 		return r->status;
 	return list(r, &p, "domv_assessment", hh.id);
 }
-
-/* PATCH of a person's item of a kind (If-Match): the course that started
- * or ended, a household's members who left or came back, an assessment
- * corrected.  The same rules as its create (prevention.record, the
- * person's active consent, the kind's fields; an assessment stays with
- * its household), the change audited with the names of the fields. */
-static int patch(struct req *r, const char *kind)
-{
-	const struct resource_schema *rs = rows_item_schema(kind);
-	struct record_error e;
-	struct person_row p;
-	struct item_row it;
-	char record[64], fields[512];
-	const char *was;
-	json_t *body, *rec;
-	int64_t want;
-	store_tx *tx;
-	jsonw w;
-	int rc;
-
-	rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
-	if (rc != STORE_OK || strcmp(it.kind, kind) || it.case_id[0])
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (person_load(r, it.person_id, &p))
-		return r->status;
-	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
-		return reply_problem(r, 403, "forbidden", "your role cannot record prevention");
-	if (api_if_match(r, &want))
-		return r->status;
-	body = req_json_object(r);
-	if (!body)
-		return r->status;
-	if (record_validate(rs, body, RECORD_PATCH, &e))
-		return reply_problem(r, 422, e.type, e.detail);
-	if (want != it.version)
-		return api_store_error(r, STORE_STALE);
-	if (!consented(r, p.id))
-		return reply_problem(r, 409, "consent-required",
-				     "the person has no active consent to assistance");
-	rec = item_open(r, &it);
-	if (!rec)
-		return reply_problem(r, 500, "internal", "the record cannot be opened");
-	was = json_string_value(json_object_get(rec, "household_id"));
-	if (was && json_object_get(body, "household_id") &&
-	    !json_equal(json_object_get(body, "household_id"), json_object_get(rec, "household_id"))) {
-		json_decref(rec);
-		return reply_problem_field(r, 422, "invalid-value", "household_id",
-					   "household_id: an assessment stays with its household");
-	}
-	record_patch(rec, body);
-	if (record_validate(rs, rec, RECORD_CREATE, &e)) {
-		json_decref(rec);
-		return reply_problem(r, 422, e.type, e.detail);
-	}
-	if (!strcmp(kind, "prevention_service") && json_object_get(body, "provider_org") &&
-	    provider_known(r, &p, rec)) {
-		json_decref(rec);
-		return r->status;
-	}
-	it.version = want + 1;
-	store_now(it.updated_at);
-	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
-		json_decref(rec);
-		return reply_problem(r, 500, "internal", "out of memory");
-	}
-	api_member_names(body, fields, sizeof fields);
-	snprintf(record, sizeof record, "%ss/%s", kind, it.id);
-	tx = store_begin(r->app->st);
-	if (!tx) {
-		json_decref(rec);
-		return reply_problem(r, 503, "busy", "try again");
-	}
-	rc = store_item_update(tx, &it);
-	if (rc == STORE_OK)
-		rc = api_audit_write(r, tx, "update", record, fields);
-	if ((rc = api_tx_end(r, tx, rc))) {
-		json_decref(rec);
-		return rc;
-	}
-	reply_json_begin(r, 200, &w);
-	write_record(r, &w, &it, rs, rec);
-	jw_finish(&w);
-	api_set_etag(r, it.version);
-	json_decref(rec);
-	return 200;
-}
-
-int api_prevention_service_patch(struct req *r) { return patch(r, "prevention_service"); }
-int api_household_patch(struct req *r) { return patch(r, "household"); }
-int api_assessment_patch(struct req *r) { return patch(r, "domv_assessment"); }
 
 /* ---- pre-departure orientation sessions ------------------------------ */
 
@@ -422,10 +315,7 @@ int api_orientations_list(struct req *r)
 	if (store_orientations_list(r->app->st, r->who.user.org.id, 500, &rows, &n, &r->mem) !=
 	    STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
 		json_t *rec = json_loads(rows[i].coded, 0, NULL);
 		if (!rec)
@@ -433,9 +323,5 @@ int api_orientations_list(struct req *r)
 		write_orientation(&w, &rows[i], rec);
 		json_decref(rec);
 	}
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }

@@ -22,6 +22,7 @@
 #include "api/disclose.h"
 #include "domain/casework.h"
 #include "domain/consent.h"
+#include "domain/justice.h"
 #include "domain/record.h"
 #include "codelists.h"
 
@@ -212,7 +213,8 @@ static void write_referral_sender(struct req *r, jsonw *w, const struct referral
 	jw_end(w);
 }
 
-static void write_referral(struct req *r, jsonw *w, const struct referral_row *f)
+/* The members of f, in an object the caller opens and closes. */
+static void write_referral_members(struct req *r, jsonw *w, const struct referral_row *f)
 {
 	json_t *rec = record_open(&r->app->kr, &r->mem, f->coded, f->sealed, f->sealed_len, f->id);
 	json_t *share = json_loads(f->share, 0, NULL);
@@ -220,7 +222,6 @@ static void write_referral(struct req *r, jsonw *w, const struct referral_row *f
 	const char *key;
 	json_t *v;
 
-	jw_object(w);
 	jw_kstr(w, "id", f->id);
 	jw_kint(w, "version", f->version);
 	jw_kstr(w, "kind", f->kind);
@@ -262,9 +263,15 @@ static void write_referral(struct req *r, jsonw *w, const struct referral_row *f
 	jw_kstr(w, "updated_at", f->updated_at);
 	if (f->responded_at[0])
 		jw_kstr(w, "responded_at", f->responded_at);
-	jw_end(w);
 	json_decref(rec);
 	json_decref(share);
+}
+
+static void write_referral(struct req *r, jsonw *w, const struct referral_row *f)
+{
+	jw_object(w);
+	write_referral_members(r, w, f);
+	jw_end(w);
 }
 
 /* Seal a referral's JSON (coded: service type; sealed: texts). */
@@ -285,9 +292,11 @@ static int referral_seal(struct req *r, struct referral_row *f, json_t *coded, j
 	return record_seal_json(&r->app->kr, &r->mem, secret, f->id, &f->sealed, &f->sealed_len);
 }
 
-/* Write f (new or changed) with the case change and events, audited. */
+/* Write f (new or changed) with the case change and events, audited.
+ * warnings: a new referral's, answered with it as "warnings" (an array),
+ * or NULL. */
 static int referral_save(struct req *r, struct referral_row *f, int is_new, struct case_row *c,
-			 int case_changed, const char *event, const char *action)
+			 int case_changed, const char *event, const char *action, json_t *warnings)
 {
 	char record[64];
 	store_tx *tx;
@@ -312,7 +321,12 @@ static int referral_save(struct req *r, struct referral_row *f, int is_new, stru
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, is_new ? 201 : 200, &w);
-	write_referral(r, &w, f);
+	jw_object(&w);
+	write_referral_members(r, &w, f);
+	if (warnings) {
+		jw_key(&w, "warnings");
+		jw_value(&w, warnings);
+	}
 	jw_finish(&w);
 	api_set_etag(r, f->version);
 	return is_new ? 201 : 200;
@@ -340,16 +354,38 @@ static int case_to_stage(struct req *r, struct case_row *c, enum case_event ev)
 	return rc == 0;
 }
 
+/* A service that does not take the person (its genders_served,
+ * minimum_age, maximum_age): a warning {field, detail} in warnings, not a
+ * refusal, for the receiving shelter decides; the admission asks again
+ * (stays.c).  The detail tells the person's gender or age: only to a
+ * caller who sees the whole case, and noted as a read of the person. */
+static int eligibility_warning(struct req *r, const struct dir_service_row *ds,
+			       const struct case_row *c, json_t *warnings)
+{
+	const struct case_view *view = api_case_view(r);
+	const char *field;
+	char why[160], record[64];
+
+	if ((view && view->limited) || !api_outside_eligibility(r, ds, c->person_id, why, sizeof why))
+		return 0;
+	field = justice_shelter_field(why);
+	snprintf(record, sizeof record, "persons/%s", c->person_id);
+	api_disclose(r, record, strcmp(field, "genders_served") ? "birth_date" : "gender");
+	return json_array_append_new(warnings, json_pack("{s:s,s:s,s:s}", "type", "eligibility-mismatch",
+							 "field", field, "detail", why));
+}
+
 static int create(struct req *r, const char *kind)
 {
 	struct referral_row f;
+	struct dir_service_row ds;
 	struct case_row c;
 	struct org to;
-	json_t *body, *v, *share, *coded, *secret;
+	json_t *body, *v, *share, *coded, *secret, *warnings;
 	const char *key, *case_id, *to_code, *urgency = "normal";
 	char today[11];
 	size_t i;
-	int moved, rc;
+	int moved, rc, have_service = 0;
 
 	body = req_json_object(r);
 	if (!body)
@@ -384,12 +420,12 @@ static int create(struct req *r, const char *kind)
 	    (!json_is_string(v) || !codelist_has(&cl_assistance_service_types, json_string_value(v))))
 		return reply_problem(r, 422, "invalid-value", "service_type: not a service type");
 	if ((v = json_object_get(body, "service_id"))) {
-		struct dir_service_row ds;
 		if (!json_is_string(v) ||
 		    store_dir_service_get(r->app->st, json_string_value(v), &ds, &r->mem) != STORE_OK ||
 		    strcmp(ds.org_id, to.id))
 			return reply_problem(r, 422, "invalid-value",
 					     "service_id: not a directory service of to_org");
+		have_service = 1;
 	}
 	if ((v = json_object_get(body, "reason")) &&
 	    (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 5000))
@@ -470,8 +506,14 @@ static int create(struct req *r, const char *kind)
 	json_decref(secret);
 	if (rc)
 		return reply_problem(r, 500, "internal", "out of memory");
+	warnings = json_array();
+	if (!warnings)
+		return reply_problem(r, 500, "internal", "out of memory");
+	req_own_json(r, warnings);
+	if (have_service && eligibility_warning(r, &ds, &c, warnings))
+		return reply_problem(r, 500, "internal", "out of memory");
 	moved = case_to_stage(r, &c, EV_REFERRAL);
-	return referral_save(r, &f, 1, &c, moved, "referral", "create");
+	return referral_save(r, &f, 1, &c, moved, "referral", "create", warnings);
 }
 
 /* GET /cases/{id}/consent-check?to_org=CODE: does a current consent of
@@ -775,7 +817,7 @@ static int answer(struct req *r, const struct answer *a)
 	}
 	if (strcmp(c.org_id, f.from_org) == 0)
 		moved = case_to_stage(r, &c, a->event);
-	return referral_save(r, &f, 0, &c, moved, "referral", a->name);
+	return referral_save(r, &f, 0, &c, moved, "referral", a->name, NULL);
 }
 
 int api_referral_accept(struct req *r) { return answer(r, &answers[0]); }

@@ -6,6 +6,11 @@
  * handler suspends the connection, the worker resumes it, and the handler
  * is called again to finish.  Request threads never run Argon2id, so a
  * storm of logins cannot stall other requests.
+ *
+ * A sign-in reads its login's lock and writes nothing before the password
+ * is checked (domain/lockout.h): a failure is then counted, a success
+ * writes its session.  Neither a locked login nor an unknown one makes
+ * the server open a write transaction before a failure to count.
  */
 #include <stdio.h>
 #include <string.h>
@@ -110,10 +115,16 @@ static int login_start(struct req *r)
 		return r->status;
 	}
 	sodium_memzero(r->body.data, r->body.len);
-	left = lockout_attempt(app->lockout, l->login, store_unix_now());
+	left = lockout_begin(app->lockout, l->login, store_unix_now());
 	if (left == LOCKOUT_ERROR) {
 		sodium_memzero(l->password, sizeof l->password);
 		return reply_problem(r, 503, "busy", "try again");
+	}
+	if (left == LOCKOUT_IN_FLIGHT) {
+		sodium_memzero(l->password, sizeof l->password);
+		reply_header(r, "Retry-After", "1");
+		return reply_problem(r, 429, "locked",
+				     "another sign-in of this login is being checked; try again in a moment");
 	}
 	if (left > 0) {
 		char *ra = arena_alloc(&r->mem, 24);
@@ -131,12 +142,24 @@ static int login_start(struct req *r)
 	return api_pw_suspend(r, &l->job, l->client, l);
 }
 
+/* A failed attempt: counted against the login (its one write), and
+ * audited as a failure of the user when the login is one. */
 static int login_fail(struct req *r, struct login *l, const char *type, const char *detail)
 {
 	struct audit_entry e = {l->found ? l->user.id : NULL, l->found ? l->user.org.id : NULL,
 				"login-failed", NULL, NULL, r->addr};
+	if (lockout_fail(r->app->lockout, l->login, store_unix_now()) != 0)
+		return reply_problem(r, 503, "busy", "try again");
 	store_audit_enqueue(r->app->st, &e);
 	return reply_problem(r, 401, type, detail);
+}
+
+/* The attempt ends without a failure to count (a success, or an answer
+ * that checked nothing). */
+static int login_end(struct req *r, struct login *l, int status)
+{
+	lockout_end(r->app->lockout, l->login);
+	return status;
 }
 
 static int login_finish(struct req *r)
@@ -157,13 +180,19 @@ static int login_finish(struct req *r)
 		unsigned char secret[TOTP_SECRET_BYTES];
 		uint64_t step = 0;
 		int ok;
-		if (!l->totp[0])
+		/* Counted: without the code, the password alone was tried. */
+		if (!l->totp[0]) {
+			if (lockout_fail(app->lockout, l->login, store_unix_now()) != 0)
+				return reply_problem(r, 503, "busy", "try again");
 			return reply_problem(r, 401, "totp-required",
 					     "enter the code of your authenticator app");
+		}
 		if (l->user.totp_sealed_len != sizeof secret + SEAL_OVERHEAD ||
 		    seal_decrypt(&app->kr, l->user.totp_sealed, l->user.totp_sealed_len, l->user.id,
 				 secret) != 0)
-			return reply_problem(r, 500, "internal", "the second factor cannot be read");
+			return login_end(r, l,
+					 reply_problem(r, 500, "internal",
+						       "the second factor cannot be read"));
 		ok = totp_verify_once(secret, sizeof secret, l->totp, (uint64_t)store_unix_now(),
 				      (uint64_t)l->user.totp_step, &step);
 		sodium_memzero(secret, sizeof secret);
@@ -179,7 +208,7 @@ static int login_finish(struct req *r)
 	token_hash(&app->kr, token, sid);
 	tx = store_begin(app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return login_end(r, l, reply_problem(r, 503, "busy", "try again"));
 	/* The step is taken with compare-and-set in this transaction: of
 	 * sign-ins racing with one code, only the first to get here wins. */
 	rc = l->user.totp_enabled ? store_user_take_totp_step(tx, l->user.id, l->user.totp_step)
@@ -192,7 +221,7 @@ static int login_finish(struct req *r)
 	if (rc == STORE_OK)
 		rc = store_session_add(tx, sid, l->user.id, csrf, pending, l->user.totp_enabled,
 				       store_unix_now());
-	/* The count of this attempt goes with the sign-in it let through. */
+	/* The login's failures go with the sign-in let through. */
 	if (rc == STORE_OK && lockout_clear_tx(app->lockout, tx, l->login) != 0)
 		rc = STORE_ERROR;
 	if (rc == STORE_OK) {
@@ -202,8 +231,9 @@ static int login_finish(struct req *r)
 	}
 	if ((rc = api_tx_end(r, tx, rc))) {
 		sodium_memzero(token, sizeof token);
-		return rc;
+		return login_end(r, l, rc);
 	}
+	lockout_end(app->lockout, l->login);
 
 	cookie = arena_alloc(&r->mem, 160);
 	if (cookie) {
@@ -242,7 +272,9 @@ static int login_step(struct req *r)
 		return login_finish(r);
 	case LOGIN_BUSY:
 		reply_header(r, "Retry-After", "1");
-		return reply_problem(r, 503, "busy", "too many sign-ins at once; try again in a moment");
+		return login_end(r, r->async,
+				 reply_problem(r, 503, "busy",
+					       "too many sign-ins at once; try again in a moment"));
 	default:
 		return reply_problem(r, 500, "internal", "unexpected sign-in state");
 	}

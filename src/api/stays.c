@@ -44,13 +44,8 @@ static int str_has_word(const char *s)
 	return 0;
 }
 
-/* Whether the shelter takes the person (justice_shelter_takes over the
- * service's genders_served, minimum_age, maximum_age and the person's
- * gender and age): 0 when it does, or when the service or the person does
- * not say; else 1 with why[].  Nothing is disclosed: the answer goes only
- * to a user who may add to the person's case. */
-static int outside_eligibility(struct req *r, const struct dir_service_row *s,
-			       const char *person_id, char *why, size_t n)
+int api_outside_eligibility(struct req *r, const struct dir_service_row *s, const char *person_id,
+			    char *why, size_t n)
 {
 	struct person_row p;
 	json_t *svc, *rec = NULL;
@@ -143,7 +138,7 @@ int api_stays_create(struct req *r)
 	 * admitted only when the worker says so (eligibility_override). */
 	if (!json_is_true(json_object_get(body, "eligibility_override"))) {
 		char why[160];
-		if (outside_eligibility(r, &s, c.person_id, why, sizeof why))
+		if (api_outside_eligibility(r, &s, c.person_id, why, sizeof why))
 			return reply_problem_field(r, 409, "eligibility-mismatch",
 						   justice_shelter_field(why), why);
 	} else if (!json_object_get(body, "eligibility_reason") ||
@@ -156,18 +151,8 @@ int api_stays_create(struct req *r)
 	rec = json_deep_copy(body);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "out of memory");
-	memset(&it, 0, sizeof it);
-	store_new_id(it.id);
-	snprintf(it.kind, sizeof it.kind, "stay");
-	snprintf(it.case_id, sizeof it.case_id, "%s", c.id);
-	snprintf(it.person_id, sizeof it.person_id, "%s", c.person_id);
-	snprintf(it.org_id, sizeof it.org_id, "%s", r->who.user.org.id);
+	api_item_new(r, &it, "stay", c.id, c.person_id);
 	snprintf(it.service_id, sizeof it.service_id, "%s", s.id);
-	snprintf(it.created_by, sizeof it.created_by, "%s", r->who.user.id);
-	it.version = 1;
-	store_now(it.created_at);
-	memcpy(it.updated_at, it.created_at, TS_LEN);
-	memcpy(it.at, it.created_at, TS_LEN);
 	if (justice_stay_seal(&r->app->kr, &r->mem, rec, &it)) {
 		json_decref(rec);
 		return reply_problem(r, 500, "internal", "out of memory");

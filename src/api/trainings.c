@@ -226,7 +226,7 @@ int api_trainings_list(struct req *r)
 	char after_start[11] = "", after_id[ID_LEN] = "";
 	struct training_row *rows;
 	size_t n = 0, i, limit = PAGE_DEFAULT;
-	const char *kind = req_query(r, "kind");
+	const char *kind;
 	jsonw w;
 
 	if (policy_allows(ACT_TRAINING_READ, r->who.user.role, PC_OWN_ORG) < 0)
@@ -235,30 +235,22 @@ int api_trainings_list(struct req *r)
 		return r->status;
 	if (after_id[0] && !date_valid(after_start))
 		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
-	if (kind && !codelist_has(&cl_training_kind, kind))
-		return reply_problem(r, 422, "invalid-value", "kind: training or study_visit");
+	if (api_query_code(r, "kind", &cl_training_kind, &kind))
+		return r->status;
 	if (store_trainings_list(r->app->st, r->who.user.org.id, kind,
 				 after_start[0] ? after_start : NULL,
 				 after_id[0] ? after_id : NULL, limit + 1, &rows, &n,
 				 &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n && i < limit; i++)
 		write_training(&w, &rows[i]);
-	jw_end(&w);
-	jw_key(&w, "next");
 	if (n > limit) {
 		char next[11 + ID_LEN + 1];
 		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].start_on, rows[limit - 1].id);
-		jw_str(&w, next);
-	} else {
-		jw_null(&w);
+		return api_list_end(&w, next);
 	}
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }
 
 int api_training_get(struct req *r)
@@ -385,15 +377,8 @@ int api_participants_list(struct req *r)
 	if (store_participants_list(r->app->st, t.id, PARTICIPANTS_MAX, &rows, &n, &r->mem) !=
 	    STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	reply_json_begin(r, 200, &w);
-	jw_object(&w);
-	jw_key(&w, "items");
-	jw_array(&w);
+	api_list_begin(r, &w);
 	for (i = 0; i < n; i++)
 		write_participant(&w, &rows[i]);
-	jw_end(&w);
-	jw_key(&w, "next");
-	jw_null(&w);
-	jw_finish(&w);
-	return 200;
+	return api_list_end(&w, NULL);
 }

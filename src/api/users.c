@@ -551,12 +551,12 @@ static int me_password_start(struct req *r)
 	}
 	/* A stolen session must not guess the password: the check counts
 	 * against the login's lockout like a sign-in. */
-	left = lockout_attempt(r->app->lockout, r->who.user.login, store_unix_now());
+	left = lockout_begin(r->app->lockout, r->who.user.login, store_unix_now());
 	if (left == LOCKOUT_ERROR) {
 		api_pw_wipe(t);
 		return reply_problem(r, 503, "busy", "try again");
 	}
-	if (left > 0) {
+	if (left > 0 || left == LOCKOUT_IN_FLIGHT) {
 		api_pw_wipe(t);
 		return reply_problem(r, 429, "locked",
 				     "too many failed attempts for this login; try again later");
@@ -575,6 +575,8 @@ static int me_password_finish(struct req *r, struct api_pw_task *t)
 		struct audit_entry e = {u->id, u->org.id, "password-change-failed", NULL, NULL,
 					r->addr};
 		api_pw_wipe(t);
+		if (lockout_fail(r->app->lockout, u->login, store_unix_now()) != 0)
+			return reply_problem(r, 503, "busy", "try again");
 		store_audit_enqueue(r->app->st, &e);
 		return reply_problem(r, 403, "wrong-password", "current: the password is wrong");
 	}
@@ -591,6 +593,7 @@ static int me_password_finish(struct req *r, struct api_pw_task *t)
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "password-change", NULL, "password");
 	api_pw_wipe(t);
+	lockout_end(r->app->lockout, u->login);
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	api_auth_changed();
@@ -606,6 +609,7 @@ int api_me_password(struct req *r)
 	case API_PW_DONE:
 		return me_password_finish(r, r->async);
 	case API_PW_BUSY:
+		lockout_end(r->app->lockout, r->who.user.login);
 		return pw_busy(r, r->async);
 	default:
 		return reply_problem(r, 500, "internal", "unexpected state");

@@ -8,15 +8,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, Client, usersOf, signInAll } from '../lib/server.mjs';
 import { run, poll, sqlite, serveDir } from '../lib/datadir.mjs';
 
 const PW = 'audit test password';
-const users = [
-  { login: 'cw', role: 'caseworker', password: PW },
-  { login: 'sup', role: 'supervisor', password: PW },
-  { login: 'an', role: 'analyst', password: PW },
-];
+const users = usersOf(PW, [['cw', 'caseworker'], ['sup', 'supervisor'], ['an', 'analyst']]);
 const servers = [];
 after(async () => {
   for (const s of servers) {
@@ -28,12 +24,7 @@ after(async () => {
 async function start() {
   const s = await startServer({ users });
   servers.push(s);
-  const as = {};
-  for (const u of users) {
-    as[u.login] = new Client(s.url);
-    const r = await as[u.login].login(u.login, PW);
-    assert.equal(r.status, 200, r.text);
-  }
+  const { as } = await signInAll(s, users, PW);
   return { s, as };
 }
 

@@ -9,17 +9,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, usersOf, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { rawFiles, sqlite, sleep, serveDir, run, writeConf } from '../lib/datadir.mjs';
 
 const PW = 'callback test password';
 const orgs = [{ code: 'ngo2', name: 'NGO Two', type: 'NGO' }];
-const users = [
-  ['iom', 'hot', 'hotline'], ['iom', 'hot2', 'hotline'], ['iom', 'sup', 'supervisor'],
-  ['iom', 'cw', 'caseworker'], ['iom', 'an', 'analyst'],
-  ['ngo2', 'x.hot', 'hotline'], ['ngo2', 'x.sup', 'supervisor'],
-].map(([org, login, role]) => ({ org, login, role, password: PW }));
+const users = usersOf(PW, [
+  ['hot', 'hotline', 'iom'], ['hot2', 'hotline', 'iom'], ['sup', 'supervisor', 'iom'],
+  ['cw', 'caseworker', 'iom'], ['an', 'analyst', 'iom'],
+  ['x.hot', 'hotline', 'ngo2'], ['x.sup', 'supervisor', 'ngo2'],
+]);
 
 const V1 = '/api/v1';
 const PUBLIC = V1 + '/public/callback-requests';
@@ -27,19 +27,9 @@ let srv;
 const as = {};
 const uid = {};
 
-async function signIn(url) {
-  for (const u of users) {
-    const c = new Client(url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-    uid[u.login] = r.json.user.id;
-  }
-}
-
 before(async () => {
   srv = await startServer({ users, orgs });
-  await signIn(srv.url);
+  await signInAll(srv, users, PW, as, uid);
 });
 
 after(async () => {

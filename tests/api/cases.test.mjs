@@ -157,6 +157,7 @@ test('consents: states, withdrawing twice, future dates, and who may see them', 
     [{ purpose: 'assistance' }, 'missing-field'],
     [{ purpose: 'assistance', method: 'written', recipient_org: 'no-such-org' }, 'invalid-value'],
     [{ purpose: 'assistance', method: 'written', given_on: day(-1), expires: day(-2) }, 'invalid-value'],
+    [{ purpose: 'assistance', method: 'written', expires: day(-1) }, 'invalid-value'], // given today
     [{ purpose: 'assistance', method: 'written', given_on: day(2) }, 'invalid-value'],
     [{ purpose: 'assistance', method: 'written', withdrawn_on: today() }, 'read-only-field'],
     [{ purpose: 'assistance', method: 'written', colour: 'red' }, 'unknown-field'],
@@ -684,6 +685,7 @@ test('plans hold a list of goals; a goal needs its text', async () => {
     [{ type: 'Livelihood', goals: Array.from({ length: 31 }, () => ({ goal: 'x' })) }, 'too many goals'],
     [{ type: 'Shopping' }, 'plan type'],
     [{ goals: [{ goal: 'x' }] }, 'no type'],
+    [{ type: 'Livelihood', start: day(10), review_on: day(9) }, 'review before the start'],
   ];
   for (const [body, what] of bad) {
     const b = await as.cw.req('POST', `${V1}/cases/${id}/plans`, body);
@@ -699,6 +701,13 @@ test('plans hold a list of goals; a goal needs its text', async () => {
   assert.deepEqual(p.json.goals, [{ goal: 'Восстановить паспорт', status: 'achieved' }]);
   assertProblem(await as.cw.req('PATCH', `${V1}/plans/${r.json.id}`, { goals: [{ status: 'open' }] },
     { 'if-match': '"2"' }), 422);
+  // The review stays on or after the start, whichever of the two a change moves.
+  assertProblem(await as.cw.req('PATCH', `${V1}/plans/${r.json.id}`, { review_on: day(-1) },
+    { 'if-match': '"2"' }), 422, 'invalid-value', 'review moved before the start');
+  assertProblem(await as.cw.req('PATCH', `${V1}/plans/${r.json.id}`, { start: day(91) },
+    { 'if-match': '"2"' }), 422, 'invalid-value', 'start moved after the review');
+  const moved = await as.cw.req('PATCH', `${V1}/plans/${r.json.id}`, { start: day(90) }, { 'if-match': '"2"' });
+  assert.equal(moved.status, 200, moved.text);
 });
 
 test('follow-ups: the overdue list shows what is due before today and not done', async () => {

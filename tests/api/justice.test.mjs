@@ -6,16 +6,16 @@
 // a stay changes a shelter's free beds; risk and safety reviews come due.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, usersOf, signInAll } from '../lib/server.mjs';
 
 const PW = 'justice track password';
 const V1 = '/api/v1';
-const users = [
-  ['iom', 'i.cw', 'caseworker'], ['iom', 'i.sup', 'supervisor'], ['iom', 'i.hot', 'hotline'],
-  ['iom', 'i.an', 'analyst'],
-  ['police', 'p.fp', 'focal_point'],
-  ['ngo2', 'n.sup', 'supervisor'], ['ngo2', 'n.cw', 'caseworker'],
-].map(([org, login, role]) => ({ org, login, role, password: PW }));
+const users = usersOf(PW, [
+  ['i.cw', 'caseworker', 'iom'], ['i.sup', 'supervisor', 'iom'], ['i.hot', 'hotline', 'iom'],
+  ['i.an', 'analyst', 'iom'],
+  ['p.fp', 'focal_point', 'police'],
+  ['n.sup', 'supervisor', 'ngo2'], ['n.cw', 'caseworker', 'ngo2'],
+]);
 
 let srv;
 const as = {};
@@ -25,12 +25,7 @@ before(async () => {
     users, conf: 'report_k = 2\n',
     orgs: [{ code: 'police', name: 'Police', type: 'LawEnforcement' }, { code: 'ngo2', name: 'NGO Two', type: 'NGO' }],
   });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {

@@ -6,7 +6,7 @@
 // list of every [[to-be-confirmed]] marker, and hostile bodies.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, Client, usersOf, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { sqlite } from '../lib/datadir.mjs';
 import { join } from 'node:path';
@@ -14,23 +14,17 @@ import { join } from 'node:path';
 const PW = 'knowledge base test password';
 const KB = '/api/v1/kb';
 const ORGS = [{ code: 'police1', name: 'Police (test)', type: 'LawEnforcement' }];
-const users = [
+const users = usersOf(PW, [
   ['sup', 'supervisor'], ['hot', 'hotline'], ['cw', 'caseworker'], ['an', 'analyst'], ['admin', 'admin'],
-].map(([login, role]) => ({ login, role, password: PW }));
-users.push({ org: 'police1', login: 'fp', role: 'focal_point', password: PW });
-users.push({ org: 'police1', login: 'sup2', role: 'supervisor', password: PW });
+  ['fp', 'focal_point', 'police1'], ['sup2', 'supervisor', 'police1'],
+]);
 
 let srv;
 const as = {};
 
 before(async () => {
   srv = await startServer({ users, orgs: ORGS });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {

@@ -261,6 +261,19 @@ test('a best-interests assessment is recorded for a child\'s case only', async (
     { date: today(), child_heard: true, outcome: 'shelter' }), 409, 'not-a-child');
   problem(await as['ngo.cw'].req('POST', `${V1}/cases/${child.id}/best-interests`,
     { date: today(), outcome: 'shelter' }), 422, 'missing-field');
+
+  // Its review comes after it: on create, and on a change of either date.
+  const bad = problem(await as['ngo.cw'].req('POST', `${V1}/cases/${child.id}/best-interests`,
+    { date: today(), child_heard: true, outcome: 'shelter', review_on: ago(0, 1) }), 422, 'invalid-value');
+  assert.match(bad.detail, /review_on/);
+  const patch = (body, version) => as['ngo.cw'].req('PATCH', `${V1}/best-interests/${b.id}`, body,
+    { 'if-match': `"${version}"` });
+  problem(await patch({ review_on: ago(0, 1) }, 1), 422, 'invalid-value');
+  const reviewed = await patch({ review_on: today() }, 1);
+  assert.equal(reviewed.status, 200, reviewed.text);
+  problem(await patch({ date: ago(-1) }, 2), 422, 'invalid-value');
+  assert.equal((await must('ngo.cw', 'GET', `/cases/${child.id}/best-interests`, undefined, 200)).items.length, 1,
+    'the refused one made nothing');
 });
 
 test('organisations have sectors; training roles and reports know them', async () => {

@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, Client, usersOf, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 
 const PW = 'openapi test password';
-const users = [
+const users = usersOf(PW, [
   ['cw', 'caseworker'], ['sup', 'supervisor'], ['adm', 'admin'], ['hot', 'hotline'], ['tr', 'trainer'],
-].map(([login, role]) => ({ login, role, password: PW }));
-users.push({ org: 'ngo2', login: 'ngo.cw', role: 'caseworker', password: PW });
+  ['ngo.cw', 'caseworker', 'ngo2'],
+]);
 
 const V1 = '/api/v1';
 let srv;
@@ -29,12 +29,7 @@ const as = {};
 
 before(async () => {
   srv = await startServer({ users, orgs: [{ code: 'ngo2', name: 'NGO Two', type: 'NGO' }] });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
   const r = await as.cw.req('GET', V1 + '/openapi.json');
   assert.equal(r.status, 200, r.text);
   assert.match(r.headers.get('content-type'), /^application\/json/);

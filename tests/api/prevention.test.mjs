@@ -9,16 +9,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, signInAll } from '../lib/server.mjs';
+import { startServer, signInAll, usersOf } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { sqlite } from '../lib/datadir.mjs';
 
 const PW = 'prevention test password';
 const V1 = '/api/v1';
-const users = [
-  { login: 'cw', role: 'caseworker' }, { login: 'hot', role: 'hotline' }, { login: 'an', role: 'analyst' },
-  { login: 'cw2', role: 'caseworker', org: 'ngo' },
-].map((u) => ({ ...u, password: PW }));
+const users = usersOf(PW, [['cw', 'caseworker'], ['hot', 'hotline'], ['an', 'analyst'], ['cw2', 'caseworker', 'ngo']]);
 let srv, as;
 
 before(async () => {

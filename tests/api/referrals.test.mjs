@@ -961,3 +961,34 @@ test('the inbox says who it is about (only what was shared) and whom to ask at t
   await poll(() => reads() > 0);
   assert.ok(reads() > 0, 'the recipient\'s read of the names is in the audit');
 });
+
+test('a referral to a shelter that does not take the person is sent with a warning naming the field', async () => {
+  const svc = async (body) => {
+    const r = await as['b.sup'].req('POST', V1 + '/directory/services', { type: 'shelter', capacity_max: 4, ...body });
+    assert.equal(r.status, 201, 'service: ' + r.text);
+    return r.json.id;
+  };
+  const women = await svc({ name: 'Women only (referral test)', genders_served: ['Feminine'] });
+  const youth = await svc({ name: 'Young people (referral test)', minimum_age: 16, maximum_age: 24 });
+  const man = await openCase({ person: { given_name: 'Фарҳод', gender: 'Masculine', estimated_age: 30 }, referral: true });
+  const shelter = { service_type: 'shelter', share: ['gender'] };
+
+  // Sent (201), not refused: the receiving shelter decides.
+  const r = await referOk('a.cw', man.id, 'ngo2', { ...shelter, service_id: women });
+  assert.ok(Array.isArray(r.warnings), 'a warnings array');
+  assert.equal(r.warnings.length, 1, JSON.stringify(r.warnings));
+  assert.equal(r.warnings[0].type, 'eligibility-mismatch');
+  assert.equal(r.warnings[0].field, 'genders_served');
+  assert.match(r.warnings[0].detail, /Feminine.*Masculine/);
+  assert.doesNotMatch(JSON.stringify(r.warnings), /Фарҳод/, 'no name in the warning');
+  assert.equal((await as['a.cw'].req('GET', `${V1}/referrals/${r.id}`)).json.status, 'sent');
+
+  // Too old for a young people's shelter: the age bound is named.
+  const woman = await openCase({ person: { given_name: 'Гулбаҳор', gender: 'Feminine', estimated_age: 30 }, referral: true });
+  const g = await referOk('a.cw', woman.id, 'ngo2', { ...shelter, service_id: youth });
+  assert.deepEqual(g.warnings.map((w) => w.field), ['maximum_age']);
+
+  // A shelter that takes her, a referral to no service: no warning.
+  assert.deepEqual((await referOk('a.cw', woman.id, 'ngo2', { ...shelter, service_id: women })).warnings, []);
+  assert.deepEqual((await referOk('a.cw', man.id, 'ngo2')).warnings, []);
+});

@@ -5,20 +5,17 @@
 // official status decision.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, usersOf, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { rawFiles } from '../lib/datadir.mjs';
 
 const PW = 'screening test password';
-const users = [
+const users = usersOf(PW, [
   ['cw', 'caseworker'], ['sup', 'supervisor'], ['hot', 'hotline'], ['fp', 'focal_point'],
   ['an', 'analyst'],
-].map(([login, role]) => ({ login, role, password: PW }));
-users.push({ org: 'ngo1', login: 'ngo.cw', role: 'caseworker', password: PW });
-users.push({ org: 'ngo1', login: 'ngo.fp', role: 'focal_point', password: PW });
-users.push({ org: 'police', login: 'pol.cw', role: 'caseworker', password: PW });
-users.push({ org: 'police', login: 'pol.fp', role: 'focal_point', password: PW });
-users.push({ org: 'police', login: 'pol.hot', role: 'hotline', password: PW });
+  ['ngo.cw', 'caseworker', 'ngo1'], ['ngo.fp', 'focal_point', 'ngo1'],
+  ['pol.cw', 'caseworker', 'police'], ['pol.fp', 'focal_point', 'police'], ['pol.hot', 'hotline', 'police'],
+]);
 
 let srv;
 const as = {};
@@ -31,12 +28,7 @@ before(async () => {
       { code: 'police', name: 'Anti-trafficking police unit', type: 'LawEnforcement' },
     ],
   });
-  for (const u of users) {
-    const c = new Client(srv.url);
-    const r = await c.login(u.login, PW);
-    assert.equal(r.status, 200, u.login + ': ' + r.text);
-    as[u.login] = c;
-  }
+  await signInAll(srv, users, PW, as);
 });
 
 after(async () => {

@@ -8,12 +8,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, Client } from '../lib/server.mjs';
+import { startServer, Client, usersOf, signInAll } from '../lib/server.mjs';
 import { run, writeConf } from '../lib/datadir.mjs';
 
 const PW = 'time zone test password';
 const V1 = '/api/v1';
-const users = [{ login: 'cw', role: 'caseworker', password: PW }, { login: 'hot', role: 'hotline', password: PW }];
+const users = usersOf(PW, [['cw', 'caseworker'], ['hot', 'hotline']]);
 const servers = [];
 
 after(async () => {
@@ -50,11 +50,7 @@ function dayStartUtc(zone, day) {
 async function serve(timezone) {
   const srv = await startServer({ users, timezone });
   servers.push(srv);
-  const as = {};
-  for (const u of users) {
-    as[u.login] = new Client(srv.url);
-    assert.equal((await as[u.login].login(u.login, PW)).status, 200);
-  }
+  const { as } = await signInAll(srv, users, PW);
   return { srv, as };
 }
 

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT } from './helpers.mjs';
+import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT, signIn } from './helpers.mjs';
 
 const PW = 'Боғи-Ирам 2024!';
 const CW = { login: 'shahnoza', role: 'caseworker', password: PW };
@@ -65,17 +65,6 @@ async function shot(page, name) {
   await page.screenshot({ path: join(process.env.HIMOYA_SHOTS, `${name}.png`), fullPage: !phone });
 }
 
-async function signIn(page, user, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', user.login);
-  await page.fill('#password', user.password);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-  await waitText(page, '#user-name', user.login);
-}
-
 function isoDay(offset = 0) {
   const d = new Date();
   d.setDate(d.getDate() + offset);
@@ -126,7 +115,7 @@ test('case worker: consent first, person, case, screening, service, follow-ups, 
     if (res.request().method() === 'POST' && res.status() < 300 && res.url().includes('/api/v1/')) posts.push(new URL(res.url()).pathname);
   });
   try {
-    await signIn(page, CW, 'en');
+    await signIn(page, srv.url, CW, 'en');
     posts.length = 0;
     await page.click('#nav-cases');
     await waitText(page, '#page-title', 'Cases');
@@ -354,7 +343,7 @@ test('a known person: found across scripts, a new case without asking consent tw
   assert.equal(closed.status, 200, closed.text);
   const { context, page, problems } = await newPage();
   try {
-    await signIn(page, CW, 'en');
+    await signIn(page, srv.url, CW, 'en');
     await page.goto(srv.url + '/#/register');
     await visible(page, '#reg-q');
     await page.fill('#reg-q', 'Kodirov');
@@ -385,7 +374,7 @@ test('supervisor records the official status decision; the case worker cannot', 
   // The case worker sees the history and who decides, but no form.
   let { context, page, problems } = await newPage();
   try {
-    await signIn(page, CW, 'en');
+    await signIn(page, srv.url, CW, 'en');
     await page.goto(`${srv.url}/#/cases/${id}`);
     await waitText(page, '#page-title', 'Назарова Зарина');
     await page.click('#tab-decisions');
@@ -398,7 +387,7 @@ test('supervisor records the official status decision; the case worker cannot', 
 
   ({ context, page, problems } = await newPage());
   try {
-    await signIn(page, SUP, 'en');
+    await signIn(page, srv.url, SUP, 'en');
     await page.goto(`${srv.url}/#/cases/${id}`);
     await waitText(page, '#page-title', 'Назарова Зарина');
     await page.click('#tab-decisions');
@@ -452,7 +441,7 @@ test('a stale edit of the case says someone else changed it; reload and save', a
   const id = seeded.case.id;
   const { context, page, problems } = await newPage();
   try {
-    await signIn(page, CW, 'en');
+    await signIn(page, srv.url, CW, 'en');
     await page.goto(`${srv.url}/#/cases/${id}`);
     await waitText(page, '#page-title', 'Алиева Нигора');
     await page.click('#tab-details');
@@ -498,7 +487,7 @@ test('phone 360x740: the case list fits, filters, pages, search across scripts',
     viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
   });
   try {
-    await signIn(page, CW, 'tg');
+    await signIn(page, srv.url, CW, 'tg');
     await page.goto(srv.url + '/#/cases');
     await waitText(page, '#page-title', 'Парвандаҳо');
     await page.locator('#case-list li').nth(24).waitFor();

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import { Client } from '../lib/server.mjs';
 import { run, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
-import { launch, watchConsole, textOf, waitText, visible, noHorizontalScroll, cutSelects, WAIT } from './helpers.mjs';
+import { launch, watchConsole, textOf, waitText, visible, noHorizontalScroll, cutSelects, WAIT, signIn } from './helpers.mjs';
 
 const PW = 'himoya-demo-2026';
 let dir, data, srv, browser;
@@ -39,22 +39,11 @@ async function shot(page, name) {
   if (process.env.HIMOYA_SHOTS) await page.screenshot({ path: join(process.env.HIMOYA_SHOTS, `${name}.png`), fullPage: true });
 }
 
-async function signIn(page, login, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', login);
-  await page.fill('#password', PW);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-  await waitText(page, '#user-name', login);
-}
-
 test('the analyst sees the dashboard: SVG charts, figures rounded to multiples of k, labels in three languages', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'analyst', 'en');
+  await signIn(page, srv.url, { login: 'analyst', password: PW }, 'en');
   await page.click('#nav-reports');
   await waitText(page, '#page-title', 'Reports');
   await visible(page, '#dash-filters');
@@ -125,7 +114,7 @@ test('a supervisor\'s dashboard counts the own organisation', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'supervisor', 'en');
+  await signIn(page, srv.url, { login: 'supervisor', password: PW }, 'en');
   await page.goto(srv.url + '/#/reports');
   await visible(page, 'svg#dash-stage-chart');
   assert.match(await textOf(page, '#dash-note'), /your organisation/);
@@ -146,7 +135,7 @@ test('a trainer records a training and a participant', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'trainer', 'en');
+  await signIn(page, srv.url, { login: 'trainer', password: PW }, 'en');
   await page.click('#nav-trainings');
   await visible(page, '#tr-new-form');
   await visible(page, '#tr-list');
@@ -225,7 +214,7 @@ for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { w
     const page = await ctx.newPage();
     const problems = watchConsole(page);
     try {
-      await signIn(page, 'analyst', lang);
+      await signIn(page, srv.url, { login: 'analyst', password: PW }, lang);
       await page.evaluate(() => { location.hash = '#/reports'; });
       await visible(page, '#dash-filters');
       await visible(page, 'svg#dash-stage-chart');
@@ -280,7 +269,7 @@ for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { w
     const page2 = await ctx2.newPage();
     const problems2 = watchConsole(page2);
     try {
-      await signIn(page2, 'supervisor', lang);
+      await signIn(page2, srv.url, { login: 'supervisor', password: PW }, lang);
       await page2.evaluate(() => { location.hash = '#/hotstats'; });
       await visible(page2, '#hs-total');
       for (const id of ['hs-from', 'hs-to']) {

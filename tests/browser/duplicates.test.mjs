@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, waitText, visible, textOf, WAIT } from './helpers.mjs';
+import { launch, watchConsole, waitText, visible, textOf, WAIT, signIn } from './helpers.mjs';
 
 const PW = 'Дубликат-и санҷиш 2026!';
 const CW = { login: 'nigora', role: 'caseworker', password: PW };
@@ -35,23 +35,13 @@ after(async () => {
   }
 });
 
-async function signIn(page) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  await page.selectOption('#lang', 'en');
-  await page.fill('#login', CW.login);
-  await page.fill('#password', CW.password);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-}
-
 test('registration asks before registering a likely duplicate, then the pair is reviewed', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(20000);
   const page = await context.newPage();
   const problems = watchConsole(page);
   try {
-    await signIn(page);
+    await signIn(page, srv.url, CW, 'en');
     await page.evaluate(() => { location.hash = '#/register'; });
     await visible(page, '#reg-q');
     await page.fill('#reg-q', 'Zzyzx');

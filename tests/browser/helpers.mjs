@@ -54,6 +54,19 @@ export async function waitText(page, selector, want, timeout = WAIT) {
   }
 }
 
+// Sign in through the login view of the server at url as user ({login,
+// password}), in lang when given; back when the frame names the user.
+export async function signIn(page, url, user, lang) {
+  await page.goto(url + '/');
+  await visible(page, '#login-view');
+  if (lang) await page.selectOption('#lang', lang);
+  await page.fill('#login', user.login);
+  await page.fill('#password', user.password);
+  await page.click('#login-submit');
+  await visible(page, '#app-frame');
+  await waitText(page, '#user-name', user.login);
+}
+
 export async function visible(page, selector) {
   await page.locator(selector).waitFor({ state: 'visible', timeout: WAIT });
 }

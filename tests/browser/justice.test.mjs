@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, visible, noHorizontalScroll } from './helpers.mjs';
+import { launch, watchConsole, visible, noHorizontalScroll, signIn } from './helpers.mjs';
 
 const PW = 'Адолат ва ҳимоя 2026!';
 const CW = { login: 'zarina', role: 'caseworker', password: PW };
@@ -43,17 +43,6 @@ async function newPage(viewport = { width: 1280, height: 900 }) {
   context.setDefaultTimeout(20000);
   const page = await context.newPage();
   return { context, page, problems: watchConsole(page) };
-}
-
-async function signIn(page, user, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', user.login);
-  await page.fill('#password', user.password);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-  await page.waitForFunction((l) => document.querySelector('#user-name')?.textContent.trim() === l, user.login);
 }
 
 // Wait until selector's text contains want; on timeout fail showing it.
@@ -104,7 +93,7 @@ test('the owner\'s case worker sees that the police recorded a perpetrator and a
     ['ru', 'Уголовное производство записано', 'Преступник записан'], ['tg', 'Мурофиаи ҷиноятӣ сабт шудааст', 'Ҷинояткор сабт шудааст']]) {
     const { context, page, problems } = await newPage();
     try {
-      await signIn(page, CW, lang);
+      await signIn(page, srv.url, CW, lang);
       await page.goto(`${srv.url}/#/cases/${cid}`);
       await page.click('#tab-justice');
       await waitHas(page, '#proceeding-list', proc);
@@ -128,7 +117,7 @@ test('the supervisor records a proceeding on the case page and moves it stage by
   const c = await must('shirin', 'POST', '/cases', { person_id: p.id, exploitation_types: ['SexualExploitation'] });
   const { context, page, problems } = await newPage();
   try {
-    await signIn(page, SHS, 'en');
+    await signIn(page, srv.url, SHS, 'en');
     await page.goto(`${srv.url}/#/cases/${c.id}`);
     await page.click('#tab-justice');
     await page.click('#perpetrator-add');
@@ -183,7 +172,7 @@ for (const [lang, admitted, freeText] of [['tg', 'Шахс ба паноҳгоҳ
     const c = await must('mavjuda', 'POST', '/cases', { person_id: p.id });
     const { context, page, problems } = await newPage(lang === 'tg' ? { width: 390, height: 844 } : undefined);
     try {
-      await signIn(page, SH, lang);
+      await signIn(page, srv.url, SH, lang);
       await page.goto(`${srv.url}/#/cases/${c.id}`);
       await page.click('#tab-protection');
       await page.click('#stay-add');
@@ -217,7 +206,7 @@ test('a women\'s shelter warns before it admits a man; "Admit anyway" keeps the 
   const c = await must('mavjuda', 'POST', '/cases', { person_id: p.id });
   const { context, page, problems } = await newPage();
   try {
-    await signIn(page, SH, 'en');
+    await signIn(page, srv.url, SH, 'en');
     await page.goto(`${srv.url}/#/cases/${c.id}`);
     await page.click('#tab-protection');
     await page.click('#stay-add');

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, textOf, visible, noHorizontalScroll } from './helpers.mjs';
+import { launch, watchConsole, textOf, visible, noHorizontalScroll, signIn } from './helpers.mjs';
 
 const PW = 'Шабака-Ҳимоя 2026!';
 const CW = { login: 'manija', role: 'caseworker', password: PW };
@@ -56,22 +56,12 @@ after(async () => {
   srv?.cleanup();
 });
 
-async function signIn(page, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', CW.login);
-  await page.fill('#password', PW);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-}
-
 test('the case page asks the network and names NGO Two with its contact, at 1280x800', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'en');
+  await signIn(page, srv.url, CW, 'en');
   await page.goto(`${srv.url}/#/cases/${caseId}`);
   await visible(page, '#known-ask');
   assert.equal((await textOf(page, '#known-ask')).trim(), 'Known to another organisation?');
@@ -93,7 +83,7 @@ test('a person without a case asks from her prevention page', async () => {
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'ru');
+  await signIn(page, srv.url, CW, 'ru');
   await page.goto(`${srv.url}/#/persons/${nocase}/prevention`);
   await visible(page, '#known-ask');
   assert.equal((await textOf(page, '#known-ask')).trim(), 'Известен другой организации?');
@@ -109,7 +99,7 @@ test('without a referral or statistics consent the page says what is missing, in
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'tg');
+  await signIn(page, srv.url, CW, 'tg');
   await page.goto(`${srv.url}/#/cases/${bareCase}`);
   await visible(page, '#known-ask');
   assert.equal((await textOf(page, '#known-ask')).trim(), 'Ба ташкилоти дигар маълум аст?');

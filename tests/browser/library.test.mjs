@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { startServer } from '../lib/server.mjs';
-import { launch, watchConsole, textOf, visible, waitText, noHorizontalScroll } from './helpers.mjs';
+import { launch, watchConsole, textOf, visible, waitText, noHorizontalScroll, signIn } from './helpers.mjs';
 
 const PW = 'Китобхона 2026 ҳимоя!';
 const TRAINER = { login: 'zarina', role: 'trainer', password: PW };
@@ -29,22 +29,12 @@ after(async () => {
   srv?.cleanup();
 });
 
-async function signIn(page, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  await page.selectOption('#lang', lang);
-  await page.fill('#login', TRAINER.login);
-  await page.fill('#password', PW);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-}
-
 test('a trainer uploads a product and a new version, downloads the old one, records a study visit', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'en');
+  await signIn(page, srv.url, TRAINER, 'en');
   await page.click('#nav-library');
   await visible(page, '#lib-new-form');
   await visible(page, '#lib-empty');
@@ -125,7 +115,7 @@ test('the library on a phone, in Tajik', async () => {
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'tg');
+  await signIn(page, srv.url, TRAINER, 'tg');
   await page.goto(srv.url + '/#/library');
   await visible(page, '#lib-list');
   assert.match(await textOf(page, '#lib-list'), /Тартиби равонасозӣ барои милитсия/);

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, textOf, waitText, visible } from './helpers.mjs';
+import { launch, watchConsole, textOf, waitText, visible, signIn } from './helpers.mjs';
 
 const PW = 'Ғулом-Қодир 2025!';
 const CW = { login: 'farida', role: 'caseworker', password: PW };
@@ -45,23 +45,12 @@ after(async () => {
   srv?.cleanup();
 });
 
-async function signIn(page, user, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', user.login);
-  await page.fill('#password', user.password);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-  await waitText(page, '#user-name', user.login);
-}
-
 test('the case worker marks a grant\'s 6-month follow-up done with its livelihood; the supervisor\'s report shows it', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, CW, 'en');
+  await signIn(page, srv.url, CW, 'en');
   await page.goto(`${srv.url}/#/cases/${cases[1]}`);
   await page.click('#tab-services');
   await page.locator('#service-list li', { hasText: 'Пекарня' }).waitFor();
@@ -90,7 +79,7 @@ test('the case worker marks a grant\'s 6-month follow-up done with its livelihoo
   sctx.setDefaultTimeout(20000);
   const sp = await sctx.newPage();
   const sproblems = watchConsole(sp);
-  await signIn(sp, SUP, 'en');
+  await signIn(sp, srv.url, SUP, 'en');
   await sp.click('#nav-reports');
   await visible(sp, '#dash-filters');
   await sp.fill('#dash-from', '2015-01-01');

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, textOf, waitText, visible, hidden, WAIT } from './helpers.mjs';
+import { launch, watchConsole, textOf, waitText, visible, hidden, WAIT, signIn } from './helpers.mjs';
 
 const PW = 'Боғи-Ирам 2024!';
 const FP = { org: 'police', login: 'davron', role: 'focal_point', password: PW };
@@ -68,17 +68,6 @@ async function shot(page, name) {
   await page.screenshot({ path: join(process.env.HIMOYA_SHOTS, `nrm-${name}.png`), fullPage: true });
 }
 
-async function signIn(page, user, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', user.login);
-  await page.fill('#password', user.password);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-  await waitText(page, '#user-name', user.login);
-}
-
 // The date `years` years and `days` days before today, YYYY-MM-DD.
 function ago(years, days = 0) {
   const d = new Date();
@@ -94,7 +83,7 @@ test('a police focal point registers, screens and refers to an NGO, which accept
   const ngo = await newPage();
   try {
     const { page } = police;
-    await signIn(page, FP, 'en');
+    await signIn(page, srv.url, FP, 'en');
     // The focal point's home offers registration: an authority is an entry point.
     await visible(page, '#home-register');
     await page.click('#home-register');
@@ -179,7 +168,7 @@ test('a police focal point registers, screens and refers to an NGO, which accept
 
     // The NGO accepts.
     const np = ngo.page;
-    await signIn(np, CW, 'en');
+    await signIn(np, srv.url, CW, 'en');
     await np.goto(srv.url + '/#/referrals');
     await np.locator(`#ref-list li[data-id="${referralId}"]`).waitFor();
     assert.match(await textOf(np, `#ref-list li[data-id="${referralId}"]`), /From:\s*Police/);
@@ -203,7 +192,7 @@ test('a police focal point registers, screens and refers to an NGO, which accept
 test('a minor consents through a guardian; the screening says why the person is a child (ru, tg)', async () => {
   const { context, page, problems } = await newPage();
   try {
-    await signIn(page, CW, 'ru');
+    await signIn(page, srv.url, CW, 'ru');
     await page.goto(srv.url + '/#/register');
     await page.click('#reg-new-person');
     await visible(page, '#consent-form');

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, textOf, visible } from './helpers.mjs';
+import { launch, watchConsole, textOf, visible, signIn } from './helpers.mjs';
 
 const PW = 'Ғулом-Қодир 2025!';
 const CW = { login: 'sitora', role: 'caseworker', password: PW };
@@ -38,22 +38,12 @@ after(async () => {
   srv?.cleanup();
 });
 
-async function signIn(page, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', CW.login);
-  await page.fill('#password', PW);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-}
-
 test('a family member left behind: household, DoMV assessment and a TVET course on her prevention page', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'en');
+  await signIn(page, srv.url, CW, 'en');
   await page.goto(`${srv.url}/#/persons`);
   // She has no case: found by name.
   await page.fill('#persons-q', 'Раҷабова');
@@ -109,7 +99,7 @@ test('a pre-departure orientation session is recorded with counts of who came, n
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, 'en');
+  await signIn(page, srv.url, CW, 'en');
   await page.click('#nav-orientations');
   await page.click('#ori-add');
   await page.fill('#ori-date', '2026-11-15');

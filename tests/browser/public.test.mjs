@@ -14,7 +14,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, waitText, visible, WAIT } from './helpers.mjs';
+import { launch, watchConsole, waitText, visible, WAIT, signIn } from './helpers.mjs';
 
 const PW = 'Кӯҳи-Ҳисор 2026!';
 const HOT = { login: 'malika', role: 'hotline', password: PW };
@@ -49,17 +49,6 @@ function watchRequests(page) {
   const urls = [];
   page.on('request', (r) => urls.push(r.url()));
   return urls;
-}
-
-async function signIn(page, user, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', user.login);
-  await page.fill('#password', user.password);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-  await waitText(page, '#user-name', user.login);
 }
 
 test('a migrant requests a call back through the public form', async () => {
@@ -136,7 +125,7 @@ test('an operator finds an article in Latin and Cyrillic letters and reads its s
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, HOT, 'en');
+  await signIn(page, srv.url, HOT, 'en');
   await page.click('#nav-kb');
   await visible(page, '#kb-q');
   await page.fill('#kb-q', 'patent');
@@ -168,7 +157,7 @@ test('a supervisor corrects an article, sees its history and the gaps', async ()
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const problems = watchConsole(page);
-  await signIn(page, SUP, 'en');
+  await signIn(page, srv.url, SUP, 'en');
   await page.goto(srv.url + '/#/kb/gaps');
   await page.waitForSelector('#kb-gaps tbody tr');
   const gapsBefore = await page.locator('#kb-gaps tbody tr').count();

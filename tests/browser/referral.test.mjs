@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
 import { sqlite } from '../lib/datadir.mjs';
-import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT } from './helpers.mjs';
+import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT, signIn } from './helpers.mjs';
 
 const PW = 'Боғи-Ирам 2024!';
 const CW = { org: 'ngo1', login: 'nilufar', role: 'caseworker', password: PW };
@@ -107,17 +107,6 @@ async function shot(page, name) {
   await page.screenshot({ path: join(process.env.HIMOYA_SHOTS, `referral-${name}.png`), fullPage: !phone });
 }
 
-async function signIn(page, user, lang) {
-  await page.goto(srv.url + '/');
-  await visible(page, '#login-view');
-  if (lang) await page.selectOption('#lang', lang);
-  await page.fill('#login', user.login);
-  await page.fill('#password', user.password);
-  await page.click('#login-submit');
-  await visible(page, '#app-frame');
-  await waitText(page, '#user-name', user.login);
-}
-
 function isoDay(offset = 0) {
   const d = new Date();
   d.setDate(d.getDate() + offset);
@@ -145,7 +134,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
   try {
     // ---- the NGO case worker: a person with consent, and a case ----
     const { page } = ngo;
-    await signIn(page, CW, 'en');
+    await signIn(page, srv.url, CW, 'en');
     await page.goto(srv.url + '/#/register');
     await page.click('#reg-new-person');
     await visible(page, '#consent-form');
@@ -261,7 +250,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
 
     // ---- the police focal point, in a browser of its own ----
     const pp = police.page;
-    await signIn(pp, FP, 'en');
+    await signIn(pp, srv.url, FP, 'en');
     await pp.click('#nav-focal');
     await waitText(pp, '#page-title', 'Decisions and referrals');
     await waitText(pp, '#focal-due .message', 'No decision is due.');
@@ -324,7 +313,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await shot(page, 'inbox-outgoing');
 
     await page.goto(`${srv.url}/#/cases/${caseId}`);
-    await waitText(page, '#head-trafficking dd', 'Identified victim of trafficking');
+    await waitText(page, '#head-trafficking dd', 'Identified victim of trafficking · an official identification');
     await page.click('#tab-referrals');
     await page.locator('#case-referrals-list li[data-status="accepted"]').waitFor();
     await page.click('#tab-access');
@@ -347,7 +336,7 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
 test('the directory: search across scripts, filters, capacity, a shelter’s address withheld', async () => {
   const { context, page, problems } = await newPage();
   try {
-    await signIn(page, CW, 'en');
+    await signIn(page, srv.url, CW, 'en');
     await page.click('#nav-directory');
     await waitText(page, '#page-title', 'Directory');
     await page.locator('#dir-list > li').nth(1).waitFor();
@@ -397,7 +386,7 @@ test('declined with a reason; an overdue referral is marked; withdrawn by the se
 
   let { context, page, problems } = await newPage();
   try {
-    await signIn(page, SHELTER_SUP, 'en');
+    await signIn(page, srv.url, SHELTER_SUP, 'en');
     await page.goto(srv.url + '/#/referrals');
     await page.click('#ref-tab-in');
     await page.locator(`#ref-list li[data-id="${r2.json.id}"]`).waitFor();
@@ -426,7 +415,7 @@ test('declined with a reason; an overdue referral is marked; withdrawn by the se
 
   ({ context, page, problems } = await newPage());
   try {
-    await signIn(page, CW, 'tg');
+    await signIn(page, srv.url, CW, 'tg');
     await page.goto(`${srv.url}/#/cases/${c.id}`);
     await page.click('#tab-referrals');
     const card = `#case-referrals-list li[data-id="${r2.json.id}"]`;
@@ -448,7 +437,7 @@ test('phone 360x740: the wizard, the inbox and the directory fit', async () => {
   const { case: c } = await seedCase(cw, { given_name: 'Шаҳло', family_name: 'Назарова' });
   const { context, page, problems } = await newPage(PHONE);
   try {
-    await signIn(page, CW, 'ru');
+    await signIn(page, srv.url, CW, 'ru');
     await page.goto(`${srv.url}/#/cases/${c.id}/refer`);
     await page.locator('#ref-dir-list > li').first().waitFor();
     assert.equal(await fitsPhone(page), true, 'step 1 is wider than the phone');
@@ -526,7 +515,7 @@ for (const [size, options] of Object.entries(SIZES)) {
       const click = (sel) => (size === 'phone' ? page.tap(sel) : page.click(sel));
       let referralId;
       try {
-        await signIn(page, CW, lang);
+        await signIn(page, srv.url, CW, lang);
         await page.goto(`${srv.url}/#/cases/${c.id}/refer`);
         await page.locator('#ref-dir-list > li').first().waitFor();
         // The generic word of the page's language finds the shelter.
@@ -594,7 +583,7 @@ for (const [size, options] of Object.entries(SIZES)) {
       const inbox = await newPage(options);
       try {
         const pg = inbox.page;
-        await signIn(pg, SHELTER_SUP, lang);
+        await signIn(pg, srv.url, SHELTER_SUP, lang);
         await pg.goto(srv.url + '/#/referrals');
         const card = `#ref-list li[data-id="${referralId}"]`;
         await pg.locator(card).waitFor();
@@ -612,3 +601,61 @@ for (const [size, options] of Object.entries(SIZES)) {
     });
   }
 }
+
+test('a shelter that does not take the person: the wizard says so before sending, and the referral goes all the same', async () => {
+  let r = await shelterSup.req('POST', '/api/v1/directory/services', {
+    name: 'Women only shelter (eligibility)', type: 'shelter', languages: ['tg'], regions_served: ['TJ-SU'],
+    capacity_max: 6, genders_served: ['Feminine'], minimum_age: 18,
+  });
+  assert.equal(r.status, 201, r.text);
+  const women = r.json;
+  const { person, case: c } = await seedCase(cw, { given_name: 'Фарҳод', family_name: 'Сафаров', gender: 'Masculine', estimated_age: 34 });
+  const k = await cw.req('POST', `/api/v1/persons/${person.id}/consents`, { purpose: 'referral', method: 'written', recipient_type: 'NGO' });
+  assert.equal(k.status, 201, k.text);
+
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, srv.url, CW, 'tg');
+    await page.goto(`${srv.url}/#/cases/${c.id}`);
+    await page.click('#refer-case');
+    await page.locator('#ref-dir-list > li').first().waitFor();
+    await page.fill('#ref-dir-q', 'Women only');
+    await page.click('#ref-dir-search');
+    await page.waitForFunction(() => document.querySelectorAll('#ref-dir-list > li').length === 1);
+    await page.click(`#ref-dir-list > li[data-id="${women.id}"] [data-action="choose"]`);
+
+    // Step 2 already says it, in the user's language, naming what does not fit.
+    await visible(page, '#ref-share-form');
+    const warn = '#ref-recipient-share .ref-eligibility';
+    await visible(page, warn);
+    assert.equal(await page.getAttribute(warn, 'data-field'), 'genders_served');
+    assert.match(await textOf(page, warn), /паноҳгоҳ.*ҷинс.*қарор медиҳад/s);
+    await page.fill('#ref-reason', 'Ба ҷои бехатар ниёз дорад.');
+    await page.click('#ref-share-next');
+
+    // Step 3 repeats it beside Send, which stays possible.
+    await visible(page, '#ref-step-check');
+    await visible(page, '#ref-recipient-check .ref-eligibility');
+    await page.waitForSelector('#ref-step-check #consent-check[data-covered="yes"]');
+    assert.equal(await page.isDisabled('#ref-send'), false, 'a warning, not a refusal');
+    await page.click('#ref-send');
+    await page.waitForURL(new RegExp(`#/cases/${c.id}$`));
+    const out = (await cw.req('GET', '/api/v1/referrals?box=out')).json.items.filter((x) => x.case_id === c.id);
+    assert.equal(out.length, 1, 'sent');
+    assert.equal(out[0].service_id, women.id);
+    assert.equal(out[0].status, 'sent');
+
+    // A shelter that takes him shows nothing.
+    await page.goto(`${srv.url}/#/cases/${c.id}`);
+    await page.click('#refer-case');
+    await page.locator('#ref-dir-list > li').first().waitFor();
+    await page.fill('#ref-dir-q', 'Умед');
+    await page.click('#ref-dir-search');
+    await page.click(`#ref-dir-list > li[data-id="${shelterService.id}"] [data-action="choose"]`);
+    await visible(page, '#ref-share-form');
+    assert.equal(await page.locator('.ref-eligibility').count(), 0);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

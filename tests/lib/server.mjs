@@ -122,6 +122,12 @@ export class Client {
   }
 }
 
+// The users of a test, all with one password: rows of [login, role] or
+// [login, role, org] (the org's code; the default organisation without).
+export function usersOf(password, rows) {
+  return rows.map(([login, role, org]) => (org ? { org, login, role, password } : { login, role, password }));
+}
+
 // Sign every user in (each with u.password, else password) on a client of
 // its own: as[login] is the client, uid[login] the user's id.  Fails the
 // test with the server's answer when a sign-in does not succeed.

@@ -446,6 +446,60 @@ static void test_threads(void **state)
 	lockout_free(l);
 }
 
+/* PRAGMA data_version of h: it moves when another connection commits. */
+static int data_version(sqlite3 *h)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(h, "PRAGMA data_version", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	return v;
+}
+
+/* A sign-in begun writes nothing: on a free login, an unknown one, a
+ * locked one, nor when it ends without a failure.  A failure is its one
+ * write; a guess beside one being checked is refused and counted; a hold
+ * that never came back is taken again after a minute. */
+static void test_begin_writes_nothing(void **state)
+{
+	struct lockout *l = open_lockout(3, 600);
+	sqlite3 *h;
+	int v;
+
+	(void)state;
+	assert_non_null(l);
+	assert_int_equal(sqlite3_open_v2(fx.db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	v = data_version(h);
+	assert_int_equal(lockout_begin(l, "farhod", T0), 0);
+	lockout_end(l, "farhod");
+	assert_int_equal(lockout_begin(l, "nobody", T0), 0);
+	lockout_end(l, "nobody");
+	assert_int_equal(data_version(h), v);
+	assert_int_equal(failure_rows(), 0);
+
+	assert_int_equal(lockout_begin(l, "farhod", T0), 0);
+	assert_int_equal(lockout_begin(l, "FARHOD", T0), LOCKOUT_IN_FLIGHT);
+	assert_int_equal(failure_rows(), 1);
+	assert_int_equal(lockout_fail(l, "farhod", T0), 0);
+	assert_int_equal(lockout_begin(l, "farhod", T0), 0);
+	assert_int_equal(lockout_fail(l, "farhod", T0), 0);
+	v = data_version(h);
+	assert_int_equal(lockout_begin(l, "farhod", T0 + 1), 599);
+	assert_int_equal(lockout_begin(l, "farhod", T0 + 2), 598);
+	assert_int_equal(data_version(h), v);
+
+	assert_int_equal(lockout_begin(l, "zarina", T0), 0);
+	assert_int_equal(lockout_begin(l, "zarina", T0 + 60), 0);
+	lockout_end(l, "zarina");
+	assert_int_equal(lockout_locked(l, "zarina", T0 + 60), 0);
+	sqlite3_close(h);
+	lockout_free(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +520,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_old_failures_decay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_locked_query_and_unlock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_begin_writes_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
