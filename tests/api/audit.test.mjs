@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, Client, usersOf, signInAll } from '../lib/server.mjs';
+import { startServer, Client, usersOf, signInAll, PG } from '../lib/server.mjs';
 import { run, poll, sqlite, serveDir } from '../lib/datadir.mjs';
 
 const PW = 'audit test password';
@@ -439,7 +439,9 @@ test('finding 7: an emptied audit log and head is BROKEN, and stays so after a r
   assert.match(v.out, /anchor is missing/);
 });
 
-test('the head is printed, and --expect-head catches a log rolled back to an earlier state', async () => {
+// It rolls the log back by copying SQLite's file: SQLite only.
+test('the head is printed, and --expect-head catches a log rolled back to an earlier state',
+  { skip: PG && 'copies the SQLite file to roll the log back' }, async () => {
   const s = await folderWithActivity();
   let v = verify(s.data);
   const m = /^audit head (\d+):([0-9a-f]{32})$/m.exec(v.out);

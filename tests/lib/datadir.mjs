@@ -102,11 +102,19 @@ export function pgUrlOf(data) {
   return m ? m[1] : null;
 }
 
+// The tests' SQL is SQLite's; on PostgreSQL the little of it that differs
+// is said the PostgreSQL way here: blob literals cast to text, and
+// booleans printed as SQLite prints them (1 and 0, not t and f).  hex(),
+// json_set() and json_remove() for tests are made in the test cluster's
+// template (tests/pg/with-cluster.sh), never in the product's schema.
 function psql(url, sql) {
-  const r = spawnSync('psql', [url, '-AtqX', '-v', 'ON_ERROR_STOP=1', '-F', '|', '-c', sql],
+  const q = sql.replace(/CAST\(X'([0-9A-Fa-f]*)' AS TEXT\)/g, "convert_from('\\x$1'::bytea, 'UTF8')")
+    .replace(/PRAGMA busy_timeout\s*=\s*\d+;/gi, '');
+  const r = spawnSync('psql', [url, '-AtqX', '-v', 'ON_ERROR_STOP=1', '-F', '|', '-c', q],
     { encoding: 'utf8', timeout: 10000 });
   if (r.status !== 0) throw new Error('psql failed: ' + r.stderr);
-  return r.stdout;
+  return r.stdout.split('\n').map((line) => line.split('|')
+    .map((v) => (v === 't' ? '1' : v === 'f' ? '0' : v)).join('|')).join('\n');
 }
 
 // The raw bytes of the database files of a folder (db, and -wal if any).

@@ -13,4 +13,18 @@ dir=$(mktemp -d "$base/himoya-pg.XXXXXX") || exit 1
 chmod 755 "$dir"
 url=$(sh "$here/cluster.sh" start "$dir/c") || { rm -rf "$dir"; exit 1; }
 trap 'sh "$here/cluster.sh" stop "$dir/c" >/dev/null 2>&1; rm -rf "$dir"' EXIT INT TERM
+# SQLite functions some tests call on the database directly (to tamper
+# with the audit log, say), in the template every test database copies:
+# for the tests only, never in the product's schema.
+tpl=$(printf '%s' "$url" | sed 's|@/postgres?|@/template1?|')
+psql "$tpl" -qX -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || exit 1
+CREATE FUNCTION hex(bytea) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT upper(encode($1, 'hex')) $$;
+CREATE FUNCTION hex(text) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT upper(encode(convert_to($1, 'UTF8'), 'hex')) $$;
+CREATE FUNCTION json_set(doc text, path text, v text) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT jsonb_set(doc::jsonb, string_to_array(substr(path, 3), '.'), to_jsonb(v))::text $$;
+CREATE FUNCTION json_remove(doc text, path text) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT (doc::jsonb #- string_to_array(substr(path, 3), '.'))::text $$;
+SQL
 HIMOYA_TEST_PG=$url HIMOYA_TEST_PGDATA=$dir/c/data "$@"
