@@ -23,7 +23,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Client, initArgs } from '../lib/server.mjs';
-import { run, tempDir, serveDir } from '../lib/datadir.mjs';
+import { run, tempDir, serveDir, pgUrlOf } from '../lib/datadir.mjs';
 
 const PW = 'himoya-demo-2026';
 const V1 = '/api/v1';
@@ -32,6 +32,13 @@ let dir, data, srv, db;
 const as = {};
 
 function rows(sql) {
+  const url = pgUrlOf(data);
+  if (url) {
+    const p = spawnSync('psql', [url, '-AtqX', '-v', 'ON_ERROR_STOP=1', '-c',
+      `SELECT coalesce(json_agg(t), '[]') FROM (${sql}) t`], { encoding: 'utf8', timeout: 20000, maxBuffer: 1 << 28 });
+    if (p.status !== 0) throw new Error('psql: ' + p.stderr);
+    return JSON.parse(p.stdout);
+  }
   const r = spawnSync('sqlite3', ['-json', db, sql], { encoding: 'utf8', timeout: 20000, maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error('sqlite3: ' + r.stderr);
   return r.stdout.trim() ? JSON.parse(r.stdout) : [];

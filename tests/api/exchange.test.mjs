@@ -358,7 +358,7 @@ function shapes(db) {
     " OR coalesce(due, '') <> coalesce(json_extract(coded, '$.expires'), ''))");
   out.consentKeys = q("SELECT DISTINCT key FROM items, json_each(items.coded) WHERE kind = 'consent' ORDER BY 1");
   out.caseBad = q('SELECT id FROM cases WHERE ' + ['person_id', 'status', 'stage', 'opened_on']
-    .map((c) => `${c} IS NOT json_extract(coded, '$.${c}')`).join(' OR ') +
+    .map((c) => `${c} IS DISTINCT FROM json_extract(coded, '$.${c}')`).join(' OR ') +
     " OR coalesce(trafficking_status, '') <> coalesce(json_extract(coded, '$.trafficking_status'), '')");
   out.caseTypes = q('SELECT DISTINCT typeof(coded) || typeof(sealed) || typeof(status) FROM cases');
   out.personTypes = q('SELECT DISTINCT typeof(coded) || typeof(sealed) FROM persons');
@@ -372,12 +372,12 @@ function shapes(db) {
     status_decision: { status: 'status', at: 'date' }, screening: { status: 'suggestion' },
   };
   // Hotline contacts: the columns are the record's.
-  out.contactBad = q("SELECT id FROM contacts WHERE channel IS NOT json_extract(coded, '$.channel')" +
-    " OR call_type IS NOT json_extract(coded, '$.call_type') OR started_at IS NOT json_extract(coded, '$.started_at')" +
+  out.contactBad = q("SELECT id FROM contacts WHERE channel IS DISTINCT FROM json_extract(coded, '$.channel')" +
+    " OR call_type IS DISTINCT FROM json_extract(coded, '$.call_type') OR started_at IS DISTINCT FROM json_extract(coded, '$.started_at')" +
     " OR coalesce(duration_s, -1) IS NOT coalesce(json_extract(coded, '$.duration_s'), -1)" +
     " OR coalesce(language, '') <> coalesce(json_extract(coded, '$.language'), '')" +
     " OR coalesce(action, '') <> coalesce(json_extract(coded, '$.action'), '')" +
-    " OR operator_id IS NOT json_extract(coded, '$.operator')" +
+    " OR operator_id IS DISTINCT FROM json_extract(coded, '$.operator')" +
     " OR topics <> ' ' || coalesce((SELECT group_concat(value, ' ') || ' ' FROM json_each(coded, '$.topics')), '')");
   out.contactCount = Number(q('SELECT count(*) FROM contacts')[0]);
   out.itemBad = {};

@@ -525,7 +525,7 @@ test('reports: differencing by shifting the period one day', async () => {
   assert.equal(one.json.from, '2026-03-01');
   assert.equal(one.json.to, '2026-05-31');
   const days = q1("SELECT group_concat(d, '|') FROM (SELECT DISTINCT substr(opened_on, 1, 10) AS d FROM cases" +
-    ' ORDER BY d DESC LIMIT 40)').split('|');
+    ' ORDER BY d DESC LIMIT 40) days').split('|');
   const next = (d) => new Date(Date.parse(d + 'T00:00:00Z') + 86400e3).toISOString().slice(0, 10);
   let leaked = null;
   for (const d of days) {

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, signInAll } from '../lib/server.mjs';
-import { sqlite } from '../lib/datadir.mjs';
+import { sqlite, pgUrlOf } from '../lib/datadir.mjs';
 
 const PW = 'pprlnet test password';
 const V1 = '/api/v1';
@@ -134,7 +134,10 @@ test('another organisation, another role, a bad body: 404, 403, 422 as problems'
 
 test('the matching table holds encodings only: no name, birth date or person id in the database', async () => {
   const db = join(srv.data, 'himoya.db');
-  const cols = sqlite(db, "SELECT group_concat(name) FROM pragma_table_info('pprl_encodings')").trim();
+  const cols = sqlite(db, pgUrlOf(srv.data)
+    ? "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns"
+      + " WHERE table_name = 'pprl_encodings'"
+    : "SELECT group_concat(name) FROM pragma_table_info('pprl_encodings')").trim();
   assert.equal(cols, 'org_id,handle,ref,clk,expires,updated_at');
   const dump = sqlite(db, 'SELECT org_id, hex(handle), hex(ref), hex(clk), expires FROM pprl_encodings');
   const raw = sqlite(db, "SELECT CAST(handle AS TEXT) || CAST(ref AS TEXT) || CAST(clk AS TEXT) FROM pprl_encodings");

@@ -24,6 +24,15 @@ CREATE FUNCTION hex(text) RETURNS text LANGUAGE sql IMMUTABLE
   AS $$ SELECT upper(encode(convert_to($1, 'UTF8'), 'hex')) $$;
 CREATE FUNCTION json_set(doc text, path text, v text) RETURNS text LANGUAGE sql IMMUTABLE
   AS $$ SELECT jsonb_set(doc::jsonb, string_to_array(substr(path, 3), '.'), to_jsonb(v))::text $$;
+CREATE FUNCTION group_concat_step(acc text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END $$;
+CREATE FUNCTION group_concat_step(acc text, v text) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT group_concat_step(acc, v, ',') $$;
+CREATE AGGREGATE group_concat(text, text) (SFUNC = group_concat_step, STYPE = text);
+CREATE AGGREGATE group_concat(text) (SFUNC = group_concat_step, STYPE = text);
+CREATE FUNCTION typeof(v anyelement) RETURNS text LANGUAGE sql IMMUTABLE
+  AS $$ SELECT CASE WHEN v IS NULL THEN 'null' WHEN pg_typeof(v) = 'bytea'::regtype THEN 'blob'
+    WHEN pg_typeof(v) IN ('bigint'::regtype, 'integer'::regtype) THEN 'integer' ELSE 'text' END $$;
 CREATE FUNCTION json_remove(doc text, path text) RETURNS text LANGUAGE sql IMMUTABLE
   AS $$ SELECT (doc::jsonb #- string_to_array(substr(path, 3), '.'))::text $$;
 SQL
