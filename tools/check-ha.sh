@@ -1,0 +1,246 @@
+#!/bin/sh
+# `make check-ha`: failover on one machine.  A one-member etcd, two
+# PostgreSQL 15 instances under Patroni (streaming replication, synchronous
+# mode: a commit is acknowledged only once the standby has it), two
+# `himoya serve` whose `database` lists both hosts with
+# target_session_attrs=read-write.  A write load runs through both servers;
+# the leader (its postgres and its patroni) is killed with SIGKILL; the
+# load must resume within HA_LIMIT seconds and every acknowledged write must
+# be found afterwards.  Everything lives in one temporary folder, removed on
+# exit with every process started here.
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PGBIN=/usr/lib/postgresql/15/bin
+HA_LIMIT=${HA_LIMIT:-30}
+LOAD_BEFORE=${LOAD_BEFORE:-8}	# seconds of load before the kill
+LOAD_AFTER=${LOAD_AFTER:-12}	# seconds of load once writes resumed
+
+for tool in patroni etcd etcdctl "$PGBIN/postgres" node; do
+	command -v "$tool" >/dev/null 2>&1 ||
+		{ echo "check-ha: $tool is missing (sh tools/deps.sh --ha)"; exit 1; }
+done
+[ "$(id -u)" -eq 0 ] || { echo "check-ha: run as root (postgres runs as the postgres user)"; exit 1; }
+
+T=$(mktemp -d /tmp/himoya-ha.XXXXXX)
+chmod 0711 "$T"
+PIDS=""	# processes to stop, newest first
+
+log() { printf '%s check-ha: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+
+# The postmaster of a data folder (first line of postmaster.pid).
+postmaster_of() { [ -f "$1/postmaster.pid" ] && head -n 1 "$1/postmaster.pid" || true; }
+
+cleanup() {
+	status=$?
+	trap - EXIT INT TERM
+	for pid in $PIDS; do kill -TERM "$pid" 2>/dev/null || true; done
+	sleep 1
+	for dir in "$T/pg1" "$T/pg2"; do
+		pm=$(postmaster_of "$dir")
+		[ -n "$pm" ] && kill -QUIT "$pm" 2>/dev/null || true
+	done
+	for pid in $PIDS; do kill -KILL "$pid" 2>/dev/null || true; done
+	for dir in "$T/pg1" "$T/pg2"; do
+		pm=$(postmaster_of "$dir")
+		[ -n "$pm" ] && kill -KILL "$pm" 2>/dev/null || true
+	done
+	if [ "$status" -ne 0 ] && [ -z "${HA_KEEP:-}" ]; then
+		for f in "$T"/*.log; do
+			[ -f "$f" ] || continue
+			echo "---- tail of $(basename "$f")"
+			tail -n 25 "$f"
+		done
+	fi
+	if [ -n "${HA_KEEP:-}" ]; then echo "check-ha: kept $T"; else rm -rf "$T"; fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# Free loopback ports, all distinct.
+set -- $(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(8)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))')
+ETCD_CLIENT=$1 ETCD_PEER=$2 PG1=$3 PG2=$4 REST1=$5 REST2=$6 HTTP1=$7 HTTP2=$8
+
+secret() { head -c 18 /dev/urandom | base64 | tr '+/' '-_'; }
+SUPER_PW=$(secret) REPL_PW=$(secret) REWIND_PW=$(secret) APP_PW=$(secret)
+
+log "building himoya"
+[ -f build/build.ninja ] || meson setup build >/dev/null
+meson compile -C build >/dev/null
+
+# ---- etcd: one member on loopback (a real set-up has three, on three machines)
+etcd --name ha --data-dir "$T/etcd" \
+	--listen-client-urls "http://127.0.0.1:$ETCD_CLIENT" \
+	--advertise-client-urls "http://127.0.0.1:$ETCD_CLIENT" \
+	--listen-peer-urls "http://127.0.0.1:$ETCD_PEER" \
+	--initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER" \
+	--initial-cluster "ha=http://127.0.0.1:$ETCD_PEER" >"$T/etcd.log" 2>&1 &
+PIDS="$! $PIDS"
+i=0
+until ETCDCTL_API=3 etcdctl --endpoints "127.0.0.1:$ETCD_CLIENT" endpoint health >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 50 ] || { log "etcd did not start"; exit 1; }
+	sleep 0.2
+done
+log "etcd on 127.0.0.1:$ETCD_CLIENT"
+
+# ---- two Patroni members
+mkdir -m 0700 "$T/pg" "$T/sock"
+chown postgres:postgres "$T/pg" "$T/sock"
+member() { # name, postgres port, REST port
+	cat >"$T/pg/$1.yml" <<EOF
+scope: himoya-ha
+name: $1
+log:
+  level: INFO
+restapi:
+  listen: 127.0.0.1:$3
+  connect_address: 127.0.0.1:$3
+etcd3:
+  hosts: 127.0.0.1:$ETCD_CLIENT
+bootstrap:
+  dcs:
+    # The leader key lives ttl seconds after its holder stopped renewing it:
+    # the bound on detecting a dead leader.  loop_wait + 2 * retry_timeout
+    # must not exceed it.
+    ttl: 10
+    loop_wait: 1
+    retry_timeout: 4
+    maximum_lag_on_failover: 1048576
+    # Only the synchronous standby may be promoted, and a commit returns
+    # only once it has the WAL: an acknowledged write survives the leader.
+    # Not strict: alone, the survivor accepts writes (until the other
+    # rejoins, they are on one machine only).
+    synchronous_mode: true
+    synchronous_mode_strict: false
+    postgresql:
+      use_pg_rewind: true
+      use_slots: true
+      parameters:
+        wal_level: replica
+        hot_standby: "on"
+        wal_log_hints: "on"
+        max_wal_senders: 5
+        max_replication_slots: 5
+        synchronous_commit: "on"
+  initdb:
+    - encoding: UTF8
+    - no-locale
+  pg_hba:
+    - local all all trust
+    - host replication replicator 127.0.0.1/32 scram-sha-256
+    - host all all 127.0.0.1/32 scram-sha-256
+postgresql:
+  listen: 127.0.0.1:$2
+  connect_address: 127.0.0.1:$2
+  data_dir: $T/$1
+  bin_dir: $PGBIN
+  pgpass: $T/pg/$1.pgpass
+  authentication:
+    superuser:
+      username: postgres
+      password: $SUPER_PW
+    replication:
+      username: replicator
+      password: $REPL_PW
+    rewind:
+      username: rewinder
+      password: $REWIND_PW
+  parameters:
+    unix_socket_directories: $T/sock/$1
+    fsync: "on"
+EOF
+	mkdir -m 0700 "$T/sock/$1"
+	chown postgres:postgres "$T/pg/$1.yml" "$T/sock/$1"
+	chmod 0600 "$T/pg/$1.yml"
+}
+member pg1 "$PG1" "$REST1"
+member pg2 "$PG2" "$REST2"
+# The data folders are made by Patroni (initdb, pg_basebackup) as postgres.
+chown postgres:postgres "$T"
+chmod 0711 "$T"
+
+start_member() { # name; the pid written is patroni's own
+	runuser -u postgres -- sh -c 'echo $$ >"$1"; exec patroni "$2"' sh \
+		"$T/pg/$1.pid" "$T/pg/$1.yml" >>"$T/$1.log" 2>&1 &
+	i=0
+	until [ -s "$T/pg/$1.pid" ]; do
+		i=$((i + 1)); [ $i -lt 50 ] || { log "patroni $1 did not start"; exit 1; }
+		sleep 0.1
+	done
+	PIDS="$(cat "$T/pg/$1.pid") $PIDS"
+}
+patroni_pid() { cat "$T/pg/$1.pid"; }
+
+# The member's role as its REST API says it (primary, replica or nothing).
+role_of() { # REST port
+	curl -s --max-time 2 "http://127.0.0.1:$1/patroni" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get("role",""))' 2>/dev/null || true
+}
+# Is the replica on that REST port the synchronous standby, streaming?
+is_sync() { # REST port
+	curl -s --max-time 2 "http://127.0.0.1:$1/sync" -o /dev/null -w '%{http_code}' 2>/dev/null | grep -q 200
+}
+
+start_member pg1
+log "patroni pg1 (postgres 127.0.0.1:$PG1) bootstrapping"
+i=0
+until [ "$(role_of "$REST1")" = primary ] || [ "$(role_of "$REST1")" = master ]; do
+	i=$((i + 1)); [ $i -lt 120 ] || { log "pg1 did not become the leader"; exit 1; }
+	sleep 0.5
+done
+start_member pg2
+log "patroni pg2 (postgres 127.0.0.1:$PG2) cloning the leader"
+i=0
+until is_sync "$REST2"; do
+	i=$((i + 1)); [ $i -lt 120 ] || { log "pg2 did not become the synchronous standby"; exit 1; }
+	sleep 0.5
+done
+log "pg1 leads, pg2 is the synchronous standby"
+
+# ---- the database and its owner
+PGPASSWORD=$SUPER_PW psql -X -q -v ON_ERROR_STOP=1 \
+	"postgresql://postgres@127.0.0.1:$PG1/postgres" <<EOF
+CREATE ROLE himoya LOGIN PASSWORD '$APP_PW';
+CREATE DATABASE himoya OWNER himoya ENCODING 'UTF8' TEMPLATE template0;
+EOF
+DBURL="postgresql://himoya:$APP_PW@127.0.0.1:$PG1,127.0.0.1:$PG2/himoya?target_session_attrs=read-write&connect_timeout=3"
+
+# ---- interim: psql as the writer
+psql -X -q "$DBURL" -c 'CREATE TABLE w (id text PRIMARY KEY, at timestamptz DEFAULT now())'
+writer() { # n
+	k=0
+	while [ ! -f "$T/stop" ]; do
+		k=$((k + 1))
+		id="w$1-$k"
+		if psql -X -q -At "$DBURL" -c "INSERT INTO w (id) VALUES ('$id') RETURNING id" >/dev/null 2>>"$T/writer.log"; then
+			echo "$(date +%s.%N) $id" >>"$T/acked.$1"
+		fi
+	done
+}
+for n in 1 2 3 4; do writer $n & PIDS="$! $PIDS"; done
+sleep "$LOAD_BEFORE"
+leader_dir=$T/pg1 leader=pg1
+[ "$(role_of "$REST2")" = primary ] && leader_dir=$T/pg2 leader=pg2
+pm=$(postmaster_of "$leader_dir")
+kids=$(pgrep -P "$pm" || true)
+KILLED_AT=$(date +%s.%N)
+kill -KILL "$(patroni_pid $leader)" "$pm" $kids
+log "killed $leader (patroni and postgres) at $KILLED_AT"
+sleep 35
+touch "$T/stop"
+wait_writers() { sleep 3; }
+wait_writers
+cat "$T"/acked.* | sort -n >"$T/acked"
+first=$(awk -v k="$KILLED_AT" '$1 > k { print $1; exit }' "$T/acked")
+echo "first ack after kill: $first"
+python3 -c "print('resumed after %.1f s' % ($first - $KILLED_AT))"
+wc -l <"$T/acked"
+cut -d' ' -f2 "$T/acked" | sort >"$T/acked.ids"
+psql -X -At "$DBURL" -c 'SELECT id FROM w' | sort >"$T/found.ids"
+echo "acked not found: $(comm -23 "$T/acked.ids" "$T/found.ids" | wc -l)"
