@@ -211,36 +211,77 @@ CREATE DATABASE himoya OWNER himoya ENCODING 'UTF8' TEMPLATE template0;
 EOF
 DBURL="postgresql://himoya:$APP_PW@127.0.0.1:$PG1,127.0.0.1:$PG2/himoya?target_session_attrs=read-write&connect_timeout=3"
 
-# ---- interim: psql as the writer
-psql -X -q "$DBURL" -c 'CREATE TABLE w (id text PRIMARY KEY, at timestamptz DEFAULT now())'
-writer() { # n
-	k=0
-	while [ ! -f "$T/stop" ]; do
-		k=$((k + 1))
-		id="w$1-$k"
-		if psql -X -q -At "$DBURL" -c "INSERT INTO w (id) VALUES ('$id') RETURNING id" >/dev/null 2>>"$T/writer.log"; then
-			echo "$(date +%s.%N) $id" >>"$T/acked.$1"
-		fi
+# ---- the data folder: key and configuration here, the database in PostgreSQL
+DATA=$T/data
+H=$ROOT/build/himoya
+"$H" init --data "$DATA" --org-code iom --org-name "IOM Tajikistan" --org-type IGO \
+	--database "$DBURL" >"$T/init.log" 2>&1 || { cat "$T/init.log"; exit 1; }
+PW="Zarafshon-daryo-$(secret)"
+printf '%s\n' "$PW" | "$H" user add --data "$DATA" --org iom --login hot --role hotline --password-stdin >/dev/null
+printf '%s\n' "$PW" | "$H" user add --data "$DATA" --org iom --login cw --role caseworker --password-stdin >/dev/null
+HOT=$("$H" token create --data "$DATA" --login hot 2>/dev/null)
+CW=$("$H" token create --data "$DATA" --login cw 2>/dev/null)
+
+for n in 1 2; do
+	eval port=\$HTTP$n
+	"$H" serve --data "$DATA" --listen "127.0.0.1:$port" >"$T/himoya$n.log" 2>&1 &
+	PIDS="$! $PIDS"
+done
+for port in "$HTTP1" "$HTTP2"; do
+	i=0
+	until curl -sf "http://127.0.0.1:$port/api/v1/health" >/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || { log "himoya on :$port did not start"; exit 1; }
+		sleep 0.1
 	done
-}
-for n in 1 2 3 4; do writer $n & PIDS="$! $PIDS"; done
-sleep "$LOAD_BEFORE"
-leader_dir=$T/pg1 leader=pg1
-[ "$(role_of "$REST2")" = primary ] && leader_dir=$T/pg2 leader=pg2
-pm=$(postmaster_of "$leader_dir")
-kids=$(pgrep -P "$pm" || true)
-KILLED_AT=$(date +%s.%N)
-kill -KILL "$(patroni_pid $leader)" "$pm" $kids
-log "killed $leader (patroni and postgres) at $KILLED_AT"
-sleep 35
-touch "$T/stop"
-wait_writers() { sleep 3; }
-wait_writers
-cat "$T"/acked.* | sort -n >"$T/acked"
-first=$(awk -v k="$KILLED_AT" '$1 > k { print $1; exit }' "$T/acked")
-echo "first ack after kill: $first"
-python3 -c "print('resumed after %.1f s' % ($first - $KILLED_AT))"
-wc -l <"$T/acked"
-cut -d' ' -f2 "$T/acked" | sort >"$T/acked.ids"
-psql -X -At "$DBURL" -c 'SELECT id FROM w' | sort >"$T/found.ids"
-echo "acked not found: $(comm -23 "$T/acked.ids" "$T/found.ids" | wc -l)"
+done
+log "himoya serving on 127.0.0.1:$HTTP1 and 127.0.0.1:$HTTP2"
+
+# ---- the kill: the leader's patroni and postgres (postmaster and every
+# backend), with SIGKILL, as if its machine had gone
+cat >"$T/kill-leader.sh" <<EOF
+#!/bin/sh
+set -eu
+for m in pg1:$REST1 pg2:$REST2; do
+	role=\$(curl -s --max-time 2 "http://127.0.0.1:\${m#*:}/patroni" |
+		python3 -c 'import json,sys; print(json.load(sys.stdin).get("role",""))' 2>/dev/null || true)
+	if [ "\$role" = primary ] || [ "\$role" = master ]; then
+		name=\${m%%:*}
+		pm=\$(head -n 1 "$T/\$name/postmaster.pid")
+		kill -KILL "\$(cat "$T/pg/\$name.pid")" "\$pm" \$(pgrep -P "\$pm" || true)
+		echo "\$name" >"$T/killed"
+		echo "load: killed the leader \$name (patroni and postgres \$pm) with SIGKILL"
+		exit 0
+	fi
+done
+echo "load: no leader to kill" >&2
+exit 1
+EOF
+
+rc=0
+node tests/ha/load.mjs --urls "http://127.0.0.1:$HTTP1,http://127.0.0.1:$HTTP2" \
+	--hotline-token "$HOT" --caseworker-token "$CW" --kill "sh $T/kill-leader.sh" \
+	--before "$LOAD_BEFORE" --after "$LOAD_AFTER" --limit "$HA_LIMIT" --out "$T/acked.jsonl" || rc=1
+[ -s "$T/killed" ] || { log "the leader was not killed"; exit 1; }
+killed=$(cat "$T/killed")
+if [ "$killed" = pg1 ]; then survivor=pg2 rest_killed=$REST1; else survivor=pg1 rest_killed=$REST2; fi
+
+# ---- the old leader rejoins as the synchronous standby (pg_rewind)
+rm -f "$T/pg/$killed.pid"
+start_member "$killed"
+t0=$(date +%s)
+i=0
+until is_sync "$rest_killed"; do
+	i=$((i + 1))
+	[ $i -lt 240 ] || { log "the old leader $killed did not rejoin as the synchronous standby within 120 s"; exit 1; }
+	sleep 0.5
+done
+log "the old leader $killed rejoined as the synchronous standby of $survivor after $(($(date +%s) - t0)) s"
+
+# ---- the audit chain written through both servers, across the failover
+if "$H" audit verify --data "$DATA" >"$T/verify.log" 2>&1; then
+	log "audit verify: $(tail -n 1 "$T/verify.log")"
+else
+	cat "$T/verify.log"
+	rc=1
+fi
+exit $rc
