@@ -69,9 +69,14 @@ ETCD_CLIENT=$1 ETCD_PEER=$2 PG1=$3 PG2=$4 REST1=$5 REST2=$6 HTTP1=$7 HTTP2=$8
 secret() { head -c 18 /dev/urandom | base64 | tr '+/' '-_'; }
 SUPER_PW=$(secret) REPL_PW=$(secret) REWIND_PW=$(secret) APP_PW=$(secret)
 
-log "building himoya"
-[ -f build/build.ninja ] || meson setup build >/dev/null
-meson compile -C build >/dev/null
+# HIMOYA_BIN: another himoya binary to test (else the build here, made first).
+H=${HIMOYA_BIN:-}
+if [ -z "$H" ]; then
+	log "building himoya"
+	[ -f build/build.ninja ] || meson setup build >/dev/null
+	meson compile -C build >/dev/null
+	H=$ROOT/build/himoya
+fi
 
 # ---- etcd: one member on loopback (a real set-up has three, on three machines)
 etcd --name ha --data-dir "$T/etcd" \
@@ -213,7 +218,6 @@ DBURL="postgresql://himoya:$APP_PW@127.0.0.1:$PG1,127.0.0.1:$PG2/himoya?target_s
 
 # ---- the data folder: key and configuration here, the database in PostgreSQL
 DATA=$T/data
-H=$ROOT/build/himoya
 "$H" init --data "$DATA" --org-code iom --org-name "IOM Tajikistan" --org-type IGO \
 	--database "$DBURL" >"$T/init.log" 2>&1 || { cat "$T/init.log"; exit 1; }
 PW="Zarafshon-daryo-$(secret)"
