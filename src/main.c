@@ -15,7 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"init", NULL, cmd_init,
-	 "init --data DIR [--org-code C --org-name N --org-type T]"},
+	 "init --data DIR [--org-code C --org-name N --org-type T] [--database postgresql://...]"},
 	{"org", "add", cmd_org_add, "org add --data DIR --code C --name N --type T [--sector S]"},
 	{"user", "add", cmd_user_add,
 	 "user add --data DIR --org C --login L --role R [--password-stdin]"},

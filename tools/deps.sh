@@ -9,10 +9,14 @@ cd "$(dirname "$0")/.."
 # Every library on the link line and every tool the tests call must come
 # from one of these (tools/check-deps.sh, run by `make check`, says which
 # does not).  zlib1g-dev: libxlsxwriter's link line names -lz.  liboath-dev:
-# the TOTP codes (OATH Toolkit).
+# the TOTP codes (OATH Toolkit).  libpq-dev and postgresql-15: the
+# PostgreSQL driver (src/store/pg.c) and the throwaway clusters of the
+# tests (tests/pg/cluster.sh runs initdb, pg_ctl and psql itself, never the
+# packaged service).
 pkgs="meson ninja-build pkg-config python3 gcc libc6-dev clang libclang-rt-14-dev
 libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev liboath-dev libjansson-dev libutf8proc-dev
-libcmocka-dev libxlsxwriter-dev zlib1g-dev tzdata chromium curl wrk"
+libcmocka-dev libxlsxwriter-dev zlib1g-dev tzdata chromium curl wrk
+libpq-dev postgresql-15"
 # Node.js and npm: Debian's own (18) or any newer one already installed.
 node_pkgs="nodejs npm"
 # `make deb` and `make deb-check` (tools/build-deb.sh, tools/deb-check.sh):

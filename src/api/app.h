@@ -28,6 +28,7 @@ struct app_config {
 	unsigned backup_keep;      /* backups kept in backup_dir, the oldest removed */
 	char timezone[64];         /* the programme's IANA zone: "today", "due today" */
 	char pprl_secret[256];     /* file of the network matching secret; "": from the key */
+	char database[1024];       /* postgresql://...; "": DATA/himoya.db (SQLite) */
 };
 
 struct app {

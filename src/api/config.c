@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/app.h"
+#include "store/db.h"
 
 void app_config_defaults(struct app_config *c)
 {
@@ -153,6 +154,10 @@ int app_config_load(struct app_config *c, const char *path, char *err, size_t er
 			/* Checked against the system's zoneinfo when it is applied. */
 			bad = !*val || snprintf(c->timezone, sizeof c->timezone, "%s", val) >=
 					       (int)sizeof c->timezone;
+		} else if (!strcmp(key, "database")) {
+			/* Only a PostgreSQL URL: the SQLite file is always DATA/himoya.db. */
+			bad = !db_is_url(val) ||
+			      snprintf(c->database, sizeof c->database, "%s", val) >= (int)sizeof c->database;
 		} else if (!strcmp(key, "pprl_secret")) {
 			bad = *val != '/' || snprintf(c->pprl_secret, sizeof c->pprl_secret, "%s", val) >=
 						     (int)sizeof c->pprl_secret;

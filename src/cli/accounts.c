@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -18,6 +19,7 @@
 #include "codelists.h"
 #include "fields.h"
 #include "util/utf8.h"
+#include "store/db.h"
 
 /* Append a system audit entry (the command line has no signed-in user). */
 static int audit_cli(store_tx *tx, const char *action, const char *record, const char *fields)
@@ -77,17 +79,63 @@ static int add_org(store *st, const char *code, const char *name, const char *ty
 	return store_commit(tx) == STORE_OK ? 0 : -1;
 }
 
+/* himoya.conf of a new folder whose database is PostgreSQL (0600: the
+ * URL may hold a password). */
+static int write_database_conf(const char *path, const char *url)
+{
+	FILE *f;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -1;
+	}
+	fprintf(f, "# The database: PostgreSQL (see README, \"PostgreSQL\").\ndatabase = %s\n", url);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* init never touches an existing himoya database, in a file or not. */
+static int database_in_use(const char *url)
+{
+	char err[512];
+	db *c;
+	int has;
+
+	if (db_open(url, DB_WRITE, &c, err, sizeof err) != DB_OK) {
+		fprintf(stderr, "himoya: %s\n", err);
+		return -1;
+	}
+	has = db_table_exists(c, "meta");
+	db_close(c);
+	if (has != 0) {
+		fprintf(stderr, "himoya: %s\n", has > 0 ? "that PostgreSQL database already holds a himoya"
+			" database; init never touches an existing one" : "cannot read the PostgreSQL database");
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_init(struct cli_opts *o)
 {
-	static const char *const allowed[] = {"--data", "--org-code", "--org-name", "--org-type", NULL};
-	const char *dir, *code, *name, *type;
+	static const char *const allowed[] = {"--data", "--org-code", "--org-name", "--org-type",
+					      "--database", NULL};
+	const char *dir, *code, *name, *type, *database;
 	struct datadir d;
-	char err[512];
+	char err[512], conf[4200];
 	struct stat sb;
 
 	if (cli_opts_check(o, allowed, NULL))
 		return 2;
 	dir = cli_opt(o, "--data");
+	database = cli_opt(o, "--database");
+	if (database && !db_is_url(database)) {
+		fprintf(stderr, "himoya: --database takes a postgresql:// URL"
+			" (without it the database is DIR/himoya.db)\n");
+		return 2;
+	}
 	code = cli_opt(o, "--org-code");
 	name = cli_opt(o, "--org-name");
 	type = cli_opt(o, "--org-type");
@@ -112,7 +160,14 @@ int cmd_init(struct cli_opts *o)
 		return 1;
 	}
 	memset(&d, 0, sizeof d);
+	snprintf(conf, sizeof conf, "%s/himoya.conf", dir);
+	if (database && write_database_conf(conf, database) != 0) {
+		fprintf(stderr, "himoya: cannot write %s: %s\n", conf, strerror(errno));
+		goto undo;
+	}
 	datadir_paths(&d, dir);
+	if (db_is_url(d.db) && database_in_use(d.db) != 0)
+		goto undo;
 	if (key_file_create(d.key) != 0) {
 		fprintf(stderr, "himoya: cannot write %s: %s\n", d.key, strerror(errno));
 		goto undo;
@@ -137,11 +192,14 @@ int cmd_init(struct cli_opts *o)
 	printf("Created %s\n  database   %s\n  key        %s (keep a copy apart from backups)\n"
 	       "  organisation %s (%s, %s)\n"
 	       "Next: himoya user add --data %s --org %s --login NAME --role admin\n",
-	       dir, d.db, d.key, code, name, type, dir, code);
+	       dir, db_is_url(d.db) ? "PostgreSQL (the database of himoya.conf)" : d.db, d.key,
+	       code, name, type, dir, code);
 	return 0;
 undo:
 	keyring_wipe(&d.kr);
-	unlink(d.db);
+	unlink(conf);
+	if (!db_is_url(d.db))
+		unlink(d.db);
 	{
 		char p[4300];
 		snprintf(p, sizeof p, "%s-wal", d.db);

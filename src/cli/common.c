@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sodium.h>
 
 #include "api/app.h"
 #include "cli/cli.h"
 #include "domain/pwrules.h"
+#include "store/db.h"
 
 static int listed(const char *name, const char *const *list)
 {
@@ -58,6 +60,10 @@ int cli_flag(struct cli_opts *o, const char *name)
 	return 0;
 }
 
+/* The database a configuration named (`database = postgresql://...`),
+ * for the data folder opened after it. */
+static char config_database[sizeof ((struct app_config *)0)->database];
+
 int cli_config_load(struct cli_opts *o, struct app_config *cfg)
 {
 	const char *file = cli_opt(o, "--config"), *dir = cli_opt(o, "--data");
@@ -83,14 +89,29 @@ int cli_config_load(struct cli_opts *o, struct app_config *cfg)
 		fprintf(stderr, "himoya: %s\n", err[0] ? err : strerror(errno));
 		return -1;
 	}
+	snprintf(config_database, sizeof config_database, "%s", cfg->database);
 	return 0;
 }
 
+/* The database of a data folder: the one its configuration names (the
+ * --config file loaded before, else DIR/himoya.conf), else DIR/himoya.db. */
 void datadir_paths(struct datadir *d, const char *dir)
 {
+	struct app_config cfg;
+	char conf[4200], err[512];
+
 	snprintf(d->dir, sizeof d->dir, "%s", dir);
 	snprintf(d->db, sizeof d->db, "%s/himoya.db", dir);
 	snprintf(d->key, sizeof d->key, "%s/himoya.key", dir);
+	if (config_database[0]) {
+		snprintf(d->db, sizeof d->db, "%s", config_database);
+		return;
+	}
+	snprintf(conf, sizeof conf, "%s/himoya.conf", dir);
+	app_config_defaults(&cfg);
+	if (access(conf, F_OK) == 0 && app_config_load(&cfg, conf, err, sizeof err) == 0 &&
+	    cfg.database[0])
+		snprintf(d->db, sizeof d->db, "%s", cfg.database);
 }
 
 int datadir_open(struct datadir *d, const char *dir, unsigned readers)
@@ -108,7 +129,7 @@ int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 		fprintf(stderr, "himoya: %s: no such data folder (create one with himoya init)\n", dir);
 		return -1;
 	}
-	if (stat(d->db, &sb) != 0) {
+	if (!db_is_url(d->db) && stat(d->db, &sb) != 0) {
 		fprintf(stderr, "himoya: %s: not a himoya data folder (no himoya.db)\n", dir);
 		return -1;
 	}

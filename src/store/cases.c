@@ -71,8 +71,8 @@ static void list_sql_build(void)
 		if (m & F_REFERRED)
 			len = snprintf(q, sizeof q,
 				       "SELECT * FROM (SELECT %s FROM cases WHERE org_id = ?1%s"
-				       LIST_ORDER ") UNION ALL SELECT * FROM (SELECT %s"
-				       " FROM cases WHERE " LIST_REFERRED "%s" LIST_ORDER ")" LIST_ORDER,
+				       LIST_ORDER ") own UNION ALL SELECT * FROM (SELECT %s"
+				       " FROM cases WHERE " LIST_REFERRED "%s" LIST_ORDER ") referred" LIST_ORDER,
 				       cols, w, cols, w);
 		else
 			len = snprintf(q, sizeof q,

@@ -60,7 +60,8 @@ static const char SQL_STATS_TOPICS[] =
 	"SELECT topics, count(*) FROM contacts WHERE org_id = ?1"
 	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
 static const char SQL_STATS_CALLBACKS[] =
-	"SELECT count(*), coalesce(sum(due < ?2), 0), coalesce(sum(due >= ?2 AND due < ?3), 0)"
+	"SELECT count(*), count(CASE WHEN due < ?2 THEN 1 END),"
+	" count(CASE WHEN due >= ?2 AND due < ?3 THEN 1 END)"
 	" FROM callbacks WHERE org_id = ?1 AND done = 0";
 
 static const struct column flag_cols[] = {

@@ -1,11 +1,12 @@
 /*
  * db.h - the driver interface under the store (after Redis's ae.h with one
- * file per backend).  sqlite.c implements it now; a libpq driver can
- * follow with no change above this line.
+ * file per backend): sqlite.c for a file, pg.c (libpq) for a
+ * postgresql:// URL; db.c picks one at db_open.
  *
  * SQL handed to the driver stays in the common subset of SQLite and
- * PostgreSQL and numbers its parameters ?1, ?2, ... (a PostgreSQL driver
- * rewrites them to $1, $2).  Statements are cached per connection, keyed
+ * PostgreSQL and numbers its parameters ?1, ?2, ... (pg.c rewrites them
+ * to $1, $2).  The few SQLite functions the store's SQL calls
+ * (json_extract, json_each) exist in the PostgreSQL schema too.  Statements are cached per connection, keyed
  * by the address of the SQL text, so callers pass string constants.
  *
  * A connection is used by one thread at a time; the store hands them out.
@@ -30,9 +31,17 @@ enum db_status {
 
 enum db_mode { DB_READ, DB_WRITE };
 
-/* Open (creating when mode is DB_WRITE) the database at path. */
+/* Open (creating when mode is DB_WRITE) the database at path: a SQLite
+ * file, or a PostgreSQL database named by a postgresql:// URL. */
 int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t errlen);
 void db_close(db *d);
+/* Whether path names a PostgreSQL database (postgresql:// or postgres://). */
+int db_is_url(const char *path);
+/* "sqlite" or "postgresql". */
+const char *db_driver_name(db *d);
+int db_is_sqlite(db *d);
+/* 1 when the table exists, 0 when not, DB_ERROR-ish negative on failure. */
+int db_table_exists(db *d, const char *table);
 const char *db_errmsg(db *d);
 
 /* Run one or more statements without parameters (migrations, pragmas). */

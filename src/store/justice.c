@@ -20,7 +20,8 @@ static const char SQL_CASES_OF[] =
 	"SELECT case_id FROM perpetrator_cases WHERE perpetrator_id = ?1 ORDER BY created_at";
 static const char SQL_KEYS_DEL[] = "DELETE FROM perpetrator_keys WHERE perpetrator_id = ?1";
 static const char SQL_KEYS_ADD[] =
-	"INSERT OR IGNORE INTO perpetrator_keys(key, perpetrator_id, weight) VALUES(?3, ?1, ?2)";
+	"INSERT INTO perpetrator_keys(key, perpetrator_id, weight) VALUES(?3, ?1, ?2)"
+	" ON CONFLICT DO NOTHING";
 static const char SQL_FIND[] =
 	"SELECT t.perpetrator_id FROM ("
 	"  SELECT perpetrator_id, sum(weight) AS hits FROM perpetrator_keys"

@@ -66,7 +66,7 @@ static const char SQL_KB_COUNT[] = "SELECT count(*) FROM kb_articles";
 static const char SQL_KEYS_DEL[] = "DELETE FROM kb_keys WHERE article_id = ?1";
 static const char SQL_KEYS_ADD[] =
 	"INSERT INTO kb_keys(key, article_id, weight) VALUES(?2, ?1, ?3)"
-	" ON CONFLICT(key, article_id) DO UPDATE SET weight = max(weight, excluded.weight)";
+	" ON CONFLICT(key, article_id) DO UPDATE SET weight = max(kb_keys.weight, excluded.weight)";
 static const char SQL_HIST_ADD[] =
 	"INSERT INTO kb_history(article_id, version, at, user_id, action, fields, snapshot)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";

@@ -28,8 +28,9 @@ static const char SQL_RATE_PRUNE[] = "DELETE FROM rate_counters WHERE start <= ?
 static const char SQL_RATE_HIT[] =
 	"INSERT INTO rate_counters(key, start, n) VALUES(?1, ?2, 1)"
 	" ON CONFLICT(key) DO UPDATE SET"
-	" start = CASE WHEN ?2 - start >= ?3 THEN ?2 ELSE start END,"
-	" n = CASE WHEN ?2 - start >= ?3 THEN 1 ELSE min(n + 1, ?4 + 1) END"
+	" start = CASE WHEN ?2 - rate_counters.start >= ?3 THEN ?2 ELSE rate_counters.start END,"
+	" n = CASE WHEN ?2 - rate_counters.start >= ?3 THEN 1"
+	" ELSE min(rate_counters.n + 1, ?4 + 1) END"
 	" RETURNING n";
 
 static const char SQL_ONCE_PRUNE[] = "DELETE FROM once_used WHERE expires < ?1";

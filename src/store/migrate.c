@@ -487,23 +487,29 @@ static const char *const migrations[] = {
 	"CREATE INDEX once_used_expires ON once_used(expires);",
 };
 
+/* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
+ * made at once by pg_baseline (pg_schema.c); each migration after it is
+ * written for both: pg_after[i] is migration PG_BASELINE_VERSION + 1 + i. */
+static const char *const pg_after[] = {
+	NULL,
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] ==
+	       PG_BASELINE_VERSION + sizeof pg_after / sizeof pg_after[0] - 1,
+	       "a migration after the PostgreSQL baseline needs its PostgreSQL form in pg_after");
+
 static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";
-static const char SQL_HAS_META[] =
-	"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'";
 static const char SQL_SET_VERSION[] =
 	"INSERT INTO meta(key, value) VALUES('schema_version', ?1)"
 	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 
 long store_schema_version(db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_HAS_META);
+	db_stmt *s;
 	long v = 0;
-	if (!s || db_step(s) != DB_ROW || db_col_int(s, 0) == 0) {
-		if (s)
-			db_reset(s);
+
+	if (db_table_exists(d, "meta") <= 0)
 		return 0;
-	}
-	db_reset(s);
 	s = db_prepare(d, SQL_VERSION);
 	if (s && db_step(s) == DB_ROW)
 		v = strtol(db_col_text(s, 0), NULL, 10);
@@ -523,13 +529,25 @@ int store_migrate(db *d, char *err, size_t errlen)
 		return STORE_ERROR;
 	}
 	for (v = have; v < want; v++) {
+		const char *sql = migrations[v];
 		char num[24];
 		db_stmt *s;
-		if (db_begin(d) != DB_OK || db_exec(d, migrations[v]) != DB_OK) {
+
+		if (!db_is_sqlite(d)) {
+			sql = v < PG_BASELINE_VERSION ? pg_baseline : pg_after[v - PG_BASELINE_VERSION];
+			if (v < PG_BASELINE_VERSION && v > 0) {
+				snprintf(err, errlen, "a PostgreSQL database at schema %ld: it starts at %d",
+					 v, PG_BASELINE_VERSION);
+				return STORE_ERROR;
+			}
+		}
+		if (db_begin(d) != DB_OK || db_exec(d, sql) != DB_OK) {
 			snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
 			db_rollback(d);
 			return STORE_ERROR;
 		}
+		if (!db_is_sqlite(d) && v < PG_BASELINE_VERSION)
+			v = PG_BASELINE_VERSION - 1; /* the baseline made them all */
 		snprintf(num, sizeof num, "%ld", v + 1);
 		s = db_prepare(d, SQL_SET_VERSION);
 		if (!s) {

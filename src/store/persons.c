@@ -22,7 +22,7 @@ static struct table persons = TABLE("persons", person_cols);
 static const char SQL_KEYS_DEL[] = "DELETE FROM person_keys WHERE person_id = ?1";
 static const char SQL_KEYS_ADD[] =
 	"INSERT INTO person_keys(key, person_id, weight) VALUES(?3, ?1, ?2)"
-	" ON CONFLICT DO UPDATE SET weight = max(weight, excluded.weight)";
+	" ON CONFLICT(key, person_id) DO UPDATE SET weight = max(person_keys.weight, excluded.weight)";
 
 /* How much a match of each kind of key counts in a search's ranking: a
  * whole name word most, a phone or document next, a name's beginning

@@ -32,9 +32,11 @@ static const char SQL_SCAN_CASES[] =
 
 /* A case is "reintegrated" while one of its follow-ups (items i) is a
  * reintegration follow-up done: the one definition, used below both to
- * set the mark from the marked follow-ups and to count a case's all. */
+ * set the mark from the marked follow-ups and to count a case's all.
+ * ("|| ''" keeps SQLite on items_case rather than the kind and status
+ * index, as a unary + did, in SQL PostgreSQL reads too.) */
 #define REINTEGRATION_DONE \
-	"+i.kind = 'followup' AND +i.status = 'done'" \
+	"i.kind || '' = 'followup' AND i.status || '' = 'done'" \
 	" AND i.coded LIKE '%\"reintegration\":true%'"
 
 /* A new case starts without the mark and a case keeps its own: only a
@@ -58,14 +60,14 @@ static const char SQL_FACT_PUT[] =
 static const char *const SQL_DERIVE[] = {
 	"DELETE FROM rp_codes WHERE n IN (SELECT c.n FROM rp_dirty d"
 	" JOIN rp_cases c ON c.case_id = d.id WHERE d.kind = 'case')",
-	"INSERT OR IGNORE INTO rp_codes(dim, n, code)"
+	"INSERT INTO rp_codes(dim, n, code)"
 	" SELECT 'exploitation', c.n, j.value FROM rp_dirty d JOIN cases k ON k.id = d.id"
 	" JOIN rp_cases c ON c.case_id = k.id, json_each(k.coded, '$.exploitation_types') j"
-	" WHERE d.kind = 'case' AND j.type = 'text'",
-	"INSERT OR IGNORE INTO rp_codes(dim, n, code)"
+	" WHERE d.kind = 'case' AND j.type = 'text' ON CONFLICT DO NOTHING",
+	"INSERT INTO rp_codes(dim, n, code)"
 	" SELECT 'country', c.n, j.value FROM rp_dirty d JOIN cases k ON k.id = d.id"
 	" JOIN rp_cases c ON c.case_id = k.id, json_each(k.coded, '$.countries_of_exploitation') j"
-	" WHERE d.kind = 'case' AND j.type = 'text'",
+	" WHERE d.kind = 'case' AND j.type = 'text' ON CONFLICT DO NOTHING",
 	"DELETE FROM rp_services WHERE item_id IN (SELECT id FROM rp_dirty WHERE kind = 'service')",
 	/* Delivered: in progress or completed; on the day it started. */
 	"INSERT INTO rp_services(item_id, n, type, on_date)"

@@ -13,11 +13,12 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#include "store/db.h"
+#include "store/db_driver.h"
 
 #define STMT_SLOTS 256 /* power of two; more distinct statements than we have */
 
 struct db_stmt {
+	struct db_head head;
 	const char *sql;
 	sqlite3_stmt *st;
 	db *owner;
@@ -25,6 +26,7 @@ struct db_stmt {
 };
 
 struct db {
+	struct db_head head;
 	sqlite3 *h;
 	struct db_stmt slots[STMT_SLOTS];
 };
@@ -48,7 +50,7 @@ static void db_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t errlen)
+static int sq_open(const char *path, enum db_mode mode, db **out, char *err, size_t errlen)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	int flags = SQLITE_OPEN_NOMUTEX;
@@ -64,6 +66,7 @@ int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t err
 		snprintf(err, errlen, "out of memory");
 		return DB_ERROR;
 	}
+	d->head.drv = &db_sqlite;
 	rc = sqlite3_open_v2(path, &d->h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, d->h ? sqlite3_errmsg(d->h) : "cannot open");
@@ -76,7 +79,7 @@ int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t err
 	if (mode == DB_WRITE)
 		rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				  " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
-				  " PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-16384;", /* as db_bulk(d, 0) */
+				  " PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-16384;", /* as sq_bulk(d, 0) */
 				  NULL, NULL, NULL);
 	else
 		rc = sqlite3_exec(d->h, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;",
@@ -91,7 +94,7 @@ int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t err
 	return DB_OK;
 }
 
-void db_close(db *d)
+static void sq_close(db *d)
 {
 	size_t i;
 	if (!d)
@@ -102,17 +105,17 @@ void db_close(db *d)
 	free(d);
 }
 
-const char *db_errmsg(db *d)
+static const char *sq_errmsg(db *d)
 {
 	return sqlite3_errmsg(d->h);
 }
 
-int db_exec(db *d, const char *sql)
+static int sq_exec(db *d, const char *sql)
 {
 	return db_status_of(sqlite3_exec(d->h, sql, NULL, NULL, NULL));
 }
 
-db_stmt *db_prepare(db *d, const char *sql)
+static db_stmt *sq_prepare(db *d, const char *sql)
 {
 	uintptr_t h = (uintptr_t)sql;
 	size_t i, n;
@@ -136,6 +139,7 @@ db_stmt *db_prepare(db *d, const char *sql)
 				fprintf(stderr, "himoya: SQL error: %s\n", sqlite3_errmsg(d->h));
 				return NULL;
 			}
+			s->head.drv = &db_sqlite;
 			s->sql = sql;
 			s->owner = d;
 			s->bind_rc = SQLITE_OK;
@@ -155,40 +159,34 @@ static void bind_rc(db_stmt *s, int rc)
 		s->bind_rc = rc;
 }
 
-void db_bind_text(db_stmt *s, int i, const char *v, size_t n)
+static void sq_bind_text(db_stmt *s, int i, const char *v, size_t n)
 {
 	bind_rc(s, n > INT32_MAX ? SQLITE_TOOBIG
 				 : sqlite3_bind_text(s->st, i, v, (int)n, SQLITE_STATIC));
 }
 
-void db_bind_str(db_stmt *s, int i, const char *v)
-{
-	bind_rc(s, v ? sqlite3_bind_text(s->st, i, v, -1, SQLITE_STATIC)
-		     : sqlite3_bind_null(s->st, i));
-}
-
-void db_bind_blob(db_stmt *s, int i, const void *v, size_t n)
+static void sq_bind_blob(db_stmt *s, int i, const void *v, size_t n)
 {
 	bind_rc(s, n > INT32_MAX ? SQLITE_TOOBIG
 				 : sqlite3_bind_blob(s->st, i, v, (int)n, SQLITE_STATIC));
 }
 
-void db_bind_int(db_stmt *s, int i, int64_t v)
+static void sq_bind_int(db_stmt *s, int i, int64_t v)
 {
 	bind_rc(s, sqlite3_bind_int64(s->st, i, v));
 }
 
-void db_bind_null(db_stmt *s, int i)
+static void sq_bind_null(db_stmt *s, int i)
 {
 	bind_rc(s, sqlite3_bind_null(s->st, i));
 }
 
-int db_params(db_stmt *s)
+static int sq_params(db_stmt *s)
 {
 	return sqlite3_bind_parameter_count(s->st);
 }
 
-int db_step(db_stmt *s)
+static int sq_step(db_stmt *s)
 {
 	int rc;
 
@@ -202,66 +200,66 @@ int db_step(db_stmt *s)
 	return rc;
 }
 
-const char *db_col_text(db_stmt *s, int i)
+static const char *sq_col_text(db_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s->st, i);
 	return t ? (const char *)t : "";
 }
 
-const void *db_col_blob(db_stmt *s, int i)
+static const void *sq_col_blob(db_stmt *s, int i)
 {
 	return sqlite3_column_blob(s->st, i);
 }
 
-size_t db_col_bytes(db_stmt *s, int i)
+static size_t sq_col_bytes(db_stmt *s, int i)
 {
 	return (size_t)sqlite3_column_bytes(s->st, i);
 }
 
-int64_t db_col_int(db_stmt *s, int i)
+static int64_t sq_col_int(db_stmt *s, int i)
 {
 	return sqlite3_column_int64(s->st, i);
 }
 
-int db_col_null(db_stmt *s, int i)
+static int sq_col_null(db_stmt *s, int i)
 {
 	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
 }
 
-void db_reset(db_stmt *s)
+static void sq_reset(db_stmt *s)
 {
 	sqlite3_reset(s->st);
 }
 
-int64_t db_changes(db *d)
+static int64_t sq_changes(db *d)
 {
 	return sqlite3_changes64(d->h);
 }
 
-int db_begin(db *d)
+static int sq_begin(db *d)
 {
-	return db_exec(d, "BEGIN IMMEDIATE");
+	return sq_exec(d, "BEGIN IMMEDIATE");
 }
 
-int db_commit(db *d)
+static int sq_commit(db *d)
 {
-	return db_exec(d, "COMMIT");
+	return sq_exec(d, "COMMIT");
 }
 
-void db_rollback(db *d)
+static void sq_rollback(db *d)
 {
 	if (!sqlite3_get_autocommit(d->h))
 		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int db_bulk(db *d, int on)
+static int sq_bulk(db *d, int on)
 {
 	/* Foreign keys are checked by the loader that builds consistent rows;
 	 * the pragma only takes effect outside a transaction. */
 	if (on)
-		return db_exec(d, "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;"
+		return sq_exec(d, "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;"
 			       " PRAGMA wal_autocheckpoint=1000;");
-	return db_exec(d, "PRAGMA cache_size=-16384; PRAGMA foreign_keys=ON;"
+	return sq_exec(d, "PRAGMA cache_size=-16384; PRAGMA foreign_keys=ON;"
 		       " PRAGMA wal_autocheckpoint=10000;");
 }
 
@@ -269,13 +267,13 @@ int db_bulk(db *d, int on)
  * default, and db_bulk's). */
 #define AUTOCHECKPOINT_PAGES 10000
 
-int db_autocheckpoint(db *d, int on)
+static int sq_autocheckpoint(db *d, int on)
 {
 	sqlite3_wal_autocheckpoint(d->h, on ? AUTOCHECKPOINT_PAGES : 0);
 	return DB_OK;
 }
 
-int db_checkpoint(db *d, int *left)
+static int sq_checkpoint(db *d, int *left)
 {
 	int log = 0, done = 0;
 	int rc = sqlite3_wal_checkpoint_v2(d->h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
@@ -288,44 +286,44 @@ static const char SQL_INDEXES[] =
 	"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1"
 	" AND sql IS NOT NULL ORDER BY name";
 
-int db_indexes_drop(db *d, const char *table, char **saved)
+static int sq_indexes_drop(db *d, const char *table, char **saved)
 {
-	db_stmt *s = db_prepare(d, SQL_INDEXES);
+	db_stmt *s = sq_prepare(d, SQL_INDEXES);
 	char names[32][128];
 	size_t n = 0, i, have = *saved ? strlen(*saved) : 0;
 	int rc;
 
 	if (!s)
 		return DB_ERROR;
-	db_bind_str(s, 1, table);
-	while ((rc = db_step(s)) == DB_ROW && n < 32) {
-		const char *sql = db_col_text(s, 1);
+	sq_bind_text(s, 1, table, strlen(table));
+	while ((rc = sq_step(s)) == DB_ROW && n < 32) {
+		const char *sql = sq_col_text(s, 1);
 		size_t len = strlen(sql);
 		char *grown = realloc(*saved, have + len + 3);
 		if (!grown) {
-			db_reset(s);
+			sq_reset(s);
 			return DB_ERROR;
 		}
 		memcpy(grown + have, sql, len);
 		memcpy(grown + have + len, ";\n", 3);
 		have += len + 2;
 		*saved = grown;
-		snprintf(names[n++], sizeof names[0], "%s", db_col_text(s, 0));
+		snprintf(names[n++], sizeof names[0], "%s", sq_col_text(s, 0));
 	}
-	db_reset(s);
+	sq_reset(s);
 	if (rc != DB_DONE && rc != DB_ROW)
 		return DB_ERROR;
 	for (i = 0; i < n; i++) {
 		char drop[sizeof names + 16];
 		/* A name from the catalog, quoted: identifiers cannot be bound. */
 		snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", names[i]);
-		if (strchr(names[i], '"') || db_exec(d, drop) != DB_OK)
+		if (strchr(names[i], '"') || sq_exec(d, drop) != DB_OK)
 			return DB_ERROR;
 	}
 	return DB_OK;
 }
 
-int db_backup_to(db *d, const char *path, char *err, size_t errlen)
+static int sq_backup_to(db *d, const char *path, char *err, size_t errlen)
 {
 	sqlite3 *dst;
 	sqlite3_backup *bk;
@@ -359,3 +357,32 @@ int db_backup_to(db *d, const char *path, char *err, size_t errlen)
 	sqlite3_close(dst);
 	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
 }
+
+static const char SQL_TABLE[] =
+	"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1";
+
+static int sq_table_exists(db *d, const char *table)
+{
+	db_stmt *s = sq_prepare(d, SQL_TABLE);
+	int n;
+
+	if (!s)
+		return -1;
+	sq_bind_text(s, 1, table, strlen(table));
+	n = sq_step(s) == DB_ROW ? sq_col_int(s, 0) > 0 : -1;
+	sq_reset(s);
+	return n;
+}
+
+const struct db_driver db_sqlite = {
+	.name = "sqlite",
+	.open = sq_open, .close = sq_close, .errmsg = sq_errmsg, .exec = sq_exec,
+	.prepare = sq_prepare, .bind_text = sq_bind_text, .bind_blob = sq_bind_blob,
+	.bind_int = sq_bind_int, .bind_null = sq_bind_null, .params = sq_params,
+	.step = sq_step, .col_text = sq_col_text, .col_blob = sq_col_blob,
+	.col_bytes = sq_col_bytes, .col_int = sq_col_int, .col_null = sq_col_null,
+	.reset = sq_reset, .changes = sq_changes, .begin = sq_begin, .commit = sq_commit,
+	.rollback = sq_rollback, .bulk = sq_bulk, .autocheckpoint = sq_autocheckpoint,
+	.checkpoint = sq_checkpoint, .indexes_drop = sq_indexes_drop,
+	.table_exists = sq_table_exists, .backup_to = sq_backup_to,
+};

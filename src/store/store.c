@@ -237,7 +237,7 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 	long from;
 
 	*out = NULL;
-	if (!create) {
+	if (!create && !db_is_url(path)) {
 		f = fopen(path, "rb");
 		if (!f) {
 			snprintf(err, errlen, "%s: no database here (is this a himoya data folder?)", path);
@@ -290,7 +290,8 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 	st->navail = st->nreaders;
 	if (pthread_create(&st->qthread, NULL, store_audit_flusher, st) == 0)
 		st->qthread_started = 1;
-	checkpointer_start(st, path);
+	if (db_is_sqlite(st->writer))
+		checkpointer_start(st, path);
 	*out = st;
 	return STORE_OK;
 fail:
@@ -513,7 +514,10 @@ int store_files(store *st, int64_t *db_bytes, int64_t *wal_bytes)
 int store_integrity(store *st, char *msg, size_t msglen)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = d ? db_prepare(d, "PRAGMA integrity_check") : NULL;
+	/* PostgreSQL checks its own pages (data checksums, amcheck): here
+	 * only that the database answers. */
+	db_stmt *s = !d ? NULL : db_prepare(d, db_is_sqlite(d) ? "PRAGMA integrity_check"
+							   : "SELECT 'ok'");
 	int rc = STORE_ERROR;
 
 	snprintf(msg, msglen, "the database cannot be read");

@@ -2,9 +2,9 @@
 // existing folder, running the binary with a timeout, reading raw bytes,
 // polling, and the sqlite3 command-line tool.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import net from 'node:net';
 import { BIN } from './server.mjs';
 
@@ -87,9 +87,38 @@ export async function poll(fn, { timeout = 2000, every = 10 } = {}) {
   }
 }
 
+// The PostgreSQL database a folder's himoya.conf names, or null (SQLite).
+export function pgUrlOf(data) {
+  const conf = join(data, 'himoya.conf');
+  if (!existsSync(conf)) return null;
+  const m = readFileSync(conf, 'utf8').match(/^database\s*=\s*(\S+)/m);
+  return m ? m[1] : null;
+}
+
+function psql(url, sql) {
+  const r = spawnSync('psql', [url, '-AtqX', '-v', 'ON_ERROR_STOP=1', '-F', '|', '-c', sql],
+    { encoding: 'utf8', timeout: 10000 });
+  if (r.status !== 0) throw new Error('psql failed: ' + r.stderr);
+  return r.stdout;
+}
+
 // The raw bytes of the database files of a folder (db, and -wal if any).
+// On PostgreSQL (tests/pg/with-cluster.sh), after a checkpoint: the files
+// of the folder's database as "himoya.db", the cluster's WAL as
+// "himoya.db-wal".
 export function rawFiles(data) {
   const out = {};
+  const url = pgUrlOf(data);
+  if (url) {
+    const pgdata = process.env.HIMOYA_TEST_PGDATA;
+    if (!pgdata) throw new Error('rawFiles on PostgreSQL needs HIMOYA_TEST_PGDATA');
+    const oid = psql(url, 'CHECKPOINT; SELECT oid FROM pg_database WHERE datname = current_database()').trim();
+    const cat = (dir) => Buffer.concat(readdirSync(dir).map((f) => join(dir, f))
+      .filter((f) => statSync(f).isFile()).map((f) => readFileSync(f)));
+    out['himoya.db'] = cat(join(pgdata, 'base', oid));
+    out['himoya.db-wal'] = cat(join(pgdata, 'pg_wal'));
+    return out;
+  }
   for (const name of ['himoya.db', 'himoya.db-wal']) {
     const p = join(data, name);
     if (existsSync(p)) out[name] = readFileSync(p);
@@ -97,7 +126,11 @@ export function rawFiles(data) {
   return out;
 }
 
+// SQL on a folder's database (DATA/himoya.db): sqlite3, or psql when the
+// folder's himoya.conf names a PostgreSQL database (same output format).
 export function sqlite(db, sql) {
+  const url = pgUrlOf(dirname(db));
+  if (url) return psql(url, sql);
   const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8', timeout: 10000 });
   if (r.status !== 0) throw new Error('sqlite3 failed: ' + r.stderr);
   return r.stdout;

@@ -1,7 +1,7 @@
 // Start a real himoya server on loopback for a test file: a fresh data
 // folder made with the command line, users added, then `himoya serve`.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -21,6 +21,27 @@ function freePort() {
   });
 }
 
+// HIMOYA_TEST_PG: the URL of a PostgreSQL cluster's postgres database
+// (tests/pg/cluster.sh): every server then gets a database of its own
+// there, named in its himoya.conf, instead of DATA/himoya.db.
+export const PG = process.env.HIMOYA_TEST_PG || '';
+let pgSerial = 0;
+
+// A new empty database in the test cluster; its URL.
+export function pgDatabase() {
+  const name = `t${process.pid}_${++pgSerial}_${Math.random().toString(36).slice(2, 8)}`;
+  const r = spawnSync('psql', [PG, '-qXc', `CREATE DATABASE ${name}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error('createdb failed: ' + r.stderr);
+  // libpq's URLs may have no host part (a unix socket in ?host=), which
+  // node's URL does not take: replace the path by hand.
+  return PG.replace(/^(postgres(?:ql)?:\/\/[^/?]*)(\/[^?]*)?/, `$1/${name}`);
+}
+
+// init's arguments for a new folder: on PostgreSQL, a database of its own.
+export function initArgs(data) {
+  return PG ? ['--database', pgDatabase()] : [];
+}
+
 // users: [{org, login, role, password}] ; orgs: [{code, name, type, sector?}]
 // timezone: the programme's zone (written to DATA/himoya.conf); UTC unless
 // told, so that a test's "today" (new Date().toISOString()) is the server's;
@@ -29,7 +50,8 @@ function freePort() {
 export async function startServer({ users = [], orgs = [], env = {}, timezone = 'UTC', conf = '' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'himoya-test-'));
   const data = join(dir, 'data');
-  let r = himoya(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM Tajikistan', '--org-type', 'IGO']);
+  let r = himoya(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM Tajikistan', '--org-type', 'IGO',
+    ...initArgs(data)]);
   if (r.code !== 0) throw new Error('init failed: ' + r.err);
   for (const o of orgs) {
     r = himoya(['org', 'add', '--data', data, '--code', o.code, '--name', o.name, '--type', o.type,
@@ -41,7 +63,7 @@ export async function startServer({ users = [], orgs = [], env = {}, timezone = 
       '--password-stdin'], u.password + '\n');
     if (r.code !== 0) throw new Error('user add failed: ' + r.err);
   }
-  if (timezone !== null || conf) writeFileSync(join(data, 'himoya.conf'), (timezone !== null ? `timezone = ${timezone}\n` : '') + conf);
+  if (timezone !== null || conf) appendFileSync(join(data, 'himoya.conf'), (timezone !== null ? `timezone = ${timezone}\n` : '') + conf);
   const port = await freePort();
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

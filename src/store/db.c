@@ -1,0 +1,68 @@
+/*
+ * db.c - the front of db.h: picks the driver from the database's name
+ * (a postgresql:// URL is PostgreSQL, anything else a SQLite file) and
+ * calls through its table.
+ */
+#include <string.h>
+
+#include "store/db_driver.h"
+
+#define DRV(x) (((const struct db_head *)(x))->drv)
+
+int db_is_url(const char *path)
+{
+	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
+int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t errlen)
+{
+	return (db_is_url(path) ? &db_pg : &db_sqlite)->open(path, mode, out, err, errlen);
+}
+
+const char *db_driver_name(db *d) { return DRV(d)->name; }
+int db_is_sqlite(db *d) { return DRV(d) == &db_sqlite; }
+
+void db_close(db *d)
+{
+	if (d)
+		DRV(d)->close(d);
+}
+
+const char *db_errmsg(db *d) { return DRV(d)->errmsg(d); }
+int db_exec(db *d, const char *sql) { return DRV(d)->exec(d, sql); }
+db_stmt *db_prepare(db *d, const char *sql) { return DRV(d)->prepare(d, sql); }
+void db_bind_text(db_stmt *s, int i, const char *v, size_t n) { DRV(s)->bind_text(s, i, v, n); }
+
+void db_bind_str(db_stmt *s, int i, const char *v)
+{
+	if (v)
+		DRV(s)->bind_text(s, i, v, strlen(v));
+	else
+		DRV(s)->bind_null(s, i);
+}
+
+void db_bind_blob(db_stmt *s, int i, const void *v, size_t n) { DRV(s)->bind_blob(s, i, v, n); }
+void db_bind_int(db_stmt *s, int i, int64_t v) { DRV(s)->bind_int(s, i, v); }
+void db_bind_null(db_stmt *s, int i) { DRV(s)->bind_null(s, i); }
+int db_params(db_stmt *s) { return DRV(s)->params(s); }
+int db_step(db_stmt *s) { return DRV(s)->step(s); }
+const char *db_col_text(db_stmt *s, int i) { return DRV(s)->col_text(s, i); }
+const void *db_col_blob(db_stmt *s, int i) { return DRV(s)->col_blob(s, i); }
+size_t db_col_bytes(db_stmt *s, int i) { return DRV(s)->col_bytes(s, i); }
+int64_t db_col_int(db_stmt *s, int i) { return DRV(s)->col_int(s, i); }
+int db_col_null(db_stmt *s, int i) { return DRV(s)->col_null(s, i); }
+void db_reset(db_stmt *s) { DRV(s)->reset(s); }
+int64_t db_changes(db *d) { return DRV(d)->changes(d); }
+int db_begin(db *d) { return DRV(d)->begin(d); }
+int db_commit(db *d) { return DRV(d)->commit(d); }
+void db_rollback(db *d) { DRV(d)->rollback(d); }
+int db_bulk(db *d, int on) { return DRV(d)->bulk(d, on); }
+int db_autocheckpoint(db *d, int on) { return DRV(d)->autocheckpoint(d, on); }
+int db_checkpoint(db *d, int *left) { return DRV(d)->checkpoint(d, left); }
+int db_indexes_drop(db *d, const char *table, char **saved) { return DRV(d)->indexes_drop(d, table, saved); }
+int db_table_exists(db *d, const char *table) { return DRV(d)->table_exists(d, table); }
+
+int db_backup_to(db *d, const char *path, char *err, size_t errlen)
+{
+	return DRV(d)->backup_to(d, path, err, errlen);
+}

@@ -1,0 +1,803 @@
+/*
+ * pg.c - the PostgreSQL driver behind db.h (libpq).
+ *
+ * The store's SQL is written once, in the subset both databases speak,
+ * with parameters numbered ?1, ?2...; this driver rewrites them to $1,
+ * $2 and prepares each statement once per connection, as a named
+ * server-side statement, on its first use (the cache is keyed by the SQL
+ * constant's address, as in sqlite.c).  A statement is prepared at its
+ * first step, with the types of that step's values: integers as bigint,
+ * blobs as bytea, text as text, nulls left for the server to infer from
+ * where they stand (text when nothing tells; a parameter number the SQL
+ * skips is declared text); values of other types later prepare it again.  Text and integers travel as
+ * text, blobs in binary.
+ * Results come back as text (bytea as hex, decoded on demand).
+ *
+ * What SQLite gives and PostgreSQL does not, made here:
+ * - writers one at a time: db_begin takes a transaction-scoped advisory
+ *   lock, so write transactions (and the audit chain they extend) follow
+ *   one order across every server on the database, like BEGIN IMMEDIATE;
+ * - a failed statement inside a transaction leaves the transaction
+ *   usable (SQLite undoes the statement only): every write inside one
+ *   runs under a savepoint;
+ * - reader connections see one snapshot per transaction (REPEATABLE READ).
+ * A connection that broke (a failover) is reset at the next statement
+ * outside a transaction; libpq's multi-host URL finds the new primary.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+
+#include "store/db_driver.h"
+
+#define STMT_SLOTS 256   /* power of two, as sqlite.c */
+#define MAX_PARAMS 32766 /* SQLite's limit, which the store keeps to */
+#define BYTEA_OID 17
+#define TEXT_OID 25
+#define INT8_OID 20
+/* Any constant names the writers' lock: it is held for a transaction. */
+#define WRITER_LOCK "SELECT pg_advisory_xact_lock(7078696)"
+
+struct db_stmt {
+	struct db_head head;
+	const char *sql;     /* the caller's constant: the cache key */
+	char *text;          /* the SQL with $N */
+	unsigned char *used; /* [nparams + 1]: the $N the text has */
+	char name[16];       /* the server-side statement's name; "" before the first step */
+	unsigned gen;        /* the connection generation it was prepared in */
+	/* Per parameter, [nparams] in one allocation (vals owns it): */
+	Oid *types;          /* the types it was prepared with */
+	Oid *bound;          /* the types of the values bound now */
+	int nparams;         /* the highest $N */
+	int write;           /* INSERT, UPDATE or DELETE: runs under a savepoint */
+	db *owner;
+	int bind_err;        /* the first failed bind since the prepare */
+	const char **vals;
+	int *lens;
+	int *fmts;
+	char **owned;        /* copies of text and the digits of integers */
+	PGresult *res;
+	int row, nrows, ran;
+	unsigned char **blobs;   /* decoded bytea of the current row, per column */
+	size_t *blens;
+	int nblobs;
+};
+
+struct db {
+	struct db_head head;
+	PGconn *c;
+	enum db_mode mode;
+	unsigned gen;        /* bumped at every reset: statements are prepared again */
+	unsigned next_name;
+	int64_t changes;
+	char err[512];
+	struct db_stmt slots[STMT_SLOTS];
+};
+
+static void set_err(db *d, const char *msg)
+{
+	size_t n;
+
+	snprintf(d->err, sizeof d->err, "%s", msg ? msg : "unknown error");
+	n = strlen(d->err);
+	while (n > 0 && (d->err[n - 1] == '\n' || d->err[n - 1] == ' '))
+		d->err[--n] = '\0';
+}
+
+static int status_of(const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+
+	if (!state)
+		return DB_ERROR;
+	if (strncmp(state, "23", 2) == 0)
+		return DB_CONSTRAINT;
+	/* serialization failure, deadlock, lock timeout */
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03"))
+		return DB_BUSY;
+	return DB_ERROR;
+}
+
+/* Run SQL without parameters; DB_OK or the failure's status. */
+static int run(db *d, const char *sql)
+{
+	PGresult *r = PQexec(d->c, sql);
+	ExecStatusType st = PQresultStatus(r);
+	int rc = DB_OK;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+		set_err(d, PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+		rc = status_of(r);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static void notice_quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg; /* NOTICEs ("relation exists, skipping") are not errors */
+}
+
+static int session_setup(db *d)
+{
+	/* A writer waits at most as long as SQLite's busy timeout. */
+	if (run(d, "SET lock_timeout = '10s'; SET client_min_messages = warning") != DB_OK)
+		return DB_ERROR;
+	if (d->mode == DB_READ)
+		return run(d, "SET default_transaction_read_only = on;"
+			      " SET default_transaction_isolation = 'repeatable read'");
+	return DB_OK;
+}
+
+static int pg_open(const char *url, enum db_mode mode, db **out, char *err, size_t errlen)
+{
+	db *d = calloc(1, sizeof *d);
+
+	*out = NULL;
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return DB_ERROR;
+	}
+	d->head.drv = &db_pg;
+	d->mode = mode;
+	d->c = PQconnectdb(url);
+	if (PQstatus(d->c) != CONNECTION_OK) {
+		const char *m = PQerrorMessage(d->c);
+		size_t n = strlen(m);
+		while (n > 0 && m[n - 1] == '\n')
+			n--;
+		/* The URL may carry a password: name the database by its driver only. */
+		snprintf(err, errlen, "postgresql: %.*s", (int)n, m);
+		PQfinish(d->c);
+		free(d);
+		return DB_ERROR;
+	}
+	PQsetNoticeProcessor(d->c, notice_quiet, NULL);
+	if (session_setup(d) != DB_OK) {
+		snprintf(err, errlen, "postgresql: %s", d->err);
+		PQfinish(d->c);
+		free(d);
+		return DB_ERROR;
+	}
+	*out = d;
+	return DB_OK;
+}
+
+static void stmt_clear(db_stmt *s)
+{
+	int i;
+
+	PQclear(s->res);
+	s->res = NULL;
+	s->ran = 0;
+	s->row = -1;
+	s->nrows = 0;
+	for (i = 0; i < s->nblobs; i++) {
+		PQfreemem(s->blobs[i]);
+		s->blobs[i] = NULL;
+	}
+}
+
+static void binds_clear(db_stmt *s)
+{
+	int i;
+
+	for (i = 0; i < s->nparams; i++) {
+		free(s->owned[i]);
+		s->owned[i] = NULL;
+		s->vals[i] = NULL;
+		s->lens[i] = 0;
+		s->fmts[i] = 0;
+		s->bound[i] = 0;
+	}
+	s->bind_err = 0;
+}
+
+static void pg_close(db *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < STMT_SLOTS; i++) {
+		db_stmt *s = &d->slots[i];
+		if (!s->sql)
+			continue;
+		stmt_clear(s);
+		binds_clear(s);
+		free(s->text);
+		free(s->used);
+		free(s->vals);
+		free(s->blobs);
+		free(s->blens);
+	}
+	PQfinish(d->c);
+	free(d);
+}
+
+static const char *pg_errmsg(db *d)
+{
+	return d->err[0] ? d->err : PQerrorMessage(d->c);
+}
+
+/* After a failover the connection is gone: reset it (libpq tries every
+ * host of the URL again) when no transaction was open on it. */
+static int reconnect(db *d)
+{
+	if (PQstatus(d->c) == CONNECTION_OK)
+		return 0;
+	PQreset(d->c);
+	if (PQstatus(d->c) != CONNECTION_OK)
+		return -1;
+	d->gen++;
+	return session_setup(d) == DB_OK ? 0 : -1;
+}
+
+static int pg_exec(db *d, const char *sql)
+{
+	if (PQtransactionStatus(d->c) == PQTRANS_IDLE)
+		reconnect(d);
+	return run(d, sql);
+}
+
+/* ?N -> $N outside quotes; the highest N, and which numbers appear. */
+static char *translate(const char *sql, int *nparams, unsigned char *used)
+{
+	size_t n = strlen(sql);
+	char *out = malloc(n + 1), *o = out;
+	const char *p = sql;
+	char quote = 0;
+
+	if (!out)
+		return NULL;
+	*nparams = 0;
+	while (*p) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			*o++ = *p++;
+			continue;
+		}
+		if (*p == '\'' || *p == '"') {
+			quote = *p;
+			*o++ = *p++;
+			continue;
+		}
+		if (*p == '?' && p[1] >= '0' && p[1] <= '9') {
+			int v = 0;
+			*o++ = '$';
+			p++;
+			while (*p >= '0' && *p <= '9') {
+				v = v * 10 + (*p - '0');
+				*o++ = *p++;
+			}
+			if (v < 1 || v > MAX_PARAMS) {
+				free(out);
+				return NULL;
+			}
+			if (used)
+				used[v] = 1;
+			if (v > *nparams)
+				*nparams = v;
+			continue;
+		}
+		*o++ = *p++;
+	}
+	*o = '\0';
+	return out;
+}
+
+static int is_write(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return !strncmp(sql, "INSERT", 6) || !strncmp(sql, "UPDATE", 6) ||
+	       !strncmp(sql, "DELETE", 6) || !strncmp(sql, "WITH", 4);
+}
+
+/* Whether the statement must be prepared (again) for the values bound:
+ * not yet in this connection, or a value of a type it was not made for. */
+static int needs_prepare(const db_stmt *s)
+{
+	int i;
+
+	if (!s->name[0] || s->gen != s->owner->gen)
+		return 1;
+	for (i = 0; i < s->nparams; i++)
+		if (s->used[i + 1] && s->bound[i] && s->bound[i] != s->types[i])
+			return 1;
+	return 0;
+}
+
+/* "could not determine data type of parameter": ambiguous_parameter or
+ * indeterminate_datatype. */
+static int untyped(const PGresult *r)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+
+	return state && (!strcmp(state, "42P08") || !strcmp(state, "42P18"));
+}
+
+static int stmt_prepare(db *d, db_stmt *s)
+{
+	PGresult *r;
+	int i, ok;
+
+	if (s->name[0] && s->gen == d->gen) {
+		char drop[40];
+		snprintf(drop, sizeof drop, "DEALLOCATE %s", s->name);
+		run(d, drop);
+	}
+	for (i = 0; i < s->nparams; i++)
+		s->types[i] = !s->used[i + 1] ? TEXT_OID : s->bound[i];
+	snprintf(s->name, sizeof s->name, "h%u", d->next_name++);
+	r = PQprepare(d->c, s->name, s->text, s->nparams, s->types);
+	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok && untyped(r)) {
+		/* A null where nothing else tells its type ("?1 IS NULL"): text. */
+		PQclear(r);
+		for (i = 0; i < s->nparams; i++)
+			if (!s->types[i])
+				s->types[i] = TEXT_OID;
+		r = PQprepare(d->c, s->name, s->text, s->nparams, s->types);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	}
+	if (!ok) {
+		set_err(d, PQresultErrorMessage(r));
+		s->name[0] = '\0';
+	}
+	PQclear(r);
+	if (!ok)
+		return -1;
+	s->gen = d->gen;
+	return 0;
+}
+
+/* The $N text of sql and room for its parameters. */
+static int stmt_alloc(db_stmt *s, const char *sql)
+{
+	char *probe = translate(sql, &s->nparams, NULL);
+	size_t k;
+
+	free(probe);
+	if (!probe)
+		return -1;
+	k = (size_t)s->nparams + 1;
+	s->used = calloc(k, 1);
+	s->vals = calloc(k, sizeof *s->vals + sizeof *s->lens + sizeof *s->fmts + sizeof *s->owned +
+				    2 * sizeof *s->types);
+	if (!s->used || !s->vals)
+		goto fail;
+	s->lens = (int *)(s->vals + k);
+	s->fmts = s->lens + k;
+	s->owned = (char **)(void *)(s->fmts + k);
+	s->types = (Oid *)(void *)(s->owned + k);
+	s->bound = s->types + k;
+	s->text = translate(sql, &s->nparams, s->used);
+	if (s->text)
+		return 0;
+fail:
+	free(s->used);
+	free(s->vals);
+	s->used = NULL;
+	s->vals = NULL;
+	return -1;
+}
+
+static db_stmt *pg_prepare(db *d, const char *sql)
+{
+	uintptr_t h = (uintptr_t)sql;
+	size_t i, n;
+
+	if (!sql)
+		return NULL;
+	if (PQtransactionStatus(d->c) == PQTRANS_IDLE)
+		reconnect(d);
+	h ^= h >> 17;
+	h *= 0x9e3779b97f4a7c15u;
+	i = (size_t)(h >> 40) & (STMT_SLOTS - 1);
+	for (n = 0; n < STMT_SLOTS; n++, i = (i + 1) & (STMT_SLOTS - 1)) {
+		db_stmt *s = &d->slots[i];
+		if (s->sql == sql) {
+			stmt_clear(s);
+			binds_clear(s);
+			return s;
+		}
+		if (!s->sql) {
+			if (stmt_alloc(s, sql) != 0) {
+				fprintf(stderr, "himoya: SQL error: a parameter number out of range\n");
+				return NULL;
+			}
+			s->head.drv = &db_pg;
+			s->sql = sql;
+			s->owner = d;
+			s->row = -1;
+			s->write = is_write(sql);
+			return s;
+		}
+	}
+	fprintf(stderr, "himoya: statement cache full\n");
+	return NULL;
+}
+
+static int bind_slot(db_stmt *s, int i)
+{
+	if (i < 1 || i > s->nparams) {
+		if (!s->bind_err)
+			s->bind_err = 1;
+		return -1;
+	}
+	free(s->owned[i - 1]);
+	s->owned[i - 1] = NULL;
+	s->bound[i - 1] = 0;
+	return i - 1;
+}
+
+static void pg_bind_text(db_stmt *s, int i, const char *v, size_t n)
+{
+	int k = bind_slot(s, i);
+	char *copy;
+
+	if (k < 0)
+		return;
+	if (!v) {
+		s->vals[k] = NULL;
+		return;
+	}
+	/* Text goes as a C string: a copy ends it at n. */
+	copy = n < INT32_MAX ? malloc(n + 1) : NULL;
+	if (!copy) {
+		s->bind_err = 1;
+		return;
+	}
+	memcpy(copy, v, n);
+	copy[n] = '\0';
+	s->owned[k] = copy;
+	s->vals[k] = copy;
+	s->lens[k] = (int)n;
+	s->fmts[k] = 0;
+	s->bound[k] = TEXT_OID;
+}
+
+static void pg_bind_blob(db_stmt *s, int i, const void *v, size_t n)
+{
+	int k = bind_slot(s, i);
+
+	if (k < 0)
+		return;
+	if (n > INT32_MAX) {
+		s->bind_err = 1;
+		return;
+	}
+	s->vals[k] = v; /* NULL binds null, as sqlite3_bind_blob */
+	s->lens[k] = (int)n;
+	s->fmts[k] = 1;
+	s->bound[k] = v ? BYTEA_OID : 0;
+}
+
+static void pg_bind_int(db_stmt *s, int i, int64_t v)
+{
+	int k = bind_slot(s, i);
+	char *digits;
+
+	if (k < 0)
+		return;
+	digits = malloc(24);
+	if (!digits) {
+		s->bind_err = 1;
+		return;
+	}
+	snprintf(digits, 24, "%" PRId64, v);
+	s->owned[k] = digits;
+	s->vals[k] = digits;
+	s->lens[k] = 0;
+	s->fmts[k] = 0;
+	s->bound[k] = INT8_OID;
+}
+
+static void pg_bind_null(db_stmt *s, int i)
+{
+	int k = bind_slot(s, i);
+
+	if (k >= 0)
+		s->vals[k] = NULL;
+}
+
+static int pg_params(db_stmt *s)
+{
+	return s->nparams;
+}
+
+static int execute(db_stmt *s)
+{
+	db *d = s->owner;
+	int in_tx = PQtransactionStatus(d->c) == PQTRANS_INTRANS;
+	int guard = in_tx && s->write;
+	ExecStatusType st;
+	PGresult *r;
+
+	if (guard && run(d, "SAVEPOINT himoya_stmt") != DB_OK)
+		return DB_ERROR;
+	r = PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
+	st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		int rc = status_of(r);
+		set_err(d, PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+		PQclear(r);
+		if (guard)
+			run(d, "ROLLBACK TO SAVEPOINT himoya_stmt; RELEASE SAVEPOINT himoya_stmt");
+		if (rc != DB_CONSTRAINT)
+			fprintf(stderr, "himoya: SQL error: %s\n  in: %.200s\n", d->err, s->text);
+		return rc;
+	}
+	if (guard && run(d, "RELEASE SAVEPOINT himoya_stmt") != DB_OK) {
+		PQclear(r);
+		return DB_ERROR;
+	}
+	if (s->write || PQcmdTuples(r)[0])
+		d->changes = strtoll(PQcmdTuples(r), NULL, 10);
+	s->res = r;
+	s->nrows = st == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+	s->row = -1;
+	s->ran = 1;
+	if (st == PGRES_TUPLES_OK && PQnfields(r) > s->nblobs) {
+		int nf = PQnfields(r), i;
+		unsigned char **b = realloc(s->blobs, (size_t)nf * sizeof *b);
+		size_t *l;
+		if (!b)
+			return DB_ERROR;
+		s->blobs = b;
+		l = realloc(s->blens, (size_t)nf * sizeof *l);
+		if (!l)
+			return DB_ERROR;
+		s->blens = l;
+		for (i = s->nblobs; i < nf; i++)
+			s->blobs[i] = NULL;
+		s->nblobs = nf;
+	}
+	return DB_OK;
+}
+
+static int pg_step(db_stmt *s)
+{
+	int i;
+
+	if (s->bind_err) {
+		fprintf(stderr, "himoya: SQL bind error: parameter out of range or too large\n");
+		return DB_ERROR;
+	}
+	if (!s->ran) {
+		int rc;
+		if (needs_prepare(s) && stmt_prepare(s->owner, s) != 0) {
+			fprintf(stderr, "himoya: SQL error: %s\n  in: %.300s\n", s->owner->err, s->text);
+			return DB_ERROR;
+		}
+		rc = execute(s);
+		if (rc != DB_OK)
+			return rc;
+	}
+	for (i = 0; i < s->nblobs; i++) {
+		PQfreemem(s->blobs[i]);
+		s->blobs[i] = NULL;
+	}
+	if (s->row + 1 >= s->nrows) {
+		s->row = s->nrows;
+		return DB_DONE;
+	}
+	s->row++;
+	return DB_ROW;
+}
+
+static int in_row(db_stmt *s, int i)
+{
+	return s->res && s->row >= 0 && s->row < s->nrows && i >= 0 && i < PQnfields(s->res);
+}
+
+static const char *pg_col_text(db_stmt *s, int i)
+{
+	return in_row(s, i) ? PQgetvalue(s->res, s->row, i) : "";
+}
+
+/* A bytea column's value, decoded once per row. */
+static const unsigned char *blob_of(db_stmt *s, int i, size_t *len)
+{
+	if (!in_row(s, i) || PQgetisnull(s->res, s->row, i)) {
+		*len = 0;
+		return NULL;
+	}
+	if (PQftype(s->res, i) != BYTEA_OID) {
+		*len = (size_t)PQgetlength(s->res, s->row, i);
+		return (const unsigned char *)PQgetvalue(s->res, s->row, i);
+	}
+	if (!s->blobs[i]) {
+		s->blobs[i] = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, i),
+					      &s->blens[i]);
+		if (!s->blobs[i]) {
+			*len = 0;
+			return NULL;
+		}
+	}
+	*len = s->blens[i];
+	return s->blobs[i];
+}
+
+static const void *pg_col_blob(db_stmt *s, int i)
+{
+	size_t n;
+	const unsigned char *b = blob_of(s, i, &n);
+	/* SQLite gives NULL for an empty blob; so do we. */
+	return n ? b : NULL;
+}
+
+static size_t pg_col_bytes(db_stmt *s, int i)
+{
+	size_t n;
+
+	blob_of(s, i, &n);
+	return n;
+}
+
+static int64_t pg_col_int(db_stmt *s, int i)
+{
+	const char *v;
+
+	if (!in_row(s, i) || PQgetisnull(s->res, s->row, i))
+		return 0;
+	v = PQgetvalue(s->res, s->row, i);
+	if (v[0] == 't' && !v[1])
+		return 1;
+	if (v[0] == 'f' && !v[1])
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static int pg_col_null(db_stmt *s, int i)
+{
+	return !in_row(s, i) || PQgetisnull(s->res, s->row, i);
+}
+
+static void pg_reset(db_stmt *s)
+{
+	stmt_clear(s);
+}
+
+static int64_t pg_changes(db *d)
+{
+	return d->changes;
+}
+
+static int pg_begin(db *d)
+{
+	if (PQtransactionStatus(d->c) == PQTRANS_IDLE)
+		reconnect(d);
+	if (run(d, "BEGIN") != DB_OK)
+		return DB_ERROR;
+	if (d->mode == DB_WRITE) {
+		int rc = run(d, WRITER_LOCK);
+		if (rc != DB_OK) {
+			run(d, "ROLLBACK");
+			return rc;
+		}
+	}
+	return DB_OK;
+}
+
+static int pg_commit(db *d)
+{
+	return run(d, "COMMIT");
+}
+
+static void pg_rollback(db *d)
+{
+	if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
+		run(d, "ROLLBACK");
+}
+
+/* PostgreSQL needs none of SQLite's bulk tuning or checkpoints. */
+static int pg_bulk(db *d, int on)
+{
+	(void)d;
+	(void)on;
+	return DB_OK;
+}
+
+static int pg_autocheckpoint(db *d, int on)
+{
+	(void)d;
+	(void)on;
+	return DB_OK;
+}
+
+static int pg_checkpoint(db *d, int *left)
+{
+	(void)d;
+	*left = 0;
+	return DB_OK;
+}
+
+/* Secondary indexes only: not those behind a primary key or a UNIQUE
+ * constraint. */
+static const char SQL_INDEXES[] =
+	"SELECT i.indexname, i.indexdef FROM pg_indexes i"
+	" WHERE i.schemaname = current_schema() AND i.tablename = ?1"
+	" AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+	"  WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)"
+	" ORDER BY i.indexname";
+
+static int pg_indexes_drop(db *d, const char *table, char **saved)
+{
+	db_stmt *s = pg_prepare(d, SQL_INDEXES);
+	char names[32][128];
+	size_t n = 0, i, have = *saved ? strlen(*saved) : 0;
+	int rc;
+
+	if (!s)
+		return DB_ERROR;
+	pg_bind_text(s, 1, table, strlen(table));
+	while ((rc = pg_step(s)) == DB_ROW && n < 32) {
+		const char *sql = pg_col_text(s, 1);
+		size_t len = strlen(sql);
+		char *grown = realloc(*saved, have + len + 3);
+		if (!grown) {
+			pg_reset(s);
+			return DB_ERROR;
+		}
+		memcpy(grown + have, sql, len);
+		memcpy(grown + have + len, ";\n", 3);
+		have += len + 2;
+		*saved = grown;
+		snprintf(names[n++], sizeof names[0], "%s", pg_col_text(s, 0));
+	}
+	pg_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return DB_ERROR;
+	for (i = 0; i < n; i++) {
+		char drop[sizeof names[0] + 24];
+		snprintf(drop, sizeof drop, "DROP INDEX \"%.127s\"", names[i]);
+		if (strchr(names[i], '"') || run(d, drop) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+static const char SQL_TABLE[] =
+	"SELECT count(*) FROM information_schema.tables"
+	" WHERE table_schema = current_schema() AND table_name = ?1";
+
+static int pg_table_exists(db *d, const char *table)
+{
+	db_stmt *s = pg_prepare(d, SQL_TABLE);
+	int n;
+
+	if (!s)
+		return -1;
+	pg_bind_text(s, 1, table, strlen(table));
+	n = pg_step(s) == DB_ROW ? pg_col_int(s, 0) > 0 : -1;
+	pg_reset(s);
+	return n;
+}
+
+static int pg_backup_to(db *d, const char *path, char *err, size_t errlen)
+{
+	(void)d;
+	snprintf(err, errlen, "%s: a PostgreSQL database is backed up with PostgreSQL's own tools"
+		 " (pg_dump, pg_basebackup), not himoya backup", path);
+	return DB_ERROR;
+}
+
+const struct db_driver db_pg = {
+	.name = "postgresql",
+	.open = pg_open, .close = pg_close, .errmsg = pg_errmsg, .exec = pg_exec,
+	.prepare = pg_prepare, .bind_text = pg_bind_text, .bind_blob = pg_bind_blob,
+	.bind_int = pg_bind_int, .bind_null = pg_bind_null, .params = pg_params,
+	.step = pg_step, .col_text = pg_col_text, .col_blob = pg_col_blob,
+	.col_bytes = pg_col_bytes, .col_int = pg_col_int, .col_null = pg_col_null,
+	.reset = pg_reset, .changes = pg_changes, .begin = pg_begin, .commit = pg_commit,
+	.rollback = pg_rollback, .bulk = pg_bulk, .autocheckpoint = pg_autocheckpoint,
+	.checkpoint = pg_checkpoint, .indexes_drop = pg_indexes_drop,
+	.table_exists = pg_table_exists, .backup_to = pg_backup_to,
+};
