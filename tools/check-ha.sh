@@ -251,8 +251,12 @@ for m in pg1:$REST1 pg2:$REST2; do
 	if [ "\$role" = primary ] || [ "\$role" = master ]; then
 		name=\${m%%:*}
 		pm=\$(head -n 1 "$T/\$name/postmaster.pid")
-		kill -KILL "\$(cat "$T/pg/\$name.pid")" "\$pm" \$(pgrep -P "\$pm" || true)
+		pat=\$(cat "$T/pg/\$name.pid")
+		kids=\$(pgrep -P "\$pm" || true)
+		at=\$(date +%s%3N)
+		kill -KILL "\$pat" "\$pm" \$kids
 		echo "\$name" >"$T/killed"
+		echo "killed-at \$at"
 		echo "load: killed the leader \$name (patroni and postgres \$pm) with SIGKILL"
 		exit 0
 	fi

@@ -2,7 +2,8 @@
 // write through two `himoya serve` at once, hotline contacts and persons,
 // each remembering every write that was acknowledged (a 2xx with its id).
 // After --before seconds it runs --kill (a shell command that kills the
-// database leader), waits until every server has acknowledged a write sent
+// database leader and prints "killed-at MS", the time of the kill in ms
+// since the epoch), waits until every server has acknowledged a write sent
 // after the kill, writes --after seconds more, then reads every
 // acknowledged record back through the API and checks it is the one
 // written.  Prints
@@ -13,7 +14,7 @@
 //   node tests/ha/load.mjs --urls http://127.0.0.1:A,http://127.0.0.1:B \
 //     --hotline-token T1 --caseworker-token T2 --kill 'sh kill-leader.sh' \
 //     [--clients 8] [--before 8] [--after 10] [--limit 30] [--out acked.jsonl]
-import { execSync } from 'node:child_process';
+import { exec } from 'node:child_process';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -114,9 +115,18 @@ const t0 = Date.now();
 if (opt.out) writeFileSync(opt.out, '');
 const workers = Array.from({ length: CLIENTS }, (_, n) => client(n));
 await sleep(BEFORE_MS);
-const beforeKill = acked.length;
-killedAt = Date.now();
-execSync(opt.kill, { stdio: 'inherit' });
+// The writes go on while the command finds the leader and kills it.
+const killOut = await new Promise((ok, no) => exec(opt.kill, (e, out, err) => {
+  process.stderr.write(err);
+  if (e) no(e); else ok(out);
+}));
+process.stdout.write(killOut.replace(/^killed-at .*\n?/m, ''));
+killedAt = Number(/^killed-at (\d+)$/m.exec(killOut)?.[1]);
+if (!killedAt) { console.error('load: the kill command did not print "killed-at MS"'); process.exit(1); }
+const beforeKill = acked.filter((w) => w.at <= killedAt).length;
+for (const w of acked) {
+  if (w.sent >= killedAt && (resumedAt[w.server] === null || w.at < resumedAt[w.server])) resumedAt[w.server] = w.at;
+}
 console.log(`load: ${beforeKill} writes acknowledged in ${((killedAt - t0) / 1000).toFixed(1)} s before the kill`);
 while (resumedAt.some((t) => t === null) && Date.now() - killedAt < LIMIT_MS) await sleep(50);
 const resumed = resumedAt.every((t) => t !== null);
