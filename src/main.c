@@ -25,11 +25,12 @@ static const struct command commands[] = {
 	{"token", "revoke", cmd_token_revoke, "token revoke --data DIR --id ID"},
 	{"role", "set", cmd_role_set, "role set --data DIR --role R --require-totp yes|no"},
 	{"serve", NULL, cmd_serve, "serve --data DIR [--config FILE] [--listen 127.0.0.1:8080]"},
-	{"demo", NULL, cmd_demo, "demo --data DIR [--persons N] [--seed S]"},
+	{"demo", NULL, cmd_demo, "demo --data DIR [--persons N] [--seed S] [--database postgresql://...]"},
 	{"audit", "verify", cmd_audit_verify, "audit verify --data DIR [--expect-head SEQ:HEX]"},
 	{"audit", "reindex", cmd_audit_reindex, "audit reindex --data DIR"},
 	{"backup", NULL, cmd_backup, "backup --data DIR [--to FILE | --config FILE]"},
 	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
+	{"migrate", NULL, cmd_migrate, "migrate --from DIR --to postgresql://..."},
 	{"doctor", NULL, cmd_doctor, "doctor --data DIR [--backup-hours H]"},
 	{"link", NULL, cmd_link,
 	 "link (--left A.csv --right B.csv | --dedup A.csv) --out pairs.csv [--threshold W] "

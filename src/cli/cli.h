@@ -57,6 +57,7 @@ int cmd_audit_verify(struct cli_opts *o);
 int cmd_audit_reindex(struct cli_opts *o);
 int cmd_backup(struct cli_opts *o);
 int cmd_restore(struct cli_opts *o);
+int cmd_migrate(struct cli_opts *o);
 int cmd_demo(struct cli_opts *o);
 /* link.c: record linkage of CSV lists, in the clear or through CLKs */
 int cmd_link(struct cli_opts *o);

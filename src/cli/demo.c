@@ -581,8 +581,8 @@ static double seconds_since(const struct timespec *t0)
 
 int cmd_demo(struct cli_opts *o)
 {
-	static const char *const allowed[] = {"--data", "--persons", "--seed", NULL};
-	const char *dir = cli_opt(o, "--data");
+	static const char *const allowed[] = {"--data", "--persons", "--seed", "--database", NULL};
+	const char *dir = cli_opt(o, "--data"), *database = cli_opt(o, "--database");
 	unsigned long long persons = DEMO_PERSONS_DEFAULT, seed = 1;
 	char hash[PASSWORD_HASH_MAX], marker[128];
 	struct demo_network net;
@@ -609,11 +609,14 @@ int cmd_demo(struct cli_opts *o)
 		return 2;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (stat(dir, &sb) != 0) {
-		char *argv[] = {"--data", (char *)dir, NULL};
-		struct cli_opts io = {2, argv};
+		char *argv[] = {"--data", (char *)dir, "--database", (char *)database, NULL};
+		struct cli_opts io = {database ? 4 : 2, argv};
 		if (cmd_init(&io) != 0)
 			return 1;
 		created = 1;
+	} else if (database) {
+		fprintf(stderr, "himoya: --database is for a new folder; %s exists\n", dir);
+		return 2;
 	}
 	if (datadir_open(&d, dir, 1))
 		return 1;

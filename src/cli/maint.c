@@ -24,6 +24,7 @@
 
 #include "api/app.h"
 #include "cli/cli.h"
+#include "store/db.h"
 
 /* An anchor given on the command line: "SEQ:HEX" with 16 to 64 hex
  * digits (the store checks it against the chain). */
@@ -434,4 +435,91 @@ out:
 	else
 		printf("all checks passed\n");
 	return dr.problems ? 1 : 0;
+}
+
+static void migrate_table(void *arg, const char *table, long long rows)
+{
+	(void)arg;
+	printf("  copied %-28s %lld rows\n", table, rows);
+}
+
+static void migrate_count(void *arg, const char *table, long long here, long long there)
+{
+	(void)arg;
+	if (here != there)
+		printf("  MISMATCH %-26s %lld in the source, %lld in the copy\n", table, here, there);
+}
+
+/* himoya migrate --from DIR --to postgresql://...: copy a SQLite data
+ * folder's database into an empty PostgreSQL database, then check the copy
+ * as the server would open it: its audit chain verifies under the folder's
+ * key to the same head, and every table holds as many rows as the source. */
+int cmd_migrate(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--from", "--to", NULL};
+	const char *from = cli_opt(o, "--from"), *to = cli_opt(o, "--to");
+	struct audit_head h1, h2;
+	struct datadir d;
+	store *copy = NULL;
+	char err[512], msg[512];
+	int64_t n1, n2;
+	int bad = 0, rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	if (!from || !to || !db_is_url(to)) {
+		fprintf(stderr, "himoya: migrate --from DIR --to postgresql://...\n");
+		return 2;
+	}
+	if (datadir_open(&d, from, 1))
+		return 2;
+	if (db_is_url(d.db)) {
+		fprintf(stderr, "himoya: %s already keeps its database in PostgreSQL\n", from);
+		datadir_close(&d);
+		return 2;
+	}
+	if (store_audit_verify_head(d.st, NULL, &h1, msg, sizeof msg, &n1) != 0) {
+		fprintf(stderr, "himoya: the source's audit chain is BROKEN (%s): not copied\n", msg);
+		datadir_close(&d);
+		return 1;
+	}
+	printf("Copying %s (audit chain intact, %" PRId64 " entries) ...\n", d.db, n1);
+	if (store_copy_to(d.st, to, migrate_table, NULL, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "himoya: migrate: %s\n", err);
+		datadir_close(&d);
+		return 1;
+	}
+	if (store_open(to, &d.kr, 1, 0, &copy, err, sizeof err) != STORE_OK) {
+		fprintf(stderr, "himoya: the copy does not open: %s\n", err);
+		datadir_close(&d);
+		return 1;
+	}
+	rc = store_audit_verify_head(copy, NULL, &h2, msg, sizeof msg, &n2);
+	store_close(copy);
+	if (rc != 0 || n2 != n1 || h2.seq != h1.seq || strcmp(h1.digest, h2.digest)) {
+		printf("audit chain of the copy: %s (%" PRId64 " entries, the source %" PRId64 ")\n",
+		       rc ? msg : "a different head", n2, n1);
+		bad = 1;
+	} else {
+		printf("audit chain of the copy intact: %" PRId64 " entries, head %" PRId64 ":%s as"
+		       " the source's\n", n2, h2.seq, h2.digest);
+	}
+	if (store_copy_counts(d.st, to, migrate_count, NULL, &rc) != STORE_OK) {
+		printf("cannot count the rows of both\n");
+		bad = 1;
+	} else if (rc) {
+		printf("%d tables differ in their rows\n", rc);
+		bad = 1;
+	} else {
+		printf("every table holds as many rows in the copy as in the source\n");
+	}
+	datadir_close(&d);
+	if (bad) {
+		printf("migrate FAILED: keep serving from %s\n", from);
+		return 1;
+	}
+	printf("Done.  To serve from PostgreSQL, add to %s/himoya.conf:\n  database = %s\n"
+	       "(the folder keeps its key, himoya.key; %s/himoya.db is no longer read)\n",
+	       from, to, from);
+	return 0;
 }

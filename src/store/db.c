@@ -51,6 +51,7 @@ const void *db_col_blob(db_stmt *s, int i) { return DRV(s)->col_blob(s, i); }
 size_t db_col_bytes(db_stmt *s, int i) { return DRV(s)->col_bytes(s, i); }
 int64_t db_col_int(db_stmt *s, int i) { return DRV(s)->col_int(s, i); }
 int db_col_null(db_stmt *s, int i) { return DRV(s)->col_null(s, i); }
+int db_col_type(db_stmt *s, int i) { return DRV(s)->col_type(s, i); }
 void db_reset(db_stmt *s) { DRV(s)->reset(s); }
 int64_t db_changes(db *d) { return DRV(d)->changes(d); }
 int db_begin(db *d) { return DRV(d)->begin(d); }

@@ -72,6 +72,9 @@ const void *db_col_blob(db_stmt *s, int i);
 size_t db_col_bytes(db_stmt *s, int i);
 int64_t db_col_int(db_stmt *s, int i);
 int db_col_null(db_stmt *s, int i);
+/* What the column holds in the current row (copying rows between drivers). */
+enum db_type { DB_T_NULL, DB_T_INT, DB_T_TEXT, DB_T_BLOB };
+int db_col_type(db_stmt *s, int i);
 void db_reset(db_stmt *s);
 /* Rows changed by the last write statement. */
 int64_t db_changes(db *d);

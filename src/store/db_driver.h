@@ -27,6 +27,7 @@ struct db_driver {
 	size_t (*col_bytes)(db_stmt *s, int i);
 	int64_t (*col_int)(db_stmt *s, int i);
 	int (*col_null)(db_stmt *s, int i);
+	int (*col_type)(db_stmt *s, int i);
 	void (*reset)(db_stmt *s);
 	int64_t (*changes)(db *d);
 	int (*begin)(db *d);

@@ -17,9 +17,9 @@
  * - writers one at a time: db_begin takes a transaction-scoped advisory
  *   lock, so write transactions (and the audit chain they extend) follow
  *   one order across every server on the database, like BEGIN IMMEDIATE;
- * - a failed statement inside a transaction leaves the transaction
- *   usable (SQLite undoes the statement only): every write inside one
- *   runs under a savepoint;
+ * - an INSERT that fails inside a transaction (a key taken) is undone
+ *   alone, as in SQLite, and the transaction goes on: it runs under a
+ *   savepoint, sent in one pipeline with it (exec_guarded);
  * - reader connections see one snapshot per transaction (REPEATABLE READ).
  * A connection that broke (a failover) is reset at the next statement
  * outside a transaction; libpq's multi-host URL finds the new primary.
@@ -53,7 +53,8 @@ struct db_stmt {
 	Oid *types;          /* the types it was prepared with */
 	Oid *bound;          /* the types of the values bound now */
 	int nparams;         /* the highest $N */
-	int write;           /* INSERT, UPDATE or DELETE: runs under a savepoint */
+	int write;           /* INSERT, UPDATE, DELETE (or WITH): sets db_changes */
+	int insert;          /* INSERT: undone alone when it fails in a transaction */
 	db *owner;
 	int bind_err;        /* the first failed bind since the prepare */
 	const char **vals;
@@ -309,6 +310,13 @@ static char *translate(const char *sql, int *nparams, unsigned char *used)
 	return out;
 }
 
+static int is_insert(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return !strncmp(sql, "INSERT", 6);
+}
+
 static int is_write(const char *sql)
 {
 	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
@@ -434,6 +442,7 @@ static db_stmt *pg_prepare(db *d, const char *sql)
 			s->owner = d;
 			s->row = -1;
 			s->write = is_write(sql);
+			s->insert = is_insert(sql);
 			return s;
 		}
 	}
@@ -529,31 +538,70 @@ static int pg_params(db_stmt *s)
 	return s->nparams;
 }
 
+/* The results of one query sent in a pipeline: the last one kept. */
+static PGresult *pipeline_result(PGconn *c)
+{
+	PGresult *r, *last = NULL;
+
+	while ((r = PQgetResult(c)) != NULL) {
+		PQclear(last);
+		last = r;
+	}
+	return last;
+}
+
+/* An INSERT inside a transaction, as SQLite runs it: if it fails (a key
+ * taken), the statement alone is undone and the transaction goes on (the
+ * group commit of contacts holds many requests' rows in one).  PostgreSQL
+ * aborts the whole transaction instead, so the statement runs under a
+ * savepoint: SAVEPOINT, the statement and RELEASE go in one pipeline, one
+ * round trip. */
+static PGresult *exec_guarded(db_stmt *s)
+{
+	PGconn *c = s->owner->c;
+	PGresult *r, *sp, *rel, *sync;
+	int sent;
+
+	if (!PQenterPipelineMode(c))
+		return NULL;
+	sent = PQsendQueryParams(c, "SAVEPOINT himoya_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	       PQsendQueryPrepared(c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0) &&
+	       PQsendQueryParams(c, "RELEASE SAVEPOINT himoya_stmt", 0, NULL, NULL, NULL, NULL, 0) &&
+	       PQpipelineSync(c);
+	sp = sent ? pipeline_result(c) : NULL;
+	r = sent ? pipeline_result(c) : NULL;
+	rel = sent ? pipeline_result(c) : NULL;
+	sync = sent ? PQgetResult(c) : NULL; /* PGRES_PIPELINE_SYNC */
+	PQclear(sp);
+	PQclear(rel);
+	PQclear(sync);
+	PQexitPipelineMode(c);
+	if (!r || (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)) {
+		PGresult *undo = PQexec(c, "ROLLBACK TO SAVEPOINT himoya_stmt;"
+					   " RELEASE SAVEPOINT himoya_stmt");
+		PQclear(undo);
+	}
+	return r;
+}
+
 static int execute(db_stmt *s)
 {
 	db *d = s->owner;
-	int in_tx = PQtransactionStatus(d->c) == PQTRANS_INTRANS;
-	int guard = in_tx && s->write;
 	ExecStatusType st;
 	PGresult *r;
 
-	if (guard && run(d, "SAVEPOINT himoya_stmt") != DB_OK)
-		return DB_ERROR;
-	r = PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
+	if (s->insert && PQtransactionStatus(d->c) == PQTRANS_INTRANS)
+		r = exec_guarded(s);
+	else
+		r = PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
 	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		int rc = status_of(r);
-		set_err(d, PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+		set_err(d, r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
 		PQclear(r);
-		if (guard)
-			run(d, "ROLLBACK TO SAVEPOINT himoya_stmt; RELEASE SAVEPOINT himoya_stmt");
 		if (rc != DB_CONSTRAINT)
 			fprintf(stderr, "himoya: SQL error: %s\n  in: %.200s\n", d->err, s->text);
 		return rc;
-	}
-	if (guard && run(d, "RELEASE SAVEPOINT himoya_stmt") != DB_OK) {
-		PQclear(r);
-		return DB_ERROR;
 	}
 	if (s->write || PQcmdTuples(r)[0])
 		d->changes = strtoll(PQcmdTuples(r), NULL, 10);
@@ -675,6 +723,17 @@ static int64_t pg_col_int(db_stmt *s, int i)
 static int pg_col_null(db_stmt *s, int i)
 {
 	return !in_row(s, i) || PQgetisnull(s->res, s->row, i);
+}
+
+static int pg_col_type(db_stmt *s, int i)
+{
+	if (pg_col_null(s, i))
+		return DB_T_NULL;
+	switch (PQftype(s->res, i)) {
+	case BYTEA_OID: return DB_T_BLOB;
+	case INT8_OID: case 23: case 21: return DB_T_INT; /* int8, int4, int2 */
+	default: return DB_T_TEXT;
+	}
 }
 
 static void pg_reset(db_stmt *s)
@@ -815,6 +874,7 @@ const struct db_driver db_pg = {
 	.bind_int = pg_bind_int, .bind_null = pg_bind_null, .params = pg_params,
 	.step = pg_step, .col_text = pg_col_text, .col_blob = pg_col_blob,
 	.col_bytes = pg_col_bytes, .col_int = pg_col_int, .col_null = pg_col_null,
+	.col_type = pg_col_type,
 	.reset = pg_reset, .changes = pg_changes, .begin = pg_begin, .commit = pg_commit,
 	.rollback = pg_rollback, .bulk = pg_bulk, .autocheckpoint = pg_autocheckpoint,
 	.checkpoint = pg_checkpoint, .indexes_drop = pg_indexes_drop,

@@ -82,10 +82,10 @@ static const char *const SQL_DERIVE[] = {
 	 * one, is never counted).  Then a marked reintegration done sets
 	 * it.  Both walk the marked follow-ups by id alone, so that a bulk
 	 * load (store_bulk_begin drops items_case) can refresh its rows. */
-	"UPDATE rp_cases SET reintegrated = EXISTS(SELECT 1 FROM items i"
-	" WHERE i.case_id = rp_cases.case_id AND " REINTEGRATION_DONE ")"
+	"UPDATE rp_cases SET reintegrated = CASE WHEN EXISTS(SELECT 1 FROM items i"
+	" WHERE i.case_id = rp_cases.case_id AND " REINTEGRATION_DONE ") THEN 1 ELSE 0 END"
 	" WHERE reintegrated = 1 AND case_id IN (SELECT i.case_id FROM rp_dirty d"
-	" JOIN items i ON i.id = d.id WHERE d.kind = 'followup' AND (" REINTEGRATION_DONE ") IS NOT 1)",
+	" JOIN items i ON i.id = d.id WHERE d.kind = 'followup' AND (" REINTEGRATION_DONE ") IS NOT TRUE)",
 	"UPDATE rp_cases SET reintegrated = 1 WHERE reintegrated = 0 AND case_id IN"
 	" (SELECT i.case_id FROM rp_dirty d JOIN items i ON i.id = d.id"
 	" WHERE d.kind = 'followup' AND " REINTEGRATION_DONE ")",
@@ -270,7 +270,7 @@ static const char SQL_Q_JUSTICE[] =
 	"  WHEN json_array_length(k.coded, '$.exploitation_types') > 1 THEN 'Multiple'"
 	"  ELSE 'Unknown' END, i.id || m.measure"
 	" FROM items i JOIN cases k ON k.id = i.case_id JOIN rp_cases c ON c.case_id = i.case_id"
-	" JOIN (SELECT 'investigation' AS measure, '$.investigation_on' AS path"
+	" CROSS JOIN (SELECT 'investigation' AS measure, '$.investigation_on' AS path"
 	"  UNION ALL SELECT 'prosecution', '$.court_on'"
 	"  UNION ALL SELECT 'conviction', '$.verdict_on') m"
 	" WHERE i.kind = 'proceeding' AND json_extract(i.coded, m.path) >= ?1"
@@ -299,7 +299,8 @@ static const char SQL_Q_LIVELIHOOD_EMPLOYMENT[] =
 	" c.sex, c.region, f.id" LIVELIHOOD_DONE;
 static const char SQL_Q_LIVELIHOOD_BUSINESS[] =
 	"SELECT json_extract(f.coded, '$.months_after'),"
-	" CASE json_extract(f.coded, '$.business_running') WHEN 1 THEN 'yes' WHEN 0 THEN 'no' END,"
+	" CASE CAST(json_extract(f.coded, '$.business_running') AS TEXT)"
+	" WHEN '1' THEN 'yes' WHEN '0' THEN 'no' END,"
 	" c.sex, c.region, f.id" LIVELIHOOD_DONE
 	" AND EXISTS(SELECT 1 FROM items g WHERE g.id = json_extract(f.coded, '$.service_id')"
 	" AND g.kind = 'service' AND json_extract(g.coded, '$.type') = 'business_startup_grant')";

@@ -226,6 +226,16 @@ static int sq_col_null(db_stmt *s, int i)
 	return sqlite3_column_type(s->st, i) == SQLITE_NULL;
 }
 
+static int sq_col_type(db_stmt *s, int i)
+{
+	switch (sqlite3_column_type(s->st, i)) {
+	case SQLITE_NULL: return DB_T_NULL;
+	case SQLITE_INTEGER: return DB_T_INT;
+	case SQLITE_BLOB: return DB_T_BLOB;
+	default: return DB_T_TEXT; /* text, and the reals no table holds */
+	}
+}
+
 static void sq_reset(db_stmt *s)
 {
 	sqlite3_reset(s->st);
@@ -381,6 +391,7 @@ const struct db_driver db_sqlite = {
 	.bind_int = sq_bind_int, .bind_null = sq_bind_null, .params = sq_params,
 	.step = sq_step, .col_text = sq_col_text, .col_blob = sq_col_blob,
 	.col_bytes = sq_col_bytes, .col_int = sq_col_int, .col_null = sq_col_null,
+	.col_type = sq_col_type,
 	.reset = sq_reset, .changes = sq_changes, .begin = sq_begin, .commit = sq_commit,
 	.rollback = sq_rollback, .bulk = sq_bulk, .autocheckpoint = sq_autocheckpoint,
 	.checkpoint = sq_checkpoint, .indexes_drop = sq_indexes_drop,

@@ -717,4 +717,16 @@ int store_rate_hit(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned
 int store_once(store *st, const unsigned char id[LIMIT_KEY_BYTES], int64_t expires, int64_t now,
 	       int *first);
 
+/* Copy this (SQLite) store into the empty PostgreSQL database at url:
+ * its schema, then every table's rows in one transaction (copy.c).
+ * report, if given, hears each table and its rows. */
+typedef void (*store_copy_fn)(void *arg, const char *table, long long rows);
+int store_copy_to(store *st, const char *url, store_copy_fn report, void *arg, char *err,
+		  size_t errlen);
+/* Every table's rows here and in the copy at url (report hears each pair);
+ * *mismatches: the tables whose counts differ. */
+typedef void (*store_count_fn)(void *arg, const char *table, long long here, long long there);
+int store_copy_counts(store *st, const char *url, store_count_fn report, void *arg,
+		      int *mismatches);
+
 #endif

@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
-import { rawFiles, sqlite, sleep, serveDir, run } from '../lib/datadir.mjs';
+import { rawFiles, sqlite, sleep, serveDir, run, writeConf } from '../lib/datadir.mjs';
 
 const PW = 'callback test password';
 const orgs = [{ code: 'ngo2', name: 'NGO Two', type: 'NGO' }];
@@ -270,7 +270,7 @@ test('public form over JSON: duplicates are not queued twice, malformed bodies a
   const s2 = await startServer({ users: [{ org: 'ngo2', login: 'n.hot', role: 'hotline', password: PW }], orgs });
   try {
     await s2.stop();
-    writeFileSync(join(s2.data, 'himoya.conf'), 'hotline_org = ngo2\n');
+    writeConf(s2.data, 'hotline_org = ngo2\n');
     const served = await serveDir(s2.data);
     try {
       const token = await formToken(served.url);
@@ -294,11 +294,11 @@ test('public form over JSON: duplicates are not queued twice, malformed bodies a
       await served.stop();
     }
     // A hotline_org that names no organisation stops the server at once.
-    writeFileSync(join(s2.data, 'himoya.conf'), 'hotline_org = nowhere\n');
+    writeConf(s2.data, 'hotline_org = nowhere\n');
     const bad = run(['serve', '--data', s2.data, '--listen', '127.0.0.1:1']);
     assert.notEqual(bad.code, 0);
     assert.match(bad.err, /hotline_org/);
-    writeFileSync(join(s2.data, 'himoya.conf'), 'hotline_org =\n');
+    writeConf(s2.data, 'hotline_org =\n');
     assert.notEqual(run(['serve', '--data', s2.data, '--listen', '127.0.0.1:1']).code, 0);
   } finally {
     s2.cleanup();

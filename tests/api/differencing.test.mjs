@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Client } from '../lib/server.mjs';
+import { Client, initArgs } from '../lib/server.mjs';
 import { run, tempDir, serveDir } from '../lib/datadir.mjs';
 
 const PW = 'himoya-demo-2026';
@@ -40,7 +40,7 @@ function rows(sql) {
 before(async () => {
   dir = tempDir('himoya-diff-');
   data = join(dir, 'demo');
-  const r = run(['demo', '--data', data, '--persons', '400', '--seed', '23'], { timeout: 120000 });
+  const r = run(['demo', '--data', data, ...initArgs(), '--persons', '400', '--seed', '23'], { timeout: 120000 });
   assert.equal(r.code, 0, r.err);
   db = join(data, 'himoya.db');
   srv = await serveDir(data);

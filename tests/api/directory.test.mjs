@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, Client, himoya, signInAll } from '../lib/server.mjs';
+import { startServer, Client, himoya, signInAll, initArgs } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { bearer, poll, rawFiles, run, serveDir, sqlite, tempDir } from '../lib/datadir.mjs';
 
@@ -759,7 +759,7 @@ test('export -> import into a fresh server gives the same directory', async () =
 
 test('himoya demo fills the directory with the fictional referral partners', async () => {
   const dir = join(tempDir(), 'demo');
-  const r = run(['demo', '--data', dir, '--persons', '0'], { timeout: 30000 });
+  const r = run(['demo', '--data', dir, ...initArgs(), '--persons', '0'], { timeout: 30000 });
   assert.equal(r.code, 0, r.err);
   const m = /Service directory: (\d+) services/.exec(r.out);
   assert.ok(m && Number(m[1]) >= 20, r.out);

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { inflateRawSync } from 'node:zlib';
-import { startServer, signInAll } from '../lib/server.mjs';
+import { startServer, signInAll, initArgs } from '../lib/server.mjs';
 import { run, sqlite } from '../lib/datadir.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 
@@ -422,7 +422,7 @@ test('a demo-made and an API-made person, consent and case are stored alike', as
   const dir = mkdtempSync(join(tmpdir(), 'himoya-shapes-'));
   try {
     const demoDb = join(dir, 'd', 'himoya.db');
-    const r = run(['demo', '--data', join(dir, 'd'), '--persons', '60', '--seed', '3'], { timeout: 120000 });
+    const r = run(['demo', '--data', join(dir, 'd'), ...initArgs(), '--persons', '60', '--seed', '3'], { timeout: 120000 });
     assert.equal(r.code, 0, r.err);
     const demo = shapes(demoDb), api = shapes(join(srv.data, 'himoya.db'));
     for (const s of [demo, api]) {

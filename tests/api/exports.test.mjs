@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, tempDir, serveDir, sqlite, poll } from '../lib/datadir.mjs';
-import { Client } from '../lib/server.mjs';
+import { Client, initArgs } from '../lib/server.mjs';
 import { unzip, sheetRows } from '../lib/xlsx.mjs';
 import { assertProblem, totpCode, totpStep, awaitFreshStep } from '../lib/hostile.mjs';
 
@@ -79,7 +79,7 @@ function exportAudits() {
 
 before(async () => {
   dir = join(tempDir(), 'demo');
-  const r = run(['demo', '--data', dir, '--persons', '600', '--seed', '5'], { timeout: 120000 });
+  const r = run(['demo', '--data', dir, ...initArgs(), '--persons', '600', '--seed', '5'], { timeout: 120000 });
   assert.equal(r.code, 0, r.err);
   for (const login of ['supervisor', 'analyst', 'caseworker', 'admin', 'hotline', 'ngo.supervisor',
     'police.focal'])

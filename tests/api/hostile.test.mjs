@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '../lib/server.mjs';
+import { Client, initArgs } from '../lib/server.mjs';
 import { assertProblem, makeToken, rawRequest, asFetchLike } from '../lib/hostile.mjs';
 import { run, tempDir, serveDir, sqlite, sleep, poll } from '../lib/datadir.mjs';
 
@@ -47,7 +47,7 @@ function counts() {
 before(async () => {
   dir = tempDir('himoya-hostile-');
   data = join(dir, 'demo');
-  const r = run(['demo', '--data', data, '--persons', '250', '--seed', '23'], { timeout: 120000 });
+  const r = run(['demo', '--data', data, ...initArgs(), '--persons', '250', '--seed', '23'], { timeout: 120000 });
   assert.equal(r.code, 0, r.err);
   // The demo has hotline operators and a trainer at IOM only: give another
   // organisation its own.

@@ -9,7 +9,7 @@ import { startServer, Client } from '../lib/server.mjs';
 import { assertProblem, makeToken } from '../lib/hostile.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDir } from '../lib/datadir.mjs';
+import { serveDir, writeConf } from '../lib/datadir.mjs';
 
 const PW = { cw: 'caseworker-pass-1', ngo: 'ngo2-caseworker-1', sup: 'ngo2-supervisor-1' };
 let srv;
@@ -422,7 +422,7 @@ function trickle(url, pieces, every) {
 test('a head trickled line by line is cut at the head deadline, whatever the idle timeout', async () => {
   const s2 = await startServer();
   await s2.stop();
-  writeFileSync(join(s2.data, 'himoya.conf'), 'timeout_seconds = 3\nheader_timeout_seconds = 2\n');
+  writeConf(s2.data, 'timeout_seconds = 3\nheader_timeout_seconds = 2\n');
   const served = await serveDir(s2.data);
   try {
     // One header line every 500 ms: each byte well within the 3 s idle timeout.
@@ -491,7 +491,7 @@ function signInFrom(url, localAddress, login, password) {
 test('a flood of junk sign-ins from four addresses leaves a fair share to a fifth', async () => {
   const s2 = await startServer({ users: [{ login: 'real', role: 'caseworker', password: 'the-real-password-1' }] });
   await s2.stop();
-  writeFileSync(join(s2.data, 'himoya.conf'), 'password_queue = 8\n');
+  writeConf(s2.data, 'password_queue = 8\n');
   const served = await serveDir(s2.data);
   let flooding = true;
   const codes = [];

@@ -6,8 +6,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '../lib/server.mjs';
-import { run, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
+import { Client, initArgs } from '../lib/server.mjs';
+import { run, tempDir, serveDir, sqlite, writeConf } from '../lib/datadir.mjs';
 
 const V1 = '/api/v1';
 const PW = 'identification test password';
@@ -20,7 +20,7 @@ after(async () => {
 test('official and presumed victims are counted apart', async () => {
   root = tempDir('himoya-ident-');
   const data = join(root, 'data');
-  assert.equal(run(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM', '--org-type', 'IGO']).code, 0);
+  assert.equal(run(['init', '--data', data, '--org-code', 'iom', '--org-name', 'IOM', '--org-type', 'IGO', ...initArgs()]).code, 0);
   // The authorities decide through referrals of IOM's cases (issue 15: the
   // deciding body is the deciding user's organisation, never chosen).
   for (const [code, type, sector] of [['police', 'LawEnforcement', 'police'],
@@ -32,7 +32,7 @@ test('official and presumed victims are counted apart', async () => {
   for (const [org, login, role] of users)
     assert.equal(run(['user', 'add', '--data', data, '--org', org, '--login', login, '--role', role,
       '--password-stdin'], { input: PW + '\n' }).code, 0);
-  writeFileSync(join(data, 'himoya.conf'), 'report_k = 2\n');
+  writeConf(data, 'report_k = 2\n');
   srv = await serveDir(data);
   const as = {};
   for (const [, login] of users) {

@@ -6,8 +6,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, chmodSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '../lib/server.mjs';
-import { run, runAsync, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
+import { Client, initArgs } from '../lib/server.mjs';
+import { run, runAsync, tempDir, serveDir, sqlite, writeConf } from '../lib/datadir.mjs';
 
 const V1 = '/api/v1';
 const PW = 'himoya-demo-2026';
@@ -22,7 +22,7 @@ function demoDir(persons = 30) {
   const root = tempDir('himoya-ops-');
   dirs.push(root);
   const data = join(root, 'data');
-  const r = run(['demo', '--data', data, '--persons', String(persons), '--seed', '5'], { timeout: 120000 });
+  const r = run(['demo', '--data', data, ...initArgs(), '--persons', String(persons), '--seed', '5'], { timeout: 120000 });
   assert.equal(r.code, 0, r.err);
   return { root, data };
 }
@@ -42,7 +42,7 @@ function metric(text, name) {
 test('GET /metrics: Prometheus text for this machine or the token, counting what happens', async () => {
   const { data } = demoDir(20);
   const token = 'm'.repeat(20) + 'Tok3n-for-the-scraper-42';
-  writeFileSync(join(data, 'himoya.conf'), `metrics_token = ${token}\n`);
+  writeConf(data, `metrics_token = ${token}\n`);
   const s = await serveDir(data);
   servers.push(s);
   let r = await fetch(s.url + '/metrics');
@@ -147,7 +147,7 @@ test('himoya doctor: one line per problem, non-zero until all is well', async ()
   chmodSync(join(data, 'himoya.key'), 0o600);
   // Another installation's key: the chain does not verify.
   const other = join(root, 'other');
-  assert.equal(run(['init', '--data', other, '--org-code', 'oo', '--org-name', 'O', '--org-type', 'NGO']).code, 0);
+  assert.equal(run(['init', '--data', other, '--org-code', 'oo', '--org-name', 'O', '--org-type', 'NGO', ...initArgs()]).code, 0);
   copyFileSync(join(data, 'himoya.key'), join(root, 'key.saved'));
   copyFileSync(join(other, 'himoya.key'), join(data, 'himoya.key'));
   r = run(['doctor', '--data', data]);

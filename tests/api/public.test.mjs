@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
-import { serveDir, sleep } from '../lib/datadir.mjs';
+import { serveDir, sleep, writeConf } from '../lib/datadir.mjs';
 
 const PW = 'public pages test password';
 const MAX_BYTES = 30 * 1024;
@@ -231,7 +231,7 @@ test('the call-back form: token, honeypot, limits; it leaks nothing about caller
 
 test('with hotline_number configured, every page shows it as a tel: link', async () => {
   await srv.stop();
-  writeFileSync(join(srv.data, 'himoya.conf'), 'hotline_number = +992 (00) 000-00-00\n');
+  writeConf(srv.data, 'hotline_number = +992 (00) 000-00-00\n');
   const s2 = await serveDir(srv.data);
   try {
     for (const p of ['/public/?lang=tg', '/public/kb?lang=ru', `/public/kb/${ids[2]}?lang=en`, '/public/callback']) {
@@ -244,7 +244,7 @@ test('with hotline_number configured, every page shows it as a tel: link', async
     await s2.stop();
   }
   // A bad number is refused at start, never shown.
-  writeFileSync(join(srv.data, 'himoya.conf'), 'hotline_number = call <b>us</b>\n');
+  writeConf(srv.data, 'hotline_number = call <b>us</b>\n');
   await assert.rejects(serveDir(srv.data));
-  writeFileSync(join(srv.data, 'himoya.conf'), '');
+  writeConf(srv.data, '');
 });

@@ -13,9 +13,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from '../lib/server.mjs';
+import { Client, initArgs } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
-import { run, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
+import { run, tempDir, serveDir, sqlite, writeConf } from '../lib/datadir.mjs';
 import { unzip, sheetRows, sheetNames } from '../lib/xlsx.mjs';
 
 const PW = 'himoya-demo-2026';
@@ -33,7 +33,7 @@ async function signIn(login) {
 before(async () => {
   dir = tempDir('himoya-reports-');
   data = join(dir, 'demo');
-  const r = run(['demo', '--data', data, '--persons', '700', '--seed', '11'], { timeout: 120000 });
+  const r = run(['demo', '--data', data, ...initArgs(), '--persons', '700', '--seed', '11'], { timeout: 120000 });
   assert.equal(r.code, 0, r.err);
   srv = await serveDir(data);
   for (const login of ['analyst', 'supervisor', 'ngo.supervisor', 'caseworker', 'admin', 'trainer', 'hotline',
@@ -410,19 +410,19 @@ test('the indicator report in Russian: CSV and XLSX with Russian words, codes ke
 
 test('k comes from the configuration (report_k)', async () => {
   await srv.stop();
-  writeFileSync(join(data, 'himoya.conf'), 'report_k = 5\n');
+  writeConf(data, 'report_k = 5\n');
   srv = await serveDir(data);
   for (const login of Object.keys(as)) await signIn(login);
   const r = await get('analyst', '/reports/summary?by=sex,age_band');
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.k, 5);
   checkSuppressed(r.json, 'k=5');
-  writeFileSync(join(data, 'himoya.conf'), 'report_k = 1\n');
+  writeConf(data, 'report_k = 1\n');
   const bad = run(['serve', '--data', data, '--listen', '127.0.0.1:1'], { timeout: 5000 });
   assert.equal(bad.signal, null, 'refused at once, not served');
   assert.notEqual(bad.code, 0, 'k under 2 is refused');
   assert.match(bad.err, /report_k/);
-  rmSync(join(data, 'himoya.conf'));
+  writeConf(data, '');
 });
 
 // The reintegration mark of a case is set and cleared by its follow-ups

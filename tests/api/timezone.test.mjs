@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
-import { run } from '../lib/datadir.mjs';
+import { run, writeConf } from '../lib/datadir.mjs';
 
 const PW = 'time zone test password';
 const V1 = '/api/v1';
@@ -113,7 +113,7 @@ test('the default zone is Asia/Dushanbe', async () => {
 test('an unknown zone stops the server with a message that names it', async () => {
   const { srv } = await serve('UTC');
   for (const bad of ['Mars/Olympus_Mons', '../../etc/passwd', '/etc/localtime']) {
-    writeFileSync(join(srv.data, 'himoya.conf'), `timezone = ${bad}\n`);
+    writeConf(srv.data, `timezone = ${bad}\n`);
     const r = run(['serve', '--data', srv.data, '--listen', '127.0.0.1:1'], { timeout: 5000 });
     assert.equal(r.code, 2, `${bad}: ${r.err}`);
     assert.match(r.err, /timezone/);

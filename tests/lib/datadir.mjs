@@ -2,7 +2,7 @@
 // existing folder, running the binary with a timeout, reading raw bytes,
 // polling, and the sqlite3 command-line tool.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import net from 'node:net';
@@ -85,6 +85,13 @@ export async function poll(fn, { timeout = 2000, every = 10 } = {}) {
     if (Date.now() > end) return v;
     await sleep(every);
   }
+}
+
+// Write a folder's himoya.conf, keeping the database it names (a test on
+// PostgreSQL changes the settings it tests, never where the data is).
+export function writeConf(data, text) {
+  const url = pgUrlOf(data);
+  writeFileSync(join(data, 'himoya.conf'), (url ? `database = ${url}\n` : '') + text);
 }
 
 // The PostgreSQL database a folder's himoya.conf names, or null (SQLite).
