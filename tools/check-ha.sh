@@ -292,4 +292,5 @@ else
 	cat "$T/verify.log"
 	rc=1
 fi
+[ $rc -eq 0 ] && log "passed" || log "FAILED"
 exit $rc
