@@ -4,7 +4,10 @@
 #   make deb        the Debian package himoya_VERSION_amd64.deb (tools/build-deb.sh)
 #   make deb-check  build it, install, upgrade, remove and purge it in a Debian 12
 #                   chroot (tools/deb-check.sh; needs root)
-.PHONY: all deps build run check bench clean deb deb-check
+#   make check-ha   failover on this machine: etcd, two PostgreSQL under
+#                   Patroni, two servers; the leader killed under a write
+#                   load (tools/check-ha.sh; needs root, takes minutes)
+.PHONY: all deps build run check bench clean deb deb-check check-ha
 
 all: build
 
@@ -37,6 +40,10 @@ deb:
 deb-check:
 	@sh tools/deps.sh --deb
 	@sh tools/deb-check.sh
+
+check-ha:
+	@sh tools/deps.sh --ha
+	@sh tools/check-ha.sh
 
 clean:
 	rm -rf build build-asan build-fuzz build-release build*.setup.log build-fuzz.results himoya_*.deb

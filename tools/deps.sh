@@ -23,12 +23,18 @@ node_pkgs="nodejs npm"
 # dpkg-shlibdeps, lintian, systemd-analyze, debootstrap for the chroot and
 # systemd-nspawn to boot it.
 deb_pkgs="dpkg-dev binutils lintian systemd systemd-container debootstrap curl"
+# `make check-ha` (tools/check-ha.sh): a one-member etcd and two PostgreSQL 15
+# instances under Patroni on this machine.
+ha_pkgs="patroni etcd-server etcd-client postgresql-15"
 if [ "${1:-}" = "--list" ]; then
 	echo $pkgs $node_pkgs
 	exit 0
 fi
 if [ "${1:-}" = "--deb" ]; then
 	pkgs="$pkgs $deb_pkgs"
+fi
+if [ "${1:-}" = "--ha" ]; then
+	pkgs="$pkgs $ha_pkgs"
 fi
 command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
 command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"

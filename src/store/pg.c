@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdint.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -74,6 +75,7 @@ struct db {
 	unsigned gen;        /* bumped at every reset: statements are prepared again */
 	unsigned next_name;
 	int64_t changes;
+	int txn;             /* between the caller's BEGIN and its COMMIT or ROLLBACK */
 	char err[512];
 	struct db_stmt slots[STMT_SLOTS];
 };
@@ -226,10 +228,14 @@ static const char *pg_errmsg(db *d)
 }
 
 /* After a failover the connection is gone: reset it (libpq tries every
- * host of the URL again) when no transaction was open on it. */
+ * host of the URL again) when the caller has no transaction open on it.
+ * A connection that broke inside one stays broken, so that the rest of
+ * that transaction fails instead of running outside it, until the caller
+ * ends it (its status is then PQTRANS_UNKNOWN, not PQTRANS_IDLE: d->txn
+ * tells). */
 static int reconnect(db *d)
 {
-	if (PQstatus(d->c) == CONNECTION_OK)
+	if (d->txn || PQstatus(d->c) == CONNECTION_OK)
 		return 0;
 	PQreset(d->c);
 	if (PQstatus(d->c) != CONNECTION_OK)
@@ -238,11 +244,23 @@ static int reconnect(db *d)
 	return session_setup(d) == DB_OK ? 0 : -1;
 }
 
+static int starts(const char *sql, const char *word)
+{
+	return !strncasecmp(sql, word, strlen(word));
+}
+
+/* The store also opens and ends transactions with db_exec (audit.c). */
 static int pg_exec(db *d, const char *sql)
 {
-	if (PQtransactionStatus(d->c) == PQTRANS_IDLE)
-		reconnect(d);
-	return run(d, sql);
+	int rc;
+
+	reconnect(d);
+	rc = run(d, sql);
+	if (starts(sql, "BEGIN"))
+		d->txn = rc == DB_OK;
+	else if (starts(sql, "COMMIT") || starts(sql, "ROLLBACK") || starts(sql, "END"))
+		d->txn = 0;
+	return rc;
 }
 
 /* ?N -> $N outside quotes; the highest N, and which numbers appear. */
@@ -403,8 +421,7 @@ static db_stmt *pg_prepare(db *d, const char *sql)
 
 	if (!sql)
 		return NULL;
-	if (PQtransactionStatus(d->c) == PQTRANS_IDLE)
-		reconnect(d);
+	reconnect(d);
 	h ^= h >> 17;
 	h *= 0x9e3779b97f4a7c15u;
 	i = (size_t)(h >> 40) & (STMT_SLOTS - 1);
@@ -731,8 +748,7 @@ static int64_t pg_changes(db *d)
 
 static int pg_begin(db *d)
 {
-	if (PQtransactionStatus(d->c) == PQTRANS_IDLE)
-		reconnect(d);
+	reconnect(d);
 	if (run(d, "BEGIN") != DB_OK)
 		return DB_ERROR;
 	if (d->mode == DB_WRITE) {
@@ -742,16 +758,19 @@ static int pg_begin(db *d)
 			return rc;
 		}
 	}
+	d->txn = 1;
 	return DB_OK;
 }
 
 static int pg_commit(db *d)
 {
+	d->txn = 0;
 	return run(d, "COMMIT");
 }
 
 static void pg_rollback(db *d)
 {
+	d->txn = 0;
 	if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
 		run(d, "ROLLBACK");
 }

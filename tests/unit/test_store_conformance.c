@@ -1901,6 +1901,66 @@ static void test_audit_chain(void **state)
 							 &entries), -1);
 }
 
+/* ---- PostgreSQL: a connection the server dropped (a failover) ------------- */
+
+/* The server process behind d, ended from another connection (waiting
+ * up to 5 s for it to go), as a failover ends it. */
+static int64_t backend_of(db *d)
+{
+	db_stmt *s = db_prepare(d, "SELECT pg_backend_pid()");
+	int64_t pid = s && db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+
+	if (s)
+		db_reset(s);
+	return pid;
+}
+
+static void drop_backend(int64_t pid)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld, 5000)", (long long)pid);
+	assert_int_equal(pg_admin(sql), 0);
+}
+
+/* Outside a transaction the statement after the one that found the
+ * connection gone runs on a new one; inside a transaction every statement
+ * fails until the caller ends it, so that none of it runs outside it. */
+static void test_pg_reconnect(void **state)
+{
+	char err[256];
+	int64_t pid, again;
+	db_stmt *s;
+	db *d;
+
+	(void)state;
+	if (driver->open != open_pg) {
+		skip();
+		return;
+	}
+	assert_int_equal(db_open(getenv("HIMOYA_TEST_PG"), DB_WRITE, &d, err, sizeof err), DB_OK);
+	pid = backend_of(d);
+	assert_true(pid > 0);
+	drop_backend(pid);
+	assert_int_not_equal(db_exec(d, "SELECT 1"), DB_OK); /* finds it gone */
+	assert_int_equal(db_exec(d, "SELECT 1"), DB_OK);
+	again = backend_of(d);
+	assert_true(again > 0 && again != pid);
+
+	assert_int_equal(db_begin(d), DB_OK);
+	drop_backend(again);
+	assert_int_not_equal(db_exec(d, "SELECT 1"), DB_OK);
+	assert_int_not_equal(db_exec(d, "SELECT 1"), DB_OK);
+	s = db_prepare(d, "SELECT 2");
+	assert_true(!s || db_step(s) != DB_ROW);
+	if (s)
+		db_reset(s);
+	db_rollback(d);
+	assert_int_equal(db_exec(d, "SELECT 1"), DB_OK);
+	assert_true(backend_of(d) > 0);
+	db_close(d);
+}
+
 /* ---- running every test on every driver ------------------------------------- */
 
 int main(void)
@@ -1926,6 +1986,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
+		cmocka_unit_test(test_pg_reconnect),
 	};
 	size_t i;
 	int failed = 0;
