@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 pkgs="meson ninja-build pkg-config python3 gcc libc6-dev clang libclang-rt-14-dev
 libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev liboath-dev libjansson-dev libutf8proc-dev
 libcmocka-dev libxlsxwriter-dev zlib1g-dev tzdata chromium curl wrk
-libpq-dev postgresql-15"
+libpq-dev postgresql-15 postgresql-client-common"
 # Node.js and npm: Debian's own (18) or any newer one already installed.
 node_pkgs="nodejs npm"
 # `make deb` and `make deb-check` (tools/build-deb.sh, tools/deb-check.sh):

@@ -505,6 +505,17 @@ int store_files(store *st, int64_t *db_bytes, int64_t *wal_bytes)
 	char wal[sizeof st->path + 8];
 	struct stat sb;
 
+	if (db_is_url(st->path)) { /* PostgreSQL: the database's size on its server */
+		db *d = store_reader_get(st);
+		db_stmt *s = db_prepare(d, "SELECT pg_database_size(current_database())");
+		*db_bytes = s && db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
+		if (s)
+			db_reset(s);
+		store_reader_put(st, d);
+		*wal_bytes = 0;
+		return *db_bytes < 0 ? STORE_ERROR : STORE_OK;
+	}
+
 	*db_bytes = stat(st->path, &sb) == 0 ? (int64_t)sb.st_size : -1;
 	snprintf(wal, sizeof wal, "%s-wal", st->path);
 	*wal_bytes = stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;

@@ -33,6 +33,10 @@ CREATE AGGREGATE group_concat(text) (SFUNC = group_concat_step, STYPE = text);
 CREATE FUNCTION typeof(v anyelement) RETURNS text LANGUAGE sql IMMUTABLE
   AS $$ SELECT CASE WHEN v IS NULL THEN 'null' WHEN pg_typeof(v) = 'bytea'::regtype THEN 'blob'
     WHEN pg_typeof(v) IN ('bigint'::regtype, 'integer'::regtype) THEN 'integer' ELSE 'text' END $$;
+CREATE FUNCTION instr(a bytea, b bytea) RETURNS bigint LANGUAGE sql IMMUTABLE
+  AS $$ SELECT position(b IN a)::bigint $$;
+CREATE FUNCTION instr(a text, b text) RETURNS bigint LANGUAGE sql IMMUTABLE
+  AS $$ SELECT strpos(a, b)::bigint $$;
 CREATE FUNCTION json_remove(doc text, path text) RETURNS text LANGUAGE sql IMMUTABLE
   AS $$ SELECT (doc::jsonb #- string_to_array(substr(path, 3), '.'))::text $$;
 SQL
