@@ -422,7 +422,12 @@ int cmd_doctor(struct cli_opts *o)
 		    "database integrity_check: %s", msg);
 	if (store_newest_audit(d.st, ts) == STORE_OK && (t = ts_seconds(ts)) > now + 300)
 		doctor_line(&dr, 0, "the clock is behind the newest audit entry (%s)", ts);
-	if (store_last_backup(d.st, ts) != STORE_OK || (t = ts_seconds(ts)) < 0)
+	if (db_is_url(d.db))
+		/* PostgreSQL's backups (pg_dump, pg_basebackup, a standby) are
+		 * made and watched by PostgreSQL's own tools. */
+		doctor_line(&dr, 1, "backups: the database is PostgreSQL's, backed up with its own"
+			    " tools (not checked here); keep himoya.key apart");
+	else if (store_last_backup(d.st, ts) != STORE_OK || (t = ts_seconds(ts)) < 0)
 		doctor_line(&dr, 0, "no backup was made of this folder yet (himoya backup)");
 	else
 		doctor_line(&dr, now - t <= hours * 3600, "last backup %s, %lld hours ago%s", ts,

@@ -374,7 +374,7 @@ function shapes(db) {
   // Hotline contacts: the columns are the record's.
   out.contactBad = q("SELECT id FROM contacts WHERE channel IS DISTINCT FROM json_extract(coded, '$.channel')" +
     " OR call_type IS DISTINCT FROM json_extract(coded, '$.call_type') OR started_at IS DISTINCT FROM json_extract(coded, '$.started_at')" +
-    " OR coalesce(duration_s, -1) IS DISTINCT FROM coalesce(json_extract(coded, '$.duration_s'), -1)" +
+    " OR coalesce(duration_s, -1) IS DISTINCT FROM coalesce(CAST(json_extract(coded, '$.duration_s') AS INTEGER), -1)" +
     " OR coalesce(language, '') <> coalesce(json_extract(coded, '$.language'), '')" +
     " OR coalesce(action, '') <> coalesce(json_extract(coded, '$.action'), '')" +
     " OR operator_id IS DISTINCT FROM json_extract(coded, '$.operator')" +
