@@ -82,7 +82,7 @@ static const char SQL_USER_LIST[] =
 static const char SQL_USER_SET_ROLE[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 static const char SQL_USER_SET_DISABLED[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 static const char SQL_USER_SESSIONS_END[] =
-	"DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR id <> ?2)";
+	"DELETE FROM sessions WHERE user_id = ?1 AND (id <> ?2 OR ?2 IS NULL)";
 static const char SQL_USER_TOKENS_REVOKE[] =
 	"UPDATE tokens SET revoked = 1 WHERE user_id = ?1 AND revoked = 0";
 static const char SQL_ORG_UPDATE[] =

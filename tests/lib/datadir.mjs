@@ -109,7 +109,8 @@ export function pgUrlOf(data) {
 // template (tests/pg/with-cluster.sh), never in the product's schema.
 function psql(url, sql) {
   const q = sql.replace(/CAST\(X'([0-9A-Fa-f]*)' AS TEXT\)/g, "convert_from('\\x$1'::bytea, 'UTF8')")
-    .replace(/PRAGMA busy_timeout\s*=\s*\d+;/gi, '').replace(/ AS BLOB\)/g, ' AS bytea)');
+    .replace(/PRAGMA busy_timeout\s*=\s*\d+;/gi, '').replace(/ AS BLOB\)/g, ' AS bytea)')
+    .replace(/\bchar\((\d+)\)/g, 'chr($1)');
   const r = spawnSync('psql', [url, '-AtqX', '-v', 'ON_ERROR_STOP=1', '-F', '|', '-c', q],
     { encoding: 'utf8', timeout: 10000 });
   if (r.status !== 0) throw new Error('psql failed: ' + r.stderr);
