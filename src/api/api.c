@@ -96,8 +96,10 @@ static void auth_cache_put(const unsigned char id[HASH_BYTES], int64_t now, int6
 	c->who = *who;
 }
 
-/* Fill r->who from the bearer token or the session cookie. */
-static void authenticate(struct req *r)
+/* Fill r->who from the bearer token or the session cookie; -1 when the
+ * database could not say (busy, or a connection lost in a failover):
+ * that is no answer to the credentials, so not a 401. */
+static int authenticate(struct req *r)
 {
 	struct app *app = r->app;
 	const char *auth = req_header(r, "Authorization");
@@ -109,12 +111,14 @@ static void authenticate(struct req *r)
 		unsigned char h[HASH_BYTES];
 		struct token_row t;
 		token_hash(&app->kr, auth + 7, h);
+		int rc;
 		if (auth_cache_get(h, now, &r->who) && r->who.kind == AUTH_TOKEN)
-			return;
+			return 0;
 		r->who.kind = AUTH_NONE;
 		/* Revoked and expired tokens are not found. */
-		if (store_token_get(app->st, h, now, &r->who.user, &t) != STORE_OK)
-			return;
+		rc = store_token_get(app->st, h, now, &r->who.user, &t);
+		if (rc != STORE_OK)
+			return rc == STORE_NOT_FOUND ? 0 : -1;
 		r->who.kind = AUTH_TOKEN;
 		auth_cache_put(h, now, t.expires, &r->who);
 		if (now - t.last_used >= TOUCH_EVERY) {
@@ -124,17 +128,19 @@ static void authenticate(struct req *r)
 				store_commit(tx);
 			}
 		}
-		return;
+		return 0;
 	}
 	if (cookie_value(r, tok, sizeof tok) == 0) {
 		token_hash(&app->kr, tok, r->who.session_id);
 		sodium_memzero(tok, sizeof tok);
+		int rc;
 		if (auth_cache_get(r->who.session_id, now, &r->who) && r->who.kind == AUTH_COOKIE)
-			return;
+			return 0;
 		r->who.kind = AUTH_NONE;
-		if (store_session_get(app->st, r->who.session_id, now, app->cfg.session_idle_secs,
-				      &r->who.session, &r->who.user) != STORE_OK)
-			return;
+		rc = store_session_get(app->st, r->who.session_id, now, app->cfg.session_idle_secs,
+				       &r->who.session, &r->who.user);
+		if (rc != STORE_OK)
+			return rc == STORE_NOT_FOUND ? 0 : -1;
 		r->who.kind = AUTH_COOKIE;
 		auth_cache_put(r->who.session_id, now, INT64_MAX, &r->who);
 		if (now - r->who.session.seen >= TOUCH_EVERY) {
@@ -145,6 +151,7 @@ static void authenticate(struct req *r)
 			}
 		}
 	}
+	return 0;
 }
 
 static int csrf_ok(struct req *r)
@@ -192,7 +199,8 @@ int api_dispatch(struct req *r)
 	}
 	r->route = rt;
 	if (!(rt->flags & ROUTE_PUBLIC)) {
-		authenticate(r);
+		if (authenticate(r) != 0)
+			return reply_problem(r, 503, "busy", "the database does not answer; try again");
 		if (r->who.kind == AUTH_NONE)
 			return reply_problem(r, 401, "unauthenticated", "sign in first");
 		if (r->who.kind == AUTH_COOKIE && r->method != M_GET && !(rt->flags & ROUTE_NO_CSRF) &&
