@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make check`: build with warnings as errors and run every test three
 # ways: the normal build (unit, API and browser tests), an AddressSanitizer
-# + UndefinedBehaviorSanitizer build (unit and API tests), and the libFuzzer
+# + UndefinedBehaviorSanitizer build (unit and API tests), the store's
+# conformance suite and the API suite on PostgreSQL, and the libFuzzer
 # harnesses for a short while.  Ends with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -25,8 +26,13 @@ run_suite() { # label, build dir, meson test args
 }
 
 rm -f build*.setup.log
+rm -f build/meson-logs/pglog.json
 if setup build && meson compile -C build; then
-	run_suite "tests" build
+	run_suite "tests" build --no-suite pg
+	# The store's conformance suite and the API suite again on PostgreSQL,
+	# each test with a throwaway cluster: they mostly wait on the database,
+	# so more of them run at once than there are cores.
+	run_suite "tests on PostgreSQL" build --suite pg --num-processes 4 --logbase pglog
 else
 	echo "build failed"
 	status=1

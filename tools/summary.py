@@ -15,17 +15,20 @@ for arg in sys.argv[1:]:
             print(f"{arg}: no test log", file=sys.stderr)
             failed += 1
             continue
-        with open(log, encoding="utf-8") as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                r = json.loads(line).get("result")
-                if r in ("OK", "EXPECTEDFAIL"):
-                    passed += 1
-                elif r == "SKIP":
-                    continue
-                else:
-                    failed += 1
+        # testlog.json, and pglog.json of the PostgreSQL run (tools/check.sh).
+        logs = [log] + [p for p in [os.path.join(arg, "meson-logs", "pglog.json")] if os.path.exists(p)]
+        for name in logs:
+            with open(name, encoding="utf-8") as f:
+                for line in f:
+                    if not line.strip():
+                        continue
+                    r = json.loads(line).get("result")
+                    if r in ("OK", "EXPECTEDFAIL"):
+                        passed += 1
+                    elif r == "SKIP":
+                        continue
+                    else:
+                        failed += 1
     elif os.path.exists(arg):
         with open(arg, encoding="utf-8") as f:
             for line in f:
