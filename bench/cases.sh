@@ -49,7 +49,7 @@ meson compile -C "$release" himoya >/dev/null
 data=$scratch/data
 say "himoya demo --persons $PERSONS"
 t0=$(now_ms)
-"$himoya" demo --data "$data" --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
+"$himoya" demo --data "$data" $(bench_db) --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
 t1=$(now_ms)
 demo_s=$(awk -v ms=$((t1 - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
 grep '^Demo data folder' "$scratch/demo.out" >&2

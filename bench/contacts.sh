@@ -42,7 +42,7 @@ meson compile -C "$release" himoya >/dev/null
 
 data=$scratch/data
 say "himoya demo --persons $PERSONS"
-"$himoya" demo --data "$data" --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
+"$himoya" demo --data "$data" $(bench_db) --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
 grep '^Hotline' "$scratch/demo.out" >&2 || true
 token=$("$himoya" token create --data "$data" --login hotline --label bench)
 

@@ -6,6 +6,10 @@
 #   free_port                  a free TCP port on 127.0.0.1
 #   wait_http URL              waits until URL answers (10 s at most)
 #   now_ms                     the time in milliseconds
+#   bench_db                   the demo's database option: nothing (SQLite),
+#                              or with BENCH_DRIVER=postgresql "--database URL"
+#                              of a new database in a cluster of the run's own
+#                              (tests/pg/cluster.sh, durable settings)
 
 bench_cleanup() {
 	local p
@@ -15,6 +19,7 @@ bench_cleanup() {
 	for p in "${pids[@]}"; do
 		wait "$p" 2>/dev/null || true
 	done
+	[ -d "$scratch/pg" ] && sh "$(dirname "${BASH_SOURCE[0]}")/../tests/pg/cluster.sh" stop "$scratch/pg" >/dev/null 2>&1
 	rm -rf "$scratch"
 }
 
@@ -48,3 +53,12 @@ wait_http() { # url
 }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+bench_db() {
+	local url
+	[ "${BENCH_DRIVER:-sqlite}" = postgresql ] || return 0
+	chmod 755 "$scratch"
+	url=$(CLUSTER_DURABLE=1 sh "$(dirname "${BASH_SOURCE[0]}")/../tests/pg/cluster.sh" start "$scratch/pg") || return 1
+	psql "$url" -qXc 'CREATE DATABASE bench' >&2 || return 1
+	printf -- '--database %s\n' "$(printf '%s' "$url" | sed 's|@/postgres?|@/bench?|')"
+}

@@ -64,7 +64,7 @@ meson compile -C "$release" himoya >/dev/null
 data=$scratch/data
 say "himoya demo --persons $PERSONS"
 t0=$(now_ms)
-"$himoya" demo --data "$data" --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
+"$himoya" demo --data "$data" $(bench_db) --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
 demo_s=$(secs $(( $(now_ms) - t0 )))
 grep '^Demo data folder' "$scratch/demo.out" >&2 || true
 

@@ -44,7 +44,7 @@ meson compile -C "$release" himoya >/dev/null
 
 data=$scratch/data
 say "himoya demo --persons $PERSONS"
-"$himoya" demo --data "$data" --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
+"$himoya" demo --data "$data" $(bench_db) --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
 grep '^Demo data folder' "$scratch/demo.out" >&2 || true
 db_mb=$(du -m "$data/himoya.db" | cut -f1)
 token=$("$himoya" token create --data "$data" --login analyst --label bench)

@@ -65,8 +65,12 @@ start() {
 	as_owner "$bin/initdb" -D "$dir/data" -U postgres --no-locale -E UTF8 --auth=trust \
 		>"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 	port=$(( 20000 + $$ % 20000 ))
+	# Tests need no durability; benchmarks (CLUSTER_DURABLE=1) keep
+	# PostgreSQL's defaults, as SQLite keeps synchronous=FULL.
+	fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	[ "${CLUSTER_DURABLE:-0}" = 1 ] && fast=""
 	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-		-o "-c listen_addresses= -c unix_socket_directories=$dir -c port=$port -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		-o "-c listen_addresses= -c unix_socket_directories=$dir -c port=$port $fast" \
 		start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 	printf 'postgresql://postgres@/postgres?host=%s&port=%s\n' "$dir" "$port"
 }
