@@ -33,7 +33,10 @@ struct datadir {
 	store *st;
 };
 
-/* Open an existing data folder (key + store); prints why not. */
+/* Open an existing data folder (key + store); prints why not.  It refuses
+ * a key that does not open the database unless datadir_key_check is 0
+ * (the commands that report it: audit verify, doctor). */
+extern int datadir_key_check;
 int datadir_open(struct datadir *d, const char *dir, unsigned readers);
 void datadir_close(struct datadir *d);
 void datadir_paths(struct datadir *d, const char *dir);

@@ -114,6 +114,8 @@ void datadir_paths(struct datadir *d, const char *dir)
 		snprintf(d->db, sizeof d->db, "%s", cfg.database);
 }
 
+int datadir_key_check = 1;
+
 int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 {
 	char err[512];
@@ -139,6 +141,18 @@ int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 	}
 	if (store_open(d->db, &d->kr, readers, 0, &d->st, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "himoya: %s\n", err);
+		keyring_wipe(&d->kr);
+		return -1;
+	}
+	/* Another installation's key would seal new records nobody can open
+	 * and extend the audit chain under a MAC that breaks it: no command
+	 * works under it but those that report it (audit verify, doctor). */
+	if (datadir_key_check && store_key_opens(d->st) != 1) {
+		fprintf(stderr, "himoya: %s does not open this database (another installation's key,"
+			" or the database was altered): nothing was done; himoya audit verify --data %s"
+			" says more\n", d->key, dir);
+		store_close(d->st);
+		d->st = NULL;
 		keyring_wipe(&d->kr);
 		return -1;
 	}

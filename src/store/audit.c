@@ -1269,3 +1269,19 @@ int store_audit_for_record(store *st, const char *record, struct audit_row *rows
 		return STORE_ERROR;
 	return audit_reads_merge(st, &record, 1, NULL, rows, max, found);
 }
+
+/* Whether this store's key is the one its database was made under: the
+ * keyed audit anchor verifies (1), does not (0: another installation's
+ * key, or an altered anchor), or cannot be read (-1).  A database without
+ * an anchor yet (being made) answers 1. */
+int store_key_opens(store *st)
+{
+	unsigned char mac[HASH_BYTES];
+	int64_t seq;
+	int rc;
+
+	pthread_mutex_lock(&st->wlock);
+	rc = keyed_get(st->kr, st->writer, SQL_ANCHOR_GET, DOMAIN_ANCHOR, &seq, mac);
+	pthread_mutex_unlock(&st->wlock);
+	return rc == -2 ? -1 : rc != -1;
+}

@@ -729,4 +729,8 @@ typedef void (*store_count_fn)(void *arg, const char *table, long long here, lon
 int store_copy_counts(store *st, const char *url, store_count_fn report, void *arg,
 		      int *mismatches);
 
+/* 1 when the key opens this database (its keyed audit anchor verifies),
+ * 0 when it does not (another installation's key), -1 when unreadable. */
+int store_key_opens(store *st);
+
 #endif

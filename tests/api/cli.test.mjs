@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Client } from '../lib/server.mjs';
+import { Client, initArgs } from '../lib/server.mjs';
 import { spawn } from 'node:child_process';
 import { run, runAsync, tempDir, serveDir, bearer, sqlite, freePort, sleep, BIN } from '../lib/datadir.mjs';
 
@@ -687,4 +687,28 @@ test('demo fills the folder with persons and cases the server reads back, and re
     const r3 = run(['demo', '--data', fresh(), ...bad]);
     assert.equal(r3.code, 2, bad.join(' ') + ': ' + r3.err);
   }
+});
+
+test('another installation\'s key opens nothing: serve and every writing command refuse, the chain stays intact', async () => {
+  const root = tempDir();
+  const a = join(root, 'a'), b = join(root, 'b');
+  assert.equal(run(['init', '--data', a, ...initArgs()]).code, 0);
+  assert.equal(run(['init', '--data', b, '--org-code', 'ngo', '--org-name', 'N', '--org-type', 'NGO']).code, 0);
+  const good = readFileSync(join(a, 'himoya.key'));
+  copyFileSync(join(b, 'himoya.key'), join(a, 'himoya.key'));
+  const port = await freePort();
+  const s = run(['serve', '--data', a, '--listen', `127.0.0.1:${port}`], { timeout: 10000 });
+  assert.equal(s.code, 1, 'serve must not start: ' + s.err);
+  assert.match(s.err, /does not open this database/);
+  const u = run(['user', 'add', '--data', a, '--org', 'iom', '--login', 'eve', '--role', 'admin', '--password-stdin'],
+    { input: 'a-long-enough-password-1\n' });
+  assert.equal(u.code === 0, false, u.out);
+  // audit verify and doctor still say what is wrong.
+  assert.match(run(['audit', 'verify', '--data', a]).out, /BROKEN/);
+  assert.match(run(['doctor', '--data', a]).out, /problem: audit chain broken/);
+  // With its own key back, the installation is whole: nothing was written.
+  writeFileSync(join(a, 'himoya.key'), good);
+  const v = run(['audit', 'verify', '--data', a]);
+  assert.equal(v.code, 0, v.out + v.err);
+  rmSync(root, { recursive: true, force: true });
 });
