@@ -616,6 +616,12 @@ static int pg_step(db_stmt *s)
 			return DB_ERROR;
 		}
 		rc = execute(s);
+		/* The same for a read outside a transaction: it is asked again
+		 * on a new connection (a write is not: it may have been done). */
+		if (rc == DB_ERROR && !s->write && !s->owner->txn &&
+		    PQstatus(s->owner->c) == CONNECTION_BAD && reconnect(s->owner) == 0 &&
+		    stmt_prepare(s->owner, s) == 0)
+			rc = execute(s);
 		if (rc != DB_OK)
 			return rc;
 	}
@@ -723,7 +729,11 @@ static int64_t pg_changes(db *d)
 static int pg_begin(db *d)
 {
 	reconnect(d);
-	if (run(d, "BEGIN") != DB_OK)
+	/* A server restarted or failed over since this connection's last
+	 * statement: the connection learns it only now.  Nothing has begun,
+	 * so begin again on a new one. */
+	if (run(d, "BEGIN") != DB_OK &&
+	    (PQstatus(d->c) != CONNECTION_BAD || reconnect(d) != 0 || run(d, "BEGIN") != DB_OK))
 		return DB_ERROR;
 	if (d->mode == DB_WRITE) {
 		int rc = run(d, WRITER_LOCK);
