@@ -526,8 +526,9 @@ int cmd_migrate(struct cli_opts *o)
 		printf("migrate FAILED: keep serving from %s\n", from);
 		return 1;
 	}
-	printf("Done.  To serve from PostgreSQL, add to %s/himoya.conf:\n  database = %s\n"
-	       "(the folder keeps its key, himoya.key; %s/himoya.db is no longer read)\n",
-	       from, to, from);
+	printf("Done.  To serve from PostgreSQL, add to %s/himoya.conf (mode 0600):\n  database = %s\n"
+	       "(the folder keeps its key, himoya.key; %s/himoya.db is then no longer read: once the\n"
+	       "new set-up is checked, remove it, as it holds every record)\n",
+	       from, db_url_has_password(to) ? "<the URL given to --to, with its password>" : to, from);
 	return 0;
 }

@@ -838,12 +838,10 @@ void store_audit_flush(store *st)
 	started = now_us();
 	tx = store_begin(st);
 	if (!tx) {
-		struct audit_chunk *chunks;
-		pthread_mutex_lock(&st->qlock);
-		take_queue(st, &chunks);
-		pthread_mutex_unlock(&st->qlock);
-		free_chunks(chunks);
-		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
+		/* The database does not answer (busy, restarting, failing
+		 * over): the entries stay queued for the next flush. */
+		fprintf(stderr, "himoya: could not write the audit log yet; its read entries are"
+			" kept for the next try\n");
 		return;
 	}
 	rc = audit_flush_tx(tx);

@@ -37,6 +37,10 @@ int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t err
 void db_close(db *d);
 /* Whether path names a PostgreSQL database (postgresql:// or postgres://). */
 int db_is_url(const char *path);
+/* A postgresql:// URL libpq can read (1), and whether it holds a password
+ * (never to be printed). */
+int db_url_ok(const char *url);
+int db_url_has_password(const char *url);
 /* "sqlite" or "postgresql". */
 const char *db_driver_name(db *d);
 int db_is_sqlite(db *d);

@@ -138,6 +138,30 @@ static int session_setup(db *d)
 	return DB_OK;
 }
 
+int db_url_ok(const char *url)
+{
+	char *msg = NULL;
+	PQconninfoOption *o = PQconninfoParse(url, &msg);
+
+	PQfreemem(msg);
+	if (!o)
+		return 0;
+	PQconninfoFree(o);
+	return 1;
+}
+
+int db_url_has_password(const char *url)
+{
+	PQconninfoOption *o = PQconninfoParse(url, NULL), *p;
+	int has = 0;
+
+	for (p = o; p && p->keyword; p++)
+		if (!strcmp(p->keyword, "password") && p->val && *p->val)
+			has = 1;
+	PQconninfoFree(o);
+	return has;
+}
+
 static int pg_open(const char *url, enum db_mode mode, db **out, char *err, size_t errlen)
 {
 	db *d = calloc(1, sizeof *d);
@@ -149,6 +173,14 @@ static int pg_open(const char *url, enum db_mode mode, db **out, char *err, size
 	}
 	d->head.drv = &db_pg;
 	d->mode = mode;
+	/* libpq's message about a URL it cannot parse quotes the URL, and
+	 * with it the password: say only that it cannot be read. */
+	if (!db_url_ok(url)) {
+		snprintf(err, errlen, "postgresql: the database URL cannot be read (see libpq's"
+			 " connection URIs; the URL is not shown, as it may hold a password)");
+		free(d);
+		return DB_ERROR;
+	}
 	d->c = PQconnectdb(url);
 	if (PQstatus(d->c) != CONNECTION_OK) {
 		const char *m = PQerrorMessage(d->c);
