@@ -11,9 +11,14 @@
 #include "fields.h"
 #include "indicators.h"
 
+/* 200 while the database answers; 503 when it does not (PostgreSQL down
+ * or failing over), so that a load balancer sends requests elsewhere. */
 int api_health(struct req *r)
 {
 	jsonw w;
+
+	if (store_ping(r->app->st) != STORE_OK)
+		return reply_problem(r, 503, "database-unavailable", "the database does not answer");
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kstr(&w, "status", "ok");

@@ -249,6 +249,14 @@ int store_copy_to(store *st, const char *url, store_copy_fn report, void *arg, c
 			 " migrate copies into an empty one only" : "cannot read the target database");
 		goto out;
 	}
+	/* The copy needs session_replication_role: ask before the schema is
+	 * made, so that a refusal leaves the target as empty as it was. */
+	if (db_exec(dst, "BEGIN; SET LOCAL session_replication_role = replica; ROLLBACK") != DB_OK) {
+		snprintf(err, errlen, "the target refused session_replication_role (%s): run migrate"
+			 " as the database's superuser (postgres); nothing was written", db_errmsg(dst));
+		db_exec(dst, "ROLLBACK");
+		goto out;
+	}
 	if (store_migrate(dst, err, errlen) != STORE_OK)
 		goto out;
 	store_audit_flush(st);

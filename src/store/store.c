@@ -562,3 +562,16 @@ int store_newest_audit(store *st, char out[TS_LEN])
 		store_reader_put(st, d);
 	return rc;
 }
+
+int store_ping(store *st)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = d ? db_prepare(d, "SELECT 1") : NULL;
+	int rc = s && db_step(s) == DB_ROW ? STORE_OK : STORE_ERROR;
+
+	if (s)
+		db_reset(s);
+	if (d)
+		store_reader_put(st, d);
+	return rc;
+}

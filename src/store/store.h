@@ -733,4 +733,7 @@ int store_copy_counts(store *st, const char *url, store_count_fn report, void *a
  * 0 when it does not (another installation's key), -1 when unreadable. */
 int store_key_opens(store *st);
 
+/* STORE_OK when the database answers a query (the health check). */
+int store_ping(store *st);
+
 #endif
