@@ -573,8 +573,9 @@ int api_public_form_token_get(struct req *r)
 /* The per-address counters are in the database (store_rate_hit: one
  * UPSERT), so that the limit is the same whichever server a client
  * reaches.  The address is kept as a keyed hash only, for RATE_WINDOW.
- * 1 when this client address may send one more request now; 0 as well
- * when the database fails (the answer is the same 429). */
+ * 1 when this client address may send one more request now, 0 when not,
+ * -1 when the database does not answer (then nothing can be recorded:
+ * the sender is told so, not that they sent too much). */
 static int rate_allow(struct req *r, int64_t now)
 {
 	unsigned char key[LIMIT_KEY_BYTES];
@@ -584,7 +585,7 @@ static int rate_allow(struct req *r, int64_t now)
 	api_client_of(r->addr, addr);
 	blind_index(&r->app->kr, "rate:public-form", addr, strlen(addr), key);
 	if (store_rate_hit(r->app->st, key, RATE_MAX, RATE_WINDOW, now, &allowed) != STORE_OK)
-		return 0;
+		return -1;
 	return allowed;
 }
 
@@ -697,11 +698,18 @@ int api_public_callback_request(struct req *r)
 	json_t *body = NULL;
 	int rc = 0;
 
-	if (!rate_allow(r, now)) {
+	rc = rate_allow(r, now);
+	if (rc < 0) {
+		reply_header(r, "Retry-After", "60");
+		return reply_problem(r, 503, "busy", "the request could not be recorded now; try again"
+				     " in a minute, or call the hotline");
+	}
+	if (rc == 0) {
 		reply_header(r, "Retry-After", "600");
 		return reply_problem(r, 429, "rate-limited",
 				     "too many requests from this address; try again later");
 	}
+	rc = 0;
 	if (form)
 		body = body_parse_form(r->body.data ? r->body.data : "", r->body.len, why,
 				       sizeof why);
