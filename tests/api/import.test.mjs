@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { writeFileSync, readFileSync, statSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { startServer, signInAll, himoya, BIN } from '../lib/server.mjs';
+import { startServer, signInAll, himoya, BIN, PG } from '../lib/server.mjs';
 import { sqlite } from '../lib/datadir.mjs';
 
 const PW = 'import test password';
@@ -322,7 +322,10 @@ test('10,000 rows import in seconds; a kill before the commit leaves nothing', a
   assert.equal(r.code, 0, r.out.slice(-2000) + r.err);
   assert.match(summary(r.out), /^imported 10000 persons, 10000 cases; \d+ proposed as duplicates; 0 refused$/);
   assert.equal(persons(), now + 10000);
-  assert.ok(secs < 60, `10,000 rows took ${secs} s`);
+  // SQLite: 3.6-7.9 s here under load.  PostgreSQL takes one round trip
+  // per row written (no pipelining yet): 78 s in a loaded Debian 12 chroot.
+  console.log(`# 10,000 rows imported in ${secs} s (${PG ? 'PostgreSQL' : 'SQLite'})`);
+  assert.ok(secs < (PG ? 180 : 60), `10,000 rows took ${secs} s`);
   const verify = himoya(['audit', 'verify', '--data', srv.data]);
   assert.equal(verify.code, 0, verify.out + verify.err);
 });

@@ -11,12 +11,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { run, tempDir } from '../lib/datadir.mjs';
 
 const PSQL = '/usr/lib/postgresql/15/bin/psql';
 const DUMP = process.env.PG_BASELINE_DUMP;
-const CLUSTER = join(import.meta.dirname, 'cluster.sh');
+// import.meta.dirname is Node 20's; Debian 12 has Node 18.
+const CLUSTER = join(dirname(fileURLToPath(import.meta.url)), 'cluster.sh');
 
 let pgdir;
 let url;
