@@ -3,6 +3,8 @@
  * (a postgresql:// URL is PostgreSQL, anything else a SQLite file) and
  * calls through its table.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/db_driver.h"
@@ -60,10 +62,48 @@ void db_rollback(db *d) { DRV(d)->rollback(d); }
 int db_bulk(db *d, int on) { return DRV(d)->bulk(d, on); }
 int db_autocheckpoint(db *d, int on) { return DRV(d)->autocheckpoint(d, on); }
 int db_checkpoint(db *d, int *left) { return DRV(d)->checkpoint(d, left); }
-int db_indexes_drop(db *d, const char *table, char **saved) { return DRV(d)->indexes_drop(d, table, saved); }
 int db_table_exists(db *d, const char *table) { return DRV(d)->table_exists(d, table); }
 
 int db_backup_to(db *d, const char *path, char *err, size_t errlen)
 {
 	return DRV(d)->backup_to(d, path, err, errlen);
+}
+
+/* Each driver says where its catalog lists a table's secondary indexes;
+ * dropping them and keeping their definitions is the same on both. */
+int db_indexes_drop(db *d, const char *table, char **saved)
+{
+	db_stmt *s = db_prepare(d, DRV(d)->indexes_sql);
+	char names[32][128];
+	size_t n = 0, i, have = *saved ? strlen(*saved) : 0;
+	int rc;
+
+	if (!s)
+		return DB_ERROR;
+	db_bind_str(s, 1, table);
+	while ((rc = db_step(s)) == DB_ROW && n < 32) {
+		const char *sql = db_col_text(s, 1);
+		size_t len = strlen(sql);
+		char *grown = realloc(*saved, have + len + 3);
+		if (!grown) {
+			db_reset(s);
+			return DB_ERROR;
+		}
+		memcpy(grown + have, sql, len);
+		memcpy(grown + have + len, ";\n", 3);
+		have += len + 2;
+		*saved = grown;
+		snprintf(names[n++], sizeof names[0], "%s", db_col_text(s, 0));
+	}
+	db_reset(s);
+	if (rc != DB_DONE && rc != DB_ROW)
+		return DB_ERROR;
+	for (i = 0; i < n; i++) {
+		char drop[sizeof names[0] + 24];
+		/* A name from the catalog, quoted: identifiers cannot be bound. */
+		snprintf(drop, sizeof drop, "DROP INDEX \"%.127s\"", names[i]);
+		if (strchr(names[i], '"') || db_exec(d, drop) != DB_OK)
+			return DB_ERROR;
+	}
+	return DB_OK;
 }

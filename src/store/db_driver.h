@@ -36,7 +36,8 @@ struct db_driver {
 	int (*bulk)(db *d, int on);
 	int (*autocheckpoint)(db *d, int on);
 	int (*checkpoint)(db *d, int *left);
-	int (*indexes_drop)(db *d, const char *table, char **saved);
+	/* The secondary indexes of table ?1: rows (name, definition). */
+	const char *indexes_sql;
 	int (*table_exists)(db *d, const char *table);
 	int (*backup_to)(db *d, const char *path, char *err, size_t errlen);
 };

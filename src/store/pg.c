@@ -813,50 +813,14 @@ static int pg_checkpoint(db *d, int *left)
 	return DB_OK;
 }
 
-/* Secondary indexes only: not those behind a primary key or a UNIQUE
- * constraint. */
+/* A table's secondary indexes (not those behind a primary key or a
+ * UNIQUE constraint): name and definition, for db_indexes_drop. */
 static const char SQL_INDEXES[] =
 	"SELECT i.indexname, i.indexdef FROM pg_indexes i"
 	" WHERE i.schemaname = current_schema() AND i.tablename = ?1"
 	" AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
 	"  WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)"
 	" ORDER BY i.indexname";
-
-static int pg_indexes_drop(db *d, const char *table, char **saved)
-{
-	db_stmt *s = pg_prepare(d, SQL_INDEXES);
-	char names[32][128];
-	size_t n = 0, i, have = *saved ? strlen(*saved) : 0;
-	int rc;
-
-	if (!s)
-		return DB_ERROR;
-	pg_bind_text(s, 1, table, strlen(table));
-	while ((rc = pg_step(s)) == DB_ROW && n < 32) {
-		const char *sql = pg_col_text(s, 1);
-		size_t len = strlen(sql);
-		char *grown = realloc(*saved, have + len + 3);
-		if (!grown) {
-			pg_reset(s);
-			return DB_ERROR;
-		}
-		memcpy(grown + have, sql, len);
-		memcpy(grown + have + len, ";\n", 3);
-		have += len + 2;
-		*saved = grown;
-		snprintf(names[n++], sizeof names[0], "%s", pg_col_text(s, 0));
-	}
-	pg_reset(s);
-	if (rc != DB_DONE && rc != DB_ROW)
-		return DB_ERROR;
-	for (i = 0; i < n; i++) {
-		char drop[sizeof names[0] + 24];
-		snprintf(drop, sizeof drop, "DROP INDEX \"%.127s\"", names[i]);
-		if (strchr(names[i], '"') || run(d, drop) != DB_OK)
-			return DB_ERROR;
-	}
-	return DB_OK;
-}
 
 static const char SQL_TABLE[] =
 	"SELECT count(*) FROM information_schema.tables"
@@ -893,6 +857,6 @@ const struct db_driver db_pg = {
 	.col_type = pg_col_type,
 	.reset = pg_reset, .changes = pg_changes, .begin = pg_begin, .commit = pg_commit,
 	.rollback = pg_rollback, .bulk = pg_bulk, .autocheckpoint = pg_autocheckpoint,
-	.checkpoint = pg_checkpoint, .indexes_drop = pg_indexes_drop,
+	.checkpoint = pg_checkpoint, .indexes_sql = SQL_INDEXES,
 	.table_exists = pg_table_exists, .backup_to = pg_backup_to,
 };

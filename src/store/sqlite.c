@@ -292,46 +292,12 @@ static int sq_checkpoint(db *d, int *left)
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? DB_OK : DB_ERROR;
 }
 
+/* A table's secondary indexes (those SQLite made for a primary key or a
+ * UNIQUE constraint have no sql): name and definition, for
+ * db_indexes_drop. */
 static const char SQL_INDEXES[] =
 	"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1"
 	" AND sql IS NOT NULL ORDER BY name";
-
-static int sq_indexes_drop(db *d, const char *table, char **saved)
-{
-	db_stmt *s = sq_prepare(d, SQL_INDEXES);
-	char names[32][128];
-	size_t n = 0, i, have = *saved ? strlen(*saved) : 0;
-	int rc;
-
-	if (!s)
-		return DB_ERROR;
-	sq_bind_text(s, 1, table, strlen(table));
-	while ((rc = sq_step(s)) == DB_ROW && n < 32) {
-		const char *sql = sq_col_text(s, 1);
-		size_t len = strlen(sql);
-		char *grown = realloc(*saved, have + len + 3);
-		if (!grown) {
-			sq_reset(s);
-			return DB_ERROR;
-		}
-		memcpy(grown + have, sql, len);
-		memcpy(grown + have + len, ";\n", 3);
-		have += len + 2;
-		*saved = grown;
-		snprintf(names[n++], sizeof names[0], "%s", sq_col_text(s, 0));
-	}
-	sq_reset(s);
-	if (rc != DB_DONE && rc != DB_ROW)
-		return DB_ERROR;
-	for (i = 0; i < n; i++) {
-		char drop[sizeof names + 16];
-		/* A name from the catalog, quoted: identifiers cannot be bound. */
-		snprintf(drop, sizeof drop, "DROP INDEX \"%s\"", names[i]);
-		if (strchr(names[i], '"') || sq_exec(d, drop) != DB_OK)
-			return DB_ERROR;
-	}
-	return DB_OK;
-}
 
 static int sq_backup_to(db *d, const char *path, char *err, size_t errlen)
 {
@@ -394,6 +360,6 @@ const struct db_driver db_sqlite = {
 	.col_type = sq_col_type,
 	.reset = sq_reset, .changes = sq_changes, .begin = sq_begin, .commit = sq_commit,
 	.rollback = sq_rollback, .bulk = sq_bulk, .autocheckpoint = sq_autocheckpoint,
-	.checkpoint = sq_checkpoint, .indexes_drop = sq_indexes_drop,
+	.checkpoint = sq_checkpoint, .indexes_sql = SQL_INDEXES,
 	.table_exists = sq_table_exists, .backup_to = sq_backup_to,
 };
