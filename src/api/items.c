@@ -1128,13 +1128,20 @@ int api_consents_create(struct req *r)
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
-	/* Given today unless said: the schema's not_before then keeps an
-	 * expiry from coming before it. */
-	consent_today(today);
-	if (!json_object_get(body, "given_on"))
-		json_object_set_new(body, "given_on", json_string(today));
 	if (record_validate(&consent_schema, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	/* Given today (in the programme's zone) unless said: set after the
+	 * validation, whose "not in the future" reads UTC's day (east of UTC
+	 * the programme's today is UTC's tomorrow for some hours), and then
+	 * held to the schema's order: no expiry before it. */
+	consent_today(today);
+	if (!json_object_get(body, "given_on")) {
+		const char *exp = json_string_value(json_object_get(body, "expires"));
+		if (exp && strcmp(exp, today) < 0)
+			return reply_problem_field(r, 422, "invalid-value", "expires",
+						   "expires: before the consent was given");
+		json_object_set_new(body, "given_on", json_string(today));
+	}
 	to_org = json_string_value(json_object_get(body, "recipient_org"));
 	if (to_org && store_org_by_code(r->app->st, to_org, &o) != STORE_OK)
 		return reply_problem(r, 422, "invalid-value", "recipient_org: no such organisation");
