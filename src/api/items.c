@@ -177,7 +177,9 @@ static int extra_insert(struct req *r, store_tx *tx, const struct item_row *extr
 	int rc = STORE_OK;
 
 	for (i = 0; i < n && rc == STORE_OK; i++) {
-		snprintf(record, sizeof record, "%ss/%s", extra[i].kind, extra[i].id);
+		if (snprintf(record, sizeof record, "%ss/%s", extra[i].kind,
+			     extra[i].id) >= (int)sizeof record)
+			return STORE_ERROR;
 		rc = store_item_insert(tx, &extra[i]);
 		if (rc == STORE_OK)
 			rc = api_audit_write(r, tx, "create", record, "");

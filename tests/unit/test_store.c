@@ -42,15 +42,14 @@ struct fixture {
 
 static void remove_db(const char *path)
 {
+	static const char *const sides[] = {"-wal", "-shm", "-journal"};
 	char side[160];
+	size_t i;
 
 	unlink(path);
-	snprintf(side, sizeof side, "%s-wal", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-shm", path);
-	unlink(side);
-	snprintf(side, sizeof side, "%s-journal", path);
-	unlink(side);
+	for (i = 0; i < sizeof sides / sizeof *sides; i++)
+		if (snprintf(side, sizeof side, "%s%s", path, sides[i]) < (int)sizeof side)
+			unlink(side);
 }
 
 static int open_store(struct fixture *f, int create)
