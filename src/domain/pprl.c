@@ -30,6 +30,7 @@ int pprl_key_derive(struct pprl_key *key, const unsigned char *secret, size_t le
 	if (len < PPRL_SECRET_MIN)
 		return -1;
 	hmac_label(key->hash, secret, len, "himoya pprl v1 hash");
+	crypto_auth_hmacsha256_init(&key->keyed, key->hash, sizeof key->hash);
 	hmac_label(seed, secret, len, "himoya pprl v1 permutation");
 	for (i = 0; i < 2 * PPRL_BITS; i++)
 		key->perm[i] = (unsigned short)i;
@@ -64,13 +65,13 @@ static void add_token(const struct pprl_key *key, unsigned char bits[PPRL_BITS /
 	unsigned round = 0, i = 0;
 
 	while (i < k) {
-		crypto_auth_hmacsha256_state st;
+		crypto_auth_hmacsha256_state st = key->keyed;
 		unsigned char head[2] = {(unsigned char)tag, (unsigned char)round++};
 		unsigned j;
-		crypto_auth_hmacsha256_init(&st, key->hash, sizeof key->hash);
 		crypto_auth_hmacsha256_update(&st, head, sizeof head);
 		crypto_auth_hmacsha256_update(&st, (const unsigned char *)tok, len);
 		crypto_auth_hmacsha256_final(&st, mac);
+		sodium_memzero(&st, sizeof st);
 		for (j = 0; j + 1 < sizeof mac && i < k; j += 2, i++) {
 			unsigned pos = ((unsigned)mac[j] << 8 | mac[j + 1]) % PPRL_BITS;
 			bits[pos / 8] |= (unsigned char)(1u << (pos % 8));

@@ -28,6 +28,8 @@
 
 #include <stddef.h>
 
+#include <sodium.h>
+
 #include "domain/linkage.h"
 
 #define PPRL_BITS 1024                 /* filter before balancing */
@@ -36,6 +38,7 @@
 
 struct pprl_key {
 	unsigned char hash[32];
+	crypto_auth_hmacsha256_state keyed; /* HMAC of hash, keyed once: copied per token */
 	unsigned short perm[2 * PPRL_BITS]; /* position i of the output takes bit perm[i] */
 };
 

@@ -44,7 +44,8 @@ int store_pprl_drop_older(store_tx *tx, const char *before);
  * the call); a non-zero return stops with STORE_ERROR. */
 int store_pprl_each(store *st, const char *today,
 		    int (*fn)(void *ctx, const struct pprl_row *row), void *ctx);
-/* The persons (not merged away) with a consent not withdrawn, by id. */
+/* The persons (not merged away) with a consent not withdrawn, in the
+ * order they were stored. */
 int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id), void *ctx);
 
 /* A question asked by user_id at `at` (questions of anyone before
