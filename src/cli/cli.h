@@ -41,6 +41,13 @@ int datadir_open(struct datadir *d, const char *dir, unsigned readers);
 void datadir_close(struct datadir *d);
 void datadir_paths(struct datadir *d, const char *dir);
 
+/* Who uses a data folder: every `serve` holds DIR/himoya.lock shared, for
+ * as long as it runs; a command that must have the folder to itself
+ * (migrate) takes it exclusively.  The open descriptor (kept until the
+ * process ends), or -1 when another holds it the other way (errno
+ * EWOULDBLOCK) or it cannot be made. */
+int datadir_lock(const char *dir, int exclusive);
+
 /* Read one line of password from stdin (no echo handling: it is piped). */
 int cli_read_password(char *out, size_t outlen);
 /* A random readable password of 20 characters. */

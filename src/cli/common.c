@@ -3,8 +3,10 @@
  * folder, reading passwords.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -91,6 +93,24 @@ int cli_config_load(struct cli_opts *o, struct app_config *cfg)
 	}
 	snprintf(config_database, sizeof config_database, "%s", cfg->database);
 	return 0;
+}
+
+int datadir_lock(const char *dir, int exclusive)
+{
+	char path[4200];
+	int fd;
+
+	snprintf(path, sizeof path, "%s/himoya.lock", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 /* The database of a data folder: the one its configuration names (the

@@ -481,6 +481,16 @@ int cmd_migrate(struct cli_opts *o)
 	}
 	if (datadir_open(&d, from, 1))
 		return 2;
+	/* A server still writing would make the copy a snapshot of the
+	 * moment: its later writes would stay behind in the old database. */
+	if (datadir_lock(from, 1) < 0) {
+		fprintf(stderr, "himoya: %s\n", errno == EWOULDBLOCK
+			? "a himoya server is serving this folder: stop every server first, so that "
+			  "no write stays behind in the old database"
+			: "cannot make the folder's lock file himoya.lock");
+		datadir_close(&d);
+		return 2;
+	}
 	if (db_is_url(d.db)) {
 		fprintf(stderr, "himoya: %s already keeps its database in PostgreSQL\n", from);
 		datadir_close(&d);

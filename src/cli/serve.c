@@ -51,6 +51,15 @@ int cmd_serve(struct cli_opts *o)
 	}
 	if (datadir_open(&d, cli_opt(o, "--data"), app.cfg.http.threads + 2))
 		return 1;
+	/* Held shared while it serves: `migrate` waits for no server.  A
+	 * folder this user cannot write (PostgreSQL's, which holds only the
+	 * key) has nothing to migrate. */
+	if (datadir_lock(cli_opt(o, "--data"), 0) < 0 && errno == EWOULDBLOCK) {
+		fprintf(stderr, "himoya: %s is being migrated (himoya migrate): serve it when that "
+				"has ended\n", cli_opt(o, "--data"));
+		datadir_close(&d);
+		return 1;
+	}
 
 	/* Several servers may serve one data folder (README "Running two
 	 * servers"): whatever must hold across them is in the database. */

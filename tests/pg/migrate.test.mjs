@@ -38,11 +38,16 @@ test('a SQLite demo copied into PostgreSQL serves the same cases and the same au
   servers.push(before);
   const seen = await casesSeen(before);
   assert.ok(seen.ids.length > 10);
+  // Not while a server writes: its later writes would stay behind.  The
+  // target stays empty (the migrate below into it succeeds).
+  const url = pgDatabase();
+  const busy = run(['migrate', '--from', data, '--to', url], { timeout: 60000 });
+  assert.equal(busy.code, 2, busy.out + busy.err);
+  assert.match(busy.err, /a himoya server is serving this folder: stop every server first/);
   await before.stop();
   const head = run(['audit', 'verify', '--data', data]);
   assert.equal(head.code, 0, head.err);
 
-  const url = pgDatabase();
   const m = run(['migrate', '--from', data, '--to', url], { timeout: 120000 });
   assert.equal(m.code, 0, m.out + m.err);
   assert.match(m.out, /audit chain of the copy intact: \d+ entries/);
