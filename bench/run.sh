@@ -48,7 +48,8 @@ meson compile -C "$release" himoya >/dev/null
 
 data=$scratch/data
 login=bench.caseworker
-"$himoya" init --data "$data" --org-code bench --org-name "Bench org" --org-type NGO >/dev/null
+db_opt=$(bench_db)
+"$himoya" init --data "$data" $db_opt --org-code bench --org-name "Bench org" --org-type NGO >/dev/null
 [ -n "${HIMOYA_THREADS:-}" ] && echo "threads = $HIMOYA_THREADS" >"$data/himoya.conf"
 echo "a bench password of some length" |
 	"$himoya" user add --data "$data" --org bench --login "$login" --role caseworker \
@@ -102,10 +103,17 @@ curl -fs -o /dev/null -H "Authorization: Bearer $token" "$himoya_url/api/v1/pers
 # beginning with its action: src/store/audit.c); single "read" entries are
 # those of older logs.
 audit_reads() {
-	sqlite3 "file:$data/himoya.db?mode=ro" "SELECT (SELECT count(*) FROM audit WHERE action = 'read')
-		+ coalesce((SELECT sum((length(char(10) || fields)
-			- length(replace(char(10) || fields, char(10) || 'read' || char(9), ''))) / 6)
+	local ch=char sql
+	[ -n "$db_opt" ] && ch=chr # PostgreSQL's name of it
+	sql="SELECT (SELECT count(*) FROM audit WHERE action = 'read')
+		+ coalesce((SELECT sum((length($ch(10) || fields)
+			- length(replace($ch(10) || fields, $ch(10) || 'read' || $ch(9), ''))) / 6)
 			FROM audit WHERE action = 'reads'), 0)"
+	if [ -n "$db_opt" ]; then
+		psql "${db_opt#--database }" -qXtAc "$sql"
+	else
+		sqlite3 "file:$data/himoya.db?mode=ro" "$sql"
+	fi
 }
 sleep 0.2 # the flusher commits every 20 ms
 [ "$(audit_reads)" -ge 1 ] || { echo "bench: GET of a person wrote no audit entry" >&2; exit 1; }
