@@ -68,7 +68,10 @@ int date_valid_past(const char *s)
 
 	if (!date_valid(s))
 		return 0;
-	gmtime_r(&t, &tm);
+	/* The programme's day (its zone is the process's: consent_zone_set),
+	 * as every other "today": in UTC, a date of today was "in the future"
+	 * for hours each day east of UTC, and tomorrow was past west of it. */
+	localtime_r(&t, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	return strcmp(s, today) <= 0;
 }

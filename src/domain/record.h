@@ -46,7 +46,7 @@ int date_parse(const char *s, int *y, int *m, int *d);
 int date_month_days(int y, int m);
 
 /* 1 when s is a real calendar date YYYY-MM-DD between 1900-01-01 and
- * today (UTC) inclusive. */
+ * the programme's today (consent_zone_set) inclusive. */
 int date_valid_past(const char *s);
 
 /* 1 when s is a UTC time YYYY-MM-DDTHH:MM:SSZ on a real date in

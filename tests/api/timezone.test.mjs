@@ -74,6 +74,13 @@ async function checkZone(zone) {
   assert.ok(overdue.includes(late), `${zone}: due on the zone's yesterday is overdue`);
   assert.ok(!overdue.includes(todays), `${zone}: due on the zone's today (${today}) is not overdue`);
 
+  // "A past date" is one not after the zone's today: its today is taken,
+  // its tomorrow refused, whatever day it is in UTC.
+  const born = async (birth_date) => (await as.cw.req('POST', V1 + '/persons',
+    { given_name: 'Нигора', family_name: 'Саидова', birth_date })).status;
+  assert.equal(await born(today), 201, `${zone}: the zone's today (${today}) is not in the future`);
+  assert.equal(await born(shiftDay(today, 1)), 422, `${zone}: the zone's tomorrow is`);
+
   // Callbacks: "due" ends where the zone's tomorrow begins.
   const end = dayStartUtc(zone, shiftDay(today, 1));
   const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
