@@ -319,42 +319,91 @@ static int catch_id(void *ctx, const char *person_id)
 	return 0;
 }
 
-/* The refresh of n persons, their rows written in one transaction (a
- * commit per person made the pass at start take most of a minute for
- * 100,000 persons); *put += those put.  A person that cannot be read
- * keeps its row until the next pass, and fails the pass. */
-static int refresh_chunk(store *st, const keyring *kr, const struct pprl_key *pk,
-			 const char (*ids)[ID_LEN], size_t n, size_t *put)
-{
-	struct encoding *e = calloc(n, sizeof *e);
-	struct person_row p;
-	size_t i, k = 0;
-	arena a;
-	int rc = e ? STORE_OK : STORE_ERROR, failed = 0;
+/* The encodings of ids[first], ids[first + step], ... of a chunk into
+ * e[] at the same places (ready set when there is a row to write or to
+ * drop); failed set when a person could not be read. */
+struct chunk_part {
+	store *st;
+	const keyring *kr;
+	const struct pprl_key *pk;
+	const char (*ids)[ID_LEN];
+	struct encoding *e;
+	char *ready;
+	size_t n, first, step;
+	int failed;
+};
 
-	pthread_mutex_lock(&refresh_lock);
-	for (i = 0; e && i < n; i++) {
+static void *chunk_part_run(void *arg)
+{
+	struct chunk_part *w = arg;
+	struct person_row p;
+	size_t i;
+	arena a;
+
+	for (i = w->first; i < w->n; i += w->step) {
 		int got;
 		arena_init(&a, SCRATCH_CAP);
-		got = store_person_get(st, ids[i], &p, &a);
-		if (got == STORE_NOT_FOUND)
-			handle_of(kr, ids[i], e[k++].handle); /* consenting 0: dropped */
-		else if (got == STORE_OK && encoding_of(st, kr, pk, &a, &p, &e[k]) == STORE_OK)
-			k++;
-		else
-			failed = 1;
+		got = store_person_get(w->st, w->ids[i], &p, &a);
+		if (got == STORE_NOT_FOUND) {
+			handle_of(w->kr, w->ids[i], w->e[i].handle); /* consenting 0: dropped */
+			w->ready[i] = 1;
+		} else if (got == STORE_OK &&
+			   encoding_of(w->st, w->kr, w->pk, &a, &p, &w->e[i]) == STORE_OK) {
+			w->ready[i] = 1;
+		} else {
+			w->failed = 1;
+		}
 		arena_free(&a);
 	}
-	if (e)
-		rc = encodings_write(st, e, k, put);
+	return NULL;
+}
+
+/* The refresh of n persons by `workers` threads (1 or 2: each takes a
+ * reader of the store), their rows written in one transaction (a commit
+ * per person made the pass at start take most of a minute for 100,000
+ * persons); *put += those put.  A person that cannot be read keeps its
+ * row until the next pass, and fails the pass. */
+static int refresh_chunk(store *st, const keyring *kr, const struct pprl_key *pk,
+			 const char (*ids)[ID_LEN], size_t n, unsigned workers, size_t *put)
+{
+	struct encoding *e = calloc(n, sizeof *e);
+	char *ready = calloc(n, 1);
+	struct chunk_part w[2];
+	pthread_t th;
+	size_t i, k = 0;
+	int rc = STORE_ERROR, helper = 0;
+
+	if (!e || !ready) {
+		free(e);
+		free(ready);
+		return STORE_ERROR;
+	}
+	workers = workers > 1 ? 2 : 1;
+	for (i = 0; i < workers; i++)
+		w[i] = (struct chunk_part){st, kr, pk, ids, e, ready, n, i, workers, 0};
+	pthread_mutex_lock(&refresh_lock);
+	if (workers == 2)
+		helper = pthread_create(&th, NULL, chunk_part_run, &w[1]) == 0;
+	chunk_part_run(&w[0]);
+	if (helper)
+		pthread_join(th, NULL);
+	else if (workers == 2)
+		chunk_part_run(&w[1]);
+	for (i = 0; i < n; i++) /* the ready ones, in order, to the front */
+		if (ready[i] && k++ != i)
+			e[k - 1] = e[i];
+	rc = encodings_write(st, e, k, put);
 	pthread_mutex_unlock(&refresh_lock);
+	sodium_memzero(e, n * sizeof *e);
 	free(e);
-	return rc == STORE_OK && !failed ? STORE_OK : STORE_ERROR;
+	free(ready);
+	return rc == STORE_OK && !w[0].failed && !(workers == 2 && w[1].failed) ? STORE_OK
+									     : STORE_ERROR;
 }
 
 /* The pass: stop (may be NULL) ends it early, without the sweep. */
 static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, volatile int *stop,
-		    size_t *encoded)
+		    unsigned workers, size_t *encoded)
 {
 	struct catch_up c = {NULL, 0, 0};
 	char start[TS_LEN], now[TS_LEN];
@@ -374,7 +423,7 @@ static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, vol
 	rc = store_pprl_consenting(st, catch_id, &c);
 	for (i = 0; rc == STORE_OK && i < c.n && !(stop && *stop); i += CATCH_UP_CHUNK) {
 		size_t n = c.n - i < CATCH_UP_CHUNK ? c.n - i : CATCH_UP_CHUNK;
-		if (refresh_chunk(st, kr, pk, c.ids + i, n, &done) != STORE_OK)
+		if (refresh_chunk(st, kr, pk, (const char (*)[ID_LEN])(c.ids + i), n, workers, &done) != STORE_OK)
 			failed++;
 	}
 	free(c.ids);
@@ -393,9 +442,10 @@ static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, vol
 	return store_commit(tx);
 }
 
-int api_pprl_catch_up(store *st, const keyring *kr, const struct pprl_key *pk, size_t *encoded)
+int api_pprl_catch_up(store *st, const keyring *kr, const struct pprl_key *pk, unsigned workers,
+		      size_t *encoded)
 {
-	return catch_up(st, kr, pk, NULL, encoded);
+	return catch_up(st, kr, pk, NULL, workers, encoded);
 }
 
 static struct {
@@ -409,7 +459,7 @@ static void *catch_up_thread(void *arg)
 {
 	size_t n = 0;
 	(void)arg;
-	if (catch_up(bg.app->st, &bg.app->kr, bg.app->pprl, &bg.stop, &n) != STORE_OK)
+	if (catch_up(bg.app->st, &bg.app->kr, bg.app->pprl, &bg.stop, 1, &n) != STORE_OK)
 		api_log_event("pprl", "catch_up=incomplete encoded=%zu", n);
 	else
 		api_log_event("pprl", "catch_up=done encoded=%zu", n);

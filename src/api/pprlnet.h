@@ -38,8 +38,10 @@ void api_pprl_refresh_req(struct req *r, const char *person_id);
 
 /* Every consenting person refreshed, then rows not written by this pass
  * removed; *encoded (may be NULL) gets how many were encoded.  The demo
- * calls it; `serve` runs it in the background at start. */
-int api_pprl_catch_up(store *st, const keyring *kr, const struct pprl_key *pk, size_t *encoded);
+ * calls it with 2 workers (the store needs a reader for each); `serve`
+ * runs it in the background at start with one, beside the requests. */
+int api_pprl_catch_up(store *st, const keyring *kr, const struct pprl_key *pk, unsigned workers,
+		      size_t *encoded);
 void api_pprl_start(struct app *app);
 void api_pprl_stop(void);
 

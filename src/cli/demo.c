@@ -546,7 +546,7 @@ static int load_matching(store *st, const keyring *kr, size_t *encoded)
 	pk = api_pprl_key_load(kr, NULL, err, sizeof err);
 	if (!pk)
 		return -1;
-	if (rc == 0 && api_pprl_catch_up(st, kr, pk, encoded) != STORE_OK)
+	if (rc == 0 && api_pprl_catch_up(st, kr, pk, 2, encoded) != STORE_OK)
 		rc = -1;
 	api_pprl_key_free(pk);
 	return rc;
@@ -618,7 +618,7 @@ int cmd_demo(struct cli_opts *o)
 		fprintf(stderr, "himoya: --database is for a new folder; %s exists\n", dir);
 		return 2;
 	}
-	if (datadir_open(&d, dir, 1))
+	if (datadir_open(&d, dir, 2))
 		return 1;
 	if (created ? mark_demo(d.st, seed) != 0
 		    : store_meta_get(d.st, DEMO_META_KEY, marker, sizeof marker) != STORE_OK) {
