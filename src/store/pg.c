@@ -8,9 +8,14 @@
  * constant's address, as in sqlite.c).  A statement is prepared at its
  * first step, with the types of that step's values: integers as bigint,
  * blobs as bytea, text as text, nulls left for the server to infer from
- * where they stand (text when nothing tells; a parameter number the SQL
- * skips is declared text); values of other types later prepare it again.  Text and integers travel as
- * text, blobs in binary.
+ * where they stand (a parameter number the SQL skips is declared text);
+ * values of other types later prepare it again.  PostgreSQL infers a
+ * parameter's type at its first mention, so the store's SQL mentions a
+ * nullable filter first where its type shows: "(col = ?1 OR ?1 IS NULL)",
+ * or "CAST(?1 AS TEXT) IS NULL OR EXISTS (...)" where the null should
+ * spare the subquery; "?1 IS NULL OR ..." fails to prepare with a null
+ * bound (42P08/42P18, logged by the server).  Text and integers travel
+ * as text, blobs in binary.
  * Results come back as text (bytea as hex, decoded on demand).
  *
  * What SQLite gives and PostgreSQL does not, made here:
@@ -375,15 +380,6 @@ static int needs_prepare(const db_stmt *s)
 	return 0;
 }
 
-/* "could not determine data type of parameter": ambiguous_parameter or
- * indeterminate_datatype. */
-static int untyped(const PGresult *r)
-{
-	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-
-	return state && (!strcmp(state, "42P08") || !strcmp(state, "42P18"));
-}
-
 static int stmt_prepare(db *d, db_stmt *s)
 {
 	PGresult *r;
@@ -399,15 +395,6 @@ static int stmt_prepare(db *d, db_stmt *s)
 	snprintf(s->name, sizeof s->name, "h%u", d->next_name++);
 	r = PQprepare(d->c, s->name, s->text, s->nparams, s->types);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok && untyped(r)) {
-		/* A null where nothing else tells its type ("?1 IS NULL"): text. */
-		PQclear(r);
-		for (i = 0; i < s->nparams; i++)
-			if (!s->types[i])
-				s->types[i] = TEXT_OID;
-		r = PQprepare(d->c, s->name, s->text, s->nparams, s->types);
-		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	}
 	if (!ok) {
 		set_err(d, PQresultErrorMessage(r));
 		s->name[0] = '\0';
