@@ -97,12 +97,21 @@ static void set_err(db *d, const char *msg)
 		d->err[--n] = '\0';
 }
 
-static int status_of(const PGresult *r)
+/* A failure's status: DB_UNAVAILABLE when the connection is gone (the
+ * server stopped, or failed over) or the server cannot serve now
+ * (connection exceptions, shutting down or starting, or a writer's server
+ * that became a standby), for the caller to answer "try again". */
+static int status_of(const db *d, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
+	if (PQstatus(d->c) == CONNECTION_BAD)
+		return DB_UNAVAILABLE;
 	if (!state)
 		return DB_ERROR;
+	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
+	    !strcmp(state, "57P03") || (d->mode == DB_WRITE && !strcmp(state, "25006")))
+		return DB_UNAVAILABLE;
 	if (strncmp(state, "23", 2) == 0)
 		return DB_CONSTRAINT;
 	/* serialization failure, deadlock, lock timeout */
@@ -120,7 +129,7 @@ static int run(db *d, const char *sql)
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
 		set_err(d, PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
-		rc = status_of(r);
+		rc = status_of(d, r);
 	}
 	PQclear(r);
 	return rc;
@@ -167,6 +176,26 @@ int db_url_has_password(const char *url)
 	return has;
 }
 
+/* Every occurrence of the URL's password in msg becomes "***". */
+static void password_hide(char *msg, const char *url)
+{
+	PQconninfoOption *o = PQconninfoParse(url, NULL), *p;
+	const char *pw = NULL;
+	char *at;
+	size_t n;
+
+	for (p = o; p && p->keyword; p++)
+		if (!strcmp(p->keyword, "password") && p->val && *p->val)
+			pw = p->val;
+	n = pw ? strlen(pw) : 0;
+	while (n && (at = strstr(msg, pw)) != NULL) {
+		size_t rest = strlen(at + n);
+		memcpy(at, "***", 3);
+		memmove(at + 3, at + n, rest + 1);
+	}
+	PQconninfoFree(o);
+}
+
 static int pg_open(const char *url, enum db_mode mode, db **out, char *err, size_t errlen)
 {
 	db *d = calloc(1, sizeof *d);
@@ -192,11 +221,13 @@ static int pg_open(const char *url, enum db_mode mode, db **out, char *err, size
 		size_t n = strlen(m);
 		while (n > 0 && m[n - 1] == '\n')
 			n--;
-		/* The URL may carry a password: name the database by its driver only. */
-		snprintf(err, errlen, "postgresql: %.*s", (int)n, m);
+		/* The URL may carry a password: name the database by its driver
+		 * only, and hide the password should libpq quote it. */
+		snprintf(err, errlen, "postgresql: the database could not be reached: %.*s", (int)n, m);
+		password_hide(err, url);
 		PQfinish(d->c);
 		free(d);
-		return DB_ERROR;
+		return DB_UNAVAILABLE;
 	}
 	PQsetNoticeProcessor(d->c, notice_quiet, NULL);
 	if (session_setup(d) != DB_OK) {
@@ -582,7 +613,7 @@ static int execute(db_stmt *s)
 	r = PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
 	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		int rc = status_of(r);
+		int rc = status_of(d, r);
 		set_err(d, r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
 		PQclear(r);
 		if (rc != DB_CONSTRAINT)
@@ -632,12 +663,12 @@ static int pg_step(db_stmt *s)
 		int rc;
 		if (needs_prepare(s) && stmt_prepare(s->owner, s) != 0) {
 			fprintf(stderr, "himoya: SQL error: %s\n  in: %.300s\n", s->owner->err, s->text);
-			return DB_ERROR;
+			return PQstatus(s->owner->c) == CONNECTION_BAD ? DB_UNAVAILABLE : DB_ERROR;
 		}
 		rc = execute(s);
 		/* The same for a read outside a transaction: it is asked again
 		 * on a new connection (a write is not: it may have been done). */
-		if (rc == DB_ERROR && !s->write && !s->owner->txn &&
+		if (rc == DB_UNAVAILABLE && !s->write && !s->owner->txn &&
 		    PQstatus(s->owner->c) == CONNECTION_BAD && reconnect(s->owner) == 0 &&
 		    stmt_prepare(s->owner, s) == 0)
 			rc = execute(s);
@@ -747,15 +778,19 @@ static int64_t pg_changes(db *d)
 
 static int pg_begin(db *d)
 {
+	int rc;
+
 	reconnect(d);
 	/* A server restarted or failed over since this connection's last
 	 * statement: the connection learns it only now.  Nothing has begun,
 	 * so begin again on a new one. */
-	if (run(d, "BEGIN") != DB_OK &&
-	    (PQstatus(d->c) != CONNECTION_BAD || reconnect(d) != 0 || run(d, "BEGIN") != DB_OK))
-		return DB_ERROR;
+	rc = run(d, "BEGIN");
+	if (rc != DB_OK && PQstatus(d->c) == CONNECTION_BAD)
+		rc = reconnect(d) == 0 ? run(d, "BEGIN") : DB_UNAVAILABLE;
+	if (rc != DB_OK)
+		return rc;
 	if (d->mode == DB_WRITE) {
-		int rc = run(d, WRITER_LOCK);
+		rc = run(d, WRITER_LOCK);
 		if (rc != DB_OK) {
 			run(d, "ROLLBACK");
 			return rc;
