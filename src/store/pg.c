@@ -222,8 +222,9 @@ static int pg_open(const char *url, enum db_mode mode, db **out, char *err, size
 		while (n > 0 && m[n - 1] == '\n')
 			n--;
 		/* The URL may carry a password: name the database by its driver
-		 * only, and hide the password should libpq quote it. */
-		snprintf(err, errlen, "postgresql: the database could not be reached: %.*s", (int)n, m);
+		 * only, and hide the password should libpq quote it.  Down,
+		 * unknown or refusing (libpq's words say which): unavailable. */
+		snprintf(err, errlen, "postgresql: cannot connect: %.*s", (int)n, m);
 		password_hide(err, url);
 		PQfinish(d->c);
 		free(d);
