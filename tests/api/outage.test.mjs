@@ -8,11 +8,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer, usersOf, signInAll, PG } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { poll, sleep } from '../lib/datadir.mjs';
 
 const V1 = '/api/v1';
+const CLUSTER = join(dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'cluster.sh');
 const PW = 'correct horse battery';
 const users = usersOf(PW, [['hot', 'hotline']]);
 const as = {};
@@ -35,7 +37,7 @@ after(async () => {
 function cluster(cmd) {
   // HIMOYA_TEST_PGDATA is DIR/data of tests/pg/cluster.sh.
   const dir = dirname(process.env.HIMOYA_TEST_PGDATA);
-  const r = spawnSync('sh', [join('tests', 'pg', 'cluster.sh'), cmd, dir], { encoding: 'utf8' });
+  const r = spawnSync(CLUSTER, [cmd, dir], { encoding: 'utf8', timeout: 120000 });
   assert.equal(r.status, 0, `cluster.sh ${cmd}: ${r.stderr}`);
 }
 
