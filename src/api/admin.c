@@ -17,8 +17,10 @@ int api_health(struct req *r)
 {
 	jsonw w;
 
-	if (store_ping(r->app->st) != STORE_OK)
+	if (store_ping(r->app->st) != STORE_OK) {
+		reply_header(r, "Retry-After", "5");
 		return reply_problem(r, 503, "database-unavailable", "the database does not answer");
+	}
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kstr(&w, "status", "ok");

@@ -176,6 +176,7 @@ int api_dispatch(struct req *r)
 	const struct route *rt;
 	int is_api = !strncmp(r->path, "/api/", 5);
 
+	store_failure_clear(); /* api_store_error asks what this request met */
 	if (r->route) /* resumed after a suspension */
 		return handled(r, r->route->fn(r));
 	switch (router_match(api_routes, api_routes_count, r, &rt)) {
@@ -200,7 +201,7 @@ int api_dispatch(struct req *r)
 	r->route = rt;
 	if (!(rt->flags & ROUTE_PUBLIC)) {
 		if (authenticate(r) != 0)
-			return reply_problem(r, 503, "busy", "the database does not answer; try again");
+			return api_store_error(r, STORE_BUSY);
 		if (r->who.kind == AUTH_NONE)
 			return reply_problem(r, 401, "unauthenticated", "sign in first");
 		if (r->who.kind == AUTH_COOKIE && r->method != M_GET && !(rt->flags & ROUTE_NO_CSRF) &&
@@ -340,7 +341,7 @@ int api_if_match(struct req *r, int64_t *version)
 int api_tx_end(struct req *r, store_tx *tx, int rc)
 {
 	if (!tx)
-		return reply_problem(r, 503, "busy", "the database is busy; try again");
+		return api_store_error(r, STORE_BUSY);
 	if (rc != STORE_OK) {
 		store_rollback(tx);
 		return api_store_error(r, rc);
@@ -478,6 +479,13 @@ int api_query_code(struct req *r, const char *name, const struct codelist *cl, c
 
 int api_store_error(struct req *r, int rc)
 {
+	/* The database's own word on a failure: unreachable or locked is
+	 * "try again", not a fault of the server. */
+	if (rc == STORE_ERROR || rc == STORE_BUSY) {
+		int met = store_failure();
+		if (met != STORE_ERROR)
+			rc = met;
+	}
 	switch (rc) {
 	case STORE_NOT_FOUND:
 		return reply_problem(r, 404, "not-found", "no such record");
@@ -486,6 +494,13 @@ int api_store_error(struct req *r, int rc)
 	case STORE_STALE:
 		return reply_problem(r, 412, "version-conflict",
 				     "the record changed since you read it; read it again");
+	case STORE_UNAVAILABLE:
+		reply_header(r, "Retry-After", "5");
+		return reply_problem(r, 503, "database-unavailable",
+				     "the database does not answer (down or failing over); try again");
+	case STORE_BUSY:
+		reply_header(r, "Retry-After", "1");
+		return reply_problem(r, 503, "busy", "the database is busy; try again");
 	default:
 		return reply_problem(r, 500, "internal", "the store failed; nothing was changed");
 	}

@@ -66,7 +66,10 @@ int api_tx_end(struct req *r, store_tx *tx, int rc);
 void api_list_begin(struct req *r, jsonw *w);
 int api_list_end(jsonw *w, const char *next);
 
-/* Answer for a store error that is not a rule of the request. */
+/* Answer for a store error that is not a rule of the request: 503 with
+ * Retry-After when the database is unreachable (database-unavailable) or
+ * locked (busy), as store_failure tells (STORE_BUSY stays 503 busy when
+ * it tells nothing), 500 for any other failure. */
 int api_store_error(struct req *r, int rc);
 
 /* Bytes of a request body to a route that needs no sign-in (ROUTE_PUBLIC:

@@ -391,7 +391,8 @@ static const struct {
 	 "read-only-field, invalid-value)"},
 	{428, "PreconditionRequired", "If-Match is missing (precondition-required)"},
 	{429, "TooManyRequests", "too many attempts; try again later (locked, rate-limited)"},
-	{503, "ServiceUnavailable", "the database or the sign-in queue is busy; try again (busy)"},
+	{503, "ServiceUnavailable", "the database or the sign-in queue is busy, or the database does not"
+	 " answer; try again after Retry-After (busy, database-unavailable)"},
 };
 
 static const char *problem_name(int status)

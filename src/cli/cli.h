@@ -33,9 +33,12 @@ struct datadir {
 	store *st;
 };
 
-/* Open an existing data folder (key + store); prints why not.  It refuses
- * a key that does not open the database unless datadir_key_check is 0
- * (the commands that report it: audit verify, doctor). */
+/* Open an existing data folder (key + store); prints why not and returns
+ * -1, or DATADIR_UNREACHABLE when its database cannot be reached
+ * (PostgreSQL down).  It refuses a key that does not open the database
+ * unless datadir_key_check is 0 (the commands that report it: audit
+ * verify, doctor). */
+#define DATADIR_UNREACHABLE (-2)
 extern int datadir_key_check;
 int datadir_open(struct datadir *d, const char *dir, unsigned readers);
 void datadir_close(struct datadir *d);

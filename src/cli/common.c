@@ -140,6 +140,7 @@ int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 {
 	char err[512];
 	struct stat sb;
+	int rc;
 
 	memset(d, 0, sizeof *d);
 	if (!dir) {
@@ -159,10 +160,11 @@ int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 		fprintf(stderr, "himoya: %s\n", err);
 		return -1;
 	}
-	if (store_open(d->db, &d->kr, readers, 0, &d->st, err, sizeof err) != STORE_OK) {
+	rc = store_open(d->db, &d->kr, readers, 0, &d->st, err, sizeof err);
+	if (rc != STORE_OK) {
 		fprintf(stderr, "himoya: %s\n", err);
 		keyring_wipe(&d->kr);
-		return -1;
+		return rc == STORE_UNAVAILABLE ? DATADIR_UNREACHABLE : -1;
 	}
 	/* Another installation's key would seal new records nobody can open
 	 * and extend the audit chain under a MAC that breaks it: no command

@@ -362,6 +362,23 @@ static void doctor_files(struct doctor *dr, const struct datadir *d)
 			    (sb.st_mode & 077) ? " (should be 0600)" : "");
 }
 
+/* A database password in himoya.conf is a secret as the key is: the file
+ * readable by its owner only. */
+static void doctor_conf(struct doctor *dr, const struct datadir *d)
+{
+	char conf[4200];
+	struct stat sb;
+
+	if (!db_is_url(d->db) || !db_url_has_password(d->db))
+		return;
+	snprintf(conf, sizeof conf, "%s/himoya.conf", d->dir);
+	if (stat(conf, &sb) != 0)
+		return;
+	doctor_line(dr, (sb.st_mode & 077) == 0, "himoya.conf holds the database's password and has"
+		    " mode %04o%s", (unsigned)(sb.st_mode & 07777),
+		    (sb.st_mode & 077) ? " (should be 0600: others on this machine can read it)" : "");
+}
+
 static void doctor_disk(struct doctor *dr, const char *dir)
 {
 	struct statvfs v;
@@ -389,6 +406,7 @@ int cmd_doctor(struct cli_opts *o)
 	char msg[512], ts[TS_LEN];
 	int64_t n, now = store_unix_now(), t;
 	long hours = 48;
+	int rc;
 
 	if (cli_opts_check(o, allowed, NULL))
 		return 2;
@@ -406,14 +424,20 @@ int cmd_doctor(struct cli_opts *o)
 	}
 	datadir_paths(&d, cli_opt(o, "--data"));
 	doctor_files(&dr, &d);
+	doctor_conf(&dr, &d);
 	doctor_disk(&dr, d.dir);
 	/* The clock: audit times and due dates depend on it. */
 	store_now(ts);
 	doctor_line(&dr, now >= 1735689600, "the clock says %s (UTC)%s", ts,
 		    now >= 1735689600 ? "" : ": before 2025, set it right");
 	datadir_key_check = 0; /* reported below as a problem */
-	if (datadir_open(&d, cli_opt(o, "--data"), 1)) {
-		doctor_line(&dr, 0, "the key does not open the database (see the message above)");
+	rc = datadir_open(&d, cli_opt(o, "--data"), 1);
+	if (rc == DATADIR_UNREACHABLE) {
+		doctor_line(&dr, 0, "the database could not be reached (see the message above)");
+		goto out;
+	}
+	if (rc) {
+		doctor_line(&dr, 0, "the data folder does not open (see the message above)");
 		goto out;
 	}
 	if (store_audit_verify_head(d.st, NULL, &head, msg, sizeof msg, &n) == 0)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <microhttpd.h>
 
 #include "http/request.h"
@@ -91,6 +92,15 @@ int reply_problem_field(struct req *r, int status, const char *type, const char 
 			const char *detail)
 {
 	jsonw w;
+	int i;
+
+	/* A 503 says when to try again (RFC 9110 10.2.3): in a second,
+	 * unless the handler said. */
+	for (i = 0; status == 503 && i < r->nhdr; i++)
+		if (!strcasecmp(r->hdr_name[i], "Retry-After"))
+			break;
+	if (status == 503 && i == r->nhdr)
+		reply_header(r, "Retry-After", "1");
 	reply_json_begin(r, status, &w);
 	r->content_type = "application/problem+json";
 	jw_object(&w);

@@ -119,7 +119,7 @@ static const char SQL_TOKEN_BY_ID[] =
 	"SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.public_id = ?1";
 static const char SQL_TOKEN_LIST[] =
 	"SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id"
-	" WHERE (?1 IS NULL OR u.org_id = ?1) AND (?2 IS NULL OR u.login = ?2)"
+	" WHERE (u.org_id = ?1 OR ?1 IS NULL) AND (u.login = ?2 OR ?2 IS NULL)"
 	" ORDER BY t.created_at DESC, t.public_id LIMIT ?3";
 static const char SQL_TOKEN_TOUCH[] = "UPDATE tokens SET last_used_at = ?2 WHERE public_id = ?1";
 static const char SQL_TOKEN_REVOKE[] =
@@ -376,8 +376,8 @@ int store_org_update(store_tx *tx, const char *id, const char *name, const char 
 static const char SQL_ORG_CONTACT_GET[] =
 	"SELECT coalesce(contact_phone, ''), coalesce(contact_email, '') FROM orgs WHERE id = ?1";
 static const char SQL_ORG_CONTACT_SET[] =
-	"UPDATE orgs SET contact_phone = CASE WHEN ?2 IS NULL THEN contact_phone ELSE nullif(?2, '') END,"
-	" contact_email = CASE WHEN ?3 IS NULL THEN contact_email ELSE nullif(?3, '') END WHERE id = ?1";
+	"UPDATE orgs SET contact_phone = CASE WHEN ?2 = '' THEN NULL ELSE coalesce(?2, contact_phone) END,"
+	" contact_email = CASE WHEN ?3 = '' THEN NULL ELSE coalesce(?3, contact_email) END WHERE id = ?1";
 
 int store_org_contact_get(store *st, const char *org_id, struct org_contact *c)
 {

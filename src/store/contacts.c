@@ -40,8 +40,8 @@ static struct table_query contacts_phone = TABLE_QUERY(contacts,
 	" ORDER BY started_at DESC, id DESC LIMIT ?3");
 static struct table_query contacts_list = TABLE_QUERY(contacts,
 	"FROM contacts WHERE org_id = ?1"
-	" AND (?2 IS NULL OR started_at >= ?2) AND (?3 IS NULL OR started_at < ?3)"
-	" AND (?4 IS NULL OR started_at < ?4 OR (started_at = ?4 AND id < ?5))"
+	" AND (started_at >= ?2 OR ?2 IS NULL) AND (started_at < ?3 OR ?3 IS NULL)"
+	" AND (started_at < ?4 OR (started_at = ?4 AND id < ?5) OR ?4 IS NULL)"
 	" ORDER BY started_at DESC, id DESC LIMIT ?6");
 
 static const char SQL_STATS_DAY[] =
@@ -102,9 +102,9 @@ static struct table callbacks = TABLE("callbacks", callback_cols);
 
 static struct table_query callbacks_list = TABLE_QUERY(callbacks,
 	"FROM callbacks WHERE org_id = ?1"
-	" AND (?2 < 0 OR done = ?2) AND (?3 IS NULL OR due >= ?3) AND (?4 IS NULL OR due < ?4)"
-	" AND (?5 IS NULL OR assigned_to = ?5)"
-	" AND (?6 IS NULL OR due > ?6 OR (due = ?6 AND id > ?7))"
+	" AND (?2 < 0 OR done = ?2) AND (due >= ?3 OR ?3 IS NULL) AND (due < ?4 OR ?4 IS NULL)"
+	" AND (assigned_to = ?5 OR ?5 IS NULL)"
+	" AND (due > ?6 OR (due = ?6 AND id > ?7) OR ?6 IS NULL)"
 	" ORDER BY due, id LIMIT ?8");
 static const char SQL_CALLBACK_OPEN_PHONE[] =
 	"SELECT id FROM callbacks WHERE phone_key = ?1 AND org_id = ?2 AND done = 0 AND source = ?3"

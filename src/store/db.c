@@ -11,6 +11,20 @@
 
 #define DRV(x) (((const struct db_head *)(x))->drv)
 
+/* Per thread, as a connection is used by one thread at a time: the
+ * request that met the failure asks on the thread that met it. */
+static _Thread_local int last_failure;
+
+static int noted(int rc)
+{
+	if (rc == DB_BUSY || rc == DB_ERROR || rc == DB_UNAVAILABLE)
+		last_failure = rc;
+	return rc;
+}
+
+int db_last_failure(void) { return last_failure; }
+void db_failure_clear(void) { last_failure = 0; }
+
 int db_is_url(const char *path)
 {
 	return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
@@ -18,7 +32,7 @@ int db_is_url(const char *path)
 
 int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t errlen)
 {
-	return (db_is_url(path) ? &db_pg : &db_sqlite)->open(path, mode, out, err, errlen);
+	return noted((db_is_url(path) ? &db_pg : &db_sqlite)->open(path, mode, out, err, errlen));
 }
 
 const char *db_driver_name(db *d) { return DRV(d)->name; }
@@ -31,7 +45,7 @@ void db_close(db *d)
 }
 
 const char *db_errmsg(db *d) { return DRV(d)->errmsg(d); }
-int db_exec(db *d, const char *sql) { return DRV(d)->exec(d, sql); }
+int db_exec(db *d, const char *sql) { return noted(DRV(d)->exec(d, sql)); }
 db_stmt *db_prepare(db *d, const char *sql) { return DRV(d)->prepare(d, sql); }
 void db_bind_text(db_stmt *s, int i, const char *v, size_t n) { DRV(s)->bind_text(s, i, v, n); }
 
@@ -47,7 +61,7 @@ void db_bind_blob(db_stmt *s, int i, const void *v, size_t n) { DRV(s)->bind_blo
 void db_bind_int(db_stmt *s, int i, int64_t v) { DRV(s)->bind_int(s, i, v); }
 void db_bind_null(db_stmt *s, int i) { DRV(s)->bind_null(s, i); }
 int db_params(db_stmt *s) { return DRV(s)->params(s); }
-int db_step(db_stmt *s) { return DRV(s)->step(s); }
+int db_step(db_stmt *s) { return noted(DRV(s)->step(s)); }
 const char *db_col_text(db_stmt *s, int i) { return DRV(s)->col_text(s, i); }
 const void *db_col_blob(db_stmt *s, int i) { return DRV(s)->col_blob(s, i); }
 size_t db_col_bytes(db_stmt *s, int i) { return DRV(s)->col_bytes(s, i); }
@@ -56,8 +70,8 @@ int db_col_null(db_stmt *s, int i) { return DRV(s)->col_null(s, i); }
 int db_col_type(db_stmt *s, int i) { return DRV(s)->col_type(s, i); }
 void db_reset(db_stmt *s) { DRV(s)->reset(s); }
 int64_t db_changes(db *d) { return DRV(d)->changes(d); }
-int db_begin(db *d) { return DRV(d)->begin(d); }
-int db_commit(db *d) { return DRV(d)->commit(d); }
+int db_begin(db *d) { return noted(DRV(d)->begin(d)); }
+int db_commit(db *d) { return noted(DRV(d)->commit(d)); }
 void db_rollback(db *d) { DRV(d)->rollback(d); }
 int db_bulk(db *d, int on) { return DRV(d)->bulk(d, on); }
 int db_autocheckpoint(db *d, int on) { return DRV(d)->autocheckpoint(d, on); }

@@ -27,6 +27,7 @@ enum db_status {
 	DB_CONSTRAINT, /* a uniqueness or check constraint failed */
 	DB_BUSY,       /* the database is locked past the busy timeout */
 	DB_ERROR,
+	DB_UNAVAILABLE, /* the database cannot be reached (PostgreSQL down or failing over) */
 };
 
 enum db_mode { DB_READ, DB_WRITE };
@@ -41,6 +42,11 @@ int db_is_url(const char *path);
  * (never to be printed). */
 int db_url_ok(const char *url);
 int db_url_has_password(const char *url);
+/* What this thread's last failed call said of the failure: DB_BUSY,
+ * DB_UNAVAILABLE or DB_ERROR (0 when none since db_failure_clear), so
+ * that a caller several layers up can tell "try again" from a fault. */
+int db_last_failure(void);
+void db_failure_clear(void);
 /* "sqlite" or "postgresql". */
 const char *db_driver_name(db *d);
 int db_is_sqlite(db *d);

@@ -59,19 +59,21 @@ static int read_service_org(db_stmt *s, int i, void *row, arena *a)
 	return STORE_OK;
 }
 
-/* Each filter is skipped when its parameter is null.  Search word i
+/* Each filter is skipped when its parameter is null; the parameter's
+ * first mention tells PostgreSQL its type (see pg.c), and before a
+ * subquery, which a null spares, a CAST does.  Search word i
  * binds ?(7+2i), a key, and ?(8+2i), the types it names between spaces
  * (or null): a word matches a service having the key or of such a type. */
 #define SVC_WORD(k, t) \
-	" AND (?" #k " IS NULL OR EXISTS (SELECT 1 FROM dir_service_keys k" \
+	" AND (CAST(?" #k " AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM dir_service_keys k" \
 	"  WHERE k.service_id = s.id AND k.key = ?" #k ")" \
 	"  OR ?" #t " LIKE '% ' || s.type || ' %')"
 #define SVC_WHERE \
-	" WHERE (?1 IS NULL OR s.type = ?1) AND (?2 IS NULL OR s.status = ?2)" \
-	" AND (?3 IS NULL OR s.org_id = ?3)" \
-	" AND (?4 IS NULL OR s.regions LIKE ?4 OR EXISTS (SELECT 1 FROM dir_locations l" \
+	" WHERE (s.type = ?1 OR ?1 IS NULL) AND (s.status = ?2 OR ?2 IS NULL)" \
+	" AND (s.org_id = ?3 OR ?3 IS NULL)" \
+	" AND (CAST(?4 AS TEXT) IS NULL OR s.regions LIKE ?4 OR EXISTS (SELECT 1 FROM dir_locations l" \
 	"  WHERE l.service_id = s.id AND l.region = ?5))" \
-	" AND (?6 IS NULL OR s.languages LIKE ?6)" \
+	" AND (s.languages LIKE ?6 OR ?6 IS NULL)" \
 	SVC_WORD(7, 8) SVC_WORD(9, 10) SVC_WORD(11, 12) SVC_WORD(13, 14) \
 	SVC_WORD(15, 16) SVC_WORD(17, 18) SVC_WORD(19, 20) SVC_WORD(21, 22)
 _Static_assert(DIR_QUERY_KEYS == 8, "SVC_WHERE has one SVC_WORD per search word");

@@ -38,8 +38,8 @@ static struct table articles = TABLE("kb_articles", article_cols);
 _Static_assert(KB_LANGS == 3, "the article columns name three languages");
 
 #define KB_WHERE \
-	" (?1 IS NULL OR a.country = ?1) AND (?2 IS NULL OR a.topic = ?2)" \
-	" AND (?3 IS NULL OR a.status = ?3)"
+	" (a.country = ?1 OR ?1 IS NULL) AND (a.topic = ?2 OR ?2 IS NULL)" \
+	" AND (a.status = ?3 OR ?3 IS NULL)"
 
 /* The rank follows the article's columns: 0 in a list. */
 static int read_score(db_stmt *s, int i, void *row, arena *a)

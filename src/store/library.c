@@ -87,10 +87,10 @@ static int read_product_more(db_stmt *s, int i, void *row, arena *a)
 static struct table_query q_get =
 	TABLE_QUERY_AS(products, "p", PRODUCT_MORE " WHERE p.id = ?1", read_product_more);
 static struct table_query q_list = TABLE_QUERY_AS(products, "p", PRODUCT_MORE
-	" WHERE p.withdrawn_at IS NULL AND (?1 IS NULL OR p.kind = ?1)"
-	" AND (?2 IS NULL OR p.audience LIKE '%,' || ?2 || ',%')"
-	" AND (?3 IS NULL OR p.languages LIKE '%,' || ?3 || ',%')"
-	" AND (?4 IS NULL OR p.updated_at < ?4 OR (p.updated_at = ?4 AND p.id < ?5))"
+	" WHERE p.withdrawn_at IS NULL AND (p.kind = ?1 OR ?1 IS NULL)"
+	" AND (p.audience LIKE '%,' || ?2 || ',%' OR ?2 IS NULL)"
+	" AND (p.languages LIKE '%,' || ?3 || ',%' OR ?3 IS NULL)"
+	" AND (p.updated_at < ?4 OR (p.updated_at = ?4 AND p.id < ?5) OR ?4 IS NULL)"
 	" ORDER BY p.updated_at DESC, p.id DESC LIMIT ?6", read_product_more);
 static struct table_query q_versions = TABLE_QUERY_AS(versions, "v",
 	", coalesce(u.login, '') FROM library_versions v" UPLOADER

@@ -8,9 +8,14 @@
  * constant's address, as in sqlite.c).  A statement is prepared at its
  * first step, with the types of that step's values: integers as bigint,
  * blobs as bytea, text as text, nulls left for the server to infer from
- * where they stand (text when nothing tells; a parameter number the SQL
- * skips is declared text); values of other types later prepare it again.  Text and integers travel as
- * text, blobs in binary.
+ * where they stand (a parameter number the SQL skips is declared text);
+ * values of other types later prepare it again.  PostgreSQL infers a
+ * parameter's type at its first mention, so the store's SQL mentions a
+ * nullable filter first where its type shows: "(col = ?1 OR ?1 IS NULL)",
+ * or "CAST(?1 AS TEXT) IS NULL OR EXISTS (...)" where the null should
+ * spare the subquery; "?1 IS NULL OR ..." fails to prepare with a null
+ * bound (42P08/42P18, logged by the server).  Text and integers travel
+ * as text, blobs in binary.
  * Results come back as text (bytea as hex, decoded on demand).
  *
  * What SQLite gives and PostgreSQL does not, made here:
@@ -92,12 +97,21 @@ static void set_err(db *d, const char *msg)
 		d->err[--n] = '\0';
 }
 
-static int status_of(const PGresult *r)
+/* A failure's status: DB_UNAVAILABLE when the connection is gone (the
+ * server stopped, or failed over) or the server cannot serve now
+ * (connection exceptions, shutting down or starting, or a writer's server
+ * that became a standby), for the caller to answer "try again". */
+static int status_of(const db *d, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
+	if (PQstatus(d->c) == CONNECTION_BAD)
+		return DB_UNAVAILABLE;
 	if (!state)
 		return DB_ERROR;
+	if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02") ||
+	    !strcmp(state, "57P03") || (d->mode == DB_WRITE && !strcmp(state, "25006")))
+		return DB_UNAVAILABLE;
 	if (strncmp(state, "23", 2) == 0)
 		return DB_CONSTRAINT;
 	/* serialization failure, deadlock, lock timeout */
@@ -115,7 +129,7 @@ static int run(db *d, const char *sql)
 
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
 		set_err(d, PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
-		rc = status_of(r);
+		rc = status_of(d, r);
 	}
 	PQclear(r);
 	return rc;
@@ -162,6 +176,26 @@ int db_url_has_password(const char *url)
 	return has;
 }
 
+/* Every occurrence of the URL's password in msg becomes "***". */
+static void password_hide(char *msg, const char *url)
+{
+	PQconninfoOption *o = PQconninfoParse(url, NULL), *p;
+	const char *pw = NULL;
+	char *at;
+	size_t n;
+
+	for (p = o; p && p->keyword; p++)
+		if (!strcmp(p->keyword, "password") && p->val && *p->val)
+			pw = p->val;
+	n = pw ? strlen(pw) : 0;
+	while (n && (at = strstr(msg, pw)) != NULL) {
+		size_t rest = strlen(at + n);
+		memcpy(at, "***", 3);
+		memmove(at + 3, at + n, rest + 1);
+	}
+	PQconninfoFree(o);
+}
+
 static int pg_open(const char *url, enum db_mode mode, db **out, char *err, size_t errlen)
 {
 	db *d = calloc(1, sizeof *d);
@@ -187,11 +221,14 @@ static int pg_open(const char *url, enum db_mode mode, db **out, char *err, size
 		size_t n = strlen(m);
 		while (n > 0 && m[n - 1] == '\n')
 			n--;
-		/* The URL may carry a password: name the database by its driver only. */
-		snprintf(err, errlen, "postgresql: %.*s", (int)n, m);
+		/* The URL may carry a password: name the database by its driver
+		 * only, and hide the password should libpq quote it.  Down,
+		 * unknown or refusing (libpq's words say which): unavailable. */
+		snprintf(err, errlen, "postgresql: cannot connect: %.*s", (int)n, m);
+		password_hide(err, url);
 		PQfinish(d->c);
 		free(d);
-		return DB_ERROR;
+		return DB_UNAVAILABLE;
 	}
 	PQsetNoticeProcessor(d->c, notice_quiet, NULL);
 	if (session_setup(d) != DB_OK) {
@@ -375,15 +412,6 @@ static int needs_prepare(const db_stmt *s)
 	return 0;
 }
 
-/* "could not determine data type of parameter": ambiguous_parameter or
- * indeterminate_datatype. */
-static int untyped(const PGresult *r)
-{
-	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-
-	return state && (!strcmp(state, "42P08") || !strcmp(state, "42P18"));
-}
-
 static int stmt_prepare(db *d, db_stmt *s)
 {
 	PGresult *r;
@@ -399,15 +427,6 @@ static int stmt_prepare(db *d, db_stmt *s)
 	snprintf(s->name, sizeof s->name, "h%u", d->next_name++);
 	r = PQprepare(d->c, s->name, s->text, s->nparams, s->types);
 	ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok && untyped(r)) {
-		/* A null where nothing else tells its type ("?1 IS NULL"): text. */
-		PQclear(r);
-		for (i = 0; i < s->nparams; i++)
-			if (!s->types[i])
-				s->types[i] = TEXT_OID;
-		r = PQprepare(d->c, s->name, s->text, s->nparams, s->types);
-		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	}
 	if (!ok) {
 		set_err(d, PQresultErrorMessage(r));
 		s->name[0] = '\0';
@@ -595,7 +614,7 @@ static int execute(db_stmt *s)
 	r = PQexecPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0);
 	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		int rc = status_of(r);
+		int rc = status_of(d, r);
 		set_err(d, r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
 		PQclear(r);
 		if (rc != DB_CONSTRAINT)
@@ -645,12 +664,12 @@ static int pg_step(db_stmt *s)
 		int rc;
 		if (needs_prepare(s) && stmt_prepare(s->owner, s) != 0) {
 			fprintf(stderr, "himoya: SQL error: %s\n  in: %.300s\n", s->owner->err, s->text);
-			return DB_ERROR;
+			return PQstatus(s->owner->c) == CONNECTION_BAD ? DB_UNAVAILABLE : DB_ERROR;
 		}
 		rc = execute(s);
 		/* The same for a read outside a transaction: it is asked again
 		 * on a new connection (a write is not: it may have been done). */
-		if (rc == DB_ERROR && !s->write && !s->owner->txn &&
+		if (rc == DB_UNAVAILABLE && !s->write && !s->owner->txn &&
 		    PQstatus(s->owner->c) == CONNECTION_BAD && reconnect(s->owner) == 0 &&
 		    stmt_prepare(s->owner, s) == 0)
 			rc = execute(s);
@@ -760,15 +779,19 @@ static int64_t pg_changes(db *d)
 
 static int pg_begin(db *d)
 {
+	int rc;
+
 	reconnect(d);
 	/* A server restarted or failed over since this connection's last
 	 * statement: the connection learns it only now.  Nothing has begun,
 	 * so begin again on a new one. */
-	if (run(d, "BEGIN") != DB_OK &&
-	    (PQstatus(d->c) != CONNECTION_BAD || reconnect(d) != 0 || run(d, "BEGIN") != DB_OK))
-		return DB_ERROR;
+	rc = run(d, "BEGIN");
+	if (rc != DB_OK && PQstatus(d->c) == CONNECTION_BAD)
+		rc = reconnect(d) == 0 ? run(d, "BEGIN") : DB_UNAVAILABLE;
+	if (rc != DB_OK)
+		return rc;
 	if (d->mode == DB_WRITE) {
-		int rc = run(d, WRITER_LOCK);
+		rc = run(d, WRITER_LOCK);
 		if (rc != DB_OK) {
 			run(d, "ROLLBACK");
 			return rc;

@@ -34,7 +34,7 @@ static int read_coordinator(db_stmt *s, int i, void *row, arena *a)
 }
 
 static struct table_query q_plan = TABLE_QUERY_AS(plans, "p", ", o.code FROM plans p"
-	" JOIN orgs o ON o.id = p.coordinator_org WHERE ?1 IS NULL OR p.code = ?1"
+	" JOIN orgs o ON o.id = p.coordinator_org WHERE p.code = ?1 OR ?1 IS NULL"
 	" ORDER BY p.loaded_at DESC, p.rowid DESC LIMIT 1", read_coordinator);
 
 static const struct column activity_cols[] = {

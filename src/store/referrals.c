@@ -68,12 +68,12 @@ static int read_orgs(db_stmt *s, int i, void *row, arena *a)
 
 static struct table_query q_get = REF_QUERY(" WHERE f.id = ?1");
 static struct table_query q_in = REF_QUERY(
-	" WHERE f.to_org = ?1 AND (?2 IS NULL OR f.status = ?2)"
-	" AND (?3 IS NULL OR (f.due < ?3 AND f.status IN ('sent', 'accepted')))"
+	" WHERE f.to_org = ?1 AND (f.status = ?2 OR ?2 IS NULL)"
+	" AND ((f.due < ?3 AND f.status IN ('sent', 'accepted')) OR ?3 IS NULL)"
 	" ORDER BY f.created_at DESC, f.rowid DESC LIMIT 500");
 static struct table_query q_out = REF_QUERY(
-	" WHERE f.from_org = ?1 AND (?2 IS NULL OR f.status = ?2)"
-	" AND (?3 IS NULL OR (f.due < ?3 AND f.status IN ('sent', 'accepted')))"
+	" WHERE f.from_org = ?1 AND (f.status = ?2 OR ?2 IS NULL)"
+	" AND ((f.due < ?3 AND f.status IN ('sent', 'accepted')) OR ?3 IS NULL)"
 	" ORDER BY f.created_at DESC, f.rowid DESC LIMIT 500");
 static struct table_query q_access_case = REF_QUERY(
 	" WHERE f.case_id = ?1 AND f.to_org = ?2 AND " REFERRAL_LIVE

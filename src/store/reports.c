@@ -199,8 +199,8 @@ int store_report_derive(store_tx *tx)
 
 /* ?3 organisation, ?4 region, ?5 organisation type, ?6 victims only. */
 #define CASE_FILTERS \
-	" AND (?3 IS NULL OR c.org_id = ?3) AND (?4 IS NULL OR c.region = ?4)" \
-	" AND (?5 IS NULL OR c.org_type = ?5)" \
+	" AND (c.org_id = ?3 OR ?3 IS NULL) AND (c.region = ?4 OR ?4 IS NULL)" \
+	" AND (c.org_type = ?5 OR ?5 IS NULL)" \
 	" AND (?6 = 0 OR c.trafficking_status IN" \
 	" ('PossibleVictimOfTrafficking', 'ActualVictimOfTrafficking'))"
 
@@ -230,18 +230,18 @@ static const char SQL_Q_REFERRALS[] =
 	"SELECT t.type, f.status, f.id FROM referrals f JOIN orgs t ON t.id = f.to_org"
 	" JOIN orgs o ON o.id = f.from_org"
 	" WHERE f.kind = 'referral' AND f.created_at >= ?1 AND f.created_at <= ?2 || 'T23:59:59Z'"
-	" AND (?3 IS NULL OR f.from_org = ?3 OR f.to_org = ?3) AND (?5 IS NULL OR o.type = ?5)"
-	" AND (?4 IS NULL OR EXISTS(SELECT 1 FROM rp_cases c WHERE c.case_id = f.case_id"
+	" AND (f.from_org = ?3 OR f.to_org = ?3 OR ?3 IS NULL) AND (o.type = ?5 OR ?5 IS NULL)"
+	" AND (CAST(?4 AS TEXT) IS NULL OR EXISTS(SELECT 1 FROM rp_cases c WHERE c.case_id = f.case_id"
 	" AND c.region = ?4)) AND ?6 = ?6";
 static const char SQL_Q_CONTACTS[] =
 	"SELECT k.channel, k.call_type, k.id FROM contacts k JOIN orgs o ON o.id = k.org_id"
 	" WHERE k.started_at >= ?1 AND k.started_at <= ?2 || 'T23:59:59Z'"
-	" AND (?3 IS NULL OR k.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)"
-	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6";
+	" AND (k.org_id = ?3 OR ?3 IS NULL) AND (o.type = ?5 OR ?5 IS NULL)"
+	" AND (?4 = ?4 OR ?4 IS NULL) AND ?6 = ?6";
 #define TRAINING_FILTERS \
 	" WHERE t.start_on >= ?1 AND t.start_on <= ?2" \
-	" AND (?3 IS NULL OR t.org_id = ?3) AND (?5 IS NULL OR o.type = ?5)" \
-	" AND (?4 IS NULL OR ?4 = ?4) AND ?6 = ?6"
+	" AND (t.org_id = ?3 OR ?3 IS NULL) AND (o.type = ?5 OR ?5 IS NULL)" \
+	" AND (?4 = ?4 OR ?4 IS NULL) AND ?6 = ?6"
 static const char SQL_Q_TRAINED[] =
 	"SELECT p.agency_type, p.sex, p.id FROM training_participants p"
 	" JOIN trainings t ON t.id = p.training_id JOIN orgs o ON o.id = t.org_id" TRAINING_FILTERS;

@@ -237,6 +237,7 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 	long from;
 
 	*out = NULL;
+	store_failure_clear();
 	if (!create && !db_is_url(path)) {
 		f = fopen(path, "rb");
 		if (!f) {
@@ -296,7 +297,7 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 	return STORE_OK;
 fail:
 	store_close(st);
-	return STORE_ERROR;
+	return store_failure() == STORE_UNAVAILABLE ? STORE_UNAVAILABLE : STORE_ERROR;
 }
 
 void store_close(store *st)
@@ -561,6 +562,20 @@ int store_newest_audit(store *st, char out[TS_LEN])
 	if (d)
 		store_reader_put(st, d);
 	return rc;
+}
+
+int store_failure(void)
+{
+	switch (db_last_failure()) {
+	case DB_UNAVAILABLE: return STORE_UNAVAILABLE;
+	case DB_BUSY: return STORE_BUSY;
+	default: return STORE_ERROR;
+	}
+}
+
+void store_failure_clear(void)
+{
+	db_failure_clear();
 }
 
 int store_ping(store *st)

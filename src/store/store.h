@@ -29,6 +29,8 @@ enum {
 	STORE_CONFLICT = -2, /* uniqueness violated */
 	STORE_STALE = -3,    /* version mismatch on update */
 	STORE_ERROR = -4,
+	STORE_UNAVAILABLE = -5, /* the database cannot be reached: try again later */
+	STORE_BUSY = -6,        /* the database is locked past the busy timeout */
 };
 
 
@@ -37,7 +39,9 @@ typedef struct store_tx store_tx;
 struct audit_row;
 
 /* Open the database at path (creating it when `create`), run migrations,
- * start `readers` reader connections.  `kr` must outlive the store. */
+ * start `readers` reader connections.  `kr` must outlive the store.
+ * STORE_UNAVAILABLE when the database cannot be reached, STORE_ERROR
+ * otherwise, with why in err. */
 int store_open(const char *path, const keyring *kr, unsigned readers, int create,
 	       store **out, char *err, size_t errlen);
 /* Flush the audit queue and close everything. */
@@ -735,5 +739,13 @@ int store_key_opens(store *st);
 
 /* STORE_OK when the database answers a query (the health check). */
 int store_ping(store *st);
+
+/* What a STORE_ERROR met on this thread since store_failure_clear was:
+ * STORE_UNAVAILABLE (PostgreSQL down or failing over), STORE_BUSY (a
+ * lock held past the busy timeout), else STORE_ERROR.  The store's
+ * functions answer STORE_ERROR for every database failure; the request
+ * that met it asks this to answer "try again" rather than "failed". */
+int store_failure(void);
+void store_failure_clear(void);
 
 #endif

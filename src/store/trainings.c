@@ -51,8 +51,8 @@ static int read_organiser(db_stmt *s, int i, void *row, arena *a)
 static struct table_query q_get =
 	TABLE_QUERY_AS(trainings, "t", TRAINING_MORE " WHERE t.id = ?1", read_organiser);
 static struct table_query q_list = TABLE_QUERY_AS(trainings, "t", TRAINING_MORE
-	" WHERE t.org_id = ?1 AND (?2 IS NULL OR t.start_on < ?2 OR (t.start_on = ?2 AND t.id < ?3))"
-	" AND (?5 IS NULL OR t.kind = ?5)"
+	" WHERE t.org_id = ?1 AND (t.start_on < ?2 OR (t.start_on = ?2 AND t.id < ?3) OR ?2 IS NULL)"
+	" AND (t.kind = ?5 OR ?5 IS NULL)"
 	" ORDER BY t.start_on DESC, t.id DESC LIMIT ?4", read_organiser);
 
 /* Participants are not named, and their rows are never changed. */

@@ -40,7 +40,7 @@ function metric(text, name) {
 }
 
 test('GET /metrics: Prometheus text for this machine or the token, counting what happens',
-  { skip: PG && 'himoya backup is SQLite\'s; PostgreSQL is backed up with pg_dump' }, async () => {
+  { skip: PG ? 'himoya backup is SQLite\'s; PostgreSQL is backed up with pg_dump' : false }, async () => {
   const { data } = demoDir(20);
   const token = 'm'.repeat(20) + 'Tok3n-for-the-scraper-42';
   writeConf(data, `metrics_token = ${token}\n`);
@@ -127,7 +127,7 @@ test('the server\'s log has one line per event and no personal data', async () =
 });
 
 test('himoya doctor: one line per problem, non-zero until all is well',
-  { skip: PG && 'himoya backup is SQLite\'s; PostgreSQL is backed up with pg_dump' }, async () => {
+  { skip: PG ? 'himoya backup is SQLite\'s; PostgreSQL is backed up with pg_dump' : false }, async () => {
   const { root, data } = demoDir(5);
   let r = run(['doctor', '--data', data]);
   assert.equal(r.code, 1, r.out);
@@ -161,8 +161,38 @@ test('himoya doctor: one line per problem, non-zero until all is well',
   assert.equal(run(['doctor', '--data', data, '--backup-hours', '0']).code, 2);
 });
 
+test('himoya doctor: a PostgreSQL it cannot reach, and its password readable by others', () => {
+  const root = tempDir('himoya-ops-');
+  dirs.push(root);
+  const data = join(root, 'data');
+  assert.equal(run(['init', '--data', data, '--org-code', 'oo', '--org-name', 'O', '--org-type', 'NGO',
+    ...initArgs()]).code, 0);
+  // Nothing listens on port 1: the database is down, not the key wrong.
+  const secret = 'Pg-Secret-7f3a9';
+  const conf = join(data, 'himoya.conf');
+  writeFileSync(conf, `database = postgresql://himoya:${secret}@127.0.0.1:1/himoya?connect_timeout=5\n`);
+  chmodSync(conf, 0o644);
+  let r = run(['doctor', '--data', data]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /^problem: the database could not be reached/m);
+  assert.doesNotMatch(r.out, /the key does not open/);
+  assert.match(r.err, /postgresql: cannot connect: .*127\.0\.0\.1/);
+  assert.match(r.out, /^problem: himoya\.conf holds the database's password and has mode 0644/m);
+  assert.ok(!(r.out + r.err).includes(secret), 'the password is never printed');
+  chmodSync(conf, 0o600);
+  r = run(['doctor', '--data', data]);
+  assert.equal(r.code, 1, r.out);
+  assert.match(r.out, /^ok: himoya\.conf holds the database's password and has mode 0600$/m);
+  assert.match(r.out, /^problem: the database could not be reached/m);
+  // Without a password in it, the file's mode is not the doctor's concern.
+  writeFileSync(conf, 'database = postgresql://himoya@127.0.0.1:1/himoya?connect_timeout=5\n');
+  chmodSync(conf, 0o644);
+  r = run(['doctor', '--data', data]);
+  assert.doesNotMatch(r.out, /himoya\.conf holds/);
+});
+
 test('restore drill: a backup made while writes run holds every write acknowledged before it',
-  { skip: PG && 'himoya backup is SQLite\'s; PostgreSQL is backed up with pg_dump' }, async () => {
+  { skip: PG ? 'himoya backup is SQLite\'s; PostgreSQL is backed up with pg_dump' : false }, async () => {
   const { root, data } = demoDir(10);
   const s = await serveDir(data);
   servers.push(s);

@@ -5,6 +5,8 @@
 #                                           empty); print its libpq URL
 #   sh tests/pg/cluster.sh stop DIR         stop it at once and remove DIR
 #   sh tests/pg/cluster.sh createdb URL NAME  make database NAME; print its URL
+#   sh tests/pg/cluster.sh pause DIR        stop its server (fast), keeping its files
+#   sh tests/pg/cluster.sh resume DIR       start it again as it was (an outage's end)
 #
 # The cluster listens on no TCP port, only on a unix socket in DIR, and
 # trusts every local connection: it must never hold anything real.  Its
@@ -18,7 +20,7 @@ set -eu
 bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-	echo "usage: $0 start DIR | stop DIR | createdb URL NAME" >&2
+	echo "usage: $0 start DIR | stop DIR | createdb URL NAME | pause DIR | resume DIR" >&2
 	exit 2
 }
 
@@ -98,10 +100,24 @@ createdb() {
 	printf '%s\n' "$url" | sed "s|^\(postgresql://[^/]*/\)[^?]*|\1$name|"
 }
 
+pause() {
+	dir=$(absdir "$1")
+	as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+# pg_ctl restart starts a stopped server with the options it last ran
+# with (postmaster.opts): its socket and port, so the same URL.
+resume() {
+	dir=$(absdir "$1")
+	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 restart >/dev/null 2>&1
+}
+
 [ $# -ge 2 ] || usage
 case $1 in
 start) [ $# -eq 2 ] || usage; start "$2" ;;
 stop) [ $# -eq 2 ] || usage; stop "$2" ;;
 createdb) [ $# -eq 3 ] || usage; createdb "$2" "$3" ;;
+pause) [ $# -eq 2 ] || usage; pause "$2" ;;
+resume) [ $# -eq 2 ] || usage; resume "$2" ;;
 *) usage ;;
 esac

@@ -3,7 +3,8 @@
 # cluster.sh): HIMOYA_TEST_PG names the cluster's postgres database, and
 # the API tests' servers each make a database there (tests/lib/server.mjs).
 # HIMOYA_TEST_PGDATA is the cluster's files, for the tests that look at
-# what reaches the disk.  The cluster goes when the command ends.
+# what reaches the disk.  The cluster goes when the command ends.  A
+# statement whose parameter PostgreSQL could not type fails the run.
 #
 #   sh tests/pg/with-cluster.sh node --test tests/api/persons.test.mjs
 set -u
@@ -41,3 +42,13 @@ CREATE FUNCTION json_remove(doc text, path text) RETURNS text LANGUAGE sql IMMUT
   AS $$ SELECT (doc::jsonb #- string_to_array(substr(path, 3), '.'))::text $$;
 SQL
 HIMOYA_TEST_PG=$url HIMOYA_TEST_PGDATA=$dir/c/data "$@"
+rc=$?
+# Every parameter's first mention in the store's SQL tells its type (see
+# src/store/pg.c): a statement the server could not type is a failure,
+# whatever the command made of it.
+if grep -qE 'could not determine data type of parameter|inconsistent types deduced for parameter' "$dir/c/server.log"; then
+	echo "with-cluster.sh: PostgreSQL could not type a parameter (its log):" >&2
+	grep -E -A2 'could not determine data type of parameter|inconsistent types deduced for parameter' "$dir/c/server.log" | head -40 >&2
+	exit 1
+fi
+exit $rc

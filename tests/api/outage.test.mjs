@@ -1,0 +1,93 @@
+// A database that does not answer is "try again", not a server fault: on
+// PostgreSQL, the cluster stopped under a running server (an outage, or a
+// failover's seconds) makes a write, a read and /health answer 503
+// problem+json database-unavailable with Retry-After, and writes go on
+// once it is back; on SQLite, a write lock held past the busy timeout
+// makes a write answer 503 busy with Retry-After.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, usersOf, signInAll, PG } from '../lib/server.mjs';
+import { assertProblem } from '../lib/hostile.mjs';
+import { poll, sleep } from '../lib/datadir.mjs';
+
+const V1 = '/api/v1';
+const CLUSTER = join(dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'cluster.sh');
+const PW = 'correct horse battery';
+const users = usersOf(PW, [['hot', 'hotline']]);
+const as = {};
+let srv;
+
+const callback = (n) => ({ phone: '93123456' + n, due: '2031-05-02T09:00:00Z' });
+
+before(async () => {
+  srv = await startServer({ users });
+  await signInAll(srv, users, PW, as);
+});
+
+after(async () => {
+  if (srv) {
+    await srv.stop();
+    srv.cleanup();
+  }
+});
+
+function cluster(cmd) {
+  // HIMOYA_TEST_PGDATA is DIR/data of tests/pg/cluster.sh.
+  const dir = dirname(process.env.HIMOYA_TEST_PGDATA);
+  const r = spawnSync(CLUSTER, [cmd, dir], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(r.status, 0, `cluster.sh ${cmd}: ${r.stderr}`);
+}
+
+function assertRetry(res, type, what) {
+  assertProblem(res, 503, type, what);
+  assert.match(res.headers.get('retry-after') || '', /^[1-9]\d*$/, `${what}: Retry-After in seconds`);
+}
+
+test('PostgreSQL stopped under a running server: 503 database-unavailable with Retry-After, then writes resume',
+  { skip: PG ? false : 'PostgreSQL only (tests/pg/with-cluster.sh)' }, async () => {
+    assert.ok(process.env.HIMOYA_TEST_PGDATA, 'HIMOYA_TEST_PGDATA names the cluster');
+    let r = await as.hot.req('POST', V1 + '/callbacks', callback(1));
+    assert.equal(r.status, 201, r.text);
+    cluster('pause');
+    try {
+      r = await as.hot.req('POST', V1 + '/callbacks', callback(2));
+      assertRetry(r, 'database-unavailable', 'a write');
+      r = await as.hot.req('GET', V1 + '/callbacks');
+      assertRetry(r, 'database-unavailable', 'a read');
+      r = await as.hot.req('GET', V1 + '/health');
+      assertRetry(r, 'database-unavailable', '/health');
+    } finally {
+      cluster('resume');
+    }
+    // The connections come back at their next statement.
+    const back = await poll(async () => {
+      const w = await as.hot.req('POST', V1 + '/callbacks', callback(3));
+      return w.status === 201 && w;
+    }, { timeout: 30000, every: 500 });
+    assert.ok(back, 'a write succeeds within 30 s of the cluster\'s return');
+    r = await as.hot.req('GET', V1 + '/callbacks');
+    assert.equal(r.status, 200, r.text);
+    const ids = r.json.items.map((c) => c.id);
+    assert.ok(ids.includes(back.json.id), ids.join(' '));
+    assert.equal(ids.length, 2, 'the first write and the last: the one refused in the outage is not there');
+  });
+
+test('SQLite locked past the busy timeout: a write answers 503 busy with Retry-After, and goes on after',
+  { skip: PG ? 'SQLite only' : false, timeout: 60000 }, async () => {
+    // Another process holds the write lock for longer than the 10 s busy timeout.
+    const holder = spawn('sqlite3', [join(srv.data, 'himoya.db')], { stdio: ['pipe', 'ignore', 'inherit'] });
+    holder.stdin.write('PRAGMA busy_timeout = 10000;\nBEGIN IMMEDIATE;\nSELECT 1;\n');
+    await sleep(300);
+    try {
+      const r = await as.hot.req('POST', V1 + '/callbacks', callback(4));
+      assertRetry(r, 'busy', 'a write');
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((ok) => holder.once('exit', ok));
+    }
+    const r = await as.hot.req('POST', V1 + '/callbacks', callback(5));
+    assert.equal(r.status, 201, r.text);
+  });
