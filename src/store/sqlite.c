@@ -320,8 +320,12 @@ static int sq_backup_to(db *d, const char *path, char *err, size_t errlen)
 		sqlite3_close(dst);
 		return DB_ERROR;
 	}
+	/* Every page in one step, under one read transaction: in WAL mode
+	 * the server's writers go on beside it, and the copy is the snapshot
+	 * of its start.  In steps, each write another process made between
+	 * two steps restarted the copy: under a busy server it never ended. */
 	do {
-		rc = sqlite3_backup_step(bk, 256);
+		rc = sqlite3_backup_step(bk, -1);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
