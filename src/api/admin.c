@@ -229,7 +229,7 @@ int api_role_set(struct req *r)
 	snprintf(record, sizeof record, "roles/%s", role);
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_role_set_totp(tx, role, json_is_true(req_totp));
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, "require_totp");

@@ -325,7 +325,7 @@ int api_cases_create(struct req *r)
 	tx = store_begin(r->app->st);
 	if (!tx) {
 		json_decref(rec);
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	}
 	rc = store_case_insert(tx, &c);
 	if (rc == STORE_OK)
@@ -395,7 +395,7 @@ static int case_save(struct req *r, struct case_row *c, json_t *rec, const char 
 	snprintf(record, sizeof record, "cases/%s", c->id);
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_case_update(tx, c);
 	for (i = 0; rc == STORE_OK && events && events[i]; i++)
 		rc = api_case_event(r, tx, c, events[i], extras ? extras[i] : NULL);

@@ -706,7 +706,7 @@ int api_dir_services_create(struct req *r)
 
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_dir_service_insert(tx, &s);
 	if (rc == STORE_OK)
 		rc = store_dir_service_keys_set(tx, s.id, keys, nkeys);
@@ -792,7 +792,7 @@ int api_dir_service_patch(struct req *r)
 
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_dir_service_update(tx, &s);
 	if (rc == STORE_OK)
 		rc = store_dir_service_keys_set(tx, s.id, keys, nkeys);
@@ -941,7 +941,7 @@ int api_dir_locations_create(struct req *r)
 
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_dir_location_insert(tx, &l);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
@@ -1563,7 +1563,7 @@ int api_dir_import(struct req *r)
 	tx = store_begin(r->app->st);
 	if (!tx) {
 		import_doc_free(&d);
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	}
 	rc = import_store(r, tx, &d, &c);
 	import_doc_free(&d);

@@ -635,7 +635,7 @@ int api_duplicate_distinct(struct req *r)
 	store_now(now);
 	snprintf(record, sizeof record, "duplicates/%s", p.id);
 	if (!(tx = store_begin(r->app->st)))
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_dedup_pair_distinct(tx, p.id, r->who.user.id, now);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "distinct", record, NULL);
@@ -712,7 +712,7 @@ int api_duplicate_merge(struct req *r)
 	snprintf(m.by_user, sizeof m.by_user, "%s", r->who.user.id);
 	store_now(m.at);
 	if (!(tx = store_begin(r->app->st)))
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_dedup_merge(tx, &m);
 	if (rc == STORE_OK)
 		rc = audit_merge(r, tx, "merge", &m);
@@ -745,7 +745,7 @@ int api_merge_undo(struct req *r)
 	if (!may_review(r))
 		return reply_problem(r, 403, "forbidden", "your role does not review duplicates");
 	if (!(tx = store_begin(r->app->st)))
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	store_now(m.undone_at);
 	snprintf(m.undone_by, sizeof m.undone_by, "%s", r->who.user.id);
 	rc = store_dedup_unmerge(tx, m.id, m.undone_by, m.undone_at);

@@ -252,7 +252,7 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	snprintf(record, sizeof record, "%ss/%s", it->kind, it->id);
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_item_insert(tx, it);
 	if (rc == STORE_OK)
 		rc = extra_insert(r, tx, extra, nextra);
@@ -541,7 +541,7 @@ static int item_patch(struct req *r, const char *kind)
 	tx = store_begin(r->app->st);
 	if (!tx) {
 		json_decref(rec);
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	}
 	rc = store_item_update(tx, &it);
 	if (rc == STORE_OK)

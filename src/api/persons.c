@@ -243,7 +243,7 @@ int api_persons_create(struct req *r)
 
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_person_insert(tx, &row);
 	if (rc == STORE_OK)
 		rc = store_person_keys_set(tx, row.id, keys, nkeys);
@@ -477,7 +477,7 @@ int api_person_patch(struct req *r)
 	tx = store_begin(r->app->st);
 	if (!tx) {
 		json_decref(rec);
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	}
 	rc = store_person_update(tx, &p);
 	if (rc == STORE_OK)

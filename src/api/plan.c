@@ -251,7 +251,7 @@ int api_plan_post(struct req *r)
 	store_now(now);
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = api_plan_load(r->app->st, tx, body, now, &coord, err, sizeof err);
 	if (rc == 0 && strcmp(coord.id, r->who.user.org.id)) {
 		store_rollback(tx);
@@ -313,7 +313,7 @@ int api_plan_report(struct req *r)
 	tx = store_begin(r->app->st);
 	if (!tx) {
 		free(coded);
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	}
 	rc = store_plan_report_insert(tx, id, a.id, r->who.user.org.id, coded, r->who.user.id, now);
 	free(coded);

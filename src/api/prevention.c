@@ -136,7 +136,7 @@ static int create(struct req *r, const struct person_row *p, const char *kind,
 	snprintf(record, sizeof record, "%ss/%s", kind, it.id);
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_item_insert(tx, &it);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
@@ -291,7 +291,7 @@ int api_orientations_create(struct req *r)
 	snprintf(record, sizeof record, "orientations/%s", o.id);
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_orientation_insert(tx, &o);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, "");

@@ -595,7 +595,7 @@ int api_public_kb(struct req *r)
 			f.limit = 0;
 	}
 	if (store_kb_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 
 	/* This page's address without the language, for the switch. */
 	buf_init(&self, 2048);

@@ -306,7 +306,7 @@ static int referral_save(struct req *r, struct referral_row *f, int is_new, stru
 	snprintf(record, sizeof record, "referrals/%s", f->id);
 	tx = store_begin(r->app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = is_new ? store_referral_insert(tx, f) : store_referral_update(tx, f);
 	if (rc == STORE_OK && c && case_changed)
 		rc = store_case_update(tx, c);

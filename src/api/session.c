@@ -118,7 +118,7 @@ static int login_start(struct req *r)
 	left = lockout_begin(app->lockout, l->login, store_unix_now());
 	if (left == LOCKOUT_ERROR) {
 		sodium_memzero(l->password, sizeof l->password);
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	}
 	if (left == LOCKOUT_IN_FLIGHT) {
 		sodium_memzero(l->password, sizeof l->password);
@@ -149,7 +149,7 @@ static int login_fail(struct req *r, struct login *l, const char *type, const ch
 	struct audit_entry e = {l->found ? l->user.id : NULL, l->found ? l->user.org.id : NULL,
 				"login-failed", NULL, NULL, r->addr};
 	if (lockout_fail(r->app->lockout, l->login, store_unix_now()) != 0)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	store_audit_enqueue(r->app->st, &e);
 	return reply_problem(r, 401, type, detail);
 }
@@ -183,7 +183,7 @@ static int login_finish(struct req *r)
 		/* Counted: without the code, the password alone was tried. */
 		if (!l->totp[0]) {
 			if (lockout_fail(app->lockout, l->login, store_unix_now()) != 0)
-				return reply_problem(r, 503, "busy", "try again");
+				return api_store_error(r, STORE_BUSY);
 			return reply_problem(r, 401, "totp-required",
 					     "enter the code of your authenticator app");
 		}
@@ -208,7 +208,7 @@ static int login_finish(struct req *r)
 	token_hash(&app->kr, token, sid);
 	tx = store_begin(app->st);
 	if (!tx)
-		return login_end(r, l, reply_problem(r, 503, "busy", "try again"));
+		return login_end(r, l, api_store_error(r, STORE_BUSY));
 	/* The step is taken with compare-and-set in this transaction: of
 	 * sign-ins racing with one code, only the first to get here wins. */
 	rc = l->user.totp_enabled ? store_user_take_totp_step(tx, l->user.id, l->user.totp_step)
@@ -288,7 +288,7 @@ int api_session_delete(struct req *r)
 	if (r->who.kind == AUTH_COOKIE) {
 		tx = store_begin(r->app->st);
 		if (!tx)
-			return reply_problem(r, 503, "busy", "try again");
+			return api_store_error(r, STORE_BUSY);
 		rc = store_session_delete(tx, r->who.session_id);
 		if (rc == STORE_OK)
 			rc = api_audit_write(r, tx, "logout", NULL, NULL);
@@ -343,7 +343,7 @@ int api_me_totp_begin(struct req *r)
 	sodium_memzero(secret, sizeof secret);
 	tx = store_begin(app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_user_set_totp(tx, r->who.user.id, sealed, sizeof sealed, 0);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "totp-begin", NULL, NULL);
@@ -390,7 +390,7 @@ int api_me_totp_confirm(struct req *r)
 		return reply_problem(r, 422, "totp-invalid", "the code is wrong");
 	tx = store_begin(app->st);
 	if (!tx)
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	rc = store_user_take_totp_step(tx, u->id, (int64_t)step);
 	if (rc == STORE_STALE) {
 		store_rollback(tx);

@@ -554,7 +554,7 @@ static int me_password_start(struct req *r)
 	left = lockout_begin(r->app->lockout, r->who.user.login, store_unix_now());
 	if (left == LOCKOUT_ERROR) {
 		api_pw_wipe(t);
-		return reply_problem(r, 503, "busy", "try again");
+		return api_store_error(r, STORE_BUSY);
 	}
 	if (left > 0 || left == LOCKOUT_IN_FLIGHT) {
 		api_pw_wipe(t);
@@ -576,7 +576,7 @@ static int me_password_finish(struct req *r, struct api_pw_task *t)
 					r->addr};
 		api_pw_wipe(t);
 		if (lockout_fail(r->app->lockout, u->login, store_unix_now()) != 0)
-			return reply_problem(r, 503, "busy", "try again");
+			return api_store_error(r, STORE_BUSY);
 		store_audit_enqueue(r->app->st, &e);
 		return reply_problem(r, 403, "wrong-password", "current: the password is wrong");
 	}
