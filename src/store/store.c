@@ -73,6 +73,23 @@ int64_t store_unix_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* Random bytes for ids, drawn from the system a page at a time per thread
+ * (a getrandom call per id was a million system calls in a bulk load; the
+ * program never forks, so no two processes share a pool). */
+static void id_random(unsigned char *out, size_t n)
+{
+	static _Thread_local unsigned char pool[4096];
+	static _Thread_local size_t left;
+
+	if (left < n) {
+		randombytes_buf(pool, sizeof pool);
+		left = sizeof pool;
+	}
+	memcpy(out, pool + sizeof pool - left, n);
+	sodium_memzero(pool + sizeof pool - left, n); /* never handed out twice */
+	left -= n;
+}
+
 void store_new_id(char out[ID_LEN])
 {
 	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -80,7 +97,7 @@ void store_new_id(char out[ID_LEN])
 	unsigned acc = 0, bits = 0;
 	size_t i, o = 0;
 
-	randombytes_buf(r, sizeof r);
+	id_random(r, sizeof r);
 	for (i = 0; i < sizeof r; i++) {
 		acc = (acc << 8) | r[i];
 		bits += 8;
