@@ -13,6 +13,7 @@
 
 #include "api/app.h"
 #include "cli/cli.h"
+#include "domain/consent.h"
 #include "domain/pwrules.h"
 #include "store/db.h"
 
@@ -65,6 +66,7 @@ int cli_flag(struct cli_opts *o, const char *name)
 /* The database a configuration named (`database = postgresql://...`),
  * for the data folder opened after it. */
 static char config_database[sizeof ((struct app_config *)0)->database];
+static int config_loaded; /* cli_config_load ran: its file, not DIR/himoya.conf, rules */
 
 int cli_config_load(struct cli_opts *o, struct app_config *cfg)
 {
@@ -92,6 +94,7 @@ int cli_config_load(struct cli_opts *o, struct app_config *cfg)
 		return -1;
 	}
 	snprintf(config_database, sizeof config_database, "%s", cfg->database);
+	config_loaded = 1;
 	return 0;
 }
 
@@ -123,15 +126,23 @@ void datadir_paths(struct datadir *d, const char *dir)
 	snprintf(d->dir, sizeof d->dir, "%s", dir);
 	snprintf(d->db, sizeof d->db, "%s/himoya.db", dir);
 	snprintf(d->key, sizeof d->key, "%s/himoya.key", dir);
-	if (config_database[0]) {
-		snprintf(d->db, sizeof d->db, "%s", config_database);
+	if (config_loaded) {
+		if (config_database[0])
+			snprintf(d->db, sizeof d->db, "%s", config_database);
 		return;
 	}
 	snprintf(conf, sizeof conf, "%s/himoya.conf", dir);
 	app_config_defaults(&cfg);
-	if (access(conf, F_OK) == 0 && app_config_load(&cfg, conf, err, sizeof err) == 0 &&
-	    cfg.database[0])
+	if (access(conf, F_OK) == 0 && app_config_load(&cfg, conf, err, sizeof err) != 0)
+		app_config_defaults(&cfg);
+	if (cfg.database[0])
 		snprintf(d->db, sizeof d->db, "%s", cfg.database);
+	/* Every command reckons "today" as the server does, in the
+	 * programme's zone: an import stamped its consents and cases with
+	 * UTC's day, a day off the server's for hours each day. */
+	if (consent_zone_set(cfg.timezone) != 0)
+		fprintf(stderr, "himoya: timezone %s: no such zone in /usr/share/zoneinfo; days are "
+				"reckoned in this machine's zone\n", cfg.timezone);
 }
 
 int datadir_key_check = 1;

@@ -13,7 +13,7 @@ import { run, writeConf } from '../lib/datadir.mjs';
 
 const PW = 'time zone test password';
 const V1 = '/api/v1';
-const users = usersOf(PW, [['cw', 'caseworker'], ['hot', 'hotline']]);
+const users = usersOf(PW, [['cw', 'caseworker'], ['hot', 'hotline'], ['sup', 'supervisor']]);
 const servers = [];
 
 after(async () => {
@@ -55,7 +55,7 @@ async function serve(timezone) {
 }
 
 async function checkZone(zone) {
-  const { as } = await serve(zone);
+  const { srv, as } = await serve(zone);
   const today = dayIn(zone);
   // Follow-ups: due yesterday in the zone is overdue, due today is not.
   const p = await as.cw.req('POST', V1 + '/persons', { given_name: 'Зарина', family_name: 'Қодирова' });
@@ -80,6 +80,22 @@ async function checkZone(zone) {
     { given_name: 'Нигора', family_name: 'Саидова', birth_date })).status;
   assert.equal(await born(today), 201, `${zone}: the zone's today (${today}) is not in the future`);
   assert.equal(await born(shiftDay(today, 1)), 422, `${zone}: the zone's tomorrow is`);
+
+  // The command line reckons as the server: an imported consent is given
+  // on the zone's today, its case opened on it, and the consent holds.
+  const sheet = join(srv.data, '..', `import-${zone.replace(/\W/g, '')}.csv`);
+  writeFileSync(sheet, 'prs_FirstName,prs_SecondName,con_Consent,prs_Birthdate,prs_Gender\r\n' +
+    'Мадина,Шарифова,yes,1990-03-04,Feminine\r\n');
+  const imp = run(['import', '--data', srv.data, '--org', 'iom', '--as', 'sup', sheet]);
+  assert.equal(imp.code, 0, imp.out + imp.err);
+  const found = await as.cw.req('GET', V1 + '/persons?q=' + encodeURIComponent('Шарифова'));
+  assert.equal(found.status, 200, found.text);
+  const pid = found.json.items[0].id;
+  const consents = (await as.cw.req('GET', `${V1}/persons/${pid}/consents`)).json.items;
+  assert.equal(consents[0].given_on, today, `${zone}: imported consent given on the zone's today`);
+  assert.equal(consents[0].state, 'active', `${zone}: the imported consent holds`);
+  const opened = (await as.cw.req('GET', `${V1}/cases?person_id=${pid}`)).json.items;
+  assert.equal(opened[0].opened_on, today, `${zone}: imported case opened on the zone's today`);
 
   // Callbacks: "due" ends where the zone's tomorrow begins.
   const end = dayStartUtc(zone, shiftDay(today, 1));
