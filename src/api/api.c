@@ -200,8 +200,11 @@ int api_dispatch(struct req *r)
 	}
 	r->route = rt;
 	if (!(rt->flags & ROUTE_PUBLIC)) {
-		if (authenticate(r) != 0)
+		if (authenticate(r) != 0) {
+			if (rt->fn == api_session_delete) /* signing out: forget it here at least */
+				api_session_cookie_clear(r);
 			return api_store_error(r, STORE_BUSY);
+		}
 		if (r->who.kind == AUTH_NONE)
 			return reply_problem(r, 401, "unauthenticated", "sign in first");
 		if (r->who.kind == AUTH_COOKIE && r->method != M_GET && !(rt->flags & ROUTE_NO_CSRF) &&

@@ -110,6 +110,8 @@ int api_health(struct req *r);
 int api_static(struct req *r);
 int api_session_create(struct req *r);
 int api_session_delete(struct req *r);
+/* Set-Cookie that makes the browser forget its session. */
+void api_session_cookie_clear(struct req *r);
 int api_me(struct req *r);
 int api_me_totp_begin(struct req *r);
 int api_me_totp_confirm(struct req *r);

@@ -280,12 +280,22 @@ static int login_step(struct req *r)
 	}
 }
 
+void api_session_cookie_clear(struct req *r)
+{
+	reply_header(r, "Set-Cookie", "himoya_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
 int api_session_delete(struct req *r)
 {
 	store_tx *tx;
 	int rc = STORE_OK;
 
 	if (r->who.kind == AUTH_COOKIE) {
+		/* The browser forgets the session whatever the database says:
+		 * on a shared office computer, "sign out" during an outage must
+		 * not leave it signed in (the 503 says the server's copy was not
+		 * ended; it ends at its expiry or the next sign-out). */
+		api_session_cookie_clear(r);
 		tx = store_begin(r->app->st);
 		if (!tx)
 			return api_store_error(r, STORE_BUSY);
@@ -299,8 +309,6 @@ int api_session_delete(struct req *r)
 		if (store_commit(tx) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
 		api_auth_changed();
-		reply_header(r, "Set-Cookie",
-			     "himoya_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 	}
 	r->status = 204;
 	return 204;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, usersOf, signInAll, PG } from '../lib/server.mjs';
+import { startServer, usersOf, signInAll, Client, PG } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { poll, sleep } from '../lib/datadir.mjs';
 
@@ -51,6 +51,10 @@ test('PostgreSQL stopped under a running server: 503 database-unavailable with R
     assert.ok(process.env.HIMOYA_TEST_PGDATA, 'HIMOYA_TEST_PGDATA names the cluster');
     let r = await as.hot.req('POST', V1 + '/callbacks', callback(1));
     assert.equal(r.status, 201, r.text);
+    const leaver = new Client(srv.url); // signs out during the outage
+    r = await leaver.req('POST', V1 + '/session', { login: 'hot', password: PW });
+    assert.equal(r.status, 200, r.text);
+    leaver.csrf = r.json.csrf_token;
     cluster('pause');
     try {
       r = await as.hot.req('POST', V1 + '/callbacks', callback(2));
@@ -59,6 +63,11 @@ test('PostgreSQL stopped under a running server: 503 database-unavailable with R
       assertRetry(r, 'database-unavailable', 'a read');
       r = await as.hot.req('GET', V1 + '/health');
       assertRetry(r, 'database-unavailable', '/health');
+      // Signing out on a shared computer: the browser forgets the session
+      // even though the server could not end its copy.
+      r = await leaver.req('DELETE', V1 + '/session');
+      assertRetry(r, 'database-unavailable', 'sign-out');
+      assert.match(r.headers.get('set-cookie') || '', /^himoya_session=;.*Max-Age=0/, 'sign-out clears the cookie');
     } finally {
       cluster('resume');
     }
