@@ -104,7 +104,7 @@ int datadir_lock(const char *dir, int exclusive)
 	int fd;
 
 	snprintf(path, sizeof path, "%s/himoya.lock", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600); /* a symlink: ELOOP */
 	if (fd < 0)
 		return -1;
 	if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {

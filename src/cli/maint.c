@@ -528,6 +528,9 @@ int cmd_migrate(struct cli_opts *o)
 	printf("Copying %s (audit chain intact, %" PRId64 " entries) ...\n", d.db, n1);
 	if (store_copy_to(d.st, to, migrate_table, NULL, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "himoya: migrate: %s\n", err);
+		if (!strstr(err, "already holds") && !strstr(err, "nothing was written"))
+			fprintf(stderr, "himoya: the target may hold part of a copy: drop that database"
+					" and create it again, empty, before a new migrate\n");
 		datadir_close(&d);
 		return 1;
 	}
@@ -557,7 +560,8 @@ int cmd_migrate(struct cli_opts *o)
 	}
 	datadir_close(&d);
 	if (bad) {
-		printf("migrate FAILED: keep serving from %s\n", from);
+		printf("migrate FAILED: keep serving from %s; the target holds a copy that must not be"
+		       " used: drop that database (and create it again, empty, to retry)\n", from);
 		return 1;
 	}
 	printf("Done.  To serve from PostgreSQL, add to %s/himoya.conf (mode 0600):\n  database = %s\n"

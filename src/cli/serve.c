@@ -54,9 +54,13 @@ int cmd_serve(struct cli_opts *o)
 	/* Held shared while it serves: `migrate` waits for no server.  A
 	 * folder this user cannot write (PostgreSQL's, which holds only the
 	 * key) has nothing to migrate. */
-	if (datadir_lock(cli_opt(o, "--data"), 0) < 0 && errno == EWOULDBLOCK) {
-		fprintf(stderr, "himoya: %s is being migrated (himoya migrate): serve it when that "
-				"has ended\n", cli_opt(o, "--data"));
+	if (datadir_lock(cli_opt(o, "--data"), 0) < 0 && errno != EACCES && errno != EROFS) {
+		if (errno == EWOULDBLOCK)
+			fprintf(stderr, "himoya: %s is being migrated (himoya migrate): serve it when "
+					"that has ended\n", cli_opt(o, "--data"));
+		else
+			fprintf(stderr, "himoya: %s/himoya.lock must be a plain file this user can "
+					"write (%s)\n", cli_opt(o, "--data"), strerror(errno));
 		datadir_close(&d);
 		return 1;
 	}

@@ -246,7 +246,9 @@ int store_copy_to(store *st, const char *url, store_copy_fn report, void *arg, c
 	has = db_table_exists(dst, "meta");
 	if (has != 0) {
 		snprintf(err, errlen, has > 0 ? "the target database already holds a himoya database:"
-			 " migrate copies into an empty one only" : "cannot read the target database");
+			 " migrate copies into an empty one only (if an earlier migrate into it failed or"
+			 " was stopped, drop the database and create it again, empty)"
+			 : "cannot read the target database");
 		goto out;
 	}
 	/* The copy needs session_replication_role: ask before the schema is
