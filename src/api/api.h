@@ -291,6 +291,9 @@ int api_public_callback(struct req *r);
 /* The fixed thank-you page (202, HTML, tg/ru/en) that answers a callback
  * request sent by the public form (application/x-www-form-urlencoded). */
 int api_public_thanks(struct req *r);
+/* The page of a form the database could not take (503, Retry-After, the
+ * hotline at its top), in the reader's language. */
+int api_public_unavailable(struct req *r);
 
 /* The hotline (contacts.c, callbacks.c). */
 int api_contacts_create(struct req *r);

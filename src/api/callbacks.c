@@ -699,6 +699,8 @@ int api_public_callback_request(struct req *r)
 	int rc = 0;
 
 	rc = rate_allow(r, now);
+	if (rc < 0 && form) /* a browser without script: a page, not JSON */
+		return api_public_unavailable(r);
 	if (rc < 0) {
 		reply_header(r, "Retry-After", "60");
 		return reply_problem(r, 503, "busy", "the request could not be recorded now; try again"
@@ -719,8 +721,10 @@ int api_public_callback_request(struct req *r)
 		sodium_memzero(r->body.data, r->body.len);
 	if (body && json_is_object(body) && req_own_json(r, body) == 0)
 		rc = public_accept(r, body, now);
+	if (rc && form)
+		return api_public_unavailable(r);
 	if (rc)
-		return reply_problem(r, 503, "busy", "the request could not be kept; try again");
+		return api_store_error(r, STORE_BUSY);
 	/* A form posted by a browser without script gets the fixed thank-you
 	 * page (public.c); anything else the fixed JSON. */
 	if (form)

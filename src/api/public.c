@@ -41,7 +41,7 @@ enum msg {
 	M_TOPIC, M_ANY, M_GENERAL, M_NONE_FOUND, M_SOURCES, M_REVIEWED, M_BACK, M_CALLBACK,
 	M_CALLBACK_INTRO, M_PHONE, M_TIME, M_LANGUAGE, M_MESSAGE, M_SEND, M_PRIVACY, M_NOT_FOUND,
 	M_HOME, M_PUBLISHED, M_ACCESSED, M_WEBSITE, M_BY_COUNTRY, M_THANKS, M_THANKS_TEXT,
-	M_PHONE_HINT, M_MSG_COUNT
+	M_PHONE_HINT, M_UNAVAILABLE, M_UNAVAILABLE_TEXT, M_NOT_RECEIVED, M_MSG_COUNT
 };
 
 static const char *const msgs[M_MSG_COUNT][KB_LANGS] = {
@@ -100,6 +100,14 @@ static const char *const msgs[M_MSG_COUNT][KB_LANGS] = {
 		       "Мы используем ваш номер только для обратного звонка.",
 		       "We use your number only to call you back."},
 	[M_NOT_FOUND] = {"Саҳифа ёфт нашуд.", "Страница не найдена.", "Page not found."},
+	[M_UNAVAILABLE] = {"Ҳоло дастрас нест", "Временно недоступно", "Not available for a moment"},
+	[M_UNAVAILABLE_TEXT] = {"Лутфан пас аз чанд дақиқа бори дигар кӯшиш кунед ё ба хати боварӣ"
+				" занг занед.",
+				"Пожалуйста, попробуйте ещё раз через несколько минут или позвоните на"
+				" горячую линию.",
+				"Please try again in a few minutes, or call the hotline."},
+	[M_NOT_RECEIVED] = {"Дархости шумо қабул нашуд", "Ваш запрос не получен",
+			    "Your request was not received"},
 	[M_HOME] = {"Асосӣ", "Главная", "Home"},
 	[M_PUBLISHED] = {"нашр", "опубликовано", "published"},
 	[M_ACCESSED] = {"санаи муроҷиат", "дата обращения", "accessed"},
@@ -511,6 +519,36 @@ static int page_not_found(struct req *r, int li)
 	return page_send(r, 404, 0);
 }
 
+/* The database does not answer (or the form cannot be made): a page a
+ * reader can use, with the hotline at its top, not a JSON problem.
+ * title is M_UNAVAILABLE, or M_NOT_RECEIVED for a form sent. */
+static int page_unavailable(struct req *r, int li, enum msg title)
+{
+	int l;
+
+	buf_reset(&r->out);
+	page_begin(r, li, msgs[title][li], "/public/");
+	/* A form carries no language: its answer speaks all three. */
+	for (l = title == M_NOT_RECEIVED ? 0 : li; l < KB_LANGS; l++) {
+		buf_printf(&r->out, "<section lang=\"%s\"><h1>", kb_langs[l]);
+		escs(&r->out, msgs[title][l]);
+		buf_puts(&r->out, "</h1>\n<p>");
+		escs(&r->out, msgs[M_UNAVAILABLE_TEXT][l]);
+		buf_puts(&r->out, "</p></section>\n");
+		if (title != M_NOT_RECEIVED)
+			break;
+	}
+	page_end(r, li);
+	reply_header(r, "Retry-After", "60");
+	reply_header(r, "Cache-Control", "no-store");
+	return page_send(r, 503, 0);
+}
+
+int api_public_unavailable(struct req *r)
+{
+	return page_unavailable(r, page_lang(r), M_NOT_RECEIVED);
+}
+
 int api_public_home(struct req *r)
 {
 	int li = page_lang(r);
@@ -595,7 +633,7 @@ int api_public_kb(struct req *r)
 			f.limit = 0;
 	}
 	if (store_kb_list(r->app->st, &f, &rows, &n, &r->mem) != STORE_OK)
-		return api_store_error(r, STORE_BUSY);
+		return page_unavailable(r, li, M_UNAVAILABLE);
 
 	/* This page's address without the language, for the switch. */
 	buf_init(&self, 2048);
@@ -678,8 +716,11 @@ int api_public_kb_article(struct req *r)
 	snprintf(key, sizeof key, "kb|%s|%s", r->params[0], kb_langs[li]);
 	if (cache_send(r, key))
 		return r->status;
-	if (store_kb_get(r->app->st, r->params[0], &k, &r->mem) != STORE_OK ||
-	    strcmp(k.status, "published"))
+	int rc = store_kb_get(r->app->st, r->params[0], &k, &r->mem);
+
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+		return page_unavailable(r, li, M_UNAVAILABLE);
+	if (rc != STORE_OK || strcmp(k.status, "published"))
 		return page_not_found(r, li);
 	snprintf(self, sizeof self, "/public/kb/%s", k.id);
 	page_begin(r, li, k.title[li], self);
@@ -716,7 +757,7 @@ int api_public_callback(struct req *r)
 	char token[64];
 
 	if (api_public_form_token(token, sizeof token) == 0)
-		return reply_problem(r, 503, "busy", "the form is not ready; try again");
+		return page_unavailable(r, li, M_UNAVAILABLE);
 	page_begin(r, li, msgs[M_CALLBACK][li], "/public/callback");
 	buf_puts(b, "<h1>");
 	escs(b, msgs[M_CALLBACK][li]);

@@ -63,6 +63,23 @@ test('PostgreSQL stopped under a running server: 503 database-unavailable with R
       assertRetry(r, 'database-unavailable', 'a read');
       r = await as.hot.req('GET', V1 + '/health');
       assertRetry(r, 'database-unavailable', '/health');
+      // The public site: a page a reader can use, the hotline at its top.
+      let page = await fetch(srv.url + '/public/kb?lang=ru');
+      assert.equal(page.status, 503);
+      assert.match(page.headers.get('content-type') || '', /^text\/html/);
+      assert.match(page.headers.get('retry-after') || '', /^[1-9]\d*$/);
+      let html = await page.text();
+      assert.match(html, /Горячая линия/);
+      assert.match(html, /Временно недоступно/);
+      page = await fetch(srv.url + '/api/v1/public/callback-requests', {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: 'phone=%2B992931234567&token=x',
+      });
+      assert.equal(page.status, 503);
+      assert.match(page.headers.get('content-type') || '', /^text\/html/);
+      html = await page.text();
+      for (const t of ['Дархости шумо қабул нашуд', 'Ваш запрос не получен', 'Your request was not received'])
+        assert.ok(html.includes(t), t);
       // Signing out on a shared computer: the browser forgets the session
       // even though the server could not end its copy.
       r = await leaver.req('DELETE', V1 + '/session');
