@@ -51,6 +51,10 @@ void datadir_paths(struct datadir *d, const char *dir);
  * EWOULDBLOCK) or it cannot be made. */
 int datadir_lock(const char *dir, int exclusive);
 
+/* The meta key `migrate` sets in a SQLite database it copied to
+ * PostgreSQL (the time); `serve` refuses such a database. */
+#define MIGRATED_KEY "migrated_to_postgresql"
+
 /* Read one line of password from stdin (no echo handling: it is piped). */
 int cli_read_password(char *out, size_t outlen);
 /* A random readable password of 20 characters. */

@@ -558,6 +558,20 @@ int cmd_migrate(struct cli_opts *o)
 	} else {
 		printf("every table holds as many rows in the copy as in the source\n");
 	}
+	/* The SQLite database stays (the README says to remove it once the
+	 * new set-up is checked), marked: a server started on it before the
+	 * database line is added would take writes PostgreSQL never sees. */
+	if (!bad) {
+		char day[TS_LEN];
+		store_tx *tx = store_begin(d.st);
+		store_now(day);
+		if (!tx || store_meta_set(tx, MIGRATED_KEY, day) != STORE_OK ||
+		    store_commit(tx) != STORE_OK) {
+			if (tx)
+				store_rollback(tx);
+			printf("cannot mark %s as copied: do not serve it again\n", d.db);
+		}
+	}
 	datadir_close(&d);
 	if (bad) {
 		printf("migrate FAILED: keep serving from %s; the target holds a copy that must not be"

@@ -59,6 +59,12 @@ test('a SQLite demo copied into PostgreSQL serves the same cases and the same au
   assert.equal(again.code, 1);
   assert.match(again.err, /already holds a himoya database/);
 
+  // The SQLite database is not served again by mistake (before the
+  // database line is added): its writes would never reach PostgreSQL.
+  const stale = run(['serve', '--data', data, '--listen', '127.0.0.1:1'], { timeout: 10000 });
+  assert.equal(stale.code, 1, stale.out + stale.err);
+  assert.match(stale.err, /was copied to PostgreSQL by himoya migrate/);
+
   // Served from PostgreSQL: the same cases, the same chain, and it writes.
   appendFileSync(join(data, 'himoya.conf'), `database = ${url}\n`);
   const after1 = await serveDir(data);
