@@ -3,8 +3,10 @@
  * handlers (after cgit's cmd.c).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "api/app.h"
 #include "cli/cli.h"
 
 struct command {
@@ -43,6 +45,32 @@ static const struct command commands[] = {
 	 "import --data DIR --org CODE --as LOGIN [--dry-run] [--skip-invalid] FILE.csv"},
 };
 
+/* --config FILE, for every command that opens a data folder: its settings
+ * (the database among them) come from FILE instead of DIR/himoya.conf, as
+ * for serve (the /etc layout).  The pair is taken out of o; serve and
+ * backup read it themselves.  -1 when FILE does not load. */
+static int take_config(const struct command *c, struct cli_opts *o, char **rest)
+{
+	struct app_config cfg;
+	int i, n = 0;
+
+	if (!strcmp(c->word1, "serve") || !strcmp(c->word1, "backup") || !cli_opt(o, "--config"))
+		return 0;
+	if (cli_config_load(o, &cfg) != 0)
+		return -1;
+	for (i = 0; i < o->argc; i++) {
+		if (!strcmp(o->argv[i], "--config") && i + 1 < o->argc) {
+			i++;
+			continue;
+		}
+		rest[n++] = o->argv[i];
+	}
+	rest[n] = NULL;
+	o->argc = n;
+	o->argv = rest;
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	size_t i;
@@ -70,9 +98,19 @@ int main(int argc, char **argv)
 			continue;
 		if (c->word2 && (argc < 3 || strcmp(argv[2], c->word2)))
 			continue;
+		char **rest = calloc((size_t)argc + 1, sizeof *rest);
+		int rc;
 		o.argc = argc - (c->word2 ? 3 : 2);
 		o.argv = argv + (c->word2 ? 3 : 2);
-		return c->fn(&o);
+		if (!rest)
+			return 1;
+		if (take_config(c, &o, rest) != 0) {
+			free(rest);
+			return 2;
+		}
+		rc = c->fn(&o);
+		free(rest);
+		return rc;
 	}
 	fprintf(stderr, "himoya: unknown command '%s%s%s'\n", argv[1], argc > 2 ? " " : "",
 		argc > 2 ? argv[2] : "");

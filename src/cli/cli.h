@@ -23,6 +23,9 @@ int cli_flag(struct cli_opts *o, const char *name);
  * DATA/himoya.conf (optional).  Prints why not and returns -1. */
 struct app_config;
 int cli_config_load(struct cli_opts *o, struct app_config *cfg);
+/* The configuration file in force: the one cli_config_load read, else
+ * DIR/himoya.conf (written into out). */
+const char *cli_config_path(const char *dir, char *out, size_t len);
 
 /* An open data folder: its key and store. */
 struct datadir {

@@ -67,6 +67,7 @@ int cli_flag(struct cli_opts *o, const char *name)
  * for the data folder opened after it. */
 static char config_database[sizeof ((struct app_config *)0)->database];
 static int config_loaded; /* cli_config_load ran: its file, not DIR/himoya.conf, rules */
+static char config_path[4200];
 
 int cli_config_load(struct cli_opts *o, struct app_config *cfg)
 {
@@ -94,8 +95,19 @@ int cli_config_load(struct cli_opts *o, struct app_config *cfg)
 		return -1;
 	}
 	snprintf(config_database, sizeof config_database, "%s", cfg->database);
+	snprintf(config_path, sizeof config_path, "%s", path);
 	config_loaded = 1;
+	/* "Today" in the programme's zone (serve refuses an unknown one). */
+	consent_zone_set(cfg->timezone);
 	return 0;
+}
+
+const char *cli_config_path(const char *dir, char *out, size_t len)
+{
+	if (config_loaded && config_path[0])
+		return config_path;
+	snprintf(out, len, "%s/himoya.conf", dir);
+	return out;
 }
 
 int datadir_lock(const char *dir, int exclusive)

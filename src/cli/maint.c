@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include "api/app.h"
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "store/db.h"
 
@@ -362,20 +364,52 @@ static void doctor_files(struct doctor *dr, const struct datadir *d)
 			    (sb.st_mode & 077) ? " (should be 0600)" : "");
 }
 
-/* A database password in himoya.conf is a secret as the key is: the file
- * readable by its owner only. */
+/* 1 when the configuration's text holds a secret: a database URL with a
+ * password (on any line, a commented-out old one too) or metrics_token. */
+static int conf_has_secret(const char *text)
+{
+	const char *p;
+
+	if (strstr(text, "metrics_token"))
+		return 1;
+	for (p = text; (p = strstr(p, "postgres")) != NULL; p++) {
+		char url[1024];
+		size_t n = strcspn(p, " \t\r\n\"'");
+		if (n < sizeof url && !strncmp(p + strcspn(p, ":"), "://", 3)) {
+			memcpy(url, p, n);
+			url[n] = '\0';
+			if (db_url_has_password(url)) {
+				sodium_memzero(url, sizeof url);
+				return 1;
+			}
+			sodium_memzero(url, sizeof url);
+		}
+	}
+	return 0;
+}
+
+/* A secret in the configuration (a database password, the metrics
+ * token) is one as the key is: the file readable by its owner only. */
 static void doctor_conf(struct doctor *dr, const struct datadir *d)
 {
-	char conf[4200];
+	char path[4200], text[65536];
+	const char *conf = cli_config_path(d->dir, path, sizeof path);
 	struct stat sb;
+	size_t n;
+	FILE *f;
+	int secret;
 
-	if (!db_is_url(d->db) || !db_url_has_password(d->db))
+	if (stat(conf, &sb) != 0 || !(f = fopen(conf, "r")))
 		return;
-	snprintf(conf, sizeof conf, "%s/himoya.conf", d->dir);
-	if (stat(conf, &sb) != 0)
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	secret = conf_has_secret(text) || (db_is_url(d->db) && db_url_has_password(d->db));
+	sodium_memzero(text, sizeof text);
+	if (!secret)
 		return;
-	doctor_line(dr, (sb.st_mode & 077) == 0, "himoya.conf holds the database's password and has"
-		    " mode %04o%s", (unsigned)(sb.st_mode & 07777),
+	doctor_line(dr, (sb.st_mode & 077) == 0, "%s holds a secret (a database password or the"
+		    " metrics token) and has mode %04o%s", conf, (unsigned)(sb.st_mode & 07777),
 		    (sb.st_mode & 077) ? " (should be 0600: others on this machine can read it)" : "");
 }
 

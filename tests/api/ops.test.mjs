@@ -177,18 +177,38 @@ test('himoya doctor: a PostgreSQL it cannot reach, and its password readable by 
   assert.match(r.out, /^problem: the database could not be reached/m);
   assert.doesNotMatch(r.out, /the key does not open/);
   assert.match(r.err, /postgresql: cannot connect: .*127\.0\.0\.1/);
-  assert.match(r.out, /^problem: himoya\.conf holds the database's password and has mode 0644/m);
+  assert.match(r.out, /^problem: \S*himoya\.conf holds a secret \(a database password or the metrics token\) and has mode 0644/m);
   assert.ok(!(r.out + r.err).includes(secret), 'the password is never printed');
   chmodSync(conf, 0o600);
   r = run(['doctor', '--data', data]);
   assert.equal(r.code, 1, r.out);
-  assert.match(r.out, /^ok: himoya\.conf holds the database's password and has mode 0600$/m);
+  assert.match(r.out, /^ok: \S*himoya\.conf holds a secret .* and has mode 0600$/m);
   assert.match(r.out, /^problem: the database could not be reached/m);
   // Without a password in it, the file's mode is not the doctor's concern.
   writeFileSync(conf, 'database = postgresql://himoya@127.0.0.1:1/himoya?connect_timeout=5\n');
   chmodSync(conf, 0o644);
   r = run(['doctor', '--data', data]);
   assert.doesNotMatch(r.out, /himoya\.conf holds/);
+  // Any secret: an old URL left in a comment, the metrics token.
+  for (const extra of [`# old: database = postgresql://himoya:${secret}@10.0.0.9/himoya\n`, 'metrics_token = abcdefghijklmnopqrstuvwxyz012345\n']) {
+    writeFileSync(conf, 'database = postgresql://himoya@127.0.0.1:1/himoya?connect_timeout=5\n' + extra);
+    r = run(['doctor', '--data', data]);
+    assert.match(r.out, /^problem: \S*himoya\.conf holds a secret/m, extra);
+    assert.ok(!(r.out + r.err).includes(secret), 'the password is never printed');
+  }
+  // The /etc layout: the settings in a file of their own, named with
+  // --config as for serve; the doctor reads the database from it and
+  // checks that file's mode.
+  const etc = join(root, 'etc-himoya.conf');
+  writeFileSync(etc, `database = postgresql://himoya:${secret}@127.0.0.1:1/himoya?connect_timeout=5\n`);
+  chmodSync(etc, 0o644);
+  writeFileSync(conf, '');
+  r = run(['doctor', '--data', data, '--config', etc]);
+  assert.match(r.out, /^problem: the database could not be reached/m);
+  assert.ok(r.out.includes(`problem: ${etc} holds a secret`), r.out);
+  r = run(['doctor', '--data', data, '--config', join(root, 'nowhere.conf')]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--config .*nowhere\.conf: no such file/);
 });
 
 test('restore drill: a backup made while writes run holds every write acknowledged before it',
