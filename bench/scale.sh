@@ -22,6 +22,7 @@
 #   DATA=/tmp/d bench/scale.sh 100000   (measure a folder made before,
 #                                        e.g. by `himoya demo`; kept)
 #   DURATION=5 CONNS=8 bench/scale.sh 20000
+#   ONLY=followups bench/scale.sh 100000  (the lists whose line matches)
 #
 # Builds himoya into build-release/ (--buildtype=release, as bench/run.sh).
 # Everything listens on 127.0.0.1 only; the demo folder is a temporary
@@ -114,6 +115,10 @@ lists=(
 	"hotline|/api/v1/contacts?limit=50"
 	"hotline|/api/v1/callbacks"
 )
+
+if [ -n "${ONLY:-}" ]; then
+	mapfile -t lists < <(printf '%s\n' "${lists[@]}" | grep -E -- "$ONLY")
+fi
 
 # Surnames the demo spells in every script, and given name + surname.
 cat >"$scratch/names.lua" <<'LUA'
