@@ -591,6 +591,43 @@ static int cmp_due(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
+/* A row of a due list, to put them in the order of their cases. */
+struct due_ref {
+	const char *case_id;
+	size_t i;
+};
+
+static int cmp_case(const void *a, const void *b)
+{
+	const struct due_ref *x = a, *y = b;
+	int c = strcmp(x->case_id, y->case_id);
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* reach[i]: whether the caller still reaches the case of rows[i].  Each
+ * case is loaded once, however many of its items are due (the list is in
+ * due order, so the items of a case are apart). */
+static int due_reach(struct req *r, const struct item_row *rows, size_t n, int *reach)
+{
+	struct due_ref *ref = arena_alloc(&r->mem, (n + 1) * sizeof *ref);
+	size_t i;
+
+	if (!ref)
+		return -1;
+	for (i = 0; i < n; i++) {
+		ref[i].case_id = rows[i].case_id;
+		ref[i].i = i;
+	}
+	qsort(ref, n, sizeof *ref, cmp_case);
+	for (i = 0; i < n; i++) {
+		struct case_row c;
+		reach[ref[i].i] = i > 0 && !strcmp(ref[i].case_id, ref[i - 1].case_id)
+					  ? reach[ref[i - 1].i]
+					  : api_case_load(r, ref[i].case_id, &c) == 0;
+	}
+	return 0;
+}
+
 /* The open items of every due kind (follow-ups, and the reviews of risk
  * assessments and safety plans) due before `before`, oldest due first. */
 static int items_due_all(struct req *r, const char *assigned, const char *before,
@@ -653,14 +690,8 @@ int api_followups_due(struct req *r)
 	 * own follow-ups drop out when its access ends (consent withdrawn,
 	 * referral closed, case transferred). */
 	reach = arena_alloc(&r->mem, (n + 1) * sizeof *reach);
-	if (!reach)
+	if (!reach || due_reach(r, rows, n, reach))
 		return reply_problem(r, 500, "internal", "out of memory");
-	for (i = 0; i < n; i++) {
-		struct case_row c;
-		reach[i] = i > 0 && !strcmp(rows[i].case_id, rows[i - 1].case_id)
-				   ? reach[i - 1]
-				   : api_case_load(r, rows[i].case_id, &c) == 0;
-	}
 	r->view = NULL;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);

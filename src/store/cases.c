@@ -158,9 +158,13 @@ int store_case_list(store *st, const struct case_filter *f, struct case_row **ro
 	return rc;
 }
 
+/* The cases of up to 64 persons found by name.  "org_id || ''" keeps the
+ * organisation's index out of it: with it SQLite walked all of the
+ * organisation's cases in updated_at order to spare a sort of the few
+ * found through cases_person (1.8 s at 100,000 persons; bench/scale.sh). */
 #define P8(a) "?" #a "0, ?" #a "1, ?" #a "2, ?" #a "3, ?" #a "4, ?" #a "5, ?" #a "6, ?" #a "7"
 static struct table_query by_persons = TABLE_QUERY(cases,
-	"FROM cases WHERE org_id = ?1 AND person_id IN ("
+	"FROM cases WHERE org_id || '' = ?1 AND person_id IN ("
 	P8(1) ", " P8(2) ", " P8(3) ", " P8(4) ", " P8(5) ", " P8(6) ", " P8(7) ", " P8(8) ")"
 	" ORDER BY updated_at DESC, id DESC LIMIT 200");
 

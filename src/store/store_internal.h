@@ -151,5 +151,8 @@ int store_items_collect(store *st, db *d, db_stmt *s, size_t limit, struct item_
  * for PQexec; the driver then records that version in meta. */
 extern const char pg_baseline[];
 #define PG_BASELINE_VERSION 23
+/* The PostgreSQL form of migration PG_BASELINE_VERSION + 1 + i
+ * (store/migrate.c); NULL after the last. */
+const char *pg_migration_after(size_t i);
 
 #endif

@@ -1,6 +1,8 @@
 /*
- * baseline_dump.c - print the PostgreSQL baseline (store/pg_schema.c) for
- * tests/pg/schema.test.mjs to load into a throwaway cluster.
+ * baseline_dump.c - print the PostgreSQL baseline (store/pg_schema.c) and
+ * the migrations after it (store/migrate.c), the schema a PostgreSQL
+ * database has after the last migration, for tests/pg/schema.test.mjs to
+ * load into a throwaway cluster.
  */
 #include <stdio.h>
 
@@ -8,5 +10,13 @@
 
 int main(void)
 {
-	return fputs(pg_baseline, stdout) == EOF || fflush(stdout) != 0;
+	const char *sql;
+	size_t i;
+
+	if (fputs(pg_baseline, stdout) == EOF)
+		return 1;
+	for (i = 0; (sql = pg_migration_after(i)) != NULL; i++)
+		if (fputs(sql, stdout) == EOF || fputc('\n', stdout) == EOF)
+			return 1;
+	return fflush(stdout) != 0;
 }
