@@ -48,12 +48,13 @@ meson compile -C "$release" himoya >/dev/null
 
 data=$scratch/data
 say "himoya demo --persons $PERSONS"
+db_opt=$(bench_db)
 t0=$(now_ms)
-"$himoya" demo --data "$data" $(bench_db) --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
+"$himoya" demo --data "$data" $db_opt --persons "$PERSONS" --seed 1 >"$scratch/demo.out"
 t1=$(now_ms)
 demo_s=$(awk -v ms=$((t1 - t0)) 'BEGIN { printf "%.1f", ms / 1000 }')
 grep '^Demo data folder' "$scratch/demo.out" >&2
-db_mb=$(du -m "$data/himoya.db" | cut -f1)
+db_mb=$(bench_db_mb "$data" "$db_opt")
 token=$("$himoya" token create --data "$data" --login caseworker --label bench)
 
 port=$(free_port)
@@ -62,6 +63,7 @@ url=http://127.0.0.1:$port
 server_pid=$!
 pids+=($server_pid)
 wait_http "$url/api/v1/health"
+wait_catch_up "$scratch/himoya.log" "$server_pid"
 
 # ---- wrk scripts ---------------------------------------------------------
 
@@ -184,7 +186,7 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 row() { printf '%-34s %10s %9s %8s %8s %8s %8s %7s\n' "$@"; }
 
 echo
-echo "himoya case register benchmark: $PERSONS persons (database ${db_mb} MB)," \
+echo "himoya case register benchmark: $PERSONS persons (${BENCH_DRIVER:-sqlite}, database ${db_mb} MB; matching pass at start ${catch_up_s} s)," \
 	"wrk -t2 -c$CONNS -d${DURATION}s, $(nproc) cores"
 row "run" "requests/s" "requests" "p50 ms" "p90 ms" "p95 ms" "p99 ms" "errors"
 row "GET cases?status=Active&limit=50" "$cases_rps" "$cases_n" "$cases_p50" "$cases_p90" \

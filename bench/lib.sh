@@ -6,6 +6,10 @@
 #   free_port                  a free TCP port on 127.0.0.1
 #   wait_http URL              waits until URL answers (10 s at most)
 #   now_ms                     the time in milliseconds
+#   wait_catch_up LOG PID      waits for the server's network-matching pass at
+#                              start (its log line catch_up=); its seconds in
+#                              $catch_up_s
+#   bench_db_mb DATA DBOPT     the database's size in MB (DBOPT: what bench_db gave)
 #   bench_db                   the demo's database option: nothing (SQLite),
 #                              or with BENCH_DRIVER=postgresql "--database URL"
 #                              of a new database in a cluster of the run's own
@@ -54,6 +58,20 @@ wait_http() { # url
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
+# At each start the server re-encodes every consenting person for the
+# network matching (api/pprlnet.c, 500 persons a transaction); its reads
+# and writes would be measured with the requests, so benchmarks wait.
+wait_catch_up() { # log pid
+	local t0
+	t0=$(now_ms)
+	say "waiting for the network matching's pass at start"
+	until grep -q 'catch_up=' "$1"; do
+		kill -0 "$2" 2>/dev/null || { echo "bench: the server stopped" >&2; return 1; }
+		sleep 1
+	done
+	catch_up_s=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.0f", ms / 1000 }')
+}
+
 bench_db() {
 	local url
 	[ "${BENCH_DRIVER:-sqlite}" = postgresql ] || return 0
@@ -61,4 +79,12 @@ bench_db() {
 	url=$(CLUSTER_DURABLE=1 sh "$(dirname "${BASH_SOURCE[0]}")/../tests/pg/cluster.sh" start "$scratch/pg") || return 1
 	psql "$url" -qXc 'CREATE DATABASE bench' >&2 || return 1
 	printf -- '--database %s\n' "$(printf '%s' "$url" | sed 's|@/postgres?|@/bench?|')"
+}
+
+bench_db_mb() { # data folder, the option bench_db gave
+	if [ -n "$2" ]; then
+		psql "${2#--database }" -XAtc 'SELECT pg_database_size(current_database()) / 1048576'
+	else
+		du -m "$1/himoya.db" | cut -f1
+	fi
 }

@@ -81,6 +81,7 @@ url=http://127.0.0.1:$port
 server_pid=$!
 pids+=($server_pid)
 wait_http "$url/api/v1/health"
+wait_catch_up "$scratch/himoya.log" "$server_pid"
 
 # ---- the small organisation's 1000 cases, through the API -----------------
 

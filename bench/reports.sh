@@ -55,6 +55,7 @@ url=http://127.0.0.1:$port
 server_pid=$!
 pids+=($server_pid)
 wait_http "$url/api/v1/health"
+wait_catch_up "$scratch/himoya.log" "$server_pid"
 
 # The server's CPU time (user + system) in milliseconds.
 server_cpu_ms() {

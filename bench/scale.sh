@@ -82,16 +82,7 @@ server_pid=$!
 pids+=($server_pid)
 wait_http "$url/api/v1/health"
 
-# At each start the server re-encodes every consenting person for the
-# network matching (api/pprlnet.c, one write per person); its writes
-# would be measured with the lists, so the lists wait for its end.
-say "waiting for the network matching's catch-up at start"
-t0=$(now_ms)
-until grep -q 'catch_up=' "$scratch/himoya.log"; do
-	kill -0 "$server_pid" 2>/dev/null || { echo "bench: the server stopped" >&2; exit 1; }
-	sleep 1
-done
-catch_up_s=$(awk -v ms=$(($(now_ms) - t0)) 'BEGIN { printf "%.0f", ms / 1000 }')
+wait_catch_up "$scratch/himoya.log" "$server_pid"
 
 # ---- what is measured ----------------------------------------------------
 
