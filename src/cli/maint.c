@@ -562,9 +562,6 @@ int cmd_migrate(struct cli_opts *o)
 	printf("Copying %s (audit chain intact, %" PRId64 " entries) ...\n", d.db, n1);
 	if (store_copy_to(d.st, to, migrate_table, NULL, err, sizeof err) != STORE_OK) {
 		fprintf(stderr, "himoya: migrate: %s\n", err);
-		if (!strstr(err, "already holds") && !strstr(err, "nothing was written"))
-			fprintf(stderr, "himoya: the target may hold part of a copy: drop that database"
-					" and create it again, empty, before a new migrate\n");
 		datadir_close(&d);
 		return 1;
 	}

@@ -246,27 +246,19 @@ int store_copy_to(store *st, const char *url, store_copy_fn report, void *arg, c
 	has = db_table_exists(dst, "meta");
 	if (has != 0) {
 		snprintf(err, errlen, has > 0 ? "the target database already holds a himoya database:"
-			 " migrate copies into an empty one only (if an earlier migrate into it failed or"
-			 " was stopped, drop the database and create it again, empty)"
+			 " migrate copies into an empty one only"
 			 : "cannot read the target database");
 		goto out;
 	}
-	/* The copy needs session_replication_role: ask before the schema is
-	 * made, so that a refusal leaves the target as empty as it was. */
-	if (db_exec(dst, "BEGIN; SET LOCAL session_replication_role = replica; ROLLBACK") != DB_OK) {
-		snprintf(err, errlen, "the target refused session_replication_role (%s): run migrate"
-			 " as the database's superuser (postgres); nothing was written", db_errmsg(dst));
-		db_exec(dst, "ROLLBACK");
-		goto out;
-	}
-	if (store_migrate(dst, err, errlen) != STORE_OK)
-		goto out;
 	store_audit_flush(st);
 	/* Connections of our own: the plan's SQL strings are freed after
 	 * they close, so no statement cache keeps their addresses. */
 	if (db_open(st->path, DB_READ, &src, err, errlen) != DB_OK)
 		goto out;
-	/* One snapshot of the source, one transaction in the target. */
+	/* One snapshot of the source; one transaction in the target, the
+	 * schema made in it too (PostgreSQL's DDL is transactional): a copy
+	 * refused, failed or killed at any point leaves the target as empty
+	 * as it was. */
 	if (db_exec(src, "BEGIN") != DB_OK || db_begin(dst) != DB_OK ||
 	    db_bulk(dst, 1) != DB_OK) {
 		snprintf(err, errlen, "cannot begin the copy: %s", db_errmsg(dst));
@@ -274,9 +266,11 @@ int store_copy_to(store *st, const char *url, store_copy_fn report, void *arg, c
 	}
 	if (db_exec(dst, "SET LOCAL session_replication_role = replica") != DB_OK) {
 		snprintf(err, errlen, "the target refused session_replication_role (%s): run migrate"
-			 " as the database's superuser (postgres)", db_errmsg(dst));
+			 " as the database's superuser (postgres); nothing was written", db_errmsg(dst));
 		goto out;
 	}
+	if (store_migrate_in(dst, err, errlen) != STORE_OK)
+		goto out;
 	if (plan(src, dst, c, err, errlen) != 0)
 		goto out;
 	/* meta and the schema version the migrations wrote come from the source. */

@@ -540,7 +540,9 @@ long store_schema_version(db *d)
 	return v;
 }
 
-int store_migrate(db *d, char *err, size_t errlen)
+/* The migrations still to run, each in a transaction of its own
+ * (own_tx), or all in the caller's (store_migrate_in). */
+static int migrate_run(db *d, int own_tx, char *err, size_t errlen)
 {
 	long have = store_schema_version(d);
 	long want = (long)(sizeof migrations / sizeof migrations[0]);
@@ -563,9 +565,10 @@ int store_migrate(db *d, char *err, size_t errlen)
 				return STORE_ERROR;
 			}
 		}
-		if (db_begin(d) != DB_OK || db_exec(d, sql) != DB_OK) {
+		if ((own_tx && db_begin(d) != DB_OK) || db_exec(d, sql) != DB_OK) {
 			snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
-			db_rollback(d);
+			if (own_tx)
+				db_rollback(d);
 			return STORE_ERROR;
 		}
 		if (!db_is_sqlite(d) && v < PG_BASELINE_VERSION)
@@ -573,15 +576,29 @@ int store_migrate(db *d, char *err, size_t errlen)
 		snprintf(num, sizeof num, "%ld", v + 1);
 		s = db_prepare(d, SQL_SET_VERSION);
 		if (!s) {
-			db_rollback(d);
+			if (own_tx)
+				db_rollback(d);
 			return STORE_ERROR;
 		}
 		db_bind_str(s, 1, num);
-		if (db_step(s) != DB_DONE || db_commit(d) != DB_OK) {
+		if (db_step(s) != DB_DONE || (own_tx && db_commit(d) != DB_OK)) {
 			snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
-			db_rollback(d);
+			db_reset(s);
+			if (own_tx)
+				db_rollback(d);
 			return STORE_ERROR;
 		}
+		db_reset(s);
 	}
 	return STORE_OK;
+}
+
+int store_migrate(db *d, char *err, size_t errlen)
+{
+	return migrate_run(d, 1, err, errlen);
+}
+
+int store_migrate_in(db *d, char *err, size_t errlen)
+{
+	return migrate_run(d, 0, err, errlen);
 }

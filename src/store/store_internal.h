@@ -57,6 +57,9 @@ db *store_reader_get(store *st);
 void store_reader_put(store *st, db *d);
 
 int store_migrate(db *d, char *err, size_t errlen);
+/* The same inside the caller's open transaction (migrate's copy makes the
+ * schema and the rows in one). */
+int store_migrate_in(db *d, char *err, size_t errlen);
 /* The schema version of the database (0: a new, empty file). */
 long store_schema_version(db *d);
 int store_audit_load_head(store *st);

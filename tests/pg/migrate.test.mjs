@@ -5,9 +5,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client, PG, pgDatabase } from '../lib/server.mjs';
-import { run, tempDir, serveDir, sqlite } from '../lib/datadir.mjs';
+import { run, tempDir, serveDir, sqlite, poll, BIN } from '../lib/datadir.mjs';
 
 const PASSWORD = 'himoya-demo-2026';
 const dir = tempDir();
@@ -96,4 +97,37 @@ test('migrate refuses what it cannot copy, and says why', { skip: !PG && 'HIMOYA
   r = run(['migrate', '--from', src, '--to', pgDatabase()]);
   assert.equal(r.code, 1);
   assert.match(r.err, /BROKEN/);
+});
+
+// One line of psql's unaligned output.
+function psql(url, sql) {
+  const r = spawnSync('psql', [url, '-XAtc', sql], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+test('a migrate killed inside its copy leaves the target empty, and the next one succeeds', { skip: !PG && 'HIMOYA_TEST_PG is not set' }, async () => {
+  const src = join(dir, 'killed');
+  const d = run(['demo', '--data', src, '--persons', '300', '--seed', '5'], { timeout: 120000 });
+  assert.equal(d.code, 0, d.err);
+  const url = pgDatabase();
+  const child = spawn(BIN, ['migrate', '--from', src, '--to', url], { stdio: 'ignore' });
+  const exited = new Promise((ok) => child.once('exit', ok));
+  // Killed once it copies rows (the schema is made in the same
+  // transaction: before, it was committed first and stayed).
+  const inside = await poll(() => child.exitCode === null && Number(psql(url, 'SELECT count(*) FROM pg_stat_activity' +
+    " WHERE datname = current_database() AND xact_start IS NOT NULL AND pid <> pg_backend_pid()" +
+    " AND query ILIKE 'INSERT INTO %' AND query NOT ILIKE 'INSERT INTO meta%'")) > 0,
+  { timeout: 30000, every: 5 });
+  child.kill('SIGKILL');
+  await exited;
+  assert.ok(inside, 'the migrate was seen inside its transaction');
+  // PostgreSQL ends the dead client's transaction: nothing of it stays.
+  await poll(() => psql(url, 'SELECT count(*) FROM pg_stat_activity' +
+    ' WHERE datname = current_database() AND pid <> pg_backend_pid()') === '0', { timeout: 10000, every: 50 });
+  assert.equal(psql(url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"), '0',
+    'the target holds no table of the killed migrate');
+  const again = run(['migrate', '--from', src, '--to', url], { timeout: 120000 });
+  assert.equal(again.code, 0, again.out + again.err);
+  assert.match(again.out, /every table holds as many rows in the copy as in the source/);
 });
