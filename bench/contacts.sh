@@ -32,11 +32,7 @@ bench_start contacts wrk curl node meson
 
 # ---- build ---------------------------------------------------------------
 
-say "himoya release -> $release"
-if [ ! -f "$release/build.ninja" ]; then
-	meson setup "$release" "$repo" --buildtype=release -Dbrowser_tests=false >/dev/null
-fi
-meson compile -C "$release" himoya >/dev/null
+bench_release
 
 # ---- the demo folder -----------------------------------------------------
 

@@ -6,6 +6,10 @@
 #   free_port                  a free TCP port on 127.0.0.1
 #   wait_http URL              waits until URL answers (10 s at most)
 #   now_ms                     the time in milliseconds
+#   bench_release              builds himoya into $release (--buildtype=release)
+#   bench_serve                starts $himoya on $data at $port (log in
+#                              $scratch/himoya.log, pid in $server_pid), waits
+#                              for it and for its matching pass at start
 #   wait_catch_up LOG PID      waits for the server's network-matching pass at
 #                              start (its log line catch_up=); its seconds in
 #                              $catch_up_s
@@ -87,4 +91,20 @@ bench_db_mb() { # data folder, the option bench_db gave
 	else
 		du -m "$1/himoya.db" | cut -f1
 	fi
+}
+
+bench_release() {
+	say "himoya release -> $release"
+	if [ ! -f "$release/build.ninja" ]; then
+		meson setup "$release" "$repo" --buildtype=release -Dbrowser_tests=false >/dev/null
+	fi
+	meson compile -C "$release" himoya >/dev/null
+}
+
+bench_serve() {
+	"$himoya" serve --data "$data" --listen "127.0.0.1:$port" >"$scratch/himoya.log" 2>&1 &
+	server_pid=$!
+	pids+=($server_pid)
+	wait_http "http://127.0.0.1:$port/api/v1/health"
+	wait_catch_up "$scratch/himoya.log" "$server_pid"
 }

@@ -35,11 +35,7 @@ gen=$repo/tools/linkdata.py
 bench_start link python3 meson
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time (Debian package time) is needed" >&2; exit 2; }
 
-say "himoya release -> $release"
-if [ ! -f "$release/build.ninja" ]; then
-	meson setup "$release" "$repo" --buildtype=release -Dbrowser_tests=false >/dev/null
-fi
-meson compile -C "$release" himoya >/dev/null
+bench_release
 
 fail=0
 row() { printf '%-34s %9s %9s %9s %8s %9s %7s %7s\n' "$@"; }

@@ -53,11 +53,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- build ---------------------------------------------------------------
 
-say "himoya release -> $release"
-if [ ! -f "$release/build.ninja" ]; then
-	meson setup "$release" "$repo" --buildtype=release -Dbrowser_tests=false >/dev/null
-fi
-meson compile -C "$release" himoya >/dev/null
+bench_release
 
 # ---- the demo folder and the small organisation --------------------------
 
@@ -77,11 +73,7 @@ iom_token=$("$himoya" token create --data "$data" --login caseworker --label ben
 
 port=$(free_port)
 url=http://127.0.0.1:$port
-"$himoya" serve --data "$data" --listen "127.0.0.1:$port" >"$scratch/himoya.log" 2>&1 &
-server_pid=$!
-pids+=($server_pid)
-wait_http "$url/api/v1/health"
-wait_catch_up "$scratch/himoya.log" "$server_pid"
+bench_serve
 
 # ---- the small organisation's 1000 cases, through the API -----------------
 

@@ -34,11 +34,7 @@ bench_start reports curl node meson
 
 # ---- build ---------------------------------------------------------------
 
-say "himoya release -> $release"
-if [ ! -f "$release/build.ninja" ]; then
-	meson setup "$release" "$repo" --buildtype=release -Dbrowser_tests=false >/dev/null
-fi
-meson compile -C "$release" himoya >/dev/null
+bench_release
 
 # ---- the demo folder -----------------------------------------------------
 
@@ -51,11 +47,7 @@ token=$("$himoya" token create --data "$data" --login analyst --label bench)
 
 port=$(free_port)
 url=http://127.0.0.1:$port
-"$himoya" serve --data "$data" --listen "127.0.0.1:$port" >"$scratch/himoya.log" 2>&1 &
-server_pid=$!
-pids+=($server_pid)
-wait_http "$url/api/v1/health"
-wait_catch_up "$scratch/himoya.log" "$server_pid"
+bench_serve
 
 # The server's CPU time (user + system) in milliseconds.
 server_cpu_ms() {

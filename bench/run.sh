@@ -38,11 +38,7 @@ bench_start bench wrk curl node meson sqlite3
 
 say "baseline -> $bench_out"
 sh "$SHARED/bench/build.sh" "$bench_out" >&2
-say "himoya release -> $release"
-if [ ! -f "$release/build.ninja" ]; then
-	meson setup "$release" "$repo" --buildtype=release -Dbrowser_tests=false >/dev/null
-fi
-meson compile -C "$release" himoya >/dev/null
+bench_release
 
 # ---- a data folder with persons ------------------------------------------
 
