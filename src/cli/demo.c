@@ -323,20 +323,6 @@ static int load_network(store *st, struct demo_network *net)
 
 /* ---- the bulk load --------------------------------------------------------- */
 
-struct builder {
-	const struct demo_gen *g;
-	struct demo_batch *b;
-	size_t first, count;
-	int rc;
-};
-
-static void *build_thread(void *arg)
-{
-	struct builder *w = arg;
-	w->rc = demo_batch_build(w->g, w->b, w->first, w->count);
-	return NULL;
-}
-
 /* The rows of a batch into an open transaction: persons with their keys,
  * then cases (an earlier case before the one naming it), then items. */
 static int insert_batch(store_tx *tx, const struct demo_batch *b)
@@ -357,46 +343,111 @@ static int insert_batch(store_tx *tx, const struct demo_batch *b)
 	return rc;
 }
 
-/* Build and insert n persons: a thread builds batch k + 1 while batch k
- * goes into the store; a transaction holds DEMO_TX_BATCHES batches.  The
- * summary audit entry goes into the first transaction, so no demo row is
- * ever stored without it. */
+/* Batches are built by a thread of their own up to DEMO_AHEAD ahead of the
+ * one going into the store, so that building goes on while a transaction
+ * refreshes its report facts and commits (with one batch ahead, either
+ * side waited for the other at every batch). */
+#define DEMO_AHEAD 3
+
+struct builder {
+	const struct demo_gen *g;
+	struct demo_batch b[DEMO_AHEAD];
+	size_t n, nb;              /* persons, batches */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	size_t built, stored;      /* batches built, batches stored: under lock */
+	int failed, stop;          /* under lock */
+};
+
+static int build_one(struct builder *w, size_t k)
+{
+	size_t first = k * DEMO_BATCH;
+	size_t count = w->n - first < DEMO_BATCH ? w->n - first : DEMO_BATCH;
+	return demo_batch_build(w->g, &w->b[k % DEMO_AHEAD], first, count);
+}
+
+static void *build_thread(void *arg)
+{
+	struct builder *w = arg;
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; rc == 0 && k < w->nb; k++) {
+		pthread_mutex_lock(&w->lock);
+		while (!w->stop && k - w->stored >= DEMO_AHEAD)
+			pthread_cond_wait(&w->cond, &w->lock);
+		rc = w->stop;
+		pthread_mutex_unlock(&w->lock);
+		if (rc == 0)
+			rc = build_one(w, k);
+		pthread_mutex_lock(&w->lock);
+		if (rc == 0)
+			w->built = k + 1;
+		else
+			w->failed = 1;
+		pthread_cond_broadcast(&w->cond);
+		pthread_mutex_unlock(&w->lock);
+	}
+	return NULL;
+}
+
+/* Batch k, once built (by the thread, or here without one). */
+static struct demo_batch *batch_wait(struct builder *w, size_t k, int threaded)
+{
+	int failed;
+
+	if (!threaded)
+		return build_one(w, k) == 0 ? &w->b[k % DEMO_AHEAD] : NULL;
+	pthread_mutex_lock(&w->lock);
+	while (w->built <= k && !w->failed)
+		pthread_cond_wait(&w->cond, &w->lock);
+	failed = w->built <= k;
+	pthread_mutex_unlock(&w->lock);
+	return failed ? NULL : &w->b[k % DEMO_AHEAD];
+}
+
+static void batch_done(struct builder *w, size_t k, int stop)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stored = k + 1;
+	w->stop |= stop;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Build and insert n persons; a transaction holds DEMO_TX_BATCHES
+ * batches.  The summary audit entry goes into the first transaction, so
+ * no demo row is ever stored without it. */
 static int load_persons(store *st, const struct demo_gen *g, size_t n, struct demo_totals *tot)
 {
-	struct demo_batch b[2];
-	struct builder w;
+	struct builder w = {0};
 	pthread_t th;
 	store_tx *tx = NULL;
 	char summary[64];
-	size_t k, nb = (n + DEMO_BATCH - 1) / DEMO_BATCH;
-	int rc = 0;
+	size_t i, k;
+	int rc = 0, threaded;
 
-	demo_batch_init(&b[0]);
-	demo_batch_init(&b[1]);
+	w.g = g;
+	w.n = n;
+	w.nb = (n + DEMO_BATCH - 1) / DEMO_BATCH;
+	for (i = 0; i < DEMO_AHEAD; i++)
+		demo_batch_init(&w.b[i]);
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
 	snprintf(summary, sizeof summary, "persons=%zu", n);
-	if (nb && demo_batch_build(g, &b[0], 0, n < DEMO_BATCH ? n : DEMO_BATCH) != 0)
-		rc = -1;
-	for (k = 0; rc == 0 && k < nb; k++) {
-		struct demo_batch *cur = &b[k & 1], *next = &b[(k + 1) & 1];
-		int threaded = 0;
-		if (k + 1 < nb) {
-			w.g = g;
-			w.b = next;
-			w.first = (k + 1) * DEMO_BATCH;
-			w.count = n - w.first < DEMO_BATCH ? n - w.first : DEMO_BATCH;
-			w.rc = 0;
-			threaded = pthread_create(&th, NULL, build_thread, &w) == 0;
-			if (!threaded)
-				build_thread(&w);
-		}
-		if (!tx) {
+	threaded = pthread_create(&th, NULL, build_thread, &w) == 0;
+	for (k = 0; rc == 0 && k < w.nb; k++) {
+		struct demo_batch *cur = batch_wait(&w, k, threaded);
+		if (!cur)
+			rc = -1;
+		if (rc == 0 && !tx) {
 			tx = store_begin(st);
 			if (!tx || (k == 0 && demo_audit(tx, "demo-load", NULL, summary) != STORE_OK))
 				rc = -1;
 		}
 		if (rc == 0 && insert_batch(tx, cur) != STORE_OK)
 			rc = -1;
-		if (rc == 0 && ((k + 1) % DEMO_TX_BATCHES == 0 || k + 1 == nb)) {
+		if (rc == 0 && ((k + 1) % DEMO_TX_BATCHES == 0 || k + 1 == w.nb)) {
 			/* The report facts of the transaction's rows while they
 			 * are in the cache, by the server's own refresh. */
 			if (api_report_refresh_tx(tx, g->kr) != 0) {
@@ -409,18 +460,20 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 		}
 		if (rc == 0)
 			demo_totals_add(tot, cur);
-		if (threaded)
-			pthread_join(th, NULL);
-		if (k + 1 < nb && w.rc != 0)
-			rc = -1;
-		demo_batch_reset(cur);
+		batch_done(&w, k, rc != 0);
+	}
+	if (threaded) {
+		batch_done(&w, w.nb, 1);
+		pthread_join(th, NULL);
 	}
 	if (tx)
 		store_rollback(tx);
 	if (rc)
 		fprintf(stderr, "himoya: the demo persons could not all be stored\n");
-	demo_batch_free(&b[0]);
-	demo_batch_free(&b[1]);
+	for (i = 0; i < DEMO_AHEAD; i++)
+		demo_batch_free(&w.b[i]);
+	pthread_mutex_destroy(&w.lock);
+	pthread_cond_destroy(&w.cond);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <stdint.h>
 #include <sqlite3.h>
 
@@ -265,6 +266,31 @@ static void sq_rollback(db *d)
 		sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* The journal a bulk load writes: none of WAL's second copy of every
+ * page (the frames, then the checkpoint's copy into the file), only the
+ * old content of the pages a transaction changes, kept in memory, so
+ * that a rollback still works.  Only a connection holding the file alone
+ * can leave WAL (store_bulk_begin closes the store's others); when
+ * another process holds it, the load stays in WAL, slower, and says so. */
+static int journal_set(db *d, const char *mode)
+{
+	sqlite3_stmt *s;
+	char sql[64];
+	int ok = 0;
+
+	snprintf(sql, sizeof sql, "PRAGMA journal_mode=%s", mode);
+	sqlite3_busy_timeout(d->h, 0);
+	if (sqlite3_prepare_v2(d->h, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			const char *now = (const char *)sqlite3_column_text(s, 0);
+			ok = now && !strcasecmp(now, mode);
+		}
+		sqlite3_finalize(s);
+	}
+	sqlite3_busy_timeout(d->h, 10000);
+	return ok;
+}
+
 static int sq_bulk(db *d, int on)
 {
 	/* Foreign keys are checked by the loader that builds consistent rows;
@@ -272,11 +298,18 @@ static int sq_bulk(db *d, int on)
 	 * fills a new folder (the demo): it does not wait for the disk at
 	 * each commit (a crash loses the folder, not a user's write), and
 	 * remakes its indexes sorting with a helper thread. */
-	if (on)
+	if (on) {
+		if (!journal_set(d, "memory"))
+			fprintf(stderr, "himoya: another process has the database open: the bulk load"
+					" keeps the write-ahead log (slower)\n");
 		return sq_exec(d, "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;"
 			       " PRAGMA wal_autocheckpoint=1000; PRAGMA synchronous=OFF; PRAGMA threads=2;");
-	return sq_exec(d, "PRAGMA cache_size=-16384; PRAGMA foreign_keys=ON;"
-		       " PRAGMA wal_autocheckpoint=10000; PRAGMA synchronous=FULL; PRAGMA threads=0;");
+	}
+	if (sq_exec(d, "PRAGMA cache_size=-16384; PRAGMA foreign_keys=ON;"
+		    " PRAGMA wal_autocheckpoint=10000; PRAGMA synchronous=FULL; PRAGMA threads=0;")
+	    != DB_OK || !journal_set(d, "wal"))
+		return DB_ERROR;
+	return DB_OK;
 }
 
 /* The pages past which a commit checkpoints by itself (the writer's own

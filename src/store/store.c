@@ -206,7 +206,7 @@ static void *checkpointer(void *arg)
 	store *st = arg;
 
 	pthread_mutex_lock(&st->qlock);
-	while (!st->qstop) {
+	while (!st->qstop && !st->ckstop) {
 		struct timespec ts;
 		int left;
 
@@ -217,7 +217,7 @@ static void *checkpointer(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&st->ckcond, &st->qlock, &ts);
-		if (st->qstop)
+		if (st->qstop || st->ckstop)
 			break;
 		pthread_mutex_unlock(&st->qlock);
 		db_checkpoint(st->ck, &left);
@@ -412,6 +412,56 @@ void store_rollback(store_tx *tx)
 	free(tx);
 }
 
+/* The store's other connections to the file, closed while a bulk load
+ * holds it alone (so that SQLite's writer may leave WAL), then opened
+ * again.  Readers asked for in between wait until the load ends. */
+static void others_close(store *st)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&st->rlock);
+	while (st->navail < st->nreaders)
+		pthread_cond_wait(&st->rfree, &st->rlock);
+	for (i = 0; i < st->nreaders; i++) {
+		db_close(st->readers[i]);
+		st->readers[i] = NULL;
+	}
+	st->navail = 0;
+	pthread_mutex_unlock(&st->rlock);
+	if (st->ckthread_started) {
+		pthread_mutex_lock(&st->qlock);
+		st->ckstop = 1;
+		pthread_cond_signal(&st->ckcond);
+		pthread_mutex_unlock(&st->qlock);
+		pthread_join(st->ckthread, NULL);
+		st->ckthread_started = 0;
+		st->ckstop = 0;
+	}
+	db_close(st->ck);
+	st->ck = NULL;
+}
+
+static int others_open(store *st)
+{
+	char err[256];
+	unsigned i;
+	int rc = STORE_OK;
+
+	pthread_mutex_lock(&st->rlock);
+	for (i = 0; i < st->nreaders; i++)
+		if (!st->readers[i] &&
+		    db_open(st->path, DB_READ, &st->readers[i], err, sizeof err) != DB_OK) {
+			fprintf(stderr, "himoya: %s\n", err);
+			rc = STORE_ERROR;
+		}
+	st->navail = rc == STORE_OK ? st->nreaders : 0;
+	pthread_cond_broadcast(&st->rfree);
+	pthread_mutex_unlock(&st->rlock);
+	if (db_is_sqlite(st->writer))
+		checkpointer_start(st, st->path);
+	return rc;
+}
+
 int store_bulk_begin(store *st)
 {
 	static const char *const tables[] = {"persons", "cases", "items"};
@@ -420,6 +470,7 @@ int store_bulk_begin(store *st)
 	size_t i;
 	int rc = DB_ERROR;
 
+	others_close(st);
 	pthread_mutex_lock(&st->wlock);
 	if (bulk_indexes_restore(st->writer) != STORE_OK || db_begin(st->writer) != DB_OK)
 		goto out;
@@ -446,6 +497,8 @@ undo:
 out:
 	free(saved);
 	pthread_mutex_unlock(&st->wlock);
+	if (rc != DB_OK)
+		others_open(st);
 	return rc == DB_OK ? STORE_OK : STORE_ERROR;
 }
 
@@ -457,8 +510,9 @@ int store_bulk_end(store *st)
 	rc = bulk_indexes_restore(st->writer);
 	if (db_bulk(st->writer, 0) != DB_OK)
 		rc = STORE_ERROR;
-	db_autocheckpoint(st->writer, !st->ckthread_started);
 	pthread_mutex_unlock(&st->wlock);
+	if (others_open(st) != STORE_OK)
+		rc = STORE_ERROR;
 	return rc;
 }
 

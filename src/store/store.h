@@ -52,7 +52,7 @@ store_tx *store_begin(store *st);
 int store_commit(store_tx *tx);   /* releases the writer in every case */
 void store_rollback(store_tx *tx);
 
-/* Bulk loading (`himoya demo`, imports) of persons, cases and their
+/* Bulk loading (`himoya demo`) of persons, cases and their
  * items.  store_bulk_begin drops the secondary indexes of persons, cases
  * and items (a load never reads them; they are remade at the end in one
  * sorted pass each, instead of one random insertion per row), gives the
@@ -60,9 +60,11 @@ void store_rollback(store_tx *tx);
  * loader must insert consistent rows (persons before their cases, cases
  * before their items).
  * store_bulk_end makes the indexes again and restores the settings.
- * Every transaction between them is as durable as ever; the dropped
+ * Between them the writer holds the file alone (the store closes its
+ * readers and checkpointer; SQLite journals in memory, not in WAL, and does
+ * not wait for the disk): a crash there loses a demo folder.  The dropped
  * definitions are kept in meta, so that store_open remakes them after a
- * crash in between.  Not for use while another process serves the
+ * stop in between.  Not for use while another process serves the
  * folder (its lists would be slow, not wrong). */
 int store_bulk_begin(store *st);
 int store_bulk_end(store *st);
