@@ -419,6 +419,9 @@ static void others_close(store *st)
 {
 	unsigned i;
 
+	if (!db_is_sqlite(st->writer))
+		return;
+	st->alone = 1;
 	pthread_mutex_lock(&st->rlock);
 	while (st->navail < st->nreaders)
 		pthread_cond_wait(&st->rfree, &st->rlock);
@@ -447,6 +450,9 @@ static int others_open(store *st)
 	unsigned i;
 	int rc = STORE_OK;
 
+	if (!st->alone)
+		return STORE_OK;
+	st->alone = 0;
 	pthread_mutex_lock(&st->rlock);
 	for (i = 0; i < st->nreaders; i++)
 		if (!st->readers[i] &&
@@ -457,8 +463,7 @@ static int others_open(store *st)
 	st->navail = rc == STORE_OK ? st->nreaders : 0;
 	pthread_cond_broadcast(&st->rfree);
 	pthread_mutex_unlock(&st->rlock);
-	if (db_is_sqlite(st->writer))
-		checkpointer_start(st, st->path);
+	checkpointer_start(st, st->path);
 	return rc;
 }
 

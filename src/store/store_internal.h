@@ -42,6 +42,7 @@ struct store {
 	pthread_t ckthread;
 	int ckthread_started;      /* qstop (under qlock) stops it too */
 	int ckstop;                /* stops it alone (a bulk load); qlock */
+	int alone;                 /* a bulk load closed readers and checkpointer */
 	int64_t ridx_at;           /* audit_reads caught up (ms, monotonic); wlock */
 	int ridx_behind;           /* batches not in audit_reads yet; qlock */
 	struct audit_pending *ridx_mem; /* their (rkey, seq) pairs as flushed; wlock */
