@@ -17,7 +17,8 @@
 #include "codelists.h"
 
 #define SESSION_COOKIE "himoya_session"
-#define TOUCH_EVERY 60 /* seconds between writes of a session's last use */
+#define TOUCH_EVERY 60 /* seconds between writes of a session's last use (skipped while
+                        * the writer is busy: store_try_begin) */
 
 static int cookie_value(struct req *r, char *out, size_t outlen)
 {
@@ -122,7 +123,7 @@ static int authenticate(struct req *r)
 		r->who.kind = AUTH_TOKEN;
 		auth_cache_put(h, now, t.expires, &r->who);
 		if (now - t.last_used >= TOUCH_EVERY) {
-			store_tx *tx = store_begin(app->st);
+			store_tx *tx = store_try_begin(app->st);
 			if (tx) {
 				store_token_touch(tx, t.id, now);
 				store_commit(tx);
@@ -144,7 +145,7 @@ static int authenticate(struct req *r)
 		r->who.kind = AUTH_COOKIE;
 		auth_cache_put(r->who.session_id, now, INT64_MAX, &r->who);
 		if (now - r->who.session.seen >= TOUCH_EVERY) {
-			store_tx *tx = store_begin(app->st);
+			store_tx *tx = store_try_begin(app->st);
 			if (tx) {
 				store_session_touch(tx, r->who.session_id, now);
 				store_commit(tx);

@@ -93,10 +93,14 @@ int64_t db_changes(db *d);
 int db_begin(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);
+/* db_begin, but DB_BUSY at once when another connection holds the write
+ * lock (SQLite waits up to its busy timeout otherwise). */
+int db_begin_nowait(db *d);
 
 /* Tune the connection for a bulk load (on: a large page cache, foreign
- * keys not checked) or back to normal (off); outside a transaction.
- * Durability is unchanged. */
+ * keys not checked; SQLite, holding the file alone, journals in memory
+ * and does not wait for the disk) or back to normal (off); outside a
+ * transaction. */
 int db_bulk(db *d, int on);
 /* Leave checkpoints to another connection (on) or let every commit that
  * finds the WAL long do one, as SQLite does by default (off). */

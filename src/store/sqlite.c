@@ -255,6 +255,16 @@ static int sq_begin(db *d)
 	return sq_exec(d, "BEGIN IMMEDIATE");
 }
 
+static int sq_begin_nowait(db *d)
+{
+	int rc;
+
+	sqlite3_busy_timeout(d->h, 0);
+	rc = sq_begin(d);
+	sqlite3_busy_timeout(d->h, 10000);
+	return rc;
+}
+
 static int sq_commit(db *d)
 {
 	return sq_exec(d, "COMMIT");
@@ -403,6 +413,6 @@ const struct db_driver db_sqlite = {
 	.col_type = sq_col_type,
 	.reset = sq_reset, .changes = sq_changes, .begin = sq_begin, .commit = sq_commit,
 	.rollback = sq_rollback, .bulk = sq_bulk, .autocheckpoint = sq_autocheckpoint,
-	.checkpoint = sq_checkpoint, .indexes_sql = SQL_INDEXES,
+	.checkpoint = sq_checkpoint, .indexes_sql = SQL_INDEXES, .begin_nowait = sq_begin_nowait,
 	.table_exists = sq_table_exists, .backup_to = sq_backup_to,
 };

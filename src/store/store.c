@@ -393,6 +393,27 @@ store_tx *store_begin(store *st)
 	return tx;
 }
 
+store_tx *store_try_begin(store *st)
+{
+	store_tx *tx;
+
+	if (pthread_mutex_trylock(&st->wlock) != 0)
+		return NULL;
+	tx = malloc(sizeof *tx);
+	if (!tx || db_begin_nowait(st->writer) != DB_OK) {
+		free(tx);
+		pthread_mutex_unlock(&st->wlock);
+		return NULL;
+	}
+	tx->st = st;
+	tx->d = st->writer;
+	if (store_audit_load_head(st) != STORE_OK) {
+		store_rollback(tx);
+		return NULL;
+	}
+	return tx;
+}
+
 int store_commit(store_tx *tx)
 {
 	store *st = tx->st;

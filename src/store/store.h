@@ -49,6 +49,11 @@ void store_close(store *st);
 
 /* A write transaction: takes the writer (blocking), BEGIN IMMEDIATE. */
 store_tx *store_begin(store *st);
+/* The same, but NULL at once when the writer is busy (in this process or
+ * another): for writes that may be skipped, such as the stamp of a
+ * session's last use, which must not hold a request up behind a writer
+ * waiting out a lock. */
+store_tx *store_try_begin(store *st);
 int store_commit(store_tx *tx);   /* releases the writer in every case */
 void store_rollback(store_tx *tx);
 

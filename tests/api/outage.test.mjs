@@ -3,7 +3,7 @@
 // failover's seconds) makes a write, a read and /health answer 503
 // problem+json database-unavailable with Retry-After, and writes go on
 // once it is back; on SQLite, a write lock held past the busy timeout
-// makes a write answer 503 busy with Retry-After.
+// makes a write answer 503 busy with Retry-After, and reads answer at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, usersOf, signInAll, Client, PG } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
-import { poll, sleep } from '../lib/datadir.mjs';
+import { poll, sleep, run } from '../lib/datadir.mjs';
 
 const V1 = '/api/v1';
 const CLUSTER = join(dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'cluster.sh');
@@ -116,4 +116,29 @@ test('SQLite locked past the busy timeout: a write answers 503 busy with Retry-A
     }
     const r = await as.hot.req('POST', V1 + '/callbacks', callback(5));
     assert.equal(r.status, 201, r.text);
+  });
+
+test('SQLite locked by another process: reads answer at once, the first use of a token included',
+  { skip: PG ? 'SQLite only' : false, timeout: 60000 }, async () => {
+    // A token's first use stamps its last use, a write: it waited out
+    // the busy timeout (10 s), and every read behind it waited too.
+    const made = run(['token', 'create', '--data', srv.data, '--login', 'hot']);
+    assert.equal(made.code, 0, made.err);
+    const tok = made.out.trim().split('\n').pop();
+    const holder = spawn('sqlite3', [join(srv.data, 'himoya.db')], { stdio: ['pipe', 'ignore', 'inherit'] });
+    holder.stdin.write('PRAGMA busy_timeout = 10000;\nBEGIN IMMEDIATE;\nSELECT 1;\n');
+    await sleep(300);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const t0 = Date.now();
+        const r = await fetch(srv.url + V1 + '/callbacks', { headers: { Authorization: 'Bearer ' + tok } });
+        assert.equal(r.status, 200, await r.text());
+        const s = await as.hot.req('GET', V1 + '/callbacks');
+        assert.equal(s.status, 200, s.text);
+        assert.ok(Date.now() - t0 < 5000, `read ${i} took ${Date.now() - t0} ms behind the lock`);
+      }
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((ok) => holder.once('exit', ok));
+    }
   });
