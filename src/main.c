@@ -79,6 +79,32 @@ static void usage(FILE *f)
 		fprintf(f, "  himoya %s\n", commands[i].usage);
 }
 
+/* A password in a database URL on the command line (`--database`, `--to`)
+ * is in every `ps` while the command runs: the command works on its own
+ * copy, and the argument the system shows is masked.  (Better still, no
+ * password there at all: libpq's password file, README "PostgreSQL".) */
+static void mask_passwords(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		char *a = argv[i], *auth = strstr(a, "://"), *end, *at = NULL, *p, *copy;
+		if (!auth || !(copy = strdup(a)))
+			continue;
+		argv[i] = copy;
+		auth += 3;
+		end = auth + strcspn(auth, "/?");
+		for (p = auth; p < end; p++)
+			if (*p == '@')
+				at = p;
+		p = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (p)
+			memset(p + 1, 'x', (size_t)(at - p - 1));
+		for (p = a; (p = strstr(p, "password=")) != NULL; p += 9)
+			memset(p + 9, 'x', strcspn(p + 9, "&"));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -87,6 +113,7 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	mask_passwords(argc, argv);
 	if (crypto_init() != 0) {
 		fprintf(stderr, "himoya: cannot initialise libsodium\n");
 		return 1;

@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, initArgs } from '../lib/server.mjs';
 import { spawn } from 'node:child_process';
@@ -729,4 +730,34 @@ test('another installation\'s key opens nothing: serve and every writing command
   const v = run(['audit', 'verify', '--data', a]);
   assert.equal(v.code, 0, v.out + v.err);
   rmSync(root, { recursive: true, force: true });
+});
+
+test('a database password given on the command line is masked in the process list while the command runs', async () => {
+  // A "database" that accepts the connection and never answers: the
+  // command waits for it (connect_timeout) while ps is read.
+  const silent = createServer(() => {});
+  await new Promise((ok) => silent.listen(0, '127.0.0.1', ok));
+  const port = silent.address().port;
+  try {
+    for (const url of [`postgresql://himoya:s3cret-pw@127.0.0.1:${port}/x?connect_timeout=20`,
+      `postgresql://127.0.0.1:${port}/x?user=himoya&password=s3cret-pw&connect_timeout=20`]) {
+      const p = spawn(BIN, ['init', '--data', fresh(), ...initArgs(), '--database', url],
+        { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      p.stderr.on('data', (d) => { err += d; });
+      let shown = '';
+      for (let i = 0; i < 50 && !/x{9}/.test(shown); i++) {
+        await sleep(100);
+        try { shown = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0').join(' '); } catch { shown = ''; }
+      }
+      p.kill('SIGKILL');
+      await new Promise((ok) => p.once('exit', ok));
+      assert.match(shown, /--database postgresql:\/\//, 'the command line was read: ' + shown);
+      assert.doesNotMatch(shown, /s3cret-pw/, shown);
+      assert.match(shown, /x{9}/, 'masked in place: ' + shown);
+      assert.doesNotMatch(err, /s3cret-pw/);
+    }
+  } finally {
+    silent.close();
+  }
 });
