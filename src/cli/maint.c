@@ -527,14 +527,25 @@ int cmd_migrate(struct cli_opts *o)
 	struct audit_head h1, h2;
 	struct datadir d;
 	store *copy = NULL;
-	char err[512], msg[512];
+	char err[512], msg[512], source[sizeof d.db];
 	int64_t n1, n2;
+	long other;
 	int bad = 0, rc;
 
 	if (cli_opts_check(o, allowed, NULL))
 		return 2;
 	if (!from || !to || !db_is_url(to)) {
 		fprintf(stderr, "himoya: migrate --from DIR --to postgresql://...\n");
+		return 2;
+	}
+	/* The folder's lock keeps out the servers of this folder; a server
+	 * of another (a link to the same database) or one that lost its lock
+	 * file still holds SQLite's own lock on the file. */
+	datadir_paths(&d, from);
+	snprintf(source, sizeof source, "%s", d.db);
+	if (!db_is_url(source) && (other = db_file_user(source)) != 0) {
+		fprintf(stderr, "himoya: another process (%ld) has %s open: stop every server of it "
+				"first, so that no write stays behind in the old database\n", other, source);
 		return 2;
 	}
 	if (datadir_open(&d, from, 1))
@@ -592,6 +603,16 @@ int cmd_migrate(struct cli_opts *o)
 	/* The SQLite database stays (the README says to remove it once the
 	 * new set-up is checked), marked: a server started on it before the
 	 * database line is added would take writes PostgreSQL never sees. */
+	if (!bad) {
+		datadir_close(&d);
+		other = db_file_user(source);
+		if (other != 0 || datadir_open(&d, from, 1)) {
+			if (other)
+				printf("another process (%ld) opened %s while it was copied: the copy may"
+				       " miss its writes\n", other, source);
+			bad = 1;
+		}
+	}
 	if (!bad) {
 		char day[TS_LEN];
 		store_tx *tx = store_begin(d.st);

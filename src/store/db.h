@@ -116,6 +116,14 @@ int db_checkpoint(db *d, int *left);
  * the caller frees it. */
 int db_indexes_drop(db *d, const char *table, char **saved);
 
+/* The process id of another process that has the SQLite database file at
+ * path open (a connection in WAL mode holds a shared lock on it as long as
+ * it is open, whatever the name it opened: a hard link is the same file),
+ * -1 when one does but its id is unknown, 0 when none does.  Only while
+ * this process has no connection to the file: the close of the probe's
+ * descriptor drops every POSIX lock the process holds on it. */
+long db_file_user(const char *path);
+
 /* A consistent copy of the open database into a new file at path. */
 int db_backup_to(db *d, const char *path, char *err, size_t errlen);
 

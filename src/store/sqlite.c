@@ -6,12 +6,14 @@
  * opened read-only.  Prepared statements are cached per connection in a
  * small open-addressing table keyed by the SQL constant's address.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include "store/db_driver.h"
@@ -401,6 +403,29 @@ static int sq_table_exists(db *d, const char *table)
 	n = sq_step(s) == DB_ROW ? sq_col_int(s, 0) > 0 : -1;
 	sq_reset(s);
 	return n;
+}
+
+/* SQLite's lock bytes in the database file (its os_unix.c): the pending
+ * byte at 1 GiB, then the reserved byte and the shared range. */
+#define LOCK_BYTES_AT 0x40000000L
+#define LOCK_BYTES 512L
+
+long db_file_user(const char *path)
+{
+	struct flock fl;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return 0;
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = LOCK_BYTES_AT;
+	fl.l_len = LOCK_BYTES;
+	if (fcntl(fd, F_GETLK, &fl) != 0)
+		fl.l_type = F_UNLCK;
+	close(fd);
+	return fl.l_type == F_UNLCK ? 0 : fl.l_pid > 0 ? (long)fl.l_pid : -1;
 }
 
 const struct db_driver db_sqlite = {

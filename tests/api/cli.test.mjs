@@ -2,7 +2,7 @@
 // backup/restore and demo, each against fresh data folders.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -760,4 +760,26 @@ test('a database password given on the command line is masked in the process lis
   } finally {
     silent.close();
   }
+});
+
+test('migrate refuses a database another process has open, whatever folder that process serves', async () => {
+  // The folder's lock keeps out the servers of this folder only: a server
+  // of a second folder holding a hard link to the same database writes
+  // to it all the same, and its writes would stay behind.
+  const a = fresh(), b = fresh();
+  init(a);
+  mkdirSync(b, { mode: 0o700 });
+  linkSync(join(a, 'himoya.db'), join(b, 'himoya.db'));
+  copyFileSync(join(a, 'himoya.key'), join(b, 'himoya.key'));
+  const target = 'postgresql://nobody@127.0.0.1:1/none?connect_timeout=2';
+  const s = await serve(b);
+  const r = run(['migrate', '--from', a, '--to', target]);
+  await s.stop();
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.match(r.err, /another process \(\d+\) has .*himoya\.db open: stop every server of it first/);
+  // Once it stops, migrate goes on to the target (unreachable here).
+  const again = run(['migrate', '--from', a, '--to', target]);
+  assert.doesNotMatch(again.err, /another process/);
+  assert.match(again.out, /Copying/);
+  assert.equal(again.code, 1, again.out + again.err);
 });
