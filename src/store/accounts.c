@@ -125,19 +125,6 @@ static const char SQL_TOKEN_TOUCH[] = "UPDATE tokens SET last_used_at = ?2 WHERE
 static const char SQL_TOKEN_REVOKE[] =
 	"UPDATE tokens SET revoked = 1 WHERE public_id = ?1 AND revoked = 0";
 
-/* Run a prepared write to completion; map the outcome to a store code. */
-static int run_write(db_stmt *s)
-{
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
 int store_org_add(store_tx *tx, const char *code, const char *name, const char *type,
 		  char id_out[ID_LEN])
 {
@@ -153,7 +140,7 @@ int store_org_add(store_tx *tx, const char *code, const char *name, const char *
 	db_bind_str(s, 3, name);
 	db_bind_str(s, 4, type);
 	db_bind_str(s, 5, now);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_org_by_code(store *st, const char *code, struct org *o)
@@ -186,7 +173,7 @@ int store_user_add(store_tx *tx, const char *org_id, const char *login, const ch
 	db_bind_str(s, 4, role);
 	db_bind_str(s, 5, pwhash);
 	db_bind_str(s, 6, now);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 /* Read TOKEN_COLS starting at column `at`. */
@@ -237,7 +224,7 @@ int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *
 	else
 		db_bind_null(s, 2);
 	db_bind_int(s, 3, enabled);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step)
@@ -248,7 +235,7 @@ int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step)
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
 	db_bind_int(s, 2, step);
-	rc = run_write(s);
+	rc = store_step_done(s);
 	if (rc == STORE_OK && db_changes(tx->d) != 1)
 		rc = STORE_STALE;
 	return rc;
@@ -263,7 +250,7 @@ int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhas
 	db_bind_str(s, 1, user_id);
 	db_bind_str(s, 2, pwhash);
 	db_bind_int(s, 3, must_change ? 1 : 0);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_user_list(store *st, const char *org_id, size_t max, struct user_row **rows,
@@ -308,7 +295,7 @@ static int user_write(store_tx *tx, const char *sql, const char *id, const char 
 		db_bind_str(s, 2, text);
 	else
 		db_bind_int(s, 2, value);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_user_set_role(store_tx *tx, const char *user_id, const char *role)
@@ -331,7 +318,7 @@ int store_user_sessions_end(store_tx *tx, const char *user_id, const unsigned ch
 		db_bind_blob(s, 2, keep, HASH_BYTES);
 	else
 		db_bind_null(s, 2);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_user_tokens_revoke(store_tx *tx, const char *user_id)
@@ -340,7 +327,7 @@ int store_user_tokens_revoke(store_tx *tx, const char *user_id)
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a)
@@ -370,7 +357,7 @@ int store_org_update(store_tx *tx, const char *id, const char *name, const char 
 	db_bind_str(s, 3, type);
 	db_bind_str(s, 4, sector ? sector : "");
 	db_bind_str(s, 5, created_by ? created_by : "");
-	return run_write(s);
+	return store_step_done(s);
 }
 
 static const char SQL_ORG_CONTACT_GET[] =
@@ -410,7 +397,7 @@ int store_org_contact_set(store_tx *tx, const char *org_id, const char *phone, c
 	db_bind_str(s, 1, org_id);
 	db_bind_str(s, 2, phone);
 	db_bind_str(s, 3, email);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_role_requires_totp(store *st, const char *role)
@@ -435,7 +422,7 @@ int store_role_set_totp(store_tx *tx, const char *role, int required)
 		return STORE_ERROR;
 	db_bind_str(s, 1, role);
 	db_bind_int(s, 2, required ? 1 : 0);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
@@ -450,7 +437,7 @@ int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const ch
 	db_bind_int(s, 4, totp_pending);
 	db_bind_int(s, 5, now);
 	db_bind_int(s, 6, totp_confirmed ? 1 : 0);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_get(store *st, const unsigned char id[HASH_BYTES], int64_t now,
@@ -489,7 +476,7 @@ int store_session_touch(store_tx *tx, const unsigned char id[HASH_BYTES], int64_
 		return STORE_ERROR;
 	db_bind_blob(s, 1, id, HASH_BYTES);
 	db_bind_int(s, 2, now);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_confirm_totp(store_tx *tx, const unsigned char id[HASH_BYTES])
@@ -498,7 +485,7 @@ int store_session_confirm_totp(store_tx *tx, const unsigned char id[HASH_BYTES])
 	if (!s)
 		return STORE_ERROR;
 	db_bind_blob(s, 1, id, HASH_BYTES);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_delete(store_tx *tx, const unsigned char id[HASH_BYTES])
@@ -507,7 +494,7 @@ int store_session_delete(store_tx *tx, const unsigned char id[HASH_BYTES])
 	if (!s)
 		return STORE_ERROR;
 	db_bind_blob(s, 1, id, HASH_BYTES);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_sweep(store_tx *tx, int64_t now, int64_t idle_secs)
@@ -516,7 +503,7 @@ int store_session_sweep(store_tx *tx, int64_t now, int64_t idle_secs)
 	if (!s)
 		return STORE_ERROR;
 	db_bind_int(s, 1, now - idle_secs);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_token_add(store_tx *tx, const unsigned char hash[HASH_BYTES], const char *user_id,
@@ -534,7 +521,7 @@ int store_token_add(store_tx *tx, const unsigned char hash[HASH_BYTES], const ch
 	db_bind_str(s, 4, now);
 	db_bind_str(s, 5, id_out);
 	db_bind_int(s, 6, expires);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_token_get(store *st, const unsigned char hash[HASH_BYTES], int64_t now, struct user *u,
@@ -619,7 +606,7 @@ int store_token_touch(store_tx *tx, const char *id, int64_t now)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
 	db_bind_int(s, 2, now);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_token_revoke(store_tx *tx, const char *id)
@@ -629,7 +616,7 @@ int store_token_revoke(store_tx *tx, const char *id)
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
-	rc = run_write(s);
+	rc = store_step_done(s);
 	if (rc == STORE_OK && db_changes(tx->d) != 1) {
 		/* nothing changed: absent, or revoked already */
 		db_stmt *q = db_prepare(tx->d, SQL_TOKEN_BY_ID);

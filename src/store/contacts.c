@@ -129,15 +129,6 @@ static const char *or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static int step_done(db_stmt *s)
-{
-	int rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
 /* ---- contacts ----------------------------------------------------------- */
 
 int store_contact_insert(store_tx *tx, const struct contact_row *c)
@@ -374,7 +365,7 @@ int store_callback_touch(store_tx *tx, const char *id, const char *updated_at)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
 	db_bind_str(s, 2, updated_at);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int store_org_first(store *st, struct org *o)

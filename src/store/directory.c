@@ -130,15 +130,6 @@ static const char *or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static int done(db_stmt *s)
-{
-	int rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
 /* After an update that changed no row: stale version, or no such row. */
 static int stale_or_absent(db *d, const char *exists_sql, const char *id)
 {
@@ -189,7 +180,7 @@ int store_dir_service_transfer(store_tx *tx, const char *id, int64_t version, co
 	db_bind_str(s, 2, or_null(to_org_id));
 	db_bind_str(s, 3, now);
 	db_bind_int(s, 4, version);
-	rc = done(s);
+	rc = store_step_done(s);
 	if (rc == STORE_OK && db_changes(tx->d) != 1)
 		rc = stale_or_absent(tx->d, SQL_SVC_EXISTS, id);
 	return rc;
@@ -205,7 +196,7 @@ int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const 
 	db_bind_str(s, 1, id);
 	db_bind_str(s, 2, now);
 	db_bind_int(s, 3, version);
-	rc = done(s);
+	rc = store_step_done(s);
 	if (rc == STORE_OK && db_changes(tx->d) != 1)
 		rc = stale_or_absent(tx->d, SQL_SVC_EXISTS, id);
 	if (rc != STORE_OK)
@@ -214,7 +205,7 @@ int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const 
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
-	return done(s);
+	return store_step_done(s);
 }
 
 int store_dir_service_keys_set(store_tx *tx, const char *service_id, const char *const *keys,
@@ -227,14 +218,14 @@ int store_dir_service_keys_set(store_tx *tx, const char *service_id, const char 
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, service_id);
-	rc = done(s);
+	rc = store_step_done(s);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		s = db_prepare(tx->d, SQL_KEYS_ADD);
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, service_id);
 		db_bind_str(s, 2, keys[i]);
-		rc = done(s);
+		rc = store_step_done(s);
 	}
 	return rc;
 }
@@ -420,7 +411,7 @@ int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const
 	db_bind_str(s, 3, name);
 	db_bind_str(s, 4, type);
 	db_bind_str(s, 5, now);
-	rc = done(s);
+	rc = store_step_done(s);
 	if (rc == STORE_OK)
 		*created = 1;
 	return rc;

@@ -80,15 +80,6 @@ static const char *or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
-static int done(db_stmt *s)
-{
-	int rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
 static const char *col_dup(db_stmt *s, int i, arena *a)
 {
 	return arena_strndup(a, db_col_text(s, i), db_col_bytes(s, i));
@@ -139,7 +130,7 @@ int store_kb_keys_set(store_tx *tx, const char *article_id, const struct kb_key 
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, article_id);
-	rc = done(s);
+	rc = store_step_done(s);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		s = db_prepare(tx->d, SQL_KEYS_ADD);
 		if (!s)
@@ -147,7 +138,7 @@ int store_kb_keys_set(store_tx *tx, const char *article_id, const struct kb_key 
 		db_bind_str(s, 1, article_id);
 		db_bind_str(s, 2, keys[i].key);
 		db_bind_int(s, 3, keys[i].weight);
-		rc = done(s);
+		rc = store_step_done(s);
 	}
 	return rc;
 }
@@ -164,7 +155,7 @@ int store_kb_history_add(store_tx *tx, const char *article_id, const struct kb_h
 	db_bind_str(s, 5, h->action);
 	db_bind_str(s, 6, h->fields);
 	db_bind_str(s, 7, h->snapshot);
-	return done(s);
+	return store_step_done(s);
 }
 
 int store_kb_history(store *st, const char *article_id, struct kb_history_row **rows, size_t *n,

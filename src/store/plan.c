@@ -68,13 +68,6 @@ static const char SQL_REPORT_INSERT[] =
 	"INSERT INTO plan_reports(id, activity_id, org_id, coded, created_by, created_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
-static int done(db_stmt *s)
-{
-	int rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
 int store_plan_put(store_tx *tx, const struct plan_row *p)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_PLAN_PUT);
@@ -84,7 +77,7 @@ int store_plan_put(store_tx *tx, const struct plan_row *p)
 	db_bind_str(s, 2, p->coordinator_org);
 	db_bind_str(s, 3, p->coded);
 	db_bind_str(s, 4, p->loaded_at);
-	return done(s);
+	return store_step_done(s);
 }
 
 int store_plan_activity_put(store_tx *tx, const struct plan_activity_row *a)
@@ -97,7 +90,7 @@ int store_plan_activity_put(store_tx *tx, const struct plan_activity_row *a)
 	db_bind_str(s, 3, a->number);
 	db_bind_str(s, 4, a->responsible_org);
 	db_bind_str(s, 5, a->coded);
-	return done(s);
+	return store_step_done(s);
 }
 
 int store_plan_get(store *st, const char *code, struct plan_row *p, arena *a)
@@ -156,5 +149,5 @@ int store_plan_report_insert(store_tx *tx, const char *id, const char *activity_
 	db_bind_str(s, 4, coded);
 	db_bind_str(s, 5, created_by);
 	db_bind_str(s, 6, created_at);
-	return done(s);
+	return store_step_done(s);
 }

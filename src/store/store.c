@@ -20,13 +20,25 @@ void store_col_copy(db_stmt *s, int i, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+int store_step_done(db_stmt *s)
+{
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_DONE)
+		return STORE_OK;
+	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+}
+
 int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const char *id)
 {
-	int rc = db_step(s);
+	int rc = store_step_done(s);
 
-	db_reset(s);
-	if (rc != DB_DONE)
-		return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+	if (rc != STORE_OK)
+		return rc;
 	if (db_changes(tx->d) == 1)
 		return STORE_OK;
 	s = db_prepare(tx->d, sql_exists);

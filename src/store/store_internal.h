@@ -135,6 +135,10 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
  * one stays in the arena), or NULL when the arena has no room. */
 void *store_grow(arena *a, void *arr, size_t *cap, size_t n, size_t size);
 
+/* Step a bound write to its end and reset it: STORE_OK, STORE_CONFLICT
+ * (a unique key, reference or check), or STORE_ERROR (also for a NULL s,
+ * a statement that did not prepare). */
+int store_step_done(db_stmt *s);
 /* Copy a column into a fixed buffer, truncating (NUL-terminated). */
 void store_col_copy(db_stmt *s, int i, char *out, size_t outlen);
 /* Run a bound "UPDATE ... WHERE id = ? AND version = ?" and say how it
