@@ -124,11 +124,6 @@ static void *grow(arena *a, void *arr, size_t *cap, size_t n, size_t size)
 	return store_grow(a, arr, cap, n, size);
 }
 
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 /* ---- contacts ----------------------------------------------------------- */
 
 int store_contact_insert(store_tx *tx, const struct contact_row *c)
@@ -183,9 +178,9 @@ int store_contacts_list(store *st, const struct contact_filter *f, struct contac
 		return STORE_ERROR;
 	}
 	db_bind_str(s, 1, f->org_id);
-	db_bind_str(s, 2, or_null(f->from));
-	db_bind_str(s, 3, or_null(f->to));
-	db_bind_str(s, 4, or_null(f->after_at));
+	db_bind_str(s, 2, store_or_null(f->from));
+	db_bind_str(s, 3, store_or_null(f->to));
+	db_bind_str(s, 4, store_or_null(f->after_at));
 	db_bind_str(s, 5, f->after_id ? f->after_id : "");
 	db_bind_int(s, 6, (int64_t)f->limit);
 	return collect(st, d, s, &contacts, sizeof **rows, (void **)rows, n, a);
@@ -327,10 +322,10 @@ int store_callbacks_list(store *st, const struct callback_filter *f, struct call
 	}
 	db_bind_str(s, 1, f->org_id);
 	db_bind_int(s, 2, f->done);
-	db_bind_str(s, 3, or_null(f->due_from));
-	db_bind_str(s, 4, or_null(f->due_before));
-	db_bind_str(s, 5, or_null(f->assigned_to));
-	db_bind_str(s, 6, or_null(f->after_due));
+	db_bind_str(s, 3, store_or_null(f->due_from));
+	db_bind_str(s, 4, store_or_null(f->due_before));
+	db_bind_str(s, 5, store_or_null(f->assigned_to));
+	db_bind_str(s, 6, store_or_null(f->after_due));
 	db_bind_str(s, 7, f->after_id ? f->after_id : "");
 	db_bind_int(s, 8, (int64_t)f->limit);
 	return collect(st, d, s, &callbacks, sizeof **rows, (void **)rows, n, a);

@@ -125,11 +125,6 @@ static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHE
 static const char SQL_ORG_ADD[] =
 	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
 
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 /* After an update that changed no row: stale version, or no such row. */
 static int stale_or_absent(db *d, const char *exists_sql, const char *id)
 {
@@ -177,7 +172,7 @@ int store_dir_service_transfer(store_tx *tx, const char *id, int64_t version, co
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
-	db_bind_str(s, 2, or_null(to_org_id));
+	db_bind_str(s, 2, store_or_null(to_org_id));
 	db_bind_str(s, 3, now);
 	db_bind_int(s, 4, version);
 	rc = store_step_done(s);
@@ -236,9 +231,9 @@ static void bind_filter(db_stmt *s, const struct dir_filter *f, char *region_lik
 {
 	size_t i;
 
-	db_bind_str(s, 1, or_null(f->type));
-	db_bind_str(s, 2, or_null(f->status));
-	db_bind_str(s, 3, or_null(f->org_id));
+	db_bind_str(s, 1, store_or_null(f->type));
+	db_bind_str(s, 2, store_or_null(f->status));
+	db_bind_str(s, 3, store_or_null(f->org_id));
 	if (f->region && *f->region) {
 		snprintf(region_like, likelen, "%% %s %%", f->region);
 		db_bind_str(s, 4, region_like);

@@ -75,11 +75,6 @@ static const char SQL_HIST_LIST[] =
 	" h.fields, h.snapshot FROM kb_history h LEFT JOIN users u ON u.id = h.user_id"
 	" WHERE h.article_id = ?1 ORDER BY h.version DESC LIMIT 500";
 
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 static const char *col_dup(db_stmt *s, int i, arena *a)
 {
 	return arena_strndup(a, db_col_text(s, i), db_col_bytes(s, i));
@@ -151,7 +146,7 @@ int store_kb_history_add(store_tx *tx, const char *article_id, const struct kb_h
 	db_bind_str(s, 1, article_id);
 	db_bind_int(s, 2, h->version);
 	db_bind_str(s, 3, h->at);
-	db_bind_str(s, 4, or_null(h->user_id));
+	db_bind_str(s, 4, store_or_null(h->user_id));
 	db_bind_str(s, 5, h->action);
 	db_bind_str(s, 6, h->fields);
 	db_bind_str(s, 7, h->snapshot);
@@ -220,8 +215,8 @@ int store_kb_list(store *st, const struct kb_filter *f, struct kb_row **rows, si
 	s = db_prepare(d, sql);
 	if (s) {
 		db_bind_str(s, 1, f->country); /* "" is a filter: general */
-		db_bind_str(s, 2, or_null(f->topic));
-		db_bind_str(s, 3, or_null(f->status));
+		db_bind_str(s, 2, store_or_null(f->topic));
+		db_bind_str(s, 3, store_or_null(f->status));
 		db_bind_int(s, 4, (int64_t)f->limit);
 		db_bind_int(s, 5, (int64_t)f->offset);
 		if (f->nkeys)

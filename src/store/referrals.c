@@ -86,11 +86,6 @@ static const char SQL_MOVE_PERSON[] =
 	"UPDATE persons SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_MOVE_ITEMS[] = "UPDATE items SET org_id = ?2 WHERE person_id = ?1 AND kind = 'consent'";
 
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 int store_referral_insert(store_tx *tx, const struct referral_row *f)
 {
 	return table_insert(tx, &referrals, f);
@@ -147,8 +142,8 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 	*rows = NULL;
 	if (s) {
 		db_bind_str(s, 1, org_id);
-		db_bind_str(s, 2, or_null(status));
-		db_bind_str(s, 3, or_null(overdue_before));
+		db_bind_str(s, 2, store_or_null(status));
+		db_bind_str(s, 3, store_or_null(overdue_before));
 		rc = table_query_collect(s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);

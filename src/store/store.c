@@ -20,6 +20,11 @@ void store_col_copy(db_stmt *s, int i, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+const char *store_or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
 int store_step_done(db_stmt *s)
 {
 	int rc;

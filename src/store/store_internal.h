@@ -135,6 +135,8 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
  * one stays in the arena), or NULL when the arena has no room. */
 void *store_grow(arena *a, void *arr, size_t *cap, size_t n, size_t size);
 
+/* s, or NULL when s is NULL or "" (an optional value bound as SQL NULL). */
+const char *store_or_null(const char *s);
 /* Step a bound write to its end and reset it: STORE_OK, STORE_CONFLICT
  * (a unique key, reference or check), or STORE_ERROR (also for a NULL s,
  * a statement that did not prepare). */
