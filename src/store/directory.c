@@ -122,21 +122,6 @@ static const char SQL_LOC_REOWN[] =
 static struct table_query q_orgs =
 	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY code LIMIT ?1");
 static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHERE code = ?1");
-static const char SQL_ORG_ADD[] =
-	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
-
-/* After an update that changed no row: stale version, or no such row. */
-static int stale_or_absent(db *d, const char *exists_sql, const char *id)
-{
-	db_stmt *s = db_prepare(d, exists_sql);
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_ROW ? STORE_STALE : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-}
 
 /* ---- services ------------------------------------------------------------ */
 
@@ -167,7 +152,6 @@ int store_dir_service_transfer(store_tx *tx, const char *id, int64_t version, co
 			       const char *now)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_SVC_TRANSFER);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -175,10 +159,7 @@ int store_dir_service_transfer(store_tx *tx, const char *id, int64_t version, co
 	db_bind_str(s, 2, store_or_null(to_org_id));
 	db_bind_str(s, 3, now);
 	db_bind_int(s, 4, version);
-	rc = store_step_done(s);
-	if (rc == STORE_OK && db_changes(tx->d) != 1)
-		rc = stale_or_absent(tx->d, SQL_SVC_EXISTS, id);
-	return rc;
+	return store_step_versioned(tx, s, SQL_SVC_EXISTS, id);
 }
 
 int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const char *now)
@@ -191,9 +172,7 @@ int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const 
 	db_bind_str(s, 1, id);
 	db_bind_str(s, 2, now);
 	db_bind_int(s, 3, version);
-	rc = store_step_done(s);
-	if (rc == STORE_OK && db_changes(tx->d) != 1)
-		rc = stale_or_absent(tx->d, SQL_SVC_EXISTS, id);
+	rc = store_step_versioned(tx, s, SQL_SVC_EXISTS, id);
 	if (rc != STORE_OK)
 		return rc;
 	s = db_prepare(tx->d, SQL_LOC_REOWN);
@@ -384,8 +363,6 @@ int store_dir_orgs(store *st, size_t max, struct org **rows, size_t *n, arena *a
 int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const char *type,
 			 struct org *o, int *created)
 {
-	db_stmt *s;
-	char now[TS_LEN];
 	int rc;
 
 	*created = 0;
@@ -393,20 +370,10 @@ int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const
 	if (rc != STORE_NOT_FOUND)
 		return rc;
 	memset(o, 0, sizeof *o);
-	s = db_prepare(tx->d, SQL_ORG_ADD);
-	if (!s)
-		return STORE_ERROR;
-	store_new_id(o->id);
-	store_now(now);
 	snprintf(o->code, sizeof o->code, "%s", code);
 	snprintf(o->name, sizeof o->name, "%s", name);
 	snprintf(o->type, sizeof o->type, "%s", type);
-	db_bind_str(s, 1, o->id);
-	db_bind_str(s, 2, code);
-	db_bind_str(s, 3, name);
-	db_bind_str(s, 4, type);
-	db_bind_str(s, 5, now);
-	rc = store_step_done(s);
+	rc = store_org_add(tx, code, name, type, o->id);
 	if (rc == STORE_OK)
 		*created = 1;
 	return rc;
