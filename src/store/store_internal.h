@@ -121,6 +121,9 @@ void audit_pairs_add(struct audit_pairs *p, int64_t rkey, int64_t seq);
  * holding `entries` entries: 0, or -1 and a message. */
 int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
 		      char *msg, size_t msglen);
+/* Step s (columns: seq, at, user_id, login, org code, action, record,
+ * fields, addr) to its end, appending at most max rows at rows[*found]. */
+int audit_rows_read(db_stmt *s, struct audit_row *rows, size_t max, size_t *found);
 /* Flush the queue and catch the index up, so that a lookup sees every
  * read made before it. */
 int audit_sync(store *st);
