@@ -67,10 +67,6 @@ struct audit_chunk {
 static const char SQL_INSERT[] =
 	"INSERT INTO audit(seq, at, user_id, org_id, action, record, fields, addr, prev, mac)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-static const char SQL_HEAD_GET[] = "SELECT value FROM meta WHERE key = 'audit_head'";
-static const char SQL_HEAD_SET[] =
-	"INSERT INTO meta(key, value) VALUES('audit_head', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 static const char SQL_LAST[] = "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1";
 static const char SQL_ALL[] =
 	"SELECT seq, at, user_id, org_id, action, record, fields, addr, prev, mac"
@@ -362,7 +358,7 @@ static void digest_hex(const unsigned char mac[HASH_BYTES], char out[AUDIT_DIGES
 int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
 {
 	unsigned char mac[HASH_BYTES];
-	db_stmt *s = db_prepare(d, SQL_HEAD_GET);
+	db_stmt *s = meta_select(d, "audit_head");
 	int rc;
 
 	h->seq = 0;
@@ -381,7 +377,7 @@ int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
 /* Load the chain head from meta (the writer lock is held or not needed). */
 int store_audit_load_head(store *st)
 {
-	db_stmt *s = db_prepare(st->writer, SQL_HEAD_GET);
+	db_stmt *s = meta_select(st->writer, "audit_head");
 	int rc;
 
 	if (!s)
@@ -421,19 +417,11 @@ int store_audit_load_head(store *st)
 static int audit_write_head(store *st, db *d)
 {
 	char head[160];
-	db_stmt *s;
-	int rc;
 
 	if (!st->audit_head_ok)
 		return STORE_OK; /* a damaged head stays damaged for `audit verify` */
 	head_format(st->kr, DOMAIN_HEAD, st->audit_seq, st->audit_mac, head);
-	s = db_prepare(d, SQL_HEAD_SET);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, head);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return meta_put(d, "audit_head", head);
 }
 
 /* Insert one entry and move the chain in memory; the writer lock is held.
@@ -479,32 +467,12 @@ int store_audit_append(store_tx *tx, const struct audit_entry *e)
 
 /* ---- the anchor ---------------------------------------------------------- */
 
-static const char SQL_ANCHOR_GET[] = "SELECT value FROM meta WHERE key = 'audit_anchor'";
-static const char SQL_ANCHOR_SET[] =
-	"INSERT INTO meta(key, value) VALUES('audit_anchor', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 /* Whether a database holds anything a log would have recorded. */
 static const char SQL_HAS_RECORDS[] =
 	"SELECT EXISTS(SELECT 1 FROM orgs) OR EXISTS(SELECT 1 FROM users)"
 	" OR EXISTS(SELECT 1 FROM persons) OR EXISTS(SELECT 1 FROM cases)"
 	" OR EXISTS(SELECT 1 FROM items) OR EXISTS(SELECT 1 FROM contacts)"
 	" OR EXISTS(SELECT 1 FROM referrals) OR EXISTS(SELECT 1 FROM callbacks)";
-static const char SQL_MARK_GET[] = "SELECT value FROM meta WHERE key = 'audit_reads_upto'";
-static const char SQL_MARK_SET[] =
-	"INSERT INTO meta(key, value) VALUES('audit_reads_upto', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-
-static int meta_put(db *d, const char *sql, const char *value)
-{
-	db_stmt *s = db_prepare(d, sql);
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, value);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
-}
 
 /* One integer of a one-row query; -1 on error. */
 static int64_t query_int(db *d, const char *sql)
@@ -522,7 +490,7 @@ static int64_t query_int(db *d, const char *sql)
 /* 1 when an anchor row exists (valid or not), 0 when none, -1 on error. */
 static int anchor_present(db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_ANCHOR_GET);
+	db_stmt *s = meta_select(d, "audit_anchor");
 	int rc;
 	if (!s)
 		return -1;
@@ -535,7 +503,7 @@ static int anchor_write(store *st, db *d)
 {
 	char v[160];
 	head_format(st->kr, DOMAIN_ANCHOR, st->audit_seq, st->audit_mac, v);
-	return meta_put(d, SQL_ANCHOR_SET, v);
+	return meta_put(d, "audit_anchor", v);
 }
 
 /* The first entry of a log, chained from zeros, with a random id of the
@@ -562,7 +530,7 @@ static int genesis_write(store_tx *tx)
  * number; it gets its tag (trusted as the chain is, once). */
 static int mark_adopt(store *st, db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_MARK_GET);
+	db_stmt *s = meta_select(d, "audit_reads_upto");
 	char v[96], *end;
 	long long upto = -1;
 	int rc;
@@ -581,7 +549,7 @@ static int mark_adopt(store *st, db *d)
 	if (upto < 0)
 		return STORE_OK; /* none, or not a bare number: caught up afresh */
 	audit_mark_format(st->kr, upto, v);
-	return meta_put(d, SQL_MARK_SET, v);
+	return meta_put(d, "audit_reads_upto", v);
 }
 
 /* 1 when the keyed head (loaded) names the newest entry, seq and MAC. */
@@ -1084,10 +1052,10 @@ static int chain_walk(const keyring *kr, db *d, struct walk *w, char *msg, size_
 
 /* Read and authenticate a head or the anchor: 1 when authentic, 0 when
  * absent, -1 when altered, -2 on a database error. */
-static int keyed_get(const keyring *kr, db *d, const char *sql, const char *domain,
+static int keyed_get(const keyring *kr, db *d, const char *key, const char *domain,
 		     int64_t *seq, unsigned char mac[HASH_BYTES])
 {
-	db_stmt *s = db_prepare(d, sql);
+	db_stmt *s = meta_select(d, key);
 	int rc, ok;
 
 	if (!s)
@@ -1112,8 +1080,8 @@ static int verify_in(const keyring *kr, db *d, const char *expect, struct walk *
 		snprintf(msg, msglen, "the expected head is not SEQ:HEX (16 to 64 hex digits)");
 		return -1;
 	}
-	anchor = keyed_get(kr, d, SQL_ANCHOR_GET, DOMAIN_ANCHOR, &w->anchor_seq, w->anchor_mac);
-	head = keyed_get(kr, d, SQL_HEAD_GET, DOMAIN_HEAD, &head_seq, head_mac);
+	anchor = keyed_get(kr, d, "audit_anchor", DOMAIN_ANCHOR, &w->anchor_seq, w->anchor_mac);
+	head = keyed_get(kr, d, "audit_head", DOMAIN_HEAD, &head_seq, head_mac);
 	if (anchor == -2 || head == -2) {
 		snprintf(msg, msglen, "cannot read the audit log");
 		return -1;
@@ -1287,7 +1255,7 @@ int store_key_opens(store *st)
 	int rc;
 
 	pthread_mutex_lock(&st->wlock);
-	rc = keyed_get(st->kr, st->writer, SQL_ANCHOR_GET, DOMAIN_ANCHOR, &seq, mac);
+	rc = keyed_get(st->kr, st->writer, "audit_anchor", DOMAIN_ANCHOR, &seq, mac);
 	pthread_mutex_unlock(&st->wlock);
 	return rc == -2 ? -1 : rc != -1;
 }

@@ -26,10 +26,6 @@
 
 #include "store/store_internal.h"
 
-static const char SQL_UPTO_GET[] = "SELECT value FROM meta WHERE key = 'audit_reads_upto'";
-static const char SQL_UPTO_SET[] =
-	"INSERT INTO meta(key, value) VALUES('audit_reads_upto', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 static const char SQL_BATCHES_AFTER[] =
 	"SELECT seq, fields FROM audit WHERE seq > ?1 AND action = 'reads' ORDER BY seq";
 static const char SQL_BATCHES_COUNT[] =
@@ -67,7 +63,7 @@ static int64_t mono_ms(void)
  * index is trusted then), -1 on a database error. */
 static int64_t upto_get(const keyring *kr, db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_UPTO_GET);
+	db_stmt *s = meta_select(d, "audit_reads_upto");
 	int64_t v = 0;
 	int rc;
 
@@ -290,13 +286,7 @@ int audit_reads_catch_up(store_tx *tx)
 		if (!s || rc != DB_DONE)
 			return STORE_ERROR;
 		audit_mark_format(st->kr, st->audit_seq, num);
-		s = db_prepare(d, SQL_UPTO_SET);
-		if (!s)
-			return STORE_ERROR;
-		db_bind_str(s, 1, num);
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != DB_DONE)
+		if (meta_put(d, "audit_reads_upto", num) != STORE_OK)
 			return STORE_ERROR;
 	}
 	pending_reset(st, st->audit_seq);
@@ -545,7 +535,7 @@ static const char SQL_INDEX_ALL[] = "SELECT rkey, seq FROM audit_reads ORDER BY 
 int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
 		      char *msg, size_t msglen)
 {
-	db_stmt *s = db_prepare(d, SQL_UPTO_GET);
+	db_stmt *s = meta_select(d, "audit_reads_upto");
 	size_t i = 0, w;
 	int64_t upto = 0;
 	int rc, bad = 0;

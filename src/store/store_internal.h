@@ -138,6 +138,11 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
  * one stays in the arena), or NULL when the arena has no room. */
 void *store_grow(arena *a, void *arr, size_t *cap, size_t n, size_t size);
 
+/* The value of a meta key: a prepared statement on d with the key bound,
+ * whose one row (none when the key is absent) is the value. */
+db_stmt *meta_select(db *d, const char *key);
+/* Set a meta key on d (in the caller's transaction): STORE_OK, STORE_ERROR. */
+int meta_put(db *d, const char *key, const char *value);
 /* s, or NULL when s is NULL or "" (an optional value bound as SQL NULL). */
 const char *store_or_null(const char *s);
 /* Step a bound write to its end and reset it: STORE_OK, STORE_CONFLICT
