@@ -145,11 +145,7 @@ int store_org_add(store_tx *tx, const char *code, const char *name, const char *
 
 int store_org_by_code(store *st, const char *code, struct org *o)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_org_by_code, code, o, NULL);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_org_by_code, code, o, NULL);
 }
 
 int store_org_by_id(store *st, const char *id, struct org *o)
@@ -193,13 +189,8 @@ static void read_token(db_stmt *s, int at, struct token_row *t)
 
 static int user_get(store *st, struct table_query *q, const char *key, struct user *u)
 {
-	db *d = store_reader_get(st);
-	int rc;
-
 	memset(u, 0, sizeof *u);
-	rc = table_query_get(d, q, key, u, NULL);
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, q, key, u, NULL);
 }
 
 int store_user_by_login(store *st, const char *login, struct user *u)

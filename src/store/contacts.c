@@ -365,9 +365,5 @@ int store_callback_touch(store_tx *tx, const char *id, const char *updated_at)
 
 int store_org_first(store *st, struct org *o)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_org_first, NULL, o, NULL);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_org_first, NULL, o, NULL);
 }

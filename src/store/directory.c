@@ -127,10 +127,7 @@ static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHE
 
 int store_dir_service_get(store *st, const char *id, struct dir_service_row *r, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &svc_get, id, r, a);
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &svc_get, id, r, a);
 }
 
 int store_dir_service_get_tx(store_tx *tx, const char *id, struct dir_service_row *r, arena *a)

@@ -109,11 +109,7 @@ int store_kb_exists(store *st, const char *id)
 
 int store_kb_get(store *st, const char *id, struct kb_row *k, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_get, id, k, a);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_get, id, k, a);
 }
 
 int store_kb_keys_set(store_tx *tx, const char *article_id, const struct kb_key *keys, size_t n)

@@ -116,13 +116,8 @@ int store_library_insert(store_tx *tx, const struct library_product *p)
 
 int store_library_get(store *st, const char *id, struct library_product *p, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc;
-
 	memset(p, 0, sizeof *p);
-	rc = table_query_get(d, &q_get, id, p, a);
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_get, id, p, a);
 }
 
 int store_library_list(store *st, const struct library_filter *f, size_t limit,

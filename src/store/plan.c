@@ -129,11 +129,7 @@ int store_plan_activities(store *st, const char *plan, struct plan_activity_row 
 
 int store_plan_activity_get(store *st, const char *id, struct plan_activity_row *row, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_activity, id, row, a);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_activity, id, row, a);
 }
 
 int store_plan_report_insert(store_tx *tx, const char *id, const char *activity_id,

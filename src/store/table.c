@@ -437,3 +437,13 @@ int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, 
 
 	return table_query_collect(s, &q, size, limit, rows, n, a);
 }
+
+int table_query_get_pool(store *st, struct table_query *q, const char *key, void *row,
+			 arena *a)
+{
+	db *d = store_reader_get(st);
+	int rc = table_query_get(d, q, key, row, a);
+
+	store_reader_put(st, d);
+	return rc;
+}

@@ -154,4 +154,8 @@ int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, si
 extern struct table store_items;
 extern struct table store_orgs; /* struct org (accounts.c) */
 
+/* table_query_get on a reader of the pool. */
+int table_query_get_pool(store *st, struct table_query *q, const char *key, void *row,
+			 arena *a);
+
 #endif

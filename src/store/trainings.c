@@ -89,11 +89,7 @@ int store_training_update(store_tx *tx, const struct training_row *t)
 
 int store_training_get(store *st, const char *id, struct training_row *t, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_get, id, t, a);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_get, id, t, a);
 }
 
 int store_trainings_list(store *st, const char *org_id, const char *kind,
