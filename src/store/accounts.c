@@ -323,18 +323,8 @@ int store_user_tokens_revoke(store_tx *tx, const char *user_id)
 
 int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_org_list));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_int(s, 1, (int64_t)max);
-		rc = table_collect(s, &store_orgs, sizeof **rows, max, (void **)rows, n, a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_org_list, NULL, max, sizeof **rows, (void **)rows, n,
+				     a);
 }
 
 int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,

@@ -301,60 +301,24 @@ int store_dir_location_get_tx(store_tx *tx, const char *id, struct dir_location_
 	return table_get_on(tx->d, &locations, id, r, a);
 }
 
-/* Collect the rows of a bound location statement on reader d. */
-static int collect_locations(store *st, db *d, db_stmt *s, size_t limit,
-			     struct dir_location_row **rows, size_t *n, arena *a)
-{
-	void *out;
-	int rc = table_collect(s, &locations, sizeof **rows, limit, &out, n, a);
-
-	store_reader_put(st, d);
-	*rows = out;
-	return rc;
-}
-
 int store_dir_locations_of(store *st, const char *service_id, struct dir_location_row **rows,
 			   size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&loc_of));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_str(s, 1, service_id);
-	return collect_locations(st, d, s, 200, rows, n, a);
+	return table_query_list_pool(st, &loc_of, service_id, 200, sizeof **rows, (void **)rows, n,
+				     a);
 }
 
 int store_dir_locations_all(store *st, size_t max, struct dir_location_row **rows, size_t *n,
 			    arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&loc_all));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_int(s, 1, (int64_t)max);
-	return collect_locations(st, d, s, max, rows, n, a);
+	return table_query_list_pool(st, &loc_all, NULL, max, sizeof **rows, (void **)rows, n, a);
 }
 
 /* ---- organisations ------------------------------------------------------- */
 
 int store_dir_orgs(store *st, size_t max, struct org **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_orgs));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_int(s, 1, (int64_t)max);
-		rc = table_collect(s, &store_orgs, sizeof **rows, max, (void **)rows, n, a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_orgs, NULL, max, sizeof **rows, (void **)rows, n, a);
 }
 
 int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const char *type,

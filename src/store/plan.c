@@ -112,19 +112,8 @@ int store_plan_get(store *st, const char *code, struct plan_row *p, arena *a)
 int store_plan_activities(store *st, const char *plan, struct plan_activity_row **rows,
 			  size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_activities));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_str(s, 1, plan);
-		rc = table_query_collect(s, &q_activities, sizeof **rows, SIZE_MAX, (void **)rows, n,
-					 a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_activities, plan, SIZE_MAX, sizeof **rows,
+				     (void **)rows, n, a);
 }
 
 int store_plan_activity_get(store *st, const char *id, struct plan_activity_row *row, arena *a)

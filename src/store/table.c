@@ -447,3 +447,24 @@ int table_query_get_pool(store *st, struct table_query *q, const char *key, void
 	store_reader_put(st, d);
 	return rc;
 }
+
+int table_query_list_pool(store *st, struct table_query *q, const char *key, size_t limit,
+			  size_t size, void **rows, size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	const char *sql = table_query_sql(q);
+	db_stmt *s = sql ? db_prepare(d, sql) : NULL;
+	int next = 1, rc = STORE_ERROR;
+
+	*n = 0;
+	*rows = NULL;
+	if (s) {
+		if (key)
+			db_bind_str(s, next++, key);
+		if (db_params(s) >= next)
+			db_bind_int(s, next, (int64_t)limit);
+		rc = table_query_collect(s, q, size, limit, rows, n, a);
+	}
+	store_reader_put(st, d);
+	return rc;
+}

@@ -124,17 +124,6 @@ int store_participant_insert(store_tx *tx, const struct participant_row *p)
 int store_participants_list(store *st, const char *training_id, size_t max,
 			    struct participant_row **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_participants));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_str(s, 1, training_id);
-		db_bind_int(s, 2, (int64_t)max);
-		rc = table_collect(s, &participants, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_participants, training_id, max, sizeof **rows,
+				     (void **)rows, n, a);
 }
