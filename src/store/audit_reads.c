@@ -126,33 +126,19 @@ static char *scratch(char **buf, size_t *cap, size_t n)
 /* The pairs of the batches this process flushed since the index was last
  * caught up to `from`. */
 struct audit_pending {
-	struct audit_pair *pairs;
-	size_t n, cap;
+	struct audit_pairs got;
 	int64_t from, batches;
 };
 
 void audit_pending_read(store *st, int64_t seq, const char *record)
 {
 	struct audit_pending *p = st->ridx_mem;
-	struct audit_pair x;
 
 	if (!p || !record)
 		return;
-	x.rkey = audit_rkey(record);
-	x.seq = seq;
-	if (p->n > 0 && p->pairs[p->n - 1].rkey == x.rkey && p->pairs[p->n - 1].seq == seq)
-		return;
-	if (p->n == p->cap) {
-		size_t c = p->cap ? p->cap * 2 : 4096;
-		struct audit_pair *q = realloc(p->pairs, c * sizeof *q);
-		if (!q) {
-			p->from = -1; /* incomplete: read the batches instead */
-			return;
-		}
-		p->pairs = q;
-		p->cap = c;
-	}
-	p->pairs[p->n++] = x;
+	audit_pairs_add(&p->got, audit_rkey(record), seq);
+	if (p->got.oom)
+		p->from = -1; /* incomplete: read the batches instead */
 }
 
 void audit_pending_batch(store *st)
@@ -164,7 +150,7 @@ void audit_pending_batch(store *st)
 void audit_pending_free(store *st)
 {
 	if (st->ridx_mem)
-		free(st->ridx_mem->pairs);
+		free(st->ridx_mem->got.v);
 	free(st->ridx_mem);
 	st->ridx_mem = NULL;
 }
@@ -176,13 +162,14 @@ static void pending_reset(store *st, int64_t from)
 
 	if (!p && (p = st->ridx_mem = calloc(1, sizeof *p)) == NULL)
 		return;
-	p->n = 0;
+	p->got.n = 0;
+	p->got.oom = 0;
 	p->batches = 0;
 	p->from = from;
-	if (p->cap > 65536) { /* give back what a burst took */
-		free(p->pairs);
-		p->pairs = NULL;
-		p->cap = 0;
+	if (p->got.cap > 65536) { /* give back what a burst took */
+		free(p->got.v);
+		p->got.v = NULL;
+		p->got.cap = 0;
 	}
 }
 
@@ -208,8 +195,9 @@ int audit_reads_catch_up(store_tx *tx)
 	store *st = tx->st;
 	db *d = tx->d;
 	int64_t upto = upto_get(st->kr, d);
+	struct audit_pairs got = {0};
 	struct audit_pair *pairs = NULL;
-	size_t np = 0, cap = 0, bcap = 0, i, w;
+	size_t np = 0, bcap = 0, i, w;
 	char *buf = NULL, num[96];
 	db_stmt *s;
 	int rc = DB_DONE, ok = 1, mine = 1;
@@ -217,8 +205,8 @@ int audit_reads_catch_up(store_tx *tx)
 	if (upto < 0)
 		return STORE_ERROR;
 	if (upto < st->audit_seq && pending_complete(st, d, upto)) {
-		pairs = st->ridx_mem->pairs;
-		np = st->ridx_mem->n;
+		pairs = st->ridx_mem->got.v;
+		np = st->ridx_mem->got.n;
 		mine = 0;
 	} else if (upto < st->audit_seq) {
 		s = db_prepare(d, SQL_BATCHES_AFTER);
@@ -237,26 +225,14 @@ int audit_reads_catch_up(store_tx *tx)
 				}
 				if (audit_line_decode(p, (size_t)(nl - p), b, &r) != 0 || !r.record)
 					continue; /* audit verify reports a damaged line */
-				if (np == cap) {
-					size_t c = cap ? cap * 2 : 4096;
-					struct audit_pair *q = realloc(pairs, c * sizeof *q);
-					if (!q) {
-						ok = 0;
-						break;
-					}
-					pairs = q;
-					cap = c;
-				}
-				pairs[np].rkey = audit_rkey(r.record);
-				pairs[np].seq = seq;
-				/* a batch often reads one record many times */
-				if (np == 0 || pairs[np - 1].rkey != pairs[np].rkey ||
-				    pairs[np - 1].seq != seq)
-					np++;
+				audit_pairs_add(&got, audit_rkey(r.record), seq);
+				ok = !got.oom;
 			}
 		}
 		db_reset(s);
 		free(buf);
+		pairs = got.v;
+		np = got.n;
 		if (!ok || rc != DB_DONE) {
 			free(pairs);
 			return STORE_ERROR;
@@ -271,7 +247,7 @@ int audit_reads_catch_up(store_tx *tx)
 				pairs[w++] = pairs[i];
 		np = w;
 		if (!mine)
-			st->ridx_mem->n = np;
+			st->ridx_mem->got.n = np;
 		s = db_prepare(d, SQL_INDEX_ADD);
 		for (i = 0; s && i < np; i++) {
 			db_bind_int(s, 1, pairs[i].rkey);
