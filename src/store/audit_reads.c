@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sodium.h>
 
 #include "store/store_internal.h"
@@ -50,13 +49,6 @@ int64_t audit_rkey(const char *record)
 	for (i = 0; i < 8; i++)
 		v = v << 8 | h[i];
 	return (int64_t)(v & INT64_MAX);
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The keyed watermark: 0 when absent or not authentic (nothing of the
@@ -266,7 +258,7 @@ int audit_reads_catch_up(store_tx *tx)
 			return STORE_ERROR;
 	}
 	pending_reset(st, st->audit_seq);
-	st->ridx_at = mono_ms();
+	st->ridx_at = audit_clock_us() / 1000;
 	pthread_mutex_lock(&st->qlock);
 	st->ridx_behind = 0;
 	pthread_mutex_unlock(&st->qlock);

@@ -124,6 +124,8 @@ int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64
 /* Step s (columns: seq, at, user_id, login, org code, action, record,
  * fields, addr) to its end, appending at most max rows at rows[*found]. */
 int audit_rows_read(db_stmt *s, struct audit_row *rows, size_t max, size_t *found);
+/* A monotonic clock in microseconds. */
+int64_t audit_clock_us(void);
 /* Flush the queue and catch the index up, so that a lookup sees every
  * read made before it. */
 int audit_sync(store *st);
