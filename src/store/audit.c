@@ -355,23 +355,34 @@ static void digest_hex(const unsigned char mac[HASH_BYTES], char out[AUDIT_DIGES
 	sodium_bin2hex(out, AUDIT_DIGEST_HEX + 1, mac, AUDIT_DIGEST_HEX / 2);
 }
 
+/* Read and authenticate a head or the anchor: 1 when authentic, 0 when
+ * absent, -1 when altered, -2 on a database error. */
+static int keyed_get(const keyring *kr, db *d, const char *key, const char *domain,
+		     int64_t *seq, unsigned char mac[HASH_BYTES])
+{
+	db_stmt *s = meta_select(d, key);
+	int rc, ok;
+
+	if (!s)
+		return -2;
+	rc = db_step(s);
+	ok = rc == DB_ROW ? (head_parse(kr, domain, db_col_text(s, 0), seq, mac) == 0 ? 1 : -1)
+			  : rc == DB_DONE ? 0 : -2;
+	db_reset(s);
+	return ok;
+}
+
 int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
 {
 	unsigned char mac[HASH_BYTES];
-	db_stmt *s = meta_select(d, "audit_head");
-	int rc;
+	int rc = keyed_get(kr, d, "audit_head", DOMAIN_HEAD, &h->seq, mac);
 
-	h->seq = 0;
 	h->digest[0] = '\0';
-	if (!s)
-		return -1;
-	rc = db_step(s);
-	if (rc == DB_ROW && head_parse(kr, DOMAIN_HEAD, db_col_text(s, 0), &h->seq, mac) == 0)
+	if (rc == 1)
 		digest_hex(mac, h->digest);
 	else
 		h->seq = 0;
-	db_reset(s);
-	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+	return rc == -2 ? -1 : 0;
 }
 
 /* Load the chain head from meta (the writer lock is held or not needed). */
@@ -1041,23 +1052,6 @@ static int chain_walk(const keyring *kr, db *d, struct walk *w, char *msg, size_
 		return -1;
 	}
 	return 0;
-}
-
-/* Read and authenticate a head or the anchor: 1 when authentic, 0 when
- * absent, -1 when altered, -2 on a database error. */
-static int keyed_get(const keyring *kr, db *d, const char *key, const char *domain,
-		     int64_t *seq, unsigned char mac[HASH_BYTES])
-{
-	db_stmt *s = meta_select(d, key);
-	int rc, ok;
-
-	if (!s)
-		return -2;
-	rc = db_step(s);
-	ok = rc == DB_ROW ? (head_parse(kr, domain, db_col_text(s, 0), seq, mac) == 0 ? 1 : -1)
-			  : rc == DB_DONE ? 0 : -2;
-	db_reset(s);
-	return ok;
 }
 
 /* The whole check, inside one read snapshot of d. */
