@@ -44,21 +44,15 @@ static struct table_query contacts_list = TABLE_QUERY(contacts,
 	" AND (started_at < ?4 OR (started_at = ?4 AND id < ?5) OR ?4 IS NULL)"
 	" ORDER BY started_at DESC, id DESC LIMIT ?6");
 
-static const char SQL_STATS_DAY[] =
-	"SELECT substr(started_at, 1, 10), count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
-static const char SQL_STATS_CHANNEL[] =
-	"SELECT channel, count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
-static const char SQL_STATS_TYPE[] =
-	"SELECT call_type, count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
-static const char SQL_STATS_ACTION[] =
-	"SELECT coalesce(action, ''), count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
-static const char SQL_STATS_TOPICS[] =
-	"SELECT topics, count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
+/* The organisation's contacts of a period counted by one expression. */
+#define STATS_BY(key) \
+	"SELECT " key ", count(*) FROM contacts WHERE org_id = ?1" \
+	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1"
+static const char SQL_STATS_DAY[] = STATS_BY("substr(started_at, 1, 10)");
+static const char SQL_STATS_CHANNEL[] = STATS_BY("channel");
+static const char SQL_STATS_TYPE[] = STATS_BY("call_type");
+static const char SQL_STATS_ACTION[] = STATS_BY("coalesce(action, '')");
+static const char SQL_STATS_TOPICS[] = STATS_BY("topics");
 static const char SQL_STATS_CALLBACKS[] =
 	"SELECT count(*), count(CASE WHEN due < ?2 THEN 1 END),"
 	" count(CASE WHEN due >= ?2 AND due < ?3 THEN 1 END)"
@@ -225,25 +219,25 @@ static int count_by(db *d, const char *sql, const char *org_id, const char *from
 int store_contact_stats(store *st, const char *org_id, const char *from, const char *to,
 			const char *now, const char *day_end, struct contact_stats *cs, arena *a)
 {
+	const struct {
+		const char *sql;
+		struct contact_count **out;
+		size_t *n;
+	} by[] = {
+		{SQL_STATS_DAY, &cs->by_day, &cs->n_day},
+		{SQL_STATS_CHANNEL, &cs->by_channel, &cs->n_channel},
+		{SQL_STATS_TYPE, &cs->by_call_type, &cs->n_call_type},
+		{SQL_STATS_ACTION, &cs->by_action, &cs->n_action},
+		{SQL_STATS_TOPICS, &cs->by_topics, &cs->n_topics},
+	};
 	db *d = store_reader_get(st);
 	db_stmt *s;
-	int rc;
+	int rc = STORE_OK;
 	size_t i;
 
 	memset(cs, 0, sizeof *cs);
-	rc = count_by(d, SQL_STATS_DAY, org_id, from, to, &cs->by_day, &cs->n_day, a);
-	if (rc == STORE_OK)
-		rc = count_by(d, SQL_STATS_CHANNEL, org_id, from, to, &cs->by_channel,
-			      &cs->n_channel, a);
-	if (rc == STORE_OK)
-		rc = count_by(d, SQL_STATS_TYPE, org_id, from, to, &cs->by_call_type,
-			      &cs->n_call_type, a);
-	if (rc == STORE_OK)
-		rc = count_by(d, SQL_STATS_ACTION, org_id, from, to, &cs->by_action, &cs->n_action,
-			      a);
-	if (rc == STORE_OK)
-		rc = count_by(d, SQL_STATS_TOPICS, org_id, from, to, &cs->by_topics, &cs->n_topics,
-			      a);
+	for (i = 0; rc == STORE_OK && i < sizeof by / sizeof by[0]; i++)
+		rc = count_by(d, by[i].sql, org_id, from, to, by[i].out, by[i].n, a);
 	if (rc == STORE_OK) {
 		s = db_prepare(d, SQL_STATS_CALLBACKS);
 		rc = STORE_ERROR;
