@@ -76,9 +76,19 @@ static const char SQL_USER_TAKE_STEP[] =
 	"UPDATE users SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2";
 static const char SQL_USER_SET_PW[] =
 	"UPDATE users SET pwhash = ?2, must_change_password = ?3 WHERE id = ?1";
-static const char SQL_USER_LIST[] =
-	"SELECT id, login, role, disabled, totp_enabled, must_change_password, created_at"
-	" FROM users WHERE org_id = ?1 ORDER BY login LIMIT ?2";
+/* Users as an organisation's list shows them (read only). */
+static const struct column user_row_cols[] = {
+	TCOL(struct user_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct user_row, login, COL_TEXT, 0),
+	TCOL(struct user_row, role, COL_TEXT, 0),
+	TCOL(struct user_row, disabled, COL_BOOL, 0),
+	TCOL(struct user_row, totp_enabled, COL_BOOL, 0),
+	TCOL(struct user_row, must_change_password, COL_BOOL, 0),
+	TCOLN(struct user_row, created, "created_at", COL_TEXT, 0),
+};
+static struct table user_rows = TABLE("users", user_row_cols);
+static struct table_query q_user_list =
+	TABLE_QUERY(user_rows, "FROM users WHERE org_id = ?1 ORDER BY login LIMIT ?2");
 static const char SQL_USER_SET_ROLE[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 static const char SQL_USER_SET_DISABLED[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 static const char SQL_USER_SESSIONS_END[] =
@@ -247,31 +257,8 @@ int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhas
 int store_user_list(store *st, const char *org_id, size_t max, struct user_row **rows,
 		    size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_USER_LIST);
-	struct user_row *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
-	int rc = DB_ERROR;
-
-	*n = 0;
-	if (s && out) {
-		db_bind_str(s, 1, org_id);
-		db_bind_int(s, 2, (int64_t)max);
-		while (*n < max && (rc = db_step(s)) == DB_ROW) {
-			struct user_row *u = &out[(*n)++];
-			memset(u, 0, sizeof *u);
-			store_col_copy(s, 0, u->id, sizeof u->id);
-			store_col_copy(s, 1, u->login, sizeof u->login);
-			store_col_copy(s, 2, u->role, sizeof u->role);
-			u->disabled = (int)db_col_int(s, 3);
-			u->totp_enabled = (int)db_col_int(s, 4);
-			u->must_change_password = (int)db_col_int(s, 5);
-			store_col_copy(s, 6, u->created, sizeof u->created);
-		}
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return table_query_list_pool(st, &q_user_list, org_id, max, sizeof **rows, (void **)rows, n,
+				     a);
 }
 
 /* A write of one user's column: ?1 the id, ?2 the value. */
