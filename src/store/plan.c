@@ -73,10 +73,7 @@ int store_plan_put(store_tx *tx, const struct plan_row *p)
 	db_stmt *s = db_prepare(tx->d, SQL_PLAN_PUT);
 	if (!s)
 		return STORE_ERROR;
-	db_bind_str(s, 1, p->code);
-	db_bind_str(s, 2, p->coordinator_org);
-	db_bind_str(s, 3, p->coded);
-	db_bind_str(s, 4, p->loaded_at);
+	table_bind(s, &plans, p, COL_READ, 1); /* ?1 to ?4: the columns in order */
 	return store_step_done(s);
 }
 
@@ -85,11 +82,7 @@ int store_plan_activity_put(store_tx *tx, const struct plan_activity_row *a)
 	db_stmt *s = db_prepare(tx->d, SQL_ACTIVITY_PUT);
 	if (!s)
 		return STORE_ERROR;
-	db_bind_str(s, 1, a->id);
-	db_bind_str(s, 2, a->plan);
-	db_bind_str(s, 3, a->number);
-	db_bind_str(s, 4, a->responsible_org);
-	db_bind_str(s, 5, a->coded);
+	table_bind(s, &activities, a, COL_READ, 1); /* ?1 to ?5: the columns in order */
 	return store_step_done(s);
 }
 
