@@ -108,16 +108,6 @@ static const char SQL_CALLBACK_TOUCH[] = "UPDATE callbacks SET updated_at = ?2 W
 static struct table_query q_org_first =
 	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY created_at, rowid LIMIT 1");
 
-/* store_grow from an empty array (NULL, cap 0) on. */
-static void *grow(arena *a, void *arr, size_t *cap, size_t n, size_t size)
-{
-	if (!arr) {
-		*cap = 16;
-		return arena_alloc(a, *cap * size);
-	}
-	return store_grow(a, arr, cap, n, size);
-}
-
 /* ---- contacts ----------------------------------------------------------- */
 
 int store_contact_insert(store_tx *tx, const struct contact_row *c)
@@ -187,18 +177,18 @@ static int count_by(db *d, const char *sql, const char *org_id, const char *from
 		    struct contact_count **out, size_t *n, arena *a)
 {
 	db_stmt *s = db_prepare(d, sql);
-	size_t cap = 0;
+	size_t cap = 16;
 	int rc;
 
-	*out = NULL;
+	*out = arena_alloc(a, cap * sizeof **out);
 	*n = 0;
-	if (!s)
+	if (!s || !*out)
 		return STORE_ERROR;
 	db_bind_str(s, 1, org_id);
 	db_bind_str(s, 2, from);
 	db_bind_str(s, 3, to);
 	while ((rc = db_step(s)) == DB_ROW) {
-		struct contact_count *grown = grow(a, *out, &cap, *n, sizeof **out);
+		struct contact_count *grown = store_grow(a, *out, &cap, *n, sizeof **out);
 		if (!grown) {
 			rc = DB_ERROR;
 			break;
