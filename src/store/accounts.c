@@ -76,9 +76,19 @@ static const char SQL_USER_TAKE_STEP[] =
 	"UPDATE users SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2";
 static const char SQL_USER_SET_PW[] =
 	"UPDATE users SET pwhash = ?2, must_change_password = ?3 WHERE id = ?1";
-static const char SQL_USER_LIST[] =
-	"SELECT id, login, role, disabled, totp_enabled, must_change_password, created_at"
-	" FROM users WHERE org_id = ?1 ORDER BY login LIMIT ?2";
+/* Users as an organisation's list shows them (read only). */
+static const struct column user_row_cols[] = {
+	TCOL(struct user_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct user_row, login, COL_TEXT, 0),
+	TCOL(struct user_row, role, COL_TEXT, 0),
+	TCOL(struct user_row, disabled, COL_BOOL, 0),
+	TCOL(struct user_row, totp_enabled, COL_BOOL, 0),
+	TCOL(struct user_row, must_change_password, COL_BOOL, 0),
+	TCOLN(struct user_row, created, "created_at", COL_TEXT, 0),
+};
+static struct table user_rows = TABLE("users", user_row_cols);
+static struct table_query q_user_list =
+	TABLE_QUERY(user_rows, "FROM users WHERE org_id = ?1 ORDER BY login LIMIT ?2");
 static const char SQL_USER_SET_ROLE[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 static const char SQL_USER_SET_DISABLED[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 static const char SQL_USER_SESSIONS_END[] =
@@ -125,19 +135,6 @@ static const char SQL_TOKEN_TOUCH[] = "UPDATE tokens SET last_used_at = ?2 WHERE
 static const char SQL_TOKEN_REVOKE[] =
 	"UPDATE tokens SET revoked = 1 WHERE public_id = ?1 AND revoked = 0";
 
-/* Run a prepared write to completion; map the outcome to a store code. */
-static int run_write(db_stmt *s)
-{
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
 int store_org_add(store_tx *tx, const char *code, const char *name, const char *type,
 		  char id_out[ID_LEN])
 {
@@ -153,16 +150,12 @@ int store_org_add(store_tx *tx, const char *code, const char *name, const char *
 	db_bind_str(s, 3, name);
 	db_bind_str(s, 4, type);
 	db_bind_str(s, 5, now);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_org_by_code(store *st, const char *code, struct org *o)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_org_by_code, code, o, NULL);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_org_by_code, code, o, NULL);
 }
 
 int store_org_by_id(store *st, const char *id, struct org *o)
@@ -186,7 +179,7 @@ int store_user_add(store_tx *tx, const char *org_id, const char *login, const ch
 	db_bind_str(s, 4, role);
 	db_bind_str(s, 5, pwhash);
 	db_bind_str(s, 6, now);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 /* Read TOKEN_COLS starting at column `at`. */
@@ -206,13 +199,8 @@ static void read_token(db_stmt *s, int at, struct token_row *t)
 
 static int user_get(store *st, struct table_query *q, const char *key, struct user *u)
 {
-	db *d = store_reader_get(st);
-	int rc;
-
 	memset(u, 0, sizeof *u);
-	rc = table_query_get(d, q, key, u, NULL);
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, q, key, u, NULL);
 }
 
 int store_user_by_login(store *st, const char *login, struct user *u)
@@ -237,7 +225,7 @@ int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *
 	else
 		db_bind_null(s, 2);
 	db_bind_int(s, 3, enabled);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step)
@@ -248,7 +236,7 @@ int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step)
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
 	db_bind_int(s, 2, step);
-	rc = run_write(s);
+	rc = store_step_done(s);
 	if (rc == STORE_OK && db_changes(tx->d) != 1)
 		rc = STORE_STALE;
 	return rc;
@@ -263,37 +251,14 @@ int store_user_set_password(store_tx *tx, const char *user_id, const char *pwhas
 	db_bind_str(s, 1, user_id);
 	db_bind_str(s, 2, pwhash);
 	db_bind_int(s, 3, must_change ? 1 : 0);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_user_list(store *st, const char *org_id, size_t max, struct user_row **rows,
 		    size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_USER_LIST);
-	struct user_row *out = arena_alloc(a, (max ? max : 1) * sizeof *out);
-	int rc = DB_ERROR;
-
-	*n = 0;
-	if (s && out) {
-		db_bind_str(s, 1, org_id);
-		db_bind_int(s, 2, (int64_t)max);
-		while (*n < max && (rc = db_step(s)) == DB_ROW) {
-			struct user_row *u = &out[(*n)++];
-			memset(u, 0, sizeof *u);
-			store_col_copy(s, 0, u->id, sizeof u->id);
-			store_col_copy(s, 1, u->login, sizeof u->login);
-			store_col_copy(s, 2, u->role, sizeof u->role);
-			u->disabled = (int)db_col_int(s, 3);
-			u->totp_enabled = (int)db_col_int(s, 4);
-			u->must_change_password = (int)db_col_int(s, 5);
-			store_col_copy(s, 6, u->created, sizeof u->created);
-		}
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return table_query_list_pool(st, &q_user_list, org_id, max, sizeof **rows, (void **)rows, n,
+				     a);
 }
 
 /* A write of one user's column: ?1 the id, ?2 the value. */
@@ -308,7 +273,7 @@ static int user_write(store_tx *tx, const char *sql, const char *id, const char 
 		db_bind_str(s, 2, text);
 	else
 		db_bind_int(s, 2, value);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_user_set_role(store_tx *tx, const char *user_id, const char *role)
@@ -331,7 +296,7 @@ int store_user_sessions_end(store_tx *tx, const char *user_id, const unsigned ch
 		db_bind_blob(s, 2, keep, HASH_BYTES);
 	else
 		db_bind_null(s, 2);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_user_tokens_revoke(store_tx *tx, const char *user_id)
@@ -340,23 +305,13 @@ int store_user_tokens_revoke(store_tx *tx, const char *user_id)
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, user_id);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_org_list));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_int(s, 1, (int64_t)max);
-		rc = table_collect(s, &store_orgs, sizeof **rows, max, (void **)rows, n, a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_org_list, NULL, max, sizeof **rows, (void **)rows, n,
+				     a);
 }
 
 int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,
@@ -370,7 +325,7 @@ int store_org_update(store_tx *tx, const char *id, const char *name, const char 
 	db_bind_str(s, 3, type);
 	db_bind_str(s, 4, sector ? sector : "");
 	db_bind_str(s, 5, created_by ? created_by : "");
-	return run_write(s);
+	return store_step_done(s);
 }
 
 static const char SQL_ORG_CONTACT_GET[] =
@@ -410,7 +365,7 @@ int store_org_contact_set(store_tx *tx, const char *org_id, const char *phone, c
 	db_bind_str(s, 1, org_id);
 	db_bind_str(s, 2, phone);
 	db_bind_str(s, 3, email);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_role_requires_totp(store *st, const char *role)
@@ -435,7 +390,7 @@ int store_role_set_totp(store_tx *tx, const char *role, int required)
 		return STORE_ERROR;
 	db_bind_str(s, 1, role);
 	db_bind_int(s, 2, required ? 1 : 0);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const char *user_id,
@@ -450,7 +405,7 @@ int store_session_add(store_tx *tx, const unsigned char id[HASH_BYTES], const ch
 	db_bind_int(s, 4, totp_pending);
 	db_bind_int(s, 5, now);
 	db_bind_int(s, 6, totp_confirmed ? 1 : 0);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_get(store *st, const unsigned char id[HASH_BYTES], int64_t now,
@@ -489,7 +444,7 @@ int store_session_touch(store_tx *tx, const unsigned char id[HASH_BYTES], int64_
 		return STORE_ERROR;
 	db_bind_blob(s, 1, id, HASH_BYTES);
 	db_bind_int(s, 2, now);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_confirm_totp(store_tx *tx, const unsigned char id[HASH_BYTES])
@@ -498,7 +453,7 @@ int store_session_confirm_totp(store_tx *tx, const unsigned char id[HASH_BYTES])
 	if (!s)
 		return STORE_ERROR;
 	db_bind_blob(s, 1, id, HASH_BYTES);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_delete(store_tx *tx, const unsigned char id[HASH_BYTES])
@@ -507,7 +462,7 @@ int store_session_delete(store_tx *tx, const unsigned char id[HASH_BYTES])
 	if (!s)
 		return STORE_ERROR;
 	db_bind_blob(s, 1, id, HASH_BYTES);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_session_sweep(store_tx *tx, int64_t now, int64_t idle_secs)
@@ -516,7 +471,7 @@ int store_session_sweep(store_tx *tx, int64_t now, int64_t idle_secs)
 	if (!s)
 		return STORE_ERROR;
 	db_bind_int(s, 1, now - idle_secs);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_token_add(store_tx *tx, const unsigned char hash[HASH_BYTES], const char *user_id,
@@ -534,7 +489,7 @@ int store_token_add(store_tx *tx, const unsigned char hash[HASH_BYTES], const ch
 	db_bind_str(s, 4, now);
 	db_bind_str(s, 5, id_out);
 	db_bind_int(s, 6, expires);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_token_get(store *st, const unsigned char hash[HASH_BYTES], int64_t now, struct user *u,
@@ -619,7 +574,7 @@ int store_token_touch(store_tx *tx, const char *id, int64_t now)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
 	db_bind_int(s, 2, now);
-	return run_write(s);
+	return store_step_done(s);
 }
 
 int store_token_revoke(store_tx *tx, const char *id)
@@ -629,7 +584,7 @@ int store_token_revoke(store_tx *tx, const char *id)
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
-	rc = run_write(s);
+	rc = store_step_done(s);
 	if (rc == STORE_OK && db_changes(tx->d) != 1) {
 		/* nothing changed: absent, or revoked already */
 		db_stmt *q = db_prepare(tx->d, SQL_TOKEN_BY_ID);

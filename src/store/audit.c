@@ -67,10 +67,6 @@ struct audit_chunk {
 static const char SQL_INSERT[] =
 	"INSERT INTO audit(seq, at, user_id, org_id, action, record, fields, addr, prev, mac)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-static const char SQL_HEAD_GET[] = "SELECT value FROM meta WHERE key = 'audit_head'";
-static const char SQL_HEAD_SET[] =
-	"INSERT INTO meta(key, value) VALUES('audit_head', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 static const char SQL_LAST[] = "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1";
 static const char SQL_ALL[] =
 	"SELECT seq, at, user_id, org_id, action, record, fields, addr, prev, mac"
@@ -359,29 +355,40 @@ static void digest_hex(const unsigned char mac[HASH_BYTES], char out[AUDIT_DIGES
 	sodium_bin2hex(out, AUDIT_DIGEST_HEX + 1, mac, AUDIT_DIGEST_HEX / 2);
 }
 
+/* Read and authenticate a head or the anchor: 1 when authentic, 0 when
+ * absent, -1 when altered, -2 on a database error. */
+static int keyed_get(const keyring *kr, db *d, const char *key, const char *domain,
+		     int64_t *seq, unsigned char mac[HASH_BYTES])
+{
+	db_stmt *s = meta_select(d, key);
+	int rc, ok;
+
+	if (!s)
+		return -2;
+	rc = db_step(s);
+	ok = rc == DB_ROW ? (head_parse(kr, domain, db_col_text(s, 0), seq, mac) == 0 ? 1 : -1)
+			  : rc == DB_DONE ? 0 : -2;
+	db_reset(s);
+	return ok;
+}
+
 int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
 {
 	unsigned char mac[HASH_BYTES];
-	db_stmt *s = db_prepare(d, SQL_HEAD_GET);
-	int rc;
+	int rc = keyed_get(kr, d, "audit_head", DOMAIN_HEAD, &h->seq, mac);
 
-	h->seq = 0;
 	h->digest[0] = '\0';
-	if (!s)
-		return -1;
-	rc = db_step(s);
-	if (rc == DB_ROW && head_parse(kr, DOMAIN_HEAD, db_col_text(s, 0), &h->seq, mac) == 0)
+	if (rc == 1)
 		digest_hex(mac, h->digest);
 	else
 		h->seq = 0;
-	db_reset(s);
-	return rc == DB_ROW || rc == DB_DONE ? 0 : -1;
+	return rc == -2 ? -1 : 0;
 }
 
 /* Load the chain head from meta (the writer lock is held or not needed). */
 int store_audit_load_head(store *st)
 {
-	db_stmt *s = db_prepare(st->writer, SQL_HEAD_GET);
+	db_stmt *s = meta_select(st->writer, "audit_head");
 	int rc;
 
 	if (!s)
@@ -421,19 +428,11 @@ int store_audit_load_head(store *st)
 static int audit_write_head(store *st, db *d)
 {
 	char head[160];
-	db_stmt *s;
-	int rc;
 
 	if (!st->audit_head_ok)
 		return STORE_OK; /* a damaged head stays damaged for `audit verify` */
 	head_format(st->kr, DOMAIN_HEAD, st->audit_seq, st->audit_mac, head);
-	s = db_prepare(d, SQL_HEAD_SET);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, head);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return meta_put(d, "audit_head", head);
 }
 
 /* Insert one entry and move the chain in memory; the writer lock is held.
@@ -479,32 +478,12 @@ int store_audit_append(store_tx *tx, const struct audit_entry *e)
 
 /* ---- the anchor ---------------------------------------------------------- */
 
-static const char SQL_ANCHOR_GET[] = "SELECT value FROM meta WHERE key = 'audit_anchor'";
-static const char SQL_ANCHOR_SET[] =
-	"INSERT INTO meta(key, value) VALUES('audit_anchor', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 /* Whether a database holds anything a log would have recorded. */
 static const char SQL_HAS_RECORDS[] =
 	"SELECT EXISTS(SELECT 1 FROM orgs) OR EXISTS(SELECT 1 FROM users)"
 	" OR EXISTS(SELECT 1 FROM persons) OR EXISTS(SELECT 1 FROM cases)"
 	" OR EXISTS(SELECT 1 FROM items) OR EXISTS(SELECT 1 FROM contacts)"
 	" OR EXISTS(SELECT 1 FROM referrals) OR EXISTS(SELECT 1 FROM callbacks)";
-static const char SQL_MARK_GET[] = "SELECT value FROM meta WHERE key = 'audit_reads_upto'";
-static const char SQL_MARK_SET[] =
-	"INSERT INTO meta(key, value) VALUES('audit_reads_upto', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-
-static int meta_put(db *d, const char *sql, const char *value)
-{
-	db_stmt *s = db_prepare(d, sql);
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, value);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
-}
 
 /* One integer of a one-row query; -1 on error. */
 static int64_t query_int(db *d, const char *sql)
@@ -522,7 +501,7 @@ static int64_t query_int(db *d, const char *sql)
 /* 1 when an anchor row exists (valid or not), 0 when none, -1 on error. */
 static int anchor_present(db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_ANCHOR_GET);
+	db_stmt *s = meta_select(d, "audit_anchor");
 	int rc;
 	if (!s)
 		return -1;
@@ -535,7 +514,7 @@ static int anchor_write(store *st, db *d)
 {
 	char v[160];
 	head_format(st->kr, DOMAIN_ANCHOR, st->audit_seq, st->audit_mac, v);
-	return meta_put(d, SQL_ANCHOR_SET, v);
+	return meta_put(d, "audit_anchor", v);
 }
 
 /* The first entry of a log, chained from zeros, with a random id of the
@@ -562,7 +541,7 @@ static int genesis_write(store_tx *tx)
  * number; it gets its tag (trusted as the chain is, once). */
 static int mark_adopt(store *st, db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_MARK_GET);
+	db_stmt *s = meta_select(d, "audit_reads_upto");
 	char v[96], *end;
 	long long upto = -1;
 	int rc;
@@ -581,7 +560,7 @@ static int mark_adopt(store *st, db *d)
 	if (upto < 0)
 		return STORE_OK; /* none, or not a bare number: caught up afresh */
 	audit_mark_format(st->kr, upto, v);
-	return meta_put(d, SQL_MARK_SET, v);
+	return meta_put(d, "audit_reads_upto", v);
 }
 
 /* 1 when the keyed head (loaded) names the newest entry, seq and MAC. */
@@ -728,13 +707,6 @@ void store_audit_enqueue(store *st, const struct audit_entry *e)
 	pthread_mutex_unlock(&st->qlock);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void free_chunks(struct audit_chunk *c)
 {
 	while (c) {
@@ -815,15 +787,15 @@ int audit_flush_tx(store_tx *tx)
 	return 1;
 }
 
-/* Commit everything queued so far as one batch entry, bringing the index
- * of reads up to date every AUDIT_INDEX_MS in the same transaction. */
-static int64_t now_us(void)
+int64_t audit_clock_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Commit everything queued so far as one batch entry, bringing the index
+ * of reads up to date every AUDIT_INDEX_MS in the same transaction. */
 void store_audit_flush(store *st)
 {
 	int64_t started;
@@ -835,7 +807,7 @@ void store_audit_flush(store *st)
 	pthread_mutex_unlock(&st->qlock);
 	if (!rc)
 		return;
-	started = now_us();
+	started = audit_clock_us();
 	tx = store_begin(st);
 	if (!tx) {
 		/* The database does not answer (busy, restarting, failing
@@ -845,7 +817,7 @@ void store_audit_flush(store *st)
 		return;
 	}
 	rc = audit_flush_tx(tx);
-	if (rc > 0 && now_ms() - st->ridx_at >= AUDIT_INDEX_MS)
+	if (rc > 0 && audit_clock_us() / 1000 - st->ridx_at >= AUDIT_INDEX_MS)
 		audit_reads_catch_up(tx); /* derived data: a failure is caught up later */
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
@@ -855,7 +827,7 @@ void store_audit_flush(store *st)
 	} else if (store_commit(tx) != STORE_OK) {
 		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
 	} else {
-		st->flush_last_us = now_us() - started;
+		st->flush_last_us = audit_clock_us() - started;
 		st->flushes++;
 	}
 }
@@ -1082,23 +1054,6 @@ static int chain_walk(const keyring *kr, db *d, struct walk *w, char *msg, size_
 	return 0;
 }
 
-/* Read and authenticate a head or the anchor: 1 when authentic, 0 when
- * absent, -1 when altered, -2 on a database error. */
-static int keyed_get(const keyring *kr, db *d, const char *sql, const char *domain,
-		     int64_t *seq, unsigned char mac[HASH_BYTES])
-{
-	db_stmt *s = db_prepare(d, sql);
-	int rc, ok;
-
-	if (!s)
-		return -2;
-	rc = db_step(s);
-	ok = rc == DB_ROW ? (head_parse(kr, domain, db_col_text(s, 0), seq, mac) == 0 ? 1 : -1)
-			  : rc == DB_DONE ? 0 : -2;
-	db_reset(s);
-	return ok;
-}
-
 /* The whole check, inside one read snapshot of d. */
 static int verify_in(const keyring *kr, db *d, const char *expect, struct walk *w,
 		     char *msg, size_t msglen)
@@ -1112,8 +1067,8 @@ static int verify_in(const keyring *kr, db *d, const char *expect, struct walk *
 		snprintf(msg, msglen, "the expected head is not SEQ:HEX (16 to 64 hex digits)");
 		return -1;
 	}
-	anchor = keyed_get(kr, d, SQL_ANCHOR_GET, DOMAIN_ANCHOR, &w->anchor_seq, w->anchor_mac);
-	head = keyed_get(kr, d, SQL_HEAD_GET, DOMAIN_HEAD, &head_seq, head_mac);
+	anchor = keyed_get(kr, d, "audit_anchor", DOMAIN_ANCHOR, &w->anchor_seq, w->anchor_mac);
+	head = keyed_get(kr, d, "audit_head", DOMAIN_HEAD, &head_seq, head_mac);
 	if (anchor == -2 || head == -2) {
 		snprintf(msg, msglen, "cannot read the audit log");
 		return -1;
@@ -1233,12 +1188,32 @@ int store_audit_reindex(store *st)
 	return store_commit(tx);
 }
 
+int audit_rows_read(db_stmt *s, struct audit_row *rows, size_t max, size_t *found)
+{
+	int rc;
+
+	while ((rc = db_step(s)) == DB_ROW && *found < max) {
+		struct audit_row *r = &rows[(*found)++];
+		r->seq = db_col_int(s, 0);
+		store_col_copy(s, 1, r->at, sizeof r->at);
+		store_col_copy(s, 2, r->user_id, sizeof r->user_id);
+		store_col_copy(s, 3, r->login, sizeof r->login);
+		store_col_copy(s, 4, r->org_code, sizeof r->org_code);
+		store_col_copy(s, 5, r->action, sizeof r->action);
+		store_col_copy(s, 6, r->record, sizeof r->record);
+		store_col_copy(s, 7, r->fields, sizeof r->fields);
+		store_col_copy(s, 8, r->addr, sizeof r->addr);
+	}
+	db_reset(s);
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
 int store_audit_for_record(store *st, const char *record, struct audit_row *rows, size_t max,
 			   size_t *found)
 {
 	db *d;
 	db_stmt *s;
-	int rc = DB_ERROR;
+	int rc = STORE_ERROR;
 
 	*found = 0;
 	if (audit_sync(st) != STORE_OK)
@@ -1248,22 +1223,10 @@ int store_audit_for_record(store *st, const char *record, struct audit_row *rows
 	if (s) {
 		db_bind_str(s, 1, record);
 		db_bind_int(s, 2, (int64_t)max);
-		while ((rc = db_step(s)) == DB_ROW && *found < max) {
-			struct audit_row *r = &rows[(*found)++];
-			r->seq = db_col_int(s, 0);
-			store_col_copy(s, 1, r->at, sizeof r->at);
-			store_col_copy(s, 2, r->user_id, sizeof r->user_id);
-			store_col_copy(s, 3, r->login, sizeof r->login);
-			store_col_copy(s, 4, r->org_code, sizeof r->org_code);
-			store_col_copy(s, 5, r->action, sizeof r->action);
-			store_col_copy(s, 6, r->record, sizeof r->record);
-			store_col_copy(s, 7, r->fields, sizeof r->fields);
-			store_col_copy(s, 8, r->addr, sizeof r->addr);
-		}
-		db_reset(s);
+		rc = audit_rows_read(s, rows, max, found);
 	}
 	store_reader_put(st, d);
-	if (rc != DB_DONE && rc != DB_ROW)
+	if (rc != STORE_OK)
 		return STORE_ERROR;
 	return audit_reads_merge(st, &record, 1, NULL, rows, max, found);
 }
@@ -1279,7 +1242,7 @@ int store_key_opens(store *st)
 	int rc;
 
 	pthread_mutex_lock(&st->wlock);
-	rc = keyed_get(st->kr, st->writer, SQL_ANCHOR_GET, DOMAIN_ANCHOR, &seq, mac);
+	rc = keyed_get(st->kr, st->writer, "audit_anchor", DOMAIN_ANCHOR, &seq, mac);
 	pthread_mutex_unlock(&st->wlock);
 	return rc == -2 ? -1 : rc != -1;
 }

@@ -21,15 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sodium.h>
 
 #include "store/store_internal.h"
 
-static const char SQL_UPTO_GET[] = "SELECT value FROM meta WHERE key = 'audit_reads_upto'";
-static const char SQL_UPTO_SET[] =
-	"INSERT INTO meta(key, value) VALUES('audit_reads_upto', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
 static const char SQL_BATCHES_AFTER[] =
 	"SELECT seq, fields FROM audit WHERE seq > ?1 AND action = 'reads' ORDER BY seq";
 static const char SQL_BATCHES_COUNT[] =
@@ -56,18 +51,11 @@ int64_t audit_rkey(const char *record)
 	return (int64_t)(v & INT64_MAX);
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The keyed watermark: 0 when absent or not authentic (nothing of the
  * index is trusted then), -1 on a database error. */
 static int64_t upto_get(const keyring *kr, db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_UPTO_GET);
+	db_stmt *s = meta_select(d, "audit_reads_upto");
 	int64_t v = 0;
 	int rc;
 
@@ -130,33 +118,19 @@ static char *scratch(char **buf, size_t *cap, size_t n)
 /* The pairs of the batches this process flushed since the index was last
  * caught up to `from`. */
 struct audit_pending {
-	struct audit_pair *pairs;
-	size_t n, cap;
+	struct audit_pairs got;
 	int64_t from, batches;
 };
 
 void audit_pending_read(store *st, int64_t seq, const char *record)
 {
 	struct audit_pending *p = st->ridx_mem;
-	struct audit_pair x;
 
 	if (!p || !record)
 		return;
-	x.rkey = audit_rkey(record);
-	x.seq = seq;
-	if (p->n > 0 && p->pairs[p->n - 1].rkey == x.rkey && p->pairs[p->n - 1].seq == seq)
-		return;
-	if (p->n == p->cap) {
-		size_t c = p->cap ? p->cap * 2 : 4096;
-		struct audit_pair *q = realloc(p->pairs, c * sizeof *q);
-		if (!q) {
-			p->from = -1; /* incomplete: read the batches instead */
-			return;
-		}
-		p->pairs = q;
-		p->cap = c;
-	}
-	p->pairs[p->n++] = x;
+	audit_pairs_add(&p->got, audit_rkey(record), seq);
+	if (p->got.oom)
+		p->from = -1; /* incomplete: read the batches instead */
 }
 
 void audit_pending_batch(store *st)
@@ -168,7 +142,7 @@ void audit_pending_batch(store *st)
 void audit_pending_free(store *st)
 {
 	if (st->ridx_mem)
-		free(st->ridx_mem->pairs);
+		free(st->ridx_mem->got.v);
 	free(st->ridx_mem);
 	st->ridx_mem = NULL;
 }
@@ -180,13 +154,14 @@ static void pending_reset(store *st, int64_t from)
 
 	if (!p && (p = st->ridx_mem = calloc(1, sizeof *p)) == NULL)
 		return;
-	p->n = 0;
+	p->got.n = 0;
+	p->got.oom = 0;
 	p->batches = 0;
 	p->from = from;
-	if (p->cap > 65536) { /* give back what a burst took */
-		free(p->pairs);
-		p->pairs = NULL;
-		p->cap = 0;
+	if (p->got.cap > 65536) { /* give back what a burst took */
+		free(p->got.v);
+		p->got.v = NULL;
+		p->got.cap = 0;
 	}
 }
 
@@ -212,8 +187,9 @@ int audit_reads_catch_up(store_tx *tx)
 	store *st = tx->st;
 	db *d = tx->d;
 	int64_t upto = upto_get(st->kr, d);
+	struct audit_pairs got = {0};
 	struct audit_pair *pairs = NULL;
-	size_t np = 0, cap = 0, bcap = 0, i, w;
+	size_t np = 0, bcap = 0, i, w;
 	char *buf = NULL, num[96];
 	db_stmt *s;
 	int rc = DB_DONE, ok = 1, mine = 1;
@@ -221,8 +197,8 @@ int audit_reads_catch_up(store_tx *tx)
 	if (upto < 0)
 		return STORE_ERROR;
 	if (upto < st->audit_seq && pending_complete(st, d, upto)) {
-		pairs = st->ridx_mem->pairs;
-		np = st->ridx_mem->n;
+		pairs = st->ridx_mem->got.v;
+		np = st->ridx_mem->got.n;
 		mine = 0;
 	} else if (upto < st->audit_seq) {
 		s = db_prepare(d, SQL_BATCHES_AFTER);
@@ -241,26 +217,14 @@ int audit_reads_catch_up(store_tx *tx)
 				}
 				if (audit_line_decode(p, (size_t)(nl - p), b, &r) != 0 || !r.record)
 					continue; /* audit verify reports a damaged line */
-				if (np == cap) {
-					size_t c = cap ? cap * 2 : 4096;
-					struct audit_pair *q = realloc(pairs, c * sizeof *q);
-					if (!q) {
-						ok = 0;
-						break;
-					}
-					pairs = q;
-					cap = c;
-				}
-				pairs[np].rkey = audit_rkey(r.record);
-				pairs[np].seq = seq;
-				/* a batch often reads one record many times */
-				if (np == 0 || pairs[np - 1].rkey != pairs[np].rkey ||
-				    pairs[np - 1].seq != seq)
-					np++;
+				audit_pairs_add(&got, audit_rkey(r.record), seq);
+				ok = !got.oom;
 			}
 		}
 		db_reset(s);
 		free(buf);
+		pairs = got.v;
+		np = got.n;
 		if (!ok || rc != DB_DONE) {
 			free(pairs);
 			return STORE_ERROR;
@@ -275,7 +239,7 @@ int audit_reads_catch_up(store_tx *tx)
 				pairs[w++] = pairs[i];
 		np = w;
 		if (!mine)
-			st->ridx_mem->n = np;
+			st->ridx_mem->got.n = np;
 		s = db_prepare(d, SQL_INDEX_ADD);
 		for (i = 0; s && i < np; i++) {
 			db_bind_int(s, 1, pairs[i].rkey);
@@ -290,17 +254,11 @@ int audit_reads_catch_up(store_tx *tx)
 		if (!s || rc != DB_DONE)
 			return STORE_ERROR;
 		audit_mark_format(st->kr, st->audit_seq, num);
-		s = db_prepare(d, SQL_UPTO_SET);
-		if (!s)
-			return STORE_ERROR;
-		db_bind_str(s, 1, num);
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != DB_DONE)
+		if (meta_put(d, "audit_reads_upto", num) != STORE_OK)
 			return STORE_ERROR;
 	}
 	pending_reset(st, st->audit_seq);
-	st->ridx_at = mono_ms();
+	st->ridx_at = audit_clock_us() / 1000;
 	pthread_mutex_lock(&st->qlock);
 	st->ridx_behind = 0;
 	pthread_mutex_unlock(&st->qlock);
@@ -545,7 +503,7 @@ static const char SQL_INDEX_ALL[] = "SELECT rkey, seq FROM audit_reads ORDER BY 
 int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
 		      char *msg, size_t msglen)
 {
-	db_stmt *s = db_prepare(d, SQL_UPTO_GET);
+	db_stmt *s = meta_select(d, "audit_reads_upto");
 	size_t i = 0, w;
 	int64_t upto = 0;
 	int rc, bad = 0;

@@ -44,21 +44,15 @@ static struct table_query contacts_list = TABLE_QUERY(contacts,
 	" AND (started_at < ?4 OR (started_at = ?4 AND id < ?5) OR ?4 IS NULL)"
 	" ORDER BY started_at DESC, id DESC LIMIT ?6");
 
-static const char SQL_STATS_DAY[] =
-	"SELECT substr(started_at, 1, 10), count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
-static const char SQL_STATS_CHANNEL[] =
-	"SELECT channel, count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
-static const char SQL_STATS_TYPE[] =
-	"SELECT call_type, count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
-static const char SQL_STATS_ACTION[] =
-	"SELECT coalesce(action, ''), count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
-static const char SQL_STATS_TOPICS[] =
-	"SELECT topics, count(*) FROM contacts WHERE org_id = ?1"
-	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1";
+/* The organisation's contacts of a period counted by one expression. */
+#define STATS_BY(key) \
+	"SELECT " key ", count(*) FROM contacts WHERE org_id = ?1" \
+	" AND started_at >= ?2 AND started_at < ?3 GROUP BY 1 ORDER BY 1"
+static const char SQL_STATS_DAY[] = STATS_BY("substr(started_at, 1, 10)");
+static const char SQL_STATS_CHANNEL[] = STATS_BY("channel");
+static const char SQL_STATS_TYPE[] = STATS_BY("call_type");
+static const char SQL_STATS_ACTION[] = STATS_BY("coalesce(action, '')");
+static const char SQL_STATS_TOPICS[] = STATS_BY("topics");
 static const char SQL_STATS_CALLBACKS[] =
 	"SELECT count(*), count(CASE WHEN due < ?2 THEN 1 END),"
 	" count(CASE WHEN due >= ?2 AND due < ?3 THEN 1 END)"
@@ -114,30 +108,6 @@ static const char SQL_CALLBACK_TOUCH[] = "UPDATE callbacks SET updated_at = ?2 W
 static struct table_query q_org_first =
 	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY created_at, rowid LIMIT 1");
 
-/* store_grow from an empty array (NULL, cap 0) on. */
-static void *grow(arena *a, void *arr, size_t *cap, size_t n, size_t size)
-{
-	if (!arr) {
-		*cap = 16;
-		return arena_alloc(a, *cap * size);
-	}
-	return store_grow(a, arr, cap, n, size);
-}
-
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
-static int step_done(db_stmt *s)
-{
-	int rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
 /* ---- contacts ----------------------------------------------------------- */
 
 int store_contact_insert(store_tx *tx, const struct contact_row *c)
@@ -192,9 +162,9 @@ int store_contacts_list(store *st, const struct contact_filter *f, struct contac
 		return STORE_ERROR;
 	}
 	db_bind_str(s, 1, f->org_id);
-	db_bind_str(s, 2, or_null(f->from));
-	db_bind_str(s, 3, or_null(f->to));
-	db_bind_str(s, 4, or_null(f->after_at));
+	db_bind_str(s, 2, store_or_null(f->from));
+	db_bind_str(s, 3, store_or_null(f->to));
+	db_bind_str(s, 4, store_or_null(f->after_at));
 	db_bind_str(s, 5, f->after_id ? f->after_id : "");
 	db_bind_int(s, 6, (int64_t)f->limit);
 	return collect(st, d, s, &contacts, sizeof **rows, (void **)rows, n, a);
@@ -207,18 +177,18 @@ static int count_by(db *d, const char *sql, const char *org_id, const char *from
 		    struct contact_count **out, size_t *n, arena *a)
 {
 	db_stmt *s = db_prepare(d, sql);
-	size_t cap = 0;
+	size_t cap = 16;
 	int rc;
 
-	*out = NULL;
+	*out = arena_alloc(a, cap * sizeof **out);
 	*n = 0;
-	if (!s)
+	if (!s || !*out)
 		return STORE_ERROR;
 	db_bind_str(s, 1, org_id);
 	db_bind_str(s, 2, from);
 	db_bind_str(s, 3, to);
 	while ((rc = db_step(s)) == DB_ROW) {
-		struct contact_count *grown = grow(a, *out, &cap, *n, sizeof **out);
+		struct contact_count *grown = store_grow(a, *out, &cap, *n, sizeof **out);
 		if (!grown) {
 			rc = DB_ERROR;
 			break;
@@ -239,25 +209,25 @@ static int count_by(db *d, const char *sql, const char *org_id, const char *from
 int store_contact_stats(store *st, const char *org_id, const char *from, const char *to,
 			const char *now, const char *day_end, struct contact_stats *cs, arena *a)
 {
+	const struct {
+		const char *sql;
+		struct contact_count **out;
+		size_t *n;
+	} by[] = {
+		{SQL_STATS_DAY, &cs->by_day, &cs->n_day},
+		{SQL_STATS_CHANNEL, &cs->by_channel, &cs->n_channel},
+		{SQL_STATS_TYPE, &cs->by_call_type, &cs->n_call_type},
+		{SQL_STATS_ACTION, &cs->by_action, &cs->n_action},
+		{SQL_STATS_TOPICS, &cs->by_topics, &cs->n_topics},
+	};
 	db *d = store_reader_get(st);
 	db_stmt *s;
-	int rc;
+	int rc = STORE_OK;
 	size_t i;
 
 	memset(cs, 0, sizeof *cs);
-	rc = count_by(d, SQL_STATS_DAY, org_id, from, to, &cs->by_day, &cs->n_day, a);
-	if (rc == STORE_OK)
-		rc = count_by(d, SQL_STATS_CHANNEL, org_id, from, to, &cs->by_channel,
-			      &cs->n_channel, a);
-	if (rc == STORE_OK)
-		rc = count_by(d, SQL_STATS_TYPE, org_id, from, to, &cs->by_call_type,
-			      &cs->n_call_type, a);
-	if (rc == STORE_OK)
-		rc = count_by(d, SQL_STATS_ACTION, org_id, from, to, &cs->by_action, &cs->n_action,
-			      a);
-	if (rc == STORE_OK)
-		rc = count_by(d, SQL_STATS_TOPICS, org_id, from, to, &cs->by_topics, &cs->n_topics,
-			      a);
+	for (i = 0; rc == STORE_OK && i < sizeof by / sizeof by[0]; i++)
+		rc = count_by(d, by[i].sql, org_id, from, to, by[i].out, by[i].n, a);
 	if (rc == STORE_OK) {
 		s = db_prepare(d, SQL_STATS_CALLBACKS);
 		rc = STORE_ERROR;
@@ -336,10 +306,10 @@ int store_callbacks_list(store *st, const struct callback_filter *f, struct call
 	}
 	db_bind_str(s, 1, f->org_id);
 	db_bind_int(s, 2, f->done);
-	db_bind_str(s, 3, or_null(f->due_from));
-	db_bind_str(s, 4, or_null(f->due_before));
-	db_bind_str(s, 5, or_null(f->assigned_to));
-	db_bind_str(s, 6, or_null(f->after_due));
+	db_bind_str(s, 3, store_or_null(f->due_from));
+	db_bind_str(s, 4, store_or_null(f->due_before));
+	db_bind_str(s, 5, store_or_null(f->assigned_to));
+	db_bind_str(s, 6, store_or_null(f->after_due));
 	db_bind_str(s, 7, f->after_id ? f->after_id : "");
 	db_bind_int(s, 8, (int64_t)f->limit);
 	return collect(st, d, s, &callbacks, sizeof **rows, (void **)rows, n, a);
@@ -374,14 +344,10 @@ int store_callback_touch(store_tx *tx, const char *id, const char *updated_at)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
 	db_bind_str(s, 2, updated_at);
-	return step_done(s);
+	return store_step_done(s);
 }
 
 int store_org_first(store *st, struct org *o)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_org_first, NULL, o, NULL);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_org_first, NULL, o, NULL);
 }

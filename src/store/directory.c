@@ -122,44 +122,12 @@ static const char SQL_LOC_REOWN[] =
 static struct table_query q_orgs =
 	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY code LIMIT ?1");
 static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHERE code = ?1");
-static const char SQL_ORG_ADD[] =
-	"INSERT INTO orgs(id, code, name, type, created_at) VALUES(?1, ?2, ?3, ?4, ?5)";
-
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
-static int done(db_stmt *s)
-{
-	int rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
-/* After an update that changed no row: stale version, or no such row. */
-static int stale_or_absent(db *d, const char *exists_sql, const char *id)
-{
-	db_stmt *s = db_prepare(d, exists_sql);
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_ROW ? STORE_STALE : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-}
 
 /* ---- services ------------------------------------------------------------ */
 
 int store_dir_service_get(store *st, const char *id, struct dir_service_row *r, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &svc_get, id, r, a);
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &svc_get, id, r, a);
 }
 
 int store_dir_service_get_tx(store_tx *tx, const char *id, struct dir_service_row *r, arena *a)
@@ -181,18 +149,14 @@ int store_dir_service_transfer(store_tx *tx, const char *id, int64_t version, co
 			       const char *now)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_SVC_TRANSFER);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
-	db_bind_str(s, 2, or_null(to_org_id));
+	db_bind_str(s, 2, store_or_null(to_org_id));
 	db_bind_str(s, 3, now);
 	db_bind_int(s, 4, version);
-	rc = done(s);
-	if (rc == STORE_OK && db_changes(tx->d) != 1)
-		rc = stale_or_absent(tx->d, SQL_SVC_EXISTS, id);
-	return rc;
+	return store_step_versioned(tx, s, SQL_SVC_EXISTS, id);
 }
 
 int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const char *now)
@@ -205,16 +169,14 @@ int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const 
 	db_bind_str(s, 1, id);
 	db_bind_str(s, 2, now);
 	db_bind_int(s, 3, version);
-	rc = done(s);
-	if (rc == STORE_OK && db_changes(tx->d) != 1)
-		rc = stale_or_absent(tx->d, SQL_SVC_EXISTS, id);
+	rc = store_step_versioned(tx, s, SQL_SVC_EXISTS, id);
 	if (rc != STORE_OK)
 		return rc;
 	s = db_prepare(tx->d, SQL_LOC_REOWN);
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, id);
-	return done(s);
+	return store_step_done(s);
 }
 
 int store_dir_service_keys_set(store_tx *tx, const char *service_id, const char *const *keys,
@@ -227,14 +189,14 @@ int store_dir_service_keys_set(store_tx *tx, const char *service_id, const char 
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, service_id);
-	rc = done(s);
+	rc = store_step_done(s);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		s = db_prepare(tx->d, SQL_KEYS_ADD);
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, service_id);
 		db_bind_str(s, 2, keys[i]);
-		rc = done(s);
+		rc = store_step_done(s);
 	}
 	return rc;
 }
@@ -245,9 +207,9 @@ static void bind_filter(db_stmt *s, const struct dir_filter *f, char *region_lik
 {
 	size_t i;
 
-	db_bind_str(s, 1, or_null(f->type));
-	db_bind_str(s, 2, or_null(f->status));
-	db_bind_str(s, 3, or_null(f->org_id));
+	db_bind_str(s, 1, store_or_null(f->type));
+	db_bind_str(s, 2, store_or_null(f->status));
+	db_bind_str(s, 3, store_or_null(f->org_id));
 	if (f->region && *f->region) {
 		snprintf(region_like, likelen, "%% %s %%", f->region);
 		db_bind_str(s, 4, region_like);
@@ -339,67 +301,29 @@ int store_dir_location_get_tx(store_tx *tx, const char *id, struct dir_location_
 	return table_get_on(tx->d, &locations, id, r, a);
 }
 
-/* Collect the rows of a bound location statement on reader d. */
-static int collect_locations(store *st, db *d, db_stmt *s, size_t limit,
-			     struct dir_location_row **rows, size_t *n, arena *a)
-{
-	void *out;
-	int rc = table_collect(s, &locations, sizeof **rows, limit, &out, n, a);
-
-	store_reader_put(st, d);
-	*rows = out;
-	return rc;
-}
-
 int store_dir_locations_of(store *st, const char *service_id, struct dir_location_row **rows,
 			   size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&loc_of));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_str(s, 1, service_id);
-	return collect_locations(st, d, s, 200, rows, n, a);
+	return table_query_list_pool(st, &loc_of, service_id, 200, sizeof **rows, (void **)rows, n,
+				     a);
 }
 
 int store_dir_locations_all(store *st, size_t max, struct dir_location_row **rows, size_t *n,
 			    arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&loc_all));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_int(s, 1, (int64_t)max);
-	return collect_locations(st, d, s, max, rows, n, a);
+	return table_query_list_pool(st, &loc_all, NULL, max, sizeof **rows, (void **)rows, n, a);
 }
 
 /* ---- organisations ------------------------------------------------------- */
 
 int store_dir_orgs(store *st, size_t max, struct org **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_orgs));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_int(s, 1, (int64_t)max);
-		rc = table_collect(s, &store_orgs, sizeof **rows, max, (void **)rows, n, a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_orgs, NULL, max, sizeof **rows, (void **)rows, n, a);
 }
 
 int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const char *type,
 			 struct org *o, int *created)
 {
-	db_stmt *s;
-	char now[TS_LEN];
 	int rc;
 
 	*created = 0;
@@ -407,20 +331,10 @@ int store_dir_org_ensure(store_tx *tx, const char *code, const char *name, const
 	if (rc != STORE_NOT_FOUND)
 		return rc;
 	memset(o, 0, sizeof *o);
-	s = db_prepare(tx->d, SQL_ORG_ADD);
-	if (!s)
-		return STORE_ERROR;
-	store_new_id(o->id);
-	store_now(now);
 	snprintf(o->code, sizeof o->code, "%s", code);
 	snprintf(o->name, sizeof o->name, "%s", name);
 	snprintf(o->type, sizeof o->type, "%s", type);
-	db_bind_str(s, 1, o->id);
-	db_bind_str(s, 2, code);
-	db_bind_str(s, 3, name);
-	db_bind_str(s, 4, type);
-	db_bind_str(s, 5, now);
-	rc = done(s);
+	rc = store_org_add(tx, code, name, type, o->id);
 	if (rc == STORE_OK)
 		*created = 1;
 	return rc;

@@ -45,7 +45,6 @@ int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char 
 			   const char *org_id, const char *at)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_LINK);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -53,11 +52,7 @@ int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char 
 	db_bind_str(s, 2, perpetrator_id);
 	db_bind_str(s, 3, org_id);
 	db_bind_str(s, 4, at);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+	return store_step_done(s);
 }
 
 int store_perpetrators_of_case(store *st, const char *case_id, struct item_row **rows,

@@ -67,32 +67,39 @@ static const char SQL_KEYS_DEL[] = "DELETE FROM kb_keys WHERE article_id = ?1";
 static const char SQL_KEYS_ADD[] =
 	"INSERT INTO kb_keys(key, article_id, weight) VALUES(?2, ?1, ?3)"
 	" ON CONFLICT(key, article_id) DO UPDATE SET weight = max(kb_keys.weight, excluded.weight)";
-static const char SQL_HIST_ADD[] =
-	"INSERT INTO kb_history(article_id, version, at, user_id, action, fields, snapshot)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-static const char SQL_HIST_LIST[] =
-	"SELECT h.version, h.at, coalesce(h.user_id, ''), coalesce(u.login, ''), h.action,"
-	" h.fields, h.snapshot FROM kb_history h LEFT JOIN users u ON u.id = h.user_id"
-	" WHERE h.article_id = ?1 ORDER BY h.version DESC LIMIT 500";
 
-static const char *or_null(const char *s)
+/* A saved version as inserted: the version, then the article it is of.
+ * The version comes first, so a read (which skips the article) fills a
+ * bare struct kb_history_row. */
+struct history_row {
+	struct kb_history_row h;
+	const char *article_id;
+};
+
+static const struct column history_cols[] = {
+	TCOL(struct history_row, article_id, COL_JSON, COL_FIXED | COL_WRITE),
+	TCOLN(struct history_row, h.version, "version", COL_INT, COL_FIXED),
+	TCOLN(struct history_row, h.at, "at", COL_TEXT, COL_FIXED),
+	TCOLN(struct history_row, h.user_id, "user_id", COL_OPT, COL_FIXED),
+	TCOLN(struct history_row, h.action, "action", COL_TEXT, COL_FIXED),
+	TCOLN(struct history_row, h.fields, "fields", COL_JSON, COL_FIXED),
+	TCOLN(struct history_row, h.snapshot, "snapshot", COL_JSON, COL_FIXED),
+};
+static struct table history = TABLE("kb_history", history_cols);
+
+/* The login of whoever saved the version follows its columns. */
+static int read_login(db_stmt *s, int i, void *row, arena *a)
 {
-	return s && *s ? s : NULL;
+	struct kb_history_row *h = row;
+
+	(void)a;
+	store_col_copy(s, i, h->user_login, sizeof h->user_login);
+	return STORE_OK;
 }
 
-static int done(db_stmt *s)
-{
-	int rc = db_step(s);
-	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
-static const char *col_dup(db_stmt *s, int i, arena *a)
-{
-	return arena_strndup(a, db_col_text(s, i), db_col_bytes(s, i));
-}
+static struct table_query q_history = TABLE_QUERY_AS(history, "h",
+	", coalesce(u.login, '') FROM kb_history h LEFT JOIN users u ON u.id = h.user_id"
+	" WHERE h.article_id = ?1 ORDER BY h.version DESC LIMIT 500", read_login);
 
 int store_kb_insert(store_tx *tx, const struct kb_row *k)
 {
@@ -123,11 +130,7 @@ int store_kb_exists(store *st, const char *id)
 
 int store_kb_get(store *st, const char *id, struct kb_row *k, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_get, id, k, a);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_get, id, k, a);
 }
 
 int store_kb_keys_set(store_tx *tx, const char *article_id, const struct kb_key *keys, size_t n)
@@ -139,7 +142,7 @@ int store_kb_keys_set(store_tx *tx, const char *article_id, const struct kb_key 
 	if (!s)
 		return STORE_ERROR;
 	db_bind_str(s, 1, article_id);
-	rc = done(s);
+	rc = store_step_done(s);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		s = db_prepare(tx->d, SQL_KEYS_ADD);
 		if (!s)
@@ -147,66 +150,23 @@ int store_kb_keys_set(store_tx *tx, const char *article_id, const struct kb_key 
 		db_bind_str(s, 1, article_id);
 		db_bind_str(s, 2, keys[i].key);
 		db_bind_int(s, 3, keys[i].weight);
-		rc = done(s);
+		rc = store_step_done(s);
 	}
 	return rc;
 }
 
 int store_kb_history_add(store_tx *tx, const char *article_id, const struct kb_history_row *h)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_HIST_ADD);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, article_id);
-	db_bind_int(s, 2, h->version);
-	db_bind_str(s, 3, h->at);
-	db_bind_str(s, 4, or_null(h->user_id));
-	db_bind_str(s, 5, h->action);
-	db_bind_str(s, 6, h->fields);
-	db_bind_str(s, 7, h->snapshot);
-	return done(s);
+	struct history_row r = {*h, article_id};
+
+	return table_insert(tx, &history, &r);
 }
 
 int store_kb_history(store *st, const char *article_id, struct kb_history_row **rows, size_t *n,
 		     arena *a)
 {
-	size_t cap = 16;
-	struct kb_history_row *out = arena_alloc(a, cap * sizeof *out);
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_HIST_LIST);
-	int rc = DB_ERROR;
-
-	*n = 0;
-	if (s && out) {
-		db_bind_str(s, 1, article_id);
-		while ((rc = db_step(s)) == DB_ROW) {
-			struct kb_history_row *h;
-			out = store_grow(a, out, &cap, *n, sizeof *out);
-			if (!out) {
-				rc = DB_ERROR;
-				break;
-			}
-			h = &out[*n];
-			memset(h, 0, sizeof *h);
-			h->version = db_col_int(s, 0);
-			store_col_copy(s, 1, h->at, sizeof h->at);
-			store_col_copy(s, 2, h->user_id, sizeof h->user_id);
-			store_col_copy(s, 3, h->user_login, sizeof h->user_login);
-			store_col_copy(s, 4, h->action, sizeof h->action);
-			h->fields = col_dup(s, 5, a);
-			h->snapshot = col_dup(s, 6, a);
-			if (!h->fields || !h->snapshot) {
-				rc = DB_ERROR;
-				break;
-			}
-			(*n)++;
-		}
-	}
-	if (s)
-		db_reset(s);
-	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_query_list_pool(st, &q_history, article_id, SIZE_MAX, sizeof **rows,
+				     (void **)rows, n, a);
 }
 
 int store_kb_list(store *st, const struct kb_filter *f, struct kb_row **rows, size_t *n,
@@ -229,8 +189,8 @@ int store_kb_list(store *st, const struct kb_filter *f, struct kb_row **rows, si
 	s = db_prepare(d, sql);
 	if (s) {
 		db_bind_str(s, 1, f->country); /* "" is a filter: general */
-		db_bind_str(s, 2, or_null(f->topic));
-		db_bind_str(s, 3, or_null(f->status));
+		db_bind_str(s, 2, store_or_null(f->topic));
+		db_bind_str(s, 3, store_or_null(f->status));
 		db_bind_int(s, 4, (int64_t)f->limit);
 		db_bind_int(s, 5, (int64_t)f->offset);
 		if (f->nkeys)

@@ -116,13 +116,8 @@ int store_library_insert(store_tx *tx, const struct library_product *p)
 
 int store_library_get(store *st, const char *id, struct library_product *p, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc;
-
 	memset(p, 0, sizeof *p);
-	rc = table_query_get(d, &q_get, id, p, a);
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_get, id, p, a);
 }
 
 int store_library_list(store *st, const struct library_filter *f, size_t limit,
@@ -171,20 +166,8 @@ int store_library_add_version(store_tx *tx, const struct library_version *v,
 int store_library_versions(store *st, const char *product_id, size_t max,
 			   struct library_version **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	const char *sql = table_query_sql(&q_versions);
-	db_stmt *s = sql ? db_prepare(d, sql) : NULL;
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_str(s, 1, product_id);
-		db_bind_int(s, 2, (int64_t)max);
-		rc = table_query_collect(s, &q_versions, sizeof **rows, max, (void **)rows, n, a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_versions, product_id, max, sizeof **rows,
+				     (void **)rows, n, a);
 }
 
 int store_library_file(store *st, const char *product_id, int64_t n, struct library_version *v,

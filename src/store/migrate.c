@@ -520,11 +520,6 @@ _Static_assert(sizeof migrations / sizeof migrations[0] ==
 	       PG_BASELINE_VERSION + sizeof pg_after / sizeof pg_after[0] - 1,
 	       "a migration after the PostgreSQL baseline needs its PostgreSQL form in pg_after");
 
-static const char SQL_VERSION[] = "SELECT value FROM meta WHERE key = 'schema_version'";
-static const char SQL_SET_VERSION[] =
-	"INSERT INTO meta(key, value) VALUES('schema_version', ?1)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-
 long store_schema_version(db *d)
 {
 	db_stmt *s;
@@ -532,7 +527,7 @@ long store_schema_version(db *d)
 
 	if (db_table_exists(d, "meta") <= 0)
 		return 0;
-	s = db_prepare(d, SQL_VERSION);
+	s = meta_select(d, "schema_version");
 	if (s && db_step(s) == DB_ROW)
 		v = strtol(db_col_text(s, 0), NULL, 10);
 	if (s)
@@ -555,7 +550,6 @@ static int migrate_run(db *d, int own_tx, char *err, size_t errlen)
 	for (v = have; v < want; v++) {
 		const char *sql = migrations[v];
 		char num[24];
-		db_stmt *s;
 
 		if (!db_is_sqlite(d)) {
 			sql = v < PG_BASELINE_VERSION ? pg_baseline : pg_after[v - PG_BASELINE_VERSION];
@@ -574,21 +568,13 @@ static int migrate_run(db *d, int own_tx, char *err, size_t errlen)
 		if (!db_is_sqlite(d) && v < PG_BASELINE_VERSION)
 			v = PG_BASELINE_VERSION - 1; /* the baseline made them all */
 		snprintf(num, sizeof num, "%ld", v + 1);
-		s = db_prepare(d, SQL_SET_VERSION);
-		if (!s) {
-			if (own_tx)
-				db_rollback(d);
-			return STORE_ERROR;
-		}
-		db_bind_str(s, 1, num);
-		if (db_step(s) != DB_DONE || (own_tx && db_commit(d) != DB_OK)) {
+		if (meta_put(d, "schema_version", num) != STORE_OK ||
+		    (own_tx && db_commit(d) != DB_OK)) {
 			snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
-			db_reset(s);
 			if (own_tx)
 				db_rollback(d);
 			return STORE_ERROR;
 		}
-		db_reset(s);
 	}
 	return STORE_OK;
 }

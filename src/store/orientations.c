@@ -30,17 +30,6 @@ int store_orientation_insert(store_tx *tx, const struct orientation_row *o)
 int store_orientations_list(store *st, const char *org_id, size_t limit,
 			    struct orientation_row **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_list));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_str(s, 1, org_id);
-		db_bind_int(s, 2, (int64_t)limit);
-		rc = table_collect(s, &orientations, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_list, org_id, limit, sizeof **rows, (void **)rows, n,
+				     a);
 }

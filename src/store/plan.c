@@ -68,23 +68,13 @@ static const char SQL_REPORT_INSERT[] =
 	"INSERT INTO plan_reports(id, activity_id, org_id, coded, created_by, created_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
 
-static int done(db_stmt *s)
-{
-	int rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
-}
-
 int store_plan_put(store_tx *tx, const struct plan_row *p)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_PLAN_PUT);
 	if (!s)
 		return STORE_ERROR;
-	db_bind_str(s, 1, p->code);
-	db_bind_str(s, 2, p->coordinator_org);
-	db_bind_str(s, 3, p->coded);
-	db_bind_str(s, 4, p->loaded_at);
-	return done(s);
+	table_bind(s, &plans, p, COL_READ, 1); /* ?1 to ?4: the columns in order */
+	return store_step_done(s);
 }
 
 int store_plan_activity_put(store_tx *tx, const struct plan_activity_row *a)
@@ -92,12 +82,8 @@ int store_plan_activity_put(store_tx *tx, const struct plan_activity_row *a)
 	db_stmt *s = db_prepare(tx->d, SQL_ACTIVITY_PUT);
 	if (!s)
 		return STORE_ERROR;
-	db_bind_str(s, 1, a->id);
-	db_bind_str(s, 2, a->plan);
-	db_bind_str(s, 3, a->number);
-	db_bind_str(s, 4, a->responsible_org);
-	db_bind_str(s, 5, a->coded);
-	return done(s);
+	table_bind(s, &activities, a, COL_READ, 1); /* ?1 to ?5: the columns in order */
+	return store_step_done(s);
 }
 
 int store_plan_get(store *st, const char *code, struct plan_row *p, arena *a)
@@ -119,28 +105,13 @@ int store_plan_get(store *st, const char *code, struct plan_row *p, arena *a)
 int store_plan_activities(store *st, const char *plan, struct plan_activity_row **rows,
 			  size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_activities));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_str(s, 1, plan);
-		rc = table_query_collect(s, &q_activities, sizeof **rows, SIZE_MAX, (void **)rows, n,
-					 a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_activities, plan, SIZE_MAX, sizeof **rows,
+				     (void **)rows, n, a);
 }
 
 int store_plan_activity_get(store *st, const char *id, struct plan_activity_row *row, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_activity, id, row, a);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_activity, id, row, a);
 }
 
 int store_plan_report_insert(store_tx *tx, const char *id, const char *activity_id,
@@ -156,5 +127,5 @@ int store_plan_report_insert(store_tx *tx, const char *id, const char *activity_
 	db_bind_str(s, 4, coded);
 	db_bind_str(s, 5, created_by);
 	db_bind_str(s, 6, created_at);
-	return done(s);
+	return store_step_done(s);
 }

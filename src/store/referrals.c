@@ -86,11 +86,6 @@ static const char SQL_MOVE_PERSON[] =
 	"UPDATE persons SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_MOVE_ITEMS[] = "UPDATE items SET org_id = ?2 WHERE person_id = ?1 AND kind = 'consent'";
 
-static const char *or_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
 int store_referral_insert(store_tx *tx, const struct referral_row *f)
 {
 	return table_insert(tx, &referrals, f);
@@ -147,8 +142,8 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 	*rows = NULL;
 	if (s) {
 		db_bind_str(s, 1, org_id);
-		db_bind_str(s, 2, or_null(status));
-		db_bind_str(s, 3, or_null(overdue_before));
+		db_bind_str(s, 2, store_or_null(status));
+		db_bind_str(s, 3, store_or_null(overdue_before));
 		rc = table_query_collect(s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 	}
 	store_reader_put(st, d);
@@ -245,7 +240,7 @@ int store_audit_outside(store *st, const char *case_id, const char *person_id,
 {
 	db *d;
 	db_stmt *s;
-	int rc = DB_ERROR;
+	int rc = STORE_ERROR;
 
 	*found = 0;
 	if (audit_sync(st) != STORE_OK)
@@ -257,22 +252,10 @@ int store_audit_outside(store *st, const char *case_id, const char *person_id,
 		db_bind_str(s, 2, person_id);
 		db_bind_str(s, 3, owner_org);
 		db_bind_int(s, 4, (int64_t)max);
-		while ((rc = db_step(s)) == DB_ROW && *found < max) {
-			struct audit_row *r = &rows[(*found)++];
-			r->seq = db_col_int(s, 0);
-			store_col_copy(s, 1, r->at, sizeof r->at);
-			store_col_copy(s, 2, r->user_id, sizeof r->user_id);
-			store_col_copy(s, 3, r->login, sizeof r->login);
-			store_col_copy(s, 4, r->org_code, sizeof r->org_code);
-			store_col_copy(s, 5, r->action, sizeof r->action);
-			store_col_copy(s, 6, r->record, sizeof r->record);
-			store_col_copy(s, 7, r->fields, sizeof r->fields);
-			store_col_copy(s, 8, r->addr, sizeof r->addr);
-		}
-		db_reset(s);
+		rc = audit_rows_read(s, rows, max, found);
 	}
 	store_reader_put(st, d);
-	if (rc != DB_DONE && rc != DB_ROW)
+	if (rc != STORE_OK)
 		return STORE_ERROR;
 	return outside_reads(st, case_id, person_id, owner_org, rows, max, found);
 }

@@ -20,13 +20,30 @@ void store_col_copy(db_stmt *s, int i, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+const char *store_or_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int store_step_done(db_stmt *s)
+{
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	db_reset(s);
+	if (rc == DB_DONE)
+		return STORE_OK;
+	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+}
+
 int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const char *id)
 {
-	int rc = db_step(s);
+	int rc = store_step_done(s);
 
-	db_reset(s);
-	if (rc != DB_DONE)
-		return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
+	if (rc != STORE_OK)
+		return rc;
 	if (db_changes(tx->d) == 1)
 		return STORE_OK;
 	s = db_prepare(tx->d, sql_exists);
@@ -111,17 +128,42 @@ void store_new_id(char out[ID_LEN])
 	out[o] = '\0';
 }
 
-/* The definitions of the indexes a bulk load dropped, while it runs. */
-static const char SQL_BULK_GET[] = "SELECT value FROM meta WHERE key = 'bulk_indexes'";
-static const char SQL_BULK_SET[] =
-	"INSERT INTO meta(key, value) VALUES('bulk_indexes', ?1)"
+static const char SQL_META_GET[] = "SELECT value FROM meta WHERE key = ?1";
+static const char SQL_META_SET[] =
+	"INSERT INTO meta(key, value) VALUES(?1, ?2)"
 	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+
+db_stmt *meta_select(db *d, const char *key)
+{
+	db_stmt *s = db_prepare(d, SQL_META_GET);
+
+	if (s)
+		db_bind_str(s, 1, key);
+	return s;
+}
+
+int meta_put(db *d, const char *key, const char *value)
+{
+	db_stmt *s = db_prepare(d, SQL_META_SET);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, key);
+	db_bind_str(s, 2, value);
+	rc = db_step(s);
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+/* The definitions of the indexes a bulk load dropped (meta key
+ * bulk_indexes), while it runs. */
 static const char SQL_BULK_DEL[] = "DELETE FROM meta WHERE key = 'bulk_indexes'";
 
 /* Remake the indexes of an unfinished bulk load, if any (writer held). */
 static int bulk_indexes_restore(db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_BULK_GET);
+	db_stmt *s = meta_select(d, "bulk_indexes");
 	char *sql = NULL;
 	int rc;
 
@@ -149,19 +191,13 @@ static int bulk_indexes_restore(db *d)
 	return STORE_ERROR;
 }
 
-static const char SQL_META_GET[] = "SELECT value FROM meta WHERE key = ?1";
-static const char SQL_META_SET[] =
-	"INSERT INTO meta(key, value) VALUES(?1, ?2)"
-	" ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-
 int store_meta_get(store *st, const char *key, char *out, size_t outlen)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_META_GET);
+	db_stmt *s = meta_select(d, key);
 	int rc = STORE_ERROR;
 
 	if (s) {
-		db_bind_str(s, 1, key);
 		rc = db_step(s);
 		if (rc == DB_ROW) {
 			store_col_copy(s, 0, out, outlen);
@@ -177,21 +213,11 @@ int store_meta_get(store *st, const char *key, char *out, size_t outlen)
 
 int store_meta_set(store_tx *tx, const char *key, const char *value)
 {
-	db_stmt *s;
-	int rc;
-
 	if (!strcmp(key, "schema_version") || !strcmp(key, "audit_head") ||
 	    !strcmp(key, "audit_anchor") || !strcmp(key, "audit_reads_upto") ||
 	    !strcmp(key, "bulk_indexes"))
 		return STORE_ERROR;
-	s = db_prepare(tx->d, SQL_META_SET);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, key);
-	db_bind_str(s, 2, value);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return meta_put(tx->d, key, value);
 }
 
 #define CHECKPOINT_MS 100
@@ -492,7 +518,6 @@ int store_bulk_begin(store *st)
 {
 	static const char *const tables[] = {"persons", "cases", "items"};
 	char *saved = NULL;
-	db_stmt *s;
 	size_t i;
 	int rc = DB_ERROR;
 
@@ -503,16 +528,8 @@ int store_bulk_begin(store *st)
 	for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		if (db_indexes_drop(st->writer, tables[i], &saved) != DB_OK)
 			goto undo;
-	if (saved) {
-		s = db_prepare(st->writer, SQL_BULK_SET);
-		if (!s)
-			goto undo;
-		db_bind_str(s, 1, saved);
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != DB_DONE)
-			goto undo;
-	}
+	if (saved && meta_put(st->writer, "bulk_indexes", saved) != STORE_OK)
+		goto undo;
 	rc = db_commit(st->writer);
 	if (rc == DB_OK)
 		rc = db_bulk(st->writer, 1);
@@ -569,19 +586,12 @@ int store_backup_note(store *st)
 	struct audit_entry e = {0};
 	char now[TS_LEN];
 	store_tx *tx = store_begin(st);
-	db_stmt *s;
-	int rc = STORE_ERROR;
+	int rc;
 
 	if (!tx)
 		return STORE_ERROR;
 	store_now(now);
-	s = db_prepare(tx->d, SQL_META_SET);
-	if (s) {
-		db_bind_str(s, 1, "last_backup");
-		db_bind_str(s, 2, now);
-		rc = db_step(s) == DB_DONE ? STORE_OK : STORE_ERROR;
-		db_reset(s);
-	}
+	rc = meta_put(tx->d, "last_backup", now);
 	e.action = "backup";
 	if (rc == STORE_OK)
 		rc = store_audit_append(tx, &e);

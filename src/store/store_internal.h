@@ -123,6 +123,11 @@ void audit_pairs_add(struct audit_pairs *p, int64_t rkey, int64_t seq);
  * holding `entries` entries: 0, or -1 and a message. */
 int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
 		      char *msg, size_t msglen);
+/* Step s (columns: seq, at, user_id, login, org code, action, record,
+ * fields, addr) to its end, appending at most max rows at rows[*found]. */
+int audit_rows_read(db_stmt *s, struct audit_row *rows, size_t max, size_t *found);
+/* A monotonic clock in microseconds. */
+int64_t audit_clock_us(void);
 /* Flush the queue and catch the index up, so that a lookup sees every
  * read made before it. */
 int audit_sync(store *st);
@@ -137,6 +142,17 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
  * one stays in the arena), or NULL when the arena has no room. */
 void *store_grow(arena *a, void *arr, size_t *cap, size_t n, size_t size);
 
+/* The value of a meta key: a prepared statement on d with the key bound,
+ * whose one row (none when the key is absent) is the value. */
+db_stmt *meta_select(db *d, const char *key);
+/* Set a meta key on d (in the caller's transaction): STORE_OK, STORE_ERROR. */
+int meta_put(db *d, const char *key, const char *value);
+/* s, or NULL when s is NULL or "" (an optional value bound as SQL NULL). */
+const char *store_or_null(const char *s);
+/* Step a bound write to its end and reset it: STORE_OK, STORE_CONFLICT
+ * (a unique key, reference or check), or STORE_ERROR (also for a NULL s,
+ * a statement that did not prepare). */
+int store_step_done(db_stmt *s);
 /* Copy a column into a fixed buffer, truncating (NUL-terminated). */
 void store_col_copy(db_stmt *s, int i, char *out, size_t outlen);
 /* Run a bound "UPDATE ... WHERE id = ? AND version = ?" and say how it

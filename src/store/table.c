@@ -437,3 +437,34 @@ int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, 
 
 	return table_query_collect(s, &q, size, limit, rows, n, a);
 }
+
+int table_query_get_pool(store *st, struct table_query *q, const char *key, void *row,
+			 arena *a)
+{
+	db *d = store_reader_get(st);
+	int rc = table_query_get(d, q, key, row, a);
+
+	store_reader_put(st, d);
+	return rc;
+}
+
+int table_query_list_pool(store *st, struct table_query *q, const char *key, size_t limit,
+			  size_t size, void **rows, size_t *n, arena *a)
+{
+	db *d = store_reader_get(st);
+	const char *sql = table_query_sql(q);
+	db_stmt *s = sql ? db_prepare(d, sql) : NULL;
+	int next = 1, rc = STORE_ERROR;
+
+	*n = 0;
+	*rows = NULL;
+	if (s) {
+		if (key)
+			db_bind_str(s, next++, key);
+		if (db_params(s) >= next)
+			db_bind_int(s, next, (int64_t)limit);
+		rc = table_query_collect(s, q, size, limit, rows, n, a);
+	}
+	store_reader_put(st, d);
+	return rc;
+}

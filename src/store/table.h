@@ -154,4 +154,13 @@ int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, si
 extern struct table store_items;
 extern struct table store_orgs; /* struct org (accounts.c) */
 
+/* table_query_get on a reader of the pool. */
+int table_query_get_pool(store *st, struct table_query *q, const char *key, void *row,
+			 arena *a);
+/* The rows of query q on a reader of the pool: its ?1 bound to key unless
+ * key is NULL, and its next parameter, when it has one, to limit; at most
+ * limit rows of `size` bytes into an arena array (table_query_collect). */
+int table_query_list_pool(store *st, struct table_query *q, const char *key, size_t limit,
+			  size_t size, void **rows, size_t *n, arena *a);
+
 #endif

@@ -89,11 +89,7 @@ int store_training_update(store_tx *tx, const struct training_row *t)
 
 int store_training_get(store *st, const char *id, struct training_row *t, arena *a)
 {
-	db *d = store_reader_get(st);
-	int rc = table_query_get(d, &q_get, id, t, a);
-
-	store_reader_put(st, d);
-	return rc;
+	return table_query_get_pool(st, &q_get, id, t, a);
 }
 
 int store_trainings_list(store *st, const char *org_id, const char *kind,
@@ -128,17 +124,6 @@ int store_participant_insert(store_tx *tx, const struct participant_row *p)
 int store_participants_list(store *st, const char *training_id, size_t max,
 			    struct participant_row **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&q_participants));
-	int rc = STORE_ERROR;
-
-	*n = 0;
-	*rows = NULL;
-	if (s) {
-		db_bind_str(s, 1, training_id);
-		db_bind_int(s, 2, (int64_t)max);
-		rc = table_collect(s, &participants, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_list_pool(st, &q_participants, training_id, max, sizeof **rows,
+				     (void **)rows, n, a);
 }
