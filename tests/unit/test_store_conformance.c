@@ -699,6 +699,9 @@ static void test_items_order(void **state)
 	static const char *const at[3] = {"2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z",
 					  "2026-01-02T00:00:00Z"};
 	static const char *const due[3] = {"2026-03-01", "2026-02-01", "2026-04-01"};
+	struct items_due_filter due_all = {"followup", f->org, NULL, "2026-03-15", NULL, NULL, 10};
+	struct items_due_filter due_mine = {"followup", f->org, f->user, "2026-12-31", NULL, NULL, 10};
+	struct items_due_filter due_other = {"followup", f->org2, NULL, "2026-12-31", NULL, NULL, 10};
 
 	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
 	case_add(f, f->org, person, "2026-01-01T00:00:00Z", kase);
@@ -722,17 +725,28 @@ static void test_items_order(void **state)
 	assert_int_equal(store_items_of_case(f->st, kase, "note", &rows, &n, &f->a), STORE_OK);
 	assert_int_equal(n, 0);
 	/* Due before a date: oldest due first; one assignee's. */
-	assert_int_equal(store_items_due(f->st, "followup", f->org, NULL, "2026-03-15", &rows, &n,
-					 &f->a), STORE_OK);
+	assert_int_equal(store_items_due(f->st, &due_all, &rows, &n, &f->a), STORE_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].id, ids[1]);
 	assert_string_equal(rows[1].id, ids[0]);
-	assert_int_equal(store_items_due(f->st, "followup", f->org, f->user, "2026-12-31", &rows,
-					 &n, &f->a), STORE_OK);
+	assert_int_equal(store_items_due(f->st, &due_mine, &rows, &n, &f->a), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].id, ids[2]);
-	assert_int_equal(store_items_due(f->st, "followup", f->org2, NULL, "2026-12-31", &rows, &n,
-					 &f->a), STORE_OK);
+	assert_int_equal(store_items_due(f->st, &due_other, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+	/* A page of one, then the next after it: (due, id) order, none twice. */
+	due_all.limit = 1;
+	assert_int_equal(store_items_due(f->st, &due_all, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[1]);
+	due_all.after_due = due[1];
+	due_all.after_id = ids[1];
+	assert_int_equal(store_items_due(f->st, &due_all, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[0]);
+	due_all.after_due = due[0];
+	due_all.after_id = ids[0];
+	assert_int_equal(store_items_due(f->st, &due_all, &rows, &n, &f->a), STORE_OK);
 	assert_int_equal(n, 0);
 }
 
