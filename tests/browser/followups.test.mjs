@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, waitText, visible, WAIT } from './helpers.mjs';
+import { launch, watchConsole, waitText, visible, signIn, WAIT } from './helpers.mjs';
 import { catalogue } from '../../web/i18n.js';
 
 const PW = 'Пайгирии дароз 2026!';
@@ -58,12 +58,7 @@ test('a case worker reaches an overdue follow-up past the first page, in tg, ru 
   const page = await context.newPage();
   const problems = watchConsole(page);
   try {
-    await page.goto(srv.url + '/');
-    await visible(page, '#login-view');
-    await page.fill('#login', CW.login);
-    await page.fill('#password', PW);
-    await page.click('#login-submit');
-    await visible(page, '#app-frame');
+    await signIn(page, srv.url, CW);
     for (const lang of ['tg', 'ru', 'en']) {
       await page.selectOption('#lang', lang);
       await page.evaluate(() => { location.hash = '#/cases'; });
