@@ -90,7 +90,7 @@ async function casesByStage(ctx, mine, idPrefix) {
 
 async function caseworkerHome(ctx, root) {
   const [fus, waiting] = await Promise.all([
-    allItems(ctx, '/followups'),
+    allItems(ctx, '/followups?limit=200'),
     allItems(ctx, '/referrals?box=out&status=sent'),
   ]);
   if (!ctx.alive()) return;
@@ -140,7 +140,7 @@ async function focalHome(ctx, root) {
 
 async function supervisorHome(ctx, root) {
   const [fus, refs, cbs] = await Promise.all([
-    allItems(ctx, '/followups?assigned=all'),
+    allItems(ctx, '/followups?assigned=all&limit=200'),
     allItems(ctx, '/referrals?box=out&overdue=1'),
     allItems(ctx, '/callbacks?state=overdue&limit=200'),
   ]);

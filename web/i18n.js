@@ -1618,6 +1618,7 @@ export const catalogue = {
   'dash.months_n': { tg: 'пас аз {n} моҳ', ru: 'через {n} мес.', en: 'after {n} months' },
   'dash.yes': { tg: 'Ҳа', ru: 'Да', en: 'Yes' },
   'dash.no': { tg: 'Не', ru: 'Нет', en: 'No' },
+  'fu.more': { tg: 'Боз нишон додан', ru: 'Показать ещё', en: 'Show more' },
   'fu.livelihood_after': { tg: 'Пайгирии манбаи даромад: {n} моҳ пас аз курс ё грант', ru: 'Контроль средств к существованию: {n} мес. после курса или гранта', en: 'Livelihood follow-up: {n} months after the course or grant' },
   'case.grant_amount': { tg: 'Грант:', ru: 'Грант:', en: 'Grant:' },
   // Prevention without a case (issue #18).

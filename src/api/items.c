@@ -628,37 +628,81 @@ static int due_reach(struct req *r, const struct item_row *rows, size_t n, int *
 	return 0;
 }
 
-/* The open items of every due kind (follow-ups, and the reviews of risk
- * assessments and safety plans) due before `before`, oldest due first. */
-static int items_due_all(struct req *r, const char *assigned, const char *before,
-			 struct item_row **out, size_t *nout)
-{
-	struct item_row *part[sizeof due_kinds / sizeof due_kinds[0]], *all;
-	size_t np[sizeof due_kinds / sizeof due_kinds[0]], i, n = 0;
+#define DUE_KINDS (sizeof due_kinds / sizeof due_kinds[0])
+/* How many times a page of due items asks the store for more rows when
+ * the caller no longer reaches the cases of some (as the case list). */
+#define DUE_ROUNDS 20
 
-	for (i = 0; i < sizeof due_kinds / sizeof due_kinds[0]; i++) {
-		if (store_items_due(r->app->st, due_kinds[i], r->who.user.org.id, assigned, before,
-				    &part[i], &np[i], &r->mem) != STORE_OK)
+/* One read of the due list: up to `want` items of each due kind after
+ * the cursor in f, merged into (due, id) order.  Only the merged rows up
+ * to the first kind's last row are certainly in order (a kind that filled
+ * its `want` may have more before the others' later rows): *n counts
+ * those, and *more says whether rows may follow them. */
+static int due_read(struct req *r, struct items_due_filter *f, size_t want,
+		    struct item_row **out, size_t *n, int *more)
+{
+	struct item_row *part[DUE_KINDS], *all;
+	const struct item_row *edge = NULL;
+	size_t np[DUE_KINDS], i, total = 0;
+
+	f->limit = want;
+	for (i = 0; i < DUE_KINDS; i++) {
+		f->kind = due_kinds[i];
+		if (store_items_due(r->app->st, f, &part[i], &np[i], &r->mem) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
-		n += np[i];
+		if (np[i] == want && (!edge || cmp_due(&part[i][want - 1], edge) < 0))
+			edge = &part[i][want - 1];
+		total += np[i];
 	}
-	all = arena_alloc(&r->mem, (n + 1) * sizeof *all);
+	all = arena_alloc(&r->mem, (total + 1) * sizeof *all);
 	if (!all)
 		return reply_problem(r, 500, "internal", "out of memory");
-	for (n = 0, i = 0; i < sizeof due_kinds / sizeof due_kinds[0]; i++) {
-		if (np[i])
-			memcpy(all + n, part[i], np[i] * sizeof *all);
-		n += np[i];
+	for (*n = 0, i = 0; i < DUE_KINDS; i++) {
+		size_t k;
+		for (k = 0; k < np[i]; k++)
+			if (!edge || cmp_due(&part[i][k], edge) <= 0)
+				all[(*n)++] = part[i][k];
 	}
-	qsort(all, n, sizeof *all, cmp_due);
+	qsort(all, *n, sizeof *all, cmp_due);
 	*out = all;
-	*nout = n;
+	*more = edge != NULL;
 	return 0;
 }
 
-/* GET /followups?overdue=1&assigned=me|all: open follow-ups (and
- * reviews of risk assessments and safety plans, by their kind) of the
- * caller's organisation due before today (overdue) or before a date. */
+/* A page of the open items of every due kind (follow-ups, and the reviews
+ * of risk assessments and safety plans) due before f->before, after the
+ * cursor in f, in (due, id) order, of cases the caller still reaches: up to
+ * limit + 1 of them into shown[] (one more than the page tells that a next
+ * page exists).  The rows left out never shape the answer (the next
+ * cursor is the last item shown), so the store is asked again past them
+ * until the page is full or the list ends. */
+static int due_page(struct req *r, struct items_due_filter *f, size_t limit,
+		    struct item_row *shown, size_t *nshown)
+{
+	int round, more = 1;
+
+	*nshown = 0;
+	for (round = 0; round < DUE_ROUNDS && more && *nshown <= limit; round++) {
+		struct item_row *rows = NULL;
+		size_t n = 0, i;
+		int *reach;
+
+		if (due_read(r, f, limit + 1, &rows, &n, &more))
+			return r->status;
+		reach = arena_alloc(&r->mem, (n + 1) * sizeof *reach);
+		if (!reach || due_reach(r, rows, n, reach))
+			return reply_problem(r, 500, "internal", "out of memory");
+		for (i = 0; i < n && *nshown <= limit; i++)
+			if (reach[i])
+				shown[(*nshown)++] = rows[i];
+		if (n) {
+			f->after_due = rows[n - 1].due;
+			f->after_id = rows[n - 1].id;
+		}
+	}
+	return 0;
+}
+
 int api_best_interests_create(struct req *r) { return items_create(r, "best_interests"); }
 int api_best_interests_list(struct req *r) { return items_list(r, "best_interests"); }
 int api_best_interests_patch(struct req *r) { return item_patch(r, "best_interests"); }
@@ -666,13 +710,17 @@ int api_prevention_service_patch(struct req *r) { return item_patch(r, "preventi
 int api_household_patch(struct req *r) { return item_patch(r, "household"); }
 int api_assessment_patch(struct req *r) { return item_patch(r, "domv_assessment"); }
 
+/* GET /followups?assigned=me|all&before=&limit=&cursor=: open follow-ups
+ * (and reviews of risk assessments and safety plans, by their kind) of the
+ * caller's organisation due before today (overdue) or before a date, a
+ * page at a time in (due, id) order. */
 int api_followups_due(struct req *r)
 {
 	const char *assigned = req_query(r, "assigned"), *before = req_query(r, "before");
-	struct item_row *rows;
-	int *reach;
-	char today[11];
-	size_t n = 0, i;
+	struct items_due_filter f = {0};
+	struct item_row *shown;
+	char today[11], after_due[TS_LEN] = "", after_id[ID_LEN] = "";
+	size_t n = 0, i, limit = PAGE_DEFAULT;
 	jsonw w;
 
 	if (!api_role_in(r, item_writers))
@@ -680,33 +728,49 @@ int api_followups_due(struct req *r)
 	consent_today(today);
 	if (before && !date_valid(before))
 		return reply_problem(r, 422, "invalid-value", "before: a date YYYY-MM-DD");
+	if (api_page_sealed(r, PAGE_MAX, &limit, after_due, sizeof after_due, after_id,
+			    sizeof after_id))
+		return r->status;
+	if (*after_due && !date_valid(after_due))
+		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
 	if (!assigned || !strcmp(assigned, "me"))
 		assigned = r->who.user.id;
 	else if (!strcmp(assigned, "all"))
 		assigned = NULL;
-	if (items_due_all(r, assigned, before ? before : today, &rows, &n))
-		return r->status;
+	f.org_id = r->who.user.org.id;
+	f.assigned_to = assigned;
+	f.before = before ? before : today;
+	f.after_due = after_due;
+	f.after_id = after_id;
+	shown = arena_alloc(&r->mem, (limit + 1) * sizeof *shown);
+	if (!shown)
+		return reply_problem(r, 500, "internal", "out of memory");
 	/* Only follow-ups of cases the caller still reaches: a recipient's
 	 * own follow-ups drop out when its access ends (consent withdrawn,
 	 * referral closed, case transferred). */
-	reach = arena_alloc(&r->mem, (n + 1) * sizeof *reach);
-	if (!reach || due_reach(r, rows, n, reach))
-		return reply_problem(r, 500, "internal", "out of memory");
+	if (due_page(r, &f, limit, shown, &n))
+		return r->status;
 	r->view = NULL;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");
 	jw_array(&w);
-	for (i = 0; i < n; i++) {
-		json_t *rec = reach[i] ? json_loads(rows[i].coded, 0, NULL) : NULL; /* no sealed outcome in a list */
+	for (i = 0; i < n && i < limit; i++) {
+		json_t *rec = json_loads(shown[i].coded, 0, NULL); /* no sealed outcome in a list */
 		if (!rec)
 			continue;
-		api_item_write(r, &w, &rows[i], kind_of(rows[i].kind)->rs, rec);
+		api_item_write(r, &w, &shown[i], kind_of(shown[i].kind)->rs, rec);
 		json_decref(rec);
 	}
 	jw_end(&w);
 	jw_key(&w, "next");
-	jw_null(&w);
+	if (n > limit) {
+		char next[160];
+		api_cursor_seal(r, shown[limit - 1].due, shown[limit - 1].id, next, sizeof next);
+		jw_str(&w, next);
+	} else {
+		jw_null(&w);
+	}
 	jw_finish(&w);
 	return 200;
 }

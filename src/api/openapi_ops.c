@@ -701,6 +701,9 @@ static const struct openapi_param q_cases[] = {
 static const struct openapi_param q_followups[] = {
 	{"assigned", "{'enum':['me','all']}", "mine (the default) or all of the organisation", 0},
 	{"before", DATE, "overdue before this date (today)", 0},
+	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many (50)",
+	 0},
+	{"cursor", STR, "the `next` of the page before", 0},
 	P_END,
 };
 
@@ -1068,7 +1071,9 @@ const struct openapi_op openapi_ops[] = {
 	{PATCH, V1 "/followups/{}", "followupPatch", "followups", "Change a follow-up",
 	 "FollowupPatch", 200, "Followup", DOC_ETAG | DOC_IF_MATCH, NULL, NULL, NULL},
 	{GET, V1 "/followups", "followupDue", "followups", "Overdue follow-ups", NULL, 200,
-	 "Followup", DOC_LIST, q_followups, NULL, NULL},
+	 "Followup", DOC_LIST | DOC_PAGED, q_followups, NULL,
+	 "follow-ups and the reviews of risk assessments and safety plans, oldest due first "
+	 "(due date, then id)"},
 	{POST, V1 "/cases/{}/perpetrators", "perpetratorCreate", "justice",
 	 "Record a perpetrator of a case, or link one recorded before", "PerpetratorCreate", 201,
 	 "Perpetrator", DOC_ETAG | DOC_CONFLICT, NULL, NULL,

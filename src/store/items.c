@@ -4,6 +4,7 @@
  * consents.  Their filterable values (status, due date, assignee) are
  * columns; the rest is coded JSON and a sealed blob.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,13 +39,19 @@ static struct table_query of_case_kind = TABLE_QUERY(store_items,
 	"FROM items WHERE case_id = ?1 AND kind = ?2 ORDER BY at, rowid LIMIT 2000");
 static struct table_query of_person = TABLE_QUERY(store_items,
 	"FROM items WHERE person_id = ?1 AND kind = ?2 ORDER BY at, rowid LIMIT 2000");
+/* The open items of a kind due before ?3, in (due, id) order after the
+ * cursor (?5, ?6; "" and "" for the first page).  The partial indexes
+ * items_open_org and items_open_assigned (migration 24) hold exactly these
+ * rows in this order, so a page reads its rows and stops: the range
+ * `due >= ?5 AND due < ?3` is the index's, and only the items of the
+ * cursor's own day are passed over by id. */
+#define DUE_OPEN " AND status IN ('due', 'planned', 'in_progress', 'open')"
+#define DUE_PAGE " AND due >= ?5 AND (due > ?5 OR id > ?6) ORDER BY due, id LIMIT ?7"
 static struct table_query due_all = TABLE_QUERY(store_items,
-	"FROM items WHERE kind = ?1 AND org_id = ?2 AND due < ?3"
-	" AND status IN ('due', 'planned', 'in_progress', 'open') ORDER BY due, id LIMIT 500");
+	"FROM items WHERE kind = ?1 AND org_id = ?2 AND due < ?3" DUE_OPEN DUE_PAGE);
 static struct table_query due_mine = TABLE_QUERY(store_items,
 	"FROM items WHERE kind = ?1 AND assigned_to = ?4 AND due < ?3"
-	" AND org_id = ?2 AND status IN ('due', 'planned', 'in_progress', 'open')"
-	" ORDER BY due, id LIMIT 500");
+	" AND org_id = ?2" DUE_OPEN DUE_PAGE);
 
 int store_item_insert(store_tx *tx, const struct item_row *it)
 {
@@ -101,19 +108,26 @@ int store_items_of_person(store *st, const char *person_id, const char *kind,
 	return store_items_collect(st, d, s, 2000, rows, n, a);
 }
 
-int store_items_due(store *st, const char *kind, const char *org_id, const char *assigned_to,
-		    const char *before, struct item_row **rows, size_t *n, arena *a)
+int store_items_due(store *st, const struct items_due_filter *f, struct item_row **rows,
+		    size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(assigned_to ? &due_mine : &due_all));
+	db *d;
+	db_stmt *s;
+
+	assert(f->limit > 0);
+	d = store_reader_get(st);
+	s = db_prepare(d, table_query_sql(f->assigned_to ? &due_mine : &due_all));
 	if (!s) {
 		store_reader_put(st, d);
 		return STORE_ERROR;
 	}
-	db_bind_str(s, 1, kind);
-	db_bind_str(s, 2, org_id);
-	db_bind_str(s, 3, before);
-	if (assigned_to)
-		db_bind_str(s, 4, assigned_to);
-	return store_items_collect(st, d, s, 500, rows, n, a);
+	db_bind_str(s, 1, f->kind);
+	db_bind_str(s, 2, f->org_id);
+	db_bind_str(s, 3, f->before);
+	if (f->assigned_to)
+		db_bind_str(s, 4, f->assigned_to);
+	db_bind_str(s, 5, f->after_due ? f->after_due : "");
+	db_bind_str(s, 6, f->after_id ? f->after_id : "");
+	db_bind_int(s, 7, (int64_t)f->limit);
+	return store_items_collect(st, d, s, f->limit, rows, n, a);
 }

@@ -346,10 +346,21 @@ int store_items_of_case(store *st, const char *case_id, const char *kind,
 /* Items of a person of one kind (consents). */
 int store_items_of_person(store *st, const char *person_id, const char *kind,
 			  struct item_row **rows, size_t *n, arena *a);
-/* Open items of a kind due before `before` (YYYY-MM-DD), of one org, for
- * one assignee (NULL: all), oldest due first. */
-int store_items_due(store *st, const char *kind, const char *org_id, const char *assigned_to,
-		    const char *before, struct item_row **rows, size_t *n, arena *a);
+/* A page of the open items of a kind due before `before` (YYYY-MM-DD),
+ * of one org, for one assignee (NULL: all): at most `limit` (> 0) of them
+ * in (due, id) order, after the item (after_due, after_id) when these are
+ * set (NULL or "": from the first). */
+struct items_due_filter {
+	const char *kind;
+	const char *org_id;
+	const char *assigned_to;
+	const char *before;
+	const char *after_due;
+	const char *after_id;
+	size_t limit;
+};
+int store_items_due(store *st, const struct items_due_filter *f, struct item_row **rows,
+		    size_t *n, arena *a);
 
 /* ---- the criminal-justice track and shelter stays (store/justice.c) -- */
 

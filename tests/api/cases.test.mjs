@@ -13,7 +13,7 @@ import { rawFiles, poll, sqlite } from '../lib/datadir.mjs';
 const PW = 'case register password';
 const users = [
   ['cw', 'caseworker'], ['cw2', 'caseworker'], ['sup', 'supervisor'], ['hot', 'hotline'],
-  ['fp', 'focal_point'], ['an', 'analyst'], ['pager', 'caseworker'],
+  ['fp', 'focal_point'], ['an', 'analyst'], ['pager', 'caseworker'], ['fupager', 'caseworker'],
 ].map(([login, role]) => ({ login, role, password: PW }));
 users.push({ org: 'ngo1', login: 'ngo.cw', role: 'caseworker', password: PW });
 users.push({ org: 'ngo1', login: 'ngo.sup', role: 'supervisor', password: PW });
@@ -778,6 +778,66 @@ test('follow-ups: the overdue list shows what is due before today and not done',
   assertProblem(await as.cw.req('POST', `${V1}/cases/${id}/followups`, {}), 422, 'missing-field');
   assertProblem(await as.cw.req('POST', `${V1}/cases/${id}/followups`, { due: 'tomorrow' }), 422,
     'invalid-value');
+});
+
+// The due list pages as the other lists: ?limit= and ?cursor=, in (due, id)
+// order across the kinds that come due (follow-ups, risk and safety reviews).
+test('due follow-ups: paging with limit and cursor walks every item once in (due, id) order', async () => {
+  const c = await openCase('fupager');
+  const made = [];
+  const add = async (path, body) => {
+    const r = await as.fupager.req('POST', `${V1}/cases/${c.id}/${path}`, body);
+    assert.equal(r.status, 201, r.text);
+    made.push(r.json.id);
+  };
+  for (const off of [-9, -3, -3, -3, -5, -1, -9, -3]) await add('followups', { due: day(off) });
+  await add('risk-assessments', { level: 'high', assessed_on: day(-20), review_on: day(-3), threats: 'calls' });
+  await add('safety-plans', { agreed_on: day(-20), review_on: day(-5), measures: 'a new SIM card' });
+  await add('followups', { due: day(2) }); // not due yet
+
+  const page = async (query) => {
+    const r = await as.fupager.req('GET', `${V1}/followups?${new URLSearchParams(query)}`);
+    assert.equal(r.status, 200, r.text);
+    return r.json;
+  };
+  const whole = await page({ limit: '200' });
+  assert.equal(whole.next, null);
+  const ids = whole.items.map((x) => x.id);
+  assert.deepEqual([...ids].sort(), made.slice(0, 10).sort(), 'the ten due items, the one not due left out');
+  const key = (x) => `${x.due ?? x.review_on}|${x.id}`;
+  const keys = whole.items.map(key);
+  assert.deepEqual(keys, [...keys].sort(), 'in (due, id) order');
+  assert.deepEqual(whole.items.map((x) => x.kind).sort().filter((k, i, a) => a.indexOf(k) === i),
+    ['followup', 'risk', 'safety']);
+  assert.deepEqual((await page({})).items.map((x) => x.id), ids, 'the default page holds them all');
+
+  for (const limit of [1, 2, 3, 4, 9, 10]) {
+    const seen = [];
+    let cursor = null;
+    for (let pages = 0; pages < 20; pages++) {
+      const p = await page(cursor ? { limit, cursor } : { limit });
+      assert.ok(p.items.length <= limit, `a page holds at most ${limit}`);
+      seen.push(...p.items.map((x) => x.id));
+      if (p.next === null) break;
+      assert.equal(p.items.length, limit, 'a page before the last one is full');
+      cursor = p.next;
+    }
+    assert.deepEqual(seen, ids, `the pages of ${limit} add up to the whole list, each item once`);
+  }
+  // A page of the supervisor's whole organisation pages the same way.
+  const sup = await as.sup.req('GET', `${V1}/followups?assigned=all&limit=1`);
+  assert.equal(sup.status, 200, sup.text);
+  assert.equal(sup.json.items.length, 1);
+  assert.equal(typeof sup.json.next, 'string');
+
+  for (const bad of ['limit=0', 'limit=-1', 'limit=201', 'limit=ten', 'limit=', 'cursor=garbage',
+    'cursor=' + 'x'.repeat(300) + '.y', 'cursor=2024-01-01.' + 'y'.repeat(40)])
+    assertProblem(await as.fupager.req('GET', `${V1}/followups?${bad}`), 422, 'invalid-value', bad);
+  // A case list's cursor is not one of this list.
+  const cases = await as.fupager.req('GET', `${V1}/cases?limit=1`);
+  if (cases.json.next)
+    assertProblem(await as.fupager.req('GET', `${V1}/followups?cursor=${cases.json.next}`), 422,
+      'invalid-value');
 });
 
 // ---- audit and encryption ----------------------------------------------------

@@ -699,6 +699,9 @@ static void test_items_order(void **state)
 	static const char *const at[3] = {"2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z",
 					  "2026-01-02T00:00:00Z"};
 	static const char *const due[3] = {"2026-03-01", "2026-02-01", "2026-04-01"};
+	struct items_due_filter due_all = {"followup", f->org, NULL, "2026-03-15", NULL, NULL, 10};
+	struct items_due_filter due_mine = {"followup", f->org, f->user, "2026-12-31", NULL, NULL, 10};
+	struct items_due_filter due_other = {"followup", f->org2, NULL, "2026-12-31", NULL, NULL, 10};
 
 	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
 	case_add(f, f->org, person, "2026-01-01T00:00:00Z", kase);
@@ -722,18 +725,225 @@ static void test_items_order(void **state)
 	assert_int_equal(store_items_of_case(f->st, kase, "note", &rows, &n, &f->a), STORE_OK);
 	assert_int_equal(n, 0);
 	/* Due before a date: oldest due first; one assignee's. */
-	assert_int_equal(store_items_due(f->st, "followup", f->org, NULL, "2026-03-15", &rows, &n,
-					 &f->a), STORE_OK);
+	assert_int_equal(store_items_due(f->st, &due_all, &rows, &n, &f->a), STORE_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].id, ids[1]);
 	assert_string_equal(rows[1].id, ids[0]);
-	assert_int_equal(store_items_due(f->st, "followup", f->org, f->user, "2026-12-31", &rows,
-					 &n, &f->a), STORE_OK);
+	assert_int_equal(store_items_due(f->st, &due_mine, &rows, &n, &f->a), STORE_OK);
 	assert_int_equal(n, 1);
 	assert_string_equal(rows[0].id, ids[2]);
-	assert_int_equal(store_items_due(f->st, "followup", f->org2, NULL, "2026-12-31", &rows, &n,
-					 &f->a), STORE_OK);
+	assert_int_equal(store_items_due(f->st, &due_other, &rows, &n, &f->a), STORE_OK);
 	assert_int_equal(n, 0);
+	/* A page of one, then the next after it: (due, id) order, none twice. */
+	due_all.limit = 1;
+	assert_int_equal(store_items_due(f->st, &due_all, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[1]);
+	due_all.after_due = due[1];
+	due_all.after_id = ids[1];
+	assert_int_equal(store_items_due(f->st, &due_all, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, ids[0]);
+	due_all.after_due = due[0];
+	due_all.after_id = ids[0];
+	assert_int_equal(store_items_due(f->st, &due_all, &rows, &n, &f->a), STORE_OK);
+	assert_int_equal(n, 0);
+}
+
+/* ---- the name search at scale -------------------------------------------
+ *
+ * store_person_find reads the postings of the query's keys a batch at a
+ * time and stops once the best cannot change; its answer is compared with
+ * the one every posting gives (what the single GROUP BY computed): the
+ * scores summed in full, the best 200 by score (ties by id), those by
+ * their last change, the first `max`.  Six thousand persons, so that the
+ * common keys are read in several batches and past the reading budget. */
+
+#define SCALE_N 6000
+
+struct scale_person {
+	char id[ID_LEN];
+	char updated_at[TS_LEN];
+	unsigned keys; /* bit b: has key b */
+};
+
+/* The keys: 0 a common surname (two in three), 1 a given name (one in
+ * four), 2 a patronymic (one in seven), 3 a longer surname's beginning
+ * (one in 75, weight 1), 4 and 5 two halves that few persons share. */
+static int scale_has(size_t i, unsigned b)
+{
+	switch (b) {
+	case 0: return i % 3 != 0;
+	case 1: return i % 4 == 0;
+	case 2: return i % 7 == 0;
+	case 3: return i % 75 == 0;
+	case 4: return i % 2 == 0;
+	default: return i % 2 == 1 || i % 97 == 0;
+	}
+}
+
+static void scale_key(struct blind_key *k, unsigned b)
+{
+	k->kind = b == 3 ? "prefix" : "name";
+	memset(k->mac, 0xa0 + (int)b, BLIND_BYTES);
+}
+
+static int scale_score(const struct scale_person *p, const unsigned *q, size_t nq)
+{
+	int s = 0;
+	for (size_t j = 0; j < nq; j++)
+		if (p->keys & (1u << q[j]))
+			s += q[j] == 3 ? 1 : 4;
+	return s;
+}
+
+struct scale_ref {
+	const struct scale_person *p;
+	int score;
+};
+
+static int ref_by_score(const void *a, const void *b)
+{
+	const struct scale_ref *x = a, *y = b;
+	return x->score != y->score ? (x->score > y->score ? -1 : 1) : strcmp(x->p->id, y->p->id);
+}
+
+static int ref_by_recent(const void *a, const void *b)
+{
+	const struct scale_ref *x = a, *y = b;
+	int c;
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	c = strcmp(y->p->updated_at, x->p->updated_at);
+	return c ? c : strcmp(x->p->id, y->p->id);
+}
+
+/* The answer from every posting; returns how many (at most max). */
+static size_t scale_reference(const struct scale_person *ps, size_t n, const unsigned *q, size_t nq,
+			      size_t max, struct scale_ref *out)
+{
+	struct scale_ref *all = calloc(n, sizeof *all);
+	size_t i, k = 0;
+
+	assert_non_null(all);
+	for (i = 0; i < n; i++) {
+		all[k].p = &ps[i];
+		all[k].score = scale_score(&ps[i], q, nq);
+		k += all[k].score > 0;
+	}
+	qsort(all, k, sizeof *all, ref_by_score);
+	if (k > 200)
+		k = 200;
+	qsort(all, k, sizeof *all, ref_by_recent);
+	if (k > max)
+		k = max;
+	memcpy(out, all, k * sizeof *out);
+	free(all);
+	return k;
+}
+
+static void scale_find(struct fixture *f, const unsigned *q, size_t nq, size_t max,
+		       char (*ids)[ID_LEN], int *hits, size_t *found)
+{
+	struct blind_key keys[8];
+	for (size_t j = 0; j < nq; j++)
+		scale_key(&keys[j], q[j]);
+	assert_int_equal(store_person_find(f->st, f->org, keys, nq, ids, hits, max, found), STORE_OK);
+}
+
+static void test_person_find_scale(void **state)
+{
+	struct fixture *f = *state;
+	struct scale_person *ps = calloc(SCALE_N + 1, sizeof *ps);
+	struct scale_ref ref[64];
+	char ids[64][ID_LEN];
+	int hits[64];
+	size_t i, j, n, found;
+	store_tx *tx;
+	/* The queries: a common surname; with its beginning; given name,
+	 * surname, patronymic and beginning (one person has all four); two
+	 * words that few share; a given name and a patronymic. */
+	static const unsigned q1[] = {0}, q2[] = {0, 3}, q3[] = {1, 0, 2, 3}, q4[] = {4, 5},
+			      q5[] = {1, 2};
+
+	assert_non_null(ps);
+	tx = begin(f);
+	for (i = 0; i <= SCALE_N; i++) {
+		struct person_row p;
+		struct blind_key keys[6];
+		unsigned sec = (unsigned)((i * 7919) % 86400), b;
+		size_t nk = 0;
+		char at[TS_LEN];
+
+		/* The last one is the person searched for: every key of q3,
+		 * changed longest ago (no help from recency). */
+		if (i == SCALE_N)
+			snprintf(at, sizeof at, "2025-01-01T00:00:00Z");
+		else
+			snprintf(at, sizeof at, "2026-01-01T%02u:%02u:%02uZ", sec / 3600, sec / 60 % 60,
+				 sec % 60);
+		person_make(&p, f->org, at);
+		assert_int_equal(store_person_insert(tx, &p), STORE_OK);
+		memcpy(ps[i].id, p.id, ID_LEN);
+		memcpy(ps[i].updated_at, at, TS_LEN);
+		for (b = 0; b < 6; b++)
+			if (i == SCALE_N ? b < 4 : scale_has(i, b)) {
+				scale_key(&keys[nk++], b);
+				ps[i].keys |= 1u << b;
+			}
+		assert_int_equal(store_person_keys_set(tx, p.id, keys, nk), STORE_OK);
+	}
+	commit(tx);
+	n = SCALE_N + 1;
+
+	/* Within the budget (a common surname and its beginning; a given name
+	 * and a patronymic, read to their end): the same answer as from every
+	 * posting, the order among equal scores too. */
+	{
+		const unsigned *qs[] = {q1, q2, q5};
+		const size_t nqs[] = {1, 2, 2};
+		for (size_t t = 0; t < 3; t++) {
+			for (size_t m = 0; m < 3; m++) {
+				size_t max = m == 0 ? 20 : m == 1 ? 64 : 1, want;
+				want = scale_reference(ps, n, qs[t], nqs[t], max, ref);
+				scale_find(f, qs[t], nqs[t], max, ids, hits, &found);
+				assert_int_equal(found, want);
+				for (j = 0; j < found; j++) {
+					assert_string_equal(ids[j], ref[j].p->id);
+					assert_int_equal(hits[j], ref[j].score);
+				}
+			}
+		}
+	}
+	/* Past the budget (three words that 143 persons share and the person
+	 * searched for has with a fourth; two words that 31 persons share):
+	 * the best by score are still the best, only the order among equal
+	 * scores may differ from the answer of every posting (by id, not by
+	 * the last change). */
+	{
+		const unsigned *qs[] = {q3, q4};
+		const size_t nqs[] = {4, 2};
+		for (size_t t = 0; t < 2; t++) {
+			size_t want = scale_reference(ps, n, qs[t], nqs[t], 20, ref);
+			scale_find(f, qs[t], nqs[t], 20, ids, hits, &found);
+			assert_int_equal(found, want);
+			for (j = 0; j < found; j++) {
+				assert_int_equal(hits[j], ref[j].score);
+				for (i = 0; i < n && strcmp(ps[i].id, ids[j]); i++)
+					;
+				assert_true(i < n);
+				assert_int_equal(scale_score(&ps[i], qs[t], nqs[t]), hits[j]);
+				assert_true(j == 0 || strcmp(ids[j], ids[j - 1]) != 0);
+			}
+		}
+	}
+	/* The person searched for first, whatever the many who share three
+	 * of the four words. */
+	scale_find(f, q3, 4, 20, ids, hits, &found);
+	assert_string_equal(ids[0], ps[SCALE_N].id);
+	assert_int_equal(hits[0], 13);
+	assert_int_equal(hits[1], 12);
+	free(ps);
 }
 
 static void contact_make(struct contact_row *c, const char *org, const char *started)
@@ -1986,6 +2196,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_person_find_scale, setup, teardown),
 		cmocka_unit_test(test_pg_reconnect),
 	};
 	size_t i;
