@@ -714,6 +714,9 @@ int store_audit_for_record(store *st, const char *record, struct audit_row *rows
  * lock_secs (lockout semantics of api/session.c). */
 int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max_failures,
 			unsigned lock_secs, int64_t now, int64_t *left);
+/* The same within tx (a group commit of many sign-ins' failures). */
+int store_login_attempt_tx(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES],
+			   unsigned max_failures, unsigned lock_secs, int64_t now, int64_t *left);
 /* *left as above, counting nothing. */
 int store_login_locked(store *st, const unsigned char key[LIMIT_KEY_BYTES], int64_t now,
 		       int64_t *left);
