@@ -308,7 +308,8 @@ int store_case_insert(store_tx *tx, const struct case_row *c);
 int store_case_get(store *st, const char *id, struct case_row *c, arena *a);
 /* Update when the stored version equals c->version - 1. */
 int store_case_update(store_tx *tx, const struct case_row *c);
-/* Rows into an arena array; *n rows. */
+/* Rows into an arena array; *n rows, without their sealed fields (sealed
+ * none, sealed_len 0: store_case_get reads them). */
 int store_case_list(store *st, const struct case_filter *f, struct case_row **rows, size_t *n,
 		    arena *a);
 /* Cases of the persons in ids (at most 64), of one organisation. */
