@@ -141,23 +141,28 @@ static int names_only(const void *ctx, const char *name)
 }
 
 /* The person of a case, beside it: the names for the owner, the shared
- * fields for a reader limited to a referral's share (read audited). */
+ * fields for a reader limited to a referral's share (read audited).  p is
+ * the person read before (a list reads a page's persons at once), or NULL
+ * to read it here; none written when there is no such person. */
 static void write_case_person(struct req *r, jsonw *w, const char *person_id,
-			      const struct case_view *v)
+			      const struct person_row *p, const struct case_view *v)
 {
-	struct person_row p;
+	struct person_row one;
 	json_t *rec;
 	char record[64];
 
-	if (store_person_get(r->app->st, person_id, &p, &r->mem) != STORE_OK)
-		return;
-	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	if (!p) {
+		if (store_person_get(r->app->st, person_id, &one, &r->mem) != STORE_OK)
+			return;
+		p = &one;
+	}
+	rec = record_open(&r->app->kr, &r->mem, p->coded, p->sealed, p->sealed_len, p->id);
 	if (!rec)
 		return;
-	snprintf(record, sizeof record, "persons/%s", p.id);
+	snprintf(record, sizeof record, "persons/%s", p->id);
 	jw_key(w, "person");
 	jw_object(w);
-	jw_kstr(w, "id", p.id);
+	jw_kstr(w, "id", p->id);
 	if (v && v->limited)
 		api_write_fields(r, w, record, &person_schema, rec, view_keeps, v);
 	else
@@ -166,8 +171,10 @@ static void write_case_person(struct req *r, jsonw *w, const char *person_id,
 	json_decref(rec);
 }
 
+/* A case with its person beside it: person is the one read before, or
+ * NULL to read it here (a list passes a page's persons, read at once). */
 static void write_case(struct req *r, jsonw *w, const struct case_row *c, json_t *rec,
-		       int with_person, const struct case_view *v)
+		       const struct person_row *person, const struct case_view *v)
 {
 	char record[64];
 
@@ -181,13 +188,12 @@ static void write_case(struct req *r, jsonw *w, const struct case_row *c, json_t
 		jw_kbool(w, "shared_view", 1);
 		jw_kstr(w, "referral_id", v->ref.id);
 		api_write_fields(r, w, record, &case_schema, rec, view_keeps, v);
-		write_case_person(r, w, c->person_id, v);
+		write_case_person(r, w, c->person_id, person, v);
 		jw_end(w);
 		return;
 	}
 	api_write_fields(r, w, record, &case_schema, rec, NULL, NULL);
-	if (with_person)
-		write_case_person(r, w, c->person_id, NULL);
+	write_case_person(r, w, c->person_id, person, NULL);
 	jw_kstr(w, "created_at", c->created_at);
 	jw_kstr(w, "updated_at", c->updated_at);
 	jw_end(w);
@@ -197,7 +203,7 @@ static int reply_case(struct req *r, int status, const struct case_row *c, json_
 {
 	jsonw w;
 	reply_json_begin(r, status, &w);
-	write_case(r, &w, c, rec, 1, api_case_view(r));
+	write_case(r, &w, c, rec, NULL, api_case_view(r));
 	jw_finish(&w);
 	api_set_etag(r, c->version);
 	return status;
@@ -597,15 +603,17 @@ static int list_item_shown(struct req *r, const struct case_row *c, const char *
 	return 1;
 }
 
-/* One case of a list: its coded fields (or the share of them). */
+/* One case of a list: its coded fields (or the share of them), and its
+ * person p, read with the page's others (NULL: not found among them, and
+ * asked once more alone). */
 static void write_list_item(struct req *r, jsonw *w, const struct case_row *c,
-			    struct case_view *v)
+			    const struct person_row *p, struct case_view *v)
 {
 	json_t *rec = json_loads(c->coded, 0, NULL);
 
 	if (rec) {
 		rows_case_columns_to_json(c, rec);
-		write_case(r, w, c, rec, 1, v->limited ? v : NULL);
+		write_case(r, w, c, rec, p, v->limited ? v : NULL);
 		json_decref(rec);
 	}
 	json_decref(v->share);
@@ -636,7 +644,10 @@ int api_cases_list(struct req *r)
 	struct case_view *views;
 	char after_at[TS_LEN] = "", after_id[ID_LEN] = "", today[11];
 	const char *filtered[4];
-	size_t n = 0, i, limit = PAGE_DEFAULT, nf = 0, nshown = 0;
+	size_t n = 0, i, limit = PAGE_DEFAULT, nf = 0, nshown = 0, npage;
+	const char **person_ids;
+	struct person_row *persons;
+	unsigned char *person_found;
 	int round;
 	jsonw w;
 
@@ -719,12 +730,30 @@ int api_cases_list(struct req *r)
 		f.after_at = rows[n - 1].updated_at;
 		f.after_id = rows[n - 1].id;
 	}
+	/* The page's persons in one round trip (or a few), not one each. */
+	npage = nshown < limit ? nshown : limit;
+	person_ids = arena_alloc(&r->mem, (npage + 1) * sizeof *person_ids);
+	persons = arena_alloc(&r->mem, (npage + 1) * sizeof *persons);
+	person_found = arena_alloc(&r->mem, npage + 1);
+	if (!person_ids || !persons || !person_found) {
+		for (i = 0; i < nshown; i++)
+			json_decref(views[i].share);
+		return reply_problem(r, 500, "internal", "out of memory");
+	}
+	for (i = 0; i < npage; i++)
+		person_ids[i] = shown[i]->person_id;
+	if (store_persons_get(r->app->st, person_ids, npage, persons, person_found, &r->mem) != STORE_OK) {
+		for (i = 0; i < nshown; i++)
+			json_decref(views[i].share);
+		return api_store_error(r, STORE_ERROR);
+	}
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");
 	jw_array(&w);
-	for (i = 0; i < nshown && i < limit; i++)
-		write_list_item(r, &w, shown[i], &views[i]);
+	for (i = 0; i < npage; i++)
+		write_list_item(r, &w, shown[i], person_found[i] ? &persons[i] : NULL,
+				&views[i]);
 	for (; i < nshown; i++)
 		json_decref(views[i].share);
 	jw_end(&w);

@@ -10,8 +10,14 @@
  * A sign-in reads its login's lock and writes nothing before the password
  * is checked (domain/lockout.h): a failure is then counted, a success
  * writes its session.  Neither a locked login nor an unknown one makes
- * the server open a write transaction before a failure to count.
+ * the server open a write transaction before a failure to count.  The
+ * count is a job of the group commit (store/commit.h): the request waits
+ * suspended, not on a request thread, and a storm of wrong passwords is
+ * counted many to a transaction, so that it keeps neither the request
+ * threads nor the writer from the other requests (on PostgreSQL a count
+ * of its own took a request thread for a whole durable commit).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sodium.h>
@@ -24,10 +30,16 @@ enum {
 	LOGIN_START = API_PW_START,
 	LOGIN_CHECKED = API_PW_DONE,
 	LOGIN_BUSY = API_PW_BUSY,
+	LOGIN_COUNTING, /* a failure being counted (the group commit) */
+	LOGIN_COUNTED,
 };
 
 struct login {
 	pw_job job;
+	struct store_job count; /* the failure's count */
+	struct req *r;
+	const char *fail_type, *fail_detail;
+	int fail_audited;       /* a "login-failed" entry goes with the answer */
 	struct user user;
 	int found;
 	char password[1025];
@@ -142,16 +154,82 @@ static int login_start(struct req *r)
 	return api_pw_suspend(r, &l->job, l->client, l);
 }
 
+static int login_step(struct req *r);
+
+static struct login *login_of_count(struct store_job *j)
+{
+	return (struct login *)(void *)((char *)j - offsetof(struct login, count));
+}
+
+/* On the group's thread, in its transaction. */
+static int count_write(store_tx *tx, struct store_job *j)
+{
+	struct login *l = login_of_count(j);
+
+	return lockout_fail_tx(l->r->app->lockout, tx, l->login, store_unix_now()) == 0
+		       ? STORE_OK
+		       : STORE_ERROR;
+}
+
+/* Committed (or not: count.rc): the login's next attempt may be checked,
+ * and this one is answered. */
+static void count_done(struct store_job *j)
+{
+	struct login *l = login_of_count(j);
+	struct req *r = l->r;
+
+	lockout_end(r->app->lockout, l->login);
+	r->phase = LOGIN_COUNTED; /* l lives in its request, gone once resumed */
+	http_resume(r);
+}
+
+/* A failed attempt (its answer's type and detail set in l): counted
+ * against the login, the request suspended until the count is committed. */
+static int login_count(struct req *r, struct login *l)
+{
+	l->r = r;
+	l->count.write = count_write;
+	l->count.done = count_done;
+	if (!r->app->commits) {
+		l->count.rc = lockout_fail(r->app->lockout, l->login, store_unix_now()) == 0
+				      ? STORE_OK
+				      : STORE_ERROR;
+		r->phase = LOGIN_COUNTED;
+		return login_step(r);
+	}
+	r->phase = LOGIN_COUNTING;
+	http_suspend(r);
+	if (store_group_submit(r->app->commits, &l->count) != STORE_OK) {
+		lockout_end(r->app->lockout, l->login);
+		l->count.rc = STORE_ERROR;
+		r->phase = LOGIN_COUNTED;
+		http_resume(r);
+	}
+	return HTTP_SUSPENDED;
+}
+
 /* A failed attempt: counted against the login (its one write), and
  * audited as a failure of the user when the login is one. */
 static int login_fail(struct req *r, struct login *l, const char *type, const char *detail)
 {
+	l->fail_type = type;
+	l->fail_detail = detail;
+	l->fail_audited = 1;
+	return login_count(r, l);
+}
+
+/* The answer to a failed attempt once counted. */
+static int login_counted(struct req *r)
+{
+	struct login *l = r->async;
 	struct audit_entry e = {l->found ? l->user.id : NULL, l->found ? l->user.org.id : NULL,
 				"login-failed", NULL, NULL, r->addr};
-	if (lockout_fail(r->app->lockout, l->login, store_unix_now()) != 0)
+
+	if (l->count.rc != STORE_OK)
 		return api_store_error(r, STORE_BUSY);
-	store_audit_enqueue(r->app->st, &e);
-	return reply_problem(r, 401, type, detail);
+	if (l->fail_audited)
+		store_audit_enqueue(r->app->st, &e);
+	return reply_problem(r, 401, l->fail_type, l->fail_detail);
 }
 
 /* The attempt ends without a failure to count (a success, or an answer
@@ -182,10 +260,9 @@ static int login_finish(struct req *r)
 		int ok;
 		/* Counted: without the code, the password alone was tried. */
 		if (!l->totp[0]) {
-			if (lockout_fail(app->lockout, l->login, store_unix_now()) != 0)
-				return api_store_error(r, STORE_BUSY);
-			return reply_problem(r, 401, "totp-required",
-					     "enter the code of your authenticator app");
+			l->fail_type = "totp-required";
+			l->fail_detail = "enter the code of your authenticator app";
+			return login_count(r, l);
 		}
 		if (l->user.totp_sealed_len != sizeof secret + SEAL_OVERHEAD ||
 		    seal_decrypt(&app->kr, l->user.totp_sealed, l->user.totp_sealed_len, l->user.id,
@@ -252,8 +329,6 @@ static int login_finish(struct req *r)
 	return 200;
 }
 
-static int login_step(struct req *r);
-
 /* POST /session, counted by its result when it is answered. */
 int api_session_create(struct req *r)
 {
@@ -270,6 +345,8 @@ static int login_step(struct req *r)
 		return login_start(r);
 	case LOGIN_CHECKED:
 		return login_finish(r);
+	case LOGIN_COUNTED:
+		return login_counted(r);
 	case LOGIN_BUSY:
 		reply_header(r, "Retry-After", "1");
 		return login_end(r, r->async,

@@ -156,6 +156,18 @@ int lockout_fail(struct lockout *l, const char *login, int64_t now)
 	return rc == STORE_OK ? 0 : -1;
 }
 
+int lockout_fail_tx(const struct lockout *l, struct store_tx *tx, const char *login, int64_t now)
+{
+	unsigned char key[LIMIT_KEY_BYTES];
+	int64_t left;
+
+	login_key(l, login, key);
+	return store_login_attempt_tx(tx, key, l->max_failures, l->lock_secs, now, &left) ==
+			       STORE_OK
+		       ? 0
+		       : -1;
+}
+
 void lockout_end(struct lockout *l, const char *login)
 {
 	unsigned char key[LIMIT_KEY_BYTES];

@@ -49,7 +49,14 @@ int64_t lockout_begin(struct lockout *l, const char *login, int64_t now);
  * sign-in) and let the login's next attempt be checked.  -1 when the
  * database failed. */
 int lockout_fail(struct lockout *l, const char *login, int64_t now);
-/* The attempt begun is over without a failure to count. */
+/* The same count within tx (the group commit's, so that a storm of wrong
+ * passwords waits for the writer on the group's thread, not on request
+ * threads), the attempt still held: lockout_end() after tx commits (or
+ * fails) lets the login's next attempt be checked.  -1 when the database
+ * failed. */
+int lockout_fail_tx(const struct lockout *l, struct store_tx *tx, const char *login, int64_t now);
+/* The attempt begun is over without a failure to count (or its count is
+ * committed, lockout_fail_tx). */
 void lockout_end(struct lockout *l, const char *login);
 /* The seconds the login stays locked at now, or 0; counts nothing;
  * LOCKOUT_ERROR on a failure of the database. */

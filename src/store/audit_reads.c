@@ -18,6 +18,7 @@
  * names a batch with a read of its record.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,49 @@ static const char SQL_BATCHES_AFTER[] =
 	"SELECT seq, fields FROM audit WHERE seq > ?1 AND action = 'reads' ORDER BY seq";
 static const char SQL_BATCHES_COUNT[] =
 	"SELECT count(*) FROM audit WHERE seq > ?1 AND action = 'reads'";
-static const char SQL_INDEX_ADD[] =
-	"INSERT INTO audit_reads(rkey, seq) VALUES(?1, ?2) ON CONFLICT DO NOTHING";
+/* INSERT INTO audit_reads(rkey, seq) VALUES (?1, ?2), (?3, ?4), ... ON
+ * CONFLICT DO NOTHING, for INDEX_AT_ONCE pairs: a catch-up after a busy
+ * second writes thousands of rows, which one by one were a round trip
+ * each on PostgreSQL. */
+#define INDEX_AT_ONCE 64
+static char sql_index_add_many[64 + INDEX_AT_ONCE * 16];
+static pthread_once_t index_add_once = PTHREAD_ONCE_INIT;
+
+static void index_add_make(void)
+{
+	size_t at = (size_t)snprintf(sql_index_add_many, sizeof sql_index_add_many,
+				     "INSERT INTO audit_reads(rkey, seq) VALUES");
+	int i;
+
+	for (i = 0; i < INDEX_AT_ONCE; i++)
+		at += (size_t)snprintf(sql_index_add_many + at, sizeof sql_index_add_many - at,
+				       "%s(?%d, ?%d)", i ? ", " : "", 2 * i + 1, 2 * i + 2);
+	snprintf(sql_index_add_many + at, sizeof sql_index_add_many - at, " ON CONFLICT DO NOTHING");
+}
+
+/* Insert pairs[0..n) into the index, INDEX_AT_ONCE a statement (the last
+ * one repeats its last pair, which the conflict clause lets be): DB_DONE,
+ * or the failing step's code. */
+static int index_add(db *d, const struct audit_pair *pairs, size_t n)
+{
+	size_t i, k;
+	db_stmt *s;
+	int rc = DB_DONE;
+
+	pthread_once(&index_add_once, index_add_make);
+	for (i = 0; rc == DB_DONE && i < n; i += INDEX_AT_ONCE) {
+		if (!(s = db_prepare(d, sql_index_add_many)))
+			return DB_ERROR;
+		for (k = 0; k < INDEX_AT_ONCE; k++) {
+			const struct audit_pair *p = &pairs[i + k < n ? i + k : n - 1];
+			db_bind_int(s, (int)(2 * k + 1), p->rkey);
+			db_bind_int(s, (int)(2 * k + 2), p->seq);
+		}
+		rc = db_step(s);
+		db_reset(s);
+	}
+	return rc;
+}
 static const char SQL_INDEX_FIND[] =
 	"SELECT seq FROM audit_reads WHERE rkey = ?1 AND seq <= ?2 ORDER BY seq DESC LIMIT ?3";
 static const char SQL_TAIL[] = "SELECT seq FROM audit WHERE seq > ?1 AND action = 'reads'";
@@ -240,18 +282,10 @@ int audit_reads_catch_up(store_tx *tx)
 		np = w;
 		if (!mine)
 			st->ridx_mem->got.n = np;
-		s = db_prepare(d, SQL_INDEX_ADD);
-		for (i = 0; s && i < np; i++) {
-			db_bind_int(s, 1, pairs[i].rkey);
-			db_bind_int(s, 2, pairs[i].seq);
-			rc = db_step(s);
-			db_reset(s);
-			if (rc != DB_DONE)
-				break;
-		}
+		rc = index_add(d, pairs, np);
 		if (mine)
 			free(pairs);
-		if (!s || rc != DB_DONE)
+		if (rc != DB_DONE)
 			return STORE_ERROR;
 		audit_mark_format(st->kr, st->audit_seq, num);
 		if (meta_put(d, "audit_reads_upto", num) != STORE_OK)

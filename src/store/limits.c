@@ -76,16 +76,17 @@ static int finish(store_tx *tx, int rc)
 	return rc;
 }
 
-int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max_failures,
-			unsigned lock_secs, int64_t now, int64_t *left)
+int store_login_attempt_tx(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES],
+			   unsigned max_failures, unsigned lock_secs, int64_t now, int64_t *left)
 {
-	store_tx *tx;
 	int64_t failures = 0, last_fail = 0, locked_until = 0;
-	db_stmt *s = begin_pruned(st, &tx, SQL_FAIL_PRUNE, now, SQL_FAIL_GET);
+	db_stmt *s = db_prepare(tx->d, SQL_FAIL_PRUNE);
 	int step;
 
 	*left = 0;
-	if (!s)
+	if (s)
+		db_bind_int(s, 1, now);
+	if (run(s) != STORE_OK || (s = db_prepare(tx->d, SQL_FAIL_GET)) == NULL)
 		return STORE_ERROR;
 	db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
 	step = db_step(s);
@@ -96,10 +97,10 @@ int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], uns
 	}
 	db_reset(s);
 	if (step != DB_ROW && step != DB_DONE)
-		return finish(tx, STORE_ERROR);
+		return STORE_ERROR;
 	if (locked_until > now) {
 		*left = locked_until - now;
-		return finish(tx, STORE_OK); /* the refused try counts nothing */
+		return STORE_OK; /* the refused try counts nothing */
 	}
 	/* A lock that ran out, or a last failure lock_secs ago or more:
 	 * start counting afresh. */
@@ -118,7 +119,18 @@ int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], uns
 		db_bind_int(s, 4, locked_until);
 		db_bind_int(s, 5, lock_secs);
 	}
-	return finish(tx, run(s));
+	return run(s);
+}
+
+int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max_failures,
+			unsigned lock_secs, int64_t now, int64_t *left)
+{
+	store_tx *tx = store_begin(st);
+
+	*left = 0;
+	if (!tx)
+		return STORE_ERROR;
+	return finish(tx, store_login_attempt_tx(tx, key, max_failures, lock_secs, now, left));
 }
 
 int store_login_locked(store *st, const unsigned char key[LIMIT_KEY_BYTES], int64_t now,

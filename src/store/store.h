@@ -256,6 +256,13 @@ struct blind_key {
 int store_person_insert(store_tx *tx, const struct person_row *p);
 /* Fills p; coded and sealed point into the arena. */
 int store_person_get(store *st, const char *id, struct person_row *p, arena *a);
+/* The persons of ids[0..n), n of any size, PERSONS_AT_ONCE to a statement
+ * (a page of a list reads its persons in one or a few round trips, not
+ * one each): out[i] is the person of ids[i] and found[i] says whether one
+ * has that id.  Both are the caller's, of n entries. */
+#define PERSONS_AT_ONCE 64
+int store_persons_get(store *st, const char *const *ids, size_t n, struct person_row *out,
+		      unsigned char *found, arena *a);
 /* Update when the stored version equals p->version - 1. */
 int store_person_update(store_tx *tx, const struct person_row *p);
 int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,
@@ -308,7 +315,8 @@ int store_case_insert(store_tx *tx, const struct case_row *c);
 int store_case_get(store *st, const char *id, struct case_row *c, arena *a);
 /* Update when the stored version equals c->version - 1. */
 int store_case_update(store_tx *tx, const struct case_row *c);
-/* Rows into an arena array; *n rows. */
+/* Rows into an arena array; *n rows, without their sealed fields (sealed
+ * none, sealed_len 0: store_case_get reads them). */
 int store_case_list(store *st, const struct case_filter *f, struct case_row **rows, size_t *n,
 		    arena *a);
 /* Cases of the persons in ids (at most 64), of one organisation. */
@@ -725,6 +733,9 @@ int store_audit_for_record(store *st, const char *record, struct audit_row *rows
  * lock_secs (lockout semantics of api/session.c). */
 int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max_failures,
 			unsigned lock_secs, int64_t now, int64_t *left);
+/* The same within tx (a group commit of many sign-ins' failures). */
+int store_login_attempt_tx(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES],
+			   unsigned max_failures, unsigned lock_secs, int64_t now, int64_t *left);
 /* *left as above, counting nothing. */
 int store_login_locked(store *st, const unsigned char key[LIMIT_KEY_BYTES], int64_t now,
 		       int64_t *left);

@@ -2111,6 +2111,77 @@ static void test_audit_chain(void **state)
 							 &entries), -1);
 }
 
+/* ---- persons read by the page --------------------------------------------- */
+
+/* store_persons_get: each id gets its person whatever the order, an id
+ * asked twice gets it twice, an absent id is not found, and more ids than
+ * one statement takes (PERSONS_AT_ONCE) are all answered. */
+static void test_persons_get(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 2 * PERSONS_AT_ONCE + 7 };
+	static char ids[N][ID_LEN];
+	const char *ask[N + 3];
+	struct person_row out[N + 3];
+	unsigned char found[N + 3];
+	size_t i, n = 0;
+
+	for (i = 0; i < N; i++)
+		person_add(f, i % 5 ? f->org : f->org2, "2026-01-01T00:00:00Z", ids[i]);
+	/* Backwards, with one asked again, one absent among them. */
+	for (i = N; i-- > 0;) {
+		ask[n++] = ids[i];
+		if (i == PERSONS_AT_ONCE)
+			ask[n++] = "absent";
+	}
+	ask[n++] = ids[N - 1];
+	ask[n++] = ids[3];
+	memset(found, 7, sizeof found);
+	assert_int_equal(store_persons_get(f->st, ask, n, out, found, &f->a), STORE_OK);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(ask[i], "absent")) {
+			assert_int_equal(found[i], 0);
+			continue;
+		}
+		assert_int_equal(found[i], 1);
+		assert_string_equal(out[i].id, ask[i]);
+		assert_int_equal(out[i].version, 1);
+		assert_int_equal(out[i].sealed_len, sizeof SEALED);
+		assert_memory_equal(out[i].sealed, SEALED, sizeof SEALED);
+		assert_string_equal(out[i].coded, "{\"gender\":\"Feminine\"}");
+	}
+	/* None asked: nothing read. */
+	assert_int_equal(store_persons_get(f->st, ask, 0, out, found, &f->a), STORE_OK);
+}
+
+/* ---- the index of reads, written many rows a statement --------------------- */
+
+/* A batch of reads of more records than one statement writes to the index
+ * (64 a statement, the last padded): each record's read is found, and
+ * audit verify finds the index whole against the chain. */
+static void test_audit_reads_index(void **state)
+{
+	struct fixture *f = *state;
+	struct audit_row rows[4];
+	char record[64], msg[256] = "";
+	int64_t entries;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 150; i++) {
+		struct audit_entry e = {f->user, f->org, "read", record, "given_name", "127.0.0.1"};
+		snprintf(record, sizeof record, "persons/R%03d", i);
+		store_audit_enqueue(f->st, &e);
+	}
+	for (i = 0; i < 150; i++) {
+		snprintf(record, sizeof record, "persons/R%03d", i);
+		assert_int_equal(store_audit_for_record(f->st, record, rows, 4, &n), STORE_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(rows[0].action, "read");
+	}
+	assert_int_equal(store_audit_verify(f->st, msg, sizeof msg, &entries), 0);
+}
+
 /* ---- PostgreSQL: a connection the server dropped (a failover) ------------- */
 
 /* The server process behind d, ended from another connection (waiting
@@ -2197,6 +2268,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_find_scale, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_persons_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_reads_index, setup, teardown),
 		cmocka_unit_test(test_pg_reconnect),
 	};
 	size_t i;
