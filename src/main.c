@@ -2,6 +2,7 @@
  * main.c - `himoya SUBCOMMAND ...`: a static table from command words to
  * handlers (after cgit's cmd.c).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,9 +80,32 @@ static void usage(FILE *f)
 		fprintf(f, "  himoya %s\n", commands[i].usage);
 }
 
+/* The parameter name in s, up to its '=', %-decoded as libpq decodes a
+ * URL's (`pass%77ord` is `password`), is "password". */
+static int names_password(const char *s, size_t n)
+{
+	static const char want[] = "password";
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++, k++) {
+		int c = (unsigned char)s[i];
+		if (c == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+		    isxdigit((unsigned char)s[i + 2])) {
+			char hex[3] = {s[i + 1], s[i + 2], 0};
+			c = (int)strtol(hex, NULL, 16);
+			i += 2;
+		}
+		if (k >= sizeof want - 1 || c != want[k])
+			return 0;
+	}
+	return k == sizeof want - 1;
+}
+
 /* A password in a database URL on the command line (`--database`, `--to`)
  * is in every `ps` while the command runs: the command works on its own
- * copy, and the argument the system shows is masked.  (Better still, no
+ * copy, and the argument the system shows is masked: the URL's password,
+ * and the value of every parameter named password (`?password=`, a
+ * %-encoded name, or the keyword/value form).  (Better still, no
  * password there at all: libpq's password file, README "PostgreSQL".) */
 static void mask_passwords(int argc, char **argv)
 {
@@ -89,19 +113,28 @@ static void mask_passwords(int argc, char **argv)
 
 	for (i = 1; i < argc; i++) {
 		char *a = argv[i], *auth = strstr(a, "://"), *end, *at = NULL, *p, *copy;
-		if (!auth || !(copy = strdup(a)))
+		if (!(auth || strchr(a, '=')) || !(copy = strdup(a)))
 			continue;
 		argv[i] = copy;
-		auth += 3;
-		end = auth + strcspn(auth, "/?");
-		for (p = auth; p < end; p++)
-			if (*p == '@')
-				at = p;
-		p = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (p)
-			memset(p + 1, 'x', (size_t)(at - p - 1));
-		for (p = a; (p = strstr(p, "password=")) != NULL; p += 9)
-			memset(p + 9, 'x', strcspn(p + 9, "&"));
+		if (auth) {
+			auth += 3;
+			end = auth + strcspn(auth, "/?");
+			for (p = auth; p < end; p++)
+				if (*p == '@')
+					at = p;
+			p = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+			if (p)
+				memset(p + 1, 'x', (size_t)(at - p - 1));
+		}
+		/* Each name=value, the names starting after '?', '&' or a space. */
+		for (p = a; *p; p++) {
+			char *eq;
+			if (p != a && !strchr("?& ", p[-1]))
+				continue;
+			eq = p + strcspn(p, "=&? ");
+			if (*eq == '=' && names_password(p, (size_t)(eq - p)))
+				memset(eq + 1, 'x', strcspn(eq + 1, "& "));
+		}
 	}
 }
 

@@ -57,6 +57,9 @@ int datadir_lock(const char *dir, int exclusive);
 /* The meta key `migrate` sets in a SQLite database it copied to
  * PostgreSQL (the time); `serve` refuses such a database. */
 #define MIGRATED_KEY "migrated_to_postgresql"
+/* meta "demo" (cli/demo.c) of a folder whose demo run has not ended well. */
+#define DEMO_META_KEY "demo"
+#define DEMO_UNFINISHED "being made"
 
 /* Read one line of password from stdin (no echo handling: it is piped). */
 int cli_read_password(char *out, size_t outlen);

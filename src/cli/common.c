@@ -33,7 +33,12 @@ int cli_opts_check(struct cli_opts *o, const char *const *allowed, const char *c
 		if (listed(a, flags))
 			continue;
 		if (!listed(a, allowed)) {
-			fprintf(stderr, "himoya: unknown option '%s'\n", a);
+			/* Never the value of `--to=URL`: it may hold a password. */
+			if (strstr(a, "://") && strncmp(a, "--", 2))
+				fprintf(stderr, "himoya: unexpected argument (a URL) without its option\n");
+			else
+				fprintf(stderr, "himoya: unknown option '%.*s'%s\n", (int)strcspn(a, "="), a,
+					strchr(a, '=') ? " (give its value after a space)" : "");
 			return -1;
 		}
 		if (i + 1 >= o->argc || !strncmp(o->argv[i + 1], "--", 2)) {

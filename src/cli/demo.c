@@ -46,7 +46,6 @@
 #include "fields.h"
 
 #define DEMO_PASSWORD "himoya-demo-2026"
-#define DEMO_META_KEY "demo"
 #define DEMO_PERSONS_DEFAULT 200
 #define DEMO_PERSONS_MAX 10000000UL
 #define DEMO_BATCH 2000       /* persons built at a time */
@@ -222,13 +221,18 @@ fail:
 	return -1;
 }
 
-static int mark_demo(store *st, unsigned long long seed)
+/* The folder's mark: DEMO_UNFINISHED until the run has ended well, so
+ * that a run killed or failed half-way leaves a folder serve refuses
+ * (it would serve persons without their contacts, trainings or network
+ * matching, and say nothing). */
+static int mark_demo(store *st, unsigned long long seed, int finished)
 {
 	char v[64];
 	store_tx *tx = store_begin(st);
 	if (!tx)
 		return -1;
-	snprintf(v, sizeof v, "created by himoya demo, seed %llu", seed);
+	snprintf(v, sizeof v, "%s by himoya demo, seed %llu", finished ? "created" : DEMO_UNFINISHED,
+		 seed);
 	if (store_meta_set(tx, DEMO_META_KEY, v) != STORE_OK) {
 		store_rollback(tx);
 		return -1;
@@ -673,12 +677,18 @@ int cmd_demo(struct cli_opts *o)
 	}
 	if (datadir_open(&d, dir, 2))
 		return 1;
-	if (created ? mark_demo(d.st, seed) != 0
+	if (created ? mark_demo(d.st, seed, 0) != 0
 		    : store_meta_get(d.st, DEMO_META_KEY, marker, sizeof marker) != STORE_OK) {
 		fprintf(stderr, created ? "himoya: cannot mark %s as a demo folder\n"
 					: "himoya: %s was not created by `himoya demo`: refusing to add "
 					  "demo users with a published password to it (give a new "
 					  "folder)\n", dir);
+		datadir_close(&d);
+		return 1;
+	}
+	if (!created && demo_loaded(d.st) && !strncmp(marker, DEMO_UNFINISHED, strlen(DEMO_UNFINISHED))) {
+		fprintf(stderr, "himoya: %s holds a demo that was stopped before it ended (%s): delete "
+				"the folder and run himoya demo again\n", dir, marker);
 		datadir_close(&d);
 		return 1;
 	}
@@ -731,6 +741,8 @@ int cmd_demo(struct cli_opts *o)
 	if (!failed && demo_reports_refresh(d.st, &d.kr) != 0)
 		failed = 1;
 	if (!failed && persons && load_matching(d.st, &d.kr, &matching) != 0)
+		failed = 1;
+	if (!failed && mark_demo(d.st, seed, 1) != 0)
 		failed = 1;
 	datadir_close(&d);
 	if (failed) {

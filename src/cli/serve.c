@@ -52,6 +52,17 @@ int cmd_serve(struct cli_opts *o)
 	}
 	if (datadir_open(&d, cli_opt(o, "--data"), app.cfg.http.threads + 2))
 		return 1;
+	{
+		char mark[128];
+		if (store_meta_get(d.st, DEMO_META_KEY, mark, sizeof mark) == STORE_OK &&
+		    !strncmp(mark, DEMO_UNFINISHED, strlen(DEMO_UNFINISHED))) {
+			fprintf(stderr, "himoya: %s holds a demo that was stopped before it ended (%s): "
+					"delete the folder and run himoya demo again\n",
+				cli_opt(o, "--data"), mark);
+			datadir_close(&d);
+			return 1;
+		}
+	}
 	if (!db_is_url(d.db)) {
 		char when[64];
 		if (store_meta_get(d.st, MIGRATED_KEY, when, sizeof when) == STORE_OK) {

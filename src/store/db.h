@@ -98,8 +98,8 @@ void db_rollback(db *d);
 int db_begin_nowait(db *d);
 
 /* Tune the connection for a bulk load (on: a large page cache, foreign
- * keys not checked; SQLite, holding the file alone, journals in memory
- * and does not wait for the disk) or back to normal (off); outside a
+ * keys not checked; SQLite, holding the file alone, keeps a rollback
+ * journal instead of WAL and does not wait for the disk) or back to normal (off); outside a
  * transaction. */
 int db_bulk(db *d, int on);
 /* Leave checkpoints to another connection (on) or let every commit that

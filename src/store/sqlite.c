@@ -280,10 +280,13 @@ static void sq_rollback(db *d)
 
 /* The journal a bulk load writes: none of WAL's second copy of every
  * page (the frames, then the checkpoint's copy into the file), only the
- * old content of the pages a transaction changes, kept in memory, so
- * that a rollback still works.  Only a connection holding the file alone
- * can leave WAL (store_bulk_begin closes the store's others); when
- * another process holds it, the load stays in WAL, slower, and says so. */
+ * old content of the pages a transaction changes (few: a load appends),
+ * in a rollback journal beside the file, so that a rollback still works
+ * and a load killed in a commit is rolled back at the next open (one in
+ * memory left such a folder "malformed").  Only a connection holding the
+ * file alone can leave WAL (store_bulk_begin closes the store's others);
+ * when another process holds it, the load stays in WAL, slower, and
+ * says so. */
 static int journal_set(db *d, const char *mode)
 {
 	sqlite3_stmt *s;
@@ -311,7 +314,7 @@ static int sq_bulk(db *d, int on)
 	 * each commit (a crash loses the folder, not a user's write), and
 	 * remakes its indexes sorting with a helper thread. */
 	if (on) {
-		if (!journal_set(d, "memory"))
+		if (!journal_set(d, "truncate"))
 			fprintf(stderr, "himoya: another process has the database open: the bulk load"
 					" keeps the write-ahead log (slower)\n");
 		return sq_exec(d, "PRAGMA cache_size=-262144; PRAGMA foreign_keys=OFF;"

@@ -66,8 +66,8 @@ void store_rollback(store_tx *tx);
  * before their items).
  * store_bulk_end makes the indexes again and restores the settings.
  * Between them the writer holds the file alone (the store closes its
- * readers and checkpointer; SQLite journals in memory, not in WAL, and does
- * not wait for the disk): a crash there loses a demo folder.  The dropped
+ * readers and checkpointer; SQLite keeps a rollback journal, not a WAL, and
+ * does not wait for the disk): a power cut there loses a demo folder.  The dropped
  * definitions are kept in meta, so that store_open remakes them after a
  * stop in between.  Not for use while another process serves the
  * folder (its lists would be slow, not wrong). */

@@ -644,7 +644,7 @@ test('demo fills the folder with persons and cases the server reads back, and re
   // 60, and the woman registered at two organisations for network matching (demo.c).
   assert.equal(Number(sqlite(db, 'SELECT count(*) FROM persons')), 62);
   // The indexes dropped for the load are back, and so is the write-ahead
-  // log the load left (it journals in memory, holding the file alone).
+  // log the load left (it keeps a rollback journal, holding the file alone).
   assert.match(sqlite(db, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index'"), /items_case/);
   assert.equal(sqlite(db, 'PRAGMA journal_mode').trim(), 'wal');
   const t = token(dir, 'caseworker');
@@ -740,7 +740,9 @@ test('a database password given on the command line is masked in the process lis
   const port = silent.address().port;
   try {
     for (const url of [`postgresql://himoya:s3cret-pw@127.0.0.1:${port}/x?connect_timeout=20`,
-      `postgresql://127.0.0.1:${port}/x?user=himoya&password=s3cret-pw&connect_timeout=20`]) {
+      `postgresql://127.0.0.1:${port}/x?user=himoya&password=s3cret-pw&connect_timeout=20`,
+      // libpq decodes a parameter's name too: this is its password.
+      `postgresql://127.0.0.1:${port}/x?connect_timeout=20&user=himoya&pass%77ord=s3cret-pw`]) {
       const p = spawn(BIN, ['init', '--data', fresh(), ...initArgs(), '--database', url],
         { stdio: ['ignore', 'pipe', 'pipe'] });
       let err = '';
@@ -760,6 +762,14 @@ test('a database password given on the command line is masked in the process lis
   } finally {
     silent.close();
   }
+  // An option written --to=VALUE is refused without echoing the value.
+  const r = run(['migrate', '--from', fresh(), '--to=postgresql://himoya:s3cret-pw@127.0.0.1:1/x']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /unknown option '--to' \(give its value after a space\)/);
+  assert.doesNotMatch(r.err, /s3cret/);
+  const r2 = run(['migrate', '--from', fresh(), 'postgresql://himoya:s3cret-pw@127.0.0.1:1/x']);
+  assert.equal(r2.code, 2);
+  assert.doesNotMatch(r2.err, /s3cret/);
 });
 
 test('migrate refuses a database another process has open, whatever folder that process serves', async () => {
@@ -782,4 +792,28 @@ test('migrate refuses a database another process has open, whatever folder that 
   assert.doesNotMatch(again.err, /another process/);
   assert.match(again.out, /Copying/);
   assert.equal(again.code, 1, again.out + again.err);
+});
+
+test('a demo killed half-way leaves a folder that is whole, and that serve and demo refuse by name', async () => {
+  const dir = fresh();
+  const db = join(dir, 'himoya.db');
+  const p = spawn(BIN, ['demo', '--data', dir, '--persons', '20000', '--seed', '7'], { stdio: 'ignore' });
+  // Killed once it has begun to fill the folder (its organisations are in).
+  let orgs = 0;
+  for (let i = 0; i < 600 && orgs < 3 && p.exitCode === null; i++) {
+    await sleep(50);
+    try { orgs = Number(sqlite(db, 'SELECT count(*) FROM orgs')); } catch { orgs = 0; }
+  }
+  p.kill('SIGKILL');
+  await new Promise((ok) => p.once('exit', ok));
+  assert.ok(orgs >= 3, 'the demo had begun');
+  assert.equal(sqlite(db, 'PRAGMA integrity_check').trim(), 'ok');
+  const port = await freePort();
+  const s = run(['serve', '--data', dir, '--listen', `127.0.0.1:${port}`], { timeout: 20000 });
+  assert.equal(s.code, 1, s.out + s.err);
+  assert.match(s.err, /holds a demo that was stopped before it ended .*delete the folder and run himoya demo again/);
+  const again = run(['demo', '--data', dir, '--persons', '60'], { timeout: 30000 });
+  assert.equal(again.code, 1, again.out + again.err);
+  assert.match(again.err, /stopped before it ended/);
+  assert.equal(run(['audit', 'verify', '--data', dir]).code, 0);
 });
