@@ -71,11 +71,14 @@ int db_col_type(db_stmt *s, int i) { return DRV(s)->col_type(s, i); }
 void db_reset(db_stmt *s) { DRV(s)->reset(s); }
 int64_t db_changes(db *d) { return DRV(d)->changes(d); }
 int db_begin(db *d) { return noted(DRV(d)->begin(d)); }
-/* Not noted: a write that may be skipped is no failure to report. */
-int db_begin_nowait(db *d)
+static int begin_wait(db *d, int ms)
 {
-	return (DRV(d)->begin_nowait ? DRV(d)->begin_nowait : DRV(d)->begin)(d);
+	return DRV(d)->begin_wait ? DRV(d)->begin_wait(d, ms) : DRV(d)->begin(d);
 }
+
+int db_begin_wait(db *d, int ms) { return noted(begin_wait(d, ms)); }
+/* Not noted: a write that may be skipped is no failure to report. */
+int db_begin_nowait(db *d) { return begin_wait(d, 0); }
 int db_commit(db *d) { return noted(DRV(d)->commit(d)); }
 void db_rollback(db *d) { DRV(d)->rollback(d); }
 int db_bulk(db *d, int on) { return DRV(d)->bulk(d, on); }

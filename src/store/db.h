@@ -93,8 +93,14 @@ int64_t db_changes(db *d);
 int db_begin(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);
-/* db_begin, but DB_BUSY at once when another connection holds the write
- * lock (SQLite waits up to its busy timeout otherwise). */
+/* How long a write waits for a lock another connection holds (SQLite's
+ * busy timeout) before DB_BUSY. */
+#define DB_BUSY_TIMEOUT_MS 10000
+
+/* db_begin, but DB_BUSY after ms (at once for nowait) when another
+ * connection holds the write lock (SQLite waits up to its busy timeout
+ * otherwise). */
+int db_begin_wait(db *d, int ms);
 int db_begin_nowait(db *d);
 
 /* Tune the connection for a bulk load (on: a large page cache, foreign

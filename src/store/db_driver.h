@@ -40,8 +40,8 @@ struct db_driver {
 	const char *indexes_sql;
 	int (*table_exists)(db *d, const char *table);
 	int (*backup_to)(db *d, const char *path, char *err, size_t errlen);
-	/* A begin that fails at once when another holds the lock (NULL: begin). */
-	int (*begin_nowait)(db *d);
+	/* A begin that waits at most ms for another's lock (NULL: begin). */
+	int (*begin_wait)(db *d, int ms);
 };
 
 /* The first member of every driver's struct db and struct db_stmt. */

@@ -77,7 +77,7 @@ static int sq_open(const char *path, enum db_mode mode, db **out, char *err, siz
 		free(d);
 		return DB_ERROR;
 	}
-	sqlite3_busy_timeout(d->h, 10000);
+	sqlite3_busy_timeout(d->h, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(d->h, 1);
 	if (mode == DB_WRITE)
 		rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
@@ -257,13 +257,13 @@ static int sq_begin(db *d)
 	return sq_exec(d, "BEGIN IMMEDIATE");
 }
 
-static int sq_begin_nowait(db *d)
+static int sq_begin_wait(db *d, int ms)
 {
 	int rc;
 
-	sqlite3_busy_timeout(d->h, 0);
+	sqlite3_busy_timeout(d->h, ms);
 	rc = sq_begin(d);
-	sqlite3_busy_timeout(d->h, 10000);
+	sqlite3_busy_timeout(d->h, DB_BUSY_TIMEOUT_MS);
 	return rc;
 }
 
@@ -302,7 +302,7 @@ static int journal_set(db *d, const char *mode)
 		}
 		sqlite3_finalize(s);
 	}
-	sqlite3_busy_timeout(d->h, 10000);
+	sqlite3_busy_timeout(d->h, DB_BUSY_TIMEOUT_MS);
 	return ok;
 }
 
@@ -441,6 +441,6 @@ const struct db_driver db_sqlite = {
 	.col_type = sq_col_type,
 	.reset = sq_reset, .changes = sq_changes, .begin = sq_begin, .commit = sq_commit,
 	.rollback = sq_rollback, .bulk = sq_bulk, .autocheckpoint = sq_autocheckpoint,
-	.checkpoint = sq_checkpoint, .indexes_sql = SQL_INDEXES, .begin_nowait = sq_begin_nowait,
+	.checkpoint = sq_checkpoint, .indexes_sql = SQL_INDEXES, .begin_wait = sq_begin_wait,
 	.table_exists = sq_table_exists, .backup_to = sq_backup_to,
 };
