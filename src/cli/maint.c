@@ -538,16 +538,6 @@ int cmd_migrate(struct cli_opts *o)
 		fprintf(stderr, "himoya: migrate --from DIR --to postgresql://...\n");
 		return 2;
 	}
-	/* The folder's lock keeps out the servers of this folder; a server
-	 * of another (a link to the same database) or one that lost its lock
-	 * file still holds SQLite's own lock on the file. */
-	datadir_paths(&d, from);
-	snprintf(source, sizeof source, "%s", d.db);
-	if (!db_is_url(source) && (other = db_file_user(source)) != 0) {
-		fprintf(stderr, "himoya: another process (%ld) has %s open: stop every server of it "
-				"first, so that no write stays behind in the old database\n", other, source);
-		return 2;
-	}
 	if (datadir_open(&d, from, 1))
 		return 2;
 	/* A server still writing would make the copy a snapshot of the
@@ -565,6 +555,19 @@ int cmd_migrate(struct cli_opts *o)
 		datadir_close(&d);
 		return 2;
 	}
+	/* The folder's lock keeps out the servers of this folder; a server
+	 * of another (a link to the same database) or one that lost its lock
+	 * file still holds SQLite's own lock on the file, seen only while
+	 * this process has it open nowhere (db_file_user). */
+	snprintf(source, sizeof source, "%s", d.db);
+	datadir_close(&d);
+	if ((other = db_file_user(source)) != 0) {
+		fprintf(stderr, "himoya: another process (%ld) has %s open: stop every server of it "
+				"first, so that no write stays behind in the old database\n", other, source);
+		return 2;
+	}
+	if (datadir_open(&d, from, 1))
+		return 2;
 	if (store_audit_verify_head(d.st, NULL, &h1, msg, sizeof msg, &n1) != 0) {
 		fprintf(stderr, "himoya: the source's audit chain is BROKEN (%s): not copied\n", msg);
 		datadir_close(&d);
@@ -610,6 +613,8 @@ int cmd_migrate(struct cli_opts *o)
 			if (other)
 				printf("another process (%ld) opened %s while it was copied: the copy may"
 				       " miss its writes\n", other, source);
+			else
+				printf("cannot open %s again to mark it as copied\n", source);
 			bad = 1;
 		}
 	}
