@@ -24,9 +24,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -1627,6 +1629,71 @@ static void test_kb(void **state)
 	assert_string_equal(rows[0].id, k[0].id);
 }
 
+/* ---- waiting for the writer ---------------------------------------------- */
+
+struct begin_try {
+	store *st;
+	double took;
+	int got;
+};
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void *begin_try_run(void *arg)
+{
+	struct begin_try *b = arg;
+	double t0 = now_s();
+	store_tx *tx = store_begin(b->st);
+
+	b->took = now_s() - t0;
+	b->got = tx != NULL;
+	if (tx)
+		store_rollback(tx);
+	return NULL;
+}
+
+/* SQLite: writes queued behind a write lock another connection holds each
+ * give up after the busy timeout (DB_BUSY_TIMEOUT_MS, 10 s) in all, the
+ * wait for the store's own writer included: the second of two waited 10 s
+ * for the first, then 10 s for the lock.  (PostgreSQL has no busy timeout:
+ * a write waits for the row locks it needs.) */
+static void test_begin_waits_once(void **state)
+{
+	struct fixture *f = *state;
+	struct begin_try b[2] = {{f->st, 0, 0}, {f->st, 0, 0}};
+	pthread_t th[2];
+	char path[160], err[256];
+	db *other;
+	int i;
+
+	if (driver->open != open_sqlite)
+		skip();
+	snprintf(path, sizeof path, "%s/himoya.db", f->dir);
+	assert_int_equal(db_open(path, DB_WRITE, &other, err, sizeof err), DB_OK);
+	assert_int_equal(db_begin(other), DB_OK);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, begin_try_run, &b[i]), 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	db_rollback(other);
+	db_close(other);
+	for (i = 0; i < 2; i++) {
+		assert_false(b[i].got);
+		if (b[i].took > 16.0)
+			fail_msg("a write gave up after %.1f s (the other after %.1f s)", b[i].took,
+				 b[1 - i].took);
+	}
+	/* And once the lock is gone, at once. */
+	b[0].got = 0;
+	begin_try_run(&b[0]);
+	assert_true(b[0].got);
+}
+
 static void test_limits(void **state)
 {
 	struct fixture *f = *state;
@@ -2265,6 +2332,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_library, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_begin_waits_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_find_scale, setup, teardown),
