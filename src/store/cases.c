@@ -56,7 +56,7 @@ static pthread_once_t list_once = PTHREAD_ONCE_INIT;
  * they came back hex-encoded, 1.1 kB of the 2.5 kB of each row. */
 static char *list_cols(void)
 {
-	size_t i, len = 0;
+	size_t i, cap, len = 0;
 	char *out;
 
 	for (i = 0; i < cases.ncols; i++)
@@ -64,11 +64,10 @@ static char *list_cols(void)
 	out = malloc(len + 1);
 	if (!out)
 		return NULL;
-	len = 0;
-	for (i = 0; i < cases.ncols; i++)
-		len += (size_t)sprintf(out + len, "%s%s%s", i ? ", " : "",
-				       case_cols[i].kind == COL_SEALED ? "NULL AS " : "",
-				       case_cols[i].name);
+	for (i = 0, cap = len + 1, len = 0; i < cases.ncols; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s%s", i ? ", " : "",
+					case_cols[i].kind == COL_SEALED ? "NULL AS " : "",
+					case_cols[i].name);
 	return out;
 }
 

@@ -145,15 +145,12 @@ db_stmt *meta_select(db *d, const char *key)
 int meta_put(db *d, const char *key, const char *value)
 {
 	db_stmt *s = db_prepare(d, SQL_META_SET);
-	int rc;
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, key);
-	db_bind_str(s, 2, value);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	if (s) {
+		db_bind_str(s, 1, key);
+		db_bind_str(s, 2, value);
+	}
+	return store_step_done(s); /* an upsert: never a conflict */
 }
 
 /* The definitions of the indexes a bulk load dropped (meta key

@@ -314,11 +314,6 @@ int table_read_at(db_stmt *s, const struct table *t, int first, void *row, arena
 	return first;
 }
 
-int table_read(db_stmt *s, const struct table *t, void *row, arena *a)
-{
-	return table_read_at(s, t, 0, row, a) < 0 ? STORE_ERROR : STORE_OK;
-}
-
 /* ---- generic statements ----------------------------------------------- */
 
 int table_insert(store_tx *tx, struct table *t, const void *row)

@@ -113,12 +113,11 @@ const char *table_query_sql(struct table_query *q);
 /* Bind the columns of row to parameters first, first + 1, ..., skipping
  * those whose flags meet `skip`; returns the next parameter's number. */
 int table_bind(db_stmt *s, const struct table *t, const void *row, unsigned skip, int first);
-/* Read the current row (columns in the table's order from 0) into row;
- * text and blobs that point go into the arena (which may be NULL for a
- * table without such columns). */
-int table_read(db_stmt *s, const struct table *t, void *row, arena *a);
-/* The same from column `first` on (a table joined in a query's tail);
- * returns the number of the column after the table's, or -1. */
+/* Read the current row, its columns in the table's order from column
+ * `first` on (a table joined in a query's tail), into row; text and blobs
+ * that point go into the arena (which may be NULL for a table without
+ * such columns).  Returns the number of the column after the table's, or
+ * -1. */
 int table_read_at(db_stmt *s, const struct table *t, int first, void *row, arena *a);
 
 /* A row of a query: the table's columns, then the tail's (q->more). */
