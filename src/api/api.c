@@ -17,8 +17,8 @@
 #include "codelists.h"
 
 #define SESSION_COOKIE "himoya_session"
-#define TOUCH_EVERY 60 /* seconds between writes of a session's last use (skipped while
-                        * the writer is busy: store_try_begin) */
+#define TOUCH_EVERY 60 /* seconds between writes of a session's last use (left to the
+                        * audit flusher while the writer is busy: store_touch_later) */
 
 static int cookie_value(struct req *r, char *out, size_t outlen)
 {
@@ -127,6 +127,8 @@ static int authenticate(struct req *r)
 			if (tx) {
 				store_token_touch(tx, t.id, now);
 				store_commit(tx);
+			} else {
+				store_touch_later(app->st, t.id, NULL, now);
 			}
 		}
 		return 0;
@@ -149,6 +151,8 @@ static int authenticate(struct req *r)
 			if (tx) {
 				store_session_touch(tx, r->who.session_id, now);
 				store_commit(tx);
+			} else {
+				store_touch_later(app->st, NULL, r->who.session_id, now);
 			}
 		}
 	}

@@ -110,7 +110,7 @@ static struct table_query q_session = TABLE_QUERY_AS(users, "u", USER_MORE
 	", s.csrf, s.totp_pending, s.created_at, s.seen_at, s.totp_confirmed FROM sessions s"
 	" JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id WHERE s.id = ?1",
 	read_user_more);
-static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
+static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET seen_at = max(seen_at, ?2) WHERE id = ?1";
 static const char SQL_SESSION_CONFIRM[] =
 	"UPDATE sessions SET totp_pending = 0, totp_confirmed = 1 WHERE id = ?1";
 static const char SQL_SESSION_DEL[] = "DELETE FROM sessions WHERE id = ?1";
@@ -131,7 +131,8 @@ static const char SQL_TOKEN_LIST[] =
 	"SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id"
 	" WHERE (u.org_id = ?1 OR ?1 IS NULL) AND (u.login = ?2 OR ?2 IS NULL)"
 	" ORDER BY t.created_at DESC, t.public_id LIMIT ?3";
-static const char SQL_TOKEN_TOUCH[] = "UPDATE tokens SET last_used_at = ?2 WHERE public_id = ?1";
+static const char SQL_TOKEN_TOUCH[] = "UPDATE tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2)"
+	" WHERE public_id = ?1";
 static const char SQL_TOKEN_REVOKE[] =
 	"UPDATE tokens SET revoked = 1 WHERE public_id = ?1 AND revoked = 0";
 

@@ -882,6 +882,11 @@ void *store_audit_flusher(void *arg)
 		       pthread_cond_timedwait(&st->qcond, &st->qlock, &ts) == 0)
 			;
 		clock_gettime(CLOCK_REALTIME, &ts);
+		if (st->nstamps) {
+			pthread_mutex_unlock(&st->qlock);
+			stamps_flush(st);
+			pthread_mutex_lock(&st->qlock);
+		}
 		if (st->qhead) {
 			pthread_mutex_unlock(&st->qlock);
 			store_audit_flush(st);

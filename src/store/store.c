@@ -361,8 +361,10 @@ void store_close(store *st)
 		pthread_mutex_unlock(&st->qlock);
 		pthread_join(st->ckthread, NULL);
 	}
-	if (st->writer)
+	if (st->writer) {
 		store_audit_flush(st);
+		stamps_flush(st);
+	}
 	audit_pending_free(st);
 	for (i = 0; i < st->nreaders; i++)
 		db_close(st->readers[i]);

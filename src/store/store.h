@@ -229,6 +229,12 @@ int store_token_list(store *st, const char *org_id, const char *login, size_t ma
 		     struct token_row **rows, size_t *n, arena *a);
 /* Note a use of the token (by public id) at now. */
 int store_token_touch(store_tx *tx, const char *id, int64_t now);
+/* A token's (token_id) or else a session's last use, when no writer was
+ * free to stamp it at once: written soon after by the audit flusher,
+ * which waits for the writer (stamps.c).  A stamp never goes back in
+ * time. */
+void store_touch_later(store *st, const char *token_id, const unsigned char *session_id,
+		       int64_t now);
 /* Revoke for good: STORE_NOT_FOUND, or STORE_CONFLICT when revoked
  * already. */
 int store_token_revoke(store_tx *tx, const char *id);

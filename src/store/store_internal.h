@@ -14,6 +14,14 @@ struct audit_queued;
 struct audit_chunk;
 struct audit_pending;
 
+/* A last use not stamped at once (stamps.c). */
+#define STAMPS_MAX 128
+struct stamp {
+	char token[ID_LEN];        /* a token's public id, or "" for a session */
+	unsigned char session[HASH_BYTES];
+	int64_t at;
+};
+
 struct store {
 	const keyring *kr;
 	char path[4096];
@@ -48,12 +56,16 @@ struct store {
 	struct audit_pending *ridx_mem; /* their (rkey, seq) pairs as flushed; wlock */
 	_Atomic int64_t flush_last_us; /* duration of the last batch of reads (metrics) */
 	_Atomic uint64_t flushes;      /* batches committed */
+	struct stamp stamps[STAMPS_MAX]; /* last uses to write; qlock */
+	size_t nstamps;
 };
 
 struct store_tx {
 	store *st;
 	db *d;
 };
+
+void stamps_flush(store *st);
 
 db *store_reader_get(store *st);
 void store_reader_put(store *st, db *d);

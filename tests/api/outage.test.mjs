@@ -142,6 +142,17 @@ test('SQLite locked by another process: reads answer at once, the first use of a
       holder.stdin.end('ROLLBACK;\n');
       await new Promise((ok) => holder.once('exit', ok));
     }
+    // The token was used only while the lock was held: its last use,
+    // which could not be stamped then, is written once the lock is gone
+    // (before, it stayed "never" until a later use found the writer free).
+    let line = '';
+    for (let i = 0; i < 50 && !/\d{4}-\d\d-\d\d/.test(line.split(/\s{2,}/)[4] || ''); i++) {
+      await sleep(100);
+      const list = run(['token', 'list', '--data', srv.data, '--login', 'hot']);
+      assert.equal(list.code, 0, list.err);
+      line = list.out.split('\n').find((l) => l.includes('hot')) || '';
+    }
+    assert.match(line.split(/\s{2,}/)[4] || '', /^\d{4}-\d\d-\d\d/, 'last used: ' + line);
   });
 
 // Another process holds the writer (a long write elsewhere, or a disk that
