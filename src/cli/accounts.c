@@ -61,7 +61,7 @@ static int add_org(store *st, const char *code, const char *name, const char *ty
 	int rc;
 
 	if (!tx) {
-		fprintf(stderr, "himoya: the database is busy\n");
+		cli_store_error("add the organisation");
 		return -1;
 	}
 	rc = store_org_add(tx, code, name, type, id);
@@ -72,11 +72,17 @@ static int add_org(store *st, const char *code, const char *name, const char *ty
 		rc = audit_cli(tx, "create", record, sector ? "code,name,type,sector" : "code,name,type");
 	if (rc != STORE_OK) {
 		store_rollback(tx);
-		fprintf(stderr, "himoya: %s\n", rc == STORE_CONFLICT
-				? "an organisation with this code exists" : "cannot add the organisation");
+		if (rc == STORE_CONFLICT)
+			fprintf(stderr, "himoya: an organisation with this code exists\n");
+		else
+			cli_store_error("add the organisation");
 		return -1;
 	}
-	return store_commit(tx) == STORE_OK ? 0 : -1;
+	if (store_commit(tx) != STORE_OK) {
+		cli_store_error("add the organisation");
+		return -1;
+	}
+	return 0;
 }
 
 /* himoya.conf of a new folder whose database is PostgreSQL (0600: the
@@ -314,8 +320,10 @@ int cmd_user_add(struct cli_opts *o)
 	if (rc != STORE_OK) {
 		if (tx)
 			store_rollback(tx);
-		fprintf(stderr, "himoya: %s\n", rc == STORE_CONFLICT ? "this login is taken"
-								 : "cannot add the user");
+		if (rc == STORE_CONFLICT)
+			fprintf(stderr, "himoya: this login is taken\n");
+		else
+			cli_store_error("add the user");
 		datadir_close(&d);
 		sodium_memzero(password, sizeof password);
 		return 1;
@@ -323,6 +331,7 @@ int cmd_user_add(struct cli_opts *o)
 	rc = store_commit(tx);
 	datadir_close(&d);
 	if (rc != STORE_OK) {
+		cli_store_error("add the user");
 		sodium_memzero(password, sizeof password);
 		return 1;
 	}
@@ -406,7 +415,7 @@ int cmd_token_create(struct cli_opts *o)
 	datadir_close(&d);
 	if (rc != STORE_OK) {
 		sodium_memzero(token, sizeof token);
-		fprintf(stderr, "himoya: cannot create the token\n");
+		cli_store_error("create the token");
 		return 1;
 	}
 	/* The secret alone on standard output, for scripts; the rest aside. */
@@ -440,7 +449,7 @@ int cmd_token_list(struct cli_opts *o)
 	datadir_close(&d);
 	if (rc != STORE_OK) {
 		arena_free(&a);
-		fprintf(stderr, "himoya: cannot list the tokens\n");
+		cli_store_error("list the tokens");
 		return 1;
 	}
 	printf("%-26s  %-20s  %-20s  %-20s  %-20s  %-8s  %s\n", "ID", "LOGIN", "CREATED", "EXPIRES",
@@ -501,7 +510,7 @@ int cmd_token_revoke(struct cli_opts *o)
 		return 1;
 	}
 	if (rc != STORE_OK) {
-		fprintf(stderr, "himoya: cannot revoke the token\n");
+		cli_store_error("revoke the token");
 		return 1;
 	}
 	/* A running server notices within a few seconds (its sign-in cache). */
@@ -543,7 +552,7 @@ int cmd_role_set(struct cli_opts *o)
 		store_rollback(tx);
 	datadir_close(&d);
 	if (rc != STORE_OK) {
-		fprintf(stderr, "himoya: cannot change the role\n");
+		cli_store_error("change the role");
 		return 1;
 	}
 	printf("Role %s: second factor %s\n", role, on ? "required" : "optional");

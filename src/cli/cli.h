@@ -66,6 +66,10 @@ int cli_read_password(char *out, size_t outlen);
 /* A random readable password of 20 characters. */
 void cli_new_password(char out[24]);
 int cli_login_ok(const char *login);
+/* "himoya: cannot WHAT" on stderr, and why when the store knows: the
+ * database busy (another process holds its write lock) or unreachable,
+ * both worth trying again. */
+void cli_store_error(const char *what);
 
 int cmd_init(struct cli_opts *o);
 int cmd_doctor(struct cli_opts *o);

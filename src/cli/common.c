@@ -240,3 +240,19 @@ int cli_login_ok(const char *login)
 {
 	return account_login_ok(login);
 }
+
+void cli_store_error(const char *what)
+{
+	switch (store_failure()) {
+	case STORE_BUSY:
+		fprintf(stderr, "himoya: cannot %s: the database is busy (another process holds its"
+			" write lock); try again\n", what);
+		break;
+	case STORE_UNAVAILABLE:
+		fprintf(stderr, "himoya: cannot %s: the database cannot be reached; try again\n",
+			what);
+		break;
+	default:
+		fprintf(stderr, "himoya: cannot %s\n", what);
+	}
+}

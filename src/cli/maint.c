@@ -96,7 +96,7 @@ int cmd_audit_reindex(struct cli_opts *o)
 	rc = store_audit_reindex(d.st);
 	datadir_close(&d);
 	if (rc != STORE_OK) {
-		fprintf(stderr, "himoya: cannot make the index of reads again\n");
+		cli_store_error("make the index of reads again");
 		return 1;
 	}
 	printf("The index of reads (audit_reads) was made again from the audit chain\n");

@@ -60,7 +60,7 @@ int cmd_plan_load(struct cli_opts *o)
 	if (rc == -1)
 		fprintf(stderr, "himoya: %s: %s\n", path, err);
 	else if (rc == -2)
-		fprintf(stderr, "himoya: the plan could not be stored\n");
+		cli_store_error("store the plan");
 	json_decref(file);
 	datadir_close(&d);
 	return rc == 0 ? 0 : rc == -1 ? 2 : 1;

@@ -111,6 +111,10 @@ test('SQLite locked past the busy timeout: a write answers 503 busy with Retry-A
     try {
       const r = await as.hot.req('POST', V1 + '/callbacks', callback(4));
       assertRetry(r, 'busy', 'a write');
+      // An administrator's command says why it failed, and that it may be tried again.
+      const made = run(['token', 'create', '--data', srv.data, '--login', 'hot']);
+      assert.equal(made.code, 1, made.out);
+      assert.match(made.err, /cannot create the token: the database is busy .*try again/, made.err);
     } finally {
       holder.stdin.end('ROLLBACK;\n');
       await new Promise((ok) => holder.once('exit', ok));
