@@ -176,12 +176,21 @@ static int handled(struct req *r, int rc)
 	return rc;
 }
 
+/* A route's handler, on an offload thread (http/offload.c). */
+static int run_route(struct req *r)
+{
+	store_failure_clear();
+	return handled(r, r->route->fn(r));
+}
+
 int api_dispatch(struct req *r)
 {
 	const struct route *rt;
 	int is_api = !strncmp(r->path, "/api/", 5);
 
 	store_failure_clear(); /* api_store_error asks what this request met */
+	if (http_offload_done(r))
+		return http_offload(r, NULL);
 	if (r->route) /* resumed after a suspension */
 		return handled(r, r->route->fn(r));
 	switch (router_match(api_routes, api_routes_count, r, &rt)) {
@@ -233,6 +242,10 @@ int api_dispatch(struct req *r)
 					     : "your role now requires a second factor: sign in again "
 					       "with your code");
 	}
+	/* A change may wait for the database's writer: off the request
+	 * thread, so that the reads it serves do not wait with it. */
+	if (r->method != M_GET)
+		return http_offload(r, run_route);
 	return handled(r, rt->fn(r));
 }
 

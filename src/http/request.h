@@ -71,6 +71,8 @@ struct req {
 	const struct route *route;
 	int phase;
 	void *async;
+	int offload;                  /* run off the request thread (http/offload.c) */
+	int offload_rc;               /* and the answer it gave there */
 
 	/* The api layer's view of the record in hand (how the caller reaches
 	 * it), in the arena. */
@@ -90,8 +92,7 @@ const char *req_query(struct req *r, const char *name);
 /* Request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
 
-/* Add a response header (name and value must outlive the request: use
- * constants or arena strings). */
+/* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);
 /* Start a JSON response: returns the writer positioned at top level. */
 void reply_json_begin(struct req *r, int status, jsonw *w);

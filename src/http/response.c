@@ -30,12 +30,20 @@ const char *req_header(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+/* Copies in the request's arena: a handler may pass its own buffers, and
+ * the answer may be sent from another thread (http/offload.c). */
 void reply_header(struct req *r, const char *name, const char *value)
 {
+	const char *n, *v;
+
 	if (r->nhdr == MAX_HEADERS)
 		return;
-	r->hdr_name[r->nhdr] = name;
-	r->hdr_value[r->nhdr] = value;
+	n = arena_strdup(&r->mem, name);
+	v = arena_strdup(&r->mem, value);
+	if (!n || !v)
+		return;
+	r->hdr_name[r->nhdr] = n;
+	r->hdr_value[r->nhdr] = v;
 	r->nhdr++;
 }
 

@@ -503,7 +503,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 void http_suspend(struct req *r)
 {
-	MHD_suspend_connection(r->conn);
+	if (!http_offload_keep(r))
+		MHD_suspend_connection(r->conn);
 }
 
 void http_resume(struct req *r)
@@ -721,7 +722,8 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 			started++;
 		}
 	}
-	if (started < n) {
+	if (started < n || http_offload_start(n) != 0) {
+		http_offload_stop();
 		for (i = 0; i < started; i++)
 			MHD_stop_daemon(d[i]);
 		snprintf(err, errlen, "cannot listen on %s (address in use or not permitted?)",
@@ -736,6 +738,7 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 		sigwait(&set, &sig);
 	while (sig != SIGTERM && sig != SIGINT);
 	fprintf(stderr, "himoya: stopping\n");
+	http_offload_stop();
 	for (i = 0; i < n; i++)
 		MHD_stop_daemon(d[i]);
 	watchdog_stop(&sc);

@@ -56,4 +56,14 @@ void http_resume(struct req *r);
 /* Suspend the current connection (from a handler). */
 void http_suspend(struct req *r);
 
+/* Handlers that may wait (http/offload.c): n threads to run them. */
+int http_offload_start(unsigned n);
+void http_offload_stop(void);
+/* Run fn(r) on one of them, the connection suspended meanwhile, and
+ * HTTP_SUSPENDED; when resumed, the dispatcher finds http_offload_done
+ * and calls this again for fn's answer.  fn runs here when none runs. */
+int http_offload(struct req *r, http_dispatch_fn fn);
+int http_offload_done(const struct req *r);
+int http_offload_keep(struct req *r);
+
 #endif
