@@ -16,14 +16,17 @@ struct store_group {
 	int stop;
 };
 
-/* Run the jobs from j (to the end of the list) in one transaction. */
-static int group_tx(store *st, struct store_job *j, int one)
+/* Run the jobs from j (to the end of the list) in one transaction.
+ * *blame is set when a job's write failed (not the database's begin or
+ * commit). */
+static int group_tx(store *st, struct store_job *j, int one, int *blame)
 {
 	store_tx *tx = store_begin(st);
 	int rc = tx ? STORE_OK : STORE_ERROR;
 
+	*blame = 0;
 	for (; j && rc == STORE_OK; j = one ? NULL : j->next)
-		rc = j->write(tx, j);
+		*blame = (rc = j->write(tx, j)) != STORE_OK;
 	if (tx) {
 		if (rc == STORE_OK)
 			rc = store_commit(tx);
@@ -33,19 +36,24 @@ static int group_tx(store *st, struct store_job *j, int one)
 	return rc;
 }
 
-/* Commit one group; every job's rc is set. */
+/* Commit one group; every job's rc is set.  When a job's write failed,
+ * the others are tried again one by one, so that one bad job does not
+ * fail its group; not when the writer could not be had or the commit
+ * failed (a lock held elsewhere, an outage), which each alone would meet
+ * again, waiting out the bound once more. */
 static void group_write(store *st, struct store_job *batch)
 {
 	struct store_job *j;
-	int rc = group_tx(st, batch, 0);
+	int blame;
+	int rc = group_tx(st, batch, 0, &blame);
 
-	if (rc == STORE_OK || !batch->next) {
+	if (rc == STORE_OK || !batch->next || !blame) {
 		for (j = batch; j; j = j->next)
 			j->rc = rc;
 		return;
 	}
 	for (j = batch; j; j = j->next)
-		j->rc = group_tx(st, j, 1);
+		j->rc = group_tx(st, j, 1, &blame);
 }
 
 static void *group_main(void *arg)

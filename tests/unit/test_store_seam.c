@@ -3,7 +3,8 @@
  * the driver's handling of a failed bind (kept, and returned by the step
  * instead of running the statement), and the group commit (store/commit.h):
  * jobs committed together, a failing job failing alone, every job told,
- * and what was queued committed before a stop returns.
+ * what was queued committed before a stop returns, and a group that cannot
+ * have the writer failing together.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -208,12 +210,59 @@ static void test_group_stop(void **state)
 	store_group_stop(NULL);
 }
 
+/* Jobs queued while another process holds the write lock fail together
+ * once the bound (10 s) is out: the group is not tried again job by job,
+ * each waiting out the bound once more (4 jobs took 50 s). */
+static void test_group_locked(void **state)
+{
+	struct fixture *f = *state;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	struct meta_job jobs[4];
+	struct timespec t0, t1;
+	store_group *g;
+	char err[256];
+	double took;
+	db *other;
+	int told = 0, i;
+
+	assert_int_equal(db_open(f->path, DB_WRITE, &other, err, sizeof err), DB_OK);
+	assert_int_equal(db_begin(other), DB_OK);
+	assert_int_equal(store_group_start(f->st, &g), STORE_OK);
+	memset(jobs, 0, sizeof jobs);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 4; i++) {
+		jobs[i].job.write = meta_write;
+		jobs[i].job.done = meta_done;
+		snprintf(jobs[i].key, sizeof jobs[i].key, "locked%d", i);
+		jobs[i].lock = &lock;
+		jobs[i].cond = &cond;
+		jobs[i].told = &told;
+		assert_int_equal(store_group_submit(g, &jobs[i].job), STORE_OK);
+	}
+	pthread_mutex_lock(&lock);
+	while (told < 4)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	db_rollback(other);
+	db_close(other);
+	store_group_stop(g);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	for (i = 0; i < 4; i++)
+		assert_int_not_equal(jobs[i].rc_seen, STORE_OK);
+	/* One group, or two when the first job was taken alone: 10-20 s. */
+	if (took > 25.0)
+		fail_msg("4 jobs under a lock were answered after %.1f s", took);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_bind_error_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_stop, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_locked, setup, teardown),
 	};
 
 	if (crypto_init() != 0)
