@@ -38,6 +38,19 @@ int store_step_done(db_stmt *s)
 	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
 }
 
+int store_step_row(db_stmt *s)
+{
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	db_reset(s);
+	return rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
 int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const char *id)
 {
 	int rc = store_step_done(s);
@@ -192,16 +205,10 @@ int store_meta_get(store *st, const char *key, char *out, size_t outlen)
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = meta_select(d, key);
-	int rc = STORE_ERROR;
+	int rc = store_step_row(s);
 
-	if (s) {
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			store_col_copy(s, 0, out, outlen);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
+	if (rc == STORE_OK) {
+		store_col_copy(s, 0, out, outlen);
 		db_reset(s);
 	}
 	store_reader_put(st, d);

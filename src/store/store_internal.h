@@ -153,6 +153,10 @@ const char *store_or_null(const char *s);
  * (a unique key, reference or check), or STORE_ERROR (also for a NULL s,
  * a statement that did not prepare). */
 int store_step_done(db_stmt *s);
+/* Step a bound read of one row: STORE_OK with the row ready (the caller
+ * reads it, then resets s), or STORE_NOT_FOUND or STORE_ERROR (also for
+ * a NULL s) with s reset. */
+int store_step_row(db_stmt *s);
 /* Copy a column into a fixed buffer, truncating (NUL-terminated). */
 void store_col_copy(db_stmt *s, int i, char *out, size_t outlen);
 /* Run a bound "UPDATE ... WHERE id = ? AND version = ?" and say how it
