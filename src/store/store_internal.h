@@ -171,9 +171,10 @@ int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const
 int store_items_collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row **rows,
 			size_t *n, arena *a);
 
-/* The PostgreSQL baseline (store/pg_schema.c): every statement that makes
- * a fresh PostgreSQL database equal to SQLite's at PG_BASELINE_VERSION,
- * for PQexec; the driver then records that version in meta. */
+/* The PostgreSQL baseline (store/pg_baseline.sql, compiled in by
+ * tools/gen_blob.py): every statement that makes a fresh PostgreSQL
+ * database equal to SQLite's at PG_BASELINE_VERSION, for PQexec; the
+ * driver then records that version in meta. */
 extern const char pg_baseline[];
 #define PG_BASELINE_VERSION 23
 /* The PostgreSQL form of migration PG_BASELINE_VERSION + 1 + i
