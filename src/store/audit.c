@@ -40,6 +40,7 @@
 #include <sodium.h>
 
 #include "store/store_internal.h"
+#include "util/buf.h"
 
 #define AUDIT_QUEUE_MAX 100000  /* queued reads before readers wait */
 #define AUDIT_QUEUE_HIGH 20000  /* queued reads that make the flusher hurry */
@@ -145,70 +146,29 @@ int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line
 	return sodium_memcmp(mac, got, sizeof mac) == 0;
 }
 
-/* A growing malloc'd text. */
-struct buf {
-	char *p;
-	size_t n, cap;
-	int oom;
-};
-
-static void buf_need(struct buf *b, size_t more)
-{
-	char *p;
-	size_t cap;
-	if (b->oom || b->n + more + 1 <= b->cap)
-		return;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < b->n + more + 1)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = 1;
-		return;
-	}
-	b->p = p;
-	b->cap = cap;
-}
-
-static void buf_put(struct buf *b, const char *s, size_t n)
-{
-	buf_need(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
 /* Append one value, escaped, then sep. */
-static void buf_value(struct buf *b, const char *s, char sep)
+static void buf_value(buf *b, const char *s, char sep)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u;
-	char *o;
+	const char *run = s, *p;
 
 	if (!s) {
-		buf_put(b, "\\N", 2);
-		buf_put(b, &sep, 1);
+		buf_add(b, "\\N", 2);
+		buf_putc(b, sep);
 		return;
 	}
-	buf_need(b, 4 * strlen(s) + 1);
-	if (b->oom)
-		return;
-	o = b->p + b->n;
-	for (u = (const unsigned char *)s; *u; u++) {
-		if (*u < 0x20 || *u == 0x7f || *u == '\\') {
-			*o++ = '\\';
-			*o++ = 'x';
-			*o++ = hex[*u >> 4];
-			*o++ = hex[*u & 15];
-		} else {
-			*o++ = (char)*u;
-		}
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+
+		if (c >= 0x20 && c != 0x7f && c != '\\')
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		buf_add(b, esc, sizeof esc);
+		run = p + 1;
 	}
-	*o++ = sep;
-	*o = '\0';
-	b->n = (size_t)(o - b->p);
+	buf_add(b, run, (size_t)(p - run));
+	buf_putc(b, sep);
 }
 
 static int hexval(char c)
@@ -220,7 +180,7 @@ static int hexval(char c)
 	return -1;
 }
 
-int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *out)
+int audit_line_decode(const char *line, size_t n, char *dst, struct audit_read *out)
 {
 	const char **slot[8] = {&out->action, &out->at, &out->user_id, &out->org_id,
 				&out->record, &out->fields, &out->addr, &out->mac};
@@ -229,7 +189,7 @@ int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *
 
 	for (k = 0; k < 8; k++) {
 		const char *v = p;
-		char *o = buf;
+		char *o = dst;
 		while (p < end && *p != '\t')
 			p++;
 		if ((k < 7) != (p < end)) /* seven tabs, the last value runs to the end */
@@ -248,8 +208,8 @@ int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *
 				v += 3;
 			}
 			*o++ = '\0';
-			*slot[k] = buf;
-			buf = o;
+			*slot[k] = dst;
+			dst = o;
 		}
 		p++;
 	}
@@ -736,7 +696,7 @@ int audit_flush_tx(store_tx *tx)
 	struct audit_queued *list, *q;
 	struct audit_chunk *chunks;
 	struct audit_entry e = {NULL, NULL, "reads", NULL, NULL, NULL};
-	struct buf b = {0};
+	buf b;
 	char at[TS_LEN];
 	int64_t seq = st->audit_seq + 1;
 	uint32_t idx = 0;
@@ -749,10 +709,11 @@ int audit_flush_tx(store_tx *tx)
 		free_chunks(chunks);
 		return 0;
 	}
-	for (q = list; q && !b.oom; q = q->next) {
+	buf_init(&b, SIZE_MAX / 2);
+	for (q = list; q && buf_ok(&b); q = q->next) {
 		unsigned char mac[READ_MAC_BYTES];
 		char hex[READ_MAC_BYTES * 2 + 1];
-		size_t start = b.n;
+		size_t start = b.len;
 
 		buf_value(&b, q->e.action, '\t');
 		buf_value(&b, q->at, '\t');
@@ -761,23 +722,23 @@ int audit_flush_tx(store_tx *tx)
 		buf_value(&b, q->e.record, '\t');
 		buf_value(&b, q->e.fields, '\t');
 		buf_value(&b, q->e.addr, '\t');
-		if (b.oom)
+		if (!buf_ok(&b))
 			break;
-		read_mac(st->kr, seq, ++idx, b.p + start, b.n - start, mac);
+		read_mac(st->kr, seq, ++idx, b.data + start, b.len - start, mac);
 		audit_pending_read(st, seq, q->e.record);
 		sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-		buf_put(&b, hex, sizeof hex - 1);
-		buf_put(&b, "\n", 1);
+		buf_add(&b, hex, sizeof hex - 1);
+		buf_putc(&b, '\n');
 	}
 	free_chunks(chunks);
-	if (b.oom) {
-		free(b.p);
+	if (!buf_ok(&b)) {
+		buf_free(&b);
 		return -1;
 	}
-	e.fields = b.p;
+	e.fields = b.data;
 	store_now(at);
 	rc = audit_insert(st, tx->d, at, &e);
-	free(b.p);
+	buf_free(&b);
 	if (rc != STORE_OK)
 		return -1;
 	audit_pending_batch(st);
@@ -910,11 +871,11 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload,
 		       struct audit_pairs *pairs, char *msg, size_t msglen)
 {
 	const char *p = payload ? payload : "", *nl;
-	char *buf = malloc(strlen(p) + 9);
+	char *text = malloc(strlen(p) + 9);
 	uint32_t idx = 0;
 	int bad = 0;
 
-	if (!buf) {
+	if (!text) {
 		snprintf(msg, msglen, "out of memory checking audit entry %" PRId64, seq);
 		return 1;
 	}
@@ -930,7 +891,7 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload,
 			bad = 1;
 			break;
 		}
-		decoded = audit_line_decode(p, (size_t)(nl - p), buf, &r) == 0;
+		decoded = audit_line_decode(p, (size_t)(nl - p), text, &r) == 0;
 		if (audit_line_ok(kr, seq, idx, p, (size_t)(nl - p))) {
 			if (decoded && r.record)
 				audit_pairs_add(pairs, audit_rkey(r.record), seq);
@@ -950,7 +911,7 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload,
 			bad = 1;
 		}
 	}
-	free(buf);
+	free(text);
 	return bad;
 }
 

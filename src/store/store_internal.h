@@ -88,9 +88,9 @@ struct audit_read {
 	const char *action, *at, *user_id, *org_id, *record, *fields, *addr;
 	const char *mac; /* hex MAC of the line */
 };
-/* Decode the line [line, line + n) (no newline) into buf (n + 9 bytes at
+/* Decode the line [line, line + n) (no newline) into dst (n + 9 bytes at
  * least); -1 when malformed. */
-int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *out);
+int audit_line_decode(const char *line, size_t n, char *dst, struct audit_read *out);
 /* 1 when the MAC ending the line [line, line + n) of read idx (from 1)
  * of batch seq matches. */
 int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line, size_t n);
