@@ -241,46 +241,43 @@ static void head_tag(const keyring *kr, const char *domain, int64_t seq,
 	crypto_generichash_final(&h, out, HASH_BYTES);
 }
 
+/* "SEQ:MAC:TAG", or "SEQ:TAG" when mac is NULL (the watermark). */
 static void head_format(const keyring *kr, const char *domain, int64_t seq,
-			const unsigned char mac[HASH_BYTES], char out[160])
+			const unsigned char *mac, char *out, size_t outlen)
 {
-	char hex[HASH_BYTES * 2 + 1], thex[HASH_BYTES * 2 + 1];
+	char hex[HASH_BYTES * 2 + 1] = "", thex[HASH_BYTES * 2 + 1];
 	unsigned char tag[HASH_BYTES];
 	head_tag(kr, domain, seq, mac, tag);
-	sodium_bin2hex(hex, sizeof hex, mac, HASH_BYTES);
+	if (mac)
+		sodium_bin2hex(hex, sizeof hex, mac, HASH_BYTES);
 	sodium_bin2hex(thex, sizeof thex, tag, HASH_BYTES);
-	snprintf(out, 160, "%" PRId64 ":%s:%s", seq, hex, thex);
+	snprintf(out, outlen, "%" PRId64 ":%s%s%s", seq, hex, mac ? ":" : "", thex);
 }
 
-/* Check a hex tag of HASH_BYTES against the one due; -1 when it differs. */
-static int tag_check(const char *hex, const unsigned char want[HASH_BYTES])
-{
-	unsigned char tag[HASH_BYTES];
-	size_t n;
-	if (sodium_hex2bin(tag, HASH_BYTES, hex, strlen(hex), NULL, &n, NULL) != 0 ||
-	    n != HASH_BYTES)
-		return -1;
-	return sodium_memcmp(tag, want, HASH_BYTES) == 0 ? 0 : -1;
-}
-
-/* Parse and authenticate a head or anchor; -1 when malformed or forged. */
+/* Parse and authenticate what head_format made (with a MAC when mac is
+ * not NULL); -1 when malformed or forged. */
 static int head_parse(const keyring *kr, const char *domain, const char *v, int64_t *seq,
-		      unsigned char mac[HASH_BYTES])
+		      unsigned char *mac)
 {
-	unsigned char want[HASH_BYTES];
-	const char *colon;
+	unsigned char want[HASH_BYTES], tag[HASH_BYTES];
+	const char *colon, *thex;
 	char *end;
 	size_t n;
 	long long s = strtoll(v, &end, 10);
 
 	if (end == v || *end != ':' || s < 0)
 		return -1;
-	colon = strchr(end + 1, ':');
-	if (!colon || sodium_hex2bin(mac, HASH_BYTES, end + 1, (size_t)(colon - end - 1), NULL, &n,
-				     NULL) != 0 || n != HASH_BYTES)
-		return -1;
+	thex = end + 1;
+	if (mac) {
+		colon = strchr(thex, ':');
+		if (!colon || sodium_hex2bin(mac, HASH_BYTES, thex, (size_t)(colon - thex), NULL,
+					     &n, NULL) != 0 || n != HASH_BYTES)
+			return -1;
+		thex = colon + 1;
+	}
 	head_tag(kr, domain, s, mac, want);
-	if (tag_check(colon + 1, want) != 0)
+	if (sodium_hex2bin(tag, HASH_BYTES, thex, strlen(thex), NULL, &n, NULL) != 0 ||
+	    n != HASH_BYTES || sodium_memcmp(tag, want, HASH_BYTES) != 0)
 		return -1;
 	*seq = s;
 	return 0;
@@ -288,26 +285,12 @@ static int head_parse(const keyring *kr, const char *domain, const char *v, int6
 
 void audit_mark_format(const keyring *kr, int64_t seq, char out[96])
 {
-	char thex[HASH_BYTES * 2 + 1];
-	unsigned char tag[HASH_BYTES];
-	head_tag(kr, DOMAIN_MARK, seq, NULL, tag);
-	sodium_bin2hex(thex, sizeof thex, tag, HASH_BYTES);
-	snprintf(out, 96, "%" PRId64 ":%s", seq, thex);
+	head_format(kr, DOMAIN_MARK, seq, NULL, out, 96);
 }
 
 int audit_mark_parse(const keyring *kr, const char *v, int64_t *seq)
 {
-	unsigned char want[HASH_BYTES];
-	char *end;
-	long long s = strtoll(v, &end, 10);
-
-	if (end == v || *end != ':' || s < 0)
-		return -1;
-	head_tag(kr, DOMAIN_MARK, s, NULL, want);
-	if (tag_check(end + 1, want) != 0)
-		return -1;
-	*seq = s;
-	return 0;
+	return head_parse(kr, DOMAIN_MARK, v, seq, NULL);
 }
 
 static void digest_hex(const unsigned char mac[HASH_BYTES], char out[AUDIT_DIGEST_HEX + 1])
@@ -348,23 +331,18 @@ int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
 /* Load the chain head from meta (the writer lock is held or not needed). */
 int store_audit_load_head(store *st)
 {
-	db_stmt *s = meta_select(st->writer, "audit_head");
+	db_stmt *s;
 	int rc;
 
-	if (!s)
-		return STORE_ERROR;
 	st->audit_seq = 0;
 	memset(st->audit_mac, 0, HASH_BYTES);
 	st->audit_head_ok = 0;
-	rc = db_step(s);
-	if (rc == DB_ROW &&
-	    head_parse(st->kr, DOMAIN_HEAD, db_col_text(s, 0), &st->audit_seq, st->audit_mac) == 0) {
-		db_reset(s);
+	rc = keyed_get(st->kr, st->writer, "audit_head", DOMAIN_HEAD, &st->audit_seq, st->audit_mac);
+	if (rc == 1) {
 		st->audit_head_ok = 1;
 		return STORE_OK;
 	}
-	db_reset(s);
-	if (rc != DB_ROW && rc != DB_DONE)
+	if (rc == -2)
 		return STORE_ERROR;
 	/* No head, or an altered one: go on from the newest entry, so that
 	 * the log keeps growing; `audit verify` reports the damage.  The head
@@ -391,7 +369,7 @@ static int audit_write_head(store *st, db *d)
 
 	if (!st->audit_head_ok)
 		return STORE_OK; /* a damaged head stays damaged for `audit verify` */
-	head_format(st->kr, DOMAIN_HEAD, st->audit_seq, st->audit_mac, head);
+	head_format(st->kr, DOMAIN_HEAD, st->audit_seq, st->audit_mac, head, sizeof head);
 	return meta_put(d, "audit_head", head);
 }
 
@@ -473,7 +451,7 @@ static int anchor_present(db *d)
 static int anchor_write(store *st, db *d)
 {
 	char v[160];
-	head_format(st->kr, DOMAIN_ANCHOR, st->audit_seq, st->audit_mac, v);
+	head_format(st->kr, DOMAIN_ANCHOR, st->audit_seq, st->audit_mac, v, sizeof v);
 	return meta_put(d, "audit_anchor", v);
 }
 
