@@ -138,19 +138,12 @@ static const char SQL_TOKEN_REVOKE[] =
 int store_org_add(store_tx *tx, const char *code, const char *name, const char *type,
 		  char id_out[ID_LEN])
 {
-	db_stmt *s = db_prepare(tx->d, SQL_ORG_ADD);
 	char now[TS_LEN];
+	const char *v[] = {id_out, code, name, type, now};
 
-	if (!s)
-		return STORE_ERROR;
 	store_new_id(id_out);
 	store_now(now);
-	db_bind_str(s, 1, id_out);
-	db_bind_str(s, 2, code);
-	db_bind_str(s, 3, name);
-	db_bind_str(s, 4, type);
-	db_bind_str(s, 5, now);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_ORG_ADD, v, 5);
 }
 
 int store_org_by_code(store *st, const char *code, struct org *o)
@@ -166,20 +159,12 @@ int store_org_by_id(store *st, const char *id, struct org *o)
 int store_user_add(store_tx *tx, const char *org_id, const char *login, const char *role,
 		   const char *pwhash, char id_out[ID_LEN])
 {
-	db_stmt *s = db_prepare(tx->d, SQL_USER_ADD);
 	char now[TS_LEN];
+	const char *v[] = {id_out, org_id, login, role, pwhash, now};
 
-	if (!s)
-		return STORE_ERROR;
 	store_new_id(id_out);
 	store_now(now);
-	db_bind_str(s, 1, id_out);
-	db_bind_str(s, 2, org_id);
-	db_bind_str(s, 3, login);
-	db_bind_str(s, 4, role);
-	db_bind_str(s, 5, pwhash);
-	db_bind_str(s, 6, now);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_USER_ADD, v, 6);
 }
 
 /* Read TOKEN_COLS starting at column `at`. */
@@ -322,15 +307,9 @@ int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a
 int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,
 		     const char *sector, const char *created_by)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_ORG_UPDATE);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	db_bind_str(s, 2, name);
-	db_bind_str(s, 3, type);
-	db_bind_str(s, 4, sector ? sector : "");
-	db_bind_str(s, 5, created_by ? created_by : "");
-	return store_step_done(s);
+	const char *v[] = {id, name, type, sector ? sector : "", created_by ? created_by : ""};
+
+	return store_write_texts(tx->d, SQL_ORG_UPDATE, v, 5);
 }
 
 static const char SQL_ORG_CONTACT_GET[] =
@@ -360,13 +339,9 @@ int store_org_contact_get(store *st, const char *org_id, struct org_contact *c)
 
 int store_org_contact_set(store_tx *tx, const char *org_id, const char *phone, const char *email)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_ORG_CONTACT_SET);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, org_id);
-	db_bind_str(s, 2, phone);
-	db_bind_str(s, 3, email);
-	return store_step_done(s);
+	const char *v[] = {org_id, phone, email};
+
+	return store_write_texts(tx->d, SQL_ORG_CONTACT_SET, v, 3);
 }
 
 int store_role_requires_totp(store *st, const char *role)

@@ -338,13 +338,9 @@ int store_callback_open_find(store_tx *tx, const char *org_id,
 
 int store_callback_touch(store_tx *tx, const char *id, const char *updated_at)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_CALLBACK_TOUCH);
+	const char *v[] = {id, updated_at};
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	db_bind_str(s, 2, updated_at);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_CALLBACK_TOUCH, v, 2);
 }
 
 int store_org_first(store *st, struct org *o)

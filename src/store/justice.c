@@ -44,15 +44,9 @@ static const char SQL_STAY_OPEN_OF[] =
 int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char *case_id,
 			   const char *org_id, const char *at)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_LINK);
+	const char *v[] = {case_id, perpetrator_id, org_id, at};
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, case_id);
-	db_bind_str(s, 2, perpetrator_id);
-	db_bind_str(s, 3, org_id);
-	db_bind_str(s, 4, at);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_LINK, v, 4);
 }
 
 int store_perpetrators_of_case(store *st, const char *case_id, struct item_row **rows,

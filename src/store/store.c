@@ -38,6 +38,16 @@ int store_step_done(db_stmt *s)
 	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
 }
 
+int store_write_texts(db *d, const char *sql, const char *const *v, size_t n)
+{
+	db_stmt *s = db_prepare(d, sql);
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		db_bind_str(s, (int)i + 1, v[i]);
+	return store_step_done(s);
+}
+
 int store_step_row(db_stmt *s)
 {
 	int rc;
@@ -157,13 +167,9 @@ db_stmt *meta_select(db *d, const char *key)
 
 int meta_put(db *d, const char *key, const char *value)
 {
-	db_stmt *s = db_prepare(d, SQL_META_SET);
+	const char *v[] = {key, value};
 
-	if (s) {
-		db_bind_str(s, 1, key);
-		db_bind_str(s, 2, value);
-	}
-	return store_step_done(s); /* an upsert: never a conflict */
+	return store_write_texts(d, SQL_META_SET, v, 2); /* an upsert: never a conflict */
 }
 
 /* The definitions of the indexes a bulk load dropped (meta key

@@ -153,6 +153,9 @@ const char *store_or_null(const char *s);
  * (a unique key, reference or check), or STORE_ERROR (also for a NULL s,
  * a statement that did not prepare). */
 int store_step_done(db_stmt *s);
+/* Run a write whose parameters ?1 .. ?n are the texts v[0 .. n) (NULL
+ * binds SQL NULL): store_step_done's codes. */
+int store_write_texts(db *d, const char *sql, const char *const *v, size_t n);
 /* Step a bound read of one row: STORE_OK with the row ready (the caller
  * reads it, then resets s), or STORE_NOT_FOUND or STORE_ERROR (also for
  * a NULL s) with s reset. */
