@@ -180,28 +180,19 @@ static const char SQL_BULK_DEL[] = "DELETE FROM meta WHERE key = 'bulk_indexes'"
 static int bulk_indexes_restore(db *d)
 {
 	db_stmt *s = meta_select(d, "bulk_indexes");
-	char *sql = NULL;
-	int rc;
+	char *sql;
+	int rc = store_step_row(s);
 
-	if (!s)
-		return STORE_ERROR;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		sql = strdup(db_col_text(s, 0));
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? STORE_OK : STORE_ERROR;
+	sql = strdup(db_col_text(s, 0));
 	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	if (rc != DB_ROW || !sql)
+	if (!sql)
 		return STORE_ERROR;
 	rc = db_begin(d) == DB_OK && db_exec(d, sql) == DB_OK ? DB_OK : DB_ERROR;
 	free(sql);
-	if (rc == DB_OK) {
-		s = db_prepare(d, SQL_BULK_DEL);
-		rc = s && db_step(s) == DB_DONE ? DB_OK : DB_ERROR;
-		if (s)
-			db_reset(s);
-	}
-	if (rc == DB_OK && db_commit(d) == DB_OK)
+	if (rc == DB_OK && store_step_done(db_prepare(d, SQL_BULK_DEL)) == STORE_OK &&
+	    db_commit(d) == DB_OK)
 		return STORE_OK;
 	db_rollback(d);
 	return STORE_ERROR;
@@ -410,13 +401,6 @@ void store_reader_put(store *st, db *d)
 	pthread_mutex_unlock(&st->rlock);
 }
 
-static int64_t ms_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* A write waits DB_BUSY_TIMEOUT_MS in all for the writer: for this
  * process's lock, then for the database's what is left (at least a try),
  * so that writes queued behind a lock another process holds each answer
@@ -429,9 +413,9 @@ store_tx *store_begin(store *st)
 
 	if (!tx)
 		return NULL;
-	waited = ms_now();
+	waited = audit_clock_us() / 1000;
 	pthread_mutex_lock(&st->wlock);
-	waited = ms_now() - waited;
+	waited = audit_clock_us() / 1000 - waited;
 	tx->st = st;
 	tx->d = st->writer;
 	/* Another process (the command line beside a running server) may
