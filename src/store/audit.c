@@ -133,7 +133,10 @@ static void read_mac(const keyring *kr, int64_t seq, uint32_t idx, const char *t
 	crypto_generichash_final(&h, out, READ_MAC_BYTES);
 }
 
-int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line, size_t n)
+/* 1 when the MAC ending the line [line, line + n) of read idx (from 1)
+ * of batch seq matches. */
+static int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line,
+			 size_t n)
 {
 	unsigned char mac[READ_MAC_BYTES], got[READ_MAC_BYTES];
 	const char *tab = n ? memrchr(line, '\t', n) : NULL;
@@ -666,9 +669,11 @@ static struct audit_queued *take_queue(store *st, struct audit_chunk **chunks)
 	return list;
 }
 
-/* Taken under the writer lock, so that batches are chained in the order
- * their reads were queued whoever flushes. */
-int audit_flush_tx(store_tx *tx)
+/* Write the queued reads as one batch entry inside tx: 1 when one was
+ * written, 0 when none was queued, -1 on error.  Taken under the writer
+ * lock, so that batches are chained in the order their reads were queued
+ * whoever flushes. */
+static int audit_flush_tx(store_tx *tx)
 {
 	store *st = tx->st;
 	struct audit_queued *list, *q;

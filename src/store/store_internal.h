@@ -91,12 +91,6 @@ struct audit_read {
 /* Decode the line [line, line + n) (no newline) into dst (n + 9 bytes at
  * least); -1 when malformed. */
 int audit_line_decode(const char *line, size_t n, char *dst, struct audit_read *out);
-/* 1 when the MAC ending the line [line, line + n) of read idx (from 1)
- * of batch seq matches. */
-int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line, size_t n);
-/* Write the queued reads as one batch entry inside tx; 1 when one was
- * written, 0 when none was queued, -1 on error. */
-int audit_flush_tx(store_tx *tx);
 /* The derived index audit_reads(rkey, seq) of the batches (audit_reads.c):
  * its key of a record, and bringing it up to the chain inside tx. */
 int64_t audit_rkey(const char *record);
