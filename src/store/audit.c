@@ -1132,47 +1132,47 @@ int store_audit_reindex(store *st)
 	return store_commit(tx);
 }
 
-int audit_rows_read(db_stmt *s, struct audit_row *rows, size_t max, size_t *found)
+int audit_rows_query(store *st, const char *sql, const char *const *v, size_t n,
+		     struct audit_row *rows, size_t max, size_t *found)
 {
-	int rc;
+	db *d;
+	db_stmt *s;
+	size_t i;
+	int rc = DB_ERROR;
 
-	while ((rc = db_step(s)) == DB_ROW && *found < max) {
-		struct audit_row *r = &rows[(*found)++];
-		r->seq = db_col_int(s, 0);
-		store_col_copy(s, 1, r->at, sizeof r->at);
-		store_col_copy(s, 2, r->user_id, sizeof r->user_id);
-		store_col_copy(s, 3, r->login, sizeof r->login);
-		store_col_copy(s, 4, r->org_code, sizeof r->org_code);
-		store_col_copy(s, 5, r->action, sizeof r->action);
-		store_col_copy(s, 6, r->record, sizeof r->record);
-		store_col_copy(s, 7, r->fields, sizeof r->fields);
-		store_col_copy(s, 8, r->addr, sizeof r->addr);
+	*found = 0;
+	if (audit_sync(st) != STORE_OK)
+		return STORE_ERROR;
+	d = store_reader_get(st);
+	s = db_prepare(d, sql);
+	if (s) {
+		for (i = 0; i < n; i++)
+			db_bind_str(s, (int)i + 1, v[i]);
+		db_bind_int(s, (int)n + 1, (int64_t)max);
+		while ((rc = db_step(s)) == DB_ROW && *found < max) {
+			struct audit_row *r = &rows[(*found)++];
+			r->seq = db_col_int(s, 0);
+			store_col_copy(s, 1, r->at, sizeof r->at);
+			store_col_copy(s, 2, r->user_id, sizeof r->user_id);
+			store_col_copy(s, 3, r->login, sizeof r->login);
+			store_col_copy(s, 4, r->org_code, sizeof r->org_code);
+			store_col_copy(s, 5, r->action, sizeof r->action);
+			store_col_copy(s, 6, r->record, sizeof r->record);
+			store_col_copy(s, 7, r->fields, sizeof r->fields);
+			store_col_copy(s, 8, r->addr, sizeof r->addr);
+		}
+		db_reset(s);
 	}
-	db_reset(s);
+	store_reader_put(st, d);
 	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 int store_audit_for_record(store *st, const char *record, struct audit_row *rows, size_t max,
 			   size_t *found)
 {
-	db *d;
-	db_stmt *s;
-	int rc = STORE_ERROR;
+	int rc = audit_rows_query(st, SQL_FOR_RECORD, &record, 1, rows, max, found);
 
-	*found = 0;
-	if (audit_sync(st) != STORE_OK)
-		return STORE_ERROR;
-	d = store_reader_get(st);
-	s = db_prepare(d, SQL_FOR_RECORD);
-	if (s) {
-		db_bind_str(s, 1, record);
-		db_bind_int(s, 2, (int64_t)max);
-		rc = audit_rows_read(s, rows, max, found);
-	}
-	store_reader_put(st, d);
-	if (rc != STORE_OK)
-		return STORE_ERROR;
-	return audit_reads_merge(st, &record, 1, NULL, rows, max, found);
+	return rc != STORE_OK ? rc : audit_reads_merge(st, &record, 1, NULL, rows, max, found);
 }
 
 /* Whether this store's key is the one its database was made under: the

@@ -225,24 +225,8 @@ static int outside_reads(store *st, const char *case_id, const char *person_id,
 int store_audit_outside(store *st, const char *case_id, const char *person_id,
 			const char *owner_org, struct audit_row *rows, size_t max, size_t *found)
 {
-	db *d;
-	db_stmt *s;
-	int rc = STORE_ERROR;
+	const char *v[] = {case_id, person_id, owner_org};
+	int rc = audit_rows_query(st, SQL_OUTSIDE, v, 3, rows, max, found);
 
-	*found = 0;
-	if (audit_sync(st) != STORE_OK)
-		return STORE_ERROR;
-	d = store_reader_get(st);
-	s = db_prepare(d, SQL_OUTSIDE);
-	if (s) {
-		db_bind_str(s, 1, case_id);
-		db_bind_str(s, 2, person_id);
-		db_bind_str(s, 3, owner_org);
-		db_bind_int(s, 4, (int64_t)max);
-		rc = audit_rows_read(s, rows, max, found);
-	}
-	store_reader_put(st, d);
-	if (rc != STORE_OK)
-		return STORE_ERROR;
-	return outside_reads(st, case_id, person_id, owner_org, rows, max, found);
+	return rc != STORE_OK ? rc : outside_reads(st, case_id, person_id, owner_org, rows, max, found);
 }

@@ -117,9 +117,12 @@ void audit_pairs_add(struct audit_pairs *p, int64_t rkey, int64_t seq);
  * holding `entries` entries: 0, or -1 and a message. */
 int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
 		      char *msg, size_t msglen);
-/* Step s (columns: seq, at, user_id, login, org code, action, record,
- * fields, addr) to its end, appending at most max rows at rows[*found]. */
-int audit_rows_read(db_stmt *s, struct audit_row *rows, size_t max, size_t *found);
+/* The audit entries a query selects, after audit_sync: its parameters
+ * ?1 .. ?n are the texts v[0 .. n) and ?n+1 is max; its columns seq, at,
+ * user_id, login, org code, action, record, fields, addr.  At most max
+ * rows into rows from rows[0] (*found of them). */
+int audit_rows_query(store *st, const char *sql, const char *const *v, size_t n,
+		     struct audit_row *rows, size_t max, size_t *found);
 /* A monotonic clock in microseconds. */
 int64_t audit_clock_us(void);
 /* Flush the queue and catch the index up, so that a lookup sees every
