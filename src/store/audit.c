@@ -731,13 +731,6 @@ static int audit_flush_tx(store_tx *tx)
 	return 1;
 }
 
-int64_t audit_clock_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Commit everything queued so far as one batch entry, bringing the index
  * of reads up to date every AUDIT_INDEX_MS in the same transaction. */
 void store_audit_flush(store *st)
@@ -751,7 +744,7 @@ void store_audit_flush(store *st)
 	pthread_mutex_unlock(&st->qlock);
 	if (!rc)
 		return;
-	started = audit_clock_us();
+	started = store_clock_us();
 	tx = store_begin(st);
 	if (!tx) {
 		/* The database does not answer (busy, restarting, failing
@@ -761,7 +754,7 @@ void store_audit_flush(store *st)
 		return;
 	}
 	rc = audit_flush_tx(tx);
-	if (rc > 0 && audit_clock_us() / 1000 - st->ridx_at >= AUDIT_INDEX_MS)
+	if (rc > 0 && store_clock_us() / 1000 - st->ridx_at >= AUDIT_INDEX_MS)
 		audit_reads_catch_up(tx); /* derived data: a failure is caught up later */
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
@@ -771,7 +764,7 @@ void store_audit_flush(store *st)
 	} else if (store_commit(tx) != STORE_OK) {
 		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
 	} else {
-		st->flush_last_us = audit_clock_us() - started;
+		st->flush_last_us = store_clock_us() - started;
 		st->flushes++;
 	}
 }

@@ -113,6 +113,13 @@ int64_t store_unix_now(void)
 	return (int64_t)time(NULL);
 }
 
+int64_t store_clock_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 /* Random bytes for ids, drawn from the system a page at a time per thread
  * (a getrandom call per id was a million system calls in a bulk load; the
  * program never forks, so no two processes share a pool). */
@@ -413,9 +420,9 @@ store_tx *store_begin(store *st)
 
 	if (!tx)
 		return NULL;
-	waited = audit_clock_us() / 1000;
+	waited = store_clock_us() / 1000;
 	pthread_mutex_lock(&st->wlock);
-	waited = audit_clock_us() / 1000 - waited;
+	waited = store_clock_us() / 1000 - waited;
 	tx->st = st;
 	tx->d = st->writer;
 	/* Another process (the command line beside a running server) may

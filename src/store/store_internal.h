@@ -124,7 +124,7 @@ int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64
 int audit_rows_query(store *st, const char *sql, const char *const *v, size_t n,
 		     struct audit_row *rows, size_t max, size_t *found);
 /* A monotonic clock in microseconds. */
-int64_t audit_clock_us(void);
+int64_t store_clock_us(void);
 /* Flush the queue and catch the index up, so that a lookup sees every
  * read made before it. */
 int audit_sync(store *st);
