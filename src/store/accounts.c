@@ -139,19 +139,12 @@ static const char SQL_TOKEN_REVOKE[] =
 int store_org_add(store_tx *tx, const char *code, const char *name, const char *type,
 		  char id_out[ID_LEN])
 {
-	db_stmt *s = db_prepare(tx->d, SQL_ORG_ADD);
 	char now[TS_LEN];
+	const char *v[] = {id_out, code, name, type, now};
 
-	if (!s)
-		return STORE_ERROR;
 	store_new_id(id_out);
 	store_now(now);
-	db_bind_str(s, 1, id_out);
-	db_bind_str(s, 2, code);
-	db_bind_str(s, 3, name);
-	db_bind_str(s, 4, type);
-	db_bind_str(s, 5, now);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_ORG_ADD, v, 5);
 }
 
 int store_org_by_code(store *st, const char *code, struct org *o)
@@ -167,20 +160,12 @@ int store_org_by_id(store *st, const char *id, struct org *o)
 int store_user_add(store_tx *tx, const char *org_id, const char *login, const char *role,
 		   const char *pwhash, char id_out[ID_LEN])
 {
-	db_stmt *s = db_prepare(tx->d, SQL_USER_ADD);
 	char now[TS_LEN];
+	const char *v[] = {id_out, org_id, login, role, pwhash, now};
 
-	if (!s)
-		return STORE_ERROR;
 	store_new_id(id_out);
 	store_now(now);
-	db_bind_str(s, 1, id_out);
-	db_bind_str(s, 2, org_id);
-	db_bind_str(s, 3, login);
-	db_bind_str(s, 4, role);
-	db_bind_str(s, 5, pwhash);
-	db_bind_str(s, 6, now);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_USER_ADD, v, 6);
 }
 
 /* Read TOKEN_COLS starting at column `at`. */
@@ -196,6 +181,36 @@ static void read_token(db_stmt *s, int at, struct token_row *t)
 	t->expires = db_col_int(s, at + 6);
 	t->last_used = db_col_int(s, at + 7);
 	t->revoked = (int)db_col_int(s, at + 8);
+}
+
+/* A write of one row: ?1 its id, and ?2, when the statement has one, the
+ * value (text, or else the integer). */
+static int write_one(store_tx *tx, const char *sql, const char *id, const char *text,
+		     int64_t value)
+{
+	db_stmt *s = db_prepare(tx->d, sql);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	if (text)
+		db_bind_str(s, 2, text);
+	else if (db_params(s) >= 2)
+		db_bind_int(s, 2, value);
+	return store_step_done(s);
+}
+
+/* A write of one session: ?1 its id, and ?2, when the statement has one,
+ * a time. */
+static int session_write(store_tx *tx, const char *sql, const unsigned char id[HASH_BYTES],
+			 int64_t now)
+{
+	db_stmt *s = db_prepare(tx->d, sql);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_blob(s, 1, id, HASH_BYTES);
+	if (db_params(s) >= 2)
+		db_bind_int(s, 2, now);
+	return store_step_done(s);
 }
 
 static int user_get(store *st, struct table_query *q, const char *key, struct user *u)
@@ -231,13 +246,7 @@ int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *
 
 int store_user_take_totp_step(store_tx *tx, const char *user_id, int64_t step)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_USER_TAKE_STEP);
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, user_id);
-	db_bind_int(s, 2, step);
-	rc = store_step_done(s);
+	int rc = write_one(tx, SQL_USER_TAKE_STEP, user_id, NULL, step);
 	if (rc == STORE_OK && db_changes(tx->d) != 1)
 		rc = STORE_STALE;
 	return rc;
@@ -262,29 +271,14 @@ int store_user_list(store *st, const char *org_id, size_t max, struct user_row *
 				     a);
 }
 
-/* A write of one user's column: ?1 the id, ?2 the value. */
-static int user_write(store_tx *tx, const char *sql, const char *id, const char *text,
-		      int64_t value)
-{
-	db_stmt *s = db_prepare(tx->d, sql);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	if (text)
-		db_bind_str(s, 2, text);
-	else
-		db_bind_int(s, 2, value);
-	return store_step_done(s);
-}
-
 int store_user_set_role(store_tx *tx, const char *user_id, const char *role)
 {
-	return user_write(tx, SQL_USER_SET_ROLE, user_id, role, 0);
+	return write_one(tx, SQL_USER_SET_ROLE, user_id, role, 0);
 }
 
 int store_user_set_disabled(store_tx *tx, const char *user_id, int disabled)
 {
-	return user_write(tx, SQL_USER_SET_DISABLED, user_id, NULL, disabled ? 1 : 0);
+	return write_one(tx, SQL_USER_SET_DISABLED, user_id, NULL, disabled ? 1 : 0);
 }
 
 int store_user_sessions_end(store_tx *tx, const char *user_id, const unsigned char *keep)
@@ -302,11 +296,7 @@ int store_user_sessions_end(store_tx *tx, const char *user_id, const unsigned ch
 
 int store_user_tokens_revoke(store_tx *tx, const char *user_id)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_USER_TOKENS_REVOKE);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, user_id);
-	return store_step_done(s);
+	return write_one(tx, SQL_USER_TOKENS_REVOKE, user_id, NULL, 0);
 }
 
 int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a)
@@ -318,15 +308,9 @@ int store_org_list(store *st, size_t max, struct org **rows, size_t *n, arena *a
 int store_org_update(store_tx *tx, const char *id, const char *name, const char *type,
 		     const char *sector, const char *created_by)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_ORG_UPDATE);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	db_bind_str(s, 2, name);
-	db_bind_str(s, 3, type);
-	db_bind_str(s, 4, sector ? sector : "");
-	db_bind_str(s, 5, created_by ? created_by : "");
-	return store_step_done(s);
+	const char *v[] = {id, name, type, sector ? sector : "", created_by ? created_by : ""};
+
+	return store_write_texts(tx->d, SQL_ORG_UPDATE, v, 5);
 }
 
 static const char SQL_ORG_CONTACT_GET[] =
@@ -339,19 +323,15 @@ int store_org_contact_get(store *st, const char *org_id, struct org_contact *c)
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, SQL_ORG_CONTACT_GET);
-	int rc = STORE_ERROR;
+	int rc;
 
 	c->phone[0] = c->email[0] = '\0';
-	if (s) {
+	if (s)
 		db_bind_str(s, 1, org_id);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			store_col_copy(s, 0, c->phone, sizeof c->phone);
-			store_col_copy(s, 1, c->email, sizeof c->email);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
+	rc = store_step_row(s);
+	if (rc == STORE_OK) {
+		store_col_copy(s, 0, c->phone, sizeof c->phone);
+		store_col_copy(s, 1, c->email, sizeof c->email);
 		db_reset(s);
 	}
 	store_reader_put(st, d);
@@ -360,13 +340,9 @@ int store_org_contact_get(store *st, const char *org_id, struct org_contact *c)
 
 int store_org_contact_set(store_tx *tx, const char *org_id, const char *phone, const char *email)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_ORG_CONTACT_SET);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, org_id);
-	db_bind_str(s, 2, phone);
-	db_bind_str(s, 3, email);
-	return store_step_done(s);
+	const char *v[] = {org_id, phone, email};
+
+	return store_write_texts(tx->d, SQL_ORG_CONTACT_SET, v, 3);
 }
 
 int store_role_requires_totp(store *st, const char *role)
@@ -415,23 +391,20 @@ int store_session_get(store *st, const unsigned char id[HASH_BYTES], int64_t now
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&q_session));
 	int at = (int)users.ncols + USER_MORE_N;
-	int rc = STORE_ERROR;
+	int rc;
 
-	if (s) {
+	if (s)
 		db_bind_blob(s, 1, id, HASH_BYTES);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			memset(u, 0, sizeof *u);
-			table_query_read(s, &q_session, u, NULL);
-			store_col_copy(s, at, ses->csrf, sizeof ses->csrf);
-			ses->totp_pending = (int)db_col_int(s, at + 1);
-			ses->created = db_col_int(s, at + 2);
-			ses->seen = db_col_int(s, at + 3);
-			ses->totp_confirmed = (int)db_col_int(s, at + 4);
-			rc = now - ses->seen > idle_secs || u->disabled ? STORE_NOT_FOUND : STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
+	rc = store_step_row(s);
+	if (rc == STORE_OK) {
+		memset(u, 0, sizeof *u);
+		table_query_read(s, &q_session, u, NULL);
+		store_col_copy(s, at, ses->csrf, sizeof ses->csrf);
+		ses->totp_pending = (int)db_col_int(s, at + 1);
+		ses->created = db_col_int(s, at + 2);
+		ses->seen = db_col_int(s, at + 3);
+		ses->totp_confirmed = (int)db_col_int(s, at + 4);
+		rc = now - ses->seen > idle_secs || u->disabled ? STORE_NOT_FOUND : STORE_OK;
 		db_reset(s);
 	}
 	store_reader_put(st, d);
@@ -440,30 +413,17 @@ int store_session_get(store *st, const unsigned char id[HASH_BYTES], int64_t now
 
 int store_session_touch(store_tx *tx, const unsigned char id[HASH_BYTES], int64_t now)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_SESSION_TOUCH);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_blob(s, 1, id, HASH_BYTES);
-	db_bind_int(s, 2, now);
-	return store_step_done(s);
+	return session_write(tx, SQL_SESSION_TOUCH, id, now);
 }
 
 int store_session_confirm_totp(store_tx *tx, const unsigned char id[HASH_BYTES])
 {
-	db_stmt *s = db_prepare(tx->d, SQL_SESSION_CONFIRM);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_blob(s, 1, id, HASH_BYTES);
-	return store_step_done(s);
+	return session_write(tx, SQL_SESSION_CONFIRM, id, 0);
 }
 
 int store_session_delete(store_tx *tx, const unsigned char id[HASH_BYTES])
 {
-	db_stmt *s = db_prepare(tx->d, SQL_SESSION_DEL);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_blob(s, 1, id, HASH_BYTES);
-	return store_step_done(s);
+	return session_write(tx, SQL_SESSION_DEL, id, 0);
 }
 
 int store_session_sweep(store_tx *tx, int64_t now, int64_t idle_secs)
@@ -498,21 +458,19 @@ int store_token_get(store *st, const unsigned char hash[HASH_BYTES], int64_t now
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&q_token));
-	int rc = STORE_ERROR;
+	int rc;
 
 	if (s) {
 		db_bind_blob(s, 1, hash, HASH_BYTES);
 		db_bind_int(s, 2, now);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			memset(u, 0, sizeof *u);
-			table_query_read(s, &q_token, u, NULL);
-			if (t)
-				read_token(s, (int)users.ncols + USER_MORE_N, t);
-			rc = u->disabled ? STORE_NOT_FOUND : STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
+	}
+	rc = store_step_row(s);
+	if (rc == STORE_OK) {
+		memset(u, 0, sizeof *u);
+		table_query_read(s, &q_token, u, NULL);
+		if (t)
+			read_token(s, (int)users.ncols + USER_MORE_N, t);
+		rc = u->disabled ? STORE_NOT_FOUND : STORE_OK;
 		db_reset(s);
 	}
 	store_reader_put(st, d);
@@ -523,17 +481,13 @@ int store_token_by_id(store *st, const char *id, struct token_row *t)
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, SQL_TOKEN_BY_ID);
-	int rc = STORE_ERROR;
+	int rc;
 
-	if (s) {
+	if (s)
 		db_bind_str(s, 1, id);
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			read_token(s, 0, t);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
+	rc = store_step_row(s);
+	if (rc == STORE_OK) {
+		read_token(s, 0, t);
 		db_reset(s);
 	}
 	store_reader_put(st, d);
@@ -570,22 +524,12 @@ int store_token_list(store *st, const char *org_id, const char *login, size_t ma
 
 int store_token_touch(store_tx *tx, const char *id, int64_t now)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_TOKEN_TOUCH);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	db_bind_int(s, 2, now);
-	return store_step_done(s);
+	return write_one(tx, SQL_TOKEN_TOUCH, id, NULL, now);
 }
 
 int store_token_revoke(store_tx *tx, const char *id)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_TOKEN_REVOKE);
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	rc = store_step_done(s);
+	int rc = write_one(tx, SQL_TOKEN_REVOKE, id, NULL, 0);
 	if (rc == STORE_OK && db_changes(tx->d) != 1) {
 		/* nothing changed: absent, or revoked already */
 		db_stmt *q = db_prepare(tx->d, SQL_TOKEN_BY_ID);

@@ -40,6 +40,7 @@
 #include <sodium.h>
 
 #include "store/store_internal.h"
+#include "util/buf.h"
 
 #define AUDIT_QUEUE_MAX 100000  /* queued reads before readers wait */
 #define AUDIT_QUEUE_HIGH 20000  /* queued reads that make the flusher hurry */
@@ -132,7 +133,10 @@ static void read_mac(const keyring *kr, int64_t seq, uint32_t idx, const char *t
 	crypto_generichash_final(&h, out, READ_MAC_BYTES);
 }
 
-int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line, size_t n)
+/* 1 when the MAC ending the line [line, line + n) of read idx (from 1)
+ * of batch seq matches. */
+static int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line,
+			 size_t n)
 {
 	unsigned char mac[READ_MAC_BYTES], got[READ_MAC_BYTES];
 	const char *tab = n ? memrchr(line, '\t', n) : NULL;
@@ -145,70 +149,29 @@ int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line
 	return sodium_memcmp(mac, got, sizeof mac) == 0;
 }
 
-/* A growing malloc'd text. */
-struct buf {
-	char *p;
-	size_t n, cap;
-	int oom;
-};
-
-static void buf_need(struct buf *b, size_t more)
-{
-	char *p;
-	size_t cap;
-	if (b->oom || b->n + more + 1 <= b->cap)
-		return;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < b->n + more + 1)
-		cap *= 2;
-	p = realloc(b->p, cap);
-	if (!p) {
-		b->oom = 1;
-		return;
-	}
-	b->p = p;
-	b->cap = cap;
-}
-
-static void buf_put(struct buf *b, const char *s, size_t n)
-{
-	buf_need(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
 /* Append one value, escaped, then sep. */
-static void buf_value(struct buf *b, const char *s, char sep)
+static void buf_value(buf *b, const char *s, char sep)
 {
 	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u;
-	char *o;
+	const char *run = s, *p;
 
 	if (!s) {
-		buf_put(b, "\\N", 2);
-		buf_put(b, &sep, 1);
+		buf_add(b, "\\N", 2);
+		buf_putc(b, sep);
 		return;
 	}
-	buf_need(b, 4 * strlen(s) + 1);
-	if (b->oom)
-		return;
-	o = b->p + b->n;
-	for (u = (const unsigned char *)s; *u; u++) {
-		if (*u < 0x20 || *u == 0x7f || *u == '\\') {
-			*o++ = '\\';
-			*o++ = 'x';
-			*o++ = hex[*u >> 4];
-			*o++ = hex[*u & 15];
-		} else {
-			*o++ = (char)*u;
-		}
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 15]};
+
+		if (c >= 0x20 && c != 0x7f && c != '\\')
+			continue;
+		buf_add(b, run, (size_t)(p - run));
+		buf_add(b, esc, sizeof esc);
+		run = p + 1;
 	}
-	*o++ = sep;
-	*o = '\0';
-	b->n = (size_t)(o - b->p);
+	buf_add(b, run, (size_t)(p - run));
+	buf_putc(b, sep);
 }
 
 static int hexval(char c)
@@ -220,7 +183,7 @@ static int hexval(char c)
 	return -1;
 }
 
-int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *out)
+int audit_line_decode(const char *line, size_t n, char *dst, struct audit_read *out)
 {
 	const char **slot[8] = {&out->action, &out->at, &out->user_id, &out->org_id,
 				&out->record, &out->fields, &out->addr, &out->mac};
@@ -229,7 +192,7 @@ int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *
 
 	for (k = 0; k < 8; k++) {
 		const char *v = p;
-		char *o = buf;
+		char *o = dst;
 		while (p < end && *p != '\t')
 			p++;
 		if ((k < 7) != (p < end)) /* seven tabs, the last value runs to the end */
@@ -248,8 +211,8 @@ int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *
 				v += 3;
 			}
 			*o++ = '\0';
-			*slot[k] = buf;
-			buf = o;
+			*slot[k] = dst;
+			dst = o;
 		}
 		p++;
 	}
@@ -281,46 +244,43 @@ static void head_tag(const keyring *kr, const char *domain, int64_t seq,
 	crypto_generichash_final(&h, out, HASH_BYTES);
 }
 
+/* "SEQ:MAC:TAG", or "SEQ:TAG" when mac is NULL (the watermark). */
 static void head_format(const keyring *kr, const char *domain, int64_t seq,
-			const unsigned char mac[HASH_BYTES], char out[160])
+			const unsigned char *mac, char *out, size_t outlen)
 {
-	char hex[HASH_BYTES * 2 + 1], thex[HASH_BYTES * 2 + 1];
+	char hex[HASH_BYTES * 2 + 1] = "", thex[HASH_BYTES * 2 + 1];
 	unsigned char tag[HASH_BYTES];
 	head_tag(kr, domain, seq, mac, tag);
-	sodium_bin2hex(hex, sizeof hex, mac, HASH_BYTES);
+	if (mac)
+		sodium_bin2hex(hex, sizeof hex, mac, HASH_BYTES);
 	sodium_bin2hex(thex, sizeof thex, tag, HASH_BYTES);
-	snprintf(out, 160, "%" PRId64 ":%s:%s", seq, hex, thex);
+	snprintf(out, outlen, "%" PRId64 ":%s%s%s", seq, hex, mac ? ":" : "", thex);
 }
 
-/* Check a hex tag of HASH_BYTES against the one due; -1 when it differs. */
-static int tag_check(const char *hex, const unsigned char want[HASH_BYTES])
-{
-	unsigned char tag[HASH_BYTES];
-	size_t n;
-	if (sodium_hex2bin(tag, HASH_BYTES, hex, strlen(hex), NULL, &n, NULL) != 0 ||
-	    n != HASH_BYTES)
-		return -1;
-	return sodium_memcmp(tag, want, HASH_BYTES) == 0 ? 0 : -1;
-}
-
-/* Parse and authenticate a head or anchor; -1 when malformed or forged. */
+/* Parse and authenticate what head_format made (with a MAC when mac is
+ * not NULL); -1 when malformed or forged. */
 static int head_parse(const keyring *kr, const char *domain, const char *v, int64_t *seq,
-		      unsigned char mac[HASH_BYTES])
+		      unsigned char *mac)
 {
-	unsigned char want[HASH_BYTES];
-	const char *colon;
+	unsigned char want[HASH_BYTES], tag[HASH_BYTES];
+	const char *colon, *thex;
 	char *end;
 	size_t n;
 	long long s = strtoll(v, &end, 10);
 
 	if (end == v || *end != ':' || s < 0)
 		return -1;
-	colon = strchr(end + 1, ':');
-	if (!colon || sodium_hex2bin(mac, HASH_BYTES, end + 1, (size_t)(colon - end - 1), NULL, &n,
-				     NULL) != 0 || n != HASH_BYTES)
-		return -1;
+	thex = end + 1;
+	if (mac) {
+		colon = strchr(thex, ':');
+		if (!colon || sodium_hex2bin(mac, HASH_BYTES, thex, (size_t)(colon - thex), NULL,
+					     &n, NULL) != 0 || n != HASH_BYTES)
+			return -1;
+		thex = colon + 1;
+	}
 	head_tag(kr, domain, s, mac, want);
-	if (tag_check(colon + 1, want) != 0)
+	if (sodium_hex2bin(tag, HASH_BYTES, thex, strlen(thex), NULL, &n, NULL) != 0 ||
+	    n != HASH_BYTES || sodium_memcmp(tag, want, HASH_BYTES) != 0)
 		return -1;
 	*seq = s;
 	return 0;
@@ -328,26 +288,12 @@ static int head_parse(const keyring *kr, const char *domain, const char *v, int6
 
 void audit_mark_format(const keyring *kr, int64_t seq, char out[96])
 {
-	char thex[HASH_BYTES * 2 + 1];
-	unsigned char tag[HASH_BYTES];
-	head_tag(kr, DOMAIN_MARK, seq, NULL, tag);
-	sodium_bin2hex(thex, sizeof thex, tag, HASH_BYTES);
-	snprintf(out, 96, "%" PRId64 ":%s", seq, thex);
+	head_format(kr, DOMAIN_MARK, seq, NULL, out, 96);
 }
 
 int audit_mark_parse(const keyring *kr, const char *v, int64_t *seq)
 {
-	unsigned char want[HASH_BYTES];
-	char *end;
-	long long s = strtoll(v, &end, 10);
-
-	if (end == v || *end != ':' || s < 0)
-		return -1;
-	head_tag(kr, DOMAIN_MARK, s, NULL, want);
-	if (tag_check(end + 1, want) != 0)
-		return -1;
-	*seq = s;
-	return 0;
+	return head_parse(kr, DOMAIN_MARK, v, seq, NULL);
 }
 
 static void digest_hex(const unsigned char mac[HASH_BYTES], char out[AUDIT_DIGEST_HEX + 1])
@@ -388,23 +334,18 @@ int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
 /* Load the chain head from meta (the writer lock is held or not needed). */
 int store_audit_load_head(store *st)
 {
-	db_stmt *s = meta_select(st->writer, "audit_head");
+	db_stmt *s;
 	int rc;
 
-	if (!s)
-		return STORE_ERROR;
 	st->audit_seq = 0;
 	memset(st->audit_mac, 0, HASH_BYTES);
 	st->audit_head_ok = 0;
-	rc = db_step(s);
-	if (rc == DB_ROW &&
-	    head_parse(st->kr, DOMAIN_HEAD, db_col_text(s, 0), &st->audit_seq, st->audit_mac) == 0) {
-		db_reset(s);
+	rc = keyed_get(st->kr, st->writer, "audit_head", DOMAIN_HEAD, &st->audit_seq, st->audit_mac);
+	if (rc == 1) {
 		st->audit_head_ok = 1;
 		return STORE_OK;
 	}
-	db_reset(s);
-	if (rc != DB_ROW && rc != DB_DONE)
+	if (rc == -2)
 		return STORE_ERROR;
 	/* No head, or an altered one: go on from the newest entry, so that
 	 * the log keeps growing; `audit verify` reports the damage.  The head
@@ -431,7 +372,7 @@ static int audit_write_head(store *st, db *d)
 
 	if (!st->audit_head_ok)
 		return STORE_OK; /* a damaged head stays damaged for `audit verify` */
-	head_format(st->kr, DOMAIN_HEAD, st->audit_seq, st->audit_mac, head);
+	head_format(st->kr, DOMAIN_HEAD, st->audit_seq, st->audit_mac, head, sizeof head);
 	return meta_put(d, "audit_head", head);
 }
 
@@ -513,7 +454,7 @@ static int anchor_present(db *d)
 static int anchor_write(store *st, db *d)
 {
 	char v[160];
-	head_format(st->kr, DOMAIN_ANCHOR, st->audit_seq, st->audit_mac, v);
+	head_format(st->kr, DOMAIN_ANCHOR, st->audit_seq, st->audit_mac, v, sizeof v);
 	return meta_put(d, "audit_anchor", v);
 }
 
@@ -728,15 +669,17 @@ static struct audit_queued *take_queue(store *st, struct audit_chunk **chunks)
 	return list;
 }
 
-/* Taken under the writer lock, so that batches are chained in the order
- * their reads were queued whoever flushes. */
-int audit_flush_tx(store_tx *tx)
+/* Write the queued reads as one batch entry inside tx: 1 when one was
+ * written, 0 when none was queued, -1 on error.  Taken under the writer
+ * lock, so that batches are chained in the order their reads were queued
+ * whoever flushes. */
+static int audit_flush_tx(store_tx *tx)
 {
 	store *st = tx->st;
 	struct audit_queued *list, *q;
 	struct audit_chunk *chunks;
 	struct audit_entry e = {NULL, NULL, "reads", NULL, NULL, NULL};
-	struct buf b = {0};
+	buf b;
 	char at[TS_LEN];
 	int64_t seq = st->audit_seq + 1;
 	uint32_t idx = 0;
@@ -749,10 +692,11 @@ int audit_flush_tx(store_tx *tx)
 		free_chunks(chunks);
 		return 0;
 	}
-	for (q = list; q && !b.oom; q = q->next) {
+	buf_init(&b, SIZE_MAX / 2);
+	for (q = list; q && buf_ok(&b); q = q->next) {
 		unsigned char mac[READ_MAC_BYTES];
 		char hex[READ_MAC_BYTES * 2 + 1];
-		size_t start = b.n;
+		size_t start = b.len;
 
 		buf_value(&b, q->e.action, '\t');
 		buf_value(&b, q->at, '\t');
@@ -761,23 +705,23 @@ int audit_flush_tx(store_tx *tx)
 		buf_value(&b, q->e.record, '\t');
 		buf_value(&b, q->e.fields, '\t');
 		buf_value(&b, q->e.addr, '\t');
-		if (b.oom)
+		if (!buf_ok(&b))
 			break;
-		read_mac(st->kr, seq, ++idx, b.p + start, b.n - start, mac);
+		read_mac(st->kr, seq, ++idx, b.data + start, b.len - start, mac);
 		audit_pending_read(st, seq, q->e.record);
 		sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
-		buf_put(&b, hex, sizeof hex - 1);
-		buf_put(&b, "\n", 1);
+		buf_add(&b, hex, sizeof hex - 1);
+		buf_putc(&b, '\n');
 	}
 	free_chunks(chunks);
-	if (b.oom) {
-		free(b.p);
+	if (!buf_ok(&b)) {
+		buf_free(&b);
 		return -1;
 	}
-	e.fields = b.p;
+	e.fields = b.data;
 	store_now(at);
 	rc = audit_insert(st, tx->d, at, &e);
-	free(b.p);
+	buf_free(&b);
 	if (rc != STORE_OK)
 		return -1;
 	audit_pending_batch(st);
@@ -785,13 +729,6 @@ int audit_flush_tx(store_tx *tx)
 	st->ridx_behind = 1;
 	pthread_mutex_unlock(&st->qlock);
 	return 1;
-}
-
-int64_t audit_clock_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Commit everything queued so far as one batch entry, bringing the index
@@ -807,7 +744,7 @@ void store_audit_flush(store *st)
 	pthread_mutex_unlock(&st->qlock);
 	if (!rc)
 		return;
-	started = audit_clock_us();
+	started = store_clock_us();
 	tx = store_begin(st);
 	if (!tx) {
 		/* The database does not answer (busy, restarting, failing
@@ -817,7 +754,7 @@ void store_audit_flush(store *st)
 		return;
 	}
 	rc = audit_flush_tx(tx);
-	if (rc > 0 && audit_clock_us() / 1000 - st->ridx_at >= AUDIT_INDEX_MS)
+	if (rc > 0 && store_clock_us() / 1000 - st->ridx_at >= AUDIT_INDEX_MS)
 		audit_reads_catch_up(tx); /* derived data: a failure is caught up later */
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
@@ -827,7 +764,7 @@ void store_audit_flush(store *st)
 	} else if (store_commit(tx) != STORE_OK) {
 		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
 	} else {
-		st->flush_last_us = audit_clock_us() - started;
+		st->flush_last_us = store_clock_us() - started;
 		st->flushes++;
 	}
 }
@@ -915,11 +852,11 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload,
 		       struct audit_pairs *pairs, char *msg, size_t msglen)
 {
 	const char *p = payload ? payload : "", *nl;
-	char *buf = malloc(strlen(p) + 9);
+	char *text = malloc(strlen(p) + 9);
 	uint32_t idx = 0;
 	int bad = 0;
 
-	if (!buf) {
+	if (!text) {
 		snprintf(msg, msglen, "out of memory checking audit entry %" PRId64, seq);
 		return 1;
 	}
@@ -935,7 +872,7 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload,
 			bad = 1;
 			break;
 		}
-		decoded = audit_line_decode(p, (size_t)(nl - p), buf, &r) == 0;
+		decoded = audit_line_decode(p, (size_t)(nl - p), text, &r) == 0;
 		if (audit_line_ok(kr, seq, idx, p, (size_t)(nl - p))) {
 			if (decoded && r.record)
 				audit_pairs_add(pairs, audit_rkey(r.record), seq);
@@ -955,7 +892,7 @@ static int batch_check(const keyring *kr, int64_t seq, const char *payload,
 			bad = 1;
 		}
 	}
-	free(buf);
+	free(text);
 	return bad;
 }
 
@@ -1193,47 +1130,47 @@ int store_audit_reindex(store *st)
 	return store_commit(tx);
 }
 
-int audit_rows_read(db_stmt *s, struct audit_row *rows, size_t max, size_t *found)
+int audit_rows_query(store *st, const char *sql, const char *const *v, size_t n,
+		     struct audit_row *rows, size_t max, size_t *found)
 {
-	int rc;
+	db *d;
+	db_stmt *s;
+	size_t i;
+	int rc = DB_ERROR;
 
-	while ((rc = db_step(s)) == DB_ROW && *found < max) {
-		struct audit_row *r = &rows[(*found)++];
-		r->seq = db_col_int(s, 0);
-		store_col_copy(s, 1, r->at, sizeof r->at);
-		store_col_copy(s, 2, r->user_id, sizeof r->user_id);
-		store_col_copy(s, 3, r->login, sizeof r->login);
-		store_col_copy(s, 4, r->org_code, sizeof r->org_code);
-		store_col_copy(s, 5, r->action, sizeof r->action);
-		store_col_copy(s, 6, r->record, sizeof r->record);
-		store_col_copy(s, 7, r->fields, sizeof r->fields);
-		store_col_copy(s, 8, r->addr, sizeof r->addr);
+	*found = 0;
+	if (audit_sync(st) != STORE_OK)
+		return STORE_ERROR;
+	d = store_reader_get(st);
+	s = db_prepare(d, sql);
+	if (s) {
+		for (i = 0; i < n; i++)
+			db_bind_str(s, (int)i + 1, v[i]);
+		db_bind_int(s, (int)n + 1, (int64_t)max);
+		while ((rc = db_step(s)) == DB_ROW && *found < max) {
+			struct audit_row *r = &rows[(*found)++];
+			r->seq = db_col_int(s, 0);
+			store_col_copy(s, 1, r->at, sizeof r->at);
+			store_col_copy(s, 2, r->user_id, sizeof r->user_id);
+			store_col_copy(s, 3, r->login, sizeof r->login);
+			store_col_copy(s, 4, r->org_code, sizeof r->org_code);
+			store_col_copy(s, 5, r->action, sizeof r->action);
+			store_col_copy(s, 6, r->record, sizeof r->record);
+			store_col_copy(s, 7, r->fields, sizeof r->fields);
+			store_col_copy(s, 8, r->addr, sizeof r->addr);
+		}
+		db_reset(s);
 	}
-	db_reset(s);
+	store_reader_put(st, d);
 	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 int store_audit_for_record(store *st, const char *record, struct audit_row *rows, size_t max,
 			   size_t *found)
 {
-	db *d;
-	db_stmt *s;
-	int rc = STORE_ERROR;
+	int rc = audit_rows_query(st, SQL_FOR_RECORD, &record, 1, rows, max, found);
 
-	*found = 0;
-	if (audit_sync(st) != STORE_OK)
-		return STORE_ERROR;
-	d = store_reader_get(st);
-	s = db_prepare(d, SQL_FOR_RECORD);
-	if (s) {
-		db_bind_str(s, 1, record);
-		db_bind_int(s, 2, (int64_t)max);
-		rc = audit_rows_read(s, rows, max, found);
-	}
-	store_reader_put(st, d);
-	if (rc != STORE_OK)
-		return STORE_ERROR;
-	return audit_reads_merge(st, &record, 1, NULL, rows, max, found);
+	return rc != STORE_OK ? rc : audit_reads_merge(st, &record, 1, NULL, rows, max, found);
 }
 
 /* Whether this store's key is the one its database was made under: the

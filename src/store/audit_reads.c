@@ -292,7 +292,7 @@ int audit_reads_catch_up(store_tx *tx)
 			return STORE_ERROR;
 	}
 	pending_reset(st, st->audit_seq);
-	st->ridx_at = audit_clock_us() / 1000;
+	st->ridx_at = store_clock_us() / 1000;
 	pthread_mutex_lock(&st->qlock);
 	st->ridx_behind = 0;
 	pthread_mutex_unlock(&st->qlock);

@@ -125,12 +125,17 @@ int store_contact_get(store *st, const char *id, struct contact_row *c, arena *a
 	return table_get(st, &contacts, id, c, a);
 }
 
-/* Step a query of t to its end into an arena array; releases d. */
+/* Step a query of t (NULL when it did not prepare: STORE_ERROR) to its
+ * end into an arena array; releases d. */
 static int collect(store *st, db *d, db_stmt *s, const struct table *t, size_t size,
 		   void **rows, size_t *n, arena *a)
 {
-	int rc = table_collect(s, t, size, SIZE_MAX, rows, n, a);
+	int rc = STORE_ERROR;
 
+	*rows = NULL;
+	*n = 0;
+	if (s)
+		rc = table_collect(s, t, size, SIZE_MAX, rows, n, a);
 	store_reader_put(st, d);
 	return rc;
 }
@@ -141,13 +146,11 @@ int store_contacts_by_phone(store *st, const char *org_id, const unsigned char k
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&contacts_phone));
 
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	if (s) {
+		db_bind_blob(s, 1, key, BLIND_BYTES);
+		db_bind_str(s, 2, org_id);
+		db_bind_int(s, 3, (int64_t)max);
 	}
-	db_bind_blob(s, 1, key, BLIND_BYTES);
-	db_bind_str(s, 2, org_id);
-	db_bind_int(s, 3, (int64_t)max);
 	return collect(st, d, s, &contacts, sizeof **rows, (void **)rows, n, a);
 }
 
@@ -157,16 +160,14 @@ int store_contacts_list(store *st, const struct contact_filter *f, struct contac
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&contacts_list));
 
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	if (s) {
+		db_bind_str(s, 1, f->org_id);
+		db_bind_str(s, 2, store_or_null(f->from));
+		db_bind_str(s, 3, store_or_null(f->to));
+		db_bind_str(s, 4, store_or_null(f->after_at));
+		db_bind_str(s, 5, f->after_id ? f->after_id : "");
+		db_bind_int(s, 6, (int64_t)f->limit);
 	}
-	db_bind_str(s, 1, f->org_id);
-	db_bind_str(s, 2, store_or_null(f->from));
-	db_bind_str(s, 3, store_or_null(f->to));
-	db_bind_str(s, 4, store_or_null(f->after_at));
-	db_bind_str(s, 5, f->after_id ? f->after_id : "");
-	db_bind_int(s, 6, (int64_t)f->limit);
 	return collect(st, d, s, &contacts, sizeof **rows, (void **)rows, n, a);
 }
 
@@ -263,15 +264,11 @@ int store_flags_active(store *st, const char *org_id, const unsigned char key[BL
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&flags_active));
 
-	*rows = NULL;
-	*n = 0;
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	if (s) {
+		db_bind_blob(s, 1, key, BLIND_BYTES);
+		db_bind_str(s, 2, org_id);
+		db_bind_str(s, 3, today);
 	}
-	db_bind_blob(s, 1, key, BLIND_BYTES);
-	db_bind_str(s, 2, org_id);
-	db_bind_str(s, 3, today);
 	return collect(st, d, s, &flags, sizeof **rows, (void **)rows, n, a);
 }
 
@@ -298,20 +295,16 @@ int store_callbacks_list(store *st, const struct callback_filter *f, struct call
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&callbacks_list));
 
-	*rows = NULL;
-	*n = 0;
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	if (s) {
+		db_bind_str(s, 1, f->org_id);
+		db_bind_int(s, 2, f->done);
+		db_bind_str(s, 3, store_or_null(f->due_from));
+		db_bind_str(s, 4, store_or_null(f->due_before));
+		db_bind_str(s, 5, store_or_null(f->assigned_to));
+		db_bind_str(s, 6, store_or_null(f->after_due));
+		db_bind_str(s, 7, f->after_id ? f->after_id : "");
+		db_bind_int(s, 8, (int64_t)f->limit);
 	}
-	db_bind_str(s, 1, f->org_id);
-	db_bind_int(s, 2, f->done);
-	db_bind_str(s, 3, store_or_null(f->due_from));
-	db_bind_str(s, 4, store_or_null(f->due_before));
-	db_bind_str(s, 5, store_or_null(f->assigned_to));
-	db_bind_str(s, 6, store_or_null(f->after_due));
-	db_bind_str(s, 7, f->after_id ? f->after_id : "");
-	db_bind_int(s, 8, (int64_t)f->limit);
 	return collect(st, d, s, &callbacks, sizeof **rows, (void **)rows, n, a);
 }
 
@@ -338,13 +331,9 @@ int store_callback_open_find(store_tx *tx, const char *org_id,
 
 int store_callback_touch(store_tx *tx, const char *id, const char *updated_at)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_CALLBACK_TOUCH);
+	const char *v[] = {id, updated_at};
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	db_bind_str(s, 2, updated_at);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_CALLBACK_TOUCH, v, 2);
 }
 
 int store_org_first(store *st, struct org *o)

@@ -266,17 +266,8 @@ int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_ser
 	bind_filter(s, f, region_like, lang_like, sizeof region_like);
 	db_bind_int(s, SVC_LIMIT, (int64_t)f->limit);
 	db_bind_int(s, SVC_OFFSET, (int64_t)f->offset);
-	out = arena_alloc(a, f->limit * sizeof *out);
-	while (out && *n < f->limit && (rc = db_step(s)) == DB_ROW) {
-		if (table_query_read(s, &svc_list, &out[*n], a) != STORE_OK) {
-			rc = DB_ERROR;
-			break;
-		}
-		(*n)++;
-	}
-	if (!out)
-		rc = DB_ERROR;
-	db_reset(s);
+	rc = table_query_collect(s, &svc_list, sizeof *out, f->limit, (void **)&out, n, a) == STORE_OK
+		     ? DB_DONE : DB_ERROR;
 out:
 	store_reader_put(st, d);
 	*rows = out;

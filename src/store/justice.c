@@ -44,28 +44,16 @@ static const char SQL_STAY_OPEN_OF[] =
 int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char *case_id,
 			   const char *org_id, const char *at)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_LINK);
+	const char *v[] = {case_id, perpetrator_id, org_id, at};
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, case_id);
-	db_bind_str(s, 2, perpetrator_id);
-	db_bind_str(s, 3, org_id);
-	db_bind_str(s, 4, at);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_LINK, v, 4);
 }
 
 int store_perpetrators_of_case(store *st, const char *case_id, struct item_row **rows,
 			       size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(&of_case));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_str(s, 1, case_id);
-	return store_items_collect(st, d, s, 500, rows, n, a);
+	return table_query_list_pool(st, &of_case, case_id, 500, sizeof **rows, (void **)rows, n,
+				     a);
 }
 
 int store_perpetrator_cases(store *st, const char *perpetrator_id, char (*ids)[ID_LEN],
@@ -149,14 +137,8 @@ int store_perpetrator_find(store *st, const char *org_id, const struct blind_key
 int store_stays_of_service(store *st, const char *service_id, int open_only,
 			   struct item_row **rows, size_t *n, arena *a)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(open_only ? &stays_open : &stays_all));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_str(s, 1, service_id);
-	return store_items_collect(st, d, s, 1000, rows, n, a);
+	return table_query_list_pool(st, open_only ? &stays_open : &stays_all, service_id, 1000,
+				     sizeof **rows, (void **)rows, n, a);
 }
 
 static int count_open(db *d, const char *service_id, long *n)

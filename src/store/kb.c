@@ -117,15 +117,13 @@ int store_kb_exists(store *st, const char *id)
 	db_stmt *s = db_prepare(d, SQL_KB_EXISTS);
 	int rc;
 
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_str(s, 1, id);
-	rc = db_step(s);
-	db_reset(s);
+	if (s)
+		db_bind_str(s, 1, id);
+	rc = store_step_row(s);
+	if (rc == STORE_OK)
+		db_reset(s);
 	store_reader_put(st, d);
-	return rc == DB_ROW ? STORE_OK : rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+	return rc;
 }
 
 int store_kb_get(store *st, const char *id, struct kb_row *k, arena *a)

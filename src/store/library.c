@@ -176,24 +176,18 @@ int store_library_file(store *st, const char *product_id, int64_t n, struct libr
 	db *d = store_reader_get(st);
 	const char *sql = table_query_sql(&q_file);
 	db_stmt *s = sql ? db_prepare(d, sql) : NULL;
-	int rc = STORE_ERROR;
+	int rc;
 
 	if (s) {
 		db_bind_str(s, 1, product_id);
 		db_bind_int(s, 2, n);
-		switch (db_step(s)) {
-		case DB_ROW:
-			memset(v, 0, sizeof *v);
-			rc = table_query_read(s, &q_file, v, a);
-			if (rc == STORE_OK)
-				rc = fn(ctx, db_col_blob(s, FILE_COL), db_col_bytes(s, FILE_COL));
-			break;
-		case DB_DONE:
-			rc = STORE_NOT_FOUND;
-			break;
-		default:
-			break;
-		}
+	}
+	rc = store_step_row(s);
+	if (rc == STORE_OK) {
+		memset(v, 0, sizeof *v);
+		rc = table_query_read(s, &q_file, v, a);
+		if (rc == STORE_OK)
+			rc = fn(ctx, db_col_blob(s, FILE_COL), db_col_bytes(s, FILE_COL));
 		db_reset(s);
 	}
 	store_reader_put(st, d);

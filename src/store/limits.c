@@ -37,16 +37,6 @@ static const char SQL_ONCE_PRUNE[] = "DELETE FROM once_used WHERE expires < ?1";
 static const char SQL_ONCE_ADD[] =
 	"INSERT INTO once_used(id, expires) VALUES(?1, ?2) ON CONFLICT(id) DO NOTHING";
 
-static int run(db_stmt *s)
-{
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
-}
-
 /* A write transaction whose first step deletes the rows of prune_sql
  * older than `before`, and the statement sql prepared in it; NULL (and
  * no transaction) when either fails. */
@@ -61,7 +51,7 @@ static db_stmt *begin_pruned(store *st, store_tx **tx, const char *prune_sql, in
 	s = db_prepare((*tx)->d, prune_sql);
 	if (s)
 		db_bind_int(s, 1, before);
-	if (run(s) == STORE_OK && (s = db_prepare((*tx)->d, sql)) != NULL)
+	if (store_step_done(s) == STORE_OK && (s = db_prepare((*tx)->d, sql)) != NULL)
 		return s;
 	store_rollback(*tx);
 	*tx = NULL;
@@ -86,7 +76,7 @@ int store_login_attempt_tx(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES
 	*left = 0;
 	if (s)
 		db_bind_int(s, 1, now);
-	if (run(s) != STORE_OK || (s = db_prepare(tx->d, SQL_FAIL_GET)) == NULL)
+	if (store_step_done(s) != STORE_OK || (s = db_prepare(tx->d, SQL_FAIL_GET)) == NULL)
 		return STORE_ERROR;
 	db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
 	step = db_step(s);
@@ -119,7 +109,7 @@ int store_login_attempt_tx(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES
 		db_bind_int(s, 4, locked_until);
 		db_bind_int(s, 5, lock_secs);
 	}
-	return run(s);
+	return store_step_done(s);
 }
 
 int store_login_attempt(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max_failures,
@@ -159,7 +149,7 @@ int store_login_clear(store_tx *tx, const unsigned char key[LIMIT_KEY_BYTES])
 
 	if (s)
 		db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
-	return run(s);
+	return store_step_done(s);
 }
 
 int store_rate_hit(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned max,
@@ -198,7 +188,7 @@ int store_once(store *st, const unsigned char id[LIMIT_KEY_BYTES], int64_t expir
 		return STORE_ERROR;
 	db_bind_blob(s, 1, id, LIMIT_KEY_BYTES);
 	db_bind_int(s, 2, expires);
-	rc = run(s);
+	rc = store_step_done(s);
 	if (rc == STORE_OK)
 		*first = db_changes(tx->d) == 1;
 	return finish(tx, rc);

@@ -504,7 +504,7 @@ static const char *const migrations[] = {
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
- * made at once by pg_baseline (pg_schema.c); each migration after it is
+ * made at once by pg_baseline (pg_baseline.sql); each migration after it is
  * written for both: pg_after[i] is migration PG_BASELINE_VERSION + 1 + i. */
 static const char *const pg_after[] = {
 	OPEN_ITEMS_INDEXES, /* 24 */

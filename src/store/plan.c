@@ -118,14 +118,7 @@ int store_plan_report_insert(store_tx *tx, const char *id, const char *activity_
 			     const char *org_id, const char *coded, const char *created_by,
 			     const char *created_at)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_REPORT_INSERT);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	db_bind_str(s, 2, activity_id);
-	db_bind_str(s, 3, org_id);
-	db_bind_str(s, 4, coded);
-	db_bind_str(s, 5, created_by);
-	db_bind_str(s, 6, created_at);
-	return store_step_done(s);
+	const char *v[] = {id, activity_id, org_id, coded, created_by, created_at};
+
+	return store_write_texts(tx->d, SQL_REPORT_INSERT, v, 6);
 }

@@ -150,30 +150,17 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 	return rc;
 }
 
-static int run3(store_tx *tx, const char *sql, const char *a, const char *b, const char *c)
-{
-	db_stmt *s = db_prepare(tx->d, sql);
-	int rc;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, a);
-	db_bind_str(s, 2, b);
-	if (c)
-		db_bind_str(s, 3, c);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
-}
-
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id, const char *org_id,
 		    const char *now)
 {
-	int rc = run3(tx, SQL_MOVE_CASE, case_id, org_id, now);
+	const char *c[] = {case_id, org_id, now}, *p[] = {person_id, org_id, now};
+	int rc = store_write_texts(tx->d, SQL_MOVE_CASE, c, 3);
+
 	if (rc == STORE_OK)
-		rc = run3(tx, SQL_MOVE_PERSON, person_id, org_id, now);
+		rc = store_write_texts(tx->d, SQL_MOVE_PERSON, p, 3);
 	if (rc == STORE_OK)
-		rc = run3(tx, SQL_MOVE_ITEMS, person_id, org_id, NULL);
-	return rc;
+		rc = store_write_texts(tx->d, SQL_MOVE_ITEMS, p, 2);
+	return rc == STORE_CONFLICT ? STORE_ERROR : rc; /* a broken reference: an error */
 }
 
 static const char SQL_OUTSIDE[] =
@@ -238,24 +225,8 @@ static int outside_reads(store *st, const char *case_id, const char *person_id,
 int store_audit_outside(store *st, const char *case_id, const char *person_id,
 			const char *owner_org, struct audit_row *rows, size_t max, size_t *found)
 {
-	db *d;
-	db_stmt *s;
-	int rc = STORE_ERROR;
+	const char *v[] = {case_id, person_id, owner_org};
+	int rc = audit_rows_query(st, SQL_OUTSIDE, v, 3, rows, max, found);
 
-	*found = 0;
-	if (audit_sync(st) != STORE_OK)
-		return STORE_ERROR;
-	d = store_reader_get(st);
-	s = db_prepare(d, SQL_OUTSIDE);
-	if (s) {
-		db_bind_str(s, 1, case_id);
-		db_bind_str(s, 2, person_id);
-		db_bind_str(s, 3, owner_org);
-		db_bind_int(s, 4, (int64_t)max);
-		rc = audit_rows_read(s, rows, max, found);
-	}
-	store_reader_put(st, d);
-	if (rc != STORE_OK)
-		return STORE_ERROR;
-	return outside_reads(st, case_id, person_id, owner_org, rows, max, found);
+	return rc != STORE_OK ? rc : outside_reads(st, case_id, person_id, owner_org, rows, max, found);
 }

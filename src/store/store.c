@@ -38,6 +38,29 @@ int store_step_done(db_stmt *s)
 	return rc == DB_CONSTRAINT ? STORE_CONFLICT : STORE_ERROR;
 }
 
+int store_write_texts(db *d, const char *sql, const char *const *v, size_t n)
+{
+	db_stmt *s = db_prepare(d, sql);
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		db_bind_str(s, (int)i + 1, v[i]);
+	return store_step_done(s);
+}
+
+int store_step_row(db_stmt *s)
+{
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		return STORE_OK;
+	db_reset(s);
+	return rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
+}
+
 int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const char *id)
 {
 	int rc = store_step_done(s);
@@ -88,6 +111,13 @@ void store_now(char out[TS_LEN])
 int64_t store_unix_now(void)
 {
 	return (int64_t)time(NULL);
+}
+
+int64_t store_clock_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Random bytes for ids, drawn from the system a page at a time per thread
@@ -144,13 +174,9 @@ db_stmt *meta_select(db *d, const char *key)
 
 int meta_put(db *d, const char *key, const char *value)
 {
-	db_stmt *s = db_prepare(d, SQL_META_SET);
+	const char *v[] = {key, value};
 
-	if (s) {
-		db_bind_str(s, 1, key);
-		db_bind_str(s, 2, value);
-	}
-	return store_step_done(s); /* an upsert: never a conflict */
+	return store_write_texts(d, SQL_META_SET, v, 2); /* an upsert: never a conflict */
 }
 
 /* The definitions of the indexes a bulk load dropped (meta key
@@ -161,28 +187,19 @@ static const char SQL_BULK_DEL[] = "DELETE FROM meta WHERE key = 'bulk_indexes'"
 static int bulk_indexes_restore(db *d)
 {
 	db_stmt *s = meta_select(d, "bulk_indexes");
-	char *sql = NULL;
-	int rc;
+	char *sql;
+	int rc = store_step_row(s);
 
-	if (!s)
-		return STORE_ERROR;
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		sql = strdup(db_col_text(s, 0));
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? STORE_OK : STORE_ERROR;
+	sql = strdup(db_col_text(s, 0));
 	db_reset(s);
-	if (rc == DB_DONE)
-		return STORE_OK;
-	if (rc != DB_ROW || !sql)
+	if (!sql)
 		return STORE_ERROR;
 	rc = db_begin(d) == DB_OK && db_exec(d, sql) == DB_OK ? DB_OK : DB_ERROR;
 	free(sql);
-	if (rc == DB_OK) {
-		s = db_prepare(d, SQL_BULK_DEL);
-		rc = s && db_step(s) == DB_DONE ? DB_OK : DB_ERROR;
-		if (s)
-			db_reset(s);
-	}
-	if (rc == DB_OK && db_commit(d) == DB_OK)
+	if (rc == DB_OK && store_step_done(db_prepare(d, SQL_BULK_DEL)) == STORE_OK &&
+	    db_commit(d) == DB_OK)
 		return STORE_OK;
 	db_rollback(d);
 	return STORE_ERROR;
@@ -192,16 +209,10 @@ int store_meta_get(store *st, const char *key, char *out, size_t outlen)
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = meta_select(d, key);
-	int rc = STORE_ERROR;
+	int rc = store_step_row(s);
 
-	if (s) {
-		rc = db_step(s);
-		if (rc == DB_ROW) {
-			store_col_copy(s, 0, out, outlen);
-			rc = STORE_OK;
-		} else {
-			rc = rc == DB_DONE ? STORE_NOT_FOUND : STORE_ERROR;
-		}
+	if (rc == STORE_OK) {
+		store_col_copy(s, 0, out, outlen);
 		db_reset(s);
 	}
 	store_reader_put(st, d);
@@ -399,13 +410,6 @@ void store_reader_put(store *st, db *d)
 	pthread_mutex_unlock(&st->rlock);
 }
 
-static int64_t ms_now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* A write waits DB_BUSY_TIMEOUT_MS in all for the writer: for this
  * process's lock, then for the database's what is left (at least a try),
  * so that writes queued behind a lock another process holds each answer
@@ -418,9 +422,9 @@ store_tx *store_begin(store *st)
 
 	if (!tx)
 		return NULL;
-	waited = ms_now();
+	waited = store_clock_us() / 1000;
 	pthread_mutex_lock(&st->wlock);
-	waited = ms_now() - waited;
+	waited = store_clock_us() / 1000 - waited;
 	tx->st = st;
 	tx->d = st->writer;
 	/* Another process (the command line beside a running server) may

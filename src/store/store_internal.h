@@ -100,15 +100,9 @@ struct audit_read {
 	const char *action, *at, *user_id, *org_id, *record, *fields, *addr;
 	const char *mac; /* hex MAC of the line */
 };
-/* Decode the line [line, line + n) (no newline) into buf (n + 9 bytes at
+/* Decode the line [line, line + n) (no newline) into dst (n + 9 bytes at
  * least); -1 when malformed. */
-int audit_line_decode(const char *line, size_t n, char *buf, struct audit_read *out);
-/* 1 when the MAC ending the line [line, line + n) of read idx (from 1)
- * of batch seq matches. */
-int audit_line_ok(const keyring *kr, int64_t seq, uint32_t idx, const char *line, size_t n);
-/* Write the queued reads as one batch entry inside tx; 1 when one was
- * written, 0 when none was queued, -1 on error. */
-int audit_flush_tx(store_tx *tx);
+int audit_line_decode(const char *line, size_t n, char *dst, struct audit_read *out);
 /* The derived index audit_reads(rkey, seq) of the batches (audit_reads.c):
  * its key of a record, and bringing it up to the chain inside tx. */
 int64_t audit_rkey(const char *record);
@@ -135,11 +129,14 @@ void audit_pairs_add(struct audit_pairs *p, int64_t rkey, int64_t seq);
  * holding `entries` entries: 0, or -1 and a message. */
 int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
 		      char *msg, size_t msglen);
-/* Step s (columns: seq, at, user_id, login, org code, action, record,
- * fields, addr) to its end, appending at most max rows at rows[*found]. */
-int audit_rows_read(db_stmt *s, struct audit_row *rows, size_t max, size_t *found);
+/* The audit entries a query selects, after audit_sync: its parameters
+ * ?1 .. ?n are the texts v[0 .. n) and ?n+1 is max; its columns seq, at,
+ * user_id, login, org code, action, record, fields, addr.  At most max
+ * rows into rows from rows[0] (*found of them). */
+int audit_rows_query(store *st, const char *sql, const char *const *v, size_t n,
+		     struct audit_row *rows, size_t max, size_t *found);
 /* A monotonic clock in microseconds. */
-int64_t audit_clock_us(void);
+int64_t store_clock_us(void);
 /* Flush the queue and catch the index up, so that a lookup sees every
  * read made before it. */
 int audit_sync(store *st);
@@ -165,6 +162,13 @@ const char *store_or_null(const char *s);
  * (a unique key, reference or check), or STORE_ERROR (also for a NULL s,
  * a statement that did not prepare). */
 int store_step_done(db_stmt *s);
+/* Run a write whose parameters ?1 .. ?n are the texts v[0 .. n) (NULL
+ * binds SQL NULL): store_step_done's codes. */
+int store_write_texts(db *d, const char *sql, const char *const *v, size_t n);
+/* Step a bound read of one row: STORE_OK with the row ready (the caller
+ * reads it, then resets s), or STORE_NOT_FOUND or STORE_ERROR (also for
+ * a NULL s) with s reset. */
+int store_step_row(db_stmt *s);
 /* Copy a column into a fixed buffer, truncating (NUL-terminated). */
 void store_col_copy(db_stmt *s, int i, char *out, size_t outlen);
 /* Run a bound "UPDATE ... WHERE id = ? AND version = ?" and say how it
@@ -179,9 +183,10 @@ int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const
 int store_items_collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row **rows,
 			size_t *n, arena *a);
 
-/* The PostgreSQL baseline (store/pg_schema.c): every statement that makes
- * a fresh PostgreSQL database equal to SQLite's at PG_BASELINE_VERSION,
- * for PQexec; the driver then records that version in meta. */
+/* The PostgreSQL baseline (store/pg_baseline.sql, compiled in by
+ * tools/gen_blob.py): every statement that makes a fresh PostgreSQL
+ * database equal to SQLite's at PG_BASELINE_VERSION, for PQexec; the
+ * driver then records that version in meta. */
 extern const char pg_baseline[];
 #define PG_BASELINE_VERSION 23
 /* The PostgreSQL form of migration PG_BASELINE_VERSION + 1 + i

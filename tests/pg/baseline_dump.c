@@ -1,5 +1,5 @@
 /*
- * baseline_dump.c - print the PostgreSQL baseline (store/pg_schema.c) and
+ * baseline_dump.c - print the PostgreSQL baseline (store/pg_baseline.sql) and
  * the migrations after it (store/migrate.c), the schema a PostgreSQL
  * database has after the last migration, for tests/pg/schema.test.mjs to
  * load into a throwaway cluster.

@@ -1,4 +1,4 @@
-// The PostgreSQL baseline (src/store/pg_schema.c) against SQLite's schema
+// The PostgreSQL baseline (src/store/pg_baseline.sql) against SQLite's schema
 // after the last migration: every table, column (name, type class, NOT
 // NULL, primary key, default), reference, UNIQUE, named index, view and
 // trigger on each side exists on the other, every text column sorts
