@@ -175,6 +175,18 @@ function holdWriter(data) {
   return holder;
 }
 
+// A server of `threads` request threads, hot signed in on it, and the
+// writer then taken by another process (holdWriter).
+async function signedInBesideHolder(threads) {
+  const s = await startServer({ users, conf: `threads = ${threads}\n` });
+  const me = new Client(s.url);
+  const r = await me.login('hot', PW);
+  assert.equal(r.status, 200, r.text);
+  const holder = holdWriter(s.data);
+  await sleep(300);
+  return { s, me, holder };
+}
+
 // Another process holds the writer (a long write elsewhere, or a disk that
 // stalls a commit): wrong passwords, whose failures must be counted before
 // they are answered, wait for it without holding the request threads, so
@@ -183,13 +195,9 @@ function holdWriter(data) {
 // threads of a two-core server (2,000 ms p99 beside it on PostgreSQL).
 test('a writer held elsewhere: wrong sign-ins wait for their count off the request threads, reads go on',
   { timeout: 60000 }, async () => {
-    const s = await startServer({ users, conf: 'threads = 2\n' });
+    const { s, me, holder } = await signedInBesideHolder(2);
+    let r;
     try {
-      const me = new Client(s.url);
-      let r = await me.login('hot', PW);
-      assert.equal(r.status, 200, r.text);
-      const holder = holdWriter(s.data);
-      await sleep(300);
       // The writer is let go 8 s on, whatever the requests below do (within
       // the busy timeout of 10 s, so that the counts succeed then).
       let released = false;
@@ -227,13 +235,9 @@ test('a writer held elsewhere: wrong sign-ins wait for their count off the reque
 // goes through once the writer is let go.
 test('a writer held elsewhere: a write waiting for it does not hold up the reads of its request thread',
   { timeout: 60000 }, async () => {
-    const s = await startServer({ users, conf: 'threads = 1\n' });
+    const { s, me, holder } = await signedInBesideHolder(1);
+    let r;
     try {
-      const me = new Client(s.url);
-      let r = await me.login('hot', PW);
-      assert.equal(r.status, 200, r.text);
-      const holder = holdWriter(s.data);
-      await sleep(300);
       const write = me.req('POST', V1 + '/callbacks', callback(7));
       await sleep(500);
       let slowest = 0;
