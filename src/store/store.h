@@ -267,6 +267,10 @@ int store_persons_get(store *st, const char *const *ids, size_t n, struct person
 int store_person_update(store_tx *tx, const struct person_row *p);
 int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,
 			  size_t n);
+/* The keys of a person inserted in this transaction, who has none yet:
+ * no search by person_id (a bulk load has dropped person_keys_person). */
+int store_person_keys_add(store_tx *tx, const char *person_id, const struct blind_key *keys,
+			  size_t n);
 /* Ids of persons of org_id matching the most of the given keys, best
  * first; writes up to max ids and their hit counts. */
 int store_person_find(store *st, const char *org_id, const struct blind_key *keys, size_t n,
