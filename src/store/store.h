@@ -58,9 +58,12 @@ int store_commit(store_tx *tx);   /* releases the writer in every case */
 void store_rollback(store_tx *tx);
 
 /* Bulk loading (`himoya demo`) of persons, cases and their
- * items.  store_bulk_begin drops the secondary indexes of persons, cases
- * and items (a load never reads them; they are remade at the end in one
- * sorted pass each, instead of one random insertion per row), gives the
+ * items.  store_bulk_begin drops the secondary indexes of persons, cases,
+ * items, person_keys and the report facts (a load never reads them; they
+ * are remade at the end in one sorted pass each, instead of one random
+ * insertion per row; a new person's keys go in by store_person_keys_add),
+ * makes one small index of its own (the status decisions by case, for the
+ * report refresh of each transaction; dropped at the end), gives the
  * writer a large page cache and stops checking foreign keys on it: the
  * loader must insert consistent rows (persons before their cases, cases
  * before their items).
