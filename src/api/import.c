@@ -387,7 +387,7 @@ static int write_person(struct req *r, store_tx *tx, struct import_line *l)
 	record_pii_fields(&person_schema, l->row.person, fields, sizeof fields);
 	rc = store_person_insert(tx, &p);
 	if (rc == STORE_OK)
-		rc = store_person_keys_set(tx, p.id, keys, nkeys);
+		rc = store_person_keys_add(tx, p.id, keys, nkeys);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
 	return rc;

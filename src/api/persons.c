@@ -246,7 +246,7 @@ int api_persons_create(struct req *r)
 		return api_store_error(r, STORE_BUSY);
 	rc = store_person_insert(tx, &row);
 	if (rc == STORE_OK)
-		rc = store_person_keys_set(tx, row.id, keys, nkeys);
+		rc = store_person_keys_add(tx, row.id, keys, nkeys);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
 	if ((rc = api_tx_end(r, tx, rc)))

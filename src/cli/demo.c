@@ -337,7 +337,7 @@ static int insert_batch(store_tx *tx, const struct demo_batch *b)
 	for (i = 0; rc == STORE_OK && i < b->np; i++) {
 		rc = store_person_insert(tx, &b->persons[i]);
 		if (rc == STORE_OK)
-			rc = store_person_keys_set(tx, b->persons[i].id, b->keys + b->key_first[i],
+			rc = store_person_keys_add(tx, b->persons[i].id, b->keys + b->key_first[i],
 						   b->key_count[i]);
 	}
 	for (i = 0; rc == STORE_OK && i < b->nc; i++)
@@ -565,7 +565,7 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 		snprintf(record, sizeof record, "persons/%s", p.id);
 		rc = store_person_insert(tx, &p);
 		if (rc == STORE_OK)
-			rc = store_person_keys_set(tx, p.id, keys, nkeys);
+			rc = store_person_keys_add(tx, p.id, keys, nkeys);
 		if (rc == STORE_OK)
 			rc = store_item_insert(tx, &it);
 		if (rc == STORE_OK)

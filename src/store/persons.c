@@ -53,22 +53,14 @@ int store_person_update(store_tx *tx, const struct person_row *p)
 	return table_update(tx, &persons, p);
 }
 
-int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,
+int store_person_keys_add(store_tx *tx, const char *person_id, const struct blind_key *keys,
 			  size_t n)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
 	size_t i;
-	int rc;
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, person_id);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return STORE_ERROR;
 	for (i = 0; i < n; i++) {
-		s = db_prepare(tx->d, SQL_KEYS_ADD);
+		db_stmt *s = db_prepare(tx->d, SQL_KEYS_ADD);
+		int rc;
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, person_id);
@@ -80,6 +72,22 @@ int store_person_keys_set(store_tx *tx, const char *person_id, const struct blin
 			return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,
+			  size_t n)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, person_id);
+	rc = db_step(s);
+	db_reset(s);
+	if (rc != DB_DONE)
+		return STORE_ERROR;
+	return store_person_keys_add(tx, person_id, keys, n);
 }
 
 /* ---- the name search ---------------------------------------------------

@@ -17,7 +17,9 @@ static const char SQL_PENDING[] = "SELECT EXISTS(SELECT 1 FROM rp_dirty)";
  * apart by created_at), found for all the marked cases in one pass, not
  * one search per case: a bulk load (store_bulk_begin) has dropped
  * items_case, and a search per case was then a scan of every item per
- * case (himoya demo --persons 10000 did not end in ten minutes). */
+ * case (himoya demo --persons 10000 did not end in ten minutes); the
+ * load keeps an index of the decisions alone (store.c, bulk_begin), so
+ * that this pass no longer reads every item stored so far either. */
 static const char SQL_SCAN_CASES[] =
 	"WITH dec AS (SELECT i.case_id, json_extract(i.coded, '$.decided_by') AS by,"
 	"  row_number() OVER (PARTITION BY i.case_id ORDER BY i.at DESC, i.created_at DESC) AS k"

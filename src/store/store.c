@@ -180,7 +180,15 @@ int meta_put(db *d, const char *key, const char *value)
 }
 
 /* The definitions of the indexes a bulk load dropped (meta key
- * bulk_indexes), while it runs. */
+ * bulk_indexes), while it runs, after the drop of the one index it makes
+ * for itself: its cases' status decisions (items of kind status_decision
+ * by case_id), a small index the report refresh of each transaction
+ * reads instead of every item stored so far (without items_case, the
+ * decisions of the transaction's cases were a scan of the whole table:
+ * 1.8 s of CPU per transaction at 100,000 persons, 0.2 s with it). */
+static const char SQL_BULK_DECISIONS[] =
+	"CREATE INDEX items_bulk_decisions ON items(case_id) WHERE kind = 'status_decision'";
+static const char SQL_BULK_DECISIONS_DROP[] = "DROP INDEX IF EXISTS items_bulk_decisions;\n";
 static const char SQL_BULK_DEL[] = "DELETE FROM meta WHERE key = 'bulk_indexes'";
 
 /* Remake the indexes of an unfinished bulk load, if any (writer held). */
@@ -537,7 +545,10 @@ static int others_open(store *st)
 
 int store_bulk_begin(store *st)
 {
-	static const char *const tables[] = {"persons", "cases", "items"};
+	/* The report facts' indexes too: the refresh of a load's rows finds
+	 * them by their unique keys alone. */
+	static const char *const tables[] = {"persons", "cases", "items", "person_keys",
+					     "rp_cases", "rp_services", "rp_followups"};
 	char *saved = NULL;
 	size_t i;
 	int rc = DB_ERROR;
@@ -546,10 +557,14 @@ int store_bulk_begin(store *st)
 	pthread_mutex_lock(&st->wlock);
 	if (bulk_indexes_restore(st->writer) != STORE_OK || db_begin(st->writer) != DB_OK)
 		goto out;
+	saved = strdup(SQL_BULK_DECISIONS_DROP);
+	if (!saved)
+		goto undo;
 	for (i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		if (db_indexes_drop(st->writer, tables[i], &saved) != DB_OK)
 			goto undo;
-	if (saved && meta_put(st->writer, "bulk_indexes", saved) != STORE_OK)
+	if (meta_put(st->writer, "bulk_indexes", saved) != STORE_OK ||
+	    db_exec(st->writer, SQL_BULK_DECISIONS) != DB_OK)
 		goto undo;
 	rc = db_commit(st->writer);
 	if (rc == DB_OK)

@@ -58,9 +58,12 @@ int store_commit(store_tx *tx);   /* releases the writer in every case */
 void store_rollback(store_tx *tx);
 
 /* Bulk loading (`himoya demo`) of persons, cases and their
- * items.  store_bulk_begin drops the secondary indexes of persons, cases
- * and items (a load never reads them; they are remade at the end in one
- * sorted pass each, instead of one random insertion per row), gives the
+ * items.  store_bulk_begin drops the secondary indexes of persons, cases,
+ * items, person_keys and the report facts (a load never reads them; they
+ * are remade at the end in one sorted pass each, instead of one random
+ * insertion per row; a new person's keys go in by store_person_keys_add),
+ * makes one small index of its own (the status decisions by case, for the
+ * report refresh of each transaction; dropped at the end), gives the
  * writer a large page cache and stops checking foreign keys on it: the
  * loader must insert consistent rows (persons before their cases, cases
  * before their items).
@@ -272,6 +275,10 @@ int store_persons_get(store *st, const char *const *ids, size_t n, struct person
 /* Update when the stored version equals p->version - 1. */
 int store_person_update(store_tx *tx, const struct person_row *p);
 int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,
+			  size_t n);
+/* The keys of a person inserted in this transaction, who has none yet:
+ * no search by person_id (a bulk load has dropped person_keys_person). */
+int store_person_keys_add(store_tx *tx, const char *person_id, const struct blind_key *keys,
 			  size_t n);
 /* Ids of persons of org_id matching the most of the given keys, best
  * first; writes up to max ids and their hit counts. */

@@ -2221,6 +2221,86 @@ static void test_persons_get(void **state)
 	assert_int_equal(store_persons_get(f->st, ask, 0, out, found, &f->a), STORE_OK);
 }
 
+/* ---- a bulk load ---------------------------------------------------------- */
+
+struct bulk_scan {
+	int n;
+	char by[32];
+};
+
+static int bulk_scan_case(void *ctx, const struct rp_source *src)
+{
+	struct bulk_scan *b = ctx;
+	b->n++;
+	snprintf(b->by, sizeof b->by, "%s", src->decided_by ? src->decided_by : "(none)");
+	return 0;
+}
+
+/* Between store_bulk_begin and store_bulk_end (himoya demo): a new
+ * person's keys go in without their person_id index, the report scan
+ * finds a case's newest decision of its status without items_case, and
+ * the end remakes every index, so that the keys are found and replaced
+ * as the API's edits do, and a second load can begin. */
+static void test_bulk_load(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const decisions[][3] = {
+		{"2026-01-01T00:00:00Z", "ActualVictimOfTrafficking", "older"},
+		{"2026-01-02T00:00:00Z", "ActualVictimOfTrafficking", "newest"},
+		{"2026-01-03T00:00:00Z", "PossibleVictimOfTrafficking", "other status"},
+	};
+	char coded[3][128], ids[4][ID_LEN];
+	struct blind_key keys[2];
+	struct bulk_scan scan = {0};
+	struct person_row p;
+	struct case_row c;
+	struct item_row it;
+	store_tx *tx;
+	int hits[4];
+	size_t i, found;
+
+	scale_key(&keys[0], 0);
+	scale_key(&keys[1], 1);
+	person_make(&p, f->org, "2026-01-01T00:00:00Z");
+	case_make(&c, f->org, p.id, "2026-01-01T00:00:00Z");
+	snprintf(c.trafficking_status, sizeof c.trafficking_status, "ActualVictimOfTrafficking");
+	assert_int_equal(store_bulk_begin(f->st), STORE_OK);
+	tx = begin(f);
+	assert_int_equal(store_person_insert(tx, &p), STORE_OK);
+	assert_int_equal(store_person_keys_add(tx, p.id, keys, 2), STORE_OK);
+	assert_int_equal(store_case_insert(tx, &c), STORE_OK);
+	for (i = 0; i < 3; i++) {
+		item_make(&it, "status_decision", f->org, c.id, p.id, decisions[i][0]);
+		snprintf(coded[i], sizeof coded[i], "{\"status\":\"%s\",\"decided_by\":\"%s\"}",
+			 decisions[i][1], decisions[i][2]);
+		it.coded = coded[i];
+		assert_int_equal(store_item_insert(tx, &it), STORE_OK);
+	}
+	assert_int_equal(store_report_scan_cases(tx, bulk_scan_case, &scan), STORE_OK);
+	assert_int_equal(store_report_derive(tx), STORE_OK);
+	commit(tx);
+	assert_int_equal(scan.n, 1);
+	assert_string_equal(scan.by, "newest");
+	assert_int_equal(store_bulk_end(f->st), STORE_OK);
+
+	assert_int_equal(store_person_find(f->st, f->org, &keys[1], 1, ids, hits, 4, &found),
+			 STORE_OK);
+	assert_int_equal(found, 1);
+	assert_string_equal(ids[0], p.id);
+	tx = begin(f);
+	assert_int_equal(store_person_keys_set(tx, p.id, &keys[0], 1), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_person_find(f->st, f->org, &keys[1], 1, ids, hits, 4, &found),
+			 STORE_OK);
+	assert_int_equal(found, 0);
+	assert_int_equal(store_person_find(f->st, f->org, &keys[0], 1, ids, hits, 4, &found),
+			 STORE_OK);
+	assert_int_equal(found, 1);
+	/* The load's own index went with it: a second load makes it again. */
+	assert_int_equal(store_bulk_begin(f->st), STORE_OK);
+	assert_int_equal(store_bulk_end(f->st), STORE_OK);
+}
+
 /* ---- the index of reads, written many rows a statement --------------------- */
 
 /* A batch of reads of more records than one statement writes to the index
@@ -2338,6 +2418,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_person_find_scale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persons_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_reads_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_load, setup, teardown),
 		cmocka_unit_test(test_pg_reconnect),
 	};
 	size_t i;
