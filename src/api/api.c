@@ -242,9 +242,11 @@ int api_dispatch(struct req *r)
 					     : "your role now requires a second factor: sign in again "
 					       "with your code");
 	}
-	/* A change may wait for the database's writer: off the request
-	 * thread, so that the reads it serves do not wait with it. */
-	if (r->method != M_GET)
+	/* A change may wait for the database's writer (and so may the few
+	 * GETs that write: an export's audit entry, a report's refresh, an
+	 * audit lookup's catch-up): off the request thread, so that the reads
+	 * it serves do not wait with it. */
+	if (r->method != M_GET || (rt->flags & ROUTE_WRITES))
 		return http_offload(r, run_route);
 	return handled(r, rt->fn(r));
 }

@@ -17,7 +17,7 @@ import { poll, sleep, run } from '../lib/datadir.mjs';
 const V1 = '/api/v1';
 const CLUSTER = join(dirname(fileURLToPath(import.meta.url)), '..', 'pg', 'cluster.sh');
 const PW = 'correct horse battery';
-const users = usersOf(PW, [['hot', 'hotline']]);
+const users = usersOf(PW, [['hot', 'hotline'], ['sup', 'supervisor']]);
 const as = {};
 let srv;
 
@@ -175,16 +175,19 @@ function holdWriter(data) {
   return holder;
 }
 
-// A server of `threads` request threads, hot signed in on it, and the
-// writer then taken by another process (holdWriter).
+// A server of `threads` request threads, hot (me) and sup signed in on it,
+// and the writer then taken by another process (holdWriter).
 async function signedInBesideHolder(threads) {
   const s = await startServer({ users, conf: `threads = ${threads}\n` });
   const me = new Client(s.url);
-  const r = await me.login('hot', PW);
-  assert.equal(r.status, 200, r.text);
+  const sup = new Client(s.url);
+  for (const [c, login] of [[me, 'hot'], [sup, 'sup']]) {
+    const r = await c.login(login, PW);
+    assert.equal(r.status, 200, r.text);
+  }
   const holder = holdWriter(s.data);
   await sleep(300);
-  return { s, me, holder };
+  return { s, me, sup, holder };
 }
 
 // Another process holds the writer (a long write elsewhere, or a disk that
@@ -235,10 +238,13 @@ test('a writer held elsewhere: wrong sign-ins wait for their count off the reque
 // goes through once the writer is let go.
 test('a writer held elsewhere: a write waiting for it does not hold up the reads of its request thread',
   { timeout: 60000 }, async () => {
-    const { s, me, holder } = await signedInBesideHolder(1);
+    const { s, me, sup, holder } = await signedInBesideHolder(1);
     let r;
     try {
       const write = me.req('POST', V1 + '/callbacks', callback(7));
+      // A GET that writes too: an export's audit entry must be committed
+      // before the file goes out.
+      const exported = sup.req('GET', V1 + '/exports/ctdc.csv');
       await sleep(500);
       let slowest = 0;
       try {
@@ -255,6 +261,7 @@ test('a writer held elsewhere: a write waiting for it does not hold up the reads
       assert.ok(slowest < 2500, `a read waited ${slowest} ms behind the write`);
       const w = await write;
       assert.equal(w.status, 201, w.text);
+      assert.equal((await exported).status, 200, 'the export, once the writer was let go');
       r = await me.req('GET', V1 + '/callbacks');
       assert.ok(r.json.items.some((c) => c.id === w.json.id), 'the write is there');
     } finally {
