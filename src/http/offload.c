@@ -55,7 +55,11 @@ static void *run(void *arg)
 			tail = &head;
 		pthread_mutex_unlock(&lock);
 		r = j->r;
-		rc = j->fn(r);
+		/* Not begun when the server stops: try again (elsewhere). */
+		if (http_stopping())
+			rc = reply_problem(r, 503, "busy", "the server is stopping: try again");
+		else
+			rc = j->fn(r);
 		free(j);
 		/* Suspended again by the handler: r is its business now
 		 * (and may be resumed and gone already). */

@@ -50,6 +50,7 @@ struct req {
 	size_t dropped;               /* bytes of an oversized body thrown away */
 	int answered;                 /* a response was queued early */
 	int started;                  /* the head was seen by the access handler */
+	int dispatched;               /* handed to the dispatcher (server.c counts it) */
 	int target;                   /* enum target_check of the raw target */
 
 	const char *params[MAX_PARAMS];

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <stdatomic.h>
 #include <microhttpd.h>
 
 #include "http/router.h"
@@ -316,6 +317,24 @@ static void wipe_free(void *p)
 	}
 }
 
+/*
+ * A stop answers what it has begun.  libmicrohttpd must not be stopped
+ * while a connection is suspended (it aborts the process), and a change
+ * already committed should reach its client.  So from the signal on, new
+ * requests are answered 503 and their connections closed, changes still
+ * queued for the offload threads are answered 503, and the stop waits
+ * until every suspended connection is resumed (each wait in them is
+ * bounded: the writer's 10 s, a password hash) and their answers are out.
+ */
+static atomic_int stopping;
+static atomic_int suspended; /* connections suspended now */
+static atomic_int inflight;  /* requests dispatched and not completed */
+
+int http_stopping(void)
+{
+	return atomic_load(&stopping);
+}
+
 static enum MHD_Result send_reply(struct server_ctx *sc, struct req *r)
 {
 	struct MHD_Response *resp;
@@ -474,6 +493,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return too_large(sc, r, r->body.cap);
 	if (r->target != TARGET_OK)
 		return bad_target(sc, r);
+	if (!r->dispatched) {
+		r->dispatched = 1;
+		atomic_fetch_add(&inflight, 1);
+		if (atomic_load(&stopping)) {
+			reply_problem(r, 503, "busy", "the server is stopping: try again");
+			reply_header(r, "Connection", "close");
+			r->answered = 1;
+			return send_reply(sc, r);
+		}
+	}
 	rc = sc->dispatch(r);
 	if (rc == HTTP_SUSPENDED)
 		return MHD_YES;
@@ -490,6 +519,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	watch_set(sc, c, before_line_ms(sc));
 	if (!r)
 		return;
+	if (r->dispatched)
+		atomic_fetch_sub(&inflight, 1);
 	if (r->body_json)
 		json_decref(r->body_json);
 	while (r->nowned > 0)
@@ -503,13 +534,35 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 void http_suspend(struct req *r)
 {
-	if (!http_offload_keep(r))
-		MHD_suspend_connection(r->conn);
+	if (http_offload_keep(r))
+		return;
+	atomic_fetch_add(&suspended, 1);
+	MHD_suspend_connection(r->conn);
 }
 
 void http_resume(struct req *r)
 {
+	atomic_fetch_sub(&suspended, 1);
 	MHD_resume_connection(r->conn);
+}
+
+/* Wait (the signal taken) for what was begun: see `stopping`. */
+static void stop_gently(void)
+{
+	struct timespec tick = {0, 10 * 1000000L};
+	int i;
+
+	atomic_store(&stopping, 1);
+	http_offload_stop();
+	for (i = 1; atomic_load(&suspended) > 0; i++) {
+		if (i % 1000 == 0)
+			fprintf(stderr, "himoya: stopping: %d requests still wait\n",
+				atomic_load(&suspended));
+		nanosleep(&tick, NULL);
+	}
+	/* Their answers on their way out (2 s at most). */
+	for (i = 0; i < 200 && atomic_load(&inflight) > 0; i++)
+		nanosleep(&tick, NULL);
 }
 
 /* Parse host:port into a sockaddr; 0 on success. */
@@ -738,7 +791,7 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 		sigwait(&set, &sig);
 	while (sig != SIGTERM && sig != SIGINT);
 	fprintf(stderr, "himoya: stopping\n");
-	http_offload_stop();
+	stop_gently();
 	for (i = 0; i < n; i++)
 		MHD_stop_daemon(d[i]);
 	watchdog_stop(&sc);

@@ -56,6 +56,9 @@ void http_resume(struct req *r);
 /* Suspend the current connection (from a handler). */
 void http_suspend(struct req *r);
 
+/* 1 once a stop has begun (the signal taken). */
+int http_stopping(void);
+
 /* Handlers that may wait (http/offload.c): n threads to run them. */
 int http_offload_start(unsigned n);
 void http_offload_stop(void);

@@ -269,3 +269,67 @@ test('a writer held elsewhere: a write waiting for it does not hold up the reads
       s.cleanup();
     }
   });
+
+// A stop answers what it began.  libmicrohttpd aborts the process when it
+// is stopped with a connection suspended (a change waiting for the writer
+// or a password hash), and a change already committed must reach its
+// client: changes not begun are answered 503, those begun are finished and
+// answered, and the server then exits 0.
+test('a stop with writes waiting for a held writer answers each of them and exits 0',
+  { timeout: 60000 }, async () => {
+    const { s, me, holder } = await signedInBesideHolder(1);
+    try {
+      const writes = [1, 2, 3, 4].map((i) => me.req('POST', V1 + '/callbacks', callback(i))
+        .then((r) => r.status, (e) => 'no answer: ' + e.message));
+      await sleep(500);
+      const t0 = Date.now();
+      const exited = new Promise((ok) => s.proc.once('exit', (code, sig) => ok({ code, sig })));
+      s.proc.kill('SIGTERM');
+      const statuses = await Promise.all(writes);
+      const { code, sig } = await exited;
+      assert.deepEqual(statuses.map((st) => st === 503 || st === 201), [true, true, true, true],
+        statuses.join(' '));
+      assert.equal(sig, null, 'killed by ' + sig + ': ' + s.log().slice(-300));
+      assert.equal(code, 0, s.log().slice(-300));
+      assert.ok(Date.now() - t0 < 15000, `the stop took ${Date.now() - t0} ms`);
+    } finally {
+      holder.stdin.end('ROLLBACK;\n');
+      await new Promise((ok) => holder.once('exit', ok));
+      await s.stop();
+      s.cleanup();
+    }
+  });
+
+test('a stop in the middle of a burst of writes and sign-ins exits 0', { timeout: 60000 }, async () => {
+  const s = await startServer({ users, conf: 'threads = 2\n' });
+  try {
+    const me = new Client(s.url);
+    assert.equal((await me.login('hot', PW)).status, 200);
+    let going = true;
+    const answered = [];
+    const client = async (i) => {
+      const c = i % 4 ? me : new Client(s.url);
+      while (going) {
+        try {
+          const r = i % 4 ? await c.req('POST', V1 + '/callbacks', callback(i % 10))
+            : await c.req('POST', V1 + '/session', { login: 'hot', password: i % 8 ? PW : 'wrong' });
+          answered.push(r.status);
+        } catch { break; } // the server has gone: refused or closed after its answer
+      }
+    };
+    const clients = Array.from({ length: 24 }, (_, i) => client(i));
+    await sleep(1500);
+    const exited = new Promise((ok) => s.proc.once('exit', (code, sig) => ok({ code, sig })));
+    s.proc.kill('SIGTERM');
+    const { code, sig } = await exited;
+    going = false;
+    await Promise.all(clients);
+    assert.equal(sig, null, 'killed by ' + sig + ': ' + s.log().slice(-300));
+    assert.equal(code, 0, s.log().slice(-300));
+    assert.ok(answered.length > 0);
+    assert.ok(answered.every((st) => [200, 201, 401, 429, 503].includes(st)), [...new Set(answered)].join(' '));
+  } finally {
+    await s.stop();
+    s.cleanup();
+  }
+});
