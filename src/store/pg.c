@@ -592,6 +592,49 @@ static void pg_bind_int(db_stmt *s, int i, int64_t v)
 	s->bound[k] = INT8_OID;
 }
 
+/* An array literal: {"a","b"}, each element quoted, " and \ escaped. */
+static void pg_bind_text_array(db_stmt *s, int i, const char *const *v, size_t n)
+{
+	int k = bind_slot(s, i);
+	size_t len = 2, j;
+	char *lit, *o;
+
+	if (k < 0)
+		return;
+	for (j = 0; j < n; j++) {
+		const char *c;
+		len += 3;
+		for (c = v[j]; *c; c++)
+			len += 1 + (*c == '"' || *c == '\\');
+	}
+	lit = len < INT32_MAX ? malloc(len + 1) : NULL;
+	if (!lit) {
+		s->bind_err = 1;
+		return;
+	}
+	o = lit;
+	*o++ = '{';
+	for (j = 0; j < n; j++) {
+		const char *c;
+		if (j)
+			*o++ = ',';
+		*o++ = '"';
+		for (c = v[j]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	s->owned[k] = lit;
+	s->vals[k] = lit;
+	s->lens[k] = (int)(o - lit);
+	s->fmts[k] = 0;
+	s->bound[k] = TEXT_OID;
+}
+
 static void pg_bind_null(db_stmt *s, int i)
 {
 	int k = bind_slot(s, i);
@@ -882,4 +925,5 @@ const struct db_driver db_pg = {
 	.rollback = pg_rollback, .bulk = pg_bulk, .autocheckpoint = pg_autocheckpoint,
 	.checkpoint = pg_checkpoint, .indexes_sql = SQL_INDEXES,
 	.table_exists = pg_table_exists, .backup_to = pg_backup_to,
+	.bind_text_array = pg_bind_text_array,
 };

@@ -2188,9 +2188,9 @@ static void test_persons_get(void **state)
 	struct fixture *f = *state;
 	enum { N = 2 * PERSONS_AT_ONCE + 7 };
 	static char ids[N][ID_LEN];
-	const char *ask[N + 3];
-	struct person_row out[N + 3];
-	unsigned char found[N + 3];
+	const char *ask[N + 4];
+	struct person_row out[N + 4];
+	unsigned char found[N + 4];
 	size_t i, n = 0;
 
 	for (i = 0; i < N; i++)
@@ -2203,10 +2203,12 @@ static void test_persons_get(void **state)
 	}
 	ask[n++] = ids[N - 1];
 	ask[n++] = ids[3];
+	/* What PostgreSQL's array literal must quote: found as no one. */
+	ask[n++] = "a\"b\\c,{d} e";
 	memset(found, 7, sizeof found);
 	assert_int_equal(store_persons_get(f->st, ask, n, out, found, &f->a), STORE_OK);
 	for (i = 0; i < n; i++) {
-		if (!strcmp(ask[i], "absent")) {
+		if (!strcmp(ask[i], "absent") || i == n - 1) {
 			assert_int_equal(found[i], 0);
 			continue;
 		}
@@ -2219,6 +2221,46 @@ static void test_persons_get(void **state)
 	}
 	/* None asked: nothing read. */
 	assert_int_equal(store_persons_get(f->st, ask, 0, out, found, &f->a), STORE_OK);
+}
+
+/* store_cases_get: as store_persons_get, for the cases of a due list (more
+ * than one statement takes on SQLite; one on PostgreSQL); each case whole,
+ * its sealed fields too. */
+static void test_cases_get(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 70 };
+	static char ids[N][ID_LEN];
+	char person[ID_LEN];
+	const char *ask[N + 3];
+	struct case_row out[N + 3];
+	unsigned char found[N + 3];
+	size_t i, n = 0;
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	for (i = 0; i < N; i++)
+		case_add(f, f->org, person, "2026-01-02T00:00:00Z", ids[i]);
+	for (i = N; i-- > 0;) {
+		ask[n++] = ids[i];
+		if (i == 40)
+			ask[n++] = "absent";
+	}
+	ask[n++] = ids[5];
+	ask[n++] = "x\"},{\\";
+	memset(found, 7, sizeof found);
+	assert_int_equal(store_cases_get(f->st, ask, n, out, found, &f->a), STORE_OK);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(ask[i], "absent") || i == n - 1) {
+			assert_int_equal(found[i], 0);
+			continue;
+		}
+		assert_int_equal(found[i], 1);
+		assert_string_equal(out[i].id, ask[i]);
+		assert_string_equal(out[i].person_id, person);
+		assert_string_equal(out[i].org_id, f->org);
+		assert_string_equal(out[i].stage, "identification");
+	}
+	assert_int_equal(store_cases_get(f->st, ask, 0, out, found, &f->a), STORE_OK);
 }
 
 /* ---- the index of reads, written many rows a statement --------------------- */
@@ -2338,6 +2380,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_person_find_scale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persons_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_reads_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cases_get, setup, teardown),
 		cmocka_unit_test(test_pg_reconnect),
 	};
 	size_t i;
