@@ -23,6 +23,8 @@
 #                                        e.g. by `himoya demo`; kept)
 #   DURATION=5 CONNS=8 bench/scale.sh 20000
 #   ONLY=followups bench/scale.sh 100000  (the lists whose line matches)
+#   HIMOYA=/tmp/himoya-old DATA=/tmp/d bench/scale.sh 100000  (another
+#                                        binary, e.g. a before/after pair)
 #
 # Builds himoya into build-release/ (--buildtype=release, as bench/run.sh).
 # Everything listens on 127.0.0.1 only; the demo folder is a temporary
@@ -36,14 +38,14 @@ DURATION=${DURATION:-10}   # seconds per wrk run
 CONNS=${CONNS:-8}          # concurrent clients of each run
 BUDGET_MS=${BUDGET_MS:-50} # p99 of every list
 release=$repo/build-release
-himoya=$release/himoya
+himoya=${HIMOYA:-$release/himoya}
 
 . "$repo/bench/lib.sh"
 bench_start scale wrk curl node meson
 
 # ---- build ---------------------------------------------------------------
 
-bench_release
+[ -n "${HIMOYA:-}" ] || bench_release
 
 # ---- the demo folder -----------------------------------------------------
 

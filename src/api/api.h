@@ -143,6 +143,8 @@ struct case_view {
 /* Load a case the caller may read (by the policy's case.read); 0, or the
  * 404 already set.  The caller's view is kept for api_case_may(). */
 int api_case_load(struct req *r, const char *id, struct case_row *c);
+/* The same for a case read already (a page's cases read together). */
+int api_case_reach(struct req *r, const struct case_row *c);
 const struct case_view *api_case_view(struct req *r);
 /* 1 when the policy allows act on the loaded case. */
 int api_case_may(struct req *r, enum policy_action act);

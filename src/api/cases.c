@@ -41,12 +41,19 @@ static policy_relation case_relation(struct req *r, const struct case_row *c)
 
 int api_case_load(struct req *r, const char *id, struct case_row *c)
 {
-	struct case_view *v;
-	char today[11];
-	int rc = store_case_get(r->app->st, id, c, &r->mem), allowed;
+	int rc = store_case_get(r->app->st, id, c, &r->mem);
 
 	if (rc != STORE_OK)
 		return api_store_error(r, rc);
+	return api_case_reach(r, c);
+}
+
+int api_case_reach(struct req *r, const struct case_row *c)
+{
+	struct case_view *v;
+	char today[11];
+	int allowed;
+
 	v = arena_alloc(&r->mem, sizeof *v);
 	if (!v)
 		return reply_problem(r, 500, "internal", "out of memory");

@@ -605,14 +605,18 @@ static int cmp_case(const void *a, const void *b)
 }
 
 /* reach[i]: whether the caller still reaches the case of rows[i].  Each
- * case is loaded once, however many of its items are due (the list is in
- * due order, so the items of a case are apart). */
+ * case is read once, however many of its items are due (the list is in
+ * due order, so the items of a case are apart), and all of them together
+ * (store_cases_get: one round trip on PostgreSQL, not one a case). */
 static int due_reach(struct req *r, const struct item_row *rows, size_t n, int *reach)
 {
 	struct due_ref *ref = arena_alloc(&r->mem, (n + 1) * sizeof *ref);
-	size_t i;
+	const char **ids = arena_alloc(&r->mem, (n + 1) * sizeof *ids);
+	struct case_row *cases = arena_alloc(&r->mem, (n + 1) * sizeof *cases);
+	unsigned char *found = arena_alloc(&r->mem, n + 1);
+	size_t i, nc = 0, *at = arena_alloc(&r->mem, (n + 1) * sizeof *at);
 
-	if (!ref)
+	if (!ref || !ids || !cases || !found || !at)
 		return -1;
 	for (i = 0; i < n; i++) {
 		ref[i].case_id = rows[i].case_id;
@@ -620,11 +624,16 @@ static int due_reach(struct req *r, const struct item_row *rows, size_t n, int *
 	}
 	qsort(ref, n, sizeof *ref, cmp_case);
 	for (i = 0; i < n; i++) {
-		struct case_row c;
-		reach[ref[i].i] = i > 0 && !strcmp(ref[i].case_id, ref[i - 1].case_id)
-					  ? reach[ref[i - 1].i]
-					  : api_case_load(r, ref[i].case_id, &c) == 0;
+		if (i == 0 || strcmp(ref[i].case_id, ref[i - 1].case_id))
+			ids[nc++] = ref[i].case_id;
+		at[i] = nc - 1;
 	}
+	if (store_cases_get(r->app->st, ids, nc, cases, found, &r->mem) != STORE_OK)
+		return -1;
+	for (i = 0; i < n; i++)
+		reach[ref[i].i] = i > 0 && at[i] == at[i - 1]
+					  ? reach[ref[i - 1].i]
+					  : found[at[i]] && api_case_reach(r, &cases[at[i]]) == 0;
 	return 0;
 }
 

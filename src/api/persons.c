@@ -565,6 +565,8 @@ int api_persons_search(struct req *r)
 	size_t nk, i, pass, found = 0, shown = 0;
 	struct person_row *rows;
 	json_t **secrets;
+	const char **idv;
+	unsigned char *got;
 	jsonw w;
 
 	if (policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
@@ -586,15 +588,21 @@ int api_persons_search(struct req *r)
 	ids = arena_alloc(&r->mem, SEARCH_MAX * sizeof *ids);
 	rows = arena_alloc(&r->mem, SEARCH_MAX * sizeof *rows);
 	secrets = arena_alloc(&r->mem, SEARCH_MAX * sizeof *secrets);
-	if (!ids || !rows || !secrets)
+	idv = arena_alloc(&r->mem, SEARCH_MAX * sizeof *idv);
+	got = arena_alloc(&r->mem, SEARCH_MAX);
+	if (!ids || !rows || !secrets || !idv || !got)
 		return reply_problem(r, 500, "internal", "out of memory");
 	/* With a date of birth, take more candidates: some will not agree. */
 	if (nk && store_person_find(r->app->st, r->who.user.org.id, keys, nk, ids, hits,
 				    born ? SEARCH_MAX : limit, &found) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
+	/* The persons found, read together (one round trip, not one each). */
 	for (i = 0; i < found; i++)
-		secrets[i] = store_person_get(r->app->st, ids[i], &rows[i], &r->mem) == STORE_OK
-				     ? open_secret(r, &rows[i]) : NULL;
+		idv[i] = ids[i];
+	if (store_persons_get(r->app->st, idv, found, rows, got, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	for (i = 0; i < found; i++)
+		secrets[i] = got[i] ? open_secret(r, &rows[i]) : NULL;
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");

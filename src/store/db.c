@@ -60,6 +60,16 @@ void db_bind_str(db_stmt *s, int i, const char *v)
 void db_bind_blob(db_stmt *s, int i, const void *v, size_t n) { DRV(s)->bind_blob(s, i, v, n); }
 void db_bind_int(db_stmt *s, int i, int64_t v) { DRV(s)->bind_int(s, i, v); }
 void db_bind_null(db_stmt *s, int i) { DRV(s)->bind_null(s, i); }
+
+void db_bind_text_array(db_stmt *s, int i, const char *const *v, size_t n)
+{
+	if (DRV(s)->bind_text_array)
+		DRV(s)->bind_text_array(s, i, v, n);
+	else
+		DRV(s)->bind_null(s, 0); /* no parameter 0: the step fails */
+}
+
+int db_has_arrays(db *d) { return DRV(d)->bind_text_array != NULL; }
 int db_params(db_stmt *s) { return DRV(s)->params(s); }
 int db_step(db_stmt *s) { return noted(DRV(s)->step(s)); }
 const char *db_col_text(db_stmt *s, int i) { return DRV(s)->col_text(s, i); }

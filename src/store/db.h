@@ -71,6 +71,14 @@ void db_bind_str(db_stmt *s, int i, const char *v); /* NULL binds null */
 void db_bind_blob(db_stmt *s, int i, const void *v, size_t n);
 void db_bind_int(db_stmt *s, int i, int64_t v);
 void db_bind_null(db_stmt *s, int i);
+/* PostgreSQL: the n strings v[0..n) as one text[] parameter, copied, for
+ * "col = ANY(CAST(?i AS TEXT[]))": a list of any length in one statement
+ * and one round trip, where SQLite, which has no arrays and no round
+ * trips, takes "col IN (?2, ?3, ...)" a batch at a time.  A driver
+ * without arrays (SQLite) fails the statement's step (a bind error);
+ * db_has_arrays says which. */
+void db_bind_text_array(db_stmt *s, int i, const char *const *v, size_t n);
+int db_has_arrays(db *d);
 /* The number of the statement's highest parameter (?N), for a caller that
  * binds a set of filters some statements leave out. */
 int db_params(db_stmt *s);

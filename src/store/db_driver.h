@@ -42,6 +42,8 @@ struct db_driver {
 	int (*backup_to)(db *d, const char *path, char *err, size_t errlen);
 	/* A begin that waits at most ms for another's lock (NULL: begin). */
 	int (*begin_wait)(db *d, int ms);
+	/* n strings as one array parameter (NULL: the driver has no arrays). */
+	void (*bind_text_array)(db_stmt *s, int i, const char *const *v, size_t n);
 };
 
 /* The first member of every driver's struct db and struct db_stmt. */

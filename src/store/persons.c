@@ -134,6 +134,11 @@ static const char SQL_POSTINGS[] =
 	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)"
 static const char SQL_PROBE[] = "SELECT person_id FROM person_keys WHERE key = ?1 AND person_id" IN32;
 static const char SQL_RECENT[] = "SELECT id, updated_at FROM persons WHERE org_id = ?1 AND id" IN32;
+/* On PostgreSQL every id of a probe or of the pool in one statement (a
+ * round trip costs more than the rows: db_bind_text_array). */
+#define ANY2 " = ANY(CAST(?2 AS TEXT[]))"
+static const char SQL_PROBE_ANY[] = "SELECT person_id FROM person_keys WHERE key = ?1 AND person_id" ANY2;
+static const char SQL_RECENT_ANY[] = "SELECT id, updated_at FROM persons WHERE org_id = ?1 AND id" ANY2;
 
 struct find_key {
 	const unsigned char *mac;
@@ -229,16 +234,27 @@ static int pool_settled(const struct find *f, size_t k, int u, const char *pos)
 static int find_probe(struct find *f, const struct find_key *k, char (*ids)[ID_LEN], size_t n,
 		      int *scores)
 {
-	size_t i, j;
+	size_t i, j, step = db_has_arrays(f->d) ? n : FIND_PROBE;
+	const char **list = NULL;
 	int rc = DB_DONE;
 
-	for (i = 0; i < n && (rc == DB_DONE || rc == DB_ROW); i += FIND_PROBE) {
-		db_stmt *s = db_prepare(f->d, SQL_PROBE);
-		if (!s)
+	if (step == n && !(list = malloc(n * sizeof *list)))
+		return STORE_ERROR;
+	for (i = 0; i < n && (rc == DB_DONE || rc == DB_ROW); i += step) {
+		db_stmt *s = db_prepare(f->d, list ? SQL_PROBE_ANY : SQL_PROBE);
+		if (!s) {
+			free(list);
 			return STORE_ERROR;
+		}
 		db_bind_blob(s, 1, k->mac, BLIND_BYTES);
-		for (j = 0; j < FIND_PROBE; j++)
-			db_bind_str(s, (int)j + 2, ids[i + j < n ? i + j : i]);
+		if (list) {
+			for (j = 0; j < n; j++)
+				list[j] = ids[j];
+			db_bind_text_array(s, 2, list, n);
+		} else {
+			for (j = 0; j < FIND_PROBE; j++)
+				db_bind_str(s, (int)j + 2, ids[i + j < n ? i + j : i]);
+		}
 		while ((rc = db_step(s)) == DB_ROW) {
 			char (*hit)[ID_LEN] = bsearch(db_col_text(s, 0), f->known, f->nknown, ID_LEN,
 						      cmp_id);
@@ -247,6 +263,7 @@ static int find_probe(struct find *f, const struct find_key *k, char (*ids)[ID_L
 		}
 		db_reset(s);
 	}
+	free(list);
 	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
 }
 
@@ -358,18 +375,25 @@ static int cmp_hit(const void *a, const void *b)
  * another organisation (none: keys are made per organisation) dropped. */
 static int find_recent(struct find *f, const char *org_id, size_t n)
 {
-	size_t i, j, kept = 0;
+	size_t i, j, kept = 0, step = db_has_arrays(f->d) ? FIND_POOL : FIND_PROBE;
+	const char *list[FIND_POOL];
 	int rc = DB_DONE;
 
-	for (i = 0; i < n && rc == DB_DONE; i += FIND_PROBE) {
-		db_stmt *s = db_prepare(f->d, SQL_RECENT);
+	for (i = 0; i < n && rc == DB_DONE; i += step) {
+		db_stmt *s = db_prepare(f->d, step == FIND_POOL ? SQL_RECENT_ANY : SQL_RECENT);
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, org_id);
-		for (j = 0; j < FIND_PROBE; j++)
-			db_bind_str(s, (int)j + 2, f->pool[i + j < n ? i + j : i].id);
+		if (step == FIND_POOL) {
+			for (j = 0; j < n; j++)
+				list[j] = f->pool[j].id;
+			db_bind_text_array(s, 2, list, n);
+		} else {
+			for (j = 0; j < FIND_PROBE; j++)
+				db_bind_str(s, (int)j + 2, f->pool[i + j < n ? i + j : i].id);
+		}
 		while ((rc = db_step(s)) == DB_ROW)
-			for (j = i; j < n && j < i + FIND_PROBE; j++)
+			for (j = i; j < n && j < i + step; j++)
 				if (!strcmp(f->pool[j].id, db_col_text(s, 0)))
 					store_col_copy(s, 1, f->pool[j].updated_at, TS_LEN);
 		db_reset(s);
@@ -442,6 +466,10 @@ static struct table_query by_ids = TABLE_QUERY(persons,
 	"FROM persons WHERE id IN (" P8() ", " P8(1) ", " P8(2) ", " P8(3) ", " P8(4) ", " P8(5)
 	", " P8(6) ", " P8(7) ")");
 
+/* On PostgreSQL, every id in one statement (db_bind_text_array). */
+static struct table_query by_ids_any = TABLE_QUERY(persons,
+	"FROM persons WHERE id = ANY(CAST(?1 AS TEXT[]))");
+
 /* The parameter of slot i (0..63) in by_ids: ?1..?8, ?11..?18, ... ?71..?78. */
 static int by_ids_param(size_t i)
 {
@@ -452,7 +480,7 @@ int store_persons_get(store *st, const char *const *ids, size_t n, struct person
 		      unsigned char *found, arena *a)
 {
 	struct person_row *rows;
-	size_t from, i, k, got;
+	size_t from, i, k, got, at_once;
 	db *d;
 	db_stmt *s;
 	int rc = STORE_OK;
@@ -461,19 +489,23 @@ int store_persons_get(store *st, const char *const *ids, size_t n, struct person
 	if (n == 0)
 		return STORE_OK;
 	d = store_reader_get(st);
-	for (from = 0; from < n && rc == STORE_OK; from += PERSONS_AT_ONCE) {
-		size_t batch = n - from < PERSONS_AT_ONCE ? n - from : PERSONS_AT_ONCE;
+	at_once = db_has_arrays(d) ? n : PERSONS_AT_ONCE;
+	for (from = 0; from < n && rc == STORE_OK; from += at_once) {
+		size_t batch = n - from < at_once ? n - from : at_once;
+		struct table_query *q = at_once == n ? &by_ids_any : &by_ids;
 		void *got_rows;
 
-		s = db_prepare(d, table_query_sql(&by_ids));
+		s = db_prepare(d, table_query_sql(q));
 		if (!s) {
 			rc = STORE_ERROR;
 			break;
 		}
-		for (i = 0; i < PERSONS_AT_ONCE; i++)
-			db_bind_str(s, by_ids_param(i), ids[from + (i < batch ? i : 0)]);
-		rc = table_query_collect(s, &by_ids, sizeof *rows, PERSONS_AT_ONCE, &got_rows, &got,
-					 a);
+		if (q == &by_ids_any)
+			db_bind_text_array(s, 1, ids, n);
+		else
+			for (i = 0; i < PERSONS_AT_ONCE; i++)
+				db_bind_str(s, by_ids_param(i), ids[from + (i < batch ? i : 0)]);
+		rc = table_query_collect(s, q, sizeof *rows, at_once, &got_rows, &got, a);
 		rows = got_rows;
 		/* A page may show one person's cases several times. */
 		for (k = 0; rc == STORE_OK && k < got; k++)

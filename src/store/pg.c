@@ -28,6 +28,17 @@
  *   reports DB_CONSTRAINT when no row went in (a savepoint per statement
  *   would make each a subtransaction: an import of 10,000 rows took 331 s);
  * - reader connections see one snapshot per transaction (REPEATABLE READ).
+ * A bulk load (db_bulk on: the demo, migrate, imports) would otherwise wait
+ * for one round trip per statement: inside its transactions, a write whose
+ * result the caller does not read (INSERT, UPDATE or DELETE without
+ * RETURNING) is sent in libpq's pipeline mode and db_step answers at once;
+ * the results are collected, in order, before the next statement that
+ * returns rows, at db_changes (which reads one), at COMMIT, and every
+ * PIPE_MAX statements.  A deferred statement that failed (or a one-row
+ * INSERT whose key was taken, DB_CONSTRAINT when not deferred) fails the
+ * transaction: the collecting call and the COMMIT report it with that
+ * statement's text, and the COMMIT rolls back, so no write is acknowledged
+ * that was not committed.
  * A connection that broke (a failover) is reset at the next statement
  * outside a transaction; libpq's multi-host URL finds the new primary.
  */
@@ -46,6 +57,10 @@
 #define BYTEA_OID 17
 #define TEXT_OID 25
 #define INT8_OID 20
+/* Deferred statements at most between two collections: their results
+ * (a few dozen bytes each) stay far below what the server's socket holds,
+ * so it never stops reading while we are still sending. */
+#define PIPE_MAX 256
 /* Any constant names the writers' lock: it is held for a transaction. */
 #define WRITER_LOCK "SELECT pg_advisory_xact_lock(7078696)"
 
@@ -62,6 +77,7 @@ struct db_stmt {
 	int nparams;         /* the highest $N */
 	int write;           /* INSERT, UPDATE, DELETE (or WITH): sets db_changes */
 	int insert;          /* a one-row INSERT given ON CONFLICT DO NOTHING */
+	int deferrable;      /* INSERT, UPDATE, DELETE without RETURNING: no rows to read */
 	db *owner;
 	int bind_err;        /* the first failed bind since the prepare */
 	const char **vals;
@@ -83,6 +99,16 @@ struct db {
 	unsigned next_name;
 	int64_t changes;
 	int txn;             /* between the caller's BEGIN and its COMMIT or ROLLBACK */
+	int bulk;            /* db_bulk on: writes in a transaction are pipelined */
+	/* The statements sent in pipeline mode whose results are not read yet,
+	 * and the first failure met among them in this transaction. */
+	struct pending {
+		const char *text;
+		int insert;
+	} pipe[PIPE_MAX];
+	int npipe;
+	int piping;          /* in libpq's pipeline mode */
+	int pipe_rc;         /* DB_OK, or the failure the transaction ends with */
 	char err[512];
 	struct db_stmt slots[STMT_SLOTS];
 };
@@ -320,13 +346,145 @@ static int starts(const char *sql, const char *word)
 	return !strncasecmp(sql, word, strlen(word));
 }
 
+/* COMMIT; a transaction a failed statement aborted answers it with
+ * ROLLBACK, which is no commit. */
+static int commit_run(db *d)
+{
+	PGresult *r = PQexec(d->c, "COMMIT");
+	int rc = DB_OK;
+
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		set_err(d, PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
+		rc = status_of(d, r);
+	} else if (strcmp(PQcmdStatus(r), "COMMIT") != 0) {
+		set_err(d, "the transaction was rolled back (a statement of it failed)");
+		rc = DB_ERROR;
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* A deferred statement's failure: kept (the first one) for the rest of
+ * the transaction, with the statement that caused it. */
+static void pipe_fail(db *d, int rc, const char *msg, const char *text)
+{
+	char why[300];
+
+	if (d->pipe_rc != DB_OK)
+		return;
+	d->pipe_rc = rc == DB_CONSTRAINT ? DB_ERROR : rc;
+	snprintf(why, sizeof why, "%s", msg && *msg ? msg : "unknown error");
+	why[strcspn(why, "\n")] = '\0';
+	snprintf(d->err, sizeof d->err, "%s (a statement of this bulk transaction, sent without"
+		 " waiting: the transaction is rolled back), in: %.100s", why, text);
+	fprintf(stderr, "himoya: SQL error: %s\n  in: %.200s\n", d->err, text);
+}
+
+/* Collect the results of the statements sent in pipeline mode and leave
+ * it: DB_OK, or the transaction's failure (also when met earlier). */
+static int pipe_collect(db *d)
+{
+	int i = 0, nulls = 0;
+	PGresult *r;
+
+	if (!d->piping)
+		return d->pipe_rc;
+	if (PQpipelineSync(d->c) != 1) {
+		pipe_fail(d, DB_UNAVAILABLE, PQerrorMessage(d->c), d->npipe ? d->pipe[0].text : "");
+		d->npipe = 0;
+		return d->pipe_rc;
+	}
+	for (;;) {
+		ExecStatusType st;
+		r = PQgetResult(d->c);
+		if (!r) {
+			/* One NULL ends each statement's results; two in a row, or
+			 * a connection gone, mean the sync will never come. */
+			if (++nulls > 1 || PQstatus(d->c) == CONNECTION_BAD) {
+				pipe_fail(d, DB_UNAVAILABLE, PQerrorMessage(d->c),
+					  i < d->npipe ? d->pipe[i].text : "");
+				break;
+			}
+			continue;
+		}
+		nulls = 0;
+		st = PQresultStatus(r);
+		if (st == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (i < d->npipe) {
+			if (st == PGRES_COMMAND_OK) {
+				d->changes = strtoll(PQcmdTuples(r), NULL, 10);
+				if (d->pipe[i].insert && d->changes == 0)
+					pipe_fail(d, DB_CONSTRAINT, "a row with this key exists (UNIQUE constraint)",
+						  d->pipe[i].text);
+			} else if (st != PGRES_PIPELINE_ABORTED) {
+				pipe_fail(d, status_of(d, r), PQresultErrorMessage(r), d->pipe[i].text);
+			}
+		}
+		i++;
+		PQclear(r);
+	}
+	d->npipe = 0;
+	if (PQexitPipelineMode(d->c) == 1)
+		d->piping = 0;
+	else
+		pipe_fail(d, DB_UNAVAILABLE, PQerrorMessage(d->c), "");
+	return d->pipe_rc;
+}
+
+/* Send s in pipeline mode: DB_DONE, or the transaction's failure. */
+static int pipe_send(db *d, db_stmt *s)
+{
+	if (!d->piping) {
+		if (PQenterPipelineMode(d->c) != 1) {
+			set_err(d, PQerrorMessage(d->c));
+			return DB_ERROR;
+		}
+		d->piping = 1;
+	}
+	if (PQsendQueryPrepared(d->c, s->name, s->nparams, s->vals, s->lens, s->fmts, 0) != 1) {
+		pipe_fail(d, PQstatus(d->c) == CONNECTION_BAD ? DB_UNAVAILABLE : DB_ERROR,
+			  PQerrorMessage(d->c), s->text);
+		pipe_collect(d);
+		return d->pipe_rc;
+	}
+	d->pipe[d->npipe].text = s->text;
+	d->pipe[d->npipe].insert = s->insert;
+	if (++d->npipe == PIPE_MAX && pipe_collect(d) != DB_OK)
+		return d->pipe_rc;
+	return DB_DONE;
+}
+
+/* Leave pipeline mode, the results unread (the transaction is rolled back). */
+static void pipe_discard(db *d)
+{
+	int rc = d->pipe_rc;
+
+	d->pipe_rc = DB_OK;
+	pipe_collect(d);
+	d->pipe_rc = rc;
+}
+
 /* The store also opens and ends transactions with db_exec (audit.c). */
 static int pg_exec(db *d, const char *sql)
 {
 	int rc;
 
 	reconnect(d);
-	rc = run(d, sql);
+	if (starts(sql, "ROLLBACK")) {
+		pipe_discard(d);
+		d->pipe_rc = DB_OK;
+	} else if ((rc = pipe_collect(d)) != DB_OK) {
+		if (starts(sql, "COMMIT") || starts(sql, "END")) {
+			run(d, "ROLLBACK");
+			d->txn = 0;
+			d->pipe_rc = DB_OK;
+		}
+		return rc;
+	}
+	rc = starts(sql, "COMMIT") && !strchr(sql, ';') ? commit_run(d) : run(d, sql);
 	if (starts(sql, "BEGIN"))
 		d->txn = rc == DB_OK;
 	else if (starts(sql, "COMMIT") || starts(sql, "ROLLBACK") || starts(sql, "END"))
@@ -396,6 +554,13 @@ static int is_write(const char *sql)
 		sql++;
 	return !strncmp(sql, "INSERT", 6) || !strncmp(sql, "UPDATE", 6) ||
 	       !strncmp(sql, "DELETE", 6) || !strncmp(sql, "WITH", 4);
+}
+
+static int starts_word(const char *sql, const char *word)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return starts(sql, word);
 }
 
 /* Whether the statement must be prepared (again) for the values bound:
@@ -510,6 +675,7 @@ static db_stmt *pg_prepare(db *d, const char *sql)
 			s->row = -1;
 			s->write = is_write(sql);
 			s->insert = is_insert(sql);
+			s->deferrable = s->write && !starts_word(sql, "WITH") && !strstr(sql, "RETURNING");
 			return s;
 		}
 	}
@@ -592,6 +758,49 @@ static void pg_bind_int(db_stmt *s, int i, int64_t v)
 	s->bound[k] = INT8_OID;
 }
 
+/* An array literal: {"a","b"}, each element quoted, " and \ escaped. */
+static void pg_bind_text_array(db_stmt *s, int i, const char *const *v, size_t n)
+{
+	int k = bind_slot(s, i);
+	size_t len = 2, j;
+	char *lit, *o;
+
+	if (k < 0)
+		return;
+	for (j = 0; j < n; j++) {
+		const char *c;
+		len += 3;
+		for (c = v[j]; *c; c++)
+			len += 1 + (*c == '"' || *c == '\\');
+	}
+	lit = len < INT32_MAX ? malloc(len + 1) : NULL;
+	if (!lit) {
+		s->bind_err = 1;
+		return;
+	}
+	o = lit;
+	*o++ = '{';
+	for (j = 0; j < n; j++) {
+		const char *c;
+		if (j)
+			*o++ = ',';
+		*o++ = '"';
+		for (c = v[j]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				*o++ = '\\';
+			*o++ = *c;
+		}
+		*o++ = '"';
+	}
+	*o++ = '}';
+	*o = '\0';
+	s->owned[k] = lit;
+	s->vals[k] = lit;
+	s->lens[k] = (int)(o - lit);
+	s->fmts[k] = 0;
+	s->bound[k] = TEXT_OID;
+}
+
 static void pg_bind_null(db_stmt *s, int i)
 {
 	int k = bind_slot(s, i);
@@ -661,10 +870,26 @@ static int pg_step(db_stmt *s)
 		return DB_ERROR;
 	}
 	if (!s->ran) {
-		int rc;
+		db *d = s->owner;
+		int rc, defer = d->bulk && d->txn && s->deferrable;
+		if (d->pipe_rc != DB_OK)
+			return d->pipe_rc;
+		/* What went before is read first, unless this one is deferred too
+		 * and prepared already (a prepare waits for its answer). */
+		if ((!defer || needs_prepare(s)) && pipe_collect(d) != DB_OK)
+			return d->pipe_rc;
 		if (needs_prepare(s) && stmt_prepare(s->owner, s) != 0) {
 			fprintf(stderr, "himoya: SQL error: %s\n  in: %.300s\n", s->owner->err, s->text);
 			return PQstatus(s->owner->c) == CONNECTION_BAD ? DB_UNAVAILABLE : DB_ERROR;
+		}
+		if (defer) {
+			rc = pipe_send(d, s);
+			if (rc != DB_DONE)
+				return rc;
+			s->ran = 1;
+			s->nrows = 0;
+			s->row = -1;
+			return DB_DONE;
 		}
 		rc = execute(s);
 		/* The same for a read outside a transaction: it is asked again
@@ -772,8 +997,11 @@ static void pg_reset(db_stmt *s)
 	stmt_clear(s);
 }
 
+/* The count of a deferred statement is read: collect its result. */
 static int64_t pg_changes(db *d)
 {
+	if (pipe_collect(d) != DB_OK)
+		return 0;
 	return d->changes;
 }
 
@@ -801,25 +1029,41 @@ static int pg_begin(db *d)
 	return DB_OK;
 }
 
+/* A deferred statement that failed fails the COMMIT: the transaction is
+ * rolled back and its error (naming the statement) kept for db_errmsg. */
 static int pg_commit(db *d)
 {
+	int rc = pipe_collect(d);
+
 	d->txn = 0;
-	return run(d, "COMMIT");
+	d->pipe_rc = DB_OK;
+	if (rc != DB_OK) {
+		char kept[sizeof d->err];
+		memcpy(kept, d->err, sizeof kept);
+		run(d, "ROLLBACK");
+		memcpy(d->err, kept, sizeof kept);
+		return rc;
+	}
+	return commit_run(d);
 }
 
 static void pg_rollback(db *d)
 {
+	pipe_discard(d);
+	d->pipe_rc = DB_OK;
 	d->txn = 0;
 	if (PQtransactionStatus(d->c) != PQTRANS_IDLE)
 		run(d, "ROLLBACK");
 }
 
-/* PostgreSQL needs none of SQLite's bulk tuning or checkpoints. */
+/* PostgreSQL needs none of SQLite's bulk tuning or checkpoints; a bulk
+ * load's writes are pipelined (see the top of this file). */
 static int pg_bulk(db *d, int on)
 {
-	(void)d;
-	(void)on;
-	return DB_OK;
+	int rc = pipe_collect(d);
+
+	d->bulk = on;
+	return rc;
 }
 
 static int pg_autocheckpoint(db *d, int on)
@@ -882,4 +1126,5 @@ const struct db_driver db_pg = {
 	.rollback = pg_rollback, .bulk = pg_bulk, .autocheckpoint = pg_autocheckpoint,
 	.checkpoint = pg_checkpoint, .indexes_sql = SQL_INDEXES,
 	.table_exists = pg_table_exists, .backup_to = pg_backup_to,
+	.bind_text_array = pg_bind_text_array,
 };

@@ -326,6 +326,10 @@ struct case_filter {
 
 int store_case_insert(store_tx *tx, const struct case_row *c);
 int store_case_get(store *st, const char *id, struct case_row *c, arena *a);
+/* The cases of ids[0..n), as store_persons_get: a few statements (one on
+ * PostgreSQL) for a page's cases, not one each. */
+int store_cases_get(store *st, const char *const *ids, size_t n, struct case_row *out,
+		    unsigned char *found, arena *a);
 /* Update when the stored version equals c->version - 1. */
 int store_case_update(store_tx *tx, const struct case_row *c);
 /* Rows into an arena array; *n rows, without their sealed fields (sealed

@@ -2188,9 +2188,9 @@ static void test_persons_get(void **state)
 	struct fixture *f = *state;
 	enum { N = 2 * PERSONS_AT_ONCE + 7 };
 	static char ids[N][ID_LEN];
-	const char *ask[N + 3];
-	struct person_row out[N + 3];
-	unsigned char found[N + 3];
+	const char *ask[N + 4];
+	struct person_row out[N + 4];
+	unsigned char found[N + 4];
 	size_t i, n = 0;
 
 	for (i = 0; i < N; i++)
@@ -2203,10 +2203,12 @@ static void test_persons_get(void **state)
 	}
 	ask[n++] = ids[N - 1];
 	ask[n++] = ids[3];
+	/* What PostgreSQL's array literal must quote: found as no one. */
+	ask[n++] = "a\"b\\c,{d} e";
 	memset(found, 7, sizeof found);
 	assert_int_equal(store_persons_get(f->st, ask, n, out, found, &f->a), STORE_OK);
 	for (i = 0; i < n; i++) {
-		if (!strcmp(ask[i], "absent")) {
+		if (!strcmp(ask[i], "absent") || i == n - 1) {
 			assert_int_equal(found[i], 0);
 			continue;
 		}
@@ -2301,6 +2303,46 @@ static void test_bulk_load(void **state)
 	assert_int_equal(store_bulk_end(f->st), STORE_OK);
 }
 
+/* store_cases_get: as store_persons_get, for the cases of a due list (more
+ * than one statement takes on SQLite; one on PostgreSQL); each case whole,
+ * its sealed fields too. */
+static void test_cases_get(void **state)
+{
+	struct fixture *f = *state;
+	enum { N = 70 };
+	static char ids[N][ID_LEN];
+	char person[ID_LEN];
+	const char *ask[N + 3];
+	struct case_row out[N + 3];
+	unsigned char found[N + 3];
+	size_t i, n = 0;
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	for (i = 0; i < N; i++)
+		case_add(f, f->org, person, "2026-01-02T00:00:00Z", ids[i]);
+	for (i = N; i-- > 0;) {
+		ask[n++] = ids[i];
+		if (i == 40)
+			ask[n++] = "absent";
+	}
+	ask[n++] = ids[5];
+	ask[n++] = "x\"},{\\";
+	memset(found, 7, sizeof found);
+	assert_int_equal(store_cases_get(f->st, ask, n, out, found, &f->a), STORE_OK);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(ask[i], "absent") || i == n - 1) {
+			assert_int_equal(found[i], 0);
+			continue;
+		}
+		assert_int_equal(found[i], 1);
+		assert_string_equal(out[i].id, ask[i]);
+		assert_string_equal(out[i].person_id, person);
+		assert_string_equal(out[i].org_id, f->org);
+		assert_string_equal(out[i].stage, "identification");
+	}
+	assert_int_equal(store_cases_get(f->st, ask, 0, out, found, &f->a), STORE_OK);
+}
+
 /* ---- the index of reads, written many rows a statement --------------------- */
 
 /* A batch of reads of more records than one statement writes to the index
@@ -2389,6 +2431,108 @@ static void test_pg_reconnect(void **state)
 	db_close(d);
 }
 
+/* PostgreSQL's bulk transactions pipeline the writes whose results are
+ * not read (pg.c): what the caller reads in between sees them, db_changes
+ * counts them, and a deferred statement that fails (a NOT NULL column, a
+ * key taken) fails the COMMIT, naming the statement, with nothing of the
+ * transaction kept; the connection then goes on. */
+static const char SQL_T_ADD[] = "INSERT INTO bulk_t(k, v) VALUES(?1, ?2)";
+static const char SQL_T_COUNT[] = "SELECT count(*) FROM bulk_t WHERE k >= ?1";
+static const char SQL_T_SET[] = "UPDATE bulk_t SET v = 'y' WHERE k < ?1";
+
+static int64_t t_count(db *d, int64_t from)
+{
+	db_stmt *s = db_prepare(d, SQL_T_COUNT);
+	int64_t n;
+
+	assert_non_null(s);
+	db_bind_int(s, 1, from);
+	assert_int_equal(db_step(s), DB_ROW);
+	n = db_col_int(s, 0);
+	db_reset(s);
+	return n;
+}
+
+static int t_add(db *d, int64_t k, const char *v)
+{
+	db_stmt *s = db_prepare(d, SQL_T_ADD);
+	int rc;
+
+	assert_non_null(s);
+	db_bind_int(s, 1, k);
+	db_bind_str(s, 2, v);
+	rc = db_step(s);
+	db_reset(s);
+	return rc;
+}
+
+static void test_pg_pipeline(void **state)
+{
+	char err[256];
+	db_stmt *s;
+	db *d;
+	int i;
+
+	(void)state;
+	if (driver->open != open_pg) {
+		skip();
+		return;
+	}
+	assert_int_equal(db_open(getenv("HIMOYA_TEST_PG"), DB_WRITE, &d, err, sizeof err), DB_OK);
+	assert_int_equal(db_exec(d, "CREATE TEMP TABLE bulk_t(k BIGINT PRIMARY KEY, v TEXT NOT NULL)"),
+			 DB_OK);
+	assert_int_equal(db_bulk(d, 1), DB_OK);
+
+	/* 600 rows: more than two collections' worth, read back in between. */
+	assert_int_equal(db_begin(d), DB_OK);
+	for (i = 0; i < 600; i++)
+		assert_int_equal(t_add(d, i, "x"), DB_DONE);
+	assert_int_equal(t_count(d, 0), 600);
+	s = db_prepare(d, SQL_T_SET);
+	db_bind_int(s, 1, 250);
+	assert_int_equal(db_step(s), DB_DONE);
+	db_reset(s);
+	assert_int_equal(db_changes(d), 250);
+	assert_int_equal(db_commit(d), DB_OK);
+	assert_int_equal(t_count(d, 0), 600);
+
+	/* A NOT NULL column left null, among good rows: the commit fails. */
+	assert_int_equal(db_begin(d), DB_OK);
+	assert_int_equal(t_add(d, 1000, "x"), DB_DONE);
+	/* Failed at once (not deferred) or later: either way the COMMIT. */
+	i = t_add(d, 1001, NULL);
+	assert_true(i == DB_DONE || i == DB_ERROR || i == DB_CONSTRAINT);
+	if (i == DB_DONE)
+		assert_true(t_add(d, 1002, "x") == DB_DONE);
+	assert_int_not_equal(db_commit(d), DB_OK);
+	assert_non_null(strstr(db_errmsg(d), "null value"));
+	assert_non_null(strstr(db_errmsg(d), "INSERT INTO bulk_t"));
+	assert_int_equal(t_count(d, 1000), 0);
+
+	/* A key taken (a one-row INSERT, DB_CONSTRAINT when run alone). */
+	assert_int_equal(db_begin(d), DB_OK);
+	assert_int_equal(t_add(d, 2000, "x"), DB_DONE);
+	i = t_add(d, 5, "x");
+	assert_true(i == DB_DONE || i == DB_CONSTRAINT);
+	if (i == DB_DONE)
+		assert_int_not_equal(db_commit(d), DB_OK);
+	else
+		db_rollback(d);
+	assert_int_equal(t_count(d, 1000), 0);
+
+	/* Rolled back half-way: nothing kept, and the connection goes on. */
+	assert_int_equal(db_begin(d), DB_OK);
+	assert_int_equal(t_add(d, 3000, "x"), DB_DONE);
+	db_rollback(d);
+	assert_int_equal(t_count(d, 1000), 0);
+	assert_int_equal(db_begin(d), DB_OK);
+	assert_int_equal(t_add(d, 4000, "x"), DB_DONE);
+	assert_int_equal(db_commit(d), DB_OK);
+	assert_int_equal(t_count(d, 1000), 1);
+	assert_int_equal(db_bulk(d, 0), DB_OK);
+	db_close(d);
+}
+
 /* ---- running every test on every driver ------------------------------------- */
 
 int main(void)
@@ -2419,7 +2563,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_persons_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_reads_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_load, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cases_get, setup, teardown),
 		cmocka_unit_test(test_pg_reconnect),
+		cmocka_unit_test(test_pg_pipeline),
 	};
 	size_t i;
 	int failed = 0;
