@@ -226,7 +226,8 @@ static int login_counted(struct req *r)
 				"login-failed", NULL, NULL, r->addr};
 
 	if (l->count.rc != STORE_OK)
-		return api_store_error(r, STORE_BUSY);
+		return api_store_error(r, l->count.rc == STORE_UNAVAILABLE ? STORE_UNAVAILABLE
+									 : STORE_BUSY);
 	if (l->fail_audited)
 		store_audit_enqueue(r->app->st, &e);
 	return reply_problem(r, 401, l->fail_type, l->fail_detail);

@@ -21,8 +21,12 @@ struct store_group {
  * commit). */
 static int group_tx(store *st, struct store_job *j, int one, int *blame)
 {
-	store_tx *tx = store_begin(st);
-	int rc = tx ? STORE_OK : STORE_ERROR;
+	store_tx *tx;
+	int rc;
+
+	store_failure_clear();
+	tx = store_begin(st);
+	rc = tx ? STORE_OK : STORE_ERROR;
 
 	*blame = 0;
 	for (; j && rc == STORE_OK; j = one ? NULL : j->next)
@@ -33,6 +37,11 @@ static int group_tx(store *st, struct store_job *j, int one, int *blame)
 		else
 			store_rollback(tx);
 	}
+	/* What the database said, for the jobs' requests: the failure is
+	 * known on this thread only (store_failure), and busy or unreachable
+	 * is "try again" (503), not a fault (500). */
+	if (rc == STORE_ERROR && store_failure() != STORE_ERROR)
+		rc = store_failure();
 	return rc;
 }
 
