@@ -179,8 +179,13 @@ static int handled(struct req *r, int rc)
 /* A route's handler, on an offload thread (http/offload.c). */
 static int run_route(struct req *r)
 {
+	int rc;
+
 	store_failure_clear();
-	return handled(r, r->route->fn(r));
+	store_wait_since((int64_t)r->began.tv_sec * 1000000 + r->began.tv_nsec / 1000);
+	rc = handled(r, r->route->fn(r));
+	store_wait_since(0);
+	return rc;
 }
 
 int api_dispatch(struct req *r)

@@ -775,7 +775,9 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 			started++;
 		}
 	}
-	if (started < n || http_offload_start(n) != 0) {
+	/* Twice the request threads (4 at least) to run changes: those
+	 * waiting for the writer do not keep the others from starting. */
+	if (started < n || http_offload_start(n < 2 ? 4 : 2 * n) != 0) {
 		http_offload_stop();
 		for (i = 0; i < started; i++)
 			MHD_stop_daemon(d[i]);

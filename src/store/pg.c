@@ -62,7 +62,8 @@
  * so it never stops reading while we are still sending. */
 #define PIPE_MAX 256
 /* Any constant names the writers' lock: it is held for a transaction. */
-#define WRITER_LOCK "SELECT pg_advisory_xact_lock(7078696)"
+#define WRITER_KEY "7078696"
+#define WRITER_LOCK "SELECT pg_advisory_xact_lock(" WRITER_KEY ")"
 
 struct db_stmt {
 	struct db_head head;
@@ -1005,7 +1006,37 @@ static int64_t pg_changes(db *d)
 	return d->changes;
 }
 
-static int pg_begin(db *d)
+/* Take the writers' lock (the transaction begun) within ms: at once or
+ * not at all when ms is 0, else with the lock timeout lowered for that
+ * statement alone (the session's is the whole bound, DB_BUSY_TIMEOUT_MS). */
+static int writer_lock(db *d, int ms)
+{
+	char sql[160];
+	PGresult *r;
+	int rc;
+
+	if (ms >= DB_BUSY_TIMEOUT_MS)
+		return run(d, WRITER_LOCK);
+	if (ms > 0) {
+		snprintf(sql, sizeof sql, "SET LOCAL lock_timeout = '%dms'; %s;"
+			 " SET LOCAL lock_timeout = '%dms'", ms, WRITER_LOCK, DB_BUSY_TIMEOUT_MS);
+		return run(d, sql);
+	}
+	r = PQexec(d->c, "SELECT pg_try_advisory_xact_lock(" WRITER_KEY ")");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		set_err(d, PQresultErrorMessage(r));
+		rc = status_of(d, r);
+	} else {
+		rc = PQgetvalue(r, 0, 0)[0] == 't' ? DB_OK : DB_BUSY;
+		if (rc != DB_OK)
+			set_err(d, "the writers' lock is held elsewhere");
+	}
+	PQclear(r);
+	return rc;
+}
+
+/* As SQLite's: a writer waits at most ms for the writers' lock. */
+static int pg_begin_wait(db *d, int ms)
 {
 	int rc;
 
@@ -1019,7 +1050,7 @@ static int pg_begin(db *d)
 	if (rc != DB_OK)
 		return rc;
 	if (d->mode == DB_WRITE) {
-		rc = run(d, WRITER_LOCK);
+		rc = writer_lock(d, ms);
 		if (rc != DB_OK) {
 			run(d, "ROLLBACK");
 			return rc;
@@ -1027,6 +1058,11 @@ static int pg_begin(db *d)
 	}
 	d->txn = 1;
 	return DB_OK;
+}
+
+static int pg_begin(db *d)
+{
+	return pg_begin_wait(d, DB_BUSY_TIMEOUT_MS);
 }
 
 /* A deferred statement that failed fails the COMMIT: the transaction is
@@ -1123,6 +1159,7 @@ const struct db_driver db_pg = {
 	.col_bytes = pg_col_bytes, .col_int = pg_col_int, .col_null = pg_col_null,
 	.col_type = pg_col_type,
 	.reset = pg_reset, .changes = pg_changes, .begin = pg_begin, .commit = pg_commit,
+	.begin_wait = pg_begin_wait,
 	.rollback = pg_rollback, .bulk = pg_bulk, .autocheckpoint = pg_autocheckpoint,
 	.checkpoint = pg_checkpoint, .indexes_sql = SQL_INDEXES,
 	.table_exists = pg_table_exists, .backup_to = pg_backup_to,

@@ -54,6 +54,11 @@ store_tx *store_begin(store *st);
  * session's last use, which must not hold a request up behind a writer
  * waiting out a lock. */
 store_tx *store_try_begin(store *st);
+/* This thread's writes count their wait for the writer from since_us
+ * (CLOCK_MONOTONIC, in microseconds), not from their store_begin, until
+ * set to 0: what a request waited in a queue before it asked is part of
+ * its bound (DB_BUSY_TIMEOUT_MS in all). */
+void store_wait_since(int64_t since_us);
 int store_commit(store_tx *tx);   /* releases the writer in every case */
 void store_rollback(store_tx *tx);
 
