@@ -45,6 +45,9 @@ int db_url_has_password(const char *url);
 /* What this thread's last failed call said of the failure: DB_BUSY,
  * DB_UNAVAILABLE or DB_ERROR (0 when none since db_failure_clear), so
  * that a caller several layers up can tell "try again" from a fault. */
+/* "himoya: SQL error: ..." on stderr, at most 10 lines a second (then
+ * how many were left out, with the next one shown). */
+void db_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int db_last_failure(void);
 void db_failure_clear(void);
 /* "sqlite" or "postgresql". */

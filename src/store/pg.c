@@ -378,7 +378,7 @@ static void pipe_fail(db *d, int rc, const char *msg, const char *text)
 	why[strcspn(why, "\n")] = '\0';
 	snprintf(d->err, sizeof d->err, "%s (a statement of this bulk transaction, sent without"
 		 " waiting: the transaction is rolled back), in: %.100s", why, text);
-	fprintf(stderr, "himoya: SQL error: %s\n  in: %.200s\n", d->err, text);
+	db_log("%s\n  in: %.200s", d->err, text);
 }
 
 /* Collect the results of the statements sent in pipeline mode and leave
@@ -667,7 +667,7 @@ static db_stmt *pg_prepare(db *d, const char *sql)
 		}
 		if (!s->sql) {
 			if (stmt_alloc(s, sql) != 0) {
-				fprintf(stderr, "himoya: SQL error: a parameter number out of range\n");
+				db_log("a parameter number out of range");
 				return NULL;
 			}
 			s->head.drv = &db_pg;
@@ -828,7 +828,7 @@ static int execute(db_stmt *s)
 		set_err(d, r && PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
 		PQclear(r);
 		if (rc != DB_CONSTRAINT)
-			fprintf(stderr, "himoya: SQL error: %s\n  in: %.200s\n", d->err, s->text);
+			db_log("%s\n  in: %.200s", d->err, s->text);
 		return rc;
 	}
 	if (s->write || PQcmdTuples(r)[0])
@@ -880,7 +880,7 @@ static int pg_step(db_stmt *s)
 		if ((!defer || needs_prepare(s)) && pipe_collect(d) != DB_OK)
 			return d->pipe_rc;
 		if (needs_prepare(s) && stmt_prepare(s->owner, s) != 0) {
-			fprintf(stderr, "himoya: SQL error: %s\n  in: %.300s\n", s->owner->err, s->text);
+			db_log("%s\n  in: %.300s", s->owner->err, s->text);
 			return PQstatus(s->owner->c) == CONNECTION_BAD ? DB_UNAVAILABLE : DB_ERROR;
 		}
 		if (defer) {

@@ -142,7 +142,7 @@ static db_stmt *sq_prepare(db *d, const char *sql)
 		if (!s->sql) {
 			if (sqlite3_prepare_v3(d->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
 					       &s->st, NULL) != SQLITE_OK) {
-				fprintf(stderr, "himoya: SQL error: %s\n", sqlite3_errmsg(d->h));
+				db_log("%s", sqlite3_errmsg(d->h));
 				return NULL;
 			}
 			s->head.drv = &db_sqlite;
@@ -197,12 +197,12 @@ static int sq_step(db_stmt *s)
 	int rc;
 
 	if (s->bind_rc != SQLITE_OK) {
-		fprintf(stderr, "himoya: SQL bind error: %s\n", sqlite3_errstr(s->bind_rc));
+		db_log("a bind: %s", sqlite3_errstr(s->bind_rc));
 		return DB_ERROR;
 	}
 	rc = db_status_of(sqlite3_step(s->st));
 	if (rc == DB_ERROR)
-		fprintf(stderr, "himoya: SQL error: %s\n", sqlite3_errmsg(s->owner->h));
+		db_log("%s", sqlite3_errmsg(s->owner->h));
 	return rc;
 }
 

@@ -256,6 +256,34 @@ static void test_group_locked(void **state)
 		fail_msg("4 jobs under a lock were answered after %.1f s", took);
 }
 
+/* An outage fails every statement: the log shows at most 10 a second. */
+static void test_log_bounded(void **state)
+{
+	char path[] = "/tmp/himoya-seam-log-XXXXXX", line[256];
+	int fd = mkstemp(path), saved = dup(2), i, lines = 0;
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0 && saved >= 0);
+	fflush(stderr);
+	dup2(fd, 2);
+	for (i = 0; i < 500; i++)
+		db_log("no connection to the server (%d)", i);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	f = fdopen(fd, "r");
+	assert_non_null(f);
+	rewind(f);
+	while (fgets(line, sizeof line, f))
+		lines++;
+	fclose(f);
+	unlink(path);
+	/* 500 in well under a second, or across one change of second. */
+	if (lines < 1 || lines > 21)
+		fail_msg("%d lines for 500 SQL errors", lines);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +291,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_stop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_locked, setup, teardown),
+		cmocka_unit_test(test_log_bounded),
 	};
 
 	if (crypto_init() != 0)
