@@ -45,6 +45,11 @@ const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 async function book(who, body, status = 201) {
   const r = await as[who].req('POST', V1 + '/callbacks', body);
   assert.equal(r.status, status, 'callback: ' + r.text);
+  if (status === 201) {
+    // Where the new callback is, as for persons, cases and contacts.
+    assert.equal(r.headers.get('location'), `${V1}/callbacks/${r.json.id}`);
+    assert.equal(r.headers.get('etag'), `"${r.json.version}"`);
+  }
   return r.json;
 }
 
