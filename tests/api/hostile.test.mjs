@@ -25,7 +25,10 @@ const as = {};
 const db = () => join(data, 'himoya.db');
 const q1 = (sql) => sqlite(db(), sql).trim();
 const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-const today = () => new Date().toISOString().slice(0, 10);
+// The server's day: the demo's folder keeps the programme's zone,
+// Asia/Dushanbe (UTC+5 all year), so that from 19:00 UTC on its day is
+// already tomorrow's (a flag "until today" was refused then).
+const today = () => new Date(Date.now() + 5 * 3600e3).toISOString().slice(0, 10);
 
 async function signIn(login) {
   const c = new Client(srv.url);
