@@ -196,8 +196,11 @@ int api_dispatch(struct req *r)
 	store_failure_clear(); /* api_store_error asks what this request met */
 	if (http_offload_done(r))
 		return http_offload(r, NULL);
-	if (r->route) /* resumed after a suspension */
+	if (r->route) { /* resumed after a suspension: a change goes on off this thread too */
+		if (r->method != M_GET || (r->route->flags & ROUTE_WRITES))
+			return http_offload(r, run_route);
 		return handled(r, r->route->fn(r));
+	}
 	switch (router_match(api_routes, api_routes_count, r, &rt)) {
 	case ROUTE_NO_PATH:
 		if (!is_api && r->method == M_GET)

@@ -55,8 +55,9 @@ static void *run(void *arg)
 			tail = &head;
 		pthread_mutex_unlock(&lock);
 		r = j->r;
-		/* Not begun when the server stops: try again (elsewhere). */
-		if (http_stopping())
+		/* Not begun when the server stops: try again (elsewhere).  A
+		 * handler going on after a wait of its own is let finish. */
+		if (http_stopping() && r->offloads == 1)
 			rc = reply_problem(r, 503, "busy", "the server is stopping: try again");
 		else
 			rc = j->fn(r);
@@ -129,6 +130,7 @@ int http_offload(struct req *r, http_dispatch_fn fn)
 		free(j);
 		return fn(r);
 	}
+	r->offloads++;
 	j->r = r;
 	j->fn = fn;
 	j->next = NULL;

@@ -73,6 +73,7 @@ struct req {
 	int phase;
 	void *async;
 	int offload;                  /* run off the request thread (http/offload.c) */
+	int offloads;                 /* how many times: after the first, a handler goes on */
 	int offload_rc;               /* and the answer it gave there */
 
 	/* The api layer's view of the record in hand (how the caller reaches

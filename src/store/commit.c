@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "store/commit.h"
+#include "store/store_internal.h"
 
 struct store_group {
 	store *st;
@@ -25,7 +26,12 @@ static int group_tx(store *st, struct store_job *j, int one, int *blame)
 	int rc;
 
 	store_failure_clear();
+	/* The bound counts from the oldest job's submission: a job that
+	 * waited behind a group that could not have the writer does not
+	 * wait the whole bound again. */
+	store_wait_since(j->since);
 	tx = store_begin(st);
+	store_wait_since(0);
 	rc = tx ? STORE_OK : STORE_ERROR;
 
 	*blame = 0;
@@ -128,6 +134,7 @@ int store_group_submit(store_group *g, struct store_job *j)
 		rc = STORE_ERROR;
 	} else {
 		j->next = NULL;
+		j->since = store_clock_us();
 		*g->tail = j;
 		g->tail = &j->next;
 		pthread_cond_signal(&g->cond);
