@@ -134,7 +134,7 @@ int store_group_submit(store_group *g, struct store_job *j)
 		rc = STORE_ERROR;
 	} else {
 		j->next = NULL;
-		j->since = store_clock_us();
+		j->since = store_wait_began();
 		*g->tail = j;
 		g->tail = &j->next;
 		pthread_cond_signal(&g->cond);

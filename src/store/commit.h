@@ -29,7 +29,7 @@ struct store_job {
 	void (*done)(struct store_job *j);
 	int rc;
 	struct store_job *next;
-	int64_t since;   /* submitted (store_group_submit sets it) */
+	int64_t since;   /* the request's arrival, or the submission (store_group_submit sets it) */
 };
 
 /* Start a group writing into st: STORE_OK or STORE_ERROR. */

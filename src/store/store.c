@@ -430,6 +430,11 @@ void store_wait_since(int64_t since_us)
 	wait_since = since_us;
 }
 
+int64_t store_wait_began(void)
+{
+	return wait_since > 0 ? wait_since : store_clock_us();
+}
+
 store_tx *store_begin(store *st)
 {
 	store_tx *tx = malloc(sizeof *tx);

@@ -59,6 +59,8 @@ store_tx *store_try_begin(store *st);
  * set to 0: what a request waited in a queue before it asked is part of
  * its bound (DB_BUSY_TIMEOUT_MS in all). */
 void store_wait_since(int64_t since_us);
+/* When this thread's wait began: the request's arrival, or now. */
+int64_t store_wait_began(void);
 int store_commit(store_tx *tx);   /* releases the writer in every case */
 void store_rollback(store_tx *tx);
 
