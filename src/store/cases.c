@@ -4,6 +4,7 @@
  * each combination is one cached prepared statement using its own index.
  */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,52 +232,11 @@ int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], 
 	return rc;
 }
 
-/* CASES_AT_ONCE ids a statement on SQLite (on PostgreSQL all of them in
- * one); the slots a shorter batch leaves are bound to its first id. */
-#define CASES_AT_ONCE 32
-#define IN32 " IN (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17," \
-	" ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32)"
-static struct table_query by_ids = TABLE_QUERY(cases, "FROM cases WHERE id" IN32);
-static struct table_query by_ids_any = TABLE_QUERY(cases,
-	"FROM cases WHERE id = ANY(CAST(?1 AS TEXT[]))");
+static struct table_query by_ids[2] = TABLE_BY_IDS(cases, "cases");
 
 int store_cases_get(store *st, const char *const *ids, size_t n, struct case_row *out,
 		    unsigned char *found, arena *a)
 {
-	size_t from, i, k, got, at_once;
-	db *d;
-	int rc = STORE_OK;
-
-	memset(found, 0, n);
-	if (n == 0)
-		return STORE_OK;
-	d = store_reader_get(st);
-	at_once = db_has_arrays(d) ? n : CASES_AT_ONCE;
-	for (from = 0; from < n && rc == STORE_OK; from += at_once) {
-		size_t batch = n - from < at_once ? n - from : at_once;
-		struct table_query *q = at_once == n ? &by_ids_any : &by_ids;
-		struct case_row *rows;
-		void *got_rows;
-		db_stmt *s = db_prepare(d, table_query_sql(q));
-
-		if (!s) {
-			rc = STORE_ERROR;
-			break;
-		}
-		if (q == &by_ids_any)
-			db_bind_text_array(s, 1, ids, n);
-		else
-			for (i = 0; i < CASES_AT_ONCE; i++)
-				db_bind_str(s, (int)i + 1, ids[from + (i < batch ? i : 0)]);
-		rc = table_query_collect(s, q, sizeof *rows, at_once, &got_rows, &got, a);
-		rows = got_rows;
-		for (k = 0; rc == STORE_OK && k < got; k++)
-			for (i = from; i < from + batch; i++)
-				if (!found[i] && !strcmp(ids[i], rows[k].id)) {
-					out[i] = rows[k];
-					found[i] = 1;
-				}
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_get_ids(st, by_ids, sizeof *out, offsetof(struct case_row, id), ids, n, out,
+			     found, a);
 }

@@ -2,6 +2,7 @@
  * persons.c - SQL for persons and their blind-index keys.  Everything
  * personal is already sealed when it gets here.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,62 +460,11 @@ out:
 	return rc;
 }
 
-/* PERSONS_AT_ONCE ids a statement; the slots a shorter batch leaves are
- * bound to its first id again. */
-#define P8(a) "?" #a "1, ?" #a "2, ?" #a "3, ?" #a "4, ?" #a "5, ?" #a "6, ?" #a "7, ?" #a "8"
-static struct table_query by_ids = TABLE_QUERY(persons,
-	"FROM persons WHERE id IN (" P8() ", " P8(1) ", " P8(2) ", " P8(3) ", " P8(4) ", " P8(5)
-	", " P8(6) ", " P8(7) ")");
-
-/* On PostgreSQL, every id in one statement (db_bind_text_array). */
-static struct table_query by_ids_any = TABLE_QUERY(persons,
-	"FROM persons WHERE id = ANY(CAST(?1 AS TEXT[]))");
-
-/* The parameter of slot i (0..63) in by_ids: ?1..?8, ?11..?18, ... ?71..?78. */
-static int by_ids_param(size_t i)
-{
-	return (int)((i / 8) * 10 + i % 8 + 1);
-}
+static struct table_query by_ids[2] = TABLE_BY_IDS(persons, "persons");
 
 int store_persons_get(store *st, const char *const *ids, size_t n, struct person_row *out,
 		      unsigned char *found, arena *a)
 {
-	struct person_row *rows;
-	size_t from, i, k, got, at_once;
-	db *d;
-	db_stmt *s;
-	int rc = STORE_OK;
-
-	memset(found, 0, n);
-	if (n == 0)
-		return STORE_OK;
-	d = store_reader_get(st);
-	at_once = db_has_arrays(d) ? n : PERSONS_AT_ONCE;
-	for (from = 0; from < n && rc == STORE_OK; from += at_once) {
-		size_t batch = n - from < at_once ? n - from : at_once;
-		struct table_query *q = at_once == n ? &by_ids_any : &by_ids;
-		void *got_rows;
-
-		s = db_prepare(d, table_query_sql(q));
-		if (!s) {
-			rc = STORE_ERROR;
-			break;
-		}
-		if (q == &by_ids_any)
-			db_bind_text_array(s, 1, ids, n);
-		else
-			for (i = 0; i < PERSONS_AT_ONCE; i++)
-				db_bind_str(s, by_ids_param(i), ids[from + (i < batch ? i : 0)]);
-		rc = table_query_collect(s, q, sizeof *rows, at_once, &got_rows, &got, a);
-		rows = got_rows;
-		/* A page may show one person's cases several times. */
-		for (k = 0; rc == STORE_OK && k < got; k++)
-			for (i = from; i < from + batch; i++)
-				if (!found[i] && !strcmp(ids[i], rows[k].id)) {
-					out[i] = rows[k];
-					found[i] = 1;
-				}
-	}
-	store_reader_put(st, d);
-	return rc;
+	return table_get_ids(st, by_ids, sizeof *out, offsetof(struct person_row, id), ids, n, out,
+			     found, a);
 }

@@ -272,11 +272,10 @@ struct blind_key {
 int store_person_insert(store_tx *tx, const struct person_row *p);
 /* Fills p; coded and sealed point into the arena. */
 int store_person_get(store *st, const char *id, struct person_row *p, arena *a);
-/* The persons of ids[0..n), n of any size, PERSONS_AT_ONCE to a statement
- * (a page of a list reads its persons in one or a few round trips, not
- * one each): out[i] is the person of ids[i] and found[i] says whether one
- * has that id.  Both are the caller's, of n entries. */
-#define PERSONS_AT_ONCE 64
+/* The persons of ids[0..n), n of any size, 64 to a statement (one on
+ * PostgreSQL): a page of a list reads its persons in one or a few round
+ * trips, not one each.  out[i] is the person of ids[i] and found[i] says
+ * whether one has that id.  Both are the caller's, of n entries. */
 int store_persons_get(store *st, const char *const *ids, size_t n, struct person_row *out,
 		      unsigned char *found, arena *a);
 /* Update when the stored version equals p->version - 1. */

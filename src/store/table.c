@@ -463,3 +463,56 @@ int table_query_list_pool(store *st, struct table_query *q, const char *key, siz
 	store_reader_put(st, d);
 	return rc;
 }
+
+/* The parameter of slot i (0..63) of TABLE_BY_IDS's IN: ?1..?8, ?11..?18,
+ * ... ?71..?78. */
+static int by_ids_param(size_t i)
+{
+	return (int)((i / 8) * 10 + i % 8 + 1);
+}
+
+int table_get_ids(store *st, struct table_query by_ids[2], size_t size, size_t id_off,
+		  const char *const *ids, size_t n, void *out, unsigned char *found, arena *a)
+{
+	size_t from, i, k, got, at_once;
+	db *d;
+	int rc = STORE_OK;
+
+	memset(found, 0, n);
+	if (n == 0)
+		return STORE_OK;
+	d = store_reader_get(st);
+	at_once = db_has_arrays(d) ? n : TABLE_AT_ONCE;
+	for (from = 0; from < n && rc == STORE_OK; from += at_once) {
+		size_t batch = n - from < at_once ? n - from : at_once;
+		struct table_query *q = &by_ids[db_has_arrays(d)];
+		const char *sql = table_query_sql(q);
+		db_stmt *s = sql ? db_prepare(d, sql) : NULL;
+		char *rows;
+		void *got_rows;
+
+		if (!s) {
+			rc = STORE_ERROR;
+			break;
+		}
+		if (db_has_arrays(d))
+			db_bind_text_array(s, 1, ids, n);
+		else
+			for (i = 0; i < TABLE_AT_ONCE; i++)
+				db_bind_str(s, by_ids_param(i), ids[from + (i < batch ? i : 0)]);
+		rc = table_query_collect(s, q, size, at_once, &got_rows, &got, a);
+		rows = got_rows;
+		/* One id may be asked for several times (a page may show one
+		 * person's cases several times). */
+		for (k = 0; rc == STORE_OK && k < got; k++) {
+			const char *id = rows + k * size + id_off;
+			for (i = from; i < from + batch; i++)
+				if (!found[i] && !strcmp(ids[i], id)) {
+					memcpy((char *)out + i * size, rows + k * size, size);
+					found[i] = 1;
+				}
+		}
+	}
+	store_reader_put(st, d);
+	return rc;
+}

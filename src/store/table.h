@@ -149,6 +149,22 @@ int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, 
 int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, size_t limit,
 			void **rows, size_t *n, arena *a);
 
+/* The rows of ids[0..n) (n of any size), found[i] set for those there
+ * are, in the order of ids whatever the statement's; the row of ids[i]
+ * in out + i * size (its id, a char array, at id_off).  by_ids is a pair made
+ * by TABLE_BY_IDS: on SQLite TABLE_AT_ONCE ids a statement, the slots a
+ * shorter batch leaves bound to its first id again; on PostgreSQL all of
+ * them in one, as one text[] (db_bind_text_array). */
+#define TABLE_AT_ONCE 64
+#define TABLE_P8(a) "?" #a "1, ?" #a "2, ?" #a "3, ?" #a "4, ?" #a "5, ?" #a "6, ?" #a "7, ?" #a "8"
+#define TABLE_BY_IDS(table, from)                                                              \
+	{TABLE_QUERY(table, "FROM " from " WHERE id IN (" TABLE_P8() ", " TABLE_P8(1) ", "     \
+			    TABLE_P8(2) ", " TABLE_P8(3) ", " TABLE_P8(4) ", " TABLE_P8(5) ", " \
+			    TABLE_P8(6) ", " TABLE_P8(7) ")"),                                 \
+	 TABLE_QUERY(table, "FROM " from " WHERE id = ANY(CAST(?1 AS TEXT[]))")}
+int table_get_ids(store *st, struct table_query by_ids[2], size_t size, size_t id_off,
+		  const char *const *ids, size_t n, void *out, unsigned char *found, arena *a);
+
 /* The tables other files of the store select from. */
 extern struct table store_items;
 extern struct table store_orgs; /* struct org (accounts.c) */
