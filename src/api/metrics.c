@@ -27,6 +27,7 @@
 
 #include "api/api.h"
 #include "api/metrics.h"
+#include "util/lograte.h"
 
 #define CLASS_MAX 64
 #define CLASS_LEN 32
@@ -38,6 +39,12 @@ static const int statuses[] = {200, 201, 202, 204, 304, 400, 401, 403, 404, 405,
 
 static const double buckets[] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 #define NBUCKET (sizeof buckets / sizeof buckets[0])
+
+/* What each request may log, a flood's worth at most (util/lograte.h):
+ * an outage answers every request 503, a password spray fails every
+ * sign-in.  /metrics counts them all. */
+static struct lograte error_lines = LOGRATE_INIT("event=error lines", 10);
+static struct lograte signin_lines = LOGRATE_INIT("event=signin lines", 10);
 
 static char classes[CLASS_MAX][CLASS_LEN];
 static size_t nclasses;
@@ -137,7 +144,8 @@ void api_metrics_observe(const struct req *r, double seconds)
 	latency[b]++;
 	latency_us_sum += (uint64_t)(seconds * 1e6);
 	if (status >= 500)
-		api_log_event("error", "status=%d class=%s", status, classes[class_index(r)]);
+		lograte_print(&error_lines, "event=error status=%d class=%s", status,
+			      classes[class_index(r)]);
 }
 
 void api_metrics_signin(int status)
@@ -145,9 +153,9 @@ void api_metrics_signin(int status)
 	int i = status == 200 ? 0 : status == 429 ? 2 : status == 503 ? 3 : 1;
 	signins[i]++;
 	if (i == 2)
-		api_log_event("signin", "result=locked");
+		lograte_print(&signin_lines, "event=signin result=locked");
 	else if (i == 1)
-		api_log_event("signin", "result=failed status=%d", status);
+		lograte_print(&signin_lines, "event=signin result=failed status=%d", status);
 }
 
 void api_log_event(const char *event, const char *fmt, ...)

@@ -18,6 +18,7 @@
 #include "store/db.h"
 #include "api/metrics.h"
 #include "domain/consent.h"
+#include "util/lograte.h"
 
 int cmd_serve(struct cli_opts *o)
 {
@@ -131,6 +132,7 @@ int cmd_serve(struct cli_opts *o)
 	rc = http_serve(&app.cfg.http, api_dispatch, &app, err, sizeof err);
 	api_dedup_stop();
 	api_pprl_stop();
+	lograte_tick(1);
 	api_log_event("stop", "status=%d", rc);
 	if (rc != 0)
 		fprintf(stderr, "himoya: %s\n", err);

@@ -34,7 +34,7 @@ static struct job *head, **tail = &head;
 
 static pthread_t threads[OFFLOAD_MAX];
 static unsigned nthreads;
-static int stopping;
+static int pool_closing; /* http_offload_stop: no new jobs; not http_stopping() */
 
 static void *run(void *arg)
 {
@@ -45,7 +45,7 @@ static void *run(void *arg)
 		struct req *r;
 		int rc;
 
-		while (!head && !stopping)
+		while (!head && !pool_closing)
 			pthread_cond_wait(&more, &lock);
 		if (!head)
 			break;
@@ -79,7 +79,7 @@ int http_offload_start(unsigned n)
 {
 	if (n > OFFLOAD_MAX)
 		n = OFFLOAD_MAX;
-	stopping = 0;
+	pool_closing = 0;
 	for (nthreads = 0; nthreads < n; nthreads++)
 		if (pthread_create(&threads[nthreads], NULL, run, NULL) != 0)
 			break;
@@ -92,7 +92,7 @@ void http_offload_stop(void)
 	unsigned i;
 
 	pthread_mutex_lock(&lock);
-	stopping = 1;
+	pool_closing = 1;
 	pthread_cond_broadcast(&more);
 	pthread_mutex_unlock(&lock);
 	for (i = 0; i < nthreads; i++)
@@ -125,7 +125,7 @@ int http_offload(struct req *r, http_dispatch_fn fn)
 	}
 	j = malloc(sizeof *j);
 	pthread_mutex_lock(&lock);
-	if (!j || !nthreads || stopping) {
+	if (!j || !nthreads || pool_closing) {
 		pthread_mutex_unlock(&lock);
 		free(j);
 		return fn(r);

@@ -329,6 +329,19 @@ static void wipe_free(void *p)
 static atomic_int stopping;
 static atomic_int suspended; /* connections suspended now */
 static atomic_int inflight;  /* requests dispatched and not completed */
+/* A stop waits on `drained` for the two counts to reach 0. */
+static pthread_mutex_t drain_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t drained = PTHREAD_COND_INITIALIZER;
+
+/* One fewer of count; the stop told when it is waiting. */
+static void drain(atomic_int *count)
+{
+	if (atomic_fetch_sub(count, 1) == 1 && atomic_load(&stopping)) {
+		pthread_mutex_lock(&drain_lock);
+		pthread_cond_broadcast(&drained);
+		pthread_mutex_unlock(&drain_lock);
+	}
+}
 
 int http_stopping(void)
 {
@@ -520,7 +533,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!r)
 		return;
 	if (r->dispatched)
-		atomic_fetch_sub(&inflight, 1);
+		drain(&inflight);
 	if (r->body_json)
 		json_decref(r->body_json);
 	while (r->nowned > 0)
@@ -542,27 +555,45 @@ void http_suspend(struct req *r)
 
 void http_resume(struct req *r)
 {
-	atomic_fetch_sub(&suspended, 1);
 	MHD_resume_connection(r->conn);
+	drain(&suspended);
+}
+
+/* Wait on `drained` until *count is 0, or until the deadline (of
+ * CLOCK_REALTIME, the condition's clock) when one is given; 0 when it is. */
+static int drain_wait(atomic_int *count, const struct timespec *deadline)
+{
+	pthread_mutex_lock(&drain_lock);
+	while (atomic_load(count) > 0) {
+		struct timespec at;
+		clock_gettime(CLOCK_REALTIME, &at);
+		at.tv_sec += 10;
+		if (deadline && (at.tv_sec > deadline->tv_sec ||
+				 (at.tv_sec == deadline->tv_sec && at.tv_nsec > deadline->tv_nsec)))
+			at = *deadline;
+		if (pthread_cond_timedwait(&drained, &drain_lock, &at) == ETIMEDOUT) {
+			if (deadline && at.tv_sec == deadline->tv_sec && at.tv_nsec == deadline->tv_nsec)
+				break;
+			fprintf(stderr, "himoya: stopping: %d requests still wait\n",
+				atomic_load(count));
+		}
+	}
+	pthread_mutex_unlock(&drain_lock);
+	return atomic_load(count) > 0 ? -1 : 0;
 }
 
 /* Wait (the signal taken) for what was begun: see `stopping`. */
 static void stop_gently(void)
 {
-	struct timespec tick = {0, 10 * 1000000L};
-	int i;
+	struct timespec out;
 
 	atomic_store(&stopping, 1);
 	http_offload_stop();
-	for (i = 1; atomic_load(&suspended) > 0; i++) {
-		if (i % 1000 == 0)
-			fprintf(stderr, "himoya: stopping: %d requests still wait\n",
-				atomic_load(&suspended));
-		nanosleep(&tick, NULL);
-	}
+	drain_wait(&suspended, NULL);
 	/* Their answers on their way out (2 s at most). */
-	for (i = 0; i < 200 && atomic_load(&inflight) > 0; i++)
-		nanosleep(&tick, NULL);
+	clock_gettime(CLOCK_REALTIME, &out);
+	out.tv_sec += 2;
+	drain_wait(&inflight, &out);
 }
 
 /* Parse host:port into a sockaddr; 0 on success. */

@@ -41,6 +41,7 @@
 
 #include "store/store_internal.h"
 #include "util/buf.h"
+#include "util/lograte.h"
 
 #define AUDIT_QUEUE_MAX 100000  /* queued reads before readers wait */
 #define AUDIT_QUEUE_HIGH 20000  /* queued reads that make the flusher hurry */
@@ -819,6 +820,7 @@ void *store_audit_flusher(void *arg)
 		       pthread_cond_timedwait(&st->qcond, &st->qlock, &ts) == 0)
 			;
 		clock_gettime(CLOCK_REALTIME, &ts);
+		lograte_tick(0);
 		if (st->nstamps) {
 			pthread_mutex_unlock(&st->qlock);
 			stamps_flush(st);

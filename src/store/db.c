@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "store/db_driver.h"
+#include "util/lograte.h"
 
 #define DRV(x) (((const struct db_head *)(x))->drv)
 
@@ -25,39 +26,19 @@ static int noted(int rc)
 	return rc;
 }
 
-/* At most DB_LOG_PER_SEC lines a second: an outage fails every statement
- * of every request (9,400 lines in 15 s of PostgreSQL down), which would
- * bury what else the log says.  The lines left out are counted. */
-#define DB_LOG_PER_SEC 10
+/* At most 10 lines a second (util/lograte.h): an outage fails every
+ * statement of every request. */
+static struct lograte sql_errors = LOGRATE_INIT("SQL errors", 10);
 
 void db_log(const char *fmt, ...)
 {
-	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static time_t second;
-	static unsigned shown;
-	static unsigned long left_out;
-	time_t now = time(NULL);
+	char line[400];
 	va_list ap;
 
-	pthread_mutex_lock(&lock);
-	if (now != second) {
-		if (left_out)
-			fprintf(stderr, "himoya: %lu more SQL errors left out of the log\n", left_out);
-		second = now;
-		shown = 0;
-		left_out = 0;
-	}
-	if (shown < DB_LOG_PER_SEC) {
-		shown++;
-		fputs("himoya: SQL error: ", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	} else {
-		left_out++;
-	}
-	pthread_mutex_unlock(&lock);
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	lograte_print(&sql_errors, "SQL error: %s", line);
 }
 
 int db_last_failure(void) { return last_failure; }

@@ -6,9 +6,10 @@
  * writer is free at once (api/api.c, store_try_begin), so that a read
  * never waits behind a write.  When the writer is busy (another
  * process's write lock, a long import) the stamp is kept here, and the
- * audit flusher, which waits for the writer anyway, writes it with its
- * next batch: a token used only while the database was locked still
- * shows its last use, and a session in use is not taken for idle.
+ * audit flusher, which waits for the writer anyway, writes it after its
+ * next batch, in a transaction of its own: a token used only while the
+ * database was locked still shows its last use, and a session in use is
+ * not taken for idle.
  *
  * One stamp per token or session, the latest; at most STAMPS_MAX of
  * them.  Past that a stamp is dropped (and written at a later use):

@@ -126,6 +126,35 @@ test('the server\'s log has one line per event and no personal data', async () =
   assert.ok(!log.includes('no.such.user'), 'no login names either');
 });
 
+// A flood of refused requests (a password spray against a locked login
+// here; an outage's 503s alike) writes at most 10 lines of a kind a
+// second, then says how many it left out: before, one line each.
+test('the log: a flood of refused sign-ins writes at most 10 lines a second, and counts the rest',
+  async () => {
+  const { data } = demoDir(5);
+  writeConf(data, 'lockout_failures = 3\n');
+  const s = await serveDir(data);
+  servers.push(s);
+  for (let i = 0; i < 3; i++) await new Client(s.url).login('hotline', 'a wrong one');
+  const t0 = Date.now();
+  const answers = [];
+  for (let batch = 0; batch < 15; batch++) // fewer at once than max_connections_per_address
+    answers.push(...await Promise.all(Array.from({ length: 10 }, () =>
+      new Client(s.url).login('hotline', 'a wrong one'))));
+  const took = Date.now() - t0;
+  assert.ok(answers.every((r) => r.status === 429), [...new Set(answers.map((r) => r.status))].join(' '));
+  await s.stop();
+  const lines = s.log().split('\n');
+  const shown = lines.filter((l) => /^himoya: event=signin /.test(l)).length;
+  const counted = lines.map((l) => /^himoya: (\d+) more event=signin lines left out of the log$/.exec(l))
+    .filter(Boolean).reduce((n, m) => n + Number(m[1]), 0);
+  const seconds = Math.ceil(took / 1000) + 2;
+  assert.ok(shown <= 10 * seconds, `${shown} lines for 153 refused sign-ins in ${took} ms`);
+  // Every refusal is in the log, shown or counted (the last second's
+  // count may be cut off by the stop).
+  assert.ok(shown + counted >= 153 - 10 * 2 || took > 15000, `${shown} shown, ${counted} counted`);
+});
+
 test('himoya doctor: one line per problem, non-zero until all is well',
   { skip: PG ? 'himoya backup is SQLite\'s; PostgreSQL is backed up with pg_dump' : false }, async () => {
   const { root, data } = demoDir(5);
