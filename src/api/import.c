@@ -472,7 +472,7 @@ int api_import_write(struct import_job *j)
 		 persons, cases, j->duplicates, "refused", j->refused);
 	job_req(j, &r);
 	store_now(now);
-	tx = store_begin(j->app->st);
+	tx = store_begin_many(j->app->st);
 	if (!tx) {
 		arena_free(&r.mem);
 		return -1;

@@ -889,7 +889,7 @@ int kb_seed_ensure(store *st, char *err, size_t errlen)
 		return -1;
 	}
 	arena_init(&a, 64u << 20);
-	tx = store_begin(st);
+	tx = store_begin_many(st);
 	if (!tx) {
 		snprintf(err, errlen, "knowledge base seed: the database is busy");
 		rc = STORE_ERROR;

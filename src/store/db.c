@@ -111,6 +111,7 @@ int db_begin_nowait(db *d) { return begin_wait(d, 0); }
 int db_commit(db *d) { return noted(DRV(d)->commit(d)); }
 void db_rollback(db *d) { DRV(d)->rollback(d); }
 int db_bulk(db *d, int on) { return DRV(d)->bulk(d, on); }
+int db_pipeline(db *d, int on) { return DRV(d)->pipeline ? DRV(d)->pipeline(d, on) : DB_OK; }
 int db_autocheckpoint(db *d, int on) { return DRV(d)->autocheckpoint(d, on); }
 int db_checkpoint(db *d, int *left) { return DRV(d)->checkpoint(d, left); }
 int db_table_exists(db *d, const char *table) { return DRV(d)->table_exists(d, table); }

@@ -119,6 +119,11 @@ int db_begin_nowait(db *d);
  * journal instead of WAL and does not wait for the disk) or back to normal (off); outside a
  * transaction. */
 int db_bulk(db *d, int on);
+/* Send the writes of this transaction whose results are not read without
+ * waiting for each (PostgreSQL's pipeline mode; see pg.c) until off; at
+ * the begin of a transaction and after its end.  Nothing on SQLite,
+ * where a statement is no round trip. */
+int db_pipeline(db *d, int on);
 /* Leave checkpoints to another connection (on) or let every commit that
  * finds the WAL long do one, as SQLite does by default (off). */
 int db_autocheckpoint(db *d, int on);

@@ -34,6 +34,7 @@ struct db_driver {
 	int (*commit)(db *d);
 	void (*rollback)(db *d);
 	int (*bulk)(db *d, int on);
+	int (*pipeline)(db *d, int on); /* NULL: no round trips to save */
 	int (*autocheckpoint)(db *d, int on);
 	int (*checkpoint)(db *d, int *left);
 	/* The secondary indexes of table ?1: rows (name, definition). */

@@ -28,7 +28,8 @@
  *   reports DB_CONSTRAINT when no row went in (a savepoint per statement
  *   would make each a subtransaction: an import of 10,000 rows took 331 s);
  * - reader connections see one snapshot per transaction (REPEATABLE READ).
- * A bulk load (db_bulk on: the demo, migrate, imports) would otherwise wait
+ * A bulk load (db_bulk on: the demo, migrate; db_pipeline: the seed of
+ * the knowledge base, an import) would otherwise wait
  * for one round trip per statement: inside its transactions, a write whose
  * result the caller does not read (INSERT, UPDATE or DELETE without
  * RETURNING) is sent in libpq's pipeline mode and db_step answers at once;
@@ -1093,7 +1094,8 @@ static void pg_rollback(db *d)
 }
 
 /* PostgreSQL needs none of SQLite's bulk tuning or checkpoints; a bulk
- * load's writes are pipelined (see the top of this file). */
+ * load's writes are pipelined (see the top of this file), and so are
+ * those of a transaction of many writes (db_pipeline). */
 static int pg_bulk(db *d, int on)
 {
 	int rc = pipe_collect(d);
@@ -1160,7 +1162,7 @@ const struct db_driver db_pg = {
 	.col_type = pg_col_type,
 	.reset = pg_reset, .changes = pg_changes, .begin = pg_begin, .commit = pg_commit,
 	.begin_wait = pg_begin_wait,
-	.rollback = pg_rollback, .bulk = pg_bulk, .autocheckpoint = pg_autocheckpoint,
+	.rollback = pg_rollback, .bulk = pg_bulk, .pipeline = pg_bulk, .autocheckpoint = pg_autocheckpoint,
 	.checkpoint = pg_checkpoint, .indexes_sql = SQL_INDEXES,
 	.table_exists = pg_table_exists, .backup_to = pg_backup_to,
 	.bind_text_array = pg_bind_text_array,

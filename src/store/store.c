@@ -449,6 +449,7 @@ store_tx *store_begin(store *st)
 	pthread_mutex_lock(&st->wlock);
 	waited = store_clock_us() / 1000 - waited;
 	tx->st = st;
+	tx->many = 0;
 	tx->d = st->writer;
 	/* Another process (the command line beside a running server) may
 	 * have appended to the audit chain: read its head under the lock. */
@@ -476,11 +477,25 @@ store_tx *store_try_begin(store *st)
 		return NULL;
 	}
 	tx->st = st;
+	tx->many = 0;
 	tx->d = st->writer;
 	if (store_audit_load_head(st) != STORE_OK) {
 		store_rollback(tx);
 		return NULL;
 	}
+	return tx;
+}
+
+store_tx *store_begin_many(store *st)
+{
+	store_tx *tx = store_begin(st);
+
+	if (tx && db_pipeline(tx->d, 1) != DB_OK) {
+		store_rollback(tx);
+		return NULL;
+	}
+	if (tx)
+		tx->many = 1;
 	return tx;
 }
 
@@ -490,6 +505,8 @@ int store_commit(store_tx *tx)
 	int rc = db_commit(tx->d);
 	if (rc != DB_OK)
 		db_rollback(tx->d);
+	if (tx->many && db_pipeline(tx->d, 0) != DB_OK)
+		rc = DB_ERROR;
 	pthread_mutex_unlock(&st->wlock);
 	free(tx);
 	return rc == DB_OK ? STORE_OK : STORE_ERROR;
@@ -499,6 +516,8 @@ void store_rollback(store_tx *tx)
 {
 	store *st = tx->st;
 	db_rollback(tx->d);
+	if (tx->many)
+		db_pipeline(tx->d, 0);
 	pthread_mutex_unlock(&st->wlock);
 	free(tx);
 }

@@ -54,6 +54,10 @@ store_tx *store_begin(store *st);
  * session's last use, which must not hold a request up behind a writer
  * waiting out a lock. */
 store_tx *store_try_begin(store *st);
+/* store_begin for a transaction of many writes (the knowledge base's
+ * seed, an import): on PostgreSQL its writes are sent without waiting for
+ * each answer (db_pipeline), a failed one failing the commit. */
+store_tx *store_begin_many(store *st);
 /* This thread's writes count their wait for the writer from since_us
  * (CLOCK_MONOTONIC, in microseconds), not from their store_begin, until
  * set to 0: what a request waited in a queue before it asked is part of

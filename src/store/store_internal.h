@@ -63,6 +63,7 @@ struct store {
 struct store_tx {
 	store *st;
 	db *d;
+	int many; /* store_begin_many: pipelined */
 };
 
 void stamps_flush(store *st);

@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signInAll } from '../lib/server.mjs';
-import { sqlite } from '../lib/datadir.mjs';
+import { sqlSession } from '../lib/datadir.mjs';
 
 const PW = 'sealed walk password';
 const V1 = '/api/v1';
@@ -60,6 +60,7 @@ before(async () => {
 });
 
 after(async () => {
+  session?.close();
   if (srv) {
     await srv.stop();
     srv.cleanup();
@@ -266,13 +267,17 @@ async function makeRecords() {
   canaries.push({ value: addr, records: [`directory/locations/${loc2.id}`], field: 'address' });
 }
 
-function auditMax() {
-  return Number(sqlite(srv.data + '/himoya.db', 'SELECT coalesce(max(seq), 0) FROM audit').trim());
+// One connection for the hundreds of questions below (lib/datadir.mjs).
+let session;
+const db = () => (session ??= sqlSession(srv.data + '/himoya.db'));
+
+async function auditMax() {
+  return Number((await db().query('SELECT coalesce(max(seq), 0) FROM audit')).trim());
 }
 
 // Read entries of a user after seq, as [record, fields] pairs.
-function readsAfter(seq, userId) {
-  const out = sqlite(srv.data + '/himoya.db',
+async function readsAfter(seq, userId) {
+  const out = await db().query(
     `SELECT record || char(9) || coalesce(fields, '') FROM audit_log WHERE seq > ${seq}` +
     ` AND action = 'read' AND user_id = '${userId}'`);
   return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
@@ -281,7 +286,7 @@ function readsAfter(seq, userId) {
 async function auditedBy(seq, userId, c) {
   const end = Date.now() + 2000;
   for (;;) {
-    const found = readsAfter(seq, userId).some(([record, fields]) =>
+    const found = (await readsAfter(seq, userId)).some(([record, fields]) =>
       c.records.includes(record) && fields.split(',').some((f) => f === c.field || f === '*'));
     if (found || Date.now() > end) return found;
     await new Promise((res) => setTimeout(res, 25));
@@ -323,7 +328,7 @@ test('no sealed value reaches an answer without its read audit, on any route, fo
   const seen = new Set();
   const missing = [];
   let requests = 0;
-  let seq = auditMax();
+  let seq = await auditMax();
   for (const who of Object.keys(as)) {
     for (const [method, p] of calls) {
       const r = await as[who].req(method, p, method === 'PATCH' ? {} : undefined,
@@ -340,7 +345,7 @@ test('no sealed value reaches an answer without its read audit, on any route, fo
         if (!(await auditedBy(seq, uid[who], c)))
           missing.push(`${who} ${method} ${p}: ${c.field} of ${c.records[0]} shown, no read entry`);
       }
-      seq = auditMax();
+      seq = await auditMax();
     }
   }
   // Then every action (a POST on a record: close, reopen, withdraw,
@@ -365,7 +370,7 @@ test('no sealed value reaches an answer without its read audit, on any route, fo
       for (const c of shown)
         if (!(await auditedBy(seq, uid[who], c)))
           missing.push(`${who} POST ${p}: ${c.field} of ${c.records[0]} shown, no read entry`);
-      seq = auditMax();
+      seq = await auditMax();
     }
   }
   assert.ok(acted > 5, 'actions that did something: ' + acted);
