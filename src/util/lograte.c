@@ -24,14 +24,16 @@ void lograte_print(struct lograte *l, const char *fmt, ...)
 	time_t now = time(NULL);
 	va_list ap;
 
-	pthread_mutex_lock(&l->lock);
+	/* Listed before its own lock is taken: lograte_tick takes the two
+	 * in the other order. */
+	pthread_mutex_lock(&list_lock);
 	if (!l->listed) {
-		pthread_mutex_lock(&list_lock);
 		l->next = list;
 		list = l;
 		l->listed = 1;
-		pthread_mutex_unlock(&list_lock);
 	}
+	pthread_mutex_unlock(&list_lock);
+	pthread_mutex_lock(&l->lock);
 	left_out_say(l, now, 0);
 	if (now != l->second) {
 		l->second = now;

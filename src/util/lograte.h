@@ -22,7 +22,7 @@ struct lograte {
 	unsigned shown;
 	unsigned long left_out;
 	struct lograte *next; /* on the list lograte_tick reads, once used */
-	int listed;
+	int listed;           /* under lograte.c's list lock */
 };
 
 #define LOGRATE_INIT(what, per_sec) {what, per_sec, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, NULL, 0}
