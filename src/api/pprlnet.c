@@ -120,40 +120,41 @@ static int year_now(void)
 	return tm.tm_year + 1900;
 }
 
-/* 1 when the person has a consent for referral or statistics active today
- * (then expires gets the latest day one of them ends, "" for none), 0 when
- * not, -1 on a store error. */
+void api_pprl_consent_add(struct pprl_encoding *e, json_t *consent, const char today[11])
+{
+	const char *purpose = json_string_value(json_object_get(consent, "purpose"));
+	const char *until = json_string_value(json_object_get(consent, "expires"));
+
+	if (!consent || !purpose || (strcmp(purpose, "referral") && strcmp(purpose, "statistics")) ||
+	    strcmp(consent_state(consent, today), "active"))
+		return;
+	if (!until)
+		e->consenting = 2; /* one without an end: no end */
+	else if (e->consenting != 2 && strcmp(until, e->expires) > 0)
+		snprintf(e->expires, sizeof e->expires, "%s", until);
+	if (!e->consenting)
+		e->consenting = 1;
+}
+
+/* The consents of a person in the store folded into e; -1 on a store
+ * error. */
 static int network_consent(store *st, const keyring *kr, arena *a, const char *person_id,
-			   char expires[11])
+			   struct pprl_encoding *e)
 {
 	struct item_row *rows;
 	size_t n = 0, i;
 	char today[11];
-	int found = 0;
 
-	expires[0] = '\0';
 	if (store_items_of_person(st, person_id, "consent", &rows, &n, a) != STORE_OK)
 		return -1;
 	consent_today(today);
 	for (i = 0; i < n; i++) {
 		json_t *rec = record_open(kr, a, rows[i].coded, rows[i].sealed, rows[i].sealed_len,
 					  rows[i].id);
-		const char *purpose = json_string_value(json_object_get(rec, "purpose"));
-		const char *until = json_string_value(json_object_get(rec, "expires"));
-		if (rec && purpose && (!strcmp(purpose, "referral") || !strcmp(purpose, "statistics")) &&
-		    !strcmp(consent_state(rec, today), "active")) {
-			if (!until)
-				found = 2; /* one without an end: no end */
-			else if (found != 2 && strcmp(until, expires) > 0)
-				snprintf(expires, 11, "%s", until);
-			if (!found)
-				found = 1;
-		}
+		api_pprl_consent_add(e, rec, today);
 		json_decref(rec);
 	}
-	if (found == 2)
-		expires[0] = '\0';
-	return found ? 1 : 0;
+	return 0;
 }
 
 /* The encoding of an opened person record. */
@@ -170,46 +171,44 @@ static void encode_person(const struct pprl_key *pk, json_t *rec, unsigned char 
 	sodium_memzero(phone, sizeof phone);
 }
 
-/* A person's row of the matching table as a refresh computes it: put
- * (consenting) or dropped, under its handle. */
-struct encoding {
-	int consenting;
-	char org_id[ID_LEN];
-	unsigned char handle[PPRL_HANDLE_BYTES], clk[PPRL_BYTES];
-	unsigned char ref[ID_LEN + SEAL_OVERHEAD];
-	size_t ref_len;
-	char expires[11];
-};
+void api_pprl_encode(const keyring *kr, const struct pprl_key *pk, const char *person_id,
+		     const char *org_id, json_t *person, struct pprl_encoding *e)
+{
+	char ad[ID_LEN + 8];
+
+	handle_of(kr, person_id, e->handle);
+	if (e->consenting == 2)
+		e->expires[0] = '\0';
+	e->consenting = e->consenting && person;
+	if (!e->consenting)
+		return;
+	encode_person(pk, person, e->clk);
+	snprintf(e->org_id, sizeof e->org_id, "%s", org_id);
+	snprintf(ad, sizeof ad, "pprl/%s", org_id);
+	e->ref_len = strlen(person_id) + SEAL_OVERHEAD;
+	seal_encrypt(kr, (const unsigned char *)person_id, strlen(person_id), ad, e->ref);
+}
 
 /* The encoding of a person row in hand (a = its arena). */
 static int encoding_of(store *st, const keyring *kr, const struct pprl_key *pk, arena *a,
-		       const struct person_row *p, struct encoding *e)
+		       const struct person_row *p, struct pprl_encoding *e)
 {
-	char ad[ID_LEN + 8];
-	json_t *rec;
+	json_t *rec = NULL;
 
 	memset(e, 0, sizeof *e);
-	handle_of(kr, p->id, e->handle);
-	if (!p->merged_into[0])
-		e->consenting = network_consent(st, kr, a, p->id, e->expires);
-	if (e->consenting < 0)
+	if (!p->merged_into[0] && network_consent(st, kr, a, p->id, e) != 0)
 		return STORE_ERROR;
-	if (!e->consenting)
-		return STORE_OK;
-	rec = record_open(kr, a, p->coded, p->sealed, p->sealed_len, p->id);
-	if (!rec)
-		return STORE_ERROR;
-	encode_person(pk, rec, e->clk);
+	if (e->consenting) {
+		rec = record_open(kr, a, p->coded, p->sealed, p->sealed_len, p->id);
+		if (!rec)
+			return STORE_ERROR;
+	}
+	api_pprl_encode(kr, pk, p->id, p->org_id, rec, e);
 	json_decref(rec);
-	snprintf(e->org_id, sizeof e->org_id, "%s", p->org_id);
-	snprintf(ad, sizeof ad, "pprl/%s", p->org_id);
-	e->ref_len = strlen(p->id) + SEAL_OVERHEAD;
-	seal_encrypt(kr, (const unsigned char *)p->id, strlen(p->id), ad, e->ref);
 	return STORE_OK;
 }
 
-/* Write an encoding into an open transaction, stamped now. */
-static int encoding_write(store_tx *tx, const struct encoding *e, const char *now)
+int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const char *now)
 {
 	struct pprl_row row;
 
@@ -227,7 +226,7 @@ static int encoding_write(store_tx *tx, const struct encoding *e, const char *no
 }
 
 /* Write n encodings in one transaction; *put += those put. */
-static int encodings_write(store *st, struct encoding *e, size_t n, size_t *put)
+static int encodings_write(store *st, struct pprl_encoding *e, size_t n, size_t *put)
 {
 	char now[TS_LEN];
 	store_tx *tx = store_begin(st);
@@ -236,7 +235,7 @@ static int encodings_write(store *st, struct encoding *e, size_t n, size_t *put)
 
 	store_now(now);
 	for (i = 0; i < n && rc == STORE_OK; i++) {
-		rc = encoding_write(tx, &e[i], now);
+		rc = api_pprl_encoding_write(tx, &e[i], now);
 		k += (size_t)e[i].consenting;
 	}
 	if (tx)
@@ -258,7 +257,7 @@ static int refresh(store *st, const keyring *kr, const struct pprl_key *pk, cons
 		   size_t *put)
 {
 	struct person_row p;
-	struct encoding e;
+	struct pprl_encoding e;
 	arena a;
 	int rc;
 
@@ -283,15 +282,19 @@ static int refresh(store *st, const keyring *kr, const struct pprl_key *pk, cons
 }
 
 int api_pprl_refresh(store *st, const keyring *kr, const struct pprl_key *pk,
-		     const char *person_id)
+		     const char *person_id, size_t *put)
 {
-	size_t put;
-	return refresh(st, kr, pk, person_id, &put);
+	size_t k;
+	int rc = refresh(st, kr, pk, person_id, &k);
+
+	if (put)
+		*put += k;
+	return rc;
 }
 
 void api_pprl_refresh_req(struct req *r, const char *person_id)
 {
-	if (api_pprl_refresh(r->app->st, &r->app->kr, r->app->pprl, person_id) != STORE_OK)
+	if (api_pprl_refresh(r->app->st, &r->app->kr, r->app->pprl, person_id, NULL) != STORE_OK)
 		api_log_event("pprl", "refresh=failed");
 }
 
@@ -327,7 +330,7 @@ struct chunk_part {
 	const keyring *kr;
 	const struct pprl_key *pk;
 	const char (*ids)[ID_LEN];
-	struct encoding *e;
+	struct pprl_encoding *e;
 	char *ready;
 	size_t n, first, step;
 	int failed;
@@ -366,7 +369,7 @@ static void *chunk_part_run(void *arg)
 static int refresh_chunk(store *st, const keyring *kr, const struct pprl_key *pk,
 			 const char (*ids)[ID_LEN], size_t n, unsigned workers, size_t *put)
 {
-	struct encoding *e = calloc(n, sizeof *e);
+	struct pprl_encoding *e = calloc(n, sizeof *e);
 	char *ready = calloc(n, 1);
 	struct chunk_part w[2];
 	pthread_t th;
@@ -753,7 +756,8 @@ static int enough_to_ask(struct req *r, const struct person_row *p)
 int api_person_known_elsewhere(struct req *r)
 {
 	struct person_row p;
-	char record[64], since[TS_LEN], asked_at[TS_LEN], expires[11], rate[16];
+	char record[64], since[TS_LEN], asked_at[TS_LEN], rate[16];
+	struct pprl_encoding consents = {0};
 	int64_t asked = 0;
 	store_tx *tx;
 	int rc;
@@ -772,10 +776,9 @@ int api_person_known_elsewhere(struct req *r)
 	if (p.merged_into[0])
 		return reply_problem(r, 409, "merged",
 				     "this person was merged into another: ask about that one");
-	rc = network_consent(r->app->st, &r->app->kr, &r->mem, p.id, expires);
-	if (rc < 0)
+	if (network_consent(r->app->st, &r->app->kr, &r->mem, p.id, &consents) != 0)
 		return api_store_error(r, STORE_ERROR);
-	if (!rc)
+	if (!consents.consenting)
 		return reply_problem(r, 409, "consent-required",
 				     "the person has no current consent for referral or statistics: "
 				     "without it the person's encoding does not enter the network");

@@ -11,6 +11,7 @@
 #include "api/app.h"
 #include "domain/pprl.h"
 #include "http/request.h"
+#include "store/pprl.h"
 
 #define PPRL_ASK_PER_HOUR 20 /* questions a user may ask the network an hour */
 /* The least Dice similarity that names an organisation, whatever the
@@ -29,20 +30,41 @@ void api_pprl_key_free(struct pprl_key *key);
  * their encoding while a referral or statistics consent is active and
  * the person is not merged away, else none.  pk NULL: nothing.  Call it
  * after a change of the person, a consent, a merge or a transfer is
- * committed.  STORE_OK or a store error. */
+ * committed.  STORE_OK or a store error; *put (may be NULL) is added 1
+ * when a row was put. */
 int api_pprl_refresh(store *st, const keyring *kr, const struct pprl_key *pk,
-		     const char *person_id);
+		     const char *person_id, size_t *put);
 /* The same from a handler (a failure is logged; the catch-up at the next
  * start repairs it). */
 void api_pprl_refresh_req(struct req *r, const char *person_id);
 
 /* Every consenting person refreshed, then rows not written by this pass
- * removed; *encoded (may be NULL) gets how many were encoded.  The demo
- * calls it with 2 workers (the store needs a reader for each); `serve`
- * runs it in the background at start with one, beside the requests. */
+ * removed; *encoded (may be NULL) gets how many were encoded.  `serve`
+ * runs it in the background at start with one worker, beside the
+ * requests (2 workers: each takes a reader of the store). */
 int api_pprl_catch_up(store *st, const keyring *kr, const struct pprl_key *pk, unsigned workers,
 		      size_t *encoded);
 void api_pprl_start(struct app *app);
+
+/* A person's row of the matching table as a refresh computes it, from
+ * records in hand (the demo's builder has them before they are sealed):
+ * start from a zeroed encoding, fold in each of the person's opened
+ * consents (today: consent_today), then encode (person NULL: merged away,
+ * or not opened because no consent counted).  consenting is then 1 when
+ * there is a row to put, 0 when the handle's row is to be dropped. */
+struct pprl_encoding {
+	int consenting;
+	char org_id[ID_LEN];
+	unsigned char handle[PPRL_HANDLE_BYTES], clk[PPRL_BYTES];
+	unsigned char ref[ID_LEN + SEAL_OVERHEAD];
+	size_t ref_len;
+	char expires[11];
+};
+void api_pprl_consent_add(struct pprl_encoding *e, json_t *consent, const char today[11]);
+void api_pprl_encode(const keyring *kr, const struct pprl_key *pk, const char *person_id,
+		     const char *org_id, json_t *person, struct pprl_encoding *e);
+/* The row put (or dropped) in an open transaction, stamped now. */
+int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const char *now);
 void api_pprl_stop(void);
 
 /* POST /api/v1/persons/{id}/known-elsewhere */

@@ -328,9 +328,11 @@ static int load_network(store *st, struct demo_network *net)
 /* ---- the bulk load --------------------------------------------------------- */
 
 /* The rows of a batch into an open transaction: persons with their keys,
- * then cases (an earlier case before the one naming it), then items. */
+ * then cases (an earlier case before the one naming it), then items, then
+ * the consenting persons' rows of the network matching. */
 static int insert_batch(store_tx *tx, const struct demo_batch *b)
 {
+	char now[TS_LEN];
 	size_t i;
 	int rc = STORE_OK;
 
@@ -344,6 +346,10 @@ static int insert_batch(store_tx *tx, const struct demo_batch *b)
 		rc = store_case_insert(tx, &b->cases[i]);
 	for (i = 0; rc == STORE_OK && i < b->ni; i++)
 		rc = store_item_insert(tx, &b->items[i]);
+	if (b->ne)
+		store_now(now);
+	for (i = 0; rc == STORE_OK && i < b->ne; i++)
+		rc = api_pprl_encoding_write(tx, &b->enc[i], now);
 	return rc;
 }
 
@@ -589,23 +595,19 @@ static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, cha
 	return rc;
 }
 
-/* The twins, then every consenting person's encoding (the catch-up that
- * `serve` runs at start), under the installation's own matching key. */
-static int load_matching(store *st, const keyring *kr, size_t *encoded)
+/* The twins, each encoded by the server's own refresh (the load's
+ * persons were encoded as they were built); *encoded += those put. */
+static int load_twins(store *st, const keyring *kr, const struct pprl_key *pk, size_t *encoded)
 {
-	struct pprl_key *pk;
-	char err[256], id[ID_LEN];
+	char id[ID_LEN];
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; rc == 0 && i < sizeof demo_twins / sizeof demo_twins[0]; i++)
+	for (i = 0; rc == 0 && i < sizeof demo_twins / sizeof demo_twins[0]; i++) {
 		rc = add_twin(st, kr, &demo_twins[i], id);
-	pk = api_pprl_key_load(kr, NULL, err, sizeof err);
-	if (!pk)
-		return -1;
-	if (rc == 0 && api_pprl_catch_up(st, kr, pk, 2, encoded) != STORE_OK)
-		rc = -1;
-	api_pprl_key_free(pk);
+		if (rc == 0 && api_pprl_refresh(st, kr, pk, id, encoded) != STORE_OK)
+			rc = -1;
+	}
 	return rc;
 }
 
@@ -653,6 +655,8 @@ int cmd_demo(struct cli_opts *o)
 	size_t train_events = 0, train_people = 0, orientation_sessions = 0, plan_activities = 0;
 	size_t lib_products = 0, lib_versions = 0;
 	size_t hl_contacts = 0, hl_callbacks = 0, hl_flags = 0, matching = 0;
+	struct pprl_key *pk = NULL;
+	char err[256];
 	int created = 0, failed = 0;
 
 	if (cli_opts_check(o, allowed, NULL))
@@ -717,8 +721,11 @@ int cmd_demo(struct cli_opts *o)
 	if (!failed && persons) {
 		if (load_network(d.st, &net) != 0) {
 			failed = 1;
+		} else if (!(pk = api_pprl_key_load(&d.kr, NULL, err, sizeof err))) {
+			fprintf(stderr, "himoya: %s\n", err);
+			failed = 1;
 		} else {
-			demo_gen_init(&g, &d.kr, &net, seed);
+			demo_gen_init(&g, &d.kr, &net, pk, seed);
 			if (store_bulk_begin(d.st) != STORE_OK ||
 			    load_persons(d.st, &g, (size_t)persons, &tot) != 0)
 				failed = 1;
@@ -740,8 +747,9 @@ int cmd_demo(struct cli_opts *o)
 		failed = 1;
 	if (!failed && demo_reports_refresh(d.st, &d.kr) != 0)
 		failed = 1;
-	if (!failed && persons && load_matching(d.st, &d.kr, &matching) != 0)
+	if (!failed && persons && load_twins(d.st, &d.kr, pk, &matching) != 0)
 		failed = 1;
+	api_pprl_key_free(pk);
 	if (!failed && mark_demo(d.st, seed, 1) != 0)
 		failed = 1;
 	datadir_close(&d);
@@ -764,7 +772,7 @@ int cmd_demo(struct cli_opts *o)
 		       hl_callbacks, hl_flags);
 	if (persons)
 		printf("Network matching: %zu encodings of consenting persons (Zarina Dzhumaeva is known "
-		       "to iom and ngo-ozod)\n", matching);
+		       "to iom and ngo-ozod)\n", tot.encodings + matching);
 	if (train_events)
 		printf("Trainings: %zu events, %zu participants\n", train_events, train_people);
 	if (orientation_sessions)

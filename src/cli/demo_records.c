@@ -30,10 +30,12 @@
 #include <sodium.h>
 
 #include "api/api.h"
+#include "api/pprlnet.h"
 #include "api/rows.h"
 #include "cli/demo.h"
 #include "cli/demo_records.h"
 #include "domain/casework.h"
+#include "domain/consent.h"
 #include "domain/screening.h"
 #include "fields.h"
 
@@ -107,7 +109,7 @@ static int year_of(int64_t day)
 }
 
 void demo_gen_init(struct demo_gen *g, const keyring *kr, const struct demo_network *net,
-		   uint64_t seed)
+		   const struct pprl_key *pk, uint64_t seed)
 {
 	time_t now = time(NULL);
 
@@ -117,6 +119,8 @@ void demo_gen_init(struct demo_gen *g, const keyring *kr, const struct demo_netw
 	g->today = (int64_t)now / 86400;
 	g->now_secs = (int64_t)now % 86400;
 	g->delphi = indicator_set_find("delphi-adult-labour");
+	g->pk = pk;
+	consent_today(g->consent_today);
 }
 
 /* ---- batches ----------------------------------------------------------------- */
@@ -130,7 +134,9 @@ void demo_batch_init(struct demo_batch *b)
 void demo_batch_reset(struct demo_batch *b)
 {
 	arena_free(&b->mem);
-	b->np = b->nk = b->nc = b->ni = 0;
+	if (b->ne)
+		sodium_memzero(b->enc, b->ne * sizeof *b->enc);
+	b->np = b->nk = b->nc = b->ni = b->ne = 0;
 }
 
 void demo_batch_free(struct demo_batch *b)
@@ -142,6 +148,9 @@ void demo_batch_free(struct demo_batch *b)
 	free(b->keys);
 	free(b->cases);
 	free(b->items);
+	if (b->ne)
+		sodium_memzero(b->enc, b->ne * sizeof *b->enc);
+	free(b->enc);
 	memset(b, 0, sizeof *b);
 }
 
@@ -150,6 +159,7 @@ void demo_totals_add(struct demo_totals *t, const struct demo_batch *b)
 	t->persons += b->np;
 	t->cases += b->nc;
 	t->items += b->ni;
+	t->encodings += b->ne;
 }
 
 /* arr with room for element n (of size `size`, capacity *cap): arr
@@ -189,6 +199,7 @@ struct person_ctx {
 	int64_t registered;             /* day */
 	int64_t born;                   /* day of birth; 0 when only estimated */
 	int estimated_age;              /* today, -1 when born is known */
+	struct pprl_encoding enc;       /* the consents counted for the matching */
 };
 
 /* A case being built: what the timeline has moved so far. */
@@ -1386,6 +1397,7 @@ static void consent(struct person_ctx *p, const char *purpose, const char *recip
 		set_str(rec, "notes", "Согласие подписано в присутствии социального работника.");
 	if (rows_consent_seal(p->g->kr, &p->b->mem, rec, it))
 		p->failed = 1;
+	api_pprl_consent_add(&p->enc, rec, p->g->consent_today);
 	json_decref(rec);
 }
 
@@ -1593,6 +1605,25 @@ static int person_room(struct demo_batch *b)
 	return 0;
 }
 
+/* The person's row of the matching table, when their consents put them in
+ * the network (as the server's refresh would write it); -1 when out of
+ * memory. */
+static int encoding_push(struct person_ctx *p, json_t *rec)
+{
+	struct demo_batch *b = p->b;
+	struct pprl_encoding *enc;
+
+	api_pprl_encode(p->g->kr, p->g->pk, p->id, p->org->id, rec, &p->enc);
+	if (!p->enc.consenting)
+		return 0;
+	enc = grow(b->enc, b->ne, &b->cap_e, sizeof *b->enc);
+	if (!enc)
+		return -1;
+	b->enc = enc;
+	b->enc[b->ne++] = p->enc;
+	return 0;
+}
+
 /* A person, their consents and cases into the batch; 0, or -1 when out of
  * memory. */
 static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t number)
@@ -1674,7 +1705,6 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 			     &b->key_count[b->np]) || !row->sealed)
 		p.failed = 1;
 	b->nk += b->key_count[b->np];
-	json_decref(rec);
 	b->np++;
 
 	/* Cases, oldest first. */
@@ -1712,6 +1742,10 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 		if (!ncases)
 			prevention(&p);
 	}
+	if (g->pk && encoding_push(&p, rec))
+		p.failed = 1;
+	json_decref(rec);
+	sodium_memzero(&p.enc, sizeof p.enc);
 	return p.failed ? -1 : 0;
 }
 

@@ -57,6 +57,8 @@ struct demo_gen {
 	int64_t today;      /* days since 1970-01-01, UTC */
 	int64_t now_secs;   /* seconds of today so far */
 	const struct indicator_set *delphi;
+	const struct pprl_key *pk; /* the network matching's keys, or NULL: no encodings */
+	char consent_today[11];    /* as the matching's refresh counts consents */
 };
 
 /* The rows of a batch of persons.  Arrays grow with realloc; the JSON
@@ -76,14 +78,19 @@ struct demo_batch {
 	size_t nc, cap_c;
 	struct item_row *items;
 	size_t ni, cap_i;
+	struct pprl_encoding *enc; /* the consenting persons' rows of the matching table */
+	size_t ne, cap_e;
 };
 
 struct demo_totals {
-	size_t persons, cases, items;
+	size_t persons, cases, items, encodings;
 };
 
+/* pk (may be NULL) is the network matching's: each consenting person's
+ * encoding is then built with the person (api/pprlnet.h, the refresh's
+ * own functions), not read back from the store after the load. */
 void demo_gen_init(struct demo_gen *g, const keyring *kr, const struct demo_network *net,
-		   uint64_t seed);
+		   const struct pprl_key *pk, uint64_t seed);
 
 void demo_batch_init(struct demo_batch *b);
 /* Build persons first .. first + count - 1 of the seed into b (emptied

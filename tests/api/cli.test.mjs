@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, initArgs } from '../lib/server.mjs';
 import { spawn } from 'node:child_process';
-import { run, runAsync, tempDir, serveDir, bearer, sqlite, freePort, sleep, BIN } from '../lib/datadir.mjs';
+import { run, runAsync, tempDir, serveDir, bearer, sqlite, freePort, sleep, poll, pgUrlOf, BIN } from '../lib/datadir.mjs';
 
 const root = tempDir('himoya-cli-');
 const servers = [];
@@ -706,6 +706,34 @@ test('a demo of more batches than are built ahead stores every person, with the 
   assert.equal(sqlite(db, 'PRAGMA journal_mode').trim(), 'wal');
   assert.equal(sqlite(db, 'PRAGMA integrity_check').trim(), 'ok');
   assert.equal(run(['audit', 'verify', '--data', dir]).code, 0);
+});
+
+test('the demo encodes its persons for the network matching as the server does: the catch-up at start rewrites the same rows', async () => {
+  // The demo builds each consenting person's encoding beside the person
+  // (cli/demo_records.c, the refresh's own functions); the server's pass at
+  // start encodes every consenting person again from the store.  The two
+  // must agree: the same persons, encodings and end dates.
+  const dir = fresh();
+  const r = run(['demo', '--data', dir, '--persons', '800', '--seed', '11'], { timeout: 60000 });
+  assert.equal(r.code, 0, r.err);
+  const db = join(dir, 'himoya.db');
+  const hex = (c) => (pgUrlOf(dir) ? `encode(${c}, 'hex')` : `hex(${c})`);
+  const dump = () => sqlite(db, `SELECT org_id, ${hex('handle')}, ${hex('clk')}, expires FROM pprl_encodings ORDER BY 2`);
+  const built = dump();
+  const rows = built.trim().split('\n');
+  const n = Number(r.out.match(/Network matching: (\d+) encodings/)[1]);
+  assert.equal(rows.length, n, 'the count printed is the rows written');
+  // Most consenting persons, with and without an end date, at both of the
+  // organisations that register persons.
+  assert.ok(n > 300 && n < 800, `${n} encodings of 802 persons`);
+  assert.ok(rows.some((l) => /\|\d{4}-\d\d-\d\d$/.test(l)) && rows.some((l) => /\|$/.test(l)), 'ends and no end');
+  sqlite(db, 'DELETE FROM pprl_encodings');
+  const s = await serve(dir);
+  const done = await poll(() => /catch_up=done encoded=(\d+)/.exec(s.log()), { timeout: 30000, every: 50 });
+  await s.stop();
+  assert.ok(done, 'the catch-up did not end: ' + s.log());
+  assert.equal(Number(done[1]), n);
+  assert.equal(dump(), built);
 });
 
 test('another installation\'s key opens nothing: serve and every writing command refuse, the chain stays intact', async () => {
