@@ -725,7 +725,7 @@ int cmd_demo(struct cli_opts *o)
 			fprintf(stderr, "himoya: %s\n", err);
 			failed = 1;
 		} else {
-			demo_gen_init(&g, &d.kr, &net, pk, seed);
+			demo_gen_init(&g, &d.kr, &net, pk, seed, (size_t)persons);
 			if (store_bulk_begin(d.st) != STORE_OK ||
 			    load_persons(d.st, &g, (size_t)persons, &tot) != 0)
 				failed = 1;

@@ -109,7 +109,7 @@ static int year_of(int64_t day)
 }
 
 void demo_gen_init(struct demo_gen *g, const keyring *kr, const struct demo_network *net,
-		   const struct pprl_key *pk, uint64_t seed)
+		   const struct pprl_key *pk, uint64_t seed, size_t persons)
 {
 	time_t now = time(NULL);
 
@@ -120,6 +120,7 @@ void demo_gen_init(struct demo_gen *g, const keyring *kr, const struct demo_netw
 	g->now_secs = (int64_t)now % 86400;
 	g->delphi = indicator_set_find("delphi-adult-labour");
 	g->pk = pk;
+	g->persons = persons;
 	consent_today(g->consent_today);
 }
 
@@ -200,6 +201,7 @@ struct person_ctx {
 	int64_t born;                   /* day of birth; 0 when only estimated */
 	int estimated_age;              /* today, -1 when born is known */
 	struct pprl_encoding enc;       /* the consents counted for the matching */
+	size_t number;                  /* of the person in the load */
 };
 
 /* A case being built: what the timeline has moved so far. */
@@ -304,6 +306,17 @@ static json_t *draw_codes(struct demo_rng *r, const struct code_pct *opts, size_
 
 /* ---- items ------------------------------------------------------------------ */
 
+/* A new id for a record of the person: the persons' places among the ids
+ * follow their numbers, so that the load appends to the id indexes; their
+ * records share the place. */
+static void demo_id(const struct person_ctx *p, char out[ID_LEN])
+{
+	uint64_t place = p->g->persons ? (uint64_t)p->number * (1u << STORE_ID_PLACE_BITS) /
+					 p->g->persons : 0;
+
+	store_new_id_placed(out, (uint32_t)place);
+}
+
 /* A new item of the person (case_id NULL for a consent) at a moment of a
  * day; the caller fills its columns and seals it before the next one. */
 static struct item_row *item_push(struct person_ctx *p, const char *kind, const char *case_id,
@@ -320,7 +333,7 @@ static struct item_row *item_push(struct person_ctx *p, const char *kind, const 
 	b->items = it;
 	it = &b->items[b->ni++];
 	memset(it, 0, sizeof *it);
-	store_new_id(it->id);
+	demo_id(p, it->id);
 	snprintf(it->kind, sizeof it->kind, "%s", kind);
 	snprintf(it->case_id, sizeof it->case_id, "%s", case_id ? case_id : "");
 	snprintf(it->person_id, sizeof it->person_id, "%s", p->id);
@@ -1266,7 +1279,7 @@ static void build_case(struct person_ctx *p, int status, int progress, const cha
 	const char *by;
 
 	memset(&c, 0, sizeof c);
-	store_new_id(c.id);
+	demo_id(p, c.id);
 	memcpy(id_out, c.id, ID_LEN);
 	c.assignee = demo_rng_pct(&p->r, 95) ? p->org->workers[demo_rng_below(&p->r,
 								    (unsigned)p->org->nworkers)]
@@ -1646,7 +1659,8 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 	p.district = demo_district(&p.r, p.region);
 	p.org = draw_org(&p);
 	p.worker = p.org->workers[demo_rng_below(&p.r, (unsigned)p.org->nworkers)];
-	store_new_id(p.id);
+	p.number = number;
+	demo_id(&p, p.id);
 
 	/* What happens to the person: consent, then none, one or two cases. */
 	has_consent = demo_rng_pct(&p.r, 93);

@@ -59,6 +59,7 @@ struct demo_gen {
 	const struct indicator_set *delphi;
 	const struct pprl_key *pk; /* the network matching's keys, or NULL: no encodings */
 	char consent_today[11];    /* as the matching's refresh counts consents */
+	size_t persons;            /* of the whole load: each person's place among the ids */
 };
 
 /* The rows of a batch of persons.  Arrays grow with realloc; the JSON
@@ -90,7 +91,7 @@ struct demo_totals {
  * encoding is then built with the person (api/pprlnet.h, the refresh's
  * own functions), not read back from the store after the load. */
 void demo_gen_init(struct demo_gen *g, const keyring *kr, const struct demo_network *net,
-		   const struct pprl_key *pk, uint64_t seed);
+		   const struct pprl_key *pk, uint64_t seed, size_t persons);
 
 void demo_batch_init(struct demo_batch *b);
 /* Build persons first .. first + count - 1 of the seed into b (emptied

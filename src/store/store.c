@@ -158,6 +158,17 @@ void store_new_id(char out[ID_LEN])
 	out[o] = '\0';
 }
 
+void store_new_id_placed(char out[ID_LEN], uint32_t place)
+{
+	/* The alphabet in byte order: digits sort before letters. */
+	static const char ordered[] = "234567abcdefghijklmnopqrstuvwxyz";
+	int i;
+
+	store_new_id(out);
+	for (i = STORE_ID_PLACE_BITS / 5 - 1; i >= 0; i--, place >>= 5)
+		out[i] = ordered[place & 31];
+}
+
 static const char SQL_META_GET[] = "SELECT value FROM meta WHERE key = ?1";
 static const char SQL_META_SET[] =
 	"INSERT INTO meta(key, value) VALUES(?1, ?2)"

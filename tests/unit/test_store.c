@@ -183,6 +183,41 @@ static void person_insert(struct fixture *f, const char *org, char id[ID_LEN],
 	assert_int_equal(store_commit(tx), STORE_OK);
 }
 
+/* Placed ids keep the format of random ones and sort by their place,
+ * whatever their random part; two of one place still differ. */
+static void test_new_id_placed(void **state)
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	static const uint32_t places[] = {0, 1, 31, 32, 33, 1000, 99999, (1u << 20) + 7,
+					  (1u << STORE_ID_PLACE_BITS) - 2, (1u << STORE_ID_PLACE_BITS) - 1};
+	char prev[ID_LEN] = "", id[ID_LEN], twin[ID_LEN], random_id[ID_LEN];
+	size_t i, k;
+
+	(void)state;
+	store_new_id(random_id);
+	for (i = 0; i < sizeof places / sizeof places[0]; i++) {
+		for (k = 0; k < 20; k++) {
+			store_new_id_placed(id, places[i]);
+			assert_int_equal(strlen(id), strlen(random_id));
+			assert_int_equal(strspn(id, alphabet), strlen(id));
+			if (prev[0])
+				assert_true(strcmp(prev, id) < 0 || !strncmp(prev, id, 5));
+			store_new_id_placed(twin, places[i]);
+			assert_memory_equal(id, twin, 5);
+			assert_string_not_equal(id, twin);
+		}
+		memcpy(prev, id, ID_LEN);
+		if (i)
+			assert_true(strncmp(prev, id, 5) <= 0);
+	}
+	store_new_id_placed(id, 0);
+	store_new_id_placed(twin, 1);
+	assert_true(strcmp(id, twin) < 0);
+	store_new_id_placed(id, 31);
+	store_new_id_placed(twin, 32);
+	assert_true(strcmp(id, twin) < 0); /* "...7" before "...a2" */
+}
+
 static void audit_add(struct fixture *f, const char *action, const char *record)
 {
 	struct audit_entry e = {f->user, f->org, action, record, "given_name", "127.0.0.1"};
@@ -1297,6 +1332,7 @@ static void test_backup_other_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_id_placed),
 		cmocka_unit_test_setup_teardown(test_open_and_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_newer_schema, setup, teardown),
