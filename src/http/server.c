@@ -559,24 +559,30 @@ void http_resume(struct req *r)
 	drain(&suspended);
 }
 
+/* a at or after b */
+static int after(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
 /* Wait on `drained` until *count is 0, or until the deadline (of
  * CLOCK_REALTIME, the condition's clock) when one is given; 0 when it is. */
 static int drain_wait(atomic_int *count, const struct timespec *deadline)
 {
 	pthread_mutex_lock(&drain_lock);
 	while (atomic_load(count) > 0) {
-		struct timespec at;
-		clock_gettime(CLOCK_REALTIME, &at);
+		struct timespec now, at;
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (deadline && after(&now, deadline))
+			break;
+		at = now;
 		at.tv_sec += 10;
-		if (deadline && (at.tv_sec > deadline->tv_sec ||
-				 (at.tv_sec == deadline->tv_sec && at.tv_nsec > deadline->tv_nsec)))
+		if (deadline && after(&at, deadline))
 			at = *deadline;
-		if (pthread_cond_timedwait(&drained, &drain_lock, &at) == ETIMEDOUT) {
-			if (deadline && at.tv_sec == deadline->tv_sec && at.tv_nsec == deadline->tv_nsec)
-				break;
+		if (pthread_cond_timedwait(&drained, &drain_lock, &at) == ETIMEDOUT &&
+		    !(deadline && after(&at, deadline)))
 			fprintf(stderr, "himoya: stopping: %d requests still wait\n",
 				atomic_load(count));
-		}
 	}
 	pthread_mutex_unlock(&drain_lock);
 	return atomic_load(count) > 0 ? -1 : 0;

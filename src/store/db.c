@@ -32,13 +32,11 @@ static struct lograte sql_errors = LOGRATE_INIT("SQL errors", 10);
 
 void db_log(const char *fmt, ...)
 {
-	char line[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	lograte_vprint(&sql_errors, "SQL error: ", fmt, ap);
 	va_end(ap);
-	lograte_print(&sql_errors, "SQL error: %s", line);
 }
 
 int db_last_failure(void) { return last_failure; }

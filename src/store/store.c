@@ -448,7 +448,7 @@ int64_t store_wait_began(void)
 
 store_tx *store_begin(store *st)
 {
-	store_tx *tx = malloc(sizeof *tx);
+	store_tx *tx = calloc(1, sizeof *tx);
 	int64_t waited;
 
 	if (!tx)
@@ -460,7 +460,6 @@ store_tx *store_begin(store *st)
 	pthread_mutex_lock(&st->wlock);
 	waited = store_clock_us() / 1000 - waited;
 	tx->st = st;
-	tx->many = 0;
 	tx->d = st->writer;
 	/* Another process (the command line beside a running server) may
 	 * have appended to the audit chain: read its head under the lock. */
@@ -481,14 +480,13 @@ store_tx *store_try_begin(store *st)
 
 	if (pthread_mutex_trylock(&st->wlock) != 0)
 		return NULL;
-	tx = malloc(sizeof *tx);
+	tx = calloc(1, sizeof *tx);
 	if (!tx || db_begin_nowait(st->writer) != DB_OK) {
 		free(tx);
 		pthread_mutex_unlock(&st->wlock);
 		return NULL;
 	}
 	tx->st = st;
-	tx->many = 0;
 	tx->d = st->writer;
 	if (store_audit_load_head(st) != STORE_OK) {
 		store_rollback(tx);

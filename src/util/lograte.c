@@ -21,8 +21,16 @@ static void left_out_say(struct lograte *l, time_t now, int all)
 
 void lograte_print(struct lograte *l, const char *fmt, ...)
 {
-	time_t now = time(NULL);
 	va_list ap;
+
+	va_start(ap, fmt);
+	lograte_vprint(l, "", fmt, ap);
+	va_end(ap);
+}
+
+void lograte_vprint(struct lograte *l, const char *prefix, const char *fmt, va_list ap)
+{
+	time_t now = time(NULL);
 
 	/* Listed before its own lock is taken: lograte_tick takes the two
 	 * in the other order. */
@@ -42,10 +50,8 @@ void lograte_print(struct lograte *l, const char *fmt, ...)
 	if (l->shown < l->per_sec) {
 		char line[512];
 		l->shown++;
-		va_start(ap, fmt);
 		vsnprintf(line, sizeof line, fmt, ap);
-		va_end(ap);
-		fprintf(stderr, "himoya: %s\n", line);
+		fprintf(stderr, "himoya: %s%s\n", prefix, line);
 	} else {
 		l->left_out++;
 	}

@@ -12,6 +12,7 @@
 #define HIMOYA_UTIL_LOGRATE_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <time.h>
 
 struct lograte {
@@ -30,6 +31,10 @@ struct lograte {
 /* Write "himoya: " and the line (no newline needed) to standard error
  * unless this second's share is spent. */
 void lograte_print(struct lograte *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with a va_list, the line after prefix (formatted only when
+ * shown). */
+void lograte_vprint(struct lograte *l, const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* Say how many lines each kind left out in the seconds that are over, or
  * in all when `all` (at a stop): from a thread that wakes up often (the
  * audit flusher), so that the count of a flood's last second is not kept

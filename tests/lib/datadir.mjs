@@ -118,8 +118,11 @@ function pgOut(text) {
     .map((v) => (v === 't' ? '1' : v === 'f' ? '0' : v)).join('|')).join('\n');
 }
 
+// psql's output as sqlite3's: unaligned, tuples only, '|' between columns.
+const PSQL_ARGS = ['-AtqX', '-v', 'ON_ERROR_STOP=1', '-F', '|'];
+
 function psql(url, sql) {
-  const r = spawnSync('psql', [url, '-AtqX', '-v', 'ON_ERROR_STOP=1', '-F', '|', '-c', pgSql(sql)],
+  const r = spawnSync('psql', [url, ...PSQL_ARGS, '-c', pgSql(sql)],
     { encoding: 'utf8', timeout: 10000 });
   if (r.status !== 0) throw new Error('psql failed: ' + r.stderr);
   return pgOut(r.stdout);
@@ -132,7 +135,7 @@ function psql(url, sql) {
 export function sqlSession(db) {
   const url = pgUrlOf(dirname(db));
   if (!url) return { query: async (sql) => sqlite(db, sql), close() {} };
-  const proc = spawn('psql', [url, '-AtqX', '-v', 'ON_ERROR_STOP=1', '-F', '|'],
+  const proc = spawn('psql', [url, ...PSQL_ARGS],
     { stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
