@@ -1629,10 +1629,21 @@ static int encoding_push(struct person_ctx *p, json_t *rec)
 	api_pprl_encode(p->g->kr, p->g->pk, p->id, p->org->id, rec, &p->enc);
 	if (!p->enc.consenting)
 		return 0;
-	enc = grow(b->enc, b->ne, &b->cap_e, sizeof *b->enc);
-	if (!enc)
-		return -1;
-	b->enc = enc;
+	if (b->ne == b->cap_e) {
+		/* Not realloc: the old block's encodings are wiped before it
+		 * is freed. */
+		size_t cap = b->cap_e ? b->cap_e * 2 : 1024;
+		enc = malloc(cap * sizeof *enc);
+		if (!enc)
+			return -1;
+		if (b->ne) {
+			memcpy(enc, b->enc, b->ne * sizeof *enc);
+			sodium_memzero(b->enc, b->ne * sizeof *enc);
+		}
+		free(b->enc);
+		b->enc = enc;
+		b->cap_e = cap;
+	}
 	b->enc[b->ne++] = p->enc;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * store.c - opening the store, the reader pool and write transactions.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,7 @@ void store_new_id_placed(char out[ID_LEN], uint32_t place)
 	static const char ordered[] = "234567abcdefghijklmnopqrstuvwxyz";
 	int i;
 
+	assert(place < 1u << STORE_ID_PLACE_BITS);
 	store_new_id(out);
 	for (i = STORE_ID_PLACE_BITS / 5 - 1; i >= 0; i--, place >>= 5)
 		out[i] = ordered[place & 31];

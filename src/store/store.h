@@ -125,11 +125,14 @@ int64_t store_unix_now(void);
 /* A new random opaque id. */
 void store_new_id(char out[ID_LEN]);
 /* The same, but its first STORE_ID_PLACE_BITS bits (five characters)
- * are `place`, in the ids' byte order; the other 105 are random.  A bulk
- * load that gives its records increasing places appends to the id
- * indexes: with random ids every transaction touched nearly every page
- * of them, a cost that grew with the square of the load (100,000 persons
- * 23.7 -> 20.5 s of inserts, 300,000 116 -> 65 s). */
+ * are `place` (below 2^STORE_ID_PLACE_BITS), in the ids' byte order; the
+ * other 103 are random.  A bulk load that gives its records increasing
+ * places appends to the id indexes: with random ids every transaction
+ * touched nearly every page of them, a cost that grew with the square of
+ * the load (100,000 persons 23.7 -> 20.5 s of inserts, 300,000 116 ->
+ * 65 s).  For the demo's fictional records only: a place says when in the
+ * load a record was made, and records given one place belong together,
+ * which real records must not tell. */
 #define STORE_ID_PLACE_BITS 25
 void store_new_id_placed(char out[ID_LEN], uint32_t place);
 

@@ -17,6 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <sodium.h>
+
+#include "api/pprlnet.h"
+#include "domain/consent.h"
 #include "domain/linkage.h"
 #include "domain/pprl.h"
 
@@ -437,6 +442,100 @@ static void test_pprl_threshold(void **state)
 	free(b);
 }
 
+/* A person's row of the network matching from records in hand (the
+ * demo builds them so; api/pprlnet.c's refresh folds stored consents the
+ * same way): which consents count, the latest end or none, the reference
+ * sealed to the person's id under the organisation. */
+static void fold(struct pprl_encoding *e, const char *consent, const char *today)
+{
+	json_t *c = json_loads(consent, 0, NULL);
+
+	assert_non_null(c);
+	api_pprl_consent_add(e, c, today);
+	json_decref(c);
+}
+
+static void test_network_encoding(void **state)
+{
+	static const char id[] = "abcdefghijklmnopqrstuvwxyz";
+	keyring kr;
+	struct pprl_key *pk;
+	struct pprl_encoding e, again;
+	json_t *person = json_pack("{s:s, s:s, s:s, s:s}", "given_name", "Зарина",
+				   "family_name", "Ҷумъаева", "birth_date", "1994-03-07",
+				   "gender", "Feminine");
+	unsigned char back[sizeof id];
+	char today[11], err[128];
+
+	(void)state;
+	assert_int_equal(crypto_init(), 0);
+	randombytes_buf(&kr, sizeof kr);
+	pk = api_pprl_key_load(&kr, NULL, err, sizeof err);
+	assert_non_null(pk);
+	consent_today(today);
+
+	/* Assistance, a withdrawn referral, an expired statistics: none counts. */
+	memset(&e, 0, sizeof e);
+	fold(&e, "{\"purpose\":\"assistance\",\"given_on\":\"2020-01-01\"}", today);
+	fold(&e, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
+		 "\"withdrawn_on\":\"2020-02-01\"}", today);
+	fold(&e, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\","
+		 "\"expires\":\"2021-01-01\"}", today);
+	api_pprl_encode(&kr, pk, id, "org-a", person, &e);
+	assert_int_equal(e.consenting, 0);
+
+	/* Two with ends: the later end. */
+	memset(&e, 0, sizeof e);
+	fold(&e, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\","
+		 "\"expires\":\"2098-05-01\"}", today);
+	fold(&e, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
+		 "\"expires\":\"2099-01-01\"}", today);
+	fold(&e, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
+		 "\"expires\":\"2097-01-01\"}", today);
+	api_pprl_encode(&kr, pk, id, "org-a", person, &e);
+	assert_int_equal(e.consenting, 1);
+	assert_string_equal(e.expires, "2099-01-01");
+	assert_string_equal(e.org_id, "org-a");
+	/* The reference opens to the id under its organisation only. */
+	assert_int_equal(e.ref_len, strlen(id) + SEAL_OVERHEAD);
+	assert_int_equal(seal_decrypt(&kr, e.ref, e.ref_len, "pprl/org-a", back), 0);
+	assert_memory_equal(back, id, strlen(id));
+	assert_int_equal(seal_decrypt(&kr, e.ref, e.ref_len, "pprl/org-b", back), -1);
+
+	/* One without an end among them: no end, whatever the order. */
+	memset(&again, 0, sizeof again);
+	fold(&again, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
+		     "\"expires\":\"2099-01-01\"}", today);
+	fold(&again, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\"}", today);
+	fold(&again, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
+		     "\"expires\":\"2099-06-01\"}", today);
+	api_pprl_encode(&kr, pk, id, "org-a", person, &again);
+	assert_int_equal(again.consenting, 1);
+	assert_string_equal(again.expires, "");
+	/* The same person, the same handle and encoding; the handle is the
+	 * id's, not the organisation's. */
+	assert_memory_equal(again.clk, e.clk, PPRL_BYTES);
+	assert_memory_equal(again.handle, e.handle, PPRL_HANDLE_BYTES);
+
+	/* A person not opened (merged away): no row, its handle to drop. */
+	memset(&again, 0, sizeof again);
+	fold(&again, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\"}", today);
+	api_pprl_encode(&kr, pk, id, "org-a", NULL, &again);
+	assert_int_equal(again.consenting, 0);
+	assert_memory_equal(again.handle, e.handle, PPRL_HANDLE_BYTES);
+
+	/* Another name, another encoding. */
+	json_object_set_new(person, "family_name", json_string("Саидова"));
+	memset(&again, 0, sizeof again);
+	fold(&again, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\"}", today);
+	api_pprl_encode(&kr, pk, id, "org-a", person, &again);
+	assert_memory_not_equal(again.clk, e.clk, PPRL_BYTES);
+
+	json_decref(person);
+	api_pprl_key_free(pk);
+	sodium_memzero(&kr, sizeof kr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_pprl),
 		cmocka_unit_test(test_pprl_threshold),
+		cmocka_unit_test(test_network_encoding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
