@@ -129,7 +129,7 @@ void store_new_id(char out[ID_LEN]);
  * other 103 are random.  A bulk load that gives its records increasing
  * places appends to the id indexes: with random ids every transaction
  * touched nearly every page of them, a cost that grew with the square of
- * the load (100,000 persons 23.7 -> 20.5 s of inserts, 300,000 116 ->
+ * the load (its loading phase at 100,000 persons 23.7 -> 20.5 s, at 300,000 116 ->
  * 65 s).  For the demo's fictional records only: a place says when in the
  * load a record was made, and records given one place belong together,
  * which real records must not tell. */

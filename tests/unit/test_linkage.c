@@ -446,18 +446,40 @@ static void test_pprl_threshold(void **state)
  * demo builds them so; api/pprlnet.c's refresh folds stored consents the
  * same way): which consents count, the latest end or none, the reference
  * sealed to the person's id under the organisation. */
-static void fold(struct pprl_encoding *e, const char *consent, const char *today)
+/* e from the consents (NULL-ended: purpose, then "expires=DAY" or
+ * "withdrawn=DAY" or NULL; all given on 2020-01-01) and the person. */
+static void encode_with(const keyring *kr, const struct pprl_key *pk, json_t *person,
+			const char *const *consents, struct pprl_encoding *e)
 {
-	json_t *c = json_loads(consent, 0, NULL);
+	char today[11];
 
-	assert_non_null(c);
-	api_pprl_consent_add(e, c, today);
-	json_decref(c);
+	consent_today(today);
+	memset(e, 0, sizeof *e);
+	for (; *consents; consents += 2) {
+		json_t *c = json_pack("{s:s, s:s}", "purpose", consents[0], "given_on", "2020-01-01");
+		const char *v = consents[1];
+		assert_non_null(c);
+		if (v && !strncmp(v, "expires=", 8))
+			json_object_set_new(c, "expires", json_string(v + 8));
+		else if (v && !strncmp(v, "withdrawn=", 10))
+			json_object_set_new(c, "withdrawn_on", json_string(v + 10));
+		api_pprl_consent_add(e, c, today);
+		json_decref(c);
+	}
+	api_pprl_encode(kr, pk, "abcdefghijklmnopqrstuvwxyz", "org-a", person, e);
 }
 
 static void test_network_encoding(void **state)
 {
 	static const char id[] = "abcdefghijklmnopqrstuvwxyz";
+	static const char *const none[] = {"assistance", NULL, "referral", "withdrawn=2020-02-01",
+					   "statistics", "expires=2021-01-01", NULL};
+	static const char *const ends[] = {"statistics", "expires=2098-05-01",
+					   "referral", "expires=2099-01-01",
+					   "referral", "expires=2097-01-01", NULL};
+	static const char *const no_end[] = {"referral", "expires=2099-01-01", "statistics", NULL,
+					     "referral", "expires=2099-06-01", NULL};
+	static const char *const stats[] = {"statistics", NULL, NULL};
 	keyring kr;
 	struct pprl_key *pk;
 	struct pprl_encoding e, again;
@@ -465,34 +487,20 @@ static void test_network_encoding(void **state)
 				   "family_name", "Ҷумъаева", "birth_date", "1994-03-07",
 				   "gender", "Feminine");
 	unsigned char back[sizeof id];
-	char today[11], err[128];
+	char err[128];
 
 	(void)state;
 	assert_int_equal(crypto_init(), 0);
 	randombytes_buf(&kr, sizeof kr);
 	pk = api_pprl_key_load(&kr, NULL, err, sizeof err);
 	assert_non_null(pk);
-	consent_today(today);
 
 	/* Assistance, a withdrawn referral, an expired statistics: none counts. */
-	memset(&e, 0, sizeof e);
-	fold(&e, "{\"purpose\":\"assistance\",\"given_on\":\"2020-01-01\"}", today);
-	fold(&e, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
-		 "\"withdrawn_on\":\"2020-02-01\"}", today);
-	fold(&e, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\","
-		 "\"expires\":\"2021-01-01\"}", today);
-	api_pprl_encode(&kr, pk, id, "org-a", person, &e);
+	encode_with(&kr, pk, person, none, &e);
 	assert_int_equal(e.consenting, 0);
 
-	/* Two with ends: the later end. */
-	memset(&e, 0, sizeof e);
-	fold(&e, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\","
-		 "\"expires\":\"2098-05-01\"}", today);
-	fold(&e, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
-		 "\"expires\":\"2099-01-01\"}", today);
-	fold(&e, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
-		 "\"expires\":\"2097-01-01\"}", today);
-	api_pprl_encode(&kr, pk, id, "org-a", person, &e);
+	/* Several with ends: the latest. */
+	encode_with(&kr, pk, person, ends, &e);
 	assert_int_equal(e.consenting, 1);
 	assert_string_equal(e.expires, "2099-01-01");
 	assert_string_equal(e.org_id, "org-a");
@@ -503,32 +511,21 @@ static void test_network_encoding(void **state)
 	assert_int_equal(seal_decrypt(&kr, e.ref, e.ref_len, "pprl/org-b", back), -1);
 
 	/* One without an end among them: no end, whatever the order. */
-	memset(&again, 0, sizeof again);
-	fold(&again, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
-		     "\"expires\":\"2099-01-01\"}", today);
-	fold(&again, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\"}", today);
-	fold(&again, "{\"purpose\":\"referral\",\"given_on\":\"2020-01-01\","
-		     "\"expires\":\"2099-06-01\"}", today);
-	api_pprl_encode(&kr, pk, id, "org-a", person, &again);
+	encode_with(&kr, pk, person, no_end, &again);
 	assert_int_equal(again.consenting, 1);
 	assert_string_equal(again.expires, "");
-	/* The same person, the same handle and encoding; the handle is the
-	 * id's, not the organisation's. */
+	/* The same person, the same handle and encoding. */
 	assert_memory_equal(again.clk, e.clk, PPRL_BYTES);
 	assert_memory_equal(again.handle, e.handle, PPRL_HANDLE_BYTES);
 
 	/* A person not opened (merged away): no row, its handle to drop. */
-	memset(&again, 0, sizeof again);
-	fold(&again, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\"}", today);
-	api_pprl_encode(&kr, pk, id, "org-a", NULL, &again);
+	encode_with(&kr, pk, NULL, stats, &again);
 	assert_int_equal(again.consenting, 0);
 	assert_memory_equal(again.handle, e.handle, PPRL_HANDLE_BYTES);
 
 	/* Another name, another encoding. */
 	json_object_set_new(person, "family_name", json_string("Саидова"));
-	memset(&again, 0, sizeof again);
-	fold(&again, "{\"purpose\":\"statistics\",\"given_on\":\"2020-01-01\"}", today);
-	api_pprl_encode(&kr, pk, id, "org-a", person, &again);
+	encode_with(&kr, pk, person, stats, &again);
 	assert_memory_not_equal(again.clk, e.clk, PPRL_BYTES);
 
 	json_decref(person);
