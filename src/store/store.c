@@ -226,18 +226,29 @@ static int bulk_indexes_restore(db *d)
 	return STORE_ERROR;
 }
 
-int store_meta_get(store *st, const char *key, char *out, size_t outlen)
+/* The first column of the first row sql gives on a reader, its ?1 the
+ * text key when not NULL, copied into out (left as it was without a row):
+ * STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
+static int reader_text(store *st, const char *sql, const char *key, char *out, size_t outlen)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = meta_select(d, key);
-	int rc = store_step_row(s);
+	db_stmt *s = db_prepare(d, sql);
+	int rc;
 
+	if (s && key)
+		db_bind_str(s, 1, key);
+	rc = store_step_row(s);
 	if (rc == STORE_OK) {
 		store_col_copy(s, 0, out, outlen);
 		db_reset(s);
 	}
 	store_reader_put(st, d);
 	return rc;
+}
+
+int store_meta_get(store *st, const char *key, char *out, size_t outlen)
+{
+	return reader_text(st, SQL_META_GET, key, out, outlen);
 }
 
 int store_meta_set(store_tx *tx, const char *key, const char *value)
@@ -378,21 +389,18 @@ void store_close(store *st)
 
 	if (!st)
 		return;
-	if (st->qthread_started) {
+	/* qstop stops the audit flusher and the checkpointer both. */
+	if (st->qthread_started || st->ckthread_started) {
 		pthread_mutex_lock(&st->qlock);
 		st->qstop = 1;
 		pthread_cond_signal(&st->qcond);
 		pthread_cond_signal(&st->ckcond);
 		pthread_mutex_unlock(&st->qlock);
+	}
+	if (st->qthread_started)
 		pthread_join(st->qthread, NULL);
-	}
-	if (st->ckthread_started) {
-		pthread_mutex_lock(&st->qlock);
-		st->qstop = 1;
-		pthread_cond_signal(&st->ckcond);
-		pthread_mutex_unlock(&st->qlock);
+	if (st->ckthread_started)
 		pthread_join(st->ckthread, NULL);
-	}
 	if (st->writer) {
 		store_audit_flush(st);
 		stamps_flush(st);
@@ -468,9 +476,7 @@ store_tx *store_begin(store *st)
 	if (db_begin_wait(tx->d, waited < DB_BUSY_TIMEOUT_MS ? (int)(DB_BUSY_TIMEOUT_MS - waited) : 0)
 		    != DB_OK ||
 	    store_audit_load_head(st) != STORE_OK) {
-		db_rollback(tx->d);
-		pthread_mutex_unlock(&st->wlock);
-		free(tx);
+		store_rollback(tx);
 		return NULL;
 	}
 	return tx;
@@ -510,27 +516,31 @@ store_tx *store_begin_many(store *st)
 	return tx;
 }
 
+/* The end of tx, committed or rolled back: out of pipeline mode (its
+ * result), the writer released, tx freed. */
+static int tx_end(store_tx *tx)
+{
+	int rc = tx->many ? db_pipeline(tx->d, 0) : DB_OK;
+
+	pthread_mutex_unlock(&tx->st->wlock);
+	free(tx);
+	return rc;
+}
+
 int store_commit(store_tx *tx)
 {
-	store *st = tx->st;
 	int rc = db_commit(tx->d);
 	if (rc != DB_OK)
 		db_rollback(tx->d);
-	if (tx->many && db_pipeline(tx->d, 0) != DB_OK)
+	if (tx_end(tx) != DB_OK)
 		rc = DB_ERROR;
-	pthread_mutex_unlock(&st->wlock);
-	free(tx);
 	return rc == DB_OK ? STORE_OK : STORE_ERROR;
 }
 
 void store_rollback(store_tx *tx)
 {
-	store *st = tx->st;
 	db_rollback(tx->d);
-	if (tx->many)
-		db_pipeline(tx->d, 0);
-	pthread_mutex_unlock(&st->wlock);
-	free(tx);
+	tx_end(tx);
 }
 
 /* The store's other connections to the file, closed while a bulk load
@@ -695,61 +705,39 @@ int store_files(store *st, int64_t *db_bytes, int64_t *wal_bytes)
 	struct stat sb;
 
 	if (db_is_url(st->path)) { /* PostgreSQL: the database's size on its server */
-		db *d = store_reader_get(st);
-		db_stmt *s = db_prepare(d, "SELECT pg_database_size(current_database())");
-		*db_bytes = s && db_step(s) == DB_ROW ? db_col_int(s, 0) : -1;
-		if (s)
-			db_reset(s);
-		store_reader_put(st, d);
-		*wal_bytes = 0;
-		return *db_bytes < 0 ? STORE_ERROR : STORE_OK;
-	}
+		char size[32];
+		int rc = reader_text(st, "SELECT pg_database_size(current_database())", NULL,
+				     size, sizeof size);
 
-	*db_bytes = stat(st->path, &sb) == 0 ? (int64_t)sb.st_size : -1;
-	snprintf(wal, sizeof wal, "%s-wal", st->path);
-	*wal_bytes = stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;
+		*db_bytes = rc == STORE_OK ? strtoll(size, NULL, 10) : -1;
+		*wal_bytes = 0;
+	} else {
+		*db_bytes = stat(st->path, &sb) == 0 ? (int64_t)sb.st_size : -1;
+		snprintf(wal, sizeof wal, "%s-wal", st->path);
+		*wal_bytes = stat(wal, &sb) == 0 ? (int64_t)sb.st_size : 0;
+	}
 	return *db_bytes < 0 ? STORE_ERROR : STORE_OK;
 }
 
 int store_integrity(store *st, char *msg, size_t msglen)
 {
-	db *d = store_reader_get(st);
 	/* PostgreSQL checks its own pages (data checksums, amcheck): here
 	 * only that the database answers. */
-	db_stmt *s = !d ? NULL : db_prepare(d, db_is_sqlite(d) ? "PRAGMA integrity_check"
-							   : "SELECT 'ok'");
-	int rc = STORE_ERROR;
+	const char *sql = db_is_url(st->path) ? "SELECT 'ok'" : "PRAGMA integrity_check";
 
 	snprintf(msg, msglen, "the database cannot be read");
-	if (s) {
-		if (db_step(s) == DB_ROW) {
-			store_col_copy(s, 0, msg, msglen);
-			rc = strcmp(msg, "ok") == 0 ? STORE_OK : STORE_ERROR;
-		}
-		db_reset(s);
-	}
-	if (d)
-		store_reader_put(st, d);
-	return rc;
+	if (reader_text(st, sql, NULL, msg, msglen) != STORE_OK)
+		return STORE_ERROR;
+	return strcmp(msg, "ok") == 0 ? STORE_OK : STORE_ERROR;
 }
 
 int store_newest_audit(store *st, char out[TS_LEN])
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = d ? db_prepare(d, "SELECT at FROM audit ORDER BY seq DESC LIMIT 1") : NULL;
-	int rc = STORE_NOT_FOUND;
+	int rc;
 
 	out[0] = '\0';
-	if (s) {
-		if (db_step(s) == DB_ROW) {
-			store_col_copy(s, 0, out, TS_LEN);
-			rc = STORE_OK;
-		}
-		db_reset(s);
-	}
-	if (d)
-		store_reader_put(st, d);
-	return rc;
+	rc = reader_text(st, "SELECT at FROM audit ORDER BY seq DESC LIMIT 1", NULL, out, TS_LEN);
+	return rc == STORE_OK ? STORE_OK : STORE_NOT_FOUND;
 }
 
 int store_failure(void)
@@ -768,13 +756,8 @@ void store_failure_clear(void)
 
 int store_ping(store *st)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = d ? db_prepare(d, "SELECT 1") : NULL;
-	int rc = s && db_step(s) == DB_ROW ? STORE_OK : STORE_ERROR;
+	char one[8];
+	int rc = reader_text(st, "SELECT 1", NULL, one, sizeof one);
 
-	if (s)
-		db_reset(s);
-	if (d)
-		store_reader_put(st, d);
-	return rc;
+	return rc == STORE_OK ? STORE_OK : STORE_ERROR;
 }
