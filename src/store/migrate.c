@@ -543,10 +543,10 @@ long store_schema_version(db *d)
 	if (db_table_exists(d, "meta") <= 0)
 		return 0;
 	s = meta_select(d, "schema_version");
-	if (s && db_step(s) == DB_ROW)
+	if (store_step_row(s) == STORE_OK) {
 		v = strtol(db_col_text(s, 0), NULL, 10);
-	if (s)
 		db_reset(s);
+	}
 	return v;
 }
 
@@ -574,24 +574,21 @@ static int migrate_run(db *d, int own_tx, char *err, size_t errlen)
 				return STORE_ERROR;
 			}
 		}
-		if ((own_tx && db_begin(d) != DB_OK) || db_exec(d, sql) != DB_OK) {
-			snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
-			if (own_tx)
-				db_rollback(d);
-			return STORE_ERROR;
-		}
+		if ((own_tx && db_begin(d) != DB_OK) || db_exec(d, sql) != DB_OK)
+			goto fail;
 		if (!db_is_sqlite(d) && v < PG_BASELINE_VERSION)
 			v = PG_BASELINE_VERSION - 1; /* the baseline made them all */
 		snprintf(num, sizeof num, "%ld", v + 1);
 		if (meta_put(d, "schema_version", num) != STORE_OK ||
-		    (own_tx && db_commit(d) != DB_OK)) {
-			snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
-			if (own_tx)
-				db_rollback(d);
-			return STORE_ERROR;
-		}
+		    (own_tx && db_commit(d) != DB_OK))
+			goto fail;
 	}
 	return STORE_OK;
+fail:
+	snprintf(err, errlen, "migration %ld: %s", v + 1, db_errmsg(d));
+	if (own_tx)
+		db_rollback(d);
+	return STORE_ERROR;
 }
 
 int store_migrate(db *d, char *err, size_t errlen)
