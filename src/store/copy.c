@@ -19,6 +19,8 @@
 
 #define MAX_TABLES 128
 #define MAX_COLS 64
+/* The room of a table's SELECT or INSERT: its column names twice, and the rest. */
+#define SQL_ROOM (64 * MAX_COLS * 2 + 256)
 
 struct table_copy {
 	char name[64];
@@ -52,15 +54,21 @@ static int ident_ok(const char *s)
 	return 1;
 }
 
-static long long count_of(db *d, const char *sql_static)
+/* The count a query gives, its ?1 and ?2 the texts a and b where not
+ * NULL: -1 when it fails. */
+static long long count_of(db *d, const char *sql_static, const char *a, const char *b)
 {
 	db_stmt *s = db_prepare(d, sql_static);
 	long long n = -1;
 
-	if (s && db_step(s) == DB_ROW)
+	if (s && a)
+		db_bind_str(s, 1, a);
+	if (s && b)
+		db_bind_str(s, 2, b);
+	if (store_step_row(s) == STORE_OK) {
 		n = db_col_int(s, 0);
-	if (s)
 		db_reset(s);
+	}
 	return n;
 }
 
@@ -87,7 +95,7 @@ static int plan(db *src, db *dst, struct copy *c, char *err, size_t errlen)
 	for (i = 0; i < c->n; i++) {
 		struct table_copy *t = &c->t[i];
 		int k, found = 0, src_cols;
-		size_t len = 0, cap = 64 * MAX_COLS * 2 + 256;
+		size_t len, cap = SQL_ROOM;
 		char *sel, *ins;
 
 		s = db_prepare(dst, SQL_PG_COLS);
@@ -106,37 +114,22 @@ static int plan(db *src, db *dst, struct copy *c, char *err, size_t errlen)
 			return -1;
 		}
 		/* Every source column must have its place in the target. */
-		s = db_prepare(src, SQL_SQLITE_NCOLS);
-		if (!s)
-			goto dberr;
-		db_bind_str(s, 1, t->name);
-		src_cols = db_step(s) == DB_ROW ? (int)db_col_int(s, 0) : -1;
-		db_reset(s);
-		for (k = 0; k < t->ncols; k++) {
-			s = db_prepare(src, SQL_SQLITE_HAS);
-			if (!s)
-				goto dberr;
-			db_bind_str(s, 1, t->name);
-			db_bind_str(s, 2, t->cols[k]);
-			found += db_step(s) == DB_ROW && db_col_int(s, 0) > 0;
-			db_reset(s);
-		}
+		src_cols = (int)count_of(src, SQL_SQLITE_NCOLS, t->name, NULL);
+		for (k = 0; k < t->ncols; k++)
+			found += count_of(src, SQL_SQLITE_HAS, t->name, t->cols[k]) > 0;
 		/* The target's extra column is SQLite's implicit rowid, copied too. */
 		if (src_cols <= 0 || found != src_cols) {
 			snprintf(err, errlen, "table %s: the two schemas differ (%d of its %d columns"
 				 " found in the target)", t->name, found, src_cols);
 			return -1;
 		}
-		sel = malloc(cap);
-		ins = malloc(cap);
+		/* Either made is freed with the plan (copy_free). */
+		sel = t->select = malloc(cap);
+		ins = t->insert = malloc(cap);
 		if (!sel || !ins) {
-			free(sel);
-			free(ins);
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		t->select = sel;
-		t->insert = ins;
 		len = (size_t)snprintf(sel, cap, "SELECT ");
 		for (k = 0; k < t->ncols; k++)
 			len += (size_t)snprintf(sel + len, cap - len, "%s%s", k ? ", " : "", t->cols[k]);
@@ -321,9 +314,9 @@ int store_copy_counts(store *st, const char *url, store_count_fn report, void *a
 		long long a, b;
 		/* The plan's select string is a key of both connections' caches
 		 * until they close: reuse it for the count. */
-		snprintf(c->t[i].select, 64 * MAX_COLS * 2 + 256, "SELECT count(*) FROM %s", c->t[i].name);
-		a = count_of(src, c->t[i].select);
-		b = count_of(dst, c->t[i].select);
+		snprintf(c->t[i].select, SQL_ROOM, "SELECT count(*) FROM %s", c->t[i].name);
+		a = count_of(src, c->t[i].select, NULL, NULL);
+		b = count_of(dst, c->t[i].select, NULL, NULL);
 		if (report)
 			report(arg, c->t[i].name, a, b);
 		if (a < 0 || a != b)
