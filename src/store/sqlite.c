@@ -71,12 +71,8 @@ static int sq_open(const char *path, enum db_mode mode, db **out, char *err, siz
 	}
 	d->head.drv = &db_sqlite;
 	rc = sqlite3_open_v2(path, &d->h, flags, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, d->h ? sqlite3_errmsg(d->h) : "cannot open");
-		sqlite3_close(d->h);
-		free(d);
-		return DB_ERROR;
-	}
+	if (rc != SQLITE_OK)
+		goto fail;
 	sqlite3_busy_timeout(d->h, DB_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(d->h, 1);
 	if (mode == DB_WRITE)
@@ -90,14 +86,15 @@ static int sq_open(const char *path, enum db_mode mode, db **out, char *err, siz
 		rc = sqlite3_exec(d->h, "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
 				  " PRAGMA cache_size=-16384;",
 				  NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(d->h));
-		sqlite3_close(d->h);
-		free(d);
-		return DB_ERROR;
-	}
+	if (rc != SQLITE_OK)
+		goto fail;
 	*out = d;
 	return DB_OK;
+fail:
+	snprintf(err, errlen, "%s: %s", path, d->h ? sqlite3_errmsg(d->h) : "cannot open");
+	sqlite3_close(d->h);
+	free(d);
+	return DB_ERROR;
 }
 
 static void sq_close(db *d)
@@ -360,12 +357,7 @@ static int sq_backup_to(db *d, const char *path, char *err, size_t errlen)
 	int rc;
 
 	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(dst));
-		sqlite3_close(dst);
-		return DB_ERROR;
-	}
-	bk = sqlite3_backup_init(dst, "main", d->h, "main");
+	bk = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", d->h, "main") : NULL;
 	if (!bk) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);
