@@ -511,18 +511,25 @@ int table_each_texts(store *st, const char *sql, const char *const *v, size_t n,
 	return table_each_pool(st, d, s, fn, ctx);
 }
 
-int table_ids_pool(store *st, db *d, db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n)
+int table_ids(db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n)
 {
-	int rc = DB_ERROR;
+	int rc;
 
 	*n = 0;
-	if (s) {
-		while ((rc = db_step(s)) == DB_ROW && *n < max)
-			store_col_copy(s, 0, ids[(*n)++], ID_LEN);
-		db_reset(s);
-	}
-	store_reader_put(st, d);
+	if (!s)
+		return STORE_ERROR;
+	while ((rc = db_step(s)) == DB_ROW && *n < max)
+		store_col_copy(s, 0, ids[(*n)++], ID_LEN);
+	db_reset(s);
 	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int table_ids_pool(store *st, db *d, db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n)
+{
+	int rc = table_ids(s, ids, max, n);
+
+	store_reader_put(st, d);
+	return rc;
 }
 
 int table_int(db_stmt *s, int64_t *v)

@@ -193,9 +193,11 @@ int table_each_pool(store *st, db *d, db_stmt *s, int (*fn)(void *ctx, db_stmt *
  * texts v[0 .. n) (NULL binds SQL NULL). */
 int table_each_texts(store *st, const char *sql, const char *const *v, size_t n,
 		     int (*fn)(void *ctx, db_stmt *s), void *ctx);
-/* The first column of the rows of the bound read s (NULL: STORE_ERROR)
- * on reader d, at most max, into ids (*n of them); d goes back to the
- * pool.  Rows past max are left unread: STORE_OK. */
+/* The first column of the rows of the bound read s (NULL: STORE_ERROR),
+ * at most max, into ids (*n of them); resets s.  Rows past max are left
+ * unread: STORE_OK. */
+int table_ids(db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n);
+/* The same on reader d, which goes back to the pool. */
 int table_ids_pool(store *st, db *d, db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n);
 /* The integer in the first column of the one row of the bound read s (a
  * count): STORE_OK, or STORE_ERROR (no row, or a NULL s) with *v 0;
