@@ -425,14 +425,6 @@ int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, si
 	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
-int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, void **rows,
-		  size_t *n, arena *a)
-{
-	struct table_query q = {(struct table *)t, "", NULL, NULL, NULL};
-
-	return table_query_collect(s, &q, size, limit, rows, n, a);
-}
-
 int table_query_get_pool(store *st, struct table_query *q, const char *key, void *row,
 			 arena *a)
 {

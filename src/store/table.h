@@ -141,11 +141,9 @@ int table_get(store *st, struct table *t, const char *id, void *row, arena *a);
  * version is the row's version - 1 and the COL_SCOPE columns are the
  * row's (as store_step_versioned answers). */
 int table_update(store_tx *tx, struct table *t, const void *row);
-/* Step s to its end, reading at most limit rows of `size` bytes into an
- * arena array (grown as needed); resets s. */
-int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, void **rows,
-		  size_t *n, arena *a);
-/* The same for the rows of a query (its tail's columns too). */
+/* Step s, a query of q, to its end, reading at most limit rows of `size`
+ * bytes (the table's columns, then its tail's) into an arena array (grown
+ * as needed); resets s. */
 int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, size_t limit,
 			void **rows, size_t *n, arena *a);
 
