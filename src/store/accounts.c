@@ -349,15 +349,13 @@ int store_role_requires_totp(store *st, const char *role)
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, SQL_ROLE_GET);
-	int req = 0;
-	if (s) {
+	int64_t req;
+
+	if (s)
 		db_bind_str(s, 1, role);
-		if (db_step(s) == DB_ROW)
-			req = (int)db_col_int(s, 0);
-		db_reset(s);
-	}
+	table_int(s, &req); /* no policy (or an error): 0 */
 	store_reader_put(st, d);
-	return req;
+	return (int)req;
 }
 
 int store_role_set_totp(store_tx *tx, const char *role, int required)
@@ -504,14 +502,8 @@ int store_token_list(store *st, const char *org_id, const char *login, size_t ma
 
 	*n = 0;
 	if (s && out) {
-		if (org_id)
-			db_bind_str(s, 1, org_id);
-		else
-			db_bind_null(s, 1);
-		if (login)
-			db_bind_str(s, 2, login);
-		else
-			db_bind_null(s, 2);
+		db_bind_str(s, 1, org_id);
+		db_bind_str(s, 2, login);
 		db_bind_int(s, 3, (int64_t)max);
 		while (*n < max && (rc = db_step(s)) == DB_ROW)
 			read_token(s, 0, &out[(*n)++]);

@@ -117,15 +117,9 @@ int store_case_update(store_tx *tx, const struct case_row *c)
 	return table_update(tx, &cases, c);
 }
 
-/* Step s to the end, collecting rows into an arena array. */
-static int collect_cases(db_stmt *s, size_t limit, struct case_row **rows, size_t *n, arena *a)
-{
-	void *out;
-	int rc = table_collect(s, &cases, sizeof **rows, limit, &out, n, a);
-
-	*rows = out;
-	return rc;
-}
+/* How a list's rows are read: the table's columns (list_sql's "NULL AS
+ * sealed" reads as none). */
+static struct table_query list_rows = TABLE_QUERY(cases, "");
 
 static int set(const char *s)
 {
@@ -138,7 +132,6 @@ int store_case_list(store *st, const struct case_filter *f, struct case_row **ro
 	unsigned m = 0;
 	db *d;
 	db_stmt *s;
-	int rc;
 
 	pthread_once(&list_once, list_sql_build);
 	m |= set(f->status) ? F_STATUS : 0;
@@ -151,32 +144,28 @@ int store_case_list(store *st, const struct case_filter *f, struct case_row **ro
 		return STORE_ERROR;
 	d = store_reader_get(st);
 	s = db_prepare(d, list_sql[m]);
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	if (s) {
+		db_bind_str(s, 1, f->org_id);
+		if (m & F_STATUS)
+			db_bind_str(s, 2, f->status);
+		if (m & F_STAGE)
+			db_bind_str(s, 3, f->stage);
+		if (m & F_ASSIGNED)
+			db_bind_str(s, 4, f->assigned_to);
+		if (m & F_PERSON)
+			db_bind_str(s, 5, f->person_id);
+		if (m & F_AFTER) {
+			db_bind_str(s, 6, f->after_at);
+			db_bind_str(s, 7, f->after_id);
+		}
+		db_bind_int(s, 8, (int64_t)f->limit);
+		if (m & F_REFERRED) {
+			db_bind_str(s, 9, f->today);
+			db_bind_str(s, 10, f->referred_to);
+		}
 	}
-	db_bind_str(s, 1, f->org_id);
-	if (m & F_STATUS)
-		db_bind_str(s, 2, f->status);
-	if (m & F_STAGE)
-		db_bind_str(s, 3, f->stage);
-	if (m & F_ASSIGNED)
-		db_bind_str(s, 4, f->assigned_to);
-	if (m & F_PERSON)
-		db_bind_str(s, 5, f->person_id);
-	if (m & F_AFTER) {
-		db_bind_str(s, 6, f->after_at);
-		db_bind_str(s, 7, f->after_id);
-	}
-	db_bind_int(s, 8, (int64_t)f->limit);
-	if (m & F_REFERRED) {
-		db_bind_str(s, 9, f->today);
-		db_bind_str(s, 10, f->referred_to);
-	}
-	rc = collect_cases(s, f->limit, rows, n, a);
-	db_reset(s);
-	store_reader_put(st, d);
-	return rc;
+	return table_query_collect_pool(st, d, s, &list_rows, sizeof **rows, f->limit,
+					(void **)rows, n, a);
 }
 
 /* The cases of up to 64 persons found by name.  "org_id || ''" keeps the
@@ -198,10 +187,10 @@ static struct table_query by_persons_any = TABLE_QUERY(cases,
 int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], size_t nids,
 			    struct case_row **rows, size_t *n, arena *a)
 {
+	struct table_query *q;
 	db *d;
 	db_stmt *s;
 	size_t i;
-	int rc, any;
 
 	*n = 0;
 	*rows = NULL;
@@ -210,26 +199,20 @@ int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], 
 	if (nids > 64)
 		nids = 64;
 	d = store_reader_get(st);
-	any = db_has_arrays(d);
-	s = db_prepare(d, table_query_sql(any ? &by_persons_any : &by_persons));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_str(s, 1, org_id);
-	if (any) {
+	q = db_has_arrays(d) ? &by_persons_any : &by_persons;
+	s = db_prepare(d, table_query_sql(q));
+	if (s)
+		db_bind_str(s, 1, org_id);
+	if (s && q == &by_persons_any) {
 		const char *list[64];
 		for (i = 0; i < nids; i++)
 			list[i] = ids[i];
 		db_bind_text_array(s, 2, list, nids);
-	} else {
+	} else if (s) {
 		for (i = 0; i < 64; i++)
 			db_bind_str(s, (int)(10 + (i / 8) * 10 + i % 8), ids[i < nids ? i : 0]);
 	}
-	rc = collect_cases(s, 200, rows, n, a);
-	db_reset(s);
-	store_reader_put(st, d);
-	return rc;
+	return table_query_collect_pool(st, d, s, q, sizeof **rows, 200, (void **)rows, n, a);
 }
 
 static struct table_query by_ids[2] = TABLE_BY_IDS(cases, "cases");

@@ -125,21 +125,6 @@ int store_contact_get(store *st, const char *id, struct contact_row *c, arena *a
 	return table_get(st, &contacts, id, c, a);
 }
 
-/* Step a query of t (NULL when it did not prepare: STORE_ERROR) to its
- * end into an arena array; releases d. */
-static int collect(store *st, db *d, db_stmt *s, const struct table *t, size_t size,
-		   void **rows, size_t *n, arena *a)
-{
-	int rc = STORE_ERROR;
-
-	*rows = NULL;
-	*n = 0;
-	if (s)
-		rc = table_collect(s, t, size, SIZE_MAX, rows, n, a);
-	store_reader_put(st, d);
-	return rc;
-}
-
 int store_contacts_by_phone(store *st, const char *org_id, const unsigned char key[BLIND_BYTES],
 			    size_t max, struct contact_row **rows, size_t *n, arena *a)
 {
@@ -151,7 +136,8 @@ int store_contacts_by_phone(store *st, const char *org_id, const unsigned char k
 		db_bind_str(s, 2, org_id);
 		db_bind_int(s, 3, (int64_t)max);
 	}
-	return collect(st, d, s, &contacts, sizeof **rows, (void **)rows, n, a);
+	return table_query_collect_pool(st, d, s, &contacts_phone, sizeof **rows, SIZE_MAX,
+					(void **)rows, n, a);
 }
 
 int store_contacts_list(store *st, const struct contact_filter *f, struct contact_row **rows,
@@ -168,7 +154,8 @@ int store_contacts_list(store *st, const struct contact_filter *f, struct contac
 		db_bind_str(s, 5, f->after_id ? f->after_id : "");
 		db_bind_int(s, 6, (int64_t)f->limit);
 	}
-	return collect(st, d, s, &contacts, sizeof **rows, (void **)rows, n, a);
+	return table_query_collect_pool(st, d, s, &contacts_list, sizeof **rows, SIZE_MAX,
+					(void **)rows, n, a);
 }
 
 /* ---- figures -------------------------------------------------------------- */
@@ -269,7 +256,8 @@ int store_flags_active(store *st, const char *org_id, const unsigned char key[BL
 		db_bind_str(s, 2, org_id);
 		db_bind_str(s, 3, today);
 	}
-	return collect(st, d, s, &flags, sizeof **rows, (void **)rows, n, a);
+	return table_query_collect_pool(st, d, s, &flags_active, sizeof **rows, SIZE_MAX,
+					(void **)rows, n, a);
 }
 
 /* ---- callbacks ---------------------------------------------------------------- */
@@ -305,7 +293,8 @@ int store_callbacks_list(store *st, const struct callback_filter *f, struct call
 		db_bind_str(s, 7, f->after_id ? f->after_id : "");
 		db_bind_int(s, 8, (int64_t)f->limit);
 	}
-	return collect(st, d, s, &callbacks, sizeof **rows, (void **)rows, n, a);
+	return table_query_collect_pool(st, d, s, &callbacks_list, sizeof **rows, SIZE_MAX,
+					(void **)rows, n, a);
 }
 
 int store_callback_open_find(store_tx *tx, const char *org_id,

@@ -12,35 +12,35 @@ static const char SQL_PERSONS[] =
 	"SELECT id, version, coded, sealed, created_at, updated_at FROM persons"
 	" WHERE org_id = ?1 AND merged_into IS NULL ORDER BY id";
 
+struct persons_each {
+	const char *org_id;
+	int (*fn)(void *ctx, const struct person_row *p);
+	void *ctx;
+};
+
+static int person_each(void *ctx, db_stmt *s)
+{
+	struct persons_each *e = ctx;
+	struct person_row p;
+
+	memset(&p, 0, sizeof p);
+	store_col_copy(s, 0, p.id, sizeof p.id);
+	snprintf(p.org_id, sizeof p.org_id, "%s", e->org_id);
+	p.version = db_col_int(s, 1);
+	p.coded = db_col_text(s, 2);
+	p.sealed = db_col_blob(s, 3);
+	p.sealed_len = db_col_bytes(s, 3);
+	store_col_copy(s, 4, p.created_at, sizeof p.created_at);
+	store_col_copy(s, 5, p.updated_at, sizeof p.updated_at);
+	return e->fn(e->ctx, &p);
+}
+
 int store_dedup_persons(store *st, const char *org_id,
 			int (*fn)(void *ctx, const struct person_row *p), void *ctx)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_PERSONS);
-	struct person_row p;
-	int rc = DB_ERROR;
+	struct persons_each e = {org_id, fn, ctx};
 
-	if (s) {
-		db_bind_str(s, 1, org_id);
-		while ((rc = db_step(s)) == DB_ROW) {
-			memset(&p, 0, sizeof p);
-			store_col_copy(s, 0, p.id, sizeof p.id);
-			snprintf(p.org_id, sizeof p.org_id, "%s", org_id);
-			p.version = db_col_int(s, 1);
-			p.coded = db_col_text(s, 2);
-			p.sealed = db_col_blob(s, 3);
-			p.sealed_len = db_col_bytes(s, 3);
-			store_col_copy(s, 4, p.created_at, sizeof p.created_at);
-			store_col_copy(s, 5, p.updated_at, sizeof p.updated_at);
-			if (fn(ctx, &p)) {
-				rc = DB_ERROR;
-				break;
-			}
-		}
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_each_texts(st, SQL_PERSONS, &org_id, 1, person_each, &e);
 }
 
 static const char SQL_PAIR_PUT[] =
@@ -52,7 +52,6 @@ static const char SQL_PAIR_PUT[] =
 int store_dedup_pair_put(store_tx *tx, const struct dup_pair_row *p)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_PAIR_PUT);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -64,9 +63,7 @@ int store_dedup_pair_put(store_tx *tx, const struct dup_pair_row *p)
 	db_bind_int(s, 6, p->weight);
 	db_bind_str(s, 7, p->reasons);
 	db_bind_str(s, 8, p->found_at);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return store_step_done(s) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 /* The pairs as read; they are written by the statements above and below. */
@@ -98,18 +95,14 @@ int store_dedup_pairs_list(store *st, const char *org_id, const char *status, si
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&q_pairs));
-	int rc = STORE_ERROR;
 
-	*n = 0;
-	*rows = NULL;
 	if (s) {
 		db_bind_str(s, 1, org_id);
 		db_bind_str(s, 2, status);
 		db_bind_int(s, 3, (int64_t)max);
-		rc = table_collect(s, &pairs, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_collect_pool(st, d, s, &q_pairs, sizeof **rows, SIZE_MAX,
+					(void **)rows, n, a);
 }
 
 int store_dedup_pair_get(store *st, const char *id, struct dup_pair_row *p, arena *a)
@@ -122,17 +115,7 @@ int store_dedup_pair_get(store *st, const char *id, struct dup_pair_row *p, aren
 static int run(store_tx *tx, const char *sql, const char *const *params, size_t np,
 	       int64_t *changes)
 {
-	db_stmt *s = db_prepare(tx->d, sql);
-	size_t i;
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	for (i = 0; i < np; i++)
-		db_bind_str(s, (int)i + 1, params[i]);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
+	if (store_write_texts(tx->d, sql, params, np) != STORE_OK)
 		return STORE_ERROR;
 	if (changes)
 		*changes = db_changes(tx->d);
@@ -259,16 +242,10 @@ int store_dedup_merged_into(store *st, const char *person_id, char (*ids)[ID_LEN
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, SQL_MERGED_INTO);
-	int rc = DB_ERROR;
 
-	*n = 0;
 	if (s) {
 		db_bind_str(s, 1, person_id);
 		db_bind_int(s, 2, (int64_t)max);
-		while ((rc = db_step(s)) == DB_ROW && *n < max)
-			store_col_copy(s, 0, ids[(*n)++], ID_LEN);
-		db_reset(s);
 	}
-	store_reader_put(st, d);
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return table_ids_pool(st, d, s, ids, max, n);
 }

@@ -172,26 +172,17 @@ int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const 
 	rc = store_step_versioned(tx, s, SQL_SVC_EXISTS, id);
 	if (rc != STORE_OK)
 		return rc;
-	s = db_prepare(tx->d, SQL_LOC_REOWN);
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, id);
-	return store_step_done(s);
+	return store_write_texts(tx->d, SQL_LOC_REOWN, &id, 1);
 }
 
 int store_dir_service_keys_set(store_tx *tx, const char *service_id, const char *const *keys,
 			       size_t n)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
 	size_t i;
-	int rc;
+	int rc = store_write_texts(tx->d, SQL_KEYS_DEL, &service_id, 1);
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, service_id);
-	rc = store_step_done(s);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
-		s = db_prepare(tx->d, SQL_KEYS_ADD);
+		db_stmt *s = db_prepare(tx->d, SQL_KEYS_ADD);
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, service_id);
@@ -234,44 +225,31 @@ int store_dir_service_list(store *st, const struct dir_filter *f, struct dir_ser
 			   size_t *n, int64_t *total, arena *a)
 {
 	char region_like[80], lang_like[80];
-	struct dir_service_row *out = NULL;
 	db *d;
 	db_stmt *s;
-	int rc = DB_ERROR;
+	int rc;
 
 	if (f->nkeys > DIR_QUERY_KEYS)
 		return STORE_ERROR;
 	*n = 0;
 	*rows = NULL;
-	*total = 0;
 	d = store_reader_get(st);
 	s = db_prepare(d, SQL_SVC_COUNT);
-	if (!s)
-		goto out;
-	bind_filter(s, f, region_like, lang_like, sizeof region_like);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		*total = db_col_int(s, 0);
-	db_reset(s);
-	if (rc != DB_ROW)
-		goto out;
-	rc = DB_DONE;
-	if (f->limit == 0 || *total == 0 || (int64_t)f->offset >= *total)
-		goto out;
-	s = db_prepare(d, table_query_sql(&svc_list));
-	if (!s) {
-		rc = DB_ERROR;
-		goto out;
+	if (s)
+		bind_filter(s, f, region_like, lang_like, sizeof region_like);
+	rc = table_int(s, total);
+	if (rc != STORE_OK || f->limit == 0 || *total == 0 || (int64_t)f->offset >= *total) {
+		store_reader_put(st, d);
+		return rc;
 	}
-	bind_filter(s, f, region_like, lang_like, sizeof region_like);
-	db_bind_int(s, SVC_LIMIT, (int64_t)f->limit);
-	db_bind_int(s, SVC_OFFSET, (int64_t)f->offset);
-	rc = table_query_collect(s, &svc_list, sizeof *out, f->limit, (void **)&out, n, a) == STORE_OK
-		     ? DB_DONE : DB_ERROR;
-out:
-	store_reader_put(st, d);
-	*rows = out;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	s = db_prepare(d, table_query_sql(&svc_list));
+	if (s) {
+		bind_filter(s, f, region_like, lang_like, sizeof region_like);
+		db_bind_int(s, SVC_LIMIT, (int64_t)f->limit);
+		db_bind_int(s, SVC_OFFSET, (int64_t)f->offset);
+	}
+	return table_query_collect_pool(st, d, s, &svc_list, sizeof **rows, f->limit,
+					(void **)rows, n, a);
 }
 
 /* ---- locations ----------------------------------------------------------- */

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 #include "store/exports.h"
-#include "store/store_internal.h"
+#include "store/table.h"
 
 /* The case, its person, its organisation's type, its newest status
  * decision, and its newest referrals out of and into the organisation
@@ -47,77 +47,73 @@ static const char SQL_CONSENTS[] =
 	"SELECT person_id, coded FROM items WHERE kind = 'consent' AND status = 'active'"
 	" AND (due IS NULL OR due = '' OR due >= ?1)";
 
+struct export_each {
+	export_row_fn row;
+	export_consent_fn consent;
+	export_record_fn record;
+	void *arg;
+};
+
+static int case_each(void *ctx, db_stmt *s)
+{
+	struct export_each *e = ctx;
+	struct export_row row;
+
+	row.case_id = db_col_text(s, 0);
+	row.org_id = db_col_text(s, 1);
+	row.person_id = db_col_text(s, 2);
+	row.status = db_col_text(s, 3);
+	row.stage = db_col_text(s, 4);
+	row.trafficking_status = db_col_text(s, 5);
+	row.previous_case_id = db_col_text(s, 6);
+	row.assigned_to = db_col_text(s, 7);
+	row.opened_on = db_col_text(s, 8);
+	row.closed_on = db_col_text(s, 9);
+	row.case_coded = db_col_text(s, 10);
+	row.person_coded = db_col_text(s, 11);
+	row.person_sealed = db_col_blob(s, 12);
+	row.person_sealed_len = db_col_bytes(s, 12);
+	row.case_sealed = db_col_blob(s, 13);
+	row.case_sealed_len = db_col_bytes(s, 13);
+	row.org_type = db_col_text(s, 14);
+	row.decision_coded = db_col_text(s, 15);
+	row.referred_type = db_col_text(s, 16);
+	row.referred_on = db_col_text(s, 17);
+	row.referring_type = db_col_text(s, 18);
+	row.referring_on = db_col_text(s, 19);
+	return e->row(e->arg, &row);
+}
+
 int store_export_cases(store *st, const char *org_id, const char *from, const char *to,
 		       int ordered, export_row_fn fn, void *arg)
 {
 	static const char *const sql[2][2] = {{SQL_CASES_ALL_ANY, SQL_CASES_ORG_ANY},
 					      {SQL_CASES_ALL, SQL_CASES_ORG}};
-	struct export_row row;
+	struct export_each e = {.row = fn, .arg = arg};
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, sql[!!ordered][org_id != NULL]);
-	int rc;
 
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	if (s) {
+		if (org_id)
+			db_bind_str(s, 1, org_id);
+		db_bind_str(s, 2, from ? from : "0000-01-01");
+		db_bind_str(s, 3, to ? to : "9999-12-31");
 	}
-	if (org_id)
-		db_bind_str(s, 1, org_id);
-	db_bind_str(s, 2, from ? from : "0000-01-01");
-	db_bind_str(s, 3, to ? to : "9999-12-31");
-	while ((rc = db_step(s)) == DB_ROW) {
-		row.case_id = db_col_text(s, 0);
-		row.org_id = db_col_text(s, 1);
-		row.person_id = db_col_text(s, 2);
-		row.status = db_col_text(s, 3);
-		row.stage = db_col_text(s, 4);
-		row.trafficking_status = db_col_text(s, 5);
-		row.previous_case_id = db_col_text(s, 6);
-		row.assigned_to = db_col_text(s, 7);
-		row.opened_on = db_col_text(s, 8);
-		row.closed_on = db_col_text(s, 9);
-		row.case_coded = db_col_text(s, 10);
-		row.person_coded = db_col_text(s, 11);
-		row.person_sealed = db_col_blob(s, 12);
-		row.person_sealed_len = db_col_bytes(s, 12);
-		row.case_sealed = db_col_blob(s, 13);
-		row.case_sealed_len = db_col_bytes(s, 13);
-		row.org_type = db_col_text(s, 14);
-		row.decision_coded = db_col_text(s, 15);
-		row.referred_type = db_col_text(s, 16);
-		row.referred_on = db_col_text(s, 17);
-		row.referring_type = db_col_text(s, 18);
-		row.referring_on = db_col_text(s, 19);
-		if (fn(arg, &row)) {
-			rc = DB_ERROR;
-			break;
-		}
-	}
-	db_reset(s);
-	store_reader_put(st, d);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_each_pool(st, d, s, case_each, &e);
+}
+
+static int consent_each(void *ctx, db_stmt *s)
+{
+	struct export_each *e = ctx;
+
+	return e->consent(e->arg, db_col_text(s, 0), db_col_text(s, 1));
 }
 
 int store_export_consents(store *st, const char *today, export_consent_fn fn, void *arg)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_CONSENTS);
-	int rc;
+	struct export_each e = {.consent = fn, .arg = arg};
 
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	db_bind_str(s, 1, today);
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (fn(arg, db_col_text(s, 0), db_col_text(s, 1))) {
-			rc = DB_ERROR;
-			break;
-		}
-	}
-	db_reset(s);
-	store_reader_put(st, d);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_each_texts(st, SQL_CONSENTS, &today, 1, consent_each, &e);
 }
 
 /* Screenings (their answers sealed) and hotline contacts linked to a case. */
@@ -126,24 +122,18 @@ static const char SQL_SCREENINGS[] =
 static const char SQL_CONTACTS[] =
 	"SELECT case_id, id, coded, sealed FROM contacts WHERE case_id IS NOT NULL";
 
+static int record_each(void *ctx, db_stmt *s)
+{
+	struct export_each *e = ctx;
+
+	return e->record(e->arg, db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),
+			 db_col_blob(s, 3), db_col_bytes(s, 3));
+}
+
 int store_export_case_records(store *st, enum export_record kind, export_record_fn fn, void *arg)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, kind == EXPORT_SCREENINGS ? SQL_SCREENINGS : SQL_CONTACTS);
-	int rc;
+	struct export_each e = {.record = fn, .arg = arg};
 
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
-	}
-	while ((rc = db_step(s)) == DB_ROW) {
-		if (fn(arg, db_col_text(s, 0), db_col_text(s, 1), db_col_text(s, 2),
-		       db_col_blob(s, 3), db_col_bytes(s, 3))) {
-			rc = DB_ERROR;
-			break;
-		}
-	}
-	db_reset(s);
-	store_reader_put(st, d);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_each_texts(st, kind == EXPORT_SCREENINGS ? SQL_SCREENINGS : SQL_CONTACTS,
+				NULL, 0, record_each, &e);
 }

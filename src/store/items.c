@@ -68,30 +68,19 @@ int store_item_update(store_tx *tx, const struct item_row *it)
 	return table_update(tx, &store_items, it);
 }
 
-int store_items_collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row **rows,
-			size_t *n, arena *a)
-{
-	void *out;
-	int rc = table_collect(s, &store_items, sizeof **rows, limit, &out, n, a);
-
-	store_reader_put(st, d);
-	*rows = out;
-	return rc;
-}
-
 int store_items_of_case(store *st, const char *case_id, const char *kind,
 			struct item_row **rows, size_t *n, arena *a)
 {
+	struct table_query *q = kind ? &of_case_kind : &of_case;
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, table_query_sql(kind ? &of_case_kind : &of_case));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	db_stmt *s = db_prepare(d, table_query_sql(q));
+
+	if (s) {
+		db_bind_str(s, 1, case_id);
+		if (kind)
+			db_bind_str(s, 2, kind);
 	}
-	db_bind_str(s, 1, case_id);
-	if (kind)
-		db_bind_str(s, 2, kind);
-	return store_items_collect(st, d, s, 2000, rows, n, a);
+	return table_query_collect_pool(st, d, s, q, sizeof **rows, 2000, (void **)rows, n, a);
 }
 
 int store_items_of_person(store *st, const char *person_id, const char *kind,
@@ -99,35 +88,34 @@ int store_items_of_person(store *st, const char *person_id, const char *kind,
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&of_person));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+
+	if (s) {
+		db_bind_str(s, 1, person_id);
+		db_bind_str(s, 2, kind);
 	}
-	db_bind_str(s, 1, person_id);
-	db_bind_str(s, 2, kind);
-	return store_items_collect(st, d, s, 2000, rows, n, a);
+	return table_query_collect_pool(st, d, s, &of_person, sizeof **rows, 2000, (void **)rows,
+					n, a);
 }
 
 int store_items_due(store *st, const struct items_due_filter *f, struct item_row **rows,
 		    size_t *n, arena *a)
 {
+	struct table_query *q = f->assigned_to ? &due_mine : &due_all;
 	db *d;
 	db_stmt *s;
 
 	assert(f->limit > 0);
 	d = store_reader_get(st);
-	s = db_prepare(d, table_query_sql(f->assigned_to ? &due_mine : &due_all));
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	s = db_prepare(d, table_query_sql(q));
+	if (s) {
+		db_bind_str(s, 1, f->kind);
+		db_bind_str(s, 2, f->org_id);
+		db_bind_str(s, 3, f->before);
+		if (f->assigned_to)
+			db_bind_str(s, 4, f->assigned_to);
+		db_bind_str(s, 5, f->after_due ? f->after_due : "");
+		db_bind_str(s, 6, f->after_id ? f->after_id : "");
+		db_bind_int(s, 7, (int64_t)f->limit);
 	}
-	db_bind_str(s, 1, f->kind);
-	db_bind_str(s, 2, f->org_id);
-	db_bind_str(s, 3, f->before);
-	if (f->assigned_to)
-		db_bind_str(s, 4, f->assigned_to);
-	db_bind_str(s, 5, f->after_due ? f->after_due : "");
-	db_bind_str(s, 6, f->after_id ? f->after_id : "");
-	db_bind_int(s, 7, (int64_t)f->limit);
-	return store_items_collect(st, d, s, f->limit, rows, n, a);
+	return table_query_collect_pool(st, d, s, q, sizeof **rows, f->limit, (void **)rows, n, a);
 }

@@ -61,17 +61,10 @@ int store_perpetrator_cases(store *st, const char *perpetrator_id, char (*ids)[I
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, SQL_CASES_OF);
-	int rc = DB_ERROR;
 
-	*n = 0;
-	if (s) {
+	if (s)
 		db_bind_str(s, 1, perpetrator_id);
-		while ((rc = db_step(s)) == DB_ROW && *n < max)
-			store_col_copy(s, 0, ids[(*n)++], ID_LEN);
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return table_ids_pool(st, d, s, ids, max, n);
 }
 
 static int key_weight(const char *kind)
@@ -82,26 +75,19 @@ static int key_weight(const char *kind)
 int store_perpetrator_keys_set(store_tx *tx, const char *perpetrator_id,
 			       const struct blind_key *keys, size_t n)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
 	size_t i;
-	int rc;
+	int rc = store_write_texts(tx->d, SQL_KEYS_DEL, &perpetrator_id, 1);
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, perpetrator_id);
-	rc = db_step(s);
-	db_reset(s);
-	for (i = 0; rc == DB_DONE && i < n; i++) {
-		s = db_prepare(tx->d, SQL_KEYS_ADD);
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		db_stmt *s = db_prepare(tx->d, SQL_KEYS_ADD);
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, perpetrator_id);
 		db_bind_int(s, 2, key_weight(keys[i].kind));
 		db_bind_blob(s, 3, keys[i].mac, BLIND_BYTES);
-		rc = db_step(s);
-		db_reset(s);
+		rc = store_step_done(s);
 	}
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return rc == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 int store_perpetrator_find(store *st, const char *org_id, const struct blind_key *keys,
@@ -110,7 +96,6 @@ int store_perpetrator_find(store *st, const char *org_id, const struct blind_key
 	db *d;
 	db_stmt *s;
 	size_t i;
-	int rc;
 
 	*found = 0;
 	if (n == 0)
@@ -119,19 +104,13 @@ int store_perpetrator_find(store *st, const char *org_id, const struct blind_key
 		n = 8;
 	d = store_reader_get(st);
 	s = db_prepare(d, SQL_FIND);
-	if (!s) {
-		store_reader_put(st, d);
-		return STORE_ERROR;
+	if (s) {
+		db_bind_str(s, 1, org_id);
+		for (i = 0; i < 8; i++)
+			db_bind_blob(s, (int)i + 2, keys[i < n ? i : 0].mac, BLIND_BYTES);
+		db_bind_int(s, 10, (int64_t)max);
 	}
-	db_bind_str(s, 1, org_id);
-	for (i = 0; i < 8; i++)
-		db_bind_blob(s, (int)i + 2, keys[i < n ? i : 0].mac, BLIND_BYTES);
-	db_bind_int(s, 10, (int64_t)max);
-	while ((rc = db_step(s)) == DB_ROW && *found < max)
-		store_col_copy(s, 0, ids[(*found)++], ID_LEN);
-	db_reset(s);
-	store_reader_put(st, d);
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return table_ids_pool(st, d, s, ids, max, found);
 }
 
 int store_stays_of_service(store *st, const char *service_id, int open_only,
@@ -144,17 +123,14 @@ int store_stays_of_service(store *st, const char *service_id, int open_only,
 static int count_open(db *d, const char *service_id, long *n)
 {
 	db_stmt *s = db_prepare(d, SQL_STAYS_COUNT);
+	int64_t v;
 	int rc;
 
-	*n = 0;
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, service_id);
-	rc = db_step(s);
-	if (rc == DB_ROW)
-		*n = (long)db_col_int(s, 0);
-	db_reset(s);
-	return rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	if (s)
+		db_bind_str(s, 1, service_id);
+	rc = table_int(s, &v);
+	*n = (long)v;
+	return rc;
 }
 
 int store_stays_open_count(store *st, const char *service_id, long *n)

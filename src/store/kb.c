@@ -133,16 +133,11 @@ int store_kb_get(store *st, const char *id, struct kb_row *k, arena *a)
 
 int store_kb_keys_set(store_tx *tx, const char *article_id, const struct kb_key *keys, size_t n)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
 	size_t i;
-	int rc;
+	int rc = store_write_texts(tx->d, SQL_KEYS_DEL, &article_id, 1);
 
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, article_id);
-	rc = store_step_done(s);
 	for (i = 0; rc == STORE_OK && i < n; i++) {
-		s = db_prepare(tx->d, SQL_KEYS_ADD);
+		db_stmt *s = db_prepare(tx->d, SQL_KEYS_ADD);
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, article_id);
@@ -175,7 +170,6 @@ int store_kb_list(store *st, const struct kb_filter *f, struct kb_row **rows, si
 	db *d;
 	db_stmt *s;
 	size_t i;
-	int rc = STORE_ERROR;
 
 	*n = 0;
 	*rows = NULL;
@@ -194,25 +188,15 @@ int store_kb_list(store *st, const struct kb_filter *f, struct kb_row **rows, si
 		if (f->nkeys)
 			for (i = 0; i < KB_QUERY_KEYS; i++)
 				db_bind_str(s, 6 + (int)i, i < f->nkeys ? f->keys[i] : NULL);
-		rc = table_query_collect(s, q, sizeof **rows, f->limit, (void **)rows, n, a);
 	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_collect_pool(st, d, s, q, sizeof **rows, f->limit, (void **)rows, n, a);
 }
 
 int store_kb_count(store *st, int64_t *n)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_KB_COUNT);
-	int rc = STORE_ERROR;
+	int rc = table_int(db_prepare(d, SQL_KB_COUNT), n);
 
-	if (s) {
-		if (db_step(s) == DB_ROW) {
-			*n = db_col_int(s, 0);
-			rc = STORE_OK;
-		}
-		db_reset(s);
-	}
 	store_reader_put(st, d);
 	return rc;
 }

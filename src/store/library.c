@@ -126,10 +126,7 @@ int store_library_list(store *st, const struct library_filter *f, size_t limit,
 	db *d = store_reader_get(st);
 	const char *sql = table_query_sql(&q_list);
 	db_stmt *s = sql ? db_prepare(d, sql) : NULL;
-	int rc = STORE_ERROR;
 
-	*n = 0;
-	*rows = NULL;
 	if (s) {
 		db_bind_str(s, 1, f->kind);
 		db_bind_str(s, 2, f->audience);
@@ -137,10 +134,9 @@ int store_library_list(store *st, const struct library_filter *f, size_t limit,
 		db_bind_str(s, 4, f->after_updated);
 		db_bind_str(s, 5, f->after_id);
 		db_bind_int(s, 6, (int64_t)limit);
-		rc = table_query_collect(s, &q_list, sizeof **rows, limit, (void **)rows, n, a);
 	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_collect_pool(st, d, s, &q_list, sizeof **rows, limit, (void **)rows, n,
+					a);
 }
 
 int store_library_add_version(store_tx *tx, const struct library_version *v,

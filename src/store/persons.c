@@ -61,15 +61,12 @@ int store_person_keys_add(store_tx *tx, const char *person_id, const struct blin
 
 	for (i = 0; i < n; i++) {
 		db_stmt *s = db_prepare(tx->d, SQL_KEYS_ADD);
-		int rc;
 		if (!s)
 			return STORE_ERROR;
 		db_bind_str(s, 1, person_id);
 		db_bind_int(s, 2, key_weight(keys[i].kind));
 		db_bind_blob(s, 3, keys[i].mac, BLIND_BYTES);
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != DB_DONE)
+		if (store_step_done(s) != STORE_OK)
 			return STORE_ERROR;
 	}
 	return STORE_OK;
@@ -78,15 +75,7 @@ int store_person_keys_add(store_tx *tx, const char *person_id, const struct blin
 int store_person_keys_set(store_tx *tx, const char *person_id, const struct blind_key *keys,
 			  size_t n)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_KEYS_DEL);
-	int rc;
-
-	if (!s)
-		return STORE_ERROR;
-	db_bind_str(s, 1, person_id);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
+	if (store_write_texts(tx->d, SQL_KEYS_DEL, &person_id, 1) != STORE_OK)
 		return STORE_ERROR;
 	return store_person_keys_add(tx, person_id, keys, n);
 }
@@ -191,12 +180,10 @@ static int find_batch(struct find *f, struct find_key *k)
 	db_bind_blob(s, 1, k->mac, BLIND_BYTES);
 	db_bind_str(s, 2, after);
 	db_bind_int(s, 3, FIND_BATCH);
-	k->n = k->at = 0;
-	while ((rc = db_step(s)) == DB_ROW && k->n < FIND_BATCH)
-		store_col_copy(s, 0, k->ids[k->n++], ID_LEN);
-	db_reset(s);
+	k->at = 0;
+	rc = table_ids(s, k->ids, FIND_BATCH, &k->n);
 	k->more = k->n == FIND_BATCH;
-	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return rc;
 }
 
 /* Keep (id, score) if it is among the best FIND_POOL. */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "store/pprl.h"
-#include "store/store_internal.h"
+#include "store/table.h"
 
 static const char SQL_PUT[] =
 	"INSERT INTO pprl_encodings(org_id, handle, ref, clk, expires, updated_at)"
@@ -15,7 +15,6 @@ static const char SQL_PUT[] =
 int store_pprl_put(store_tx *tx, const struct pprl_row *row)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_PUT);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -25,9 +24,7 @@ int store_pprl_put(store_tx *tx, const struct pprl_row *row)
 	db_bind_blob(s, 4, row->clk, PPRL_BYTES);
 	db_bind_str(s, 5, row->expires ? row->expires : "");
 	db_bind_str(s, 6, row->updated_at);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return store_step_done(s) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 static const char SQL_DROP[] = "DELETE FROM pprl_encodings WHERE handle = ?1";
@@ -39,7 +36,6 @@ static const char SQL_QUESTIONS_PRUNE[] = "DELETE FROM pprl_questions WHERE aske
 static int run1(store_tx *tx, const char *sql, const void *v, size_t n)
 {
 	db_stmt *s = db_prepare(tx->d, sql);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -47,9 +43,7 @@ static int run1(store_tx *tx, const char *sql, const void *v, size_t n)
 		db_bind_blob(s, 1, v, n);
 	else
 		db_bind_str(s, 1, v);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return store_step_done(s) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 int store_pprl_drop(store_tx *tx, const unsigned char *handle)
@@ -66,35 +60,34 @@ static const char SQL_EACH[] =
 	"SELECT org_id, handle, ref, clk, expires, updated_at FROM pprl_encodings"
 	" WHERE expires = '' OR expires >= ?1";
 
+struct pprl_each {
+	int (*fn)(void *ctx, const struct pprl_row *row);
+	void *ctx;
+};
+
+static int encoding_each(void *ctx, db_stmt *s)
+{
+	struct pprl_each *e = ctx;
+	struct pprl_row row;
+
+	if (db_col_bytes(s, 1) != PPRL_HANDLE_BYTES || db_col_bytes(s, 3) != PPRL_BYTES)
+		return 0; /* not a row this program wrote */
+	row.org_id = db_col_text(s, 0);
+	row.handle = db_col_blob(s, 1);
+	row.ref = db_col_blob(s, 2);
+	row.ref_len = db_col_bytes(s, 2);
+	row.clk = db_col_blob(s, 3);
+	row.expires = db_col_text(s, 4);
+	row.updated_at = db_col_text(s, 5);
+	return e->fn(e->ctx, &row);
+}
+
 int store_pprl_each(store *st, const char *today,
 		    int (*fn)(void *ctx, const struct pprl_row *row), void *ctx)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_EACH);
-	struct pprl_row row;
-	int rc = DB_ERROR;
+	struct pprl_each e = {fn, ctx};
 
-	if (s) {
-		db_bind_str(s, 1, today);
-		while ((rc = db_step(s)) == DB_ROW) {
-			if (db_col_bytes(s, 1) != PPRL_HANDLE_BYTES || db_col_bytes(s, 3) != PPRL_BYTES)
-				continue; /* not a row this program wrote */
-			row.org_id = db_col_text(s, 0);
-			row.handle = db_col_blob(s, 1);
-			row.ref = db_col_blob(s, 2);
-			row.ref_len = db_col_bytes(s, 2);
-			row.clk = db_col_blob(s, 3);
-			row.expires = db_col_text(s, 4);
-			row.updated_at = db_col_text(s, 5);
-			if (fn(ctx, &row)) {
-				rc = DB_ERROR;
-				break;
-			}
-		}
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_each_texts(st, SQL_EACH, &today, 1, encoding_each, &e);
 }
 
 static const char SQL_CONSENTING[] =
@@ -102,39 +95,35 @@ static const char SQL_CONSENTING[] =
 	" WHERE i.person_id = p.id AND i.kind = 'consent' AND i.status = 'active')"
 	" ORDER BY p.rowid"; /* the order rows lie in: the pass reads each near the last */
 
+struct consenting_each {
+	int (*fn)(void *ctx, const char *person_id);
+	void *ctx;
+};
+
+static int consenting_each(void *ctx, db_stmt *s)
+{
+	struct consenting_each *e = ctx;
+
+	return e->fn(e->ctx, db_col_text(s, 0));
+}
+
 int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id), void *ctx)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_CONSENTING);
-	int rc = DB_ERROR;
+	struct consenting_each e = {fn, ctx};
 
-	if (s) {
-		while ((rc = db_step(s)) == DB_ROW) {
-			if (fn(ctx, db_col_text(s, 0))) {
-				rc = DB_ERROR;
-				break;
-			}
-		}
-		db_reset(s);
-	}
-	store_reader_put(st, d);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_each_texts(st, SQL_CONSENTING, NULL, 0, consenting_each, &e);
 }
 
 static const char SQL_QUESTION[] = "INSERT INTO pprl_questions(user_id, asked_at) VALUES(?1, ?2)";
 
 int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at, const char *before)
 {
-	db_stmt *s;
-	int rc = run1(tx, SQL_QUESTIONS_PRUNE, before, 0);
+	const char *v[] = {user_id, at};
 
-	if (rc != STORE_OK || !(s = db_prepare(tx->d, SQL_QUESTION)))
+	if (run1(tx, SQL_QUESTIONS_PRUNE, before, 0) != STORE_OK ||
+	    store_write_texts(tx->d, SQL_QUESTION, v, 2) != STORE_OK)
 		return STORE_ERROR;
-	db_bind_str(s, 1, user_id);
-	db_bind_str(s, 2, at);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return STORE_OK;
 }
 
 static const char SQL_QUESTIONS[] =
@@ -144,17 +133,13 @@ int store_pprl_questions_since(store *st, const char *user_id, const char *since
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, SQL_QUESTIONS);
-	int rc = DB_ERROR;
+	int rc;
 
-	*n = 0;
 	if (s) {
 		db_bind_str(s, 1, user_id);
 		db_bind_str(s, 2, since);
-		rc = db_step(s);
-		if (rc == DB_ROW)
-			*n = db_col_int(s, 0);
-		db_reset(s);
 	}
+	rc = table_int(s, n);
 	store_reader_put(st, d);
-	return rc == DB_ROW ? STORE_OK : STORE_ERROR;
+	return rc;
 }

@@ -136,18 +136,13 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 	struct table_query *q = in ? &q_in : &q_out;
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(q));
-	int rc = STORE_ERROR;
 
-	*n = 0;
-	*rows = NULL;
 	if (s) {
 		db_bind_str(s, 1, org_id);
 		db_bind_str(s, 2, store_or_null(status));
 		db_bind_str(s, 3, store_or_null(overdue_before));
-		rc = table_query_collect(s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_collect_pool(st, d, s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 }
 
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id, const char *org_id,

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "store/reports.h"
-#include "store/store_internal.h"
+#include "store/table.h"
 
 /* ---- refreshing -------------------------------------------------------- */
 
@@ -107,23 +107,44 @@ static const char *col_or_null(db_stmt *s, int i)
 int store_report_pending(store *st)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_PENDING);
-	int rc = -1;
+	int64_t any;
+	int rc = table_int(db_prepare(d, SQL_PENDING), &any);
 
-	if (s) {
-		if (db_step(s) == DB_ROW)
-			rc = db_col_int(s, 0) ? 1 : 0;
-		db_reset(s);
-	}
 	store_reader_put(st, d);
-	return rc;
+	return rc != STORE_OK ? -1 : any ? 1 : 0;
+}
+
+struct scan_each {
+	int (*fn)(void *ctx, const struct rp_source *src);
+	void *ctx;
+};
+
+static int case_each(void *ctx, db_stmt *s)
+{
+	struct scan_each *e = ctx;
+	struct rp_source src;
+
+	src.case_id = db_col_text(s, 0);
+	src.org_id = db_col_text(s, 1);
+	src.org_type = db_col_text(s, 2);
+	src.person_id = db_col_text(s, 3);
+	src.opened_on = db_col_text(s, 4);
+	src.closed_on = col_or_null(s, 5);
+	src.status = db_col_text(s, 6);
+	src.stage = db_col_text(s, 7);
+	src.trafficking_status = col_or_null(s, 8);
+	src.person_coded = db_col_text(s, 9);
+	src.person_sealed = db_col_blob(s, 10);
+	src.person_sealed_len = db_col_bytes(s, 10);
+	src.decided_by = col_or_null(s, 12);
+	src.org_sector = col_or_null(s, 11);
+	return e->fn(e->ctx, &src);
 }
 
 int store_report_scan_cases(store_tx *tx, int (*fn)(void *ctx, const struct rp_source *src),
 			    void *ctx)
 {
-	db_stmt *s;
-	int rc;
+	struct scan_each e = {fn, ctx};
 
 	/* PostgreSQL plans this from rp_dirty's statistics: never analysed,
 	 * the table is taken for one row, and the decisions (dec) are
@@ -132,38 +153,12 @@ int store_report_scan_cases(store_tx *tx, int (*fn)(void *ctx, const struct rp_s
 	 * ANALYZE counts the rows this transaction has marked. */
 	if (!db_is_sqlite(tx->d) && db_exec(tx->d, "ANALYZE rp_dirty") != DB_OK)
 		return STORE_ERROR;
-	s = db_prepare(tx->d, SQL_SCAN_CASES);
-	if (!s)
-		return STORE_ERROR;
-	while ((rc = db_step(s)) == DB_ROW) {
-		struct rp_source src;
-		src.case_id = db_col_text(s, 0);
-		src.org_id = db_col_text(s, 1);
-		src.org_type = db_col_text(s, 2);
-		src.person_id = db_col_text(s, 3);
-		src.opened_on = db_col_text(s, 4);
-		src.closed_on = col_or_null(s, 5);
-		src.status = db_col_text(s, 6);
-		src.stage = db_col_text(s, 7);
-		src.trafficking_status = col_or_null(s, 8);
-		src.person_coded = db_col_text(s, 9);
-		src.person_sealed = db_col_blob(s, 10);
-		src.person_sealed_len = db_col_bytes(s, 10);
-		src.decided_by = col_or_null(s, 12);
-		src.org_sector = col_or_null(s, 11);
-		if (fn(ctx, &src)) {
-			rc = DB_ERROR;
-			break;
-		}
-	}
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_each(db_prepare(tx->d, SQL_SCAN_CASES), case_each, &e);
 }
 
 int store_report_fact_put(store_tx *tx, const struct rp_fact *f)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_FACT_PUT);
-	int rc;
 
 	if (!s)
 		return STORE_ERROR;
@@ -183,25 +178,16 @@ int store_report_fact_put(store_tx *tx, const struct rp_fact *f)
 	db_bind_int(s, 14, (int64_t)f->rkey);
 	db_bind_str(s, 15, f->identification);
 	db_bind_str(s, 16, f->sector);
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return store_step_done(s) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 int store_report_derive(store_tx *tx)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof SQL_DERIVE / sizeof SQL_DERIVE[0]; i++) {
-		db_stmt *s = db_prepare(tx->d, SQL_DERIVE[i]);
-		int rc;
-		if (!s)
+	for (i = 0; i < sizeof SQL_DERIVE / sizeof SQL_DERIVE[0]; i++)
+		if (store_step_done(db_prepare(tx->d, SQL_DERIVE[i])) != STORE_OK)
 			return STORE_ERROR;
-		rc = db_step(s);
-		db_reset(s);
-		if (rc != DB_DONE)
-			return STORE_ERROR;
-	}
 	return STORE_OK;
 }
 
@@ -341,15 +327,32 @@ static const char *query_sql(enum rp_query q, size_t *ncols)
 	return NULL;
 }
 
+struct query_each {
+	size_t ncols;
+	unsigned want;
+	int (*fn)(void *ctx, const char *const *cols, size_t ncols);
+	void *ctx;
+};
+
+static int query_each(void *ctx, db_stmt *s)
+{
+	struct query_each *e = ctx;
+	const char *cols[16];
+	size_t i;
+
+	for (i = 0; i < e->ncols; i++)
+		cols[i] = !e->want || (e->want >> i & 1) ? col_or_null(s, (int)i) : NULL;
+	return e->fn(e->ctx, cols, e->ncols);
+}
+
 int store_report_query(store *st, enum rp_query q, const struct rp_filter *f, unsigned want,
 		       int (*fn)(void *ctx, const char *const *cols, size_t ncols), void *ctx)
 {
-	size_t ncols = 0, i;
-	const char *sql = query_sql(q, &ncols);
-	const char *cols[16];
+	struct query_each e = {0, want, fn, ctx};
+	const char *sql = query_sql(q, &e.ncols);
+	size_t i;
 	db *d;
 	db_stmt *s;
-	int rc = DB_ERROR;
 
 	if (!sql)
 		return STORE_ERROR;
@@ -364,16 +367,6 @@ int store_report_query(store *st, enum rp_query q, const struct rp_filter *f, un
 			db_bind_str(s, (int)i + 1, str[i]);
 		if (np >= 6)
 			db_bind_int(s, 6, f->victims_only ? 1 : 0);
-		while ((rc = db_step(s)) == DB_ROW) {
-			for (i = 0; i < ncols; i++)
-				cols[i] = !want || (want >> i & 1) ? col_or_null(s, (int)i) : NULL;
-			if (fn(ctx, cols, ncols)) {
-				rc = DB_ERROR;
-				break;
-			}
-		}
-		db_reset(s);
 	}
-	store_reader_put(st, d);
-	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return table_each_pool(st, d, s, query_each, &e);
 }

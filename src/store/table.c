@@ -425,14 +425,6 @@ int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, si
 	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
-int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, void **rows,
-		  size_t *n, arena *a)
-{
-	struct table_query q = {(struct table *)t, "", NULL, NULL, NULL};
-
-	return table_query_collect(s, &q, size, limit, rows, n, a);
-}
-
 int table_query_get_pool(store *st, struct table_query *q, const char *key, void *row,
 			 arena *a)
 {
@@ -443,25 +435,107 @@ int table_query_get_pool(store *st, struct table_query *q, const char *key, void
 	return rc;
 }
 
+int table_query_collect_pool(store *st, db *d, db_stmt *s, const struct table_query *q,
+			     size_t size, size_t limit, void **rows, size_t *n, arena *a)
+{
+	int rc = STORE_ERROR;
+
+	*n = 0;
+	*rows = NULL;
+	if (s)
+		rc = table_query_collect(s, q, size, limit, rows, n, a);
+	store_reader_put(st, d);
+	return rc;
+}
+
 int table_query_list_pool(store *st, struct table_query *q, const char *key, size_t limit,
 			  size_t size, void **rows, size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
 	const char *sql = table_query_sql(q);
 	db_stmt *s = sql ? db_prepare(d, sql) : NULL;
-	int next = 1, rc = STORE_ERROR;
+	int next = 1;
 
-	*n = 0;
-	*rows = NULL;
 	if (s) {
 		if (key)
 			db_bind_str(s, next++, key);
 		if (db_params(s) >= next)
 			db_bind_int(s, next, (int64_t)limit);
-		rc = table_query_collect(s, q, size, limit, rows, n, a);
 	}
+	return table_query_collect_pool(st, d, s, q, size, limit, rows, n, a);
+}
+
+/* ---- rows handed over one by one, ids, one number ----------------------- */
+
+int table_each(db_stmt *s, int (*fn)(void *ctx, db_stmt *s), void *ctx)
+{
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	while ((rc = db_step(s)) == DB_ROW) {
+		if (fn(ctx, s)) {
+			rc = DB_ERROR;
+			break;
+		}
+	}
+	db_reset(s);
+	return rc == DB_DONE ? STORE_OK : STORE_ERROR;
+}
+
+int table_each_pool(store *st, db *d, db_stmt *s, int (*fn)(void *ctx, db_stmt *s), void *ctx)
+{
+	int rc = table_each(s, fn, ctx);
+
 	store_reader_put(st, d);
 	return rc;
+}
+
+int table_each_texts(store *st, const char *sql, const char *const *v, size_t n,
+		     int (*fn)(void *ctx, db_stmt *s), void *ctx)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, sql);
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		db_bind_str(s, (int)i + 1, v[i]);
+	return table_each_pool(st, d, s, fn, ctx);
+}
+
+int table_ids(db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n)
+{
+	int rc;
+
+	*n = 0;
+	if (!s)
+		return STORE_ERROR;
+	while ((rc = db_step(s)) == DB_ROW && *n < max)
+		store_col_copy(s, 0, ids[(*n)++], ID_LEN);
+	db_reset(s);
+	return rc == DB_DONE || rc == DB_ROW ? STORE_OK : STORE_ERROR;
+}
+
+int table_ids_pool(store *st, db *d, db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n)
+{
+	int rc = table_ids(s, ids, max, n);
+
+	store_reader_put(st, d);
+	return rc;
+}
+
+int table_int(db_stmt *s, int64_t *v)
+{
+	int rc;
+
+	*v = 0;
+	if (!s)
+		return STORE_ERROR;
+	rc = db_step(s);
+	if (rc == DB_ROW)
+		*v = db_col_int(s, 0);
+	db_reset(s);
+	return rc == DB_ROW ? STORE_OK : STORE_ERROR;
 }
 
 /* The parameter of slot i (0..63) of TABLE_BY_IDS's IN: ?1..?8, ?11..?18,

@@ -141,11 +141,9 @@ int table_get(store *st, struct table *t, const char *id, void *row, arena *a);
  * version is the row's version - 1 and the COL_SCOPE columns are the
  * row's (as store_step_versioned answers). */
 int table_update(store_tx *tx, struct table *t, const void *row);
-/* Step s to its end, reading at most limit rows of `size` bytes into an
- * arena array (grown as needed); resets s. */
-int table_collect(db_stmt *s, const struct table *t, size_t size, size_t limit, void **rows,
-		  size_t *n, arena *a);
-/* The same for the rows of a query (its tail's columns too). */
+/* Step s, a query of q, to its end, reading at most limit rows of `size`
+ * bytes (the table's columns, then its tail's) into an arena array (grown
+ * as needed); resets s. */
 int table_query_collect(db_stmt *s, const struct table_query *q, size_t size, size_t limit,
 			void **rows, size_t *n, arena *a);
 
@@ -177,5 +175,31 @@ int table_query_get_pool(store *st, struct table_query *q, const char *key, void
  * limit rows of `size` bytes into an arena array (table_query_collect). */
 int table_query_list_pool(store *st, struct table_query *q, const char *key, size_t limit,
 			  size_t size, void **rows, size_t *n, arena *a);
+/* table_query_collect of a bound statement s (NULL when it did not
+ * prepare: STORE_ERROR) on reader d, which goes back to the pool; *rows
+ * is NULL and *n 0 unless rows were read. */
+int table_query_collect_pool(store *st, db *d, db_stmt *s, const struct table_query *q,
+			     size_t size, size_t limit, void **rows, size_t *n, arena *a);
+
+/* Step the bound read s to its end, handing each row to fn(ctx, s) until
+ * fn returns non-zero; resets s.  STORE_OK when every row was handed
+ * over, else STORE_ERROR (also for a NULL s: it did not prepare). */
+int table_each(db_stmt *s, int (*fn)(void *ctx, db_stmt *s), void *ctx);
+/* The same on reader d, which goes back to the pool. */
+int table_each_pool(store *st, db *d, db_stmt *s, int (*fn)(void *ctx, db_stmt *s), void *ctx);
+/* The same for sql on a reader of the pool, its ?1 .. ?n bound to the
+ * texts v[0 .. n) (NULL binds SQL NULL). */
+int table_each_texts(store *st, const char *sql, const char *const *v, size_t n,
+		     int (*fn)(void *ctx, db_stmt *s), void *ctx);
+/* The first column of the rows of the bound read s (NULL: STORE_ERROR),
+ * at most max, into ids (*n of them); resets s.  Rows past max are left
+ * unread: STORE_OK. */
+int table_ids(db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n);
+/* The same on reader d, which goes back to the pool. */
+int table_ids_pool(store *st, db *d, db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n);
+/* The integer in the first column of the one row of the bound read s (a
+ * count): STORE_OK, or STORE_ERROR (no row, or a NULL s) with *v 0;
+ * resets s. */
+int table_int(db_stmt *s, int64_t *v);
 
 #endif

@@ -98,20 +98,16 @@ int store_trainings_list(store *st, const char *org_id, const char *kind,
 {
 	db *d = store_reader_get(st);
 	db_stmt *s = db_prepare(d, table_query_sql(&q_list));
-	int rc = STORE_ERROR;
 
-	*n = 0;
-	*rows = NULL;
 	if (s) {
 		db_bind_str(s, 1, org_id);
 		db_bind_str(s, 2, after_start);
 		db_bind_str(s, 3, after_id);
 		db_bind_int(s, 4, (int64_t)limit);
 		db_bind_str(s, 5, kind);
-		rc = table_query_collect(s, &q_list, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 	}
-	store_reader_put(st, d);
-	return rc;
+	return table_query_collect_pool(st, d, s, &q_list, sizeof **rows, SIZE_MAX, (void **)rows,
+					n, a);
 }
 
 int store_participant_insert(store_tx *tx, const struct participant_row *p)
