@@ -36,6 +36,7 @@ enum {
 };
 
 static char *list_sql[F_COMBOS];
+static char *persons_sql[2]; /* store_case_list_persons: IN list, array */
 static pthread_once_t list_once = PTHREAD_ONCE_INIT;
 
 /* The scope: the organisation's cases, and those referred to it under a
@@ -51,6 +52,22 @@ static pthread_once_t list_once = PTHREAD_ONCE_INIT;
 	"id IN (SELECT f.case_id FROM referrals f WHERE f.to_org = ?10 AND f.status = 'accepted'" \
 	" AND f.kind = 'referral' AND EXISTS (SELECT 1 FROM items c WHERE c.id = f.consent_id" \
 	" AND c.status = 'active' AND (c.due IS NULL OR c.due >= ?9))) AND org_id <> ?1"
+
+/* The cases of up to 64 persons found by name (store_case_list_persons),
+ * in a list's columns.  "org_id || ''" keeps the organisation's index out
+ * of it: with it SQLite walked all of the organisation's cases in
+ * updated_at order to spare a sort of the few found through cases_person
+ * (1.8 s at 100,000 persons; bench/scale.sh).  On PostgreSQL the persons
+ * are one array (db_bind_text_array); its planner takes cases_person for
+ * them without the SQLite's detour. */
+#define P8(a) "?" #a "0, ?" #a "1, ?" #a "2, ?" #a "3, ?" #a "4, ?" #a "5, ?" #a "6, ?" #a "7"
+#define PERSONS_WHERE_IN \
+	"FROM cases WHERE org_id || '' = ?1 AND person_id IN (" \
+	P8(1) ", " P8(2) ", " P8(3) ", " P8(4) ", " P8(5) ", " P8(6) ", " P8(7) ", " P8(8) ")" \
+	" ORDER BY updated_at DESC, id DESC LIMIT 200"
+#define PERSONS_WHERE_ANY \
+	"FROM cases WHERE org_id = ?1 AND person_id = ANY(CAST(?2 AS TEXT[]))" \
+	" ORDER BY updated_at DESC, id DESC LIMIT 200"
 
 /* The columns of a list: the table's, but the sealed fields, which no
  * list shows, left out ("NULL AS sealed", read as none): on PostgreSQL
@@ -98,6 +115,12 @@ static void list_sql_build(void)
 			len = snprintf(q, sizeof q,
 				       "SELECT %s FROM cases WHERE org_id = ?1%s" LIST_ORDER, cols, w);
 		list_sql[m] = len > 0 && (size_t)len < sizeof q ? strdup(q) : NULL;
+	}
+	for (m = 0; m < 2; m++) {
+		char q[4096];
+		int len = snprintf(q, sizeof q, "SELECT %s %s", cols,
+				   m ? PERSONS_WHERE_ANY : PERSONS_WHERE_IN);
+		persons_sql[m] = len > 0 && (size_t)len < sizeof q ? strdup(q) : NULL;
 	}
 	free(cols);
 }
@@ -168,29 +191,14 @@ int store_case_list(store *st, const struct case_filter *f, struct case_row **ro
 					(void **)rows, n, a);
 }
 
-/* The cases of up to 64 persons found by name.  "org_id || ''" keeps the
- * organisation's index out of it: with it SQLite walked all of the
- * organisation's cases in updated_at order to spare a sort of the few
- * found through cases_person (1.8 s at 100,000 persons; bench/scale.sh). */
-#define P8(a) "?" #a "0, ?" #a "1, ?" #a "2, ?" #a "3, ?" #a "4, ?" #a "5, ?" #a "6, ?" #a "7"
-static struct table_query by_persons = TABLE_QUERY(cases,
-	"FROM cases WHERE org_id || '' = ?1 AND person_id IN ("
-	P8(1) ", " P8(2) ", " P8(3) ", " P8(4) ", " P8(5) ", " P8(6) ", " P8(7) ", " P8(8) ")"
-	" ORDER BY updated_at DESC, id DESC LIMIT 200");
-
-/* On PostgreSQL the persons as one array (db_bind_text_array); its
- * planner takes cases_person for them without the SQLite's detour. */
-static struct table_query by_persons_any = TABLE_QUERY(cases,
-	"FROM cases WHERE org_id = ?1 AND person_id = ANY(CAST(?2 AS TEXT[]))"
-	" ORDER BY updated_at DESC, id DESC LIMIT 200");
 
 int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], size_t nids,
 			    struct case_row **rows, size_t *n, arena *a)
 {
-	struct table_query *q;
 	db *d;
 	db_stmt *s;
 	size_t i;
+	int any;
 
 	*n = 0;
 	*rows = NULL;
@@ -198,12 +206,13 @@ int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], 
 		return STORE_OK;
 	if (nids > 64)
 		nids = 64;
+	pthread_once(&list_once, list_sql_build);
 	d = store_reader_get(st);
-	q = db_has_arrays(d) ? &by_persons_any : &by_persons;
-	s = db_prepare(d, table_query_sql(q));
+	any = db_has_arrays(d);
+	s = persons_sql[any] ? db_prepare(d, persons_sql[any]) : NULL;
 	if (s)
 		db_bind_str(s, 1, org_id);
-	if (s && q == &by_persons_any) {
+	if (s && any) {
 		const char *list[64];
 		for (i = 0; i < nids; i++)
 			list[i] = ids[i];
@@ -212,7 +221,8 @@ int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], 
 		for (i = 0; i < 64; i++)
 			db_bind_str(s, (int)(10 + (i / 8) * 10 + i % 8), ids[i < nids ? i : 0]);
 	}
-	return table_query_collect_pool(st, d, s, q, sizeof **rows, 200, (void **)rows, n, a);
+	return table_query_collect_pool(st, d, s, &list_rows, sizeof **rows, 200, (void **)rows, n,
+					a);
 }
 
 static struct table_query by_ids[2] = TABLE_BY_IDS(cases, "cases");

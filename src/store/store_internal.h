@@ -178,12 +178,6 @@ void store_col_copy(db_stmt *s, int i, char *out, size_t outlen);
  * constraint) or STORE_ERROR. */
 int store_step_versioned(store_tx *tx, db_stmt *s, const char *sql_exists, const char *id);
 
-/* Items (store/items.c): a bound statement on reader d that selects the
- * columns of the table store_items (store/table.h) run to its rows (d
- * goes back to the pool). */
-int store_items_collect(store *st, db *d, db_stmt *s, size_t limit, struct item_row **rows,
-			size_t *n, arena *a);
-
 /* The PostgreSQL baseline (store/pg_baseline.sql, compiled in by
  * tools/gen_blob.py): every statement that makes a fresh PostgreSQL
  * database equal to SQLite's at PG_BASELINE_VERSION, for PQexec; the
