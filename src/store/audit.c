@@ -95,6 +95,8 @@ static void mac_field(crypto_generichash_state *h, const char *s)
 static void audit_mac(const keyring *kr, const unsigned char prev[HASH_BYTES], int64_t seq,
 		      const char *at, const struct audit_entry *e, unsigned char out[HASH_BYTES])
 {
+	/* in the order of the table's columns, as audit_insert binds them */
+	const char *v[] = {at, e->user_id, e->org_id, e->action, e->record, e->fields, e->addr};
 	crypto_generichash_state h;
 	unsigned char sq[8];
 	int i;
@@ -104,13 +106,8 @@ static void audit_mac(const keyring *kr, const unsigned char prev[HASH_BYTES], i
 	crypto_generichash_init(&h, kr->audit, KEY_BYTES, HASH_BYTES);
 	crypto_generichash_update(&h, prev, HASH_BYTES);
 	crypto_generichash_update(&h, sq, 8);
-	mac_field(&h, at);
-	mac_field(&h, e->user_id);
-	mac_field(&h, e->org_id);
-	mac_field(&h, e->action);
-	mac_field(&h, e->record);
-	mac_field(&h, e->fields);
-	mac_field(&h, e->addr);
+	for (i = 0; i < 7; i++)
+		mac_field(&h, v[i]);
 	crypto_generichash_final(&h, out, HASH_BYTES);
 }
 
@@ -308,15 +305,13 @@ static int keyed_get(const keyring *kr, db *d, const char *key, const char *doma
 		     int64_t *seq, unsigned char mac[HASH_BYTES])
 {
 	db_stmt *s = meta_select(d, key);
-	int rc, ok;
+	int rc = store_step_row(s);
 
-	if (!s)
-		return -2;
-	rc = db_step(s);
-	ok = rc == DB_ROW ? (head_parse(kr, domain, db_col_text(s, 0), seq, mac) == 0 ? 1 : -1)
-			  : rc == DB_DONE ? 0 : -2;
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? 0 : -2;
+	rc = head_parse(kr, domain, db_col_text(s, 0), seq, mac) == 0 ? 1 : -1;
 	db_reset(s);
-	return ok;
+	return rc;
 }
 
 int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
@@ -332,10 +327,27 @@ int audit_head_read(const keyring *kr, db *d, struct audit_head *h)
 	return rc == -2 ? -1 : 0;
 }
 
+/* The newest entry's seq and MAC into *seq and mac, left as they are
+ * when the log is empty or the MAC is not HASH_BYTES long: 0, or -1 on a
+ * database error. */
+static int last_entry(db *d, int64_t *seq, unsigned char mac[HASH_BYTES])
+{
+	db_stmt *s = db_prepare(d, SQL_LAST);
+	int rc = store_step_row(s);
+
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? 0 : -1;
+	if (db_col_bytes(s, 1) == HASH_BYTES) {
+		*seq = db_col_int(s, 0);
+		memcpy(mac, db_col_blob(s, 1), HASH_BYTES);
+	}
+	db_reset(s);
+	return 0;
+}
+
 /* Load the chain head from meta (the writer lock is held or not needed). */
 int store_audit_load_head(store *st)
 {
-	db_stmt *s;
 	int rc;
 
 	st->audit_seq = 0;
@@ -354,16 +366,7 @@ int store_audit_load_head(store *st)
 	 * chain cut short would hide the cut.  Not even over an empty log:
 	 * a new database writes its first head with its genesis entry
 	 * (audit_anchor_ensure), so an empty log without a head was emptied. */
-	s = db_prepare(st->writer, SQL_LAST);
-	if (!s)
-		return STORE_ERROR;
-	rc = db_step(s);
-	if (rc == DB_ROW && db_col_bytes(s, 1) == HASH_BYTES) {
-		st->audit_seq = db_col_int(s, 0);
-		memcpy(st->audit_mac, db_col_blob(s, 1), HASH_BYTES);
-	}
-	db_reset(s);
-	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : STORE_ERROR;
+	return last_entry(st->writer, &st->audit_seq, st->audit_mac) == 0 ? STORE_OK : STORE_ERROR;
 }
 
 /* Store the chain head (the newest entry) in meta; the writer lock is held. */
@@ -381,29 +384,23 @@ static int audit_write_head(store *st, db *d)
  * The caller writes the head once it has inserted its entries. */
 static int audit_insert(store *st, db *d, const char *at, const struct audit_entry *e)
 {
+	const char *v[] = {at, e->user_id, e->org_id, e->action, e->record, e->fields, e->addr};
 	unsigned char mac[HASH_BYTES];
 	int64_t seq = st->audit_seq + 1;
 	db_stmt *s;
-	int rc;
+	int i;
 
 	audit_mac(st->kr, st->audit_mac, seq, at, e, mac);
 	s = db_prepare(d, SQL_INSERT);
 	if (!s)
 		return STORE_ERROR;
 	db_bind_int(s, 1, seq);
-	db_bind_str(s, 2, at);
-	db_bind_str(s, 3, e->user_id);
-	db_bind_str(s, 4, e->org_id);
-	db_bind_str(s, 5, e->action);
-	db_bind_str(s, 6, e->record);
-	db_bind_str(s, 7, e->fields);
-	db_bind_str(s, 8, e->addr);
+	for (i = 0; i < 7; i++)
+		db_bind_str(s, i + 2, v[i]);
 	db_bind_blob(s, 9, st->audit_mac, HASH_BYTES);
 	db_bind_blob(s, 10, mac, HASH_BYTES);
-	rc = db_step(s);
-	db_reset(s);
-	if (rc != DB_DONE)
-		return STORE_ERROR;
+	if (store_step_done(s) != STORE_OK)
+		return STORE_ERROR; /* a conflict as well: no record of the caller's clashed */
 	st->audit_seq = seq;
 	memcpy(st->audit_mac, mac, HASH_BYTES);
 	return STORE_OK;
@@ -416,6 +413,17 @@ int store_audit_append(store_tx *tx, const struct audit_entry *e)
 	store_now(at);
 	rc = audit_insert(tx->st, tx->d, at, e);
 	return rc == STORE_OK ? audit_write_head(tx->st, tx->d) : rc;
+}
+
+/* Commit tx when rc is STORE_OK, else roll it back: STORE_OK when it
+ * committed, else STORE_ERROR. */
+static int tx_end(store_tx *tx, int rc)
+{
+	if (rc != STORE_OK) {
+		store_rollback(tx);
+		return STORE_ERROR;
+	}
+	return store_commit(tx);
 }
 
 /* ---- the anchor ---------------------------------------------------------- */
@@ -438,18 +446,6 @@ static int64_t query_int(db *d, const char *sql)
 		v = db_col_int(s, 0);
 	db_reset(s);
 	return v;
-}
-
-/* 1 when an anchor row exists (valid or not), 0 when none, -1 on error. */
-static int anchor_present(db *d)
-{
-	db_stmt *s = meta_select(d, "audit_anchor");
-	int rc;
-	if (!s)
-		return -1;
-	rc = db_step(s);
-	db_reset(s);
-	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }
 
 static int anchor_write(store *st, db *d)
@@ -485,22 +481,16 @@ static int mark_adopt(store *st, db *d)
 {
 	db_stmt *s = meta_select(d, "audit_reads_upto");
 	char v[96], *end;
-	long long upto = -1;
-	int rc;
+	long long upto;
+	int rc = store_step_row(s);
 
-	if (!s)
-		return STORE_ERROR;
-	rc = db_step(s);
-	if (rc == DB_ROW) {
-		upto = strtoll(db_col_text(s, 0), &end, 10);
-		if (*end != '\0' || upto < 0 || upto > st->audit_seq)
-			upto = -1;
-	}
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? STORE_OK : STORE_ERROR;
+	upto = strtoll(db_col_text(s, 0), &end, 10);
+	rc = *end == '\0' && upto >= 0 && upto <= st->audit_seq;
 	db_reset(s);
-	if (rc != DB_ROW && rc != DB_DONE)
-		return STORE_ERROR;
-	if (upto < 0)
-		return STORE_OK; /* none, or not a bare number: caught up afresh */
+	if (!rc)
+		return STORE_OK; /* not a bare number: caught up afresh, as when none */
 	audit_mark_format(st->kr, upto, v);
 	return meta_put(d, "audit_reads_upto", v);
 }
@@ -508,15 +498,11 @@ static int mark_adopt(store *st, db *d)
 /* 1 when the keyed head (loaded) names the newest entry, seq and MAC. */
 static int head_is_last(store *st, db *d)
 {
-	db_stmt *s = db_prepare(d, SQL_LAST);
-	int ok;
-	if (!s)
-		return 0;
-	ok = st->audit_head_ok && db_step(s) == DB_ROW && db_col_int(s, 0) == st->audit_seq &&
-	     db_col_bytes(s, 1) == HASH_BYTES &&
-	     memcmp(db_col_blob(s, 1), st->audit_mac, HASH_BYTES) == 0;
-	db_reset(s);
-	return ok;
+	unsigned char mac[HASH_BYTES];
+	int64_t seq = -1;
+
+	return st->audit_head_ok && last_entry(d, &seq, mac) == 0 && seq == st->audit_seq &&
+	       memcmp(mac, st->audit_mac, HASH_BYTES) == 0;
 }
 
 /* A log without an anchor whose keyed head names its newest entry: a
@@ -538,14 +524,17 @@ static int anchor_adopt(store_tx *tx)
 
 int audit_anchor_ensure(store *st, long from, char *err, size_t errlen)
 {
+	unsigned char mac[HASH_BYTES];
+	int64_t seq;
 	store_tx *tx;
-	int rc = STORE_OK, have = anchor_present(st->writer);
+	int rc = STORE_OK;
+	int have = keyed_get(st->kr, st->writer, "audit_anchor", DOMAIN_ANCHOR, &seq, mac);
 
-	if (have < 0) {
+	if (have == -2) {
 		snprintf(err, errlen, "cannot read the audit anchor");
 		return STORE_ERROR;
 	}
-	if (have) {
+	if (have) { /* 1 or -1: there is one, authentic or not */
 		if (store_audit_load_head(st) == STORE_OK)
 			return STORE_OK;
 		snprintf(err, errlen, "cannot read the audit chain head");
@@ -566,12 +555,7 @@ int audit_anchor_ensure(store *st, long from, char *err, size_t errlen)
 	}
 	/* Otherwise the log was emptied or cut, or the key is another one:
 	 * no anchor, for `audit verify` to report. */
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		snprintf(err, errlen, "cannot write the audit anchor");
-		return STORE_ERROR;
-	}
-	if (store_commit(tx) != STORE_OK) {
+	if (tx_end(tx, rc) != STORE_OK) {
 		snprintf(err, errlen, "cannot write the audit anchor");
 		return STORE_ERROR;
 	}
@@ -695,17 +679,16 @@ static int audit_flush_tx(store_tx *tx)
 	}
 	buf_init(&b, SIZE_MAX / 2);
 	for (q = list; q && buf_ok(&b); q = q->next) {
+		/* in the order audit_line_decode reads them back */
+		const char *v[] = {q->e.action, q->at, q->e.user_id, q->e.org_id, q->e.record,
+				   q->e.fields, q->e.addr};
 		unsigned char mac[READ_MAC_BYTES];
 		char hex[READ_MAC_BYTES * 2 + 1];
 		size_t start = b.len;
+		int k;
 
-		buf_value(&b, q->e.action, '\t');
-		buf_value(&b, q->at, '\t');
-		buf_value(&b, q->e.user_id, '\t');
-		buf_value(&b, q->e.org_id, '\t');
-		buf_value(&b, q->e.record, '\t');
-		buf_value(&b, q->e.fields, '\t');
-		buf_value(&b, q->e.addr, '\t');
+		for (k = 0; k < 7; k++)
+			buf_value(&b, v[k], '\t');
 		if (!buf_ok(&b))
 			break;
 		read_mac(st->kr, seq, ++idx, b.data + start, b.len - start, mac);
@@ -759,10 +742,7 @@ void store_audit_flush(store *st)
 		audit_reads_catch_up(tx); /* derived data: a failure is caught up later */
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
-	if (rc < 0) {
-		store_rollback(tx);
-		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
-	} else if (store_commit(tx) != STORE_OK) {
+	if (tx_end(tx, rc < 0 ? STORE_ERROR : STORE_OK) != STORE_OK) {
 		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
 	} else {
 		st->flush_last_us = store_clock_us() - started;
@@ -791,11 +771,7 @@ int audit_sync(store *st)
 		rc = -1;
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
-	if (rc < 0) {
-		store_rollback(tx);
-		return STORE_ERROR;
-	}
-	return store_commit(tx);
+	return tx_end(tx, rc < 0 ? STORE_ERROR : STORE_OK);
 }
 
 void *store_audit_flusher(void *arg)
@@ -835,10 +811,8 @@ void *store_audit_flusher(void *arg)
 			store_tx *tx;
 			pthread_mutex_unlock(&st->qlock);
 			tx = store_begin(st);
-			if (tx && audit_reads_catch_up(tx) == STORE_OK)
-				store_commit(tx);
-			else if (tx)
-				store_rollback(tx);
+			if (tx)
+				tx_end(tx, audit_reads_catch_up(tx));
 			pthread_mutex_lock(&st->qlock);
 			st->ridx_behind = 0; /* when it failed, the next lookup catches up */
 		}
@@ -1125,11 +1099,7 @@ int store_audit_reindex(store *st)
 			    " WHERE key = 'audit_reads_upto'") == DB_OK ? STORE_OK : STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = audit_reads_catch_up(tx);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return STORE_ERROR;
-	}
-	return store_commit(tx);
+	return tx_end(tx, rc);
 }
 
 int audit_rows_query(store *st, const char *sql, const char *const *v, size_t n,

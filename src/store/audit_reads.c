@@ -93,21 +93,22 @@ int64_t audit_rkey(const char *record)
 	return (int64_t)(v & INT64_MAX);
 }
 
-/* The keyed watermark: 0 when absent or not authentic (nothing of the
- * index is trusted then), -1 on a database error. */
-static int64_t upto_get(const keyring *kr, db *d)
+/* The keyed watermark into *upto, 0 when absent or not authentic
+ * (nothing of the index is trusted then): 1, 0 when not authentic, -1 on
+ * a database error. */
+static int upto_read(const keyring *kr, db *d, int64_t *upto)
 {
 	db_stmt *s = meta_select(d, "audit_reads_upto");
-	int64_t v = 0;
-	int rc;
+	int rc = store_step_row(s);
 
-	if (!s)
-		return -1;
-	rc = db_step(s);
-	if (rc == DB_ROW && audit_mark_parse(kr, db_col_text(s, 0), &v) != 0)
-		v = 0;
+	*upto = 0;
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? 1 : -1;
+	rc = audit_mark_parse(kr, db_col_text(s, 0), upto) == 0;
 	db_reset(s);
-	return rc == DB_ROW || rc == DB_DONE ? v : -1;
+	if (!rc)
+		*upto = 0;
+	return rc;
 }
 
 void audit_pairs_add(struct audit_pairs *p, int64_t rkey, int64_t seq)
@@ -138,6 +139,19 @@ static int pair_cmp(const void *a, const void *b)
 	if (x->rkey != y->rkey)
 		return x->rkey < y->rkey ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Sort v[0..n) in (rkey, seq) order and drop repeats: how many are left. */
+static size_t pairs_sort_unique(struct audit_pair *v, size_t n)
+{
+	size_t i, w;
+
+	if (n > 1)
+		qsort(v, n, sizeof *v, pair_cmp);
+	for (i = 0, w = 0; i < n; i++)
+		if (w == 0 || pair_cmp(&v[w - 1], &v[i]) != 0)
+			v[w++] = v[i];
+	return w;
 }
 
 /* Scratch room for decoding a line of n bytes. */
@@ -228,15 +242,15 @@ int audit_reads_catch_up(store_tx *tx)
 {
 	store *st = tx->st;
 	db *d = tx->d;
-	int64_t upto = upto_get(st->kr, d);
+	int64_t upto;
 	struct audit_pairs got = {0};
 	struct audit_pair *pairs = NULL;
-	size_t np = 0, bcap = 0, i, w;
+	size_t np = 0, bcap = 0;
 	char *buf = NULL, num[96];
 	db_stmt *s;
 	int rc = DB_DONE, ok = 1, mine = 1;
 
-	if (upto < 0)
+	if (upto_read(st->kr, d, &upto) < 0)
 		return STORE_ERROR;
 	if (upto < st->audit_seq && pending_complete(st, d, upto)) {
 		pairs = st->ridx_mem->got.v;
@@ -274,12 +288,7 @@ int audit_reads_catch_up(store_tx *tx)
 	}
 	if (upto < st->audit_seq) {
 		/* Sorted, the inserts walk the B-tree once from left to right. */
-		if (np > 1)
-			qsort(pairs, np, sizeof *pairs, pair_cmp);
-		for (i = 0, w = 0; i < np; i++)
-			if (w == 0 || pair_cmp(&pairs[w - 1], &pairs[i]) != 0)
-				pairs[w++] = pairs[i];
-		np = w;
+		np = pairs_sort_unique(pairs, np);
 		if (!mine)
 			st->ridx_mem->got.n = np;
 		rc = index_add(d, pairs, np);
@@ -320,16 +329,44 @@ static int seqs_add(struct seqs *q, int64_t v)
 	return 0;
 }
 
+/* Add the seqs a query selects (its first column) to q, its parameters
+ * ?1 .. ?n being v[0 .. n): 0, or -1. */
+static int seqs_select(db *d, const char *sql, const int64_t *v, int n, struct seqs *q)
+{
+	db_stmt *s = db_prepare(d, sql);
+	int i, rc = DB_ERROR, ok = s != NULL;
+
+	for (i = 0; ok && i < n; i++)
+		db_bind_int(s, i + 1, v[i]);
+	while (ok && (rc = db_step(s)) == DB_ROW)
+		ok = seqs_add(q, db_col_int(s, 0)) == 0;
+	if (s)
+		db_reset(s);
+	return ok && rc == DB_DONE ? 0 : -1;
+}
+
 static int seq_desc(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 	return x > y ? -1 : x < y;
 }
 
-/* One column of a one-row query by id into out ("" when none). */
-static void lookup(db *d, const char *sql, const char *id, char *out, size_t outlen)
+static void copy(char *out, size_t outlen, const char *v)
+{
+	snprintf(out, outlen, "%s", v ? v : "");
+}
+
+/* One column of a one-row query by id into out ("" when none, or when
+ * id is NULL); not run again while id is the one in last, the id of the
+ * call before (a batch is mostly one user's, of one organisation). */
+static void lookup(db *d, const char *sql, const char *id, char last[ID_LEN], char *out,
+		   size_t outlen)
 {
 	db_stmt *s;
+
+	if (id && !strcmp(id, last))
+		return;
+	copy(last, ID_LEN, id);
 	out[0] = '\0';
 	if (!id || !(s = db_prepare(d, sql)))
 		return;
@@ -337,11 +374,6 @@ static void lookup(db *d, const char *sql, const char *id, char *out, size_t out
 	if (db_step(s) == DB_ROW)
 		store_col_copy(s, 0, out, outlen);
 	db_reset(s);
-}
-
-static void copy(char *out, size_t outlen, const char *v)
-{
-	snprintf(out, outlen, "%s", v ? v : "");
 }
 
 static int wanted(const struct audit_read *r, const char *const *records, size_t nrec,
@@ -381,10 +413,9 @@ static int collect(db *d, const struct seqs *q, const char *const *records, size
 			break;
 		}
 		db_bind_int(s, 1, q->v[i]);
-		rc = db_step(s);
-		if (rc != DB_ROW) {
-			db_reset(s);
-			ok = rc == DB_DONE;
+		rc = store_step_row(s);
+		if (rc != STORE_OK) {
+			ok = rc == STORE_NOT_FOUND;
 			continue;
 		}
 		/* Find the matching lines first: they are listed newest last. */
@@ -413,14 +444,13 @@ static int collect(db *d, const struct seqs *q, const char *const *records, size
 			nh++;
 		}
 		while (ok && nh > 0 && *nout < max) {
-			struct audit_row *o = &out[(*nout)++];
+			struct audit_row *o = &out[*nout];
 			struct audit_read r;
 			nh--;
 			/* buf already holds room for the longest line of the batch */
-			if (audit_line_decode(hits[nh].p, hits[nh].n, buf, &r) != 0) {
-				(*nout)--;
+			if (audit_line_decode(hits[nh].p, hits[nh].n, buf, &r) != 0)
 				continue;
-			}
+			(*nout)++;
 			o->seq = q->v[i];
 			copy(o->at, sizeof o->at, r.at);
 			copy(o->user_id, sizeof o->user_id, r.user_id);
@@ -428,20 +458,10 @@ static int collect(db *d, const struct seqs *q, const char *const *records, size
 			copy(o->record, sizeof o->record, r.record);
 			copy(o->fields, sizeof o->fields, r.fields);
 			copy(o->addr, sizeof o->addr, r.addr);
-			if (!r.user_id) {
-				login[0] = last_user[0] = '\0';
-			} else if (strcmp(r.user_id, last_user)) {
-				copy(last_user, sizeof last_user, r.user_id);
-				lookup(d, SQL_LOGIN, r.user_id, login, sizeof login);
-			}
-			if (!r.org_id) {
-				code[0] = last_org[0] = '\0';
-			} else if (strcmp(r.org_id, last_org)) {
-				copy(last_org, sizeof last_org, r.org_id);
-				lookup(d, SQL_ORG_CODE, r.org_id, code, sizeof code);
-			}
-			copy(o->login, sizeof o->login, r.user_id ? login : "");
-			copy(o->org_code, sizeof o->org_code, r.org_id ? code : "");
+			lookup(d, SQL_LOGIN, r.user_id, last_user, login, sizeof login);
+			lookup(d, SQL_ORG_CODE, r.org_id, last_org, code, sizeof code);
+			copy(o->login, sizeof o->login, login);
+			copy(o->org_code, sizeof o->org_code, code);
 		}
 		db_reset(s);
 	}
@@ -457,9 +477,8 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
 	struct audit_row *reads = NULL, *out = NULL;
 	size_t nr = 0, i, a, b, n;
 	db *d;
-	db_stmt *s;
 	int64_t upto;
-	int rc = DB_ERROR, ok = 1;
+	int ok;
 
 	if (max == 0)
 		return STORE_OK;
@@ -469,34 +488,14 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
 		store_reader_put(st, d);
 		return STORE_ERROR;
 	}
-	upto = upto_get(st->kr, d);
-	ok = upto >= 0;
+	ok = upto_read(st->kr, d, &upto) >= 0;
 	for (i = 0; ok && i < nrec; i++) {
-		s = db_prepare(d, SQL_INDEX_FIND);
-		if (!s) {
-			ok = 0;
-			break;
-		}
-		db_bind_int(s, 1, audit_rkey(records[i]));
-		db_bind_int(s, 2, upto);
 		/* Each batch found holds a read of the record; with not_org
 		 * its reads may all be the owner's, so look at every one. */
-		db_bind_int(s, 3, not_org ? INT64_MAX : (int64_t)max);
-		while (ok && (rc = db_step(s)) == DB_ROW)
-			ok = seqs_add(&q, db_col_int(s, 0)) == 0;
-		db_reset(s);
-		ok = ok && rc == DB_DONE;
+		int64_t v[3] = {audit_rkey(records[i]), upto, not_org ? INT64_MAX : (int64_t)max};
+		ok = seqs_select(d, SQL_INDEX_FIND, v, 3, &q) == 0;
 	}
-	s = ok ? db_prepare(d, SQL_TAIL) : NULL;
-	if (s) {
-		db_bind_int(s, 1, upto);
-		while (ok && (rc = db_step(s)) == DB_ROW)
-			ok = seqs_add(&q, db_col_int(s, 0)) == 0;
-		db_reset(s);
-		ok = ok && rc == DB_DONE;
-	} else {
-		ok = 0;
-	}
+	ok = ok && seqs_select(d, SQL_TAIL, &upto, 1, &q) == 0;
 	if (ok) {
 		if (q.n > 1)
 			qsort(q.v, q.n, sizeof *q.v, seq_desc);
@@ -510,10 +509,8 @@ int audit_reads_merge(store *st, const char *const *records, size_t nrec, const 
 	db_exec(d, "COMMIT");
 	store_reader_put(st, d);
 	free(q.v);
-	if (ok && nr > 0) {
-		out = malloc(max * sizeof *out);
-		ok = out != NULL;
-	}
+	if (ok && nr > 0 && !(out = malloc(max * sizeof *out)))
+		ok = 0;
 	if (ok && nr > 0) {
 		/* Both lists are newest first; a batch's seq is its reads'. */
 		for (a = 0, b = 0, n = 0; n < max && (a < *found || b < nr); n++)
@@ -537,34 +534,21 @@ static const char SQL_INDEX_ALL[] = "SELECT rkey, seq FROM audit_reads ORDER BY 
 int audit_reads_check(const keyring *kr, db *d, struct audit_pairs *chain, int64_t entries,
 		      char *msg, size_t msglen)
 {
-	db_stmt *s = meta_select(d, "audit_reads_upto");
-	size_t i = 0, w;
-	int64_t upto = 0;
-	int rc, bad = 0;
+	db_stmt *s;
+	size_t i;
+	int64_t upto;
+	int rc = upto_read(kr, d, &upto), bad = 0;
 
-	if (!s) {
+	if (rc < 0) {
 		snprintf(msg, msglen, "cannot read the index of reads (audit_reads)");
 		return -1;
 	}
-	rc = db_step(s);
-	if (rc == DB_ROW && (audit_mark_parse(kr, db_col_text(s, 0), &upto) != 0 || upto > entries))
-		bad = 1;
-	db_reset(s);
-	if (bad) {
+	if (rc == 0 || upto > entries) {
 		snprintf(msg, msglen, "the watermark of the index of reads (audit_reads) was altered:"
 			 " run `himoya audit reindex`");
 		return -1;
 	}
-	if (rc != DB_ROW && rc != DB_DONE) {
-		snprintf(msg, msglen, "cannot read the index of reads (audit_reads)");
-		return -1;
-	}
-	if (chain->n > 1)
-		qsort(chain->v, chain->n, sizeof *chain->v, pair_cmp);
-	for (i = 0, w = 0; i < chain->n; i++)
-		if (w == 0 || pair_cmp(&chain->v[w - 1], &chain->v[i]) != 0)
-			chain->v[w++] = chain->v[i];
-	chain->n = w;
+	chain->n = pairs_sort_unique(chain->v, chain->n);
 
 	/* Both in (rkey, seq) order: one merge. */
 	s = db_prepare(d, SQL_INDEX_ALL);
