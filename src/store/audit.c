@@ -417,7 +417,7 @@ int store_audit_append(store_tx *tx, const struct audit_entry *e)
 
 /* Commit tx when rc is STORE_OK, else roll it back: STORE_OK when it
  * committed, else STORE_ERROR. */
-static int tx_end(store_tx *tx, int rc)
+static int commit_if_ok(store_tx *tx, int rc)
 {
 	if (rc != STORE_OK) {
 		store_rollback(tx);
@@ -555,7 +555,7 @@ int audit_anchor_ensure(store *st, long from, char *err, size_t errlen)
 	}
 	/* Otherwise the log was emptied or cut, or the key is another one:
 	 * no anchor, for `audit verify` to report. */
-	if (tx_end(tx, rc) != STORE_OK) {
+	if (commit_if_ok(tx, rc) != STORE_OK) {
 		snprintf(err, errlen, "cannot write the audit anchor");
 		return STORE_ERROR;
 	}
@@ -742,7 +742,7 @@ void store_audit_flush(store *st)
 		audit_reads_catch_up(tx); /* derived data: a failure is caught up later */
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
-	if (tx_end(tx, rc < 0 ? STORE_ERROR : STORE_OK) != STORE_OK) {
+	if (commit_if_ok(tx, rc < 0 ? STORE_ERROR : STORE_OK) != STORE_OK) {
 		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
 	} else {
 		st->flush_last_us = store_clock_us() - started;
@@ -771,7 +771,7 @@ int audit_sync(store *st)
 		rc = -1;
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
-	return tx_end(tx, rc < 0 ? STORE_ERROR : STORE_OK);
+	return commit_if_ok(tx, rc < 0 ? STORE_ERROR : STORE_OK);
 }
 
 void *store_audit_flusher(void *arg)
@@ -812,7 +812,7 @@ void *store_audit_flusher(void *arg)
 			pthread_mutex_unlock(&st->qlock);
 			tx = store_begin(st);
 			if (tx)
-				tx_end(tx, audit_reads_catch_up(tx));
+				commit_if_ok(tx, audit_reads_catch_up(tx));
 			pthread_mutex_lock(&st->qlock);
 			st->ridx_behind = 0; /* when it failed, the next lookup catches up */
 		}
@@ -1099,7 +1099,7 @@ int store_audit_reindex(store *st)
 			    " WHERE key = 'audit_reads_upto'") == DB_OK ? STORE_OK : STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = audit_reads_catch_up(tx);
-	return tx_end(tx, rc);
+	return commit_if_ok(tx, rc);
 }
 
 int audit_rows_query(store *st, const char *sql, const char *const *v, size_t n,
