@@ -685,8 +685,12 @@ int api_cases_list(struct req *r)
 		if (nw && store_person_find(r->app->st, r->who.user.org.id, keys, nw, ids, hits, 64,
 					    &found) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
-		if (store_case_list_persons(r->app->st, r->who.user.org.id, ids, found, &rows, &n,
-					    &r->mem) != STORE_OK)
+		/* Filtered below: the first 200 (as many as the store
+		 * gives); else the page and one more tell all. */
+		if (store_case_list_persons(r->app->st, r->who.user.org.id, ids, found,
+					    (status && *status) || (stage && *stage) ||
+					    (assigned && *assigned) ? 200 : limit + 1,
+					    &rows, &n, &r->mem) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
 	} else {
 		memset(&f, 0, sizeof f);

@@ -64,10 +64,10 @@ static pthread_once_t list_once = PTHREAD_ONCE_INIT;
 #define PERSONS_WHERE_IN \
 	"FROM cases WHERE org_id || '' = ?1 AND person_id IN (" \
 	P8(1) ", " P8(2) ", " P8(3) ", " P8(4) ", " P8(5) ", " P8(6) ", " P8(7) ", " P8(8) ")" \
-	" ORDER BY updated_at DESC, id DESC LIMIT 200"
+	" ORDER BY updated_at DESC, id DESC LIMIT ?2"
 #define PERSONS_WHERE_ANY \
 	"FROM cases WHERE org_id = ?1 AND person_id = ANY(CAST(?2 AS TEXT[]))" \
-	" ORDER BY updated_at DESC, id DESC LIMIT 200"
+	" ORDER BY updated_at DESC, id DESC LIMIT ?3"
 
 /* The columns of a list: the table's, but the sealed fields, which no
  * list shows, left out ("NULL AS sealed", read as none): on PostgreSQL
@@ -193,7 +193,7 @@ int store_case_list(store *st, const struct case_filter *f, struct case_row **ro
 
 
 int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], size_t nids,
-			    struct case_row **rows, size_t *n, arena *a)
+			    size_t limit, struct case_row **rows, size_t *n, arena *a)
 {
 	db *d;
 	db_stmt *s;
@@ -206,12 +206,16 @@ int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], 
 		return STORE_OK;
 	if (nids > 64)
 		nids = 64;
+	if (limit == 0 || limit > 200)
+		limit = 200;
 	pthread_once(&list_once, list_sql_build);
 	d = store_reader_get(st);
 	any = db_has_arrays(d);
 	s = persons_sql[any] ? db_prepare(d, persons_sql[any]) : NULL;
-	if (s)
+	if (s) {
 		db_bind_str(s, 1, org_id);
+		db_bind_int(s, any ? 3 : 2, (int64_t)limit);
+	}
 	if (s && any) {
 		const char *list[64];
 		for (i = 0; i < nids; i++)
@@ -221,8 +225,8 @@ int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], 
 		for (i = 0; i < 64; i++)
 			db_bind_str(s, (int)(10 + (i / 8) * 10 + i % 8), ids[i < nids ? i : 0]);
 	}
-	return table_query_collect_pool(st, d, s, &list_rows, sizeof **rows, 200, (void **)rows, n,
-					a);
+	return table_query_collect_pool(st, d, s, &list_rows, sizeof **rows, limit, (void **)rows,
+					n, a);
 }
 
 static struct table_query by_ids[2] = TABLE_BY_IDS(cases, "cases");

@@ -357,9 +357,11 @@ int store_case_update(store_tx *tx, const struct case_row *c);
  * none, sealed_len 0: store_case_get reads them). */
 int store_case_list(store *st, const struct case_filter *f, struct case_row **rows, size_t *n,
 		    arena *a);
-/* Cases of the persons in ids (at most 64), of one organisation. */
+/* Cases of the persons in ids (at most 64), of one organisation, the most
+ * recently changed first: at most limit rows (200 at most), without their
+ * sealed fields (as store_case_list). */
 int store_case_list_persons(store *st, const char *org_id, char (*ids)[ID_LEN], size_t nids,
-			    struct case_row **rows, size_t *n, arena *a);
+			    size_t limit, struct case_row **rows, size_t *n, arena *a);
 
 /* ---- items: records of a case or a person ----------------------------- */
 

@@ -588,11 +588,18 @@ static void test_case_list_order_and_cursor(void **state)
 		char pids[2][ID_LEN];
 		memcpy(pids[0], person, ID_LEN);
 		memcpy(pids[1], other, ID_LEN);
-		assert_int_equal(store_case_list_persons(f->st, f->org, pids, 2, &rows, &n, &f->a),
+		assert_int_equal(store_case_list_persons(f->st, f->org, pids, 2, 200, &rows, &n,
+							 &f->a),
 				 STORE_OK);
 		assert_int_equal(n, 5);
 		assert_string_equal(rows[0].id, ids[2]);
 		assert_string_equal(rows[4].id, ids[1]);
+		assert_int_equal(rows[0].sealed_len, 0); /* a list's columns */
+		/* At most limit, the most recently changed first. */
+		assert_int_equal(store_case_list_persons(f->st, f->org, pids, 2, 2, &rows, &n, &f->a),
+				 STORE_OK);
+		assert_int_equal(n, 2);
+		assert_string_equal(rows[0].id, ids[2]);
 	}
 }
 
