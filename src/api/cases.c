@@ -686,10 +686,10 @@ int api_cases_list(struct req *r)
 					    &found) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
 		/* Filtered below: the first 200 (as many as the store
-		 * gives); else the page and one more tell all. */
+		 * gives); else the page (a search has no next page). */
 		if (store_case_list_persons(r->app->st, r->who.user.org.id, ids, found,
 					    (status && *status) || (stage && *stage) ||
-					    (assigned && *assigned) ? 200 : limit + 1,
+					    (assigned && *assigned) ? 200 : limit,
 					    &rows, &n, &r->mem) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
 	} else {

@@ -115,6 +115,11 @@ static int plan(db *src, db *dst, struct copy *c, char *err, size_t errlen)
 		}
 		/* Every source column must have its place in the target. */
 		src_cols = (int)count_of(src, SQL_SQLITE_NCOLS, t->name, NULL);
+		if (src_cols < 0) {
+			snprintf(err, errlen, "%s: cannot read its columns in the source: %s", t->name,
+				 db_errmsg(src));
+			return -1;
+		}
 		for (k = 0; k < t->ncols; k++)
 			found += count_of(src, SQL_SQLITE_HAS, t->name, t->cols[k]) > 0;
 		/* The target's extra column is SQLite's implicit rowid, copied too. */

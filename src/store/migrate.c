@@ -21,7 +21,7 @@
 
 /* Migration 25, the same SQL on both drivers. */
 #define ITEMS_DUE_DROP \
-	"DROP INDEX items_due;" \
+	"DROP INDEX IF EXISTS items_due;" \
 	"CREATE INDEX items_proceedings ON items(case_id) WHERE kind = 'proceeding';"
 
 static const char *const migrations[] = {
@@ -510,8 +510,8 @@ static const char *const migrations[] = {
 	 * 24; what still read it were scans of one kind by the exports and
 	 * the reports, which read a kind's items in index order and fetched
 	 * each row apart: at 100,000 persons the done livelihood follow-ups
-	 * took 1.3 s so and 0.5 s by a scan of the table, and at 1,000,000 the
-	 * standing consents 11.4 s so and 6.3 s by a scan.  The one kind too
+	 * took 1.3 s through it and 0.5 s by a scan of the table, and at 1,000,000 the
+	 * standing consents 11.4 s through it and 6.3 s by a scan.  The one kind too
 	 * rare to scan for, court proceedings (the justice report), has an
 	 * index of its own.  Every item written updates one index fewer. */
 	ITEMS_DUE_DROP,

@@ -353,12 +353,15 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 		snprintf(err, errlen, "%s is not a himoya database", path);
 		goto fail;
 	}
-	if (store_migrate(st->writer, err, errlen) != STORE_OK)
-		goto fail;
-	if (bulk_indexes_restore(st->writer) != STORE_OK) {
+	/* The indexes of an unfinished bulk load first: they are those of
+	 * the schema it ran under, which a migration may change (25 drops
+	 * items_due, which the load had dropped and saved). */
+	if (from > 0 && bulk_indexes_restore(st->writer) != STORE_OK) {
 		snprintf(err, errlen, "cannot remake the indexes of an unfinished bulk load");
 		goto fail;
 	}
+	if (store_migrate(st->writer, err, errlen) != STORE_OK)
+		goto fail;
 	if (audit_anchor_ensure(st, from, err, errlen) != STORE_OK)
 		goto fail;
 	if (readers == 0)

@@ -594,12 +594,26 @@ static void test_case_list_order_and_cursor(void **state)
 		assert_int_equal(n, 5);
 		assert_string_equal(rows[0].id, ids[2]);
 		assert_string_equal(rows[4].id, ids[1]);
-		assert_int_equal(rows[0].sealed_len, 0); /* a list's columns */
-		/* At most limit, the most recently changed first. */
-		assert_int_equal(store_case_list_persons(f->st, f->org, pids, 2, 2, &rows, &n, &f->a),
-				 STORE_OK);
-		assert_int_equal(n, 2);
-		assert_string_equal(rows[0].id, ids[2]);
+		/* A case with sealed fields: the list leaves them out, the
+		 * case read whole has them.  At most limit rows, newest first. */
+		{
+			struct case_row sc, whole;
+			store_tx *tx = begin(f);
+			case_make(&sc, f->org, person, "2026-02-01T00:00:00Z");
+			sc.sealed = SEALED;
+			sc.sealed_len = sizeof SEALED;
+			assert_int_equal(store_case_insert(tx, &sc), STORE_OK);
+			commit(tx);
+			assert_int_equal(store_case_list_persons(f->st, f->org, pids, 2, 2, &rows, &n,
+								 &f->a),
+					 STORE_OK);
+			assert_int_equal(n, 2);
+			assert_string_equal(rows[0].id, sc.id);
+			assert_int_equal(rows[0].sealed_len, 0);
+			assert_string_equal(rows[1].id, ids[2]);
+			assert_int_equal(store_case_get(f->st, sc.id, &whole, &f->a), STORE_OK);
+			assert_int_equal(whole.sealed_len, sizeof SEALED);
+		}
 	}
 }
 
