@@ -120,14 +120,70 @@ static int year_now(void)
 	return tm.tm_year + 1900;
 }
 
+static void recheck_min(struct pprl_encoding *e, const char *day)
+{
+	if (!e->recheck[0] || strncmp(day, e->recheck, 10) < 0)
+		snprintf(e->recheck, sizeof e->recheck, "%.10s", day);
+}
+
+void api_pprl_consent_seen(struct pprl_encoding *e, const char *id, int64_t version,
+			   const char *status)
+{
+	unsigned char h[PPRL_STAMP_BYTES];
+	char v[24];
+	size_t i;
+	crypto_generichash_state st;
+
+	snprintf(v, sizeof v, "%lld", (long long)version);
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)id, strlen(id) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)v, strlen(v));
+	crypto_generichash_final(&st, h, sizeof h);
+	for (i = 0; i < sizeof h; i++) /* in any order: the pass reads them unsorted */
+		e->consents[i] ^= h[i];
+	if (status && !strcmp(status, "active"))
+		e->stamped = 1;
+}
+
+void api_pprl_stamp(const struct pprl_key *pk, const char *person_id, const char *org_id,
+		    int64_t version, const char *updated_at, struct pprl_encoding *e)
+{
+	/* The encoder's version: bump it when pprl_encode or what it is
+	 * given changes, so that every row is made again. */
+	static const char tag[] = "himoya pprl stamp 1";
+	crypto_generichash_state st;
+	char v[48];
+
+	snprintf(v, sizeof v, "%d %lld", year_now(), (long long)version);
+	crypto_generichash_init(&st, pk->hash, sizeof pk->hash, sizeof e->stamp);
+	crypto_generichash_update(&st, (const unsigned char *)tag, sizeof tag);
+	crypto_generichash_update(&st, (const unsigned char *)v, strlen(v) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)person_id, strlen(person_id) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)org_id, strlen(org_id) + 1);
+	crypto_generichash_update(&st, (const unsigned char *)updated_at, strlen(updated_at) + 1);
+	crypto_generichash_update(&st, e->consents, sizeof e->consents);
+	crypto_generichash_final(&st, e->stamp, sizeof e->stamp);
+}
+
 void api_pprl_consent_add(struct pprl_encoding *e, json_t *consent, const char today[11])
 {
 	const char *purpose = json_string_value(json_object_get(consent, "purpose"));
 	const char *until = json_string_value(json_object_get(consent, "expires"));
 
-	if (!consent || !purpose || (strcmp(purpose, "referral") && strcmp(purpose, "statistics")) ||
-	    strcmp(consent_state(consent, today), "active"))
+	const char *state, *given = json_string_value(json_object_get(consent, "given_on"));
+
+	if (!consent || !purpose || (strcmp(purpose, "referral") && strcmp(purpose, "statistics")))
 		return;
+	state = consent_state(consent, today);
+	/* The first day the row may change by the calendar alone: a consent
+	 * not yet begun begins, or one ends (looked at again on its last day
+	 * too: early is only more work). */
+	if (!strcmp(state, "future") && given)
+		recheck_min(e, given);
+	if (strcmp(state, "active"))
+		return;
+	if (until)
+		recheck_min(e, until);
 	if (!until)
 		e->consenting = 2; /* one without an end: no end */
 	else if (e->consenting != 2 && strcmp(until, e->expires) > 0)
@@ -151,6 +207,7 @@ static int network_consent(store *st, const keyring *kr, arena *a, const char *p
 	for (i = 0; i < n; i++) {
 		json_t *rec = record_open(kr, a, rows[i].coded, rows[i].sealed, rows[i].sealed_len,
 					  rows[i].id);
+		api_pprl_consent_seen(e, rows[i].id, rows[i].version, rows[i].status);
 		api_pprl_consent_add(e, rec, today);
 		json_decref(rec);
 	}
@@ -204,25 +261,34 @@ static int encoding_of(store *st, const keyring *kr, const struct pprl_key *pk, 
 			return STORE_ERROR;
 	}
 	api_pprl_encode(kr, pk, p->id, p->org_id, rec, e);
+	if (e->stamped)
+		api_pprl_stamp(pk, p->id, p->org_id, p->version, p->updated_at, e);
 	json_decref(rec);
 	return STORE_OK;
 }
 
 int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const char *now)
 {
+	struct pprl_stamp_row stamp = {e->handle, e->stamp, e->consenting, e->recheck, now, 0};
 	struct pprl_row row;
+	int rc;
 
-	if (!e->consenting)
-		return store_pprl_drop(tx, e->handle);
-	memset(&row, 0, sizeof row);
-	row.org_id = e->org_id;
-	row.handle = e->handle;
-	row.ref = e->ref;
-	row.ref_len = e->ref_len;
-	row.clk = e->clk;
-	row.expires = e->expires;
-	row.updated_at = now;
-	return store_pprl_put(tx, &row);
+	if (!e->consenting) {
+		rc = store_pprl_drop(tx, e->handle);
+	} else {
+		memset(&row, 0, sizeof row);
+		row.org_id = e->org_id;
+		row.handle = e->handle;
+		row.ref = e->ref;
+		row.ref_len = e->ref_len;
+		row.clk = e->clk;
+		row.expires = e->expires;
+		row.updated_at = now;
+		rc = store_pprl_put(tx, &row);
+	}
+	if (rc != STORE_OK)
+		return rc;
+	return e->stamped ? store_pprl_stamp_put(tx, &stamp) : store_pprl_stamp_drop(tx, e->handle);
 }
 
 /* Write n encodings in one transaction; *put += those put. */
@@ -300,16 +366,73 @@ void api_pprl_refresh_req(struct req *r, const char *person_id)
 
 /* ---- the catch-up --------------------------------------------------------- */
 
-struct catch_up {
-	char (*ids)[ID_LEN];
-	size_t n, cap;
+/* The stamps in the store, sorted by handle, each marked when a person the
+ * pass reads has it; ok when the row is what the stamp says (put or
+ * not) and no day of the consents is due. */
+struct stamp_have {
+	unsigned char handle[PPRL_HANDLE_BYTES], stamp[PPRL_STAMP_BYTES];
+	unsigned char ok, seen;
 };
 
-/* The ids first: a refresh takes a reader of its own, and the store may
- * have only one (the demo's). */
-static int catch_id(void *ctx, const char *person_id)
+struct catch_up {
+	const keyring *kr;
+	const struct pprl_key *pk;
+	char today[11];
+	struct stamp_have *have;
+	size_t nhave, caphave;
+	/* the person whose consents are being read */
+	char person[ID_LEN], org[ID_LEN], updated[TS_LEN];
+	int64_t version;
+	struct pprl_encoding e;
+	/* the persons to refresh */
+	char (*ids)[ID_LEN];
+	size_t n, cap, unchanged;
+};
+
+static int have_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct stamp_have *)a)->handle, ((const struct stamp_have *)b)->handle,
+		      PPRL_HANDLE_BYTES);
+}
+
+static int stamp_take(void *ctx, const struct pprl_stamp_row *row)
 {
 	struct catch_up *c = ctx;
+	struct stamp_have *h;
+
+	if (c->nhave == c->caphave) {
+		size_t cap = c->caphave ? c->caphave * 2 : 1024;
+		void *p = realloc(c->have, cap * sizeof *c->have);
+		if (!p)
+			return 1;
+		c->have = p;
+		c->caphave = cap;
+	}
+	h = &c->have[c->nhave++];
+	memcpy(h->handle, row->handle, PPRL_HANDLE_BYTES);
+	memcpy(h->stamp, row->stamp, PPRL_STAMP_BYTES);
+	h->ok = (row->encoded != 0) == (row->has_row != 0) &&
+		(!row->recheck[0] || strcmp(row->recheck, c->today) > 0);
+	h->seen = 0;
+	return 0;
+}
+
+/* The person read: refreshed unless their stamp is the one in the store. */
+static int person_done(struct catch_up *c)
+{
+	struct stamp_have key, *h;
+
+	if (!c->person[0])
+		return 0;
+	handle_of(c->kr, c->person, key.handle);
+	api_pprl_stamp(c->pk, c->person, c->org, c->version, c->updated, &c->e);
+	h = bsearch(&key, c->have, c->nhave, sizeof *c->have, have_cmp);
+	if (h)
+		h->seen = 1;
+	if (h && h->ok && !memcmp(h->stamp, c->e.stamp, PPRL_STAMP_BYTES)) {
+		c->unchanged++;
+		return 0;
+	}
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 1024;
 		void *p = realloc(c->ids, cap * ID_LEN);
@@ -318,137 +441,142 @@ static int catch_id(void *ctx, const char *person_id)
 		c->ids = p;
 		c->cap = cap;
 	}
-	snprintf(c->ids[c->n++], ID_LEN, "%s", person_id);
+	snprintf(c->ids[c->n++], ID_LEN, "%s", c->person);
 	return 0;
 }
 
-/* The encodings of ids[first], ids[first + step], ... of a chunk into
- * e[] at the same places (ready set when there is a row to write or to
- * drop); failed set when a person could not be read. */
-struct chunk_part {
-	store *st;
-	const keyring *kr;
-	const struct pprl_key *pk;
-	const char (*ids)[ID_LEN];
-	struct pprl_encoding *e;
-	char *ready;
-	size_t n, first, step;
-	int failed;
-};
-
-static void *chunk_part_run(void *arg)
+/* The consents of the persons, a person's together: the ids to refresh
+ * are kept first, for a refresh takes a reader of its own and the store
+ * may have only one. */
+static int source_take(void *ctx, const struct pprl_source *row)
 {
-	struct chunk_part *w = arg;
-	struct person_row p;
-	size_t i;
-	arena a;
+	struct catch_up *c = ctx;
 
-	for (i = w->first; i < w->n; i += w->step) {
-		int got;
-		arena_init(&a, SCRATCH_CAP);
-		got = store_person_get(w->st, w->ids[i], &p, &a);
-		if (got == STORE_NOT_FOUND) {
-			handle_of(w->kr, w->ids[i], w->e[i].handle); /* consenting 0: dropped */
-			w->ready[i] = 1;
-		} else if (got == STORE_OK &&
-			   encoding_of(w->st, w->kr, w->pk, &a, &p, &w->e[i]) == STORE_OK) {
-			w->ready[i] = 1;
-		} else {
-			w->failed = 1;
-		}
-		arena_free(&a);
+	if (strcmp(row->person_id, c->person)) {
+		if (person_done(c))
+			return 1;
+		memset(&c->e, 0, sizeof c->e);
+		snprintf(c->person, sizeof c->person, "%s", row->person_id);
+		snprintf(c->org, sizeof c->org, "%s", row->org_id);
+		snprintf(c->updated, sizeof c->updated, "%s", row->updated_at);
+		c->version = row->version;
 	}
-	return NULL;
+	api_pprl_consent_seen(&c->e, row->consent_id, row->consent_version, NULL);
+	return 0;
 }
 
-/* The refresh of n persons by `workers` threads (1 or 2: each takes a
- * reader of the store), their rows written in one transaction (a commit
- * per person made the pass at start take most of a minute for 100,000
+/* The refresh of n persons, their rows written in one transaction (a
+ * commit per person made the pass take most of a minute for 100,000
  * persons); *put += those put.  A person that cannot be read keeps its
  * row until the next pass, and fails the pass. */
 static int refresh_chunk(store *st, const keyring *kr, const struct pprl_key *pk,
-			 const char (*ids)[ID_LEN], size_t n, unsigned workers, size_t *put)
+			 const char (*ids)[ID_LEN], size_t n, size_t *put)
 {
 	struct pprl_encoding *e = calloc(n, sizeof *e);
-	char *ready = calloc(n, 1);
-	struct chunk_part w[2];
-	pthread_t th;
+	struct person_row p;
 	size_t i, k = 0;
-	int rc = STORE_ERROR, helper = 0;
+	int rc, failed = 0;
+	arena a;
 
-	if (!e || !ready) {
-		free(e);
-		free(ready);
+	if (!e)
 		return STORE_ERROR;
-	}
-	workers = workers > 1 ? 2 : 1;
-	for (i = 0; i < workers; i++)
-		w[i] = (struct chunk_part){st, kr, pk, ids, e, ready, n, i, workers, 0};
 	pthread_mutex_lock(&refresh_lock);
-	if (workers == 2)
-		helper = pthread_create(&th, NULL, chunk_part_run, &w[1]) == 0;
-	chunk_part_run(&w[0]);
-	if (helper)
-		pthread_join(th, NULL);
-	else if (workers == 2)
-		chunk_part_run(&w[1]);
-	for (i = 0; i < n; i++) /* the ready ones, in order, to the front */
-		if (ready[i] && k++ != i)
-			e[k - 1] = e[i];
+	for (i = 0; i < n; i++) {
+		arena_init(&a, SCRATCH_CAP);
+		rc = store_person_get(st, ids[i], &p, &a);
+		if (rc == STORE_NOT_FOUND)
+			handle_of(kr, ids[i], e[k++].handle); /* not consenting: dropped */
+		else if (rc == STORE_OK && encoding_of(st, kr, pk, &a, &p, &e[k]) == STORE_OK)
+			k++;
+		else
+			failed = 1;
+		arena_free(&a);
+	}
 	rc = encodings_write(st, e, k, put);
 	pthread_mutex_unlock(&refresh_lock);
 	sodium_memzero(e, n * sizeof *e);
 	free(e);
-	free(ready);
-	return rc == STORE_OK && !w[0].failed && !(workers == 2 && w[1].failed) ? STORE_OK
-									     : STORE_ERROR;
+	return rc == STORE_OK && !failed ? STORE_OK : STORE_ERROR;
 }
 
-/* The pass: stop (may be NULL) ends it early, without the sweep. */
-static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, volatile int *stop,
-		    unsigned workers, size_t *encoded)
+#define SWEEP_CHUNK 500 /* rows removed per transaction by the sweep */
+
+/* The sweep: the rows of the stamps no person read has, and the rows
+ * without a stamp, not written since `before` (a request's refresh
+ * during the pass keeps its own). */
+static int sweep(store *st, const struct catch_up *c, const char *before, size_t *forgotten)
 {
-	struct catch_up c = {NULL, 0, 0};
-	char start[TS_LEN], now[TS_LEN];
-	size_t i, done = 0, failed = 0;
+	size_t i = 0, k;
 	store_tx *tx;
+	int rc = STORE_OK;
+
+	while (rc == STORE_OK) {
+		tx = store_begin(st);
+		if (!tx)
+			return STORE_ERROR;
+		for (k = 0; rc == STORE_OK && i < c->nhave && k < SWEEP_CHUNK; i++)
+			if (!c->have[i].seen) {
+				rc = store_pprl_forget(tx, c->have[i].handle, before);
+				k++;
+				(*forgotten)++;
+			}
+		if (rc == STORE_OK && i == c->nhave)
+			rc = store_pprl_drop_unstamped(tx, before);
+		if (rc != STORE_OK) {
+			store_rollback(tx);
+			return rc;
+		}
+		rc = store_commit(tx);
+		if (i == c->nhave)
+			break;
+	}
+	return rc;
+}
+
+/* The pass: stop ends it early, without the sweep. */
+static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, volatile int *stop,
+		    size_t *encoded, size_t *unchanged, size_t *forgotten)
+{
+	struct catch_up c;
+	char start[TS_LEN], now[TS_LEN];
+	size_t i, failed = 0;
 	int rc;
 
-	/* Rows not written since the pass began are not backed by a consent
-	 * any more.  Begin on a fresh second, so that no row written before
-	 * the pass carries its start time. */
+	memset(&c, 0, sizeof c);
+	c.kr = kr;
+	c.pk = pk;
+	consent_today(c.today);
+	/* Rows not written since the pass began and not read by it are not
+	 * backed by a consent any more.  Begin on a fresh second, so that no
+	 * row written before the pass carries its start time. */
 	store_now(start);
 	do {
 		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		store_now(now);
-	} while (!strcmp(now, start) && !(stop && *stop));
-	rc = store_pprl_consenting(st, catch_id, &c);
-	for (i = 0; rc == STORE_OK && i < c.n && !(stop && *stop); i += CATCH_UP_CHUNK) {
+	} while (!strcmp(now, start) && !*stop);
+	rc = store_pprl_stamps_each(st, stamp_take, &c);
+	if (rc == STORE_OK) {
+		if (c.nhave)
+			qsort(c.have, c.nhave, sizeof *c.have, have_cmp);
+		rc = store_pprl_sources(st, source_take, &c);
+	}
+	if (rc == STORE_OK && person_done(&c))
+		rc = STORE_ERROR;
+	sodium_memzero(&c.e, sizeof c.e);
+	for (i = 0; rc == STORE_OK && i < c.n && !*stop; i += CATCH_UP_CHUNK) {
 		size_t n = c.n - i < CATCH_UP_CHUNK ? c.n - i : CATCH_UP_CHUNK;
-		if (refresh_chunk(st, kr, pk, (const char (*)[ID_LEN])(c.ids + i), n, workers, &done) != STORE_OK)
+		if (refresh_chunk(st, kr, pk, (const char (*)[ID_LEN])(c.ids + i), n, encoded) != STORE_OK)
 			failed++;
 	}
+	*unchanged = c.unchanged;
+	if (rc == STORE_OK && !failed && !*stop)
+		rc = sweep(st, &c, now, forgotten);
+	else
+		rc = STORE_ERROR;
 	free(c.ids);
-	if (encoded)
-		*encoded = done;
-	if (rc != STORE_OK || failed || (stop && *stop))
-		return STORE_ERROR;
-	tx = store_begin(st);
-	if (!tx)
-		return STORE_ERROR;
-	rc = store_pprl_drop_older(tx, now);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
-		return rc;
-	}
-	return store_commit(tx);
-}
-
-int api_pprl_catch_up(store *st, const keyring *kr, const struct pprl_key *pk, unsigned workers,
-		      size_t *encoded)
-{
-	return catch_up(st, kr, pk, NULL, workers, encoded);
+	free(c.have);
+	return rc;
 }
 
 static struct {
@@ -460,12 +588,13 @@ static struct {
 
 static void *catch_up_thread(void *arg)
 {
-	size_t n = 0;
+	size_t n = 0, same = 0, gone = 0;
+	int rc;
+
 	(void)arg;
-	if (catch_up(bg.app->st, &bg.app->kr, bg.app->pprl, &bg.stop, 1, &n) != STORE_OK)
-		api_log_event("pprl", "catch_up=incomplete encoded=%zu", n);
-	else
-		api_log_event("pprl", "catch_up=done encoded=%zu", n);
+	rc = catch_up(bg.app->st, &bg.app->kr, bg.app->pprl, &bg.stop, &n, &same, &gone);
+	api_log_event("pprl", "catch_up=%s encoded=%zu unchanged=%zu removed=%zu",
+		      rc == STORE_OK ? "done" : "incomplete", n, same, gone);
 	return NULL;
 }
 

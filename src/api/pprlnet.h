@@ -38,12 +38,10 @@ int api_pprl_refresh(store *st, const keyring *kr, const struct pprl_key *pk,
  * start repairs it). */
 void api_pprl_refresh_req(struct req *r, const char *person_id);
 
-/* Every consenting person refreshed, then rows not written by this pass
- * removed; *encoded (may be NULL) gets how many were encoded.  `serve`
- * runs it in the background at start with one worker, beside the
- * requests (2 workers: each takes a reader of the store). */
-int api_pprl_catch_up(store *st, const keyring *kr, const struct pprl_key *pk, unsigned workers,
-		      size_t *encoded);
+/* The pass at start, in the background beside the requests: each person
+ * with a consent not withdrawn whose stamp (store/pprl.h) differs from
+ * what their records make now, or is due, is refreshed; then the rows of
+ * persons it no longer reads are removed. */
 void api_pprl_start(struct app *app);
 
 /* A person's row of the matching table as a refresh computes it, from
@@ -59,11 +57,26 @@ struct pprl_encoding {
 	unsigned char ref[ID_LEN + SEAL_OVERHEAD];
 	size_t ref_len;
 	char expires[11];
+	/* What the row is made from (store/pprl.h): stamped when the person
+	 * is one the pass at start reads (a consent not withdrawn, not merged
+	 * away); the consents' hashes folded in any order; the first day
+	 * their dates may change the row. */
+	int stamped;
+	unsigned char consents[PPRL_STAMP_BYTES], stamp[PPRL_STAMP_BYTES];
+	char recheck[11];
 };
 void api_pprl_consent_add(struct pprl_encoding *e, json_t *consent, const char today[11]);
+/* Each of the person's consent records, in any state and order, by its
+ * item columns. */
+void api_pprl_consent_seen(struct pprl_encoding *e, const char *id, int64_t version,
+			   const char *status);
 void api_pprl_encode(const keyring *kr, const struct pprl_key *pk, const char *person_id,
 		     const char *org_id, json_t *person, struct pprl_encoding *e);
-/* The row put (or dropped) in an open transaction, stamped now. */
+/* The stamp, from the person row's columns and the consents seen (after
+ * them). */
+void api_pprl_stamp(const struct pprl_key *pk, const char *person_id, const char *org_id,
+		    int64_t version, const char *updated_at, struct pprl_encoding *e);
+/* The row put (or dropped) in an open transaction with its stamp, at now. */
 int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const char *now);
 void api_pprl_stop(void);
 

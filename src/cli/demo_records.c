@@ -157,10 +157,14 @@ void demo_batch_free(struct demo_batch *b)
 
 void demo_totals_add(struct demo_totals *t, const struct demo_batch *b)
 {
+	size_t i;
+
 	t->persons += b->np;
 	t->cases += b->nc;
 	t->items += b->ni;
-	t->encodings += b->ne;
+
+	for (i = 0; i < b->ne; i++)
+		t->encodings += (size_t)b->enc[i].consenting;
 }
 
 /* arr with room for element n (of size `size`, capacity *cap): arr
@@ -1410,6 +1414,7 @@ static void consent(struct person_ctx *p, const char *purpose, const char *recip
 		set_str(rec, "notes", "Согласие подписано в присутствии социального работника.");
 	if (rows_consent_seal(p->g->kr, &p->b->mem, rec, it))
 		p->failed = 1;
+	api_pprl_consent_seen(&p->enc, it->id, it->version, it->status);
 	api_pprl_consent_add(&p->enc, rec, p->g->consent_today);
 	json_decref(rec);
 }
@@ -1619,15 +1624,19 @@ static int person_room(struct demo_batch *b)
 }
 
 /* The person's row of the matching table, when their consents put them in
- * the network (as the server's refresh would write it); -1 when out of
- * memory. */
+ * the network, and its stamp, when they have a consent not withdrawn (as
+ * the server's refresh would write them, so that its pass at start finds
+ * nothing to do); -1 when out of memory. */
 static int encoding_push(struct person_ctx *p, json_t *rec)
 {
 	struct demo_batch *b = p->b;
+	const struct person_row *row = &b->persons[b->np - 1];
 	struct pprl_encoding *enc;
 
 	api_pprl_encode(p->g->kr, p->g->pk, p->id, p->org->id, rec, &p->enc);
-	if (!p->enc.consenting)
+	if (p->enc.stamped)
+		api_pprl_stamp(p->g->pk, row->id, row->org_id, row->version, row->updated_at, &p->enc);
+	if (!p->enc.consenting && !p->enc.stamped)
 		return 0;
 	if (b->ne == b->cap_e) {
 		/* Not realloc: the old block's encodings are wiped before it

@@ -79,7 +79,7 @@ struct demo_batch {
 	size_t nc, cap_c;
 	struct item_row *items;
 	size_t ni, cap_i;
-	struct pprl_encoding *enc; /* the consenting persons' rows of the matching table */
+	struct pprl_encoding *enc; /* the rows and stamps of the matching table */
 	size_t ne, cap_e;
 };
 

@@ -28,7 +28,6 @@ int store_pprl_put(store_tx *tx, const struct pprl_row *row)
 }
 
 static const char SQL_DROP[] = "DELETE FROM pprl_encodings WHERE handle = ?1";
-static const char SQL_DROP_OLDER[] = "DELETE FROM pprl_encodings WHERE updated_at < ?1";
 static const char SQL_QUESTIONS_PRUNE[] = "DELETE FROM pprl_questions WHERE asked_at < ?1";
 
 /* Run sql (a constant: statements are cached by its address) with ?1
@@ -51,9 +50,94 @@ int store_pprl_drop(store_tx *tx, const unsigned char *handle)
 	return run1(tx, SQL_DROP, handle, PPRL_HANDLE_BYTES);
 }
 
-int store_pprl_drop_older(store_tx *tx, const char *before)
+/* ---- the stamps ---------------------------------------------------------- */
+
+static const char SQL_STAMP_PUT[] =
+	"INSERT INTO pprl_stamps(handle, stamp, encoded, recheck, updated_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5)"
+	" ON CONFLICT(handle) DO UPDATE SET stamp = excluded.stamp, encoded = excluded.encoded,"
+	" recheck = excluded.recheck, updated_at = excluded.updated_at";
+static const char SQL_STAMP_DROP[] = "DELETE FROM pprl_stamps WHERE handle = ?1";
+static const char SQL_STAMPS[] =
+	"SELECT s.handle, s.stamp, s.encoded, s.recheck, s.updated_at,"
+	" CASE WHEN e.handle IS NULL THEN 0 ELSE 1 END"
+	" FROM pprl_stamps s LEFT JOIN pprl_encodings e ON e.handle = s.handle";
+static const char SQL_FORGET_ROW[] =
+	"DELETE FROM pprl_encodings WHERE handle = ?1 AND updated_at < ?2";
+static const char SQL_FORGET_STAMP[] =
+	"DELETE FROM pprl_stamps WHERE handle = ?1 AND updated_at < ?2";
+static const char SQL_DROP_UNSTAMPED[] =
+	"DELETE FROM pprl_encodings WHERE updated_at < ?1 AND NOT EXISTS"
+	" (SELECT 1 FROM pprl_stamps s WHERE s.handle = pprl_encodings.handle)";
+
+int store_pprl_stamp_put(store_tx *tx, const struct pprl_stamp_row *row)
 {
-	return run1(tx, SQL_DROP_OLDER, before, 0);
+	db_stmt *s = db_prepare(tx->d, SQL_STAMP_PUT);
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_blob(s, 1, row->handle, PPRL_HANDLE_BYTES);
+	db_bind_blob(s, 2, row->stamp, PPRL_STAMP_BYTES);
+	db_bind_int(s, 3, row->encoded ? 1 : 0);
+	db_bind_str(s, 4, row->recheck);
+	db_bind_str(s, 5, row->updated_at);
+	return store_step_done(s) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+int store_pprl_stamp_drop(store_tx *tx, const unsigned char *handle)
+{
+	return run1(tx, SQL_STAMP_DROP, handle, PPRL_HANDLE_BYTES);
+}
+
+int store_pprl_forget(store_tx *tx, const unsigned char *handle, const char *before)
+{
+	const char *sql[] = {SQL_FORGET_ROW, SQL_FORGET_STAMP};
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		db_stmt *s = db_prepare(tx->d, sql[i]);
+		if (!s)
+			return STORE_ERROR;
+		db_bind_blob(s, 1, handle, PPRL_HANDLE_BYTES);
+		db_bind_str(s, 2, before);
+		if (store_step_done(s) != STORE_OK)
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int store_pprl_drop_unstamped(store_tx *tx, const char *before)
+{
+	return run1(tx, SQL_DROP_UNSTAMPED, before, 0);
+}
+
+struct stamps_each {
+	int (*fn)(void *ctx, const struct pprl_stamp_row *row);
+	void *ctx;
+};
+
+static int stamp_each(void *ctx, db_stmt *s)
+{
+	struct stamps_each *e = ctx;
+	struct pprl_stamp_row row;
+
+	if (db_col_bytes(s, 0) != PPRL_HANDLE_BYTES || db_col_bytes(s, 1) != PPRL_STAMP_BYTES)
+		return 0; /* not a row this program wrote: no stamp, re-encoded */
+	row.handle = db_col_blob(s, 0);
+	row.stamp = db_col_blob(s, 1);
+	row.encoded = (int)db_col_int(s, 2);
+	row.recheck = db_col_text(s, 3);
+	row.updated_at = db_col_text(s, 4);
+	row.has_row = (int)db_col_int(s, 5);
+	return e->fn(e->ctx, &row);
+}
+
+int store_pprl_stamps_each(store *st, int (*fn)(void *ctx, const struct pprl_stamp_row *row),
+			   void *ctx)
+{
+	struct stamps_each e = {fn, ctx};
+
+	return table_each_texts(st, SQL_STAMPS, NULL, 0, stamp_each, &e);
 }
 
 static const char SQL_EACH[] =
@@ -90,28 +174,39 @@ int store_pprl_each(store *st, const char *today,
 	return table_each_texts(st, SQL_EACH, &today, 1, encoding_each, &e);
 }
 
-static const char SQL_CONSENTING[] =
-	"SELECT p.id FROM persons p WHERE p.merged_into IS NULL AND EXISTS (SELECT 1 FROM items i"
-	" WHERE i.person_id = p.id AND i.kind = 'consent' AND i.status = 'active')"
-	" ORDER BY p.rowid"; /* the order rows lie in: the pass reads each near the last */
+/* A person's consents in any state, for the persons with one not
+ * withdrawn: what a refresh reads (api/pprlnet.c). */
+static const char SQL_SOURCES[] =
+	"SELECT p.id, p.org_id, p.version, p.updated_at, i.id, i.version FROM persons p"
+	" JOIN items i ON i.person_id = p.id AND i.kind = 'consent'"
+	" WHERE p.merged_into IS NULL AND EXISTS (SELECT 1 FROM items a"
+	" WHERE a.person_id = p.id AND a.kind = 'consent' AND a.status = 'active')"
+	" ORDER BY p.rowid"; /* the order rows lie in; a person's rows together */
 
-struct consenting_each {
-	int (*fn)(void *ctx, const char *person_id);
+struct sources_each {
+	int (*fn)(void *ctx, const struct pprl_source *row);
 	void *ctx;
 };
 
-static int consenting_each(void *ctx, db_stmt *s)
+static int source_each(void *ctx, db_stmt *s)
 {
-	struct consenting_each *e = ctx;
+	struct sources_each *e = ctx;
+	struct pprl_source row;
 
-	return e->fn(e->ctx, db_col_text(s, 0));
+	row.person_id = db_col_text(s, 0);
+	row.org_id = db_col_text(s, 1);
+	row.version = db_col_int(s, 2);
+	row.updated_at = db_col_text(s, 3);
+	row.consent_id = db_col_text(s, 4);
+	row.consent_version = db_col_int(s, 5);
+	return e->fn(e->ctx, &row);
 }
 
-int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id), void *ctx)
+int store_pprl_sources(store *st, int (*fn)(void *ctx, const struct pprl_source *row), void *ctx)
 {
-	struct consenting_each e = {fn, ctx};
+	struct sources_each e = {fn, ctx};
 
-	return table_each_texts(st, SQL_CONSENTING, NULL, 0, consenting_each, &e);
+	return table_each_texts(st, SQL_SOURCES, NULL, 0, source_each, &e);
 }
 
 static const char SQL_QUESTION[] = "INSERT INTO pprl_questions(user_id, asked_at) VALUES(?1, ?2)";

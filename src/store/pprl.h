@@ -38,15 +38,44 @@ struct pprl_row {
 int store_pprl_put(store_tx *tx, const struct pprl_row *row);
 /* Remove it (STORE_OK also when there was none). */
 int store_pprl_drop(store_tx *tx, const unsigned char *handle);
-/* Remove every row not written since `before` (the catch-up's sweep). */
-int store_pprl_drop_older(store_tx *tx, const char *before);
+
+/* What a person's row was made from (pprl_stamps, also keyed by the
+ * handle): a keyed hash of the person's record and consents' versions,
+ * the matching key and the year (api/pprlnet.c), whether an encoding was
+ * put, and the first day on which the consents' dates may change the row
+ * ("" for none).  The pass at start re-encodes only the persons whose
+ * stamp differs, is missing or is due, or whose row went missing. */
+#define PPRL_STAMP_BYTES 16
+struct pprl_stamp_row {
+	const unsigned char *handle, *stamp; /* PPRL_HANDLE_BYTES, PPRL_STAMP_BYTES */
+	int encoded;
+	const char *recheck, *updated_at;
+	int has_row; /* read only: the handle has a row in pprl_encodings */
+};
+int store_pprl_stamp_put(store_tx *tx, const struct pprl_stamp_row *row);
+int store_pprl_stamp_drop(store_tx *tx, const unsigned char *handle);
+/* Every stamp to fn (pointers valid during the call), in no order. */
+int store_pprl_stamps_each(store *st, int (*fn)(void *ctx, const struct pprl_stamp_row *row),
+			   void *ctx);
+/* Remove the handle's stamp and row where not written since `before`
+ * (the pass's sweep of persons it no longer reads). */
+int store_pprl_forget(store_tx *tx, const unsigned char *handle, const char *before);
+/* Remove the rows without a stamp not written since `before`. */
+int store_pprl_drop_unstamped(store_tx *tx, const char *before);
 /* Every row whose consent lasts on today, to fn (pointers valid during
  * the call); a non-zero return stops with STORE_ERROR. */
 int store_pprl_each(store *st, const char *today,
 		    int (*fn)(void *ctx, const struct pprl_row *row), void *ctx);
-/* The persons (not merged away) with a consent not withdrawn, in the
- * order they were stored. */
-int store_pprl_consenting(store *st, int (*fn)(void *ctx, const char *person_id), void *ctx);
+/* The persons (not merged away) with a consent not withdrawn, one row
+ * for each of their consents (in any state), a person's rows together,
+ * persons in the order they were stored. */
+struct pprl_source {
+	const char *person_id, *org_id, *updated_at;
+	int64_t version;
+	const char *consent_id;
+	int64_t consent_version;
+};
+int store_pprl_sources(store *st, int (*fn)(void *ctx, const struct pprl_source *row), void *ctx);
 
 /* A question asked by user_id at `at` (questions of anyone before
  * `before` are forgotten: the rate limit needs the last hour, the audit

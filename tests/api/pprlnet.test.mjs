@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { startServer, signInAll } from '../lib/server.mjs';
 import { sqlite, pgUrlOf } from '../lib/datadir.mjs';
 
@@ -214,6 +215,82 @@ test('the encodings are rebuilt at start: a table emptied behind the server come
     assert.ok(i < 100, `the catch-up did not restore the encodings: ${n}`);
     await new Promise((k) => setTimeout(k, 100));
   }
+});
+
+// The server as test 'rebuilt at start' left it running, stopped and started
+// again with its log: the pass at start's counts once it has ended.
+async function restartCounting() {
+  await srv.stop();
+  const { spawn } = await import('node:child_process');
+  const port = new URL(srv.url).port;
+  const proc = spawn(process.env.HIMOYA_BIN || join(process.cwd(), 'build', 'himoya'),
+    ['serve', '--data', srv.data, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  srv.stop = async () => { if (proc.exitCode === null) { const d = new Promise((k) => proc.once('exit', k)); proc.kill('SIGTERM'); await d; } };
+  for (let i = 0; ; i++) {
+    const m = /catch_up=(\w+) encoded=(\d+) unchanged=(\d+) removed=(\d+)/.exec(log);
+    if (m) {
+      assert.equal(m[1], 'done', log);
+      return { encoded: Number(m[2]), unchanged: Number(m[3]), removed: Number(m[4]) };
+    }
+    assert.ok(i < 200, 'the pass at start did not end: ' + log);
+    await new Promise((k) => setTimeout(k, 50));
+  }
+}
+
+test('the pass at start re-encodes what changed behind the server only, and removes what lost its consent', async () => {
+  const db = join(srv.data, 'himoya.db');
+  const rows = () => Number(sqlite(db, 'SELECT count(*) FROM pprl_encodings'));
+  const n = rows();
+  assert.equal(n, 4 + 2 * crowd.length);
+  // Nothing changed: nothing encoded again, nothing removed.  Every person
+  // with a consent not withdrawn was read (ngo3's has an assistance
+  // consent only: read, never encoded).
+  let c = await restartCounting();
+  assert.deepEqual(c, { encoded: 0, unchanged: c.unchanged, removed: 0 });
+  assert.ok(c.unchanged > n, JSON.stringify(c));
+  const persons = c.unchanged;
+  // A change whose refresh was lost (the server stopped between the two):
+  // that person alone is encoded again.
+  await srv.stop();
+  sqlite(db, `UPDATE persons SET updated_at = '2001-01-01T00:00:00Z' WHERE id = '${P.iom.id}'`);
+  c = await restartCounting();
+  assert.deepEqual(c, { encoded: 1, unchanged: persons - 1, removed: 0 });
+  // A row gone missing, and a stamp gone missing: each made again.
+  await srv.stop();
+  sqlite(db, 'DELETE FROM pprl_encodings WHERE handle = (SELECT handle FROM pprl_stamps WHERE encoded = 1 ORDER BY handle LIMIT 1)');
+  assert.equal(rows(), n - 1);
+  c = await restartCounting();
+  assert.deepEqual(c, { encoded: 1, unchanged: persons - 1, removed: 0 });
+  assert.equal(rows(), n);
+  await srv.stop();
+  sqlite(db, 'DELETE FROM pprl_stamps WHERE handle = (SELECT handle FROM pprl_stamps WHERE encoded = 1 ORDER BY handle DESC LIMIT 1)');
+  c = await restartCounting();
+  assert.deepEqual(c, { encoded: 1, unchanged: persons - 1, removed: 0 });
+  // A consent withdrawn behind the server (its person's only one): the
+  // person is out of the network; and a row no stamp backs (left by an
+  // older version, or by hand) is removed.
+  await srv.stop();
+  sqlite(db, `UPDATE items SET status = 'withdrawn', version = version + 1 WHERE id = '${P.iomTwin.consents[0]}'`);
+  const blob = pgUrlOf(srv.data) ? "decode(md5(random()::text), 'hex')" : 'randomblob(16)';
+  sqlite(db, `INSERT INTO pprl_encodings(org_id, handle, ref, clk, expires, updated_at) SELECT org_id, ${blob}, ref, clk, expires, updated_at FROM pprl_encodings ORDER BY handle LIMIT 1`);
+  assert.equal(rows(), n + 1);
+  c = await restartCounting();
+  assert.deepEqual(c, { encoded: 0, unchanged: persons - 1, removed: 1 });
+  assert.equal(rows(), n - 1);
+  // Another matching secret: every row is made again with it.
+  await srv.stop();
+  const secret = join(srv.data, 'pprl.secret');
+  writeFileSync(secret, 'a secret shared by the installations of a network\n', { mode: 0o600 });
+  appendFileSync(join(srv.data, 'himoya.conf'), `pprl_secret = ${secret}\n`);
+  const before = sqlite(db, 'SELECT count(*) FROM pprl_encodings e JOIN pprl_stamps s ON s.handle = e.handle');
+  c = await restartCounting();
+  assert.deepEqual(c, { encoded: n - 1, unchanged: 0, removed: 0 });
+  assert.equal(sqlite(db, 'SELECT count(*) FROM pprl_encodings e JOIN pprl_stamps s ON s.handle = e.handle'), before);
+  // and the network answers as before with it
+  const r = await ask('b.cw', P.ngo2.id);
+  assert.equal(r.status, 200, r.text);
 });
 
 test('a first name alone names no one: too little to ask is refused, look-alikes are not matched', async () => {
