@@ -417,12 +417,14 @@ static int stamp_take(void *ctx, const struct pprl_stamp_row *row)
 	return 0;
 }
 
-/* The person read: refreshed unless their stamp is the one in the store. */
+/* The person read: refreshed unless their stamp is the one in the store.
+ * A person without a consent not withdrawn is not the pass's (the sweep
+ * removes what they have). */
 static int person_done(struct catch_up *c)
 {
 	struct stamp_have key, *h;
 
-	if (!c->person[0])
+	if (!c->person[0] || !c->e.stamped)
 		return 0;
 	handle_of(c->kr, c->person, key.handle);
 	api_pprl_stamp(c->pk, c->person, c->org, c->version, c->updated, &c->e);
@@ -461,7 +463,7 @@ static int source_take(void *ctx, const struct pprl_source *row)
 		snprintf(c->updated, sizeof c->updated, "%s", row->updated_at);
 		c->version = row->version;
 	}
-	api_pprl_consent_seen(&c->e, row->consent_id, row->consent_version, NULL);
+	api_pprl_consent_seen(&c->e, row->consent_id, row->consent_version, row->consent_status);
 	return 0;
 }
 

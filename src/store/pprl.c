@@ -174,13 +174,14 @@ int store_pprl_each(store *st, const char *today,
 	return table_each_texts(st, SQL_EACH, &today, 1, encoding_each, &e);
 }
 
-/* A person's consents in any state, for the persons with one not
- * withdrawn: what a refresh reads (api/pprlnet.c). */
+/* The persons' consents in any state: what a refresh reads
+ * (api/pprlnet.c).  CROSS JOIN keeps SQLite's order, persons first, each
+ * person's consents by items_person: its planner scanned every item for
+ * the few consents (9.8 s at 1,000,000 persons; 5.2 s so). */
 static const char SQL_SOURCES[] =
-	"SELECT p.id, p.org_id, p.version, p.updated_at, i.id, i.version FROM persons p"
-	" JOIN items i ON i.person_id = p.id AND i.kind = 'consent'"
-	" WHERE p.merged_into IS NULL AND EXISTS (SELECT 1 FROM items a"
-	" WHERE a.person_id = p.id AND a.kind = 'consent' AND a.status = 'active')"
+	"SELECT p.id, p.org_id, p.version, p.updated_at, i.id, i.version, i.status"
+	" FROM persons p CROSS JOIN items i"
+	" WHERE i.person_id = p.id AND i.kind = 'consent' AND p.merged_into IS NULL"
 	" ORDER BY p.rowid"; /* the order rows lie in; a person's rows together */
 
 struct sources_each {
@@ -199,6 +200,7 @@ static int source_each(void *ctx, db_stmt *s)
 	row.updated_at = db_col_text(s, 3);
 	row.consent_id = db_col_text(s, 4);
 	row.consent_version = db_col_int(s, 5);
+	row.consent_status = db_col_text(s, 6);
 	return e->fn(e->ctx, &row);
 }
 

@@ -66,13 +66,13 @@ int store_pprl_drop_unstamped(store_tx *tx, const char *before);
  * the call); a non-zero return stops with STORE_ERROR. */
 int store_pprl_each(store *st, const char *today,
 		    int (*fn)(void *ctx, const struct pprl_row *row), void *ctx);
-/* The persons (not merged away) with a consent not withdrawn, one row
- * for each of their consents (in any state), a person's rows together,
- * persons in the order they were stored. */
+/* The persons not merged away with a consent, one row for each of their
+ * consents (in any state), a person's rows together, persons in the
+ * order they were stored. */
 struct pprl_source {
 	const char *person_id, *org_id, *updated_at;
 	int64_t version;
-	const char *consent_id;
+	const char *consent_id, *consent_status;
 	int64_t consent_version;
 };
 int store_pprl_sources(store *st, int (*fn)(void *ctx, const struct pprl_source *row), void *ctx);
