@@ -15,6 +15,7 @@
 #include "api/api.h"
 #include "api/disclose.h"
 #include "api/rows.h"
+#include "util/rawjson.h"
 #include "domain/casework.h"
 #include "domain/consent.h"
 #include "domain/namekey.h"
@@ -610,14 +611,95 @@ static int list_item_shown(struct req *r, const struct case_row *c, const char *
 	return 1;
 }
 
+#define LIST_MEMBERS_MAX 96 /* members of a coded column or an opened person */
+
+/* write_list_item's fast path, for a case of the caller's own organisation
+ * whose person was read with the page: the coded column and the person's
+ * opened record are JSON this program wrote, spliced member by member in
+ * schema order as write_case writes them from jansson trees (parsing the
+ * two was 40% of the case list by name's CPU).  1 when written; 0, having
+ * written nothing, for text it cannot split. */
+static int write_list_item_raw(struct req *r, jsonw *w, const struct case_row *c,
+			       const struct person_row *p)
+{
+	struct rawjson_member cm[LIST_MEMBERS_MAX], pc[LIST_MEMBERS_MAX], ps[LIST_MEMBERS_MAX];
+	const struct rawjson_member *m;
+	char record[64];
+	unsigned char *pt;
+	size_t nc, npc, nps, n, i;
+	int ok;
+
+	if (!p || p->sealed_len < SEAL_OVERHEAD)
+		return 0;
+	n = p->sealed_len - SEAL_OVERHEAD;
+	pt = arena_alloc(&r->mem, n + 1);
+	if (!pt || seal_decrypt(&r->app->kr, p->sealed, p->sealed_len, p->id, pt) != 0)
+		return 0;
+	ok = rawjson_members(c->coded, strlen(c->coded), cm, LIST_MEMBERS_MAX, &nc) == 0 &&
+	     rawjson_members(p->coded, strlen(p->coded), pc, LIST_MEMBERS_MAX, &npc) == 0 &&
+	     rawjson_members((const char *)pt, n, ps, LIST_MEMBERS_MAX, &nps) == 0;
+	if (!ok) {
+		sodium_memzero(pt, n);
+		return 0;
+	}
+	snprintf(record, sizeof record, "cases/%s", c->id);
+	jw_object(w);
+	jw_kstr(w, "id", c->id);
+	jw_kint(w, "version", c->version);
+	for (i = 0; i < case_schema.n; i++) {
+		const struct field *f = &case_schema.fields[i];
+		const char *col;
+		if (rows_case_column(c, f->name, &col)) {
+			if (!col)
+				continue;
+			if (f->cls == FC_CODED)
+				jw_kstr(w, f->name, col);
+			else
+				api_write_sealed_str(r, w, record, f->name, col);
+		} else if ((m = rawjson_find(cm, nc, f->name))) {
+			if (f->cls == FC_CODED) {
+				jw_key(w, f->name);
+				jw_raw_json(w, m->value, m->len);
+			} else {
+				api_write_sealed_raw(r, w, record, f->name, m->value, m->len);
+			}
+		}
+	}
+	snprintf(record, sizeof record, "persons/%s", p->id);
+	jw_key(w, "person");
+	jw_object(w);
+	jw_kstr(w, "id", p->id);
+	for (i = 0; i < person_schema.n; i++) {
+		const struct field *f = &person_schema.fields[i];
+		if (!names_only(NULL, f->name))
+			continue;
+		if (f->cls != FC_CODED) {
+			if ((m = rawjson_find(ps, nps, f->name)))
+				api_write_sealed_raw(r, w, record, f->name, m->value, m->len);
+		} else if ((m = rawjson_find(pc, npc, f->name))) {
+			jw_key(w, f->name);
+			jw_raw_json(w, m->value, m->len);
+		}
+	}
+	jw_end(w);
+	jw_kstr(w, "created_at", c->created_at);
+	jw_kstr(w, "updated_at", c->updated_at);
+	jw_end(w);
+	sodium_memzero(pt, n);
+	return 1;
+}
+
 /* One case of a list: its coded fields (or the share of them), and its
  * person p, read with the page's others (NULL: not found among them, and
  * asked once more alone). */
 static void write_list_item(struct req *r, jsonw *w, const struct case_row *c,
 			    const struct person_row *p, struct case_view *v)
 {
-	json_t *rec = json_loads(c->coded, 0, NULL);
+	json_t *rec;
 
+	if (!v->limited && write_list_item_raw(r, w, c, p))
+		return;
+	rec = json_loads(c->coded, 0, NULL);
 	if (rec) {
 		rows_case_columns_to_json(c, rec);
 		write_case(r, w, c, rec, p, v->limited ? v : NULL);

@@ -107,7 +107,7 @@ void api_write_sealed_raw(struct req *r, jsonw *w, const char *record, const cha
 {
 	api_disclose(r, record, name);
 	jw_key(w, name);
-	jw_raw(w, raw, len);
+	jw_raw_json(w, raw, len);
 }
 
 size_t api_write_fields_as(struct req *r, jsonw *w, const char *record, const char *prefix,

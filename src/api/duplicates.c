@@ -534,7 +534,7 @@ static void write_pair(struct req *r, jsonw *w, const struct dup_pair_row *p)
 	write_score(w, "score", p->score, 1000);
 	write_score(w, "weight", p->weight, 100);
 	jw_key(w, "reasons");
-	jw_raw(w, p->reasons, strlen(p->reasons));
+	jw_raw_json(w, p->reasons, strlen(p->reasons));
 	jw_kstr(w, "found_at", p->found_at);
 	if (p->decided_at[0]) {
 		jw_kstr(w, "decided_by", p->decided_by);

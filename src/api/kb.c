@@ -508,7 +508,7 @@ static void write_article(jsonw *w, const struct kb_row *k, int full, int li)
 	if (full) {
 		write_langs(w, "body", k->body);
 		jw_key(w, "sources");
-		jw_raw(w, k->sources, strlen(k->sources));
+		jw_raw_json(w, k->sources, strlen(k->sources));
 	}
 	jw_kint(w, "gaps", (int64_t)article_gaps(k));
 	jw_kstr(w, "created_at", k->created_at);
@@ -813,7 +813,7 @@ int api_kb_history(struct req *r)
 		}
 		jw_end(&w);
 		jw_key(&w, "article");
-		jw_raw(&w, rows[i].snapshot, strlen(rows[i].snapshot));
+		jw_raw_json(&w, rows[i].snapshot, strlen(rows[i].snapshot));
 		jw_end(&w);
 	}
 	return api_list_end(&w, NULL);

@@ -374,7 +374,7 @@ static int reply_person_raw(struct req *r, const struct person_row *p)
 				api_write_sealed_raw(r, &w, record, f->name, m->value, m->len);
 		} else if ((m = rawjson_find(cm, nc, f->name))) {
 			jw_key(&w, f->name);
-			jw_raw(&w, m->value, m->len);
+			jw_raw_json(&w, m->value, m->len);
 		}
 	}
 	jw_kstr(&w, "created_at", p->created_at);

@@ -2,6 +2,7 @@
  * rows.c - records into store rows, for the API and the demo alike; see
  * rows.h.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +30,47 @@ static void copy_str(json_t *rec, const char *field, char *dst, size_t n)
 	snprintf(dst, n, "%s", v ? v : "");
 }
 
+/* The fields of a case kept in columns of its row: always written back,
+ * or (optional) left out when empty. */
+static const struct case_column {
+	const char *name;
+	size_t offset, size;
+	int optional;
+} case_columns[] = {
+	{"person_id", offsetof(struct case_row, person_id), sizeof ((struct case_row *)0)->person_id, 0},
+	{"status", offsetof(struct case_row, status), sizeof ((struct case_row *)0)->status, 0},
+	{"stage", offsetof(struct case_row, stage), sizeof ((struct case_row *)0)->stage, 0},
+	{"opened_on", offsetof(struct case_row, opened_on), sizeof ((struct case_row *)0)->opened_on, 0},
+	{"trafficking_status", offsetof(struct case_row, trafficking_status),
+	 sizeof ((struct case_row *)0)->trafficking_status, 1},
+	{"assigned_to", offsetof(struct case_row, assigned_to),
+	 sizeof ((struct case_row *)0)->assigned_to, 1},
+	{"previous_case_id", offsetof(struct case_row, previous_case_id),
+	 sizeof ((struct case_row *)0)->previous_case_id, 1},
+	{"closed_on", offsetof(struct case_row, closed_on), sizeof ((struct case_row *)0)->closed_on, 1},
+};
+#define NCASE_COLUMNS (sizeof case_columns / sizeof case_columns[0])
+
 void rows_case_columns_from_json(json_t *rec, struct case_row *c)
 {
-	copy_str(rec, "person_id", c->person_id, sizeof c->person_id);
-	copy_str(rec, "status", c->status, sizeof c->status);
-	copy_str(rec, "stage", c->stage, sizeof c->stage);
-	copy_str(rec, "trafficking_status", c->trafficking_status, sizeof c->trafficking_status);
-	copy_str(rec, "assigned_to", c->assigned_to, sizeof c->assigned_to);
-	copy_str(rec, "previous_case_id", c->previous_case_id, sizeof c->previous_case_id);
-	copy_str(rec, "opened_on", c->opened_on, sizeof c->opened_on);
-	copy_str(rec, "closed_on", c->closed_on, sizeof c->closed_on);
+	size_t i;
+
+	for (i = 0; i < NCASE_COLUMNS; i++)
+		copy_str(rec, case_columns[i].name, (char *)c + case_columns[i].offset,
+			 case_columns[i].size);
+}
+
+int rows_case_column(const struct case_row *c, const char *name, const char **value)
+{
+	size_t i;
+
+	for (i = 0; i < NCASE_COLUMNS; i++)
+		if (!strcmp(case_columns[i].name, name)) {
+			const char *v = (const char *)c + case_columns[i].offset;
+			*value = case_columns[i].optional && !v[0] ? NULL : v;
+			return 1;
+		}
+	return 0;
 }
 
 int rows_case_seal(const keyring *kr, arena *a, json_t *rec, struct case_row *c)
@@ -48,24 +80,18 @@ int rows_case_seal(const keyring *kr, arena *a, json_t *rec, struct case_row *c)
 			   &c->sealed_len);
 }
 
-static void set_or_del(json_t *rec, const char *key, const char *v)
-{
-	if (v[0])
-		json_object_set_new(rec, key, json_string(v));
-	else
-		json_object_del(rec, key);
-}
-
 void rows_case_columns_to_json(const struct case_row *c, json_t *rec)
 {
-	json_object_set_new(rec, "person_id", json_string(c->person_id));
-	json_object_set_new(rec, "status", json_string(c->status));
-	json_object_set_new(rec, "stage", json_string(c->stage));
-	json_object_set_new(rec, "opened_on", json_string(c->opened_on));
-	set_or_del(rec, "trafficking_status", c->trafficking_status);
-	set_or_del(rec, "assigned_to", c->assigned_to);
-	set_or_del(rec, "previous_case_id", c->previous_case_id);
-	set_or_del(rec, "closed_on", c->closed_on);
+	size_t i;
+
+	for (i = 0; i < NCASE_COLUMNS; i++) {
+		const char *v;
+		rows_case_column(c, case_columns[i].name, &v);
+		if (v)
+			json_object_set_new(rec, case_columns[i].name, json_string(v));
+		else
+			json_object_del(rec, case_columns[i].name);
+	}
 }
 
 int rows_consent_seal(const keyring *kr, arena *a, json_t *rec, struct item_row *it)

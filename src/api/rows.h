@@ -34,6 +34,10 @@ void rows_case_columns_from_json(json_t *rec, struct case_row *c);
 
 /* The columns of a case back into its record (the inverse of the above). */
 void rows_case_columns_to_json(const struct case_row *c, json_t *rec);
+/* 1 when the case field name is kept in a column of the row, with *value
+ * what rows_case_columns_to_json puts in the record (NULL: left out);
+ * 0 when it lives in the coded or sealed JSON. */
+int rows_case_column(const struct case_row *c, const char *name, const char **value);
 
 /* A consent item: status "active", or "withdrawn" once withdrawn_on is
  * set; due = expires ("" when none); then coded/sealed.  Queries test

@@ -375,12 +375,26 @@ static int cmp_hit(const void *a, const void *b)
 	return c ? c : strcmp(x->id, y->id);
 }
 
+static int cmp_hit_ptr_id(const void *a, const void *b)
+{
+	return strcmp((*(struct find_hit *const *)a)->id, (*(struct find_hit *const *)b)->id);
+}
+
+static int cmp_id_hit_ptr(const void *key, const void *elem)
+{
+	return strcmp(key, (*(struct find_hit *const *)elem)->id);
+}
+
 /* The pool's first n persons of org_id, their last change read; those of
- * another organisation (none: keys are made per organisation) dropped. */
+ * another organisation (none: keys are made per organisation) dropped.
+ * Each answer's row finds its person by id in a sorted view of the
+ * statement's persons (a walk of them for each row was 40,000 string
+ * comparisons a search on PostgreSQL, 8% of the case list by name). */
 static int find_recent(struct find *f, const char *org_id, size_t n)
 {
 	size_t i, j, kept = 0, step = db_has_arrays(f->d) ? FIND_POOL : FIND_PROBE;
 	const char *list[FIND_POOL];
+	struct find_hit *by_id[FIND_POOL], **hit;
 	int rc = DB_DONE;
 
 	for (i = 0; i < n && rc == DB_DONE; i += step) {
@@ -396,10 +410,13 @@ static int find_recent(struct find *f, const char *org_id, size_t n)
 			for (j = 0; j < FIND_PROBE; j++)
 				db_bind_str(s, (int)j + 2, f->pool[i + j < n ? i + j : i].id);
 		}
+		for (j = i; j < n && j < i + step; j++)
+			by_id[j - i] = &f->pool[j];
+		qsort(by_id, j - i, sizeof *by_id, cmp_hit_ptr_id);
 		while ((rc = db_step(s)) == DB_ROW)
-			for (j = i; j < n && j < i + step; j++)
-				if (!strcmp(f->pool[j].id, db_col_text(s, 0)))
-					store_col_copy(s, 1, f->pool[j].updated_at, TS_LEN);
+			if ((hit = bsearch(db_col_text(s, 0), by_id, j - i, sizeof *by_id,
+					   cmp_id_hit_ptr)))
+				store_col_copy(s, 1, (*hit)->updated_at, TS_LEN);
 		db_reset(s);
 	}
 	if (rc != DB_DONE)

@@ -151,6 +151,23 @@ void jw_raw(jsonw *w, const char *json, size_t n)
 	buf_add(w->out, json, n);
 }
 
+void jw_raw_json(jsonw *w, const char *json, size_t n)
+{
+	size_t i, run = 0;
+
+	jw_sep(w);
+	for (i = 0; i < n; i++) {
+		const char *e = json[i] == '<' ? "\\u003c" : json[i] == '>' ? "\\u003e"
+			      : json[i] == '&' ? "\\u0026" : NULL;
+		if (!e)
+			continue;
+		buf_add(w->out, json + run, i - run);
+		buf_puts(w->out, e);
+		run = i + 1;
+	}
+	buf_add(w->out, json + run, n - run);
+}
+
 void jw_kstr(jsonw *w, const char *key, const char *s) { jw_key(w, key); jw_str(w, s); }
 void jw_kint(jsonw *w, const char *key, int64_t v) { jw_key(w, key); jw_int(w, v); }
 void jw_kbool(jsonw *w, const char *key, int v) { jw_key(w, key); jw_bool(w, v); }

@@ -38,6 +38,10 @@ void jw_bool(jsonw *w, int v);
 void jw_null(jsonw *w);
 /* Append pre-serialised JSON (trusted, from this writer or jansson). */
 void jw_raw(jsonw *w, const char *json, size_t n);
+/* JSON text this program wrote (a coded column, an opened record),
+ * spliced as a value with <, > and & escaped as the strings jw writes
+ * (outside strings they cannot occur). */
+void jw_raw_json(jsonw *w, const char *json, size_t n);
 
 /* key + value in one call */
 void jw_kstr(jsonw *w, const char *key, const char *s);

@@ -842,6 +842,33 @@ test('due follow-ups: paging with limit and cursor walks every item once in (due
 
 // ---- audit and encryption ----------------------------------------------------
 
+test('a case list writes each case as the case itself reads, names with <, > and & escaped', async () => {
+  // The lists splice the stored JSON of the case and its person (a fast
+  // path); the case's own answer builds it field by field: the two agree.
+  const pid = await newPerson('cw', { given_name: 'Ли<b>', family_name: 'Ҳасан&<i>ова', birth_date: '1990-04-05' });
+  await consent('cw', pid);
+  const c = await openCase('cw', { exploitation_types: ['ForcedLabour'], labour_sector: 'F',
+    countries_of_exploitation: ['RU', 'KZ'], summary: 'sealed: never in a list' }, pid);
+  const one = (await getCase('cw', c.id)).json;
+  for (const path of [`${V1}/cases?q=${encodeURIComponent('Ҳасан&<i>ова')}`, `${V1}/cases?person_id=${pid}`]) {
+    const r = await as.cw.req('GET', path);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(!/[<>&]/.test(r.text), `${path}: ${r.text}`);
+    assert.match(r.text, /\\u003cb\\u003e/);
+    const item = r.json.items.find((i) => i.id === c.id);
+    assert.ok(item, `${path}: ${r.text}`);
+    assert.deepEqual(item.person, { id: pid, given_name: 'Ли<b>', family_name: 'Ҳасан&<i>ова', birth_date: '1990-04-05' });
+    assert.equal(item.summary, undefined, 'no sealed field in a list');
+    for (const [k, v] of Object.entries(item)) if (k !== 'person') assert.deepEqual(v, one[k], k);
+    for (const [k, v] of Object.entries(one)) if (k !== 'person' && k !== 'summary') assert.deepEqual(item[k], v, k);
+  }
+  // The person's own answer splices its stored JSON too (it wrote < raw).
+  const pr = await as.cw.req('GET', `${V1}/persons/${pid}`);
+  assert.equal(pr.status, 200, pr.text);
+  assert.ok(!/[<>&]/.test(pr.text), pr.text);
+  assert.equal(pr.json.family_name, 'Ҳасан&<i>ова');
+});
+
 test('reading a case is audited under cases/ID', async () => {
   const c = await openCase('cw', { summary: 'audited summary' });
   const record = 'cases/' + c.id;

@@ -679,6 +679,43 @@ static void test_jsonw_raw_and_overflow(void **state)
 	buf_free(&b);
 }
 
+/* Stored JSON spliced by jw_raw_json reads as jw_str writes the same
+ * string: < > & escaped, the rest as it is (a backslash before them stays
+ * its own escape). */
+static void test_jsonw_raw_json(void **state)
+{
+	static const char stored[] = "{\"t\":\"<b>&amp; \\\\<\\\"\",\"n\":[1,\"x>y\"]}";
+	const char *s = "<b>&amp; \\<\"";
+	jsonw w;
+	buf a, b;
+	json_t *j;
+
+	(void)state;
+	buf_init(&a, 256);
+	buf_init(&b, 256);
+	jw_init(&w, &a);
+	jw_raw_json(&w, stored, strlen(stored));
+	jw_finish(&w);
+	assert_null(strchr(a.data, '<'));
+	assert_null(strchr(a.data, '>'));
+	assert_null(strchr(a.data, '&'));
+	jw_init(&w, &b);
+	jw_object(&w);
+	jw_kstr(&w, "t", s);
+	jw_key(&w, "n");
+	jw_array(&w);
+	jw_int(&w, 1);
+	jw_str(&w, "x>y");
+	jw_end(&w);
+	jw_finish(&w);
+	assert_string_equal(a.data, b.data);
+	j = parse(&a);
+	assert_string_equal(json_string_value(json_object_get(j, "t")), s);
+	json_decref(j);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 static void test_json_escape_direct(void **state)
 {
 	buf b;
@@ -888,6 +925,7 @@ int main(void)
 		cmocka_unit_test(test_jsonw_finish),
 		cmocka_unit_test(test_jsonw_depth_limit),
 		cmocka_unit_test(test_jsonw_raw_and_overflow),
+		cmocka_unit_test(test_jsonw_raw_json),
 		cmocka_unit_test(test_json_escape_direct),
 		cmocka_unit_test(test_rawjson_members),
 		cmocka_unit_test(test_rawjson_rejects),
