@@ -52,7 +52,6 @@ int db_open(const char *path, enum db_mode mode, db **out, char *err, size_t err
 	return noted((db_is_url(path) ? &db_pg : &db_sqlite)->open(path, mode, out, err, errlen));
 }
 
-const char *db_driver_name(db *d) { return DRV(d)->name; }
 int db_is_sqlite(db *d) { return DRV(d) == &db_sqlite; }
 
 void db_close(db *d)

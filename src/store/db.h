@@ -50,8 +50,6 @@ int db_url_has_password(const char *url);
 void db_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int db_last_failure(void);
 void db_failure_clear(void);
-/* "sqlite" or "postgresql". */
-const char *db_driver_name(db *d);
 int db_is_sqlite(db *d);
 /* 1 when the table exists, 0 when not, DB_ERROR-ish negative on failure. */
 int db_table_exists(db *d, const char *table);

@@ -10,7 +10,6 @@
 #include "store/db.h"
 
 struct db_driver {
-	const char *name;
 	int (*open)(const char *path, enum db_mode mode, db **out, char *err, size_t errlen);
 	void (*close)(db *d);
 	const char *(*errmsg)(db *d);

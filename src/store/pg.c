@@ -1153,7 +1153,6 @@ static int pg_backup_to(db *d, const char *path, char *err, size_t errlen)
 }
 
 const struct db_driver db_pg = {
-	.name = "postgresql",
 	.open = pg_open, .close = pg_close, .errmsg = pg_errmsg, .exec = pg_exec,
 	.prepare = pg_prepare, .bind_text = pg_bind_text, .bind_blob = pg_bind_blob,
 	.bind_int = pg_bind_int, .bind_null = pg_bind_null, .params = pg_params,

@@ -424,7 +424,6 @@ long db_file_user(const char *path)
 }
 
 const struct db_driver db_sqlite = {
-	.name = "sqlite",
 	.open = sq_open, .close = sq_close, .errmsg = sq_errmsg, .exec = sq_exec,
 	.prepare = sq_prepare, .bind_text = sq_bind_text, .bind_blob = sq_bind_blob,
 	.bind_int = sq_bind_int, .bind_null = sq_bind_null, .params = sq_params,
