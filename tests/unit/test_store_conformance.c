@@ -10,7 +10,8 @@
  * the knowledge base (versions, list and search order) and the limits
  * that servers share (lockouts, rate counters, one-time ids), and the
  * Action Plan (loads, activities, the last report winning), and
- * duplicates (pairs, not-the-same, merge and its undoing).
+ * duplicates (pairs, not-the-same, merge and its undoing), and the network
+ * matching's rows, stamps and the pass's reads.
  *
  * (store/reports.h declares the trainings, store/library.h and store/kb.h
  * the library and the knowledge base: store functions too.)
@@ -38,6 +39,7 @@
 #include "store/kb.h"
 #include "store/library.h"
 #include "store/plan.h"
+#include "store/pprl.h"
 #include "store/reports.h"
 #include "store/store.h"
 #include "store/db.h" /* only to make and drop the PostgreSQL fixtures' databases */
@@ -2417,6 +2419,211 @@ static void drop_backend(int64_t pid)
 /* Outside a transaction the statement after the one that found the
  * connection gone runs on a new one; inside a transaction every statement
  * fails until the caller ends it, so that none of it runs outside it. */
+/* ---- network matching: rows, stamps, the pass's reads -------------------- */
+
+struct pprl_seen {
+	char rows[16][160];
+	size_t n;
+};
+
+static int source_note(void *ctx, const struct pprl_source *row)
+{
+	struct pprl_seen *c = ctx;
+
+	assert_true(c->n < 16);
+	snprintf(c->rows[c->n++], sizeof c->rows[0], "%.26s %lld %.26s %lld %s", row->person_id,
+		 (long long)row->version, row->consent_id, (long long)row->consent_version,
+		 row->consent_status);
+	return 0;
+}
+
+static int encoding_note(void *ctx, const struct pprl_row *row)
+{
+	struct pprl_seen *c = ctx;
+
+	assert_true(c->n < 16);
+	snprintf(c->rows[c->n++], sizeof c->rows[0], "%c %s %s %zu", 'a' + row->handle[0],
+		 row->expires, row->updated_at, row->ref_len);
+	return 0;
+}
+
+static int stamp_note(void *ctx, const struct pprl_stamp_row *row)
+{
+	struct pprl_seen *c = ctx;
+
+	assert_true(c->n < 16);
+	snprintf(c->rows[c->n++], sizeof c->rows[0], "%c %c %d %d %s %s", 'a' + row->handle[0],
+		 'a' + row->stamp[0], row->encoded, row->has_row, row->recheck, row->updated_at);
+	return 0;
+}
+
+static int seen_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The rows a read gave, in the order given (sorted: sort them first). */
+static void seen_is(struct pprl_seen *c, int sorted, const char *const *want, size_t n)
+{
+	size_t i;
+
+	if (sorted)
+		qsort(c->rows, c->n, sizeof c->rows[0], seen_cmp);
+	assert_int_equal(c->n, n);
+	for (i = 0; i < n; i++)
+		assert_string_equal(c->rows[i], want[i]);
+	c->n = 0;
+}
+
+static void pprl_put(store_tx *tx, const char *org, unsigned char h, const char *expires,
+		     const char *at)
+{
+	unsigned char handle[PPRL_HANDLE_BYTES] = {h}, ref[40] = {h}, clk[PPRL_BYTES] = {h};
+	struct pprl_row row = {org, handle, ref, sizeof ref, clk, expires, at};
+
+	assert_int_equal(store_pprl_put(tx, &row), STORE_OK);
+}
+
+static void stamp_put(store_tx *tx, unsigned char h, unsigned char v, int encoded,
+		      const char *recheck, const char *at)
+{
+	unsigned char handle[PPRL_HANDLE_BYTES] = {h}, stamp[PPRL_STAMP_BYTES] = {v};
+	struct pprl_stamp_row row = {handle, stamp, encoded, recheck, at, 0};
+
+	assert_int_equal(store_pprl_stamp_put(tx, &row), STORE_OK);
+}
+
+static void test_pprl(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const status[4] = {"active", "withdrawn", "withdrawn", "active"};
+	char p[3][ID_LEN], c[4][ID_LEN], want[4][160];
+	const char *w[4];
+	unsigned char h[PPRL_HANDLE_BYTES] = {0};
+	struct pprl_seen seen = {0};
+	struct item_row it;
+	store_tx *tx;
+	int64_t n;
+	size_t i;
+
+	/* The pass's read: every consent of each person not merged away, in
+	 * any state, a person's together, persons in the order stored; other
+	 * items are not consents. */
+	person_add(f, f->org, "2026-01-01T00:00:00Z", p[0]);
+	person_add(f, f->org, "2026-01-02T00:00:00Z", p[1]);
+	person_add(f, f->org2, "2026-01-03T00:00:00Z", p[2]);
+	tx = begin(f);
+	for (i = 0; i < 4; i++) {
+		item_make(&it, "consent", i < 3 ? f->org : f->org2, NULL, p[i < 2 ? 0 : i - 1],
+			  "2026-01-04T00:00:00Z");
+		it.version = (int64_t)i + 1;
+		snprintf(it.status, sizeof it.status, "%s", status[i]);
+		assert_int_equal(store_item_insert(tx, &it), STORE_OK);
+		memcpy(c[i], it.id, ID_LEN);
+	}
+	item_make(&it, "note", f->org, NULL, p[0], "2026-01-05T00:00:00Z");
+	assert_int_equal(store_item_insert(tx, &it), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_pprl_sources(f->st, source_note, &seen), STORE_OK);
+	for (i = 0; i < 4; i++) {
+		snprintf(want[i], sizeof want[i], "%s 1 %s %zu %s", p[i < 2 ? 0 : i - 1], c[i], i + 1,
+			 status[i]);
+		w[i] = want[i];
+	}
+	assert_int_equal(seen.n, 4);
+	/* p[0]'s two consents in either order, then p[1]'s, then p[2]'s */
+	if (strcmp(seen.rows[0], want[0])) {
+		char t[160];
+		memcpy(t, seen.rows[0], sizeof t);
+		memcpy(seen.rows[0], seen.rows[1], sizeof t);
+		memcpy(seen.rows[1], t, sizeof t);
+	}
+	seen_is(&seen, 0, w, 4);
+
+	/* Rows: put replaces the handle's row; each gives those whose consent
+	 * lasts on the day asked. */
+	tx = begin(f);
+	pprl_put(tx, f->org, 1, "", "2026-05-01T00:00:00Z");
+	pprl_put(tx, f->org, 2, "2026-03-01", "2026-05-01T00:00:00Z");
+	pprl_put(tx, f->org2, 3, "2027-01-01", "2026-05-01T00:00:00Z");
+	pprl_put(tx, f->org, 3, "2027-01-01", "2026-05-02T00:00:00Z");
+	commit(tx);
+	assert_int_equal(store_pprl_each(f->st, "2026-06-01", encoding_note, &seen), STORE_OK);
+	seen_is(&seen, 1, (const char *const[]){"b  2026-05-01T00:00:00Z 40",
+		"d 2027-01-01 2026-05-02T00:00:00Z 40"}, 2);
+	assert_int_equal(store_pprl_each(f->st, "2026-03-01", encoding_note, &seen), STORE_OK);
+	assert_int_equal(seen.n, 3);
+	seen.n = 0;
+
+	/* Stamps: their own rows, each read with whether its handle has a row. */
+	tx = begin(f);
+	stamp_put(tx, 1, 7, 1, "", "2026-05-01T00:00:00Z");
+	stamp_put(tx, 2, 8, 1, "2026-03-01", "2026-05-01T00:00:00Z");
+	stamp_put(tx, 4, 9, 0, "2026-09-01", "2026-05-01T00:00:00Z");
+	stamp_put(tx, 4, 10, 0, "", "2026-05-03T00:00:00Z");
+	commit(tx);
+	assert_int_equal(store_pprl_stamps_each(f->st, stamp_note, &seen), STORE_OK);
+	seen_is(&seen, 1, (const char *const[]){"b h 1 1  2026-05-01T00:00:00Z",
+		"c i 1 1 2026-03-01 2026-05-01T00:00:00Z", "e k 0 0  2026-05-03T00:00:00Z"}, 3);
+
+	/* The sweep: a handle's stamp and row go only when both are older
+	 * than the pass; rows without a stamp likewise. */
+	tx = begin(f);
+	h[0] = 2;
+	assert_int_equal(store_pprl_forget(tx, h, "2026-05-01T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_pprl_drop_unstamped(tx, "2026-05-02T00:00:00Z"), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_pprl_each(f->st, "2026-01-01", encoding_note, &seen), STORE_OK);
+	assert_int_equal(seen.n, 3);
+	seen.n = 0;
+	tx = begin(f);
+	assert_int_equal(store_pprl_forget(tx, h, "2026-05-02T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_pprl_drop_unstamped(tx, "2026-05-03T00:00:00Z"), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_pprl_each(f->st, "2026-01-01", encoding_note, &seen), STORE_OK);
+	seen_is(&seen, 1, (const char *const[]){"b  2026-05-01T00:00:00Z 40"}, 1);
+	assert_int_equal(store_pprl_stamps_each(f->st, stamp_note, &seen), STORE_OK);
+	seen_is(&seen, 1, (const char *const[]){"b h 1 1  2026-05-01T00:00:00Z",
+		"e k 0 0  2026-05-03T00:00:00Z"}, 2);
+
+	/* Dropping a row or a stamp that is not there is no error. */
+	tx = begin(f);
+	h[0] = 1;
+	assert_int_equal(store_pprl_drop(tx, h), STORE_OK);
+	assert_int_equal(store_pprl_stamp_drop(tx, h), STORE_OK);
+	assert_int_equal(store_pprl_drop(tx, h), STORE_OK);
+	h[0] = 9;
+	assert_int_equal(store_pprl_stamp_drop(tx, h), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_pprl_each(f->st, "2026-01-01", encoding_note, &seen), STORE_OK);
+	assert_int_equal(seen.n, 0);
+	assert_int_equal(store_pprl_stamps_each(f->st, stamp_note, &seen), STORE_OK);
+	seen_is(&seen, 1, (const char *const[]){"e k 0 0  2026-05-03T00:00:00Z"}, 1);
+
+	/* Questions: counted per user since a time; older ones pruned. */
+	tx = begin(f);
+	assert_int_equal(store_pprl_question_add(tx, f->user, "2026-05-01T10:00:00Z",
+						 "2026-05-01T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_pprl_question_add(tx, f->user, "2026-05-01T11:00:00Z",
+						 "2026-05-01T00:00:00Z"), STORE_OK);
+	assert_int_equal(store_pprl_question_add(tx, f->user2, "2026-05-01T11:00:00Z",
+						 "2026-05-01T00:00:00Z"), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_pprl_questions_since(f->st, f->user, "2026-05-01T10:30:00Z", &n),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_pprl_questions_since(f->st, f->user, "2026-05-01T00:00:00Z", &n),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	tx = begin(f);
+	assert_int_equal(store_pprl_question_add(tx, f->user2, "2026-05-02T09:00:00Z",
+						 "2026-05-01T10:30:00Z"), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_pprl_questions_since(f->st, f->user, "2026-01-01T00:00:00Z", &n),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+}
+
 static void test_pg_reconnect(void **state)
 {
 	char err[256];
@@ -2582,6 +2789,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_person_find_scale, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_persons_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pprl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_reads_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_load, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cases_get, setup, teardown),
