@@ -291,16 +291,103 @@ int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const c
 	return e->stamped ? store_pprl_stamp_put(tx, &stamp) : store_pprl_stamp_drop(tx, e->handle);
 }
 
-/* Write n encodings in one transaction; *put += those put. */
-static int encodings_write(store *st, struct pprl_encoding *e, size_t n, size_t *put)
-{
-	char now[TS_LEN];
-	store_tx *tx = store_begin(st);
-	size_t i, k = 0;
-	int rc = tx ? STORE_OK : STORE_ERROR;
+/* What the persons of a write are in the store now, read in its
+ * transaction: each one's stamp as a refresh would compute it. */
+struct now_check {
+	const struct pprl_key *pk;
+	const char *const *ids;
+	size_t n, *order;       /* indexes of ids sorted by id */
+	char *stamped;          /* [n] */
+	unsigned char (*stamp)[PPRL_STAMP_BYTES];
+	size_t at;              /* the person being read, n: none */
+	struct pprl_encoding e;
+	char org[ID_LEN], updated[TS_LEN];
+	int64_t version;
+};
 
+static const struct now_check *sort_ctx; /* qsort has no context argument */
+
+static int order_cmp(const void *a, const void *b)
+{
+	return strcmp(sort_ctx->ids[*(const size_t *)a], sort_ctx->ids[*(const size_t *)b]);
+}
+
+static int id_order_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, sort_ctx->ids[*(const size_t *)elem]);
+}
+
+static void now_done(struct now_check *c)
+{
+	if (c->at < c->n && c->e.stamped) {
+		api_pprl_stamp(c->pk, c->ids[c->at], c->org, c->version, c->updated, &c->e);
+		c->stamped[c->at] = 1;
+		memcpy(c->stamp[c->at], c->e.stamp, PPRL_STAMP_BYTES);
+	}
+	c->at = c->n;
+}
+
+static int now_take(void *ctx, const struct pprl_source *row)
+{
+	struct now_check *c = ctx;
+	const size_t *o;
+
+	if (c->at < c->n && !strcmp(row->person_id, c->ids[c->at])) {
+		api_pprl_consent_seen(&c->e, row->consent_id, row->consent_version, row->consent_status);
+		return 0;
+	}
+	now_done(c);
+	sort_ctx = c;
+	o = bsearch(row->person_id, c->order, c->n, sizeof *c->order, id_order_cmp);
+	if (!o)
+		return 0;
+	c->at = *o;
+	memset(&c->e, 0, sizeof c->e);
+	snprintf(c->org, sizeof c->org, "%s", row->org_id);
+	snprintf(c->updated, sizeof c->updated, "%s", row->updated_at);
+	c->version = row->version;
+	api_pprl_consent_seen(&c->e, row->consent_id, row->consent_version, row->consent_status);
+	return 0;
+}
+
+/* Write n encodings, e[i] of the person ids[i], in one transaction, each
+ * only while what it was made from is what the store holds: read again
+ * in the transaction, on PostgreSQL under each person's refresh lock.  A
+ * refresh whose reads were overtaken by a change (another server's
+ * withdrawal, say: that server's refresh follows it) writes nothing for
+ * that person.  *put += those put.  Called under refresh_lock (sort_ctx). */
+static int encodings_write(store *st, const struct pprl_key *pk, struct pprl_encoding *e,
+			   const char *const *ids, size_t n, size_t *put)
+{
+	struct now_check c;
+	char now[TS_LEN];
+	store_tx *tx;
+	size_t i, k = 0;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	c.pk = pk;
+	c.ids = ids;
+	c.n = n;
+	c.at = n;
+	c.order = malloc((n ? n : 1) * sizeof *c.order);
+	c.stamped = calloc(n ? n : 1, 1);
+	c.stamp = calloc(n ? n : 1, sizeof *c.stamp);
+	tx = c.order && c.stamped && c.stamp ? store_begin(st) : NULL;
+	rc = tx ? STORE_OK : STORE_ERROR;
+	for (i = 0; i < n; i++)
+		c.order[i] = i;
+	sort_ctx = &c;
+	if (c.order)
+		qsort(c.order, n, sizeof *c.order, order_cmp);
+	if (rc == STORE_OK)
+		rc = store_pprl_sources_tx(tx, ids, n, now_take, &c);
+	now_done(&c);
 	store_now(now);
 	for (i = 0; i < n && rc == STORE_OK; i++) {
+		if ((e[i].stamped != 0) != c.stamped[i] ||
+		    (e[i].stamped && memcmp(e[i].stamp, c.stamp[i], PPRL_STAMP_BYTES)))
+			continue; /* overtaken: the change's own refresh writes it */
 		rc = api_pprl_encoding_write(tx, &e[i], now);
 		k += (size_t)e[i].consenting;
 	}
@@ -309,6 +396,10 @@ static int encodings_write(store *st, struct pprl_encoding *e, size_t n, size_t 
 	if (rc == STORE_OK)
 		*put += k;
 	sodium_memzero(e, n * sizeof *e);
+	sodium_memzero(&c.e, sizeof c.e);
+	free(c.order);
+	free(c.stamped);
+	free(c.stamp);
 	return rc;
 }
 
@@ -336,11 +427,11 @@ static int refresh(store *st, const keyring *kr, const struct pprl_key *pk, cons
 	if (rc == STORE_NOT_FOUND) {
 		memset(&e, 0, sizeof e);
 		handle_of(kr, person_id, e.handle);
-		rc = encodings_write(st, &e, 1, put);
+		rc = encodings_write(st, pk, &e, &person_id, 1, put);
 	} else if (rc == STORE_OK) {
 		rc = encoding_of(st, kr, pk, &a, &p, &e);
 		if (rc == STORE_OK)
-			rc = encodings_write(st, &e, 1, put);
+			rc = encodings_write(st, pk, &e, &person_id, 1, put);
 	}
 	pthread_mutex_unlock(&refresh_lock);
 	arena_free(&a);
@@ -411,8 +502,11 @@ static int stamp_take(void *ctx, const struct pprl_stamp_row *row)
 	h = &c->have[c->nhave++];
 	memcpy(h->handle, row->handle, PPRL_HANDLE_BYTES);
 	memcpy(h->stamp, row->stamp, PPRL_STAMP_BYTES);
+	/* A stamp written on a later day than today (the clock was set back)
+	 * judged the consents' dates by that day: made again. */
 	h->ok = (row->encoded != 0) == (row->has_row != 0) &&
-		(!row->recheck[0] || strcmp(row->recheck, c->today) > 0);
+		(!row->recheck[0] || strcmp(row->recheck, c->today) > 0) &&
+		strncmp(row->updated_at, c->today, 10) <= 0;
 	h->seen = 0;
 	return 0;
 }
@@ -475,17 +569,22 @@ static int refresh_chunk(store *st, const keyring *kr, const struct pprl_key *pk
 			 const char (*ids)[ID_LEN], size_t n, size_t *put)
 {
 	struct pprl_encoding *e = calloc(n, sizeof *e);
+	const char **who = calloc(n, sizeof *who);
 	struct person_row p;
 	size_t i, k = 0;
-	int rc, failed = 0;
+	int rc = STORE_ERROR, failed = 0;
 	arena a;
 
-	if (!e)
+	if (!e || !who) {
+		free(e);
+		free(who);
 		return STORE_ERROR;
+	}
 	pthread_mutex_lock(&refresh_lock);
 	for (i = 0; i < n; i++) {
 		arena_init(&a, SCRATCH_CAP);
 		rc = store_person_get(st, ids[i], &p, &a);
+		who[k] = ids[i];
 		if (rc == STORE_NOT_FOUND)
 			handle_of(kr, ids[i], e[k++].handle); /* not consenting: dropped */
 		else if (rc == STORE_OK && encoding_of(st, kr, pk, &a, &p, &e[k]) == STORE_OK)
@@ -494,19 +593,20 @@ static int refresh_chunk(store *st, const keyring *kr, const struct pprl_key *pk
 			failed = 1;
 		arena_free(&a);
 	}
-	rc = encodings_write(st, e, k, put);
+	rc = encodings_write(st, pk, e, who, k, put);
 	pthread_mutex_unlock(&refresh_lock);
 	sodium_memzero(e, n * sizeof *e);
 	free(e);
+	free(who);
 	return rc == STORE_OK && !failed ? STORE_OK : STORE_ERROR;
 }
 
 #define SWEEP_CHUNK 500 /* rows removed per transaction by the sweep */
 
-/* The sweep: the rows of the stamps no person read has, and the rows
- * without a stamp, not written since `before` (a request's refresh
- * during the pass keeps its own). */
-static int sweep(store *st, const struct catch_up *c, const char *before, size_t *forgotten)
+/* The sweep: the rows of the stamps no person read has (while a
+ * refresh since has not written another stamp), and the rows without a
+ * stamp. */
+static int sweep(store *st, const struct catch_up *c, size_t *forgotten)
 {
 	size_t i = 0, k;
 	store_tx *tx;
@@ -518,12 +618,12 @@ static int sweep(store *st, const struct catch_up *c, const char *before, size_t
 			return STORE_ERROR;
 		for (k = 0; rc == STORE_OK && i < c->nhave && k < SWEEP_CHUNK; i++)
 			if (!c->have[i].seen) {
-				rc = store_pprl_forget(tx, c->have[i].handle, before);
+				rc = store_pprl_forget(tx, c->have[i].handle, c->have[i].stamp);
 				k++;
 				(*forgotten)++;
 			}
 		if (rc == STORE_OK && i == c->nhave)
-			rc = store_pprl_drop_unstamped(tx, before);
+			rc = store_pprl_drop_unstamped(tx);
 		if (rc != STORE_OK) {
 			store_rollback(tx);
 			return rc;
@@ -535,12 +635,13 @@ static int sweep(store *st, const struct catch_up *c, const char *before, size_t
 	return rc;
 }
 
-/* The pass: stop ends it early, without the sweep. */
+/* The pass: stop ends it early, without the sweep.  Stamps read first,
+ * then the persons: a refresh in between writes a stamp the sweep then
+ * leaves (it removes a stamp only while it is the one read). */
 static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, volatile int *stop,
 		    size_t *encoded, size_t *unchanged, size_t *forgotten)
 {
 	struct catch_up c;
-	char start[TS_LEN], now[TS_LEN];
 	size_t i, failed = 0;
 	int rc;
 
@@ -548,15 +649,6 @@ static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, vol
 	c.kr = kr;
 	c.pk = pk;
 	consent_today(c.today);
-	/* Rows not written since the pass began and not read by it are not
-	 * backed by a consent any more.  Begin on a fresh second, so that no
-	 * row written before the pass carries its start time. */
-	store_now(start);
-	do {
-		struct timespec ts = {0, 50 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-		store_now(now);
-	} while (!strcmp(now, start) && !*stop);
 	rc = store_pprl_stamps_each(st, stamp_take, &c);
 	if (rc == STORE_OK) {
 		if (c.nhave)
@@ -572,9 +664,11 @@ static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, vol
 			failed++;
 	}
 	*unchanged = c.unchanged;
-	if (rc == STORE_OK && !failed && !*stop)
-		rc = sweep(st, &c, now, forgotten);
-	else
+	/* A person that could not be read keeps its row (and fails the
+	 * pass); the others' sweep goes on. */
+	if (rc == STORE_OK && !*stop)
+		rc = sweep(st, &c, forgotten);
+	if (failed || *stop)
 		rc = STORE_ERROR;
 	free(c.ids);
 	free(c.have);

@@ -63,11 +63,11 @@ static const char SQL_STAMPS[] =
 	" CASE WHEN e.handle IS NULL THEN 0 ELSE 1 END"
 	" FROM pprl_stamps s LEFT JOIN pprl_encodings e ON e.handle = s.handle";
 static const char SQL_FORGET_ROW[] =
-	"DELETE FROM pprl_encodings WHERE handle = ?1 AND updated_at < ?2";
-static const char SQL_FORGET_STAMP[] =
-	"DELETE FROM pprl_stamps WHERE handle = ?1 AND updated_at < ?2";
+	"DELETE FROM pprl_encodings WHERE handle = ?1 AND EXISTS"
+	" (SELECT 1 FROM pprl_stamps s WHERE s.handle = ?1 AND s.stamp = ?2)";
+static const char SQL_FORGET_STAMP[] = "DELETE FROM pprl_stamps WHERE handle = ?1 AND stamp = ?2";
 static const char SQL_DROP_UNSTAMPED[] =
-	"DELETE FROM pprl_encodings WHERE updated_at < ?1 AND NOT EXISTS"
+	"DELETE FROM pprl_encodings WHERE NOT EXISTS"
 	" (SELECT 1 FROM pprl_stamps s WHERE s.handle = pprl_encodings.handle)";
 
 int store_pprl_stamp_put(store_tx *tx, const struct pprl_stamp_row *row)
@@ -89,7 +89,7 @@ int store_pprl_stamp_drop(store_tx *tx, const unsigned char *handle)
 	return run1(tx, SQL_STAMP_DROP, handle, PPRL_HANDLE_BYTES);
 }
 
-int store_pprl_forget(store_tx *tx, const unsigned char *handle, const char *before)
+int store_pprl_forget(store_tx *tx, const unsigned char *handle, const unsigned char *stamp)
 {
 	const char *sql[] = {SQL_FORGET_ROW, SQL_FORGET_STAMP};
 	size_t i;
@@ -99,16 +99,17 @@ int store_pprl_forget(store_tx *tx, const unsigned char *handle, const char *bef
 		if (!s)
 			return STORE_ERROR;
 		db_bind_blob(s, 1, handle, PPRL_HANDLE_BYTES);
-		db_bind_str(s, 2, before);
+		db_bind_blob(s, 2, stamp, PPRL_STAMP_BYTES);
 		if (store_step_done(s) != STORE_OK)
 			return STORE_ERROR;
 	}
 	return STORE_OK;
 }
 
-int store_pprl_drop_unstamped(store_tx *tx, const char *before)
+int store_pprl_drop_unstamped(store_tx *tx)
 {
-	return run1(tx, SQL_DROP_UNSTAMPED, before, 0);
+	return store_step_done(db_prepare(tx->d, SQL_DROP_UNSTAMPED)) == STORE_OK ? STORE_OK
+										  : STORE_ERROR;
 }
 
 struct stamps_each {
@@ -209,6 +210,52 @@ int store_pprl_sources(store *st, int (*fn)(void *ctx, const struct pprl_source 
 	struct sources_each e = {fn, ctx};
 
 	return table_each_texts(st, SQL_SOURCES, NULL, 0, source_each, &e);
+}
+
+/* The same for some persons, in a write transaction, each person's rows
+ * together (a refresh's check: api/pprlnet.c).  On PostgreSQL each
+ * person's refresh lock is taken first (a transaction-level advisory
+ * lock, in id order), so that two servers' refreshes of one person, one
+ * writing what it read before the other's change, follow each other;
+ * SQLite's one writer does that by itself. */
+#define SOURCES_COLS "SELECT p.id, p.org_id, p.version, p.updated_at, i.id, i.version, i.status" \
+	" FROM persons p JOIN items i ON i.person_id = p.id AND i.kind = 'consent'"
+static const char SQL_SOURCES_ONE[] = SOURCES_COLS " WHERE p.id = ?1 AND p.merged_into IS NULL";
+static const char SQL_SOURCES_ANY[] = SOURCES_COLS
+	" WHERE p.id = ANY(CAST(?1 AS TEXT[])) AND p.merged_into IS NULL ORDER BY p.id";
+static const char SQL_REFRESH_LOCKS[] =
+	"SELECT count(pg_advisory_xact_lock(hashtext('himoya pprl ' || x)))"
+	" FROM (SELECT DISTINCT x FROM unnest(CAST(?1 AS TEXT[])) AS x ORDER BY x) AS l";
+
+int store_pprl_sources_tx(store_tx *tx, const char *const *ids, size_t n,
+			  int (*fn)(void *ctx, const struct pprl_source *row), void *ctx)
+{
+	struct sources_each e = {fn, ctx};
+	db_stmt *s;
+	size_t i;
+
+	if (!n)
+		return STORE_OK;
+	if (db_has_arrays(tx->d)) {
+		int64_t locked;
+		s = db_prepare(tx->d, SQL_REFRESH_LOCKS);
+		if (s)
+			db_bind_text_array(s, 1, ids, n);
+		if (table_int(s, &locked) != STORE_OK)
+			return STORE_ERROR;
+		s = db_prepare(tx->d, SQL_SOURCES_ANY);
+		if (s)
+			db_bind_text_array(s, 1, ids, n);
+		return table_each(s, source_each, &e);
+	}
+	for (i = 0; i < n; i++) {
+		s = db_prepare(tx->d, SQL_SOURCES_ONE);
+		if (s)
+			db_bind_str(s, 1, ids[i]);
+		if (table_each(s, source_each, &e) != STORE_OK)
+			return STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 static const char SQL_QUESTION[] = "INSERT INTO pprl_questions(user_id, asked_at) VALUES(?1, ?2)";

@@ -57,11 +57,13 @@ int store_pprl_stamp_drop(store_tx *tx, const unsigned char *handle);
 /* Every stamp to fn (pointers valid during the call), in no order. */
 int store_pprl_stamps_each(store *st, int (*fn)(void *ctx, const struct pprl_stamp_row *row),
 			   void *ctx);
-/* Remove the handle's stamp and row where not written since `before`
- * (the pass's sweep of persons it no longer reads). */
-int store_pprl_forget(store_tx *tx, const unsigned char *handle, const char *before);
-/* Remove the rows without a stamp not written since `before`. */
-int store_pprl_drop_unstamped(store_tx *tx, const char *before);
+/* Remove the handle's stamp and row while the stamp is still `stamp`
+ * (the pass's sweep of persons it no longer reads: a refresh since has
+ * written another). */
+int store_pprl_forget(store_tx *tx, const unsigned char *handle, const unsigned char *stamp);
+/* Remove the rows without a stamp (a refresh writes both at once: these
+ * are from before migration 26, or not this program's). */
+int store_pprl_drop_unstamped(store_tx *tx);
 /* Every row whose consent lasts on today, to fn (pointers valid during
  * the call); a non-zero return stops with STORE_ERROR. */
 int store_pprl_each(store *st, const char *today,
@@ -76,6 +78,12 @@ struct pprl_source {
 	int64_t consent_version;
 };
 int store_pprl_sources(store *st, int (*fn)(void *ctx, const struct pprl_source *row), void *ctx);
+/* The same for the persons ids[0 .. n) in a write transaction, each one's
+ * rows together: what a refresh checks before it writes (on PostgreSQL
+ * after taking each person's refresh lock: two servers' refreshes of one
+ * person follow each other). */
+int store_pprl_sources_tx(store_tx *tx, const char *const *ids, size_t n,
+			  int (*fn)(void *ctx, const struct pprl_source *row), void *ctx);
 
 /* A question asked by user_id at `at` (questions of anyone before
  * `before` are forgotten: the rate limit needs the last hour, the audit

@@ -82,7 +82,8 @@ export async function startServer({ users = [], orgs = [], env = {}, timezone = 
     url, data, dir, proc,
     log: () => log,
     async stop() {
-      if (proc.exitCode === null) {
+      // Once ended (by a signal too: exitCode stays null), 'exit' has fired.
+      if (proc.exitCode === null && proc.signalCode === null) {
         const done = new Promise((ok) => proc.once('exit', ok));
         proc.kill('SIGTERM');
         await done;

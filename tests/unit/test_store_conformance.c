@@ -2499,7 +2499,7 @@ static void test_pprl(void **state)
 	static const char *const status[4] = {"active", "withdrawn", "withdrawn", "active"};
 	char p[3][ID_LEN], c[4][ID_LEN], want[4][160];
 	const char *w[4];
-	unsigned char h[PPRL_HANDLE_BYTES] = {0};
+	unsigned char h[PPRL_HANDLE_BYTES] = {0}, sv[PPRL_STAMP_BYTES] = {0};
 	struct pprl_seen seen = {0};
 	struct item_row it;
 	store_tx *tx;
@@ -2539,6 +2539,20 @@ static void test_pprl(void **state)
 		memcpy(seen.rows[1], t, sizeof t);
 	}
 	seen_is(&seen, 0, w, 4);
+	/* The same for some persons, in a write transaction (a refresh's
+	 * check): an unknown id gives nothing. */
+	tx = begin(f);
+	assert_int_equal(store_pprl_sources_tx(tx, (const char *const[]){p[2], "no-such-person", p[0]},
+					       3, source_note, &seen), STORE_OK);
+	commit(tx);
+	{
+		char sorted[3][160];
+		memcpy(sorted[0], want[0], sizeof sorted[0]);
+		memcpy(sorted[1], want[1], sizeof sorted[0]);
+		memcpy(sorted[2], want[3], sizeof sorted[0]);
+		qsort(sorted, 3, sizeof sorted[0], seen_cmp);
+		seen_is(&seen, 1, (const char *const[]){sorted[0], sorted[1], sorted[2]}, 3);
+	}
 
 	/* Rows: put replaces the handle's row; each gives those whose consent
 	 * lasts on the day asked. */
@@ -2566,19 +2580,21 @@ static void test_pprl(void **state)
 	seen_is(&seen, 1, (const char *const[]){"b h 1 1  2026-05-01T00:00:00Z",
 		"c i 1 1 2026-03-01 2026-05-01T00:00:00Z", "e k 0 0  2026-05-03T00:00:00Z"}, 3);
 
-	/* The sweep: a handle's stamp and row go only when both are older
-	 * than the pass; rows without a stamp likewise. */
+	/* The sweep: a handle's stamp and row go only while the stamp is the
+	 * one the pass read (a refresh since wrote another); rows without a
+	 * stamp go. */
 	tx = begin(f);
 	h[0] = 2;
-	assert_int_equal(store_pprl_forget(tx, h, "2026-05-01T00:00:00Z"), STORE_OK);
-	assert_int_equal(store_pprl_drop_unstamped(tx, "2026-05-02T00:00:00Z"), STORE_OK);
+	sv[0] = 7;
+	assert_int_equal(store_pprl_forget(tx, h, sv), STORE_OK);
 	commit(tx);
 	assert_int_equal(store_pprl_each(f->st, "2026-01-01", encoding_note, &seen), STORE_OK);
 	assert_int_equal(seen.n, 3);
 	seen.n = 0;
 	tx = begin(f);
-	assert_int_equal(store_pprl_forget(tx, h, "2026-05-02T00:00:00Z"), STORE_OK);
-	assert_int_equal(store_pprl_drop_unstamped(tx, "2026-05-03T00:00:00Z"), STORE_OK);
+	sv[0] = 8;
+	assert_int_equal(store_pprl_forget(tx, h, sv), STORE_OK);
+	assert_int_equal(store_pprl_drop_unstamped(tx), STORE_OK);
 	commit(tx);
 	assert_int_equal(store_pprl_each(f->st, "2026-01-01", encoding_note, &seen), STORE_OK);
 	seen_is(&seen, 1, (const char *const[]){"b  2026-05-01T00:00:00Z 40"}, 1);
