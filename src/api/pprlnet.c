@@ -522,7 +522,8 @@ static int person_done(struct catch_up *c)
 		return 0;
 	handle_of(c->kr, c->person, key.handle);
 	api_pprl_stamp(c->pk, c->person, c->org, c->version, c->updated, &c->e);
-	h = bsearch(&key, c->have, c->nhave, sizeof *c->have, have_cmp);
+	/* no stamps yet (a new folder, a migrated one): have is NULL */
+	h = c->nhave ? bsearch(&key, c->have, c->nhave, sizeof *c->have, have_cmp) : NULL;
 	if (h)
 		h->seen = 1;
 	if (h && h->ok && !memcmp(h->stamp, c->e.stamp, PPRL_STAMP_BYTES)) {

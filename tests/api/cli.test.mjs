@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSyn
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Client, initArgs } from '../lib/server.mjs';
+import { Client, initArgs, assertNoSanitizerReport, streamsEnded } from '../lib/server.mjs';
 import { spawn } from 'node:child_process';
 import { run, runAsync, tempDir, serveDir, bearer, sqlite, freePort, sleep, poll, pgUrlOf, BIN } from '../lib/datadir.mjs';
 
@@ -259,7 +259,9 @@ test('serve --config FILE reads that file instead of DATA/himoya.conf; a missing
   // A good file: its listen address is served (DATA/himoya.conf, broken, is not read).
   const port = await freePort();
   writeFileSync(conf, `# the Debian package's file\nlisten = 127.0.0.1:${port}\nbackup_keep = 3\n`);
-  const proc = spawn(BIN, ['serve', '--data', dir, '--config', conf], { stdio: 'ignore' });
+  const proc = spawn(BIN, ['serve', '--data', dir, '--config', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
   let ok = false;
   for (let i = 0; i < 100 && !ok; i++) {
     try { ok = (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok; } catch { await sleep(50); }
@@ -267,6 +269,8 @@ test('serve --config FILE reads that file instead of DATA/himoya.conf; a missing
   const done = new Promise((res) => proc.once('exit', res));
   proc.kill('SIGTERM');
   await done;
+  await streamsEnded(proc);
+  assertNoSanitizerReport(log, 'himoya serve --config');
   assert.ok(ok, 'serve --config did not listen where the file says');
 });
 

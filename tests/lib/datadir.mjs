@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import net from 'node:net';
-import { BIN } from './server.mjs';
+import { BIN, assertNoSanitizerReport, sanitizerReport, streamsEnded } from './server.mjs';
 
 export { BIN };
 
@@ -14,19 +14,25 @@ export { BIN };
 // stalling the suite.  signal is set when the process had to be killed.
 export function run(args, { input = '', timeout = 15000 } = {}) {
   const r = spawnSync(BIN, args, { input, encoding: 'utf8', timeout, killSignal: 'SIGKILL' });
+  assertNoSanitizerReport(r.stderr, 'himoya ' + args[0]);
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
 }
 
 // The same without blocking the event loop (so that requests of the test
 // can run meanwhile).
 export function runAsync(args, { input = '', timeout = 15000 } = {}) {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const p = spawn(BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '', err = '';
     p.stdout.on('data', (d) => { out += d; });
     p.stderr.on('data', (d) => { err += d; });
     const t = setTimeout(() => p.kill('SIGKILL'), timeout);
-    p.on('close', (code, signal) => { clearTimeout(t); resolve({ code, signal, out, err }); });
+    p.on('close', (code, signal) => {
+      clearTimeout(t);
+      const rep = sanitizerReport(err);
+      if (rep) reject(new Error(`himoya ${args[0]}: sanitizer report:\n${rep}`));
+      else resolve({ code, signal, out, err });
+    });
     p.stdin.end(input);
   });
 }
@@ -45,14 +51,16 @@ export function freePort() {
 
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
-// Serve an existing data folder on a free loopback port.
-export async function serveDir(data) {
-  const port = await freePort();
+// Serve an existing data folder on a free loopback port, or on port.
+export async function serveDir(data, { port } = {}) {
+  port ??= await freePort();
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
+  // HIMOYA_SERVER_STDERR=1: the server's own messages on the test's stderr.
+  if (process.env.HIMOYA_SERVER_STDERR) proc.stderr.on('data', (d) => process.stderr.write(d));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try { const res = await fetch(url + '/api/v1/health'); if (res.ok) break; } catch { /* not yet */ }
@@ -71,6 +79,8 @@ export async function serveDir(data) {
         proc.kill('SIGTERM');
         await done;
       }
+      await streamsEnded(proc);
+      assertNoSanitizerReport(log, 'himoya serve');
       return { code: proc.exitCode, signal: proc.signalCode };
     },
   };

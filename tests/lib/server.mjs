@@ -8,8 +8,27 @@ import net from 'node:net';
 
 export const BIN = process.env.HIMOYA_BIN || join(process.cwd(), 'build', 'himoya');
 
+// A sanitizer's report in a process's output (the ASan+UBSan build of
+// make check), or null.  A server's report comes from its own thread and
+// ends the process only after printing its stack, often after the test
+// has had its answers: so a test passed beside a server that had just
+// found undefined behaviour (a bsearch on a null array, 2026-12-07).
+// Every helper that runs the binary checks its output with this.
+const SANITIZER = /runtime error:|ERROR: (?:Address|Leak|Thread)Sanitizer|SUMMARY: \w+Sanitizer/;
+export function sanitizerReport(text) {
+  const m = SANITIZER.exec(text || '');
+  return m ? text.slice(Math.max(0, m.index - 200), m.index + 3000) : null;
+}
+
+// Throws when a process's output has a sanitizer's report.
+export function assertNoSanitizerReport(text, what) {
+  const rep = sanitizerReport(text);
+  if (rep) throw new Error(`${what}: sanitizer report:\n${rep}`);
+}
+
 export function himoya(args, input) {
   const r = spawnSync(BIN, args, { input: input ?? '', encoding: 'utf8' });
+  assertNoSanitizerReport(r.stderr, 'himoya ' + args[0]);
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -88,9 +107,18 @@ export async function startServer({ users = [], orgs = [], env = {}, timezone = 
         proc.kill('SIGTERM');
         await done;
       }
+      await streamsEnded(proc);
+      assertNoSanitizerReport(log, 'himoya serve');
     },
     cleanup() { rmSync(dir, { recursive: true, force: true }); },
   };
+}
+
+// After 'exit', a child's pipes may still hold the end of its output.
+export function streamsEnded(proc) {
+  const ended = (st) => !st || st.readableEnded || st.destroyed
+    ? Promise.resolve() : new Promise((ok) => { st.once('close', ok); st.once('end', ok); });
+  return Promise.all([ended(proc.stdout), ended(proc.stderr)]);
 }
 
 // A tiny cookie-keeping client for the session API.
