@@ -150,7 +150,7 @@ void api_pprl_stamp(const struct pprl_key *pk, const char *person_id, const char
 {
 	/* The encoder's version: bump it when pprl_encode or what it is
 	 * given changes, so that every row is made again. */
-	static const char tag[] = "himoya pprl stamp 1";
+	static const char tag[] = "himoya pprl stamp 2"; /* 2: the audience */
 	crypto_generichash_state st;
 	char v[48];
 
@@ -163,6 +163,57 @@ void api_pprl_stamp(const struct pprl_key *pk, const char *person_id, const char
 	crypto_generichash_update(&st, (const unsigned char *)updated_at, strlen(updated_at) + 1);
 	crypto_generichash_update(&st, e->consents, sizeof e->consents);
 	crypto_generichash_final(&st, e->stamp, sizeof e->stamp);
+}
+
+/* The consent's entry added to the audience (store/pprl.h), once.  One
+ * that does not fit is left out: the row is then matched by fewer
+ * organisations, never by more. */
+static void audience_add(char audience[PPRL_AUDIENCE_MAX], json_t *consent, const char *until)
+{
+	const char *org = json_string_value(json_object_get(consent, "recipient_org"));
+	const char *type = json_string_value(json_object_get(consent, "recipient_type"));
+	char entry[160];
+	size_t n = strlen(audience), len, at;
+	int w = snprintf(entry, sizeof entry, "%s|%s|%s", org ? org : "", type ? type : "",
+			 until ? until : "");
+
+	if (w < 0 || (size_t)w >= sizeof entry || (org && strpbrk(org, ";|")) ||
+	    (type && strpbrk(type, ";|")))
+		return;
+	len = (size_t)w;
+	for (at = 0; at < n;) {
+		size_t end = strcspn(audience + at, ";");
+		if (end == len && !memcmp(audience + at, entry, len))
+			return;
+		at += end + (audience[at + end] == ';');
+	}
+	if (n + (n ? 1 : 0) + len + 1 > PPRL_AUDIENCE_MAX)
+		return;
+	snprintf(audience + n, PPRL_AUDIENCE_MAX - n, "%s%s", n ? ";" : "", entry);
+}
+
+int api_pprl_audience_admits(const char *audience, const char *org_code, const char *org_type,
+			     const char today[11])
+{
+	const char *at = audience;
+
+	while (at && *at) {
+		const char *end = at + strcspn(at, ";");
+		const char *bar1 = memchr(at, '|', (size_t)(end - at));
+		const char *bar2 = bar1 ? memchr(bar1 + 1, '|', (size_t)(end - bar1 - 1)) : NULL;
+		if (bar2) {
+			size_t norg = (size_t)(bar1 - at), ntype = (size_t)(bar2 - bar1 - 1);
+			size_t nuntil = (size_t)(end - bar2 - 1);
+			int org_ok = !norg || (strlen(org_code) == norg && !memcmp(at, org_code, norg));
+			int type_ok = !ntype ||
+				      (strlen(org_type) == ntype && !memcmp(bar1 + 1, org_type, ntype));
+			int day_ok = !nuntil || (nuntil == 10 && memcmp(bar2 + 1, today, 10) >= 0);
+			if (org_ok && type_ok && day_ok)
+				return 1;
+		}
+		at = *end ? end + 1 : end;
+	}
+	return 0;
 }
 
 void api_pprl_consent_add(struct pprl_encoding *e, json_t *consent, const char today[11])
@@ -182,6 +233,7 @@ void api_pprl_consent_add(struct pprl_encoding *e, json_t *consent, const char t
 		recheck_min(e, given);
 	if (strcmp(state, "active"))
 		return;
+	audience_add(e->audience, consent, until);
 	if (until)
 		recheck_min(e, until);
 	if (!until)
@@ -283,6 +335,7 @@ int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const c
 		row.ref_len = e->ref_len;
 		row.clk = e->clk;
 		row.expires = e->expires;
+		row.audience = e->audience;
 		row.updated_at = now;
 		rc = store_pprl_put(tx, &row);
 	}
@@ -717,6 +770,8 @@ void api_pprl_stop(void)
  * other organisation's with its organisation and sealed person id. */
 struct network {
 	const char *org_id;
+	/* the asking organisation, for the rows' audiences */
+	const char *org_code, *org_type, *today;
 	unsigned char *own, *other;
 	size_t nown, nother, capown, capother;
 	char (*other_org)[ID_LEN];
@@ -747,6 +802,10 @@ static int network_row(void *ctx, const struct pprl_row *row)
 		memcpy(x->own + x->nown++ * PPRL_BYTES, row->clk, PPRL_BYTES);
 		return 0;
 	}
+	/* Another organisation's person is matched only by those its
+	 * consents name. */
+	if (!api_pprl_audience_admits(row->audience, x->org_code, x->org_type, x->today))
+		return 0;
 	if (x->nother == x->capother) {
 		size_t cap = x->capother ? x->capother * 2 : 256;
 		void *c = realloc(x->other, cap * PPRL_BYTES);
@@ -886,10 +945,43 @@ static void write_answer(struct req *r, struct org *orgs, size_t n, const char *
 	jw_finish(&w);
 }
 
-/* Compare the person's encoding with the other organisations' and answer. */
-static int answer(struct req *r, const struct person_row *p, const char *record,
-		  const char *asked_at)
+/* Whether the asked person's consents (audience) name the organisation
+ * of another's matching row: a match is told both ways (the answer to
+ * the asker, the audit entry to the other), so both persons' consents
+ * must name the other organisation.  seen caches the organisations
+ * looked at; -1 on a store error. */
+struct org_seen {
+	char id[ID_LEN];
+	int ok;
+};
+
+static int mutual(struct req *r, const char *audience, const char *org_id, const char *today,
+		  struct org_seen *seen, size_t *nseen, size_t cap)
 {
+	struct org o;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < *nseen; i++)
+		if (!strcmp(seen[i].id, org_id))
+			return seen[i].ok;
+	if (store_org_by_id(r->app->st, org_id, &o) != STORE_OK)
+		return -1;
+	ok = api_pprl_audience_admits(audience, o.code, o.type, today);
+	if (*nseen < cap) {
+		snprintf(seen[*nseen].id, ID_LEN, "%s", org_id);
+		seen[(*nseen)++].ok = ok;
+	}
+	return ok;
+}
+
+/* Compare the person's encoding with the other organisations' and answer;
+ * audience: the asked person's (store/pprl.h). */
+static int answer(struct req *r, const struct person_row *p, const char *record,
+		  const char *asked_at, const char *audience)
+{
+	struct org_seen seen[64];
+	size_t nseen = 0;
 	struct network x;
 	struct named k;
 	struct org orgs[64];
@@ -909,7 +1001,10 @@ static int answer(struct req *r, const struct person_row *p, const char *record,
 	memset(&x, 0, sizeof x);
 	memset(&k, 0, sizeof k);
 	x.org_id = p->org_id;
+	x.org_code = r->who.user.org.code;
+	x.org_type = r->who.user.org.type;
 	consent_today(today);
+	x.today = today;
 	if (store_pprl_each(r->app->st, today, network_row, &x) != STORE_OK) {
 		network_free(&x);
 		return api_store_error(r, STORE_ERROR);
@@ -935,9 +1030,18 @@ static int answer(struct req *r, const struct person_row *p, const char *record,
 		 * with day and month swapped at 1.00 (README). */
 		if (thr < PPRL_NETWORK_FLOOR)
 			thr = PPRL_NETWORK_FLOOR;
-		for (j = 0; j < x.nother; j++)
-			if (pprl_dice(clk, x.other + j * PPRL_BYTES) >= thr)
+		for (j = 0; j < x.nother; j++) {
+			if (pprl_dice(clk, x.other + j * PPRL_BYTES) < thr)
+				continue;
+			rc = mutual(r, audience, x.other_org[j], today, seen, &nseen,
+				    sizeof seen / sizeof seen[0]);
+			if (rc < 0) {
+				network_free(&x);
+				return api_store_error(r, STORE_ERROR);
+			}
+			if (rc)
 				named_add(&k, &x, j);
+		}
 	}
 	for (i = 0; i < k.n; i++)
 		if (store_org_by_id(r->app->st, x.other_org[k.at[i]], &orgs[i]) != STORE_OK) {
@@ -1033,5 +1137,5 @@ int api_person_known_elsewhere(struct req *r)
 	/* The person's own row current (a change made before this version
 	 * of the program, or under another secret). */
 	api_pprl_refresh_req(r, p.id);
-	return answer(r, &p, record, asked_at);
+	return answer(r, &p, record, asked_at, consents.audience);
 }

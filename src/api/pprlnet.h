@@ -57,6 +57,7 @@ struct pprl_encoding {
 	unsigned char ref[ID_LEN + SEAL_OVERHEAD];
 	size_t ref_len;
 	char expires[11];
+	char audience[PPRL_AUDIENCE_MAX]; /* store/pprl.h */
 	/* What the row is made from (store/pprl.h): stamped when the person
 	 * is one the pass at start reads (a consent not withdrawn, not merged
 	 * away); the consents' hashes folded in any order; the first day
@@ -66,6 +67,10 @@ struct pprl_encoding {
 	char recheck[11];
 };
 void api_pprl_consent_add(struct pprl_encoding *e, json_t *consent, const char today[11]);
+/* Whether an audience (store/pprl.h) lets the organisation of that code
+ * and type match the row on today. */
+int api_pprl_audience_admits(const char *audience, const char *org_code, const char *org_type,
+			     const char today[11]);
 /* Each of the person's consent records, in any state and order, by its
  * item columns. */
 void api_pprl_consent_seen(struct pprl_encoding *e, const char *id, int64_t version,

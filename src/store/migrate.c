@@ -524,6 +524,11 @@ static const char *const migrations[] = {
 	"  handle BLOB NOT NULL, stamp BLOB NOT NULL, encoded INTEGER NOT NULL,"
 	"  recheck TEXT NOT NULL, updated_at TEXT NOT NULL,"
 	"  PRIMARY KEY(handle)) STRICT, WITHOUT ROWID;",
+	/* 27: the organisations each row may be matched by (store/pprl.h):
+	 * a referral consent naming one recipient put the person in every
+	 * organisation's answers.  The rows of before stay unseen until the
+	 * pass at start makes them again (the stamps' encoder changed). */
+	"ALTER TABLE pprl_encodings ADD COLUMN audience TEXT NOT NULL DEFAULT '';",
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -536,6 +541,7 @@ static const char *const pg_after[] = {
 	"  handle BYTEA NOT NULL, stamp BYTEA NOT NULL, encoded BIGINT NOT NULL,"
 	"  recheck TEXT COLLATE \"C\" NOT NULL, updated_at TEXT COLLATE \"C\" NOT NULL,"
 	"  PRIMARY KEY(handle));",
+	"ALTER TABLE pprl_encodings ADD COLUMN audience TEXT COLLATE \"C\" NOT NULL DEFAULT '';", /* 27 */
 	NULL,
 };
 

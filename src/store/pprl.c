@@ -7,10 +7,10 @@
 #include "store/table.h"
 
 static const char SQL_PUT[] =
-	"INSERT INTO pprl_encodings(org_id, handle, ref, clk, expires, updated_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+	"INSERT INTO pprl_encodings(org_id, handle, ref, clk, expires, updated_at, audience)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	" ON CONFLICT(handle) DO UPDATE SET org_id = excluded.org_id, ref = excluded.ref, clk = excluded.clk,"
-	" expires = excluded.expires, updated_at = excluded.updated_at";
+	" expires = excluded.expires, updated_at = excluded.updated_at, audience = excluded.audience";
 
 int store_pprl_put(store_tx *tx, const struct pprl_row *row)
 {
@@ -24,6 +24,7 @@ int store_pprl_put(store_tx *tx, const struct pprl_row *row)
 	db_bind_blob(s, 4, row->clk, PPRL_BYTES);
 	db_bind_str(s, 5, row->expires ? row->expires : "");
 	db_bind_str(s, 6, row->updated_at);
+	db_bind_str(s, 7, row->audience ? row->audience : "");
 	return store_step_done(s) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
@@ -142,8 +143,8 @@ int store_pprl_stamps_each(store *st, int (*fn)(void *ctx, const struct pprl_sta
 }
 
 static const char SQL_EACH[] =
-	"SELECT org_id, handle, ref, clk, expires, updated_at FROM pprl_encodings"
-	" WHERE expires = '' OR expires >= ?1";
+	"SELECT org_id, handle, ref, clk, expires, updated_at, audience FROM pprl_encodings"
+	" WHERE (expires = '' OR expires >= ?1) AND audience <> ''";
 
 struct pprl_each {
 	int (*fn)(void *ctx, const struct pprl_row *row);
@@ -164,6 +165,7 @@ static int encoding_each(void *ctx, db_stmt *s)
 	row.clk = db_col_blob(s, 3);
 	row.expires = db_col_text(s, 4);
 	row.updated_at = db_col_text(s, 5);
+	row.audience = db_col_text(s, 6);
 	return e->fn(e->ctx, &row);
 }
 

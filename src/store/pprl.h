@@ -9,8 +9,16 @@
  * one can tell the person from it), the person id sealed (for the audit
  * entry of the organisation whose person was matched; opened by the
  * server only), the encoding (domain/pprl.h) and the day the consent
- * behind it ends ("" for none).  No name, date of birth or person id in
- * clear.
+ * behind it ends ("" for none), and its audience: the organisations the
+ * person's consents let it be matched by.  No name, date of birth or
+ * person id in clear.
+ *
+ * The audience is one entry for each consent behind the row, separated
+ * by ';': "CODE|TYPE|UNTIL", the consent's recipient organisation (code)
+ * and type, each empty when the consent names none, and its last day
+ * (empty: no end).  A consent naming only the shelter makes the row the
+ * shelter's to match, no one else's; an empty audience, no one's (the
+ * rows of before migration 27).
  */
 #ifndef HIMOYA_STORE_PPRL_H
 #define HIMOYA_STORE_PPRL_H
@@ -23,6 +31,7 @@
 #include "store/store.h"
 
 #define PPRL_HANDLE_BYTES BLIND_BYTES
+#define PPRL_AUDIENCE_MAX 1024 /* bytes of an audience, its '\0' in */
 
 struct pprl_row {
 	const char *org_id;
@@ -31,6 +40,7 @@ struct pprl_row {
 	size_t ref_len;
 	const unsigned char *clk;    /* PPRL_BYTES */
 	const char *expires;         /* "" when none */
+	const char *audience;        /* see above */
 	const char *updated_at;
 };
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { startServer, signInAll } from '../lib/server.mjs';
-import { sqlite, pgUrlOf } from '../lib/datadir.mjs';
+import { sqlite, pgUrlOf, serveDir } from '../lib/datadir.mjs';
 
 const PW = 'pprlnet test password';
 const V1 = '/api/v1';
@@ -139,8 +139,8 @@ test('the matching table holds encodings only: no name, birth date or person id 
     ? "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns"
       + " WHERE table_name = 'pprl_encodings'"
     : "SELECT group_concat(name) FROM pragma_table_info('pprl_encodings')").trim();
-  assert.equal(cols, 'org_id,handle,ref,clk,expires,updated_at');
-  const dump = sqlite(db, 'SELECT org_id, hex(handle), hex(ref), hex(clk), expires FROM pprl_encodings');
+  assert.equal(cols, 'org_id,handle,ref,clk,expires,updated_at,audience');
+  const dump = sqlite(db, 'SELECT org_id, hex(handle), hex(ref), hex(clk), expires, audience FROM pprl_encodings');
   const raw = sqlite(db, "SELECT CAST(handle AS TEXT) || CAST(ref AS TEXT) || CAST(clk AS TEXT) FROM pprl_encodings");
   const hex = (s) => Buffer.from(s, 'utf8').toString('hex').toUpperCase();
   for (const s of ['Ҷумъаев', 'Dzhumaev', 'Farrukh', 'Фаррух', '1994-03-07', '19940307', P.iom.id, P.ngo2.id]) {
@@ -204,11 +204,8 @@ test('the encodings are rebuilt at start: a table emptied behind the server come
   await srv.stop();
   const db = join(srv.data, 'himoya.db');
   sqlite(db, 'DELETE FROM pprl_encodings');
-  const { spawn } = await import('node:child_process');
-  const port = new URL(srv.url).port;
-  const proc = spawn(process.env.HIMOYA_BIN || join(process.cwd(), 'build', 'himoya'),
-    ['serve', '--data', srv.data, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
-  srv.stop = async () => { if (proc.exitCode === null && proc.signalCode === null) { const d = new Promise((k) => proc.once('exit', k)); proc.kill('SIGTERM'); await d; } };
+  const s = await serveDir(srv.data, { port: new URL(srv.url).port });
+  srv.stop = s.stop;
   for (let i = 0; ; i++) {
     const n = await fetch(srv.url + '/api/v1/health').then(() => Number(sqlite(db, 'SELECT count(*) FROM pprl_encodings')), () => 0);
     if (n === 4 + 2 * crowd.length) break;
@@ -221,20 +218,16 @@ test('the encodings are rebuilt at start: a table emptied behind the server come
 // again with its log: the pass at start's counts once it has ended.
 async function restartCounting(state = 'done') {
   await srv.stop();
-  const { spawn } = await import('node:child_process');
-  const port = new URL(srv.url).port;
-  const proc = spawn(process.env.HIMOYA_BIN || join(process.cwd(), 'build', 'himoya'),
-    ['serve', '--data', srv.data, '--listen', `127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  proc.stderr.on('data', (d) => { log += d; });
-  srv.stop = async () => { if (proc.exitCode === null && proc.signalCode === null) { const d = new Promise((k) => proc.once('exit', k)); proc.kill('SIGTERM'); await d; } };
+  const s = await serveDir(srv.data, { port: new URL(srv.url).port });
+  srv.stop = s.stop;
+  const log = s.log;
   for (let i = 0; ; i++) {
-    const m = /catch_up=(\w+) encoded=(\d+) unchanged=(\d+) removed=(\d+)/.exec(log);
+    const m = /catch_up=(\w+) encoded=(\d+) unchanged=(\d+) removed=(\d+)/.exec(log());
     if (m && await fetch(srv.url + '/api/v1/health').then((r) => r.ok, () => false)) {
-      assert.equal(m[1], state, log);
+      assert.equal(m[1], state, log());
       return { encoded: Number(m[2]), unchanged: Number(m[3]), removed: Number(m[4]) };
     }
-    assert.ok(i < 200, 'the pass at start did not end: ' + log);
+    assert.ok(i < 200, 'the pass at start did not end: ' + log());
     await new Promise((k) => setTimeout(k, 50));
   }
 }
@@ -346,4 +339,61 @@ test('rate limit: a user asks at most 20 questions an hour, then 429 with Retry-
   assert.equal(sqlite(db, "SELECT count(*) FROM pprl_questions WHERE asked_at < '2001'").trim(), '0');
   // Another user of the organisation is not held back by it.
   assert.equal((await ask('sup', P.unrelated.id)).status, 200);
+});
+
+// A consent that names its recipient (an organisation, or a type of one)
+// lets only that recipient match the person; and a match is told both
+// ways (the answer, the audit entry of the other), so both persons'
+// consents must name the other organisation.
+test('a consent naming its recipient: only that organisation finds the person, and only if its own person names it back', async () => {
+  const man = ['Самандар', 'Қодиров', '1991-04-12', 'Masculine'];
+  const latin = ['Samandar', 'Kodirov', '1991-04-12', 'Masculine'];
+  const consent = (who, id, body) => ok(who, 'POST', `${V1}/persons/${id}/consents`, { method: 'written', ...body });
+  // At ngo3, for ngo2 only; at iom and at ngo2, for anyone.
+  const p3 = await register('c.cw', man, []);
+  await consent('c.cw', p3.id, { purpose: 'referral', recipient_org: 'ngo2' });
+  const pIom = await register('sup', latin, ['referral']);
+  const p2 = await register('b.sup', man, ['statistics']);
+  let r = await ask('sup', pIom.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.known.map((k) => k.org), ['ngo2'], 'iom is not named in ngo3\'s consent: ' + r.text);
+  r = await ask('b.sup', p2.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.known.map((k) => k.org).sort(), ['iom', 'ngo3']);
+  // ngo3 asking about its person: iom's is open to ngo3, but ngo3's own
+  // person's consent does not name iom, so iom is not told of it either.
+  r = await ask('c.cw', p3.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.known.map((k) => k.org), ['ngo2']);
+  const theirs = await ok('sup', 'GET', `${V1}/audit?record=persons/${pIom.id}`);
+  assert.ok(!theirs.items.some((e) => e.action === 'known-elsewhere-matched' && e.fields === 'matched-by:ngo3'),
+    JSON.stringify(theirs.items));
+
+  // By the type of organisation: a consent for NGOs is found by ngo2 and
+  // ngo3 (NGOs), not by iom (an IGO).
+  const woman = ['Мунира', 'Ғафорова', '1987-08-21', 'Feminine'];
+  const w2 = await register('b.sup', woman, []);
+  await consent('b.sup', w2.id, { purpose: 'statistics', recipient_type: 'NGO' });
+  const wIom = await register('sup', woman, ['referral']);
+  const w3 = await register('c.cw', woman, ['referral']);
+  r = await ask('sup', wIom.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.known.map((k) => k.org), ['ngo3']);
+  r = await ask('c.cw', w3.id);
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.known.map((k) => k.org).sort(), ['iom', 'ngo2']);
+
+  // A second consent, for anyone, opens the person to all; its
+  // withdrawal closes it again.
+  const open = await consent('c.cw', p3.id, { purpose: 'statistics' });
+  r = await ask('sup', pIom.id);
+  assert.deepEqual(r.json.known.map((k) => k.org).sort(), ['ngo2', 'ngo3']);
+  await ok('c.cw', 'POST', `${V1}/consents/${open.id}/withdraw`);
+  r = await ask('sup', pIom.id);
+  assert.deepEqual(r.json.known.map((k) => k.org), ['ngo2']);
+
+  // The table holds the recipients' codes and types, nothing of the person.
+  const db = join(srv.data, 'himoya.db');
+  const audiences = sqlite(db, 'SELECT DISTINCT audience FROM pprl_encodings ORDER BY 1').trim().split('\n');
+  assert.ok(audiences.includes('ngo2||') && audiences.includes('|NGO|') && audiences.includes('||'), audiences.join(' / '));
 });

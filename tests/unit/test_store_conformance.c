@@ -2442,8 +2442,8 @@ static int encoding_note(void *ctx, const struct pprl_row *row)
 	struct pprl_seen *c = ctx;
 
 	assert_true(c->n < 16);
-	snprintf(c->rows[c->n++], sizeof c->rows[0], "%c %s %s %zu", 'a' + row->handle[0],
-		 row->expires, row->updated_at, row->ref_len);
+	snprintf(c->rows[c->n++], sizeof c->rows[0], "%c %s %s %zu %s", 'a' + row->handle[0],
+		 row->expires, row->updated_at, row->ref_len, row->audience);
 	return 0;
 }
 
@@ -2475,13 +2475,20 @@ static void seen_is(struct pprl_seen *c, int sorted, const char *const *want, si
 	c->n = 0;
 }
 
+static void pprl_put_to(store_tx *tx, const char *org, unsigned char h, const char *expires,
+			const char *at, const char *audience)
+{
+	unsigned char handle[PPRL_HANDLE_BYTES] = {h}, ref[40] = {h}, clk[PPRL_BYTES] = {h};
+	struct pprl_row row = {org, handle, ref, sizeof ref, clk, expires, audience, at};
+
+	assert_int_equal(store_pprl_put(tx, &row), STORE_OK);
+}
+
+/* A row any organisation may match. */
 static void pprl_put(store_tx *tx, const char *org, unsigned char h, const char *expires,
 		     const char *at)
 {
-	unsigned char handle[PPRL_HANDLE_BYTES] = {h}, ref[40] = {h}, clk[PPRL_BYTES] = {h};
-	struct pprl_row row = {org, handle, ref, sizeof ref, clk, expires, at};
-
-	assert_int_equal(store_pprl_put(tx, &row), STORE_OK);
+	pprl_put_to(tx, org, h, expires, at, "||");
 }
 
 static void stamp_put(store_tx *tx, unsigned char h, unsigned char v, int encoded,
@@ -2554,17 +2561,19 @@ static void test_pprl(void **state)
 		seen_is(&seen, 1, (const char *const[]){sorted[0], sorted[1], sorted[2]}, 3);
 	}
 
-	/* Rows: put replaces the handle's row; each gives those whose consent
-	 * lasts on the day asked. */
+	/* Rows: put replaces the handle's row (its audience too); each gives
+	 * those whose consent lasts on the day asked and that someone may
+	 * match (an empty audience: no one). */
 	tx = begin(f);
 	pprl_put(tx, f->org, 1, "", "2026-05-01T00:00:00Z");
 	pprl_put(tx, f->org, 2, "2026-03-01", "2026-05-01T00:00:00Z");
 	pprl_put(tx, f->org2, 3, "2027-01-01", "2026-05-01T00:00:00Z");
-	pprl_put(tx, f->org, 3, "2027-01-01", "2026-05-02T00:00:00Z");
+	pprl_put_to(tx, f->org, 3, "2027-01-01", "2026-05-02T00:00:00Z", "shelter||;|NGO|2026-12-31");
+	pprl_put_to(tx, f->org, 5, "", "2026-05-02T00:00:00Z", "");
 	commit(tx);
 	assert_int_equal(store_pprl_each(f->st, "2026-06-01", encoding_note, &seen), STORE_OK);
-	seen_is(&seen, 1, (const char *const[]){"b  2026-05-01T00:00:00Z 40",
-		"d 2027-01-01 2026-05-02T00:00:00Z 40"}, 2);
+	seen_is(&seen, 1, (const char *const[]){"b  2026-05-01T00:00:00Z 40 ||",
+		"d 2027-01-01 2026-05-02T00:00:00Z 40 shelter||;|NGO|2026-12-31"}, 2);
 	assert_int_equal(store_pprl_each(f->st, "2026-03-01", encoding_note, &seen), STORE_OK);
 	assert_int_equal(seen.n, 3);
 	seen.n = 0;
@@ -2597,7 +2606,7 @@ static void test_pprl(void **state)
 	assert_int_equal(store_pprl_drop_unstamped(tx), STORE_OK);
 	commit(tx);
 	assert_int_equal(store_pprl_each(f->st, "2026-01-01", encoding_note, &seen), STORE_OK);
-	seen_is(&seen, 1, (const char *const[]){"b  2026-05-01T00:00:00Z 40"}, 1);
+	seen_is(&seen, 1, (const char *const[]){"b  2026-05-01T00:00:00Z 40 ||"}, 1);
 	assert_int_equal(store_pprl_stamps_each(f->st, stamp_note, &seen), STORE_OK);
 	seen_is(&seen, 1, (const char *const[]){"b h 1 1  2026-05-01T00:00:00Z",
 		"e k 0 0  2026-05-03T00:00:00Z"}, 2);
