@@ -611,8 +611,6 @@ static int list_item_shown(struct req *r, const struct case_row *c, const char *
 	return 1;
 }
 
-#define LIST_MEMBERS_MAX 96 /* members of a coded column or an opened person */
-
 /* write_list_item's fast path, for a case of the caller's own organisation
  * whose person was read with the page: the coded column and the person's
  * opened record are JSON this program wrote, spliced member by member in
@@ -622,26 +620,15 @@ static int list_item_shown(struct req *r, const struct case_row *c, const char *
 static int write_list_item_raw(struct req *r, jsonw *w, const struct case_row *c,
 			       const struct person_row *p)
 {
-	struct rawjson_member cm[LIST_MEMBERS_MAX], pc[LIST_MEMBERS_MAX], ps[LIST_MEMBERS_MAX];
+	struct rawjson_member cm[RAW_MEMBERS_MAX];
 	const struct rawjson_member *m;
+	struct raw_record rr;
 	char record[64];
-	unsigned char *pt;
-	size_t nc, npc, nps, n, i;
-	int ok;
+	size_t nc, i;
 
-	if (!p || p->sealed_len < SEAL_OVERHEAD)
+	if (!p || rawjson_members(c->coded, strlen(c->coded), cm, RAW_MEMBERS_MAX, &nc) != 0 ||
+	    api_raw_record_open(r, &rr, p->coded, p->sealed, p->sealed_len, p->id) != 0)
 		return 0;
-	n = p->sealed_len - SEAL_OVERHEAD;
-	pt = arena_alloc(&r->mem, n + 1);
-	if (!pt || seal_decrypt(&r->app->kr, p->sealed, p->sealed_len, p->id, pt) != 0)
-		return 0;
-	ok = rawjson_members(c->coded, strlen(c->coded), cm, LIST_MEMBERS_MAX, &nc) == 0 &&
-	     rawjson_members(p->coded, strlen(p->coded), pc, LIST_MEMBERS_MAX, &npc) == 0 &&
-	     rawjson_members((const char *)pt, n, ps, LIST_MEMBERS_MAX, &nps) == 0;
-	if (!ok) {
-		sodium_memzero(pt, n);
-		return 0;
-	}
 	snprintf(record, sizeof record, "cases/%s", c->id);
 	jw_object(w);
 	jw_kstr(w, "id", c->id);
@@ -656,36 +643,23 @@ static int write_list_item_raw(struct req *r, jsonw *w, const struct case_row *c
 				jw_kstr(w, f->name, col);
 			else
 				api_write_sealed_str(r, w, record, f->name, col);
-		} else if ((m = rawjson_find(cm, nc, f->name))) {
-			if (f->cls == FC_CODED) {
-				jw_key(w, f->name);
-				jw_raw_json(w, m->value, m->len);
-			} else {
-				api_write_sealed_raw(r, w, record, f->name, m->value, m->len);
-			}
+		} else if (f->cls == FC_CODED && (m = rawjson_find(cm, nc, f->name))) {
+			/* a list shows the coded column only: a sealed
+			 * field found there was not written by this program */
+			jw_key(w, f->name);
+			jw_raw_json(w, m->value, m->len);
 		}
 	}
 	snprintf(record, sizeof record, "persons/%s", p->id);
 	jw_key(w, "person");
 	jw_object(w);
 	jw_kstr(w, "id", p->id);
-	for (i = 0; i < person_schema.n; i++) {
-		const struct field *f = &person_schema.fields[i];
-		if (!names_only(NULL, f->name))
-			continue;
-		if (f->cls != FC_CODED) {
-			if ((m = rawjson_find(ps, nps, f->name)))
-				api_write_sealed_raw(r, w, record, f->name, m->value, m->len);
-		} else if ((m = rawjson_find(pc, npc, f->name))) {
-			jw_key(w, f->name);
-			jw_raw_json(w, m->value, m->len);
-		}
-	}
+	api_write_fields_raw(r, w, record, &person_schema, &rr, names_only, NULL);
 	jw_end(w);
 	jw_kstr(w, "created_at", c->created_at);
 	jw_kstr(w, "updated_at", c->updated_at);
 	jw_end(w);
-	sodium_memzero(pt, n);
+	api_raw_record_close(&rr);
 	return 1;
 }
 

@@ -5,6 +5,8 @@
  */
 #include <string.h>
 
+#include <sodium.h>
+
 #include "api/api.h"
 #include "api/disclose.h"
 
@@ -140,6 +142,50 @@ size_t api_write_fields(struct req *r, jsonw *w, const char *record,
 			const void *ctx)
 {
 	return api_write_fields_as(r, w, record, NULL, rs, rec, keep, ctx);
+}
+
+int api_raw_record_open(struct req *r, struct raw_record *rr, const char *coded,
+			const unsigned char *sealed, size_t sealed_len, const char *ad)
+{
+	if (sealed_len < SEAL_OVERHEAD)
+		return -1;
+	rr->len = sealed_len - SEAL_OVERHEAD;
+	rr->text = arena_alloc(&r->mem, rr->len + 1);
+	if (!rr->text || seal_decrypt(&r->app->kr, sealed, sealed_len, ad, rr->text) != 0)
+		return -1;
+	if (rawjson_members(coded, strlen(coded), rr->coded, RAW_MEMBERS_MAX, &rr->ncoded) != 0 ||
+	    rawjson_members((const char *)rr->text, rr->len, rr->sealed, RAW_MEMBERS_MAX,
+			    &rr->nsealed) != 0) {
+		sodium_memzero(rr->text, rr->len);
+		return -1;
+	}
+	return 0;
+}
+
+void api_raw_record_close(struct raw_record *rr)
+{
+	sodium_memzero(rr->text, rr->len);
+}
+
+void api_write_fields_raw(struct req *r, jsonw *w, const char *record,
+			  const struct resource_schema *rs, const struct raw_record *rr,
+			  field_filter keep, const void *ctx)
+{
+	const struct rawjson_member *m;
+	size_t i;
+
+	for (i = 0; i < rs->n; i++) {
+		const struct field *f = &rs->fields[i];
+		if (keep && !keep(ctx, f->name))
+			continue;
+		if (f->cls != FC_CODED) {
+			if ((m = rawjson_find(rr->sealed, rr->nsealed, f->name)))
+				api_write_sealed_raw(r, w, record, f->name, m->value, m->len);
+		} else if ((m = rawjson_find(rr->coded, rr->ncoded, f->name))) {
+			jw_key(w, f->name);
+			jw_raw_json(w, m->value, m->len);
+		}
+	}
 }
 
 void api_disclosures_flush(struct req *r)

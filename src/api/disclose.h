@@ -18,6 +18,7 @@
 
 #include "fields.h"
 #include "http/request.h"
+#include "util/rawjson.h"
 #include "util/jsonw.h"
 
 /* Which fields of a record a reader may see (a referral's share). */
@@ -52,6 +53,29 @@ size_t api_write_fields(struct req *r, jsonw *w, const char *record,
 size_t api_write_fields_as(struct req *r, jsonw *w, const char *record, const char *prefix,
 			   const struct resource_schema *rs, json_t *rec, field_filter keep,
 			   const void *ctx);
+
+/* A record this program wrote, read as text for the fast paths that
+ * splice it (GET /persons/{id}, the case lists): the members of its coded
+ * column and of its opened sealed part, which is wiped by
+ * api_raw_record_close. */
+#define RAW_MEMBERS_MAX 96
+struct raw_record {
+	struct rawjson_member coded[RAW_MEMBERS_MAX], sealed[RAW_MEMBERS_MAX];
+	size_t ncoded, nsealed;
+	unsigned char *text; /* the opened sealed part, in the request's arena */
+	size_t len;
+};
+/* 0 when opened (sealed under ad) and split; -1, with nothing to close,
+ * for a record it cannot open or split (the caller takes the jansson
+ * path). */
+int api_raw_record_open(struct req *r, struct raw_record *rr, const char *coded,
+			const unsigned char *sealed, size_t sealed_len, const char *ad);
+void api_raw_record_close(struct raw_record *rr);
+/* api_write_fields for such a record: the coded fields from the coded
+ * column, the others (noted against record) from the sealed part only. */
+void api_write_fields_raw(struct req *r, jsonw *w, const char *record,
+			  const struct resource_schema *rs, const struct raw_record *rr,
+			  field_filter keep, const void *ctx);
 
 /* Queue the read entries of the answer (api_dispatch, once per request). */
 void api_disclosures_flush(struct req *r);

@@ -22,7 +22,6 @@
 #include "domain/record.h"
 #include "domain/consent.h"
 #include "domain/policy.h"
-#include "util/rawjson.h"
 
 #define MAX_KEYS 512
 #define NAME_PREFIX_MIN 3 /* shortest beginning of a name that is indexed */
@@ -344,46 +343,25 @@ static int person_get_shared(struct req *r, const struct person_row *p)
  * 1 when answered; 0 to take the jansson path (text it cannot split). */
 static int reply_person_raw(struct req *r, const struct person_row *p)
 {
-	struct rawjson_member cm[48], sm[48];
-	const struct rawjson_member *m;
+	struct raw_record rr;
 	char record[64];
-	unsigned char *pt;
-	size_t nc, ns, n, i;
 	jsonw w;
 
-	if (p->sealed_len < SEAL_OVERHEAD)
+	if (api_raw_record_open(r, &rr, p->coded, p->sealed, p->sealed_len, p->id) != 0)
 		return 0;
-	n = p->sealed_len - SEAL_OVERHEAD;
-	pt = arena_alloc(&r->mem, n + 1);
-	if (!pt || seal_decrypt(&r->app->kr, p->sealed, p->sealed_len, p->id, pt) != 0)
-		return 0;
-	if (rawjson_members(p->coded, strlen(p->coded), cm, 48, &nc) != 0 ||
-	    rawjson_members((const char *)pt, n, sm, 48, &ns) != 0) {
-		sodium_memzero(pt, n);
-		return 0;
-	}
 	snprintf(record, sizeof record, "persons/%s", p->id);
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kstr(&w, "id", p->id);
 	jw_kint(&w, "version", p->version);
-	for (i = 0; i < person_schema.n; i++) {
-		const struct field *f = &person_schema.fields[i];
-		if (f->cls != FC_CODED) {
-			if ((m = rawjson_find(sm, ns, f->name)))
-				api_write_sealed_raw(r, &w, record, f->name, m->value, m->len);
-		} else if ((m = rawjson_find(cm, nc, f->name))) {
-			jw_key(&w, f->name);
-			jw_raw_json(&w, m->value, m->len);
-		}
-	}
+	api_write_fields_raw(r, &w, record, &person_schema, &rr, NULL, NULL);
 	jw_kstr(&w, "created_at", p->created_at);
 	jw_kstr(&w, "updated_at", p->updated_at);
 	if (p->merged_into[0])
 		jw_kstr(&w, "merged_into", p->merged_into);
 	jw_end(&w);
 	jw_finish(&w);
-	sodium_memzero(pt, n);
+	api_raw_record_close(&rr);
 	return 1;
 }
 

@@ -165,8 +165,10 @@ void api_pprl_stamp(const struct pprl_key *pk, const char *person_id, const char
 	crypto_generichash_final(&st, e->stamp, sizeof e->stamp);
 }
 
-/* The consent's entry added to the audience (store/pprl.h), once.  One
- * that does not fit is left out: the row is then matched by fewer
+/* The consent's entry added to the audience (store/pprl.h), once, the
+ * entries in byte order (the row does not depend on the order consents
+ * are read in: the demo's, a refresh's and the pass's agree).  One that
+ * does not fit is left out: the row is then matched by fewer
  * organisations, never by more. */
 static void audience_add(char audience[PPRL_AUDIENCE_MAX], json_t *consent, const char *until)
 {
@@ -183,13 +185,22 @@ static void audience_add(char audience[PPRL_AUDIENCE_MAX], json_t *consent, cons
 	len = (size_t)w;
 	for (at = 0; at < n;) {
 		size_t end = strcspn(audience + at, ";");
-		if (end == len && !memcmp(audience + at, entry, len))
-			return;
+		int c = memcmp(audience + at, entry, end < len ? end : len);
+		if (!c && end == len)
+			return; /* there */
+		if (c > 0 || (!c && end > len))
+			break; /* the first entry after it */
 		at += end + (audience[at + end] == ';');
 	}
 	if (n + (n ? 1 : 0) + len + 1 > PPRL_AUDIENCE_MAX)
 		return;
-	snprintf(audience + n, PPRL_AUDIENCE_MAX - n, "%s%s", n ? ";" : "", entry);
+	if (at < n) { /* before the entry at `at`: "entry;" there */
+		memmove(audience + at + len + 1, audience + at, n - at + 1);
+		memcpy(audience + at, entry, len);
+		audience[at + len] = ';';
+	} else {
+		snprintf(audience + n, PPRL_AUDIENCE_MAX - n, "%s%s", n ? ";" : "", entry);
+	}
 }
 
 int api_pprl_audience_admits(const char *audience, const char *org_code, const char *org_type,
@@ -319,14 +330,15 @@ static int encoding_of(store *st, const keyring *kr, const struct pprl_key *pk, 
 	return STORE_OK;
 }
 
-int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const char *now)
+int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const char *now,
+			    int first)
 {
 	struct pprl_stamp_row stamp = {e->handle, e->stamp, e->consenting, e->recheck, now, 0};
 	struct pprl_row row;
 	int rc;
 
 	if (!e->consenting) {
-		rc = store_pprl_drop(tx, e->handle);
+		rc = first ? STORE_OK : store_pprl_drop(tx, e->handle);
 	} else {
 		memset(&row, 0, sizeof row);
 		row.org_id = e->org_id;
@@ -345,30 +357,20 @@ int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const c
 }
 
 /* What the persons of a write are in the store now, read in its
- * transaction: each one's stamp as a refresh would compute it. */
+ * transaction: each one's stamp as a refresh would compute it.  The
+ * store gives the persons in the order of ids (one not found: none). */
 struct now_check {
 	const struct pprl_key *pk;
 	const char *const *ids;
-	size_t n, *order;       /* indexes of ids sorted by id */
+	size_t n;
 	char *stamped;          /* [n] */
 	unsigned char (*stamp)[PPRL_STAMP_BYTES];
 	size_t at;              /* the person being read, n: none */
+	size_t next;            /* where the next person is looked for in ids */
 	struct pprl_encoding e;
 	char org[ID_LEN], updated[TS_LEN];
 	int64_t version;
 };
-
-static const struct now_check *sort_ctx; /* qsort has no context argument */
-
-static int order_cmp(const void *a, const void *b)
-{
-	return strcmp(sort_ctx->ids[*(const size_t *)a], sort_ctx->ids[*(const size_t *)b]);
-}
-
-static int id_order_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, sort_ctx->ids[*(const size_t *)elem]);
-}
 
 static void now_done(struct now_check *c)
 {
@@ -383,18 +385,17 @@ static void now_done(struct now_check *c)
 static int now_take(void *ctx, const struct pprl_source *row)
 {
 	struct now_check *c = ctx;
-	const size_t *o;
 
 	if (c->at < c->n && !strcmp(row->person_id, c->ids[c->at])) {
 		api_pprl_consent_seen(&c->e, row->consent_id, row->consent_version, row->consent_status);
 		return 0;
 	}
 	now_done(c);
-	sort_ctx = c;
-	o = bsearch(row->person_id, c->order, c->n, sizeof *c->order, id_order_cmp);
-	if (!o)
-		return 0;
-	c->at = *o;
+	while (c->next < c->n && strcmp(c->ids[c->next], row->person_id))
+		c->next++;
+	if (c->next == c->n)
+		return 0; /* not one asked for */
+	c->at = c->next++;
 	memset(&c->e, 0, sizeof c->e);
 	snprintf(c->org, sizeof c->org, "%s", row->org_id);
 	snprintf(c->updated, sizeof c->updated, "%s", row->updated_at);
@@ -408,7 +409,7 @@ static int now_take(void *ctx, const struct pprl_source *row)
  * in the transaction, on PostgreSQL under each person's refresh lock.  A
  * refresh whose reads were overtaken by a change (another server's
  * withdrawal, say: that server's refresh follows it) writes nothing for
- * that person.  *put += those put.  Called under refresh_lock (sort_ctx). */
+ * that person.  *put += those put. */
 static int encodings_write(store *st, const struct pprl_key *pk, struct pprl_encoding *e,
 			   const char *const *ids, size_t n, size_t *put)
 {
@@ -423,16 +424,10 @@ static int encodings_write(store *st, const struct pprl_key *pk, struct pprl_enc
 	c.ids = ids;
 	c.n = n;
 	c.at = n;
-	c.order = malloc((n ? n : 1) * sizeof *c.order);
 	c.stamped = calloc(n ? n : 1, 1);
 	c.stamp = calloc(n ? n : 1, sizeof *c.stamp);
-	tx = c.order && c.stamped && c.stamp ? store_begin(st) : NULL;
+	tx = c.stamped && c.stamp ? store_begin(st) : NULL;
 	rc = tx ? STORE_OK : STORE_ERROR;
-	for (i = 0; i < n; i++)
-		c.order[i] = i;
-	sort_ctx = &c;
-	if (c.order)
-		qsort(c.order, n, sizeof *c.order, order_cmp);
 	if (rc == STORE_OK)
 		rc = store_pprl_sources_tx(tx, ids, n, now_take, &c);
 	now_done(&c);
@@ -441,7 +436,7 @@ static int encodings_write(store *st, const struct pprl_key *pk, struct pprl_enc
 		if ((e[i].stamped != 0) != c.stamped[i] ||
 		    (e[i].stamped && memcmp(e[i].stamp, c.stamp[i], PPRL_STAMP_BYTES)))
 			continue; /* overtaken: the change's own refresh writes it */
-		rc = api_pprl_encoding_write(tx, &e[i], now);
+		rc = api_pprl_encoding_write(tx, &e[i], now, 0);
 		k += (size_t)e[i].consenting;
 	}
 	if (tx)
@@ -450,7 +445,6 @@ static int encodings_write(store *st, const struct pprl_key *pk, struct pprl_enc
 		*put += k;
 	sodium_memzero(e, n * sizeof *e);
 	sodium_memzero(&c.e, sizeof c.e);
-	free(c.order);
 	free(c.stamped);
 	free(c.stamp);
 	return rc;

@@ -81,8 +81,11 @@ void api_pprl_encode(const keyring *kr, const struct pprl_key *pk, const char *p
  * them). */
 void api_pprl_stamp(const struct pprl_key *pk, const char *person_id, const char *org_id,
 		    int64_t version, const char *updated_at, struct pprl_encoding *e);
-/* The row put (or dropped) in an open transaction with its stamp, at now. */
-int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const char *now);
+/* The row put (or dropped) in an open transaction with its stamp, at now;
+ * first: a person made in this transaction (the demo's load), whose
+ * handle can have no row yet: nothing to drop. */
+int api_pprl_encoding_write(store_tx *tx, const struct pprl_encoding *e, const char *now,
+			    int first);
 void api_pprl_stop(void);
 
 /* POST /api/v1/persons/{id}/known-elsewhere */

@@ -349,7 +349,7 @@ static int insert_batch(store_tx *tx, const struct demo_batch *b)
 	if (b->ne)
 		store_now(now);
 	for (i = 0; rc == STORE_OK && i < b->ne; i++)
-		rc = api_pprl_encoding_write(tx, &b->enc[i], now);
+		rc = api_pprl_encoding_write(tx, &b->enc[i], now, 1);
 	return rc;
 }
 

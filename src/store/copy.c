@@ -287,12 +287,10 @@ int store_copy_to(store *st, const char *url, store_copy_fn report, void *arg, c
 		snprintf(err, errlen, "commit: %s", db_errmsg(dst));
 		goto out;
 	}
-	/* As after any bulk load: the copied pages marked all-visible (the
-	 * name search's index-only scans visit the table for rows not so
-	 * marked) and the planner's statistics made, before the servers come
-	 * (store_bulk_end does the same after a demo).  The copy is whole
-	 * without it: a failure is said, and autovacuum does it later. */
-	if (db_exec(dst, "VACUUM (ANALYZE)") != DB_OK)
+	/* As after any bulk load, before the servers come (db_loaded).  The
+	 * copy is whole without it: a failure is said, and autovacuum does
+	 * it later. */
+	if (db_loaded(dst) != DB_OK)
 		fprintf(stderr, "himoya: the copy is made, but VACUUM (ANALYZE) failed on it (%s):"
 			" run it before serving\n", db_errmsg(dst));
 	rc = STORE_OK;

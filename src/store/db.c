@@ -108,6 +108,7 @@ int db_begin_nowait(db *d) { return begin_wait(d, 0); }
 int db_commit(db *d) { return noted(DRV(d)->commit(d)); }
 void db_rollback(db *d) { DRV(d)->rollback(d); }
 int db_bulk(db *d, int on) { return DRV(d)->bulk(d, on); }
+int db_loaded(db *d) { return DRV(d)->loaded ? DRV(d)->loaded(d) : DB_OK; }
 int db_pipeline(db *d, int on) { return DRV(d)->pipeline ? DRV(d)->pipeline(d, on) : DB_OK; }
 int db_autocheckpoint(db *d, int on) { return DRV(d)->autocheckpoint(d, on); }
 int db_checkpoint(db *d, int *left) { return DRV(d)->checkpoint(d, left); }

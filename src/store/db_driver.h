@@ -33,6 +33,7 @@ struct db_driver {
 	int (*commit)(db *d);
 	void (*rollback)(db *d);
 	int (*bulk)(db *d, int on);
+	int (*loaded)(db *d); /* NULL: nothing to do after a bulk load */
 	int (*pipeline)(db *d, int on); /* NULL: no round trips to save */
 	int (*autocheckpoint)(db *d, int on);
 	int (*checkpoint)(db *d, int *left);

@@ -1104,6 +1104,11 @@ static int pg_bulk(db *d, int on)
 	return rc;
 }
 
+static int pg_loaded(db *d)
+{
+	return run(d, "VACUUM (ANALYZE)");
+}
+
 static int pg_autocheckpoint(db *d, int on)
 {
 	(void)d;
@@ -1161,7 +1166,7 @@ const struct db_driver db_pg = {
 	.col_type = pg_col_type,
 	.reset = pg_reset, .changes = pg_changes, .begin = pg_begin, .commit = pg_commit,
 	.begin_wait = pg_begin_wait,
-	.rollback = pg_rollback, .bulk = pg_bulk, .pipeline = pg_bulk, .autocheckpoint = pg_autocheckpoint,
+	.rollback = pg_rollback, .bulk = pg_bulk, .loaded = pg_loaded, .pipeline = pg_bulk, .autocheckpoint = pg_autocheckpoint,
 	.checkpoint = pg_checkpoint, .indexes_sql = SQL_INDEXES,
 	.table_exists = pg_table_exists, .backup_to = pg_backup_to,
 	.bind_text_array = pg_bind_text_array,

@@ -89,7 +89,7 @@ struct pprl_source {
 };
 int store_pprl_sources(store *st, int (*fn)(void *ctx, const struct pprl_source *row), void *ctx);
 /* The same for the persons ids[0 .. n) in a write transaction, each one's
- * rows together: what a refresh checks before it writes (on PostgreSQL
+ * rows together, in the order of ids: what a refresh checks before it writes (on PostgreSQL
  * after taking each person's refresh lock: two servers' refreshes of one
  * person follow each other). */
 int store_pprl_sources_tx(store_tx *tx, const char *const *ids, size_t n,

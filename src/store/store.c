@@ -647,13 +647,7 @@ int store_bulk_end(store *st)
 	rc = bulk_indexes_restore(st->writer);
 	if (db_bulk(st->writer, 0) != DB_OK)
 		rc = STORE_ERROR;
-	/* PostgreSQL: the load's last pages marked all-visible and the
-	 * planner's statistics made, as after any bulk load (autovacuum
-	 * comes later: until it did, the name search's index-only scans
-	 * visited the table for the last persons loaded, p99 65-386 ms at
-	 * 1,000,000 persons; 24-51 ms after). */
-	if (rc == STORE_OK && !db_is_sqlite(st->writer) &&
-	    db_exec(st->writer, "VACUUM (ANALYZE)") != DB_OK)
+	if (rc == STORE_OK && db_loaded(st->writer) != DB_OK)
 		rc = STORE_ERROR;
 	pthread_mutex_unlock(&st->wlock);
 	if (others_open(st) != STORE_OK)

@@ -722,7 +722,7 @@ test('the demo encodes its persons for the network matching as the server does: 
   assert.equal(r.code, 0, r.err);
   const db = join(dir, 'himoya.db');
   const hex = (c) => (pgUrlOf(dir) ? `encode(${c}, 'hex')` : `hex(${c})`);
-  const dump = () => sqlite(db, `SELECT org_id, ${hex('handle')}, ${hex('clk')}, expires FROM pprl_encodings ORDER BY 2`);
+  const dump = () => sqlite(db, `SELECT org_id, ${hex('handle')}, ${hex('clk')}, audience, expires FROM pprl_encodings ORDER BY 2`);
   const built = dump();
   const rows = built.trim().split('\n');
   const n = Number(r.out.match(/Network matching: (\d+) encodings/)[1]);
@@ -731,6 +731,9 @@ test('the demo encodes its persons for the network matching as the server does: 
   // organisations that register persons.
   assert.ok(n > 300 && n < 800, `${n} encodings of 802 persons`);
   assert.ok(rows.some((l) => /\|\d{4}-\d\d-\d\d$/.test(l)) && rows.some((l) => /\|$/.test(l)), 'ends and no end');
+  // Every row has an audience (the consents' recipients; none: no one matches it).
+  // (org, handle, clk, then CODE|TYPE|UNTIL at least once, then the end: 7 parts or more)
+  assert.ok(rows.every((l) => l.split('|').length >= 7), rows.slice(0, 3).join('\n'));
   sqlite(db, 'DELETE FROM pprl_encodings');
   const s = await serve(dir);
   const done = await poll(() => /catch_up=done encoded=(\d+)/.exec(s.log()), { timeout: 30000, every: 50 });
