@@ -557,7 +557,11 @@ static int me_password_start(struct req *r)
 		return api_store_error(r, STORE_BUSY);
 	}
 	if (left > 0 || left == LOCKOUT_IN_FLIGHT) {
+		char ra[24];
 		api_pw_wipe(t);
+		/* as a sign-in's (api/session.c): when to try again */
+		snprintf(ra, sizeof ra, "%lld", left > 0 ? (long long)left : 1LL);
+		reply_header(r, "Retry-After", ra);
 		return reply_problem(r, 429, "locked",
 				     "too many failed attempts for this login; try again later");
 	}

@@ -22,6 +22,7 @@ const PW = {
   stale: 'stale-session-pass-1',
   sf: 'second-factor-pass-1',
   integ: 'integration-pass-1',
+  changer: 'changer-password-1',
 };
 
 let srv;
@@ -41,6 +42,7 @@ before(async () => {
       { login: 'stale1', role: 'caseworker', password: PW.stale },
       { login: 'sf2', role: 'caseworker', password: PW.sf },
       { login: 'integ1', role: 'analyst', password: PW.integ },
+      { login: 'changer', role: 'caseworker', password: PW.changer },
     ],
   });
 });
@@ -121,6 +123,20 @@ test('ten failures lock one login (429 + Retry-After, even with the right passwo
   const ok = await other.login('bystander', PW.bystander);
   assert.equal(ok.status, 200);
   assert.equal((await other.req('GET', '/api/v1/me')).status, 200);
+});
+
+test('a session guessing its own password is locked out as a sign-in is (429 + Retry-After)', async () => {
+  const me = client();
+  assert.equal((await me.login('changer', PW.changer)).status, 200);
+  for (let i = 0; i < 10; i++) {
+    assertProblem(await me.req('POST', '/api/v1/me/password', { current: `guess-${i}`, new: 'a-new-long-password-7' }),
+      403, 'wrong-password', `guess ${i + 1}`);
+  }
+  const locked = await me.req('POST', '/api/v1/me/password', { current: PW.changer, new: 'a-new-long-password-7' });
+  assertProblem(locked, 429, 'locked', 'the right password on a locked login');
+  const ra = locked.headers.get('retry-after');
+  assert.ok(Number(ra) > 0 && Number(ra) <= 15 * 60, `Retry-After ${ra} within the lock period`);
+  assertProblem(await client().login('changer', PW.changer), 429, 'locked', 'and the sign-in too');
 });
 
 test('a burst of concurrent guesses cannot exceed the lockout limit', async () => {

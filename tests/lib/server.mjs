@@ -135,6 +135,12 @@ export class Client {
       if (!('content-type' in h)) h['content-type'] = 'application/json';
     }
     const res = await fetch(this.url + path, { method, headers: h, body: payload });
+    // Every test checks this of the server: a 429 or a 503 says when to
+    // try again (a client, or the offline queue of the screens, waits that
+    // long instead of hammering a locked login or a busy server).
+    if ((res.status === 429 || res.status === 503) && !/^\d+$/.test(res.headers.get('retry-after') ?? '')) {
+      throw new Error(`${method} ${path}: ${res.status} without a Retry-After of seconds`);
+    }
     const sc = res.headers.get('set-cookie');
     if (sc) { const m = /^(himoya_session=[^;]*)/.exec(sc); if (m) this.cookie = m[1]; }
     const text = await res.text();
