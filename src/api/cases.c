@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "api/api.h"
 #include "api/disclose.h"
 #include "api/rows.h"
@@ -696,6 +698,92 @@ static int reads_referred(struct req *r)
 
 /* How many times a list asks the store for more rows to fill a page. */
 #define LIST_ROUNDS 20
+#define SHARED_SCAN_MAX 2000 /* referred cases a search by name reads at most */
+
+/* Whether every word searched finds a word of the names the referral
+ * shares of the case's person (v: its view), as the blind index would
+ * (namekey_finds, in any script).  Only shared names are compared: the
+ * search tells the recipient nothing its list does not show. */
+static int shared_names_found(struct req *r, const struct case_row *c, const struct case_view *v,
+			      char (*qw)[NAMEKEY_MAX], size_t nq)
+{
+	char w[NAMEKEY_WORDS][NAMEKEY_MAX];
+	unsigned char met[NAMEKEY_WORDS] = {0};
+	struct person_row p;
+	size_t i, j, k, m, nw, left = nq;
+	json_t *rec;
+
+	if (store_person_get(r->app->st, c->person_id, &p, &r->mem) != STORE_OK ||
+	    !(rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id)))
+		return 0;
+	for (i = 0; left && i < person_schema.n; i++) {
+		const struct field *f = &person_schema.fields[i];
+		json_t *val = json_object_get(rec, f->name);
+		size_t count = json_is_array(val) ? json_array_size(val) : 1;
+		if (f->index != NX_NAME || !val || !api_view_shares(v, f->name))
+			continue;
+		for (k = 0; left && k < count; k++) {
+			json_t *one = json_is_array(val) ? json_array_get(val, k) : val;
+			nw = namekey_words(json_string_value(one), w, NAMEKEY_WORDS);
+			for (j = 0; j < nq; j++)
+				for (m = 0; !met[j] && m < nw; m++)
+					if (namekey_finds(qw[j], w[m])) {
+						met[j] = 1;
+						left--;
+					}
+		}
+	}
+	sodium_memzero(w, sizeof w);
+	json_decref(rec);
+	return nq && !left;
+}
+
+/* A search by name reads the caller's organisation's blind index, which
+ * another organisation's persons are not in: the cases referred to the
+ * caller whose shared names the search finds are added after the n rows
+ * of *rows, up to want in all. */
+static int shared_found(struct req *r, const char *q, struct case_row **rows, size_t *n,
+			size_t want)
+{
+	char qw[NAMEKEY_WORDS][NAMEKEY_MAX], today[11];
+	size_t nq = namekey_words(q, qw, NAMEKEY_WORDS), read = 0, got, i;
+	struct case_filter f = {0};
+	struct case_row *page, *all;
+	int rc = STORE_OK;
+
+	if (!nq || *n >= want)
+		return STORE_OK;
+	if (!(all = arena_alloc(&r->mem, want * sizeof *all)))
+		return STORE_ERROR;
+	if (*n)
+		memcpy(all, *rows, *n * sizeof *all);
+	consent_today(today);
+	f.org_id = ""; /* no organisation's own cases: the referred ones alone */
+	f.referred_to = r->who.user.org.id;
+	f.today = today;
+	f.limit = 200;
+	while (read < SHARED_SCAN_MAX && *n < want) {
+		if ((rc = store_case_list(r->app->st, &f, &page, &got, &r->mem)) != STORE_OK)
+			break;
+		for (i = 0; i < got && *n < want; i++) {
+			static const char *const none[] = {NULL};
+			struct case_view v;
+			if (!list_item_shown(r, &page[i], none, &v))
+				continue;
+			if (shared_names_found(r, &page[i], &v, qw, nq))
+				all[(*n)++] = page[i];
+			json_decref(v.share);
+		}
+		read += got;
+		if (got < f.limit)
+			break;
+		f.after_at = page[got - 1].updated_at;
+		f.after_id = page[got - 1].id;
+	}
+	sodium_memzero(qw, sizeof qw);
+	*rows = all;
+	return rc;
+}
 
 int api_cases_list(struct req *r)
 {
@@ -743,10 +831,12 @@ int api_cases_list(struct req *r)
 			return api_store_error(r, STORE_ERROR);
 		/* Filtered below: the first 200 (as many as the store
 		 * gives); else the page (a search has no next page). */
-		if (store_case_list_persons(r->app->st, r->who.user.org.id, ids, found,
-					    (status && *status) || (stage && *stage) ||
-					    (assigned && *assigned) ? 200 : limit,
-					    &rows, &n, &r->mem) != STORE_OK)
+		size_t want = (status && *status) || (stage && *stage) || (assigned && *assigned)
+				      ? 200
+				      : limit;
+		if (store_case_list_persons(r->app->st, r->who.user.org.id, ids, found, want,
+					    &rows, &n, &r->mem) != STORE_OK ||
+		    (reads_referred(r) && shared_found(r, q, &rows, &n, want) != STORE_OK))
 			return api_store_error(r, STORE_ERROR);
 	} else {
 		memset(&f, 0, sizeof f);

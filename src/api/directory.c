@@ -40,7 +40,7 @@
 #define PAGE_NUMBER_MAX 100000
 #define SEARCH_MAX 300          /* bytes of a search text */
 #define SERVICE_KEYS_MAX 512    /* search keys of one service */
-#define NAME_PREFIX_MIN 3       /* shortest beginning of a word that is indexed */
+#define NAME_PREFIX_MIN NAMEKEY_PREFIX_MIN
 #define EXPORT_SERVICES_MAX 5000
 #define EXPORT_LOCATIONS_MAX 20000
 #define EXPORT_ORGS_MAX 2000

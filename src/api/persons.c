@@ -24,7 +24,7 @@
 #include "domain/policy.h"
 
 #define MAX_KEYS 512
-#define NAME_PREFIX_MIN 3 /* shortest beginning of a name that is indexed */
+#define NAME_PREFIX_MIN NAMEKEY_PREFIX_MIN
 #define SEARCH_MAX 50
 #define SEARCH_DEFAULT 20
 

@@ -576,3 +576,11 @@ size_t phone_key(const char *phone, char out[24])
 	out[plen + n] = '\0';
 	return plen + n;
 }
+
+int namekey_finds(const char *searched, const char *word)
+{
+	size_t n = strlen(searched);
+
+	return !strcmp(searched, word) ||
+	       (n >= NAMEKEY_PREFIX_MIN && n < strlen(word) && !strncmp(searched, word, n));
+}

@@ -59,6 +59,10 @@
 
 #define NAMEKEY_MAX 64   /* longest key kept, bytes incl. NUL */
 #define NAMEKEY_WORDS 16 /* most words taken from one name */
+/* The shortest beginning of a word that finds it: a search for "Rakh"
+ * finds Rakhimov (the blind index holds the beginnings of each name's
+ * keys from this length). */
+#define NAMEKEY_PREFIX_MIN 3
 
 /* Write the keys of the words of `name` (UTF-8, need not be NFC) into
  * keys[]; returns how many were written (0 for no usable word, or for
@@ -73,6 +77,11 @@ size_t namekey_words(const char *name, char keys[][NAMEKEY_MAX], size_t max);
  * whole span are read as one word: separators inside it are skipped, so
  * "Abdul Aziz" gives the key of "Abdulaziz". */
 size_t namekey_word(const char *word, size_t len, char out[NAMEKEY_MAX]);
+
+/* Whether the key of a searched word finds the key of a name's word: the
+ * same, or its beginning of NAMEKEY_PREFIX_MIN bytes or more (what the
+ * blind index finds, compared in the clear). */
+int namekey_finds(const char *searched, const char *word);
 
 /* Normalise a phone number to its digits in international form for
  * Tajikistan: "+992 93 123 45 67", "992931234567", "93-123-45-67" and

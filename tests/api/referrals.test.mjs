@@ -807,6 +807,42 @@ test('a recipient\'s case list: no cursor names a case it cannot see, filters on
   }
 });
 
+test('a recipient finds a referred case by the names shared with it, in any script, and by no other', async () => {
+  // ngo2's own search reads its own blind index, which iom's persons are
+  // not in: the referred cases are found by their shared names instead.
+  const person = { given_name: 'Шаҳноза', family_name: 'Ғоибназарова' };
+  const both = await openCase({ person, referral: true });
+  await actOk('b.cw', (await referOk('a.cw', both.id, 'ngo2', { share: ['given_name', 'family_name'] })).id, 'accept');
+  const first = await openCase({ person, referral: true });
+  await actOk('b.cw', (await referOk('a.cw', first.id, 'ngo2', { share: ['given_name'] })).id, 'accept');
+  const none = await openCase({ person, referral: true });
+  await actOk('b.cw', (await referOk('a.cw', none.id, 'ngo2', { share: ['gender'] })).id, 'accept');
+  const pending = await openCase({ person, referral: true });
+  await referOk('a.cw', pending.id, 'ngo2', { share: ['given_name', 'family_name'] }); // not accepted
+  const ids = async (who, q) => {
+    const r = await get(who, '/cases?q=' + encodeURIComponent(q));
+    assert.equal(r.status, 200, r.text);
+    return r.json.items.map((c) => c.id);
+  };
+  // The family name, shared by one referral only, in Latin and by its beginning.
+  for (const q of ['Ғоибназарова', 'Goibnazarova', 'Гоибназар', 'Shahnoza Goibnazarova']) {
+    const got = await ids('b.cw', q);
+    assert.ok(got.includes(both.id), `${q}: the case sharing both names: ${got}`);
+    for (const c of [first, none, pending]) assert.ok(!got.includes(c.id), `${q}: ${c.id} shares no family name`);
+  }
+  // The given name: both referrals that share it.
+  const got = await ids('b.cw', 'Shahnoza');
+  assert.ok(got.includes(both.id) && got.includes(first.id), String(got));
+  assert.ok(!got.includes(none.id) && !got.includes(pending.id), String(got));
+  // What is listed is the share: no family name for the one that holds it back.
+  const r = await get('b.cw', '/cases?q=Shahnoza');
+  const item = r.json.items.find((c) => c.id === first.id);
+  assert.ok(item && !JSON.stringify(item).includes('Ғоибназарова'), JSON.stringify(item));
+  // Another NGO, and the sender's own search, as before.
+  assert.deepEqual(await ids('c.cw', 'Goibnazarova'), []);
+  assert.ok((await ids('a.cw', 'Goibnazarova')).includes(none.id));
+});
+
 test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {
   const reason = 'Shelter at 14 Rudaki street, call +992 93 555 01 02';
   // The consent is withdrawn after the referral was accepted.
