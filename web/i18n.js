@@ -1751,9 +1751,9 @@ export const catalogue = {
     en: 'This person is probably known to these organisations. It is a likely match, not an identification: confirm it with them through a referral before you share anything about the person.',
   },
   'known.none': {
-    tg: 'Дар байни шахсоне, ки ба равонасозӣ ё омор розигӣ додаанд, ба ягон ташкилоти дигари шабака маълум нест.',
-    ru: 'Среди людей, давших согласие на направление или статистику, не известен ни одной другой организации сети.',
-    en: 'Not known to another organisation of the network among the persons who consented to referral or statistics.',
+    tg: 'Ба ягон ташкилоти дигари шабака маълум нест — дар байни шахсоне, ки розигиашон ба равонасозӣ ташкилоти шуморо номбар мекунад (ва розигии ин шахс он ташкилотро).',
+    ru: 'Не известен ни одной другой организации сети — среди людей, чьё согласие на направление называет вашу организацию (а согласие этого человека — ту организацию).',
+    en: 'Not known to another organisation of the network — among the persons whose consent to referral names your organisation (and whose organisation this person\'s consent names).',
   },
   'known.not_enough': {
     tg: 'Барои пурсидан ному насаб ва санаи таваллуд ё синни тахминӣ лозим аст: танҳо ном бо дигарон мувофиқ меояд. Аввал маълумоти шахсро пурра кунед.',
@@ -1763,9 +1763,9 @@ export const catalogue = {
   'known.contact': { tg: 'Тамос:', ru: 'Контакт:', en: 'Contact:' },
   'known.no_contact': { tg: 'Тамос сабт нашудааст', ru: 'Контакт не указан', en: 'No contact recorded' },
   'known.consent_missing': {
-    tg: 'Розигии шахс барои равонасозӣ ё омори беном нест: бе он шахс дар шабака ҷустуҷӯ намешавад. Аввал розигиро сабт кунед.',
-    ru: 'Нет согласия человека на перенаправление или анонимную статистику: без него человека в сети не ищут. Сначала запишите согласие.',
-    en: 'The person has no consent to referral or anonymous statistics: without it the network is not asked. Record the consent first.',
+    tg: 'Розигии шахс барои равонасозӣ ё барои додан ба мақомоти ҳифзи ҳуқуқ нест: бе он шахс дар шабака ҷустуҷӯ намешавад. Розигӣ ба омори беном барои ин кофӣ нест. Аввал розигиро сабт кунед.',
+    ru: 'Нет согласия человека на перенаправление или на передачу в правоохранительные органы: без него человека в сети не ищут. Согласия на анонимную статистику для этого недостаточно. Сначала запишите согласие.',
+    en: 'The person has no consent to referral or to law enforcement: without it the network is not asked. Consent to anonymous statistics is not enough for this. Record the consent first.',
   },
   'known.rate_limited': {
     tg: 'Дар як соат аз 20 пурсиш зиёд мумкин нест. Баъдтар кӯшиш кунед.',

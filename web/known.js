@@ -2,7 +2,7 @@
 // asks the server (POST /persons/ID/known-elsewhere), which compares the
 // person's encoding with the other organisations' and answers with
 // organisations only; shows their names and contacts, or why it cannot
-// ask (no referral or statistics consent, too many questions).
+// ask (no referral or law enforcement consent, too many questions).
 
 import { h, setMessage, busy } from './dom.js';
 import { request, heading } from './page.js';

@@ -1224,7 +1224,7 @@ int api_consents_create(struct req *r)
 	struct org o;
 	char today[11];
 	json_t *body, *rec;
-	const char *to_org, *bad, *why;
+	const char *to_org, *to_type, *bad, *why;
 	int minor = 0, rc;
 
 	if (person_load(r, r->params[0], &p))
@@ -1251,6 +1251,12 @@ int api_consents_create(struct req *r)
 	to_org = json_string_value(json_object_get(body, "recipient_org"));
 	if (to_org && store_org_by_code(r->app->st, to_org, &o) != STORE_OK)
 		return reply_problem(r, 422, "invalid-value", "recipient_org: no such organisation");
+	/* Both must hold of a recipient (consent_covers): an organisation
+	 * of another type would make a consent that covers no one. */
+	to_type = json_string_value(json_object_get(body, "recipient_type"));
+	if (to_org && to_type && strcmp(o.type, to_type))
+		return reply_problem_field(r, 422, "invalid-value", "recipient_type",
+					   "recipient_type: the organisation named is of another type");
 	if (person_is_minor(r, &p, &minor))
 		return r->status;
 	if ((bad = consent_giver_problem(body, minor, &why)))

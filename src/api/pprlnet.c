@@ -3,7 +3,8 @@
  * network?" without names (issue 16, item 4): the network matching table
  * kept current, and POST /persons/{id}/known-elsewhere.
  *
- * Each person with a current consent for referral or statistics has one
+ * Each person with a current consent for referral or to law enforcement
+ * (naming the asking organisation, its type, or no recipient) has one
  * encoding (domain/pprl.h: a balanced, permuted, keyed Bloom filter; the
  * encoder of `himoya pprl encode`, not a second one) in pprl_encodings
  * (store/pprl.h), under an opaque handle; no name, birth date or person
@@ -234,7 +235,11 @@ void api_pprl_consent_add(struct pprl_encoding *e, json_t *consent, const char t
 
 	const char *state, *given = json_string_value(json_object_get(consent, "given_on"));
 
-	if (!consent || !purpose || (strcmp(purpose, "referral") && strcmp(purpose, "statistics")))
+	/* Only a consent to disclose the person to a recipient: referral, or
+	 * to law enforcement (those a referral may be sent under).  A
+	 * statistics consent is to anonymous counting: being named to
+	 * another organisation as holding the person is not that. */
+	if (!consent || !purpose || (strcmp(purpose, "referral") && strcmp(purpose, "law_enforcement")))
 		return;
 	state = consent_state(consent, today);
 	/* The first day the row may change by the calendar alone: a consent
@@ -969,6 +974,45 @@ static int mutual(struct req *r, const char *audience, const char *org_id, const
 	return ok;
 }
 
+/* Whether another organisation's matching row j still says what its
+ * person's records say now.  A refresh runs after the change it follows
+ * commits, and one lost (a failure, a stop) leaves the row stale until
+ * the pass at the next start: a withdrawn consent would go on naming its
+ * organisation.  So each row about to be named is made again from the
+ * store and must still consent to, name and match the asker; a stale one
+ * is refreshed.  1 or 0; -1 on a store error. */
+static int still_holds(struct req *r, const struct network *x, size_t j,
+		       const unsigned char clk[PPRL_BYTES], double thr)
+{
+	char id[ID_LEN], ad[ID_LEN + 8];
+	size_t n = x->other_ref_len[j] - SEAL_OVERHEAD;
+	struct person_row p;
+	struct pprl_encoding e;
+	int ok, rc;
+
+	snprintf(ad, sizeof ad, "pprl/%s", x->other_org[j]);
+	if (x->other_ref_len[j] <= SEAL_OVERHEAD || n >= sizeof id ||
+	    seal_decrypt(&r->app->kr, x->other_ref[j], x->other_ref_len[j], ad,
+			 (unsigned char *)id) != 0)
+		return 0; /* a row that does not open names no person */
+	id[n] = '\0';
+	rc = store_person_get(r->app->st, id, &p, &r->mem);
+	if (rc == STORE_NOT_FOUND) {
+		api_pprl_refresh_req(r, id);
+		return 0;
+	}
+	if (rc != STORE_OK ||
+	    encoding_of(r->app->st, &r->app->kr, r->app->pprl, &r->mem, &p, &e) != STORE_OK)
+		return -1;
+	ok = e.consenting && !strcmp(e.org_id, x->other_org[j]) &&
+	     api_pprl_audience_admits(e.audience, x->org_code, x->org_type, x->today) &&
+	     pprl_dice(clk, e.clk) >= thr;
+	if (!ok || memcmp(e.clk, x->other + j * PPRL_BYTES, PPRL_BYTES))
+		api_pprl_refresh_req(r, id);
+	sodium_memzero(&e, sizeof e);
+	return ok;
+}
+
 /* Compare the person's encoding with the other organisations' and answer;
  * audience: the asked person's (store/pprl.h). */
 static int answer(struct req *r, const struct person_row *p, const char *record,
@@ -1029,6 +1073,8 @@ static int answer(struct req *r, const struct person_row *p, const char *record,
 				continue;
 			rc = mutual(r, audience, x.other_org[j], today, seen, &nseen,
 				    sizeof seen / sizeof seen[0]);
+			if (rc > 0)
+				rc = still_holds(r, &x, j, clk, thr);
 			if (rc < 0) {
 				network_free(&x);
 				return api_store_error(r, STORE_ERROR);
@@ -1104,7 +1150,7 @@ int api_person_known_elsewhere(struct req *r)
 		return api_store_error(r, STORE_ERROR);
 	if (!consents.consenting)
 		return reply_problem(r, 409, "consent-required",
-				     "the person has no current consent for referral or statistics: "
+				     "the person has no current consent for referral or to law enforcement: "
 				     "without it the person's encoding does not enter the network");
 	if (!enough_to_ask(r, &p))
 		return r->status;

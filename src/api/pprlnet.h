@@ -27,7 +27,7 @@ struct pprl_key *api_pprl_key_load(const keyring *kr, const char *secret_file, c
 void api_pprl_key_free(struct pprl_key *key);
 
 /* Make the person's row of the matching table what it should be now:
- * their encoding while a referral or statistics consent is active and
+ * their encoding while a referral or law enforcement consent is active and
  * the person is not merged away, else none.  pk NULL: nothing.  Call it
  * after a change of the person, a consent, a merge or a transfer is
  * committed.  STORE_OK or a store error; *put (may be NULL) is added 1

@@ -501,14 +501,14 @@ static int load_persons(store *st, const struct demo_gen *g, size_t n, struct de
 
 /* The same woman registered by IOM in Tajik Cyrillic and by NGO Ozod in
  * Latin, her birth date typed day-first once and month-first once, each
- * with a consent for referral or statistics and an open case: "Known to
+ * with a consent for referral and an open case: "Known to
  * another organisation?" on either case names the other (api/pprlnet.c).  Written by the rows the API writes
  * (api/rows.h) and encoded by the API's own refresh. */
 static const struct demo_twin {
 	const char *org, *login, *given, *family, *birth, *purpose;
 } demo_twins[] = {
 	{"iom", "caseworker", "Зарина", "Ҷумъаева", "1994-03-07", "referral"},
-	{"ngo-ozod", "ngo.worker", "Zarina", "Dzhumaeva", "1994-07-03", "statistics"},
+	{"ngo-ozod", "ngo.worker", "Zarina", "Dzhumaeva", "1994-07-03", "referral"},
 };
 
 static int add_twin(store *st, const keyring *kr, const struct demo_twin *t, char id[ID_LEN])

@@ -1764,10 +1764,14 @@ static int build_person(const struct demo_gen *g, struct demo_batch *b, size_t n
 				p.prof == PROF_SEX || p.prof == PROF_MARRIAGE ? "shelter-panoh"
 									      : "police-du",
 				NULL, p.registered, p.registered + 365, 0);
-		if (demo_rng_pct(&p.r, 20))
-			consent(&p, "law_enforcement", demo_rng_pct(&p.r, 50) ? "prosecutor" : NULL,
-				"LawEnforcement", p.registered, 0,
-				demo_rng_pct(&p.r, 5) ? min64(p.registered + 30, g->today) : 0);
+		if (demo_rng_pct(&p.r, 20)) {
+			/* the prosecutor's office, or any law enforcement body
+			 * (both would name nobody: the prosecutor is not one) */
+			int64_t ended = demo_rng_pct(&p.r, 5) ? min64(p.registered + 30, g->today) : 0;
+			int prosecutor = demo_rng_pct(&p.r, 50);
+			consent(&p, "law_enforcement", prosecutor ? "prosecutor" : NULL,
+				prosecutor ? NULL : "LawEnforcement", p.registered, 0, ended);
+		}
 		if (demo_rng_pct(&p.r, 45))
 			consent(&p, "statistics", NULL, NULL, p.registered, 0, 0);
 		if (demo_rng_pct(&p.r, 5))

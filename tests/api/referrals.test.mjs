@@ -208,6 +208,16 @@ test('a referral needs a current consent that covers its recipient', async () =>
     written({ purpose: 'law_enforcement', recipient_org: 'ngo2' }), { police: 409 });
 });
 
+test('a consent naming an organisation and a type it is not of is refused: it would cover no one', async () => {
+  const pid = await newPerson('a.cw', { given_name: 'Малика', family_name: 'Набиева' });
+  const r = await as['a.cw'].req('POST', `${V1}/persons/${pid}/consents`,
+    { purpose: 'referral', method: 'written', recipient_org: 'ngo2', recipient_type: 'LawEnforcement' });
+  assertProblem(r, 422, 'invalid-value', 'ngo2 is an NGO');
+  assert.equal(r.json.field, 'recipient_type');
+  assert.deepEqual((await get('a.cw', `/persons/${pid}/consents`)).json.items, [], 'nothing recorded');
+  await consent('a.cw', pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2', recipient_type: 'NGO' });
+});
+
 test('a referral names a real organisation other than the sender, and shareable fields', async () => {
   const c = await openCase({ referral: true });
   assertProblem(await refer('a.cw', c.id, 'nosuch'), 422, 'invalid-value', 'unknown organisation');

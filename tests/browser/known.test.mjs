@@ -2,7 +2,7 @@
 // worker of IOM opens the case of Фаррух Ҷумъаев and asks; NGO Two, where
 // he is registered as Farrukh Dzhumaev (birth date day and month swapped),
 // is named with its contact, and nothing about the person there.  A person
-// without a referral or statistics consent gets the reason, in Tajik.
+// without a referral or law enforcement consent gets the reason, in Tajik.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
@@ -38,7 +38,7 @@ before(async () => {
   assert.equal(o.status, 200, o.text);
   const pid = await registered(cw, { given_name: 'Фаррух', family_name: 'Ҷумъаев', birth_date: '1994-03-07', gender: 'Masculine' },
     ['assistance', 'referral']);
-  await registered(b, { given_name: 'Farrukh', family_name: 'Dzhumaev', birth_date: '1994-07-03', gender: 'Masculine' }, ['statistics']);
+  await registered(b, { given_name: 'Farrukh', family_name: 'Dzhumaev', birth_date: '1994-07-03', gender: 'Masculine' }, ['referral']);
   const c = await cw.req('POST', V1 + '/cases', { person_id: pid, exploitation_types: ['ForcedLabour'] });
   assert.equal(c.status, 201, c.text);
   caseId = c.json.id;
@@ -47,7 +47,7 @@ before(async () => {
   assert.equal(c2.status, 201, c2.text);
   bareCase = c2.json.id;
   nocase = await registered(cw, { given_name: 'Мавҷуда', family_name: 'Сафарова', birth_date: '1991-05-14', gender: 'Feminine', beneficiary_group: 'returnee' },
-    ['assistance', 'statistics']);
+    ['assistance', 'referral']);
 });
 
 after(async () => {
@@ -89,12 +89,12 @@ test('a person without a case asks from her prevention page', async () => {
   assert.equal((await textOf(page, '#known-ask')).trim(), 'Известен другой организации?');
   await page.click('#known-ask');
   await page.locator('#known-elsewhere .message').waitFor();
-  assert.match(await textOf(page, '#known-elsewhere'), /не известен ни одной другой организации сети/);
+  assert.match(await textOf(page, '#known-elsewhere'), /[Нн]е известен ни одной другой организации сети/);
   assert.deepEqual(problems, []);
   await ctx.close();
 });
 
-test('without a referral or statistics consent the page says what is missing, in Tajik', async () => {
+test('without a referral or law enforcement consent the page says what is missing, in Tajik', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   ctx.setDefaultTimeout(20000);
   const page = await ctx.newPage();
@@ -105,7 +105,7 @@ test('without a referral or statistics consent the page says what is missing, in
   assert.equal((await textOf(page, '#known-ask')).trim(), 'Ба ташкилоти дигар маълум аст?');
   await page.click('#known-ask');
   await page.locator('#known-elsewhere .message.error').waitFor();
-  assert.match(await textOf(page, '#known-elsewhere .message.error'), /Розигии шахс барои равонасозӣ ё омори беном нест/);
+  assert.match(await textOf(page, '#known-elsewhere .message.error'), /Розигии шахс барои равонасозӣ ё барои додан ба мақомоти ҳифзи ҳуқуқ нест/);
   assert.equal(await page.locator('#known-list').count(), 0);
   // The 409 is the answer shown; nothing else went wrong.
   assert.deepEqual(problems.filter((p) => !/status of 409 .*\/known-elsewhere$/.test(p)), []);
