@@ -212,6 +212,8 @@ async function orgsTab(ctx, panel) {
       return;
     }
     list.replaceChildren(...res.body.items.map(orgCard));
+    // Organisations are added by the installation's own organisation.
+    form.hidden = !res.body.items.some((o) => o.settles);
   }
 
   function orgCard(o) {
@@ -222,6 +224,9 @@ async function orgsTab(ctx, panel) {
     const eName = h('input', { value: o.name, attrs: { maxlength: 200 } });
     const eType = select(codeOptions('org_type'), o.type);
     const eSector = select(codeOptions('sector'), o.sector || 'other');
+    // Name, type and sector are set by the installation's own
+    // organisation; an organisation's own administrator edits its contact.
+    for (const e of [eName, eType, eSector]) e.disabled = !o.settles;
     // The contact its referral partners see on every referral it sends.
     const ePhone = h('input', { type: 'tel', value: o.contact_phone || '', attrs: { maxlength: 40, autocomplete: 'off' } });
     const eEmail = h('input', { type: 'email', value: o.contact_email || '', attrs: { maxlength: 200, autocomplete: 'off' } });
@@ -238,7 +243,7 @@ async function orgsTab(ctx, panel) {
       event.preventDefault();
       await busy(save, async () => {
         const res = await request(ctx, 'PATCH', `/orgs/${encodeURIComponent(o.code)}`,
-          { name: eName.value.trim(), type: eType.value, sector: eSector.value,
+          { ...(o.settles ? { name: eName.value.trim(), type: eType.value, sector: eSector.value } : {}),
             contact_phone: ePhone.value.trim(), contact_email: eEmail.value.trim() });
         if (!ctx.alive()) return;
         if (!res || res.status !== 200) {

@@ -378,6 +378,12 @@ int api_user_reset_totp(struct req *r);
 int api_user_reset_password(struct req *r);
 int api_me_password(struct req *r);
 /* Organisations (orgs.c; the list in admin.c). */
+/* Another organisation than except_id (NULL: none) whose code is code
+ * but for case, or whose name is name but for case, width and spacing
+ * (Unicode NFKC case folding): "code" or "name", else NULL.  A look-alike
+ * would let a consent, a referral or a reader take one for the other. */
+const char *api_org_lookalike(store *st, const char *code, const char *name,
+			      const char *except_id);
 int api_orgs_create(struct req *r);
 int api_org_patch(struct req *r);
 

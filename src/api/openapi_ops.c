@@ -175,7 +175,10 @@ const size_t openapi_records_count = COUNT(openapi_records);
 #define ORG "{'type':'object','required':['name','type'],'additionalProperties':false," \
 	"'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type") \
 	",'sector':{'anyOf':[" REF("Code.sector") ",{'type':'null'}]},'managed':{'type':'boolean'," \
-	"'description':'this administrator may edit it: the own organisation or one it made'}," \
+	"'description':'this administrator may edit its contact: the own organisation, or any for " \
+	"an administrator of the installation\\'s own organisation'},'settles':{'type':'boolean'," \
+	"'description':'this administrator may set its name, type and sector, and add " \
+	"organisations: an administrator of the installation\\'s own organisation (the first)'}," \
 	"'contact_phone':" STR_NULL ",'contact_email':" STR_NULL "," \
 	"'authority':{'type':'boolean','description':'the organisation of the signed-in user is an " \
 	"authority (src/domain/policy.h): its focal points are entry points of the NRM and " \
@@ -427,7 +430,7 @@ const struct openapi_shape openapi_shapes[] = {
 	{"OrgCreated",
 	 "{'type':'object','required':['id','code','name','type','sector','managed'],"
 	 "'properties':{'id':" STR ",'code':" STR ",'name':" STR ",'type':" REF("Code.org_type")
-	 ",'sector':" REF("Code.sector") ",'managed':" BOOL ",'admin':{'type':'object','required':"
+	 ",'sector':" REF("Code.sector") ",'managed':" BOOL ",'settles':" BOOL ",'admin':{'type':'object','required':"
 	 "['id','login','password'],'additionalProperties':false,'properties':{'id':" STR
 	 ",'login':" STR ",'password':{'type':'string','description':'the one-time password, "
 	 "shown only in this answer'}}}}}"},

@@ -3,14 +3,19 @@
  * POST /orgs (code, name, type, sector; and, when admin_login is given,
  * the organisation's first administrator with a one-time password, so
  * that it manages its own users) and PATCH /orgs/{code} (name, type,
- * sector).  An administrator edits the own organisation and those its
- * organisation made; any other answers 404.  It never makes users of an
+ * sector, contact).  Organisations are added, named and typed by the
+ * administrators of the installation's own organisation (caller_is_home);
+ * an organisation's own administrator edits its contact; any other
+ * answers 404.  It never makes users of an
  * organisation that exists already: that would let it read its cases.
  * Every change is audited as orgs/ID.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sodium.h>
+#include <utf8proc.h>
 
 #include "api/api.h"
 #include "domain/namekey.h"
@@ -20,6 +25,74 @@
 #include "util/utf8.h"
 
 static const char *const admins[] = {"admin", NULL};
+
+/* Whether the caller is of the installation's own organisation (the
+ * first, made by `himoya init`).  Its administrators add organisations
+ * and set their name, type and sector, as the host's administrator does
+ * at the command line.  Those say what an organisation's decisions count
+ * as (an identification by the police: casework_decider), whom a consent
+ * naming a type of organisation covers, and how it is told from others:
+ * were an organisation's own administrator to set them, an NGO could
+ * make its decisions count as the police's, or the police pass for an
+ * NGO that a person's consent names (an outside review did both). */
+static int caller_is_home(struct req *r)
+{
+	struct org home;
+
+	return store_org_first(r->app->st, &home) == STORE_OK &&
+	       !strcmp(home.id, r->who.user.org.id);
+}
+
+/* name folded for comparison (NFKC, case folded, spaces collapsed), or
+ * NULL; free() it. */
+static char *name_folded(const char *name)
+{
+	char *f = (char *)utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)name), *in, *out;
+
+	if (!f)
+		return NULL;
+	for (in = out = f; *in; in++) {
+		int space = *in == ' ' || *in == '\t' || *in == '\n' || *in == '\r';
+		if (space && (out == f || out[-1] == ' '))
+			continue;
+		*out++ = space ? ' ' : *in;
+	}
+	if (out > f && out[-1] == ' ')
+		out--;
+	*out = '\0';
+	return f;
+}
+
+const char *api_org_lookalike(store *st, const char *code, const char *name,
+			      const char *except_id)
+{
+	struct org *rows;
+	size_t n = 0, i;
+	const char *why = NULL;
+	char *want = name ? name_folded(name) : NULL;
+	arena a;
+
+	arena_init(&a, 4u << 20);
+	if (store_org_list(st, 2000, &rows, &n, &a) != STORE_OK)
+		n = 0;
+	for (i = 0; i < n && !why; i++) {
+		char *have;
+		if (except_id && !strcmp(rows[i].id, except_id))
+			continue;
+		if (code && !strcasecmp(rows[i].code, code)) {
+			why = "code";
+			break;
+		}
+		if (want && (have = name_folded(rows[i].name))) {
+			if (!strcmp(have, want))
+				why = "name";
+			free(have);
+		}
+	}
+	free(want);
+	arena_free(&a);
+	return why;
+}
 
 static int admin_only(struct req *r)
 {
@@ -95,8 +168,9 @@ static int org_body_read(struct req *r, json_t *body, int create, struct org_bod
 	return 0;
 }
 
-/* One organisation as GET /orgs shows it; the object is left open. */
-static void write_org(struct req *r, jsonw *w, const struct org *o)
+/* One organisation as GET /orgs shows it (home: the caller is of the
+ * installation's own organisation); the object is left open. */
+static void write_org(struct req *r, jsonw *w, const struct org *o, int home)
 {
 	jw_object(w);
 	jw_kstr(w, "code", o->code);
@@ -110,8 +184,10 @@ static void write_org(struct req *r, jsonw *w, const struct org *o)
 			jw_kstr(w, "contact_email", oc.email[0] ? oc.email : NULL);
 		}
 	}
-	jw_kbool(w, "managed", !strcmp(o->id, r->who.user.org.id) ||
-				       !strcmp(o->created_by, r->who.user.org.id));
+	/* managed: this administrator edits its contact; settles: its name,
+	 * type and sector too */
+	jw_kbool(w, "managed", home || !strcmp(o->id, r->who.user.org.id));
+	jw_kbool(w, "settles", home);
 }
 
 /* GET /orgs: the organisations of the installation (code, name, type,
@@ -123,11 +199,13 @@ int api_orgs_list(struct req *r)
 	size_t n = 0, i;
 	jsonw w;
 
+	int home = api_role_in(r, admins) && caller_is_home(r);
+
 	if (store_org_list(r->app->st, 2000, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	api_list_begin(r, &w);
 	for (i = 0; i < n; i++) {
-		write_org(r, &w, &rows[i]);
+		write_org(r, &w, &rows[i], home);
 		jw_end(&w);
 	}
 	return api_list_end(&w, NULL);
@@ -184,7 +262,7 @@ static int create_finish(struct req *r, struct org_create *c)
 		return api_store_error(r, STORE_ERROR);
 	}
 	reply_json_begin(r, 201, &w);
-	write_org(r, &w, &o);
+	write_org(r, &w, &o, 1);
 	jw_kstr(&w, "id", o.id); /* the record of its audit entries */
 	if (c->admin_login[0]) {
 		jw_key(&w, "admin");
@@ -205,17 +283,26 @@ static int create_start(struct req *r)
 	struct org_body b;
 	struct org existing;
 	struct user u;
+	const char *why;
 	json_t *body;
 
 	if (admin_only(r))
 		return r->status;
 	if (r->who.kind != AUTH_COOKIE)
 		return reply_problem(r, 403, "forbidden", "sign in to manage organisations");
+	if (!caller_is_home(r))
+		return reply_problem(r, 403, "forbidden",
+				     "organisations are added by an administrator of the installation's "
+				     "own organisation, or at the command line (himoya org add)");
 	body = req_json_object(r);
 	if (!body || org_body_read(r, body, 1, &b))
 		return r->status;
 	if (store_org_by_code(r->app->st, b.code, &existing) == STORE_OK)
 		return reply_problem(r, 409, "conflict", "an organisation with this code exists");
+	if ((why = api_org_lookalike(r->app->st, b.code, b.name, NULL)))
+		return reply_problemf(r, 409, "conflict",
+				      "%s: another organisation's %s differs from it only in case or "
+				      "spacing: one would be taken for the other", why, why);
 	if (b.admin_login && store_user_by_login(r->app->st, b.admin_login, &u) == STORE_OK)
 		return reply_problem(r, 409, "login-taken", "admin_login: this login is taken");
 	c = arena_alloc(&r->mem, sizeof *c);
@@ -256,20 +343,20 @@ int api_orgs_create(struct req *r)
 
 int api_org_patch(struct req *r)
 {
-	const char *code = r->params[0];
+	const char *code = r->params[0], *why;
 	struct org o;
 	struct org_body b;
 	char record[64], fields[64] = "";
 	json_t *body;
 	store_tx *tx;
-	int rc;
+	int rc, home;
 	jsonw w;
 
 	if (admin_only(r))
 		return r->status;
+	home = caller_is_home(r);
 	rc = strlen(code) <= 64 ? store_org_by_code(r->app->st, code, &o) : STORE_NOT_FOUND;
-	if (rc == STORE_OK && strcmp(o.id, r->who.user.org.id) &&
-	    strcmp(o.created_by, r->who.user.org.id))
+	if (rc == STORE_OK && strcmp(o.id, r->who.user.org.id) && !home)
 		rc = STORE_NOT_FOUND;
 	if (rc == STORE_NOT_FOUND)
 		return reply_problem(r, 404, "not-found", "no such organisation that you manage");
@@ -278,6 +365,20 @@ int api_org_patch(struct req *r)
 	body = req_json_object(r);
 	if (!body || org_body_read(r, body, 0, &b))
 		return r->status;
+	/* The same values again (the page sends every field) change nothing. */
+	if (!home && ((b.name && strcmp(b.name, o.name)) || (b.type && strcmp(b.type, o.type)) ||
+		      (b.sector && strcmp(b.sector, o.sector))))
+		return reply_problem_field(r, 403, "forbidden",
+					   b.type && strcmp(b.type, o.type)	? "type"
+					   : b.sector && strcmp(b.sector, o.sector) ? "sector"
+										    : "name",
+					   "an organisation's name, type and sector are set by an "
+					   "administrator of the installation's own organisation: "
+					   "its own administrator edits its contact");
+	if (b.name && (why = api_org_lookalike(r->app->st, NULL, b.name, o.id)))
+		return reply_problem_field(r, 409, "conflict", "name",
+					   "name: another organisation's name differs from it only in "
+					   "case or spacing: one would be taken for the other");
 	if (b.name)
 		snprintf(o.name, sizeof o.name, "%s", b.name);
 	if (b.type)
@@ -299,7 +400,7 @@ int api_org_patch(struct req *r)
 		return rc;
 	api_auth_changed(); /* signed-in users carry their organisation's type */
 	reply_json_begin(r, 200, &w);
-	write_org(r, &w, &o);
+	write_org(r, &w, &o, home);
 	jw_finish(&w);
 	return 200;
 }

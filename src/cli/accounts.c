@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "api/api.h"
 #include "api/kb.h"
 #include "cli/cli.h"
 #include "domain/pwrules.h"
@@ -57,9 +58,20 @@ static int add_org(store *st, const char *code, const char *name, const char *ty
 		   const char *sector)
 {
 	char id[ID_LEN], record[64];
-	store_tx *tx = store_begin(st);
+	const char *why = api_org_lookalike(st, code, name, NULL);
+	store_tx *tx;
 	int rc;
 
+	if (why && !strcmp(why, "code")) {
+		fprintf(stderr, "himoya: an organisation with this code exists (case aside)\n");
+		return -1;
+	}
+	if (why) {
+		fprintf(stderr, "himoya: another organisation's name differs from this one only in case"
+			" or spacing: one would be taken for the other\n");
+		return -1;
+	}
+	tx = store_begin(st);
 	if (!tx) {
 		cli_store_error("add the organisation");
 		return -1;

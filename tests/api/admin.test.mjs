@@ -285,15 +285,46 @@ test('organisations: create with a sector and a first administrator, edit, and n
   assertProblem(await adm.req('PATCH', V1 + '/orgs/shelter1', {}), 422, 'empty-patch');
   assertProblem(await adm.req('PATCH', V1 + '/orgs/shelter1', { type: 'Bakery' }), 422, 'invalid-value');
   assertProblem(await adm.req('PATCH', V1 + '/orgs/shelter1', { code: 'renamed' }), 422, 'unknown-field');
-  assertProblem(await adm.req('PATCH', V1 + '/orgs/ngo2', { name: 'Taken over' }), 404, 'not-found');
   assertProblem(await adm.req('PATCH', V1 + '/orgs/nope', { name: 'x' }), 404, 'not-found');
   assert.deepEqual(audited(`orgs/${r.json.id}`), ['create|code,name,type,sector', 'update|name,sector']);
+  // Look-alikes: a code but for case, a name but for case and spacing.
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, code: 'NGO2', name: 'Fresh' }), 409, 'conflict');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { ...base, code: 'fresh', name: '  other   ngo ' }), 409, 'conflict');
+  assertProblem(await adm.req('PATCH', V1 + '/orgs/shelter1', { name: 'OTHER NGO' }), 409, 'conflict');
+  assert.equal(nOrgs(), n + 1, 'no look-alike made');
+
+  // Another organisation's administrator (ngo2, not the installation's
+  // own): edits its own contact, never its name, type or sector (its
+  // decisions and the consents naming a type depend on them), adds no
+  // organisation, and reaches no other (an outside review turned the
+  // police into an NGO and made a front NGO).
+  const a2 = await signedIn('admin2', PW.admin2);
+  const mine = await a2.req('GET', V1 + '/orgs');
+  const me = mine.json.items.find((o) => o.code === 'ngo2');
+  assert.equal(me.managed, true);
+  assert.equal(me.settles, false);
+  assert.equal(mine.json.items.find((o) => o.code === 'iom').managed, false);
+  for (const body of [{ type: 'LawEnforcement' }, { sector: 'police' }, { name: 'Police Unit' }]) {
+    const x = await a2.req('PATCH', V1 + '/orgs/ngo2', body);
+    assertProblem(x, 403, 'forbidden', JSON.stringify(body));
+    assert.equal(x.json.field, Object.keys(body)[0]);
+  }
+  const c2 = await a2.req('PATCH', V1 + '/orgs/ngo2', { name: 'Other NGO', type: 'NGO', contact_phone: '+992 37 221 00 00' });
+  assert.equal(c2.status, 200, 'the same values and a contact: ' + c2.text);
+  assert.equal(c2.json.type, 'NGO');
+  assertProblem(await a2.req('PATCH', V1 + '/orgs/iom', { contact_phone: '+992 37 221 00 01' }), 404, 'not-found');
+  assertProblem(await a2.req('POST', V1 + '/orgs', { ...base, code: 'front', name: 'Front NGO' }), 403, 'forbidden');
+  assert.equal(nOrgs(), n + 1);
+  // The installation's own administrator names and types any organisation.
+  const t2 = await adm.req('PATCH', V1 + '/orgs/ngo2', { sector: 'ngo' });
+  assert.equal(t2.status, 200, t2.text);
   const own = await adm.req('PATCH', V1 + '/orgs/iom', { sector: 'igo' });
   assert.equal(own.status, 200, own.text);
   const list = (await adm.req('GET', V1 + '/orgs')).json.items;
   assert.equal(list.find((o) => o.code === 'iom').sector, 'igo');
-  assert.equal(list.find((o) => o.code === 'ngo2').sector, null);
-  assert.equal(list.find((o) => o.code === 'ngo2').managed, false);
+  assert.equal(list.find((o) => o.code === 'ngo2').sector, 'ngo');
+  assert.equal(list.find((o) => o.code === 'ngo2').managed, true);
+  assert.equal(list.find((o) => o.code === 'ngo2').settles, true);
   const cw = await signedIn('cw1', PW.cw);
   assertProblem(await cw.req('POST', V1 + '/orgs', { ...base, code: 'cw-org' }), 403, 'forbidden');
   assertProblem(await cw.req('PATCH', V1 + '/orgs/iom', { name: 'mine' }), 403, 'forbidden');

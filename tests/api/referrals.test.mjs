@@ -232,7 +232,7 @@ test('a referral names a real organisation other than the sender, and shareable 
   const o = await get('b.an', '/orgs');
   assert.equal(o.status, 200, o.text);
   assert.deepEqual(o.json.items.map((x) => x.code).sort(), ['iom', 'ngo2', 'ngo3', 'police']);
-  assert.deepEqual(Object.keys(o.json.items[0]).sort(), ['code', 'contact_email', 'contact_phone', 'managed', 'name', 'sector', 'type']);
+  assert.deepEqual(Object.keys(o.json.items[0]).sort(), ['code', 'contact_email', 'contact_phone', 'managed', 'name', 'sector', 'settles', 'type']);
   // Another organisation cannot refer a case it does not see.
   assertProblem(await refer('b.cw', c.id, 'ngo3'), 404, 'not-found');
   // Roles that may read but not refer.
