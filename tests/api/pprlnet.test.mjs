@@ -155,6 +155,11 @@ test('the matching table holds encodings only: no name, birth date or person id 
   for (const s of ['Ҷумъаев', 'Dzhumaev', 'Farrukh', 'Фаррух', '1994-03-07', '19940307', P.iom.id, P.ngo2.id]) {
     assert.ok(!dump.includes(s) && !dump.includes(hex(s)) && !raw.includes(s), `${s} in the matching table`);
   }
+  // Written at the day only: a time to the second would tie a row to its
+  // person's or consent's change.
+  for (const t of ['pprl_encodings', 'pprl_stamps']) {
+    assert.equal(sqlite(db, `SELECT count(*) FROM ${t} WHERE updated_at NOT LIKE '%T00:00:00Z'`).trim(), '0', t);
+  }
   // One row per consenting person of the network, none for those without.
   const n = Number(sqlite(db, 'SELECT count(*) FROM pprl_encodings'));
   assert.equal(n, 4 + 2 * crowd.length);
