@@ -1170,6 +1170,16 @@ int api_person_known_elsewhere(struct req *r)
 				      "at most %d questions to the network an hour per user",
 				      PPRL_ASK_PER_HOUR);
 	}
+	if (store_pprl_questions_org_since(r->app->st, r->who.user.org.id, since, &asked) !=
+	    STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	if (asked >= PPRL_ASK_PER_ORG_HOUR) {
+		snprintf(rate, sizeof rate, "%d", ASK_WINDOW_SECS);
+		reply_header(r, "Retry-After", rate);
+		return reply_problemf(r, 429, "rate-limited",
+				      "at most %d questions to the network an hour per organisation",
+				      PPRL_ASK_PER_ORG_HOUR);
+	}
 	/* The question is audited before it is answered, in its own
 	 * transaction: a failure later still leaves it in the log. */
 	snprintf(record, sizeof record, "persons/%s", p.id);

@@ -14,6 +14,9 @@
 #include "store/pprl.h"
 
 #define PPRL_ASK_PER_HOUR 20 /* questions a user may ask the network an hour */
+/* and all the users of an organisation together (its administrator
+ * makes users at will: a limit per user alone bounded nothing) */
+#define PPRL_ASK_PER_ORG_HOUR 100
 /* The least Dice similarity that names an organisation, whatever the
  * data-driven threshold (pprl_threshold) of the lists would be. */
 #define PPRL_NETWORK_FLOOR 0.95

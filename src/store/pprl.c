@@ -276,18 +276,32 @@ int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at, c
 
 static const char SQL_QUESTIONS[] =
 	"SELECT count(*) FROM pprl_questions WHERE user_id = ?1 AND asked_at >= ?2";
+static const char SQL_QUESTIONS_ORG[] =
+	"SELECT count(*) FROM users u JOIN pprl_questions q ON q.user_id = u.id"
+	" WHERE u.org_id = ?1 AND q.asked_at >= ?2";
 
-int store_pprl_questions_since(store *st, const char *user_id, const char *since, int64_t *n)
+static int questions_count(store *st, const char *sql, const char *who, const char *since,
+			   int64_t *n)
 {
 	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_QUESTIONS);
+	db_stmt *s = db_prepare(d, sql);
 	int rc;
 
 	if (s) {
-		db_bind_str(s, 1, user_id);
+		db_bind_str(s, 1, who);
 		db_bind_str(s, 2, since);
 	}
 	rc = table_int(s, n);
 	store_reader_put(st, d);
 	return rc;
+}
+
+int store_pprl_questions_since(store *st, const char *user_id, const char *since, int64_t *n)
+{
+	return questions_count(st, SQL_QUESTIONS, user_id, since, n);
+}
+
+int store_pprl_questions_org_since(store *st, const char *org_id, const char *since, int64_t *n)
+{
+	return questions_count(st, SQL_QUESTIONS_ORG, org_id, since, n);
 }

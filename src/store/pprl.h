@@ -100,5 +100,7 @@ int store_pprl_sources_tx(store_tx *tx, const char *const *ids, size_t n,
  * log keeps them all); how many since `since`. */
 int store_pprl_question_add(store_tx *tx, const char *user_id, const char *at, const char *before);
 int store_pprl_questions_since(store *st, const char *user_id, const char *since, int64_t *n);
+/* How many the users of org_id asked since `since`. */
+int store_pprl_questions_org_since(store *st, const char *org_id, const char *since, int64_t *n);
 
 #endif

@@ -16,7 +16,7 @@ const users = [
   ['iom', 'cw', 'caseworker'], ['iom', 'cw2', 'caseworker'], ['iom', 'sup', 'supervisor'],
   ['iom', 'hot', 'hotline'], ['iom', 'ana', 'analyst'],
   ['ngo2', 'b.cw', 'caseworker'], ['ngo2', 'b.sup', 'supervisor'],
-  ['ngo3', 'c.cw', 'caseworker'],
+  ['ngo3', 'c.cw', 'caseworker'], ['ngo3', 'ngo3-filler', 'caseworker'],
 ].map(([org, login, role]) => ({ org, login, role, password: PW }));
 
 let srv;
@@ -437,4 +437,22 @@ test('a row left stale by a failed refresh is checked at the question: a withdra
   assert.equal(rows(), before - 1, 'the stale row was mended');
   const audit = await ok('sup', 'GET', `${V1}/audit?record=persons/${mine.id}`);
   assert.equal(audit.items.filter((e) => e.action === 'known-elsewhere-matched').length, 1, 'only the first question matched it');
+});
+
+test('an organisation asks at most 100 questions an hour whatever its number of users', async () => {
+  const db = join(srv.data, 'himoya.db');
+  const now = new Date().toISOString().slice(0, 19) + 'Z';
+  // ngo3's other users asked 100 between them in the last hour.
+  sqlite(db, `INSERT INTO pprl_questions(user_id, asked_at) SELECT u.id, '${now}' FROM users u,`
+    + ` (WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 100) SELECT i FROM k) AS n`
+    + ` WHERE u.login = 'ngo3-filler'`);
+  assert.ok(Number(sqlite(db, `SELECT count(*) FROM pprl_questions WHERE asked_at = '${now}'`)) >= 100);
+  const p = await register('c.cw', ['Дилноза', 'Қурбонова', '1992-10-09', 'Feminine'], ['referral']);
+  const r = await ask('c.cw', p.id);
+  problem(r, 429, 'rate-limited');
+  assert.match(r.json.detail, /per organisation/);
+  assert.equal(r.headers.get('retry-after'), '3600');
+  // Another organisation is not held back by it.
+  const q = await register('b.sup', ['Дилноза', 'Қурбонова', '1992-10-09', 'Feminine'], ['referral']);
+  assert.equal((await ask('b.sup', q.id)).status, 200);
 });

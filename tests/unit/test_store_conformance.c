@@ -2647,6 +2647,16 @@ static void test_pprl(void **state)
 	assert_int_equal(store_pprl_questions_since(f->st, f->user, "2026-01-01T00:00:00Z", &n),
 			 STORE_OK);
 	assert_int_equal(n, 1);
+	/* and per organisation, through its users */
+	assert_int_equal(store_pprl_questions_org_since(f->st, f->org2, "2026-01-01T00:00:00Z", &n),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_pprl_questions_org_since(f->st, f->org2, "2026-05-02T00:00:00Z", &n),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_pprl_questions_org_since(f->st, f->org, "2026-05-01T10:30:00Z", &n),
+			 STORE_OK);
+	assert_int_equal(n, 1);
 }
 
 static void test_pg_reconnect(void **state)
