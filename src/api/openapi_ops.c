@@ -1388,10 +1388,13 @@ const struct openapi_op openapi_ops[] = {
 	 "Is this person known to another organisation of the network?", "Empty", 200,
 	 "KnownElsewhere", DOC_CONFLICT | DOC_RATE | DOC_BODY_OPTIONAL, NULL, NULL,
 	 "person.known_elsewhere (case workers and supervisors of the person own organisation); "
-	 "409 consent-required without a current referral or statistics consent; compares the "
-	 "person keyed Bloom-filter encoding with the other organisations encodings at the Dice "
-	 "threshold of pprl link; names organisations only, never a score, a person or a count; "
+	 "409 consent-required without a current referral or law enforcement consent; compares "
+	 "the person keyed Bloom-filter encoding with the other organisations encodings at the "
+	 "Dice threshold of pprl link, among the persons whose consents name the asking "
+	 "organisation (by code or type, or no recipient) and whose organisation the asked "
+	 "person consents names; names organisations only, never a score, a person or a count; "
 	 "the question and the answer are audited, and each organisation named sees on its "
-	 "person that the asking organisation matched it; 20 questions an hour per user (429)"},
+	 "person that the asking organisation matched it; 20 questions an hour per user and 100 "
+	 "per organisation (429)"},
 };
 const size_t openapi_ops_count = COUNT(openapi_ops);
