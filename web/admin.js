@@ -239,12 +239,20 @@ async function orgsTab(ctx, panel) {
       field(`org-${o.code}-contact_email`, 'adm.org_contact_email', eEmail),
       h('p', { class: 'hint', text: 'adm.org_contact_hint' }),
       h('div', { class: 'actions' }, save));
+    // Only what was changed (an untouched sector stays unset, not "other").
+    const changed = () => {
+      if (!o.settles) return {};
+      const out = {};
+      if (eName.value.trim() !== o.name) out.name = eName.value.trim();
+      if (eType.value !== o.type) out.type = eType.value;
+      if (eSector.value !== (o.sector || 'other')) out.sector = eSector.value;
+      return out;
+    };
     edit.addEventListener('submit', async (event) => {
       event.preventDefault();
       await busy(save, async () => {
         const res = await request(ctx, 'PATCH', `/orgs/${encodeURIComponent(o.code)}`,
-          { ...(o.settles ? { name: eName.value.trim(), type: eType.value, sector: eSector.value } : {}),
-            contact_phone: ePhone.value.trim(), contact_email: eEmail.value.trim() });
+          { ...changed(), contact_phone: ePhone.value.trim(), contact_email: eEmail.value.trim() });
         if (!ctx.alive()) return;
         if (!res || res.status !== 200) {
           setMessage(msg, problemKey(res), 'error');

@@ -384,6 +384,11 @@ int api_me_password(struct req *r);
  * would let a consent, a referral or a reader take one for the other. */
 const char *api_org_lookalike(store *st, const char *code, const char *name,
 			      const char *except_id);
+/* (and "store" when the organisations could not be read) */
+/* Whether the caller may add organisations and set their name, type and
+ * sector: an administrator of the installation's own organisation (the
+ * first, made by himoya init). */
+int api_caller_settles_orgs(struct req *r);
 int api_orgs_create(struct req *r);
 int api_org_patch(struct req *r);
 

@@ -768,7 +768,10 @@ static int shared_found(struct req *r, const char *q, struct case_row **rows, si
 		for (i = 0; i < got && *n < want; i++) {
 			static const char *const none[] = {NULL};
 			struct case_view v;
-			if (!list_item_shown(r, &page[i], none, &v))
+			/* own now (a case referred, then transferred): the
+			 * own search has it */
+			if (!strcmp(page[i].org_id, r->who.user.org.id) ||
+			    !list_item_shown(r, &page[i], none, &v))
 				continue;
 			if (shared_names_found(r, &page[i], &v, qw, nq))
 				all[(*n)++] = page[i];

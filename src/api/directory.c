@@ -32,6 +32,7 @@
 #include "api/disclose.h"
 #include "domain/dirterms.h"
 #include "domain/namekey.h"
+#include "domain/orgname.h"
 #include "domain/record.h"
 #include "codelists.h"
 
@@ -1412,6 +1413,76 @@ static int import_parse(struct req *r, json_t *doc, struct import_doc *d)
 	return 0;
 }
 
+/* An organisation the import would add (code, and name: the code when the
+ * document names a service's organisation only), checked as POST /orgs
+ * checks one: added only by the installation's own organisation (an
+ * outside review added a second "police" through the import as another
+ * NGO's administrator), with a name it may have, and no look-alike of
+ * another or of one added before it in the document. */
+static int import_org_new(struct req *r, const struct import_doc *d, const char *collection,
+			  size_t i, const char *code, const char *name, size_t before)
+{
+	struct org have;
+	const char *why;
+	char msg[200], *mine, *theirs, fa[65], fb[65];
+	size_t k;
+	int same;
+
+	if (store_org_by_code(r->app->st, code, &have) == STORE_OK)
+		return 0;
+	if (!api_caller_settles_orgs(r)) {
+		char text[400];
+		snprintf(text, sizeof text,
+			 "%s[%zu]: %s is no organisation here: organisations are added by an "
+			 "administrator of the installation's own organisation",
+			 collection, i, code);
+		return reply_problem(r, 403, "forbidden", text);
+	}
+	if ((why = orgname_problem(name)))
+		return import_problem(r, collection, i, why);
+	if ((why = api_org_lookalike(r->app->st, code, name, NULL))) {
+		if (!strcmp(why, "store"))
+			return api_store_error(r, STORE_ERROR);
+		snprintf(msg, sizeof msg, "%s: another organisation's differs from it only in case or "
+			 "spacing: one would be taken for the other", why);
+		return import_problem(r, collection, i, msg);
+	}
+	mine = orgname_fold(name);
+	orgcode_fold(code, fa);
+	for (k = 0, same = 0; k < before && !same; k++) {
+		orgcode_fold(d->orgs[k].code, fb);
+		theirs = orgname_fold(d->orgs[k].name);
+		same = !strcmp(fa, fb) || (mine && theirs && !strcmp(mine, theirs));
+		free(theirs);
+	}
+	free(mine);
+	if (same)
+		return import_problem(r, collection, i,
+				      "another organisation of the document differs from it only in "
+				      "case or spacing");
+	return 0;
+}
+
+/* Every organisation the import would add, checked before anything is
+ * written. */
+static int import_orgs_check(struct req *r, const struct import_doc *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->norgs; i++)
+		if (import_org_new(r, d, "organizations", i, d->orgs[i].code, d->orgs[i].name, i))
+			return r->status;
+	for (i = 0; i < d->nsvcs; i++) {
+		size_t k;
+		for (k = 0; k < d->norgs && strcmp(d->orgs[k].code, d->svcs[i].org); k++)
+			;
+		if (k == d->norgs &&
+		    import_org_new(r, d, "services", i, d->svcs[i].org, d->svcs[i].org, d->norgs))
+			return r->status;
+	}
+	return 0;
+}
+
 struct import_counts {
 	size_t orgs_created, services_created, services_updated, locations_created,
 		locations_updated, locations_kept;
@@ -1556,7 +1627,7 @@ int api_dir_import(struct req *r)
 		return r->status;
 	memset(&d, 0, sizeof d);
 	memset(&c, 0, sizeof c);
-	if (import_parse(r, body, &d)) {
+	if (import_parse(r, body, &d) || import_orgs_check(r, &d)) {
 		import_doc_free(&d);
 		return r->status;
 	}

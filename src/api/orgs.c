@@ -15,10 +15,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sodium.h>
-#include <utf8proc.h>
 
 #include "api/api.h"
 #include "domain/namekey.h"
+#include "domain/orgname.h"
 #include "domain/pwrules.h"
 #include "codelists.h"
 #include "fields.h"
@@ -43,47 +43,30 @@ static int caller_is_home(struct req *r)
 	       !strcmp(home.id, r->who.user.org.id);
 }
 
-/* name folded for comparison (NFKC, case folded, spaces collapsed), or
- * NULL; free() it. */
-static char *name_folded(const char *name)
-{
-	char *f = (char *)utf8proc_NFKC_Casefold((const utf8proc_uint8_t *)name), *in, *out;
-
-	if (!f)
-		return NULL;
-	for (in = out = f; *in; in++) {
-		int space = *in == ' ' || *in == '\t' || *in == '\n' || *in == '\r';
-		if (space && (out == f || out[-1] == ' '))
-			continue;
-		*out++ = space ? ' ' : *in;
-	}
-	if (out > f && out[-1] == ' ')
-		out--;
-	*out = '\0';
-	return f;
-}
-
 const char *api_org_lookalike(store *st, const char *code, const char *name,
 			      const char *except_id)
 {
 	struct org *rows;
 	size_t n = 0, i;
 	const char *why = NULL;
-	char *want = name ? name_folded(name) : NULL;
+	char *want = name ? orgname_fold(name) : NULL, fcode[65], fhave[65];
 	arena a;
 
-	arena_init(&a, 4u << 20);
-	if (store_org_list(st, 2000, &rows, &n, &a) != STORE_OK)
-		n = 0;
+	if (code)
+		orgcode_fold(code, fcode);
+	/* every organisation: a list cut short would let a look-alike by */
+	arena_init(&a, 256u << 20);
+	if (store_org_list(st, 1000000, &rows, &n, &a) != STORE_OK)
+		why = "store";
 	for (i = 0; i < n && !why; i++) {
 		char *have;
 		if (except_id && !strcmp(rows[i].id, except_id))
 			continue;
-		if (code && !strcasecmp(rows[i].code, code)) {
+		if (code && (orgcode_fold(rows[i].code, fhave), !strcmp(fhave, fcode))) {
 			why = "code";
 			break;
 		}
-		if (want && (have = name_folded(rows[i].name))) {
+		if (want && (have = orgname_fold(rows[i].name))) {
 			if (!strcmp(have, want))
 				why = "name";
 			free(have);
@@ -92,6 +75,11 @@ const char *api_org_lookalike(store *st, const char *code, const char *name,
 	free(want);
 	arena_free(&a);
 	return why;
+}
+
+int api_caller_settles_orgs(struct req *r)
+{
+	return api_role_in(r, admins) && caller_is_home(r);
 }
 
 static int admin_only(struct req *r)
@@ -115,7 +103,7 @@ static int org_body_read(struct req *r, json_t *body, int create, struct org_bod
 	static const char *const patch_fields[] = {"name", "type", "sector", "contact_phone",
 						   "contact_email", NULL};
 	const char *const *allowed = create ? create_fields : patch_fields;
-	const char *key;
+	const char *key, *why;
 	json_t *v;
 
 	memset(b, 0, sizeof *b);
@@ -159,8 +147,8 @@ static int org_body_read(struct req *r, json_t *body, int create, struct org_bod
 	    (strlen(b->contact_email) > 200 || !strchr(b->contact_email, '@') ||
 	     strpbrk(b->contact_email, " \t\r\n<>\"") || *b->contact_email == '@'))
 		return reply_problem(r, 422, "invalid-value", "contact_email: an e-mail address");
-	if (b->name && (!*b->name || utf8_count(b->name, strlen(b->name)) > 200))
-		return reply_problem(r, 422, "invalid-value", "name: 1 to 200 characters");
+	if (b->name && (why = orgname_problem(b->name)))
+		return reply_problem(r, 422, "invalid-value", why);
 	if (b->type && !codelist_has(&cl_org_type, b->type))
 		return reply_problem(r, 422, "invalid-value", "type: not a code of org_type");
 	if (b->sector && !codelist_has(&cl_sector, b->sector))
@@ -186,8 +174,10 @@ static void write_org(struct req *r, jsonw *w, const struct org *o, int home)
 	}
 	/* managed: this administrator edits its contact; settles: its name,
 	 * type and sector too */
-	jw_kbool(w, "managed", home || !strcmp(o->id, r->who.user.org.id));
-	jw_kbool(w, "settles", home);
+	int admin = api_role_in(r, admins);
+
+	jw_kbool(w, "managed", admin && (home || !strcmp(o->id, r->who.user.org.id)));
+	jw_kbool(w, "settles", admin && home);
 }
 
 /* GET /orgs: the organisations of the installation (code, name, type,
@@ -299,7 +289,9 @@ static int create_start(struct req *r)
 		return r->status;
 	if (store_org_by_code(r->app->st, b.code, &existing) == STORE_OK)
 		return reply_problem(r, 409, "conflict", "an organisation with this code exists");
-	if ((why = api_org_lookalike(r->app->st, b.code, b.name, NULL)))
+	if ((why = api_org_lookalike(r->app->st, b.code, b.name, NULL)) && !strcmp(why, "store"))
+		return api_store_error(r, STORE_ERROR);
+	if (why)
 		return reply_problemf(r, 409, "conflict",
 				      "%s: another organisation's %s differs from it only in case or "
 				      "spacing: one would be taken for the other", why, why);
@@ -375,7 +367,10 @@ int api_org_patch(struct req *r)
 					   "an organisation's name, type and sector are set by an "
 					   "administrator of the installation's own organisation: "
 					   "its own administrator edits its contact");
-	if (b.name && (why = api_org_lookalike(r->app->st, NULL, b.name, o.id)))
+	if (b.name && (why = api_org_lookalike(r->app->st, NULL, b.name, o.id)) &&
+	    !strcmp(why, "store"))
+		return api_store_error(r, STORE_ERROR);
+	if (b.name && why)
 		return reply_problem_field(r, 409, "conflict", "name",
 					   "name: another organisation's name differs from it only in "
 					   "case or spacing: one would be taken for the other");

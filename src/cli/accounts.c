@@ -15,6 +15,7 @@
 #include "api/api.h"
 #include "api/kb.h"
 #include "cli/cli.h"
+#include "domain/orgname.h"
 #include "domain/pwrules.h"
 #include "domain/token.h"
 #include "codelists.h"
@@ -31,6 +32,8 @@ static int audit_cli(store_tx *tx, const char *action, const char *record, const
 
 static int org_fields_ok(const char *code, const char *name, const char *type)
 {
+	const char *why;
+
 	if (!code || !name || !type) {
 		fprintf(stderr, "himoya: --code, --name and --type are required\n");
 		return 0;
@@ -39,8 +42,8 @@ static int org_fields_ok(const char *code, const char *name, const char *type)
 		fprintf(stderr, "himoya: organisation code '%s': use 2-64 letters, digits, . _ -\n", code);
 		return 0;
 	}
-	if (!*name || strlen(name) > 200 || !utf8_valid(name, strlen(name))) {
-		fprintf(stderr, "himoya: organisation name must be 1-200 characters of UTF-8\n");
+	if ((why = orgname_problem(name))) {
+		fprintf(stderr, "himoya: organisation %s\n", why);
 		return 0;
 	}
 	if (!codelist_has(&cl_org_type, type)) {
@@ -62,8 +65,12 @@ static int add_org(store *st, const char *code, const char *name, const char *ty
 	store_tx *tx;
 	int rc;
 
+	if (why && !strcmp(why, "store")) {
+		cli_store_error("read the organisations");
+		return -1;
+	}
 	if (why && !strcmp(why, "code")) {
-		fprintf(stderr, "himoya: an organisation with this code exists (case aside)\n");
+		fprintf(stderr, "himoya: an organisation with this code exists (case and . _ - @ aside)\n");
 		return -1;
 	}
 	if (why) {

@@ -315,6 +315,35 @@ test('organisations: create with a sector and a first administrator, edit, and n
   assertProblem(await a2.req('PATCH', V1 + '/orgs/iom', { contact_phone: '+992 37 221 00 01' }), 404, 'not-found');
   assertProblem(await a2.req('POST', V1 + '/orgs', { ...base, code: 'front', name: 'Front NGO' }), 403, 'forbidden');
   assert.equal(nOrgs(), n + 1);
+  // Nor through the directory's import (HSDS), which adds the
+  // organisations a document names: a second "police" made so by another
+  // NGO's administrator in an outside review.
+  const hsds = (orgs, services = []) => ({ organizations: orgs, services, locations: [], service_at_locations: [] });
+  const imp = await a2.req('POST', V1 + '/directory/import',
+    hsds([{ id: 'police-fake', name: 'Police, anti-trafficking unit', type: 'LawEnforcement' }]));
+  assertProblem(imp, 403, 'forbidden');
+  assertProblem(await a2.req('POST', V1 + '/directory/import',
+    hsds([], [{ id: 'svc-1', organization_id: 'made-up', name: 'x' }])), 422, 'invalid-value');
+  assert.equal(nOrgs(), n + 1, 'nothing added by the import');
+  // Look-alikes the reviewer made: a code but for _ or a trailing dot, a
+  // name with a control or invisible character, a right-to-left override,
+  // a Cyrillic letter in a Latin word, an accent, an odd space.
+  for (const [o, status] of [
+    [{ code: 'ngo_2', name: 'Fresh two' }, 409],
+    [{ code: 'ngo2.', name: 'Fresh three' }, 409],
+    [{ code: 'fresh4', name: 'Other\u000bNGO' }, 422],
+    [{ code: 'fresh5', name: '\u202eOGN rehtO' }, 422],
+    [{ code: 'fresh6', name: 'Other\u3164NGO' }, 422],
+    [{ code: 'fresh7', name: 'Other НGO' }, 422],
+    [{ code: 'fresh8', name: 'Othér NGO' }, 409],
+    [{ code: 'fresh9', name: 'Other\u1680NGO' }, 409],
+  ]) {
+    const body = { ...base, ...o };
+    assertProblem(await adm.req('POST', V1 + '/orgs', body), status, undefined, JSON.stringify(o));
+  }
+  const impLike = await adm.req('POST', V1 + '/directory/import', hsds([{ id: 'NGO-2', name: 'Fresh', type: 'NGO' }]));
+  assertProblem(impLike, 422, 'invalid-value', 'an import look-alike');
+  assert.equal(nOrgs(), n + 1, 'no look-alike made');
   // The installation's own administrator names and types any organisation.
   const t2 = await adm.req('PATCH', V1 + '/orgs/ngo2', { sector: 'ngo' });
   assert.equal(t2.status, 200, t2.text);

@@ -712,13 +712,16 @@ test('a transfer needs consent and moves the case and the person to the recipien
   assertProblem(await transfer('b.cw'), 404, 'not-found', 'the recipient asks for it');
   assertProblem(await transfer('a.hot'), 403, 'forbidden', 'a hotline operator');
   assertProblem(await transfer('a.cw', { to_org: 'nosuch' }), 422, 'invalid-value');
+  // Referred first (its names shared): once transferred, a search by name
+  // lists the case once, as B's own.
+  await actOk('b.cw', (await referOk('a.cw', c.id, 'ngo2', { share: ['given_name', 'family_name'] })).id, 'accept');
   const t = await transfer('a.cw');
   assert.equal(t.status, 201, t.text);
   assert.equal(t.json.kind, 'transfer');
   assert.equal(t.json.status, 'sent');
 
-  // Pending: the recipient sees nothing yet, the sender still everything.
-  assert.equal((await get('b.cw', `/cases/${c.id}`)).status, 404);
+  // Pending: the recipient sees no more than its referral's share yet, the sender still everything.
+  assert.equal((await get('b.cw', `/cases/${c.id}`)).json.shared_view, true);
   assert.equal((await get('a.cw', `/cases/${c.id}`)).status, 200);
 
   const acc = await actOk('b.cw', t.json.id, 'accept');
@@ -738,7 +741,7 @@ test('a transfer needs consent and moves the case and the person to the recipien
     const s = await get('b.cw', '/persons?q=' + encodeURIComponent(q));
     assert.ok(s.json.items.some((p) => p.id === c.pid), `B finds the person by ${q}`);
     const cs = await get('b.cw', '/cases?q=' + encodeURIComponent(q));
-    assert.ok(cs.json.items.some((x) => x.id === c.id), `B finds the case by ${q}`);
+    assert.equal(cs.json.items.filter((x) => x.id === c.id).length, 1, `B finds the case once by ${q}`);
   }
   assert.ok((await get('b.cw', '/cases')).json.items.some((x) => x.id === c.id));
   const tl = await get('b.cw', `/cases/${c.id}/timeline`);
