@@ -738,65 +738,15 @@ static int shared_names_found(struct req *r, const struct case_row *c, const str
 	return nq && !left;
 }
 
-/* The persons of one sending organisation that a search finds through its
- * blind index (any name field): the candidates, checked then against what
- * each referral shares. */
-#define SENDER_FIND_MAX 500
-#define SENDERS_MAX 16
-struct sender_found {
-	char org_id[ID_LEN];
-	char (*ids)[ID_LEN]; /* sorted */
-	size_t n;
-};
-
-static int id_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* The candidates of org_id for q, from the cache or found now; NULL on a
- * store error. */
-static const struct sender_found *sender_found(struct req *r, const char *q, const char *org_id,
-					       struct sender_found *cache, size_t *ncache)
-{
-	struct sender_found *sf;
-	struct blind_key keys[16];
-	int *hits;
-	size_t i, nw;
-
-	for (i = 0; i < *ncache; i++)
-		if (!strcmp(cache[i].org_id, org_id))
-			return &cache[i];
-	sf = &cache[*ncache < SENDERS_MAX ? (*ncache)++ : SENDERS_MAX - 1];
-	snprintf(sf->org_id, sizeof sf->org_id, "%s", org_id);
-	sf->n = 0;
-	sf->ids = arena_alloc(&r->mem, SENDER_FIND_MAX * sizeof *sf->ids);
-	hits = arena_alloc(&r->mem, SENDER_FIND_MAX * sizeof *hits);
-	if (!sf->ids || !hits)
-		return NULL;
-	nw = person_query_keys(&r->app->kr, org_id, q, keys, 16);
-	if (nw && store_person_find(r->app->st, org_id, keys, nw, sf->ids, hits, SENDER_FIND_MAX,
-				    &sf->n) != STORE_OK)
-		return NULL;
-	if (sf->n > 1)
-		qsort(sf->ids, sf->n, sizeof *sf->ids, id_cmp);
-	return sf;
-}
-
 /* A search by name reads the caller's organisation's blind index, which
  * another organisation's persons are not in: the cases referred to the
  * caller whose shared names the search finds are added after the n rows
- * of *rows, up to want in all.  The sending organisation's blind index
- * gives the candidates (a person found by any name); each is then held
- * to the names its referral shares.  Only the candidates are opened: at
- * 300 referred cases, opening each made a police focal point's search
- * 33-75 ms. */
+ * of *rows, up to want in all. */
 static int shared_found(struct req *r, const char *q, struct case_row **rows, size_t *n,
 			size_t want)
 {
 	char qw[NAMEKEY_WORDS][NAMEKEY_MAX], today[11];
-	size_t nq = namekey_words(q, qw, NAMEKEY_WORDS), read = 0, got, i, nsenders = 0;
-	struct sender_found senders[SENDERS_MAX];
+	size_t nq = namekey_words(q, qw, NAMEKEY_WORDS), read = 0, got, i;
 	struct case_filter f = {0};
 	struct case_row *page, *all;
 	int rc = STORE_OK;
@@ -812,22 +762,15 @@ static int shared_found(struct req *r, const char *q, struct case_row **rows, si
 	f.referred_to = r->who.user.org.id;
 	f.today = today;
 	f.limit = 200;
-	while (rc == STORE_OK && read < SHARED_SCAN_MAX && *n < want) {
+	while (read < SHARED_SCAN_MAX && *n < want) {
 		if ((rc = store_case_list(r->app->st, &f, &page, &got, &r->mem)) != STORE_OK)
 			break;
 		for (i = 0; i < got && *n < want; i++) {
 			static const char *const none[] = {NULL};
-			const struct sender_found *sf;
 			struct case_view v;
 			/* own now (a case referred, then transferred): the
 			 * own search has it */
-			if (!strcmp(page[i].org_id, r->who.user.org.id))
-				continue;
-			if (!(sf = sender_found(r, q, page[i].org_id, senders, &nsenders))) {
-				rc = STORE_ERROR;
-				break;
-			}
-			if (!sf->n || !bsearch(page[i].person_id, sf->ids, sf->n, sizeof *sf->ids, id_cmp) ||
+			if (!strcmp(page[i].org_id, r->who.user.org.id) ||
 			    !list_item_shown(r, &page[i], none, &v))
 				continue;
 			if (shared_names_found(r, &page[i], &v, qw, nq))
