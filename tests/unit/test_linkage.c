@@ -472,14 +472,17 @@ static void encode_with(const keyring *kr, const struct pprl_key *pk, json_t *pe
 static void test_network_encoding(void **state)
 {
 	static const char id[] = "abcdefghijklmnopqrstuvwxyz";
+	/* statistics never counts (anonymous counting is no consent to be
+	 * named to another organisation), whatever its dates */
 	static const char *const none[] = {"assistance", NULL, "referral", "withdrawn=2020-02-01",
-					   "statistics", "expires=2021-01-01", NULL};
-	static const char *const ends[] = {"statistics", "expires=2098-05-01",
+					   "law_enforcement", "expires=2021-01-01", "statistics",
+					   NULL, NULL};
+	static const char *const ends[] = {"law_enforcement", "expires=2098-05-01",
 					   "referral", "expires=2099-01-01",
 					   "referral", "expires=2097-01-01", NULL};
-	static const char *const no_end[] = {"referral", "expires=2099-01-01", "statistics", NULL,
-					     "referral", "expires=2099-06-01", NULL};
-	static const char *const stats[] = {"statistics", NULL, NULL};
+	static const char *const no_end[] = {"referral", "expires=2099-01-01", "law_enforcement",
+					     NULL, "referral", "expires=2099-06-01", NULL};
+	static const char *const stats[] = {"law_enforcement", NULL, NULL};
 	keyring kr;
 	struct pprl_key *pk;
 	struct pprl_encoding e, again;
@@ -495,7 +498,8 @@ static void test_network_encoding(void **state)
 	pk = api_pprl_key_load(&kr, NULL, err, sizeof err);
 	assert_non_null(pk);
 
-	/* Assistance, a withdrawn referral, an expired statistics: none counts. */
+	/* Assistance, a withdrawn referral, an expired law enforcement
+	 * consent, statistics: none counts. */
 	encode_with(&kr, pk, person, none, &e);
 	assert_int_equal(e.consenting, 0);
 
