@@ -26,6 +26,7 @@
 #include <sodium.h>
 
 #include "cli/cli.h"
+#include "domain/orgname.h"
 #include "store/db.h"
 
 /* An anchor given on the command line: "SEQ:HEX" with 16 to 64 hex
@@ -329,6 +330,48 @@ static void doctor_line(struct doctor *dr, int ok, const char *fmt, ...)
 		dr->problems++;
 }
 
+/* Organisations a reader could take for one another, or whose names hold
+ * what a name may not (domain/orgname.h): the rules refuse new ones since
+ * 2026-12-07, and this finds those made before. */
+static void doctor_orgs(struct doctor *dr, store *st)
+{
+	struct org *rows;
+	size_t n = 0, i, k, bad = 0;
+	char **folded = NULL, (*codes)[65] = NULL;
+	const char *why;
+	arena a;
+
+	arena_init(&a, 256u << 20);
+	if (store_org_list(st, 1000000, &rows, &n, &a) != STORE_OK ||
+	    !(folded = calloc(n ? n : 1, sizeof *folded)) || !(codes = calloc(n ? n : 1, 65))) {
+		doctor_line(dr, 0, "the organisations could not be read");
+		n = 0;
+		bad = 1;
+	}
+	for (i = 0; i < n; i++) {
+		folded[i] = orgname_fold(rows[i].name);
+		orgcode_fold(rows[i].code, codes[i]);
+		if ((why = orgname_problem(rows[i].name)) && ++bad)
+			doctor_line(dr, 0, "organisation %s: %s (PATCH /orgs/%s to rename it)",
+				    rows[i].code, why, rows[i].code);
+	}
+	for (i = 0; i < n; i++)
+		for (k = i + 1; k < n; k++)
+			if ((!strcmp(codes[i], codes[k]) ||
+			     (folded[i] && folded[k] && !strcmp(folded[i], folded[k]))) &&
+			    ++bad)
+				doctor_line(dr, 0, "organisations %s and %s could be taken for one another"
+					    " (their codes or names differ only in case, accents or"
+					    " spacing)", rows[i].code, rows[k].code);
+	if (!bad)
+		doctor_line(dr, 1, "%zu organisations, none a look-alike of another", n);
+	for (i = 0; folded && i < n; i++)
+		free(folded[i]);
+	free(folded);
+	free(codes);
+	arena_free(&a);
+}
+
 static int64_t ts_seconds(const char *ts)
 {
 	struct tm tm = {0};
@@ -481,6 +524,7 @@ int cmd_doctor(struct cli_opts *o)
 		doctor_line(&dr, 0, "audit chain broken: %s", msg);
 	doctor_line(&dr, store_integrity(d.st, msg, sizeof msg) == STORE_OK,
 		    "database integrity_check: %s", msg);
+	doctor_orgs(&dr, d.st);
 	if (store_newest_audit(d.st, ts) == STORE_OK && (t = ts_seconds(ts)) > now + 300)
 		doctor_line(&dr, 0, "the clock is behind the newest audit entry (%s)", ts);
 	if (db_is_url(d.db))

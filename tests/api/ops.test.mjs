@@ -185,6 +185,18 @@ test('himoya doctor: one line per problem, non-zero until all is well',
   assert.equal(r.code, 1);
   assert.match(r.out, /^problem: (audit chain broken|the key does not open)/m);
   copyFileSync(join(root, 'key.saved'), join(data, 'himoya.key'));
+  assert.match(run(['doctor', '--data', data]).out, /^ok: \d+ organisations, none a look-alike of another$/m);
+  // Organisations made before the look-alike rules: a second police by
+  // another case, a name with a right-to-left override.
+  const db = join(data, 'himoya.db');
+  const police = sqlite(db, "SELECT code || '|' || name FROM orgs WHERE code = 'police-du'").trim().split('|');
+  sqlite(db, `INSERT INTO orgs(id, code, name, type, created_at) VALUES('lookalike0000000000000000a', 'Police_DU', '${police[1].toUpperCase()}', 'NGO', '2026-01-01T00:00:00Z'),`
+    + ` ('lookalike0000000000000000b', 'rtl-org', 'x' || char(8238) || 'yz', 'NGO', '2026-01-01T00:00:00Z')`);
+  r = run(['doctor', '--data', data]);
+  assert.equal(r.code, 1);
+  assert.match(r.out, /^problem: organisations (police-du and Police_DU|Police_DU and police-du) could be taken for one another/m);
+  assert.match(r.out, /^problem: organisation rtl-org: name: no control, format or invisible characters/m);
+  sqlite(db, "DELETE FROM orgs WHERE id LIKE 'lookalike%'");
   assert.equal(run(['doctor', '--data', join(root, 'nowhere')]).code, 1);
   assert.equal(run(['doctor']).code, 2);
   assert.equal(run(['doctor', '--data', data, '--backup-hours', '0']).code, 2);
