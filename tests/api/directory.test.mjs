@@ -27,6 +27,7 @@ users.push({ org: 'ngo1', login: 'ngo.sup', role: 'supervisor', password: PW });
 users.push({ org: 'ngo1', login: 'ngo.cw', role: 'caseworker', password: PW });
 users.push({ org: 'shelter1', login: 'sh.sup', role: 'supervisor', password: PW });
 users.push({ org: 'shelter1', login: 'sh.cw', role: 'caseworker', password: PW });
+users.push({ org: 'ngo1', login: 'ngo.adm', role: 'admin', password: PW });
 
 let srv;
 const as = {};
@@ -857,4 +858,28 @@ test('no edit or import moves a shelter, or who reads its address', async () => 
   const cancel = await as['sh.sup'].req('POST', `${DIR}/${s.id}/transfer/cancel`);
   assert.equal(cancel.status, 200, cancel.text);
   assert.equal('transfer_to' in cancel.json, false);
+});
+
+// Another organisation's administrator runs its own directory entries, not
+// others': an outside review made the border police's hotline show an
+// NGO's name and phone through the import.
+test('an administrator of another organisation changes its own services only, by every road', async () => {
+  const r = await as.admin.req('POST', DIR, { name: 'Shelter line', type: 'shelter', org: 'shelter1' });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.id;
+  const hsds = (services) => ({ organizations: [], services, locations: [], service_at_locations: [] });
+  const imp = await as['ngo.adm'].req('POST', V1 + '/directory/import',
+    hsds([{ id, name: 'Shelter line: call +992 555 55 55', status: 'active', type: 'shelter', organization_id: 'shelter1' }]));
+  assert.equal(imp.status, 403, imp.text);
+  assert.equal((await as.admin.req('GET', `${DIR}/${id}`)).json.name, 'Shelter line', 'unchanged');
+  const p = await as['ngo.adm'].req('PATCH', `${DIR}/${id}`, { name: 'Taken' }, { 'if-match': '"1"' });
+  assert.equal(p.status, 403, p.text);
+  const c = await as['ngo.adm'].req('POST', DIR, { name: 'Made for another', type: 'legal', org: 'shelter1' });
+  assert.equal(c.status, 403, c.text);
+  // Its own: added, imported and changed.
+  const own = await as['ngo.adm'].req('POST', DIR, { name: 'NGO line', type: 'legal' });
+  assert.equal(own.status, 201, own.text);
+  const mine = await as['ngo.adm'].req('POST', V1 + '/directory/import',
+    hsds([{ id: own.json.id, name: 'NGO legal line', status: 'active', type: 'legal', organization_id: 'ngo1' }]));
+  assert.equal(mine.status, 200, mine.text);
 });
