@@ -70,28 +70,73 @@ const char *orgname_problem(const char *name)
 	return NULL;
 }
 
+/* The Latin letter a reader takes c for (c case folded), or c.  A
+ * skeleton in the manner of Unicode's confusables (UTS #39), for the
+ * letters of the scripts near this programme: Cyrillic, Greek and
+ * Armenian letters drawn like Latin ones, Latin letters drawn like
+ * others, and the digits 0 and 1 (an outside review named organisations
+ * IOM in Cyrillic and in Greek letters, i0m and lom). */
+static utf8proc_int32_t skeleton(utf8proc_int32_t c)
+{
+	static const struct {
+		utf8proc_int32_t from;
+		char to;
+	} map[] = {
+		/* Cyrillic */
+		{0x430, 'a'}, {0x432, 'b'}, {0x435, 'e'}, {0x43A, 'k'}, {0x43C, 'm'}, {0x43D, 'h'},
+		{0x43E, 'o'}, {0x440, 'p'}, {0x441, 'c'}, {0x442, 't'}, {0x443, 'y'}, {0x445, 'x'},
+		{0x456, 'l'}, {0x458, 'j'}, {0x455, 's'}, {0x4BB, 'h'}, {0x501, 'd'}, {0x4CF, 'l'},
+		{0x51B, 'q'}, {0x51D, 'w'}, {0x44C, 'b'},
+		/* Greek */
+		{0x3B1, 'a'}, {0x3B2, 'b'}, {0x3B5, 'e'}, {0x3B6, 'z'}, {0x3B7, 'n'}, {0x3B9, 'l'},
+		{0x3BA, 'k'}, {0x3BC, 'm'}, {0x3BD, 'v'}, {0x3BF, 'o'}, {0x3C1, 'p'}, {0x3C4, 't'},
+		{0x3C5, 'u'}, {0x3C7, 'x'}, {0x3B3, 'y'}, {0x3C9, 'w'},
+		/* Armenian */
+		{0x585, 'o'}, {0x57D, 'u'}, {0x578, 'n'}, {0x570, 'h'}, {0x581, 'g'}, {0x566, 'q'},
+		/* Latin drawn like another Latin letter, and digits */
+		{0x131, 'l'}, {0x1D22, 'z'}, {0x251, 'a'}, {0x261, 'g'}, {0x269, 'l'}, {0x29F, 'l'},
+		{'i', 'l'}, {'1', 'l'}, {'|', 'l'}, {'0', 'o'},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].from == c)
+			return (unsigned char)map[i].to;
+	return c;
+}
+
 char *orgname_fold(const char *name)
 {
 	utf8proc_uint8_t *f = NULL;
-	char *in, *out;
+	utf8proc_ssize_t n, at = 0;
+	char *out;
+	size_t k = 0;
 
-	if (utf8proc_map((const utf8proc_uint8_t *)name, 0, &f,
+	n = utf8proc_map((const utf8proc_uint8_t *)name, 0, &f,
 			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-				 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE |
-				 UTF8PROC_LUMP) < 0)
+				 UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+	if (n < 0)
 		return NULL;
-	/* LUMP made every space character ' ' */
-	for (in = out = (char *)f; *in; in++) {
-		int space = *in == ' ' || *in == '\t' || *in == '\n' || *in == '\r' || *in == '\v' ||
-			    *in == '\f';
-		if (space && (out == (char *)f || out[-1] == ' '))
+	/* letters and digits only (spaces and punctuation do not tell two
+	 * names apart to a reader), each as its skeleton */
+	out = malloc((size_t)n * 4 + 1);
+	while (out && at < n) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t len = utf8proc_iterate(f + at, n - at, &c);
+		utf8proc_category_t cat;
+		if (len <= 0)
+			break;
+		at += len;
+		cat = utf8proc_category(c);
+		if (c != '|' && (cat < UTF8PROC_CATEGORY_LU || cat > UTF8PROC_CATEGORY_LO) &&
+		    (cat < UTF8PROC_CATEGORY_ND || cat > UTF8PROC_CATEGORY_NO))
 			continue;
-		*out++ = space ? ' ' : *in;
+		k += (size_t)utf8proc_encode_char(skeleton(c), (utf8proc_uint8_t *)out + k);
 	}
-	if (out > (char *)f && out[-1] == ' ')
-		out--;
-	*out = '\0';
-	return (char *)f;
+	free(f);
+	if (out)
+		out[k] = '\0';
+	return out;
 }
 
 void orgcode_fold(const char *code, char out[65])
@@ -102,7 +147,8 @@ void orgcode_fold(const char *code, char out[65])
 		char c = code[i];
 		if (c == '.' || c == '_' || c == '-' || c == '@')
 			continue;
-		out[k++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+		c = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+		out[k++] = (char)skeleton((unsigned char)c);
 	}
 	out[k] = '\0';
 }

@@ -19,13 +19,14 @@
  * (НGO with a Cyrillic Н looks like NGO). */
 const char *orgname_problem(const char *name);
 
-/* The name as a reader sees it: NFKC, case folded, accents stripped,
- * every run of spaces one space, none at the ends; NULL for invalid
- * UTF-8 or no memory (free() it). */
+/* The name as a reader sees it: NFKC, case folded, accents stripped, its
+ * letters and digits only, each as the Latin letter it is drawn like
+ * (Cyrillic о, Greek ο and 0 are o; і, ι, 1 and i are l); NULL for
+ * invalid UTF-8 or no memory (free() it). */
 char *orgname_fold(const char *name);
 
-/* The code as a reader sees it: lower case, without . _ - @ (ngo_ozod
- * and ngo-ozod. are ngo-ozod). */
+/* The code as a reader sees it: lower case, without . _ - @, 0 as o, i
+ * and 1 as l (ngo_ozod, ngo-ozod. and ng0-ozod are ngoozod). */
 void orgcode_fold(const char *code, char out[65]);
 
 #endif

@@ -337,6 +337,14 @@ test('organisations: create with a sector and a first administrator, edit, and n
     [{ code: 'fresh7', name: 'Other НGO' }, 422],
     [{ code: 'fresh8', name: 'Othér NGO' }, 409],
     [{ code: 'fresh9', name: 'Other\u1680NGO' }, 409],
+    // and in the third review: whole words of look-alike letters, spacing
+    // and punctuation, 0 for O, l for I
+    [{ code: 'f10', name: '\u0406\u041e\u041c Tajikistan' }, 409],
+    [{ code: 'f11', name: '\u0399\u039f\u039c Tajikistan' }, 409],
+    [{ code: 'f12', name: 'IOM-Tajikistan' }, 409],
+    [{ code: 'f13', name: 'lOM Tajikistan' }, 409],
+    [{ code: 'f14', name: 'OtherNGO.' }, 409],
+    [{ code: 'i0m', name: 'Fresh ten' }, 409],
   ]) {
     const body = { ...base, ...o };
     assertProblem(await adm.req('POST', V1 + '/orgs', body), status, undefined, JSON.stringify(o));
