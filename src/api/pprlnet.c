@@ -1134,7 +1134,7 @@ int api_person_known_elsewhere(struct req *r)
 	struct person_row p;
 	char record[64], since[TS_LEN], asked_at[TS_LEN], rate[16];
 	struct pprl_encoding consents = {0};
-	int64_t asked = 0;
+	int64_t asked = 0, by_org = 0;
 	store_tx *tx;
 	int rc;
 
@@ -1161,24 +1161,18 @@ int api_person_known_elsewhere(struct req *r)
 	if (!enough_to_ask(r, &p))
 		return r->status;
 	hour_ago(since);
-	if (store_pprl_questions_since(r->app->st, r->who.user.id, since, &asked) != STORE_OK)
+	if (store_pprl_questions_since(r->app->st, r->who.user.id, since, &asked) != STORE_OK ||
+	    store_pprl_questions_org_since(r->app->st, r->who.user.org.id, since, &by_org) !=
+		    STORE_OK)
 		return api_store_error(r, STORE_ERROR);
-	if (asked >= PPRL_ASK_PER_HOUR) {
+	if (asked >= PPRL_ASK_PER_HOUR || by_org >= PPRL_ASK_PER_ORG_HOUR) {
+		int user = asked >= PPRL_ASK_PER_HOUR;
 		snprintf(rate, sizeof rate, "%d", ASK_WINDOW_SECS);
 		reply_header(r, "Retry-After", rate);
 		return reply_problemf(r, 429, "rate-limited",
-				      "at most %d questions to the network an hour per user",
-				      PPRL_ASK_PER_HOUR);
-	}
-	if (store_pprl_questions_org_since(r->app->st, r->who.user.org.id, since, &asked) !=
-	    STORE_OK)
-		return api_store_error(r, STORE_ERROR);
-	if (asked >= PPRL_ASK_PER_ORG_HOUR) {
-		snprintf(rate, sizeof rate, "%d", ASK_WINDOW_SECS);
-		reply_header(r, "Retry-After", rate);
-		return reply_problemf(r, 429, "rate-limited",
-				      "at most %d questions to the network an hour per organisation",
-				      PPRL_ASK_PER_ORG_HOUR);
+				      "at most %d questions to the network an hour per %s",
+				      user ? PPRL_ASK_PER_HOUR : PPRL_ASK_PER_ORG_HOUR,
+				      user ? "user" : "organisation");
 	}
 	/* The question is audited before it is answered, in its own
 	 * transaction: a failure later still leaves it in the log. */
