@@ -982,8 +982,9 @@ const struct openapi_op openapi_ops[] = {
 	{POST, V1 "/plan", "planLoad", "plan", "Load the plan (or the next one) from its file",
 	 "PlanFile", 200, "PlanLoaded", DOC_NOT_FOUND, NULL, NULL,
 	 "plan.edit: a supervisor of the coordinating organisation named in the file (of the "
-	 "plan's coordinator when it is loaded again); activities updated by number, reports "
-	 "kept; as `himoya plan load`; audited"},
+	 "plan's coordinator when it is loaded again; a new plan, of the coordinator of the plan in "
+	 "force or of the installation's own organisation, else 403); activities updated by "
+	 "number, reports kept; as `himoya plan load`; audited"},
 	{GET, V1 "/plan/report.xlsx", "planXlsx", "plan",
 	 "The status of every activity as XLSX, for the interagency meeting", NULL, 200, NULL,
 	 DOC_XLSX | DOC_NOT_FOUND, q_plan_xlsx, NULL, NULL},

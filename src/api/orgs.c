@@ -4,7 +4,7 @@
  * the organisation's first administrator with a one-time password, so
  * that it manages its own users) and PATCH /orgs/{code} (name, type,
  * sector, contact).  Organisations are added, named and typed by the
- * administrators of the installation's own organisation (caller_is_home);
+ * administrators of the installation's own organisation (api_caller_is_home);
  * an organisation's own administrator edits its contact; any other
  * answers 404.  It never makes users of an
  * organisation that exists already: that would let it read its cases.
@@ -35,7 +35,7 @@ static const char *const admins[] = {"admin", NULL};
  * were an organisation's own administrator to set them, an NGO could
  * make its decisions count as the police's, or the police pass for an
  * NGO that a person's consent names (an outside review did both). */
-static int caller_is_home(struct req *r)
+int api_caller_is_home(struct req *r)
 {
 	struct org home;
 
@@ -79,7 +79,7 @@ const char *api_org_lookalike(store *st, const char *code, const char *name,
 
 int api_caller_settles_orgs(struct req *r)
 {
-	return api_role_in(r, admins) && caller_is_home(r);
+	return api_role_in(r, admins) && api_caller_is_home(r);
 }
 
 static int admin_only(struct req *r)
@@ -189,7 +189,7 @@ int api_orgs_list(struct req *r)
 	size_t n = 0, i;
 	jsonw w;
 
-	int home = api_role_in(r, admins) && caller_is_home(r);
+	int home = api_role_in(r, admins) && api_caller_is_home(r);
 
 	if (store_org_list(r->app->st, 2000, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
@@ -280,7 +280,7 @@ static int create_start(struct req *r)
 		return r->status;
 	if (r->who.kind != AUTH_COOKIE)
 		return reply_problem(r, 403, "forbidden", "sign in to manage organisations");
-	if (!caller_is_home(r))
+	if (!api_caller_is_home(r))
 		return reply_problem(r, 403, "forbidden",
 				     "organisations are added by an administrator of the installation's "
 				     "own organisation, or at the command line (himoya org add)");
@@ -346,7 +346,7 @@ int api_org_patch(struct req *r)
 
 	if (admin_only(r))
 		return r->status;
-	home = caller_is_home(r);
+	home = api_caller_is_home(r);
 	rc = strlen(code) <= 64 ? store_org_by_code(r->app->st, code, &o) : STORE_NOT_FOUND;
 	if (rc == STORE_OK && strcmp(o.id, r->who.user.org.id) && !home)
 		rc = STORE_NOT_FOUND;

@@ -226,7 +226,8 @@ int api_plan_get(struct req *r)
 }
 
 /* POST /plan: a supervisor of the coordinating organisation loads a plan
- * (or the next one) from its JSON. */
+ * (or the next one) from its JSON; a new plan, the coordinator of the plan
+ * in force or the installation's own organisation. */
 int api_plan_post(struct req *r)
 {
 	struct plan_row old;
@@ -244,10 +245,20 @@ int api_plan_post(struct req *r)
 	if (!body)
 		return r->status;
 	code = json_string_value(json_object_get(body, "plan"));
-	/* A plan already loaded is its coordinator's to change. */
-	if (code && store_plan_get(r->app->st, code, &old, &r->mem) == STORE_OK &&
-	    strcmp(old.coordinator_org, r->who.user.org.id))
-		return reply_problem(r, 403, "forbidden", "this plan is its coordinator's");
+	/* A plan already loaded is its coordinator's to change.  A new one
+	 * becomes the plan every agency sees (GET /plan shows the last
+	 * loaded): it is for the coordinator of the plan in force, or the
+	 * installation's own organisation, not for any supervisor (an
+	 * outside review replaced the national plan from an NGO). */
+	if (code && store_plan_get(r->app->st, code, &old, &r->mem) == STORE_OK) {
+		if (strcmp(old.coordinator_org, r->who.user.org.id))
+			return reply_problem(r, 403, "forbidden", "this plan is its coordinator's");
+	} else if (!api_caller_is_home(r) &&
+		   !(store_plan_get(r->app->st, NULL, &old, &r->mem) == STORE_OK &&
+		     !strcmp(old.coordinator_org, r->who.user.org.id))) {
+		return reply_problem(r, 403, "forbidden",
+				     "a new plan is loaded by the coordinator of the plan in force");
+	}
 	store_now(now);
 	tx = store_begin(r->app->st);
 	if (!tx)

@@ -6,7 +6,7 @@
 // interagency meeting; a plan file with a mistake is refused whole.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, signInAll, himoya } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
@@ -108,7 +108,11 @@ test('agencies report on their own activities; statuses follow; the XLSX shows t
 
 test('the next plan through the API: the coordinator\'s supervisor only; a faulty file changes nothing', async () => {
   const next = { ...sample, plan: 'ctip-2025-2027', title_en: 'SAMPLE: the next plan', activities: sample.activities.slice(0, 2).map((a) => ({ ...a, deadline: '2027-12-31' })) };
-  assertProblem(await as['police.sup'].req('POST', V1 + '/plan', next), 422, 'invalid-value', 'another organisation cannot name the coordinator');
+  assertProblem(await as['police.sup'].req('POST', V1 + '/plan', next), 403, 'forbidden', 'another organisation cannot load a new plan');
+  // Nor one naming itself: the last loaded plan is the one every agency
+  // sees, so a new one is for the coordinator in force or the home organisation.
+  assertProblem(await as['police.sup'].req('POST', V1 + '/plan', { ...next, plan: 'police-plan', coordinator: 'police-du' }), 403, 'forbidden', 'a supervisor elsewhere cannot replace the national plan');
+  assert.equal((await plan()).plan, 'sample-ctip-2022-2024');
   assert.equal((await as.police.req('POST', V1 + '/plan', next)).status, 404, 'a focal point does not edit the plan');
   assert.equal((await as.cw.req('POST', V1 + '/plan', next)).status, 404);
   const before = sqlite(join(srv.data, 'himoya.db'), 'SELECT count(*) FROM plan_activities').trim();
@@ -130,4 +134,23 @@ test('the next plan through the API: the coordinator\'s supervisor only; a fault
   const old = await as.sup.req('GET', V1 + '/plan?plan=sample-ctip-2022-2024');
   assert.equal(byNumber(old.json, '1.1').status, 'done');
   assertProblem(await as['police.sup'].req('POST', V1 + '/plan', sample), 403, 'forbidden');
+  // The home organisation names no other coordinator through the API.
+  assertProblem(await as.sup.req('POST', V1 + '/plan', { ...next, plan: 'ctip-police', coordinator: 'police-du' }), 422, 'invalid-value');
+});
+
+test('a plan coordinated elsewhere: its coordinator loads the next one, and no one else', async () => {
+  const file = join(srv.data, 'police-plan.json');
+  const mine = { ...sample, plan: 'ctip-2028-2030', coordinator: 'police-du', activities: sample.activities.slice(0, 1).map((a) => ({ ...a, deadline: '2030-12-31' })) };
+  writeFileSync(file, JSON.stringify(mine));
+  const r = himoya(['plan', 'load', '--data', srv.data, '--file', file]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal((await plan()).coordinator, 'police-du');
+  const after = { ...mine, plan: 'ctip-2031-2033', activities: mine.activities.map((a) => ({ ...a, deadline: '2033-12-31' })) };
+  const ok = await as['police.sup'].req('POST', V1 + '/plan', after);
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal((await plan('police')).plan, 'ctip-2031-2033');
+  // The home organisation may still load a plan of its own.
+  const home = await as.sup.req('POST', V1 + '/plan', { ...after, plan: 'ctip-home', coordinator: 'iom' });
+  assert.equal(home.status, 200, home.text);
+  assertProblem(await as['police.sup'].req('POST', V1 + '/plan', { ...after, plan: 'ctip-2034' }), 403, 'forbidden', 'no longer the coordinator in force');
 });
