@@ -26,6 +26,7 @@ import { t } from './i18n.js';
 import { h, live, setMessage, showDate } from './dom.js';
 import { codeList, statusKey, schema, problemField, reasonKey } from './forms.js';
 import { request, prepare, personName } from './page.js';
+import { newIdempotencyKey, problemType } from './api.js';
 import { hotCodes, CALL_LANGS, hotText, isoUtc, localInput, fromLocalInput, showDateTime, langName } from './hotcodes.js';
 import { handOff } from './handoff.js';
 import { kbPicker } from './kb.js';
@@ -479,6 +480,14 @@ export async function hotlineView(ctx) {
     return body;
   }
 
+  // A save whose answer was lost (no answer, a 5xx, "still being made")
+  // may have logged the call all the same.  Its Idempotency-Key and body
+  // are kept until the call is done: saving again sends them again (the
+  // clock's duration aside, it is the same call), and the server answers
+  // as it did the first time instead of logging the call twice.
+  let unanswered = null; // { key, body }
+  const sameCall = (a, b) => JSON.stringify({ ...a, duration_s: 0 }) === JSON.stringify({ ...b, duration_s: 0 });
+
   let saving = false;
   async function saveContact() {
     if (saving) return;
@@ -495,10 +504,22 @@ export async function hotlineView(ctx) {
     drawClock();
     saving = true;
     save.setAttribute('aria-disabled', 'true');
-    const res = await request(ctx, 'POST', '/contacts', body);
+    const key = unanswered ? unanswered.key : newIdempotencyKey();
+    const sent = unanswered && sameCall(unanswered.body, body) ? unanswered.body : body;
+    const res = await request(ctx, 'POST', '/contacts', sent, { 'Idempotency-Key': key });
     saving = false;
     save.removeAttribute('aria-disabled');
     if (!ctx.alive()) return;
+    const lost = !res || res.status >= 500 || (res.status === 409 && problemType(res.body) === 'in-progress');
+    unanswered = lost ? { key, body: sent } : null;
+    if (res && res.status === 422 && problemType(res.body) === 'idempotency-key-reused') {
+      // Changed after a save whose answer was lost, and that save had
+      // logged the call: the changes are not in it.  Saving again now
+      // logs a new contact.
+      msg.setAttribute('role', 'alert');
+      setMessage(msg, 'hl.saved_before_drop');
+      return;
+    }
     if (!res || res.status !== 201 || !res.body) {
       timer.stopped = null; // the call is not logged yet: the clock goes on
       drawClock();
@@ -548,6 +569,7 @@ export async function hotlineView(ctx) {
 
   // Empty the screen for the next call; channel and language stay.
   function reset(clearMessage) {
+    unanswered = null; // the next call
     setType('data', false);
     clearData();
     if (clearMessage) setMessage(msg, null);

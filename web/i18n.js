@@ -983,6 +983,11 @@ export const catalogue = {
   'hl.save_next': { tg: 'Нигоҳ доштан ва занги навбатӣ (Ctrl+Enter)', ru: 'Сохранить и следующий (Ctrl+Enter)', en: 'Save and next (Ctrl+Enter)' },
   'hl.clear': { tg: 'Пок кардан', ru: 'Очистить', en: 'Clear' },
   'hl.saved': { tg: 'Тамос нигоҳ дошта шуд:', ru: 'Обращение сохранено:', en: 'Contact saved:' },
+  'hl.saved_before_drop': {
+    tg: 'Ин тамос пеш аз қатъ шудани пайваст нигоҳ дошта шуда буд; тағйироти баъдӣ ба он дохил нашуданд. Онро дар рӯйхати тамосҳо ёбед. Агар боз нигоҳ доред, тамоси нав сабт мешавад.',
+    ru: 'Это обращение было сохранено до обрыва связи; последующие изменения в него не вошли. Найдите его в списке обращений. Если сохранить снова, будет записано новое обращение.',
+    en: 'This contact was saved before the connection dropped; the changes made after are not in it. Find it in the contacts list. Saving again now logs a new contact.',
+  },
   'hl.keys_title': { tg: 'Тугмаҳо', ru: 'Клавиши', en: 'Keys' },
   'hl.keys_hint': {
     tg: 'Тугмаҳо вақте кор мекунанд, ки курсор дар майдони матн нест, бо ҳар тарҳи клавиатура, ҳатто кириллӣ (тугмаи S ҳамеша S аст). Esc курсорро аз майдон мебарорад.',

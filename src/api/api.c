@@ -183,7 +183,12 @@ static int run_route(struct req *r)
 
 	store_failure_clear();
 	store_wait_since((int64_t)r->began.tv_sec * 1000000 + r->began.tv_nsec / 1000);
-	rc = handled(r, r->route->fn(r));
+	if ((rc = api_idem_begin(r)) == 0) {
+		rc = r->route->fn(r);
+		if (rc != HTTP_SUSPENDED && !r->disclose_failed)
+			api_idem_end(r); /* before the flush: it keeps what was read */
+	}
+	rc = handled(r, rc);
 	store_wait_since(0);
 	return rc;
 }

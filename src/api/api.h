@@ -392,6 +392,13 @@ int api_caller_settles_orgs(struct req *r);
 /* The caller is of the installation's own organisation (the first, made
  * by `himoya init`), which settles what concerns the whole network. */
 int api_caller_is_home(struct req *r);
+
+/* Idempotency keys (api/idempotency.c), around a change's handler: begin
+ * answers 0 to go on (the key, if one was sent, claimed), else the status
+ * of the answer it gave (the first answer again, or a problem); end keeps
+ * the answer for the key, or frees the key when it was a problem. */
+int api_idem_begin(struct req *r);
+void api_idem_end(struct req *r);
 int api_orgs_create(struct req *r);
 int api_org_patch(struct req *r);
 

@@ -430,10 +430,20 @@ static json_t *components_security(void)
 
 static json_t *components_parameters(void)
 {
-	return json_pack("{s:{s:s,s:s,s:b,s:s,s:{s:s,s:s}}}", "IfMatch", "name", "If-Match", "in",
-			 "header", "required", 1, "description",
+	return json_pack("{s:{s:s,s:s,s:b,s:s,s:{s:s,s:s}},s:{s:s,s:s,s:b,s:s,s:{s:s,s:s}}}",
+			 "IfMatch", "name", "If-Match", "in", "header", "required", 1,
+			 "description",
 			 "the version read (the ETag, \"VERSION\"); 428 without, 412 when stale",
-			 "schema", "type", "string", "pattern", "^\"?[0-9]+\"?$");
+			 "schema", "type", "string", "pattern", "^\"?[0-9]+\"?$",
+			 "IdempotencyKey", "name", "Idempotency-Key", "in", "header", "required", 0,
+			 "description",
+			 "a key of the client's for this change (1-128 visible characters, no quote "
+			 "inside; a structured field's quoted string is the same key): the same user "
+			 "sending the same request with it again within a day gets the first answer again "
+			 "(`Idempotent-Replayed: true`), not a second change; with another request 422 "
+			 "`idempotency-key-reused`; while the first is still being made 409 `in-progress` "
+			 "with Retry-After; a first answer that was a problem is not kept",
+			 "schema", "type", "string", "pattern", "^\"?[!#-\\[\\]-~]{1,128}\"?$");
 }
 
 static json_t *components_headers(void)
@@ -635,6 +645,8 @@ static json_t *operation(const struct openapi_op *op, const struct route *rt, un
 	json_object_set_new(o, "security", security_of(method, rt->flags));
 	if (op->flags & DOC_IF_MATCH)
 		json_array_append_new(params, ref_to("parameters", "IfMatch"));
+	if (method != M_GET && !public) /* api/idempotency.c: every signed-in change */
+		json_array_append_new(params, ref_to("parameters", "IdempotencyKey"));
 	for (q = op->query; q && q->name; q++) {
 		json_t *s = fragment(op->operation_id, q->schema);
 		json_array_append_new(params,

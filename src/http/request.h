@@ -83,6 +83,10 @@ struct req {
 	 * their read entries are queued when the handler is done. */
 	struct disclosed *disclosed;
 	int disclose_failed;
+	/* The Idempotency-Key this change claimed (api/idempotency.c), and
+	 * whether the header was looked at (a handler may run twice). */
+	void *idem;
+	int idem_seen;
 };
 
 /* Release j (a reference the caller hands over) when the request ends;
@@ -93,6 +97,9 @@ int req_own_json(struct req *r, json_t *j);
 const char *req_query(struct req *r, const char *name);
 /* Request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
+/* Append the query's arguments to out as name=value&..., in the order
+ * sent (decoded). */
+void req_query_string(struct req *r, buf *out);
 
 /* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);

@@ -25,6 +25,23 @@ const char *req_query(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	buf *out = cls;
+	(void)kind;
+	buf_puts(out, key);
+	buf_putc(out, '=');
+	buf_puts(out, value ? value : "");
+	buf_putc(out, '&');
+	return MHD_YES;
+}
+
+void req_query_string(struct req *r, buf *out)
+{
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg, out);
+}
+
 const char *req_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

@@ -1,7 +1,8 @@
 /*
  * limits.c - what several servers on one database share besides the
  * records: failed sign-ins per login (the lockout), counters of rate
- * limits, and one-time ids (the public form's tokens).  Each call is one
+ * limits, one-time ids (the public form's tokens) and idempotency keys
+ * (the first answer to a change sent again).  Each call is one
  * short write transaction, so that two `himoya serve` on one database
  * count as one service.  Keys arrive as keyed hashes (store.h).
  */
@@ -36,6 +37,16 @@ static const char SQL_RATE_HIT[] =
 static const char SQL_ONCE_PRUNE[] = "DELETE FROM once_used WHERE expires < ?1";
 static const char SQL_ONCE_ADD[] =
 	"INSERT INTO once_used(id, expires) VALUES(?1, ?2) ON CONFLICT(id) DO NOTHING";
+
+static const char SQL_IDEM_PRUNE[] = "DELETE FROM idempotency WHERE expires < ?1";
+static const char SQL_IDEM_ADD[] =
+	"INSERT INTO idempotency(key, request, expires, started, status)"
+	" VALUES(?1, ?2, ?3, ?4, 0) ON CONFLICT(key) DO NOTHING";
+static const char SQL_IDEM_GET[] =
+	"SELECT request, started, status, answer FROM idempotency WHERE key = ?1";
+static const char SQL_IDEM_DONE[] =
+	"UPDATE idempotency SET status = ?2, answer = ?3 WHERE key = ?1 AND status = 0";
+static const char SQL_IDEM_DROP[] = "DELETE FROM idempotency WHERE key = ?1 AND status = 0";
 
 /* A write transaction whose first step deletes the rows of prune_sql
  * older than `before`, and the statement sql prepared in it; NULL (and
@@ -192,4 +203,77 @@ int store_once(store *st, const unsigned char id[LIMIT_KEY_BYTES], int64_t expir
 	if (rc == STORE_OK)
 		*first = db_changes(tx->d) == 1;
 	return finish(tx, rc);
+}
+
+int store_idem_claim(store *st, const unsigned char key[LIMIT_KEY_BYTES],
+		     const unsigned char request[LIMIT_KEY_BYTES], int64_t expires, int64_t now,
+		     int *first, struct idem_row *row, arena *a)
+{
+	store_tx *tx;
+	db_stmt *s = begin_pruned(st, &tx, SQL_IDEM_PRUNE, now, SQL_IDEM_ADD);
+	int rc;
+
+	*first = 0;
+	memset(row, 0, sizeof *row);
+	if (!s)
+		return STORE_ERROR;
+	db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
+	db_bind_blob(s, 2, request, LIMIT_KEY_BYTES);
+	db_bind_int(s, 3, expires);
+	db_bind_int(s, 4, now);
+	rc = store_step_done(s);
+	if (rc == STORE_OK && !(*first = db_changes(tx->d) == 1)) {
+		s = db_prepare(tx->d, SQL_IDEM_GET);
+		if (s)
+			db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
+		if ((rc = store_step_row(s)) == STORE_OK) {
+			size_t n = db_col_bytes(s, 3);
+			if (db_col_bytes(s, 0) == LIMIT_KEY_BYTES)
+				memcpy(row->request, db_col_blob(s, 0), LIMIT_KEY_BYTES);
+			row->started = db_col_int(s, 1);
+			row->status = (int)db_col_int(s, 2);
+			if (n) {
+				unsigned char *copy = arena_alloc(a, n);
+				if (copy)
+					memcpy(copy, db_col_blob(s, 3), n);
+				else
+					rc = STORE_ERROR;
+				row->answer = copy;
+				row->answer_len = copy ? n : 0;
+			}
+			db_reset(s);
+		}
+	}
+	return finish(tx, rc);
+}
+
+/* One statement on key in a transaction of its own. */
+static int idem_write(store *st, const char *sql, const unsigned char key[LIMIT_KEY_BYTES],
+		      int status, const unsigned char *answer, size_t len)
+{
+	store_tx *tx = store_begin(st);
+	db_stmt *s;
+
+	if (!tx)
+		return STORE_ERROR;
+	s = db_prepare(tx->d, sql);
+	if (s) {
+		db_bind_blob(s, 1, key, LIMIT_KEY_BYTES);
+		if (answer) {
+			db_bind_int(s, 2, status);
+			db_bind_blob(s, 3, answer, len);
+		}
+	}
+	return finish(tx, store_step_done(s));
+}
+
+int store_idem_done(store *st, const unsigned char key[LIMIT_KEY_BYTES], int status,
+		    const unsigned char *answer, size_t len)
+{
+	return idem_write(st, SQL_IDEM_DONE, key, status, answer, len);
+}
+
+int store_idem_drop(store *st, const unsigned char key[LIMIT_KEY_BYTES])
+{
+	return idem_write(st, SQL_IDEM_DROP, key, 0, NULL, 0);
 }

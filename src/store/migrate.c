@@ -529,6 +529,13 @@ static const char *const migrations[] = {
 	 * organisation's answers.  The rows of before stay unseen until the
 	 * pass at start makes them again (the stamps' encoder changed). */
 	"ALTER TABLE pprl_encodings ADD COLUMN audience TEXT NOT NULL DEFAULT '';",
+	/* 28: idempotency keys (store_idem_claim): a change sent again after
+	 * its answer was lost on a weak link is answered once more, not made
+	 * twice, whichever server the second reaches. */
+	"CREATE TABLE idempotency("
+	"  key BLOB PRIMARY KEY, request BLOB NOT NULL, expires INTEGER NOT NULL,"
+	"  started INTEGER NOT NULL, status INTEGER NOT NULL, answer BLOB) STRICT;"
+	"CREATE INDEX idempotency_expires ON idempotency(expires);",
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -542,6 +549,10 @@ static const char *const pg_after[] = {
 	"  recheck TEXT COLLATE \"C\" NOT NULL, updated_at TEXT COLLATE \"C\" NOT NULL,"
 	"  PRIMARY KEY(handle));",
 	"ALTER TABLE pprl_encodings ADD COLUMN audience TEXT COLLATE \"C\" NOT NULL DEFAULT '';", /* 27 */
+	"CREATE TABLE idempotency(" /* 28 */
+	"  key BYTEA PRIMARY KEY, request BYTEA NOT NULL, expires BIGINT NOT NULL,"
+	"  started BIGINT NOT NULL, status BIGINT NOT NULL, answer BYTEA);"
+	"CREATE INDEX idempotency_expires ON idempotency(expires);",
 	NULL,
 };
 

@@ -790,6 +790,29 @@ int store_rate_hit(store *st, const unsigned char key[LIMIT_KEY_BYTES], unsigned
 int store_once(store *st, const unsigned char id[LIMIT_KEY_BYTES], int64_t expires, int64_t now,
 	       int *first);
 
+/* Idempotency keys (api/idempotency.c): a change sent again with the key
+ * it was first sent with gets the first answer instead of being made
+ * twice.  key is a keyed hash of the user and the client's key, request
+ * one of the method, target and body.  store_idem_claim prunes the rows
+ * past their expiry, then either makes the row (*first 1: the change is
+ * to be made, the row "running") or reads the one there into *row. */
+struct idem_row {
+	unsigned char request[LIMIT_KEY_BYTES];
+	int64_t started;
+	int status;                 /* 0: the first is still running */
+	const unsigned char *answer; /* sealed, in the arena; NULL while running */
+	size_t answer_len;
+};
+int store_idem_claim(store *st, const unsigned char key[LIMIT_KEY_BYTES],
+		     const unsigned char request[LIMIT_KEY_BYTES], int64_t expires, int64_t now,
+		     int *first, struct idem_row *row, arena *a);
+/* The first answer (status and its sealed copy) kept under key. */
+int store_idem_done(store *st, const unsigned char key[LIMIT_KEY_BYTES], int status,
+		    const unsigned char *answer, size_t len);
+/* A change that was not made (its answer a problem): the key is free
+ * again. */
+int store_idem_drop(store *st, const unsigned char key[LIMIT_KEY_BYTES]);
+
 /* Copy this (SQLite) store into the empty PostgreSQL database at url:
  * its schema, then every table's rows in one transaction (copy.c).
  * report, if given, hears each table and its rows. */

@@ -5,7 +5,8 @@
 // both lock the login on both; the public form's rate limit counts
 // requests to both, and its token is used up on both; writes from both at
 // once leave one whole audit chain (`himoya audit verify` exit 0) with
-// every entry counted.
+// every entry counted; a change sent again to the other server with its
+// Idempotency-Key is answered as the first, not made twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -96,6 +97,24 @@ test('a session and a token from one server work on the other; sign-out and revo
   await sleep(BOUND_MS);
   assertProblem(await onB.req('GET', V1 + '/me'), 401, 'unauthenticated', 'password changed on A, asked B');
   assert.equal((await on(B, onA).req('GET', V1 + '/me')).status, 200, 'the session that changed it stays');
+});
+
+test('a change made on one server and sent again to the other with its Idempotency-Key is answered, not made twice', async () => {
+  const c = new Client(A.url);
+  assert.equal((await c.login('cw2', PW)).status, 200);
+  const body = { given_name: 'Малика', family_name: 'Шарипова' };
+  const key = { 'idempotency-key': 'failover-retry-1' };
+  const n = () => Number(q("SELECT count(*) FROM persons"));
+  const before = n();
+  const first = await c.req('POST', V1 + '/persons', body, key);
+  assert.equal(first.status, 201, first.text);
+  on(B, c); // the first answer was lost; the retry reaches the other server
+  const again = await c.req('POST', V1 + '/persons', body, key);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.json.id, first.json.id);
+  assert.equal(n(), before + 1);
+  assertProblem(await c.req('POST', V1 + '/persons', { ...body, given_name: 'Малика2' }, key), 422, 'idempotency-key-reused');
 });
 
 test('failed sign-ins alternating between the servers lock the login on both', async () => {

@@ -316,6 +316,66 @@ test('a non-data contact by keyboard only: one key, Enter, no personal field eve
   }
 });
 
+async function notesOf(contact) {
+  const r = await hot.req('GET', `/api/v1/contacts/${contact.id}`);
+  assert.equal(r.status, 200, r.text);
+  return r.json.notes;
+}
+
+test('a call saved as the line drops is logged once when saved again; changed after, the operator is told', async () => {
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, HOT);
+    await openHotline(page);
+    const before = (await newest(hot)).length;
+    // The save reaches the server and is made, but its answer is lost.
+    let drops = 1;
+    await page.route('**/api/v1/contacts', async (route) => {
+      if (route.request().method() !== 'POST' || drops === 0) return route.fallback();
+      drops -= 1;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.keyboard.press('d');
+    await page.keyboard.type('+992 93 765 43 21');
+    await page.fill('#hl-notes', 'The line dropped while saving: one call, not two.');
+    await page.click('#hl-save');
+    await page.waitForFunction(() => document.getElementById('hl-msg').textContent.trim() !== '' && !/^Contact saved/.test(document.getElementById('hl-msg').textContent), null, { timeout: WAIT });
+    assert.equal((await newest(hot)).length, before + 1, 'the first save was made');
+    await page.waitForTimeout(1100); // the clock moves on: the duration sent differs
+    await page.click('#hl-save');
+    await page.waitForFunction(() => /^Contact saved:/.test(document.getElementById('hl-msg').textContent), null, { timeout: WAIT });
+    const items = await newest(hot);
+    assert.equal(items.length, before + 1, 'saved again, logged once');
+    assert.equal(await notesOf(items[0]), 'The line dropped while saving: one call, not two.');
+
+    // Again, but the operator corrects the notes before saving again: the
+    // call was logged without the correction, and the screen says so
+    // instead of logging it twice.
+    drops = 1;
+    await page.keyboard.press('d');
+    await page.keyboard.type('+992 93 765 43 22');
+    await page.fill('#hl-notes', 'First words.');
+    await page.click('#hl-save');
+    await page.waitForFunction(() => document.getElementById('hl-msg').textContent.trim() !== '' && !/^Contact saved/.test(document.getElementById('hl-msg').textContent), null, { timeout: WAIT });
+    await page.fill('#hl-notes', 'First words, corrected.');
+    await page.click('#hl-save');
+    await waitText(page, '#hl-msg', 'This contact was saved before the connection dropped; the changes made after are not in it. Find it in the contacts list. Saving again now logs a new contact.');
+    const after = await newest(hot);
+    assert.equal(after.length, before + 2);
+    assert.ok((await Promise.all(after.map(notesOf))).includes('First words.'));
+    await page.click('#hl-save');
+    await page.waitForFunction(() => /^Contact saved:/.test(document.getElementById('hl-msg').textContent), null, { timeout: WAIT });
+    const known = new Set(after.map((x) => x.id));
+    const fresh = (await newest(hot)).filter((x) => !known.has(x.id));
+    assert.equal(fresh.length, 1, 'saved again on purpose: a new contact');
+    assert.equal(await notesOf(fresh[0]), 'First words, corrected.');
+    assert.deepEqual(problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_RESET|net::/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the callback queue: safe-to-call note in sight, number masked, assign, open, outcome, done', async () => {
   const { context, page, problems } = await newPage();
   try {

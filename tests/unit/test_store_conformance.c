@@ -1784,6 +1784,49 @@ static void test_limits(void **state)
 	assert_int_equal(first, 1);
 }
 
+/* Idempotency keys: claimed once; a second claim reads the row (running,
+ * then done with its answer); a drop frees a running key only; the rows
+ * go with their expiry. */
+static void test_idempotency(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char key[LIMIT_KEY_BYTES], other[LIMIT_KEY_BYTES], req[LIMIT_KEY_BYTES];
+	static const unsigned char answer[] = {0, 1, 2, 0xff, 'a', 0};
+	struct idem_row row;
+	int first = -1;
+
+	memset(key, 3, sizeof key);
+	memset(other, 4, sizeof other);
+	memset(req, 5, sizeof req);
+	assert_int_equal(store_idem_claim(f->st, key, req, 1000, 100, &first, &row, &f->a), STORE_OK);
+	assert_int_equal(first, 1);
+	assert_int_equal(store_idem_claim(f->st, key, other, 1000, 110, &first, &row, &f->a),
+			 STORE_OK);
+	assert_int_equal(first, 0);
+	assert_int_equal(row.status, 0);
+	assert_int_equal(row.started, 100);
+	assert_null(row.answer);
+	assert_memory_equal(row.request, req, sizeof req);
+	/* done: the answer, byte for byte; a drop no longer frees it */
+	assert_int_equal(store_idem_done(f->st, key, 201, answer, sizeof answer), STORE_OK);
+	assert_int_equal(store_idem_drop(f->st, key), STORE_OK);
+	assert_int_equal(store_idem_claim(f->st, key, req, 1000, 120, &first, &row, &f->a), STORE_OK);
+	assert_int_equal(first, 0);
+	assert_int_equal(row.status, 201);
+	assert_int_equal(row.answer_len, sizeof answer);
+	assert_memory_equal(row.answer, answer, sizeof answer);
+	/* a running key dropped is free again; done on a dropped key does nothing */
+	assert_int_equal(store_idem_claim(f->st, other, req, 1000, 130, &first, &row, &f->a), STORE_OK);
+	assert_int_equal(first, 1);
+	assert_int_equal(store_idem_drop(f->st, other), STORE_OK);
+	assert_int_equal(store_idem_done(f->st, other, 200, answer, sizeof answer), STORE_OK);
+	assert_int_equal(store_idem_claim(f->st, other, req, 1000, 140, &first, &row, &f->a), STORE_OK);
+	assert_int_equal(first, 1);
+	/* past its expiry the row is gone: the key is claimed anew */
+	assert_int_equal(store_idem_claim(f->st, key, req, 5000, 1001, &first, &row, &f->a), STORE_OK);
+	assert_int_equal(first, 1);
+}
+
 static void plan_activity_make(struct plan_activity_row *r, const char *plan, const char *number,
 			       const char *org, const char *coded)
 {
@@ -2819,6 +2862,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_library, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_waits_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),

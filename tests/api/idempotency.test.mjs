@@ -1,0 +1,180 @@
+// Idempotency keys: a change sent again with the key it was first sent
+// with is answered again, not made twice (the hotline's call saved twice
+// after its answer was lost on a weak link, or a retry that reaches the
+// other server after a failover).  The same key with another request is
+// refused and changes nothing; a problem is not kept; keys are the user's
+// own; a replayed answer that shows sealed fields audits the read again.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer, signInAll } from '../lib/server.mjs';
+import { assertProblem } from '../lib/hostile.mjs';
+import { sqlite, pgUrlOf } from '../lib/datadir.mjs';
+
+const PW = 'idempotency test password';
+const V1 = '/api/v1';
+const users = [
+  { login: 'hot', role: 'hotline' }, { login: 'hot2', role: 'hotline' },
+  { login: 'cw', role: 'caseworker' }, { login: 'sup', role: 'supervisor' },
+].map((u) => ({ ...u, password: PW }));
+let srv, as;
+
+before(async () => {
+  srv = await startServer({ users });
+  ({ as } = await signInAll(srv, users, PW));
+});
+
+after(async () => {
+  await srv.stop();
+  srv.cleanup();
+});
+
+const db = () => join(srv.data, 'himoya.db');
+const count = (table) => Number(sqlite(db(), `SELECT count(*) FROM ${table}`).trim());
+const call = { channel: 'phone', call_type: 'data', language: 'tg', caller_kind: 'anonymous', notes: 'a call about a passport kept by an employer' };
+
+test('a contact saved twice with one key is logged once, and the second answer is the first', async () => {
+  const before = count('contacts');
+  const key = { 'idempotency-key': 'call-7f3a9c' };
+  const first = await as.hot.req('POST', V1 + '/contacts', call, key);
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.headers.get('idempotent-replayed'), null);
+  const again = await as.hot.req('POST', V1 + '/contacts', call, key);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.json.id, first.json.id);
+  assert.deepEqual(again.json, first.json);
+  assert.equal(again.headers.get('location'), first.headers.get('location'));
+  assert.equal(count('contacts'), before + 1, 'one contact, not two');
+  // Without a key, or with another, it is a new call.
+  assert.equal((await as.hot.req('POST', V1 + '/contacts', call)).status, 201);
+  assert.equal((await as.hot.req('POST', V1 + '/contacts', call, { 'idempotency-key': '"call-7f3a9d"' })).status, 201);
+  assert.equal(count('contacts'), before + 3);
+  // The same key as a structured field's string is the same key.
+  const quoted = await as.hot.req('POST', V1 + '/contacts', call, { 'idempotency-key': '"call-7f3a9c"' });
+  assert.equal(quoted.json.id, first.json.id);
+  assert.equal(count('contacts'), before + 3);
+});
+
+test('the same key with another body, path or method is refused and changes nothing', async () => {
+  const key = { 'idempotency-key': 'k-other-body' };
+  const first = await as.hot.req('POST', V1 + '/contacts', call, key);
+  assert.equal(first.status, 201, first.text);
+  const before = count('contacts');
+  assertProblem(await as.hot.req('POST', V1 + '/contacts', { ...call, notes: 'another call' }, key), 422, 'idempotency-key-reused');
+  assertProblem(await as.hot.req('POST', V1 + '/contacts?x=1', call, key), 422, 'idempotency-key-reused');
+  assertProblem(await as.hot.req('PATCH', `${V1}/contacts/${first.json.id}`, { notes: 'x' }, { ...key, 'if-match': '"1"' }), 422, 'idempotency-key-reused');
+  assert.equal(count('contacts'), before);
+});
+
+test('keys are each user\'s own: another user\'s same key is another change, and never sees the first answer', async () => {
+  const key = { 'idempotency-key': 'shared-looking-key' };
+  const a = await as.hot.req('POST', V1 + '/contacts', call, key);
+  const b = await as.hot2.req('POST', V1 + '/contacts', call, key);
+  assert.equal(a.status, 201);
+  assert.equal(b.status, 201, b.text);
+  assert.notEqual(a.json.id, b.json.id);
+  assert.equal(b.headers.get('idempotent-replayed'), null);
+});
+
+test('a problem is not kept: the key may be sent again once the request is right', async () => {
+  const key = { 'idempotency-key': 'fix-and-retry' };
+  const before = count('contacts');
+  assertProblem(await as.hot.req('POST', V1 + '/contacts', { ...call, channel: 'pigeon' }, key), 422, 'invalid-value');
+  // The key was freed, but it now names the corrected request: the first
+  // that succeeds is the one kept.
+  const ok = await as.hot.req('POST', V1 + '/contacts', call, key);
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal((await as.hot.req('POST', V1 + '/contacts', call, key)).json.id, ok.json.id);
+  assert.equal(count('contacts'), before + 1);
+});
+
+test('a bad key is a clear problem and changes nothing', async () => {
+  const before = count('contacts');
+  for (const k of ['', 'x'.repeat(129), 'with space', 'quote"inside', 'кириллица']) {
+    let r;
+    try {
+      r = await as.hot.req('POST', V1 + '/contacts', call, { 'idempotency-key': k });
+    } catch (e) { // fetch refuses a header of letters beyond Latin-1 itself
+      assert.match(String(e), /ByteString/);
+      continue;
+    }
+    assertProblem(r, 400, 'invalid-header', JSON.stringify(k));
+  }
+  assert.equal(count('contacts'), before);
+});
+
+test('a change still being made is not made again: 409 with Retry-After', async () => {
+  sqlite(db(), 'DELETE FROM idempotency');
+  const key = { 'idempotency-key': 'slow-one' };
+  const first = await as.hot.req('POST', V1 + '/contacts', call, key);
+  assert.equal(first.status, 201);
+  const before = count('contacts');
+  // As when the first is still being made (or its server stopped before
+  // it answered): the row is "running".
+  sqlite(db(), 'UPDATE idempotency SET status = 0, answer = NULL');
+  const busy = await as.hot.req('POST', V1 + '/contacts', call, key);
+  assertProblem(busy, 409, 'in-progress');
+  assert.match(busy.headers.get('retry-after') ?? '', /^\d+$/);
+  assert.match(busy.json.detail, /still being made/);
+  sqlite(db(), 'UPDATE idempotency SET started = started - 3600');
+  const stale = await as.hot.req('POST', V1 + '/contacts', call, key);
+  assertProblem(stale, 409, 'in-progress');
+  assert.match(stale.json.detail, /did not finish/);
+  assert.equal(count('contacts'), before, 'never made twice');
+});
+
+test('a person registered twice with one key is one person; the replay shows the same record', async () => {
+  const before = count('persons');
+  const body = { given_name: 'Зарина', family_name: 'Ҷумъаева', gender: 'Feminine', birth_date: '1994-03-02' };
+  const key = { 'idempotency-key': 'reg-1' };
+  const first = await as.cw.req('POST', V1 + '/persons', body, key);
+  assert.equal(first.status, 201, first.text);
+  const again = await as.cw.req('POST', V1 + '/persons', body, key);
+  assert.equal(again.status, 201);
+  assert.deepEqual(again.json, first.json);
+  assert.equal(count('persons'), before + 1);
+  // A change with If-Match, sent twice: the second is the first's answer,
+  // not a 412 for the version the first moved on.
+  const patch = { 'idempotency-key': 'reg-1-patch', 'if-match': first.headers.get('etag') };
+  const p1 = await as.cw.req('PATCH', `${V1}/persons/${first.json.id}`, { given_name: 'Zarina' }, patch);
+  assert.equal(p1.status, 200, p1.text);
+  const p2 = await as.cw.req('PATCH', `${V1}/persons/${first.json.id}`, { given_name: 'Zarina' }, patch);
+  assert.equal(p2.status, 200, p2.text);
+  assert.equal(p2.json.version, p1.json.version);
+});
+
+test('a replayed answer that shows sealed fields writes their read entries again', async () => {
+  const p = await as.cw.req('POST', V1 + '/persons', { given_name: 'Fotima', family_name: 'Rahimova', gender: 'Feminine' });
+  assert.equal(p.status, 201, p.text);
+  // The supervisor changes the person: the answer shows the sealed names
+  // it did not send, a read of them, audited.
+  const reads = () => Number(sqlite(db(), `SELECT count(*) FROM audit_log WHERE action = 'read' AND record = 'persons/${p.json.id}' AND fields LIKE '%given_name%'`).trim());
+  const settled = async (want) => {
+    for (const end = Date.now() + 3000; reads() < want && Date.now() < end;) await new Promise((res) => setTimeout(res, 25));
+    return reads();
+  };
+  const key = { 'idempotency-key': 'sup-change', 'if-match': p.headers.get('etag') };
+  const n0 = reads();
+  const first = await as.sup.req('PATCH', `${V1}/persons/${p.json.id}`, { gender: 'Masculine' }, key);
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.json.given_name, 'Fotima');
+  const n1 = await settled(n0 + 1);
+  assert.equal(n1, n0 + 1, 'the first answer read the sealed names');
+  const again = await as.sup.req('PATCH', `${V1}/persons/${p.json.id}`, { gender: 'Masculine' }, key);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.json.given_name, 'Fotima');
+  assert.equal(await settled(n1 + 1), n1 + 1, 'the replay audits the read again');
+});
+
+test('the kept answers are sealed: no name or phone in clear in the table', async () => {
+  const key = { 'idempotency-key': 'sealed-check' };
+  const r = await as.hot.req('POST', V1 + '/contacts', { ...call, caller_kind: 'self', caller_phone: '+992935551234', notes: 'Canary-Idem-Note' }, key);
+  assert.equal(r.status, 201, r.text);
+  const hex = (c) => (pgUrlOf(srv.data) ? `encode(${c}, 'hex')` : `hex(${c})`);
+  const dump = sqlite(db(), `SELECT ${hex('key')} || ${hex('request')} || ${hex('answer')} FROM idempotency`).toUpperCase();
+  assert.ok(dump.length > 1000, 'the answers are there');
+  for (const secret of ['935551234', 'Canary-Idem-Note', 'sealed-check', r.json.id]) {
+    assert.ok(!dump.includes(Buffer.from(secret).toString('hex').toUpperCase()), secret);
+  }
+});
