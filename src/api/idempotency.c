@@ -121,7 +121,7 @@ int api_idem_begin(struct req *r)
 {
 	const char *h = req_header(r, "Idempotency-Key");
 	unsigned char key[LIMIT_KEY_BYTES], request[LIMIT_KEY_BYTES];
-	char scoped[ID_LEN + IDEM_KEY_MAX + 2];
+	char scoped[2 * ID_LEN + 64 + IDEM_KEY_MAX + 4];
 	struct idem_row row;
 	struct idem *st;
 	int64_t now = (int64_t)time(NULL);
@@ -138,7 +138,11 @@ int api_idem_begin(struct req *r)
 	if (!key_ok(h, n))
 		return reply_problem(r, 400, "invalid-header",
 				     "Idempotency-Key: 1 to 128 visible characters, no quote inside");
-	snprintf(scoped, sizeof scoped, "%s\n%.*s", r->who.user.id, (int)n, h);
+	/* The user as they are now: after a change of role or organisation
+	 * the key names a new change, which the policy judges afresh (a
+	 * replay answers without asking the policy again). */
+	snprintf(scoped, sizeof scoped, "%s\n%s\n%s\n%.*s", r->who.user.id, r->who.user.role,
+		 r->who.user.org.id, (int)n, h);
 	blind_index(&r->app->kr, "idempotency:key", scoped, strlen(scoped), key);
 	request_hash(r, request);
 	if (store_idem_claim(r->app->st, key, request, now + IDEM_KEEP_SECS, now, &first, &row,

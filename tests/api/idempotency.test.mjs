@@ -16,6 +16,7 @@ const V1 = '/api/v1';
 const users = [
   { login: 'hot', role: 'hotline' }, { login: 'hot2', role: 'hotline' },
   { login: 'cw', role: 'caseworker' }, { login: 'sup', role: 'supervisor' },
+  { login: 'cw3', role: 'caseworker' }, { login: 'adm', role: 'admin' },
 ].map((u) => ({ ...u, password: PW }));
 let srv, as;
 
@@ -177,4 +178,22 @@ test('the kept answers are sealed: no name or phone in clear in the table', asyn
   for (const secret of ['935551234', 'Canary-Idem-Note', 'sealed-check', r.json.id]) {
     assert.ok(!dump.includes(Buffer.from(secret).toString('hex').toUpperCase()), secret);
   }
+});
+
+test('after a change of role the key names a new change, judged by the policy afresh', async () => {
+  const body = { given_name: 'Нилуфар', family_name: 'Каримова' };
+  const key = { 'idempotency-key': 'before-the-role-changed' };
+  const first = await as.cw3.req('POST', V1 + '/persons', body, key);
+  assert.equal(first.status, 201, first.text);
+  const id = sqlite(db(), "SELECT id FROM users WHERE login = 'cw3'").trim();
+  const r = await as.adm.req('POST', `${V1}/users/${id}/role`, { role: 'analyst' });
+  assert.equal(r.status, 200, r.text);
+  for (const end = Date.now() + 3000; Date.now() < end;) { // the auth cache: within a second
+    const me = await as.cw3.req('GET', V1 + '/me');
+    if (me.json?.user?.role === 'analyst') break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  const again = await as.cw3.req('POST', V1 + '/persons', body, key);
+  assertProblem(again, 403, 'forbidden', 'an analyst registers no one, replay or not');
+  assert.equal(again.headers.get('idempotent-replayed'), null);
 });
