@@ -21,7 +21,7 @@ export function problemType(body) {
   return type.split(/[/#]/).pop();
 }
 
-// Every change goes with an Idempotency-Key.  When its answer is lost (no
+// Every POST and PATCH goes with an Idempotency-Key.  When its answer is lost (no
 // answer at all, a 5xx, or "still being made"), the change may have been
 // made all the same: the same change sent again (the user presses Save
 // once more) goes with the same key, so the server answers it as the
@@ -60,15 +60,18 @@ export async function api(method, path, body, extra = {}) {
     headers['Content-Type'] = 'application/json';
     if (csrfToken !== null) headers['X-CSRF-Token'] = csrfToken;
     if (body !== undefined) init.body = JSON.stringify(body);
-    // A key of the caller's own (a screen that knows when a change is the
+    // DELETE and PUT are the same when sent again: they take no key.  A
+    // key of the caller's own (a screen that knows when a change is the
     // same one sent again, api.js's rule aside) is the caller's to keep.
-    if (extra['Idempotency-Key']) {
-      key = extra['Idempotency-Key'];
-    } else {
-      what = `${method} ${path} ${extra['If-Match'] || ''}\n${init.body || ''}`;
-      key = unansweredKey(what) || newIdempotencyKey();
+    if (method === 'POST' || method === 'PATCH') {
+      if (extra['Idempotency-Key']) {
+        key = extra['Idempotency-Key'];
+      } else {
+        what = `${method} ${path} ${extra['If-Match'] || ''}\n${init.body || ''}`;
+        key = unansweredKey(what) || newIdempotencyKey();
+      }
+      headers['Idempotency-Key'] = key;
     }
-    headers['Idempotency-Key'] = key;
   }
   let res;
   try {

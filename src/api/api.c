@@ -186,7 +186,7 @@ static int run_route(struct req *r)
 	if ((rc = api_idem_begin(r)) == 0) {
 		rc = r->route->fn(r);
 		if (rc != HTTP_SUSPENDED && !r->disclose_failed)
-			api_idem_end(r); /* before the flush: it keeps what was read */
+			api_idem_end(r);
 	}
 	rc = handled(r, rc);
 	store_wait_since(0);

@@ -188,16 +188,6 @@ void api_write_fields_raw(struct req *r, jsonw *w, const char *record,
 	}
 }
 
-json_t *api_disclosures_list(const struct req *r)
-{
-	json_t *list = json_array();
-	const struct disclosed *d;
-
-	for (d = r->disclosed; list && d; d = d->next)
-		json_array_append_new(list, json_pack("[s,s]", d->record, d->fields));
-	return list;
-}
-
 void api_disclosures_flush(struct req *r)
 {
 	struct disclosed *d;

@@ -79,9 +79,6 @@ void api_write_fields_raw(struct req *r, jsonw *w, const char *record,
 
 /* Queue the read entries of the answer (api_dispatch, once per request). */
 void api_disclosures_flush(struct req *r);
-/* What the answer noted so far, as [[record, fields], ...] (a new
- * reference; an empty array when nothing), for an answer kept to be given
- * again (api/idempotency.c). */
-json_t *api_disclosures_list(const struct req *r);
+
 
 #endif

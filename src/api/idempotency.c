@@ -4,23 +4,30 @@
  * On a weak link the answer to a change can be lost after the change was
  * made: the hotline operator sees an error and saves the call again, and
  * it is logged twice (or a server fails over between the two).  A client
- * that sends `Idempotency-Key: K` with a change (POST, PATCH, PUT,
- * DELETE, signed in) gets, for every later request of the same user with
- * the same K within IDEM_KEEP_SECS, the first answer again (with
- * `Idempotent-Replayed: true`) instead of a second change:
+ * that sends `Idempotency-Key: K` with a POST or PATCH (signed in) gets,
+ * for every later request of the same user (in the same role and
+ * organisation) with the same K within IDEM_KEEP_SECS, an answer to the
+ * first instead of a second change (`Idempotent-Replayed: true`):
  *
+ *  - a first that made or changed a record (a 2xx with Location, or a
+ *    PATCH): the record as it is now, read through its own GET route, so
+ *    under the permissions of now, its sealed fields audited as any read,
+ *    with the first's status;
+ *  - a first whose answer is not a record to read again (an action, a
+ *    one-time secret such as a token or a password): 409 `already-made`,
+ *    the answer itself never kept;
  *  - the same key with another method, target or body: 422
  *    `idempotency-key-reused`, nothing done;
  *  - while the first is still being made: 409 `in-progress` with
  *    Retry-After (the two may reach two servers: the key is claimed in
- *    the database, store_idem_claim);
+ *    the database, store_idem_claim); once it is a minute old, the same
+ *    without Retry-After (its server stopped: it may or may not be made);
  *  - a first answer that was a problem (4xx, 5xx) is not kept: the change
  *    was not made, and the key may be sent again.
  *
- * The kept answer may hold sealed fields, so it is sealed (under the key's
- * hash) and kept a day at most; the keys themselves are keyed hashes.  A
- * replayed answer writes the read entries of the sealed fields it shows
- * as the first did (api/disclose.h).
+ * Kept per key: the first's status and the path to read again, sealed;
+ * the keys and requests as keyed hashes; for a day.  DELETE and PUT are
+ * idempotent as they are (a sign-out sent again signs out again).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +35,7 @@
 #include <sodium.h>
 
 #include "api/api.h"
-#include "api/disclose.h"
+#include "http/router.h"
 
 #define IDEM_KEY_MAX 128
 #define IDEM_KEEP_SECS 86400
@@ -76,14 +83,52 @@ static void ad_of(const unsigned char key[LIMIT_KEY_BYTES], char ad[2 * LIMIT_KE
 	sodium_bin2hex(ad, 2 * LIMIT_KEY_BYTES + 1, key, LIMIT_KEY_BYTES);
 }
 
-/* The first answer again: status, type, headers, body, and the read
- * entries of what it shows. */
+/* Read the record at path (the first's Location, or the path a PATCH
+ * changed) through its own GET route, as the caller is now; the first's
+ * status when it is there.  0 when there is no such route. */
+static int read_again(struct req *r, const char *path, int status)
+{
+	enum http_method method = r->method;
+	const char *method_name = r->method_name, *was = r->path;
+	const struct route *rt;
+	int rc;
+
+	r->method = M_GET;
+	r->method_name = "GET";
+	r->path = path;
+	r->nparams = 0;
+	r->view = NULL;
+	if (router_match(api_routes, api_routes_count, r, &rt) != ROUTE_FOUND ||
+	    (rt->flags & ROUTE_WRITES)) {
+		r->method = method;
+		r->method_name = method_name;
+		r->path = was;
+		return 0;
+	}
+	r->route = rt;
+	buf_reset(&r->out);
+	r->nhdr = 0;
+	r->status = 0;
+	rc = rt->fn(r);
+	if (rc == 200) {
+		r->status = rc = status;
+		if (status == 201)
+			reply_header(r, "Location", path);
+	}
+	reply_header(r, "Idempotent-Replayed", "true");
+	return rc;
+}
+
+/* The first answer again, as the record is now (read_again), or 409 when
+ * it was not a record. */
 static int replay(struct req *r, const struct idem_row *row, const unsigned char key[])
 {
 	char ad[2 * LIMIT_KEY_BYTES + 1];
 	unsigned char *plain;
-	json_t *a, *v;
-	size_t i, n;
+	json_t *a;
+	const char *read;
+	size_t n;
+	int rc = 0;
 
 	ad_of(key, ad);
 	if (row->answer_len <= SEAL_OVERHEAD ||
@@ -92,29 +137,16 @@ static int replay(struct req *r, const struct idem_row *row, const unsigned char
 		return reply_problem(r, 500, "internal", "the first answer cannot be opened");
 	n = row->answer_len - SEAL_OVERHEAD;
 	a = json_loadb((const char *)plain, n, 0, NULL);
-	sodium_memzero(plain, n);
-	if (!json_is_object(a)) {
-		json_decref(a);
-		return reply_problem(r, 500, "internal", "the first answer cannot be read");
-	}
-	buf_reset(&r->out);
-	r->status = (int)json_integer_value(json_object_get(a, "status"));
-	r->content_type = arena_strdup(&r->mem, json_string_value(json_object_get(a, "type")) ?
-							json_string_value(json_object_get(a, "type")) :
-							"application/json");
-	buf_add(&r->out, json_string_value(json_object_get(a, "body")),
-		json_string_length(json_object_get(a, "body")));
-	json_array_foreach(json_object_get(a, "headers"), i, v)
-		reply_header(r, json_string_value(json_array_get(v, 0)),
-			     json_string_value(json_array_get(v, 1)));
-	reply_header(r, "Idempotent-Replayed", "true");
-	json_array_foreach(json_object_get(a, "read"), i, v)
-		api_audit_read(r, json_string_value(json_array_get(v, 0)),
-			       json_string_value(json_array_get(v, 1)));
-	sodium_memzero((void *)json_string_value(json_object_get(a, "body")),
-		       json_string_length(json_object_get(a, "body")));
+	read = json_string_value(json_object_get(a, "read"));
+	if (read && (read = arena_strdup(&r->mem, read)) != NULL)
+		rc = read_again(r, read, row->status);
 	json_decref(a);
-	return r->status;
+	if (rc)
+		return rc;
+	reply_header(r, "Idempotent-Replayed", "true");
+	return reply_problemf(r, 409, "already-made",
+			      "the change sent with this key was made (%d); its answer is not sent "
+			      "again: read the record to see where it stands", row->status);
 }
 
 int api_idem_begin(struct req *r)
@@ -128,9 +160,15 @@ int api_idem_begin(struct req *r)
 	size_t n;
 	int first = 0;
 
-	if (r->idem_seen++ || !h || r->method == M_GET || r->who.kind == AUTH_NONE)
+	if (r->idem_seen++ || !h || !(r->method & (M_POST | M_PATCH)) || r->who.kind == AUTH_NONE)
 		return 0;
+	if (req_header_count(r, "Idempotency-Key") > 1)
+		return reply_problem(r, 400, "invalid-header", "Idempotency-Key: sent more than once");
+	while (*h == ' ' || *h == '\t') /* RFC 9110 5.5: not part of the value */
+		h++;
 	n = strlen(h);
+	while (n && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+		n--;
 	if (n >= 2 && h[0] == '"' && h[n - 1] == '"') { /* as a structured field's string */
 		h++;
 		n -= 2;
@@ -162,33 +200,33 @@ int api_idem_begin(struct req *r)
 				     "Idempotency-Key: this key was sent with another request; "
 				     "a new change needs a new key");
 	if (row.status == 0) {
-		reply_header(r, "Retry-After", "1");
 		if (now - row.started > IDEM_RUNNING_SECS)
 			return reply_problem(r, 409, "in-progress",
 					     "the first request with this key did not finish: "
 					     "look whether its change was saved before making it "
 					     "again with a new key");
+		reply_header(r, "Retry-After", "1");
 		return reply_problem(r, 409, "in-progress",
 				     "the first request with this key is still being made");
 	}
 	return replay(r, &row, key);
 }
 
-/* The answer to keep: what replay() gives back. */
+/* What is kept of the first answer: its status, and the path to read
+ * again (its Location, or the record a PATCH changed), never the answer
+ * itself (a one-time secret, a record the caller may not read later). */
 static json_t *answer_of(struct req *r)
 {
-	json_t *a = json_pack("{s:i,s:s,s:s#,s:[],s:o}", "status", r->status, "type",
-			      r->content_type ? r->content_type : "application/json", "body",
-			      r->out.data ? r->out.data : "", r->out.len, "headers", "read",
-			      api_disclosures_list(r));
-	json_t *hs = json_object_get(a, "headers");
+	const char *read = NULL;
 	int i;
 
-	for (i = 0; a && i < r->nhdr; i++)
-		if (strcasecmp(r->hdr_name[i], "Set-Cookie"))
-			json_array_append_new(hs, json_pack("[s,s]", r->hdr_name[i],
-							    r->hdr_value[i]));
-	return a;
+	for (i = 0; i < r->nhdr; i++)
+		if (!strcasecmp(r->hdr_name[i], "Location") &&
+		    !strncmp(r->hdr_value[i], "/api/v1/", 8))
+			read = r->hdr_value[i];
+	if (!read && r->method == M_PATCH)
+		read = r->path;
+	return json_pack("{s:i,s:s?}", "status", r->status, "read", read);
 }
 
 void api_idem_end(struct req *r)

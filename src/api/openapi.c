@@ -437,12 +437,14 @@ static json_t *components_parameters(void)
 			 "schema", "type", "string", "pattern", "^\"?[0-9]+\"?$",
 			 "IdempotencyKey", "name", "Idempotency-Key", "in", "header", "required", 0,
 			 "description",
-			 "a key of the client's for this change (1-128 visible characters, no quote "
-			 "inside; a structured field's quoted string is the same key): the same user "
-			 "sending the same request with it again within a day gets the first answer again "
-			 "(`Idempotent-Replayed: true`), not a second change; with another request 422 "
-			 "`idempotency-key-reused`; while the first is still being made 409 `in-progress` "
-			 "with Retry-After; a first answer that was a problem is not kept",
+			 "POST and PATCH: a key of the client's for this change (1-128 visible "
+			 "characters, no quote inside; a structured field's quoted string is the same "
+			 "key): the same user sending the same request with it again within a day is "
+			 "answered (`Idempotent-Replayed: true`), not changed twice: the record as it is "
+			 "now, read under the permissions of now, with the first's status; 409 "
+			 "`already-made` when the first answer was not a record (it is never kept); with "
+			 "another request 422 `idempotency-key-reused`; while the first is still being "
+			 "made 409 `in-progress`; a first answer that was a problem is not kept",
 			 "schema", "type", "string", "pattern", "^\"?[!#-\\[\\]-~]{1,128}\"?$");
 }
 
@@ -645,7 +647,7 @@ static json_t *operation(const struct openapi_op *op, const struct route *rt, un
 	json_object_set_new(o, "security", security_of(method, rt->flags));
 	if (op->flags & DOC_IF_MATCH)
 		json_array_append_new(params, ref_to("parameters", "IfMatch"));
-	if (method != M_GET && !public) /* api/idempotency.c: every signed-in change */
+	if ((method & (M_POST | M_PATCH)) && !public) /* api/idempotency.c */
 		json_array_append_new(params, ref_to("parameters", "IdempotencyKey"));
 	for (q = op->query; q && q->name; q++) {
 		json_t *s = fragment(op->operation_id, q->schema);

@@ -100,6 +100,8 @@ const char *req_header(struct req *r, const char *name);
 /* Append the query's arguments to out as name=value&..., in the order
  * sent (decoded). */
 void req_query_string(struct req *r, buf *out);
+/* How many times the header name was sent. */
+int req_header_count(struct req *r, const char *name);
 
 /* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);

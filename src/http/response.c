@@ -42,6 +42,28 @@ void req_query_string(struct req *r, buf *out)
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg, out);
 }
 
+struct header_count {
+	const char *name;
+	int n;
+};
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	struct header_count *c = cls;
+	(void)kind;
+	(void)value;
+	c->n += !strcasecmp(key, c->name);
+	return MHD_YES;
+}
+
+int req_header_count(struct req *r, const char *name)
+{
+	struct header_count c = {name, 0};
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_header, &c);
+	return c.n;
+}
+
 const char *req_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

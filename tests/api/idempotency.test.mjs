@@ -3,25 +3,29 @@
 // after its answer was lost on a weak link, or a retry that reaches the
 // other server after a failover).  The same key with another request is
 // refused and changes nothing; a problem is not kept; keys are the user's
-// own; a replayed answer that shows sealed fields audits the read again.
+// own; a replayed answer is the record as it is now, read under the
+// permissions of now (its sealed fields audited as any read); an answer
+// that is not a record (an action, a one-time secret) is never kept.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { startServer, signInAll } from '../lib/server.mjs';
+import { startServer, signInAll, Client } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { sqlite, pgUrlOf } from '../lib/datadir.mjs';
 
 const PW = 'idempotency test password';
 const V1 = '/api/v1';
+const orgs = [{ code: 'ngo2', name: 'Second NGO', type: 'NGO' }];
 const users = [
   { login: 'hot', role: 'hotline' }, { login: 'hot2', role: 'hotline' },
+  { login: 'b.cw', role: 'caseworker', org: 'ngo2' }, { login: 'sign-out', role: 'caseworker' },
   { login: 'cw', role: 'caseworker' }, { login: 'sup', role: 'supervisor' },
   { login: 'cw3', role: 'caseworker' }, { login: 'adm', role: 'admin' },
 ].map((u) => ({ ...u, password: PW }));
 let srv, as;
 
 before(async () => {
-  srv = await startServer({ users });
+  srv = await startServer({ users, orgs });
   ({ as } = await signInAll(srv, users, PW));
 });
 
@@ -196,4 +200,75 @@ test('after a change of role the key names a new change, judged by the policy af
   const again = await as.cw3.req('POST', V1 + '/persons', body, key);
   assertProblem(again, 403, 'forbidden', 'an analyst registers no one, replay or not');
   assert.equal(again.headers.get('idempotent-replayed'), null);
+});
+
+test('a replay reads the record as it is now: after the case went to another organisation, nothing of it', async () => {
+  const p = await as.cw.req('POST', V1 + '/persons', { given_name: 'Гулру', family_name: 'Назарова', birth_date: '1990-01-01' });
+  assert.equal(p.status, 201, p.text);
+  const key = { 'idempotency-key': 'before-transfer', 'if-match': p.headers.get('etag') };
+  const first = await as.cw.req('PATCH', `${V1}/persons/${p.json.id}`, { district_of_origin: 'Kulob' }, key);
+  assert.equal(first.status, 200, first.text);
+  const a = await as.cw.req('POST', `${V1}/persons/${p.json.id}/consents`, { purpose: 'assistance', method: 'written' });
+  assert.equal(a.status, 201, a.text);
+  const c = await as.cw.req('POST', V1 + '/cases', { person_id: p.json.id });
+  assert.equal(c.status, 201, c.text);
+  const k = await as.cw.req('POST', `${V1}/persons/${p.json.id}/consents`, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  assert.equal(k.status, 201, k.text);
+  const t = await as.cw.req('POST', `${V1}/cases/${c.json.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  const acc = await as['b.cw'].req('POST', `${V1}/referrals/${t.json.id}/accept`, {});
+  assert.equal(acc.status, 200, acc.text);
+  assert.equal((await as.cw.req('GET', `${V1}/persons/${p.json.id}`)).status, 404, 'gone from the first organisation');
+  const again = await as.cw.req('PATCH', `${V1}/persons/${p.json.id}`, { district_of_origin: 'Kulob' }, key);
+  assertProblem(again, 404, 'not-found', 'the replay shows nothing the caller cannot read now');
+  assert.ok(!again.text.includes('Назарова') && !again.text.includes('1990-01-01'));
+});
+
+test('a PATCH replayed after someone else changed the record answers the record as it is now', async () => {
+  const p = await as.cw.req('POST', V1 + '/persons', { given_name: 'Shahlo', family_name: 'Testova' });
+  const key = { 'idempotency-key': 'patch-then-other', 'if-match': p.headers.get('etag') };
+  const first = await as.cw.req('PATCH', `${V1}/persons/${p.json.id}`, { given_name: 'Shahlo2' }, key);
+  assert.equal(first.status, 200, first.text);
+  const other = await as.sup.req('PATCH', `${V1}/persons/${p.json.id}`, { family_name: 'Changed' }, { 'if-match': first.headers.get('etag') });
+  assert.equal(other.status, 200, other.text);
+  const again = await as.cw.req('PATCH', `${V1}/persons/${p.json.id}`, { given_name: 'Shahlo2' }, key);
+  assert.equal(again.status, 200, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.json.family_name, 'Changed');
+  assert.equal(again.headers.get('etag'), other.headers.get('etag'));
+});
+
+test('an answer that is not a record is never kept: a one-time password is not given twice', async () => {
+  const id = sqlite(db(), "SELECT id FROM users WHERE login = 'hot2'").trim();
+  const key = { 'idempotency-key': 'reset-once' };
+  const first = await as.adm.req('POST', `${V1}/users/${id}/reset-password`, {}, key);
+  assert.equal(first.status, 200, first.text);
+  const again = await as.adm.req('POST', `${V1}/users/${id}/reset-password`, {}, key);
+  assertProblem(again, 409, 'already-made');
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  for (const v of Object.values(first.json)) if (typeof v === 'string' && v.length >= 8) assert.ok(!again.text.includes(v), 'no secret again');
+});
+
+test('a sign-out sent again with the same key signs out again (DELETE takes no key)', async () => {
+  const c = new Client(srv.url);
+  assert.equal((await c.login('sign-out', PW)).status, 200);
+  assert.equal((await c.req('DELETE', V1 + '/session', undefined, { 'idempotency-key': 'bye' })).status, 204);
+  assert.equal((await c.login('sign-out', PW)).status, 200);
+  const second = await c.req('DELETE', V1 + '/session', undefined, { 'idempotency-key': 'bye' });
+  assert.equal(second.status, 204);
+  assert.equal(second.headers.get('idempotent-replayed'), null);
+  assert.equal((await c.req('GET', V1 + '/me')).status, 401);
+});
+
+test('the key\'s header: spaces around it are not part of it; sent twice is refused', async () => {
+  const first = await as.hot.req('POST', V1 + '/contacts', call, { 'idempotency-key': 'spaced' });
+  assert.equal(first.status, 201);
+  const spaced = await as.hot.req('POST', V1 + '/contacts', call, { 'idempotency-key': ' spaced\t' });
+  assert.equal(spaced.json.id, first.json.id);
+  const h = new Headers({ 'content-type': 'application/json', cookie: as.hot.cookie, 'x-csrf-token': as.hot.csrf });
+  h.append('idempotency-key', 'one');
+  h.append('idempotency-key', 'two');
+  // fetch folds the two into "one, two": a comma is no part of a key
+  const r = await fetch(srv.url + V1 + '/contacts', { method: 'POST', headers: h, body: JSON.stringify(call) });
+  assert.equal(r.status, 400);
 });
