@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{"init", NULL, cmd_init,
 	 "init --data DIR [--org-code C --org-name N --org-type T] [--database postgresql://...]"},
 	{"org", "add", cmd_org_add, "org add --data DIR --code C --name N --type T [--sector S]"},
+	{"org", "home", cmd_org_home, "org home --data DIR --code C"},
 	{"user", "add", cmd_user_add,
 	 "user add --data DIR --org C --login L --role R [--password-stdin]"},
 	{"token", "create", cmd_token_create,

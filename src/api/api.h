@@ -389,8 +389,8 @@ const char *api_org_lookalike(store *st, const char *code, const char *name,
  * sector: an administrator of the installation's own organisation (the
  * first, made by himoya init). */
 int api_caller_settles_orgs(struct req *r);
-/* The caller is of the installation's own organisation (the first, made
- * by `himoya init`), which settles what concerns the whole network. */
+/* The caller is of the installation's own organisation (store_org_home),
+ * which settles what concerns the whole network. */
 int api_caller_is_home(struct req *r);
 
 /* Idempotency keys (api/idempotency.c), around a change's handler: begin

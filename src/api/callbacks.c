@@ -486,7 +486,7 @@ int api_public_form_init(struct app *app, char *err, size_t errlen)
 	if (app->cfg.hotline_org[0])
 		rc = store_org_by_code(app->st, app->cfg.hotline_org, &hotline);
 	else
-		rc = store_org_first(app->st, &hotline);
+		rc = store_org_home(app->st, &hotline);
 	if (rc != STORE_OK) {
 		snprintf(err, errlen, "hotline_org: no organisation with the code '%s'",
 			 app->cfg.hotline_org);

@@ -27,7 +27,7 @@
 static const char *const admins[] = {"admin", NULL};
 
 /* Whether the caller is of the installation's own organisation (the
- * first, made by `himoya init`).  Its administrators add organisations
+ * first, made by `himoya init`, or the one `himoya org home` named).  Its administrators add organisations
  * and set their name, type and sector, as the host's administrator does
  * at the command line.  Those say what an organisation's decisions count
  * as (an identification by the police: casework_decider), whom a consent
@@ -39,7 +39,7 @@ int api_caller_is_home(struct req *r)
 {
 	struct org home;
 
-	return store_org_first(r->app->st, &home) == STORE_OK &&
+	return store_org_home(r->app->st, &home) == STORE_OK &&
 	       !strcmp(home.id, r->who.user.org.id);
 }
 

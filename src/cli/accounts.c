@@ -262,6 +262,58 @@ int cmd_org_add(struct cli_opts *o)
 	return rc ? 1 : 0;
 }
 
+/* `himoya org home`: hand the installation's own organisation (whose
+ * administrators add organisations and settle their names and types, and
+ * which takes the public form's calls unless hotline_org says otherwise)
+ * to another: the first made by `himoya init` is not always the one that
+ * runs the installation. */
+int cmd_org_home(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", "--code", NULL};
+	const char *code = cli_opt(o, "--code");
+	struct org was, to;
+	char record[64];
+	struct datadir d;
+	store_tx *tx;
+	int rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	if (!code) {
+		fprintf(stderr, "himoya: --code is required\n");
+		return 2;
+	}
+	if (datadir_open(&d, cli_opt(o, "--data"), 1))
+		return 1;
+	if (store_org_by_code(d.st, code, &to) != STORE_OK) {
+		fprintf(stderr, "himoya: no organisation with code '%s'\n", code);
+		datadir_close(&d);
+		return 1;
+	}
+	memset(&was, 0, sizeof was);
+	if (store_org_home(d.st, &was) == STORE_OK && !strcmp(was.id, to.id)) {
+		printf("%s is the home organisation already\n", to.code);
+		datadir_close(&d);
+		return 0;
+	}
+	snprintf(record, sizeof record, "orgs/%s", to.id);
+	tx = store_begin(d.st);
+	rc = tx ? store_org_home_set(tx, to.id) : STORE_ERROR;
+	if (rc == STORE_OK)
+		rc = audit_cli(tx, "home", record, "home");
+	if (rc == STORE_OK)
+		rc = store_commit(tx);
+	else if (tx)
+		store_rollback(tx);
+	datadir_close(&d);
+	if (rc != STORE_OK) {
+		cli_store_error("set the home organisation");
+		return 1;
+	}
+	printf("Home organisation: %s (was %s)\n", to.code, was.code);
+	return 0;
+}
+
 int cmd_user_add(struct cli_opts *o)
 {
 	static const char *const allowed[] = {"--data", "--org", "--login", "--role", NULL};

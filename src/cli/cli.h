@@ -74,6 +74,7 @@ void cli_store_error(const char *what);
 int cmd_init(struct cli_opts *o);
 int cmd_doctor(struct cli_opts *o);
 int cmd_org_add(struct cli_opts *o);
+int cmd_org_home(struct cli_opts *o);
 int cmd_user_add(struct cli_opts *o);
 int cmd_token_create(struct cli_opts *o);
 int cmd_token_list(struct cli_opts *o);

@@ -240,7 +240,7 @@ int demo_hotline_load(store *st, const keyring *kr, unsigned long long seed, siz
 	int rc = STORE_OK;
 
 	*contacts = *callbacks = *flags = 0;
-	if (store_org_first(st, &org) != STORE_OK ||
+	if (store_org_home(st, &org) != STORE_OK ||
 	    store_user_by_login(st, "hotline", &op) != STORE_OK ||
 	    store_user_by_login(st, "supervisor", &sup) != STORE_OK) {
 		fprintf(stderr, "himoya: demo hotline: the first organisation or its users are missing\n");

@@ -325,7 +325,17 @@ int store_callback_touch(store_tx *tx, const char *id, const char *updated_at)
 	return store_write_texts(tx->d, SQL_CALLBACK_TOUCH, v, 2);
 }
 
-int store_org_first(store *st, struct org *o)
+int store_org_home(store *st, struct org *o)
 {
+	char id[ID_LEN];
+
+	if (store_meta_get(st, "home_org", id, sizeof id) == STORE_OK &&
+	    store_org_by_id(st, id, o) == STORE_OK)
+		return STORE_OK;
 	return table_query_get_pool(st, &q_org_first, NULL, o, NULL);
+}
+
+int store_org_home_set(store_tx *tx, const char *org_id)
+{
+	return store_meta_set(tx, "home_org", org_id);
 }

@@ -709,8 +709,10 @@ int store_callback_open_find(store_tx *tx, const char *org_id,
 			     char id[ID_LEN]);
 /* Set a callback's updated_at (the public form asked again). */
 int store_callback_touch(store_tx *tx, const char *id, const char *updated_at);
-/* The organisation made first (by `himoya init`). */
-int store_org_first(store *st, struct org *o);
+/* The installation's own organisation: the one `himoya org home` named
+ * (store_org_home_set), else the one made first (by `himoya init`). */
+int store_org_home(store *st, struct org *o);
+int store_org_home_set(store_tx *tx, const char *org_id);
 
 /* ---- audit ------------------------------------------------------------ */
 

@@ -395,3 +395,33 @@ test('the command line applies the same password rules', () => {
   assert.match(r.out, /One-time password/);
   assert.equal(sqlite(db, "SELECT must_change_password FROM users WHERE login = 'cligen'").trim(), '1');
 });
+
+test('the home organisation handed to another by the command line: its administrators settle organisations, the first\'s no longer', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  const adm2 = await signedIn('admin2', PW.admin2);
+  const fresh = (code) => ({ code, name: `Org ${code}`, type: 'NGO', sector: 'shelter' });
+  assertProblem(await adm2.req('POST', V1 + '/orgs', fresh('home-a')), 403, 'forbidden');
+  let r = himoya(['org', 'home', '--data', srv.data, '--code', 'nosuch']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no organisation with code 'nosuch'/);
+  r = himoya(['org', 'home', '--data', srv.data]);
+  assert.equal(r.code, 2);
+  r = himoya(['org', 'home', '--data', srv.data, '--code', 'ngo2']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^Home organisation: ngo2 \(was iom\)$/m);
+  const ngo2 = sqlite(db, "SELECT id FROM orgs WHERE code = 'ngo2'").trim();
+  assert.deepEqual(audited(`orgs/${ngo2}`).filter((a) => a.startsWith('home')), ['home|home']);
+  // Read at each request: no restart needed.
+  const made = await adm2.req('POST', V1 + '/orgs', fresh('home-b'));
+  assert.equal(made.status, 201, made.text);
+  assertProblem(await adm.req('POST', V1 + '/orgs', fresh('home-c')), 403, 'forbidden');
+  const settles = async (c) => (await c.req('GET', V1 + '/orgs')).json.items.find((o) => o.code === 'home-b').settles;
+  assert.equal(await settles(adm2), true);
+  assert.equal(await settles(adm), false);
+  r = himoya(['org', 'home', '--data', srv.data, '--code', 'ngo2']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /already/);
+  r = himoya(['org', 'home', '--data', srv.data, '--code', 'iom']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal((await adm.req('POST', V1 + '/orgs', fresh('home-d'))).status, 201);
+});
