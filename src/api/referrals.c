@@ -329,6 +329,13 @@ static int referral_save(struct req *r, struct referral_row *f, int is_new, stru
 	}
 	jw_finish(&w);
 	api_set_etag(r, f->version);
+	if (is_new) { /* also what a replay of the create reads (api/idempotency.c) */
+		char *loc = arena_alloc(&r->mem, 80);
+		if (loc) {
+			snprintf(loc, 80, "/api/v1/referrals/%s", f->id);
+			reply_header(r, "Location", loc);
+		}
+	}
 	return is_new ? 201 : 200;
 }
 

@@ -272,3 +272,30 @@ test('the key\'s header: spaces around it are not part of it; sent twice is refu
   const r = await fetch(srv.url + V1 + '/contacts', { method: 'POST', headers: h, body: JSON.stringify(call) });
   assert.equal(r.status, 400);
 });
+
+test('a referral sent twice with one key is one referral; an action sent again is already made, not made twice', async () => {
+  const p = await as.cw.req('POST', V1 + '/persons', { given_name: 'Мунира', family_name: 'Раҷабова' });
+  for (const purpose of ['assistance', 'referral']) {
+    const k = await as.cw.req('POST', `${V1}/persons/${p.json.id}/consents`, { purpose, method: 'written' });
+    assert.equal(k.status, 201, k.text);
+  }
+  const c = await as.cw.req('POST', V1 + '/cases', { person_id: p.json.id });
+  assert.equal(c.status, 201, c.text);
+  const body = { case_id: c.json.id, to_org: 'ngo2', service_type: 'legal', reason: 'needs a lawyer', share: ['gender'] };
+  const key = { 'idempotency-key': 'refer-once' };
+  const n = () => Number(sqlite(db(), `SELECT count(*) FROM referrals WHERE case_id = '${c.json.id}'`).trim());
+  const first = await as.cw.req('POST', V1 + '/referrals', body, key);
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.headers.get('location'), `/api/v1/referrals/${first.json.id}`);
+  const again = await as.cw.req('POST', V1 + '/referrals', body, key);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.json.id, first.json.id);
+  assert.equal(n(), 1);
+  const accept = { 'idempotency-key': 'accept-once' };
+  const acc = await as['b.cw'].req('POST', `${V1}/referrals/${first.json.id}/accept`, {}, accept);
+  assert.equal(acc.status, 200, acc.text);
+  const acc2 = await as['b.cw'].req('POST', `${V1}/referrals/${first.json.id}/accept`, {}, accept);
+  assertProblem(acc2, 409, 'already-made');
+  assert.equal((await as['b.cw'].req('GET', `${V1}/referrals/${first.json.id}`)).json.status, 'accepted');
+});
