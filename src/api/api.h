@@ -122,6 +122,22 @@ size_t person_blind_keys(const keyring *kr, const char *org_id, json_t *rec,
 /* The keys a name query looks up: each word whole and as a beginning. */
 size_t person_query_keys(const keyring *kr, const char *org_id, const char *q,
 			 struct blind_key *keys, size_t max);
+/* The same for the names a referral shares (shared: those fields of the
+ * person alone), under the recipient's domain; and the keys of a query of
+ * the recipient's, each with the query's word it is of (word_of). */
+size_t referral_name_keys(const keyring *kr, const char *to_org, json_t *shared,
+			  struct blind_key *keys, size_t max);
+size_t referral_query_keys(const keyring *kr, const char *org_id, const char *q,
+			   struct blind_key *keys, unsigned char *word_of, size_t max);
+/* Keep the names a referral shares with its recipient (api/referrals.c):
+ * of one referral, in tx (person: its opened record, or NULL to read it);
+ * of every referral of a person whose names changed (rec, the record as
+ * changed), in tx; of every referral (at start: a change that did not
+ * pass here, a merge, mended). */
+int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
+			   const struct referral_row *f, json_t *person, arena *a);
+int api_referral_names_person(struct req *r, store_tx *tx, const char *person_id, json_t *rec);
+int api_referral_names_rebuild(struct app *app);
 int api_persons_create(struct req *r);
 int api_persons_search(struct req *r);
 int api_person_get(struct req *r);

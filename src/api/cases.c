@@ -698,7 +698,10 @@ static int reads_referred(struct req *r)
 
 /* How many times a list asks the store for more rows to fill a page. */
 #define LIST_ROUNDS 20
-#define SHARED_SCAN_MAX 2000 /* referred cases a search by name reads at most */
+/* A recipient's search by name (shared_found): postings read per key, and
+ * cases checked at most. */
+#define SHARED_POSTINGS_MAX 2000
+#define SHARED_CANDIDATES_MAX 400
 
 /* Whether every word searched finds a word of the names the referral
  * shares of the case's person (v: its view), as the blind index would
@@ -741,49 +744,95 @@ static int shared_names_found(struct req *r, const struct case_row *c, const str
 /* A search by name reads the caller's organisation's blind index, which
  * another organisation's persons are not in: the cases referred to the
  * caller whose shared names the search finds are added after the n rows
- * of *rows, up to want in all. */
+ * of *rows, up to want in all, newest first.  The names each referral
+ * shares are keyed for its recipient (api_referral_names_put): a case is
+ * a candidate when every word of the query finds a key of one referral of
+ * it; each candidate is then checked as the list shows it (a live,
+ * accepted referral, its share) against the person's names as they are
+ * (shared_names_found), so a key gone stale finds nothing.  Only shared
+ * names are ever looked at: what the search costs tells nothing of the
+ * rest. */
+static int hit_cmp(const void *a, const void *b)
+{
+	const struct referral_name_hit *x = a, *y = b;
+	int c = strcmp(x->case_id, y->case_id);
+	return c ? c : strcmp(x->referral_id, y->referral_id);
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct case_row *x = a, *y = b;
+	int c = strcmp(y->updated_at, x->updated_at);
+	return c ? c : strcmp(y->id, x->id);
+}
+
 static int shared_found(struct req *r, const char *q, struct case_row **rows, size_t *n,
 			size_t want)
 {
-	char qw[NAMEKEY_WORDS][NAMEKEY_MAX], today[11];
-	size_t nq = namekey_words(q, qw, NAMEKEY_WORDS), read = 0, got, i;
-	struct case_filter f = {0};
-	struct case_row *page, *all;
+	struct blind_key keys[2 * NAMEKEY_WORDS];
+	unsigned char word_of[2 * NAMEKEY_WORDS];
+	char qw[NAMEKEY_WORDS][NAMEKEY_MAX];
+	size_t nq = namekey_words(q, qw, NAMEKEY_WORDS), nk, k, i, nh = 0, ncand = 0, first = *n;
+	struct referral_name_hit *hits, *one[2 * NAMEKEY_WORDS];
+	size_t got[2 * NAMEKEY_WORDS] = {0}, total = 0;
+	struct case_row *all, *cand;
+	unsigned full;
 	int rc = STORE_OK;
 
 	if (!nq || *n >= want)
 		return STORE_OK;
-	if (!(all = arena_alloc(&r->mem, want * sizeof *all)))
+	nk = referral_query_keys(&r->app->kr, r->who.user.org.id, q, keys, word_of,
+				 2 * NAMEKEY_WORDS);
+	full = nq >= 32 ? ~0u : (1u << nq) - 1;
+	for (k = 0; k < nk && rc == STORE_OK; k++) {
+		rc = store_referral_names_find(r->app->st, r->who.user.org.id, keys[k].mac,
+					       SHARED_POSTINGS_MAX, &one[k], &got[k], &r->mem);
+		total += got[k];
+	}
+	sodium_memzero(keys, sizeof keys);
+	hits = arena_alloc(&r->mem, (total ? total : 1) * sizeof *hits);
+	all = arena_alloc(&r->mem, want * sizeof *all);
+	cand = arena_alloc(&r->mem, SHARED_CANDIDATES_MAX * sizeof *cand);
+	if (rc != STORE_OK || !hits || !all || !cand)
 		return STORE_ERROR;
+	for (k = 0; k < nk; k++)
+		for (i = 0; i < got[k]; i++) {
+			hits[nh] = one[k][i];
+			hits[nh++].words = 1u << (word_of[k] < 32 ? word_of[k] : 31);
+		}
 	if (*n)
 		memcpy(all, *rows, *n * sizeof *all);
-	consent_today(today);
-	f.org_id = ""; /* no organisation's own cases: the referred ones alone */
-	f.referred_to = r->who.user.org.id;
-	f.today = today;
-	f.limit = 200;
-	while (read < SHARED_SCAN_MAX && *n < want) {
-		if ((rc = store_case_list(r->app->st, &f, &page, &got, &r->mem)) != STORE_OK)
-			break;
-		for (i = 0; i < got && *n < want; i++) {
-			static const char *const none[] = {NULL};
-			struct case_view v;
-			/* own now (a case referred, then transferred): the
-			 * own search has it */
-			if (!strcmp(page[i].org_id, r->who.user.org.id) ||
-			    !list_item_shown(r, &page[i], none, &v))
-				continue;
-			if (shared_names_found(r, &page[i], &v, qw, nq))
-				all[(*n)++] = page[i];
-			json_decref(v.share);
+	/* by case and referral: a referral's words together, each case once */
+	qsort(hits, nh, sizeof *hits, hit_cmp);
+	for (i = 0; rc == STORE_OK && i < nh && ncand < SHARED_CANDIDATES_MAX;) {
+		size_t j = i;
+		unsigned words = 0;
+		int found = 0;
+		for (; j < nh && !strcmp(hits[j].case_id, hits[i].case_id); j++) {
+			if (j > i && strcmp(hits[j].referral_id, hits[j - 1].referral_id))
+				words = 0; /* a referral's own words, not two referrals' */
+			words |= hits[j].words;
+			found |= (words & full) == full;
 		}
-		read += got;
-		if (got < f.limit)
-			break;
-		f.after_at = page[got - 1].updated_at;
-		f.after_id = page[got - 1].id;
+		if (found && store_case_get(r->app->st, hits[i].case_id, &cand[ncand], &r->mem) ==
+				     STORE_OK &&
+		    strcmp(cand[ncand].org_id, r->who.user.org.id)) /* own: the own search has it */
+			ncand++;
+		i = j;
+	}
+	/* Newest first, each checked until the page is full. */
+	qsort(cand, ncand, sizeof *cand, newest_first);
+	for (i = 0; i < ncand && *n < want; i++) {
+		static const char *const none[] = {NULL};
+		struct case_view v;
+		if (!list_item_shown(r, &cand[i], none, &v))
+			continue;
+		if (shared_names_found(r, &cand[i], &v, qw, nq))
+			all[(*n)++] = cand[i];
+		json_decref(v.share);
 	}
 	sodium_memzero(qw, sizeof qw);
+	qsort(all + first, *n - first, sizeof *all, newest_first);
 	*rows = all;
 	return rc;
 }

@@ -460,6 +460,8 @@ int api_person_patch(struct req *r)
 	rc = store_person_update(tx, &p);
 	if (rc == STORE_OK)
 		rc = store_person_keys_set(tx, p.id, keys, nkeys);
+	if (rc == STORE_OK) /* the names its referrals share, as they are now */
+		rc = api_referral_names_person(r, tx, p.id, rec);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, fields);
 	if (rc != STORE_OK) {
@@ -477,17 +479,23 @@ int api_person_patch(struct req *r)
 	return rc;
 }
 
+/* word_of (NULL, or max of them): the query's word each key is of. */
 static size_t query_keys_of(const keyring *kr, const char *scope, const char *org_id,
-			    const char *q, struct blind_key *keys, size_t max)
+			    const char *q, struct blind_key *keys, unsigned char *word_of,
+			    size_t max)
 {
 	char words[NAMEKEY_WORDS][NAMEKEY_MAX];
 	size_t nw = namekey_words(q, words, NAMEKEY_WORDS), i, n = 0;
 
 	for (i = 0; i < nw && n + 2 <= max; i++) {
 		size_t len = strlen(words[i]);
+		if (word_of)
+			word_of[n] = (unsigned char)i;
 		keys[n].kind = "name";
 		org_blind_index(kr, scope, "name", org_id, words[i], len, keys[n++].mac);
 		if (len >= NAME_PREFIX_MIN) {
+			if (word_of)
+				word_of[n] = (unsigned char)i;
 			keys[n].kind = "prefix";
 			org_blind_index(kr, scope, "prefix", org_id, words[i], len,
 					keys[n++].mac);
@@ -500,13 +508,27 @@ static size_t query_keys_of(const keyring *kr, const char *scope, const char *or
 size_t person_query_keys(const keyring *kr, const char *org_id, const char *q,
 			 struct blind_key *keys, size_t max)
 {
-	return query_keys_of(kr, "", org_id, q, keys, max);
+	return query_keys_of(kr, "", org_id, q, keys, NULL, max);
+}
+
+/* The names a referral shares, under its recipient's own domain
+ * ("referral-"): a recipient's keys find only what was shared with it. */
+size_t referral_name_keys(const keyring *kr, const char *to_org, json_t *shared,
+			  struct blind_key *keys, size_t max)
+{
+	return blind_keys_of(kr, &person_schema, "referral-", to_org, shared, keys, max);
+}
+
+size_t referral_query_keys(const keyring *kr, const char *org_id, const char *q,
+			   struct blind_key *keys, unsigned char *word_of, size_t max)
+{
+	return query_keys_of(kr, "referral-", org_id, q, keys, word_of, max);
 }
 
 size_t perpetrator_query_keys(const keyring *kr, const char *org_id, const char *q,
 			      struct blind_key *keys, size_t max)
 {
-	return query_keys_of(kr, "perpetrator-", org_id, q, keys, max);
+	return query_keys_of(kr, "perpetrator-", org_id, q, keys, NULL, max);
 }
 
 /* A person's date of birth agrees with the one searched for: equal, or

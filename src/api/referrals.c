@@ -20,6 +20,7 @@
 #include "api/api.h"
 #include "api/pprlnet.h"
 #include "api/disclose.h"
+#include "api/metrics.h"
 #include "domain/casework.h"
 #include "domain/consent.h"
 #include "domain/justice.h"
@@ -308,6 +309,8 @@ static int referral_save(struct req *r, struct referral_row *f, int is_new, stru
 	if (!tx)
 		return api_store_error(r, STORE_BUSY);
 	rc = is_new ? store_referral_insert(tx, f) : store_referral_update(tx, f);
+	if (rc == STORE_OK && is_new)
+		rc = api_referral_names_put(&r->app->kr, r->app->st, tx, f, NULL, &r->mem);
 	if (rc == STORE_OK && c && case_changed)
 		rc = store_case_update(tx, c);
 	if (rc == STORE_OK && c && event) {
@@ -990,4 +993,111 @@ int api_referrals_decisions_due(struct req *r)
 	jw_null(&w);
 	jw_finish(&w);
 	return 200;
+}
+
+/* ---- the names a referral shares, for its recipient's search ------------
+ *
+ * A recipient searches the cases referred to it by the names their
+ * referrals share (api/cases.c).  Each referral's shared name fields are
+ * kept as blind keys under the recipient's own domain
+ * (store_referral_names_set): made with the referral, made again when the
+ * person's names change, and all made again at each start (what changed
+ * by another road, a merge, mends there).  The search still checks each
+ * case it finds against the referral and the person as they are now, so
+ * a key gone stale finds nothing. */
+
+#define REFERRAL_NAME_KEYS 512
+
+int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
+			   const struct referral_row *f, json_t *person, arena *a)
+{
+	struct blind_key *keys = NULL;
+	struct person_row p;
+	json_t *rec = person ? json_incref(person) : NULL, *share, *shared = json_object(), *v;
+	size_t i, n = 0;
+	int rc;
+
+	share = strcmp(f->kind, "referral") ? NULL : json_loads(f->share, 0, NULL);
+	if (share && shared && !rec && store_person_get(st, f->person_id, &p, a) == STORE_OK)
+		rec = record_open(kr, a, p.coded, p.sealed, p.sealed_len, p.id);
+	if (share && shared && rec &&
+	    (keys = arena_alloc(a, REFERRAL_NAME_KEYS * sizeof *keys)) != NULL) {
+		json_array_foreach(share, i, v) {
+			const struct field *fd =
+				schema_field(&person_schema, json_string_value(v));
+			json_t *val = fd && fd->index == NX_NAME ? json_object_get(rec, fd->name)
+								 : NULL;
+			if (val)
+				json_object_set(shared, fd->name, val);
+		}
+		n = referral_name_keys(kr, f->to_org, shared, keys, REFERRAL_NAME_KEYS);
+	}
+	rc = store_referral_names_set(tx, f, keys, n);
+	if (keys)
+		sodium_memzero(keys, REFERRAL_NAME_KEYS * sizeof *keys);
+	json_decref(rec);
+	json_decref(share);
+	json_decref(shared);
+	return rc;
+}
+
+/* Every referral of the person's cases; max at a time. */
+#define REFERRALS_AT_ONCE 256
+
+int api_referral_names_person(struct req *r, store_tx *tx, const char *person_id, json_t *rec)
+{
+	char (*ids)[ID_LEN] = arena_alloc(&r->mem, REFERRALS_AT_ONCE * sizeof *ids);
+	struct referral_row f;
+	size_t n = 0, i;
+	int rc;
+
+	if (!ids)
+		return STORE_ERROR;
+	rc = store_referral_ids_of_person(r->app->st, person_id, ids, REFERRALS_AT_ONCE, &n);
+	for (i = 0; rc == STORE_OK && i < n; i++)
+		if ((rc = store_referral_get(r->app->st, ids[i], &f, &r->mem)) == STORE_OK)
+			rc = api_referral_names_put(&r->app->kr, r->app->st, tx, &f, rec, &r->mem);
+	return rc;
+}
+
+int api_referral_names_rebuild(struct app *app)
+{
+	char (*ids)[ID_LEN] = malloc(REFERRALS_AT_ONCE * sizeof *ids), after[ID_LEN] = "";
+	size_t n = 0, i, total = 0;
+	struct timespec t0, t1;
+	int rc = STORE_OK;
+
+	if (!ids)
+		return STORE_ERROR;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		arena a;
+		store_tx *tx;
+
+		if (store_referral_ids_all(app->st, after, ids, REFERRALS_AT_ONCE, &n) != STORE_OK ||
+		    !(tx = store_begin(app->st))) {
+			rc = STORE_ERROR;
+			break;
+		}
+		arena_init(&a, 64u << 20);
+		for (i = 0; rc == STORE_OK && i < n; i++) {
+			struct referral_row f;
+			if ((rc = store_referral_get(app->st, ids[i], &f, &a)) == STORE_OK)
+				rc = api_referral_names_put(&app->kr, app->st, tx, &f, NULL, &a);
+		}
+		arena_free(&a);
+		if (rc == STORE_OK)
+			rc = store_commit(tx);
+		else
+			store_rollback(tx);
+		if (n)
+			snprintf(after, sizeof after, "%s", ids[n - 1]);
+		total += n;
+	} while (rc == STORE_OK && n == REFERRALS_AT_ONCE);
+	free(ids);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	api_log_event("referral_names", "referrals=%zu ms=%lld%s", total,
+		      (long long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000),
+		      rc == STORE_OK ? "" : " error=store");
+	return rc;
 }

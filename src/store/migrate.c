@@ -536,6 +536,14 @@ static const char *const migrations[] = {
 	"  key BLOB PRIMARY KEY, request BLOB NOT NULL, expires INTEGER NOT NULL,"
 	"  started INTEGER NOT NULL, status INTEGER NOT NULL, answer BLOB) STRICT;"
 	"CREATE INDEX idempotency_expires ON idempotency(expires);",
+	/* 29: the names each referral shares, as blind keys of its recipient
+	 * (store_referral_names_set): the recipient's search by name reads
+	 * them instead of opening every person referred to it (2,000 at
+	 * most, 50 us each, and none past them). */
+	"CREATE TABLE referral_names("
+	"  org_id TEXT NOT NULL, key BLOB NOT NULL, referral_id TEXT NOT NULL,"
+	"  case_id TEXT NOT NULL, PRIMARY KEY(org_id, key, referral_id)) STRICT, WITHOUT ROWID;"
+	"CREATE INDEX referral_names_referral ON referral_names(referral_id);",
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -553,6 +561,11 @@ static const char *const pg_after[] = {
 	"  key BYTEA PRIMARY KEY, request BYTEA NOT NULL, expires BIGINT NOT NULL,"
 	"  started BIGINT NOT NULL, status BIGINT NOT NULL, answer BYTEA);"
 	"CREATE INDEX idempotency_expires ON idempotency(expires);",
+	"CREATE TABLE referral_names(" /* 29 */
+	"  org_id TEXT COLLATE \"C\" NOT NULL, key BYTEA NOT NULL,"
+	"  referral_id TEXT COLLATE \"C\" NOT NULL, case_id TEXT COLLATE \"C\" NOT NULL,"
+	"  PRIMARY KEY(org_id, key, referral_id));"
+	"CREATE INDEX referral_names_referral ON referral_names(referral_id);",
 	NULL,
 };
 

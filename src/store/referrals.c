@@ -225,3 +225,107 @@ int store_audit_outside(store *st, const char *case_id, const char *person_id,
 
 	return rc != STORE_OK ? rc : outside_reads(st, case_id, person_id, owner_org, rows, max, found);
 }
+
+/* ---- the names a referral shares, for its recipient's search ---------- */
+
+static const char SQL_RNAMES_DEL[] = "DELETE FROM referral_names WHERE referral_id = ?1";
+static const char SQL_RNAMES_ADD[] =
+	"INSERT INTO referral_names(org_id, key, referral_id, case_id) VALUES(?1, ?2, ?3, ?4)"
+	" ON CONFLICT DO NOTHING";
+static const char SQL_RNAMES_FIND[] =
+	"SELECT referral_id, case_id FROM referral_names WHERE org_id = ?1 AND key = ?2 LIMIT ?3";
+static const char SQL_REFERRALS_OF_PERSON[] =
+	"SELECT id FROM referrals WHERE kind = 'referral'"
+	" AND case_id IN (SELECT id FROM cases WHERE person_id = ?1) ORDER BY id LIMIT ?2";
+static const char SQL_REFERRALS_ALL[] =
+	"SELECT id FROM referrals WHERE kind = 'referral' AND id > ?1 ORDER BY id LIMIT ?2";
+
+int store_referral_names_set(store_tx *tx, const struct referral_row *f,
+			     const struct blind_key *keys, size_t n)
+{
+	size_t i;
+
+	if (store_write_texts(tx->d, SQL_RNAMES_DEL, (const char *const[]){f->id}, 1) != STORE_OK)
+		return STORE_ERROR;
+	for (i = 0; i < n; i++) {
+		db_stmt *s = db_prepare(tx->d, SQL_RNAMES_ADD);
+		if (s) {
+			db_bind_str(s, 1, f->to_org);
+			db_bind_blob(s, 2, keys[i].mac, BLIND_BYTES);
+			db_bind_str(s, 3, f->id);
+			db_bind_str(s, 4, f->case_id);
+		}
+		if (store_step_done(s) != STORE_OK)
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+struct hits_ctx {
+	struct referral_name_hit *hits;
+	size_t n, max;
+};
+
+static int hit_read(void *ctx, db_stmt *s)
+{
+	struct hits_ctx *c = ctx;
+	struct referral_name_hit *h;
+
+	if (c->n == c->max) /* the LIMIT keeps to max */
+		return 0;
+	h = &c->hits[c->n++];
+	snprintf(h->referral_id, sizeof h->referral_id, "%s", db_col_text(s, 0));
+	snprintf(h->case_id, sizeof h->case_id, "%s", db_col_text(s, 1));
+	h->words = 0;
+	return 0;
+}
+
+int store_referral_names_find(store *st, const char *org_id, const unsigned char key[BLIND_BYTES],
+			      size_t max, struct referral_name_hit **hits, size_t *n, arena *a)
+{
+	struct hits_ctx c = {NULL, 0, max};
+	db *d;
+	db_stmt *s;
+	int rc;
+
+	*hits = NULL;
+	*n = 0;
+	if (!max || !(c.hits = arena_alloc(a, max * sizeof *c.hits)))
+		return max ? STORE_ERROR : STORE_OK;
+	d = store_reader_get(st);
+	s = db_prepare(d, SQL_RNAMES_FIND);
+	if (s) {
+		db_bind_str(s, 1, org_id);
+		db_bind_blob(s, 2, key, BLIND_BYTES);
+		db_bind_int(s, 3, (int64_t)max);
+	}
+	rc = table_each_pool(st, d, s, hit_read, &c);
+	*hits = c.hits;
+	*n = c.n;
+	return rc;
+}
+
+static int ids_read(store *st, const char *sql, const char *text, char (*ids)[ID_LEN], size_t max,
+		    size_t *n)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, sql);
+
+	if (s) {
+		db_bind_str(s, 1, text);
+		db_bind_int(s, 2, (int64_t)max);
+	}
+	return table_ids_pool(st, d, s, ids, max, n);
+}
+
+int store_referral_ids_of_person(store *st, const char *person_id, char (*ids)[ID_LEN],
+				 size_t max, size_t *n)
+{
+	return ids_read(st, SQL_REFERRALS_OF_PERSON, person_id, ids, max, n);
+}
+
+int store_referral_ids_all(store *st, const char *after, char (*ids)[ID_LEN], size_t max,
+			   size_t *n)
+{
+	return ids_read(st, SQL_REFERRALS_ALL, after, ids, max, n);
+}

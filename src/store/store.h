@@ -467,6 +467,26 @@ int store_referral_insert(store_tx *tx, const struct referral_row *f);
 int store_referral_get(store *st, const char *id, struct referral_row *f, arena *a);
 /* Update when the stored version equals f->version - 1. */
 int store_referral_update(store_tx *tx, const struct referral_row *f);
+
+/* The names a referral shares with its recipient, as blind keys under the
+ * recipient's domain (api/referrals.c makes them), for the recipient's
+ * search by name: set replaces the referral's; find gives the referrals
+ * and cases of up to max postings of one key of org_id's; the ids are of
+ * the kind "referral" referrals of the person's cases (a person's names
+ * changed), or of every one (the rebuild at start). */
+struct referral_name_hit {
+	char referral_id[ID_LEN];
+	char case_id[ID_LEN];
+	unsigned words; /* the caller's: which words of the query it met */
+};
+int store_referral_names_set(store_tx *tx, const struct referral_row *f,
+			     const struct blind_key *keys, size_t n);
+int store_referral_names_find(store *st, const char *org_id, const unsigned char key[BLIND_BYTES],
+			      size_t max, struct referral_name_hit **hits, size_t *n, arena *a);
+int store_referral_ids_of_person(store *st, const char *person_id, char (*ids)[ID_LEN],
+				 size_t max, size_t *n);
+int store_referral_ids_all(store *st, const char *after, char (*ids)[ID_LEN], size_t max,
+			   size_t *n);
 /* Referrals received by (in = 1) or sent by (in = 0) org_id, newest
  * first; status NULL for any; overdue_before: only those still open and
  * due before that date. */

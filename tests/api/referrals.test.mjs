@@ -8,7 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
-import { poll, sqlite } from '../lib/datadir.mjs';
+import { poll, sqlite, serveDir } from '../lib/datadir.mjs';
+import { join } from 'node:path';
 
 const PW = 'referral test password';
 const orgs = [
@@ -854,6 +855,35 @@ test('a recipient finds a referred case by the names shared with it, in any scri
   // Another NGO, and the sender's own search, as before.
   assert.deepEqual(await ids('c.cw', 'Goibnazarova'), []);
   assert.ok((await ids('a.cw', 'Goibnazarova')).includes(none.id));
+});
+
+test('a recipient\'s search follows the shared names: renamed, found by the new name and not the old; kept again at start', async () => {
+  const c = await openCase({ person: { given_name: 'Дилафрӯз', family_name: 'Ҳамроқулова' }, referral: true });
+  await actOk('b.cw', (await referOk('a.cw', c.id, 'ngo2', { share: ['given_name', 'family_name'] })).id, 'accept');
+  const ids = async (q) => {
+    const r = await get('b.cw', '/cases?q=' + encodeURIComponent(q));
+    assert.equal(r.status, 200, r.text);
+    return r.json.items.map((x) => x.id);
+  };
+  assert.ok((await ids('Hamroqulova')).includes(c.id));
+  const p = await get('a.cw', `/persons/${c.pid}`);
+  const ren = await as['a.cw'].req('PATCH', `${V1}/persons/${c.pid}`, { family_name: 'Сафарова' }, { 'if-match': `"${p.json.version}"` });
+  assert.equal(ren.status, 200, ren.text);
+  assert.ok((await ids('Safarova Dilafruz')).includes(c.id), 'the new name');
+  assert.ok(!(await ids('Hamroqulova')).includes(c.id), 'not the old one');
+  // Kept as blind keys of the recipient's: the names are nowhere in clear.
+  const db = join(srv.data, 'himoya.db');
+  const dump = sqlite(db, "SELECT org_id || key FROM referral_names");
+  assert.ok(!dump.includes('Сафарова') && !/safarova/i.test(dump));
+  // Emptied behind the server (as a folder from before the index): made
+  // again at the next start.
+  await srv.stop();
+  sqlite(db, 'DELETE FROM referral_names');
+  const s2 = await serveDir(srv.data, { port: new URL(srv.url).port });
+  srv.stop = s2.stop;
+  for (const who of ['a.cw', 'b.cw']) assert.equal((await as[who].login(who, PW)).status, 200);
+  assert.ok((await ids('Safarova')).includes(c.id), 'found again after the start');
+  assert.match(s2.log(), /event=referral_names referrals=\d+/);
 });
 
 test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {

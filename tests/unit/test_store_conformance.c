@@ -619,6 +619,88 @@ static void test_case_list_order_and_cursor(void **state)
 	}
 }
 
+/* A referral's names for its recipient: set replaces the referral's keys,
+ * find reads one key of one organisation's, and the referrals of a
+ * person's cases, or all of them in id order, are listed. */
+static void test_referral_names(void **state)
+{
+	struct fixture *f = *state;
+	char person[ID_LEN], person2[ID_LEN], kase[ID_LEN], kase2[ID_LEN], ids[4][ID_LEN];
+	struct referral_name_hit *hits;
+	struct referral_row r, r2;
+	struct blind_key keys[3];
+	size_t n, i;
+	store_tx *tx;
+
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person);
+	person_add(f, f->org, "2026-01-01T00:00:00Z", person2);
+	case_add(f, f->org, person, "2026-01-01T00:00:00Z", kase);
+	case_add(f, f->org, person2, "2026-01-01T00:00:00Z", kase2);
+	memset(&r, 0, sizeof r);
+	store_new_id(r.id);
+	snprintf(r.kind, sizeof r.kind, "referral");
+	memcpy(r.case_id, kase, ID_LEN);
+	memcpy(r.person_id, person, ID_LEN);
+	memcpy(r.from_org, f->org, ID_LEN);
+	memcpy(r.to_org, f->org2, ID_LEN);
+	snprintf(r.status, sizeof r.status, "sent");
+	snprintf(r.urgency, sizeof r.urgency, "normal");
+	r.version = 1;
+	r.share = "[\"given_name\"]";
+	r.coded = "{}";
+	snprintf(r.created_at, sizeof r.created_at, "2026-01-02T00:00:00Z");
+	snprintf(r.updated_at, sizeof r.updated_at, "2026-01-02T00:00:00Z");
+	r2 = r;
+	store_new_id(r2.id);
+	memcpy(r2.case_id, kase2, ID_LEN);
+	memcpy(r2.person_id, person2, ID_LEN);
+	for (i = 0; i < 3; i++) {
+		memset(keys[i].mac, (int)(0x10 + i), BLIND_BYTES);
+		keys[i].kind = "name";
+	}
+	tx = begin(f);
+	assert_int_equal(store_referral_insert(tx, &r), STORE_OK);
+	assert_int_equal(store_referral_insert(tx, &r2), STORE_OK);
+	assert_int_equal(store_referral_names_set(tx, &r, keys, 2), STORE_OK);
+	assert_int_equal(store_referral_names_set(tx, &r2, keys + 1, 2), STORE_OK);
+	commit(tx);
+	/* key 1 is both referrals', key 0 the first's; org (the sender) has none */
+	assert_int_equal(store_referral_names_find(f->st, f->org2, keys[1].mac, 10, &hits, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_referral_names_find(f->st, f->org2, keys[0].mac, 10, &hits, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].referral_id, r.id);
+	assert_string_equal(hits[0].case_id, kase);
+	assert_int_equal(store_referral_names_find(f->st, f->org, keys[0].mac, 10, &hits, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_referral_names_find(f->st, f->org2, keys[1].mac, 1, &hits, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 1); /* max */
+	/* set replaces: the first referral now has key 2 alone */
+	tx = begin(f);
+	assert_int_equal(store_referral_names_set(tx, &r, keys + 2, 1), STORE_OK);
+	commit(tx);
+	assert_int_equal(store_referral_names_find(f->st, f->org2, keys[0].mac, 10, &hits, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_referral_names_find(f->st, f->org2, keys[2].mac, 10, &hits, &n, &f->a),
+			 STORE_OK);
+	assert_int_equal(n, 2);
+	/* by person (through its cases), and all in id order, paged */
+	assert_int_equal(store_referral_ids_of_person(f->st, person2, ids, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], r2.id);
+	assert_int_equal(store_referral_ids_all(f->st, "", ids, 1, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], strcmp(r.id, r2.id) < 0 ? r.id : r2.id);
+	assert_int_equal(store_referral_ids_all(f->st, ids[0], ids + 1, 4, &n), STORE_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[1], strcmp(r.id, r2.id) < 0 ? r2.id : r.id);
+}
+
 /* A case of org is seen by org2 while a referral to org2 is accepted and
  * its consent stands; not before, not after the consent ends. */
 static void test_case_scope_referred(void **state)
@@ -2863,6 +2945,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_referral_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_begin_waits_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup, setup, teardown),
