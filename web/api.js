@@ -92,7 +92,7 @@ export async function api(method, path, body, extra = {}) {
       parsed = null;
     }
   }
-  return { status: res.status, body: parsed };
+  return { status: res.status, body: parsed, retryAfter: res.headers.get('Retry-After') };
 }
 
 // POST a file itself as the body (the knowledge library's versions): the

@@ -146,7 +146,12 @@ export function statusKey(res) {
   case 401: return 'error.session';
   case 403: return 'error.forbidden';
   case 404: return 'error.not_found';
-  case 409: return res.body && res.body.type === 'consent-required' ? 'error.consent_required' : 'error.conflict_state';
+  case 409:
+    if (res.body && res.body.type === 'consent-required') return 'error.consent_required';
+    // Sent again after its answer was lost (api.js): it was made.
+    if (res.body && res.body.type === 'already-made') return 'error.already_made';
+    if (res.body && res.body.type === 'in-progress') return 'error.in_progress';
+    return 'error.conflict_state';
   case 412: return 'error.stale';
   case 413: return 'error.too_large';
   case 422: return 'form.err_invalid';

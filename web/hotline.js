@@ -510,8 +510,17 @@ export async function hotlineView(ctx) {
     saving = false;
     save.removeAttribute('aria-disabled');
     if (!ctx.alive()) return;
-    const lost = !res || res.status >= 500 || (res.status === 409 && problemType(res.body) === 'in-progress');
+    const inProgress = res && res.status === 409 && problemType(res.body) === 'in-progress';
+    // Still being made (Retry-After): the same save may be sent again.
+    // Without it, the first never finished: no one can say whether the
+    // call was logged, and the operator is asked to look.
+    const lost = !res || res.status >= 500 || (inProgress && !!res.retryAfter);
     unanswered = lost ? { key, body: sent } : null;
+    if (inProgress && !res.retryAfter) {
+      msg.setAttribute('role', 'alert');
+      setMessage(msg, 'hl.save_unknown');
+      return;
+    }
     if (res && res.status === 422 && problemType(res.body) === 'idempotency-key-reused') {
       // Changed after a save whose answer was lost, and that save had
       // logged the call: the changes are not in it.  Saving again now

@@ -16,12 +16,13 @@
  *  - a first whose answer is not a record to read again (an action, a
  *    one-time secret such as a token or a password): 409 `already-made`,
  *    the answer itself never kept;
- *  - the same key with another method, target or body: 422
- *    `idempotency-key-reused`, nothing done;
- *  - while the first is still being made: 409 `in-progress` with
- *    Retry-After (the two may reach two servers: the key is claimed in
- *    the database, store_idem_claim); once it is a minute old, the same
- *    without Retry-After (its server stopped: it may or may not be made);
+ *  - while the first is still being made, whatever the request: 409
+ *    `in-progress` with Retry-After (the two may reach two servers: the
+ *    key is claimed in the database, store_idem_claim); once it is a
+ *    minute old, the same without Retry-After (its server stopped: it may
+ *    or may not be made);
+ *  - the same key with another method, target or body, the first made:
+ *    422 `idempotency-key-reused`, nothing done;
  *  - a first answer that was a problem (4xx, 5xx) is not kept: the change
  *    was not made, and the key may be sent again.
  *
@@ -195,10 +196,8 @@ int api_idem_begin(struct req *r)
 		r->idem = st;
 		return 0;
 	}
-	if (sodium_memcmp(row.request, request, sizeof request) != 0)
-		return reply_problem(r, 422, "idempotency-key-reused",
-				     "Idempotency-Key: this key was sent with another request; "
-				     "a new change needs a new key");
+	/* A first not finished comes first: whatever this request is, the
+	 * client cannot know yet whether the first was made. */
 	if (row.status == 0) {
 		if (now - row.started > IDEM_RUNNING_SECS)
 			return reply_problem(r, 409, "in-progress",
@@ -209,6 +208,10 @@ int api_idem_begin(struct req *r)
 		return reply_problem(r, 409, "in-progress",
 				     "the first request with this key is still being made");
 	}
+	if (sodium_memcmp(row.request, request, sizeof request) != 0)
+		return reply_problem(r, 422, "idempotency-key-reused",
+				     "Idempotency-Key: this key was sent with another request, "
+				     "which was made; a new change needs a new key");
 	return replay(r, &row, key);
 }
 

@@ -15,6 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer, Client } from '../lib/server.mjs';
+import { sqlite } from '../lib/datadir.mjs';
 import { launch, watchConsole, textOf, waitText, visible, hidden, noHorizontalScroll, WAIT } from './helpers.mjs';
 
 const PW = 'Боғи-Ирам 2024!';
@@ -370,6 +371,23 @@ test('a call saved as the line drops is logged once when saved again; changed af
     const fresh = (await newest(hot)).filter((x) => !known.has(x.id));
     assert.equal(fresh.length, 1, 'saved again on purpose: a new contact');
     assert.equal(await notesOf(fresh[0]), 'First words, corrected.');
+
+    // A save whose server stopped before it finished (the key's row left
+    // running for over a minute): the screen cannot say whether the call
+    // was logged, and says so; the next save logs it anew.
+    drops = 1;
+    await page.keyboard.press('d');
+    await page.keyboard.type('+992 93 765 43 23');
+    await page.fill('#hl-notes', 'Server stopped.');
+    await page.click('#hl-save');
+    await page.waitForFunction(() => document.getElementById('hl-msg').textContent.trim() !== '' && !/^Contact saved/.test(document.getElementById('hl-msg').textContent), null, { timeout: WAIT });
+    sqlite(join(srv.data, 'himoya.db'), 'UPDATE idempotency SET status = 0, answer = NULL, started = started - 3600 WHERE started = (SELECT max(started) FROM idempotency)');
+    await page.click('#hl-save');
+    await waitText(page, '#hl-msg', 'The earlier save of this contact did not finish. Before saving again, look in the contacts list whether it was logged; saving again now logs a new contact.');
+    const count = (await newest(hot)).length;
+    await page.click('#hl-save');
+    await page.waitForFunction(() => /^Contact saved:/.test(document.getElementById('hl-msg').textContent), null, { timeout: WAIT });
+    assert.equal((await newest(hot)).length, count + 1);
     assert.deepEqual(problems.filter((p) => !/Failed to load resource|ERR_CONNECTION_RESET|net::/.test(p)), []);
   } finally {
     await context.close();
@@ -484,12 +502,16 @@ test('escalation: a saved contact is attached to a case, and handed to the regis
     await page.keyboard.press('Escape'); // back to the call
     assert.equal(await focused(page), 'hl-type-data');
     const seen = new Set((await newest(hot)).map((x) => x.id));
+    const lastBefore = await page.evaluate(() => document.getElementById('hl-last')?.textContent ?? '');
     await page.keyboard.press('d');
     await page.keyboard.type('+992 93 888 77 66');
     await page.keyboard.press('Escape');
     await page.keyboard.press('n');
     await page.keyboard.type('Brother held at a farm, wants to come home.');
     await page.keyboard.press('Control+Enter');
+    // The panel of the call before is still in sight until this save's
+    // answer replaces it.
+    await page.waitForFunction((before) => (document.getElementById('hl-last')?.textContent ?? '') !== before, lastBefore, { timeout: WAIT });
     await visible(page, '#hl-open-case');
     const fresh = (await newest(hot)).filter((x) => !seen.has(x.id));
     assert.equal(fresh.length, 1);
