@@ -309,7 +309,7 @@ static int referral_save(struct req *r, struct referral_row *f, int is_new, stru
 	if (!tx)
 		return api_store_error(r, STORE_BUSY);
 	rc = is_new ? store_referral_insert(tx, f) : store_referral_update(tx, f);
-	if (rc == STORE_OK && is_new)
+	if (rc == STORE_OK) /* accepted: its names; any other status: none */
 		rc = api_referral_names_put(&r->app->kr, r->app->st, tx, f, NULL, &r->mem);
 	if (rc == STORE_OK && c && case_changed)
 		rc = store_case_update(tx, c);
@@ -1000,9 +1000,10 @@ int api_referrals_decisions_due(struct req *r)
  * A recipient searches the cases referred to it by the names their
  * referrals share (api/cases.c).  Each referral's shared name fields are
  * kept as blind keys under the recipient's own domain
- * (store_referral_names_set): made with the referral, made again when the
- * person's names change, and all made again at each start (what changed
- * by another road, a merge, mends there).  The search still checks each
+ * (store_referral_names_set) while the referral is accepted: made when it
+ * is, dropped when it is no longer, made again when the person's names
+ * change, and all made again at each start (what changed by another
+ * road, a merge, mends there).  The search still checks each
  * case it finds against the referral and the person as they are now, so
  * a key gone stale finds nothing. */
 
@@ -1017,7 +1018,12 @@ int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
 	size_t i, n = 0;
 	int rc;
 
-	share = strcmp(f->kind, "referral") ? NULL : json_loads(f->share, 0, NULL);
+	/* Only while the recipient may see the case: a referral sent and not
+	 * accepted yet, declined, completed or withdrawn keeps no key (an
+	 * outside review found their names kept, and made again at a rename) */
+	share = strcmp(f->kind, "referral") || strcmp(f->status, "accepted")
+			? NULL
+			: json_loads(f->share, 0, NULL);
 	if (share && shared && !rec && store_person_get(st, f->person_id, &p, a) == STORE_OK)
 		rec = record_open(kr, a, p.coded, p.sealed, p.sealed_len, p.id);
 	if (share && shared && rec &&

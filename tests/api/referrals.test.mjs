@@ -859,7 +859,22 @@ test('a recipient finds a referred case by the names shared with it, in any scri
 
 test('a recipient\'s search follows the shared names: renamed, found by the new name and not the old; kept again at start', async () => {
   const c = await openCase({ person: { given_name: 'Дилафрӯз', family_name: 'Ҳамроқулова' }, referral: true });
-  await actOk('b.cw', (await referOk('a.cw', c.id, 'ngo2', { share: ['given_name', 'family_name'] })).id, 'accept');
+  const db = join(srv.data, 'himoya.db');
+  const keysOf = (id) => Number(sqlite(db, `SELECT count(*) FROM referral_names WHERE referral_id = '${id}'`).trim());
+  const f = await referOk('a.cw', c.id, 'ngo2', { share: ['given_name', 'family_name'] });
+  assert.equal(keysOf(f.id), 0, 'sent, not accepted: no key of the recipient\'s yet');
+  await actOk('b.cw', f.id, 'accept');
+  assert.ok(keysOf(f.id) > 0);
+  // Declined or withdrawn: none kept (nor made again at a rename).
+  const c2 = await openCase({ person: { given_name: 'Мавлуда', family_name: 'Сайфиддинова' }, referral: true });
+  const f2 = await referOk('a.cw', c2.id, 'ngo2', { share: ['given_name', 'family_name'] });
+  await actOk('b.cw', f2.id, 'accept');
+  assert.ok(keysOf(f2.id) > 0);
+  await actOk('a.cw', f2.id, 'withdraw', { reason: 'no longer needed' });
+  assert.equal(keysOf(f2.id), 0, 'withdrawn: no key');
+  const p2 = await get('a.cw', `/persons/${c2.pid}`);
+  assert.equal((await as['a.cw'].req('PATCH', `${V1}/persons/${c2.pid}`, { family_name: 'Раҳмонбердиева' }, { 'if-match': `"${p2.json.version}"` })).status, 200);
+  assert.equal(keysOf(f2.id), 0, 'not made again at a rename');
   const ids = async (q) => {
     const r = await get('b.cw', '/cases?q=' + encodeURIComponent(q));
     assert.equal(r.status, 200, r.text);
@@ -872,7 +887,6 @@ test('a recipient\'s search follows the shared names: renamed, found by the new 
   assert.ok((await ids('Safarova Dilafruz')).includes(c.id), 'the new name');
   assert.ok(!(await ids('Hamroqulova')).includes(c.id), 'not the old one');
   // Kept as blind keys of the recipient's: the names are nowhere in clear.
-  const db = join(srv.data, 'himoya.db');
   const dump = sqlite(db, "SELECT org_id || key FROM referral_names");
   assert.ok(!dump.includes('Сафарова') && !/safarova/i.test(dump));
   // Emptied behind the server (as a folder from before the index): made
