@@ -534,7 +534,7 @@ static const char *const migrations[] = {
 	 * twice, whichever server the second reaches. */
 	"CREATE TABLE idempotency("
 	"  key BLOB PRIMARY KEY, request BLOB NOT NULL, expires INTEGER NOT NULL,"
-	"  started INTEGER NOT NULL, status INTEGER NOT NULL, answer BLOB) STRICT;"
+	"  started INTEGER NOT NULL, status INTEGER NOT NULL, answer BLOB) STRICT, WITHOUT ROWID;"
 	"CREATE INDEX idempotency_expires ON idempotency(expires);",
 	/* 29: the names each referral shares, as blind keys of its recipient
 	 * (store_referral_names_set): the recipient's search by name reads

@@ -107,9 +107,8 @@ test('PostgreSQL stopped under a running server: 503 database-unavailable with R
 test('SQLite locked past the busy timeout: a write answers 503 busy with Retry-After, and goes on after',
   { skip: PG ? 'SQLite only' : false, timeout: 60000 }, async () => {
     // Another process holds the write lock for longer than the 10 s busy timeout.
-    const holder = spawn('sqlite3', [join(srv.data, 'himoya.db')], { stdio: ['pipe', 'ignore', 'inherit'] });
-    holder.stdin.write('PRAGMA busy_timeout = 10000;\nBEGIN IMMEDIATE;\nSELECT 1;\n');
-    await sleep(300);
+    const holder = holdWriter(srv.data);
+    await holder.held;
     try {
       const r = await as.hot.req('POST', V1 + '/callbacks', callback(4));
       assertRetry(r, 'busy', 'a write');
@@ -136,9 +135,8 @@ test('SQLite locked by another process: reads answer at once, the first use of a
     const made = run(['token', 'create', '--data', srv.data, '--login', 'hot']);
     assert.equal(made.code, 0, made.err);
     const tok = made.out.trim().split('\n').pop();
-    const holder = spawn('sqlite3', [join(srv.data, 'himoya.db')], { stdio: ['pipe', 'ignore', 'inherit'] });
-    holder.stdin.write('PRAGMA busy_timeout = 10000;\nBEGIN IMMEDIATE;\nSELECT 1;\n');
-    await sleep(300);
+    const holder = holdWriter(srv.data);
+    await holder.held;
     try {
       for (let i = 0; i < 3; i++) {
         const t0 = Date.now();
@@ -171,13 +169,20 @@ function holdWriter(data) {
   let holder;
   if (PG) {
     const url = readFileSync(join(data, 'himoya.conf'), 'utf8').match(/^database *= *(\S+)/m)[1];
-    holder = spawn('psql', ['-qX', url], { stdio: ['pipe', 'ignore', 'inherit'] });
+    holder = spawn('psql', ['-qXAt', url], { stdio: ['pipe', 'pipe', 'inherit'] });
     // The lock of pg.c's writers (WRITER_LOCK), held as a writer of another server would.
-    holder.stdin.write('BEGIN;\nSELECT pg_advisory_xact_lock(7078696);\n');
+    holder.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock(7078696);\nSELECT 'writer-held';\n");
   } else {
-    holder = spawn('sqlite3', [join(data, 'himoya.db')], { stdio: ['pipe', 'ignore', 'inherit'] });
-    holder.stdin.write('PRAGMA busy_timeout = 10000;\nBEGIN IMMEDIATE;\nSELECT 1;\n');
+    holder = spawn('sqlite3', [join(data, 'himoya.db')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    holder.stdin.write("PRAGMA busy_timeout = 10000;\nBEGIN IMMEDIATE;\nSELECT 'writer-held';\n");
   }
+  // Held once the marker comes back: on a loaded machine psql can take
+  // longer than any fixed sleep to connect (the writes then went through).
+  let out = '';
+  holder.held = new Promise((ok, fail) => {
+    holder.stdout.on('data', (d) => { out += d; if (out.includes('writer-held')) ok(); });
+    holder.once('exit', () => fail(new Error('the writer holder exited: ' + out)));
+  });
   return holder;
 }
 
@@ -192,7 +197,7 @@ async function signedInBesideHolder(threads) {
     assert.equal(r.status, 200, r.text);
   }
   const holder = holdWriter(s.data);
-  await sleep(300);
+  await holder.held;
   return { s, me, sup, holder };
 }
 
