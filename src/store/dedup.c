@@ -240,12 +240,5 @@ static const char SQL_MERGED_INTO[] =
 int store_dedup_merged_into(store *st, const char *person_id, char (*ids)[ID_LEN], size_t max,
 			    size_t *n)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_MERGED_INTO);
-
-	if (s) {
-		db_bind_str(s, 1, person_id);
-		db_bind_int(s, 2, (int64_t)max);
-	}
-	return table_ids_pool(st, d, s, ids, max, n);
+	return table_ids_of(st, SQL_MERGED_INTO, person_id, ids, max, n);
 }

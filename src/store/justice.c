@@ -17,7 +17,7 @@ static struct table_query of_case = TABLE_QUERY(store_items,
 	" (SELECT perpetrator_id FROM perpetrator_cases WHERE case_id = ?1)"
 	" AND kind = 'perpetrator' ORDER BY created_at, rowid LIMIT 500");
 static const char SQL_CASES_OF[] =
-	"SELECT case_id FROM perpetrator_cases WHERE perpetrator_id = ?1 ORDER BY created_at";
+	"SELECT case_id FROM perpetrator_cases WHERE perpetrator_id = ?1 ORDER BY created_at LIMIT ?2";
 static const char SQL_KEYS_DEL[] = "DELETE FROM perpetrator_keys WHERE perpetrator_id = ?1";
 static const char SQL_KEYS_ADD[] =
 	"INSERT INTO perpetrator_keys(key, perpetrator_id, weight) VALUES(?3, ?1, ?2)"
@@ -59,12 +59,7 @@ int store_perpetrators_of_case(store *st, const char *case_id, struct item_row *
 int store_perpetrator_cases(store *st, const char *perpetrator_id, char (*ids)[ID_LEN],
 			    size_t max, size_t *n)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_CASES_OF);
-
-	if (s)
-		db_bind_str(s, 1, perpetrator_id);
-	return table_ids_pool(st, d, s, ids, max, n);
+	return table_ids_of(st, SQL_CASES_OF, perpetrator_id, ids, max, n);
 }
 
 static int key_weight(const char *kind)

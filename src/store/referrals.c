@@ -305,27 +305,14 @@ int store_referral_names_find(store *st, const char *org_id, const unsigned char
 	return rc;
 }
 
-static int ids_read(store *st, const char *sql, const char *text, char (*ids)[ID_LEN], size_t max,
-		    size_t *n)
-{
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, sql);
-
-	if (s) {
-		db_bind_str(s, 1, text);
-		db_bind_int(s, 2, (int64_t)max);
-	}
-	return table_ids_pool(st, d, s, ids, max, n);
-}
-
 int store_referral_ids_of_person(store *st, const char *person_id, char (*ids)[ID_LEN],
 				 size_t max, size_t *n)
 {
-	return ids_read(st, SQL_REFERRALS_OF_PERSON, person_id, ids, max, n);
+	return table_ids_of(st, SQL_REFERRALS_OF_PERSON, person_id, ids, max, n);
 }
 
 int store_referral_ids_all(store *st, const char *after, char (*ids)[ID_LEN], size_t max,
 			   size_t *n)
 {
-	return ids_read(st, SQL_REFERRALS_ALL, after, ids, max, n);
+	return table_ids_of(st, SQL_REFERRALS_ALL, after, ids, max, n);
 }

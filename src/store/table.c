@@ -524,6 +524,19 @@ int table_ids_pool(store *st, db *d, db_stmt *s, char (*ids)[ID_LEN], size_t max
 	return rc;
 }
 
+int table_ids_of(store *st, const char *sql, const char *text, char (*ids)[ID_LEN], size_t max,
+		 size_t *n)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, sql);
+
+	if (s) {
+		db_bind_str(s, 1, text);
+		db_bind_int(s, 2, (int64_t)max);
+	}
+	return table_ids_pool(st, d, s, ids, max, n);
+}
+
 int table_int(db_stmt *s, int64_t *v)
 {
 	int rc;

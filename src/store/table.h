@@ -197,6 +197,10 @@ int table_each_texts(store *st, const char *sql, const char *const *v, size_t n,
 int table_ids(db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n);
 /* The same on reader d, which goes back to the pool. */
 int table_ids_pool(store *st, db *d, db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n);
+/* The same for sql on a reader of the pool, ?1 bound to text and ?2 to
+ * max (a LIMIT). */
+int table_ids_of(store *st, const char *sql, const char *text, char (*ids)[ID_LEN], size_t max,
+		 size_t *n);
 /* The integer in the first column of the one row of the bound read s (a
  * count): STORE_OK, or STORE_ERROR (no row, or a NULL s) with *v 0;
  * resets s. */
