@@ -1205,6 +1205,8 @@ static int consent_save(struct req *r, struct item_row *it, json_t *rec, int is_
 	snprintf(record, sizeof record, "consents/%s", it->id);
 	tx = store_begin(r->app->st);
 	rc = !tx ? STORE_ERROR : is_new ? store_item_insert(tx, it) : store_item_update(tx, it);
+	if (rc == STORE_OK && !is_new && strcmp(it->status, "active"))
+		rc = store_referral_names_drop_consent(tx, it->id); /* api/referrals.c */
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, action, record, fields);
 	if ((rc = api_tx_end(r, tx, rc)))

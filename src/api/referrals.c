@@ -1009,6 +1009,20 @@ int api_referrals_decisions_due(struct req *r)
 
 #define REFERRAL_NAME_KEYS 512
 
+/* The consent the referral rests on is active and not past its end (as
+ * the case list's REFERRAL_LIVE reads it). */
+static int consent_stands(store *st, const struct referral_row *f, arena *a)
+{
+	struct item_row it;
+	char today[11];
+
+	if (!f->consent_id[0])
+		return 0;
+	consent_today(today);
+	return store_item_get(st, f->consent_id, &it, a) == STORE_OK &&
+	       !strcmp(it.status, "active") && (!it.due[0] || strcmp(it.due, today) >= 0);
+}
+
 int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
 			   const struct referral_row *f, json_t *person, arena *a)
 {
@@ -1021,7 +1035,8 @@ int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
 	/* Only while the recipient may see the case: a referral sent and not
 	 * accepted yet, declined, completed or withdrawn keeps no key (an
 	 * outside review found their names kept, and made again at a rename) */
-	share = strcmp(f->kind, "referral") || strcmp(f->status, "accepted")
+	share = strcmp(f->kind, "referral") || strcmp(f->status, "accepted") ||
+				!consent_stands(st, f, a)
 			? NULL
 			: json_loads(f->share, 0, NULL);
 	if (share && shared && !rec && store_person_get(st, f->person_id, &p, a) == STORE_OK)

@@ -232,6 +232,9 @@ static const char SQL_RNAMES_DEL[] = "DELETE FROM referral_names WHERE referral_
 static const char SQL_RNAMES_ADD[] =
 	"INSERT INTO referral_names(org_id, key, referral_id, case_id) VALUES(?1, ?2, ?3, ?4)"
 	" ON CONFLICT DO NOTHING";
+static const char SQL_RNAMES_DROP_CONSENT[] =
+	"DELETE FROM referral_names WHERE referral_id IN"
+	" (SELECT id FROM referrals WHERE consent_id = ?1)";
 static const char SQL_RNAMES_FIND[] =
 	"SELECT referral_id, case_id FROM referral_names WHERE org_id = ?1 AND key = ?2 LIMIT ?3";
 static const char SQL_REFERRALS_OF_PERSON[] =
@@ -259,6 +262,11 @@ int store_referral_names_set(store_tx *tx, const struct referral_row *f,
 			return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+int store_referral_names_drop_consent(store_tx *tx, const char *consent_id)
+{
+	return store_write_texts(tx->d, SQL_RNAMES_DROP_CONSENT, &consent_id, 1);
 }
 
 struct hits_ctx {

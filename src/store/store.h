@@ -481,6 +481,8 @@ struct referral_name_hit {
 };
 int store_referral_names_set(store_tx *tx, const struct referral_row *f,
 			     const struct blind_key *keys, size_t n);
+/* A consent no longer stands: the referrals resting on it keep no key. */
+int store_referral_names_drop_consent(store_tx *tx, const char *consent_id);
 int store_referral_names_find(store *st, const char *org_id, const unsigned char key[BLIND_BYTES],
 			      size_t max, struct referral_name_hit **hits, size_t *n, arena *a);
 int store_referral_ids_of_person(store *st, const char *person_id, char (*ids)[ID_LEN],

@@ -875,6 +875,13 @@ test('a recipient\'s search follows the shared names: renamed, found by the new 
   const p2 = await get('a.cw', `/persons/${c2.pid}`);
   assert.equal((await as['a.cw'].req('PATCH', `${V1}/persons/${c2.pid}`, { family_name: 'Раҳмонбердиева' }, { 'if-match': `"${p2.json.version}"` })).status, 200);
   assert.equal(keysOf(f2.id), 0, 'not made again at a rename');
+  // The consent withdrawn while the referral stands accepted: none either.
+  const c3 = await openCase({ person: { given_name: 'Sitora', family_name: 'Boboeva' }, referral: true });
+  const f3 = await referOk('a.cw', c3.id, 'ngo2', { share: ['given_name', 'family_name'] });
+  await actOk('b.cw', f3.id, 'accept');
+  assert.ok(keysOf(f3.id) > 0);
+  await withdrawConsent('a.cw', c3.consent.id);
+  assert.equal(keysOf(f3.id), 0, 'the consent withdrawn: no key');
   const ids = async (q) => {
     const r = await get('b.cw', '/cases?q=' + encodeURIComponent(q));
     assert.equal(r.status, 200, r.text);
