@@ -137,6 +137,10 @@ size_t referral_query_keys(const keyring *kr, const char *org_id, const char *q,
 int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
 			   const struct referral_row *f, json_t *person, arena *a);
 int api_referral_names_person(struct req *r, store_tx *tx, const char *person_id, json_t *rec);
+struct dup_merge_row;
+/* In the transaction of a merge, or of its undo (undo != 0), after the
+ * rows moved: the moved referrals' keys, of the person they now rest on. */
+int api_referral_names_merge(struct req *r, store_tx *tx, const struct dup_merge_row *m, int undo);
 int api_referral_names_rebuild(struct app *app);
 int api_persons_create(struct req *r);
 int api_persons_search(struct req *r);

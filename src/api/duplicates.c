@@ -715,6 +715,8 @@ int api_duplicate_merge(struct req *r)
 		return api_store_error(r, STORE_BUSY);
 	rc = store_dedup_merge(tx, &m);
 	if (rc == STORE_OK)
+		rc = api_referral_names_merge(r, tx, &m, 0);
+	if (rc == STORE_OK)
 		rc = audit_merge(r, tx, "merge", &m);
 	if (rc != STORE_OK) {
 		store_rollback(tx);
@@ -749,6 +751,8 @@ int api_merge_undo(struct req *r)
 	store_now(m.undone_at);
 	snprintf(m.undone_by, sizeof m.undone_by, "%s", r->who.user.id);
 	rc = store_dedup_unmerge(tx, m.id, m.undone_by, m.undone_at);
+	if (rc == STORE_OK)
+		rc = api_referral_names_merge(r, tx, &m, 1);
 	if (rc == STORE_OK)
 		rc = audit_merge(r, tx, "unmerge", &m);
 	if (rc != STORE_OK) {

@@ -26,6 +26,7 @@
 #include "domain/justice.h"
 #include "domain/record.h"
 #include "codelists.h"
+#include "store/dedup.h"
 
 extern const char share_presets_json[];
 extern const unsigned long share_presets_json_len;
@@ -1002,8 +1003,9 @@ int api_referrals_decisions_due(struct req *r)
  * kept as blind keys under the recipient's own domain
  * (store_referral_names_set) while the referral is accepted: made when it
  * is, dropped when it is no longer, made again when the person's names
- * change, and all made again at each start (what changed by another
- * road, a merge, mends there).  The search still checks each
+ * change and when a merge or its undo moves the referral to another
+ * person, and all made again at each start (what changed by another road
+ * mends there).  The search still checks each
  * case it finds against the referral and the person as they are now, so
  * a key gone stale finds nothing. */
 
@@ -1065,20 +1067,53 @@ int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
 /* Every referral of the person's cases; max at a time. */
 #define REFERRALS_AT_ONCE 256
 
+/* The referrals ids[] made again; resting on person_id when given (a
+ * merge or its undo moved them in tx, which the reads here, of what is
+ * committed, do not see), with the person's record rec when given. */
+static int names_put_each(struct req *r, store_tx *tx, char (*ids)[ID_LEN], size_t n,
+			  const char *person_id, json_t *rec)
+{
+	struct referral_row f;
+	size_t i;
+	int rc = STORE_OK;
+
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		if ((rc = store_referral_get(r->app->st, ids[i], &f, &r->mem)) != STORE_OK)
+			break;
+		if (person_id)
+			snprintf(f.person_id, sizeof f.person_id, "%s", person_id);
+		rc = api_referral_names_put(&r->app->kr, r->app->st, tx, &f, rec, &r->mem);
+	}
+	return rc;
+}
+
 int api_referral_names_person(struct req *r, store_tx *tx, const char *person_id, json_t *rec)
 {
 	char (*ids)[ID_LEN] = arena_alloc(&r->mem, REFERRALS_AT_ONCE * sizeof *ids);
-	struct referral_row f;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc;
 
 	if (!ids)
 		return STORE_ERROR;
 	rc = store_referral_ids_of_person(r->app->st, person_id, ids, REFERRALS_AT_ONCE, &n);
-	for (i = 0; rc == STORE_OK && i < n; i++)
-		if ((rc = store_referral_get(r->app->st, ids[i], &f, &r->mem)) == STORE_OK)
-			rc = api_referral_names_put(&r->app->kr, r->app->st, tx, &f, rec, &r->mem);
-	return rc;
+	return rc == STORE_OK ? names_put_each(r, tx, ids, n, NULL, rec) : rc;
+}
+
+int api_referral_names_merge(struct req *r, store_tx *tx, const struct dup_merge_row *m, int undo)
+{
+	char (*ids)[ID_LEN] = arena_alloc(&r->mem, REFERRALS_AT_ONCE * sizeof *ids);
+	size_t n = 0;
+	int rc;
+
+	if (!ids)
+		return STORE_ERROR;
+	/* As committed: before the merge, the merged person's referrals; at
+	 * its undo, those the merge moved. */
+	rc = undo ? store_dedup_moved_referrals(r->app->st, m->id, ids, REFERRALS_AT_ONCE, &n)
+		  : store_referral_ids_of_person(r->app->st, m->merged, ids, REFERRALS_AT_ONCE, &n);
+	if (rc != STORE_OK)
+		return rc;
+	return names_put_each(r, tx, ids, n, undo ? m->merged : m->survivor, NULL);
 }
 
 int api_referral_names_rebuild(struct app *app)

@@ -242,3 +242,13 @@ int store_dedup_merged_into(store *st, const char *person_id, char (*ids)[ID_LEN
 {
 	return table_ids_of(st, SQL_MERGED_INTO, person_id, ids, max, n);
 }
+
+static const char SQL_MOVED_REFERRALS[] =
+	"SELECT row_id FROM dup_merge_rows WHERE merge_id = ?1 AND tbl = 'referrals'"
+	" ORDER BY row_id LIMIT ?2";
+
+int store_dedup_moved_referrals(store *st, const char *merge_id, char (*ids)[ID_LEN], size_t max,
+				size_t *n)
+{
+	return table_ids_of(st, SQL_MOVED_REFERRALS, merge_id, ids, max, n);
+}

@@ -80,4 +80,8 @@ int store_dedup_unmerge(store_tx *tx, const char *merge_id, const char *user_id,
 int store_dedup_merged_into(store *st, const char *person_id, char (*ids)[ID_LEN], size_t max,
 			    size_t *n);
 
+/* The referrals a merge moved to its survivor (at most max ids). */
+int store_dedup_moved_referrals(store *st, const char *merge_id, char (*ids)[ID_LEN], size_t max,
+				size_t *n);
+
 #endif

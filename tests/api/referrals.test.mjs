@@ -907,6 +907,43 @@ test('a recipient\'s search follows the shared names: renamed, found by the new 
   assert.match(s2.log(), /event=referral_names referrals=\d+/);
 });
 
+test('a merge moves the recipient\'s keys with the referral to the survivor\'s names; its undo moves them back', async () => {
+  // The referred person is registered again as Рустамҷон; merged into that
+  // record, the referred case is the survivor's and is found by the
+  // survivor's given name, not only after the next start.
+  const birth = { birth_date: '1987-02-14', gender: 'Masculine', region_of_origin: 'TJ-KT' };
+  const c = await openCase({ person: { given_name: 'Рустам', family_name: 'Абдуллоев', ...birth }, referral: true });
+  const f = await referOk('a.cw', c.id, 'ngo2', { share: ['given_name', 'family_name'] });
+  await actOk('b.cw', f.id, 'accept');
+  const db = join(srv.data, 'himoya.db');
+  const keysOf = () => Number(sqlite(db, `SELECT count(*) FROM referral_names WHERE referral_id = '${f.id}'`).trim());
+  const own = keysOf();
+  assert.ok(own > 0);
+  const r = await as['a.cw'].req('POST', `${V1}/persons?duplicates=register`,
+    { given_name: 'Рустамҷон', family_name: 'Абдуллоев', ...birth });
+  assert.equal(r.status, 201, r.text);
+  const survivor = r.json.id;
+  const pairs = (await get('a.cw', '/duplicates')).json.items;
+  const pair = pairs.find((p) => p.persons.some((x) => x.id === c.pid) && p.persons.some((x) => x.id === survivor));
+  assert.ok(pair, JSON.stringify(pairs));
+  const ids = async (q) => {
+    const res = await get('b.cw', '/cases?q=' + encodeURIComponent(q));
+    assert.equal(res.status, 200, res.text);
+    return res.json.items.map((x) => x.id);
+  };
+  assert.ok((await ids('Rustam Abdulloev')).includes(c.id));
+  assert.ok(!(await ids('Rustamjon')).includes(c.id), 'not the other record\'s name before the merge');
+  const m = await as['a.cw'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor });
+  assert.equal(m.status, 200, m.text);
+  assert.ok((await ids('Rustamjon Abdulloev')).includes(c.id), 'the survivor\'s name finds the moved case');
+  assert.ok(keysOf() > own, 'the longer given name\'s keys');
+  const u = await as['a.cw'].req('POST', `${V1}/merges/${m.json.id}/undo`);
+  assert.equal(u.status, 200, u.text);
+  assert.ok(!(await ids('Rustamjon')).includes(c.id), 'undone: the survivor\'s name no longer');
+  assert.ok((await ids('Rustam Abdulloev')).includes(c.id), 'undone: the person\'s own name again');
+  assert.equal(keysOf(), own, 'undone: the person\'s own keys, made in the undo');
+});
+
 test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {
   const reason = 'Shelter at 14 Rudaki street, call +992 93 555 01 02';
   // The consent is withdrawn after the referral was accepted.
