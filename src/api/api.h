@@ -141,7 +141,9 @@ struct dup_merge_row;
 /* In the transaction of a merge, or of its undo (undo != 0), after the
  * rows moved: the moved referrals' keys, of the person they now rest on. */
 int api_referral_names_merge(struct req *r, store_tx *tx, const struct dup_merge_row *m, int undo);
-int api_referral_names_rebuild(struct app *app);
+/* Every referral's keys made again, in the background (serve's start). */
+void api_referral_names_start(struct app *app);
+void api_referral_names_stop(void);
 int api_persons_create(struct req *r);
 int api_persons_search(struct req *r);
 int api_person_get(struct req *r);

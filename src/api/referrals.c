@@ -10,6 +10,7 @@
  * only while the consent stands: its access is a query on the referral
  * and the consent (store/referrals.c), so a withdrawal cuts it at once.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1116,15 +1117,28 @@ int api_referral_names_merge(struct req *r, store_tx *tx, const struct dup_merge
 	return names_put_each(r, tx, ids, n, undo ? m->merged : m->survivor, NULL);
 }
 
-int api_referral_names_rebuild(struct app *app)
+/* All made again, by a thread of its own after the server listens (a
+ * search meanwhile misses what is not made yet, and shows nothing it
+ * should not: it checks what it finds).  Each batch's reads are of what
+ * is committed while its transaction holds the writer, so no change made
+ * meanwhile is undone. */
+static struct {
+	pthread_t thread;
+	int started;
+	volatile int stop;
+	struct app *app;
+} rebuild;
+
+static void *names_rebuild(void *arg)
 {
+	struct app *app = arg;
 	char (*ids)[ID_LEN] = malloc(REFERRALS_AT_ONCE * sizeof *ids), after[ID_LEN] = "";
 	size_t n = 0, i, total = 0;
 	struct timespec t0, t1;
 	int rc = STORE_OK;
 
 	if (!ids)
-		return STORE_ERROR;
+		return NULL;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		arena a;
@@ -1149,11 +1163,28 @@ int api_referral_names_rebuild(struct app *app)
 		if (n)
 			snprintf(after, sizeof after, "%s", ids[n - 1]);
 		total += n;
-	} while (rc == STORE_OK && n == REFERRALS_AT_ONCE);
+	} while (rc == STORE_OK && n == REFERRALS_AT_ONCE && !rebuild.stop);
 	free(ids);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	api_log_event("referral_names", "referrals=%zu ms=%lld%s", total,
 		      (long long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000),
-		      rc == STORE_OK ? "" : " error=store");
-	return rc;
+		      rc != STORE_OK ? " error=store" : rebuild.stop ? " stopped=1" : "");
+	return NULL;
+}
+
+void api_referral_names_start(struct app *app)
+{
+	rebuild.stop = 0;
+	rebuild.started = pthread_create(&rebuild.thread, NULL, names_rebuild, app) == 0;
+	if (!rebuild.started)
+		api_log_event("referral_names", "error=thread");
+}
+
+void api_referral_names_stop(void)
+{
+	if (!rebuild.started)
+		return;
+	rebuild.stop = 1;
+	pthread_join(rebuild.thread, NULL);
+	rebuild.started = 0;
 }

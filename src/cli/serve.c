@@ -127,10 +127,11 @@ int cmd_serve(struct cli_opts *o)
 	app.cfg.http.observe = api_metrics_observe;
 	app.cfg.http.body_cap = api_body_cap;
 	api_log_event("start", "listen=%s threads=%u", app.cfg.http.listen, app.cfg.http.threads);
-	api_referral_names_rebuild(&app);
+	api_referral_names_start(&app);
 	api_dedup_start(&app);
 	api_pprl_start(&app);
 	rc = http_serve(&app.cfg.http, api_dispatch, &app, err, sizeof err);
+	api_referral_names_stop();
 	api_dedup_stop();
 	api_pprl_stop();
 	lograte_tick(1);
