@@ -28,7 +28,10 @@
  *
  * Kept per key: the first's status and the path to read again, sealed;
  * the keys and requests as keyed hashes; for a day.  DELETE and PUT are
- * idempotent as they are (a sign-out sent again signs out again).
+ * idempotent as they are (a sign-out sent again signs out again), and so
+ * is a question asked by POST (ROUTE_QUESTION: is this person known
+ * elsewhere, which pairs are likely duplicates): sent again with its key,
+ * it is asked again, never answered "already made".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,7 +164,8 @@ int api_idem_begin(struct req *r)
 	size_t n;
 	int first = 0;
 
-	if (r->idem_seen++ || !h || !(r->method & (M_POST | M_PATCH)) || r->who.kind == AUTH_NONE)
+	if (r->idem_seen++ || !h || !(r->method & (M_POST | M_PATCH)) || r->who.kind == AUTH_NONE ||
+	    (r->route->flags & ROUTE_QUESTION))
 		return 0;
 	if (req_header_count(r, "Idempotency-Key") > 1)
 		return reply_problem(r, 400, "invalid-header", "Idempotency-Key: sent more than once");

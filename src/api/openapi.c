@@ -647,7 +647,8 @@ static json_t *operation(const struct openapi_op *op, const struct route *rt, un
 	json_object_set_new(o, "security", security_of(method, rt->flags));
 	if (op->flags & DOC_IF_MATCH)
 		json_array_append_new(params, ref_to("parameters", "IfMatch"));
-	if ((method & (M_POST | M_PATCH)) && !public) /* api/idempotency.c */
+	/* api/idempotency.c: a question is asked again */
+	if ((method & (M_POST | M_PATCH)) && !public && !(rt->flags & ROUTE_QUESTION))
 		json_array_append_new(params, ref_to("parameters", "IdempotencyKey"));
 	for (q = op->query; q && q->name; q++) {
 		json_t *s = fragment(op->operation_id, q->schema);

@@ -31,7 +31,7 @@ const struct route api_routes[] = {
 	{M_GET, V1 "/persons/{}/consents", api_consents_list, 0},
 	{M_POST, V1 "/consents/{}/withdraw", api_consent_withdraw, 0},
 	{M_GET, V1 "/duplicates", api_duplicates_list, 0},
-	{M_POST, V1 "/duplicates/scan", api_duplicates_scan, 0},
+	{M_POST, V1 "/duplicates/scan", api_duplicates_scan, ROUTE_QUESTION},
 	{M_POST, V1 "/duplicates/{}/merge", api_duplicate_merge, 0},
 	{M_POST, V1 "/duplicates/{}/distinct", api_duplicate_distinct, 0},
 	{M_POST, V1 "/merges/{}/undo", api_merge_undo, 0},
@@ -194,7 +194,7 @@ const struct route api_routes[] = {
 	{M_GET, V1 "/library/{}/versions/{}", api_library_file, 0},
 	{M_POST, V1 "/library/{}/withdraw", api_library_withdraw, 0},
 	{M_GET, V1 "/openapi.json", api_openapi, 0},
-	{M_POST, V1 "/persons/{}/known-elsewhere", api_person_known_elsewhere, 0},
+	{M_POST, V1 "/persons/{}/known-elsewhere", api_person_known_elsewhere, ROUTE_QUESTION},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

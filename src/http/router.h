@@ -21,6 +21,7 @@ enum route_flags {
 	ROUTE_PASSWORD = 8, /* allowed while a one-time password must be changed */
 	ROUTE_UPLOAD = 16,  /* its body is a file, with a cap of its own (may exceed body_max) */
 	ROUTE_WRITES = 32,  /* a GET that may wait for the writer: run off the request threads */
+	ROUTE_QUESTION = 64, /* a POST that asks, changing no record: sent again, asked again */
 };
 
 struct route {

@@ -301,3 +301,25 @@ test('a referral sent twice with one key is one referral; an action sent again i
   assertProblem(acc2, 409, 'already-made');
   assert.equal((await as['b.cw'].req('GET', `${V1}/referrals/${first.json.id}`)).json.status, 'accepted');
 });
+
+test('a question sent again with its key is asked again, never answered "already made"', async () => {
+  const p = await as.cw.req('POST', V1 + '/persons', { given_name: 'Зулфия', family_name: 'Назарова', birth_date: '1994-06-02' });
+  assert.equal(p.status, 201, p.text);
+  for (const purpose of ['assistance', 'referral']) {
+    const k = await as.cw.req('POST', `${V1}/persons/${p.json.id}/consents`, { purpose, method: 'written' });
+    assert.equal(k.status, 201, k.text);
+  }
+  for (const path of [`/persons/${p.json.id}/known-elsewhere`, '/duplicates/scan']) {
+    const key = { 'idempotency-key': 'ask-' + path.length };
+    const first = await as.cw.req('POST', V1 + path, {}, key);
+    assert.equal(first.status, 200, `${path}: ${first.text}`);
+    const again = await as.cw.req('POST', V1 + path, {}, key);
+    assert.equal(again.status, 200, `${path} again: ${again.text}`);
+    assert.equal(again.headers.get('idempotent-replayed'), null, path);
+    assert.deepEqual(Object.keys(again.json).sort(), Object.keys(first.json).sort(), path);
+  }
+  const doc = (await as.cw.req('GET', V1 + '/openapi.json')).json;
+  const params = (op) => (op.parameters || []).map((x) => x.$ref || x.name).join(' ');
+  assert.ok(!/IdempotencyKey/.test(params(doc.paths['/api/v1/persons/{id}/known-elsewhere'].post)));
+  assert.ok(/IdempotencyKey/.test(params(doc.paths['/api/v1/persons'].post)));
+});
