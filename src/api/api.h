@@ -204,6 +204,10 @@ void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
  * person_id may be NULL (none). */
 void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
 		  const char *person_id);
+/* The Location of a new item whose kind has a path of its own (items.c). */
+void api_item_located(struct req *r, const struct item_row *it);
+/* GET /<kind's path>/{id}: one item as its list shows it (items.c). */
+int api_item_get(struct req *r);
 /* 1 when user_id may be given work of the caller's organisation: an
  * active case worker, supervisor, hotline operator or focal point of it. */
 int api_assignee_ok(struct req *r, const char *user_id);

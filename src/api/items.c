@@ -22,6 +22,7 @@
 struct item_kind {
 	const char *kind;          /* items.kind */
 	const char *plural;        /* the path segment (NULL: made and listed elsewhere) */
+	const char *self;          /* that of one: /api/v1/<self>/{id} (GET, PATCH) */
 	const struct resource_schema *rs;
 	const char *default_status; /* of "status", when not sent */
 	const char *assigned_field; /* who takes it: the case's assignee when not sent */
@@ -37,22 +38,27 @@ struct item_kind {
 /* The columns each kind fills from its record are rows.c's (one table for
  * the API and the demo). */
 static const struct item_kind kinds[] = {
-	{"note", "notes", &note_schema, NULL, NULL, 0, 0, NULL, NULL},
-	{"service", "services", &service_schema, NULL, NULL, 1, 0, NULL, api_provider_check},
-	{"plan", "plans", &plan_schema, NULL, NULL, 0, 0, NULL, NULL},
-	{"followup", "followups", &followup_schema, "due", "assigned_to", 2, 0, NULL, NULL},
-	{"best_interests", "best-interests", &best_interests_schema, NULL, NULL, 0, 1, NULL, NULL},
+	{"note", "notes", "notes", &note_schema, NULL, NULL, 0, 0, NULL, NULL},
+	{"service", "services", "services", &service_schema, NULL, NULL, 1, 0, NULL,
+	 api_provider_check},
+	{"plan", "plans", "plans", &plan_schema, NULL, NULL, 0, 0, NULL, NULL},
+	{"followup", "followups", "followups", &followup_schema, "due", "assigned_to", 2, 0, NULL,
+	 NULL},
+	{"best_interests", "best-interests", "best-interests", &best_interests_schema, NULL, NULL, 0,
+	 1, NULL, NULL},
 	/* Sealed, with a review date on the overdue list (GET /followups). */
-	{"risk", "risk-assessments", &risk_schema, "due", "assigned_to", 0, 0, NULL, NULL},
-	{"safety", "safety-plans", &safety_schema, "due", "assigned_to", 0, 0, NULL, NULL},
+	{"risk", "risk-assessments", "risk-assessments", &risk_schema, "due", "assigned_to", 0, 0,
+	 NULL, NULL},
+	{"safety", "safety-plans", "safety-plans", &safety_schema, "due", "assigned_to", 0, 0, NULL,
+	 NULL},
 	/* Prevention's items of a person (prevention.c): changed here, made
 	 * and listed there. */
-	{"prevention_service", NULL, &prevention_service_schema, NULL, NULL, 0, 0,
-	 api_prevention_may, api_prevention_service_check},
-	{"household", NULL, &household_schema, NULL, NULL, 0, 0, api_prevention_may,
+	{"prevention_service", NULL, "prevention-services", &prevention_service_schema, NULL, NULL,
+	 0, 0, api_prevention_may, api_prevention_service_check},
+	{"household", NULL, "households", &household_schema, NULL, NULL, 0, 0, api_prevention_may,
 	 api_prevention_consented},
-	{"domv_assessment", NULL, &assessment_schema, NULL, NULL, 0, 0, api_prevention_may,
-	 api_assessment_check},
+	{"domv_assessment", NULL, "domv-assessments", &assessment_schema, NULL, NULL, 0, 0,
+	 api_prevention_may, api_assessment_check},
 };
 
 /* The kinds whose due dates make the overdue list. */
@@ -273,6 +279,7 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	api_item_write(r, &w, it, rs, rec);
 	jw_finish(&w);
 	api_set_etag(r, it->version);
+	api_item_located(r, it);
 	return 201;
 }
 
@@ -472,6 +479,62 @@ static int item_load(struct req *r, const struct item_kind *k, struct item_row *
 	if (!api_case_may(r, ACT_CASE_RECORD))
 		return reply_problem(r, 403, "forbidden", "you cannot change this record");
 	return 0;
+}
+
+void api_item_located(struct req *r, const struct item_row *it)
+{
+	const struct item_kind *k = kind_of(it->kind);
+	char *loc = arena_alloc(&r->mem, 96);
+
+	if (k && loc) {
+		snprintf(loc, 96, "/api/v1/%s/%s", k->self, it->id);
+		reply_header(r, "Location", loc);
+	}
+}
+
+static int person_load(struct req *r, const char *id, struct person_row *p);
+
+/* One item, read as its list reads it: of a case the caller reads (a
+ * recipient of the case never the owner's records), or of a person of the
+ * caller's organisation; the kind the path's.  Its sealed fields are
+ * audited as any read. */
+int api_item_get(struct req *r)
+{
+	const struct item_kind *k = NULL;
+	struct person_row p;
+	struct item_row it;
+	struct case_row c;
+	char record[64];
+	json_t *rec;
+	size_t i;
+	jsonw w;
+	int rc;
+
+	for (i = 0; i < sizeof kinds / sizeof kinds[0] && !k; i++) {
+		size_t n = strlen(kinds[i].self);
+		if (!strncmp(r->path, "/api/v1/", 8) && !strncmp(r->path + 8, kinds[i].self, n) &&
+		    r->path[8 + n] == '/')
+			k = &kinds[i];
+	}
+	rc = k ? store_item_get(r->app->st, r->params[0], &it, &r->mem) : STORE_NOT_FOUND;
+	if (rc != STORE_OK || strcmp(it.kind, k->kind) || !it.case_id[0] != !!k->person_may)
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (k->person_may ? person_load(r, it.person_id, &p) : api_case_load(r, it.case_id, &c))
+		return r->status;
+	if (!k->person_may && hidden(r, &it))
+		return api_store_error(r, STORE_NOT_FOUND);
+	if (!(rec = item_open(r, &it)))
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	reply_json_begin(r, 200, &w);
+	api_item_write(r, &w, &it, k->rs, rec);
+	jw_finish(&w);
+	json_decref(rec);
+	api_set_etag(r, it.version);
+	if (!k->person_may) {
+		snprintf(record, sizeof record, "cases/%s", c.id);
+		api_disclose(r, record, k->plural);
+	}
+	return 200;
 }
 
 /* PATCH of an item (If-Match): the kind's fields, the whole record valid

@@ -146,6 +146,7 @@ static int create(struct req *r, const struct person_row *p, const char *kind,
 	api_item_write(r, &w, &it, rs, body);
 	jw_finish(&w);
 	api_set_etag(r, it.version);
+	api_item_located(r, &it);
 	return 201;
 }
 

@@ -323,3 +323,32 @@ test('a question sent again with its key is asked again, never answered "already
   assert.ok(!/IdempotencyKey/.test(params(doc.paths['/api/v1/persons/{id}/known-elsewhere'].post)));
   assert.ok(/IdempotencyKey/.test(params(doc.paths['/api/v1/persons'].post)));
 });
+
+test('a note sent twice with one key is one note, and a follow-up\'s change sent again answers the follow-up', async () => {
+  const p = await as.cw.req('POST', V1 + '/persons', { given_name: 'Фарангис', family_name: 'Ашурова' });
+  const k = await as.cw.req('POST', `${V1}/persons/${p.json.id}/consents`, { purpose: 'assistance', method: 'written' });
+  assert.equal(k.status, 201, k.text);
+  const c = await as.cw.req('POST', V1 + '/cases', { person_id: p.json.id });
+  assert.equal(c.status, 201, c.text);
+  const notes = () => Number(sqlite(db(), `SELECT count(*) FROM items WHERE case_id = '${c.json.id}' AND kind = 'note'`).trim());
+  const key = { 'idempotency-key': 'note-once' };
+  const body = { type: 'note', text: 'the employer keeps the passport' };
+  const first = await as.cw.req('POST', `${V1}/cases/${c.json.id}/notes`, body, key);
+  assert.equal(first.status, 201, first.text);
+  const again = await as.cw.req('POST', `${V1}/cases/${c.json.id}/notes`, body, key);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.headers.get('location'), first.headers.get('location'));
+  assert.deepEqual(again.json, first.json);
+  assert.equal(notes(), 1);
+  const fu = await as.cw.req('POST', `${V1}/cases/${c.json.id}/followups`, { due: '2027-01-15' });
+  assert.equal(fu.status, 201, fu.text);
+  const change = { 'idempotency-key': 'fu-done', 'if-match': `"${fu.json.version}"` };
+  const done = await as.cw.req('PATCH', `${V1}/followups/${fu.json.id}`, { status: 'done' }, change);
+  assert.equal(done.status, 200, done.text);
+  const done2 = await as.cw.req('PATCH', `${V1}/followups/${fu.json.id}`, { status: 'done' }, change);
+  assert.equal(done2.status, 200, done2.text);
+  assert.equal(done2.headers.get('idempotent-replayed'), 'true');
+  assert.equal(done2.json.version, done.json.version, 'changed once');
+  assert.equal(done2.json.status, 'done');
+});

@@ -76,6 +76,15 @@ test('a family member left behind: consent, then TVET, a household and its DoMV 
   assert.deepEqual(a.factors, assessment.factors);
   const listed = await ok('cw', 'GET', `${V1}/households/${hh.id}/assessments`);
   assert.deepEqual(listed.items.map((x) => x.id), [a.id]);
+  // Each by its own path, as listed; the path of another kind finds none.
+  for (const [path, item] of [['/prevention-services/', svc], ['/households/', hh], ['/domv-assessments/', a]]) {
+    const one = await as.cw.req('GET', V1 + path + item.id);
+    assert.equal(one.status, 200, one.text);
+    assert.deepEqual(one.json, item, path);
+    assert.equal(one.headers.get('etag'), `"${item.version}"`);
+  }
+  assertProblem(await as.cw.req('GET', `${V1}/households/${a.id}`), 404, 'not-found');
+  assertProblem(await as.cw.req('GET', `${V1}/notes/${hh.id}`), 404, 'not-found');
   assert.equal((await ok('cw', 'GET', `${V1}/persons/${p.id}/households`)).items[0].members[1].country, 'RU');
 
   // Sealed at rest: no member's name, amount or factor in the clear.
@@ -104,6 +113,8 @@ test('others see nothing; roles without prevention.record cannot write; bad inpu
     assert.equal((await as.an.req('GET', V1 + path)).status, 404, 'the analyst: ' + path);
     assert.equal((await as.cw2.req('POST', V1 + path, {})).status, 404);
   }
+  assertProblem(await as.cw2.req('GET', `${V1}/households/${hh.id}`), 404, 'not-found');
+  assertProblem(await as.an.req('GET', `${V1}/households/${hh.id}`), 404, 'not-found');
   assertProblem(await as.hot.req('POST', `${V1}/persons/${p.id}/households`, household), 403, 'forbidden');
   const before = sqlite(join(srv.data, 'himoya.db'), "SELECT count(*) FROM items").trim();
   for (const [path, body, what] of [

@@ -992,6 +992,34 @@ test('a recipient\'s follow-up is its own: assigned to itself, listed only while
   assert.ok(!r.text.includes(c.id) && !r.text.includes(fu.json.id), 'gone once the consent is: ' + r.text);
 });
 
+test('one record of a case by its own path: to whom its list shows it, as it shows it', async () => {
+  const c = await openCase({ referral: true });
+  const note = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`, { type: 'note', text: 'OWNER-NOTE-5521' });
+  assert.equal(note.status, 201, note.text);
+  assert.equal(note.headers.get('location'), `/api/v1/notes/${note.json.id}`);
+  const mine = await get('a.cw', `/notes/${note.json.id}`);
+  assert.equal(mine.status, 200, mine.text);
+  assert.deepEqual(mine.json, note.json);
+  assert.equal(mine.headers.get('etag'), `"${note.json.version}"`);
+  assertProblem(await get('a.cw', `/plans/${note.json.id}`), 404, 'not-found', 'the path of another kind');
+  await actOk('b.cw', (await referOk('a.cw', c.id, 'ngo2', { share: ['gender'] })).id, 'accept');
+  // The recipient reads its own records of the case, never the owner's.
+  const fu = await as['b.cw'].req('POST', `${V1}/cases/${c.id}/followups`, { due: today() });
+  assert.equal(fu.status, 201, fu.text);
+  assert.equal(fu.headers.get('location'), `/api/v1/followups/${fu.json.id}`);
+  assert.equal((await get('b.cw', `/followups/${fu.json.id}`)).status, 200);
+  const hidden = await get('b.cw', `/notes/${note.json.id}`);
+  assertProblem(hidden, 404, 'not-found', 'the owner\'s note');
+  assert.ok(!hidden.text.includes('OWNER-NOTE'));
+  // The owner reads the recipient's, as on its timeline; another NGO neither.
+  assert.equal((await get('a.cw', `/followups/${fu.json.id}`)).status, 200);
+  for (const path of [`/notes/${note.json.id}`, `/followups/${fu.json.id}`])
+    assertProblem(await get('c.cw', path), 404, 'not-found', 'another NGO: ' + path);
+  // Consent withdrawn: the recipient reaches the case no more, nor its own record of it.
+  await withdrawConsent('a.cw', c.consent.id);
+  assertProblem(await get('b.cw', `/followups/${fu.json.id}`), 404, 'not-found');
+});
+
 // ---- the wizard's questions: a consent check and share presets --------------
 
 test('consent-check answers whether a consent covers the chosen recipient, to who may refer only', async () => {
