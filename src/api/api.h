@@ -179,6 +179,9 @@ int api_case_event(struct req *r, store_tx *tx, const struct case_row *c, const 
 int api_person_has_consent(struct req *r, const char *person_id, const char *purpose,
 			   const char *org_code, const char *org_type);
 void api_set_etag(struct req *r, int64_t version);
+/* Location: /api/v1/<collection>/<id>, of a record made (201), which a
+ * replay of its create reads again (api/idempotency.c). */
+void api_set_location(struct req *r, const char *collection, const char *id);
 /* A kind's further test of the body of a new item (was NULL) or of a
  * change (was: the record before it) of person_id's item: 0, or the
  * problem's status (items.c's item_kind, prevention.c). */

@@ -278,10 +278,8 @@ int api_callbacks_create(struct req *r)
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	{
-		char loc[80];
 		jsonw w;
-		snprintf(loc, sizeof loc, "/api/v1/callbacks/%s", c.id);
-		reply_header(r, "Location", loc);
+		api_set_location(r, "callbacks", c.id);
 		reply_json_begin(r, 201, &w);
 		api_callback_write(r, &w, &c, secret, 0);
 		jw_finish(&w);

@@ -106,11 +106,18 @@ int api_view_shares(const struct case_view *v, const char *field)
 
 void api_set_etag(struct req *r, int64_t version)
 {
-	char *etag = arena_alloc(&r->mem, 32);
-	if (etag) {
-		snprintf(etag, 32, "\"%lld\"", (long long)version);
-		reply_header(r, "ETag", etag);
-	}
+	char etag[32];
+
+	snprintf(etag, sizeof etag, "\"%lld\"", (long long)version);
+	reply_header(r, "ETag", etag);
+}
+
+void api_set_location(struct req *r, const char *collection, const char *id)
+{
+	char loc[160];
+
+	snprintf(loc, sizeof loc, "/api/v1/%s/%s", collection, id);
+	reply_header(r, "Location", loc);
 }
 
 json_t *api_case_open_record(struct req *r, const struct case_row *c)
@@ -357,13 +364,7 @@ int api_cases_create(struct req *r)
 		json_decref(rec);
 		return api_store_error(r, STORE_ERROR);
 	}
-	{
-		char *loc = arena_alloc(&r->mem, 80);
-		if (loc) {
-			snprintf(loc, 80, "/api/v1/cases/%s", c.id);
-			reply_header(r, "Location", loc);
-		}
-	}
+	api_set_location(r, "cases", c.id);
 	rc = reply_case(r, 201, &c, rec);
 	json_decref(rec);
 	return rc;

@@ -311,14 +311,9 @@ int api_contacts_create(struct req *r)
 	struct contact_job *j = r->async;
 
 	if (r->phase == CREATE_DONE) {
-		char *loc;
 		if (j->job.rc != STORE_OK)
 			return api_store_error(r, j->job.rc);
-		loc = arena_alloc(&r->mem, 80);
-		if (loc) {
-			snprintf(loc, 80, "/api/v1/contacts/%s", j->c.id);
-			reply_header(r, "Location", loc);
-		}
+		api_set_location(r, "contacts", j->c.id);
 		return reply_contact(r, 201, &j->c, j->rec, j->has_cb ? &j->cb : NULL, j->cb_secret);
 	}
 	if (may_log(r))

@@ -729,13 +729,7 @@ int api_dir_services_create(struct req *r)
 		rc = api_audit_write(r, tx, "create", record, fields);
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
-	{
-		char *loc = arena_alloc(&r->mem, 128);
-		if (loc) {
-			snprintf(loc, 128, "/api/v1/directory/services/%s", s.id);
-			reply_header(r, "Location", loc);
-		}
-	}
+	api_set_location(r, "directory/services", s.id);
 	return reply_service(r, 201, &s);
 }
 

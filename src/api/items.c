@@ -33,32 +33,45 @@ struct item_kind {
 	int (*person_may)(struct req *r, const struct item_row *it);
 	/* The kind's further test of a body, or NULL (api.h's api_item_check). */
 	api_item_check check;
+	/* A record of a person that is not changed by PATCH (a consent). */
+	int of_person;
+	/* How it is written when not by api_item_write with rs. */
+	void (*write)(struct req *r, jsonw *w, const struct item_row *it, json_t *rec);
 };
+
+static void write_screening(struct req *r, jsonw *w, const struct item_row *it, json_t *rec);
+static void write_consent_now(struct req *r, jsonw *w, const struct item_row *it, json_t *rec);
 
 /* The columns each kind fills from its record are rows.c's (one table for
  * the API and the demo). */
 static const struct item_kind kinds[] = {
-	{"note", "notes", "notes", &note_schema, NULL, NULL, 0, 0, NULL, NULL},
-	{"service", "services", "services", &service_schema, NULL, NULL, 1, 0, NULL,
-	 api_provider_check},
-	{"plan", "plans", "plans", &plan_schema, NULL, NULL, 0, 0, NULL, NULL},
-	{"followup", "followups", "followups", &followup_schema, "due", "assigned_to", 2, 0, NULL,
-	 NULL},
-	{"best_interests", "best-interests", "best-interests", &best_interests_schema, NULL, NULL, 0,
-	 1, NULL, NULL},
+	{.kind = "note", .plural = "notes", .self = "notes", .rs = &note_schema},
+	{.kind = "service", .plural = "services", .self = "services", .rs = &service_schema,
+	 .moves_stage = 1, .check = api_provider_check},
+	{.kind = "plan", .plural = "plans", .self = "plans", .rs = &plan_schema},
+	{.kind = "followup", .plural = "followups", .self = "followups", .rs = &followup_schema,
+	 .default_status = "due", .assigned_field = "assigned_to", .moves_stage = 2},
+	{.kind = "best_interests", .plural = "best-interests", .self = "best-interests",
+	 .rs = &best_interests_schema, .child_only = 1},
 	/* Sealed, with a review date on the overdue list (GET /followups). */
-	{"risk", "risk-assessments", "risk-assessments", &risk_schema, "due", "assigned_to", 0, 0,
-	 NULL, NULL},
-	{"safety", "safety-plans", "safety-plans", &safety_schema, "due", "assigned_to", 0, 0, NULL,
-	 NULL},
+	{.kind = "risk", .plural = "risk-assessments", .self = "risk-assessments",
+	 .rs = &risk_schema, .default_status = "due", .assigned_field = "assigned_to"},
+	{.kind = "safety", .plural = "safety-plans", .self = "safety-plans", .rs = &safety_schema,
+	 .default_status = "due", .assigned_field = "assigned_to"},
 	/* Prevention's items of a person (prevention.c): changed here, made
 	 * and listed there. */
-	{"prevention_service", NULL, "prevention-services", &prevention_service_schema, NULL, NULL,
-	 0, 0, api_prevention_may, api_prevention_service_check},
-	{"household", NULL, "households", &household_schema, NULL, NULL, 0, 0, api_prevention_may,
-	 api_prevention_consented},
-	{"domv_assessment", NULL, "domv-assessments", &assessment_schema, NULL, NULL, 0, 0,
-	 api_prevention_may, api_assessment_check},
+	{.kind = "prevention_service", .self = "prevention-services",
+	 .rs = &prevention_service_schema, .person_may = api_prevention_may,
+	 .check = api_prevention_service_check},
+	{.kind = "household", .self = "households", .rs = &household_schema,
+	 .person_may = api_prevention_may, .check = api_prevention_consented},
+	{.kind = "domv_assessment", .self = "domv-assessments", .rs = &assessment_schema,
+	 .person_may = api_prevention_may, .check = api_assessment_check},
+	/* Made and listed by their own code below, read one by one here. */
+	{.kind = "screening", .plural = "screenings", .self = "screenings",
+	 .write = write_screening},
+	{.kind = "status_decision", .self = "status-decisions", .rs = &decision_schema},
+	{.kind = "consent", .self = "consents", .of_person = 1, .write = write_consent_now},
 };
 
 /* The kinds whose due dates make the overdue list. */
@@ -484,12 +497,9 @@ static int item_load(struct req *r, const struct item_kind *k, struct item_row *
 void api_item_located(struct req *r, const struct item_row *it)
 {
 	const struct item_kind *k = kind_of(it->kind);
-	char *loc = arena_alloc(&r->mem, 96);
 
-	if (k && loc) {
-		snprintf(loc, 96, "/api/v1/%s/%s", k->self, it->id);
-		reply_header(r, "Location", loc);
-	}
+	if (k)
+		api_set_location(r, k->self, it->id);
 }
 
 static int person_load(struct req *r, const char *id, struct person_row *p);
@@ -508,7 +518,7 @@ int api_item_get(struct req *r)
 	json_t *rec;
 	size_t i;
 	jsonw w;
-	int rc;
+	int rc, of_person;
 
 	for (i = 0; i < sizeof kinds / sizeof kinds[0] && !k; i++) {
 		size_t n = strlen(kinds[i].self);
@@ -516,21 +526,25 @@ int api_item_get(struct req *r)
 		    r->path[8 + n] == '/')
 			k = &kinds[i];
 	}
+	of_person = k && (k->person_may || k->of_person);
 	rc = k ? store_item_get(r->app->st, r->params[0], &it, &r->mem) : STORE_NOT_FOUND;
-	if (rc != STORE_OK || strcmp(it.kind, k->kind) || !it.case_id[0] != !!k->person_may)
+	if (rc != STORE_OK || strcmp(it.kind, k->kind) || !it.case_id[0] != !!of_person)
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (k->person_may ? person_load(r, it.person_id, &p) : api_case_load(r, it.case_id, &c))
+	if (of_person ? person_load(r, it.person_id, &p) : api_case_load(r, it.case_id, &c))
 		return r->status;
-	if (!k->person_may && hidden(r, &it))
+	if (!of_person && hidden(r, &it))
 		return api_store_error(r, STORE_NOT_FOUND);
 	if (!(rec = item_open(r, &it)))
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
 	reply_json_begin(r, 200, &w);
-	api_item_write(r, &w, &it, k->rs, rec);
+	if (k->write)
+		k->write(r, &w, &it, rec);
+	else
+		api_item_write(r, &w, &it, k->rs, rec);
 	jw_finish(&w);
 	json_decref(rec);
 	api_set_etag(r, it.version);
-	if (!k->person_may) {
+	if (!of_person && k->plural) {
 		snprintf(record, sizeof record, "cases/%s", c.id);
 		api_disclose(r, record, k->plural);
 	}
@@ -1044,6 +1058,7 @@ int api_screenings_create(struct req *r)
 	write_screening(r, &w, &it, rec);
 	jw_finish(&w);
 	json_decref(rec);
+	api_item_located(r, &it);
 	return 201;
 }
 
@@ -1278,7 +1293,17 @@ static int consent_save(struct req *r, struct item_row *it, json_t *rec, int is_
 	reply_json_begin(r, is_new ? 201 : 200, &w);
 	write_consent(r, &w, it, rec, today);
 	jw_finish(&w);
+	if (is_new)
+		api_item_located(r, it);
 	return is_new ? 201 : 200;
+}
+
+static void write_consent_now(struct req *r, jsonw *w, const struct item_row *it, json_t *rec)
+{
+	char today[11];
+
+	consent_today(today);
+	write_consent(r, w, it, rec, today);
 }
 
 int api_consents_create(struct req *r)

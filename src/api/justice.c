@@ -221,6 +221,7 @@ static int perpetrator_link(struct req *r, const struct case_row *c, const char 
 	reply_json_begin(r, 201, &w);
 	write_perpetrator(r, &w, &it, rec, NULL, 0);
 	jw_finish(&w);
+	api_set_location(r, "perpetrators", it.id);
 	json_decref(rec);
 	return 201;
 }
@@ -290,6 +291,7 @@ int api_perpetrators_create(struct req *r)
 	write_perpetrator(r, &w, &it, rec, NULL, 0);
 	jw_finish(&w);
 	api_set_etag(r, it.version);
+	api_set_location(r, "perpetrators", it.id);
 	json_decref(rec);
 	return 201;
 }

@@ -692,7 +692,7 @@ int api_kb_create(struct req *r)
 {
 	struct kb_row k;
 	struct kb_err e;
-	char changed[200], *loc;
+	char changed[200];
 	json_t *body;
 	store_tx *tx;
 	int rc;
@@ -724,11 +724,7 @@ int api_kb_create(struct req *r)
 	write_article(&w, &k, 1, -1);
 	jw_finish(&w);
 	api_set_etag(r, k.version);
-	loc = arena_alloc(&r->mem, ID_LEN + 16);
-	if (loc) {
-		snprintf(loc, ID_LEN + 16, "/api/v1/kb/%s", k.id);
-		reply_header(r, "Location", loc);
-	}
+	api_set_location(r, "kb", k.id);
 	return 201;
 }
 

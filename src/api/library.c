@@ -374,6 +374,7 @@ int api_library_create(struct req *r)
 		rc = api_audit_write(r, tx, "create", record, NULL);
 	if (api_tx_end(r, tx, rc))
 		return r->status;
+	api_set_location(r, "library", p.id);
 	return reply_product(r, 201, p.id);
 }
 

@@ -251,13 +251,7 @@ int api_persons_create(struct req *r)
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	api_dedup_registered(r, row.id, body);
-	{
-		char *loc = arena_alloc(&r->mem, 80);
-		if (loc) {
-			snprintf(loc, 80, "/api/v1/persons/%s", row.id);
-			reply_header(r, "Location", loc);
-		}
-	}
+	api_set_location(r, "persons", row.id);
 	return reply_person(r, 201, &row, body);
 }
 

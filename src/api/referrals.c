@@ -334,13 +334,8 @@ static int referral_save(struct req *r, struct referral_row *f, int is_new, stru
 	}
 	jw_finish(&w);
 	api_set_etag(r, f->version);
-	if (is_new) { /* also what a replay of the create reads (api/idempotency.c) */
-		char *loc = arena_alloc(&r->mem, 80);
-		if (loc) {
-			snprintf(loc, 80, "/api/v1/referrals/%s", f->id);
-			reply_header(r, "Location", loc);
-		}
-	}
+	if (is_new)
+		api_set_location(r, "referrals", f->id);
 	return is_new ? 201 : 200;
 }
 

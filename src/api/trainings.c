@@ -199,13 +199,7 @@ static int create_event(struct req *r, const char *kind)
 		rc = api_audit_write(r, tx, "create", record, NULL);
 	if (api_tx_end(r, tx, rc))
 		return r->status;
-	{
-		char *loc = arena_alloc(&r->mem, 80);
-		if (loc) {
-			snprintf(loc, 80, "/api/v1/trainings/%s", t.id);
-			reply_header(r, "Location", loc);
-		}
-	}
+	api_set_location(r, "trainings", t.id);
 	return reply_training(r, 201, &t);
 }
 

@@ -143,6 +143,25 @@ test('every route of the routing table under /api/ is documented with its method
   assert.equal(new Set(ids).size, ids.length, 'operationIds are unique');
 });
 
+test('every create answers with the Location of a record to read again, but those that cannot', () => {
+  // A change sent again with its Idempotency-Key is answered by reading
+  // its Location (api/idempotency.c); without one it is 409 already-made.
+  const none = [
+    // the answer is a one-time secret, or an action on another record
+    'orgCreate', 'userCreate', 'tokenCreate', 'caseTransfer', 'libraryUpload',
+    // no GET of one yet
+    'orientationCreate', 'planReportCreate', 'proceedingCreate', 'stayCreate',
+    'directoryLocationCreate', 'callerFlagCreate', 'participantCreate',
+  ].sort();
+  const got = [];
+  for (const item of Object.values(doc.paths))
+    for (const op of Object.values(item)) {
+      const created = op.responses?.['201'];
+      if (created && !(created.headers || {}).Location) got.push(op.operationId);
+    }
+  assert.deepEqual(got.sort(), none);
+});
+
 test('path templates name their parameters, and every parameter is declared', () => {
   for (const { path, op } of operations(doc)) {
     const names = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
@@ -281,6 +300,7 @@ test('a person, a consent, a case, a note and their lists answer as documented',
   r = await as.cw.req('POST', `${V1}/persons/${pid}/consents`, { purpose: 'assistance', method: 'written' });
   assert.equal(r.status, 201, r.text);
   conforms(r, 'post', V1 + '/persons/{id}/consents');
+  conforms(await as.cw.req('GET', r.headers.get('location')), 'get', V1 + '/consents/{id}');
   r = await as.cw.req('GET', `${V1}/persons/${pid}/consents`);
   conforms(r, 'get', V1 + '/persons/{id}/consents');
 
@@ -297,9 +317,11 @@ test('a person, a consent, a case, a note and their lists answer as documented',
   r = await as.cw.req('POST', `${V1}/cases/${cid}/notes`, { type: 'note', text: 'Первая встреча.\nВсё спокойно.' });
   assert.equal(r.status, 201, r.text);
   conforms(r, 'post', V1 + '/cases/{id}/notes');
+  conforms(await as.cw.req('GET', r.headers.get('location')), 'get', V1 + '/notes/{id}');
   r = await as.cw.req('POST', `${V1}/cases/${cid}/services`, { type: 'shelter', status: 'in_progress', cost: 100, currency: 'TJS' });
   assert.equal(r.status, 201, r.text);
   conforms(r, 'post', V1 + '/cases/{id}/services');
+  conforms(await as.cw.req('GET', r.headers.get('location')), 'get', V1 + '/services/{id}');
   r = await as.cw.req('GET', `${V1}/cases/${cid}/timeline`);
   assert.equal(r.status, 200);
   conforms(r, 'get', V1 + '/cases/{id}/timeline');
@@ -318,11 +340,13 @@ test('screenings, decisions, referrals and the shared view of another organisati
   r = await as.cw.req('POST', `${V1}/cases/${cid}/screenings`, { instrument: 'delphi-adult-labour', answers: { 'D1-S1': 'yes', 'D4-S1': 'no' } });
   assert.equal(r.status, 201, r.text);
   conforms(r, 'post', V1 + '/cases/{id}/screenings');
+  conforms(await as.cw.req('GET', r.headers.get('location')), 'get', V1 + '/screenings/{id}');
   conforms(await as.cw.req('GET', `${V1}/cases/${cid}/screenings`), 'get', V1 + '/cases/{id}/screenings');
   r = await as.sup.req('POST', `${V1}/cases/${cid}/status-decisions`,
     { status: 'PossibleVictimOfTrafficking', date: new Date().toISOString().slice(0, 10) });
   assert.equal(r.status, 201, r.text);
   conforms(r, 'post', V1 + '/cases/{id}/status-decisions');
+  conforms(await as.cw.req('GET', r.headers.get('location')), 'get', V1 + '/status-decisions/{id}');
   const body = { case_id: cid, to_org: 'ngo2', service_type: 'shelter', reason: 'Нужен приют.', urgency: 'high',
     share: ['given_name', 'status', 'summary'] };
   assert.equal(requestSchema('post', V1 + '/referrals')(body), true, 'a ReferralCreate');

@@ -1015,6 +1015,18 @@ test('one record of a case by its own path: to whom its list shows it, as it sho
   assert.equal((await get('a.cw', `/followups/${fu.json.id}`)).status, 200);
   for (const path of [`/notes/${note.json.id}`, `/followups/${fu.json.id}`])
     assertProblem(await get('c.cw', path), 404, 'not-found', 'another NGO: ' + path);
+  // A screening and a consent: the owner's alone.
+  const scr = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/screenings`,
+    { instrument: 'delphi-adult-labour', answers: { 'D1-S1': 'yes' } });
+  assert.equal(scr.status, 201, scr.text);
+  assert.equal(scr.headers.get('location'), `/api/v1/screenings/${scr.json.id}`);
+  assert.deepEqual((await get('a.cw', `/screenings/${scr.json.id}`)).json, scr.json);
+  const consentPath = `/consents/${c.consent.id}`;
+  assert.equal((await get('a.cw', consentPath)).json.id, c.consent.id);
+  for (const who of ['b.cw', 'c.cw']) {
+    assertProblem(await get(who, `/screenings/${scr.json.id}`), 404, 'not-found', who + ' screening');
+    assertProblem(await get(who, consentPath), 404, 'not-found', who + ' consent');
+  }
   // Consent withdrawn: the recipient reaches the case no more, nor its own record of it.
   await withdrawConsent('a.cw', c.consent.id);
   assertProblem(await get('b.cw', `/followups/${fu.json.id}`), 404, 'not-found');
