@@ -357,6 +357,10 @@ void api_phone_masked(const char *phone, char *out, size_t outlen);
 int api_callback_prepare(struct req *r, json_t *obj, const char *phone, const char *contact_id,
 			 struct callback_row *c, json_t **secret);
 int api_callback_insert(struct req *r, store_tx *tx, const struct callback_row *c, json_t *secret);
+/* The callback booked with a contact, for a caller who works callbacks:
+ * 1 and *c, *secret (owned by the request) when there is one. */
+int api_callback_of_contact(struct req *r, const char *contact_id, struct callback_row *c,
+			    json_t **secret);
 void api_callback_write(struct req *r, jsonw *w, const struct callback_row *c, json_t *secret,
 			int full);
 /* At `himoya serve` start: the form key and the hotline organisation

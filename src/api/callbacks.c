@@ -141,6 +141,16 @@ static json_t *callback_secret(struct req *r, const struct callback_row *c)
 	return j;
 }
 
+int api_callback_of_contact(struct req *r, const char *contact_id, struct callback_row *c,
+			    json_t **secret)
+{
+	if (policy_allows(ACT_CONTACT_LOG, r->who.user.role, PC_OWN_ORG) < 0 ||
+	    store_callback_of_contact(r->app->st, contact_id, c, &r->mem) != STORE_OK ||
+	    strcmp(c->org_id, r->who.user.org.id))
+		return 0;
+	return (*secret = callback_secret(r, c)) != NULL;
+}
+
 /* ---- booking ------------------------------------------------------------- */
 
 /* Seal the pii members of secret into the row. */

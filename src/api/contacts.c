@@ -350,15 +350,20 @@ static json_t *contact_open(struct req *r, const struct contact_row *c)
 
 int api_contact_get(struct req *r)
 {
+	struct callback_row cb;
 	struct contact_row c;
-	json_t *rec;
+	json_t *rec, *cb_rec = NULL;
+	int has_cb;
 
 	if (may_read(r) || contact_load(r, r->params[0], &c))
 		return r->status;
 	rec = contact_open(r, &c);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
-	return reply_contact(r, 200, &c, rec, NULL, NULL);
+	/* The callback booked with it, as the create answered (a save sent
+	 * again after its answer was lost reads this, api/idempotency.c). */
+	has_cb = api_callback_of_contact(r, c.id, &cb, &cb_rec);
+	return reply_contact(r, 200, &c, rec, has_cb ? &cb : NULL, has_cb ? cb_rec : NULL);
 }
 
 

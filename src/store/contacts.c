@@ -100,6 +100,8 @@ static struct table_query callbacks_list = TABLE_QUERY(callbacks,
 	" AND (assigned_to = ?5 OR ?5 IS NULL)"
 	" AND (due > ?6 OR (due = ?6 AND id > ?7) OR ?6 IS NULL)"
 	" ORDER BY due, id LIMIT ?8");
+static struct table_query q_callback_of_contact = TABLE_QUERY(callbacks,
+	"FROM callbacks WHERE contact_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 1");
 static const char SQL_CALLBACK_OPEN_PHONE[] =
 	"SELECT id FROM callbacks WHERE phone_key = ?1 AND org_id = ?2 AND done = 0 AND source = ?3"
 	" ORDER BY created_at, id LIMIT 1";
@@ -275,6 +277,12 @@ int store_callback_update(store_tx *tx, const struct callback_row *c)
 int store_callback_get(store *st, const char *id, struct callback_row *c, arena *a)
 {
 	return table_get(st, &callbacks, id, c, a);
+}
+
+int store_callback_of_contact(store *st, const char *contact_id, struct callback_row *c,
+			      arena *a)
+{
+	return table_query_get_pool(st, &q_callback_of_contact, contact_id, c, a);
 }
 
 int store_callbacks_list(store *st, const struct callback_filter *f, struct callback_row **rows,

@@ -19,6 +19,10 @@
 	"CREATE INDEX items_open_assigned ON items(assigned_to, kind, org_id, due, id)" \
 	OPEN_ITEMS_WHERE ";"
 
+/* Migration 30, the same SQL on both drivers. */
+#define CALLBACKS_CONTACT \
+	"CREATE INDEX callbacks_contact ON callbacks(contact_id) WHERE contact_id IS NOT NULL;"
+
 /* Migration 25, the same SQL on both drivers. */
 #define ITEMS_DUE_DROP \
 	"DROP INDEX IF EXISTS items_due;" \
@@ -544,6 +548,9 @@ static const char *const migrations[] = {
 	"  org_id TEXT NOT NULL, key BLOB NOT NULL, referral_id TEXT NOT NULL,"
 	"  case_id TEXT NOT NULL, PRIMARY KEY(org_id, key, referral_id)) STRICT, WITHOUT ROWID;"
 	"CREATE INDEX referral_names_referral ON referral_names(referral_id);",
+	/* 30: the callback booked with a contact, which the contact's read
+	 * shows (store_callback_of_contact). */
+	CALLBACKS_CONTACT,
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -566,6 +573,7 @@ static const char *const pg_after[] = {
 	"  referral_id TEXT COLLATE \"C\" NOT NULL, case_id TEXT COLLATE \"C\" NOT NULL,"
 	"  PRIMARY KEY(org_id, key, referral_id));"
 	"CREATE INDEX referral_names_referral ON referral_names(referral_id);",
+	CALLBACKS_CONTACT, /* 30 */
 	NULL,
 };
 

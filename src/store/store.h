@@ -719,6 +719,9 @@ struct callback_filter {
 
 int store_callback_insert(store_tx *tx, const struct callback_row *c);
 int store_callback_get(store *st, const char *id, struct callback_row *c, arena *a);
+/* The newest callback booked with a contact: STORE_OK, STORE_NOT_FOUND. */
+int store_callback_of_contact(store *st, const char *contact_id, struct callback_row *c,
+			      arena *a);
 /* Update (done, due, assignment, outcome) when the stored version equals
  * c->version - 1. */
 int store_callback_update(store_tx *tx, const struct callback_row *c);

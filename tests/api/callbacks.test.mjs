@@ -74,6 +74,16 @@ test('callbacks are booked by number or by contact, with a sealed safe-to-call n
   const byContact = await book('hot', { contact_id: c.json.id, due: '2031-05-02T09:00:00Z' });
   assert.equal(byContact.contact_id, c.json.id);
   assert.equal(byContact.phone_masked, '•••• 66 88');
+  // The contact read again shows the callback booked with it, to who
+  // works callbacks; a case worker reads the contact without it.
+  const read = await as.hot2.req('GET', `${V1}/contacts/${c.json.id}`);
+  assert.equal(read.status, 200, read.text);
+  assert.equal(read.json.callback?.id, byContact.id, read.text);
+  assert.equal(read.json.callback.phone, undefined, 'the number only on GET of the callback');
+  const cwRead = await as.cw.req('GET', `${V1}/contacts/${c.json.id}`);
+  assert.equal(cwRead.status, 200, cwRead.text);
+  assert.equal(cwRead.json.callback, undefined, cwRead.text);
+  assertProblem(await as['x.hot'].req('GET', `${V1}/contacts/${c.json.id}`), 404, 'not-found');
   const anon = await as.hot.req('POST', V1 + '/contacts', { channel: 'phone', call_type: 'data' });
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { contact_id: anon.json.id, due: '2031-05-02T09:00:00Z' }),
     422, 'missing-field');

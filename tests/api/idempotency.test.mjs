@@ -352,3 +352,18 @@ test('a note sent twice with one key is one note, and a follow-up\'s change sent
   assert.equal(done2.json.version, done.json.version, 'changed once');
   assert.equal(done2.json.status, 'done');
 });
+
+test('a call saved with a callback and sent again is answered with its callback, booked once', async () => {
+  const key = { 'idempotency-key': 'call-with-callback' };
+  const body = { ...call, caller_phone: '+992 93 700 11 22', callback: { due: '2031-03-01T08:00:00Z' } };
+  const n = () => Number(sqlite(db(), 'SELECT count(*) FROM callbacks').trim());
+  const before = n();
+  const first = await as.hot.req('POST', V1 + '/contacts', body, key);
+  assert.equal(first.status, 201, first.text);
+  assert.ok(first.json.callback?.id, first.text);
+  const again = await as.hot.req('POST', V1 + '/contacts', body, key);
+  assert.equal(again.status, 201, again.text);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.json.callback?.id, first.json.callback.id, again.text);
+  assert.equal(n(), before + 1);
+});

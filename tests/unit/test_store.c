@@ -313,9 +313,10 @@ static void test_bulk_unfinished_then_migrated(void **state)
 			" 'CREATE INDEX items_due ON items(kind, assigned_to, due)')"
 			" WHERE key = 'bulk_indexes';"
 			"UPDATE meta SET value = '24' WHERE key = 'schema_version';"
-			"DROP TABLE pprl_stamps;" /* and what migrations 26 to 29 made */
+			"DROP TABLE pprl_stamps;" /* and what migrations 26 to 30 made */
 			"ALTER TABLE pprl_encodings DROP COLUMN audience;"
-			"DROP TABLE idempotency; DROP TABLE referral_names;");
+			"DROP TABLE idempotency; DROP TABLE referral_names;"
+			"DROP INDEX callbacks_contact;");
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM meta WHERE key = 'bulk_indexes'"
 					" AND value LIKE '%items_due%'"
 					" AND value NOT LIKE '%items_proceedings%'"), 1);
