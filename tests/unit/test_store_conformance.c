@@ -1168,6 +1168,7 @@ static void test_callbacks_and_flags(void **state)
 	struct fixture *f = *state;
 	struct callback_row cb, got, *rows;
 	struct callback_filter cf = {0};
+	struct contact_row contact;
 	struct caller_flag_row fl, *frows;
 	unsigned char key[BLIND_BYTES];
 	char ids[3][ID_LEN], found[ID_LEN];
@@ -1178,6 +1179,8 @@ static void test_callbacks_and_flags(void **state)
 
 	memset(key, 5, sizeof key);
 	tx = begin(f);
+	contact_make(&contact, f->org, "2026-01-01T00:00:00Z");
+	assert_int_equal(store_contact_insert(tx, &contact), STORE_OK);
 	for (i = 0; i < 3; i++) {
 		memset(&cb, 0, sizeof cb);
 		store_new_id(cb.id);
@@ -1185,8 +1188,10 @@ static void test_callbacks_and_flags(void **state)
 		cb.version = 1;
 		snprintf(cb.source, sizeof cb.source, i == 2 ? "public" : "operator");
 		snprintf(cb.due, sizeof cb.due, "%s", due[i]);
-		snprintf(cb.created_at, sizeof cb.created_at, "2026-01-01T00:00:00Z");
+		snprintf(cb.created_at, sizeof cb.created_at, "2026-01-01T0%zu:00:00Z", i);
 		snprintf(cb.updated_at, sizeof cb.updated_at, "2026-01-01T00:00:00Z");
+		if (i < 2) /* two booked with the contact, the second later */
+			memcpy(cb.contact_id, contact.id, ID_LEN);
 		if (i == 2) {
 			cb.has_phone = 1;
 			memcpy(cb.phone_key, key, sizeof key);
@@ -1201,6 +1206,10 @@ static void test_callbacks_and_flags(void **state)
 	assert_int_equal(store_callback_open_find(tx, f->org2, key, "public", found),
 			 STORE_NOT_FOUND);
 	commit(tx);
+	/* The newest booked with a contact. */
+	assert_int_equal(store_callback_of_contact(f->st, contact.id, &got, &f->a), STORE_OK);
+	assert_string_equal(got.id, ids[1]);
+	assert_int_equal(store_callback_of_contact(f->st, "absent", &got, &f->a), STORE_NOT_FOUND);
 
 	/* By due time, then paged after the last one. */
 	cf.org_id = f->org;
