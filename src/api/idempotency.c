@@ -26,7 +26,7 @@
  *  - a first answer that was a problem (4xx, 5xx) is not kept: the change
  *    was not made, and the key may be sent again.
  *
- * Kept per key: the first's status and the path to read again, sealed;
+ * Kept per key: the first's status, and the path to read again sealed;
  * the keys and requests as keyed hashes; for a day.  DELETE and PUT are
  * idempotent as they are (a sign-out sent again signs out again), and so
  * is a question asked by POST (ROUTE_QUESTION: is this person known
@@ -219,9 +219,10 @@ int api_idem_begin(struct req *r)
 	return replay(r, &row, key);
 }
 
-/* What is kept of the first answer: its status, and the path to read
- * again (its Location, or the record a PATCH changed), never the answer
- * itself (a one-time secret, a record the caller may not read later). */
+/* What is kept, sealed, of the first answer: the path to read again (its
+ * Location, or the record a PATCH changed), never the answer itself (a
+ * one-time secret, a record the caller may not read later).  Its status
+ * is the row's own column (store_idem_done). */
 static json_t *answer_of(struct req *r)
 {
 	const char *read = NULL;
@@ -233,7 +234,7 @@ static json_t *answer_of(struct req *r)
 			read = r->hdr_value[i];
 	if (!read && r->method == M_PATCH)
 		read = r->path;
-	return json_pack("{s:i,s:s?}", "status", r->status, "read", read);
+	return json_pack("{s:s?}", "read", read);
 }
 
 void api_idem_end(struct req *r)
