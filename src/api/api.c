@@ -255,6 +255,14 @@ int api_dispatch(struct req *r)
 					     : "your role now requires a second factor: sign in again "
 					       "with your code");
 	}
+	/* One value a name: a second would be ignored, and the answer would
+	 * not be to the question asked (status=Active&status=Closed). */
+	{
+		const char *twice = req_query_repeated(r);
+		if (twice)
+			return reply_problemf(r, 400, "invalid-query",
+					      "%.64s: given more than once; give it once", twice);
+	}
 	/* A change may wait for the database's writer (and so may the few
 	 * GETs that write: an export's audit entry, a report's refresh, an
 	 * audit lookup's catch-up): off the request thread, so that the reads

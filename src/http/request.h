@@ -102,6 +102,11 @@ const char *req_header(struct req *r, const char *name);
 void req_query_string(struct req *r, buf *out);
 /* How many times the header name was sent. */
 int req_header_count(struct req *r, const char *name);
+/* The name of a query argument sent more than once (the first of the
+ * query's first QUERY_ARGS_SEEN arguments), or NULL: req_query would
+ * read the first and ignore the rest. */
+#define QUERY_ARGS_SEEN 64
+const char *req_query_repeated(struct req *r);
 
 /* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);

@@ -64,6 +64,40 @@ int req_header_count(struct req *r, const char *name)
 	return c.n;
 }
 
+struct query_seen {
+	const char *name[QUERY_ARGS_SEEN];
+	size_t n;
+	const char *repeated;
+};
+
+static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	struct query_seen *q = cls;
+	size_t i;
+	(void)kind;
+	(void)value;
+	for (i = 0; i < q->n; i++)
+		if (!strcmp(q->name[i], key)) {
+			q->repeated = key;
+			return MHD_NO;
+		}
+	if (q->n == QUERY_ARGS_SEEN)
+		return MHD_NO;
+	q->name[q->n++] = key;
+	return MHD_YES;
+}
+
+const char *req_query_repeated(struct req *r)
+{
+	struct query_seen q;
+
+	q.n = 0;
+	q.repeated = NULL;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_seen, &q);
+	return q.repeated;
+}
+
 const char *req_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

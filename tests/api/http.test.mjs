@@ -363,6 +363,20 @@ test('a query string that is not UTF-8, or badly escaped, is 400', async () => {
   assert.equal(ok.status, 200, ok.text);
 });
 
+test('a query argument given twice is 400, not the first taken and the second ignored', async () => {
+  const token = makeToken(srv.data, 'cw');
+  const auth = { authorization: `Bearer ${token}` };
+  for (const q of ['/cases?status=Active&status=Closed', '/persons?q=a&q=b', '/cases?limit=1&limit=500',
+    '/followups?assigned=me&before=2030-01-01&assigned=all']) {
+    const r = await new Client(srv.url).req('GET', '/api/v1' + q, undefined, auth);
+    assertProblem(r, 400, 'invalid-query', q);
+    assert.match(r.json.detail, /given more than once/);
+  }
+  // Each once, or two names, still works.
+  const ok = await new Client(srv.url).req('GET', '/api/v1/cases?status=Active&limit=5', undefined, auth);
+  assert.equal(ok.status, 200, ok.text);
+});
+
 test('405 answers carry Allow with the methods of the path', async () => {
   const cases = [['DELETE', '/api/v1/health', ['GET', 'HEAD']],
     ['PUT', '/api/v1/persons', ['GET', 'HEAD', 'POST']],
