@@ -254,6 +254,7 @@ int api_perpetrator_get(struct req *r);
 int api_perpetrator_patch(struct req *r);
 int api_proceedings_create(struct req *r);
 int api_proceedings_list(struct req *r);
+int api_proceeding_get(struct req *r);
 int api_proceeding_patch(struct req *r);
 int api_risks_create(struct req *r);
 int api_risks_list(struct req *r);

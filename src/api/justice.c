@@ -557,6 +557,8 @@ static int proceeding_save(struct req *r, struct item_row *it, json_t *rec, json
 	write_proceeding(r, &w, it, rec);
 	jw_finish(&w);
 	api_set_etag(r, it->version);
+	if (is_new)
+		api_set_location(r, "proceedings", it->id);
 	return is_new ? 201 : 200;
 }
 
@@ -600,6 +602,34 @@ int api_proceedings_list(struct req *r)
 	if (store_items_of_case(r->app->st, c.id, "proceeding", &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	return reply_track_list(r, rows, n, write_proceeding);
+}
+
+/* GET /proceedings/{id}: as the case's list shows it (its existence alone
+ * without justice.read). */
+int api_proceeding_get(struct req *r)
+{
+	struct case_row c;
+	struct item_row it;
+	json_t *rec = NULL;
+	jsonw w;
+	int rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
+
+	if (rc != STORE_OK || strcmp(it.kind, "proceeding"))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (api_case_load(r, it.case_id, &c))
+		return r->status;
+	if (api_case_may(r, ACT_JUSTICE_READ) && !(rec = item_open(r, &it)))
+		return reply_problem(r, 500, "internal", "the record cannot be opened");
+	reply_json_begin(r, 200, &w);
+	if (rec)
+		write_proceeding(r, &w, &it, rec);
+	else
+		write_restricted(&w, &it);
+	jw_finish(&w);
+	if (rec)
+		api_set_etag(r, it.version);
+	json_decref(rec);
+	return 200;
 }
 
 /* PATCH /proceedings/{id} (If-Match): the next stage, a verdict, the

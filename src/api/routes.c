@@ -75,6 +75,7 @@ const struct route api_routes[] = {
 	{M_PATCH, V1 "/perpetrators/{}", api_perpetrator_patch, 0},
 	{M_POST, V1 "/cases/{}/proceedings", api_proceedings_create, 0},
 	{M_GET, V1 "/cases/{}/proceedings", api_proceedings_list, 0},
+	{M_GET, V1 "/proceedings/{}", api_proceeding_get, 0},
 	{M_PATCH, V1 "/proceedings/{}", api_proceeding_patch, 0},
 	{M_POST, V1 "/cases/{}/risk-assessments", api_risks_create, 0},
 	{M_GET, V1 "/cases/{}/risk-assessments", api_risks_list, 0},

@@ -139,6 +139,11 @@ test('perpetrators and proceedings: in full to the authority and the owning supe
   assert.equal(sup.json.items[0].given_name, name);
   const supp = await as['i.sup'].req('GET', `${V1}/cases/${fx.cid}/proceedings`);
   assert.equal(supp.json.items[0].case_number, number);
+  // One by its own path, as the list shows it.
+  const one = await as['i.sup'].req('GET', `${V1}/proceedings/${proc.id}`);
+  assert.equal(one.status, 200, one.text);
+  assert.deepEqual(one.json, supp.json.items[0]);
+  assert.equal(one.headers.get('etag'), `"${proc.version}"`);
   // The owner's case worker and hotline operator see only that they exist.
   for (const who of ['i.cw', 'i.hot']) {
     for (const kind of ['perpetrators', 'proceedings']) {
@@ -148,6 +153,10 @@ test('perpetrators and proceedings: in full to the authority and the owning supe
       assert.equal(r.json.items[0].restricted, true);
       assert.ok(!r.text.includes(name) && !r.text.includes(number), `${who} ${kind}: ${r.text}`);
     }
+    const p1 = await as[who].req('GET', `${V1}/proceedings/${proc.id}`);
+    assert.equal(p1.status, 200, p1.text);
+    assert.equal(p1.json.restricted, true);
+    assert.ok(!p1.text.includes(number), p1.text);
     const t = await as[who].req('GET', `${V1}/cases/${fx.cid}/timeline`);
     assert.ok(t.json.items.some((x) => x.kind === 'proceeding'), 'the timeline shows the proceeding');
     assert.ok(!t.text.includes(number), 'but not its number');
@@ -160,6 +169,7 @@ test('perpetrators and proceedings: in full to the authority and the owning supe
     problem(await as[who].req('GET', `${V1}/cases/${fx.cid}/proceedings`), 404);
     problem(await as[who].req('GET', `${V1}/cases/${fx.cid}/perpetrators`), 404);
     problem(await as[who].req('GET', `${V1}/perpetrators/${perp.id}`), 404);
+    problem(await as[who].req('GET', `${V1}/proceedings/${proc.id}`), 404);
     problem(await as[who].req('PATCH', `${V1}/proceedings/${proc.id}`, { investigation_on: day(1) },
       { 'if-match': '"1"' }), 404);
   }
