@@ -604,6 +604,17 @@ int api_proceedings_list(struct req *r)
 	return reply_track_list(r, rows, n, write_proceeding);
 }
 
+/* The proceeding of the path, of a case the caller sees: 0, or the
+ * problem set. */
+static int proceeding_load(struct req *r, struct item_row *it, struct case_row *c)
+{
+	int rc = store_item_get(r->app->st, r->params[0], it, &r->mem);
+
+	if (rc != STORE_OK || strcmp(it->kind, "proceeding"))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return api_case_load(r, it->case_id, c) ? r->status : 0;
+}
+
 /* GET /proceedings/{id}: as the case's list shows it (its existence alone
  * without justice.read). */
 int api_proceeding_get(struct req *r)
@@ -612,11 +623,8 @@ int api_proceeding_get(struct req *r)
 	struct item_row it;
 	json_t *rec = NULL;
 	jsonw w;
-	int rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
 
-	if (rc != STORE_OK || strcmp(it.kind, "proceeding"))
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (api_case_load(r, it.case_id, &c))
+	if (proceeding_load(r, &it, &c))
 		return r->status;
 	if (api_case_may(r, ACT_JUSTICE_READ) && !(rec = item_open(r, &it)))
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
@@ -641,11 +649,9 @@ int api_proceeding_patch(struct req *r)
 	struct record_error e;
 	json_t *body, *rec;
 	int64_t want;
-	int rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
+	int rc;
 
-	if (rc != STORE_OK || strcmp(it.kind, "proceeding"))
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (api_case_load(r, it.case_id, &c))
+	if (proceeding_load(r, &it, &c))
 		return r->status;
 	if (!api_case_may(r, ACT_JUSTICE_RECORD))
 		return reply_problem(r, 403, "forbidden", "you cannot change this proceeding");
