@@ -549,3 +549,37 @@ test('phone 360x740: the case list fits, filters, pages, search across scripts',
     await context.close();
   }
 });
+
+test('a note saved as the line drops is kept once when saved again, and the screen shows it saved', async () => {
+  const seeded = await seedCase(cw, { given_name: 'Мадина', family_name: 'Раҳимова' }, { summary: 'Weak link.' });
+  const id = seeded.case.id;
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, srv.url, CW, 'en');
+    await page.goto(`${srv.url}/#/cases/${id}`);
+    await waitText(page, '#page-title', 'Раҳимова Мадина');
+    await page.click('#tab-notes');
+    await page.click('#note-add');
+    await page.fill('#note-text', 'Spoke with her on a bad line.');
+    // The save reaches the server and is made; its answer is lost.
+    let drops = 1;
+    await page.route(`**/api/v1/cases/${id}/notes`, async (route) => {
+      if (route.request().method() !== 'POST' || drops === 0) return route.fallback();
+      drops -= 1;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.click('#note-form-submit');
+    const count = async () => (await cw.req('GET', `/api/v1/cases/${id}/notes`)).json.items.length;
+    for (let i = 0; i < 50 && (await count()) === 0; i++) await page.waitForTimeout(100);
+    assert.equal(await count(), 1, 'the first save was made');
+    await page.locator('#note-form-submit').waitFor({ state: 'visible' });
+    await page.click('#note-form-submit');
+    await waitText(page, '#note-list .prose', 'Spoke with her on a bad line.');
+    assert.equal(await count(), 1, 'saved again: one note, not two');
+    assert.equal(await page.locator('#note-list .prose').count(), 1);
+    assert.deepEqual(problems.filter((p) => !/ERR_CONNECTION_RESET|Failed to fetch|net::/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
