@@ -775,8 +775,10 @@ static int shared_found(struct req *r, const char *q, struct case_row **rows, si
 	char qw[NAMEKEY_WORDS][NAMEKEY_MAX];
 	size_t nq = namekey_words(q, qw, NAMEKEY_WORDS), nk, k, i, nh = 0, ncand = 0, first = *n;
 	struct referral_name_hit *hits, *one[2 * NAMEKEY_WORDS];
-	size_t got[2 * NAMEKEY_WORDS] = {0}, total = 0;
+	size_t got[2 * NAMEKEY_WORDS] = {0}, total = 0, nids = 0;
 	struct case_row *all, *cand;
+	const char **ids;
+	unsigned char *there;
 	unsigned full;
 	int rc = STORE_OK;
 
@@ -794,7 +796,9 @@ static int shared_found(struct req *r, const char *q, struct case_row **rows, si
 	hits = arena_alloc(&r->mem, (total ? total : 1) * sizeof *hits);
 	all = arena_alloc(&r->mem, want * sizeof *all);
 	cand = arena_alloc(&r->mem, SHARED_CANDIDATES_MAX * sizeof *cand);
-	if (rc != STORE_OK || !hits || !all || !cand)
+	ids = arena_alloc(&r->mem, SHARED_CANDIDATES_MAX * sizeof *ids);
+	there = arena_alloc(&r->mem, SHARED_CANDIDATES_MAX);
+	if (rc != STORE_OK || !hits || !all || !cand || !ids || !there)
 		return STORE_ERROR;
 	for (k = 0; k < nk; k++)
 		for (i = 0; i < got[k]; i++) {
@@ -805,7 +809,7 @@ static int shared_found(struct req *r, const char *q, struct case_row **rows, si
 		memcpy(all, *rows, *n * sizeof *all);
 	/* by case and referral: a referral's words together, each case once */
 	qsort(hits, nh, sizeof *hits, hit_cmp);
-	for (i = 0; rc == STORE_OK && i < nh && ncand < SHARED_CANDIDATES_MAX;) {
+	for (i = 0; i < nh && nids < SHARED_CANDIDATES_MAX;) {
 		size_t j = i;
 		unsigned words = 0;
 		int found = 0;
@@ -815,12 +819,17 @@ static int shared_found(struct req *r, const char *q, struct case_row **rows, si
 			words |= hits[j].words;
 			found |= (words & full) == full;
 		}
-		if (found && store_case_get(r->app->st, hits[i].case_id, &cand[ncand], &r->mem) ==
-				     STORE_OK &&
-		    strcmp(cand[ncand].org_id, r->who.user.org.id)) /* own: the own search has it */
-			ncand++;
+		if (found)
+			ids[nids++] = hits[i].case_id;
 		i = j;
 	}
+	/* The candidates in one read (one statement on PostgreSQL, not one a
+	 * case); the own organisation's are the own search's. */
+	if (nids && store_cases_get(r->app->st, ids, nids, cand, there, &r->mem) != STORE_OK)
+		return STORE_ERROR;
+	for (i = 0; i < nids; i++)
+		if (there[i] && strcmp(cand[i].org_id, r->who.user.org.id))
+			cand[ncand++] = cand[i];
 	/* Newest first, each checked until the page is full. */
 	qsort(cand, ncand, sizeof *cand, newest_first);
 	for (i = 0; i < ncand && *n < want; i++) {
