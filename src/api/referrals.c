@@ -1018,11 +1018,15 @@ static int consent_stands(store *st, const struct referral_row *f, arena *a)
 		return 0;
 	consent_today(today);
 	return store_item_get(st, f->consent_id, &it, a) == STORE_OK &&
-	       !strcmp(it.status, "active") && (!it.due[0] || strcmp(it.due, today) >= 0);
+	       !strcmp(it.status, "active") && (!it.due[0] || strcmp(it.due, today) >= 0) &&
+	       !strcmp(it.person_id, f->person_id);
 }
 
-int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
-			   const struct referral_row *f, json_t *person, arena *a)
+/* The keys of referral f as committed (its consent is its person's), made
+ * from the names of person_id (a merge or its undo moves it in tx) or of
+ * the record person when given. */
+static int names_put(const keyring *kr, store *st, store_tx *tx, const struct referral_row *f,
+		     const char *person_id, json_t *person, arena *a)
 {
 	struct blind_key *keys = NULL;
 	struct person_row p;
@@ -1037,7 +1041,7 @@ int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
 				!consent_stands(st, f, a)
 			? NULL
 			: json_loads(f->share, 0, NULL);
-	if (share && shared && !rec && store_person_get(st, f->person_id, &p, a) == STORE_OK)
+	if (share && shared && !rec && store_person_get(st, person_id, &p, a) == STORE_OK)
 		rec = record_open(kr, a, p.coded, p.sealed, p.sealed_len, p.id);
 	if (share && shared && rec &&
 	    (keys = arena_alloc(a, REFERRAL_NAME_KEYS * sizeof *keys)) != NULL) {
@@ -1063,6 +1067,12 @@ int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
 /* Every referral of the person's cases; max at a time. */
 #define REFERRALS_AT_ONCE 256
 
+int api_referral_names_put(const keyring *kr, store *st, store_tx *tx,
+			   const struct referral_row *f, json_t *person, arena *a)
+{
+	return names_put(kr, st, tx, f, f->person_id, person, a);
+}
+
 /* The referrals ids[] made again; resting on person_id when given (a
  * merge or its undo moved them in tx, which the reads here, of what is
  * committed, do not see), with the person's record rec when given. */
@@ -1076,9 +1086,8 @@ static int names_put_each(struct req *r, store_tx *tx, char (*ids)[ID_LEN], size
 	for (i = 0; rc == STORE_OK && i < n; i++) {
 		if ((rc = store_referral_get(r->app->st, ids[i], &f, &r->mem)) != STORE_OK)
 			break;
-		if (person_id)
-			snprintf(f.person_id, sizeof f.person_id, "%s", person_id);
-		rc = api_referral_names_put(&r->app->kr, r->app->st, tx, &f, rec, &r->mem);
+		rc = names_put(&r->app->kr, r->app->st, tx, &f, person_id ? person_id : f.person_id,
+			       rec, &r->mem);
 	}
 	return rc;
 }

@@ -51,7 +51,8 @@ static pthread_once_t list_once = PTHREAD_ONCE_INIT;
 #define LIST_REFERRED \
 	"id IN (SELECT f.case_id FROM referrals f WHERE f.to_org = ?10 AND f.status = 'accepted'" \
 	" AND f.kind = 'referral' AND EXISTS (SELECT 1 FROM items c WHERE c.id = f.consent_id" \
-	" AND c.status = 'active' AND (c.due IS NULL OR c.due >= ?9))) AND org_id <> ?1"
+	" AND c.status = 'active' AND (c.due IS NULL OR c.due >= ?9)" \
+	" AND c.person_id = f.person_id)) AND org_id <> ?1"
 
 /* The cases of up to 64 persons found by name (store_case_list_persons),
  * in a list's columns.  "org_id || ''" keeps the organisation's index out

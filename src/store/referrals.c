@@ -61,10 +61,14 @@ static int read_orgs(db_stmt *s, int i, void *row, arena *a)
 }
 
 /* The condition under which referral f gives access, shared with the
- * case list's scope in cases.c (keep the two in step). */
+ * case list's scope in cases.c (keep the two in step): accepted, and the
+ * consent it rests on active, not past its end, and the referred person's
+ * own (a merge undone after the referral moves the consent back to the
+ * other person: an outside review found the police still reading). */
 #define REFERRAL_LIVE \
 	"f.status = 'accepted' AND f.kind = 'referral' AND EXISTS (SELECT 1 FROM items c" \
-	" WHERE c.id = f.consent_id AND c.status = 'active' AND (c.due IS NULL OR c.due >= ?9))"
+	" WHERE c.id = f.consent_id AND c.status = 'active' AND (c.due IS NULL OR c.due >= ?9)" \
+	" AND c.person_id = f.person_id)"
 
 static struct table_query q_get = REF_QUERY(" WHERE f.id = ?1");
 static struct table_query q_in = REF_QUERY(

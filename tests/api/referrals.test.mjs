@@ -946,6 +946,33 @@ test('a merge moves the recipient\'s keys with the referral to the survivor\'s n
   assert.equal(keysOf(), own, 'undone: the person\'s own keys, made in the undo');
 });
 
+test('a referral resting on a consent that a merge brought and its undo took back gives no access', async () => {
+  // A has a case and no consent to law enforcement; B, the same person
+  // registered twice, has one.  Merged into A, A's case is referred to
+  // the police on B's consent; the merge undone, the consent is B's again.
+  const birth = { birth_date: '1979-11-03', gender: 'Masculine', region_of_origin: 'TJ-SU' };
+  const c = await openCase({ person: { given_name: 'Ҳамза', family_name: 'Ғафуров', ...birth } });
+  const b = await as['a.cw'].req('POST', `${V1}/persons?duplicates=register`,
+    { given_name: 'Ҳамза', family_name: 'Гафуров', ...birth });
+  assert.equal(b.status, 201, b.text);
+  await consent('a.cw', b.json.id, { purpose: 'law_enforcement', method: 'written', recipient_org: 'police' });
+  const pair = (await get('a.cw', '/duplicates')).json.items
+    .find((p) => p.persons.some((x) => x.id === c.pid) && p.persons.some((x) => x.id === b.json.id));
+  assert.ok(pair, 'the pair');
+  const m = await as['a.cw'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: c.pid });
+  assert.equal(m.status, 200, m.text);
+  const f = await referOk('a.cw', c.id, 'police', { share: ['family_name'] });
+  await actOk('p.fp', f.id, 'accept');
+  assert.equal((await get('p.fp', `/cases/${c.id}`)).status, 200, 'read under the merged consent');
+  const u = await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`);
+  assert.equal(u.status, 200, u.text);
+  assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found', 'the consent is another person\'s again');
+  assertProblem(await get('p.fp', `/persons/${c.pid}`), 404, 'not-found');
+  const listed = await get('p.fp', '/cases');
+  assert.ok(!listed.json.items.some((x) => x.id === c.id), 'not listed either');
+  assert.equal((await get('a.cw', `/cases/${c.id}/consent-check?to_org=police`)).json.covered, false);
+});
+
 test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {
   const reason = 'Shelter at 14 Rudaki street, call +992 93 555 01 02';
   // The consent is withdrawn after the referral was accepted.
