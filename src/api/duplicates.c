@@ -498,8 +498,17 @@ static void write_side(struct req *r, jsonw *w, const char *id)
 
 	jw_object(w);
 	jw_kstr(w, "id", id);
-	if (store_person_get(r->app->st, id, &p, &r->mem) == STORE_OK &&
-	    (rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id))) {
+	/* A person since transferred to another organisation is theirs: its
+	 * id alone (an outside review read the new owner's names here). */
+	if (store_person_get(r->app->st, id, &p, &r->mem) != STORE_OK) {
+		rec = NULL;
+	} else if (strcmp(p.org_id, r->who.user.org.id)) {
+		jw_kbool(w, "transferred", 1);
+		rec = NULL;
+	} else {
+		rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	}
+	if (rec) {
 		snprintf(record, sizeof record, "persons/%s", id);
 		for (i = 0; sealed[i]; i++)
 			api_write_sealed(r, w, record, sealed[i], json_object_get(rec, sealed[i]));
@@ -720,7 +729,8 @@ int api_duplicate_merge(struct req *r)
 		rc = audit_merge(r, tx, "merge", &m);
 	if (rc != STORE_OK) {
 		store_rollback(tx);
-		return stale(r, rc, "the pair is decided already, or a person of it is merged");
+		return stale(r, rc, "the pair is decided already, or a person of it is merged or "
+				    "was transferred to another organisation");
 	}
 	if (store_commit(tx) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
@@ -757,8 +767,9 @@ int api_merge_undo(struct req *r)
 		rc = audit_merge(r, tx, "unmerge", &m);
 	if (rc != STORE_OK) {
 		store_rollback(tx);
-		return stale(r, rc, "undone already, or a later merge of these persons stands: "
-				    "undo that first");
+		return stale(r, rc, "undone already, a later merge of these persons stands (undo "
+				    "that first), or a person or case of it was transferred to "
+				    "another organisation since");
 	}
 	if (store_commit(tx) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);

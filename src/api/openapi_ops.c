@@ -628,7 +628,8 @@ const struct openapi_shape openapi_shapes[] = {
 	 "'properties':{'id':" REF("Id") ",'given_name':" STR ",'family_name':" STR ",'patronymic':"
 	 STR ",'birth_date':" DATE ",'gender':" STR ",'estimated_age':" INT ",'citizenship':" STR
 	 ",'region_of_origin':" STR ",'created_at':" REF("Timestamp") ",'merged_into':" REF("Id")
-	 "}}"},
+	 ",'transferred':{'const':true,'description':'since transferred to another organisation: "
+	 "its id alone'}}}"},
 	{"DuplicatePair",
 	 "{'type':'object','additionalProperties':false,'required':['id','status','score',"
 	 "'weight','reasons','found_at','persons'],'properties':{'id':" REF("Id") ",'status':{"

@@ -148,10 +148,14 @@ static const struct {
 } moved[] = {MOVED("cases"), MOVED("items"), MOVED("contacts"), MOVED("referrals")};
 #define NMOVED (sizeof moved / sizeof moved[0])
 
+/* Both persons unmerged and still the pair's organisation's (one
+ * transferred since is another organisation's: an outside review merged
+ * it back). */
 static const char SQL_MERGE_CLAIM[] =
 	"UPDATE dup_pairs SET status = 'merged', decided_by = ?2, decided_at = ?3, merge_id = ?4"
 	" WHERE id = ?1 AND status = 'open'"
-	" AND NOT EXISTS(SELECT 1 FROM persons WHERE id IN (?5, ?6) AND merged_into IS NOT NULL)"
+	" AND NOT EXISTS(SELECT 1 FROM persons WHERE id IN (?5, ?6)"
+	"  AND (merged_into IS NOT NULL OR org_id <> dup_pairs.org_id))"
 	" AND ((a = ?5 AND b = ?6) OR (a = ?6 AND b = ?5))";
 static const struct column merge_cols[] = {
 	TCOL(struct dup_merge_row, id, COL_TEXT, COL_FIXED),
@@ -201,12 +205,18 @@ int store_dedup_merge_get(store *st, const char *id, struct dup_merge_row *m)
 	return table_get(st, &merges, id, m, NULL);
 }
 
-/* A merge stands and no later merge that stands involves its persons. */
+/* A merge stands, no later merge that stands involves its persons, and
+ * neither person nor a case it moved has gone to another organisation
+ * since (the undo would take the new owner's records back). */
 static const char SQL_UNMERGE_CLAIM[] =
 	"UPDATE dup_merges SET undone_by = ?2, undone_at = ?3 WHERE id = ?1 AND undone_at IS NULL"
 	" AND NOT EXISTS(SELECT 1 FROM dup_merges l WHERE l.undone_at IS NULL"
 	"  AND l.rowid > dup_merges.rowid AND (l.survivor IN (dup_merges.survivor, dup_merges.merged)"
-	"  OR l.merged IN (dup_merges.survivor, dup_merges.merged)))";
+	"  OR l.merged IN (dup_merges.survivor, dup_merges.merged)))"
+	" AND NOT EXISTS(SELECT 1 FROM persons p WHERE p.id IN (dup_merges.survivor, dup_merges.merged)"
+	"  AND p.org_id <> dup_merges.org_id)"
+	" AND NOT EXISTS(SELECT 1 FROM dup_merge_rows m JOIN cases c ON c.id = m.row_id"
+	"  WHERE m.merge_id = dup_merges.id AND m.tbl = 'cases' AND c.org_id <> dup_merges.org_id)";
 static const char SQL_UNMERGE_PERSON[] =
 	"UPDATE persons SET merged_into = NULL, updated_at = ?2"
 	" WHERE id = (SELECT merged FROM dup_merges WHERE id = ?1)";

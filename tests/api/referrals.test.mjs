@@ -973,6 +973,53 @@ test('a referral resting on a consent that a merge brought and its undo took bac
   assert.equal((await get('a.cw', `/cases/${c.id}/consent-check?to_org=police`)).json.covered, false);
 });
 
+test('a merge whose person went to another organisation is neither undone nor made again, and its names are not shown', async () => {
+  const birth = { birth_date: '1992-08-19', gender: 'Feminine', region_of_origin: 'TJ-DU' };
+  const c = await openCase({ person: { given_name: 'Мавҷуда', family_name: 'Раҳмонова', ...birth } });
+  const b = await as['a.cw'].req('POST', `${V1}/persons?duplicates=register`,
+    { given_name: 'Мавжуда', family_name: 'Рахмонова', ...birth });
+  assert.equal(b.status, 201, b.text);
+  const pairOf = async (status = '') => (await get('a.cw', '/duplicates' + status)).json.items
+    .find((p) => p.persons.some((x) => x.id === c.pid) && p.persons.some((x) => x.id === b.json.id));
+  const pair = await pairOf();
+  const m = await as['a.cw'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: c.pid });
+  assert.equal(m.status, 200, m.text);
+  // The case, and with it the person, goes to NGO Two, which renames her.
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  await actOk('b.cw', t.json.id, 'accept');
+  const p = await get('b.cw', `/persons/${c.pid}`);
+  assert.equal((await as['b.cw'].req('PATCH', `${V1}/persons/${c.pid}`, { family_name: 'Hiddenova' },
+    { 'if-match': `"${p.json.version}"` })).status, 200);
+  // The old owner's list of merges shows her id alone.
+  const listed = await pairOf('?status=merged');
+  const side = listed.persons.find((x) => x.id === c.pid);
+  assert.deepEqual(side, { id: c.pid, transferred: true });
+  assert.ok(!JSON.stringify(listed).includes('Hiddenova'));
+  // Undone, it would take the new owner's records back: refused, nothing moved.
+  const u = await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`);
+  assertProblem(u, 409, undefined, 'the undo');
+  assert.match(u.json.detail, /transferred/);
+  assert.equal((await get('b.cw', `/cases/${c.id}`)).json.person_id, c.pid);
+  assert.equal((await get('b.cw', `/persons/${c.pid}`)).json.family_name, 'Hiddenova');
+  // An open pair one of whose persons went since is not merged either.
+  const birth2 = { birth_date: '1988-02-27', gender: 'Feminine', region_of_origin: 'TJ-GB' };
+  const d = await openCase({ person: { given_name: 'Гулчеҳра', family_name: 'Шоева', ...birth2 } });
+  const e = await as['a.cw'].req('POST', `${V1}/persons?duplicates=register`,
+    { given_name: 'Гулчехра', family_name: 'Шоева', ...birth2 });
+  assert.equal(e.status, 201, e.text);
+  await consent('a.cw', d.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  const t2 = await as['a.cw'].req('POST', `${V1}/cases/${d.id}/transfer`, { to_org: 'ngo2' });
+  await actOk('b.cw', t2.json.id, 'accept');
+  const open = (await get('a.cw', '/duplicates')).json.items
+    .find((x) => x.persons.some((y) => y.id === d.pid) && x.persons.some((y) => y.id === e.json.id));
+  assert.deepEqual(open.persons.find((y) => y.id === d.pid), { id: d.pid, transferred: true });
+  const m2 = await as['a.cw'].req('POST', `${V1}/duplicates/${open.id}/merge`, { survivor: e.json.id });
+  assertProblem(m2, 409, undefined, 'a merge with a person gone');
+  assert.equal((await get('b.cw', `/cases/${d.id}`)).json.person_id, d.pid, 'the case stays hers');
+});
+
 test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {
   const reason = 'Shelter at 14 Rudaki street, call +992 93 555 01 02';
   // The consent is withdrawn after the referral was accepted.
