@@ -176,6 +176,10 @@ static void write_referral_person(struct req *r, jsonw *w, const struct referral
 		return;
 	if (store_person_get(r->app->st, f->person_id, &p, &r->mem) != STORE_OK)
 		return;
+	/* A sender whose person went to another organisation (a transfer)
+	 * reads its names no more. */
+	if (sender && strcmp(p.org_id, r->who.user.org.id))
+		return;
 	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
 	if (!rec)
 		return;

@@ -89,6 +89,11 @@ static const char SQL_MOVE_CASE[] = "UPDATE cases SET org_id = ?2, updated_at = 
 static const char SQL_MOVE_PERSON[] =
 	"UPDATE persons SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_MOVE_ITEMS[] = "UPDATE items SET org_id = ?2 WHERE person_id = ?1 AND kind = 'consent'";
+/* The case's open referrals to others are the new owner's to follow and
+ * withdraw (the old owner read the person's new names through them). */
+static const char SQL_MOVE_REFERRALS[] =
+	"UPDATE referrals SET from_org = ?2 WHERE case_id = ?1 AND kind = 'referral'"
+	" AND status IN ('sent', 'accepted') AND to_org <> ?2";
 
 int store_referral_insert(store_tx *tx, const struct referral_row *f)
 {
@@ -159,6 +164,8 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id, co
 		rc = store_write_texts(tx->d, SQL_MOVE_PERSON, p, 3);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_ITEMS, p, 2);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_MOVE_REFERRALS, c, 2);
 	return rc == STORE_CONFLICT ? STORE_ERROR : rc; /* a broken reference: an error */
 }
 

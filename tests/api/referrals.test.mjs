@@ -1020,6 +1020,33 @@ test('a merge whose person went to another organisation is neither undone nor ma
   assert.equal((await get('b.cw', `/cases/${d.id}`)).json.person_id, d.pid, 'the case stays hers');
 });
 
+test('a transfer hands the case\'s open referrals to the new owner; the old one reads no new name through them', async () => {
+  const c = await openCase({ person: { given_name: 'Нозанин', family_name: 'Қурбонова' }, referral: true });
+  const police = await referOk('a.cw', c.id, 'police', { share: ['family_name'] });
+  await actOk('p.fp', police.id, 'accept');
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  await actOk('b.cw', t.json.id, 'accept');
+  const p = await get('b.cw', `/persons/${c.pid}`);
+  assert.equal((await as['b.cw'].req('PATCH', `${V1}/persons/${c.pid}`, { family_name: 'Protectedova' },
+    { 'if-match': `"${p.json.version}"` })).status, 200);
+  // The old owner: neither the police referral nor the new name.
+  assertProblem(await get('a.cw', `/referrals/${police.id}`), 404, 'not-found');
+  const out = await get('a.cw', '/referrals?box=out');
+  assert.ok(!out.text.includes('Protectedova') && !out.json.items.some((x) => x.id === police.id), out.text);
+  const tr = await get('a.cw', `/referrals/${t.json.id}`);
+  assert.equal(tr.status, 200, tr.text);
+  assert.ok(!tr.text.includes('Protectedova') && tr.json.person === undefined, tr.text);
+  assertProblem(await act('a.cw', police.id, 'withdraw', {}), 404, 'not-found');
+  // The new owner follows it, and withdraws it: the police read no more.
+  const mine = await get('b.cw', '/referrals?box=out');
+  assert.ok(mine.json.items.some((x) => x.id === police.id), mine.text);
+  assert.equal((await get('p.fp', `/cases/${c.id}`)).status, 200);
+  await actOk('b.cw', police.id, 'withdraw', { reason: 'the shelter takes it over' });
+  assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found');
+});
+
 test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {
   const reason = 'Shelter at 14 Rudaki street, call +992 93 555 01 02';
   // The consent is withdrawn after the referral was accepted.
