@@ -207,6 +207,10 @@ void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
  * person_id may be NULL (none). */
 void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
 		  const char *person_id);
+/* 1 (and a 403 set) when a record of a case is another organisation's
+ * and not the case's former owner's (a transfer): the case's owner sees
+ * its recipients' records and does not change them (items.c). */
+int api_record_of_other(struct req *r, const struct item_row *it);
 /* The Location of a new item whose kind has a path of its own (items.c). */
 void api_item_located(struct req *r, const struct item_row *it);
 /* GET /<kind's path>/{id}: one item as its list shows it (items.c). */

@@ -491,7 +491,21 @@ static int item_load(struct req *r, const struct item_kind *k, struct item_row *
 		return api_store_error(r, STORE_NOT_FOUND);
 	if (!api_case_may(r, ACT_CASE_RECORD))
 		return reply_problem(r, 403, "forbidden", "you cannot change this record");
-	return 0;
+	return api_record_of_other(r, it) ? r->status : 0;
+}
+
+int api_record_of_other(struct req *r, const struct item_row *it)
+{
+	struct referral_row f;
+
+	if (!strcmp(it->org_id, r->who.user.org.id) ||
+	    store_case_transferred_from(r->app->st, it->case_id, it->org_id, &f, &r->mem) ==
+		    STORE_OK)
+		return 0;
+	reply_problem(r, 403, "forbidden",
+		      "this record is another organisation's (a recipient of the case): only it "
+		      "changes it");
+	return 1;
 }
 
 void api_item_located(struct req *r, const struct item_row *it)

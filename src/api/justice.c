@@ -655,6 +655,8 @@ int api_proceeding_patch(struct req *r)
 		return r->status;
 	if (!api_case_may(r, ACT_JUSTICE_RECORD))
 		return reply_problem(r, 403, "forbidden", "you cannot change this proceeding");
+	if (api_record_of_other(r, &it))
+		return r->status;
 	if (api_if_match(r, &want))
 		return r->status;
 	body = req_json_object(r);

@@ -1024,6 +1024,8 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   const c = await openCase({ person: { given_name: 'Нозанин', family_name: 'Қурбонова' }, referral: true });
   const police = await referOk('a.cw', c.id, 'police', { share: ['family_name'] });
   await actOk('p.fp', police.id, 'accept');
+  const fu = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/followups`, { due: today() });
+  assert.equal(fu.status, 201, fu.text);
   await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
   const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
   assert.equal(t.status, 201, t.text);
@@ -1039,6 +1041,10 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   assert.equal(tr.status, 200, tr.text);
   assert.ok(!tr.text.includes('Protectedova') && tr.json.person === undefined, tr.text);
   assertProblem(await act('a.cw', police.id, 'withdraw', {}), 404, 'not-found');
+  // The former owner's records are the new owner's to carry on.
+  const done = await as['b.cw'].req('PATCH', `${V1}/followups/${fu.json.id}`, { status: 'done' },
+    { 'if-match': `"${fu.json.version}"` });
+  assert.equal(done.status, 200, done.text);
   // The new owner follows it, and withdraws it: the police read no more.
   const mine = await get('b.cw', '/referrals?box=out');
   assert.ok(mine.json.items.some((x) => x.id === police.id), mine.text);
@@ -1128,6 +1134,14 @@ test('one record of a case by its own path: to whom its list shows it, as it sho
     assertProblem(await get(who, `/screenings/${scr.json.id}`), 404, 'not-found', who + ' screening');
     assertProblem(await get(who, consentPath), 404, 'not-found', who + ' consent');
   }
+  // The owner sees the recipient's follow-up and does not change it.
+  const tamper = await as['a.cw'].req('PATCH', `${V1}/followups/${fu.json.id}`, { status: 'done' },
+    { 'if-match': `"${fu.json.version}"` });
+  assertProblem(tamper, 403, 'forbidden', 'the owner changing the recipient\'s record');
+  assert.equal((await get('b.cw', `/followups/${fu.json.id}`)).json.version, fu.json.version);
+  const own = await as['b.cw'].req('PATCH', `${V1}/followups/${fu.json.id}`, { status: 'done' },
+    { 'if-match': `"${fu.json.version}"` });
+  assert.equal(own.status, 200, own.text);
   // Consent withdrawn: the recipient reaches the case no more, nor its own record of it.
   await withdrawConsent('a.cw', c.consent.id);
   assertProblem(await get('b.cw', `/followups/${fu.json.id}`), 404, 'not-found');
