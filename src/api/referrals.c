@@ -454,11 +454,18 @@ static int create(struct req *r, const char *kind)
 		if (!json_is_array(share) || json_array_size(share) == 0 || json_array_size(share) > 64)
 			return reply_problem(r, 422, "invalid-value",
 					     "share: a list of the case and person fields to share");
-		json_array_foreach(share, i, v)
+		json_array_foreach(share, i, v) {
+			size_t j;
 			if (!json_is_string(v) || !shareable(json_string_value(v)))
 				return reply_problemf(r, 422, "invalid-value",
 						      "share: %.60s is not a field of a case or person",
 						      json_is_string(v) ? json_string_value(v) : "?");
+			for (j = 0; j < i; j++)
+				if (json_equal(json_array_get(share, j), v))
+					return reply_problemf(r, 422, "invalid-value",
+							      "share: %.60s is named twice",
+							      json_string_value(v));
+		}
 	}
 
 	if (!strcmp(kind, "transfer")) {

@@ -225,6 +225,7 @@ test('a referral names a real organisation other than the sender, and shareable 
   assertProblem(await refer('a.cw', c.id, 'iom'), 422, 'invalid-value', 'to itself');
   assertProblem(await refer('a.cw', c.id, 'ngo2', { share: [] }), 422, 'invalid-value', 'empty share');
   assertProblem(await refer('a.cw', c.id, 'ngo2', { share: ['password'] }), 422, 'invalid-value', 'bad share');
+  assertProblem(await refer('a.cw', c.id, 'ngo2', { share: Array(64).fill('given_name') }), 422, 'invalid-value', 'a field named twice');
   assertProblem(await refer('a.cw', c.id, 'ngo2', { colour: 'red' }), 422, 'unknown-field');
   assertProblem(await refer('a.cw', c.id, 'ngo2', { due: 'soon' }), 422, 'invalid-value');
   assertProblem(await refer('a.cw', c.id, 'ngo2', { service_id: 'nosuchservice' }), 422, 'invalid-value',
