@@ -118,7 +118,10 @@ void reply_json_begin(struct req *r, int status, jsonw *w);
  * message) also carries "field": "name", so a form can mark that field. */
 int reply_problem(struct req *r, int status, const char *type, const char *detail);
 /* The same with the field at fault named explicitly (NULL: none), for a
- * detail that does not start with it. */
+ * detail that does not start with it.  A detail past PROBLEM_DETAIL_MAX
+ * bytes, or a field past PROBLEM_FIELD_MAX, is cut with an ellipsis. */
+#define PROBLEM_DETAIL_MAX 512
+#define PROBLEM_FIELD_MAX 128
 int reply_problem_field(struct req *r, int status, const char *type, const char *field,
 			const char *detail);
 int reply_problemf(struct req *r, int status, const char *type, const char *fmt, ...)

@@ -169,6 +169,40 @@ static int problem_field_of(const char *detail, char *out, size_t n)
 	return 1;
 }
 
+/* How many bytes of s[0..n) end at a character's end: a message cut by
+ * snprintf may end inside a Cyrillic letter. */
+static size_t whole_chars(const char *s, size_t n)
+{
+	size_t start = n, want;
+	unsigned char lead;
+
+	while (start > 0 && n - start < 4 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0)
+		return n;
+	lead = (unsigned char)s[start - 1];
+	want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	return n - (start - 1) < want ? start - 1 : n;
+}
+
+/* s cut to at most max bytes, at a character's end (a problem never
+ * echoes a caller's 5,000-byte name back, nor half a letter). */
+static const char *capped(struct req *r, const char *s, size_t max)
+{
+	size_t n = strlen(s), keep;
+	char *c;
+
+	keep = whole_chars(s, n < max ? n : max);
+	if (keep == n)
+		return s;
+	c = arena_alloc(&r->mem, keep + 4);
+	if (!c)
+		return "";
+	memcpy(c, s, keep);
+	memcpy(c + keep, "\xe2\x80\xa6", 4); /* an ellipsis, and the NUL */
+	return c;
+}
+
 int reply_problem_field(struct req *r, int status, const char *type, const char *field,
 			const char *detail)
 {
@@ -189,9 +223,9 @@ int reply_problem_field(struct req *r, int status, const char *type, const char 
 	jw_kstr(&w, "title", status_title(status));
 	jw_kint(&w, "status", status);
 	if (detail)
-		jw_kstr(&w, "detail", detail);
+		jw_kstr(&w, "detail", capped(r, detail, PROBLEM_DETAIL_MAX));
 	if (field)
-		jw_kstr(&w, "field", field);
+		jw_kstr(&w, "field", capped(r, field, PROBLEM_FIELD_MAX));
 	jw_finish(&w);
 	return status;
 }
@@ -207,7 +241,7 @@ int reply_problem(struct req *r, int status, const char *type, const char *detai
 
 int reply_problemf(struct req *r, int status, const char *type, const char *fmt, ...)
 {
-	char detail[512];
+	char detail[4 * PROBLEM_DETAIL_MAX]; /* capped at a character's start after */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);

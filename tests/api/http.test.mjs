@@ -377,6 +377,17 @@ test('a query argument given twice is 400, not the first taken and the second ig
   assert.equal(ok.status, 200, ok.text);
 });
 
+test('a problem never echoes a 5,000-character name back', async () => {
+  const token = makeToken(srv.data, 'cw');
+  const name = 'ж'.repeat(5000);
+  const r = await new Client(srv.url).req('POST', '/api/v1/persons', { given_name: 'A', [name]: 1 },
+    { authorization: `Bearer ${token}` });
+  assertProblem(r, 422, 'unknown-field');
+  assert.ok(r.text.length < 1500, `${r.text.length} bytes`);
+  assert.ok(!r.text.includes(name));
+  for (const v of [r.json.detail, r.json.field].filter(Boolean)) assert.ok(!/\uFFFD/.test(v), 'cut at a character');
+});
+
 test('405 answers carry Allow with the methods of the path', async () => {
   const cases = [['DELETE', '/api/v1/health', ['GET', 'HEAD']],
     ['PUT', '/api/v1/persons', ['GET', 'HEAD', 'POST']],
