@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "api/api.h"
 #include "api/disclose.h"
+#include "api/openapi.h"
 #include "codelists.h"
 
 #define SESSION_COOKIE "himoya_session"
@@ -193,6 +195,44 @@ static int run_route(struct req *r)
 	return rc;
 }
 
+/* The documented operation of each API route (api/openapi_ops.c), whose
+ * query parameters are the ones a request may send. */
+static const struct openapi_op **route_ops;
+static pthread_once_t route_ops_once = PTHREAD_ONCE_INIT;
+
+static void route_ops_make(void)
+{
+	size_t i;
+
+	route_ops = calloc(api_routes_count, sizeof *route_ops);
+	for (i = 0; route_ops && i < api_routes_count; i++)
+		route_ops[i] = openapi_op_find(api_routes[i].methods, api_routes[i].pattern);
+}
+
+static int query_known(const void *ctx, const char *name)
+{
+	const struct openapi_op *op = ctx;
+	const struct openapi_param *q;
+
+	for (q = op->query; q && q->name; q++)
+		if (!strcmp(q->name, name))
+			return 1;
+	return 0;
+}
+
+/* The first query argument the route does not take, or NULL (a route
+ * outside /api/, or one not documented, takes any). */
+static const char *query_unknown(struct req *r, const struct route *rt)
+{
+	const struct openapi_op *op;
+
+	if (strncmp(rt->pattern, "/api/", 5))
+		return NULL;
+	pthread_once(&route_ops_once, route_ops_make);
+	op = route_ops ? route_ops[rt - api_routes] : NULL;
+	return op ? req_query_unknown(r, query_known, op) : NULL;
+}
+
 int api_dispatch(struct req *r)
 {
 	const struct route *rt;
@@ -256,12 +296,17 @@ int api_dispatch(struct req *r)
 					       "with your code");
 	}
 	/* One value a name: a second would be ignored, and the answer would
-	 * not be to the question asked (status=Active&status=Closed). */
+	 * not be to the question asked (status=Active&status=Closed); and
+	 * only the names the request takes (a misspelt STATUS= filtered
+	 * nothing, silently). */
 	{
-		const char *twice = req_query_repeated(r);
+		const char *twice = req_query_repeated(r), *unknown;
 		if (twice)
 			return reply_problemf(r, 400, "invalid-query",
 					      "%.64s: given more than once; give it once", twice);
+		if ((unknown = query_unknown(r, rt)) != NULL)
+			return reply_problemf(r, 400, "invalid-query",
+					      "%.64s: is not a parameter of this request", unknown);
 	}
 	/* A change may wait for the database's writer (and so may the few
 	 * GETs that write: an export's audit entry, a report's refresh, an

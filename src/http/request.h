@@ -107,6 +107,10 @@ int req_header_count(struct req *r, const char *name);
  * read the first and ignore the rest. */
 #define QUERY_ARGS_SEEN 64
 const char *req_query_repeated(struct req *r);
+/* The name of the first query argument that known(ctx, name) does not
+ * know, or NULL. */
+const char *req_query_unknown(struct req *r, int (*known)(const void *ctx, const char *name),
+			      const void *ctx);
 
 /* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);

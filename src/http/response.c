@@ -98,6 +98,33 @@ const char *req_query_repeated(struct req *r)
 	return q.repeated;
 }
 
+struct query_known {
+	int (*known)(const void *ctx, const char *name);
+	const void *ctx;
+	const char *unknown;
+};
+
+static enum MHD_Result query_known(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct query_known *q = cls;
+	(void)kind;
+	(void)value;
+	if (q->known(q->ctx, key))
+		return MHD_YES;
+	q->unknown = key;
+	return MHD_NO;
+}
+
+const char *req_query_unknown(struct req *r, int (*known)(const void *ctx, const char *name),
+			      const void *ctx)
+{
+	struct query_known q = {known, ctx, NULL};
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_known, &q);
+	return q.unknown;
+}
+
 const char *req_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

@@ -67,7 +67,11 @@ test('the same key with another body, path or method is refused and changes noth
   assert.equal(first.status, 201, first.text);
   const before = count('contacts');
   assertProblem(await as.hot.req('POST', V1 + '/contacts', { ...call, notes: 'another call' }, key), 422, 'idempotency-key-reused');
-  assertProblem(await as.hot.req('POST', V1 + '/contacts?x=1', call, key), 422, 'idempotency-key-reused');
+  assertProblem(await as.hot.req('POST', V1 + '/contacts?x=1', call, key), 400, 'invalid-query', 'x is no parameter');
+  const pkey = { 'idempotency-key': 'k-other-query' };
+  const person = { given_name: 'Шодӣ', family_name: 'Каримов' };
+  assert.equal((await as.cw.req('POST', V1 + '/persons', person, pkey)).status, 201);
+  assertProblem(await as.cw.req('POST', V1 + '/persons?duplicates=register', person, pkey), 422, 'idempotency-key-reused');
   assertProblem(await as.hot.req('PATCH', `${V1}/contacts/${first.json.id}`, { notes: 'x' }, { ...key, 'if-match': '"1"' }), 422, 'idempotency-key-reused');
   assert.equal(count('contacts'), before);
 });

@@ -234,7 +234,7 @@ async function makeRecords() {
       token: form.token }),
   });
   assert.equal(pub.status, 202);
-  const queue = await ok('a.hot', 'GET', V1 + '/callbacks?source=public');
+  const queue = await ok('a.hot', 'GET', V1 + '/callbacks');
   for (const item of queue.items || []) {
     if (item.message && item.message.startsWith('PubMsg')) {
       const recs = [`callbacks/${item.id}`];
@@ -258,7 +258,7 @@ async function makeRecords() {
   await ok('b.sup', 'POST', `${V1}/directory/services/${shelter.id}/locations`,
     { kind: 'physical', name: 'Walk house', address: 'Placeholder', region: 'TJ-DU' });
   remember('services', shelter.id);
-  queries.push(`${V1}/directory/services?search=Walk`, `${V1}/callbacks?source=public`,
+  queries.push(`${V1}/directory/services?search=Walk`, `${V1}/callbacks`,
     `${V1}/referrals?box=out`, `${V1}/followups?assigned=all`);
   // The address canary: a second location, made by its own staff.
   const addr = 'Addr' + rnd();
