@@ -205,6 +205,9 @@ void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
 /* Fill the fixed parts of a new item of the caller's organisation (items.c):
  * a fresh id, version 1, now, the caller as its author.  case_id and
  * person_id may be NULL (none). */
+/* 1 (and a 409 `merged` set) when person p was merged into another: a
+ * merged-away record takes no case, consent or change (persons.c). */
+int api_person_merged(struct req *r, const struct person_row *p);
 void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
 		  const char *person_id);
 /* 1 (and a 403 set) when a record of a case is another organisation's

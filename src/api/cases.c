@@ -302,6 +302,8 @@ int api_cases_create(struct req *r)
 	if (store_person_get(r->app->st, c.person_id, &p, &r->mem) != STORE_OK ||
 	    strcmp(p.org_id, r->who.user.org.id))
 		return reply_problem(r, 422, "invalid-value", "person_id: no such person");
+	if (api_person_merged(r, &p))
+		return r->status;
 	if (c.status[0] && strcmp(c.status, "Active") && strcmp(c.status, "FollowUp"))
 		return reply_problem(r, 422, "invalid-value",
 				     "status: a new case is Active or FollowUp");

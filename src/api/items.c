@@ -1331,7 +1331,7 @@ int api_consents_create(struct req *r)
 	const char *to_org, *to_type, *bad, *why;
 	int minor = 0, rc;
 
-	if (person_load(r, r->params[0], &p))
+	if (person_load(r, r->params[0], &p) || api_person_merged(r, &p))
 		return r->status;
 	if (!api_may_own(r, ACT_CONSENT_RECORD))
 		return reply_problem(r, 403, "forbidden", "your role cannot record consent");

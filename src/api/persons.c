@@ -255,6 +255,16 @@ int api_persons_create(struct req *r)
 	return reply_person(r, 201, &row, body);
 }
 
+int api_person_merged(struct req *r, const struct person_row *p)
+{
+	if (!p->merged_into[0])
+		return 0;
+	reply_problem_field(r, 409, "merged", "person_id",
+			    "this person was merged into another record: work on that one "
+			    "(or undo the merge first)");
+	return 1;
+}
+
 int api_person_rekey(struct req *r, const char *person_id)
 {
 	struct blind_key *keys = arena_alloc(&r->mem, MAX_KEYS * sizeof *keys);
@@ -412,6 +422,8 @@ int api_person_patch(struct req *r)
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
 	if (policy_allows(ACT_PERSON_UPDATE, r->who.user.role, api_own_relation(r)) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot change persons");
+	if (api_person_merged(r, &p))
+		return r->status;
 	if (api_if_match(r, &want))
 		return r->status;
 	body = req_json_object(r);

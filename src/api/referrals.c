@@ -481,7 +481,7 @@ static int create(struct req *r, const char *kind)
 			return api_store_error(r, STORE_ERROR);
 		if (no > 1)
 			return reply_problem(r, 409, "person-has-other-cases",
-					     "the person has another case here; transfer that first or close it");
+					     "the person has another case here: transfer that one first");
 	}
 	memset(&f, 0, sizeof f);
 	if (covering_consent(r, c.person_id, &to, f.consent_id) != 0)
@@ -815,8 +815,15 @@ static int answer(struct req *r, const struct answer *a)
 		snprintf(f.status, sizeof f.status, "completed");
 		snprintf(record, sizeof record, "cases/%s", c.id);
 		rc = tx ? store_referral_update(tx, &f) : STORE_ERROR;
-		if (rc == STORE_OK)
-			rc = store_case_move(tx, c.id, c.person_id, f.to_org, f.updated_at);
+		if (rc == STORE_OK &&
+		    (rc = store_case_move(tx, c.id, c.person_id, f.to_org, f.updated_at)) ==
+			    STORE_STALE) {
+			store_rollback(tx);
+			return reply_problem(r, 409, "invalid-transition",
+					     "the person has another case at the sending "
+					     "organisation now: it transfers that one first, or "
+					     "withdraws this transfer");
+		}
 		if (rc == STORE_OK)
 			rc = api_audit_write(r, tx, "transfer", record, "org_id");
 		if (rc != STORE_OK) {

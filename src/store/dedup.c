@@ -220,6 +220,18 @@ static const char SQL_UNMERGE_CLAIM[] =
 static const char SQL_UNMERGE_PERSON[] =
 	"UPDATE persons SET merged_into = NULL, updated_at = ?2"
 	" WHERE id = (SELECT merged FROM dup_merges WHERE id = ?1)";
+/* What was made on a moved case after the merge follows its case back:
+ * a referral made then rests on the case's person again (whose consents
+ * are not the survivor's: an outside review found the police reading). */
+#define MOVED_CASES \
+	" WHERE case_id IN (SELECT row_id FROM dup_merge_rows WHERE merge_id = ?1" \
+	" AND tbl = 'cases')"
+static const char SQL_UNMERGE_LATER_REFERRALS[] =
+	"UPDATE referrals SET person_id ="
+	" (SELECT c.person_id FROM cases c WHERE c.id = referrals.case_id)" MOVED_CASES;
+static const char SQL_UNMERGE_LATER_ITEMS[] =
+	"UPDATE items SET person_id ="
+	" (SELECT c.person_id FROM cases c WHERE c.id = items.case_id)" MOVED_CASES;
 static const char SQL_UNMERGE_PAIR[] =
 	"UPDATE dup_pairs SET status = 'open', decided_by = NULL, decided_at = NULL,"
 	" merge_id = NULL WHERE merge_id = ?1";
@@ -239,6 +251,9 @@ int store_dedup_unmerge(store_tx *tx, const char *merge_id, const char *user_id,
 	for (i = 0; i < NMOVED; i++)
 		if ((rc = run(tx, moved[i].back, &merge_id, 1, NULL)) != STORE_OK)
 			return rc;
+	if ((rc = run(tx, SQL_UNMERGE_LATER_REFERRALS, &merge_id, 1, NULL)) != STORE_OK ||
+	    (rc = run(tx, SQL_UNMERGE_LATER_ITEMS, &merge_id, 1, NULL)) != STORE_OK)
+		return rc;
 	if ((rc = run(tx, SQL_UNMERGE_PERSON, person, 2, NULL)) != STORE_OK)
 		return rc;
 	return run(tx, SQL_UNMERGE_PAIR, &merge_id, 1, NULL);

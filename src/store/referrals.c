@@ -163,11 +163,31 @@ int store_case_transferred_from(store *st, const char *case_id, const char *org_
 	return get_one(st, &q_transferred_from, case_id, org_id, NULL, f, a);
 }
 
+/* The person's cases that would stay behind: checked at the transfer's
+ * acceptance too (a case opened, or a merge made, while it waited). */
+static const char SQL_OTHER_CASES[] =
+	"SELECT count(*) FROM cases WHERE person_id = ?1 AND id <> ?2 AND org_id <> ?3";
+
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id, const char *org_id,
 		    const char *now)
 {
 	const char *c[] = {case_id, org_id, now}, *p[] = {person_id, org_id, now};
-	int rc = store_write_texts(tx->d, SQL_MOVE_CASE, c, 3);
+	db_stmt *s = db_prepare(tx->d, SQL_OTHER_CASES);
+	int64_t others = -1;
+	int rc;
+
+	if (s) {
+		db_bind_str(s, 1, person_id);
+		db_bind_str(s, 2, case_id);
+		db_bind_str(s, 3, org_id);
+		if (store_step_row(s) == STORE_OK) {
+			others = db_col_int(s, 0);
+			db_reset(s);
+		}
+	}
+	if (others != 0)
+		return others < 0 ? STORE_ERROR : STORE_STALE;
+	rc = store_write_texts(tx->d, SQL_MOVE_CASE, c, 3);
 
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_PERSON, p, 3);

@@ -1054,6 +1054,51 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found');
 });
 
+test('a transfer is not accepted while the person has got another case at the sender since', async () => {
+  const c = await openCase({ person: { given_name: 'Санавбар', family_name: 'Давлатова' } });
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  const second = await as['a.cw'].req('POST', `${V1}/cases`, { person_id: c.pid, summary: 'a second case' });
+  assert.equal(second.status, 201, second.text);
+  const acc = await act('b.cw', t.json.id, 'accept');
+  assertProblem(acc, 409, 'invalid-transition', 'accepted with a case left behind');
+  assert.match(acc.json.detail, /another case at the sending organisation/);
+  assert.equal((await get('a.cw', `/persons/${c.pid}`)).status, 200, 'the person stays');
+  assertProblem(await get('b.cw', `/persons/${c.pid}`), 404, 'not-found');
+  assert.equal((await get('a.cw', `/cases/${c.id}`)).json.shared_view, undefined);
+});
+
+test('a merge undone takes back what was made on a moved case since: a referral on the survivor\'s consent ends', async () => {
+  // A has a consent to the police; B, the same person registered twice,
+  // has the case.  Merged into A, B's case is referred on A's consent;
+  // undone, the case is B's again, and B never consented.
+  const birth = { birth_date: '1983-06-12', gender: 'Masculine', region_of_origin: 'TJ-KT' };
+  const a = await newPerson('a.cw', { given_name: 'Шерзод', family_name: 'Назаров', ...birth });
+  await consent('a.cw', a, { purpose: 'law_enforcement', method: 'written', recipient_org: 'police' });
+  const c = await openCase({ person: { given_name: 'Шерзод', family_name: 'Назаров', ...birth } });
+  const pair = (await get('a.cw', '/duplicates')).json.items
+    .find((p) => p.persons.some((x) => x.id === a) && p.persons.some((x) => x.id === c.pid));
+  assert.ok(pair, 'the pair');
+  const m = await as['a.cw'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: a });
+  assert.equal(m.status, 200, m.text);
+  const f = await referOk('a.cw', c.id, 'police', { share: ['family_name', 'summary'] });
+  await actOk('p.fp', f.id, 'accept');
+  assert.equal((await get('p.fp', `/cases/${c.id}`)).status, 200);
+  // The merged-away record takes nothing while merged.
+  assertProblem(await as['a.cw'].req('POST', `${V1}/cases`, { person_id: c.pid }), 409, 'merged');
+  assertProblem(await as['a.cw'].req('POST', `${V1}/persons/${c.pid}/consents`,
+    { purpose: 'assistance', method: 'written' }), 409, 'merged');
+  const old = await get('a.cw', `/persons/${c.pid}`);
+  assertProblem(await as['a.cw'].req('PATCH', `${V1}/persons/${c.pid}`, { gender: 'Feminine' },
+    { 'if-match': `"${old.json.version}"` }), 409, 'merged');
+  const u = await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`);
+  assert.equal(u.status, 200, u.text);
+  assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found', 'B never consented');
+  assert.ok(!(await get('p.fp', '/cases')).json.items.some((x) => x.id === c.id));
+  assert.equal((await get('a.cw', `/referrals/${f.id}`)).json.case_id, c.id);
+});
+
 test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {
   const reason = 'Shelter at 14 Rudaki street, call +992 93 555 01 02';
   // The consent is withdrawn after the referral was accepted.
