@@ -1,9 +1,10 @@
 /*
  * body.c - strict JSON request bodies through jansson.
  *
- * A body must be declared application/json, be valid UTF-8 (jansson
- * checks), hold exactly one object, repeat no key (JSON_REJECT_DUPLICATES)
- * and carry no NUL characters (jansson refuses \u0000 unless asked).
+ * A body must be declared application/json (a charset, if named, UTF-8),
+ * be valid UTF-8 (jansson checks), hold exactly one object, repeat no key
+ * (JSON_REJECT_DUPLICATES) and carry no NUL characters (jansson refuses
+ * \u0000 unless asked).
  * The public callback form may also send
  * application/x-www-form-urlencoded, decoded under the same rules.
  */
@@ -15,6 +16,23 @@
 #include "http/request.h"
 #include "util/utf8.h"
 
+/* The parameters after a media type: a charset, when one is named, is
+ * UTF-8 (RFC 8259 8.1); a body declared latin1 is not taken for one. */
+static int charset_ok(const char *p)
+{
+	while (*p) {
+		p += strspn(p, " ;");
+		if (!strncasecmp(p, "charset=", 8)) {
+			const char *v = p + 8 + (p[8] == '"');
+			size_t n = strcspn(v, "\"; ");
+			return (n == 5 && !strncasecmp(v, "utf-8", 5)) ||
+			       (n == 4 && !strncasecmp(v, "utf8", 4));
+		}
+		p += strcspn(p, ";");
+	}
+	return 1;
+}
+
 static int is_type(const char *ct, const char *type)
 {
 	size_t n = strlen(type);
@@ -23,7 +41,7 @@ static int is_type(const char *ct, const char *type)
 	ct += n;
 	while (*ct == ' ')
 		ct++;
-	return *ct == '\0' || *ct == ';';
+	return *ct == '\0' || (*ct == ';' && charset_ok(ct + 1));
 }
 
 static int is_json_type(const char *ct)

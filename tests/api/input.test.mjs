@@ -147,7 +147,8 @@ test('a body that is not declared application/json answers 415', async () => {
   await storesNothing(async () => {
     const body = JSON.stringify({ given_name: 'Typeova' });
     for (const ct of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
-      'application/jsonp', 'application/json-patch+json', 'text/json', 'application/javascript']) {
+      'application/jsonp', 'application/json-patch+json', 'text/json', 'application/javascript',
+      'application/json; charset=latin1', 'application/json;charset="windows-1251"']) {
       assertProblem(await post(body, { 'content-type': ct }), 415, 'unsupported-media-type', ct);
     }
     const bare = await fetch(srv.url + '/api/v1/persons', {
@@ -158,6 +159,9 @@ test('a body that is not declared application/json answers 415', async () => {
     assert.equal((await bare.json()).type, 'unsupported-media-type');
     await noneNamed('Typeova');
   });
+  // UTF-8 named is UTF-8.
+  for (const ct of ['application/json; charset=utf-8', 'application/json;charset="UTF-8"', 'application/json; charset=utf8'])
+    assert.equal((await post(JSON.stringify({ given_name: 'Charsetova' }), { 'content-type': ct })).status, 201, ct);
   const ok = await post({ given_name: 'Charsetova' }, { 'content-type': 'Application/JSON; charset=utf-8' });
   assert.equal(ok.status, 201, `a charset parameter is fine: ${ok.text}`);
 });
