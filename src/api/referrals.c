@@ -177,8 +177,10 @@ static void write_referral_person(struct req *r, jsonw *w, const struct referral
 	if (store_person_get(r->app->st, f->person_id, &p, &r->mem) != STORE_OK)
 		return;
 	/* A sender whose person went to another organisation (a transfer)
-	 * reads its names no more. */
-	if (sender && strcmp(p.org_id, r->who.user.org.id))
+	 * reads its names no more, nor the recipient of a transfer once the
+	 * person went on (transferred back: an outside review read the names
+	 * given after through the completed transfer). */
+	if ((sender || !strcmp(f->kind, "transfer")) && strcmp(p.org_id, r->who.user.org.id))
 		return;
 	rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
 	if (!rec)
@@ -807,6 +809,11 @@ static int answer(struct req *r, const struct answer *a)
 
 	if (store_case_get(r->app->st, f.case_id, &c, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_NOT_FOUND);
+	/* A sender withdraws while the case is its own: one transferred since
+	 * is the new owner's to follow (its referrals to others went with it). */
+	if (!a->by_recipient && strcmp(c.org_id, r->who.user.org.id))
+		return reply_problem(r, 409, "invalid-transition",
+				     "the case is another organisation's now");
 	if (!strcmp(f.kind, "transfer") && !strcmp(a->name, "accept")) {
 		/* The second step of a transfer: the case and its person move. */
 		store_tx *tx = store_begin(r->app->st);

@@ -97,6 +97,17 @@ static const char SQL_MOVE_ITEMS[] = "UPDATE items SET org_id = ?2 WHERE person_
 static const char SQL_MOVE_REFERRALS[] =
 	"UPDATE referrals SET from_org = ?2 WHERE case_id = ?1 AND kind = 'referral'"
 	" AND status IN ('sent', 'accepted') AND to_org <> ?2";
+/* Those to the new owner are done: it holds the case (left open, one gave
+ * it the case's shared view again once the case came back; an outside
+ * review read the names given after through it). */
+static const char SQL_END_REFERRALS_NAMES[] =
+	"DELETE FROM referral_names WHERE referral_id IN (SELECT id FROM referrals"
+	" WHERE case_id = ?1 AND kind = 'referral' AND status IN ('sent', 'accepted')"
+	" AND to_org = ?2)";
+static const char SQL_END_REFERRALS[] =
+	"UPDATE referrals SET status = 'completed', version = version + 1, updated_at = ?3"
+	" WHERE case_id = ?1 AND kind = 'referral' AND status IN ('sent', 'accepted')"
+	" AND to_org = ?2";
 
 int store_referral_insert(store_tx *tx, const struct referral_row *f)
 {
@@ -195,6 +206,10 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id, co
 		rc = store_write_texts(tx->d, SQL_MOVE_ITEMS, p, 2);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_REFERRALS, c, 2);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_END_REFERRALS_NAMES, c, 2);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_END_REFERRALS, c, 3);
 	return rc == STORE_CONFLICT ? STORE_ERROR : rc; /* a broken reference: an error */
 }
 

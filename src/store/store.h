@@ -507,8 +507,9 @@ int store_case_transferred_from(store *st, const char *case_id, const char *org_
 				struct referral_row *f, arena *a);
 /* Move a case, and its person, to another organisation (a transfer), with
  * the person's consents and the case's open referrals to others (the new
- * owner follows and withdraws them); STORE_STALE, nothing moved, while
- * the person has another case not of that organisation. */
+ * owner follows and withdraws them; those to it are completed);
+ * STORE_STALE, nothing moved, while the person has another case not of
+ * that organisation. */
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id, const char *org_id,
 		    const char *now);
 

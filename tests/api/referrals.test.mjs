@@ -1099,6 +1099,34 @@ test('a merge undone takes back what was made on a moved case since: a referral 
   assert.equal((await get('a.cw', `/referrals/${f.id}`)).json.case_id, c.id);
 });
 
+test('transferred there and back: the first recipient reads no name given after, and the old owner withdraws nothing', async () => {
+  const c = await openCase({ person: { given_name: 'Зулфия', family_name: 'Раҳимзода' } });
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  // A referral to the organisation that then takes the case over.
+  const r = await referOk('a.cw', c.id, 'ngo2', { share: ['family_name'] });
+  await actOk('b.cw', r.id, 'accept');
+  const t1 = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t1.status, 201, t1.text);
+  await actOk('b.cw', t1.json.id, 'accept');
+  // The referral to it is done: the recipient holds the case.
+  assert.equal((await get('b.cw', `/referrals/${r.id}`)).json.status, 'completed');
+  assertProblem(await act('a.cw', r.id, 'withdraw', {}), 409, 'invalid-transition', 'nothing left to withdraw');
+  // Back to iom, which renames her.
+  await consent('b.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'iom' });
+  const t2 = await as['b.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'iom' });
+  assert.equal(t2.status, 201, t2.text);
+  await actOk('a.cw', t2.json.id, 'accept');
+  const p = await get('a.cw', `/persons/${c.pid}`);
+  assert.equal((await as['a.cw'].req('PATCH', `${V1}/persons/${c.pid}`, { family_name: 'Iomafterova' },
+    { 'if-match': `"${p.json.version}"` })).status, 200);
+  for (const path of [`/referrals/${t1.json.id}`, `/referrals/${t2.json.id}`, '/referrals?box=in', '/referrals?box=out']) {
+    const res = await get('b.cw', path);
+    assert.equal(res.status, 200, res.text);
+    assert.ok(!res.text.includes('Iomafterova'), `${path}: ${res.text}`);
+  }
+  assertProblem(await get('b.cw', `/persons/${c.pid}`), 404, 'not-found');
+});
+
 test('a recipient reads the referral\'s reason only while the referral and the consent stand', async () => {
   const reason = 'Shelter at 14 Rudaki street, call +992 93 555 01 02';
   // The consent is withdrawn after the referral was accepted.
