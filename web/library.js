@@ -101,7 +101,8 @@ export async function libraryView(ctx) {
     if (kind.sel.value) q.set('kind', kind.sel.value);
     if (audience.sel.value) q.set('audience', audience.sel.value);
     if (lang.sel.value) q.set('language', lang.sel.value);
-    const res = await request(ctx, 'GET', `/library?${q}&limit=200`);
+    q.set('limit', '200');
+    const res = await request(ctx, 'GET', `/library?${q}`);
     if (!ctx.alive()) return;
     if (!res || res.status !== 200) {
       failed(ctx, res);

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -50,6 +52,18 @@ int cmd_serve(struct cli_opts *o)
 	if (http_parse_listen(app.cfg.http.listen, err, sizeof err) != 0) {
 		fprintf(stderr, "himoya: %s\n", err);
 		return 2;
+	}
+	/* SIGTERM and SIGINT are taken by http_serve's sigwait alone: blocked
+	 * before any thread starts (the store's, the background passes'), so
+	 * that none inherits them unblocked and dies of one that reaches it
+	 * while the main thread is not waiting (a stop seen to end the
+	 * process by the signal instead of cleanly). */
+	{
+		sigset_t stop;
+		sigemptyset(&stop);
+		sigaddset(&stop, SIGTERM);
+		sigaddset(&stop, SIGINT);
+		pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	}
 	if (datadir_open(&d, cli_opt(o, "--data"), app.cfg.http.threads + 2))
 		return 1;

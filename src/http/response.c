@@ -77,6 +77,8 @@ static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char
 	size_t i;
 	(void)kind;
 	(void)value;
+	if (!*key) /* "?&limit=50": an empty piece of a query built by hand */
+		return MHD_YES;
 	for (i = 0; i < q->n; i++)
 		if (!strcmp(q->name[i], key)) {
 			q->repeated = key;
@@ -110,7 +112,7 @@ static enum MHD_Result query_known(void *cls, enum MHD_ValueKind kind, const cha
 	struct query_known *q = cls;
 	(void)kind;
 	(void)value;
-	if (q->known(q->ctx, key))
+	if (!*key || q->known(q->ctx, key))
 		return MHD_YES;
 	q->unknown = key;
 	return MHD_NO;
