@@ -220,17 +220,15 @@ static int query_known(const void *ctx, const char *name)
 	return 0;
 }
 
-/* The first query argument the route does not take, or NULL (a route
- * outside /api/, or one not documented, takes any). */
-static const char *query_unknown(struct req *r, const struct route *rt)
+/* The route's operation in the OpenAPI document, whose query parameters
+ * are the only ones it takes; NULL (any) for a route outside /api/ or one
+ * not documented. */
+static const struct openapi_op *route_op(const struct route *rt)
 {
-	const struct openapi_op *op;
-
 	if (strncmp(rt->pattern, "/api/", 5))
 		return NULL;
 	pthread_once(&route_ops_once, route_ops_make);
-	op = route_ops ? route_ops[rt - api_routes] : NULL;
-	return op ? req_query_unknown(r, query_known, op) : NULL;
+	return route_ops ? route_ops[rt - api_routes] : NULL;
 }
 
 int api_dispatch(struct req *r)
@@ -300,13 +298,15 @@ int api_dispatch(struct req *r)
 	 * only the names the request takes (a misspelt STATUS= filtered
 	 * nothing, silently). */
 	{
-		const char *twice = req_query_repeated(r), *unknown;
-		if (twice)
+		const struct openapi_op *op = route_op(rt);
+		int twice;
+		const char *odd = req_query_odd(r, op ? query_known : NULL, op, &twice);
+		if (odd && twice)
 			return reply_problemf(r, 400, "invalid-query",
-					      "%.64s: given more than once; give it once", twice);
-		if ((unknown = query_unknown(r, rt)) != NULL)
+					      "%.64s: given more than once; give it once", odd);
+		if (odd)
 			return reply_problemf(r, 400, "invalid-query",
-					      "%.64s: is not a parameter of this request", unknown);
+					      "%.64s: is not a parameter of this request", odd);
 	}
 	/* A change may wait for the database's writer (and so may the few
 	 * GETs that write: an export's audit entry, a report's refresh, an

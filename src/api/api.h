@@ -202,12 +202,17 @@ int api_outside_eligibility(struct req *r, const struct dir_service_row *s, cons
  * under its case ("cases/ID"), or its person's when it has no case. */
 void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
 		    const struct resource_schema *rs, json_t *rec);
+/* 1 (and a 409 `merged` set) when person p was merged into another: a
+ * merged-away record takes no case, consent, record or change (persons.c). */
+int api_person_merged(struct req *r, const struct person_row *p);
+/* Load the person id names, of the caller's organisation and readable by
+ * its role (404 as if none otherwise); to write on it, also not merged away
+ * (409 `merged`).  0, or the status replied (persons.c). */
+enum person_use { PERSON_TO_READ, PERSON_TO_WRITE };
+int api_person_load(struct req *r, const char *id, struct person_row *p, enum person_use use);
 /* Fill the fixed parts of a new item of the caller's organisation (items.c):
  * a fresh id, version 1, now, the caller as its author.  case_id and
  * person_id may be NULL (none). */
-/* 1 (and a 409 `merged` set) when person p was merged into another: a
- * merged-away record takes no case, consent or change (persons.c). */
-int api_person_merged(struct req *r, const struct person_row *p);
 void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
 		  const char *person_id);
 /* 1 (and a 403 set) when a record of a case is another organisation's
@@ -216,8 +221,6 @@ void api_item_new(struct req *r, struct item_row *it, const char *kind, const ch
 int api_record_of_other(struct req *r, const struct item_row *it);
 /* The Location of a new item whose kind has a path of its own (items.c). */
 void api_item_located(struct req *r, const struct item_row *it);
-/* GET /<kind's path>/{id}: one item as its list shows it (items.c). */
-int api_item_get(struct req *r);
 /* 1 when user_id may be given work of the caller's organisation: an
  * active case worker, supervisor, hotline operator or focal point of it. */
 int api_assignee_ok(struct req *r, const char *user_id);
@@ -232,25 +235,33 @@ int api_case_timeline(struct req *r);
 int api_best_interests_create(struct req *r);
 int api_best_interests_list(struct req *r);
 int api_best_interests_patch(struct req *r);
+int api_best_interests_get(struct req *r);
 int api_notes_create(struct req *r);
 int api_notes_list(struct req *r);
 int api_note_patch(struct req *r);
+int api_note_get(struct req *r);
 int api_services_create(struct req *r);
 int api_services_list(struct req *r);
 int api_service_patch(struct req *r);
+int api_service_get(struct req *r);
 int api_plans_create(struct req *r);
 int api_plans_list(struct req *r);
 int api_plan_patch(struct req *r);
+int api_case_plan_get(struct req *r);
 int api_followups_create(struct req *r);
 int api_followups_list(struct req *r);
 int api_followup_patch(struct req *r);
+int api_followup_get(struct req *r);
 int api_followups_due(struct req *r);
 int api_screenings_create(struct req *r);
 int api_screenings_list(struct req *r);
+int api_screening_get(struct req *r);
 int api_decisions_create(struct req *r);
 int api_decisions_list(struct req *r);
+int api_decision_get(struct req *r);
 int api_consents_create(struct req *r);
 int api_consents_list(struct req *r);
+int api_consent_get(struct req *r);
 int api_consent_withdraw(struct req *r);
 
 /* The criminal-justice track (justice.c) and shelter stays (stays.c). */
@@ -266,9 +277,11 @@ int api_proceeding_patch(struct req *r);
 int api_risks_create(struct req *r);
 int api_risks_list(struct req *r);
 int api_risk_patch(struct req *r);
+int api_risk_get(struct req *r);
 int api_safety_plans_create(struct req *r);
 int api_safety_plans_list(struct req *r);
 int api_safety_plan_patch(struct req *r);
+int api_safety_plan_get(struct req *r);
 int api_stays_create(struct req *r);
 int api_stays_list(struct req *r);
 int api_stay_discharge(struct req *r);
@@ -461,8 +474,11 @@ int api_assessments_create(struct req *r);
 int api_assessments_list(struct req *r);
 /* Changed by items.c's item_patch, with the hooks below. */
 int api_prevention_service_patch(struct req *r);
+int api_prevention_service_get(struct req *r);
 int api_household_patch(struct req *r);
+int api_household_get(struct req *r);
 int api_assessment_patch(struct req *r);
+int api_assessment_get(struct req *r);
 /* Who may change an item of a person without a case: the person read in
  * the own organisation, prevention.record.  0, or the problem's status. */
 int api_prevention_may(struct req *r, const struct item_row *it);

@@ -150,6 +150,8 @@ static int links_ok(struct req *r, json_t *rec)
 		    strcmp(p.org_id, r->who.user.org.id))
 			return reply_problem(r, 422, "invalid-value",
 					     "person_id: no such person in your organisation");
+		if (api_person_merged(r, &p))
+			return r->status;
 	}
 	return 0;
 }

@@ -496,11 +496,8 @@ static int item_load(struct req *r, const struct item_kind *k, struct item_row *
 
 int api_record_of_other(struct req *r, const struct item_row *it)
 {
-	struct referral_row f;
-
 	if (!strcmp(it->org_id, r->who.user.org.id) ||
-	    store_case_transferred_from(r->app->st, it->case_id, it->org_id, &f, &r->mem) ==
-		    STORE_OK)
+	    store_case_transferred_from(r->app->st, it->case_id, it->org_id) == STORE_OK)
 		return 0;
 	reply_problem(r, 403, "forbidden",
 		      "this record is another organisation's (a recipient of the case): only it "
@@ -516,35 +513,25 @@ void api_item_located(struct req *r, const struct item_row *it)
 		api_set_location(r, k->self, it->id);
 }
 
-static int person_load(struct req *r, const char *id, struct person_row *p);
-
 /* One item, read as its list reads it: of a case the caller reads (a
  * recipient of the case never the owner's records), or of a person of the
- * caller's organisation; the kind the path's.  Its sealed fields are
- * audited as any read. */
-int api_item_get(struct req *r)
+ * caller's organisation.  Its sealed fields are audited as any read. */
+static int item_get(struct req *r, const char *kind)
 {
-	const struct item_kind *k = NULL;
+	const struct item_kind *k = kind_of(kind);
 	struct person_row p;
 	struct item_row it;
 	struct case_row c;
 	char record[64];
 	json_t *rec;
-	size_t i;
 	jsonw w;
 	int rc, of_person;
 
-	for (i = 0; i < sizeof kinds / sizeof kinds[0] && !k; i++) {
-		size_t n = strlen(kinds[i].self);
-		if (!strncmp(r->path, "/api/v1/", 8) && !strncmp(r->path + 8, kinds[i].self, n) &&
-		    r->path[8 + n] == '/')
-			k = &kinds[i];
-	}
-	of_person = k && (k->person_may || k->of_person);
-	rc = k ? store_item_get(r->app->st, r->params[0], &it, &r->mem) : STORE_NOT_FOUND;
+	of_person = k->person_may || k->of_person;
+	rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
 	if (rc != STORE_OK || strcmp(it.kind, k->kind) || !it.case_id[0] != !!of_person)
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (of_person ? person_load(r, it.person_id, &p) : api_case_load(r, it.case_id, &c))
+	if (of_person ? api_person_load(r, it.person_id, &p, PERSON_TO_READ) : api_case_load(r, it.case_id, &c))
 		return r->status;
 	if (!of_person && hidden(r, &it))
 		return api_store_error(r, STORE_NOT_FOUND);
@@ -659,21 +646,27 @@ static int item_patch(struct req *r, const char *kind)
 int api_notes_create(struct req *r) { return items_create(r, "note"); }
 int api_notes_list(struct req *r) { return items_list(r, "note"); }
 int api_note_patch(struct req *r) { return item_patch(r, "note"); }
+int api_note_get(struct req *r) { return item_get(r, "note"); }
 int api_services_create(struct req *r) { return items_create(r, "service"); }
 int api_services_list(struct req *r) { return items_list(r, "service"); }
 int api_service_patch(struct req *r) { return item_patch(r, "service"); }
+int api_service_get(struct req *r) { return item_get(r, "service"); }
 int api_plans_create(struct req *r) { return items_create(r, "plan"); }
 int api_plans_list(struct req *r) { return items_list(r, "plan"); }
 int api_plan_patch(struct req *r) { return item_patch(r, "plan"); }
+int api_case_plan_get(struct req *r) { return item_get(r, "plan"); }
 int api_followups_create(struct req *r) { return items_create(r, "followup"); }
 int api_followups_list(struct req *r) { return items_list(r, "followup"); }
 int api_followup_patch(struct req *r) { return item_patch(r, "followup"); }
+int api_followup_get(struct req *r) { return item_get(r, "followup"); }
 int api_risks_create(struct req *r) { return items_create(r, "risk"); }
 int api_risks_list(struct req *r) { return items_list(r, "risk"); }
 int api_risk_patch(struct req *r) { return item_patch(r, "risk"); }
+int api_risk_get(struct req *r) { return item_get(r, "risk"); }
 int api_safety_plans_create(struct req *r) { return items_create(r, "safety"); }
 int api_safety_plans_list(struct req *r) { return items_list(r, "safety"); }
 int api_safety_plan_patch(struct req *r) { return item_patch(r, "safety"); }
+int api_safety_plan_get(struct req *r) { return item_get(r, "safety"); }
 
 static int cmp_due(const void *a, const void *b)
 {
@@ -806,9 +799,16 @@ static int due_page(struct req *r, struct items_due_filter *f, size_t limit,
 int api_best_interests_create(struct req *r) { return items_create(r, "best_interests"); }
 int api_best_interests_list(struct req *r) { return items_list(r, "best_interests"); }
 int api_best_interests_patch(struct req *r) { return item_patch(r, "best_interests"); }
+int api_best_interests_get(struct req *r) { return item_get(r, "best_interests"); }
 int api_prevention_service_patch(struct req *r) { return item_patch(r, "prevention_service"); }
+int api_prevention_service_get(struct req *r) { return item_get(r, "prevention_service"); }
 int api_household_patch(struct req *r) { return item_patch(r, "household"); }
+int api_household_get(struct req *r) { return item_get(r, "household"); }
 int api_assessment_patch(struct req *r) { return item_patch(r, "domv_assessment"); }
+int api_assessment_get(struct req *r) { return item_get(r, "domv_assessment"); }
+int api_screening_get(struct req *r) { return item_get(r, "screening"); }
+int api_decision_get(struct req *r) { return item_get(r, "status_decision"); }
+int api_consent_get(struct req *r) { return item_get(r, "consent"); }
 
 /* GET /followups?assigned=me|all&before=&limit=&cursor=: open follow-ups
  * (and reviews of risk assessments and safety plans, by their kind) of the
@@ -1237,15 +1237,6 @@ int api_decisions_list(struct req *r)
 /* ---- consents -------------------------------------------------------- */
 
 
-static int person_load(struct req *r, const char *id, struct person_row *p)
-{
-	int rc = store_person_get(r->app->st, id, p, &r->mem);
-	if (rc != STORE_OK || strcmp(p->org_id, r->who.user.org.id) ||
-	    policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	return 0;
-}
-
 /* Whether person p is under 18 today, from the birth date or the age
  * estimated when the person was registered (0 when unknown). */
 static int person_is_minor(struct req *r, const struct person_row *p, int *minor)
@@ -1331,7 +1322,7 @@ int api_consents_create(struct req *r)
 	const char *to_org, *to_type, *bad, *why;
 	int minor = 0, rc;
 
-	if (person_load(r, r->params[0], &p) || api_person_merged(r, &p))
+	if (api_person_load(r, r->params[0], &p, PERSON_TO_WRITE))
 		return r->status;
 	if (!api_may_own(r, ACT_CONSENT_RECORD))
 		return reply_problem(r, 403, "forbidden", "your role cannot record consent");
@@ -1385,7 +1376,7 @@ int api_consents_list(struct req *r)
 	size_t n = 0, i;
 	jsonw w;
 
-	if (person_load(r, r->params[0], &p))
+	if (api_person_load(r, r->params[0], &p, PERSON_TO_READ))
 		return r->status;
 	if (store_items_of_person(r->app->st, p.id, "consent", &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
@@ -1419,7 +1410,7 @@ int api_consent_withdraw(struct req *r)
 	rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
 	if (rc != STORE_OK || strcmp(it.kind, "consent"))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (person_load(r, it.person_id, &p))
+	if (api_person_load(r, it.person_id, &p, PERSON_TO_READ))
 		return r->status;
 	if (!api_may_own(r, ACT_CONSENT_RECORD))
 		return reply_problem(r, 403, "forbidden", "your role cannot record consent");

@@ -255,6 +255,15 @@ int api_persons_create(struct req *r)
 	return reply_person(r, 201, &row, body);
 }
 
+int api_person_load(struct req *r, const char *id, struct person_row *p, enum person_use use)
+{
+	int rc = store_person_get(r->app->st, id, p, &r->mem);
+
+	if (rc != STORE_OK || !visible(r, p))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return use == PERSON_TO_WRITE && api_person_merged(r, p) ? r->status : 0;
+}
+
 int api_person_merged(struct req *r, const struct person_row *p)
 {
 	if (!p->merged_into[0])
@@ -417,9 +426,8 @@ int api_person_patch(struct req *r)
 	size_t nkeys;
 	int rc;
 
-	rc = store_person_get(r->app->st, r->params[0], &p, &r->mem);
-	if (rc != STORE_OK || !visible(r, &p))
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (api_person_load(r, r->params[0], &p, PERSON_TO_READ))
+		return r->status;
 	if (policy_allows(ACT_PERSON_UPDATE, r->who.user.role, api_own_relation(r)) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot change persons");
 	if (api_person_merged(r, &p))

@@ -1138,10 +1138,8 @@ int api_person_known_elsewhere(struct req *r)
 	store_tx *tx;
 	int rc;
 
-	rc = store_person_get(r->app->st, r->params[0], &p, &r->mem);
-	if (rc != STORE_OK || strcmp(p.org_id, r->who.user.org.id) ||
-	    policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	if (api_person_load(r, r->params[0], &p, PERSON_TO_WRITE))
+		return r->status;
 	if (policy_allows(ACT_PERSON_KNOWN_ELSEWHERE, r->who.user.role, PC_OWN_ORG) < 0)
 		return reply_problem(r, 403, "forbidden",
 				     "your role cannot ask the network about a person");

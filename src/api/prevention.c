@@ -25,16 +25,6 @@
 #include "domain/record.h"
 #include "store/reports.h"
 
-/* The person, of the caller's organisation and readable by the role. */
-static int person_load(struct req *r, const char *id, struct person_row *p)
-{
-	int rc = store_person_get(r->app->st, id, p, &r->mem);
-	if (rc != STORE_OK || strcmp(p->org_id, r->who.user.org.id) ||
-	    policy_allows(ACT_PERSON_READ, r->who.user.role, PC_OWN_ORG) < 0)
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	return 0;
-}
-
 static json_t *item_open(struct req *r, const struct item_row *it)
 {
 	return record_open(&r->app->kr, &r->mem, it->coded, it->sealed, it->sealed_len, it->id);
@@ -65,7 +55,7 @@ int api_prevention_may(struct req *r, const struct item_row *it)
 {
 	struct person_row p;
 
-	if (person_load(r, it->person_id, &p))
+	if (api_person_load(r, it->person_id, &p, PERSON_TO_WRITE))
 		return r->status;
 	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot record prevention");
@@ -176,7 +166,7 @@ static int list(struct req *r, const struct person_row *p, const char *kind,
 int api_prevention_services_create(struct req *r)
 {
 	struct person_row p;
-	if (person_load(r, r->params[0], &p))
+	if (api_person_load(r, r->params[0], &p, PERSON_TO_WRITE))
 		return r->status;
 	return create(r, &p, "prevention_service", api_prevention_service_check);
 }
@@ -184,7 +174,7 @@ int api_prevention_services_create(struct req *r)
 int api_prevention_services_list(struct req *r)
 {
 	struct person_row p;
-	if (person_load(r, r->params[0], &p))
+	if (api_person_load(r, r->params[0], &p, PERSON_TO_READ))
 		return r->status;
 	return list(r, &p, "prevention_service", NULL);
 }
@@ -192,7 +182,7 @@ int api_prevention_services_list(struct req *r)
 int api_households_create(struct req *r)
 {
 	struct person_row p;
-	if (person_load(r, r->params[0], &p))
+	if (api_person_load(r, r->params[0], &p, PERSON_TO_WRITE))
 		return r->status;
 	return create(r, &p, "household", api_prevention_consented);
 }
@@ -200,19 +190,19 @@ int api_households_create(struct req *r)
 int api_households_list(struct req *r)
 {
 	struct person_row p;
-	if (person_load(r, r->params[0], &p))
+	if (api_person_load(r, r->params[0], &p, PERSON_TO_READ))
 		return r->status;
 	return list(r, &p, "household", NULL);
 }
 
 /* A household by id, of a person the caller reads. */
 static int household_load(struct req *r, const char *id, struct item_row *hh,
-			  struct person_row *p)
+			  struct person_row *p, enum person_use use)
 {
 	int rc = store_item_get(r->app->st, id, hh, &r->mem);
 	if (rc != STORE_OK || strcmp(hh->kind, "household"))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	return person_load(r, hh->person_id, p);
+	return api_person_load(r, hh->person_id, p, use);
 }
 
 int api_assessments_create(struct req *r)
@@ -221,7 +211,7 @@ int api_assessments_create(struct req *r)
 	struct person_row p;
 	json_t *body;
 
-	if (household_load(r, r->params[0], &hh, &p))
+	if (household_load(r, r->params[0], &hh, &p, PERSON_TO_WRITE))
 		return r->status;
 	/* The household is the path's: set it when not sent. */
 	body = req_json_object(r);
@@ -237,7 +227,7 @@ int api_assessments_list(struct req *r)
 	struct item_row hh;
 	struct person_row p;
 
-	if (household_load(r, r->params[0], &hh, &p))
+	if (household_load(r, r->params[0], &hh, &p, PERSON_TO_READ))
 		return r->status;
 	return list(r, &p, "domv_assessment", hh.id);
 }

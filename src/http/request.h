@@ -102,15 +102,13 @@ const char *req_header(struct req *r, const char *name);
 void req_query_string(struct req *r, buf *out);
 /* How many times the header name was sent. */
 int req_header_count(struct req *r, const char *name);
-/* The name of a query argument sent more than once (the first of the
- * query's first QUERY_ARGS_SEEN arguments), or NULL: req_query would
- * read the first and ignore the rest. */
+/* The name of the first query argument sent a second time (*twice 1:
+ * req_query would read the first and ignore the rest; the first
+ * QUERY_ARGS_SEEN names are compared), or not known to known(ctx, name)
+ * (*twice 0; known NULL: every name is), or NULL; in one pass. */
 #define QUERY_ARGS_SEEN 64
-const char *req_query_repeated(struct req *r);
-/* The name of the first query argument that known(ctx, name) does not
- * know, or NULL. */
-const char *req_query_unknown(struct req *r, int (*known)(const void *ctx, const char *name),
-			      const void *ctx);
+const char *req_query_odd(struct req *r, int (*known)(const void *ctx, const char *name),
+			  const void *ctx, int *twice);
 
 /* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);

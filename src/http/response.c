@@ -67,7 +67,10 @@ int req_header_count(struct req *r, const char *name)
 struct query_seen {
 	const char *name[QUERY_ARGS_SEEN];
 	size_t n;
-	const char *repeated;
+	int (*known)(const void *ctx, const char *name);
+	const void *ctx;
+	const char *odd;
+	int twice;
 };
 
 static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -81,50 +84,32 @@ static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char
 		return MHD_YES;
 	for (i = 0; i < q->n; i++)
 		if (!strcmp(q->name[i], key)) {
-			q->repeated = key;
+			q->odd = key;
+			q->twice = 1;
 			return MHD_NO;
 		}
-	if (q->n == QUERY_ARGS_SEEN)
+	if (q->known && !q->known(q->ctx, key)) {
+		q->odd = key;
 		return MHD_NO;
-	q->name[q->n++] = key;
+	}
+	if (q->n < QUERY_ARGS_SEEN)
+		q->name[q->n++] = key;
 	return MHD_YES;
 }
 
-const char *req_query_repeated(struct req *r)
+const char *req_query_odd(struct req *r, int (*known)(const void *ctx, const char *name),
+			  const void *ctx, int *twice)
 {
 	struct query_seen q;
 
 	q.n = 0;
-	q.repeated = NULL;
+	q.known = known;
+	q.ctx = ctx;
+	q.odd = NULL;
+	q.twice = 0;
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_seen, &q);
-	return q.repeated;
-}
-
-struct query_known {
-	int (*known)(const void *ctx, const char *name);
-	const void *ctx;
-	const char *unknown;
-};
-
-static enum MHD_Result query_known(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
-{
-	struct query_known *q = cls;
-	(void)kind;
-	(void)value;
-	if (!*key || q->known(q->ctx, key))
-		return MHD_YES;
-	q->unknown = key;
-	return MHD_NO;
-}
-
-const char *req_query_unknown(struct req *r, int (*known)(const void *ctx, const char *name),
-			      const void *ctx)
-{
-	struct query_known q = {known, ctx, NULL};
-
-	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_known, &q);
-	return q.unknown;
+	*twice = q.twice;
+	return q.odd;
 }
 
 const char *req_header(struct req *r, const char *name)

@@ -113,17 +113,7 @@ int store_kb_update(store_tx *tx, const struct kb_row *k)
 
 int store_kb_exists(store *st, const char *id)
 {
-	db *d = store_reader_get(st);
-	db_stmt *s = db_prepare(d, SQL_KB_EXISTS);
-	int rc;
-
-	if (s)
-		db_bind_str(s, 1, id);
-	rc = store_step_row(s);
-	if (rc == STORE_OK)
-		db_reset(s);
-	store_reader_put(st, d);
-	return rc;
+	return table_exists(st, SQL_KB_EXISTS, &id, 1);
 }
 
 int store_kb_get(store *st, const char *id, struct kb_row *k, arena *a)

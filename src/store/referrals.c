@@ -85,9 +85,9 @@ static struct table_query q_access_case = REF_QUERY(
 static struct table_query q_access_person = REF_QUERY(
 	" WHERE f.person_id = ?1 AND f.to_org = ?2 AND " REFERRAL_LIVE
 	" ORDER BY f.updated_at DESC LIMIT 1");
-static struct table_query q_transferred_from = REF_QUERY(
-	" WHERE f.case_id = ?1 AND f.from_org = ?2 AND f.kind = 'transfer' AND f.status = 'completed'"
-	" LIMIT 1");
+static const char SQL_TRANSFERRED_FROM[] =
+	"SELECT 1 FROM referrals WHERE case_id = ?1 AND from_org = ?2 AND kind = 'transfer'"
+	" AND status = 'completed' LIMIT 1";
 static const char SQL_MOVE_CASE[] = "UPDATE cases SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
 static const char SQL_MOVE_PERSON[] =
 	"UPDATE persons SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
@@ -168,10 +168,11 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 	return table_query_collect_pool(st, d, s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 }
 
-int store_case_transferred_from(store *st, const char *case_id, const char *org_id,
-				struct referral_row *f, arena *a)
+int store_case_transferred_from(store *st, const char *case_id, const char *org_id)
 {
-	return get_one(st, &q_transferred_from, case_id, org_id, NULL, f, a);
+	const char *v[] = {case_id, org_id};
+
+	return table_exists(st, SQL_TRANSFERRED_FROM, v, 2);
 }
 
 /* The person's cases that would stay behind: checked at the transfer's

@@ -501,10 +501,9 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
  * access to a case. */
 int store_referral_access(store *st, const char *case_id, const char *person_id,
 			  const char *org_id, const char *today, struct referral_row *f, arena *a);
-/* The completed transfer of a case from org_id, its former owner:
- * STORE_OK and *f, or STORE_NOT_FOUND. */
-int store_case_transferred_from(store *st, const char *case_id, const char *org_id,
-				struct referral_row *f, arena *a);
+/* Whether the case was transferred from org_id, its former owner (a
+ * completed transfer): STORE_OK, or STORE_NOT_FOUND. */
+int store_case_transferred_from(store *st, const char *case_id, const char *org_id);
 /* Move a case, and its person, to another organisation (a transfer), with
  * the person's consents and the case's open referrals to others (the new
  * owner follows and withdraws them; those to it are completed);

@@ -503,6 +503,22 @@ int table_each_texts(store *st, const char *sql, const char *const *v, size_t n,
 	return table_each_pool(st, d, s, fn, ctx);
 }
 
+int table_exists(store *st, const char *sql, const char *const *v, size_t n)
+{
+	db *d = store_reader_get(st);
+	db_stmt *s = db_prepare(d, sql);
+	size_t i;
+	int rc;
+
+	for (i = 0; s && i < n; i++)
+		db_bind_str(s, (int)i + 1, v[i]);
+	rc = store_step_row(s);
+	if (rc == STORE_OK)
+		db_reset(s);
+	store_reader_put(st, d);
+	return rc;
+}
+
 int table_ids(db_stmt *s, char (*ids)[ID_LEN], size_t max, size_t *n)
 {
 	int rc;

@@ -191,6 +191,9 @@ int table_each_pool(store *st, db *d, db_stmt *s, int (*fn)(void *ctx, db_stmt *
  * texts v[0 .. n) (NULL binds SQL NULL). */
 int table_each_texts(store *st, const char *sql, const char *const *v, size_t n,
 		     int (*fn)(void *ctx, db_stmt *s), void *ctx);
+/* Whether sql, on a reader of the pool with ?1 .. ?n bound to the texts
+ * v[0 .. n), reads a row: STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
+int table_exists(store *st, const char *sql, const char *const *v, size_t n);
 /* The first column of the rows of the bound read s (NULL: STORE_ERROR),
  * at most max, into ids (*n of them); resets s.  Rows past max are left
  * unread: STORE_OK. */

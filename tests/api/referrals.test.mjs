@@ -1092,6 +1092,13 @@ test('a merge undone takes back what was made on a moved case since: a referral 
   const old = await get('a.cw', `/persons/${c.pid}`);
   assertProblem(await as['a.cw'].req('PATCH', `${V1}/persons/${c.pid}`, { gender: 'Feminine' },
     { 'if-match': `"${old.json.version}"` }), 409, 'merged');
+  // Nor any other write that names it (one loader for them all).
+  for (const [path, body] of [['prevention-services', { type: 'tvet', status: 'planned' }],
+    ['households', { members: [] }], ['known-elsewhere', {}]])
+    assertProblem(await as['a.cw'].req('POST', `${V1}/persons/${c.pid}/${path}`, body), 409, 'merged', path);
+  assertProblem(await as['a.hot'].req('POST', `${V1}/contacts`,
+    { channel: 'phone', call_type: 'data', person_id: c.pid }), 409, 'merged', 'a call about it');
+  assert.equal((await get('a.cw', `/persons/${c.pid}/prevention-services`)).status, 200, 'read still');
   const u = await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`);
   assert.equal(u.status, 200, u.text);
   assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found', 'B never consented');
