@@ -25,6 +25,7 @@
 
 #include <sodium.h>
 
+#include "util/background.h"
 #include "api/api.h"
 #include "api/pprlnet.h"
 #include "api/disclose.h"
@@ -415,13 +416,10 @@ void api_dedup_registered(struct req *r, const char *person_id, json_t *rec)
 /* ---- the background pass -------------------------------------------------- */
 
 static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	pthread_t thread;
-	int started, stop;
+	struct background pass;
 	store *st;
 	const keyring *kr;
-} bg = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+} bg = {.pass = BACKGROUND_INIT};
 
 static void pass_all(void)
 {
@@ -439,20 +437,9 @@ static void pass_all(void)
 
 static void *background(void *arg)
 {
-	struct timespec until;
 	(void)arg;
-	pthread_mutex_lock(&bg.lock);
-	while (!bg.stop) {
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += PASS_INTERVAL;
-		pthread_cond_timedwait(&bg.cond, &bg.lock, &until);
-		if (bg.stop)
-			break;
-		pthread_mutex_unlock(&bg.lock);
+	while (!bg_sleep(&bg.pass, PASS_INTERVAL))
 		pass_all();
-		pthread_mutex_lock(&bg.lock);
-	}
-	pthread_mutex_unlock(&bg.lock);
 	return NULL;
 }
 
@@ -460,20 +447,12 @@ void api_dedup_start(struct app *app)
 {
 	bg.st = app->st;
 	bg.kr = &app->kr;
-	bg.stop = 0;
-	bg.started = pthread_create(&bg.thread, NULL, background, NULL) == 0;
+	bg_start(&bg.pass, background, NULL);
 }
 
 void api_dedup_stop(void)
 {
-	if (!bg.started)
-		return;
-	pthread_mutex_lock(&bg.lock);
-	bg.stop = 1;
-	pthread_cond_signal(&bg.cond);
-	pthread_mutex_unlock(&bg.lock);
-	pthread_join(bg.thread, NULL);
-	bg.started = 0;
+	bg_stop(&bg.pass);
 }
 
 /* ---- the routes ----------------------------------------------------------- */

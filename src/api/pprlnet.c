@@ -43,6 +43,7 @@
 #include "domain/dedup.h"
 #include "domain/namekey.h"
 #include "store/pprl.h"
+#include "util/background.h"
 #include "util/jsonw.h"
 
 #define SCRATCH_CAP (1u << 20)
@@ -697,7 +698,7 @@ static int sweep(store *st, const struct catch_up *c, size_t *forgotten)
 /* The pass: stop ends it early, without the sweep.  Stamps read first,
  * then the persons: a refresh in between writes a stamp the sweep then
  * leaves (it removes a stamp only while it is the one read). */
-static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, volatile int *stop,
+static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, struct background *stop,
 		    size_t *encoded, size_t *unchanged, size_t *forgotten)
 {
 	struct catch_up c;
@@ -717,7 +718,7 @@ static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, vol
 	if (rc == STORE_OK && person_done(&c))
 		rc = STORE_ERROR;
 	sodium_memzero(&c.e, sizeof c.e);
-	for (i = 0; rc == STORE_OK && i < c.n && !*stop; i += CATCH_UP_CHUNK) {
+	for (i = 0; rc == STORE_OK && i < c.n && !bg_stopping(stop); i += CATCH_UP_CHUNK) {
 		size_t n = c.n - i < CATCH_UP_CHUNK ? c.n - i : CATCH_UP_CHUNK;
 		if (refresh_chunk(st, kr, pk, (const char (*)[ID_LEN])(c.ids + i), n, encoded) != STORE_OK)
 			failed++;
@@ -725,9 +726,9 @@ static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, vol
 	*unchanged = c.unchanged;
 	/* A person that could not be read keeps its row (and fails the
 	 * pass); the others' sweep goes on. */
-	if (rc == STORE_OK && !*stop)
+	if (rc == STORE_OK && !bg_stopping(stop))
 		rc = sweep(st, &c, forgotten);
-	if (failed || *stop)
+	if (failed || bg_stopping(stop))
 		rc = STORE_ERROR;
 	free(c.ids);
 	free(c.have);
@@ -735,11 +736,9 @@ static int catch_up(store *st, const keyring *kr, const struct pprl_key *pk, vol
 }
 
 static struct {
-	pthread_t thread;
-	int started;
-	volatile int stop;
+	struct background pass;
 	struct app *app;
-} bg;
+} bg = {.pass = BACKGROUND_INIT};
 
 static void *catch_up_thread(void *arg)
 {
@@ -747,7 +746,7 @@ static void *catch_up_thread(void *arg)
 	int rc;
 
 	(void)arg;
-	rc = catch_up(bg.app->st, &bg.app->kr, bg.app->pprl, &bg.stop, &n, &same, &gone);
+	rc = catch_up(bg.app->st, &bg.app->kr, bg.app->pprl, &bg.pass, &n, &same, &gone);
 	api_log_event("pprl", "catch_up=%s encoded=%zu unchanged=%zu removed=%zu",
 		      rc == STORE_OK ? "done" : "incomplete", n, same, gone);
 	return NULL;
@@ -756,17 +755,13 @@ static void *catch_up_thread(void *arg)
 void api_pprl_start(struct app *app)
 {
 	bg.app = app;
-	bg.stop = 0;
-	bg.started = app->pprl && pthread_create(&bg.thread, NULL, catch_up_thread, NULL) == 0;
+	if (app->pprl)
+		bg_start(&bg.pass, catch_up_thread, NULL);
 }
 
 void api_pprl_stop(void)
 {
-	if (!bg.started)
-		return;
-	bg.stop = 1;
-	pthread_join(bg.thread, NULL);
-	bg.started = 0;
+	bg_stop(&bg.pass);
 }
 
 /* ---- the question --------------------------------------------------------- */

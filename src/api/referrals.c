@@ -18,6 +18,7 @@
 
 #include <utf8proc.h>
 
+#include "util/background.h"
 #include "api/api.h"
 #include "api/pprlnet.h"
 #include "api/disclose.h"
@@ -1151,12 +1152,7 @@ int api_referral_names_merge(struct req *r, store_tx *tx, const struct dup_merge
  * should not: it checks what it finds).  Each batch's reads are of what
  * is committed while its transaction holds the writer, so no change made
  * meanwhile is undone. */
-static struct {
-	pthread_t thread;
-	int started;
-	volatile int stop;
-	struct app *app;
-} rebuild;
+static struct background rebuild = BACKGROUND_INIT;
 
 static void *names_rebuild(void *arg)
 {
@@ -1192,28 +1188,22 @@ static void *names_rebuild(void *arg)
 		if (n)
 			snprintf(after, sizeof after, "%s", ids[n - 1]);
 		total += n;
-	} while (rc == STORE_OK && n == REFERRALS_AT_ONCE && !rebuild.stop);
+	} while (rc == STORE_OK && n == REFERRALS_AT_ONCE && !bg_stopping(&rebuild));
 	free(ids);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	api_log_event("referral_names", "referrals=%zu ms=%lld%s", total,
 		      (long long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000),
-		      rc != STORE_OK ? " error=store" : rebuild.stop ? " stopped=1" : "");
+		      rc != STORE_OK ? " error=store" : bg_stopping(&rebuild) ? " stopped=1" : "");
 	return NULL;
 }
 
 void api_referral_names_start(struct app *app)
 {
-	rebuild.stop = 0;
-	rebuild.started = pthread_create(&rebuild.thread, NULL, names_rebuild, app) == 0;
-	if (!rebuild.started)
+	if (bg_start(&rebuild, names_rebuild, app))
 		api_log_event("referral_names", "error=thread");
 }
 
 void api_referral_names_stop(void)
 {
-	if (!rebuild.started)
-		return;
-	rebuild.stop = 1;
-	pthread_join(rebuild.thread, NULL);
-	rebuild.started = 0;
+	bg_stop(&rebuild);
 }
