@@ -306,7 +306,7 @@ export async function casePageView(ctx, id) {
               if (!ctx.alive()) return;
               if (!r || r.status !== 201) {
                 if (r && r.status === 403 && spec.forbidden) setMessage(fields.errorBox, spec.forbidden);
-                else if (r && r.status === 409 && spec.conflict) setMessage(fields.errorBox, spec.conflict);
+                else if (r && r.status === 409 && spec.conflict?.[r.body?.type]) setMessage(fields.errorBox, spec.conflict[r.body.type]);
                 else fields.showProblem(r);
                 return;
               }
@@ -435,7 +435,7 @@ export async function casePageView(ctx, id) {
       itemsTab(panel, {
         id: 'best_interests', path: 'best-interests', title: 'case.tab_best_interests', empty: 'case.best_interests_empty',
         addKey: 'case.add_best_interests', saved: 'case.saved_best_interests', mayWrite: editor,
-        conflict: 'case.not_a_child',
+        conflict: { 'not-a-child': 'case.not_a_child' }, // a 409 of its type; any other as it is
         form: { resource: 'best_interests', opts: { values: { date: today() } } },
         card: (b) => [
           h('p', { class: 'card-title' }, h('strong', { text: codeText('best_interests_outcome', b.outcome) }), ' ', dateText('case.on', b.date)),

@@ -151,6 +151,7 @@ export function statusKey(res) {
     // Sent again after its answer was lost (api.js): it was made.
     if (res.body && res.body.type === 'already-made') return 'error.already_made';
     if (res.body && res.body.type === 'in-progress') return 'error.in_progress';
+    if (res.body && res.body.type === 'merged') return 'error.merged';
     return 'error.conflict_state';
   case 412: return 'error.stale';
   case 413: return 'error.too_large';

@@ -227,6 +227,11 @@ export const catalogue = {
     ru: 'Это уже было сохранено: ответ сервера потерялся в пути. Обновите страницу, чтобы увидеть результат; не отправляйте снова.',
     en: 'This was saved already: the server’s answer was lost on the way. Reload the page to see it; do not send it again.',
   },
+  'error.merged': {
+    tg: 'Ин сабти шахс бо сабти дигари ҳамон шахс якҷоя карда шудааст. Бо сабти нигоҳдошта кор кунед (ё аввал якҷоякуниро бекор кунед).',
+    ru: 'Эта запись о человеке объединена с другой записью того же человека. Работайте с оставленной записью (или сначала отмените объединение).',
+    en: 'This person’s record was merged into another record of the same person. Work on the record kept (or undo the merge first).',
+  },
   'error.in_progress': {
     tg: 'Ҳамин амал ҳанӯз иҷро мешавад ё анҷом наёфт. Пас аз лаҳзае саҳифаро аз нав бор кунед ва бинед, ки сабт шудааст ё не.',
     ru: 'Это же действие ещё выполняется или не завершилось. Через минуту обновите страницу и проверьте, сохранилось ли оно.',
@@ -1604,6 +1609,12 @@ export const catalogue = {
     ru: 'Объединено: случаи и согласия перенесены в оставленную запись.',
     en: 'Merged: cases and consents moved to the record kept.',
   },
+  'dup.merged_away': {
+    tg: 'Ин сабт бо сабти дигари ҳамон шахс якҷоя карда шуд: дар ин ҷо чизе илова намешавад.',
+    ru: 'Эта запись объединена с другой записью того же человека: здесь ничего не добавляется.',
+    en: 'This record was merged into another record of the same person: nothing is added here.',
+  },
+  'dup.open_kept': { tg: 'Кушодани сабти нигоҳдошта', ru: 'Открыть оставленную запись', en: 'Open the record kept' },
   'dup.undone': { tg: 'Якҷоякунӣ бекор карда шуд.', ru: 'Объединение отменено.', en: 'The merge is undone.' },
   'dup.distinct_done': { tg: 'Дар хотир нигоҳ дошта шуд: як нафар нестанд.', ru: 'Запомнено: это разные люди.', en: 'Remembered: not the same person.' },
   'dup.none': { tg: 'Сабтҳои эҳтимолан такрорӣ нестанд.', ru: 'Возможных повторов нет.', en: 'No likely duplicates.' },

@@ -25,7 +25,9 @@ export async function preventionView(ctx, personId) {
     return;
   }
   const p = person.body;
-  const mayWrite = WRITERS.includes(ctx.user.role);
+  // A record merged into another takes nothing more (409 merged): its
+  // records are read here, new ones go to the record kept.
+  const mayWrite = WRITERS.includes(ctx.user.role) && !p.merged_into;
   const msg = h('div', { class: 'message', id: 'prev-msg', attrs: { role: 'status' }, hidden: true });
   const services = h('section', { class: 'panel', id: 'prev-services' });
   const households = h('section', { class: 'panel', id: 'prev-households' });
@@ -35,6 +37,9 @@ export async function preventionView(ctx, personId) {
     h('p', { class: 'card-title' }, h('strong', { id: 'prev-person', text: () => personName(p) }), ' ',
       p.beneficiary_group ? badge('beneficiary_group', p.beneficiary_group, 'info') : null),
     ...(known ? [h('div', { class: 'actions' }, known.button), known.panel] : []),
+    ...(p.merged_into ? [h('div', { class: 'message info', id: 'prev-merged', attrs: { role: 'status' } },
+      h('span', { text: 'dup.merged_away' }), ' ',
+      h('a', { href: `#/persons/${encodeURIComponent(p.merged_into)}/prevention`, id: 'prev-kept', text: 'dup.open_kept' }))] : []),
     msg, services, households);
 
   // "Edit" on a card: the record's form with its values, sent as the
@@ -90,7 +95,7 @@ export async function preventionView(ctx, personId) {
             const res = await request(ctx, 'POST', spec.path, value);
             if (!ctx.alive()) return;
             if (!res || res.status !== 201) {
-              if (res && res.status === 409) setMessage(fields.errorBox, 'prev.consent_needed', 'error');
+              if (res && res.status === 409 && res.body?.type === 'consent-required') setMessage(fields.errorBox, 'prev.consent_needed', 'error');
               else fields.showProblem(res);
               return;
             }

@@ -116,3 +116,48 @@ test('a pre-departure orientation session is recorded with counts of who came, n
   assert.deepEqual(problems.filter((p) => !/favicon/.test(p)), []);
   await ctx.close();
 });
+
+test('a record merged into another: the page says so, leads to the record kept, and a form left open is told why it cannot save', async () => {
+  const who = { given_name: 'Мавзуна', family_name: 'Қодирова', birth_date: '1991-02-17', gender: 'Feminine', beneficiary_group: 'returnee' };
+  const away = (await cw.req('POST', V1 + '/persons', who)).json.id;
+  const kept = (await cw.req('POST', V1 + '/persons', { ...who, family_name: 'Кодирова' })).json.id;
+  assert.equal((await cw.req('POST', `${V1}/persons/${away}/consents`, { purpose: 'assistance', method: 'written' })).status, 201);
+  const pair = (await cw.req('GET', `${V1}/duplicates`)).json.items
+    .find((x) => x.persons.some((p) => p.id === away) && x.persons.some((p) => p.id === kept));
+  assert.ok(pair, 'the two registrations are a likely pair');
+
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  ctx.setDefaultTimeout(20000);
+  const page = await ctx.newPage();
+  const problems = watchConsole(page);
+  await signIn(page, srv.url, CW, 'ru');
+  await page.goto(`${srv.url}/#/persons/${away}/prevention`);
+  await page.click('#prevservice-add');
+  await page.selectOption('#prevservice-type', 'counselling');
+  // Merged meanwhile, at another desk.
+  const m = await cw.req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: kept });
+  assert.equal(m.status, 200, m.text);
+  await page.click('#prevservice-form-submit');
+  await page.locator('#prevservice-form .message.error', { hasText: 'объединена с другой записью' }).waitFor();
+  assert.equal((await cw.req('GET', `${V1}/persons/${away}/prevention-services`)).json.items.length, 0);
+
+  // Opened again: no form to fill, a way to the record kept.
+  await page.goto(`${srv.url}/#/persons`);
+  await page.goto(`${srv.url}/#/persons/${away}/prevention`);
+  await page.locator('#prev-merged').waitFor();
+  assert.match(await textOf(page, '#prev-merged'), /объединена.*Открыть оставленную запись/s);
+  assert.equal(await page.locator('#prevservice-add').count(), 0, 'nothing is added to a merged-away record');
+  await page.click('#prev-kept');
+  await page.locator('#prevservice-add').waitFor();
+  assert.equal(await page.locator('#prev-merged').count(), 0);
+  assert.ok(page.url().endsWith(`#/persons/${kept}/prevention`), page.url());
+
+  // The persons search finds her as the record kept.
+  await page.goto(`${srv.url}/#/persons`);
+  await page.fill('#persons-q', 'Қодирова Мавзуна');
+  await page.click('#persons-search');
+  await page.locator(`.person-card[data-id="${kept}"]`).waitFor();
+  assert.equal(await page.locator(`.person-card[data-id="${away}"]`).count(), 0);
+  assert.deepEqual(problems.filter((p) => !/favicon|status of 409/.test(p)), []);
+  await ctx.close();
+});
