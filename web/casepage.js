@@ -578,7 +578,7 @@ export async function casePageView(ctx, id) {
         ? recordView('followup', f, ['employment', 'income_band', 'business_running', 'remittance_dependence']) : null,
       prose(f.outcome),
     ];
-    if (editor && f.status === 'due') {
+    if (editor && f.status === 'due' && !f.read_only) { // a recipient's is its own to close
       const slot = h('div', { class: 'actions' });
       const done = h('button', {
         type: 'button', class: 'button secondary small', text: 'fu.mark_done', attrs: { 'data-action': 'done' },

@@ -62,7 +62,7 @@ function proceedingCard(ctx, p, o) {
     prose(p.notes),
   ];
   const next = o.stageNext[p.stage];
-  if (o.mayRecord && next) {
+  if (o.mayRecord && next && !p.read_only) {
     const slot = h('div', { class: 'actions' });
     slot.append(h('button', {
       type: 'button', class: 'button secondary small', text: 'jus.next_stage', attrs: { 'data-action': 'next-stage' },

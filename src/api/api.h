@@ -219,6 +219,11 @@ void api_item_new(struct req *r, struct item_row *it, const char *kind, const ch
  * and not the case's former owner's (a transfer): the case's owner sees
  * its recipients' records and does not change them (items.c). */
 int api_record_of_other(struct req *r, const struct item_row *it);
+/* Whose item it is, as members of its JSON: "org", its organisation's
+ * code, and "read_only" when the caller may not change it (a recipient's
+ * record on the owner's page: api_record_of_other), so that a screen
+ * offers no change it would refuse (items.c). */
+void api_item_org(struct req *r, jsonw *w, const struct item_row *it);
 /* The Location of a new item whose kind has a path of its own (items.c). */
 void api_item_located(struct req *r, const struct item_row *it);
 /* 1 when user_id may be given work of the caller's organisation: an

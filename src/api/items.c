@@ -137,6 +137,21 @@ static void write_item_members(struct req *r, jsonw *w, const struct item_row *i
 	json_decref(coded);
 }
 
+void api_item_org(struct req *r, jsonw *w, const struct item_row *it)
+{
+	struct org o;
+
+	if (!strcmp(it->org_id, r->who.user.org.id)) {
+		jw_kstr(w, "org", r->who.user.org.code);
+		return;
+	}
+	if (store_org_by_id(r->app->st, it->org_id, &o) == STORE_OK)
+		jw_kstr(w, "org", o.code);
+	if (!it->case_id[0] ||
+	    store_case_transferred_from(r->app->st, it->case_id, it->org_id) != STORE_OK)
+		jw_kbool(w, "read_only", 1);
+}
+
 void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
 		    const struct resource_schema *rs, json_t *rec)
 {
@@ -152,6 +167,7 @@ void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
 		write_item_fields(r, w, it, rs, rec);
 	jw_kstr(w, "at", it->at);
 	jw_kstr(w, "created_by", it->created_by);
+	api_item_org(r, w, it);
 	jw_kstr(w, "created_at", it->created_at);
 	jw_kstr(w, "updated_at", it->updated_at);
 	jw_end(w);

@@ -511,6 +511,7 @@ static void write_proceeding(struct req *r, jsonw *w, const struct item_row *it,
 	jw_kstr(w, "case_id", it->case_id);
 	jw_kstr(w, "stage", it->status);
 	write_fields(r, w, record, "proceeding", &proceeding_schema, rec);
+	api_item_org(r, w, it);
 	write_tail(w, it);
 }
 

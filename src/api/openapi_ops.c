@@ -30,11 +30,16 @@
 	"'shared_view':{'const':true,'readOnly':true,'description':'reached through an " \
 	"accepted referral: only the fields it shares'}," \
 	"'referral_id':{'type':'string','readOnly':true}"
+#define ENV_ORG \
+	"'org':{'type':'string','readOnly':true,'description':'the code of the organisation " \
+	"that recorded it (a recipient of the case, on the owner\\'s page)'}," \
+	"'read_only':{'const':true,'readOnly':true,'description':'another organisation\\'s " \
+	"record: only it changes it'}"
 #define ENV_ITEM(kind) \
 	"{'properties':{'id':" RO_ID ",'version':" REF("Version") \
 	",'kind':{'const':'" kind "','readOnly':true},'case_id':" REF("Id") \
 	",'person_id':" REF("Id") ",'at':" REF("Timestamp") ",'created_by':" REF("Id") \
-	"," ENV_TIMES "},'required':['id','version','kind']}"
+	"," ENV_ORG "," ENV_TIMES "},'required':['id','version','kind']}"
 
 const struct openapi_record openapi_records[] = {
 	{.rs = &person_schema, .name = "Person",
@@ -125,7 +130,7 @@ const struct openapi_record openapi_records[] = {
 		     ",'kind':{'const':'proceeding','readOnly':true},'case_id':" REF("Id")
 		     ",'stage':{'enum':['reported','investigation','court','conviction',"
 		     "'acquittal'],'readOnly':true},'restricted':{'const':true,'readOnly':true},"
-		     "'created_by':" REF("Id") "," ENV_TIMES "},'required':['id','kind']}",
+		     "'created_by':" REF("Id") "," ENV_ORG "," ENV_TIMES "},'required':['id','kind']}",
 	 .bodies = REC_CREATE | REC_PATCH},
 	{.rs = &risk_schema, .name = "RiskAssessment", .envelope = ENV_ITEM("risk"),
 	 .bodies = REC_CREATE | REC_PATCH},

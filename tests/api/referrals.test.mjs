@@ -1042,7 +1042,11 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   assert.equal(tr.status, 200, tr.text);
   assert.ok(!tr.text.includes('Protectedova') && tr.json.person === undefined, tr.text);
   assertProblem(await act('a.cw', police.id, 'withdraw', {}), 404, 'not-found');
-  // The former owner's records are the new owner's to carry on.
+  // The former owner's records are the new owner's to carry on (and its
+  // screens offer it: not read_only).
+  const before = await get('b.cw', `/followups/${fu.json.id}`);
+  assert.equal(before.json.org, 'iom');
+  assert.equal(before.json.read_only, undefined, before.text);
   const done = await as['b.cw'].req('PATCH', `${V1}/followups/${fu.json.id}`, { status: 'done' },
     { 'if-match': `"${fu.json.version}"` });
   assert.equal(done.status, 200, done.text);
@@ -1215,7 +1219,16 @@ test('one record of a case by its own path: to whom its list shows it, as it sho
     assertProblem(await get(who, `/screenings/${scr.json.id}`), 404, 'not-found', who + ' screening');
     assertProblem(await get(who, consentPath), 404, 'not-found', who + ' consent');
   }
-  // The owner sees the recipient's follow-up and does not change it.
+  // The owner sees the recipient's follow-up, whose it is, and that it
+  // does not change it; then tries.
+  const theirs = await get('a.cw', `/followups/${fu.json.id}`);
+  assert.equal(theirs.json.org, 'ngo2');
+  assert.equal(theirs.json.read_only, true, theirs.text);
+  const listed = (await get('a.cw', `/cases/${c.id}/followups`)).json.items.find((x) => x.id === fu.json.id);
+  assert.equal(listed.read_only, true, 'in the list the case page draws');
+  assert.equal(mine.json.org, 'iom');
+  assert.equal(mine.json.read_only, undefined, 'the owner\'s own');
+  assert.equal((await get('b.cw', `/followups/${fu.json.id}`)).json.read_only, undefined, 'the recipient\'s own');
   const tamper = await as['a.cw'].req('PATCH', `${V1}/followups/${fu.json.id}`, { status: 'done' },
     { 'if-match': `"${fu.json.version}"` });
   assertProblem(tamper, 403, 'forbidden', 'the owner changing the recipient\'s record');

@@ -433,6 +433,33 @@ test('declined with a reason; an overdue referral is marked; withdrawn by the se
   }
 });
 
+test('the owner\'s case page offers no change to a recipient\'s follow-up, only to its own', async () => {
+  const { person, case: c } = await seedCase(cw, { given_name: 'Мунира', family_name: 'Ёдгорова' });
+  const k = await cw.req('POST', `/api/v1/persons/${person.id}/consents`, { purpose: 'referral', method: 'written', recipient_type: 'NGO' });
+  assert.equal(k.status, 201, k.text);
+  const f = await cw.req('POST', '/api/v1/referrals', { case_id: c.id, to_org: 'umed', reason: 'Shelter.', share: ['given_name'] });
+  assert.equal(f.status, 201, f.text);
+  assert.equal((await shelterSup.req('POST', `/api/v1/referrals/${f.json.id}/accept`)).status, 200);
+  const theirs = await shelterSup.req('POST', `/api/v1/cases/${c.id}/followups`, { due: isoDay(-1) });
+  assert.equal(theirs.status, 201, theirs.text);
+  const mine = await cw.req('POST', `/api/v1/cases/${c.id}/followups`, { due: isoDay(-2) });
+  assert.equal(mine.status, 201, mine.text);
+
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, srv.url, CW, 'en');
+    await page.goto(`${srv.url}/#/cases/${c.id}`);
+    await page.click('#tab-followups');
+    await page.locator(`#followup-list li[data-id="${mine.json.id}"] [data-action="done"]`).waitFor();
+    await page.locator(`#followup-list li[data-id="${theirs.json.id}"]`).waitFor();
+    assert.equal(await page.locator(`#followup-list li[data-id="${theirs.json.id}"] [data-action="done"]`).count(), 0,
+      'the shelter\'s follow-up is the shelter\'s to close');
+    assert.deepEqual(unexpected(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('phone 360x740: the wizard, the inbox and the directory fit', async () => {
   const { case: c } = await seedCase(cw, { given_name: 'Шаҳло', family_name: 'Назарова' });
   const { context, page, problems } = await newPage(PHONE);
