@@ -289,6 +289,7 @@ int api_safety_plan_patch(struct req *r);
 int api_safety_plan_get(struct req *r);
 int api_stays_create(struct req *r);
 int api_stays_list(struct req *r);
+int api_stay_get(struct req *r);
 int api_stay_discharge(struct req *r);
 /* 1 when the caller reads the loaded case's justice records in full. */
 int api_justice_full(struct req *r);
@@ -331,6 +332,7 @@ int api_dir_service_transfer(struct req *r);
 int api_dir_service_transfer_accept(struct req *r);
 int api_dir_service_transfer_cancel(struct req *r);
 int api_dir_locations_create(struct req *r);
+int api_dir_location_get(struct req *r);
 int api_dir_export(struct req *r);
 int api_dir_import(struct req *r);
 /* The safe-migration knowledge base (kb.c; shared parts in api/kb.h). */
@@ -361,6 +363,7 @@ int api_contact_patch(struct req *r);
 int api_contact_attach(struct req *r);
 int api_caller_flags_create(struct req *r);
 int api_caller_flags_list(struct req *r);
+int api_caller_flag_get(struct req *r);
 int api_callbacks_create(struct req *r);
 int api_callbacks_list(struct req *r);
 int api_callback_get(struct req *r);
@@ -496,10 +499,12 @@ int api_prevention_service_check(struct req *r, const char *person_id, json_t *b
 int api_assessment_check(struct req *r, const char *person_id, json_t *body, json_t *was);
 int api_orientations_create(struct req *r);
 int api_orientations_list(struct req *r);
+int api_orientation_get(struct req *r);
 /* The national Action Plan (plan.c). */
 int api_plan_get(struct req *r);
 int api_plan_post(struct req *r);
 int api_plan_report(struct req *r);
+int api_plan_report_get(struct req *r);
 int api_plan_xlsx(struct req *r);
 /* Bring the report facts up to date with the cases, persons and services
  * changed since the last pass (also run by `himoya demo`); 0 or -1. */
@@ -514,6 +519,7 @@ int api_training_get(struct req *r);
 int api_training_patch(struct req *r);
 int api_participants_create(struct req *r);
 int api_participants_list(struct req *r);
+int api_participant_get(struct req *r);
 
 /* Exports (exports.c): HTCDS rows, the k-anonymised CTDC table, cases.xlsx. */
 int api_export_htcds(struct req *r);

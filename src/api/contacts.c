@@ -536,11 +536,34 @@ static void write_contact_item(struct req *r, jsonw *w, const struct contact_row
 	json_decref(coded);
 }
 
-/* The active flags of a number; notes are opened (PII: audited). */
+/* One flag; its note is opened (PII: audited, unless the caller just
+ * sent it). */
+static void write_flag(struct req *r, jsonw *w, const struct caller_flag_row *f)
+{
+	char record[64];
+	json_t *note;
+
+	jw_object(w);
+	jw_kstr(w, "id", f->id);
+	jw_kstr(w, "flag", f->flag);
+	jw_kstr(w, "until", f->until);
+	if (f->sealed) {
+		note = record_open(&r->app->kr, &r->mem, "{}", f->sealed, f->sealed_len, f->id);
+		snprintf(record, sizeof record, "caller_flags/%s", f->id);
+		if (note)
+			api_write_sealed(r, w, record, "note", json_object_get(note, "note"));
+		json_decref(note);
+	}
+	jw_kstr(w, "created_by", f->created_by);
+	jw_kstr(w, "created_at", f->created_at);
+	jw_end(w);
+}
+
+/* The active flags of a number. */
 static int write_flags(struct req *r, jsonw *w, const unsigned char key[BLIND_BYTES])
 {
 	struct caller_flag_row *rows;
-	char today[11], record[64];
+	char today[11];
 	size_t n = 0, i;
 
 	consent_today(today);
@@ -548,24 +571,8 @@ static int write_flags(struct req *r, jsonw *w, const unsigned char key[BLIND_BY
 	    STORE_OK)
 		return -1;
 	jw_array(w);
-	for (i = 0; i < n; i++) {
-		json_t *note = NULL;
-		jw_object(w);
-		jw_kstr(w, "id", rows[i].id);
-		jw_kstr(w, "flag", rows[i].flag);
-		jw_kstr(w, "until", rows[i].until);
-		if (rows[i].sealed) {
-			note = record_open(&r->app->kr, &r->mem, "{}", rows[i].sealed,
-					   rows[i].sealed_len, rows[i].id);
-			snprintf(record, sizeof record, "caller_flags/%s", rows[i].id);
-			if (note)
-				api_write_sealed(r, w, record, "note", json_object_get(note, "note"));
-			json_decref(note);
-		}
-		jw_kstr(w, "created_by", rows[i].created_by);
-		jw_kstr(w, "created_at", rows[i].created_at);
-		jw_end(w);
-	}
+	for (i = 0; i < n; i++)
+		write_flag(r, w, &rows[i]);
 	jw_end(w);
 	return 0;
 }
@@ -825,6 +832,7 @@ int api_caller_flags_create(struct req *r)
 	const char *phone, *coded;
 	char today[11], record[64];
 	store_tx *tx;
+	jsonw w;
 	int rc;
 
 	if (may_log(r))
@@ -866,19 +874,10 @@ int api_caller_flags_create(struct req *r)
 				     json_object_get(body, "note") ? "phone,note" : "phone");
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
-	{
-		jsonw w;
-		reply_json_begin(r, 201, &w);
-		jw_object(&w);
-		jw_kstr(&w, "id", f.id);
-		jw_kstr(&w, "flag", f.flag);
-		jw_kstr(&w, "until", f.until);
-		if (json_object_get(body, "note"))
-			jw_kstr(&w, "note", json_string_value(json_object_get(body, "note")));
-		jw_kstr(&w, "created_by", f.created_by);
-		jw_kstr(&w, "created_at", f.created_at);
-		jw_finish(&w);
-	}
+	reply_json_begin(r, 201, &w);
+	write_flag(r, &w, &f);
+	jw_finish(&w);
+	api_set_location(r, "caller-flags", f.id);
 	return 201;
 }
 
@@ -903,6 +902,30 @@ int api_caller_flags_list(struct req *r)
 		return api_store_error(r, STORE_ERROR);
 	jw_key(&w, "next");
 	jw_null(&w);
+	jw_finish(&w);
+	return 200;
+}
+
+/* GET /caller-flags/{id}: one flag as the list of its number shows it, to
+ * whom the list shows it: the organisation's, while it is active (a flag
+ * is shown until its date only). */
+int api_caller_flag_get(struct req *r)
+{
+	struct caller_flag_row f;
+	char today[11];
+	jsonw w;
+	int rc;
+
+	if (may_read(r))
+		return r->status;
+	consent_today(today);
+	rc = store_flag_get(r->app->st, r->params[0], &f, &r->mem);
+	if (rc == STORE_OK && (strcmp(f.org_id, r->who.user.org.id) || strcmp(f.until, today) < 0))
+		rc = STORE_NOT_FOUND;
+	if (rc != STORE_OK)
+		return api_store_error(r, rc);
+	reply_json_begin(r, 200, &w);
+	write_flag(r, &w, &f);
 	jw_finish(&w);
 	return 200;
 }

@@ -960,7 +960,32 @@ int api_dir_locations_create(struct req *r)
 	write_location(r, &w, &s, &l, 1);
 	jw_finish(&w);
 	api_set_etag(r, l.version);
+	api_set_location(r, "directory/locations", l.id);
 	return 201;
+}
+
+/* GET /directory/locations/{id}: one location as its service lists it,
+ * with the service's id, to every role (the directory is read by all);
+ * a confidential address only to the organisation that runs it. */
+int api_dir_location_get(struct req *r)
+{
+	struct dir_service_row s;
+	struct dir_location_row l;
+	jsonw w;
+	int rc;
+
+	if (!dir_id_ok(r->params[0]))
+		return api_store_error(r, STORE_NOT_FOUND);
+	rc = store_dir_location_get(r->app->st, r->params[0], &l, &r->mem);
+	if (rc != STORE_OK)
+		return api_store_error(r, rc);
+	if (service_load(r, l.service_id, &s))
+		return r->status;
+	reply_json_begin(r, 200, &w);
+	write_location(r, &w, &s, &l, 1);
+	jw_finish(&w);
+	api_set_etag(r, l.version);
+	return 200;
 }
 
 /* ---- export -------------------------------------------------------------- */

@@ -286,6 +286,22 @@ int api_plan_post(struct req *r)
 	return 200;
 }
 
+/* A report as its create answers it and GET /plan/reports/{id} reads
+ * it: rec is its coded record (the "last_report" of GET /plan). */
+static void write_report(jsonw *w, const char *id, const char *activity_id, json_t *rec,
+			 const char *created_at)
+{
+	jw_object(w);
+	jw_kstr(w, "id", id);
+	jw_kstr(w, "activity_id", activity_id);
+	jw_kstr(w, "period", json_string_value(json_object_get(rec, "period")));
+	jw_kint(w, "value", json_integer_value(json_object_get(rec, "value")));
+	if (json_object_get(rec, "note"))
+		jw_kstr(w, "note", json_string_value(json_object_get(rec, "note")));
+	jw_kstr(w, "created_at", created_at);
+	jw_end(w);
+}
+
 /* POST /plan/activities/{id}/reports: the responsible agency reports on
  * its own activity (the coordinator's supervisors on any). */
 int api_plan_report(struct req *r)
@@ -333,16 +349,34 @@ int api_plan_report(struct req *r)
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, 201, &w);
-	jw_object(&w);
-	jw_kstr(&w, "id", id);
-	jw_kstr(&w, "activity_id", a.id);
-	jw_kstr(&w, "period", json_string_value(json_object_get(body, "period")));
-	jw_kint(&w, "value", json_integer_value(json_object_get(body, "value")));
-	if (json_object_get(body, "note"))
-		jw_kstr(&w, "note", json_string_value(json_object_get(body, "note")));
-	jw_kstr(&w, "created_at", now);
+	write_report(&w, id, a.id, body, now);
 	jw_finish(&w);
+	api_set_location(r, "plan/reports", id);
 	return 201;
+}
+
+/* GET /plan/reports/{id}: one report, to whoever reads the plan (plan.read,
+ * as GET /plan, which shows every activity's newest report to all the
+ * agencies). */
+int api_plan_report_get(struct req *r)
+{
+	struct plan_report_row rep;
+	json_t *rec;
+	jsonw w;
+	int rc;
+
+	if (policy_allows(ACT_PLAN_READ, r->who.user.role, 0) < 0)
+		return reply_problem(r, 404, "not-found", "no such resource");
+	rc = store_plan_report_get(r->app->st, r->params[0], &rep, &r->mem);
+	if (rc != STORE_OK)
+		return api_store_error(r, rc);
+	if (!(rec = json_loads(rep.coded, 0, NULL)))
+		return reply_problem(r, 500, "internal", "the record cannot be read");
+	reply_json_begin(r, 200, &w);
+	write_report(&w, rep.id, rep.activity_id, rec, rep.created_at);
+	jw_finish(&w);
+	json_decref(rec);
+	return 200;
 }
 
 /* ---- the XLSX for the interagency meeting ------------------------------ */

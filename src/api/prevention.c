@@ -251,6 +251,15 @@ static void write_orientation(jsonw *w, const struct orientation_row *o, json_t 
 	jw_end(w);
 }
 
+/* Whether the caller keeps orientation sessions: 0, or the 404 sent (a
+ * role that keeps none is not told they exist). */
+static int orientation_may(struct req *r)
+{
+	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
+		return reply_problem(r, 404, "not-found", "no such resource");
+	return 0;
+}
+
 /* POST /orientations: a session of the caller's organisation, its
  * attendance as counts (every field coded: nothing to seal). */
 int api_orientations_create(struct req *r)
@@ -263,8 +272,8 @@ int api_orientations_create(struct req *r)
 	jsonw w;
 	int rc;
 
-	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
-		return reply_problem(r, 404, "not-found", "no such resource");
+	if (orientation_may(r))
+		return r->status;
 	body = req_json_object(r);
 	if (!body)
 		return r->status;
@@ -291,6 +300,7 @@ int api_orientations_create(struct req *r)
 	reply_json_begin(r, 201, &w);
 	write_orientation(&w, &o, body);
 	jw_finish(&w);
+	api_set_location(r, "orientations", o.id);
 	return 201;
 }
 
@@ -301,8 +311,8 @@ int api_orientations_list(struct req *r)
 	size_t n = 0, i;
 	jsonw w;
 
-	if (policy_allows(ACT_PREVENTION_RECORD, r->who.user.role, PC_OWN_ORG) < 0)
-		return reply_problem(r, 404, "not-found", "no such resource");
+	if (orientation_may(r))
+		return r->status;
 	if (store_orientations_list(r->app->st, r->who.user.org.id, 500, &rows, &n, &r->mem) !=
 	    STORE_OK)
 		return api_store_error(r, STORE_ERROR);
@@ -315,4 +325,30 @@ int api_orientations_list(struct req *r)
 		json_decref(rec);
 	}
 	return api_list_end(&w, NULL);
+}
+
+/* GET /orientations/{id}: one session as the list shows it, to whom the
+ * list shows it (another organisation's is not found). */
+int api_orientation_get(struct req *r)
+{
+	struct orientation_row o;
+	json_t *rec;
+	jsonw w;
+	int rc;
+
+	if (orientation_may(r))
+		return r->status;
+	rc = store_orientation_get(r->app->st, r->params[0], &o, &r->mem);
+	if (rc == STORE_OK && strcmp(o.org_id, r->who.user.org.id))
+		rc = STORE_NOT_FOUND;
+	if (rc != STORE_OK)
+		return api_store_error(r, rc);
+	if (!(rec = json_loads(o.coded, 0, NULL)))
+		return reply_problem(r, 500, "internal", "the record cannot be read");
+	reply_json_begin(r, 200, &w);
+	write_orientation(&w, &o, rec);
+	jw_finish(&w);
+	json_decref(rec);
+	api_set_etag(r, o.version);
+	return 200;
 }

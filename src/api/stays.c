@@ -184,6 +184,7 @@ int api_stays_create(struct req *r)
 	write_stay(r, &w, &it, rec);
 	jw_finish(&w);
 	api_set_etag(r, it.version);
+	api_set_location(r, "stays", it.id);
 	json_decref(rec);
 	return 201;
 }
@@ -230,6 +231,39 @@ int api_stays_list(struct req *r)
 	return 200;
 }
 
+/* The stay of the path and its shelter, as the shelter's list would show
+ * it: another organisation's stay is not found, and a role without
+ * shelter.stay is refused (403) as by the list. */
+static int stay_load(struct req *r, struct item_row *it, struct dir_service_row *s)
+{
+	int rc = store_item_get(r->app->st, r->params[0], it, &r->mem);
+
+	if (rc != STORE_OK || strcmp(it->kind, "stay") || strcmp(it->org_id, r->who.user.org.id))
+		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	return shelter_load(r, it->service_id, s);
+}
+
+/* GET /stays/{id}: one stay as its shelter's list shows it (its coded
+ * fields: no sealed notes, no name). */
+int api_stay_get(struct req *r)
+{
+	struct dir_service_row s;
+	struct item_row it;
+	json_t *coded;
+	jsonw w;
+
+	if (stay_load(r, &it, &s))
+		return r->status;
+	if (!(coded = json_loads(it.coded, 0, NULL)))
+		return reply_problem(r, 500, "internal", "the record cannot be read");
+	reply_json_begin(r, 200, &w);
+	write_stay(r, &w, &it, coded);
+	jw_finish(&w);
+	json_decref(coded);
+	api_set_etag(r, it.version);
+	return 200;
+}
+
 /* POST /stays/{id}/discharge {discharged_on, discharge_reason, notes?} */
 int api_stay_discharge(struct req *r)
 {
@@ -240,12 +274,9 @@ int api_stay_discharge(struct req *r)
 	json_t *body, *rec, *notes;
 	store_tx *tx;
 	jsonw w;
-	int rc = store_item_get(r->app->st, r->params[0], &it, &r->mem);
+	int rc;
 
-	if (rc != STORE_OK || strcmp(it.kind, "stay") ||
-	    strcmp(it.org_id, r->who.user.org.id))
-		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	if (shelter_load(r, it.service_id, &s))
+	if (stay_load(r, &it, &s))
 		return r->status;
 	body = req_json_object(r);
 	if (!body)

@@ -356,6 +356,7 @@ int api_participants_create(struct req *r)
 	reply_json_begin(r, 201, &w);
 	write_participant(&w, &p);
 	jw_finish(&w);
+	api_set_location(r, "participants", p.id);
 	return 201;
 }
 
@@ -375,4 +376,23 @@ int api_participants_list(struct req *r)
 	for (i = 0; i < n; i++)
 		write_participant(&w, &rows[i]);
 	return api_list_end(&w, NULL);
+}
+
+/* GET /participants/{id}: one participant as the list of its training
+ * shows it, to whoever reads that training (404 otherwise). */
+int api_participant_get(struct req *r)
+{
+	struct participant_row p;
+	struct training_row t;
+	jsonw w;
+	int rc = store_participant_get(r->app->st, r->params[0], &p, &r->mem);
+
+	if (rc != STORE_OK)
+		return api_store_error(r, rc);
+	if (load(r, p.training_id, &t))
+		return r->status;
+	reply_json_begin(r, 200, &w);
+	write_participant(&w, &p);
+	jw_finish(&w);
+	return 200;
 }

@@ -247,6 +247,11 @@ int store_flag_insert(store_tx *tx, const struct caller_flag_row *f)
 	return table_insert(tx, &flags, f);
 }
 
+int store_flag_get(store *st, const char *id, struct caller_flag_row *f, arena *a)
+{
+	return table_get(st, &flags, id, f, a);
+}
+
 int store_flags_active(store *st, const char *org_id, const unsigned char key[BLIND_BYTES],
 		       const char *today, struct caller_flag_row **rows, size_t *n, arena *a)
 {

@@ -270,6 +270,11 @@ int store_dir_location_get_tx(store_tx *tx, const char *id, struct dir_location_
 	return table_get_on(tx->d, &locations, id, r, a);
 }
 
+int store_dir_location_get(store *st, const char *id, struct dir_location_row *r, arena *a)
+{
+	return table_get(st, &locations, id, r, a);
+}
+
 int store_dir_locations_of(store *st, const char *service_id, struct dir_location_row **rows,
 			   size_t *n, arena *a)
 {

@@ -27,6 +27,11 @@ int store_orientation_insert(store_tx *tx, const struct orientation_row *o)
 	return table_insert(tx, &orientations, o);
 }
 
+int store_orientation_get(store *st, const char *id, struct orientation_row *o, arena *a)
+{
+	return table_get(st, &orientations, id, o, a);
+}
+
 int store_orientations_list(store *st, const char *org_id, size_t limit,
 			    struct orientation_row **rows, size_t *n, arena *a)
 {

@@ -67,6 +67,16 @@ static struct table_query q_activity =
 static const char SQL_REPORT_INSERT[] =
 	"INSERT INTO plan_reports(id, activity_id, org_id, coded, created_by, created_at)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+/* Reports as read one by one; written by SQL_REPORT_INSERT above. */
+static const struct column report_cols[] = {
+	TCOL(struct plan_report_row, id, COL_TEXT, COL_FIXED),
+	TCOL(struct plan_report_row, activity_id, COL_TEXT, COL_FIXED),
+	TCOL(struct plan_report_row, org_id, COL_TEXT, COL_FIXED),
+	TCOL(struct plan_report_row, coded, COL_JSON, COL_FIXED),
+	TCOL(struct plan_report_row, created_by, COL_OPT, COL_FIXED),
+	TCOL(struct plan_report_row, created_at, COL_TEXT, COL_FIXED),
+};
+static struct table reports = TABLE("plan_reports", report_cols);
 
 int store_plan_put(store_tx *tx, const struct plan_row *p)
 {
@@ -121,4 +131,9 @@ int store_plan_report_insert(store_tx *tx, const char *id, const char *activity_
 	const char *v[] = {id, activity_id, org_id, coded, created_by, created_at};
 
 	return store_write_texts(tx->d, SQL_REPORT_INSERT, v, 6);
+}
+
+int store_plan_report_get(store *st, const char *id, struct plan_report_row *row, arena *a)
+{
+	return table_get(st, &reports, id, row, a);
 }

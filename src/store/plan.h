@@ -25,6 +25,16 @@ struct plan_activity_row {
 	long long reports;
 };
 
+/* A progress report on an activity: coded is {"period","value","note"?}. */
+struct plan_report_row {
+	char id[ID_LEN];
+	char activity_id[ID_LEN];
+	char org_id[ID_LEN];        /* the reporting agency */
+	const char *coded;
+	char created_by[ID_LEN];
+	char created_at[TS_LEN];
+};
+
 /* Insert the plan or replace its coordinator and title. */
 int store_plan_put(store_tx *tx, const struct plan_row *p);
 /* Insert an activity, or update the one of the same plan and number (its
@@ -39,5 +49,7 @@ int store_plan_activity_get(store *st, const char *id, struct plan_activity_row 
 int store_plan_report_insert(store_tx *tx, const char *id, const char *activity_id,
 			     const char *org_id, const char *coded, const char *created_by,
 			     const char *created_at);
+/* One report by id. */
+int store_plan_report_get(store *st, const char *id, struct plan_report_row *row, arena *a);
 
 #endif

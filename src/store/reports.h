@@ -182,6 +182,8 @@ int store_trainings_list(store *st, const char *org_id, const char *kind,
 			 const char *after_start, const char *after_id, size_t limit,
 			 struct training_row **rows, size_t *n, arena *a);
 int store_participant_insert(store_tx *tx, const struct participant_row *p);
+/* One participant by id; its training says who may read it. */
+int store_participant_get(store *st, const char *id, struct participant_row *p, arena *a);
 /* The participants of a training (at most max), oldest first. */
 int store_participants_list(store *st, const char *training_id, size_t max,
 			    struct participant_row **rows, size_t *n, arena *a);
@@ -201,6 +203,8 @@ struct orientation_row {
 };
 
 int store_orientation_insert(store_tx *tx, const struct orientation_row *o);
+/* One session by id, of whichever organisation. */
+int store_orientation_get(store *st, const char *id, struct orientation_row *o, arena *a);
 /* The organisation's sessions, newest first, at most limit; in a. */
 int store_orientations_list(store *st, const char *org_id, size_t limit,
 			    struct orientation_row **rows, size_t *n, arena *a);

@@ -595,6 +595,7 @@ int store_dir_location_insert(store_tx *tx, const struct dir_location_row *l);
 int store_dir_location_update(store_tx *tx, const struct dir_location_row *l);
 int store_dir_location_get_tx(store_tx *tx, const char *id, struct dir_location_row *l,
 			      arena *a);
+int store_dir_location_get(store *st, const char *id, struct dir_location_row *l, arena *a);
 /* The locations of a service (at most 200), oldest first. */
 int store_dir_locations_of(store *st, const char *service_id, struct dir_location_row **rows,
 			   size_t *n, arena *a);
@@ -686,6 +687,8 @@ struct caller_flag_row {
 };
 
 int store_flag_insert(store_tx *tx, const struct caller_flag_row *f);
+/* One flag by id, whatever its organisation or date. */
+int store_flag_get(store *st, const char *id, struct caller_flag_row *f, arena *a);
 /* The flags of a number in an organisation whose date is today or later. */
 int store_flags_active(store *st, const char *org_id, const unsigned char key[BLIND_BYTES],
 		       const char *today, struct caller_flag_row **rows, size_t *n, arena *a);

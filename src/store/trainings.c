@@ -117,6 +117,11 @@ int store_participant_insert(store_tx *tx, const struct participant_row *p)
 	return rc == STORE_CONFLICT ? STORE_ERROR : rc;
 }
 
+int store_participant_get(store *st, const char *id, struct participant_row *p, arena *a)
+{
+	return table_get(st, &participants, id, p, a);
+}
+
 int store_participants_list(store *st, const char *training_id, size_t max,
 			    struct participant_row **rows, size_t *n, arena *a)
 {

@@ -21,6 +21,7 @@ const users = [
   { login: 'b.cw', role: 'caseworker', org: 'ngo2' }, { login: 'sign-out', role: 'caseworker' },
   { login: 'cw', role: 'caseworker' }, { login: 'sup', role: 'supervisor' },
   { login: 'cw3', role: 'caseworker' }, { login: 'adm', role: 'admin' },
+  { login: 'b.sup', role: 'supervisor', org: 'ngo2' }, { login: 'b.hot', role: 'hotline', org: 'ngo2' },
 ].map((u) => ({ ...u, password: PW }));
 let srv, as;
 
@@ -370,4 +371,158 @@ test('a call saved with a callback and sent again is answered with its callback,
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
   assert.equal(again.json.callback?.id, first.json.callback.id, again.text);
   assert.equal(n(), before + 1);
+});
+
+// The creates that answered 201 without a Location (there was no GET of
+// one of their records), so that sent again they were 409 already-made.
+// Each now answers with the Location of a GET of one, which shows the
+// record as its list does, to whom the list shows it.
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+// POST body to path twice with one key: one record (the list, counted by
+// count(), grows by one), the second answer that record read again at the
+// first's Location.  The first answer.
+async function madeOnce(who, path, body, key, count) {
+  const before = await count();
+  const first = await as[who].req('POST', V1 + path, body, { 'idempotency-key': key });
+  assert.equal(first.status, 201, first.text);
+  const loc = first.headers.get('location');
+  assert.ok(loc && loc.endsWith('/' + first.json.id), `${path}: Location ${loc}`);
+  const again = await as[who].req('POST', V1 + path, body, { 'idempotency-key': key });
+  assert.equal(again.status, 201, `${path} again: ${again.text}`);
+  assert.equal(again.headers.get('idempotent-replayed'), 'true');
+  assert.equal(again.json.id, first.json.id);
+  assert.equal(again.headers.get('location'), loc);
+  assert.deepEqual(again.json, first.json);
+  assert.equal(await count(), before + 1, `${path}: one record, not two`);
+  return first;
+}
+
+// The GET of one at loc, as who: the record as it stands in items.
+async function readAsListed(who, loc, items) {
+  const one = await as[who].req('GET', loc);
+  assert.equal(one.status, 200, `${who} ${loc}: ${one.text}`);
+  const listed = items.find((x) => x.id === one.json.id);
+  assert.ok(listed, `${loc}: in the list of ${who}`);
+  assert.deepEqual(one.json, listed);
+  return one;
+}
+
+test('an orientation session sent twice with one key is one session; its GET of one is the list\'s, for its organisation only', async () => {
+  const list = async (who = 'cw') => (await as[who].req('GET', V1 + '/orientations')).json.items;
+  const body = { date: '2026-11-10', place: 'Jamoat centre, Vose', region: 'TJ-KT', destination: 'RU', women: 23, men: 41 };
+  const first = await madeOnce('cw', '/orientations', body, 'orientation-once', async () => (await list()).length);
+  const loc = first.headers.get('location');
+  assert.equal(loc, `${V1}/orientations/${first.json.id}`);
+  const one = await readAsListed('cw', loc, await list());
+  assert.equal(one.headers.get('etag'), '"1"');
+  assertProblem(await as['b.cw'].req('GET', loc), 404, 'not-found', 'another organisation\'s');
+  assertProblem(await as.hot.req('GET', loc), 404, 'not-found', 'a role that lists none');
+});
+
+test('a plan report sent twice with one key is one report; its GET of one is the plan\'s last report, for whoever reads the plan', async () => {
+  const plan = {
+    plan: 'idem-plan', coordinator: 'iom', title_en: 'Idempotency test plan',
+    activities: [{ number: '1.1', text_en: 'Train the hotline', responsible: 'iom', deadline: '2031-12-31', target: 10 }],
+  };
+  const loaded = await as.sup.req('POST', V1 + '/plan', plan);
+  assert.equal(loaded.status, 200, loaded.text);
+  const activity = async (who = 'sup') => {
+    const p = await as[who].req('GET', V1 + '/plan?plan=idem-plan');
+    assert.equal(p.status, 200, p.text);
+    return p.json.activities[0];
+  };
+  const a = await activity();
+  const body = { period: '2026-H1', value: 4, note: 'four of ten trained' };
+  const first = await madeOnce('sup', `/plan/activities/${a.id}/reports`, body, 'plan-report-once',
+    async () => (await activity()).reports);
+  const loc = first.headers.get('location');
+  assert.equal(loc, `${V1}/plan/reports/${first.json.id}`);
+  // The plan's only list of reports is each activity's newest.
+  for (const who of ['sup', 'b.cw']) {
+    const one = await as[who].req('GET', loc);
+    assert.equal(one.status, 200, `${who}: ${one.text}`);
+    assert.deepEqual(one.json, first.json);
+    const { id, activity_id: of, created_at: at, ...shown } = one.json;
+    assert.deepEqual(shown, (await activity(who)).last_report, who);
+    assert.equal(of, a.id);
+    assert.ok(id && at);
+  }
+  assertProblem(await as.hot.req('GET', loc), 404, 'not-found', 'a role that does not read the plan');
+});
+
+test('a shelter stay sent twice with one key is one stay; its GET of one is the shelter\'s list\'s, to the shelter\'s workers only', async () => {
+  const s = await as.sup.req('POST', V1 + '/directory/services', { name: 'Idempotency shelter', type: 'shelter', capacity_max: 4 });
+  assert.equal(s.status, 201, s.text);
+  const p = await as.cw.req('POST', V1 + '/persons', { given_name: 'Малика', family_name: 'Саидова' });
+  const k = await as.cw.req('POST', `${V1}/persons/${p.json.id}/consents`, { purpose: 'assistance', method: 'written' });
+  assert.equal(k.status, 201, k.text);
+  const c = await as.cw.req('POST', V1 + '/cases', { person_id: p.json.id });
+  assert.equal(c.status, 201, c.text);
+  const stays = `/directory/services/${s.json.id}/stays`;
+  const list = async () => (await as.cw.req('GET', V1 + stays + '?all=1')).json.items;
+  const body = { case_id: c.json.id, admitted_on: today(), admission_reason: 'safety' };
+  const first = await madeOnce('cw', stays, body, 'stay-once', async () => (await list()).length);
+  const loc = first.headers.get('location');
+  assert.equal(loc, `${V1}/stays/${first.json.id}`);
+  const one = await readAsListed('cw', loc, await list());
+  assert.equal(one.headers.get('etag'), '"1"');
+  assertProblem(await as['b.cw'].req('GET', loc), 404, 'not-found', 'another organisation\'s');
+  // A role of the shelter's organisation that its list refuses (403).
+  assertProblem(await as.hot.req('GET', V1 + stays), 403, 'forbidden');
+  assertProblem(await as.hot.req('GET', loc), 403, 'forbidden');
+});
+
+test('a directory location sent twice with one key is one location; its GET of one is its service\'s, redacted for other organisations', async () => {
+  const s = await as.sup.req('POST', V1 + '/directory/services', { name: 'Idempotency safe house', type: 'shelter', capacity_max: 2 });
+  assert.equal(s.status, 201, s.text);
+  const locations = async (who = 'sup') => (await as[who].req('GET', `${V1}/directory/services/${s.json.id}`)).json.locations;
+  const address = 'Idem street 12, flat 3';
+  const body = { kind: 'physical', name: 'The house', address, region: 'TJ-DU', city: 'Dushanbe' };
+  const first = await madeOnce('sup', `/directory/services/${s.json.id}/locations`, body, 'location-once',
+    async () => (await locations()).length);
+  const loc = first.headers.get('location');
+  assert.equal(loc, `${V1}/directory/locations/${first.json.id}`);
+  // The service lists its locations without their service's id.
+  for (const who of ['sup', 'b.sup']) {
+    const one = await as[who].req('GET', loc);
+    assert.equal(one.status, 200, `${who}: ${one.text}`);
+    const { service_id: of, ...shown } = one.json;
+    assert.equal(of, s.json.id);
+    assert.deepEqual(shown, (await locations(who)).find((l) => l.id === one.json.id), who);
+    assert.equal(one.headers.get('etag'), '"1"');
+    assert.equal(one.text.includes(address), who === 'sup', `${who}: the shelter's address`);
+  }
+});
+
+test('a caller flag sent twice with one key is one flag; its GET of one is the list\'s, for its organisation only', async () => {
+  const phone = '+992 93 555 00 77';
+  const list = async (who = 'hot') => (await as[who].req('GET', `${V1}/caller-flags?phone=${encodeURIComponent(phone)}`)).json.items;
+  const body = { phone, flag: 'at_risk', until: today(), note: 'her brother may answer' };
+  const first = await madeOnce('hot', '/caller-flags', body, 'flag-once', async () => (await list()).length);
+  const loc = first.headers.get('location');
+  assert.equal(loc, `${V1}/caller-flags/${first.json.id}`);
+  await readAsListed('hot', loc, await list());
+  await readAsListed('cw', loc, await list('cw'));
+  assertProblem(await as['b.hot'].req('GET', loc), 404, 'not-found', 'another organisation\'s');
+  assertProblem(await as.adm.req('GET', loc), 404, 'not-found', 'a role that lists no flags');
+  // Past its date a flag is listed no more, nor read alone.
+  sqlite(db(), `PRAGMA busy_timeout = 10000; UPDATE caller_flags SET until = '2020-01-01' WHERE id = '${first.json.id}'`);
+  assert.equal((await list()).length, 0);
+  assertProblem(await as.hot.req('GET', loc), 404, 'not-found', 'an expired flag');
+});
+
+test('a training participant sent twice with one key is one participant; its GET of one is the list\'s, for the training\'s readers only', async () => {
+  const t = await as.sup.req('POST', V1 + '/trainings', { topic: 'Identifying victims', start: '2026-03-02', end: '2026-03-04', place: 'Khujand', organiser_org: 'iom' });
+  assert.equal(t.status, 201, t.text);
+  const path = `/trainings/${t.json.id}/participants`;
+  const list = async () => (await as.sup.req('GET', V1 + path)).json.items;
+  const body = { agency_type: 'LawEnforcement', sex: 'Feminine', role: 'police_officer', pre_score: 40, post_score: 70 };
+  const first = await madeOnce('sup', path, body, 'participant-once', async () => (await list()).length);
+  const loc = first.headers.get('location');
+  assert.equal(loc, `${V1}/participants/${first.json.id}`);
+  await readAsListed('sup', loc, await list());
+  assertProblem(await as['b.sup'].req('GET', loc), 404, 'not-found', 'another organisation\'s training');
+  assertProblem(await as.hot.req('GET', loc), 404, 'not-found', 'a role that reads no training');
 });
