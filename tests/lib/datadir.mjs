@@ -215,7 +215,10 @@ export function rawFiles(data) {
 export function sqlite(db, sql) {
   const url = pgUrlOf(dirname(db));
   if (url) return psql(url, sql);
-  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8', timeout: 10000 });
+  // A test's write waits for the server's (its checkpointer, a write in
+  // flight) as the server's own connections do, instead of failing with
+  // "database is locked" now and then.
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 8000', db, sql], { encoding: 'utf8', timeout: 10000 });
   if (r.status !== 0) throw new Error('sqlite3 failed: ' + r.stderr);
   return r.stdout;
 }
