@@ -238,7 +238,8 @@ export function referralCard(ctx, f, opts) {
         h('span', { class: 'muted', text: opts.incoming ? 'ref.from' : 'ref.to' }),
         h('strong', { class: 'ref-org', data: (other && (other.name || other.code)) || '' }),
         statusBadge(f.status), urgencyBadge(f.urgency),
-        isOverdue(f) ? h('span', { class: 'badge warn ref-overdue', text: 'ref.overdue' }) : null),
+        isOverdue(f) ? h('span', { class: 'badge warn ref-overdue', text: 'ref.overdue' }) : null,
+        f.handed_over ? h('span', { class: 'badge warn ref-handed-over', text: 'ref.handed_over' }) : null),
       h('p', { class: 'card-line ref-person' }, h('span', { text: () => `${t('ref.person')}: ` }),
         h('strong', { text: () => aboutWhom(person) })),
       f.service_type ? h('p', { class: 'card-line ref-service' }, h('span', { text: () => `${t('ref.service')} ` }),
@@ -354,11 +355,14 @@ export function inboxSection(ctx) {
     const incoming = state.box === 'in';
     if (!items.length) setMessage(msg, state.status || state.overdue ? 'ref.none_found' : incoming ? 'ref.empty_in' : 'ref.empty_out', 'info');
     else setMessage(msg, null);
-    // The sender knows its own persons; a recipient learns names only
-    // through an accepted referral's shared view.
+    // The sender knows its own persons (a referral names them: the case
+    // is read only for one that does not); a recipient learns names only
+    // through an accepted referral's shared view.  A case transferred
+    // away is no longer the sender's to read.
     const names = new Map();
     if (!incoming) {
-      const ids = [...new Set(items.map((f) => f.case_id))].slice(0, 50);
+      const ids = [...new Set(items.filter((f) => !f.person && !(f.kind === 'transfer' && f.status === 'completed'))
+        .map((f) => f.case_id))].slice(0, 50);
       await Promise.all(ids.map(async (id) => {
         const c = await request(ctx, 'GET', `/cases/${encodeURIComponent(id)}`);
         if (c && c.status === 200 && c.body.person) names.set(id, c.body.person);
@@ -410,6 +414,9 @@ export async function referralPageView(ctx, id) {
       f.withdraw_reason ? h('div', { class: 'ref-text' }, h('h3', { text: 'ref.withdraw_reason' }), h('p', { class: 'prose', data: f.withdraw_reason })) : null,
       h('p', { class: 'fixed-value' }, h('span', { class: 'fixed-label', text: 'ref.shared_fields' }), ' ',
         h('span', { id: 'ref-head-share', text: () => (f.share || []).map(shareLabel).join(', ') })),
+      // Taken over with the case: it goes on sharing what this
+      // organisation now records, which it never chose to share.
+      f.handed_over ? h('p', { class: 'message warning', id: 'ref-head-handed-over', text: 'ref.handed_over_review' }) : null,
       msg,
       !incoming ? h('div', { class: 'actions' }, h('a', { class: 'button link', href: `#/cases/${encodeURIComponent(f.case_id)}`, text: 'ref.open_case' })) : null,
       answerButtons(ctx, f, incoming, msg, (g, key) => {

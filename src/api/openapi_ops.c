@@ -309,8 +309,12 @@ const struct openapi_shape openapi_shapes[] = {
 	 "for the sender; for the recipient the shared names once accepted, else the initials if "
 	 "shared','additionalProperties':false,'properties':{'given_name':" STR ",'family_name':"
 	 STR ",'initials':" STR "}},'sender':{'type':'object','description':'whom to ask at the "
-	 "sender','additionalProperties':false,'properties':{'login':" STR ",'phone':" STR
-	 ",'email':" STR "}},'service_type':"
+	 "sender (login: the user who sent it, while its organisation is the sender)',"
+	 "'additionalProperties':false,'properties':{'login':" STR ",'phone':" STR
+	 ",'email':" STR "}},'handed_over':{'const':true,'description':'to its sender only: "
+	 "sent by the case\\'s former owner and handed over with the case by a transfer; it "
+	 "still discloses to its recipient what is recorded now: review it, withdraw it if it "
+	 "should not go on'},'service_type':"
 	 REF("Code.assistance_service_types") ",'service_id':" STR ",'reason':" STR
 	 ",'feedback':" STR ",'decline_reason':" STR ",'withdraw_reason':" STR ",'created_at':"
 	 REF("Timestamp") ",'updated_at':" REF("Timestamp") ",'responded_at':" REF("Timestamp")

@@ -203,17 +203,19 @@ static void write_referral_person(struct req *r, jsonw *w, const struct referral
 	json_decref(rec);
 }
 
-/* Whom to ask at the sender: the user who sent it and the organisation's
- * contact (public facts of a partner, not of the person). */
-static void write_referral_sender(struct req *r, jsonw *w, const struct referral_row *f)
+/* Whom to ask at the sender: the user who sent it, while its organisation
+ * is still the sender's (sender NULL: a referral handed over with its case
+ * by a transfer), and the organisation's contact (public facts of a
+ * partner, not of the person). */
+static void write_referral_sender(struct req *r, jsonw *w, const struct referral_row *f,
+				  const struct user *sender)
 {
 	struct org_contact oc;
-	struct user u;
 
 	jw_key(w, "sender");
 	jw_object(w);
-	if (f->created_by[0] && store_user_by_id(r->app->st, f->created_by, &u) == STORE_OK)
-		jw_kstr(w, "login", u.login);
+	if (sender)
+		jw_kstr(w, "login", sender->login);
 	if (store_org_contact_get(r->app->st, f->from_org, &oc) == STORE_OK) {
 		if (oc.phone[0])
 			jw_kstr(w, "phone", oc.phone);
@@ -230,7 +232,9 @@ static void write_referral_members(struct req *r, jsonw *w, const struct referra
 	json_t *share = json_loads(f->share, 0, NULL);
 	char record[64];
 	const char *key;
+	struct user u;
 	json_t *v;
+	int sent;
 
 	jw_kstr(w, "id", f->id);
 	jw_kint(w, "version", f->version);
@@ -258,7 +262,16 @@ static void write_referral_members(struct req *r, jsonw *w, const struct referra
 	else
 		jw_null(w);
 	write_referral_person(r, w, f, share);
-	write_referral_sender(r, w, f);
+	/* Sent by another organisation than its sender now: handed over with
+	 * the case by a transfer, and still disclosing to its recipient what
+	 * the new owner records.  Its new sender is told, to review it. */
+	sent = f->created_by[0] && store_user_by_id(r->app->st, f->created_by, &u) == STORE_OK;
+	if (sent && strcmp(u.org.id, f->from_org)) {
+		sent = 0;
+		if (!strcmp(r->who.user.org.id, f->from_org))
+			jw_kbool(w, "handed_over", 1);
+	}
+	write_referral_sender(r, w, f, sent ? &u : NULL);
 	snprintf(record, sizeof record, "referrals/%s", f->id);
 	if (rec)
 		json_object_foreach(rec, key, v) {

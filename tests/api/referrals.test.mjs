@@ -1052,7 +1052,19 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   assert.equal(done.status, 200, done.text);
   // The new owner follows it, and withdraws it: the police read no more.
   const mine = await get('b.cw', '/referrals?box=out');
-  assert.ok(mine.json.items.some((x) => x.id === police.id), mine.text);
+  const inherited = mine.json.items.find((x) => x.id === police.id);
+  assert.ok(inherited, mine.text);
+  // It says so, to be reviewed; the police are not told, and are no
+  // longer given the old owner's user to ask.
+  assert.equal(inherited.handed_over, true, 'the new owner is told it was handed over');
+  assert.equal(inherited.sender.login, undefined, 'no login of the former owner');
+  const atPolice = await get('p.fp', `/referrals/${police.id}`);
+  assert.equal(atPolice.json.handed_over, undefined, atPolice.text);
+  assert.equal(atPolice.json.sender.login, undefined, atPolice.text);
+  const fresh = await referOk('b.cw', c.id, 'police', { share: ['gender'] });
+  assert.equal(fresh.handed_over, undefined, 'one the new owner sends');
+  assert.equal(fresh.sender.login, 'b.cw');
+  await actOk('b.cw', fresh.id, 'withdraw', {});
   assert.equal((await get('p.fp', `/cases/${c.id}`)).status, 200);
   await actOk('b.cw', police.id, 'withdraw', { reason: 'the shelter takes it over' });
   assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found');

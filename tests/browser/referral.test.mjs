@@ -460,6 +460,34 @@ test('the owner\'s case page offers no change to a recipient\'s follow-up, only 
   }
 });
 
+test('a referral taken over with a transferred case is marked in the new owner\'s outbox, to be reviewed', async () => {
+  const { person, case: c } = await seedCase(cw, { given_name: 'Дилором', family_name: 'Ашурова' });
+  for (const body of [{ purpose: 'law_enforcement', method: 'written', recipient_org: 'police' },
+    { purpose: 'referral', method: 'written', recipient_type: 'NGO' }])
+    assert.equal((await cw.req('POST', `/api/v1/persons/${person.id}/consents`, body)).status, 201);
+  const f = await cw.req('POST', '/api/v1/referrals', { case_id: c.id, to_org: 'police', reason: 'Identification.', share: ['given_name'] });
+  assert.equal(f.status, 201, f.text);
+  const t = await cw.req('POST', `/api/v1/cases/${c.id}/transfer`, { to_org: 'umed' });
+  assert.equal(t.status, 201, t.text);
+  assert.equal((await shelterSup.req('POST', `/api/v1/referrals/${t.json.id}/accept`)).status, 200);
+
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, srv.url, SHELTER_SUP, 'ru');
+    await page.goto(srv.url + '/#/referrals');
+    await page.click('#ref-tab-out');
+    const card = `#ref-list li[data-id="${f.json.id}"]`;
+    await page.locator(`${card} .ref-handed-over`).waitFor();
+    assert.equal(await textOf(page, `${card} .ref-handed-over`), 'Получено вместе со случаем');
+    await page.click(`${card} [data-action="open"]`);
+    await page.locator('#ref-head-handed-over').waitFor();
+    assert.match(await textOf(page, '#ref-head-handed-over'), /прежняя организация.*отзовите/s);
+    assert.deepEqual(unexpected(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('phone 360x740: the wizard, the inbox and the directory fit', async () => {
   const { case: c } = await seedCase(cw, { given_name: 'Шаҳло', family_name: 'Назарова' });
   const { context, page, problems } = await newPage(PHONE);
