@@ -215,9 +215,10 @@ int api_person_load(struct req *r, const char *id, struct person_row *p, enum pe
  * person_id may be NULL (none). */
 void api_item_new(struct req *r, struct item_row *it, const char *kind, const char *case_id,
 		  const char *person_id);
-/* 1 (and a 403 set) when a record of a case is another organisation's
- * and not the case's former owner's (a transfer): the case's owner sees
- * its recipients' records and does not change them (items.c). */
+/* 1 (and a 403 set) when a record of a case is another organisation's:
+ * the case's owner sees its recipients' records and does not change them
+ * (a transfer gives the new owner its former owner's records: they are
+ * its own then) (items.c). */
 int api_record_of_other(struct req *r, const struct item_row *it);
 /* Whose item it is, as members of its JSON: "org", its organisation's
  * code, and "read_only" when the caller may not change it (a recipient's

@@ -141,15 +141,14 @@ void api_item_org(struct req *r, jsonw *w, const struct item_row *it)
 {
 	struct org o;
 
+	/* As api_record_of_other decides. */
 	if (!strcmp(it->org_id, r->who.user.org.id)) {
 		jw_kstr(w, "org", r->who.user.org.code);
 		return;
 	}
 	if (store_org_by_id(r->app->st, it->org_id, &o) == STORE_OK)
 		jw_kstr(w, "org", o.code);
-	if (!it->case_id[0] ||
-	    store_case_transferred_from(r->app->st, it->case_id, it->org_id) != STORE_OK)
-		jw_kbool(w, "read_only", 1);
+	jw_kbool(w, "read_only", 1);
 }
 
 void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
@@ -512,12 +511,9 @@ static int item_load(struct req *r, const struct item_kind *k, struct item_row *
 
 int api_record_of_other(struct req *r, const struct item_row *it)
 {
-	if (!strcmp(it->org_id, r->who.user.org.id) ||
-	    store_case_transferred_from(r->app->st, it->case_id, it->org_id) == STORE_OK)
+	if (!strcmp(it->org_id, r->who.user.org.id))
 		return 0;
-	reply_problem(r, 403, "forbidden",
-		      "this record is another organisation's (a recipient of the case): only it "
-		      "changes it");
+	reply_problem(r, 403, "forbidden", "this record is another organisation's: only it changes it");
 	return 1;
 }
 

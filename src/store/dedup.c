@@ -232,6 +232,14 @@ static const char SQL_UNMERGE_LATER_REFERRALS[] =
 static const char SQL_UNMERGE_LATER_ITEMS[] =
 	"UPDATE items SET person_id ="
 	" (SELECT c.person_id FROM cases c WHERE c.id = items.case_id)" MOVED_CASES;
+/* And an assessment made since of a household the merge moved goes back
+ * with its household (left with the survivor, it went with it on a
+ * transfer: an outside review read it at the new owner). */
+static const char SQL_UNMERGE_LATER_ASSESSMENTS[] =
+	"UPDATE items SET person_id = (SELECT merged FROM dup_merges WHERE id = ?1)"
+	" WHERE kind = 'domv_assessment' AND case_id IS NULL"
+	" AND json_extract(coded, '$.household_id') IN (SELECT row_id FROM dup_merge_rows"
+	"  WHERE merge_id = ?1 AND tbl = 'items')";
 static const char SQL_UNMERGE_PAIR[] =
 	"UPDATE dup_pairs SET status = 'open', decided_by = NULL, decided_at = NULL,"
 	" merge_id = NULL WHERE merge_id = ?1";
@@ -252,7 +260,8 @@ int store_dedup_unmerge(store_tx *tx, const char *merge_id, const char *user_id,
 		if ((rc = run(tx, moved[i].back, &merge_id, 1, NULL)) != STORE_OK)
 			return rc;
 	if ((rc = run(tx, SQL_UNMERGE_LATER_REFERRALS, &merge_id, 1, NULL)) != STORE_OK ||
-	    (rc = run(tx, SQL_UNMERGE_LATER_ITEMS, &merge_id, 1, NULL)) != STORE_OK)
+	    (rc = run(tx, SQL_UNMERGE_LATER_ITEMS, &merge_id, 1, NULL)) != STORE_OK ||
+	    (rc = run(tx, SQL_UNMERGE_LATER_ASSESSMENTS, &merge_id, 1, NULL)) != STORE_OK)
 		return rc;
 	if ((rc = run(tx, SQL_UNMERGE_PERSON, person, 2, NULL)) != STORE_OK)
 		return rc;

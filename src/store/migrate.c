@@ -23,6 +23,24 @@
 #define CALLBACKS_CONTACT \
 	"CREATE INDEX callbacks_contact ON callbacks(contact_id) WHERE contact_id IS NOT NULL;"
 
+/* Migration 31, the same SQL on both drivers: what a transfer moves now
+ * (store_case_move), moved for the transfers made before.  A case's
+ * records that a former owner made while it owned the case (up to the
+ * transfer's acceptance) are the current owner's; a person's own records
+ * (consents, prevention, households) are the person's organisation's; a
+ * person merged into another is the organisation's of that one. */
+#define TRANSFERS_REOWN \
+	"UPDATE items SET org_id = (SELECT c.org_id FROM cases c WHERE c.id = items.case_id)" \
+	" WHERE case_id IS NOT NULL AND EXISTS (SELECT 1 FROM referrals f" \
+	"  WHERE f.case_id = items.case_id AND f.kind = 'transfer' AND f.status = 'completed'" \
+	"  AND f.from_org = items.org_id AND items.created_at <= coalesce(f.responded_at, f.updated_at));" \
+	"UPDATE items SET org_id = (SELECT p.org_id FROM persons p WHERE p.id = items.person_id)" \
+	" WHERE case_id IS NULL AND person_id IS NOT NULL" \
+	" AND org_id <> (SELECT p.org_id FROM persons p WHERE p.id = items.person_id);" \
+	"UPDATE persons SET org_id = (SELECT s.org_id FROM persons s WHERE s.id = persons.merged_into)" \
+	" WHERE merged_into IS NOT NULL" \
+	" AND org_id <> (SELECT s.org_id FROM persons s WHERE s.id = persons.merged_into);"
+
 /* Migration 25, the same SQL on both drivers. */
 #define ITEMS_DUE_DROP \
 	"DROP INDEX IF EXISTS items_due;" \
@@ -551,6 +569,8 @@ static const char *const migrations[] = {
 	/* 30: the callback booked with a contact, which the contact's read
 	 * shows (store_callback_of_contact). */
 	CALLBACKS_CONTACT,
+	/* 31: what a transfer moves, for those made before (TRANSFERS_REOWN). */
+	TRANSFERS_REOWN,
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -574,6 +594,7 @@ static const char *const pg_after[] = {
 	"  PRIMARY KEY(org_id, key, referral_id));"
 	"CREATE INDEX referral_names_referral ON referral_names(referral_id);",
 	CALLBACKS_CONTACT, /* 30 */
+	TRANSFERS_REOWN,   /* 31 */
 	NULL,
 };
 

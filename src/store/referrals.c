@@ -85,13 +85,23 @@ static struct table_query q_access_case = REF_QUERY(
 static struct table_query q_access_person = REF_QUERY(
 	" WHERE f.person_id = ?1 AND f.to_org = ?2 AND " REFERRAL_LIVE
 	" ORDER BY f.updated_at DESC LIMIT 1");
-static const char SQL_TRANSFERRED_FROM[] =
-	"SELECT 1 FROM referrals WHERE case_id = ?1 AND from_org = ?2 AND kind = 'transfer'"
-	" AND status = 'completed' LIMIT 1";
+/* The records of the case its owner made (its recipients' stay theirs),
+ * run before the case moves: they are the new owner's to carry on, and
+ * no longer the old owner's (which, made a recipient of the case later,
+ * read and changed them as its own: an outside review). */
+static const char SQL_MOVE_CASE_ITEMS[] =
+	"UPDATE items SET org_id = ?2 WHERE case_id = ?1"
+	" AND org_id = (SELECT org_id FROM cases WHERE id = ?1)";
 static const char SQL_MOVE_CASE[] = "UPDATE cases SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
+/* The person, and the records merged into it (the same human: left
+ * behind, the old owner read its phone and address). */
 static const char SQL_MOVE_PERSON[] =
-	"UPDATE persons SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
-static const char SQL_MOVE_ITEMS[] = "UPDATE items SET org_id = ?2 WHERE person_id = ?1 AND kind = 'consent'";
+	"WITH RECURSIVE m(id) AS (SELECT id FROM persons WHERE id = ?1 UNION"
+	" SELECT p.id FROM persons p JOIN m ON p.merged_into = m.id)"
+	" UPDATE persons SET org_id = ?2, updated_at = ?3 WHERE id IN (SELECT id FROM m)";
+/* The person's own records: consents, prevention, households. */
+static const char SQL_MOVE_ITEMS[] =
+	"UPDATE items SET org_id = ?2 WHERE person_id = ?1 AND case_id IS NULL";
 /* The case's open referrals to others are the new owner's to follow and
  * withdraw (the old owner read the person's new names through them). */
 static const char SQL_MOVE_REFERRALS[] =
@@ -168,13 +178,6 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 	return table_query_collect_pool(st, d, s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 }
 
-int store_case_transferred_from(store *st, const char *case_id, const char *org_id)
-{
-	const char *v[] = {case_id, org_id};
-
-	return table_exists(st, SQL_TRANSFERRED_FROM, v, 2);
-}
-
 /* The person's cases that would stay behind: checked at the transfer's
  * acceptance too (a case opened, or a merge made, while it waited). */
 static const char SQL_OTHER_CASES[] =
@@ -199,8 +202,9 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id, co
 	}
 	if (others != 0)
 		return others < 0 ? STORE_ERROR : STORE_STALE;
-	rc = store_write_texts(tx->d, SQL_MOVE_CASE, c, 3);
-
+	rc = store_write_texts(tx->d, SQL_MOVE_CASE_ITEMS, c, 2);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_MOVE_CASE, c, 3);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_PERSON, p, 3);
 	if (rc == STORE_OK)

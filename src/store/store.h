@@ -501,12 +501,11 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
  * access to a case. */
 int store_referral_access(store *st, const char *case_id, const char *person_id,
 			  const char *org_id, const char *today, struct referral_row *f, arena *a);
-/* Whether the case was transferred from org_id, its former owner (a
- * completed transfer): STORE_OK, or STORE_NOT_FOUND. */
-int store_case_transferred_from(store *st, const char *case_id, const char *org_id);
 /* Move a case, and its person, to another organisation (a transfer), with
- * the person's consents and the case's open referrals to others (the new
- * owner follows and withdraws them; those to it are completed);
+ * the records its owner made of the case, the person's own records
+ * (consents, prevention), the persons merged into it, and the case's open
+ * referrals to others (the new owner follows and withdraws them; those to
+ * it are completed);
  * STORE_STALE, nothing moved, while the person has another case not of
  * that organisation. */
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id, const char *org_id,

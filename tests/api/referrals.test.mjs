@@ -1045,7 +1045,7 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   // The former owner's records are the new owner's to carry on (and its
   // screens offer it: not read_only).
   const before = await get('b.cw', `/followups/${fu.json.id}`);
-  assert.equal(before.json.org, 'iom');
+  assert.equal(before.json.org, 'ngo2', 'the new owner\'s now');
   assert.equal(before.json.read_only, undefined, before.text);
   const done = await as['b.cw'].req('PATCH', `${V1}/followups/${fu.json.id}`, { status: 'done' },
     { 'if-match': `"${fu.json.version}"` });
@@ -1068,6 +1068,116 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   assert.equal((await get('p.fp', `/cases/${c.id}`)).status, 200);
   await actOk('b.cw', police.id, 'withdraw', { reason: 'the shelter takes it over' });
   assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found');
+});
+
+test('a transfer gives the new owner the old owner\'s records: the old owner, made a recipient again, reads and changes none of them', async () => {
+  const c = await openCase({ person: { given_name: 'Гулноза', family_name: 'Сафарова' }, referral: true });
+  const note = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`, { type: 'note', text: 'IOM-OLD-NOTE-7712' });
+  assert.equal(note.status, 201, note.text);
+  const hh = await as['a.cw'].req('POST', `${V1}/persons/${c.pid}/households`,
+    { region: 'TJ-DU', members: [{ name: 'Брат', relation: 'sibling' }] });
+  assert.equal(hh.status, 201, hh.text);
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  await actOk('b.cw', t.json.id, 'accept');
+  // The new owner's, case records and the person's own alike.
+  for (const path of [`/notes/${note.json.id}`, `/households/${hh.json.id}`]) {
+    const got = await get('b.cw', path);
+    assert.equal(got.json.org, 'ngo2', path);
+    assert.equal(got.json.read_only, undefined, path);
+  }
+  const edited = await as['b.cw'].req('PATCH', `${V1}/notes/${note.json.id}`, { text: 'NGO2-EDIT-4410' },
+    { 'if-match': `"${note.json.version}"` });
+  assert.equal(edited.status, 200, edited.text);
+  // Referred back to the old owner, sharing the initials only: it reads its
+  // own new records of the case, not the ones it made as the owner.
+  await consent('b.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'iom' });
+  const back = await referOk('b.cw', c.id, 'iom', { share: ['initials'] });
+  await actOk('a.cw', back.id, 'accept');
+  assert.equal((await get('a.cw', `/cases/${c.id}`)).status, 200);
+  const old = await get('a.cw', `/notes/${note.json.id}`);
+  assertProblem(old, 404, 'not-found', 'its record as the former owner');
+  assert.ok(!old.text.includes('NGO2-EDIT'));
+  const tl = await get('a.cw', `/cases/${c.id}/timeline`);
+  assert.ok(!tl.text.includes('NGO2-EDIT') && !tl.text.includes('IOM-OLD-NOTE'), tl.text);
+  assertProblem(await as['a.cw'].req('PATCH', `${V1}/notes/${note.json.id}`, { text: 'x' },
+    { 'if-match': `"${edited.json.version}"` }), 404, 'not-found');
+  const mine = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`, { type: 'note', text: 'IOM-AS-RECIPIENT' });
+  assert.equal(mine.status, 201, mine.text);
+  assert.equal((await get('a.cw', `/notes/${mine.json.id}`)).json.org, 'iom');
+  const seen = await get('b.cw', `/notes/${mine.json.id}`);
+  assert.equal(seen.json.read_only, true, 'the recipient\'s, on the owner\'s page');
+});
+
+test('a transfer made before this release gives the new owner its old records at the next start (migration 31)', async () => {
+  const c = await openCase({ person: { given_name: 'Малика', family_name: 'Раҳимова' }, referral: true });
+  const note = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`, { type: 'note', text: 'BEFORE-31' });
+  assert.equal(note.status, 201, note.text);
+  const hh = await as['a.cw'].req('POST', `${V1}/persons/${c.pid}/households`,
+    { region: 'TJ-DU', members: [{ name: 'Модар', relation: 'parent' }] });
+  assert.equal(hh.status, 201, hh.text);
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  await actOk('b.cw', t.json.id, 'accept');
+  // The folder as a transfer left it before: the records still the old
+  // owner's, the schema at 30.
+  await srv.stop();
+  const db = join(srv.data, 'himoya.db');
+  sqlite(db, `UPDATE items SET org_id = (SELECT id FROM orgs WHERE code = 'iom') WHERE id IN ('${note.json.id}', '${hh.json.id}');`
+    + "UPDATE meta SET value = '30' WHERE key = 'schema_version';");
+  assert.match(sqlite(db, `SELECT o.code FROM items i JOIN orgs o ON o.id = i.org_id WHERE i.id = '${note.json.id}'`), /iom/);
+  const s2 = await serveDir(srv.data, { port: new URL(srv.url).port });
+  srv.stop = s2.stop;
+  for (const who of ['a.cw', 'b.cw']) assert.equal((await as[who].login(who, PW)).status, 200);
+  for (const path of [`/notes/${note.json.id}`, `/households/${hh.json.id}`]) {
+    const got = await get('b.cw', path);
+    assert.equal(got.json.org, 'ngo2', path + ': ' + got.text);
+    assert.equal(got.json.read_only, undefined, path);
+  }
+  assert.match(sqlite(db, "SELECT value FROM meta WHERE key = 'schema_version'"), /^3[1-9]/);
+});
+
+test('a merge undone takes back an assessment made since of a household it moved; a transfer takes the persons merged into its person', async () => {
+  const birth = { birth_date: '1988-04-09', gender: 'Feminine', region_of_origin: 'TJ-SU' };
+  const c1 = await openCase({ person: { given_name: 'Зарина', family_name: 'Тестова', ...birth }, referral: true });
+  const p2 = await newPerson('a.cw', { given_name: 'Zarina', family_name: 'Testova', ...birth,
+    phones: ['+992931119988'] });
+  await consent('a.cw', p2, { purpose: 'assistance', method: 'written' });
+  const hh = await as['a.cw'].req('POST', `${V1}/persons/${p2}/households`,
+    { region: 'TJ-DU', members: [{ name: 'Brother X', relation: 'sibling' }] });
+  assert.equal(hh.status, 201, hh.text);
+  const pair = (await get('a.cw', '/duplicates')).json.items
+    .find((p) => p.persons.some((x) => x.id === c1.pid) && p.persons.some((x) => x.id === p2));
+  assert.ok(pair, 'the pair');
+  let m = await as['a.sup'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: c1.pid });
+  assert.equal(m.status, 200, m.text);
+  const d = await as['a.cw'].req('POST', `${V1}/households/${hh.json.id}/assessments`,
+    { date: '2026-12-01', rating: 'low', notes: 'DOMV-OF-P2-HOUSEHOLD' });
+  assert.equal(d.status, 201, d.text);
+  const u = await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`);
+  assert.equal(u.status, 200, u.text);
+  const back = await get('a.cw', `/households/${hh.json.id}/assessments`);
+  assert.ok(back.json.items.some((x) => x.id === d.json.id), 'back with its household: ' + back.text);
+  assert.equal((await get('a.cw', `/domv-assessments/${d.json.id}`)).json.person_id, p2);
+
+  // Merged again, then the survivor's case is transferred: the merged-away
+  // record (its phone) goes with it, the old owner reads it no more.
+  const again = (await get('a.cw', '/duplicates')).json.items.find((p) => p.id === pair.id);
+  assert.equal(again.status, 'open', JSON.stringify(again));
+  m = await as['a.sup'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: c1.pid });
+  assert.equal(m.status, 200, m.text);
+  await consent('a.cw', c1.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  const t = await as['a.cw'].req('POST', `${V1}/cases/${c1.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  await actOk('b.cw', t.json.id, 'accept');
+  const left = await get('a.cw', `/persons/${p2}`);
+  assertProblem(left, 404, 'not-found', 'the merged-away record went with its person');
+  assert.ok(!left.text.includes('9988'));
+  const moved = await get('b.cw', `/persons/${p2}`);
+  assert.equal(moved.status, 200, moved.text);
+  assert.equal(moved.json.merged_into, c1.pid);
 });
 
 test('a transfer is not accepted while the person has got another case at the sender since', async () => {
