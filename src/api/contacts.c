@@ -342,11 +342,29 @@ int api_contacts_create(struct req *r)
 
 /* ---- GET /contacts/{id}, PATCH -------------------------------------- */
 
+/* The case and the person a contact is about are its columns: a merge
+ * and its undo move them there, not in the sealed record (which kept the
+ * merged-away person: an outside review read it, and saw a PATCH write it
+ * back and an attach to the survivor's case refused). */
+static void links_of_columns(json_t *rec, const struct contact_row *c)
+{
+	if (c->case_id[0])
+		json_object_set_new(rec, "case_id", json_string(c->case_id));
+	else
+		json_object_del(rec, "case_id");
+	if (c->person_id[0])
+		json_object_set_new(rec, "person_id", json_string(c->person_id));
+	else
+		json_object_del(rec, "person_id");
+}
+
 static json_t *contact_open(struct req *r, const struct contact_row *c)
 {
 	json_t *rec = record_open(&r->app->kr, &r->mem, c->coded, c->sealed, c->sealed_len, c->id);
 	if (rec && req_own_json(r, rec))
 		return NULL;
+	if (rec)
+		links_of_columns(rec, c);
 	return rec;
 }
 
@@ -531,6 +549,8 @@ static void write_contact_item(struct req *r, jsonw *w, const struct contact_row
 {
 	json_t *coded = json_loads(c->coded, 0, NULL);
 
+	if (coded)
+		links_of_columns(coded, c);
 	write_contact(r, w, c, coded);
 	jw_end(w);
 	json_decref(coded);

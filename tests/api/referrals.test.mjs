@@ -1206,8 +1206,21 @@ test('a merge undone takes back what was made on a moved case since: a referral 
   const pair = (await get('a.cw', '/duplicates')).json.items
     .find((p) => p.persons.some((x) => x.id === a) && p.persons.some((x) => x.id === c.pid));
   assert.ok(pair, 'the pair');
+  const call = await as['a.hot'].req('POST', `${V1}/contacts`, { channel: 'phone', call_type: 'data', person_id: c.pid });
+  assert.equal(call.status, 201, call.text);
   const m = await as['a.cw'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: a });
   assert.equal(m.status, 200, m.text);
+  // The call is the survivor's now, as read and as changed; it goes onto
+  // the survivor's case (the moved one).
+  assert.equal((await get('a.hot', `/contacts/${call.json.id}`)).json.person_id, a);
+  assert.ok((await get('a.hot', '/contacts?limit=50')).json.items
+    .some((x) => x.id === call.json.id && x.person_id === a), 'in the list too');
+  const act2 = await as['a.hot'].req('PATCH', `${V1}/contacts/${call.json.id}`, { action: 'referred' },
+    { 'if-match': `"${call.json.version}"` });
+  assert.equal(act2.status, 200, act2.text);
+  assert.equal(act2.json.person_id, a, 'a change does not write the merged-away person back');
+  const att = await as['a.hot'].req('POST', `${V1}/contacts/${call.json.id}/attach`, { case_id: c.id });
+  assert.equal(att.status, 200, att.text);
   const f = await referOk('a.cw', c.id, 'police', { share: ['family_name', 'summary'] });
   await actOk('p.fp', f.id, 'accept');
   assert.equal((await get('p.fp', `/cases/${c.id}`)).status, 200);
