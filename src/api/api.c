@@ -294,14 +294,19 @@ int api_dispatch(struct req *r)
 					       "with your code");
 	}
 	/* One value a name: a second would be ignored, and the answer would
-	 * not be to the question asked (status=Active&status=Closed); and
-	 * only the names the request takes (a misspelt STATUS= filtered
-	 * nothing, silently). */
+	 * not be to the question asked (status=Active&status=Closed); only the
+	 * names the request takes (a misspelt STATUS= filtered nothing,
+	 * silently); and each with a value (person_id= listed every case). */
 	{
 		const struct openapi_op *op = route_op(rt);
-		int twice;
-		const char *odd = req_query_odd(r, op ? query_known : NULL, op, &twice);
-		if (odd && twice)
+		enum query_fault why;
+		const char *odd = req_query_odd(r, op ? query_known : NULL, op, &why);
+		if (odd && why == QUERY_NAMELESS)
+			return reply_problem(r, 400, "invalid-query", "a query parameter has no name");
+		if (odd && why == QUERY_EMPTY) /* a value, empty: as the handlers' 422 */
+			return reply_problemf(r, 422, "invalid-value",
+					      "%.64s: has no value; give one, or leave it out", odd);
+		if (odd && why == QUERY_TWICE)
 			return reply_problemf(r, 400, "invalid-query",
 					      "%.64s: given more than once; give it once", odd);
 		if (odd)

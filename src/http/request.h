@@ -102,13 +102,16 @@ const char *req_header(struct req *r, const char *name);
 void req_query_string(struct req *r, buf *out);
 /* How many times the header name was sent. */
 int req_header_count(struct req *r, const char *name);
-/* The name of the first query argument sent a second time (*twice 1:
- * req_query would read the first and ignore the rest; the first
- * QUERY_ARGS_SEEN names are compared), or not known to known(ctx, name)
- * (*twice 0; known NULL: every name is), or NULL; in one pass. */
+/* The name of the first query argument at fault, and *why: one without
+ * a name ("?=x"), or without a value ("?status=", "?status"), one sent a
+ * second time (req_query would read the first and ignore the rest; the
+ * first QUERY_ARGS_SEEN names are compared), or one known(ctx, name) does
+ * not know (known NULL: every name is); NULL when none is, in one pass.
+ * Empty pieces ("?&limit=50") are no arguments. */
 #define QUERY_ARGS_SEEN 64
+enum query_fault { QUERY_FINE, QUERY_NAMELESS, QUERY_EMPTY, QUERY_TWICE, QUERY_UNKNOWN };
 const char *req_query_odd(struct req *r, int (*known)(const void *ctx, const char *name),
-			  const void *ctx, int *twice);
+			  const void *ctx, enum query_fault *why);
 
 /* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);

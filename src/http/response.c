@@ -70,7 +70,7 @@ struct query_seen {
 	int (*known)(const void *ctx, const char *name);
 	const void *ctx;
 	const char *odd;
-	int twice;
+	enum query_fault why;
 };
 
 static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -79,26 +79,36 @@ static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char
 	struct query_seen *q = cls;
 	size_t i;
 	(void)kind;
-	(void)value;
-	if (!*key) /* "?&limit=50": an empty piece of a query built by hand */
+	if (!*key && (!value || !*value)) /* "?&limit=50": a query built by hand */
 		return MHD_YES;
+	q->odd = key;
+	if (!*key) {
+		q->why = QUERY_NAMELESS;
+		return MHD_NO;
+	}
+	/* "?status=" or "?status": a filter that filters nothing, which a
+	 * client building "person_id=" from nothing would not see. */
+	if (!value || !*value) {
+		q->why = QUERY_EMPTY;
+		return MHD_NO;
+	}
 	for (i = 0; i < q->n; i++)
 		if (!strcmp(q->name[i], key)) {
-			q->odd = key;
-			q->twice = 1;
+			q->why = QUERY_TWICE;
 			return MHD_NO;
 		}
 	if (q->known && !q->known(q->ctx, key)) {
-		q->odd = key;
+		q->why = QUERY_UNKNOWN;
 		return MHD_NO;
 	}
+	q->odd = NULL;
 	if (q->n < QUERY_ARGS_SEEN)
 		q->name[q->n++] = key;
 	return MHD_YES;
 }
 
 const char *req_query_odd(struct req *r, int (*known)(const void *ctx, const char *name),
-			  const void *ctx, int *twice)
+			  const void *ctx, enum query_fault *why)
 {
 	struct query_seen q;
 
@@ -106,9 +116,9 @@ const char *req_query_odd(struct req *r, int (*known)(const void *ctx, const cha
 	q.known = known;
 	q.ctx = ctx;
 	q.odd = NULL;
-	q.twice = 0;
+	q.why = QUERY_FINE;
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_seen, &q);
-	*twice = q.twice;
+	*why = q.why;
 	return q.odd;
 }
 

@@ -383,6 +383,18 @@ test('a query argument given twice is 400, not the first taken and the second ig
     assertProblem(r, 400, 'invalid-query', q);
     assert.match(r.json.detail, /is not a parameter of this request/);
   }
+  // A filter without a value filters nothing: refused, not the whole list
+  // (a client building person_id= from nothing listed every case).
+  for (const q of ['/cases?person_id=', '/cases?status', '/cases?stage=&limit=5', '/contacts?phone',
+    '/reports/summary?region', '/exports/cases.xlsx?pii', '/exports/ctdc.csv?from=&to=']) {
+    const r = await new Client(srv.url).req('GET', '/api/v1' + q, undefined, auth);
+    assertProblem(r, 422, 'invalid-value', q);
+    assert.match(r.json.detail, /has no value/, q);
+  }
+  for (const q of ['/cases?=Active', '/cases?limit=5&=x']) {
+    const r = await new Client(srv.url).req('GET', '/api/v1' + q, undefined, auth);
+    assertProblem(r, 400, 'invalid-query', q);
+  }
 });
 
 test('a problem never echoes a 5,000-character name back', async () => {
