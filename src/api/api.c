@@ -301,6 +301,8 @@ int api_dispatch(struct req *r)
 		const struct openapi_op *op = route_op(rt);
 		enum query_fault why;
 		const char *odd = req_query_odd(r, op ? query_known : NULL, op, &why);
+		if (!op && (why == QUERY_NAMELESS || why == QUERY_EMPTY))
+			odd = NULL; /* a page's link may carry "?utm=": no filter of ours */
 		if (odd && why == QUERY_NAMELESS)
 			return reply_problem(r, 400, "invalid-query", "a query parameter has no name");
 		if (odd && why == QUERY_EMPTY) /* a value, empty: as the handlers' 422 */
