@@ -358,15 +358,41 @@ static int screening_age_of(struct req *r, const struct case_row *c, struct scre
 static int case_of_child(struct req *r, const struct case_row *c, int *child);
 
 /* 1 when id is absent, or a service of case c the caller sees. */
-static int service_of_case(struct req *r, const struct case_row *c, const char *id)
+/* The fields of a case's record that name another record of the case
+ * (a follow-up's service and plan): each must be one of the case the
+ * caller reads (a recipient named another case's, of another
+ * organisation: an outside review). */
+static const struct {
+	const char *field, *kind, *problem;
+} case_refs[] = {
+	{"service_id", "service", "service_id: a service of this case"},
+	{"plan_id", "plan", "plan_id: a plan of this case"},
+};
+
+static int record_of_case(struct req *r, const struct case_row *c, const char *kind,
+			  const char *id)
 {
 	struct item_row s;
 
 	if (!id)
 		return 1;
 	return store_item_get(r->app->st, id, &s, &r->mem) == STORE_OK &&
-	       !strcmp(s.kind, "service") && !strcmp(s.case_id, c->id) &&
+	       !strcmp(s.kind, kind) && !strcmp(s.case_id, c->id) &&
 	       (!strcmp(s.org_id, r->who.user.org.id) || !strcmp(c->org_id, r->who.user.org.id));
+}
+
+/* 0, or the 422 replied for the first field of case_refs in rec (only
+ * those body sends, when body is not NULL) that names no such record. */
+static int refs_of_case(struct req *r, const struct case_row *c, json_t *body, json_t *rec)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof case_refs / sizeof case_refs[0]; i++)
+		if ((!body || json_object_get(body, case_refs[i].field)) &&
+		    !record_of_case(r, c, case_refs[i].kind, str_of(rec, case_refs[i].field)))
+			return reply_problem_field(r, 422, "invalid-value", case_refs[i].field,
+						   case_refs[i].problem);
+	return 0;
 }
 
 static int items_create(struct req *r, const char *kind)
@@ -413,9 +439,9 @@ static int items_create(struct req *r, const char *kind)
 		return reply_problem(r, 422, "invalid-value",
 				     "assigned_to: a user of your organisation who takes work");
 	}
-	if (!service_of_case(r, &c, str_of(rec, "service_id"))) {
+	if (refs_of_case(r, &c, NULL, rec)) {
 		json_decref(rec);
-		return reply_problem(r, 422, "invalid-value", "service_id: a service of this case");
+		return r->status;
 	}
 	api_item_new(r, &it, k->kind, c.id, c.person_id);
 	if (rows_item_seal(&r->app->kr, &r->mem, rec, &it)) {
@@ -610,9 +636,9 @@ static int item_patch(struct req *r, const char *kind)
 		return reply_problem(r, 422, "invalid-value",
 				     "assigned_to: a user of your organisation who takes work");
 	}
-	if (json_object_get(body, "service_id") && !service_of_case(r, &c, str_of(rec, "service_id"))) {
+	if (refs_of_case(r, &c, body, rec)) {
 		json_decref(rec);
-		return reply_problem(r, 422, "invalid-value", "service_id: a service of this case");
+		return r->status;
 	}
 	it.version = want + 1;
 	store_now(it.updated_at);

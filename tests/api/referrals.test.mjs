@@ -1312,6 +1312,20 @@ test('a recipient\'s follow-up is its own: assigned to itself, listed only while
   assert.ok(!fu.text.includes(uid['a.cw']), 'the owner\'s assignee is not shared: ' + fu.text);
   assertProblem(await as['c.cw'].req('POST', `${V1}/cases/${c.id}/followups`,
     { due: today(), assigned_to: uid['a.cw'] }), 422, 'invalid-value');
+  // Its plan and service are records of this case it reads: not another
+  // case's, not another organisation's.
+  const other = await openCase();
+  const otherPlan = await as['a.cw'].req('POST', `${V1}/cases/${other.id}/plans`, { type: 'SocialCare', goals: [{ goal: 'x' }] });
+  assert.equal(otherPlan.status, 201, otherPlan.text);
+  const ownerPlan = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/plans`, { type: 'SocialCare', goals: [{ goal: 'y' }] });
+  assert.equal(ownerPlan.status, 201, ownerPlan.text);
+  for (const [who, plan] of [['c.cw', otherPlan], ['c.cw', ownerPlan], ['a.cw', otherPlan]])
+    assertProblem(await as[who].req('POST', `${V1}/cases/${c.id}/followups`, { due: today(), plan_id: plan.json.id }),
+      422, 'invalid-value', `${who} names ${plan === ownerPlan ? 'the owner\'s plan' : 'another case\'s plan'}`);
+  assertProblem(await as['c.cw'].req('PATCH', `${V1}/followups/${fu.json.id}`, { plan_id: otherPlan.json.id },
+    { 'if-match': `"${fu.json.version}"` }), 422, 'invalid-value', 'changed to another case\'s plan');
+  const planned = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/followups`, { due: today(), plan_id: ownerPlan.json.id });
+  assert.equal(planned.status, 201, planned.text);
   let r = await get('c.cw', '/followups?assigned=all&before=2099-01-01');
   assert.ok(r.json.items.some((x) => x.id === fu.json.id), 'listed while the referral stands');
   await withdrawConsent('a.cw', c.consent.id);
