@@ -114,10 +114,15 @@ static struct table_query loc_of = TABLE_QUERY(locations,
 	"FROM dir_locations WHERE service_id = ?1 ORDER BY created_at, id LIMIT 200");
 static struct table_query loc_all = TABLE_QUERY(locations,
 	"FROM dir_locations ORDER BY service_id, created_at, id LIMIT ?1");
-/* The locations of a service move with it, by an accepted transfer only. */
+/* The locations of a service move with it, by an accepted transfer only;
+ * so do a shelter's stays, which its new operator lists and discharges
+ * (left with the old one, neither could: its beds stayed taken). */
 static const char SQL_LOC_REOWN[] =
 	"UPDATE dir_locations SET org_id = (SELECT org_id FROM dir_services WHERE id = ?1)"
 	" WHERE service_id = ?1";
+static const char SQL_STAYS_REOWN[] =
+	"UPDATE items SET org_id = (SELECT org_id FROM dir_services WHERE id = ?1)"
+	" WHERE service_id = ?1 AND kind = 'stay'";
 
 static struct table_query q_orgs =
 	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY code LIMIT ?1");
@@ -170,9 +175,9 @@ int store_dir_service_move(store_tx *tx, const char *id, int64_t version, const 
 	db_bind_str(s, 2, now);
 	db_bind_int(s, 3, version);
 	rc = store_step_versioned(tx, s, SQL_SVC_EXISTS, id);
-	if (rc != STORE_OK)
-		return rc;
-	return store_write_texts(tx->d, SQL_LOC_REOWN, &id, 1);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_LOC_REOWN, &id, 1);
+	return rc == STORE_OK ? store_write_texts(tx->d, SQL_STAYS_REOWN, &id, 1) : rc;
 }
 
 int store_dir_service_keys_set(store_tx *tx, const char *service_id, const char *const *keys,

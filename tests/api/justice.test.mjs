@@ -233,6 +233,29 @@ test('a stay changes the shelter\'s free beds; bad admissions and discharges are
   problem(await as['n.cw'].req('POST', stays, { case_id: other.cid, admitted_on: day(1), admission_reason: 'safety' }), 404);
 });
 
+test('a shelter handed to another organisation takes its stays along: its new operator lists and discharges them', async () => {
+  const shelter = await must('n.sup', 'POST', '/directory/services', { name: 'Handed over', type: 'shelter', capacity_max: 3 });
+  const p = await must('n.cw', 'POST', '/persons', { given_name: 'Нилуфар' });
+  await must('n.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+  const c = await must('n.cw', 'POST', '/cases', { person_id: p.id });
+  const stay = await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`,
+    { case_id: c.id, admitted_on: day(5), admission_reason: 'safety' });
+  const v = (await must('n.sup', 'GET', `/directory/services/${shelter.id}`, undefined, 200)).version;
+  await must('n.sup', 'POST', `/directory/services/${shelter.id}/transfer`, { to_org: 'iom' }, 200, { 'if-match': `"${v}"` });
+  await must('n.sup', 'POST', `/directory/services/${shelter.id}/transfer/accept`, undefined, 200);
+  // The new operator: the resident listed, one bed taken, discharged.
+  const list = await must('i.sup', 'GET', `/directory/services/${shelter.id}/stays`, undefined, 200);
+  assert.ok(list.items.some((x) => x.id === stay.id), JSON.stringify(list));
+  assert.equal(list.occupied, 1);
+  assert.equal((await must('i.sup', 'GET', `/stays/${stay.id}`, undefined, 200)).status, 'open');
+  const d = await must('i.sup', 'POST', `/stays/${stay.id}/discharge`,
+    { discharged_on: day(1), discharge_reason: 'reintegrated' }, 200);
+  assert.equal(d.status, 'discharged');
+  // The old operator no longer reaches them.
+  problem(await as['n.cw'].req('GET', `${V1}/stays/${stay.id}`), 404, 'not-found');
+  problem(await as['n.cw'].req('GET', `${V1}/directory/services/${shelter.id}/stays`), 403, 'forbidden');
+});
+
 test('a women\'s shelter asks before it admits a man, an adult shelter before a child; the exception is kept', async () => {
   const shelter = await must('n.sup', 'POST', '/directory/services',
     { name: 'Women only', type: 'shelter', capacity_max: 5, genders_served: ['Feminine'], minimum_age: 18 });
