@@ -300,6 +300,7 @@ int api_orientations_create(struct req *r)
 	reply_json_begin(r, 201, &w);
 	write_orientation(&w, &o, body);
 	jw_finish(&w);
+	api_set_etag(r, o.version);
 	api_set_location(r, "orientations", o.id);
 	return 201;
 }
