@@ -170,6 +170,44 @@ test('the public form: a token from A is good on B once; the rate limit counts b
   assert.equal(publicCount(), before + 2);
 });
 
+test('the same change sent to both servers at once is made once: a stale version and a decided pair lose', async () => {
+  const ca = new Client(A.url);
+  assert.equal((await ca.login('cw', PW)).status, 200);
+  const cb = new Client(B.url);
+  cb.cookie = ca.cookie;
+  cb.csrf = ca.csrf;
+  const birth = { birth_date: '1979-02-03', gender: 'Masculine' };
+  for (let round = 0; round < 5; round++) {
+    // One case, changed from the same version on both servers at once.
+    const p = await ca.req('POST', V1 + '/persons', { given_name: 'Бахтиёр', family_name: 'Race' + round, ...birth });
+    assert.equal(p.status, 201, p.text);
+    assert.equal((await ca.req('POST', `${V1}/persons/${p.json.id}/consents`, { purpose: 'assistance', method: 'written' })).status, 201);
+    const c = await ca.req('POST', V1 + '/cases', { person_id: p.json.id });
+    assert.equal(c.status, 201, c.text);
+    const change = (cl, summary) => cl.req('PATCH', `${V1}/cases/${c.json.id}`, { summary },
+      { 'if-match': `"${c.json.version}"` });
+    const both = await Promise.all([change(ca, 'from A'), change(cb, 'from B')]);
+    assert.deepEqual(both.map((r) => r.status).sort(), [200, 412], both.map((r) => r.text).join(' | '));
+    const won = both.find((r) => r.status === 200).json.summary;
+    const now = await ca.req('GET', `${V1}/cases/${c.json.id}`);
+    assert.equal(now.json.summary, won);
+    assert.equal(now.json.version, c.json.version + 1, 'one change made');
+    // One pair of likely duplicates, merged on both at once.
+    const twin = await ca.req('POST', V1 + '/persons', { given_name: 'Бахтиёр', family_name: 'Race' + round, ...birth });
+    assert.equal(twin.status, 201, twin.text);
+    const pair = (await ca.req('GET', V1 + '/duplicates')).json.items
+      .find((x) => x.persons.some((y) => y.id === p.json.id) && x.persons.some((y) => y.id === twin.json.id));
+    assert.ok(pair, 'the pair');
+    const merge = (cl, survivor) => cl.req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor });
+    const merged = await Promise.all([merge(ca, p.json.id), merge(cb, twin.json.id)]);
+    assert.deepEqual(merged.map((r) => r.status).sort(), [200, 409], merged.map((r) => r.text).join(' | '));
+    const kept = merged.find((r) => r.status === 200);
+    const persons = [p.json.id, twin.json.id].map((id) => q(`SELECT coalesce(merged_into, '-') FROM persons WHERE id = '${id}'`));
+    assert.equal(persons.filter((m) => m === '-').length, 1, 'one survivor: ' + persons + ' ' + kept.text);
+    assert.equal(q(`SELECT count(*) FROM dup_merges WHERE pair_id = '${pair.id}' AND undone_at IS NULL`), '1');
+  }
+});
+
 test('writes through both servers at once keep one audit chain', async () => {
   const N = 300;
   const ca = new Client(A.url);
