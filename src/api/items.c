@@ -941,6 +941,7 @@ static void write_screening(struct req *r, jsonw *w, const struct item_row *it, 
 	write_item_members(r, w, it, rec, NULL);
 	jw_kstr(w, "at", it->at);
 	jw_kstr(w, "created_by", it->created_by);
+	api_item_org(r, w, it);
 	jw_kstr(w, "created_at", it->created_at);
 	jw_end(w);
 }
@@ -1306,6 +1307,7 @@ static void write_consent(struct req *r, jsonw *w, const struct item_row *it, js
 	write_item_fields(r, w, it, &consent_schema, rec);
 	jw_kstr(w, "state", consent_state(rec, today));
 	jw_kstr(w, "created_by", it->created_by);
+	api_item_org(r, w, it);
 	jw_kstr(w, "created_at", it->created_at);
 	jw_kstr(w, "updated_at", it->updated_at);
 	jw_end(w);

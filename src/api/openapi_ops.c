@@ -69,8 +69,8 @@ const struct openapi_record openapi_records[] = {
 	{.rs = &consent_schema, .name = "Consent",
 	 .envelope = "{'properties':{'id':" RO_ID ",'version':" REF("Version") ",'person_id':"
 		     REF("Id") ",'state':{'enum':['active','future','expired','withdrawn'],"
-		     "'readOnly':true},'created_by':" REF("Id") "," ENV_TIMES "},'required':['id',"
-		     "'version','person_id','state']}",
+		     "'readOnly':true},'created_by':" REF("Id") "," ENV_ORG "," ENV_TIMES "},"
+		     "'required':['id','version','person_id','state']}",
 	 .bodies = REC_CREATE},
 	/* The directory answers in HSDS shape (DirectoryService below); these
 	 * are its bodies. */
@@ -277,8 +277,8 @@ const struct openapi_shape openapi_shapes[] = {
 	 "yes','additionalProperties':{'type':'array','items':" STR "}},"
 	 "'dimensions':{'type':'object','additionalProperties':" BOOL "},'suggestion':{'enum':"
 	 "['trafficking','exploitation','none'],'description':'a suggestion: it never sets the "
-	 "official status'},'at':" REF("Timestamp") ",'created_by':" REF("Id") ",'created_at':"
-	 REF("Timestamp") "}}"},
+	 "official status'},'at':" REF("Timestamp") ",'created_by':" REF("Id") "," ENV_ORG
+	 ",'created_at':" REF("Timestamp") "}}"},
 	{"TimelineEvent",
 	 "{'type':'object','required':['id','kind','type','at','data'],'additionalProperties':"
 	 "false,'properties':{'id':" REF("Id") ",'kind':" STR ",'type':" STR ",'at':"

@@ -836,14 +836,18 @@ static int answer(struct req *r, const struct answer *a)
 		snprintf(f.status, sizeof f.status, "completed");
 		snprintf(record, sizeof record, "cases/%s", c.id);
 		rc = tx ? store_referral_update(tx, &f) : STORE_ERROR;
-		if (rc == STORE_OK &&
-		    (rc = store_case_move(tx, c.id, c.person_id, f.to_org, f.updated_at)) ==
-			    STORE_STALE) {
+		if (rc == STORE_OK)
+			rc = store_case_move(tx, c.id, c.person_id, f.from_org, f.to_org,
+					     r->who.user.id, f.updated_at);
+		if (rc == STORE_NOT_FOUND || rc == STORE_STALE) {
 			store_rollback(tx);
 			return reply_problem(r, 409, "invalid-transition",
-					     "the person has another case at the sending "
-					     "organisation now: it transfers that one first, or "
-					     "withdraws this transfer");
+					     rc == STORE_NOT_FOUND
+						     ? "the case is no longer the sending organisation's: "
+						       "another transfer of it was accepted first"
+						     : "the person has another case at the sending "
+						       "organisation now: it transfers that one first, or "
+						       "withdraws this transfer");
 		}
 		if (rc == STORE_OK)
 			rc = api_audit_write(r, tx, "transfer", record, "org_id");

@@ -232,6 +232,9 @@ static const char SQL_UNMERGE_LATER_REFERRALS[] =
 static const char SQL_UNMERGE_LATER_ITEMS[] =
 	"UPDATE items SET person_id ="
 	" (SELECT c.person_id FROM cases c WHERE c.id = items.case_id)" MOVED_CASES;
+static const char SQL_UNMERGE_LATER_CONTACTS[] =
+	"UPDATE contacts SET person_id ="
+	" (SELECT c.person_id FROM cases c WHERE c.id = contacts.case_id)" MOVED_CASES;
 /* And an assessment made since of a household the merge moved goes back
  * with its household (left with the survivor, it went with it on a
  * transfer: an outside review read it at the new owner). */
@@ -261,6 +264,7 @@ int store_dedup_unmerge(store_tx *tx, const char *merge_id, const char *user_id,
 			return rc;
 	if ((rc = run(tx, SQL_UNMERGE_LATER_REFERRALS, &merge_id, 1, NULL)) != STORE_OK ||
 	    (rc = run(tx, SQL_UNMERGE_LATER_ITEMS, &merge_id, 1, NULL)) != STORE_OK ||
+	    (rc = run(tx, SQL_UNMERGE_LATER_CONTACTS, &merge_id, 1, NULL)) != STORE_OK ||
 	    (rc = run(tx, SQL_UNMERGE_LATER_ASSESSMENTS, &merge_id, 1, NULL)) != STORE_OK)
 		return rc;
 	if ((rc = run(tx, SQL_UNMERGE_PERSON, person, 2, NULL)) != STORE_OK)

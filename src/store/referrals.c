@@ -178,30 +178,56 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
 	return table_query_collect_pool(st, d, s, q, sizeof **rows, SIZE_MAX, (void **)rows, n, a);
 }
 
-/* The person's cases that would stay behind: checked at the transfer's
- * acceptance too (a case opened, or a merge made, while it waited). */
-static const char SQL_OTHER_CASES[] =
-	"SELECT count(*) FROM cases WHERE person_id = ?1 AND id <> ?2 AND org_id <> ?3";
+/* Whether the case is still the sender's (another transfer of it may
+ * have been accepted first: an outside review moved a case on from its
+ * new owner by the old owner's second request), and the person's cases
+ * that would stay behind: checked at the transfer's acceptance (a case
+ * opened, or a merge made, while it waited). */
+static const char SQL_MOVABLE[] =
+	"SELECT (SELECT count(*) FROM cases WHERE id = ?2 AND org_id = ?4),"
+	" (SELECT count(*) FROM cases WHERE person_id = ?1 AND id <> ?2 AND org_id <> ?3)";
+/* Who works on the case and its open records: the user who accepted (the
+ * old owner's assignees are of another organisation: its reviews fell out
+ * of every list of the new one's). */
+static const char SQL_ASSIGN_CASE[] =
+	"UPDATE cases SET assigned_to = ?3, coded = json_set(coded, '$.assigned_to', ?3)"
+	" WHERE id = ?1";
+static const char SQL_ASSIGN_ITEMS[] =
+	"UPDATE items SET assigned_to = ?3, coded = json_set(coded, '$.assigned_to', ?3)"
+	" WHERE case_id = ?1 AND org_id = ?2 AND assigned_to IS NOT NULL"
+	" AND status IN ('due', 'planned', 'in_progress', 'open')";
+/* The case's other transfers still waiting lapse: it is not the sender's
+ * to give any more. */
+static const char SQL_LAPSE_TRANSFERS[] =
+	"UPDATE referrals SET status = 'withdrawn', version = version + 1, updated_at = ?3"
+	" WHERE case_id = ?1 AND kind = 'transfer' AND status = 'sent' AND to_org <> ?2";
 
-int store_case_move(store_tx *tx, const char *case_id, const char *person_id, const char *org_id,
-		    const char *now)
+int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
+		    const char *from_org, const char *org_id, const char *assignee, const char *now)
 {
 	const char *c[] = {case_id, org_id, now}, *p[] = {person_id, org_id, now};
-	db_stmt *s = db_prepare(tx->d, SQL_OTHER_CASES);
-	int64_t others = -1;
+	const char *a[] = {case_id, org_id, assignee};
+	db_stmt *s = db_prepare(tx->d, SQL_MOVABLE);
+	int64_t owned = -1, others = -1;
 	int rc;
 
 	if (s) {
 		db_bind_str(s, 1, person_id);
 		db_bind_str(s, 2, case_id);
 		db_bind_str(s, 3, org_id);
+		db_bind_str(s, 4, from_org);
 		if (store_step_row(s) == STORE_OK) {
-			others = db_col_int(s, 0);
+			owned = db_col_int(s, 0);
+			others = db_col_int(s, 1);
 			db_reset(s);
 		}
 	}
+	if (owned < 0 || others < 0)
+		return STORE_ERROR;
+	if (owned != 1)
+		return STORE_NOT_FOUND;
 	if (others != 0)
-		return others < 0 ? STORE_ERROR : STORE_STALE;
+		return STORE_STALE;
 	rc = store_write_texts(tx->d, SQL_MOVE_CASE_ITEMS, c, 2);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_CASE, c, 3);
@@ -215,6 +241,12 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id, co
 		rc = store_write_texts(tx->d, SQL_END_REFERRALS_NAMES, c, 2);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_END_REFERRALS, c, 3);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_LAPSE_TRANSFERS, c, 3);
+	if (rc == STORE_OK && assignee)
+		rc = store_write_texts(tx->d, SQL_ASSIGN_CASE, a, 3);
+	if (rc == STORE_OK && assignee)
+		rc = store_write_texts(tx->d, SQL_ASSIGN_ITEMS, a, 3);
 	return rc == STORE_CONFLICT ? STORE_ERROR : rc; /* a broken reference: an error */
 }
 

@@ -501,15 +501,17 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
  * access to a case. */
 int store_referral_access(store *st, const char *case_id, const char *person_id,
 			  const char *org_id, const char *today, struct referral_row *f, arena *a);
-/* Move a case, and its person, to another organisation (a transfer), with
- * the records its owner made of the case, the person's own records
- * (consents, prevention), the persons merged into it, and the case's open
- * referrals to others (the new owner follows and withdraws them; those to
- * it are completed);
- * STORE_STALE, nothing moved, while the person has another case not of
- * that organisation. */
-int store_case_move(store_tx *tx, const char *case_id, const char *person_id, const char *org_id,
-		    const char *now);
+/* Move a case from from_org, its owner, to org_id (a transfer accepted by
+ * assignee, who then works on it and its open records; NULL: no one new),
+ * with the records
+ * its owner made of the case, the person's own records (consents,
+ * prevention), the persons merged into it, and the case's open referrals
+ * to others (the new owner follows and withdraws them; those to it are
+ * completed; its other transfers waiting lapse); STORE_NOT_FOUND, nothing
+ * moved, when the case is no longer from_org's (another transfer went
+ * first), STORE_STALE while the person has another case not of org_id. */
+int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
+		    const char *from_org, const char *org_id, const char *assignee, const char *now);
 
 /* Audit entries about a case, its person and its records that were made
  * by users of other organisations than owner_org, newest first. */

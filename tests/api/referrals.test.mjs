@@ -1180,6 +1180,32 @@ test('a merge undone takes back an assessment made since of a household it moved
   assert.equal(moved.json.merged_into, c1.pid);
 });
 
+test('two transfers of one case: the first accepted takes it, the other lapses; the accepting worker takes on its open work', async () => {
+  const c = await openCase({ person: { given_name: 'Фарангис', family_name: 'Саидова' },
+    fields: { assigned_to: uid['a.cw'] } });
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_type: 'NGO' });
+  const fu = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/followups`, { due: day(-1), assigned_to: uid['a.cw'] });
+  assert.equal(fu.status, 201, fu.text);
+  const t2 = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+  const t3 = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo3' });
+  assert.equal(t2.status, 201, t2.text);
+  assert.equal(t3.status, 201, t3.text);
+  await actOk('b.cw', t2.json.id, 'accept');
+  const note = await as['b.cw'].req('POST', `${V1}/cases/${c.id}/notes`, { type: 'note', text: 'NGO2-AFTER-TAKING-OVER' });
+  assert.equal(note.status, 201, note.text);
+  // The old owner's second request is no longer its to make.
+  assert.equal((await get('c.cw', `/referrals/${t3.json.id}`)).json.status, 'withdrawn');
+  assertProblem(await act('c.cw', t3.json.id, 'accept'), 409, 'invalid-transition');
+  assertProblem(await get('c.cw', `/cases/${c.id}`), 404, 'not-found');
+  assert.equal((await get('b.cw', `/cases/${c.id}`)).status, 200, 'still the first taker\'s');
+  // The worker who accepted holds the case and its due follow-up (the old
+  // owner's assignee is of another organisation).
+  assert.equal((await get('b.cw', `/cases/${c.id}`)).json.assigned_to, uid['b.cw']);
+  assert.equal((await get('b.cw', `/followups/${fu.json.id}`)).json.assigned_to, uid['b.cw']);
+  const due = await get('b.cw', '/followups');
+  assert.ok(due.json.items.some((x) => x.id === fu.json.id), 'in its own due list: ' + due.text);
+});
+
 test('a transfer is not accepted while the person has got another case at the sender since', async () => {
   const c = await openCase({ person: { given_name: 'Санавбар', family_name: 'Давлатова' } });
   await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
@@ -1221,6 +1247,11 @@ test('a merge undone takes back what was made on a moved case since: a referral 
   assert.equal(act2.json.person_id, a, 'a change does not write the merged-away person back');
   const att = await as['a.hot'].req('POST', `${V1}/contacts/${call.json.id}/attach`, { case_id: c.id });
   assert.equal(att.status, 200, att.text);
+  // A call logged after the merge, about no one yet, put on the moved case.
+  const later = await as['a.hot'].req('POST', `${V1}/contacts`, { channel: 'phone', call_type: 'data' });
+  assert.equal(later.status, 201, later.text);
+  const att2 = await as['a.hot'].req('POST', `${V1}/contacts/${later.json.id}/attach`, { case_id: c.id });
+  assert.equal(att2.json.person_id, a, att2.text);
   const f = await referOk('a.cw', c.id, 'police', { share: ['family_name', 'summary'] });
   await actOk('p.fp', f.id, 'accept');
   assert.equal((await get('p.fp', `/cases/${c.id}`)).status, 200);
@@ -1241,6 +1272,11 @@ test('a merge undone takes back what was made on a moved case since: a referral 
   const u = await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`);
   assert.equal(u.status, 200, u.text);
   assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found', 'B never consented');
+  // The call attached to the moved case since follows it back, person and all.
+  for (const id of [call.json.id, later.json.id]) {
+    const called = (await get('a.hot', `/contacts/${id}`)).json;
+    assert.deepEqual([called.case_id, called.person_id], [c.id, c.pid], id === later.json.id ? 'the later call' : 'the call');
+  }
   assert.ok(!(await get('p.fp', '/cases')).json.items.some((x) => x.id === c.id));
   assert.equal((await get('a.cw', `/referrals/${f.id}`)).json.case_id, c.id);
 });

@@ -529,9 +529,15 @@ static void test_justice_and_transfer(void **state)
 	assert_int_equal(store_stays_open_count(f->st, svc.id, &open), STORE_OK);
 	assert_int_equal(open, 1);
 
-	/* The transfer: the case and its person are the other organisation's. */
+	/* The transfer: only from the case's owner (another transfer accepted
+	 * first leaves it nothing to give); then the case and its person are
+	 * the other organisation's. */
 	tx = begin(f);
-	assert_int_equal(store_case_move(tx, kase, person, f->org2, "2026-02-01T00:00:00Z"),
+	assert_int_equal(store_case_move(tx, kase, person, f->org2, f->org, NULL,
+					 "2026-02-01T00:00:00Z"),
+			 STORE_NOT_FOUND);
+	assert_int_equal(store_case_move(tx, kase, person, f->org, f->org2, NULL,
+					 "2026-02-01T00:00:00Z"),
 			 STORE_OK);
 	commit(tx);
 	assert_int_equal(store_case_get(f->st, kase, &c, &f->a), STORE_OK);
