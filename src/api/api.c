@@ -209,15 +209,74 @@ static void route_ops_make(void)
 		route_ops[i] = openapi_op_find(api_routes[i].methods, api_routes[i].pattern);
 }
 
-static int query_known(const void *ctx, const char *name)
+static const struct openapi_param *query_param(const struct openapi_op *op, const char *name)
 {
-	const struct openapi_op *op = ctx;
 	const struct openapi_param *q;
 
 	for (q = op->query; q && q->name; q++)
 		if (!strcmp(q->name, name))
-			return 1;
-	return 0;
+			return q;
+	return NULL;
+}
+
+/* Whether value is one the declared schema s takes, for the two shapes a
+ * handler read loosely (an outside review: all=0 and overdue=yes taken for
+ * no filter, limit=+1 for 1): an enum ("{'enum':['me','all']}", exactly
+ * one of them) and an integer (digits alone, within its minimum and
+ * maximum).  Other shapes are their handler's to check. */
+static int schema_takes(const char *s, const char *value)
+{
+	if (!strncmp(s, "{'enum':[", 9)) {
+		const char *p = s + 9, *end;
+		size_t n = strlen(value);
+
+		for (; *p == '\''; p = end + 1 + (end[1] == ',')) {
+			if (!(end = strchr(p + 1, '\'')))
+				return 1; /* not a shape this reads */
+			if ((size_t)(end - p - 1) == n && !strncmp(p + 1, value, n))
+				return 1;
+		}
+		return 0;
+	}
+	if (!strncmp(s, "{'type':'integer'", 17)) {
+		const char *min = strstr(s, "'minimum':"), *max = strstr(s, "'maximum':");
+		size_t n = strlen(value);
+		long long v;
+
+		if (!n || n > 12 || strspn(value, "0123456789") != n)
+			return 0;
+		v = strtoll(value, NULL, 10);
+		return (!min || v >= strtoll(min + 10, NULL, 10)) &&
+		       (!max || v <= strtoll(max + 10, NULL, 10));
+	}
+	return 1;
+}
+
+static enum query_fault query_check(const void *ctx, const char *name, const char *value)
+{
+	const struct openapi_param *q = query_param(ctx, name);
+
+	if (!q)
+		return QUERY_UNKNOWN;
+	return schema_takes(q->schema, value) ? QUERY_FINE : QUERY_BAD;
+}
+
+/* 422 for a value the parameter does not take, saying which it takes. */
+static int reply_bad_query_value(struct req *r, const struct openapi_op *op, const char *name)
+{
+	const char *s = query_param(op, name)->schema;
+	char took[160];
+	size_t n = 0;
+
+	if (!strncmp(s, "{'enum':[", 9)) {
+		for (s += 9; *s && *s != ']' && n + 2 < sizeof took; s++)
+			if (*s != '\'')
+				took[n++] = *s == ',' ? '|' : *s;
+		took[n] = '\0';
+		return reply_problemf(r, 422, "invalid-value", "%.64s: one of %s", name, took);
+	}
+	return reply_problemf(r, 422, "invalid-value",
+			      "%.64s: a whole number, written with digits alone, in its range", name);
 }
 
 /* The route's operation in the OpenAPI document, whose query parameters
@@ -300,7 +359,7 @@ int api_dispatch(struct req *r)
 	{
 		const struct openapi_op *op = route_op(rt);
 		enum query_fault why;
-		const char *odd = req_query_odd(r, op ? query_known : NULL, op, &why);
+		const char *odd = req_query_odd(r, op ? query_check : NULL, op, &why);
 		if (!op && (why == QUERY_NAMELESS || why == QUERY_EMPTY))
 			odd = NULL; /* a page's link may carry "?utm=": no filter of ours */
 		if (odd && why == QUERY_NAMELESS)
@@ -308,6 +367,8 @@ int api_dispatch(struct req *r)
 		if (odd && why == QUERY_EMPTY) /* a value, empty: as the handlers' 422 */
 			return reply_problemf(r, 422, "invalid-value",
 					      "%.64s: has no value; give one, or leave it out", odd);
+		if (odd && why == QUERY_BAD)
+			return reply_bad_query_value(r, op, odd);
 		if (odd && why == QUERY_TWICE)
 			return reply_problemf(r, 400, "invalid-query",
 					      "%.64s: given more than once; give it once", odd);

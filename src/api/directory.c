@@ -563,6 +563,14 @@ int api_dir_services_list(struct req *r)
 	jsonw w, iw;
 
 	memset(&f, 0, sizeof f);
+	/* Each has an alias (HSDS's name, the other lists'); both given, one
+	 * would be dropped: an outside review's two questions got one answer. */
+	if (search && req_query(r, "q"))
+		return reply_problem(r, 422, "invalid-value", "q: the same as search: give one");
+	if (org && req_query(r, "organization_id"))
+		return reply_problem(r, 422, "invalid-value", "organization_id: the same as org: give one");
+	if (page_s && cursor)
+		return reply_problem(r, 422, "invalid-value", "cursor: the same as page: give one");
 	if (!search)
 		search = req_query(r, "q");
 	if (!org)

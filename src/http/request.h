@@ -105,12 +105,15 @@ int req_header_count(struct req *r, const char *name);
 /* The name of the first query argument at fault, and *why: one without
  * a name ("?=x"), or without a value ("?status=", "?status"), one sent a
  * second time (req_query would read the first and ignore the rest; the
- * first QUERY_ARGS_SEEN names are compared), or one known(ctx, name) does
- * not know (known NULL: every name is); NULL when none is, in one pass.
- * Empty pieces ("?&limit=50") are no arguments. */
+ * first QUERY_ARGS_SEEN names are compared), or one check(ctx, name,
+ * value) finds at fault (an unknown name, a value the name does not take;
+ * check NULL: every name and value will do); NULL when none is, in one
+ * pass.  Empty pieces ("?&limit=50") are no arguments. */
 #define QUERY_ARGS_SEEN 64
-enum query_fault { QUERY_FINE, QUERY_NAMELESS, QUERY_EMPTY, QUERY_TWICE, QUERY_UNKNOWN };
-const char *req_query_odd(struct req *r, int (*known)(const void *ctx, const char *name),
+enum query_fault { QUERY_FINE, QUERY_NAMELESS, QUERY_EMPTY, QUERY_TWICE, QUERY_UNKNOWN, QUERY_BAD };
+const char *req_query_odd(struct req *r,
+			  enum query_fault (*check)(const void *ctx, const char *name,
+						    const char *value),
 			  const void *ctx, enum query_fault *why);
 
 /* Add a response header (name and value are copied). */

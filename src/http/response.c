@@ -67,7 +67,7 @@ int req_header_count(struct req *r, const char *name)
 struct query_seen {
 	const char *name[QUERY_ARGS_SEEN];
 	size_t n;
-	int (*known)(const void *ctx, const char *name);
+	enum query_fault (*check)(const void *ctx, const char *name, const char *value);
 	const void *ctx;
 	const char *odd;
 	enum query_fault why;
@@ -97,23 +97,23 @@ static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char
 			q->why = QUERY_TWICE;
 			return MHD_NO;
 		}
-	if (q->known && !q->known(q->ctx, key)) {
-		q->why = QUERY_UNKNOWN;
+	if (q->check && (q->why = q->check(q->ctx, key, value)) != QUERY_FINE)
 		return MHD_NO;
-	}
 	q->odd = NULL;
 	if (q->n < QUERY_ARGS_SEEN)
 		q->name[q->n++] = key;
 	return MHD_YES;
 }
 
-const char *req_query_odd(struct req *r, int (*known)(const void *ctx, const char *name),
+const char *req_query_odd(struct req *r,
+			  enum query_fault (*check)(const void *ctx, const char *name,
+						    const char *value),
 			  const void *ctx, enum query_fault *why)
 {
 	struct query_seen q;
 
 	q.n = 0;
-	q.known = known;
+	q.check = check;
 	q.ctx = ctx;
 	q.odd = NULL;
 	q.why = QUERY_FINE;

@@ -391,6 +391,22 @@ test('a query argument given twice is 400, not the first taken and the second ig
     assertProblem(r, 422, 'invalid-value', q);
     assert.match(r.json.detail, /has no value/, q);
   }
+  // A value the parameter does not take is refused, not read as no filter
+  // (all=0, overdue=yes) or loosely (limit=+1).
+  for (const [q, said] of [['/referrals?box=out&overdue=yes', /overdue: one of 1/],
+    ['/followups?assigned=ME', /assigned: one of me\|all/], ['/duplicates?status=Open', /status: one of/],
+    ['/cases?limit=%2B1', /limit: a whole number/], ['/cases?limit=%201', /limit: a whole number/],
+    ['/cases?limit=201', /limit: a whole number/], ['/reports/summary?victims=yes', /victims: one of 0\|1/]]) {
+    const r = await new Client(srv.url).req('GET', '/api/v1' + q, undefined, auth);
+    assertProblem(r, 422, 'invalid-value', q);
+    assert.match(r.json.detail, said, q);
+  }
+  // Two names of one parameter, both given: refused, not one dropped.
+  for (const q of ['/directory/services?org=a&organization_id=b', '/directory/services?search=a&q=b',
+    '/directory/services?page=1&cursor=2']) {
+    const r = await new Client(srv.url).req('GET', '/api/v1' + q, undefined, auth);
+    assertProblem(r, 422, 'invalid-value', q);
+  }
   for (const q of ['/cases?=Active', '/cases?limit=5&=x']) {
     const r = await new Client(srv.url).req('GET', '/api/v1' + q, undefined, auth);
     assertProblem(r, 400, 'invalid-query', q);
