@@ -38,6 +38,22 @@ const INDICATOR_KEYS = 'abcdefghijk';
 const CASE_OPENERS = ['supervisor', 'caseworker', 'hotline'];
 const LOOKUP_DELAY = 350; // ms of quiet typing before the number is looked up
 const PHONE_CHARS = /^[0-9+\-() .]*$/; // what a phone number is typed with
+
+// What a number keeps of pasted text: from its first digit or "+" to the
+// first letter after it (an extension, "доб. 2", is not more digits of
+// the number), its digits and the marks a number is written with; a
+// non-breaking space or a dash becomes the plain kind, and the direction
+// marks a messenger adds go.  (A paste with any of these was refused
+// whole, and the number was lost without a word.)
+export function phoneFromPaste(text) {
+  const s = String(text).replace(/[\u00a0\u2007\u202f\t\r\n]/g, ' ').replace(/[\u2010-\u2015\u2212]/g, '-');
+  const start = s.search(/[+\d]/);
+  if (start < 0) return '';
+  let rest = s.slice(start);
+  const stop = rest.search(/\p{L}/u);
+  if (stop >= 0) rest = rest.slice(0, stop);
+  return [...rest].filter((ch) => PHONE_CHARS.test(ch)).join('').replace(/ {2,}/g, ' ').trim();
+}
 // A letter that follows a jump into a dropdown this soon is typing, not a
 // choice: people type a few keys a second, and read a list before picking.
 const TYPING_GAP = 1000; // ms
@@ -138,6 +154,14 @@ export async function hotlineView(ctx) {
   // A letter typed into the number is a slip (a shortcut meant for the
   // screen), not part of a number: it is not taken.
   phone.addEventListener('beforeinput', (e) => {
+    if (['insertFromPaste', 'insertFromDrop', 'insertReplacementText'].includes(e.inputType)) {
+      const text = e.dataTransfer ? e.dataTransfer.getData('text/plain') : e.data;
+      if (typeof text !== 'string' || PHONE_CHARS.test(text)) return;
+      e.preventDefault();
+      phone.setRangeText(phoneFromPaste(text), phone.selectionStart, phone.selectionEnd, 'end');
+      phone.dispatchEvent(new Event('input', { bubbles: true }));
+      return;
+    }
     if (typeof e.data === 'string' && !PHONE_CHARS.test(e.data)) e.preventDefault();
   });
   const banner = h('div', { class: 'hl-banner', id: 'hl-banner', attrs: { role: 'status', 'aria-live': 'polite' }, hidden: true });

@@ -266,3 +266,40 @@ for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { w
     }
   });
 }
+
+// A number pasted from a messenger carries marks a number is not typed
+// with (direction marks, a non-breaking space, an en-dash, "доб."): the
+// number is kept, cleaned, never refused whole.
+test('a number pasted with a messenger\'s marks is kept, cleaned', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(20000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  try {
+    await page.goto(srv.url + '/');
+    await visible(page, '#login-view');
+    await page.selectOption('#lang', 'ru');
+    await page.fill('#login', HOT.login);
+    await page.fill('#password', HOT.password);
+    await page.press('#password', 'Enter');
+    await visible(page, '#app-frame');
+    await page.evaluate(() => { location.hash = '#/hotline'; });
+    await visible(page, '#hl-form');
+    for (const [pasted, kept] of [
+      ['\u202a+992\u00a093\u2013123\u201345\u201367\u202c', '+992 93-123-45-67'],
+      ['+992 93 123 45 67 доб. 2\n', '+992 93 123 45 67'],
+      ['Тел.: +7 (916) 555-01-02', '+7 (916) 555-01-02'],
+      ['+992931234567', '+992931234567'],
+    ]) {
+      await page.fill('#hl-phone', '');
+      await page.evaluate((t) => navigator.clipboard.writeText(t), pasted);
+      await page.focus('#hl-phone');
+      await page.keyboard.press('Control+V');
+      assert.equal(await page.inputValue('#hl-phone'), kept, JSON.stringify(pasted));
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
