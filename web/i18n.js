@@ -834,9 +834,9 @@ export const catalogue = {
   'ref.overdue': { tg: 'Мӯҳлат гузашт', ru: 'Просрочено', en: 'Overdue' },
   'ref.handed_over': { tg: 'Бо парванда гирифта шуд', ru: 'Получено вместе со случаем', en: 'Taken over with the case' },
   'ref.handed_over_review': {
-    tg: 'Ин равонкуниро ташкилоти қаблӣ фиристода буд; он бо парванда ба шумо гузашт. Он ба гиранда ҳоло он чизеро нишон медиҳад, ки шумо сабт мекунед: майдонҳои ошкоршавандаро санҷед ва агар набояд идома ёбад, онро бозхонед.',
-    ru: 'Это направление отправила прежняя организация; оно перешло к вам вместе со случаем. Получатель теперь видит то, что записываете вы: проверьте передаваемые поля и отзовите направление, если оно не должно продолжаться.',
-    en: 'The case’s former owner sent this referral; it came to you with the case. Its recipient now sees what you record: check the fields it shares, and withdraw it if it should not go on.',
+    tg: 'Ин равонасозиро соҳиби пешинаи парванда фиристода буд; он бо парванда ба шумо гузашт. Гиранда акнун он чиро мебинад, ки шумо сабт мекунед, дар доираи маълумоти дастрасшаванда. Агар он набояд идома ёбад, онро бозхонд кунед.',
+    ru: 'Это перенаправление отправила прежняя организация-владелец случая; оно перешло к вам вместе со случаем. Получатель теперь видит то, что записываете вы, в пределах передаваемых полей. Если оно не должно продолжаться, отзовите его.',
+    en: 'The case’s former owner sent this referral; it came to you with the case. Its recipient now sees what you record, within the fields it shares. If it should not go on, withdraw it.',
   },
   'ref.sent_on': { tg: 'Фиристода шуд', ru: 'Отправлено', en: 'Sent' },
   'ref.answered_on': { tg: 'Ҷавоб дода шуд', ru: 'Дан ответ', en: 'Answered' },

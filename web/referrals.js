@@ -222,6 +222,12 @@ function senderLine(f) {
   return h('p', { class: 'card-line ref-sender' }, ...parts);
 }
 
+// A completed transfer's case is its new owner's: no way to it from the
+// sender's outbox (it led to "not found").
+function gone(f) {
+  return f.kind === 'transfer' && f.status === 'completed';
+}
+
 // One referral in a list.  opts: {incoming, names (case id -> person),
 // onChange()} ; the card redraws itself after an answer.
 export function referralCard(ctx, f, opts) {
@@ -254,7 +260,7 @@ export function referralCard(ctx, f, opts) {
       msg,
       h('div', { class: 'actions' },
         h('a', { class: 'button link', href: `#/referrals/${encodeURIComponent(f.id)}`, text: 'ref.open', attrs: { 'data-action': 'open' } }),
-        !opts.incoming && !opts.inCase ? h('a', { class: 'button link', href: `#/cases/${encodeURIComponent(f.case_id)}`, text: 'ref.open_case' }) : null),
+        !opts.incoming && !opts.inCase && !gone(f) ? h('a', { class: 'button link', href: `#/cases/${encodeURIComponent(f.case_id)}`, text: 'ref.open_case' }) : null),
       answerButtons(ctx, f, opts.incoming, msg, (g2, key) => {
         draw(g2, key);
         if (opts.onChange) opts.onChange(g2);
@@ -418,7 +424,7 @@ export async function referralPageView(ctx, id) {
       // organisation now records, which it never chose to share.
       f.handed_over ? h('p', { class: 'message warning', id: 'ref-head-handed-over', text: 'ref.handed_over_review' }) : null,
       msg,
-      !incoming ? h('div', { class: 'actions' }, h('a', { class: 'button link', href: `#/cases/${encodeURIComponent(f.case_id)}`, text: 'ref.open_case' })) : null,
+      !incoming && !gone(f) ? h('div', { class: 'actions' }, h('a', { class: 'button link', href: `#/cases/${encodeURIComponent(f.case_id)}`, text: 'ref.open_case' })) : null,
       answerButtons(ctx, f, incoming, msg, (g, key) => {
         f = g;
         drawHead(key);

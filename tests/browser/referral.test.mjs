@@ -471,7 +471,7 @@ test('a referral taken over with a transferred case is marked in the new owner\'
   assert.equal(t.status, 201, t.text);
   assert.equal((await shelterSup.req('POST', `/api/v1/referrals/${t.json.id}/accept`)).status, 200);
 
-  const { context, page, problems } = await newPage();
+  let { context, page, problems } = await newPage();
   try {
     await signIn(page, srv.url, SHELTER_SUP, 'ru');
     await page.goto(srv.url + '/#/referrals');
@@ -482,6 +482,19 @@ test('a referral taken over with a transferred case is marked in the new owner\'
     await page.click(`${card} [data-action="open"]`);
     await page.locator('#ref-head-handed-over').waitFor();
     assert.match(await textOf(page, '#ref-head-handed-over'), /прежняя организация.*отзовите/s);
+    assert.deepEqual(unexpected(problems), []);
+  } finally {
+    await context.close();
+  }
+  // The old owner's outbox: the completed transfer leads to no case page
+  // (it is the new owner's), and nothing fails on the way.
+  ({ context, page, problems } = await newPage());
+  try {
+    await signIn(page, srv.url, CW, 'en');
+    await page.goto(srv.url + '/#/referrals');
+    await page.click('#ref-tab-out');
+    await page.locator(`#ref-list li[data-id="${t.json.id}"]`).waitFor();
+    assert.equal(await page.locator(`#ref-list li[data-id="${t.json.id}"] a[href^="#/cases/"]`).count(), 0);
     assert.deepEqual(unexpected(problems), []);
   } finally {
     await context.close();
