@@ -187,9 +187,14 @@ static int value_ok(const struct field *f, json_t *v, struct record_error *e)
 					    "must be a date written YYYY-MM-DD");
 			return 0;
 		}
-		if (!json_is_string(v) || !date_valid_past(json_string_value(v)))
+		/* No such day (31.02) is said apart from a day to come: the
+		 * screens told "not in the future" for both. */
+		if (!json_is_string(v) || !date_valid(json_string_value(v)))
 			return fail(e, "invalid-value", f->name,
-				    "must be a past date written YYYY-MM-DD");
+				    "must be a date written YYYY-MM-DD");
+		if (!date_valid_past(json_string_value(v)))
+			return fail(e, "invalid-value", f->name,
+				    "must be a past date (today at the latest)");
 		return 0;
 	case FT_DATETIME:
 		if (!json_is_string(v) || !datetime_valid(json_string_value(v), f->future_ok))

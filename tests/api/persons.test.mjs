@@ -100,6 +100,13 @@ test('create refuses invalid bodies', async () => {
   }
   const r = await as.cw.req('POST', '/api/v1/persons', '{"given_name":');
   assert.equal(r.status, 400);
+  // No such day is said apart from a day to come (a screen told "not in
+  // the future" for 31.02).
+  const noDay = await create('cw', { given_name: 'А', birth_date: '1995-02-31' });
+  assert.match(noDay.json.detail, /a date written YYYY-MM-DD/);
+  assert.doesNotMatch(noDay.json.detail, /past/);
+  const later = await create('cw', { given_name: 'А', birth_date: '2999-01-01' });
+  assert.match(later.json.detail, /a past date/);
 });
 
 test('patch needs If-Match, moves to version 2, removes a field given null', async () => {
