@@ -199,6 +199,7 @@ static const struct field case_fields[] = {
 	  .label_en = "Exploitation began",
 	  .htcds = "hmy_ExploitationStart" },
 	{ .name = "exploitation_end", .type = FT_DATE, .cls = FC_CODED,
+	  .not_before = "exploitation_start",
 	  .label_tg = "Анҷоми истисмор", .label_ru = "Конец эксплуатации",
 	  .label_en = "Exploitation ended",
 	  .htcds = "hmy_ExploitationEnd" },

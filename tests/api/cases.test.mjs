@@ -207,6 +207,8 @@ test('opening a case: refused bodies and roles', async () => {
     [{ person_id: pid, assigned_to: uid.an }, 'invalid-value'],
     [{ person_id: pid, previous_case_id: earlier.id }, 'invalid-value'],
     [{ person_id: pid, favourite: 1 }, 'unknown-field'],
+    // an end before its beginning (a screen opened one so)
+    [{ person_id: pid, exploitation_start: '2026-10-10', exploitation_end: '2026-05-01' }, 'invalid-value'],
   ];
   for (const [body, type] of bad)
     assertProblem(await as.cw.req('POST', V1 + '/cases', body), 422, type, JSON.stringify(body));
