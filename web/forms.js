@@ -127,6 +127,7 @@ export function reasonKey(detail) {
     [/give the caller_phone|has no number|give a number/, 'form.err_phone_needed'],
     [/is required|must not be empty/, 'form.err_required'],
     [/past date/, 'form.err_past_date'],
+    [/is before /, 'form.err_order'],
     [/date written/, 'form.err_date'],
     [/phone numbers/, 'form.err_phone'],
     [/too long|too many/, 'form.err_too_long'],
@@ -240,8 +241,19 @@ export function buildForm(resource, opts = {}) {
         for (const c of missing) if (!needOne.includes(c) || c !== needOne[0]) c.invalid('form.err_required');
         setMessage(errorBox, () => `${t('form.check')} ${missing.map((c) => label(c.field.label)).join(', ')}`);
         missing[0].focus();
+        return { value, missing };
       }
-      return { value, missing };
+      // A date before the one it follows (an expiry before the consent was
+      // given): the server refuses it too, but a wizard that had saved the
+      // person first left the person with no consent.
+      const early = controls.filter((c) => c.field.not_before && typeof value[c.field.name] === 'string' &&
+        typeof value[c.field.not_before] === 'string' && value[c.field.name] < value[c.field.not_before]);
+      if (early.length) {
+        for (const c of early) c.invalid('form.err_order');
+        setMessage(errorBox, () => `${label(early[0].field.label)}: ${t('form.err_order')}`);
+        early[0].focus();
+      }
+      return { value, missing: early };
     },
     // The fields that differ from original, emptied ones as null (a PATCH).
     changes(original) {

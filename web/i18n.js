@@ -285,6 +285,11 @@ export const catalogue = {
     ru: 'Будущая дата не допускается.',
     en: 'The date cannot be in the future.',
   },
+  'form.err_order': {
+    tg: 'Ин сана наметавонад пеш аз санаи пешина бошад.',
+    ru: 'Эта дата не может быть раньше предыдущей.',
+    en: 'This date cannot be before the date it follows.',
+  },
   'form.err_date': { tg: 'Санаи дурустро ворид кунед.', ru: 'Укажите правильную дату.', en: 'Enter a valid date.' },
   'form.err_phone': {
     tg: 'Рақами телефон бояд аз 7 то 15 рақам дошта бошад.',

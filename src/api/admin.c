@@ -57,6 +57,8 @@ static void write_fields(jsonw *w, const struct resource_schema *rs)
 			jw_kbool(w, "read_only", 1);
 		if (f->future_ok)
 			jw_kbool(w, "future_allowed", 1);
+		if (f->not_before)
+			jw_kstr(w, "not_before", f->not_before);
 		if (f->maxlen)
 			jw_kint(w, "max_length", (int64_t)f->maxlen);
 		if (f->maxitems)

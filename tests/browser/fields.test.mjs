@@ -38,9 +38,12 @@ after(async () => {
 const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
 
 const TEXTS = {
-  en: { oneName: 'Fill in at least one of these fields.', date: 'dd.mm.yyyy', saved: 'Note saved.' },
-  tg: { oneName: 'Ақаллан яке аз ин майдонҳоро пур кунед.', date: 'рр.мм.сссс' },
-  ru: { oneName: 'Заполните хотя бы одно из этих полей.', date: 'дд.мм.гггг' },
+  en: { oneName: 'Fill in at least one of these fields.', date: 'dd.mm.yyyy', saved: 'Note saved.',
+    order: 'This date cannot be before the date it follows.', noDay: 'Enter a valid date.' },
+  tg: { oneName: 'Ақаллан яке аз ин майдонҳоро пур кунед.', date: 'рр.мм.сссс',
+    order: 'Ин сана наметавонад пеш аз санаи пешина бошад.', noDay: 'Санаи дурустро ворид кунед.' },
+  ru: { oneName: 'Заполните хотя бы одно из этих полей.', date: 'дд.мм.гггг',
+    order: 'Эта дата не может быть раньше предыдущей.', noDay: 'Укажите правильную дату.' },
 };
 
 for (const [lang, viewport, family] of [
@@ -76,6 +79,14 @@ for (const [lang, viewport, family] of [
       // The consent date is shown dd.mm.yyyy, whatever the language.
       assert.match(await page.inputValue('#consent-given_on'), /^\d{2}\.\d{2}\.\d{4}$/);
       assert.equal(await page.getAttribute('#consent-given_on', 'placeholder'), TEXTS[lang].date);
+      // An expiry before the consent was given stops here, before the person
+      // is saved (saved first, the person was left with no consent).
+      await page.fill('#consent-expires', '07.12.2025');
+      await page.click('#consent-form-submit');
+      await waitText(page, '#consent-expires-error', TEXTS[lang].order);
+      assert.equal(await page.isVisible('#person-form'), false);
+      assert.deepEqual(posts, [], 'no person sent');
+      await page.fill('#consent-expires', '');
       await page.click('#consent-form-submit');
       await visible(page, '#person-form');
       assert.equal(await focused(page), 'H2', 'the cursor is on the next step’s heading');
@@ -106,6 +117,7 @@ for (const [lang, viewport, family] of [
       assert.equal(answer.field, 'birth_date', JSON.stringify(answer));
       await page.waitForFunction(() => document.getElementById('person-birth_date')?.getAttribute('aria-invalid') === 'true', null, { timeout: WAIT });
       assert.equal(await page.isVisible('#person-birth_date-error'), true);
+      await waitText(page, '#person-birth_date-error', TEXTS[lang].noDay);
       assert.equal(await page.getAttribute('#person-given_name', 'aria-invalid'), null, 'the earlier mark is gone');
       assert.equal(await focused(page), 'person-birth_date');
 
