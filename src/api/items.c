@@ -1380,7 +1380,7 @@ int api_consents_create(struct req *r)
 		const char *exp = json_string_value(json_object_get(body, "expires"));
 		if (exp && strcmp(exp, today) < 0)
 			return reply_problem_field(r, 422, "invalid-value", "expires",
-						   "expires: before the consent was given");
+						   "expires: is before the consent was given");
 		json_object_set_new(body, "given_on", json_string(today));
 	}
 	to_org = json_string_value(json_object_get(body, "recipient_org"));

@@ -291,8 +291,8 @@ int api_stay_discharge(struct req *r)
 	if (justice_stay_dates_ok(json_string_value(json_object_get(rec, "admitted_on")),
 				  json_string_value(json_object_get(body, "discharged_on")))) {
 		json_decref(rec);
-		return reply_problem(r, 422, "invalid-value",
-				     "discharged_on: before the admission");
+		return reply_problem_field(r, 422, "invalid-value", "discharged_on",
+					   "discharged_on: is before the admission");
 	}
 	json_object_set(rec, "discharged_on", json_object_get(body, "discharged_on"));
 	json_object_set(rec, "discharge_reason", json_object_get(body, "discharge_reason"));

@@ -149,7 +149,7 @@ static int fill(struct req *r, json_t *rec, struct training_row *t)
 	if (!topic || !*topic || !place || !*place)
 		return reply_problem(r, 422, "invalid-value", "topic and place must not be empty");
 	if (!start || !end || strcmp(start, end) > 0)
-		return reply_problem(r, 422, "invalid-value", "end: not before start");
+		return reply_problem_field(r, 422, "invalid-value", "end", "end: is before start");
 	if (!org || store_org_by_code(r->app->st, org, &o) != STORE_OK)
 		return reply_problem(r, 422, "invalid-value", "organiser_org: no organisation of this code");
 	t->topic = arena_strdup(&r->mem, topic);
