@@ -248,7 +248,15 @@ export async function casePageView(ctx, id) {
       if (spec.sort) items.sort(spec.sort);
       else items.reverse();
       if (!items.length) setMessage(msg, spec.empty, 'info');
-      for (const it of items) list.append(h('li', { class: 'card', attrs: { 'data-id': it.id } }, spec.card(it)));
+      // Another organisation's record (a recipient's, on the owner's page)
+      // says whose it is: it offers no change, and should not look broken.
+      const names = items.some((it) => it.read_only) ? await orgNamesOf() : new Map();
+      if (!ctx.alive()) return;
+      for (const it of items) {
+        list.append(h('li', { class: 'card', attrs: { 'data-id': it.id } }, spec.card(it),
+          it.read_only ? h('p', { class: 'card-line muted record-org' },
+            h('span', { text: () => `${t('case.recorded_by')} ${names.get(it.org) || it.org || ''}` })) : null));
+      }
       // After a save, the cursor goes to what was saved (or the tab's heading).
       if (savedId) {
         const target = list.querySelector(`li[data-id="${CSS.escape(savedId)}"]`) || section.querySelector('h2, h3');
@@ -262,6 +270,14 @@ export async function casePageView(ctx, id) {
       else if (spec.readOnlyNote) formSlot.append(h('p', { class: 'hint', text: spec.readOnlyNote }));
     })();
     return section;
+  }
+
+  // The organisations' names by code (GET /orgs), read once a page.
+  let orgNamesP = null;
+  function orgNamesOf() {
+    orgNamesP = orgNamesP || request(ctx, 'GET', '/orgs').then((o) =>
+      new Map(((o && o.status === 200 && o.body.items) || []).map((x) => [x.code, x.name])));
+    return orgNamesP;
   }
 
   // The providers a service is chosen from: the organisations of the

@@ -74,8 +74,13 @@ export async function duplicatesView(ctx) {
       const keep = pair.status === 'open'
         ? h('button', { type: 'button', class: 'button', attrs: { 'data-keep': p.id }, text: 'dup.keep' })
         : null;
-      if (keep) keep.addEventListener('click', () => act(keep, 'POST', `/duplicates/${encodeURIComponent(pair.id)}/merge`,
-        { survivor: p.id }, 'dup.merged_done'));
+      // One click moved a person's cases and consents: asked first, naming
+      // the record kept (an undo is there, but a wrong merge shows a
+      // stranger's phone to the case's recipients until then).
+      if (keep) keep.addEventListener('click', () => {
+        if (!window.confirm(t('dup.merge_confirm').replace('{name}', personName(p)))) return;
+        act(keep, 'POST', `/duplicates/${encodeURIComponent(pair.id)}/merge`, { survivor: p.id }, 'dup.merged_done');
+      });
       return h('div', { class: 'dup-side', attrs: { 'data-person': p.id } },
         h('p', { class: 'card-title' }, h('strong', { text: () => personName(p) })),
         recordView('person', p, COMPARED),

@@ -539,6 +539,7 @@ export const catalogue = {
     ru: 'Официальное решение вносит супервайзер или контактное лицо ведомства.',
     en: 'A supervisor or an NRM focal point records the official decision.',
   },
+  'case.recorded_by': { tg: 'Сабт кардааст:', ru: 'Записано:', en: 'Recorded by' },
   'case.due': { tg: 'Мӯҳлат:', ru: 'Срок:', en: 'Due' },
   'case.from': { tg: 'Аз', ru: 'С', en: 'From' },
   'case.until': { tg: 'то', ru: 'по', en: 'until' },
@@ -1619,6 +1620,11 @@ export const catalogue = {
     tg: 'Якҷоя карда шуд: парвандаҳо ва розигиҳо ба сабти нигоҳдошта гузаштанд.',
     ru: 'Объединено: случаи и согласия перенесены в оставленную запись.',
     en: 'Merged: cases and consents moved to the record kept.',
+  },
+  'dup.merge_confirm': {
+    tg: 'Ин ду сабтро якҷоя кунем ва сабти «{name}»-ро нигоҳ дорем? Парвандаҳо, розигиҳо ва сабтҳои дигар ба он мегузаранд (якҷоякуниро бекор кардан мумкин аст).',
+    ru: 'Объединить эти две записи и оставить запись «{name}»? Случаи, согласия и другие записи перейдут в неё (объединение можно отменить).',
+    en: 'Merge these two records, keeping “{name}”? The cases, consents and other records move to it (the merge can be undone).',
   },
   'dup.merged_away': {
     tg: 'Ин сабт бо сабти дигари ҳамон шахс якҷоя карда шуд: дар ин ҷо чизе илова намешавад.',

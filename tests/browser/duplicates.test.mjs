@@ -79,7 +79,15 @@ test('registration asks before registering a likely duplicate, then the pair is 
       assert.equal(await textOf(page, `[data-keep="${first}"]`), keep);
     }
 
-    // Same person, keep the first: merged; then undone.
+    // Same person, keep the first: asked first (dismissed, nothing merges;
+    // accepted, merged); then undone.
+    let asked = '';
+    page.once('dialog', (d) => { asked = d.message(); d.dismiss(); });
+    await page.click(`[data-keep="${first}"]`);
+    await page.waitForFunction(() => true);
+    assert.match(asked, /Merge these two records, keeping “Ҷумъаев Фаррух”/);
+    assert.equal((await cw.req('GET', '/api/v1/duplicates')).json.items.length, 1, 'nothing merged');
+    page.once('dialog', (d) => d.accept());
     await page.click(`[data-keep="${first}"]`);
     await waitText(page, '#view .message.info', 'Merged: cases and consents moved to the record kept.');
     assert.equal(await page.locator('.dup-card').count(), 0);

@@ -454,6 +454,8 @@ test('the owner\'s case page offers no change to a recipient\'s follow-up, only 
     await page.locator(`#followup-list li[data-id="${theirs.json.id}"]`).waitFor();
     assert.equal(await page.locator(`#followup-list li[data-id="${theirs.json.id}"] [data-action="done"]`).count(), 0,
       'the shelter\'s follow-up is the shelter\'s to close');
+    await waitText(page, `#followup-list li[data-id="${theirs.json.id}"] .record-org`, 'Recorded by Умед');
+    assert.equal(await page.locator(`#followup-list li[data-id="${mine.json.id}"] .record-org`).count(), 0);
     assert.deepEqual(unexpected(problems), []);
   } finally {
     await context.close();
