@@ -116,6 +116,10 @@ export async function casePageView(ctx, id) {
       actions.append(
         h('a', { class: 'button primary', href: `#/cases/${encodeURIComponent(c.id)}/screening`, id: 'start-screening', text: 'case.screen' }),
         h('a', { class: 'button secondary', href: `#/cases/${encodeURIComponent(c.id)}/refer`, id: 'refer-case', text: 'case.refer' }));
+      if (!c.shared_view) {
+        actions.append(h('button', { type: 'button', class: 'button secondary', id: 'transfer-case', text: 'case.transfer',
+          on: { click: () => transferPanel(actions) } }));
+      }
     }
     if (editor && open) {
       actions.append(
@@ -185,6 +189,53 @@ export async function casePageView(ctx, id) {
     });
     actions.after(form);
     reason.focus();
+  }
+
+  // Another organisation is asked to take the case over (POST
+  // /cases/{id}/transfer); the case, its person and its records move when
+  // it accepts.  A consent of the person to a referral covering it is
+  // needed, as for a referral.
+  async function transferPanel(actions) {
+    if (head.querySelector('#transfer-form')) return;
+    const to = h('select', { id: 'transfer-to', attrs: { 'aria-required': 'true' } }, h('option', { value: '', text: 'form.choose' }));
+    const o = await request(ctx, 'GET', '/orgs');
+    if (!ctx.alive()) return;
+    for (const x of (o && o.status === 200 && o.body.items) || []) {
+      if (!ctx.user.org || x.code !== ctx.user.org.code) to.append(h('option', { value: x.code, data: x.name || x.code }));
+    }
+    const reason = h('textarea', { id: 'transfer-reason', rows: 3, attrs: { maxlength: 2000 } });
+    const msg = messageBox();
+    const send = h('button', { type: 'submit', class: 'button primary', id: 'transfer-send', text: 'case.transfer_send' });
+    const cancel = h('button', { type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => form.remove() } });
+    const form = h('form', { class: 'close-form', id: 'transfer-form', attrs: { novalidate: true } },
+      heading(3, 'case.transfer_title'),
+      h('p', { class: 'hint', text: 'case.transfer_hint' }),
+      h('div', { class: 'field' }, h('label', { for: 'transfer-to', text: 'case.transfer_to' }), to),
+      h('div', { class: 'field' }, h('label', { for: 'transfer-reason', text: 'case.transfer_reason' }), reason),
+      msg, h('div', { class: 'actions' }, send, cancel));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!to.value) {
+        setMessage(msg, 'case.transfer_to_needed');
+        to.setAttribute('aria-invalid', 'true');
+        to.focus();
+        return;
+      }
+      const body = { to_org: to.value };
+      if (reason.value.trim()) body.reason = reason.value.trim();
+      send.setAttribute('aria-disabled', 'true');
+      const r = await request(ctx, 'POST', `${path}/transfer`, body);
+      send.removeAttribute('aria-disabled');
+      if (!ctx.alive()) return;
+      if (!r || r.status !== 201) {
+        setMessage(msg, r && r.status === 409 && /consent-required$/.test(r.body?.type || '') ? 'case.transfer_consent' : statusKey(r));
+        return;
+      }
+      form.remove();
+      setMessage(headMsg, 'case.transfer_sent', 'success');
+    });
+    actions.after(form);
+    to.focus();
   }
 
   async function reopen(button) {

@@ -638,6 +638,27 @@ export const catalogue = {
   // ---- referrals, the directory, the focal point (refer.js, referrals.js,
   // directory.js, focal.js) --------------------------------------------------
   'nav.focal': { tg: 'Қарорҳои ММР', ru: 'Решения НМП', en: 'NRM decisions' },
+  'case.transfer': { tg: 'Супоридани парванда', ru: 'Передать случай', en: 'Transfer the case' },
+  'case.transfer_title': { tg: 'Супоридани парванда ба ташкилоти дигар', ru: 'Передача случая другой организации', en: 'Transferring the case to another organisation' },
+  'case.transfer_hint': {
+    tg: 'Ташкилоти дигар парвандаро ба ӯҳда мегирад: вақте ки он қабул мекунад, шахс, парванда ва сабтҳои он ба он мегузаранд ва шумо онҳоро дигар намебинед. Розигии шахс ба равонасозӣ ба ин ташкилот лозим аст.',
+    ru: 'Другая организация берёт случай на себя: когда она примет передачу, человек, случай и его записи перейдут к ней, и вы их больше не увидите. Нужно согласие человека на перенаправление в эту организацию.',
+    en: 'Another organisation takes the case over: once it accepts, the person, the case and its records become its own, and you no longer see them. The person’s consent to a referral to it is needed.',
+  },
+  'case.transfer_to': { tg: 'Ба ташкилот', ru: 'Организации', en: 'To the organisation' },
+  'case.transfer_reason': { tg: 'Сабаб', ru: 'Причина', en: 'Reason' },
+  'case.transfer_send': { tg: 'Дархости супоридан', ru: 'Запросить передачу', en: 'Ask them to take it over' },
+  'case.transfer_to_needed': { tg: 'Ташкилотро интихоб кунед.', ru: 'Выберите организацию.', en: 'Choose the organisation.' },
+  'case.transfer_consent': {
+    tg: 'Аввал розигии шахсро ба равонасозӣ ба ин ташкилот сабт кунед.',
+    ru: 'Сначала зарегистрируйте согласие человека на перенаправление в эту организацию.',
+    en: 'Record the person’s consent to a referral to this organisation first.',
+  },
+  'case.transfer_sent': {
+    tg: 'Дархост фиристода шуд: парванда вақте мегузарад, ки ташкилот онро қабул кунад.',
+    ru: 'Запрос отправлен: случай перейдёт, когда организация его примет.',
+    en: 'Asked: the case moves when the organisation accepts.',
+  },
   'case.refer': { tg: 'Равона кардан', ru: 'Перенаправить', en: 'Refer' },
   'case.tab_referrals': { tg: 'Равонасозӣ', ru: 'Перенаправления', en: 'Referrals' },
   'case.tab_access': { tg: 'Кӣ парвандаро дид', ru: 'Кто видел случай', en: 'Who saw this case' },
@@ -870,6 +891,14 @@ export const catalogue = {
   'ref.stat_received': { tg: 'Ворид шуд', ru: 'Получено', en: 'Received' },
   'ref.stat_median': { tg: 'Рӯзҳо то ҷавоб (миёна)', ru: 'Дней до ответа (медиана)', en: 'Days to answer (median)' },
   'ref.page_title': { tg: 'Равонасозӣ', ru: 'Перенаправление', en: 'Referral' },
+  'ref.transfer': { tg: 'Супоридани парванда', ru: 'Передача случая', en: 'Case transfer' },
+  'ref.page_transfer_in': { tg: 'Супоридани парванда аз', ru: 'Передача случая от', en: 'Case transfer from' },
+  'ref.page_transfer_out': { tg: 'Супоридани парванда ба', ru: 'Передача случая в', en: 'Case transfer to' },
+  'ref.transfer_note': {
+    tg: 'Ин супоридани парванда аст: агар қабул кунед, шахс, парванда ва сабтҳои он ба ташкилоти шумо мегузаранд ва шумо бо он кор мекунед.',
+    ru: 'Это передача случая: если вы примете её, человек, случай и его записи перейдут к вашей организации, и вести его будете вы.',
+    en: 'This is a case transfer: accepting it takes the case over; the person, the case and its records become your organisation’s, and you work on it.',
+  },
   'ref.page_in': { tg: 'Равонасозӣ аз', ru: 'Перенаправление от', en: 'Referral from' },
   'ref.page_out': { tg: 'Равонасозӣ ба', ru: 'Перенаправление в', en: 'Referral to' },
   'ref.shared_after_accept': {

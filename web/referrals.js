@@ -243,6 +243,7 @@ export function referralCard(ctx, f, opts) {
       h('p', { class: 'card-title' },
         h('span', { class: 'muted', text: opts.incoming ? 'ref.from' : 'ref.to' }),
         h('strong', { class: 'ref-org', data: (other && (other.name || other.code)) || '' }),
+        f.kind === 'transfer' ? h('span', { class: 'badge info ref-transfer', text: 'ref.transfer' }) : null,
         statusBadge(f.status), urgencyBadge(f.urgency),
         isOverdue(f) ? h('span', { class: 'badge warn ref-overdue', text: 'ref.overdue' }) : null,
         f.handed_over ? h('span', { class: 'badge warn ref-handed-over', text: 'ref.handed_over' }) : null),
@@ -402,7 +403,8 @@ export async function referralPageView(ctx, id) {
 
   const fact = (key, value, fid) => h('div', { class: 'fact', id: fid }, h('dt', { text: key }), h('dd', {}, value));
   function drawHead(doneKey) {
-    ctx.title(() => `${t(incoming ? 'ref.page_in' : 'ref.page_out')}: ${(incoming ? f.from_org : f.to_org).name}`);
+    const transfer = f.kind === 'transfer';
+    ctx.title(() => `${t(transfer ? (incoming ? 'ref.page_transfer_in' : 'ref.page_transfer_out') : (incoming ? 'ref.page_in' : 'ref.page_out'))}: ${(incoming ? f.from_org : f.to_org).name}`);
     const msg = messageBox();
     put(head, 
       h('dl', { class: 'facts' },
@@ -420,6 +422,11 @@ export async function referralPageView(ctx, id) {
       f.withdraw_reason ? h('div', { class: 'ref-text' }, h('h3', { text: 'ref.withdraw_reason' }), h('p', { class: 'prose', data: f.withdraw_reason })) : null,
       h('p', { class: 'fixed-value' }, h('span', { class: 'fixed-label', text: 'ref.shared_fields' }), ' ',
         h('span', { id: 'ref-head-share', text: () => (f.share || []).map(shareLabel).join(', ') })),
+      // A transfer says what accepting it does, and once done leads its
+      // new owner to the case.
+      transfer && incoming && f.status === 'sent' ? h('p', { class: 'message warning', id: 'ref-head-transfer', text: 'ref.transfer_note' }) : null,
+      transfer && incoming && f.status === 'completed' ? h('div', { class: 'actions' },
+        h('a', { class: 'button primary', id: 'ref-head-transferred', href: `#/cases/${encodeURIComponent(f.case_id)}`, text: 'ref.open_case' })) : null,
       // Taken over with the case: it goes on sharing what this
       // organisation now records, which it never chose to share.
       f.handed_over ? h('p', { class: 'message warning', id: 'ref-head-handed-over', text: 'ref.handed_over_review' }) : null,

@@ -469,11 +469,42 @@ test('a referral taken over with a transferred case is marked in the new owner\'
     assert.equal((await cw.req('POST', `/api/v1/persons/${person.id}/consents`, body)).status, 201);
   const f = await cw.req('POST', '/api/v1/referrals', { case_id: c.id, to_org: 'police', reason: 'Identification.', share: ['given_name'] });
   assert.equal(f.status, 201, f.text);
-  const t = await cw.req('POST', `/api/v1/cases/${c.id}/transfer`, { to_org: 'umed' });
-  assert.equal(t.status, 201, t.text);
-  assert.equal((await shelterSup.req('POST', `/api/v1/referrals/${t.json.id}/accept`)).status, 200);
 
+  // Asked on the case page; taken over from the inbox, saying what that does.
   let { context, page, problems } = await newPage();
+  try {
+    await signIn(page, srv.url, CW, 'en');
+    await page.goto(`${srv.url}/#/cases/${c.id}`);
+    await page.click('#transfer-case');
+    await page.click('#transfer-send');
+    await waitText(page, '#transfer-form .message', 'Choose the organisation.');
+    await page.selectOption('#transfer-to', 'umed');
+    await page.fill('#transfer-reason', 'The shelter takes her on.');
+    await page.click('#transfer-send');
+    await waitText(page, '#view .message.success', 'Asked: the case moves when the organisation accepts.');
+    assert.deepEqual(unexpected(problems), []);
+  } finally {
+    await context.close();
+  }
+  const t = { json: (await cw.req('GET', '/api/v1/referrals?box=out')).json.items.find((x) => x.kind === 'transfer' && x.case_id === c.id) };
+  assert.ok(t.json, 'the transfer was sent');
+  ({ context, page, problems } = await newPage());
+  try {
+    await signIn(page, srv.url, SHELTER_SUP, 'en');
+    await page.goto(`${srv.url}/#/referrals/${t.json.id}`);
+    await waitText(page, '#ref-head-transfer', 'This is a case transfer: accepting it takes the case over; the person, the case and its records become your organisation’s, and you work on it.');
+    await page.click('#ref-head [data-action="accept"]');
+    await page.locator('#ref-head-transferred').waitFor();
+    await page.click('#ref-head-transferred');
+    await page.waitForURL(new RegExp(`#/cases/${c.id}$`));
+    await page.locator('#head-status').waitFor();
+    assert.deepEqual(unexpected(problems), []);
+  } finally {
+    await context.close();
+  }
+  assert.equal((await shelterSup.req('GET', `/api/v1/cases/${c.id}`)).status, 200, 'the shelter\'s case now');
+
+  ({ context, page, problems } = await newPage());
   try {
     await signIn(page, srv.url, SHELTER_SUP, 'ru');
     await page.goto(srv.url + '/#/referrals');
