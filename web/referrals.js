@@ -497,6 +497,18 @@ async function sharedView(ctx, f, slot) {
       h('span', { class: 'muted', data: showDate(n.date || n.created_at) })), h('p', { class: 'prose', data: n.text || '' })],
   });
   if (ctx.user.role === 'focal_point' && ctx.user.org && isAuthority(ctx.user.org.type)) {
+    // An authority's own criminal proceeding of the case (its stages are
+    // moved on the case's justice tab by whom the case is).
+    ownItems(ctx, own, path, {
+      owner: f.from_org.name,
+      id: 'own-proceeding', path: 'proceedings', title: 'jus.proceedings', empty: 'jus.proceedings_empty',
+      addKey: 'jus.add_proceeding', saved: 'jus.saved_proceeding', resource: 'proceeding',
+      opts: { include: ['article', 'case_number', 'reported_on', 'victim_role', 'protection_measures', 'notes'],
+        values: { article: '130.1', reported_on: today() } },
+      card: (p) => [h('p', { class: 'card-title' }, h('strong', { text: codeText('criminal_code_article', p.article) }), ' ',
+        h('span', { class: 'badge info', text: `jus.stage_${p.stage}` })),
+      p.case_number ? h('p', { class: 'card-line', text: () => `${t('jus.case_number')} ${p.case_number}` }) : null],
+    });
     const dec = h('section', { class: 'panel', id: 'own-decision' });
     slot.append(dec);
     decisionSection(ctx, dec, f.case_id);

@@ -284,6 +284,12 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await waitText(pp, '#own-note-box .message.success', 'Note saved.');
     await waitText(pp, '#own-note-list .prose', 'Statement taken on arrival.');
 
+    // Its own criminal proceeding, from the same page.
+    await pp.click('#own-proceeding-add');
+    await pp.fill('#own-proceeding-case_number', 'UD-2026-118');
+    await pp.click('#own-proceeding-form-submit');
+    await pp.locator('#own-proceeding-list li', { hasText: 'UD-2026-118' }).waitFor();
+
     // The identification decision, from the focal point's page.
     await pp.click('#nav-focal');
     await pp.locator(`#decisions-due li[data-id="${referralId}"]`).waitFor();
