@@ -128,6 +128,7 @@ export function reasonKey(detail) {
     [/is required|must not be empty/, 'form.err_required'],
     [/past date/, 'form.err_past_date'],
     [/is before /, 'form.err_order'],
+    [/in the past/, 'form.err_in_past'],
     [/date written/, 'form.err_date'],
     [/phone numbers/, 'form.err_phone'],
     [/too long|too many/, 'form.err_too_long'],

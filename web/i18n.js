@@ -285,6 +285,11 @@ export const catalogue = {
     ru: 'Будущая дата не допускается.',
     en: 'The date cannot be in the future.',
   },
+  'form.err_in_past': {
+    tg: 'Ин вақт аллакай гузаштааст: рӯз, моҳ ва солро санҷед.',
+    ru: 'Это время уже прошло: проверьте день, месяц и год.',
+    en: 'This time has passed: check the day, month and year.',
+  },
   'form.err_order': {
     tg: 'Ин сана наметавонад пеш аз санаи пешина бошад.',
     ru: 'Эта дата не может быть раньше предыдущей.',

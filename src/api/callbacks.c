@@ -67,6 +67,20 @@ static int assignee_ok(struct req *r, const char *user_id)
 	       policy_allows(ACT_CONTACT_LOG, u.role, PC_OWN_ORG) >= 0;
 }
 
+/* A callback due a day and more ago is a slip (the wrong day, month or
+ * year typed): it would arrive overdue, and an outside review's did.
+ * One due an hour ago is a call to return now. */
+static int due_long_past(const char *due)
+{
+	char before[TS_LEN];
+	time_t t = time(NULL) - 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(before, sizeof before, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return strcmp(due, before) < 0;
+}
+
 /* ---- output ---------------------------------------------------------------- */
 
 static const char *callback_state(const struct callback_row *c, const char *now,
@@ -192,6 +206,9 @@ int api_callback_prepare(struct req *r, json_t *obj, const char *phone, const ch
 	c->version = 1;
 	snprintf(c->source, sizeof c->source, "operator");
 	snprintf(c->due, sizeof c->due, "%s", json_string_value(json_object_get(obj, "due")));
+	if (due_long_past(c->due))
+		return reply_problem_field(r, 422, "invalid-value", "due",
+					   "due: is a day or more in the past");
 	s = json_string_value(json_object_get(obj, "language"));
 	snprintf(c->language, sizeof c->language, "%s", s ? s : "");
 	s = json_string_value(json_object_get(obj, "assigned_to"));
@@ -437,6 +454,9 @@ int api_callback_patch(struct req *r)
 		if (json_is_null(v))
 			return reply_problem(r, 422, "invalid-value", "due: cannot be removed");
 		snprintf(c.due, sizeof c.due, "%s", json_string_value(v));
+		if (due_long_past(c.due))
+			return reply_problem_field(r, 422, "invalid-value", "due",
+						   "due: is a day or more in the past");
 	}
 	if ((v = json_object_get(body, "assigned_to"))) {
 		if (!json_is_null(v) && !assignee_ok(r, json_string_value(v)))

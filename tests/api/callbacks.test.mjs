@@ -94,6 +94,11 @@ test('callbacks are booked by number or by contact, with a sealed safe-to-call n
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { phone: 'call me', due: '2031-05-02T09:00:00Z' }),
     422, 'invalid-value');
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { phone: '931234567' }), 422, 'missing-field');
+  // A day and more ago is a slip (the wrong day or year typed): refused.
+  const longAgo = new Date(Date.now() - 6 * 86400000).toISOString().slice(0, 19) + 'Z';
+  const past = await as.hot.req('POST', V1 + '/callbacks', { phone: '931234567', due: longAgo });
+  assertProblem(past, 422, 'invalid-value');
+  assert.equal(past.json.field, 'due');
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { phone: '931234567', due: '2031-02-30T09:00:00Z' }),
     422, 'invalid-value');
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { phone: '931234567', due: '2031-05-02T09:00:00Z',
