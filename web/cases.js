@@ -133,6 +133,6 @@ function row(c, user) {
         badge('nrm_stage', c.stage),
         badge('trafficking_status', c.trafficking_status)),
       h('span', { class: 'case-meta' },
-        h('span', { text: () => `${t('list.opened')} ${showDate(c.opened_on)}` }),
+        c.opened_on ? h('span', { text: () => `${t('list.opened')} ${showDate(c.opened_on)}` }) : null,
         mine ? h('span', { class: 'mine', text: 'list.is_mine' }) : null)));
 }

@@ -98,7 +98,7 @@ function card({ person, cases }) {
     cases.length
       ? h('ul', { class: 'person-cases' }, cases.map((c) => h('li', {},
         h('a', { href: `#/cases/${encodeURIComponent(c.id)}`, attrs: { 'data-case': c.id } },
-          h('span', { text: () => `${t('list.opened')} ${showDate(c.opened_on)}` }), ' ',
+          c.opened_on ? h('span', { text: () => `${t('list.opened')} ${showDate(c.opened_on)}` }) : null, ' ',
           badge('case_status', c.status), ' ', badge('nrm_stage', c.stage)))))
       : h('p', { class: 'hint', text: 'persons.no_case' }),
     person.id ? h('p', { class: 'card-line' }, h('a', { href: `#/persons/${encodeURIComponent(person.id)}/prevention`,
