@@ -156,6 +156,10 @@ async function checkFigures(page, lang, ids) {
   for (let i = 0; i < figures.length; i++) {
     const f = figures[i];
     await page.locator('#home a[data-count]').nth(i).click();
+    // The list's own page, not the home page it came from: a focal point's
+    // home holds a #decisions-due of its own, whose rows were counted once
+    // the click had been made but before the next page was drawn.
+    await page.waitForFunction(() => !document.getElementById('home'), null, { timeout: WAIT });
     const [list, sel] = LISTS[f.href];
     assert.ok(list, `${what}: a list for ${f.href}`);
     const got = await rows(page, list, sel, f.count);
