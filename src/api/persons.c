@@ -556,12 +556,17 @@ static int birth_matches(json_t *secret, const char *want)
 static int birth_query_ok(const char *b)
 {
 	size_t n = strlen(b), i;
+	char day[11];
+
 	if (n != 4 && n != 7 && n != 10)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!(i == 4 || i == 7 ? b[i] == '-' : b[i] >= '0' && b[i] <= '9'))
 			return 0;
-	return 1;
+	/* A month or a day that is none (1994-13 found no one, silently):
+	 * the part given, completed with the first day, is a date. */
+	snprintf(day, sizeof day, "%.*s%s", (int)n, b, n == 4 ? "-01-01" : n == 7 ? "-01" : "");
+	return date_valid(day);
 }
 
 /* GET /persons?q=NAME[&birth_date=YYYY[-MM[-DD]]]: persons whose names

@@ -234,6 +234,10 @@ test('search: partial names, ranking by the words that meet, narrowing by date o
   assert.ok(got.includes(c.json.id));
   assert.ok(!got.includes(b.json.id));
   assert.equal((await as.cw.req('GET', '/api/v1/persons?q=Rahimov&birth_date=1990-3')).status, 422);
+  // A month or day that is none is refused, not an empty list.
+  for (const b of ['1994-13', '1994-02-30', '1994-00'])
+    assert.equal((await as.cw.req('GET', `/api/v1/persons?q=Rahimov&birth_date=${b}`)).status, 422, b);
+  assert.equal((await as.cw.req('GET', '/api/v1/persons?q=Rahimov&birth_date=1996-02-29')).status, 200);
 });
 
 test('roles: analyst, trainer and admin neither see nor register persons', async () => {
