@@ -496,6 +496,16 @@ async function sharedView(ctx, f, slot) {
     card: (n) => [h('p', { class: 'card-title' }, h('strong', { text: codeText('note_type', n.type) }), ' ',
       h('span', { class: 'muted', data: showDate(n.date || n.created_at) })), h('p', { class: 'prose', data: n.text || '' })],
   });
+  // Its own follow-ups of the case (the shelter's visits): listed here,
+  // where it works on the case, as its notes and services are.
+  ownItems(ctx, own, path, {
+    owner: f.from_org.name,
+    id: 'own-followup', path: 'followups', title: 'case.tab_followups', empty: 'case.followups_empty',
+    addKey: 'case.add_followup', saved: 'case.saved_followup', resource: 'followup',
+    opts: { include: ['due', 'reintegration', 'outcome'], values: { due: today() } },
+    card: (u) => [h('p', { class: 'card-title' }, h('strong', { text: () => `${t('case.due')} ${showDate(u.due)}` }), ' ',
+      badge('followup_status', u.status || 'due')), u.outcome ? h('p', { class: 'prose', data: u.outcome }) : null],
+  });
   if (ctx.user.role === 'focal_point' && ctx.user.org && isAuthority(ctx.user.org.type)) {
     // An authority's own criminal proceeding of the case (its stages are
     // moved on the case's justice tab by whom the case is).

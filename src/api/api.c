@@ -508,33 +508,10 @@ int api_tx_end(struct req *r, store_tx *tx, int rc)
 	return 0;
 }
 
-int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
-	     char *id, size_t idlen)
-{
-	const char *limit_s = req_query(r, "limit"), *cursor = req_query(r, "cursor"), *dot;
-
-	if (limit_s) {
-		char *end;
-		unsigned long v = strtoul(limit_s, &end, 10);
-		if (!*limit_s || *end || v < 1 || v > max)
-			return reply_problemf(r, 422, "invalid-value", "limit: 1 to %zu", max);
-		*limit = v;
-	}
-	if (!cursor || !*cursor)
-		return 0;
-	dot = strchr(cursor, '.');
-	if (!dot || (size_t)(dot - cursor) >= keylen || strlen(dot + 1) >= idlen)
-		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
-	memcpy(key, cursor, (size_t)(dot - cursor));
-	key[dot - cursor] = '\0';
-	snprintf(id, idlen, "%s", dot + 1);
-	return 0;
-}
-
-/* Sealed cursors: "KEY.ID" encrypted under the installation's key (the
- * associated data says what it is), base64url.  A list whose rows the
- * caller sees only in part hands out such cursors, so that `next` tells
- * nothing of the row it points after (its time, its id). */
+/* Cursors: "KEY.ID" encrypted under the installation's key (the
+ * associated data says what it is), base64url, so that `next` tells
+ * nothing of the row it points after (its time, its id), and a cursor
+ * made up is refused (a plain "X.Y" was taken as a place in the list). */
 #define CURSOR_AD "list-cursor"
 #define CURSOR_PLAIN (TS_LEN + ID_LEN + 2)
 
@@ -554,8 +531,8 @@ void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, 
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
-int api_page_sealed(struct req *r, size_t max, size_t *limit, char *key, size_t keylen, char *id,
-		    size_t idlen)
+int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen, char *id,
+	     size_t idlen)
 {
 	const char *limit_s = req_query(r, "limit"), *cursor = req_query(r, "cursor"), *dot;
 	unsigned char ct[CURSOR_PLAIN + SEAL_OVERHEAD];

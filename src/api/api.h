@@ -87,10 +87,15 @@ size_t api_body_cap(unsigned method, const char *path);
 #define PAGE_MAX 200
 
 /* The paging of a list: ?limit= (1 to max; *limit keeps its default when
- * absent) and ?cursor=KEY.ID (the sort key and id of the last item seen;
- * key and id stay "" without one).  0, or the 422 problem's status. */
+ * absent) and ?cursor= (the sort key and id of the last item seen, sealed
+ * by api_cursor_seal: it tells nothing of the row it points after, and a
+ * made-up one is refused; key and id stay "" without one).  0, or the 422
+ * problem's status. */
 int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 	     char *id, size_t idlen);
+/* A sealed cursor of KEY.ID into out (outlen >= API_CURSOR_LEN). */
+#define API_CURSOR_LEN 160
+void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, size_t outlen);
 
 /* A query argument that filters a list by a code of cl: *out is the code,
  * or NULL when the argument is absent or empty.  0, or the 422 problem's
@@ -98,12 +103,6 @@ int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 struct codelist;
 int api_query_code(struct req *r, const char *name, const struct codelist *cl, const char **out);
 
-/* The same for a list that hands out sealed cursors (api_cursor_seal):
- * a cursor tells nothing of the row it points after. */
-int api_page_sealed(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
-		    char *id, size_t idlen);
-/* A sealed cursor of KEY.ID into out (outlen >= 128). */
-void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, size_t outlen);
 
 /* Handlers, one file per resource. */
 int api_health(struct req *r);

@@ -380,8 +380,8 @@ int api_callbacks_list(struct req *r)
 	jw_end(&w);
 	jw_key(&w, "next");
 	if (n > limit) {
-		char next[TS_LEN + ID_LEN + 2];
-		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].due, rows[limit - 1].id);
+		char next[API_CURSOR_LEN];
+		api_cursor_seal(r, rows[limit - 1].due, rows[limit - 1].id, next, sizeof next);
 		jw_str(&w, next);
 	} else {
 		jw_null(&w);

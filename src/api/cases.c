@@ -872,7 +872,7 @@ int api_cases_list(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "status: not a case status");
 	if (!filter_ok(stage, &cl_nrm_stage))
 		return reply_problem(r, 422, "invalid-value", "stage: not an NRM stage");
-	if (api_page_sealed(r, PAGE_MAX, &limit, after_at, sizeof after_at, after_id,
+	if (api_page(r, PAGE_MAX, &limit, after_at, sizeof after_at, after_id,
 			    sizeof after_id))
 		return r->status;
 	if (assigned && !strcmp(assigned, "me"))
@@ -980,7 +980,7 @@ int api_cases_list(struct req *r)
 	jw_end(&w);
 	jw_key(&w, "next");
 	if (!(q && *q) && nshown > limit) {
-		char next[160];
+		char next[API_CURSOR_LEN];
 		api_cursor_seal(r, shown[limit - 1]->updated_at, shown[limit - 1]->id, next,
 				sizeof next);
 		jw_str(&w, next);

@@ -721,8 +721,8 @@ int api_contacts_list(struct req *r)
 	jw_end(&w);
 	jw_key(&w, "next");
 	if (n > limit) {
-		char next[TS_LEN + ID_LEN + 2];
-		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].started_at, rows[limit - 1].id);
+		char next[API_CURSOR_LEN];
+		api_cursor_seal(r, rows[limit - 1].started_at, rows[limit - 1].id, next, sizeof next);
 		jw_str(&w, next);
 	} else {
 		jw_null(&w);

@@ -866,7 +866,7 @@ int api_followups_due(struct req *r)
 	consent_today(today);
 	if (before && !date_valid(before))
 		return reply_problem(r, 422, "invalid-value", "before: a date YYYY-MM-DD");
-	if (api_page_sealed(r, PAGE_MAX, &limit, after_due, sizeof after_due, after_id,
+	if (api_page(r, PAGE_MAX, &limit, after_due, sizeof after_due, after_id,
 			    sizeof after_id))
 		return r->status;
 	if (*after_due && !date_valid(after_due))
@@ -903,7 +903,7 @@ int api_followups_due(struct req *r)
 	jw_end(&w);
 	jw_key(&w, "next");
 	if (n > limit) {
-		char next[160];
+		char next[API_CURSOR_LEN];
 		api_cursor_seal(r, shown[limit - 1].due, shown[limit - 1].id, next, sizeof next);
 		jw_str(&w, next);
 	} else {

@@ -164,8 +164,8 @@ int api_library_list(struct req *r)
 		if (rows[i].current > 0 || !strcmp(rows[i].org_id, r->who.user.org.id))
 			write_product(&w, &rows[i], NULL, 0, 0);
 	if (n > limit) {
-		char next[TS_LEN + ID_LEN + 1];
-		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].updated_at, rows[limit - 1].id);
+		char next[API_CURSOR_LEN];
+		api_cursor_seal(r, rows[limit - 1].updated_at, rows[limit - 1].id, next, sizeof next);
 		return api_list_end(&w, next);
 	}
 	return api_list_end(&w, NULL);

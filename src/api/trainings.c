@@ -240,8 +240,8 @@ int api_trainings_list(struct req *r)
 	for (i = 0; i < n && i < limit; i++)
 		write_training(&w, &rows[i]);
 	if (n > limit) {
-		char next[11 + ID_LEN + 1];
-		snprintf(next, sizeof next, "%s.%s", rows[limit - 1].start_on, rows[limit - 1].id);
+		char next[API_CURSOR_LEN];
+		api_cursor_seal(r, rows[limit - 1].start_on, rows[limit - 1].id, next, sizeof next);
 		return api_list_end(&w, next);
 	}
 	return api_list_end(&w, NULL);

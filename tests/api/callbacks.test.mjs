@@ -94,6 +94,9 @@ test('callbacks are booked by number or by contact, with a sealed safe-to-call n
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { phone: 'call me', due: '2031-05-02T09:00:00Z' }),
     422, 'invalid-value');
   assertProblem(await as.hot.req('POST', V1 + '/callbacks', { phone: '931234567' }), 422, 'missing-field');
+  // A cursor the list did not hand out (sealed) is refused, not a place.
+  for (const path of ['/callbacks?cursor=1.5', '/contacts?cursor=2026-01-01T00:00:00Z.aaaa'])
+    assertProblem(await as.hot.req('GET', V1 + path), 422, 'invalid-value', path);
   // A day and more ago is a slip (the wrong day or year typed): refused.
   const longAgo = new Date(Date.now() - 6 * 86400000).toISOString().slice(0, 19) + 'Z';
   const past = await as.hot.req('POST', V1 + '/callbacks', { phone: '931234567', due: longAgo });

@@ -401,6 +401,14 @@ test('a query argument given twice is 400, not the first taken and the second ig
     assertProblem(r, 422, 'invalid-value', q);
     assert.match(r.json.detail, said, q);
   }
+  // A cursor is one a list handed out (sealed), not a made-up place.
+  for (const q of ['/callbacks?cursor=1.5', '/contacts?cursor=2026-01-01T00:00:00Z.aaaa', '/library?cursor=1.5',
+    '/trainings?cursor=2026-01-01.x', '/cases?cursor=1.5']) {
+    const r = await new Client(srv.url).req('GET', '/api/v1' + q, undefined, auth);
+    if (r.status === 403 || r.status === 404) continue; // a list this role does not read (callbacks.test.mjs)
+    assertProblem(r, 422, 'invalid-value', q);
+    assert.match(r.json.detail, /cursor/, q);
+  }
   // Two names of one parameter, both given: refused, not one dropped.
   for (const q of ['/directory/services?org=a&organization_id=b', '/directory/services?search=a&q=b',
     '/directory/services?page=1&cursor=2']) {

@@ -289,6 +289,10 @@ test('NGO refers to the police with consent; the focal point accepts, sees only 
     await pp.fill('#own-proceeding-case_number', 'UD-2026-118');
     await pp.click('#own-proceeding-form-submit');
     await pp.locator('#own-proceeding-list li', { hasText: 'UD-2026-118' }).waitFor();
+    // And its own follow-up, listed where it works on the case.
+    await pp.click('#own-followup-add');
+    await pp.click('#own-followup-form-submit');
+    await pp.locator('#own-followup-list li').first().waitFor();
 
     // The identification decision, from the focal point's page.
     await pp.click('#nav-focal');
