@@ -1479,10 +1479,10 @@ export const catalogue = {
     ru: 'Вы — контактное лицо ведомства: зарегистрируйте человека с его согласия, откройте случай, проведите первый скрининг и направьте за помощью.',
     en: 'You are an authority’s focal point: register the person with their consent, open the case, do the first screening and refer them for assistance.',
   },
-  'consent.minor': {
-    tg: 'Шахс ноболиғ аст: розигиро волидайн, васӣ ё намояндаи қонунӣ медиҳад. Кӣ будани ӯ ва муносибаташро бо кӯдак қайд кунед.',
-    ru: 'Лицо несовершеннолетнее: согласие даёт родитель, опекун или законный представитель. Укажите, кто он и кем приходится ребёнку.',
-    en: 'The person is a minor: a parent, guardian or legal representative gives the consent. Record who, and their relation to the child.',
+  'consent.minor_if': {
+    tg: 'Агар шахс ба синни 18 нарасида бошад, розигиро волидайн, васӣ ё намояндаи қонунӣ медиҳад: кӣ будани ӯ ва муносибаташро бо кӯдак қайд кунед.',
+    ru: 'Если человеку нет 18 лет, согласие даёт родитель, опекун или законный представитель: укажите, кто он и кем приходится ребёнку.',
+    en: 'If the person is under 18, a parent, guardian or legal representative gives the consent: record who, and their relation to the child.',
   },
   'consent.guardian_required': {
     tg: 'Розигии ноболиғро васӣ ё намояндаи қонунӣ медиҳад: «Розигӣ дода шуд аз ҷониби», ном ва муносибатро пур кунед.',

@@ -151,7 +151,9 @@ export async function registerView(ctx) {
   };
   if (givenBy) {
     givenBy.addEventListener('change', syncGuardian);
-    givenBy.closest('.field').before(h('p', { class: 'hint', id: 'consent-minor-hint', text: 'consent.minor' }));
+    // Said as a condition: the person's age is not known yet here (for a
+    // new person it is asked in the next step).
+    givenBy.closest('.field').before(h('p', { class: 'hint', id: 'consent-minor-hint', text: 'consent.minor_if' }));
   }
   syncGuardian();
   // In the three languages at once, the page's own first.  An authority

@@ -197,6 +197,8 @@ test('a minor consents through a guardian; the screening says why the person is 
     await page.click('#reg-new-person');
     await visible(page, '#consent-form');
     await visible(page, '#consent-minor-hint');
+    // Said as a condition: the age is asked in the next step.
+    assert.match(await textOf(page, '#consent-minor-hint'), /^Если человеку нет 18 лет/);
     await page.check('#consent-agree');
     await page.selectOption('#consent-method', 'guardian');
     await page.click('#consent-form-submit');
