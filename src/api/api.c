@@ -359,9 +359,9 @@ int api_dispatch(struct req *r)
 	{
 		const struct openapi_op *op = route_op(rt);
 		enum query_fault why;
-		const char *odd = req_query_odd(r, op ? query_check : NULL, op, &why);
-		if (!op && (why == QUERY_NAMELESS || why == QUERY_EMPTY))
-			odd = NULL; /* a page's link may carry "?utm=": no filter of ours */
+		/* pages outside the API (op NULL) take no filter of ours: a
+		 * link to one may carry "?utm=" */
+		const char *odd = req_query_odd(r, op ? query_check : NULL, op, op != NULL, &why);
 		if (odd && why == QUERY_NAMELESS)
 			return reply_problem(r, 400, "invalid-query", "a query parameter has no name");
 		if (odd && why == QUERY_EMPTY) /* a value, empty: as the handlers' 422 */

@@ -333,7 +333,8 @@ int api_callbacks_list(struct req *r)
 	memset(&f, 0, sizeof f);
 	f.org_id = r->who.user.org.id;
 	f.done = 0;
-	if (!state || !*state || !strcmp(state, "open")) {
+	/* state: one of its declared values, or none (api_dispatch) */
+	if (!state || !strcmp(state, "open")) {
 		f.done = 0;
 	} else if (!strcmp(state, "due")) {
 		f.due_from = now;
@@ -342,11 +343,8 @@ int api_callbacks_list(struct req *r)
 		f.due_before = now;
 	} else if (!strcmp(state, "done")) {
 		f.done = 1;
-	} else if (!strcmp(state, "all")) {
-		f.done = -1;
 	} else {
-		return reply_problem(r, 422, "invalid-value",
-				     "state: one of due, overdue, open, done, all");
+		f.done = -1; /* all */
 	}
 	if (assigned && *assigned) {
 		if (!strcmp(assigned, "me"))

@@ -139,6 +139,10 @@ static void write_item_members(struct req *r, jsonw *w, const struct item_row *i
 
 void api_item_org(struct req *r, jsonw *w, const struct item_row *it)
 {
+	/* The last other organisation's code this thread read: a case's
+	 * list holds runs of one recipient's records, and an organisation's
+	 * code never changes (PATCH /orgs/{code} takes the rest). */
+	static _Thread_local char last_id[ID_LEN], last_code[sizeof ((struct org *)0)->code];
 	struct org o;
 
 	/* As api_record_of_other decides. */
@@ -146,8 +150,12 @@ void api_item_org(struct req *r, jsonw *w, const struct item_row *it)
 		jw_kstr(w, "org", r->who.user.org.code);
 		return;
 	}
-	if (store_org_by_id(r->app->st, it->org_id, &o) == STORE_OK)
-		jw_kstr(w, "org", o.code);
+	if (strcmp(last_id, it->org_id) && store_org_by_id(r->app->st, it->org_id, &o) == STORE_OK) {
+		snprintf(last_id, sizeof last_id, "%s", it->org_id);
+		snprintf(last_code, sizeof last_code, "%s", o.code);
+	}
+	if (!strcmp(last_id, it->org_id))
+		jw_kstr(w, "org", last_code);
 	jw_kbool(w, "read_only", 1);
 }
 

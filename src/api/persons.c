@@ -223,9 +223,7 @@ int api_persons_create(struct req *r)
 	if (!has_name(body))
 		return reply_problem_field(r, 422, "missing-field", "given_name",
 					   "given_name, family_name or aliases: give at least one name");
-	dup = req_query(r, "duplicates");
-	if (dup && strcmp(dup, "check") && strcmp(dup, "register"))
-		return reply_problem(r, 422, "invalid-value", "duplicates: check or register");
+	dup = req_query(r, "duplicates"); /* check or register (api_dispatch) */
 	if (dup && !strcmp(dup, "check") && (rc = api_dedup_check(r, body)))
 		return rc;
 	memset(&row, 0, sizeof row);

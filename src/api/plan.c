@@ -424,9 +424,7 @@ int api_plan_xlsx(struct req *r)
 	size_t n = 0, i, j;
 	char today[11];
 
-	if (lang && strcmp(lang, "tg") && strcmp(lang, "ru") && strcmp(lang, "en"))
-		return reply_problem(r, 422, "invalid-value", "lang: tg, ru or en");
-	if (!lang)
+	if (!lang) /* else tg, ru or en (api_dispatch) */
 		lang = "en";
 	if (plan_load(r, &p, &rows, &n))
 		return r->status;

@@ -711,17 +711,16 @@ int api_referrals_list(struct req *r)
 	size_t n = 0, i;
 	jsonw w;
 
+	/* box and overdue take only their declared values (api_dispatch) */
 	if (!box)
 		box = "in";
-	if (strcmp(box, "in") && strcmp(box, "out"))
-		return reply_problem(r, 422, "invalid-value", "box: in or out");
 	if (status && !codelist_has(&cl_referral_status, status))
 		return reply_problem(r, 422, "invalid-value", "status: not a referral status");
 	if (api_role_in(r, no_referrals))
 		return reply_problem(r, 403, "forbidden", "your role has no referrals");
 	consent_today(today);
 	if (store_referrals_list(r->app->st, r->who.user.org.id, !strcmp(box, "in"), status,
-				 overdue && !strcmp(overdue, "1") ? today : NULL, &rows, &n,
+				 overdue ? today : NULL, &rows, &n,
 				 &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	reply_json_begin(r, 200, &w);
@@ -939,10 +938,8 @@ int api_referrals_stats(struct req *r)
 	size_t counts[5] = {0}, k;
 	jsonw w;
 
-	if (!box)
+	if (!box) /* "in" or "out" (api_dispatch) */
 		box = "out";
-	if (strcmp(box, "in") && strcmp(box, "out"))
-		return reply_problem(r, 422, "invalid-value", "box: in or out");
 	if (!api_role_in(r, (const char *const[]){"caseworker", "supervisor", "focal_point", NULL}))
 		return reply_problem(r, 403, "forbidden", "your role has no referral figures");
 	if (store_referrals_list(r->app->st, r->who.user.org.id, !strcmp(box, "in"), NULL, NULL,

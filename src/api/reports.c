@@ -1249,8 +1249,6 @@ int api_reports_summary(struct req *r)
 			p += len + 1;
 		}
 	}
-	if (victims && strcmp(victims, "0") && strcmp(victims, "1"))
-		return reply_problem(r, 422, "invalid-value", "victims: 0 or 1");
 	if ((rc = summary_table(r, &s, defs, ndim, victims && !strcmp(victims, "1"), &t)) ||
 	    (rc = report_guard(r, &s, &t, defs, ndim, victims && !strcmp(victims, "1"))) ||
 	    (rc = persons_figure(r, &s, victims && !strcmp(victims, "1"), &persons,
@@ -1830,8 +1828,6 @@ int api_reports_indicators(struct req *r)
 
 	if ((rc = scope_of(r, ACT_REPORT_INDICATORS, &s)))
 		return rc;
-	if (format && strcmp(format, "json") && strcmp(format, "csv") && strcmp(format, "xlsx"))
-		return reply_problem(r, 422, "invalid-value", "format: json, csv or xlsx");
 	if (li < 0)
 		return reply_problem(r, 422, "invalid-value", "lang: tg, ru or en");
 	in = arena_alloc(&r->mem, sizeof *in);
@@ -1878,8 +1874,6 @@ int api_reports_livelihood(struct req *r)
 
 	if ((rc = scope_of(r, ACT_REPORT_LIVELIHOOD, &s)))
 		return rc;
-	if (by && strcmp(by, "sex") && strcmp(by, "region"))
-		return reply_problem(r, 422, "invalid-value", "by: sex or region");
 	if (s.f.region)
 		return reply_problem(r, 422, "invalid-value",
 				     "region: not a filter of this report; ask by=region");

@@ -202,7 +202,7 @@ int api_stays_list(struct req *r)
 
 	if (shelter_load(r, r->params[0], &s))
 		return r->status;
-	if (store_stays_of_service(r->app->st, s.id, !(all && !strcmp(all, "1")), &rows, &n,
+	if (store_stays_of_service(r->app->st, s.id, !all /* only "1" (api_dispatch) */, &rows, &n,
 				   &r->mem) != STORE_OK ||
 	    store_stays_open_count(r->app->st, s.id, &open) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);

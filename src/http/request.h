@@ -103,7 +103,8 @@ void req_query_string(struct req *r, buf *out);
 /* How many times the header name was sent. */
 int req_header_count(struct req *r, const char *name);
 /* The name of the first query argument at fault, and *why: one without
- * a name ("?=x"), or without a value ("?status=", "?status"), one sent a
+ * a name ("?=x"), or without a value ("?status=", "?status"; both only
+ * when strict, else such pieces are passed over), one sent a
  * second time (req_query would read the first and ignore the rest; the
  * first QUERY_ARGS_SEEN names are compared), or one check(ctx, name,
  * value) finds at fault (an unknown name, a value the name does not take;
@@ -114,7 +115,7 @@ enum query_fault { QUERY_FINE, QUERY_NAMELESS, QUERY_EMPTY, QUERY_TWICE, QUERY_U
 const char *req_query_odd(struct req *r,
 			  enum query_fault (*check)(const void *ctx, const char *name,
 						    const char *value),
-			  const void *ctx, enum query_fault *why);
+			  const void *ctx, int strict, enum query_fault *why);
 
 /* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);

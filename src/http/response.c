@@ -69,6 +69,7 @@ struct query_seen {
 	size_t n;
 	enum query_fault (*check)(const void *ctx, const char *name, const char *value);
 	const void *ctx;
+	int strict;
 	const char *odd;
 	enum query_fault why;
 };
@@ -81,6 +82,8 @@ static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char
 	(void)kind;
 	if (!*key && (!value || !*value)) /* "?&limit=50": a query built by hand */
 		return MHD_YES;
+	if (!q->strict && (!*key || !value || !*value))
+		return MHD_YES; /* a page's link may carry "?utm=": no filter of ours */
 	q->odd = key;
 	if (!*key) {
 		q->why = QUERY_NAMELESS;
@@ -108,11 +111,12 @@ static enum MHD_Result query_seen(void *cls, enum MHD_ValueKind kind, const char
 const char *req_query_odd(struct req *r,
 			  enum query_fault (*check)(const void *ctx, const char *name,
 						    const char *value),
-			  const void *ctx, enum query_fault *why)
+			  const void *ctx, int strict, enum query_fault *why)
 {
 	struct query_seen q;
 
 	q.n = 0;
+	q.strict = strict;
 	q.check = check;
 	q.ctx = ctx;
 	q.odd = NULL;

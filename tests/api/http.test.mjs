@@ -372,6 +372,14 @@ test('a query argument given twice is 400, not the first taken and the second ig
     assertProblem(r, 400, 'invalid-query', q);
     assert.match(r.json.detail, /given more than once/);
   }
+  // A public page's link may carry an empty tracker ("?utm="), which is passed over; a name
+  // given twice after it is still refused.
+  {
+    const ok = await new Client(srv.url).req('GET', '/public/?utm=&lang=ru');
+    assert.equal(ok.status, 200, ok.text);
+    const r = await new Client(srv.url).req('GET', '/public/?utm=&lang=ru&lang=en');
+    assertProblem(r, 400, 'invalid-query', 'twice after an empty one');
+  }
   // Each once, or two names, still works; so does an empty piece of a query built by hand.
   for (const q of ['/cases?status=Active&limit=5', '/cases?&limit=5', '/cases?limit=5&'] ) {
     const ok = await new Client(srv.url).req('GET', '/api/v1' + q, undefined, auth);
