@@ -137,26 +137,31 @@ static void write_item_members(struct req *r, jsonw *w, const struct item_row *i
 	json_decref(coded);
 }
 
-void api_item_org(struct req *r, jsonw *w, const struct item_row *it)
+/* The code of the organisation that made a record ("" if it cannot be
+ * read): the caller's own, or the last other one this thread read (a
+ * case's records come in runs of one recipient's, and an organisation's
+ * code never changes: PATCH /orgs/{code} takes the rest). */
+static const char *org_code_of(struct req *r, const char *org_id)
 {
-	/* The last other organisation's code this thread read: a case's
-	 * list holds runs of one recipient's records, and an organisation's
-	 * code never changes (PATCH /orgs/{code} takes the rest). */
 	static _Thread_local char last_id[ID_LEN], last_code[sizeof ((struct org *)0)->code];
 	struct org o;
 
-	/* As api_record_of_other decides. */
-	if (!strcmp(it->org_id, r->who.user.org.id)) {
-		jw_kstr(w, "org", r->who.user.org.code);
-		return;
-	}
-	if (strcmp(last_id, it->org_id) && store_org_by_id(r->app->st, it->org_id, &o) == STORE_OK) {
-		snprintf(last_id, sizeof last_id, "%s", it->org_id);
+	if (!strcmp(org_id, r->who.user.org.id))
+		return r->who.user.org.code;
+	if (strcmp(last_id, org_id)) {
+		if (store_org_by_id(r->app->st, org_id, &o) != STORE_OK)
+			return "";
+		snprintf(last_id, sizeof last_id, "%s", org_id);
 		snprintf(last_code, sizeof last_code, "%s", o.code);
 	}
-	if (!strcmp(last_id, it->org_id))
-		jw_kstr(w, "org", last_code);
-	jw_kbool(w, "read_only", 1);
+	return last_code;
+}
+
+void api_item_org(struct req *r, jsonw *w, const struct item_row *it)
+{
+	jw_kstr(w, "org", org_code_of(r, it->org_id));
+	if (strcmp(it->org_id, r->who.user.org.id)) /* as api_record_of_other decides */
+		jw_kbool(w, "read_only", 1);
 }
 
 void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
@@ -1515,22 +1520,10 @@ static const char *timeline_type(const struct item_row *it, json_t *rec)
 	return it->kind;
 }
 
-/* The code of the organisation that made a record: the caller's own, or
- * another (most timelines have one or two: *last keeps the latest). */
-static const char *org_code_of(struct req *r, const char *org_id, struct org *last)
-{
-	if (!strcmp(org_id, r->who.user.org.id))
-		return r->who.user.org.code;
-	if (strcmp(org_id, last->id) && store_org_by_id(r->app->st, org_id, last) != STORE_OK)
-		memset(last, 0, sizeof *last);
-	return last->code;
-}
-
 int api_case_timeline(struct req *r)
 {
 	struct case_row c;
 	struct item_row *rows;
-	struct org other = {0};
 	char record[64];
 	size_t n = 0, i;
 	jsonw w;
@@ -1556,7 +1549,7 @@ int api_case_timeline(struct req *r)
 		jw_kstr(&w, "type", type ? type : rows[i].kind);
 		jw_kstr(&w, "at", rows[i].at);
 		jw_kstr(&w, "created_by", rows[i].created_by);
-		jw_kstr(&w, "org", org_code_of(r, rows[i].org_id, &other));
+		jw_kstr(&w, "org", org_code_of(r, rows[i].org_id));
 		jw_key(&w, "data");
 		jw_object(&w);
 		if (!strcmp(rows[i].kind, "proceeding")) /* its fields only to justice.read */

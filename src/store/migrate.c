@@ -41,6 +41,15 @@
 	" WHERE merged_into IS NOT NULL" \
 	" AND org_id <> (SELECT s.org_id FROM persons s WHERE s.id = persons.merged_into);"
 
+/* Migration 32: a call on a case's timeline is the record of the
+ * organisation whose contact it shows (migration 31 gave those of
+ * transferred cases to the new owner, which cannot open the call). */
+#define CONTACT_ITEMS_OWN \
+	"UPDATE items SET org_id = (SELECT ct.org_id FROM contacts ct WHERE ct.case_id = items.case_id" \
+	"  AND items.coded LIKE '%\"contact_id\":\"' || ct.id || '\"%')" \
+	" WHERE kind = 'contact' AND EXISTS (SELECT 1 FROM contacts ct WHERE ct.case_id = items.case_id" \
+	"  AND items.coded LIKE '%\"contact_id\":\"' || ct.id || '\"%' AND ct.org_id <> items.org_id);"
+
 /* SQLite's json_set for a text value at a path of keys ('$.a.b'), which
  * the transfer's SQL uses (store_case_move), on PostgreSQL: made with
  * migration 31 there (replacing the one the tests' template had made). */
@@ -581,6 +590,8 @@ static const char *const migrations[] = {
 	CALLBACKS_CONTACT,
 	/* 31: what a transfer moves, for those made before (TRANSFERS_REOWN). */
 	TRANSFERS_REOWN,
+	/* 32: a call on a timeline is its hotline's record (CONTACT_ITEMS_OWN). */
+	CONTACT_ITEMS_OWN,
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -605,6 +616,7 @@ static const char *const pg_after[] = {
 	"CREATE INDEX referral_names_referral ON referral_names(referral_id);",
 	CALLBACKS_CONTACT, /* 30 */
 	PG_JSON_SET TRANSFERS_REOWN, /* 31 */
+	CONTACT_ITEMS_OWN, /* 32 */
 	NULL,
 };
 

@@ -88,9 +88,12 @@ static struct table_query q_access_person = REF_QUERY(
 /* The records of the case its owner made (its recipients' stay theirs),
  * run before the case moves: they are the new owner's to carry on, and
  * no longer the old owner's (which, made a recipient of the case later,
- * read and changed them as its own: an outside review). */
+ * read and changed them as its own: an outside review).  A call on the
+ * timeline stays the record of the hotline that took it, as the call
+ * itself does (the new owner's timeline named a call as its own that it
+ * could not open). */
 static const char SQL_MOVE_CASE_ITEMS[] =
-	"UPDATE items SET org_id = ?2 WHERE case_id = ?1"
+	"UPDATE items SET org_id = ?2 WHERE case_id = ?1 AND kind <> 'contact'"
 	" AND org_id = (SELECT org_id FROM cases WHERE id = ?1)";
 static const char SQL_MOVE_CASE[] = "UPDATE cases SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
 /* The person, and the records merged into it (the same human: left

@@ -1070,6 +1070,27 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found');
 });
 
+// A call logged by the case owner's hotline, attached to the case.
+async function callOnCase(caseId) {
+  const k = await as['a.hot'].req('POST', `${V1}/contacts`, { channel: 'phone', call_type: 'data',
+    topics: ['exploitation_report'], notes: 'CALL-NOTES-5521', caller_phone: '+992935552121' });
+  assert.equal(k.status, 201, k.text);
+  const a = await as['a.hot'].req('POST', `${V1}/contacts/${k.json.id}/attach`, { case_id: caseId });
+  assert.equal(a.status, 200, a.text);
+  return k.json.id;
+}
+
+async function callStaysHotlines(caseId, call) {
+  const tl = await get('b.cw', `/cases/${caseId}/timeline`);
+  const ev = tl.json.items.find((i) => i.kind === 'contact');
+  assert.ok(ev, tl.text);
+  assert.equal(ev.org, 'iom', 'the hotline that took the call');
+  assert.equal(ev.data.contact_id, call);
+  assert.ok(!tl.text.includes('CALL-NOTES') && !tl.text.includes('5552121'), tl.text);
+  assertProblem(await get('b.cw', `/contacts/${call}`), 404, 'not-found', 'the call is not the new owner\'s');
+  assert.equal((await get('a.hot', `/contacts/${call}`)).status, 200, 'the call is still its hotline\'s');
+}
+
 test('a transfer gives the new owner the old owner\'s records: the old owner, made a recipient again, reads and changes none of them', async () => {
   const c = await openCase({ person: { given_name: 'Гулноза', family_name: 'Сафарова' }, referral: true });
   const note = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`, { type: 'note', text: 'IOM-OLD-NOTE-7712' });
@@ -1077,10 +1098,13 @@ test('a transfer gives the new owner the old owner\'s records: the old owner, ma
   const hh = await as['a.cw'].req('POST', `${V1}/persons/${c.pid}/households`,
     { region: 'TJ-DU', members: [{ name: 'Брат', relation: 'sibling' }] });
   assert.equal(hh.status, 201, hh.text);
+  const call = await callOnCase(c.id);
   await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
   const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
   assert.equal(t.status, 201, t.text);
   await actOk('b.cw', t.json.id, 'accept');
+  // The call on the timeline stays the hotline's that took it, as the call itself.
+  await callStaysHotlines(c.id, call);
   // The new owner's, case records and the person's own alike.
   for (const path of [`/notes/${note.json.id}`, `/households/${hh.json.id}`]) {
     const got = await get('b.cw', path);
@@ -1117,12 +1141,14 @@ test('a transfer made before this release gives the new owner its old records at
   const hh = await as['a.cw'].req('POST', `${V1}/persons/${c.pid}/households`,
     { region: 'TJ-DU', members: [{ name: 'Модар', relation: 'parent' }] });
   assert.equal(hh.status, 201, hh.text);
+  const call = await callOnCase(c.id);
   await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
   const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
   assert.equal(t.status, 201, t.text);
   await actOk('b.cw', t.json.id, 'accept');
   // The folder as a transfer left it before: the records still the old
-  // owner's, the schema at 30.
+  // owner's, the schema at 30 (migration 31 gives the call to the new
+  // owner too, and 32 gives it back).
   await srv.stop();
   const db = join(srv.data, 'himoya.db');
   sqlite(db, `UPDATE items SET org_id = (SELECT id FROM orgs WHERE code = 'iom') WHERE id IN ('${note.json.id}', '${hh.json.id}');`
@@ -1130,13 +1156,14 @@ test('a transfer made before this release gives the new owner its old records at
   assert.match(sqlite(db, `SELECT o.code FROM items i JOIN orgs o ON o.id = i.org_id WHERE i.id = '${note.json.id}'`), /iom/);
   const s2 = await serveDir(srv.data, { port: new URL(srv.url).port });
   srv.stop = s2.stop;
-  for (const who of ['a.cw', 'b.cw']) assert.equal((await as[who].login(who, PW)).status, 200);
+  for (const who of ['a.cw', 'b.cw', 'a.hot']) assert.equal((await as[who].login(who, PW)).status, 200);
   for (const path of [`/notes/${note.json.id}`, `/households/${hh.json.id}`]) {
     const got = await get('b.cw', path);
     assert.equal(got.json.org, 'ngo2', path + ': ' + got.text);
     assert.equal(got.json.read_only, undefined, path);
   }
-  assert.match(sqlite(db, "SELECT value FROM meta WHERE key = 'schema_version'"), /^3[1-9]/);
+  await callStaysHotlines(c.id, call);
+  assert.match(sqlite(db, "SELECT value FROM meta WHERE key = 'schema_version'"), /^3[2-9]/);
 });
 
 test('a merge undone takes back an assessment made since of a household it moved; a transfer takes the persons merged into its person', async () => {
