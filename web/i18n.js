@@ -1623,6 +1623,16 @@ export const catalogue = {
     ru: 'В приюте нет свободных мест.',
     en: 'The shelter has no free bed.',
   },
+  'prot.already_admitted': {
+    tg: 'Шахс аллакай дар паноҳгоҳ аст: аввал ӯро аз он ҷо бароред.',
+    ru: 'Человек уже находится в приюте: сначала выпишите его оттуда.',
+    en: 'The person already stays in a shelter: discharge them there first.',
+  },
+  'prot.stay_overlap': {
+    tg: 'Санаи қабул ба давраи будубоши пештараи ин шахс дар паноҳгоҳ рост меояд ё пеш аз он аст: будубоши нав на пеш аз рӯзи охирин баровардан аз паноҳгоҳ оғоз мешавад.',
+    ru: 'Дата приёма приходится на прежнее пребывание этого человека в приюте или раньше него: новое пребывание начинается не раньше дня последней выписки.',
+    en: 'The admission date falls within, or before, an earlier shelter stay of this person: a new stay begins on or after the day of the last discharge.',
+  },
   'prot.admitted_saved': {
     tg: 'Шахс ба паноҳгоҳ қабул шуд.',
     ru: 'Человек принят в приют.',

@@ -10,6 +10,7 @@ import { t } from './i18n.js';
 import { h, today, showDate, setMessage } from './dom.js';
 import { buildForm, formShell, codeText, statusKey } from './forms.js';
 import { request, badge, messageBox, heading } from './page.js';
+import { problemType } from './api.js';
 
 const SHELTER_WORKERS = ['caseworker', 'supervisor'];
 
@@ -265,7 +266,9 @@ function admitForm(ctx, shelters, o) {
             return;
           }
           if (!r || r.status !== 201) {
-            if (r && r.status === 409 && r.body && r.body.type === 'beds-full') setMessage(fields.errorBox, 'prot.beds_full');
+            const said = { 'beds-full': 'prot.beds_full', 'already-admitted': 'prot.already_admitted', 'stay-overlap': 'prot.stay_overlap' };
+            const type = r && r.status === 409 ? said[problemType(r.body)] : null;
+            if (type) setMessage(fields.errorBox, type);
             else fields.showProblem(r);
             return;
           }

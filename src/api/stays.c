@@ -104,6 +104,35 @@ static void write_stay(struct req *r, jsonw *w, const struct item_row *it, json_
 	jw_end(w);
 }
 
+/* 409 when an admission on `in` falls in a stay of the person that has
+ * ended (in any shelter), or comes before one (a stay is open from its
+ * admission on): a person sleeps in one shelter a night.  A stay still
+ * open is refused inside the admission's transaction. */
+static int stay_overlap(struct req *r, const char *person_id, const char *in)
+{
+	struct item_row *rows;
+	size_t n = 0, i;
+
+	if (store_items_of_person(r->app->st, person_id, "stay", &rows, &n, &r->mem) != STORE_OK)
+		return api_store_error(r, STORE_ERROR);
+	for (i = 0; i < n; i++) {
+		json_t *rec = json_loads(rows[i].coded, 0, NULL);
+		const char *from = json_string_value(json_object_get(rec, "admitted_on"));
+		const char *to = json_string_value(json_object_get(rec, "discharged_on"));
+		int overlaps = from && to && strcmp(to, in) > 0;
+
+		if (overlaps)
+			reply_problemf(r, 409, "stay-overlap",
+				       "admitted_on: the person stayed in a shelter from %.10s to %.10s; "
+				       "an admission is on or after the last discharge",
+				       from, to);
+		json_decref(rec);
+		if (overlaps)
+			return r->status;
+	}
+	return 0;
+}
+
 /* POST /directory/services/{id}/stays {case_id, admitted_on,
  * admission_reason, notes?} */
 int api_stays_create(struct req *r)
@@ -114,6 +143,7 @@ int api_stays_create(struct req *r)
 	struct record_error e;
 	char record[64];
 	json_t *body, *rec;
+	char open_in[sizeof s.id] = "";
 	long cap, open = 0;
 	store_tx *tx;
 	jsonw w;
@@ -130,6 +160,8 @@ int api_stays_create(struct req *r)
 		return r->status; /* 404: no case the caller may see */
 	if (!api_case_may(r, ACT_CASE_RECORD))
 		return reply_problem(r, 403, "forbidden", "you cannot add to this case");
+	if (stay_overlap(r, c.person_id, json_string_value(json_object_get(body, "admitted_on"))))
+		return r->status;
 	cap = shelter_capacity(&s);
 	if (cap < 0)
 		return reply_problem(r, 409, "capacity-unknown",
@@ -166,10 +198,13 @@ int api_stays_create(struct req *r)
 		json_decref(rec);
 		return reply_problem(r, 409, "beds-full", "the shelter has no free bed");
 	}
-	if (rc == STORE_OK && store_stay_open_exists(tx, s.id, c.person_id) != 0) {
+	if (rc == STORE_OK && store_stay_open_of(tx, c.person_id, open_in, sizeof open_in) != 0) {
 		store_rollback(tx);
 		json_decref(rec);
-		return reply_problem(r, 409, "already-admitted", "the person stays in this shelter");
+		return reply_problem(r, 409, "already-admitted",
+				     strcmp(open_in, s.id) ? "the person stays in another shelter: "
+							     "discharge them there first"
+							   : "the person stays in this shelter");
 	}
 	if (rc == STORE_OK)
 		rc = store_item_insert(tx, &it);

@@ -37,9 +37,10 @@ static struct table_query stays_all = TABLE_QUERY(store_items,
 	" ORDER BY at DESC, rowid DESC LIMIT 1000");
 static const char SQL_STAYS_COUNT[] =
 	"SELECT count(*) FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'";
+/* The shelter of the person's open stay: in one shelter at a time. */
 static const char SQL_STAY_OPEN_OF[] =
-	"SELECT 1 FROM items WHERE service_id = ?1 AND kind = 'stay' AND status = 'open'"
-	" AND person_id = ?2";
+	"SELECT service_id FROM items WHERE person_id = ?1 AND kind = 'stay' AND status = 'open'"
+	" LIMIT 1";
 
 int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char *case_id,
 			   const char *org_id, const char *at)
@@ -141,16 +142,17 @@ int store_stays_open_count_tx(store_tx *tx, const char *service_id, long *n)
 	return count_open(tx->d, service_id, n);
 }
 
-int store_stay_open_exists(store_tx *tx, const char *service_id, const char *person_id)
+int store_stay_open_of(store_tx *tx, const char *person_id, char *service_id, size_t len)
 {
 	db_stmt *s = db_prepare(tx->d, SQL_STAY_OPEN_OF);
 	int rc;
 
 	if (!s)
 		return -1;
-	db_bind_str(s, 1, service_id);
-	db_bind_str(s, 2, person_id);
+	db_bind_str(s, 1, person_id);
 	rc = db_step(s);
+	if (rc == DB_ROW)
+		store_col_copy(s, 0, service_id, len);
 	db_reset(s);
 	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
 }

@@ -435,8 +435,9 @@ int store_stays_of_service(store *st, const char *service_id, int open_only,
 int store_stays_open_count(store *st, const char *service_id, long *n);
 /* The same inside a write transaction (to refuse an overfull admission). */
 int store_stays_open_count_tx(store_tx *tx, const char *service_id, long *n);
-/* 1 when the person has an open stay in the service, 0 when not, <0 error. */
-int store_stay_open_exists(store_tx *tx, const char *service_id, const char *person_id);
+/* 1 when the person has an open stay (in any shelter: its service's id
+ * in service_id), 0 when not, <0 error. */
+int store_stay_open_of(store_tx *tx, const char *person_id, char *service_id, size_t len);
 
 /* ---- referrals between organisations --------------------------------- */
 

@@ -233,6 +233,31 @@ test('a stay changes the shelter\'s free beds; bad admissions and discharges are
   problem(await as['n.cw'].req('POST', stays, { case_id: other.cid, admitted_on: day(1), admission_reason: 'safety' }), 404);
 });
 
+test('a person stays in one shelter at a time: an admission in another while a stay is open, or dated into or before an ended one, is refused', async () => {
+  const one = await must('n.sup', 'POST', '/directory/services', { name: 'One', type: 'shelter', capacity_max: 5 });
+  const two = await must('n.sup', 'POST', '/directory/services', { name: 'Two', type: 'shelter', capacity_max: 5 });
+  const p = await must('n.cw', 'POST', '/persons', { given_name: 'Зарина' });
+  await must('n.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+  const c = await must('n.cw', 'POST', '/cases', { person_id: p.id });
+  const admit = (svc, on) => as['n.cw'].req('POST', `${V1}/directory/services/${svc.id}/stays`,
+    { case_id: c.id, admitted_on: day(on), admission_reason: 'safety' });
+  const first = await admit(one, 20);
+  assert.equal(first.status, 201, first.text);
+  const elsewhere = await admit(two, 15);
+  problem(elsewhere, 409, 'already-admitted');
+  assert.match(elsewhere.json.detail, /another shelter/);
+  await must('n.cw', 'POST', `/stays/${first.json.id}/discharge`, { discharged_on: day(10), discharge_reason: 'reintegrated' }, 200);
+  for (const on of [15, 11, 25]) { // inside the ended stay, its last night, before it began
+    const r = await admit(two, on);
+    problem(r, 409, 'stay-overlap');
+    assert.match(r.json.detail, new RegExp(`${day(20)} to ${day(10)}`));
+  }
+  const lists = await must('n.cw', 'GET', `/directory/services/${two.id}/stays?all=1`, undefined, 200);
+  assert.equal(lists.items.length, 0, 'nothing admitted');
+  const next = await admit(two, 10); // on the day of the discharge: a move from one to the other
+  assert.equal(next.status, 201, next.text);
+});
+
 test('a shelter handed to another organisation takes its stays along: its new operator lists and discharges them', async () => {
   const shelter = await must('n.sup', 'POST', '/directory/services', { name: 'Handed over', type: 'shelter', capacity_max: 3 });
   const p = await must('n.cw', 'POST', '/persons', { given_name: 'Нилуфар' });

@@ -511,8 +511,12 @@ static void test_justice_and_transfer(void **state)
 	assert_int_equal(store_item_insert(tx, &stay), STORE_OK);
 	assert_int_equal(store_stays_open_count_tx(tx, svc.id, &open), STORE_OK);
 	assert_int_equal(open, 1);
-	assert_int_equal(store_stay_open_exists(tx, svc.id, person), 1);
-	assert_int_equal(store_stay_open_exists(tx, svc.id, "absent"), 0);
+	{
+		char in[sizeof svc.id] = "";
+		assert_int_equal(store_stay_open_of(tx, person, in, sizeof in), 1);
+		assert_string_equal(in, svc.id);
+		assert_int_equal(store_stay_open_of(tx, "absent", in, sizeof in), 0);
+	}
 	commit(tx);
 
 	/* Linked perpetrators by when they were made (not when linked). */
