@@ -508,25 +508,41 @@ int api_tx_end(struct req *r, store_tx *tx, int rc)
 	return 0;
 }
 
-/* Cursors: "KEY.ID" encrypted under the installation's key (the
- * associated data says what it is), base64url, so that `next` tells
- * nothing of the row it points after (its time, its id), and a cursor
- * made up is refused (a plain "X.Y" was taken as a place in the list). */
-#define CURSOR_AD "list-cursor"
+/* Cursors: "KEY.ID" encrypted under the installation's key, base64url,
+ * so that `next` tells nothing of the row it points after (its time, its
+ * id), and a cursor made up is refused (a plain "X.Y" was taken as a
+ * place in the list).  The associated data says which list it is of: the
+ * path, the user who asked and the filter (every argument but the cursor
+ * and the page's size), so that a cursor is a place in that list only
+ * (one taken to another filter, list or user positioned its page). */
 #define CURSOR_PLAIN (TS_LEN + ID_LEN + 2)
+
+static const char *cursor_ad(struct req *r)
+{
+	static const char *const not_filter[] = {"cursor", "limit", NULL};
+	const char *q = req_query_canon(r, not_filter);
+	size_t n = q ? strlen(r->path) + strlen(r->who.user.id) + strlen(q) + 16 : 0;
+	char *ad = n ? arena_alloc(&r->mem, n) : NULL;
+
+	if (!ad)
+		return NULL;
+	snprintf(ad, n, "list-cursor\n%s\n%s\n%s", r->path, r->who.user.id, q);
+	return ad;
+}
 
 void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, size_t outlen)
 {
 	char plain[CURSOR_PLAIN];
 	unsigned char ct[CURSOR_PLAIN + SEAL_OVERHEAD];
 	int n = snprintf(plain, sizeof plain, "%s.%s", key, id);
+	const char *ad = cursor_ad(r);
 
 	out[0] = '\0';
-	if (n < 0 || (size_t)n >= sizeof plain ||
+	if (!ad || n < 0 || (size_t)n >= sizeof plain ||
 	    outlen < sodium_base64_ENCODED_LEN((size_t)n + SEAL_OVERHEAD,
 					       sodium_base64_VARIANT_URLSAFE_NO_PADDING))
 		return;
-	seal_encrypt(&r->app->kr, (const unsigned char *)plain, (size_t)n, CURSOR_AD, ct);
+	seal_encrypt(&r->app->kr, (const unsigned char *)plain, (size_t)n, ad, ct);
 	sodium_bin2base64(out, outlen, ct, (size_t)n + SEAL_OVERHEAD,
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
@@ -534,7 +550,7 @@ void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, 
 int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen, char *id,
 	     size_t idlen)
 {
-	const char *limit_s = req_query(r, "limit"), *cursor = req_query(r, "cursor"), *dot;
+	const char *limit_s = req_query(r, "limit"), *cursor = req_query(r, "cursor"), *dot, *ad;
 	unsigned char ct[CURSOR_PLAIN + SEAL_OVERHEAD];
 	char plain[CURSOR_PLAIN + 1];
 	size_t n;
@@ -548,10 +564,12 @@ int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 	}
 	if (!cursor || !*cursor)
 		return 0;
+	if (!(ad = cursor_ad(r)))
+		return reply_problem(r, 500, "internal", "out of memory");
 	if (sodium_base642bin(ct, sizeof ct, cursor, strlen(cursor), NULL, &n, NULL,
 			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    n <= SEAL_OVERHEAD ||
-	    seal_decrypt(&r->app->kr, ct, n, CURSOR_AD, (unsigned char *)plain) != 0)
+	    seal_decrypt(&r->app->kr, ct, n, ad, (unsigned char *)plain) != 0)
 		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
 	plain[n - SEAL_OVERHEAD] = '\0';
 	dot = strchr(plain, '.');

@@ -117,6 +117,11 @@ const char *req_query_odd(struct req *r,
 						    const char *value),
 			  const void *ctx, int strict, enum query_fault *why);
 
+/* The query's arguments but those named in skip (NULL-ended), as
+ * "a=1&b=2" in name order, in the request's arena; NULL when out of
+ * memory.  Values as decoded; a name given twice is refused before. */
+const char *req_query_canon(struct req *r, const char *const *skip);
+
 /* Add a response header (name and value are copied). */
 void reply_header(struct req *r, const char *name, const char *value);
 /* Start a JSON response: returns the writer positioned at top level. */

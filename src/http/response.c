@@ -126,6 +126,56 @@ const char *req_query_odd(struct req *r,
 	return q.odd;
 }
 
+struct query_all {
+	const char *name[QUERY_ARGS_SEEN], *value[QUERY_ARGS_SEEN];
+	const char *const *skip;
+	size_t n;
+};
+
+static enum MHD_Result query_all(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	struct query_all *q = cls;
+	const char *const *s;
+	(void)kind;
+	for (s = q->skip; s && *s; s++)
+		if (!strcmp(*s, key))
+			return MHD_YES;
+	if (*key && q->n < QUERY_ARGS_SEEN) {
+		q->name[q->n] = key;
+		q->value[q->n++] = value ? value : "";
+	}
+	return MHD_YES;
+}
+
+const char *req_query_canon(struct req *r, const char *const *skip)
+{
+	struct query_all q;
+	size_t i, j, len = 1;
+	char *out, *p;
+
+	q.n = 0;
+	q.skip = skip;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_all, &q);
+	for (i = 1; i < q.n; i++) /* by name: few, and each name once */
+		for (j = i; j > 0 && strcmp(q.name[j - 1], q.name[j]) > 0; j--) {
+			const char *n = q.name[j], *v = q.value[j];
+			q.name[j] = q.name[j - 1];
+			q.value[j] = q.value[j - 1];
+			q.name[j - 1] = n;
+			q.value[j - 1] = v;
+		}
+	for (i = 0; i < q.n; i++)
+		len += strlen(q.name[i]) + strlen(q.value[i]) + 2;
+	out = p = arena_alloc(&r->mem, len);
+	if (!out)
+		return NULL;
+	*p = '\0';
+	for (i = 0; i < q.n; i++)
+		p += sprintf(p, "%s%s=%s", i ? "&" : "", q.name[i], q.value[i]);
+	return out;
+}
+
 const char *req_header(struct req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);

@@ -837,9 +837,24 @@ test('due follow-ups: paging with limit and cursor walks every item once in (due
     assertProblem(await as.fupager.req('GET', `${V1}/followups?${bad}`), 422, 'invalid-value', bad);
   // A case list's cursor is not one of this list.
   const cases = await as.fupager.req('GET', `${V1}/cases?limit=1`);
-  if (cases.json.next)
-    assertProblem(await as.fupager.req('GET', `${V1}/followups?cursor=${cases.json.next}`), 422,
-      'invalid-value');
+  assert.equal(typeof cases.json.next, 'string', cases.text);
+  assertProblem(await as.fupager.req('GET', `${V1}/followups?cursor=${cases.json.next}`), 422,
+    'invalid-value');
+  // A cursor is of its list's filter and user: not a place in another filter's list, nor in
+  // another user's, even of the same organisation; the page's size may change.
+  const mine = await as.fupager.req('GET', `${V1}/followups?limit=1`);
+  assert.equal(typeof mine.json.next, 'string', mine.text);
+  for (const [who, q] of [['fupager', `assigned=all&cursor=${mine.json.next}`],
+    ['fupager', `before=2099-01-01&cursor=${mine.json.next}`], ['sup', `cursor=${mine.json.next}`]])
+    assertProblem(await as[who].req('GET', `${V1}/followups?${q}`), 422, 'invalid-value', `${who}: ${q}`);
+  for (const q of [`cursor=${mine.json.next}`, `limit=2&cursor=${mine.json.next}`])
+    assert.equal((await as.fupager.req('GET', `${V1}/followups?${q}`)).status, 200, q);
+  const f1 = await as.fupager.req('GET', `${V1}/cases?status=Active&limit=1`);
+  assert.equal(typeof f1.json.next, 'string', f1.text);
+  assertProblem(await as.fupager.req('GET', `${V1}/cases?cursor=${f1.json.next}`), 422, 'invalid-value',
+    'a filtered list\'s cursor on the whole list');
+  assert.equal((await as.fupager.req('GET', `${V1}/cases?limit=1&cursor=${f1.json.next}&status=Active`)).status,
+    200, 'the same filter, its arguments in another order');
 });
 
 // ---- audit and encryption ----------------------------------------------------
