@@ -495,10 +495,79 @@ int api_if_match(struct req *r, int64_t *version)
 	return 0;
 }
 
+/* The owners a request's change was decided on: a check on a reader,
+ * then the write in a transaction of its own, between which a transfer
+ * may be accepted (an outside review: the old owner's notes, follow-ups
+ * and consents made then were answered 201, and stuck on the new owner's
+ * case as records nobody could change). */
+#define OWNERS_SEEN 4
+struct owners {
+	size_t n;
+	struct owner {
+		int person, merged;
+		char id[ID_LEN], org[ID_LEN];
+	} e[OWNERS_SEEN];
+};
+
+void api_owner_seen(struct req *r, int person, const char *id, const char *org_id, int merged)
+{
+	struct owners *o = r->owners;
+	size_t i;
+
+	if (!o) {
+		if (!(o = arena_alloc(&r->mem, sizeof *o)))
+			return;
+		o->n = 0;
+		r->owners = o;
+	}
+	for (i = 0; i < o->n; i++)
+		if (o->e[i].person == person && !strcmp(o->e[i].id, id))
+			return;
+	if (o->n == OWNERS_SEEN) /* a list's page: no change is made of it */
+		return;
+	o->e[o->n].person = person;
+	o->e[o->n].merged = merged;
+	snprintf(o->e[o->n].id, ID_LEN, "%s", id);
+	snprintf(o->e[o->n].org, ID_LEN, "%s", org_id);
+	o->n++;
+}
+
+static int owners_still(struct req *r, store_tx *tx)
+{
+	const struct owners *o = r->owners;
+	char org[ID_LEN];
+	size_t i;
+	int merged;
+
+	for (i = 0; o && i < o->n; i++) {
+		int rc = store_owner_tx(tx, o->e[i].person, o->e[i].id, org, &merged);
+		if (rc == STORE_ERROR)
+			return rc;
+		if (rc == STORE_NOT_FOUND || strcmp(org, o->e[i].org)) {
+			reply_problem(r, 409, "moved",
+				      o->e[i].person
+				      ? "this person's record has just been transferred to another "
+					"organisation: nothing was saved"
+				      : "this case has just been transferred to another organisation: "
+					"nothing was saved");
+			return STORE_CONFLICT;
+		}
+		if (merged && !o->e[i].merged) {
+			api_reply_merged(r);
+			return STORE_CONFLICT;
+		}
+	}
+	return STORE_OK;
+}
+
 int api_tx_end(struct req *r, store_tx *tx, int rc)
 {
 	if (!tx)
 		return api_store_error(r, STORE_BUSY);
+	if (rc == STORE_OK && (rc = owners_still(r, tx)) == STORE_CONFLICT) {
+		store_rollback(tx);
+		return r->status;
+	}
 	if (rc != STORE_OK) {
 		store_rollback(tx);
 		return api_store_error(r, rc);

@@ -57,8 +57,15 @@ int api_if_match(struct req *r, int64_t *version);
 
 /* End a write transaction: commit when rc is STORE_OK, else roll back.
  * 0 on success; otherwise the problem is set (503 when tx is NULL) and
- * its status returned. */
+ * its status returned.  Before the commit, the owners of the case and
+ * person the change was decided on (api_owner_seen) are read again in
+ * the transaction: one changed since (a transfer accepted, a merge made
+ * meanwhile) rolls the change back, 409 `moved` or `merged`. */
 int api_tx_end(struct req *r, store_tx *tx, int rc);
+/* Note the owner of a case (person 0) or person (person 1), and whether
+ * the person was merged into another, as the caller's access to it was
+ * decided (api_case_reach, api_person_load). */
+void api_owner_seen(struct req *r, int person, const char *id, const char *org_id, int merged);
 
 /* A list answer, {"items":[...],"next":...}: api_list_begin opens it (200)
  * up to the items' array; api_list_end closes it with next (a cursor, or
@@ -204,6 +211,8 @@ void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
 /* 1 (and a 409 `merged` set) when person p was merged into another: a
  * merged-away record takes no case, consent, record or change (persons.c). */
 int api_person_merged(struct req *r, const struct person_row *p);
+/* That 409 `merged`, set; its status returned. */
+int api_reply_merged(struct req *r);
 /* Load the person id names, of the caller's organisation and readable by
  * its role (404 as if none otherwise); to write on it, also not merged away
  * (409 `merged`).  0, or the status replied (persons.c). */

@@ -78,6 +78,7 @@ int api_case_reach(struct req *r, const struct case_row *c)
 	if (v->share && req_own_json(r, v->share) != 0)
 		v->share = NULL;
 	r->view = v;
+	api_owner_seen(r, 0, c->id, c->org_id, 0);
 	return 0;
 }
 
@@ -304,6 +305,7 @@ int api_cases_create(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "person_id: no such person");
 	if (api_person_merged(r, &p))
 		return r->status;
+	api_owner_seen(r, 1, p.id, p.org_id, 0);
 	if (c.status[0] && strcmp(c.status, "Active") && strcmp(c.status, "FollowUp"))
 		return reply_problem(r, 422, "invalid-value",
 				     "status: a new case is Active or FollowUp");
@@ -348,23 +350,14 @@ int api_cases_create(struct req *r)
 	record_secret_fields(&case_schema, rec, fields, sizeof fields);
 
 	tx = store_begin(r->app->st);
-	if (!tx) {
-		json_decref(rec);
-		return api_store_error(r, STORE_BUSY);
-	}
-	rc = store_case_insert(tx, &c);
+	rc = tx ? store_case_insert(tx, &c) : STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = api_case_event(r, tx, &c, "opened", NULL);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, fields);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
+	if ((rc = api_tx_end(r, tx, rc))) {
 		json_decref(rec);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK) {
-		json_decref(rec);
-		return api_store_error(r, STORE_ERROR);
+		return rc;
 	}
 	api_set_location(r, "cases", c.id);
 	rc = reply_case(r, 201, &c, rec);

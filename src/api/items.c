@@ -668,23 +668,14 @@ static int item_patch(struct req *r, const char *kind)
 	api_member_names(body, fields, sizeof fields);
 	snprintf(record, sizeof record, "%ss/%s", it.kind, it.id);
 	tx = store_begin(r->app->st);
-	if (!tx) {
-		json_decref(rec);
-		return api_store_error(r, STORE_BUSY);
-	}
-	rc = store_item_update(tx, &it);
+	rc = tx ? store_item_update(tx, &it) : STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, fields);
 	if (rc == STORE_OK)
 		rc = extra_insert(r, tx, fu, nfu);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
+	if ((rc = api_tx_end(r, tx, rc))) {
 		json_decref(rec);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK) {
-		json_decref(rec);
-		return api_store_error(r, STORE_ERROR);
+		return rc;
 	}
 	reply_json_begin(r, 200, &w);
 	api_item_write(r, &w, &it, k->rs, rec);
@@ -1109,13 +1100,8 @@ int api_screenings_create(struct req *r)
 		rc = stage_event(r, tx, &c, stage_from);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "create", record, "answers");
-	if (rc != STORE_OK) {
-		if (tx)
-			store_rollback(tx);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK)
-		return api_store_error(r, STORE_ERROR);
+	if ((rc = api_tx_end(r, tx, rc)))
+		return rc;
 	/* Answered as stored. */
 	rec = item_open(r, &it);
 	if (!rec)

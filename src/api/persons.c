@@ -259,6 +259,7 @@ int api_person_load(struct req *r, const char *id, struct person_row *p, enum pe
 
 	if (rc != STORE_OK || !visible(r, p))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
+	api_owner_seen(r, 1, p->id, p->org_id, p->merged_into[0] != 0);
 	return use == PERSON_TO_WRITE && api_person_merged(r, p) ? r->status : 0;
 }
 
@@ -266,10 +267,15 @@ int api_person_merged(struct req *r, const struct person_row *p)
 {
 	if (!p->merged_into[0])
 		return 0;
-	reply_problem_field(r, 409, "merged", "person_id",
-			    "this person was merged into another record: work on that one "
-			    "(or undo the merge first)");
+	api_reply_merged(r);
 	return 1;
+}
+
+int api_reply_merged(struct req *r)
+{
+	return reply_problem_field(r, 409, "merged", "person_id",
+				   "this person was merged into another record: work on that one "
+				   "(or undo the merge first)");
 }
 
 int api_person_rekey(struct req *r, const char *person_id)
@@ -465,25 +471,16 @@ int api_person_patch(struct req *r)
 	snprintf(record, sizeof record, "persons/%s", p.id);
 	api_member_names(body, fields, sizeof fields);
 	tx = store_begin(r->app->st);
-	if (!tx) {
-		json_decref(rec);
-		return api_store_error(r, STORE_BUSY);
-	}
-	rc = store_person_update(tx, &p);
+	rc = tx ? store_person_update(tx, &p) : STORE_ERROR;
 	if (rc == STORE_OK)
 		rc = store_person_keys_set(tx, p.id, keys, nkeys);
 	if (rc == STORE_OK) /* the names its referrals share, as they are now */
 		rc = api_referral_names_person(r, tx, p.id, rec);
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, "update", record, fields);
-	if (rc != STORE_OK) {
-		store_rollback(tx);
+	if ((rc = api_tx_end(r, tx, rc))) {
 		json_decref(rec);
-		return api_store_error(r, rc);
-	}
-	if (store_commit(tx) != STORE_OK) {
-		json_decref(rec);
-		return api_store_error(r, STORE_ERROR);
+		return rc;
 	}
 	api_pprl_refresh_req(r, p.id);
 	rc = reply_person(r, 200, &p, rec);

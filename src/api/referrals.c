@@ -485,19 +485,23 @@ static int create(struct req *r, const char *kind)
 	}
 
 	if (!strcmp(kind, "transfer")) {
-		/* A person moves with the case: not while another case of
-		 * theirs stays behind with this organisation. */
+		/* A person moves with the case, and the person's closed cases
+		 * with it: not while another open case stays behind. */
 		struct case_filter cf = {0};
 		struct case_row *others;
-		size_t no = 0;
+		size_t no = 0, k;
 		cf.org_id = r->who.user.org.id;
 		cf.person_id = c.person_id;
-		cf.limit = 2;
+		cf.limit = 200;
 		if (store_case_list(r->app->st, &cf, &others, &no, &r->mem) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
-		if (no > 1)
-			return reply_problem(r, 409, "person-has-other-cases",
-					     "the person has another case here: transfer that one first");
+		for (k = 0; k < no; k++)
+			if (strcmp(others[k].id, c.id) && strcmp(others[k].status, "Closed") &&
+			    strcmp(others[k].status, "ClosedReferred"))
+				return reply_problem(r, 409, "person-has-other-cases",
+						     "the person has another open case here: close it "
+						     "first (a transfer takes the person's closed cases "
+						     "along)");
 	}
 	memset(&f, 0, sizeof f);
 	if (covering_consent(r, c.person_id, &to, f.consent_id) != 0)
@@ -835,6 +839,12 @@ static int answer(struct req *r, const struct answer *a)
 		snprintf(f.status, sizeof f.status, "completed");
 		snprintf(record, sizeof record, "cases/%s", c.id);
 		rc = tx ? store_referral_update(tx, &f) : STORE_ERROR;
+		if (rc == STORE_STALE) { /* withdrawn or answered meanwhile */
+			store_rollback(tx);
+			return reply_problem(r, 409, "invalid-transition",
+					     "the transfer changed meanwhile (withdrawn, or answered): "
+					     "read it again");
+		}
 		if (rc == STORE_OK)
 			rc = store_case_move(tx, c.id, c.person_id, f.from_org, f.to_org,
 					     r->who.user.id, f.updated_at);
@@ -844,8 +854,8 @@ static int answer(struct req *r, const struct answer *a)
 					     rc == STORE_NOT_FOUND
 						     ? "the case is no longer the sending organisation's: "
 						       "another transfer of it was accepted first"
-						     : "the person has another case at the sending "
-						       "organisation now: it transfers that one first, or "
+						     : "the person has another open case at the sending "
+						       "organisation now: it closes that one first, or "
 						       "withdraws this transfer");
 		}
 		if (rc == STORE_OK)

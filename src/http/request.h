@@ -79,6 +79,9 @@ struct req {
 	/* The api layer's view of the record in hand (how the caller reaches
 	 * it), in the arena. */
 	void *view;
+	/* The owners of the case and person a change was decided on (api.c
+	 * api_owner_seen), in the arena. */
+	void *owners;
 	/* The sealed fields written into the answer, per record (api/disclose.h):
 	 * their read entries are queued when the handler is done. */
 	struct disclosed *disclosed;

@@ -30,6 +30,28 @@ static const struct column case_cols[] = {
 };
 static struct table cases = TABLE("cases", case_cols);
 
+static const char *const SQL_OWNER[2] = {
+	"SELECT org_id, 0 FROM cases WHERE id = ?1",
+	"SELECT org_id, CASE WHEN merged_into IS NULL THEN 0 ELSE 1 END FROM persons WHERE id = ?1",
+};
+
+int store_owner_tx(store_tx *tx, int person, const char *id, char org[ID_LEN], int *merged)
+{
+	db_stmt *s = db_prepare(tx->d, SQL_OWNER[person != 0]);
+	int rc;
+
+	if (!s)
+		return STORE_ERROR;
+	db_bind_str(s, 1, id);
+	rc = store_step_row(s);
+	if (rc == STORE_OK) {
+		store_col_copy(s, 0, org, ID_LEN);
+		*merged = db_col_int(s, 1) != 0;
+		db_reset(s);
+	}
+	return rc;
+}
+
 enum {
 	F_STATUS = 1, F_STAGE = 2, F_ASSIGNED = 4, F_PERSON = 8, F_AFTER = 16, F_REFERRED = 32,
 	F_COMBOS = 64

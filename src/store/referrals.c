@@ -186,9 +186,20 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
  * new owner by the old owner's second request), and the person's cases
  * that would stay behind: checked at the transfer's acceptance (a case
  * opened, or a merge made, while it waited). */
+#define CLOSED "status IN ('Closed', 'ClosedReferred')"
 static const char SQL_MOVABLE[] =
 	"SELECT (SELECT count(*) FROM cases WHERE id = ?2 AND org_id = ?4),"
-	" (SELECT count(*) FROM cases WHERE person_id = ?1 AND id <> ?2 AND org_id <> ?3)";
+	" (SELECT count(*) FROM cases WHERE person_id = ?1 AND id <> ?2 AND org_id <> ?3"
+	"  AND NOT " CLOSED ")";
+/* The person's closed cases at the sender go with the person, and the
+ * records its owner made of them (an earlier case left behind stopped
+ * every transfer of the person's new one: an outside review). */
+static const char SQL_MOVE_CLOSED_ITEMS[] =
+	"UPDATE items SET org_id = ?2 WHERE kind <> 'contact' AND org_id = ?3 AND case_id IN"
+	" (SELECT id FROM cases WHERE person_id = ?1 AND org_id = ?3 AND " CLOSED ")";
+static const char SQL_MOVE_CLOSED[] =
+	"UPDATE cases SET org_id = ?2, updated_at = ?4 WHERE person_id = ?1 AND org_id = ?3"
+	" AND " CLOSED;
 /* Who works on the case and its open records: the user who accepted (the
  * old owner's assignees are of another organisation: its reviews fell out
  * of every list of the new one's). */
@@ -209,6 +220,7 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		    const char *from_org, const char *org_id, const char *assignee, const char *now)
 {
 	const char *c[] = {case_id, org_id, now}, *p[] = {person_id, org_id, now};
+	const char *closed[] = {person_id, org_id, from_org, now};
 	const char *a[] = {case_id, org_id, assignee};
 	db_stmt *s = db_prepare(tx->d, SQL_MOVABLE);
 	int64_t owned = -1, others = -1;
@@ -231,7 +243,11 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		return STORE_NOT_FOUND;
 	if (others != 0)
 		return STORE_STALE;
-	rc = store_write_texts(tx->d, SQL_MOVE_CASE_ITEMS, c, 2);
+	rc = store_write_texts(tx->d, SQL_MOVE_CLOSED_ITEMS, closed, 3);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_MOVE_CLOSED, closed, 4);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_MOVE_CASE_ITEMS, c, 2);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_CASE, c, 3);
 	if (rc == STORE_OK)

@@ -353,6 +353,10 @@ int store_cases_get(store *st, const char *const *ids, size_t n, struct case_row
 		    unsigned char *found, arena *a);
 /* Update when the stored version equals c->version - 1. */
 int store_case_update(store_tx *tx, const struct case_row *c);
+/* The organisation of a case (person 0) or a person (person 1) as it is
+ * in the transaction, into org; *merged (for a person) 1 when it was
+ * merged into another.  STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
+int store_owner_tx(store_tx *tx, int person, const char *id, char org[ID_LEN], int *merged);
 /* Rows into an arena array; *n rows, without their sealed fields (sealed
  * none, sealed_len 0: store_case_get reads them). */
 int store_case_list(store *st, const struct case_filter *f, struct case_row **rows, size_t *n,

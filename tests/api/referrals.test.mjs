@@ -759,17 +759,34 @@ test('a transfer needs consent and moves the case and the person to the recipien
   assertProblem(await act('a.cw', t.json.id, 'withdraw'), 409, 'invalid-transition');
 });
 
-test('a transfer is refused while the person has another case here', async () => {
+test('a transfer is refused while the person has another open case here; their closed cases go along', async () => {
   const c = await openCase({ referral: true });
   const second = await as['a.cw'].req('POST', V1 + '/cases', { person_id: c.pid });
   assert.equal(second.status, 201, second.text);
+  const refused = await as['a.cw'].req('POST', `${V1}/cases/${second.json.id}/transfer`, { to_org: 'ngo2' });
+  assertProblem(refused, 409, 'person-has-other-cases');
+  assert.match(refused.json.detail, /close it first/);
   assertProblem(await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' }), 409,
     'person-has-other-cases');
-  // Closed or not, another case holds the person here.
-  assert.equal((await as['a.cw'].req('POST', `${V1}/cases/${second.json.id}/close`, { reason: 'duplicate' }))
-    .status, 200);
-  assertProblem(await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' }), 409,
-    'person-has-other-cases');
+  // Closed, the earlier case goes with the person and the case transferred
+  // (an outside review: a closed case held the person here for good).
+  const note = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`, { type: 'note', text: 'EARLIER-CASE-NOTE' });
+  assert.equal(note.status, 201, note.text);
+  assert.equal((await as['a.cw'].req('POST', `${V1}/cases/${c.id}/close`, { reason: 'duplicate' })).status, 200);
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+  const t = await as['a.cw'].req('POST', `${V1}/cases/${second.json.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t.status, 201, t.text);
+  await actOk('b.cw', t.json.id, 'accept');
+  for (const id of [c.id, second.json.id]) {
+    assertProblem(await get('a.cw', `/cases/${id}`), 404, 'not-found', 'the old owner: ' + id);
+    assert.equal((await get('b.cw', `/cases/${id}`)).status, 200, 'the new owner: ' + id);
+  }
+  assert.equal((await get('b.cw', `/cases/${c.id}`)).json.status, 'Closed');
+  const n = await get('b.cw', `/notes/${note.json.id}`);
+  assert.equal(n.json.org, 'ngo2', n.text);
+  assert.equal(n.json.read_only, undefined, n.text);
+  const mine = await get('b.cw', `/cases?person_id=${c.pid}`);
+  assert.equal(mine.json.items.length, 2, mine.text);
 });
 
 test('a transfer whose consent is withdrawn before it is accepted moves nothing', async () => {
@@ -1207,6 +1224,36 @@ test('a merge undone takes back an assessment made since of a household it moved
   assert.equal(moved.json.merged_into, c1.pid);
 });
 
+test('the old owner\'s writes while its transfer is accepted: each is the new owner\'s to change, or refused 409 moved', async () => {
+  // The old owner's check reads the case on a reader, its write comes in a
+  // transaction after: an acceptance between the two left notes answered
+  // 201 on the new owner's case as the old owner's, which nobody could change.
+  let refused = 0;
+  for (let round = 0; round < 6; round++) {
+    const c = await openCase({ person: { given_name: 'Шаҳло', family_name: 'Race' + round }, referral: true });
+    await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+    const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+    assert.equal(t.status, 201, t.text);
+    const notes = Array.from({ length: 12 }, (_, i) => as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`,
+      { type: 'note', text: `RACE-${round}-${i}` }));
+    const [accepted, ...made] = await Promise.all([act('b.cw', t.json.id, 'accept'), ...notes]);
+    assert.equal(accepted.status, 200, accepted.text);
+    for (const n of made) {
+      if (n.status === 409) {
+        assertProblem(n, 409, 'moved');
+        refused++;
+        continue;
+      }
+      if (n.status === 404) continue; // read after the acceptance: not the old owner's case
+      assert.equal(n.status, 201, n.text);
+      const seen = await get('b.cw', `/notes/${n.json.id}`);
+      assert.equal(seen.status, 200, seen.text);
+      assert.equal(seen.json.org, 'ngo2', 'the new owner\'s: ' + seen.text);
+      assert.equal(seen.json.read_only, undefined, seen.text);
+    }
+  }
+});
+
 test('two transfers of one case: the first accepted takes it, the other lapses; the accepting worker takes on its open work', async () => {
   const c = await openCase({ person: { given_name: 'Фарангис', family_name: 'Саидова' },
     fields: { assigned_to: uid['a.cw'] } });
@@ -1242,7 +1289,7 @@ test('a transfer is not accepted while the person has got another case at the se
   assert.equal(second.status, 201, second.text);
   const acc = await act('b.cw', t.json.id, 'accept');
   assertProblem(acc, 409, 'invalid-transition', 'accepted with a case left behind');
-  assert.match(acc.json.detail, /another case at the sending organisation/);
+  assert.match(acc.json.detail, /another open case at the sending organisation/);
   assert.equal((await get('a.cw', `/persons/${c.pid}`)).status, 200, 'the person stays');
   assertProblem(await get('b.cw', `/persons/${c.pid}`), 404, 'not-found');
   assert.equal((await get('a.cw', `/cases/${c.id}`)).json.shared_view, undefined);
