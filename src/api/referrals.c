@@ -343,6 +343,12 @@ static int referral_save(struct req *r, struct referral_row *f, int is_new, stru
 	}
 	if (rc == STORE_OK)
 		rc = api_audit_write(r, tx, action, record, NULL);
+	if (rc == STORE_STALE) { /* no If-Match here: a change of another's came first */
+		store_rollback(tx);
+		return reply_problem(r, 409, "invalid-transition",
+				     "the referral or its case changed meanwhile (another answer came "
+				     "first): read it again");
+	}
 	if ((rc = api_tx_end(r, tx, rc)))
 		return rc;
 	reply_json_begin(r, is_new ? 201 : 200, &w);

@@ -1254,6 +1254,30 @@ test('the old owner\'s writes while its transfer is accepted: each is the new ow
   }
 });
 
+test('an answer and a withdrawal at once: one is made, the other is told the referral changed (409, never 412)', async () => {
+  for (let round = 0; round < 6; round++) {
+    const c = await openCase({ person: { given_name: 'Мижгона', family_name: 'Both' + round }, referral: true });
+    let id;
+    if (round % 2) {
+      await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+      const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+      assert.equal(t.status, 201, t.text);
+      id = t.json.id;
+    } else {
+      id = (await referOk('a.cw', c.id, 'ngo2')).id;
+    }
+    const [acc, wd] = await Promise.all([act('b.cw', id, 'accept'), act('a.cw', id, 'withdraw')]);
+    // A referral accepted may then be withdrawn (both made); a transfer
+    // accepted is done.
+    assert.ok(acc.status === 200 || wd.status === 200, `round ${round}: ${acc.text} | ${wd.text}`);
+    for (const lost of [acc, wd].filter((x) => x.status !== 200)) {
+      assertProblem(lost, 409, 'invalid-transition', `round ${round}`);
+      assert.doesNotMatch(lost.json.detail, /another (open )?case/, lost.text);
+    }
+    if (round % 2) assert.notEqual(acc.status, wd.status, 'a transfer: one of the two');
+  }
+});
+
 test('two transfers of one case: the first accepted takes it, the other lapses; the accepting worker takes on its open work', async () => {
   const c = await openCase({ person: { given_name: 'Фарангис', family_name: 'Саидова' },
     fields: { assigned_to: uid['a.cw'] } });
