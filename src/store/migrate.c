@@ -43,12 +43,16 @@
 
 /* Migration 32: a call on a case's timeline is the record of the
  * organisation whose contact it shows (migration 31 gave those of
- * transferred cases to the new owner, which cannot open the call). */
-#define CONTACT_ITEMS_OWN \
-	"UPDATE items SET org_id = (SELECT ct.org_id FROM contacts ct WHERE ct.case_id = items.case_id" \
-	"  AND items.coded LIKE '%\"contact_id\":\"' || ct.id || '\"%')" \
-	" WHERE kind = 'contact' AND EXISTS (SELECT 1 FROM contacts ct WHERE ct.case_id = items.case_id" \
-	"  AND items.coded LIKE '%\"contact_id\":\"' || ct.id || '\"%' AND ct.org_id <> items.org_id);"
+ * transferred cases to the new owner, which cannot open the call); a
+ * call of another organisation than its case's, or its person's, is
+ * unlinked from them (as a transfer now does). */
+#define CONTACT_ITEMS_OWN(contact_id) \
+	"UPDATE items SET org_id = (SELECT ct.org_id FROM contacts ct WHERE ct.id = " contact_id ")" \
+	" WHERE kind = 'contact' AND EXISTS (SELECT 1 FROM contacts ct WHERE ct.id = " contact_id \
+	"  AND ct.org_id <> items.org_id);" \
+	"UPDATE contacts SET case_id = NULL, person_id = NULL, version = version + 1" \
+	" WHERE (case_id IS NOT NULL AND org_id <> (SELECT c.org_id FROM cases c WHERE c.id = contacts.case_id))" \
+	" OR (person_id IS NOT NULL AND org_id <> (SELECT p.org_id FROM persons p WHERE p.id = contacts.person_id));"
 
 /* SQLite's json_set for a text value at a path of keys ('$.a.b'), which
  * the transfer's SQL uses (store_case_move), on PostgreSQL: made with
@@ -591,7 +595,7 @@ static const char *const migrations[] = {
 	/* 31: what a transfer moves, for those made before (TRANSFERS_REOWN). */
 	TRANSFERS_REOWN,
 	/* 32: a call on a timeline is its hotline's record (CONTACT_ITEMS_OWN). */
-	CONTACT_ITEMS_OWN,
+	CONTACT_ITEMS_OWN("json_extract(items.coded, '$.contact_id')"),
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -616,7 +620,7 @@ static const char *const pg_after[] = {
 	"CREATE INDEX referral_names_referral ON referral_names(referral_id);",
 	CALLBACKS_CONTACT, /* 30 */
 	PG_JSON_SET TRANSFERS_REOWN, /* 31 */
-	CONTACT_ITEMS_OWN, /* 32 */
+	CONTACT_ITEMS_OWN("(items.coded::json ->> 'contact_id')"), /* 32 */
 	NULL,
 };
 

@@ -105,6 +105,16 @@ static const char SQL_MOVE_PERSON[] =
 /* The person's own records: consents, prevention, households. */
 static const char SQL_MOVE_ITEMS[] =
 	"UPDATE items SET org_id = ?2 WHERE person_id = ?1 AND case_id IS NULL";
+/* Calls another organisation's hotline took of the person stay its log,
+ * unlinked from the case and persons now another's (an outside review:
+ * the old owner's call still named the case and person and was found by
+ * the number as theirs); the new owner's timeline keeps the call's codes. */
+static const char SQL_UNLINK_CONTACTS[] =
+	"WITH RECURSIVE m(id) AS (SELECT id FROM persons WHERE id = ?1 UNION"
+	" SELECT p.id FROM persons p JOIN m ON p.merged_into = m.id)"
+	" UPDATE contacts SET case_id = NULL, person_id = NULL, version = version + 1,"
+	" updated_at = ?3 WHERE org_id <> ?2 AND (person_id IN (SELECT id FROM m)"
+	" OR case_id IN (SELECT id FROM cases WHERE person_id = ?1))";
 /* The case's open referrals to others are the new owner's to follow and
  * withdraw (the old owner read the person's new names through them). */
 static const char SQL_MOVE_REFERRALS[] =
@@ -254,6 +264,8 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		rc = store_write_texts(tx->d, SQL_MOVE_PERSON, p, 3);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_ITEMS, p, 2);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_UNLINK_CONTACTS, p, 3);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_REFERRALS, c, 2);
 	if (rc == STORE_OK)

@@ -1105,7 +1105,14 @@ async function callStaysHotlines(caseId, call) {
   assert.equal(ev.data.contact_id, call);
   assert.ok(!tl.text.includes('CALL-NOTES') && !tl.text.includes('5552121'), tl.text);
   assertProblem(await get('b.cw', `/contacts/${call}`), 404, 'not-found', 'the call is not the new owner\'s');
-  assert.equal((await get('a.hot', `/contacts/${call}`)).status, 200, 'the call is still its hotline\'s');
+  // The hotline's log keeps the call, no longer linked to the case or person now another's.
+  const kept = await get('a.hot', `/contacts/${call}`);
+  assert.equal(kept.status, 200, 'the call is still its hotline\'s');
+  assert.equal(kept.json.case_id, undefined, kept.text);
+  assert.equal(kept.json.person_id, undefined, kept.text);
+  const found = await get('a.hot', `/contacts?phone=${encodeURIComponent('+992935552121')}`);
+  assert.equal(found.status, 200, found.text);
+  assert.ok(!found.text.includes(caseId), found.text);
 }
 
 test('a transfer gives the new owner the old owner\'s records: the old owner, made a recipient again, reads and changes none of them', async () => {
@@ -1169,6 +1176,7 @@ test('a transfer made before this release gives the new owner its old records at
   await srv.stop();
   const db = join(srv.data, 'himoya.db');
   sqlite(db, `UPDATE items SET org_id = (SELECT id FROM orgs WHERE code = 'iom') WHERE id IN ('${note.json.id}', '${hh.json.id}');`
+    + `UPDATE contacts SET case_id = '${c.id}', person_id = '${c.pid}' WHERE id = '${call}';`
     + "UPDATE meta SET value = '30' WHERE key = 'schema_version';");
   assert.match(sqlite(db, `SELECT o.code FROM items i JOIN orgs o ON o.id = i.org_id WHERE i.id = '${note.json.id}'`), /iom/);
   const s2 = await serveDir(srv.data, { port: new URL(srv.url).port });
