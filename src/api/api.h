@@ -211,6 +211,11 @@ void api_item_write(struct req *r, jsonw *w, const struct item_row *it,
 /* 1 (and a 409 `merged` set) when person p was merged into another: a
  * merged-away record takes no case, consent, record or change (persons.c). */
 int api_person_merged(struct req *r, const struct person_row *p);
+/* 0, or a 422 for the first date of rec (a field of rs) that falls
+ * before the person's date of birth, when it is known and the caller
+ * reads it (a referral that holds it back is not told it by a refusal). */
+int api_dates_after_birth(struct req *r, const char *person_id, const struct resource_schema *rs,
+			  json_t *rec);
 /* That 409 `merged`, set; its status returned. */
 int api_reply_merged(struct req *r);
 /* Load the person id names, of the caller's organisation and readable by

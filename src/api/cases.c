@@ -306,6 +306,8 @@ int api_cases_create(struct req *r)
 	if (api_person_merged(r, &p))
 		return r->status;
 	api_owner_seen(r, 1, p.id, p.org_id, 0);
+	if ((rc = api_dates_after_birth(r, p.id, &case_schema, body)))
+		return rc;
 	if (c.status[0] && strcmp(c.status, "Active") && strcmp(c.status, "FollowUp"))
 		return reply_problem(r, 422, "invalid-value",
 				     "status: a new case is Active or FollowUp");
@@ -442,6 +444,8 @@ int api_case_patch(struct req *r)
 		return reply_problem(r, 422, e.type, e.detail);
 	if (json_object_get(body, "person_id"))
 		return reply_problem(r, 422, "invalid-value", "person_id: a case keeps its person");
+	if ((rc = api_dates_after_birth(r, c.person_id, &case_schema, body)))
+		return rc;
 	if (want != c.version)
 		return api_store_error(r, STORE_STALE);
 	if (json_is_null(json_object_get(body, "stage")) ||

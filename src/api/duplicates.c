@@ -701,6 +701,24 @@ int api_duplicate_merge(struct req *r)
 	store_now(m.at);
 	if (!(tx = store_begin(r->app->st)))
 		return api_store_error(r, STORE_BUSY);
+	{
+		/* One person sleeps in one shelter: not two open stays after
+		 * the merge (an outside review); the one of the record not kept
+		 * is discharged first, or the two are two people. */
+		char in[2][DIR_ID_LEN];
+		int a = store_stay_open_of(tx, m.survivor, in[0], sizeof in[0]);
+		int b = store_stay_open_of(tx, m.merged, in[1], sizeof in[1]);
+		if (a < 0 || b < 0) {
+			store_rollback(tx);
+			return api_store_error(r, STORE_ERROR);
+		}
+		if (a && b) {
+			store_rollback(tx);
+			return reply_problem(r, 409, "already-admitted",
+					     "both records stay in a shelter now: discharge the stay of "
+					     "the record not kept first (or they are two people)");
+		}
+	}
 	rc = store_dedup_merge(tx, &m);
 	if (rc == STORE_OK)
 		rc = api_referral_names_merge(r, tx, &m, 0);

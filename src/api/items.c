@@ -394,6 +394,31 @@ static int record_of_case(struct req *r, const struct case_row *c, const char *k
 	       (!strcmp(s.org_id, r->who.user.org.id) || !strcmp(c->org_id, r->who.user.org.id));
 }
 
+int api_dates_after_birth(struct req *r, const char *person_id, const struct resource_schema *rs,
+			  json_t *rec)
+{
+	struct person_row p;
+	json_t *prec;
+	const char *born;
+	size_t i;
+	int rc = 0;
+
+	if (!api_view_shares(api_case_view(r), "birth_date") ||
+	    store_person_get(r->app->st, person_id, &p, &r->mem) != STORE_OK ||
+	    !(prec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id)))
+		return 0;
+	born = str_of(prec, "birth_date");
+	for (i = 0; born && date_valid(born) && !rc && i < rs->n; i++) {
+		const char *v = rs->fields[i].type == FT_DATE ? str_of(rec, rs->fields[i].name) : NULL;
+		if (v && date_valid(v) && strcmp(v, born) < 0)
+			rc = reply_problemf(r, 422, "invalid-value",
+					    "%s: is before the person's date of birth",
+					    rs->fields[i].name);
+	}
+	json_decref(prec);
+	return rc;
+}
+
 /* 0, or the 422 replied for the first field of case_refs in rec (only
  * those body sends, when body is not NULL) that names no such record. */
 static int refs_of_case(struct req *r, const struct case_row *c, json_t *body, json_t *rec)
@@ -429,6 +454,8 @@ static int items_create(struct req *r, const char *kind)
 		return r->status;
 	if (record_validate(k->rs, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	if ((rc = api_dates_after_birth(r, c.person_id, k->rs, body)))
+		return rc;
 	if (k->check && (rc = k->check(r, c.person_id, body, NULL)))
 		return rc;
 	if (k->child_only) {
@@ -629,6 +656,8 @@ static int item_patch(struct req *r, const char *kind)
 		return r->status;
 	if (record_validate(k->rs, body, RECORD_PATCH, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	if (it.case_id[0] && (rc = api_dates_after_birth(r, it.person_id, k->rs, body)))
+		return rc;
 	if (want != it.version)
 		return api_store_error(r, STORE_STALE);
 	rec = item_open(r, &it);

@@ -582,6 +582,8 @@ int api_proceedings_create(struct req *r)
 		return r->status;
 	if (record_validate(&proceeding_schema, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	if (api_dates_after_birth(r, c.person_id, &proceeding_schema, body))
+		return r->status;
 	rec = json_deep_copy(body);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "out of memory");
@@ -665,6 +667,8 @@ int api_proceeding_patch(struct req *r)
 		return r->status;
 	if (record_validate(&proceeding_schema, body, RECORD_PATCH, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	if (api_dates_after_birth(r, it.person_id, &proceeding_schema, body))
+		return r->status;
 	if (want != it.version)
 		return api_store_error(r, STORE_STALE);
 	rec = item_open(r, &it);

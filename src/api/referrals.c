@@ -36,6 +36,9 @@ extern const unsigned long share_presets_json_len;
 static const char *const urgencies[] = {"low", "normal", "high", "emergency", NULL};
 static const char *const ref_fields[] = {"case_id", "to_org", "service_type", "service_id",
 					 "reason", "urgency", "due", "share", NULL};
+/* A transfer names its case in the path and shares everything, for no
+ * service (an outside review: case_id and share were taken and ignored). */
+static const char *const transfer_fields[] = {"to_org", "reason", "urgency", "due", NULL};
 
 /* A field name a referral may share: a declared case or person field, or
  * "initials" (of the person's family and given names: enough for the
@@ -424,7 +427,7 @@ static int create(struct req *r, const char *kind)
 	if (!body)
 		return r->status;
 	json_object_foreach(body, key, v)
-		if (!in_list(key, ref_fields))
+		if (!in_list(key, strcmp(kind, "transfer") ? ref_fields : transfer_fields))
 			return reply_problemf(r, 422, "unknown-field", "%s: is not a field here", key);
 	case_id = !strcmp(kind, "transfer") ? r->params[0]
 					    : json_string_value(json_object_get(body, "case_id"));

@@ -160,7 +160,8 @@ int api_stays_create(struct req *r)
 		return r->status; /* 404: no case the caller may see */
 	if (!api_case_may(r, ACT_CASE_RECORD))
 		return reply_problem(r, 403, "forbidden", "you cannot add to this case");
-	if (stay_overlap(r, c.person_id, json_string_value(json_object_get(body, "admitted_on"))))
+	if (api_dates_after_birth(r, c.person_id, &stay_schema, body) ||
+	    stay_overlap(r, c.person_id, json_string_value(json_object_get(body, "admitted_on"))))
 		return r->status;
 	cap = shelter_capacity(&s);
 	if (cap < 0)

@@ -183,6 +183,26 @@ test('consents: states, withdrawing twice, future dates, and who may see them', 
   assert.equal(again.json.items.find((c) => c.id === active.id).state, 'active');
 });
 
+test('a case\'s dates are not before the person\'s birth (case, record, stay); unknown births hold nothing', async () => {
+  const pid = await newPerson('cw', { given_name: 'Нодира', family_name: 'Born', birth_date: '1998-06-15' });
+  await consent('cw', pid);
+  const early = await as.cw.req('POST', V1 + '/cases', { person_id: pid, exploitation_start: '1998-06-14' });
+  assertProblem(early, 422, 'invalid-value');
+  assert.equal(early.json.field, 'exploitation_start');
+  assert.match(early.json.detail, /before the person's date of birth/);
+  assert.doesNotMatch(early.json.detail, /1998/, 'the date of birth is not told');
+  const c = await as.cw.req('POST', V1 + '/cases', { person_id: pid, exploitation_start: '1998-06-15' });
+  assert.equal(c.status, 201, c.text);
+  assertProblem(await as.cw.req('PATCH', `${V1}/cases/${c.json.id}`, { opened_on: '1990-01-01' },
+    { 'if-match': `"${c.json.version}"` }), 422, 'invalid-value');
+  const svc = await as.cw.req('POST', `${V1}/cases/${c.json.id}/services`, { type: 'legal', status: 'planned', start: '1997-01-01' });
+  assertProblem(svc, 422, 'invalid-value', svc.text);
+  // No date of birth: no such check.
+  const nobirth = await newPerson('cw', { given_name: 'Нодира', family_name: 'Unborn' });
+  await consent('cw', nobirth);
+  assert.equal((await as.cw.req('POST', V1 + '/cases', { person_id: nobirth, exploitation_start: '1950-01-01' })).status, 201);
+});
+
 test('opening a case: refused bodies and roles', async () => {
   const pid = await newPerson('cw');
   await consent('cw', pid);

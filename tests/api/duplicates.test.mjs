@@ -209,3 +209,24 @@ test('"not the same" is remembered: the pass does not propose the pair again', a
   const bad = await as.cw.req('GET', `${V1}/duplicates?status=maybe`);
   assert.equal(bad.status, 422, bad.text);
 });
+
+test('a merge of two records that each stay in a shelter now is refused until one is discharged', async () => {
+  const x = await register('cw', { given_name: 'Шаҳром', family_name: 'Раҳмонов', birth_date: '1987-05-05', gender: 'Masculine' });
+  const y = await register('cw', { given_name: 'Shahrom', family_name: 'Rahmonov', birth_date: '1987-05-05', gender: 'Masculine' });
+  const beds = [];
+  for (const name of ['Panoh A', 'Panoh B'])
+    beds.push(await ok('sup', 'POST', `${V1}/directory/services`, { name, type: 'shelter', capacity_max: 3 }));
+  const day = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+  await ok('cw', 'POST', `${V1}/directory/services/${beds[0].id}/stays`, { case_id: x.case_id, admitted_on: day(9), admission_reason: 'safety' });
+  const sy = await ok('cw', 'POST', `${V1}/directory/services/${beds[1].id}/stays`, { case_id: y.case_id, admitted_on: day(8), admission_reason: 'safety' });
+  await ok('sup', 'POST', `${V1}/duplicates/scan`, {});
+  const p = (await openPairs()).find((q) => q.persons.some((o) => o.id === x.id) && q.persons.some((o) => o.id === y.id));
+  assert.ok(p, 'the pair is proposed');
+  const r = await as.cw.req('POST', `${V1}/duplicates/${p.id}/merge`, { survivor: x.id });
+  assert.equal(r.status, 409, r.text);
+  assert.equal(r.json.type, 'already-admitted');
+  assert.equal((await ok('cw', 'GET', `${V1}/persons/${y.id}`)).merged_into, undefined, 'nothing merged');
+  await ok('cw', 'POST', `${V1}/stays/${sy.id}/discharge`, { discharged_on: day(8), discharge_reason: 'other' });
+  const m = await ok('cw', 'POST', `${V1}/duplicates/${p.id}/merge`, { survivor: x.id });
+  assert.equal(m.merged, y.id);
+});

@@ -254,6 +254,12 @@ test('a person stays in one shelter at a time: an admission in another while a s
   }
   const lists = await must('n.cw', 'GET', `/directory/services/${two.id}/stays?all=1`, undefined, 200);
   assert.equal(lists.items.length, 0, 'nothing admitted');
+  // Not before the person's birth.
+  const young = await must('n.cw', 'POST', '/persons', { given_name: 'Ситора', birth_date: day(7000) });
+  await must('n.cw', 'POST', `/persons/${young.id}/consents`, { purpose: 'assistance', method: 'written' });
+  const yc = await must('n.cw', 'POST', '/cases', { person_id: young.id });
+  problem(await as['n.cw'].req('POST', `${V1}/directory/services/${one.id}/stays`,
+    { case_id: yc.id, admitted_on: day(7001), admission_reason: 'safety' }), 422, 'invalid-value');
   const next = await admit(two, 10); // on the day of the discharge: a move from one to the other
   assert.equal(next.status, 201, next.text);
 });

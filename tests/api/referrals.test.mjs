@@ -1262,6 +1262,30 @@ test('the old owner\'s writes while its transfer is accepted: each is the new ow
   }
 });
 
+test('a recipient not shown the date of birth is not told it by a refusal of a date before it', async () => {
+  const c = await openCase({ person: { given_name: 'Малоҳат', family_name: 'Born', birth_date: '2001-03-03' }, referral: true });
+  const f = await referOk('a.cw', c.id, 'ngo2'); // shares the gender only
+  await actOk('b.cw', f.id, 'accept');
+  const svc = await as['b.cw'].req('POST', `${V1}/cases/${c.id}/services`, { type: 'legal', status: 'planned', start: '2000-01-01' });
+  assert.equal(svc.status, 201, svc.text);
+  const own = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/services`, { type: 'legal', status: 'planned', start: '2000-01-01' });
+  assertProblem(own, 422, 'invalid-value', 'the owner, who reads it, is told');
+  const shared = await referOk('a.cw', c.id, 'ngo3', { share: ['gender', 'birth_date'] });
+  await actOk('c.cw', shared.id, 'accept');
+  assertProblem(await as['c.cw'].req('POST', `${V1}/cases/${c.id}/services`, { type: 'legal', status: 'planned', start: '2000-01-01' }),
+    422, 'invalid-value', 'a recipient shown it is told');
+});
+
+test('a transfer takes its own fields only: the case is in the path, everything is shared, no service', async () => {
+  const c = await openCase({ referral: true });
+  for (const extra of [{ case_id: 'x'.repeat(26) }, { share: ['given_name'] }, { service_type: 'shelter' }]) {
+    const r = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2', ...extra });
+    assertProblem(r, 422, 'unknown-field', JSON.stringify(extra));
+  }
+  const out = (await get('a.cw', '/referrals?box=out')).json.items;
+  assert.ok(!out.some((f) => f.case_id === c.id), 'nothing sent');
+});
+
 test('an answer and a withdrawal at once: one is made, the other is told the referral changed (409, never 412)', async () => {
   for (let round = 0; round < 6; round++) {
     const c = await openCase({ person: { given_name: 'Мижгона', family_name: 'Both' + round }, referral: true });
