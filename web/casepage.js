@@ -10,7 +10,7 @@
 // protection (risk assessments, safety plans, shelter stays).
 
 import { t } from './i18n.js';
-import { h, label, today, showDate, setMessage } from './dom.js';
+import { h, label, today, showDate, setMessage, showMoney } from './dom.js';
 import { buildForm, formShell, codeText, codeList, recordView, statusKey, schema, fieldOf } from './forms.js';
 import { request, prepare, failed, personName, badge, messageBox, heading, mayScreenRefer, patchForm } from './page.js';
 import { referralCard, shareLabel, showTime, decisionNote, identificationKey, decisionAddKey } from './referrals.js';
@@ -474,10 +474,10 @@ export async function casePageView(ctx, id) {
         card: (s) => [
           h('p', { class: 'card-title' }, h('strong', { text: codeText('assistance_service_types', s.type) }), ' ', badge('service_status', s.status, 'info')),
           line(dateText('case.from', s.start), dateText('case.until', s.end), s.provider_org ? h('span', { class: 'svc-provider', data: providerName(s.provider_org) }) : null,
-            s.cost !== undefined ? h('span', { text: () => `${s.cost} ${s.currency ? codeText('currency', s.currency)() : ''}`.trim() }) : null),
+            s.cost !== undefined && s.cost !== null ? h('span', { class: 'svc-cost', text: () => `${t('case.cost')} ${showMoney(s.cost, s.currency)}` }) : null),
           s.trade || s.completion || s.grant_amount !== undefined ? line(s.trade ? h('span', { data: s.trade }) : null,
             s.completion ? badge('livelihood_completion', s.completion, s.completion === 'completed' ? 'ok' : 'neutral') : null,
-            s.grant_amount !== undefined ? h('span', { text: () => `${t('case.grant_amount')} ${s.grant_amount} ${s.currency ? codeText('currency', s.currency)() : ''}`.trim() }) : null) : null,
+            s.grant_amount !== undefined && s.grant_amount !== null ? h('span', { class: 'svc-grant', text: () => `${t('case.grant_amount')} ${showMoney(s.grant_amount, s.currency)}` }) : null) : null,
           prose(s.notes),
         ],
       });
@@ -706,7 +706,8 @@ export async function casePageView(ctx, id) {
     }
     const { form, fields } = patchForm(ctx, {
       id: 'person-edit-form', title: 'case.edit_person', resource: 'person', record: got.body, path: ppath,
-      opts: { primary: ['given_name', 'family_name', 'patronymic', 'birth_date', 'estimated_age', 'gender'], prefix: 'pedit' },
+      opts: { primary: ['given_name', 'family_name', 'patronymic', 'birth_date', 'estimated_age', 'gender'], prefix: 'pedit',
+        needOne: ['given_name', 'family_name', 'aliases'] },
       reloadId: 'reload-person',
       saved: (body) => {
         for (const k of ['given_name', 'family_name', 'birth_date']) c.person[k] = body[k];

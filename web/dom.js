@@ -162,6 +162,35 @@ export function dayOf(input) {
   return day.getUTCMonth() === +m[2] - 1 && day.getUTCDate() === +m[3] ? d : null;
 }
 
+// Numbers as the current language writes them: 12 500,5 in Tajik and
+// Russian, 12,500.5 in English.  Browsers carry no Tajik number data
+// (Chromium's Intl falls back to English for "tg"); Tajik groups and
+// separates as Russian does.
+function numberLocale() {
+  return getLang() === 'en' ? 'en' : 'ru';
+}
+
+export function showNumber(n, options = {}) {
+  return Number(n).toLocaleString(numberLocale(), { maximumFractionDigits: 2, ...options });
+}
+
+// The programme's currency: an amount recorded without one is in somoni.
+export const HOME_CURRENCY = 'TJS';
+
+// An amount with its currency (an ISO 4217 code; the programme's when the
+// record has none), written as the current language writes money:
+// "12 500 TJS", "USD 1,800".
+export function showMoney(amount, currency) {
+  const code = typeof currency === 'string' && /^[A-Z]{3}$/.test(currency) ? currency : HOME_CURRENCY;
+  try {
+    return new Intl.NumberFormat(numberLocale(), {
+      style: 'currency', currency: code, currencyDisplay: 'code', minimumFractionDigits: 0, maximumFractionDigits: 2,
+    }).format(Number(amount));
+  } catch {
+    return `${showNumber(amount)} ${code}`;
+  }
+}
+
 // A message box: role=alert, a live text, optional extra nodes; empty
 // and unseen when text is null.
 export function setMessage(box, text, kind = 'error', ...extra) {

@@ -7,9 +7,11 @@
 // reads them back into the JSON the API takes, and places the server's
 // problem+json answer next to the form and the field it names.
 
-import { t } from './i18n.js';
+import { t, catalogue } from './i18n.js';
 import { api } from './api.js';
-import { h, live, liveAttr, label, setMessage, parseDate, dateInput } from './dom.js';
+import { h, live, liveAttr, label, setMessage, parseDate, dateInput, refreshLive, showMoney } from './dom.js';
+
+const hasText = (key) => Object.prototype.hasOwnProperty.call(catalogue, key);
 
 let schemaPromise = null;
 let schemaData = null;
@@ -90,6 +92,10 @@ function showDateText(value) {
   return m ? `${m[3]}.${m[2]}.${m[1]}` : value;
 }
 
+// The fields that are amounts of money, in the record's currency (its
+// "currency" field; the programme's when it has none).
+const MONEY = { service: ['cost', 'grant_amount'], household: ['remittance_monthly'] };
+
 // A definition list of the filled fields of a record.
 export function recordView(resource, record, names) {
   const dl = h('dl', { class: 'record' });
@@ -102,6 +108,8 @@ export function recordView(resource, record, names) {
     if (f.type === 'object_list') {
       dd = h('dd', {}, h('ul', { class: 'plain' }, v.map((item) => h('li', {},
         f.fields.filter((s) => item[s.name] !== undefined).map((s, i) => [i ? ' · ' : '', h('span', { text: textOrData(valueText(s, item[s.name])) })])))));
+    } else if (MONEY[resource]?.includes(f.name) && typeof v === 'number') {
+      dd = h('dd', { class: 'money', text: () => showMoney(v, record.currency) });
     } else {
       dd = h('dd', { class: f.type === 'text' && f.max_length >= 1000 ? 'prose' : '', text: textOrData(valueText(f, v)) });
     }
@@ -154,6 +162,8 @@ export function statusKey(res) {
     if (res.body && res.body.type === 'already-made') return 'error.already_made';
     if (res.body && res.body.type === 'in-progress') return 'error.in_progress';
     if (res.body && res.body.type === 'merged') return 'error.merged';
+    // The case was transferred while this was being saved: nothing was.
+    if (res.body && res.body.type === 'moved') return 'error.moved';
     return 'error.conflict_state';
   case 412: return 'error.stale';
   case 413: return 'error.too_large';
@@ -173,6 +183,11 @@ export function problemField(body) {
 
 // ---- the builder ---------------------------------------------------------------
 
+// The mark of the fields of which at least one is needed (a person's
+// names), told apart from the required fields' *: each of them may stay
+// empty.  The form's note starts with it.
+const NEED_ONE_MARK = '¹';
+
 // buildForm(resource, {include, exclude, primary, values, only, prefix})
 //   include: the fields to show, in schema order (default: every field
 //            that a person types: not read-only, not an id)
@@ -184,7 +199,9 @@ export function problemField(body) {
 //            held that is not among them stays, as it is
 //   prefix:  the inputs' ids are PREFIX-FIELD
 //   needOne: fields of which at least one must be filled (a person's
-//            names): marked like required ones, checked before sending
+//            names): marked as a group (not each as required, which no
+//            one of them is), the group named in a note, checked before
+//            sending
 // Returns {node, read(), changes(original), showProblem(res), clear(), focus()}.
 export function buildForm(resource, opts = {}) {
   const prefix = opts.prefix || resource;
@@ -199,11 +216,13 @@ export function buildForm(resource, opts = {}) {
   const errorBox = h('div', { class: 'message error', attrs: { role: 'alert' }, hidden: true });
   const node = h('div', { class: 'form-fields' });
   const needOne = controls.filter((c) => opts.needOne?.includes(c.field.name));
-  for (const c of needOne) c.markNeeded();
-  if (fields.some((f) => f.required) || needOne.length) node.append(h('p', { class: 'hint required-note', text: 'form.required_note' }));
+  const needOneId = `${prefix}-need-one`;
+  for (const c of needOne) c.markNeeded(needOneId);
+  if (fields.some((f) => f.required)) node.append(h('p', { class: 'hint required-note', text: 'form.required_note' }));
   if (needOne.length) {
-    node.append(h('p', { class: 'hint need-one-note', id: `${prefix}-need-one`,
-      text: () => `${t('form.need_one')} ${needOne.map((c) => label(c.field.label)).join(', ')}` }));
+    node.append(h('p', { class: 'hint need-one-note', id: needOneId },
+      h('span', { class: 'need-one-mark', attrs: { 'aria-hidden': 'true' }, data: `${NEED_ONE_MARK} ` }),
+      live(h('span'), () => `${t('form.need_one')} ${needOne.map((c) => label(c.field.label)).join(', ')}`)));
   }
   const folded = opts.primary ? controls.filter((c) => !opts.primary.includes(c.field.name)) : [];
   for (const c of controls) if (!folded.includes(c)) node.append(c.node);
@@ -234,14 +253,18 @@ export function buildForm(resource, opts = {}) {
           value[c.field.name] = v;
         }
       }
-      if (needOne.length && !needOne.some((c) => value[c.field.name] !== undefined)) {
-        needOne[0].invalid('form.err_need_one');
-        missing.push(needOne[0]);
-      }
-      if (missing.length) {
-        for (const c of missing) if (!needOne.includes(c) || c !== needOne[0]) c.invalid('form.err_required');
-        setMessage(errorBox, () => `${t('form.check')} ${missing.map((c) => label(c.field.label)).join(', ')}`);
-        missing[0].focus();
+      // One of the group is enough; none at all is marked on the first.
+      const noneOfGroup = needOne.length > 0 && !needOne.some((c) => value[c.field.name] !== undefined);
+      if (missing.length || noneOfGroup) {
+        for (const c of missing) c.invalid('form.err_required');
+        if (noneOfGroup) needOne[0].invalid('form.err_need_one');
+        setMessage(errorBox, () => [
+          missing.length ? `${t('form.check')} ${missing.map((c) => label(c.field.label)).join(', ')}` : null,
+          noneOfGroup ? `${t('form.need_one')} ${needOne.map((c) => label(c.field.label)).join(', ')}` : null,
+        ].filter(Boolean).join(' '));
+        const first = controls.find((c) => missing.includes(c) || (noneOfGroup && c === needOne[0]));
+        first.focus();
+        if (noneOfGroup && !missing.includes(needOne[0])) missing.push(needOne[0]);
         return { value, missing };
       }
       // A date before the one it follows (an expiry before the consent was
@@ -297,6 +320,15 @@ export function buildForm(resource, opts = {}) {
   };
 }
 
+// One item of a list field, numbered: "Goal 2", by the item's name in
+// the singular (the catalogue's item.NAME), not the list's plural
+// label ("Goals 2").  A list without one there is "Item 2" under its
+// legend.
+function itemName(field, n) {
+  const key = `item.${field.name}`;
+  return hasText(key) ? `${t(key)} ${n}` : `${t('form.item_number')} ${n}`;
+}
+
 // One field: {field, node, get(), focus(), invalid(key|null)}.
 function control(field, id, initial, only, choices) {
   const errId = `${id}-error`;
@@ -305,9 +337,11 @@ function control(field, id, initial, only, choices) {
   let input; // the element focus() goes to
   let get;
   let node;
+  let described = null; // the element that aria-describedby is on
   const describe = (el) => {
     el.setAttribute('aria-describedby', errId);
     if (field.required) el.setAttribute('aria-required', 'true');
+    described = el;
     return el;
   };
 
@@ -369,16 +403,18 @@ function control(field, id, initial, only, choices) {
   case 'phone_list': {
     const list = h('div', { class: 'repeat-list' });
     const rows = [];
+    let count = 0; // ids stay unique after a removal
     const add = (value) => {
-      const n = rows.length;
+      const n = count++;
       const box = h('input', {
         id: `${id}-${n}`, type: field.type === 'phone_list' ? 'tel' : 'text', value: value ?? '',
         attrs: { inputmode: field.type === 'phone_list' ? 'tel' : undefined, maxlength: field.max_length, autocomplete: 'off' },
       });
-      liveAttr(box, 'aria-label', () => `${label(field.label)} ${n + 1}`);
+      // Its place in the list now (a new one is not in rows yet: the last).
+      liveAttr(box, 'aria-label', () => itemName(field, (rows.includes(box) ? rows.indexOf(box) : rows.length) + 1));
       const remove = h('button', {
         type: 'button', class: 'button link', text: 'form.remove',
-        on: { click: () => { row.remove(); rows.splice(rows.indexOf(box), 1); } },
+        on: { click: () => { row.remove(); rows.splice(rows.indexOf(box), 1); refreshLive(list); } },
       });
       const row = h('div', { class: 'repeat-row' }, box, remove);
       rows.push(box);
@@ -402,12 +438,19 @@ function control(field, id, initial, only, choices) {
     const add = (value) => {
       const n = count++;
       const subs = field.fields.map((s) => control(s, `${id}-${n}-${s.name}`, value?.[s.name]));
-      const box = h('fieldset', { class: 'sub-form' },
-        h('legend', { text: () => `${label(field.label)} ${items.length + 1}` }),
+      // Numbered by its place now (after a removal too, and after a change
+      // of language), named in the singular: "Goal 2", not "Goals 2".
+      let box = null;
+      const place = () => {
+        const i = items.findIndex((x) => x.box === box);
+        return (i < 0 ? items.length : i) + 1; // a new one is not in items yet: the last
+      };
+      box = h('fieldset', { class: 'sub-form' },
+        h('legend', { text: () => itemName(field, place()) }),
         subs.map((s) => s.node),
         h('button', {
           type: 'button', class: 'button link', text: 'form.remove',
-          on: { click: () => { box.remove(); items.splice(items.findIndex((x) => x.box === box), 1); } },
+          on: { click: () => { box.remove(); items.splice(items.findIndex((x) => x.box === box), 1); refreshLive(list); } },
         }));
       items.push({ box, subs });
       list.append(box);
@@ -416,7 +459,7 @@ function control(field, id, initial, only, choices) {
     if (Array.isArray(initial)) for (const v of initial) add(v);
     const more = h('button', {
       type: 'button', class: 'button secondary small', id: `${id}-add`,
-      text: () => `${t('form.add')}: ${label(field.label)}`,
+      text: () => (hasText(`item.add_${field.name}`) ? t(`item.add_${field.name}`) : t('form.add')),
       on: { click: () => add()[0]?.focus() },
     });
     input = more;
@@ -475,11 +518,14 @@ function control(field, id, initial, only, choices) {
     focus() {
       input?.focus();
     },
-    // One of a group that needs at least one: marked as required.
-    markNeeded() {
+    // One of a group of which at least one is needed: not required by
+    // itself, so not marked *; the group's mark, and its note (noteId)
+    // read out with the field.
+    markNeeded(noteId) {
       if (mark) return;
       const where = node.querySelector('label, legend');
-      where?.append(h('span', { class: 'req', attrs: { 'aria-hidden': 'true' }, data: ' *' }));
+      where?.append(h('span', { class: 'need-one-mark', attrs: { 'aria-hidden': 'true' }, data: ` ${NEED_ONE_MARK}` }));
+      if (described) described.setAttribute('aria-describedby', `${errId} ${noteId}`);
     },
     invalid(key) {
       const target = input && input.tagName !== 'BUTTON' ? input : null;

@@ -67,15 +67,35 @@ export function physicalKey(e) {
   return /^[a-z0-9]$/i.test(e.key || '') ? e.key.toLowerCase() : null;
 }
 
-// Channel and language stay from one call to the next: an operator's line
-// and language rarely change between two calls.
-const sticky = { channel: 'phone', language: null };
+// The channel stays from one call to the next: an operator's line rarely
+// changes between two calls.
+const sticky = { channel: 'phone' };
+
+// The call's language is the caller's, not the operator's screen's: it
+// starts empty (not asked), and then is the one this operator last chose
+// for a call in this browser tab's session.
+const CALL_LANG_KEY = 'himoya.call_language.';
+function lastCallLanguage(user) {
+  try {
+    const code = globalThis.sessionStorage?.getItem(CALL_LANG_KEY + user) || '';
+    return CALL_LANGS.some(([c]) => c === code) ? code : '';
+  } catch {
+    return '';
+  }
+}
+function keepCallLanguage(user, code) {
+  try {
+    if (code) globalThis.sessionStorage?.setItem(CALL_LANG_KEY + user, code);
+    else globalThis.sessionStorage?.removeItem(CALL_LANG_KEY + user);
+  } catch {
+    // no storage: the next call starts empty
+  }
+}
 
 export async function hotlineView(ctx) {
   ctx.title('hl.title');
   if (!(await prepare(ctx))) return;
   const codes = Object.fromEntries(['channel', 'call_type', 'caller_kind', 'topic', 'action'].map((k) => [k, hotCodes(k)]));
-  if (!sticky.language) sticky.language = ['tg', 'ru', 'en'].includes(document.documentElement.lang) ? document.documentElement.lang : 'tg';
 
   // ---- the timer ------------------------------------------------------------
   const timer = { start: null, stopped: null };
@@ -135,11 +155,12 @@ export async function hotlineView(ctx) {
   const channel = h('select', { id: 'hl-channel', name: 'channel' },
     codes.channel.map((code) => h('option', { value: code, text: hotText('channel', code) })));
   channel.value = sticky.channel;
-  const language = h('select', { id: 'hl-language', name: 'language' },
+  const language = h('select', { id: 'hl-language', name: 'language' }, h('option', { value: '', text: 'hl.language_none' }),
     CALL_LANGS.map(([code, name]) => h('option', { value: code, data: name, attrs: { lang: code } })));
-  language.value = sticky.language;
+  const userKey = ctx.user?.id || ctx.user?.login || '';
+  language.value = lastCallLanguage(userKey);
   channel.addEventListener('change', () => { sticky.channel = channel.value; });
-  language.addEventListener('change', () => { sticky.language = language.value; });
+  language.addEventListener('change', () => keepCallLanguage(userKey, language.value));
 
   const nonDataNote = h('p', { class: 'message info hl-nondata', id: 'hl-nondata', text: 'hl.nondata_note', hidden: true });
 
@@ -251,7 +272,9 @@ export async function hotlineView(ctx) {
     cbGroup);
 
   const msg = h('div', { class: 'message', id: 'hl-msg', attrs: { role: 'alert' }, hidden: true });
-  const save = h('button', { type: 'submit', class: 'button primary', id: 'hl-save', text: 'hl.save_next' });
+  // The key's hint is for a keyboard: a phone's narrow bar goes without it.
+  const save = h('button', { type: 'submit', class: 'button primary', id: 'hl-save', attrs: { 'aria-keyshortcuts': 'Control+Enter' } },
+    live(h('span'), 'hl.save_next'), h('span', { class: 'key-hint', data: ' (Ctrl+Enter)' }));
   const clear = h('button', { type: 'button', class: 'button secondary', id: 'hl-clear', text: 'hl.clear', on: { click: () => askClear(clear) } });
   const confirmText = h('p', { id: 'hl-confirm-text' });
   const confirmKeep = h('button', { type: 'button', class: 'button primary', id: 'hl-confirm-keep', text: 'hl.confirm_keep' });
@@ -471,7 +494,8 @@ export async function hotlineView(ctx) {
 
   function collect() {
     const type = callType();
-    const body = { channel: channel.value, call_type: type, language: language.value };
+    const body = { channel: channel.value, call_type: type };
+    if (language.value) body.language = language.value; // not asked: none
     if (timer.start) {
       body.started_at = isoUtc(new Date(timer.start));
       body.duration_s = elapsed();

@@ -232,6 +232,11 @@ export const catalogue = {
     ru: 'Эта запись о человеке объединена с другой записью того же человека. Работайте с оставленной записью (или сначала отмените объединение).',
     en: 'This person’s record was merged into another record of the same person. Work on the record kept (or undo the merge first).',
   },
+  'error.moved': {
+    tg: 'Ҳангоми нигоҳдорӣ парванда ба ташкилоти дигар супорида шуд: чизе нигоҳ дошта нашуд. Саҳифаро нав кунед.',
+    ru: 'Пока это сохранялось, случай был передан другой организации: ничего не сохранено. Обновите страницу.',
+    en: 'The case was transferred to another organisation while this was being saved: nothing was saved. Reload the page.',
+  },
   'error.in_progress': {
     tg: 'Ҳамин амал ҳанӯз иҷро мешавад ё анҷом наёфт. Пас аз лаҳзае саҳифаро аз нав бор кунед ва бинед, ки сабт шудааст ё не.',
     ru: 'Это же действие ещё выполняется или не завершилось. Через минуту обновите страницу и проверьте, сохранилось ли оно.',
@@ -272,6 +277,25 @@ export const catalogue = {
   'form.choose': { tg: '— интихоб кунед —', ru: '— выберите —', en: '— choose —' },
   'form.add': { tg: 'Илова кардан', ru: 'Добавить', en: 'Add' },
   'form.add_another': { tg: 'Боз илова кардан', ru: 'Добавить ещё', en: 'Add another' },
+  // The items of a list field (forms.js), by the field's name: each one's
+  // name in the singular, numbered ("Goal 1"), and the button that adds
+  // one to a list of records; an item of a list not named here.
+  'form.item_number': { tg: 'Банд', ru: 'Пункт', en: 'Item' },
+  'item.goals': { tg: 'Мақсад', ru: 'Цель', en: 'Goal' },
+  'item.add_goals': { tg: 'Илова кардани мақсад', ru: 'Добавить цель', en: 'Add a goal' },
+  'item.identity_documents': { tg: 'Ҳуҷҷат', ru: 'Документ', en: 'Document' },
+  'item.add_identity_documents': { tg: 'Илова кардани ҳуҷҷат', ru: 'Добавить документ', en: 'Add a document' },
+  'item.trafficking_events': { tg: 'Рӯйдод', ru: 'Событие', en: 'Event' },
+  'item.add_trafficking_events': { tg: 'Илова кардани рӯйдод', ru: 'Добавить событие', en: 'Add an event' },
+  'item.members': { tg: 'Аъзои хонавода', ru: 'Член домохозяйства', en: 'Household member' },
+  'item.add_members': { tg: 'Илова кардани аъзои хонавода', ru: 'Добавить члена домохозяйства', en: 'Add a household member' },
+  'item.factors': { tg: 'Омил', ru: 'Фактор', en: 'Factor' },
+  'item.add_factors': { tg: 'Илова кардани омил', ru: 'Добавить фактор', en: 'Add a factor' },
+  'item.aliases': { tg: 'Номи дигар', ru: 'Другое имя', en: 'Alias' },
+  'item.phones': { tg: 'Телефон', ru: 'Телефон', en: 'Phone' },
+  'item.identifiers': { tg: 'Ҳуҷҷат ё рақам', ru: 'Документ или номер', en: 'Identifier' },
+  'item.partners': { tg: 'Шарик', ru: 'Партнёр', en: 'Partner' },
+  'item.kb_articles': { tg: 'Мақолаи гуфташуда', ru: 'Сообщённая статья', en: 'Article told' },
   'form.remove': { tg: 'Хориҷ кардан', ru: 'Удалить', en: 'Remove' },
   'form.check': { tg: 'Лутфан, ин майдонҳоро пур кунед:', ru: 'Пожалуйста, заполните поля:', en: 'Please fill in:' },
   'form.err_required': { tg: 'Ин майдон ҳатмӣ аст.', ru: 'Это поле обязательно.', en: 'This field is required.' },
@@ -1003,6 +1027,7 @@ export const catalogue = {
   'hl.call_type': { tg: 'Навъи занг', ru: 'Тип звонка', en: 'Call type' },
   'hl.channel': { tg: 'Канал', ru: 'Канал', en: 'Channel' },
   'hl.language': { tg: 'Забони суҳбат', ru: 'Язык разговора', en: 'Language of the call' },
+  'hl.language_none': { tg: '— қайд нашудааст —', ru: '— не указан —', en: '— not noted —' },
   'hl.nondata_note': {
     tg: 'Ин занг бе маълумоти шахсӣ ҳисоб карда мешавад. Барои нигоҳ доштан Enter-ро пахш кунед.',
     ru: 'Этот звонок учитывается без личных данных. Нажмите Enter, чтобы сохранить.',
@@ -1041,7 +1066,7 @@ export const catalogue = {
   },
   'hl.cb_due_needed': { tg: 'Вақти занги баргаштро нишон диҳед.', ru: 'Укажите время обратного звонка.', en: 'Give the time of the callback.' },
   'hl.cb_booked': { tg: 'Занги баргашт таъин шуд:', ru: 'Обратный звонок назначен:', en: 'Callback booked for' },
-  'hl.save_next': { tg: 'Нигоҳ доштан ва занги навбатӣ (Ctrl+Enter)', ru: 'Сохранить и следующий (Ctrl+Enter)', en: 'Save and next (Ctrl+Enter)' },
+  'hl.save_next': { tg: 'Нигоҳ доштан ва занги навбатӣ', ru: 'Сохранить и следующий', en: 'Save and next' },
   'hl.clear': { tg: 'Пок кардан', ru: 'Очистить', en: 'Clear' },
   'hl.saved': { tg: 'Тамос нигоҳ дошта шуд:', ru: 'Обращение сохранено:', en: 'Contact saved:' },
   'hl.save_unknown': {
@@ -1547,9 +1572,12 @@ export const catalogue = {
   'jus.stage_conviction': { tg: 'Ҳукми айбдоркунанда', ru: 'Обвинительный приговор', en: 'Conviction' },
   'jus.stage_acquittal': { tg: 'Ҳукми сафедкунанда', ru: 'Оправдательный приговор', en: 'Acquittal' },
   'jus.case_number': { tg: 'Рақами парвандаи ҷиноятӣ:', ru: 'Номер уголовного дела:', en: 'Criminal case number:' },
-  'jus.reported': { tg: 'Хабар:', ru: 'Сообщение:', en: 'Reported' },
-  'jus.investigation': { tg: 'Тафтиш:', ru: 'Расследование:', en: 'Investigation' },
-  'jus.court': { tg: 'Суд:', ru: 'Суд:', en: 'Court' },
+  // The dates of a proceeding's stages, each "Stage: date" in every language.
+  'jus.reported': { tg: 'Хабар:', ru: 'Сообщение:', en: 'Reported:' },
+  'jus.investigation': { tg: 'Тафтиш:', ru: 'Расследование:', en: 'Investigation:' },
+  'jus.court': { tg: 'Суд:', ru: 'Суд:', en: 'Court:' },
+  'jus.conviction': { tg: 'Ҳукми айбдоркунанда:', ru: 'Обвинительный приговор:', en: 'Conviction:' },
+  'jus.acquittal': { tg: 'Ҳукми сафедкунанда:', ru: 'Оправдательный приговор:', en: 'Acquittal:' },
   'jus.verdict': { tg: 'Ҳукм', ru: 'Приговор', en: 'Verdict' },
   'jus.sentence': { tg: 'Ҷазо', ru: 'Наказание', en: 'Sentence' },
   'jus.next_stage': { tg: 'Марҳилаи навбатӣ', ru: 'Следующий этап', en: 'Next stage' },
@@ -1713,6 +1741,7 @@ export const catalogue = {
   'fu.more': { tg: 'Боз нишон додан', ru: 'Показать ещё', en: 'Show more' },
   'fu.livelihood_after': { tg: 'Пайгирии манбаи даромад: {n} моҳ пас аз курс ё грант', ru: 'Контроль средств к существованию: {n} мес. после курса или гранта', en: 'Livelihood follow-up: {n} months after the course or grant' },
   'case.grant_amount': { tg: 'Грант:', ru: 'Грант:', en: 'Grant:' },
+  'case.cost': { tg: 'Арзиш:', ru: 'Стоимость:', en: 'Cost:' },
   // Prevention without a case (issue #18).
   'prev.edit': { tg: 'Тағйир додан', ru: 'Изменить', en: 'Edit' },
   'prev.saved_change': { tg: 'Тағйирот нигоҳ дошта шуд.', ru: 'Изменения сохранены.', en: 'The change is saved.' },

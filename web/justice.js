@@ -55,7 +55,7 @@ function proceedingCard(ctx, p, o) {
       h('span', { class: `badge ${p.stage === 'conviction' ? 'ok' : p.stage === 'acquittal' ? 'muted' : 'info'}`, text: `jus.stage_${p.stage}`, attrs: { 'data-stage': p.stage } })),
     p.case_number ? line(h('span', { text: () => `${t('jus.case_number')} ${p.case_number}` })) : null,
     line(dateText('jus.reported', p.reported_on), dateText('jus.investigation', p.investigation_on),
-      dateText('jus.court', p.court_on), p.verdict ? dateText(`jus.stage_${p.verdict}`, p.verdict_on) : null),
+      dateText('jus.court', p.court_on), p.verdict ? dateText(`jus.${p.verdict}`, p.verdict_on) : null),
     p.victim_role || (p.protection_measures || []).length ? line(
       p.victim_role ? h('span', { text: codeText('procedural_role', p.victim_role) }) : null,
       ...(p.protection_measures || []).map((m) => h('span', { text: codeText('protection_measure', m) }))) : null,

@@ -144,7 +144,7 @@ export async function preventionView(ctx, personId) {
       return [
         h('p', { class: 'card-title' }, h('strong', { text: codeText('tj_regions_iso3166_2', hh.region) }), ' ',
           hh.remittance_dependence ? badge('remittance_dependence', hh.remittance_dependence, 'info') : null),
-        recordView('household', hh, ['district', 'members', 'remittance_monthly', 'currency', 'notes']),
+        recordView('household', hh, ['district', 'members', 'remittance_monthly', 'notes']),
         assess,
       ];
     },

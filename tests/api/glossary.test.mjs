@@ -137,6 +137,7 @@ const NOT_CODE_LABELS = {
   'ref.urgency_high': 'a referral\'s urgency, which reads like a vulnerability rating',
   'plan.status_done': 'an Action Plan activity\'s status (plan.status_*), not a follow-up\'s',
   'ref.preset_shelter': 'the share preset for a shelter referral (schema/share-presets.json), not a best-interests outcome',
+  'item.phones': 'one entry of a person\'s list of phone numbers ("Phone 2"), not a hotline contact\'s channel',
 };
 
 test('web/i18n.js repeats no code label of schema/labels.json; roles and languages come from the schema', async () => {

@@ -583,3 +583,93 @@ test('a note saved as the line drops is kept once when saved again, and the scre
     await context.close();
   }
 });
+
+// A list field's items are named in the singular with their number ("Goal
+// 2", not "Goals 2"), numbered anew after a removal, and its button says
+// what it adds ("Add a goal", not "Add: Goals"), in every language; every
+// list field of the schema has its singular name in the catalogue.
+test('a list\'s items: "Goal 1" and "Add a goal", in the three languages; every list has a singular name', async () => {
+  const { catalogue } = await import('../../web/i18n.js');
+  const schemaRes = await cw.req('GET', '/api/v1/schema');
+  const lists = [];
+  const walk = (resource, fields) => {
+    for (const f of fields) {
+      if (['object_list', 'text_list', 'phone_list'].includes(f.type) && !f.read_only) lists.push([resource, f.name, f.type]);
+      if (f.fields) walk(resource, f.fields);
+    }
+  };
+  for (const [resource, fields] of Object.entries(schemaRes.json.resources)) walk(resource, fields);
+  assert.ok(lists.some(([r, n]) => r === 'plan' && n === 'goals'), JSON.stringify(lists));
+  const missing = lists.filter(([, name, type]) => !catalogue[`item.${name}`] || (type === 'object_list' && !catalogue[`item.add_${name}`]));
+  assert.deepEqual(missing, [], 'list fields without a singular item name (item.NAME) or an add button (item.add_NAME)');
+
+  const seeded = await seedCase(cw, { given_name: 'Шоира', family_name: 'Назарова' });
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, srv.url, CW, 'en');
+    await page.goto(`${srv.url}/#/cases/${seeded.case.id}`);
+    await page.click('#tab-plans');
+    await page.click('#plan-add');
+    await visible(page, '#plan-goals-add');
+    const legends = () => page.$$eval('#plan-goals-group .sub-form > legend', (ls) => ls.map((l) => l.textContent));
+    await waitText(page, '#plan-goals-add', 'Add a goal');
+    for (let i = 0; i < 3; i++) await page.click('#plan-goals-add');
+    assert.deepEqual(await legends(), ['Goal 1', 'Goal 2', 'Goal 3']);
+    await page.fill('#plan-goals-1-goal', 'Find work near home');
+    await page.fill('#plan-goals-2-goal', 'Get a new passport');
+    await page.locator('#plan-goals-group .sub-form').first().locator('button.link').click();
+    assert.deepEqual(await legends(), ['Goal 1', 'Goal 2'], 'numbered anew after a removal');
+    await page.selectOption('#lang', 'ru');
+    await waitText(page, '#plan-goals-add', 'Добавить цель');
+    assert.deepEqual(await legends(), ['Цель 1', 'Цель 2']);
+    await page.selectOption('#lang', 'tg');
+    await waitText(page, '#plan-goals-add', 'Илова кардани мақсад');
+    assert.deepEqual(await legends(), ['Мақсад 1', 'Мақсад 2']);
+    await page.selectOption('#lang', 'en');
+    await waitText(page, '#plan-goals-add', 'Add a goal');
+    await page.selectOption('#plan-type', { index: 1 });
+    await page.click('#plan-form-submit');
+    await page.locator('#plan-list > li', { hasText: 'Get a new passport' }).waitFor();
+    const plans = (await cw.req('GET', `/api/v1/cases/${seeded.case.id}/plans`)).json.items;
+    assert.deepEqual(plans[0].goals.map((g) => g.goal), ['Find work near home', 'Get a new passport']);
+    assert.deepEqual(unexpected(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+// A service's amounts carry their currency, the programme's (somoni, TJS)
+// when the record names none, and are written as the language writes
+// numbers.
+test('a service\'s cost and grant show their currency, in the language\'s way of writing numbers', async () => {
+  const seeded = await seedCase(cw, { given_name: 'Нигина', family_name: 'Саидова' });
+  const svc = async (body) => {
+    const r = await cw.req('POST', `/api/v1/cases/${seeded.case.id}/services`, body);
+    assert.equal(r.status, 201, r.text);
+  };
+  await svc({ type: 'medical', status: 'planned', start: isoDay(-3), cost: 12500 });
+  await svc({ type: 'business_startup_grant', status: 'completed', start: '2025-01-05', end: '2025-02-10', trade: 'Пекарня',
+    grant_amount: 1800, currency: 'USD', completion: 'completed' });
+  const { context, page, problems } = await newPage();
+  try {
+    await signIn(page, srv.url, CW, 'en');
+    await page.goto(`${srv.url}/#/cases/${seeded.case.id}`);
+    await page.click('#tab-services');
+    const card = (text) => page.locator('#service-list li', { hasText: text });
+    await card('Пекарня').waitFor();
+    const medical = await card('Medical').textContent();
+    assert.match(medical, /Cost: TJS\s12,500/, medical);
+    assert.match(await card('Пекарня').textContent(), /Grant: USD\s1,800/);
+    await page.selectOption('#lang', 'ru');
+    await page.locator('#service-list li', { hasText: 'Грант:' }).waitFor();
+    assert.match(await card('Пекарня').textContent(), /Грант: 1\s800\sUSD/);
+    assert.match(await card('Стоимость').textContent(), /Стоимость: 12\s500\sTJS/);
+    await page.selectOption('#lang', 'tg');
+    await page.locator('#service-list li', { hasText: 'Арзиш:' }).waitFor();
+    assert.match(await card('Арзиш:').textContent(), /Арзиш: 12\s500\sTJS/);
+    assert.match(await card('Пекарня').textContent(), /Грант: 1\s800\sUSD/);
+    assert.deepEqual(unexpected(problems), []);
+  } finally {
+    await context.close();
+  }
+});

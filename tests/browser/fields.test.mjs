@@ -91,9 +91,11 @@ for (const [lang, viewport, family] of [
       await visible(page, '#person-form');
       assert.equal(await focused(page), 'H2', 'the cursor is on the next step’s heading');
 
-      // Marked before anyone fails: the names, one of which is needed.
+      // Marked before anyone fails: the names, one of which is needed, as
+      // a group (none of them is required by itself: no *).
       for (const f of ['given_name', 'family_name']) {
-        assert.equal(await page.locator(`label[for="person-${f}"] .req`).count(), 1, `${f} is marked`);
+        assert.equal(await page.locator(`label[for="person-${f}"] .need-one-mark`).count(), 1, `${f} is marked`);
+        assert.equal(await page.locator(`label[for="person-${f}"] .req`).count(), 0, `${f} is not marked required`);
       }
       await visible(page, '#person-need-one');
       assert.equal(await page.isVisible('#person-given_name-error'), false, 'no error before sending');
@@ -157,3 +159,101 @@ for (const [lang, viewport, family] of [
     }
   });
 }
+
+// One name is enough (the server takes given_name, family_name or aliases):
+// the person form, in the registration and when the person is corrected,
+// marks the names as a group of which one is needed, not each as
+// required; it sends a person with a family name only, and stops only
+// when no name at all is left.
+test('the names are marked as "one of these", and one name is enough (registration and correction)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(20000);
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  const writes = [];
+  page.on('request', (r) => { if (['POST', 'PATCH'].includes(r.method()) && /\/api\/v1\/persons(\/[a-z2-7]{26})?$/.test(new URL(r.url()).pathname)) writes.push(r.method()); });
+  const family = 'Қурбонова-Якта';
+  const marks = async (prefix) => {
+    const out = {};
+    for (const f of ['given_name', 'family_name', 'patronymic']) {
+      out[f] = {
+        req: await page.locator(`label[for="${prefix}-${f}"] .req`).count(),
+        one: await page.locator(`label[for="${prefix}-${f}"] .need-one-mark`).count(),
+        required: await page.getAttribute(`#${prefix}-${f}`, 'aria-required'),
+        describedBy: await page.getAttribute(`#${prefix}-${f}`, 'aria-describedby'),
+      };
+    }
+    return out;
+  };
+  const checkMarks = (m, prefix, form) => {
+    for (const f of ['given_name', 'family_name']) {
+      assert.equal(m[f].req, 0, `${form}: ${f} is not marked required (*)`);
+      assert.equal(m[f].required, null, `${form}: ${f} is not aria-required`);
+      assert.equal(m[f].one, 1, `${form}: ${f} is marked as one of the names`);
+      assert.match(m[f].describedBy, new RegExp(`\\b${prefix}-need-one\\b`), `${form}: ${f} is described by the group's note`);
+    }
+    assert.deepEqual([m.patronymic.req, m.patronymic.one], [0, 0], `${form}: the patronymic is not marked`);
+  };
+  try {
+    await page.goto(srv.url + '/');
+    await visible(page, '#login-view');
+    await page.selectOption('#lang', 'en');
+    await page.fill('#login', CW.login);
+    await page.fill('#password', CW.password);
+    await page.press('#password', 'Enter');
+    await visible(page, '#app-frame');
+    await page.evaluate(() => { location.hash = '#/register'; });
+    await visible(page, '#reg-q');
+    await page.fill('#reg-q', family);
+    await page.click('#reg-find-submit');
+    await visible(page, '#reg-new-person');
+    await page.click('#reg-new-person');
+    await visible(page, '#consent-form');
+    await page.check('#consent-agree');
+    await page.selectOption('#consent-method', 'written');
+    await page.click('#consent-form-submit');
+    await visible(page, '#person-form');
+
+    checkMarks(await marks('person'), 'person', 'registration');
+    // No field of the person is required: no "Fields marked * are required".
+    assert.equal(await page.locator('#person-form .required-note').count(), 0, 'no note about required fields');
+    assert.equal(await textOf(page, '#person-need-one'), '¹ At least one of these is needed: Given name, Family name, Aliases');
+
+    // The family name alone is taken.
+    await page.fill('#person-family_name', family);
+    await page.click('#person-form-submit');
+    await page.locator('#case-form:visible, #reg-dup-register').first().waitFor({ timeout: WAIT });
+    if (await page.isVisible('#reg-dup-register')) await page.click('#reg-dup-register');
+    await visible(page, '#case-form');
+    const found = await cw.req('GET', `/api/v1/persons?q=${encodeURIComponent(family)}`);
+    const person = found.json.items.find((p) => p.family_name === family);
+    assert.ok(person, 'registered with a family name only');
+    assert.equal(person.given_name, undefined);
+    await page.click('#case-form-submit');
+    await page.waitForURL(/#\/cases\/[a-z2-7]{26}$/, { timeout: WAIT });
+
+    // Corrected on the case page: the same marks; the last name emptied
+    // is stopped before sending, naming the group; another name is taken.
+    await page.click('#tab-details');
+    await page.click('#edit-person');
+    await visible(page, '#person-edit-form');
+    checkMarks(await marks('pedit'), 'pedit', 'correction');
+    writes.length = 0;
+    await page.fill('#pedit-family_name', '');
+    await page.click('#person-edit-form-submit');
+    await waitText(page, '#pedit-given_name-error', TEXTS.en.oneName);
+    await waitText(page, '#person-edit-form .message.error', 'At least one of these is needed: Given name, Family name, Aliases');
+    assert.equal(await focused(page), 'pedit-given_name');
+    assert.deepEqual(writes, [], 'nothing was sent');
+    await page.fill('#pedit-given_name', 'Гулнора');
+    await page.click('#person-edit-form-submit');
+    await waitText(page, '.view > .message.success', 'The person’s details are saved.');
+    assert.deepEqual(writes, ['PATCH']);
+    const now = (await cw.req('GET', `/api/v1/persons/${person.id}`)).json;
+    assert.equal(now.given_name, 'Гулнора');
+    assert.equal(now.family_name, undefined, 'the family name was emptied');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -628,3 +628,61 @@ test('the operator screen and the queue fit a phone, and work in Tajik', async (
     await context.close();
   }
 });
+
+// The call's language is the caller's, not the operator's screen's: it
+// starts empty (not asked) whatever language the screen is in; left empty
+// the contact is saved without one; once the operator chooses one, the
+// next calls of this browser session start with it (after a reload too),
+// and a change of the screen's language leaves it alone.
+test('the call\'s language starts empty, not in the screen\'s language; saved empty, none is recorded', async () => {
+  const { context, page, problems } = await newPage();
+  // The contact a save made (two may start in the same second: by id).
+  const saveSilent = async () => {
+    const before = new Set((await newest(hot)).map((x) => x.id));
+    await page.check('#hl-type-silent');
+    await page.click('#hl-save');
+    let made = [];
+    for (let i = 0; i < 100 && !made.length; i++) {
+      made = (await newest(hot)).filter((x) => !before.has(x.id));
+      if (!made.length) await page.waitForTimeout(100);
+    }
+    assert.equal(made.length, 1, 'one contact saved');
+    return made[0];
+  };
+  try {
+    await signIn(page, HOT, 'ru');
+    await openHotline(page);
+    assert.equal(await page.inputValue('#hl-language'), '', 'not the screen\'s language');
+    assert.equal(await page.$eval('#hl-language', (s) => s.selectedOptions[0].textContent), '— не указан —');
+    let c = await saveSilent();
+    assert.equal(c.call_type, 'silent');
+    assert.equal(c.language, undefined, 'no language recorded');
+
+    await page.selectOption('#hl-language', 'uz');
+    c = await saveSilent();
+    assert.equal(c.language, 'uz');
+    assert.equal(await page.inputValue('#hl-language'), 'uz', 'the next call starts with the operator\'s last choice');
+    await page.selectOption('#lang', 'en');
+    await waitText(page, '#page-title', 'Take a call');
+    assert.equal(await page.inputValue('#hl-language'), 'uz', 'the screen\'s language does not change it');
+    await page.reload();
+    await openHotline(page);
+    assert.equal(await page.inputValue('#hl-language'), 'uz', 'kept for this browser session');
+    await page.selectOption('#hl-language', '');
+    c = await saveSilent();
+    assert.equal(c.language, undefined, 'emptied again: none recorded');
+    assert.deepEqual(unexpected(problems), []);
+  } finally {
+    await context.close();
+  }
+  // A new browser session starts empty again, in any screen language.
+  const next = await newPage();
+  try {
+    await signIn(next.page, HOT, 'tg');
+    await openHotline(next.page);
+    assert.equal(await next.page.inputValue('#hl-language'), '');
+    assert.deepEqual(unexpected(next.problems), []);
+  } finally {
+    await next.context.close();
+  }
+});

@@ -30,6 +30,19 @@ test('every key has a text in tg, ru and en; tg and ru are Cyrillic', () => {
   }
 });
 
+// A label put before its value ("Stage: date") is punctuated alike: the
+// Tajik text like its Russian twin everywhere (English may write "Opened
+// 12.03.2025" without one), and a proceeding's stage dates in all three.
+test('a label\'s colon: Tajik as Russian; a proceeding\'s stage dates in the three languages', () => {
+  const colon = (s) => /:\s*$/.test(s);
+  const differ = Object.entries(catalogue).filter(([, e]) => colon(e.tg) !== colon(e.ru)).map(([k]) => k);
+  assert.deepEqual(differ, [], 'a colon at the end in one of tg and ru only');
+  for (const key of ['jus.case_number', 'jus.reported', 'jus.investigation', 'jus.court', 'jus.conviction', 'jus.acquittal']) {
+    assert.ok(catalogue[key], key);
+    for (const lang of LANGS) assert.ok(colon(catalogue[key][lang]), `${key}.${lang} ends without a colon: ${catalogue[key][lang]}`);
+  }
+});
+
 test('t() and setLang(): default Tajik, unknown keys and languages', () => {
   assert.equal(getLang(), 'tg');
   assert.equal(t('app.name'), 'Ҳимоя');

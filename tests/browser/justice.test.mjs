@@ -147,6 +147,18 @@ test('the supervisor records a proceeding on the case page and moves it stage by
     await page.fill('#proceeding-list input[type="text"]', '9 years');
     await page.click('#proceeding-list [data-action="save-stage"]');
     await waitHas(page, '#proceeding-list [data-stage]', 'Conviction');
+    // Each stage's date is "Stage: date", alike in the three languages.
+    const D = '\\d{2}\\.\\d{2}\\.\\d{4}';
+    for (const [lang, words] of [['en', ['Reported', 'Investigation', 'Court', 'Conviction']],
+      ['ru', ['Сообщение', 'Расследование', 'Суд', 'Обвинительный приговор']],
+      ['tg', ['Хабар', 'Тафтиш', 'Суд', 'Ҳукми айбдоркунанда']]]) {
+      if (lang !== 'en') await page.selectOption('#lang', lang);
+      await waitHas(page, '#proceeding-list', `${words[0]}:`);
+      const lines = await page.$$eval('#proceeding-list > li .card-line', (ls) => ls.map((l) => l.textContent));
+      const want = new RegExp(`^${words.map((w) => `${w}: ${D}`).join(' · ')}$`);
+      assert.ok(lines.some((l) => want.test(l)), `${lang}: ${JSON.stringify(lines)}`);
+    }
+    await page.selectOption('#lang', 'en');
     // The supervisor's report counts it (one conviction: fewer than k, hidden: "x").
     await page.goto(`${srv.url}/#/reports`);
     await waitHas(page, '#dash-justice', 'Convictions');

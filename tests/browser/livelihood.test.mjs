@@ -54,7 +54,7 @@ test('the case worker marks a grant\'s 6-month follow-up done with its livelihoo
   await page.goto(`${srv.url}/#/cases/${cases[1]}`);
   await page.click('#tab-services');
   await page.locator('#service-list li', { hasText: 'Пекарня' }).waitFor();
-  assert.match(await textOf(page, '#service-list li'), /Completed.*Grant: 1800/s);
+  assert.match(await textOf(page, '#service-list li'), /Completed.*Grant: USD\s1,800/s);
   await page.click('#tab-followups');
   const card = page.locator('#followup-list li', { hasText: 'Livelihood follow-up: 6 months' });
   await card.waitFor();

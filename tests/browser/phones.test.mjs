@@ -128,3 +128,69 @@ for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { w
     }
   });
 }
+
+// The registration wizard's sticky Continue/Back bar on a 360×640 phone:
+// one row of buttons, at most 64 px of the screen's height (two rows took
+// 120-145 px), each button still at least 44 px high to be tapped; the
+// hotline form's Save/Clear bar likewise.
+for (const lang of ['tg', 'ru', 'en']) {
+  test(`the wizard's Continue/Back bar is one compact row on a 360×640 phone (${lang})`, async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+    context.setDefaultTimeout(20000);
+    const page = await context.newPage();
+    const problems = watchConsole(page);
+    const bar = (form) => page.$eval(`${form} .sticky-actions`, (b) => {
+      const r = b.getBoundingClientRect();
+      const buttons = [...b.querySelectorAll('.button')].filter((x) => x.offsetParent).map((x) => x.getBoundingClientRect());
+      return { height: r.height, right: r.right, tops: buttons.map((x) => Math.round(x.top)), heights: buttons.map((x) => x.height),
+        rights: buttons.map((x) => x.right) };
+    });
+    const check = async (form, buttons) => {
+      const b = await bar(form);
+      assert.equal(b.tops.length, buttons, `${form}: ${buttons} buttons`);
+      assert.ok(b.height <= 64, `${form}: the bar takes ${b.height} px`);
+      assert.equal(new Set(b.tops).size, 1, `${form}: the buttons are in one row: ${b.tops}`);
+      for (const hgt of b.heights) assert.ok(hgt >= 44, `${form}: a button of ${hgt} px is too small to tap`);
+      for (const r of b.rights) assert.ok(r <= 360, `${form}: a button runs off the screen (${r})`);
+    };
+    try {
+      await page.goto(srv.url + '/');
+      await visible(page, '#login-view');
+      await page.selectOption('#lang', lang);
+      await page.fill('#login', 'p-caseworker');
+      await page.fill('#password', PW);
+      await page.click('#login-submit');
+      await visible(page, '#app-frame');
+      await page.evaluate(() => { location.hash = '#/register'; });
+      await visible(page, '#reg-new-person');
+      await page.click('#reg-new-person');
+      await visible(page, '#consent-form');
+      await check('#consent-form', 2);
+      await page.check('#consent-agree');
+      await page.selectOption('#consent-method', 'written');
+      await page.click('#consent-form-submit');
+      await visible(page, '#person-form');
+      await check('#person-form', 2);
+      await page.fill('#person-family_name', `Бар-${lang}`);
+      await page.click('#person-form-submit');
+      await page.locator('#case-form:visible, #reg-dup-register').first().waitFor();
+      if (await page.isVisible('#reg-dup-register')) await page.click('#reg-dup-register');
+      await visible(page, '#case-form');
+      await check('#case-form', 1);
+
+      await context.clearCookies();
+      await page.goto(srv.url + '/');
+      await visible(page, '#login-view');
+      await page.fill('#login', 'p-hotline');
+      await page.fill('#password', PW);
+      await page.click('#login-submit');
+      await visible(page, '#app-frame');
+      await page.evaluate(() => { location.hash = '#/hotline'; });
+      await visible(page, '#hl-form');
+      await check('#hl-form', 2);
+      assert.deepEqual(problems.filter((p) => !/status of (401|409)\b/.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });
+}

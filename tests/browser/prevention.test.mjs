@@ -22,7 +22,7 @@ before(async () => {
   pid = p.json.id;
   assert.equal((await cw.req('POST', `${V1}/persons/${pid}/consents`, { purpose: 'assistance', method: 'written' })).status, 201);
   const hh = await cw.req('POST', `${V1}/persons/${pid}/households`, {
-    region: 'TJ-KT', remittance_dependence: 'main_income',
+    region: 'TJ-KT', remittance_dependence: 'main_income', remittance_monthly: 2500, // no currency: somoni
     members: [{ name: 'Ҷамшед Раҷабов', relation: 'spouse', abroad: true, country: 'RU', sends_remittances: true },
       { name: 'Зарина Раҷабова', relation: 'child', birth_year: 2014 }] });
   assert.equal(hh.status, 201, hh.text);
@@ -58,6 +58,8 @@ test('a family member left behind: household, DoMV assessment and a TVET course 
   assert.equal(await domv.count(), 2);
   assert.match(await domv.nth(0).textContent(), /Household.*Risk factor.*One income/s);
   assert.match(hh, /Vulnerability:\s*High/);
+  // The remittances in the programme's currency, written the English way.
+  assert.match(hh, /Remittances a month\s*TJS\s2,500/);
 
   await page.click('#prevservice-add');
   await page.selectOption('#prevservice-type', 'tvet');
@@ -82,6 +84,7 @@ test('a family member left behind: household, DoMV assessment and a TVET course 
   await page.selectOption('#lang', 'tg');
   await page.locator('#prev-households h2', { hasText: 'Хонавода' }).waitFor();
   assert.match(await textOf(page, '#household-list'), /Омили хатар/);
+  assert.match(await textOf(page, '#household-list'), /2\s500\sTJS/);
 
   // No consent: the form says so and nothing is recorded.
   await page.goto(`${srv.url}/#/persons/${bare}/prevention`);
