@@ -701,6 +701,8 @@ int api_contacts_list(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "from: not a date YYYY-MM-DD");
 	if (to && period_bound(to, 1, to_ts))
 		return reply_problem(r, 422, "invalid-value", "to: not a date YYYY-MM-DD");
+	if (from && to && strcmp(from, to) > 0) /* an empty list would say "no calls" */
+		return reply_problem(r, 422, "invalid-value", "from: after to");
 	if (api_page(r, PAGE_MAX, &limit, after_at, sizeof after_at, after_id, sizeof after_id))
 		return r->status;
 	memset(&f, 0, sizeof f);

@@ -167,6 +167,11 @@ int api_stays_create(struct req *r)
 	if (cap < 0)
 		return reply_problem(r, 409, "capacity-unknown",
 				     "the shelter has no capacity_max: set it first");
+	/* A reason for an exception not asked for would be kept unread. */
+	if (json_object_get(body, "eligibility_reason") &&
+	    !json_is_true(json_object_get(body, "eligibility_override")))
+		return reply_problem_field(r, 422, "invalid-value", "eligibility_reason",
+					   "eligibility_reason: only with \"eligibility_override\": true");
 	/* A man in a women's shelter, an adult among children: asked first,
 	 * admitted only when the worker says so (eligibility_override). */
 	if (!json_is_true(json_object_get(body, "eligibility_override"))) {

@@ -378,6 +378,8 @@ test('list by period, paged newest first', async () => {
     '2025-06-02T10:00:00Z', '2025-06-01T10:00:00Z']);
   assertProblem(await as.hot.req('GET', `${V1}/contacts?from=yesterday`), 422, 'invalid-value');
   assertProblem(await as.hot.req('GET', `${V1}/contacts?cursor=nonsense`), 422, 'invalid-value');
+  // A period that ends before it begins is refused, not answered "no calls".
+  assertProblem(await as.hot.req('GET', `${V1}/contacts?from=2026-12-01&to=2026-01-01`), 422, 'invalid-value');
   assertProblem(await as.hot.req('GET', `${V1}/contacts?limit=0`), 422, 'invalid-value');
 });
 

@@ -241,6 +241,10 @@ test('a person stays in one shelter at a time: an admission in another while a s
   const c = await must('n.cw', 'POST', '/cases', { person_id: p.id });
   const admit = (svc, on) => as['n.cw'].req('POST', `${V1}/directory/services/${svc.id}/stays`,
     { case_id: c.id, admitted_on: day(on), admission_reason: 'safety' });
+  const because = await as['n.cw'].req('POST', `${V1}/directory/services/${one.id}/stays`,
+    { case_id: c.id, admitted_on: day(20), admission_reason: 'safety', eligibility_override: false, eligibility_reason: 'why not' });
+  problem(because, 422, 'invalid-value');
+  assert.equal(because.json.field, 'eligibility_reason');
   const first = await admit(one, 20);
   assert.equal(first.status, 201, first.text);
   const elsewhere = await admit(two, 15);
