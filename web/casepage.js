@@ -151,44 +151,58 @@ export async function casePageView(ctx, id) {
     return h('div', { class: 'fact', id }, h('dt', { text: key }), h('dd', {}, value));
   }
 
+  // A short form below the case's actions: its fields, of which `choice`
+  // must be chosen (else `needed` is said), a message, the submit button
+  // and Cancel.  send() makes the request and answers the key of what
+  // went wrong, or null when done (the form then goes).
+  function actionForm(actions, spec) {
+    const msg = messageBox();
+    const submit = h('button', { type: 'submit', class: 'button primary', id: spec.submitId, text: spec.submitText });
+    const form = h('form', { class: 'close-form', id: spec.id, attrs: { novalidate: true } },
+      heading(3, spec.title), h('p', { class: 'hint', text: spec.hint }), ...spec.fields, msg,
+      h('div', { class: 'actions' }, submit,
+        h('button', { type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => form.remove() } })));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!spec.choice.value) {
+        setMessage(msg, spec.needed);
+        spec.choice.setAttribute('aria-invalid', 'true');
+        spec.choice.focus();
+        return;
+      }
+      submit.setAttribute('aria-disabled', 'true');
+      const failed = await spec.send();
+      submit.removeAttribute('aria-disabled');
+      if (!ctx.alive()) return;
+      if (failed) setMessage(msg, failed);
+      else form.remove();
+    });
+    actions.after(form);
+    spec.choice.focus();
+  }
+
   function closePanel(actions) {
     if (head.querySelector('#close-form')) return;
     const reason = h('select', { id: 'close-reason', attrs: { 'aria-required': 'true' } });
     reason.append(h('option', { value: '', text: 'form.choose' }));
     for (const code of codeList('case_closure_reason')) reason.append(h('option', { value: code.code, text: code }));
-    const msg = messageBox();
-    const confirm = h('button', { type: 'submit', class: 'button primary', id: 'close-confirm', text: 'case.close_confirm' });
-    const cancel = h('button', { type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => form.remove() } });
-    const form = h('form', { class: 'close-form', id: 'close-form', attrs: { novalidate: true } },
-      heading(3, 'case.close_title'),
-      h('p', { class: 'hint', text: 'case.close_hint' }),
-      h('div', { class: 'field' }, h('label', { for: 'close-reason', text: 'case.close_reason' }), reason),
-      msg, h('div', { class: 'actions' }, confirm, cancel));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      if (!reason.value) {
-        setMessage(msg, 'case.close_reason_needed');
-        reason.setAttribute('aria-invalid', 'true');
-        reason.focus();
-        return;
-      }
-      const body = { reason: reason.value };
-      if (reason.value === 'referred_elsewhere') body.status = 'ClosedReferred';
-      confirm.setAttribute('aria-disabled', 'true');
-      const r = await request(ctx, 'POST', `${path}/close`, body);
-      confirm.removeAttribute('aria-disabled');
-      if (!ctx.alive()) return;
-      if (!r || r.status !== 200) {
-        setMessage(msg, statusKey(r));
-        return;
-      }
-      c = r.body;
-      drawHead();
-      setMessage(headMsg, 'case.closed_done', 'success');
-      refreshTab();
+    actionForm(actions, {
+      id: 'close-form', title: 'case.close_title', hint: 'case.close_hint', submitId: 'close-confirm',
+      submitText: 'case.close_confirm', choice: reason, needed: 'case.close_reason_needed',
+      fields: [h('div', { class: 'field' }, h('label', { for: 'close-reason', text: 'case.close_reason' }), reason)],
+      async send() {
+        const body = { reason: reason.value };
+        if (reason.value === 'referred_elsewhere') body.status = 'ClosedReferred';
+        const r = await request(ctx, 'POST', `${path}/close`, body);
+        if (!ctx.alive()) return null;
+        if (!r || r.status !== 200) return statusKey(r);
+        c = r.body;
+        drawHead();
+        setMessage(headMsg, 'case.closed_done', 'success');
+        refreshTab();
+        return null;
+      },
     });
-    actions.after(form);
-    reason.focus();
   }
 
   // Another organisation is asked to take the case over (POST
@@ -204,38 +218,22 @@ export async function casePageView(ctx, id) {
       if (!ctx.user.org || x.code !== ctx.user.org.code) to.append(h('option', { value: x.code, data: x.name || x.code }));
     }
     const reason = h('textarea', { id: 'transfer-reason', rows: 3, attrs: { maxlength: 2000 } });
-    const msg = messageBox();
-    const send = h('button', { type: 'submit', class: 'button primary', id: 'transfer-send', text: 'case.transfer_send' });
-    const cancel = h('button', { type: 'button', class: 'button secondary', text: 'common.cancel', on: { click: () => form.remove() } });
-    const form = h('form', { class: 'close-form', id: 'transfer-form', attrs: { novalidate: true } },
-      heading(3, 'case.transfer_title'),
-      h('p', { class: 'hint', text: 'case.transfer_hint' }),
-      h('div', { class: 'field' }, h('label', { for: 'transfer-to', text: 'case.transfer_to' }), to),
-      h('div', { class: 'field' }, h('label', { for: 'transfer-reason', text: 'case.transfer_reason' }), reason),
-      msg, h('div', { class: 'actions' }, send, cancel));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      if (!to.value) {
-        setMessage(msg, 'case.transfer_to_needed');
-        to.setAttribute('aria-invalid', 'true');
-        to.focus();
-        return;
-      }
-      const body = { to_org: to.value };
-      if (reason.value.trim()) body.reason = reason.value.trim();
-      send.setAttribute('aria-disabled', 'true');
-      const r = await request(ctx, 'POST', `${path}/transfer`, body);
-      send.removeAttribute('aria-disabled');
-      if (!ctx.alive()) return;
-      if (!r || r.status !== 201) {
-        setMessage(msg, r && r.status === 409 && /consent-required$/.test(r.body?.type || '') ? 'case.transfer_consent' : statusKey(r));
-        return;
-      }
-      form.remove();
-      setMessage(headMsg, 'case.transfer_sent', 'success');
+    actionForm(actions, {
+      id: 'transfer-form', title: 'case.transfer_title', hint: 'case.transfer_hint', submitId: 'transfer-send',
+      submitText: 'case.transfer_send', choice: to, needed: 'case.transfer_to_needed',
+      fields: [h('div', { class: 'field' }, h('label', { for: 'transfer-to', text: 'case.transfer_to' }), to),
+        h('div', { class: 'field' }, h('label', { for: 'transfer-reason', text: 'case.transfer_reason' }), reason)],
+      async send() {
+        const body = { to_org: to.value };
+        if (reason.value.trim()) body.reason = reason.value.trim();
+        const r = await request(ctx, 'POST', `${path}/transfer`, body);
+        if (!ctx.alive()) return null;
+        if (!r || r.status !== 201)
+          return r && r.status === 409 && /consent-required$/.test(r.body?.type || '') ? 'case.transfer_consent' : statusKey(r);
+        setMessage(headMsg, 'case.transfer_sent', 'success');
+        return null;
+      },
     });
-    actions.after(form);
-    to.focus();
   }
 
   async function reopen(button) {
