@@ -521,14 +521,17 @@ void api_owner_seen(struct req *r, int person, const char *id, const char *org_i
 		r->owners = o;
 	}
 	for (i = 0; i < o->n; i++)
-		if (o->e[i].person == person && !strcmp(o->e[i].id, id))
+		if (o->e[i].person == person && !strcmp(o->e[i].id, id)) {
+			if (!o->e[i].org[0] && org_id) /* its owner too, now */
+				snprintf(o->e[i].org, ID_LEN, "%s", org_id);
 			return;
+		}
 	if (o->n == OWNERS_SEEN) /* a list's page: no change is made of it */
 		return;
 	o->e[o->n].person = person;
 	o->e[o->n].merged = merged;
 	snprintf(o->e[o->n].id, ID_LEN, "%s", id);
-	snprintf(o->e[o->n].org, ID_LEN, "%s", org_id);
+	snprintf(o->e[o->n].org, ID_LEN, "%s", org_id ? org_id : "");
 	o->n++;
 }
 
@@ -543,7 +546,7 @@ static int owners_still(struct req *r, store_tx *tx)
 		int rc = store_owner_tx(tx, o->e[i].person, o->e[i].id, org, &merged);
 		if (rc == STORE_ERROR)
 			return rc;
-		if (rc == STORE_NOT_FOUND || strcmp(org, o->e[i].org)) {
+		if (rc == STORE_NOT_FOUND || (o->e[i].org[0] && strcmp(org, o->e[i].org))) {
 			reply_problem(r, 409, "moved",
 				      o->e[i].person
 				      ? "this person's record has just been transferred to another "

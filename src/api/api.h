@@ -64,7 +64,9 @@ int api_if_match(struct req *r, int64_t *version);
 int api_tx_end(struct req *r, store_tx *tx, int rc);
 /* Note the owner of a case (person 0) or person (person 1), and whether
  * the person was merged into another, as the caller's access to it was
- * decided (api_case_reach, api_person_load). */
+ * decided (api_case_reach, api_person_load); org_id NULL: the owner is
+ * not what the access rests on (a recipient's, through a referral that
+ * a transfer hands over), only the person's merge is checked. */
 void api_owner_seen(struct req *r, int person, const char *id, const char *org_id, int merged);
 
 /* A list answer, {"items":[...],"next":...}: api_list_begin opens it (200)

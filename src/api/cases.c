@@ -78,7 +78,14 @@ int api_case_reach(struct req *r, const struct case_row *c)
 	if (v->share && req_own_json(r, v->share) != 0)
 		v->share = NULL;
 	r->view = v;
-	api_owner_seen(r, 0, c->id, c->org_id, 0);
+	/* What a change of the case rests on: its owner (a transfer accepted
+	 * meanwhile), and its person (merged meanwhile, the case went to the
+	 * record kept: a stay racing the merge was left on the merged-away
+	 * person, a second shelter at once).  A recipient's access rests on
+	 * its referral, which a transfer hands over with the case. */
+	if (v->rel & PC_OWN_ORG)
+		api_owner_seen(r, 0, c->id, c->org_id, 0);
+	api_owner_seen(r, 1, c->person_id, NULL, 0);
 	return 0;
 }
 

@@ -117,19 +117,24 @@ static const char SQL_UNLINK_CONTACTS[] =
 	" OR case_id IN (SELECT id FROM cases WHERE person_id = ?1))";
 /* The case's open referrals to others are the new owner's to follow and
  * withdraw (the old owner read the person's new names through them). */
+/* The cases moved, once moved: the case and the person's closed ones (an
+ * outside review: a closed case's referrals stayed the old owner's, which
+ * read the feedback given after, and a recipient of one reached the case
+ * through a referral its new owner could neither see nor withdraw). */
+#define MOVED "(SELECT id FROM cases WHERE person_id = ?4 AND org_id = ?2)"
 static const char SQL_MOVE_REFERRALS[] =
-	"UPDATE referrals SET from_org = ?2 WHERE case_id = ?1 AND kind = 'referral'"
+	"UPDATE referrals SET from_org = ?2 WHERE case_id IN " MOVED " AND kind = 'referral'"
 	" AND status IN ('sent', 'accepted') AND to_org <> ?2";
 /* Those to the new owner are done: it holds the case (left open, one gave
  * it the case's shared view again once the case came back; an outside
  * review read the names given after through it). */
 static const char SQL_END_REFERRALS_NAMES[] =
 	"DELETE FROM referral_names WHERE referral_id IN (SELECT id FROM referrals"
-	" WHERE case_id = ?1 AND kind = 'referral' AND status IN ('sent', 'accepted')"
+	" WHERE case_id IN " MOVED " AND kind = 'referral' AND status IN ('sent', 'accepted')"
 	" AND to_org = ?2)";
 static const char SQL_END_REFERRALS[] =
 	"UPDATE referrals SET status = 'completed', version = version + 1, updated_at = ?3"
-	" WHERE case_id = ?1 AND kind = 'referral' AND status IN ('sent', 'accepted')"
+	" WHERE case_id IN " MOVED " AND kind = 'referral' AND status IN ('sent', 'accepted')"
 	" AND to_org = ?2";
 
 int store_referral_insert(store_tx *tx, const struct referral_row *f)
@@ -215,23 +220,24 @@ static const char SQL_MOVE_CLOSED[] =
  * of every list of the new one's). */
 static const char SQL_ASSIGN_CASE[] =
 	"UPDATE cases SET assigned_to = ?3, coded = json_set(coded, '$.assigned_to', ?3)"
-	" WHERE id = ?1";
+	" WHERE id IN " MOVED;
 static const char SQL_ASSIGN_ITEMS[] =
 	"UPDATE items SET assigned_to = ?3, coded = json_set(coded, '$.assigned_to', ?3)"
-	" WHERE case_id = ?1 AND org_id = ?2 AND assigned_to IS NOT NULL"
+	" WHERE case_id IN " MOVED " AND org_id = ?2 AND assigned_to IS NOT NULL"
 	" AND status IN ('due', 'planned', 'in_progress', 'open')";
 /* The case's other transfers still waiting lapse: it is not the sender's
  * to give any more. */
 static const char SQL_LAPSE_TRANSFERS[] =
 	"UPDATE referrals SET status = 'withdrawn', version = version + 1, updated_at = ?3"
-	" WHERE case_id = ?1 AND kind = 'transfer' AND status = 'sent' AND to_org <> ?2";
+	" WHERE case_id IN " MOVED " AND kind = 'transfer' AND status = 'sent' AND to_org <> ?2";
 
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		    const char *from_org, const char *org_id, const char *assignee, const char *now)
 {
 	const char *c[] = {case_id, org_id, now}, *p[] = {person_id, org_id, now};
 	const char *closed[] = {person_id, org_id, from_org, now};
-	const char *a[] = {case_id, org_id, assignee};
+	const char *m[] = {case_id, org_id, now, person_id}; /* MOVED: ?2, ?4 */
+	const char *a[] = {case_id, org_id, assignee, person_id};
 	db_stmt *s = db_prepare(tx->d, SQL_MOVABLE);
 	int64_t owned = -1, others = -1;
 	int rc;
@@ -267,17 +273,17 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_UNLINK_CONTACTS, p, 3);
 	if (rc == STORE_OK)
-		rc = store_write_texts(tx->d, SQL_MOVE_REFERRALS, c, 2);
+		rc = store_write_texts(tx->d, SQL_MOVE_REFERRALS, m, 4);
 	if (rc == STORE_OK)
-		rc = store_write_texts(tx->d, SQL_END_REFERRALS_NAMES, c, 2);
+		rc = store_write_texts(tx->d, SQL_END_REFERRALS_NAMES, m, 4);
 	if (rc == STORE_OK)
-		rc = store_write_texts(tx->d, SQL_END_REFERRALS, c, 3);
+		rc = store_write_texts(tx->d, SQL_END_REFERRALS, m, 4);
 	if (rc == STORE_OK)
-		rc = store_write_texts(tx->d, SQL_LAPSE_TRANSFERS, c, 3);
+		rc = store_write_texts(tx->d, SQL_LAPSE_TRANSFERS, m, 4);
 	if (rc == STORE_OK && assignee)
-		rc = store_write_texts(tx->d, SQL_ASSIGN_CASE, a, 3);
+		rc = store_write_texts(tx->d, SQL_ASSIGN_CASE, a, 4);
 	if (rc == STORE_OK && assignee)
-		rc = store_write_texts(tx->d, SQL_ASSIGN_ITEMS, a, 3);
+		rc = store_write_texts(tx->d, SQL_ASSIGN_ITEMS, a, 4);
 	return rc == STORE_CONFLICT ? STORE_ERROR : rc; /* a broken reference: an error */
 }
 

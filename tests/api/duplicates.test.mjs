@@ -230,3 +230,36 @@ test('a merge of two records that each stay in a shelter now is refused until on
   const m = await ok('cw', 'POST', `${V1}/duplicates/${p.id}/merge`, { survivor: x.id });
   assert.equal(m.merged, y.id);
 });
+
+test('a merge racing an admission of the record merged away: never two shelters at once', async () => {
+  const day = (n) => new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
+  const beds = [];
+  for (const name of ['Race A', 'Race B'])
+    beds.push(await ok('sup', 'POST', `${V1}/directory/services`, { name, type: 'shelter', capacity_max: 20 }));
+  const names = [['Ҷамшед', 'Ҳакимов'], ['Ориф', 'Собиров'], ['Илҳом', 'Валиев'], ['Фарид', 'Каримзода']];
+  for (const [i, [g, f]] of names.entries()) {
+    const born = `198${i}-02-0${i + 1}`;
+    const x = await register('cw', { given_name: g, family_name: f, birth_date: born, gender: 'Masculine' });
+    const y = await register('cw', { given_name: g, family_name: f + ' ', birth_date: born, gender: 'Masculine' }, '?duplicates=register');
+    await ok('cw', 'POST', `${V1}/directory/services/${beds[0].id}/stays`, { case_id: x.case_id, admitted_on: day(9), admission_reason: 'safety' });
+    await ok('sup', 'POST', `${V1}/duplicates/scan`, {});
+    const p = (await openPairs()).find((q) => q.persons.some((o) => o.id === x.id) && q.persons.some((o) => o.id === y.id));
+    assert.ok(p, 'the pair is proposed');
+    const [m, s] = await Promise.all([
+      as.sup.req('POST', `${V1}/duplicates/${p.id}/merge`, { survivor: x.id }),
+      as.cw.req('POST', `${V1}/directory/services/${beds[1].id}/stays`, { case_id: y.case_id, admitted_on: day(8), admission_reason: 'safety' }),
+    ]);
+    const open = [];
+    for (const b of beds) {
+      const l = await ok('cw', 'GET', `${V1}/directory/services/${b.id}/stays`);
+      open.push(...l.items.filter((st) => st.person_id === x.id || st.person_id === y.id));
+    }
+    if (m.status === 200) {
+      assert.equal(open.length, 1, `round ${i}: merged, one shelter: ${s.status} ${s.text}`);
+
+    } else {
+      assert.equal(m.status, 409, m.text);
+      assert.equal(s.status, 201, s.text);
+    }
+  }
+});

@@ -772,6 +772,10 @@ test('a transfer is refused while the person has another open case here; their c
   // (an outside review: a closed case held the person here for good).
   const note = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/notes`, { type: 'note', text: 'EARLIER-CASE-NOTE' });
   assert.equal(note.status, 201, note.text);
+  await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo3' });
+  const early = await referOk('a.cw', c.id, 'ngo3');
+  const due = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/followups`, { due: day(5), assigned_to: uid['a.cw'] });
+  assert.equal(due.status, 201, due.text);
   assert.equal((await as['a.cw'].req('POST', `${V1}/cases/${c.id}/close`, { reason: 'duplicate' })).status, 200);
   await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
   const t = await as['a.cw'].req('POST', `${V1}/cases/${second.json.id}/transfer`, { to_org: 'ngo2' });
@@ -782,6 +786,18 @@ test('a transfer is refused while the person has another open case here; their c
     assert.equal((await get('b.cw', `/cases/${id}`)).status, 200, 'the new owner: ' + id);
   }
   assert.equal((await get('b.cw', `/cases/${c.id}`)).json.status, 'Closed');
+  // The closed case's referrals and work go along too: its open referral is
+  // the new owner's to follow and withdraw, the old owner reads no feedback
+  // given after; its open follow-up is the accepting worker's.
+  assert.equal((await get('b.cw', `/referrals/${early.id}`)).json.handed_over, true);
+  assertProblem(await get('a.cw', `/referrals/${early.id}`), 404, 'not-found');
+  await actOk('c.cw', early.id, 'accept');
+  await actOk('c.cw', early.id, 'complete', { feedback: 'FEEDBACK-AFTER-TRANSFER' });
+  assertProblem(await get('a.cw', `/referrals/${early.id}`), 404, 'not-found');
+  assert.match((await get('b.cw', `/referrals/${early.id}`)).text, /FEEDBACK-AFTER-TRANSFER/);
+  const fu = await get('b.cw', `/followups/${due.json.id}`);
+  assert.equal(fu.json.assigned_to, uid['b.cw'], fu.text);
+  assert.equal((await get('b.cw', `/cases/${c.id}`)).json.assigned_to, uid['b.cw']);
   const n = await get('b.cw', `/notes/${note.json.id}`);
   assert.equal(n.json.org, 'ngo2', n.text);
   assert.equal(n.json.read_only, undefined, n.text);
