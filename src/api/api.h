@@ -202,9 +202,11 @@ int api_provider_check(struct req *r, const char *person_id, json_t *body, json_
  * gender and age; stays.c): 0 when it does, or when the service or the
  * person does not say; else 1 with why[] (justice_shelter_field names the
  * service's field).  Refused at a shelter's admission, warned of at a
- * referral; why[] goes only to a user who may add to or refer the case. */
+ * referral; why[] goes only to a user who may add to or refer the case.
+ * The age is the one on the day `on` (NULL: today); only what the caller
+ * reads of the person (the case's view) is held against them. */
 int api_outside_eligibility(struct req *r, const struct dir_service_row *s, const char *person_id,
-			    char *why, size_t n);
+			    const char *on, char *why, size_t n);
 /* An item as an answer's object (items.c): its fixed members, then the
  * fields of rs (NULL: none) from rec, sealed ones through the audited road
  * under its case ("cases/ID"), or its person's when it has no case. */

@@ -81,7 +81,8 @@ int justice_stay_seal(const keyring *kr, arena *a, json_t *rec, struct item_row 
 			   &it->sealed_len);
 }
 
-int justice_shelter_takes_json(json_t *svc, json_t *person, char *why, size_t whylen)
+int justice_shelter_takes_json(json_t *svc, json_t *person, const char *on, char *why,
+			       size_t whylen)
 {
 	const char *genders[8];
 	json_t *g = json_object_get(svc, "genders_served");
@@ -97,7 +98,7 @@ int justice_shelter_takes_json(json_t *svc, json_t *person, char *why, size_t wh
 			genders[n++] = json_string_value(json_array_get(g, i));
 	consent_today(today);
 	if (born && date_valid(born))
-		age = std_years_between(born, today);
+		age = std_years_between(born, on && date_valid(on) ? on : today);
 	else if (json_is_integer(est))
 		age = (long)json_integer_value(est);
 	return justice_shelter_takes(genders, n, json_is_integer(amin) ? (long)json_integer_value(amin) : -1,

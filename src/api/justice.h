@@ -31,9 +31,10 @@ int justice_stay_seal(const keyring *kr, arena *a, json_t *rec, struct item_row 
 
 /* Whether the shelter service svc (its genders_served, minimum_age,
  * maximum_age) takes the person of the opened record person (gender;
- * age today from birth_date, else estimated_age): justice_shelter_takes.
- * 1, or 0 with why[]. */
-int justice_shelter_takes_json(json_t *svc, json_t *person, char *why, size_t whylen);
+ * age on the day `on`, NULL today, from birth_date, else estimated_age):
+ * justice_shelter_takes.  1, or 0 with why[]. */
+int justice_shelter_takes_json(json_t *svc, json_t *person, const char *on, char *why,
+			       size_t whylen);
 
 /* Keys of a perpetrator's names (api/persons.c, beside the persons'). */
 size_t perpetrator_blind_keys(const keyring *kr, const char *org_id, json_t *rec,

@@ -402,7 +402,7 @@ static int eligibility_warning(struct req *r, const struct dir_service_row *ds,
 	const char *field;
 	char why[160], record[64];
 
-	if ((view && view->limited) || !api_outside_eligibility(r, ds, c->person_id, why, sizeof why))
+	if ((view && view->limited) || !api_outside_eligibility(r, ds, c->person_id, NULL, why, sizeof why))
 		return 0;
 	field = justice_shelter_field(why);
 	snprintf(record, sizeof record, "persons/%s", c->person_id);

@@ -45,17 +45,26 @@ static int str_has_word(const char *s)
 }
 
 int api_outside_eligibility(struct req *r, const struct dir_service_row *s, const char *person_id,
-			    char *why, size_t n)
+			    const char *on, char *why, size_t n)
 {
+	static const char *const told[] = {"birth_date", "estimated_age", "gender"};
+	const struct case_view *v = api_case_view(r);
 	struct person_row p;
 	json_t *svc, *rec = NULL;
+	size_t i;
 	int takes = 1;
 
 	svc = json_loads(s->coded ? s->coded : "{}", 0, NULL);
 	if (svc && store_person_get(r->app->st, person_id, &p, &r->mem) == STORE_OK)
 		rec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id);
+	/* Only what the caller reads of the person is held against them: a
+	 * refusal naming the age told a shelter the birth date its referral
+	 * held back (an outside review). */
+	for (i = 0; rec && i < sizeof told / sizeof told[0]; i++)
+		if (!api_view_shares(v, told[i]))
+			json_object_del(rec, told[i]);
 	if (rec)
-		takes = justice_shelter_takes_json(svc, rec, why, n);
+		takes = justice_shelter_takes_json(svc, rec, on, why, n);
 	json_decref(rec);
 	json_decref(svc);
 	return !takes;
@@ -176,7 +185,9 @@ int api_stays_create(struct req *r)
 	 * admitted only when the worker says so (eligibility_override). */
 	if (!json_is_true(json_object_get(body, "eligibility_override"))) {
 		char why[160];
-		if (api_outside_eligibility(r, &s, c.person_id, why, sizeof why))
+		if (api_outside_eligibility(r, &s, c.person_id,
+					    json_string_value(json_object_get(body, "admitted_on")), why,
+					    sizeof why))
 			return reply_problem_field(r, 409, "eligibility-mismatch",
 						   justice_shelter_field(why), why);
 	} else if (!json_object_get(body, "eligibility_reason") ||

@@ -239,7 +239,7 @@ static int stays_add(struct ctx *x, const struct demo_org_ref *o, struct case_ro
 		/* Only persons the shelter takes (the check of POST .../stays). */
 		if (store_person_get(x->st, cases[i].person_id, &p, x->a) == STORE_OK)
 			person = record_open(x->kr, x->a, p.coded, p.sealed, p.sealed_len, p.id);
-		takes = person && justice_shelter_takes_json(srec, person, why, sizeof why);
+		takes = person && justice_shelter_takes_json(srec, person, NULL, why, sizeof why);
 		json_decref(person);
 		if (!takes)
 			continue;

@@ -336,6 +336,32 @@ test('a women\'s shelter asks before it admits a man, an adult shelter before a 
   assert.deepEqual(list.items.filter((x) => x.eligibility_override).map((x) => x.id), [anyway.id]);
 });
 
+test('eligibility holds against the person only what the admitting worker reads, and the age on the day of admission', async () => {
+  const shelter = await must('n.sup', 'POST', '/directory/services',
+    { name: 'Young women', type: 'shelter', capacity_max: 5, genders_served: ['Feminine'], maximum_age: 25 });
+  const stays = `${V1}/directory/services/${shelter.id}/stays`;
+  // Turned 26 ten days ago: 25 on an admission a month ago.
+  const born = new Date();
+  born.setUTCFullYear(born.getUTCFullYear() - 26);
+  born.setUTCDate(born.getUTCDate() - 10);
+  const p = await must('n.cw', 'POST', '/persons', { given_name: 'Шабнам', gender: 'Feminine', birth_date: born.toISOString().slice(0, 10) });
+  await must('n.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+  const c = await must('n.cw', 'POST', '/cases', { person_id: p.id });
+  problem(await as['n.cw'].req('POST', stays, { case_id: c.id, admitted_on: day(0), admission_reason: 'safety' }), 409, 'eligibility-mismatch');
+  await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`, { case_id: c.id, admitted_on: day(30), admission_reason: 'safety' });
+  // A case referred to the shelter's organisation sharing the gender only:
+  // its age is not held against the person, nor told.
+  const q = await must('i.cw', 'POST', '/persons', { given_name: 'Муниса', gender: 'Feminine', birth_date: day(365 * 40) });
+  await must('i.cw', 'POST', `/persons/${q.id}/consents`, { purpose: 'assistance', method: 'written' });
+  await must('i.cw', 'POST', `/persons/${q.id}/consents`, { purpose: 'referral', method: 'written' });
+  const qc = await must('i.cw', 'POST', '/cases', { person_id: q.id });
+  const f = await must('i.cw', 'POST', '/referrals', { case_id: qc.id, to_org: 'ngo2', service_type: 'shelter', reason: 'a bed', share: ['gender'] });
+  await must('n.cw', 'POST', `/referrals/${f.id}/accept`, undefined, 200);
+  const in_ = await as['n.cw'].req('POST', stays, { case_id: qc.id, admitted_on: day(1), admission_reason: 'safety' });
+  assert.equal(in_.status, 201, in_.text);
+  assert.doesNotMatch(in_.text, /the person is \d/);
+});
+
 test('risk assessments and safety plans are sealed and their reviews come due', async () => {
   const p = await must('i.cw', 'POST', '/persons', { given_name: 'Нигина' });
   await must('i.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
