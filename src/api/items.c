@@ -283,18 +283,49 @@ static const char *default_assignee(struct req *r, const struct case_row *c)
 									 : r->who.user.id;
 }
 
-/* Insert it, move the case (new stage, trafficking status) when asked,
- * audit, commit, reply 201 with the item.  stage_from is the case's stage
- * before this item moved it. */
+static int case_move(struct req *r, struct case_row *c, enum case_event ev, const char *status);
+
+/* A case's move by a record made: its event, and the trafficking status
+ * it sets (NULL: none). */
+struct case_change {
+	enum case_event ev;
+	const char *status;
+};
+
+/* Save case c, moved by ch from stage_from (a STAGE_LEN buffer).  When
+ * another change of the case came first (a record made at the same time
+ * that moved it too: the second was answered 412 though it sent no
+ * If-Match, an outside review), the move is made again, in this
+ * transaction, on the case as it is now; *moved 0 when there is then
+ * nothing to move. */
+#define STAGE_LEN 32
+static int case_save_move(struct req *r, store_tx *tx, struct case_row *c,
+			  const struct case_change *ch, char stage_from[STAGE_LEN], int *moved)
+{
+	int rc = store_case_update(tx, c);
+
+	*moved = 1;
+	if (rc != STORE_STALE)
+		return rc;
+	if (store_case_get_tx(tx, c->id, c, &r->mem) != STORE_OK)
+		return STORE_ERROR;
+	snprintf(stage_from, STAGE_LEN, "%s", c->stage);
+	if (!(*moved = case_move(r, c, ch->ev, ch->status)))
+		return STORE_OK;
+	return store_case_update(tx, c);
+}
+
+/* Insert it, move the case by ch (NULL: none) from stage_from when asked,
+ * audit, commit, reply 201 with the item. */
 static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 		       const struct resource_schema *rs, json_t *rec, const char *fields,
-		       int case_changed, const char *stage_from, const struct item_row *extra,
-		       size_t nextra)
+		       const struct case_change *ch, char stage_from[STAGE_LEN],
+		       const struct item_row *extra, size_t nextra)
 {
 	char record[64];
 	store_tx *tx;
 	jsonw w;
-	int rc;
+	int rc, moved = 0;
 
 	snprintf(record, sizeof record, "%ss/%s", it->kind, it->id);
 	tx = store_begin(r->app->st);
@@ -303,12 +334,12 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	rc = store_item_insert(tx, it);
 	if (rc == STORE_OK)
 		rc = extra_insert(r, tx, extra, nextra);
-	if (rc == STORE_OK && c && case_changed) {
+	if (rc == STORE_OK && c && ch)
+		rc = case_save_move(r, tx, c, ch, stage_from, &moved);
+	if (rc == STORE_OK && moved) {
 		char crec[64];
-		rc = store_case_update(tx, c);
 		snprintf(crec, sizeof crec, "cases/%s", c->id);
-		if (rc == STORE_OK)
-			rc = stage_event(r, tx, c, stage_from);
+		rc = stage_event(r, tx, c, stage_from);
 		if (rc == STORE_OK)
 			rc = api_audit_write(r, tx, "update", crec, "stage,trafficking_status");
 	}
@@ -324,20 +355,27 @@ static int item_commit(struct req *r, struct case_row *c, struct item_row *it,
 	return 201;
 }
 
-/* Move the case's stage for an event; 1 when it changed (then c is ready
- * to be saved with a new version). */
-static int case_advance(struct req *r, struct case_row *c, enum case_event ev)
+/* Move the case's stage for an event and, when status is not NULL, set
+ * its trafficking status; 1 when it changed (then c is ready to be saved
+ * with a new version). */
+static int case_move(struct req *r, struct case_row *c, enum case_event ev, const char *status)
 {
-	const char *next = casework_stage_after(c->stage, ev);
+	char next[sizeof c->stage];
 	json_t *rec;
 
-	if (!strcmp(next, c->stage))
+	/* a copy: the stage after may be c->stage itself */
+	snprintf(next, sizeof next, "%s", casework_stage_after(c->stage, ev));
+	if (!strcmp(next, c->stage) && (!status || !strcmp(status, c->trafficking_status)))
 		return 0;
 	rec = api_case_open_record(r, c);
 	if (!rec)
 		return 0;
 	json_object_set_new(rec, "stage", json_string(next));
 	snprintf(c->stage, sizeof c->stage, "%s", next);
+	if (status) {
+		json_object_set_new(rec, "trafficking_status", json_string(status));
+		snprintf(c->trafficking_status, sizeof c->trafficking_status, "%s", status);
+	}
 	c->version++;
 	store_now(c->updated_at);
 	if (record_seal(&r->app->kr, &r->mem, &case_schema, rec, c->id, &c->coded, &c->sealed,
@@ -436,7 +474,8 @@ static int refs_of_case(struct req *r, const struct case_row *c, json_t *body, j
 static int items_create(struct req *r, const char *kind)
 {
 	const struct item_kind *k = kind_of(kind);
-	char stage_from[32];
+	char stage_from[STAGE_LEN];
+	struct case_change ch = {EV_SERVICE, NULL};
 	struct case_row c;
 	struct item_row it, fu[CASEWORK_LIVELIHOOD_CHECKS];
 	struct record_error e;
@@ -494,12 +533,12 @@ static int items_create(struct req *r, const char *kind)
 		return r->status;
 	}
 	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
-	if (k->moves_stage == 1)
-		moved = case_advance(r, &c, EV_SERVICE);
-	else if (k->moves_stage == 2 && json_is_true(json_object_get(rec, "reintegration")))
-		moved = case_advance(r, &c, EV_RETURN);
+	ch.ev = k->moves_stage == 2 ? EV_RETURN : EV_SERVICE;
+	moved = (k->moves_stage == 1 ||
+		 (k->moves_stage == 2 && json_is_true(json_object_get(rec, "reintegration")))) &&
+		case_move(r, &c, ch.ev, NULL);
 	record_secret_fields(k->rs, rec, fields, sizeof fields);
-	rc = item_commit(r, &c, &it, k->rs, rec, fields, moved, stage_from, fu, nfu);
+	rc = item_commit(r, &c, &it, k->rs, rec, fields, moved ? &ch : NULL, stage_from, fu, nfu);
 	json_decref(rec);
 	return rc;
 }
@@ -1056,7 +1095,8 @@ int api_screenings_create(struct req *r)
 	struct case_row c;
 	struct item_row it;
 	const char *instrument, *key, **codes;
-	char stage_from[32];
+	char stage_from[STAGE_LEN];
+	const struct case_change ch = {EV_SCREENING, NULL};
 	enum answer *answers;
 	json_t *body, *ans, *v, *rec, *reason;
 	char err[200], record[64];
@@ -1119,12 +1159,12 @@ int api_screenings_create(struct req *r)
 	if (rc)
 		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
-	moved = case_advance(r, &c, EV_SCREENING);
+	moved = case_move(r, &c, ch.ev, NULL);
 	snprintf(record, sizeof record, "screenings/%s", it.id);
 	tx = store_begin(r->app->st);
 	rc = tx ? store_item_insert(tx, &it) : STORE_ERROR;
 	if (rc == STORE_OK && moved)
-		rc = store_case_update(tx, &c);
+		rc = case_save_move(r, tx, &c, &ch, stage_from, &moved);
 	if (rc == STORE_OK && moved)
 		rc = stage_event(r, tx, &c, stage_from);
 	if (rc == STORE_OK)
@@ -1198,11 +1238,12 @@ static int official_decision_of(struct req *r, const char *case_id)
 
 int api_decisions_create(struct req *r)
 {
-	char stage_from[32];
+	char stage_from[STAGE_LEN];
+	struct case_change ch = {EV_DECISION, NULL};
 	struct case_row c;
 	struct item_row it;
 	struct record_error e;
-	json_t *body, *rec, *crec;
+	json_t *body, *rec;
 	const char *status;
 	int rc;
 
@@ -1239,7 +1280,7 @@ int api_decisions_create(struct req *r)
 			json_decref(rec);
 			return reply_problem(r, 500, "internal", "out of memory");
 		}
-		rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", 0, NULL, NULL, 0);
+		rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", NULL, NULL, NULL, 0);
 		json_decref(rec);
 		return rc;
 	}
@@ -1249,25 +1290,9 @@ int api_decisions_create(struct req *r)
 	}
 	/* The case carries the newest decision; history stays in the items. */
 	snprintf(stage_from, sizeof stage_from, "%s", c.stage);
-	crec = api_case_open_record(r, &c);
-	if (!crec) {
-		json_decref(rec);
-		return reply_problem(r, 500, "internal", "the record cannot be opened");
-	}
-	json_object_set_new(crec, "trafficking_status", json_string(status));
-	json_object_set_new(crec, "stage", json_string(casework_stage_after(c.stage, EV_DECISION)));
-	snprintf(c.trafficking_status, sizeof c.trafficking_status, "%s", status);
-	snprintf(c.stage, sizeof c.stage, "%s", json_string_value(json_object_get(crec, "stage")));
-	c.version++;
-	store_now(c.updated_at);
-	rc = record_seal(&r->app->kr, &r->mem, &case_schema, crec, c.id, &c.coded, &c.sealed,
-			 &c.sealed_len);
-	json_decref(crec);
-	if (rc) {
-		json_decref(rec);
-		return reply_problem(r, 500, "internal", "out of memory");
-	}
-	rc = item_commit(r, &c, &it, &decision_schema, rec, "reference", 1, stage_from, NULL, 0);
+	ch.status = status;
+	rc = item_commit(r, &c, &it, &decision_schema, rec, "reference",
+			 case_move(r, &c, ch.ev, ch.status) ? &ch : NULL, stage_from, NULL, 0);
 	json_decref(rec);
 	return rc;
 }

@@ -158,6 +158,11 @@ int store_case_get(store *st, const char *id, struct case_row *c, arena *a)
 	return table_get(st, &cases, id, c, a);
 }
 
+int store_case_get_tx(store_tx *tx, const char *id, struct case_row *c, arena *a)
+{
+	return table_get_on(tx->d, &cases, id, c, a);
+}
+
 int store_case_update(store_tx *tx, const struct case_row *c)
 {
 	return table_update(tx, &cases, c);

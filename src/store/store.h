@@ -347,6 +347,8 @@ struct case_filter {
 
 int store_case_insert(store_tx *tx, const struct case_row *c);
 int store_case_get(store *st, const char *id, struct case_row *c, arena *a);
+/* The same as the transaction sees it. */
+int store_case_get_tx(store_tx *tx, const char *id, struct case_row *c, arena *a);
 /* The cases of ids[0..n), as store_persons_get: a few statements (one on
  * PostgreSQL) for a page's cases, not one each. */
 int store_cases_get(store *st, const char *const *ids, size_t n, struct case_row *out,

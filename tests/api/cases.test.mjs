@@ -203,6 +203,22 @@ test('a case\'s dates are not before the person\'s birth (case, record, stay); u
   assert.equal((await as.cw.req('POST', V1 + '/cases', { person_id: nobirth, exploitation_start: '1950-01-01' })).status, 201);
 });
 
+test('records made at once on one case are all made: none is refused 412 for the case\'s stage another moved', async () => {
+  const pid = await newPerson('cw');
+  await consent('cw', pid);
+  for (let round = 0; round < 3; round++) {
+    const { id } = await openCase('cw', {}, pid);
+    const made = await Promise.all([
+      ...Array.from({ length: 4 }, () => as.cw.req('POST', `${V1}/cases/${id}/services`, { type: 'legal', status: 'planned' })),
+      ...Array.from({ length: 4 }, () => as.sup.req('POST', `${V1}/cases/${id}/services`, { type: 'medical', status: 'planned' })),
+      as.cw.req('POST', `${V1}/cases/${id}/notes`, { type: 'note', text: 'at once' })]);
+    for (const m of made) assert.equal(m.status, 201, `round ${round}: ${m.text}`);
+    assert.equal((await as.cw.req('GET', `${V1}/cases/${id}/services`)).json.items.length, 8);
+    const tl = (await as.cw.req('GET', `${V1}/cases/${id}/timeline`)).json.items;
+    assert.ok(tl.filter((e) => e.type === 'stage_changed').length <= 1, 'the stage moved once: ' + JSON.stringify(tl.map((e) => e.type)));
+  }
+});
+
 test('opening a case: refused bodies and roles', async () => {
   const pid = await newPerson('cw');
   await consent('cw', pid);
