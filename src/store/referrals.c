@@ -122,6 +122,18 @@ static const char SQL_UNLINK_CONTACTS[] =
  * read the feedback given after, and a recipient of one reached the case
  * through a referral its new owner could neither see nor withdraw). */
 #define MOVED "(SELECT id FROM cases WHERE person_id = ?4 AND org_id = ?2)"
+/* The perpetrators recorded on the moved cases alone go with them (the old
+ * owner changed one the new owner's case showed and it could not open: an
+ * outside review); one linked to another case of the old owner's stays
+ * its record.  Their name keys are made again under the new owner's
+ * domain by the caller (api_perpetrators_rekey). */
+static const char SQL_MOVE_PERPETRATORS[] =
+	"UPDATE items SET org_id = ?2 WHERE kind = 'perpetrator' AND org_id = ?3"
+	" AND id IN (SELECT perpetrator_id FROM perpetrator_cases WHERE case_id IN " MOVED ")"
+	" AND NOT EXISTS (SELECT 1 FROM perpetrator_cases pc WHERE pc.perpetrator_id = items.id"
+	"  AND pc.case_id NOT IN " MOVED ")";
+static const char SQL_MOVE_PERPETRATOR_LINKS[] =
+	"UPDATE perpetrator_cases SET org_id = ?2 WHERE case_id IN " MOVED " AND org_id = ?3";
 static const char SQL_MOVE_REFERRALS[] =
 	"UPDATE referrals SET from_org = ?2 WHERE case_id IN " MOVED " AND kind = 'referral'"
 	" AND status IN ('sent', 'accepted') AND to_org <> ?2";
@@ -237,6 +249,7 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 	const char *c[] = {case_id, org_id, now}, *p[] = {person_id, org_id, now};
 	const char *closed[] = {person_id, org_id, from_org, now};
 	const char *m[] = {case_id, org_id, now, person_id}; /* MOVED: ?2, ?4 */
+	const char *pm[] = {case_id, org_id, from_org, person_id};
 	const char *a[] = {case_id, org_id, assignee, person_id};
 	db_stmt *s = db_prepare(tx->d, SQL_MOVABLE);
 	int64_t owned = -1, others = -1;
@@ -272,6 +285,10 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		rc = store_write_texts(tx->d, SQL_MOVE_ITEMS, p, 2);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_UNLINK_CONTACTS, p, 3);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_MOVE_PERPETRATORS, pm, 4);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_MOVE_PERPETRATOR_LINKS, pm, 4);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_REFERRALS, m, 4);
 	if (rc == STORE_OK)

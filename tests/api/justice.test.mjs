@@ -362,6 +362,32 @@ test('eligibility holds against the person only what the admitting worker reads,
   assert.doesNotMatch(in_.text, /the person is \d/);
 });
 
+test('a transfer takes the perpetrators recorded on the person\'s cases alone; one of another case stays its recorder\'s', async () => {
+  const mk = async (given) => {
+    const p = await must('i.cw', 'POST', '/persons', { given_name: given });
+    await must('i.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+    await must('i.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'referral', method: 'written' });
+    return { pid: p.id, cid: (await must('i.cw', 'POST', '/cases', { person_id: p.id })).id };
+  };
+  const a = await mk('Гулрухсор');
+  const b = await mk('Дилафрӯз');
+  const own = await must('i.sup', 'POST', `/cases/${a.cid}/perpetrators`, { given_name: 'Хуршед', family_name: 'Ғаффоров', role_in_process: ['Exploiter'] });
+  const shared = await must('i.sup', 'POST', `/cases/${a.cid}/perpetrators`, { given_name: 'Бобур', family_name: 'Шукуров', role_in_process: ['Exploiter'] });
+  await must('i.sup', 'POST', `/cases/${b.cid}/perpetrators`, { perpetrator_id: shared.id });
+  const t = await must('i.cw', 'POST', `/cases/${a.cid}/transfer`, { to_org: 'ngo2' });
+  await must('n.cw', 'POST', `/referrals/${t.id}/accept`, undefined, 200);
+  // The perpetrator of the moved case alone: the new owner's, found by name.
+  problem(await as['i.sup'].req('GET', `${V1}/perpetrators/${own.id}`), 404, 'not-found');
+  problem(await as['i.sup'].req('PATCH', `${V1}/perpetrators/${own.id}`, { role_details: 'x' }, { 'if-match': '"1"' }), 404);
+  const got = await must('n.sup', 'GET', `/perpetrators/${own.id}`, undefined, 200);
+  assert.deepEqual(got.cases, [a.cid]);
+  const found = await must('n.sup', 'GET', `/perpetrators?q=${encodeURIComponent('Gaffarov')}`, undefined, 200);
+  assert.ok(found.items.some((x) => x.id === own.id), JSON.stringify(found));
+  // The one of another of the old owner's cases too stays its record.
+  assert.equal((await as['i.sup'].req('GET', `${V1}/perpetrators/${shared.id}`)).status, 200);
+  problem(await as['n.sup'].req('GET', `${V1}/perpetrators/${shared.id}`), 404, 'not-found');
+});
+
 test('risk assessments and safety plans are sealed and their reviews come due', async () => {
   const p = await must('i.cw', 'POST', '/persons', { given_name: 'Нигина' });
   await must('i.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
