@@ -135,6 +135,7 @@ export function reasonKey(detail) {
     [/give the caller_phone|has no number|give a number/, 'form.err_phone_needed'],
     [/is required|must not be empty/, 'form.err_required'],
     [/past date/, 'form.err_past_date'],
+    [/before the person's date of birth/, 'form.err_before_birth'],
     [/is before /, 'form.err_order'],
     [/in the past/, 'form.err_in_past'],
     [/date written/, 'form.err_date'],
@@ -412,10 +413,19 @@ function control(field, id, initial, only, choices) {
       });
       // Its place in the list now (a new one is not in rows yet: the last).
       liveAttr(box, 'aria-label', () => itemName(field, (rows.includes(box) ? rows.indexOf(box) : rows.length) + 1));
+      // Removed, the cursor goes to the item now in its place (or the one
+      // before, or Add): not lost to the page.
       const remove = h('button', {
         type: 'button', class: 'button link', text: 'form.remove',
-        on: { click: () => { row.remove(); rows.splice(rows.indexOf(box), 1); refreshLive(list); } },
+        on: { click: () => {
+          const i = rows.indexOf(box);
+          row.remove();
+          rows.splice(i, 1);
+          refreshLive(list);
+          (rows[i] || rows[i - 1] || more).focus();
+        } },
       });
+      liveAttr(remove, 'aria-label', () => `${t('form.remove')}: ${itemName(field, (rows.includes(box) ? rows.indexOf(box) : rows.length) + 1)}`);
       const row = h('div', { class: 'repeat-row' }, box, remove);
       rows.push(box);
       list.append(row);
@@ -445,13 +455,24 @@ function control(field, id, initial, only, choices) {
         const i = items.findIndex((x) => x.box === box);
         return (i < 0 ? items.length : i) + 1; // a new one is not in items yet: the last
       };
+      // Removed, the cursor goes to the item now in its place (or the one
+      // before, or Add): not lost to the page.
+      const remove = h('button', {
+        type: 'button', class: 'button link', text: 'form.remove',
+        on: { click: () => {
+          const i = items.findIndex((x) => x.box === box);
+          box.remove();
+          items.splice(i, 1);
+          refreshLive(list);
+          const next = items[i] || items[i - 1];
+          if (next && next.subs[0]) next.subs[0].focus();
+          else more.focus();
+        } },
+      });
+      liveAttr(remove, 'aria-label', () => `${t('form.remove')}: ${itemName(field, place())}`);
       box = h('fieldset', { class: 'sub-form' },
         h('legend', { text: () => itemName(field, place()) }),
-        subs.map((s) => s.node),
-        h('button', {
-          type: 'button', class: 'button link', text: 'form.remove',
-          on: { click: () => { box.remove(); items.splice(items.findIndex((x) => x.box === box), 1); refreshLive(list); } },
-        }));
+        subs.map((s) => s.node), remove);
       items.push({ box, subs });
       list.append(box);
       return subs;

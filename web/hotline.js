@@ -71,26 +71,10 @@ export function physicalKey(e) {
 // changes between two calls.
 const sticky = { channel: 'phone' };
 
-// The call's language is the caller's, not the operator's screen's: it
-// starts empty (not asked), and then is the one this operator last chose
-// for a call in this browser tab's session.
-const CALL_LANG_KEY = 'himoya.call_language.';
-function lastCallLanguage(user) {
-  try {
-    const code = globalThis.sessionStorage?.getItem(CALL_LANG_KEY + user) || '';
-    return CALL_LANGS.some(([c]) => c === code) ? code : '';
-  } catch {
-    return '';
-  }
-}
-function keepCallLanguage(user, code) {
-  try {
-    if (code) globalThis.sessionStorage?.setItem(CALL_LANG_KEY + user, code);
-    else globalThis.sessionStorage?.removeItem(CALL_LANG_KEY + user);
-  } catch {
-    // no storage: the next call starts empty
-  }
-}
+// The call's language is the caller's, not the operator's screen's nor
+// the call before's: each call starts with none noted (an outside review:
+// a language kept from the call before was recorded of the next caller
+// unless the operator looked).
 
 export async function hotlineView(ctx) {
   ctx.title('hl.title');
@@ -157,10 +141,8 @@ export async function hotlineView(ctx) {
   channel.value = sticky.channel;
   const language = h('select', { id: 'hl-language', name: 'language' }, h('option', { value: '', text: 'hl.language_none' }),
     CALL_LANGS.map(([code, name]) => h('option', { value: code, data: name, attrs: { lang: code } })));
-  const userKey = ctx.user?.id || ctx.user?.login || '';
-  language.value = lastCallLanguage(userKey);
+  language.value = '';
   channel.addEventListener('change', () => { sticky.channel = channel.value; });
-  language.addEventListener('change', () => keepCallLanguage(userKey, language.value));
 
   const nonDataNote = h('p', { class: 'message info hl-nondata', id: 'hl-nondata', text: 'hl.nondata_note', hidden: true });
 
@@ -274,7 +256,7 @@ export async function hotlineView(ctx) {
   const msg = h('div', { class: 'message', id: 'hl-msg', attrs: { role: 'alert' }, hidden: true });
   // The key's hint is for a keyboard: a phone's narrow bar goes without it.
   const save = h('button', { type: 'submit', class: 'button primary', id: 'hl-save', attrs: { 'aria-keyshortcuts': 'Control+Enter' } },
-    live(h('span'), 'hl.save_next'), h('span', { class: 'key-hint', data: ' (Ctrl+Enter)' }));
+    live(h('span'), 'hl.save_next'), h('span', { class: 'key-hint', data: '(Ctrl+Enter)' }));
   const clear = h('button', { type: 'button', class: 'button secondary', id: 'hl-clear', text: 'hl.clear', on: { click: () => askClear(clear) } });
   const confirmText = h('p', { id: 'hl-confirm-text' });
   const confirmKeep = h('button', { type: 'button', class: 'button primary', id: 'hl-confirm-keep', text: 'hl.confirm_keep' });
@@ -515,6 +497,12 @@ export async function hotlineView(ctx) {
     if (n.trim()) body.notes = n;
     const told = kbPick.ids();
     if (told.length) body.kb_articles = told;
+    // A data call of which nothing is noted: a save pressed twice (the
+    // second logged an empty call, an outside review), or a call type not
+    // chosen.
+    if (!ph && !country.value && !reg && !tops.length && !inds.length && !n.trim() && !told.length &&
+        !cbBook.checked && !action.value && kind.value === 'anonymous')
+      return { invalid: topicBoxes[0] || notes, key: 'hl.nothing_noted' };
     if (cbBook.checked) {
       const due = fromLocalInput(cbDue.value);
       if (!due) return { invalid: cbDue, key: 'hl.cb_due_needed' };
@@ -635,6 +623,7 @@ export async function hotlineView(ctx) {
   }
 
   function clearData() {
+    language.value = '';
     kind.value = 'anonymous';
     phone.value = '';
     country.value = '';

@@ -314,6 +314,11 @@ export const catalogue = {
     ru: 'Это время уже прошло: проверьте день, месяц и год.',
     en: 'This time has passed: check the day, month and year.',
   },
+  'form.err_before_birth': {
+    tg: 'Ин сана пеш аз санаи таваллуди шахс аст.',
+    ru: 'Эта дата раньше даты рождения человека.',
+    en: 'This date is before the person’s date of birth.',
+  },
   'form.err_order': {
     tg: 'Ин сана наметавонад пеш аз санаи пешина бошад.',
     ru: 'Эта дата не может быть раньше предыдущей.',
@@ -911,6 +916,11 @@ export const catalogue = {
   'ref.feedback': { tg: 'Натиҷа барои фиристанда', ru: 'Отзыв для отправителя', en: 'Feedback for the sender' },
   'ref.withdraw_reason': { tg: 'Сабаби бозхонд', ru: 'Причина отзыва', en: 'Reason for withdrawing' },
   'ref.done_accept': { tg: 'Равонасозӣ қабул шуд.', ru: 'Перенаправление принято.', en: 'Referral accepted.' },
+  'ref.done_accept_transfer': {
+    tg: 'Супоридан қабул шуд: парванда акнун аз они ташкилоти шумост.',
+    ru: 'Передача принята: теперь это случай вашей организации.',
+    en: 'Transfer accepted: the case is your organisation’s now.',
+  },
   'ref.done_decline': { tg: 'Равонасозӣ рад карда шуд.', ru: 'Перенаправление отклонено.', en: 'Referral declined.' },
   'ref.done_complete': { tg: 'Равонасозӣ анҷом ёфт.', ru: 'Перенаправление выполнено.', en: 'Referral completed.' },
   'ref.done_withdraw': { tg: 'Равонасозӣ бозхонд шуд.', ru: 'Перенаправление отозвано.', en: 'Referral withdrawn.' },
@@ -1068,6 +1078,11 @@ export const catalogue = {
   'hl.cb_booked': { tg: 'Занги баргашт таъин шуд:', ru: 'Обратный звонок назначен:', en: 'Callback booked for' },
   'hl.save_next': { tg: 'Нигоҳ доштан ва занги навбатӣ', ru: 'Сохранить и следующий', en: 'Save and next' },
   'hl.clear': { tg: 'Пок кардан', ru: 'Очистить', en: 'Clear' },
+  'hl.nothing_noted': {
+    tg: 'Аз ин занг ҳоло чизе қайд нашудааст: мавзӯъро қайд кунед ё ёддошт нависед, ё навъи зангро интихоб кунед (занги хомӯш, гӯшакро гузоштанд ва ғайра).',
+    ru: 'Об этом звонке пока ничего не отмечено: отметьте тему или напишите заметку, либо выберите тип звонка (звонок без речи, сброшенный звонок и т. п.).',
+    en: 'Nothing is noted of this call yet: tick a topic or write a note, or choose the kind of call (silent, hang-up…).',
+  },
   'hl.saved': { tg: 'Тамос нигоҳ дошта шуд:', ru: 'Обращение сохранено:', en: 'Contact saved:' },
   'hl.save_unknown': {
     tg: 'Нигоҳ доштани пешинаи ин тамос анҷом наёфт. Пеш аз он ки боз нигоҳ доред, дар рӯйхати тамосҳо бинед, ки он сабт шудааст ё не; агар боз нигоҳ доред, тамоси нав сабт мешавад.',

@@ -168,7 +168,8 @@ async function accept(ctx, f, button, msgBox, onDone) {
     setMessage(msgBox, statusKey(r), 'error');
     return;
   }
-  onDone(r.body, 'ref.done_accept');
+  // A transfer accepted is done: the case is the organisation's now.
+  onDone(r.body, f.kind === 'transfer' ? 'ref.done_accept_transfer' : 'ref.done_accept');
 }
 
 // The buttons for what the caller's organisation may do with f now.

@@ -617,7 +617,11 @@ test('a list\'s items: "Goal 1" and "Add a goal", in the three languages; every 
     assert.deepEqual(await legends(), ['Goal 1', 'Goal 2', 'Goal 3']);
     await page.fill('#plan-goals-1-goal', 'Find work near home');
     await page.fill('#plan-goals-2-goal', 'Get a new passport');
+    assert.equal(await page.locator('#plan-goals-group .sub-form').first().locator('button.link').getAttribute('aria-label'),
+      'Remove: Goal 1', 'which item a Remove removes');
     await page.locator('#plan-goals-group .sub-form').first().locator('button.link').click();
+    // The cursor goes to the item now in its place, not to the page.
+    assert.equal(await page.evaluate(() => !!document.activeElement.closest('#plan-goals-group .sub-form')), true);
     assert.deepEqual(await legends(), ['Goal 1', 'Goal 2'], 'numbered anew after a removal');
     await page.selectOption('#lang', 'ru');
     await waitText(page, '#plan-goals-add', 'Добавить цель');

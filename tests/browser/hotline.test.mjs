@@ -629,11 +629,9 @@ test('the operator screen and the queue fit a phone, and work in Tajik', async (
   }
 });
 
-// The call's language is the caller's, not the operator's screen's: it
-// starts empty (not asked) whatever language the screen is in; left empty
-// the contact is saved without one; once the operator chooses one, the
-// next calls of this browser session start with it (after a reload too),
-// and a change of the screen's language leaves it alone.
+// The call's language is the caller's, not the operator's screen's nor the
+// call before's: each call starts empty (not asked) whatever language the
+// screen is in; left empty the contact is saved without one.
 test('the call\'s language starts empty, not in the screen\'s language; saved empty, none is recorded', async () => {
   const { context, page, problems } = await newPage();
   // The contact a save made (two may start in the same second: by id).
@@ -659,18 +657,20 @@ test('the call\'s language starts empty, not in the screen\'s language; saved em
     assert.equal(c.language, undefined, 'no language recorded');
 
     await page.selectOption('#hl-language', 'uz');
-    c = await saveSilent();
-    assert.equal(c.language, 'uz');
-    assert.equal(await page.inputValue('#hl-language'), 'uz', 'the next call starts with the operator\'s last choice');
     await page.selectOption('#lang', 'en');
     await waitText(page, '#page-title', 'Take a call');
     assert.equal(await page.inputValue('#hl-language'), 'uz', 'the screen\'s language does not change it');
-    await page.reload();
-    await openHotline(page);
-    assert.equal(await page.inputValue('#hl-language'), 'uz', 'kept for this browser session');
-    await page.selectOption('#hl-language', '');
     c = await saveSilent();
-    assert.equal(c.language, undefined, 'emptied again: none recorded');
+    assert.equal(c.language, 'uz');
+    assert.equal(await page.inputValue('#hl-language'), '', 'the next call starts with none, not the call before\'s');
+    // A data call of which nothing is noted is not saved (a save pressed
+    // twice logged an empty call): the form says what to note.
+    const before = new Set((await newest(hot)).map((x) => x.id));
+    await page.check('#hl-type-data');
+    await page.keyboard.press('Control+Enter');
+    await page.keyboard.press('Control+Enter');
+    await waitText(page, '#hl-msg', 'Nothing is noted of this call yet: tick a topic or write a note, or choose the kind of call (silent, hang-up…).');
+    assert.equal((await newest(hot)).filter((x) => !before.has(x.id)).length, 0, 'nothing saved');
     assert.deepEqual(unexpected(problems), []);
   } finally {
     await context.close();

@@ -179,7 +179,7 @@ for (const [lang, admitted, freeText] of [['tg', 'Шахс ба паноҳгоҳ
   ['ru', 'Человек принят в приют.', 'свободных мест'], ['en', 'Admitted to the shelter.', 'free beds']]) {
   test(`a shelter's case worker admits and discharges; the free beds follow (${lang})`, async () => {
     const shelter = await must('shirin', 'POST', '/directory/services', { name: `Panoh ${lang}`, type: 'shelter', capacity_max: 4 });
-    const p = await must('mavjuda', 'POST', '/persons', { given_name: 'Гулчеҳра' });
+    const p = await must('mavjuda', 'POST', '/persons', { given_name: 'Гулчеҳра', birth_date: '1990-04-04' });
     await must('mavjuda', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
     const c = await must('mavjuda', 'POST', '/cases', { person_id: p.id });
     const { context, page, problems } = await newPage(lang === 'tg' ? { width: 390, height: 844 } : undefined);
@@ -210,6 +210,9 @@ for (const [lang, admitted, freeText] of [['tg', 'Шахс ба паноҳгоҳ
         await page.selectOption('#stay-admission_reason', 'safety');
         await page.click('#stay-form-submit');
         await waitHas(page, '.message.error', 'Дата приёма приходится на прежнее пребывание');
+        await page.fill('#stay-admitted_on', '1980-01-01');
+        await page.click('#stay-form-submit');
+        await waitHas(page, '#stay-form', 'Эта дата раньше даты рождения человека.');
       }
       assert.deepEqual(unexpected(problems), []);
     } finally {

@@ -505,6 +505,7 @@ test('a referral taken over with a transferred case is marked in the new owner\'
     await waitText(page, '#ref-head-transfer', 'This is a case transfer: accepting it takes the case over; the person, the case and its records become your organisation’s, and you work on it.');
     await page.click('#ref-head [data-action="accept"]');
     await page.locator('#ref-head-transferred').waitFor();
+    assert.match(await page.textContent('#ref-head'), /Transfer accepted: the case is your organisation’s now\./);
     await page.click('#ref-head-transferred');
     await page.waitForURL(new RegExp(`#/cases/${c.id}$`));
     await page.locator('#head-status').waitFor();
