@@ -268,7 +268,11 @@ function admitForm(ctx, shelters, o) {
           if (!r || r.status !== 201) {
             const said = { 'beds-full': 'prot.beds_full', 'already-admitted': 'prot.already_admitted', 'stay-overlap': 'prot.stay_overlap' };
             const type = r && r.status === 409 ? said[problemType(r.body)] : null;
-            if (type) setMessage(fields.errorBox, type);
+            if (type === 'prot.already_admitted') {
+              // Admitted meanwhile (by a colleague): the list shows the stay now.
+              setMessage(o.headMsg, type, 'error');
+              o.refresh();
+            } else if (type) setMessage(fields.errorBox, type);
             else fields.showProblem(r);
             return;
           }

@@ -187,6 +187,20 @@ for (const [lang, admitted, freeText] of [['tg', 'Шахс ба паноҳгоҳ
       await signIn(page, srv.url, SH, lang);
       await page.goto(`${srv.url}/#/cases/${c.id}`);
       await page.click('#tab-protection');
+      if (lang === 'en') { // a colleague admits the person while the form is open: the list shows it
+        const yesterday = new Date(Date.now() - 86400000).toISOString().slice(0, 10);
+        await page.click('#stay-add');
+        await page.selectOption('#stay-shelter', shelter.id);
+        await page.selectOption('#stay-admission_reason', 'safety');
+        const other = await must('mavjuda', 'POST', `/directory/services/${shelter.id}/stays`,
+          { case_id: c.id, admitted_on: yesterday, admission_reason: 'safety' });
+        await page.click('#stay-form-submit');
+        await waitHas(page, '.message.error', 'The person already stays in a shelter: discharge them there first.');
+        await visible(page, '#stay-list [data-status="open"]');
+        await must('mavjuda', 'POST', `/stays/${other.id}/discharge`, { discharged_on: yesterday, discharge_reason: 'reintegrated' }, 200);
+        await page.reload();
+        await page.click('#tab-protection');
+      }
       await page.click('#stay-add');
       await page.selectOption('#stay-shelter', shelter.id);
       assert.match(await page.textContent('#stay-shelter'), new RegExp(`${freeText}: 4`));
