@@ -504,12 +504,13 @@ int api_if_match(struct req *r, int64_t *version)
 struct owners {
 	size_t n;
 	struct owner {
-		int person, merged;
+		enum owned kind;
+		int merged;
 		char id[ID_LEN], org[ID_LEN];
 	} e[OWNERS_SEEN];
 };
 
-void api_owner_seen(struct req *r, int person, const char *id, const char *org_id, int merged)
+void api_owner_seen(struct req *r, enum owned kind, const char *id, const char *org_id, int merged)
 {
 	struct owners *o = r->owners;
 	size_t i;
@@ -521,14 +522,14 @@ void api_owner_seen(struct req *r, int person, const char *id, const char *org_i
 		r->owners = o;
 	}
 	for (i = 0; i < o->n; i++)
-		if (o->e[i].person == person && !strcmp(o->e[i].id, id)) {
+		if (o->e[i].kind == kind && !strcmp(o->e[i].id, id)) {
 			if (!o->e[i].org[0] && org_id) /* its owner too, now */
 				snprintf(o->e[i].org, ID_LEN, "%s", org_id);
 			return;
 		}
 	if (o->n == OWNERS_SEEN) /* a list's page: no change is made of it */
 		return;
-	o->e[o->n].person = person;
+	o->e[o->n].kind = kind;
 	o->e[o->n].merged = merged;
 	snprintf(o->e[o->n].id, ID_LEN, "%s", id);
 	snprintf(o->e[o->n].org, ID_LEN, "%s", org_id ? org_id : "");
@@ -543,16 +544,19 @@ static int owners_still(struct req *r, store_tx *tx)
 	int merged;
 
 	for (i = 0; o && i < o->n; i++) {
-		int rc = store_owner_tx(tx, o->e[i].person, o->e[i].id, org, &merged);
+		int rc = store_owner_tx(tx, (int)o->e[i].kind, o->e[i].id, org, &merged);
 		if (rc == STORE_ERROR)
 			return rc;
 		if (rc == STORE_NOT_FOUND || (o->e[i].org[0] && strcmp(org, o->e[i].org))) {
 			reply_problem(r, 409, "moved",
-				      o->e[i].person
+				      o->e[i].kind == OWNED_PERSON
 				      ? "this person's record has just been transferred to another "
 					"organisation: nothing was saved"
-				      : "this case has just been transferred to another organisation: "
-					"nothing was saved");
+				      : o->e[i].kind == OWNED_CASE
+				      ? "this case has just been transferred to another organisation: "
+					"nothing was saved"
+				      : "this record has just been transferred to another organisation "
+					"with its case: nothing was saved");
 			return STORE_CONFLICT;
 		}
 		if (merged && !o->e[i].merged) {

@@ -67,7 +67,8 @@ int api_tx_end(struct req *r, store_tx *tx, int rc);
  * decided (api_case_reach, api_person_load); org_id NULL: the owner is
  * not what the access rests on (a recipient's, through a referral that
  * a transfer hands over), only the person's merge is checked. */
-void api_owner_seen(struct req *r, int person, const char *id, const char *org_id, int merged);
+enum owned { OWNED_CASE, OWNED_PERSON, OWNED_ITEM }; /* store_owner_tx's kinds */
+void api_owner_seen(struct req *r, enum owned kind, const char *id, const char *org_id, int merged);
 
 /* A list answer, {"items":[...],"next":...}: api_list_begin opens it (200)
  * up to the items' array; api_list_end closes it with next (a cursor, or

@@ -84,8 +84,8 @@ int api_case_reach(struct req *r, const struct case_row *c)
 	 * person, a second shelter at once).  A recipient's access rests on
 	 * its referral, which a transfer hands over with the case. */
 	if (v->rel & PC_OWN_ORG)
-		api_owner_seen(r, 0, c->id, c->org_id, 0);
-	api_owner_seen(r, 1, c->person_id, NULL, 0);
+		api_owner_seen(r, OWNED_CASE, c->id, c->org_id, 0);
+	api_owner_seen(r, OWNED_PERSON, c->person_id, NULL, 0);
 	return 0;
 }
 
@@ -312,7 +312,7 @@ int api_cases_create(struct req *r)
 		return reply_problem(r, 422, "invalid-value", "person_id: no such person");
 	if (api_person_merged(r, &p))
 		return r->status;
-	api_owner_seen(r, 1, p.id, p.org_id, 0);
+	api_owner_seen(r, OWNED_PERSON, p.id, p.org_id, 0);
 	if ((rc = api_dates_after_birth(r, p.id, &case_schema, body)))
 		return rc;
 	if (c.status[0] && strcmp(c.status, "Active") && strcmp(c.status, "FollowUp"))

@@ -305,7 +305,11 @@ static int case_save_move(struct req *r, store_tx *tx, struct case_row *c,
 	int rc = store_case_update(tx, c);
 
 	*moved = 1;
-	if (rc != STORE_STALE)
+	/* A status set by a decision is not set again: whether an authority
+	 * decided meanwhile was read before (an outside review: an
+	 * organisation's assessment made again on the case overwrote the
+	 * police's decision come first); it is sent again, read anew. */
+	if (rc != STORE_STALE || ch->status)
 		return rc;
 	if (store_case_get_tx(tx, c->id, c, &r->mem) != STORE_OK)
 		return STORE_ERROR;
@@ -497,7 +501,9 @@ static int items_create(struct req *r, const char *kind)
 		return rc;
 	if (k->check && (rc = k->check(r, c.person_id, body, NULL)))
 		return rc;
-	if (k->child_only) {
+	/* Only to a caller who reads the date of birth: a refusal told a
+	 * referral that holds it back whether the person is a child. */
+	if (k->child_only && api_view_shares(api_case_view(r), "birth_date")) {
 		int child = 0;
 		if (case_of_child(r, &c, &child))
 			return r->status;
@@ -1259,6 +1265,8 @@ int api_decisions_create(struct req *r)
 		return r->status;
 	if (record_validate(&decision_schema, body, RECORD_CREATE, &e))
 		return reply_problem(r, 422, e.type, e.detail);
+	if ((rc = api_dates_after_birth(r, c.person_id, &decision_schema, body)))
+		return rc;
 	/* Who decided is the deciding user's organisation: an authority's
 	 * decision carries the authority and its reference, anyone else's is
 	 * their own assessment (a presumed status, casework_identification). */

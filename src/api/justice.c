@@ -244,6 +244,8 @@ static int perpetrator_link(struct req *r, const struct case_row *c, const char 
 	    strcmp(it.org_id, r->who.user.org.id))
 		return reply_problem(r, 422, "invalid-value",
 				     "perpetrator_id: no perpetrator of your organisation");
+	/* still the organisation's when linked (a transfer may take it) */
+	api_owner_seen(r, OWNED_ITEM, it.id, it.org_id, 0);
 	rec = item_open(r, &it);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "the record cannot be opened");
@@ -405,6 +407,7 @@ static int perpetrator_load(struct req *r, const char *id, enum policy_action ac
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
 	if (policy_allows(act, r->who.user.role, own_relation(r)) < 0)
 		return reply_problem(r, 403, "forbidden", "your role cannot change this record");
+	api_owner_seen(r, OWNED_ITEM, it->id, it->org_id, 0);
 	return 0;
 }
 

@@ -259,7 +259,7 @@ int api_person_load(struct req *r, const char *id, struct person_row *p, enum pe
 
 	if (rc != STORE_OK || !visible(r, p))
 		return api_store_error(r, rc == STORE_OK ? STORE_NOT_FOUND : rc);
-	api_owner_seen(r, 1, p->id, p->org_id, p->merged_into[0] != 0);
+	api_owner_seen(r, OWNED_PERSON, p->id, p->org_id, p->merged_into[0] != 0);
 	return use == PERSON_TO_WRITE && api_person_merged(r, p) ? r->status : 0;
 }
 

@@ -857,15 +857,22 @@ static int answer(struct req *r, const struct answer *a)
 		if (rc == STORE_OK)
 			rc = store_case_move(tx, c.id, c.person_id, f.from_org, f.to_org,
 					     r->who.user.id, f.updated_at);
-		if (rc == STORE_NOT_FOUND || rc == STORE_STALE) {
+		if (rc == STORE_NOT_FOUND || rc == STORE_CONFLICT) {
 			store_rollback(tx);
 			return reply_problem(r, 409, "invalid-transition",
 					     rc == STORE_NOT_FOUND
 						     ? "the case is no longer the sending organisation's: "
 						       "another transfer of it was accepted first"
-						     : "the person has another open case at the sending "
-						       "organisation now: it closes that one first, or "
-						       "withdraws this transfer");
+						     : "the person of the case was merged with another record "
+						       "meanwhile: the sender reviews the case and sends the "
+						       "transfer again");
+		}
+		if (rc == STORE_STALE) {
+			store_rollback(tx);
+			return reply_problem(r, 409, "person-has-other-cases",
+					     "the person has another open case at the sending "
+					     "organisation now: it closes that one first, or withdraws "
+					     "this transfer");
 		}
 		if (rc == STORE_OK)
 			rc = api_audit_write(r, tx, "transfer", record, "org_id");

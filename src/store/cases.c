@@ -30,14 +30,15 @@ static const struct column case_cols[] = {
 };
 static struct table cases = TABLE("cases", case_cols);
 
-static const char *const SQL_OWNER[2] = {
+static const char *const SQL_OWNER[3] = {
 	"SELECT org_id, 0 FROM cases WHERE id = ?1",
 	"SELECT org_id, CASE WHEN merged_into IS NULL THEN 0 ELSE 1 END FROM persons WHERE id = ?1",
+	"SELECT org_id, 0 FROM items WHERE id = ?1",
 };
 
-int store_owner_tx(store_tx *tx, int person, const char *id, char org[ID_LEN], int *merged)
+int store_owner_tx(store_tx *tx, int kind, const char *id, char org[ID_LEN], int *merged)
 {
-	db_stmt *s = db_prepare(tx->d, SQL_OWNER[person != 0]);
+	db_stmt *s = kind >= 0 && kind < 3 ? db_prepare(tx->d, SQL_OWNER[kind]) : NULL;
 	int rc;
 
 	if (!s)

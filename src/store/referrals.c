@@ -212,10 +212,14 @@ int store_referrals_list(store *st, const char *org_id, int in, const char *stat
  * have been accepted first: an outside review moved a case on from its
  * new owner by the old owner's second request), and the person's cases
  * that would stay behind: checked at the transfer's acceptance (a case
- * opened, or a merge made, while it waited). */
+ * opened, or a merge made, while it waited); and the case still of the
+ * person it was asked for, who is not merged away (a merge racing the
+ * acceptance moved the case to an old owner's person: an outside review). */
 #define CLOSED "status IN ('Closed', 'ClosedReferred')"
 static const char SQL_MOVABLE[] =
 	"SELECT (SELECT count(*) FROM cases WHERE id = ?2 AND org_id = ?4),"
+	" (SELECT count(*) FROM cases c JOIN persons p ON p.id = c.person_id"
+	"  WHERE c.id = ?2 AND c.person_id = ?1 AND p.merged_into IS NULL),"
 	" (SELECT count(*) FROM cases WHERE person_id = ?1 AND id <> ?2 AND org_id <> ?3"
 	"  AND NOT " CLOSED ")";
 /* The person's closed cases at the sender go with the person, and the
@@ -252,7 +256,7 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 	const char *pm[] = {case_id, org_id, from_org, person_id};
 	const char *a[] = {case_id, org_id, assignee, person_id};
 	db_stmt *s = db_prepare(tx->d, SQL_MOVABLE);
-	int64_t owned = -1, others = -1;
+	int64_t owned = -1, same = -1, others = -1;
 	int rc;
 
 	if (s) {
@@ -262,14 +266,17 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		db_bind_str(s, 4, from_org);
 		if (store_step_row(s) == STORE_OK) {
 			owned = db_col_int(s, 0);
-			others = db_col_int(s, 1);
+			same = db_col_int(s, 1);
+			others = db_col_int(s, 2);
 			db_reset(s);
 		}
 	}
-	if (owned < 0 || others < 0)
+	if (owned < 0 || same < 0 || others < 0)
 		return STORE_ERROR;
 	if (owned != 1)
 		return STORE_NOT_FOUND;
+	if (same != 1)
+		return STORE_CONFLICT;
 	if (others != 0)
 		return STORE_STALE;
 	rc = store_write_texts(tx->d, SQL_MOVE_CLOSED_ITEMS, closed, 3);

@@ -355,10 +355,10 @@ int store_cases_get(store *st, const char *const *ids, size_t n, struct case_row
 		    unsigned char *found, arena *a);
 /* Update when the stored version equals c->version - 1. */
 int store_case_update(store_tx *tx, const struct case_row *c);
-/* The organisation of a case (person 0) or a person (person 1) as it is
- * in the transaction, into org; *merged (for a person) 1 when it was
+/* The organisation of a case (kind 0), a person (1) or an item (2) as it
+ * is in the transaction, into org; *merged (for a person) 1 when it was
  * merged into another.  STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
-int store_owner_tx(store_tx *tx, int person, const char *id, char org[ID_LEN], int *merged);
+int store_owner_tx(store_tx *tx, int kind, const char *id, char org[ID_LEN], int *merged);
 /* Rows into an arena array; *n rows, without their sealed fields (sealed
  * none, sealed_len 0: store_case_get reads them). */
 int store_case_list(store *st, const struct case_filter *f, struct case_row **rows, size_t *n,
@@ -516,7 +516,9 @@ int store_referral_access(store *st, const char *case_id, const char *person_id,
  * to others (the new owner follows and withdraws them; those to it are
  * completed; its other transfers waiting lapse); STORE_NOT_FOUND, nothing
  * moved, when the case is no longer from_org's (another transfer went
- * first), STORE_STALE while the person has another case not of org_id. */
+ * first), STORE_CONFLICT when it is no longer person_id's or the person
+ * was merged away (a merge went first), STORE_STALE while the person has
+ * another open case not of org_id (closed ones move along). */
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		    const char *from_org, const char *org_id, const char *assignee, const char *now);
 

@@ -197,6 +197,8 @@ test('a case\'s dates are not before the person\'s birth (case, record, stay); u
     { 'if-match': `"${c.json.version}"` }), 422, 'invalid-value');
   const svc = await as.cw.req('POST', `${V1}/cases/${c.json.id}/services`, { type: 'legal', status: 'planned', start: '1997-01-01' });
   assertProblem(svc, 422, 'invalid-value', svc.text);
+  assertProblem(await as.sup.req('POST', `${V1}/cases/${c.json.id}/status-decisions`,
+    { status: 'PossibleVictimOfTrafficking', date: '1998-01-01' }), 422, 'invalid-value', 'a decision dated before the birth');
   // No date of birth: no such check.
   const nobirth = await newPerson('cw', { given_name: 'Нодира', family_name: 'Unborn' });
   await consent('cw', nobirth);

@@ -1286,6 +1286,9 @@ test('a recipient not shown the date of birth is not told it by a refusal of a d
   assert.equal(svc.status, 201, svc.text);
   const own = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/services`, { type: 'legal', status: 'planned', start: '2000-01-01' });
   assertProblem(own, 422, 'invalid-value', 'the owner, who reads it, is told');
+  // Nor whether the person is a child: a best-interests record is not refused to it as "no child".
+  const bia = await as['b.cw'].req('POST', `${V1}/cases/${c.id}/best-interests`, { date: today(), child_heard: true, outcome: 'shelter' });
+  assert.notEqual(bia.status, 409, bia.text);
   const shared = await referOk('a.cw', c.id, 'ngo3', { share: ['gender', 'birth_date'] });
   await actOk('c.cw', shared.id, 'accept');
   assertProblem(await as['c.cw'].req('POST', `${V1}/cases/${c.id}/services`, { type: 'legal', status: 'planned', start: '2000-01-01' }),
@@ -1300,6 +1303,35 @@ test('a transfer takes its own fields only: the case is in the path, everything 
   }
   const out = (await get('a.cw', '/referrals?box=out')).json.items;
   assert.ok(!out.some((f) => f.case_id === c.id), 'nothing sent');
+});
+
+test('a merge racing a transfer\'s acceptance: the case never goes without its person, nor with another\'s', async () => {
+  for (let round = 0; round < 4; round++) {
+    const family = 'Мерж' + 'абвг'[round];
+    const c = await openCase({ person: { given_name: 'Наргис', family_name: family, birth_date: '1991-01-0' + (round + 1) }, referral: true });
+    const twin = await as['a.cw'].req('POST', `${V1}/persons?duplicates=register`,
+      { given_name: 'Наргис', family_name: family, birth_date: '1991-01-0' + (round + 1) });
+    assert.equal(twin.status, 201, twin.text);
+    await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+    const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+    assert.equal(t.status, 201, t.text);
+    assert.equal((await as['a.sup'].req('POST', `${V1}/duplicates/scan`, {})).status, 200);
+    const pair = (await get('a.sup', '/duplicates')).json.items
+      .find((p) => p.persons.some((x) => x.id === c.pid) && p.persons.some((x) => x.id === twin.json.id));
+    assert.ok(pair, 'the pair is proposed');
+    const [m, acc] = await Promise.all([
+      as['a.sup'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: twin.json.id }),
+      act('b.cw', t.json.id, 'accept')]);
+    assert.ok(m.status !== 200 || acc.status !== 200, `round ${round}: both made: ${m.text} | ${acc.text}`);
+    if (acc.status === 200) {
+      const k = await get('b.cw', `/cases/${c.id}`);
+      assert.equal((await get('b.cw', `/persons/${k.json.person_id}`)).status, 200, 'the case\'s person is the new owner\'s');
+      assertProblem(await get('a.cw', `/persons/${k.json.person_id}`), 404, 'not-found');
+    } else {
+      assertProblem(acc, 409, 'invalid-transition', `round ${round}`);
+      assertProblem(await get('b.cw', `/cases/${c.id}`), 404, 'not-found');
+    }
+  }
 });
 
 test('an answer and a withdrawal at once: one is made, the other is told the referral changed (409, never 412)', async () => {
@@ -1360,7 +1392,7 @@ test('a transfer is not accepted while the person has got another case at the se
   const second = await as['a.cw'].req('POST', `${V1}/cases`, { person_id: c.pid, summary: 'a second case' });
   assert.equal(second.status, 201, second.text);
   const acc = await act('b.cw', t.json.id, 'accept');
-  assertProblem(acc, 409, 'invalid-transition', 'accepted with a case left behind');
+  assertProblem(acc, 409, 'person-has-other-cases', 'accepted with a case left behind');
   assert.match(acc.json.detail, /another open case at the sending organisation/);
   assert.equal((await get('a.cw', `/persons/${c.pid}`)).status, 200, 'the person stays');
   assertProblem(await get('b.cw', `/persons/${c.pid}`), 404, 'not-found');
