@@ -501,8 +501,12 @@ int api_if_match(struct req *r, int64_t *version)
  * and consents made then were answered 201, and stuck on the new owner's
  * case as records nobody could change). */
 #define OWNERS_SEEN 4
+enum owners_changed {
+	CHANGED_NONE, CHANGED_CASE_MOVED, CHANGED_PERSON_MOVED, CHANGED_ITEM_MOVED, CHANGED_MERGED
+};
 struct owners {
 	size_t n;
+	enum owners_changed changed;
 	struct owner {
 		enum owned kind;
 		int merged;
@@ -519,6 +523,7 @@ void api_owner_seen(struct req *r, enum owned kind, const char *id, const char *
 		if (!(o = arena_alloc(&r->mem, sizeof *o)))
 			return;
 		o->n = 0;
+		o->changed = CHANGED_NONE;
 		r->owners = o;
 	}
 	for (i = 0; i < o->n; i++)
@@ -536,9 +541,9 @@ void api_owner_seen(struct req *r, enum owned kind, const char *id, const char *
 	o->n++;
 }
 
-static int owners_still(struct req *r, store_tx *tx)
+int api_owners_hold(struct req *r, store_tx *tx)
 {
-	const struct owners *o = r->owners;
+	struct owners *o = r->owners;
 	char org[ID_LEN];
 	size_t i;
 	int merged;
@@ -548,30 +553,42 @@ static int owners_still(struct req *r, store_tx *tx)
 		if (rc == STORE_ERROR)
 			return rc;
 		if (rc == STORE_NOT_FOUND || (o->e[i].org[0] && strcmp(org, o->e[i].org))) {
-			reply_problem(r, 409, "moved",
-				      o->e[i].kind == OWNED_PERSON
-				      ? "this person's record has just been transferred to another "
-					"organisation: nothing was saved"
-				      : o->e[i].kind == OWNED_CASE
-				      ? "this case has just been transferred to another organisation: "
-					"nothing was saved"
-				      : "this record has just been transferred to another organisation "
-					"with its case: nothing was saved");
-			return STORE_CONFLICT;
+			o->changed = o->e[i].kind == OWNED_PERSON ? CHANGED_PERSON_MOVED
+				   : o->e[i].kind == OWNED_CASE ? CHANGED_CASE_MOVED : CHANGED_ITEM_MOVED;
+			return STORE_STALE;
 		}
 		if (merged && !o->e[i].merged) {
-			api_reply_merged(r);
-			return STORE_CONFLICT;
+			o->changed = CHANGED_MERGED;
+			return STORE_STALE;
 		}
 	}
 	return STORE_OK;
+}
+
+int api_owners_reply(struct req *r)
+{
+	static const char *const moved[] = {
+		[CHANGED_CASE_MOVED] = "this case has just been transferred to another organisation: "
+				       "nothing was saved",
+		[CHANGED_PERSON_MOVED] = "this person's record has just been transferred to another "
+					 "organisation: nothing was saved",
+		[CHANGED_ITEM_MOVED] = "this record has just been transferred to another organisation "
+				       "with its case: nothing was saved",
+	};
+	const struct owners *o = r->owners;
+
+	if (!o || o->changed == CHANGED_NONE)
+		return 0;
+	if (o->changed == CHANGED_MERGED)
+		return api_reply_merged(r);
+	return reply_problem(r, 409, "moved", moved[o->changed]);
 }
 
 int api_tx_end(struct req *r, store_tx *tx, int rc)
 {
 	if (!tx)
 		return api_store_error(r, STORE_BUSY);
-	if (rc == STORE_OK && (rc = owners_still(r, tx)) == STORE_CONFLICT) {
+	if (rc == STORE_OK && (rc = api_owners_hold(r, tx)) == STORE_STALE && api_owners_reply(r)) {
 		store_rollback(tx);
 		return r->status;
 	}

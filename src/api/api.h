@@ -68,6 +68,13 @@ int api_tx_end(struct req *r, store_tx *tx, int rc);
  * not what the access rests on (a recipient's, through a referral that
  * a transfer hands over), only the person's merge is checked. */
 enum owned { OWNED_CASE, OWNED_PERSON, OWNED_ITEM }; /* store_owner_tx's kinds */
+/* In a change's transaction: STORE_OK while the owners noted still hold,
+ * STORE_STALE (what changed noted) when one does not, STORE_ERROR; then
+ * api_owners_reply sets its 409 (`moved`, `merged`) and returns the
+ * status, or 0 when nothing changed (api_tx_end does both; a group
+ * commit's job calls the first, its request the second). */
+int api_owners_hold(struct req *r, store_tx *tx);
+int api_owners_reply(struct req *r);
 void api_owner_seen(struct req *r, enum owned kind, const char *id, const char *org_id, int merged);
 
 /* A list answer, {"items":[...],"next":...}: api_list_begin opens it (200)

@@ -143,6 +143,7 @@ static int links_ok(struct req *r, json_t *rec)
 		    strcmp(c.org_id, r->who.user.org.id))
 			return reply_problem(r, 422, "invalid-value",
 					     "case_id: no such case in your organisation");
+		api_owner_seen(r, OWNED_CASE, c.id, c.org_id, 0);
 	}
 	if (person_id) {
 		struct person_row p;
@@ -152,6 +153,7 @@ static int links_ok(struct req *r, json_t *rec)
 					     "person_id: no such person in your organisation");
 		if (api_person_merged(r, &p))
 			return r->status;
+		api_owner_seen(r, OWNED_PERSON, p.id, p.org_id, 0);
 	}
 	return 0;
 }
@@ -228,7 +230,12 @@ struct contact_job {
 static int job_write(store_tx *tx, struct store_job *sj)
 {
 	struct contact_job *j = (struct contact_job *)sj;
-	int rc = store_contact_insert(tx, &j->c);
+	/* the case and person it names still the organisation's (a transfer
+	 * accepted meanwhile left a new call linked to a moved person) */
+	int rc = api_owners_hold(j->r, tx);
+
+	if (rc == STORE_OK)
+		rc = store_contact_insert(tx, &j->c);
 	if (rc == STORE_OK)
 		rc = api_audit_write(j->r, tx, "create", j->record, j->fields);
 	if (rc == STORE_OK && j->has_cb)
@@ -314,7 +321,7 @@ int api_contacts_create(struct req *r)
 
 	if (r->phase == CREATE_DONE) {
 		if (j->job.rc != STORE_OK)
-			return api_store_error(r, j->job.rc);
+			return api_owners_reply(r) ? r->status : api_store_error(r, j->job.rc);
 		api_set_location(r, "contacts", j->c.id);
 		return reply_contact(r, 201, &j->c, j->rec, j->has_cb ? &j->cb : NULL, j->cb_secret);
 	}

@@ -1334,6 +1334,26 @@ test('a merge racing a transfer\'s acceptance: the case never goes without its p
   }
 });
 
+test('hotline calls logged of the person while its transfer is accepted: none stays linked to the moved person', async () => {
+  for (let round = 0; round < 4; round++) {
+    const c = await openCase({ person: { given_name: 'Зулфия', family_name: 'Call' + round }, referral: true });
+    await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+    const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+    assert.equal(t.status, 201, t.text);
+    const calls = Array.from({ length: 6 }, (_, i) => as['a.hot'].req('POST', `${V1}/contacts`,
+      { channel: 'phone', call_type: 'data', person_id: c.pid, notes: `CALL-${round}-${i}` }));
+    const [acc, ...made] = await Promise.all([act('b.cw', t.json.id, 'accept'), ...calls]);
+    assert.equal(acc.status, 200, acc.text);
+    for (const m of made) {
+      if (m.status === 409) { assertProblem(m, 409, 'moved'); continue; }
+      if (m.status === 422) continue; // checked after the acceptance: not a person of the hotline's
+      assert.equal(m.status, 201, m.text);
+      const kept = await get('a.hot', `/contacts/${m.json.id}`);
+      assert.equal(kept.json.person_id, undefined, `round ${round}: ${kept.text}`);
+    }
+  }
+});
+
 test('an answer and a withdrawal at once: one is made, the other is told the referral changed (409, never 412)', async () => {
   for (let round = 0; round < 6; round++) {
     const c = await openCase({ person: { given_name: 'Мижгона', family_name: 'Both' + round }, referral: true });
