@@ -1322,7 +1322,9 @@ test('a merge racing a transfer\'s acceptance: the case never goes without its p
     const [m, acc] = await Promise.all([
       as['a.sup'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: twin.json.id }),
       act('b.cw', t.json.id, 'accept')]);
-    assert.ok(m.status !== 200 || acc.status !== 200, `round ${round}: both made: ${m.text} | ${acc.text}`);
+    // Both may be made, one after the other: a merge read before the
+    // acceptance moves the case to the record kept, which then goes with it.
+    assert.ok([200, 409].includes(m.status), m.text);
     if (acc.status === 200) {
       const k = await get('b.cw', `/cases/${c.id}`);
       assert.equal((await get('b.cw', `/persons/${k.json.person_id}`)).status, 200, 'the case\'s person is the new owner\'s');
