@@ -662,6 +662,9 @@ test('the call\'s language starts empty, not in the screen\'s language; saved em
     assert.equal(await page.inputValue('#hl-language'), 'uz', 'the screen\'s language does not change it');
     c = await saveSilent();
     assert.equal(c.language, 'uz');
+    // The screen is made ready for the next call once the answer is read
+    // (the contact is in the list a moment before).
+    await page.waitForFunction(() => document.getElementById('hl-msg').textContent.startsWith('Contact saved'), null, { timeout: WAIT });
     assert.equal(await page.inputValue('#hl-language'), '', 'the next call starts with none, not the call before\'s');
     // A data call of which nothing is noted is not saved (a save pressed
     // twice logged an empty call): the form says what to note.
