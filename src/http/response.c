@@ -171,8 +171,9 @@ const char *req_query_canon(struct req *r, const char *const *skip)
 	if (!out)
 		return NULL;
 	*p = '\0';
-	for (i = 0; i < q.n; i++)
-		p += sprintf(p, "%s%s=%s", i ? "&" : "", q.name[i], q.value[i]);
+	for (i = 0; i < q.n; i++) /* len counts each piece: never cut */
+		p += snprintf(p, len - (size_t)(p - out), "%s%s=%s", i ? "&" : "", q.name[i],
+			      q.value[i]);
 	return out;
 }
 
