@@ -29,7 +29,8 @@ export async function duplicatesView(ctx) {
     h('div', { class: 'actions' }, scan));
   const msg = h('div', { class: 'message', attrs: { role: 'status' }, hidden: true });
   const list = h('ul', { class: 'cards wide', id: 'dup-list' });
-  ctx.root.append(bar, msg, list);
+  const more = h('div', { class: 'page-actions', id: 'dup-pager' });
+  ctx.root.append(bar, msg, list, more);
 
   show.addEventListener('change', () => {
     state.show = show.value;
@@ -42,23 +43,34 @@ export async function duplicatesView(ctx) {
     else await load();
   }));
 
+  // A page at a time, best score first; "show more" appends the next
+  // page after the last pair shown (a decision loads the first again).
   let seq = 0;
-  async function load(note) {
+  async function load(note, cursor) {
     const mine = ++seq;
+    const params = new URLSearchParams({ status: state.show });
+    if (cursor) params.set('cursor', cursor);
     list.setAttribute('aria-busy', 'true');
-    const res = await request(ctx, 'GET', `/duplicates?${new URLSearchParams({ status: state.show })}`);
+    const res = await request(ctx, 'GET', `/duplicates?${params}`);
     if (!ctx.alive() || mine !== seq) return;
     list.removeAttribute('aria-busy');
-    list.replaceChildren();
+    if (!cursor) list.replaceChildren();
+    more.replaceChildren();
     if (!res || res.status !== 200) {
       setMessage(msg, statusKey(res), 'error');
       return;
     }
     const items = res.body.items || [];
     if (note) setMessage(msg, note, 'info');
-    else if (!items.length) setMessage(msg, 'dup.none', 'info');
+    else if (!cursor && !items.length) setMessage(msg, 'dup.none', 'info');
     else setMessage(msg, null);
     for (const p of items) list.append(card(p));
+    if (res.body.next) {
+      more.append(h('button', {
+        type: 'button', class: 'button secondary', id: 'dup-more', text: 'dup.more',
+        on: { click: () => load(null, res.body.next) },
+      }));
+    }
   }
 
   // One pair: both persons side by side, the reasons, the decisions.

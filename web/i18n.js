@@ -1721,6 +1721,7 @@ export const catalogue = {
   'dup.open_kept': { tg: 'Кушодани сабти нигоҳдошта', ru: 'Открыть оставленную запись', en: 'Open the record kept' },
   'dup.undone': { tg: 'Якҷоякунӣ бекор карда шуд.', ru: 'Объединение отменено.', en: 'The merge is undone.' },
   'dup.distinct_done': { tg: 'Дар хотир нигоҳ дошта шуд: як нафар нестанд.', ru: 'Запомнено: это разные люди.', en: 'Remembered: not the same person.' },
+  'dup.more': { tg: 'Боз нишон додан', ru: 'Показать ещё', en: 'Show more' },
   'dup.none': { tg: 'Сабтҳои эҳтимолан такрорӣ нестанд.', ru: 'Возможных повторов нет.', en: 'No likely duplicates.' },
   'dup.registered': { tg: 'Сабт шуд:', ru: 'Зарегистрирован:', en: 'Registered:' },
   'dup.why': { tg: 'Муқоиса', ru: 'Сравнение', en: 'Comparison' },

@@ -665,7 +665,7 @@ int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 	    seal_decrypt(&r->app->kr, ct, n, ad, (unsigned char *)plain) != 0)
 		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
 	plain[n - SEAL_OVERHEAD] = '\0';
-	dot = strchr(plain, '.');
+	dot = strrchr(plain, '.'); /* ids hold no dot; a key may */
 	if (!dot || (size_t)(dot - plain) >= keylen || strlen(dot + 1) >= idlen)
 		return reply_problem(r, 422, "invalid-value", "cursor: not a cursor of this list");
 	memcpy(key, plain, (size_t)(dot - plain));

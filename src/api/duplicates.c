@@ -34,7 +34,6 @@
 #include "domain/namekey.h"
 #include "store/dedup.h"
 
-#define LIST_MAX 200         /* pairs in one answer */
 #define CHECK_MAX 20         /* persons a registration is compared with */
 #define RANDOM_PAIRS 20000   /* most random pairs that start u in the EM */
 #define PASS_INTERVAL 600    /* seconds between background passes */
@@ -538,12 +537,17 @@ static void write_pair(struct req *r, jsonw *w, const struct dup_pair_row *p)
 	jw_end(w);
 }
 
-/* GET /duplicates?status=open|distinct|merged */
+/* GET /duplicates?status=open|distinct|merged[&limit=&cursor=]: a page
+ * of pairs, best score first; the cursor holds the last pair's score,
+ * when it was found and its id. */
 int api_duplicates_list(struct req *r)
 {
 	const char *status = req_query(r, "status");
-	struct dup_pair_row *rows;
-	size_t n, i;
+	struct dup_pair_row *rows, after;
+	char key[64] = "", id[ID_LEN] = "", next[API_CURSOR_LEN];
+	size_t n, i, limit = PAGE_DEFAULT;
+	long long score;
+	int used = 0;
 	jsonw w;
 
 	if (!may_review(r))
@@ -552,13 +556,29 @@ int api_duplicates_list(struct req *r)
 		status = "open";
 	if (strcmp(status, "open") && strcmp(status, "distinct") && strcmp(status, "merged"))
 		return reply_problem(r, 422, "invalid-value", "status: open, distinct or merged");
-	if (store_dedup_pairs_list(r->app->st, r->who.user.org.id, status, LIST_MAX, &rows, &n,
-				   &r->mem) != STORE_OK)
+	if (api_page(r, PAGE_MAX, &limit, key, sizeof key, id, sizeof id))
+		return r->status;
+	memset(&after, 0, sizeof after);
+	if (id[0]) {
+		if (sscanf(key, "%lld:%n", &score, &used) != 1 || !used ||
+		    strlen(key + used) >= sizeof after.found_at)
+			return reply_problem(r, 422, "invalid-value", "cursor: not one of this list");
+		after.score = score;
+		snprintf(after.found_at, sizeof after.found_at, "%s", key + used);
+		snprintf(after.id, sizeof after.id, "%s", id);
+	}
+	if (store_dedup_pairs_list(r->app->st, r->who.user.org.id, status, id[0] ? &after : NULL,
+				   limit + 1, &rows, &n, &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	api_list_begin(r, &w);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && i < limit; i++)
 		write_pair(r, &w, &rows[i]);
-	return api_list_end(&w, NULL);
+	if (n <= limit)
+		return api_list_end(&w, NULL);
+	snprintf(key, sizeof key, "%lld:%s", (long long)rows[limit - 1].score,
+		 rows[limit - 1].found_at);
+	api_cursor_seal(r, key, rows[limit - 1].id, next, sizeof next);
+	return api_list_end(&w, next);
 }
 
 /* POST /duplicates/scan: the pass over the own organisation, now. */

@@ -696,6 +696,9 @@ static const struct openapi_param q_person_create[] = {
 
 static const struct openapi_param q_duplicates[] = {
 	{"status", "{'enum':['open','distinct','merged']}", "the pairs of this status (open)", 0},
+	{"limit", "{'type':'integer','minimum':1,'maximum':200}", "a page of at most this many (50)",
+	 0},
+	{"cursor", STR, "the `next` of the page before", 0},
 	P_END,
 };
 

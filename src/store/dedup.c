@@ -88,9 +88,12 @@ static struct table_query q_pairs = TABLE_QUERY_AS(pairs, "d", "FROM dup_pairs d
 	" JOIN persons x ON x.id = d.a JOIN persons y ON y.id = d.b"
 	" WHERE d.org_id = ?1 AND d.status = ?2"
 	" AND (d.status <> 'open' OR (x.merged_into IS NULL AND y.merged_into IS NULL))"
+	" AND (CAST(?6 AS TEXT) IS NULL OR d.score < ?4 OR (d.score = ?4 AND (d.found_at > ?5"
+	"  OR (d.found_at = ?5 AND d.id > ?6))))"
 	" ORDER BY d.score DESC, d.found_at, d.id LIMIT ?3", NULL);
 
-int store_dedup_pairs_list(store *st, const char *org_id, const char *status, size_t max,
+int store_dedup_pairs_list(store *st, const char *org_id, const char *status,
+			   const struct dup_pair_row *after, size_t max,
 			   struct dup_pair_row **rows, size_t *n, arena *a)
 {
 	db *d = store_reader_get(st);
@@ -100,6 +103,9 @@ int store_dedup_pairs_list(store *st, const char *org_id, const char *status, si
 		db_bind_str(s, 1, org_id);
 		db_bind_str(s, 2, status);
 		db_bind_int(s, 3, (int64_t)max);
+		db_bind_int(s, 4, after ? after->score : 0);
+		db_bind_str(s, 5, after ? after->found_at : NULL);
+		db_bind_str(s, 6, after ? after->id : NULL);
 	}
 	return table_query_collect_pool(st, d, s, &q_pairs, sizeof **rows, SIZE_MAX,
 					(void **)rows, n, a);

@@ -56,9 +56,12 @@ int store_dedup_persons(store *st, const char *org_id,
  * used only when the pair is new. */
 int store_dedup_pair_put(store_tx *tx, const struct dup_pair_row *p);
 
-/* The pairs of an organisation of one status, best score first (at most
- * max; open pairs only while neither person is merged into another). */
-int store_dedup_pairs_list(store *st, const char *org_id, const char *status, size_t max,
+/* The pairs of an organisation of one status, best score first, then
+ * oldest (at most max; open pairs only while neither person is merged
+ * into another); with after, those that follow it in that order (its
+ * score, found_at and id are read). */
+int store_dedup_pairs_list(store *st, const char *org_id, const char *status,
+			   const struct dup_pair_row *after, size_t max,
 			   struct dup_pair_row **rows, size_t *n, arena *a);
 int store_dedup_pair_get(store *st, const char *id, struct dup_pair_row *p, arena *a);
 

@@ -263,3 +263,40 @@ test('a merge racing an admission of the record merged away: never two shelters 
     }
   }
 });
+
+test('the list comes a page at a time: every pair once, best first, the cursor bound to its filter', async () => {
+  // One man registered five ways in another organisation: ten pairs.
+  const ways = ['Ҷумъаев', 'Джумаев', 'Jumaev', 'Dzhumaev', 'Джумъаев'];
+  for (const f of ways) {
+    await ok('b.cw', 'POST', `${V1}/persons?duplicates=register`, { given_name: 'Рустам', family_name: f,
+      birth_date: '1987-09-12', gender: 'Masculine', region_of_origin: 'TJ-SU' });
+  }
+  await ok('b.sup', 'POST', `${V1}/duplicates/scan`, {});
+  const all = (await ok('b.cw', 'GET', `${V1}/duplicates?limit=200`)).items;
+  assert.ok(all.length >= 4, `pairs found: ${all.length}`);
+  const seen = [];
+  let page = await ok('b.cw', 'GET', `${V1}/duplicates?limit=3`);
+  const firstNext = page.next;
+  assert.ok(firstNext, 'a next page is offered');
+  for (;;) {
+    assert.ok(page.items.length <= 3);
+    seen.push(...page.items.map((p) => p.id));
+    if (!page.next) break;
+    page = await ok('b.cw', 'GET', `${V1}/duplicates?limit=3&cursor=${encodeURIComponent(page.next)}`);
+  }
+  assert.deepEqual(seen, all.map((p) => p.id), 'the pages hold the list, in its order, each pair once');
+  for (let i = 1; i < all.length; i++) assert.ok(all[i - 1].score >= all[i].score, 'best score first');
+  // A cursor is the list's it came from: not another status's, nor another user's.
+  for (const [who, q] of [['b.cw', 'status=distinct&'], ['b.sup', '']]) {
+    const r = await as[who].req('GET', `${V1}/duplicates?${q}limit=3&cursor=${encodeURIComponent(firstNext)}`);
+    assert.equal(r.status, 422, `${who} ${q}: ${r.text}`);
+    assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  }
+  for (const bad of ['limit=0', 'limit=201', 'cursor=made-up']) {
+    const r = await as['b.cw'].req('GET', `${V1}/duplicates?${bad}`);
+    assert.equal(r.status, 422, `${bad}: ${r.text}`);
+  }
+  // The own organisation's list holds none of them.
+  const mine = (await ok('cw', 'GET', `${V1}/duplicates?limit=200`)).items;
+  assert.ok(!mine.some((p) => seen.includes(p.id)));
+});

@@ -108,3 +108,35 @@ test('registration asks before registering a likely duplicate, then the pair is 
     await context.close();
   }
 });
+
+test('a long list comes a page at a time: "Show more" brings the rest, each pair once', async () => {
+  // One woman registered twelve ways: 66 pairs, more than a page of 50.
+  const ways = ['Раҳимова', 'Рахимова', 'Rahimova', 'Rakhimova', 'Раҳимова ', 'Рахимовa', 'Rahimowa',
+    'Rachimova', 'Раҳимава', 'Рахимава', 'Rahimava', 'Rakhimava'];
+  for (const f of ways) {
+    const r = await cw.req('POST', '/api/v1/persons?duplicates=register', { given_name: 'Нилуфар',
+      family_name: f, birth_date: '2001-05-17', gender: 'Feminine' });
+    assert.equal(r.status, 201, r.text);
+  }
+  assert.equal((await cw.req('POST', '/api/v1/duplicates/scan', {})).status, 200);
+  const all = (await cw.req('GET', '/api/v1/duplicates?limit=200')).json.items;
+  assert.ok(all.length > 50, `pairs: ${all.length}`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(20000);
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  try {
+    await signIn(page, srv.url, CW, 'ru');
+    await page.evaluate(() => { location.hash = '#/duplicates'; });
+    await visible(page, '#dup-more');
+    assert.equal(await page.locator('.dup-card').count(), 50);
+    assert.equal(await textOf(page, '#dup-more'), 'Показать ещё');
+    await page.click('#dup-more');
+    await page.locator('#dup-more').waitFor({ state: 'detached', timeout: WAIT });
+    const shown = await page.locator('.dup-card').evaluateAll((cards) => cards.map((c) => c.dataset.id));
+    assert.deepEqual(shown, all.map((p) => p.id));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

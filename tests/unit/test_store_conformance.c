@@ -2074,7 +2074,7 @@ static void test_dedup(void **state)
 	assert_int_equal(store_dedup_pair_put(tx, &p12), STORE_OK);
 	assert_int_equal(store_dedup_pair_put(tx, &p13), STORE_OK);
 	commit(tx);
-	assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", 10, &rows, &n, &f->a),
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", NULL, 10, &rows, &n, &f->a),
 			 STORE_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].id, p13.id);
@@ -2083,12 +2083,24 @@ static void test_dedup(void **state)
 	tx = begin(f);
 	assert_int_equal(store_dedup_pair_put(tx, &got), STORE_OK);
 	commit(tx);
-	assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", 10, &rows, &n, &f->a),
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", NULL, 10, &rows, &n, &f->a),
 			 STORE_OK);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].id, p12.id);
 	assert_int_equal(rows[0].score, 990);
-	assert_int_equal(store_dedup_pairs_list(f->st, f->org2, "open", 10, &rows, &n, &f->a),
+	/* A page after a pair holds those that follow it, in the same order. */
+	{
+		struct dup_pair_row first = rows[0];
+
+		assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", &first, 10, &rows, &n,
+							&f->a), STORE_OK);
+		assert_int_equal(n, 1);
+		assert_string_equal(rows[0].id, p13.id);
+		assert_int_equal(store_dedup_pairs_list(f->st, f->org, "open", &rows[0], 10, &rows,
+							&n, &f->a), STORE_OK);
+		assert_int_equal(n, 0);
+	}
+	assert_int_equal(store_dedup_pairs_list(f->st, f->org2, "open", NULL, 10, &rows, &n, &f->a),
 			 STORE_OK);
 	assert_int_equal(n, 0);
 
