@@ -40,6 +40,7 @@ struct item_kind {
 };
 
 static void write_screening(struct req *r, jsonw *w, const struct item_row *it, json_t *rec);
+static int followup_check(struct req *r, const char *person_id, json_t *body, json_t *was);
 static void write_consent_now(struct req *r, jsonw *w, const struct item_row *it, json_t *rec);
 
 /* The columns each kind fills from its record are rows.c's (one table for
@@ -50,7 +51,8 @@ static const struct item_kind kinds[] = {
 	 .moves_stage = 1, .check = api_provider_check},
 	{.kind = "plan", .plural = "plans", .self = "plans", .rs = &plan_schema},
 	{.kind = "followup", .plural = "followups", .self = "followups", .rs = &followup_schema,
-	 .default_status = "due", .assigned_field = "assigned_to", .moves_stage = 2},
+	 .default_status = "due", .assigned_field = "assigned_to", .moves_stage = 2,
+	 .check = followup_check},
 	{.kind = "best_interests", .plural = "best-interests", .self = "best-interests",
 	 .rs = &best_interests_schema, .child_only = 1},
 	/* Sealed, with a review date on the overdue list (GET /followups). */
@@ -547,6 +549,29 @@ static int items_create(struct req *r, const char *kind)
 	rc = item_commit(r, &c, &it, k->rs, rec, fields, moved ? &ch : NULL, stage_from, fu, nfu);
 	json_decref(rec);
 	return rc;
+}
+
+/* A follow-up given the day it was done is done: its status says so when
+ * the body says nothing of it, and may not say otherwise (one given
+ * done_on alone stayed due: on the overdue list, and handed to the new
+ * owner's worker by a transfer). */
+static int followup_check(struct req *r, const char *person_id, json_t *body, json_t *was)
+{
+	json_t *done_on = json_object_get(body, "done_on"), *status = json_object_get(body, "status");
+
+	(void)person_id;
+	if (!done_on && was && json_is_string(json_object_get(was, "done_on")) && status)
+		done_on = json_object_get(was, "done_on");
+	if (!json_is_string(done_on))
+		return 0;
+	if (!status)
+		return json_object_set_new(body, "status", json_string("done")) == 0
+			       ? 0 : reply_problem(r, 500, "internal", "out of memory");
+	if (json_is_string(status) && strcmp(json_string_value(status), "done"))
+		return reply_problem(r, 422, "invalid-value",
+				     "done_on: only a follow-up that is done (status done) has the "
+				     "day it was done; send done_on null with another status");
+	return 0;
 }
 
 /* A record of the case the caller does not see: one made by another

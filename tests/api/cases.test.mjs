@@ -818,6 +818,26 @@ test('follow-ups: the overdue list shows what is due before today and not done',
   assertProblem(await as.cw.req('POST', `${V1}/cases/${id}/followups`, {}), 422, 'missing-field');
   assertProblem(await as.cw.req('POST', `${V1}/cases/${id}/followups`, { due: 'tomorrow' }), 422,
     'invalid-value');
+
+  // A follow-up given the day it was done is done, not left on the list.
+  const told = await fu({ due: day(-5), done_on: day(-2) });
+  assert.equal(told.status, 'done');
+  const late2 = await fu({ due: day(-6) });
+  const p = await as.cw.req('PATCH', `${V1}/followups/${late2.id}`, { done_on: day(-1) }, { 'if-match': '"1"' });
+  assert.equal(p.status, 200, p.text);
+  assert.equal(p.json.status, 'done');
+  mine = await ids('cw');
+  assert.ok(!mine.includes(told.id) && !mine.includes(late2.id), 'neither is overdue');
+  // Not done and a day done: refused, nothing changed; reopened with done_on null.
+  assertProblem(await as.cw.req('POST', `${V1}/cases/${id}/followups`, { due: day(-5), status: 'due', done_on: day(-2) }),
+    422, 'invalid-value');
+  assertProblem(await as.cw.req('PATCH', `${V1}/followups/${late2.id}`, { status: 'missed' }, { 'if-match': '"2"' }),
+    422, 'invalid-value');
+  const back = await as.cw.req('PATCH', `${V1}/followups/${late2.id}`, { status: 'due', done_on: null }, { 'if-match': '"2"' });
+  assert.equal(back.status, 200, back.text);
+  assert.equal(back.json.status, 'due');
+  assert.equal(back.json.done_on, undefined);
+  assert.ok((await ids('cw')).includes(late2.id), 'reopened: overdue again');
 });
 
 // The due list pages as the other lists: ?limit= and ?cursor=, in (due, id)
