@@ -108,28 +108,30 @@ int justice_shelter_takes_json(json_t *svc, json_t *person, const char *on, char
 
 /* The name keys of the perpetrators of the person's cases that a
  * transfer gave the caller's organisation, made again under its domain
- * (a search by name finds them there). */
+ * (a search by name finds them there), in one transaction. */
 void api_perpetrators_rekey(struct req *r, const char *person_id)
 {
 	struct case_filter cf = {0};
 	struct case_row *cases;
+	store_tx *tx;
 	size_t nc = 0, i, j;
+	int rc = STORE_OK;
 
 	cf.org_id = r->who.user.org.id;
 	cf.person_id = person_id;
 	cf.limit = 200;
-	if (store_case_list(r->app->st, &cf, &cases, &nc, &r->mem) != STORE_OK)
+	if (store_case_list(r->app->st, &cf, &cases, &nc, &r->mem) != STORE_OK ||
+	    !(tx = store_begin(r->app->st)))
 		return;
-	for (i = 0; i < nc; i++) {
+	for (i = 0; i < nc && rc == STORE_OK; i++) {
 		struct item_row *rows;
 		size_t n = 0;
 
 		if (store_perpetrators_of_case(r->app->st, cases[i].id, &rows, &n, &r->mem) != STORE_OK)
 			continue;
-		for (j = 0; j < n; j++) {
+		for (j = 0; j < n && rc == STORE_OK; j++) {
 			struct blind_key keys[PERPETRATOR_KEYS_MAX];
 			json_t *rec;
-			store_tx *tx;
 			size_t nkeys;
 
 			if (strcmp(rows[j].org_id, r->who.user.org.id) ||
@@ -139,14 +141,13 @@ void api_perpetrators_rekey(struct req *r, const char *person_id)
 			nkeys = perpetrator_blind_keys(&r->app->kr, rows[j].org_id, rec, keys,
 						       PERPETRATOR_KEYS_MAX);
 			json_decref(rec);
-			if ((tx = store_begin(r->app->st))) {
-				if (store_perpetrator_keys_set(tx, rows[j].id, keys, nkeys) == STORE_OK)
-					store_commit(tx);
-				else
-					store_rollback(tx);
-			}
+			rc = store_perpetrator_keys_set(tx, rows[j].id, keys, nkeys);
 		}
 	}
+	if (rc == STORE_OK)
+		store_commit(tx);
+	else
+		store_rollback(tx);
 }
 
 /* ---- shared by the handlers -------------------------------------------- */
