@@ -120,9 +120,10 @@ const char *req_query_odd(struct req *r,
 						    const char *value),
 			  const void *ctx, int strict, enum query_fault *why);
 
-/* The query's arguments but those named in skip (NULL-ended), as
- * "a=1&b=2" in name order, in the request's arena; NULL when out of
- * memory.  Values as decoded; a name given twice is refused before. */
+/* The query's arguments but those named in skip (NULL-ended), in name
+ * order, each name and value after its length ("1:a=1:1;1:b=1:2;"), in
+ * the request's arena; NULL when out of memory.  Values as decoded; a
+ * name given twice is refused before. */
 const char *req_query_canon(struct req *r, const char *const *skip);
 
 /* Add a response header (name and value are copied). */

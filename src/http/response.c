@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <microhttpd.h>
@@ -126,8 +127,12 @@ const char *req_query_odd(struct req *r,
 	return q.odd;
 }
 
+struct query_arg {
+	const char *name, *value;
+};
+
 struct query_all {
-	const char *name[QUERY_ARGS_SEEN], *value[QUERY_ARGS_SEEN];
+	struct query_arg arg[QUERY_ARGS_SEEN];
 	const char *const *skip;
 	size_t n;
 };
@@ -142,38 +147,38 @@ static enum MHD_Result query_all(void *cls, enum MHD_ValueKind kind, const char 
 		if (!strcmp(*s, key))
 			return MHD_YES;
 	if (*key && q->n < QUERY_ARGS_SEEN) {
-		q->name[q->n] = key;
-		q->value[q->n++] = value ? value : "";
+		q->arg[q->n].name = key;
+		q->arg[q->n++].value = value ? value : "";
 	}
 	return MHD_YES;
 }
 
+static int query_arg_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct query_arg *)a)->name, ((const struct query_arg *)b)->name);
+}
+
+/* Each name and value with its length before it: a value holding '&' or
+ * '=' reads as no other set of arguments. */
 const char *req_query_canon(struct req *r, const char *const *skip)
 {
 	struct query_all q;
-	size_t i, j, len = 1;
+	size_t i, len = 1;
 	char *out, *p;
 
 	q.n = 0;
 	q.skip = skip;
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_all, &q);
-	for (i = 1; i < q.n; i++) /* by name: few, and each name once */
-		for (j = i; j > 0 && strcmp(q.name[j - 1], q.name[j]) > 0; j--) {
-			const char *n = q.name[j], *v = q.value[j];
-			q.name[j] = q.name[j - 1];
-			q.value[j] = q.value[j - 1];
-			q.name[j - 1] = n;
-			q.value[j - 1] = v;
-		}
+	qsort(q.arg, q.n, sizeof q.arg[0], query_arg_cmp);
 	for (i = 0; i < q.n; i++)
-		len += strlen(q.name[i]) + strlen(q.value[i]) + 2;
+		len += strlen(q.arg[i].name) + strlen(q.arg[i].value) + 2 * 21 + 2;
 	out = p = arena_alloc(&r->mem, len);
 	if (!out)
 		return NULL;
 	*p = '\0';
 	for (i = 0; i < q.n; i++) /* len counts each piece: never cut */
-		p += snprintf(p, len - (size_t)(p - out), "%s%s=%s", i ? "&" : "", q.name[i],
-			      q.value[i]);
+		p += snprintf(p, len - (size_t)(p - out), "%zu:%s=%zu:%s;", strlen(q.arg[i].name),
+			      q.arg[i].name, strlen(q.arg[i].value), q.arg[i].value);
 	return out;
 }
 

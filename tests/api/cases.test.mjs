@@ -514,6 +514,13 @@ test('list: paging with limit and cursor walks every case once and ends with nex
   const p3 = await as.pager.req('GET', `${V1}/cases?${q}`);
   assert.equal(p3.json.items.length, 1);
   assert.equal(p3.json.next, null);
+  // A cursor's filter is read argument by argument: a value that holds
+  // "&stage=..." is not the filter of two arguments.
+  const stage = all.json.items.find((c) => c.id === made[0]).stage;
+  const two = await as.pager.req('GET', `${V1}/cases?${new URLSearchParams({ assigned: 'me', stage, limit: '1' })}`);
+  assert.ok(two.json.next, two.text);
+  assertProblem(await as.pager.req('GET', `${V1}/cases?${new URLSearchParams({ assigned: `me&stage=${stage}`,
+    limit: '1', cursor: two.json.next })}`), 422, 'invalid-value');
 
   // Bad paging parameters.
   for (const bad of ['limit=0', 'limit=-1', 'limit=201', 'limit=ten', 'limit=', 'cursor=garbage',
