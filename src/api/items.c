@@ -445,9 +445,11 @@ int api_dates_after_birth(struct req *r, const char *person_id, const struct res
 	json_t *prec;
 	const char *born;
 	size_t i;
-	int rc = 0;
+	int rc = 0, dated = 0;
 
-	if (!api_view_shares(api_case_view(r), "birth_date") ||
+	for (i = 0; i < rs->n && !dated; i++) /* most changes carry no date: no read */
+		dated = rs->fields[i].type == FT_DATE && json_is_string(json_object_get(rec, rs->fields[i].name));
+	if (!dated || !api_view_shares(api_case_view(r), "birth_date") ||
 	    store_person_get(r->app->st, person_id, &p, &r->mem) != STORE_OK ||
 	    !(prec = record_open(&r->app->kr, &r->mem, p.coded, p.sealed, p.sealed_len, p.id)))
 		return 0;
