@@ -54,6 +54,14 @@
 	" WHERE (case_id IS NOT NULL AND org_id <> (SELECT c.org_id FROM cases c WHERE c.id = contacts.case_id))" \
 	" OR (person_id IS NOT NULL AND org_id <> (SELECT p.org_id FROM persons p WHERE p.id = contacts.person_id));"
 
+/* Migration 33: a stay is the record of the organisation that runs its
+ * shelter (a transfer by the shelter's own organisation had given the
+ * stays of the case to the new owner, where nobody could discharge them). */
+#define STAYS_OWN \
+	"UPDATE items SET org_id = (SELECT s.org_id FROM dir_services s WHERE s.id = items.service_id)" \
+	" WHERE kind = 'stay' AND EXISTS (SELECT 1 FROM dir_services s" \
+	"  WHERE s.id = items.service_id AND s.org_id <> items.org_id);"
+
 /* SQLite's json_set for a text value at a path of keys ('$.a.b'), which
  * the transfer's SQL uses (store_case_move), on PostgreSQL: made with
  * migration 31 there (replacing the one the tests' template had made). */
@@ -596,6 +604,8 @@ static const char *const migrations[] = {
 	TRANSFERS_REOWN,
 	/* 32: a call on a timeline is its hotline's record (CONTACT_ITEMS_OWN). */
 	CONTACT_ITEMS_OWN("json_extract(items.coded, '$.contact_id')"),
+	/* 33: a stay is its shelter's record (STAYS_OWN). */
+	STAYS_OWN,
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -621,6 +631,7 @@ static const char *const pg_after[] = {
 	CALLBACKS_CONTACT, /* 30 */
 	PG_JSON_SET TRANSFERS_REOWN, /* 31 */
 	CONTACT_ITEMS_OWN("(items.coded::json ->> 'contact_id')"), /* 32 */
+	STAYS_OWN, /* 33 */
 	NULL,
 };
 

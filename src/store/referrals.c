@@ -91,9 +91,13 @@ static struct table_query q_access_person = REF_QUERY(
  * read and changed them as its own: an outside review).  A call on the
  * timeline stays the record of the hotline that took it, as the call
  * itself does (the new owner's timeline named a call as its own that it
- * could not open). */
+ * could not open); a stay, of the organisation that runs its shelter, as
+ * any shelter's stays (a shelter that transferred the case of a person
+ * in its beds could no longer discharge them, nor could anyone: an
+ * outside review). */
+#define MOVES_WITH_CASE "kind NOT IN ('contact', 'stay')"
 static const char SQL_MOVE_CASE_ITEMS[] =
-	"UPDATE items SET org_id = ?2 WHERE case_id = ?1 AND kind <> 'contact'"
+	"UPDATE items SET org_id = ?2 WHERE case_id = ?1 AND " MOVES_WITH_CASE
 	" AND org_id = (SELECT org_id FROM cases WHERE id = ?1)";
 static const char SQL_MOVE_CASE[] = "UPDATE cases SET org_id = ?2, updated_at = ?3 WHERE id = ?1";
 /* The person, and the records merged into it (the same human: left
@@ -226,7 +230,7 @@ static const char SQL_MOVABLE[] =
  * records its owner made of them (an earlier case left behind stopped
  * every transfer of the person's new one: an outside review). */
 static const char SQL_MOVE_CLOSED_ITEMS[] =
-	"UPDATE items SET org_id = ?2 WHERE kind <> 'contact' AND org_id = ?3 AND case_id IN"
+	"UPDATE items SET org_id = ?2 WHERE " MOVES_WITH_CASE " AND org_id = ?3 AND case_id IN"
 	" (SELECT id FROM cases WHERE person_id = ?1 AND org_id = ?3 AND " CLOSED ")";
 static const char SQL_MOVE_CLOSED[] =
 	"UPDATE cases SET org_id = ?2, updated_at = ?4 WHERE person_id = ?1 AND org_id = ?3"

@@ -7,6 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, usersOf, signInAll } from '../lib/server.mjs';
+import { sqlite, serveDir } from '../lib/datadir.mjs';
+import { join } from 'node:path';
 
 const PW = 'justice track password';
 const V1 = '/api/v1';
@@ -407,4 +409,39 @@ test('risk assessments and safety plans are sealed and their reviews come due', 
   assert.ok(after.items.some((x) => x.id === plan.id));
   problem(await as['i.cw'].req('POST', `${V1}/cases/${c.id}/risk-assessments`,
     { level: 'extreme', assessed_on: day(1), review_on: day(0), threats: 'x' }), 422);
+});
+
+test('a shelter that transfers the case of a person in its beds still discharges them; the new owner sees the stay', async () => {
+  const shelter = await must('n.sup', 'POST', '/directory/services', { name: 'Own beds', type: 'shelter', capacity_max: 3 });
+  const p = await must('n.cw', 'POST', '/persons', { given_name: 'Шаҳло', family_name: 'Назарова', gender: 'Feminine' });
+  await must('n.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'assistance', method: 'written' });
+  await must('n.cw', 'POST', `/persons/${p.id}/consents`, { purpose: 'referral', method: 'written' });
+  const c = await must('n.cw', 'POST', '/cases', { person_id: p.id });
+  const stay = await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`,
+    { case_id: c.id, admitted_on: day(6), admission_reason: 'safety' });
+  const t = await must('n.cw', 'POST', `/cases/${c.id}/transfer`, { to_org: 'iom' });
+  await must('i.cw', 'POST', `/referrals/${t.id}/accept`, undefined, 200);
+  // The shelter's stay is the shelter's: listed, read and discharged by it.
+  const list = await must('n.cw', 'GET', `/directory/services/${shelter.id}/stays`, undefined, 200);
+  assert.equal(list.occupied, 1);
+  assert.ok(list.items.some((s) => s.id === stay.id));
+  await must('n.cw', 'GET', `/stays/${stay.id}`, undefined, 200);
+  // The new owner sees it on the case, as a record of the shelter's, and cannot discharge it.
+  const tl = await must('i.cw', 'GET', `/cases/${c.id}/timeline`, undefined, 200);
+  assert.ok(tl.items.some((e) => e.id === stay.id || e.record_id === stay.id || JSON.stringify(e).includes(stay.id)), JSON.stringify(tl));
+  problem(await as['i.cw'].req('POST', `${V1}/stays/${stay.id}/discharge`,
+    { discharged_on: day(1), discharge_reason: 'transferred' }), 404);
+  // A stay a transfer gave the new owner before this release is its
+  // shelter's again at the next start (migration 33).
+  await srv.stop();
+  const db = join(srv.data, 'himoya.db');
+  sqlite(db, `UPDATE items SET org_id = (SELECT id FROM orgs WHERE code = 'iom') WHERE id = '${stay.id}';`
+    + "UPDATE meta SET value = '32' WHERE key = 'schema_version';");
+  const s2 = await serveDir(srv.data, { port: new URL(srv.url).port });
+  srv.stop = s2.stop;
+  for (const u of users) assert.equal((await as[u.login].login(u.login, PW)).status, 200);
+  const d = await must('n.cw', 'POST', `/stays/${stay.id}/discharge`,
+    { discharged_on: day(1), discharge_reason: 'transferred' }, 200);
+  assert.equal(d.status, 'discharged');
+  assert.equal((await must('n.cw', 'GET', `/directory/services/${shelter.id}/stays`, undefined, 200)).occupied, 0);
 });
