@@ -840,6 +840,8 @@ static int answer(struct req *r, const struct answer *a)
 	if (!a->by_recipient && strcmp(c.org_id, r->who.user.org.id))
 		return reply_problem(r, 409, "invalid-transition",
 				     "the case is another organisation's now");
+	if (!a->by_recipient) /* and still is when the withdrawal is written */
+		api_owner_seen(r, OWNED_CASE, c.id, c.org_id, 0);
 	if (!strcmp(f.kind, "transfer") && !strcmp(a->name, "accept")) {
 		/* The second step of a transfer: the case and its person move. */
 		store_tx *tx = store_begin(r->app->st);

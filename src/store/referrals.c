@@ -138,8 +138,11 @@ static const char SQL_MOVE_PERPETRATORS[] =
 	"  AND pc.case_id NOT IN " MOVED ")";
 static const char SQL_MOVE_PERPETRATOR_LINKS[] =
 	"UPDATE perpetrator_cases SET org_id = ?2 WHERE case_id IN " MOVED " AND org_id = ?3";
+/* A new version: a withdrawal by the old owner decided before is stale
+ * (an outside review saw both the acceptance and the withdrawal made). */
 static const char SQL_MOVE_REFERRALS[] =
-	"UPDATE referrals SET from_org = ?2 WHERE case_id IN " MOVED " AND kind = 'referral'"
+	"UPDATE referrals SET from_org = ?2, version = version + 1, updated_at = ?3"
+	" WHERE case_id IN " MOVED " AND kind = 'referral'"
 	" AND status IN ('sent', 'accepted') AND to_org <> ?2";
 /* Those to the new owner are done: it holds the case (left open, one gave
  * it the case's shared view again once the case came back; an outside

@@ -1380,6 +1380,31 @@ test('an answer and a withdrawal at once: one is made, the other is told the ref
   }
 });
 
+test('the old owner withdraws its referral to a third while the transfer is accepted: one of the two orders, never both', async () => {
+  let raced = 0;
+  for (let round = 0; round < 8; round++) {
+    const c = await openCase({ person: { given_name: 'Сабрина', family_name: 'Handed' + round }, referral: true });
+    const third = await referOk('a.cw', c.id, 'ngo3');
+    await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+    const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+    assert.equal(t.status, 201, t.text);
+    const [acc, wd] = await Promise.all([act('b.cw', t.json.id, 'accept'), act('a.cw', third.id, 'withdraw')]);
+    assert.equal(acc.status, 200, acc.text);
+    const now = await get('b.cw', `/referrals/${third.id}`);
+    if (wd.status === 200) {
+      // Withdrawn first: the old owner's, ended, not handed over.
+      assert.equal(now.status, 404, `round ${round}: ${now.text}`);
+    } else {
+      raced++;
+      assert.ok([404, 409].includes(wd.status), wd.text);
+      assert.match(wd.headers.get('content-type'), /^application\/problem\+json/);
+      assert.equal(now.status, 200, now.text);
+      assert.equal(now.json.status, 'sent', `round ${round}: handed over and still open`);
+      assert.equal(now.json.handed_over, true);
+    }
+  }
+});
+
 test('two transfers of one case: the first accepted takes it, the other lapses; the accepting worker takes on its open work', async () => {
   const c = await openCase({ person: { given_name: 'Фарангис', family_name: 'Саидова' },
     fields: { assigned_to: uid['a.cw'] } });
