@@ -528,6 +528,11 @@ int api_contact_attach(struct req *r)
 				     "case_id: no such case in your organisation");
 	if (!strcmp(c.case_id, k.id))
 		return reply_problem(r, 409, "conflict", "the contact is on this case already");
+	/* Still the organisation's case and person when the link is written
+	 * (an attach racing a transfer's acceptance linked the old owner's
+	 * call to the moved case and person: an outside review). */
+	api_owner_seen(r, OWNED_CASE, k.id, k.org_id, 0);
+	api_owner_seen(r, OWNED_PERSON, k.person_id, k.org_id, 0);
 	rec = contact_open(r, &c);
 	if (!rec)
 		return reply_problem(r, 500, "internal", "the record cannot be opened");

@@ -1356,6 +1356,33 @@ test('hotline calls logged of the person while its transfer is accepted: none st
   }
 });
 
+test('hotline calls attached to the case while its transfer is accepted: none stays linked to the moved case', async () => {
+  for (let round = 0; round < 5; round++) {
+    const c = await openCase({ person: { given_name: 'Мунира', family_name: 'Attach' + round }, referral: true });
+    await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+    const calls = [];
+    for (let i = 0; i < 4; i++) {
+      const k = await as['a.hot'].req('POST', `${V1}/contacts`, { channel: 'phone', call_type: 'data',
+        notes: `ATTACH-${round}-${i}` });
+      assert.equal(k.status, 201, k.text);
+      calls.push(k.json.id);
+    }
+    const t = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2' });
+    assert.equal(t.status, 201, t.text);
+    const [acc, ...made] = await Promise.all([act('b.cw', t.json.id, 'accept'),
+      ...calls.map((id) => as['a.hot'].req('POST', `${V1}/contacts/${id}/attach`, { case_id: c.id }))]);
+    assert.equal(acc.status, 200, acc.text);
+    for (const [i, m] of made.entries()) {
+      if (m.status === 409) { assertProblem(m, 409, 'moved'); continue; }
+      if (m.status === 422) continue; // checked after the acceptance: not a case of the hotline's
+      assert.equal(m.status, 200, m.text);
+      const kept = await get('a.hot', `/contacts/${calls[i]}`);
+      assert.equal(kept.json.case_id, undefined, `round ${round}: ${kept.text}`);
+      assert.equal(kept.json.person_id, undefined, `round ${round}: ${kept.text}`);
+    }
+  }
+});
+
 test('an answer and a withdrawal at once: one is made, the other is told the referral changed (409, never 412)', async () => {
   for (let round = 0; round < 6; round++) {
     const c = await openCase({ person: { given_name: 'Мижгона', family_name: 'Both' + round }, referral: true });
