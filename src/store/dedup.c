@@ -142,13 +142,16 @@ int store_dedup_pair_distinct(store_tx *tx, const char *id, const char *user_id,
 
 /* The tables whose rows follow a person, each with a row id and a
  * person_id column, and the statements that move them (constants: the
- * driver keeps prepared statements by the address of their text). */
+ * driver keeps prepared statements by the address of their text).  An
+ * undo takes back the rows still on the survivor (a transfer since left
+ * the old owner's calls unlinked: they stay so). */
 #define MOVED(t) \
 	{t, "INSERT INTO dup_merge_rows(merge_id, tbl, row_id)" \
 	    " SELECT ?1, '" t "', id FROM " t " WHERE person_id = ?2", \
 	 "UPDATE " t " SET person_id = ?2 WHERE person_id = ?1", \
 	 "UPDATE " t " SET person_id = (SELECT merged FROM dup_merges WHERE id = ?1)" \
-	 " WHERE id IN (SELECT row_id FROM dup_merge_rows WHERE merge_id = ?1 AND tbl = '" t "')"}
+	 " WHERE id IN (SELECT row_id FROM dup_merge_rows WHERE merge_id = ?1 AND tbl = '" t "')" \
+	 " AND person_id = (SELECT survivor FROM dup_merges WHERE id = ?1)"}
 static const struct {
 	const char *table, *list, *move, *back;
 } moved[] = {MOVED("cases"), MOVED("items"), MOVED("contacts"), MOVED("referrals")};

@@ -106,6 +106,19 @@ static const char SQL_MOVE_PERSON[] =
 	"WITH RECURSIVE m(id) AS (SELECT id FROM persons WHERE id = ?1 UNION"
 	" SELECT p.id FROM persons p JOIN m ON p.merged_into = m.id)"
 	" UPDATE persons SET org_id = ?2, updated_at = ?3 WHERE id IN (SELECT id FROM m)";
+/* The duplicate merges of those records, and their pairs, go with them:
+ * the new owner holds what a wrong merge joined and may undo it (the old
+ * owner could not, the persons being another's, nor the new one, the
+ * merge not being its: an outside review). */
+#define PERSON_CHAIN \
+	"WITH RECURSIVE m(id) AS (SELECT id FROM persons WHERE id = ?1 UNION" \
+	" SELECT p.id FROM persons p JOIN m ON p.merged_into = m.id)"
+static const char SQL_MOVE_MERGES[] =
+	PERSON_CHAIN " UPDATE dup_merges SET org_id = ?2 WHERE org_id = ?3"
+	" AND (survivor IN (SELECT id FROM m) OR merged IN (SELECT id FROM m))";
+static const char SQL_MOVE_MERGED_PAIRS[] =
+	"UPDATE dup_pairs SET org_id = ?2 WHERE org_id = ?3 AND status = 'merged'"
+	" AND merge_id IN (SELECT id FROM dup_merges WHERE org_id = ?2)";
 /* The person's own records: consents, prevention, households. */
 static const char SQL_MOVE_ITEMS[] =
 	"UPDATE items SET org_id = ?2 WHERE person_id = ?1 AND case_id IS NULL";
@@ -299,6 +312,10 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		rc = store_write_texts(tx->d, SQL_MOVE_ITEMS, p, 2);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_UNLINK_CONTACTS, p, 3);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_MOVE_MERGES, closed, 3);
+	if (rc == STORE_OK)
+		rc = store_write_texts(tx->d, SQL_MOVE_MERGED_PAIRS, closed, 3);
 	if (rc == STORE_OK)
 		rc = store_write_texts(tx->d, SQL_MOVE_PERPETRATORS, pm, 4);
 	if (rc == STORE_OK)

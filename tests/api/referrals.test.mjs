@@ -1007,7 +1007,7 @@ test('a referral resting on a consent that a merge brought and its undo took bac
   assert.equal((await get('a.cw', `/cases/${c.id}/consent-check?to_org=police`)).json.covered, false);
 });
 
-test('a merge whose person went to another organisation is neither undone nor made again, and its names are not shown', async () => {
+test('a merge whose person went to another organisation goes with it: the old owner neither undoes it nor merges again, and is shown no name', async () => {
   const birth = { birth_date: '1992-08-19', gender: 'Feminine', region_of_origin: 'TJ-DU' };
   const c = await openCase({ person: { given_name: 'Мавҷуда', family_name: 'Раҳмонова', ...birth } });
   const b = await as['a.cw'].req('POST', `${V1}/persons?duplicates=register`,
@@ -1026,15 +1026,11 @@ test('a merge whose person went to another organisation is neither undone nor ma
   const p = await get('b.cw', `/persons/${c.pid}`);
   assert.equal((await as['b.cw'].req('PATCH', `${V1}/persons/${c.pid}`, { family_name: 'Hiddenova' },
     { 'if-match': `"${p.json.version}"` })).status, 200);
-  // The old owner's list of merges shows her id alone.
-  const listed = await pairOf('?status=merged');
-  const side = listed.persons.find((x) => x.id === c.pid);
-  assert.deepEqual(side, { id: c.pid, transferred: true });
-  assert.ok(!JSON.stringify(listed).includes('Hiddenova'));
-  // Undone, it would take the new owner's records back: refused, nothing moved.
-  const u = await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`);
-  assertProblem(u, 409, undefined, 'the undo');
-  assert.match(u.json.detail, /transferred/);
+  // The merge and its pair went with her: not on the old owner's list.
+  assert.equal(await pairOf('?status=merged'), undefined);
+  assert.ok(!(await get('a.cw', '/duplicates?status=merged')).text.includes('Hiddenova'));
+  // The old owner cannot undo it (the new owner's records): nothing moved.
+  assertProblem(await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`), 404, 'not-found', 'the undo');
   assert.equal((await get('b.cw', `/cases/${c.id}`)).json.person_id, c.pid);
   assert.equal((await get('b.cw', `/persons/${c.pid}`)).json.family_name, 'Hiddenova');
   // An open pair one of whose persons went since is not merged either.
@@ -1234,6 +1230,9 @@ test('a merge undone takes back an assessment made since of a household it moved
   // record (its phone) goes with it, the old owner reads it no more.
   const again = (await get('a.cw', '/duplicates')).json.items.find((p) => p.id === pair.id);
   assert.equal(again.status, 'open', JSON.stringify(again));
+  const call = await as['a.hot'].req('POST', `${V1}/contacts`, { channel: 'phone', call_type: 'data',
+    person_id: p2, notes: 'CALL-OF-P2' });
+  assert.equal(call.status, 201, call.text);
   m = await as['a.sup'].req('POST', `${V1}/duplicates/${pair.id}/merge`, { survivor: c1.pid });
   assert.equal(m.status, 200, m.text);
   await consent('a.cw', c1.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
@@ -1246,6 +1245,26 @@ test('a merge undone takes back an assessment made since of a household it moved
   const moved = await get('b.cw', `/persons/${p2}`);
   assert.equal(moved.status, 200, moved.text);
   assert.equal(moved.json.merged_into, c1.pid);
+
+  // The merge went with them: a wrong one is the new owner's to undo, not the old owner's.
+  assertProblem(await as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`), 404, 'not-found');
+  assert.ok(!(await get('a.sup', '/duplicates?status=merged')).json.items.some((p) => p.id === pair.id));
+  const theirs = (await get('b.sup', '/duplicates?status=merged')).json.items.find((p) => p.id === pair.id);
+  assert.ok(theirs, 'the merged pair is on the new owner\'s list');
+  assert.equal(theirs.merge_id, m.json.id);
+  const undone = await as['b.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`);
+  assert.equal(undone.status, 200, undone.text);
+  const apart = await get('b.cw', `/persons/${p2}`);
+  assert.equal(apart.status, 200, apart.text);
+  assert.equal(apart.json.merged_into, undefined, apart.text);
+  assert.equal((await get('b.cw', `/households/${hh.json.id}`)).json.person_id, p2, 'its household back with it');
+  assertProblem(await get('a.cw', `/persons/${p2}`), 404, 'not-found', 'still the new owner\'s');
+  const reopened = (await get('b.sup', '/duplicates')).json.items.find((p) => p.id === pair.id);
+  assert.equal(reopened && reopened.status, 'open');
+  // The old owner's call of the record stays its log, unlinked: the undo does not link it again.
+  const kept = await get('a.hot', `/contacts/${call.json.id}`);
+  assert.equal(kept.status, 200, kept.text);
+  assert.equal(kept.json.person_id, undefined, kept.text);
 });
 
 test('the old owner\'s writes while its transfer is accepted: each is the new owner\'s to change, or refused 409 moved', async () => {
