@@ -114,6 +114,11 @@ int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen,
 #define API_CURSOR_LEN 160
 void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, size_t outlen);
 
+/* The period of figures over every organisation, widened to whole
+ * months (from to the first day of its month, to to the last or today;
+ * either may be NULL and stays so).  0, or -1 out of memory. */
+int api_month_period(arena *a, const char **from, const char **to);
+
 /* A query argument that filters a list by a code of cl: *out is the code,
  * or NULL when the argument is absent or empty.  0, or the 422 problem's
  * status. */

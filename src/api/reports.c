@@ -559,22 +559,31 @@ struct scope {
  * give, by subtraction, the cases of one day, and a day of one
  * organisation or region is often one person.  Months subtracted from
  * each other recover nothing either: the figures are perturbed by their
- * cell keys (report_guard). */
-static int month_period(arena *a, const char **from, const char **to)
+ * cell keys (report_guard).  The exports over every organisation widen
+ * theirs so too (api/exports.c). */
+int api_month_period(arena *a, const char **from, const char **to)
 {
-	char *f = arena_alloc(a, 11), *t = arena_alloc(a, 11), now[11];
+	char now[11];
 	int y, m, d;
 
-	if (!f || !t || !date_parse(*to, &y, &m, &d))
-		return -1;
 	consent_today(now);
-	memcpy(f, *from, 8);
-	memcpy(f + 8, "01", 3);
-	snprintf(t, 11, "%.8s%02d", *to, date_month_days(y, m));
-	if (strcmp(t, now) > 0) /* the month so far: nothing is known past today */
-		memcpy(t, now, 11);
-	*from = f;
-	*to = t;
+	if (*from) {
+		char *f = arena_alloc(a, 11);
+		if (!f)
+			return -1;
+		memcpy(f, *from, 8);
+		memcpy(f + 8, "01", 3);
+		*from = f;
+	}
+	if (*to) {
+		char *t = arena_alloc(a, 11);
+		if (!t || !date_parse(*to, &y, &m, &d))
+			return -1;
+		snprintf(t, 11, "%.8s%02d", *to, date_month_days(y, m));
+		if (strcmp(t, now) > 0) /* the month so far: nothing is known past today */
+			memcpy(t, now, 11);
+		*to = t;
+	}
 	return 0;
 }
 
@@ -614,7 +623,7 @@ static int scope_of(struct req *r, enum policy_action act, struct scope *s)
 		from = "1900-01-01";
 	if (strcmp(from, to) > 0)
 		return reply_problem(r, 422, "invalid-value", "from is after to");
-	if (s->all && month_period(&r->mem, &from, &to) != 0)
+	if (s->all && api_month_period(&r->mem, &from, &to) != 0)
 		return reply_problem(r, 500, "internal", "out of memory");
 	s->f.from = from;
 	s->f.to = to;

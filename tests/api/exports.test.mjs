@@ -164,6 +164,31 @@ test('the analyst takes the CTDC export of every organisation, k-anonymous and -
   assert.equal(none.length, 0);
 });
 
+test('the exports over every organisation are of whole months and do not count what they leave out', async () => {
+  // Two exports a day apart, with the counts of the rows left out, gave the
+  // victims of one day (an outside review).
+  const day = new Date(Date.now() - 40 * 86400000).toISOString().slice(0, 10);
+  const first = day.slice(0, 8) + '01';
+  const [y, m] = day.split('-').map(Number);
+  const last = `${day.slice(0, 8)}${new Date(Date.UTC(y, m, 0)).getUTCDate()}`;
+  for (const path of ['/exports/ctdc.csv', '/exports/htcds.csv']) {
+    const res = await get('analyst', `${V1}${path}?from=${day}&to=${day}`);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers.get('x-export-from'), first, path);
+    assert.equal(res.headers.get('x-export-to'), last, path);
+    assert.equal(res.headers.get('x-export-dropped'), null, path);
+    assert.equal(res.headers.get('x-export-dropped-no-consent'), null, path);
+    const month = await get('analyst', `${V1}${path}?from=${first}&to=${last}`);
+    assert.equal(res.headers.get('x-export-rows'), month.headers.get('x-export-rows'), 'the same as the month');
+  }
+  // A supervisor's own organisation: the day asked, with the counts.
+  const own = await get('supervisor', `${V1}/exports/ctdc.csv?from=${day}&to=${day}`);
+  assert.equal(own.headers.get('x-export-from'), day);
+  assert.equal(own.headers.get('x-export-to'), day);
+  assert.notEqual(own.headers.get('x-export-dropped'), null);
+  assert.notEqual(own.headers.get('x-export-dropped-no-consent'), null);
+});
+
 test('who may not export is refused, and bad periods are refused before any work', async () => {
   for (const [who, path] of [
     ['analyst', '/exports/cases.xlsx'], ['caseworker', '/exports/htcds.xlsx'],
@@ -355,7 +380,8 @@ test('every export leaves one audit entry: who, what, period, rows', async () =>
   const after = exportAudits();
   assert.equal(after.length, beforeN + 3, 'refused exports leave none');
   const [a1, a2, a3] = after.slice(-3);
-  assert.match(a1, new RegExp(`^analyst\\|export\\|exports/ctdc\\|from=2020-01-01,to=2030-12-31,rows=${c.headers.get('x-export-rows')},k=11,suppressed=\\d+,dropped=\\d+`));
+  // Over every organisation: whole months, up to today (the programme's).
+  assert.match(a1, new RegExp(`^analyst\\|export\\|exports/ctdc\\|from=2020-01-01,to=\\d{4}-\\d{2}-\\d{2},rows=${c.headers.get('x-export-rows')},k=11,suppressed=\\d+,dropped=\\d+`));
   assert.match(a2, new RegExp(`^supervisor\\|export\\|exports/htcds\\|from=2021-03-01,to=,rows=${h.headers.get('x-export-rows')}$`));
   assert.match(a3, new RegExp(`^supervisor\\|export\\|exports/cases\\|from=,to=2030-01-01,rows=${x.headers.get('x-export-rows')},pii=0$`));
   assert.ok(exportAudits().some((l) => /exports\/cases\|.*pii=1$/.test(l)), 'the PII export');
