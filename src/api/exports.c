@@ -410,13 +410,16 @@ static const char *list_member_text(const struct field *f, const struct field *s
  * decision, trafficking events (hte_: one column per member, each
  * ';'-joined in the events' order). */
 enum hsrc { HS_DERIVED, HS_PERSON, HS_CASE, HS_DECISION, HS_EVENT };
-enum { D_CASE_ID, D_ORG_TYPE, D_ORG_TYPE_ORIGINAL, D_AGE_REGISTERED, D_AGE_TRAFFICKED,
-       D_REFERRING, D_REFERRING_ON, D_REFERRED, D_REFERRED_ON, N_DERIVED };
+enum { D_CASE_ID, D_ORG_TYPE, D_ORG_TYPE_ORIGINAL, D_CONSENT, D_AGE_REGISTERED,
+       D_AGE_TRAFFICKED, D_REFERRING, D_REFERRING_ON, D_REFERRED, D_REFERRED_ON, N_DERIVED };
 
 static const struct { const char *name; int first; } derived_cols[N_DERIVED] = {
 	[D_CASE_ID] = {"hmy_CaseId", 1},
 	[D_ORG_TYPE] = {"org_Type", 1},
 	[D_ORG_TYPE_ORIGINAL] = {"hmy_OrgType", 1},
+	/* HTCDS core: a row is exported only with a standing consent (to
+	 * statistics), so always true (the toolkit's column was blank). */
+	[D_CONSENT] = {"con_Consent", 1},
 	[D_AGE_REGISTERED] = {"hmy_AgeAtRegistration", 0},
 	[D_AGE_TRAFFICKED] = {"vic_AgeWhenTrafficked", 0},
 	[D_REFERRING] = {"cas_ReferringOrganisation", 0},
@@ -533,6 +536,9 @@ static const char *derived_text(struct htcds_ctx *x, int d, const struct export_
 	case D_ORG_TYPE_ORIGINAL:
 		s = std_value(htcds_org_type_values, row->org_type);
 		s = s && strcmp(s, row->org_type) ? row->org_type : NULL;   /* only when mapped */
+		break;
+	case D_CONSENT:
+		s = "true";
 		break;
 	case D_AGE_REGISTERED:
 		n = age;

@@ -189,6 +189,8 @@ test('HTCDS CSV: 2.0 fields and values only, the registered cases found, pseudon
   const victim = data.find((r) => r.vic_TraffickingStatus === 'ActualVictimOfTrafficking');
   assert.equal(victim.org_Type, 'NGO', 'IGO is no 2.0 org_Type');
   assert.equal(victim.hmy_OrgType, 'IGO', 'the original type beside it');
+  // HTCDS core con_Consent: each row rests on a standing consent.
+  assert.ok(data.every((r) => r.con_Consent === 'true'), 'con_Consent on every row');
   assert.equal(victim.prs_HighestLevelOfEducation, 'BachelorsOrEquivalentLevel');
   assert.equal(victim.vic_ForcedLabourIndustry, 'F_Construction');
   assert.equal(victim.prs_Citizenship, 'TJ');
@@ -263,6 +265,8 @@ test('HTCDS xlsx: the toolkit\'s columns first, in its order, then the same rows
   const csv = parseCsv((await as.sup.req('GET', V1 + '/exports/htcds.csv')).text);
   assert.deepEqual([...rows[0]].sort(), [...new Set([...TOOLKIT, ...csv[0]])].sort());
   assert.equal(rows.length, csv.length);
+  const consent = rows[0].indexOf('con_Consent');
+  for (const r of rows.slice(1)) assert.equal(r[consent], 'true', 'the toolkit\'s con_Consent is filled');
   // The toolkit's personal columns stay blank.
   for (const col of ['prs_FirstName', 'prs_SecondName', 'prs_Birthdate', 'prs_MobilePhone']) {
     const j = rows[0].indexOf(col);
