@@ -180,7 +180,7 @@ int api_callback_prepare(struct req *r, json_t *obj, const char *phone, const ch
 {
 	static const char *const allowed[] = {"due", "safe_note", "language", "assigned_to", NULL};
 	struct record_error e;
-	const char *key, *s;
+	const char *key, *s, *why = NULL;
 	json_t *v, *secret;
 	size_t i;
 
@@ -217,6 +217,8 @@ int api_callback_prepare(struct req *r, json_t *obj, const char *phone, const ch
 	snprintf(c->created_by, sizeof c->created_by, "%s", r->who.user.id);
 	store_now(c->created_at);
 	memcpy(c->updated_at, c->created_at, TS_LEN);
+	if (!record_text_ok(phone ? phone : "", 32, &why))
+		return reply_problemf(r, 422, "invalid-value", "phone: %s", why);
 	if (api_phone_blind(&r->app->kr, c->org_id, phone, c->phone_key))
 		return reply_problem(r, 422, "invalid-value", "phone: not a phone number");
 	c->has_phone = 1;
@@ -618,21 +620,29 @@ static int rate_allow(struct req *r, int64_t now)
 	return allowed;
 }
 
-/* Line breaks and tabs of a form's text become spaces. */
+/* Line breaks and tabs of a form's text become spaces, and its
+ * text-direction controls go (which the API refuses: a number shown as
+ * another than the one dialled; the public form keeps the request). */
 static void flatten(json_t *obj, const char *name)
 {
 	const char *s = json_string_value(json_object_get(obj, name));
 	char *copy;
-	size_t i;
+	size_t i, o = 0;
 
 	if (!s)
 		return;
 	copy = strdup(s);
 	if (!copy)
 		return;
-	for (i = 0; copy[i]; i++)
-		if (copy[i] == '\r' || copy[i] == '\n' || copy[i] == '\t')
-			copy[i] = ' ';
+	for (i = 0; s[i]; i++) {
+		size_t skip = record_direction_control(s + i);
+		if (skip) {
+			i += skip - 1;
+			continue;
+		}
+		copy[o++] = s[i] == '\r' || s[i] == '\n' || s[i] == '\t' ? ' ' : s[i];
+	}
+	copy[o] = '\0';
 	json_object_set_new(obj, name, json_string(copy));
 	free(copy);
 }
@@ -659,6 +669,7 @@ static int public_accept(struct req *r, json_t *body, int64_t now)
 	json_object_del(body, "token");
 	flatten(body, "message");
 	flatten(body, "preferred_time");
+	flatten(body, "phone");
 	if (record_validate(&callback_request_schema, body, RECORD_CREATE, &e))
 		return 0;
 	phone = json_string_value(json_object_get(body, "phone"));

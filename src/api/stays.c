@@ -35,15 +35,6 @@ static int shelter_load(struct req *r, const char *id, struct dir_service_row *s
 	return 0;
 }
 
-/* 1 when s holds more than spaces. */
-static int str_has_word(const char *s)
-{
-	for (; s && *s; s++)
-		if (*s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
-			return 1;
-	return 0;
-}
-
 int api_outside_eligibility(struct req *r, const struct dir_service_row *s, const char *person_id,
 			    const char *on, char *why, size_t n)
 {
@@ -190,9 +181,9 @@ int api_stays_create(struct req *r)
 					    sizeof why))
 			return reply_problem_field(r, 409, "eligibility-mismatch",
 						   justice_shelter_field(why), why);
-	} else if (!json_object_get(body, "eligibility_reason") ||
-		   !str_has_word(json_string_value(json_object_get(body, "eligibility_reason")))) {
-		/* The exception says why, for whoever reads the stay later. */
+	} else if (!json_object_get(body, "eligibility_reason")) {
+		/* The exception says why, for whoever reads the stay later (one
+		 * of spaces only is refused as any empty text, by the schema). */
 		return reply_problem_field(r, 422, "missing-field", "eligibility_reason",
 					   "eligibility_reason: why the person is admitted although "
 					   "the shelter does not take them");

@@ -112,15 +112,26 @@ int datetime_valid(const char *s, int future_ok)
 
 /* Text: a string of 1..maxlen characters without control characters
  * (but line breaks and tabs in free text). */
-static int text_ok(const char *s, size_t maxlen, const char **why)
+/* U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates):
+ * they make a text show otherwise than it reads (an outside review stored
+ * a phone number shown as another than the one dialled). */
+size_t record_direction_control(const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+
+	return c[0] == 0xe2 && ((c[1] == 0x80 && c[2] >= 0xaa && c[2] <= 0xae) ||
+				(c[1] == 0x81 && c[2] >= 0xa6 && c[2] <= 0xa9)) ? 3 : 0;
+}
+
+int record_text_ok(const char *s, size_t maxlen, const char **why)
 {
 	size_t n = strlen(s), i;
-	if (n == 0) {
-		*why = "must not be empty";
-		return 0;
-	}
+	int word = 0;
+
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+			word = 1;
 		if (maxlen >= TEXT_FREE_MIN && (c == '\n' || c == '\r' || c == '\t'))
 			continue;
 		/* C0, DEL, and C1 (U+0080..U+009F, encoded C2 80..C2 9F) */
@@ -129,6 +140,14 @@ static int text_ok(const char *s, size_t maxlen, const char **why)
 			*why = "must not contain control characters";
 			return 0;
 		}
+		if (c == 0xe2 && record_direction_control(s + i)) {
+			*why = "must not contain text-direction controls (U+202A-U+202E, U+2066-U+2069)";
+			return 0;
+		}
+	}
+	if (!word) { /* nothing, or spaces only */
+		*why = "must not be empty";
+		return 0;
 	}
 	if (utf8_count(s, n) > maxlen) {
 		*why = "is too long";
@@ -177,7 +196,7 @@ static int value_ok(const struct field *f, json_t *v, struct record_error *e)
 	case FT_TEXT:
 		if (!json_is_string(v))
 			return fail(e, "invalid-value", f->name, "must be a string");
-		if (!text_ok(json_string_value(v), f->maxlen, &why))
+		if (!record_text_ok(json_string_value(v), f->maxlen, &why))
 			return fail(e, "invalid-value", f->name, why);
 		return 0;
 	case FT_DATE:
@@ -268,7 +287,7 @@ static int value_ok(const struct field *f, json_t *v, struct record_error *e)
 				return fail(e, "invalid-value", f->name,
 					    "items must be phone numbers of 7 to 15 digits");
 			if (f->type == FT_TEXT_LIST &&
-			    !text_ok(json_string_value(item), f->maxlen, &why))
+			    !record_text_ok(json_string_value(item), f->maxlen, &why))
 				return fail(e, "invalid-value", f->name, why);
 		}
 		return 0;

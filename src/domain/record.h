@@ -18,6 +18,14 @@ struct record_error {
 
 enum record_mode { RECORD_CREATE, RECORD_PATCH };
 
+/* 1 when s is a text of a field of maxlen characters: not empty nor
+ * spaces only, no control character (line breaks and tabs only in a free
+ * text), no text-direction control; else 0 and *why says which. */
+int record_text_ok(const char *s, size_t maxlen, const char **why);
+/* 3 when s begins with a text-direction control (U+202A-U+202E,
+ * U+2066-U+2069, three bytes in UTF-8), else 0. */
+size_t record_direction_control(const char *s);
+
 /* 0 when every member of obj is a declared field with a valid value
  * (in RECORD_PATCH, null is also allowed and means "remove", and obj must
  * name at least one field: "empty-patch"), and every required field is

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, usersOf, signInAll } from '../lib/server.mjs';
+import { startServer, usersOf, signInAll, Client } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { rawFiles, sqlite, sleep, serveDir, run, writeConf } from '../lib/datadir.mjs';
 
@@ -313,6 +313,45 @@ test('public form over JSON: duplicates are not queued twice, malformed bodies a
     assert.match(bad.err, /hotline_org/);
     writeConf(s2.data, 'hotline_org =\n');
     assert.notEqual(run(['serve', '--data', s2.data, '--listen', '127.0.0.1:1']).code, 0);
+  } finally {
+    s2.cleanup();
+  }
+});
+
+test('a number is shown as it is dialled: direction controls are refused by the API and dropped from the public form', async () => {
+  // U+202E shows "+992 93 123 45 67" for the digits "76 54 321 39 299+" (an outside review).
+  const spoof = '\u202e76 54 321 39 299+';
+  const r = await as.hot.req('POST', V1 + '/callbacks', { phone: spoof, due: '2031-05-01T13:00:00Z' });
+  assert.equal(r.status, 422, r.text);
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  assert.match(r.json.detail, /direction/);
+  const k = await as.hot.req('POST', V1 + '/contacts', { channel: 'phone', call_type: 'data', caller_phone: spoof });
+  assert.equal(k.status, 422, k.text);
+  const n = await as.hot.req('POST', V1 + '/contacts', { channel: 'phone', call_type: 'data', notes: 'a\u2067b' });
+  assert.equal(n.status, 422, n.text);
+
+  const s2 = await startServer({ users: [{ org: 'ngo2', login: 'n.hot', role: 'hotline', password: PW }], orgs });
+  try {
+    await s2.stop();
+    writeConf(s2.data, 'hotline_org = ngo2\n');
+    const served = await serveDir(s2.data);
+    try {
+      const token = await formToken(served.url);
+      await sleep(3200);
+      const a = await post(served.url, JSON.stringify({ phone: '\u202e0927770009', message: 'help \u202eme', token, website: '' }));
+      assert.equal(a.status, 202);
+      const hot = new Client(served.url);
+      assert.equal((await hot.login('n.hot', PW)).status, 200);
+      const q = await hot.req('GET', V1 + '/callbacks');
+      assert.equal(q.status, 200, q.text);
+      const got = q.json.items.find((x) => x.source === 'public');
+      assert.ok(got, q.text);
+      const one = await hot.req('GET', `${V1}/callbacks/${got.id}`);
+      assert.equal(one.json.phone, '0927770009', 'kept, without the control');
+      assert.equal(one.json.message, 'help me');
+    } finally {
+      await served.stop();
+    }
   } finally {
     s2.cleanup();
   }

@@ -329,7 +329,7 @@ test('a women\'s shelter asks before it admits a man, an adult shelter before a 
   // The worker admits the man anyway (no other bed tonight): kept with the stay.
   // Not without saying why.
   problem(await as['n.cw'].req('POST', stays, body(man, { eligibility_override: true })), 422, 'missing-field');
-  problem(await as['n.cw'].req('POST', stays, body(man, { eligibility_override: true, eligibility_reason: '   ' })), 422, 'missing-field');
+  problem(await as['n.cw'].req('POST', stays, body(man, { eligibility_override: true, eligibility_reason: '   ' })), 422, 'invalid-value');
   const anyway = await must('n.cw', 'POST', `/directory/services/${shelter.id}/stays`,
     body(man, { eligibility_override: true, eligibility_reason: 'no other bed tonight' }));
   assert.equal(anyway.eligibility_override, true);
