@@ -193,6 +193,8 @@ const NEED_ONE_MARK = '¹';
 //   include: the fields to show, in schema order (default: every field
 //            that a person types: not read-only, not an id)
 //   primary: the fields shown at once; the others fold under "More details"
+//            (never one of needOne: the note names them all, so all of
+//            them are in sight beside it)
 //   values:  the record to start from
 //   only:    {field: [codes]} narrows a field's choices
 //   choices: {field: [{value, text}]} makes a text field a choice among
@@ -225,7 +227,10 @@ export function buildForm(resource, opts = {}) {
       h('span', { class: 'need-one-mark', attrs: { 'aria-hidden': 'true' }, data: `${NEED_ONE_MARK} ` }),
       live(h('span'), () => `${t('form.need_one')} ${needOne.map((c) => label(c.field.label)).join(', ')}`)));
   }
-  const folded = opts.primary ? controls.filter((c) => !opts.primary.includes(c.field.name)) : [];
+  // A name of the group folded away was named by the note but not in
+  // sight (Aliases, under "More details"): an operator who has only the
+  // name a person goes by could not find where to write it.
+  const folded = opts.primary ? controls.filter((c) => !opts.primary.includes(c.field.name) && !needOne.includes(c)) : [];
   for (const c of controls) if (!folded.includes(c)) node.append(c.node);
   if (folded.length) {
     node.append(h('details', { class: 'more' }, h('summary', { text: 'form.more' }), folded.map((c) => c.node)));

@@ -164,7 +164,8 @@ for (const [lang, viewport, family] of [
 // the person form, in the registration and when the person is corrected,
 // marks the names as a group of which one is needed, not each as
 // required; it sends a person with a family name only, and stops only
-// when no name at all is left.
+// when no name at all is left.  All the names are in sight with the note
+// that names them, Aliases too (not folded under "More details").
 test('the names are marked as "one of these", and one name is enough (registration and correction)', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(20000);
@@ -183,6 +184,11 @@ test('the names are marked as "one of these", and one name is enough (registrati
         describedBy: await page.getAttribute(`#${prefix}-${f}`, 'aria-describedby'),
       };
     }
+    out.aliases = {
+      visible: await page.isVisible(`#${prefix}-aliases-0`),
+      folded: await page.locator(`#${prefix}-aliases-group`).evaluate((n) => n.closest('details') !== null),
+      one: await page.locator(`#${prefix}-aliases-group legend .need-one-mark`).count(),
+    };
     return out;
   };
   const checkMarks = (m, prefix, form) => {
@@ -193,6 +199,11 @@ test('the names are marked as "one of these", and one name is enough (registrati
       assert.match(m[f].describedBy, new RegExp(`\\b${prefix}-need-one\\b`), `${form}: ${f} is described by the group's note`);
     }
     assert.deepEqual([m.patronymic.req, m.patronymic.one], [0, 0], `${form}: the patronymic is not marked`);
+    // Every name the note names is in sight beside it, Aliases too (it was
+    // folded under "More details", closed).
+    assert.equal(m.aliases.visible, true, `${form}: Aliases is in sight`);
+    assert.equal(m.aliases.folded, false, `${form}: Aliases is not under "More details"`);
+    assert.equal(m.aliases.one, 1, `${form}: Aliases is marked as one of the names`);
   };
   try {
     await page.goto(srv.url + '/');
