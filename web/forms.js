@@ -233,7 +233,8 @@ export function buildForm(resource, opts = {}) {
   const folded = opts.primary ? controls.filter((c) => !opts.primary.includes(c.field.name) && !needOne.includes(c)) : [];
   for (const c of controls) if (!folded.includes(c)) node.append(c.node);
   if (folded.length) {
-    node.append(h('details', { class: 'more' }, h('summary', { text: 'form.more' }), folded.map((c) => c.node)));
+    node.append(h('details', { class: 'more' }, h('summary', { text: 'form.more' }),
+      h('div', { class: 'more-fields' }, folded.map((c) => c.node))));
   }
   node.append(errorBox);
 

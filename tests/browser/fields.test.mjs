@@ -268,3 +268,51 @@ test('the names are marked as "one of these", and one name is enough (registrati
     await context.close();
   }
 });
+
+// A case's "More details", opened on a desktop, uses the form's width like
+// the fields above it: its lists span the form, its single fields stand
+// side by side.  (The <details> was itself the grid, and chromium put its
+// whole content in the first of three columns.)
+test('a case\'s "More details" uses the width of the form (1280×800)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(20000);
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  try {
+    const p = await cw.req('POST', '/api/v1/persons', { given_name: 'Шабнам', family_name: 'Васеъ' });
+    assert.equal(p.status, 201, p.text);
+    const k = await cw.req('POST', `/api/v1/persons/${p.json.id}/consents`, { purpose: 'assistance', method: 'written' });
+    assert.equal(k.status, 201, k.text);
+    const c = await cw.req('POST', '/api/v1/cases', { person_id: p.json.id });
+    assert.equal(c.status, 201, c.text);
+    await page.goto(srv.url + '/');
+    await visible(page, '#login-view');
+    await page.selectOption('#lang', 'en');
+    await page.fill('#login', CW.login);
+    await page.fill('#password', CW.password);
+    await page.press('#password', 'Enter');
+    await visible(page, '#app-frame');
+    await page.evaluate((id) => { location.hash = `#/cases/${id}`; }, c.json.id);
+    await visible(page, '#tab-details');
+    await page.click('#tab-details');
+    await visible(page, '#edit-case');
+    await page.click('#edit-case');
+    await visible(page, '#edit-form details.more > summary');
+    assert.equal(await page.isVisible('#edit-exploitation_start'), false, 'folded at first');
+    await page.click('#edit-form details.more > summary');
+    await visible(page, '#edit-exploitation_start');
+    const box = async (sel) => page.locator(sel).boundingBox();
+    const form = await box('#edit-form .form-fields');
+    const above = await box('#edit-exploitation_types'); // a list above, not folded
+    const list = await box('#edit-countries_of_exploitation');
+    const start = await box('#edit-exploitation_start');
+    const end = await box('#edit-exploitation_end');
+    assert.ok(form.width > 800, `the form is desktop-wide (${form.width})`);
+    assert.ok(Math.abs(list.width - above.width) < 2, `a folded list is as wide as one above it (${list.width} vs ${above.width})`);
+    assert.ok(Math.abs(start.y - end.y) < 2 && end.x > start.x + start.width,
+      `two dates stand side by side (${JSON.stringify([start, end])})`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
