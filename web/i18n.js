@@ -891,6 +891,11 @@ export const catalogue = {
   'ref.from': { tg: 'Аз:', ru: 'От:', en: 'From:' },
   'ref.to': { tg: 'Ба:', ru: 'Кому:', en: 'To:' },
   'ref.person': { tg: 'Шахс', ru: 'Лицо', en: 'Person' },
+  'ref.person_after_transfer': {
+    tg: 'пас аз қабули супоридан нишон дода мешавад',
+    ru: 'будет указано после принятия передачи',
+    en: 'shown once the transfer is accepted',
+  },
   'ref.status': { tg: 'Ҳолат', ru: 'Статус', en: 'Status' },
   'ref.overdue': { tg: 'Мӯҳлат гузашт', ru: 'Просрочено', en: 'Overdue' },
   'ref.handed_over': { tg: 'Бо парванда гирифта шуд', ru: 'Получено вместе со случаем', en: 'Taken over with the case' },

@@ -205,11 +205,14 @@ function answerButtons(ctx, f, incoming, msgBox, onDone) {
 // ---- a referral as a card ------------------------------------------------------------
 
 // Who a referral is about, as the server lets this user read it: the
-// names, else the initials the sender shared, else a dash.
-function aboutWhom(p) {
-  if (p && (p.given_name || p.family_name)) return personName(p);
-  if (p && p.initials) return p.initials;
-  return '—';
+// names, else the initials the sender shared; a transfer still waiting
+// for the recipient says when the person will be shown (the recipient is
+// shown nobody before accepting, and a dash read as "nobody"); else a dash.
+function aboutWhom(f, p, incoming) {
+  if (p && (p.given_name || p.family_name)) return h('strong', { text: () => personName(p) });
+  if (p && p.initials) return h('strong', { data: p.initials });
+  if (incoming && f.kind === 'transfer' && f.status === 'sent') return h('span', { class: 'muted', text: 'ref.person_after_transfer' });
+  return h('strong', { data: '—' });
 }
 
 // Whom the recipient asks at the sender: the user, the phone, the e-mail.
@@ -249,7 +252,7 @@ export function referralCard(ctx, f, opts) {
         isOverdue(f) ? h('span', { class: 'badge warn ref-overdue', text: 'ref.overdue' }) : null,
         f.handed_over ? h('span', { class: 'badge warn ref-handed-over', text: 'ref.handed_over' }) : null),
       h('p', { class: 'card-line ref-person' }, h('span', { text: () => `${t('ref.person')}: ` }),
-        h('strong', { text: () => aboutWhom(person) })),
+        aboutWhom(f, person, opts.incoming)),
       f.service_type ? h('p', { class: 'card-line ref-service' }, h('span', { text: () => `${t('ref.service')} ` }),
         h('strong', { text: codeText('assistance_service_types', f.service_type) })) : null,
       opts.incoming && f.sender ? senderLine(f) : null,

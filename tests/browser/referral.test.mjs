@@ -501,6 +501,10 @@ test('a referral taken over with a transferred case is marked in the new owner\'
   ({ context, page, problems } = await newPage());
   try {
     await signIn(page, srv.url, SHELTER_SUP, 'en');
+    // In the inbox, the person not shown before the transfer is accepted
+    // is said so, not a dash.
+    await page.goto(`${srv.url}/#/referrals`);
+    await waitText(page, `#ref-list li[data-id="${t.json.id}"] .ref-person`, 'Person: shown once the transfer is accepted');
     await page.goto(`${srv.url}/#/referrals/${t.json.id}`);
     await waitText(page, '#ref-head-transfer', 'This is a case transfer: accepting it takes the case over; the person, the case and its records become your organisation’s, and you work on it.');
     await page.click('#ref-head [data-action="accept"]');
