@@ -262,16 +262,25 @@ export function buildForm(resource, opts = {}) {
       }
       // One of the group is enough; none at all is marked on the first.
       const noneOfGroup = needOne.length > 0 && !needOne.some((c) => value[c.field.name] !== undefined);
-      if (missing.length || noneOfGroup) {
+      // An item begun and left without a required part (an event with no
+      // type): marked on that part, and named by its item ("Event 2:
+      // Type"), not on the whole list, which did not say which item.
+      const gaps = controls.flatMap((c) => c.unfinished().map((g) => ({ c, ...g })));
+      if (missing.length || noneOfGroup || gaps.length) {
         for (const c of missing) c.invalid('form.err_required');
+        for (const g of gaps) g.part.invalid('form.err_required');
         if (noneOfGroup) needOne[0].invalid('form.err_need_one');
+        const names = () => [...missing.map((c) => label(c.field.label)),
+          ...gaps.map((g) => `${itemName(g.c.field, g.place)}: ${label(g.part.field.label)}`)];
         setMessage(errorBox, () => [
-          missing.length ? `${t('form.check')} ${missing.map((c) => label(c.field.label)).join(', ')}` : null,
+          missing.length || gaps.length ? `${t('form.check')} ${names().join(', ')}` : null,
           noneOfGroup ? `${t('form.need_one')} ${needOne.map((c) => label(c.field.label)).join(', ')}` : null,
         ].filter(Boolean).join(' '));
-        const first = controls.find((c) => missing.includes(c) || (noneOfGroup && c === needOne[0]));
-        first.focus();
+        const first = controls.find((c) => missing.includes(c) || (noneOfGroup && c === needOne[0]) || gaps.some((g) => g.c === c));
+        const gap = gaps.find((g) => g.c === first);
+        (gap ? gap.part : first).focus();
         if (noneOfGroup && !missing.includes(needOne[0])) missing.push(needOne[0]);
+        for (const g of gaps) if (!missing.includes(g.c)) missing.push(g.c);
         return { value, missing };
       }
       // A date before the one it follows (an expiry before the consent was
@@ -313,6 +322,15 @@ export function buildForm(resource, opts = {}) {
         const c = name && controls.find((x) => x.field.name === name.split('.')[0]);
         const reason = res.body.type === 'missing-field' && reasonKey(res.body.detail) === 'form.err_invalid'
           ? 'form.err_required' : reasonKey(res.body.detail);
+        // "item 2: type: is required": marked on that part of that item.
+        const item = c && /^[a-z_]+:\s*item (\d+): ([a-z_]+): /.exec(res.body.detail);
+        const at = item && c.sentPart(Number(item[1]), item[2]);
+        if (at) {
+          at.part.invalid(reason);
+          setMessage(errorBox, () => `${itemName(c.field, at.place)}: ${label(at.part.field.label)}: ${t(reason)}`);
+          at.part.focus();
+          return;
+        }
         if (c) {
           c.invalid(reason);
           setMessage(errorBox, () => `${label(c.field.label)}: ${t(reason)}`);
@@ -345,6 +363,10 @@ function control(field, id, initial, only, choices) {
   let get;
   let node;
   let described = null; // the element that aria-describedby is on
+  // A list of items (object_list) answers for its items' parts too.
+  let unfinished = () => [];
+  let sentPart = () => null;
+  let clearParts = () => {};
   const describe = (el) => {
     el.setAttribute('aria-describedby', errId);
     if (field.required) el.setAttribute('aria-required', 'true');
@@ -490,17 +512,39 @@ function control(field, id, initial, only, choices) {
       on: { click: () => add()[0]?.focus() },
     });
     input = more;
+    let sent = []; // the items get() gave, in order (an empty one is not sent)
     get = () => {
       const v = [];
+      sent = [];
       for (const it of items) {
         const obj = {};
         for (const s of it.subs) {
           const sv = s.get();
           if (sv !== undefined) obj[s.field.name] = sv;
         }
-        if (Object.keys(obj).length) v.push(obj);
+        if (Object.keys(obj).length) {
+          v.push(obj);
+          sent.push(it);
+        }
       }
       return v.length ? v : undefined;
+    };
+    // The items begun with a required part left empty: each item's place
+    // in the list (as its legend numbers it) and that part.
+    unfinished = () => items.flatMap((it, i) => {
+      if (!it.subs.some((s) => s.get() !== undefined)) return [];
+      const gap = it.subs.find((s) => s.field.required && s.get() === undefined);
+      return gap ? [{ place: i + 1, part: gap }] : [];
+    });
+    // The part `name` of the n-th item sent (as the server counts them,
+    // from 1), with the item's place in the list.
+    sentPart = (n, name) => {
+      const it = sent[n - 1];
+      const part = it && it.subs.find((s) => s.field.name === name);
+      return part ? { place: items.indexOf(it) + 1, part } : null;
+    };
+    clearParts = () => {
+      for (const it of items) for (const s of it.subs) s.invalid(null);
     };
     node = describe(h('fieldset', { class: 'field group objects', id: `${id}-group` }, h('legend', {}, live(h('span'), field.label), mark), list, more, err));
     break;
@@ -543,8 +587,13 @@ function control(field, id, initial, only, choices) {
     node,
     get,
     focus() {
+      // Folded under a closed "More details", it is opened first.
+      const fold = input?.closest('details');
+      if (fold && !fold.open) fold.open = true;
       input?.focus();
     },
+    unfinished: () => unfinished(),
+    sentPart: (n, name) => sentPart(n, name),
     // One of a group of which at least one is needed: not required by
     // itself, so not marked *; the group's mark, and its note (noteId)
     // read out with the field.
@@ -557,6 +606,7 @@ function control(field, id, initial, only, choices) {
     invalid(key) {
       const target = input && input.tagName !== 'BUTTON' ? input : null;
       if (key === null) {
+        clearParts();
         err.hidden = true;
         err.replaceChildren();
         target?.removeAttribute('aria-invalid');

@@ -316,3 +316,84 @@ test('a case\'s "More details" uses the width of the form (1280×800)', async ()
     await context.close();
   }
 });
+
+// The wizard's case step names the event whose type is missing ("Event 2:
+// Type"), on that event's own field, whether the form finds it before
+// sending or the server answers "item N: type: is required" (counting the
+// items sent, not an empty one left in the list); it named only the
+// whole list of events.
+test('an event left without its type is named by its place (wizard, case step)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(20000);
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/cases') posts.push(r.postDataJSON()); });
+  const family = 'Раҳимова-Рӯйдод';
+  try {
+    await page.goto(srv.url + '/');
+    await visible(page, '#login-view');
+    await page.selectOption('#lang', 'en');
+    await page.fill('#login', CW.login);
+    await page.fill('#password', CW.password);
+    await page.press('#password', 'Enter');
+    await visible(page, '#app-frame');
+    await page.evaluate(() => { location.hash = '#/register'; });
+    await visible(page, '#reg-q');
+    await page.fill('#reg-q', family);
+    await page.click('#reg-find-submit');
+    await visible(page, '#reg-new-person');
+    await page.click('#reg-new-person');
+    await visible(page, '#consent-form');
+    await page.check('#consent-agree');
+    await page.selectOption('#consent-method', 'written');
+    await page.click('#consent-form-submit');
+    await visible(page, '#person-form');
+    await page.fill('#person-family_name', family);
+    await page.click('#person-form-submit');
+    await page.locator('#case-form:visible, #reg-dup-register').first().waitFor({ timeout: WAIT });
+    if (await page.isVisible('#reg-dup-register')) await page.click('#reg-dup-register');
+    await visible(page, '#case-form');
+
+    const ev = (n, part) => `#case-trafficking_events-${n}-${part}`;
+    await page.click('#case-form details.more > summary');
+    await page.click('#case-trafficking_events-add');
+    await page.click('#case-trafficking_events-add');
+    await page.selectOption(ev(0, 'type'), { index: 1 });
+    await page.fill(ev(1, 'place'), 'Екатеринбург');
+    await page.click('#case-form-submit');
+    await waitText(page, `${ev(1, 'type')}-error`, 'This field is required.');
+    await waitText(page, '#case-form .message.error', 'Please fill in: Event 2: Type');
+    assert.equal(await page.getAttribute(ev(1, 'type'), 'aria-invalid'), 'true');
+    assert.equal(await page.isVisible(`${ev(0, 'type')}-error`), false, 'the first event is whole');
+    assert.equal(await page.isVisible('#case-trafficking_events-error'), false, 'not marked on the whole list');
+    assert.equal(await focused(page), 'case-trafficking_events-1-type');
+    assert.deepEqual(posts, [], 'nothing was sent');
+
+    // The server's word for it: the first event emptied is not sent, so
+    // its "item 1" is the second event of the list.
+    await page.selectOption(ev(1, 'type'), { index: 1 });
+    await page.selectOption(ev(0, 'type'), '');
+    await page.route('**/api/v1/cases', async (route) => {
+      const body = route.request().postDataJSON();
+      delete body.trafficking_events[0].type;
+      await route.continue({ postData: JSON.stringify(body) });
+    });
+    const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/cases');
+    await page.click('#case-form-submit');
+    const answer = await refused;
+    assert.equal(answer.status(), 422);
+    assert.match((await answer.json()).detail, /^trafficking_events: item 1: type: /);
+    await waitText(page, `${ev(1, 'type')}-error`, 'This field is required.');
+    await waitText(page, '#case-form .message.error', 'Event 2: Type: This field is required.');
+    assert.equal(await focused(page), 'case-trafficking_events-1-type');
+    await page.unroute('**/api/v1/cases');
+
+    await page.click('#case-form-submit');
+    await page.waitForURL(/#\/cases\/[a-z2-7]{26}$/, { timeout: WAIT });
+    assert.equal(posts.at(-1).trafficking_events.length, 1, 'the empty event is not sent');
+    assert.deepEqual(problems.filter((p) => !/status of 422\b/.test(p)), []);
+  } finally {
+    await context.close();
+  }
+});
