@@ -43,6 +43,24 @@ test('a label\'s colon: Tajik as Russian; a proceeding\'s stage dates in the thr
   }
 });
 
+// A shelter stay's admission and discharge are each one word, as the
+// stay's own fields name them (schema/justice.c: "Дата поступления",
+// "Дата выбытия"; "Санаи қабул", "Санаи рафтан"): the screens mixed in
+// "Дата приёма", "выписка" and "выписать", and in Tajik "баровардан".
+test('a shelter stay\'s admission and discharge are one term each in ru and tg', () => {
+  const stay = Object.entries(catalogue).filter(([k]) => k.startsWith('prot.'));
+  for (const [key, e] of stay) {
+    assert.doesNotMatch(e.ru, /при[её]м[а-яё]*|выпис[а-яё]*/i, `${key}.ru: admission is "поступление", discharge "выбытие"`);
+    assert.doesNotMatch(e.tg, /барова|баромад|баро(?:ред|мад)/i, `${key}.tg: discharge is "рафтан"`);
+  }
+  assert.equal(catalogue['prot.admitted'].ru, 'Поступление:');
+  assert.equal(catalogue['prot.discharged'].ru, 'Выбытие:');
+  assert.match(catalogue['prot.stay_overlap'].ru, /^Дата поступления .* последнего выбытия\.$/);
+  assert.match(catalogue['prot.discharge'].ru, /выбыти/);
+  assert.equal(catalogue['prot.admitted'].tg, 'Қабул:');
+  assert.equal(catalogue['prot.discharged'].tg, 'Рафтан:');
+});
+
 test('t() and setLang(): default Tajik, unknown keys and languages', () => {
   assert.equal(getLang(), 'tg');
   assert.equal(t('app.name'), 'Ҳимоя');

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client } from '../lib/server.mjs';
-import { launch, watchConsole, visible, noHorizontalScroll, signIn } from './helpers.mjs';
+import { launch, watchConsole, visible, noHorizontalScroll, signIn, textOf } from './helpers.mjs';
 
 const PW = 'Адолат ва ҳимоя 2026!';
 const CW = { login: 'zarina', role: 'caseworker', password: PW };
@@ -175,8 +175,12 @@ test('the supervisor records a proceeding on the case page and moves it stage by
   assert.equal(perps.items[0].family_name, 'Назаров');
 });
 
-for (const [lang, admitted, freeText] of [['tg', 'Шахс ба паноҳгоҳ қабул шуд.', 'ҷойҳои холӣ'],
-  ['ru', 'Человек принят в приют.', 'свободных мест'], ['en', 'Admitted to the shelter.', 'free beds']]) {
+// Admission and discharge in one term each: "поступление" and "выбытие"
+// in Russian, "қабул" and "рафтан" in Tajik, as the stay's fields name them.
+for (const [lang, admitted, freeText, discharge, discharged] of [
+  ['tg', 'Шахс ба паноҳгоҳ қабул шуд.', 'ҷойҳои холӣ', 'Сабти рафтан аз паноҳгоҳ', 'Рафтани шахс аз паноҳгоҳ сабт шуд; ҷой холӣ шуд.'],
+  ['ru', 'Человек принят в приют.', 'свободных мест', 'Оформить выбытие', 'Выбытие оформлено; место освободилось.'],
+  ['en', 'Admitted to the shelter.', 'free beds', 'Discharge', 'Discharged; the bed is free again.']]) {
   test(`a shelter's case worker admits and discharges; the free beds follow (${lang})`, async () => {
     const shelter = await must('shirin', 'POST', '/directory/services', { name: `Panoh ${lang}`, type: 'shelter', capacity_max: 4 });
     const p = await must('mavjuda', 'POST', '/persons', { given_name: 'Гулчеҳра', birth_date: '1990-04-04' });
@@ -211,9 +215,11 @@ for (const [lang, admitted, freeText] of [['tg', 'Шахс ба паноҳгоҳ
       let s = await must('mavjuda', 'GET', `/directory/services/${shelter.id}`, undefined, 200);
       assert.equal(s.capacity.available, 3, 'a bed is taken');
       if (lang === 'tg') assert.ok(await noHorizontalScroll(page), 'fits a phone');
+      assert.equal(await textOf(page, '#stay-list [data-action="discharge"]'), discharge);
       await page.click('#stay-list [data-action="discharge"]');
       await page.selectOption('#discharge-form select', 'reintegrated');
       await page.click('#discharge-form-submit');
+      await waitHas(page, '.message.success', discharged);
       // (the en run's list holds a colleague's stay discharged before too)
       await page.locator(`#stay-list [data-status="discharged"]`).first().waitFor();
       await page.waitForFunction(() => !document.querySelector('#stay-list [data-status="open"]'), null, { timeout: 20000 });
@@ -225,7 +231,7 @@ for (const [lang, admitted, freeText] of [['tg', 'Шахс ба паноҳгоҳ
         await page.fill('#stay-admitted_on', new Date(Date.now() - 2 * 86400000).toISOString().slice(0, 10));
         await page.selectOption('#stay-admission_reason', 'safety');
         await page.click('#stay-form-submit');
-        await waitHas(page, '.message.error', 'Дата приёма приходится на прежнее пребывание');
+        await waitHas(page, '.message.error', 'Дата поступления приходится на прежнее пребывание этого человека в приюте или раньше него: новое пребывание начинается не раньше дня последнего выбытия.');
         await page.fill('#stay-admitted_on', '1980-01-01');
         await page.click('#stay-form-submit');
         await waitHas(page, '#stay-form', 'Эта дата раньше даты рождения человека.');
