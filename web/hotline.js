@@ -39,20 +39,28 @@ const CASE_OPENERS = ['supervisor', 'caseworker', 'hotline'];
 const LOOKUP_DELAY = 350; // ms of quiet typing before the number is looked up
 const PHONE_CHARS = /^[0-9+\-() .]*$/; // what a phone number is typed with
 
-// What a number keeps of pasted text: from its first digit or "+" to the
-// first letter after it (an extension, "доб. 2", is not more digits of
-// the number), its digits and the marks a number is written with; a
-// non-breaking space or a dash becomes the plain kind, and the direction
-// marks a messenger adds go.  (A paste with any of these was refused
-// whole, and the number was lost without a word.)
-export function phoneFromPaste(text) {
-  const s = String(text).replace(/[\u00a0\u2007\u202f\t\r\n]/g, ' ').replace(/[\u2010-\u2015\u2212]/g, '-');
+// Where the number ends in text that goes on: a letter (an extension,
+// "доб. 5", "вн. 5", "ext. 5", "x5", and words), "#" (an extension too),
+// or a comma or semicolon (a second number, a dialling pause, ";ext=").
+const NUMBER_END = /[\p{L}#,;]/u;
+
+// What a number keeps of text put in whole (pasted, dropped, filled in by
+// the browser or an on-screen keyboard): from its first digit or "+" to
+// where the number ends, its digits and the marks a number is written
+// with, and no mark left dangling at the end ("(" of "(доб. 5)").  Every
+// kind of space (no-break, thin, narrow no-break: a messenger's and a
+// spreadsheet's thousands separators) becomes a plain one, not nothing,
+// and every dash a hyphen; the direction marks a messenger adds go.  (A
+// paste with any of these was refused whole, and the number was lost
+// without a word; a thin space was dropped, joining the groups.)
+export function cleanPhone(text) {
+  const s = String(text).replace(/[\p{Zs}\t\r\n]/gu, ' ').replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, '-');
   const start = s.search(/[+\d]/);
   if (start < 0) return '';
   let rest = s.slice(start);
-  const stop = rest.search(/\p{L}/u);
+  const stop = rest.search(NUMBER_END);
   if (stop >= 0) rest = rest.slice(0, stop);
-  return [...rest].filter((ch) => PHONE_CHARS.test(ch)).join('').replace(/ {2,}/g, ' ').trim();
+  return [...rest].filter((ch) => PHONE_CHARS.test(ch)).join('').replace(/ {2,}/g, ' ').replace(/[ +\-(.]+$/, '');
 }
 // A letter that follows a jump into a dropdown this soon is typing, not a
 // choice: people type a few keys a second, and read a list before picking.
@@ -155,17 +163,29 @@ export async function hotlineView(ctx) {
     attrs: { inputmode: 'tel', autocomplete: 'off', maxlength: 40, 'aria-describedby': 'hl-banner' },
   });
   // A letter typed into the number is a slip (a shortcut meant for the
-  // screen), not part of a number: it is not taken.
+  // screen), not part of a number: it is not taken.  Text put in whole
+  // (a paste, a drop, a word from an on-screen keyboard or an input
+  // method) is cleaned where it goes in.
   phone.addEventListener('beforeinput', (e) => {
-    if (['insertFromPaste', 'insertFromDrop', 'insertReplacementText'].includes(e.inputType)) {
+    const whole = ['insertFromPaste', 'insertFromDrop', 'insertReplacementText'].includes(e.inputType) ||
+      (e.inputType === 'insertText' && typeof e.data === 'string' && [...e.data].length > 1);
+    if (whole) {
       const text = e.dataTransfer ? e.dataTransfer.getData('text/plain') : e.data;
-      if (typeof text !== 'string' || PHONE_CHARS.test(text)) return;
+      if (typeof text !== 'string' || PHONE_CHARS.test(text)) return; // else cleaned on input, below
       e.preventDefault();
-      phone.setRangeText(phoneFromPaste(text), phone.selectionStart, phone.selectionEnd, 'end');
+      phone.setRangeText(cleanPhone(text), phone.selectionStart, phone.selectionEnd, 'end');
       phone.dispatchEvent(new Event('input', { bubbles: true }));
       return;
     }
     if (typeof e.data === 'string' && !PHONE_CHARS.test(e.data)) e.preventDefault();
+  });
+  // What came in with no beforeinput to clean it (the browser's autofill,
+  // a drop or a replacement whose text the event did not carry, a value
+  // set by a script that says so with an input event) is cleaned whole.
+  phone.addEventListener('input', () => {
+    if (PHONE_CHARS.test(phone.value)) return;
+    phone.value = cleanPhone(phone.value);
+    phone.setSelectionRange(phone.value.length, phone.value.length);
   });
   const banner = h('div', { class: 'hl-banner', id: 'hl-banner', attrs: { role: 'status', 'aria-live': 'polite' }, hidden: true });
   const country = h('select', { id: 'hl-country', name: 'caller_country' }, h('option', { value: '', text: 'form.choose' }),

@@ -268,14 +268,48 @@ for (const [lang, viewport] of [['tg', { width: 1280, height: 800 }], ['ru', { w
 }
 
 // A number pasted from a messenger carries marks a number is not typed
-// with (direction marks, a non-breaking space, an en-dash, "доб."): the
-// number is kept, cleaned, never refused whole.
-test('a number pasted with a messenger\'s marks is kept, cleaned', async () => {
+// with (direction marks, a non-breaking, thin or narrow no-break space,
+// an en-dash, an extension written "доб.", "вн." or "ext"): the number is
+// kept, cleaned, never refused whole; a space of any kind stays a space
+// (a thin one was dropped, joining the groups), and an extension leaves
+// nothing behind.  The same number comes of the same text however it is
+// put in: pasted, dropped, inserted whole (an input method, an on-screen
+// keyboard), or filled in by the browser with only an input event.
+const NUMBER = '+992 93 123 45 67';
+const PUT_IN = [
+  ['\u202a+992\u00a093\u2013123\u201345\u201367\u202c', '+992 93-123-45-67'],
+  ['+992 93 123 45 67 доб. 2\n', NUMBER],
+  ['Тел.: +7 (916) 555-01-02', '+7 (916) 555-01-02'],
+  ['+992931234567', '+992931234567'],
+  ['+992\u200993\u2009123\u200945\u200967', NUMBER],
+  ['+992\u202f93\u202f123\u202f45\u202f67', NUMBER],
+  ['+992 93 123 45 67 доб. 5', NUMBER],
+  ['+992 93 123 45 67 доб.5', NUMBER],
+  ['+992 93 123 45 67 вн. 5', NUMBER],
+  ['+992 93 123 45 67 ext. 5', NUMBER],
+  ['+992 93 123 45 67 ext 5', NUMBER],
+  ['+992 93 123 45 67 (доб. 5)', NUMBER],
+  ['+992\u202f93\u2009123\u00a045\u202f67, доб. 5', NUMBER],
+];
+
+test('a number pasted with a messenger\'s marks is kept, cleaned, however it is put in', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(20000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const page = await context.newPage();
   const problems = watchConsole(page);
+  const cdp = await context.newCDPSession(page);
+  const expectValue = async (kept, how, text) => {
+    try {
+      await page.waitForFunction((k) => document.getElementById('hl-phone').value === k, kept, { timeout: WAIT });
+    } catch {
+      assert.equal(await page.inputValue('#hl-phone'), kept, `${how}: ${JSON.stringify(text)}`);
+    }
+  };
+  const empty = async () => {
+    await page.fill('#hl-phone', '');
+    assert.equal(await page.inputValue('#hl-phone'), '');
+  };
   try {
     await page.goto(srv.url + '/');
     await visible(page, '#login-view');
@@ -286,18 +320,48 @@ test('a number pasted with a messenger\'s marks is kept, cleaned', async () => {
     await visible(page, '#app-frame');
     await page.evaluate(() => { location.hash = '#/hotline'; });
     await visible(page, '#hl-form');
-    for (const [pasted, kept] of [
-      ['\u202a+992\u00a093\u2013123\u201345\u201367\u202c', '+992 93-123-45-67'],
-      ['+992 93 123 45 67 доб. 2\n', '+992 93 123 45 67'],
-      ['Тел.: +7 (916) 555-01-02', '+7 (916) 555-01-02'],
-      ['+992931234567', '+992931234567'],
-    ]) {
-      await page.fill('#hl-phone', '');
-      await page.evaluate((t) => navigator.clipboard.writeText(t), pasted);
+    const box = await page.locator('#hl-phone').boundingBox();
+    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    for (const [text, kept] of PUT_IN) {
+      // Pasted from the clipboard.
+      await empty();
+      await page.evaluate((t) => navigator.clipboard.writeText(t), text);
       await page.focus('#hl-phone');
       await page.keyboard.press('Control+V');
-      assert.equal(await page.inputValue('#hl-phone'), kept, JSON.stringify(pasted));
+      await expectValue(kept, 'pasted', text);
+
+      // Dropped, dragged from another window (a real drop, through the
+      // DevTools protocol: the browser's own insertFromDrop).
+      await empty();
+      const drag = { items: [{ mimeType: 'text/plain', data: text }], dragOperationsMask: 1 };
+      for (const type of ['dragEnter', 'dragOver', 'drop']) {
+        await cdp.send('Input.dispatchDragEvent', { type, x: at.x, y: at.y, data: drag });
+      }
+      await expectValue(kept, 'dropped', text);
+
+      // Inserted whole, as an input method or an on-screen keyboard does.
+      await empty();
+      await page.focus('#hl-phone');
+      await page.keyboard.insertText(text);
+      await expectValue(kept, 'inserted', text);
+
+      // Filled in with no beforeinput, as the browser's autofill does: the
+      // value set, then an input event (insertReplacementText, and none).
+      for (const inputType of ['insertReplacementText', 'insertFromDrop', null]) {
+        await empty();
+        await page.evaluate(([t, type]) => {
+          const el = document.getElementById('hl-phone');
+          el.value = t;
+          el.dispatchEvent(type ? new InputEvent('input', { bubbles: true, inputType: type }) : new Event('input', { bubbles: true }));
+        }, [text, inputType]);
+        await expectValue(kept, `filled (${inputType})`, text);
+      }
     }
+    // A letter typed is still a slip, not taken; the digits after it are.
+    await empty();
+    await page.focus('#hl-phone');
+    await page.keyboard.type('+992 93 1d23');
+    await expectValue('+992 93 123', 'typed', '+992 93 1d23');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
