@@ -381,15 +381,20 @@ async function rolesTab(ctx, panel) {
   const msg = messageBox();
   msg.id = 'adm-message';
   const list = h('ul', { class: 'cards', id: 'role-list' });
-  panel.append(msg, h('p', { class: 'hint', text: 'adm.roles_hint' }), list);
+  const hint = h('p', { class: 'hint', text: 'adm.roles_hint' });
+  panel.append(msg, hint, list);
   const res = await request(ctx, 'GET', '/roles');
   if (!ctx.alive()) return;
   if (!res || res.status !== 200) {
     setMessage(msg, statusKey(res), 'error');
     return;
   }
+  if (res.body.items.length && !res.body.items[0].settles) {
+    hint.after(h('p', { class: 'hint', id: 'role-home-only', text: 'adm.roles_home_only' }));
+  }
   for (const p of res.body.items) {
-    const box = h('input', { type: 'checkbox', id: `role-totp-${p.role}`, checked: p.require_totp });
+    // Installation-wide: set by the own organisation's administrators only.
+    const box = h('input', { type: 'checkbox', id: `role-totp-${p.role}`, checked: p.require_totp, disabled: !p.settles });
     box.addEventListener('change', async () => {
       box.disabled = true;
       const r = await request(ctx, 'PUT', `/roles/${encodeURIComponent(p.role)}`, { require_totp: box.checked });

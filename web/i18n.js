@@ -1407,6 +1407,11 @@ export const catalogue = {
     ru: 'Для отмеченных ролей при входе обязателен второй фактор (код из приложения-аутентификатора).',
     en: 'The roles ticked must sign in with a second factor (an authenticator app code).',
   },
+  'adm.roles_home_only': {
+    tg: 'Ин қоидаҳо дар ҳамаи ташкилотҳо амал мекунанд: онҳоро маъмурони ташкилоти асосии система муқаррар мекунанд.',
+    ru: 'Эти правила действуют во всех организациях: их устанавливают администраторы основной организации системы.',
+    en: 'These rules hold in every organisation: the administrators of the installation\'s own organisation set them.',
+  },
   'adm.require_totp': { tg: 'Омили дуюм ҳатмист', ru: 'Второй фактор обязателен', en: 'Second factor required' },
   'adm.done_role_policy': { tg: 'Қоида нигоҳ дошта шуд.', ru: 'Политика сохранена.', en: 'The policy was saved.' },
   'pw.title': { tg: 'Пароли навро интихоб кунед', ru: 'Выберите новый пароль', en: 'Choose a new password' },

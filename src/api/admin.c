@@ -192,14 +192,17 @@ int api_roles_list(struct req *r)
 {
 	jsonw w;
 	size_t i;
+	int home;
 
 	if (!api_role_in(r, admins))
 		return reply_problem(r, 403, "forbidden", "only an administrator manages roles");
+	home = api_caller_is_home(r);
 	api_list_begin(r, &w);
 	for (i = 0; i < cl_role.n; i++) {
 		jw_object(&w);
 		jw_kstr(&w, "role", cl_role.codes[i]);
 		jw_kbool(&w, "require_totp", store_role_requires_totp(r->app->st, cl_role.codes[i]));
+		jw_kbool(&w, "settles", home);
 		jw_end(&w);
 	}
 	return api_list_end(&w, NULL);
@@ -218,6 +221,13 @@ int api_role_set(struct req *r)
 		return reply_problem(r, 403, "forbidden", "only an administrator manages roles");
 	if (!codelist_has(&cl_role, role))
 		return reply_problem(r, 404, "not-found", "no such role");
+	/* A role's rule holds in every organisation: the installation's
+	 * (another organisation's admin turned the second factor off for
+	 * the home organisation's supervisors: an outside review). */
+	if (!api_caller_is_home(r))
+		return reply_problem(r, 403, "forbidden",
+				     "a role's rule holds in every organisation: the administrators "
+				     "of the installation's own organisation set it");
 	body = req_json_object(r);
 	if (!body)
 		return r->status;

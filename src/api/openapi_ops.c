@@ -450,7 +450,9 @@ const struct openapi_shape openapi_shapes[] = {
 	 "partners call; empty clears it'},'contact_email':{'type':'string','maxLength':200}}}"},
 	{"RolePolicy", "{'type':'object','required':['role','require_totp'],"
 		       "'additionalProperties':false,'properties':{'role':" REF("Code.roles")
-		       ",'require_totp':" BOOL "}}"},
+		       ",'require_totp':" BOOL ",'settles':{'type':'boolean','description':"
+		       "'the caller may change it (an administrator of the installation\\'s own "
+		       "organisation: a role\\'s rule holds in every organisation)'}}}"},
 	{"RoleSet", "{'type':'object','required':['require_totp'],'additionalProperties':false,"
 		    "'properties':{'require_totp':" BOOL "}}"},
 	{"Token",
@@ -1416,7 +1418,8 @@ const struct openapi_op openapi_ops[] = {
 	{GET, V1 "/roles", "roleList", "admin", "Role policies", NULL, 200, "RolePolicy", DOC_LIST,
 	 NULL, NULL, NULL},
 	{M_PUT, V1 "/roles/{}", "roleSet", "admin", "Require a second factor for a role", "RoleSet",
-	 200, "RolePolicy", 0, NULL, "role", NULL},
+	 200, "RolePolicy", 0, NULL, "role",
+	 "an administrator of the installation's own organisation only (403 to another's)"},
 	{GET, V1 "/tokens", "tokenList", "admin", "The API tokens of the organisation", NULL, 200,
 	 "Token", DOC_LIST, q_tokens, NULL,
 	 "admin; newest first, never a secret; audited"},

@@ -375,6 +375,23 @@ test('role policies: set and read, audited', async () => {
   assertProblem(await adm.req('PUT', V1 + '/roles/trainer', { require_totp: 'yes' }), 422, 'invalid-value');
   assert.equal((await adm.req('PUT', V1 + '/roles/trainer', { require_totp: false })).status, 200);
   assert.deepEqual(audited('roles/trainer'), ['update|require_totp', 'update|require_totp']);
+  assert.ok(roles.every((x) => x.settles === true), 'the home organisation\'s administrator sets them');
+  // A role's rule holds in every organisation: another organisation's
+  // administrator reads it and changes nothing (it turned the home
+  // organisation's supervisors' second factor off: an outside review).
+  const other = await signedIn('admin2', PW.admin2);
+  const theirs = (await other.req('GET', V1 + '/roles')).json.items;
+  assert.ok(theirs.every((x) => x.settles === false), JSON.stringify(theirs));
+  assert.equal((await adm.req('PUT', V1 + '/roles/supervisor', { require_totp: true })).status, 200);
+  for (const body of [{ require_totp: false }, { require_totp: true }]) {
+    assertProblem(await other.req('PUT', V1 + '/roles/caseworker', body), 403, 'forbidden');
+    assertProblem(await other.req('PUT', V1 + '/roles/supervisor', body), 403, 'forbidden');
+  }
+  const after = (await adm.req('GET', V1 + '/roles')).json.items;
+  assert.equal(after.find((x) => x.role === 'supervisor').require_totp, true);
+  assert.equal(after.find((x) => x.role === 'caseworker').require_totp, false);
+  assert.equal((await adm.req('PUT', V1 + '/roles/supervisor', { require_totp: false })).status, 200);
+  assert.deepEqual(audited('roles/caseworker'), []);
 });
 
 test('the command line applies the same password rules', () => {
