@@ -170,6 +170,8 @@ export function statusKey(res) {
   case 413: return 'error.too_large';
   case 422: return 'form.err_invalid';
   case 429: return 'error.rate';
+  // The audit log cannot be written (the disk full): nothing is read meanwhile.
+  case 503: return res.body && res.body.type === 'audit-unavailable' ? 'error.audit_unavailable' : 'error.server';
   default: return 'error.server';
   }
 }

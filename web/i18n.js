@@ -99,6 +99,11 @@ export const catalogue = {
     ru: 'Произошла непредвиденная ошибка. Попробуйте позже.',
     en: 'Something went wrong. Please try again later.',
   },
+  'error.audit_unavailable': {
+    tg: 'Сабти дастрасӣ ҳоло навишта намешавад (шояд диск пур аст), бинобар ин ҳеҷ чиз нишон дода намешавад. Ба маъмур хабар диҳед ва баъдтар боз кӯшиш кунед.',
+    ru: 'Журнал доступа сейчас не записывается (возможно, диск заполнен), поэтому данные не показываются. Сообщите администратору и попробуйте позже.',
+    en: 'The access log cannot be written now (the disk may be full), so nothing is shown. Tell your administrator and try again later.',
+  },
   'error.session': {
     tg: 'Ҷаласаи корӣ ба охир расид. Лутфан, аз нав ворид шавед.',
     ru: 'Сеанс завершён. Пожалуйста, войдите снова.',

@@ -21,6 +21,11 @@ int api_health(struct req *r)
 		reply_header(r, "Retry-After", "5");
 		return reply_problem(r, 503, "database-unavailable", "the database does not answer");
 	}
+	if (store_audit_failing(r->app->st)) {
+		reply_header(r, "Retry-After", "30");
+		return reply_problem(r, 503, "audit-unavailable",
+				     "the audit log cannot be written (is the disk full?)");
+	}
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_kstr(&w, "status", "ok");

@@ -351,6 +351,14 @@ int api_dispatch(struct req *r)
 					       "give: sign in with your code instead"
 					     : "your role now requires a second factor: sign in again "
 					       "with your code");
+		/* Nothing is read that the audit log cannot note (an outside
+		 * review filled the disk and read names and phones, unaudited). */
+		if (store_audit_failing(r->app->st) && rt->fn != api_session_delete) {
+			reply_header(r, "Retry-After", "30");
+			return reply_problem(r, 503, "audit-unavailable",
+					     "the audit log cannot be written now (is the disk full?): "
+					     "nothing is read or changed until it can; try again later");
+		}
 	}
 	/* One value a name: a second would be ignored, and the answer would
 	 * not be to the question asked (status=Active&status=Closed); only the

@@ -654,15 +654,76 @@ static struct audit_queued *take_queue(store *st, struct audit_chunk **chunks)
 	return list;
 }
 
-/* Write the queued reads as one batch entry inside tx: 1 when one was
- * written, 0 when none was queued, -1 on error.  Taken under the writer
- * lock, so that batches are chained in the order their reads were queued
- * whoever flushes. */
-static int audit_flush_tx(store_tx *tx)
+/* Put back a batch that could not be written, before what was queued
+ * since (an outside review filled the disk: the reads served meanwhile
+ * were never written, and the log said they were lost). */
+static void requeue(store *st, struct audit_queued *list, struct audit_chunk *chunks)
+{
+	struct audit_queued *tail = list;
+	struct audit_chunk *last = chunks;
+	size_t n = 0;
+
+	if (!list) {
+		free_chunks(chunks);
+		return;
+	}
+	for (n = 1; tail->next; tail = tail->next)
+		n++;
+	while (last && last->next)
+		last = last->next;
+	pthread_mutex_lock(&st->qlock);
+	tail->next = st->qhead;
+	if (!st->qhead)
+		st->qtail = &tail->next;
+	st->qhead = list;
+	st->qlen += n;
+	if (last) {
+		last->next = st->qchunks;
+		st->qchunks = chunks;
+	}
+	pthread_mutex_unlock(&st->qlock);
+}
+
+/* The end of a flush's transaction: its batch written, or put back and
+ * the log's failure told (reads of personal data are refused meanwhile:
+ * store_audit_failing).  STORE_OK or STORE_ERROR. */
+static int flush_end(store_tx *tx, int rc, struct audit_queued *list, struct audit_chunk *chunks)
 {
 	store *st = tx->st;
-	struct audit_queued *list, *q;
-	struct audit_chunk *chunks;
+
+	if (commit_if_ok(tx, rc) == STORE_OK) {
+		free_chunks(chunks);
+		if (st->audit_failing) {
+			st->audit_failing = 0;
+			fprintf(stderr, "himoya: event=audit_log_written: the read entries kept "
+					"meanwhile are written\n");
+		}
+		return STORE_OK;
+	}
+	audit_pending_incomplete(st); /* its pairs name a batch that is not there */
+	if (list && !st->audit_failing)
+		fprintf(stderr, "himoya: event=audit_log_failed: could not write the audit log (is "
+				"the disk full? see himoya doctor): its read entries are kept, and "
+				"reads of personal data are refused until it can be written\n");
+	if (list)
+		st->audit_failing = 1;
+	requeue(st, list, chunks);
+	return STORE_ERROR;
+}
+
+int store_audit_failing(store *st)
+{
+	return st->audit_failing;
+}
+
+/* Write the queued reads of list as one batch entry inside tx: 1 when one
+ * was written, 0 when none was queued, -1 on error.  Taken under the
+ * writer lock, so that batches are chained in the order their reads were
+ * queued whoever flushes. */
+static int audit_flush_tx(store_tx *tx, struct audit_queued *list)
+{
+	store *st = tx->st;
+	struct audit_queued *q;
 	struct audit_entry e = {NULL, NULL, "reads", NULL, NULL, NULL};
 	buf b;
 	char at[TS_LEN];
@@ -670,13 +731,8 @@ static int audit_flush_tx(store_tx *tx)
 	uint32_t idx = 0;
 	int rc;
 
-	pthread_mutex_lock(&st->qlock);
-	list = take_queue(st, &chunks);
-	pthread_mutex_unlock(&st->qlock);
-	if (!list) {
-		free_chunks(chunks);
+	if (!list)
 		return 0;
-	}
 	buf_init(&b, SIZE_MAX / 2);
 	for (q = list; q && buf_ok(&b); q = q->next) {
 		/* in the order audit_line_decode reads them back */
@@ -697,7 +753,6 @@ static int audit_flush_tx(store_tx *tx)
 		buf_add(&b, hex, sizeof hex - 1);
 		buf_putc(&b, '\n');
 	}
-	free_chunks(chunks);
 	if (!buf_ok(&b)) {
 		buf_free(&b);
 		return -1;
@@ -719,6 +774,8 @@ static int audit_flush_tx(store_tx *tx)
  * of reads up to date every AUDIT_INDEX_MS in the same transaction. */
 void store_audit_flush(store *st)
 {
+	struct audit_queued *list;
+	struct audit_chunk *chunks;
 	int64_t started;
 	store_tx *tx;
 	int rc;
@@ -737,14 +794,15 @@ void store_audit_flush(store *st)
 			" kept for the next try\n");
 		return;
 	}
-	rc = audit_flush_tx(tx);
+	pthread_mutex_lock(&st->qlock);
+	list = take_queue(st, &chunks);
+	pthread_mutex_unlock(&st->qlock);
+	rc = audit_flush_tx(tx, list);
 	if (rc > 0 && store_clock_us() / 1000 - st->ridx_at >= AUDIT_INDEX_MS)
 		audit_reads_catch_up(tx); /* derived data: a failure is caught up later */
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
-	if (commit_if_ok(tx, rc < 0 ? STORE_ERROR : STORE_OK) != STORE_OK) {
-		fprintf(stderr, "himoya: could not write the audit log; read entries lost\n");
-	} else {
+	if (flush_end(tx, rc < 0 ? STORE_ERROR : STORE_OK, list, chunks) == STORE_OK) {
 		st->flush_last_us = store_clock_us() - started;
 		st->flushes++;
 	}
@@ -762,16 +820,21 @@ void store_audit_stats(store *st, size_t *queued, int64_t *last_flush_us, uint64
 int audit_sync(store *st)
 {
 	store_tx *tx = store_begin(st);
+	struct audit_queued *list;
+	struct audit_chunk *chunks;
 	int rc;
 
 	if (!tx)
 		return STORE_ERROR;
-	rc = audit_flush_tx(tx);
+	pthread_mutex_lock(&st->qlock);
+	list = take_queue(st, &chunks);
+	pthread_mutex_unlock(&st->qlock);
+	rc = audit_flush_tx(tx, list);
 	if (rc >= 0 && audit_reads_catch_up(tx) != STORE_OK)
 		rc = -1;
 	if (rc > 0 && audit_write_head(st, tx->d) != STORE_OK)
 		rc = -1;
-	return commit_if_ok(tx, rc < 0 ? STORE_ERROR : STORE_OK);
+	return flush_end(tx, rc < 0 ? STORE_ERROR : STORE_OK, list, chunks);
 }
 
 void *store_audit_flusher(void *arg)

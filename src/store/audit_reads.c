@@ -189,6 +189,12 @@ void audit_pending_read(store *st, int64_t seq, const char *record)
 		p->from = -1; /* incomplete: read the batches instead */
 }
 
+void audit_pending_incomplete(store *st)
+{
+	if (st->ridx_mem)
+		st->ridx_mem->from = -1; /* read the batches instead */
+}
+
 void audit_pending_batch(store *st)
 {
 	if (st->ridx_mem)

@@ -118,6 +118,10 @@ int store_newest_audit(store *st, char out[TS_LEN]);
 /* Read audits waiting in memory, the duration of the last batch written
  * (microseconds) and the number of batches written (metrics). */
 void store_audit_stats(store *st, size_t *queued, int64_t *last_flush_us, uint64_t *flushes);
+/* 1 while the last batch of reads could not be written (the disk full):
+ * its entries are kept for the next try, and the API refuses what would
+ * be read unaudited. */
+int store_audit_failing(store *st);
 
 /* Current time as RFC 3339 UTC, and as seconds. */
 void store_now(char out[TS_LEN]);

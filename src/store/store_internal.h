@@ -56,6 +56,7 @@ struct store {
 	struct audit_pending *ridx_mem; /* their (rkey, seq) pairs as flushed; wlock */
 	_Atomic int64_t flush_last_us; /* duration of the last batch of reads (metrics) */
 	_Atomic uint64_t flushes;      /* batches committed */
+	_Atomic int audit_failing;     /* the last batch could not be written */
 	struct stamp stamps[STAMPS_MAX]; /* last uses to write; qlock */
 	size_t nstamps;
 };
@@ -114,6 +115,8 @@ int audit_reads_catch_up(store_tx *tx);
  * past the index (else it reads the batches).  Freed by store_close. */
 void audit_pending_read(store *st, int64_t seq, const char *record);
 void audit_pending_batch(store *st);
+/* A batch noted was not written: the pairs noted are not to be trusted. */
+void audit_pending_incomplete(store *st);
 void audit_pending_free(store *st);
 /* A (record key, batch seq) pair of the index, and a growing array. */
 struct audit_pair {

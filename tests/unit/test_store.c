@@ -22,6 +22,7 @@
 
 #include "crypto/crypto.h"
 #include "store/store.h"
+#include "store/store_internal.h"
 #include "util/arena.h"
 
 #define NOW 1700000000
@@ -1018,6 +1019,53 @@ static void test_audit_enqueue_flush(void **state)
 					" AND addr IS NULL"), 1);
 }
 
+/* A batch of reads the database cannot take (the disk full) is kept and
+ * written once it can: none is lost, and meanwhile the store says so
+ * (the API refuses what it would read unaudited). */
+static void test_audit_full_disk_keeps_reads(void **state)
+{
+	struct fixture *f = *state;
+	char fields[600], sql[64];
+	size_t queued = 0;
+	int64_t last;
+	uint64_t flushes;
+	int i;
+
+	add_accounts(f);
+	audit_add(f, "create", "persons/p1");
+	memset(fields, 'x', sizeof fields - 1);
+	fields[sizeof fields - 1] = '\0';
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld",
+		 (long long)sql_int(f->db, "PRAGMA page_count"));
+	assert_int_equal(db_exec(f->st->writer, sql), 0);
+	for (i = 0; i < 3000; i++) {
+		struct audit_entry e = {f->user, f->org, "read", "persons/p1", fields, NULL};
+		store_audit_enqueue(f->st, &e);
+	}
+	store_audit_flush(f->st);
+	assert_int_equal(store_audit_failing(f->st), 1);
+	store_audit_stats(f->st, &queued, &last, &flushes);
+	assert_int_equal(queued, 3000);
+	/* Read again meanwhile: after those kept. */
+	{
+		struct audit_entry e = {f->user, f->org, "read", "persons/p2", "phones", NULL};
+		store_audit_enqueue(f->st, &e);
+	}
+	assert_int_equal(db_exec(f->st->writer, "PRAGMA max_page_count = 1073741823"), 0);
+	store_audit_flush(f->st);
+	assert_int_equal(store_audit_failing(f->st), 0);
+	store_audit_stats(f->st, &queued, &last, &flushes);
+	assert_int_equal(queued, 0);
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	assert_true(verify_ok(f) > 0);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit_log WHERE action = 'read'"
+					" AND record = 'persons/p1'"), 3000);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM audit_log WHERE action = 'read'"
+					" AND record = 'persons/p2'"), 1);
+}
+
 static void test_audit_many_queued(void **state)
 {
 	struct fixture *f = *state;
@@ -1389,6 +1437,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_tamper_truncate_and_head, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_audit_enqueue_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_full_disk_keeps_reads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_many_queued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_reads_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_emptied, setup, teardown),
