@@ -601,12 +601,11 @@ int api_kb_list(struct req *r)
 {
 	const char *q = req_query(r, "q"), *country = req_query(r, "country");
 	const char *topic = req_query(r, "topic"), *status = req_query(r, "status");
-	const char *lang = req_query(r, "lang"), *cursor = req_query(r, "cursor");
-	const char *limit_s = req_query(r, "limit");
+	const char *lang = req_query(r, "lang");
 	struct kb_filter f;
 	struct kb_row *rows;
 	size_t n, i;
-	char *end;
+	char *end, at[24] = "", mark[8] = "";
 	int li = KB_TG;
 	jsonw w;
 
@@ -626,16 +625,15 @@ int api_kb_list(struct req *r)
 	f.country = country && !strcmp(country, "-") ? "" : country && *country ? country : NULL;
 	f.topic = topic;
 	f.status = may_edit(r) ? status : "published";
+	/* The cursor is sealed as every list's, bound to its filter and user
+	 * (a plain offset was taken by any user and list: an outside review);
+	 * it holds the offset. */
 	f.limit = PAGE_DEFAULT;
-	if (limit_s && *limit_s) {
-		unsigned long v = strtoul(limit_s, &end, 10);
-		if (*limit_s < '0' || *limit_s > '9' || *end || v < 1 || v > PAGE_MAX)
-			return reply_problem(r, 422, "invalid-value", "limit: 1 to 200");
-		f.limit = v;
-	}
-	if (cursor && *cursor) {
-		unsigned long v = strtoul(cursor, &end, 10);
-		if (*cursor < '0' || *cursor > '9' || *end || v > 1000000)
+	if (api_page(r, PAGE_MAX, &f.limit, at, sizeof at, mark, sizeof mark))
+		return r->status;
+	if (mark[0]) {
+		unsigned long v = strtoul(at, &end, 10);
+		if (at[0] < '0' || at[0] > '9' || *end || v > 1000000 || strcmp(mark, "kb"))
 			return reply_problem(r, 422, "invalid-value", "cursor: as given in next");
 		f.offset = v;
 	}
@@ -653,8 +651,9 @@ int api_kb_list(struct req *r)
 	jw_end(&w);
 	jw_key(&w, "next");
 	if (n == f.limit && f.limit) {
-		char next[24];
-		snprintf(next, sizeof next, "%zu", f.offset + n);
+		char next[API_CURSOR_LEN];
+		snprintf(at, sizeof at, "%zu", f.offset + n);
+		api_cursor_seal(r, at, "kb", next, sizeof next);
 		jw_str(&w, next);
 	} else {
 		jw_null(&w);

@@ -320,3 +320,24 @@ test('every write is audited, and the seed too', async () => {
   // Articles are public text: clear in the database, searchable keys too.
   assert.match(sqlite(db, "SELECT title_ru FROM kb_articles WHERE country = 'RU' AND topic = 'registration_permits'"), /патент/);
 });
+
+test('the list pages with a sealed cursor, which is its user\'s and filter\'s only', async () => {
+  const all = [];
+  let r = await as.cw.req('GET', `${KB}?limit=200`);
+  assert.equal(r.status, 200, r.text);
+  const whole = r.json.items.map((a) => a.id);
+  assert.ok(whole.length > 3, 'the seed has articles');
+  r = await as.cw.req('GET', `${KB}?limit=2`);
+  for (;;) {
+    assert.equal(r.status, 200, r.text);
+    all.push(...r.json.items.map((a) => a.id));
+    if (!r.json.next) break;
+    assert.doesNotMatch(r.json.next, /^\d+$/, 'no bare offset');
+    r = await as.cw.req('GET', `${KB}?limit=2&cursor=${encodeURIComponent(r.json.next)}`);
+  }
+  assert.deepEqual(all, whole, 'every article once, in order');
+  const first = (await as.cw.req('GET', `${KB}?limit=2`)).json.next;
+  assertProblem(await as.sup2.req('GET', `${KB}?limit=2&cursor=${encodeURIComponent(first)}`), 422, 'invalid-value');
+  assertProblem(await as.cw.req('GET', `${KB}?limit=2&country=RU&cursor=${encodeURIComponent(first)}`), 422, 'invalid-value');
+  assertProblem(await as.cw.req('GET', `${KB}?limit=2&cursor=2`), 422, 'invalid-value');
+});
