@@ -648,6 +648,22 @@ void api_cursor_seal(struct req *r, const char *key, const char *id, char *out, 
 			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
+int api_body_none(struct req *r)
+{
+	json_t *body;
+	const char *key;
+	json_t *v;
+
+	if (!r->body.len)
+		return 0;
+	if (!(body = req_json_object(r)))
+		return r->status;
+	json_object_foreach(body, key, v)
+		return reply_problem_field(r, 422, "unknown-field", key,
+					   "this action takes no fields");
+	return 0;
+}
+
 int api_page(struct req *r, size_t max, size_t *limit, char *key, size_t keylen, char *id,
 	     size_t idlen)
 {

@@ -77,6 +77,11 @@ int api_owners_hold(struct req *r, store_tx *tx);
 int api_owners_reply(struct req *r);
 void api_owner_seen(struct req *r, enum owned kind, const char *id, const char *org_id, int merged);
 
+/* For an action that takes no fields: 0 when the body is empty or {},
+ * else the problem's status (a field sent is 422 unknown-field: it was
+ * taken and ignored). */
+int api_body_none(struct req *r);
+
 /* A list answer, {"items":[...],"next":...}: api_list_begin opens it (200)
  * up to the items' array; api_list_end closes it with next (a cursor, or
  * NULL for the last page). */

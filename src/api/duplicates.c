@@ -589,6 +589,8 @@ int api_duplicates_scan(struct req *r)
 
 	if (!may_review(r))
 		return reply_problem(r, 403, "forbidden", "your role does not review duplicates");
+	if (api_body_none(r))
+		return r->status;
 	if (api_dedup_pass(r->app->st, &r->app->kr, r->who.user.org.id, &found) != STORE_OK)
 		return reply_problem(r, 503, "busy", "the pass could not run: try again");
 	reply_json_begin(r, 200, &w);
@@ -640,6 +642,8 @@ int api_duplicate_distinct(struct req *r)
 
 	if ((rc = pair_of(r, &p)))
 		return rc;
+	if (api_body_none(r))
+		return r->status;
 	store_now(now);
 	snprintf(record, sizeof record, "duplicates/%s", p.id);
 	if (!(tx = store_begin(r->app->st)))
@@ -706,6 +710,9 @@ int api_duplicate_merge(struct req *r)
 			return reply_problem_field(r, 422, "unknown-field", key,
 						   "only survivor is taken");
 	}
+	if (json_object_get(body, "survivor") && !json_is_string(json_object_get(body, "survivor")))
+		return reply_problem_field(r, 422, "invalid-value", "survivor",
+					   "survivor: the id of the person kept, a string");
 	survivor = json_string_value(json_object_get(body, "survivor"));
 	if (!survivor)
 		return reply_problem(r, 422, "missing-field", "survivor: the id of the person kept");
@@ -773,6 +780,8 @@ int api_merge_undo(struct req *r)
 		return api_store_error(r, rc);
 	if (!may_review(r))
 		return reply_problem(r, 403, "forbidden", "your role does not review duplicates");
+	if (api_body_none(r))
+		return r->status;
 	if (!(tx = store_begin(r->app->st)))
 		return api_store_error(r, STORE_BUSY);
 	store_now(m.undone_at);

@@ -437,6 +437,9 @@ static int create(struct req *r, const char *kind)
 		return r->status;
 	if (!api_case_may(r, ACT_CASE_REFER))
 		return reply_problem(r, 403, "forbidden", "you cannot refer this case");
+	if (!json_object_get(body, "to_org"))
+		return reply_problem_field(r, 422, "missing-field", "to_org",
+					   "to_org: the code of the organisation asked");
 	to_code = json_string_value(json_object_get(body, "to_org"));
 	if (!to_code || store_org_by_code(r->app->st, to_code, &to) != STORE_OK)
 		return reply_problem(r, 422, "invalid-value", "to_org: no such organisation");

@@ -296,6 +296,16 @@ test('the list comes a page at a time: every pair once, best first, the cursor b
     const r = await as['b.cw'].req('GET', `${V1}/duplicates?${bad}`);
     assert.equal(r.status, 422, `${bad}: ${r.text}`);
   }
+  // Actions take their own fields only, of their types.
+  for (const [path, body, type] of [[`${V1}/duplicates/scan`, { x: 1 }, 'unknown-field'],
+    [`${V1}/duplicates/${all[0].id}/distinct`, { reason: 'x' }, 'unknown-field'],
+    [`${V1}/duplicates/${all[0].id}/merge`, { survivor: 123 }, 'invalid-value'],
+    [`${V1}/duplicates/${all[0].id}/merge`, {}, 'missing-field']]) {
+    const r = await as['b.sup'].req('POST', path, body);
+    assert.equal(r.status, 422, `${path}: ${r.text}`);
+    assert.equal(r.json.type, type, r.text);
+  }
+  assert.equal((await ok('b.cw', 'GET', `${V1}/duplicates?limit=200`)).items.length, all.length, 'nothing decided');
   // The own organisation's list holds none of them.
   const mine = (await ok('cw', 'GET', `${V1}/duplicates?limit=200`)).items;
   assert.ok(!mine.some((p) => seen.includes(p.id)));

@@ -1320,6 +1320,7 @@ test('a transfer takes its own fields only: the case is in the path, everything 
     const r = await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2', ...extra });
     assertProblem(r, 422, 'unknown-field', JSON.stringify(extra));
   }
+  assertProblem(await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, {}), 422, 'missing-field', 'no to_org');
   const out = (await get('a.cw', '/referrals?box=out')).json.items;
   assert.ok(!out.some((f) => f.case_id === c.id), 'nothing sent');
 });
