@@ -62,6 +62,14 @@
 	" WHERE kind = 'stay' AND EXISTS (SELECT 1 FROM dir_services s" \
 	"  WHERE s.id = items.service_id AND s.org_id <> items.org_id);"
 
+/* Migration 34: an event of a case's history is the record of the
+ * organisation of the user who made it (transfers had given the old
+ * owner's to the new owner, whose timeline said it had done them). */
+#define EVENTS_OWN \
+	"UPDATE items SET org_id = (SELECT u.org_id FROM users u WHERE u.id = items.created_by)" \
+	" WHERE kind = 'event' AND EXISTS (SELECT 1 FROM users u" \
+	"  WHERE u.id = items.created_by AND u.org_id <> items.org_id);"
+
 /* SQLite's json_set for a text value at a path of keys ('$.a.b'), which
  * the transfer's SQL uses (store_case_move), on PostgreSQL: made with
  * migration 31 there (replacing the one the tests' template had made). */
@@ -606,6 +614,8 @@ static const char *const migrations[] = {
 	CONTACT_ITEMS_OWN("json_extract(items.coded, '$.contact_id')"),
 	/* 33: a stay is its shelter's record (STAYS_OWN). */
 	STAYS_OWN,
+	/* 34: an event is the record of whoever made it (EVENTS_OWN). */
+	EVENTS_OWN,
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -632,6 +642,7 @@ static const char *const pg_after[] = {
 	PG_JSON_SET TRANSFERS_REOWN, /* 31 */
 	CONTACT_ITEMS_OWN("(items.coded::json ->> 'contact_id')"), /* 32 */
 	STAYS_OWN, /* 33 */
+	EVENTS_OWN, /* 34 */
 	NULL,
 };
 

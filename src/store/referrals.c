@@ -94,8 +94,9 @@ static struct table_query q_access_person = REF_QUERY(
  * could not open); a stay, of the organisation that runs its shelter, as
  * any shelter's stays (a shelter that transferred the case of a person
  * in its beds could no longer discharge them, nor could anyone: an
- * outside review). */
-#define MOVES_WITH_CASE "kind NOT IN ('contact', 'stay')"
+ * outside review); an event of the case's history, of whoever did it
+ * (the new owner's timeline said it had sent the old owner's referrals). */
+#define MOVES_WITH_CASE "kind NOT IN ('contact', 'stay', 'event')"
 static const char SQL_MOVE_CASE_ITEMS[] =
 	"UPDATE items SET org_id = ?2 WHERE case_id = ?1 AND " MOVES_WITH_CASE
 	" AND org_id = (SELECT org_id FROM cases WHERE id = ?1)";

@@ -1097,6 +1097,26 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   assert.equal((await get('p.fp', `/cases/${c.id}`)).status, 200);
   await actOk('b.cw', police.id, 'withdraw', { reason: 'the shelter takes it over' });
   assertProblem(await get('p.fp', `/cases/${c.id}`), 404, 'not-found');
+  // The case's history says who did what: the old owner sent the police
+  // referral and the transfer, the new owner withdrew it.
+  const tl = (await get('b.cw', `/cases/${c.id}/timeline`)).json.items;
+  const sent = tl.filter((e) => e.data && e.data.referral_id === police.id);
+  assert.ok(sent.length >= 2, JSON.stringify(sent));
+  assert.equal(sent.find((e) => e.data.status === 'sent').org, 'iom', 'sent by the old owner');
+  assert.equal(sent.find((e) => e.data.status === 'withdrawn').org, 'ngo2', 'withdrawn by the new owner');
+  assert.equal(tl.find((e) => e.data && e.data.referral_id === t.json.id && e.data.status === 'sent').org, 'iom');
+  // Events a transfer gave the new owner before this release are their
+  // makers' again at the next start (migration 34).
+  const ev = sent.find((e) => e.data.status === 'sent');
+  await srv.stop();
+  const db = join(srv.data, 'himoya.db');
+  sqlite(db, `UPDATE items SET org_id = (SELECT id FROM orgs WHERE code = 'ngo2') WHERE id = '${ev.id}';`
+    + "UPDATE meta SET value = '33' WHERE key = 'schema_version';");
+  const s2 = await serveDir(srv.data, { port: new URL(srv.url).port });
+  srv.stop = s2.stop;
+  for (const u of users) assert.equal((await as[u.login].login(u.login, PW)).status, 200);
+  const again = (await get('b.cw', `/cases/${c.id}/timeline`)).json.items.find((e) => e.id === ev.id);
+  assert.equal(again.org, 'iom', JSON.stringify(again));
 });
 
 // A call logged by the case owner's hotline, attached to the case.
