@@ -263,19 +263,34 @@ int api_role_set(struct req *r)
 
 static const char *const auditors[] = {"admin", "supervisor", NULL};
 
-/* 1 when record ("persons/ID" or "cases/ID") is of the caller's
- * organisation, 0 when absent or another's, -1 when not such a name. */
+/* 1 when record (persons/, cases/, contacts/, callbacks/ or
+ * caller_flags/ and an id) is of the caller's organisation, 0 when absent
+ * or another's, -1 when not such a name. */
 static int audit_record_ours(struct req *r, const char *record)
 {
+	const char *org = r->who.user.org.id;
 	struct person_row p;
 	struct case_row c;
+	struct contact_row k;
+	struct callback_row b;
+	struct caller_flag_row f;
 
 	if (!strncmp(record, "persons/", 8))
 		return store_person_get(r->app->st, record + 8, &p, &r->mem) == STORE_OK &&
-		       !strcmp(p.org_id, r->who.user.org.id);
+		       !strcmp(p.org_id, org);
 	if (!strncmp(record, "cases/", 6))
 		return store_case_get(r->app->st, record + 6, &c, &r->mem) == STORE_OK &&
-		       !strcmp(c.org_id, r->who.user.org.id);
+		       !strcmp(c.org_id, org);
+	/* The hotline's: who read a caller's number or a requester's message. */
+	if (!strncmp(record, "contacts/", 9))
+		return store_contact_get(r->app->st, record + 9, &k, &r->mem) == STORE_OK &&
+		       !strcmp(k.org_id, org);
+	if (!strncmp(record, "callbacks/", 10))
+		return store_callback_get(r->app->st, record + 10, &b, &r->mem) == STORE_OK &&
+		       !strcmp(b.org_id, org);
+	if (!strncmp(record, "caller_flags/", 13))
+		return store_flag_get(r->app->st, record + 13, &f, &r->mem) == STORE_OK &&
+		       !strcmp(f.org_id, org);
 	return -1;
 }
 
@@ -321,12 +336,14 @@ static int audit_add_merged(struct req *r, const char *record, struct audit_row 
 	return STORE_OK;
 }
 
-/* GET /audit?record=persons/ID or cases/ID: who did what to one record of
- * the caller's organisation (and, for a person, to the persons merged
- * into it). */
+/* GET /audit?record=persons/ID, cases/ID, contacts/ID, callbacks/ID or
+ * caller_flags/ID: who did what to one record of the caller's
+ * organisation (and, for a person, to the persons merged into it); or
+ * ?phone=NUMBER: who of it looked that number up. */
 int api_audit_list(struct req *r)
 {
-	const char *record = req_query(r, "record");
+	const char *record = req_query(r, "record"), *phone = req_query(r, "phone");
+	char by_phone[API_PHONE_RECORD_LEN];
 	struct audit_row *rows;
 	size_t n = 0, i;
 	int ours;
@@ -334,9 +351,22 @@ int api_audit_list(struct req *r)
 
 	if (!api_role_in(r, auditors))
 		return reply_problem(r, 403, "forbidden", "your role cannot read the audit log");
-	ours = record && strlen(record) <= 80 ? audit_record_ours(r, record) : -1;
+	if (phone && record)
+		return reply_problem(r, 422, "invalid-value", "give record or phone, not both");
+	if (phone) {
+		unsigned char key[BLIND_BYTES];
+		if (strlen(phone) > 32 || api_phone_blind(&r->app->kr, r->who.user.org.id, phone, key))
+			return reply_problem(r, 422, "invalid-value", "phone: not a phone number");
+		api_phone_record(key, by_phone);
+		record = by_phone;
+		ours = 1; /* the key is the caller's organisation's own */
+	} else {
+		ours = record && strlen(record) <= 80 ? audit_record_ours(r, record) : -1;
+	}
 	if (ours < 0)
-		return reply_problem(r, 422, "invalid-value", "record: give persons/ID or cases/ID");
+		return reply_problem(r, 422, "invalid-value",
+				     "record: give persons/ID, cases/ID, contacts/ID, callbacks/ID or "
+				     "caller_flags/ID (or phone=NUMBER)");
 	if (!ours)
 		return reply_problem(r, 404, "not-found", "no such record");
 	rows = arena_alloc(&r->mem, 200 * sizeof *rows);

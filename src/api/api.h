@@ -43,6 +43,10 @@ int api_may_own(const struct req *r, enum policy_action act);
 
 /* Audit helpers: the principal and address come from the request. */
 void api_audit_read(struct req *r, const char *record, const char *fields);
+/* The audit record of a look-up of a phone number by its blind key
+ * ("phones/" and 32 hex digits). */
+#define API_PHONE_RECORD_LEN 40
+void api_phone_record(const unsigned char key[BLIND_BYTES], char out[API_PHONE_RECORD_LEN]);
 int api_audit_write(struct req *r, store_tx *tx, const char *action, const char *record,
 		    const char *fields);
 

@@ -609,10 +609,21 @@ static int write_flags(struct req *r, jsonw *w, const unsigned char key[BLIND_BY
 	return 0;
 }
 
+/* The audit record of a look-up of a number: "phones/" and its blind key
+ * in hex, which GET /audit?phone= makes again from the number (a record
+ * of "contacts" alone could not say whose number was looked up: an
+ * outside review). */
+void api_phone_record(const unsigned char key[BLIND_BYTES], char out[API_PHONE_RECORD_LEN])
+{
+	memcpy(out, "phones/", 7);
+	sodium_bin2hex(out + 7, API_PHONE_RECORD_LEN - 7, key, 16);
+}
+
 /* Earlier contacts of a number, with a summary and the active flags. */
 static int contacts_of_phone(struct req *r, const char *phone)
 {
 	unsigned char key[BLIND_BYTES];
+	char record[API_PHONE_RECORD_LEN];
 	struct contact_row *rows;
 	const char *last_action = NULL;
 	size_t n = 0, i, k;
@@ -625,7 +636,8 @@ static int contacts_of_phone(struct req *r, const char *phone)
 				    &r->mem) != STORE_OK)
 		return api_store_error(r, STORE_ERROR);
 	/* Who looked up a number is itself worth knowing. */
-	api_audit_read(r, "contacts", "caller_phone");
+	api_phone_record(key, record);
+	api_audit_read(r, record, "caller_phone");
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");
@@ -919,6 +931,7 @@ int api_caller_flags_list(struct req *r)
 {
 	const char *phone = req_query(r, "phone");
 	unsigned char key[BLIND_BYTES];
+	char record[API_PHONE_RECORD_LEN];
 	jsonw w;
 
 	if (may_read(r))
@@ -928,7 +941,8 @@ int api_caller_flags_list(struct req *r)
 	if (strlen(phone) > 32 || api_phone_blind(&r->app->kr, r->who.user.org.id, phone, key))
 		return reply_problem(r, 422, "invalid-value", "phone: not a phone number");
 	/* As for the earlier contacts: who looked up a number is worth knowing. */
-	api_audit_read(r, "caller_flags", "phone");
+	api_phone_record(key, record);
+	api_audit_read(r, record, "phone");
 	reply_json_begin(r, 200, &w);
 	jw_object(&w);
 	jw_key(&w, "items");

@@ -775,8 +775,10 @@ static const struct openapi_param q_tokens[] = {
 };
 
 static const struct openapi_param q_audit[] = {
-	{"record", "{'type':'string','pattern':'^(persons|cases)/','maxLength':80}",
-	 "persons/ID or cases/ID", 1},
+	{"record", "{'type':'string','pattern':'^(persons|cases|contacts|callbacks|caller_flags)/',"
+	 "'maxLength':80}", "persons/ID, cases/ID, contacts/ID, callbacks/ID or caller_flags/ID", 0},
+	{"phone", "{'type':'string','maxLength':32}",
+	 "a phone number: who of the organisation looked it up (instead of record)", 0},
 	P_END,
 };
 

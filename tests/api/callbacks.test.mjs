@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, usersOf, signInAll, Client } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
-import { rawFiles, sqlite, sleep, serveDir, run, writeConf } from '../lib/datadir.mjs';
+import { rawFiles, sqlite, sleep, serveDir, run, writeConf, poll } from '../lib/datadir.mjs';
 
 const PW = 'callback test password';
 const orgs = [{ code: 'ngo2', name: 'NGO Two', type: 'NGO' }];
@@ -316,6 +316,41 @@ test('public form over JSON: duplicates are not queued twice, malformed bodies a
   } finally {
     s2.cleanup();
   }
+});
+
+test('who looked a number up, and who read a callback, is answered by the audit log to the organisation', async () => {
+  const number = '+992 93 444 21 09';
+  const k = await as.hot.req('POST', V1 + '/contacts', { channel: 'phone', call_type: 'data', caller_phone: number });
+  assert.equal(k.status, 201, k.text);
+  assert.equal((await as.hot2.req('GET', `${V1}/contacts?phone=${encodeURIComponent('992934442109')}`)).status, 200);
+  assert.equal((await as.hot2.req('GET', `${V1}/caller-flags?phone=${encodeURIComponent(number)}`)).status, 200);
+  const cb = await book('hot', { phone: number, due: '2031-05-01T13:00:00Z' });
+  assert.equal((await as.hot2.req('GET', `${V1}/callbacks/${cb.id}`)).status, 200);
+  // The number in any spelling names the same look-ups.
+  const looked = await poll(async () => {
+    const r = await as.sup.req('GET', `${V1}/audit?phone=${encodeURIComponent('0934442109'.replace(/^0/, '+992 '))}`);
+    assert.equal(r.status, 200, r.text);
+    return r.json.items.filter((e) => e.user === 'hot2').length >= 2 ? r.json.items : null;
+  }, { timeout: 5000 });
+  assert.ok(looked.some((e) => e.fields === 'caller_phone'), JSON.stringify(looked));
+  assert.ok(looked.some((e) => e.fields === 'phone'), JSON.stringify(looked));
+  assert.ok(!JSON.stringify(looked).includes('4442109'), 'the number itself is not in the log');
+  const reads = await poll(async () => {
+    const r = await as.sup.req('GET', `${V1}/audit?record=callbacks/${cb.id}`);
+    assert.equal(r.status, 200, r.text);
+    return r.json.items.some((e) => e.user === 'hot2') ? r.json.items : null;
+  }, { timeout: 5000 });
+  assert.ok(reads.some((e) => e.action === 'create'), JSON.stringify(reads));
+  assert.equal((await as.sup.req('GET', `${V1}/audit?record=contacts/${k.json.id}`)).status, 200);
+  // Another organisation: its own key, none of these; the records 404.
+  const theirs = await as['x.sup'].req('GET', `${V1}/audit?phone=${encodeURIComponent(number)}`);
+  assert.equal(theirs.status, 200, theirs.text);
+  assert.deepEqual(theirs.json.items, []);
+  assertProblem(await as['x.sup'].req('GET', `${V1}/audit?record=callbacks/${cb.id}`), 404, 'not-found');
+  assertProblem(await as['x.sup'].req('GET', `${V1}/audit?record=contacts/${k.json.id}`), 404, 'not-found');
+  assertProblem(await as.sup.req('GET', `${V1}/audit?phone=abc`), 422, 'invalid-value');
+  assertProblem(await as.sup.req('GET', `${V1}/audit?phone=${encodeURIComponent(number)}&record=cases/x`), 422, 'invalid-value');
+  assertProblem(await as.hot.req('GET', `${V1}/audit?phone=${encodeURIComponent(number)}`), 403, 'forbidden');
 });
 
 test('a number is shown as it is dialled: direction controls are refused by the API and dropped from the public form', async () => {

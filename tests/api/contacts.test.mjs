@@ -171,7 +171,7 @@ test('the earlier contacts of a number are found whatever its format', async () 
   const cw = await as.cw.req('GET', `${V1}/contacts?phone=992937771234`);
   assert.equal(cw.json.summary.count, 2);
   const audited = await poll(() => sqlite(db(),
-    `SELECT count(*) FROM audit_log WHERE action = 'read' AND record = 'contacts' AND user_id = '${uid.cw}'`).trim() !== '0');
+    `SELECT count(*) FROM audit_log WHERE action = 'read' AND record LIKE 'phones/%' AND fields = 'caller_phone' AND user_id = '${uid.cw}'`).trim() !== '0');
   assert.ok(audited);
 });
 
