@@ -333,9 +333,11 @@ int api_stay_get(struct req *r);
 int api_stay_discharge(struct req *r);
 /* 1 when the caller reads the loaded case's justice records in full. */
 int api_justice_full(struct req *r);
-/* After a transfer's acceptance: the name keys of the perpetrators it
- * moved with the person's cases, under the new owner's domain. */
-void api_perpetrators_rekey(struct req *r, const char *person_id);
+/* After a transfer's acceptance from from_org: the name keys of the
+ * perpetrators it moved with the person's cases, under the new owner's
+ * domain; one the old owner keeps is copied for the new owner, whose
+ * cases link to the copy. */
+void api_perpetrators_rekey(struct req *r, const char *person_id, const char *from_org);
 /* A proceeding's fields in the timeline's data, when the caller may. */
 void api_justice_timeline_data(struct req *r, jsonw *w, const struct item_row *it, json_t *rec);
 /* Free beds of a shelter from its open stays (*occupied), or -1 when

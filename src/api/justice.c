@@ -106,21 +106,61 @@ int justice_shelter_takes_json(json_t *svc, json_t *person, const char *on, char
 				     str_of(person, "gender"), age, why, whylen);
 }
 
-/* The name keys of the perpetrators of the person's cases that a
- * transfer gave the caller's organisation, made again under its domain
- * (a search by name finds them there), in one transaction. */
-void api_perpetrators_rekey(struct req *r, const char *person_id)
+/* Copy perpetrator row (of the old owner, from) into a record of the
+ * caller's organisation in tx: its fields as they are, sealed and keyed
+ * anew; *copy gets the new id.  STORE_OK or an error. */
+static int perpetrator_copy(struct req *r, store_tx *tx, const struct item_row *row,
+			    char copy[ID_LEN])
+{
+	struct blind_key *keys = arena_alloc(&r->mem, PERPETRATOR_KEYS_MAX * sizeof *keys);
+	char record[64], fields[256];
+	struct item_row it;
+	json_t *rec;
+	size_t nkeys;
+	int rc;
+
+	if (!keys || !(rec = record_open(&r->app->kr, &r->mem, row->coded, row->sealed,
+					 row->sealed_len, row->id)))
+		return STORE_ERROR;
+	api_item_new(r, &it, "perpetrator", NULL, NULL);
+	rc = justice_perpetrator_seal(&r->app->kr, &r->mem, rec, &it, keys, PERPETRATOR_KEYS_MAX,
+				      &nkeys) ? STORE_ERROR : STORE_OK;
+	record_secret_fields(&perpetrator_schema, rec, fields, sizeof fields);
+	json_decref(rec);
+	if (rc == STORE_OK)
+		rc = store_item_insert(tx, &it);
+	if (rc == STORE_OK)
+		rc = store_perpetrator_keys_set(tx, it.id, keys, nkeys);
+	snprintf(record, sizeof record, "perpetrators/%s", it.id);
+	if (rc == STORE_OK)
+		rc = api_audit_write(r, tx, "create", record, fields);
+	sodium_memzero(keys, PERPETRATOR_KEYS_MAX * sizeof *keys);
+	memcpy(copy, it.id, ID_LEN);
+	return rc;
+}
+
+/* After a transfer from from_org: the perpetrators of the person's cases
+ * that it gave the caller's organisation get their name keys made again
+ * under its domain (a search by name finds them there); one the old
+ * owner keeps (linked to another of its cases too) is copied, as it is
+ * now, into a record of the new owner's, which the moved cases link to
+ * instead (the new owner read the old owner's later edits of it and
+ * could neither open nor change it: an outside review).  One
+ * transaction. */
+void api_perpetrators_rekey(struct req *r, const char *person_id, const char *from_org)
 {
 	struct case_filter cf = {0};
 	struct case_row *cases;
+	char (*from)[ID_LEN] = NULL, (*to)[ID_LEN] = NULL;
+	size_t nc = 0, ncopied = 0, i, j, k;
 	store_tx *tx;
-	size_t nc = 0, i, j;
 	int rc = STORE_OK;
 
 	cf.org_id = r->who.user.org.id;
 	cf.person_id = person_id;
 	cf.limit = 200;
 	if (store_case_list(r->app->st, &cf, &cases, &nc, &r->mem) != STORE_OK ||
+	    !(from = arena_alloc(&r->mem, 64 * ID_LEN)) || !(to = arena_alloc(&r->mem, 64 * ID_LEN)) ||
 	    !(tx = store_begin(r->app->st)))
 		return;
 	for (i = 0; i < nc && rc == STORE_OK; i++) {
@@ -134,6 +174,20 @@ void api_perpetrators_rekey(struct req *r, const char *person_id)
 			json_t *rec;
 			size_t nkeys;
 
+			if (from_org && !strcmp(rows[j].org_id, from_org)) {
+				for (k = 0; k < ncopied && strcmp(from[k], rows[j].id); k++)
+					;
+				if (k == ncopied) { /* the first moved case linked to it */
+					if (ncopied == 64)
+						continue;
+					memcpy(from[k], rows[j].id, ID_LEN);
+					rc = perpetrator_copy(r, tx, &rows[j], to[k]);
+					ncopied++;
+				}
+				if (rc == STORE_OK)
+					rc = store_perpetrator_relink(tx, from[k], to[k], cases[i].id);
+				continue;
+			}
 			if (strcmp(rows[j].org_id, r->who.user.org.id) ||
 			    !(rec = record_open(&r->app->kr, &r->mem, rows[j].coded, rows[j].sealed,
 						rows[j].sealed_len, rows[j].id)))

@@ -889,7 +889,7 @@ static int answer(struct req *r, const struct answer *a)
 		if (store_commit(tx) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
 		api_person_rekey(r, c.person_id);
-		api_perpetrators_rekey(r, c.person_id);
+		api_perpetrators_rekey(r, c.person_id, f.from_org);
 		api_pprl_refresh_req(r, c.person_id);
 		reply_json_begin(r, 200, &w);
 		write_referral(r, &w, &f);

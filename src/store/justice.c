@@ -50,6 +50,17 @@ int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char 
 	return store_write_texts(tx->d, SQL_LINK, v, 4);
 }
 
+static const char SQL_RELINK[] =
+	"UPDATE perpetrator_cases SET perpetrator_id = ?2 WHERE perpetrator_id = ?1 AND case_id = ?3";
+
+int store_perpetrator_relink(store_tx *tx, const char *from_id, const char *to_id,
+			     const char *case_id)
+{
+	const char *v[] = {from_id, to_id, case_id};
+
+	return store_write_texts(tx->d, SQL_RELINK, v, 3);
+}
+
 int store_perpetrators_of_case(store *st, const char *case_id, struct item_row **rows,
 			       size_t *n, arena *a)
 {

@@ -426,6 +426,9 @@ int store_items_due(store *st, const struct items_due_filter *f, struct item_row
  * linked already. */
 int store_perpetrator_link(store_tx *tx, const char *perpetrator_id, const char *case_id,
 			   const char *org_id, const char *at);
+/* The link of perpetrator from_id to a case made the link of to_id. */
+int store_perpetrator_relink(store_tx *tx, const char *from_id, const char *to_id,
+			     const char *case_id);
 /* The perpetrators linked to a case, oldest link first. */
 int store_perpetrators_of_case(store *st, const char *case_id, struct item_row **rows,
 			       size_t *n, arena *a);

@@ -385,9 +385,27 @@ test('a transfer takes the perpetrators recorded on the person\'s cases alone; o
   assert.deepEqual(got.cases, [a.cid]);
   const found = await must('n.sup', 'GET', `/perpetrators?q=${encodeURIComponent('Gaffarov')}`, undefined, 200);
   assert.ok(found.items.some((x) => x.id === own.id), JSON.stringify(found));
-  // The one of another of the old owner's cases too stays its record.
-  assert.equal((await as['i.sup'].req('GET', `${V1}/perpetrators/${shared.id}`)).status, 200);
+  // The one of another of the old owner's cases too stays its record, of
+  // that case alone; the new owner's case has a copy of it as it was, its
+  // own to open and change, which the old owner's later edits do not reach.
+  const kept = await must('i.sup', 'GET', `/perpetrators/${shared.id}`, undefined, 200);
+  assert.deepEqual(kept.cases, [b.cid]);
   problem(await as['n.sup'].req('GET', `${V1}/perpetrators/${shared.id}`), 404, 'not-found');
+  const onCase = (await must('n.sup', 'GET', `/cases/${a.cid}/perpetrators`, undefined, 200)).items;
+  assert.ok(!onCase.some((x) => x.id === shared.id), JSON.stringify(onCase));
+  const copy = onCase.find((x) => x.family_name === 'Шукуров');
+  assert.ok(copy, JSON.stringify(onCase));
+  const mine = await must('n.sup', 'GET', `/perpetrators/${copy.id}`, undefined, 200);
+  assert.deepEqual(mine.cases, [a.cid]);
+  await must('i.sup', 'PATCH', `/perpetrators/${shared.id}`, { aliases: ['IOM-LATER-ALIAS'] }, 200,
+    { 'if-match': `"${kept.version}"` });
+  const after = await must('n.sup', 'GET', `/cases/${a.cid}/perpetrators`, undefined, 200);
+  assert.ok(!JSON.stringify(after).includes('IOM-LATER-ALIAS'), 'the old owner\'s edit stays its own');
+  await must('n.sup', 'PATCH', `/perpetrators/${copy.id}`, { role_details: 'NGO2-NOTE' }, 200,
+    { 'if-match': `"${mine.version}"` });
+  const byName = await must('n.sup', 'GET', `/perpetrators?q=${encodeURIComponent('Shukurov')}`, undefined, 200);
+  assert.ok(byName.items.some((x) => x.id === copy.id), JSON.stringify(byName));
+  assert.ok(!JSON.stringify(await must('i.sup', 'GET', `/perpetrators/${shared.id}`, undefined, 200)).includes('NGO2-NOTE'));
 });
 
 test('risk assessments and safety plans are sealed and their reviews come due', async () => {
