@@ -179,5 +179,10 @@ int app_config_load(struct app_config *c, const char *path, char *err, size_t er
 		}
 	}
 	fclose(f);
+	if (!c->http.tls_cert[0] != !c->http.tls_key[0]) {
+		snprintf(err, errlen, "%s: tls_cert and tls_key go together: give both (the "
+				      "certificate, and its private key), or neither", path);
+		return -1;
+	}
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <stdatomic.h>
@@ -759,7 +760,7 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 	unsigned i, started = 0;
 	char *cert = NULL, *key = NULL;
 	sigset_t set;
-	int v6, sig, fd;
+	int v6, sig, fd, bound;
 
 	if (parse_listen(cfg->listen, &ss, &slen, &v6, err, errlen))
 		return -1;
@@ -768,6 +769,16 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 	if (cfg->tls_cert[0] || cfg->tls_key[0]) {
 		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			snprintf(err, errlen, "this libmicrohttpd has no TLS support");
+			return -1;
+		}
+		struct stat st;
+
+		/* The private key as the folder's key: the server's alone (one
+		 * readable by all was taken: an outside review). */
+		if (stat(cfg->tls_key, &st) == 0 && (st.st_mode & 077)) {
+			snprintf(err, errlen, "%s: the TLS private key is readable by other users: "
+					      "chmod 600 it (and keep it owned by the server's user)",
+				 cfg->tls_key);
 			return -1;
 		}
 		cert = read_file(cfg->tls_cert, err, errlen);
@@ -801,6 +812,7 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 	fd = listen_on(&ss, slen, v6, 0);
 	if (fd >= 0)
 		close(fd);
+	bound = fd >= 0;
 	for (i = 0; fd >= 0 && i < n; i++) {
 		fd = listen_on(&ss, slen, v6, 1);
 		d[i] = fd >= 0 ? daemon_on(&sc, flags, fd, conn_limit, per_ip, cert, key) : NULL;
@@ -818,8 +830,13 @@ int http_serve(const struct http_config *cfg, http_dispatch_fn dispatch, struct 
 		http_offload_stop();
 		for (i = 0; i < started; i++)
 			MHD_stop_daemon(d[i]);
-		snprintf(err, errlen, "cannot listen on %s (address in use or not permitted?)",
-			 cfg->listen);
+		if (bound && sc.tls && started == 0) /* the address was free: the pair did not load */
+			snprintf(err, errlen, "cannot serve TLS on %s: %s and %s do not load as a PEM "
+					      "certificate and its own private key",
+				 cfg->listen, cfg->tls_cert, cfg->tls_key);
+		else
+			snprintf(err, errlen, "cannot listen on %s (address in use or not permitted?)",
+				 cfg->listen);
 		watchdog_stop(&sc);
 		free(cert);
 		free(key);

@@ -240,6 +240,37 @@ test('serve refuses bad --listen addresses quickly', () => {
   }
 });
 
+test('serve refuses a TLS set-up that cannot work, saying why', async () => {
+  const dir = fresh();
+  init(dir);
+  const cert = join(dir, 'tls.crt');
+  const key = join(dir, 'tls.key');
+  writeFileSync(cert, '-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n', { mode: 0o644 });
+  writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nnot one\n-----END PRIVATE KEY-----\n', { mode: 0o600 });
+  const port = await freePort();
+  const serveWith = (text) => {
+    writeFileSync(join(dir, 'himoya.conf'), text);
+    return run(['serve', '--data', dir, '--listen', `127.0.0.1:${port}`], { timeout: 5000 });
+  };
+  // One without the other: named (it said ": No such file or directory").
+  let r = serveWith(`tls_key = ${key}\n`);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /tls_cert and tls_key go together/);
+  // A private key others may read: refused, as the folder's key is.
+  rmSync(key);
+  writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nnot one\n-----END PRIVATE KEY-----\n', { mode: 0o644 });
+  r = serveWith(`tls_cert = ${cert}\ntls_key = ${key}\n`);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /readable by other users: chmod 600/);
+  // A pair that does not load, on a free address: not "address in use".
+  rmSync(key);
+  writeFileSync(key, '-----BEGIN PRIVATE KEY-----\nnot one\n-----END PRIVATE KEY-----\n', { mode: 0o600 });
+  r = serveWith(`tls_cert = ${cert}\ntls_key = ${key}\n`);
+  assert.notEqual(r.code, 0);
+  assert.match(r.err, /do not load as a PEM certificate and its own private key/);
+  assert.doesNotMatch(r.err, /address in use/);
+});
+
 test('serve --config FILE reads that file instead of DATA/himoya.conf; a missing one is refused', async () => {
   const dir = fresh();
   init(dir);
