@@ -65,7 +65,7 @@ demo_s=$(secs $(( $(now_ms) - t0 )))
 grep '^Demo data folder' "$scratch/demo.out" >&2 || true
 
 "$himoya" org add --data "$data" --code ngo-small --name "Small NGO" --type NGO >/dev/null
-echo "a bench password of some length" |
+echo "a timing passphrase of some length" |
 	"$himoya" user add --data "$data" --org ngo-small --login small.worker --role caseworker \
 		--password-stdin >/dev/null
 small_token=$("$himoya" token create --data "$data" --login small.worker --label bench)

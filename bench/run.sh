@@ -47,7 +47,7 @@ login=bench.caseworker
 db_opt=$(bench_db)
 "$himoya" init --data "$data" $db_opt --org-code bench --org-name "Bench org" --org-type NGO >/dev/null
 [ -n "${HIMOYA_THREADS:-}" ] && echo "threads = $HIMOYA_THREADS" >"$data/himoya.conf"
-echo "a bench password of some length" |
+echo "a timing passphrase of some length" |
 	"$himoya" user add --data "$data" --org bench --login "$login" --role caseworker \
 		--password-stdin >/dev/null
 token=$("$himoya" token create --data "$data" --login "$login" --label bench)

@@ -14,9 +14,25 @@ import { problemType } from './api.js';
 const TABS = ['users', 'orgs', 'tokens', 'roles'];
 const ROLES = ['admin', 'supervisor', 'caseworker', 'hotline', 'focal_point', 'analyst', 'trainer'];
 
+// A refused password's rule, by the sentence the server gives for it
+// (src/domain/pwrules.c, pwrules_reason); the length and the common list
+// are adm.err_weak's.
+const PASSWORD_RULES = [
+  ['different characters', 'pw.err_distinct'],
+  ['a sequence', 'pw.err_pattern'],
+  ['contain the login', 'pw.err_login'],
+  ["organisation's code or name", 'pw.err_org'],
+  ["demo's published password", 'pw.err_demo'],
+];
+
 // The message of a refused change: the server's reason by its type.
 function problemKey(res) {
   const type = res && res.body ? problemType(res.body) : '';
+  if (type === 'weak-password') {
+    const detail = typeof res.body.detail === 'string' ? res.body.detail : '';
+    const rule = PASSWORD_RULES.find(([words]) => detail.includes(words));
+    if (rule) return rule[1];
+  }
   const known = {
     'login-taken': 'adm.err_login_taken',
     'own-account': 'adm.err_own',

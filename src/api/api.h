@@ -473,6 +473,11 @@ int api_pw_submit(struct req *r, struct api_pw_task *t);
 int api_pw_suspend(struct req *r, pw_job *job, char client[64], void *task);
 /* Wipe the task's secrets. */
 void api_pw_wipe(struct api_pw_task *t);
+/* A one-time password (20 random letters and digits) that follows the
+ * password rules for ctx (domain/pwrules.h): one that happens to contain
+ * a short login or code is drawn again. */
+struct pw_context;
+void api_password_new(char out[24], const struct pw_context *ctx);
 
 /* Users of the administrator's organisation (users.c). */
 int api_users_list(struct req *r);

@@ -39,6 +39,7 @@ struct app {
 	int secure_cookies;        /* served over TLS */
 	store_group *commits;      /* the group commit of the write paths that use it */
 	struct pprl_key *pprl;     /* network matching keys (api/pprlnet.c), sodium_malloc'd */
+	int demo_folder;           /* made by `himoya demo`: its published password is allowed */
 };
 
 /* Defaults, then a configuration file (key = value lines) over them:

@@ -309,7 +309,10 @@ static int create_start(struct req *r)
 		return create_finish(r, c);
 	}
 	snprintf(c->admin_login, sizeof c->admin_login, "%s", b.admin_login);
-	password_generate(c->t.password);
+	{
+		struct pw_context ctx = {c->admin_login, c->code, c->name, r->app->demo_folder};
+		api_password_new(c->t.password, &ctx);
+	}
 	return api_pw_submit(r, &c->t);
 }
 

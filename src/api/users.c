@@ -71,6 +71,20 @@ void api_pw_wipe(struct api_pw_task *t)
 	sodium_memzero(t->hash, sizeof t->hash);
 }
 
+void api_password_new(char out[24], const struct pw_context *ctx)
+{
+	do
+		password_generate(out);
+	while (pwrules_check(out, ctx) != PW_OK);
+}
+
+/* The rules of a password for user u of this server. */
+static struct pw_context pw_context_of(const struct req *r, const struct user *u)
+{
+	struct pw_context ctx = {u->login, u->org.code, u->org.name, r->app->demo_folder};
+	return ctx;
+}
+
 /* The answer when the worker could not take the job. */
 static int pw_busy(struct req *r, struct api_pw_task *t)
 {
@@ -254,7 +268,11 @@ static int create_start(struct req *r)
 		return reply_problem(r, 500, "internal", "out of memory");
 	snprintf(c->login, sizeof c->login, "%s", login);
 	snprintf(c->role, sizeof c->role, "%s", role);
-	password_generate(c->t.password);
+	{
+		struct pw_context ctx = pw_context_of(r, &r->who.user);
+		ctx.login = c->login;
+		api_password_new(c->t.password, &ctx);
+	}
 	return api_pw_submit(r, &c->t);
 }
 
@@ -496,7 +514,10 @@ int api_user_reset_password(struct req *r)
 		return r->status;
 	if (r->who.kind != AUTH_COOKIE)
 		return reply_problem(r, 403, "forbidden", "sign in to manage users");
-	password_generate(c->t.password);
+	{
+		struct pw_context ctx = pw_context_of(r, &c->u);
+		api_password_new(c->t.password, &ctx);
+	}
 	return api_pw_submit(r, &c->t);
 }
 
@@ -539,7 +560,10 @@ static int me_password_start(struct req *r)
 		return r->status;
 	}
 	sodium_memzero(r->body.data, r->body.len);
-	verdict = pwrules_check(t->new_password);
+	{
+		struct pw_context ctx = pw_context_of(r, &r->who.user);
+		verdict = pwrules_check(t->new_password, &ctx);
+	}
 	if (verdict != PW_OK) {
 		api_pw_wipe(t);
 		return reply_problemf(r, 422, "weak-password", "new: %s", pwrules_reason(verdict));

@@ -314,6 +314,28 @@ int cmd_org_home(struct cli_opts *o)
 	return 0;
 }
 
+/* A password of login (of org) in folder d: a new one-time password when
+ * generate, or else check the one given against the rules (saying why
+ * not).  0, or -1 when refused. */
+static int cli_password_for(struct datadir *d, const char *login, const struct org *org,
+			    char password[1025], int generate)
+{
+	char mark[128];
+	struct pw_context ctx = {login, org->code, org->name,
+				 store_meta_get(d->st, DEMO_META_KEY, mark, sizeof mark) == STORE_OK};
+	enum pw_verdict v;
+
+	if (generate) {
+		api_password_new(password, &ctx);
+		return 0;
+	}
+	v = pwrules_check(password, &ctx);
+	if (v == PW_OK)
+		return 0;
+	fprintf(stderr, "himoya: %s\n", pwrules_reason(v));
+	return -1;
+}
+
 int cmd_user_add(struct cli_opts *o)
 {
 	static const char *const allowed[] = {"--data", "--org", "--login", "--role", NULL};
@@ -351,14 +373,7 @@ int cmd_user_add(struct cli_opts *o)
 			fprintf(stderr, "himoya: no password on standard input (or longer than 1024 bytes)\n");
 			return 2;
 		}
-		enum pw_verdict v = pwrules_check(password);
-		if (v != PW_OK) {
-			sodium_memzero(password, sizeof password);
-			fprintf(stderr, "himoya: %s\n", pwrules_reason(v));
-			return 2;
-		}
 	} else {
-		cli_new_password(password);
 		generated = 1;
 	}
 	if (datadir_open(&d, cli_opt(o, "--data"), 1)) {
@@ -370,6 +385,12 @@ int cmd_user_add(struct cli_opts *o)
 		datadir_close(&d);
 		sodium_memzero(password, sizeof password);
 		return 1;
+	}
+	/* The rules need the login, the organisation and the folder. */
+	if (cli_password_for(&d, login, &org, password, generated) != 0) {
+		datadir_close(&d);
+		sodium_memzero(password, sizeof password);
+		return 2;
 	}
 	rc = password_hash(password, hash);
 	if (!generated)

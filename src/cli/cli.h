@@ -63,8 +63,6 @@ int datadir_lock(const char *dir, int exclusive);
 
 /* Read one line of password from stdin (no echo handling: it is piped). */
 int cli_read_password(char *out, size_t outlen);
-/* A random readable password of 20 characters. */
-void cli_new_password(char out[24]);
 int cli_login_ok(const char *login);
 /* "himoya: cannot WHAT" on stderr, and why when the store knows: the
  * database busy (another process holds its write lock) or unreachable,

@@ -231,11 +231,6 @@ int cli_read_password(char *out, size_t outlen)
 	return 0;
 }
 
-void cli_new_password(char out[24])
-{
-	password_generate(out);
-}
-
 int cli_login_ok(const char *login)
 {
 	return account_login_ok(login);

@@ -43,9 +43,9 @@
 #include "cli/demo_records.h"
 #include "cli/demo_training.h"
 #include "cli/demo_library.h"
+#include "domain/pwrules.h"
 #include "fields.h"
 
-#define DEMO_PASSWORD "himoya-demo-2026"
 #define DEMO_PERSONS_DEFAULT 200
 #define DEMO_PERSONS_MAX 10000000UL
 #define DEMO_BATCH 2000       /* persons built at a time */
@@ -714,7 +714,7 @@ int cmd_demo(struct cli_opts *o)
 		return 1;
 	}
 	/* Argon2id is slow on purpose: one hash serves every demo user. */
-	if (password_hash(DEMO_PASSWORD, hash) != 0) {
+	if (password_hash(PASSWORD_DEMO, hash) != 0) {
 		datadir_close(&d);
 		return 1;
 	}
@@ -793,7 +793,7 @@ int cmd_demo(struct cli_opts *o)
 	if (lib_products)
 		printf("Library: %zu sample products (marked as samples), %zu file versions\n",
 		       lib_products, lib_versions);
-	printf("Demo users (password for all: %s):\n", DEMO_PASSWORD);
+	printf("Demo users (password for all: %s):\n", PASSWORD_DEMO);
 	for (i = 0; i < NUSERS; i++)
 		printf("  %-18s %-12s %s\n", demo_users[i].login, demo_users[i].role, demo_users[i].org);
 	return 0;

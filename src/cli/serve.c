@@ -69,8 +69,8 @@ int cmd_serve(struct cli_opts *o)
 		return 1;
 	{
 		char mark[128];
-		if (store_meta_get(d.st, DEMO_META_KEY, mark, sizeof mark) == STORE_OK &&
-		    !strncmp(mark, DEMO_UNFINISHED, strlen(DEMO_UNFINISHED))) {
+		app.demo_folder = store_meta_get(d.st, DEMO_META_KEY, mark, sizeof mark) == STORE_OK;
+		if (app.demo_folder && !strncmp(mark, DEMO_UNFINISHED, strlen(DEMO_UNFINISHED))) {
 			fprintf(stderr, "himoya: %s holds a demo that was stopped before it ended (%s): "
 					"delete the folder and run himoya demo again\n",
 				cli_opt(o, "--data"), mark);

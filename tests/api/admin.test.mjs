@@ -117,6 +117,40 @@ test('a new user gets a one-time password, shown once, and must change it before
   assert.equal((await new Client(srv.url).login('zarina', 'Зарина-пароли-нав 7')).status, 200);
 });
 
+// The weak passwords of the outside review, each refused with the rule
+// that refused it, in the API and on the command line alike.
+const WEAK = [
+  ['            ', /at least 6 different characters/],
+  ['111111111111', /at least 6 different characters/],
+  ['aaaaaaaaaaaa', /at least 6 different characters/],
+  ['abcabcabcabc', /at least 6 different characters/],
+  ['123456789012', /sequence .* or a repetition/],
+  ['abcdefabcdef', /sequence .* or a repetition/],
+  ['my-CW1-passphrase', /must not contain the login/],
+  ['IOM Tajikistan', /organisation's code or name/],
+  ['iom tajikistan office', /organisation's code or name/],
+  ['himoya-demo-2026', /demo's published password/],
+];
+
+test('weak passwords are refused by POST /me/password, saying which rule', async () => {
+  const c = await signedIn('cw1', PW.cw);
+  for (const [pw, why] of WEAK) {
+    const r = await c.req('POST', V1 + '/me/password', { current: PW.cw, new: pw });
+    assertProblem(r, 422, 'weak-password', JSON.stringify(pw));
+    assert.match(r.json.detail, why, JSON.stringify(pw));
+  }
+  // the same passwords are no error for another login of another organisation...
+  const o = await signedIn('other1', PW.other);
+  const fine = await o.req('POST', V1 + '/me/password', { current: PW.other, new: 'my-CW1-passphrase' });
+  assert.equal(fine.status, 200, fine.text);
+  assert.equal((await o.req('POST', V1 + '/me/password', { current: 'my-CW1-passphrase', new: PW.other })).status, 200);
+  // ...and the one-time passwords the server makes follow the rules too
+  const adm = await signedIn('admin1', PW.admin);
+  const made = await adm.req('POST', V1 + '/users', { login: 'rules1', role: 'caseworker' });
+  assert.equal(made.status, 201, made.text);
+  assert.doesNotMatch(made.json.password, /rules1|iom/i);
+});
+
 test('bad input to POST /users changes nothing', async () => {
   const adm = await signedIn('admin1', PW.admin);
   const n = userCount();
@@ -168,7 +202,7 @@ test('disable ends an open session and a token at once; enable lets the user sig
   assert.equal(made.status, 201);
   const u = new Client(srv.url);
   assert.equal((await u.login('leaver', made.json.password)).status, 200);
-  assert.equal((await u.req('POST', V1 + '/me/password', { current: made.json.password, new: 'leaver-own-password-9' })).status, 200);
+  assert.equal((await u.req('POST', V1 + '/me/password', { current: made.json.password, new: 'departing-own-password-9' })).status, 200);
   // An administrator makes no token for a user who reads personal data:
   // the integration's token is made on the server.
   assertProblem(await adm.req('POST', V1 + '/tokens', { login: 'leaver', label: 'integration' }), 403, 'forbidden');
@@ -184,7 +218,7 @@ test('disable ends an open session and a token at once; enable lets the user sig
   assert.equal(off.json.disabled, true);
   assertProblem(await u.req('GET', V1 + '/cases'), 401, 'unauthenticated', 'the open session ends at once');
   assertProblem(await bearer.req('GET', V1 + '/cases'), 401, 'unauthenticated', 'the token ends at once');
-  assertProblem(await new Client(srv.url).login('leaver', 'leaver-own-password-9'), 401, 'invalid-credentials');
+  assertProblem(await new Client(srv.url).login('leaver', 'departing-own-password-9'), 401, 'invalid-credentials');
   const toks = (await adm.req('GET', V1 + '/tokens?login=leaver')).json.items;
   assert.ok(toks.length === 1 && toks[0].revoked, 'the token is revoked, not only refused');
   assert.equal(Number(sqlite(db, `SELECT count(*) FROM sessions WHERE user_id = '${made.json.id}'`).trim()), 0);
@@ -192,7 +226,7 @@ test('disable ends an open session and a token at once; enable lets the user sig
   const on = await adm.req('POST', `${V1}/users/${made.json.id}/enable`);
   assert.equal(on.status, 200);
   assert.equal(on.json.disabled, false);
-  assert.equal((await new Client(srv.url).login('leaver', 'leaver-own-password-9')).status, 200);
+  assert.equal((await new Client(srv.url).login('leaver', 'departing-own-password-9')).status, 200);
   assertProblem(await bearer.req('GET', V1 + '/cases'), 401, 'unauthenticated', 'a revoked token stays revoked');
   assertProblem(await adm.req('POST', `${V1}/users/${idOf('admin1')}/disable`), 409, 'own-account');
   assertProblem(await adm.req('POST', `${V1}/users/${made.json.id}/disable`, { now: true }), 422, 'unknown-field');
@@ -220,24 +254,24 @@ test('reset the second factor and the password', async () => {
   const adm = await signedIn('admin1', PW.admin);
   const made = await adm.req('POST', V1 + '/users', { login: 'phoneless', role: 'caseworker' });
   const u = await signedIn('phoneless', made.json.password);
-  assert.equal((await u.req('POST', V1 + '/me/password', { current: made.json.password, new: 'phoneless-password-1' })).status, 200);
+  assert.equal((await u.req('POST', V1 + '/me/password', { current: made.json.password, new: 'no-phone-password-1' })).status, 200);
   const begin = await u.req('POST', V1 + '/me/totp');
   assert.equal(begin.status, 200, begin.text);
   const conf = await u.req('POST', V1 + '/me/totp/confirm', { code: totpCode(begin.json.secret, totpStep()) });
   assert.equal(conf.status, 200, conf.text);
-  assertProblem(await new Client(srv.url).login('phoneless', 'phoneless-password-1'), 401, 'totp-required');
+  assertProblem(await new Client(srv.url).login('phoneless', 'no-phone-password-1'), 401, 'totp-required');
 
   const r = await adm.req('POST', `${V1}/users/${made.json.id}/reset-totp`);
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.totp_enabled, false);
   assertProblem(await u.req('GET', V1 + '/me'), 401, 'unauthenticated', 'its sessions end');
-  assert.equal((await new Client(srv.url).login('phoneless', 'phoneless-password-1')).status, 200, 'no code asked');
+  assert.equal((await new Client(srv.url).login('phoneless', 'no-phone-password-1')).status, 200, 'no code asked');
 
   const p = await adm.req('POST', `${V1}/users/${made.json.id}/reset-password`);
   assert.equal(p.status, 200, p.text);
   assert.match(p.json.password, /^[A-Za-z0-9]{20}$/);
   assert.equal(p.json.must_change_password, true);
-  assertProblem(await new Client(srv.url).login('phoneless', 'phoneless-password-1'), 401, 'invalid-credentials');
+  assertProblem(await new Client(srv.url).login('phoneless', 'no-phone-password-1'), 401, 'invalid-credentials');
   const again = await new Client(srv.url).login('phoneless', p.json.password);
   assert.equal(again.status, 200);
   assert.equal(again.json.password_change_required, true);
@@ -405,6 +439,12 @@ test('the command line applies the same password rules', () => {
   assert.match(r.err, /common passwords/);
   r = add('cliuser', 'ЙЦУКЕНГШЩЗХЪ');
   assert.equal(r.code, 2, 'Cyrillic keyboard rows are common too, in any case');
+  for (const [pw, why] of WEAK) {
+    r = add('cw1xyz', pw.replace('CW1', 'cw1xyz'));
+    assert.equal(r.code, 2, JSON.stringify(pw));
+    assert.match(r.err, why, JSON.stringify(pw));
+  }
+  assert.equal(Number(sqlite(db, "SELECT count(*) FROM users WHERE login = 'cw1xyz'").trim()), 0);
   r = add('cliuser', 'a-long-and-rare-password');
   assert.equal(r.code, 0, r.err);
   r = himoya(['user', 'add', '--data', srv.data, '--org', 'iom', '--login', 'cligen', '--role', 'caseworker']);

@@ -12,9 +12,9 @@ import {
 const PW = {
   admin: 'admin-password-1',
   cw: 'caseworker-pass-1',
-  victim: 'victim-password-1',
-  bystander: 'bystander-pass-1',
-  racer: 'racer-password-1',
+  victim: 'target-of-theft-pass-1',
+  bystander: 'onlooker-pass-12',
+  racer: 'runner-password-1',
   totp: 'totp-user-pass-1',
   policy: 'policy-user-pass-1',
   hot: 'hotline-pass-12',
@@ -22,7 +22,7 @@ const PW = {
   stale: 'stale-session-pass-1',
   sf: 'second-factor-pass-1',
   integ: 'integration-pass-1',
-  changer: 'changer-password-1',
+  changer: 'switching-password-1',
 };
 
 let srv;

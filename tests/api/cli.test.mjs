@@ -157,10 +157,10 @@ test('user add refuses a short password from stdin and adds nobody', async () =>
   assert.equal(r.code, 2);
   assert.match(r.err, /no password/);
   // The login is still free.
-  addUser(dir, 'shorty', 'caseworker', 'ҷҷҷҷҷҷҷҷҷҷҷҷ');
+  addUser(dir, 'shorty', 'caseworker', 'ҷӯғҳқӣзаминӣ');
   const s = await serve(dir);
   const c = new Client(s.url);
-  assert.equal((await c.login('shorty', 'ҷҷҷҷҷҷҷҷҷҷҷҷ')).status, 200);
+  assert.equal((await c.login('shorty', 'ҷӯғҳқӣзаминӣ')).status, 200);
   await s.stop();
 });
 
@@ -411,8 +411,8 @@ test('token create prints a token that authenticates as that user', async () => 
 test('token create --label --expires-days, token list (no secrets), token revoke', async () => {
   const dir = fresh();
   init(dir);
-  addUser(dir, 'etl', 'caseworker', 'etl password 12');
-  addUser(dir, 'other', 'hotline', 'other password 12');
+  addUser(dir, 'etl', 'caseworker', 'extract load password 12');
+  addUser(dir, 'other', 'hotline', 'second password 12');
   for (const bad of ['0', '367', '-1', '1.5', 'abc', '']) {
     const r = run(['token', 'create', '--data', dir, '--login', 'etl', '--expires-days', bad]);
     assert.equal(r.code, 2, `--expires-days ${bad}: ${r.err}`);
@@ -652,14 +652,23 @@ test('demo creates a folder whose users can sign in with the printed password', 
     assert.equal(res.json.user.org.code, u.org);
   }
   assert.equal((await new Client(s.url).login(users[0].login, pw + '!')).status, 401);
+  // In a demo folder, and there only, the published password is a password.
+  const c = new Client(s.url);
+  assert.equal((await c.login(users[0].login, pw)).status, 200);
+  assert.equal((await c.req('POST', '/api/v1/me/password', { current: pw, new: 'a demo passphrase 1' })).status, 200);
+  const back = await c.req('POST', '/api/v1/me/password', { current: 'a demo passphrase 1', new: pw });
+  assert.equal(back.status, 200, back.text);
   await s.stop();
+  const extra = run(['user', 'add', '--data', dir, '--org', users[0].org, '--login', 'demo.extra', '--role', 'analyst',
+    '--password-stdin'], { input: pw + '\n' });
+  assert.equal(extra.code, 0, extra.err);
   const v = run(['audit', 'verify', '--data', dir]);
   assert.equal(v.code, 0, v.out);
   // The accounts it made are in the audit log, like those of `user add`.
   const created = sqlite(join(dir, 'himoya.db'),
     "SELECT substr(record, 1, instr(record, '/') - 1) FROM audit WHERE action = 'create' AND addr = 'cli'")
     .trim().split('\n');
-  assert.equal(created.filter((k) => k === 'users').length, users.length);
+  assert.equal(created.filter((k) => k === 'users').length, users.length + 1, 'and demo.extra');
   assert.equal(created.filter((k) => k === 'orgs').length, new Set(users.map((u) => u.org)).size);
 });
 

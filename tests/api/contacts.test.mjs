@@ -11,7 +11,7 @@ import { startServer, Client, signInAll } from '../lib/server.mjs';
 import { assertProblem } from '../lib/hostile.mjs';
 import { rawFiles, sqlite, poll } from '../lib/datadir.mjs';
 
-const PW = 'hotline test password';
+const PW = 'call centre test password';
 const orgs = [{ code: 'ngo2', name: 'NGO Two', type: 'NGO' }];
 const users = [
   ['iom', 'hot', 'hotline'], ['iom', 'hot2', 'hotline'], ['iom', 'sup', 'supervisor'],

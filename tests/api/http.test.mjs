@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serveDir, writeConf } from '../lib/datadir.mjs';
 
-const PW = { cw: 'caseworker-pass-1', ngo: 'ngo2-caseworker-1', sup: 'ngo2-supervisor-1' };
+const PW = { cw: 'caseworker-pass-1', ngo: 'second-org-caseworker-1', sup: 'second-org-supervisor-1' };
 let srv;
 
 before(async () => {
@@ -566,7 +566,7 @@ function signInFrom(url, localAddress, login, password) {
 }
 
 test('a flood of junk sign-ins from four addresses leaves a fair share to a fifth', async () => {
-  const s2 = await startServer({ users: [{ login: 'real', role: 'caseworker', password: 'the-real-password-1' }] });
+  const s2 = await startServer({ users: [{ login: 'real', role: 'caseworker', password: 'the-true-password-1' }] });
   await s2.stop();
   writeConf(s2.data, 'password_queue = 8\n');
   const served = await serveDir(s2.data);
@@ -581,7 +581,7 @@ test('a flood of junk sign-ins from four addresses leaves a fair share to a fift
       for (let k = 0; k < 10; k++) floods.push(flooder(addr, k));
     await new Promise((ok) => setTimeout(ok, 1500));
     const real = [];
-    for (let i = 0; i < 3; i++) real.push(await signInFrom(served.url, '127.0.0.1', 'real', 'the-real-password-1'));
+    for (let i = 0; i < 3; i++) real.push(await signInFrom(served.url, '127.0.0.1', 'real', 'the-true-password-1'));
     flooding = false;
     await Promise.all(floods);
     assert.ok(codes.filter((c) => c === 503).length > 0, `the flood filled the queue: ${codes.length} answers`);
