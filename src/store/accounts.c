@@ -24,9 +24,13 @@ struct table store_orgs = TABLE("orgs", org_cols);
 static struct table_query q_org_by_code = TABLE_QUERY(store_orgs, "FROM orgs WHERE code = ?1");
 static struct table_query q_org_list =
 	TABLE_QUERY(store_orgs, "FROM orgs ORDER BY name, code LIMIT ?1");
+/* A login is taken whatever its case: by the unique login_key, and by a
+ * login of before migration 34 that kept no key (it clashed with another
+ * only by case): then nothing is inserted. */
 static const char SQL_USER_ADD[] =
-	"INSERT INTO users(id, org_id, login, role, pwhash, created_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+	"INSERT INTO users(id, org_id, login, role, pwhash, created_at, login_key)"
+	" SELECT ?1, ?2, ?3, ?4, ?5, ?6, lower(?3) WHERE NOT EXISTS (SELECT 1 FROM users"
+	"  WHERE login_key IS NULL AND lower(login) = lower(?3))";
 /* Users as read; written by the statements of this file. */
 static const struct column user_cols[] = {
 	TCOL(struct user, id, COL_TEXT, COL_FIXED),
@@ -64,8 +68,11 @@ static int read_user_more(db_stmt *s, int i, void *row, arena *a)
 	return STORE_OK;
 }
 
+/* A login in any case; one of the clashing pairs migration 34 left
+ * without a key only in its exact case. */
 static struct table_query q_user_by_login =
-	TABLE_QUERY_AS(users, "u", USER_MORE USER_FROM " WHERE u.login = ?1", read_user_more);
+	TABLE_QUERY_AS(users, "u", USER_MORE USER_FROM " WHERE u.login_key = lower(?1)"
+		       " OR (u.login_key IS NULL AND u.login = ?1)", read_user_more);
 static struct table_query q_user_by_id =
 	TABLE_QUERY_AS(users, "u", USER_MORE USER_FROM " WHERE u.id = ?1", read_user_more);
 static const char SQL_USER_SET_TOTP[] =
@@ -129,7 +136,7 @@ static const char SQL_TOKEN_BY_ID[] =
 	"SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.public_id = ?1";
 static const char SQL_TOKEN_LIST[] =
 	"SELECT " TOKEN_COLS " FROM tokens t JOIN users u ON u.id = t.user_id"
-	" WHERE (u.org_id = ?1 OR ?1 IS NULL) AND (u.login = ?2 OR ?2 IS NULL)"
+	" WHERE (u.org_id = ?1 OR ?1 IS NULL) AND (lower(u.login) = lower(?2) OR ?2 IS NULL)"
 	" ORDER BY t.created_at DESC, t.public_id LIMIT ?3";
 static const char SQL_TOKEN_TOUCH[] = "UPDATE tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2)"
 	" WHERE public_id = ?1";
@@ -162,10 +169,12 @@ int store_user_add(store_tx *tx, const char *org_id, const char *login, const ch
 {
 	char now[TS_LEN];
 	const char *v[] = {id_out, org_id, login, role, pwhash, now};
+	int rc;
 
 	store_new_id(id_out);
 	store_now(now);
-	return store_write_texts(tx->d, SQL_USER_ADD, v, 6);
+	rc = store_write_texts(tx->d, SQL_USER_ADD, v, 6);
+	return rc == STORE_OK && db_changes(tx->d) != 1 ? STORE_CONFLICT : rc;
 }
 
 /* Read TOKEN_COLS starting at column `at`. */

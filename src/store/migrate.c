@@ -70,6 +70,18 @@
 	" WHERE kind = 'event' AND EXISTS (SELECT 1 FROM users u" \
 	"  WHERE u.id = items.created_by AND u.org_id <> items.org_id);"
 
+/* Migration 35: logins are one whatever their case (Sup1 is sup1).
+ * login_key is the login in lower case (logins are ASCII), unique.  Two
+ * logins of before that differ only in case keep a NULL key, so that the
+ * migration never fails on them: each still signs in with its exact case
+ * only, and no new login takes either's case-folded form
+ * (store_user_add).  The column's type is each driver's. */
+#define LOGIN_KEY(type) \
+	"ALTER TABLE users ADD COLUMN login_key " type ";" \
+	"UPDATE users SET login_key = lower(login) WHERE NOT EXISTS (SELECT 1 FROM users x" \
+	" WHERE lower(x.login) = lower(users.login) AND x.id <> users.id);" \
+	"CREATE UNIQUE INDEX users_login_lower ON users(login_key);"
+
 /* SQLite's json_set for a text value at a path of keys ('$.a.b'), which
  * the transfer's SQL uses (store_case_move), on PostgreSQL: made with
  * migration 31 there (replacing the one the tests' template had made). */
@@ -616,6 +628,8 @@ static const char *const migrations[] = {
 	STAYS_OWN,
 	/* 34: an event is the record of whoever made it (EVENTS_OWN). */
 	EVENTS_OWN,
+	/* 35: logins unique without regard to case (LOGIN_KEY). */
+	LOGIN_KEY("TEXT"),
 };
 
 /* PostgreSQL starts at the schema of migration PG_BASELINE_VERSION,
@@ -643,6 +657,7 @@ static const char *const pg_after[] = {
 	CONTACT_ITEMS_OWN("(items.coded::json ->> 'contact_id')"), /* 32 */
 	STAYS_OWN, /* 33 */
 	EVENTS_OWN, /* 34 */
+	LOGIN_KEY("TEXT COLLATE \"C\""), /* 35 */
 	NULL,
 };
 

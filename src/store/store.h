@@ -169,6 +169,10 @@ int store_org_by_code(store *st, const char *code, struct org *o);
 int store_org_by_id(store *st, const char *id, struct org *o);
 int store_user_add(store_tx *tx, const char *org_id, const char *login, const char *role,
 		   const char *pwhash, char id_out[ID_LEN]);
+/* Logins are one whatever their case: store_user_add answers
+ * STORE_CONFLICT for a login taken in any case, store_user_by_login finds
+ * one in any case (migration 34: of two logins of before that differ only
+ * in case, each is found in its exact case only). */
 int store_user_by_login(store *st, const char *login, struct user *u);
 int store_user_by_id(store *st, const char *id, struct user *u);
 int store_user_set_totp(store_tx *tx, const char *user_id, const unsigned char *sealed,

@@ -151,6 +151,32 @@ test('weak passwords are refused by POST /me/password, saying which rule', async
   assert.doesNotMatch(made.json.password, /rules1|iom/i);
 });
 
+test('logins are one whatever their case: no second login by case, sign-in and lockout in any case', async () => {
+  const adm = await signedIn('admin1', PW.admin);
+  assertProblem(await adm.req('POST', V1 + '/users', { login: 'CW1', role: 'caseworker' }), 409, 'login-taken');
+  // nor from another organisation, whose administrator cannot see cw1
+  const adm2 = await signedIn('admin2', PW.admin2);
+  assertProblem(await adm2.req('POST', V1 + '/users', { login: 'Cw1', role: 'caseworker' }), 409, 'login-taken');
+  assertProblem(await adm.req('POST', V1 + '/orgs', { code: 'ngo9', name: 'Ninth NGO', type: 'NGO', sector: 'ngo', admin_login: 'ADMIN2' }),
+    409, 'login-taken');
+  const r = himoya(['user', 'add', '--data', srv.data, '--org', 'ngo2', '--login', 'Admin1', '--role', 'caseworker']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /this login is taken/);
+  assert.equal(Number(sqlite(db, "SELECT count(*) FROM users WHERE lower(login) IN ('cw1', 'admin1')").trim()), 2);
+  // the sign-in takes any case and answers the login as it was made
+  const c = new Client(srv.url);
+  const li = await c.login('CW1', PW.cw);
+  assert.equal(li.status, 200, li.text);
+  assert.equal(li.json.user.login, 'cw1');
+  // one lockout for every case of a login
+  const made = await adm.req('POST', V1 + '/users', { login: 'Sup7', role: 'supervisor' });
+  assert.equal(made.status, 201, made.text);
+  for (let i = 0; i < 10; i++) await new Client(srv.url).login(i % 2 ? 'SUP7' : 'sup7', 'wrong-password-' + i);
+  assertProblem(await new Client(srv.url).login('Sup7', made.json.password), 429, 'locked');
+  assert.equal((await adm.req('POST', `${V1}/users/${made.json.id}/unlock`)).status, 200);
+  assert.equal((await new Client(srv.url).login('sUP7', made.json.password)).status, 200);
+});
+
 test('bad input to POST /users changes nothing', async () => {
   const adm = await signedIn('admin1', PW.admin);
   const n = userCount();

@@ -129,7 +129,8 @@ test('official and presumed victims are counted apart', async () => {
     + 'DROP INDEX items_open_org; DROP INDEX items_open_assigned;'
     + 'DROP INDEX items_proceedings; CREATE INDEX items_due ON items(kind, assigned_to, due);'
     + 'DROP TABLE pprl_stamps; DROP TABLE idempotency; DROP TABLE referral_names;'
-    + 'DROP INDEX callbacks_contact;');
+    + 'DROP INDEX callbacks_contact;'
+    + 'DROP INDEX users_login_lower; ALTER TABLE users DROP COLUMN login_key;');
   srv = await serveDir(data);
   for (const c of Object.values(as)) c.url = srv.url;
   assert.equal((await as.sup.login('sup', PW)).status, 200);

@@ -1111,7 +1111,8 @@ test('a transfer hands the case\'s open referrals to the new owner; the old one 
   await srv.stop();
   const db = join(srv.data, 'himoya.db');
   sqlite(db, `UPDATE items SET org_id = (SELECT id FROM orgs WHERE code = 'ngo2') WHERE id = '${ev.id}';`
-    + "UPDATE meta SET value = '33' WHERE key = 'schema_version';");
+    + "UPDATE meta SET value = '33' WHERE key = 'schema_version';"
+    + 'DROP INDEX users_login_lower; ALTER TABLE users DROP COLUMN login_key;'); // what migration 35 made, so that it runs again
   const s2 = await serveDir(srv.data, { port: new URL(srv.url).port });
   srv.stop = s2.stop;
   for (const u of users) assert.equal((await as[u.login].login(u.login, PW)).status, 200);
@@ -1209,7 +1210,8 @@ test('a transfer made before this release gives the new owner its old records at
   const db = join(srv.data, 'himoya.db');
   sqlite(db, `UPDATE items SET org_id = (SELECT id FROM orgs WHERE code = 'iom') WHERE id IN ('${note.json.id}', '${hh.json.id}');`
     + `UPDATE contacts SET case_id = '${c.id}', person_id = '${c.pid}' WHERE id = '${call}';`
-    + "UPDATE meta SET value = '30' WHERE key = 'schema_version';");
+    + "UPDATE meta SET value = '30' WHERE key = 'schema_version';"
+    + 'DROP INDEX users_login_lower; ALTER TABLE users DROP COLUMN login_key;'); // what migration 35 made, so that it runs again
   assert.match(sqlite(db, `SELECT o.code FROM items i JOIN orgs o ON o.id = i.org_id WHERE i.id = '${note.json.id}'`), /iom/);
   const s2 = await serveDir(srv.data, { port: new URL(srv.url).port });
   srv.stop = s2.stop;

@@ -317,7 +317,8 @@ static void test_bulk_unfinished_then_migrated(void **state)
 			"DROP TABLE pprl_stamps;" /* and what migrations 26 to 30 made */
 			"ALTER TABLE pprl_encodings DROP COLUMN audience;"
 			"DROP TABLE idempotency; DROP TABLE referral_names;"
-			"DROP INDEX callbacks_contact;");
+			"DROP INDEX callbacks_contact;" /* and migration 35's */
+			"DROP INDEX users_login_lower; ALTER TABLE users DROP COLUMN login_key;");
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM meta WHERE key = 'bulk_indexes'"
 					" AND value LIKE '%items_due%'"
 					" AND value NOT LIKE '%items_proceedings%'"), 1);
@@ -329,6 +330,46 @@ static void test_bulk_unfinished_then_migrated(void **state)
 	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM meta WHERE key = 'bulk_indexes'"), 0);
 	assert_true(sql_int(f->db, "SELECT CAST(value AS INTEGER) FROM meta"
 				   " WHERE key = 'schema_version'") >= 25);
+}
+
+/* A folder of before migration 35 whose logins differ only in case
+ * (sup1 and Sup1, made by two organisations' administrators): the
+ * migration does not fail; each keeps signing in in its exact case, the
+ * others in any case; no new login takes any of their case-folded forms. */
+static void test_logins_clashing_by_case_migrate(void **state)
+{
+	struct fixture *f = *state;
+	char id[ID_LEN];
+	struct user u;
+	store_tx *tx;
+
+	add_accounts(f);
+	store_close(f->st);
+	f->st = NULL;
+	sql_exec(f->db, "DROP INDEX users_login_lower; ALTER TABLE users DROP COLUMN login_key;"
+			"UPDATE meta SET value = '34' WHERE key = 'schema_version';");
+	sql_exec(f->db, "INSERT INTO users(id, org_id, login, role, pwhash, created_at)"
+			" SELECT 'u-sup1', org_id, 'sup1', 'supervisor', 'x', created_at FROM users;"
+			"INSERT INTO users(id, org_id, login, role, pwhash, created_at)"
+			" SELECT 'u-Sup1', org_id, 'Sup1', 'supervisor', 'x', created_at FROM users"
+			" WHERE login = 'dilnoza';");
+	assert_int_equal(open_store(f, 0), STORE_OK);
+	assert_true(sql_int(f->db, "SELECT CAST(value AS INTEGER) FROM meta"
+					" WHERE key = 'schema_version'") >= 35);
+	assert_int_equal(sql_int(f->db, "SELECT count(*) FROM users WHERE login_key IS NULL"), 2);
+	assert_int_equal(store_user_by_login(f->st, "DILNOZA", &u), STORE_OK);
+	assert_string_equal(u.id, f->user);
+	assert_int_equal(store_user_by_login(f->st, "sup1", &u), STORE_OK);
+	assert_string_equal(u.id, "u-sup1");
+	assert_int_equal(store_user_by_login(f->st, "Sup1", &u), STORE_OK);
+	assert_string_equal(u.id, "u-Sup1");
+	assert_int_equal(store_user_by_login(f->st, "SUP1", &u), STORE_NOT_FOUND);
+	tx = store_begin(f->st);
+	assert_int_equal(store_user_add(tx, f->org, "SUP1", "caseworker", "x", id), STORE_CONFLICT);
+	assert_int_equal(store_user_add(tx, f->org, "Dilnoza", "caseworker", "x", id), STORE_CONFLICT);
+	assert_int_equal(store_user_add(tx, f->org, "Zarina", "caseworker", "x", id), STORE_OK);
+	assert_int_equal(store_user_add(tx, f->org, "zarina", "caseworker", "x", id), STORE_CONFLICT);
+	store_rollback(tx);
 }
 
 /* ---- organisations and users ------------------------------------------ */
@@ -1418,6 +1459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_newer_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_unfinished_then_migrated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logins_clashing_by_case_migrate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_orgs_and_users, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_updates, setup, teardown),

@@ -316,6 +316,10 @@ static void test_not_found(void **state)
 	assert_string_equal(u.id, f->user);
 	assert_string_equal(u.org.id, f->org);
 	assert_string_equal(u.role, "caseworker");
+	/* in any case, answered with the login as it was made */
+	assert_int_equal(store_user_by_login(f->st, "DilNOZA", &u), STORE_OK);
+	assert_string_equal(u.id, f->user);
+	assert_string_equal(u.login, "dilnoza");
 }
 
 /* ---- unique keys ---------------------------------------------------------- */
@@ -335,6 +339,13 @@ static void test_unique_keys(void **state)
 	store_rollback(tx);
 	tx = begin(f);
 	assert_int_equal(store_user_add(tx, f->org2, "dilnoza", "admin", "x", id), STORE_CONFLICT);
+	store_rollback(tx);
+	/* a login is taken whatever its case (migration 34) */
+	tx = begin(f);
+	assert_int_equal(store_user_add(tx, f->org2, "Dilnoza", "admin", "x", id), STORE_CONFLICT);
+	store_rollback(tx);
+	tx = begin(f);
+	assert_int_equal(store_user_add(tx, f->org2, "RUSTAM", "admin", "x", id), STORE_CONFLICT);
 	store_rollback(tx);
 
 	person_make(&p, f->org, "2026-01-01T00:00:00Z");
