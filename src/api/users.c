@@ -2,7 +2,8 @@
  * users.c - the users of the administrator's own organisation: list,
  * create (with a one-time password, answered once), change role,
  * disable (every session and token ends at once), enable, unlock,
- * reset the second factor, reset the password; and POST /me/password,
+ * reset the second factor, reset the password (its sessions and tokens
+ * end); and POST /me/password,
  * the change of one's own password (forced after a one-time password).
  *
  * An administrator never sees or touches a user of another organisation:
@@ -456,11 +457,16 @@ struct user_reset {
 	struct user u;
 };
 
+/* A reset is for an account that may be in other hands: every way in
+ * ends, its sessions and its API tokens (which a change of one's own
+ * password keeps: the user knew the old one). */
 static int change_password(store_tx *tx, const struct user *u, const void *arg)
 {
 	int rc = store_user_set_password(tx, u->id, arg, 1);
 	if (rc == STORE_OK)
 		rc = store_user_sessions_end(tx, u->id, NULL);
+	if (rc == STORE_OK)
+		rc = store_user_tokens_revoke(tx, u->id);
 	return rc;
 }
 
@@ -480,7 +486,7 @@ static int reset_finish(struct req *r, struct user_reset *c)
 		rc = STORE_ERROR;
 	if (rc == STORE_OK) {
 		snprintf(record, sizeof record, "users/%s", c->u.id);
-		rc = api_audit_write(r, tx, "password-reset", record, "password,sessions");
+		rc = api_audit_write(r, tx, "password-reset", record, "password,sessions,tokens");
 	}
 	if ((rc = api_tx_end(r, tx, rc))) {
 		api_pw_wipe(&c->t);

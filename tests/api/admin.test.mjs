@@ -293,8 +293,15 @@ test('reset the second factor and the password', async () => {
   assertProblem(await u.req('GET', V1 + '/me'), 401, 'unauthenticated', 'its sessions end');
   assert.equal((await new Client(srv.url).login('phoneless', 'no-phone-password-1')).status, 200, 'no code asked');
 
+  // A token of the user (an integration's), which a reset must stop too.
+  const bearer = new Client(srv.url);
+  bearer.token = makeToken(srv.data, 'phoneless');
+  assert.equal((await bearer.req('GET', V1 + '/cases')).status, 200);
   const p = await adm.req('POST', `${V1}/users/${made.json.id}/reset-password`);
   assert.equal(p.status, 200, p.text);
+  assertProblem(await bearer.req('GET', V1 + '/cases'), 401, 'unauthenticated', 'the token ends at once');
+  const toks = (await adm.req('GET', V1 + '/tokens?login=phoneless')).json.items;
+  assert.ok(toks.length === 1 && toks[0].revoked, 'the token is revoked, not only refused');
   assert.match(p.json.password, /^[A-Za-z0-9]{20}$/);
   assert.equal(p.json.must_change_password, true);
   assertProblem(await new Client(srv.url).login('phoneless', 'no-phone-password-1'), 401, 'invalid-credentials');
@@ -302,7 +309,7 @@ test('reset the second factor and the password', async () => {
   assert.equal(again.status, 200);
   assert.equal(again.json.password_change_required, true);
   assert.deepEqual(audited(`users/${made.json.id}`),
-    ['create|login,role,password', 'totp-reset|totp,sessions', 'password-reset|password,sessions']);
+    ['create|login,role,password', 'totp-reset|totp,sessions', 'password-reset|password,sessions,tokens']);
 });
 
 test('organisations: create with a sector and a first administrator, edit, and no reach into another', async () => {
