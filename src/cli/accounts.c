@@ -484,6 +484,13 @@ int cmd_token_create(struct cli_opts *o)
 		datadir_close(&d);
 		return 1;
 	}
+	/* A token for a disabled user would work the day it is enabled
+	 * again, made while nobody was to use it (as POST /tokens refuses). */
+	if (u.disabled) {
+		fprintf(stderr, "himoya: user '%s' is disabled: enable the user first\n", u.login);
+		datadir_close(&d);
+		return 1;
+	}
 	if (u.totp_required) {
 		fprintf(stderr, "himoya: the role %s requires a second factor, which a token cannot "
 			"give: its tokens are refused\n", u.role);

@@ -471,6 +471,18 @@ test('token create --label --expires-days, token list (no secrets), token revoke
   assert.deepEqual(audit.trim().split('\n'), ['token-create', 'token-create', 'token-create', 'token-revoke']);
 });
 
+test('token create refuses a disabled user, and makes none that would work once enabled again', async () => {
+  const dir = fresh();
+  init(dir);
+  addUser(dir, 'leaver', 'caseworker', 'a long enough password');
+  sqlite(join(dir, 'himoya.db'), "UPDATE users SET disabled = 1 WHERE login = 'leaver'");
+  const r = run(['token', 'create', '--data', dir, '--login', 'leaver']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /user 'leaver' is disabled/);
+  assert.equal(r.out, '', 'no secret printed');
+  assert.equal(sqlite(join(dir, 'himoya.db'), 'SELECT count(*) FROM tokens').trim(), '0');
+});
+
 test('backup while serving, restore into a new folder, read the person back', async () => {
   const dir = fresh();
   init(dir);
