@@ -488,6 +488,14 @@ int api_user_enable(struct req *r);
 int api_user_unlock(struct req *r);
 int api_user_reset_totp(struct req *r);
 int api_user_reset_password(struct req *r);
+/* The writes of those actions, in the caller's transaction, shared with
+ * the command line (cli/accounts.c), which audits them alike:
+ * disable (the account, its sessions and tokens end; arg unused), enable
+ * (arg unused), and a reset password (arg: the new hash, a one-time
+ * password; its sessions end and its tokens are revoked). */
+int api_user_change_disable(store_tx *tx, const struct user *u, const void *arg);
+int api_user_change_enable(store_tx *tx, const struct user *u, const void *arg);
+int api_user_change_password(store_tx *tx, const struct user *u, const void *arg);
 int api_me_password(struct req *r);
 /* Organisations (orgs.c; the list in admin.c). */
 /* Another organisation than except_id (NULL: none) whose code is code

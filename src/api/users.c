@@ -381,7 +381,7 @@ int api_user_role(struct req *r)
 }
 
 /* Offboarding: the account, its sessions and its tokens end at once. */
-static int change_disable(store_tx *tx, const struct user *u, const void *arg)
+int api_user_change_disable(store_tx *tx, const struct user *u, const void *arg)
 {
 	int rc = store_user_set_disabled(tx, u->id, 1);
 	(void)arg;
@@ -398,10 +398,10 @@ int api_user_disable(struct req *r)
 
 	if (target_other(r, &u, "disable") || no_fields(r))
 		return r->status;
-	return user_action(r, &u, change_disable, NULL, "disable", "disabled,sessions,tokens");
+	return user_action(r, &u, api_user_change_disable, NULL, "disable", "disabled,sessions,tokens");
 }
 
-static int change_enable(store_tx *tx, const struct user *u, const void *arg)
+int api_user_change_enable(store_tx *tx, const struct user *u, const void *arg)
 {
 	(void)arg;
 	return store_user_set_disabled(tx, u->id, 0);
@@ -413,7 +413,7 @@ int api_user_enable(struct req *r)
 
 	if (target_other(r, &u, "enable") || no_fields(r))
 		return r->status;
-	return user_action(r, &u, change_enable, NULL, "enable", "disabled");
+	return user_action(r, &u, api_user_change_enable, NULL, "enable", "disabled");
 }
 
 /* The login's failures go in the transaction that audits the unlock. */
@@ -460,7 +460,7 @@ struct user_reset {
 /* A reset is for an account that may be in other hands: every way in
  * ends, its sessions and its API tokens (which a change of one's own
  * password keeps: the user knew the old one). */
-static int change_password(store_tx *tx, const struct user *u, const void *arg)
+int api_user_change_password(store_tx *tx, const struct user *u, const void *arg)
 {
 	int rc = store_user_set_password(tx, u->id, arg, 1);
 	if (rc == STORE_OK)
@@ -481,7 +481,7 @@ static int reset_finish(struct req *r, struct user_reset *c)
 		return reply_problem(r, 500, "internal", "the password could not be hashed");
 	}
 	tx = store_begin(r->app->st);
-	rc = tx ? change_password(tx, &c->u, c->t.hash) : STORE_ERROR;
+	rc = tx ? api_user_change_password(tx, &c->u, c->t.hash) : STORE_ERROR;
 	if (rc == STORE_OK && lockout_clear_tx(r->app->lockout, tx, c->u.login) != 0)
 		rc = STORE_ERROR;
 	if (rc == STORE_OK) {

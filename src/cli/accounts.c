@@ -1,7 +1,8 @@
 /*
- * accounts.c - `himoya init`, `org add`, `user add`, `token create|list|
- * revoke` and `role set`: setting up a data folder and the people who use
- * it.
+ * accounts.c - `himoya init`, `org add`, `user add|disable|enable|unlock|
+ * reset-password`, `token create|list|revoke` and `role set`: setting up a
+ * data folder and the people who use it, and recovering an account when
+ * no administrator can (each change audited as the API audits it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "api/api.h"
 #include "api/kb.h"
 #include "cli/cli.h"
+#include "domain/lockout.h"
 #include "domain/orgname.h"
 #include "domain/pwrules.h"
 #include "domain/token.h"
@@ -432,6 +434,179 @@ int cmd_user_add(struct cli_opts *o)
 		printf("One-time password (shown once; changed at the first sign-in): %s\n", password);
 	sodium_memzero(password, sizeof password);
 	return 0;
+}
+
+/* ---- user disable | enable | unlock | reset-password ----------------------- */
+
+/* One audited change of the user of --login, in a transaction: `change`
+ * does the writes (the API's own, api/users.c), audited as the API audits
+ * it (users/ID, action, fields).  0, or the exit code. */
+typedef int (*cli_user_change_fn)(struct datadir *d, store_tx *tx, const struct user *u,
+				  const void *arg);
+
+static int user_change(struct datadir *d, const struct user *u, cli_user_change_fn change,
+		       const void *arg, const char *action, const char *fields)
+{
+	char record[64];
+	store_tx *tx = store_begin(d->st);
+	int rc = tx ? change(d, tx, u, arg) : STORE_ERROR;
+
+	snprintf(record, sizeof record, "users/%s", u->id);
+	if (rc == STORE_OK)
+		rc = audit_cli(tx, action, record, fields);
+	if (rc == STORE_OK)
+		rc = store_commit(tx);
+	else if (tx)
+		store_rollback(tx);
+	if (rc != STORE_OK) {
+		cli_store_error("change the user");
+		return 1;
+	}
+	return 0;
+}
+
+/* Open --data and find --login: 0, or the exit code (the folder closed). */
+static int user_target(struct cli_opts *o, const char *const *flags, struct datadir *d,
+		       struct user *u)
+{
+	static const char *const allowed[] = {"--data", "--login", NULL};
+	const char *login;
+
+	if (cli_opts_check(o, allowed, flags))
+		return 2;
+	if (!(login = cli_opt(o, "--login"))) {
+		fprintf(stderr, "himoya: --login is required\n");
+		return 2;
+	}
+	if (datadir_open(d, cli_opt(o, "--data"), 1))
+		return 1;
+	if (store_user_by_login(d->st, login, u) != STORE_OK) {
+		fprintf(stderr, "himoya: no user '%s'\n", login);
+		datadir_close(d);
+		return 1;
+	}
+	return 0;
+}
+
+static int cli_disable(struct datadir *d, store_tx *tx, const struct user *u, const void *arg)
+{
+	(void)d;
+	return api_user_change_disable(tx, u, arg);
+}
+
+static int cli_enable(struct datadir *d, store_tx *tx, const struct user *u, const void *arg)
+{
+	(void)d;
+	return api_user_change_enable(tx, u, arg);
+}
+
+/* The login's failed sign-ins are forgotten (on every server at once). */
+static int cli_unlock(struct datadir *d, store_tx *tx, const struct user *u, const void *arg)
+{
+	struct lockout *l = lockout_new(d->st, &d->kr, 1, 1);
+	int rc = l && lockout_clear_tx(l, tx, u->login) == 0 ? STORE_OK : STORE_ERROR;
+
+	(void)arg;
+	lockout_free(l);
+	return rc;
+}
+
+/* A reset: a new one-time password, every session and token ended, the
+ * lockout cleared (as POST /users/{id}/reset-password). */
+static int cli_reset(struct datadir *d, store_tx *tx, const struct user *u, const void *hash)
+{
+	int rc = api_user_change_password(tx, u, hash);
+	return rc == STORE_OK ? cli_unlock(d, tx, u, NULL) : rc;
+}
+
+int cmd_user_disable(struct cli_opts *o)
+{
+	struct datadir d;
+	struct user u;
+	int rc = user_target(o, NULL, &d, &u);
+
+	if (rc)
+		return rc;
+	rc = user_change(&d, &u, cli_disable, NULL, "disable", "disabled,sessions,tokens");
+	datadir_close(&d);
+	if (rc == 0)
+		printf("Disabled %s: its sessions ended and its tokens are revoked (every running "
+		       "server refuses them within 1 s)\n", u.login);
+	return rc;
+}
+
+int cmd_user_enable(struct cli_opts *o)
+{
+	struct datadir d;
+	struct user u;
+	int rc = user_target(o, NULL, &d, &u);
+
+	if (rc)
+		return rc;
+	rc = user_change(&d, &u, cli_enable, NULL, "enable", "disabled");
+	datadir_close(&d);
+	if (rc == 0)
+		printf("Enabled %s (its revoked tokens stay revoked)\n", u.login);
+	return rc;
+}
+
+int cmd_user_unlock(struct cli_opts *o)
+{
+	struct datadir d;
+	struct user u;
+	int rc = user_target(o, NULL, &d, &u);
+
+	if (rc)
+		return rc;
+	rc = user_change(&d, &u, cli_unlock, NULL, "unlock", "lockout");
+	datadir_close(&d);
+	if (rc == 0)
+		printf("Unlocked %s\n", u.login);
+	return rc;
+}
+
+int cmd_user_reset_password(struct cli_opts *o)
+{
+	static const char *const flags[] = {"--password-stdin", NULL};
+	char password[1025], hash[PASSWORD_HASH_MAX];
+	int generated, rc;
+	struct datadir d;
+	struct user u;
+
+	if ((rc = user_target(o, flags, &d, &u)))
+		return rc;
+	generated = !cli_flag(o, "--password-stdin");
+	if (!generated && cli_read_password(password, sizeof password) != 0) {
+		fprintf(stderr, "himoya: no password on standard input (or longer than 1024 bytes)\n");
+		datadir_close(&d);
+		return 2;
+	}
+	if (cli_password_for(&d, u.login, &u.org, password, generated) != 0) {
+		datadir_close(&d);
+		sodium_memzero(password, sizeof password);
+		return 2;
+	}
+	rc = password_hash(password, hash);
+	if (!generated)
+		sodium_memzero(password, sizeof password);
+	if (rc != 0) {
+		fprintf(stderr, "himoya: out of memory while hashing\n");
+		datadir_close(&d);
+		sodium_memzero(password, sizeof password);
+		return 1;
+	}
+	rc = user_change(&d, &u, cli_reset, hash, "password-reset", "password,sessions,tokens");
+	datadir_close(&d);
+	sodium_memzero(hash, sizeof hash);
+	sodium_memzero(u.pwhash, sizeof u.pwhash);
+	if (rc == 0) {
+		printf("Reset the password of %s: its sessions ended and its tokens are revoked; it is "
+		       "a one-time password, changed at the next sign-in\n", u.login);
+		if (generated)
+			printf("One-time password (shown once): %s\n", password);
+	}
+	sodium_memzero(password, sizeof password);
+	return rc;
 }
 
 /* --expires-days N: 1 to TOKEN_DAYS_MAX; -1 when not such a number. */

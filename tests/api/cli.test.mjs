@@ -483,6 +483,81 @@ test('token create refuses a disabled user, and makes none that would work once 
   assert.equal(sqlite(join(dir, 'himoya.db'), 'SELECT count(*) FROM tokens').trim(), '0');
 });
 
+test('user disable, enable, unlock and reset-password recover an account on the command line, audited as the API does', async () => {
+  const dir = fresh();
+  init(dir);
+  const db = join(dir, 'himoya.db');
+  addUser(dir, 'farida', 'caseworker', 'Боғи нав дар Хуҷанд');
+  const id = sqlite(db, "SELECT id FROM users WHERE login = 'farida'").trim();
+  const tok = token(dir, 'farida');
+  const s = await serve(dir);
+  const c = new Client(s.url);
+  assert.equal((await c.login('farida', 'Боғи нав дар Хуҷанд')).status, 200);
+  const status = async (who) => (await who.req('GET', '/api/v1/cases')).status;
+  const b = new Client(s.url);
+  b.token = tok;
+  assert.equal(await status(c), 200);
+  assert.equal(await status(b), 200);
+
+  // disable: the session and the token end; the sign-in is refused
+  let r = run(['user', 'disable', '--data', dir, '--login', 'FARIDA']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Disabled farida/);
+  assert.equal(await poll(async () => (await status(c)) === 401 && (await status(b)) === 401, { timeout: 3000 }), true);
+  assert.equal((await new Client(s.url).login('farida', 'Боғи нав дар Хуҷанд')).status, 401);
+  assert.equal(sqlite(db, `SELECT disabled || revoked FROM users u JOIN tokens t ON t.user_id = u.id WHERE u.id = '${id}'`).trim(), '11');
+
+  // enable: the password works again, the token stays revoked
+  r = run(['user', 'enable', '--data', dir, '--login', 'farida']);
+  assert.equal(r.code, 0, r.err);
+  const c2 = new Client(s.url);
+  assert.equal(await poll(async () => (await c2.login('farida', 'Боғи нав дар Хуҷанд')).status === 200, { timeout: 3000 }), true);
+  assert.equal(await status(b), 401);
+
+  // unlock: ten failures lock the login; the command line frees it
+  for (let i = 0; i < 10; i++) await new Client(s.url).login('farida', 'wrong-password-' + i);
+  assert.equal((await new Client(s.url).login('farida', 'Боғи нав дар Хуҷанд')).status, 429);
+  r = run(['user', 'unlock', '--data', dir, '--login', 'farida']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal((await new Client(s.url).login('farida', 'Боғи нав дар Хуҷанд')).status, 200);
+
+  // reset-password: the rules apply; then every way in ends
+  const tok2 = token(dir, 'farida');
+  const b2 = new Client(s.url);
+  b2.token = tok2;
+  assert.equal(await status(b2), 200);
+  r = run(['user', 'reset-password', '--data', dir, '--login', 'farida', '--password-stdin'], { input: 'farida-farida-1\n' });
+  assert.equal(r.code, 2);
+  assert.match(r.err, /must not contain the login/);
+  r = run(['user', 'reset-password', '--data', dir, '--login', 'farida', '--password-stdin'], { input: 'Кӯҳи Варзоб баланд\n' });
+  assert.equal(r.code, 0, r.err);
+  assert.equal(await poll(async () => (await status(c2)) === 401 && (await status(b2)) === 401, { timeout: 3000 }), true);
+  assert.equal((await new Client(s.url).login('farida', 'Боғи нав дар Хуҷанд')).status, 401);
+  const li = await new Client(s.url).login('farida', 'Кӯҳи Варзоб баланд');
+  assert.equal(li.status, 200, li.text);
+  assert.equal(li.json.password_change_required, true, 'a password someone else set is a one-time password');
+  r = run(['user', 'reset-password', '--data', dir, '--login', 'farida']);
+  assert.equal(r.code, 0, r.err);
+  const once = /One-time password \(shown once\): (\S+)/.exec(r.out);
+  assert.ok(once, r.out);
+  assert.equal(await poll(async () => (await new Client(s.url).login('farida', once[1])).status === 200, { timeout: 3000 }), true);
+
+  // errors
+  for (const cmd of ['disable', 'enable', 'unlock', 'reset-password']) {
+    r = run(['user', cmd, '--data', dir, '--login', 'nobody']);
+    assert.equal(r.code, 1, cmd);
+    assert.match(r.err, /no user 'nobody'/);
+    r = run(['user', cmd, '--data', dir]);
+    assert.equal(r.code, 2, cmd);
+  }
+  await s.stop();
+  assert.deepEqual(sqlite(db, `SELECT action || '|' || fields || '|' || addr FROM audit WHERE record = 'users/${id}' ORDER BY seq`)
+    .trim().split('\n'), ['create|login,role,org|cli', 'disable|disabled,sessions,tokens|cli', 'enable|disabled|cli',
+    'unlock|lockout|cli', 'password-reset|password,sessions,tokens|cli', 'password-reset|password,sessions,tokens|cli']);
+  const v = run(['audit', 'verify', '--data', dir]);
+  assert.equal(v.code, 0, v.out + v.err);
+});
+
 test('backup while serving, restore into a new folder, read the person back', async () => {
   const dir = fresh();
   init(dir);
