@@ -5,8 +5,9 @@
  * server runs; it stays encrypted and holds no key.  Restore needs the
  * key file in the target folder first: keys and backups are kept apart.
  * Without --to, a backup goes to the configuration's backup_dir under a
- * name that sorts by time, and only the newest backup_keep stay there (the
- * nightly timer of the Debian package).
+ * name that sorts by time, and only the newest backup_keep of this
+ * database's backups stay there, by the files' times (the nightly timer
+ * of the Debian package).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,29 +125,88 @@ static int is_generation(const struct dirent *e)
 	return 1;
 }
 
-/* Remove the oldest generations beyond `keep` (names sort by time). */
-static void backup_prune(const char *dir, unsigned keep)
+/* A generation's time as its name gives it (UTC), or -1. */
+static time_t generation_time(const char *name)
 {
+	struct tm tm = {0};
+	const char *end = strptime(name + sizeof GEN_PREFIX - 1, "%Y%m%d-%H%M%S", &tm);
+
+	return end && !strcmp(end, ".db") ? timegm(&tm) : (time_t)-1;
+}
+
+struct generation {
+	char path[4400];
+	struct timespec mtime;
+};
+
+/* Newest first, by the time the file was last written. */
+static int generation_newer(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct generation *)a)->mtime;
+	const struct timespec *y = &((const struct generation *)b)->mtime;
+
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? 1 : -1;
+	return x->tv_nsec < y->tv_nsec ? 1 : x->tv_nsec > y->tv_nsec ? -1 : 0;
+}
+
+/* Keep `keep` backups of this database in dir, `written` (just made) the
+ * newest of them, and remove the older ones.  Which are older is told by
+ * the files' times, never by their names alone: a name or a time in the
+ * future (a clock that was wrong, a file put there by hand) would make
+ * the backup just written "the oldest".  Such a file is kept and not
+ * counted; so is every file that is no backup of this database (another
+ * installation's, or no himoya database at all: store_backup_ours). */
+static void backup_prune(store *st, const char *dir, unsigned keep, const char *written)
+{
+	struct generation *gens = NULL;
 	struct dirent **list;
-	char p[4400];
-	int n, i;
+	time_t now = time(NULL);
+	size_t ngens = 0, i;
+	int n, k;
 
 	n = scandir(dir, &list, is_generation, alphasort);
 	if (n < 0) {
 		fprintf(stderr, "himoya: cannot list %s: %s\n", dir, strerror(errno));
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		if ((unsigned)(n - i) > keep) {
-			snprintf(p, sizeof p, "%s/%s", dir, list[i]->d_name);
-			if (unlink(p) == 0)
-				printf("Removed the old backup %s\n", p);
-			else
-				fprintf(stderr, "himoya: cannot remove %s: %s\n", p, strerror(errno));
+	gens = calloc((size_t)n + 1, sizeof *gens);
+	for (k = 0; k < n; k++) {
+		struct generation *g = gens ? &gens[ngens] : NULL;
+		struct stat sb;
+
+		if (g) {
+			snprintf(g->path, sizeof g->path, "%s/%s", dir, list[k]->d_name);
+			if (strcmp(g->path, written) && lstat(g->path, &sb) == 0 &&
+			    S_ISREG(sb.st_mode)) {
+				if (sb.st_mtim.tv_sec > now + 300 ||
+				    generation_time(list[k]->d_name) > now + 300)
+					fprintf(stderr, "himoya: %s is dated in the future (a clock set wrong"
+							" when it was made?): it is kept, and not counted among"
+							" the backup_keep; remove it by hand once it is not"
+							" needed\n", g->path);
+				else if (store_backup_ours(st, g->path)) {
+					g->mtime = sb.st_mtim;
+					ngens++;
+				}
+			}
 		}
-		free(list[i]);
+		free(list[k]);
 	}
 	free(list);
+	if (!gens) {
+		fprintf(stderr, "himoya: out of memory: no old backup was removed\n");
+		return;
+	}
+	qsort(gens, ngens, sizeof *gens, generation_newer);
+	/* The one just written is the first kept (keep >= 1, app_config). */
+	for (i = keep > 0 ? keep - 1 : 0; i < ngens; i++) {
+		if (unlink(gens[i].path) == 0)
+			printf("Removed the old backup %s\n", gens[i].path);
+		else
+			fprintf(stderr, "himoya: cannot remove %s: %s\n", gens[i].path, strerror(errno));
+	}
+	free(gens);
 }
 
 int cmd_backup(struct cli_opts *o)
@@ -156,7 +217,7 @@ int cmd_backup(struct cli_opts *o)
 	struct audit_head head;
 	struct datadir d;
 	struct stat sb;
-	char err[512], gen[4400];
+	char err[512], gen[4400], full[PATH_MAX];
 	int rc;
 
 	if (cli_opts_check(o, allowed, NULL))
@@ -189,10 +250,10 @@ int cmd_backup(struct cli_opts *o)
 	if (datadir_open(&d, cli_opt(o, "--data"), 1))
 		return 1;
 	rc = store_backup(d.st, to, &head, err, sizeof err);
-	if (rc == STORE_OK && store_backup_note(d.st) != STORE_OK)
+	if (rc == STORE_OK && (!realpath(to, full) || store_backup_note(d.st, full) != STORE_OK))
 		fprintf(stderr, "himoya: the backup is written, but its time could not be noted\n");
-	datadir_close(&d);
 	if (rc != STORE_OK) {
+		datadir_close(&d);
 		fprintf(stderr, "himoya: %s\n", err);
 		unlink(to);
 		return 1;
@@ -207,7 +268,8 @@ int cmd_backup(struct cli_opts *o)
 	else
 		printf("audit head unknown: the audit chain is damaged (run himoya audit verify)\n");
 	if (to == gen)
-		backup_prune(cfg.backup_dir, cfg.backup_keep);
+		backup_prune(d.st, cfg.backup_dir, cfg.backup_keep, gen);
+	datadir_close(&d);
 	return 0;
 }
 
@@ -473,6 +535,28 @@ static void doctor_disk(struct doctor *dr, const char *dir)
 		    : " (keep at least 1 GiB and 5% free)");
 }
 
+/* The last backup: made within `hours` (it is `age` seconds old), and
+ * still there, a copy of this database: a time noted in the database
+ * says nothing of a file removed since, or replaced. */
+static void doctor_backup(struct doctor *dr, store *st, const char *ts, int64_t age, long hours)
+{
+	char file[PATH_MAX + 1];
+
+	doctor_line(dr, age <= hours * 3600, "last backup %s, %lld hours ago%s", ts,
+		    (long long)(age / 3600), age <= hours * 3600 ? "" : " (older than --backup-hours)");
+	if (store_last_backup_file(st, file, sizeof file) != STORE_OK)
+		doctor_line(dr, 0, "the file of the last backup is not known (made by an older himoya):"
+			    " run himoya backup");
+	else if (access(file, F_OK) != 0)
+		doctor_line(dr, 0, "the last backup, %s, is not there (%s): run himoya backup", file,
+			    strerror(errno));
+	else if (!store_backup_ours(st, file))
+		doctor_line(dr, 0, "the last backup, %s, is no backup of this database (replaced or"
+			    " damaged): run himoya backup", file);
+	else
+		doctor_line(dr, 1, "the last backup is there: %s", file);
+}
+
 int cmd_doctor(struct cli_opts *o)
 {
 	static const char *const allowed[] = {"--data", "--backup-hours", NULL};
@@ -535,9 +619,7 @@ int cmd_doctor(struct cli_opts *o)
 	else if (store_last_backup(d.st, ts) != STORE_OK || (t = ts_seconds(ts)) < 0)
 		doctor_line(&dr, 0, "no backup was made of this folder yet (himoya backup)");
 	else
-		doctor_line(&dr, now - t <= hours * 3600, "last backup %s, %lld hours ago%s", ts,
-			    (long long)((now - t) / 3600),
-			    now - t <= hours * 3600 ? "" : " (older than --backup-hours)");
+		doctor_backup(&dr, d.st, ts, now - t, hours);
 	datadir_close(&d);
 out:
 	if (dr.problems)

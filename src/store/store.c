@@ -677,7 +677,36 @@ int store_backup(store *st, const char *path, struct audit_head *head, char *err
 	return rc == 0 ? STORE_OK : STORE_ERROR;
 }
 
-int store_backup_note(store *st)
+/* meta.audit_anchor of the database file at path (opened read-only), in
+ * out: 0, or -1 when the file is no himoya database or has no anchor. */
+static int file_anchor(const char *path, char *out, size_t outlen)
+{
+	char err[256];
+	db *f;
+	db_stmt *s;
+	int rc = -1;
+
+	if (db_open(path, DB_READ, &f, err, sizeof err) != DB_OK)
+		return -1;
+	s = db_table_exists(f, "meta") > 0 ? meta_select(f, "audit_anchor") : NULL;
+	if (s && store_step_row(s) == STORE_OK) {
+		rc = snprintf(out, outlen, "%s", db_col_text(s, 0)) < (int)outlen ? 0 : -1;
+		db_reset(s);
+	}
+	db_close(f);
+	return rc;
+}
+
+int store_backup_ours(store *st, const char *path)
+{
+	char mine[256], theirs[256];
+
+	if (db_is_url(st->path) || store_meta_get(st, "audit_anchor", mine, sizeof mine) != STORE_OK)
+		return 0;
+	return file_anchor(path, theirs, sizeof theirs) == 0 && !strcmp(mine, theirs);
+}
+
+int store_backup_note(store *st, const char *path)
 {
 	struct audit_entry e = {0};
 	char now[TS_LEN];
@@ -688,6 +717,8 @@ int store_backup_note(store *st)
 		return STORE_ERROR;
 	store_now(now);
 	rc = meta_put(tx->d, "last_backup", now);
+	if (rc == STORE_OK)
+		rc = meta_put(tx->d, "last_backup_file", path);
 	e.action = "backup";
 	if (rc == STORE_OK)
 		rc = store_audit_append(tx, &e);
@@ -702,6 +733,12 @@ int store_last_backup(store *st, char out[TS_LEN])
 {
 	out[0] = '\0';
 	return store_meta_get(st, "last_backup", out, TS_LEN);
+}
+
+int store_last_backup_file(store *st, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	return store_meta_get(st, "last_backup_file", out, outlen);
 }
 
 int store_files(store *st, int64_t *db_bytes, int64_t *wal_bytes)

@@ -104,11 +104,20 @@ struct audit_head {
 int store_backup(store *st, const char *path, struct audit_head *head, char *err,
 		 size_t errlen);
 
-/* After a backup: meta.last_backup is now, and an audit entry "backup"
- * says so. */
-int store_backup_note(store *st);
+/* 1 when the file at path is a copy of this database (a backup of it):
+ * its audit anchor, keyed with the installation's key and written once
+ * when the database was made, is this database's; else 0 (another
+ * installation's, or no himoya database at all). */
+int store_backup_ours(store *st, const char *path);
+
+/* After a backup to path (absolute): meta.last_backup is now,
+ * meta.last_backup_file is path, and an audit entry "backup" says so. */
+int store_backup_note(store *st, const char *path);
 /* The time of the last backup (RFC 3339), STORE_NOT_FOUND when none. */
 int store_last_backup(store *st, char out[TS_LEN]);
+/* The file of the last backup (as given to store_backup_note), "" and
+ * STORE_NOT_FOUND when none was noted (a backup made before it was). */
+int store_last_backup_file(store *st, char *out, size_t outlen);
 /* Sizes of the database file and of its write-ahead log (0 when none). */
 int store_files(store *st, int64_t *db_bytes, int64_t *wal_bytes);
 /* PRAGMA integrity_check: STORE_OK with "ok" in msg, else its first line. */

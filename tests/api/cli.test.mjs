@@ -2,7 +2,7 @@
 // backup/restore and demo, each against fresh data folders.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -310,9 +310,17 @@ test('backup without --to writes into backup_dir and keeps backup_keep generatio
   init(dir);
   const bdir = join(root, 'backups');
   mkdirSync(bdir, { mode: 0o700 });
-  const old = ['himoya-20000101-000000.db', 'himoya-20000102-000000.db', 'himoya-20000103-000000.db'];
-  const others = ['notes.txt', 'himoya-x.db', 'himoya-20000101-000000.db.keep'];
-  for (const f of [...old, ...others]) writeFileSync(join(bdir, f), 'x');
+  // Three backups of this folder, made on 1, 2 and 3 January 2000 (their
+  // files' times; the oldest is removed by that, not by its name), and
+  // files that are none of its backups: never removed.
+  const old = ['himoya-20000103-000000.db', 'himoya-20000101-000000.db', 'himoya-20000102-000000.db'];
+  old.forEach((f, i) => {
+    assert.equal(run(['backup', '--data', dir, '--to', join(bdir, f)]).code, 0);
+    utimesSync(join(bdir, f), 946684800 + i * 86400, 946684800 + i * 86400);
+  });
+  const others = ['notes.txt', 'himoya-x.db', 'himoya-20000101-000000.db.keep', 'himoya-19990101-000000.db'];
+  for (const f of others) writeFileSync(join(bdir, f), 'x');
+  utimesSync(join(bdir, 'himoya-19990101-000000.db'), 915148800, 915148800);
   const conf = join(root, 'backup.conf');
   // Neither --to nor backup_dir: refused.
   writeFileSync(conf, 'backup_keep = 2\n');
@@ -330,7 +338,8 @@ test('backup without --to writes into backup_dir and keeps backup_keep generatio
   assert.match(made, /\/himoya-\d{8}-\d{6}\.db$/);
   assert.equal(mode(made), 0o600);
   const left = readdirSync(bdir).sort();
-  assert.deepEqual(left, [...others, 'himoya-20000103-000000.db', made.split('/').pop()].sort());
+  assert.deepEqual(left, [...others, 'himoya-20000102-000000.db', made.split('/').pop()].sort());
+  assert.match(r.out, /Removed the old backup .*himoya-20000103-000000\.db/);
   assert.match(r.out, /Removed the old backup .*himoya-20000101-000000\.db/);
   // The backup holds no key, and restores with the folder's key.
   const nd = fresh();
@@ -346,7 +355,60 @@ test('backup without --to writes into backup_dir and keeps backup_keep generatio
   r = run(['backup', '--data', dir]);
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(readdirSync(bdir).filter((f) => /^himoya-\d{8}-\d{6}\.db$/.test(f)),
-    [/Backup written to \S+\/(\S+)/.exec(r.out)[1]]);
+    ['himoya-19990101-000000.db', /Backup written to \S+\/(\S+)/.exec(r.out)[1]]);
+});
+
+test('backup rotation never removes the backup just written: files dated in the future are kept and not counted', () => {
+  const dir = fresh();
+  init(dir);
+  const bdir = join(root, 'backups-future');
+  writeFileSync(join(dir, 'himoya.conf'), `backup_dir = ${bdir}\nbackup_keep = 2\n`);
+  const made = [];
+  for (let i = 0; i < 2; i++) {
+    const r = run(['backup', '--data', dir]);
+    assert.equal(r.code, 0, r.err);
+    made.push(/Backup written to (\S+)/.exec(r.out)[1]);
+    const sec = Math.floor(Date.now() / 1000);
+    while (Math.floor(Date.now() / 1000) === sec) { /* names are by the second */ }
+  }
+  // A clock that was ahead when they were made, then set right: their
+  // names and times in the future.  And a file put there by hand.
+  const future = ['himoya-20991231-235958.db', 'himoya-20991231-235959.db'];
+  made.forEach((f, i) => {
+    renameSync(f, join(bdir, future[i]));
+    utimesSync(join(bdir, future[i]), 4102444790 + i, 4102444790 + i);
+  });
+  writeFileSync(join(bdir, 'himoya-20000101-000000.db'), 'planted');
+  let r = run(['backup', '--data', dir]);
+  assert.equal(r.code, 0, r.err);
+  const now = /Backup written to (\S+)/.exec(r.out)[1];
+  assert.ok(existsSync(now), r.out);
+  assert.doesNotMatch(r.out, /Removed/);
+  assert.match(r.err, /himoya-20991231-235959\.db is dated in the future/);
+  assert.deepEqual(readdirSync(bdir).sort(),
+    ['himoya-20000101-000000.db', ...future, now.split('/').pop()].sort());
+  // Named in the past but written in the future (its time): kept as well.
+  const sec = Math.floor(Date.now() / 1000);
+  while (Math.floor(Date.now() / 1000) === sec) { /* names are by the second */ }
+  renameSync(join(bdir, future[0]), join(bdir, 'himoya-20010101-000000.db'));
+  r = run(['backup', '--data', dir]);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(existsSync(/Backup written to (\S+)/.exec(r.out)[1]));
+  assert.ok(existsSync(join(bdir, 'himoya-20010101-000000.db')));
+  assert.ok(existsSync(now)); // two kept: this and the one before
+  assert.doesNotMatch(r.out, /Removed/);
+  const last = /Backup written to (\S+)/.exec(r.out)[1];
+  // doctor names the last backup, and finds it gone when it is.
+  let d = run(['doctor', '--data', dir]);
+  assert.match(d.out, new RegExp(`ok: the last backup is there: ${last}`), d.out);
+  rmSync(last);
+  d = run(['doctor', '--data', dir]);
+  assert.equal(d.code, 1);
+  assert.match(d.out, new RegExp(`problem: the last backup, ${last}, is not there`), d.out);
+  // Replaced by a file that is no copy of this database.
+  writeFileSync(last, 'x');
+  d = run(['doctor', '--data', dir]);
+  assert.match(d.out, /problem: the last backup, .*, is no backup of this database/, d.out);
 });
 
 test('org add: unknown type lists the types; duplicate code refused; users join it', () => {
