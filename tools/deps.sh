@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 # the TOTP codes (OATH Toolkit).  libpq-dev and postgresql-15: the
 # PostgreSQL driver (src/store/pg.c) and the throwaway clusters of the
 # tests (tests/pg/cluster.sh runs initdb, pg_ctl and psql itself, never the
-# packaged service).
-pkgs="meson ninja-build pkg-config python3 gcc libc6-dev clang libclang-rt-14-dev
+# packaged service).  dash: the sh that tests/api/cli.test.mjs runs to cap
+# a backup's file size (ulimit -f), as a full disk would.
+pkgs="meson ninja-build pkg-config python3 gcc libc6-dev clang libclang-rt-14-dev dash
 libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev liboath-dev libjansson-dev libutf8proc-dev
 libcmocka-dev libxlsxwriter-dev zlib1g-dev tzdata chromium curl wrk
 libpq-dev postgresql-15 postgresql-client-common"

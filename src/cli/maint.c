@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/statvfs.h>
@@ -255,10 +256,8 @@ int cmd_backup(struct cli_opts *o)
 	if (rc != STORE_OK) {
 		datadir_close(&d);
 		fprintf(stderr, "himoya: %s\n", err);
-		unlink(to);
 		return 1;
 	}
-	chmod(to, 0600);
 	printf("Backup written to %s (encrypted; the key file is not in it)\n", to);
 	if (head.seq > 0)
 		printf("audit head %" PRId64 ":%s\n"
@@ -291,12 +290,16 @@ static int copy_file(const char *from, const char *to)
 	FILE *in = fopen(from, "rb"), *out;
 	char chunk[65536];
 	size_t n;
-	int rc = 0;
+	int rc = 0, fd;
 
 	if (!in)
 		return -1;
-	out = fopen(to, "wbx");
+	/* Readable by its owner only from the start, whatever the umask. */
+	fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	out = fd >= 0 ? fdopen(fd, "wb") : NULL;
 	if (!out) {
+		if (fd >= 0)
+			close(fd);
 		fclose(in);
 		return -1;
 	}
@@ -348,7 +351,6 @@ int cmd_restore(struct cli_opts *o)
 		remove_db(d.db);
 		return 1;
 	}
-	chmod(d.db, 0600);
 	/* The restored database must open under this key: its audit chain,
 	 * anchor and head are keyed, so verifying them proves both, and that
 	 * nothing was cut from the log (and, with --expect-head, that it

@@ -6,6 +6,7 @@
  * opened read-only.  Prepared statements are cached per connection in a
  * small open-addressing table keyed by the SQL constant's address.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -366,17 +367,38 @@ static const char SQL_INDEXES[] =
 	"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?1"
 	" AND sql IS NOT NULL ORDER BY name";
 
+/* A copy that failed: the file and the journal SQLite made beside it. */
+static void backup_discard(const char *path)
+{
+	char journal[4200];
+
+	snprintf(journal, sizeof journal, "%s-journal", path);
+	unlink(journal);
+	unlink(path);
+}
+
 static int sq_backup_to(db *d, const char *path, char *err, size_t errlen)
 {
-	sqlite3 *dst;
+	sqlite3 *dst = NULL;
 	sqlite3_backup *bk;
-	int rc;
+	int rc, fd;
 
-	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	/* The file is made here, empty and readable by its owner only, before
+	 * SQLite writes a page: SQLite made it 0644 under a umask of 022 (it
+	 * was chmod'ed after the copy, and a copy that failed left it so),
+	 * and gives its journal the mode of the file. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return DB_ERROR;
+	}
+	close(fd);
+	rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
 	bk = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", d->h, "main") : NULL;
 	if (!bk) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);
+		backup_discard(path);
 		return DB_ERROR;
 	}
 	/* Every page in one step, under one read transaction: in WAL mode
@@ -392,11 +414,16 @@ static int sq_backup_to(db *d, const char *path, char *err, size_t errlen)
 	if (rc != SQLITE_DONE) {
 		snprintf(err, errlen, "backup: %s", sqlite3_errstr(rc));
 		sqlite3_close(dst);
+		backup_discard(path);
 		return DB_ERROR;
 	}
 	/* The copy is a plain rollback-journal file: one file, nothing beside it. */
 	rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		snprintf(err, errlen, "backup: %s", sqlite3_errmsg(dst));
 	sqlite3_close(dst);
+	if (rc != SQLITE_OK)
+		backup_discard(path);
 	return rc == SQLITE_OK ? DB_OK : DB_ERROR;
 }
 

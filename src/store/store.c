@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <sodium.h>
 
 #include "store/store_internal.h"
@@ -668,12 +669,15 @@ int store_backup(store *st, const char *path, struct audit_head *head, char *err
 		return rc == DB_OK ? STORE_OK : STORE_ERROR;
 	/* The head as the copy holds it (another process may have written
 	 * between the flush and the copy). */
-	if (db_open(path, DB_READ, &copy, err, errlen) != DB_OK)
-		return STORE_ERROR;
-	rc = audit_head_read(st->kr, copy, head);
-	db_close(copy);
+	rc = db_open(path, DB_READ, &copy, err, errlen) == DB_OK ? 0 : -1;
+	if (rc == 0) {
+		rc = audit_head_read(st->kr, copy, head);
+		db_close(copy);
+		if (rc != 0)
+			snprintf(err, errlen, "%s: cannot read the audit head of the copy", path);
+	}
 	if (rc != 0)
-		snprintf(err, errlen, "%s: cannot read the audit head of the copy", path);
+		unlink(path); /* made by db_backup_to, which removes it when it fails */
 	return rc == 0 ? STORE_OK : STORE_ERROR;
 }
 

@@ -98,9 +98,11 @@ struct audit_head {
 	char digest[AUDIT_DIGEST_HEX + 1];
 };
 
-/* A consistent online copy of the database (still encrypted).  head (may
- * be NULL) gets the copy's audit head, seq 0 and "" when its head does
- * not authenticate. */
+/* A consistent online copy of the database (still encrypted) into path,
+ * a new file made mode 0600 before anything is written to it (refused
+ * when it exists); a copy that fails leaves no file behind, nor a
+ * journal.  head (may be NULL) gets the copy's audit head, seq 0 and ""
+ * when its head does not authenticate. */
 int store_backup(store *st, const char *path, struct audit_head *head, char *err,
 		 size_t errlen);
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, initArgs, assertNoSanitizerReport, streamsEnded } from '../lib/server.mjs';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { run, runAsync, tempDir, serveDir, bearer, sqlite, freePort, sleep, poll, pgUrlOf, BIN } from '../lib/datadir.mjs';
 
 const root = tempDir('himoya-cli-');
@@ -409,6 +409,30 @@ test('backup rotation never removes the backup just written: files dated in the 
   writeFileSync(last, 'x');
   d = run(['doctor', '--data', dir]);
   assert.match(d.out, /problem: the last backup, .*, is no backup of this database/, d.out);
+});
+
+test('a backup that fails half-way (the disk full) leaves no file behind, and none readable by others', () => {
+  const dir = fresh();
+  init(dir);
+  const bdir = join(root, 'backups-full');
+  mkdirSync(bdir, { mode: 0o755 });
+  const to = join(bdir, 'full.db');
+  // Files of at most 100 KiB (EFBIG, the signal ignored), under a umask of
+  // 022: the copy of the 2 MiB database fails part-way, as on a full disk.
+  const r = spawnSync('sh', ['-c', 'trap "" XFSZ; ulimit -f 200; umask 022; exec "$0" "$@"',
+    BIN, 'backup', '--data', dir, '--to', to], { encoding: 'utf8', timeout: 15000 });
+  assertNoSanitizerReport(r.stderr, 'himoya backup');
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /backup: /);
+  // Neither the copy nor its journal (it was left 0644).
+  assert.deepEqual(readdirSync(bdir), []);
+  // A backup that succeeds under that umask is 0600, as its journal was
+  // while it was written (SQLite gives a journal its file's mode).
+  const ok = spawnSync('sh', ['-c', 'umask 022; exec "$0" "$@"', BIN, 'backup', '--data', dir,
+    '--to', to], { encoding: 'utf8', timeout: 15000 });
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.equal(mode(to), 0o600);
+  assert.deepEqual(readdirSync(bdir), ['full.db']);
 });
 
 test('org add: unknown type lists the types; duplicate code refused; users join it', () => {
