@@ -346,6 +346,14 @@ int cmd_restore(struct cli_opts *o)
 		fprintf(stderr, "himoya: %s already holds a database; move it away first\n", dir);
 		return 1;
 	}
+	/* A backup damaged on its disk (pages changed, the file cut) may
+	 * still hold an intact audit chain, which is all the check after the
+	 * copy reads: the records in its other pages would be lost unseen. */
+	if (store_file_check(from, msg, sizeof msg) != STORE_OK) {
+		fprintf(stderr, "himoya: %s is damaged, not a whole himoya backup (integrity_check: %s):"
+				" nothing was restored; restore an earlier backup\n", from, msg);
+		return 1;
+	}
 	if (copy_file(from, d.db) != 0) {
 		fprintf(stderr, "himoya: cannot copy %s to %s: %s\n", from, d.db, strerror(errno));
 		remove_db(d.db);

@@ -777,6 +777,44 @@ int store_integrity(store *st, char *msg, size_t msglen)
 	return strcmp(msg, "ok") == 0 ? STORE_OK : STORE_ERROR;
 }
 
+int store_file_check(const char *path, char *msg, size_t msglen)
+{
+	db_stmt *s;
+	db *f;
+	int rc;
+
+	if (db_open(path, DB_READ, &f, msg, msglen) != DB_OK)
+		return STORE_ERROR;
+	/* The full check, not quick_check: on a backup of 250 MB (20,000
+	 * persons of the demo) 3.3 s with its pages cached and 6.3 s
+	 * without, against 0.4 and 4.0 s, for a command run once in a
+	 * while; quick_check does not compare the indexes with their tables. */
+	s = db_prepare(f, "PRAGMA integrity_check");
+	rc = store_step_row(s);
+	if (rc == STORE_OK) {
+		static const char banner[] = "*** in database main ***\n";
+		const char *first = db_col_text(s, 0);
+		char *nl;
+
+		if (!strncmp(first, banner, sizeof banner - 1))
+			first += sizeof banner - 1;
+		snprintf(msg, msglen, "%s", first);
+		while ((nl = strchr(msg, '\n')))
+			*nl = ' '; /* one line for the message */
+		db_reset(s);
+		rc = strcmp(msg, "ok") ? STORE_ERROR : STORE_OK;
+	} else {
+		snprintf(msg, msglen, "%s", db_errmsg(f));
+		rc = STORE_ERROR;
+	}
+	if (rc == STORE_OK && store_schema_version(f) <= 0) {
+		snprintf(msg, msglen, "no himoya database");
+		rc = STORE_ERROR;
+	}
+	db_close(f);
+	return rc;
+}
+
 int store_newest_audit(store *st, char out[TS_LEN])
 {
 	int rc;

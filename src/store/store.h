@@ -124,6 +124,11 @@ int store_last_backup_file(store *st, char *out, size_t outlen);
 int store_files(store *st, int64_t *db_bytes, int64_t *wal_bytes);
 /* PRAGMA integrity_check: STORE_OK with "ok" in msg, else its first line. */
 int store_integrity(store *st, char *msg, size_t msglen);
+/* The database file at path (a backup), opened read-only and not
+ * changed: STORE_OK and "ok" in msg when SQLite's integrity_check finds
+ * nothing wrong and it holds a himoya schema, else STORE_ERROR and why
+ * (integrity_check's first line, SQLite's error, "no himoya database"). */
+int store_file_check(const char *path, char *msg, size_t msglen);
 /* The time of the newest audit entry, STORE_NOT_FOUND when none. */
 int store_newest_audit(store *st, char out[TS_LEN]);
 /* Read audits waiting in memory, the duration of the last batch written
