@@ -43,6 +43,10 @@ struct datadir {
  * verify, doctor). */
 #define DATADIR_UNREACHABLE (-2)
 extern int datadir_key_check;
+/* It also refuses a SQLite database that `migrate` copied to PostgreSQL
+ * (meta MIGRATED_KEY), for every command, unless datadir_migrated_ok is 1
+ * (migrate itself, which only reads it). */
+extern int datadir_migrated_ok;
 int datadir_open(struct datadir *d, const char *dir, unsigned readers);
 void datadir_close(struct datadir *d);
 void datadir_paths(struct datadir *d, const char *dir);
@@ -55,7 +59,7 @@ void datadir_paths(struct datadir *d, const char *dir);
 int datadir_lock(const char *dir, int exclusive);
 
 /* The meta key `migrate` sets in a SQLite database it copied to
- * PostgreSQL (the time); `serve` refuses such a database. */
+ * PostgreSQL (the time); datadir_open refuses such a database. */
 #define MIGRATED_KEY "migrated_to_postgresql"
 /* meta "demo" (cli/demo.c) of a folder whose demo run has not ended well. */
 #define DEMO_META_KEY "demo"

@@ -163,6 +163,7 @@ void datadir_paths(struct datadir *d, const char *dir)
 }
 
 int datadir_key_check = 1;
+int datadir_migrated_ok = 0;
 
 int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 {
@@ -183,6 +184,20 @@ int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 	if (!db_is_url(d->db) && stat(d->db, &sb) != 0) {
 		fprintf(stderr, "himoya: %s: not a himoya data folder (no himoya.db)\n", dir);
 		return -1;
+	}
+	/* A SQLite database migrate copied to PostgreSQL takes no more
+	 * writes, from any command: they would never reach PostgreSQL.  Seen
+	 * before it is opened as a store, which may write (a migration). */
+	if (!datadir_migrated_ok && !db_is_url(d->db)) {
+		char when[64], path[4200];
+		if (store_file_meta(d->db, MIGRATED_KEY, when, sizeof when) == STORE_OK) {
+			fprintf(stderr, "himoya: %s was copied to PostgreSQL by himoya migrate at %s: "
+					"add the database line migrate printed to %s (writes made here "
+					"would never reach PostgreSQL); to use this SQLite database again "
+					"instead, see README \"PostgreSQL\"\n", d->db, when,
+				cli_config_path(dir, path, sizeof path));
+			return -1;
+		}
 	}
 	if (key_file_load(d->key, &d->kr, err, sizeof err) != 0) {
 		fprintf(stderr, "himoya: %s\n", err);

@@ -663,7 +663,7 @@ int cmd_migrate(struct cli_opts *o)
 	struct audit_head h1, h2;
 	struct datadir d;
 	store *copy = NULL;
-	char err[512], msg[512], source[sizeof d.db];
+	char err[512], msg[512], source[sizeof d.db], conf[4200];
 	int64_t n1, n2;
 	long other;
 	int bad = 0, rc;
@@ -674,6 +674,7 @@ int cmd_migrate(struct cli_opts *o)
 		fprintf(stderr, "himoya: migrate --from DIR --to postgresql://...\n");
 		return 2;
 	}
+	datadir_migrated_ok = 1; /* copied before: it may be copied again, it only reads */
 	if (datadir_open(&d, from, 1))
 		return 2;
 	/* A server still writing would make the copy a snapshot of the
@@ -771,9 +772,10 @@ int cmd_migrate(struct cli_opts *o)
 		       " used: drop that database (and create it again, empty, to retry)\n", from);
 		return 1;
 	}
-	printf("Done.  To serve from PostgreSQL, add to %s/himoya.conf (mode 0600):\n  database = %s\n"
+	printf("Done.  To serve from PostgreSQL, add to %s (mode 0600):\n  database = %s\n"
 	       "(the folder keeps its key, himoya.key; %s/himoya.db is then no longer read: once the\n"
 	       "new set-up is checked, remove it, as it holds every record)\n",
-	       from, db_url_has_password(to) ? "<the URL given to --to, with its password>" : to, from);
+	       cli_config_path(from, conf, sizeof conf),
+	       db_url_has_password(to) ? "<the URL given to --to, with its password>" : to, from);
 	return 0;
 }

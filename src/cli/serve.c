@@ -78,18 +78,6 @@ int cmd_serve(struct cli_opts *o)
 			return 1;
 		}
 	}
-	if (!db_is_url(d.db)) {
-		char when[64];
-		if (store_meta_get(d.st, MIGRATED_KEY, when, sizeof when) == STORE_OK) {
-			fprintf(stderr, "himoya: %s was copied to PostgreSQL by himoya migrate at %s: "
-					"add the database line migrate printed to %s/himoya.conf (writes "
-					"made here would never reach PostgreSQL); to serve this SQLite "
-					"database again instead, see README \"PostgreSQL\"\n", d.db, when,
-				cli_opt(o, "--data"));
-			datadir_close(&d);
-			return 1;
-		}
-	}
 	/* Held shared while it serves: `migrate` waits for no server.  A
 	 * folder this user cannot write (PostgreSQL's, which holds only the
 	 * key) has nothing to migrate. */

@@ -681,21 +681,23 @@ int store_backup(store *st, const char *path, struct audit_head *head, char *err
 	return rc == 0 ? STORE_OK : STORE_ERROR;
 }
 
-/* meta.audit_anchor of the database file at path (opened read-only), in
- * out: 0, or -1 when the file is no himoya database or has no anchor. */
-static int file_anchor(const char *path, char *out, size_t outlen)
+int store_file_meta(const char *path, const char *key, char *out, size_t outlen)
 {
 	char err[256];
 	db *f;
 	db_stmt *s;
-	int rc = -1;
+	int rc = STORE_ERROR;
 
-	if (db_open(path, DB_READ, &f, err, sizeof err) != DB_OK)
-		return -1;
-	s = db_table_exists(f, "meta") > 0 ? meta_select(f, "audit_anchor") : NULL;
-	if (s && store_step_row(s) == STORE_OK) {
-		rc = snprintf(out, outlen, "%s", db_col_text(s, 0)) < (int)outlen ? 0 : -1;
-		db_reset(s);
+	out[0] = '\0';
+	if (db_is_url(path) || db_open(path, DB_READ, &f, err, sizeof err) != DB_OK)
+		return STORE_ERROR;
+	if (db_table_exists(f, "meta") > 0 && (s = meta_select(f, key)) != NULL) {
+		rc = store_step_row(s);
+		if (rc == STORE_OK) {
+			if (snprintf(out, outlen, "%s", db_col_text(s, 0)) >= (int)outlen)
+				rc = STORE_ERROR;
+			db_reset(s);
+		}
 	}
 	db_close(f);
 	return rc;
@@ -707,7 +709,8 @@ int store_backup_ours(store *st, const char *path)
 
 	if (db_is_url(st->path) || store_meta_get(st, "audit_anchor", mine, sizeof mine) != STORE_OK)
 		return 0;
-	return file_anchor(path, theirs, sizeof theirs) == 0 && !strcmp(mine, theirs);
+	return store_file_meta(path, "audit_anchor", theirs, sizeof theirs) == STORE_OK &&
+	       !strcmp(mine, theirs);
 }
 
 int store_backup_note(store *st, const char *path)

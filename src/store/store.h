@@ -106,6 +106,11 @@ struct audit_head {
 int store_backup(store *st, const char *path, struct audit_head *head, char *err,
 		 size_t errlen);
 
+/* The value of a meta key in the SQLite database file at path, read
+ * without opening it as a store (read-only: no migration, no key):
+ * STORE_OK, STORE_NOT_FOUND (no such key), or STORE_ERROR (no himoya
+ * database there, a value longer than outlen, a PostgreSQL URL). */
+int store_file_meta(const char *path, const char *key, char *out, size_t outlen);
 /* 1 when the file at path is a copy of this database (a backup of it):
  * its audit anchor, keyed with the installation's key and written once
  * when the database was made, is this database's; else 0 (another

@@ -1012,6 +1012,45 @@ test('another installation\'s key opens nothing: serve and every writing command
   rmSync(root, { recursive: true, force: true });
 });
 
+test('a SQLite database copied to PostgreSQL by migrate: every command refuses it as serve does, naming the configuration in force', () => {
+  const dir = fresh();
+  init(dir);
+  addUser(dir, 'admin1', 'admin', 'admin password one');
+  const tok = token(dir, 'admin1');
+  assert.ok(tok);
+  // The mark migrate leaves once the copy is checked (tests/pg/migrate.test.mjs).
+  sqlite(join(dir, 'himoya.db'), "INSERT INTO meta(key, value) VALUES('migrated_to_postgresql', '2026-12-01T10:00:00Z')");
+  const rows = () => sqlite(join(dir, 'himoya.db'), 'SELECT (SELECT count(*) FROM audit) || (SELECT count(*) FROM users)'
+    + ' || (SELECT count(*) FROM tokens) || (SELECT count(*) FROM orgs) || (SELECT value FROM meta WHERE key = \'schema_version\')');
+  const before = rows();
+  const commands = [
+    ['user', 'add', '--data', dir, '--org', 'iom', '--login', 'late', '--role', 'caseworker'],
+    ['role', 'set', '--data', dir, '--role', 'caseworker', '--require-totp', 'yes'],
+    ['token', 'create', '--data', dir, '--login', 'admin1'],
+    ['token', 'list', '--data', dir],
+    ['org', 'add', '--data', dir, '--code', 'late', '--name', 'Late NGO', '--type', 'NGO'],
+    ['org', 'home', '--data', dir, '--code', 'iom'],
+    ['audit', 'reindex', '--data', dir],
+    ['serve', '--data', dir, '--listen', '127.0.0.1:1'],
+  ];
+  for (const args of commands) {
+    const r = run(args);
+    assert.notEqual(r.code, 0, args.join(' ') + ': ' + r.out);
+    assert.match(r.err, /was copied to PostgreSQL by himoya migrate at 2026-12-01T10:00:00Z: add the database line migrate printed to \S+\/himoya\.conf \(writes made here would never reach PostgreSQL\)/, args.join(' '));
+  }
+  // With --config FILE, that file is the one to edit.
+  const conf = join(root, 'migrated.conf');
+  writeFileSync(conf, 'timezone = Asia/Dushanbe\n');
+  for (const args of [['user', 'add', '--data', dir, '--org', 'iom', '--login', 'late', '--role', 'caseworker'],
+    ['serve', '--data', dir, '--listen', '127.0.0.1:1']]) {
+    const r = run([...args, '--config', conf]);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.err, new RegExp(`add the database line migrate printed to ${conf.replace(/[.]/g, '\\.')} \\(`), r.err);
+    assert.doesNotMatch(r.err, /\/himoya\.conf/, r.err);
+  }
+  assert.equal(rows(), before);
+});
+
 test('a database password given on the command line is masked in the process list while the command runs', async () => {
   // A "database" that accepts the connection and never answers: the
   // command waits for it (connect_timeout) while ps is read.

@@ -69,6 +69,13 @@ test('a SQLite demo copied into PostgreSQL serves the same cases and the same au
   const stale = run(['serve', '--data', data, '--listen', '127.0.0.1:1'], { timeout: 10000 });
   assert.equal(stale.code, 1, stale.out + stale.err);
   assert.match(stale.err, /was copied to PostgreSQL by himoya migrate/);
+  // Nor written by any other command (its writes would be lost as well).
+  for (const args of [['user', 'add', '--data', data, '--org', 'iom', '--login', 'late', '--role', 'caseworker'],
+    ['org', 'add', '--data', data, '--code', 'late', '--name', 'Late NGO', '--type', 'NGO']]) {
+    const w = run(args);
+    assert.equal(w.code, 1, args.join(' ') + ': ' + w.out);
+    assert.match(w.err, /was copied to PostgreSQL by himoya migrate .*: add the database line migrate printed to \S+\/himoya\.conf/);
+  }
 
   // Served from PostgreSQL: the same cases, the same chain, and it writes.
   appendFileSync(join(data, 'himoya.conf'), `database = ${url}\n`);
