@@ -41,6 +41,7 @@ static const struct command commands[] = {
 	{"restore", NULL, cmd_restore, "restore --from FILE --data DIR [--expect-head SEQ:HEX]"},
 	{"migrate", NULL, cmd_migrate, "migrate --from DIR --to postgresql://..."},
 	{"doctor", NULL, cmd_doctor, "doctor --data DIR [--backup-hours H]"},
+	{"version", NULL, cmd_version, "version [--data DIR]    (also: himoya --version)"},
 	{"link", NULL, cmd_link,
 	 "link (--left A.csv --right B.csv | --dedup A.csv) --out pairs.csv [--threshold W] "
 	 "[--all-pairs] [--max-block-pairs N]"},
@@ -152,6 +153,8 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (!strcmp(argv[1], "--version"))
+		argv[1] = "version";
 	mask_passwords(argc, argv);
 	if (crypto_init() != 0) {
 		fprintf(stderr, "himoya: cannot initialise libsodium\n");

@@ -96,6 +96,9 @@ def page_himoya(readme, version, date):
     out.append('.SH BACKUP AND RESTORE\n')
     for p in backup:
         out.append('.PP\n%s\n' % roff(p))
+    out.append('.SH UPGRADING\n')
+    for p in paragraphs(section(readme, 'Upgrading')):
+        out.append('.PP\n%s\n' % roff(p))
     out.append('.SH EXIT STATUS\n'
                '0 on success; 1 when the command failed; 2 for a usage error (an unknown '
                'command or option, a missing or malformed value).  Wrong folders, existing '

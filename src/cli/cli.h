@@ -47,6 +47,12 @@ extern int datadir_key_check;
  * (meta MIGRATED_KEY), for every command, unless datadir_migrated_ok is 1
  * (migrate itself, which only reads it). */
 extern int datadir_migrated_ok;
+/* 0: the database is upgraded to this program's schema when older (and
+ * a line on standard error says so: in serve's log, the one line of the
+ * upgrade).  1: it is opened as it is, never changed by a migration (the
+ * commands that copy or check it: backup, restore, doctor, audit verify;
+ * README "Upgrading"). */
+extern int datadir_as_is;
 int datadir_open(struct datadir *d, const char *dir, unsigned readers);
 void datadir_close(struct datadir *d);
 void datadir_paths(struct datadir *d, const char *dir);
@@ -75,6 +81,7 @@ void cli_store_error(const char *what);
 
 int cmd_init(struct cli_opts *o);
 int cmd_doctor(struct cli_opts *o);
+int cmd_version(struct cli_opts *o);
 int cmd_org_add(struct cli_opts *o);
 int cmd_org_home(struct cli_opts *o);
 int cmd_user_add(struct cli_opts *o);

@@ -164,6 +164,7 @@ void datadir_paths(struct datadir *d, const char *dir)
 
 int datadir_key_check = 1;
 int datadir_migrated_ok = 0;
+int datadir_as_is = 0;
 
 int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 {
@@ -203,11 +204,19 @@ int datadir_open(struct datadir *d, const char *dir, unsigned readers)
 		fprintf(stderr, "himoya: %s\n", err);
 		return -1;
 	}
-	rc = store_open(d->db, &d->kr, readers, 0, &d->st, err, sizeof err);
+	rc = store_open(d->db, &d->kr, readers, datadir_as_is ? STORE_OPEN_AS_IS : STORE_OPEN_UPGRADE,
+			&d->st, err, sizeof err);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "himoya: %s\n", err);
 		keyring_wipe(&d->kr);
 		return rc == STORE_UNAVAILABLE ? DATADIR_UNREACHABLE : -1;
+	}
+	{
+		long was, is;
+		store_schema(d->st, &was, &is);
+		if (was != is)
+			fprintf(stderr, "himoya: upgraded the database schema of %s from %ld to %ld\n",
+				dir, was, is);
 	}
 	/* Another installation's key would seal new records nobody can open
 	 * and extend the audit chain under a MAC that breaks it: no command

@@ -72,6 +72,7 @@ int cmd_audit_verify(struct cli_opts *o)
 	if (cli_opts_check(o, allowed, NULL) || !expect_ok(expect))
 		return 2;
 	datadir_key_check = 0; /* a wrong key is what it reports */
+	datadir_as_is = 1;     /* the log as it is, before any upgrade */
 	if (datadir_open(&d, cli_opt(o, "--data"), 1))
 		return 2;
 	rc = store_audit_verify_head(d.st, expect, &head, msg, sizeof msg, &n);
@@ -248,6 +249,9 @@ int cmd_backup(struct cli_opts *o)
 		fprintf(stderr, "himoya: %s exists; choose a new file\n", to);
 		return 1;
 	}
+	/* The copy as the database is: a backup taken before an upgrade, with
+	 * the new program already installed, must not be of the upgraded one. */
+	datadir_as_is = 1;
 	if (datadir_open(&d, cli_opt(o, "--data"), 1))
 		return 1;
 	rc = store_backup(d.st, to, &head, err, sizeof err);
@@ -364,6 +368,7 @@ int cmd_restore(struct cli_opts *o)
 	 * nothing was cut from the log (and, with --expect-head, that it
 	 * reaches an anchor kept apart). */
 	datadir_key_check = 0; /* the chain's check below names a wrong key */
+	datadir_as_is = 1;     /* restored as the backup was: serve upgrades it */
 	if (datadir_open(&d, dir, 1)) {
 		remove_db(d.db);
 		return 1;
@@ -377,6 +382,48 @@ int cmd_restore(struct cli_opts *o)
 	datadir_close(&d);
 	printf("Restored %s into %s (%" PRId64 " audit entries verified)\naudit head %" PRId64
 	       ":%s\n", from, dir, n, head.seq, head.digest);
+	return 0;
+}
+
+/* ---- himoya version ----------------------------------------------------- */
+
+/* The program's version and the schema it writes; with --data, the
+ * schema of that folder's database, read without the key and without
+ * changing anything (an older one is upgraded by the next serve). */
+int cmd_version(struct cli_opts *o)
+{
+	static const char *const allowed[] = {"--data", NULL};
+	const char *dir = cli_opt(o, "--data");
+	long latest = store_schema_latest(), v;
+	struct datadir d;
+	char err[512];
+	int rc;
+
+	if (cli_opts_check(o, allowed, NULL))
+		return 2;
+	printf("himoya %s (database schema %ld)\n", HIMOYA_VERSION, latest);
+	if (!dir)
+		return 0;
+	memset(&d, 0, sizeof d);
+	datadir_paths(&d, dir);
+	rc = store_schema_of(d.db, &v, err, sizeof err);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "himoya: %s\n", err);
+		return 1;
+	}
+	if (v <= 0) {
+		fprintf(stderr, "himoya: %s: not a himoya database\n", dir);
+		return 1;
+	}
+	if (v == latest)
+		printf("%s: database schema %ld, this program's\n", dir, v);
+	else if (v < latest)
+		printf("%s: database schema %ld, older than this program's %ld: himoya serve upgrades"
+		       " it (as does every command but backup, restore, doctor, audit verify and"
+		       " version); back it up first (README \"Upgrading\")\n", dir, v, latest);
+	else
+		printf("%s: database schema %ld, newer than this program's %ld: made by a newer"
+		       " himoya, which this one cannot serve\n", dir, v, latest);
 	return 0;
 }
 
@@ -567,6 +614,21 @@ static void doctor_backup(struct doctor *dr, store *st, const char *ts, int64_t 
 		doctor_line(dr, 1, "the last backup is there: %s", file);
 }
 
+/* The schema: this program's, or older (serve upgrades it at its next
+ * start; no problem, but worth a backup first). */
+static void doctor_schema(struct doctor *dr, store *st)
+{
+	long was, is, latest = store_schema_latest();
+
+	store_schema(st, &was, &is);
+	if (is == latest)
+		doctor_line(dr, 1, "database schema %ld, this program's", is);
+	else
+		doctor_line(dr, 1, "database schema %ld, older than this program's %ld: himoya serve"
+			    " upgrades it at its next start (take a backup first: README \"Upgrading\")",
+			    is, latest);
+}
+
 int cmd_doctor(struct cli_opts *o)
 {
 	static const char *const allowed[] = {"--data", "--backup-hours", NULL};
@@ -602,6 +664,7 @@ int cmd_doctor(struct cli_opts *o)
 	doctor_line(&dr, now >= 1735689600, "the clock says %s (UTC)%s", ts,
 		    now >= 1735689600 ? "" : ": before 2025, set it right");
 	datadir_key_check = 0; /* reported below as a problem */
+	datadir_as_is = 1;     /* a check changes nothing */
 	rc = datadir_open(&d, cli_opt(o, "--data"), 1);
 	if (rc == DATADIR_UNREACHABLE) {
 		doctor_line(&dr, 0, "the database could not be reached (see the message above)");
@@ -618,6 +681,7 @@ int cmd_doctor(struct cli_opts *o)
 		doctor_line(&dr, 0, "audit chain broken: %s", msg);
 	doctor_line(&dr, store_integrity(d.st, msg, sizeof msg) == STORE_OK,
 		    "database integrity_check: %s", msg);
+	doctor_schema(&dr, d.st);
 	doctor_orgs(&dr, d.st);
 	if (store_newest_audit(d.st, ts) == STORE_OK && (t = ts_seconds(ts)) > now + 300)
 		doctor_line(&dr, 0, "the clock is behind the newest audit entry (%s)", ts);

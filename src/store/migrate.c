@@ -670,6 +670,11 @@ _Static_assert(sizeof migrations / sizeof migrations[0] ==
 	       PG_BASELINE_VERSION + sizeof pg_after / sizeof pg_after[0] - 1,
 	       "a migration after the PostgreSQL baseline needs its PostgreSQL form in pg_after");
 
+long store_schema_latest(void)
+{
+	return (long)(sizeof migrations / sizeof migrations[0]);
+}
+
 long store_schema_version(db *d)
 {
 	db_stmt *s;

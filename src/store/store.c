@@ -312,9 +312,10 @@ static void checkpointer_start(store *st, const char *path)
 	st->ck = NULL;
 }
 
-int store_open(const char *path, const keyring *kr, unsigned readers, int create,
+int store_open(const char *path, const keyring *kr, unsigned readers, int mode,
 	       store **out, char *err, size_t errlen)
 {
+	int create = mode == STORE_OPEN_CREATE;
 	store *st;
 	FILE *f;
 	unsigned i;
@@ -354,15 +355,31 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 		snprintf(err, errlen, "%s is not a himoya database", path);
 		goto fail;
 	}
-	/* The indexes of an unfinished bulk load first: they are those of
-	 * the schema it ran under, which a migration may change (25 drops
-	 * items_due, which the load had dropped and saved). */
-	if (from > 0 && bulk_indexes_restore(st->writer) != STORE_OK) {
-		snprintf(err, errlen, "cannot remake the indexes of an unfinished bulk load");
-		goto fail;
+	st->schema_was = st->schema_is = from;
+	if (mode == STORE_OPEN_AS_IS) {
+		if (from > store_schema_latest()) {
+			snprintf(err, errlen, "database schema %ld is newer than this program (%ld)", from,
+				 store_schema_latest());
+			goto fail;
+		}
+		if (from < STORE_SCHEMA_AS_IS_MIN) {
+			snprintf(err, errlen, "database schema %ld is too old for this command to read as"
+				 " it is: run himoya serve once (it upgrades it to %ld), after a backup"
+				 " with the program that made it", from, store_schema_latest());
+			goto fail;
+		}
+	} else {
+		/* The indexes of an unfinished bulk load first: they are those of
+		 * the schema it ran under, which a migration may change (25 drops
+		 * items_due, which the load had dropped and saved). */
+		if (from > 0 && bulk_indexes_restore(st->writer) != STORE_OK) {
+			snprintf(err, errlen, "cannot remake the indexes of an unfinished bulk load");
+			goto fail;
+		}
+		if (store_migrate(st->writer, err, errlen) != STORE_OK)
+			goto fail;
+		st->schema_is = store_schema_version(st->writer);
 	}
-	if (store_migrate(st->writer, err, errlen) != STORE_OK)
-		goto fail;
 	if (audit_anchor_ensure(st, from, err, errlen) != STORE_OK)
 		goto fail;
 	if (readers == 0)
@@ -385,6 +402,29 @@ int store_open(const char *path, const keyring *kr, unsigned readers, int create
 fail:
 	store_close(st);
 	return store_failure() == STORE_UNAVAILABLE ? STORE_UNAVAILABLE : STORE_ERROR;
+}
+
+void store_schema(store *st, long *was, long *is)
+{
+	*was = st->schema_was;
+	*is = st->schema_is;
+}
+
+int store_schema_of(const char *path, long *version, char *err, size_t errlen)
+{
+	db *d;
+
+	*version = 0;
+	store_failure_clear();
+	if (!db_is_url(path) && access(path, F_OK) != 0) {
+		snprintf(err, errlen, "%s: no database here (is this a himoya data folder?)", path);
+		return STORE_ERROR;
+	}
+	if (db_open(path, DB_READ, &d, err, errlen) != DB_OK)
+		return store_failure() == STORE_UNAVAILABLE ? STORE_UNAVAILABLE : STORE_ERROR;
+	*version = store_schema_version(d);
+	db_close(d);
+	return STORE_OK;
 }
 
 void store_close(store *st)

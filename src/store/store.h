@@ -4,7 +4,8 @@
  * One writer connection, guarded by a mutex, runs every change inside
  * BEGIN IMMEDIATE (store_begin .. store_commit); a pool of reader
  * connections serves reads, each with its own cached prepared statements.
- * Migrations run in store_open.  The SQL lives in the store_*.c files
+ * Migrations run in store_open (unless it opens the database as it is:
+ * enum store_open_mode).  The SQL lives in the store_*.c files
  * beside this header and nowhere else; the backend is behind db.h.
  *
  * The store never sees plaintext PII: persons arrive sealed, with their
@@ -38,12 +39,36 @@ typedef struct store store;
 typedef struct store_tx store_tx;
 struct audit_row;
 
-/* Open the database at path (creating it when `create`), run migrations,
- * start `readers` reader connections.  `kr` must outlive the store.
- * STORE_UNAVAILABLE when the database cannot be reached, STORE_ERROR
- * otherwise, with why in err. */
-int store_open(const char *path, const keyring *kr, unsigned readers, int create,
+/* How store_open takes the database: an existing one, upgraded to this
+ * program's schema (its migrations run); a new one made (create); or an
+ * existing one as it is, at whatever schema from STORE_SCHEMA_AS_IS_MIN to
+ * this program's (no migration: backup, doctor, audit verify, restore;
+ * a database newer than the program is refused in every mode). */
+enum store_open_mode {
+	STORE_OPEN_UPGRADE = 0,
+	STORE_OPEN_CREATE = 1,
+	STORE_OPEN_AS_IS = 2,
+};
+/* The oldest schema opened as it is: its audit log has its keyed anchor
+ * and its index of reads (migrations 9 and 10), all the commands that
+ * open as it is read beside the records. */
+#define STORE_SCHEMA_AS_IS_MIN 10
+
+/* Open the database at path as `mode` says, start `readers` reader
+ * connections.  `kr` must outlive the store.  STORE_UNAVAILABLE when the
+ * database cannot be reached, STORE_ERROR otherwise, with why in err. */
+int store_open(const char *path, const keyring *kr, unsigned readers, int mode,
 	       store **out, char *err, size_t errlen);
+/* The schema version of this program (its last migration). */
+long store_schema_latest(void);
+/* The schema version of an open store when it was opened (0: made by
+ * store_open) and now (after the migrations it ran, if any). */
+void store_schema(store *st, long *was, long *is);
+/* The schema version of the database at path (a file or a URL), read
+ * without the key and without changing anything: STORE_OK, or
+ * STORE_UNAVAILABLE / STORE_ERROR with why in err (0 when it holds no
+ * himoya database). */
+int store_schema_of(const char *path, long *version, char *err, size_t errlen);
 /* Flush the audit queue and close everything. */
 void store_close(store *st);
 

@@ -25,6 +25,7 @@ struct stamp {
 struct store {
 	const keyring *kr;
 	char path[4096];
+	long schema_was, schema_is; /* the schema version at open, and after its migrations */
 
 	pthread_mutex_t wlock;     /* the one writer */
 	db *writer;

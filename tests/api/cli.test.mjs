@@ -1051,6 +1051,65 @@ test('a SQLite database copied to PostgreSQL by migrate: every command refuses i
   assert.equal(rows(), before);
 });
 
+test('upgrades: version prints the versions; backup, doctor, audit verify and restore leave an older schema as it is; serve upgrades it and says so', async () => {
+  for (const args of [['version'], ['--version']]) {
+    const r = run(args);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^himoya \d+\.\d+\.\d+ \(database schema \d+\)\n$/);
+  }
+  const latest = Number(/database schema (\d+)/.exec(run(['version']).out)[1]);
+  const dir = fresh();
+  init(dir);
+  const db = join(dir, 'himoya.db');
+  const schema = (file) => Number(sqlite(file, "SELECT value FROM meta WHERE key = 'schema_version'").trim());
+  let r = run(['version', '--data', dir]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`^${dir}: database schema ${latest}, this program's$`, 'm'));
+  // The folder as the release before left it (migrations 31 to 33 make
+  // no table, and run again on these rows).
+  sqlite(db, "UPDATE meta SET value = '30' WHERE key = 'schema_version'");
+  r = run(['version', '--data', dir]);
+  assert.match(r.out, new RegExp(`^${dir}: database schema 30, older than this program's ${latest}: himoya serve upgrades it`, 'm'));
+  assert.equal(schema(db), 30);
+  const bak = join(root, 'before-upgrade.bak');
+  r = run(['backup', '--data', dir, '--to', bak]);
+  assert.equal(r.code, 0, r.err);
+  assert.doesNotMatch(r.err, /upgraded/);
+  assert.equal(schema(db), 30, 'backup upgraded the database');
+  assert.equal(schema(bak), 30, 'the backup is of an upgraded database');
+  r = run(['doctor', '--data', dir]);
+  assert.match(r.out, new RegExp(`^ok: database schema 30, older than this program's ${latest}: himoya serve upgrades it at its next start`, 'm'), r.out);
+  r = run(['audit', 'verify', '--data', dir]);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.equal(schema(db), 30, 'doctor or audit verify upgraded the database');
+  const nd = fresh();
+  mkdirSync(nd, { mode: 0o700 });
+  copyFileSync(join(dir, 'himoya.key'), join(nd, 'himoya.key'));
+  r = run(['restore', '--from', bak, '--data', nd]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(schema(join(nd, 'himoya.db')), 30, 'restore upgraded the database');
+  // serve upgrades it, in one line of its log.
+  const s = await serveDir(dir);
+  await s.stop();
+  assert.match(s.log(), new RegExp(`himoya: upgraded the database schema of ${dir} from 30 to ${latest}\n`));
+  assert.equal(s.log().match(/upgraded the database schema/g).length, 1);
+  assert.equal(schema(db), latest);
+  r = run(['doctor', '--data', dir]);
+  assert.match(r.out, new RegExp(`^ok: database schema ${latest}, this program's$`, 'm'), r.out);
+  // A command that writes upgrades as well, and says so.
+  r = run(['user', 'add', '--data', nd, '--org', 'iom', '--login', 'cw', '--role', 'caseworker', '--password-stdin'],
+    { input: 'caseworker password\n' });
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, new RegExp(`upgraded the database schema of ${nd} from 30 to ${latest}`));
+  // A schema newer than the program: refused as it is, the version named.
+  sqlite(db, `UPDATE meta SET value = '${latest + 1}' WHERE key = 'schema_version'`);
+  r = run(['version', '--data', dir]);
+  assert.match(r.out, new RegExp(`database schema ${latest + 1}, newer than this program's ${latest}`));
+  r = run(['backup', '--data', dir, '--to', join(root, 'newer.bak')]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, new RegExp(`database schema ${latest + 1} is newer than this program \\(${latest}\\)`));
+});
+
 test('a database password given on the command line is masked in the process list while the command runs', async () => {
   // A "database" that accepts the connection and never answers: the
   // command waits for it (connect_timeout) while ps is read.
