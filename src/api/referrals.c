@@ -770,6 +770,23 @@ static const struct answer answers[] = {
 	{"withdraw", 0, "sent", "accepted", "withdrawn", "reason", 0, EV_REFERRAL},
 };
 
+/* The name keys of the persons merged into person_id (and into them),
+ * moved with it by a transfer, made again under the new owner's domain:
+ * a merge undone later left the record unfound by the new owner's search
+ * and its duplicate check (an outside review). */
+static void rekey_merged(struct req *r, const char *person_id, int depth)
+{
+	char ids[16][ID_LEN];
+	size_t n = 0, i;
+
+	if (depth > 8 || store_dedup_merged_into(r->app->st, person_id, ids, 16, &n) != STORE_OK)
+		return;
+	for (i = 0; i < n; i++) {
+		api_person_rekey(r, ids[i]);
+		rekey_merged(r, ids[i], depth + 1);
+	}
+}
+
 static int answer(struct req *r, const struct answer *a)
 {
 	struct referral_row f;
@@ -861,7 +878,7 @@ static int answer(struct req *r, const struct answer *a)
 		}
 		if (rc == STORE_OK)
 			rc = store_case_move(tx, c.id, c.person_id, f.from_org, f.to_org,
-					     r->who.user.id, f.updated_at);
+					     r->who.user.id, f.created_at, f.updated_at);
 		if (rc == STORE_NOT_FOUND || rc == STORE_CONFLICT) {
 			store_rollback(tx);
 			return reply_problem(r, 409, "invalid-transition",
@@ -889,6 +906,7 @@ static int answer(struct req *r, const struct answer *a)
 		if (store_commit(tx) != STORE_OK)
 			return api_store_error(r, STORE_ERROR);
 		api_person_rekey(r, c.person_id);
+		rekey_merged(r, c.person_id, 0);
 		api_perpetrators_rekey(r, c.person_id, f.from_org);
 		api_pprl_refresh_req(r, c.person_id);
 		reply_json_begin(r, 200, &w);

@@ -356,10 +356,17 @@ int api_stay_discharge(struct req *r)
 		json_decref(rec);
 		return rc;
 	}
+	json_decref(rec);
+	/* As GET /stays/{id} shows it: its coded fields (the answer showed the
+	 * admission's sealed notes and exception to whoever discharged, a new
+	 * operator of the shelter too: an outside review). */
+	if (!(rec = json_loads(it.coded, 0, NULL)))
+		return reply_problem(r, 500, "internal", "the record cannot be read");
 	reply_json_begin(r, 200, &w);
 	write_stay(r, &w, &it, rec);
 	jw_finish(&w);
 	json_decref(rec);
+	api_set_etag(r, it.version);
 	return 200;
 }
 

@@ -219,6 +219,10 @@ int store_dedup_merge_get(store *st, const char *id, struct dup_merge_row *m)
  * since (the undo would take the new owner's records back). */
 static const char SQL_UNMERGE_CLAIM[] =
 	"UPDATE dup_merges SET undone_by = ?2, undone_at = ?3 WHERE id = ?1 AND undone_at IS NULL"
+	/* still the undoer's organisation's: a transfer accepted meanwhile
+	 * takes the merge along (an outside review's undo by the old owner
+	 * was made after it) */
+	" AND org_id = (SELECT u.org_id FROM users u WHERE u.id = ?2)"
 	" AND NOT EXISTS(SELECT 1 FROM dup_merges l WHERE l.undone_at IS NULL"
 	"  AND l.rowid > dup_merges.rowid AND (l.survivor IN (dup_merges.survivor, dup_merges.merged)"
 	"  OR l.merged IN (dup_merges.survivor, dup_merges.merged)))"

@@ -242,7 +242,12 @@ static const char SQL_MOVABLE[] =
 	" (SELECT count(*) FROM cases c JOIN persons p ON p.id = c.person_id"
 	"  WHERE c.id = ?2 AND c.person_id = ?1 AND p.merged_into IS NULL),"
 	" (SELECT count(*) FROM cases WHERE person_id = ?1 AND id <> ?2 AND org_id <> ?3"
-	"  AND NOT " CLOSED ")";
+	"  AND NOT " CLOSED "),"
+	/* a merge of the person made or undone since the transfer was sent:
+	 * the person is not the one offered (an outside review accepted a
+	 * transfer that then moved the record another was merged into) */
+	" (SELECT count(*) FROM dup_merges WHERE (survivor = ?1 OR merged = ?1)"
+	"  AND (at > ?5 OR undone_at > ?5))";
 /* The person's closed cases at the sender go with the person, and the
  * records its owner made of them (an earlier case left behind stopped
  * every transfer of the person's new one: an outside review). */
@@ -269,7 +274,8 @@ static const char SQL_LAPSE_TRANSFERS[] =
 	" WHERE case_id IN " MOVED " AND kind = 'transfer' AND status = 'sent' AND to_org <> ?2";
 
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
-		    const char *from_org, const char *org_id, const char *assignee, const char *now)
+		    const char *from_org, const char *org_id, const char *assignee, const char *sent_at,
+		    const char *now)
 {
 	const char *c[] = {case_id, org_id, now}, *p[] = {person_id, org_id, now};
 	const char *closed[] = {person_id, org_id, from_org, now};
@@ -277,7 +283,7 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 	const char *pm[] = {case_id, org_id, from_org, person_id};
 	const char *a[] = {case_id, org_id, assignee, person_id};
 	db_stmt *s = db_prepare(tx->d, SQL_MOVABLE);
-	int64_t owned = -1, same = -1, others = -1;
+	int64_t owned = -1, same = -1, others = -1, merges = -1;
 	int rc;
 
 	if (s) {
@@ -285,18 +291,20 @@ int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
 		db_bind_str(s, 2, case_id);
 		db_bind_str(s, 3, org_id);
 		db_bind_str(s, 4, from_org);
+		db_bind_str(s, 5, sent_at);
 		if (store_step_row(s) == STORE_OK) {
 			owned = db_col_int(s, 0);
 			same = db_col_int(s, 1);
 			others = db_col_int(s, 2);
+			merges = db_col_int(s, 3);
 			db_reset(s);
 		}
 	}
-	if (owned < 0 || same < 0 || others < 0)
+	if (owned < 0 || same < 0 || others < 0 || merges < 0)
 		return STORE_ERROR;
 	if (owned != 1)
 		return STORE_NOT_FOUND;
-	if (same != 1)
+	if (same != 1 || merges != 0)
 		return STORE_CONFLICT;
 	if (others != 0)
 		return STORE_STALE;

@@ -574,10 +574,13 @@ int store_referral_access(store *st, const char *case_id, const char *person_id,
  * completed; its other transfers waiting lapse); STORE_NOT_FOUND, nothing
  * moved, when the case is no longer from_org's (another transfer went
  * first), STORE_CONFLICT when it is no longer person_id's or the person
- * was merged away (a merge went first), STORE_STALE while the person has
- * another open case not of org_id (closed ones move along). */
+ * was merged away, or a merge of the person was made or undone since
+ * sent_at (when the transfer was sent: the person is not the one
+ * offered), STORE_STALE while the person has another open case not of
+ * org_id (closed ones move along). */
 int store_case_move(store_tx *tx, const char *case_id, const char *person_id,
-		    const char *from_org, const char *org_id, const char *assignee, const char *now);
+		    const char *from_org, const char *org_id, const char *assignee, const char *sent_at,
+		    const char *now);
 
 /* Audit entries about a case, its person and its records that were made
  * by users of other organisations than owner_org, newest first. */

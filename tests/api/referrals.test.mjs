@@ -1281,12 +1281,63 @@ test('a merge undone takes back an assessment made since of a household it moved
   assert.equal(apart.json.merged_into, undefined, apart.text);
   assert.equal((await get('b.cw', `/households/${hh.json.id}`)).json.person_id, p2, 'its household back with it');
   assertProblem(await get('a.cw', `/persons/${p2}`), 404, 'not-found', 'still the new owner\'s');
+  // Found by the new owner's search under its own keys (the record merged
+  // away kept the old owner's, and was not found once apart).
+  const byName = await get('b.cw', `/persons?q=${encodeURIComponent('Zarina Testova')}`);
+  assert.ok(byName.json.items.some((x) => x.id === p2), byName.text);
   const reopened = (await get('b.sup', '/duplicates')).json.items.find((p) => p.id === pair.id);
   assert.equal(reopened && reopened.status, 'open');
   // The old owner's call of the record stays its log, unlinked: the undo does not link it again.
   const kept = await get('a.hot', `/contacts/${call.json.id}`);
   assert.equal(kept.status, 200, kept.text);
   assert.equal(kept.json.person_id, undefined, kept.text);
+});
+
+test('a transfer is not accepted once its person was merged, or a merge of it undone, since it was sent; nor does the old owner undo after', async () => {
+  const birth = { birth_date: '1990-06-15', gender: 'Feminine', region_of_origin: 'TJ-KT' };
+  const twins = async (family) => {
+    const c = await openCase({ person: { given_name: 'Мадина', family_name: family, ...birth }, referral: true });
+    const q = await as['a.cw'].req('POST', `${V1}/persons?duplicates=register`,
+      { given_name: 'Madina', family_name: family === 'Пулатова' ? 'Pulatova' : 'Saidzoda', ...birth });
+    assert.equal(q.status, 201, q.text);
+    await consent('a.cw', c.pid, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+    await consent('a.cw', q.json.id, { purpose: 'assistance', method: 'written' });
+    await consent('a.cw', q.json.id, { purpose: 'referral', method: 'written', recipient_org: 'ngo2' });
+    assert.equal((await as['a.sup'].req('POST', `${V1}/duplicates/scan`, {})).status, 200);
+    const pair = (await get('a.sup', '/duplicates?limit=200')).json.items
+      .find((p) => p.persons.some((x) => x.id === c.pid) && p.persons.some((x) => x.id === q.json.id));
+    assert.ok(pair, 'the pair');
+    return { c, q: q.json.id, pair };
+  };
+  // Merged after the transfer was sent: the record offered is not the one that would move.
+  const one = await twins('Пулатова');
+  const t1 = await as['a.cw'].req('POST', `${V1}/cases/${one.c.id}/transfer`, { to_org: 'ngo2' });
+  assert.equal(t1.status, 201, t1.text);
+  await new Promise((res) => setTimeout(res, 1100)); // the merge a second later than the sending
+  const m1 = await as['a.sup'].req('POST', `${V1}/duplicates/${one.pair.id}/merge`, { survivor: one.q });
+  assert.equal(m1.status, 200, m1.text);
+  assertProblem(await act('b.cw', t1.json.id, 'accept'), 409, 'invalid-transition');
+  assertProblem(await get('b.cw', `/persons/${one.q}`), 404, 'not-found', 'nothing moved');
+  // Undone since: refused too.
+  const u1 = await as['a.sup'].req('POST', `${V1}/merges/${m1.json.id}/undo`);
+  assert.equal(u1.status, 200, u1.text);
+  assertProblem(await act('b.cw', t1.json.id, 'accept'), 409, 'invalid-transition');
+  // The old owner's undo racing the acceptance: one of the two, never both.
+  for (let round = 0; round < 4; round++) {
+    const two = await twins(round % 2 ? 'Пулатова' : 'Саидзода');
+    const m = await as['a.sup'].req('POST', `${V1}/duplicates/${two.pair.id}/merge`, { survivor: two.c.pid });
+    assert.equal(m.status, 200, m.text);
+    await new Promise((res) => setTimeout(res, 1100));
+    const t = await as['a.cw'].req('POST', `${V1}/cases/${two.c.id}/transfer`, { to_org: 'ngo2' });
+    assert.equal(t.status, 201, t.text);
+    await new Promise((res) => setTimeout(res, 1100));
+    const [u, acc] = await Promise.all([as['a.sup'].req('POST', `${V1}/merges/${m.json.id}/undo`),
+      act('b.cw', t.json.id, 'accept')]);
+    assert.ok(!(u.status === 200 && acc.status === 200), `round ${round}: both made: ${u.text} | ${acc.text}`);
+    assert.ok(u.status === 200 || acc.status === 200, `round ${round}: neither: ${u.text} | ${acc.text}`);
+    if (acc.status === 200) assert.ok([404, 409].includes(u.status), u.text);
+    else assertProblem(acc, 409, 'invalid-transition');
+  }
 });
 
 test('the old owner\'s writes while its transfer is accepted: each is the new owner\'s to change, or refused 409 moved', async () => {

@@ -549,10 +549,10 @@ static void test_justice_and_transfer(void **state)
 	 * the other organisation's. */
 	tx = begin(f);
 	assert_int_equal(store_case_move(tx, kase, person, f->org2, f->org, NULL,
-					 "2026-02-01T00:00:00Z"),
+					 "2026-01-31T00:00:00Z", "2026-02-01T00:00:00Z"),
 			 STORE_NOT_FOUND);
 	assert_int_equal(store_case_move(tx, kase, person, f->org, f->org2, NULL,
-					 "2026-02-01T00:00:00Z"),
+					 "2026-01-31T00:00:00Z", "2026-02-01T00:00:00Z"),
 			 STORE_OK);
 	commit(tx);
 	assert_int_equal(store_case_get(f->st, kase, &c, &f->a), STORE_OK);
