@@ -982,7 +982,8 @@ test('reading a case is audited under cases/ID', async () => {
     'not-found', 'audit of another organisation\'s case');
   assertProblem(await as.sup.req('GET', `${V1}/audit?record=cases/AAAAAAAAAAAAAAAAAAAAAAAAAA`), 404,
     'not-found');
-  assertProblem(await as.sup.req('GET', `${V1}/audit?record=contacts/${c.id}`), 422, 'invalid-value');
+  assertProblem(await as.sup.req('GET', `${V1}/audit?record=contacts/${c.id}`), 404, 'not-found', 'no contact of that id');
+  assertProblem(await as.sup.req('GET', `${V1}/audit?record=trainings/${c.id}`), 422, 'invalid-value');
   assertProblem(await as.cw.req('GET', `${V1}/audit?record=${encodeURIComponent(record)}`), 403, 'forbidden');
 });
 
