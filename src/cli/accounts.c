@@ -519,7 +519,11 @@ static int cli_reset(struct datadir *d, store_tx *tx, const struct user *u, cons
 	return rc == STORE_OK ? cli_unlock(d, tx, u, NULL) : rc;
 }
 
-int cmd_user_disable(struct cli_opts *o)
+/* A change of a user that takes nothing but the login: fn in its own
+ * transaction, audited as action on fields, then done (with the login)
+ * printed. */
+static int user_simple(struct cli_opts *o, cli_user_change_fn fn, const char *action,
+		       const char *fields, const char *done)
 {
 	struct datadir d;
 	struct user u;
@@ -527,42 +531,29 @@ int cmd_user_disable(struct cli_opts *o)
 
 	if (rc)
 		return rc;
-	rc = user_change(&d, &u, cli_disable, NULL, "disable", "disabled,sessions,tokens");
+	rc = user_change(&d, &u, fn, NULL, action, fields);
 	datadir_close(&d);
 	if (rc == 0)
-		printf("Disabled %s: its sessions ended and its tokens are revoked (every running "
-		       "server refuses them within 1 s)\n", u.login);
+		printf(done, u.login);
 	return rc;
+}
+
+int cmd_user_disable(struct cli_opts *o)
+{
+	return user_simple(o, cli_disable, "disable", "disabled,sessions,tokens",
+			   "Disabled %s: its sessions ended and its tokens are revoked (every "
+			   "running server refuses them within 1 s)\n");
 }
 
 int cmd_user_enable(struct cli_opts *o)
 {
-	struct datadir d;
-	struct user u;
-	int rc = user_target(o, NULL, &d, &u);
-
-	if (rc)
-		return rc;
-	rc = user_change(&d, &u, cli_enable, NULL, "enable", "disabled");
-	datadir_close(&d);
-	if (rc == 0)
-		printf("Enabled %s (its revoked tokens stay revoked)\n", u.login);
-	return rc;
+	return user_simple(o, cli_enable, "enable", "disabled",
+			   "Enabled %s (its revoked tokens stay revoked)\n");
 }
 
 int cmd_user_unlock(struct cli_opts *o)
 {
-	struct datadir d;
-	struct user u;
-	int rc = user_target(o, NULL, &d, &u);
-
-	if (rc)
-		return rc;
-	rc = user_change(&d, &u, cli_unlock, NULL, "unlock", "lockout");
-	datadir_close(&d);
-	if (rc == 0)
-		printf("Unlocked %s\n", u.login);
-	return rc;
+	return user_simple(o, cli_unlock, "unlock", "lockout", "Unlocked %s\n");
 }
 
 int cmd_user_reset_password(struct cli_opts *o)
