@@ -413,6 +413,7 @@ static int eligibility_warning(struct req *r, const struct dir_service_row *ds,
 
 static int create(struct req *r, const char *kind)
 {
+	const char *text_why = NULL;
 	struct referral_row f;
 	struct dir_service_row ds;
 	struct case_row c;
@@ -469,6 +470,8 @@ static int create(struct req *r, const char *kind)
 	if ((v = json_object_get(body, "reason")) &&
 	    (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 5000))
 		return reply_problem(r, 422, "invalid-value", "reason: a text of up to 5000 bytes");
+	if (v && !record_text_ok(json_string_value(v), 5000, &text_why)) /* as every text */
+		return reply_problemf(r, 422, "invalid-value", "reason: %s", text_why);
 	share = json_object_get(body, "share");
 	if (!strcmp(kind, "transfer")) {
 		size_t k;
@@ -789,6 +792,7 @@ static void rekey_merged(struct req *r, const char *person_id, int depth)
 
 static int answer(struct req *r, const struct answer *a)
 {
+	const char *text_why = NULL;
 	struct referral_row f;
 	struct case_row c;
 	json_t *body = NULL, *v, *rec, *coded, *secret;
@@ -818,6 +822,8 @@ static int answer(struct req *r, const struct answer *a)
 	if (v && (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > 5000))
 		return reply_problemf(r, 422, "invalid-value", "%s: a text of up to 5000 bytes",
 				      a->text_field);
+	if (v && !record_text_ok(json_string_value(v), 5000, &text_why)) /* as every text */
+		return reply_problemf(r, 422, "invalid-value", "%s: %s", a->text_field, text_why);
 	if (a->text_required && !v)
 		return reply_problemf(r, 422, "missing-field", "%s: is required", a->text_field);
 	if (strcmp(f.status, a->from1) && (!a->from2 || strcmp(f.status, a->from2)))

@@ -1394,6 +1394,10 @@ test('a transfer takes its own fields only: the case is in the path, everything 
     assertProblem(r, 422, 'unknown-field', JSON.stringify(extra));
   }
   assertProblem(await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, {}), 422, 'missing-field', 'no to_org');
+  // A reason is a text as every other: no direction control, not spaces only.
+  for (const reason of ['see \u202enosaer', '   '])
+    assertProblem(await as['a.cw'].req('POST', `${V1}/cases/${c.id}/transfer`, { to_org: 'ngo2', reason }),
+      422, 'invalid-value', JSON.stringify(reason));
   const out = (await get('a.cw', '/referrals?box=out')).json.items;
   assert.ok(!out.some((f) => f.case_id === c.id), 'nothing sent');
 });
@@ -1501,7 +1505,6 @@ test('an answer and a withdrawal at once: one is made, the other is told the ref
 });
 
 test('the old owner withdraws its referral to a third while the transfer is accepted: one of the two orders, never both', async () => {
-  let raced = 0;
   for (let round = 0; round < 8; round++) {
     const c = await openCase({ person: { given_name: 'Сабрина', family_name: 'Handed' + round }, referral: true });
     const third = await referOk('a.cw', c.id, 'ngo3');
@@ -1515,7 +1518,6 @@ test('the old owner withdraws its referral to a third while the transfer is acce
       // Withdrawn first: the old owner's, ended, not handed over.
       assert.equal(now.status, 404, `round ${round}: ${now.text}`);
     } else {
-      raced++;
       assert.ok([404, 409].includes(wd.status), wd.text);
       assert.match(wd.headers.get('content-type'), /^application\/problem\+json/);
       assert.equal(now.status, 200, now.text);
